@@ -1,0 +1,38 @@
+/**
+ * Errors the engine raises on purpose. Fronts (CLI, Electron shell) map `kind` to their own
+ * outcome: the CLI exits 1 for 'input' and 2 for 'usage' and prints only the message.
+ */
+export type ErrorKind = 'input' | 'usage' | 'cancelled' | 'internal';
+
+export class NeedledropError extends Error {
+  readonly kind: ErrorKind;
+  /** The file the error is about, when there is one. */
+  readonly file?: string;
+
+  constructor(kind: ErrorKind, message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NeedledropError';
+    this.kind = kind;
+    if (options.file !== undefined) this.file = options.file;
+  }
+}
+
+/** Bad input: a file that is missing, unreadable, corrupt or lacks what was asked of it. */
+export function inputError(file: string, cause: string, original?: unknown): NeedledropError {
+  return new NeedledropError('input', `${file}: ${cause}`, { file, cause: original });
+}
+
+export function usageError(message: string): NeedledropError {
+  return new NeedledropError('usage', message);
+}
+
+export function cancelledError(what = 'operation'): NeedledropError {
+  return new NeedledropError('cancelled', `${what} cancelled`);
+}
+
+export function isCancelled(err: unknown): boolean {
+  return (
+    (err instanceof NeedledropError && err.kind === 'cancelled') ||
+    (err instanceof Error && err.name === 'AbortError')
+  );
+}

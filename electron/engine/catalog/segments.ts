@@ -1,0 +1,80 @@
+import { blobToF32, f32ToBlob } from './blob';
+import type { Catalog } from './db';
+import type { SegmentSet } from './types';
+
+/**
+ * Segment embeddings are stored one row per track per model version (starts and vectors as
+ * two float32 blobs) rather than one row per segment: search loads a whole model version into
+ * one matrix, which is one sequential scan of ~N tracks instead of ~N×segments rows, and a
+ * track's segments are only ever written and replaced together.
+ */
+export function putSegments(db: Catalog, trackId: number, modelVersion: string, set: SegmentSet): void {
+  const n = set.starts.length;
+  if (set.data.length !== n * set.dim) throw new Error(`segment data has ${set.data.length} values, expected ${n}×${set.dim}`);
+  db.prepare(
+    `INSERT INTO segments (track_id, model_version, n, dim, starts, data) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (model_version, track_id) DO UPDATE SET n = excluded.n, dim = excluded.dim,
+       starts = excluded.starts, data = excluded.data`,
+  ).run(trackId, modelVersion, n, set.dim, f32ToBlob(set.starts), f32ToBlob(set.data));
+}
+
+export function getSegments(db: Catalog, trackId: number, modelVersion: string): SegmentSet | undefined {
+  const r = db
+    .prepare<[number, string], { dim: number; starts: Buffer; data: Buffer }>(
+      'SELECT dim, starts, data FROM segments WHERE track_id = ? AND model_version = ?',
+    )
+    .get(trackId, modelVersion);
+  return r && { dim: r.dim, starts: blobToF32(r.starts), data: blobToF32(r.data) };
+}
+
+/** All segments of one model version as one matrix, for search. Row i belongs to track trackIds[i]. */
+export interface SegmentMatrix {
+  dim: number;
+  trackIds: Int32Array;
+  starts: Float32Array;
+  data: Float32Array;
+  /** Per track: its first row and row count, in trackIds order of first appearance. */
+  ranges: Map<number, { first: number; count: number }>;
+}
+
+export function loadSegmentMatrix(db: Catalog, modelVersion: string): SegmentMatrix {
+  const head = db
+    .prepare<[string], { rows: number | null; dim: number | null }>('SELECT sum(n) AS rows, max(dim) AS dim FROM segments WHERE model_version = ?')
+    .get(modelVersion);
+  const rows = head?.rows ?? 0;
+  const dim = head?.dim ?? 0;
+  const trackIds = new Int32Array(rows);
+  const starts = new Float32Array(rows);
+  const data = new Float32Array(rows * dim);
+  const ranges = new Map<number, { first: number; count: number }>();
+  let at = 0;
+  const it = db
+    .prepare<[string], { track_id: number; n: number; dim: number; starts: Buffer; data: Buffer }>(
+      'SELECT track_id, n, dim, starts, data FROM segments WHERE model_version = ? ORDER BY track_id',
+    )
+    .iterate(modelVersion);
+  for (const r of it) {
+    if (r.dim !== dim) throw new Error(`model version ${modelVersion} mixes segment dims ${r.dim} and ${dim}`);
+    ranges.set(r.track_id, { first: at, count: r.n });
+    trackIds.fill(r.track_id, at, at + r.n);
+    starts.set(blobToF32(r.starts), at);
+    data.set(blobToF32(r.data), at * dim);
+    at += r.n;
+  }
+  return { dim, trackIds, starts, data, ranges };
+}
+
+/** Tracks with stored audio features but no segments under `modelVersion`: the re-embed work list. */
+export function tracksMissingSegments(db: Catalog, modelVersion: string): number[] {
+  return db
+    .prepare<[string], { id: number }>(
+      `SELECT t.id FROM tracks t JOIN features f ON f.track_id = t.id AND f.modality = 'audio'
+       WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.track_id = t.id AND s.model_version = ?) ORDER BY t.id`,
+    )
+    .all(modelVersion)
+    .map((r) => r.id);
+}
+
+export function segmentVersions(db: Catalog): string[] {
+  return db.prepare<[], { v: string }>('SELECT DISTINCT model_version AS v FROM segments ORDER BY v').all().map((r) => r.v);
+}

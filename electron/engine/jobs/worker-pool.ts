@@ -1,0 +1,140 @@
+import { Worker } from 'node:worker_threads';
+import { cancelledError, NeedledropError } from '../errors';
+import { fromWire, type FromWorker, type ToWorker } from './worker-protocol';
+
+/**
+ * A fixed set of worker threads running one TypeScript (or compiled) module, each doing one
+ * task at a time. Heavy work (decoding, descriptors, inference) runs there so the owning
+ * thread stays free to report progress and write results.
+ */
+export interface PoolOptions {
+  size: number;
+  /** URL of the worker module; it must call serveTasks(). */
+  entry: URL;
+  workerData?: Record<string, unknown>;
+}
+
+interface Task<Req, Res> {
+  id: number;
+  req: Req;
+  transfer: ArrayBuffer[];
+  signal?: AbortSignal;
+  resolve: (v: Res) => void;
+  reject: (e: unknown) => void;
+  onAbort?: () => void;
+}
+
+interface Slot<Req, Res> {
+  worker: Worker;
+  ready: boolean;
+  task?: Task<Req, Res>;
+}
+
+const BOOT = new URL('./ts-worker.mjs', import.meta.url);
+
+export class WorkerPool<Req, Res> {
+  private readonly slots: Slot<Req, Res>[] = [];
+  private readonly queue: Task<Req, Res>[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {
+    if (!(options.size >= 1)) throw new Error(`worker pool size must be ≥ 1, got ${options.size}`);
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private spawn(): Slot<Req, Res> {
+    const worker = new Worker(BOOT, { workerData: { ...this.options.workerData, __entry: this.options.entry.href } });
+    const slot: Slot<Req, Res> = { worker, ready: false };
+    worker.on('message', (msg: FromWorker<Res>) => this.onMessage(slot, msg));
+    worker.on('error', (err) => this.onCrash(slot, err));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.onCrash(slot, new Error(`worker exited with code ${code}`));
+    });
+    return slot;
+  }
+
+  private onMessage(slot: Slot<Req, Res>, msg: FromWorker<Res>): void {
+    if (msg.type === 'ready') {
+      slot.ready = true;
+    } else {
+      const task = slot.task;
+      slot.task = undefined;
+      if (task && task.id === msg.id) {
+        if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);
+        if (msg.type === 'done') task.resolve(msg.value);
+        else task.reject(fromWire(msg.error));
+      }
+    }
+    this.pump();
+  }
+
+  /** A worker that dies (crash, OOM, failed import) fails its task and is replaced. */
+  private onCrash(slot: Slot<Req, Res>, err: Error): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0) return;
+    const task = slot.task;
+    slot.task = undefined;
+    void slot.worker.terminate();
+    if (this.closed) return;
+    if (!slot.ready && !task) {
+      // Failed before it could take any work: likely a broken entry module; fail everything queued.
+      this.slots.splice(at, 1);
+      const fail = new NeedledropError('internal', `worker failed to start: ${err.message}`);
+      if (this.slots.length === 0) for (const t of this.queue.splice(0)) t.reject(fail);
+      return;
+    }
+    this.slots[at] = this.spawn();
+    task?.reject(new NeedledropError('internal', `worker crashed: ${err.message}`));
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.task) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.task = task;
+      const msg: ToWorker<Req> = { type: 'task', id: task.id, req: task.req };
+      slot.worker.postMessage(msg, task.transfer);
+    }
+  }
+
+  /** Queue one task; resolves with the worker's value, rejects with its error (kind kept). */
+  run(req: Req, opts: { transfer?: ArrayBuffer[]; signal?: AbortSignal } = {}): Promise<Res> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    if (opts.signal?.aborted) return Promise.reject(cancelledError());
+    return new Promise<Res>((resolve, reject) => {
+      const task: Task<Req, Res> = { id: this.nextId++, req, transfer: opts.transfer ?? [], signal: opts.signal, resolve, reject };
+      if (opts.signal) {
+        task.onAbort = () => {
+          const queued = this.queue.indexOf(task);
+          if (queued >= 0) {
+            this.queue.splice(queued, 1);
+            reject(cancelledError());
+            return;
+          }
+          const slot = this.slots.find((s) => s.task === task);
+          const abort: ToWorker<Req> = { type: 'abort', id: task.id };
+          slot?.worker.postMessage(abort);
+        };
+        opts.signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  /** Stop all workers. Queued and running tasks are rejected as cancelled. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.queue.splice(0)) t.reject(cancelledError());
+    for (const s of this.slots) s.task?.reject(cancelledError());
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

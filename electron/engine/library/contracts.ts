@@ -1,0 +1,41 @@
+import type { TrackInfo, TrackSummary } from '../catalog/types';
+import type { FeatureSeq } from '../features/types';
+
+/**
+ * What the indexer needs from the rest of the engine, as two small injected pieces. Worker
+ * threads cannot receive functions, so they get a ComponentsRef (a module URL + JSON options)
+ * and build their own components from it once at start-up.
+ */
+
+/** Probe + decode + descriptors for one audio file. Bad input → inputError(file, cause). */
+export interface TrackAnalysis {
+  info: TrackInfo;
+  seq: FeatureSeq;
+  summary: TrackSummary;
+}
+export type TrackAnalyzer = (file: string, signal: AbortSignal) => Promise<TrackAnalysis>;
+
+/** Feature sequence → segment embeddings (n × dim, unit rows) for one model version. */
+export interface SegmentEmbedding {
+  starts: number[];
+  data: Float32Array;
+  dim: number;
+}
+export interface SegmentEmbedder {
+  /** Model version id; segments are stored under it. */
+  version: string;
+  embed(seq: FeatureSeq): Promise<SegmentEmbedding>;
+}
+
+export interface IndexerComponents {
+  analyzer: TrackAnalyzer;
+  /** Absent: index features only; `reembed` fills segments once a model exists. */
+  embedder?: SegmentEmbedder;
+}
+
+/** A module exporting `createIndexerComponents(options)`, plus the options to pass it. */
+export interface ComponentsRef {
+  module: string;
+  options?: unknown;
+}
+export type CreateIndexerComponents = (options: unknown) => Promise<IndexerComponents>;

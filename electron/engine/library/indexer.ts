@@ -1,0 +1,195 @@
+/**
+ * Indexing a music library into the catalog.
+ *
+ * INTEGRATION POINTS
+ * - What a file becomes is injected, not imported: `options.components` names a module whose
+ *   `createIndexerComponents(options)` returns { analyzer: TrackAnalyzer, embedder?: SegmentEmbedder }
+ *   (contracts.ts). Each worker thread builds its own from that module, so ffmpeg, descriptors
+ *   and ONNX inference run off this thread. Default: default-components.ts (switch it to the real
+ *   features/ + encoders/ there, not here).
+ * - Results are written here, on the calling thread, one file per transaction (saveAnalysis),
+ *   so a kill at any moment leaves only whole files in the catalog and a rerun skips them.
+ *
+ * A run: scan roots → classify against the catalog (path + size + mtime) → hash new and
+ * changed files → touched / moved / to analyse / removed → apply moves and removals → analyse
+ * in N workers, committing each file as it finishes → embed unchanged tracks that lack
+ * segments for the current model version (from stored features, no decoding).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Catalog } from '../catalog/db';
+import { getFeatures } from '../catalog/features';
+import { deleteFiles, filesByHash, filesUnder, moveFile, updateFileStat } from '../catalog/files';
+import { putSegments, tracksMissingSegments } from '../catalog/segments';
+import { saveAnalysis } from '../catalog/tracks';
+import { cancelledError, isCancelled, NeedledropError } from '../errors';
+import { ProgressMeter, type ProgressSnapshot } from '../jobs/progress';
+import { finishJob, startJob, updateJob } from '../jobs/store';
+import { WorkerPool } from '../jobs/worker-pool';
+import { contentHash } from './content-hash';
+import type { ComponentsRef } from './contracts';
+import { DEFAULT_COMPONENTS } from './default-components';
+import { classify, plan } from './plan';
+import { findAudioFiles } from './scan';
+import type { IndexTask, IndexTaskResult } from './worker';
+
+export interface IndexProgress {
+  phase: 'hash' | 'analyze';
+  snapshot: ProgressSnapshot;
+  /** The file just finished, when there is one. */
+  item?: string;
+}
+
+export interface IndexOptions {
+  /** Worker threads; default: the machine's cores. */
+  jobs?: number;
+  components?: ComponentsRef;
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+}
+
+export interface IndexReport {
+  indexed: number;
+  unchanged: number;
+  removed: number;
+  moved: number;
+  /** Unchanged tracks given segments for the current model version from stored features. */
+  reembedded: number;
+  failed: Array<{ path: string; reason: string }>;
+  cancelled: boolean;
+  embedderVersion: string | null;
+}
+
+const WORKER_ENTRY = new URL('./worker.ts', import.meta.url);
+
+/** The cause without the "path: " prefix inputError puts in front. */
+function reasonOf(err: unknown, path: string): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const bare = msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg;
+  return err instanceof NeedledropError && err.kind === 'input' ? bare : `internal error: ${bare.split('\n')[0]}`;
+}
+
+export async function indexLibrary(db: Catalog, roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
+  const jobs = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new NeedledropError('usage', `--jobs expects an integer ≥ 1, got ${jobs}`);
+  const signal = options.signal ?? new AbortController().signal;
+  const absRoots = roots.map((r) => resolve(r));
+  const disk = await findAudioFiles(absRoots, { signal });
+  const classified = classify(filesUnder(db, absRoots), disk);
+
+  const hashMeter = new ProgressMeter('hashing', classified.changed.length + classified.fresh.length);
+  const p = await plan(classified, {
+    hash: (e) => contentHash(e.path, e.size),
+    byHash: (h) => filesByHash(db, h),
+    exists: (path) => existsSync(path),
+    onHashed: () => options.onProgress?.({ phase: 'hash', snapshot: hashMeter.tick() }),
+  });
+
+  if (signal.aborted) throw cancelledError('indexing');
+
+  const report: IndexReport = {
+    indexed: 0,
+    unchanged: p.unchanged.length + p.touched.length,
+    removed: p.removed.length,
+    moved: p.moved.length,
+    reembedded: 0,
+    failed: [...p.failed],
+    cancelled: false,
+    embedderVersion: null,
+  };
+  db.transaction(() => {
+    for (const { row, entry } of p.touched) updateFileStat(db, row.id, entry);
+    for (const { row, entry } of p.moved) moveFile(db, row.id, entry);
+  })();
+  deleteFiles(db, p.removed.map((r) => r.id));
+  // Files that were catalogued and changed: if re-analysis fails their old analysis is wrong.
+  const stale = new Map(classified.changed.map(({ row }) => [row.path, row.id]));
+
+  const jobId = startJob(db, 'index', p.analyze.length);
+  const pool = new WorkerPool<IndexTask, IndexTaskResult>({
+    size: Math.max(1, Math.min(jobs, p.analyze.length)),
+    entry: WORKER_ENTRY,
+    workerData: { components: options.components ?? DEFAULT_COMPONENTS },
+  });
+  try {
+    const described = await pool.run({ kind: 'describe' }, { signal });
+    const version = described.kind === 'describe' ? described.embedderVersion : null;
+    report.embedderVersion = version;
+
+    const keptFileIds = new Set([...p.unchanged, ...p.touched.map((t) => t.row), ...p.moved.map((m) => m.row)].map((r) => r.id));
+    const toEmbed = version === null ? [] : tracksUnder(db, keptFileIds, tracksMissingSegments(db, version));
+    const meter = new ProgressMeter('indexing', p.analyze.length + toEmbed.length);
+    const done = (item: string): void => {
+      const snapshot = meter.tick();
+      updateJob(db, jobId, snapshot.done, snapshot.total);
+      options.onProgress?.({ phase: 'analyze', snapshot, item });
+    };
+    const fail = (path: string, err: unknown): void => {
+      if (isCancelled(err)) return;
+      report.failed.push({ path, reason: reasonOf(err, path) });
+      const id = stale.get(path);
+      if (id !== undefined) deleteFiles(db, [id]);
+      done(path);
+    };
+
+    const analyses = p.analyze.map(({ entry, hash }) =>
+      pool.run({ kind: 'analyze', path: entry.path }, { signal }).then(
+        (r) => {
+          if (r.kind !== 'analyze') throw new Error(`worker answered ${r.kind} to analyze`);
+          const { info, seq, summary } = r.analysis;
+          saveAnalysis(db, {
+            file: { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs, hash },
+            info,
+            summary,
+            features: seq,
+            ...(r.segments ? { segments: { modelVersion: r.segments.version, set: r.segments.set } } : {}),
+          });
+          report.indexed++;
+          done(entry.path);
+        },
+        (err: unknown) => fail(entry.path, err),
+      ),
+    );
+    const embeds = toEmbed.map(({ trackId, path }) => {
+      const seq = getFeatures(db, trackId, 'audio');
+      if (!seq) return Promise.resolve();
+      return pool.run({ kind: 'embed', seq }, { signal, transfer: [seq.data.buffer as ArrayBuffer] }).then(
+        (r) => {
+          if (r.kind !== 'embed') throw new Error(`worker answered ${r.kind} to embed`);
+          putSegments(db, trackId, r.segments.version, r.segments.set);
+          report.reembedded++;
+          done(path);
+        },
+        (err: unknown) => {
+          if (!isCancelled(err)) report.failed.push({ path, reason: `embedding failed: ${reasonOf(err, path)}` });
+        },
+      );
+    });
+    await Promise.all([...analyses, ...embeds]);
+  } catch (err) {
+    if (!isCancelled(err)) {
+      finishJob(db, jobId, 'failed', { error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  } finally {
+    await pool.close();
+  }
+  report.cancelled = signal.aborted;
+  finishJob(db, jobId, report.cancelled ? 'cancelled' : 'done', { detail: { ...report, failed: report.failed.length } });
+  report.failed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return report;
+}
+
+/** Of `trackIds`, those whose file is one of `fileIds`, with their paths. */
+function tracksUnder(db: Catalog, fileIds: ReadonlySet<number>, trackIds: readonly number[]): Array<{ trackId: number; path: string }> {
+  const stmt = db.prepare<[number], { file_id: number; path: string }>(
+    'SELECT t.file_id, f.path FROM tracks t JOIN files f ON f.id = t.file_id WHERE t.id = ?',
+  );
+  const out: Array<{ trackId: number; path: string }> = [];
+  for (const id of trackIds) {
+    const r = stmt.get(id);
+    if (r && fileIds.has(r.file_id)) out.push({ trackId: id, path: r.path });
+  }
+  return out;
+}

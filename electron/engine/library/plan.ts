@@ -1,0 +1,112 @@
+import type { FileRow } from '../catalog/types';
+import type { DiskEntry } from './scan';
+
+/**
+ * Deciding what an index run does, before it does anything: which files are unchanged, which
+ * were only touched, which moved, which need analysis, which left. Pure apart from the
+ * injected hashing and lookups, so it is tested without a disk.
+ */
+
+export interface Classified {
+  /** Same path, size and mtime as catalogued. */
+  unchanged: FileRow[];
+  /** Same path, different size or mtime: hash decides. */
+  changed: Array<{ row: FileRow; entry: DiskEntry }>;
+  /** Paths the catalog does not know. */
+  fresh: DiskEntry[];
+  /** Catalogued under the roots, gone from disk. */
+  missing: FileRow[];
+}
+
+export function classify(known: readonly FileRow[], disk: readonly DiskEntry[]): Classified {
+  const byPath = new Map(known.map((r) => [r.path, r]));
+  const out: Classified = { unchanged: [], changed: [], fresh: [], missing: [] };
+  const seen = new Set<string>();
+  for (const entry of disk) {
+    const row = byPath.get(entry.path);
+    seen.add(entry.path);
+    if (!row) out.fresh.push(entry);
+    else if (row.size === entry.size && row.mtimeMs === Math.trunc(entry.mtimeMs)) out.unchanged.push(row);
+    else out.changed.push({ row, entry });
+  }
+  for (const row of known) if (!seen.has(row.path)) out.missing.push(row);
+  return out;
+}
+
+export interface Plan {
+  unchanged: FileRow[];
+  /** Content identical (same hash): only the stored stat is refreshed. */
+  touched: Array<{ row: FileRow; entry: DiskEntry }>;
+  /** Same content at a new path: the row follows the file, analysis kept. */
+  moved: Array<{ row: FileRow; entry: DiskEntry }>;
+  analyze: Array<{ entry: DiskEntry; hash: string }>;
+  removed: FileRow[];
+  failed: Array<{ path: string; reason: string }>;
+}
+
+export interface PlanDeps {
+  hash(entry: DiskEntry): Promise<string>;
+  /** Every catalogued file with this content hash, under the roots or not. */
+  byHash(hash: string): FileRow[];
+  /** Whether a catalogued path outside the scanned roots still exists on disk. */
+  exists(path: string): boolean;
+  /** Called after each hash, for progress. */
+  onHashed?(): void;
+  /** Hashes in flight at once (I/O-bound). */
+  concurrency?: number;
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
+  const out: Plan = { unchanged: c.unchanged, touched: [], moved: [], analyze: [], removed: [], failed: [] };
+  const missingIds = new Set(c.missing.map((r) => r.id));
+  const claimed = new Set<number>();
+  const reason = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+
+  await mapLimit(c.changed, deps.concurrency ?? 4, async ({ row, entry }) => {
+    try {
+      const h = await deps.hash(entry);
+      if (h === row.hash) out.touched.push({ row, entry });
+      else out.analyze.push({ entry, hash: h });
+    } catch (err) {
+      out.failed.push({ path: entry.path, reason: `cannot read (${reason(err)})` });
+    }
+    deps.onHashed?.();
+  });
+
+  const freshHashes = new Map<DiskEntry, string>();
+  await mapLimit(c.fresh, deps.concurrency ?? 4, async (entry) => {
+    try {
+      freshHashes.set(entry, await deps.hash(entry));
+    } catch (err) {
+      out.failed.push({ path: entry.path, reason: `cannot read (${reason(err)})` });
+    }
+    deps.onHashed?.();
+  });
+  // Claim moves in path order so the outcome does not depend on hashing order.
+  for (const entry of c.fresh) {
+    const h = freshHashes.get(entry);
+    if (h === undefined) continue;
+    const source = deps
+      .byHash(h)
+      .find((r) => !claimed.has(r.id) && (missingIds.has(r.id) || (!deps.exists(r.path) && r.path !== entry.path)));
+    if (source) {
+      claimed.add(source.id);
+      out.moved.push({ row: source, entry });
+    } else {
+      out.analyze.push({ entry, hash: h });
+    }
+  }
+  out.removed = c.missing.filter((r) => !claimed.has(r.id));
+  const byPath = (a: { entry: DiskEntry }, b: { entry: DiskEntry }) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
+  out.analyze.sort(byPath);
+  out.touched.sort(byPath);
+  return out;
+}

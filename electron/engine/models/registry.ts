@@ -1,0 +1,162 @@
+/**
+ * Which model versions exist and which one is active. Shipped versions live in the repo's
+ * models/, versions a user trains in userModelsDir(); the active pointer (with a history for
+ * rollback) in dataHome()/active-model.json. A missing pointer means 'base'.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inputError, usageError } from '../errors';
+import { dataHome, shippedModelsDir, userModelsDir } from '../paths';
+import { checkVersionName, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
+
+export const DEFAULT_MODEL = 'base';
+const POINTER_FILE = 'active-model.json';
+/** Enough undo steps for anyone; keeps the pointer file small. */
+const HISTORY_LIMIT = 20;
+
+export type ModelSource = 'shipped' | 'user';
+
+export interface ModelEntry {
+  version: string;
+  source: ModelSource;
+  dir: string;
+  active: boolean;
+  manifest?: ModelManifest;
+  /** Why this folder is not a usable version (bad model.json, name clash), when it is not. */
+  problem?: string;
+}
+
+export interface RegistryOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Default: the repo's models/. */
+  shippedDir?: string;
+}
+
+interface Pointer {
+  active: string;
+  /** Previously active versions, oldest first. */
+  history: string[];
+}
+
+const pointerPath = (opts: RegistryOptions): string => join(dataHome(opts.env), POINTER_FILE);
+
+function subfolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, MANIFEST_FILE)))
+    .map((d) => d.name)
+    .sort();
+}
+
+async function readPointer(opts: RegistryOptions): Promise<Pointer> {
+  const file = pointerPath(opts);
+  if (!existsSync(file)) return { active: DEFAULT_MODEL, history: [] };
+  try {
+    const doc = JSON.parse(await readFile(file, 'utf8')) as Partial<Pointer>;
+    if (typeof doc.active !== 'string') throw new Error('field "active" missing');
+    const history = Array.isArray(doc.history) ? doc.history.filter((h): h is string => typeof h === 'string') : [];
+    return { active: doc.active, history };
+  } catch (err) {
+    throw inputError(file, `unreadable active-model pointer (${err instanceof Error ? err.message : String(err)}); delete it to return to "${DEFAULT_MODEL}"`, err);
+  }
+}
+
+async function writePointer(pointer: Pointer, opts: RegistryOptions): Promise<void> {
+  const file = pointerPath(opts);
+  await mkdir(dataHome(opts.env), { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(pointer, null, 2) + '\n');
+  await rename(`${file}.tmp`, file);
+}
+
+/** Every version, shipped first then user; a user version that reuses a shipped name is flagged, not used. */
+export async function listModels(opts: RegistryOptions = {}): Promise<ModelEntry[]> {
+  const active = (await readPointer(opts)).active;
+  const entries: ModelEntry[] = [];
+  const seen = new Set<string>();
+  const sources: Array<[ModelSource, string]> = [
+    ['shipped', opts.shippedDir ?? shippedModelsDir()],
+    ['user', userModelsDir(opts.env)],
+  ];
+  for (const [source, root] of sources) {
+    for (const version of subfolders(root)) {
+      const dir = join(root, version);
+      const entry: ModelEntry = { version, source, dir, active: false };
+      if (seen.has(version)) {
+        entry.problem = `name clashes with the shipped version "${version}"; rename this folder`;
+      } else {
+        seen.add(version);
+        entry.active = version === active;
+        try {
+          entry.manifest = await readManifest(dir);
+        } catch (err) {
+          entry.problem = err instanceof Error ? err.message : String(err);
+        }
+      }
+      entries.push(entry);
+    }
+  }
+  return entries;
+}
+
+/** The active version's name (not checked to exist: see resolveModel). */
+export async function activeModel(opts: RegistryOptions = {}): Promise<string> {
+  return (await readPointer(opts)).active;
+}
+
+/** The usable entry for a version name, or an input/usage error saying why there is none. */
+export async function resolveModel(version: string, opts: RegistryOptions = {}): Promise<ModelEntry> {
+  // Shipped entries come first, so a clashing user folder never wins.
+  const entry = (await listModels(opts)).find((e) => e.version === version);
+  if (!entry) throw usageError(`no model version "${version}" (see: needledrop models list)`);
+  if (entry.problem) throw inputError(join(entry.dir, MANIFEST_FILE), entry.problem);
+  return entry;
+}
+
+/** Load (and verify) the active version, or `version` when given. */
+export async function loadModel(opts: RegistryOptions & { version?: string; expectedSpec?: Partial<FeatureSpecPair> } = {}): Promise<LoadedModel> {
+  const entry = await resolveModel(opts.version ?? (await activeModel(opts)), opts);
+  return loadModelVersion(entry.dir, { expectedSpec: opts.expectedSpec });
+}
+
+export interface Switch {
+  active: string;
+  previous: string;
+}
+
+/** Make `version` active after verifying its files; the old one goes on the rollback history. */
+export async function activate(version: string, opts: RegistryOptions & { expectedSpec?: Partial<FeatureSpecPair> } = {}): Promise<Switch> {
+  checkVersionName(version);
+  const entry = await resolveModel(version, opts);
+  await loadModelVersion(entry.dir, { expectedSpec: opts.expectedSpec });
+  const pointer = await readPointer(opts);
+  if (pointer.active === version) return { active: version, previous: version };
+  await writePointer({ active: version, history: [...pointer.history, pointer.active].slice(-HISTORY_LIMIT) }, opts);
+  return { active: version, previous: pointer.active };
+}
+
+/**
+ * Go back to the previously active version (skipping ones since deleted), or, with no history,
+ * to the active version's parent. Rolling back does not push onto the history, so repeated
+ * rollbacks walk further back instead of toggling.
+ */
+export async function rollback(opts: RegistryOptions = {}): Promise<Switch> {
+  const pointer = await readPointer(opts);
+  const entries = await listModels(opts);
+  const usable = (v: string): boolean => entries.some((e) => e.version === v && !e.problem);
+  const history = [...pointer.history];
+  while (history.length > 0) {
+    const candidate = history.pop() as string;
+    if (candidate !== pointer.active && usable(candidate)) {
+      await writePointer({ active: candidate, history }, opts);
+      return { active: candidate, previous: pointer.active };
+    }
+  }
+  const parent = entries.find((e) => e.version === pointer.active)?.manifest?.parent;
+  if (parent && usable(parent)) {
+    await writePointer({ active: parent, history: [] }, opts);
+    return { active: parent, previous: pointer.active };
+  }
+  throw usageError(`nothing to roll back to: "${pointer.active}" has no earlier active version and no parent`);
+}
+

@@ -13,6 +13,8 @@ interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   probe: () => import('./cli/probe'),
   features: () => import('./cli/features'),
+  index: () => import('./cli/index'),
+  models: () => import('./cli/models'),
 };
 
 function help(): string {

@@ -66,7 +66,7 @@ describe('createEncoder', () => {
   it('returns unit-norm rows of size d and leaks no tensors', () => {
     const enc = createEncoder({ inDim: 7, window: 16, seed: 1 });
     const before = tf.memory().numTensors;
-    const norms = tf.tidy(() => enc.apply(tf.tensor3d(randomBatch(9, 16, 7, 2), [9, 16, 7])).norm('euclidean', 1).arraySync());
+    const norms = tf.tidy(() => enc.apply(tf.tensor3d(randomBatch(9, 16, 7, 2), [9, 16, 7])).norm('euclidean', 1).arraySync()) as number[];
     expect(tf.memory().numTensors).toBe(before);
     expect(norms).toHaveLength(9);
     for (const n of norms) expect(n).toBeCloseTo(1, 5);

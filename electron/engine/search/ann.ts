@@ -1,0 +1,204 @@
+import usearch from 'usearch';
+import { cancelledError, NeedledropError } from '../errors';
+import type { SegmentStore } from './segment-store';
+import type { TrackId } from './types';
+
+const { Index, MetricKind, ScalarKind, BatchMatches } = usearch;
+type UsearchIndex = InstanceType<typeof Index>;
+type Matches = InstanceType<typeof usearch.Matches>;
+type BatchMatches = InstanceType<typeof BatchMatches>;
+
+export interface AnnOptions {
+  /** HNSW graph degree. 16 is usearch's default and enough for 128-d unit vectors. */
+  connectivity?: number;
+  /** Beam width while inserting: higher builds slower, gives a better graph. */
+  expansionAdd?: number;
+  /** Beam width while searching: recall vs latency. */
+  expansionSearch?: number;
+  /** Nearest segments fetched per clip segment before voting. */
+  perSegment?: number;
+  /** Native threads for add/search; 0 lets usearch use every core. */
+  threads?: number;
+  /**
+   * Index every stride-th segment of a track. A clip of m segments still hits the true track
+   * with about m/stride of its segments, enough votes when m ≥ 2·stride, for stride× less
+   * build time and memory. Neighbouring 8 s windows at a 1 s hop overlap 7/8, so on real
+   * embeddings the skipped rows are near-duplicates of indexed ones anyway.
+   */
+  stride?: number;
+}
+
+export interface IndexProgress {
+  done: number;
+  total: number;
+  /** Rows per second so far. */
+  rate: number;
+  etaSeconds: number;
+}
+
+export interface SyncOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+  /** Rows added per native call; between calls the event loop runs and cancellation is checked. */
+  chunkRows?: number;
+}
+
+/** Segment keys are trackId · 2^16 + segment index: a track may hold up to 65 536 segments (18 h). */
+const SEGMENT_BITS = 16n;
+const MAX_SEGMENTS = 1 << 16;
+const MAX_TRACK_ID = 2 ** 47;
+
+function segmentKey(id: TrackId, segment: number): bigint {
+  return (BigInt(id) << SEGMENT_BITS) | BigInt(segment);
+}
+
+/**
+ * Approximate nearest-segment index (usearch HNSW, inner product on unit f32 rows = cosine)
+ * whose keys say which track and segment a row is. (usearch's "multi" mode, one key per
+ * track, measured 2–3× slower to build here, so keys are unique per segment.)
+ */
+export class SegmentAnn {
+  private readonly index: UsearchIndex;
+  private readonly opts: Required<AnnOptions>;
+  /** Track id → store generation it was indexed at and its segment count then. */
+  private readonly indexed = new Map<TrackId, { generation: number; count: number }>();
+  private syncedVersion = -1;
+
+  constructor(
+    readonly dim: number,
+    opts: AnnOptions = {},
+  ) {
+    this.opts = {
+      connectivity: opts.connectivity ?? 16,
+      expansionAdd: opts.expansionAdd ?? 128,
+      expansionSearch: opts.expansionSearch ?? 64,
+      perSegment: opts.perSegment ?? 16,
+      threads: opts.threads ?? 0,
+      stride: Math.max(1, Math.floor(opts.stride ?? 1)),
+    };
+    this.index = new Index({
+      dimensions: dim,
+      metric: MetricKind.IP,
+      quantization: ScalarKind.F32,
+      connectivity: this.opts.connectivity,
+      expansion_add: this.opts.expansionAdd,
+      expansion_search: this.opts.expansionSearch,
+      multi: false,
+    });
+  }
+
+  /** Indexed segment rows. */
+  get size(): number {
+    return this.index.size();
+  }
+
+  inSync(store: SegmentStore): boolean {
+    return this.syncedVersion === store.version;
+  }
+
+  /** Bring the index up to date with the store: drop removed/replaced tracks, add new ones. */
+  async sync(store: SegmentStore, opts: SyncOptions = {}): Promise<void> {
+    if (this.inSync(store)) return;
+    const live = new Map<TrackId, number>();
+    for (let slot = 0; slot < store.trackCount; slot++) live.set(store.idAt(slot), store.generationAt(slot));
+    for (const [id, { generation, count }] of this.indexed) {
+      if (live.get(id) !== generation) {
+        this.index.remove(BigUint64Array.from(this.rowsOf(count), (r) => segmentKey(id, r)));
+        this.indexed.delete(id);
+      }
+    }
+    const pending: number[] = [];
+    let total = 0;
+    for (let slot = 0; slot < store.trackCount; slot++) {
+      if (!this.indexed.has(store.idAt(slot))) {
+        pending.push(slot);
+        if (store.rowCount(slot) > MAX_SEGMENTS || store.idAt(slot) >= MAX_TRACK_ID) {
+          throw new NeedledropError('internal', `track ${store.idAt(slot)}: id ≥ 2^47 or more than ${MAX_SEGMENTS} segments`);
+        }
+        total += this.rowsOf(store.rowCount(slot)).length;
+      }
+    }
+    const version = store.version;
+    const chunkRows = opts.chunkRows ?? 20_000;
+    const rows = store.rows();
+    const d = this.dim;
+    const started = performance.now();
+    let done = 0;
+    let p = 0;
+    while (p < pending.length) {
+      if (opts.signal?.aborted) throw cancelledError('building the search index');
+      // Tracks are contiguous in the store, but pending ones need not be: batch per run of
+      // whole tracks up to chunkRows.
+      const keys: bigint[] = [];
+      const batch: Float32Array[] = [];
+      let batchRows = 0;
+      while (p < pending.length && (batchRows === 0 || batchRows + store.rowCount(pending[p]) <= chunkRows)) {
+        const slot = pending[p++];
+        const id = store.idAt(slot);
+        const count = store.rowCount(slot);
+        const first = store.firstRow(slot);
+        for (const r of this.rowsOf(count)) {
+          batch.push(rows.subarray((first + r) * d, (first + r + 1) * d));
+          keys.push(segmentKey(id, r));
+        }
+        this.indexed.set(id, { generation: store.generationAt(slot), count });
+        batchRows += count;
+      }
+      const flat = concat(batch, keys.length * d);
+      this.index.add(BigUint64Array.from(keys), flat, this.opts.threads);
+      done += keys.length;
+      const seconds = (performance.now() - started) / 1000;
+      const rate = done / Math.max(seconds, 1e-6);
+      opts.onProgress?.({ done, total, rate, etaSeconds: (total - done) / rate });
+      if (store.version !== version) throw cancelledError('search index sync (store changed meanwhile)');
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.syncedVersion = version;
+  }
+
+  /**
+   * Candidate tracks for a clip: each clip segment fetches its `perSegment` nearest stored
+   * segments; a track's vote is the sum over clip segments of its best hit similarity, so
+   * a track matching many clip segments well outranks one matching a single segment.
+   */
+  voteTracks(clip: Float32Array, m: number, maxTracks: number): TrackId[] {
+    if (this.index.size() === 0 || maxTracks <= 0) return [];
+    const k = Math.min(this.opts.perSegment, this.index.size());
+    // One flat m×d query runs as a native batch (both cores); usearch then returns BatchMatches
+    // even though its typings promise Matches for a flat array.
+    const found = this.index.search(clip.subarray(0, m * this.dim), k, this.opts.threads) as Matches | BatchMatches;
+    const votes = new Map<TrackId, number>();
+    const best = new Map<TrackId, number>();
+    for (let q = 0; q < m; q++) {
+      const hits = found instanceof BatchMatches ? found.get(q) : found;
+      best.clear();
+      for (let h = 0; h < hits.keys.length; h++) {
+        const id = Number(hits.keys[h] >> SEGMENT_BITS);
+        const sim = 1 - hits.distances[h];
+        if (sim > (best.get(id) ?? -Infinity)) best.set(id, sim);
+      }
+      for (const [id, sim] of best) votes.set(id, (votes.get(id) ?? 0) + sim);
+    }
+    return [...votes.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, maxTracks)
+      .map(([id]) => id);
+  }
+
+  /** Segment indices of a track of `count` segments that the index holds. */
+  private rowsOf(count: number): number[] {
+    const rows: number[] = [];
+    for (let r = 0; r < count; r += this.opts.stride) rows.push(r);
+    return rows;
+  }
+}
+
+function concat(parts: Float32Array[], length: number): Float32Array {
+  const out = new Float32Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

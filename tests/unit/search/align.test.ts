@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Aligner, bestAlignment } from '../../../electron/engine/search/align';
+import { dotBlock, topK } from '../../../electron/engine/search/kernels';
+import { noisySlice, rng, unitRows } from './synthetic';
+
+describe('dotBlock', () => {
+  it('equals a plain dot loop, including the clip rows left over from the 4-row blocking', () => {
+    const rand = rng(4);
+    const d = 13;
+    const clip = unitRows(rand, 7, d);
+    const data = unitRows(rand, 20, d);
+    const out = new Float32Array(7 * 9);
+    dotBlock(clip, 7, data, 5, 9, d, out);
+    for (let i = 0; i < 7; i++) {
+      for (let r = 0; r < 9; r++) {
+        let s = 0;
+        for (let x = 0; x < d; x++) s += clip[i * d + x] * data[(5 + r) * d + x];
+        expect(out[i * 9 + r]).toBeCloseTo(s, 5);
+      }
+    }
+  });
+});
+
+describe('bestAlignment', () => {
+  it('matches a brute-force search over window starts', () => {
+    const rand = rng(5);
+    for (const [m, n] of [[3, 10], [5, 5], [4, 30]]) {
+      const sims = Float32Array.from({ length: m * n }, () => rand() * 2 - 1);
+      let best = -Infinity;
+      let bestJ = -1;
+      for (let j = 0; j + m <= n; j++) {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += sims[i * n + j + i];
+        if (s / m > best) [best, bestJ] = [s / m, j];
+      }
+      const got = bestAlignment(sims, m, n);
+      expect(got.start).toBe(bestJ);
+      expect(got.alignScore).toBeCloseTo(best, 5);
+    }
+  });
+
+  it('finds a clip planted in a track at its offset', () => {
+    const rand = rng(6);
+    const d = 32;
+    const trackRows = unitRows(rand, 60, d);
+    const clip = noisySlice(rand, trackRows, d, 23, 12, 0.1);
+    const a = new Aligner().align(clip, 12, trackRows, 0, 60, d);
+    expect(a.start).toBe(23);
+    expect(a.alignScore).toBeGreaterThan(0.8);
+  });
+
+  it('penalises a track shorter than the clip by the share of the clip it leaves uncovered', () => {
+    const rand = rng(7);
+    const d = 32;
+    const clip = unitRows(rand, 10, d);
+    // The track is exactly the clip's first 4 segments: overlap sum 4, divided by m = 10.
+    const a = new Aligner().align(clip, 10, clip.slice(0, 4 * d), 0, 4, d);
+    expect(a.start).toBe(0);
+    expect(a.alignScore).toBeCloseTo(0.4, 5);
+  });
+});
+
+describe('topK', () => {
+  it('returns the k best indices in order, skipping what it is told to', () => {
+    const scores = [0.1, 0.9, 0.5, 0.9, -1, 0.7];
+    expect(topK(scores, 3)).toEqual([1, 3, 5]);
+    expect(topK(scores, 3, (i) => i === 3)).toEqual([1, 5, 2]);
+    expect(topK(scores, 10)).toHaveLength(6);
+    expect(topK(scores, 0)).toEqual([]);
+  });
+});

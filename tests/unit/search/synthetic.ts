@@ -1,0 +1,70 @@
+/** Seeded synthetic embeddings whose right answers are known by construction. */
+import type { TrackSegments, TrackSummary } from '../../../electron/engine/search/types';
+
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+function normalizeRows(a: Float32Array, d: number): Float32Array {
+  for (let r = 0; r < a.length / d; r++) {
+    let s = 0;
+    for (let x = 0; x < d; x++) s += a[r * d + x] ** 2;
+    const inv = 1 / Math.sqrt(s);
+    for (let x = 0; x < d; x++) a[r * d + x] *= inv;
+  }
+  return a;
+}
+
+/** n random unit rows of dim d. */
+export function unitRows(rand: () => number, n: number, d: number): Float32Array {
+  const a = new Float32Array(n * d);
+  for (let i = 0; i < a.length; i++) a[i] = gaussian(rand);
+  return normalizeRows(a, d);
+}
+
+/** Rows [from, from+m) of `rows` with Gaussian noise of std `noise` per component, renormalised. */
+export function noisySlice(rand: () => number, rows: Float32Array, d: number, from: number, m: number, noise: number): Float32Array {
+  const out = rows.slice(from * d, (from + m) * d);
+  for (let i = 0; i < out.length; i++) out[i] += noise * gaussian(rand);
+  return normalizeRows(out, d);
+}
+
+export function summary(over: Partial<TrackSummary> = {}): TrackSummary {
+  return { duration: 180, bpm: 120, beats: [], key: 'C', mode: 'major', energy: 0.5, ...over };
+}
+
+/** A track whose segment i starts at i seconds (1 s hop). */
+export function track(id: number, embeddings: Float32Array, d: number, over: Partial<TrackSegments> = {}): TrackSegments {
+  const n = embeddings.length / d;
+  return {
+    id,
+    embeddings,
+    starts: Array.from({ length: n }, (_, i) => i),
+    summary: summary({ duration: n + 7 }),
+    mood: { brightness: 0.5 },
+    ...over,
+  };
+}
+
+/**
+ * n rows around one random "mood" direction: normalise(centre + spread · random unit). Real
+ * tracks are like this (their segments share a mood), which is what the track-level
+ * prefilter relies on; spread 1 gives segment–centre cosines near 0.7.
+ */
+export function moodRows(rand: () => number, n: number, d: number, spread = 1): Float32Array {
+  const centre = unitRows(rand, 1, d);
+  const rows = unitRows(rand, n, d);
+  for (let i = 0; i < rows.length; i++) rows[i] = centre[i % d] + spread * rows[i];
+  return normalizeRows(rows, d);
+}

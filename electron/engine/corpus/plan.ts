@@ -1,0 +1,142 @@
+/**
+ * The corpus plan: latents, nuisance factors, splits and file names for every pair, decided from
+ * the seed alone before any media is rendered (so a resumed run renders exactly the same pairs).
+ * The latent → media mapping is documented in docs/corpus.md.
+ */
+import { clamp01, mixSeed, rng, type Rng } from './rng';
+import {
+  TIMBRES,
+  VIDEO_STYLES,
+  type AudioFormat,
+  type CorpusManifest,
+  type CorpusOptions,
+  type CorpusPair,
+  type Latent,
+  type Nuisance,
+  type Split,
+  type Timbre,
+  type VideoStyle,
+} from './types';
+
+export const PITCH_CLASSES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'] as const;
+const AUDIO_FORMATS: readonly AudioFormat[] = ['ogg', 'mp3', 'flac', 'wav'];
+/** Share of pairs per split (test also receives every held-out style and timbre). */
+const VAL_SHARE = 0.15;
+const TEST_SHARE = 0.15;
+
+export const DEFAULT_OPTIONS: Omit<CorpusOptions, 'pairs'> = {
+  clipSeconds: 10,
+  trackSeconds: 30,
+  width: 320,
+  height: 180,
+  fps: 24,
+  sampleRate: 22050,
+};
+
+/** Arousal → tempo: 70–160 BPM (Gabrielsson & Lindström: fast tempo ↔ high activity). */
+export function bpmFor(arousal: number, jitter: number): number {
+  return Math.round(70 + 90 * arousal + jitter);
+}
+
+/** Pace → how many beats a shot lasts and how many beats a chord lasts (rhythmic drive). */
+export function rhythmFor(pace: number): { beatsPerCut: number; beatsPerChord: number } {
+  const level = Math.min(4, Math.floor(pace * 5));
+  return { beatsPerCut: [8, 6, 4, 3, 2][level], beatsPerChord: [8, 8, 4, 4, 2][level] };
+}
+
+/**
+ * Palette after Palmer et al. (2013): faster and major music ↔ lighter, more saturated, warmer
+ * (yellower) colours; slower and minor ↔ darker, greyer, bluer. Loudness (arousal) adds lightness.
+ * Hue runs blue (230°) → violet → red → orange-yellow (50°) as warmth grows.
+ */
+export function paletteFor(l: Latent, r: Rng): { hue: number; saturation: number; lightness: number } {
+  // Stretched about the middle so the corpus spans blue … yellow rather than bunching at violet–red.
+  const warmth = clamp01(0.5 + 1.6 * (0.7 * l.valence + 0.3 * l.arousal - 0.5) + r.range(-0.05, 0.05));
+  return {
+    hue: Math.round((230 + 180 * warmth) % 360),
+    saturation: round3(clamp01(0.15 + 0.55 * l.valence + 0.25 * l.arousal + r.range(-0.03, 0.03))),
+    lightness: round3(clamp01(0.2 + 0.45 * l.valence + 0.15 * l.arousal + r.range(-0.03, 0.03))),
+  };
+}
+
+/** Cut times on the track's beat grid, every beatsPerCut beats, none in the last 0.3 s. */
+export function cutTimes(bpm: number, beatsPerCut: number, clipSeconds: number): number[] {
+  const shot = (60 / bpm) * beatsPerCut;
+  const cuts: number[] = [];
+  for (let t = shot; t < clipSeconds - 0.3; t += shot) cuts.push(round3(t));
+  return cuts;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Exact split sizes, shuffled by the seed: ~70/15/15, at least one val and test pair from 3 pairs up. */
+function splits(n: number, r: Rng): Split[] {
+  const nTest = n >= 3 ? Math.max(1, Math.round(n * TEST_SHARE)) : 0;
+  const nVal = n >= 3 ? Math.max(1, Math.round(n * VAL_SHARE)) : 0;
+  const out: Split[] = Array.from({ length: n }, (_, i) => (i < nTest ? 'test' : i < nTest + nVal ? 'val' : 'train'));
+  for (let i = n - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** Test pairs get the held-out value half the time (the first test pair always); others never. */
+function choose<T>(all: readonly T[], heldOut: T, split: Split, forceHeldOut: boolean, r: Rng): T {
+  const rest = all.filter((x) => x !== heldOut);
+  if (split !== 'test') return r.pick(rest);
+  return forceHeldOut || r.next() < 0.5 ? heldOut : r.pick(rest);
+}
+
+function planPair(
+  i: number,
+  split: Split,
+  firstTest: boolean,
+  held: { style: VideoStyle; timbre: Timbre },
+  seed: number,
+  opts: CorpusOptions,
+): CorpusPair {
+  const r = rng(mixSeed(seed, i + 1));
+  const latent: Latent = { arousal: round3(r.next()), valence: round3(r.next()), pace: round3(r.next()) };
+  const style = choose(VIDEO_STYLES, held.style, split, firstTest, r);
+  const timbre = choose(TIMBRES, held.timbre, split, firstTest, r);
+  const bpm = bpmFor(latent.arousal, r.range(-4, 4));
+  const { beatsPerCut, beatsPerChord } = rhythmFor(latent.pace);
+  const nuisance: Nuisance = {
+    style,
+    timbre,
+    key: PITCH_CLASSES[r.int(12)],
+    mode: latent.valence >= 0.5 ? 'major' : 'minor',
+    bpm,
+    beatsPerCut,
+    beatsPerChord,
+    cuts: cutTimes(bpm, beatsPerCut, opts.clipSeconds),
+    ...paletteFor(latent, r),
+    // VP9 costs ~3× H.264 ultrafast to encode, so one clip in three is webm.
+    videoContainer: r.next() < 1 / 3 ? 'webm' : 'mp4',
+    audioFormat: r.pick(AUDIO_FORMATS),
+    videoSeed: r.seed(),
+    musicSeed: r.seed(),
+  };
+  const id = `p${String(i + 1).padStart(5, '0')}`;
+  return {
+    id,
+    latent,
+    nuisance,
+    split,
+    video: `video/${id}.${nuisance.videoContainer}`,
+    music: `music/${id}.${nuisance.audioFormat}`,
+  };
+}
+
+/** The whole manifest for a seed and options; pure and deterministic. */
+export function planCorpus(seed: number, options: CorpusOptions): CorpusManifest {
+  const r = rng(mixSeed(seed, 0));
+  const heldOut = { style: r.pick(VIDEO_STYLES), timbre: r.pick(TIMBRES) };
+  const split = splits(options.pairs, r);
+  const firstTest = split.indexOf('test');
+  const pairs = split.map((s, i) => planPair(i, s, i === firstTest, heldOut, seed, options));
+  return { version: 1, seed, options, heldOut, pairs };
+}

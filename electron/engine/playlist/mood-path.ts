@@ -1,0 +1,87 @@
+import { usageError } from '../errors';
+import { dotRows } from '../search/kernels';
+import { normalizeInPlace, type SegmentStore } from '../search/segment-store';
+import type { TrackId } from '../search/types';
+import { checkLength, slotOrThrow, vectorAt, type PlaylistEntry } from './entries';
+
+export interface MoodPathOptions {
+  /** Weight of "close to the previous pick" against "close to the path point" when picking (default 0.3). */
+  continuity?: number;
+}
+
+/** Point t ∈ [0,1] on the great circle from unit a to unit b (linear + renormalise when nearly parallel). */
+export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
+  let dot = 0;
+  for (let x = 0; x < a.length; x++) dot += a[x] * b[x];
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot)));
+  const out = new Float32Array(a.length);
+  const sin = Math.sin(omega);
+  const [wa, wb] = sin < 1e-4 ? [1 - t, t] : [Math.sin((1 - t) * omega) / sin, Math.sin(t * omega) / sin];
+  for (let x = 0; x < a.length; x++) out[x] = wa * a[x] + wb * b[x];
+  return normalizeInPlace(out);
+}
+
+/**
+ * A path from one mood to another: `length` tracks from `fromId` to `toId`, no repeats.
+ * 1. Points at equal steps along the great circle between the two track vectors.
+ * 2. At each point, the unused track maximising (1−c)·cos(point) + c·cos(previous pick).
+ * 3. Smoothing: 2-opt on the interior order (endpoints fixed) while it shortens the path
+ *    Σ(1 − cos) between neighbours, which removes zig-zags the greedy pass leaves.
+ * score = cosine of the track to its path point.
+ */
+export function moodPath(
+  store: SegmentStore,
+  fromId: TrackId,
+  toId: TrackId,
+  length: number,
+  opts: MoodPathOptions = {},
+): PlaylistEntry[] {
+  const from = slotOrThrow(store, fromId);
+  const to = slotOrThrow(store, toId);
+  if (from === to) throw usageError('a mood path needs two different tracks');
+  checkLength(length, store.trackCount);
+  if (length < 2) throw usageError('a mood path has at least 2 tracks (its two ends)');
+  const d = store.dim;
+  const vectors = store.trackVectors();
+  const c = opts.continuity ?? 0.3;
+  const a = vectorAt(store, from);
+  const b = vectorAt(store, to);
+  const points = Array.from({ length }, (_, s) => slerp(a, b, s / (length - 1)));
+
+  const used = new Uint8Array(store.trackCount);
+  used[from] = used[to] = 1;
+  const order = [from];
+  for (let s = 1; s < length - 1; s++) {
+    const prev = order[s - 1];
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let t = 0; t < store.trackCount; t++) {
+      if (used[t]) continue;
+      const value = (1 - c) * dotRows(points[s], 0, vectors, t, d) + c * dotRows(vectors, prev, vectors, t, d);
+      if (value > bestValue) [best, bestValue] = [t, value];
+    }
+    used[best] = 1;
+    order.push(best);
+  }
+  order.push(to);
+  twoOpt(order, (p, q) => 1 - dotRows(vectors, p, vectors, q, d));
+  return order.map((slot, s) => ({ trackId: store.idAt(slot), score: dotRows(points[s], 0, vectors, slot, d) }));
+}
+
+/** Reverse interior runs [i..j] of `order` while that shortens the path; ends stay put. */
+function twoOpt(order: number[], dist: (p: number, q: number) => number): void {
+  const n = order.length;
+  for (let pass = 0, improved = true; improved && pass < n * n; pass++) {
+    improved = false;
+    for (let i = 1; i < n - 2; i++) {
+      for (let j = i + 1; j < n - 1; j++) {
+        const before = dist(order[i - 1], order[i]) + dist(order[j], order[j + 1]);
+        const after = dist(order[i - 1], order[j]) + dist(order[i], order[j + 1]);
+        if (after < before - 1e-9) {
+          order.splice(i, j - i + 1, ...order.slice(i, j + 1).reverse());
+          improved = true;
+        }
+      }
+    }
+  }
+}

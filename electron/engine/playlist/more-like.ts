@@ -1,0 +1,47 @@
+import { dotRows } from '../search/kernels';
+import { normalizeInPlace, type SegmentStore } from '../search/segment-store';
+import type { TrackId } from '../search/types';
+import { checkLength, similarities, slotOrThrow, type PlaylistEntry } from './entries';
+
+export interface MoreLikeOptions {
+  /**
+   * 0 = pure nearest-to-centroid, 1 = pure spread. Each pick maximises
+   * (1 − diversity)·cos(centroid) − diversity·max cos(already picked), so the list stays
+   * on the seeds' mood without being ten near-copies of one track.
+   */
+  diversity?: number;
+}
+
+/** "More like these": tracks near the seeds' centroid, diverse, no repeats, seeds left out. score = cosine to the centroid. */
+export function moreLike(store: SegmentStore, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): PlaylistEntry[] {
+  const seeds = new Set(seedIds.map((id) => slotOrThrow(store, id)));
+  checkLength(length, store.trackCount - seeds.size);
+  const d = store.dim;
+  const vectors = store.trackVectors();
+  const centroid = new Float32Array(d);
+  for (const slot of seeds) for (let x = 0; x < d; x++) centroid[x] += vectors[slot * d + x];
+  normalizeInPlace(centroid);
+  const relevance = similarities(store, centroid);
+  const diversity = opts.diversity ?? 0.3;
+
+  // redundancy[s] = max cosine of slot s to anything picked so far, updated per pick.
+  const redundancy = new Float32Array(store.trackCount).fill(-1);
+  const used = new Uint8Array(store.trackCount);
+  for (const slot of seeds) used[slot] = 1;
+  const picks: PlaylistEntry[] = [];
+  while (picks.length < length) {
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let s = 0; s < store.trackCount; s++) {
+      if (used[s]) continue;
+      const value = (1 - diversity) * relevance[s] - (picks.length > 0 ? diversity * redundancy[s] : 0);
+      if (value > bestValue) [best, bestValue] = [s, value];
+    }
+    used[best] = 1;
+    picks.push({ trackId: store.idAt(best), score: relevance[best] });
+    for (let s = 0; s < store.trackCount; s++) {
+      if (!used[s]) redundancy[s] = Math.max(redundancy[s], dotRows(vectors, s, vectors, best, d));
+    }
+  }
+  return picks;
+}

@@ -1,0 +1,49 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatM3U, writeM3U } from '../../../electron/engine/playlist/m3u';
+
+describe('M3U', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'needledrop-m3u-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes extended M3U with durations, artist – title and paths relative to the playlist', async () => {
+    const out = path.join(dir, 'lists', 'evening.m3u8');
+    const items = [
+      { path: path.join(dir, 'lists', 'a.flac'), duration: 201.6, artist: 'Ana', title: 'Dawn' },
+      { path: path.join(dir, 'music', 'Björk', 'Jóga.mp3'), duration: 305.2, artist: 'Björk', title: 'Jóga\r\n(live)' },
+      { path: path.join(dir, 'music', 'untagged.ogg'), duration: Number.NaN },
+    ];
+    await mkdir(path.dirname(out));
+    await writeM3U(items, out);
+    const bytes = await readFile(out);
+    expect(bytes.subarray(0, 3).toString('hex')).not.toBe('efbbbf');
+    expect(bytes.toString('utf8').split('\n')).toEqual([
+      '#EXTM3U',
+      '#EXTINF:202,Ana – Dawn',
+      'a.flac',
+      '#EXTINF:305,Björk – Jóga (live)',
+      path.join('..', 'music', 'Björk', 'Jóga.mp3'),
+      '#EXTINF:-1,untagged',
+      path.join('..', 'music', 'untagged.ogg'),
+      '',
+    ]);
+  });
+
+  it('names the playlist file when it cannot be written', async () => {
+    const out = path.join(dir, 'missing-folder', 'x.m3u8');
+    await expect(writeM3U([], out)).rejects.toThrow(out);
+  });
+
+  it('writes only the header for an empty list and uses the artist or title alone when one is missing', () => {
+    expect(formatM3U([], dir)).toBe('#EXTM3U\n');
+    const text = formatM3U([{ path: path.join(dir, 'x.wav'), duration: 3, title: 'Only title' }], dir);
+    expect(text).toBe('#EXTM3U\n#EXTINF:3,Only title\nx.wav\n');
+  });
+});

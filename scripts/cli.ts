@@ -15,6 +15,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   features: () => import('./cli/features'),
   index: () => import('./cli/index'),
   models: () => import('./cli/models'),
+  corpus: () => import('./cli/corpus'),
+  train: () => import('./cli/train'),
+  eval: () => import('./cli/eval'),
+  export: () => import('./cli/export'),
 };
 
 function help(): string {

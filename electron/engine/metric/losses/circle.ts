@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+import { usageError } from '../../errors';
+import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
+import { term, type LossTerm, type ReducerName } from '../reducers';
+import type { Labels } from '../tuples';
+import { keepWhere, maskedLogSumExp, rowsWithBoth, stopGradient } from '../tf-ops';
+import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+
+export interface CircleOptions extends CommonLossOptions {
+  /** Must be a similarity; default cosine. */
+  distance?: DistanceSpec;
+  /** Relaxation m, default 0.4. */
+  m?: number;
+  /** Scale γ, default 80. */
+  gamma?: number;
+}
+
+/**
+ * Circle loss (Sun et al. 2020), pair-wise form: per anchor,
+ * softplus(log Σ_neg e^{γ α_n (s_n − Δ_n)} + log Σ_pos e^{−γ α_p (s_p − Δ_p)}),
+ * α_p = [1 + m − s_p]₊, α_n = [s_n + m]₊ (no gradient through α), Δ_p = 1 − m, Δ_n = m.
+ */
+export class CircleLoss extends BaseLoss {
+  readonly name = 'circle' as const;
+  readonly distance: Distance;
+  readonly reducer: ReducerName;
+  readonly m: number;
+  readonly gamma: number;
+
+  constructor(options: CircleOptions = {}) {
+    super();
+    this.distance = resolveDistance(options.distance, 'cosine');
+    if (!this.distance.isSimilarity) throw usageError('circle loss needs a similarity (cosine or dot)');
+    this.reducer = options.reducer ?? 'mean-nonzero';
+    this.m = options.m ?? 0.4;
+    this.gamma = options.gamma ?? 80;
+  }
+
+  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
+    const batch = preparePairs(this.distance, emb, labels, input);
+    const { pos, neg } = batch.masks();
+    const s = batch.mat;
+    const alphaP = stopGradient(tf.relu(tf.sub(1 + this.m, s)));
+    const alphaN = stopGradient(tf.relu(tf.add(s, this.m)));
+    const logitP = tf.mul(tf.mul(alphaP, tf.sub(s, 1 - this.m)), -this.gamma) as tf.Tensor2D;
+    const logitN = tf.mul(tf.mul(alphaN, tf.sub(s, this.m)), this.gamma) as tf.Tensor2D;
+    const loss = tf.softplus(tf.add(maskedLogSumExp(logitN, neg, 1, false), maskedLogSumExp(logitP, pos, 1, false)));
+    return [term('loss', keepWhere(rowsWithBoth(pos, neg), loss), 'element')];
+  }
+}

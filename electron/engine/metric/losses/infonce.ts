@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs';
+import { usageError } from '../../errors';
+import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
+import { term, type LossTerm, type ReducerName } from '../reducers';
+import { pairMasks, transposePairs, type Labels, type PairTuple } from '../tuples';
+import { gatherPairs, maskedLogSumExp } from '../tf-ops';
+import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+
+export interface InfoNCEOptions extends CommonLossOptions {
+  distance?: DistanceSpec;
+  /** Initial temperature τ, default 0.07 (CLIP; SimCLR's NT-Xent uses 0.5). */
+  temperature?: number;
+  /** Learn τ: the loss owns a variable log(1/τ) (CLIP's logit scale) unless `logitScale` is given. */
+  learnTemperature?: boolean;
+  /** A variable holding log(1/τ), owned by the caller; implies a learnable temperature. */
+  logitScale?: tf.Variable;
+  /** Upper bound of 1/τ, default 100 (CLIP's clamp). */
+  maxScale?: number;
+  /** With a reference set, average the query→reference and reference→query losses. Default true. */
+  symmetric?: boolean;
+}
+
+/**
+ * InfoNCE / NT-Xent (van den Oord et al. 2018; Chen et al. 2020; cross-modal and symmetric as in CLIP,
+ * Radford et al. 2021): per positive pair (a, p),
+ * −log( e^{s_ap/τ} / (e^{s_ap/τ} + Σ_{n∈N(a)} e^{s_an/τ}) ).
+ */
+export class InfoNCELoss extends BaseLoss {
+  readonly name = 'infonce' as const;
+  readonly distance: Distance;
+  readonly reducer: ReducerName;
+  readonly symmetric: boolean;
+  readonly maxScale: number;
+  private readonly fixedScale: number;
+  private readonly scaleVar: tf.Variable | null;
+  private readonly ownsScale: boolean;
+
+  constructor(options: InfoNCEOptions = {}) {
+    super();
+    const temperature = options.temperature ?? 0.07;
+    if (!(temperature > 0)) throw usageError('infonce: temperature must be > 0');
+    this.distance = resolveDistance(options.distance, 'cosine');
+    this.reducer = options.reducer ?? 'mean-nonzero';
+    this.symmetric = options.symmetric ?? true;
+    this.maxScale = options.maxScale ?? 100;
+    this.fixedScale = 1 / temperature;
+    this.ownsScale = !options.logitScale && options.learnTemperature === true;
+    this.scaleVar = options.logitScale ?? (this.ownsScale ? tf.variable(tf.scalar(Math.log(1 / temperature)), true, 'infonce_logit_scale') : null);
+  }
+
+  /** Current temperature τ. */
+  temperature(): number {
+    if (!this.scaleVar) return 1 / this.fixedScale;
+    return 1 / Math.min(Math.exp(this.scaleVar.dataSync()[0]), this.maxScale);
+  }
+
+  override trainableVariables(): tf.Variable[] {
+    return this.scaleVar ? [this.scaleVar] : [];
+  }
+
+  override dispose(): void {
+    if (this.ownsScale) this.scaleVar?.dispose();
+  }
+
+  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
+    const batch = preparePairs(this.distance, emb, labels, input);
+    const scale: tf.Tensor | number = this.scaleVar ? tf.minimum(tf.exp(this.scaleVar), this.maxScale) : this.fixedScale;
+    const logits = tf.mul(batch.mat, this.distance.isSimilarity ? scale : tf.neg(scale)) as tf.Tensor2D;
+    const pairs = batch.pairs();
+    if (batch.sameSet || !this.symmetric) return [term('loss', pairLosses(logits, pairs), 'pos-pair')];
+    return [
+      term('q2r', pairLosses(logits, pairs), 'pos-pair', { weight: 0.5 }),
+      term('r2q', pairLosses(tf.transpose(logits), transposePairs(pairs)), 'pos-pair', { weight: 0.5 }),
+    ];
+  }
+}
+
+/** log(1 + Σ_n e^{z_an − z_ap}) for every positive pair; 0 when the anchor has no negative. */
+function pairLosses(logits: tf.Tensor2D, pairs: PairTuple): tf.Tensor1D {
+  const [rows, cols] = logits.shape;
+  const { neg } = pairMasks(pairs, rows, cols);
+  const hasNeg = new Uint8Array(rows);
+  for (const a of pairs.a2) hasNeg[a] = 1;
+  const keep = new Float32Array(pairs.a1.length);
+  for (let i = 0; i < keep.length; i++) keep[i] = hasNeg[pairs.a1[i]];
+  const negLse = maskedLogSumExp(logits, tf.tensor2d(neg, [rows, cols]), 1, false);
+  const anchorLse = tf.gather(negLse, tf.tensor1d(pairs.a1, 'int32'));
+  const pos = gatherPairs(logits, pairs.a1, pairs.p);
+  return tf.mul(tf.softplus(tf.sub(anchorLse, pos)), tf.tensor1d(keep)) as tf.Tensor1D;
+}

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
+import { term, type LossTerm, type ReducerName } from '../reducers';
+import type { Labels } from '../tuples';
+import { keepWhere, maskedLogSumExp, rowsWithBoth } from '../tf-ops';
+import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+
+export interface MultiSimilarityOptions extends CommonLossOptions {
+  distance?: DistanceSpec;
+  /** Positive scale, default 2. */
+  alpha?: number;
+  /** Negative scale, default 50. */
+  beta?: number;
+  /** Similarity offset λ, default 0.5. */
+  base?: number;
+}
+
+/**
+ * Multi-similarity loss (Wang et al. 2019): per anchor,
+ * 1/α log(1 + Σ_pos e^{−α(S−λ)}) + 1/β log(1 + Σ_neg e^{β(S−λ)}); anchors without a positive or a
+ * negative are skipped, as in the authors' code.
+ */
+export class MultiSimilarityLoss extends BaseLoss {
+  readonly name = 'multi-similarity' as const;
+  readonly distance: Distance;
+  readonly reducer: ReducerName;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly base: number;
+
+  constructor(options: MultiSimilarityOptions = {}) {
+    super();
+    this.distance = resolveDistance(options.distance, 'cosine');
+    this.reducer = options.reducer ?? 'mean';
+    this.alpha = options.alpha ?? 2;
+    this.beta = options.beta ?? 50;
+    this.base = options.base ?? 0.5;
+  }
+
+  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
+    const batch = preparePairs(this.distance, emb, labels, input);
+    const { pos, neg } = batch.masks();
+    const posExp = tf.mul(this.distance.margin(batch.mat, this.base), this.alpha) as tf.Tensor2D;
+    const negExp = tf.mul(this.distance.margin(this.base, batch.mat), this.beta) as tf.Tensor2D;
+    const posLoss = tf.div(maskedLogSumExp(posExp, pos, 1, true), this.alpha);
+    const negLoss = tf.div(maskedLogSumExp(negExp, neg, 1, true), this.beta);
+    return [term('loss', keepWhere(rowsWithBoth(pos, neg), tf.add(posLoss, negLoss)), 'element')];
+  }
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
+import { term, type LossTerm, type ReducerName } from '../reducers';
+import type { Labels } from '../tuples';
+import { gatherPairs } from '../tf-ops';
+import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+
+export interface NPairsOptions extends CommonLossOptions {
+  /** Default: dot product without normalisation (the paper's inner product). */
+  distance?: DistanceSpec;
+}
+
+/**
+ * N-pair loss (Sohn 2016): each anchor keeps its first positive; the other anchors' positives are its
+ * negatives; softmax cross-entropy over the anchors × positives similarity matrix.
+ */
+export class NPairsLoss extends BaseLoss {
+  readonly name = 'n-pairs' as const;
+  readonly distance: Distance;
+  readonly reducer: ReducerName;
+
+  constructor(options: NPairsOptions = {}) {
+    super();
+    this.distance = resolveDistance(options.distance, 'dot');
+    this.reducer = options.reducer ?? 'mean';
+  }
+
+  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
+    const batch = preparePairs(this.distance, emb, labels, input);
+    const pairs = batch.pairs();
+    const anchors: number[] = [];
+    const positives: number[] = [];
+    const seen = new Set<number>();
+    for (let i = 0; i < pairs.a1.length; i++) {
+      if (seen.has(pairs.a1[i])) continue;
+      seen.add(pairs.a1[i]);
+      anchors.push(pairs.a1[i]);
+      positives.push(pairs.p[i]);
+    }
+    if (anchors.length === 0) return [term('loss', gatherPairs(batch.mat, new Int32Array(0), new Int32Array(0)), 'element')];
+    const rows = tf.gather(batch.mat, tf.tensor1d(anchors, 'int32'), 0);
+    const sub = tf.gather(rows, tf.tensor1d(positives, 'int32'), 1) as tf.Tensor2D;
+    const logits = this.distance.isSimilarity ? sub : tf.neg(sub);
+    const target = tf.sum(tf.mul(logits, tf.eye(anchors.length)), 1);
+    return [term('loss', tf.sub(tf.logSumExp(logits, 1), target), 'element')];
+  }
+}

@@ -1,0 +1,45 @@
+import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
+import { pairTuple, type IndicesTuple, type Labels } from '../tuples';
+import type * as tf from '@tensorflow/tfjs';
+import { miningView, type Miner, type MinerInput } from './base';
+
+/**
+ * Pair-margin mining (pytorch-metric-learning's PairMarginMiner): positives not yet inside posMargin and
+ * negatives still inside negMargin. Defaults 0.2 / 0.8 for distances, 0.8 / 0.2 for similarities.
+ */
+export class PairMarginMiner implements Miner {
+  readonly name = 'pair-margin' as const;
+  readonly distance: Distance;
+  readonly posMargin: number;
+  readonly negMargin: number;
+
+  constructor(options: { distance?: DistanceSpec; posMargin?: number; negMargin?: number } = {}) {
+    this.distance = resolveDistance(options.distance, 'euclidean');
+    this.posMargin = options.posMargin ?? (this.distance.isSimilarity ? 0.8 : 0.2);
+    this.negMargin = options.negMargin ?? (this.distance.isSimilarity ? 0.2 : 0.8);
+  }
+
+  mine(emb: tf.Tensor2D, labels: Labels, input?: MinerInput): IndicesTuple {
+    const v = miningView(this.distance, emb, labels, input);
+    const a1: number[] = [];
+    const p: number[] = [];
+    const a2: number[] = [];
+    const n: number[] = [];
+    for (let i = 0; i < v.rows; i++) {
+      for (let j = 0; j < v.cols; j++) {
+        if (!v.valid(i, j)) continue;
+        const x = v.mat[i * v.cols + j];
+        if (v.labels[i] === v.refLabels[j]) {
+          if (!this.distance.closer(x, this.posMargin)) {
+            a1.push(i);
+            p.push(j);
+          }
+        } else if (this.distance.closer(x, this.negMargin)) {
+          a2.push(i);
+          n.push(j);
+        }
+      }
+    }
+    return pairTuple(a1, p, a2, n);
+  }
+}

@@ -1,0 +1,200 @@
+import { inputError } from '../errors';
+import { decodeAudio } from '../media/decode';
+import { audioStream } from '../media/probe';
+import { estimateKey, type Key } from './key';
+import { LoudnessMeter } from './loudness';
+import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
+import { AUDIO_SPEC, stepCount } from './spec';
+import { SpectralAnalyser } from './spectral';
+import { Stft } from './stft';
+import { estimateTempo, trackBeats } from './tempo';
+import type { FeatureSeq } from './types';
+
+export interface AudioSummary {
+  /** Seconds of audio analysed. */
+  duration: number;
+  tempo: { bpm: number; confidence: number } | null;
+  /** Beat times, seconds in file time. */
+  beats: number[];
+  key: Key | null;
+  /** Integrated loudness, approximate LUFS on the mono downmix (null: silent). */
+  loudnessLufs: number | null;
+  /** RMS level of the whole range, dBFS (floor −100). */
+  rmsDb: number;
+  /** Mean per-step RMS amplitude, 0–1 (full-scale sine ≈ 0.71). */
+  energy: number;
+  /** Spread of per-step RMS levels, dB (95th − 10th percentile). */
+  dynamicRangeDb: number;
+  /** Set when decoding failed part-way and the features cover only what was decoded. */
+  partial?: Partial;
+}
+
+export interface AudioFeatures {
+  seq: FeatureSeq;
+  summary: AudioSummary;
+}
+
+const S = AUDIO_SPEC;
+const MELS = S.melBands;
+const COL = { rms: MELS, centroid: MELS + 1, rolloff: MELS + 2, flatness: MELS + 3, onset: MELS + 4, chroma: MELS + 5, beats: MELS + 17 };
+const D = S.names.length;
+const SAMPLES_PER_STEP = Math.round(S.step * S.sampleRate);
+const FRAME_RATE = S.sampleRate / S.hop;
+const FLOOR_RMS_DB = -100;
+
+const db = (ms: number): number => Math.max(FLOOR_RMS_DB, 10 * Math.log10(ms + 1e-30));
+
+/** Streaming audio descriptors: push mono PCM at AUDIO_SPEC.sampleRate, then finish(). */
+export class AudioFeatureExtractor {
+  private readonly stft: Stft;
+  private readonly spectral: SpectralAnalyser;
+  private readonly loudness = new LoudnessMeter(S.sampleRate);
+  private readonly prevMel = new Float64Array(MELS).fill(S.floorDb);
+  /** Per-step sums of frame descriptors (columns as in the output; rms and beats unused here). */
+  private sums = new Float64Array(64 * D);
+  private frameCounts = new Float64Array(64);
+  private sumSq = new Float64Array(64);
+  private onsets = new Float64Array(1024);
+  private frames = 0;
+  private samples = 0;
+  private readonly keyChroma = new Float64Array(12);
+
+  constructor(private readonly start = 0) {
+    this.stft = new Stft(S.nfft, S.hop, (p, j) => this.frame(p, j));
+    this.spectral = new SpectralAnalyser(S.sampleRate, S.nfft, MELS, S.melFmin, S.melFmax, S.floorDb, S.rolloff, S.chromaFmin, S.chromaFmax);
+  }
+
+  /** Seconds pushed so far. */
+  get seconds(): number {
+    return this.samples / S.sampleRate;
+  }
+
+  push(pcm: Float32Array): void {
+    const steps = Math.floor((this.samples + pcm.length) / SAMPLES_PER_STEP) + 1;
+    this.ensureSteps(steps);
+    let i = 0;
+    while (i < pcm.length) {
+      const k = Math.floor(this.samples / SAMPLES_PER_STEP);
+      const n = Math.min(pcm.length - i, (k + 1) * SAMPLES_PER_STEP - this.samples);
+      let ss = 0;
+      for (let t = i; t < i + n; t++) ss += pcm[t] * pcm[t];
+      this.sumSq[k] += ss;
+      this.samples += n;
+      i += n;
+    }
+    this.loudness.push(pcm);
+    this.stft.push(pcm);
+  }
+
+  private ensureSteps(steps: number): void {
+    if (steps <= this.frameCounts.length) return;
+    const cap = Math.max(steps, this.frameCounts.length * 2);
+    const grow = (a: Float64Array, n: number): Float64Array<ArrayBuffer> => {
+      const g = new Float64Array(n);
+      g.set(a);
+      return g;
+    };
+    this.sums = grow(this.sums, cap * D);
+    this.frameCounts = grow(this.frameCounts, cap);
+    this.sumSq = grow(this.sumSq, cap);
+  }
+
+  private frame(power: Float64Array, j: number): void {
+    const f = this.spectral.analyse(power);
+    // Spectral flux on log-mel: mean positive change per band, dB.
+    let flux = 0;
+    for (let b = 0; b < MELS; b++) {
+      const d = f.melDb[b] - this.prevMel[b];
+      if (d > 0) flux += d;
+      this.prevMel[b] = f.melDb[b];
+    }
+    flux /= MELS;
+    if (j >= this.onsets.length) {
+      const g = new Float64Array(this.onsets.length * 2);
+      g.set(this.onsets);
+      this.onsets = g;
+    }
+    this.onsets[j] = flux;
+    this.frames = j + 1;
+    // A frame belongs to the step holding its centre sample.
+    const k = Math.floor((j * S.hop) / SAMPLES_PER_STEP);
+    this.ensureSteps(k + 1);
+    const row = k * D;
+    const s = this.sums;
+    for (let b = 0; b < MELS; b++) s[row + b] += f.melDb[b];
+    s[row + COL.centroid] += f.centroidHz;
+    s[row + COL.rolloff] += f.rolloffHz;
+    s[row + COL.flatness] += f.flatness;
+    s[row + COL.onset] += flux;
+    for (let c = 0; c < 12; c++) {
+      s[row + COL.chroma + c] += f.chroma[c];
+      this.keyChroma[c] += f.chroma[c];
+    }
+    this.frameCounts[k]++;
+  }
+
+  finish(partial?: Partial): AudioFeatures {
+    this.stft.finish();
+    const T = stepCount(this.samples, SAMPLES_PER_STEP);
+    const data = new Float32Array(T * D);
+    const env = this.onsets.subarray(0, this.frames);
+    const tempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
+    const beatFrames = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
+    const stepRms: number[] = [];
+    for (let k = 0; k < T; k++) {
+      const row = k * D;
+      const n = this.frameCounts[k] || 1;
+      for (let c = 0; c < D; c++) data[row + c] = this.sums[row + c] / n;
+      const count = Math.min(SAMPLES_PER_STEP, this.samples - k * SAMPLES_PER_STEP);
+      const ms = count > 0 ? this.sumSq[k] / count : 0;
+      data[row + COL.rms] = db(ms);
+      stepRms.push(Math.sqrt(ms));
+      let max = 0;
+      for (let c = 0; c < 12; c++) max = Math.max(max, this.sums[row + COL.chroma + c]);
+      for (let c = 0; c < 12; c++) data[row + COL.chroma + c] = max > 0 ? this.sums[row + COL.chroma + c] / max : 0;
+      data[row + COL.beats] = 0;
+    }
+    for (const b of beatFrames) {
+      const k = Math.floor((b * S.hop) / SAMPLES_PER_STEP);
+      if (k < T) data[k * D + COL.beats]++;
+    }
+    let total = 0;
+    for (let k = 0; k < T; k++) total += this.sumSq[k];
+    const sortedDb = stepRms.map((r) => db(r * r)).sort((a, b) => a - b);
+    const pct = (p: number): number => sortedDb[Math.min(sortedDb.length - 1, Math.floor(p * sortedDb.length))] ?? FLOOR_RMS_DB;
+    const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+    const summary: AudioSummary = {
+      duration: round(this.samples / S.sampleRate),
+      tempo,
+      beats: beatFrames.map((b) => round(this.start + b / FRAME_RATE)),
+      key: estimateKey(this.keyChroma),
+      loudnessLufs: this.loudness.integrated(),
+      rmsDb: round(db(total / Math.max(1, this.samples)), 2),
+      energy: round(stepRms.reduce((a, b) => a + b, 0) / Math.max(1, T), 4),
+      dynamicRangeDb: round(pct(0.95) - pct(0.1), 2),
+    };
+    if (partial) summary.partial = partial;
+    const seq: FeatureSeq = { step: S.step, names: [...S.names], data, T, D, spec: S.version, start: this.start };
+    return { seq, summary };
+  }
+}
+
+/** Decode a file's first audio stream and extract its descriptors. */
+export async function extractAudioFeatures(file: string, opts: ExtractOptions = {}): Promise<AudioFeatures> {
+  const range = await resolveRange(file, opts);
+  if (!audioStream(range.info)) throw inputError(file, 'has no audio stream');
+  return extractAudioFrom(range, opts);
+}
+
+/** The decode → extract loop for an already resolved range. */
+export async function extractAudioFrom(r: ResolvedRange, opts: ExtractOptions): Promise<AudioFeatures> {
+  const { info, start, duration, expected } = r;
+  const ex = new AudioFeatureExtractor(start);
+  const dec = { sampleRate: S.sampleRate, start, ...(duration !== undefined ? { duration } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  const push = (pcm: Float32Array): void => {
+    ex.push(pcm);
+    opts.onProgress?.('audio', ex.seconds, expected);
+  };
+  const partial = await feed(info.file, decodeAudio(info.file, dec), push, () => ex.seconds, S.step, 'audio');
+  return ex.finish(partial);
+}

@@ -1,0 +1,118 @@
+/**
+ * Integrated loudness after ITU-R BS.1770-4 (K-weighting, 400 ms blocks at 75 % overlap,
+ * −70 LUFS absolute and −10 LU relative gates), streamed. Measured on the mono downmix we
+ * decode, so it is an approximation of the file's LUFS: a stereo file with identical channels
+ * reads ≈ 3 LU lower than a BS.1770 meter that sums both channels.
+ */
+
+interface Biquad {
+  b0: number;
+  b1: number;
+  b2: number;
+  a1: number;
+  a2: number;
+}
+
+// Filter designs from the BS.1770 reference (as in pyloudnorm), valid at any sample rate.
+function highShelf(fs: number): Biquad {
+  const G = 3.99984385397;
+  const Q = 0.7071752369554193;
+  const fc = 1681.974450955533;
+  const A = 10 ** (G / 40);
+  const w0 = (2 * Math.PI * fc) / fs;
+  const alpha = Math.sin(w0) / (2 * Q);
+  const c = Math.cos(w0);
+  const sa = 2 * Math.sqrt(A) * alpha;
+  const a0 = A + 1 - (A - 1) * c + sa;
+  return {
+    b0: (A * (A + 1 + (A - 1) * c + sa)) / a0,
+    b1: (-2 * A * (A - 1 + (A + 1) * c)) / a0,
+    b2: (A * (A + 1 + (A - 1) * c - sa)) / a0,
+    a1: (2 * (A - 1 - (A + 1) * c)) / a0,
+    a2: (A + 1 - (A - 1) * c - sa) / a0,
+  };
+}
+
+function highPass(fs: number): Biquad {
+  const Q = 0.5003270373253953;
+  const fc = 38.13547087613982;
+  const w0 = (2 * Math.PI * fc) / fs;
+  const alpha = Math.sin(w0) / (2 * Q);
+  const c = Math.cos(w0);
+  const a0 = 1 + alpha;
+  return { b0: (1 + c) / 2 / a0, b1: -(1 + c) / a0, b2: (1 + c) / 2 / a0, a1: (-2 * c) / a0, a2: (1 - alpha) / a0 };
+}
+
+export class LoudnessMeter {
+  private readonly f1: Biquad;
+  private readonly f2: Biquad;
+  // Direct form I state of both stages.
+  private readonly s = new Float64Array(6);
+  private readonly sub: number;
+  private acc = 0;
+  private count = 0;
+  /** Mean square of each 100 ms sub-block. */
+  private readonly subBlocks: number[] = [];
+
+  constructor(sampleRate: number) {
+    this.f1 = highShelf(sampleRate);
+    this.f2 = highPass(sampleRate);
+    this.sub = Math.round(sampleRate / 10);
+  }
+
+  push(x: Float32Array): void {
+    // Everything in locals: this loop runs once per sample.
+    const { b0: p0, b1: p1, b2: p2, a1: pa1, a2: pa2 } = this.f1;
+    const { b0: q0, b1: q1, b2: q2, a1: qa1, a2: qa2 } = this.f2;
+    const s = this.s;
+    let x1 = s[0], x2 = s[1], y1 = s[2], y2 = s[3], w1 = s[4], w2 = s[5];
+    let acc = this.acc;
+    let count = this.count;
+    const sub = this.sub;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      const y = p0 * v + p1 * x1 + p2 * x2 - pa1 * y1 - pa2 * y2;
+      x2 = x1;
+      x1 = v;
+      // Stage 2's input history is stage 1's output history (y1, y2).
+      const w = q0 * y + q1 * y1 + q2 * y2 - qa1 * w1 - qa2 * w2;
+      y2 = y1;
+      y1 = y;
+      w2 = w1;
+      w1 = w;
+      acc += w * w;
+      if (++count === sub) {
+        this.subBlocks.push(acc / sub);
+        acc = 0;
+        count = 0;
+      }
+    }
+    s[0] = x1;
+    s[1] = x2;
+    s[2] = y1;
+    s[3] = y2;
+    s[4] = w1;
+    s[5] = w2;
+    this.acc = acc;
+    this.count = count;
+  }
+
+  /** LUFS, or null when everything is below the −70 LUFS gate (silence). */
+  integrated(): number | null {
+    const blocks: number[] = [];
+    for (let i = 0; i + 4 <= this.subBlocks.length; i++) {
+      blocks.push((this.subBlocks[i] + this.subBlocks[i + 1] + this.subBlocks[i + 2] + this.subBlocks[i + 3]) / 4);
+    }
+    // Shorter than one block: measure what there is.
+    if (blocks.length === 0) {
+      const all = [...this.subBlocks, ...(this.count ? [this.acc / this.count] : [])];
+      if (all.length) blocks.push(all.reduce((a, b) => a + b, 0) / all.length);
+    }
+    const lufs = (ms: number): number => -0.691 + 10 * Math.log10(ms);
+    const abs = blocks.filter((ms) => ms > 0 && lufs(ms) > -70);
+    if (abs.length === 0) return null;
+    const rel = lufs(abs.reduce((a, b) => a + b, 0) / abs.length) - 10;
+    const gated = abs.filter((ms) => lufs(ms) > rel);
+    return Math.round(lufs(gated.reduce((a, b) => a + b, 0) / gated.length) * 100) / 100;
+  }
+}

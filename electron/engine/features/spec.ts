@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The feature spec: every constant that shapes a FeatureSeq. Its version is a short sha256 of
+ * all of them, so a cache built under another spec is recognised as stale.
+ */
+
+/** Seconds per FeatureSeq row, both modalities (rows line up across audio and video). */
+export const STEP = 0.5;
+
+const MEL_BANDS = 40;
+export const PITCH_CLASSES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'] as const;
+const HUE_BINS = 12;
+
+export const AUDIO_NAMES: readonly string[] = [
+  ...Array.from({ length: MEL_BANDS }, (_, i) => `mel_${String(i).padStart(2, '0')}`),
+  'rms_db',
+  'centroid_hz',
+  'rolloff_hz',
+  'flatness',
+  'onset',
+  ...PITCH_CLASSES.map((p) => `chroma_${p}`),
+  'beats',
+];
+
+export const VIDEO_NAMES: readonly string[] = [
+  'luma_mean',
+  'luma_contrast',
+  'saturation',
+  'colourfulness',
+  ...Array.from({ length: HUE_BINS }, (_, i) => `hue_${String(i * (360 / HUE_BINS)).padStart(3, '0')}`),
+  'warmth',
+  'edge_density',
+  'motion',
+  'cuts',
+];
+
+function version(doc: object): string {
+  return createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 12);
+}
+
+const audioParams = {
+  modality: 'audio',
+  step: STEP,
+  sampleRate: 22050,
+  /** STFT window (Hann) and hop in samples: 2048 ≈ 93 ms, 882 = 40 ms (25 frames/s, 12.5 per step). */
+  nfft: 2048,
+  hop: 882,
+  melBands: MEL_BANDS,
+  melFmin: 30,
+  melFmax: 11025,
+  /** dB floor of log-mel bands and of the onset flux (relative to a full-scale sine). */
+  floorDb: -80,
+  rolloff: 0.85,
+  chromaFmin: 65,
+  chromaFmax: 5000,
+  tempoMinBpm: 40,
+  tempoMaxBpm: 240,
+  tempoPriorBpm: 120,
+  names: AUDIO_NAMES,
+} as const;
+
+const videoParams = {
+  modality: 'video',
+  step: STEP,
+  fps: 10,
+  /** Decode width in pixels; height follows the display aspect (even, 8–320). */
+  width: 160,
+  hueBins: HUE_BINS,
+  /** Sobel magnitude (luma 0–1, /4) above which a pixel counts as edge. */
+  edgeThreshold: 0.1,
+  /** RGB histogram (4 levels per channel) L1/2 distance that marks a hard cut, and its local contrast. */
+  cutThreshold: 0.35,
+  cutContrast: 3,
+  names: VIDEO_NAMES,
+} as const;
+
+export type AudioSpec = typeof audioParams & { version: string };
+export type VideoSpec = typeof videoParams & { version: string };
+
+export const AUDIO_SPEC: AudioSpec = { ...audioParams, version: `a-${version(audioParams)}` };
+export const VIDEO_SPEC: VideoSpec = { ...videoParams, version: `v-${version(videoParams)}` };
+
+/** Rows for `units` of input at `perStep` units per row: a trailing part-row counts if at least half full. */
+export function stepCount(units: number, perStep: number): number {
+  if (units <= 0) return 0;
+  const full = Math.floor(units / perStep);
+  const rest = units - full * perStep;
+  return Math.max(1, full + (rest >= perStep / 2 ? 1 : 0));
+}

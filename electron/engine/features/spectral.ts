@@ -1,0 +1,151 @@
+/**
+ * Per-frame spectral descriptors from a one-sided power spectrum: log-mel bands, centroid,
+ * roll-off, flatness, chroma. Filter banks are built once per (rate, nfft) and stored sparse.
+ */
+
+interface Band {
+  first: number;
+  weights: Float64Array;
+}
+
+const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700);
+const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1);
+
+/** Triangular mel filters (HTK mel scale, unit peak) over bins 0..nfft/2. */
+export function melBank(sampleRate: number, nfft: number, bands: number, fmin: number, fmax: number): Band[] {
+  const binHz = sampleRate / nfft;
+  const lo = hzToMel(fmin);
+  const hi = hzToMel(Math.min(fmax, sampleRate / 2));
+  const edges = Array.from({ length: bands + 2 }, (_, i) => melToHz(lo + ((hi - lo) * i) / (bands + 1)));
+  const out: Band[] = [];
+  for (let b = 0; b < bands; b++) {
+    const [l, c, r] = [edges[b], edges[b + 1], edges[b + 2]];
+    const first = Math.max(0, Math.ceil(l / binHz));
+    const last = Math.min(nfft / 2, Math.floor(r / binHz));
+    const w: number[] = [];
+    for (let k = first; k <= last; k++) {
+      const f = k * binHz;
+      w.push(Math.max(0, f <= c ? (f - l) / (c - l) : (r - f) / (r - c)));
+    }
+    // Low bands narrower than one bin would be empty: give them their nearest bin.
+    if (!w.some((x) => x > 0)) out.push({ first: Math.round(c / binHz), weights: Float64Array.of(1) });
+    else out.push({ first, weights: Float64Array.from(w) });
+  }
+  return out;
+}
+
+/** Bin → (pitch class, weight) pairs: each bin's energy split between its two nearest semitones. */
+export interface ChromaMap {
+  bins: Int32Array;
+  classes: Int32Array;
+  weights: Float64Array;
+}
+
+export function chromaMap(sampleRate: number, nfft: number, fmin: number, fmax: number): ChromaMap {
+  const bins: number[] = [];
+  const classes: number[] = [];
+  const weights: number[] = [];
+  const binHz = sampleRate / nfft;
+  for (let k = Math.ceil(fmin / binHz); k <= Math.min(nfft / 2, Math.floor(fmax / binHz)); k++) {
+    // Semitones above C0 (16.35 Hz); pitch class 0 = C.
+    const st = 12 * Math.log2((k * binHz) / 16.351597831287414);
+    const low = Math.floor(st);
+    const frac = st - low;
+    bins.push(k, k);
+    classes.push(((low % 12) + 12) % 12, (((low + 1) % 12) + 12) % 12);
+    weights.push(1 - frac, frac);
+  }
+  return { bins: Int32Array.from(bins), classes: Int32Array.from(classes), weights: Float64Array.from(weights) };
+}
+
+export interface FrameDescriptors {
+  /** dB, floored. */
+  melDb: Float64Array;
+  centroidHz: number;
+  rolloffHz: number;
+  flatness: number;
+  /** Magnitude-weighted pitch-class energy (not normalised). */
+  chroma: Float64Array;
+  silent: boolean;
+}
+
+/** Below this total power (≈ −100 dB re full scale) a frame counts as silent. */
+const SILENT_POWER = 1e-10;
+
+export class SpectralAnalyser {
+  private readonly mel: Band[];
+  private readonly chromaBins: ChromaMap;
+  private readonly binHz: number;
+  private readonly mag: Float64Array;
+  readonly out: FrameDescriptors;
+
+  constructor(
+    sampleRate: number,
+    private readonly nfft: number,
+    bands: number,
+    fmin: number,
+    fmax: number,
+    private readonly floorDb: number,
+    private readonly rolloff: number,
+    chromaFmin: number,
+    chromaFmax: number,
+  ) {
+    this.mel = melBank(sampleRate, nfft, bands, fmin, fmax);
+    this.chromaBins = chromaMap(sampleRate, nfft, chromaFmin, chromaFmax);
+    this.binHz = sampleRate / nfft;
+    this.mag = new Float64Array(nfft / 2 + 1);
+    this.out = { melDb: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), silent: true };
+  }
+
+  /** Fills and returns `this.out` (reused between frames). */
+  analyse(power: Float64Array): FrameDescriptors {
+    const o = this.out;
+    const n = this.nfft / 2 + 1;
+    const mag = this.mag;
+    let total = 0;
+    let magSum = 0;
+    let weighted = 0;
+    for (let k = 0; k < n; k++) {
+      const p = power[k];
+      total += p;
+      const m = Math.sqrt(p);
+      mag[k] = m;
+      magSum += m;
+      weighted += m * k;
+    }
+    // Flatness over mel bands (40 logs instead of one per bin): geometric / arithmetic mean power.
+    let logSum = 0;
+    let linSum = 0;
+    for (let b = 0; b < this.mel.length; b++) {
+      const { first, weights } = this.mel[b];
+      let e = 0;
+      for (let i = 0; i < weights.length; i++) e += weights[i] * power[first + i];
+      const l = Math.log(e + 1e-20);
+      logSum += l;
+      linSum += e;
+      o.melDb[b] = Math.max(this.floorDb, 4.342944819032518 * l);
+    }
+    o.chroma.fill(0);
+    o.silent = total < SILENT_POWER;
+    if (o.silent) {
+      o.centroidHz = 0;
+      o.rolloffHz = 0;
+      o.flatness = 0;
+      return o;
+    }
+    const bands = this.mel.length;
+    o.flatness = Math.exp(logSum / bands) / (linSum / bands);
+    o.centroidHz = (weighted / magSum) * this.binHz;
+    const target = this.rolloff * magSum;
+    let acc = 0;
+    let k = 0;
+    for (; k < n - 1; k++) {
+      acc += mag[k];
+      if (acc >= target) break;
+    }
+    o.rolloffHz = k * this.binHz;
+    const { bins, classes, weights } = this.chromaBins;
+    for (let i = 0; i < bins.length; i++) o.chroma[classes[i]] += weights[i] * mag[bins[i]];
+    return o;
+  }
+}

@@ -1,0 +1,151 @@
+import { cancelledError, NeedledropError, usageError } from '../errors';
+import { ffmpegPath } from './ffmpeg-path';
+import { describeStderr, explain, spawnTool } from './process';
+
+/**
+ * Streaming decoders: ffmpeg writes raw frames/PCM to a pipe and we hand them out as an async
+ * iterable. No temp files. Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
+ * blocks (backpressure). The process is killed when the signal aborts or the consumer stops
+ * early (break/return/throw), and is always reaped before the iterator settles.
+ *
+ * Failure part-way: everything decoded before the failure has already been yielded; the
+ * iterator then throws a DecodeError (kind 'input') carrying how many seconds were decoded, so
+ * a caller may keep the partial data (features do, and mark it) or drop it.
+ */
+
+export interface Range {
+  /** Seconds from the file start (input seeking). */
+  start?: number;
+  /** Seconds to decode from `start`; to the end when absent. */
+  duration?: number;
+  signal?: AbortSignal;
+}
+
+export interface VideoDecodeOptions extends Range {
+  fps: number;
+  width: number;
+  height: number;
+}
+
+export interface AudioDecodeOptions extends Range {
+  sampleRate: number;
+}
+
+export interface VideoFrame {
+  /** Seconds from `start` (frame i is at i / fps). */
+  time: number;
+  index: number;
+  /** width × height × 3 bytes, RGB24, row-major. Owned by the consumer. */
+  data: Uint8Array;
+}
+
+/** A decode that ended in an ffmpeg error after `decodedSeconds` of output. */
+export class DecodeError extends NeedledropError {
+  readonly decodedSeconds: number;
+  constructor(file: string, cause: string, decodedSeconds: number) {
+    super('input', `${file}: ${cause}`, { file });
+    this.decodedSeconds = decodedSeconds;
+  }
+}
+
+function rangeArgs(r: Range): string[] {
+  const a: string[] = [];
+  if (r.start !== undefined) {
+    if (!(r.start >= 0)) throw usageError(`start must be ≥ 0, got ${r.start}`);
+    if (r.start > 0) a.push('-ss', String(r.start));
+  }
+  if (r.duration !== undefined) {
+    if (!(r.duration > 0)) throw usageError(`duration must be > 0, got ${r.duration}`);
+    a.push('-t', String(r.duration));
+  }
+  return a;
+}
+
+/**
+ * Run ffmpeg and yield its stdout in whole units of `unit` bytes, `unitsPerChunk` at a time
+ * (fewer at the end). A trailing partial unit is dropped.
+ */
+async function* pipeUnits(
+  file: string,
+  args: string[],
+  unit: number,
+  unitsPerChunk: number,
+  secondsPerUnit: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Buffer> {
+  const proc = spawnTool(ffmpegPath(), args, signal);
+  const target = unit * unitsPerChunk;
+  // Fresh ArrayBuffers (not the shared pool): chunks are handed out and viewed as Float32Array.
+  let buf = Buffer.from(new ArrayBuffer(target));
+  let fill = 0;
+  let units = 0;
+  try {
+    for await (const chunk of proc.child.stdout as AsyncIterable<Buffer>) {
+      // The pipe may still hold data after a kill: stop handing it out at once.
+      if (signal?.aborted) throw cancelledError('decoding');
+      let off = 0;
+      while (off < chunk.length) {
+        const n = Math.min(target - fill, chunk.length - off);
+        chunk.copy(buf, fill, off, off + n);
+        fill += n;
+        off += n;
+        if (fill === target) {
+          units += unitsPerChunk;
+          const out = buf;
+          buf = Buffer.from(new ArrayBuffer(target));
+          fill = 0;
+          yield out;
+        }
+      }
+    }
+    const whole = fill - (fill % unit);
+    if (whole > 0) {
+      units += whole / unit;
+      yield buf.subarray(0, whole);
+    }
+    const exit = await proc.exited;
+    if (signal?.aborted) throw cancelledError('decoding');
+    if (exit.code !== 0) {
+      const cause = describeStderr(proc.stderr.text(), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+      throw new DecodeError(file, `decoding failed: ${explain(cause)}`, units * secondsPerUnit);
+    }
+  } finally {
+    await proc.dispose().catch(() => undefined);
+  }
+  if (signal?.aborted) throw cancelledError('decoding');
+}
+
+const BASE = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats'];
+
+/** RGB24 frames at a fixed rate and size (aspect is the caller's choice), from the first video stream. */
+export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions): AsyncGenerator<VideoFrame> {
+  const { fps, width, height } = opts;
+  if (!(fps > 0) || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw usageError(`bad video decode size/rate: ${width}×${height} @ ${fps} fps`);
+  }
+  // fps before scale: only the kept frames are scaled. Area averaging keeps small frames alias-free.
+  const vf = `fps=${fps},scale=${width}:${height}:flags=area,format=rgb24`;
+  const args = [...BASE, ...rangeArgs(opts), '-i', file, '-map', '0:V:0', '-an', '-sn', '-dn', '-vf', vf, '-f', 'rawvideo', 'pipe:1'];
+  const frameBytes = width * height * 3;
+  let index = 0;
+  for await (const chunk of pipeUnits(file, args, frameBytes, 1, 1 / fps, opts.signal)) {
+    yield { time: index / fps, index, data: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) };
+    index++;
+  }
+}
+
+/** Mono float PCM (ffmpeg's downmix) at a fixed rate from the first audio stream, in chunks of ~0.1–0.4 s. */
+export async function* decodeAudio(file: string, opts: AudioDecodeOptions): AsyncGenerator<Float32Array> {
+  const { sampleRate } = opts;
+  if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
+  const args = [...BASE, ...rangeArgs(opts), '-i', file, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1'];
+  for await (const chunk of pipeUnits(file, args, 4, 8192, 1 / sampleRate, opts.signal)) {
+    // Each chunk is a fresh buffer at offset 0, so the view is aligned; f32le matches every host we run on.
+    yield new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
+  }
+}
+
+/** Rethrow anything that is not a part-way decode failure. */
+export function isDecodeError(err: unknown): err is DecodeError {
+  return err instanceof DecodeError;
+}

@@ -1,0 +1,214 @@
+import { access, constants, stat } from 'node:fs/promises';
+import { inputError } from '../errors';
+import { ffmpegPath, ffprobePath } from './ffmpeg-path';
+import { runTool } from './process';
+
+/** What ffprobe tells us about a file, reduced to what the engine uses. */
+export interface StreamInfo {
+  index: number;
+  type: 'video' | 'audio' | 'subtitle' | 'data' | 'other';
+  codec: string;
+  /** Seconds, when the stream states it. */
+  duration?: number;
+  /** Video: average frame rate (frames/s). */
+  fps?: number;
+  /** Video: coded size in pixels (before rotation). */
+  width?: number;
+  height?: number;
+  /** Video: display rotation in degrees (0, 90, 180, 270; from the display matrix or rotate tag). */
+  rotation?: number;
+  /** Video: sample (pixel) aspect ratio, 1 when square or unknown. */
+  sampleAspect?: number;
+  /** Audio: Hz. */
+  sampleRate?: number;
+  channels?: number;
+  channelLayout?: string;
+  /** A still image attached to the file (cover art), not a moving picture. */
+  attachedPic: boolean;
+}
+
+export interface MediaInfo {
+  file: string;
+  /** ffprobe's format name, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
+  container: string;
+  /** Seconds. */
+  duration: number;
+  /** Where `duration` came from: the container, the longest stream, or a demux pass to the end. */
+  durationSource: 'container' | 'stream' | 'scan';
+  sizeBytes: number;
+  /** Bits per second, when known. */
+  bitRate?: number;
+  streams: StreamInfo[];
+  tags: { title?: string; artist?: string; album?: string };
+}
+
+interface RawStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  duration?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  width?: number;
+  height?: number;
+  sample_aspect_ratio?: string;
+  sample_rate?: string;
+  channels?: number;
+  channel_layout?: string;
+  disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+}
+
+interface RawProbe {
+  format?: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
+  streams?: RawStream[];
+}
+
+function positive(v: string | number | undefined): number | undefined {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function ratio(r: string | undefined): number | undefined {
+  if (!r) return undefined;
+  const [a, b] = r.split(/[/:]/).map(Number);
+  return b ? positive(a / b) : positive(a);
+}
+
+// Matroska writes per-stream durations only as a "DURATION" tag, e.g. "00:01:02.345000000".
+function tagDuration(tags: Record<string, string> | undefined): number | undefined {
+  const t = tags && Object.entries(tags).find(([k]) => k.toUpperCase() === 'DURATION')?.[1];
+  const m = t?.match(/^(\d+):(\d+):(\d+(?:\.\d+)?)$/);
+  return m ? positive(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) : undefined;
+}
+
+// Clockwise degrees, like the legacy "rotate" tag; the display matrix states it counter-clockwise.
+function rotationOf(s: RawStream): number {
+  const side = s.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+  const cw = side !== undefined ? -side : Number(s.tags?.rotate ?? 0);
+  const r = Math.round((Number.isFinite(cw) ? cw : 0) / 90) * 90;
+  return ((r % 360) + 360) % 360;
+}
+
+function streamType(t: string | undefined): StreamInfo['type'] {
+  return t === 'video' || t === 'audio' || t === 'subtitle' || t === 'data' ? t : 'other';
+}
+
+function toStream(s: RawStream): StreamInfo {
+  const type = streamType(s.codec_type);
+  const out: StreamInfo = { index: s.index, type, codec: s.codec_name ?? 'unknown', attachedPic: s.disposition?.attached_pic === 1 };
+  const duration = positive(s.duration) ?? tagDuration(s.tags);
+  if (duration !== undefined) out.duration = duration;
+  if (type === 'video') {
+    const fps = ratio(s.avg_frame_rate) ?? ratio(s.r_frame_rate);
+    if (fps !== undefined && !out.attachedPic) out.fps = fps;
+    if (s.width) out.width = s.width;
+    if (s.height) out.height = s.height;
+    out.rotation = rotationOf(s);
+    out.sampleAspect = ratio(s.sample_aspect_ratio) ?? 1;
+  } else if (type === 'audio') {
+    const sr = positive(s.sample_rate);
+    if (sr !== undefined) out.sampleRate = sr;
+    if (s.channels) out.channels = s.channels;
+    if (s.channel_layout) out.channelLayout = s.channel_layout;
+  }
+  return out;
+}
+
+function pickTags(tags: Record<string, string> | undefined): MediaInfo['tags'] {
+  const out: MediaInfo['tags'] = {};
+  for (const [k, v] of Object.entries(tags ?? {})) {
+    const key = k.toLowerCase();
+    if ((key === 'title' || key === 'artist' || key === 'album') && v.trim()) out[key] = v.trim();
+  }
+  return out;
+}
+
+/** Refuse what is not a readable regular file before ffprobe does, with a plainer message. */
+export async function checkReadableFile(file: string): Promise<number> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw inputError(file, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(err)})`, err);
+  }
+  if (st.isDirectory()) throw inputError(file, 'is a directory, not a media file');
+  if (!st.isFile()) throw inputError(file, 'is not a regular file');
+  if (st.size === 0) throw inputError(file, 'empty file (0 bytes)');
+  try {
+    await access(file, constants.R_OK);
+  } catch (err) {
+    throw inputError(file, 'permission denied', err);
+  }
+  return st.size;
+}
+
+/** Seconds to the end of the last packet, by demuxing the whole file without decoding it. */
+async function scanDuration(file: string, signal?: AbortSignal): Promise<number | undefined> {
+  const out = await runTool(
+    ffmpegPath(),
+    ['-nostdin', '-v', 'error', '-nostats', '-progress', 'pipe:1', '-i', file, '-map', '0:a?', '-map', '0:v?', '-c', 'copy', '-f', 'null', '-'],
+    file,
+    signal,
+  );
+  const times = [...out.matchAll(/^out_time_us=(\d+)$/gm)].map((m) => Number(m[1]) / 1e6);
+  return positive(times.at(-1));
+}
+
+/** ffprobe a file into a MediaInfo; bad input → inputError naming the file and the cause. */
+export async function probe(file: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
+  const sizeBytes = await checkReadableFile(file);
+  const json = await runTool(
+    ffprobePath(),
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+    file,
+    opts.signal,
+  );
+  let raw: RawProbe;
+  try {
+    raw = JSON.parse(json) as RawProbe;
+  } catch (err) {
+    throw inputError(file, 'ffprobe returned unreadable output', err);
+  }
+  const container = raw.format?.format_name ?? 'unknown';
+  // ffprobe reads any text file as "tty" (ANSI art): that is never media we can use.
+  if (container === 'tty') throw inputError(file, 'a text file, not audio or video');
+  const streams = (raw.streams ?? []).map(toStream);
+  if (!streams.some((s) => s.type === 'audio' || (s.type === 'video' && !s.attachedPic))) {
+    throw inputError(file, 'no audio or video stream');
+  }
+  let duration = positive(raw.format?.duration);
+  let durationSource: MediaInfo['durationSource'] = 'container';
+  if (duration === undefined) {
+    const fromStreams = streams.map((s) => (s.attachedPic ? 0 : (s.duration ?? 0)));
+    duration = positive(Math.max(0, ...fromStreams));
+    durationSource = 'stream';
+  }
+  if (duration === undefined) {
+    duration = await scanDuration(file, opts.signal);
+    durationSource = 'scan';
+  }
+  if (duration === undefined) throw inputError(file, 'no decodable content (duration is zero)');
+  const info: MediaInfo = { file, container, duration, durationSource, sizeBytes, streams, tags: pickTags(raw.format?.tags) };
+  const bitRate = positive(raw.format?.bit_rate);
+  if (bitRate !== undefined) info.bitRate = bitRate;
+  return info;
+}
+
+/** The first moving-picture stream (cover art does not count). */
+export function videoStream(info: MediaInfo): StreamInfo | undefined {
+  return info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+}
+
+export function audioStream(info: MediaInfo): StreamInfo | undefined {
+  return info.streams.find((s) => s.type === 'audio');
+}
+
+/** Display width/height ratio of a video stream, after pixel aspect and rotation. */
+export function displayAspect(s: StreamInfo): number {
+  if (!s.width || !s.height) return 16 / 9;
+  const a = (s.width * (s.sampleAspect ?? 1)) / s.height;
+  return s.rotation === 90 || s.rotation === 270 ? 1 / a : a;
+}

@@ -12,16 +12,16 @@ export interface PoolOptions {
   /** URL of the worker module; it must call serveTasks(). */
   entry: URL;
   workerData?: Record<string, unknown>;
+  /** Aborting drops queued tasks and asks running ones to stop; all reject as cancelled. */
+  signal?: AbortSignal;
 }
 
 interface Task<Req, Res> {
   id: number;
   req: Req;
   transfer: ArrayBuffer[];
-  signal?: AbortSignal;
   resolve: (v: Res) => void;
   reject: (e: unknown) => void;
-  onAbort?: () => void;
 }
 
 interface Slot<Req, Res> {
@@ -41,6 +41,17 @@ export class WorkerPool<Req, Res> {
   constructor(private readonly options: PoolOptions) {
     if (!(options.size >= 1)) throw new Error(`worker pool size must be ≥ 1, got ${options.size}`);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+    // One listener for the pool, not one per task: a library run queues thousands.
+    options.signal?.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  private abortAll(): void {
+    for (const t of this.queue.splice(0)) t.reject(cancelledError());
+    for (const slot of this.slots) {
+      if (!slot.task) continue;
+      const abort: ToWorker<Req> = { type: 'abort', id: slot.task.id };
+      slot.worker.postMessage(abort);
+    }
   }
 
   get size(): number {
@@ -65,7 +76,6 @@ export class WorkerPool<Req, Res> {
       const task = slot.task;
       slot.task = undefined;
       if (task && task.id === msg.id) {
-        if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);
         if (msg.type === 'done') task.resolve(msg.value);
         else task.reject(fromWire(msg.error));
       }
@@ -105,26 +115,11 @@ export class WorkerPool<Req, Res> {
   }
 
   /** Queue one task; resolves with the worker's value, rejects with its error (kind kept). */
-  run(req: Req, opts: { transfer?: ArrayBuffer[]; signal?: AbortSignal } = {}): Promise<Res> {
+  run(req: Req, opts: { transfer?: ArrayBuffer[] } = {}): Promise<Res> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
-    if (opts.signal?.aborted) return Promise.reject(cancelledError());
+    if (this.options.signal?.aborted) return Promise.reject(cancelledError());
     return new Promise<Res>((resolve, reject) => {
-      const task: Task<Req, Res> = { id: this.nextId++, req, transfer: opts.transfer ?? [], signal: opts.signal, resolve, reject };
-      if (opts.signal) {
-        task.onAbort = () => {
-          const queued = this.queue.indexOf(task);
-          if (queued >= 0) {
-            this.queue.splice(queued, 1);
-            reject(cancelledError());
-            return;
-          }
-          const slot = this.slots.find((s) => s.task === task);
-          const abort: ToWorker<Req> = { type: 'abort', id: task.id };
-          slot?.worker.postMessage(abort);
-        };
-        opts.signal.addEventListener('abort', task.onAbort, { once: true });
-      }
-      this.queue.push(task);
+      this.queue.push({ id: this.nextId++, req, transfer: opts.transfer ?? [], resolve, reject });
       this.pump();
     });
   }

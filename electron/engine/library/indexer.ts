@@ -111,9 +111,10 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
     size: Math.max(1, Math.min(jobs, p.analyze.length)),
     entry: WORKER_ENTRY,
     workerData: { components: options.components ?? DEFAULT_COMPONENTS },
+    signal,
   });
   try {
-    const described = await pool.run({ kind: 'describe' }, { signal });
+    const described = await pool.run({ kind: 'describe' });
     const version = described.kind === 'describe' ? described.embedderVersion : null;
     report.embedderVersion = version;
 
@@ -134,7 +135,7 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
     };
 
     const analyses = p.analyze.map(({ entry, hash }) =>
-      pool.run({ kind: 'analyze', path: entry.path }, { signal }).then(
+      pool.run({ kind: 'analyze', path: entry.path }).then(
         (r) => {
           if (r.kind !== 'analyze') throw new Error(`worker answered ${r.kind} to analyze`);
           const { info, seq, summary } = r.analysis;
@@ -154,7 +155,7 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
     const embeds = toEmbed.map(({ trackId, path }) => {
       const seq = getFeatures(db, trackId, 'audio');
       if (!seq) return Promise.resolve();
-      return pool.run({ kind: 'embed', seq }, { signal, transfer: [seq.data.buffer as ArrayBuffer] }).then(
+      return pool.run({ kind: 'embed', seq }, { transfer: [seq.data.buffer as ArrayBuffer] }).then(
         (r) => {
           if (r.kind !== 'embed') throw new Error(`worker answered ${r.kind} to embed`);
           putSegments(db, trackId, r.segments.version, r.segments.set);

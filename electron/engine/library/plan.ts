@@ -90,8 +90,9 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
     }
     deps.onHashed?.();
   });
-  // Claim moves in path order so the outcome does not depend on hashing order.
-  for (const entry of c.fresh) {
+  // Claim moves in path order so the outcome depends on neither hashing nor scan order.
+  const byPathOnly = (a: DiskEntry, b: DiskEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const entry of [...c.fresh].sort(byPathOnly)) {
     const h = freshHashes.get(entry);
     if (h === undefined) continue;
     const source = deps
@@ -105,7 +106,7 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
     }
   }
   out.removed = c.missing.filter((r) => !claimed.has(r.id));
-  const byPath = (a: { entry: DiskEntry }, b: { entry: DiskEntry }) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
+  const byPath = (a: { entry: DiskEntry }, b: { entry: DiskEntry }) => byPathOnly(a.entry, b.entry);
   out.analyze.sort(byPath);
   out.touched.sort(byPath);
   return out;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { FileRow } from '../../../electron/engine/catalog/types';
+import { classify, plan, type PlanDeps } from '../../../electron/engine/library/plan';
+import type { DiskEntry } from '../../../electron/engine/library/scan';
+
+const row = (id: number, path: string, hash: string, size = 10, mtimeMs = 100): FileRow => ({ id, path, size, mtimeMs, hash });
+const disk = (path: string, size = 10, mtimeMs = 100): DiskEntry => ({ path, size, mtimeMs });
+
+function deps(hashes: Record<string, string>, catalog: FileRow[], onDisk: string[] = []): PlanDeps {
+  return {
+    hash: async (e) => {
+      const h = hashes[e.path];
+      if (h === undefined) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+      return h;
+    },
+    byHash: (h) => catalog.filter((r) => r.hash === h),
+    exists: (p) => onDisk.includes(p),
+  };
+}
+
+describe('classify', () => {
+  it('sorts disk entries against catalogued rows by path, size and mtime', () => {
+    const known = [row(1, '/l/same', 'a'), row(2, '/l/touched', 'b'), row(3, '/l/gone', 'c')];
+    const c = classify(known, [disk('/l/same'), disk('/l/touched', 10, 200), disk('/l/new')]);
+    expect(c.unchanged.map((r) => r.id)).toEqual([1]);
+    expect(c.changed.map((x) => x.row.id)).toEqual([2]);
+    expect(c.fresh.map((e) => e.path)).toEqual(['/l/new']);
+    expect(c.missing.map((r) => r.id)).toEqual([3]);
+  });
+
+  it('compares mtimes at millisecond precision', () => {
+    expect(classify([row(1, '/a', 'h', 10, 100)], [disk('/a', 10, 100.9)]).unchanged).toHaveLength(1);
+  });
+});
+
+describe('plan', () => {
+  it('tells touched from changed by content hash', async () => {
+    const known = [row(1, '/l/t', 'h1'), row(2, '/l/c', 'h2')];
+    const p = await plan(classify(known, [disk('/l/t', 10, 200), disk('/l/c', 11, 200)]), deps({ '/l/t': 'h1', '/l/c': 'new' }, known));
+    expect(p.touched.map((t) => t.row.id)).toEqual([1]);
+    expect(p.analyze).toEqual([{ entry: disk('/l/c', 11, 200), hash: 'new' }]);
+  });
+
+  it('moves a missing row to a new path with the same hash, removes the rest', async () => {
+    const known = [row(1, '/l/old', 'h1'), row(2, '/l/deleted', 'h2')];
+    const p = await plan(classify(known, [disk('/l/sub/new')]), deps({ '/l/sub/new': 'h1' }, known));
+    expect(p.moved).toEqual([{ row: known[0], entry: disk('/l/sub/new') }]);
+    expect(p.removed).toEqual([known[1]]);
+    expect(p.analyze).toEqual([]);
+  });
+
+  it('gives one source to one destination only; a second copy is analysed', async () => {
+    const known = [row(1, '/l/old', 'h1')];
+    const p = await plan(classify(known, [disk('/l/b'), disk('/l/a')]), deps({ '/l/a': 'h1', '/l/b': 'h1' }, known));
+    expect(p.moved.map((m) => m.entry.path)).toEqual(['/l/a']);
+    expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/b']);
+    expect(p.removed).toEqual([]);
+  });
+
+  it('moves in from outside the roots only when the old path is gone', async () => {
+    const outside = [row(7, '/elsewhere/x', 'hx'), row(8, '/elsewhere/y', 'hy')];
+    const c = classify([], [disk('/l/x'), disk('/l/y')]);
+    const p = await plan(c, deps({ '/l/x': 'hx', '/l/y': 'hy' }, outside, ['/elsewhere/y']));
+    expect(p.moved.map((m) => [m.row.id, m.entry.path])).toEqual([[7, '/l/x']]);
+    expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/y']);
+  });
+
+  it('reports files it cannot hash and plans nothing else for them', async () => {
+    const p = await plan(classify([], [disk('/l/unreadable'), disk('/l/ok')]), deps({ '/l/ok': 'h' }, []));
+    expect(p.failed).toEqual([{ path: '/l/unreadable', reason: 'cannot read (ENOENT)' }]);
+    expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/ok']);
+  });
+});

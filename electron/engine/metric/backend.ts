@@ -25,6 +25,7 @@ export async function useBackend(name: BackendName): Promise<string> {
     setWasmPaths(wasmDir());
     wasmPathsSet = true;
   }
+  if (!tf.findBackendFactory(name)) throw usageError(`TF.js backend "${name}" is not registered here (webgpu needs @tensorflow/tfjs-backend-webgpu in a browser)`);
   const ok = await tf.setBackend(name);
   if (!ok) throw usageError(`TF.js backend "${name}" is not available here`);
   await tf.ready();

@@ -88,27 +88,46 @@ export function silence(dir: string, o: AudioOpts): Promise<string> {
 }
 
 /**
- * Something music-like for benches: a chord progression (C–Am–F–G, one bar each) over kick and
- * hi-hat at `bpm`, encoded as AAC in .m4a (or whatever `name`'s extension says).
+ * Something music-like (for benches and key/tempo tests): a chord progression C–Am–F–G, one bar
+ * each, over a kick on every beat and a hi-hat on the off-beats, at `bpm`. Synthesised here
+ * (an aevalsrc expression this size runs slower than real time) and encoded by ffmpeg: AAC for
+ * .m4a (the default), PCM for .wav, else ffmpeg's default codec for the extension.
  */
-export function musicLike(dir: string, o: { seconds: number; bpm?: number; name?: string }): Promise<string> {
+export async function musicLike(dir: string, o: { seconds: number; bpm?: number; name?: string }): Promise<string> {
+  const sr = 44100;
   const beat = 60 / (o.bpm ?? 120);
-  const bar = 4 * beat;
   const chords = [
     [261.63, 329.63, 392.0],
     [220.0, 261.63, 329.63],
     [174.61, 220.0, 261.63],
     [196.0, 246.94, 293.66],
   ];
-  const idx = `mod(floor(t/${bar})\\,4)`;
-  const note = (k: number): string =>
-    chords.reduceRight((acc, c, i) => `if(eq(${idx}\\,${i})\\,${c[k]}\\,${acc})`, '0');
-  const pad = [0, 1, 2].map((k) => `0.12*sin(2*PI*${note(k)}*t)`).join('+');
-  const kick = `0.5*sin(2*PI*60*t)*exp(-25*mod(t\\,${beat}))`;
-  const hat = `0.08*(random(0)*2-1)*exp(-60*mod(t+${beat / 2}\\,${beat}))`;
-  const expr = `'${pad}+${kick}+${hat}'`;
+  const n = Math.round(o.seconds * sr);
+  const pcm = new Float32Array(n);
+  let noise = 0x2545f491;
+  for (let i = 0; i < n; i++) {
+    const t = i / sr;
+    const chord = chords[Math.floor(t / (4 * beat)) % 4];
+    let v = 0;
+    for (const f of chord) v += 0.12 * Math.sin(2 * Math.PI * f * t);
+    const sinceBeat = t % beat;
+    v += 0.5 * Math.sin(2 * Math.PI * 60 * sinceBeat) * Math.exp(-25 * sinceBeat);
+    noise ^= noise << 13;
+    noise ^= noise >>> 17;
+    noise ^= noise << 5;
+    const sinceOff = (t + beat / 2) % beat;
+    v += 0.08 * ((noise >>> 0) / 2 ** 31 - 1) * Math.exp(-60 * sinceOff);
+    pcm[i] = v;
+  }
+  const raw = join(dir, `.music-${process.pid}-${Date.now()}.f32`);
+  await writeFile(raw, new Uint8Array(pcm.buffer));
   const out = join(dir, o.name ?? 'music.m4a');
-  return ffmpeg([...aeval(expr, { seconds: o.seconds, channels: 2 }), '-c:a', 'aac', '-b:a', '160k'], out);
+  const codec = out.endsWith('.m4a') ? ['-c:a', 'aac', '-b:a', '160k'] : out.endsWith('.wav') ? ['-c:a', 'pcm_s16le'] : [];
+  try {
+    return await ffmpeg(['-f', 'f32le', '-ar', String(sr), '-ac', '1', '-i', raw, '-ac', '2', ...codec], out);
+  } finally {
+    await rm(raw, { force: true });
+  }
 }
 
 export interface VideoOpts {

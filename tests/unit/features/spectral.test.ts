@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { chromaMap, melBank } from '../../../electron/engine/features/spectral';
+import { AUDIO_SPEC, stepCount, VIDEO_SPEC } from '../../../electron/engine/features/spec';
+import { LoudnessMeter } from '../../../electron/engine/features/loudness';
+import { Stft } from '../../../electron/engine/features/stft';
+
+const SR = 22050;
+
+function sine(freq: number, seconds: number, amp = 1, sr = SR): Float32Array {
+  return Float32Array.from({ length: Math.round(seconds * sr) }, (_, i) => amp * Math.sin((2 * Math.PI * freq * i) / sr));
+}
+
+describe('Stft', () => {
+  it('emits 1 + ⌊N/hop⌋ centred frames, however the input is chunked', () => {
+    const x = sine(440, 1.3);
+    const counts = [x.length, 1000, 7].map((chunk) => {
+      let n = 0;
+      const s = new Stft(2048, 882, () => n++);
+      for (let i = 0; i < x.length; i += chunk) s.push(x.subarray(i, i + chunk));
+      s.finish();
+      return n;
+    });
+    expect(counts).toEqual([1 + Math.floor(x.length / 882), 1 + Math.floor(x.length / 882), 1 + Math.floor(x.length / 882)]);
+  });
+
+  it('puts a full-scale sine at its bin with power ≈ 1', () => {
+    const bin = 93;
+    const freq = (bin * SR) / 2048;
+    let peak = { k: -1, p: 0 };
+    const s = new Stft(2048, 882, (p, j) => {
+      if (j !== 10) return;
+      for (let k = 0; k < p.length; k++) if (p[k] > peak.p) peak = { k, p: p[k] };
+    });
+    s.push(sine(freq, 1));
+    s.finish();
+    expect(peak.k).toBe(bin);
+    expect(peak.p).toBeCloseTo(1, 2);
+  });
+});
+
+describe('filter banks', () => {
+  it('mel bands cover rising, non-empty bin ranges', () => {
+    const bank = melBank(SR, 2048, 40, 30, 11025);
+    expect(bank).toHaveLength(40);
+    for (let b = 1; b < bank.length; b++) expect(bank[b].first).toBeGreaterThanOrEqual(bank[b - 1].first);
+    for (const band of bank) expect(Math.max(...band.weights)).toBeGreaterThan(0);
+  });
+
+  it('chroma maps A4 to pitch class A', () => {
+    const m = chromaMap(SR, 2048, 65, 5000);
+    const k = Math.round((440 * 2048) / SR);
+    const entries = [...m.bins.keys()].filter((i) => m.bins[i] === k);
+    const best = entries.reduce((a, b) => (m.weights[a] >= m.weights[b] ? a : b));
+    expect(m.classes[best]).toBe(9);
+  });
+});
+
+describe('LoudnessMeter', () => {
+  it('reads a full-scale 1 kHz sine at about −3 LUFS (BS.1770 reference) and a 20 dB quieter one 20 LU lower', () => {
+    const loud = new LoudnessMeter(SR);
+    loud.push(sine(1000, 3));
+    const quiet = new LoudnessMeter(SR);
+    quiet.push(sine(1000, 3, 0.1));
+    expect(loud.integrated()!).toBeCloseTo(-3.01, 0);
+    expect(loud.integrated()! - quiet.integrated()!).toBeCloseTo(20, 1);
+  });
+
+  it('is null for silence', () => {
+    const m = new LoudnessMeter(SR);
+    m.push(new Float32Array(SR));
+    expect(m.integrated()).toBeNull();
+  });
+});
+
+describe('spec', () => {
+  it('versions differ between modalities and name every column once', () => {
+    expect(AUDIO_SPEC.version).not.toBe(VIDEO_SPEC.version);
+    expect(new Set(AUDIO_SPEC.names).size).toBe(AUDIO_SPEC.names.length);
+    expect(new Set(VIDEO_SPEC.names).size).toBe(VIDEO_SPEC.names.length);
+  });
+
+  it('counts a trailing part-step only when at least half full', () => {
+    expect(stepCount(0, 10)).toBe(0);
+    expect(stepCount(3, 10)).toBe(1);
+    expect(stepCount(14, 10)).toBe(1);
+    expect(stepCount(15, 10)).toBe(2);
+    expect(stepCount(20, 10)).toBe(2);
+  });
+});

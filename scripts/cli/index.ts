@@ -54,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const report = await indexLibrary(db, positionals, { jobs, signal: ctl.signal, onProgress: progress.show });
     progress.end();
+    if (report.note) process.stderr.write(`index: ${report.note}\n`);
     if (values.json) {
       const { indexed, unchanged, removed, moved, reembedded, failed } = report;
       printJson({ indexed, unchanged, removed, moved, reembedded, failed });

@@ -31,6 +31,8 @@ export interface IndexerComponents {
   analyzer: TrackAnalyzer;
   /** Absent: index features only; `reembed` fills segments once a model exists. */
   embedder?: SegmentEmbedder;
+  /** Why there is no embedder (or anything else the user should hear), reported once per run. */
+  note?: string;
 }
 
 /** A module exporting `createIndexerComponents(options)`, plus the options to pass it. */

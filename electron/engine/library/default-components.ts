@@ -1,21 +1,16 @@
 /**
- * The components indexing uses unless told otherwise (see contracts.ts). Each worker thread
- * imports this module and calls createIndexerComponents once.
- *
- * INTEGRATION POINT (lead): switch `analyzer` to the full descriptors when
- * electron/engine/features/ exports them, e.g.
- *   const [{ probe }, { extractAudioFeatures }] = await Promise.all([import('../media/probe'), import('../features/audio')]);
- *   analyzer = async (file, signal) => { const info = await probe(file, { signal });
- *     const { seq, summary } = await extractAudioFeatures(file, { signal });
- *     return { info: { title: info.tags.title ?? null, artist: …, album: …, duration: info.duration }, seq, summary }; };
- * and set `embedder` from the current model version (encoders/: segmentWindows + openEncoder on
- * audio.onnx; version = the model folder's version id).
+ * The components `needledrop index` uses (see contracts.ts): the full audio descriptors
+ * (features/) and the active model version's audio encoder (models/ + encoders/), when one is
+ * installed. Each worker thread imports this module and calls createIndexerComponents once.
+ * Options: { model?: string } to embed with a version other than the active one.
  */
-import { basicAnalyze } from './basic-analyzer';
+import { analyzeTrack } from './audio-analyzer';
 import type { IndexerComponents } from './contracts';
+import { modelEmbedder } from './model-embedder';
 
-export async function createIndexerComponents(_options: unknown): Promise<IndexerComponents> {
-  return { analyzer: basicAnalyze };
+export async function createIndexerComponents(options: unknown): Promise<IndexerComponents> {
+  const { embedder, problem } = await modelEmbedder((options as { model?: string } | undefined)?.model);
+  return { analyzer: analyzeTrack, ...(embedder ? { embedder } : {}), ...(problem ? { note: problem } : {}) };
 }
 
 export const DEFAULT_COMPONENTS = { module: new URL('./default-components.ts', import.meta.url).href };

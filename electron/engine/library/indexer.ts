@@ -59,6 +59,8 @@ export interface IndexReport {
   failed: Array<{ path: string; reason: string }>;
   cancelled: boolean;
   embedderVersion: string | null;
+  /** The components' note, e.g. why no segments were embedded. */
+  note: string | null;
 }
 
 const WORKER_ENTRY = new URL('./worker.ts', import.meta.url);
@@ -97,6 +99,7 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
     failed: [...p.failed],
     cancelled: false,
     embedderVersion: null,
+    note: null,
   };
   db.transaction(() => {
     for (const { row, entry } of p.touched) updateFileStat(db, row.id, entry);
@@ -115,8 +118,10 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
   });
   try {
     const described = await pool.run({ kind: 'describe' });
-    const version = described.kind === 'describe' ? described.embedderVersion : null;
+    if (described.kind !== 'describe') throw new Error(`worker answered ${described.kind} to describe`);
+    const version = described.embedderVersion;
     report.embedderVersion = version;
+    report.note = described.note;
 
     const keptFileIds = new Set([...p.unchanged, ...p.touched.map((t) => t.row), ...p.moved.map((m) => m.row)].map((r) => r.id));
     const toEmbed = version === null ? [] : tracksUnder(db, keptFileIds, tracksMissingSegments(db, version));

@@ -18,14 +18,14 @@ export interface VersionedSegments {
 }
 
 export type IndexTaskResult =
-  | { kind: 'describe'; embedderVersion: string | null }
+  | { kind: 'describe'; embedderVersion: string | null; note: string | null }
   | { kind: 'analyze'; analysis: TrackAnalysis; segments?: VersionedSegments }
   | { kind: 'embed'; segments: VersionedSegments };
 
 const ref = (workerData as { components: ComponentsRef }).components;
 const mod = (await import(ref.module)) as { createIndexerComponents?: CreateIndexerComponents };
 if (typeof mod.createIndexerComponents !== 'function') throw new Error(`${ref.module} does not export createIndexerComponents`);
-const { analyzer, embedder } = await mod.createIndexerComponents(ref.options);
+const { analyzer, embedder, note } = await mod.createIndexerComponents(ref.options);
 
 const buffers = (s: SegmentSet | undefined): ArrayBuffer[] => (s ? [s.starts.buffer as ArrayBuffer, s.data.buffer as ArrayBuffer] : []);
 
@@ -37,7 +37,7 @@ async function embed(seq: FeatureSeq): Promise<VersionedSegments | undefined> {
 serveTasks<IndexTask, IndexTaskResult>(async (task, signal): Promise<Reply<IndexTaskResult>> => {
   switch (task.kind) {
     case 'describe':
-      return { value: { kind: 'describe', embedderVersion: embedder?.version ?? null } };
+      return { value: { kind: 'describe', embedderVersion: embedder?.version ?? null, note: note ?? null } };
     case 'analyze': {
       const analysis = await analyzer(task.path, signal);
       const segments = await embed(analysis.seq);

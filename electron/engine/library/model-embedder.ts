@@ -1,0 +1,33 @@
+import { openEncoder } from '../encoders/runtime';
+import { segmentWindows } from '../encoders/segments';
+import { NeedledropError } from '../errors';
+import { AUDIO_SPEC } from '../features/spec';
+import { loadModel } from '../models/registry';
+import type { SegmentEmbedder } from './contracts';
+
+/**
+ * The active model version's audio encoder as a SegmentEmbedder (onnxruntime-node, CPU: the
+ * index already runs one worker per core). `version` picks another version than the active one.
+ * Returns why there is none instead of throwing: indexing still stores features, and a later
+ * run or `reembed` adds segments once a model is usable.
+ */
+export async function modelEmbedder(version?: string): Promise<{ embedder?: SegmentEmbedder; problem?: string }> {
+  let model;
+  try {
+    model = await loadModel({ ...(version ? { version } : {}), expectedSpec: { audio: AUDIO_SPEC.version } });
+  } catch (err) {
+    if (err instanceof NeedledropError && err.kind === 'usage' && !version) return { problem: 'no model version installed: features only' };
+    return { problem: `model not usable, features only (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const { window, hop, dims } = model.manifest;
+  const session = await openEncoder(model.paths.audio, { provider: 'cpu', log: () => {} });
+  return {
+    embedder: {
+      version: model.manifest.version,
+      async embed(seq) {
+        const segs = segmentWindows(seq, { window, hop });
+        return { starts: segs.starts, data: await session.embed(segs.data, segs.n), dim: dims.out };
+      },
+    },
+  };
+}

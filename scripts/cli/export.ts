@@ -1,0 +1,62 @@
+/**
+ * `needledrop export CLIP TRACK --offset S --out OUT [--fade S] [--loudness LUFS] [--force] [--json]`:
+ * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised.
+ */
+import { usageError } from '../../electron/engine/errors';
+import { exportClipWithTrack } from '../../electron/engine/media/export';
+import { num, parse, printJson } from './args';
+
+export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--force] [--json]';
+
+const VALUED = new Set(['--offset', '--fade', '--loudness', '--out']);
+
+/** parseArgs refuses "--loudness -14" (a value that looks like an option): join such pairs with "=". */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (VALUED.has(argv[i]) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(joinNegativeValues(argv), {
+    offset: { type: 'string' },
+    out: { type: 'string' },
+    fade: { type: 'string' },
+    loudness: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
+  if (!values.out) throw usageError('--out OUT is required');
+  const [clip, track] = positionals;
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await exportClipWithTrack({
+      clip,
+      track,
+      out: values.out,
+      offset: num(values.offset, 'offset', { min: 0 }),
+      fade: num(values.fade, 'fade', { min: 0 }),
+      loudness: num(values.loudness, 'loudness'),
+      force: values.force ?? false,
+      signal: abort.signal,
+    });
+    const video = result.videoCopied ? `${result.videoCodec} copied` : `re-encoded to ${result.videoCodec}`;
+    process.stderr.write(
+      `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness} LUFS` +
+        `${result.audible < result.duration - 0.01 ? `, track ends at ${result.audible.toFixed(2)} s then silence` : ''})\n`,
+    );
+    if (values.json) printJson(result);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

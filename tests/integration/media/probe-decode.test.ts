@@ -97,7 +97,7 @@ describe('decodeAudio', () => {
     await new Promise((r) => setTimeout(r, 800));
     // A 30 s file decodes in far less than 0.8 s; if ffmpeg were not paused it would have exited.
     expect(ffmpegsOn(f.long).length).toBeGreaterThan(0);
-    await it.return?.();
+    await it.return?.(undefined);
     expect(ffmpegsOn(f.long)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * the seed alone before any media is rendered (so a resumed run renders exactly the same pairs).
  * The latent → media mapping is documented in docs/corpus.md.
  */
-import { clamp01, mixSeed, rng, type Rng } from './rng';
+import { clamp01, mixSeed, rng, shuffleInPlace, type Rng } from './rng';
 import {
   TIMBRES,
   VIDEO_STYLES,
@@ -76,11 +76,7 @@ function splits(n: number, r: Rng): Split[] {
   const nTest = n >= 3 ? Math.max(1, Math.round(n * TEST_SHARE)) : 0;
   const nVal = n >= 3 ? Math.max(1, Math.round(n * VAL_SHARE)) : 0;
   const out: Split[] = Array.from({ length: n }, (_, i) => (i < nTest ? 'test' : i < nTest + nVal ? 'val' : 'train'));
-  for (let i = n - 1; i > 0; i--) {
-    const j = r.int(i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
+  return shuffleInPlace(out, r);
 }
 
 /** Test pairs get the held-out value half the time (the first test pair always); others never. */

@@ -1,7 +1,11 @@
 /**
- * A small seeded PRNG (mulberry32) so a corpus is reproducible from its seed on any machine:
- * Math.random is never used in the corpus.
+ * The metric core's seeded PRNG (mulberry32) with the draws the corpus needs, so a corpus is
+ * reproducible from its seed on any machine: Math.random is never used in the corpus.
  */
+import { createRng, shuffleInPlace } from '../metric/prng';
+
+export { shuffleInPlace };
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -23,17 +27,11 @@ export function mixSeed(a: number, b: number): number {
 }
 
 export function rng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const base = createRng(seed);
+  const next = base.next;
   return {
     next,
-    int: (n) => Math.floor(next() * n),
+    int: base.int,
     range: (lo, hi) => lo + (hi - lo) * next(),
     pick: (items) => items[Math.floor(next() * items.length)],
     seed: () => Math.floor(next() * 4294967296) >>> 0,

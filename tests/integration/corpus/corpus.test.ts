@@ -16,6 +16,7 @@ import type { CorpusManifest, CorpusOptions, CorpusPair, CorpusProgress } from '
 import { isCancelled, NeedledropError } from '../../../electron/engine/errors';
 import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { audioStream, probe, videoStream } from '../../../electron/engine/media/probe';
+import { run as cliCorpus } from '../../../scripts/cli/corpus';
 import { tempDir } from '../../helpers/media';
 
 const run = promisify(execFile);
@@ -212,6 +213,19 @@ describe('generateCorpus', () => {
     await expect(generateCorpus({ ...SMALL, pairs: 0, outDir: join(tmp.dir, 'x') })).rejects.toThrow(/pairs must be a positive integer/);
     expect(() => loadCorpus(join(tmp.dir, 'nowhere'))).toThrow(NeedledropError);
     expect(() => loadCorpus(join(tmp.dir, 'nowhere'))).toThrow(/no corpus manifest here/);
+  });
+});
+
+describe('needledrop corpus (CLI)', () => {
+  it('renders a corpus from flags and rejects missing ones as usage errors', async () => {
+    const dir = join(tmp.dir, 'cli');
+    const code = await cliCorpus(['--out', dir, '--pairs', '2', '--seed', '5', '--clip-seconds', '1', '--track-seconds', '2', '--jobs', '1']);
+    expect(code).toBe(0);
+    const m = loadCorpus(dir);
+    expect(m).toMatchObject({ seed: 5, options: { pairs: 2, clipSeconds: 1, trackSeconds: 2 } });
+    for (const p of m.pairs) expect(statSync(join(dir, p.video)).size).toBeGreaterThan(0);
+    await expect(cliCorpus(['--out', dir, '--pairs', '2'])).rejects.toMatchObject({ kind: 'usage' });
+    await expect(cliCorpus(['--out', dir, '--pairs', 'two', '--seed', '1'])).rejects.toMatchObject({ kind: 'usage' });
   });
 });
 

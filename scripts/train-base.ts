@@ -3,6 +3,7 @@
  * Generates the training corpus, extracts and caches descriptors, trains the dual encoder with
  * InfoNCE (a contrastive loss), selects on the validation split, writes models/base/.
  */
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCorpus } from '../electron/engine/corpus/generate';
@@ -56,6 +57,8 @@ embedder.dispose();
 const reports = [model, handMadeBaseline(test), randomBaseline(test, seed), oracleBaseline(test)];
 process.stdout.write(`${formatReports(reports)}\n`);
 
+// Retraining replaces the shipped version: its folder is rebuilt from scratch.
+rmSync(resolve(values.out), { recursive: true, force: true });
 const manifest = await exportModelVersion(resolve(values.out), result, data, {
   version: 'base',
   parent: null,

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { usageError } from '../../electron/engine/errors';
 import { LOSS_NAMES, type LossName } from '../../electron/engine/metric/losses';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
 import { activate } from '../../electron/engine/models/registry';
-import { userModelsDir } from '../../electron/engine/paths';
+import { dataHome, userModelsDir } from '../../electron/engine/paths';
 import { bySplit } from '../../electron/engine/train/dataset';
 import { evaluateEmbedder, formatReports } from '../../electron/engine/train/eval';
 import { exportModelVersion, tfEmbedder } from '../../electron/engine/train/export';
@@ -13,7 +14,7 @@ import { interruptSignal } from './status';
 import { loadCorpusWithProgress, trainStatus } from './train-common';
 
 export const usage =
-  'needledrop train --corpus DIR --version NAME [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--backend wasm|cpu] [--out DIR] [--parent V] [--activate] [--json]';
+  'needledrop train --corpus DIR --version NAME [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -36,7 +37,9 @@ export async function run(argv: string[]): Promise<number> {
   const backend = await useBackend(values.backend as BackendName);
   const signal = interruptSignal();
   const data = await loadCorpusWithProgress(resolve(values.corpus), signal);
-  const outDir = resolve(values.out ?? join(userModelsDir(), values.version));
+  // A version lives in a folder of its own name, under the user's models folder unless --out names another root.
+  const outDir = join(resolve(values.out ?? userModelsDir()), values.version);
+  if (existsSync(join(outDir, 'model.json'))) throw usageError(`model version "${values.version}" already exists at ${outDir}; pick another --version`);
   process.stderr.write(`training ${values.loss} on ${bySplit(data, 'train').length} pairs (backend ${backend})\n`);
   const result = await trainDualEncoder(
     data,
@@ -47,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values.lr && { lr: num(values.lr, 'lr', { min: 0 }) }),
       ...(values.seed && { seed: num(values.seed, 'seed', { int: true }) }),
     },
-    { signal, onProgress: trainStatus('train'), checkpointDir: join(outDir, '.checkpoint') },
+    { signal, onProgress: trainStatus('train'), checkpointDir: join(dataHome(), 'checkpoints', values.version) },
   );
   const embedder = tfEmbedder(result, data);
   const test = await evaluateEmbedder(values.version, bySplit(data, 'test'), embedder);

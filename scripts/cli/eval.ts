@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../../electron/engine/errors';
 import { isProviderRequest } from '../../electron/engine/encoders/providers';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
+import { registerWasmKernels } from '../../electron/engine/metric/wasm-kernels';
 import { LOSS_NAMES, type LossName } from '../../electron/engine/metric/losses';
 import { activeModel, loadModel } from '../../electron/engine/models/registry';
 import { bySplit } from '../../electron/engine/train/dataset';
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     const names = values.losses === 'all' ? [...LOSS_NAMES] : (values.losses.split(',') as LossName[]);
     for (const n of names) if (!LOSS_NAMES.includes(n)) throw usageError(`unknown loss "${n}"`);
     const backend = await useBackend(values.backend as BackendName);
+    if (backend === 'wasm') registerWasmKernels();
     const steps = num(values.steps, 'steps', { min: 1, int: true }) ?? 600;
     const seed = num(values.seed, 'seed', { int: true }) ?? 1;
     process.stderr.write(`training ${names.length} losses, ${steps} steps each, same encoder/split/seed, backend ${backend}\n`);

@@ -3,7 +3,7 @@ import { usageError } from '../../errors';
 import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
 import { term, type LossTerm, type ReducerName } from '../reducers';
 import { pairMasks, transposePairs, type Labels, type PairTuple } from '../tuples';
-import { gatherPairs, maskedLogSumExp } from '../tf-ops';
+import { gather1d, gatherPairs, maskedLogSumExp } from '../tf-ops';
 import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
 
 export interface InfoNCEOptions extends CommonLossOptions {
@@ -84,7 +84,7 @@ function pairLosses(logits: tf.Tensor2D, pairs: PairTuple): tf.Tensor1D {
   const keep = new Float32Array(pairs.a1.length);
   for (let i = 0; i < keep.length; i++) keep[i] = hasNeg[pairs.a1[i]];
   const negLse = maskedLogSumExp(logits, tf.tensor2d(neg, [rows, cols]), 1, false);
-  const anchorLse = tf.gather(negLse, tf.tensor1d(pairs.a1, 'int32'));
+  const anchorLse = gather1d(negLse, pairs.a1);
   const pos = gatherPairs(logits, pairs.a1, pairs.p);
   return tf.mul(tf.softplus(tf.sub(anchorLse, pos)), tf.tensor1d(keep)) as tf.Tensor1D;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
 import { term, type LossTerm, type ReducerName } from '../reducers';
 import type { Labels } from '../tuples';
-import { gatherPairs } from '../tf-ops';
+import { gatherPairs, selectRows } from '../tf-ops';
 import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
 
 export interface NPairsOptions extends CommonLossOptions {
@@ -38,8 +38,7 @@ export class NPairsLoss extends BaseLoss {
       positives.push(pairs.p[i]);
     }
     if (anchors.length === 0) return [term('loss', gatherPairs(batch.mat, new Int32Array(0), new Int32Array(0)), 'element')];
-    const rows = tf.gather(batch.mat, tf.tensor1d(anchors, 'int32'), 0);
-    const sub = tf.gather(rows, tf.tensor1d(positives, 'int32'), 1) as tf.Tensor2D;
+    const sub = tf.transpose(selectRows(tf.transpose(selectRows(batch.mat, anchors)), positives));
     const logits = this.distance.isSimilarity ? sub : tf.neg(sub);
     const target = tf.sum(tf.mul(logits, tf.eye(anchors.length)), 1);
     return [term('loss', tf.sub(tf.logSumExp(logits, 1), target), 'element')];

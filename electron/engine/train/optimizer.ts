@@ -17,6 +17,7 @@ export interface AdamWOptions {
   noDecay?: (v: tf.Variable) => boolean;
 }
 
+/** Moments keyed by the variable's position in the list given to getState/setState, not by its tf name. */
 export interface AdamWState {
   step: number;
   m: Record<string, number[]>;
@@ -48,7 +49,8 @@ export class AdamW {
   private slot(map: Map<string, tf.Variable>, v: tf.Variable): tf.Variable {
     let s = map.get(v.name);
     if (!s) {
-      s = tf.variable(tf.zerosLike(v), false);
+      // In a tidy: a variable made from a temporary would otherwise keep that temporary alive.
+      s = tf.tidy(() => tf.variable(tf.zerosLike(v), false));
       map.set(v.name, s);
     }
     return s;
@@ -58,7 +60,9 @@ export class AdamW {
   apply(grads: Record<string, tf.Tensor>, vars: tf.Variable[], lr: number): void {
     this.step += 1;
     const t = this.step;
-    const sq = tf.tidy(() => tf.addN(vars.map((v) => tf.sum(tf.square(grads[v.name])))).dataSync()[0]);
+    // A variable the loss does not reach has no gradient: it is skipped here as in the update below.
+    const present = vars.filter((v) => grads[v.name]);
+    const sq = present.length ? tf.tidy(() => tf.addN(present.map((v) => tf.sum(tf.square(grads[v.name])))).dataSync()[0]) : 0;
     this.lastGradNorm = Math.sqrt(sq);
     const scale = this.clipNorm > 0 && this.lastGradNorm > this.clipNorm ? this.clipNorm / this.lastGradNorm : 1;
     const bc1 = 1 - this.beta1 ** t;
@@ -81,24 +85,32 @@ export class AdamW {
     for (const g of Object.values(grads)) g.dispose();
   }
 
-  getState(): AdamWState {
+  /**
+   * Moments by position in `vars`: tf variable names are process-wide counters, so a resumed run
+   * (new variables, same order) would not find its moments under the old names.
+   */
+  getState(vars: tf.Variable[]): AdamWState {
     const dump = (map: Map<string, tf.Variable>) =>
-      Object.fromEntries([...map].map(([k, t]) => [k, Array.from(t.dataSync())]));
+      Object.fromEntries(vars.flatMap((v, i) => {
+        const s = map.get(v.name);
+        return s ? [[String(i), Array.from(s.dataSync())]] : [];
+      }));
     return { step: this.step, m: dump(this.m), v: dump(this.v) };
   }
 
   setState(state: AdamWState, vars: tf.Variable[]): void {
     this.step = state.step;
-    for (const v of vars) {
+    vars.forEach((v, i) => {
       for (const [map, saved] of [
         [this.m, state.m],
         [this.v, state.v],
       ] as const) {
-        const data = saved[v.name];
+        const data = saved[String(i)];
         if (!data) continue;
-        this.slot(map, v).assign(tf.tensor(data, v.shape));
+        const slot = this.slot(map, v);
+        tf.tidy(() => slot.assign(tf.tensor(data, v.shape)));
       }
-    }
+    });
   }
 
   dispose(): void {

@@ -185,7 +185,10 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
     if (JSON.stringify(ck.config) === JSON.stringify(config)) {
       dual.video.setWeights(restore(ck.weights.video));
       dual.audio.setWeights(restore(ck.weights.audio));
-      for (const v of loss.trainableVariables()) if (ck.weights.loss[v.name]) v.assign(tf.tensor(ck.weights.loss[v.name], v.shape));
+      loss.trainableVariables().forEach((v, i) => {
+        const saved = ck.weights.loss[String(i)];
+        if (saved) tf.tidy(() => v.assign(tf.tensor(saved, v.shape)));
+      });
       optimizer.setState(ck.optimizer, vars);
       step = ck.step;
       best = { step: ck.best.step, recall: ck.best.recall, weights: ck.best.weights && { video: restore(ck.best.weights.video), audio: restore(ck.best.weights.audio) } };
@@ -205,10 +208,11 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       weights: {
         video: save(dual.video.getWeights()),
         audio: save(dual.audio.getWeights()),
-        loss: Object.fromEntries(loss.trainableVariables().map((v) => [v.name, Array.from(v.dataSync())])),
+        // By position: tf variable names are process-wide counters and differ in a resumed run.
+        loss: Object.fromEntries(loss.trainableVariables().map((v, i) => [String(i), Array.from(v.dataSync())])),
       },
       best: { step: best.step, recall: best.recall, weights: best.weights && { video: save(best.weights.video), audio: save(best.weights.audio) } },
-      optimizer: optimizer.getState(),
+      optimizer: optimizer.getState(vars),
       history,
       sinceBest,
     };

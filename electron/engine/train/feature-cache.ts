@@ -31,7 +31,13 @@ export function readCached<S>(path: string): CachedFeatures<S> | undefined {
   }
   if (buf.length < 4) return undefined;
   const len = buf.readUInt32LE(0);
-  const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as Omit<FeatureSeq, 'data'> & { summary: S };
+  let header: Omit<FeatureSeq, 'data'> & { summary: S };
+  try {
+    header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as typeof header;
+  } catch {
+    // A file cut inside its header (interrupted copy, full disk) is a miss, like one cut inside the data.
+    return undefined;
+  }
   const bytes = buf.subarray(4 + len);
   if (bytes.length !== header.T * header.D * 4) return undefined;
   // Copy into an aligned buffer: the subarray's offset need not be a multiple of 4.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../../errors';
-import type { Distance } from '../distances';
+import { resolveDistance, type Distance, type DistanceName, type DistanceSpec } from '../distances';
 import { reduceTerms, type LossTerm, type ReducerName } from '../reducers';
 import { allPairs, checkTuple, pairMasks, toPairs, toTriplets, type IndicesTuple, type Labels, type PairTuple, type TripletTuple } from '../tuples';
 
@@ -119,4 +119,31 @@ export function preparePairs(distance: Distance, emb: tf.Tensor2D, labels: Label
       return { pos: tf.tensor2d(m.pos, [queries, refs]), neg: tf.tensor2d(m.neg, [queries, refs]) };
     },
   };
+}
+
+export interface PairLossOptions extends CommonLossOptions {
+  distance?: DistanceSpec;
+}
+
+/** A loss over the query×reference matrix: resolves its distance, reducer and pairs once. */
+export abstract class PairLoss extends BaseLoss {
+  readonly distance: Distance;
+  readonly reducer: ReducerName;
+
+  constructor(options: PairLossOptions, defaults: { distance: DistanceName; reducer: ReducerName }) {
+    super();
+    this.distance = resolveDistance(options.distance, defaults.distance);
+    this.reducer = options.reducer ?? defaults.reducer;
+  }
+
+  /** A default that depends on the polarity of the distance (margins). */
+  protected byPolarity(forDistance: number, forSimilarity: number): number {
+    return this.distance.isSimilarity ? forSimilarity : forDistance;
+  }
+
+  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
+    return this.pairTerms(preparePairs(this.distance, emb, labels, input));
+  }
+
+  protected abstract pairTerms(batch: PairBatch): LossTerm[];
 }

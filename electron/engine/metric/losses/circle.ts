@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../../errors';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import type { Labels } from '../tuples';
+import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth, stopGradient } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface CircleOptions extends CommonLossOptions {
-  /** Must be a similarity; default cosine. */
-  distance?: DistanceSpec;
+export interface CircleOptions extends PairLossOptions {
   /** Relaxation m, default 0.4. */
   m?: number;
   /** Scale γ, default 80. */
@@ -20,24 +16,19 @@ export interface CircleOptions extends CommonLossOptions {
  * softplus(log Σ_neg e^{γ α_n (s_n − Δ_n)} + log Σ_pos e^{−γ α_p (s_p − Δ_p)}),
  * α_p = [1 + m − s_p]₊, α_n = [s_n + m]₊ (no gradient through α), Δ_p = 1 − m, Δ_n = m.
  */
-export class CircleLoss extends BaseLoss {
+export class CircleLoss extends PairLoss {
   readonly name = 'circle' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
   readonly m: number;
   readonly gamma: number;
 
   constructor(options: CircleOptions = {}) {
-    super();
-    this.distance = resolveDistance(options.distance, 'cosine');
+    super(options, { distance: 'cosine', reducer: 'mean-nonzero' });
     if (!this.distance.isSimilarity) throw usageError('circle loss needs a similarity (cosine or dot)');
-    this.reducer = options.reducer ?? 'mean-nonzero';
     this.m = options.m ?? 0.4;
     this.gamma = options.gamma ?? 80;
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const { pos, neg } = batch.masks();
     const s = batch.mat;
     const alphaP = stopGradient(tf.relu(tf.sub(1 + this.m, s)));

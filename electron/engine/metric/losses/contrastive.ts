@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import type { Labels } from '../tuples';
+import { term, type LossTerm } from '../reducers';
 import { gatherPairs } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface ContrastiveOptions extends CommonLossOptions {
-  distance?: DistanceSpec;
+export interface ContrastiveOptions extends PairLossOptions {
   /** Positives closer than this cost nothing. Default 0 for distances, 1 for similarities. */
   posMargin?: number;
   /** Negatives farther than this cost nothing. Default 1 for distances, 0 for similarities. */
@@ -14,23 +11,18 @@ export interface ContrastiveOptions extends CommonLossOptions {
 }
 
 /** Contrastive loss (Hadsell, Chopra & LeCun 2006), with a positive margin as in pytorch-metric-learning. */
-export class ContrastiveLoss extends BaseLoss {
+export class ContrastiveLoss extends PairLoss {
   readonly name = 'contrastive' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
   readonly posMargin: number;
   readonly negMargin: number;
 
   constructor(options: ContrastiveOptions = {}) {
-    super();
-    this.distance = resolveDistance(options.distance, 'euclidean');
-    this.reducer = options.reducer ?? 'mean-nonzero';
-    this.posMargin = options.posMargin ?? (this.distance.isSimilarity ? 1 : 0);
-    this.negMargin = options.negMargin ?? (this.distance.isSimilarity ? 0 : 1);
+    super(options, { distance: 'euclidean', reducer: 'mean-nonzero' });
+    this.posMargin = options.posMargin ?? this.byPolarity(0, 1);
+    this.negMargin = options.negMargin ?? this.byPolarity(1, 0);
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const pairs = batch.pairs();
     const pos = gatherPairs(batch.mat, pairs.a1, pairs.p);
     const neg = gatherPairs(batch.mat, pairs.a2, pairs.n);

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../../errors';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import { pairMasks, transposePairs, type Labels, type PairTuple } from '../tuples';
+import { term, type LossTerm } from '../reducers';
+import { pairMasks, transposePairs, type PairTuple } from '../tuples';
 import { gather1d, gatherPairs, maskedLogSumExp } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface InfoNCEOptions extends CommonLossOptions {
-  distance?: DistanceSpec;
+export interface InfoNCEOptions extends PairLossOptions {
   /** Initial temperature τ, default 0.07 (CLIP; SimCLR's NT-Xent uses 0.5). */
   temperature?: number;
   /** Learn τ: the loss owns a variable log(1/τ) (CLIP's logit scale) unless `logitScale` is given. */
@@ -25,10 +23,8 @@ export interface InfoNCEOptions extends CommonLossOptions {
  * Radford et al. 2021): per positive pair (a, p),
  * −log( e^{s_ap/τ} / (e^{s_ap/τ} + Σ_{n∈N(a)} e^{s_an/τ}) ).
  */
-export class InfoNCELoss extends BaseLoss {
+export class InfoNCELoss extends PairLoss {
   readonly name = 'infonce' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
   readonly symmetric: boolean;
   readonly maxScale: number;
   private readonly fixedScale: number;
@@ -36,11 +32,9 @@ export class InfoNCELoss extends BaseLoss {
   private readonly ownsScale: boolean;
 
   constructor(options: InfoNCEOptions = {}) {
-    super();
+    super(options, { distance: 'cosine', reducer: 'mean-nonzero' });
     const temperature = options.temperature ?? 0.07;
     if (!(temperature > 0)) throw usageError('infonce: temperature must be > 0');
-    this.distance = resolveDistance(options.distance, 'cosine');
-    this.reducer = options.reducer ?? 'mean-nonzero';
     this.symmetric = options.symmetric ?? true;
     this.maxScale = options.maxScale ?? 100;
     this.fixedScale = 1 / temperature;
@@ -62,8 +56,7 @@ export class InfoNCELoss extends BaseLoss {
     if (this.ownsScale) this.scaleVar?.dispose();
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const scale: tf.Tensor | number = this.scaleVar ? tf.minimum(tf.exp(this.scaleVar), this.maxScale) : this.fixedScale;
     const logits = tf.mul(batch.mat, this.distance.isSimilarity ? scale : tf.neg(scale)) as tf.Tensor2D;
     const pairs = batch.pairs();

@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import type { Labels } from '../tuples';
+import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface MultiSimilarityOptions extends CommonLossOptions {
-  distance?: DistanceSpec;
+export interface MultiSimilarityOptions extends PairLossOptions {
   /** Positive scale, default 2. */
   alpha?: number;
   /** Negative scale, default 50. */
@@ -20,25 +17,20 @@ export interface MultiSimilarityOptions extends CommonLossOptions {
  * 1/α log(1 + Σ_pos e^{−α(S−λ)}) + 1/β log(1 + Σ_neg e^{β(S−λ)}); anchors without a positive or a
  * negative are skipped, as in the authors' code.
  */
-export class MultiSimilarityLoss extends BaseLoss {
+export class MultiSimilarityLoss extends PairLoss {
   readonly name = 'multi-similarity' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
   readonly alpha: number;
   readonly beta: number;
   readonly base: number;
 
   constructor(options: MultiSimilarityOptions = {}) {
-    super();
-    this.distance = resolveDistance(options.distance, 'cosine');
-    this.reducer = options.reducer ?? 'mean';
+    super(options, { distance: 'cosine', reducer: 'mean' });
     this.alpha = options.alpha ?? 2;
     this.beta = options.beta ?? 50;
     this.base = options.base ?? 0.5;
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const { pos, neg } = batch.masks();
     const posExp = tf.mul(this.distance.margin(batch.mat, this.base), this.alpha) as tf.Tensor2D;
     const negExp = tf.mul(this.distance.margin(this.base, batch.mat), this.beta) as tf.Tensor2D;

@@ -1,32 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import type { Labels } from '../tuples';
+import { term, type LossTerm } from '../reducers';
 import { gatherPairs, selectRows } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface NPairsOptions extends CommonLossOptions {
-  /** Default: dot product without normalisation (the paper's inner product). */
-  distance?: DistanceSpec;
-}
+/** Default distance: dot product without normalisation (the paper's inner product). */
+export type NPairsOptions = PairLossOptions;
 
 /**
  * N-pair loss (Sohn 2016): each anchor keeps its first positive; the other anchors' positives are its
  * negatives; softmax cross-entropy over the anchors × positives similarity matrix.
  */
-export class NPairsLoss extends BaseLoss {
+export class NPairsLoss extends PairLoss {
   readonly name = 'n-pairs' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
 
   constructor(options: NPairsOptions = {}) {
-    super();
-    this.distance = resolveDistance(options.distance, 'dot');
-    this.reducer = options.reducer ?? 'mean';
+    super(options, { distance: 'dot', reducer: 'mean' });
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const pairs = batch.pairs();
     const anchors: number[] = [];
     const positives: number[] = [];

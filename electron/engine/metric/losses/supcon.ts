@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import type { Labels } from '../tuples';
+import { term, type LossTerm } from '../reducers';
 import { maskedLogSumExp } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface SupConOptions extends CommonLossOptions {
-  distance?: DistanceSpec;
+export interface SupConOptions extends PairLossOptions {
   /** Default 0.1. */
   temperature?: number;
 }
@@ -15,21 +12,16 @@ export interface SupConOptions extends CommonLossOptions {
  * Supervised contrastive loss (Khosla et al. 2020), L_out form: per anchor i,
  * −1/|P(i)| Σ_{p∈P(i)} log( e^{s_ip/τ} / Σ_{a∈P(i)∪N(i)} e^{s_ia/τ} ).
  */
-export class SupConLoss extends BaseLoss {
+export class SupConLoss extends PairLoss {
   readonly name = 'supcon' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
   readonly temperature: number;
 
   constructor(options: SupConOptions = {}) {
-    super();
-    this.distance = resolveDistance(options.distance, 'cosine');
-    this.reducer = options.reducer ?? 'mean-nonzero';
+    super(options, { distance: 'cosine', reducer: 'mean-nonzero' });
     this.temperature = options.temperature ?? 0.1;
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const { pos, neg } = batch.masks();
     const logits = tf.div(batch.mat, this.distance.isSimilarity ? this.temperature : -this.temperature) as tf.Tensor2D;
     const denominator = maskedLogSumExp(logits, tf.add(pos, neg), 1, false);

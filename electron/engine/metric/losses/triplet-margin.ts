@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { term, type LossTerm, type ReducerName } from '../reducers';
-import type { Labels } from '../tuples';
+import { term, type LossTerm } from '../reducers';
 import { gatherPairs } from '../tf-ops';
-import { BaseLoss, preparePairs, type CommonLossOptions, type LossInput } from './base';
+import { PairLoss, type PairBatch, type PairLossOptions } from './base';
 
-export interface TripletMarginOptions extends CommonLossOptions {
-  distance?: DistanceSpec;
+export interface TripletMarginOptions extends PairLossOptions {
   /** Default 0.2 (FaceNet). */
   margin?: number;
   /** softplus instead of the hinge (Hermans et al. 2017). */
@@ -14,23 +11,18 @@ export interface TripletMarginOptions extends CommonLossOptions {
 }
 
 /** Triplet margin loss (Weinberger & Saul 2009; Schroff et al. 2015, FaceNet). */
-export class TripletMarginLoss extends BaseLoss {
+export class TripletMarginLoss extends PairLoss {
   readonly name = 'triplet-margin' as const;
-  readonly distance: Distance;
-  readonly reducer: ReducerName;
   readonly margin: number;
   readonly smooth: boolean;
 
   constructor(options: TripletMarginOptions = {}) {
-    super();
-    this.distance = resolveDistance(options.distance, 'euclidean');
-    this.reducer = options.reducer ?? 'mean-nonzero';
+    super(options, { distance: 'euclidean', reducer: 'mean-nonzero' });
     this.margin = options.margin ?? 0.2;
     this.smooth = options.smooth ?? false;
   }
 
-  protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
-    const batch = preparePairs(this.distance, emb, labels, input);
+  protected pairTerms(batch: PairBatch): LossTerm[] {
     const t = batch.triplets();
     const ap = gatherPairs(batch.mat, t.a, t.p);
     const an = gatherPairs(batch.mat, t.a, t.n);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../../errors';
-import type { Distance } from '../distances';
+import { resolveDistance, type Distance, type DistanceName, type DistanceSpec } from '../distances';
 import type { IndicesTuple, Labels } from '../tuples';
 
 export type MinerName = 'batch-hard' | 'semi-hard' | 'multi-similarity' | 'pair-margin';
@@ -40,4 +40,20 @@ export function miningView(distance: Distance, emb: tf.Tensor2D, labels: Labels,
   const mat = matrix.dataSync() as Float32Array;
   matrix.dispose();
   return { mat, rows, cols, labels, refLabels, sameSet, valid: (i, j) => !(sameSet && i === j) };
+}
+
+/** A miner that selects from the plain query×reference values. */
+export abstract class BaseMiner implements Miner {
+  abstract readonly name: MinerName;
+  readonly distance: Distance;
+
+  constructor(distance: DistanceSpec | undefined, fallback: DistanceName) {
+    this.distance = resolveDistance(distance, fallback);
+  }
+
+  mine(emb: tf.Tensor2D, labels: Labels, input?: MinerInput): IndicesTuple {
+    return this.select(miningView(this.distance, emb, labels, input));
+  }
+
+  protected abstract select(v: MiningView): IndicesTuple;
 }

@@ -1,19 +1,16 @@
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { tripletTuple, type IndicesTuple, type Labels } from '../tuples';
-import type * as tf from '@tensorflow/tfjs';
-import { miningView, type Miner, type MinerInput } from './base';
+import type { DistanceSpec } from '../distances';
+import { tripletTuple, type IndicesTuple } from '../tuples';
+import { BaseMiner, type MiningView } from './base';
 
 /** Batch-hard mining (Hermans, Beyer & Leibe 2017): per anchor, its farthest positive and closest negative. */
-export class BatchHardMiner implements Miner {
+export class BatchHardMiner extends BaseMiner {
   readonly name = 'batch-hard' as const;
-  readonly distance: Distance;
 
   constructor(options: { distance?: DistanceSpec } = {}) {
-    this.distance = resolveDistance(options.distance, 'euclidean');
+    super(options.distance, 'euclidean');
   }
 
-  mine(emb: tf.Tensor2D, labels: Labels, input?: MinerInput): IndicesTuple {
-    const v = miningView(this.distance, emb, labels, input);
+  protected select(v: MiningView): IndicesTuple {
     const a: number[] = [];
     const p: number[] = [];
     const n: number[] = [];

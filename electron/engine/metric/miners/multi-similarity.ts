@@ -1,24 +1,21 @@
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { pairTuple, type IndicesTuple, type Labels } from '../tuples';
-import type * as tf from '@tensorflow/tfjs';
-import { miningView, type Miner, type MinerInput } from './base';
+import type { DistanceSpec } from '../distances';
+import { pairTuple, type IndicesTuple } from '../tuples';
+import { BaseMiner, type MiningView } from './base';
 
 /**
  * Multi-similarity pair mining (Wang et al. 2019), for similarities: keep negatives with
  * s_an + ε > min_p s_ap and positives with s_ap − ε < max_n s_an (mirrored for distances). Default ε = 0.1.
  */
-export class MultiSimilarityMiner implements Miner {
+export class MultiSimilarityMiner extends BaseMiner {
   readonly name = 'multi-similarity' as const;
-  readonly distance: Distance;
   readonly epsilon: number;
 
   constructor(options: { distance?: DistanceSpec; epsilon?: number } = {}) {
-    this.distance = resolveDistance(options.distance, 'cosine');
+    super(options.distance, 'cosine');
     this.epsilon = options.epsilon ?? 0.1;
   }
 
-  mine(emb: tf.Tensor2D, labels: Labels, input?: MinerInput): IndicesTuple {
-    const v = miningView(this.distance, emb, labels, input);
+  protected select(v: MiningView): IndicesTuple {
     // Work in "closeness" c = s (similarity) or −d (distance): the rule is the same.
     const sign = this.distance.isSimilarity ? 1 : -1;
     const a1: number[] = [];

@@ -1,26 +1,23 @@
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { pairTuple, type IndicesTuple, type Labels } from '../tuples';
-import type * as tf from '@tensorflow/tfjs';
-import { miningView, type Miner, type MinerInput } from './base';
+import type { DistanceSpec } from '../distances';
+import { pairTuple, type IndicesTuple } from '../tuples';
+import { BaseMiner, type MiningView } from './base';
 
 /**
  * Pair-margin mining (pytorch-metric-learning's PairMarginMiner): positives not yet inside posMargin and
  * negatives still inside negMargin. Defaults 0.2 / 0.8 for distances, 0.8 / 0.2 for similarities.
  */
-export class PairMarginMiner implements Miner {
+export class PairMarginMiner extends BaseMiner {
   readonly name = 'pair-margin' as const;
-  readonly distance: Distance;
   readonly posMargin: number;
   readonly negMargin: number;
 
   constructor(options: { distance?: DistanceSpec; posMargin?: number; negMargin?: number } = {}) {
-    this.distance = resolveDistance(options.distance, 'euclidean');
+    super(options.distance, 'euclidean');
     this.posMargin = options.posMargin ?? (this.distance.isSimilarity ? 0.8 : 0.2);
     this.negMargin = options.negMargin ?? (this.distance.isSimilarity ? 0.2 : 0.8);
   }
 
-  mine(emb: tf.Tensor2D, labels: Labels, input?: MinerInput): IndicesTuple {
-    const v = miningView(this.distance, emb, labels, input);
+  protected select(v: MiningView): IndicesTuple {
     const a1: number[] = [];
     const p: number[] = [];
     const a2: number[] = [];

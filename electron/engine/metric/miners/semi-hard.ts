@@ -1,24 +1,21 @@
-import { resolveDistance, type Distance, type DistanceSpec } from '../distances';
-import { tripletTuple, type IndicesTuple, type Labels } from '../tuples';
-import type * as tf from '@tensorflow/tfjs';
-import { miningView, type Miner, type MinerInput } from './base';
+import type { DistanceSpec } from '../distances';
+import { tripletTuple, type IndicesTuple } from '../tuples';
+import { BaseMiner, type MiningView } from './base';
 
 /**
  * Semi-hard triplet mining (Schroff et al. 2015, FaceNet): negatives farther than the positive but
  * within the margin, 0 < d_an − d_ap ≤ margin (s_ap − s_an for similarities). Default margin 0.2.
  */
-export class SemiHardMiner implements Miner {
+export class SemiHardMiner extends BaseMiner {
   readonly name = 'semi-hard' as const;
-  readonly distance: Distance;
   readonly margin: number;
 
   constructor(options: { distance?: DistanceSpec; margin?: number } = {}) {
-    this.distance = resolveDistance(options.distance, 'euclidean');
+    super(options.distance, 'euclidean');
     this.margin = options.margin ?? 0.2;
   }
 
-  mine(emb: tf.Tensor2D, labels: Labels, input?: MinerInput): IndicesTuple {
-    const v = miningView(this.distance, emb, labels, input);
+  protected select(v: MiningView): IndicesTuple {
     const sign = this.distance.isSimilarity ? -1 : 1;
     const a: number[] = [];
     const p: number[] = [];

@@ -4,8 +4,9 @@
 
 /**
  * out[i·rows + r] = dot(clip row i, data row first + r) for i < m, r < rows.
- * Four clip rows are scored against each store row at once so every loaded store value is
- * used four times (register blocking); this is what makes it ~2–3× a plain dot loop in V8.
+ * Eight clip rows are scored against each store row at once so every loaded (and f32→f64
+ * converted) store value is used eight times: register blocking, measured ~2× a plain dot
+ * loop in V8 here (8 rows beat 4 by ~1.25×); leftover clip rows go four, then one at a time.
  */
 export function dotBlock(
   clip: Float32Array,
@@ -19,33 +20,59 @@ export function dotBlock(
   for (let r = 0; r < rows; r++) {
     const tb = (first + r) * d;
     let i = 0;
+    for (; i + 8 <= m; i += 8) {
+      const c = i * d;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let a4 = 0;
+      let a5 = 0;
+      let a6 = 0;
+      let a7 = 0;
+      for (let x = 0; x < d; x++) {
+        const t = data[tb + x];
+        const cx = c + x;
+        a0 += clip[cx] * t;
+        a1 += clip[cx + d] * t;
+        a2 += clip[cx + 2 * d] * t;
+        a3 += clip[cx + 3 * d] * t;
+        a4 += clip[cx + 4 * d] * t;
+        a5 += clip[cx + 5 * d] * t;
+        a6 += clip[cx + 6 * d] * t;
+        a7 += clip[cx + 7 * d] * t;
+      }
+      const o = i * rows + r;
+      out[o] = a0;
+      out[o + rows] = a1;
+      out[o + 2 * rows] = a2;
+      out[o + 3 * rows] = a3;
+      out[o + 4 * rows] = a4;
+      out[o + 5 * rows] = a5;
+      out[o + 6 * rows] = a6;
+      out[o + 7 * rows] = a7;
+    }
     for (; i + 4 <= m; i += 4) {
-      const c0 = i * d;
-      const c1 = c0 + d;
-      const c2 = c1 + d;
-      const c3 = c2 + d;
+      const c = i * d;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
       for (let x = 0; x < d; x++) {
         const t = data[tb + x];
-        a0 += clip[c0 + x] * t;
-        a1 += clip[c1 + x] * t;
-        a2 += clip[c2 + x] * t;
-        a3 += clip[c3 + x] * t;
+        const cx = c + x;
+        a0 += clip[cx] * t;
+        a1 += clip[cx + d] * t;
+        a2 += clip[cx + 2 * d] * t;
+        a3 += clip[cx + 3 * d] * t;
       }
-      out[i * rows + r] = a0;
-      out[(i + 1) * rows + r] = a1;
-      out[(i + 2) * rows + r] = a2;
-      out[(i + 3) * rows + r] = a3;
+      const o = i * rows + r;
+      out[o] = a0;
+      out[o + rows] = a1;
+      out[o + 2 * rows] = a2;
+      out[o + 3 * rows] = a3;
     }
-    for (; i < m; i++) {
-      const c0 = i * d;
-      let a0 = 0;
-      for (let x = 0; x < d; x++) a0 += clip[c0 + x] * data[tb + x];
-      out[i * rows + r] = a0;
-    }
+    for (; i < m; i++) out[i * rows + r] = dotRows(clip, i, data, first + r, d);
   }
 }
 

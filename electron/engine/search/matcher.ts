@@ -1,7 +1,8 @@
 import { NeedledropError } from '../errors';
-import { Aligner } from './align';
+import { Aligner, alignAt, subsampleClip } from './align';
 import { SegmentAnn, type AnnOptions, type SyncOptions } from './ann';
 import { refineOffset } from './beats';
+import { topK as topK_ } from './kernels';
 import { clipVector, prefilterSlots } from './prefilter';
 import type { SegmentStore } from './segment-store';
 import type { ClipQuery, MatchResult, TrackId } from './types';
@@ -21,7 +22,13 @@ export const BEAT_WEIGHT = 0.05;
  * blocked scan at ~30 ms p95 for 10k segments and ~300 ms for 100k (30 s clips, 2 cores),
  * i.e. it is linear at ~3 µs per segment: the 50 ms budget runs out near 15k segments.
  */
-export const ANN_THRESHOLD = 15_000;
+export const ANN_THRESHOLD = 10_000;
+
+/** About this many clip segments (every ⌈m/8⌉-th) give the coarse alignment of prefilter candidates. */
+const COARSE_ROWS = 8;
+
+/** Shortlist slack over topK for the exact stage: room for the beat term to reorder near-ties. */
+const SHORTLIST_EXTRA = 5;
 
 export type MatchStrategy = 'auto' | 'exact' | 'prefilter' | 'ann';
 
@@ -31,7 +38,7 @@ export interface MatchOptions {
   /** exact: align every track; prefilter: align the best track-vector candidates only;
    *  ann: prefilter ∪ ANN-voted candidates; auto: exact below ANN_THRESHOLD segments, else ann. */
   strategy?: MatchStrategy;
-  /** Candidate tracks to align (default max(50, 5·topK)). */
+  /** Candidate tracks from the prefilter (and as many from ANN votes) before the shortlist; default max(50, 5·topK). */
   candidates?: number;
   beatWeight?: number;
   /** ± seconds around the aligned offset searched for the best beat share; 0 scores exactly there. */
@@ -94,10 +101,8 @@ export class Matcher {
     const topK = opts.topK ?? 10;
     const strategy = this.resolve(opts.strategy);
     const beatWeight = opts.beatWeight ?? BEAT_WEIGHT;
-    const candidates = this.candidateSlots(clip.embeddings, m, strategy, opts.candidates ?? Math.max(50, 5 * topK), opts.exclude);
-
     const rows = store.rows();
-    const aligned = candidates.map((slot) => ({
+    const aligned = this.shortlist(clip.embeddings, m, strategy, topK, opts).map((slot) => ({
       slot,
       ...this.aligner.align(clip.embeddings, m, rows, store.firstRow(slot), store.rowCount(slot), d),
     }));
@@ -123,32 +128,52 @@ export class Matcher {
     return results.slice(0, topK);
   }
 
-  private candidateSlots(
-    clip: Float32Array,
-    m: number,
-    strategy: Exclude<MatchStrategy, 'auto'>,
-    count: number,
-    exclude: ReadonlySet<TrackId> | undefined,
-  ): number[] {
+  /**
+   * Tracks that get the full alignment. exact: all of them. Otherwise two stages, because
+   * fully aligning C ≈ 50–100 candidates costs C · n · m · d multiply-adds (~50 M for 30 s
+   * clips), more than the whole latency budget:
+   * 1. candidates = prefilter top C (track vectors) ∪, for ann, the C best ANN-voted tracks;
+   *    each gets a cheap score: ANN candidates at the few window starts their hits propose,
+   *    the others by a coarse alignment on every coarseStep-th clip segment;
+   * 2. the best topK + SHORTLIST_EXTRA by that score are aligned exactly.
+   */
+  private shortlist(clip: Float32Array, m: number, strategy: Exclude<MatchStrategy, 'auto'>, topK: number, opts: MatchOptions): number[] {
     const store = this.store;
+    const d = store.dim;
+    const exclude = opts.exclude;
     const skip = exclude && exclude.size > 0 ? (slot: number) => exclude.has(store.idAt(slot)) : undefined;
     if (strategy === 'exact') {
       const all: number[] = [];
       for (let slot = 0; slot < store.trackCount; slot++) if (!skip?.(slot)) all.push(slot);
       return all;
     }
-    const slots = new Set(prefilterSlots(store, clipVector(clip, m, store.dim), count, skip));
+    const count = opts.candidates ?? Math.max(50, 5 * topK);
+    const rows = store.rows();
+    const cheap = new Map<number, number>();
     if (strategy === 'ann') {
       if (!this.ann?.inSync(store)) {
         throw new NeedledropError('internal', 'ANN index is not in sync with the segment store: call prepare() first');
       }
       // Over-ask so excluded tracks do not shrink the candidate set.
-      for (const id of this.ann.voteTracks(clip, m, count + (exclude?.size ?? 0))) {
-        if (exclude?.has(id)) continue;
-        const slot = store.slotOf(id);
-        if (slot >= 0) slots.add(slot);
+      for (const c of this.ann.candidates(clip, m, count + (exclude?.size ?? 0))) {
+        const slot = store.slotOf(c.trackId);
+        if (slot < 0 || exclude?.has(c.trackId)) continue;
+        const n = store.rowCount(slot);
+        const last = Math.max(0, n - m);
+        let best = -Infinity;
+        for (const j of c.starts) {
+          if (j >= 0 && j <= last) best = Math.max(best, alignAt(clip, m, rows, store.firstRow(slot), n, j, d));
+        }
+        cheap.set(slot, best);
       }
     }
-    return [...slots];
+    const sub = subsampleClip(clip, m, d, Math.max(1, Math.ceil(m / COARSE_ROWS)));
+    for (const slot of prefilterSlots(store, clipVector(clip, m, d), count, skip)) {
+      if (cheap.has(slot)) continue;
+      cheap.set(slot, this.aligner.coarse(sub, m, rows, store.firstRow(slot), store.rowCount(slot), d).alignScore);
+    }
+    const slots = [...cheap.keys()];
+    const scores = slots.map((slot) => cheap.get(slot) ?? -Infinity);
+    return topK_(scores, topK + SHORTLIST_EXTRA).map((i) => slots[i]);
   }
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Aligner, bestAlignment } from '../../../electron/engine/search/align';
+import { Aligner, alignAt, bestAlignment, subsampleClip } from '../../../electron/engine/search/align';
 import { dotBlock, topK } from '../../../electron/engine/search/kernels';
 import { noisySlice, rng, unitRows } from './synthetic';
 
 describe('dotBlock', () => {
-  it('equals a plain dot loop, including the clip rows left over from the 4-row blocking', () => {
+  it('equals a plain dot loop, including the clip rows left over from the 8- and 4-row blocks (13 = 8 + 4 + 1)', () => {
     const rand = rng(4);
     const d = 13;
-    const clip = unitRows(rand, 7, d);
+    const clip = unitRows(rand, 13, d);
     const data = unitRows(rand, 20, d);
-    const out = new Float32Array(7 * 9);
-    dotBlock(clip, 7, data, 5, 9, d, out);
-    for (let i = 0; i < 7; i++) {
+    const out = new Float32Array(13 * 9);
+    dotBlock(clip, 13, data, 5, 9, d, out);
+    for (let i = 0; i < 13; i++) {
       for (let r = 0; r < 9; r++) {
         let s = 0;
         for (let x = 0; x < d; x++) s += clip[i * d + x] * data[(5 + r) * d + x];
@@ -24,7 +24,7 @@ describe('dotBlock', () => {
 describe('bestAlignment', () => {
   it('matches a brute-force search over window starts', () => {
     const rand = rng(5);
-    for (const [m, n] of [[3, 10], [5, 5], [4, 30]]) {
+    for (const [m, n] of [[3, 10], [5, 5], [4, 30], [13, 40]]) {
       const sims = Float32Array.from({ length: m * n }, () => rand() * 2 - 1);
       let best = -Infinity;
       let bestJ = -1;
@@ -37,6 +37,37 @@ describe('bestAlignment', () => {
       expect(got.start).toBe(bestJ);
       expect(got.alignScore).toBeCloseTo(best, 5);
     }
+  });
+
+  it('scores a subset of clip rows at their own positions (coarse alignment)', () => {
+    const rand = rng(8);
+    const m = 9;
+    const n = 20;
+    const index = [0, 3, 6];
+    const sims = Float32Array.from({ length: index.length * n }, () => rand() * 2 - 1);
+    let best = -Infinity;
+    let bestJ = -1;
+    for (let j = 0; j + m <= n; j++) {
+      const s = index.reduce((acc, i, r) => acc + sims[r * n + j + i], 0) / index.length;
+      if (s > best) [best, bestJ] = [s, j];
+    }
+    const got = bestAlignment(sims, m, n, index);
+    expect(got.start).toBe(bestJ);
+    expect(got.alignScore).toBeCloseTo(best, 5);
+  });
+
+  it('agrees between the full scan, the score at one start, and the coarse pass on a planted clip', () => {
+    const rand = rng(9);
+    const d = 16;
+    const trackRows = unitRows(rand, 50, d);
+    const clip = noisySlice(rand, trackRows, d, 30, 12, 0.05);
+    const aligner = new Aligner();
+    const full = aligner.align(clip, 12, trackRows, 0, 50, d);
+    expect(full.start).toBe(30);
+    expect(alignAt(clip, 12, trackRows, 0, 50, 30, d)).toBeCloseTo(full.alignScore, 5);
+    const sub = subsampleClip(clip, 12, d, 4);
+    expect(sub.index).toEqual([0, 4, 8]);
+    expect(aligner.coarse(sub, 12, trackRows, 0, 50, d).start).toBe(30);
   });
 
   it('finds a clip planted in a track at its offset', () => {

@@ -27,7 +27,7 @@ function clipFrom(rows: Float32Array, from: number, m: number, noise: number, se
 describe('Matcher', () => {
   it('finds the track containing the clip at the planted offset, with every strategy', async () => {
     const { store, rows } = library(11);
-    const matcher = new Matcher(store);
+    const matcher = new Matcher(store, { ann: { stride: 1 } });
     const clip = clipFrom(rows.get(37)!, 17, 10, 0.25, 12);
     for (const strategy of ['exact', 'prefilter', 'ann'] as const) {
       const results = await matcher.match(clip, { strategy, topK: 5 });
@@ -54,7 +54,7 @@ describe('Matcher', () => {
 
   it('keeps the ANN index in step with removals and re-added tracks', async () => {
     const { store, rows } = library(17);
-    const matcher = new Matcher(store, { annThreshold: 0 });
+    const matcher = new Matcher(store, { annThreshold: 0, ann: { stride: 1 } });
     const clip = clipFrom(rows.get(5)!, 4, 8, 0.2, 18);
     expect((await matcher.match(clip))[0].trackId).toBe(5);
     store.removeTrack(5);

@@ -1,0 +1,216 @@
+/**
+ * Match latency over 10k, 100k and 1M stored segments: random unit vectors grouped into
+ * tracks of ~180 segments; each query clip is a noisy copy of a random window of one track
+ * (the planted true track, cosine ≈ 0.6 per segment) with cuts every 2 s, tracks beat at
+ * 120 BPM. Measures the Matcher's `auto` strategy (exact blocked scan below ANN_THRESHOLD,
+ * prefilter ∪ usearch ANN votes above), the exact blocked scan, and a plain nested-loop scan
+ * in the same run (fewer queries at 1M), and prints p50/p95, ratios, recall of the true
+ * track and offset, ANN build time and memory.
+ * Run: npx tsx scripts/bench/search.ts [--sizes 10000,100000,1000000] [--queries 40] [--clip 23]
+ */
+import { cpus, loadavg } from 'node:os';
+import { Matcher, type MatchStrategy } from '../../electron/engine/search/matcher';
+import { SegmentStore } from '../../electron/engine/search/segment-store';
+import type { ClipQuery, TrackId } from '../../electron/engine/search/types';
+import { num, parse } from '../cli/args';
+
+const { values } = parse(
+  process.argv.slice(2),
+  {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    queries: { type: 'string' },
+    clip: { type: 'string' },
+    dim: { type: 'string' },
+    'naive-queries': { type: 'string' },
+    'exact-queries': { type: 'string' },
+    stride: { type: 'string' },
+    'expansion-add': { type: 'string' },
+    'expansion-search': { type: 'string' },
+    seed: { type: 'string' },
+  },
+  false,
+);
+const sizes = values.sizes.split(',').map((s) => num(s, 'sizes', { min: 1000, int: true }) ?? 0);
+const queries = num(values.queries, 'queries', { min: 1, int: true }) ?? 40;
+const m = num(values.clip, 'clip', { min: 1, int: true }) ?? 23; // a 30 s clip: 8 s windows at a 1 s hop
+const d = num(values.dim, 'dim', { min: 1, int: true }) ?? 128;
+const stride = num(values.stride, 'stride', { min: 1, int: true });
+const expansionAdd = num(values['expansion-add'], 'expansion-add', { min: 1, int: true });
+const expansionSearch = num(values['expansion-search'], 'expansion-search', { min: 1, int: true });
+let seed = num(values.seed, 'seed', { int: true }) ?? 7;
+
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** Fill with N(0, 1) pairs (Box–Muller). */
+function gaussians(out: Float32Array): Float32Array {
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rand()));
+    const a = 2 * Math.PI * rand();
+    out[i] = r * Math.cos(a);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(a);
+  }
+  return out;
+}
+
+function normalizeRows(a: Float32Array): Float32Array {
+  for (let r = 0; r < a.length / d; r++) {
+    let s = 0;
+    for (let x = 0; x < d; x++) s += a[r * d + x] ** 2;
+    const inv = 1 / Math.sqrt(s);
+    for (let x = 0; x < d; x++) a[r * d + x] *= inv;
+  }
+  return a;
+}
+
+const beats = Array.from({ length: 600 }, (_, i) => i * 0.5);
+const cuts = Array.from({ length: Math.floor(m / 2) }, (_, i) => 2 * (i + 1));
+
+function buildStore(segments: number): SegmentStore {
+  const store = new SegmentStore(d);
+  let id = 1;
+  for (let rows = 0; rows < segments; id++) {
+    const n = Math.min(segments - rows, 120 + Math.floor(rand() * 121));
+    store.addTrack({
+      id,
+      embeddings: normalizeRows(gaussians(new Float32Array(n * d))),
+      starts: Array.from({ length: n }, (_, i) => i),
+      summary: { duration: n + 7, bpm: 120, beats, key: 'C', mode: 'major', energy: rand() },
+      mood: { brightness: rand() },
+    });
+    rows += n;
+  }
+  return store;
+}
+
+interface Planted {
+  clip: ClipQuery;
+  trackId: TrackId;
+  offset: number;
+}
+
+/** A noisy copy of m consecutive segments of a random track: per-segment cosine ≈ 0.6. */
+function plant(store: SegmentStore): Planted {
+  let slot: number;
+  do slot = Math.floor(rand() * store.trackCount);
+  while (store.rowCount(slot) < m);
+  const start = Math.floor(rand() * (store.rowCount(slot) - m + 1));
+  const rows = store.rows();
+  const first = (store.firstRow(slot) + start) * d;
+  const embeddings = gaussians(new Float32Array(m * d));
+  const sigma = 1.33 / Math.sqrt(d);
+  for (let i = 0; i < embeddings.length; i++) embeddings[i] = rows[first + i] + sigma * embeddings[i];
+  return { clip: { embeddings: normalizeRows(embeddings), cuts }, trackId: store.idAt(slot), offset: start };
+}
+
+/** The plain way: every track, every window start, every clip segment, a fresh dot loop. */
+function nestedLoop(store: SegmentStore, clip: Float32Array): { trackId: TrackId; score: number; offset: number }[] {
+  const rows = store.rows();
+  const out: { trackId: TrackId; score: number; offset: number }[] = [];
+  for (let slot = 0; slot < store.trackCount; slot++) {
+    const first = store.firstRow(slot);
+    const n = store.rowCount(slot);
+    let best = -Infinity;
+    let bestJ = 0;
+    for (let j = 0; j <= Math.max(0, n - m); j++) {
+      let s = 0;
+      for (let i = 0; i < m && j + i < n; i++) {
+        for (let x = 0; x < d; x++) s += clip[i * d + x] * rows[(first + j + i) * d + x];
+      }
+      if (s / m > best) [best, bestJ] = [s / m, j];
+    }
+    out.push({ trackId: store.idAt(slot), score: best, offset: store.startsAt(slot)[bestJ] });
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, 10);
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+interface Timing {
+  p50: number;
+  p95: number;
+  /** CPU time (all threads) per query, p50: what the query costs when the machine is shared. */
+  cpuP50: number;
+  top1: number;
+  top10: number;
+  offsetOk: number;
+  n: number;
+}
+
+async function time(planted: Planted[], run: (p: Planted) => Promise<{ trackId: TrackId; offset: number }[]>): Promise<Timing> {
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  let top1 = 0;
+  let top10 = 0;
+  let offsetOk = 0;
+  for (const p of planted) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const results = await run(p);
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    const rank = results.findIndex((r) => r.trackId === p.trackId);
+    if (rank === 0) top1++;
+    if (rank >= 0 && rank < 10) top10++;
+    // The beat term may nudge the offset by < 0.5 s; the window itself must be the planted one.
+    if (rank >= 0 && Math.abs(results[rank].offset - p.offset) < 0.5) offsetOk++;
+  }
+  const n = planted.length;
+  return { p50: pct(ms, 0.5), p95: pct(ms, 0.95), cpuP50: pct(cpu, 0.5), top1: top1 / n, top10: top10 / n, offsetOk: offsetOk / n, n };
+}
+
+const fmt = (t: Timing): string =>
+  `p50 ${t.p50.toFixed(1)} ms  p95 ${t.p95.toFixed(1)} ms  cpu p50 ${t.cpuP50.toFixed(1)} ms  top1 ${(100 * t.top1).toFixed(0)}%  top10 ${(100 * t.top10).toFixed(0)}%  offset ${(100 * t.offsetOk).toFixed(0)}%  (${t.n} q)`;
+
+console.log(`search bench: d=${d}, clip ${m} segments, ${queries} queries, ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const summary: Record<string, unknown>[] = [];
+for (const segments of sizes) {
+  const heap0 = process.memoryUsage();
+  let t0 = performance.now();
+  const store = buildStore(segments);
+  const genSeconds = (performance.now() - t0) / 1000;
+  const matcher = new Matcher(store, { ann: { stride, expansionAdd, expansionSearch } });
+  const strategy: MatchStrategy = matcher.resolve('auto');
+  console.log(`\n${segments} segments in ${store.trackCount} tracks (generated in ${genSeconds.toFixed(1)} s): auto → ${strategy}`);
+  let buildSeconds = 0;
+  if (strategy === 'ann') {
+    t0 = performance.now();
+    let last = 0;
+    await matcher.prepare({
+      onProgress: (p) => {
+        if (performance.now() - last < 5000) return;
+        last = performance.now();
+        process.stderr.write(`  index ${p.done}/${p.total} rows, ${p.rate.toFixed(0)} rows/s, ETA ${p.etaSeconds.toFixed(0)} s\n`);
+      },
+    });
+    buildSeconds = (performance.now() - t0) / 1000;
+    console.log(`  ANN build: ${buildSeconds.toFixed(1)} s for ${matcher.annSize} rows (${(matcher.annSize / buildSeconds).toFixed(0)} rows/s)`);
+  }
+  const mem = process.memoryUsage();
+  console.log(`  memory: rss ${mb(mem.rss)} (+${mb(mem.rss - heap0.rss)}), typed arrays ${mb(mem.arrayBuffers)}`);
+
+  const planted = Array.from({ length: queries }, () => plant(store));
+  const auto = await time(planted, (p) => matcher.match(p.clip, { topK: 10 }));
+  console.log(`  auto (${strategy}):  ${fmt(auto)}`);
+  const fewExact = segments >= 1_000_000 ? 3 : segments >= 100_000 ? 10 : queries;
+  const exactCount = num(values['exact-queries'], 'exact-queries', { min: 1, int: true }) ?? fewExact;
+  const exact = strategy === 'exact' ? auto : await time(planted.slice(0, exactCount), (p) => matcher.match(p.clip, { topK: 10, strategy: 'exact' }));
+  if (strategy !== 'exact') console.log(`  exact blocked:  ${fmt(exact)}`);
+  const naiveCount = num(values['naive-queries'], 'naive-queries', { min: 1, int: true }) ?? fewExact;
+  const naive = await time(planted.slice(0, naiveCount), (p) => Promise.resolve(nestedLoop(store, p.clip.embeddings)));
+  console.log(`  nested loop:    ${fmt(naive)}`);
+  console.log(`  ratio nested-loop p50 / auto p50: ${(naive.p50 / auto.p50).toFixed(1)}×; exact blocked vs nested loop: ${(naive.p50 / exact.p50).toFixed(1)}×`);
+  console.log(`  goal p95 < 50 ms: ${auto.p95 < 50 ? 'met' : 'NOT met'}`);
+  summary.push({ segments, tracks: store.trackCount, strategy, buildSeconds, rssMB: Math.round(mem.rss / 2 ** 20), auto, exact, naive });
+}
+console.log('\n' + JSON.stringify({ bench: 'search', d, clip: m, load: loadavg()[0], results: summary }));

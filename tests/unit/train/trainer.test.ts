@@ -1,0 +1,137 @@
+/** The trainer on a tiny synthetic corpus (no media), on the cpu backend. */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NamedWeights } from '../../../electron/engine/encoders/encoder';
+import { isCancelled } from '../../../electron/engine/errors';
+import { useBackend } from '../../../electron/engine/metric/backend';
+import { bySplit } from '../../../electron/engine/train/dataset';
+import { evaluateEmbedder } from '../../../electron/engine/train/eval';
+import { tfEmbedder } from '../../../electron/engine/train/export';
+import { trainDualEncoder, type TrainConfig, type TrainProgress, type TrainResult } from '../../../electron/engine/train/trainer';
+import { syntheticTrainingData, TINY } from './synthetic';
+
+const data = syntheticTrainingData();
+const dir = mkdtempSync(join(tmpdir(), 'nd-trainer-'));
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Weights = TrainResult['weights'];
+const flat = (w: NamedWeights) => Object.keys(w).sort().flatMap((k) => Array.from(w[k].data));
+const same = (a: Weights, b: Weights) => {
+  for (const side of ['video', 'audio'] as const) {
+    expect(Object.keys(a[side]).sort()).toEqual(Object.keys(b[side]).sort());
+    expect(flat(a[side])).toEqual(flat(b[side]));
+  }
+};
+const allFinite = (w: Weights) => [...flat(w.video), ...flat(w.audio)].every(Number.isFinite);
+
+async function train(config: Partial<TrainConfig>, opts: Parameters<typeof trainDualEncoder>[2] = {}): Promise<{ result: TrainResult; events: TrainProgress[] }> {
+  const events: TrainProgress[] = [];
+  const result = await trainDualEncoder(data, { ...TINY, ...config }, { ...opts, onProgress: (p) => (events.push(p), opts.onProgress?.(p)) });
+  return { result, events };
+}
+
+async function testRecall1(result: TrainResult): Promise<number> {
+  const emb = tfEmbedder(result, data);
+  const r = await evaluateEmbedder('m', bySplit(data, 'test'), emb);
+  emb.dispose();
+  return r.videoToMusic.recall1;
+}
+
+const SHORT = { steps: 20, seed: 5, evalEvery: 5 };
+let reference: TrainResult;
+
+describe('trainDualEncoder', () => {
+  it('learns: validation Recall@10 rises and the loss falls against the untrained model', async () => {
+    // lr 0: the weights stay at their seeded initialisation.
+    const untrained = await train({ steps: 1, lr: 0, evalEvery: 1, seed: 2 });
+    const trained = await train({ steps: 60, evalEvery: 20, seed: 2 });
+    const r0 = untrained.result.bestValRecall10;
+    const r1 = trained.result.history.at(-1)!.valRecall10!;
+    // Chance is 10/24 ≈ 0.42 on the 24 validation pairs.
+    expect(r1).toBeGreaterThanOrEqual(0.9);
+    expect(r1).toBeGreaterThan(r0);
+    const first = untrained.events[0].loss;
+    const last10 = trained.events.slice(-10).reduce((s, e) => s + e.loss, 0) / 10;
+    expect(last10).toBeLessThan(0.5 * first);
+    expect(await testRecall1(trained.result)).toBeGreaterThan((await testRecall1(untrained.result)) + 0.2);
+    // Progress carries what the CLI shows.
+    const e = trained.events[30];
+    expect(e.step).toBe(31);
+    expect(e.steps).toBe(60);
+    expect(e.lr).toBeGreaterThan(0);
+    expect(e.stepsPerSec).toBeGreaterThan(0);
+    expect(e.temperature).toBeGreaterThan(0);
+    expect(trained.events.filter((p) => p.valRecall10 !== undefined).map((p) => p.step)).toEqual([20, 40, 60]);
+  });
+
+  it('is deterministic: the same seed gives bit-identical weights, another seed does not', async () => {
+    reference = (await train(SHORT)).result;
+    const again = (await train(SHORT)).result;
+    same(again.weights, reference.weights);
+    expect(again.history).toEqual(reference.history);
+    const other = (await train({ ...SHORT, seed: 6 })).result;
+    expect(flat(other.weights.video)).not.toEqual(flat(reference.weights.video));
+  });
+
+  it('cancel mid-way writes a checkpoint; resuming it ends with the weights of an uninterrupted run', async () => {
+    const ckpt = join(dir, 'resume');
+    const stopAt = 7;
+    const controller = new AbortController();
+    const err = await train(SHORT, {
+      checkpointDir: ckpt,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.step === stopAt) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(isCancelled(err)).toBe(true);
+    const file = join(ckpt, 'checkpoint.json');
+    expect(existsSync(file)).toBe(true);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { step: number }).step).toBe(stopAt);
+
+    const resumed = await train(SHORT, { checkpointDir: ckpt });
+    // It continued from the checkpoint rather than starting over.
+    expect(resumed.events[0].step).toBe(stopAt + 1);
+    expect(resumed.result.stepsRun).toBe(SHORT.steps);
+    same(resumed.result.weights, reference.weights);
+    expect(resumed.result.history).toEqual(reference.history);
+    expect(resumed.result.bestStep).toBe(reference.bestStep);
+  });
+
+  it('a checkpoint of another config is not resumed', async () => {
+    const ckpt = join(dir, 'resume');
+    const controller = new AbortController();
+    const events: number[] = [];
+    const err = await train({ ...SHORT, seed: 9 }, { checkpointDir: ckpt, signal: controller.signal, onProgress: (p) => (events.push(p.step), controller.abort()) }).catch((e: unknown) => e);
+    expect(isCancelled(err)).toBe(true);
+    expect(events).toEqual([1]);
+  });
+
+  it('stops early after `patience` validations without improvement', async () => {
+    // lr 0: validation recall never improves after the first check.
+    const { result } = await train({ steps: 50, lr: 0, evalEvery: 2, patience: 2, seed: 3 });
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.stepsRun).toBe(6);
+    expect(result.bestStep).toBe(2);
+    expect(result.history.filter((h) => h.valRecall10 !== undefined)).toHaveLength(3);
+    const patient = await train({ steps: 8, lr: 0, evalEvery: 2, patience: 10, seed: 3 });
+    expect(patient.result.stoppedEarly).toBe(false);
+    expect(patient.result.stepsRun).toBe(8);
+  });
+
+  it.each(['arcface', 'multi-similarity'] as const)('%s trains without NaN', async (loss) => {
+    const start = (await train({ loss, steps: 1, lr: 0, evalEvery: 1, seed: 4 })).result;
+    const { result, events } = await train({ loss, steps: 20, evalEvery: 10, seed: 4 });
+    expect(events).toHaveLength(20);
+    expect(events.every((e) => Number.isFinite(e.loss))).toBe(true);
+    expect(allFinite(result.weights)).toBe(true);
+    expect(flat(result.weights.video)).not.toEqual(flat(start.weights.video));
+    expect(result.bestValRecall10).toBeGreaterThan(0);
+  });
+});

@@ -10,7 +10,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { Matcher, type MatchStrategy } from '../../electron/engine/search/matcher';
-import { SegmentStore } from '../../electron/engine/search/segment-store';
+import { seededRandom } from '../../electron/engine/encoders/rng';
+import { normalizeInPlace, SegmentStore } from '../../electron/engine/search/segment-store';
 import type { ClipQuery, TrackId } from '../../electron/engine/search/types';
 import { num, parse } from '../cli/args';
 
@@ -37,15 +38,8 @@ const d = num(values.dim, 'dim', { min: 1, int: true }) ?? 128;
 const stride = num(values.stride, 'stride', { min: 1, int: true });
 const expansionAdd = num(values['expansion-add'], 'expansion-add', { min: 1, int: true });
 const expansionSearch = num(values['expansion-search'], 'expansion-search', { min: 1, int: true });
-let seed = num(values.seed, 'seed', { int: true }) ?? 7;
 
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = seededRandom(num(values.seed, 'seed', { int: true }) ?? 7);
 
 /** Fill with N(0, 1) pairs (Box–Muller). */
 function gaussians(out: Float32Array): Float32Array {
@@ -59,12 +53,7 @@ function gaussians(out: Float32Array): Float32Array {
 }
 
 function normalizeRows(a: Float32Array): Float32Array {
-  for (let r = 0; r < a.length / d; r++) {
-    let s = 0;
-    for (let x = 0; x < d; x++) s += a[r * d + x] ** 2;
-    const inv = 1 / Math.sqrt(s);
-    for (let x = 0; x < d; x++) a[r * d + x] *= inv;
-  }
+  for (let r = 0; r < a.length / d; r++) normalizeInPlace(a.subarray(r * d, (r + 1) * d));
   return a;
 }
 

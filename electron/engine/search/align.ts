@@ -1,4 +1,4 @@
-import { dotBlock } from './kernels';
+import { dotBlock, padRows } from './kernels';
 
 /** Best temporal alignment of a clip's segment sequence against one track. */
 export interface Alignment {
@@ -63,19 +63,27 @@ export function alignAt(clip: Float32Array, m: number, data: Float32Array, first
  */
 export class Aligner {
   private scratch = new Float32Array(0);
+  /** The last clip padded to a multiple of 8 rows, reused while the same clip is aligned. */
+  private padded: { source: Float32Array; rows: Float32Array; m: number } | null = null;
 
   /** Align clip (m × d) against rows [first, first + count) of `data`. */
   align(clip: Float32Array, m: number, data: Float32Array, first: number, count: number, d: number): Alignment {
-    if (this.scratch.length < m * count) this.scratch = new Float32Array(Math.ceil(m * count * 1.25));
-    dotBlock(clip, m, data, first, count, d, this.scratch);
+    if (this.padded?.source !== clip) this.padded = { source: clip, ...padRows(clip, m, d) };
+    const { rows, m: mp } = this.padded;
+    this.ensure(mp * count);
+    dotBlock(rows, mp, data, first, count, d, this.scratch);
     return bestAlignment(this.scratch, m, count);
   }
 
   /** Coarse alignment from a subsample of the clip's rows (see subsampleClip); m is the full clip length. */
   coarse(sub: { rows: Float32Array; index: number[] }, m: number, data: Float32Array, first: number, count: number, d: number): Alignment {
     const rows = sub.index.length;
-    if (this.scratch.length < rows * count) this.scratch = new Float32Array(Math.ceil(rows * count * 1.25));
+    this.ensure(rows * count);
     dotBlock(sub.rows, rows, data, first, count, d, this.scratch);
     return bestAlignment(this.scratch, m, count, sub.index);
+  }
+
+  private ensure(size: number): void {
+    if (this.scratch.length < size) this.scratch = new Float32Array(Math.ceil(size * 1.25));
   }
 }

@@ -18,9 +18,9 @@ export const BEAT_WEIGHT = 0.05;
 
 /**
  * Above this many stored segments `auto` stops scanning every segment exactly and uses the
- * track prefilter ∪ ANN votes as candidates. scripts/bench/search.ts measured the exact
- * blocked scan at ~30 ms p95 for 10k segments and ~300 ms for 100k (30 s clips, 2 cores),
- * i.e. it is linear at ~3 µs per segment: the 50 ms budget runs out near 15k segments.
+ * track prefilter ∪ ANN votes as candidates. scripts/bench/search.ts (30 s clips, d = 128, this
+ * 2-core machine) measured the exact blocked scan at ~44–51 ms of CPU per query at 10k segments
+ * and ~430 ms at 100k: linear at ~4–5 µs per segment, so the 50 ms budget runs out near 10k.
  */
 export const ANN_THRESHOLD = 10_000;
 

@@ -4,7 +4,7 @@ import { dotBlock, topK } from '../../../electron/engine/search/kernels';
 import { noisySlice, rng, unitRows } from './synthetic';
 
 describe('dotBlock', () => {
-  it('equals a plain dot loop, including the clip rows left over from the 8- and 4-row blocks (13 = 8 + 4 + 1)', () => {
+  it('equals a plain dot loop, including the clip rows left over from the 8-row blocks', () => {
     const rand = rng(4);
     const d = 13;
     const clip = unitRows(rand, 13, d);

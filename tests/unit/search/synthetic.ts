@@ -1,28 +1,17 @@
 /** Seeded synthetic embeddings whose right answers are known by construction. */
+import { seededRandom } from '../../../electron/engine/encoders/rng';
+import { normalizeInPlace } from '../../../electron/engine/search/segment-store';
 import type { TrackSegments, TrackSummary } from '../../../electron/engine/search/types';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) generator (mulberry32). */
+export const rng = seededRandom;
 
 export function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
 function normalizeRows(a: Float32Array, d: number): Float32Array {
-  for (let r = 0; r < a.length / d; r++) {
-    let s = 0;
-    for (let x = 0; x < d; x++) s += a[r * d + x] ** 2;
-    const inv = 1 / Math.sqrt(s);
-    for (let x = 0; x < d; x++) a[r * d + x] *= inv;
-  }
+  for (let r = 0; r < a.length / d; r++) normalizeInPlace(a.subarray(r * d, (r + 1) * d));
   return a;
 }
 

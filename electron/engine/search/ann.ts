@@ -137,6 +137,9 @@ export class SegmentAnn {
     let p = 0;
     while (p < pending.length) {
       if (opts.signal?.aborted) throw cancelledError('building the search index');
+      // Rows are read from a view of the store taken at the start; a change while we yielded
+      // may have moved them. What was added stays indexed: the next sync resumes from there.
+      if (store.version !== version) throw cancelledError('search index sync (the library changed meanwhile)');
       // Tracks are contiguous in the store, but pending ones need not be: batch per run of
       // whole tracks up to chunkRows.
       const keys: bigint[] = [];
@@ -160,7 +163,6 @@ export class SegmentAnn {
       const seconds = (performance.now() - started) / 1000;
       const rate = done / Math.max(seconds, 1e-6);
       opts.onProgress?.({ done, total, rate, etaSeconds: (total - done) / rate });
-      if (store.version !== version) throw cancelledError('search index sync (store changed meanwhile)');
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.syncedVersion = version;

@@ -24,6 +24,25 @@ describe('SegmentAnn', () => {
     expect(top.starts).toContain(11);
   });
 
+  it('stops when the library changes mid-build and resumes on the next sync', async () => {
+    const rand = rng(63);
+    const store = new SegmentStore(d);
+    for (let id = 0; id < 6; id++) store.addTrack(track(id, unitRows(rand, 10, d), d));
+    const ann = new SegmentAnn(d, { stride: 1, expansionAdd: 16 });
+    let changed = false;
+    const onProgress = (): void => {
+      if (changed) return;
+      changed = true;
+      store.addTrack(track(99, unitRows(rand, 10, d), d));
+    };
+    await expect(ann.sync(store, { chunkRows: 10, onProgress })).rejects.toThrow(/changed meanwhile/);
+    expect(ann.inSync(store)).toBe(false);
+    expect(ann.size).toBe(10);
+    await ann.sync(store, { chunkRows: 10 });
+    expect(ann.inSync(store)).toBe(true);
+    expect(ann.size).toBe(70);
+  });
+
   it('stops when cancelled', async () => {
     const store = new SegmentStore(d);
     store.addTrack(track(1, unitRows(rng(62), 10, d), d));

@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NamedWeights } from '../../../electron/engine/encoders/encoder';
 import { isCancelled } from '../../../electron/engine/errors';
@@ -133,5 +134,13 @@ describe('trainDualEncoder', () => {
     expect(allFinite(result.weights)).toBe(true);
     expect(flat(result.weights.video)).not.toEqual(flat(start.weights.video));
     expect(result.bestValRecall10).toBeGreaterThan(0);
+  });
+
+  it('leaves no tensors behind (optimizer slots, checkpoints, validation)', async () => {
+    // multi-similarity owns no variables, so any leftover tensor is the trainer's own.
+    const before = tf.memory().numTensors;
+    await train({ loss: 'multi-similarity', steps: 4, evalEvery: 2, seed: 8 }, { checkpointDir: join(dir, 'leak') });
+    await train({ loss: 'multi-similarity', steps: 4, evalEvery: 2, seed: 8 }, { checkpointDir: join(dir, 'leak') });
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

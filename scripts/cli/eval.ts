@@ -3,7 +3,6 @@ import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../../electron/engine/errors';
 import { isProviderRequest } from '../../electron/engine/encoders/providers';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
-import { registerWasmKernels } from '../../electron/engine/metric/wasm-kernels';
 import { LOSS_NAMES, type LossName } from '../../electron/engine/metric/losses';
 import { activeModel, loadModel } from '../../electron/engine/models/registry';
 import { bySplit } from '../../electron/engine/train/dataset';
@@ -14,7 +13,7 @@ import { num, parse, printJson } from './args';
 import { interruptSignal } from './status';
 import { loadCorpusWithProgress, trainStatus } from './train-common';
 
-export const usage = 'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--losses all|a,b,…] [--steps N] [--report FILE] [--json]';
+export const usage = 'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--report FILE] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -26,14 +25,17 @@ export async function run(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     report: { type: 'string' },
+    split: { type: 'string', default: 'test' },
     json: { type: 'boolean', default: false },
   });
   if (!values.corpus) throw usageError('--corpus DIR is required');
   if (!isProviderRequest(values.provider)) throw usageError(`--provider must be auto, cpu, cuda, dml or coreml`);
   const signal = interruptSignal();
   const data = await loadCorpusWithProgress(resolve(values.corpus), signal);
-  const test = bySplit(data, 'test');
-  if (test.length < 2) throw usageError(`${values.corpus}: the test split has ${test.length} pairs; generate a larger corpus`);
+  // 'all' is for a corpus generated with a seed the model never saw: every pair is then held out.
+  if (!['test', 'val', 'all'].includes(values.split)) throw usageError('--split must be test, val or all');
+  const test = values.split === 'all' ? data.pairs : bySplit(data, values.split as 'test' | 'val');
+  if (test.length < 2) throw usageError(`${values.corpus}: the ${values.split} split has ${test.length} pairs; generate a larger corpus`);
 
   const version = values.model ?? (await activeModel());
   const model = await loadModel({ version, expectedSpec: data.spec });
@@ -48,7 +50,6 @@ export async function run(argv: string[]): Promise<number> {
     const names = values.losses === 'all' ? [...LOSS_NAMES] : (values.losses.split(',') as LossName[]);
     for (const n of names) if (!LOSS_NAMES.includes(n)) throw usageError(`unknown loss "${n}"`);
     const backend = await useBackend(values.backend as BackendName);
-    if (backend === 'wasm') registerWasmKernels();
     const steps = num(values.steps, 'steps', { min: 1, int: true }) ?? 600;
     const seed = num(values.seed, 'seed', { int: true }) ?? 1;
     process.stderr.write(`training ${names.length} losses, ${steps} steps each, same encoder/split/seed, backend ${backend}\n`);
@@ -61,12 +62,12 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
 
-  const doc = { corpus: resolve(values.corpus), seed: data.manifest.seed, testPairs: test.length, provider: embedder.provider, model: version, reports, losses: lossReports };
+  const doc = { corpus: resolve(values.corpus), seed: data.manifest.seed, split: values.split, pairs: test.length, provider: embedder.provider, model: version, reports, losses: lossReports };
   if (values.report) {
     const path = resolve(values.report);
     mkdirSync(dirname(path), { recursive: true });
     const md = [
-      `# Evaluation on corpus seed ${data.manifest.seed} (${test.length} held-out pairs)`,
+      `# Evaluation on corpus seed ${data.manifest.seed} (${values.split} split, ${test.length} pairs)`,
       '',
       formatReports(reports),
       ...(lossReports.length ? ['', '## Every loss, same encoder, budget, split and validation-only model selection', '', formatReports(lossReports)] : []),

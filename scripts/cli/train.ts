@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { usageError } from '../../electron/engine/errors';
 import { LOSS_NAMES, type LossName } from '../../electron/engine/metric/losses';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
-import { registerWasmKernels } from '../../electron/engine/metric/wasm-kernels';
 import { activate } from '../../electron/engine/models/registry';
 import { dataHome, userModelsDir } from '../../electron/engine/paths';
 import { bySplit } from '../../electron/engine/train/dataset';
@@ -36,7 +35,6 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.version) throw usageError('--version NAME is required');
   if (!LOSS_NAMES.includes(values.loss as LossName)) throw usageError(`--loss must be one of ${LOSS_NAMES.join(', ')}`);
   const backend = await useBackend(values.backend as BackendName);
-  if (backend === 'wasm') registerWasmKernels();
   const signal = interruptSignal();
   const data = await loadCorpusWithProgress(resolve(values.corpus), signal);
   // A version lives in a folder of its own name, under the user's models folder unless --out names another root.

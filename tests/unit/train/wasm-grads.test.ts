@@ -1,10 +1,9 @@
-/** The wasm backend (with our extra kernels) must train like cpu: same gradients for one encoder + InfoNCE batch. */
+/** The wasm backend (the trainer's default) must train like cpu: same gradients for one encoder + InfoNCE batch. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
 import { fitStandardiser } from '../../../electron/engine/encoders/standardiser';
 import { useBackend, type BackendName } from '../../../electron/engine/metric/backend';
-import { registerWasmKernels } from '../../../electron/engine/metric/wasm-kernels';
 import { bySplit } from '../../../electron/engine/train/dataset';
 import { buildLoss, DEFAULT_TRAIN_CONFIG } from '../../../electron/engine/train/trainer';
 import { syntheticTrainingData, TINY } from './synthetic';
@@ -30,7 +29,6 @@ function batch(side: 'video' | 'audio'): Float32Array {
 /** Loss and gradients (by variable position) of one batch, on a backend. */
 async function gradients(backend: BackendName): Promise<{ loss: number; grads: Float32Array[] }> {
   await useBackend(backend);
-  if (backend === 'wasm') registerWasmKernels();
   const dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
   dual.video.setStandardiser(fitStandardiser(train.map((p) => p.video.seq)));
   dual.audio.setStandardiser(fitStandardiser(train.map((p) => p.audio.seq)));

@@ -21,9 +21,9 @@ export function classVariable(shape: [number, number], options: ClassLossOptions
   if (!Number.isInteger(embeddingSize) || embeddingSize < 1) throw usageError(`${name}: embeddingSize must be a positive integer`);
   const init = options.initialWeights;
   if (init && init.length !== shape[0] * shape[1]) throw usageError(`${name}: initialWeights has ${init.length} values, expected ${shape[0] * shape[1]}`);
-  const value = init ? tf.tensor2d(init, shape) : tf.randomNormal(shape, 0, std, 'float32', options.seed ?? 0);
-  // TF.js variable names must be unique in the process.
-  return tf.variable(value, true, `${name}_${++variableCount}`);
+  // tidy frees the initial value: the variable keeps its own copy. Names must be unique in the process.
+  const id = ++variableCount;
+  return tf.tidy(() => tf.variable(init ? tf.tensor2d(init, shape) : tf.randomNormal(shape, 0, std, 'float32', options.seed ?? 0), true, `${name}_${id}`));
 }
 
 /**

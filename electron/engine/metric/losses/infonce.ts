@@ -39,7 +39,7 @@ export class InfoNCELoss extends PairLoss {
     this.maxScale = options.maxScale ?? 100;
     this.fixedScale = 1 / temperature;
     this.ownsScale = !options.logitScale && options.learnTemperature === true;
-    this.scaleVar = options.logitScale ?? (this.ownsScale ? tf.variable(tf.scalar(Math.log(1 / temperature)), true, 'infonce_logit_scale') : null);
+    this.scaleVar = options.logitScale ?? (this.ownsScale ? tf.tidy(() => tf.variable(tf.scalar(Math.log(1 / temperature)), true, 'infonce_logit_scale')) : null);
   }
 
   /** Current temperature τ. */

@@ -1,0 +1,119 @@
+/**
+ * A clip file (optionally an in/out range of it) → what the matcher takes: video descriptors →
+ * 8 s segment windows → the model's video encoder → unit embeddings, plus the clip's cut times
+ * and summary (motion, brightness) for the beat/cut term and the "why".
+ */
+import { openEncoder, type EncoderSession } from '../encoders/runtime';
+import type { ProviderRequest } from '../encoders/providers';
+import { segmentWindows } from '../encoders/segments';
+import { usageError } from '../errors';
+import { VIDEO_SPEC } from '../features/spec';
+import type { FeatureSeq } from '../features/types';
+import { extractVideoFeatures } from '../features/video';
+import { loadModel } from '../models/registry';
+import type { ClipQuery, ClipSummary } from '../search/types';
+import { columnMean, motionLevel } from './scales';
+
+export interface ClipRange {
+  /** Seconds from the file start (default 0). */
+  start?: number;
+  /** Seconds from the file start (default: the end of the file). */
+  end?: number;
+}
+
+/** A clip's (or a section's) video descriptors; times relative to the clip start unless said. */
+export interface ClipAnalysis {
+  file: string;
+  /** Where the analysed range starts in the file (s). */
+  start: number;
+  /** Seconds analysed. */
+  duration: number;
+  /** Video FeatureSeq (0.5 s rows); `seq.start` is in file time. */
+  seq: FeatureSeq;
+  /** Shot cuts, seconds from the clip start. */
+  cuts: number[];
+  /** Set when decoding stopped early: the cause (the clip is matched on what was decoded). */
+  partial?: string;
+}
+
+/** A cut within this much of a section's first row is its boundary, not a cut inside it. */
+const BOUNDARY_EPS = 0.05;
+
+export function checkRange(range: ClipRange): { start: number; duration?: number } {
+  const start = range.start ?? 0;
+  if (!(start >= 0)) throw usageError(`--start must be ≥ 0, got ${start}`);
+  if (range.end === undefined) return { start };
+  if (!(range.end > start)) throw usageError(`--end (${range.end}) must be after --start (${start})`);
+  return { start, duration: range.end - start };
+}
+
+/** Decode a clip's video (first moving-picture stream) in the range and describe it. */
+export async function analyzeClip(file: string, range: ClipRange = {}, opts: { signal?: AbortSignal } = {}): Promise<ClipAnalysis> {
+  const r = checkRange(range);
+  const { seq, summary } = await extractVideoFeatures(file, { ...r, ...(opts.signal ? { signal: opts.signal } : {}) });
+  return {
+    file,
+    start: seq.start,
+    duration: seq.T * seq.step,
+    seq,
+    cuts: summary.cuts.map((c) => c - seq.start).filter((c) => c > BOUNDARY_EPS),
+    ...(summary.partial ? { partial: summary.partial.cause } : {}),
+  };
+}
+
+/** Rows [from, to) of a clip as a clip of its own (a section): no decoding. */
+export function sliceClip(clip: ClipAnalysis, from: number, to: number): ClipAnalysis {
+  const { seq } = clip;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to <= seq.T && from < to)) {
+    throw new RangeError(`section rows [${from}, ${to}) outside the clip's ${seq.T} rows`);
+  }
+  const offset = from * seq.step;
+  const duration = (to - from) * seq.step;
+  return {
+    file: clip.file,
+    start: clip.start + offset,
+    duration,
+    seq: { ...seq, T: to - from, start: seq.start + offset, data: seq.data.subarray(from * seq.D, to * seq.D) },
+    cuts: clip.cuts.filter((c) => c - offset > BOUNDARY_EPS && c < offset + duration).map((c) => c - offset),
+    ...(clip.partial ? { partial: clip.partial } : {}),
+  };
+}
+
+/** Pace and mood of a clip on the app's scales: motion (scales.motionLevel) and mean luma. */
+export function clipSummary(clip: ClipAnalysis): ClipSummary {
+  const { seq } = clip;
+  return {
+    duration: clip.duration,
+    cuts: clip.cuts,
+    motion: motionLevel(columnMean(seq.data, seq.names, seq.D, 'motion')),
+    brightness: columnMean(seq.data, seq.names, seq.D, 'luma_mean'),
+  };
+}
+
+/** The video encoder of one model version, with the segment geometry it was trained on. */
+export interface ClipEncoder {
+  version: string;
+  /** Execution provider in use (cpu, cuda, dml, coreml). */
+  provider: string;
+  fallbackReason?: string;
+  embed(clip: ClipAnalysis, signal?: AbortSignal): Promise<ClipQuery>;
+  close(): Promise<void>;
+}
+
+/** Open the video encoder of `version` (default: the active model), checked against this build's video spec. */
+export async function openClipEncoder(opts: { version?: string; provider?: ProviderRequest; log?: (m: string) => void } = {}): Promise<ClipEncoder> {
+  const model = await loadModel({ ...(opts.version ? { version: opts.version } : {}), expectedSpec: { video: VIDEO_SPEC.version } });
+  const { window, hop } = model.manifest;
+  const session: EncoderSession = await openEncoder(model.paths.video, { provider: opts.provider ?? 'auto', ...(opts.log ? { log: opts.log } : {}) });
+  return {
+    version: model.manifest.version,
+    provider: session.provider,
+    ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}),
+    async embed(clip, signal) {
+      const segs = segmentWindows(clip.seq, { window, hop });
+      const embeddings = await session.embed(segs.data, segs.n, signal ? { signal } : {});
+      return { embeddings, cuts: clip.cuts, firstStart: segs.starts[0] - clip.seq.start };
+    },
+    close: () => session.close(),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Ranking music for clips: a match session holds the library (one model version's segments)
+ * and that version's video encoder; each clip (or each section of one long video) becomes a
+ * ClipQuery and is ranked by the Matcher (alignment + beat/cut term), each result explained.
+ */
+import type { Catalog } from '../catalog/db';
+import type { ProviderRequest } from '../encoders/providers';
+import { activeModel } from '../models/registry';
+import { explainMatch, type MatchWhy } from '../search/explain';
+import type { MatchStrategy } from '../search/matcher';
+import { matchSections } from '../search/sections';
+import type { ClipSummary, MatchResult } from '../search/types';
+import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
+import { loadLibrary, type Library, type TrackView } from './library';
+import { splitSections, type SectionRule } from './sections';
+
+export interface MatchSession {
+  library: Library;
+  encoder: ClipEncoder;
+  /** Model version used on both sides. */
+  version: string;
+  provider: string;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Model version (default: the active one). */
+  version?: string;
+  provider?: ProviderRequest;
+  /** Shown in error messages. */
+  catalogPath?: string;
+  log?: (message: string) => void;
+}
+
+/** Load the library first (an empty catalog fails fast, before any model is opened), then the encoder. */
+export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): Promise<MatchSession> {
+  const version = opts.version ?? (await activeModel());
+  const library = loadLibrary(db, version, opts.catalogPath ? { catalogPath: opts.catalogPath } : {});
+  const encoder = await openClipEncoder({ version, ...(opts.provider ? { provider: opts.provider } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  return { library, encoder, version, provider: encoder.provider, close: () => encoder.close() };
+}
+
+export interface RankedTrack {
+  rank: number;
+  track: TrackView;
+  /** alignScore + beat weight · beatShare. */
+  score: number;
+  alignScore: number;
+  beatShare: number;
+  /** Start the track here (s) so it fits the clip. */
+  offset: number;
+  why: MatchWhy;
+}
+
+export interface RankedClip {
+  file: string;
+  /** Range analysed, seconds in the file. */
+  start: number;
+  end: number;
+  summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };
+  partial?: string;
+  results: RankedTrack[];
+}
+
+export interface ClipMatch extends RankedClip {
+  /** With sections: one ranked list per section (the whole clip's `results` is then empty). */
+  sections?: RankedClip[];
+  /** The strategy the matcher used (exact, or ann on large libraries). */
+  strategy: Exclude<MatchStrategy, 'auto'>;
+}
+
+export interface MatchClipOptions {
+  range?: ClipRange;
+  topK?: number;
+  /** Split the video into sections (rule in sections.ts) and rank music for each. */
+  sections?: boolean | SectionRule;
+  /** With sections: let one track be suggested for several sections. */
+  allowRepeats?: boolean;
+  strategy?: MatchStrategy;
+  signal?: AbortSignal;
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function describe(clip: ClipAnalysis, summary: ClipSummary): RankedClip['summary'] {
+  return {
+    duration: r3(clip.duration),
+    cuts: clip.cuts.length,
+    cutsPerMin: r3(clip.duration > 0 ? (clip.cuts.length / clip.duration) * 60 : 0),
+    motion: r3(summary.motion),
+    brightness: r3(summary.brightness),
+  };
+}
+
+function rank(library: Library, summary: ClipSummary, results: MatchResult[]): RankedTrack[] {
+  return results.map((r, i) => ({
+    rank: i + 1,
+    track: library.view(r.trackId),
+    score: r3(r.score),
+    alignScore: r3(r.alignScore),
+    beatShare: r3(r.beatShare),
+    offset: r3(r.offset),
+    why: explainMatch(summary, library.store.info(r.trackId)),
+  }));
+}
+
+function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[]): RankedClip {
+  const summary = clipSummary(clip);
+  return {
+    file: clip.file,
+    start: r3(clip.start),
+    end: r3(clip.start + clip.duration),
+    summary: describe(clip, summary),
+    ...(clip.partial ? { partial: clip.partial } : {}),
+    results: rank(library, summary, results),
+  };
+}
+
+/** Rank the library's tracks for an already analysed clip. */
+export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, opts: MatchClipOptions = {}): Promise<ClipMatch> {
+  const { matcher } = session.library;
+  const strategy = matcher.resolve(opts.strategy);
+  const common = { topK: opts.topK ?? 10, strategy };
+  if (!opts.sections) {
+    const query = await session.encoder.embed(clip, opts.signal);
+    return { ...ranked(session.library, clip, await matcher.match(query, common)), strategy };
+  }
+  const rule = opts.sections === true ? {} : opts.sections;
+  const parts = splitSections(clip, rule).map((s) => sliceClip(clip, s.fromRow, s.toRow));
+  const queries = [];
+  for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
+  const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false });
+  const sections = parts.map((part, i) => ranked(session.library, part, lists[i]));
+  return { ...ranked(session.library, clip, []), sections, strategy };
+}
+
+/** Decode, describe, embed and rank one clip file (or its in/out range). */
+export async function matchClip(session: MatchSession, file: string, opts: MatchClipOptions = {}): Promise<ClipMatch> {
+  const clip = await analyzeClip(file, opts.range ?? {}, opts.signal ? { signal: opts.signal } : {});
+  return matchAnalysis(session, clip, opts);
+}

@@ -7,6 +7,7 @@
  * in the same run (fewer queries at 1M), and prints p50/p95, ratios, recall of the true
  * track and offset, ANN build time and memory.
  * Run: npx tsx scripts/bench/search.ts [--sizes 10000,100000,1000000] [--queries 40] [--clip 23]
+ *      [--stride 2] [--expansion-add 64] [--expansion-search 32] [--per-segment 16,32,64]
  */
 import { cpus, loadavg } from 'node:os';
 import { Matcher, type MatchStrategy } from '../../electron/engine/search/matcher';
@@ -28,6 +29,7 @@ const { values } = parse(
     'expansion-add': { type: 'string' },
     'expansion-search': { type: 'string' },
     seed: { type: 'string' },
+    'per-segment': { type: 'string', default: '16' },
   },
   false,
 );
@@ -189,8 +191,15 @@ for (const segments of sizes) {
   console.log(`  memory: rss ${mb(mem.rss)} (+${mb(mem.rss - heap0.rss)}), typed arrays ${mb(mem.arrayBuffers)}`);
 
   const planted = Array.from({ length: queries }, () => plant(store));
-  const auto = await time(planted, (p) => matcher.match(p.clip, { topK: 10 }));
-  console.log(`  auto (${strategy}):  ${fmt(auto)}`);
+  // Several ANN fetch sizes can be compared on one index (the build is the slow part).
+  const perSegments = strategy === 'ann' ? values['per-segment'].split(',').map((v) => num(v, 'per-segment', { min: 1, int: true }) ?? 16) : [16];
+  const autos: Timing[] = [];
+  for (const annPerSegment of perSegments) {
+    const t = await time(planted, (p) => matcher.match(p.clip, { topK: 10, annPerSegment }));
+    console.log(`  auto (${strategy}${strategy === 'ann' ? `, ${annPerSegment} per segment` : ''}):  ${fmt(t)}`);
+    autos.push(t);
+  }
+  const auto = autos[0];
   const fewExact = segments >= 1_000_000 ? 3 : segments >= 100_000 ? 10 : queries;
   const exactCount = num(values['exact-queries'], 'exact-queries', { min: 1, int: true }) ?? fewExact;
   const exact = strategy === 'exact' ? auto : await time(planted.slice(0, exactCount), (p) => matcher.match(p.clip, { topK: 10, strategy: 'exact' }));
@@ -200,6 +209,6 @@ for (const segments of sizes) {
   console.log(`  nested loop:    ${fmt(naive)}`);
   console.log(`  ratio nested-loop p50 / auto p50: ${(naive.p50 / auto.p50).toFixed(1)}×; exact blocked vs nested loop: ${(naive.p50 / exact.p50).toFixed(1)}×`);
   console.log(`  goal p95 < 50 ms: ${auto.p95 < 50 ? 'met' : 'NOT met'}`);
-  summary.push({ segments, tracks: store.trackCount, strategy, buildSeconds, rssMB: Math.round(mem.rss / 2 ** 20), auto, exact, naive });
+  summary.push({ segments, tracks: store.trackCount, strategy, buildSeconds, rssMB: Math.round(mem.rss / 2 ** 20), perSegments, autos, exact, naive });
 }
 console.log('\n' + JSON.stringify({ bench: 'search', d, clip: m, load: loadavg()[0], results: summary }));

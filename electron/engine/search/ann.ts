@@ -175,9 +175,10 @@ export class SegmentAnn {
    * track segment k also proposes the window start k − i (Hough-style), so the caller can
    * score a few offsets instead of every window.
    */
-  candidates(clip: Float32Array, m: number, maxTracks: number): AnnCandidate[] {
+  candidates(clip: Float32Array, m: number, maxTracks: number, perSegment = this.opts.perSegment): AnnCandidate[] {
     if (this.index.size() === 0 || maxTracks <= 0) return [];
-    const k = Math.min(this.opts.perSegment, this.index.size());
+    // usearch searches with a beam of max(k, expansionSearch), so a larger k also widens the search.
+    const k = Math.min(perSegment, this.index.size());
     // One flat m×d query runs as a native batch (both cores); usearch then returns BatchMatches
     // even though its typings promise Matches for a flat array.
     const found = this.index.search(clip.subarray(0, m * this.dim), k, this.opts.threads) as Matches | BatchMatches;

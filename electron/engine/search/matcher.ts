@@ -43,6 +43,8 @@ export interface MatchOptions {
   beatWeight?: number;
   /** ± seconds around the aligned offset searched for the best beat share; 0 scores exactly there. */
   beatRefine?: number;
+  /** Nearest segments fetched per clip segment from the ANN index (default AnnOptions.perSegment, 16). */
+  annPerSegment?: number;
   /** Tracks not to return (e.g. already used by another section). */
   exclude?: ReadonlySet<TrackId>;
 }
@@ -155,7 +157,7 @@ export class Matcher {
         throw new NeedledropError('internal', 'ANN index is not in sync with the segment store: call prepare() first');
       }
       // Over-ask so excluded tracks do not shrink the candidate set.
-      for (const c of this.ann.candidates(clip, m, count + (exclude?.size ?? 0))) {
+      for (const c of this.ann.candidates(clip, m, count + (exclude?.size ?? 0), opts.annPerSegment)) {
         const slot = store.slotOf(c.trackId);
         if (slot < 0 || exclude?.has(c.trackId)) continue;
         const n = store.rowCount(slot);

@@ -19,6 +19,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: () => import('./cli/train'),
   eval: () => import('./cli/eval'),
   export: () => import('./cli/export'),
+  match: () => import('./cli/match'),
+  similar: () => import('./cli/similar'),
+  playlist: () => import('./cli/playlist'),
+  demo: () => import('./cli/demo'),
 };
 
 function help(): string {

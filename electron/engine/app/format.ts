@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { MatchWhy } from '../search/explain';
 import type { TrackView } from './library';
 import type { CuratedTrack } from './curate';
+import type { DemoReport } from './demo';
 import type { ClipMatch, RankedClip, RankedTrack } from './match';
 
 /** "Artist – Title", either alone, else the file name. */
@@ -21,12 +22,13 @@ export function whyLine(w: MatchWhy): string {
   return `${pace} · ${energy} · ${mood}`;
 }
 
-export function resultLines(r: RankedTrack): string[] {
-  const bpm = r.track.bpm === null ? '? BPM' : `${r.track.bpm.toFixed(0)} BPM`;
+const bpmText = (bpm: number | null): string => (bpm === null ? '? BPM' : `${bpm.toFixed(0)} BPM`);
+
+export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: string } = {}): string[] {
   return [
-    `${String(r.rank).padStart(3)}. ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpm.padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}`,
+    `${String(r.rank).padStart(3)}. ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpmText(r.track.bpm).padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}${opts.mark ?? ''}`,
     `       why: ${whyLine(r.why)}`,
-    `       ${r.track.path}`,
+    ...(opts.path === false ? [] : [`       ${r.track.path}`]),
   ];
 }
 
@@ -51,8 +53,27 @@ export function formatClipMatch(m: ClipMatch): string[] {
 /** A curated list (similar tracks, a playlist), one line per track. */
 export function curatedLines(tracks: CuratedTrack[]): string[] {
   return tracks.map((t) => {
-    const bpm = t.track.bpm === null ? '? BPM' : `${t.track.bpm.toFixed(0)} BPM`;
     const target = t.target !== undefined ? `  energy ${t.track.energy.toFixed(2)} (asked ${t.target.toFixed(2)})` : '';
-    return `${String(t.position).padStart(3)}. ${t.score.toFixed(3)}  ${bpm.padStart(7)}  ${t.track.key.padEnd(9)} ${trackLabel(t.track)}${target}  ${t.track.path}`;
+    return `${String(t.position).padStart(3)}. ${t.score.toFixed(3)}  ${bpmText(t.track.bpm).padStart(7)}  ${t.track.key.padEnd(9)} ${trackLabel(t.track)}${target}  ${t.track.path}`;
   });
+}
+
+/** The demo's table: per clip the true track's rank and the top 3 with their why, then totals. */
+export function formatDemo(r: DemoReport): string[] {
+  const all = r.tracks.generated + r.tracks.real;
+  const lines: string[] = [];
+  for (const c of r.clips) {
+    lines.push(`${c.clip}  true track ${c.trueTrack}: rank ${c.trueRank} of ${all}`);
+    for (const t of c.top) lines.push(...resultLines(t, { path: false, mark: basename(t.track.path) === c.trueTrack ? '   ← true track' : '' }));
+  }
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  lines.push(
+    '',
+    `true track ranked 1st for ${pct(r.recall.at1)} of ${r.clips.length} clips, top 3 ${pct(r.recall.at3)}, top 10 ${pct(r.recall.at10)} ` +
+      `(library: ${r.tracks.generated} generated tracks + ${r.tracks.real} real recordings)`,
+    `model ${r.model}, provider ${r.provider}; elapsed ${r.seconds.total.toFixed(1)} s ` +
+      `(generate ${r.seconds.generate.toFixed(1)} s, index ${r.seconds.index.toFixed(1)} s, match ${r.seconds.match.toFixed(1)} s)` +
+      (r.kept ? `; kept in ${r.dir}` : ''),
+  );
+  return lines;
 }

@@ -191,7 +191,11 @@ export async function probe(file: string, opts: { signal?: AbortSignal } = {}): 
     durationSource = 'scan';
   }
   if (duration === undefined) throw inputError(file, 'no decodable content (duration is zero)');
-  const info: MediaInfo = { file, container, duration, durationSource, sizeBytes, streams, tags: pickTags(raw.format?.tags) };
+  const info: MediaInfo = { file, container, duration, durationSource, sizeBytes, streams, tags: {
+    // Ogg/Opus keep Vorbis comments on the audio stream, not the container: fall back to them.
+    ...pickTags(raw.streams?.find((s) => s.codec_type === 'audio')?.tags),
+    ...pickTags(raw.format?.tags),
+  } };
   const bitRate = positive(raw.format?.bit_rate);
   if (bitRate !== undefined) info.bitRate = bitRate;
   return info;

@@ -1,0 +1,212 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeClip, sliceClip } from '../../../electron/engine/app/clip';
+import { buildPlaylist, savePlaylist, similar } from '../../../electron/engine/app/curate';
+import { loadLibrary } from '../../../electron/engine/app/library';
+import { matchAnalysis, matchClip, openMatchSession, type MatchSession } from '../../../electron/engine/app/match';
+import { splitSections } from '../../../electron/engine/app/sections';
+import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
+import { getPlaylist } from '../../../electron/engine/catalog/playlists';
+import { trackByPath } from '../../../electron/engine/catalog/tracks';
+import type { CorpusManifest, CorpusPair } from '../../../electron/engine/corpus/types';
+import { NeedledropError } from '../../../electron/engine/errors';
+import { loadModel } from '../../../electron/engine/models/registry';
+import { loadTrainingData } from '../../../electron/engine/train/dataset';
+import { evaluateEmbedder } from '../../../electron/engine/train/eval';
+import { onnxEmbedder } from '../../../electron/engine/train/export';
+import { run as matchCli } from '../../../scripts/cli/match';
+import { run as playlistCli } from '../../../scripts/cli/playlist';
+import { run as similarCli } from '../../../scripts/cli/similar';
+import { concatClips, ffmpeg, indexWithModel, makeCorpus, MODEL, runCli, tempDir } from './fixture';
+
+const PAIRS = 20;
+
+describe('match, sections and curation on a generated corpus indexed with the shipped model', () => {
+  let root: string;
+  let corpus: string;
+  let manifest: CorpusManifest;
+  let dbPath: string;
+  let db: Catalog;
+  let session: MatchSession;
+  const clipOf = (p: CorpusPair) => join(corpus, p.video);
+  const trackOf = (p: CorpusPair) => join(corpus, p.music);
+
+  beforeAll(async () => {
+    root = tempDir('match');
+    corpus = join(root, 'corpus');
+    manifest = await makeCorpus(corpus, PAIRS, 11);
+    dbPath = join(root, 'catalog.sqlite');
+    db = openCatalog(dbPath);
+    await indexWithModel(db, [join(corpus, 'music')]);
+    session = await openMatchSession(db, { version: MODEL, provider: 'cpu', catalogPath: dbPath });
+  });
+  afterAll(async () => {
+    await session?.close();
+    db?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('puts the true track in the top 10 at about the rate eval reports for the model (±0.25), offsets inside the track', async () => {
+    let hits = 0;
+    for (const pair of manifest.pairs) {
+      const m = await matchClip(session, clipOf(pair), { topK: 10 });
+      expect(m.results).toHaveLength(10);
+      if (m.results.some((r) => r.track.path === trackOf(pair))) hits++;
+      for (const r of m.results) {
+        expect(r.offset).toBeGreaterThanOrEqual(0);
+        expect(r.offset).toBeLessThan(r.track.duration);
+        expect(r.why.pace.bpm).toBe(Number((r.track.bpm ?? 0).toFixed(1)));
+      }
+    }
+    const matchRecall10 = hits / manifest.pairs.length;
+
+    // What `needledrop eval` computes (mean segment vectors, onnxruntime), on the same pairs the catalog holds.
+    const data = await loadTrainingData(corpus, { jobs: 2 });
+    const embedder = await onnxEmbedder(await loadModel({ version: MODEL }), 'cpu', () => {});
+    const evalRecall10 = (await evaluateEmbedder('eval', data.pairs, embedder)).videoToMusic.recall10;
+    await embedder.close();
+    process.stderr.write(`match R@10 ${matchRecall10.toFixed(3)} vs eval R@10 ${evalRecall10.toFixed(3)} over ${PAIRS} pairs (chance ${(10 / PAIRS).toFixed(2)})\n`);
+    // 0.25 = 5 of 20 clips: alignment scoring and mean vectors differ on individual near-ties.
+    expect(Math.abs(matchRecall10 - evalRecall10)).toBeLessThanOrEqual(0.25);
+  });
+
+  it('restricts the clip to --start/--end (cuts, summary, CLI JSON with the provider)', async () => {
+    const pair = manifest.pairs.find((p) => p.nuisance.cuts.some((c) => c > 2.5 && c < 6.5)) ?? manifest.pairs[0];
+    const full = await analyzeClip(clipOf(pair));
+    const part = await matchClip(session, clipOf(pair), { range: { start: 2, end: 7 }, topK: 5 });
+    expect(part.start).toBeCloseTo(2, 5);
+    expect(part.end).toBeCloseTo(7, 5);
+    expect(part.summary.duration).toBeCloseTo(5, 5);
+    const expected = full.cuts.filter((c) => c > 2.05 && c < 7);
+    expect(part.summary.cuts).toBe(expected.length);
+    for (const r of part.results) expect(r.offset).toBeLessThan(r.track.duration);
+
+    const { code, out } = await runCli(matchCli, [clipOf(pair), '--start', '2', '--end', '7', '--top', '3', '--db', dbPath, '--model', MODEL, '--provider', 'cpu', '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.provider).toBe('cpu');
+    expect(doc.model).toBe(MODEL);
+    expect(doc.clips[0]).toMatchObject({ start: 2, end: 7 });
+    expect(doc.clips[0].results.map((r: { track: { path: string } }) => r.track.path)).toEqual(part.results.slice(0, 3).map((r) => r.track.path));
+  });
+
+  it('splits two joined clips with very different latents near the join; no track twice unless repeats are allowed', async () => {
+    const dist = (a: CorpusPair, b: CorpusPair) => Math.hypot(a.latent.arousal - b.latent.arousal, a.latent.valence - b.latent.valence);
+    let [a, b] = [manifest.pairs[0], manifest.pairs[1]];
+    for (const p of manifest.pairs) for (const q of manifest.pairs) if (dist(p, q) > dist(a, b)) [a, b] = [p, q];
+    const joined = concatClips(clipOf(a), clipOf(b), join(root, 'joined.mp4'));
+
+    const m = await matchClip(session, joined, { sections: true, topK: 3 });
+    const sections = m.sections ?? [];
+    expect(sections.length).toBeGreaterThanOrEqual(2);
+    const joins = sections.slice(1).map((s) => s.start);
+    expect(Math.min(...joins.map((t) => Math.abs(t - 10)))).toBeLessThanOrEqual(1);
+    const ids = sections.flatMap((s) => s.results.map((r) => r.track.id));
+    expect(new Set(ids).size).toBe(ids.length);
+
+    // With repeats allowed each section is ranked on its own.
+    const clip = await analyzeClip(joined);
+    const free = await matchAnalysis(session, clip, { sections: true, allowRepeats: true, topK: 3 });
+    const parts = splitSections(clip);
+    expect(free.sections?.length).toBe(parts.length);
+    for (const [i, s] of parts.entries()) {
+      const alone = await matchAnalysis(session, sliceClip(clip, s.fromRow, s.toRow), { topK: 3 });
+      expect(free.sections?.[i].results.map((r) => r.track.id)).toEqual(alone.results.map((r) => r.track.id));
+    }
+
+    // A fast-cut clip joined to itself: cuts that could split it (8 s either side), but pace and mood never change.
+    // (Some generated styles hide their cuts from the detector: take the first busy clip whose cuts are seen.)
+    const busy = [...manifest.pairs].sort((p, q) => q.nuisance.cuts.length - p.nuisance.cuts.length).slice(0, 4);
+    let tried = 0;
+    for (const pair of busy) {
+      const twice = await analyzeClip(concatClips(clipOf(pair), clipOf(pair), join(root, `twice-${pair.id}.mp4`)));
+      if (!twice.cuts.some((c) => c >= 8 && c <= twice.duration - 8)) continue;
+      tried++;
+      expect(splitSections(twice)).toHaveLength(1);
+    }
+    expect(tried).toBeGreaterThan(0);
+  });
+
+  it('similar tracks and playlists have no repeats, are saved in the catalog, and the M3U content is exact', async () => {
+    const library = loadLibrary(db, MODEL);
+    const seed = trackOf(manifest.pairs[0]);
+    const near = similar(library, seed, 5);
+    expect(near).toHaveLength(5);
+    const nearIds = near.map((t) => t.track.id);
+    expect(new Set(nearIds).size).toBe(5);
+    expect(nearIds).not.toContain(trackByPath(db, seed)?.id);
+    expect(near.map((t) => t.score)).toEqual([...near.map((t) => t.score)].sort((x, y) => y - x));
+
+    const seeds = [trackOf(manifest.pairs[0]), trackOf(manifest.pairs[1])];
+    const more = buildPlaylist(library, { kind: 'more-like', seeds }, 6);
+    const moreIds = more.tracks.map((t) => t.track.id);
+    expect(new Set(moreIds).size).toBe(6);
+    for (const s of seeds) expect(moreIds).not.toContain(trackByPath(db, s)?.id);
+    const id = savePlaylist(library, more);
+    expect(getPlaylist(db, id)).toMatchObject({ name: more.name, trackIds: moreIds });
+
+    const path = buildPlaylist(library, { kind: 'mood-path', from: seeds[0], to: seeds[1] }, 5);
+    expect(path.tracks.map((t) => t.track.path)).toHaveLength(5);
+    expect(path.tracks[0].track.path).toBe(seeds[0]);
+    expect(path.tracks[4].track.path).toBe(seeds[1]);
+    expect(new Set(path.tracks.map((t) => t.track.id)).size).toBe(5);
+
+    const curve = buildPlaylist(library, { kind: 'energy', curve: 'low,mid,high,mid,low' }, 8);
+    expect(new Set(curve.tracks.map((t) => t.track.id)).size).toBe(8);
+    const energy = curve.tracks.map((t) => t.track.energy);
+    expect(Math.max(...energy.slice(3, 5))).toBeGreaterThan(Math.max(energy[0], energy[7]));
+  });
+
+  it('playlist CLI writes exact extended M3U (rounded duration, artist – title, relative paths) and saves it; similar CLI by id', async () => {
+    mkdirSync(join(root, 'tagged'));
+    const tagged = join(root, 'tagged', 'tone.ogg');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=12.4', '-metadata', 'artist=Test Artist', '-metadata', 'title=Tagged Tone', '-c:a', 'libvorbis', tagged]);
+    await indexWithModel(db, [join(root, 'tagged')]);
+    mkdirSync(join(root, 'lists'));
+    const m3u = join(root, 'lists', 'path.m3u8');
+    const to = trackOf(manifest.pairs[2]);
+    const args = ['--from', tagged, '--to', to, '--length', '3', '--m3u', m3u, '--name', 'Tone to p3', '--db', dbPath, '--model', MODEL, '--json'];
+    const { code, out } = await runCli(playlistCli, args);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    const paths: string[] = doc.tracks.map((t: { track: { path: string } }) => t.track.path);
+    expect(paths[0]).toBe(tagged);
+    expect(paths[2]).toBe(to);
+    const middle = paths[1];
+    const middleSeconds = Math.round(trackByPath(db, middle)!.duration);
+    const name = (p: string) => basename(p).replace(/\.[^.]+$/, '');
+    expect(readFileSync(m3u, 'utf8')).toBe(
+      [
+        '#EXTM3U',
+        '#EXTINF:12,Test Artist – Tagged Tone',
+        '../tagged/tone.ogg',
+        `#EXTINF:${middleSeconds},${name(middle)}`,
+        `../corpus/${middle.slice(corpus.length + 1)}`,
+        `#EXTINF:20,${name(to)}`,
+        `../corpus/${manifest.pairs[2].music}`,
+        '',
+      ].join('\n'),
+    );
+    expect(getPlaylist(db, doc.id)).toMatchObject({ name: 'Tone to p3', trackIds: doc.tracks.map((t: { track: { id: number } }) => t.track.id) });
+
+    const id = trackByPath(db, tagged)!.id;
+    const sim = await runCli(similarCli, [String(id), '--top', '3', '--db', dbPath, '--model', MODEL, '--json']);
+    const results: Array<{ track: { id: number } }> = JSON.parse(sim.out).results;
+    expect(results).toHaveLength(3);
+    expect(results.map((r) => r.track.id)).not.toContain(id);
+    expect(new Set(results.map((r) => r.track.id)).size).toBe(3);
+  });
+
+  it('fails with a clear input error (exit 1) on an empty catalog, a model without segments, a clip without video, an unknown track', async () => {
+    const clip = clipOf(manifest.pairs[0]);
+    const empty = join(root, 'empty.sqlite');
+    const inputError = (pattern: RegExp) => expect.objectContaining({ kind: 'input', message: expect.stringMatching(pattern) }) as NeedledropError;
+    await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/no tracks: index your music first with `needledrop index DIR`/));
+    await expect(matchCli([clip, '--db', dbPath, '--model', 'other'])).rejects.toEqual(
+      inputError(new RegExp(`no segment embeddings for model "other".*segments for "${MODEL}".*needledrop index`)),
+    );
+    await expect(matchCli([trackOf(manifest.pairs[0]), '--db', dbPath, '--model', MODEL])).rejects.toEqual(inputError(/has no video stream/));
+    await expect(similarCli([join(root, 'nope.flac'), '--db', dbPath, '--model', MODEL])).rejects.toEqual(inputError(/nope\.flac: not in the catalog/));
+  });
+});

@@ -20,6 +20,9 @@ import { matchClip, openMatchSession, type RankedTrack } from './match';
 /** The repo's sibling folder of real recordings (read only, never copied). */
 export const SHARED_MUSIC = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'media', 'music');
 
+/** Not the seed the shipped base model was trained on (7), so the demo's pairs are unseen data. */
+export const DEMO_SEED = 101;
+
 export interface DemoOptions {
   /** Generated pairs (default 12). */
   pairs?: number;
@@ -77,7 +80,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
     const manifest = await generateCorpus({
       outDir: corpusDir,
       pairs: opts.pairs ?? 12,
-      seed: opts.seed ?? 7,
+      seed: opts.seed ?? DEMO_SEED,
       clipSeconds: opts.clipSeconds ?? 10,
       trackSeconds: opts.trackSeconds ?? 20,
       jobs,

@@ -6,7 +6,7 @@ import { formatClipMatch } from '../../electron/engine/app/format';
 import { matchClip, openMatchSession, type ClipMatch } from '../../electron/engine/app/match';
 import { catalogPath } from '../../electron/engine/paths';
 import { num, parse, printJson } from './args';
-import { interruptSignal } from './status';
+import { eta, interruptSignal, statusLine } from './status';
 
 export const usage =
   'needledrop match CLIP [CLIP…] [--start S] [--end S] [--top K] [--sections [--min-section S] [--allow-repeats]] ' +
@@ -48,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
         `match: model ${session.version}, provider ${session.provider}; ${store.trackCount} tracks, ${store.segmentCount} segments` +
           `${session.library.missing ? ` (${session.library.missing} tracks without segments for this model: run needledrop index)` : ''}\n`,
       );
+      const ann = statusLine('match');
       const clips: ClipMatch[] = [];
       for (const file of positionals) {
         const m = await matchClip(session, resolve(file), {
@@ -56,7 +57,9 @@ export async function run(argv: string[]): Promise<number> {
           sections: values.sections ? (minSeconds !== undefined ? { minSeconds } : true) : false,
           allowRepeats: values['allow-repeats'],
           signal,
+          onIndexProgress: (p) => ann.update(`indexing ${p.done}/${p.total} segments, ${Math.round(p.rate)}/s, ETA ${eta(p.etaSeconds)}`, p.done === p.total),
         });
+        ann.done();
         clips.push(m);
         if (!values.json) process.stdout.write(formatClipMatch(m).join('\n') + '\n\n');
       }

@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { activeModel } from '../models/registry';
 import { explainMatch, type MatchWhy } from '../search/explain';
+import type { IndexProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult } from '../search/types';
@@ -78,6 +79,8 @@ export interface MatchClipOptions {
   allowRepeats?: boolean;
   strategy?: MatchStrategy;
   signal?: AbortSignal;
+  /** Large libraries: progress of building the ANN index (first query only). */
+  onIndexProgress?: (p: IndexProgress) => void;
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -121,15 +124,16 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   const { matcher } = session.library;
   const strategy = matcher.resolve(opts.strategy);
   const common = { topK: opts.topK ?? 10, strategy };
+  const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };
   if (!opts.sections) {
     const query = await session.encoder.embed(clip, opts.signal);
-    return { ...ranked(session.library, clip, await matcher.match(query, common)), strategy };
+    return { ...ranked(session.library, clip, await matcher.match(query, common, sync)), strategy };
   }
   const rule = opts.sections === true ? {} : opts.sections;
   const parts = splitSections(clip, rule).map((s) => sliceClip(clip, s.fromRow, s.toRow));
   const queries = [];
   for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
-  const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false });
+  const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false }, sync);
   const sections = parts.map((part, i) => ranked(session.library, part, lists[i]));
   return { ...ranked(session.library, clip, []), sections, strategy };
 }

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { openCatalog } from '../../electron/engine/catalog/db';
 import { isProviderRequest } from '../../electron/engine/encoders/providers';
 import { usageError } from '../../electron/engine/errors';
 import { formatClipMatch } from '../../electron/engine/app/format';
+import { openExistingCatalog } from '../../electron/engine/app/library';
 import { matchClip, openMatchSession, type ClipMatch } from '../../electron/engine/app/match';
 import { catalogPath } from '../../electron/engine/paths';
 import { num, parse, printJson } from './args';
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const dbPath = resolve(values.db ?? catalogPath());
   const signal = interruptSignal();
   const started = performance.now();
-  const db = openCatalog(dbPath);
+  const db = openExistingCatalog(dbPath);
   try {
     const session = await openMatchSession(db, { ...(values.model ? { version: values.model } : {}), provider: values.provider, catalogPath: dbPath });
     try {

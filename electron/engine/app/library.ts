@@ -2,6 +2,7 @@
  * The catalog's tracks under one model version, ready to search: a SegmentStore holding every
  * track's segment embeddings, the track rows for display, and a Matcher over the store.
  */
+import { existsSync } from 'node:fs';
 import { openCatalog, type Catalog } from '../catalog/db';
 import { getFeatures } from '../catalog/features';
 import { loadSegmentMatrix, segmentVersions } from '../catalog/segments';
@@ -144,9 +145,15 @@ export function loadLibrary(db: Catalog, version: string, opts: LibraryOptions =
   };
 }
 
+/** Open a catalog that must already exist: searching a path with no catalog should not create one. */
+export function openExistingCatalog(dbPath: string): Catalog {
+  if (!existsSync(dbPath)) throw inputError(dbPath, 'no catalog here: index your music first with `needledrop index DIR` (or pass --db PATH)');
+  return openCatalog(dbPath);
+}
+
 /** Open a catalog file and load the library of `version` (default: the active model); close() closes the catalog. */
 export async function openLibrary(dbPath: string, version?: string): Promise<Library & { close(): void }> {
-  const db = openCatalog(dbPath);
+  const db = openExistingCatalog(dbPath);
   try {
     const library = loadLibrary(db, version ?? (await activeModel()), { catalogPath: dbPath });
     return { ...library, close: () => db.close() };

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeClip, sliceClip } from '../../../electron/engine/app/clip';
@@ -198,10 +198,13 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     expect(new Set(results.map((r) => r.track.id)).size).toBe(3);
   });
 
-  it('fails with a clear input error (exit 1) on an empty catalog, a model without segments, a clip without video, an unknown track', async () => {
+  it('fails with a clear input error (exit 1) on a missing or empty catalog, a model without segments, a clip without video, an unknown track', async () => {
     const clip = clipOf(manifest.pairs[0]);
     const empty = join(root, 'empty.sqlite');
     const inputError = (pattern: RegExp) => expect.objectContaining({ kind: 'input', message: expect.stringMatching(pattern) }) as NeedledropError;
+    await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/empty\.sqlite: no catalog here: index your music first/));
+    expect(existsSync(empty)).toBe(false);
+    openCatalog(empty).close();
     await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/no tracks: index your music first with `needledrop index DIR`/));
     await expect(matchCli([clip, '--db', dbPath, '--model', 'other'])).rejects.toEqual(
       inputError(new RegExp(`no segment embeddings for model "other".*segments for "${MODEL}".*needledrop index`)),

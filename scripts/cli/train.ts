@@ -14,7 +14,7 @@ import { interruptSignal } from './status';
 import { loadCorpusWithProgress, trainStatus } from './train-common';
 
 export const usage =
-  'needledrop train --corpus DIR --version NAME [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
+  'needledrop train --corpus DIR --version NAME [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -25,6 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     batch: { type: 'string' },
     lr: { type: 'string' },
     seed: { type: 'string' },
+    positives: { type: 'string', default: 'pair' },
     backend: { type: 'string', default: 'wasm' },
     out: { type: 'string' },
     parent: { type: 'string' },
@@ -33,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (!values.corpus) throw usageError('--corpus DIR is required');
   if (!values.version) throw usageError('--version NAME is required');
+  if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
   if (!LOSS_NAMES.includes(values.loss as LossName)) throw usageError(`--loss must be one of ${LOSS_NAMES.join(', ')}`);
   const backend = await useBackend(values.backend as BackendName);
   const signal = interruptSignal();
@@ -45,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     data,
     {
       loss: values.loss as LossName,
+      positives: values.positives,
       ...(values.steps && { steps: num(values.steps, 'steps', { min: 1, int: true }) }),
       ...(values.batch && { batchSize: num(values.batch, 'batch', { min: 2, int: true }) }),
       ...(values.lr && { lr: num(values.lr, 'lr', { min: 0 }) }),

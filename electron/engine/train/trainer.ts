@@ -31,6 +31,12 @@ export interface TrainConfig {
   convLayers: 1 | 2;
   /** InfoNCE: initial temperature (learnt). */
   temperature: number;
+  /**
+   * What counts as a positive in a batch: only the pair itself, or every pair of the same mood
+   * class (arousal × valence × pace terciles). 'mood' keeps a few hundred pairs from being
+   * memorised by their nuisance factors (style ↔ key/timbre lookups) instead of their mood.
+   */
+  positives: 'pair' | 'mood';
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -48,6 +54,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   outDim: 128,
   convLayers: 2,
   temperature: 0.07,
+  positives: 'pair',
 };
 
 export interface TrainProgress {
@@ -165,7 +172,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   const optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
 
   const sampler = new CrossModalBatchSampler(
-    train.map((p) => ({ videoSource: p.id, musicSource: p.id })),
+    train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(config.positives === 'mood' && { group: fineClass(p) }) })),
     { batchSize, seed: config.seed, dropLast: true },
   );
   let queue: CrossModalBatch[] = [];

@@ -13,7 +13,7 @@ import { num, parse, printJson } from './args';
 import { interruptSignal } from './status';
 import { loadCorpusWithProgress, trainStatus } from './train-common';
 
-export const usage = 'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--report FILE] [--json]';
+export const usage = 'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--positives pair|mood] [--report FILE] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -26,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     backend: { type: 'string', default: 'wasm' },
     report: { type: 'string' },
     split: { type: 'string', default: 'test' },
+    positives: { type: 'string', default: 'mood' },
     json: { type: 'boolean', default: false },
   });
   if (!values.corpus) throw usageError('--corpus DIR is required');
@@ -52,9 +53,11 @@ export async function run(argv: string[]): Promise<number> {
     const backend = await useBackend(values.backend as BackendName);
     const steps = num(values.steps, 'steps', { min: 1, int: true }) ?? 600;
     const seed = num(values.seed, 'seed', { int: true }) ?? 1;
+    if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
+    const positives = values.positives;
     process.stderr.write(`training ${names.length} losses, ${steps} steps each, same encoder/split/seed, backend ${backend}\n`);
     for (const loss of names) {
-      const result = await trainDualEncoder(data, { loss, steps, seed }, { signal, onProgress: trainStatus(loss) });
+      const result = await trainDualEncoder(data, { loss, steps, seed, positives, evalEvery: Math.max(10, Math.round(steps / 8)) }, { signal, onProgress: trainStatus(loss) });
       const tfEmb = tfEmbedder(result, data);
       const r = await evaluateEmbedder(loss, test, tfEmb);
       tfEmb.dispose();

@@ -102,10 +102,11 @@ describe('needledrop models (CLI)', () => {
     ]);
     out.length = 0;
     expect(await run(['rollback', '--json'])).toBe(0);
-    expect(JSON.parse(out.join(''))).toEqual({ active: 'ft1', previous: 'ft2' });
+    // The shipped base was active before ft2, so rollback returns to it (history before parent).
+    expect(JSON.parse(out.join(''))).toEqual({ active: 'base', previous: 'ft2' });
     out.length = 0;
     expect(await run([])).toBe(0);
-    expect(out.join('')).toMatch(/^\*\s+ft1\s+user\s+infonce/m);
+    expect(out.join('')).toMatch(/^\*\s+base\s+shipped\s+infonce/m);
   });
 
   it('rejects unknown actions and extra arguments as usage errors', async () => {

@@ -12,7 +12,7 @@ import { useBackend } from '../electron/engine/metric/backend';
 import { shippedModelsDir } from '../electron/engine/paths';
 import { bySplit } from '../electron/engine/train/dataset';
 import { evaluateEmbedder, formatReports, handMadeBaseline, oracleBaseline, randomBaseline } from '../electron/engine/train/eval';
-import { exportModelVersion, tfEmbedder } from '../electron/engine/train/export';
+import { saveTrainedModel, tfEmbedder } from '../electron/engine/train/export';
 import { trainDualEncoder } from '../electron/engine/train/trainer';
 import { eta, interruptSignal, statusLine } from './cli/status';
 import { loadCorpusWithProgress, trainStatus } from './cli/train-common';
@@ -60,7 +60,7 @@ process.stdout.write(`${formatReports(reports)}\n`);
 
 // Retraining replaces the shipped version: its folder is rebuilt from scratch.
 rmSync(resolve(values.out), { recursive: true, force: true });
-const manifest = await exportModelVersion(resolve(values.out), result, data, {
+const manifest = await saveTrainedModel(resolve(values.out), result, data, {
   version: 'base',
   parent: null,
   trainingData: `synthetic corpus, seed ${seed}, ${data.pairs.length} pairs (npm run train:base)`,

@@ -7,7 +7,7 @@ import { activate } from '../../electron/engine/models/registry';
 import { dataHome, userModelsDir } from '../../electron/engine/paths';
 import { bySplit } from '../../electron/engine/train/dataset';
 import { evaluateEmbedder, formatReports } from '../../electron/engine/train/eval';
-import { exportModelVersion, tfEmbedder } from '../../electron/engine/train/export';
+import { saveTrainedModel, tfEmbedder } from '../../electron/engine/train/export';
 import { trainDualEncoder } from '../../electron/engine/train/trainer';
 import { num, parse, printJson } from './args';
 import { interruptSignal } from './status';
@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   const embedder = tfEmbedder(result, data);
   const test = await evaluateEmbedder(values.version, bySplit(data, 'test'), embedder);
   embedder.dispose();
-  const manifest = await exportModelVersion(outDir, result, data, {
+  const manifest = await saveTrainedModel(outDir, result, data, {
     version: values.version,
     parent: values.parent ?? null,
     trainingData: `corpus ${data.manifest.seed} (${data.pairs.length} pairs) at ${resolve(values.corpus)}`,

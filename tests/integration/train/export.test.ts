@@ -9,7 +9,7 @@ import { useBackend } from '../../../electron/engine/metric/backend';
 import { loadModelVersion, type LoadedModel } from '../../../electron/engine/models/version';
 import { bySplit } from '../../../electron/engine/train/dataset';
 import { evaluateEmbedder, type SegmentEmbedder } from '../../../electron/engine/train/eval';
-import { exportModelVersion, onnxEmbedder, tfEmbedder } from '../../../electron/engine/train/export';
+import { saveTrainedModel, onnxEmbedder, tfEmbedder } from '../../../electron/engine/train/export';
 import { trainDualEncoder, type TrainResult } from '../../../electron/engine/train/trainer';
 import { syntheticTrainingData, TINY } from '../../unit/train/synthetic';
 
@@ -39,10 +39,10 @@ async function maxDiff(a: SegmentEmbedder, b: SegmentEmbedder, segments: Array<{
   return worst;
 }
 
-describe('exportModelVersion', () => {
+describe('saveTrainedModel', () => {
   it('writes a version folder that loadModelVersion accepts, with the training facts in model.json', async () => {
     const dir = join(root, 'tiny-1');
-    const manifest = await exportModelVersion(dir, result, data, { version: 'tiny-1', parent: null, trainingData: 'synthetic', metrics: { note: 'test' } });
+    const manifest = await saveTrainedModel(dir, result, data, { version: 'tiny-1', parent: null, trainingData: 'synthetic', metrics: { note: 'test' } });
     model = await loadModelVersion(dir, { expectedSpec: data.spec });
     expect(model.manifest).toEqual(manifest);
     expect(manifest.dims).toEqual({ videoIn: data.dims.video, audioIn: data.dims.audio, out: TINY.outDim });
@@ -52,7 +52,7 @@ describe('exportModelVersion', () => {
     expect(manifest.training).toMatchObject({ seed: 21, steps: 12, bestStep: result.bestStep, data: 'synthetic' });
     // A build extracting another spec refuses it; a second export over it is refused too.
     await expect(loadModelVersion(dir, { expectedSpec: { video: 'other' } })).rejects.toThrow(/feature spec mismatch/);
-    await expect(exportModelVersion(dir, result, data, { version: 'tiny-1', parent: null, trainingData: 'x', metrics: {} })).rejects.toBeInstanceOf(NeedledropError);
+    await expect(saveTrainedModel(dir, result, data, { version: 'tiny-1', parent: null, trainingData: 'x', metrics: {} })).rejects.toBeInstanceOf(NeedledropError);
   });
 
   it('onnxEmbedder (onnxruntime-node) and tfEmbedder agree to 1e-4 on the same segments', async () => {

@@ -15,7 +15,7 @@ export interface PairSample {
   index: number;
   split: Split;
   latent: Latent;
-  /** Mood bin (arousal × valence, 3 × 3) for the proxy/classification losses. */
+  /** Mood class (arousal × valence × pace terciles, 27) for proxy losses and mood positives. */
   classId: number;
   video: { seq: FeatureSeq; summary: VideoSummary; segments: Segments };
   audio: { seq: FeatureSeq; summary: AudioSummary; segments: Segments };
@@ -51,10 +51,12 @@ export interface LoadOptions {
 
 export const MOOD_BINS = 3;
 
-/** Mood class of a latent: its arousal and valence tercile. */
+export const MOOD_CLASSES = MOOD_BINS ** 3;
+
+/** Mood class of a latent: its arousal, valence and pace terciles. */
 export function moodClass(latent: Latent): number {
   const bin = (x: number) => Math.min(MOOD_BINS - 1, Math.floor(x * MOOD_BINS));
-  return bin(latent.arousal) * MOOD_BINS + bin(latent.valence);
+  return (bin(latent.arousal) * MOOD_BINS + bin(latent.valence)) * MOOD_BINS + bin(latent.pace);
 }
 
 /** Run `work` over items with at most `jobs` in flight, in order of completion. */

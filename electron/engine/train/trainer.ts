@@ -8,7 +8,7 @@ import { CLASS_LOSS_NAMES, createLoss, type LossName, type MetricLoss } from '..
 import { createRng } from '../metric/prng';
 import { retrievalFromEmbeddings } from '../metric/retrieval';
 import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
-import { MOOD_BINS, type PairSample, type TrainingData } from './dataset';
+import { MOOD_CLASSES, type PairSample, type TrainingData } from './dataset';
 import { embedSegmentsTf, meanVector, stack } from './embed';
 import { AdamW, type AdamWState } from './optimizer';
 import { warmupCosine } from './schedule';
@@ -117,16 +117,10 @@ export const isClassLoss = (name: LossName): boolean => CLASS_LOSS_NAMES.include
 
 export function buildLoss(config: TrainConfig): MetricLoss {
   if (isClassLoss(config.loss)) {
-    return createLoss(config.loss, { numClasses: MOOD_BINS ** 3, embeddingSize: config.outDim });
+    return createLoss(config.loss, { numClasses: MOOD_CLASSES, embeddingSize: config.outDim });
   }
   if (config.loss === 'infonce') return createLoss('infonce', { temperature: config.temperature, learnTemperature: true });
   return createLoss(config.loss);
-}
-
-/** Mood class over arousal × valence × pace terciles, for the proxy/classification losses. */
-function fineClass(p: PairSample): number {
-  const bin = (x: number) => Math.min(MOOD_BINS - 1, Math.floor(x * MOOD_BINS));
-  return (bin(p.latent.arousal) * MOOD_BINS + bin(p.latent.valence)) * MOOD_BINS + bin(p.latent.pace);
 }
 
 /** Gather one random window per pair into an encoder batch [B, W, D]. */
@@ -172,7 +166,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   const optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
 
   const sampler = new CrossModalBatchSampler(
-    train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(config.positives === 'mood' && { group: fineClass(p) }) })),
+    train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(config.positives === 'mood' && { group: p.classId }) })),
     { batchSize, seed: config.seed, dropLast: true },
   );
   let queue: CrossModalBatch[] = [];
@@ -229,7 +223,6 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
 
   const started = Date.now();
   const firstStep = step;
-  const classOf = train.map(fineClass);
   const temperature = () => (loss.name === 'infonce' ? (loss as unknown as { temperature(): number }).temperature() : undefined);
   let stoppedEarly = false;
 
@@ -250,7 +243,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
         const ev = dual.video.apply(tf.tensor3d(xv, [items.length, W, data.dims.video]));
         const ea = dual.audio.apply(tf.tensor3d(xa, [items.length, W, data.dims.audio]));
         if (isClassLoss(config.loss)) {
-          const cls = items.map((p) => classOf[train.indexOf(p)]);
+          const cls = items.map((p) => p.classId);
           return loss.compute(tf.concat([ev, ea], 0) as tf.Tensor2D, Int32Array.from([...cls, ...cls]));
         }
         const labels = batch.labels;

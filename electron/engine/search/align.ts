@@ -1,4 +1,4 @@
-import { dotBlock, padRows } from './kernels';
+import { DenseSims } from './onnx-kernels';
 
 /** Best temporal alignment of a clip's segment sequence against one track. */
 export interface Alignment {
@@ -9,81 +9,96 @@ export interface Alignment {
 }
 
 /**
- * Given sims (rows × n, row stride n: clip segment rowIndex[r] · track segment k), the window
- * start j that maximises score(j) = mean over rows r of sims[r, j + rowIndex[r]]. rowIndex
- * defaults to 0..m-1 (every clip segment); a subset gives the cheap coarse score.
+ * Given sims (m × n block at column `at` of a row-major matrix with row stride `stride`:
+ * clip segment i · track segment k), the window start j that maximises
+ * score(j) = (1/m) Σᵢ sims[i, j + i].
  *
  * A track shorter than the clip (n < m) can only start at j = 0; clip segments past its end
- * count as similarity 0, i.e. the overlap's sum is divided by the row count, not by the
- * overlap. That penalises the track in proportion to the part of the clip it would leave
- * silent, instead of letting a short jingle win on a few lucky segments.
+ * count as similarity 0, i.e. the overlap's sum is divided by m, not by the overlap. That
+ * penalises the track in proportion to the part of the clip it would leave silent, instead of
+ * letting a short jingle win on a few lucky segments.
  */
-export function bestAlignment(sims: Float32Array, m: number, n: number, rowIndex?: ArrayLike<number>): Alignment {
-  const rows = rowIndex ? rowIndex.length : m;
+export function bestAlignment(sims: Float32Array, m: number, n: number, at = 0, stride = n): Alignment {
   const lastStart = Math.max(0, n - m);
+  const rows = Math.min(m, n);
   let best = -Infinity;
   let bestStart = 0;
   for (let j = 0; j <= lastStart; j++) {
     let s = 0;
-    for (let r = 0; r < rows; r++) {
-      const k = j + (rowIndex ? rowIndex[r] : r);
-      if (k < n) s += sims[r * n + k];
-    }
+    for (let i = 0, p = at + j; i < rows; i++, p += stride + 1) s += sims[p];
     if (s > best) {
       best = s;
       bestStart = j;
     }
   }
-  return { alignScore: best / rows, start: bestStart };
+  return { alignScore: best / m, start: bestStart };
 }
 
-/** Every step-th row of a clip (row-major m × d) and the indices it kept. */
-export function subsampleClip(clip: Float32Array, m: number, d: number, step: number): { rows: Float32Array; index: number[] } {
-  const index: number[] = [];
-  for (let i = 0; i < m; i += step) index.push(i);
-  const rows = new Float32Array(index.length * d);
-  index.forEach((i, r) => rows.set(clip.subarray(i * d, (i + 1) * d), r * d));
-  return { rows, index };
+/** A track's rows in the store: [first, first + count). */
+export interface RowRun {
+  first: number;
+  count: number;
 }
 
-/** Alignment score at one window start j (same scoring as bestAlignment). */
-export function alignAt(clip: Float32Array, m: number, data: Float32Array, first: number, n: number, j: number, d: number): number {
-  let s = 0;
-  for (let i = 0; i < m && j + i < n; i++) {
-    const cb = i * d;
-    const tb = (first + j + i) * d;
-    for (let x = 0; x < d; x++) s += clip[cb + x] * data[tb + x];
-  }
-  return s / m;
-}
+/** Rows per similarity block: 32k × 128 f32 = 16 MB gathered, 23 × 32k sims = 3 MB. */
+const BATCH_ROWS = 32_768;
 
 /**
- * Aligns clips against tracks stored as contiguous row runs. Owns one similarity scratch
- * buffer, grown as needed, so aligning thousands of tracks allocates nothing per track.
+ * Full alignment of a clip against many tracks: their rows go in blocks of ~BATCH_ROWS
+ * through one onnxruntime Gemm (clip · rowsᵀ), then each track's diagonals are summed.
+ * Runs that lie back to back in the store are passed as a view; others are gathered into
+ * one reused buffer, so a query allocates nothing per track.
  */
 export class Aligner {
-  private scratch = new Float32Array(0);
-  /** The last clip padded to a multiple of 8 rows, reused while the same clip is aligned. */
-  private padded: { source: Float32Array; rows: Float32Array; m: number } | null = null;
+  private kernel: Promise<DenseSims> | null = null;
+  private gathered = new Float32Array(0);
+  private sims = new Float32Array(0);
 
-  /** Align clip (m × d) against rows [first, first + count) of `data`. */
-  align(clip: Float32Array, m: number, data: Float32Array, first: number, count: number, d: number): Alignment {
-    if (this.padded?.source !== clip) this.padded = { source: clip, ...padRows(clip, m, d) };
-    const { rows, m: mp } = this.padded;
-    this.ensure(mp * count);
-    dotBlock(rows, mp, data, first, count, d, this.scratch);
-    return bestAlignment(this.scratch, m, count);
+  constructor(
+    readonly dim: number,
+    private readonly threads = 0,
+  ) {}
+
+  async alignRuns(clip: Float32Array, m: number, data: Float32Array, runs: readonly RowRun[]): Promise<Alignment[]> {
+    const d = this.dim;
+    this.kernel ??= DenseSims.open(d, this.threads);
+    const kernel = await this.kernel;
+    const out: Alignment[] = [];
+    for (let from = 0; from < runs.length; ) {
+      let to = from;
+      let total = 0;
+      let contiguous = true;
+      while (to < runs.length && (total === 0 || total + runs[to].count <= BATCH_ROWS)) {
+        if (to > from && runs[to].first !== runs[to - 1].first + runs[to - 1].count) contiguous = false;
+        total += runs[to++].count;
+      }
+      let rows: Float32Array;
+      if (contiguous) rows = data.subarray(runs[from].first * d, (runs[from].first + total) * d);
+      else {
+        if (this.gathered.length < total * d) this.gathered = new Float32Array(Math.max(total, BATCH_ROWS) * d);
+        let at = 0;
+        for (let r = from; r < to; r++) {
+          this.gathered.set(data.subarray(runs[r].first * d, (runs[r].first + runs[r].count) * d), at * d);
+          at += runs[r].count;
+        }
+        rows = this.gathered;
+      }
+      if (this.sims.length < m * total) this.sims = new Float32Array(m * Math.max(total, BATCH_ROWS));
+      const sims = await kernel.run(clip, m, rows, total, this.sims);
+      for (let r = from, at = 0; r < to; at += runs[r++].count) out.push(bestAlignment(sims, m, runs[r].count, at, total));
+      from = to;
+    }
+    return out;
   }
 
-  /** Coarse alignment from a subsample of the clip's rows (see subsampleClip); m is the full clip length. */
-  coarse(sub: { rows: Float32Array; index: number[] }, m: number, data: Float32Array, first: number, count: number, d: number): Alignment {
-    const rows = sub.index.length;
-    this.ensure(rows * count);
-    dotBlock(sub.rows, rows, data, first, count, d, this.scratch);
-    return bestAlignment(this.scratch, m, count, sub.index);
+  /** Align a clip (m × dim) against rows [first, first + count) of `data`. */
+  async align(clip: Float32Array, m: number, data: Float32Array, first: number, count: number): Promise<Alignment> {
+    return (await this.alignRuns(clip, m, data, [{ first, count }]))[0];
   }
 
-  private ensure(size: number): void {
-    if (this.scratch.length < size) this.scratch = new Float32Array(Math.ceil(size * 1.25));
+  async release(): Promise<void> {
+    const kernel = this.kernel;
+    this.kernel = null;
+    await (await kernel)?.release();
   }
 }

@@ -1,7 +1,9 @@
 import usearch from 'usearch';
 import { cancelledError, NeedledropError } from '../errors';
 import type { SegmentStore } from './segment-store';
-import type { TrackId } from './types';
+import type { SyncOptions, TrackId } from './types';
+
+export type { IndexProgress, SyncOptions } from './types';
 
 const { Index, MetricKind, ScalarKind, BatchMatches } = usearch;
 type UsearchIndex = InstanceType<typeof Index>;
@@ -35,21 +37,6 @@ export interface AnnCandidate {
   vote: number;
   /** Window starts (track segment − clip segment) proposed by the hits; may be out of range. */
   starts: number[];
-}
-
-export interface IndexProgress {
-  done: number;
-  total: number;
-  /** Rows per second so far. */
-  rate: number;
-  etaSeconds: number;
-}
-
-export interface SyncOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: IndexProgress) => void;
-  /** Rows added per native call; between calls the event loop runs and cancellation is checked. */
-  chunkRows?: number;
 }
 
 /** Segment keys are trackId · 2^16 + segment index: a track may hold up to 65 536 segments (18 h). */

@@ -1,11 +1,12 @@
 import { NeedledropError } from '../errors';
-import { Aligner, alignAt, subsampleClip } from './align';
-import { SegmentAnn, type AnnOptions, type SyncOptions } from './ann';
+import { Aligner, type RowRun } from './align';
+import { SegmentAnn, type AnnOptions } from './ann';
 import { refineOffset } from './beats';
 import { topK as topK_ } from './kernels';
 import { clipVector, prefilterSlots } from './prefilter';
+import { SegmentScan, type ScanOptions } from './scan';
 import type { SegmentStore } from './segment-store';
-import type { ClipQuery, MatchResult, TrackId } from './types';
+import type { ClipQuery, MatchResult, SyncOptions, TrackId } from './types';
 
 /**
  * Weight of the beat/cut term: score = alignScore + BEAT_WEIGHT · beatShare.
@@ -17,28 +18,23 @@ import type { ClipQuery, MatchResult, TrackId } from './types';
 export const BEAT_WEIGHT = 0.05;
 
 /**
- * Above this many stored segments `auto` stops scanning every segment exactly and uses the
- * track prefilter ∪ ANN votes as candidates. scripts/bench/search.ts (30 s clips, d = 128, this
- * 2-core machine) measured the exact blocked scan at ~44–51 ms of CPU per query at 10k segments
- * and ~430 ms at 100k: linear at ~4–5 µs per segment, so the 50 ms budget runs out near 10k.
+ * Above this many stored segments `auto` stops aligning every track in full and shortlists
+ * them with the int8 scan first. scripts/bench/search.ts (30 s clips, d = 128, 2 cores): the
+ * full f32 alignment of every track costs ~0.3–0.4 µs per stored segment on onnxruntime,
+ * ~5 ms at 10k but ~40 ms at 100k, while the scan's cost is bounded by its stride.
  */
-export const ANN_THRESHOLD = 10_000;
+export const SCAN_THRESHOLD = 20_000;
 
-/** About this many clip segments (every ⌈m/8⌉-th) give the coarse alignment of prefilter candidates. */
-const COARSE_ROWS = 8;
-
-/** Shortlist slack over topK for the exact stage: room for the beat term to reorder near-ties. */
-const SHORTLIST_EXTRA = 5;
-
-export type MatchStrategy = 'auto' | 'exact' | 'prefilter' | 'ann';
+export type MatchStrategy = 'auto' | 'exact' | 'scan' | 'prefilter' | 'ann';
 
 export interface MatchOptions {
   /** Results returned (default 10). */
   topK?: number;
-  /** exact: align every track; prefilter: align the best track-vector candidates only;
-   *  ann: prefilter ∪ ANN-voted candidates; auto: exact below ANN_THRESHOLD segments, else ann. */
+  /** exact: align every track; scan: align the best int8-scan candidates; prefilter: the best
+   *  track-vector candidates; ann: prefilter ∪ HNSW-voted candidates; auto: exact up to
+   *  SCAN_THRESHOLD segments, else scan. */
   strategy?: MatchStrategy;
-  /** Candidate tracks from the prefilter (and as many from ANN votes) before the shortlist; default max(50, 5·topK). */
+  /** Candidate tracks fully aligned by scan / prefilter / ann (each source); default max(50, 5·topK). */
   candidates?: number;
   beatWeight?: number;
   /** ± seconds around the aligned offset searched for the best beat share; 0 scores exactly there. */
@@ -50,35 +46,47 @@ export interface MatchOptions {
 }
 
 export interface MatcherOptions {
-  annThreshold?: number;
+  scanThreshold?: number;
+  scan?: ScanOptions;
   ann?: AnnOptions;
+  /** onnxruntime intra-op threads for the full alignment; 0 uses every core. */
+  threads?: number;
 }
 
 /** Ranks the tracks of a SegmentStore for a clip by best temporal alignment plus beat/cut term. */
 export class Matcher {
-  readonly annThreshold: number;
-  private readonly aligner = new Aligner();
+  readonly scanThreshold: number;
+  private readonly aligner: Aligner;
+  private scanner: SegmentScan | null = null;
   private ann: SegmentAnn | null = null;
-  private readonly annOptions: AnnOptions;
 
   constructor(
     readonly store: SegmentStore,
-    opts: MatcherOptions = {},
+    private readonly opts: MatcherOptions = {},
   ) {
-    this.annThreshold = opts.annThreshold ?? ANN_THRESHOLD;
-    this.annOptions = opts.ann ?? {};
+    this.scanThreshold = opts.scanThreshold ?? SCAN_THRESHOLD;
+    this.aligner = new Aligner(store.dim, opts.threads ?? 0);
   }
 
   /** The strategy `auto` resolves to for the store as it is now. */
   resolve(strategy: MatchStrategy = 'auto'): Exclude<MatchStrategy, 'auto'> {
     if (strategy !== 'auto') return strategy;
-    return this.store.segmentCount > this.annThreshold ? 'ann' : 'exact';
+    return this.store.segmentCount > this.scanThreshold ? 'scan' : 'exact';
   }
 
-  /** Build or update the ANN index now (it is otherwise built by the first query that needs it). */
-  async prepare(opts: SyncOptions = {}): Promise<void> {
-    this.ann ??= new SegmentAnn(this.store.dim, this.annOptions);
-    await this.ann.sync(this.store, opts);
+  /**
+   * Build or update what `strategy` needs now (the scan's int8 copy, or the ANN index);
+   * otherwise the first query that needs it does.
+   */
+  async prepare(opts: SyncOptions = {}, strategy: MatchStrategy = 'auto'): Promise<void> {
+    const resolved = this.resolve(strategy);
+    if (resolved === 'scan') {
+      this.scanner ??= new SegmentScan(this.store.dim, this.opts.scan);
+      await this.scanner.sync(this.store, opts);
+    } else if (resolved === 'ann') {
+      this.ann ??= new SegmentAnn(this.store.dim, this.opts.ann);
+      await this.ann.sync(this.store, opts);
+    }
   }
 
   /** Indexed rows in the ANN index (0 when not built). */
@@ -86,28 +94,26 @@ export class Matcher {
     return this.ann?.size ?? 0;
   }
 
-  async match(clip: ClipQuery, opts: MatchOptions = {}, sync: SyncOptions = {}): Promise<MatchResult[]> {
-    const strategy = this.resolve(opts.strategy);
-    if (strategy === 'ann') await this.prepare(sync);
-    return this.matchNow(clip, { ...opts, strategy });
+  /** Rows kept by the scan (0 when not built). */
+  get scanSize(): number {
+    return this.scanner?.size ?? 0;
   }
 
-  /** Synchronous match; `ann` requires `prepare()` to have run since the last store change. */
-  matchNow(clip: ClipQuery, opts: MatchOptions = {}): MatchResult[] {
+  async match(clip: ClipQuery, opts: MatchOptions = {}, sync: SyncOptions = {}): Promise<MatchResult[]> {
     const store = this.store;
     const d = store.dim;
     const m = clip.embeddings.length / d;
     if (!Number.isInteger(m) || m === 0) {
       throw new NeedledropError('internal', `clip has ${clip.embeddings.length} embedding values, not a positive multiple of dim ${d}`);
     }
-    const topK = opts.topK ?? 10;
     const strategy = this.resolve(opts.strategy);
+    await this.prepare(sync, strategy);
+    const topK = opts.topK ?? 10;
     const beatWeight = opts.beatWeight ?? BEAT_WEIGHT;
-    const rows = store.rows();
-    const aligned = this.shortlist(clip.embeddings, m, strategy, topK, opts).map((slot) => ({
-      slot,
-      ...this.aligner.align(clip.embeddings, m, rows, store.firstRow(slot), store.rowCount(slot), d),
-    }));
+    const slots = await this.candidates(clip.embeddings, m, strategy, topK, opts);
+    const runs: RowRun[] = slots.map((slot) => ({ first: store.firstRow(slot), count: store.rowCount(slot) }));
+    const alignments = await this.aligner.alignRuns(clip.embeddings, m, store.rows(), runs);
+    const aligned = slots.map((slot, i) => ({ slot, ...alignments[i] }));
     aligned.sort((a, b) => b.alignScore - a.alignScore || a.slot - b.slot);
     // Beat share ≤ 1, so a track more than beatWeight behind the k-th alignment cannot enter.
     const floor = aligned.length >= topK ? aligned[topK - 1].alignScore - beatWeight : -Infinity;
@@ -131,17 +137,13 @@ export class Matcher {
   }
 
   /**
-   * Tracks that get the full alignment. exact: all of them. Otherwise two stages, because
-   * fully aligning C ≈ 50–100 candidates costs C · n · m · d multiply-adds (~50 M for 30 s
-   * clips), more than the whole latency budget:
-   * 1. candidates = prefilter top C (track vectors) ∪, for ann, the C best ANN-voted tracks;
-   *    each gets a cheap score: ANN candidates at the few window starts their hits propose,
-   *    the others by a coarse alignment on every coarseStep-th clip segment;
-   * 2. the best topK + SHORTLIST_EXTRA by that score are aligned exactly.
+   * Tracks that get the full alignment. exact: all of them. Otherwise the best C by a cheaper
+   * ranking (fully aligning every track costs trackCount · n · m · d multiply-adds):
+   * scan: coarse window score over every track (int8, every stride-th segment);
+   * prefilter: cos(clip mean, track vector); ann: prefilter ∪ the C best HNSW-voted tracks.
    */
-  private shortlist(clip: Float32Array, m: number, strategy: Exclude<MatchStrategy, 'auto'>, topK: number, opts: MatchOptions): number[] {
+  private async candidates(clip: Float32Array, m: number, strategy: Exclude<MatchStrategy, 'auto'>, topK: number, opts: MatchOptions): Promise<number[]> {
     const store = this.store;
-    const d = store.dim;
     const exclude = opts.exclude;
     const skip = exclude && exclude.size > 0 ? (slot: number) => exclude.has(store.idAt(slot)) : undefined;
     if (strategy === 'exact') {
@@ -150,32 +152,27 @@ export class Matcher {
       return all;
     }
     const count = opts.candidates ?? Math.max(50, 5 * topK);
-    const rows = store.rows();
-    const cheap = new Map<number, number>();
+    if (strategy === 'scan') {
+      if (!this.scanner) throw new NeedledropError('internal', 'the scan is not built: call prepare() first');
+      const scanned = await this.scanner.scan(store, clip, m);
+      return topK_(scanned.score, count, skip);
+    }
+    const slots = new Set(prefilterSlots(store, clipVector(clip, m, store.dim), count, skip));
     if (strategy === 'ann') {
-      if (!this.ann?.inSync(store)) {
-        throw new NeedledropError('internal', 'ANN index is not in sync with the segment store: call prepare() first');
-      }
+      if (!this.ann) throw new NeedledropError('internal', 'the ANN index is not built: call prepare() first');
       // Over-ask so excluded tracks do not shrink the candidate set.
       for (const c of this.ann.candidates(clip, m, count + (exclude?.size ?? 0), opts.annPerSegment)) {
         const slot = store.slotOf(c.trackId);
-        if (slot < 0 || exclude?.has(c.trackId)) continue;
-        const n = store.rowCount(slot);
-        const last = Math.max(0, n - m);
-        let best = -Infinity;
-        for (const j of c.starts) {
-          if (j >= 0 && j <= last) best = Math.max(best, alignAt(clip, m, rows, store.firstRow(slot), n, j, d));
-        }
-        cheap.set(slot, best);
+        if (slot >= 0 && !exclude?.has(c.trackId)) slots.add(slot);
       }
     }
-    const sub = subsampleClip(clip, m, d, Math.max(1, Math.ceil(m / COARSE_ROWS)));
-    for (const slot of prefilterSlots(store, clipVector(clip, m, d), count, skip)) {
-      if (cheap.has(slot)) continue;
-      cheap.set(slot, this.aligner.coarse(sub, m, rows, store.firstRow(slot), store.rowCount(slot), d).alignScore);
-    }
-    const slots = [...cheap.keys()];
-    const scores = slots.map((slot) => cheap.get(slot) ?? -Infinity);
-    return topK_(scores, topK + SHORTLIST_EXTRA).map((i) => slots[i]);
+    return [...slots];
+  }
+
+  /** Free the native search structures (onnxruntime sessions). */
+  async release(): Promise<void> {
+    await this.aligner.release();
+    await this.scanner?.release();
+    this.scanner = null;
   }
 }

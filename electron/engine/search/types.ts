@@ -71,3 +71,19 @@ export interface MatchResult {
   /** Share of the clip's cuts within ±80 ms of a track beat at `offset`. */
   beatShare: number;
 }
+
+/** Progress of building a search structure (rows done of total). */
+export interface IndexProgress {
+  done: number;
+  total: number;
+  /** Rows per second so far. */
+  rate: number;
+  etaSeconds: number;
+}
+
+export interface SyncOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+  /** Rows added per native call; between calls the event loop runs and cancellation is checked. */
+  chunkRows?: number;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Aligner, alignAt, bestAlignment, subsampleClip } from '../../../electron/engine/search/align';
+import { Aligner, bestAlignment } from '../../../electron/engine/search/align';
 import { dotBlock, topK } from '../../../electron/engine/search/kernels';
 import { noisySlice, rng, unitRows } from './synthetic';
 
@@ -39,53 +39,48 @@ describe('bestAlignment', () => {
     }
   });
 
-  it('scores a subset of clip rows at their own positions (coarse alignment)', () => {
+  it('reads an m × n block out of a wider matrix (column offset and row stride)', () => {
     const rand = rng(8);
-    const m = 9;
-    const n = 20;
-    const index = [0, 3, 6];
-    const sims = Float32Array.from({ length: index.length * n }, () => rand() * 2 - 1);
-    let best = -Infinity;
-    let bestJ = -1;
-    for (let j = 0; j + m <= n; j++) {
-      const s = index.reduce((acc, i, r) => acc + sims[r * n + j + i], 0) / index.length;
-      if (s > best) [best, bestJ] = [s, j];
-    }
-    const got = bestAlignment(sims, m, n, index);
-    expect(got.start).toBe(bestJ);
-    expect(got.alignScore).toBeCloseTo(best, 5);
+    const [m, n, width, at] = [4, 9, 20, 7];
+    const wide = Float32Array.from({ length: m * width }, () => rand() * 2 - 1);
+    const block = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) block.set(wide.subarray(i * width + at, i * width + at + n), i * n);
+    expect(bestAlignment(wide, m, n, at, width)).toEqual(bestAlignment(block, m, n));
   });
 
-  it('agrees between the full scan, the score at one start, and the coarse pass on a planted clip', () => {
+  it('aligns many tracks at once, contiguous or gathered, like one at a time', async () => {
     const rand = rng(9);
     const d = 16;
-    const trackRows = unitRows(rand, 50, d);
-    const clip = noisySlice(rand, trackRows, d, 30, 12, 0.05);
-    const aligner = new Aligner();
-    const full = aligner.align(clip, 12, trackRows, 0, 50, d);
-    expect(full.start).toBe(30);
-    expect(alignAt(clip, 12, trackRows, 0, 50, 30, d)).toBeCloseTo(full.alignScore, 5);
-    const sub = subsampleClip(clip, 12, d, 4);
-    expect(sub.index).toEqual([0, 4, 8]);
-    expect(aligner.coarse(sub, 12, trackRows, 0, 50, d).start).toBe(30);
+    const data = unitRows(rand, 120, d);
+    const clip = noisySlice(rand, data, d, 70, 12, 0.05);
+    const aligner = new Aligner(d);
+    const runs = [{ first: 0, count: 50 }, { first: 50, count: 40 }, { first: 100, count: 20 }, { first: 55, count: 30 }];
+    const many = await aligner.alignRuns(clip, 12, data, runs);
+    for (const [r, run] of runs.entries()) {
+      const one = await aligner.align(clip, 12, data.slice(run.first * d, (run.first + run.count) * d), 0, run.count);
+      expect(many[r].start).toBe(one.start);
+      expect(many[r].alignScore).toBeCloseTo(one.alignScore, 5);
+    }
+    expect(many[1].start).toBe(20);
+    await aligner.release();
   });
 
-  it('finds a clip planted in a track at its offset', () => {
+  it('finds a clip planted in a track at its offset', async () => {
     const rand = rng(6);
     const d = 32;
     const trackRows = unitRows(rand, 60, d);
     const clip = noisySlice(rand, trackRows, d, 23, 12, 0.1);
-    const a = new Aligner().align(clip, 12, trackRows, 0, 60, d);
+    const a = await new Aligner(d).align(clip, 12, trackRows, 0, 60);
     expect(a.start).toBe(23);
     expect(a.alignScore).toBeGreaterThan(0.8);
   });
 
-  it('penalises a track shorter than the clip by the share of the clip it leaves uncovered', () => {
+  it('penalises a track shorter than the clip by the share of the clip it leaves uncovered', async () => {
     const rand = rng(7);
     const d = 32;
     const clip = unitRows(rand, 10, d);
     // The track is exactly the clip's first 4 segments: overlap sum 4, divided by m = 10.
-    const a = new Aligner().align(clip, 10, clip.slice(0, 4 * d), 0, 4, d);
+    const a = await new Aligner(d).align(clip, 10, clip.slice(0, 4 * d), 0, 4);
     expect(a.start).toBe(0);
     expect(a.alignScore).toBeCloseTo(0.4, 5);
   });

@@ -29,7 +29,7 @@ describe('Matcher', () => {
     const { store, rows } = library(11);
     const matcher = new Matcher(store, { ann: { stride: 1 } });
     const clip = clipFrom(rows.get(37)!, 17, 10, 0.25, 12);
-    for (const strategy of ['exact', 'prefilter', 'ann'] as const) {
+    for (const strategy of ['exact', 'scan', 'prefilter', 'ann'] as const) {
       const results = await matcher.match(clip, { strategy, topK: 5 });
       expect(results[0].trackId).toBe(37);
       expect(results[0].offset).toBe(17);
@@ -39,10 +39,10 @@ describe('Matcher', () => {
     expect(matcher.annSize).toBe(store.segmentCount);
   });
 
-  it('gives the same top results with prefilter + ANN as with the exact scan', async () => {
+  it('gives the same top results with the int8 scan shortlist as with the exact alignment', async () => {
     const { store, rows } = library(13);
-    const matcher = new Matcher(store, { annThreshold: 100 });
-    expect(matcher.resolve('auto')).toBe('ann');
+    const matcher = new Matcher(store, { scanThreshold: 100, scan: { stride: 2 } });
+    expect(matcher.resolve('auto')).toBe('scan');
     for (const [id, from] of [[3, 0], [50, 20], [80, 9]]) {
       const clip = clipFrom(rows.get(id)!, from, 8, 0.3, id);
       const exact = await matcher.match(clip, { strategy: 'exact', topK: 3 });
@@ -54,11 +54,11 @@ describe('Matcher', () => {
 
   it('keeps the ANN index in step with removals and re-added tracks', async () => {
     const { store, rows } = library(17);
-    const matcher = new Matcher(store, { annThreshold: 0, ann: { stride: 1 } });
+    const matcher = new Matcher(store, { ann: { stride: 1 } });
     const clip = clipFrom(rows.get(5)!, 4, 8, 0.2, 18);
-    expect((await matcher.match(clip))[0].trackId).toBe(5);
+    expect((await matcher.match(clip, { strategy: 'ann' }))[0].trackId).toBe(5);
     store.removeTrack(5);
-    expect((await matcher.match(clip)).map((r) => r.trackId)).not.toContain(5);
+    expect((await matcher.match(clip, { strategy: 'ann' })).map((r) => r.trackId)).not.toContain(5);
     expect(matcher.annSize).toBe(store.segmentCount);
     // Same id, other content: the old vectors must not linger in the index.
     store.addTrack(track(5, unitRows(rng(19), 40, d), d));

@@ -1,0 +1,144 @@
+/**
+ * Dense similarity blocks on onnxruntime's CPU kernels (MLAS: SIMD, blocked, multi-threaded).
+ * V8 has no SIMD for plain loops, so the JS dotBlock reaches ~1 G multiply-adds/s here;
+ * MLAS does the same products 30–50× faster (f32) and faster still on int8, which is what
+ * lets one query touch every track of a 1M-segment library within the latency budget.
+ */
+import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
+
+const { onnx } = onnxProto;
+const { DataType } = onnx.TensorProto;
+
+/** Zero point of the u8 clip rows fed to the int8 scan: u8 128 stands for 0. */
+export const CLIP_ZERO_POINT = 128;
+/** Clip rows use ±127 around the zero point. */
+export const CLIP_LEVELS = 127;
+/**
+ * Stored rows use ±63 (7 bits): on AVX2 the u8×s8 kernel adds pairs of products in 16 bits
+ * with saturation, and 255 · 63 · 2 < 32 767 keeps every pair exact.
+ */
+export const STORE_LEVELS = 63;
+
+function valueInfo(name: string, elemType: number, dims: Array<number | string>): OnnxTypes.IValueInfoProto {
+  return {
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+  };
+}
+
+function modelBytes(graph: OnnxTypes.IGraphProto): Uint8Array {
+  return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
+}
+
+async function open(bytes: Uint8Array, threads: number): Promise<ort.InferenceSession> {
+  // No spinning: between queries (and on a machine shared with other work) idle pool threads
+  // would otherwise burn a core each waiting for the next MatMul.
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+}
+
+/** sims (m × n) = clip (m × d) · rowsᵀ (rows n × d), both given per call (f32). */
+export class DenseSims {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly dim: number,
+  ) {}
+
+  static async open(dim: number, threads = 0): Promise<DenseSims> {
+    const graph: OnnxTypes.IGraphProto = {
+      name: 'dense_sims',
+      node: [{ opType: 'Gemm', input: ['clip', 'rows'], output: ['sims'], attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }],
+      input: [valueInfo('clip', DataType.FLOAT, ['m', dim]), valueInfo('rows', DataType.FLOAT, ['n', dim])],
+      output: [valueInfo('sims', DataType.FLOAT, ['m', 'n'])],
+    };
+    return new DenseSims(await open(modelBytes(graph), threads), dim);
+  }
+
+  /** Writes clip · rowsᵀ into out (m × n, row-major) and returns it. */
+  async run(clip: Float32Array, m: number, rows: Float32Array, n: number, out: Float32Array): Promise<Float32Array> {
+    const d = this.dim;
+    const target = out.subarray(0, m * n);
+    await this.session.run(
+      { clip: new ort.Tensor('float32', clip.subarray(0, m * d), [m, d]), rows: new ort.Tensor('float32', rows.subarray(0, n * d), [n, d]) },
+      { sims: new ort.Tensor('float32', target, [m, n]) },
+    );
+    return target;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/**
+ * Coarse window scores of a clip against every kept stored row, in one graph:
+ *   sims = (clip − 128) · weights            [s·U, cols] int32 (u8 × s8 MatMulInteger)
+ *   votes[v, q] = Σ_u sims[v·U + u, q + u]   [s, cols + 1]
+ * Clip row i = u·s + v sits at graph row v·U + u (the caller reorders and zero-pads to s·U
+ * rows). The diagonal sums come from a reshape: a row of U·cols values padded by U and read
+ * as U × (cols + 1) shifts row u left by u. votes[v, q] is then the summed similarity of the
+ * window that puts kept row q of the library under clip row v (window start q·s − v in
+ * segments), so the only JS work left per query is a max over the library's windows. The
+ * weights are a constant of the graph, so MLAS packs them once when the session opens.
+ */
+export class Int8Scan {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly dim: number,
+    readonly cols: number,
+    readonly stride: number,
+  ) {}
+
+  /** weights: d × cols row-major (column c is one kept row), values within ±STORE_LEVELS. */
+  static async open(weights: Int8Array, dim: number, cols: number, stride: number, threads = 0): Promise<Int8Scan> {
+    const int64 = (name: string, values: number[]): OnnxTypes.ITensorProto => ({
+      name,
+      dims: [values.length],
+      dataType: DataType.INT64,
+      rawData: new Uint8Array(BigInt64Array.from(values, BigInt).buffer),
+    });
+    const graph: OnnxTypes.IGraphProto = {
+      name: 'int8_scan',
+      node: [
+        { opType: 'MatMulInteger', input: ['clip', 'weights', 'clip_zero'], output: ['sims'] },
+        { opType: 'Reshape', input: ['sims', 'by_residue'], output: ['flat'] },
+        { opType: 'Pad', input: ['flat', 'pads'], output: ['padded'] },
+        { opType: 'Reshape', input: ['padded', 'skewed_shape'], output: ['skewed'] },
+        { opType: 'ReduceSum', input: ['skewed', 'sum_axis'], output: ['votes'], attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] },
+      ],
+      initializer: [
+        { name: 'weights', dims: [dim, cols], dataType: DataType.INT8, rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) },
+        { name: 'clip_zero', dims: [], dataType: DataType.UINT8, rawData: Uint8Array.of(CLIP_ZERO_POINT) },
+        int64('by_residue', [stride, -1]),
+        int64('skewed_shape', [stride, -1, cols + 1]),
+        int64('sum_axis', [1]),
+      ],
+      input: [valueInfo('clip', DataType.UINT8, ['rows', dim]), valueInfo('pads', DataType.INT64, [4])],
+      output: [valueInfo('votes', DataType.INT32, [stride, cols + 1])],
+    };
+    return new Int8Scan(await open(modelBytes(graph), threads), dim, cols, stride);
+  }
+
+  /** clip: (stride · U) × d u8 in graph row order (zero point 128); writes stride × (cols + 1) votes into out. */
+  async run(clip: Uint8Array, rows: number, out: Int32Array): Promise<Int32Array> {
+    const u = rows / this.stride;
+    await this.session.run(
+      {
+        clip: new ort.Tensor('uint8', clip.subarray(0, rows * this.dim), [rows, this.dim]),
+        pads: new ort.Tensor('int64', BigInt64Array.of(0n, 0n, 0n, BigInt(u)), [4]),
+      },
+      { votes: new ort.Tensor('int32', out, [this.stride, this.cols + 1]) },
+    );
+    return out;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}

@@ -12,11 +12,17 @@ import type { CorpusOptions, CorpusPair } from './types';
 import { midiToHz, playDrum, playNote, type VoiceSettings } from './voices';
 
 const SCALES = { major: [0, 2, 4, 5, 7, 9, 11], minor: [0, 2, 3, 5, 7, 8, 10] } as const;
-/** Chord progressions as 0-based scale degrees (I–V–vi–IV, i–VI–III–VII, …). */
+/**
+ * Chord progressions as 0-based scale degrees. Every one starts on the tonic and every minor one
+ * has the dominant V, so the mode is audible: with natural-minor chords alone, i–VI–III–VII in A
+ * minor is vi–IV–I–V in C major — the same chords, and the mode could not be heard.
+ */
 const PROGRESSIONS: Record<'major' | 'minor', readonly (readonly number[])[]> = {
-  major: [[0, 4, 5, 3], [0, 3, 4, 0], [0, 5, 3, 4], [5, 3, 0, 4]],
-  minor: [[0, 5, 2, 6], [0, 3, 4, 0], [0, 6, 5, 6], [0, 3, 6, 2]],
+  major: [[0, 3, 4, 0], [0, 5, 3, 4], [0, 4, 5, 3], [0, 3, 0, 4]],
+  minor: [[0, 3, 4, 0], [0, 5, 3, 4], [0, 6, 5, 4], [0, 3, 5, 4]],
 };
+/** Harmonic minor raises the 7th in the dominant chord (E–G♯–B in A minor): the leading tone. */
+const HARMONIC_MINOR = [0, 2, 3, 5, 7, 8, 11] as const;
 
 /** MIDI pitch of scale degree `d` (any integer) above `base`. */
 function degreeToMidi(base: number, scale: readonly number[], d: number): number {
@@ -82,8 +88,9 @@ export function synthTrack(pair: CorpusPair, options: CorpusOptions): Float32Arr
     for (let h = 0; h < hits; h++) {
       const start = Math.round(chordStart + (h * chordLen) / hits);
       const length = Math.round(stabs ? p.beat * 0.5 : chordLen * 0.95);
+      const chordScale = n.mode === 'minor' && degree === 4 ? HARMONIC_MINOR : scale;
       for (const offset of [0, 2, 4]) {
-        const midi = degreeToMidi(chordBase, scale, degree + offset);
+        const midi = degreeToMidi(chordBase, chordScale, degree + offset);
         playNote(out, { start, length, freq: midiToHz(midi), velocity: 0.16 }, voice, r);
       }
     }

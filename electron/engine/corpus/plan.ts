@@ -38,10 +38,14 @@ export function bpmFor(arousal: number, jitter: number): number {
   return Math.round(70 + 90 * arousal + jitter);
 }
 
-/** Pace → how many beats a shot lasts and how many beats a chord lasts (rhythmic drive). */
+/**
+ * Pace → how many beats a shot lasts and how many beats a chord lasts (rhythmic drive). They are
+ * equal: editors cut on chord changes, so shot length and harmonic rhythm carry pace alike.
+ */
 export function rhythmFor(pace: number): { beatsPerCut: number; beatsPerChord: number } {
   const level = Math.min(4, Math.floor(pace * 5));
-  return { beatsPerCut: [8, 6, 4, 3, 2][level], beatsPerChord: [8, 8, 4, 4, 2][level] };
+  const beats = [8, 6, 4, 3, 2][level];
+  return { beatsPerCut: beats, beatsPerChord: beats };
 }
 
 /**

@@ -132,6 +132,18 @@ export function shotFrames(cuts: readonly number[], clipSeconds: number, fps: nu
   return bounds.slice(1).map((b, i) => b - bounds[i]).filter((n) => n > 0);
 }
 
+/**
+ * Each shot gets its own exposure (grey levels shifted up and down on alternate shots, contrast
+ * ±20 %), as two takes rarely match: without it a cut between two shots of one pattern and one
+ * palette (noise, clouds, automata) changes neither the colours nor the brightness, and could not
+ * be seen. Alternating keeps the clip's mean lightness, which carries valence, where it was.
+ */
+export function shotExposure(k: number, r: Rng): string {
+  const shift = (k % 2 ? 1 : -1) * r.range(25, 45);
+  const gain = r.range(0.8, 1.2);
+  return `lutyuv=y='clip(125.5+(val-125.5)*${f3(gain)}+${f3(shift)},16,235)'`;
+}
+
 /** The whole -filter_complex for a pair; its output pad is [v]. */
 export function videoGraph(pair: CorpusPair, opts: CorpusOptions): string {
   const n = pair.nuisance;
@@ -139,7 +151,8 @@ export function videoGraph(pair: CorpusPair, opts: CorpusOptions): string {
   const chain = STYLE_CHAINS[n.style];
   const shots = shotFrames(n.cuts, opts.clipSeconds, opts.fps).map((frames, k) => {
     const s: Shot = { frames, speed, r: rng(mixSeed(n.videoSeed, k)), w: opts.width, h: opts.height, fps: opts.fps };
-    return `${chain(s)},trim=end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s${k}]`;
+    const pattern = chain(s);
+    return `${pattern},trim=end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p,${shotExposure(k, s.r)},setsar=1[s${k}]`;
   });
   // Overlay pads inside the shapes chains are unique per shot.
   const graph = shots.map((g, k) => g.replace(/\[(L|b)(\d+)\]/g, `[$1${k}_$2]`));

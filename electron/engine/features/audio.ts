@@ -1,10 +1,10 @@
 import { inputError } from '../errors';
 import { decodeAudio } from '../media/decode';
 import { audioStream } from '../media/probe';
-import { estimateKey, type Key } from './key';
+import { estimateKey, modeCorrelations, type Key } from './key';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
-import { AUDIO_SPEC, stepCount } from './spec';
+import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
 import { SpectralAnalyser } from './spectral';
 import { Stft } from './stft';
 import { estimateTempo, trackBeats } from './tempo';
@@ -36,7 +36,10 @@ export interface AudioFeatures {
 
 const S = AUDIO_SPEC;
 const MELS = S.melBands;
-const COL = { rms: MELS, centroid: MELS + 1, rolloff: MELS + 2, flatness: MELS + 3, onset: MELS + 4, chroma: MELS + 5, beats: MELS + 17 };
+const COL = {
+  rms: MELS, centroid: MELS + 1, rolloff: MELS + 2, flatness: MELS + 3, onset: MELS + 4, chroma: MELS + 5, beats: MELS + 17,
+  triadMajor: MELS + 18, triadMinor: MELS + 19, chromaFlux: MELS + 20, keyMinor: MELS + 21,
+};
 const D = S.names.length;
 const SAMPLES_PER_STEP = Math.round(S.step * S.sampleRate);
 const FRAME_RATE = S.sampleRate / S.hop;
@@ -141,6 +144,11 @@ export class AudioFeatureExtractor {
     const tempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
     const beatFrames = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
     const stepRms: number[] = [];
+    const key = estimateKey(this.keyChroma);
+    const tonic = key ? PITCH_CLASSES.indexOf(key.tonic) : 0;
+    const modes = modeCorrelations(this.keyChroma);
+    const chroma = new Float64Array(12);
+    const prevChroma = new Float64Array(12);
     for (let k = 0; k < T; k++) {
       const row = k * D;
       const n = this.frameCounts[k] || 1;
@@ -151,8 +159,15 @@ export class AudioFeatureExtractor {
       stepRms.push(Math.sqrt(ms));
       let max = 0;
       for (let c = 0; c < 12; c++) max = Math.max(max, this.sums[row + COL.chroma + c]);
-      for (let c = 0; c < 12; c++) data[row + COL.chroma + c] = max > 0 ? this.sums[row + COL.chroma + c] / max : 0;
+      for (let c = 0; c < 12; c++) chroma[c] = max > 0 ? this.sums[row + COL.chroma + c] / max : 0;
+      for (let i = 0; i < 12; i++) data[row + COL.chroma + i] = chroma[(i + tonic) % 12];
       data[row + COL.beats] = 0;
+      const triads = triadShares(chroma);
+      data[row + COL.triadMajor] = triads.major;
+      data[row + COL.triadMinor] = triads.minor;
+      data[row + COL.chromaFlux] = k > 0 ? 1 - cosine(chroma, prevChroma) : 0;
+      data[row + COL.keyMinor] = modes.minor - modes.major;
+      prevChroma.set(chroma);
     }
     for (const b of beatFrames) {
       const k = Math.floor((b * S.hop) / SAMPLES_PER_STEP);
@@ -167,7 +182,7 @@ export class AudioFeatureExtractor {
       duration: round(this.samples / S.sampleRate),
       tempo,
       beats: beatFrames.map((b) => round(this.start + b / FRAME_RATE)),
-      key: estimateKey(this.keyChroma),
+      key,
       loudnessLufs: this.loudness.integrated(),
       rmsDb: round(db(total / Math.max(1, this.samples)), 2),
       energy: round(stepRms.reduce((a, b) => a + b, 0) / Math.max(1, T), 4),
@@ -177,6 +192,34 @@ export class AudioFeatureExtractor {
     const seq: FeatureSeq = { step: S.step, names: [...S.names], data, T, D, spec: S.version, start: this.start };
     return { seq, summary };
   }
+}
+
+/** Share of the chroma's energy in its best major triad (r, r+4, r+7) and best minor triad (r, r+3, r+7). */
+export function triadShares(chroma: ArrayLike<number>): { major: number; minor: number } {
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += chroma[i];
+  if (sum <= 0) return { major: 0, minor: 0 };
+  let major = 0;
+  let minor = 0;
+  for (let r = 0; r < 12; r++) {
+    const root = chroma[r] + chroma[(r + 7) % 12];
+    major = Math.max(major, root + chroma[(r + 4) % 12]);
+    minor = Math.max(minor, root + chroma[(r + 3) % 12]);
+  }
+  return { major: major / sum, minor: minor / sum };
+}
+
+/** Cosine similarity of two chroma vectors; 1 when either is all zero (no harmonic change to see). */
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < 12; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 1;
 }
 
 /** Decode a file's first audio stream and extract its descriptors. */

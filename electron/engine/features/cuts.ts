@@ -1,27 +1,48 @@
 /**
- * Hard cuts from frame-to-frame histogram distances: a frame starts a new shot when its distance
- * to the previous frame is large in absolute terms and stands out from its neighbours (so a fast
- * pan or a flicker, which keep the distance high throughout, does not count).
+ * Hard cuts from frame-to-frame change. Two signals, each must be large in absolute terms and
+ * stand out from its neighbours (so a fast pan or a flicker, which keep the change high
+ * throughout, does not count):
+ * - the colour-histogram distance: shots with different colours;
+ * - the mean |Δluma|: shots that share a palette but not a picture (the histogram barely moves).
  */
-export function detectCuts(dist: ArrayLike<number>, threshold: number, contrast: number, radius = 5): number[] {
+
+export interface CutThresholds {
+  /** Histogram distance (L1/2, 0–1) a cut must exceed. */
+  cutThreshold: number;
+  /** Mean |Δluma| (0–1) a cut must exceed. */
+  cutLumaThreshold: number;
+  /** How many times its neighbours' mean a cut's change must be. */
+  cutContrast: number;
+}
+
+/** Does `x[i]` exceed `threshold` and `contrast`× the mean of its ±radius neighbours (frame 0 excluded)? */
+function standsOut(x: ArrayLike<number>, i: number, threshold: number, contrast: number, radius: number): boolean {
+  const d = x[i];
+  if (d < threshold) return false;
+  let sum = 0;
+  let m = 0;
+  for (let j = Math.max(1, i - radius); j <= Math.min(x.length - 1, i + radius); j++) {
+    if (j === i) continue;
+    sum += x[j];
+    m++;
+  }
+  return d >= contrast * (m ? sum / m : 0) + 0.01;
+}
+
+/** Frame indices that start a new shot. `dist` and `lumaChange` are per frame (0 for frame 0). */
+export function detectCuts(dist: ArrayLike<number>, lumaChange: ArrayLike<number>, t: CutThresholds, radius = 5): number[] {
   const n = dist.length;
   const cuts: number[] = [];
+  // Strength on one scale for the tie-break below: how far past its threshold each signal is.
+  const strength = (i: number): number => Math.max(dist[i] / t.cutThreshold, lumaChange[i] / t.cutLumaThreshold);
   for (let i = 1; i < n; i++) {
-    const d = dist[i];
-    if (d < threshold) continue;
-    let sum = 0;
-    let m = 0;
-    for (let j = Math.max(1, i - radius); j <= Math.min(n - 1, i + radius); j++) {
-      if (j === i) continue;
-      sum += dist[j];
-      m++;
-    }
-    const around = m ? sum / m : 0;
-    if (d < contrast * around + 0.01) continue;
+    const cut =
+      standsOut(dist, i, t.cutThreshold, t.cutContrast, radius) || standsOut(lumaChange, i, t.cutLumaThreshold, t.cutContrast, radius);
+    if (!cut) continue;
     // Two cuts on adjacent frames (a flash, a one-frame shot): keep the stronger.
     const last = cuts[cuts.length - 1];
     if (last !== undefined && i - last < 2) {
-      if (d > dist[last]) cuts[cuts.length - 1] = i;
+      if (strength(i) > strength(last)) cuts[cuts.length - 1] = i;
       continue;
     }
     cuts.push(i);

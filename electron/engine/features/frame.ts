@@ -17,7 +17,21 @@ export interface FrameStats {
   motion: number;
   /** L1/2 distance of 64-bin RGB histograms to the previous frame, 0–1 (0 for the first). */
   histDistance: number;
+  /**
+   * Speed in pixels per frame, fine and coarse (luma box-averaged 4×4, in full-size pixels): the
+   * normal-flow estimate Σ|Δluma| / Σ|∇luma|. Unlike `motion` it does not grow with contrast or
+   * texture, so slow busy patterns and fast smooth ones are told apart; the coarse scale still sees
+   * moves too large for the fine gradient. 0 for the first frame.
+   */
+  speed: number;
+  speedCoarse: number;
 }
+
+/** Flat frames have no gradient to read motion from; this floor (luma per pixel) keeps the ratio finite. */
+const GRADIENT_FLOOR = 0.002;
+/** Speeds are capped: past this many pixels per frame the estimate means only "very fast". */
+const MAX_SPEED = 32;
+const COARSE = 4;
 
 const WARM = (30 * Math.PI) / 180;
 
@@ -27,6 +41,11 @@ export class FrameAnalyser {
   private hist = new Float64Array(64);
   private prevHist = new Float64Array(64);
   private hasPrev = false;
+  private gradientSum = 0;
+  private readonly cw: number;
+  private readonly ch: number;
+  private coarse: Float32Array;
+  private prevCoarse: Float32Array;
   readonly out: FrameStats;
 
   constructor(
@@ -37,9 +56,13 @@ export class FrameAnalyser {
   ) {
     this.luma = new Float32Array(width * height);
     this.prevLuma = new Float32Array(width * height);
+    this.cw = Math.floor(width / COARSE);
+    this.ch = Math.floor(height / COARSE);
+    this.coarse = new Float32Array(this.cw * this.ch);
+    this.prevCoarse = new Float32Array(this.cw * this.ch);
     this.out = {
       lumaMean: 0, lumaContrast: 0, saturation: 0, colourfulness: 0, hue: new Float64Array(hueBins),
-      warmth: 0, edgeDensity: 0, motion: 0, histDistance: 0,
+      warmth: 0, edgeDensity: 0, motion: 0, histDistance: 0, speed: 0, speedCoarse: 0,
     };
   }
 
@@ -90,37 +113,86 @@ export class FrameAnalyser {
     const vrg = Math.max(0, rgSq / n - mrg * mrg), vyb = Math.max(0, ybSq / n - myb * myb);
     out.colourfulness = Math.sqrt(vrg + vyb) + 0.3 * Math.sqrt(mrg * mrg + myb * myb);
     out.edgeDensity = this.edges();
+    this.downsample();
     if (this.hasPrev) {
       let m = 0;
       for (let i = 0; i < n; i++) m += Math.abs(luma[i] - this.prevLuma[i]);
       out.motion = m / n;
+      out.speed = Math.min(MAX_SPEED, m / (this.gradientSum + GRADIENT_FLOOR * n));
+      out.speedCoarse = this.coarseSpeed();
       let d = 0;
       for (let k = 0; k < 64; k++) d += Math.abs(hist[k] - this.prevHist[k]);
       out.histDistance = d / (2 * n);
     } else {
       out.motion = 0;
+      out.speed = 0;
+      out.speedCoarse = 0;
       out.histDistance = 0;
     }
     [this.luma, this.prevLuma] = [this.prevLuma, this.luma];
     [this.hist, this.prevHist] = [this.prevHist, this.hist];
+    [this.coarse, this.prevCoarse] = [this.prevCoarse, this.coarse];
     this.hasPrev = true;
     return out;
   }
 
-  /** Fraction of interior pixels whose Sobel gradient (luma, /4) exceeds the threshold. */
+  /**
+   * Fraction of interior pixels whose Sobel gradient (luma, /4) exceeds the threshold; also sums
+   * the gradient magnitude (Sobel / 8 = luma per pixel, scaled to the whole frame) for `speed`.
+   */
   private edges(): number {
     const { width: w, height: h, luma: L } = this;
+    this.gradientSum = 0;
     if (w < 3 || h < 3) return 0;
     const t2 = (4 * this.edgeThreshold) ** 2;
     let count = 0;
+    let g = 0;
     for (let y = 1; y < h - 1; y++) {
       const r0 = (y - 1) * w, r1 = y * w, r2 = (y + 1) * w;
       for (let x = 1; x < w - 1; x++) {
         const gx = L[r0 + x + 1] + 2 * L[r1 + x + 1] + L[r2 + x + 1] - L[r0 + x - 1] - 2 * L[r1 + x - 1] - L[r2 + x - 1];
         const gy = L[r2 + x - 1] + 2 * L[r2 + x] + L[r2 + x + 1] - L[r0 + x - 1] - 2 * L[r0 + x] - L[r0 + x + 1];
-        if (gx * gx + gy * gy > t2) count++;
+        const m2 = gx * gx + gy * gy;
+        g += Math.sqrt(m2);
+        if (m2 > t2) count++;
       }
     }
-    return count / ((w - 2) * (h - 2));
+    const interior = (w - 2) * (h - 2);
+    this.gradientSum = ((g / 8) * w * h) / interior;
+    return count / interior;
+  }
+
+  /** Box-average the luma COARSE × COARSE into the coarse frame. */
+  private downsample(): void {
+    const { width: w, cw, ch, luma: L, coarse: C } = this;
+    const inv = 1 / (COARSE * COARSE);
+    for (let cy = 0; cy < ch; cy++) {
+      for (let cx = 0; cx < cw; cx++) {
+        let s = 0;
+        for (let dy = 0; dy < COARSE; dy++) {
+          const row = (cy * COARSE + dy) * w + cx * COARSE;
+          for (let dx = 0; dx < COARSE; dx++) s += L[row + dx];
+        }
+        C[cy * cw + cx] = s * inv;
+      }
+    }
+  }
+
+  /** Normal-flow speed on the coarse frames (central differences), in full-size pixels per frame. */
+  private coarseSpeed(): number {
+    const { cw: w, ch: h, coarse: C, prevCoarse: P } = this;
+    if (w < 3 || h < 3) return 0;
+    let dt = 0;
+    let g = 0;
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1; x < w - 1; x++) {
+        const i = y * w + x;
+        dt += Math.abs(C[i] - P[i]);
+        const gx = (C[i + 1] - C[i - 1]) / 2;
+        const gy = (C[i + w] - C[i - w]) / 2;
+        g += Math.sqrt(gx * gx + gy * gy);
+      }
+    }
+    return Math.min(MAX_SPEED, (COARSE * dt) / (g + GRADIENT_FLOOR * (w - 2) * (h - 2)));
   }
 }

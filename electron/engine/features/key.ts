@@ -34,6 +34,20 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>, shift: number): num
   return va > 0 && vb > 0 ? num / Math.sqrt(va * vb) : 0;
 }
 
+/**
+ * The best correlation with any major key and with any minor key: their difference says how
+ * minor the music sounds whatever its tonic (0, 0 for a flat chroma).
+ */
+export function modeCorrelations(chroma: ArrayLike<number>): { major: number; minor: number } {
+  let major = 0;
+  let minor = 0;
+  for (let tonic = 0; tonic < 12; tonic++) {
+    major = Math.max(major, pearson(chroma, MAJOR, tonic));
+    minor = Math.max(minor, pearson(chroma, MINOR, tonic));
+  }
+  return { major, minor };
+}
+
 /** null when the chroma is flat (silence, noise with no pitch). */
 export function estimateKey(chroma: ArrayLike<number>): Key | null {
   let best: Key | null = null;

@@ -19,8 +19,17 @@ export const AUDIO_NAMES: readonly string[] = [
   'rolloff_hz',
   'flatness',
   'onset',
-  ...PITCH_CLASSES.map((p) => `chroma_${p}`),
+  // Key-relative chroma: semitones above the tonic of the range's estimated key. Absolute pitch
+  // classes say which key a track is in, which says nothing about the mood it fits.
+  ...Array.from({ length: 12 }, (_, i) => `chroma_rel_${String(i).padStart(2, '0')}`),
   'beats',
+  /** Share of the step's chroma in its best major / minor triad (chord quality, key-free). */
+  'triad_major',
+  'triad_minor',
+  /** 1 − cosine of this step's chroma with the previous step's: harmonic change (chord rhythm). */
+  'chroma_flux',
+  /** Best minor-key minus best major-key profile correlation over the whole range (constant). */
+  'key_minor',
 ];
 
 export const VIDEO_NAMES: readonly string[] = [
@@ -32,6 +41,8 @@ export const VIDEO_NAMES: readonly string[] = [
   'warmth',
   'edge_density',
   'motion',
+  'speed',
+  'speed_coarse',
   'cuts',
 ];
 
@@ -54,6 +65,8 @@ const audioParams = {
   rolloff: 0.85,
   chromaFmin: 65,
   chromaFmax: 5000,
+  /** Chroma from parabola-refined spectral peaks above 1 % of the frame's largest. */
+  chroma: 'peaks-1%',
   tempoMinBpm: 40,
   tempoMaxBpm: 240,
   tempoPriorBpm: 120,
@@ -70,8 +83,13 @@ const videoParams = {
   /** Sobel magnitude (luma 0–1, /4) above which a pixel counts as edge. */
   edgeThreshold: 0.1,
   /** RGB histogram (4 levels per channel) L1/2 distance that marks a hard cut, and its local contrast. */
-  cutThreshold: 0.35,
+  cutThreshold: 0.15,
   cutContrast: 3,
+  /** Mean |Δluma| that marks a cut between shots sharing a palette (histograms alike), same contrast. */
+  cutLumaThreshold: 0.03,
+  /** Normal-flow speed: luma box-averaged 4×4 for the coarse scale; capped at 32 px/frame; log2(1 + v). */
+  speedCoarse: 4,
+  speedMax: 32,
   names: VIDEO_NAMES,
 } as const;
 

@@ -34,29 +34,10 @@ export function melBank(sampleRate: number, nfft: number, bands: number, fmin: n
   return out;
 }
 
-/** Bin → (pitch class, weight) pairs: each bin's energy split between its two nearest semitones. */
-export interface ChromaMap {
-  bins: Int32Array;
-  classes: Int32Array;
-  weights: Float64Array;
-}
-
-export function chromaMap(sampleRate: number, nfft: number, fmin: number, fmax: number): ChromaMap {
-  const bins: number[] = [];
-  const classes: number[] = [];
-  const weights: number[] = [];
-  const binHz = sampleRate / nfft;
-  for (let k = Math.ceil(fmin / binHz); k <= Math.min(nfft / 2, Math.floor(fmax / binHz)); k++) {
-    // Semitones above C0 (16.35 Hz); pitch class 0 = C.
-    const st = 12 * Math.log2((k * binHz) / 16.351597831287414);
-    const low = Math.floor(st);
-    const frac = st - low;
-    bins.push(k, k);
-    classes.push(((low % 12) + 12) % 12, (((low + 1) % 12) + 12) % 12);
-    weights.push(1 - frac, frac);
-  }
-  return { bins: Int32Array.from(bins), classes: Int32Array.from(classes), weights: Float64Array.from(weights) };
-}
+/** C0 in Hz: pitch class 0 = C. */
+const C0_HZ = 16.351597831287414;
+/** Peaks below this share of the frame's largest (in the chroma range) are noise, not notes. */
+const PEAK_FLOOR = 0.01;
 
 export interface FrameDescriptors {
   /** dB, floored. */
@@ -74,7 +55,9 @@ const SILENT_POWER = 1e-10;
 
 export class SpectralAnalyser {
   private readonly mel: Band[];
-  private readonly chromaBins: ChromaMap;
+  /** First and last bin whose peaks count for chroma (kept off the ends for the parabola). */
+  private readonly chromaLo: number;
+  private readonly chromaHi: number;
   private readonly binHz: number;
   private readonly mag: Float64Array;
   readonly out: FrameDescriptors;
@@ -91,8 +74,9 @@ export class SpectralAnalyser {
     chromaFmax: number,
   ) {
     this.mel = melBank(sampleRate, nfft, bands, fmin, fmax);
-    this.chromaBins = chromaMap(sampleRate, nfft, chromaFmin, chromaFmax);
     this.binHz = sampleRate / nfft;
+    this.chromaLo = Math.max(1, Math.ceil(chromaFmin / this.binHz));
+    this.chromaHi = Math.min(nfft / 2 - 1, Math.floor(chromaFmax / this.binHz));
     this.mag = new Float64Array(nfft / 2 + 1);
     this.out = { melDb: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), silent: true };
   }
@@ -144,8 +128,31 @@ export class SpectralAnalyser {
       if (acc >= target) break;
     }
     o.rolloffHz = k * this.binHz;
-    const { bins, classes, weights } = this.chromaBins;
-    for (let i = 0; i < bins.length; i++) o.chroma[classes[i]] += weights[i] * mag[bins[i]];
+    this.peakChroma(o.chroma);
     return o;
+  }
+
+  /**
+   * Chroma from spectral peaks: each local maximum's frequency is refined by a parabola through
+   * its log magnitudes and its magnitude goes to the nearest pitch class. At 22.05 kHz a 2048-point
+   * bin is 10.8 Hz, wider than a semitone below ~190 Hz, so spreading every bin over its two
+   * nearest semitones smears chords into their neighbours; a peak's refined frequency does not.
+   */
+  private peakChroma(chroma: Float64Array): void {
+    const { mag, chromaLo, chromaHi } = this;
+    let max = 0;
+    for (let k = chromaLo; k <= chromaHi; k++) if (mag[k] > max) max = mag[k];
+    const floor = max * PEAK_FLOOR;
+    for (let k = chromaLo; k <= chromaHi; k++) {
+      const b = mag[k];
+      if (b <= floor || b <= mag[k - 1] || b < mag[k + 1]) continue;
+      const a = Math.log(mag[k - 1] + 1e-12);
+      const c = Math.log(mag[k + 1] + 1e-12);
+      const l = Math.log(b);
+      const den = a - 2 * l + c;
+      const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den)) : 0;
+      const st = 12 * Math.log2(((k + delta) * this.binHz) / C0_HZ);
+      chroma[((Math.round(st) % 12) + 12) % 12] += b;
+    }
   }
 }

@@ -35,7 +35,16 @@ export interface VideoFeatures {
 const V = VIDEO_SPEC;
 const D = V.names.length;
 const HUE0 = 4;
-const COL = { warmth: HUE0 + V.hueBins, edges: HUE0 + V.hueBins + 1, motion: HUE0 + V.hueBins + 2, cuts: HUE0 + V.hueBins + 3 };
+const COL = {
+  warmth: HUE0 + V.hueBins,
+  edges: HUE0 + V.hueBins + 1,
+  motion: HUE0 + V.hueBins + 2,
+  speed: HUE0 + V.hueBins + 3,
+  speedCoarse: HUE0 + V.hueBins + 4,
+  cuts: HUE0 + V.hueBins + 5,
+};
+/** Columns that measure change from the previous frame: averaged over frames that are not cuts. */
+const MOVING = [COL.motion, COL.speed, COL.speedCoarse] as const;
 const FRAMES_PER_STEP = Math.round(V.fps * V.step);
 
 /** Analysis height for a display aspect: width fixed, height even, 8–320 px. */
@@ -80,6 +89,9 @@ export class VideoFeatureExtractor {
     r[o + COL.warmth] = f.warmth;
     r[o + COL.edges] = f.edgeDensity;
     r[o + COL.motion] = f.motion;
+    // Speeds span 0.01–30 px/frame; log2(1 + v) keeps slow and fast scenes both resolved.
+    r[o + COL.speed] = Math.log2(1 + f.speed);
+    r[o + COL.speedCoarse] = Math.log2(1 + f.speedCoarse);
     r[o + COL.cuts] = f.histDistance;
     this.frames++;
   }
@@ -88,7 +100,8 @@ export class VideoFeatureExtractor {
     const n = this.frames;
     const r = this.rows;
     const dist = Float64Array.from({ length: n }, (_, i) => r[i * D + COL.cuts]);
-    const cuts = detectCuts(dist, V.cutThreshold, V.cutContrast);
+    const lumaChange = Float64Array.from({ length: n }, (_, i) => r[i * D + COL.motion]);
+    const cuts = detectCuts(dist, lumaChange, V);
     const isCut = new Uint8Array(n);
     for (const c of cuts) isCut[c] = 1;
     const T = stepCount(n, FRAMES_PER_STEP);
@@ -99,20 +112,19 @@ export class VideoFeatureExtractor {
       const from = k * FRAMES_PER_STEP;
       const to = Math.min(n, from + FRAMES_PER_STEP);
       const row = k * D;
-      let moving = 0;
       let moved = 0;
       for (let i = from; i < to; i++) {
         for (let c = 0; c < COL.motion; c++) data[row + c] += r[i * D + c] / (to - from);
         // Motion across a cut is the cut, not movement; frame 0 has nothing to move from.
         if (i > 0 && !isCut[i]) {
-          moving += r[i * D + COL.motion];
+          for (const c of MOVING) data[row + c] += r[i * D + c];
           moved++;
         }
         data[row + COL.cuts] += isCut[i];
       }
-      data[row + COL.motion] = moved ? moving / moved : 0;
-      motionSum += moving;
+      motionSum += data[row + COL.motion];
       motionCount += moved;
+      for (const c of MOVING) data[row + c] = moved ? data[row + c] / moved : 0;
     }
     const mean = (c: number): number => {
       let s = 0;

@@ -14,6 +14,8 @@ import { generateCorpus, loadCorpus, planCorpus, synthTrack } from '../../../ele
 import { renderPair } from '../../../electron/engine/corpus/render';
 import type { CorpusManifest, CorpusOptions, CorpusPair, CorpusProgress } from '../../../electron/engine/corpus/types';
 import { isCancelled, NeedledropError } from '../../../electron/engine/errors';
+import { AudioFeatureExtractor } from '../../../electron/engine/features/audio';
+import { extractVideoFeatures } from '../../../electron/engine/features/video';
 import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { audioStream, probe, videoStream } from '../../../electron/engine/media/probe';
 import { run as cliCorpus } from '../../../scripts/cli/corpus';
@@ -273,5 +275,40 @@ describe('the latent drives the media', () => {
     }
     const [lLo, lHi] = await Promise.all([integratedLoudness(join(dir, lo.music)), integratedLoudness(join(dir, hi.music))]);
     expect(lHi - lLo).toBeGreaterThan(6);
+  });
+
+  it('the mode is audible: minor tracks read more minor than major ones, whatever their key', () => {
+    const long = { ...opts, trackSeconds: 12 };
+    const pool = planCorpus(SEED + 2, { ...long, pairs: 40 }).pairs;
+    const keyMinor = (p: CorpusPair): number => {
+      const ex = new AudioFeatureExtractor();
+      ex.push(synthTrack(p, long));
+      const { seq } = ex.finish();
+      const c = seq.names.indexOf('key_minor');
+      return seq.data[c];
+    };
+    const byMode = (mode: 'major' | 'minor'): number[] => pool.filter((p) => p.nuisance.mode === mode).slice(0, 6).map(keyMinor);
+    const [major, minor] = [byMode('major'), byMode('minor')];
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(minor) - mean(major), `minor ${minor.map((x) => x.toFixed(2))} vs major ${major.map((x) => x.toFixed(2))}`).toBeGreaterThan(0.1);
+  });
+
+  it('cuts are visible: the descriptors find the planned cuts even in one-palette styles', async () => {
+    const clip = { ...opts, clipSeconds: 6 };
+    const pool = planCorpus(SEED + 3, { ...clip, pairs: 300 }).pairs;
+    let planned = 0;
+    let found = 0;
+    for (const style of ['noise', 'pan', 'cellauto'] as const) {
+      const pair = pool.find((p) => p.nuisance.style === style && p.nuisance.cuts.length >= 2)!;
+      await mkdir(join(dir, 'video'), { recursive: true });
+      await mkdir(join(dir, 'music'), { recursive: true });
+      await renderPair(pair, clip, dir);
+      const { summary } = await extractVideoFeatures(join(dir, pair.video));
+      planned += pair.nuisance.cuts.length;
+      found += pair.nuisance.cuts.filter((c) => summary.cuts.some((t) => Math.abs(t - c) <= 0.11)).length;
+      // No invented cuts: at most one more than planned.
+      expect(summary.cuts.length, `${style}: ${summary.cuts} vs ${pair.nuisance.cuts}`).toBeLessThanOrEqual(pair.nuisance.cuts.length + 1);
+    }
+    expect(found / planned).toBeGreaterThanOrEqual(0.8);
   });
 });

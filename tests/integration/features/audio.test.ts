@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractAudioFeatures } from '../../../electron/engine/features/audio';
-import { AUDIO_SPEC } from '../../../electron/engine/features/spec';
+import { AUDIO_SPEC, PITCH_CLASSES } from '../../../electron/engine/features/spec';
 import type { FeatureSeq } from '../../../electron/engine/features/types';
 import * as gen from '../../helpers/media';
 
@@ -41,7 +41,12 @@ describe('spectral descriptors', () => {
       for (const c of column(seq, 'centroid_hz')) expect(Math.abs(c - freq) / freq).toBeLessThan(0.05);
       expect(mean(column(seq, 'rms_db'))).toBeCloseTo(-9.03, 0);
       expect(summary.tempo).toBeNull();
-      if (freq === 440) expect(mean(column(seq, 'chroma_A'))).toBe(1);
+      if (freq === 440) {
+        // Chroma is relative to the estimated tonic: A sits (A − tonic) semitones above it.
+        const tonic = PITCH_CLASSES.indexOf(summary.key!.tonic);
+        const rel = String((9 - tonic + 12) % 12).padStart(2, '0');
+        expect(mean(column(seq, `chroma_rel_${rel}`))).toBe(1);
+      }
     }
   });
 
@@ -61,6 +66,21 @@ describe('spectral descriptors', () => {
     expect(Math.abs(summary.tempo!.bpm - 120)).toBeLessThanOrEqual(2);
     const quiet = await extractAudioFeatures(await gen.sine(dir, { freq: 440, seconds: 3, amplitude: 0.05, name: 'quiet.wav' }));
     expect(summary.loudnessLufs!).toBeGreaterThan(quiet.summary.loudnessLufs! + 10);
+  });
+});
+
+describe('key-free harmony descriptors', () => {
+  it('tells a major from a minor triad in any key, and a held chord has no harmonic change', async () => {
+    const triad = (root: number, third: number): number[] => [0, third, 7].map((st) => root * 2 ** (st / 12));
+    for (const root of [261.63, 369.99]) {
+      const major = await extractAudioFeatures(await gen.tones(dir, { freqs: triad(root, 4), seconds: 3, name: `maj${root}.wav` }));
+      const minor = await extractAudioFeatures(await gen.tones(dir, { freqs: triad(root, 3), seconds: 3, name: `min${root}.wav` }));
+      expect(mean(column(major.seq, 'triad_major'))).toBeGreaterThan(mean(column(major.seq, 'triad_minor')) + 0.1);
+      expect(mean(column(minor.seq, 'triad_minor'))).toBeGreaterThan(mean(column(minor.seq, 'triad_major')) + 0.1);
+      expect(column(minor.seq, 'key_minor')[0]).toBeGreaterThan(column(major.seq, 'key_minor')[0]);
+      // Interior steps of a held chord: the chroma does not move.
+      for (const f of column(major.seq, 'chroma_flux').slice(1, -1)) expect(f).toBeLessThan(0.02);
+    }
   });
 });
 

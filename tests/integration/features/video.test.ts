@@ -12,6 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup?.());
 
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 function column(seq: FeatureSeq, name: string): number[] {
   const c = seq.names.indexOf(name);
   expect(c).toBeGreaterThanOrEqual(0);
@@ -45,6 +47,18 @@ describe('video descriptors', () => {
     expect(moving.summary.motion).toBeGreaterThan(still.summary.motion + 0.003);
     expect(Math.min(...column(moving.seq, 'motion').slice(1))).toBeGreaterThan(Math.max(...column(still.seq, 'motion')));
     expect(Math.min(...column(moving.seq, 'edge_density'))).toBeGreaterThan(0);
+  });
+
+  it('reads a faster box as faster (speed, px per analysis frame, log2(1 + v))', async () => {
+    const speeds = [0, 60, 240];
+    const got = [];
+    for (const v of speeds) {
+      const { seq } = await extractVideoFeatures(await gen.movingBox(dir, { speed: v, seconds: 3, name: `speed-${v}.mp4` }));
+      got.push({ fine: mean(column(seq, 'speed').slice(1)), coarse: mean(column(seq, 'speed_coarse').slice(1)) });
+    }
+    expect(got[0].fine).toBeLessThan(0.05);
+    expect(got[1].fine).toBeGreaterThan(got[0].fine + 0.2);
+    expect(got[2].coarse).toBeGreaterThan(got[1].coarse + 0.5);
   });
 
   it('finds hard cuts within one step of their times', async () => {

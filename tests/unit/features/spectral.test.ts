@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chromaMap, melBank } from '../../../electron/engine/features/spectral';
+import { melBank, SpectralAnalyser } from '../../../electron/engine/features/spectral';
 import { AUDIO_SPEC, stepCount, VIDEO_SPEC } from '../../../electron/engine/features/spec';
 import { LoudnessMeter } from '../../../electron/engine/features/loudness';
 import { Stft } from '../../../electron/engine/features/stft';
@@ -46,12 +46,31 @@ describe('filter banks', () => {
     for (const band of bank) expect(Math.max(...band.weights)).toBeGreaterThan(0);
   });
 
-  it('chroma maps A4 to pitch class A', () => {
-    const m = chromaMap(SR, 2048, 65, 5000);
-    const k = Math.round((440 * 2048) / SR);
-    const entries = [...m.bins.keys()].filter((i) => m.bins[i] === k);
-    const best = entries.reduce((a, b) => (m.weights[a] >= m.weights[b] ? a : b));
-    expect(m.classes[best]).toBe(9);
+  it('chroma puts each note of a low chord on its own pitch class (peaks, not smeared bins)', () => {
+    // C3 E3 G3: 131, 165, 196 Hz — semitones there (8–12 Hz) are narrower than a 10.8 Hz bin.
+    const freqs = [130.81, 164.81, 196.0];
+    const n = 2048;
+    const frame = Float64Array.from({ length: n }, (_, i) => {
+      const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+      return hann * freqs.reduce((s, f) => s + Math.sin((2 * Math.PI * f * i) / SR), 0);
+    });
+    // One-sided power spectrum by a plain DFT (the test's own reference, no FFT library).
+    const power = Float64Array.from({ length: n / 2 + 1 }, (_, k) => {
+      let re = 0;
+      let im = 0;
+      for (let i = 0; i < n; i++) {
+        re += frame[i] * Math.cos((2 * Math.PI * k * i) / n);
+        im -= frame[i] * Math.sin((2 * Math.PI * k * i) / n);
+      }
+      return re * re + im * im;
+    });
+    const a = new SpectralAnalyser(SR, n, 40, 30, 11025, -80, 0.85, 65, 5000);
+    const chroma = Array.from(a.analyse(power).chroma);
+    const max = Math.max(...chroma);
+    const on = chroma.map((c, i) => (c > 0.5 * max ? i : -1)).filter((i) => i >= 0);
+    expect(on).toEqual([0, 4, 7]);
+    // The semitones next to the chord tones get (almost) nothing.
+    for (const i of [1, 3, 5, 6, 8]) expect(chroma[i]).toBeLessThan(0.05 * max);
   });
 });
 

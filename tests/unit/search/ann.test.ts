@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SegmentAnn } from '../../../electron/engine/search/ann';
 import { SegmentStore } from '../../../electron/engine/search/segment-store';
 import { noisySlice, rng, track, unitRows } from './synthetic';
@@ -49,5 +52,58 @@ describe('SegmentAnn', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(new SegmentAnn(d).sync(store, { signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+
+  describe('saved index', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'needledrop-ann-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('saves after building, loads instead of rebuilding with the same results, and rebuilds when stale', async () => {
+      const rand = rng(64);
+      const store = new SegmentStore(d);
+      for (let id = 0; id < 20; id++) store.addTrack(track(id, unitRows(rand, 30, d), d));
+      const cache = { path: join(dir, 'segments.usearch'), key: 'model-a' };
+      const opts = { stride: 1, expansionAdd: 32, cache };
+      const slot = store.slotOf(9);
+      const rows = store.rows().subarray(store.firstRow(slot) * d, (store.firstRow(slot) + 30) * d);
+      const clip = noisySlice(rand, rows, d, 5, 8, 0.2);
+
+      const built = new SegmentAnn(d, opts);
+      await built.sync(store);
+      expect(built.lastSync).toBe('built');
+      const want = built.candidates(clip, 8, 5);
+      expect(want[0].trackId).toBe(9);
+
+      let progress = 0;
+      const loaded = new SegmentAnn(d, opts);
+      await loaded.sync(store, { onProgress: () => progress++ });
+      expect(loaded.lastSync).toBe('loaded');
+      expect(progress).toBe(0);
+      expect(loaded.inSync(store)).toBe(true);
+      expect(loaded.size).toBe(built.size);
+      expect(loaded.candidates(clip, 8, 5)).toEqual(want);
+
+      // Another model's index at the same path is stale.
+      const otherModel = new SegmentAnn(d, { ...opts, cache: { ...cache, key: 'model-b' } });
+      await otherModel.sync(store);
+      expect(otherModel.lastSync).toBe('built');
+
+      // Changed contents (same ids and counts, one row different) are stale too.
+      const changed = new SegmentStore(d);
+      for (let s = 0; s < store.trackCount; s++) {
+        const first = store.firstRow(s);
+        const emb = store.rows().slice(first * d, (first + store.rowCount(s)) * d);
+        if (store.idAt(s) === 9) emb.set(unitRows(rand, 1, d), 3 * d);
+        changed.addTrack(track(store.idAt(s), emb, d));
+      }
+      const fresh = new SegmentAnn(d, { ...opts, cache: { ...cache, key: 'model-b' } });
+      await fresh.sync(changed);
+      expect(fresh.lastSync).toBe('built');
+      // A later session with the changed library loads what was just saved for it.
+      const again = new SegmentAnn(d, { ...opts, cache: { ...cache, key: 'model-b' } });
+      await again.sync(changed);
+      expect(again.lastSync).toBe('loaded');
+      expect(again.candidates(clip, 8, 5)).toEqual(fresh.candidates(clip, 8, 5));
+    });
   });
 });

@@ -2,18 +2,24 @@
  * Match latency over 10k, 100k and 1M stored segments: random unit vectors grouped into
  * tracks of ~180 segments; each query clip is a noisy copy of a random window of one track
  * (the planted true track, cosine ≈ 0.6 per segment) with cuts every 2 s, tracks beat at
- * 120 BPM. Measures the Matcher's `auto` strategy (exact blocked scan below ANN_THRESHOLD,
- * prefilter ∪ usearch ANN votes above), the exact blocked scan, and a plain nested-loop scan
- * in the same run (fewer queries at 1M), and prints p50/p95, ratios, recall of the true
- * track and offset, ANN build time and memory.
+ * 120 BPM. Measures the Matcher's `auto` strategy (exact alignment of every track up to
+ * SCAN_THRESHOLD, int8 scan shortlist above), per-stage CPU of the scan path (scan, full
+ * alignment of the shortlist), the exact alignment of every track, and a plain nested-loop
+ * scan in the same run (fewer queries at 1M); with --ann also the usearch HNSW strategy, its
+ * index cached under os.tmpdir() (built once, then loaded). Prints p50/p95, CPU per query,
+ * ratios, recall of the true track and offset, build times and memory.
  * Run: npx tsx scripts/bench/search.ts [--sizes 10000,100000,1000000] [--queries 40] [--clip 23]
- *      [--stride 2] [--expansion-add 64] [--expansion-search 32] [--per-segment 16,32,64]
+ *      [--scan-stride N] [--ann] [--stride 2] [--expansion-add 64] [--expansion-search 32] [--per-segment 16,32,64]
  */
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aligner } from '../../electron/engine/search/align';
+import { topK as topSlots } from '../../electron/engine/search/kernels';
 import { Matcher, type MatchStrategy } from '../../electron/engine/search/matcher';
+import { SegmentScan } from '../../electron/engine/search/scan';
 import { seededRandom } from '../../electron/engine/encoders/rng';
 import { normalizeInPlace, SegmentStore } from '../../electron/engine/search/segment-store';
-import type { ClipQuery, TrackId } from '../../electron/engine/search/types';
+import type { ClipQuery, IndexProgress, TrackId } from '../../electron/engine/search/types';
 import { num, parse } from '../cli/args';
 
 const { values } = parse(
@@ -29,6 +35,8 @@ const { values } = parse(
     'expansion-add': { type: 'string' },
     'expansion-search': { type: 'string' },
     seed: { type: 'string' },
+    'scan-stride': { type: 'string' },
+    ann: { type: 'boolean', default: false },
     'per-segment': { type: 'string', default: '16' },
   },
   false,
@@ -41,7 +49,9 @@ const stride = num(values.stride, 'stride', { min: 1, int: true });
 const expansionAdd = num(values['expansion-add'], 'expansion-add', { min: 1, int: true });
 const expansionSearch = num(values['expansion-search'], 'expansion-search', { min: 1, int: true });
 
-const rand = seededRandom(num(values.seed, 'seed', { int: true }) ?? 7);
+const seed = num(values.seed, 'seed', { int: true }) ?? 7;
+const scanStride = num(values['scan-stride'], 'scan-stride', { min: 1, int: true });
+const rand = seededRandom(seed);
 
 /** Fill with N(0, 1) pairs (Box–Muller). */
 function gaussians(out: Float32Array): Float32Array {
@@ -163,6 +173,32 @@ async function time(planted: Planted[], run: (p: Planted) => Promise<{ trackId: 
 const fmt = (t: Timing): string =>
   `p50 ${t.p50.toFixed(1)} ms  p95 ${t.p95.toFixed(1)} ms  cpu p50 ${t.cpuP50.toFixed(1)} ms  top1 ${(100 * t.top1).toFixed(0)}%  top10 ${(100 * t.top10).toFixed(0)}%  offset ${(100 * t.offsetOk).toFixed(0)}%  (${t.n} q)`;
 
+/** CPU per query (p50) of the scan path's two stages, run directly: the int8 scan and the full alignment of its 50 best tracks. */
+async function stages(store: SegmentStore, planted: Planted[]): Promise<string> {
+  const scan = new SegmentScan(d, { stride: scanStride });
+  await scan.sync(store);
+  const aligner = new Aligner(d);
+  const cpuMs = (): number => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const scanMs: number[] = [];
+  const alignMs: number[] = [];
+  for (const p of planted) {
+    const c0 = cpuMs();
+    const scanned = await scan.scan(store, p.clip.embeddings, m);
+    const slots = topSlots(scanned.score, 50);
+    const c1 = cpuMs();
+    await aligner.alignRuns(p.clip.embeddings, m, store.rows(), slots.map((slot) => ({ first: store.firstRow(slot), count: store.rowCount(slot) })));
+    scanMs.push(c1 - c0);
+    alignMs.push(cpuMs() - c1);
+  }
+  const stride = scan.stride;
+  await scan.release();
+  await aligner.release();
+  return `int8 scan (stride ${stride}) + top 50 ${pct(scanMs, 0.5).toFixed(1)} ms, full alignment of 50 tracks ${pct(alignMs, 0.5).toFixed(1)} ms`;
+}
+
 console.log(`search bench: d=${d}, clip ${m} segments, ${queries} queries, ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const summary: Record<string, unknown>[] = [];
 for (const segments of sizes) {
@@ -170,46 +206,50 @@ for (const segments of sizes) {
   let t0 = performance.now();
   const store = buildStore(segments);
   const genSeconds = (performance.now() - t0) / 1000;
-  const matcher = new Matcher(store, { ann: { stride, expansionAdd, expansionSearch } });
+  const annCache = join(tmpdir(), `needledrop-bench-ann-${segments}-d${d}-seed${seed}.usearch`);
+  const matcher = new Matcher(store, { scan: { stride: scanStride }, ann: { stride, expansionAdd, expansionSearch, cache: { path: annCache, key: 'bench' } } });
   const strategy: MatchStrategy = matcher.resolve('auto');
   console.log(`\n${segments} segments in ${store.trackCount} tracks (generated in ${genSeconds.toFixed(1)} s): auto → ${strategy}`);
-  let buildSeconds = 0;
-  if (strategy !== 'exact') {
+  let last = 0;
+  const onProgress = (p: IndexProgress): void => {
+    if (performance.now() - last < 5000) return;
+    last = performance.now();
+    process.stderr.write(`  index ${p.done}/${p.total} rows, ${p.rate.toFixed(0)} rows/s, ETA ${p.etaSeconds.toFixed(0)} s\n`);
+  };
+  const builds: Record<string, number> = {};
+  for (const s of [...(strategy === 'scan' ? ['scan' as const] : []), ...(values.ann ? ['ann' as const] : [])]) {
     t0 = performance.now();
-    let last = 0;
-    await matcher.prepare({
-      onProgress: (p) => {
-        if (performance.now() - last < 5000) return;
-        last = performance.now();
-        process.stderr.write(`  index ${p.done}/${p.total} rows, ${p.rate.toFixed(0)} rows/s, ETA ${p.etaSeconds.toFixed(0)} s\n`);
-      },
-    }, strategy);
-    buildSeconds = (performance.now() - t0) / 1000;
-    const built = strategy === 'ann' ? matcher.annSize : matcher.scanSize;
-    console.log(`  ${strategy} build: ${buildSeconds.toFixed(1)} s for ${built} rows (${(built / buildSeconds).toFixed(0)} rows/s)`);
+    await matcher.prepare({ onProgress }, s);
+    builds[s] = (performance.now() - t0) / 1000;
+    const rows = s === 'ann' ? matcher.annSize : matcher.scanSize;
+    const how = s === 'ann' ? `${matcher.annSource} (${annCache})` : 'built';
+    console.log(`  ${s} index: ${how} in ${builds[s].toFixed(1)} s, ${rows} rows (${(rows / builds[s]).toFixed(0)} rows/s)`);
   }
+  const buildSeconds = builds[strategy] ?? 0;
   const mem = process.memoryUsage();
   console.log(`  memory: rss ${mb(mem.rss)} (+${mb(mem.rss - heap0.rss)}), typed arrays ${mb(mem.arrayBuffers)}`);
 
   const planted = Array.from({ length: queries }, () => plant(store));
+  const auto = await time(planted, (p) => matcher.match(p.clip, { topK: 10 }));
+  console.log(`  auto (${strategy}):  ${fmt(auto)}`);
+  if (strategy === 'scan') console.log(`  stages (cpu p50): ${await stages(store, planted)}`);
   // Several ANN fetch sizes can be compared on one index (the build is the slow part).
-  const perSegments = strategy === 'ann' ? values['per-segment'].split(',').map((v) => num(v, 'per-segment', { min: 1, int: true }) ?? 16) : [16];
-  const autos: Timing[] = [];
+  const perSegments = values.ann ? values['per-segment'].split(',').map((v) => num(v, 'per-segment', { min: 1, int: true }) ?? 16) : [];
+  const anns: Timing[] = [];
   for (const annPerSegment of perSegments) {
-    const t = await time(planted, (p) => matcher.match(p.clip, { topK: 10, annPerSegment }));
-    console.log(`  auto (${strategy}${strategy === 'ann' ? `, ${annPerSegment} per segment` : ''}):  ${fmt(t)}`);
-    autos.push(t);
+    const t = await time(planted, (p) => matcher.match(p.clip, { topK: 10, strategy: 'ann', annPerSegment }));
+    console.log(`  ann (${annPerSegment} per segment):  ${fmt(t)}`);
+    anns.push(t);
   }
-  const auto = autos[0];
   const fewExact = segments >= 1_000_000 ? 3 : segments >= 100_000 ? 10 : queries;
   const exactCount = num(values['exact-queries'], 'exact-queries', { min: 1, int: true }) ?? fewExact;
   const exact = strategy === 'exact' ? auto : await time(planted.slice(0, exactCount), (p) => matcher.match(p.clip, { topK: 10, strategy: 'exact' }));
-  if (strategy !== 'exact') console.log(`  exact blocked:  ${fmt(exact)}`);
+  if (strategy !== 'exact') console.log(`  exact (all tracks):  ${fmt(exact)}`);
   const naiveCount = num(values['naive-queries'], 'naive-queries', { min: 1, int: true }) ?? fewExact;
   const naive = await time(planted.slice(0, naiveCount), (p) => Promise.resolve(nestedLoop(store, p.clip.embeddings)));
   console.log(`  nested loop:    ${fmt(naive)}`);
-  console.log(`  ratio nested-loop p50 / auto p50: ${(naive.p50 / auto.p50).toFixed(1)}×; exact blocked vs nested loop: ${(naive.p50 / exact.p50).toFixed(1)}×`);
+  console.log(`  ratio nested-loop p50 / auto p50: ${(naive.p50 / auto.p50).toFixed(1)}×; exact vs nested loop: ${(naive.p50 / exact.p50).toFixed(1)}×`);
   console.log(`  goal p95 < 50 ms: ${auto.p95 < 50 ? 'met' : 'NOT met'}`);
-  summary.push({ segments, tracks: store.trackCount, strategy, buildSeconds, rssMB: Math.round(mem.rss / 2 ** 20), perSegments, autos, exact, naive });
+  summary.push({ segments, tracks: store.trackCount, strategy, buildSeconds, builds, rssMB: Math.round(mem.rss / 2 ** 20), auto, perSegments, anns, exact, naive });
 }
 console.log('\n' + JSON.stringify({ bench: 'search', d, clip: m, load: loadavg()[0], results: summary }));

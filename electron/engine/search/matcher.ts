@@ -1,6 +1,6 @@
 import { NeedledropError } from '../errors';
 import { Aligner, type RowRun } from './align';
-import { SegmentAnn, type AnnOptions } from './ann';
+import { SegmentAnn, type AnnOptions, type AnnSyncSource } from './ann';
 import { refineOffset } from './beats';
 import { topK as topK_ } from './kernels';
 import { clipVector, prefilterSlots } from './prefilter';
@@ -92,6 +92,11 @@ export class Matcher {
   /** Indexed rows in the ANN index (0 when not built). */
   get annSize(): number {
     return this.ann?.size ?? 0;
+  }
+
+  /** Whether the last ANN sync loaded a saved index, built one, or found it current (null before any). */
+  get annSource(): AnnSyncSource | null {
+    return this.ann?.lastSync ?? null;
   }
 
   /** Rows kept by the scan (0 when not built). */

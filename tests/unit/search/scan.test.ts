@@ -86,9 +86,10 @@ describe('SegmentScan', () => {
     await expect(new SegmentScan(d).sync(store, { signal: controller.signal })).rejects.toThrow(/cancelled/);
   });
 
-  it('keeps at most ~160k rows by doubling the stride, up to 8', () => {
+  it('keeps at most ~64k rows by doubling the stride, up to 8', () => {
     expect(scanStride(10_000)).toBe(1);
-    expect(scanStride(300_000)).toBe(2);
+    expect(scanStride(100_000)).toBe(2);
+    expect(scanStride(200_000)).toBe(4);
     expect(scanStride(1_000_000)).toBe(8);
     expect(scanStride(50_000_000)).toBe(8);
   });

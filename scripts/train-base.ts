@@ -19,7 +19,7 @@ import { loadCorpusWithProgress, trainStatus } from './cli/train-common';
 
 const { values } = parseArgs({
   options: {
-    pairs: { type: 'string', default: '480' },
+    pairs: { type: 'string', default: '600' },
     seed: { type: 'string', default: '7' },
     steps: { type: 'string', default: '600' },
     corpus: { type: 'string', default: '.cache/corpus-base' },

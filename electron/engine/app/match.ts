@@ -66,7 +66,7 @@ export interface RankedClip {
 export interface ClipMatch extends RankedClip {
   /** With sections: one ranked list per section (the whole clip's `results` is then empty). */
   sections?: RankedClip[];
-  /** The strategy the matcher used (exact, or ann on large libraries). */
+  /** The strategy the matcher used (exact, or the int8 scan shortlist on large libraries). */
   strategy: Exclude<MatchStrategy, 'auto'>;
 }
 

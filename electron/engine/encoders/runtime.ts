@@ -15,6 +15,11 @@ export interface OpenEncoderOptions {
   log?: (message: string) => void;
   /** Segments per onnxruntime call; bounds memory on long inputs. */
   chunkSize?: number;
+  /**
+   * onnxruntime's intra-op threads (default: its own choice, one per core). Callers that already
+   * run one encoder per core (the indexer's workers) pass 1: more threads would only contend.
+   */
+  threads?: number;
   /** For tests and odd platforms; default process.platform / the installed CUDA libs. */
   platform?: NodeJS.Platform;
   cudaInstalled?: boolean;
@@ -69,6 +74,7 @@ export async function openEncoder(path: string, options: OpenEncoderOptions = {}
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
         logSeverityLevel: ep === 'cpu' ? 2 : 4,
+        ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
       });
       provider = ep;
       break;

@@ -20,7 +20,8 @@ export async function modelEmbedder(version?: string): Promise<{ embedder?: Segm
     return { problem: `model not usable, features only (${err instanceof Error ? err.message : String(err)})` };
   }
   const { window, hop, dims } = model.manifest;
-  const session = await openEncoder(model.paths.audio, { provider: 'cpu', log: () => {} });
+  // One thread: each indexing worker has its own session, and the workers already fill the cores.
+  const session = await openEncoder(model.paths.audio, { provider: 'cpu', log: () => {}, threads: 1 });
   return {
     embedder: {
       version: model.manifest.version,

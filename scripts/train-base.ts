@@ -48,7 +48,7 @@ const data = await loadCorpusWithProgress(corpusDir, signal);
 const tFeatures = lap();
 const backend = await useBackend('wasm');
 process.stderr.write(`training InfoNCE on ${bySplit(data, 'train').length} pairs, backend ${backend}\n`);
-const result = await trainDualEncoder(data, { loss: 'infonce', positives: 'mood', evalEvery: 50, steps: Number(values.steps), seed }, { signal, onProgress: trainStatus('train'), checkpointDir: join(corpusDir, '.checkpoint-base') });
+const result = await trainDualEncoder(data, { loss: 'infonce', positives: 'mood', evalEvery: 50, weightDecay: 1e-3, patience: 6, steps: Number(values.steps), seed }, { signal, onProgress: trainStatus('train'), checkpointDir: join(corpusDir, '.checkpoint-base') });
 const tTrain = lap();
 
 const test = bySplit(data, 'test');

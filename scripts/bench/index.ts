@@ -32,7 +32,7 @@ function cpuSeconds(): number {
   }
 }
 const { values } = parse(process.argv.slice(2), { tracks: { type: 'string' }, seconds: { type: 'string' }, dir: { type: 'string' } }, false);
-const TRACKS = num(values.tracks, 'tracks', { min: 2, int: true }) ?? 16;
+const TRACKS = num(values.tracks, 'tracks', { min: 2, int: true }) ?? 64;
 const SECONDS = num(values.seconds, 'seconds', { min: 1 }) ?? 30;
 
 const work = join(tmpdir(), `needledrop-bench-index-${process.pid}`);

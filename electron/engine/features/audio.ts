@@ -1,7 +1,7 @@
 import { inputError } from '../errors';
 import { decodeAudio } from '../media/decode';
 import { audioStream } from '../media/probe';
-import { estimateKey, modeCorrelations, type Key } from './key';
+import { analyseKey, type Key } from './key';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
@@ -144,9 +144,8 @@ export class AudioFeatureExtractor {
     const tempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
     const beatFrames = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
     const stepRms: number[] = [];
-    const key = estimateKey(this.keyChroma);
+    const { key, ...modes } = analyseKey(this.keyChroma);
     const tonic = key ? PITCH_CLASSES.indexOf(key.tonic) : 0;
-    const modes = modeCorrelations(this.keyChroma);
     const chroma = new Float64Array(12);
     const prevChroma = new Float64Array(12);
     for (let k = 0; k < T; k++) {

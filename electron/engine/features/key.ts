@@ -34,29 +34,32 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>, shift: number): num
   return va > 0 && vb > 0 ? num / Math.sqrt(va * vb) : 0;
 }
 
-/**
- * The best correlation with any major key and with any minor key: their difference says how
- * minor the music sounds whatever its tonic (0, 0 for a flat chroma).
- */
-export function modeCorrelations(chroma: ArrayLike<number>): { major: number; minor: number } {
-  let major = 0;
-  let minor = 0;
-  for (let tonic = 0; tonic < 12; tonic++) {
-    major = Math.max(major, pearson(chroma, MAJOR, tonic));
-    minor = Math.max(minor, pearson(chroma, MINOR, tonic));
-  }
-  return { major, minor };
+export interface KeyAnalysis {
+  /** The best-correlated key; null when the chroma is flat (silence, noise with no pitch). */
+  key: Key | null;
+  /**
+   * The best correlation with any major key and with any minor key (at least 0): their difference
+   * says how minor the music sounds whatever its tonic.
+   */
+  major: number;
+  minor: number;
 }
 
-/** null when the chroma is flat (silence, noise with no pitch). */
-export function estimateKey(chroma: ArrayLike<number>): Key | null {
-  let best: Key | null = null;
+/** One pass over the 24 key profiles: the best key, and the best major and minor correlations. */
+export function analyseKey(chroma: ArrayLike<number>): KeyAnalysis {
+  let key: Key | null = null;
+  const best = { major: 0, minor: 0 };
   for (let tonic = 0; tonic < 12; tonic++) {
     for (const [mode, profile] of [['major', MAJOR], ['minor', MINOR]] as const) {
       const r = pearson(chroma, profile, tonic);
-      if (r !== 0 && (!best || r > best.correlation)) best = { tonic: PITCH_CLASSES[tonic], mode, correlation: r };
+      best[mode] = Math.max(best[mode], r);
+      if (r !== 0 && (!key || r > key.correlation)) key = { tonic: PITCH_CLASSES[tonic], mode, correlation: r };
     }
   }
-  if (best) best.correlation = Math.round(best.correlation * 1000) / 1000;
-  return best;
+  if (key) key.correlation = Math.round(key.correlation * 1000) / 1000;
+  return { key, ...best };
+}
+
+export function estimateKey(chroma: ArrayLike<number>): Key | null {
+  return analyseKey(chroma).key;
 }

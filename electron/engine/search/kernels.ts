@@ -6,8 +6,7 @@
  * out[i·rows + r] = dot(clip row i, data row first + r) for i < m, r < rows.
  * Eight clip rows are scored against each store row at once so every loaded (and f32→f64
  * converted) store value is used eight times: register blocking, measured ~2× a plain dot
- * loop in V8 here (8 rows beat 4 by ~1.25×). Leftover rows go one at a time, so hot callers
- * pad the clip to a multiple of 8 rows (see padRows).
+ * loop in V8 here (8 rows beat 4 by ~1.25×). Leftover rows go one at a time.
  */
 export function dotBlock(
   clip: Float32Array,
@@ -55,15 +54,6 @@ export function dotBlock(
     }
     for (; i < m; i++) out[i * rows + r] = dotRows(clip, i, data, first + r, d);
   }
-}
-
-/** `rows` (m × d) zero-padded to a multiple of 8 rows, so dotBlock never takes its slow tail. */
-export function padRows(rows: Float32Array, m: number, d: number): { rows: Float32Array; m: number } {
-  const padded = Math.ceil(m / 8) * 8;
-  if (padded === m) return { rows, m };
-  const out = new Float32Array(padded * d);
-  out.set(rows.subarray(0, m * d));
-  return { rows: out, m: padded };
 }
 
 /** Dot product of two rows of (possibly different) row-major arrays. */

@@ -1,6 +1,8 @@
 /**
  * `needledrop corpus --out DIR --pairs N --seed S [--jobs J]`: render the synthetic paired corpus
  * (video clips + music tracks from known latents) and its manifest.json. Rerunning resumes.
+ * By default one video style and one timbre appear only in the test split; --no-hold-out spreads
+ * every style and timbre over all splits (how the shipped model's training corpus is made).
  */
 import { generateCorpus } from '../../electron/engine/corpus/generate';
 import type { CorpusProgress } from '../../electron/engine/corpus/types';
@@ -8,7 +10,7 @@ import { usageError } from '../../electron/engine/errors';
 import { num, parse, printJson } from './args';
 
 export const usage =
-  'needledrop corpus --out DIR --pairs N --seed S [--jobs J] [--clip-seconds 10] [--track-seconds 30] [--json]';
+  'needledrop corpus --out DIR --pairs N --seed S [--jobs J] [--clip-seconds 10] [--track-seconds 30] [--no-hold-out] [--json]';
 
 function line(p: CorpusProgress): string {
   const eta = p.etaSeconds === undefined ? '?' : `${Math.ceil(p.etaSeconds)} s`;
@@ -24,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     jobs: { type: 'string' },
     'clip-seconds': { type: 'string' },
     'track-seconds': { type: 'string' },
+    'no-hold-out': { type: 'boolean' },
     json: { type: 'boolean' },
   }, false);
   if (!values.out) throw usageError('--out DIR is required');
@@ -45,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       jobs: num(values.jobs, 'jobs', { min: 1, int: true }) ?? 2,
       clipSeconds: num(values['clip-seconds'], 'clip-seconds', { min: 0.5 }),
       trackSeconds: num(values['track-seconds'], 'track-seconds', { min: 0.5 }),
+      holdOut: !values['no-hold-out'],
       signal: abort.signal,
       onProgress: (p) => {
         // A live line on a terminal; in logs, one line every 2 s and the last one.

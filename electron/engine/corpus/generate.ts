@@ -28,6 +28,7 @@ function checkOptions(o: GenerateCorpusOptions): CorpusOptions {
     height: pos('height', o.height ?? DEFAULT_OPTIONS.height, true),
     fps: pos('fps', o.fps ?? DEFAULT_OPTIONS.fps, true),
     sampleRate: pos('sampleRate', o.sampleRate ?? DEFAULT_OPTIONS.sampleRate, true),
+    ...(o.holdOut === false && { holdOut: false as const }),
   };
   if (opts.width % 2 || opts.height % 2) throw usageError(`frame size must be even (yuv420p), got ${opts.width}×${opts.height}`);
   return opts;
@@ -122,7 +123,7 @@ export function loadCorpus(dir: string): CorpusManifest {
     throw inputError(file, code === 'ENOENT' ? 'no corpus manifest here (run `needledrop corpus` first)' : `unreadable manifest: ${(err as Error).message}`, err);
   }
   const m = doc as Partial<CorpusManifest>;
-  if (m.version !== 1 || !Array.isArray(m.pairs) || typeof m.seed !== 'number' || !m.options || !m.heldOut) {
+  if (m.version !== 1 || !Array.isArray(m.pairs) || typeof m.seed !== 'number' || !m.options || m.heldOut === undefined) {
     throw inputError(file, 'not a corpus manifest (expected version 1 with seed, options, heldOut and pairs)');
   }
   return m as CorpusManifest;

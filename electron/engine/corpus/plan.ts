@@ -84,7 +84,8 @@ function splits(n: number, r: Rng): Split[] {
 }
 
 /** Test pairs get the held-out value half the time (the first test pair always); others never. */
-function choose<T>(all: readonly T[], heldOut: T, split: Split, forceHeldOut: boolean, r: Rng): T {
+function choose<T>(all: readonly T[], heldOut: T | null, split: Split, forceHeldOut: boolean, r: Rng): T {
+  if (heldOut === null) return r.pick(all);
   const rest = all.filter((x) => x !== heldOut);
   if (split !== 'test') return r.pick(rest);
   return forceHeldOut || r.next() < 0.5 ? heldOut : r.pick(rest);
@@ -94,7 +95,7 @@ function planPair(
   i: number,
   split: Split,
   firstTest: boolean,
-  held: { style: VideoStyle; timbre: Timbre },
+  held: { style: VideoStyle | null; timbre: Timbre | null },
   seed: number,
   opts: CorpusOptions,
 ): CorpusPair {
@@ -134,9 +135,11 @@ function planPair(
 /** The whole manifest for a seed and options; pure and deterministic. */
 export function planCorpus(seed: number, options: CorpusOptions): CorpusManifest {
   const r = rng(mixSeed(seed, 0));
-  const heldOut = { style: r.pick(VIDEO_STYLES), timbre: r.pick(TIMBRES) };
+  // Drawn even without a hold-out, so the split shuffle below stays the same either way.
+  const drawn = { style: r.pick(VIDEO_STYLES), timbre: r.pick(TIMBRES) };
+  const heldOut = options.holdOut === false ? null : drawn;
   const split = splits(options.pairs, r);
   const firstTest = split.indexOf('test');
-  const pairs = split.map((s, i) => planPair(i, s, i === firstTest, heldOut, seed, options));
+  const pairs = split.map((s, i) => planPair(i, s, i === firstTest, heldOut ?? { style: null, timbre: null }, seed, options));
   return { version: 1, seed, options, heldOut, pairs };
 }

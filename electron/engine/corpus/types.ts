@@ -64,14 +64,19 @@ export interface CorpusOptions {
   height: number;
   fps: number;
   sampleRate: number;
+  /**
+   * false: no style or timbre is kept for the test split (every split draws from all of them).
+   * Absent means true, so manifests written before this option compare equal on resume.
+   */
+  holdOut?: false;
 }
 
 export interface CorpusManifest {
   version: 1;
   seed: number;
   options: CorpusOptions;
-  /** The video style and the timbre that appear only in the test split. */
-  heldOut: { style: VideoStyle; timbre: Timbre };
+  /** The video style and the timbre that appear only in the test split; null with `holdOut: false`. */
+  heldOut: { style: VideoStyle; timbre: Timbre } | null;
   pairs: CorpusPair[];
 }
 
@@ -101,6 +106,8 @@ export interface GenerateCorpusOptions {
   height?: number;
   fps?: number;
   sampleRate?: number;
+  /** false: every split draws from every style and timbre (see CorpusOptions.holdOut). */
+  holdOut?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: CorpusProgress) => void;
 }

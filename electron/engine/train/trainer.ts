@@ -37,6 +37,12 @@ export interface TrainConfig {
    * memorised by their nuisance factors (style ↔ key/timbre lookups) instead of their mood.
    */
   positives: 'pair' | 'mood';
+  /**
+   * Polyak averaging: validate and keep an exponential moving average of the weights with this
+   * decay (0 = off). With a few hundred pairs one step's weights swing from batch to batch; their
+   * average sits nearer the flat middle of the basin, which is what generalises.
+   */
+  ema: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -55,6 +61,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   convLayers: 2,
   temperature: 0.07,
   positives: 'pair',
+  ema: 0,
 };
 
 export interface TrainProgress {
@@ -95,6 +102,7 @@ interface Checkpoint {
   weights: { video: SavedWeights; audio: SavedWeights; loss: Record<string, number[]> };
   best: { step: number; recall: number; weights: { video: SavedWeights; audio: SavedWeights } | null };
   optimizer: AdamWState;
+  ema?: { video: SavedWeights; audio: SavedWeights };
   history: TrainResult['history'];
   sinceBest: number;
 }
@@ -122,6 +130,19 @@ export function buildLoss(config: TrainConfig): MetricLoss {
   if (config.loss === 'infonce') return createLoss('infonce', { temperature: config.temperature, learnTemperature: true });
   return createLoss(config.loss);
 }
+
+/** Decay for update number `t`: short memory at first, so the average is not stuck at the initial weights. */
+export const emaDecay = (decay: number, t: number): number => Math.min(decay, (1 + t) / (10 + t));
+
+/** shadow ← d·shadow + (1 − d)·current, in place, for every trainable weight. */
+export function updateAverage(shadow: NamedWeights, current: NamedWeights, d: number): void {
+  for (const [name, w] of Object.entries(current)) {
+    const s = shadow[name].data;
+    for (let i = 0; i < s.length; i++) s[i] = d * s[i] + (1 - d) * w.data[i];
+  }
+}
+
+const copyWeights = (w: NamedWeights): NamedWeights => Object.fromEntries(Object.entries(w).map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.data) }]));
 
 /** Gather one random window per pair into an encoder batch [B, W, D]. */
 function gatherWindows(items: PairSample[], side: 'video' | 'audio', pick: () => number): Float32Array {
@@ -179,6 +200,8 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   let best = { step: 0, recall: -1, weights: null as { video: NamedWeights; audio: NamedWeights } | null };
   let sinceBest = 0;
   let history: TrainResult['history'] = [];
+  let average: { video: NamedWeights; audio: NamedWeights } | null =
+    config.ema > 0 ? { video: dual.video.getWeights(), audio: dual.audio.getWeights() } : null;
   const ckptPath = opts.checkpointDir ? join(opts.checkpointDir, 'checkpoint.json') : undefined;
 
   if (ckptPath && existsSync(ckptPath)) {
@@ -195,6 +218,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       best = { step: ck.best.step, recall: ck.best.recall, weights: ck.best.weights && { video: restore(ck.best.weights.video), audio: restore(ck.best.weights.audio) } };
       sinceBest = ck.sinceBest;
       history = ck.history;
+      if (average && ck.ema) average = { video: restore(ck.ema.video), audio: restore(ck.ema.audio) };
       // Replay the sampler so the batch sequence continues exactly where the run stopped.
       for (let s = 0; s < step; s++) nextBatch();
     }
@@ -214,6 +238,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       },
       best: { step: best.step, recall: best.recall, weights: best.weights && { video: save(best.weights.video), audio: save(best.weights.audio) } },
       optimizer: optimizer.getState(vars),
+      ...(average && { ema: { video: save(average.video), audio: save(average.audio) } }),
       history,
       sinceBest,
     };
@@ -255,17 +280,33 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       const lossValue = value.dataSync()[0];
       value.dispose();
       optimizer.apply(grads as Record<string, tf.Tensor>, vars, lr);
+      if (average) {
+        const d = emaDecay(config.ema, step);
+        updateAverage(average.video, dual.video.getWeights(), d);
+        updateAverage(average.audio, dual.audio.getWeights(), d);
+      }
       step++;
       const elapsed = (Date.now() - started) / 1000;
       const stepsPerSec = (step - firstStep) / Math.max(elapsed, 1e-3);
       const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: temperature(), bestRecall10: Math.max(best.recall, 0) };
       const entry: TrainResult['history'][number] = { step, loss: lossValue };
       if (step % config.evalEvery === 0 || step === config.steps) {
+        // With averaging, the average is what is validated and kept; training goes on from the raw weights.
+        const raw = average && { video: dual.video.getWeights(), audio: dual.audio.getWeights() };
+        if (average) {
+          dual.video.setWeights(average.video);
+          dual.audio.setWeights(average.audio);
+        }
         const r10 = validationRecall10(dual, val);
+        const evaluated = { video: dual.video.getWeights(), audio: dual.audio.getWeights() };
+        if (raw) {
+          dual.video.setWeights(raw.video);
+          dual.audio.setWeights(raw.audio);
+        }
         entry.valRecall10 = r10;
         progress.valRecall10 = r10;
         if (r10 > best.recall) {
-          best = { step, recall: r10, weights: { video: dual.video.getWeights(), audio: dual.audio.getWeights() } };
+          best = { step, recall: r10, weights: evaluated };
           sinceBest = 0;
         } else sinceBest++;
         progress.bestRecall10 = best.recall;
@@ -283,7 +324,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       // Let cancellation (SIGINT) and progress output through between steps.
       await new Promise((r) => setImmediate(r));
     }
-    const weights = best.weights ?? { video: dual.video.getWeights(), audio: dual.audio.getWeights() };
+    const weights = best.weights ?? (average ? { video: copyWeights(average.video), audio: copyWeights(average.audio) } : { video: dual.video.getWeights(), audio: dual.audio.getWeights() });
     return {
       config,
       weights,

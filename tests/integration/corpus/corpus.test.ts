@@ -156,6 +156,7 @@ describe('generateCorpus', () => {
 
   it('holds out one video style and one timbre for the test split', () => {
     for (const m of [manifestA, planCorpus(SEED, { ...manifestA.options, pairs: 400 })]) {
+      if (!m.heldOut) throw new Error('a default corpus must hold out a style and a timbre');
       const { style, timbre } = m.heldOut;
       const seen = m.pairs.filter((p) => p.split !== 'test');
       expect(seen.some((p) => p.nuisance.style === style || p.nuisance.timbre === timbre)).toBe(false);
@@ -173,6 +174,19 @@ describe('generateCorpus', () => {
     // Another seed may hold out other ones; the choice is the seed's, not hard-wired.
     const heldOuts = new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => JSON.stringify(planCorpus(s, big.options).heldOut)));
     expect(heldOuts.size).toBeGreaterThan(1);
+  });
+
+  it('without a hold-out every split draws from every style and timbre, and the splits stay put', () => {
+    const held = planCorpus(SEED, { ...manifestA.options, pairs: 400 });
+    const open = planCorpus(SEED, { ...manifestA.options, pairs: 400, holdOut: false });
+    expect(open.heldOut).toBeNull();
+    expect(open.pairs.map((p) => p.split)).toEqual(held.pairs.map((p) => p.split));
+    expect(open.pairs.map((p) => p.latent)).toEqual(held.pairs.map((p) => p.latent));
+    for (const split of ['train', 'test'] as const) {
+      const ps = open.pairs.filter((p) => p.split === split);
+      expect(new Set(ps.map((p) => p.nuisance.style)).size).toBe(6);
+      expect(new Set(ps.map((p) => p.nuisance.timbre)).size).toBe(5);
+    }
   });
 
   it('resumes: finished pairs are skipped, a missing file is rendered again', async () => {

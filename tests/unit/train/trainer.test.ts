@@ -10,7 +10,7 @@ import { useBackend } from '../../../electron/engine/metric/backend';
 import { bySplit } from '../../../electron/engine/train/dataset';
 import { evaluateEmbedder } from '../../../electron/engine/train/eval';
 import { tfEmbedder } from '../../../electron/engine/train/export';
-import { trainDualEncoder, type TrainConfig, type TrainProgress, type TrainResult } from '../../../electron/engine/train/trainer';
+import { emaDecay, trainDualEncoder, updateAverage, type TrainConfig, type TrainProgress, type TrainResult } from '../../../electron/engine/train/trainer';
 import { syntheticTrainingData, TINY } from './synthetic';
 
 const data = syntheticTrainingData();
@@ -103,6 +103,26 @@ describe('trainDualEncoder', () => {
     same(resumed.result.weights, reference.weights);
     expect(resumed.result.history).toEqual(reference.history);
     expect(resumed.result.bestStep).toBe(reference.bestStep);
+  });
+
+  it('weight averaging: the decay warms up, the average moves toward the weights, and a resumed run keeps it', async () => {
+    expect(emaDecay(0.99, 0)).toBeCloseTo(0.1, 10);
+    expect(emaDecay(0.99, 10_000)).toBe(0.99);
+    const shadow = { w: { shape: [2], data: Float32Array.from([0, 10]) } };
+    updateAverage(shadow, { w: { shape: [2], data: Float32Array.from([1, 0]) } }, 0.75);
+    expect(Array.from(shadow.w.data)).toEqual([0.25, 7.5]);
+
+    const EMA = { ...SHORT, ema: 0.9 };
+    const whole = (await train(EMA)).result;
+    // What is kept is the average: it differs from the same run without averaging.
+    expect(flat(whole.weights.video)).not.toEqual(flat(reference.weights.video));
+    expect(allFinite(whole.weights)).toBe(true);
+    const ckpt = join(dir, 'resume-ema');
+    const controller = new AbortController();
+    await train(EMA, { checkpointDir: ckpt, signal: controller.signal, onProgress: (p) => p.step === 7 && controller.abort() }).catch(() => undefined);
+    const resumed = (await train(EMA, { checkpointDir: ckpt })).result;
+    same(resumed.weights, whole.weights);
+    expect(resumed.history).toEqual(whole.history);
   });
 
   it('a checkpoint of another config is not resumed', async () => {

@@ -38,7 +38,7 @@ const S = AUDIO_SPEC;
 const MELS = S.melBands;
 const COL = {
   rms: MELS, centroid: MELS + 1, rolloff: MELS + 2, flatness: MELS + 3, onset: MELS + 4, chroma: MELS + 5, beats: MELS + 17,
-  triadMajor: MELS + 18, triadMinor: MELS + 19, chromaFlux: MELS + 20, keyMinor: MELS + 21,
+  triadMajor: MELS + 18, triadMinor: MELS + 19, chromaFlux: MELS + 20, keyMinor: MELS + 21, bassFlux: MELS + 22,
 };
 const D = S.names.length;
 const SAMPLES_PER_STEP = Math.round(S.step * S.sampleRate);
@@ -55,6 +55,8 @@ export class AudioFeatureExtractor {
   private readonly prevMel = new Float64Array(MELS).fill(S.floorDb);
   /** Per-step sums of frame descriptors (columns as in the output; rms and beats unused here). */
   private sums = new Float64Array(64 * D);
+  /** Per-step sums of the frames' bass chroma (12 per step), for bass_flux. */
+  private bassSums = new Float64Array(64 * 12);
   private frameCounts = new Float64Array(64);
   private sumSq = new Float64Array(64);
   private onsets = new Float64Array(1024);
@@ -64,7 +66,7 @@ export class AudioFeatureExtractor {
 
   constructor(private readonly start = 0) {
     this.stft = new Stft(S.nfft, S.hop, (p, j) => this.frame(p, j));
-    this.spectral = new SpectralAnalyser(S.sampleRate, S.nfft, MELS, S.melFmin, S.melFmax, S.floorDb, S.rolloff, S.chromaFmin, S.chromaFmax);
+    this.spectral = new SpectralAnalyser(S.sampleRate, S.nfft, MELS, S.melFmin, S.melFmax, S.floorDb, S.rolloff, S.chromaFmin, S.chromaFmax, S.bassFmax);
   }
 
   /** Seconds pushed so far. */
@@ -98,6 +100,7 @@ export class AudioFeatureExtractor {
       return g;
     };
     this.sums = grow(this.sums, cap * D);
+    this.bassSums = grow(this.bassSums, cap * 12);
     this.frameCounts = grow(this.frameCounts, cap);
     this.sumSq = grow(this.sumSq, cap);
   }
@@ -132,6 +135,7 @@ export class AudioFeatureExtractor {
     for (let c = 0; c < 12; c++) {
       s[row + COL.chroma + c] += f.chroma[c];
       this.keyChroma[c] += f.chroma[c];
+      this.bassSums[k * 12 + c] += f.bassChroma[c];
     }
     this.frameCounts[k]++;
   }
@@ -148,6 +152,7 @@ export class AudioFeatureExtractor {
     const tonic = key ? PITCH_CLASSES.indexOf(key.tonic) : 0;
     const chroma = new Float64Array(12);
     const prevChroma = new Float64Array(12);
+    const bass = (k: number): Float64Array => this.bassSums.subarray(k * 12, (k + 1) * 12);
     for (let k = 0; k < T; k++) {
       const row = k * D;
       const n = this.frameCounts[k] || 1;
@@ -166,6 +171,7 @@ export class AudioFeatureExtractor {
       data[row + COL.triadMinor] = triads.minor;
       data[row + COL.chromaFlux] = k > 0 ? 1 - cosine(chroma, prevChroma) : 0;
       data[row + COL.keyMinor] = modes.minor - modes.major;
+      data[row + COL.bassFlux] = k > 0 ? 1 - cosine(bass(k), bass(k - 1)) : 0;
       prevChroma.set(chroma);
     }
     for (const b of beatFrames) {

@@ -30,6 +30,11 @@ export const AUDIO_NAMES: readonly string[] = [
   'chroma_flux',
   /** Best minor-key minus best major-key profile correlation over the whole range (constant). */
   'key_minor',
+  /**
+   * chroma_flux of the chroma below bassFmax (bass line and chords): the harmonic rhythm. Over the
+   * full range the melody's notes change the chroma every step and hide the chord changes.
+   */
+  'bass_flux',
 ];
 
 export const VIDEO_NAMES: readonly string[] = [
@@ -44,6 +49,12 @@ export const VIDEO_NAMES: readonly string[] = [
   'speed',
   'speed_coarse',
   'cuts',
+  /**
+   * log2 seconds of the shot holding the step (between detected cuts; the range's ends bound the
+   * first and last): the average shot length of film studies, the editing's pace. A window of
+   * cut counts sees one or two cuts of a slow edit; every step sees the length of its shot.
+   */
+  'shot_log2s',
 ];
 
 function version(doc: object): string {
@@ -65,6 +76,8 @@ const audioParams = {
   rolloff: 0.85,
   chromaFmin: 65,
   chromaFmax: 5000,
+  /** Upper limit of the bass chroma behind bass_flux (bass and chord registers, below most melody). */
+  bassFmax: 250,
   /** Chroma from parabola-refined spectral peaks above 1 % of the frame's largest. */
   chroma: 'peaks-1%',
   tempoMinBpm: 40,

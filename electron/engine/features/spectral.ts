@@ -47,6 +47,8 @@ export interface FrameDescriptors {
   flatness: number;
   /** Magnitude-weighted pitch-class energy (not normalised). */
   chroma: Float64Array;
+  /** The same from peaks below the bass limit only: bass line and chords, little melody. */
+  bassChroma: Float64Array;
   silent: boolean;
 }
 
@@ -58,6 +60,8 @@ export class SpectralAnalyser {
   /** First and last bin whose peaks count for chroma (kept off the ends for the parabola). */
   private readonly chromaLo: number;
   private readonly chromaHi: number;
+  /** Refined peak frequencies below this count for bassChroma as well. */
+  private readonly bassHz: number;
   private readonly binHz: number;
   private readonly mag: Float64Array;
   readonly out: FrameDescriptors;
@@ -72,13 +76,15 @@ export class SpectralAnalyser {
     private readonly rolloff: number,
     chromaFmin: number,
     chromaFmax: number,
+    bassFmax = 0,
   ) {
+    this.bassHz = bassFmax;
     this.mel = melBank(sampleRate, nfft, bands, fmin, fmax);
     this.binHz = sampleRate / nfft;
     this.chromaLo = Math.max(1, Math.ceil(chromaFmin / this.binHz));
     this.chromaHi = Math.min(nfft / 2 - 1, Math.floor(chromaFmax / this.binHz));
     this.mag = new Float64Array(nfft / 2 + 1);
-    this.out = { melDb: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), silent: true };
+    this.out = { melDb: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), bassChroma: new Float64Array(12), silent: true };
   }
 
   /** Fills and returns `this.out` (reused between frames). */
@@ -110,6 +116,7 @@ export class SpectralAnalyser {
       o.melDb[b] = Math.max(this.floorDb, 4.342944819032518 * l);
     }
     o.chroma.fill(0);
+    o.bassChroma.fill(0);
     o.silent = total < SILENT_POWER;
     if (o.silent) {
       o.centroidHz = 0;
@@ -128,7 +135,7 @@ export class SpectralAnalyser {
       if (acc >= target) break;
     }
     o.rolloffHz = k * this.binHz;
-    this.peakChroma(o.chroma);
+    this.peakChroma(o.chroma, o.bassChroma);
     return o;
   }
 
@@ -138,7 +145,7 @@ export class SpectralAnalyser {
    * bin is 10.8 Hz, wider than a semitone below ~190 Hz, so spreading every bin over its two
    * nearest semitones smears chords into their neighbours; a peak's refined frequency does not.
    */
-  private peakChroma(chroma: Float64Array): void {
+  private peakChroma(chroma: Float64Array, bassChroma: Float64Array): void {
     const { mag, chromaLo, chromaHi } = this;
     let max = 0;
     for (let k = chromaLo; k <= chromaHi; k++) if (mag[k] > max) max = mag[k];
@@ -151,8 +158,10 @@ export class SpectralAnalyser {
       const l = Math.log(b);
       const den = a - 2 * l + c;
       const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den)) : 0;
-      const st = 12 * Math.log2(((k + delta) * this.binHz) / C0_HZ);
-      chroma[((Math.round(st) % 12) + 12) % 12] += b;
+      const hz = (k + delta) * this.binHz;
+      const pc = ((Math.round(12 * Math.log2(hz / C0_HZ)) % 12) + 12) % 12;
+      chroma[pc] += b;
+      if (hz < this.bassHz) bassChroma[pc] += b;
     }
   }
 }

@@ -42,10 +42,25 @@ const COL = {
   speed: HUE0 + V.hueBins + 3,
   speedCoarse: HUE0 + V.hueBins + 4,
   cuts: HUE0 + V.hueBins + 5,
+  shot: HUE0 + V.hueBins + 6,
 };
 /** Columns that measure change from the previous frame: averaged over frames that are not cuts. */
 const MOVING = [COL.motion, COL.speed, COL.speedCoarse] as const;
 const FRAMES_PER_STEP = Math.round(V.fps * V.step);
+
+/** Frames of the shot holding `frame`: from the last cut at or before it to the next cut (or the ends). */
+export function shotFrames(cuts: readonly number[], frames: number, frame: number): number {
+  let start = 0;
+  let end = frames;
+  for (const c of cuts) {
+    if (c <= frame) start = c;
+    else {
+      end = c;
+      break;
+    }
+  }
+  return Math.max(1, end - start);
+}
 
 /** Analysis height for a display aspect: width fixed, height even, 8–320 px. */
 export function analysisHeight(aspect: number): number {
@@ -122,6 +137,7 @@ export class VideoFeatureExtractor {
         }
         data[row + COL.cuts] += isCut[i];
       }
+      data[row + COL.shot] = Math.log2(shotFrames(cuts, n, Math.min(n - 1, from + (FRAMES_PER_STEP >> 1))) / V.fps);
       motionSum += data[row + COL.motion];
       motionCount += moved;
       for (const c of MOVING) data[row + c] = moved ? data[row + c] / moved : 0;

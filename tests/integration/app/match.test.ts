@@ -69,7 +69,8 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     process.stderr.write(`match R@10 ${matchRecall10.toFixed(3)} vs eval R@10 ${evalRecall10.toFixed(3)} over ${PAIRS} pairs (chance ${(10 / PAIRS).toFixed(2)})\n`);
     // 0.25 = 5 of 20 clips: alignment scoring and mean vectors differ on individual near-ties.
     expect(Math.abs(matchRecall10 - evalRecall10)).toBeLessThanOrEqual(0.25);
-  });
+    // 20 matches plus descriptors of 20 pairs: about 40 s alone, more on a busy 2-core machine.
+  }, 180_000);
 
   it('restricts the clip to --start/--end (cuts, summary, CLI JSON with the provider)', async () => {
     const pair = manifest.pairs.find((p) => p.nuisance.cuts.some((c) => c > 2.5 && c < 6.5)) ?? manifest.pairs[0];

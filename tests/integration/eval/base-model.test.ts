@@ -1,8 +1,7 @@
 /**
  * The shipped base model on a corpus generated with a seed it never saw (base: seed 7), through
  * the real CLI: ONNX encoders in onnxruntime-node, against random, hand-made and oracle rankings.
- * The issue's further goal (video→music Recall@10 ≥ 0.8 × the oracle's) is not met yet (0.75 here): the
- * numbers are printed here and tracked in the README, not asserted.
+ * All numbers are printed; the README tracks them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -73,5 +72,11 @@ describe.skipIf(!hasBase)('base model on an unseen-seed corpus', () => {
       expect(model[dir].recall10).toBeGreaterThan(2 * chance[dir].recall10);
       expect(model[dir].medianRank).toBeLessThan(hand[dir].medianRank);
     }
+  });
+
+  it('finds the true track in its top 10 for at least 0.8 of the clips the oracle does', () => {
+    const model = find('model base');
+    const oracle = find('oracle');
+    expect(model.videoToMusic.recall10).toBeGreaterThanOrEqual(0.8 * oracle.videoToMusic.recall10);
   });
 });

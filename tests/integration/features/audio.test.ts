@@ -84,6 +84,27 @@ describe('key-free harmony descriptors', () => {
   });
 });
 
+describe('harmonic rhythm', () => {
+  it('bass_flux marks the bass changes and ignores a busy melody above it; chroma_flux does not', async () => {
+    // Bass G2 ↔ C3 every 2 s under a four-note melody (C5 E5 G5 A5) that moves every 0.5 s.
+    const bass = 'if(lt(mod(t\\,4)\\,2)\\,98\\,130.81)';
+    const melody = 'if(lt(mod(t\\,2)\\,0.5)\\,523.25\\,if(lt(mod(t\\,2)\\,1)\\,659.26\\,if(lt(mod(t\\,2)\\,1.5)\\,783.99\\,880)))';
+    const file = await gen.ffmpeg(
+      ['-f', 'lavfi', '-i', `aevalsrc='0.4*sin(2*PI*${bass}*t)+0.25*sin(2*PI*${melody}*t)':c=mono:s=22050:d=8`],
+      `${dir}/bass-melody.wav`,
+    );
+    const { seq } = await extractAudioFeatures(file);
+    const bassFlux = column(seq, 'bass_flux');
+    const chromaFlux = column(seq, 'chroma_flux');
+    const changes = [4, 8, 12]; // steps starting at 2, 4 and 6 s
+    for (const k of changes) expect(bassFlux[k]).toBeGreaterThan(0.5);
+    const held = bassFlux.map((_, k) => k).filter((k) => k > 0 && !changes.includes(k));
+    for (const k of held) expect(bassFlux[k]).toBeLessThan(0.1);
+    // The melody moves the full-range chroma on every step, so it cannot tell the bass changes apart.
+    expect(mean(held.map((k) => chromaFlux[k]))).toBeGreaterThan(0.1);
+  });
+});
+
 describe('input formats', () => {
   it.each([
     ['8 kHz mono', { sampleRate: 8000 }],

@@ -69,6 +69,14 @@ describe('video descriptors', () => {
     const perStep = column(seq, 'cuts');
     for (const c of cuts) expect(perStep[Math.floor(c / VIDEO_SPEC.step)]).toBe(1);
     expect(perStep.reduce((a, b) => a + b, 0)).toBe(cuts.length);
+    // Each step carries the length of its shot: 1.3, 1.3, 1.6 and 1.3 s (the last ends with the clip).
+    const shot = column(seq, 'shot_log2s').map((v) => 2 ** v);
+    const bounds = [0, ...summary.cuts, 5.5];
+    shot.forEach((s, k) => {
+      const centre = (k + 0.5) * VIDEO_SPEC.step;
+      const i = bounds.findIndex((b, j) => j > 0 && centre < b) - 1;
+      expect(Math.abs(s - (bounds[i + 1] - bounds[i]))).toBeLessThanOrEqual(0.15);
+    });
   });
 });
 

@@ -49,7 +49,7 @@ const MOVING = [COL.motion, COL.speed, COL.speedCoarse] as const;
 const FRAMES_PER_STEP = Math.round(V.fps * V.step);
 
 /** Frames of the shot holding `frame`: from the last cut at or before it to the next cut (or the ends). */
-export function shotFrames(cuts: readonly number[], frames: number, frame: number): number {
+export function shotLengthFrames(cuts: readonly number[], frames: number, frame: number): number {
   let start = 0;
   let end = frames;
   for (const c of cuts) {
@@ -137,7 +137,7 @@ export class VideoFeatureExtractor {
         }
         data[row + COL.cuts] += isCut[i];
       }
-      data[row + COL.shot] = Math.log2(shotFrames(cuts, n, Math.min(n - 1, from + (FRAMES_PER_STEP >> 1))) / V.fps);
+      data[row + COL.shot] = Math.log2(shotLengthFrames(cuts, n, Math.min(n - 1, from + (FRAMES_PER_STEP >> 1))) / V.fps);
       motionSum += data[row + COL.motion];
       motionCount += moved;
       for (const c of MOVING) data[row + c] = moved ? data[row + c] / moved : 0;

@@ -83,7 +83,10 @@ function splits(n: number, r: Rng): Split[] {
   return shuffleInPlace(out, r);
 }
 
-/** Test pairs get the held-out value half the time (the first test pair always); others never. */
+/**
+ * Test pairs get the held-out value half the time (the first test pair always); others never.
+ * Without a hold-out (null) every split picks from all values alike.
+ */
 function choose<T>(all: readonly T[], heldOut: T | null, split: Split, forceHeldOut: boolean, r: Rng): T {
   if (heldOut === null) return r.pick(all);
   const rest = all.filter((x) => x !== heldOut);

@@ -171,6 +171,7 @@ export class AudioFeatureExtractor {
       data[row + COL.triadMinor] = triads.minor;
       data[row + COL.chromaFlux] = k > 0 ? 1 - cosine(chroma, prevChroma) : 0;
       data[row + COL.keyMinor] = modes.minor - modes.major;
+      // As chroma_flux: a step with no bass peak (a break, silence) reads as no change, not a chord change.
       data[row + COL.bassFlux] = k > 0 ? 1 - cosine(bass(k), bass(k - 1)) : 0;
       prevChroma.set(chroma);
     }

@@ -51,8 +51,9 @@ export const VIDEO_NAMES: readonly string[] = [
   'cuts',
   /**
    * log2 seconds of the shot holding the step (between detected cuts; the range's ends bound the
-   * first and last): the average shot length of film studies, the editing's pace. A window of
-   * cut counts sees one or two cuts of a slow edit; every step sees the length of its shot.
+   * first and last; at most shotMaxSeconds): the average shot length of film studies, the
+   * editing's pace. A window of cut counts sees one or two cuts of a slow edit; every step sees
+   * the length of its shot.
    */
   'shot_log2s',
 ];
@@ -103,6 +104,12 @@ const videoParams = {
   /** Normal-flow speed: luma box-averaged 4×4 for the coarse scale; capped at 32 px/frame; log2(1 + v). */
   speedCoarse: 4,
   speedMax: 32,
+  /**
+   * shot_log2s ceiling, seconds: one encoder segment (16 steps × 0.5 s). Inside any segment a
+   * longer take is simply uncut, and without a ceiling a single 5-minute take would read 8.2,
+   * far outside anything training saw (10 s clips: at most 3.3).
+   */
+  shotMaxSeconds: 8,
   names: VIDEO_NAMES,
 } as const;
 

@@ -76,7 +76,8 @@ export class SpectralAnalyser {
     private readonly rolloff: number,
     chromaFmin: number,
     chromaFmax: number,
-    bassFmax = 0,
+    /** Peaks from chromaFmin up to this frequency also feed bassChroma. */
+    bassFmax: number,
   ) {
     this.bassHz = bassFmax;
     this.mel = melBank(sampleRate, nfft, bands, fmin, fmax);

@@ -137,7 +137,8 @@ export class VideoFeatureExtractor {
         }
         data[row + COL.cuts] += isCut[i];
       }
-      data[row + COL.shot] = Math.log2(shotLengthFrames(cuts, n, Math.min(n - 1, from + (FRAMES_PER_STEP >> 1))) / V.fps);
+      const shot = shotLengthFrames(cuts, n, Math.min(n - 1, from + (FRAMES_PER_STEP >> 1))) / V.fps;
+      data[row + COL.shot] = Math.log2(Math.min(shot, V.shotMaxSeconds));
       motionSum += data[row + COL.motion];
       motionCount += moved;
       for (const c of MOVING) data[row + c] = moved ? data[row + c] / moved : 0;

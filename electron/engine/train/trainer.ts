@@ -98,6 +98,8 @@ export interface TrainOptions {
 
 interface Checkpoint {
   config: TrainConfig;
+  /** Feature spec versions the weights were trained on: another spec's weights are not resumed. */
+  spec?: TrainingData['spec'];
   step: number;
   weights: { video: SavedWeights; audio: SavedWeights; loss: Record<string, number[]> };
   best: { step: number; recall: number; weights: { video: SavedWeights; audio: SavedWeights } | null };
@@ -134,7 +136,7 @@ export function buildLoss(config: TrainConfig): MetricLoss {
 /** Decay for update number `t`: short memory at first, so the average is not stuck at the initial weights. */
 export const emaDecay = (decay: number, t: number): number => Math.min(decay, (1 + t) / (10 + t));
 
-/** shadow ← d·shadow + (1 − d)·current, in place, for every trainable weight. */
+/** shadow ← d·shadow + (1 − d)·current, in place, for every weight (the fixed standardiser averages to itself). */
 export function updateAverage(shadow: NamedWeights, current: NamedWeights, d: number): void {
   for (const [name, w] of Object.entries(current)) {
     const s = shadow[name].data;
@@ -178,6 +180,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   const val = data.pairs.filter((p) => p.split === 'val');
   if (train.length < 2 || val.length < 1) throw new RangeError(`corpus needs train and val pairs (train ${train.length}, val ${val.length})`);
   const batchSize = Math.min(config.batchSize, train.length);
+  if (!(config.ema >= 0 && config.ema < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${config.ema}`);
 
   const dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
   dual.video.setStandardiser(fitStandardiser(train.map((p) => p.video.seq)));
@@ -206,7 +209,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
 
   if (ckptPath && existsSync(ckptPath)) {
     const ck = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
-    if (JSON.stringify(ck.config) === JSON.stringify(config)) {
+    if (JSON.stringify(ck.config) === JSON.stringify(config) && JSON.stringify(ck.spec) === JSON.stringify(data.spec)) {
       dual.video.setWeights(restore(ck.weights.video));
       dual.audio.setWeights(restore(ck.weights.audio));
       loss.trainableVariables().forEach((v, i) => {
@@ -229,6 +232,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
     mkdirSync(opts.checkpointDir, { recursive: true });
     const ck: Checkpoint = {
       config,
+      spec: data.spec,
       step,
       weights: {
         video: save(dual.video.getWeights()),

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus, loadCorpus, planCorpus, synthTrack } from '../../../electron/engine/corpus';
 import { renderPair } from '../../../electron/engine/corpus/render';
-import type { CorpusManifest, CorpusOptions, CorpusPair, CorpusProgress } from '../../../electron/engine/corpus/types';
+import { TIMBRES, VIDEO_STYLES, type CorpusManifest, type CorpusOptions, type CorpusPair, type CorpusProgress } from '../../../electron/engine/corpus/types';
 import { isCancelled, NeedledropError } from '../../../electron/engine/errors';
 import { AudioFeatureExtractor } from '../../../electron/engine/features/audio';
 import { extractVideoFeatures } from '../../../electron/engine/features/video';
@@ -182,10 +182,10 @@ describe('generateCorpus', () => {
     expect(open.heldOut).toBeNull();
     expect(open.pairs.map((p) => p.split)).toEqual(held.pairs.map((p) => p.split));
     expect(open.pairs.map((p) => p.latent)).toEqual(held.pairs.map((p) => p.latent));
-    for (const split of ['train', 'test'] as const) {
+    for (const split of ['train', 'val', 'test'] as const) {
       const ps = open.pairs.filter((p) => p.split === split);
-      expect(new Set(ps.map((p) => p.nuisance.style)).size).toBe(6);
-      expect(new Set(ps.map((p) => p.nuisance.timbre)).size).toBe(5);
+      expect(new Set(ps.map((p) => p.nuisance.style)).size).toBe(VIDEO_STYLES.length);
+      expect(new Set(ps.map((p) => p.nuisance.timbre)).size).toBe(TIMBRES.length);
     }
   });
 

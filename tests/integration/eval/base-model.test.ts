@@ -1,5 +1,6 @@
 /**
- * The shipped base model on a corpus generated with a seed it never saw (base: seed 7), through
+ * The shipped base model on a corpus generated with a seed it never saw (base: seed 7) and that no
+ * design or training choice looked at (31337; seed 4242 served the diagnosis in the README), through
  * the real CLI: ONNX encoders in onnxruntime-node, against random, hand-made and oracle rankings.
  * All numbers are printed; the README tracks them.
  */
@@ -34,7 +35,7 @@ describe.skipIf(!hasBase)('base model on an unseen-seed corpus', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('needledrop-eval-'));
     const corpus = join(dir, 'corpus');
-    await generateCorpus({ outDir: corpus, pairs: 64, seed: 4242, jobs: 2, trackSeconds: 20 });
+    await generateCorpus({ outDir: corpus, pairs: 64, seed: 31337, jobs: 2, trackSeconds: 20 });
     const home = join(dir, 'home');
     const run = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/cli.ts'), 'eval', '--corpus', corpus, '--split', 'all', '--model', 'base', '--json'], {
       cwd: repo,

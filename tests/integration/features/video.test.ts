@@ -78,6 +78,12 @@ describe('video descriptors', () => {
       expect(Math.abs(s - (bounds[i + 1] - bounds[i]))).toBeLessThanOrEqual(0.15);
     });
   });
+
+  it('caps the shot length of a long uncut take at one segment (8 s)', async () => {
+    const { summary, seq } = await extractVideoFeatures(await gen.movingBox(dir, { speed: 40, seconds: 10, name: 'take.mp4' }));
+    expect(summary.cuts).toEqual([]);
+    expect(new Set(column(seq, 'shot_log2s'))).toEqual(new Set([Math.log2(VIDEO_SPEC.shotMaxSeconds)]));
+  });
 });
 
 describe('extractFeatures', () => {

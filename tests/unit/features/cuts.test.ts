@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectCuts } from '../../../electron/engine/features/cuts';
+import { shotLengthFrames } from '../../../electron/engine/features/video';
 
 const T = { cutThreshold: 0.35, cutLumaThreshold: 0.06, cutContrast: 3 };
 const still = (n: number, v = 0.005): number[] => new Array<number>(n).fill(v);
@@ -37,5 +38,18 @@ describe('detectCuts', () => {
     d[12] = 0.6;
     d[13] = 0.8;
     expect(detectCuts(d, still(30), { ...T, cutContrast: 1.2 })).toEqual([13]);
+  });
+});
+
+describe('shotLengthFrames', () => {
+  it('is the span between the cuts around a frame; a cut frame starts its shot; the ends bound the rest', () => {
+    const cuts = [10, 25];
+    expect(shotLengthFrames(cuts, 40, 0)).toBe(10);
+    expect(shotLengthFrames(cuts, 40, 9)).toBe(10);
+    expect(shotLengthFrames(cuts, 40, 10)).toBe(15);
+    expect(shotLengthFrames(cuts, 40, 24)).toBe(15);
+    expect(shotLengthFrames(cuts, 40, 39)).toBe(15);
+    expect(shotLengthFrames([], 40, 20)).toBe(40);
+    expect(shotLengthFrames([], 0, 0)).toBe(1); // never log2(0)
   });
 });

@@ -64,7 +64,7 @@ describe('filter banks', () => {
       }
       return re * re + im * im;
     });
-    const a = new SpectralAnalyser(SR, n, 40, 30, 11025, -80, 0.85, 65, 5000);
+    const a = new SpectralAnalyser(SR, n, 40, 30, 11025, -80, 0.85, 65, 5000, 250);
     const chroma = Array.from(a.analyse(power).chroma);
     const max = Math.max(...chroma);
     const on = chroma.map((c, i) => (c > 0.5 * max ? i : -1)).filter((i) => i >= 0);

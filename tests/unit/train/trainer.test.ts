@@ -114,9 +114,15 @@ describe('trainDualEncoder', () => {
 
     const EMA = { ...SHORT, ema: 0.9 };
     const whole = (await train(EMA)).result;
-    // What is kept is the average: it differs from the same run without averaging.
+    // What is kept is the average: it differs from the same run without averaging, and it is
+    // what validation scored (the kept weights give back the best validation Recall@10).
     expect(flat(whole.weights.video)).not.toEqual(flat(reference.weights.video));
     expect(allFinite(whole.weights)).toBe(true);
+    const emb = tfEmbedder(whole, data);
+    const val = await evaluateEmbedder('kept', bySplit(data, 'val'), emb);
+    emb.dispose();
+    expect(val.videoToMusic.recall10).toBeCloseTo(whole.bestValRecall10, 10);
+    await expect(train({ ...SHORT, ema: 1 })).rejects.toThrow(/ema decay/);
     const ckpt = join(dir, 'resume-ema');
     const controller = new AbortController();
     await train(EMA, { checkpointDir: ckpt, signal: controller.signal, onProgress: (p) => p.step === 7 && controller.abort() }).catch(() => undefined);
@@ -130,6 +136,17 @@ describe('trainDualEncoder', () => {
     const controller = new AbortController();
     const events: number[] = [];
     const err = await train({ ...SHORT, seed: 9 }, { checkpointDir: ckpt, signal: controller.signal, onProgress: (p) => (events.push(p.step), controller.abort()) }).catch((e: unknown) => e);
+    expect(isCancelled(err)).toBe(true);
+    expect(events).toEqual([1]);
+  });
+
+  it('a checkpoint trained on another feature spec is not resumed', async () => {
+    const ckpt = join(dir, 'resume-spec');
+    await train(SHORT, { checkpointDir: ckpt });
+    const events: number[] = [];
+    const controller = new AbortController();
+    const otherSpec = { ...data, spec: { ...data.spec, video: `${data.spec.video}-changed` } };
+    const err = await trainDualEncoder(otherSpec, { ...TINY, ...SHORT }, { checkpointDir: ckpt, signal: controller.signal, onProgress: (p) => (events.push(p.step), controller.abort()) }).catch((e: unknown) => e);
     expect(isCancelled(err)).toBe(true);
     expect(events).toEqual([1]);
   });

@@ -205,6 +205,9 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   let history: TrainResult['history'] = [];
   let average: { video: NamedWeights; audio: NamedWeights } | null =
     config.ema > 0 ? { video: dual.video.getWeights(), audio: dual.audio.getWeights() } : null;
+  /** A copy of what validation scores: the average when averaging, else the current weights. */
+  const keptWeights = (): { video: NamedWeights; audio: NamedWeights } =>
+    average ? { video: copyWeights(average.video), audio: copyWeights(average.audio) } : { video: dual.video.getWeights(), audio: dual.audio.getWeights() };
   const ckptPath = opts.checkpointDir ? join(opts.checkpointDir, 'checkpoint.json') : undefined;
 
   if (ckptPath && existsSync(ckptPath)) {
@@ -302,7 +305,6 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
           dual.audio.setWeights(average.audio);
         }
         const r10 = validationRecall10(dual, val);
-        const evaluated = { video: dual.video.getWeights(), audio: dual.audio.getWeights() };
         if (raw) {
           dual.video.setWeights(raw.video);
           dual.audio.setWeights(raw.audio);
@@ -310,7 +312,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
         entry.valRecall10 = r10;
         progress.valRecall10 = r10;
         if (r10 > best.recall) {
-          best = { step, recall: r10, weights: evaluated };
+          best = { step, recall: r10, weights: keptWeights() };
           sinceBest = 0;
         } else sinceBest++;
         progress.bestRecall10 = best.recall;
@@ -328,7 +330,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       // Let cancellation (SIGINT) and progress output through between steps.
       await new Promise((r) => setImmediate(r));
     }
-    const weights = best.weights ?? (average ? { video: copyWeights(average.video), audio: copyWeights(average.audio) } : { video: dual.video.getWeights(), audio: dual.audio.getWeights() });
+    const weights = best.weights ?? keptWeights();
     return {
       config,
       weights,

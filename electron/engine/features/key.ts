@@ -59,7 +59,3 @@ export function analyseKey(chroma: ArrayLike<number>): KeyAnalysis {
   if (key) key.correlation = Math.round(key.correlation * 1000) / 1000;
   return { key, ...best };
 }
-
-export function estimateKey(chroma: ArrayLike<number>): Key | null {
-  return analyseKey(chroma).key;
-}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { estimateKey } from '../../../electron/engine/features/key';
+import { analyseKey } from '../../../electron/engine/features/key';
+
+const estimateKey = (chroma: ArrayLike<number>) => analyseKey(chroma).key;
 
 // Pitch-class weights of a scale with a stressed tonic triad.
 function scale(tonic: number, steps: number[], triad: number[]): number[] {
@@ -9,7 +11,7 @@ function scale(tonic: number, steps: number[], triad: number[]): number[] {
   return c;
 }
 
-describe('estimateKey', () => {
+describe('analyseKey: the key', () => {
   it('names major keys', () => {
     expect(estimateKey(scale(0, [0, 2, 4, 5, 7, 9, 11], [0, 4, 7]))).toMatchObject({ tonic: 'C', mode: 'major' });
     expect(estimateKey(scale(7, [0, 2, 4, 5, 7, 9, 11], [0, 4, 7]))).toMatchObject({ tonic: 'G', mode: 'major' });

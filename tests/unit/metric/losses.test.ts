@@ -32,7 +32,8 @@ type Scenario = 'labels' | 'labels+ref' | 'pairs' | 'pairs+ref' | 'triplets' | '
 const SCENARIOS: Scenario[] = ['labels', 'labels+ref', 'pairs', 'pairs+ref', 'triplets', 'triplets+ref'];
 
 describe.each(LOSS_NAMES.map((n) => [n]))('%s against its float64 reference', (name: LossName) => {
-  const isClass = CLASS_LOSS_NAMES.includes(name);
+  // N-pairs selects one pair per class, so it needs labels even with a tuple.
+  const needsLabels = CLASS_LOSS_NAMES.includes(name) || name === 'n-pairs';
   it.each(SCENARIOS.map((s) => [s]))('%s', (scenario: Scenario) => {
     const rng = createRng(100 + LOSS_NAMES.indexOf(name) * 7 + SCENARIOS.indexOf(scenario));
     const labels = [0, 1, 2, 0, 1, 2, 3, 0, 1];
@@ -47,7 +48,7 @@ describe.each(LOSS_NAMES.map((n) => [n]))('%s against its float64 reference', (n
     try {
       const expected = c.ref({ ...input, tuple: tuple?.ref }, loss);
       // Pair losses take the tuple alone; classification losses always need class labels.
-      const actual = engineValue(loss, input, tuple?.engine, isClass || !tuple);
+      const actual = engineValue(loss, input, tuple?.engine, needsLabels || !tuple);
       expect(expected).not.toBe(0);
       expectClose(actual, expected);
     } finally {
@@ -136,7 +137,7 @@ describe('edge cases', () => {
   it.each(pairLosses.map((n) => [n]))('%s: an empty indices tuple gives 0 and zero gradients', (name) => {
     const loss = lossCase(name, 4).make();
     const empty = { kind: 'pairs' as const, a1: new Int32Array(0), p: new Int32Array(0), a2: new Int32Array(0), n: new Int32Array(0) };
-    const { value, grad } = valueAndGrad(loss, emb, undefined, { indicesTuple: empty });
+    const { value, grad } = valueAndGrad(loss, emb, name === 'n-pairs' ? [0, 1, 0, 1, 0, 1] : undefined, { indicesTuple: empty });
     expect(value).toBe(0);
     expect(grad.every((g) => g === 0)).toBe(true);
   });

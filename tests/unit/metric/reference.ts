@@ -103,16 +103,28 @@ export function lifted64(input: RefInput, posMargin = 0, negMargin = 1): number 
   return mean(losses);
 }
 
+/**
+ * Multi-class N-pair loss, Sohn 2016 eq. (3): N pairs {(x_i, x_i⁺)} from N distinct classes,
+ * L = 1/N Σ_i log(1 + Σ_{j≠i} exp(f_iᵀf_j⁺ − f_iᵀf_i⁺)) with f the raw (unnormalised) embeddings.
+ * The pairs: for each class, in the order its first positive pair appears, that pair (the class of a
+ * pair is its anchor's label). Labels are required, also with a tuple.
+ */
 export function npairs64(input: RefInput): number {
-  const r = rows(input, 'dot');
-  const anchors: number[] = [];
-  const positives: number[] = [];
-  for (const [a, p] of r.pos)
-    if (!anchors.includes(a)) {
-      anchors.push(a);
-      positives.push(p);
-    }
-  return mean(anchors.map((a, k) => lse(positives.map((p) => r.d(a, p))) - r.d(a, positives[k])));
+  const { pos, refs } = refPairs(input);
+  const labels = input.labels!;
+  const byClass = new Map<number, [number, number]>();
+  for (const [a, p] of pos) if (!byClass.has(labels[a])) byClass.set(labels[a], [a, p]);
+  const N = [...byClass.values()];
+  const f = (i: number): number[] => input.emb[i];
+  const fPlus = (j: number): number[] => refs[j];
+  let total = 0;
+  for (let i = 0; i < N.length; i++) {
+    const [ai, pi] = N[i];
+    let sum = 0;
+    for (let j = 0; j < N.length; j++) if (j !== i) sum += Math.exp(dotp(f(ai), fPlus(N[j][1])) - dotp(f(ai), fPlus(pi)));
+    total += Math.log1p(sum);
+  }
+  return N.length ? total / N.length : 0;
 }
 
 export function multiSimilarity64(input: RefInput, alpha = 2, beta = 50, base = 0.5): number {

@@ -83,6 +83,8 @@ export interface PairBatch {
   refs: number;
   /** True when there is no separate reference set (self-pairs excluded). */
   sameSet: boolean;
+  /** The queries' labels, when given (a loss that selects by class needs them even with a tuple). */
+  labels: Labels | undefined;
   pairs(): PairTuple;
   triplets(): TripletTuple;
   /** 0/1 float masks N×R. */
@@ -112,6 +114,7 @@ export function preparePairs(distance: Distance, emb: tf.Tensor2D, labels: Label
     queries,
     refs,
     sameSet,
+    labels,
     pairs: getPairs,
     triplets: () => (triplets ??= toTriplets(tuple ?? getPairs())),
     masks: () => {

@@ -1,0 +1,194 @@
+/**
+ * Every operation a front can ask of the engine: its request schema (checked at the boundary:
+ * wrong types, unknown fields and oversized values are refused) and its result type. Quick
+ * operations answer directly; job operations run in the background, report progress events,
+ * can be cancelled, and end with a `job-end` event carrying the result.
+ */
+import * as v from 'valibot';
+import type {
+  ClipMatch,
+  CorpusResult,
+  CuratedTrack,
+  EngineInfo,
+  ExportResult,
+  FailedFile,
+  FeedbackItem,
+  JobInfo,
+  MatchResponse,
+  ModelList,
+  ModelSwitch,
+  Playlist,
+  RetrievalReport,
+  SavedPlaylist,
+  ScanReport,
+  TrackPage,
+  TrainResult,
+} from './types';
+import { TRACK_SORT_KEYS } from './types';
+
+/** Longest path any request may carry (Linux PATH_MAX). */
+export const MAX_PATH = 4096;
+const path = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PATH, 'is too long'), v.check((s) => !s.includes('\0'), 'contains a NUL byte'));
+const seconds = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(86_400 * 7));
+const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));
+const name = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const version = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, ".", "_" or "-" (at most 64)'));
+const trackRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), path]);
+const provider = v.picklist(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
+const none = v.optional(v.strictObject({}), {});
+
+export const LOSS_NAME = v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/));
+
+export const schemas = {
+  // ── quick ────────────────────────────────────────────────────────────────
+  'engine.info': none,
+  'library.folders': none,
+  'library.addFolder': v.strictObject({ path }),
+  'library.removeFolder': v.strictObject({ path }),
+  'tracks.list': v.optional(
+    v.strictObject({
+      search: v.optional(v.pipe(v.string(), v.maxLength(500))),
+      sort: v.optional(v.picklist(TRACK_SORT_KEYS)),
+      descending: v.optional(v.boolean()),
+      offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))),
+      limit: v.optional(count(10_000)),
+    }),
+    {},
+  ),
+  'tracks.failed': none,
+  similar: v.strictObject({ track: trackRef, top: v.optional(count(1000)) }),
+  'playlist.build': v.strictObject({
+    kind: v.picklist(['more-like', 'mood-path', 'energy']),
+    seeds: v.optional(v.pipe(v.array(trackRef), v.minLength(1), v.maxLength(100))),
+    from: v.optional(trackRef),
+    to: v.optional(trackRef),
+    curve: v.optional(v.pipe(v.string(), v.maxLength(2000))),
+    length: count(1000),
+    name: v.optional(name),
+  }),
+  'playlist.save': v.strictObject({
+    name,
+    trackIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(10_000)),
+    params: v.optional(v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown())),
+  }),
+  'playlist.list': none,
+  'playlist.get': v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+  'playlist.m3u': v.strictObject({
+    trackIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(10_000)),
+    out: path,
+  }),
+  'feedback.record': v.strictObject({
+    clip: path,
+    start: v.optional(v.nullable(seconds)),
+    end: v.optional(v.nullable(seconds)),
+    trackId: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    offset: seconds,
+    verdict: v.picklist(['accept', 'reject']),
+  }),
+  'feedback.list': none,
+  'models.list': none,
+  'models.activate': v.strictObject({ version }),
+  'models.rollback': none,
+  'jobs.list': none,
+  // ── jobs ─────────────────────────────────────────────────────────────────
+  'library.scan': v.optional(
+    v.strictObject({
+      /** Default: every library folder. */
+      folders: v.optional(v.pipe(v.array(path), v.minLength(1), v.maxLength(100))),
+      jobs: v.optional(count(64)),
+    }),
+    {},
+  ),
+  match: v.strictObject({
+    clips: v.pipe(v.array(path), v.minLength(1), v.maxLength(100)),
+    start: v.optional(seconds),
+    end: v.optional(seconds),
+    top: v.optional(count(1000)),
+    sections: v.optional(v.boolean()),
+    minSection: v.optional(v.pipe(seconds, v.minValue(1))),
+    allowRepeats: v.optional(v.boolean()),
+    model: v.optional(version),
+    provider: v.optional(provider),
+  }),
+  export: v.strictObject({
+    clip: path,
+    track: trackRef,
+    out: path,
+    offset: v.optional(seconds),
+    fade: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(60))),
+    loudness: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-70), v.maxValue(0))),
+    force: v.optional(v.boolean()),
+  }),
+  corpus: v.strictObject({
+    out: path,
+    pairs: count(100_000),
+    seed: v.pipe(v.number(), v.integer()),
+    trackSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(2), v.maxValue(600))),
+    jobs: v.optional(count(64)),
+    holdOut: v.optional(v.boolean()),
+  }),
+  train: v.strictObject({
+    corpus: path,
+    version,
+    loss: v.optional(LOSS_NAME),
+    steps: v.optional(count(1_000_000)),
+    batch: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(4096))),
+    lr: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(10))),
+    seed: v.optional(v.pipe(v.number(), v.integer())),
+    positives: v.optional(v.picklist(['pair', 'mood'])),
+    backend: v.optional(v.picklist(['wasm', 'cpu'])),
+    out: v.optional(path),
+    parent: v.optional(version),
+    activate: v.optional(v.boolean()),
+  }),
+  evaluate: v.strictObject({
+    corpus: path,
+    model: v.optional(version),
+    losses: v.optional(v.union([v.literal('all'), v.pipe(v.array(LOSS_NAME), v.minLength(1), v.maxLength(50))])),
+    split: v.optional(v.picklist(['test', 'val', 'train', 'all'])),
+    steps: v.optional(count(1_000_000)),
+    provider: v.optional(provider),
+  }),
+} as const;
+
+export type OperationName = keyof typeof schemas;
+export type RequestOf<K extends OperationName> = v.InferInput<(typeof schemas)[K]>;
+export type ParsedRequest<K extends OperationName> = v.InferOutput<(typeof schemas)[K]>;
+
+/** What each operation answers with. */
+export interface Results {
+  'engine.info': EngineInfo;
+  'library.folders': string[];
+  'library.addFolder': string[];
+  'library.removeFolder': string[];
+  'tracks.list': TrackPage;
+  'tracks.failed': FailedFile[];
+  similar: CuratedTrack[];
+  'playlist.build': Playlist;
+  'playlist.save': { id: number };
+  'playlist.list': SavedPlaylist[];
+  'playlist.get': SavedPlaylist & { trackIds: number[]; params: Record<string, unknown> };
+  'playlist.m3u': { out: string; tracks: number };
+  'feedback.record': { id: number };
+  'feedback.list': FeedbackItem[];
+  'models.list': ModelList;
+  'models.activate': ModelSwitch;
+  'models.rollback': ModelSwitch;
+  'jobs.list': JobInfo[];
+  'library.scan': ScanReport;
+  match: MatchResponse;
+  export: ExportResult;
+  corpus: CorpusResult;
+  train: TrainResult;
+  evaluate: { model: string; reports: RetrievalReport[] };
+}
+
+/** Operations that run as jobs (progress, cancel, a job-end event). */
+export const JOB_OPERATIONS = ['library.scan', 'match', 'export', 'corpus', 'train', 'evaluate'] as const satisfies readonly OperationName[];
+export type JobOperation = (typeof JOB_OPERATIONS)[number];
+export type QuickOperation = Exclude<OperationName, JobOperation>;
+
+export const isOperation = (op: unknown): op is OperationName => typeof op === 'string' && Object.hasOwn(schemas, op);
+export const isJobOperation = (op: OperationName): op is JobOperation => (JOB_OPERATIONS as readonly string[]).includes(op);
+
+export type { ClipMatch };

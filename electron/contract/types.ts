@@ -1,0 +1,267 @@
+/**
+ * What the engine answers with: plain, structured-clone-safe data shared by the CLI, the
+ * Electron preload and the browser bridge. No Node imports: the renderer uses this file too.
+ */
+
+export type TrackId = number;
+
+/** One track as the fronts show it. */
+export interface TrackView {
+  id: TrackId;
+  path: string;
+  title: string | null;
+  artist: string | null;
+  duration: number;
+  bpm: number | null;
+  /** e.g. "F# minor", "?" when unknown. */
+  key: string;
+  /** 0..1. */
+  energy: number;
+}
+
+/** A track row of the library table: the view plus what the table sorts and filters on. */
+export interface TrackListItem extends TrackView {
+  album: string | null;
+  /** Whether it has segments for the active model (searchable). */
+  searchable: boolean;
+  /** Why only part of the file could be analysed, when it could not all be. */
+  partial: string | null;
+}
+
+export const TRACK_SORT_KEYS = ['title', 'artist', 'album', 'duration', 'bpm', 'key', 'energy', 'path'] as const;
+export type TrackSortKey = (typeof TRACK_SORT_KEYS)[number];
+
+export interface TrackPage {
+  /** Tracks matching the filter (all pages). */
+  total: number;
+  offset: number;
+  tracks: TrackListItem[];
+}
+
+export interface FailedFile {
+  path: string;
+  reason: string;
+}
+
+export interface ScanReport {
+  indexed: number;
+  unchanged: number;
+  removed: number;
+  moved: number;
+  reembedded: number;
+  failed: FailedFile[];
+  cancelled: boolean;
+  note: string | null;
+}
+
+export interface PaceWhy {
+  cutsPerMin: number;
+  bpm: number;
+  beatsPerCut: number | null;
+  fit: number;
+  label: string;
+}
+export interface EnergyWhy {
+  motion: number;
+  energy: number;
+  fit: number;
+  label: string;
+}
+export interface MoodWhy {
+  brightness: number;
+  valence: number;
+  fit: number;
+  label: string;
+}
+export interface MatchWhy {
+  pace: PaceWhy;
+  energy: EnergyWhy;
+  mood: MoodWhy;
+}
+
+export interface RankedTrack {
+  rank: number;
+  track: TrackView;
+  score: number;
+  alignScore: number;
+  beatShare: number;
+  /** Start the track here (s) so it fits the clip. */
+  offset: number;
+  why: MatchWhy;
+}
+
+export interface RankedClip {
+  file: string;
+  start: number;
+  end: number;
+  summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };
+  partial?: string;
+  results: RankedTrack[];
+}
+
+export interface ClipMatch extends RankedClip {
+  sections?: RankedClip[];
+  strategy: string;
+}
+
+export interface MatchResponse {
+  model: string;
+  provider: string;
+  tracks: number;
+  segments: number;
+  /** Catalogued tracks without segments for this model. */
+  missing: number;
+  clips: ClipMatch[];
+}
+
+export interface CuratedTrack {
+  position: number;
+  track: TrackView;
+  score: number;
+  target?: number;
+}
+
+export interface Playlist {
+  name: string;
+  params: Record<string, unknown>;
+  tracks: CuratedTrack[];
+}
+
+export interface SavedPlaylist {
+  id: number;
+  name: string;
+  createdAt: number;
+  length: number;
+}
+
+export interface ExportResult {
+  out: string;
+  duration: number;
+  container: string;
+  videoCodec: string;
+  videoCopied: boolean;
+  audioCodec: string;
+  audible: number;
+  fade: number;
+  loudness: number;
+}
+
+export interface FeedbackItem {
+  id: number;
+  clipPath: string;
+  clipStart?: number | null;
+  clipEnd?: number | null;
+  trackId: TrackId;
+  offset: number;
+  verdict: 'accept' | 'reject';
+  createdAt: number;
+}
+
+export interface ModelInfo {
+  version: string;
+  source: 'shipped' | 'user';
+  active: boolean;
+  loss: string | null;
+  createdAt: string | null;
+  parent: string | null;
+  metrics: Record<string, unknown>;
+  /** Why it cannot be used, when it cannot. */
+  problem?: string;
+}
+
+export interface ModelList {
+  active: string;
+  models: ModelInfo[];
+}
+
+export interface ModelSwitch {
+  active: string;
+  previous: string;
+}
+
+export interface RetrievalReport {
+  method: string;
+  direction?: string;
+  [metric: string]: unknown;
+}
+
+export interface TrainResult {
+  version: string;
+  dir: string;
+  bestStep: number;
+  seconds: number;
+  test: RetrievalReport;
+  activated: boolean;
+}
+
+export interface CorpusResult {
+  dir: string;
+  pairs: number;
+  seconds: number;
+}
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface JobInfo {
+  id: string;
+  op: string;
+  state: JobState;
+  startedAt: number;
+  finishedAt: number | null;
+  done: number;
+  total: number;
+  error?: string;
+}
+
+export interface FfmpegInfo {
+  ffmpeg: string | null;
+  ffprobe: string | null;
+  source: string | null;
+  problem?: string;
+}
+
+export interface EngineInfo {
+  appVersion: string;
+  dataDir: string;
+  catalog: string;
+  activeModel: string;
+  ffmpeg: FfmpegInfo;
+  /** Execution providers this machine's onnxruntime offers. */
+  providers: string[];
+  provider: string;
+  threads: number;
+  libraryFolders: string[];
+}
+
+/** A long job's progress: count, rate and ETA of its current phase. */
+export interface ProgressEvent {
+  type: 'progress';
+  jobId: string;
+  phase: string;
+  done: number;
+  total: number;
+  /** Items per second in this phase. */
+  rate: number;
+  /** Seconds left, or null while unknown. */
+  eta: number | null;
+  /** The item just finished (a file), when there is one. */
+  item?: string;
+  /** Extra numbers a screen may chart (training: loss, validation Recall@10, …). */
+  metrics?: Record<string, number>;
+}
+
+export interface JobEndEvent {
+  type: 'job-end';
+  jobId: string;
+  state: Exclude<JobState, 'running' | 'interrupted'>;
+  result?: unknown;
+  error?: import('./errors').ErrorData;
+}
+
+/** Something changed that screens showing it should reload (after a scan, an activation, …). */
+export interface ChangedEvent {
+  type: 'changed';
+  what: 'tracks' | 'models' | 'playlists' | 'feedback' | 'settings';
+}
+
+export type EngineEvent = ProgressEvent | JobEndEvent | ChangedEvent;

@@ -1,8 +1,8 @@
 /**
- * The metric core's seeded PRNG (mulberry32) with the draws the corpus needs, so a corpus is
+ * The engine's seeded PRNG (mulberry32) with the draws the corpus needs, so a corpus is
  * reproducible from its seed on any machine: Math.random is never used in the corpus.
  */
-import { createRng, shuffleInPlace } from '../metric/prng';
+import { createRng, shuffleInPlace } from '../util/prng';
 
 export { shuffleInPlace };
 

@@ -1,6 +1,6 @@
-import { createRng } from '../metric/prng';
+import { createRng } from '../util/prng';
 
-/** The metric core's mulberry32, so weight init does not depend on TF.js's global random state. */
+/** The engine's mulberry32, so weight init does not depend on TF.js's global random state. */
 export const seededRandom = (seed: number): (() => number) => createRng(seed).next;
 
 /** Uniform values in [-limit, limit). */

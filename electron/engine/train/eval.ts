@@ -1,5 +1,5 @@
 import type { Segments } from '../encoders/segments';
-import { createRng } from '../metric/prng';
+import { createRng } from '../util/prng';
 import { retrievalFromEmbeddings, retrievalMetrics, type RetrievalReport } from '../metric/retrieval';
 import type { PairSample } from './dataset';
 import { meanVector, stack } from './embed';

@@ -5,7 +5,7 @@ import { createDualEncoder, type DualEncoder, type NamedWeights } from '../encod
 import { fitStandardiser } from '../encoders/standardiser';
 import { cancelledError } from '../errors';
 import { CLASS_LOSS_NAMES, createLoss, type LossName, type MetricLoss } from '../metric/losses';
-import { createRng } from '../metric/prng';
+import { createRng } from '../util/prng';
 import { retrievalFromEmbeddings } from '../metric/retrieval';
 import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
 import { MOOD_CLASSES, type PairSample, type TrainingData } from './dataset';

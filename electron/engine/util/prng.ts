@@ -1,4 +1,4 @@
-/** Small seeded PRNG (mulberry32): samplers must replay the same batches from the same seed. */
+/** Small seeded PRNG (mulberry32), shared by samplers, weight init, the corpus and training: the same seed replays the same draws. */
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;

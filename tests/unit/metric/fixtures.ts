@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, type Rng } from '../../../electron/engine/metric/prng';
+import { createRng, type Rng } from '../../../electron/engine/util/prng';
 import { CLASS_LOSS_NAMES, createLoss, type LossName, type MetricLoss } from '../../../electron/engine/metric/losses';
 import { MarginSoftmaxLoss, ProxyAnchorLoss } from '../../../electron/engine/metric/losses';
 import type { IndicesTuple } from '../../../electron/engine/metric/tuples';

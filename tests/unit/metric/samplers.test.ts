@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../electron/engine/metric/prng';
+import { createRng } from '../../../electron/engine/util/prng';
 import { CrossModalBatchSampler, type SegmentPair } from '../../../electron/engine/metric/samplers/cross-modal';
 import { PKSampler } from '../../../electron/engine/metric/samplers/pk';
 

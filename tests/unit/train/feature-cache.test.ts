@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeatureSeq } from '../../../electron/engine/features/types';
-import { createRng } from '../../../electron/engine/metric/prng';
+import { createRng } from '../../../electron/engine/util/prng';
 import { cachedFeatures, readCached, writeCached, type CachedFeatures } from '../../../electron/engine/train/feature-cache';
 
 const dir = mkdtempSync(join(tmpdir(), 'nd-featcache-'));

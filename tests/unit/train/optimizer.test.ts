@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../electron/engine/metric/backend';
-import { createRng } from '../../../electron/engine/metric/prng';
+import { createRng } from '../../../electron/engine/util/prng';
 import { AdamW, type AdamWOptions } from '../../../electron/engine/train/optimizer';
 
 beforeAll(async () => {

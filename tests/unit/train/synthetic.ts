@@ -8,7 +8,7 @@ import type { CorpusManifest, Latent, Split } from '../../../electron/engine/cor
 import type { AudioSummary } from '../../../electron/engine/features/audio';
 import type { FeatureSeq } from '../../../electron/engine/features/types';
 import type { VideoSummary } from '../../../electron/engine/features/video';
-import { createRng, type Rng } from '../../../electron/engine/metric/prng';
+import { createRng, type Rng } from '../../../electron/engine/util/prng';
 import { moodClass, type PairSample, type TrainingData } from '../../../electron/engine/train/dataset';
 
 export interface SyntheticOptions {

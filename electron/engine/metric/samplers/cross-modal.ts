@@ -1,5 +1,5 @@
 import { usageError } from '../../errors';
-import { createRng, shuffleInPlace, type Rng } from '../prng';
+import { createRng, shuffleInPlace, type Rng } from '../../util/prng';
 
 /** A video segment and the music segment that goes with it. */
 export interface SegmentPair {

@@ -1,5 +1,5 @@
 import { usageError } from '../../errors';
-import { createRng, shuffleInPlace, type Rng } from '../prng';
+import { createRng, shuffleInPlace, type Rng } from '../../util/prng';
 import type { Labels } from '../tuples';
 
 export interface PKSamplerOptions {

@@ -15,6 +15,9 @@ import type {
   FeedbackItem,
   JobInfo,
   MatchResponse,
+  OpenedClip,
+  Settings,
+  TrackDetail,
   ModelList,
   ModelSwitch,
   Playlist,
@@ -56,6 +59,15 @@ export const schemas = {
     {},
   ),
   'tracks.failed': none,
+  /** Beat times and analysis summary of one track (beat markers, nudging by beat). */
+  'tracks.detail': v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+  /** Register a clip the user opened (dialog or drop): media is then served by this id, never by path. */
+  'clip.open': v.strictObject({ path }),
+  'settings.get': none,
+  'settings.set': v.strictObject({
+    provider: v.optional(provider),
+    jobs: v.optional(count(64)),
+  }),
   similar: v.strictObject({ track: trackRef, top: v.optional(count(1000)) }),
   'playlist.build': v.strictObject({
     kind: v.picklist(['more-like', 'mood-path', 'energy']),
@@ -163,6 +175,10 @@ export interface Results {
   'library.removeFolder': string[];
   'tracks.list': TrackPage;
   'tracks.failed': FailedFile[];
+  'tracks.detail': TrackDetail;
+  'clip.open': OpenedClip;
+  'settings.get': Settings;
+  'settings.set': Settings;
   similar: CuratedTrack[];
   'playlist.build': Playlist;
   'playlist.save': { id: number };

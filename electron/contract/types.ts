@@ -38,6 +38,30 @@ export interface TrackPage {
   tracks: TrackListItem[];
 }
 
+export interface TrackDetail extends TrackListItem {
+  /** Beat times in seconds. */
+  beats: number[];
+  /** Tempo confidence 0..1, when known. */
+  bpmConfidence: number | null;
+  loudnessLufs: number | null;
+}
+
+/** A clip the user opened; its media is served as media id `clip/<id>`. */
+export interface OpenedClip {
+  id: string;
+  path: string;
+  duration: number;
+  width: number | null;
+  height: number | null;
+  hasAudio: boolean;
+}
+
+export interface Settings {
+  provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+  /** Indexing workers. */
+  jobs: number;
+}
+
 export interface FailedFile {
   path: string;
   reason: string;

@@ -1,6 +1,7 @@
 import type { FeatureSeq, Modality } from '../features/types';
 import { blobToF32, f32ToBlob } from './blob';
 import type { Catalog } from './db';
+import { assertFinite } from './finite';
 
 interface FeatureDb {
   spec: string;
@@ -14,6 +15,7 @@ interface FeatureDb {
 
 export function putFeatures(db: Catalog, trackId: number, modality: Modality, seq: FeatureSeq): void {
   if (seq.data.length !== seq.T * seq.D) throw new Error(`feature data has ${seq.data.length} values, expected T×D = ${seq.T * seq.D}`);
+  assertFinite(seq.data, `features of track ${trackId}`);
   db.prepare(
     `INSERT INTO features (track_id, modality, spec, t, d, step, start, names, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (track_id, modality) DO UPDATE SET spec = excluded.spec, t = excluded.t, d = excluded.d,

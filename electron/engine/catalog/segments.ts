@@ -1,5 +1,6 @@
 import { blobToF32, f32ToBlob } from './blob';
 import type { Catalog } from './db';
+import { assertFinite } from './finite';
 import type { SegmentSet } from './types';
 
 /**
@@ -11,6 +12,8 @@ import type { SegmentSet } from './types';
 export function putSegments(db: Catalog, trackId: number, modelVersion: string, set: SegmentSet): void {
   const n = set.starts.length;
   if (set.data.length !== n * set.dim) throw new Error(`segment data has ${set.data.length} values, expected ${n}×${set.dim}`);
+  assertFinite(set.data, `segments of track ${trackId}`);
+  assertFinite(set.starts, `segment starts of track ${trackId}`);
   db.prepare(
     `INSERT INTO segments (track_id, model_version, n, dim, starts, data) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (model_version, track_id) DO UPDATE SET n = excluded.n, dim = excluded.dim,

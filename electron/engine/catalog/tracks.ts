@@ -1,6 +1,8 @@
 import type { FeatureSeq } from '../features/types';
+import { inputError } from '../errors';
 import type { Catalog } from './db';
 import { putFeatures } from './features';
+import { assertFinite } from './finite';
 import { putSegments } from './segments';
 import type { FileRow, SegmentSet, TrackInfo, TrackRow, TrackSummary } from './types';
 
@@ -20,6 +22,8 @@ export interface AnalysisRecord {
  * old content. A crash before the commit leaves no trace of the file.
  */
 export function saveAnalysis(db: Catalog, rec: AnalysisRecord): { fileId: number; trackId: number } {
+  const refuse = (where: string): Error => inputError(rec.file.path, `its analysis holds a non-finite number (NaN or infinite) at ${where}; not catalogued`);
+  assertFinite({ info: rec.info, summary: rec.summary, features: rec.features.data, segments: rec.segments?.set.data }, 'analysis', refuse);
   return db.transaction(() => {
     const { id: fileId } = db
       .prepare<[string, number, number, string, number], { id: number }>(

@@ -1,6 +1,6 @@
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
-import { describeStderr, explain, spawnTool } from './process';
+import { describeStderr, explain, mediaArg, spawnTool } from './process';
 
 /**
  * Streaming decoders: ffmpeg writes raw frames/PCM to a pipe and we hand them out as an async
@@ -125,7 +125,7 @@ export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions)
   }
   // fps before scale: only the kept frames are scaled. Area averaging keeps small frames alias-free.
   const vf = `fps=${fps},scale=${width}:${height}:flags=area,format=rgb24`;
-  const args = [...BASE, ...rangeArgs(opts), '-i', file, '-map', '0:V:0', '-an', '-sn', '-dn', '-vf', vf, '-f', 'rawvideo', 'pipe:1'];
+  const args = [...BASE, ...rangeArgs(opts), '-i', mediaArg(file), '-map', '0:V:0', '-an', '-sn', '-dn', '-vf', vf, '-f', 'rawvideo', 'pipe:1'];
   const frameBytes = width * height * 3;
   let index = 0;
   for await (const chunk of pipeUnits(file, args, frameBytes, 1, 1 / fps, opts.signal)) {
@@ -134,15 +134,50 @@ export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions)
   }
 }
 
-/** Mono float PCM (ffmpeg's downmix) at a fixed rate from the first audio stream, in chunks of ~0.1–0.4 s. */
+/**
+ * Mono float PCM at a fixed rate from the first audio stream, in chunks of ~0.1–0.4 s.
+ *
+ * Downmix: the channels' mean (swresample normalised to a gain of at most 1), so the same
+ * content reads equally loud in mono, stereo or 7.1; ffmpeg's default float downmix sums them
+ * (+3 dB for stereo, +13 dB for 7.1).
+ *
+ * Non-finite samples (NaN/Inf in a float file; the resampler spreads them to their neighbours)
+ * are replaced by silence as they pass, so no NaN reaches a descriptor; when there were any, the
+ * iterator ends with a DecodeError after yielding everything, which the feature extractor keeps
+ * as a `partial` result naming the cause.
+ */
 export async function* decodeAudio(file: string, opts: AudioDecodeOptions): AsyncGenerator<Float32Array> {
   const { sampleRate } = opts;
   if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
-  const args = [...BASE, ...rangeArgs(opts), '-i', file, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1'];
+  const args = [
+    ...BASE, ...rangeArgs(opts), '-i', mediaArg(file), '-map', '0:a:0', '-vn', '-sn', '-dn',
+    '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1',
+  ];
+  let samples = 0;
+  let nonFinite = 0;
   for await (const chunk of pipeUnits(file, args, 4, 8192, 1 / sampleRate, opts.signal)) {
     // Each chunk is a fresh buffer at offset 0, so the view is aligned; f32le matches every host we run on.
-    yield new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
+    const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
+    nonFinite += zeroNonFinite(pcm);
+    samples += pcm.length;
+    yield pcm;
   }
+  if (nonFinite > 0) {
+    throw new DecodeError(file, `the audio holds ${nonFinite} invalid samples (NaN or infinite), replaced by silence`, samples / sampleRate);
+  }
+}
+
+/** Replace NaN/±Inf by 0 in place; returns how many there were. */
+export function zeroNonFinite(pcm: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < pcm.length; i++) {
+    // x - x is NaN exactly when x is NaN or infinite: one test per sample.
+    if (pcm[i] - pcm[i] !== 0) {
+      pcm[i] = 0;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** Rethrow anything that is not a part-way decode failure. */

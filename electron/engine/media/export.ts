@@ -5,14 +5,23 @@
  * mode: good to about ±1 LU on music, no second analysis pass), exactly as long as the clip's
  * video. When the track runs out before the clip ends, it fades out at its end and silence fills
  * the rest; an offset at or past the track's end is an input error (we do not loop music).
+ * "The track's end" is where its audio packets really end: a file cut short states more than it
+ * holds, and the result then says so in `warnings` instead of passing silence off as the track.
+ *
+ * The output is written beside its final name, in a private folder made for this export
+ * (mkdtemp: a fresh random name, never an existing file or a link), and moved into place only
+ * when ffmpeg succeeded: without `force` by a hard link that fails if the name exists (nothing is
+ * ever overwritten, even by a file created meanwhile), with `force` by an atomic rename. The
+ * folder's name holds our pid, so one left by a killed export is removed by the next export into
+ * that folder once that process is gone.
  */
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { link, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, inputError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
-import { audioStream, probe, videoStream } from './probe';
-import { describeStderr, spawnTool } from './process';
+import { audioStream, probe, streamEnd, videoStream } from './probe';
+import { describeStderr, explain, mediaArg, spawnTool } from './process';
 
 export interface ExportOptions {
   clip: string;
@@ -42,6 +51,8 @@ export interface ExportResult {
   audible: number;
   fade: number;
   loudness: number;
+  /** Things the user should hear about, e.g. a track cut short of the length it states. */
+  warnings: string[];
 }
 
 type Container = 'mp4' | 'mov' | 'matroska' | 'webm';
@@ -71,6 +82,9 @@ function checkNumber(name: string, v: number, lo: number, hi: number): number {
 
 const r3 = (x: number): string => x.toFixed(3);
 
+/** A track whose audio ends this much before the length it states is cut short (not codec padding). */
+const CUT_SHORT_SECONDS = 0.25;
+
 /** The soundtrack filter: loudness first (so the fades are not undone), then fades, then pad/trim to the clip. */
 export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number): string {
   // aformat also gives tracks with an unset channel layout one (loudnorm cannot pass them on).
@@ -78,6 +92,72 @@ export function soundtrackFilter(audible: number, duration: number, fade: number
   if (fade > 0) parts.push(`afade=t=in:st=0:d=${r3(fade)}`, `afade=t=out:st=${r3(audible - fade)}:d=${r3(fade)}`);
   parts.push(`apad=whole_dur=${r3(duration)}`, `atrim=end=${r3(duration)}`);
   return `[1:a:0]${parts.join(',')}[a]`;
+}
+
+/** Temp folders of exports: `.needledrop-export-<pid>-<random>` beside the output. */
+const TEMP_PREFIX = '.needledrop-export-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove temp folders left in `dir` by exports whose process is gone (killed mid-way). */
+export async function removeStaleExportTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = Number(/^\.needledrop-export-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const p = join(dir, name);
+    // Only a real folder of ours; a link by that name is not followed (rm removes the link itself).
+    const st = await lstat(p).catch(() => undefined);
+    if (!st?.isDirectory()) continue;
+    await rm(p, { recursive: true, force: true });
+    removed.push(p);
+  }
+  return removed;
+}
+
+/** The output's folder must exist and be a folder, and the output must not be one. */
+async function checkOutput(out: string, given: string, force: boolean): Promise<void> {
+  const dir = dirname(out);
+  const dst = await stat(dir).catch((err: NodeJS.ErrnoException) => err);
+  if (dst instanceof Error) {
+    const cause = dst.code === 'ENOENT' ? `its folder ${dir} does not exist` : dst.code === 'ENOTDIR' ? `${dir} is under a file, not a folder` : `cannot use its folder ${dir} (${dst.code ?? dst.message})`;
+    throw inputError(given, cause, dst);
+  }
+  if (!dst.isDirectory()) throw inputError(given, `${dir} is a file, not a folder`);
+  const ost = await lstat(out).catch(() => undefined);
+  if (ost?.isDirectory()) throw inputError(given, 'is a folder; give a file name for the output');
+  if (ost && !force) throw inputError(given, 'already exists (pass --force to overwrite it)');
+}
+
+/** Move the finished file to `out`: never over an existing name unless `force`. */
+async function publish(file: string, out: string, given: string, force: boolean): Promise<void> {
+  if (force) {
+    await rename(file, out);
+    return;
+  }
+  try {
+    await link(file, out);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw inputError(given, 'already exists (pass --force to overwrite it)', err);
+    // File systems without hard links (FAT, some network shares): check, then rename.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+    if (existsSync(out)) throw inputError(given, 'already exists (pass --force to overwrite it)');
+    await rename(file, out);
+  }
 }
 
 export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResult> {
@@ -88,7 +168,9 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   if (!container) throw usageError(`${o.out}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
   const out = resolve(o.out);
   if (out === resolve(o.clip) || out === resolve(o.track)) throw usageError(`${o.out}: the output cannot be one of the inputs`);
-  if (!o.force && existsSync(out)) throw inputError(o.out, 'already exists (pass --force to overwrite it)');
+  const force = o.force ?? false;
+  await checkOutput(out, o.out, force);
+  await removeStaleExportTemps(dirname(out));
 
   const [clipInfo, trackInfo] = await Promise.all([probe(o.clip, { signal: o.signal }), probe(o.track, { signal: o.signal })]);
   const video = videoStream(clipInfo);
@@ -96,44 +178,66 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   const audio = audioStream(trackInfo);
   if (!audio) throw inputError(o.track, 'has no audio stream');
   const duration = video.duration ?? clipInfo.duration;
-  const trackSeconds = audio.duration ?? trackInfo.duration;
+  const stated = audio.duration ?? trackInfo.duration;
+  // Where the audio really ends (a demux pass, no decoding): a file cut short states more than it holds.
+  const real = (await streamEnd(o.track, `a:0`, o.signal)) ?? stated;
+  const cutShort = real < stated - CUT_SHORT_SECONDS;
+  const trackSeconds = cutShort ? real : stated;
+  const warnings: string[] = [];
   if (offset >= trackSeconds) {
-    throw inputError(o.track, `offset ${offset} s is at or past the end of the track (${trackSeconds.toFixed(2)} s long)`);
+    throw inputError(
+      o.track,
+      cutShort
+        ? `the file is cut short: its audio ends at ${real.toFixed(2)} s although it states ${stated.toFixed(2)} s, so offset ${offset} s is past its real end`
+        : `offset ${offset} s is at or past the end of the track (${trackSeconds.toFixed(2)} s long)`,
+    );
   }
   const audible = Math.min(duration, trackSeconds - offset);
+  if (cutShort && audible < duration && stated - offset > audible) {
+    warnings.push(
+      `${o.track}: the file is cut short (audio ends at ${real.toFixed(2)} s of the ${stated.toFixed(2)} s it states); ` +
+        `the track fades out at ${audible.toFixed(2)} s of the clip and silence fills the rest`,
+    );
+  }
   const fade = Math.min(fadeAsked, audible / 2);
   const audioCodec = container === 'webm' ? 'opus' : 'aac';
   const { args: vArgs, copied } = videoArgs(container, video.codec);
 
-  const part = join(dirname(out), `.part-${basename(out)}`);
+  let tempDir: string;
+  try {
+    tempDir = await mkdtemp(join(dirname(out), `${TEMP_PREFIX}${process.pid}-`));
+  } catch (err) {
+    throw inputError(o.out, `cannot write in ${dirname(out)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
+  }
+  const part = join(tempDir, basename(out));
   const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',
-    '-i', o.clip,
-    '-ss', r3(offset), '-t', r3(audible), '-i', o.track,
+    '-nostdin', '-hide_banner', '-loglevel', 'error',
+    '-i', mediaArg(o.clip),
+    '-ss', r3(offset), '-t', r3(audible), '-i', mediaArg(o.track),
     '-filter_complex', soundtrackFilter(audible, duration, fade, loudness, 48000),
     '-map', `0:${video.index}`, '-map', '[a]',
     ...vArgs,
     ...(audioCodec === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),
     ...(container === 'mp4' || container === 'mov' ? ['-movflags', '+faststart'] : []),
-    '-f', container, part,
+    // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
+    '-f', container, mediaArg(part),
   ];
-  const p = spawnTool(ffmpegPath(), args, o.signal);
-  p.child.stdout.resume();
   try {
-    const exit = await p.exited;
-    if (o.signal?.aborted) throw cancelledError('export');
-    if (exit.code !== 0) {
-      const cause = describeStderr(p.stderr.text(), o.clip) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
-      throw new NeedledropError('input', `export of ${o.clip} with ${o.track} failed: ${cause}`, { file: o.clip });
+    const p = spawnTool(ffmpegPath(), args, o.signal);
+    p.child.stdout.resume();
+    try {
+      const exit = await p.exited;
+      if (o.signal?.aborted) throw cancelledError('export');
+      if (exit.code !== 0) {
+        const cause = describeStderr(p.stderr.text(), o.clip) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+        throw new NeedledropError('input', `export of ${o.clip} with ${o.track} failed: ${explain(cause)}`, { file: o.clip });
+      }
+    } finally {
+      await p.dispose().catch(() => undefined);
     }
-    // Checked again: another process may have created the file while we encoded.
-    if (!o.force && existsSync(out)) throw inputError(o.out, 'already exists (pass --force to overwrite it)');
-    await rename(part, out);
-  } catch (err) {
-    await rm(part, { force: true });
-    throw err;
+    await publish(part, out, o.out, force);
   } finally {
-    await p.dispose().catch(() => undefined);
+    await rm(tempDir, { recursive: true, force: true });
   }
-  return { out, duration, container, videoCodec: copied ? video.codec : container === 'webm' ? 'vp9' : 'h264', videoCopied: copied, audioCodec, audible, fade, loudness };
+  return { out, duration, container, videoCodec: copied ? video.codec : container === 'webm' ? 'vp9' : 'h264', videoCopied: copied, audioCodec, audible, fade, loudness, warnings };
 }

@@ -1,7 +1,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { inputError } from '../errors';
 import { ffmpegPath, ffprobePath } from './ffmpeg-path';
-import { runTool } from './process';
+import { mediaArg, runTool } from './process';
 
 /** What ffprobe tells us about a file, reduced to what the engine uses. */
 export interface StreamInfo {
@@ -145,11 +145,16 @@ export async function checkReadableFile(file: string): Promise<number> {
   return st.size;
 }
 
-/** Seconds to the end of the last packet, by demuxing the whole file without decoding it. */
-async function scanDuration(file: string, signal?: AbortSignal): Promise<number | undefined> {
+/**
+ * Seconds to the end of the last packet of the streams `spec` selects ("a:0", or all audio and
+ * video when absent), by demuxing the whole file without decoding it: where a file cut short
+ * really ends, whatever its header states.
+ */
+export async function streamEnd(file: string, spec?: string, signal?: AbortSignal): Promise<number | undefined> {
+  const maps = spec ? ['-map', `0:${spec}`] : ['-map', '0:a?', '-map', '0:v?'];
   const out = await runTool(
     ffmpegPath(),
-    ['-nostdin', '-v', 'error', '-nostats', '-progress', 'pipe:1', '-i', file, '-map', '0:a?', '-map', '0:v?', '-c', 'copy', '-f', 'null', '-'],
+    ['-nostdin', '-v', 'error', '-nostats', '-progress', 'pipe:1', '-i', mediaArg(file), ...maps, '-c', 'copy', '-f', 'null', '-'],
     file,
     signal,
   );
@@ -162,7 +167,7 @@ export async function probe(file: string, opts: { signal?: AbortSignal } = {}): 
   const sizeBytes = await checkReadableFile(file);
   const json = await runTool(
     ffprobePath(),
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', mediaArg(file)],
     file,
     opts.signal,
   );
@@ -187,7 +192,7 @@ export async function probe(file: string, opts: { signal?: AbortSignal } = {}): 
     durationSource = 'stream';
   }
   if (duration === undefined) {
-    duration = await scanDuration(file, opts.signal);
+    duration = await streamEnd(file, undefined, opts.signal);
     durationSource = 'scan';
   }
   if (duration === undefined) throw inputError(file, 'no decodable content (duration is zero)');

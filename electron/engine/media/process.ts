@@ -1,5 +1,7 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isMainThread } from 'node:worker_threads';
 import { cancelledError, inputError, NeedledropError } from '../errors';
 
 /**
@@ -43,10 +45,24 @@ export class StderrTail {
   }
 }
 
-// ffmpeg prefixes most lines with "[demuxer @ 0x55…]" or the input path: neither helps a user.
+/**
+ * A path as an ffmpeg/ffprobe argument that cannot be read as anything else: absolute (so a
+ * name starting with "-" is not an option) behind the `file:` protocol (so "a:b.mp3" is not
+ * protocol "a", and "|" or "?" are not special).
+ */
+export function mediaArg(file: string): string {
+  return `file:${resolve(file)}`;
+}
+
+// ffmpeg prefixes most lines with "[demuxer @ 0x55…]" or the input as given: neither helps a user.
 function clean(line: string, file: string): string {
   let l = line.replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/i, '');
-  if (l.startsWith(file + ':')) l = l.slice(file.length + 1).trim();
+  for (const name of [mediaArg(file), resolve(file), file]) {
+    if (l.startsWith(name + ':')) {
+      l = l.slice(name.length + 1).trim();
+      break;
+    }
+  }
   return l;
 }
 
@@ -65,15 +81,67 @@ export function describeStderr(lines: string[], file: string): string {
   return out.reverse().join('; ');
 }
 
-/** Known ffmpeg causes rewritten in words a user understands (the raw cause is kept after). */
+/** ffmpeg's wording → a plain cause; the first match wins, so the specific come before the vague. */
+const PLAIN_CAUSES: ReadonlyArray<[RegExp, string]> = [
+  [/No such file or directory/i, 'file not found'],
+  [/Permission denied/i, 'permission denied'],
+  [/Is a directory/i, 'is a folder, not a media file'],
+  [/Not a directory/i, 'a folder in the path is a file'],
+  [/No space left on device/i, 'the disk is full'],
+  [/moov atom not found|partial file|Truncating packet|truncated|End of file|premature end|Packet corrupt|Invalid frame size|stream ends prematurely/i, 'the file is cut short or damaged'],
+  [/matches no streams|does not contain any stream|Output file #?\d* does not contain|no (audio|video) stream/i, 'has no stream of the kind asked for'],
+  [/Decoder \(codec [^)]*\) not found|Unsupported codec|unknown codec|no decoder/i, 'uses a codec this ffmpeg cannot decode'],
+  [/Invalid data found when processing input|sample rate not set|Could not write header|Could not find codec parameters|Format [^ ]+ detected only with low score|Failed to read frame size|could not find sync|Header missing|Invalid argument|Input\/output error|EBML header parsing failed|invalid (?:header|chunk|frame)/i, 'not an audio or video file ffmpeg can read (or its header does not match its contents)'],
+];
+
+/** A plain cause for a user, with ffmpeg's own line kept after it as the detail. */
 export function explain(cause: string): string {
-  if (/moov atom not found/i.test(cause)) return `corrupt or truncated file (${cause})`;
-  if (/Invalid data found when processing input/i.test(cause)) return `not a media file ffmpeg can read (${cause})`;
-  if (/Permission denied/i.test(cause)) return `permission denied`;
-  if (/No such file or directory/i.test(cause)) return `file not found`;
+  for (const [pattern, plain] of PLAIN_CAUSES) {
+    if (!pattern.test(cause)) continue;
+    // The first two read fine as they are; the others keep ffmpeg's words for whoever digs further.
+    return plain === 'file not found' || plain === 'permission denied' ? plain : `${plain} (ffmpeg: ${cause})`;
+  }
   return cause;
 }
 
+/**
+ * Children still running, so a TERM/HUP/INT nobody else handles ends them too: ffmpeg writing to
+ * a file (export) does not notice its parent die and would run on, re-parented.
+ */
+const live = new Set<ChildProcess>();
+const GUARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+const guards = new Map<NodeJS.Signals, () => void>();
+let exitHooked = false;
+
+function killLive(): void {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('close', () => {
+    live.delete(child);
+    if (live.size > 0) return;
+    for (const [sig, h] of guards) process.off(sig, h);
+    guards.clear();
+  });
+  // Signal handlers only exist on the main thread (a worker's children die with the pipe they write to).
+  if (guards.size > 0 || !isMainThread) return;
+  for (const sig of GUARDED) {
+    const h = (): void => {
+      killLive();
+      // Another listener (a front's cancel) owns what happens next; alone, keep the default: die by the signal.
+      if (process.listenerCount(sig) === 1) {
+        process.off(sig, h);
+        process.kill(process.pid, sig);
+      }
+    };
+    guards.set(sig, h);
+    process.on(sig, h);
+  }
+  if (!exitHooked) process.on('exit', killLive);
+  exitHooked = true;
+}
 export interface Spawned {
   child: ToolChild;
   stderr: StderrTail;
@@ -86,6 +154,7 @@ export interface Spawned {
 export function spawnTool(path: string, args: string[], signal?: AbortSignal): Spawned {
   if (signal?.aborted) throw cancelledError('decoding');
   const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  track(child);
   const stderr = new StderrTail();
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
   const exited = new Promise<Exit>((resolve, reject) => {

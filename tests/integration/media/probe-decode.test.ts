@@ -53,9 +53,9 @@ describe('probe', () => {
     ['missing file', () => `${dir}/nope.mp4`, /file not found/],
     ['directory', () => dir, /is a directory/],
     ['zero-byte file', () => f.empty, /empty file/],
-    ['truncated file', () => f.truncated, /corrupt or truncated/],
-    ['random bytes named .mp4', () => f.random, /corrupt|not a media file/],
-    ['text file', () => f.text, /text file|not a media file/],
+    ['truncated file', () => f.truncated, /cut short or damaged/],
+    ['random bytes named .mp4', () => f.random, /cut short or damaged|not an audio or video file/],
+    ['text file', () => f.text, /text file|not an audio or video file/],
   ])('rejects a %s with an input error naming it', async (_, file, cause) => {
     const p = file();
     await expect(probe(p)).rejects.toMatchObject({ kind: 'input', file: p, message: expect.stringMatching(cause) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeStderr, explain, StderrTail } from '../../../electron/engine/media/process';
+import { describeStderr, explain, mediaArg, StderrTail } from '../../../electron/engine/media/process';
 
 describe('StderrTail', () => {
   it('keeps the last lines across chunk boundaries', () => {
@@ -20,11 +20,26 @@ describe('describeStderr', () => {
       'Conversion failed!',
     ];
     expect(describeStderr(lines, '/x/a.mp4')).toBe('moov atom not found; Invalid data found when processing input');
+    expect(describeStderr(['file:/x/a.mp4: Invalid data found when processing input'], '/x/a.mp4')).toBe('Invalid data found when processing input');
   });
 
-  it('explains common causes in plain words', () => {
-    expect(explain('moov atom not found')).toMatch(/corrupt or truncated/);
-    expect(explain('Invalid data found when processing input')).toMatch(/not a media file/);
+  it('explains common causes in plain words, keeping ffmpeg\'s line as the detail', () => {
+    expect(explain('moov atom not found; Invalid data found when processing input')).toBe(
+      'the file is cut short or damaged (ffmpeg: moov atom not found; Invalid data found when processing input)',
+    );
+    expect(explain('Invalid data found when processing input')).toMatch(/^not an audio or video file .*\(ffmpeg: Invalid data found/);
+    expect(explain('sample rate not set; Could not write header for output file #0')).toMatch(/^not an audio or video file/);
+    expect(explain('Input/output error')).toMatch(/^not an audio or video file/);
+    expect(explain('Stream map \'0:a:0\' matches no streams.')).toMatch(/^has no stream of the kind asked for/);
+    expect(explain('No such file or directory')).toBe('file not found');
     expect(explain('something else')).toBe('something else');
+  });
+});
+
+describe('mediaArg', () => {
+  it('makes every path an absolute file: URL ffmpeg cannot read as an option or a protocol', () => {
+    expect(mediaArg('-x.mp3')).toBe(`file:${process.cwd()}/-x.mp3`);
+    expect(mediaArg('a:b.mp3')).toBe(`file:${process.cwd()}/a:b.mp3`);
+    expect(mediaArg('/abs/x.mp3')).toBe('file:/abs/x.mp3');
   });
 });

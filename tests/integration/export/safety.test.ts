@@ -1,0 +1,189 @@
+/**
+ * Export never destroys a file: the temporary output is made exclusively (a link or a file
+ * already at the old `.part-OUT` name is left alone), outputs that cannot be written are clear
+ * input errors naming the path, a track cut short is not passed off as whole, and a killed
+ * export leaves nothing under the final name and no ffmpeg running; its temp goes next time.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NeedledropError } from '../../../electron/engine/errors';
+import { exportClipWithTrack, removeStaleExportTemps } from '../../../electron/engine/media/export';
+import { audioStream, probe } from '../../../electron/engine/media/probe';
+import { ffmpeg, tempDir } from '../../helpers/media';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = join(REPO, 'scripts', 'cli.ts');
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let clip: string;
+let track: string;
+let longClip: string;
+
+const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('.needledrop-export-'));
+const fail = (p: Promise<unknown>): Promise<NeedledropError> => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as NeedledropError);
+
+/** True while a process with this pid exists (and is not a zombie). */
+function running(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+beforeAll(async () => {
+  tmp = await tempDir('needledrop-export-safety-');
+  clip = await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=12:d=2', '-c:v', 'libx264', '-preset', 'ultrafast'], join(tmp.dir, 'clip.mp4'));
+  // Slow enough to kill mid-way: 60 s to be re-encoded to VP9.
+  longClip = await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25:d=60', '-c:v', 'libx264', '-preset', 'ultrafast'], join(tmp.dir, 'long.mp4'));
+  track = await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=440:d=8', '-c:a', 'flac'], join(tmp.dir, 'track.flac'));
+});
+
+afterAll(async () => {
+  await tmp?.cleanup();
+});
+
+describe('export output safety', () => {
+  it('a symlink or a plain file at the old .part-OUT name is neither followed nor consumed', async () => {
+    const victim = join(tmp.dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    symlinkSync(victim, join(tmp.dir, '.part-a.mp4'));
+    writeFileSync(join(tmp.dir, '.part-b.mp4'), 'someone else’s file');
+    await exportClipWithTrack({ clip, track, out: join(tmp.dir, 'a.mp4') });
+    await exportClipWithTrack({ clip, track, out: join(tmp.dir, 'b.mp4') });
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(readFileSync(join(tmp.dir, '.part-b.mp4'), 'utf8')).toBe('someone else’s file');
+    expect(audioStream(await probe(join(tmp.dir, 'a.mp4')))?.codec).toBe('aac');
+    expect(temps(tmp.dir)).toEqual([]);
+  });
+
+  it('a symlink at the output name is not written through, and without --force not replaced', async () => {
+    const victim = join(tmp.dir, 'victim2.txt');
+    writeFileSync(victim, 'precious');
+    const out = join(tmp.dir, 'link.mp4');
+    symlinkSync(victim, out);
+    expect(await fail(exportClipWithTrack({ clip, track, out }))).toMatchObject({ kind: 'input', file: out, message: expect.stringMatching(/already exists/) });
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    await exportClipWithTrack({ clip, track, out, force: true });
+    // --force replaces the link itself, never its target.
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(statSync(out).size).toBeGreaterThan(1000);
+  });
+
+  it('an existing folder named OUT.mp4 and a path under a file are input errors naming the path', async () => {
+    const dirOut = join(tmp.dir, 'folder.mp4');
+    mkdirSync(dirOut);
+    expect(await fail(exportClipWithTrack({ clip, track, out: dirOut, force: true }))).toMatchObject({
+      kind: 'input', file: dirOut, message: expect.stringMatching(/is a folder/),
+    });
+    const underFile = join(clip, 'out.mp4');
+    expect(await fail(exportClipWithTrack({ clip, track, out: underFile }))).toMatchObject({
+      kind: 'input', file: underFile, message: expect.stringMatching(/is under a file|is a file, not a folder/),
+    });
+    const noFolder = join(tmp.dir, 'nope', 'out.mp4');
+    expect(await fail(exportClipWithTrack({ clip, track, out: noFolder }))).toMatchObject({ kind: 'input', message: expect.stringMatching(/does not exist/) });
+  });
+
+  it('temps of exports whose process is gone are removed on the next run; a live one is kept', async () => {
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.once('exit', r));
+    const stale = join(tmp.dir, `.needledrop-export-${dead.pid}-abc123`);
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'x.mp4'), 'half');
+    const live = join(tmp.dir, `.needledrop-export-${process.ppid}-def456`);
+    mkdirSync(live);
+    await exportClipWithTrack({ clip, track, out: join(tmp.dir, 'c.mp4') });
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    await removeStaleExportTemps(tmp.dir);
+    expect(existsSync(live)).toBe(true);
+  });
+
+  it('paths starting with "-" are files, not ffmpeg options', async () => {
+    const dashed = await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=330:d=3', '-c:a', 'libvorbis'], join(tmp.dir, '-dash.ogg'));
+    const cwd = process.cwd();
+    process.chdir(dirname(dashed));
+    try {
+      expect((await probe('-dash.ogg')).duration).toBeCloseTo(3, 1);
+      const r = await exportClipWithTrack({ clip, track: '-dash.ogg', out: '-out.mkv' });
+      expect(r.out).toBe(join(tmp.dir, '-out.mkv'));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('export of a track cut short', () => {
+  let cut: string;
+  beforeAll(async () => {
+    const whole = await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=440:d=8', '-c:a', 'libmp3lame'], join(tmp.dir, 'whole.mp3'));
+    cut = join(tmp.dir, 'cut.mp3');
+    writeFileSync(cut, readFileSync(whole).subarray(0, Math.floor(statSync(whole).size / 2)));
+  });
+
+  it('an offset past the real end fails, naming the cut', async () => {
+    const info = await probe(cut);
+    expect(info.duration).toBeGreaterThan(7.5); // the header still says 8 s
+    expect(await fail(exportClipWithTrack({ clip, track: cut, offset: 5, out: join(tmp.dir, 'past.mp4') }))).toMatchObject({
+      kind: 'input', file: cut, message: expect.stringMatching(/cut short.*ends at 4\.\d+ s/),
+    });
+    expect(existsSync(join(tmp.dir, 'past.mp4'))).toBe(false);
+  });
+
+  it('running past the real end warns and plays only what is there', async () => {
+    const r = await exportClipWithTrack({ clip, track: cut, offset: 3, out: join(tmp.dir, 'runs-out.mp4') });
+    expect(r.audible).toBeGreaterThan(0.8);
+    expect(r.audible).toBeLessThan(1.3);
+    expect(r.warnings.join(' ')).toMatch(/cut short/);
+    const whole = await exportClipWithTrack({ clip, track: join(tmp.dir, 'whole.mp3'), offset: 3, out: join(tmp.dir, 'whole.mp4') });
+    expect(whole.warnings).toEqual([]);
+    expect(whole.audible).toBe(2);
+  });
+});
+
+describe('a killed export', () => {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal}: ffmpeg ends with the command, nothing is left under the final name, the temp goes next run`, async () => {
+      const dir = join(tmp.dir, `kill-${signal}`);
+      mkdirSync(dir);
+      const out = join(dir, 'out.webm');
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'export', longClip, track, '--out', out], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+      // Wait until the encoding ffmpeg runs as the command's child.
+      let ffmpegPids: number[] = [];
+      for (let i = 0; i < 600 && ffmpegPids.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        ffmpegPids = childrenOf(child.pid!).filter((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('libvpx');
+          } catch {
+            return false;
+          }
+        });
+      }
+      expect(ffmpegPids.length).toBe(1);
+      const exited = new Promise<string | null>((r) => child.once('exit', (_code, sig) => r(sig)));
+      child.kill(signal);
+      expect(await exited).toBe(signal);
+      for (let i = 0; i < 40 && running(ffmpegPids[0]); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(running(ffmpegPids[0])).toBe(false);
+      expect(existsSync(out)).toBe(false);
+      await removeStaleExportTemps(dir);
+      expect(temps(dir)).toEqual([]);
+    });
+  }
+});

@@ -1,19 +1,24 @@
 /**
  * Errors the engine raises on purpose. Fronts (CLI, Electron shell) map `kind` to their own
  * outcome: the CLI exits 1 for 'input' and 2 for 'usage' and prints only the message.
+ * 'environment': the machine lacks something the engine needs (e.g. ffmpeg), not the
+ * arguments' fault (so no usage text).
  */
-export type ErrorKind = 'input' | 'usage' | 'cancelled' | 'internal';
+export type ErrorKind = 'input' | 'usage' | 'cancelled' | 'internal' | 'environment';
 
 export class NeedledropError extends Error {
   readonly kind: ErrorKind;
   /** The file the error is about, when there is one. */
   readonly file?: string;
+  /** A stable machine-readable cause where one exists (e.g. 'no-ffmpeg', as the contract names it). */
+  readonly code?: string;
 
-  constructor(kind: ErrorKind, message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { file?: string; code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NeedledropError';
     this.kind = kind;
     if (options.file !== undefined) this.file = options.file;
+    if (options.code !== undefined) this.code = options.code;
   }
 }
 

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The user's data folder: catalog, user-trained models, caches.
@@ -20,5 +21,18 @@ export function dataHome(env: NodeJS.ProcessEnv = process.env): string {
 export const catalogPath = (env?: NodeJS.ProcessEnv): string => join(dataHome(env), 'catalog.sqlite');
 export const userModelsDir = (env?: NodeJS.ProcessEnv): string => join(dataHome(env), 'models');
 
-/** The repo's shipped models (models/<version>/). */
-export const shippedModelsDir = (): string => join(import.meta.dirname, '..', '..', 'models');
+/**
+ * The folder that holds what ships with the program (models/<version>/): by default the
+ * package root, i.e. the nearest folder above this module with a package.json. That is the
+ * repo both from source (electron/engine/) and from the compiled build (dist/cli/, dist/workers/);
+ * a packaged app passes its own resources folder instead.
+ */
+export function defaultResourcesDir(from: string = import.meta.dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(import.meta.dirname, '..', '..');
+  }
+}
+
+/** The shipped models (models/<version>/) inside `resourcesDir` (default: the package root). */
+export const shippedModelsDir = (resourcesDir: string = defaultResourcesDir()): string => join(resourcesDir, 'models');

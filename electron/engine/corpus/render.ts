@@ -31,7 +31,7 @@ export function pairComplete(pair: CorpusPair, outDir: string): boolean {
 export function ffmpegArgs(pair: CorpusPair, opts: CorpusOptions, videoOut: string, musicOut: string): string[] {
   return [
     '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'f32le', '-ar', String(opts.sampleRate), '-ch_layout', 'mono', '-i', 'pipe:0',
+    '-f', 'f32le', '-ar', String(opts.sampleRate), '-ac', '1', '-i', 'pipe:0',
     '-filter_complex', videoGraph(pair, opts), '-filter_complex_threads', '1',
     '-map', '[v]', '-frames:v', String(Math.round(opts.clipSeconds * opts.fps)),
     ...videoCodecArgs(pair.nuisance.videoContainer, opts.fps), '-map_metadata', '-1', videoOut,

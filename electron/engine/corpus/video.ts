@@ -4,6 +4,7 @@
  * parameters, moving at a speed set by arousal; the shots are concatenated and then coloured by
  * the pair's palette (valence/arousal → hue, saturation, lightness) with one lookup table.
  */
+import { ffmpegRunsGraph } from '../media/ffmpeg-path';
 import { lerp, mixSeed, rng, type Rng } from './rng';
 import type { CorpusOptions, CorpusPair, VideoContainer, VideoStyle } from './types';
 
@@ -18,6 +19,10 @@ interface Shot {
   h: number;
   fps: number;
 }
+
+// What an older ffmpeg (before 4.4, e.g. the bundled build) lacks; see gradientsByGeq and pan.
+const HAS_GRADIENTS = (): boolean => ffmpegRunsGraph('gradients=s=16x16');
+const HAS_ZOOMPAN_IN_TIME = (): boolean => ffmpegRunsGraph("color=s=16x16,zoompan=z='1+0*in_time':d=1:s=16x16");
 
 const gray = (level: number): string => {
   const v = Math.round(Math.max(0, Math.min(1, level)) * 255).toString(16).padStart(2, '0');
@@ -59,12 +64,30 @@ function noise(s: Shot): string {
 function gradients(s: Shot): string {
   const { w, h, fps, r } = s;
   const n = 2 + r.int(3);
-  const stops = Array.from({ length: n }, (_, i) => `c${i}=${gray(i % 2 ? r.range(0.6, 1) : r.range(0, 0.35))}`).join(':');
+  const levels = Array.from({ length: n }, (_, i) => (i % 2 ? r.range(0.6, 1) : r.range(0, 0.35)));
+  const speed = lerp(0.004, 0.06, s.speed);
+  const seed = r.seed() % 100000;
+  const [hw, hh] = [Math.round(w / 2), Math.round(h / 2)];
   // Rendered at half size: gradients are smooth, so upscaling loses nothing and saves 3/4 of the work.
-  return (
-    `gradients=s=${Math.round(w / 2)}x${Math.round(h / 2)}:r=${fps}:n=${n}:${stops}:speed=${f3(lerp(0.004, 0.06, s.speed))}:` +
-    `seed=${r.seed() % 100000},format=gray,scale=${w}x${h}:flags=bilinear`
-  );
+  const upscale = `format=gray,scale=${w}x${h}:flags=bilinear`;
+  if (!HAS_GRADIENTS()) return gradientsByGeq(hw, hh, fps, levels, speed, seed, upscale);
+  const stops = levels.map((l, i) => `c${i}=${gray(l)}`).join(':');
+  return `gradients=s=${hw}x${hh}:r=${fps}:n=${n}:${stops}:speed=${f3(speed)}:seed=${seed},${upscale}`;
+}
+
+/**
+ * The same look for an ffmpeg without the `gradients` source (before 4.4, e.g. the bundled
+ * build): a band profile with n−1 dark↔light transitions along a direction that turns by
+ * `speed` radians per frame, as `gradients` turns, drawn by geq.
+ */
+function gradientsByGeq(w: number, h: number, fps: number, levels: number[], speed: number, seed: number, upscale: string): string {
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const lo = 255 * mean(levels.filter((_, i) => i % 2 === 0));
+  const hi = 255 * mean(levels.filter((_, i) => i % 2 === 1));
+  const angle = `${f3((seed % 628) / 100)}+${f3(speed * fps)}*T`;
+  const along = `((X-W/2)*cos(${angle})+(Y-H/2)*sin(${angle}))/hypot(W,H)+0.5`;
+  const lum = `${f3(lo)}+${f3(hi - lo)}*(0.5-0.5*cos(PI*${levels.length - 1}*(${along})))`;
+  return `color=c=black:s=${w}x${h}:r=${fps},format=gray,geq=lum='${lum}',${upscale}`;
 }
 
 /** An elementary cellular automaton scrolling up, rows per second set by speed. */
@@ -95,11 +118,13 @@ function pan(s: Shot): string {
   const xf = f3(2 * Math.PI * s.speed * r.range(0.1, 0.35));
   const yf = f3(2 * Math.PI * s.speed * r.range(0.1, 0.35));
   const [p1, p2, p3] = [f3(r.range(0, 6.28)), f3(r.range(0, 6.28)), f3(r.range(0, 6.28))];
+  // The looped still comes in at fps frames a second, so its frame count over fps is its time.
+  const t = HAS_ZOOMPAN_IN_TIME() ? 'in_time' : `(in/${fps})`;
   return (
     `color=c=gray:s=${Math.round(w / 6)}x${Math.round(h / 6)}:r=${fps}:d=${f3(1 / fps)},noise=alls=100:allf=u:all_seed=${r.seed() % 100000},` +
     `format=gray,scale=${2 * w}x${2 * h}:flags=bicubic,loop=loop=-1:size=1,` +
-    `zoompan=z='1.4+0.35*sin(${zf}*in_time+${p1})':x='(iw-iw/zoom)/2*(1+sin(${xf}*in_time+${p2}))':` +
-    `y='(ih-ih/zoom)/2*(1+sin(${yf}*in_time+${p3}))':d=1:s=${w}x${h}:fps=${fps}`
+    `zoompan=z='1.4+0.35*sin(${zf}*${t}+${p1})':x='(iw-iw/zoom)/2*(1+sin(${xf}*${t}+${p2}))':` +
+    `y='(ih-ih/zoom)/2*(1+sin(${yf}*${t}+${p3}))':d=1:s=${w}x${h}:fps=${fps}`
   );
 }
 

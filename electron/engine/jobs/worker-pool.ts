@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { cancelledError, NeedledropError } from '../errors';
+import { ffmpegConfig, WORKER_CONFIG_KEY } from '../media/ffmpeg-path';
 import { fromWire, type FromWorker, type ToWorker } from './worker-protocol';
 
 /**
@@ -9,7 +10,7 @@ import { fromWire, type FromWorker, type ToWorker } from './worker-protocol';
  */
 export interface PoolOptions {
   size: number;
-  /** URL of the worker module; it must call serveTasks(). */
+  /** URL of the worker module (see workerModule()); it must call serveTasks(). */
   entry: URL;
   workerData?: Record<string, unknown>;
   /** Aborting drops queued tasks and asks running ones to stop; all reject as cancelled. */
@@ -30,6 +31,7 @@ interface Slot<Req, Res> {
   task?: Task<Req, Res>;
 }
 
+// A TypeScript entry starts through this bootstrap (it registers tsx); a compiled one starts as it is.
 const BOOT = new URL('./ts-worker.mjs', import.meta.url);
 
 export class WorkerPool<Req, Res> {
@@ -59,7 +61,11 @@ export class WorkerPool<Req, Res> {
   }
 
   private spawn(): Slot<Req, Res> {
-    const worker = new Worker(BOOT, { workerData: { ...this.options.workerData, __entry: this.options.entry.href } });
+    const { entry, workerData } = this.options;
+    const worker = new Worker(entry.pathname.endsWith('.ts') ? BOOT : entry, {
+      // Workers see the same ffmpeg/ffprobe as this thread, configured or not.
+      workerData: { ...workerData, __entry: entry.href, [WORKER_CONFIG_KEY]: ffmpegConfig() },
+    });
     const slot: Slot<Req, Res> = { worker, ready: false };
     worker.on('message', (msg: FromWorker<Res>) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onCrash(slot, err));

@@ -4,6 +4,7 @@
  * installed. Each worker thread imports this module and calls createIndexerComponents once.
  * Options: { model?: string } to embed with a version other than the active one.
  */
+import { workerModule } from '../jobs/worker-entry';
 import { analyzeTrack } from './audio-analyzer';
 import type { IndexerComponents } from './contracts';
 import { modelEmbedder } from './model-embedder';
@@ -13,4 +14,4 @@ export async function createIndexerComponents(options: unknown): Promise<Indexer
   return { analyzer: analyzeTrack, ...(embedder ? { embedder } : {}), ...(problem ? { note: problem } : {}) };
 }
 
-export const DEFAULT_COMPONENTS = { module: new URL('./default-components.ts', import.meta.url).href };
+export const DEFAULT_COMPONENTS = { module: workerModule('indexer-components', new URL('./default-components.ts', import.meta.url)).href };

@@ -26,6 +26,7 @@ import { saveAnalysis } from '../catalog/tracks';
 import { cancelledError, isCancelled, NeedledropError } from '../errors';
 import { ProgressMeter, type ProgressSnapshot } from '../jobs/progress';
 import { finishJob, startJob, updateJob } from '../jobs/store';
+import { workerModule } from '../jobs/worker-entry';
 import { WorkerPool } from '../jobs/worker-pool';
 import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
@@ -63,7 +64,7 @@ export interface IndexReport {
   note: string | null;
 }
 
-const WORKER_ENTRY = new URL('./worker.ts', import.meta.url);
+const WORKER_ENTRY = workerModule('library-worker', new URL('./worker.ts', import.meta.url));
 
 /** The cause without the "path: " prefix inputError puts in front. */
 function reasonOf(err: unknown, path: string): string {

@@ -1,0 +1,53 @@
+/**
+ * The one engine handle the screens use. In Electron the preload's `window.needledrop` is taken
+ * as it is; in a browser (needledrop serve) the same interface is built over a WebSocket that
+ * reconnects by itself, so a screen cannot tell the two apart.
+ */
+import type { NeedledropBridge } from '../../electron/contract/bridge';
+import { createEngineClient } from '../../electron/contract/client';
+import { connection } from './connection.svelte';
+import { bridgeMediaUrl, bridgeSocketUrl, socketPort } from './socket-port';
+
+const RETRY_MS = [250, 500, 1000, 2000, 4000];
+
+function browserBridge(): NeedledropBridge {
+  let attempt = 0;
+  const open = (): WebSocket => {
+    const ws = new WebSocket(bridgeSocketUrl(location));
+    ws.addEventListener('open', () => {
+      attempt = 0;
+      connection.status = 'open';
+      connection.message = '';
+    });
+    ws.addEventListener('close', (e) => {
+      const reason = e.reason || (e.code === 1008 ? 'the bridge refused this page (wrong or missing token)' : 'the connection to the engine was lost');
+      connection.status = 'down';
+      connection.message = reason;
+      client.disconnect(reason);
+      const wait = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)];
+      setTimeout(() => {
+        connection.status = 'connecting';
+        client.reopen(socketPort(open()));
+      }, wait);
+    });
+    return ws;
+  };
+  const client = createEngineClient(socketPort(open()));
+  const mac = /Mac/i.test(navigator.platform);
+  return {
+    api: client,
+    mediaUrl: (kind, id) => bridgeMediaUrl(location.search, kind, id),
+    platform: { shell: 'browser', os: navigator.platform, mod: mac ? '⌘' : 'Ctrl' },
+  };
+}
+
+function pick(): NeedledropBridge {
+  if (window.needledrop) {
+    connection.status = 'open';
+    return window.needledrop;
+  }
+  return browserBridge();
+}
+
+export const host: NeedledropBridge = pick();
+export const api = host.api;

@@ -1,0 +1,47 @@
+/**
+ * The renderer's view of the engine's events: every job's latest progress (and, for training,
+ * its metrics history), and a counter per kind of data so screens reload when it changes.
+ */
+import type { ChangedEvent, EngineEvent, ProgressEvent } from '../../electron/contract/types';
+import type { ErrorData } from '../../electron/contract/errors';
+import { api } from './api';
+
+export interface JobView {
+  id: string;
+  op: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: ProgressEvent | null;
+  /** Every progress event that carried metrics, in order (the training charts). */
+  metrics: { done: number; values: Record<string, number> }[];
+  error?: ErrorData;
+}
+
+export const jobs = $state<Record<string, JobView>>({});
+export const changes = $state<Record<ChangedEvent['what'], number>>({ tracks: 0, models: 0, playlists: 0, feedback: 0, settings: 0 });
+
+function onEvent(e: EngineEvent): void {
+  if (e.type === 'changed') {
+    changes[e.what] += 1;
+    return;
+  }
+  const job = (jobs[e.jobId] ??= { id: e.jobId, op: '', state: 'running', progress: null, metrics: [] });
+  if (e.type === 'progress') {
+    job.progress = e;
+    if (e.metrics && Object.keys(e.metrics).length > 0) job.metrics.push({ done: e.done, values: e.metrics });
+  } else {
+    job.state = e.state;
+    if (e.error) job.error = e.error;
+  }
+}
+
+api.subscribe(onEvent);
+
+/** Remember which operation a job id belongs to (the engine's events do not say). */
+export function noteJob(id: string, op: string): void {
+  const job = (jobs[id] ??= { id, op, state: 'running', progress: null, metrics: [] });
+  job.op = op;
+}
+
+export function runningJob(op: string): JobView | undefined {
+  return Object.values(jobs).find((j) => j.op === op && j.state === 'running');
+}

@@ -1,0 +1,29 @@
+/** Any thrown value as what the user reads: the file, the cause, and a hint for the code. */
+import { EngineError, isErrorData, type ErrorData } from '../../electron/contract/errors';
+
+export interface Readable {
+  title: string;
+  file?: string;
+  detail?: string;
+  code: string;
+}
+
+const HINTS: Partial<Record<ErrorData['code'], string>> = {
+  'not-indexed': 'Add a music folder in Library and scan it first.',
+  'no-ffmpeg': 'Install ffmpeg (e.g. apt-get install ffmpeg) and restart.',
+  'engine-unavailable': 'Reconnecting to the engine…',
+  exists: 'Pick another output file.',
+  busy: 'Another job is using the catalog; try again when it ends.',
+};
+
+export function readable(err: unknown): Readable {
+  const data: ErrorData | null = err instanceof EngineError ? err.toData() : isErrorData(err) ? err : null;
+  if (!data) return { title: err instanceof Error ? err.message : String(err), code: 'internal' };
+  const hint = HINTS[data.code];
+  return {
+    title: data.message,
+    code: data.code,
+    ...(data.file ? { file: data.file } : {}),
+    ...(data.detail || hint ? { detail: [hint, data.detail].filter(Boolean).join(' ') } : {}),
+  };
+}

@@ -1,0 +1,48 @@
+/** Numbers as the screens print them. */
+
+export function clockTime(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  const s = Math.max(0, seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const ss = sec.toFixed(1).padStart(4, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  const s = Math.round(seconds);
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function eta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'estimating…';
+  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m} min ${Math.round(seconds % 60)} s left` : `${Math.floor(m / 60)} h ${m % 60} min left`;
+}
+
+export function bpm(value: number | null): string {
+  return value === null ? '–' : value.toFixed(0);
+}
+
+export function basename(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** A track's display name: its title tag, else the file name. */
+export function trackName(t: { title: string | null; path: string }): string {
+  return t.title?.trim() || basename(t.path);
+}
+
+/** Beside the clip: "clip.mp4" → "clip-scored.mp4". */
+export function scoredPath(clipPath: string): string {
+  const dot = clipPath.lastIndexOf('.');
+  const slash = Math.max(clipPath.lastIndexOf('/'), clipPath.lastIndexOf('\\'));
+  const stem = dot > slash ? clipPath.slice(0, dot) : clipPath;
+  const ext = dot > slash ? clipPath.slice(dot) : '.mp4';
+  return `${stem}-scored${ext}`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The library table's rows, fetched a page at a time through `tracks.list` as they scroll into
+ * view. A new query (search, sort) starts a new generation: answers for the old one are dropped.
+ */
+import type { EngineApi } from '../../electron/contract/api';
+import type { TrackListItem, TrackSortKey } from '../../electron/contract/types';
+
+export interface TrackQuery {
+  search: string;
+  sort: TrackSortKey;
+  descending: boolean;
+}
+
+export class TrackPages {
+  readonly pageSize: number;
+  private pages = new Map<number, TrackListItem[]>();
+  private inFlight = new Set<number>();
+  private generation = 0;
+  private query: TrackQuery;
+  /** Matching tracks (all pages), null until the first answer. */
+  total: number | null = null;
+
+  constructor(
+    private readonly api: Pick<EngineApi, 'call'>,
+    query: TrackQuery,
+    /** Called when rows or the total arrive. */
+    private readonly onChange: () => void,
+    pageSize = 200,
+  ) {
+    this.query = query;
+    this.pageSize = pageSize;
+  }
+
+  setQuery(query: TrackQuery): void {
+    this.query = query;
+    this.reload();
+  }
+
+  /** Forget every page (the catalog changed) and fetch again on demand. */
+  reload(): void {
+    this.generation += 1;
+    this.pages.clear();
+    this.inFlight.clear();
+    this.total = null;
+    this.onChange();
+  }
+
+  row(index: number): TrackListItem | undefined {
+    return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
+  }
+
+  /** Fetch the pages not yet here; errors go to `onError`. */
+  ensure(pageIndices: number[], onError: (err: unknown) => void): void {
+    for (const p of pageIndices) {
+      if (this.pages.has(p) || this.inFlight.has(p)) continue;
+      this.inFlight.add(p);
+      const gen = this.generation;
+      const { search, sort, descending } = this.query;
+      this.api
+        .call('tracks.list', { ...(search ? { search } : {}), sort, descending, offset: p * this.pageSize, limit: this.pageSize })
+        .then(
+          (page) => {
+            if (gen !== this.generation) return;
+            this.inFlight.delete(p);
+            this.pages.set(p, page.tracks);
+            this.total = page.total;
+            this.onChange();
+          },
+          (err: unknown) => {
+            if (gen !== this.generation) return;
+            this.inFlight.delete(p);
+            onError(err);
+          },
+        );
+    }
+  }
+}

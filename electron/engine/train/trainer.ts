@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createDualEncoder, type DualEncoder, type NamedWeights } from '../encoders/encoder';
 import { fitStandardiser } from '../encoders/standardiser';
 import { cancelledError } from '../errors';
-import { CLASS_LOSS_NAMES, createLoss, type LossName, type MetricLoss } from '../metric/losses';
+import { createLoss, lossDescriptor, type LossName, type MetricLoss } from '../metric/losses';
 import { createRng } from '../util/prng';
 import { retrievalFromEmbeddings } from '../metric/retrieval';
 import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
@@ -123,14 +123,13 @@ const restore = (w: SavedWeights): NamedWeights =>
     }),
   );
 
-export const isClassLoss = (name: LossName): boolean => CLASS_LOSS_NAMES.includes(name);
-
+/** The configured loss, given what its capabilities ask for: mood classes, a learnt temperature. */
 export function buildLoss(config: TrainConfig): MetricLoss {
-  if (isClassLoss(config.loss)) {
-    return createLoss(config.loss, { numClasses: MOOD_CLASSES, embeddingSize: config.outDim });
-  }
-  if (config.loss === 'infonce') return createLoss('infonce', { temperature: config.temperature, learnTemperature: true });
-  return createLoss(config.loss);
+  const { capabilities } = lossDescriptor(config.loss);
+  return createLoss(config.loss, {
+    ...(capabilities.needsClassLabels && { numClasses: MOOD_CLASSES, embeddingSize: config.outDim }),
+    ...(capabilities.learnableTemperature && { temperature: config.temperature, learnTemperature: true }),
+  });
 }
 
 /** Decay for update number `t`: short memory at first, so the average is not stuck at the initial weights. */
@@ -255,7 +254,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
 
   const started = Date.now();
   const firstStep = step;
-  const temperature = () => (loss.name === 'infonce' ? (loss as unknown as { temperature(): number }).temperature() : undefined);
+  const { capabilities } = lossDescriptor(config.loss);
   let stoppedEarly = false;
 
   try {
@@ -274,12 +273,12 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       const { value, grads } = tf.variableGrads(() => {
         const ev = dual.video.apply(tf.tensor3d(xv, [items.length, W, data.dims.video]));
         const ea = dual.audio.apply(tf.tensor3d(xa, [items.length, W, data.dims.audio]));
-        if (isClassLoss(config.loss)) {
+        if (capabilities.needsClassLabels) {
           const cls = items.map((p) => p.classId);
           return loss.compute(tf.concat([ev, ea], 0) as tf.Tensor2D, Int32Array.from([...cls, ...cls]));
         }
         const labels = batch.labels;
-        if (loss.name === 'infonce') return loss.compute(ev, labels, { refEmb: ea, refLabels: labels });
+        if (capabilities.symmetricCrossModal) return loss.compute(ev, labels, { refEmb: ea, refLabels: labels });
         const a = loss.compute(ev, labels, { refEmb: ea, refLabels: labels });
         const b = loss.compute(ea, labels, { refEmb: ev, refLabels: labels });
         return tf.mul(tf.add(a, b), 0.5) as tf.Scalar;
@@ -295,7 +294,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       step++;
       const elapsed = (Date.now() - started) / 1000;
       const stepsPerSec = (step - firstStep) / Math.max(elapsed, 1e-3);
-      const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: temperature(), bestRecall10: Math.max(best.recall, 0) };
+      const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: loss.currentTemperature?.(), bestRecall10: Math.max(best.recall, 0) };
       const entry: TrainResult['history'][number] = { step, loss: lossValue };
       if (step % config.evalEvery === 0 || step === config.steps) {
         // With averaging, the average is what is validated and kept; training goes on from the raw weights.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../../../electron/engine/util/prng';
-import { CLASS_LOSS_NAMES, createLoss, type LossName, type MetricLoss } from '../../../electron/engine/metric/losses';
+import { createLoss, lossDescriptor, type LossName, type MetricLoss } from '../../../electron/engine/metric/losses';
 import { MarginSoftmaxLoss, ProxyAnchorLoss } from '../../../electron/engine/metric/losses';
 import type { IndicesTuple } from '../../../electron/engine/metric/tuples';
 import * as R from './reference';
@@ -15,7 +15,7 @@ export function randMat(rows: number, cols: number, rng: Rng): R.Mat {
 
 export const NUM_CLASSES = 4;
 
-/** A factory and its float64 reference, per loss. */
+/** A factory and its float64 reference, per loss: a loss added to the registry needs its entry in `refs`. */
 export interface LossCase {
   make: () => MetricLoss;
   ref: (input: R.RefInput, loss: MetricLoss, alphaAt?: R.RefInput) => number;
@@ -25,7 +25,7 @@ const weightsOf = (loss: MetricLoss): R.Mat => ((loss as MarginSoftmaxLoss).W.ar
 
 export function lossCase(name: LossName, dim: number): LossCase {
   const classOptions = { numClasses: NUM_CLASSES, embeddingSize: dim, seed: 3 };
-  const make = (): MetricLoss => createLoss(name, CLASS_LOSS_NAMES.includes(name) ? classOptions : {});
+  const make = (): MetricLoss => createLoss(name, lossDescriptor(name).capabilities.needsClassLabels ? classOptions : {});
   const softmax = (kind: R.SoftmaxKind) => (input: R.RefInput, loss: MetricLoss): number => {
     const l = loss as MarginSoftmaxLoss;
     return R.marginSoftmax64(kind, input, weightsOf(loss), l.scale, l.margin, l.lambda);

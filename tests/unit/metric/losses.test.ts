@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../electron/engine/metric/backend';
-import { CLASS_LOSS_NAMES, LOSS_NAMES, type LossInput, type LossName, type MetricLoss } from '../../../electron/engine/metric/losses';
+import { LOSSES, type LossInput, type LossName, type MetricLoss } from '../../../electron/engine/metric/losses';
 import { createRng, lossCase, NUM_CLASSES, randMat, randomTuple, t2 } from './fixtures';
 import type { Mat, RefInput } from './reference';
 
@@ -31,11 +31,14 @@ function engineValue(loss: MetricLoss, input: RefInput, tuple?: LossInput['indic
 type Scenario = 'labels' | 'labels+ref' | 'pairs' | 'pairs+ref' | 'triplets' | 'triplets+ref';
 const SCENARIOS: Scenario[] = ['labels', 'labels+ref', 'pairs', 'pairs+ref', 'triplets', 'triplets+ref'];
 
-describe.each(LOSS_NAMES.map((n) => [n]))('%s against its float64 reference', (name: LossName) => {
-  // N-pairs selects one pair per class, so it needs labels even with a tuple.
-  const needsLabels = CLASS_LOSS_NAMES.includes(name) || name === 'n-pairs';
+// Every registered loss is tested: a new registry entry is picked up here by itself.
+const NAMES: LossName[] = LOSSES.map((d) => d.name);
+const capabilitiesOf = (name: LossName) => LOSSES.find((d) => d.name === name)!.capabilities;
+
+describe.each(NAMES.map((n) => [n]))('%s against its float64 reference', (name: LossName) => {
+  const needsLabels = capabilitiesOf(name).needsLabelsWithTuple;
   it.each(SCENARIOS.map((s) => [s]))('%s', (scenario: Scenario) => {
-    const rng = createRng(100 + LOSS_NAMES.indexOf(name) * 7 + SCENARIOS.indexOf(scenario));
+    const rng = createRng(100 + NAMES.indexOf(name) * 7 + SCENARIOS.indexOf(scenario));
     const labels = [0, 1, 2, 0, 1, 2, 3, 0, 1];
     const refLabels = [2, 0, 1, 1, 3, 0, 2];
     const withRef = scenario.endsWith('+ref');
@@ -79,9 +82,9 @@ function expectGradClose(actual: Mat, expected: Mat): void {
   });
 }
 
-describe.each(LOSS_NAMES.map((n) => [n]))('%s gradient vs finite differences', (name: LossName) => {
+describe.each(NAMES.map((n) => [n]))('%s gradient vs finite differences', (name: LossName) => {
   it.each([['no ref'], ['ref']])('%s', (mode: string) => {
-    const rng = createRng(500 + LOSS_NAMES.indexOf(name));
+    const rng = createRng(500 + NAMES.indexOf(name));
     const labels = [0, 1, 0, 1, 2];
     const refLabels = [1, 0, 2, 1];
     const emb = randMat(labels.length, 3, rng);
@@ -132,12 +135,13 @@ describe('edge cases', () => {
     });
   }
 
-  const pairLosses = LOSS_NAMES.filter((n) => !CLASS_LOSS_NAMES.includes(n));
+  const pairLosses = NAMES.filter((n) => !capabilitiesOf(n).needsClassLabels);
+  const classLosses = NAMES.filter((n) => capabilitiesOf(n).needsClassLabels);
 
   it.each(pairLosses.map((n) => [n]))('%s: an empty indices tuple gives 0 and zero gradients', (name) => {
     const loss = lossCase(name, 4).make();
     const empty = { kind: 'pairs' as const, a1: new Int32Array(0), p: new Int32Array(0), a2: new Int32Array(0), n: new Int32Array(0) };
-    const { value, grad } = valueAndGrad(loss, emb, name === 'n-pairs' ? [0, 1, 0, 1, 0, 1] : undefined, { indicesTuple: empty });
+    const { value, grad } = valueAndGrad(loss, emb, capabilitiesOf(name).needsLabelsWithTuple ? [0, 1, 0, 1, 0, 1] : undefined, { indicesTuple: empty });
     expect(value).toBe(0);
     expect(grad.every((g) => g === 0)).toBe(true);
   });
@@ -151,7 +155,7 @@ describe('edge cases', () => {
     else expect(value).toBe(0);
   });
 
-  it.each(CLASS_LOSS_NAMES.map((n) => [n]))('%s: singleton labels stay finite', (name) => {
+  it.each(classLosses.map((n) => [n]))('%s: singleton labels stay finite', (name) => {
     const loss = lossCase(name, 4).make();
     const { value, grad } = valueAndGrad(loss, emb.slice(0, NUM_CLASSES), [0, 1, 2, 3]);
     expect(Number.isFinite(value) && value > 0).toBe(true);
@@ -188,7 +192,7 @@ describe('edge cases', () => {
 });
 
 describe('no tensor leaks', () => {
-  it.each(LOSS_NAMES.map((n) => [n]))('%s: tf.memory().numTensors is stable over training steps', (name) => {
+  it.each(NAMES.map((n) => [n]))('%s: tf.memory().numTensors is stable over training steps', (name) => {
     const rng = createRng(77);
     const labels = [0, 1, 2, 3, 0, 1, 2, 3];
     const refLabels = [3, 2, 1, 0, 0, 1];

@@ -4,23 +4,6 @@ import { resolveDistance, type Distance, type DistanceName, type DistanceSpec } 
 import { reduceTerms, type LossTerm, type ReducerName } from '../reducers';
 import { allPairs, checkTuple, pairMasks, toPairs, toTriplets, type IndicesTuple, type Labels, type PairTuple, type TripletTuple } from '../tuples';
 
-export type LossName =
-  | 'contrastive'
-  | 'triplet-margin'
-  | 'generalized-lifted-structure'
-  | 'n-pairs'
-  | 'multi-similarity'
-  | 'infonce'
-  | 'supcon'
-  | 'l2-softmax'
-  | 'large-margin-softmax'
-  | 'sphereface'
-  | 'normface'
-  | 'cosface'
-  | 'arcface'
-  | 'proxy-anchor'
-  | 'circle';
-
 export interface LossInput {
   /** Mined pairs or triplets; when given, only these are used (labels become optional for pair losses). */
   indicesTuple?: IndicesTuple;
@@ -30,7 +13,8 @@ export interface LossInput {
 }
 
 export interface MetricLoss {
-  readonly name: LossName;
+  /** The name it is registered under (a `LossName`; typed as a string so the registry can derive that union). */
+  readonly name: string;
   readonly distance: Distance;
   readonly reducer: ReducerName;
   /** Scalar loss (sum of the reduced, weighted sub-losses). */
@@ -41,6 +25,8 @@ export interface MetricLoss {
   trainableVariables(): tf.Variable[];
   /** Free the loss's own variables. */
   dispose(): void;
+  /** Current temperature τ, for losses with the `learnableTemperature` capability. */
+  currentTemperature?(): number;
 }
 
 export interface CommonLossOptions {
@@ -48,7 +34,7 @@ export interface CommonLossOptions {
 }
 
 export abstract class BaseLoss implements MetricLoss {
-  abstract readonly name: LossName;
+  abstract readonly name: string;
   abstract readonly distance: Distance;
   abstract readonly reducer: ReducerName;
 

@@ -3,6 +3,9 @@ import { usageError } from '../../errors';
 import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth, stopGradient } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'cosine', reducer: 'mean-nonzero', m: 0.4, gamma: 80 } as const;
 
 export interface CircleOptions extends PairLossOptions {
   /** Relaxation m, default 0.4. */
@@ -22,10 +25,10 @@ export class CircleLoss extends PairLoss {
   readonly gamma: number;
 
   constructor(options: CircleOptions = {}) {
-    super(options, { distance: 'cosine', reducer: 'mean-nonzero' });
+    super(options, DEFAULTS);
     if (!this.distance.isSimilarity) throw usageError('circle loss needs a similarity (cosine or dot)');
-    this.m = options.m ?? 0.4;
-    this.gamma = options.gamma ?? 80;
+    this.m = options.m ?? DEFAULTS.m;
+    this.gamma = options.gamma ?? DEFAULTS.gamma;
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -39,3 +42,12 @@ export class CircleLoss extends PairLoss {
     return [term('loss', keepWhere(rowsWithBoth(pos, neg), loss), 'element')];
   }
 }
+
+export const circleDescriptor = defineLoss({
+  name: 'circle',
+  family: 'unified',
+  summary: 'Sun et al. 2020: pair similarities re-weighted by how far each is from its optimum (pair-wise form)',
+  capabilities: PAIR_CAPABILITIES,
+  defaults: DEFAULTS,
+  create: (options: CircleOptions) => new CircleLoss(options),
+});

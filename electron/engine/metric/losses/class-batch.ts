@@ -12,6 +12,13 @@ export interface ClassLossOptions extends CommonLossOptions {
   initialWeights?: Float32Array;
 }
 
+/** The class options a factory was given, or a clear error naming the loss. */
+export function requireClassOptions<O extends Partial<ClassLossOptions>>(name: string, options: O): O & ClassLossOptions {
+  const { numClasses, embeddingSize } = options;
+  if (numClasses === undefined || embeddingSize === undefined) throw usageError(`${name} needs numClasses and embeddingSize`);
+  return { ...options, numClasses, embeddingSize };
+}
+
 let variableCount = 0;
 
 /** A trainable class-weight (or proxy) variable, random normal with the given std unless values are given. */

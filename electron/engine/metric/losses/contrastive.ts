@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { gatherPairs } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'euclidean', reducer: 'mean-nonzero', posMargin: 0, negMargin: 1 } as const;
 
 export interface ContrastiveOptions extends PairLossOptions {
   /** Positives closer than this cost nothing. Default 0 for distances, 1 for similarities. */
@@ -17,9 +20,9 @@ export class ContrastiveLoss extends PairLoss {
   readonly negMargin: number;
 
   constructor(options: ContrastiveOptions = {}) {
-    super(options, { distance: 'euclidean', reducer: 'mean-nonzero' });
-    this.posMargin = options.posMargin ?? this.byPolarity(0, 1);
-    this.negMargin = options.negMargin ?? this.byPolarity(1, 0);
+    super(options, DEFAULTS);
+    this.posMargin = options.posMargin ?? this.byPolarity(DEFAULTS.posMargin, 1);
+    this.negMargin = options.negMargin ?? this.byPolarity(DEFAULTS.negMargin, 0);
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -32,3 +35,12 @@ export class ContrastiveLoss extends PairLoss {
     ];
   }
 }
+
+export const contrastiveDescriptor = defineLoss({
+  name: 'contrastive',
+  family: 'pair',
+  summary: 'Hadsell, Chopra & LeCun 2006: positives pulled inside posMargin, negatives pushed past negMargin',
+  capabilities: PAIR_CAPABILITIES,
+  defaults: DEFAULTS,
+  create: (options: ContrastiveOptions) => new ContrastiveLoss(options),
+});

@@ -4,6 +4,9 @@ import { term, type LossTerm } from '../reducers';
 import { pairMasks, transposePairs, type PairTuple } from '../tuples';
 import { gather1d, gatherPairs, maskedLogSumExp } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss } from './descriptor';
+
+const DEFAULTS = { distance: 'cosine', reducer: 'mean-nonzero', temperature: 0.07, learnTemperature: false, maxScale: 100, symmetric: true } as const;
 
 export interface InfoNCEOptions extends PairLossOptions {
   /** Initial temperature τ, default 0.07 (CLIP; SimCLR's NT-Xent uses 0.5). */
@@ -32,13 +35,13 @@ export class InfoNCELoss extends PairLoss {
   private readonly ownsScale: boolean;
 
   constructor(options: InfoNCEOptions = {}) {
-    super(options, { distance: 'cosine', reducer: 'mean-nonzero' });
-    const temperature = options.temperature ?? 0.07;
+    super(options, DEFAULTS);
+    const temperature = options.temperature ?? DEFAULTS.temperature;
     if (!(temperature > 0)) throw usageError('infonce: temperature must be > 0');
-    this.symmetric = options.symmetric ?? true;
-    this.maxScale = options.maxScale ?? 100;
+    this.symmetric = options.symmetric ?? DEFAULTS.symmetric;
+    this.maxScale = options.maxScale ?? DEFAULTS.maxScale;
     this.fixedScale = 1 / temperature;
-    this.ownsScale = !options.logitScale && options.learnTemperature === true;
+    this.ownsScale = !options.logitScale && (options.learnTemperature ?? DEFAULTS.learnTemperature);
     this.scaleVar = options.logitScale ?? (this.ownsScale ? tf.tidy(() => tf.variable(tf.scalar(Math.log(1 / temperature)), true, 'infonce_logit_scale')) : null);
   }
 
@@ -46,6 +49,11 @@ export class InfoNCELoss extends PairLoss {
   temperature(): number {
     if (!this.scaleVar) return 1 / this.fixedScale;
     return 1 / Math.min(Math.exp(this.scaleVar.dataSync()[0]), this.maxScale);
+  }
+
+  /** τ as the trainer reports it (the `learnableTemperature` capability). */
+  currentTemperature(): number {
+    return this.temperature();
   }
 
   override trainableVariables(): tf.Variable[] {
@@ -81,3 +89,18 @@ function pairLosses(logits: tf.Tensor2D, pairs: PairTuple): tf.Tensor1D {
   const pos = gatherPairs(logits, pairs.a1, pairs.p);
   return tf.mul(tf.softplus(tf.sub(anchorLse, pos)), tf.tensor1d(keep)) as tf.Tensor1D;
 }
+
+export const infoNCEDescriptor = defineLoss({
+  name: 'infonce',
+  family: 'pair',
+  summary: 'InfoNCE / NT-Xent (van den Oord 2018, SimCLR 2020, CLIP 2021): softmax of each positive against the anchor\'s negatives',
+  capabilities: {
+    needsClassLabels: false,
+    needsLabelsWithTuple: false,
+    learnableParams: ['temperature, as log(1/τ) (with learnTemperature)'],
+    learnableTemperature: true,
+    symmetricCrossModal: true,
+  },
+  defaults: DEFAULTS,
+  create: (options: InfoNCEOptions) => new InfoNCELoss(options),
+});

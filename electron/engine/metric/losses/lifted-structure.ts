@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'euclidean', reducer: 'mean', posMargin: 0, negMargin: 1 } as const;
 
 export interface LiftedStructureOptions extends PairLossOptions {
   /** Default 0 for distances, 1 for similarities. */
@@ -20,9 +23,9 @@ export class GeneralizedLiftedStructureLoss extends PairLoss {
   readonly negMargin: number;
 
   constructor(options: LiftedStructureOptions = {}) {
-    super(options, { distance: 'euclidean', reducer: 'mean' });
-    this.posMargin = options.posMargin ?? this.byPolarity(0, 1);
-    this.negMargin = options.negMargin ?? this.byPolarity(1, 0);
+    super(options, DEFAULTS);
+    this.posMargin = options.posMargin ?? this.byPolarity(DEFAULTS.posMargin, 1);
+    this.negMargin = options.negMargin ?? this.byPolarity(DEFAULTS.negMargin, 0);
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -32,3 +35,12 @@ export class GeneralizedLiftedStructureLoss extends PairLoss {
     return [term('loss', keepWhere(rowsWithBoth(pos, neg), tf.relu(tf.add(posLse, negLse))), 'element')];
   }
 }
+
+export const liftedStructureDescriptor = defineLoss({
+  name: 'generalized-lifted-structure',
+  family: 'pair',
+  summary: 'Song et al. 2016, generalised by Hermans et al. 2017: soft-max of an anchor\'s positive distances against its negatives',
+  capabilities: PAIR_CAPABILITIES,
+  defaults: DEFAULTS,
+  create: (options: LiftedStructureOptions) => new GeneralizedLiftedStructureLoss(options),
+});

@@ -5,7 +5,8 @@ import { term, type LossTerm, type ReducerName } from '../reducers';
 import type { Labels } from '../tuples';
 import { oneHotMask } from '../tf-ops';
 import { BaseLoss, type LossInput } from './base';
-import { classBatch, classVariable, type ClassLossOptions } from './class-batch';
+import { classBatch, classVariable, requireClassOptions, type ClassLossOptions } from './class-batch';
+import { defineLoss, type LossCapabilities } from './descriptor';
 
 export type MarginSoftmaxName = 'l2-softmax' | 'large-margin-softmax' | 'sphereface' | 'normface' | 'cosface' | 'arcface';
 
@@ -27,6 +28,8 @@ export const MARGIN_SOFTMAX_DEFAULTS: Record<MarginSoftmaxName, { scale: number;
   sphereface: { scale: 1, margin: 4 },
   'large-margin-softmax': { scale: 1, margin: 4 },
 };
+
+const REDUCER = 'mean';
 
 /** Keeps acos away from ±1, where its derivative is infinite. */
 const ACOS_CLIP = 1e-7;
@@ -50,12 +53,12 @@ export class MarginSoftmaxLoss extends BaseLoss {
     super();
     if (!(name in MARGIN_SOFTMAX_DEFAULTS)) throw usageError(`unknown softmax loss "${name}"`);
     this.name = name;
-    this.reducer = options.reducer ?? 'mean';
+    this.reducer = options.reducer ?? REDUCER;
     this.numClasses = options.numClasses;
     this.scale = options.scale ?? MARGIN_SOFTMAX_DEFAULTS[name].scale;
     this.margin = options.margin ?? MARGIN_SOFTMAX_DEFAULTS[name].margin;
     this.lambda = options.lambda ?? 0;
-    if (this.multiplicative() && (!Number.isInteger(this.margin) || this.margin < 1)) throw usageError(`${name}: margin must be an integer ≥ 1`);
+    if (multiplicative(name) && (!Number.isInteger(this.margin) || this.margin < 1)) throw usageError(`${name}: margin must be an integer ≥ 1`);
     const std = Math.sqrt(2 / (options.embeddingSize + options.numClasses));
     this.W = classVariable([options.embeddingSize, options.numClasses], options, std, name.replace(/-/g, '_')) as tf.Variable<tf.Rank.R2>;
   }
@@ -66,10 +69,6 @@ export class MarginSoftmaxLoss extends BaseLoss {
 
   override dispose(): void {
     this.W.dispose();
-  }
-
-  private multiplicative(): boolean {
-    return this.name === 'sphereface' || this.name === 'large-margin-softmax';
   }
 
   protected terms(emb: tf.Tensor2D, labels: Labels | undefined, input: LossInput): LossTerm[] {
@@ -109,6 +108,11 @@ export class MarginSoftmaxLoss extends BaseLoss {
   }
 }
 
+/** L-Softmax and SphereFace multiply the angle by an integer margin (and can anneal with λ). */
+function multiplicative(name: MarginSoftmaxName): boolean {
+  return name === 'sphereface' || name === 'large-margin-softmax';
+}
+
 /**
  * ψ(θ) = (−1)^k cos(mθ) − 2k for θ ∈ [kπ/m, (k+1)π/m] (L-Softmax eq. 6), from cos θ alone:
  * cos(mθ) by the multiple-angle formula, k by counting the thresholds cos(jπ/m) > cos θ (no acos, no NaN).
@@ -135,3 +139,31 @@ function binomial(n: number, k: number): number {
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
   return r;
 }
+
+const CLASS_CAPABILITIES: LossCapabilities = {
+  needsClassLabels: true,
+  needsLabelsWithTuple: true,
+  learnableParams: ['class weights W (embedding size × classes)'],
+  learnableTemperature: false,
+  symmetricCrossModal: false,
+};
+
+/** The registry entry of one softmax variant: its literature defaults and a factory for that name. */
+function marginSoftmaxDescriptor<const N extends MarginSoftmaxName>(name: N, summary: string) {
+  const { scale, margin } = MARGIN_SOFTMAX_DEFAULTS[name];
+  return defineLoss({
+    name,
+    family: 'proxy',
+    summary,
+    capabilities: CLASS_CAPABILITIES,
+    defaults: { reducer: REDUCER, scale, margin, ...(multiplicative(name) && { lambda: 0 }) },
+    create: (options: Partial<MarginSoftmaxOptions>) => new MarginSoftmaxLoss(name, requireClassOptions(name, options)),
+  });
+}
+
+export const l2SoftmaxDescriptor = marginSoftmaxDescriptor('l2-softmax', 'Ranjan et al. 2017: softmax over features scaled to a fixed norm α');
+export const largeMarginSoftmaxDescriptor = marginSoftmaxDescriptor('large-margin-softmax', 'Liu et al. 2016 (L-Softmax): target angle multiplied by an integer margin m');
+export const sphereFaceDescriptor = marginSoftmaxDescriptor('sphereface', 'Liu et al. 2017 (A-softmax): L-Softmax with normalised class weights');
+export const normFaceDescriptor = marginSoftmaxDescriptor('normface', 'Wang et al. 2017: cosine softmax with a scale s');
+export const cosFaceDescriptor = marginSoftmaxDescriptor('cosface', 'Wang et al. 2018 (AM-softmax): cosine softmax with an additive cosine margin m');
+export const arcFaceDescriptor = marginSoftmaxDescriptor('arcface', 'Deng et al. 2019: cosine softmax with an additive angular margin m (radians)');

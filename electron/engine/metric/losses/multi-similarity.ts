@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'cosine', reducer: 'mean', alpha: 2, beta: 50, base: 0.5 } as const;
 
 export interface MultiSimilarityOptions extends PairLossOptions {
   /** Positive scale, default 2. */
@@ -24,10 +27,10 @@ export class MultiSimilarityLoss extends PairLoss {
   readonly base: number;
 
   constructor(options: MultiSimilarityOptions = {}) {
-    super(options, { distance: 'cosine', reducer: 'mean' });
-    this.alpha = options.alpha ?? 2;
-    this.beta = options.beta ?? 50;
-    this.base = options.base ?? 0.5;
+    super(options, DEFAULTS);
+    this.alpha = options.alpha ?? DEFAULTS.alpha;
+    this.beta = options.beta ?? DEFAULTS.beta;
+    this.base = options.base ?? DEFAULTS.base;
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -39,3 +42,12 @@ export class MultiSimilarityLoss extends PairLoss {
     return [term('loss', keepWhere(rowsWithBoth(pos, neg), tf.add(posLoss, negLoss)), 'element')];
   }
 }
+
+export const multiSimilarityDescriptor = defineLoss({
+  name: 'multi-similarity',
+  family: 'pair',
+  summary: 'Wang et al. 2019: positives and negatives weighted by their self-, negative and relative similarity',
+  capabilities: PAIR_CAPABILITIES,
+  defaults: DEFAULTS,
+  create: (options: MultiSimilarityOptions) => new MultiSimilarityLoss(options),
+});

@@ -4,6 +4,9 @@ import { term, type LossTerm } from '../reducers';
 import { gatherPairs, selectRows } from '../tf-ops';
 import type { Labels, PairTuple } from '../tuples';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'dot', reducer: 'mean' } as const;
 
 /** Default distance: dot product without normalisation (the paper's inner product). */
 export type NPairsOptions = PairLossOptions;
@@ -18,7 +21,7 @@ export class NPairsLoss extends PairLoss {
   readonly name = 'n-pairs' as const;
 
   constructor(options: NPairsOptions = {}) {
-    super(options, { distance: 'dot', reducer: 'mean' });
+    super(options, DEFAULTS);
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -47,3 +50,12 @@ function onePairPerClass(pairs: PairTuple, labels: Labels): { anchors: number[];
   }
   return { anchors, positives };
 }
+
+export const nPairsDescriptor = defineLoss({
+  name: 'n-pairs',
+  family: 'pair',
+  summary: 'Sohn 2016: one pair per class; each anchor against the other classes\' positives (softmax cross-entropy)',
+  capabilities: { ...PAIR_CAPABILITIES, needsLabelsWithTuple: true },
+  defaults: DEFAULTS,
+  create: (options: NPairsOptions) => new NPairsLoss(options),
+});

@@ -4,7 +4,10 @@ import { term, type LossTerm, type ReducerName } from '../reducers';
 import type { Labels } from '../tuples';
 import { maskedLogSumExp, oneHotMask } from '../tf-ops';
 import { BaseLoss, type LossInput } from './base';
-import { classBatch, classVariable, type ClassLossOptions } from './class-batch';
+import { classBatch, classVariable, requireClassOptions, type ClassLossOptions } from './class-batch';
+import { defineLoss } from './descriptor';
+
+const DEFAULTS = { distance: 'cosine', reducer: 'mean', alpha: 32, margin: 0.1 } as const;
 
 export interface ProxyAnchorOptions extends ClassLossOptions {
   /** Default 32. */
@@ -20,7 +23,7 @@ export interface ProxyAnchorOptions extends ClassLossOptions {
  */
 export class ProxyAnchorLoss extends BaseLoss {
   readonly name = 'proxy-anchor' as const;
-  readonly distance: Distance = createDistance('cosine');
+  readonly distance: Distance = createDistance(DEFAULTS.distance);
   readonly reducer: ReducerName;
   readonly numClasses: number;
   readonly alpha: number;
@@ -29,10 +32,10 @@ export class ProxyAnchorLoss extends BaseLoss {
 
   constructor(options: ProxyAnchorOptions) {
     super();
-    this.reducer = options.reducer ?? 'mean';
+    this.reducer = options.reducer ?? DEFAULTS.reducer;
     this.numClasses = options.numClasses;
-    this.alpha = options.alpha ?? 32;
-    this.margin = options.margin ?? 0.1;
+    this.alpha = options.alpha ?? DEFAULTS.alpha;
+    this.margin = options.margin ?? DEFAULTS.margin;
     this.proxies = classVariable([options.numClasses, options.embeddingSize], options, 1, 'proxy_anchor') as tf.Variable<tf.Rank.R2>;
   }
 
@@ -63,3 +66,18 @@ export class ProxyAnchorLoss extends BaseLoss {
     ];
   }
 }
+
+export const proxyAnchorDescriptor = defineLoss({
+  name: 'proxy-anchor',
+  family: 'proxy',
+  summary: 'Kim et al. 2020: each class proxy as an anchor, pulling its embeddings and pushing the others',
+  capabilities: {
+    needsClassLabels: true,
+    needsLabelsWithTuple: true,
+    learnableParams: ['proxies (classes × embedding size)'],
+    learnableTemperature: false,
+    symmetricCrossModal: false,
+  },
+  defaults: DEFAULTS,
+  create: (options: Partial<ProxyAnchorOptions>) => new ProxyAnchorLoss(requireClassOptions('proxy-anchor', options)),
+});

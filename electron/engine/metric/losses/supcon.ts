@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { maskedLogSumExp } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'cosine', reducer: 'mean-nonzero', temperature: 0.1 } as const;
 
 export interface SupConOptions extends PairLossOptions {
   /** Default 0.1. */
@@ -17,8 +20,8 @@ export class SupConLoss extends PairLoss {
   readonly temperature: number;
 
   constructor(options: SupConOptions = {}) {
-    super(options, { distance: 'cosine', reducer: 'mean-nonzero' });
-    this.temperature = options.temperature ?? 0.1;
+    super(options, DEFAULTS);
+    this.temperature = options.temperature ?? DEFAULTS.temperature;
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -30,3 +33,12 @@ export class SupConLoss extends PairLoss {
     return [term('loss', tf.neg(meanLogProbPos), 'element')];
   }
 }
+
+export const supConDescriptor = defineLoss({
+  name: 'supcon',
+  family: 'pair',
+  summary: 'Khosla et al. 2020: InfoNCE with every same-class embedding as a positive (L_out)',
+  capabilities: PAIR_CAPABILITIES,
+  defaults: DEFAULTS,
+  create: (options: SupConOptions) => new SupConLoss(options),
+});

@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { gatherPairs } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+
+const DEFAULTS = { distance: 'euclidean', reducer: 'mean-nonzero', margin: 0.2, smooth: false } as const;
 
 export interface TripletMarginOptions extends PairLossOptions {
   /** Default 0.2 (FaceNet). */
@@ -17,9 +20,9 @@ export class TripletMarginLoss extends PairLoss {
   readonly smooth: boolean;
 
   constructor(options: TripletMarginOptions = {}) {
-    super(options, { distance: 'euclidean', reducer: 'mean-nonzero' });
-    this.margin = options.margin ?? 0.2;
-    this.smooth = options.smooth ?? false;
+    super(options, DEFAULTS);
+    this.margin = options.margin ?? DEFAULTS.margin;
+    this.smooth = options.smooth ?? DEFAULTS.smooth;
   }
 
   protected pairTerms(batch: PairBatch): LossTerm[] {
@@ -30,3 +33,12 @@ export class TripletMarginLoss extends PairLoss {
     return [term('loss', this.smooth ? tf.softplus(violation) : tf.relu(violation), 'triplet')];
   }
 }
+
+export const tripletMarginDescriptor = defineLoss({
+  name: 'triplet-margin',
+  family: 'pair',
+  summary: 'Weinberger & Saul 2009, FaceNet 2015: each anchor nearer its positive than its negative by a margin',
+  capabilities: PAIR_CAPABILITIES,
+  defaults: DEFAULTS,
+  create: (options: TripletMarginOptions) => new TripletMarginLoss(options),
+});

@@ -10,7 +10,7 @@ import { usageError } from '../errors';
 import { VIDEO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
 import { extractVideoFeatures } from '../features/video';
-import { loadModel } from '../models/registry';
+import { loadModel, type RegistryOptions } from '../models/registry';
 import type { ClipQuery, ClipSummary } from '../search/types';
 import { columnMean, motionLevel } from './scales';
 
@@ -101,8 +101,10 @@ export interface ClipEncoder {
 }
 
 /** Open the video encoder of `version` (default: the active model), checked against this build's video spec. */
-export async function openClipEncoder(opts: { version?: string; provider?: ProviderRequest; log?: (m: string) => void } = {}): Promise<ClipEncoder> {
-  const model = await loadModel({ ...(opts.version ? { version: opts.version } : {}), expectedSpec: { video: VIDEO_SPEC.version } });
+export async function openClipEncoder(
+  opts: { version?: string; provider?: ProviderRequest; log?: (m: string) => void; registry?: RegistryOptions } = {},
+): Promise<ClipEncoder> {
+  const model = await loadModel({ ...opts.registry, ...(opts.version ? { version: opts.version } : {}), expectedSpec: { video: VIDEO_SPEC.version } });
   const { window, hop } = model.manifest;
   const session: EncoderSession = await openEncoder(model.paths.video, { provider: opts.provider ?? 'auto', ...(opts.log ? { log: opts.log } : {}) });
   return {

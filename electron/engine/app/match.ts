@@ -5,12 +5,12 @@
  */
 import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
-import { activeModel } from '../models/registry';
+import { activeModel, type RegistryOptions } from '../models/registry';
 import { explainMatch, type MatchWhy } from '../search/explain';
 import type { IndexProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
 import { matchSections } from '../search/sections';
-import type { ClipSummary, MatchResult } from '../search/types';
+import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
 import { loadLibrary, type Library, type TrackView } from './library';
 import { splitSections, type SectionRule } from './sections';
@@ -31,13 +31,20 @@ export interface SessionOptions {
   /** Shown in error messages. */
   catalogPath?: string;
   log?: (message: string) => void;
+  /** Where model versions and the active pointer are (default: from the environment). */
+  registry?: RegistryOptions;
 }
 
 /** Load the library first (an empty catalog fails fast, before any model is opened), then the encoder. */
 export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): Promise<MatchSession> {
-  const version = opts.version ?? (await activeModel());
+  const version = opts.version ?? (await activeModel(opts.registry));
   const library = loadLibrary(db, version, opts.catalogPath ? { catalogPath: opts.catalogPath } : {});
-  const encoder = await openClipEncoder({ version, ...(opts.provider ? { provider: opts.provider } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const encoder = await openClipEncoder({
+    version,
+    ...(opts.provider ? { provider: opts.provider } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.registry ? { registry: opts.registry } : {}),
+  });
   return { library, encoder, version, provider: encoder.provider, close: () => encoder.close() };
 }
 
@@ -119,22 +126,30 @@ function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[]): R
   };
 }
 
+/** Tracks the indexer flagged near-silent (summary.nearSilent): not music to offer, so never ranked. */
+function nearSilent(library: Library): Set<TrackId> {
+  return new Set(library.store.trackIds().filter((id) => library.track(id).summary.nearSilent === true));
+}
+
 /** Rank the library's tracks for an already analysed clip. */
 export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, opts: MatchClipOptions = {}): Promise<ClipMatch> {
   const { matcher } = session.library;
   const strategy = matcher.resolve(opts.strategy);
-  const common = { topK: opts.topK ?? 10, strategy };
+  const silent = nearSilent(session.library);
+  const topK = opts.topK ?? 10;
+  const audible = (rs: MatchResult[]): MatchResult[] => rs.filter((r) => !silent.has(r.trackId)).slice(0, topK);
+  const common = { topK: topK + silent.size, strategy };
   const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };
   if (!opts.sections) {
     const query = await session.encoder.embed(clip, opts.signal);
-    return { ...ranked(session.library, clip, await matcher.match(query, common, sync)), strategy };
+    return { ...ranked(session.library, clip, audible(await matcher.match(query, common, sync))), strategy };
   }
   const rule = opts.sections === true ? {} : opts.sections;
   const parts = splitSections(clip, rule).map((s) => sliceClip(clip, s.fromRow, s.toRow));
   const queries = [];
   for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
   const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false }, sync);
-  const sections = parts.map((part, i) => ranked(session.library, part, lists[i]));
+  const sections = parts.map((part, i) => ranked(session.library, part, audible(lists[i])));
   return { ...ranked(session.library, clip, []), sections, strategy };
 }
 

@@ -2,7 +2,7 @@ import { openEncoder } from '../encoders/runtime';
 import { segmentWindows } from '../encoders/segments';
 import { NeedledropError } from '../errors';
 import { AUDIO_SPEC } from '../features/spec';
-import { loadModel } from '../models/registry';
+import { loadModel, type RegistryOptions } from '../models/registry';
 import type { SegmentEmbedder } from './contracts';
 
 /**
@@ -11,10 +11,10 @@ import type { SegmentEmbedder } from './contracts';
  * Returns why there is none instead of throwing: indexing still stores features, and a later
  * run or `reembed` adds segments once a model is usable.
  */
-export async function modelEmbedder(version?: string): Promise<{ embedder?: SegmentEmbedder; problem?: string }> {
+export async function modelEmbedder(version?: string, registry: RegistryOptions = {}): Promise<{ embedder?: SegmentEmbedder; problem?: string }> {
   let model;
   try {
-    model = await loadModel({ ...(version ? { version } : {}), expectedSpec: { audio: AUDIO_SPEC.version } });
+    model = await loadModel({ ...registry, ...(version ? { version } : {}), expectedSpec: { audio: AUDIO_SPEC.version } });
   } catch (err) {
     if (err instanceof NeedledropError && err.kind === 'usage' && !version) return { problem: 'no model version installed: features only' };
     return { problem: `model not usable, features only (${err instanceof Error ? err.message : String(err)})` };

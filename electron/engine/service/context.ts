@@ -1,0 +1,45 @@
+/**
+ * Everything the Engine needs from its host, said once: where the user's data lives, which
+ * ffmpeg to use, how many threads, where to log. The CLI builds it from the environment; the
+ * Electron shell from app.getPath() and its resources folder; tests from a temp folder.
+ */
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { catalogPath, dataHome, shippedModelsDir } from '../paths';
+import type { RegistryOptions } from '../models/registry';
+
+export interface EngineContext {
+  /** The user's data folder: settings, active-model pointer, user models, checkpoints. */
+  dataDir: string;
+  /** The catalog (SQLite) file. */
+  catalogPath: string;
+  /** Shipped model versions (models/ in the repo, the resources folder in a packaged app). */
+  shippedModelsDir: string;
+  /** Explicit ffmpeg/ffprobe binaries; otherwise the engine's resolution order applies. */
+  ffmpeg?: string;
+  ffprobe?: string;
+  /** Threads the engine may use for decoding and inference. */
+  threads: number;
+  /** Diagnostics (provider fallbacks and the like); the engine itself prints nothing. */
+  log: (message: string) => void;
+  appVersion: string;
+}
+
+export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineContext> = {}): EngineContext {
+  const dataDir = overrides.dataDir ?? dataHome(env);
+  return {
+    dataDir,
+    catalogPath: resolve(overrides.catalogPath ?? (overrides.dataDir ? join(dataDir, 'catalog.sqlite') : catalogPath(env))),
+    shippedModelsDir: overrides.shippedModelsDir ?? shippedModelsDir(),
+    threads: overrides.threads ?? availableParallelism(),
+    log: overrides.log ?? (() => {}),
+    appVersion: overrides.appVersion ?? '0.1.0',
+    ...(overrides.ffmpeg ? { ffmpeg: overrides.ffmpeg } : env.NEEDLEDROP_FFMPEG ? { ffmpeg: env.NEEDLEDROP_FFMPEG } : {}),
+    ...(overrides.ffprobe ? { ffprobe: overrides.ffprobe } : env.NEEDLEDROP_FFPROBE ? { ffprobe: env.NEEDLEDROP_FFPROBE } : {}),
+  };
+}
+
+/** How the model registry finds versions and the active pointer under this context. */
+export function registryOptions(ctx: EngineContext): RegistryOptions {
+  return { env: { ...process.env, NEEDLEDROP_HOME: ctx.dataDir }, shippedDir: ctx.shippedModelsDir };
+}

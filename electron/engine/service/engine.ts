@@ -1,0 +1,363 @@
+/**
+ * The Engine: every user operation, behind one contract. The CLI calls it in-process; the
+ * message transport serves it to a worker, Electron's utilityProcess or a WebSocket. Requests
+ * are validated here (whatever front sent them), long operations run as jobs, and results are
+ * plain data.
+ */
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { EngineApi } from '../../contract/api';
+import { EngineError } from '../../contract/errors';
+import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
+import type { EngineEvent, EngineInfo, ModelInfo, OpenedClip, Settings } from '../../contract/types';
+import { parseRequest } from '../../contract/validate';
+import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
+import { matchClip } from '../app/match';
+import { addFeedback, listFeedback } from '../catalog/feedback';
+import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
+import { getTrack } from '../catalog/tracks';
+import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
+import { listJobs } from '../jobs/store';
+import { exportClipWithTrack } from '../media/export';
+import { configureFfmpeg, toolInfo } from '../media/ffmpeg-path';
+import { probe } from '../media/probe';
+import { activate, activeModel, listModels, rollback } from '../models/registry';
+import type { EngineContext } from './context';
+import { registryOptions } from './context';
+import { toErrorData } from './errors';
+import { JobRunner, type JobHandle } from './jobs';
+import { normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
+import { Sessions } from './sessions';
+import { readSettings, writeSettings, type StoredSettings } from './settings';
+import { evaluate, makeCorpus, trainOnCorpus } from './training';
+
+type Handlers = { [K in OperationName]: (req: ParsedRequest<K>, job: JobHandle) => Promise<Results[K]> | Results[K] };
+
+export class Engine implements EngineApi {
+  readonly ctx: EngineContext;
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly jobs: JobRunner;
+  private readonly sessions: Sessions;
+  private readonly registry;
+  private settingsCache: StoredSettings | null = null;
+  /** Clips the user opened, by id: media is served by id, never by a path from the request. */
+  private readonly clips = new Map<string, OpenedClip>();
+  private readonly handlers: Handlers;
+
+  constructor(ctx: EngineContext) {
+    this.ctx = ctx;
+    this.registry = registryOptions(ctx);
+    if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
+    this.jobs = new JobRunner((e) => this.emit(e));
+    this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log);
+    this.handlers = this.makeHandlers();
+  }
+
+  // ── EngineApi ──────────────────────────────────────────────────────────────
+
+  async call<K extends QuickOperation>(op: K, req?: unknown): Promise<Results[K]> {
+    const parsed = parseRequest(op, req);
+    if (isJobOperation(op as OperationName)) {
+      throw new EngineError({ code: 'invalid-request', message: `${op} is a job: start it instead of calling it` });
+    }
+    const noJob: JobHandle = { id: 'call', signal: new AbortController().signal, progress: () => {} };
+    return (await (this.handlers[op] as (r: unknown, j: JobHandle) => Promise<Results[K]>)(parsed, noJob)) as Results[K];
+  }
+
+  async start<K extends JobOperation>(op: K, req: unknown): Promise<{ jobId: string }> {
+    const parsed = parseRequest(op, req);
+    if (!isJobOperation(op)) throw new EngineError({ code: 'invalid-request', message: `${op} is not a job: call it` });
+    const handler = this.handlers[op] as (r: unknown, j: JobHandle) => Promise<unknown>;
+    return { jobId: this.jobs.start(op, (job) => handler(parsed, job)) };
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    this.jobs.cancel(jobId);
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Cancel running jobs, close encoders and the catalog. */
+  async close(): Promise<void> {
+    this.jobs.cancelAll();
+    await this.sessions.close();
+  }
+
+  /** A clip opened with `clip.open`, for the media server. */
+  openedClip(id: string): OpenedClip | undefined {
+    return this.clips.get(id);
+  }
+
+  /** A catalogued track's file, for the media server. */
+  trackFile(id: number): string | undefined {
+    return getTrack(this.sessions.existingCatalog(), id)?.path;
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch {
+        // One broken listener must not stop the others or the job.
+      }
+    }
+  }
+
+  private settings(): StoredSettings {
+    this.settingsCache ??= readSettings(this.ctx.dataDir, this.ctx.threads);
+    return this.settingsCache;
+  }
+
+  private saveSettings(s: StoredSettings): void {
+    writeSettings(this.ctx.dataDir, s);
+    this.settingsCache = s;
+    this.emit({ type: 'changed', what: 'settings' });
+  }
+
+  private async changed(what: 'tracks' | 'models' | 'playlists' | 'feedback'): Promise<void> {
+    if (what === 'tracks' || what === 'models') await this.sessions.invalidate();
+    this.emit({ type: 'changed', what });
+  }
+
+  private async version(requested?: string): Promise<string> {
+    return requested ?? (await activeModel(this.registry));
+  }
+
+  private async models(): Promise<{ active: string; models: ModelInfo[] }> {
+    const [entries, active] = [await listModels(this.registry), await activeModel(this.registry)];
+    return {
+      active,
+      models: entries.map((e) => ({
+        version: e.version,
+        source: e.source,
+        active: e.active,
+        loss: e.manifest?.loss ?? null,
+        createdAt: e.manifest?.createdAt ?? null,
+        parent: e.manifest?.parent ?? null,
+        metrics: e.manifest?.metrics ?? {},
+        ...(e.problem ? { problem: e.problem } : {}),
+      })),
+    };
+  }
+
+  private info(): EngineInfo {
+    let ffmpeg: EngineInfo['ffmpeg'];
+    try {
+      const f = toolInfo('ffmpeg');
+      const p = toolInfo('ffprobe');
+      ffmpeg = { ffmpeg: f.path, ffprobe: p.path, source: f.source };
+    } catch (err) {
+      ffmpeg = { ffmpeg: null, ffprobe: null, source: null, problem: err instanceof Error ? err.message : String(err) };
+    }
+    const s = this.settings();
+    return {
+      appVersion: this.ctx.appVersion,
+      dataDir: this.ctx.dataDir,
+      catalog: this.ctx.catalogPath,
+      activeModel: '',
+      ffmpeg,
+      providers: providerPlan('auto', process.platform, cudaProviderInstalled()),
+      provider: s.provider,
+      threads: this.ctx.threads,
+      libraryFolders: s.libraryFolders,
+    };
+  }
+
+  private makeHandlers(): Handlers {
+    const db = () => this.sessions.catalog();
+    const curated = async (): Promise<{ lib: ReturnType<Sessions['library']> }> => ({ lib: this.sessions.library(await this.version()) });
+    const ref = (r: number | string): string => (typeof r === 'number' ? String(r) : r);
+    return {
+      'engine.info': async () => ({ ...this.info(), activeModel: await activeModel(this.registry) }),
+      'library.folders': () => this.settings().libraryFolders,
+      'library.addFolder': ({ path }) => {
+        const folder = normaliseFolder(path);
+        const s = this.settings();
+        if (!s.libraryFolders.includes(folder)) this.saveSettings({ ...s, libraryFolders: [...s.libraryFolders, folder] });
+        return this.settings().libraryFolders;
+      },
+      'library.removeFolder': ({ path }) => {
+        const abs = resolve(path);
+        const s = this.settings();
+        this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => f !== abs) });
+        return this.settings().libraryFolders;
+      },
+      'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}),
+      'tracks.failed': () => readFailed(this.ctx.dataDir),
+      'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id),
+      'clip.open': async ({ path }) => {
+        const file = resolve(path);
+        const info = await probe(file);
+        const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+        const clip: OpenedClip = {
+          id: randomUUID(),
+          path: file,
+          duration: info.duration,
+          width: video?.width ?? null,
+          height: video?.height ?? null,
+          hasAudio: info.streams.some((s) => s.type === 'audio'),
+        };
+        this.clips.set(clip.id, clip);
+        return clip;
+      },
+      'settings.get': (): Settings => {
+        const { provider, jobs } = this.settings();
+        return { provider, jobs };
+      },
+      'settings.set': async (req): Promise<Settings> => {
+        const s = this.settings();
+        this.saveSettings({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}) });
+        if (req.provider) await this.sessions.invalidate();
+        const { provider, jobs } = this.settings();
+        return { provider, jobs };
+      },
+      similar: async ({ track, top }) => {
+        const { lib } = await curated();
+        return similar(lib, ref(track), top ?? 10);
+      },
+      'playlist.build': async (req) => {
+        const { lib } = await curated();
+        let pr: PlaylistRequest;
+        if (req.kind === 'more-like') {
+          if (!req.seeds) throw new EngineError({ code: 'invalid-request', message: 'playlist.build: more-like needs "seeds"' });
+          pr = { kind: 'more-like', seeds: req.seeds.map(ref) };
+        } else if (req.kind === 'mood-path') {
+          if (req.from === undefined || req.to === undefined) throw new EngineError({ code: 'invalid-request', message: 'playlist.build: mood-path needs "from" and "to"' });
+          pr = { kind: 'mood-path', from: ref(req.from), to: ref(req.to) };
+        } else {
+          if (!req.curve) throw new EngineError({ code: 'invalid-request', message: 'playlist.build: energy needs "curve"' });
+          pr = { kind: 'energy', curve: req.curve };
+        }
+        return buildPlaylist(lib, pr, req.length, req.name);
+      },
+      'playlist.save': async ({ name, trackIds, params }) => {
+        const catalog = this.sessions.existingCatalog();
+        for (const id of trackIds) if (!getTrack(catalog, id)) throw new EngineError({ code: 'not-found', message: `track ${id} is not in the catalog` });
+        const id = createPlaylist(catalog, name, trackIds, params ?? {});
+        await this.changed('playlists');
+        return { id };
+      },
+      'playlist.list': () => listPlaylists(this.sessions.existingCatalog()),
+      'playlist.get': ({ id }) => {
+        const p = getPlaylist(this.sessions.existingCatalog(), id);
+        if (!p) throw new EngineError({ code: 'not-found', message: `playlist ${id} does not exist` });
+        return { ...p, length: p.trackIds.length };
+      },
+      'playlist.m3u': async ({ trackIds, out }) => {
+        const { lib } = await curated();
+        const tracks: CuratedTrack[] = trackIds.map((id, i) => ({ position: i + 1, track: lib.view(id), score: 0 }));
+        const path = resolve(out);
+        await writePlaylistM3U(tracks, path);
+        return { out: path, tracks: tracks.length };
+      },
+      'feedback.record': async (f) => {
+        const catalog = this.sessions.existingCatalog();
+        if (!getTrack(catalog, f.trackId)) throw new EngineError({ code: 'not-found', message: `track ${f.trackId} is not in the catalog` });
+        const id = addFeedback(catalog, { clipPath: resolve(f.clip), clipStart: f.start ?? null, clipEnd: f.end ?? null, trackId: f.trackId, offset: f.offset, verdict: f.verdict });
+        await this.changed('feedback');
+        return { id };
+      },
+      'feedback.list': () => listFeedback(this.sessions.existingCatalog()),
+      'models.list': () => this.models(),
+      'models.activate': async ({ version }) => {
+        const r = await activate(version, this.registry);
+        await this.changed('models');
+        return r;
+      },
+      'models.rollback': async () => {
+        const r = await rollback(this.registry);
+        await this.changed('models');
+        return r;
+      },
+      'jobs.list': () => {
+        const live = this.jobs.list();
+        // Jobs of earlier processes (recorded by the indexer), e.g. ones a crash left 'interrupted'.
+        const recorded = listJobs(db()).map((j) => ({
+          id: `catalog-${j.id}`,
+          op: j.kind,
+          state: j.state,
+          startedAt: j.startedAt,
+          finishedAt: j.finishedAt,
+          done: j.done,
+          total: j.total,
+          ...(j.error ? { error: j.error } : {}),
+        }));
+        return [...recorded, ...live];
+      },
+      'library.scan': async (req, job) => {
+        const s = this.settings();
+        const folders = req?.folders ? req.folders.map(normaliseFolder) : s.libraryFolders;
+        try {
+          return await scanFolders(db(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
+        } finally {
+          await this.changed('tracks');
+        }
+      },
+      match: async (req, job) => {
+        const version = await this.version(req.model);
+        const provider: ProviderRequest = req.provider ?? this.settings().provider;
+        const session = await this.sessions.match(version, provider);
+        const { store } = session.library;
+        const clips = [];
+        for (const [i, file] of req.clips.entries()) {
+          job.progress('match', i, req.clips.length, { item: file });
+          clips.push(
+            await matchClip(session, resolve(file), {
+              range: { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) },
+              topK: req.top ?? 10,
+              sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
+              allowRepeats: req.allowRepeats ?? false,
+              signal: job.signal,
+              onIndexProgress: (p) => job.progress('index', p.done, p.total),
+            }),
+          );
+        }
+        job.progress('match', req.clips.length, req.clips.length);
+        return { model: session.version, provider: session.provider, tracks: store.trackCount, segments: store.segmentCount, missing: session.library.missing, clips };
+      },
+      export: async (req, job) => {
+        let track = typeof req.track === 'number' ? undefined : req.track;
+        if (typeof req.track === 'number') {
+          track = getTrack(this.sessions.existingCatalog(), req.track)?.path;
+          if (!track) throw new EngineError({ code: 'not-found', message: `track ${req.track} is not in the catalog` });
+        }
+        job.progress('export', 0, 1);
+        const r = await exportClipWithTrack({
+          clip: resolve(req.clip),
+          track: resolve(track as string),
+          out: resolve(req.out),
+          ...(req.offset !== undefined ? { offset: req.offset } : {}),
+          ...(req.fade !== undefined ? { fade: req.fade } : {}),
+          ...(req.loudness !== undefined ? { loudness: req.loudness } : {}),
+          force: req.force ?? false,
+          signal: job.signal,
+        });
+        job.progress('export', 1, 1);
+        return r;
+      },
+      corpus: (req, job) => makeCorpus(req, job),
+      train: async (req, job) => {
+        try {
+          return await trainOnCorpus(
+            req,
+            { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
+            job,
+          );
+        } finally {
+          await this.changed('models');
+        }
+      },
+      evaluate: async (req, job) => {
+        const { losses, ...rest } = req;
+        const r = await evaluate({ ...rest, ...(losses ? { losses } : {}) }, this.registry, job);
+        return { ...r, reports: [...r.reports, ...r.losses] as never };
+      },
+    };
+  }
+}
+
+/** Errors as data for a transport reply. */
+export { toErrorData };

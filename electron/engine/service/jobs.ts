@@ -1,0 +1,124 @@
+/**
+ * Long operations as jobs: an id, progress events (count, rate, ETA per phase), cancel, and an
+ * end event with the result or the error as data. Progress is throttled so a fast loop cannot
+ * flood a transport; the first and last event of a phase always go out.
+ */
+import type { JobInfo, EngineEvent, ProgressEvent } from '../../contract/types';
+import { toErrorData } from './errors';
+
+export interface JobHandle {
+  readonly id: string;
+  readonly signal: AbortSignal;
+  /** Report progress of `phase`; rate and ETA are measured here, per phase. */
+  progress(phase: string, done: number, total: number, extra?: { item?: string; metrics?: Record<string, number> }): void;
+}
+
+interface Running {
+  info: JobInfo;
+  ctl: AbortController;
+}
+
+/** At most this many progress events a second per job (phase changes and completion always pass). */
+const MAX_EVENTS_PER_SECOND = 10;
+const KEEP_FINISHED = 200;
+
+export class JobRunner {
+  private next = 1;
+  private readonly jobs = new Map<string, Running>();
+
+  constructor(
+    private readonly emit: (e: EngineEvent) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(op: string, run: (job: JobHandle) => Promise<unknown>): string {
+    const id = `job-${this.next++}`;
+    const ctl = new AbortController();
+    const info: JobInfo = { id, op, state: 'running', startedAt: this.now(), finishedAt: null, done: 0, total: 0 };
+    this.jobs.set(id, { info, ctl });
+    let phase = '';
+    let phaseStart = 0;
+    let phaseDone0 = 0;
+    let lastSent = 0;
+    const handle: JobHandle = {
+      id,
+      signal: ctl.signal,
+      progress: (p, done, total, extra) => {
+        const t = this.now();
+        if (p !== phase) {
+          phase = p;
+          phaseStart = t;
+          phaseDone0 = done;
+          lastSent = 0;
+        }
+        info.done = done;
+        info.total = total;
+        const final = done >= total;
+        if (!final && lastSent !== 0 && t - lastSent < 1000 / MAX_EVENTS_PER_SECOND) return;
+        lastSent = t;
+        const secs = (t - phaseStart) / 1000;
+        const rate = secs > 0 ? (done - phaseDone0) / secs : 0;
+        const event: ProgressEvent = {
+          type: 'progress',
+          jobId: id,
+          phase: p,
+          done,
+          total,
+          rate,
+          eta: rate > 0 ? Math.max(0, total - done) / rate : null,
+          ...(extra?.item !== undefined ? { item: extra.item } : {}),
+          ...(extra?.metrics ? { metrics: extra.metrics } : {}),
+        };
+        this.emit(event);
+      },
+    };
+    // Start on the next tick so the caller has the id before the first event.
+    queueMicrotask(() => {
+      run(handle).then(
+        (result) => this.finish(id, ctl.signal.aborted ? 'cancelled' : 'done', result),
+        (err: unknown) => {
+          const data = toErrorData(err);
+          this.finish(id, ctl.signal.aborted || data.code === 'cancelled' ? 'cancelled' : 'failed', undefined, data);
+        },
+      );
+    });
+    return id;
+  }
+
+  private finish(id: string, state: 'done' | 'failed' | 'cancelled', result?: unknown, error?: ReturnType<typeof toErrorData>): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    job.info.state = state;
+    job.info.finishedAt = this.now();
+    if (error) job.info.error = error.message;
+    this.emit({
+      type: 'job-end',
+      jobId: id,
+      state,
+      ...(state === 'done' ? { result } : {}),
+      ...(error ? { error: state === 'cancelled' ? { ...error, code: 'cancelled' } : error } : state === 'cancelled' ? { error: { code: 'cancelled', message: `${job.info.op} cancelled` } } : {}),
+    });
+    this.prune();
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.info.state !== 'running');
+    for (const j of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(j.info.id);
+  }
+
+  cancel(id: string): void {
+    this.jobs.get(id)?.ctl.abort();
+  }
+
+  cancelAll(): void {
+    for (const j of this.jobs.values()) j.ctl.abort();
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  get running(): number {
+    return [...this.jobs.values()].filter((j) => j.info.state === 'running').length;
+  }
+}

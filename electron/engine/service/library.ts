@@ -1,0 +1,169 @@
+/**
+ * The library: its folders, scanning them into the catalog, and the track table (sort, filter,
+ * search, paging) the Library screen and `needledrop status` read.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FailedFile, ScanReport, TrackDetail, TrackListItem, TrackPage, TrackSortKey } from '../../contract/types';
+import { EngineError } from '../../contract/errors';
+import type { Catalog } from '../catalog/db';
+import { loadSegmentMatrix } from '../catalog/segments';
+import { getTrack, listTracks } from '../catalog/tracks';
+import type { TrackRow } from '../catalog/types';
+import { inputError } from '../errors';
+import { DEFAULT_COMPONENTS } from '../library/default-components';
+import { indexLibrary, type IndexProgress } from '../library/indexer';
+import type { RegistryOptions } from '../models/registry';
+import { trackEnergy } from '../app/library';
+import { keyLabel } from '../app/scales';
+import type { JobHandle } from './jobs';
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+export function normaliseFolder(path: string): string {
+  const abs = resolve(path);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    throw inputError(abs, 'no such folder');
+  }
+  if (!st.isDirectory()) throw inputError(abs, 'not a folder');
+  return abs;
+}
+
+export function listItem(row: TrackRow, searchable: boolean): TrackListItem {
+  const s = row.summary;
+  return {
+    id: row.id,
+    path: row.path,
+    title: row.title,
+    artist: row.artist,
+    album: row.album,
+    duration: row.duration,
+    bpm: finite(s.bpm) ? Math.round(s.bpm * 10) / 10 : null,
+    key: keyLabel(s.key, s.mode),
+    energy: Math.round(trackEnergy(s) * 1000) / 1000,
+    searchable,
+    partial: typeof s.partial === 'string' ? s.partial : null,
+  };
+}
+
+/** Track ids that have segments for `version`. */
+export function searchableIds(db: Catalog, version: string): Set<number> {
+  const rows = db.prepare<[string], { track_id: number }>('SELECT track_id FROM segments WHERE model_version = ?').all(version);
+  return new Set(rows.map((r) => r.track_id));
+}
+
+export interface TrackQuery {
+  search?: string;
+  sort?: TrackSortKey;
+  descending?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+function compare(key: TrackSortKey): (a: TrackListItem, b: TrackListItem) => number {
+  return (a, b) => {
+    const x = a[key];
+    const y = b[key];
+    // Unknown values sort last whatever the direction is... in ascending order; descending flips them.
+    if (x === null && y === null) return a.id - b.id;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { sensitivity: 'base', numeric: true });
+    return c !== 0 ? c : a.id - b.id;
+  };
+}
+
+/** One page of the track table: filtered by every word of `search` (title, artist, album, path, key), sorted. */
+export function queryTracks(db: Catalog, version: string, q: TrackQuery): TrackPage {
+  const searchable = searchableIds(db, version);
+  let items = listTracks(db).map((r) => listItem(r, searchable.has(r.id)));
+  const words = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length) {
+    items = items.filter((t) => {
+      const hay = [t.title, t.artist, t.album, t.path, t.key, t.bpm === null ? '' : String(t.bpm)].join(' ').toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+  }
+  if (q.sort) {
+    items.sort(compare(q.sort));
+    if (q.descending) items.reverse();
+  }
+  const offset = q.offset ?? 0;
+  const limit = q.limit ?? 200;
+  return { total: items.length, offset, tracks: items.slice(offset, offset + limit) };
+}
+
+export function trackDetail(db: Catalog, version: string, id: number): TrackDetail {
+  const row = getTrack(db, id);
+  if (!row) throw new EngineError({ code: 'not-found', message: `track ${id} is not in the catalog` });
+  const s = row.summary;
+  const has = loadSegmentCount(db, version, id) > 0;
+  return {
+    ...listItem(row, has),
+    beats: Array.isArray(s.beats) ? s.beats.filter(finite) : [],
+    bpmConfidence: finite(s.bpmConfidence) ? s.bpmConfidence : finite(s.tempoConfidence) ? s.tempoConfidence : null,
+    loudnessLufs: finite(s.lufs) ? s.lufs : finite(s.loudnessLufs) ? s.loudnessLufs : null,
+  };
+}
+
+function loadSegmentCount(db: Catalog, version: string, id: number): number {
+  return db.prepare<[number, string], { n: number }>('SELECT n FROM segments WHERE track_id = ? AND model_version = ?').get(id, version)?.n ?? 0;
+}
+
+// ── failed files: the last scan's reasons, per path, until the file indexes or disappears ──
+
+const FAILED_FILE = 'failed-files.json';
+
+export function readFailed(dataDir: string): FailedFile[] {
+  const file = join(dataDir, FAILED_FILE);
+  if (!existsSync(file)) return [];
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(doc) ? doc.filter((f): f is FailedFile => typeof f?.path === 'string' && typeof f?.reason === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeFailed(dataDir: string, failed: FailedFile[]): void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, FAILED_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(failed, null, 1));
+  renameSync(tmp, file);
+}
+
+/** Scan `folders` into the catalog as a job: hashing then analysis, each with count, rate and ETA. */
+export async function scanFolders(
+  db: Catalog,
+  dataDir: string,
+  folders: string[],
+  opts: { jobs: number; registry: RegistryOptions },
+  job: JobHandle,
+): Promise<ScanReport> {
+  if (folders.length === 0) {
+    throw new EngineError({ code: 'invalid-request', message: 'no library folders: add a folder first' });
+  }
+  // Workers get plain data: where the versions are (the active one is read there from the pointer).
+  const registry: RegistryOptions = {
+    ...(opts.registry.env?.NEEDLEDROP_HOME ? { env: { NEEDLEDROP_HOME: opts.registry.env.NEEDLEDROP_HOME } } : {}),
+    ...(opts.registry.shippedDir ? { shippedDir: opts.registry.shippedDir } : {}),
+  };
+  const report = await indexLibrary(db, folders, {
+    jobs: opts.jobs,
+    components: { ...DEFAULT_COMPONENTS, options: { registry } },
+    signal: job.signal,
+    onProgress: (p: IndexProgress) => job.progress(p.phase, p.snapshot.done, p.snapshot.total, p.item ? { item: p.item } : {}),
+  });
+  // Keep reasons for files under other roots; replace those under the scanned ones.
+  const under = (p: string): boolean => folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
+  const kept = readFailed(dataDir).filter((f) => !under(f.path));
+  writeFailed(dataDir, [...kept, ...report.failed]);
+  const { indexed, unchanged, removed, moved, reembedded, failed, cancelled, note } = report;
+  return { indexed, unchanged, removed, moved, reembedded, failed, cancelled, note };
+}
+
+export { loadSegmentMatrix };

@@ -1,0 +1,89 @@
+/**
+ * The session cache: one open catalog, and per (model version, provider) the loaded library and
+ * the video encoder, so the second match of a session does not reload 100k segments. Whatever
+ * changes what they hold (a scan, an activation, a new model) calls `invalidate`.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EngineError } from '../../contract/errors';
+import { loadLibrary, type Library } from '../app/library';
+import { openMatchSession, type MatchSession } from '../app/match';
+import { openCatalog, type Catalog } from '../catalog/db';
+import type { ProviderRequest } from '../encoders/providers';
+import { markInterruptedJobs } from '../jobs/store';
+import type { RegistryOptions } from '../models/registry';
+
+export class Sessions {
+  private db: Catalog | null = null;
+  private readonly matchSessions = new Map<string, Promise<MatchSession>>();
+  private readonly libraries = new Map<string, Library>();
+
+  constructor(
+    private readonly catalogPath: string,
+    private readonly registry: RegistryOptions,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  /** The catalog, created on first use; jobs left running by dead processes become 'interrupted'. */
+  catalog(): Catalog {
+    if (!this.db) {
+      mkdirSync(dirname(this.catalogPath), { recursive: true });
+      this.db = openCatalog(this.catalogPath);
+      markInterruptedJobs(this.db);
+    }
+    return this.db;
+  }
+
+  /** The catalog only if it exists: searching must not create an empty one. */
+  existingCatalog(): Catalog {
+    if (!this.db && !existsSync(this.catalogPath)) {
+      throw new EngineError({
+        code: 'not-indexed',
+        message: `${this.catalogPath}: no catalog here yet: add a music folder and scan it first`,
+        file: this.catalogPath,
+      });
+    }
+    return this.catalog();
+  }
+
+  library(version: string): Library {
+    let lib = this.libraries.get(version);
+    if (!lib) {
+      lib = loadLibrary(this.existingCatalog(), version, { catalogPath: this.catalogPath });
+      this.libraries.set(version, lib);
+    }
+    return lib;
+  }
+
+  match(version: string, provider: ProviderRequest): Promise<MatchSession> {
+    const key = `${version}\0${provider}`;
+    let s = this.matchSessions.get(key);
+    if (!s) {
+      s = openMatchSession(this.existingCatalog(), { version, provider, catalogPath: this.catalogPath, registry: this.registry, log: this.log });
+      // A failed open must not stay cached: the next call tries again.
+      s.catch(() => this.matchSessions.delete(key));
+      this.matchSessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** Drop loaded libraries and encoders (after a scan, an activation, a training run). */
+  async invalidate(): Promise<void> {
+    this.libraries.clear();
+    const open = [...this.matchSessions.values()];
+    this.matchSessions.clear();
+    for (const s of open) {
+      try {
+        await (await s).close();
+      } catch {
+        // It never opened: nothing to close.
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.invalidate();
+    this.db?.close();
+    this.db = null;
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The training workflows, written once: corpus → descriptors → train → evaluate → save →
+ * (activate); evaluation of a model against the baselines; the per-loss comparison. The CLI's
+ * `train`, `eval`, `corpus`, `npm run train:base` and the app's Train screen all run these.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EngineError } from '../../contract/errors';
+import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
+import { generateCorpus } from '../corpus/generate';
+import { useBackend, type BackendName } from '../metric/backend';
+import { LOSS_NAMES, type LossName } from '../metric/losses';
+import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
+import type { ModelManifest } from '../models/version';
+import { bySplit, loadTrainingData, type TrainingData } from '../train/dataset';
+import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
+import { onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
+import { trainDualEncoder, type TrainConfig, type TrainProgress, type TrainResult } from '../train/trainer';
+import type { ProviderRequest } from '../encoders/providers';
+import type { JobHandle } from './jobs';
+
+export function checkLoss(name: string): LossName {
+  if (!(LOSS_NAMES as readonly string[]).includes(name)) {
+    throw new EngineError({ code: 'invalid-request', message: `unknown loss "${name}" (one of ${LOSS_NAMES.join(', ')})` });
+  }
+  return name as LossName;
+}
+
+/** Corpus descriptors (cached after the first run), reported as the 'features' phase. */
+export function loadCorpus(dir: string, job: JobHandle): Promise<TrainingData> {
+  return loadTrainingData(resolve(dir), { signal: job.signal, onProgress: (p) => job.progress('features', p.done, p.total) });
+}
+
+export function trainProgress(job: JobHandle, phase = 'train'): (p: TrainProgress) => void {
+  return (p) =>
+    job.progress(phase, p.step, p.steps, {
+      metrics: {
+        loss: p.loss,
+        lr: p.lr,
+        stepsPerSec: p.stepsPerSec,
+        bestRecall10: p.bestRecall10,
+        ...(p.valRecall10 !== undefined ? { valRecall10: p.valRecall10 } : {}),
+        ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+      },
+    });
+}
+
+export async function makeCorpus(
+  req: { out: string; pairs: number; seed: number; trackSeconds?: number; clipSeconds?: number; jobs?: number; holdOut?: boolean },
+  job: JobHandle,
+): Promise<CorpusResult & { heldOut: unknown; seed: number }> {
+  const t0 = performance.now();
+  const manifest = await generateCorpus({
+    outDir: resolve(req.out),
+    pairs: req.pairs,
+    seed: req.seed,
+    jobs: req.jobs ?? 2,
+    ...(req.clipSeconds !== undefined ? { clipSeconds: req.clipSeconds } : {}),
+    ...(req.trackSeconds !== undefined ? { trackSeconds: req.trackSeconds } : {}),
+    holdOut: req.holdOut ?? true,
+    signal: job.signal,
+    onProgress: (p) => job.progress('corpus', p.done, p.total),
+  });
+  return { dir: resolve(req.out), pairs: manifest.pairs.length, seed: manifest.seed, heldOut: manifest.heldOut, seconds: (performance.now() - t0) / 1000 };
+}
+
+export interface TrainWorkflow {
+  data: TrainingData;
+  config: Partial<TrainConfig> & { loss: LossName };
+  version: string;
+  /** Folder the version is written to (it must not exist yet unless `replace`). */
+  outDir: string;
+  parent: string | null;
+  trainingData: string;
+  checkpointDir?: string;
+  backend?: BackendName;
+  /** Rebuild the folder (the shipped base model); otherwise an existing version is refused. */
+  replace?: boolean;
+  /** Extra methods to evaluate on the test split beside the model (baselines). */
+  baselines?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+export interface TrainOutcome {
+  manifest: ModelManifest;
+  result: TrainResult;
+  test: MethodReport;
+  baselines: MethodReport[];
+  backend: string;
+}
+
+/** Train → evaluate on the test split → save the version. Nothing is written until training succeeded. */
+export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<TrainOutcome> {
+  if (!w.replace && existsSync(join(w.outDir, 'model.json'))) {
+    throw new EngineError({ code: 'exists', message: `model version "${w.version}" already exists at ${w.outDir}; pick another version name`, file: w.outDir });
+  }
+  const backend = await useBackend(w.backend ?? 'wasm');
+  const result = await trainDualEncoder(w.data, w.config, {
+    signal: job.signal,
+    onProgress: trainProgress(job),
+    ...(w.checkpointDir ? { checkpointDir: w.checkpointDir } : {}),
+  });
+  const testItems = bySplit(w.data, 'test');
+  const embedder = tfEmbedder(result, w.data);
+  let test: MethodReport;
+  try {
+    test = await evaluateEmbedder(w.version, testItems, embedder);
+  } finally {
+    embedder.dispose();
+  }
+  const baselines = w.baselines ? [handMadeBaseline(testItems), randomBaseline(testItems, w.data.manifest.seed), oracleBaseline(testItems)] : [];
+  if (w.replace) {
+    const { rmSync } = await import('node:fs');
+    rmSync(w.outDir, { recursive: true, force: true });
+  }
+  const manifest = await saveTrainedModel(w.outDir, result, w.data, {
+    version: w.version,
+    parent: w.parent,
+    trainingData: w.trainingData,
+    metrics: { test, ...(baselines.length ? { baselines } : {}) },
+    ...(w.extra ? { extra: w.extra } : {}),
+  });
+  return { manifest, result, test, baselines, backend };
+}
+
+/** The `train` operation: a version trained on a corpus under the user's models folder. */
+export async function trainOnCorpus(
+  req: {
+    corpus: string;
+    version: string;
+    loss?: string;
+    steps?: number;
+    batch?: number;
+    lr?: number;
+    seed?: number;
+    positives?: 'pair' | 'mood';
+    backend?: BackendName;
+    out?: string;
+    parent?: string;
+    activate?: boolean;
+  },
+  dirs: { userModelsDir: string; checkpointsDir: string; registry: RegistryOptions },
+  job: JobHandle,
+): Promise<TrainSummary & { manifest: ModelManifest; backend: string }> {
+  const loss = checkLoss(req.loss ?? 'infonce');
+  const outDir = join(resolve(req.out ?? dirs.userModelsDir), req.version);
+  if (existsSync(join(outDir, 'model.json'))) {
+    throw new EngineError({ code: 'exists', message: `model version "${req.version}" already exists at ${outDir}; pick another version name`, file: outDir });
+  }
+  const data = await loadCorpus(req.corpus, job);
+  const out = await trainAndSave(
+    {
+      data,
+      config: {
+        loss,
+        positives: req.positives ?? 'pair',
+        ...(req.steps !== undefined ? { steps: req.steps } : {}),
+        ...(req.batch !== undefined ? { batchSize: req.batch } : {}),
+        ...(req.lr !== undefined ? { lr: req.lr } : {}),
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+      },
+      version: req.version,
+      outDir,
+      parent: req.parent ?? null,
+      trainingData: `corpus ${data.manifest.seed} (${data.pairs.length} pairs) at ${resolve(req.corpus)}`,
+      checkpointDir: join(dirs.checkpointsDir, req.version),
+      ...(req.backend ? { backend: req.backend } : {}),
+    },
+    job,
+  );
+  if (req.activate) await activate(req.version, dirs.registry);
+  return {
+    version: req.version,
+    dir: outDir,
+    bestStep: out.result.bestStep,
+    seconds: out.result.seconds,
+    test: out.test as unknown as RetrievalReport,
+    activated: req.activate ?? false,
+    manifest: out.manifest,
+    backend: out.backend,
+  };
+}
+
+export interface EvaluateRequest {
+  corpus: string;
+  model?: string;
+  provider?: ProviderRequest;
+  split?: 'test' | 'val' | 'train' | 'all';
+  losses?: 'all' | string[];
+  steps?: number;
+  seed?: number;
+  positives?: 'pair' | 'mood';
+  backend?: BackendName;
+}
+
+export interface Evaluation {
+  corpus: string;
+  seed: number;
+  split: string;
+  pairs: number;
+  provider: string;
+  model: string;
+  reports: MethodReport[];
+  losses: MethodReport[];
+}
+
+/** A model version and the baselines on a corpus split; optionally every loss trained the same way. */
+export async function evaluate(req: EvaluateRequest, registry: RegistryOptions, job: JobHandle): Promise<Evaluation> {
+  const data = await loadCorpus(req.corpus, job);
+  const split = req.split ?? 'test';
+  const items = split === 'all' ? data.pairs : bySplit(data, split);
+  if (items.length < 2) {
+    throw new EngineError({ code: 'bad-input', message: `${req.corpus}: the ${split} split has ${items.length} pairs; generate a larger corpus`, file: req.corpus });
+  }
+  const version = req.model ?? (await activeModel(registry));
+  const model = await loadModel({ ...registry, version, expectedSpec: data.spec });
+  const embedder = await onnxEmbedder(model, req.provider ?? 'auto');
+  let reports: MethodReport[];
+  try {
+    reports = [await evaluateEmbedder(`model ${version} (${model.manifest.loss})`, items, embedder)];
+  } finally {
+    await embedder.close();
+  }
+  reports.push(handMadeBaseline(items), randomBaseline(items, data.manifest.seed), oracleBaseline(items));
+
+  const losses: MethodReport[] = [];
+  if (req.losses) {
+    const names = req.losses === 'all' ? [...LOSS_NAMES] : req.losses.map(checkLoss);
+    await useBackend(req.backend ?? 'wasm');
+    const steps = req.steps ?? 600;
+    for (const loss of names) {
+      const result = await trainDualEncoder(
+        data,
+        { loss, steps, seed: req.seed ?? 1, positives: req.positives ?? 'mood', evalEvery: Math.max(10, Math.round(steps / 8)) },
+        { signal: job.signal, onProgress: trainProgress(job, `train ${loss}`) },
+      );
+      const tf = tfEmbedder(result, data);
+      try {
+        const r = await evaluateEmbedder(loss, items, tf);
+        losses.push({ ...r, method: `${loss} (best step ${result.bestStep}, val R@10 ${result.bestValRecall10.toFixed(3)})` });
+      } finally {
+        tf.dispose();
+      }
+    }
+  }
+  return { corpus: resolve(req.corpus), seed: data.manifest.seed, split, pairs: items.length, provider: embedder.provider, model: version, reports, losses };
+}

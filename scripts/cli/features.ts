@@ -1,5 +1,6 @@
 import { usageError } from '../../electron/engine/errors';
 import { extractFeatures } from '../../electron/engine/features/extract';
+import { toolInfo } from '../../electron/engine/media/ffmpeg-path';
 import type { FeatureSeq, Modality } from '../../electron/engine/features/types';
 import { num, parse, printJson } from './args';
 
@@ -64,9 +65,12 @@ export async function run(argv: string[]): Promise<number> {
     for (const part of [out.audio, out.video]) {
       if (part?.summary.partial) process.stderr.write(`warning: ${part.summary.partial.cause} — kept the first ${part.summary.partial.decodedSeconds} s\n`);
     }
+    // Which ffmpeg decoded (configured, ffmpeg-static, PATH or the bundled build), and its version.
+    const ffmpeg = toolInfo('ffmpeg');
     if (values.json) {
       printJson({
         file,
+        tools: { ffmpeg },
         ...(out.audio ? { audio: { summary: out.audio.summary, ...seqDoc(out.audio.seq, !!values.matrix) } } : {}),
         ...(out.video ? { video: { summary: out.video.summary, ...seqDoc(out.video.seq, !!values.matrix) } } : {}),
       });
@@ -74,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       const parts = [file];
       if (out.audio) parts.push(text('audio', out.audio.seq, out.audio.summary));
       if (out.video) parts.push(text('video', out.video.seq, out.video.summary));
+      parts.push(`ffmpeg ${ffmpeg.path} (${ffmpeg.source}, ${ffmpeg.version ?? 'version unknown'})`);
       process.stdout.write(parts.join('\n') + '\n');
     }
     return 0;

@@ -1,4 +1,5 @@
 import { usageError } from '../../electron/engine/errors';
+import { toolInfo } from '../../electron/engine/media/ffmpeg-path';
 import { probe, type MediaInfo, type StreamInfo } from '../../electron/engine/media/probe';
 import { parse, printJson } from './args';
 
@@ -30,7 +31,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (positionals.length !== 1) throw usageError(positionals.length ? 'expected one FILE' : 'missing FILE');
   const info = await probe(positionals[0]);
-  if (values.json) printJson(info);
-  else process.stdout.write(describe(info) + '\n');
+  // Which ffprobe answered (configured, ffmpeg-static, PATH or the bundled build), and its version.
+  const ffprobe = toolInfo('ffprobe');
+  if (values.json) printJson({ ...info, tools: { ffprobe } });
+  else process.stdout.write(`${describe(info)}\n  ffprobe    ${ffprobe.path} (${ffprobe.source}, ${ffprobe.version ?? 'version unknown'})\n`);
   return 0;
 }

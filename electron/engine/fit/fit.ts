@@ -1,0 +1,170 @@
+/**
+ * Fit a track to a clip: the clip's length (or its in/out range) is the target; the track's grid
+ * is analysed, a splice path planned, and optionally rendered (WAV/FLAC) and handed off
+ * (FCPXML, EDL, markers CSV beside the remix). With `hits`, the clip's shot cuts (the video
+ * features' cut detector) steer the path, and the result counts cuts on downbeats before and after.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { inputError, usageError } from '../errors';
+import { extractVideoFeatures } from '../features/video';
+import { probe, videoStream, type MediaInfo } from '../media/probe';
+import { analyseTrack, type KnownBeats } from './analyse';
+import { mediaRef, writeHandoff, type HandoffFiles } from './handoff/write';
+import { frameRateOf } from './handoff/timecode';
+import { countHits } from './hits';
+import { HIT_TOLERANCE, planFit } from './plan';
+import { renderFit, type RenderResult } from './render';
+import { scoreSplices } from './splices';
+import type { EndMode, FitPlan, HitReport, TrackGrid } from './types';
+
+export interface FitOptions {
+  clip: string;
+  track: string;
+  /** Track seconds to start near (default: the track's start). */
+  offset?: number;
+  /** Clip in and out points, seconds (default: the whole video). */
+  start?: number;
+  end?: number;
+  /** Default: the track's ending when it has one, else a phrase end. */
+  endOn?: EndMode;
+  /** Steer downbeats onto the clip's shot cuts. */
+  hits?: boolean;
+  /** Render the remix here (.wav or .flac). */
+  out?: string;
+  /** Write FCPXML, EDL and markers CSV into this folder (the remix too, when `out` is not given). */
+  handoff?: string;
+  force?: boolean;
+  /** Allow a ≤ 3 % tempo change when no splice path fits (default true). */
+  allowTempo?: boolean;
+  /** Beats from the catalog's stored summary, to skip the tempo tracker. */
+  known?: KnownBeats;
+  signal?: AbortSignal;
+  /** Called as the fit moves through its stages (for progress). */
+  onStage?: (stage: 'analysing' | 'planning' | 'rendering' | 'handoff') => void;
+}
+
+export interface FitResult {
+  clip: string;
+  track: string;
+  /** Output length, seconds (the clip's range). */
+  target: number;
+  /** The clip's frame rate. */
+  fps: number;
+  grid: { bpm: number; beats: number; beatsPerBar: number; hasEnding: boolean; end: number };
+  plan: FitPlan;
+  hits?: HitReport;
+  remix?: RenderResult;
+  handoff?: HandoffFiles & { remix: string };
+}
+
+interface ClipRange {
+  info: MediaInfo;
+  start: number;
+  end: number;
+  fps: number;
+  width: number;
+  height: number;
+  videoDuration: number;
+}
+
+async function clipRange(o: FitOptions): Promise<ClipRange> {
+  const info = await probe(o.clip, o.signal ? { signal: o.signal } : {});
+  const v = videoStream(info);
+  if (!v) throw inputError(o.clip, 'has no video stream to fit music to');
+  const videoDuration = v.duration ?? info.duration;
+  const start = o.start ?? 0;
+  const end = o.end ?? videoDuration;
+  if (!(start >= 0)) throw usageError(`--start must be ≥ 0 (got ${start})`);
+  if (!(end > start)) throw usageError(`--end must be after --start (got ${start} → ${end})`);
+  if (end > videoDuration + 0.05) throw inputError(o.clip, `--end ${end} s is past the video's end (${videoDuration.toFixed(3)} s)`);
+  return { info, start, end, fps: v.fps ?? 25, width: v.width ?? 1920, height: v.height ?? 1080, videoDuration };
+}
+
+/** Shot cuts in output seconds (0 = the in point). */
+async function clipCuts(o: FitOptions, r: ClipRange): Promise<number[]> {
+  const v = await extractVideoFeatures(o.clip, { start: r.start, duration: r.end - r.start, info: r.info, ...(o.signal ? { signal: o.signal } : {}) });
+  return v.summary.cuts.map((c) => c - r.start).filter((c) => c > 0 && c < r.end - r.start);
+}
+
+function planOrFail(track: string, grid: TrackGrid, target: number, o: FitOptions, cuts: number[]): FitPlan {
+  const cand = scoreSplices(grid, { allowBarShift: cuts.length > 0 });
+  const plan = planFit(grid, cand, {
+    target,
+    ...(o.offset !== undefined ? { offset: o.offset } : {}),
+    ...(o.endOn ? { end: o.endOn } : {}),
+    cuts,
+    ...(o.allowTempo !== undefined ? { allowTempo: o.allowTempo } : {}),
+  });
+  if (!plan) {
+    const why = o.endOn === 'phrase' || !grid.hasEnding ? 'no phrase end is reachable' : `the ending alone needs more than ${target.toFixed(2)} s`;
+    throw inputError(track, `no splice path fits ${target.toFixed(3)} s (${why}; try --offset, --end-on-phrase or a longer range)`);
+  }
+  return plan;
+}
+
+export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
+  if (o.offset !== undefined && !(o.offset >= 0)) throw usageError(`--offset must be ≥ 0 (got ${o.offset})`);
+  const range = await clipRange(o);
+  const target = range.end - range.start;
+  o.onStage?.('analysing');
+  const [grid, cuts] = await Promise.all([
+    analyseTrack(o.track, { ...(o.known ? { known: o.known } : {}), ...(o.signal ? { signal: o.signal } : {}) }),
+    o.hits || o.handoff ? clipCuts(o, range) : Promise.resolve<number[]>([]),
+  ]);
+  if (o.offset !== undefined && o.offset >= grid.end) throw inputError(o.track, `--offset ${o.offset} s is at or past the music's end (${grid.end.toFixed(2)} s)`);
+  o.onStage?.('planning');
+  const plain = planOrFail(o.track, grid, target, o, []);
+  const plan = o.hits && cuts.length ? planOrFail(o.track, grid, target, o, cuts) : plain;
+  const result: FitResult = {
+    clip: o.clip,
+    track: o.track,
+    target,
+    fps: range.fps,
+    grid: { bpm: grid.bpm, beats: grid.beats.length, beatsPerBar: grid.beatsPerBar, hasEnding: grid.hasEnding, end: grid.end },
+    plan,
+  };
+  if (o.hits || o.handoff) {
+    result.hits = { cuts, before: countHits(cuts, plain.downbeats), after: countHits(cuts, plan.downbeats), toleranceSeconds: HIT_TOLERANCE };
+  }
+  const base = `${basename(o.clip, extname(o.clip))}-fit`;
+  const out = o.out ?? (o.handoff ? join(o.handoff, `${base}.wav`) : undefined);
+  if (out) {
+    o.onStage?.('rendering');
+    result.remix = await renderFit(o.track, plan, { out, ...(o.force ? { force: true } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  }
+  if (o.handoff && result.remix) {
+    o.onStage?.('handoff');
+    const dir = o.handoff;
+    const files = await writeHandoff(dir, base, {
+      title: `${basename(o.clip)} — ${basename(o.track)}`,
+      rate: frameRateOf(range.fps),
+      clip: { ...mediaRef(dir, o.clip), in: range.start, fileDuration: range.videoDuration, width: range.width, height: range.height },
+      remix: { ...mediaRef(dir, result.remix.out), sampleRate: result.remix.sampleRate, channels: result.remix.channels },
+      track: mediaRef(dir, o.track),
+      plan,
+      cuts,
+    });
+    result.handoff = { ...files, remix: result.remix.out };
+  }
+  return result;
+}
+
+/**
+ * For `export … --fit`: the fitted remix as a temporary WAV to mux under the clip (as the track,
+ * from offset 0), and a cleanup that removes it. The remix lasts exactly the clip's range.
+ */
+export async function renderFitForExport(
+  o: Omit<FitOptions, 'out' | 'handoff' | 'force'>,
+): Promise<{ remix: string; result: FitResult; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'needledrop-fit-'));
+  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    const result = await fitTrackToClip({ ...o, out: join(dir, 'remix.wav') });
+    return { remix: result.remix!.out, result, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Render a fit plan with ffmpeg: each kept range is read from the track (its own input with an
+ * accurate seek, so nothing is buffered), trimmed to the sample, and joined to the previous one
+ * by a short equal-power crossfade (quarter-sine curves) that ends on the splice's beat, so the
+ * entered beat's attack is heard whole. A tempo change, when the plan has one, is ffmpeg's
+ * atempo (pitch kept). The output is padded/trimmed to the exact sample count of the target.
+ */
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { cancelledError, inputError, NeedledropError, usageError } from '../errors';
+import { ffmpegPath } from '../media/ffmpeg-path';
+import { audioStream, probe } from '../media/probe';
+import { describeStderr, spawnTool } from '../media/process';
+import type { FitPlan } from './types';
+
+export interface RenderOptions {
+  /** .wav (16-bit PCM) or .flac. */
+  out: string;
+  /** Crossfade at each splice, seconds; default 0.03. */
+  crossfade?: number;
+  /** Fade-in when the output does not start at the track's start, seconds; default 0.01. */
+  fadeIn?: number;
+  /** Fade-out when the plan ends on a phrase end (the track's ending needs none), seconds; default 0.3. */
+  fadeOut?: number;
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RenderResult {
+  out: string;
+  format: 'wav' | 'flac';
+  sampleRate: number;
+  channels: number;
+  /** Samples written (round(duration × sampleRate)). */
+  samples: number;
+  duration: number;
+}
+
+const CODECS = { '.wav': ['wav', 'pcm_s16le'], '.flac': ['flac', 'flac'] } as const;
+
+const f6 = (x: number): string => x.toFixed(6);
+
+/** The ffmpeg arguments (inputs and filter graph) for a plan; exported for tests of the graph. */
+export function renderArgs(track: string, plan: FitPlan, sampleRate: number, channels: number, o: Omit<RenderOptions, 'out'> = {}): string[] {
+  const R = sampleRate;
+  const layout = channels === 1 ? 'mono' : 'stereo';
+  const xf = o.crossfade ?? 0.03;
+  const ratio = plan.tempoRatio;
+  const inputs: string[] = [];
+  const graph: string[] = [];
+  // Integer sample boundaries of each range in source samples (before the tempo change).
+  const bounds = plan.ranges.map((r) => ({ a: Math.round(r.sourceStart * R), b: Math.round(r.sourceEnd * R) }));
+  let prev = '';
+  bounds.forEach((bd, k) => {
+    const len = bd.b - bd.a;
+    // The crossfade ends on the entered beat: the incoming range starts X samples early.
+    const X = k === 0 ? 0 : Math.max(1, Math.min(Math.round(xf * R), Math.floor(len / 2), Math.floor((bounds[k - 1].b - bounds[k - 1].a) / 2)));
+    const first = bd.a - X;
+    const seek = Math.max(0, first / R - 0.25);
+    const skip = first - Math.round(seek * R);
+    inputs.push(...(seek > 0 ? ['-ss', f6(seek)] : []), '-t', f6((len + X) / R + 0.5), '-i', track);
+    graph.push(
+      `[${k}:a:0]aresample=${R},aformat=sample_fmts=fltp:channel_layouts=${layout},` +
+        `atrim=start_sample=${skip}:end_sample=${skip + len + X},asetpts=N/SR/TB[s${k}]`,
+    );
+    if (k === 0) prev = `s0`;
+    else {
+      graph.push(`[${prev}][s${k}]acrossfade=ns=${X}:c1=qsin:c2=qsin[x${k}]`);
+      prev = `x${k}`;
+    }
+  });
+  const total = Math.round(plan.duration * R);
+  const tail: string[] = [];
+  if (Math.abs(ratio - 1) > 1e-9) tail.push(`atempo=${ratio.toFixed(6)}`);
+  if (plan.start > 0.02) tail.push(`afade=t=in:ns=${Math.round((o.fadeIn ?? 0.01) * R)}:curve=qsin`);
+  if (plan.endMode === 'phrase') {
+    const d = Math.min(o.fadeOut ?? 0.3, plan.duration / 2);
+    tail.push(`afade=t=out:st=${f6(plan.duration - d)}:d=${f6(d)}`);
+  }
+  tail.push(`apad=whole_len=${total}`, `atrim=end_sample=${total}`);
+  graph.push(`[${prev}]${tail.join(',')}[out]`);
+  return [...inputs, '-filter_complex', graph.join(';'), '-map', '[out]'];
+}
+
+export async function renderFit(track: string, plan: FitPlan, o: RenderOptions): Promise<RenderResult> {
+  const ext = extname(o.out).toLowerCase() as keyof typeof CODECS;
+  if (!(ext in CODECS)) throw usageError(`${o.out}: the remix must end in .wav or .flac`);
+  const out = resolve(o.out);
+  if (out === resolve(track)) throw usageError(`${o.out}: the remix cannot overwrite the track`);
+  if (!o.force && existsSync(out)) throw inputError(o.out, 'already exists (pass --force to overwrite it)');
+  if (plan.ranges.length === 0) throw usageError('the plan has no kept ranges');
+  const info = await probe(track, o.signal ? { signal: o.signal } : {});
+  const a = audioStream(info);
+  if (!a) throw inputError(track, 'has no audio stream');
+  const sampleRate = a.sampleRate ?? 44100;
+  const channels = Math.min(2, a.channels ?? 2);
+  const [format, codec] = CODECS[ext];
+  const part = join(dirname(out), `.part-${basename(out)}`);
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...renderArgs(track, plan, sampleRate, channels, o), '-map_metadata', '-1', '-c:a', codec, '-f', format, part];
+  const p = spawnTool(ffmpegPath(), args, o.signal);
+  p.child.stdout.resume();
+  try {
+    const exit = await p.exited;
+    if (o.signal?.aborted) throw cancelledError('rendering');
+    if (exit.code !== 0) {
+      const cause = describeStderr(p.stderr.text(), track) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+      throw new NeedledropError('input', `${track}: rendering the fit failed: ${cause}`, { file: track });
+    }
+    await rename(part, out);
+  } catch (err) {
+    await rm(part, { force: true });
+    throw err;
+  } finally {
+    await p.dispose().catch(() => undefined);
+  }
+  const samples = Math.round(plan.duration * sampleRate);
+  return { out, format, sampleRate, channels, samples, duration: samples / sampleRate };
+}

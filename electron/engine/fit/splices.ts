@@ -1,0 +1,163 @@
+/**
+ * Splice candidates: for each beat i the track could leave at, the beats j it could jump to,
+ * scored by how little the cut would be heard. A cut from i to j replaces what follows i with
+ * what follows j, and puts what preceded i before j; it goes unheard when both sides match:
+ * the beats around i sound like the beats around j (chroma, loudness, timbre), over a context of
+ * two bars each side (the structural role: a verse bar next to a verse bar), at the same bar
+ * position (beat phase) and phrase position.
+ */
+import { chromaCosine } from './grid';
+import { TIMBRE_DIMS, type TrackGrid } from './types';
+
+export interface SpliceCandidates {
+  /** Per out-beat i: target beats j, best first. */
+  targets: Int32Array[];
+  /** Per out-beat i: their costs (0 = inaudible; 1 ≈ as different as neighbouring beats). */
+  costs: Float32Array[];
+}
+
+export interface SpliceOptions {
+  /** Candidates kept per beat and per bucket of jump distance (8 buckets each way). */
+  perBeat?: number;
+  /** Allow cuts that change the bar position (a dropped or added beat), at a penalty (--hits). */
+  allowBarShift?: boolean;
+}
+
+/** Cost added to a cut that is not on a downbeat, one that leaves the phrase position, one that shifts the bar. */
+export const OFF_DOWNBEAT = 0.25;
+export const PHRASE_SHIFT = 0.2;
+export const BAR_SHIFT = 1.5;
+
+/** The median of the nonzero values, or 1. */
+function medianScale(v: number[]): number {
+  const s = v.filter((x) => x > 0).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : 1;
+}
+
+/** Descriptor distance between beats a and b, in units of the track's typical neighbouring-beat change. */
+export function beatDistanceFn(g: TrackGrid): (a: number, b: number) => number {
+  const f = g.features;
+  const n = g.beats.length;
+  const chroma = (a: number, b: number): number => 1 - chromaCosine(f.chroma, a, b);
+  const loud = (a: number, b: number): number => Math.abs(f.rmsDb[a] - f.rmsDb[b]);
+  const timbre = (a: number, b: number): number => {
+    let s = 0;
+    for (let c = 0; c < TIMBRE_DIMS; c++) s += (f.timbre[a * TIMBRE_DIMS + c] - f.timbre[b * TIMBRE_DIMS + c]) ** 2;
+    return Math.sqrt(s);
+  };
+  // Neighbouring bars rather than beats for the scale: within a bar the beats differ by design (kick vs snare).
+  const m = g.beatsPerBar;
+  const pairs = Array.from({ length: Math.max(0, n - m) }, (_, k) => k);
+  const sc = medianScale(pairs.map((k) => chroma(k, k + m)));
+  const sl = Math.max(1, medianScale(pairs.map((k) => loud(k, k + m))));
+  const st = medianScale(pairs.map((k) => timbre(k, k + m)));
+  return (a, b) => (chroma(a, b) / sc + loud(a, b) / sl + timbre(a, b) / st) / 3;
+}
+
+/** Bar position of beat k (0 = downbeat) and bar index (negative before the first downbeat). */
+export function barPosition(g: TrackGrid, k: number): { pos: number; bar: number } {
+  const m = g.beatsPerBar;
+  const r = k - g.downbeatPhase;
+  return { pos: ((r % m) + m) % m, bar: Math.floor(r / m) };
+}
+
+export function isDownbeat(g: TrackGrid, k: number): boolean {
+  return barPosition(g, k).pos === 0;
+}
+
+export function isPhraseStart(g: TrackGrid, k: number): boolean {
+  const { pos, bar } = barPosition(g, k);
+  return pos === 0 && bar > 0 && bar % g.phraseBars === 0;
+}
+
+/**
+ * The audibility cost of leaving at beat i and entering at beat j, before bar/phrase penalties:
+ * beats i+s against j+s over three nested windows (the beat each side, a bar each side, two
+ * bars each side: the structural role), the nearest weighing most. Sums along the diagonals of
+ * the distance matrix come from prefix sums, so a pair costs O(1).
+ */
+export class ContextCost {
+  private readonly P: Float64Array;
+  constructor(
+    private readonly D: Float32Array,
+    private readonly n: number,
+    private readonly m: number,
+  ) {
+    // P[a][b] = D[a][b] + P[a−1][b−1]: prefix sums along each diagonal.
+    const P = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) P[a * n + b] = D[a * n + b] + (a > 0 && b > 0 ? P[(a - 1) * n + b - 1] : 0);
+    this.P = P;
+  }
+
+  /** Mean of D[i+s][j+s] over lo ≤ s < hi (clipped to the track), and how many terms. */
+  private window(i: number, j: number, lo: number, hi: number): { sum: number; count: number } {
+    const n = this.n;
+    const a = Math.max(lo, -i, -j);
+    const b = Math.min(hi, n - i, n - j);
+    if (b <= a) return { sum: 0, count: 0 };
+    const end = this.P[(i + b - 1) * n + j + b - 1];
+    const before = i + a - 1 >= 0 && j + a - 1 >= 0 ? this.P[(i + a - 1) * n + j + a - 1] : 0;
+    return { sum: end - before, count: b - a };
+  }
+
+  cost(i: number, j: number): number {
+    const m = this.m;
+    let total = 0;
+    let weights = 0;
+    for (let level = 0; level < 3; level++) {
+      const half = level === 0 ? 1 : level * m;
+      const w = 4 >> level;
+      const { sum, count } = this.window(i, j, -half, half);
+      if (count === 0) continue;
+      total += (w * sum) / count;
+      weights += w;
+    }
+    return weights > 0 ? total / weights : Infinity;
+  }
+}
+
+/** Buckets of target distance per direction: candidates cover short and long jumps alike. */
+const BUCKETS = 8;
+
+export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}): SpliceCandidates {
+  const n = g.beats.length;
+  const m = g.beatsPerBar;
+  const perBucket = opts.perBeat ?? 2;
+  const dist = beatDistanceFn(g);
+  const D = new Float32Array(n * n);
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) D[a * n + b] = D[b * n + a] = dist(a, b);
+  const ctx = new ContextCost(D, n, m);
+  const targets: Int32Array[] = [];
+  const costs: Float32Array[] = [];
+  const bucketSize = Math.max(m, Math.ceil(n / BUCKETS));
+  const pos = Int32Array.from({ length: n }, (_, k) => barPosition(g, k).pos);
+  const phrase = Int32Array.from({ length: n }, (_, k) => {
+    const bar = barPosition(g, k).bar;
+    return ((bar % g.phraseBars) + g.phraseBars) % g.phraseBars;
+  });
+  const slots = 2 * (Math.ceil(n / bucketSize) + 1);
+  const buckets: { j: number; cost: number }[][] = Array.from({ length: slots }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (const b of buckets) b.length = 0;
+    for (let j = 0; j < n; j++) {
+      if (Math.abs(i - j) < m) continue;
+      let penalty = 0;
+      if (pos[i] !== pos[j]) {
+        if (!opts.allowBarShift) continue;
+        penalty += BAR_SHIFT;
+      }
+      if (pos[j] !== 0) penalty += OFF_DOWNBEAT;
+      if (phrase[i] !== phrase[j]) penalty += PHRASE_SHIFT;
+      const cost = ctx.cost(i, j) + penalty;
+      if (!Number.isFinite(cost)) continue;
+      const b = Math.floor(Math.abs(j - i) / bucketSize);
+      buckets[2 * b + (j > i ? 1 : 0)].push({ j, cost });
+    }
+    const kept: { j: number; cost: number }[] = [];
+    for (const list of buckets) if (list.length) kept.push(...list.sort((a, b) => a.cost - b.cost).slice(0, perBucket));
+    kept.sort((a, b) => a.cost - b.cost);
+    targets.push(Int32Array.from(kept, (x) => x.j));
+    costs.push(Float32Array.from(kept, (x) => x.cost));
+  }
+  return { targets, costs };
+}

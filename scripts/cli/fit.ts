@@ -1,0 +1,72 @@
+/**
+ * `needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase]
+ * [--hits] [--no-tempo] [--out REMIX.wav] [--handoff DIR] [--force] [--json]`: re-arrange the
+ * track at its beats to the clip's exact length (engine: electron/engine/fit).
+ */
+import { usageError } from '../../electron/engine/errors';
+import { fitTrackToClip, type FitResult } from '../../electron/engine/fit';
+import { num, parse, printJson } from './args';
+
+export const usage =
+  'needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase] [--hits] [--no-tempo] [--out REMIX.wav|.flac] [--handoff DIR] [--force] [--json]';
+
+function describe(r: FitResult): string {
+  const p = r.plan;
+  const lines = [
+    `fit: ${r.track} → ${r.target.toFixed(3)} s (${r.grid.bpm} BPM, ${r.grid.beatsPerBar}/4, ${r.grid.hasEnding ? 'has an ending' : 'no ending of its own'})`,
+    `  starts at ${p.start.toFixed(3)} s, ends on ${p.endMode === 'ending' ? "the track's ending" : 'a phrase end'}${p.tempoRatio !== 1 ? `, tempo ×${p.tempoRatio.toFixed(3)}` : ''}`,
+    ...p.ranges.map((g) => `  keep ${g.sourceStart.toFixed(3)}–${g.sourceEnd.toFixed(3)} s at ${g.outputStart.toFixed(3)} s`),
+    `  ${p.splices.length} splice(s)${p.splices.length ? `, worst score ${p.worstSplice.toFixed(2)}` : ''}`,
+  ];
+  if (r.hits) lines.push(`  cuts on downbeats (±${r.hits.toleranceSeconds * 1000} ms): ${r.hits.before} → ${r.hits.after} of ${r.hits.cuts.length}`);
+  if (r.remix) lines.push(`  remix: ${r.remix.out}`);
+  if (r.handoff) lines.push(`  hand-off: ${r.handoff.fcpxml}, ${r.handoff.edl}, ${r.handoff.csv}`);
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    offset: { type: 'string' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    'end-on-ending': { type: 'boolean' },
+    'end-on-phrase': { type: 'boolean' },
+    hits: { type: 'boolean' },
+    'no-tempo': { type: 'boolean' },
+    out: { type: 'string' },
+    handoff: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
+  if (values['end-on-ending'] && values['end-on-phrase']) throw usageError('--end-on-ending and --end-on-phrase exclude each other');
+  const [clip, track] = positionals;
+  const offset = num(values.offset, 'offset', { min: 0 });
+  const start = num(values.start, 'start', { min: 0 });
+  const end = num(values.end, 'end', { min: 0 });
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await fitTrackToClip({
+      clip,
+      track,
+      ...(offset !== undefined ? { offset } : {}),
+      ...(start !== undefined ? { start } : {}),
+      ...(end !== undefined ? { end } : {}),
+      ...(values['end-on-ending'] ? { endOn: 'ending' as const } : values['end-on-phrase'] ? { endOn: 'phrase' as const } : {}),
+      hits: values.hits ?? false,
+      allowTempo: !values['no-tempo'],
+      ...(values.out ? { out: values.out } : {}),
+      ...(values.handoff ? { handoff: values.handoff } : {}),
+      force: values.force ?? false,
+      signal: abort.signal,
+      onStage: (s) => process.stderr.write(`fit: ${s}…\n`),
+    });
+    process.stderr.write(describe(result) + '\n');
+    if (values.json) printJson(result);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: () => import('./cli/train'),
   eval: () => import('./cli/eval'),
   export: () => import('./cli/export'),
+  fit: () => import('./cli/fit'),
   match: () => import('./cli/match'),
   similar: () => import('./cli/similar'),
   playlist: () => import('./cli/playlist'),

@@ -2,8 +2,8 @@
 export type { TrackGrid, FitPlan, KeptRange, Splice, HitReport, EndMode } from './types';
 export { analyseTrack, gridFromPcm, decodeTrack, type KnownBeats } from './analyse';
 export { scoreSplices, type SpliceCandidates } from './splices';
-export { planFit, HIT_TOLERANCE, type PlanOptions } from './plan';
+export { planFit, type PlanOptions } from './plan';
 export { renderFit, type RenderResult, type RenderOptions } from './render';
-export { countHits } from './hits';
+export { countHits, HIT_TOLERANCE } from './hits';
 export { fitTrackToClip, renderFitForExport, type FitOptions, type FitResult } from './fit';
 export { spliceAudibility } from './audibility';

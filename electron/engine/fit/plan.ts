@@ -7,6 +7,7 @@
  * enters a fraction of a beat before or after its downbeat (the pickup), so the length is exact.
  */
 import { usageError } from '../errors';
+import { hasNear, HIT_TOLERANCE } from './hits';
 import { barPosition, isDownbeat, isPhraseStart, type SpliceCandidates } from './splices';
 import type { EndMode, FitPlan, KeptRange, Splice, TrackGrid } from './types';
 
@@ -25,7 +26,6 @@ export interface PlanOptions {
   allowTempo?: boolean;
 }
 
-export const HIT_TOLERANCE = 0.05;
 const HIT_REWARD = 1.5;
 const STRONG_REWARD = 0.5;
 const MAX_TEMPO_CHANGE = 0.03;
@@ -36,21 +36,6 @@ interface Dp {
   /** −1 play on, −2 terminal, ≥ 0 index of the splice candidate taken. */
   act: Int16Array;
   C: number;
-}
-
-/** Output-time lookup for hit rewards: is there a cut within the tolerance of t? */
-function cutNear(cuts: number[]): (t: number) => boolean {
-  const sorted = [...cuts].sort((a, b) => a - b);
-  return (t) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < t - HIT_TOLERANCE) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < sorted.length && sorted[lo] <= t + HIT_TOLERANCE;
-  };
 }
 
 function strongBeats(g: TrackGrid): Uint8Array {
@@ -74,7 +59,8 @@ function planOnce(g: TrackGrid, cand: SpliceCandidates, o: Required<Omit<PlanOpt
   const minInterval = Math.max(0.05, 0.7 * intervals[Math.floor(0.05 * (intervals.length - 1))]);
   const C = Math.ceil(Math.max(0, T - tail) / minInterval) + 2;
   if (C * n > 40e6) throw usageError(`a ${o.target.toFixed(1)} s fit of a track with ${n} beats is too long to plan`);
-  const near = o.cuts.length ? cutNear(o.cuts) : null;
+  const sortedCuts = [...o.cuts].sort((a, b) => a - b);
+  const near = o.cuts.length ? (x: number): boolean => hasNear(sortedCuts, x, HIT_TOLERANCE) : null;
   const strong = near ? strongBeats(g) : null;
   const outAt = (R: number): number => (T - tail - R) / o.ratio;
   const reward = (k: number, R: number): number => {

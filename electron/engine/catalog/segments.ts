@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { blobToF32, f32ToBlob } from './blob';
 import type { Catalog } from './db';
 import { assertFinite } from './finite';
@@ -51,20 +52,53 @@ export function loadSegmentMatrix(db: Catalog, modelVersion: string): SegmentMat
   const data = new Float32Array(rows * dim);
   const ranges = new Map<number, { first: number; count: number }>();
   let at = 0;
-  const it = db
-    .prepare<[string], { track_id: number; n: number; dim: number; starts: Buffer; data: Buffer }>(
-      'SELECT track_id, n, dim, starts, data FROM segments WHERE model_version = ? ORDER BY track_id',
-    )
-    .iterate(modelVersion);
-  for (const r of it) {
+  for (const r of iterateSegments(db, modelVersion)) {
     if (r.dim !== dim) throw new Error(`model version ${modelVersion} mixes segment dims ${r.dim} and ${dim}`);
-    ranges.set(r.track_id, { first: at, count: r.n });
-    trackIds.fill(r.track_id, at, at + r.n);
-    starts.set(blobToF32(r.starts), at);
-    data.set(blobToF32(r.data), at * dim);
-    at += r.n;
+    const n = r.starts.length;
+    ranges.set(r.id, { first: at, count: n });
+    trackIds.fill(r.id, at, at + n);
+    starts.set(r.starts, at);
+    data.set(r.embeddings, at * dim);
+    at += n;
   }
   return { dim, trackIds, starts, data, ranges };
+}
+
+/** One track's segments as stored: what an on-disk segment index is built from. */
+export interface TrackSegmentRows {
+  id: number;
+  dim: number;
+  starts: Float32Array;
+  embeddings: Float32Array;
+}
+
+/** Each track's segments under one model version in track id order, read one track at a time. */
+export function* iterateSegments(db: Catalog, modelVersion: string): Generator<TrackSegmentRows> {
+  const it = db
+    .prepare<[string], { track_id: number; dim: number; starts: Buffer; data: Buffer }>(
+      'SELECT track_id, dim, starts, data FROM segments WHERE model_version = ? ORDER BY track_id',
+    )
+    .iterate(modelVersion);
+  for (const r of it) yield { id: r.track_id, dim: r.dim, starts: blobToF32(r.starts), embeddings: blobToF32(r.data) };
+}
+
+/**
+ * What a copy of one model version's segments (the on-disk segment index) depends on: each
+ * track's id, segment count and dim, and its file's content hash and analysis time. Segments are
+ * a function of the file's content and the model version, so this changes whenever they can;
+ * it reads no embedding blob, so it is cheap enough to check on every open.
+ */
+export function segmentsFingerprint(db: Catalog, modelVersion: string): string {
+  const hash = createHash('sha256').update(JSON.stringify({ modelVersion }));
+  const it = db
+    .prepare<[string], { track_id: number; n: number; dim: number; hash: string; indexed_at: number }>(
+      `SELECT s.track_id, s.n, s.dim, f.hash, f.indexed_at FROM segments s
+       JOIN tracks t ON t.id = s.track_id JOIN files f ON f.id = t.file_id
+       WHERE s.model_version = ? ORDER BY s.track_id`,
+    )
+    .iterate(modelVersion);
+  for (const r of it) hash.update(`${r.track_id} ${r.n} ${r.dim} ${r.hash} ${r.indexed_at}\n`);
+  return hash.digest('hex');
 }
 
 /** Tracks with stored audio features but no segments under `modelVersion`: the re-embed work list. */

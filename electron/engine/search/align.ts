@@ -1,4 +1,5 @@
 import { DenseSims } from './onnx-kernels';
+import type { SegmentRows } from './segment-store';
 
 /** Best temporal alignment of a clip's segment sequence against one track. */
 export interface Alignment {
@@ -40,14 +41,23 @@ export interface RowRun {
   count: number;
 }
 
+/** A plain row-major array as SegmentRows. */
+function arrayRows(data: Float32Array, dim: number): SegmentRows {
+  return {
+    dim,
+    rowView: (first, count) => data.subarray(first * dim, (first + count) * dim),
+    readRows: (first, count, into) => into.set(data.subarray(first * dim, (first + count) * dim)),
+  };
+}
+
 /** Rows per similarity block: 32k × 128 f32 = 16 MB gathered, 23 × 32k sims = 3 MB. */
 const BATCH_ROWS = 32_768;
 
 /**
  * Full alignment of a clip against many tracks: their rows go in blocks of ~BATCH_ROWS
  * through one onnxruntime Gemm (clip · rowsᵀ), then each track's diagonals are summed.
- * Runs that lie back to back in the store are passed as a view; others are gathered into
- * one reused buffer, so a query allocates nothing per track.
+ * Runs that lie back to back in an in-memory store are passed as a view; others (and every
+ * run of a store on disk) are read into one reused buffer, so a query allocates nothing per track.
  */
 export class Aligner {
   private kernel: Promise<DenseSims> | null = null;
@@ -59,8 +69,9 @@ export class Aligner {
     private readonly threads = 0,
   ) {}
 
-  async alignRuns(clip: Float32Array, m: number, data: Float32Array, runs: readonly RowRun[]): Promise<Alignment[]> {
+  async alignRuns(clip: Float32Array, m: number, data: Float32Array | SegmentRows, runs: readonly RowRun[]): Promise<Alignment[]> {
     const d = this.dim;
+    const source = data instanceof Float32Array ? arrayRows(data, d) : data;
     this.kernel ??= DenseSims.open(d, this.threads);
     const kernel = await this.kernel;
     const out: Alignment[] = [];
@@ -72,14 +83,12 @@ export class Aligner {
         if (to > from && runs[to].first !== runs[to - 1].first + runs[to - 1].count) contiguous = false;
         total += runs[to++].count;
       }
-      let rows: Float32Array;
-      if (contiguous) rows = data.subarray(runs[from].first * d, (runs[from].first + total) * d);
-      else {
+      let rows = contiguous ? source.rowView(runs[from].first, total) : null;
+      if (!rows) {
         if (this.gathered.length < total * d) this.gathered = new Float32Array(Math.max(total, BATCH_ROWS) * d);
-        let at = 0;
-        for (let r = from; r < to; r++) {
-          this.gathered.set(data.subarray(runs[r].first * d, (runs[r].first + runs[r].count) * d), at * d);
-          at += runs[r].count;
+        if (contiguous) source.readRows(runs[from].first, total, this.gathered);
+        else {
+          for (let r = from, at = 0; r < to; at += runs[r++].count) source.readRows(runs[r].first, runs[r].count, this.gathered.subarray(at * d));
         }
         rows = this.gathered;
       }

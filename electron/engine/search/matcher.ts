@@ -48,6 +48,8 @@ export interface MatchOptions {
 export interface MatcherOptions {
   scanThreshold?: number;
   scan?: ScanOptions;
+  /** A scan already in sync with the store (e.g. loaded with its segment index); the matcher owns it from now on. */
+  scanner?: SegmentScan;
   ann?: AnnOptions;
   /** onnxruntime intra-op threads for the full alignment; 0 uses every core. */
   threads?: number;
@@ -66,6 +68,7 @@ export class Matcher {
   ) {
     this.scanThreshold = opts.scanThreshold ?? SCAN_THRESHOLD;
     this.aligner = new Aligner(store.dim, opts.threads ?? 0);
+    this.scanner = opts.scanner ?? null;
   }
 
   /** The strategy `auto` resolves to for the store as it is now. */
@@ -117,7 +120,7 @@ export class Matcher {
     const beatWeight = opts.beatWeight ?? BEAT_WEIGHT;
     const slots = await this.candidates(clip.embeddings, m, strategy, topK, opts);
     const runs: RowRun[] = slots.map((slot) => ({ first: store.firstRow(slot), count: store.rowCount(slot) }));
-    const alignments = await this.aligner.alignRuns(clip.embeddings, m, store.rows(), runs);
+    const alignments = await this.aligner.alignRuns(clip.embeddings, m, store, runs);
     const aligned = slots.map((slot, i) => ({ slot, ...alignments[i] }));
     aligned.sort((a, b) => b.alignScore - a.alignScore || a.slot - b.slot);
     // Beat share ≤ 1, so a track more than beatWeight behind the k-th alignment cannot enter.

@@ -17,12 +17,108 @@ export interface ScanOptions {
 
 /** Above this many kept rows the scan doubles its stride (up to 8): at 100k rows stride 2 scanned in ~7 ms of CPU against ~25 ms at stride 1. */
 const SCAN_ROWS = 64_000;
+/**
+ * Stride 16 only above this many rows at stride 8 (~5M segments): a 30 s clip (23 rows) then
+ * meets one kept row per window instead of three (see clipRows), but the MatMul, which costs
+ * ~130 ns per kept row here (int8, one core), stays near 80 ms at 10M segments instead of 160.
+ */
+const SCAN_ROWS_16 = 600_000;
 
-/** Default stride for a library of `segments` rows: 1, 2, 4 or 8, keeping at most ~SCAN_ROWS rows where it can. */
+/** Default stride for a library of `segments` rows: 1, 2, 4 or 8, keeping at most ~SCAN_ROWS rows where it can; 16 for the largest libraries. */
 export function scanStride(segments: number): number {
   let stride = 1;
   while (stride < 8 && segments / stride > SCAN_ROWS) stride *= 2;
-  return stride;
+  return stride === 8 && segments / 8 > SCAN_ROWS_16 ? 16 : stride;
+}
+
+/**
+ * Clip rows the scan uses at `stride`: whole blocks of `stride` rows (at least one block), so a
+ * clip of m rows becomes U = max(1, round(m / stride)) blocks. Rounding down drops up to half a
+ * block of the clip's last rows rather than paying for a block that is mostly padding: at
+ * stride 16 a 23-row clip would cost 32 rows of MatMul for 23 rows of votes.
+ */
+export function clipRows(m: number, stride: number): number {
+  return Math.min(m, stride * Math.max(1, Math.round(m / stride)));
+}
+
+/** The scan's int8 codes: what sync computes from the rows and what a segment index saves. */
+export interface ScanCodes {
+  stride: number;
+  /** Dequantisation scale of the stored rows (max |x| / STORE_LEVELS). */
+  scale: number;
+  /** dim × cols, row-major: column c is the c-th kept row (tracks in slot order, every stride-th row of each). */
+  weights: Int8Array;
+}
+
+/** Per slot, the first column of its kept rows (length trackCount + 1). */
+function keptColumns(store: SegmentStore, stride: number): Int32Array<ArrayBuffer> {
+  const tracks = store.trackCount;
+  const colFirst = new Int32Array(tracks + 1);
+  for (let slot = 0; slot < tracks; slot++) colFirst[slot + 1] = colFirst[slot] + Math.ceil(store.rowCount(slot) / stride);
+  return colFirst;
+}
+
+/** Calls `each(slot, rows)` with every track's rows (a view in memory, else read into one reused buffer). */
+async function forEachTrack(store: SegmentStore, opts: SyncOptions, onRows: (done: number) => void, each: (slot: number, rows: Float32Array) => void): Promise<void> {
+  const version = store.version;
+  let buffer = new Float32Array(0);
+  let sinceYield = 0;
+  for (let slot = 0; slot < store.trackCount; slot++) {
+    const first = store.firstRow(slot);
+    const count = store.rowCount(slot);
+    let rows = store.rowView(first, count);
+    if (!rows) {
+      if (buffer.length < count * store.dim) buffer = new Float32Array(count * store.dim * 2);
+      store.readRows(first, count, buffer);
+      rows = buffer;
+    }
+    each(slot, rows);
+    sinceYield += count;
+    if (sinceYield >= QUANTISE_CHUNK || slot === store.trackCount - 1) {
+      sinceYield = 0;
+      onRows(first + count);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (opts.signal?.aborted) throw cancelledError('building the search index');
+      // Rows were read before we yielded; a change meanwhile may have moved them.
+      if (store.version !== version) throw cancelledError('search index sync (the library changed meanwhile)');
+    }
+  }
+}
+
+/**
+ * Quantise every stride-th row of each track to 7 bits with one library-wide scale, transposed
+ * into the layout Int8Scan takes. `maxAbs` (an upper bound of |x| over the rows, e.g. counted
+ * while they were written) saves the first of the two passes over the rows.
+ */
+export async function quantiseScan(store: SegmentStore, stride: number, opts: SyncOptions & { maxAbs?: number } = {}): Promise<ScanCodes> {
+  const d = store.dim;
+  const colFirst = keptColumns(store, stride);
+  const cols = colFirst[store.trackCount];
+  const total = store.segmentCount;
+  const started = performance.now();
+  const progress = (done: number): void => {
+    const rate = done / Math.max((performance.now() - started) / 1000, 1e-6);
+    opts.onProgress?.({ done, total, rate, etaSeconds: (total - done) / rate });
+  };
+  if (opts.signal?.aborted) throw cancelledError('building the search index');
+  let max = opts.maxAbs ?? 0;
+  if (opts.maxAbs === undefined) {
+    await forEachTrack(store, opts, () => undefined, (slot, rows) => {
+      for (let r = 0; r < store.rowCount(slot); r += stride) {
+        for (let x = r * d; x < (r + 1) * d; x++) max = Math.max(max, Math.abs(rows[x]));
+      }
+    });
+  }
+  const inv = max > 0 ? STORE_LEVELS / max : 0;
+  const weights = new Int8Array(d * cols);
+  await forEachTrack(store, opts, progress, (slot, rows) => {
+    const count = store.rowCount(slot);
+    for (let c = colFirst[slot], r = 0; r < count; c++, r += stride) {
+      // Column c of the d × cols weights: row-major, so consecutive x are `cols` apart.
+      for (let x = 0; x < d; x++) weights[x * cols + c] = Math.round(rows[r * d + x] * inv);
+    }
+  });
+  return { stride, scale: max / STORE_LEVELS, weights };
 }
 
 /** Coarse alignment of one clip against every track. */
@@ -53,6 +149,7 @@ export class SegmentScan {
   private storeScale = 0;
   private votes = new Int32Array(0);
   private clipBytes = new Uint8Array(0);
+  private shortRows = new Float32Array(0);
 
   constructor(
     readonly dim: number,
@@ -76,42 +173,21 @@ export class SegmentScan {
   async sync(store: SegmentStore, opts: SyncOptions = {}): Promise<void> {
     if (this.inSync(store)) return;
     const version = store.version;
-    const d = this.dim;
     const stride = Math.max(1, Math.floor(this.opts.stride ?? scanStride(store.segmentCount)));
-    const tracks = store.trackCount;
-    const colFirst = new Int32Array(tracks + 1);
-    for (let slot = 0; slot < tracks; slot++) colFirst[slot + 1] = colFirst[slot] + Math.ceil(store.rowCount(slot) / stride);
-    const cols = colFirst[tracks];
-    const rows = store.rows();
-    const rowOf = (c: number, slot: number): number => store.firstRow(slot) + (c - colFirst[slot]) * stride;
-    let max = 0;
-    for (let slot = 0, c = 0; c < cols; c++) {
-      while (colFirst[slot + 1] <= c) slot++;
-      const base = rowOf(c, slot) * d;
-      for (let x = 0; x < d; x++) max = Math.max(max, Math.abs(rows[base + x]));
+    const codes = await quantiseScan(store, stride, opts);
+    if (store.version !== version) throw cancelledError('search index sync (the library changed meanwhile)');
+    await this.load(store, codes);
+  }
+
+  /** Open the kernel on codes computed from this store as it is now (by sync, or saved with a segment index). */
+  async load(store: SegmentStore, codes: ScanCodes): Promise<void> {
+    const version = store.version;
+    const colFirst = keptColumns(store, codes.stride);
+    const cols = colFirst[store.trackCount];
+    if (codes.weights.length !== cols * this.dim) {
+      throw new NeedledropError('internal', `scan codes hold ${codes.weights.length} values, the store needs ${cols} kept rows × ${this.dim}`);
     }
-    const inv = max > 0 ? STORE_LEVELS / max : 0;
-    const weights = new Int8Array(d * cols);
-    const started = performance.now();
-    let slot = 0;
-    for (let c0 = 0; c0 < cols; ) {
-      if (opts.signal?.aborted) throw cancelledError('building the search index');
-      const end = Math.min(cols, c0 + QUANTISE_CHUNK);
-      for (let c = c0; c < end; c++) {
-        while (colFirst[slot + 1] <= c) slot++;
-        const base = rowOf(c, slot) * d;
-        // Column c of the d × cols weights: row-major, so consecutive x are `cols` apart.
-        for (let x = 0; x < d; x++) weights[x * cols + c] = Math.round(rows[base + x] * inv);
-      }
-      c0 = end;
-      const seconds = (performance.now() - started) / 1000;
-      const rate = c0 / Math.max(seconds, 1e-6);
-      opts.onProgress?.({ done: c0, total: cols, rate, etaSeconds: (cols - c0) / rate });
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      // Rows were read from a view taken at the start; a change while we yielded may have moved them.
-      if (store.version !== version) throw cancelledError('search index sync (the library changed meanwhile)');
-    }
-    const kernel = await Int8Scan.open(weights, d, cols, stride, this.opts.threads ?? 0);
+    const kernel = await Int8Scan.open(codes.weights, this.dim, cols, codes.stride, this.opts.threads ?? 0);
     if (store.version !== version) {
       await kernel.release();
       throw cancelledError('search index sync (the library changed meanwhile)');
@@ -119,8 +195,8 @@ export class SegmentScan {
     await this.kernel?.release();
     this.kernel = kernel;
     this.colFirst = colFirst;
-    this.storeScale = max / STORE_LEVELS;
-    this.votes = new Int32Array(stride * (cols + 1));
+    this.storeScale = codes.scale;
+    this.votes = new Int32Array(codes.stride * (cols + 1));
     this.syncedVersion = version;
   }
 
@@ -130,24 +206,25 @@ export class SegmentScan {
     if (!kernel || !this.inSync(store)) throw new NeedledropError('internal', 'the scan is not in sync with the segment store: call sync() first');
     const d = this.dim;
     const s = kernel.stride;
-    const u = Math.ceil(m / s);
+    const used = clipRows(m, s);
+    const u = Math.ceil(used / s);
     if (this.clipBytes.length < s * u * d) this.clipBytes = new Uint8Array(s * u * d);
     const bytes = this.clipBytes;
     bytes.fill(CLIP_ZERO_POINT, 0, s * u * d);
     let max = 0;
-    for (let x = 0; x < m * d; x++) max = Math.max(max, Math.abs(clip[x]));
+    for (let x = 0; x < used * d; x++) max = Math.max(max, Math.abs(clip[x]));
     const inv = max > 0 ? CLIP_LEVELS / max : 0;
     // Clip row i = a·s + v goes to graph row v·u + a (see Int8Scan).
-    for (let i = 0; i < m; i++) {
+    for (let i = 0; i < used; i++) {
       const to = ((i % s) * u + Math.floor(i / s)) * d;
       for (let x = 0; x < d; x++) bytes[to + x] = CLIP_ZERO_POINT + Math.round(clip[i * d + x] * inv);
     }
     const votes = await kernel.run(bytes, s * u, this.votes);
-    return this.best(store, clip, m, votes, (max / CLIP_LEVELS) * this.storeScale);
+    return this.best(store, clip, m, used, votes, (max / CLIP_LEVELS) * this.storeScale);
   }
 
   /** Per track, the window with the best mean vote; tracks shorter than the clip get their one window exactly. */
-  private best(store: SegmentStore, clip: Float32Array, m: number, votes: Int32Array, scale: number): ScanResult {
+  private best(store: SegmentStore, clip: Float32Array, m: number, used: number, votes: Int32Array, scale: number): ScanResult {
     const s = this.stride;
     const cols = this.size;
     const tracks = store.trackCount;
@@ -155,12 +232,12 @@ export class SegmentScan {
     const start = new Int32Array(tracks);
     // Window j = q·s − v hears the clip rows i ≡ v (mod s): this many of them.
     const heard = new Float64Array(s);
-    for (let i = 0; i < m; i++) heard[i % s]++;
+    for (let i = 0; i < used; i++) heard[i % s]++;
     const perVote = Float64Array.from(heard, (n) => (n > 0 ? scale / n : 0));
     for (let slot = 0; slot < tracks; slot++) {
       const n = store.rowCount(slot);
       if (n < m) {
-        score[slot] = shortTrackScore(clip, m, store.rows(), store.firstRow(slot), n, this.dim);
+        score[slot] = this.shortTrackScore(store, clip, m, slot);
         start[slot] = 0;
         continue;
       }
@@ -186,16 +263,24 @@ export class SegmentScan {
     return { score, start };
   }
 
+  /** A track shorter than the clip has one window (start 0): its exact mean cosine over the clip's m rows. */
+  private shortTrackScore(store: SegmentStore, clip: Float32Array, m: number, slot: number): number {
+    const d = this.dim;
+    const n = store.rowCount(slot);
+    let rows = store.rowView(store.firstRow(slot), n);
+    if (!rows) {
+      if (this.shortRows.length < n * d) this.shortRows = new Float32Array(m * d);
+      store.readRows(store.firstRow(slot), n, this.shortRows);
+      rows = this.shortRows;
+    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += dotRows(clip, i, rows, i, d);
+    return sum / m;
+  }
+
   async release(): Promise<void> {
     await this.kernel?.release();
     this.kernel = null;
     this.syncedVersion = -1;
   }
-}
-
-/** A track shorter than the clip has one window (start 0): its exact mean cosine over the clip's m rows. */
-function shortTrackScore(clip: Float32Array, m: number, rows: Float32Array, first: number, n: number, d: number): number {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += dotRows(clip, i, rows, first + i, d);
-  return sum / m;
 }

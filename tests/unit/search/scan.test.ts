@@ -6,8 +6,12 @@ import { noisySlice, rng, track, unitRows } from './synthetic';
 
 const d = 24;
 
-/** The scan's definition in f32: mean over clip rows i with (j + i) % stride == 0 of cos(clip i, track j + i). */
+/**
+ * The scan's definition in f32: mean over the clip rows it uses, i < stride · max(1, round(m / stride))
+ * (whole blocks of stride rows), with (j + i) % stride == 0, of cos(clip i, track j + i).
+ */
 function coarseF32(store: SegmentStore, slot: number, clip: Float32Array, m: number, stride: number): { score: number; start: number } {
+  const used = Math.min(m, stride * Math.max(1, Math.round(m / stride)));
   const n = store.rowCount(slot);
   const first = store.firstRow(slot);
   let best = -Infinity;
@@ -15,7 +19,7 @@ function coarseF32(store: SegmentStore, slot: number, clip: Float32Array, m: num
   for (let j = 0; j <= Math.max(0, n - m); j++) {
     let sum = 0;
     let heard = 0;
-    for (let i = 0; i < m; i++) {
+    for (let i = 0; i < used; i++) {
       if ((j + i) % stride !== 0) continue;
       heard++;
       if (j + i < n) sum += dotRows(clip, i, store.rows(), first + j + i, d);
@@ -31,7 +35,7 @@ function coarseF32(store: SegmentStore, slot: number, clip: Float32Array, m: num
 }
 
 describe('SegmentScan', () => {
-  it('scores every track like the f32 definition, within int8 quantisation, for strides 1–4', async () => {
+  it('scores every track like the f32 definition, within int8 quantisation, for strides 1–4 and 8', async () => {
     const rand = rng(71);
     const store = new SegmentStore(d);
     for (let id = 0; id < 12; id++) store.addTrack(track(id, unitRows(rand, 6 + Math.floor(rand() * 40), d), d));
@@ -40,7 +44,7 @@ describe('SegmentScan', () => {
     const m = 9;
     // Some tracks are shorter than the clip: they are scored on their one window, exactly.
     const clipRows = noisySlice(rand, long, d, 13, m, 0.3);
-    for (const stride of [1, 2, 3, 4]) {
+    for (const stride of [1, 2, 3, 4, 8]) {
       const scan = new SegmentScan(d, { stride });
       await scan.sync(store);
       expect(scan.stride).toBe(stride);
@@ -86,11 +90,13 @@ describe('SegmentScan', () => {
     await expect(new SegmentScan(d).sync(store, { signal: controller.signal })).rejects.toThrow(/cancelled/);
   });
 
-  it('keeps at most ~64k rows by doubling the stride, up to 8', () => {
+  it('keeps at most ~64k rows by doubling the stride up to 8, and goes to 16 only above ~5M segments', () => {
     expect(scanStride(10_000)).toBe(1);
     expect(scanStride(100_000)).toBe(2);
     expect(scanStride(200_000)).toBe(4);
     expect(scanStride(1_000_000)).toBe(8);
-    expect(scanStride(50_000_000)).toBe(8);
+    expect(scanStride(4_000_000)).toBe(8);
+    expect(scanStride(10_000_000)).toBe(16);
+    expect(scanStride(50_000_000)).toBe(16);
   });
 });

@@ -1,0 +1,225 @@
+/**
+ * A library's segments on disk, for libraries too large to hold as f32 in memory (ten million
+ * segments are 5 GB of f32 rows). One folder per catalog and model version:
+ *
+ *   rows.f32     every segment row, a track's rows back to back (RowFile: read per query for
+ *                the ~50 shortlisted tracks only)
+ *   tracks.f64   per track: id, segment count (slot order)
+ *   starts.f32   the start time of every row
+ *   vectors.f32  the track vectors (normalised mean of each track's rows)
+ *   scan.i8      the int8 scan's codes (ScanCodes.weights: every stride-th row, 7 bits)
+ *   meta.json    format, key, dim, counts, scan stride and scale; written last, so a folder
+ *                whose meta.json has the expected key is complete
+ *
+ * Opening reads everything but rows.f32 into memory (at 10M segments: 40 MB of starts, 80 MB
+ * of scan codes at stride 16, 25 MB of track vectors) and opens the scan's onnxruntime session
+ * on the saved codes; nothing is recomputed. The key says what the rows were made from (e.g.
+ * segmentsFingerprint of the catalog): any other key, a missing or damaged file, is stale and
+ * rebuilt, never used.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cancelledError, inputError, isCancelled, NeedledropError } from '../errors';
+import { RowFile, RowFileWriter } from './row-file';
+import { quantiseScan, scanStride, SegmentScan } from './scan';
+import { checkedRowCount, meanRow, SegmentStore } from './segment-store';
+import type { SyncOptions, TrackId, TrackInfo, TrackSegments } from './types';
+
+const FORMAT = 1;
+
+export interface SegmentIndexMeta {
+  format: number;
+  key: string;
+  dim: number;
+  segments: number;
+  tracks: number;
+  stride: number;
+  /** Dequantisation scale of the scan codes. */
+  scale: number;
+}
+
+/** What the index is built from: one track's rows and start times (summaries stay in the catalog). */
+export type IndexTrack = Pick<TrackSegments, 'id' | 'embeddings' | 'starts'>;
+
+export interface SegmentIndexOptions extends SyncOptions {
+  /** Scan stride (default scanStride of the segment count). */
+  stride?: number;
+  /** onnxruntime threads of the scan; 0 uses every core. */
+  threads?: number;
+}
+
+export interface OpenedSegmentIndex {
+  meta: SegmentIndexMeta;
+  /** Read-only store whose rows stay in rows.f32. */
+  store: SegmentStore;
+  /** The int8 scan, in sync with the store: pass it to the Matcher (MatcherOptions.scanner). */
+  scan: SegmentScan;
+  /** Release the scan's session and close rows.f32. */
+  close(): Promise<void>;
+}
+
+const file = (dir: string, name: string): string => join(dir, name);
+
+function writeArray(path: string, a: Float32Array | Float64Array | Int8Array): void {
+  writeFileSync(path, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
+
+/** A whole file as a fresh (aligned) typed array of `length` elements, or an input error naming it. */
+function readArray<T extends Float32Array | Float64Array | Int8Array>(path: string, make: (n: number) => T, length: number): T {
+  const bytes = readFileSync(path);
+  const out = make(length);
+  if (bytes.byteLength !== out.byteLength) throw inputError(path, `holds ${bytes.byteLength} bytes, expected ${out.byteLength}: the segment index is damaged`);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/**
+ * Write a segment index from `tracks` (any order of ids; each once) into `dir`, replacing what
+ * was there. Rows are streamed to disk as they come, so memory stays at one track plus the
+ * per-track tables; the scan codes are then quantised from the file (one more pass).
+ */
+export async function writeSegmentIndex(
+  dir: string,
+  key: string,
+  dim: number,
+  tracks: Iterable<IndexTrack> | AsyncIterable<IndexTrack>,
+  opts: SegmentIndexOptions = {},
+): Promise<SegmentIndexMeta> {
+  mkdirSync(dir, { recursive: true });
+  rmSync(file(dir, 'meta.json'), { force: true });
+  const rows = new RowFileWriter(file(dir, 'rows.f32'), dim);
+  const starts = new RowFileWriter(file(dir, 'starts.f32'), 1);
+  const vectors = new RowFileWriter(file(dir, 'vectors.f32'), dim);
+  const table: number[] = [];
+  const seen = new Set<TrackId>();
+  const vector = new Float32Array(dim);
+  let maxAbs = 0;
+  try {
+    for await (const track of tracks) {
+      if (opts.signal?.aborted) throw cancelledError('building the segment index');
+      const count = checkedRowCount(track, dim);
+      if (seen.has(track.id)) throw new NeedledropError('internal', `track ${track.id} is given twice to the segment index`);
+      seen.add(track.id);
+      const e = track.embeddings;
+      for (let x = 0; x < e.length; x++) maxAbs = Math.max(maxAbs, Math.abs(e[x]));
+      rows.append(e);
+      starts.append(Float32Array.from(track.starts));
+      vectors.append(meanRow(e, count, dim, vector));
+      table.push(track.id, count);
+    }
+  } finally {
+    rows.close();
+    starts.close();
+    vectors.close();
+  }
+  if (table.length === 0) throw new NeedledropError('internal', `${dir}: a segment index needs at least one track`);
+  writeArray(file(dir, 'tracks.f64'), Float64Array.from(table));
+  const segments = rows.rows;
+  const stride = opts.stride ?? scanStride(segments);
+  const partial: SegmentIndexMeta = { format: FORMAT, key, dim, segments, tracks: table.length / 2, stride, scale: 0 };
+  const { store, close } = openStore(dir, partial, () => ({ summary: { duration: 0, bpm: 0, beats: [], key: '?', mode: 'minor', energy: 0 }, mood: { brightness: 0 } }));
+  try {
+    const codes = await quantiseScan(store, stride, { ...opts, maxAbs });
+    writeArray(file(dir, 'scan.i8'), codes.weights);
+    const meta = { ...partial, scale: codes.scale };
+    writeFileSync(file(dir, 'meta.json.tmp'), JSON.stringify(meta));
+    renameSync(file(dir, 'meta.json.tmp'), file(dir, 'meta.json'));
+    return meta;
+  } finally {
+    close();
+  }
+}
+
+/** The index's meta when `dir` holds a complete index for `key`, else null. */
+export function readSegmentIndexMeta(dir: string, key: string): SegmentIndexMeta | null {
+  const path = file(dir, 'meta.json');
+  if (!existsSync(path)) return null;
+  let meta: Partial<SegmentIndexMeta>;
+  try {
+    meta = JSON.parse(readFileSync(path, 'utf8')) as Partial<SegmentIndexMeta>;
+  } catch {
+    return null;
+  }
+  return meta.format === FORMAT && meta.key === key ? (meta as SegmentIndexMeta) : null;
+}
+
+function openStore(dir: string, meta: SegmentIndexMeta, info: (id: TrackId) => TrackInfo): { store: SegmentStore; close(): void } {
+  const table = readArray(file(dir, 'tracks.f64'), (n) => new Float64Array(n), 2 * meta.tracks);
+  const ids = new Array<number>(meta.tracks);
+  const counts = new Array<number>(meta.tracks);
+  for (let t = 0; t < meta.tracks; t++) [ids[t], counts[t]] = [table[2 * t], table[2 * t + 1]];
+  const starts = readArray(file(dir, 'starts.f32'), (n) => new Float32Array(n), meta.segments);
+  const vectors = readArray(file(dir, 'vectors.f32'), (n) => new Float32Array(n), meta.tracks * meta.dim);
+  const rows = RowFile.open(file(dir, 'rows.f32'), meta.dim, meta.segments);
+  try {
+    return { store: SegmentStore.onDisk(rows, { ids, counts, starts, vectors }, info), close: () => rows.close() };
+  } catch (err) {
+    rows.close();
+    throw err;
+  }
+}
+
+/**
+ * Open the index in `dir` built for `key`; null when there is none for that key. `info(id)`
+ * gives each track's summary and mood (from the catalog). A damaged file is an input error
+ * naming it.
+ */
+export async function openSegmentIndex(
+  dir: string,
+  key: string,
+  info: (id: TrackId) => TrackInfo,
+  opts: Pick<SegmentIndexOptions, 'threads'> = {},
+): Promise<OpenedSegmentIndex | null> {
+  const meta = readSegmentIndexMeta(dir, key);
+  if (!meta) return null;
+  const { store, close } = openStore(dir, meta, info);
+  try {
+    const weights = readArray(file(dir, 'scan.i8'), (n) => new Int8Array(n), scanColumns(store, meta.stride) * meta.dim);
+    const scan = new SegmentScan(meta.dim, { threads: opts.threads });
+    await scan.load(store, { stride: meta.stride, scale: meta.scale, weights });
+    return {
+      meta,
+      store,
+      scan,
+      async close() {
+        await scan.release();
+        close();
+      },
+    };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+function scanColumns(store: SegmentStore, stride: number): number {
+  let cols = 0;
+  for (let slot = 0; slot < store.trackCount; slot++) cols += Math.ceil(store.rowCount(slot) / stride);
+  return cols;
+}
+
+/**
+ * Open the index for `key`, building it first from `tracks()` when it is missing, built for
+ * another key, or damaged. `built` says whether it was (re)built.
+ */
+export async function loadSegmentIndex(
+  dir: string,
+  key: string,
+  dim: number,
+  tracks: () => Iterable<IndexTrack> | AsyncIterable<IndexTrack>,
+  info: (id: TrackId) => TrackInfo,
+  opts: SegmentIndexOptions = {},
+): Promise<OpenedSegmentIndex & { built: boolean }> {
+  try {
+    const opened = await openSegmentIndex(dir, key, info, opts);
+    if (opened && opened.meta.dim === dim) return { ...opened, built: false };
+    await opened?.close();
+  } catch (err) {
+    // A damaged index is rebuilt; anything else (cancellation, a bug) is not ours to hide.
+    if (isCancelled(err) || !(err instanceof NeedledropError && err.kind === 'input')) throw err;
+  }
+  await writeSegmentIndex(dir, key, dim, tracks(), opts);
+  const opened = await openSegmentIndex(dir, key, info, opts);
+  if (!opened) throw new NeedledropError('internal', `${dir}: the segment index just written does not open`);
+  return { ...opened, built: true };
+}

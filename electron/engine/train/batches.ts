@@ -1,0 +1,63 @@
+import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
+import { createRng } from '../util/prng';
+import type { PairSample } from './dataset';
+
+/** One training batch: its pairs, their pair/mood labels and one random window per pair and side ([B, W, D]). */
+export interface TrainBatch {
+  items: PairSample[];
+  labels: Int32Array;
+  video: Float32Array;
+  audio: Float32Array;
+}
+
+/**
+ * The endless, seeded sequence of training batches: epochs of the cross-modal sampler, and per step a
+ * window drawn from the step's own seed, so a resumed run replays the exact sequence.
+ */
+export class TrainBatches {
+  private readonly sampler: CrossModalBatchSampler;
+  private queue: CrossModalBatch[] = [];
+
+  constructor(
+    private readonly train: PairSample[],
+    private readonly options: { batchSize: number; seed: number; positives: 'pair' | 'mood' },
+  ) {
+    this.sampler = new CrossModalBatchSampler(
+      train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(options.positives === 'mood' && { group: p.classId }) })),
+      { batchSize: options.batchSize, seed: options.seed, dropLast: true },
+    );
+  }
+
+  private nextSampled(): CrossModalBatch {
+    if (this.queue.length === 0) this.queue = this.sampler.epoch();
+    return this.queue.shift() as CrossModalBatch;
+  }
+
+  /** Skip the batches of the first `steps` steps (when resuming). */
+  skip(steps: number): void {
+    for (let s = 0; s < steps; s++) this.nextSampled();
+  }
+
+  /** The batch of step `step` (steps are taken in order). */
+  next(step: number): TrainBatch {
+    const batch = this.nextSampled();
+    const items = batch.indices.map((i) => this.train[i]);
+    const rng = createRng(this.options.seed * 1_000_003 + step);
+    const video = gatherWindows(items, 'video', rng.next);
+    const audio = gatherWindows(items, 'audio', rng.next);
+    return { items, labels: batch.labels, video, audio };
+  }
+}
+
+/** Gather one random window per pair into an encoder batch [B, W, D]. */
+function gatherWindows(items: PairSample[], side: 'video' | 'audio', pick: () => number): Float32Array {
+  const first = items[0][side].segments;
+  const size = first.window * first.D;
+  const out = new Float32Array(items.length * size);
+  items.forEach((p, i) => {
+    const segs = p[side].segments;
+    const s = Math.floor(pick() * segs.n);
+    out.set(segs.data.subarray(s * size, (s + 1) * size), i * size);
+  });
+  return out;
+}

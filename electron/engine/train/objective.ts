@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs';
+import { createLoss, lossDescriptor, type LossCapabilities, type LossName, type MetricLoss } from '../metric/losses';
+import { MOOD_CLASSES, type PairSample } from './dataset';
+
+/** The configured loss, given what its capabilities ask for: mood classes, a learnt temperature. */
+export function buildLoss(config: { loss: LossName; outDim: number; temperature: number }): MetricLoss {
+  const { capabilities } = lossDescriptor(config.loss);
+  return createLoss(config.loss, {
+    ...(capabilities.needsClassLabels && { numClasses: MOOD_CLASSES, embeddingSize: config.outDim }),
+    ...(capabilities.learnableTemperature && { temperature: config.temperature, learnTemperature: true }),
+  });
+}
+
+/**
+ * The loss of one batch of video (`ev`) and music (`ea`) embeddings, row i of each from pair i.
+ * Class losses classify both modalities by mood class against the same weights; pair losses compare
+ * video with music, averaged over both directions unless the loss already is symmetric.
+ */
+export function batchLoss(loss: MetricLoss, capabilities: LossCapabilities, ev: tf.Tensor2D, ea: tf.Tensor2D, items: PairSample[], labels: Int32Array): tf.Scalar {
+  if (capabilities.needsClassLabels) {
+    const cls = items.map((p) => p.classId);
+    return loss.compute(tf.concat([ev, ea], 0) as tf.Tensor2D, Int32Array.from([...cls, ...cls]));
+  }
+  if (capabilities.symmetricCrossModal) return loss.compute(ev, labels, { refEmb: ea, refLabels: labels });
+  const a = loss.compute(ev, labels, { refEmb: ea, refLabels: labels });
+  const b = loss.compute(ea, labels, { refEmb: ev, refLabels: labels });
+  return tf.mul(tf.add(a, b), 0.5) as tf.Scalar;
+}

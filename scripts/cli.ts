@@ -1,33 +1,47 @@
 /**
- * The `needledrop` command line: a thin front on the engine. Each subcommand lives in
- * scripts/cli/<name>.ts and exports `run(argv: string[]): Promise<number>` plus a `usage` line.
- * Exit codes: 0 ok, 1 bad input (message names file and cause), 2 usage error.
+ * The `needledrop` command line: a thin front on the Engine (parse → Engine → format). Each
+ * subcommand lives in scripts/cli/<name>.ts and exports `run(argv)`, its `usage` and an `example`.
+ * Exit codes: 0 ok, 1 bad input or a missing tool (the message names file and cause), 2 usage
+ * error (with the usage line), 130 cancelled.
  */
-import { NeedledropError } from '../electron/engine/errors';
+import { EngineError } from '../electron/contract/errors';
+import { toErrorData } from '../electron/engine/service';
 
 interface Command {
   run(argv: string[]): Promise<number>;
   usage: string;
+  example?: string;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  probe: () => import('./cli/probe'),
-  features: () => import('./cli/features'),
-  index: () => import('./cli/index'),
-  models: () => import('./cli/models'),
-  corpus: () => import('./cli/corpus'),
-  train: () => import('./cli/train'),
-  eval: () => import('./cli/eval'),
-  export: () => import('./cli/export'),
-  fit: () => import('./cli/fit'),
-  match: () => import('./cli/match'),
-  similar: () => import('./cli/similar'),
-  playlist: () => import('./cli/playlist'),
-  demo: () => import('./cli/demo'),
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  index: { summary: 'analyse music folders into the catalog (incremental, parallel, resumable)', load: () => import('./cli/index') },
+  match: { summary: 'rank the library for a video clip: score, best offset, BPM, key and why', load: () => import('./cli/match') },
+  similar: { summary: 'tracks that sound like a given track', load: () => import('./cli/similar') },
+  playlist: { summary: 'more like these, a mood path A → B, an energy curve; saved, M3U8', load: () => import('./cli/playlist') },
+  export: { summary: 'the clip with a track as its soundtrack (offset, fades, loudness)', load: () => import('./cli/export') },
+  serve: { summary: 'the app in your browser: UI and engine on 127.0.0.1 behind a token', load: () => import('./cli/serve') },
+  models: { summary: 'list model versions, activate one, roll back', load: () => import('./cli/models') },
+  train: { summary: 'train a dual encoder on a corpus with any loss of the metric core', load: () => import('./cli/train') },
+  eval: { summary: 'Recall@K, median rank, MAP@R of a model against baselines (and every loss)', load: () => import('./cli/eval') },
+  corpus: { summary: 'generate a synthetic paired video–music corpus with known answers', load: () => import('./cli/corpus') },
+  probe: { summary: 'container, duration, streams and tags of a media file', load: () => import('./cli/probe') },
+  features: { summary: 'descriptor sequences and per-file summary of a media file', load: () => import('./cli/features') },
+  demo: { summary: 'the main job end to end on generated clips and real recordings', load: () => import('./cli/demo') },
 };
 
 function help(): string {
-  return ['usage: needledrop <command> [options]', '', 'commands:', ...Object.keys(COMMANDS).map((c) => `  ${c}`)].join('\n');
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: needledrop <command> [options]   (needledrop <command> --help for its options)',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([c, { summary }]) => `  ${c.padEnd(width)}  ${summary}`),
+  ].join('\n');
+}
+
+/** The exit code for an error as data: usage 2, cancelled 130, everything else the user can fix 1. */
+export function exitCode(code: string): number {
+  return code === 'invalid-request' || code === 'unknown-operation' ? 2 : code === 'cancelled' ? 130 : code === 'internal' ? 70 : 1;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,22 +50,28 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help() + '\n');
     return name ? 0 : 2;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     process.stderr.write(`needledrop: unknown command "${name}"\n${help()}\n`);
     return 2;
   }
-  const cmd = await load();
+  const cmd = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${entry.summary}\n\nusage: ${cmd.usage}\n${cmd.example ? `example: ${cmd.example}\n` : ''}`);
+    return 0;
+  }
   try {
     return await cmd.run(rest);
   } catch (err) {
-    if (err instanceof NeedledropError) {
-      process.stderr.write(`needledrop ${name}: ${err.message}\n`);
-      if (err.kind === 'usage') process.stderr.write(`usage: ${cmd.usage}\n`);
-      return err.kind === 'usage' ? 2 : err.kind === 'cancelled' ? 130 : err.kind === 'input' ? 1 : 1;
+    const data = err instanceof EngineError ? err.toData() : toErrorData(err);
+    const code = exitCode(data.code);
+    if (code === 70) {
+      process.stderr.write(`needledrop ${name}: ${data.message}${data.detail ? `\n${data.detail}` : ''}\n`);
+      return 70;
     }
-    process.stderr.write(`needledrop ${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return 70;
+    process.stderr.write(`needledrop ${name}: ${data.message}\n`);
+    if (code === 2) process.stderr.write(`usage: ${cmd.usage}\n`);
+    return code;
   }
 }
 

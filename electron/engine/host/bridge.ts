@@ -1,0 +1,227 @@
+/**
+ * The browser bridge: the built renderer and the Engine's contract over HTTP + WebSocket, on
+ * loopback only, for Chromium under Playwright and for users without Electron. Every request
+ * needs the token (in the URL once; then a SameSite=Strict cookie carries it), a Host naming
+ * this server (no DNS rebinding) and, when the browser sends one, our own Origin. Media is
+ * served by catalog id or opened-clip id, never by path, with Range for seeking.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ClientMessage, Port, ServerMessage } from '../../contract/messages';
+import type { Engine } from '../service/engine';
+import { answerRange, contentType, rangeHeaders } from './range';
+import { serveEngine } from './serve';
+
+export interface BridgeOptions {
+  /** 0: any free port. */
+  port?: number;
+  /** The built renderer (index.html and its assets). */
+  staticDir: string;
+  /** Fixed token (tests); default: 32 random bytes. */
+  token?: string;
+}
+
+export interface Bridge {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'needledrop_token';
+/** Largest WebSocket message accepted (the contract's own limit is lower; this stops floods early). */
+const MAX_MESSAGE = 1024 * 1024;
+
+function csp(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function sameToken(a: string | null | undefined, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<Bridge> {
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const staticRoot = resolve(opts.staticDir);
+  let port = 0;
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+
+  /** Token, Host and Origin checks shared by HTTP and the WebSocket upgrade; null when allowed. */
+  function refuse(req: IncomingMessage, url: URL): { status: number; message: string } | null {
+    if (!allowedHosts().includes(req.headers.host ?? '')) return { status: 421, message: 'wrong host' };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().includes(origin)) return { status: 403, message: 'foreign origin' };
+    if (!sameToken(url.searchParams.get('token'), token) && !sameToken(cookieToken(req), token)) return { status: 401, message: 'token required' };
+    return null;
+  }
+
+  function sendFile(req: IncomingMessage, res: ServerResponse, file: string, extra: Record<string, string> = {}): void {
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) throw new Error('not a file');
+      size = st.size;
+    } catch {
+      res.writeHead(404, SECURITY_HEADERS).end('not found');
+      return;
+    }
+    const answer = answerRange(req.headers.range, size);
+    res.writeHead(answer.status, { ...SECURITY_HEADERS, ...extra, ...rangeHeaders(answer, size, contentType(file)) });
+    if (answer.status === 416 || req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = createReadStream(file, { start: answer.start, end: answer.end });
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
+  function media(req: IncomingMessage, res: ServerResponse, kind: string, id: string): void {
+    let file: string | undefined;
+    try {
+      if (kind === 'track' && /^\d{1,12}$/.test(id)) file = engine.trackFile(Number(id));
+      else if (kind === 'clip' && /^[0-9a-f-]{36}$/.test(id)) file = engine.openedClip(id)?.path;
+    } catch {
+      file = undefined;
+    }
+    if (!file) {
+      res.writeHead(404, SECURITY_HEADERS).end('no such media');
+      return;
+    }
+    sendFile(req, res, file);
+  }
+
+  function staticFile(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = normalize(join(staticRoot, rel));
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
+      res.writeHead(404, SECURITY_HEADERS).end('not found');
+      return;
+    }
+    const page = extname(file) === '.html';
+    sendFile(req, res, file, page ? { 'Content-Security-Policy': csp(port) } : {});
+  }
+
+  const server: Server = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      res.writeHead(400, SECURITY_HEADERS).end('bad request');
+      return;
+    }
+    const no = refuse(req, url);
+    if (no) {
+      res.writeHead(no.status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' }).end(no.message);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    // The token came in the URL: keep it in a cookie so assets and media need not carry it.
+    if (sameToken(url.searchParams.get('token'), token)) {
+      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    const m = /^\/media\/(track|clip)\/([^/]+)$/.exec(url.pathname);
+    if (m) media(req, res, m[1], m[2]);
+    else staticFile(req, res, url.pathname);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  server.on('upgrade', (req, socket, head) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      socket.destroy();
+      return;
+    }
+    const no = url.pathname === '/api' ? refuse(req, url) : { status: 404, message: 'not found' };
+    if (no) {
+      socket.end(`HTTP/1.1 ${no.status} ${no.message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const port: Port<unknown, ServerMessage> = {
+      send: (m) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      },
+      onMessage(handler) {
+        const h = (data: Buffer, isBinary: boolean): void => {
+          let msg: unknown;
+          try {
+            msg = isBinary ? undefined : (JSON.parse(data.toString('utf8')) as unknown);
+          } catch {
+            msg = undefined;
+          }
+          handler(msg as ClientMessage);
+        };
+        ws.on('message', h);
+        return () => ws.off('message', h);
+      },
+    };
+    const stop = serveEngine(engine, port);
+    ws.on('close', stop);
+    ws.on('error', stop);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

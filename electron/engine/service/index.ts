@@ -1,0 +1,12 @@
+/**
+ * What fronts may import from the engine: the Engine, its context, the hosts that serve it, and
+ * the few engine values a front formats itself. (ESLint keeps scripts/, electron/main and
+ * renderer/ to this file and electron/contract/.)
+ */
+export { Engine } from './engine';
+export { contextFromEnv, registryOptions, type EngineContext } from './context';
+export { toErrorData } from './errors';
+export { startBridge, type Bridge, type BridgeOptions } from '../host/bridge';
+export { serveEngine, messagePortAdapter } from '../host/serve';
+export { answerRange, rangeHeaders, contentType, type RangeAnswer } from '../host/range';
+export { defaultResourcesDir, dataHome, catalogPath } from '../paths';

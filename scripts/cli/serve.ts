@@ -1,0 +1,45 @@
+/**
+ * `needledrop serve [--port P] [--db PATH] [--static DIR] [--open]`: the app's UI in a browser,
+ * on this machine only: the built renderer and the engine over HTTP + WebSocket on 127.0.0.1,
+ * behind a random token in the printed URL.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBridge, contextFromEnv, defaultResourcesDir, Engine } from '../../electron/engine/service';
+import { num, parse } from './args';
+import { usageError } from './errors';
+
+export const usage = 'needledrop serve [--port P] [--db PATH] [--static DIR] [--open]';
+export const summary = 'the app in your browser: UI and engine on 127.0.0.1, behind a token';
+export const example = 'needledrop serve --port 5173 --open';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    { port: { type: 'string' }, db: { type: 'string' }, static: { type: 'string' }, open: { type: 'boolean', default: false } },
+    false,
+  );
+  const port = num(values.port, 'port', { min: 0, int: true }) ?? 0;
+  if (port > 65535) throw usageError('--port must be at most 65535');
+  const staticDir = values.static ?? join(defaultResourcesDir(), 'renderer', 'dist');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    process.stderr.write(`serve: no built UI in ${staticDir} (run \`npm run build:renderer\`); the API is served anyway\n`);
+  }
+  const engine = new Engine(contextFromEnv(process.env, values.db ? { catalogPath: values.db } : {}));
+  const bridge = await startBridge(engine, { port, staticDir });
+  process.stdout.write(`Needledrop UI: ${bridge.url}\n`);
+  if (values.open) {
+    const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+    spawn(opener, [bridge.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`serve: could not open a browser; open the URL above\n`)).unref();
+  }
+  await new Promise<void>((done) => {
+    const stop = (): void => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
+  });
+  await bridge.close();
+  await engine.close();
+  return 0;
+}

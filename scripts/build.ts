@@ -3,6 +3,8 @@
  * and every worker-thread module to plain ESM JavaScript, so `node dist/cli/needledrop.js`
  * runs without tsx:
  *   dist/cli/needledrop.js        scripts/cli.ts
+ *   dist/engine/service.js        electron/engine/service/index.ts (what a host such as Electron's main imports)
+ *   dist/contract/index.js        electron/contract/index.ts (types, schemas, client; no Node imports)
  *   dist/workers/<name>.js        each module of WORKER_MODULES (electron/engine/jobs/worker-entry.ts)
  * Packages stay external: they load from node_modules as they do from source (several are
  * native: onnxruntime-node, better-sqlite3, usearch; ffmpeg's packages carry binaries).
@@ -20,7 +22,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /** Compiled file (without .js, relative to the out folder) → source (relative to the repo). */
 export function buildEntries(): Record<string, string> {
-  const entries: Record<string, string> = { 'cli/needledrop': 'scripts/cli.ts' };
+  const entries: Record<string, string> = {
+    'cli/needledrop': 'scripts/cli.ts',
+    'engine/service': 'electron/engine/service/index.ts',
+    'contract/index': 'electron/contract/index.ts',
+  };
   for (const [name, source] of Object.entries(WORKER_MODULES)) entries[`workers/${name}`] = source;
   return entries;
 }

@@ -1,0 +1,104 @@
+/**
+ * The compiled build (scripts/build.ts): built into a fresh folder, the CLI runs with plain node
+ * (a loader hook refuses tsx and any .ts file, in the main thread and in workers; PATH holds
+ * nothing but node, so no tsx, no node_modules/.bin and no system ffmpeg), indexes with worker
+ * threads and the shipped model, matches with onnxruntime, and answers exactly as the
+ * TypeScript source does.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../../electron/engine/corpus/generate';
+import type { CorpusManifest } from '../../../electron/engine/corpus/types';
+import { build } from '../../../scripts/build';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const GUARD = join(import.meta.dirname, 'forbid-typescript.mjs');
+
+let out: string;
+let work: string;
+let corpus: string;
+let manifest: CorpusManifest;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  // Inside the repo (git-ignored .cache/): the build finds node_modules and the shipped models from there.
+  mkdirSync(join(REPO, '.cache'), { recursive: true });
+  out = mkdtempSync(join(REPO, '.cache', 'build-test-'));
+  work = mkdtempSync(join(tmpdir(), 'nd-built-'));
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  symlinkSync(process.execPath, join(bin, 'node'));
+  env = { ...process.env, PATH: bin, NEEDLEDROP_HOME: join(work, 'home') };
+  for (const k of ['NODE_OPTIONS', 'NEEDLEDROP_FFMPEG', 'NEEDLEDROP_FFPROBE', 'NEEDLEDROP_FFMPEG_SKIP']) delete env[k];
+  corpus = join(work, 'corpus');
+  // Two pairs whose right answers are known; the build runs meanwhile.
+  [manifest] = await Promise.all([
+    generateCorpus({ outDir: corpus, pairs: 2, seed: 5, clipSeconds: 10, trackSeconds: 20, jobs: 2 }),
+    build(out),
+  ]);
+});
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function built(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', GUARD, join(out, 'cli', 'needledrop.js'), ...args], { cwd: work, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function fromSource(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'cli.ts'), ...args], { cwd: REPO, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface MatchDoc {
+  clips: Array<{ file: string; results: Array<{ rank: number; score: number; offset: number; track: { path: string } }> }>;
+}
+
+describe('the built CLI with plain node', () => {
+  it('writes the CLI and one file per worker module', () => {
+    for (const f of ['cli/needledrop.js', 'workers/library-worker.js', 'workers/indexer-components.js', 'engine/service.js', 'contract/index.js']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+  });
+
+  it('finds the shipped models from dist', () => {
+    const r = built('models', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { models: Array<{ version: string; source: string; dir: string; problem?: string }> };
+    expect(doc.models).toContainEqual(expect.objectContaining({ version: 'base', source: 'shipped', dir: join(REPO, 'models', 'base') }));
+    expect(doc.models.find((m) => m.version === 'base')?.problem).toBeUndefined();
+  });
+
+  it('indexes in worker threads with the shipped model and matches, as the source CLI does', () => {
+    const music = join(corpus, 'music');
+    const db = join(work, 'built.sqlite');
+    const index = built('index', music, '--db', db, '--jobs', '2', '--json');
+    expect(index.stderr).not.toMatch(/TypeScript|internal error/);
+    expect(index.code).toBe(0);
+    expect(JSON.parse(index.stdout)).toMatchObject({ indexed: 2, failed: [] });
+
+    const pair = manifest.pairs[0];
+    const clip = join(corpus, pair.video);
+    const match = built('match', clip, '--db', db, '--top', '2', '--json');
+    expect(match.code).toBe(0);
+    const doc = JSON.parse(match.stdout) as MatchDoc;
+    const results = doc.clips[0].results;
+    // Both tracks ranked (so both got segments from the workers' encoder), the clip's own among them.
+    expect(results.map((r) => r.track.path).sort()).toEqual(manifest.pairs.map((p) => join(corpus, p.music)).sort());
+    for (const r of results) expect(Number.isFinite(r.score)).toBe(true);
+
+    // The source CLI on a catalog it indexed itself gives the same ranking, scores and offsets.
+    const srcDb = join(work, 'source.sqlite');
+    expect(fromSource('index', music, '--db', srcDb, '--jobs', '2', '--json').code).toBe(0);
+    const src = JSON.parse(fromSource('match', clip, '--db', srcDb, '--top', '2', '--json').stdout) as MatchDoc;
+    const strip = (d: MatchDoc) => d.clips[0].results.map((r) => ({ rank: r.rank, path: r.track.path, score: r.score, offset: r.offset }));
+    expect(strip(doc)).toEqual(strip(src));
+    // Four CLI runs, each starting node, onnxruntime and (for index) two workers with ffmpeg per file.
+  }, 240_000);
+});

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inputError } from '../errors';
 
 export interface M3UItem {
@@ -13,11 +14,18 @@ export interface M3UItem {
 /** Line breaks inside a tag would start a new M3U line. */
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ').trim();
 
-/** Relative to the playlist's folder when possible (same drive/root), absolute otherwise. */
+/**
+ * Relative to the playlist's folder when possible (same drive/root), absolute otherwise. A path
+ * with a line break cannot be one M3U line: it is written as a file:// URL (percent-encoded),
+ * which players (VLC, mpv, foobar2000) read back to the same path. A relative path starting
+ * with "#" would read as a comment: it gets a "./" in front.
+ */
 function entryPath(file: string, playlistDir: string): string {
   const absolute = path.resolve(file);
+  if (/[\r\n]/.test(absolute)) return pathToFileURL(absolute).href;
   const relative = path.relative(playlistDir, absolute);
-  return relative === '' || path.isAbsolute(relative) ? absolute : relative;
+  if (relative === '' || path.isAbsolute(relative)) return absolute;
+  return relative.startsWith('#') ? `.${path.sep}${relative}` : relative;
 }
 
 function label(item: M3UItem): string {

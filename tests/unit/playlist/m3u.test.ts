@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { formatM3U, writeM3U } from '../../../electron/engine/playlist/m3u';
 
 describe('M3U', () => {
@@ -45,5 +46,22 @@ describe('M3U', () => {
     expect(formatM3U([], dir)).toBe('#EXTM3U\n');
     const text = formatM3U([{ path: path.join(dir, 'x.wav'), duration: 3, title: 'Only title' }], dir);
     expect(text).toBe('#EXTM3U\n#EXTINF:3,Only title\nx.wav\n');
+  });
+
+  it('a name with a line break or a leading # reads back as the same file (file:// URL, ./#)', () => {
+    const items = [
+      { path: path.join(dir, 'two\nlines.mp3'), duration: 1, title: 'a\nb' },
+      { path: path.join(dir, 'cr\rname.ogg'), duration: 2 },
+      { path: path.join(dir, '#1 hit.flac'), duration: 3 },
+      { path: path.join(dir, 'plain 100%.wav'), duration: 4 },
+    ];
+    const text = formatM3U(items, dir);
+    // A player's reading: every line not starting with "#" is one entry, a URL or a path relative to the list.
+    const entries = text
+      .split(/\r?\n/)
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => (l.startsWith('file://') ? fileURLToPath(l) : path.resolve(dir, l)));
+    expect(entries).toEqual(items.map((i) => i.path));
+    expect(text.split('\n').filter((l) => l.startsWith('#EXTINF')).length).toBe(4);
   });
 });

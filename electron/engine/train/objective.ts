@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { createLoss, lossDescriptor, type LossCapabilities, type LossName, type MetricLoss } from '../metric/losses';
 import { MOOD_CLASSES, type PairSample } from './dataset';
 
-/** The configured loss, given what its capabilities ask for: mood classes, a learnt temperature. */
-export function buildLoss(config: { loss: LossName; outDim: number; temperature: number }): MetricLoss {
+/** The configured loss, given what its capabilities ask for: mood classes (weights seeded by the run), a learnt temperature. */
+export function buildLoss(config: { loss: LossName; outDim: number; temperature: number; seed: number }): MetricLoss {
   const { capabilities } = lossDescriptor(config.loss);
   return createLoss(config.loss, {
-    ...(capabilities.needsClassLabels && { numClasses: MOOD_CLASSES, embeddingSize: config.outDim }),
+    ...(capabilities.needsClassLabels && { numClasses: MOOD_CLASSES, embeddingSize: config.outDim, seed: config.seed }),
     ...(capabilities.learnableTemperature && { temperature: config.temperature, learnTemperature: true }),
   });
 }

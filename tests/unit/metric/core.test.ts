@@ -103,6 +103,23 @@ describe('factory and inputs', () => {
     expect(() => createLoss('arcface')).toThrow(/numClasses/);
   });
 
+  it('class weights are seeded: the same seed (0 included) gives the same weights, another seed others', () => {
+    const weights = (seed?: number): number[] => {
+      const loss = createLoss('arcface', { numClasses: 40, embeddingSize: 50, ...(seed !== undefined && { seed }) });
+      const w = Array.from(loss.trainableVariables()[0].dataSync());
+      loss.dispose();
+      return w;
+    };
+    const w0 = weights();
+    expect(weights(0)).toEqual(w0);
+    expect(weights(7)).not.toEqual(w0);
+    // Random normal with ArcFace's std √(2 / (D + C)) = 0.149.
+    const mean = w0.reduce((a, x) => a + x, 0) / w0.length;
+    const std = Math.sqrt(w0.reduce((a, x) => a + (x - mean) ** 2, 0) / w0.length);
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(std).toBeCloseTo(Math.sqrt(2 / 90), 2);
+  });
+
   it('rejects mismatched labels, missing labels and out-of-range tuples', () => {
     const loss = createLoss('contrastive');
     const e = t2([[1, 0], [0, 1]] as Mat);

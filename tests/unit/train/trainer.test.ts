@@ -173,6 +173,14 @@ describe('trainDualEncoder', () => {
     expect(result.bestValRecall10).toBeGreaterThan(0);
   });
 
+  it('a class-weight loss is deterministic too: its weights are seeded by the run', async () => {
+    const config = { ...SHORT, loss: 'arcface' as const, steps: 8 };
+    const a = (await train(config)).result;
+    const b = (await train(config)).result;
+    same(a.weights, b.weights);
+    expect(a.history).toEqual(b.history);
+  });
+
   it('leaves no tensors behind (optimizer slots, checkpoints, validation)', async () => {
     // multi-similarity owns no variables, so any leftover tensor is the trainer's own.
     const before = tf.memory().numTensors;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../../errors';
+import { createRng, gaussian } from '../../util/prng';
 import { tupleWeights, type Labels } from '../tuples';
 import { checkLabels, type CommonLossOptions, type LossInput } from './base';
 
@@ -30,7 +31,13 @@ export function classVariable(shape: [number, number], options: ClassLossOptions
   if (init && init.length !== shape[0] * shape[1]) throw usageError(`${name}: initialWeights has ${init.length} values, expected ${shape[0] * shape[1]}`);
   // tidy frees the initial value: the variable keeps its own copy. Names must be unique in the process.
   const id = ++variableCount;
-  return tf.tidy(() => tf.variable(init ? tf.tensor2d(init, shape) : tf.randomNormal(shape, 0, std, 'float32', options.seed ?? 0), true, `${name}_${id}`));
+  return tf.tidy(() => tf.variable(tf.tensor2d(init ?? normalValues(shape[0] * shape[1], std, options.seed ?? 0), shape), true, `${name}_${id}`));
+}
+
+/** Seeded normal values: tf.randomNormal takes seed 0 as "no seed" and would draw new weights every run. */
+function normalValues(n: number, std: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => std * gaussian(rng));
 }
 
 /**

@@ -1,0 +1,123 @@
+/**
+ * The no-learning music space: per-track statistics of the stored audio descriptors.
+ *
+ * MFCC-like coefficients are the orthonormal DCT-II of each step's 40 log-mel bands (the stored
+ * `mel_*` columns, dB), coefficients 1–19 (0 is overall loudness, left to `rms_db`); a track is
+ * the mean and standard deviation of each coefficient over its steps, plus (in the `descriptors`
+ * variant) the mean and standard deviation of every other stored audio column. Columns are then
+ * z-scored over the library, so no descriptor's unit decides the distance.
+ *
+ * This is what serves `similar` until the library is big enough to train a music space
+ * (music-space.ts), so a new user never gets a random space.
+ */
+import type { FeatureSeq } from '../features/types';
+import { inputError } from '../errors';
+
+export const MFCC_FIRST = 1;
+export const MFCC_LAST = 19;
+
+/** `mfcc`: the classic baseline (MFCC 1–19 mean + std). `descriptors`: that plus every other column's mean + std. */
+export type StatsVariant = 'mfcc' | 'descriptors';
+
+/** Indices of the `mel_*` columns, in band order. */
+export function melColumns(names: readonly string[]): number[] {
+  const cols = names.map((n, i) => [n, i] as const).filter(([n]) => /^mel_\d+$/.test(n));
+  cols.sort((a, b) => Number(a[0].slice(4)) - Number(b[0].slice(4)));
+  return cols.map(([, i]) => i);
+}
+
+/** DCT-II basis rows k = first..last for n inputs, orthonormal scaling (√(2/n) for k ≥ 1). */
+export function dctBasis(n: number, first: number, last: number): Float64Array[] {
+  const rows: Float64Array[] = [];
+  for (let k = first; k <= last; k++) {
+    const scale = k === 0 ? Math.sqrt(1 / n) : Math.sqrt(2 / n);
+    rows.push(Float64Array.from({ length: n }, (_, m) => scale * Math.cos((Math.PI * k * (m + 0.5)) / n)));
+  }
+  return rows;
+}
+
+/** Mean and population std of one series. */
+function meanStd(values: Float64Array): [number, number] {
+  let s = 0;
+  for (const v of values) s += v;
+  const mean = values.length ? s / values.length : 0;
+  let ss = 0;
+  for (const v of values) ss += (v - mean) ** 2;
+  return [mean, values.length ? Math.sqrt(ss / values.length) : 0];
+}
+
+/** Names of the statistics `trackStats` returns for these columns, in order. */
+export function statNames(names: readonly string[], variant: StatsVariant): string[] {
+  const out: string[] = [];
+  for (let k = MFCC_FIRST; k <= MFCC_LAST; k++) out.push(`mfcc_${k}.mean`, `mfcc_${k}.std`);
+  if (variant === 'descriptors') {
+    const mel = new Set(melColumns(names));
+    names.forEach((n, i) => {
+      if (!mel.has(i)) out.push(`${n}.mean`, `${n}.std`);
+    });
+  }
+  return out;
+}
+
+/**
+ * One track's statistics vector (unnormalised), `statNames` order. `source` names the track in
+ * the error when its features have no mel bands.
+ */
+export function trackStats(seq: FeatureSeq, variant: StatsVariant = 'descriptors', source = 'track'): Float32Array {
+  const mel = melColumns(seq.names);
+  if (mel.length <= MFCC_LAST) throw inputError(source, `its audio features have ${mel.length} mel bands; MFCC ${MFCC_FIRST}–${MFCC_LAST} need at least ${MFCC_LAST + 1}`);
+  if (seq.T < 1) throw inputError(source, 'its audio features have no steps');
+  const basis = dctBasis(mel.length, MFCC_FIRST, MFCC_LAST);
+  const out: number[] = [];
+  const series = new Float64Array(seq.T);
+  for (const row of basis) {
+    for (let t = 0; t < seq.T; t++) {
+      let c = 0;
+      for (let b = 0; b < mel.length; b++) c += row[b] * seq.data[t * seq.D + mel[b]];
+      series[t] = c;
+    }
+    out.push(...meanStd(series));
+  }
+  if (variant === 'descriptors') {
+    const melSet = new Set(mel);
+    for (let d = 0; d < seq.D; d++) {
+      if (melSet.has(d)) continue;
+      for (let t = 0; t < seq.T; t++) series[t] = seq.data[t * seq.D + d];
+      out.push(...meanStd(series));
+    }
+  }
+  return Float32Array.from(out);
+}
+
+/**
+ * Z-score each column of a row-major n × dim matrix over its rows (population std; a constant
+ * column becomes 0), in place. Returns the matrix.
+ */
+export function zScoreColumns(rows: Float32Array, dim: number): Float32Array {
+  const n = rows.length / dim;
+  for (let c = 0; c < dim; c++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += rows[i * dim + c];
+    const mean = s / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (rows[i * dim + c] - mean) ** 2;
+    const std = Math.sqrt(ss / n);
+    for (let i = 0; i < n; i++) rows[i * dim + c] = std > 1e-9 ? (rows[i * dim + c] - mean) / std : 0;
+  }
+  return rows;
+}
+
+/** Tracks' statistics, z-scored over these tracks: one row each, row-major. */
+export function descriptorStatsSpace(seqs: readonly FeatureSeq[], variant: StatsVariant = 'descriptors'): { data: Float32Array; dim: number } {
+  if (seqs.length === 0) return { data: new Float32Array(0), dim: 0 };
+  const first = trackStats(seqs[0], variant);
+  const dim = first.length;
+  const data = new Float32Array(seqs.length * dim);
+  data.set(first, 0);
+  for (let i = 1; i < seqs.length; i++) {
+    const s = trackStats(seqs[i], variant);
+    if (s.length !== dim) throw new RangeError(`track ${i} has ${s.length} statistics, the first has ${dim}: mixed feature specs`);
+    data.set(s, i * dim);
+  }
+  return { data: zScoreColumns(data, dim), dim };
+}

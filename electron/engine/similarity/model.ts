@@ -1,0 +1,158 @@
+/**
+ * A learned music space on disk: `music.onnx` (the trained encoder, opset 17, the same graph as
+ * the model versions' encoders) and `space.json` (feature spec, window, hop, training summary,
+ * sha256 of the ONNX file). Inference runs on onnxruntime-node; a track's vector is the
+ * L2-normalised mean of its windows' embeddings.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encoderToOnnx } from '../encoders/onnx-export';
+import { openEncoder, type EncoderSession } from '../encoders/runtime';
+import { segmentWindows } from '../encoders/segments';
+import { inputError } from '../errors';
+import type { FeatureSeq } from '../features/types';
+import type { ProviderRequest } from '../encoders/providers';
+import { sha256 } from '../models/version';
+import { meanVector } from '../train/embed';
+import { createEncoder, type NamedWeights } from '../encoders/encoder';
+import type { MusicSpaceTrainResult } from './train';
+
+export const SPACE_FILE = 'space.json';
+export const SPACE_ONNX = 'music.onnx';
+/** The trained weights as float32 base64, for a warm start when the library grows. */
+export const SPACE_WEIGHTS = 'weights.json';
+
+export interface SpaceManifest {
+  kind: 'needledrop.music-space';
+  /** Changes with every training: cached vectors of another id are stale. */
+  id: string;
+  featureSpec: string;
+  inDim: number;
+  window: number;
+  /** Steps between window starts at inference. */
+  hop: number;
+  outDim: number;
+  loss: string;
+  training: { tracks: number; steps: number; seconds: number; lossStart: number; lossEnd: number; warmStart: boolean; config: unknown };
+  sha256: string;
+  createdAt: string;
+}
+
+/** Window hop at inference: a quarter window (4 s at the default 16 s windows). */
+export const inferenceHop = (window: number): number => Math.max(1, Math.floor(window / 4));
+
+/**
+ * Write a trained space as a folder, replacing any there: written beside it and renamed into
+ * place, so a crash leaves the old space or the new one, never half of one.
+ */
+export async function saveMusicSpace(dir: string, result: MusicSpaceTrainResult, meta: { featureSpec: string; warmStart: boolean }): Promise<SpaceManifest> {
+  const { config } = result;
+  const inDim = result.weights['standardise.mean'].shape[0];
+  const encoder = createEncoder({ inDim, window: config.window, hidden: config.hidden, outDim: config.outDim, convLayers: 2, seed: 0 });
+  let onnx: Uint8Array;
+  try {
+    encoder.setWeights(result.weights);
+    onnx = encoderToOnnx(encoder.getWeights(), encoder.config, { name: 'music' });
+  } finally {
+    encoder.dispose();
+  }
+  const manifest: SpaceManifest = {
+    kind: 'needledrop.music-space',
+    id: sha256(onnx).slice(0, 16),
+    featureSpec: meta.featureSpec,
+    inDim,
+    window: config.window,
+    hop: inferenceHop(config.window),
+    outDim: config.outDim,
+    loss: config.loss,
+    training: {
+      tracks: result.tracks,
+      steps: config.steps,
+      seconds: Math.round(result.seconds),
+      lossStart: result.lossStart,
+      lossEnd: result.lossEnd,
+      warmStart: meta.warmStart,
+      config,
+    },
+    sha256: sha256(onnx),
+    createdAt: new Date().toISOString(),
+  };
+  const part = `${dir}.part`;
+  const old = `${dir}.old`;
+  await rm(part, { recursive: true, force: true });
+  await mkdir(part, { recursive: true });
+  await writeFile(join(part, SPACE_ONNX), onnx);
+  await writeFile(join(part, SPACE_WEIGHTS), JSON.stringify(encodeWeights(result.weights)));
+  await writeFile(join(part, SPACE_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  await rm(old, { recursive: true, force: true });
+  if (existsSync(dir)) await rename(dir, old);
+  await rename(part, dir);
+  await rm(old, { recursive: true, force: true });
+  return manifest;
+}
+
+const encodeWeights = (w: NamedWeights): Record<string, { shape: number[]; data: string }> =>
+  Object.fromEntries(Object.entries(w).map(([k, t]) => [k, { shape: t.shape, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') }]));
+
+/** The saved weights of the space in `dir` (for a warm start), or undefined. */
+export async function readSpaceWeights(dir: string): Promise<NamedWeights | undefined> {
+  const file = join(dir, SPACE_WEIGHTS);
+  if (!existsSync(file)) return undefined;
+  const doc = JSON.parse(await readFile(file, 'utf8')) as Record<string, { shape: number[]; data: string }>;
+  return Object.fromEntries(
+    Object.entries(doc).map(([k, t]) => {
+      const buf = Buffer.from(t.data, 'base64');
+      const data = new Float32Array(buf.length / 4);
+      new Uint8Array(data.buffer).set(buf);
+      return [k, { shape: t.shape, data }];
+    }),
+  );
+}
+
+/** The space's manifest, or undefined when there is none (a rename interrupted half-way leaves `.old`). */
+export async function readSpaceManifest(dir: string): Promise<SpaceManifest | undefined> {
+  const at = existsSync(join(dir, SPACE_FILE)) ? dir : existsSync(join(`${dir}.old`, SPACE_FILE)) ? `${dir}.old` : undefined;
+  if (!at) return undefined;
+  const file = join(at, SPACE_FILE);
+  let doc: SpaceManifest;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as SpaceManifest;
+  } catch (err) {
+    throw inputError(file, `not a readable music space (${err instanceof Error ? err.message : String(err)})`, err);
+  }
+  if (doc.kind !== 'needledrop.music-space' || typeof doc.id !== 'string') throw inputError(file, 'not a music space manifest');
+  return doc;
+}
+
+export interface MusicSpaceSession {
+  manifest: SpaceManifest;
+  /** One L2-normalised vector per track. */
+  embedTrack(seq: FeatureSeq, signal?: AbortSignal): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+/** Open a saved space on onnxruntime-node, checking the ONNX file's sha256. */
+export async function openMusicSpace(dir: string, options: { provider?: ProviderRequest; threads?: number; log?: (m: string) => void } = {}): Promise<MusicSpaceSession> {
+  const manifest = await readSpaceManifest(dir);
+  if (!manifest) throw inputError(dir, `no music space here (no ${SPACE_FILE})`);
+  const at = existsSync(join(dir, SPACE_FILE)) ? dir : `${dir}.old`;
+  const path = join(at, SPACE_ONNX);
+  const bytes = await readFile(path).catch((err: unknown) => {
+    throw inputError(path, `cannot read the music space encoder (${err instanceof Error ? err.message : String(err)})`, err);
+  });
+  if (sha256(bytes) !== manifest.sha256) throw inputError(path, 'sha256 does not match space.json: the file is damaged or was replaced');
+  const session: EncoderSession = await openEncoder(path, { provider: options.provider ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}), ...(options.log ? { log: options.log } : {}) });
+  return {
+    manifest,
+    async embedTrack(seq, signal) {
+      if (seq.spec !== manifest.featureSpec || seq.D !== manifest.inDim) {
+        throw inputError(dir, `music space was trained on feature spec ${manifest.featureSpec} (D ${manifest.inDim}); this track has ${seq.spec} (D ${seq.D}): retrain it`);
+      }
+      const segs = segmentWindows(seq, { window: manifest.window, hop: manifest.hop });
+      const rows = await session.embed(segs.data, segs.n, signal ? { signal } : {});
+      return meanVector(rows, manifest.outDim);
+    },
+    close: () => session.close(),
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Music spaces as track vectors, and the score that combines them.
+ *
+ * - `descriptor-stats`: MFCC-like + descriptor statistics, z-scored over the library (descriptor-stats.ts).
+ * - `mood`: the cross-modal model's audio encoder (what `match` uses): the normalised mean of a
+ *   track's stored segments under a model version.
+ * - `learned`: the self-supervised music space trained on the library (music-space.ts), read
+ *   from its vector cache.
+ *
+ * Every space hands out unit rows, so a combined score is a weighted sum of cosines, and its
+ * "why" lists each space's cosine and weight.
+ */
+import type { Catalog } from '../catalog/db';
+import { getFeatures } from '../catalog/features';
+import { getSegments } from '../catalog/segments';
+import { normalizeInPlace } from '../search/segment-store';
+import { meanVector } from '../train/embed';
+import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
+import { readVectorCache } from './vector-cache';
+import type { FeatureSeq } from '../features/types';
+
+export type SpaceRef =
+  | { kind: 'descriptor-stats'; variant?: StatsVariant }
+  | { kind: 'mood'; modelVersion: string }
+  | { kind: 'learned'; dir: string };
+
+export interface TrackVectors {
+  /** e.g. "learned", "mood:base", "descriptor-stats". */
+  space: string;
+  trackIds: number[];
+  dim: number;
+  /** Row-major, one unit row per track id. */
+  data: Float32Array;
+  /** Tracks asked for that this space has no vector for (not embedded yet). */
+  missing: number[];
+}
+
+/** Catalogued tracks with stored audio features, with their file's content hash. */
+export function catalogTracks(db: Catalog): Array<{ trackId: number; hash: string; path: string }> {
+  return db
+    .prepare<[], { trackId: number; hash: string; path: string }>(
+      `SELECT t.id AS trackId, f.hash AS hash, f.path AS path FROM tracks t JOIN files f ON f.id = t.file_id
+       WHERE EXISTS (SELECT 1 FROM features x WHERE x.track_id = t.id AND x.modality = 'audio') ORDER BY t.id`,
+    )
+    .all();
+}
+
+function unitRows(data: Float32Array, dim: number): Float32Array {
+  for (let i = 0; i < data.length / dim; i++) normalizeInPlace(data.subarray(i * dim, (i + 1) * dim));
+  return data;
+}
+
+/** Descriptor statistics of these feature sequences, z-scored over them, as unit rows (cosine ≈ Euclidean on z-scores when norms are alike). */
+export function statsVectors(trackIds: number[], seqs: FeatureSeq[], variant: StatsVariant = 'descriptors'): TrackVectors {
+  const { data, dim } = descriptorStatsSpace(seqs, variant);
+  return { space: variant === 'mfcc' ? 'mfcc-stats' : 'descriptor-stats', trackIds, dim, data: unitRows(data, dim), missing: [] };
+}
+
+/** Track vectors of one space for `trackIds` (default: every catalogued track with audio features). */
+export async function trackVectors(db: Catalog, space: SpaceRef, trackIds?: number[]): Promise<TrackVectors> {
+  const tracks = catalogTracks(db);
+  const wanted = trackIds ? new Set(trackIds) : null;
+  const chosen = wanted ? tracks.filter((t) => wanted.has(t.trackId)) : tracks;
+  switch (space.kind) {
+    case 'descriptor-stats': {
+      const seqs = chosen.map((t) => getFeatures(db, t.trackId, 'audio') as FeatureSeq);
+      return statsVectors(chosen.map((t) => t.trackId), seqs, space.variant);
+    }
+    case 'mood':
+    case 'learned': {
+      const cache = space.kind === 'learned' ? await readVectorCache(space.dir) : undefined;
+      const ids: number[] = [];
+      const rows: Float32Array[] = [];
+      const missing: number[] = [];
+      let dim = 0;
+      for (const t of chosen) {
+        let v: Float32Array | undefined;
+        if (space.kind === 'mood') {
+          const segs = getSegments(db, t.trackId, space.modelVersion);
+          if (segs && segs.data.length > 0) v = meanVector(segs.data, segs.dim);
+        } else v = cache?.vectors.get(t.hash);
+        if (!v) {
+          missing.push(t.trackId);
+          continue;
+        }
+        dim = v.length;
+        ids.push(t.trackId);
+        rows.push(v);
+      }
+      const data = new Float32Array(rows.length * dim);
+      rows.forEach((r, i) => data.set(r, i * dim));
+      return { space: space.kind === 'mood' ? `mood:${space.modelVersion}` : 'learned', trackIds: ids, dim, data: unitRows(data, dim), missing };
+    }
+  }
+}
+
+/** One space's part in a combined score. */
+export interface WeightedSpace {
+  vectors: TrackVectors;
+  weight: number;
+}
+
+/** A combined score and why: each space's cosine and weight (score = Σ weight·cosine / Σ weight). */
+export interface CombinedScore {
+  trackId: number;
+  score: number;
+  why: Array<{ space: string; cosine: number; weight: number }>;
+}
+
+/**
+ * What each request weighs (music space vs the cross-modal mood space), measured on the album
+ * set (docs/similarity.md): "which tracks sound like this one" is the music space's question;
+ * mood paths and energy curves are about mood and energy, which the cross-modal space was
+ * trained on, so it leads there.
+ */
+export const SPACE_WEIGHTS = {
+  similar: { music: 0.8, mood: 0.2 },
+  'more-like': { music: 0.8, mood: 0.2 },
+  'mood-path': { music: 0.3, mood: 0.7 },
+  energy: { music: 0.3, mood: 0.7 },
+  explore: { music: 0.5, mood: 0.5 },
+} as const;
+
+const rowOf = (v: TrackVectors): Map<number, number> => new Map(v.trackIds.map((id, i) => [id, i]));
+
+function cosine(a: TrackVectors, i: number, b: TrackVectors, j: number): number {
+  let s = 0;
+  for (let d = 0; d < a.dim; d++) s += a.data[i * a.dim + d] * b.data[j * b.dim + d];
+  return s;
+}
+
+/**
+ * Score every track (that all spaces know) against a query track: Σ w·cos / Σ w, highest first,
+ * the query itself left out. Spaces with weight 0 still appear in the why (as context).
+ */
+export function combinedScores(parts: readonly WeightedSpace[], queryTrackId: number): CombinedScore[] {
+  if (parts.length === 0) throw new RangeError('combinedScores needs at least one space');
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  if (!(total > 0) || parts.some((p) => p.weight < 0)) throw new RangeError('space weights must be ≥ 0 and not all 0');
+  const rows = parts.map((p) => rowOf(p.vectors));
+  const q = rows.map((r, k) => {
+    const i = r.get(queryTrackId);
+    if (i === undefined) throw new RangeError(`track ${queryTrackId} has no vector in space ${parts[k].vectors.space}`);
+    return i;
+  });
+  const out: CombinedScore[] = [];
+  for (const id of parts[0].vectors.trackIds) {
+    if (id === queryTrackId) continue;
+    const js = rows.map((r) => r.get(id));
+    if (js.some((j) => j === undefined)) continue;
+    const why = parts.map((p, k) => ({ space: p.vectors.space, cosine: cosine(p.vectors, q[k], p.vectors, js[k] as number), weight: p.weight / total }));
+    out.push({ trackId: id, score: why.reduce((s, w) => s + w.weight * w.cosine, 0), why });
+  }
+  return out.sort((a, b) => b.score - a.score || a.trackId - b.trackId);
+}
+
+/**
+ * The combined track × track similarity (row-major, trackIds of the first space that every
+ * space knows), for evaluation and the Explore map's layout.
+ */
+export function combinedMatrix(parts: readonly WeightedSpace[]): { trackIds: number[]; sim: Float64Array } {
+  const rows = parts.map((p) => rowOf(p.vectors));
+  const ids = parts[0].vectors.trackIds.filter((id) => rows.every((r) => r.has(id)));
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  const n = ids.length;
+  const sim = new Float64Array(n * n);
+  parts.forEach((p, k) => {
+    const at = ids.map((id) => rows[k].get(id) as number);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sim[i * n + j] += (p.weight / total) * cosine(p.vectors, at[i], p.vectors, at[j]);
+  });
+  return { trackIds: ids, sim };
+}

@@ -1,0 +1,150 @@
+/**
+ * Train the music encoder of the learned music space, self-supervised, from stored audio
+ * features: per batch P tracks × K augmented crops (crops.ts, augment.ts); crops of one track
+ * are positives, every other crop in the batch a negative; NT-Xent/InfoNCE by default, any loss
+ * of the metric core by name (class losses classify crops by track). The encoder is the
+ * segment encoder of encoders/encoder.ts (so the ONNX export and runtime are shared), on
+ * longer windows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createEncoder, type NamedWeights } from '../encoders/encoder';
+import { fitStandardiser } from '../encoders/standardiser';
+import { cancelledError } from '../errors';
+import type { FeatureSeq } from '../features/types';
+import { createLoss, lossDescriptor, type LossName, type MetricLoss } from '../metric/losses';
+import { AdamW } from '../train/optimizer';
+import { warmupCosine } from '../train/schedule';
+import { createRng } from '../util/prng';
+import { augmentCrops, columnLayout, DEFAULT_AUGMENT, type AugmentOptions } from './augment';
+import { gatherCrops, TrackCropSampler } from './crops';
+
+export interface MusicSpaceConfig {
+  loss: LossName;
+  steps: number;
+  /** P: tracks per batch (capped at the library size). */
+  tracksPerBatch: number;
+  /** K: crops per track. */
+  cropsPerTrack: number;
+  /** Steps per crop (0.5 s each): 32 = 16 s, long enough to hear a track's instruments and harmony. */
+  window: number;
+  hidden: number;
+  outDim: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  clipNorm: number;
+  /** NT-Xent temperature (fixed; SimCLR's range). */
+  temperature: number;
+  seed: number;
+  augment: AugmentOptions;
+}
+
+export const DEFAULT_MUSIC_SPACE_CONFIG: MusicSpaceConfig = {
+  loss: 'infonce',
+  steps: 400,
+  tracksPerBatch: 32,
+  cropsPerTrack: 2,
+  window: 32,
+  hidden: 128,
+  outDim: 128,
+  lr: 2e-3,
+  warmup: 30,
+  weightDecay: 1e-4,
+  clipNorm: 1,
+  temperature: 0.1,
+  seed: 1,
+  augment: DEFAULT_AUGMENT,
+};
+
+export interface MusicSpaceProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  stepsPerSec: number;
+  etaSeconds: number;
+}
+
+export interface MusicSpaceTrainResult {
+  config: MusicSpaceConfig;
+  weights: NamedWeights;
+  /** Tracks trained on. */
+  tracks: number;
+  /** Mean loss over the first and the last tenth of the steps. */
+  lossStart: number;
+  lossEnd: number;
+  seconds: number;
+}
+
+export interface MusicSpaceTrainOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: MusicSpaceProgress) => void;
+  /** Warm start (a previous space's weights, same config shape): the library grew. */
+  init?: NamedWeights;
+}
+
+function buildLoss(config: MusicSpaceConfig, tracks: number): MetricLoss {
+  const caps = lossDescriptor(config.loss).capabilities;
+  if (caps.needsClassLabels) return createLoss(config.loss, { numClasses: tracks, embeddingSize: config.outDim });
+  if (caps.learnableTemperature) return createLoss(config.loss, { temperature: config.temperature, learnTemperature: false });
+  return createLoss(config.loss);
+}
+
+/** Train on `seqs` (one audio FeatureSeq per track, one feature spec). */
+export async function trainMusicSpace(seqs: readonly FeatureSeq[], partial: Partial<MusicSpaceConfig> = {}, opts: MusicSpaceTrainOptions = {}): Promise<MusicSpaceTrainResult> {
+  const config: MusicSpaceConfig = { ...DEFAULT_MUSIC_SPACE_CONFIG, ...partial, augment: { ...DEFAULT_MUSIC_SPACE_CONFIG.augment, ...partial.augment } };
+  if (seqs.length < 2) throw new RangeError(`a music space needs at least 2 tracks, got ${seqs.length}`);
+  const D = seqs[0].D;
+  const spec = seqs[0].spec;
+  for (const s of seqs) if (s.D !== D || s.spec !== spec) throw new RangeError(`tracks mix feature specs (${spec} D ${D} vs ${s.spec} D ${s.D})`);
+
+  const P = Math.min(config.tracksPerBatch, seqs.length);
+  const standardiser = fitStandardiser(seqs);
+  const encoder = createEncoder({ inDim: D, window: config.window, hidden: config.hidden, outDim: config.outDim, convLayers: 2, seed: config.seed, standardiser });
+  if (opts.init) {
+    encoder.setWeights(opts.init);
+    // The library changed: standardise on what it holds now.
+    encoder.setStandardiser(standardiser);
+  }
+  const loss = buildLoss(config, seqs.length);
+  const vars = [...encoder.variables, ...loss.trainableVariables()];
+  const optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
+  const sampler = new TrackCropSampler(seqs.map((s) => s.T), { tracksPerBatch: P, cropsPerTrack: config.cropsPerTrack, window: config.window, seed: config.seed });
+  const layout = columnLayout(seqs[0].names);
+  const rng = createRng(config.seed * 7919 + 17);
+
+  const losses: number[] = [];
+  const started = Date.now();
+  try {
+    for (let step = 0; step < config.steps; step++) {
+      if (opts.signal?.aborted) throw cancelledError('music-space training');
+      const batch = sampler.next();
+      const x = gatherCrops(seqs, batch, config.window);
+      augmentCrops(x, config.window, layout, standardiser, rng, config.augment);
+      const B = batch.labels.length;
+      const lr = warmupCosine(step, { peak: config.lr, warmup: config.warmup, total: config.steps });
+      const { value, grads } = tf.variableGrads(() => loss.compute(encoder.apply(tf.tensor3d(x, [B, config.window, D])), batch.labels), vars);
+      losses.push(value.dataSync()[0]);
+      value.dispose();
+      optimizer.apply(grads as Record<string, tf.Tensor>, vars, lr);
+      const elapsed = (Date.now() - started) / 1000;
+      const stepsPerSec = (step + 1) / Math.max(elapsed, 1e-3);
+      opts.onProgress?.({ step: step + 1, steps: config.steps, loss: losses[step], stepsPerSec, etaSeconds: (config.steps - step - 1) / stepsPerSec });
+      // Let cancellation and progress through between steps.
+      await new Promise((r) => setImmediate(r));
+    }
+    const tenth = Math.max(1, Math.floor(losses.length / 10));
+    const mean = (xs: number[]): number => xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
+    return {
+      config,
+      weights: encoder.getWeights(),
+      tracks: seqs.length,
+      lossStart: mean(losses.slice(0, tenth)),
+      lossEnd: mean(losses.slice(-tenth)),
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    encoder.dispose();
+    loss.dispose();
+    optimizer.dispose();
+  }
+}

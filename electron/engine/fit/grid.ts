@@ -10,6 +10,8 @@ export const FINE_HOP = 64;
 const FINE_WIN = 128;
 /** Samples from a peak frame's start to the attack it saw (measured on clicks: the window straddles it). */
 const ATTACK_LAG = 64;
+/** How far from the shifted tracker beat an attack may be: the tracker works on 40 ms frames and may be a frame off. */
+const REFINE_WINDOW = 0.03;
 
 export function fineOnsetEnvelope(pcm: Float32Array): Float32Array {
   const frames = Math.max(0, Math.floor((pcm.length - FINE_WIN) / FINE_HOP) + 1);
@@ -17,7 +19,9 @@ export function fineOnsetEnvelope(pcm: Float32Array): Float32Array {
   for (let f = 0; f < frames; f++) {
     let s = 0;
     const o = f * FINE_HOP;
-    for (let i = 0; i < FINE_WIN; i++) s += pcm[o + i] * pcm[o + i];
+    // On the first difference: attacks are broadband, while a bass note's energy in a window
+    // shorter than its period ripples by tens of dB and would read as attacks.
+    for (let i = Math.max(1, o); i < o + FINE_WIN; i++) s += (pcm[i] - pcm[i - 1]) ** 2;
     logE[f] = 10 * Math.log10(s / FINE_WIN + 1e-10);
   }
   // An attack is log energy rising above the last ~12 ms's maximum.
@@ -43,7 +47,7 @@ function peakIn(env: Float32Array, lo: number, hi: number): { at: number; value:
  * Move each beat to its attack. The tracker's beats sit on 40 ms frames and its spectral flux
  * leads the attack by a fairly constant amount, so first the median offset of the strongest
  * attack within ±60 ms is found over all beats, then each beat takes the strongest attack within
- * ±25 ms of (beat + that offset), or keeps the shifted time when there is none.
+ * ±30 ms of (beat + that offset), or keeps the shifted time when there is none.
  */
 export function refineBeats(beats: number[], env: Float32Array, sampleRate: number): number[] {
   const hopS = FINE_HOP / sampleRate;
@@ -58,7 +62,7 @@ export function refineBeats(beats: number[], env: Float32Array, sampleRate: numb
   const out: number[] = [];
   for (const b of beats) {
     const c = b + shift;
-    const p = peakIn(env, frameOf(c - 0.025), frameOf(c + 0.025));
+    const p = peakIn(env, frameOf(c - REFINE_WINDOW), frameOf(c + REFINE_WINDOW));
     const t = p.at >= 0 && p.value > 1 ? p.at * hopS + ATTACK_LAG / sampleRate : c;
     const last = out[out.length - 1];
     if (t >= 0 && (last === undefined || t > last + 0.05)) out.push(Math.round(t * 10000) / 10000);

@@ -1,0 +1,283 @@
+/**
+ * The app in Chromium against the real engine behind `needledrop serve`: a catalog scanned from
+ * the shared recordings plus generated tracks and one broken file, then every screen's main job.
+ * Truths come from outside the UI: the files we put in, ffprobe, and the engine asked directly.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { EngineApi } from '../../electron/contract/api';
+import { createEngineClient } from '../../electron/contract/client';
+import type { ClientMessage, ServerMessage } from '../../electron/contract/messages';
+import { ensureRendererBuilt, hasChromium, openApp, probe, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
+
+const MUSIC = join(SHARED_MEDIA, 'music');
+const CLIP = join(SHARED_MEDIA, 'video/big_buck_bunny_0_30.webm');
+const root = mkdtempSync(join(tmpdir(), 'nd-e2e-'));
+const generated = join(root, 'generated');
+const realTracks = readdirSync(MUSIC).filter((f) => f.endsWith('.ogg'));
+const GENERATED = ['pulse-120.wav', 'drone-low.flac'];
+const BAD = 'broken.mp3';
+
+let served: Served;
+let session: Session;
+let engine: EngineApi;
+let ws: WebSocket;
+let page: Page;
+
+/** The engine asked directly over the bridge's WebSocket (the truth the UI is checked against). */
+async function connect(s: Served): Promise<EngineApi> {
+  ws = new WebSocket(`${s.origin.replace('http', 'ws')}/api?token=${s.token}`);
+  await new Promise((ok, fail) => {
+    ws.once('open', ok);
+    ws.once('error', fail);
+  });
+  return createEngineClient({
+    send: (m: ClientMessage) => ws.send(JSON.stringify(m)),
+    onMessage: (h: (m: ServerMessage) => void) => {
+      const l = (data: WebSocket.RawData): void => h(JSON.parse(data.toString()) as ServerMessage);
+      ws.on('message', l);
+      return () => ws.off('message', l);
+    },
+  });
+}
+
+function makeGeneratedMusic(): void {
+  mkdirSync(generated, { recursive: true });
+  const ff = (args: string[]): void => void execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+  // A 120 BPM click over a tone, and a slow low drone: two clearly different tracks.
+  ff(['-f', 'lavfi', '-i', 'sine=frequency=880:duration=20,volume=enable=\'lt(mod(t,0.5),0.05)\':volume=1,volume=enable=\'gte(mod(t,0.5),0.05)\':volume=0.05', '-ar', '22050', join(generated, GENERATED[0])]);
+  ff(['-f', 'lavfi', '-i', 'sine=frequency=110:duration=20', '-af', 'tremolo=f=0.5:d=0.6', '-ar', '22050', join(generated, GENERATED[1])]);
+  // Random bytes named .mp3: the scan must list it with its reason.
+  writeFileSync(join(generated, BAD), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
+}
+
+async function go(screen: string): Promise<void> {
+  await page.click(`nav button[data-screen="${screen}"]`);
+  await page.locator(`[data-screen-panel="${screen}"]`).waitFor({ state: 'visible' });
+}
+
+describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', () => {
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    makeGeneratedMusic();
+    served = await startServe(join(root, 'home'));
+    engine = await connect(served);
+    session = await openApp(served.url);
+    page = session.page;
+  }, 240_000);
+
+  afterAll(async () => {
+    await session?.browser.close();
+    ws?.close();
+    await served?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('shows what to do first, then scans two folders: every readable file listed, the broken one with its reason', async () => {
+    await page.locator('[data-testid="empty-library"]').waitFor();
+    await screenshot(page, 'library-empty');
+    for (const folder of [MUSIC, generated]) {
+      await page.fill('input[aria-label="Music folder path"]', folder);
+      await page.click('text=Add folder');
+      await page.locator(`.folder[title="${folder}"]`).waitFor();
+    }
+    await page.click('[data-testid="scan"]');
+    await page.locator('[data-job-op="library.scan"]').waitFor();
+    await page.locator('[data-testid="scan-report"]').waitFor({ timeout: 600_000 });
+
+    const expected = realTracks.length + GENERATED.length;
+    await expect.poll(() => page.locator('[data-testid="track-total"]').textContent()).toBe(`${expected} tracks`);
+    expect((await engine.call('tracks.list', { limit: 100 })).total).toBe(expected);
+
+    await page.click('[data-testid="failed-toggle"]');
+    const failed = page.locator('[data-testid="failed-list"] li');
+    await expect.poll(() => failed.count()).toBe(1);
+    const text = (await failed.first().textContent()) ?? '';
+    expect(text).toContain(join(generated, BAD));
+    expect(text.replace(join(generated, BAD), '').trim().length).toBeGreaterThan(5);
+
+    // Sort by BPM (descending first): the rows' BPMs never rise.
+    await page.click('button[data-sort="bpm"]');
+    await expect.poll(() => page.locator('button[data-sort="bpm"]').getAttribute('aria-sort')).toBe('descending');
+    await expect
+      .poll(async () => {
+        const bpms = (await page.locator('.tr .num:nth-child(5)').allTextContents()).map(Number).filter(Number.isFinite);
+        return bpms.length > 1 && bpms.every((b, i) => i === 0 || b <= bpms[i - 1]);
+      })
+      .toBe(true);
+
+    // Ctrl+F searches.
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('Vibe Ace');
+    await expect.poll(() => page.locator('.tr[data-track-id]').count()).toBe(1);
+    await expect(page.locator('.tr[data-track-id] .title').textContent()).resolves.toContain('Vibe Ace');
+    await page.click('.tr[data-track-id]');
+    await page.locator('[data-testid="track-detail"]').waitFor();
+    await page.fill('input[aria-label="Search tracks"]', '');
+    await expect.poll(() => page.locator('.tr[data-track-id]').count()).toBe(expected);
+    await screenshot(page, 'library');
+  }, 900_000);
+
+  it('matches a real clip, previews it on one clock, records the verdict and exports a file that probes right', async () => {
+    await go('match');
+    await page.locator('[data-testid="empty-match"]').waitFor();
+    await page.fill('input[aria-label="Clip path"]', CLIP);
+    await page.keyboard.press('Control+o');
+    const video = page.locator('[data-testid="clip-video"]');
+    await video.waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).readyState >= 1, null, { timeout: 30_000 });
+
+    // Seek near the end: the bridge answers ranges, so the browser can get there.
+    const clipSeconds = Number(probe(CLIP).format.duration);
+    const target = clipSeconds - 1.5;
+    const seeked = await page.evaluate(async (t) => {
+      const v = document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement;
+      await new Promise<void>((ok) => {
+        v.addEventListener('seeked', () => ok(), { once: true });
+        v.currentTime = t;
+      });
+      const s = v.seekable;
+      return { currentTime: v.currentTime, seekableEnd: s.length ? s.end(s.length - 1) : 0, duration: v.duration };
+    }, target);
+    expect(seeked.seekableEnd).toBeGreaterThanOrEqual(target);
+    expect(Math.abs(seeked.currentTime - target)).toBeLessThan(0.1);
+    expect(Math.abs(seeked.duration - clipSeconds)).toBeLessThan(0.2);
+
+    // In/out points by key: I at 2 s, O at 12 s.
+    await page.evaluate(() => ((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime = 2));
+    await page.waitForFunction(() => Math.abs((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime - 2) < 0.05);
+    await page.locator('body').press('i');
+    await page.evaluate(() => ((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime = 12));
+    await page.waitForFunction(() => Math.abs((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime - 12) < 0.05);
+    await page.locator('body').press('o');
+
+    await page.click('[data-testid="find-music"]');
+    const ranked = page.locator('[data-testid="ranked"] .item');
+    await ranked.first().waitFor({ timeout: 300_000 });
+    const total = (await engine.call('tracks.list', { limit: 1 })).total;
+    expect(await ranked.count()).toBeGreaterThan(0);
+    expect(await ranked.count()).toBeLessThanOrEqual(total);
+    await expect(ranked.first().getAttribute('class')).resolves.toContain('selected');
+    const trackId = Number(await ranked.first().getAttribute('data-track-id'));
+
+    // The preview: clip muted, the track's audio from its offset, following the video's clock.
+    await page.locator('body').press(' ');
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="track-audio"]') as HTMLAudioElement).paused, null, { timeout: 15_000 });
+    await page.waitForTimeout(800);
+    await page.locator('body').press('k');
+    const clock = await page.evaluate(() => {
+      const v = document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement;
+      const a = document.querySelector('[data-testid="track-audio"]') as HTMLAudioElement;
+      return { muted: v.muted, videoTime: v.currentTime, audioTime: a.currentTime, audioPaused: a.paused, src: a.currentSrc };
+    });
+    expect(clock.muted).toBe(true);
+    expect(clock.src).toContain(`/media/track/${trackId}`);
+    expect(clock.audioPaused).toBe(true);
+    const match = await engine.call('feedback.list'); // nothing recorded before the verdict
+    expect(match.length).toBe(0);
+    await screenshot(page, 'match');
+
+    // Enter accepts: stored as feedback with the clip, the range and the track.
+    await page.locator('body').press('Enter');
+    await page.locator('[data-testid="verdict"]').waitFor();
+    const fb = await engine.call('feedback.list');
+    expect(fb).toHaveLength(1);
+    expect(fb[0]).toMatchObject({ clipPath: CLIP, trackId, verdict: 'accept', clipStart: 2, clipEnd: 12 });
+    // The audio sat where the clock puts it: track time = offset + (clip time − range start).
+    expect(Math.abs(clock.audioTime - (fb[0].offset + clock.videoTime - 2))).toBeLessThan(0.1);
+
+    const out = join(root, 'scored.webm');
+    await page.fill('input[aria-label="Export to"]', out);
+    await page.click('[data-testid="export"]');
+    await page.locator('[data-testid="export-done"]').waitFor({ timeout: 300_000 });
+    expect(existsSync(out)).toBe(true);
+    const p = probe(out);
+    expect(p.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(Math.abs(Number(p.format.duration) - clipSeconds)).toBeLessThan(0.25);
+  }, 900_000);
+
+  it('lassoes the map into a playlist, saves it and writes an M3U8 of those tracks', async () => {
+    await go('explore');
+    const map = page.locator('[data-testid="map"]');
+    await map.waitFor();
+    const total = (await engine.call('tracks.list', { limit: 1 })).total;
+    await expect.poll(() => page.locator('.explore .top .muted').textContent()).toContain(`${total} tracks`);
+    const box = (await map.boundingBox())!;
+    // A lasso around the whole map.
+    await page.mouse.move(box.x + 3, box.y + 3);
+    await page.mouse.down();
+    for (const [fx, fy] of [[0.997, 0.003], [0.997, 0.997], [0.003, 0.997], [0.003, 0.01]]) await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('[data-testid="from-lasso"]').textContent()).toContain(`(${total})`);
+    await page.click('[data-testid="from-lasso"]');
+    await expect.poll(() => page.locator('[data-testid="playlist"] li').count()).toBe(total);
+    await page.fill('input[aria-label="Playlist name"]', 'Everything on the map');
+    await page.click('[data-testid="save-playlist"]');
+    await expect.poll(() => page.locator('[data-testid="playlist-message"]').textContent()).toContain('Saved');
+    const saved = await engine.call('playlist.list');
+    expect(saved.map((p) => [p.name, p.length])).toContainEqual(['Everything on the map', total]);
+
+    const m3u = join(root, 'map.m3u8');
+    await page.fill('input[aria-label="M3U8 path"]', m3u);
+    await page.click('[data-testid="export-m3u"]');
+    await expect.poll(() => page.locator('[data-testid="playlist-message"]').textContent()).toContain('Wrote');
+    const lines = readFileSync(m3u, 'utf8').split(/\r?\n/);
+    expect(lines[0]).toBe('#EXTM3U');
+    const entries = lines.filter((l) => l && !l.startsWith('#'));
+    expect(entries).toHaveLength(total);
+    const catalogPaths = new Set((await engine.call('tracks.list', { limit: 1000 })).tracks.map((t) => t.path));
+    for (const e of entries) expect(catalogPaths.has(e) || [...catalogPaths].some((p) => p.endsWith(e))).toBe(true);
+
+    // Hover a point: its name shows.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await screenshot(page, 'explore');
+  }, 300_000);
+
+  it('trains a short run: charts fill, a new model version appears, activating and rolling back switch the active model', async () => {
+    await go('train');
+    const corpus = join(root, 'corpus');
+    await page.fill('input[aria-label="Corpus folder"]', corpus);
+    await page.locator('label:has-text("Pairs") input').fill('24');
+    await page.click('[data-testid="make-corpus"]');
+    await page.locator('[data-job-op="corpus"]').waitFor();
+    await page.locator('[data-job-op="corpus"]').waitFor({ state: 'detached', timeout: 600_000 });
+    expect(existsSync(join(corpus, 'manifest.json')) || readdirSync(corpus).length > 0).toBe(true);
+
+    const before = await engine.call('models.list');
+    await page.fill('input[aria-label="Steps"]', '20');
+    await page.fill('input[aria-label="Version name"]', 'e2e-1');
+    await page.selectOption('select[aria-label="Loss"]', 'supcon');
+    await page.click('[data-testid="start-training"]');
+    await page.locator('[data-testid="before-after"]').waitFor({ timeout: 600_000 });
+    expect(Number(await page.locator('svg[aria-label="Training loss"]').getAttribute('data-points'))).toBeGreaterThan(0);
+    await page.locator('[data-testid="models"] tr[data-version="e2e-1"]').waitFor();
+    const after = await engine.call('models.list');
+    expect(after.models.find((m) => m.version === 'e2e-1')).toMatchObject({ loss: 'supcon', active: false });
+    expect(after.active).toBe(before.active);
+    await screenshot(page, 'train');
+
+    await page.click('[data-testid="models"] tr[data-version="e2e-1"] button:has-text("Activate")');
+    await page.locator('[data-testid="models"] tr[data-version="e2e-1"] .chip:has-text("active")').waitFor();
+    expect((await engine.call('models.list')).active).toBe('e2e-1');
+    await page.click('[data-testid="rollback"]');
+    await page.locator(`[data-testid="models"] tr[data-version="${before.active}"] .chip:has-text("active")`).waitFor();
+    expect((await engine.call('models.list')).active).toBe(before.active);
+  }, 1_500_000);
+
+  it('shows the settings: provider in use and the ffmpeg it runs', async () => {
+    await go('settings');
+    const info = await engine.call('engine.info');
+    await expect.poll(() => page.locator('[data-testid="ffmpeg-path"]').textContent()).toBe(info.ffmpeg.ffmpeg ?? 'not found');
+    await expect(page.locator('[data-testid="provider-in-use"]').textContent()).resolves.toContain(info.provider);
+    await screenshot(page, 'settings');
+  });
+
+  it('raised no page error in any flow', () => {
+    expect(session.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { TrackListItem, TrackPage } from '../../../electron/contract/types';
+import { TrackPages } from '../../../renderer/lib/track-pages';
+
+const track = (id: number): TrackListItem => ({ id, path: `/m/${id}.ogg`, title: `t${id}`, artist: null, album: null, duration: 60, bpm: 120, key: 'C major', energy: 0.5, searchable: true, partial: null });
+
+/** A fake tracks.list over 1000 tracks whose answers the test releases by hand. */
+function fakeApi() {
+  const calls: { req: { offset: number; limit: number; search?: string }; resolve: (p: TrackPage) => void }[] = [];
+  const api = {
+    call: (_op: string, req: { offset: number; limit: number; search?: string }) =>
+      new Promise<TrackPage>((resolve) => calls.push({ req, resolve })),
+  };
+  const answer = (i: number): void => {
+    const { req, resolve } = calls[i];
+    resolve({ total: 1000, offset: req.offset, tracks: Array.from({ length: req.limit }, (_, k) => track(req.offset + k + 1)) });
+  };
+  return { api: api as never, calls, answer };
+}
+
+describe('TrackPages', () => {
+  it('fetches each page once and serves rows from it', async () => {
+    const f = fakeApi();
+    let changes = 0;
+    const pages = new TrackPages(f.api, { search: '', sort: 'title', descending: false }, () => changes++, 100);
+    pages.ensure([0, 1], () => {});
+    pages.ensure([1, 2], () => {});
+    expect(f.calls.map((c) => c.req.offset)).toEqual([0, 100, 200]);
+    f.answer(1);
+    await Promise.resolve();
+    expect(pages.row(150)?.id).toBe(151);
+    expect(pages.row(50)).toBeUndefined();
+    expect(pages.total).toBe(1000);
+    expect(changes).toBe(1);
+  });
+
+  it('drops answers for a query that was replaced', async () => {
+    const f = fakeApi();
+    const pages = new TrackPages(f.api, { search: '', sort: 'title', descending: false }, () => {}, 100);
+    pages.ensure([0], () => {});
+    pages.setQuery({ search: 'x', sort: 'bpm', descending: true });
+    f.answer(0);
+    await Promise.resolve();
+    expect(pages.row(0)).toBeUndefined();
+    pages.ensure([0], () => {});
+    expect(f.calls[1].req).toMatchObject({ search: 'x', offset: 0 });
+  });
+});

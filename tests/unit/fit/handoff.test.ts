@@ -4,7 +4,7 @@
  * the frame grid), CMX 3600 EDL (fixed columns, valid timecode, contiguous record side) and the
  * markers CSV (RFC 4180), each checked against the plan's times.
  */
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridFromPcm } from '../../../electron/engine/fit/analyse';
 import { markersCsv } from '../../../electron/engine/fit/handoff/csv';
@@ -16,6 +16,8 @@ import { planFit } from '../../../electron/engine/fit/plan';
 import { scoreSplices } from '../../../electron/engine/fit/splices';
 import type { FitPlan } from '../../../electron/engine/fit/types';
 import { synthTrack } from './synth-track';
+
+type XmlElement = Element;
 
 // ---- CMX 3600, strict -------------------------------------------------------------------------
 
@@ -117,7 +119,8 @@ function checkStructure(e: XmlElement): void {
 
 function parseFcpxml(text: string): XmlElement {
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => errors.push(`${level}: ${msg}`) }).parseFromString(text, 'text/xml');
+  const note = (level: string) => (msg: string) => errors.push(`${level}: ${msg}`);
+  const doc = new DOMParser({ errorHandler: { warning: note('warning'), error: note('error'), fatalError: note('fatal') } }).parseFromString(text, 'text/xml');
   if (errors.length) throw new Error(errors.join('; '));
   const root = doc.documentElement as unknown as XmlElement;
   if (root.tagName !== 'fcpxml') throw new Error('root is not <fcpxml>');
@@ -262,5 +265,7 @@ describe('fit hand-off formats', () => {
     expect(() => parseCmx3600(good.replace(/01:00:00:00/, '01:00:00:25'), 25)).toThrow(/range/);
     expect(() => parseCmx3600(good.replace('002  REMIX ', '002  REMIX'), 25)).toThrow(/not a CMX 3600 event/);
     expect(() => parseFcpxml(fcpxml(timeline(frameRateOf(25))).replace('<spine>', '<spine><marker start="0s" value="x"/>'))).toThrow(/may not be inside/);
+    expect(() => parseFcpxml(fcpxml(timeline(frameRateOf(25))).replace('</spine>', ''))).toThrow();
+    expect(() => parseFcpxml(fcpxml(timeline(frameRateOf(25))).replace('duration="1/25s"', 'duration="0.04s"'))).toThrow(/not an FCPXML time/);
   });
 });

@@ -90,7 +90,8 @@ export function soundtrackFilter(audible: number, duration: number, fade: number
   // aformat also gives tracks with an unset channel layout one (loudnorm cannot pass them on).
   const parts = [`loudnorm=I=${loudness}:TP=-1.5:LRA=11`, `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
   if (fade > 0) parts.push(`afade=t=in:st=0:d=${r3(fade)}`, `afade=t=out:st=${r3(audible - fade)}:d=${r3(fade)}`);
-  parts.push(`apad=whole_dur=${r3(duration)}`, `atrim=end=${r3(duration)}`);
+  // Plain apad (endless) then atrim: apad's whole_dur needs ffmpeg 4.2+, and the bundled fallback build is 4.1.
+  parts.push('apad', `atrim=end=${r3(duration)}`);
   return `[1:a:0]${parts.join(',')}[a]`;
 }
 

@@ -77,15 +77,12 @@ export class DenseSims {
 }
 
 /**
- * Coarse window scores of a clip against every kept stored row, in one graph:
- *   sims = (clip − 128) · weights            [s·U, cols] int32 (u8 × s8 MatMulInteger)
- *   votes[v, q] = Σ_u sims[v·U + u, q + u]   [s, cols + 1]
- * Clip row i = u·s + v sits at graph row v·U + u (the caller reorders and zero-pads to s·U
- * rows). The diagonal sums come from a reshape: a row of U·cols values padded by U and read
- * as U × (cols + 1) shifts row u left by u. votes[v, q] is then the summed similarity of the
- * window that puts kept row q of the library under clip row v (window start q·s − v in
- * segments), so the only JS work left per query is a max over the library's windows. The
- * weights are a constant of the graph, so MLAS packs them once when the session opens.
+ * Similarities of clip rows against every kept stored row in one int8 MatMul:
+ *   sims = (clip − 128) · weights            [rows, cols] int32 (u8 × s8 MatMulInteger)
+ * The weights are a constant of the graph, so MLAS packs them once when the session opens.
+ * (The scan's Hough sums used to run in the graph too, as Pad + Reshape + ReduceSum over a
+ * skewed copy of sims; with one clip block per stride those copies cost as much as the
+ * MatMul itself at 10M segments, so SegmentScan now sums the few terms per window in JS.)
  */
 export class Int8Scan {
   private constructor(
@@ -97,45 +94,27 @@ export class Int8Scan {
 
   /** weights: d × cols row-major (column c is one kept row), values within ±STORE_LEVELS. */
   static async open(weights: Int8Array, dim: number, cols: number, stride: number, threads = 0): Promise<Int8Scan> {
-    const int64 = (name: string, values: number[]): OnnxTypes.ITensorProto => ({
-      name,
-      dims: [values.length],
-      dataType: DataType.INT64,
-      rawData: new Uint8Array(BigInt64Array.from(values, BigInt).buffer),
-    });
     const graph: OnnxTypes.IGraphProto = {
       name: 'int8_scan',
-      node: [
-        { opType: 'MatMulInteger', input: ['clip', 'weights', 'clip_zero'], output: ['sims'] },
-        { opType: 'Reshape', input: ['sims', 'by_residue'], output: ['flat'] },
-        { opType: 'Pad', input: ['flat', 'pads'], output: ['padded'] },
-        { opType: 'Reshape', input: ['padded', 'skewed_shape'], output: ['skewed'] },
-        { opType: 'ReduceSum', input: ['skewed', 'sum_axis'], output: ['votes'], attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] },
-      ],
+      node: [{ opType: 'MatMulInteger', input: ['clip', 'weights', 'clip_zero'], output: ['sims'] }],
       initializer: [
         { name: 'weights', dims: [dim, cols], dataType: DataType.INT8, rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) },
         { name: 'clip_zero', dims: [], dataType: DataType.UINT8, rawData: Uint8Array.of(CLIP_ZERO_POINT) },
-        int64('by_residue', [stride, -1]),
-        int64('skewed_shape', [stride, -1, cols + 1]),
-        int64('sum_axis', [1]),
       ],
-      input: [valueInfo('clip', DataType.UINT8, ['rows', dim]), valueInfo('pads', DataType.INT64, [4])],
-      output: [valueInfo('votes', DataType.INT32, [stride, cols + 1])],
+      input: [valueInfo('clip', DataType.UINT8, ['rows', dim])],
+      output: [valueInfo('sims', DataType.INT32, ['rows', cols])],
     };
     return new Int8Scan(await open(modelBytes(graph), threads), dim, cols, stride);
   }
 
-  /** clip: (stride · U) × d u8 in graph row order (zero point 128); writes stride × (cols + 1) votes into out. */
+  /** clip: rows × d u8 (zero point 128); writes rows × cols similarities into out. */
   async run(clip: Uint8Array, rows: number, out: Int32Array): Promise<Int32Array> {
-    const u = rows / this.stride;
+    const target = out.subarray(0, rows * this.cols);
     await this.session.run(
-      {
-        clip: new ort.Tensor('uint8', clip.subarray(0, rows * this.dim), [rows, this.dim]),
-        pads: new ort.Tensor('int64', BigInt64Array.of(0n, 0n, 0n, BigInt(u)), [4]),
-      },
-      { votes: new ort.Tensor('int32', out, [this.stride, this.cols + 1]) },
+      { clip: new ort.Tensor('uint8', clip.subarray(0, rows * this.dim), [rows, this.dim]) },
+      { sims: new ort.Tensor('int32', target, [rows, this.cols]) },
     );
-    return out;
+    return target;
   }
 
   release(): Promise<void> {

@@ -132,11 +132,11 @@ export interface ScanResult {
 const QUANTISE_CHUNK = 32_768;
 
 /**
- * Coarse alignment of a clip against the whole library in one int8 graph (Int8Scan): every
+ * Coarse alignment of a clip against the whole library in one int8 MatMul (Int8Scan): every
  * stride-th row of each track, quantised to 7 bits with one library-wide scale, transposed
  * into the constant weights of an onnxruntime session (packed once per library version). A
  * query is quantised to u8; each (clip row i, kept row r·stride of a track) product votes for
- * the window start j = r·stride − i it belongs to (Hough-style), summed in the graph; a
+ * the window start j = r·stride − i it belongs to (Hough-style), summed per window in JS; a
  * window's score is the mean of its votes. Exact up to quantisation (~1 % of a cosine) on the
  * rows it keeps, so unlike an HNSW index it never misses a track by graph luck.
  */
@@ -147,7 +147,7 @@ export class SegmentScan {
   private colFirst = new Int32Array(1);
   /** Dequantisation scale of the stored rows (max |x| / STORE_LEVELS). */
   private storeScale = 0;
-  private votes = new Int32Array(0);
+  private sims = new Int32Array(0);
   private clipBytes = new Uint8Array(0);
   private shortRows = new Float32Array(0);
 
@@ -196,7 +196,7 @@ export class SegmentScan {
     this.kernel = kernel;
     this.colFirst = colFirst;
     this.storeScale = codes.scale;
-    this.votes = new Int32Array(codes.stride * (cols + 1));
+    this.sims = new Int32Array(0);
     this.syncedVersion = version;
   }
 
@@ -219,12 +219,18 @@ export class SegmentScan {
       const to = ((i % s) * u + Math.floor(i / s)) * d;
       for (let x = 0; x < d; x++) bytes[to + x] = CLIP_ZERO_POINT + Math.round(clip[i * d + x] * inv);
     }
-    const votes = await kernel.run(bytes, s * u, this.votes);
-    return this.best(store, clip, m, used, votes, (max / CLIP_LEVELS) * this.storeScale);
+    if (this.sims.length < s * u * kernel.cols) this.sims = new Int32Array(s * u * kernel.cols);
+    const sims = await kernel.run(bytes, s * u, this.sims);
+    return this.best(store, clip, m, used, u, sims, (max / CLIP_LEVELS) * this.storeScale);
   }
 
-  /** Per track, the window with the best mean vote; tracks shorter than the clip get their one window exactly. */
-  private best(store: SegmentStore, clip: Float32Array, m: number, used: number, votes: Int32Array, scale: number): ScanResult {
+  /**
+   * Per track, the window with the best mean vote; tracks shorter than the clip get their one
+   * window exactly. Window j = q·s − v puts clip row i = u·s + v (graph row v·U + u) over kept
+   * row q + u of the track (Hough-style: each product votes for the one window it belongs to);
+   * a window inside the track (j ≤ n − m) only reads kept rows of its own track.
+   */
+  private best(store: SegmentStore, clip: Float32Array, m: number, used: number, u: number, sims: Int32Array, scale: number): ScanResult {
     const s = this.stride;
     const cols = this.size;
     const tracks = store.trackCount;
@@ -247,10 +253,12 @@ export class SegmentScan {
       let bestJ = 0;
       for (let v = 0; v < s; v++) {
         if (heard[v] === 0) continue;
-        const row = v * (cols + 1) + c0;
+        const row = v * u * cols + c0;
         const w = perVote[v];
         for (let q = v > 0 ? 1 : 0, j = q * s - v; j <= last; q++, j += s) {
-          const value = votes[row + q] * w;
+          let vote = sims[row + q];
+          for (let a = 1, at = row + cols + q + 1; a < u; a++, at += cols + 1) vote += sims[at];
+          const value = vote * w;
           if (value > best || (value === best && j < bestJ)) {
             best = value;
             bestJ = j;

@@ -1,21 +1,15 @@
 /**
- * The training loop of the dual encoder: batches → loss → AdamW, with validation, early stopping,
- * weight averaging and checkpoints each in its own module.
+ * The training loop of the dual encoder: batches → loss → AdamW step (run.ts), validation and early
+ * stopping (validation.ts), weight averaging (averaging.ts), checkpoints (checkpoint.ts).
  */
-import * as tf from '@tensorflow/tfjs';
-import { createDualEncoder } from '../encoders/encoder';
-import { fitStandardiser } from '../encoders/standardiser';
 import { cancelledError } from '../errors';
-import { lossDescriptor, type LossName } from '../metric/losses';
-import { WeightAverage } from './averaging';
+import type { LossName } from '../metric/losses';
 import { TrainBatches } from './batches';
-import { loadCheckpoint, lossVariableValues, restoreLossVariables, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import type { TrainingData } from './dataset';
-import { batchLoss, buildLoss } from './objective';
-import { AdamW } from './optimizer';
+import { TrainingRun } from './run';
 import { warmupCosine } from './schedule';
-import { EarlyStopping, validateWeights } from './validation';
-import { currentWeights, loadWeights, type DualWeights } from './weights';
+import type { DualWeights } from './weights';
 
 export { emaDecay, updateAverage } from './averaging';
 export { buildLoss } from './objective';
@@ -112,82 +106,41 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   if (train.length < 2 || val.length < 1) throw new RangeError(`corpus needs train and val pairs (train ${train.length}, val ${val.length})`);
   if (!(config.ema >= 0 && config.ema < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${config.ema}`);
 
-  const dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
-  dual.video.setStandardiser(fitStandardiser(train.map((p) => p.video.seq)));
-  dual.audio.setStandardiser(fitStandardiser(train.map((p) => p.audio.seq)));
-  const loss = buildLoss(config);
-  const { capabilities } = lossDescriptor(config.loss);
-  const vars = [...dual.video.variables, ...dual.audio.variables, ...loss.trainableVariables()];
-  const optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
+  const run = new TrainingRun(data, config, train);
   const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives });
-  const average = config.ema > 0 ? new WeightAverage(dual, config.ema) : null;
-  const stopping = new EarlyStopping(config.patience);
-  /** A copy of what validation scores: the average when averaging, else the current weights. */
-  const keptWeights = (): DualWeights => average?.copy() ?? currentWeights(dual);
-  let step = 0;
-  let history: TrainResult['history'] = [];
-
   const resumed = opts.checkpointDir ? loadCheckpoint(opts.checkpointDir, config, data.spec) : null;
   if (resumed) {
-    loadWeights(dual, resumed.weights);
-    restoreLossVariables(loss.trainableVariables(), resumed.lossVariables);
-    optimizer.setState(resumed.optimizer, vars);
-    step = resumed.step;
-    stopping.restore(resumed.best, resumed.sinceBest);
-    history = resumed.history;
-    if (average && resumed.ema) average.weights = resumed.ema;
+    run.restore(resumed);
     // Replay the sampler so the batch sequence continues exactly where the run stopped.
-    batches.skip(step);
+    batches.skip(run.step);
   }
   const checkpoint = (): void => {
-    if (!opts.checkpointDir) return;
-    saveCheckpoint(opts.checkpointDir, config, data.spec, {
-      step,
-      weights: currentWeights(dual),
-      lossVariables: lossVariableValues(loss.trainableVariables()),
-      best: stopping.best,
-      sinceBest: stopping.sinceBest,
-      optimizer: optimizer.getState(vars),
-      ...(average && { ema: average.weights }),
-      history,
-    });
+    if (opts.checkpointDir) saveCheckpoint(opts.checkpointDir, config, data.spec, run.state());
   };
 
   const started = Date.now();
-  const firstStep = step;
+  const firstStep = run.step;
   let stoppedEarly = false;
 
   try {
-    while (step < config.steps) {
+    while (run.step < config.steps) {
       if (opts.signal?.aborted) {
         checkpoint();
         throw cancelledError('training');
       }
-      const batch = batches.next(step);
-      const B = batch.items.length;
-      const lr = warmupCosine(step, { peak: config.lr, warmup: config.warmup, total: config.steps });
-      const { value, grads } = tf.variableGrads(() => {
-        const ev = dual.video.apply(tf.tensor3d(batch.video, [B, data.window, data.dims.video]));
-        const ea = dual.audio.apply(tf.tensor3d(batch.audio, [B, data.window, data.dims.audio]));
-        return batchLoss(loss, capabilities, ev, ea, batch.items, batch.labels);
-      }, vars);
-      const lossValue = value.dataSync()[0];
-      value.dispose();
-      optimizer.apply(grads as Record<string, tf.Tensor>, vars, lr);
-      average?.update(dual, step);
-      step++;
+      const lr = warmupCosine(run.step, { peak: config.lr, warmup: config.warmup, total: config.steps });
+      const lossValue = run.trainStep(batches.next(run.step), lr);
+      const { step, stopping } = run;
       const elapsed = (Date.now() - started) / 1000;
       const stepsPerSec = (step - firstStep) / Math.max(elapsed, 1e-3);
-      const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: loss.currentTemperature?.(), bestRecall10: Math.max(stopping.best.recall, 0) };
+      const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: run.loss.currentTemperature?.(), bestRecall10: Math.max(stopping.best.recall, 0) };
       const entry: TrainResult['history'][number] = { step, loss: lossValue };
       if (step % config.evalEvery === 0 || step === config.steps) {
-        // With averaging, the average is what is validated and kept; training goes on from the raw weights.
-        const r10 = validateWeights(dual, val, average?.weights ?? null);
+        const r10 = run.validate(val);
         entry.valRecall10 = r10;
         progress.valRecall10 = r10;
-        stopping.record(step, r10, keptWeights);
         progress.bestRecall10 = stopping.best.recall;
-        history.push(entry);
+        run.history.push(entry);
         checkpoint();
         opts.onProgress?.(progress);
         if (stopping.shouldStop) {
@@ -195,27 +148,24 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
           break;
         }
       } else {
-        if (step % 10 === 0) history.push(entry);
+        if (step % 10 === 0) run.history.push(entry);
         opts.onProgress?.(progress);
       }
       // Let cancellation (SIGINT) and progress output through between steps.
       await new Promise((r) => setImmediate(r));
     }
-    const { best } = stopping;
+    const { best } = run.stopping;
     return {
       config,
-      weights: best.weights ?? keptWeights(),
+      weights: best.weights ?? run.keptWeights(),
       bestStep: best.step,
       bestValRecall10: best.recall,
-      stepsRun: step,
+      stepsRun: run.step,
       stoppedEarly,
-      history,
+      history: run.history,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
-    dual.video.dispose();
-    dual.audio.dispose();
-    loss.dispose();
-    optimizer.dispose();
+    run.dispose();
   }
 }

@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { createDualEncoder, type DualEncoder } from '../encoders/encoder';
+import { fitStandardiser } from '../encoders/standardiser';
+import { lossDescriptor, type LossCapabilities, type MetricLoss } from '../metric/losses';
+import { WeightAverage } from './averaging';
+import type { TrainBatch } from './batches';
+import { lossVariableValues, restoreLossVariables, type RunState } from './checkpoint';
+import type { PairSample, TrainingData } from './dataset';
+import { batchLoss, buildLoss } from './objective';
+import { AdamW } from './optimizer';
+import type { TrainConfig, TrainResult } from './trainer';
+import { EarlyStopping, validateWeights } from './validation';
+import { currentWeights, loadWeights, type DualWeights } from './weights';
+
+/**
+ * One training run between steps: the encoders (standardised on the train split), the loss, the
+ * optimiser, the weight average, early stopping and the history; what a checkpoint saves and restores.
+ */
+export class TrainingRun {
+  readonly dual: DualEncoder;
+  readonly loss: MetricLoss;
+  readonly average: WeightAverage | null;
+  readonly stopping: EarlyStopping;
+  step = 0;
+  history: TrainResult['history'] = [];
+  private readonly capabilities: LossCapabilities;
+  private readonly vars: tf.Variable[];
+  private readonly optimizer: AdamW;
+
+  constructor(
+    private readonly data: TrainingData,
+    config: TrainConfig,
+    train: PairSample[],
+  ) {
+    this.dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
+    this.dual.video.setStandardiser(fitStandardiser(train.map((p) => p.video.seq)));
+    this.dual.audio.setStandardiser(fitStandardiser(train.map((p) => p.audio.seq)));
+    this.loss = buildLoss(config);
+    this.capabilities = lossDescriptor(config.loss).capabilities;
+    this.vars = [...this.dual.video.variables, ...this.dual.audio.variables, ...this.loss.trainableVariables()];
+    this.optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
+    this.average = config.ema > 0 ? new WeightAverage(this.dual, config.ema) : null;
+    this.stopping = new EarlyStopping(config.patience);
+  }
+
+  /** One optimiser step on a batch at learning rate `lr`; returns the batch's loss. */
+  trainStep(batch: TrainBatch, lr: number): number {
+    const { dual, data } = this;
+    const B = batch.items.length;
+    const { value, grads } = tf.variableGrads(() => {
+      const ev = dual.video.apply(tf.tensor3d(batch.video, [B, data.window, data.dims.video]));
+      const ea = dual.audio.apply(tf.tensor3d(batch.audio, [B, data.window, data.dims.audio]));
+      return batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels);
+    }, this.vars);
+    const lossValue = value.dataSync()[0];
+    value.dispose();
+    this.optimizer.apply(grads as Record<string, tf.Tensor>, this.vars, lr);
+    this.average?.update(dual, this.step);
+    this.step++;
+    return lossValue;
+  }
+
+  /** Validation Recall@10 of the average (when averaging) or the current weights, recorded for early stopping. */
+  validate(val: PairSample[]): number {
+    // With averaging, the average is what is validated and kept; training goes on from the raw weights.
+    const recall = validateWeights(this.dual, val, this.average?.weights ?? null);
+    this.stopping.record(this.step, recall, () => this.keptWeights());
+    return recall;
+  }
+
+  /** A copy of what validation scores: the average when averaging, else the current weights. */
+  keptWeights(): DualWeights {
+    return this.average?.copy() ?? currentWeights(this.dual);
+  }
+
+  state(): RunState {
+    return {
+      step: this.step,
+      weights: currentWeights(this.dual),
+      lossVariables: lossVariableValues(this.loss.trainableVariables()),
+      best: this.stopping.best,
+      sinceBest: this.stopping.sinceBest,
+      optimizer: this.optimizer.getState(this.vars),
+      ...(this.average && { ema: this.average.weights }),
+      history: this.history,
+    };
+  }
+
+  restore(state: RunState): void {
+    loadWeights(this.dual, state.weights);
+    restoreLossVariables(this.loss.trainableVariables(), state.lossVariables);
+    this.optimizer.setState(state.optimizer, this.vars);
+    this.step = state.step;
+    this.stopping.restore(state.best, state.sinceBest);
+    this.history = state.history;
+    if (this.average && state.ema) this.average.weights = state.ema;
+  }
+
+  dispose(): void {
+    this.dual.video.dispose();
+    this.dual.audio.dispose();
+    this.loss.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * `needledrop eval-similar DIR`: album retrieval (MAP@R, R-precision, P@1; album = first folder
+ * under DIR) for the descriptor statistics, the mood space, the learned music space, their
+ * combination, and chance. Indexes DIR first (incremental: nothing to do when it is catalogued).
+ */
+import { resolve } from 'node:path';
+import { openCatalog } from '../../electron/engine/catalog/db';
+import { indexLibrary } from '../../electron/engine/library/indexer';
+import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
+import { isLossName } from '../../electron/engine/metric/losses';
+import { activeModel } from '../../electron/engine/models/registry';
+import { catalogPath } from '../../electron/engine/paths';
+import { evaluateSimilarity, type SimilarityScores, type SpaceScores } from '../../electron/engine/similarity/evaluate';
+import { num, parse, printJson } from './args';
+import { usageError } from './errors';
+import { interruptSignal, statusLine } from './status';
+
+export const usage =
+  'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--no-halves] [--backend wasm|cpu] [--jobs N] [--json]';
+export const example = 'needledrop eval-similar .cache/albums/set --db .cache/albums/catalog.sqlite --json';
+
+const ROWS: Array<[keyof SpaceScores, string]> = [
+  ['chance', 'chance'],
+  ['mfccStats', 'MFCC 1–19 mean+std (z, Euclidean)'],
+  ['descriptorStats', 'descriptor statistics (z, Euclidean)'],
+  ['mood', 'mood space (cross-modal audio encoder)'],
+  ['learned', 'learned music space'],
+  ['learnedPlusMood', 'learned + mood'],
+];
+
+function table(title: string, s: SpaceScores): string {
+  const f = (x: number): string => x.toFixed(3);
+  const lines = [`${title} — ${s.tracks} tracks, ${s.albums} albums`, `  ${'space'.padEnd(40)} MAP@R  R-prec  P@1`];
+  for (const [key, label] of ROWS) {
+    const v = s[key] as SimilarityScores | undefined;
+    if (v && typeof v === 'object') lines.push(`  ${label.padEnd(40)} ${f(v.mapAtR)}  ${f(v.rPrecision)}  ${f(v.precisionAt1)}`);
+  }
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    db: { type: 'string' },
+    model: { type: 'string' },
+    steps: { type: 'string' },
+    loss: { type: 'string' },
+    'music-weight': { type: 'string' },
+    'no-halves': { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' },
+    jobs: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  if (positionals.length !== 1) throw usageError('give exactly one folder (albums as its sub-folders)');
+  const steps = num(values.steps, 'steps', { min: 1, int: true });
+  const musicWeight = num(values['music-weight'], 'music-weight', { min: 0 });
+  if (musicWeight !== undefined && musicWeight > 1) throw usageError('--music-weight must be in [0, 1]');
+  const jobs = num(values.jobs, 'jobs', { min: 1, int: true });
+  if (values.loss !== undefined && !isLossName(values.loss)) throw usageError(`unknown loss "${values.loss}"`);
+  const dir = resolve(positionals[0]);
+  const signal = interruptSignal();
+
+  const db = openCatalog(values.db ?? catalogPath());
+  try {
+    const line = statusLine('eval-similar');
+    const report = await indexLibrary(db, [dir], {
+      signal,
+      ...(jobs ? { jobs } : {}),
+      onProgress: (p) => line.update(`indexing ${p.snapshot.done}/${p.snapshot.total}`),
+    });
+    if (report.failed.length) for (const f of report.failed) process.stderr.write(`eval-similar: skipped ${f.path}: ${f.reason}\n`);
+    await useBackend(values.backend as BackendName);
+    const moodVersion = values.model ?? (await activeModel());
+    const result = await evaluateSimilarity(db, dir, {
+      moodVersion,
+      signal,
+      halves: !values['no-halves'],
+      ...(musicWeight !== undefined ? { musicWeight } : {}),
+      config: { ...(steps ? { steps } : {}), ...(values.loss && isLossName(values.loss) ? { loss: values.loss } : {}) },
+      onProgress: (p) => line.update(`${p.stage}: step ${p.step}/${p.steps}${p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : ''}`),
+    });
+    line.done();
+    if (values.json) printJson({ catalog: values.db ?? catalogPath(), moodModel: moodVersion, ...result });
+    else {
+      const out = [table('trained on all albums (no labels), evaluated on all', result.all)];
+      if (result.halves) {
+        out.push(table(`trained on ${result.halves.trainAlbums.join(', ')}; evaluated on ${result.halves.testAlbums.join(', ')}`, result.halves.test));
+        out.push(table('same model, evaluated on all albums', result.halves.all));
+      }
+      process.stdout.write(out.join('\n\n') + '\n');
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -34,7 +34,8 @@ function needledrop(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('needledrop without ffmpeg on the PATH', () => {
+// Each test starts the CLI through tsx once or twice: allow for a busy machine.
+describe('needledrop without ffmpeg on the PATH', { timeout: 120_000 }, () => {
   it('probe uses the bundled ffprobe and says so', () => {
     const text = needledrop(['probe', TRACK]);
     expect(text.stderr).toBe('');

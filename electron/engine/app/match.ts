@@ -128,7 +128,9 @@ function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[]): R
 
 /** Tracks the indexer flagged near-silent (summary.nearSilent): not music to offer, so never ranked. */
 function nearSilent(library: Library): Set<TrackId> {
-  return new Set(library.store.trackIds().filter((id) => library.track(id).summary.nearSilent === true));
+  // Catalogs indexed before the flag existed: a stored loudness of null means below the −70 LUFS gate.
+  const silent = (s: ReturnType<Library['track']>['summary']): boolean => s.nearSilent === true || ('loudnessLufs' in s && s.loudnessLufs === null);
+  return new Set(library.store.trackIds().filter((id) => silent(library.track(id).summary)));
 }
 
 /** Rank the library's tracks for an already analysed clip. */

@@ -20,13 +20,38 @@ export function trackSummary(s: AudioSummary): TrackSummary {
   };
 }
 
-/** The default TrackAnalyzer: one ffprobe (tags, duration), then the streamed audio descriptors. */
+/** Decoding this much less than the container states means the file is cut short (not codec padding). */
+const SHORTFALL_SECONDS = 0.25;
+
+/** Below this integrated loudness (or with none: under the −70 LUFS gate) a track is near-silent, not music to rank. */
+export const NEAR_SILENT_LUFS = -60;
+
+/**
+ * The decoded length is what the catalog stores: a file cut short states its whole length in
+ * its header but decodes only what is left, with ffmpeg exiting cleanly. Such a shortfall is
+ * flagged `partial` with the cause, like a decode that failed part-way.
+ */
+export function decodedTruth(stated: number, summary: AudioSummary): { duration: number; partial?: AudioSummary['partial'] } {
+  const decoded = summary.duration;
+  if (summary.partial) return { duration: decoded, partial: summary.partial };
+  if (stated - decoded > SHORTFALL_SECONDS) {
+    return {
+      duration: decoded,
+      partial: { decodedSeconds: decoded, cause: `the file is cut short: ${decoded.toFixed(2)} s decode of the ${stated.toFixed(2)} s its header states` },
+    };
+  }
+  return { duration: decoded };
+}
+
+/** The default TrackAnalyzer: one ffprobe (tags), then the streamed audio descriptors. */
 export async function analyzeTrack(file: string, signal: AbortSignal): Promise<TrackAnalysis> {
   const info = await probe(file, { signal });
   const { seq, summary } = await extractAudioFeatures(file, { signal, info });
+  const { duration, partial } = decodedTruth(info.duration, summary);
+  const nearSilent = summary.loudnessLufs === null || summary.loudnessLufs < NEAR_SILENT_LUFS;
   return {
-    info: { title: info.tags.title ?? null, artist: info.tags.artist ?? null, album: info.tags.album ?? null, duration: info.duration },
+    info: { title: info.tags.title ?? null, artist: info.tags.artist ?? null, album: info.tags.album ?? null, duration },
     seq,
-    summary: trackSummary(summary),
+    summary: { ...trackSummary({ ...summary, ...(partial ? { partial } : {}) }), ...(nearSilent ? { nearSilent: true } : {}) },
   };
 }

@@ -14,6 +14,11 @@
  * changed files → touched / moved / to analyse / removed → apply moves and removals → analyse
  * in N workers, committing each file as it finishes → embed unchanged tracks that lack
  * segments for the current model version (from stored features, no decoding).
+ *
+ * One indexer per catalog at a time: a run first claims the catalog with a 'running' index job
+ * (checked and inserted in one IMMEDIATE transaction, so two processes cannot both pass); a second
+ * indexer meanwhile gets an input error naming the other's pid, instead of analysing the same
+ * files again. A claim left by a killed process is released by its pid being gone.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -25,14 +30,14 @@ import { putSegments, tracksMissingSegments } from '../catalog/segments';
 import { saveAnalysis } from '../catalog/tracks';
 import { cancelledError, isCancelled, NeedledropError } from '../errors';
 import { ProgressMeter, type ProgressSnapshot } from '../jobs/progress';
-import { finishJob, startJob, updateJob } from '../jobs/store';
+import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '../jobs/store';
 import { workerModule } from '../jobs/worker-entry';
 import { WorkerPool } from '../jobs/worker-pool';
 import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
 import { classify, plan } from './plan';
-import { findAudioFiles } from './scan';
+import { findAudioFiles, type ScanSkip } from './scan';
 import type { IndexTask, IndexTaskResult } from './worker';
 
 export interface IndexProgress {
@@ -57,7 +62,10 @@ export interface IndexReport {
   moved: number;
   /** Unchanged tracks given segments for the current model version from stored features. */
   reembedded: number;
+  /** Files that look like music but could not be indexed (analysis failed, or the scan could not take them), with why. */
   failed: Array<{ path: string; reason: string }>;
+  /** Everything else under the roots that is not indexed (cover art, text, hidden folders), with why. */
+  ignored: Array<{ path: string; reason: string }>;
   cancelled: boolean;
   embedderVersion: string | null;
   /** The components' note, e.g. why no segments were embedded. */
@@ -73,12 +81,38 @@ function reasonOf(err: unknown, path: string): string {
   return err instanceof NeedledropError && err.kind === 'input' ? bare : `internal error: ${bare.split('\n')[0]}`;
 }
 
+/** Claim the catalog for one index run: a 'running' index job of a live process means someone else is at it. */
+function claimCatalog(db: Catalog): number {
+  return db
+    .transaction(() => {
+      markInterruptedJobs(db);
+      const other = listJobs(db, 'index').find((j) => j.state === 'running');
+      if (other) {
+        const who = other.pid === process.pid ? 'another run in this process' : `another process (pid ${other.pid ?? '?'})`;
+        throw new NeedledropError('input', `${db.name}: the catalog is being indexed by ${who} since ${new Date(other.startedAt).toISOString()}; wait for it to finish`, { file: db.name });
+      }
+      return startJob(db, 'index', 0);
+    })
+    .immediate();
+}
+
 export async function indexLibrary(db: Catalog, roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
   const jobs = options.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new NeedledropError('usage', `--jobs expects an integer ≥ 1, got ${jobs}`);
   const signal = options.signal ?? new AbortController().signal;
   const absRoots = roots.map((r) => resolve(r));
-  const disk = await findAudioFiles(absRoots, { signal });
+  const jobId = claimCatalog(db);
+  try {
+    return await indexClaimed(db, jobId, absRoots, jobs, signal, options);
+  } catch (err) {
+    finishJob(db, jobId, isCancelled(err) ? 'cancelled' : 'failed', isCancelled(err) ? {} : { error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs: number, signal: AbortSignal, options: IndexOptions): Promise<IndexReport> {
+  const skipped: ScanSkip[] = [];
+  const disk = await findAudioFiles(absRoots, { signal, onSkip: (s) => skipped.push(s) });
   const classified = classify(filesUnder(db, absRoots), disk);
 
   const hashMeter = new ProgressMeter('hashing', classified.changed.length + classified.fresh.length);
@@ -97,7 +131,8 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
     removed: p.removed.length,
     moved: p.moved.length,
     reembedded: 0,
-    failed: [...p.failed],
+    failed: [...p.failed, ...skipped.filter((s) => s.audio).map(({ path, reason }) => ({ path, reason }))],
+    ignored: skipped.filter((s) => !s.audio).map(({ path, reason }) => ({ path, reason })),
     cancelled: false,
     embedderVersion: null,
     note: null,
@@ -110,7 +145,7 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
   // Files that were catalogued and changed: if re-analysis fails their old analysis is wrong.
   const stale = new Map(classified.changed.map(({ row }) => [row.path, row.id]));
 
-  const jobId = startJob(db, 'index', p.analyze.length);
+  updateJob(db, jobId, 0, p.analyze.length);
   const pool = new WorkerPool<IndexTask, IndexTaskResult>({
     size: Math.max(1, Math.min(jobs, p.analyze.length)),
     entry: WORKER_ENTRY,
@@ -175,15 +210,12 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
     });
     await Promise.all([...analyses, ...embeds]);
   } catch (err) {
-    if (!isCancelled(err)) {
-      finishJob(db, jobId, 'failed', { error: err instanceof Error ? err.message : String(err) });
-      throw err;
-    }
+    if (!isCancelled(err)) throw err;
   } finally {
     await pool.close();
   }
   report.cancelled = signal.aborted;
-  finishJob(db, jobId, report.cancelled ? 'cancelled' : 'done', { detail: { ...report, failed: report.failed.length } });
+  finishJob(db, jobId, report.cancelled ? 'cancelled' : 'done', { detail: { ...report, failed: report.failed.length, ignored: report.ignored.length } });
   report.failed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return report;
 }

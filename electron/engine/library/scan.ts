@@ -1,4 +1,6 @@
-import { opendir, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { cancelledError, inputError } from '../errors';
 
@@ -20,35 +22,87 @@ export interface DiskEntry {
 }
 
 /**
- * Every audio file under `roots`, recursively, sorted by path. Hidden folders (".git",
- * ".Trash") are skipped; symlinked folders are not followed (no cycles); unreadable folders
- * are skipped and reported through `onSkip`.
+ * A name under a root the scan does not index, and why. `audio`: it looks like music the user
+ * expects indexed (named like an audio file, or unreadable as a name), so it counts as a failure;
+ * otherwise it is something else kept in the library (cover art, a text file, a hidden folder).
+ */
+export interface ScanSkip {
+  path: string;
+  reason: string;
+  audio: boolean;
+}
+
+/** A name as a user can read it: invalid UTF-8 bytes shown as \xNN. */
+function displayName(name: Buffer): string {
+  if (isUtf8(name)) return name.toString('utf8');
+  let out = '';
+  for (const b of name) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return out;
+}
+
+function kindOf(d: Dirent<Buffer>): string {
+  if (d.isFIFO()) return 'a named pipe (FIFO)';
+  if (d.isSocket()) return 'a socket';
+  if (d.isCharacterDevice() || d.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+function statCause(code: string | undefined, link: boolean): string {
+  if (code === 'ELOOP') return 'a symbolic link loop';
+  if (code === 'ENOENT' && link) return 'a broken symbolic link (its target is missing)';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return `cannot read it (${code ?? 'unknown error'})`;
+}
+
+/**
+ * Every audio file under `roots`, recursively, sorted by path; every other name under them is
+ * handed to `onSkip` with a reason, so nothing is dropped silently. Hidden folders (".git",
+ * ".Trash") are not entered; symlinked folders are not followed (no cycles); symlinked files
+ * are. Names are read as bytes: one that is not valid UTF-8 cannot be passed on as a path, so it
+ * is reported (rename it), never mangled into a name that does not exist.
  */
 export async function findAudioFiles(
   roots: readonly string[],
-  opts: { signal?: AbortSignal; onSkip?: (path: string, reason: string) => void } = {},
+  opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void } = {},
 ): Promise<DiskEntry[]> {
   const out = new Map<string, DiskEntry>();
+  const skip = (path: string, reason: string, audio: boolean): void => opts.onSkip?.({ path, reason, audio });
   const walk = async (dir: string): Promise<void> => {
     if (opts.signal?.aborted) throw cancelledError('scan');
-    let handle;
+    let entries: Dirent<Buffer>[];
     try {
-      handle = await opendir(dir);
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
-      opts.onSkip?.(dir, (err as NodeJS.ErrnoException).code ?? String(err));
+      skip(dir, `folder not readable (${(err as NodeJS.ErrnoException).code ?? String(err)})`, true);
       return;
     }
-    for await (const d of handle) {
-      const p = join(dir, d.name);
-      if (d.isDirectory()) {
-        if (!d.name.startsWith('.')) await walk(p);
-      } else if ((d.isFile() || d.isSymbolicLink()) && isAudioPath(d.name)) {
-        try {
-          const st = await stat(p);
-          if (st.isFile()) out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
-        } catch (err) {
-          opts.onSkip?.(p, (err as NodeJS.ErrnoException).code ?? String(err));
+    for (const d of entries) {
+      const utf8 = isUtf8(d.name);
+      const name = displayName(d.name);
+      const p = join(dir, name);
+      const audioName = isAudioPath(name);
+      if (!utf8) {
+        skip(p, `its name is not valid UTF-8, so it cannot be passed on as a path; rename it to index it${d.isDirectory() ? ' (a folder: nothing in it is indexed)' : ''}`, true);
+      } else if (d.isDirectory()) {
+        if (name.startsWith('.')) skip(p, 'a hidden folder, not scanned', false);
+        else {
+          if (audioName) skip(p, 'a folder named like an audio file (its contents are scanned)', false);
+          await walk(p);
         }
+      } else if (d.isFile() || d.isSymbolicLink()) {
+        let st;
+        try {
+          st = await stat(p);
+        } catch (err) {
+          skip(p, statCause((err as NodeJS.ErrnoException).code, d.isSymbolicLink()), audioName);
+          continue;
+        }
+        if (st.isDirectory()) skip(p, 'a symbolic link to a folder, not followed', audioName);
+        else if (!st.isFile()) skip(p, `a link to ${st.isFIFO() ? 'a named pipe (FIFO)' : 'something that is not a regular file'}`, audioName);
+        else if (!audioName) skip(p, `not named like an audio file (${extname(name) || 'no extension'})`, false);
+        else out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+      } else {
+        skip(p, kindOf(d), audioName);
       }
     }
   };

@@ -86,9 +86,11 @@ const r3 = (x: number): string => x.toFixed(3);
 const CUT_SHORT_SECONDS = 0.25;
 
 /** The soundtrack filter: loudness first (so the fades are not undone), then fades, then pad/trim to the clip. */
-export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number): string {
+export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number, floatPcm = false): string {
   // aformat also gives tracks with an unset channel layout one (loudnorm cannot pass them on).
   const parts = [`loudnorm=I=${loudness}:TP=-1.5:LRA=11`, `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
+  // Float PCM can hold NaN/Inf, which loudnorm and the encoders refuse: silence them first, as decoding does.
+  if (floatPcm) parts.unshift(`aeval=exprs='if(isnan(val(ch))+isinf(val(ch)),0,val(ch))':channel_layout=same`);
   if (fade > 0) parts.push(`afade=t=in:st=0:d=${r3(fade)}`, `afade=t=out:st=${r3(audible - fade)}:d=${r3(fade)}`);
   // Plain apad (endless) then atrim: apad's whole_dur needs ffmpeg 4.2+, and the bundled fallback build is 4.1.
   parts.push('apad', `atrim=end=${r3(duration)}`);
@@ -178,13 +180,19 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   if (!video) throw inputError(o.clip, 'has no video stream to put the track under');
   const audio = audioStream(trackInfo);
   if (!audio) throw inputError(o.track, 'has no audio stream');
-  const duration = video.duration ?? clipInfo.duration;
+  const warnings: string[] = [];
+  // Where the picture and the sound really end (demux passes, no decoding): a file cut short states more than it holds.
+  const statedVideo = video.duration ?? clipInfo.duration;
+  const [videoEnd, audioEnd] = await Promise.all([streamEnd(o.clip, String(video.index), o.signal), streamEnd(o.track, 'a:0', o.signal)]);
+  if (videoEnd === undefined) throw inputError(o.clip, 'the file is cut short: none of its video can be read');
+  const duration = videoEnd < statedVideo - CUT_SHORT_SECONDS ? videoEnd : statedVideo;
+  if (duration < statedVideo) {
+    warnings.push(`${o.clip}: the file is cut short (video ends at ${videoEnd.toFixed(2)} s of the ${statedVideo.toFixed(2)} s it states); the export is ${videoEnd.toFixed(2)} s long`);
+  }
   const stated = audio.duration ?? trackInfo.duration;
-  // Where the audio really ends (a demux pass, no decoding): a file cut short states more than it holds.
-  const real = (await streamEnd(o.track, `a:0`, o.signal)) ?? stated;
+  const real = audioEnd ?? stated;
   const cutShort = real < stated - CUT_SHORT_SECONDS;
   const trackSeconds = cutShort ? real : stated;
-  const warnings: string[] = [];
   if (offset >= trackSeconds) {
     throw inputError(
       o.track,
@@ -215,7 +223,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-i', mediaArg(o.clip),
     '-ss', r3(offset), '-t', r3(audible), '-i', mediaArg(o.track),
-    '-filter_complex', soundtrackFilter(audible, duration, fade, loudness, 48000),
+    '-filter_complex', soundtrackFilter(audible, duration, fade, loudness, 48000, /^pcm_f/.test(audio.codec)),
     '-map', `0:${video.index}`, '-map', '[a]',
     ...vArgs,
     ...(audioCodec === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),

@@ -156,6 +156,33 @@ describe('export of a track cut short', () => {
   });
 });
 
+describe('export of hostile inputs', () => {
+  it('a float track with NaN/Inf samples exports with them silenced (loudnorm refuses them otherwise)', async () => {
+    const nan = await ffmpeg(
+      ['-f', 'lavfi', '-i', "aevalsrc='if(between(t,1,1.01),0/0,if(between(t,1.5,1.51),1/0,0.4*sin(2*PI*330*t)))':s=44100:d=4", '-c:a', 'pcm_f32le'],
+      join(tmp.dir, 'nan.wav'),
+    );
+    const r = await exportClipWithTrack({ clip, track: nan, offset: 0.5, out: join(tmp.dir, 'nan.mp4') });
+    expect(r.audible).toBe(2);
+    expect(audioStream(await probe(r.out))?.codec).toBe('aac');
+  });
+
+  it('a clip with none of its video left is an input error; one cut short exports its real length with a warning', async () => {
+    const whole = await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=12:d=4', ...['-c:v', 'libx264', '-preset', 'ultrafast', '-movflags', '+faststart']], join(tmp.dir, 'whole-clip.mp4'));
+    const bytes = readFileSync(whole);
+    const empty = join(tmp.dir, 'clip-cut-1.mp4');
+    writeFileSync(empty, bytes.subarray(0, Math.floor(bytes.length / 100)));
+    expect(await fail(exportClipWithTrack({ clip: empty, track, out: join(tmp.dir, 'e.mp4') }))).toMatchObject({
+      kind: 'input', file: empty, message: expect.stringMatching(/cut short/),
+    });
+    const half = join(tmp.dir, 'clip-cut-50.mp4');
+    writeFileSync(half, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const r = await exportClipWithTrack({ clip: half, track, out: join(tmp.dir, 'h.mp4') });
+    expect(r.duration).toBeLessThan(3.5);
+    expect(r.warnings.join(' ')).toMatch(/clip-cut-50\.mp4: the file is cut short/);
+  });
+});
+
 describe('a killed export', () => {
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     it(`${signal}: ffmpeg ends with the command, nothing is left under the final name, the temp goes next run`, async () => {

@@ -77,8 +77,10 @@ export class DenseSims {
 }
 
 /**
- * Similarities of clip rows against every kept stored row in one int8 MatMul:
+ * Similarities of clip rows against every kept stored row in one int8 MatMul, and their
+ * maximum over the clip rows per kept row:
  *   sims = (clip − 128) · weights            [rows, cols] int32 (u8 × s8 MatMulInteger)
+ *   best = max over rows of sims             [cols] int32
  * The weights are a constant of the graph, so MLAS packs them once when the session opens.
  * (The scan's Hough sums used to run in the graph too, as Pad + Reshape + ReduceSum over a
  * skewed copy of sims; with one clip block per stride those copies cost as much as the
@@ -96,23 +98,40 @@ export class Int8Scan {
   static async open(weights: Int8Array, dim: number, cols: number, stride: number, threads = 0): Promise<Int8Scan> {
     const graph: OnnxTypes.IGraphProto = {
       name: 'int8_scan',
-      node: [{ opType: 'MatMulInteger', input: ['clip', 'weights', 'clip_zero'], output: ['sims'] }],
+      node: [
+        { opType: 'MatMulInteger', input: ['clip', 'weights', 'clip_zero'], output: ['sims'] },
+        {
+          opType: 'ReduceMax',
+          input: ['sims'],
+          output: ['best'],
+          attribute: [
+            { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [0] },
+            { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 },
+          ],
+        },
+      ],
       initializer: [
         { name: 'weights', dims: [dim, cols], dataType: DataType.INT8, rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) },
         { name: 'clip_zero', dims: [], dataType: DataType.UINT8, rawData: Uint8Array.of(CLIP_ZERO_POINT) },
       ],
       input: [valueInfo('clip', DataType.UINT8, ['rows', dim])],
-      output: [valueInfo('sims', DataType.INT32, ['rows', cols])],
+      output: [valueInfo('sims', DataType.INT32, ['rows', cols]), valueInfo('best', DataType.INT32, [cols])],
     };
     return new Int8Scan(await open(modelBytes(graph), threads), dim, cols, stride);
   }
 
-  /** clip: rows × d u8 (zero point 128); writes rows × cols similarities into out. */
-  async run(clip: Uint8Array, rows: number, out: Int32Array): Promise<Int32Array> {
-    const target = out.subarray(0, rows * this.cols);
+  /**
+   * clip: rows × d u8 (zero point 128); writes rows × cols similarities into `sims` and, when
+   * `best` is given, each kept row's maximum over the clip rows into it (cols values).
+   */
+  async run(clip: Uint8Array, rows: number, sims: Int32Array, best?: Int32Array): Promise<Int32Array> {
+    const target = sims.subarray(0, rows * this.cols);
     await this.session.run(
       { clip: new ort.Tensor('uint8', clip.subarray(0, rows * this.dim), [rows, this.dim]) },
-      { sims: new ort.Tensor('int32', target, [rows, this.cols]) },
+      {
+        sims: new ort.Tensor('int32', target, [rows, this.cols]),
+        ...(best ? { best: new ort.Tensor('int32', best.subarray(0, this.cols), [this.cols]) } : {}),
+      },
     );
     return target;
   }

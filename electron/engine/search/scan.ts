@@ -148,6 +148,7 @@ export class SegmentScan {
   /** Dequantisation scale of the stored rows (max |x| / STORE_LEVELS). */
   private storeScale = 0;
   private sims = new Int32Array(0);
+  private colBest = new Int32Array(0);
   private clipBytes = new Uint8Array(0);
   private shortRows = new Float32Array(0);
 
@@ -220,8 +221,52 @@ export class SegmentScan {
       for (let x = 0; x < d; x++) bytes[to + x] = CLIP_ZERO_POINT + Math.round(clip[i * d + x] * inv);
     }
     if (this.sims.length < s * u * kernel.cols) this.sims = new Int32Array(s * u * kernel.cols);
+    const scale = (max / CLIP_LEVELS) * this.storeScale;
+    if (u === 1) {
+      // One vote per window: graph row i is clip row i, and no padding rows are needed.
+      if (this.colBest.length < kernel.cols) this.colBest = new Int32Array(kernel.cols);
+      const sims = await kernel.run(bytes, used, this.sims, this.colBest);
+      return this.bestSingle(store, clip, m, used, sims, this.colBest, scale);
+    }
     const sims = await kernel.run(bytes, s * u, this.sims);
-    return this.best(store, clip, m, used, u, sims, (max / CLIP_LEVELS) * this.storeScale);
+    return this.best(store, clip, m, used, u, sims, scale);
+  }
+
+  /**
+   * The one-block case (U = 1: every window hears one clip row): a track's score is its best
+   * single (clip row, kept row) vote, taken from the graph's per-column maximum, so JS reads
+   * ~segmentCount/stride values instead of all the similarities (at 10M segments the plain pass
+   * over 10M int32 alone cost ~30 ms here). Unlike the U > 1 case the vote may come from a
+   * window that runs past the track's start or end: as a shortlist key that still says the
+   * clip matches the track there, and the full alignment then scores only whole windows.
+   */
+  private bestSingle(store: SegmentStore, clip: Float32Array, m: number, used: number, sims: Int32Array, colBest: Int32Array, scale: number): ScanResult {
+    const s = this.stride;
+    const cols = this.size;
+    const tracks = store.trackCount;
+    const score = new Float32Array(tracks);
+    const start = new Int32Array(tracks);
+    for (let slot = 0; slot < tracks; slot++) {
+      const n = store.rowCount(slot);
+      if (n < m) {
+        score[slot] = this.shortTrackScore(store, clip, m, slot);
+        continue;
+      }
+      const c0 = this.colFirst[slot];
+      let bestVote = colBest[c0];
+      let bestC = c0;
+      for (let c = c0 + 1; c < this.colFirst[slot + 1]; c++) {
+        if (colBest[c] > bestVote) {
+          bestVote = colBest[c];
+          bestC = c;
+        }
+      }
+      let v = 0;
+      while (v < used - 1 && sims[v * cols + bestC] !== bestVote) v++;
+      score[slot] = bestVote * scale;
+      start[slot] = Math.min(n - m, Math.max(0, (bestC - c0) * s - v));
+    }
+    return { score, start };
   }
 
   /**
@@ -253,16 +298,37 @@ export class SegmentScan {
       let bestJ = 0;
       for (let v = 0; v < s; v++) {
         if (heard[v] === 0) continue;
+        // Within one residue every window has the same vote weight: take the best integer vote
+        // (first on ties, i.e. smallest start), scale once. This loop runs ~segmentCount times per query.
         const row = v * u * cols + c0;
-        const w = perVote[v];
-        for (let q = v > 0 ? 1 : 0, j = q * s - v; j <= last; q++, j += s) {
-          let vote = sims[row + q];
-          for (let a = 1, at = row + cols + q + 1; a < u; a++, at += cols + 1) vote += sims[at];
-          const value = vote * w;
-          if (value > best || (value === best && j < bestJ)) {
-            best = value;
-            bestJ = j;
+        const q0 = v > 0 ? 1 : 0;
+        const q1 = Math.floor((last + v) / s);
+        let bestVote = -Infinity;
+        let bestQ = q0;
+        if (u === 1) {
+          for (let q = q0; q <= q1; q++) {
+            const vote = sims[row + q];
+            if (vote > bestVote) {
+              bestVote = vote;
+              bestQ = q;
+            }
           }
+        } else {
+          for (let q = q0; q <= q1; q++) {
+            let vote = sims[row + q];
+            for (let a = 1, at = row + cols + q + 1; a < u; a++, at += cols + 1) vote += sims[at];
+            if (vote > bestVote) {
+              bestVote = vote;
+              bestQ = q;
+            }
+          }
+        }
+        if (q1 < q0) continue;
+        const value = bestVote * perVote[v];
+        const j = bestQ * s - v;
+        if (value > best || (value === best && j < bestJ)) {
+          best = value;
+          bestJ = j;
         }
       }
       score[slot] = best;

@@ -8,12 +8,20 @@ const d = 24;
 
 /**
  * The scan's definition in f32: mean over the clip rows it uses, i < stride · max(1, round(m / stride))
- * (whole blocks of stride rows), with (j + i) % stride == 0, of cos(clip i, track j + i).
+ * (whole blocks of stride rows), with (j + i) % stride == 0, of cos(clip i, track j + i); with one
+ * block, the best single cosine of a used clip row against a kept row.
  */
 function coarseF32(store: SegmentStore, slot: number, clip: Float32Array, m: number, stride: number): { score: number; start: number } {
-  const used = Math.min(m, stride * Math.max(1, Math.round(m / stride)));
+  const blocks = Math.max(1, Math.round(m / stride));
+  const used = Math.min(m, stride * blocks);
   const n = store.rowCount(slot);
   const first = store.firstRow(slot);
+  if (blocks === 1 && n >= m) {
+    // One block: each window hears one clip row, so the score is the best single (clip row, kept row) cosine.
+    let best = -Infinity;
+    for (let i = 0; i < used; i++) for (let k = 0; k < n; k += stride) best = Math.max(best, dotRows(clip, i, store.rows(), first + k, d));
+    return { score: best, start: -1 };
+  }
   let best = -Infinity;
   let start = 0;
   for (let j = 0; j <= Math.max(0, n - m); j++) {
@@ -79,6 +87,23 @@ describe('SegmentScan', () => {
     await scan.sync(store);
     const after = await scan.scan(store, clip, 12);
     expect(store.idAt(after.score.indexOf(Math.max(...after.score)))).toBe(500);
+    await scan.release();
+  });
+
+  it('with one clip block (stride 16, 20-row clip) finds the track and the window its best vote implies', async () => {
+    const rand = rng(74);
+    const store = new SegmentStore(d);
+    for (let id = 0; id < 30; id++) store.addTrack(track(id, unitRows(rand, 60, d), d));
+    const slot = store.slotOf(7);
+    const source = store.rows().slice(store.firstRow(slot) * d, (store.firstRow(slot) + 60) * d);
+    // Rows 17..36: the only kept row inside is 32 (clip row 15), so the window is 32 − 15 = 17.
+    const clip = noisySlice(rand, source, d, 17, 20, 0.15);
+    const scan = new SegmentScan(d, { stride: 16 });
+    await scan.sync(store);
+    const got = await scan.scan(store, clip, 20);
+    const best = got.score.indexOf(Math.max(...got.score));
+    expect(store.idAt(best)).toBe(7);
+    expect(got.start[best]).toBe(17);
     await scan.release();
   });
 

@@ -64,11 +64,16 @@ function writeArray(path: string, a: Float32Array | Float64Array | Int8Array): v
   writeFileSync(path, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
-/** A whole file as a fresh (aligned) typed array of `length` elements, or an input error naming it. */
-function readArray<T extends Float32Array | Float64Array | Int8Array>(path: string, make: (n: number) => T, length: number): T {
+type ArrayType<T> = { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/** A whole file as a typed array of `length` elements, or an input error naming it. */
+function readArray<T extends Float32Array | Float64Array | Int8Array>(path: string, Type: ArrayType<T>, length: number): T {
   const bytes = readFileSync(path);
-  const out = make(length);
-  if (bytes.byteLength !== out.byteLength) throw inputError(path, `holds ${bytes.byteLength} bytes, expected ${out.byteLength}: the segment index is damaged`);
+  const want = length * Type.BYTES_PER_ELEMENT;
+  if (bytes.byteLength !== want) throw inputError(path, `holds ${bytes.byteLength} bytes, expected ${want}: the segment index is damaged`);
+  // A large file gets its own aligned buffer: view it rather than copy (~0.1 s per 40 MB here).
+  if (bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0) return new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset, length);
+  const out = new Type(length);
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }
@@ -144,12 +149,12 @@ export function readSegmentIndexMeta(dir: string, key: string): SegmentIndexMeta
 }
 
 function openStore(dir: string, meta: SegmentIndexMeta, info: (id: TrackId) => TrackInfo): { store: SegmentStore; close(): void } {
-  const table = readArray(file(dir, 'tracks.f64'), (n) => new Float64Array(n), 2 * meta.tracks);
+  const table = readArray(file(dir, 'tracks.f64'), Float64Array, 2 * meta.tracks);
   const ids = new Array<number>(meta.tracks);
   const counts = new Array<number>(meta.tracks);
   for (let t = 0; t < meta.tracks; t++) [ids[t], counts[t]] = [table[2 * t], table[2 * t + 1]];
-  const starts = readArray(file(dir, 'starts.f32'), (n) => new Float32Array(n), meta.segments);
-  const vectors = readArray(file(dir, 'vectors.f32'), (n) => new Float32Array(n), meta.tracks * meta.dim);
+  const starts = readArray(file(dir, 'starts.f32'), Float32Array, meta.segments);
+  const vectors = readArray(file(dir, 'vectors.f32'), Float32Array, meta.tracks * meta.dim);
   const rows = RowFile.open(file(dir, 'rows.f32'), meta.dim, meta.segments);
   try {
     return { store: SegmentStore.onDisk(rows, { ids, counts, starts, vectors }, info), close: () => rows.close() };
@@ -174,7 +179,7 @@ export async function openSegmentIndex(
   if (!meta) return null;
   const { store, close } = openStore(dir, meta, info);
   try {
-    const weights = readArray(file(dir, 'scan.i8'), (n) => new Int8Array(n), scanColumns(store, meta.stride) * meta.dim);
+    const weights = readArray(file(dir, 'scan.i8'), Int8Array, scanColumns(store, meta.stride) * meta.dim);
     const scan = new SegmentScan(meta.dim, { threads: opts.threads });
     await scan.load(store, { stride: meta.stride, scale: meta.scale, weights });
     return {

@@ -86,6 +86,8 @@ export class SegmentStore implements SegmentRows {
   private readonly slots = new Map<TrackId, number>();
   private changes = 0;
   private file: RowFile | null = null;
+  /** On disk: every row's start time in one array (no per-track copies: 55k of them slowed the open by ~0.6 s at 10M segments). */
+  private diskStarts: Float32Array | null = null;
 
   /** `blockRows`: the row buffer grows by whole blocks (at least ×1.5) so appends stay amortised O(1). */
   constructor(dim = 128, opts: { blockRows?: number } = {}) {
@@ -114,7 +116,6 @@ export class SegmentStore implements SegmentRows {
       store.ids.push(id);
       store.firsts.push(first);
       store.counts.push(count);
-      store.startTimes.push(Float64Array.from(layout.starts.subarray(first, first + count)));
       store.infos.push(info(id));
       store.generations.push(0);
       store.slots.set(id, slot);
@@ -124,6 +125,7 @@ export class SegmentStore implements SegmentRows {
       throw internal(`${file.path}: ${file.rows} rows but the layout counts ${first} and has ${layout.starts.length} start times`);
     }
     store.vectors = layout.vectors;
+    store.diskStarts = layout.starts;
     store.rowsUsed = first;
     store.file = file;
     store.changes = 1;
@@ -173,8 +175,8 @@ export class SegmentStore implements SegmentRows {
     return this.counts[slot];
   }
 
-  startsAt(slot: number): Float64Array {
-    return this.startTimes[slot];
+  startsAt(slot: number): Float64Array | Float32Array {
+    return this.diskStarts ? this.diskStarts.subarray(this.firsts[slot], this.firsts[slot] + this.counts[slot]) : this.startTimes[slot];
   }
 
   /** Store version at which the track in this slot was added: tells a re-added id from the old one. */

@@ -1,8 +1,9 @@
 /**
  * Integrated loudness after ITU-R BS.1770-4 (K-weighting, 400 ms blocks at 75 % overlap,
  * −70 LUFS absolute and −10 LU relative gates), streamed. Measured on the mono downmix we
- * decode, so it is an approximation of the file's LUFS: a stereo file with identical channels
- * reads ≈ 3 LU lower than a BS.1770 meter that sums both channels.
+ * decode (the channels' mean, media/decode.ts), so the same content reads the same in mono,
+ * stereo or 7.1; a BS.1770 meter sums the channels' power instead, so it reads a stereo file
+ * with identical channels ≈ 3 LU higher than this.
  */
 
 interface Biquad {

@@ -15,7 +15,7 @@ import { audioStream, probe } from '../../../electron/engine/media/probe';
 import { ffmpeg, tempDir } from '../../helpers/media';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = join(REPO, 'scripts', 'cli.ts');
+const RUNNER = join(REPO, 'tests/integration/export/fixtures/export-run.ts');
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let clip: string;
 let track: string;
@@ -184,12 +184,12 @@ describe('export of hostile inputs', () => {
 });
 
 describe('a killed export', () => {
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-    it(`${signal}: ffmpeg ends with the command, nothing is left under the final name, the temp goes next run`, async () => {
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGKILL'] as const) {
+    it(`${signal}: ${signal === 'SIGKILL' ? '(ffmpeg cannot be told) ' : 'ffmpeg ends with the process, '}nothing is left under the final name, the temp goes next run`, async () => {
       const dir = join(tmp.dir, `kill-${signal}`);
       mkdirSync(dir);
       const out = join(dir, 'out.webm');
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'export', longClip, track, '--out', out], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, longClip, track, out], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
       // Wait until the encoding ffmpeg runs as the command's child.
       let ffmpegPids: number[] = [];
       for (let i = 0; i < 600 && ffmpegPids.length === 0; i++) {
@@ -206,9 +206,14 @@ describe('a killed export', () => {
       const exited = new Promise<string | null>((r) => child.once('exit', (_code, sig) => r(sig)));
       child.kill(signal);
       expect(await exited).toBe(signal);
+      if (signal === 'SIGKILL') {
+        // No handler runs on SIGKILL: the orphaned ffmpeg may go on in its private temp folder. End it here.
+        if (running(ffmpegPids[0])) process.kill(ffmpegPids[0], 'SIGKILL');
+      }
       for (let i = 0; i < 40 && running(ffmpegPids[0]); i++) await new Promise((r) => setTimeout(r, 50));
       expect(running(ffmpegPids[0])).toBe(false);
       expect(existsSync(out)).toBe(false);
+      expect(temps(dir).length).toBe(1);
       await removeStaleExportTemps(dir);
       expect(temps(dir)).toEqual([]);
     });

@@ -15,6 +15,8 @@ function browserBridge(): NeedledropBridge {
   const open = (): WebSocket => {
     const ws = new WebSocket(bridgeSocketUrl(location));
     ws.addEventListener('open', () => {
+      // Back after a drop: screens reload what they show (events were missed meanwhile).
+      if (connection.status !== 'open' && connection.message) connection.reconnects += 1;
       attempt = 0;
       connection.status = 'open';
       connection.message = '';

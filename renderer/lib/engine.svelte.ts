@@ -36,6 +36,11 @@ function onEvent(e: EngineEvent): void {
 
 api.subscribe(onEvent);
 
+/** After a reconnect every screen reloads: the events sent while the link was down are lost. */
+export function reloadAll(): void {
+  for (const k of Object.keys(changes) as ChangedEvent['what'][]) changes[k] += 1;
+}
+
 /** Remember which operation a job id belongs to (the engine's events do not say). */
 export function noteJob(id: string, op: string): void {
   const job = (jobs[id] ??= { id, op, state: 'running', progress: null, metrics: [] });

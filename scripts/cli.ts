@@ -29,6 +29,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   demo: { summary: 'the main job end to end on generated clips and real recordings', load: () => import('./cli/demo') },
 };
 
+/** The CLI's own words for what to do next; the engine names no flags. */
+const HINTS: Partial<Record<string, string>> = {
+  exists: 'pass --force to overwrite it',
+  'not-indexed': 'index your music with `needledrop index DIR`, or pass --db PATH',
+  'no-model': 'see `needledrop models list`',
+  'not-found': 'give a path listed by `needledrop index` or a track id',
+};
+
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
@@ -69,7 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`needledrop ${name}: ${data.message}${data.detail ? `\n${data.detail}` : ''}\n`);
       return 70;
     }
-    process.stderr.write(`needledrop ${name}: ${data.message}\n`);
+    const hint = HINTS[data.code];
+    process.stderr.write(`needledrop ${name}: ${data.message}${hint ? ` (${hint})` : ''}\n`);
     if (code === 2) process.stderr.write(`usage: ${cmd.usage}\n`);
     return code;
   }

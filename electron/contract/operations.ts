@@ -14,6 +14,7 @@ import type {
   FailedFile,
   FeedbackItem,
   JobInfo,
+  LossInfo,
   MatchResponse,
   OpenedClip,
   Settings,
@@ -68,7 +69,7 @@ export const schemas = {
     provider: v.optional(provider),
     jobs: v.optional(count(64)),
   }),
-  similar: v.strictObject({ track: trackRef, top: v.optional(count(1000)) }),
+  similar: v.strictObject({ track: trackRef, top: v.optional(count(1000)), model: v.optional(version) }),
   'playlist.build': v.strictObject({
     kind: v.picklist(['more-like', 'mood-path', 'energy']),
     seeds: v.optional(v.pipe(v.array(trackRef), v.minLength(1), v.maxLength(100))),
@@ -77,6 +78,7 @@ export const schemas = {
     curve: v.optional(v.pipe(v.string(), v.maxLength(2000))),
     length: count(1000),
     name: v.optional(name),
+    model: v.optional(version),
   }),
   'playlist.save': v.strictObject({
     name,
@@ -102,6 +104,8 @@ export const schemas = {
   'models.activate': v.strictObject({ version }),
   'models.rollback': none,
   'jobs.list': none,
+  /** The metric-learning losses a model can be trained with, with their families and defaults. */
+  'losses.list': none,
   // ── jobs ─────────────────────────────────────────────────────────────────
   'library.scan': v.optional(
     v.strictObject({
@@ -135,7 +139,8 @@ export const schemas = {
     out: path,
     pairs: count(100_000),
     seed: v.pipe(v.number(), v.integer()),
-    trackSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(2), v.maxValue(600))),
+    trackSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0.5), v.maxValue(600))),
+    clipSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0.5), v.maxValue(600))),
     jobs: v.optional(count(64)),
     holdOut: v.optional(v.boolean()),
   }),
@@ -159,6 +164,9 @@ export const schemas = {
     losses: v.optional(v.union([v.literal('all'), v.pipe(v.array(LOSS_NAME), v.minLength(1), v.maxLength(50))])),
     split: v.optional(v.picklist(['test', 'val', 'train', 'all'])),
     steps: v.optional(count(1_000_000)),
+    seed: v.optional(v.pipe(v.number(), v.integer())),
+    positives: v.optional(v.picklist(['pair', 'mood'])),
+    backend: v.optional(v.picklist(['wasm', 'cpu'])),
     provider: v.optional(provider),
   }),
 } as const;
@@ -191,12 +199,13 @@ export interface Results {
   'models.activate': ModelSwitch;
   'models.rollback': ModelSwitch;
   'jobs.list': JobInfo[];
+  'losses.list': LossInfo[];
   'library.scan': ScanReport;
   match: MatchResponse;
   export: ExportResult;
   corpus: CorpusResult;
   train: TrainResult;
-  evaluate: { model: string; reports: RetrievalReport[] };
+  evaluate: { corpus: string; seed: number; split: string; pairs: number; provider: string; model: string; reports: RetrievalReport[]; losses: RetrievalReport[] };
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */

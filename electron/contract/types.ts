@@ -209,6 +209,14 @@ export interface RetrievalReport {
   [metric: string]: unknown;
 }
 
+export interface LossInfo {
+  name: string;
+  family: string;
+  summary: string;
+  defaults: Record<string, number | string | boolean>;
+  needsClassLabels: boolean;
+}
+
 export interface TrainResult {
   version: string;
   dir: string;

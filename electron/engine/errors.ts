@@ -41,3 +41,11 @@ export function isCancelled(err: unknown): boolean {
     (err instanceof Error && err.name === 'AbortError')
   );
 }
+
+/**
+ * Bad input with a stable code from the contract ('exists', 'not-indexed', 'no-model', …), so each
+ * front can add its own hint (the CLI a flag, the app a button) instead of the engine naming one.
+ */
+export function codedError(code: string, file: string, cause: string, original?: unknown): NeedledropError {
+  return new NeedledropError('input', `${file}: ${cause}`, { file, code, cause: original });
+}

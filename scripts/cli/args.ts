@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { usageError } from '../../electron/engine/errors';
+import { usageError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,19 +1,16 @@
+/** `needledrop eval --corpus DIR …`: Recall@K, median rank, MAP@R of a model against baselines, optionally every loss. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { usageError } from '../../electron/engine/errors';
-import { isProviderRequest } from '../../electron/engine/encoders/providers';
-import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
-import { LOSS_NAMES, type LossName } from '../../electron/engine/metric/losses';
-import { activeModel, loadModel } from '../../electron/engine/models/registry';
-import { bySplit } from '../../electron/engine/train/dataset';
-import { evaluateEmbedder, formatReports, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../../electron/engine/train/eval';
-import { onnxEmbedder, tfEmbedder } from '../../electron/engine/train/export';
-import { trainDualEncoder } from '../../electron/engine/train/trainer';
 import { num, parse, printJson } from './args';
-import { interruptSignal } from './status';
-import { loadCorpusWithProgress, trainStatus } from './train-common';
+import { openEngine, runCliJob } from './engine';
+import { usageError } from './errors';
+import { formatReports, formatTrainProgress, type ReportRow } from './format';
+import { providerOption } from './options';
+import { statusLine } from './status';
 
-export const usage = 'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--positives pair|mood] [--report FILE] [--json]';
+export const usage =
+  'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--positives pair|mood] [--report FILE] [--json]';
+export const example = 'needledrop eval --corpus .cache/corpus-31337 --split all';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -30,59 +27,56 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
   });
   if (!values.corpus) throw usageError('--corpus DIR is required');
-  if (!isProviderRequest(values.provider)) throw usageError(`--provider must be auto, cpu, cuda, dml or coreml`);
-  const signal = interruptSignal();
-  const data = await loadCorpusWithProgress(resolve(values.corpus), signal);
-  // 'all' is for a corpus generated with a seed the model never saw: every pair is then held out.
+  const provider = providerOption(values.provider);
   if (!['test', 'val', 'all'].includes(values.split)) throw usageError('--split must be test, val or all');
-  const test = values.split === 'all' ? data.pairs : bySplit(data, values.split as 'test' | 'val');
-  if (test.length < 2) throw usageError(`${values.corpus}: the ${values.split} split has ${test.length} pairs; generate a larger corpus`);
-
-  const version = values.model ?? (await activeModel());
-  const model = await loadModel({ version, expectedSpec: data.spec });
-  const embedder = await onnxEmbedder(model, values.provider);
-  process.stderr.write(`model ${version} on onnxruntime-node, provider ${embedder.provider}\n`);
-  const reports: MethodReport[] = [await evaluateEmbedder(`model ${version} (${model.manifest.loss})`, test, embedder)];
-  await embedder.close();
-  reports.push(handMadeBaseline(test), randomBaseline(test, data.manifest.seed), oracleBaseline(test));
-
-  const lossReports: MethodReport[] = [];
-  if (values.losses) {
-    const names = values.losses === 'all' ? [...LOSS_NAMES] : (values.losses.split(',') as LossName[]);
-    for (const n of names) if (!LOSS_NAMES.includes(n)) throw usageError(`unknown loss "${n}"`);
-    const backend = await useBackend(values.backend as BackendName);
-    const steps = num(values.steps, 'steps', { min: 1, int: true }) ?? 600;
-    const seed = num(values.seed, 'seed', { int: true }) ?? 1;
-    if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
-    const positives = values.positives;
-    process.stderr.write(`training ${names.length} losses, ${steps} steps each, same encoder/split/seed, backend ${backend}\n`);
-    for (const loss of names) {
-      const result = await trainDualEncoder(data, { loss, steps, seed, positives, evalEvery: Math.max(10, Math.round(steps / 8)) }, { signal, onProgress: trainStatus(loss) });
-      const tfEmb = tfEmbedder(result, data);
-      const r = await evaluateEmbedder(loss, test, tfEmb);
-      tfEmb.dispose();
-      lossReports.push({ ...r, method: `${loss} (best step ${result.bestStep}, val R@10 ${result.bestValRecall10.toFixed(3)})` });
+  if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
+  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError('--backend must be wasm or cpu');
+  const steps = num(values.steps, 'steps', { min: 1, int: true });
+  const seed = num(values.seed, 'seed', { int: true });
+  const engine = openEngine();
+  const status = statusLine('eval');
+  try {
+    const r = (await runCliJob(
+      engine,
+      'evaluate',
+      {
+        corpus: values.corpus,
+        provider,
+        split: values.split as 'test' | 'val' | 'all',
+        positives: values.positives,
+        backend: values.backend,
+        ...(values.model ? { model: values.model } : {}),
+        ...(values.losses ? { losses: values.losses === 'all' ? 'all' : values.losses.split(',') } : {}),
+        ...(steps !== undefined ? { steps } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+      },
+      { onProgress: (p) => status.update(p.phase.startsWith('train') ? `${p.phase}: ${formatTrainProgress(p)}` : `${p.phase} ${p.done}/${p.total}`) },
+    )) as unknown as { corpus: string; seed: number; split: string; pairs: number; provider: string; model: string; reports: ReportRow[]; losses: ReportRow[] };
+    status.done();
+    const models = r.reports;
+    process.stderr.write(`model ${r.model} on onnxruntime-node, provider ${r.provider}\n`);
+    const doc = { corpus: r.corpus, seed: r.seed, split: r.split, pairs: r.pairs, provider: r.provider, model: r.model, reports: models, losses: r.losses };
+    if (values.report) {
+      const path = resolve(values.report);
+      mkdirSync(dirname(path), { recursive: true });
+      const md = [
+        `# Evaluation on corpus seed ${r.seed} (${r.split} split, ${r.pairs} pairs)`,
+        '',
+        formatReports(models),
+        ...(r.losses.length ? ['', '## Every loss, same encoder, budget, split and validation-only model selection', '', formatReports(r.losses)] : []),
+        '',
+      ].join('\n');
+      writeFileSync(path, md);
+      writeFileSync(join(dirname(path), `${path.split('/').pop()?.replace(/\.md$/, '')}.json`), JSON.stringify(doc, null, 2));
     }
+    if (values.json) printJson(doc);
+    else {
+      process.stdout.write(`${formatReports(models)}\n`);
+      if (r.losses.length) process.stdout.write(`\n${formatReports(r.losses)}\n`);
+    }
+    return 0;
+  } finally {
+    status.done();
+    await engine.close();
   }
-
-  const doc = { corpus: resolve(values.corpus), seed: data.manifest.seed, split: values.split, pairs: test.length, provider: embedder.provider, model: version, reports, losses: lossReports };
-  if (values.report) {
-    const path = resolve(values.report);
-    mkdirSync(dirname(path), { recursive: true });
-    const md = [
-      `# Evaluation on corpus seed ${data.manifest.seed} (${values.split} split, ${test.length} pairs)`,
-      '',
-      formatReports(reports),
-      ...(lossReports.length ? ['', '## Every loss, same encoder, budget, split and validation-only model selection', '', formatReports(lossReports)] : []),
-      '',
-    ].join('\n');
-    writeFileSync(path, md);
-    writeFileSync(join(dirname(path), `${path.split('/').pop()?.replace(/\.md$/, '')}.json`), JSON.stringify(doc, null, 2));
-  }
-  if (values.json) printJson(doc);
-  else {
-    process.stdout.write(`${formatReports(reports)}\n`);
-    if (lossReports.length) process.stdout.write(`\n${formatReports(lossReports)}\n`);
-  }
-  return 0;
 }

@@ -2,11 +2,13 @@
  * `needledrop export CLIP TRACK --offset S --out OUT [--fade S] [--loudness LUFS] [--force] [--json]`:
  * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised.
  */
-import { usageError } from '../../electron/engine/errors';
-import { exportClipWithTrack } from '../../electron/engine/media/export';
 import { num, parse, printJson } from './args';
+import { openEngine, runCliJob } from './engine';
+import { usageError } from './errors';
+import { trackRef } from './options';
 
 export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--force] [--json]';
+export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
 const VALUED = new Set(['--offset', '--fade', '--loudness', '--out']);
 
@@ -35,20 +37,25 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  const offset = num(values.offset, 'offset', { min: 0 });
+  const fade = num(values.fade, 'fade', { min: 0 });
+  const loudness = num(values.loudness, 'loudness');
+  const engine = openEngine();
   try {
-    const result = await exportClipWithTrack({
-      clip,
-      track,
-      out: values.out,
-      offset: num(values.offset, 'offset', { min: 0 }),
-      fade: num(values.fade, 'fade', { min: 0 }),
-      loudness: num(values.loudness, 'loudness'),
-      force: values.force ?? false,
-      signal: abort.signal,
-    });
+    const result = await runCliJob(
+      engine,
+      'export',
+      {
+        clip,
+        track: trackRef(track),
+        out: values.out,
+        force: values.force ?? false,
+        ...(offset !== undefined ? { offset } : {}),
+        ...(fade !== undefined ? { fade } : {}),
+        ...(loudness !== undefined ? { loudness } : {}),
+      },
+      { quiet: true },
+    );
     const video = result.videoCopied ? `${result.videoCodec} copied` : `re-encoded to ${result.videoCodec}`;
     process.stderr.write(
       `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness} LUFS` +
@@ -57,6 +64,6 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) printJson(result);
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    await engine.close();
   }
 }

@@ -1,9 +1,6 @@
-import { usageError } from '../../electron/engine/errors';
-import { extractFeatures } from '../../electron/engine/features/extract';
-import { toolInfo } from '../../electron/engine/media/ffmpeg-path';
-import type { FeatureSeq, Modality } from '../../electron/engine/features/types';
+import { usageError } from './errors';
+import { extractFeatures, toolInfo, type FeatureSeq, type Modality } from '../../electron/engine/service';
 import { num, parse, printJson } from './args';
-
 export const usage = 'needledrop features FILE [--start S] [--duration S] [--audio] [--video] [--json] [--matrix]';
 
 function matrix(seq: FeatureSeq): number[][] {

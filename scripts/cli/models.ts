@@ -1,9 +1,11 @@
 /** `needledrop models [list | activate V | rollback] [--json]`: see and switch model versions. */
-import { usageError } from '../../electron/engine/errors';
-import { activate, activeModel, listModels, rollback, type ModelEntry } from '../../electron/engine/models/registry';
+import type { ModelInfo } from '../../electron/contract/types';
 import { parse, printJson } from './args';
+import { openEngine } from './engine';
+import { usageError } from './errors';
 
 export const usage = 'needledrop models [list | activate VERSION | rollback] [--json]';
+export const example = 'needledrop models activate my-edits-1';
 
 function headline(metrics: Record<string, unknown>): string {
   return Object.entries(metrics)
@@ -13,15 +15,15 @@ function headline(metrics: Record<string, unknown>): string {
     .join(' ');
 }
 
-function table(entries: ModelEntry[], active: string): string {
+function table(entries: ModelInfo[], active: string): string {
   const rows = entries.map((e) => [
     e.active ? '*' : ' ',
     e.version,
     e.source,
-    e.manifest?.loss ?? '-',
-    e.manifest?.createdAt.slice(0, 19).replace('T', ' ') ?? '-',
-    e.manifest?.parent ?? '-',
-    e.problem ? `UNUSABLE: ${e.problem}` : headline(e.manifest?.metrics ?? {}),
+    e.loss ?? '-',
+    e.createdAt?.slice(0, 19).replace('T', ' ') ?? '-',
+    e.parent ?? '-',
+    e.problem ? `UNUSABLE: ${e.problem}` : headline(e.metrics),
   ]);
   const header = [' ', 'VERSION', 'SOURCE', 'LOSS', 'CREATED', 'PARENT', 'METRICS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -37,35 +39,34 @@ export async function run(argv: string[]): Promise<number> {
   const expectArgs = (n: number): void => {
     if (rest.length !== n) throw usageError(`"models ${action}" takes ${n === 0 ? 'no arguments' : 'one version name'}`);
   };
-  switch (action) {
-    case 'list': {
-      expectArgs(0);
-      const [entries, active] = [await listModels(), await activeModel()];
-      if (values.json) {
-        printJson({
-          active,
-          models: entries.map(({ manifest, ...e }) => ({ ...e, ...(manifest ? { manifest } : {}) })),
-        });
-      } else {
-        process.stdout.write((entries.length ? table(entries, active) : `no model versions installed (active: "${active}")`) + '\n');
+  const engine = openEngine();
+  try {
+    switch (action) {
+      case 'list': {
+        expectArgs(0);
+        const { active, models } = await engine.call('models.list');
+        if (values.json) printJson({ active, models });
+        else process.stdout.write((models.length ? table(models, active) : `no model versions installed (active: "${active}")`) + '\n');
+        return 0;
       }
-      return 0;
+      case 'activate': {
+        expectArgs(1);
+        const result = await engine.call('models.activate', { version: rest[0] });
+        if (values.json) printJson(result);
+        else process.stdout.write(result.previous === result.active ? `"${result.active}" is already active\n` : `active model: ${result.active} (was ${result.previous})\n`);
+        return 0;
+      }
+      case 'rollback': {
+        expectArgs(0);
+        const result = await engine.call('models.rollback');
+        if (values.json) printJson(result);
+        else process.stdout.write(`rolled back: ${result.previous} → ${result.active}\n`);
+        return 0;
+      }
+      default:
+        throw usageError(`unknown action "${action}" (list, activate, rollback)`);
     }
-    case 'activate': {
-      expectArgs(1);
-      const result = await activate(rest[0]);
-      if (values.json) printJson(result);
-      else process.stdout.write(result.previous === result.active ? `"${result.active}" is already active\n` : `active model: ${result.active} (was ${result.previous})\n`);
-      return 0;
-    }
-    case 'rollback': {
-      expectArgs(0);
-      const result = await rollback();
-      if (values.json) printJson(result);
-      else process.stdout.write(`rolled back: ${result.previous} → ${result.active}\n`);
-      return 0;
-    }
-    default:
-      throw usageError(`unknown action "${action}" (list, activate, rollback)`);
+  } finally {
+    await engine.close();
   }
 }

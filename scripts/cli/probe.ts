@@ -1,8 +1,6 @@
-import { usageError } from '../../electron/engine/errors';
-import { toolInfo } from '../../electron/engine/media/ffmpeg-path';
-import { probe, type MediaInfo, type StreamInfo } from '../../electron/engine/media/probe';
+import { usageError } from './errors';
+import { probe, toolInfo, type MediaInfo, type StreamInfo } from '../../electron/engine/service';
 import { parse, printJson } from './args';
-
 export const usage = 'needledrop probe FILE [--json]';
 
 function streamLine(s: StreamInfo): string {

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../electron/engine/jobs/progress';
+import { formatDuration } from './format';
 
 /**
  * A status line on stderr for long CLI jobs: rewritten in place on a terminal, throttled plain

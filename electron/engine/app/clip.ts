@@ -41,9 +41,9 @@ const BOUNDARY_EPS = 0.05;
 
 export function checkRange(range: ClipRange): { start: number; duration?: number } {
   const start = range.start ?? 0;
-  if (!(start >= 0)) throw usageError(`--start must be ≥ 0, got ${start}`);
+  if (!(start >= 0)) throw usageError(`the start must be ≥ 0, got ${start}`);
   if (range.end === undefined) return { start };
-  if (!(range.end > start)) throw usageError(`--end (${range.end}) must be after --start (${start})`);
+  if (!(range.end > start)) throw usageError(`the end (${range.end}) must be after the start (${start})`);
   return { start, duration: range.end - start };
 }
 

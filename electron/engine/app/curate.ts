@@ -2,17 +2,16 @@
  * Music → music: similar tracks and playlists (more like these, a mood path, an energy curve)
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { createPlaylist } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
-import { inputError } from '../errors';
+import { codedError } from '../errors';
 import { energyCurve, parseEnergyLevels } from '../playlist/energy-curve';
 import { writeM3U } from '../playlist/m3u';
 import { moodPath } from '../playlist/mood-path';
 import { moreLike } from '../playlist/more-like';
 import { similarTracks } from '../playlist/similar';
 import type { TrackId } from '../search/types';
-import { trackLabel } from './format';
 import type { Library, TrackView } from './library';
 
 /**
@@ -22,9 +21,9 @@ import type { Library, TrackView } from './library';
 export function resolveTrack(library: Library, ref: string): TrackId {
   const { db } = library;
   const row = trackByPath(db, ref) ?? trackByPath(db, resolve(ref)) ?? (/^\d+$/.test(ref) ? getTrack(db, Number(ref)) : undefined);
-  if (!row) throw inputError(ref, 'not in the catalog (give a path listed by `needledrop index` or a track id)');
+  if (!row) throw codedError('not-found', ref, 'not in the catalog (give a catalogued path or a track id)');
   if (!library.store.has(row.id)) {
-    throw inputError(ref, `has no segments for model "${library.version}": run \`needledrop index\` on its folder with that model active`);
+    throw codedError('not-indexed', ref, `has no segments for model "${library.version}": index its folder with that model active`);
   }
   return row.id;
 }
@@ -36,6 +35,12 @@ export interface CuratedTrack {
   score: number;
   /** Energy curve only: the energy asked for at this position. */
   target?: number;
+}
+
+/** "Artist – Title", either alone, else the file name (default playlist names). */
+function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
+  if (t.artist && t.title) return `${t.artist} – ${t.title}`;
+  return t.artist || t.title || basename(t.path);
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -8,7 +8,7 @@ import { getFeatures } from '../catalog/features';
 import { loadSegmentMatrix, segmentVersions } from '../catalog/segments';
 import { listTracks } from '../catalog/tracks';
 import type { TrackRow } from '../catalog/types';
-import { inputError, usageError } from '../errors';
+import { codedError, usageError } from '../errors';
 import { activeModel } from '../models/registry';
 import { Matcher, type MatcherOptions } from '../search/matcher';
 import { SegmentStore } from '../search/segment-store';
@@ -70,12 +70,8 @@ function searchSummary(row: TrackRow): TrackSummary {
 
 function missingSegmentsError(db: Catalog, version: string, trackCount: number, catalogPath: string) {
   const others = segmentVersions(db).filter((v) => v !== version);
-  const hint = others.length > 0 ? ` (it has segments for ${others.map((v) => `"${v}"`).join(', ')}; choose one with --model)` : '';
-  return inputError(
-    catalogPath,
-    `no segment embeddings for model "${version}" among its ${trackCount} tracks${hint}: ` +
-      `run \`needledrop index DIR\` with "${version}" active to embed them`,
-  );
+  const hint = others.length > 0 ? ` (it has segments for ${others.map((v) => `"${v}"`).join(', ')})` : '';
+  return codedError('not-indexed', catalogPath, `no segment embeddings for model "${version}" among its ${trackCount} tracks${hint}: index the library with "${version}" active to embed them`);
 }
 
 /**
@@ -85,7 +81,7 @@ function missingSegmentsError(db: Catalog, version: string, trackCount: number, 
 export function loadLibrary(db: Catalog, version: string, opts: LibraryOptions = {}): Library {
   const where = opts.catalogPath ?? db.name;
   const rows = listTracks(db);
-  if (rows.length === 0) throw inputError(where, 'the catalog has no tracks: index your music first with `needledrop index DIR`');
+  if (rows.length === 0) throw codedError('not-indexed', where, 'the catalog has no tracks: index your music first');
   const matrix = loadSegmentMatrix(db, version);
   if (matrix.ranges.size === 0) throw missingSegmentsError(db, version, rows.length, where);
 
@@ -147,7 +143,7 @@ export function loadLibrary(db: Catalog, version: string, opts: LibraryOptions =
 
 /** Open a catalog that must already exist: searching a path with no catalog should not create one. */
 export function openExistingCatalog(dbPath: string): Catalog {
-  if (!existsSync(dbPath)) throw inputError(dbPath, 'no catalog here: index your music first with `needledrop index DIR` (or pass --db PATH)');
+  if (!existsSync(dbPath)) throw codedError('not-indexed', dbPath, 'no catalog here: index your music first');
   return openCatalog(dbPath);
 }
 

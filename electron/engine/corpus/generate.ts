@@ -120,7 +120,7 @@ export function loadCorpus(dir: string): CorpusManifest {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw inputError(file, code === 'ENOENT' ? 'no corpus manifest here (run `needledrop corpus` first)' : `unreadable manifest: ${(err as Error).message}`, err);
+    throw inputError(file, code === 'ENOENT' ? 'no corpus manifest here (generate the corpus first)' : `unreadable manifest: ${(err as Error).message}`, err);
   }
   const m = doc as Partial<CorpusManifest>;
   if (m.version !== 1 || !Array.isArray(m.pairs) || typeof m.seed !== 'number' || !m.options || m.heldOut === undefined) {

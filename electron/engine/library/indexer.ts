@@ -66,6 +66,8 @@ export interface IndexReport {
   failed: Array<{ path: string; reason: string }>;
   /** Everything else under the roots that is not indexed (cover art, text, hidden folders), with why. */
   ignored: Array<{ path: string; reason: string }>;
+  /** Indexed, but only part of the file could be used (cut short, decoding failed part-way, invalid samples): what to show. */
+  partial: Array<{ path: string; cause: string }>;
   cancelled: boolean;
   embedderVersion: string | null;
   /** The components' note, e.g. why no segments were embedded. */
@@ -98,7 +100,7 @@ function claimCatalog(db: Catalog): number {
 
 export async function indexLibrary(db: Catalog, roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
   const jobs = options.jobs ?? availableParallelism();
-  if (!Number.isInteger(jobs) || jobs < 1) throw new NeedledropError('usage', `--jobs expects an integer ≥ 1, got ${jobs}`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new NeedledropError('usage', `the number of jobs must be an integer ≥ 1, got ${jobs}`);
   const signal = options.signal ?? new AbortController().signal;
   const absRoots = roots.map((r) => resolve(r));
   const jobId = claimCatalog(db);
@@ -133,6 +135,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
     reembedded: 0,
     failed: [...p.failed, ...skipped.filter((s) => s.audio).map(({ path, reason }) => ({ path, reason }))],
     ignored: skipped.filter((s) => !s.audio).map(({ path, reason }) => ({ path, reason })),
+    partial: [],
     cancelled: false,
     embedderVersion: null,
     note: null,
@@ -188,6 +191,8 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
             ...(r.segments ? { segments: { modelVersion: r.segments.version, set: r.segments.set } } : {}),
           });
           report.indexed++;
+          const partial = summary.partial as { cause?: unknown } | undefined;
+          if (typeof partial?.cause === 'string') report.partial.push({ path: entry.path, cause: partial.cause });
           done(entry.path);
         },
         (err: unknown) => fail(entry.path, err),
@@ -215,7 +220,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
     await pool.close();
   }
   report.cancelled = signal.aborted;
-  finishJob(db, jobId, report.cancelled ? 'cancelled' : 'done', { detail: { ...report, failed: report.failed.length, ignored: report.ignored.length } });
+  finishJob(db, jobId, report.cancelled ? 'cancelled' : 'done', { detail: { ...report, failed: report.failed.length, ignored: report.ignored.length, partial: report.partial.length } });
   report.failed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return report;
 }

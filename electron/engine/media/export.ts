@@ -18,7 +18,7 @@
 import { existsSync } from 'node:fs';
 import { link, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { cancelledError, inputError, NeedledropError, usageError } from '../errors';
+import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
 import { audioStream, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';
@@ -142,7 +142,7 @@ async function checkOutput(out: string, given: string, force: boolean): Promise<
   if (!dst.isDirectory()) throw inputError(given, `${dir} is a file, not a folder`);
   const ost = await lstat(out).catch(() => undefined);
   if (ost?.isDirectory()) throw inputError(given, 'is a folder; give a file name for the output');
-  if (ost && !force) throw inputError(given, 'already exists (pass --force to overwrite it)');
+  if (ost && !force) throw codedError('exists', given, 'already exists');
 }
 
 /** Move the finished file to `out`: never over an existing name unless `force`. */
@@ -155,10 +155,10 @@ async function publish(file: string, out: string, given: string, force: boolean)
     await link(file, out);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw inputError(given, 'already exists (pass --force to overwrite it)', err);
+    if (code === 'EEXIST') throw codedError('exists', given, 'already exists', err);
     // File systems without hard links (FAT, some network shares): check, then rename.
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
-    if (existsSync(out)) throw inputError(given, 'already exists (pass --force to overwrite it)');
+    if (existsSync(out)) throw codedError('exists', given, 'already exists');
     await rename(file, out);
   }
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inputError, usageError } from '../errors';
+import { inputError, NeedledropError, usageError } from '../errors';
 import { dataHome, shippedModelsDir, userModelsDir } from '../paths';
 import { checkVersionName, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
 
@@ -108,7 +108,7 @@ export async function activeModel(opts: RegistryOptions = {}): Promise<string> {
 export async function resolveModel(version: string, opts: RegistryOptions = {}): Promise<ModelEntry> {
   // Shipped entries come first, so a clashing user folder never wins.
   const entry = (await listModels(opts)).find((e) => e.version === version);
-  if (!entry) throw usageError(`no model version "${version}" (see: needledrop models list)`);
+  if (!entry) throw new NeedledropError('usage', `no model version "${version}"`, { code: 'no-model' });
   if (entry.problem) throw inputError(join(entry.dir, MANIFEST_FILE), entry.problem);
   return entry;
 }

@@ -11,7 +11,7 @@ import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
 import type { EngineEvent, EngineInfo, ModelInfo, OpenedClip, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
-import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
+import { buildPlaylist, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
@@ -29,7 +29,6 @@ import { JobRunner, type JobHandle } from './jobs';
 import { normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { Sessions } from './sessions';
 import { readSettings, writeSettings, type StoredSettings } from './settings';
-import { evaluate, makeCorpus, trainOnCorpus } from './training';
 
 type Handlers = { [K in OperationName]: (req: ParsedRequest<K>, job: JobHandle) => Promise<Results[K]> | Results[K] };
 
@@ -168,7 +167,7 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     const db = () => this.sessions.catalog();
-    const curated = async (): Promise<{ lib: ReturnType<Sessions['library']> }> => ({ lib: this.sessions.library(await this.version()) });
+    const curated = async (model?: string): Promise<{ lib: ReturnType<Sessions['library']> }> => ({ lib: this.sessions.library(await this.version(model)) });
     const ref = (r: number | string): string => (typeof r === 'number' ? String(r) : r);
     return {
       'engine.info': async () => ({ ...this.info(), activeModel: await activeModel(this.registry) }),
@@ -214,12 +213,12 @@ export class Engine implements EngineApi {
         const { provider, jobs } = this.settings();
         return { provider, jobs };
       },
-      similar: async ({ track, top }) => {
-        const { lib } = await curated();
+      similar: async ({ track, top, model }) => {
+        const { lib } = await curated(model);
         return similar(lib, ref(track), top ?? 10);
       },
       'playlist.build': async (req) => {
-        const { lib } = await curated();
+        const { lib } = await curated(req.model);
         let pr: PlaylistRequest;
         if (req.kind === 'more-like') {
           if (!req.seeds) throw new EngineError({ code: 'invalid-request', message: 'playlist.build: more-like needs "seeds"' });
@@ -287,6 +286,8 @@ export class Engine implements EngineApi {
         }));
         return [...recorded, ...live];
       },
+      'losses.list': async () =>
+        (await import('../metric/losses/registry')).LOSSES.map((l) => ({ name: l.name, family: l.family, summary: l.summary, defaults: { ...l.defaults }, needsClassLabels: l.capabilities.needsClassLabels })),
       'library.scan': async (req, job) => {
         const s = this.settings();
         const folders = req?.folders ? req.folders.map(normaliseFolder) : s.libraryFolders;
@@ -338,9 +339,11 @@ export class Engine implements EngineApi {
         job.progress('export', 1, 1);
         return r;
       },
-      corpus: (req, job) => makeCorpus(req, job),
+      // Training modules load TF.js: only when a training operation is asked for.
+      corpus: async (req, job) => (await import('./training')).makeCorpus(req, job),
       train: async (req, job) => {
         try {
+          const { trainOnCorpus } = await import('./training');
           return await trainOnCorpus(
             req,
             { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
@@ -352,8 +355,9 @@ export class Engine implements EngineApi {
       },
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
+        const { evaluate } = await import('./training');
         const r = await evaluate({ ...rest, ...(losses ? { losses } : {}) }, this.registry, job);
-        return { ...r, reports: [...r.reports, ...r.losses] as never };
+        return r as unknown as Results['evaluate'];
       },
     };
   }

@@ -10,3 +10,9 @@ export { startBridge, type Bridge, type BridgeOptions } from '../host/bridge';
 export { serveEngine, messagePortAdapter } from '../host/serve';
 export { answerRange, rangeHeaders, contentType, type RangeAnswer } from '../host/range';
 export { defaultResourcesDir, dataHome, catalogPath } from '../paths';
+export { localJob, type JobHandle } from './jobs';
+// Media inspection for the developer commands (probe, features): read-only, no catalog.
+export { probe, type MediaInfo, type StreamInfo } from '../media/probe';
+export { toolInfo } from '../media/ffmpeg-path';
+export { extractFeatures } from '../features/extract';
+export type { FeatureSeq, Modality } from '../features/types';

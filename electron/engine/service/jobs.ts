@@ -122,3 +122,8 @@ export class JobRunner {
     return [...this.jobs.values()].filter((j) => j.info.state === 'running').length;
   }
 }
+
+/** A JobHandle for a workflow run outside the Engine's job table (a development script). */
+export function localJob(signal: AbortSignal, onProgress: (phase: string, done: number, total: number, metrics?: Record<string, number>) => void): JobHandle {
+  return { id: 'local', signal, progress: (phase, done, total, extra) => onProgress(phase, done, total, extra?.metrics) };
+}

@@ -39,7 +39,7 @@ export class Sessions {
     if (!this.db && !existsSync(this.catalogPath)) {
       throw new EngineError({
         code: 'not-indexed',
-        message: `${this.catalogPath}: no catalog here yet: add a music folder and scan it first`,
+        message: `${this.catalogPath}: no catalog here: index your music first`,
         file: this.catalogPath,
       });
     }

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SHARED_MUSIC, type DemoReport } from '../../../electron/engine/app/demo';
-import { formatDemo } from '../../../electron/engine/app/format';
-import { run as demoCli } from '../../../scripts/cli/demo';
+import { formatDemo, run as demoCli } from '../../../scripts/cli/demo';
+import { SHARED_MUSIC, type DemoReport } from '../../../scripts/dev/demo';
 import { MODEL, runCli } from './fixture';
 
 describe('needledrop demo', () => {

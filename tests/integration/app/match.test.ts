@@ -202,13 +202,15 @@ describe('match, sections and curation on a generated corpus indexed with the sh
   it('fails with a clear input error (exit 1) on a missing or empty catalog, a model without segments, a clip without video, an unknown track', async () => {
     const clip = clipOf(manifest.pairs[0]);
     const empty = join(root, 'empty.sqlite');
-    const inputError = (pattern: RegExp) => expect.objectContaining({ kind: 'input', message: expect.stringMatching(pattern) }) as NeedledropError;
+    // Errors as data: a bad-input family code (exit 1), the file and cause in the message.
+    const inputError = (pattern: RegExp) =>
+      expect.objectContaining({ code: expect.stringMatching(/^(bad-input|not-indexed|not-found)$/), message: expect.stringMatching(pattern) }) as NeedledropError;
     await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/empty\.sqlite: no catalog here: index your music first/));
     expect(existsSync(empty)).toBe(false);
     openCatalog(empty).close();
-    await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/no tracks: index your music first with `needledrop index DIR`/));
+    await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/no tracks: index your music first/));
     await expect(matchCli([clip, '--db', dbPath, '--model', 'other'])).rejects.toEqual(
-      inputError(new RegExp(`no segment embeddings for model "other".*segments for "${MODEL}".*needledrop index`)),
+      inputError(new RegExp(`no segment embeddings for model "other".*segments for "${MODEL}".*index the library`)),
     );
     await expect(matchCli([trackOf(manifest.pairs[0]), '--db', dbPath, '--model', MODEL])).rejects.toEqual(inputError(/has no video stream/));
     await expect(similarCli([join(root, 'nope.flac'), '--db', dbPath, '--model', MODEL])).rejects.toEqual(inputError(/nope\.flac: not in the catalog/));

@@ -240,8 +240,8 @@ describe('needledrop corpus (CLI)', () => {
     const m = loadCorpus(dir);
     expect(m).toMatchObject({ seed: 5, options: { pairs: 2, clipSeconds: 1, trackSeconds: 2 } });
     for (const p of m.pairs) expect(statSync(join(dir, p.video)).size).toBeGreaterThan(0);
-    await expect(cliCorpus(['--out', dir, '--pairs', '2'])).rejects.toMatchObject({ kind: 'usage' });
-    await expect(cliCorpus(['--out', dir, '--pairs', 'two', '--seed', '1'])).rejects.toMatchObject({ kind: 'usage' });
+    await expect(cliCorpus(['--out', dir, '--pairs', '2'])).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(cliCorpus(['--out', dir, '--pairs', 'two', '--seed', '1'])).rejects.toMatchObject({ code: 'invalid-request' });
   });
 });
 

@@ -110,8 +110,8 @@ describe('needledrop models (CLI)', () => {
   });
 
   it('rejects unknown actions and extra arguments as usage errors', async () => {
-    await expect(run(['frobnicate'])).rejects.toMatchObject({ kind: 'usage' });
-    await expect(run(['activate'])).rejects.toMatchObject({ kind: 'usage' });
-    await expect(run(['rollback', 'x'])).rejects.toMatchObject({ kind: 'usage' });
+    await expect(run(['frobnicate'])).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(run(['activate'])).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(run(['rollback', 'x'])).rejects.toMatchObject({ code: 'invalid-request' });
   });
 });

@@ -1,0 +1,116 @@
+/** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
+import { basename } from 'node:path';
+import type { ClipMatch, CuratedTrack, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
+
+/** "Artist – Title", either alone, else the file name. */
+export function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
+  if (t.artist && t.title) return `${t.artist} – ${t.title}`;
+  return t.artist || t.title || basename(t.path);
+}
+
+export const seconds = (s: number): string => `${s.toFixed(1)} s`;
+
+/** The why as one line of numbers: pace ↔ tempo, energy ↔ motion, mood ↔ brightness. */
+export function whyLine(w: MatchWhy): string {
+  const pace = `pace ${w.pace.cutsPerMin} cuts/min vs ${w.pace.bpm} BPM (${w.pace.label}, fit ${w.pace.fit.toFixed(2)})`;
+  const energy = `energy ${w.energy.energy.toFixed(2)} vs motion ${w.energy.motion.toFixed(2)} (fit ${w.energy.fit.toFixed(2)})`;
+  const mood = `mood ${w.mood.valence.toFixed(2)} vs brightness ${w.mood.brightness.toFixed(2)} (fit ${w.mood.fit.toFixed(2)})`;
+  return `${pace} · ${energy} · ${mood}`;
+}
+
+const bpmText = (bpm: number | null): string => (bpm === null ? '? BPM' : `${bpm.toFixed(0)} BPM`);
+
+export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: string } = {}): string[] {
+  return [
+    `${String(r.rank).padStart(3)}. ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpmText(r.track.bpm).padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}${opts.mark ?? ''}`,
+    `       why: ${whyLine(r.why)}`,
+    ...(opts.path === false ? [] : [`       ${r.track.path}`]),
+  ];
+}
+
+export function clipHeader(c: RankedClip, label = c.file): string {
+  const s = c.summary;
+  return `${label} [${c.start.toFixed(1)}–${c.end.toFixed(1)} s]: ${s.cuts} cuts (${s.cutsPerMin.toFixed(1)}/min), motion ${s.motion.toFixed(2)}, brightness ${s.brightness.toFixed(2)}`;
+}
+
+/** A clip's ranking (or each of its sections') as text lines. */
+export function formatClipMatch(m: ClipMatch): string[] {
+  const lines = [clipHeader(m)];
+  if (m.partial) lines.push(`  warning: decoding stopped early (${m.partial}); ranked on what was decoded`);
+  const lists = m.sections ? m.sections.map((s, i) => ({ head: clipHeader(s, `  section ${i + 1}`), list: s.results })) : [{ head: '', list: m.results }];
+  for (const { head, list } of lists) {
+    if (head) lines.push(head);
+    if (list.length === 0) lines.push('     (no tracks left for this section)');
+    for (const r of list) lines.push(...resultLines(r));
+  }
+  return lines;
+}
+
+/** A curated list (similar tracks, a playlist), one line per track. */
+export function curatedLines(tracks: CuratedTrack[]): string[] {
+  return tracks.map((t) => {
+    const target = t.target !== undefined ? `  energy ${t.track.energy.toFixed(2)} (asked ${t.target.toFixed(2)})` : '';
+    return `${String(t.position).padStart(3)}. ${t.score.toFixed(3)}  ${bpmText(t.track.bpm).padStart(7)}  ${t.track.key.padEnd(9)} ${trackLabel(t.track)}${target}  ${t.track.path}`;
+  });
+}
+
+interface DirectionNumbers {
+  recall1: number;
+  recall5: number;
+  recall10: number;
+  medianRank: number;
+  mapAtR: number;
+}
+export interface ReportRow {
+  method: string;
+  videoToMusic: DirectionNumbers;
+  musicToVideo: DirectionNumbers;
+}
+
+/** Retrieval reports as a Markdown table (the README and docs paste it as it is). */
+export function formatReports(reports: readonly ReportRow[]): string {
+  const f = (x: number) => x.toFixed(3);
+  const head = '| method | v→m R@1 | v→m R@5 | v→m R@10 | v→m med rank | v→m MAP@R | m→v R@1 | m→v R@5 | m→v R@10 | m→v med rank | m→v MAP@R |';
+  const sep = '|' + ' --- |'.repeat(11);
+  const rows = reports.map((r) => {
+    const a = r.videoToMusic;
+    const b = r.musicToVideo;
+    return `| ${r.method} | ${f(a.recall1)} | ${f(a.recall5)} | ${f(a.recall10)} | ${a.medianRank} | ${f(a.mapAtR)} | ${f(b.recall1)} | ${f(b.recall5)} | ${f(b.recall10)} | ${b.medianRank} | ${f(b.mapAtR)} |`;
+  });
+  return [head, sep, ...rows].join('\n');
+}
+
+export function formatDuration(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '--:--';
+  const r = Math.round(s);
+  const h = Math.floor(r / 3600);
+  const m = Math.floor((r % 3600) / 60);
+  const ss = String(r % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+function stats(p: ProgressEvent): string {
+  return `${p.done}/${p.total} ${(p.rate * 60).toFixed(1)}/min ETA ${formatDuration(p.eta)}`;
+}
+
+/** One terminal line (to be written after a carriage return), at most `width` characters. */
+export function formatProgressBar(p: ProgressEvent, width = 80): string {
+  const tail = ` ${stats(p)}`;
+  const head = `${p.phase} `;
+  const barWidth = Math.max(10, width - head.length - tail.length - 2);
+  const filled = p.total > 0 ? Math.min(barWidth, Math.round((p.done / p.total) * barWidth)) : 0;
+  return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`.slice(0, width);
+}
+
+/** A log line for non-terminals, naming the item just finished when there is one. */
+export function formatProgressLine(p: ProgressEvent): string {
+  return `${p.phase}: ${stats(p)}${p.item ? ` ${p.item}` : ''}`;
+}
+
+/** Training progress: step, loss, learning rate, validation Recall@10. */
+export function formatTrainProgress(p: ProgressEvent): string {
+  const m = p.metrics ?? {};
+  const val = m.valRecall10 !== undefined ? ` val R@10 ${m.valRecall10.toFixed(3)} (best ${(m.bestRecall10 ?? 0).toFixed(3)})` : '';
+  const tau = m.temperature !== undefined ? ` τ ${m.temperature.toFixed(3)}` : '';
+  return `step ${p.done}/${p.total} loss ${(m.loss ?? NaN).toFixed(4)} lr ${(m.lr ?? 0).toExponential(2)}${tau} ${p.rate.toFixed(1)} steps/s ETA ${formatDuration(p.eta)}${val}`;
+}

@@ -93,6 +93,7 @@ describe('indexing hostile media', () => {
       expect(t!.duration, fmt).toBeGreaterThan(2.5);
       expect((t!.summary.partial as { cause: string }).cause, fmt).toMatch(/cut short/);
     }
+    expect(report.partial.map((p) => p.path)).toEqual(expect.arrayContaining([item('mp3 truncated at 50%'), item('flac truncated at 50%')]));
     const whole = trackByPath(db, item('good music (ogg)'))!;
     expect(whole.summary.partial).toBeUndefined();
     expect(whole.duration).toBeCloseTo(4, 1);

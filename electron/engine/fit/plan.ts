@@ -104,7 +104,12 @@ function planOnce(g: TrackGrid, cand: SpliceCandidates, o: Required<Omit<PlanOpt
       act[row + k] = bestAct;
     }
   }
-  return chooseStart(g, cand, dp, o, { T, tail, typical, reward });
+  // The start stays within a bar of the offset when it can; failing that, two, then four bars.
+  for (const bars of [1, 2, 4]) {
+    const plan = chooseStart(g, cand, dp, o, { T, tail, typical, reward, bars });
+    if (plan) return plan;
+  }
+  return null;
 }
 
 function chooseStart(
@@ -112,12 +117,13 @@ function chooseStart(
   cand: SpliceCandidates,
   dp: Dp,
   o: { offset: number; end: EndMode; target: number; ratio: number },
-  x: { T: number; tail: number; typical: number; reward: (k: number, R: number) => number },
+  x: { T: number; tail: number; typical: number; reward: (k: number, R: number) => number; bars: number },
 ): FitPlan | null {
   const t = g.beats;
   const n = t.length;
   const m = g.beatsPerBar;
   const bar = m * x.typical;
+  const window = x.bars * bar;
   const { V, R, C } = dp;
   let best: { cost: number; k: number; c: number; s: number } | null = null;
   for (let c = 1; c <= C; c++) {
@@ -131,7 +137,7 @@ function chooseStart(
       const before = k > 0 ? t[k] - t[k - 1] : t[k];
       if (tau >= before || tau <= -(t[k + 1] - t[k]) || t[k] - tau < 0) continue;
       const s = t[k] - tau;
-      if (Math.abs(s - o.offset) > bar) continue;
+      if (Math.abs(s - o.offset) > window) continue;
       const cost = V[child] - x.reward(k, r) + Math.abs(s - o.offset) / bar + (isDownbeat(g, k) ? 0 : 0.5) + (0.5 * Math.abs(tau)) / x.typical;
       if (!best || cost < best.cost) best = { cost, k, c, s };
     }

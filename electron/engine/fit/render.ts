@@ -1,6 +1,6 @@
 /**
- * Render a fit plan with ffmpeg: each kept range is read from the track (its own input with an
- * accurate seek, so nothing is buffered), trimmed to the sample, and joined to the previous one
+ * Render a fit plan with ffmpeg: the track is decoded once and split, each kept range trimmed
+ * from it to the sample (a branch holds its range in memory until its turn), and joined to the previous one
  * by a short equal-power crossfade (quarter-sine curves) that ends on the splice's beat, so the
  * entered beat's attack is heard whole. A tempo change, when the plan has one, is ffmpeg's
  * atempo (pitch kept). The output is padded/trimmed to the exact sample count of the target.
@@ -47,29 +47,26 @@ export function renderArgs(track: string, plan: FitPlan, sampleRate: number, cha
   const layout = channels === 1 ? 'mono' : 'stereo';
   const xf = o.crossfade ?? 0.03;
   const ratio = plan.tempoRatio;
-  const inputs: string[] = [];
   const graph: string[] = [];
   // Integer sample boundaries of each range in source samples (before the tempo change).
   const bounds = plan.ranges.map((r) => ({ a: Math.round(r.sourceStart * R), b: Math.round(r.sourceEnd * R) }));
+  // One decode split into a branch per range: input seeking is not sample-accurate for every
+  // codec (Ogg Vorbis lands hundreds of samples off), trimming a decoded stream is.
+  const n = bounds.length;
+  graph.push(`[0:a:0]aresample=${R},aformat=sample_fmts=fltp:channel_layouts=${layout},asplit=${n}${bounds.map((_, k) => `[in${k}]`).join('')}`);
   let prev = '';
   bounds.forEach((bd, k) => {
     const len = bd.b - bd.a;
     // The crossfade ends on the entered beat: the incoming range starts X samples early.
-    const X = k === 0 ? 0 : Math.max(1, Math.min(Math.round(xf * R), Math.floor(len / 2), Math.floor((bounds[k - 1].b - bounds[k - 1].a) / 2)));
-    const first = bd.a - X;
-    const seek = Math.max(0, first / R - 0.25);
-    const skip = first - Math.round(seek * R);
-    inputs.push(...(seek > 0 ? ['-ss', f6(seek)] : []), '-t', f6((len + X) / R + 0.5), '-i', track);
-    graph.push(
-      `[${k}:a:0]aresample=${R},aformat=sample_fmts=fltp:channel_layouts=${layout},` +
-        `atrim=start_sample=${skip}:end_sample=${skip + len + X},asetpts=N/SR/TB[s${k}]`,
-    );
+    const X = k === 0 ? 0 : Math.max(1, Math.min(Math.round(xf * R), Math.floor(len / 2), Math.floor((bounds[k - 1].b - bounds[k - 1].a) / 2), bd.a));
+    graph.push(`[in${k}]atrim=start_sample=${bd.a - X}:end_sample=${bd.b},asetpts=N/SR/TB[s${k}]`);
     if (k === 0) prev = `s0`;
     else {
       graph.push(`[${prev}][s${k}]acrossfade=ns=${X}:c1=qsin:c2=qsin[x${k}]`);
       prev = `x${k}`;
     }
   });
+  const lastSample = Math.max(...bounds.map((bd) => bd.b));
   const total = Math.round(plan.duration * R);
   const tail: string[] = [];
   if (Math.abs(ratio - 1) > 1e-9) tail.push(`atempo=${ratio.toFixed(6)}`);
@@ -80,7 +77,7 @@ export function renderArgs(track: string, plan: FitPlan, sampleRate: number, cha
   }
   tail.push(`apad=whole_len=${total}`, `atrim=end_sample=${total}`);
   graph.push(`[${prev}]${tail.join(',')}[out]`);
-  return [...inputs, '-filter_complex', graph.join(';'), '-map', '[out]'];
+  return ['-t', f6(lastSample / R + 0.5), '-i', track, '-filter_complex', graph.join(';'), '-map', '[out]'];
 }
 
 export async function renderFit(track: string, plan: FitPlan, o: RenderOptions): Promise<RenderResult> {

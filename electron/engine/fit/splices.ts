@@ -148,7 +148,8 @@ export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}): SpliceCand
       }
       if (pos[j] !== 0) penalty += OFF_DOWNBEAT;
       if (phrase[i] !== phrase[j]) penalty += PHRASE_SHIFT;
-      const cost = ctx.cost(i, j) + penalty;
+      // The junction itself as well: the beat before i is followed by j in the output.
+      const cost = 0.5 * ctx.cost(i, j) + (i > 0 ? 0.5 * D[(i - 1) * n + j] : 0.5) + penalty;
       if (!Number.isFinite(cost)) continue;
       const b = Math.floor(Math.abs(j - i) / bucketSize);
       buckets[2 * b + (j > i ? 1 : 0)].push({ j, cost });

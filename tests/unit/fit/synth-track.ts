@@ -23,6 +23,25 @@ const CHORDS = [
   [196.0, 246.94, 293.66],
 ];
 
+/** Mono PCM as a 16-bit WAV file's bytes (for ffmpeg to read). */
+export function wavBytes(pcm: Float32Array, sampleRate: number): Uint8Array {
+  const buf = Buffer.alloc(44 + pcm.length * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + pcm.length * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(sampleRate, 24);
+  buf.writeUInt32LE(sampleRate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(pcm.length * 2, 40);
+  for (let i = 0; i < pcm.length; i++) buf.writeInt16LE(Math.round(Math.max(-1, Math.min(1, pcm[i])) * 32767), 44 + 2 * i);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 export function synthTrack(o: { bpm?: number; bars?: number; sampleRate?: number; ending?: boolean; lead?: number; ringSeconds?: number } = {}): SynthTrack {
   const sr = o.sampleRate ?? 22050;
   const bpm = o.bpm ?? 120;
@@ -56,8 +75,9 @@ export function synthTrack(o: { bpm?: number; bars?: number; sampleRate?: number
     } else {
       const s = t - musicEnd;
       const env = Math.max(0, 1 - s / ring);
-      for (const f of CHORDS[0]) v += 0.12 * env * Math.sin(2 * Math.PI * f * t);
+      for (const f of CHORDS[0]) v += 0.12 * Math.sin(2 * Math.PI * f * t);
       v += 0.6 * Math.sin(2 * Math.PI * 60 * s) * Math.exp(-25 * s);
+      // Linear to exact silence: the sound stops at `end` (to a fraction of a millisecond).
       v *= env;
     }
     pcm[i] = v;

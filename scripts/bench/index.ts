@@ -1,18 +1,27 @@
 /**
  * Indexing throughput: tracks per minute with --jobs 1 and --jobs 2 (scaling; goal ≥ 1.8 on two
  * cores), and against bare ffmpeg decoding of the same files at the same parallelism (the floor
- * no analysis can beat). Run: npx tsx scripts/bench/index.ts [--tracks N] [--seconds S] [--dir DIR]
+ * no analysis can beat; goal: index ≥ 0.75× its throughput, ≤ 1.5× its CPU). Two libraries by
+ * default, short clips and the 3–5 minute tracks users have: 64 × 30 s and 12 × 240 s mp3. For
+ * one track of each, where an index's CPU goes: ffprobe, the decode (ffmpeg and reading its
+ * pipe), the audio descriptors, the encoder, the content hash.
+ * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--dir DIR]
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openCatalog } from '../../electron/engine/catalog/db';
+import { extractAudioFeatures } from '../../electron/engine/features/audio';
 import { AUDIO_SPEC } from '../../electron/engine/features/spec';
+import { contentHash } from '../../electron/engine/library/content-hash';
 import { indexLibrary } from '../../electron/engine/library/indexer';
+import { modelEmbedder } from '../../electron/engine/library/model-embedder';
 import { findAudioFiles } from '../../electron/engine/library/scan';
+import { decodeAudio } from '../../electron/engine/media/decode';
 import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
+import { probe } from '../../electron/engine/media/probe';
 import { num, parse } from '../cli/args';
 
 const run = promisify(execFile);
@@ -21,30 +30,42 @@ const run = promisify(execFile);
  * CPU seconds used so far by this process (all threads) and its reaped children (ffmpeg), from
  * /proc (Linux; 100 ticks/s). Unlike wall time it does not depend on what else the machine runs.
  */
-function cpuSeconds(): number {
+function cpuTimes(): { self: number; children: number } {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14–17 of the full line (utime, stime, cutime, cstime) are 11–14 after "pid (comm)".
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    return { self: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
   } catch {
-    return NaN;
+    return { self: NaN, children: NaN };
   }
 }
-const { values } = parse(process.argv.slice(2), { tracks: { type: 'string' }, seconds: { type: 'string' }, dir: { type: 'string' } }, false);
-const TRACKS = num(values.tracks, 'tracks', { min: 2, int: true }) ?? 64;
-const SECONDS = num(values.seconds, 'seconds', { min: 1 }) ?? 30;
+const cpuSeconds = (): number => {
+  const t = cpuTimes();
+  return t.self + t.children;
+};
+const { values } = parse(
+  process.argv.slice(2),
+  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, dir: { type: 'string' } },
+  false,
+);
+const list = (v: string | undefined, name: string, fallback: number[], int: boolean): number[] =>
+  v === undefined ? fallback : v.split(',').map((x) => num(x, name, { min: 1, int }) ?? 1);
+const LENGTHS = list(values.seconds, 'seconds', [30, 240], false);
+const COUNTS = list(values.tracks, 'tracks', LENGTHS.map((s) => (s <= 60 ? 64 : 12)), true);
+if (COUNTS.length !== LENGTHS.length) throw new Error('--tracks needs one count per --seconds length');
+const JOBS = list(values.jobs, 'jobs', [1, 2], true);
 
 const work = join(tmpdir(), `needledrop-bench-index-${process.pid}`);
 mkdirSync(work, { recursive: true });
 
-async function makeLibrary(dir: string): Promise<void> {
+async function makeLibrary(dir: string, tracks: number, seconds: number): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < TRACKS; i++) {
+  for (let i = 0; i < tracks; i++) {
     // A beat (pulsed tone) plus a chord: decodes and analyses like music, not like silence.
     const bpm = 80 + 7 * i;
     const expr = `0.3*sin(2*PI*${110 + 11 * i}*t)*exp(-8*mod(t\\,${(60 / bpm).toFixed(4)}))+0.1*sin(2*PI*${220 + 5 * i}*t)+0.1*sin(2*PI*${330 + 7 * i}*t)`;
-    await run(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:c=stereo:d=${SECONDS}`, '-b:a', '192k', join(dir, `track${String(i).padStart(3, '0')}.mp3`)]);
+    await run(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:c=stereo:d=${seconds}`, '-b:a', '192k', join(dir, `track${String(i).padStart(3, '0')}.mp3`)]);
   }
 }
 
@@ -63,7 +84,7 @@ async function bareDecode(files: string[], jobs: number): Promise<{ wall: number
   return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
 }
 
-async function index(dir: string, jobs: number): Promise<{ wall: number; cpu: number }> {
+async function index(dir: string, jobs: number, expected: number | null): Promise<{ wall: number; cpu: number }> {
   const dbPath = join(work, `catalog-j${jobs}.sqlite`);
   rmSync(dbPath, { force: true });
   const db = openCatalog(dbPath);
@@ -72,34 +93,67 @@ async function index(dir: string, jobs: number): Promise<{ wall: number; cpu: nu
   const r = await indexLibrary(db, [dir], { jobs });
   const s = { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
   db.close();
-  if (r.indexed !== TRACKS && !values.dir) throw new Error(`indexed ${r.indexed} of ${TRACKS}: ${JSON.stringify(r.failed)}`);
+  if (expected !== null && r.indexed !== expected) throw new Error(`indexed ${r.indexed} of ${expected}: ${JSON.stringify(r.failed)}`);
   return s;
 }
 
-try {
-  const dir = values.dir ?? join(work, 'library');
-  if (!values.dir) await makeLibrary(dir);
-  const files = (await findAudioFiles([dir])).map((e) => e.path);
-  const perMin = (s: number): number => (files.length / s) * 60;
-  console.log(`library: ${files.length} tracks${values.dir ? ` from ${dir}` : ` × ${SECONDS} s mp3 (generated)`}`);
-  console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+/** CPU seconds (this process, its children) of each stage of indexing one file, run in this process one after the other. */
+async function stages(file: string): Promise<string> {
+  const measure = async (run: () => Promise<unknown>): Promise<{ self: number; children: number }> => {
+    const a = cpuTimes();
+    await run();
+    const b = cpuTimes();
+    return { self: b.self - a.self, children: b.children - a.children };
+  };
+  const info = await probe(file);
+  const probeCost = await measure(() => probe(file));
+  const decodeCost = await measure(async () => {
+    for await (const pcm of decodeAudio(file, { sampleRate: AUDIO_SPEC.sampleRate })) void pcm;
+  });
+  let seq: Awaited<ReturnType<typeof extractAudioFeatures>>['seq'] | undefined;
+  const featureCost = await measure(async () => {
+    seq = (await extractAudioFeatures(file, { info })).seq;
+  });
+  const { embedder } = await modelEmbedder();
+  const embedCost = embedder && seq ? await measure(() => embedder.embed(seq!)) : null;
+  const hashCost = await measure(() => contentHash(file, statSync(file).size));
+  const ffmpeg = decodeCost.children;
+  const x = (c: number): string => `${c.toFixed(2)} (${(c / ffmpeg).toFixed(2)}×)`;
+  return [
+    `ffprobe ${x(probeCost.self + probeCost.children)}`,
+    `ffmpeg decode ${x(ffmpeg)} + reading its pipe ${x(decodeCost.self)}`,
+    `descriptors (decode included) ${x(featureCost.self + featureCost.children)} of which JS ${x(featureCost.self - decodeCost.self)} beyond the pipe`,
+    `encoder ${embedCost ? x(embedCost.self) : 'no model'}`,
+    `content hash ${x(hashCost.self)}`,
+  ].join(', ');
+}
 
-  await bareDecode(files.slice(0, 2), 1); // warm the page cache and ffmpeg's binary
-  const rows: Array<{ jobs: number; index: { wall: number; cpu: number }; decode: { wall: number; cpu: number } }> = [];
-  for (const jobs of [1, 2]) {
-    const decode = await bareDecode(files, jobs);
-    const idx = await index(dir, jobs);
-    rows.push({ jobs, index: idx, decode });
-    console.log(
-      `--jobs ${jobs}: index ${idx.wall.toFixed(1)} s = ${perMin(idx.wall).toFixed(1)} tracks/min (${(idx.cpu / files.length).toFixed(2)} CPU-s/track); ` +
-        `bare ffmpeg decode ${decode.wall.toFixed(1)} s = ${perMin(decode.wall).toFixed(1)} tracks/min (${(decode.cpu / files.length).toFixed(2)} CPU-s/track); ` +
-        `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)}`,
-    );
+try {
+  console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const libraries = values.dir ? [{ dir: values.dir, seconds: 0, tracks: null }] : LENGTHS.map((seconds, i) => ({ dir: join(work, `library-${seconds}s`), seconds, tracks: COUNTS[i] }));
+  for (const lib of libraries) {
+    if (lib.tracks !== null) await makeLibrary(lib.dir, lib.tracks, lib.seconds);
+    const files = (await findAudioFiles([lib.dir])).map((e) => e.path);
+    const perMin = (s: number): number => (files.length / s) * 60;
+    console.log(`\nlibrary: ${files.length} tracks${lib.tracks === null ? ` from ${lib.dir}` : ` × ${lib.seconds} s mp3 (generated)`}`);
+    await bareDecode(files.slice(0, 2), 1); // warm the page cache and ffmpeg's binary
+    console.log(`  CPU-s of one track by stage (× its bare ffmpeg decode): ${await stages(files[0])}`);
+    const rows: Array<{ jobs: number; index: { wall: number; cpu: number }; decode: { wall: number; cpu: number } }> = [];
+    for (const jobs of JOBS) {
+      const decode = await bareDecode(files, jobs);
+      const idx = await index(lib.dir, jobs, lib.tracks);
+      rows.push({ jobs, index: idx, decode });
+      console.log(
+        `  --jobs ${jobs}: index ${idx.wall.toFixed(1)} s = ${perMin(idx.wall).toFixed(1)} tracks/min (${(idx.cpu / files.length).toFixed(2)} CPU-s/track); ` +
+          `bare ffmpeg decode ${decode.wall.toFixed(1)} s = ${perMin(decode.wall).toFixed(1)} tracks/min (${(decode.cpu / files.length).toFixed(2)} CPU-s/track); ` +
+          `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)} (goal ≥ 0.75), CPU ${(idx.cpu / decode.cpu).toFixed(2)}× (goal ≤ 1.5)`,
+      );
+    }
+    if (rows.length >= 2) {
+      console.log(`  scaling --jobs ${rows[1].jobs} vs --jobs ${rows[0].jobs}: ${(rows[0].index.wall / rows[1].index.wall).toFixed(2)}×; bare decode ${(rows[0].decode.wall / rows[1].decode.wall).toFixed(2)}× (what this machine allows right now)`);
+    }
   }
-  console.log(`scaling --jobs 2 vs --jobs 1: ${(rows[0].index.wall / rows[1].index.wall).toFixed(2)}× (goal ≥ 1.8)`);
-  console.log(`bare decode scaling: ${(rows[0].decode.wall / rows[1].decode.wall).toFixed(2)}× (what this machine allows right now)`);
-  console.log(`CPU cost index/decode: ${(rows[0].index.cpu / rows[0].decode.cpu).toFixed(1)}× (load-independent)`);
-  console.log(`final load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine skew these numbers)`);
+  console.log(`\nfinal load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine skew the wall times; CPU ratios do not depend on them)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

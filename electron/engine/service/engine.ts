@@ -17,9 +17,9 @@ import { addFeedback, listFeedback } from '../catalog/feedback';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
-import { listJobs } from '../jobs/store';
+import { finishJob, listJobs, startJob, updateJob } from '../jobs/store';
 import { exportClipWithTrack } from '../media/export';
-import { configureFfmpeg, toolInfo } from '../media/ffmpeg-path';
+import { configureFfmpeg, resolveTool, toolInfo } from '../media/ffmpeg-path';
 import { probe } from '../media/probe';
 import { activate, activeModel, listModels, rollback } from '../models/registry';
 import type { EngineContext } from './context';
@@ -47,8 +47,18 @@ export class Engine implements EngineApi {
     this.ctx = ctx;
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
-    this.jobs = new JobRunner((e) => this.emit(e));
     this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log);
+    this.jobs = new JobRunner((e) => this.emit(e), Date.now, {
+      // Recorded in the catalog when there is one (a training run alone does not create it).
+      // The indexer records its own 'index' row for a scan.
+      start: (op) => (op !== 'library.scan' && this.sessions.hasCatalog() ? startJob(this.sessions.catalog(), op) : undefined),
+      finish: (row, state, info, error) => {
+        if (!this.sessions.hasCatalog()) return;
+        const db = this.sessions.catalog();
+        updateJob(db, row, info.done, info.total);
+        finishJob(db, row, state, error ? { error } : {});
+      },
+    });
     this.handlers = this.makeHandlers();
   }
 
@@ -291,6 +301,9 @@ export class Engine implements EngineApi {
       'library.scan': async (req, job) => {
         const s = this.settings();
         const folders = req?.folders ? req.folders.map(normaliseFolder) : s.libraryFolders;
+        // One clear error up front rather than one per file from the workers.
+        resolveTool('ffmpeg');
+        resolveTool('ffprobe');
         try {
           return await scanFolders(db(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
         } finally {

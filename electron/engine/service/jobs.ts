@@ -13,6 +13,12 @@ export interface JobHandle {
   progress(phase: string, done: number, total: number, extra?: { item?: string; metrics?: Record<string, number> }): void;
 }
 
+export interface JobRecorder {
+  /** Record a started job; returns its row id, or undefined when there is nowhere to record it. */
+  start(op: string): number | undefined;
+  finish(row: number, state: 'done' | 'failed' | 'cancelled', info: JobInfo, error?: string): void;
+}
+
 interface Running {
   info: JobInfo;
   ctl: AbortController;
@@ -29,6 +35,8 @@ export class JobRunner {
   constructor(
     private readonly emit: (e: EngineEvent) => void,
     private readonly now: () => number = Date.now,
+    /** Where jobs are recorded (the catalog's jobs table), so a crash leaves an 'interrupted' row. */
+    private readonly recorder?: JobRecorder,
   ) {}
 
   start(op: string, run: (job: JobHandle) => Promise<unknown>): string {
@@ -36,6 +44,7 @@ export class JobRunner {
     const ctl = new AbortController();
     const info: JobInfo = { id, op, state: 'running', startedAt: this.now(), finishedAt: null, done: 0, total: 0 };
     this.jobs.set(id, { info, ctl });
+    const row = this.recorder?.start(op);
     let phase = '';
     let phaseStart = 0;
     let phaseDone0 = 0;
@@ -75,10 +84,16 @@ export class JobRunner {
     // Start on the next tick so the caller has the id before the first event.
     queueMicrotask(() => {
       run(handle).then(
-        (result) => this.finish(id, ctl.signal.aborted ? 'cancelled' : 'done', result),
+        (result) => {
+          const state = ctl.signal.aborted ? 'cancelled' : 'done';
+          if (row !== undefined) this.recorder?.finish(row, state, info);
+          this.finish(id, state, result);
+        },
         (err: unknown) => {
           const data = toErrorData(err);
-          this.finish(id, ctl.signal.aborted || data.code === 'cancelled' ? 'cancelled' : 'failed', undefined, data);
+          const state = ctl.signal.aborted || data.code === 'cancelled' ? 'cancelled' : 'failed';
+          if (row !== undefined) this.recorder?.finish(row, state, info, data.message);
+          this.finish(id, state, undefined, data);
         },
       );
     });

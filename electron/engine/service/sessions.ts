@@ -34,6 +34,11 @@ export class Sessions {
     return this.db;
   }
 
+  /** Whether a catalog is open or on disk. */
+  hasCatalog(): boolean {
+    return this.db !== null || existsSync(this.catalogPath);
+  }
+
   /** The catalog only if it exists: searching must not create an empty one. */
   existingCatalog(): Catalog {
     if (!this.db && !existsSync(this.catalogPath)) {

@@ -64,6 +64,11 @@ export const schemas = {
   'tracks.detail': v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
   /** Register a clip the user opened (dialog or drop): media is then served by this id, never by path. */
   'clip.open': v.strictObject({ path }),
+  /** The file behind a media id (a catalog track or an opened clip), for a host's media server (Electron's media://). */
+  'media.resolve': v.strictObject({
+    kind: v.picklist(['track', 'clip']),
+    id: v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/, 'must be an opened clip id'))]),
+  }),
   'settings.get': none,
   'settings.set': v.strictObject({
     provider: v.optional(provider),
@@ -185,6 +190,7 @@ export interface Results {
   'tracks.failed': FailedFile[];
   'tracks.detail': TrackDetail;
   'clip.open': OpenedClip;
+  'media.resolve': { path: string };
   'settings.get': Settings;
   'settings.set': Settings;
   similar: CuratedTrack[];

@@ -27,6 +27,7 @@ import { registryOptions } from './context';
 import { toErrorData } from './errors';
 import { JobRunner, type JobHandle } from './jobs';
 import { normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
+import { PathGuard } from './paths-guard';
 import { Sessions } from './sessions';
 import { readSettings, writeSettings, type StoredSettings } from './settings';
 
@@ -42,12 +43,18 @@ export class Engine implements EngineApi {
   /** Clips the user opened, by id: media is served by id, never by a path from the request. */
   private readonly clips = new Map<string, OpenedClip>();
   private readonly handlers: Handlers;
+  private readonly guard: PathGuard;
+  /** Opened clips' own paths: a confined request may read these and nothing else outside the library. */
+  private openedPaths(): string[] {
+    return [...this.clips.values()].map((c) => c.path);
+  }
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
     this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log);
+    this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir]);
     this.jobs = new JobRunner((e) => this.emit(e), Date.now, {
       // Recorded in the catalog when there is one (a training run alone does not create it).
       // The indexer records its own 'index' row for a scan.
@@ -198,6 +205,7 @@ export class Engine implements EngineApi {
       'tracks.failed': () => readFailed(this.ctx.dataDir),
       'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id),
       'clip.open': async ({ path }) => {
+        // Opening a clip is the user's choice (a dialog, a drop): it is what later reads may name.
         const file = resolve(path);
         const info = await probe(file);
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
@@ -211,6 +219,11 @@ export class Engine implements EngineApi {
         };
         this.clips.set(clip.id, clip);
         return clip;
+      },
+      'media.resolve': ({ kind, id }) => {
+        const path = kind === 'track' ? (typeof id === 'number' ? this.trackFile(id) : undefined) : typeof id === 'string' ? this.openedClip(id)?.path : undefined;
+        if (!path) throw new EngineError({ code: 'not-found', message: `no ${kind} with id ${id}` });
+        return { path };
       },
       'settings.get': (): Settings => {
         const { provider, jobs } = this.settings();
@@ -258,7 +271,7 @@ export class Engine implements EngineApi {
       'playlist.m3u': async ({ trackIds, out }) => {
         const { lib } = await curated();
         const tracks: CuratedTrack[] = trackIds.map((id, i) => ({ position: i + 1, track: lib.view(id), score: 0 }));
-        const path = resolve(out);
+        const path = this.guard.write(out);
         await writePlaylistM3U(tracks, path);
         return { out: path, tracks: tracks.length };
       },
@@ -300,7 +313,7 @@ export class Engine implements EngineApi {
         (await import('../metric/losses/registry')).LOSSES.map((l) => ({ name: l.name, family: l.family, summary: l.summary, defaults: { ...l.defaults }, needsClassLabels: l.capabilities.needsClassLabels })),
       'library.scan': async (req, job) => {
         const s = this.settings();
-        const folders = req?.folders ? req.folders.map(normaliseFolder) : s.libraryFolders;
+        const folders = req?.folders ? req.folders.map((f) => normaliseFolder(this.guard.read(f))) : s.libraryFolders;
         // One clear error up front rather than one per file from the workers.
         resolveTool('ffmpeg');
         resolveTool('ffprobe');
@@ -316,6 +329,7 @@ export class Engine implements EngineApi {
         const session = await this.sessions.match(version, provider);
         const { store } = session.library;
         const clips = [];
+        for (const file of req.clips) this.guard.read(file, this.openedPaths());
         for (const [i, file] of req.clips.entries()) {
           job.progress('match', i, req.clips.length, { item: file });
           clips.push(
@@ -333,16 +347,16 @@ export class Engine implements EngineApi {
         return { model: session.version, provider: session.provider, tracks: store.trackCount, segments: store.segmentCount, missing: session.library.missing, clips };
       },
       export: async (req, job) => {
-        let track = typeof req.track === 'number' ? undefined : req.track;
+        let track = typeof req.track === 'number' ? undefined : this.guard.read(req.track);
         if (typeof req.track === 'number') {
           track = getTrack(this.sessions.existingCatalog(), req.track)?.path;
           if (!track) throw new EngineError({ code: 'not-found', message: `track ${req.track} is not in the catalog` });
         }
         job.progress('export', 0, 1);
         const r = await exportClipWithTrack({
-          clip: resolve(req.clip),
+          clip: this.guard.read(req.clip, this.openedPaths()),
           track: resolve(track as string),
-          out: resolve(req.out),
+          out: this.guard.write(req.out),
           ...(req.offset !== undefined ? { offset: req.offset } : {}),
           ...(req.fade !== undefined ? { fade: req.fade } : {}),
           ...(req.loudness !== undefined ? { loudness: req.loudness } : {}),
@@ -353,12 +367,12 @@ export class Engine implements EngineApi {
         return r;
       },
       // Training modules load TF.js: only when a training operation is asked for.
-      corpus: async (req, job) => (await import('./training')).makeCorpus(req, job),
+      corpus: async (req, job) => (await import('./training')).makeCorpus({ ...req, out: this.guard.write(req.out) }, job),
       train: async (req, job) => {
         try {
           const { trainOnCorpus } = await import('./training');
           return await trainOnCorpus(
-            req,
+            { ...req, corpus: this.guard.read(req.corpus), ...(req.out ? { out: this.guard.write(join(req.out, req.version)) && req.out } : {}) },
             { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
             job,
           );
@@ -369,7 +383,7 @@ export class Engine implements EngineApi {
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
         const { evaluate } = await import('./training');
-        const r = await evaluate({ ...rest, ...(losses ? { losses } : {}) }, this.registry, job);
+        const r = await evaluate({ ...rest, corpus: this.guard.read(rest.corpus), ...(losses ? { losses } : {}) }, this.registry, job);
         return r as unknown as Results['evaluate'];
       },
     };

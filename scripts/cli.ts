@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   models: { summary: 'list model versions, activate one, roll back', load: () => import('./cli/models') },
   train: { summary: 'train a dual encoder on a corpus with any loss of the metric core', load: () => import('./cli/train') },
   eval: { summary: 'Recall@K, median rank, MAP@R of a model against baselines (and every loss)', load: () => import('./cli/eval') },
+  'eval-similar': { summary: 'album MAP@R, R-precision, P@1 of the music spaces (descriptor stats, mood, learned) and chance', load: () => import('./cli/eval-similar') },
   corpus: { summary: 'generate a synthetic paired video–music corpus with known answers', load: () => import('./cli/corpus') },
   probe: { summary: 'container, duration, streams and tags of a media file', load: () => import('./cli/probe') },
   features: { summary: 'descriptor sequences and per-file summary of a media file', load: () => import('./cli/features') },

@@ -2,7 +2,9 @@
  * `needledrop eval-similar DIR`: album retrieval (MAP@R, R-precision, P@1; album = first folder
  * under DIR) for the descriptor statistics, the mood space, the learned music space, their
  * combination, and chance. Indexes DIR first (incremental: nothing to do when it is catalogued).
+ * A development evaluation on engine functions for now; it moves onto the service with issue 12.
  */
+/* eslint-disable no-restricted-imports -- not yet an Engine operation (see above) */
 import { resolve } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';

@@ -16,6 +16,7 @@ import type { ProviderRequest } from '../encoders/providers';
 import { sha256 } from '../models/version';
 import { meanVector } from '../train/embed';
 import { createEncoder, type NamedWeights } from '../encoders/encoder';
+import { selectColumns } from './columns';
 import type { MusicSpaceTrainResult } from './train';
 
 export const SPACE_FILE = 'space.json';
@@ -29,6 +30,8 @@ export interface SpaceManifest {
   id: string;
   featureSpec: string;
   inDim: number;
+  /** The stored audio columns the encoder reads, in order (inDim of them). */
+  columns: string[];
   window: number;
   /** Steps between window starts at inference. */
   hop: number;
@@ -62,6 +65,7 @@ export async function saveMusicSpace(dir: string, result: MusicSpaceTrainResult,
     id: sha256(onnx).slice(0, 16),
     featureSpec: meta.featureSpec,
     inDim,
+    columns: result.columns,
     window: config.window,
     hop: inferenceHop(config.window),
     outDim: config.outDim,
@@ -146,10 +150,10 @@ export async function openMusicSpace(dir: string, options: { provider?: Provider
   return {
     manifest,
     async embedTrack(seq, signal) {
-      if (seq.spec !== manifest.featureSpec || seq.D !== manifest.inDim) {
-        throw inputError(dir, `music space was trained on feature spec ${manifest.featureSpec} (D ${manifest.inDim}); this track has ${seq.spec} (D ${seq.D}): retrain it`);
+      if (seq.spec !== manifest.featureSpec) {
+        throw inputError(dir, `music space was trained on feature spec ${manifest.featureSpec}; this track has ${seq.spec}: retrain it`);
       }
-      const segs = segmentWindows(seq, { window: manifest.window, hop: manifest.hop });
+      const segs = segmentWindows(selectColumns(seq, manifest.columns, dir), { window: manifest.window, hop: manifest.hop });
       const rows = await session.embed(segs.data, segs.n, signal ? { signal } : {});
       return meanVector(rows, manifest.outDim);
     },

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createEncoder, type NamedWeights } from '../encoders/encoder';
+import { seededRandom, uniformArray } from '../encoders/rng';
 import { fitStandardiser } from '../encoders/standardiser';
 import { cancelledError } from '../errors';
 import type { FeatureSeq } from '../features/types';
@@ -16,6 +17,7 @@ import { AdamW } from '../train/optimizer';
 import { warmupCosine } from '../train/schedule';
 import { createRng } from '../util/prng';
 import { augmentCrops, columnLayout, DEFAULT_AUGMENT, type AugmentOptions } from './augment';
+import { columnNames, selectColumns, type ColumnSet } from './columns';
 import { gatherCrops, TrackCropSampler } from './crops';
 
 export interface MusicSpaceConfig {
@@ -37,6 +39,14 @@ export interface MusicSpaceConfig {
   temperature: number;
   seed: number;
   augment: AugmentOptions;
+  /** Stored columns the encoder reads (columns.ts). */
+  columns: ColumnSet;
+  /**
+   * Width of a projection head used only in training (0 = none): the loss sees head(encoder(x)),
+   * the space is encoder(x). The head absorbs what serves only to tell crops apart (SimCLR, Chen
+   * et al. 2020), so the exported representation keeps more of what transfers.
+   */
+  head: number;
 }
 
 export const DEFAULT_MUSIC_SPACE_CONFIG: MusicSpaceConfig = {
@@ -51,9 +61,11 @@ export const DEFAULT_MUSIC_SPACE_CONFIG: MusicSpaceConfig = {
   warmup: 30,
   weightDecay: 1e-4,
   clipNorm: 1,
-  temperature: 0.1,
+  temperature: 0.5,
   seed: 1,
   augment: DEFAULT_AUGMENT,
+  columns: 'all',
+  head: 64,
 };
 
 export interface MusicSpaceProgress {
@@ -67,6 +79,8 @@ export interface MusicSpaceProgress {
 export interface MusicSpaceTrainResult {
   config: MusicSpaceConfig;
   weights: NamedWeights;
+  /** The stored columns the encoder reads, in order. */
+  columns: string[];
   /** Tracks trained on. */
   tracks: number;
   /** Mean loss over the first and the last tenth of the steps. */
@@ -89,10 +103,30 @@ function buildLoss(config: MusicSpaceConfig, tracks: number): MetricLoss {
   return createLoss(config.loss);
 }
 
+/** dense → ReLU → dense → L2-normalise, He/Glorot-uniform initialised from the seed. */
+function projectionHead(inDim: number, width: number, seed: number): { variables: tf.Variable[]; apply(z: tf.Tensor2D): tf.Tensor2D; dispose(): void } {
+  const random = seededRandom(seed * 31 + 7);
+  const w1 = tf.tidy(() => tf.variable(tf.tensor2d(uniformArray(inDim * inDim, Math.sqrt(6 / inDim), random), [inDim, inDim])));
+  const b1 = tf.tidy(() => tf.variable(tf.zeros([inDim])));
+  const w2 = tf.tidy(() => tf.variable(tf.tensor2d(uniformArray(inDim * width, Math.sqrt(6 / (inDim + width)), random), [inDim, width])));
+  const variables = [w1, b1, w2];
+  return {
+    variables,
+    apply: (z) =>
+      tf.tidy(() => {
+        const h = tf.matMul(tf.relu(tf.add(tf.matMul(z, w1), b1)), w2);
+        return tf.div(h, tf.sqrt(tf.maximum(tf.sum(tf.square(h), 1, true), 1e-12))) as tf.Tensor2D;
+      }),
+    dispose: () => variables.forEach((v) => v.dispose()),
+  };
+}
+
 /** Train on `seqs` (one audio FeatureSeq per track, one feature spec). */
-export async function trainMusicSpace(seqs: readonly FeatureSeq[], partial: Partial<MusicSpaceConfig> = {}, opts: MusicSpaceTrainOptions = {}): Promise<MusicSpaceTrainResult> {
+export async function trainMusicSpace(allColumns: readonly FeatureSeq[], partial: Partial<MusicSpaceConfig> = {}, opts: MusicSpaceTrainOptions = {}): Promise<MusicSpaceTrainResult> {
   const config: MusicSpaceConfig = { ...DEFAULT_MUSIC_SPACE_CONFIG, ...partial, augment: { ...DEFAULT_MUSIC_SPACE_CONFIG.augment, ...partial.augment } };
-  if (seqs.length < 2) throw new RangeError(`a music space needs at least 2 tracks, got ${seqs.length}`);
+  if (allColumns.length < 2) throw new RangeError(`a music space needs at least 2 tracks, got ${allColumns.length}`);
+  const columns = columnNames(allColumns[0].names, config.columns);
+  const seqs = allColumns.map((s) => selectColumns(s, columns));
   const D = seqs[0].D;
   const spec = seqs[0].spec;
   for (const s of seqs) if (s.D !== D || s.spec !== spec) throw new RangeError(`tracks mix feature specs (${spec} D ${D} vs ${s.spec} D ${s.D})`);
@@ -106,7 +140,8 @@ export async function trainMusicSpace(seqs: readonly FeatureSeq[], partial: Part
     encoder.setStandardiser(standardiser);
   }
   const loss = buildLoss(config, seqs.length);
-  const vars = [...encoder.variables, ...loss.trainableVariables()];
+  const head = config.head > 0 ? projectionHead(config.outDim, config.head, config.seed) : null;
+  const vars = [...encoder.variables, ...(head?.variables ?? []), ...loss.trainableVariables()];
   const optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
   const sampler = new TrackCropSampler(seqs.map((s) => s.T), { tracksPerBatch: P, cropsPerTrack: config.cropsPerTrack, window: config.window, seed: config.seed });
   const layout = columnLayout(seqs[0].names);
@@ -122,7 +157,10 @@ export async function trainMusicSpace(seqs: readonly FeatureSeq[], partial: Part
       augmentCrops(x, config.window, layout, standardiser, rng, config.augment);
       const B = batch.labels.length;
       const lr = warmupCosine(step, { peak: config.lr, warmup: config.warmup, total: config.steps });
-      const { value, grads } = tf.variableGrads(() => loss.compute(encoder.apply(tf.tensor3d(x, [B, config.window, D])), batch.labels), vars);
+      const { value, grads } = tf.variableGrads(() => {
+        const z = encoder.apply(tf.tensor3d(x, [B, config.window, D]));
+        return loss.compute(head ? head.apply(z) : z, batch.labels);
+      }, vars);
       losses.push(value.dataSync()[0]);
       value.dispose();
       optimizer.apply(grads as Record<string, tf.Tensor>, vars, lr);
@@ -137,6 +175,7 @@ export async function trainMusicSpace(seqs: readonly FeatureSeq[], partial: Part
     return {
       config,
       weights: encoder.getWeights(),
+      columns,
       tracks: seqs.length,
       lossStart: mean(losses.slice(0, tenth)),
       lossEnd: mean(losses.slice(-tenth)),
@@ -144,6 +183,7 @@ export async function trainMusicSpace(seqs: readonly FeatureSeq[], partial: Part
     };
   } finally {
     encoder.dispose();
+    head?.dispose();
     loss.dispose();
     optimizer.dispose();
   }

@@ -26,7 +26,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write(`serve: no built UI in ${staticDir} (run \`npm run build:renderer\`); the API is served anyway\n`);
   }
-  const engine = new Engine(contextFromEnv(process.env, values.db ? { catalogPath: values.db } : {}));
+  // Requests come from a browser page: confine them to the library, opened clips and the data folder.
+  const engine = new Engine(contextFromEnv(process.env, { confined: true, ...(values.db ? { catalogPath: values.db } : {}) }));
   const bridge = await startBridge(engine, { port, staticDir });
   process.stdout.write(`Needledrop UI: ${bridge.url}\n`);
   if (values.open) {

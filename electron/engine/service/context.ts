@@ -23,6 +23,11 @@ export interface EngineContext {
   /** Diagnostics (provider fallbacks and the like); the engine itself prints nothing. */
   log: (message: string) => void;
   appVersion: string;
+  /**
+   * Confine requests to the library, the opened clips and the data folder (the app and the
+   * browser bridge, whose requests come from a renderer); the CLI's user types paths freely.
+   */
+  confined?: boolean;
 }
 
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineContext> = {}): EngineContext {

@@ -1,0 +1,58 @@
+/**
+ * What a confined front (the app's renderer, the browser bridge) may make the engine read and
+ * write. The CLI runs unconfined: its user types the paths. A confined request may read only the
+ * library's folders, the clips the user opened, catalogued tracks and the data folder, after
+ * symlinks are resolved (a link inside the library pointing out of it does not count), and may
+ * write only to absolute paths without `..` whose folder exists.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { EngineError } from '../../contract/errors';
+
+function real(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+const inside = (path: string, root: string): boolean => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+const forbidden = (path: string, why: string): EngineError =>
+  new EngineError({ code: 'forbidden-path', message: `${path}: ${why}`, file: path });
+
+export class PathGuard {
+  constructor(
+    readonly confined: boolean,
+    private readonly roots: () => string[],
+  ) {}
+
+  /** A file or folder to read: inside an allowed root once symlinks are resolved. */
+  read(path: string, extraRoots: readonly string[] = []): string {
+    const abs = resolve(path);
+    if (!this.confined) return abs;
+    const r = real(abs);
+    // A path that does not exist is the engine's to report (file not found), not a policy matter.
+    if (r === null) return abs;
+    const roots = [...this.roots(), ...extraRoots].map((x) => real(x) ?? resolve(x));
+    if (!roots.some((root) => inside(r, root))) throw forbidden(path, 'outside the library folders and the files you opened');
+    return abs;
+  }
+
+  /** A file to write: absolute, no `..` segment, in a folder that exists. */
+  write(path: string): string {
+    if (!this.confined) return resolve(path);
+    if (!isAbsolute(path)) throw forbidden(path, 'an output path must be absolute');
+    if (path.split(/[\\/]/).includes('..')) throw forbidden(path, 'an output path may not contain ".."');
+    const dir = dirname(path);
+    let ok = false;
+    try {
+      ok = statSync(dir).isDirectory();
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw forbidden(path, 'its folder does not exist');
+    return path;
+  }
+}

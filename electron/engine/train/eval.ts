@@ -5,7 +5,7 @@ import type { PairSample } from './dataset';
 import { meanVector, stack } from './embed';
 
 /** Turns one item's windows into n × d segment embeddings (TF.js in training, ONNX in the app). */
-export interface SegmentEmbedder {
+export interface DualEmbedder {
   dim: number;
   video(segs: Segments): Promise<Float32Array>;
   audio(segs: Segments): Promise<Float32Array>;
@@ -39,7 +39,7 @@ function report(method: string, sim: (q: 'video' | 'audio') => Float64Array | Fl
 }
 
 /** The learnt model: clip and track vectors are the normalised means of their segment embeddings. */
-export async function evaluateEmbedder(method: string, items: PairSample[], embedder: SegmentEmbedder): Promise<MethodReport> {
+export async function evaluateEmbedder(method: string, items: PairSample[], embedder: DualEmbedder): Promise<MethodReport> {
   const d = embedder.dim;
   const video: Float32Array[] = [];
   const audio: Float32Array[] = [];
@@ -116,16 +116,4 @@ export function handMadeBaseline(items: PairSample[]): MethodReport {
     }
   }
   return report('hand-made mapping', (q) => (q === 'video' ? simVA : simAV), n);
-}
-
-export function formatReports(reports: MethodReport[]): string {
-  const f = (x: number) => x.toFixed(3);
-  const head = '| method | v→m R@1 | v→m R@5 | v→m R@10 | v→m med rank | v→m MAP@R | m→v R@1 | m→v R@5 | m→v R@10 | m→v med rank | m→v MAP@R |';
-  const sep = '|' + ' --- |'.repeat(11);
-  const rows = reports.map((r) => {
-    const a = r.videoToMusic;
-    const b = r.musicToVideo;
-    return `| ${r.method} | ${f(a.recall1)} | ${f(a.recall5)} | ${f(a.recall10)} | ${a.medianRank} | ${f(a.mapAtR)} | ${f(b.recall1)} | ${f(b.recall5)} | ${f(b.recall10)} | ${b.medianRank} | ${f(b.mapAtR)} |`;
-  });
-  return [head, sep, ...rows].join('\n');
 }

@@ -5,7 +5,7 @@ import { exportModelVersion, openModel } from '../models/export';
 import type { LoadedModel, ModelManifest } from '../models/version';
 import type { TrainingData } from './dataset';
 import { embedSegmentsTf } from './embed';
-import type { SegmentEmbedder } from './eval';
+import type { DualEmbedder } from './eval';
 import type { TrainResult } from './trainer';
 
 /** A dual encoder holding a training result's (best) weights; the caller disposes it. */
@@ -52,7 +52,7 @@ export async function saveTrainedModel(
 }
 
 /** Segment embeddings through a model version's ONNX encoders (onnxruntime-node). */
-export async function onnxEmbedder(model: LoadedModel, provider: ProviderRequest = 'auto', log?: (m: string) => void): Promise<SegmentEmbedder & { provider: string; close(): Promise<void> }> {
+export async function onnxEmbedder(model: LoadedModel, provider: ProviderRequest = 'auto', log?: (m: string) => void): Promise<DualEmbedder & { provider: string; close(): Promise<void> }> {
   const sessions = await openModel(model, { provider, ...(log && { log }) });
   return {
     dim: model.manifest.dims.out,
@@ -64,7 +64,7 @@ export async function onnxEmbedder(model: LoadedModel, provider: ProviderRequest
 }
 
 /** Segment embeddings through the trained weights in TF.js (before export; parity with ONNX is tested). */
-export function tfEmbedder(result: TrainResult, data: TrainingData): SegmentEmbedder & { dispose(): void } {
+export function tfEmbedder(result: TrainResult, data: TrainingData): DualEmbedder & { dispose(): void } {
   const dual = dualFromResult(result, data);
   return {
     dim: result.config.outDim,

@@ -8,7 +8,7 @@ import { NeedledropError } from '../../../electron/engine/errors';
 import { useBackend } from '../../../electron/engine/metric/backend';
 import { loadModelVersion, type LoadedModel } from '../../../electron/engine/models/version';
 import { bySplit } from '../../../electron/engine/train/dataset';
-import { evaluateEmbedder, type SegmentEmbedder } from '../../../electron/engine/train/eval';
+import { evaluateEmbedder, type DualEmbedder } from '../../../electron/engine/train/eval';
 import { saveTrainedModel, onnxEmbedder, tfEmbedder } from '../../../electron/engine/train/export';
 import { trainDualEncoder, type TrainResult } from '../../../electron/engine/train/trainer';
 import { syntheticTrainingData, TINY } from '../../unit/train/synthetic';
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Largest |a − b| over every segment embedding of the items, both sides. */
-async function maxDiff(a: SegmentEmbedder, b: SegmentEmbedder, segments: Array<{ side: 'video' | 'audio'; segs: Segments }>): Promise<number> {
+async function maxDiff(a: DualEmbedder, b: DualEmbedder, segments: Array<{ side: 'video' | 'audio'; segs: Segments }>): Promise<number> {
   let worst = 0;
   for (const { side, segs } of segments) {
     const x = await a[side](segs);

@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
-import { formatDuration, formatProgressBar, formatProgressLine, ProgressMeter } from '../../../electron/engine/jobs/progress';
+import { ProgressMeter } from '../../../electron/engine/jobs/progress';
+import { formatDuration, formatProgressBar, formatProgressLine } from '../../../scripts/cli/format';
+import type { ProgressEvent } from '../../../electron/contract/types';
 
 it('computes rate and ETA from an injected clock', () => {
   let now = 0;
@@ -22,10 +24,13 @@ it('draws a bar that fits the width and fills with progress', () => {
   let now = 0;
   const m = new ProgressMeter('indexing', 4, () => now);
   now = 60_000;
-  const half = formatProgressBar(m.tick(2), 60);
+  const snap = m.tick(2);
+  // The CLI draws the engine's progress events: rate per second, ETA in seconds.
+  const event: ProgressEvent = { type: 'progress', jobId: 'j', phase: 'indexing', done: snap.done, total: snap.total, rate: snap.perMinute / 60, eta: snap.etaSeconds, item: '/x.mp3' };
+  const half = formatProgressBar(event, 60);
   expect(half.length).toBeLessThanOrEqual(60);
   const inner = /\[([#.]+)\]/.exec(half)![1];
   expect(inner.split('#').length - 1).toBe(Math.round(inner.length / 2));
   expect(half).toContain('2/4 2.0/min ETA 1:00');
-  expect(formatProgressLine(m.snapshot(), '/x.mp3')).toBe('indexing: 2/4 2.0/min ETA 1:00 /x.mp3');
+  expect(formatProgressLine(event)).toBe('indexing: 2/4 2.0/min ETA 1:00 /x.mp3');
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Segments } from '../../../electron/engine/encoders/segments';
-import { evaluateEmbedder, formatReports, oracleBaseline, randomBaseline, type DirectionReport, type SegmentEmbedder } from '../../../electron/engine/train/eval';
+import { evaluateEmbedder, oracleBaseline, randomBaseline, type DirectionReport, type DualEmbedder } from '../../../electron/engine/train/eval';
 import type { PairSample } from '../../../electron/engine/train/dataset';
+import { formatReports } from '../../../scripts/cli/format';
 import { syntheticTrainingData } from './synthetic';
 
 const N = 12;
@@ -14,7 +15,7 @@ const perfect: DirectionReport = { recall1: 1, recall5: 1, recall10: 1, medianRa
  * track j is e_{π(j)} + c_j·s, with s a shared axis and c decreasing with the index, so every
  * non-matching score is distinct and lower than a match.
  */
-function handMade(perm: number[]): SegmentEmbedder {
+function handMade(perm: number[]): DualEmbedder {
   const dim = N + 1;
   const c = (i: number) => 0.05 * (N - i);
   const vector = (axis: number, i: number) => {

@@ -1,11 +1,21 @@
 /** UMAP off the UI thread: a library of thousands of tracks takes seconds to lay out. */
 import { UMAP } from 'umap-js';
-import { createRng } from '../../electron/engine/util/prng';
+
+/** mulberry32: a seeded generator so the same library gets the same map (the renderer imports no engine code). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 self.onmessage = (e: MessageEvent<{ rows: number[][]; seed: number }>) => {
   const { rows, seed } = e.data;
-  const rng = createRng(seed);
-  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.max(2, Math.min(15, rows.length - 1)), minDist: 0.1, random: () => rng.next() });
+  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.max(2, Math.min(15, rows.length - 1)), minDist: 0.1, random: seeded(seed) });
   const points = umap.fit(rows) as [number, number][];
   (self as unknown as Worker).postMessage({ points });
 };

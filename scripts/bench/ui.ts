@@ -213,6 +213,17 @@ async function main(): Promise<void> {
     const scroll = await scrollFrames(page, 300);
     const jank = scroll.intervals.filter((d) => d > 25).length;
     console.log(`scrolling ${tracks} tracks top to bottom in 300 frames: frame interval ${stats(scroll.intervals)}; ${jank} frames over 25 ms; ${(scroll.blankShare * 100).toFixed(1)}% of drawn rows still loading`);
+
+    // The Explore map of the whole library: fetched, laid out by UMAP in a worker, drawn; a click
+    // while it is being laid out must still answer at once.
+    const t1 = performance.now();
+    await page.click('nav button[data-screen="explore"]');
+    await page.waitForTimeout(1500);
+    const whileLaying = await clickToEffect(page, 'nav button[data-screen="library"]', `document.querySelector('[data-screen-panel="library"]').offsetParent !== null`);
+    const laidOutAlready = (await page.locator('.explore .top .muted', { hasText: 'UMAP' }).count()) > 0;
+    await page.click('nav button[data-screen="explore"]');
+    await page.locator('.explore .top .muted', { hasText: `${tracks} tracks · UMAP` }).waitFor({ timeout: 600_000 });
+    console.log(`Explore map of ${tracks} tracks (fetch + UMAP in a worker + draw): ${((performance.now() - t1) / 1000).toFixed(1)} s; a screen switch ${laidOutAlready ? 'after' : 'during'} the layout: ${whileLaying.toFixed(1)} ms`);
     if (session.problems.length) console.log(`page problems: ${session.problems.join('; ')}`);
   } finally {
     await session.browser.close();

@@ -1,0 +1,10 @@
+/** The environment variables main sets for an engine utilityProcess (read by engine-process.ts). */
+export const ENGINE_ENV = {
+  /** The user's data folder (app.getPath('userData') unless NEEDLEDROP_HOME is set). */
+  dataDir: 'NEEDLEDROP_HOME',
+  /** models/ in the app's resources folder. */
+  shippedModels: 'NEEDLEDROP_SHIPPED_MODELS',
+  ffmpeg: 'NEEDLEDROP_FFMPEG',
+  ffprobe: 'NEEDLEDROP_FFPROBE',
+  appVersion: 'NEEDLEDROP_APP_VERSION',
+} as const;

@@ -1,0 +1,37 @@
+/**
+ * Two engine processes behind one EngineApi: training (train, evaluate, corpus) runs in its own
+ * process so matching, scanning and the screens stay responsive while a model trains. The
+ * renderer sees one engine: events of both, jobs of both, cancel goes to the job's owner.
+ */
+import type { EngineApi } from '../contract/api';
+import type { JobOperation, QuickOperation, RequestOf, Results } from '../contract/operations';
+import type { EngineEvent, JobInfo } from '../contract/types';
+
+export const TRAINING_OPERATIONS: readonly JobOperation[] = ['train', 'evaluate', 'corpus'];
+
+/** What the router needs of each side (EngineHost has it). */
+export interface RoutedEngine extends EngineApi {
+  owns(jobId: string): boolean;
+}
+
+export function routeEngines(main: RoutedEngine, training: RoutedEngine): EngineApi {
+  const sideOf = (op: JobOperation): RoutedEngine => (TRAINING_OPERATIONS.includes(op) ? training : main);
+  return {
+    async call<K extends QuickOperation>(op: K, req?: RequestOf<K>): Promise<Results[K]> {
+      if (op !== 'jobs.list') return main.call(op, req);
+      // The catalog's recorded jobs come from main; the training process adds only its live ones.
+      const [a, b] = await Promise.all([main.call('jobs.list'), training.call('jobs.list').catch((): JobInfo[] => [])]);
+      const seen = new Set(a.map((j) => j.id));
+      return [...a, ...b.filter((j) => !seen.has(j.id))] as Results[K];
+    },
+    start: (op, req) => sideOf(op).start(op, req),
+    async cancel(jobId) {
+      if (training.owns(jobId)) return training.cancel(jobId);
+      return main.cancel(jobId);
+    },
+    subscribe(listener: (e: EngineEvent) => void) {
+      const offs = [main.subscribe(listener), training.subscribe(listener)];
+      return () => offs.forEach((off) => off());
+    },
+  };
+}

@@ -3,7 +3,8 @@
  * 8 s segment windows → the model's video encoder → unit embeddings, plus the clip's cut times
  * and summary (motion, brightness) for the beat/cut term and the "why".
  */
-import { openEncoder, type EncoderSession } from '../encoders/runtime';
+import type { EncoderSession } from '../encoders/runtime';
+import { openModelSide } from '../models/export';
 import type { ProviderRequest } from '../encoders/providers';
 import { segmentWindows } from '../encoders/segments';
 import { usageError } from '../errors';
@@ -106,7 +107,7 @@ export async function openClipEncoder(
 ): Promise<ClipEncoder> {
   const model = await loadModel({ ...opts.registry, ...(opts.version ? { version: opts.version } : {}), expectedSpec: { video: VIDEO_SPEC.version } });
   const { window, hop } = model.manifest;
-  const session: EncoderSession = await openEncoder(model.paths.video, { provider: opts.provider ?? 'auto', ...(opts.log ? { log: opts.log } : {}) });
+  const session: EncoderSession = await openModelSide(model, 'video', { provider: opts.provider ?? 'auto', ...(opts.log ? { log: opts.log } : {}) });
   return {
     version: model.manifest.version,
     provider: session.provider,

@@ -1,4 +1,4 @@
-import { openEncoder } from '../encoders/runtime';
+import { openModelSide } from '../models/export';
 import { segmentWindows } from '../encoders/segments';
 import { NeedledropError } from '../errors';
 import { AUDIO_SPEC } from '../features/spec';
@@ -21,7 +21,7 @@ export async function modelEmbedder(version?: string, registry: RegistryOptions 
   }
   const { window, hop, dims } = model.manifest;
   // One thread: each indexing worker has its own session, and the workers already fill the cores.
-  const session = await openEncoder(model.paths.audio, { provider: 'cpu', log: () => {}, threads: 1 });
+  const session = await openModelSide(model, 'audio', { provider: 'cpu', log: () => {}, threads: 1 });
   return {
     embedder: {
       version: model.manifest.version,

@@ -33,10 +33,18 @@ export interface ModelSessions {
   close(): Promise<void>;
 }
 
+/**
+ * Open one encoder of a loaded (verified) model version: the one way the engine runs a model
+ * (matching opens the video side, indexing the audio side, evaluation both).
+ */
+export function openModelSide(model: LoadedModel, side: 'video' | 'audio', options: OpenEncoderOptions = {}): Promise<EncoderSession> {
+  return openEncoder(model.paths[side], options);
+}
+
 /** Open both encoders of a loaded (verified) model version. */
 export async function openModel(model: LoadedModel, options: OpenEncoderOptions = {}): Promise<ModelSessions> {
-  const video = await openEncoder(model.paths.video, options);
-  const audio = await openEncoder(model.paths.audio, options);
+  const video = await openModelSide(model, 'video', options);
+  const audio = await openModelSide(model, 'audio', options);
   return {
     manifest: model.manifest,
     video,

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   similar: { summary: 'tracks that sound like a given track', load: () => import('./cli/similar') },
   playlist: { summary: 'more like these, a mood path A → B, an energy curve; saved, M3U8', load: () => import('./cli/playlist') },
   export: { summary: 'the clip with a track as its soundtrack (offset, fades, loudness)', load: () => import('./cli/export') },
+  fit: { summary: "re-arrange a track at its beats to a clip's exact length, ending on its ending; FCPXML/EDL hand-off", load: () => import('./cli/fit') },
   serve: { summary: 'the app in your browser: UI and engine on 127.0.0.1 behind a token', load: () => import('./cli/serve') },
   models: { summary: 'list model versions, activate one, roll back', load: () => import('./cli/models') },
   train: { summary: 'train a dual encoder on a corpus with any loss of the metric core', load: () => import('./cli/train') },

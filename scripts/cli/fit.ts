@@ -1,11 +1,13 @@
 /**
  * `needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase]
  * [--hits] [--no-tempo] [--out REMIX.wav] [--handoff DIR] [--force] [--json]`: re-arrange the
- * track at its beats to the clip's exact length (engine: electron/engine/fit).
+ * track at its beats to the clip's exact length (engine: electron/engine/fit). On the engine
+ * function for now; it moves onto the service when the lead adds the fit operation.
  */
-import { usageError } from '../../electron/engine/errors';
+/* eslint-disable no-restricted-imports -- not yet an Engine operation (see above) */
 import { fitTrackToClip, type FitResult } from '../../electron/engine/fit';
 import { num, parse, printJson } from './args';
+import { usageError } from './errors';
 
 export const usage =
   'needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase] [--hits] [--no-tempo] [--out REMIX.wav|.flac] [--handoff DIR] [--force] [--json]';
@@ -23,6 +25,8 @@ function describe(r: FitResult): string {
   if (r.handoff) lines.push(`  hand-off: ${r.handoff.fcpxml}, ${r.handoff.edl}, ${r.handoff.csv}`);
   return lines.join('\n');
 }
+
+export const example = 'needledrop fit clip.mp4 ~/Music/song.flac --hits --handoff clip-edit/';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

@@ -4,7 +4,7 @@
  * (FCPXML, EDL, markers CSV beside the remix). With `hits`, the clip's shot cuts (the video
  * features' cut detector) steer the path, and the result counts cuts on downbeats before and after.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { inputError, usageError } from '../errors';
@@ -132,6 +132,7 @@ export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
   const out = o.out ?? (o.handoff ? join(o.handoff, `${base}.wav`) : undefined);
   if (out) {
     o.onStage?.('rendering');
+    if (o.handoff) await mkdir(o.handoff, { recursive: true });
     result.remix = await renderFit(o.track, plan, { out, ...(o.force ? { force: true } : {}), ...(o.signal ? { signal: o.signal } : {}) });
   }
   if (o.handoff && result.remix) {

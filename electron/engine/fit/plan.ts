@@ -26,8 +26,9 @@ export interface PlanOptions {
   allowTempo?: boolean;
 }
 
-const HIT_REWARD = 1.5;
-const STRONG_REWARD = 0.5;
+// A hit is worth about a splice: an extra splice (3 + its cost + a bar shift) pays when it lands two cuts.
+const HIT_REWARD = 3;
+const STRONG_REWARD = 1;
 const MAX_TEMPO_CHANGE = 0.03;
 
 interface Dp {

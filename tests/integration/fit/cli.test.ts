@@ -1,0 +1,133 @@
+/**
+ * `needledrop fit` end to end: a generated track with a known grid and ending under a generated
+ * clip with hard cuts at known times. With --hits the cuts land on downbeats where the plain fit
+ * misses them; the remix lasts the clip; the hand-off files (FCPXML, EDL, CSV) read back with
+ * strict parsers and carry the remix's times. Bad input exits 1 naming the file.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeTrack } from '../../../electron/engine/fit/analyse';
+import type { FitResult } from '../../../electron/engine/fit/fit';
+import { AUDIO_SPEC } from '../../../electron/engine/features/spec';
+import { hardCuts, sharedMediaDir, tempDir, textFile } from '../../helpers/media';
+import { all, parseCmx3600, parseCsv, parseFcpxml, rational } from '../../unit/fit/handoff-parsers';
+import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const cli = join(root, 'scripts', 'cli.ts');
+
+function needledrop(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('needledrop fit', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let track: string;
+  let clip: string;
+  const s = synthTrack({ bars: 24 });
+  const T = 30;
+  // The plain fit ends on the ending, so its downbeats fall at T − (ring-out) − k bars: odd
+  // half-seconds here (the ring-out after the last detected beat is ≈ 2.5 s + a beat). Cuts one
+  // beat later, on whole seconds, are all misses for it (and sit on the 10 fps analysis grid).
+  const cuts = [4, 6, 8, 10];
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('needledrop-fit-cli-'));
+    track = join(dir, 'synth.wav');
+    await writeFile(track, wavBytes(s.pcm, s.sampleRate));
+    clip = await hardCuts(dir, { seconds: T, cuts, fps: 25, width: 160, height: 90 });
+  });
+  afterAll(() => cleanup());
+
+  it('puts more shot cuts on downbeats with --hits and hands off FCPXML, EDL and CSV with the remix’s times', async () => {
+    const out = join(dir, 'handoff');
+    const r = await needledrop('fit', clip, track, '--hits', '--handoff', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as FitResult;
+    expect(res.target).toBeCloseTo(T, 3);
+    expect(res.hits!.cuts).toHaveLength(cuts.length);
+    res.hits!.cuts.forEach((c, i) => expect(Math.abs(c - cuts[i])).toBeLessThanOrEqual(0.1));
+    expect(res.hits!.before).toBeLessThanOrEqual(1);
+    expect(res.hits!.after).toBeGreaterThanOrEqual(res.hits!.before + 2);
+    // Independently: the reported downbeats of the chosen plan sit on the cuts.
+    const onCut = res.hits!.cuts.filter((c) => res.plan.downbeats.some((d) => Math.abs(d - c) <= 0.05)).length;
+    expect(onCut).toBe(res.hits!.after);
+    expect(r.stderr).toMatch(/cuts on downbeats \(±50 ms\): \d → \d of 4/);
+
+    // The remix: exactly the clip's length (to a video frame), ending as the track ends.
+    const remix = res.handoff!.remix;
+    const pcm = await decodeTrack(remix);
+    expect(Math.abs(pcm.length / AUDIO_SPEC.sampleRate - T)).toBeLessThanOrEqual(1 / 25);
+    const last = res.plan.ranges[res.plan.ranges.length - 1];
+    expect(last.sourceEnd).toBeCloseTo(res.grid.end, 3);
+
+    // EDL: A2 events are the kept ranges at the right record and source frames.
+    const doc = parseCmx3600(await readFile(res.handoff!.edl, 'utf8'), 25);
+    const a2 = doc.events.filter((e) => e.channel === 'A2');
+    expect(a2).toHaveLength(res.plan.ranges.length);
+    a2.forEach((e, i) => {
+      expect(Math.abs(e.rec[0] - 3600 * 25 - res.plan.ranges[i].outputStart * 25)).toBeLessThanOrEqual(0.5 + 1e-6);
+      expect(Math.abs(e.src[0] - res.plan.ranges[i].sourceStart * 25)).toBeLessThanOrEqual(0.5 + 1e-6);
+    });
+    const remixEvent = doc.events.find((e) => e.channel === 'A')!;
+    expect(remixEvent.rec[1] - remixEvent.rec[0]).toBe(T * 25);
+    expect(remixEvent.comments).toContain(`SOURCE FILE: ${basename(remix)}`);
+
+    // FCPXML: the sequence lasts the remix; the remix asset's URL is the file we decoded.
+    const x = parseFcpxml(await readFile(res.handoff!.fcpxml, 'utf8'));
+    const seq = all(x, 'sequence')[0];
+    const d = rational(seq.getAttribute('duration')!);
+    expect(d.n / d.d).toBeCloseTo(T, 6);
+    const srcs = all(x, 'media-rep').map((m) => fileURLToPath(m.getAttribute('src')!));
+    expect(srcs).toContain(resolve(remix));
+    for (const p of srcs) expect(existsSync(p)).toBe(true);
+    const cutMarkers = all(x, 'marker').filter((m) => m.getAttribute('value')!.startsWith('Shot'));
+    expect(cutMarkers).toHaveLength(cuts.length);
+
+    // CSV: the splice rows are the plan's splices.
+    const rows = parseCsv(await readFile(res.handoff!.csv, 'utf8')).slice(1);
+    expect(rows.filter((row) => row[0] === 'splice').map((row) => Number(row[1]))).toEqual(res.plan.splices.map((sp) => expect.closeTo(sp.time, 4)));
+    expect(rows.filter((row) => row[0] === 'cut').length).toBe(cuts.length);
+  });
+
+  it('writes FLAC with --out and keeps the plain plan without --hits', async () => {
+    const out = join(dir, 'remix.flac');
+    const r = await needledrop('fit', clip, track, '--out', out, '--start', '2', '--end', '23.6', '--end-on-phrase', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as FitResult;
+    expect(res.plan.endMode).toBe('phrase');
+    expect(res.hits).toBeUndefined();
+    const pcm = await decodeTrack(out);
+    expect(Math.abs(pcm.length / AUDIO_SPEC.sampleRate - 21.6)).toBeLessThanOrEqual(1 / 25);
+    expect((await readFile(out)).subarray(0, 4).toString()).toBe('fLaC');
+  });
+
+  it('exits 1 naming the file for a track it cannot fit, 2 for bad usage', async () => {
+    const text = await textFile(dir);
+    const bad = await needledrop('fit', clip, text);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(text);
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const media = await sharedMediaDir();
+    if (media) {
+      const trumpet = join(media, 'music', 'sorohanro_-_solo-trumpet-06.ogg');
+      const r = await needledrop('fit', clip, trumpet);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${trumpet}: no steady beat`);
+    }
+    expect((await needledrop('fit', clip, track, '--end-on-ending', '--end-on-phrase')).code).toBe(2);
+    expect((await needledrop('fit', clip)).code).toBe(2);
+    expect((await needledrop('fit', clip, track, '--out', join(dir, 'x.mp3'))).code).toBe(2);
+  });
+});

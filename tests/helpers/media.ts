@@ -24,16 +24,32 @@ export async function ffmpeg(args: string[], out: string): Promise<string> {
   return out;
 }
 
+/**
+ * The first audio stream of `file` as mono f32 PCM at `sampleRate`, decoded by ffmpeg directly
+ * (an independent reference for what the engine's own decoder or exporter produced).
+ */
+export async function decodeMono(file: string, sampleRate: number): Promise<Float32Array> {
+  const { stdout } = await run(ffmpegPath(), ['-v', 'error', '-i', file, '-map', '0:a:0', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 28,
+  });
+  const buf = Buffer.from(stdout);
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
 /** A fresh temp dir and its cleanup, for beforeAll/afterAll. */
 export async function tempDir(prefix = 'needledrop-media-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** ../shared/media resolved from the repo root, or undefined when that folder is absent. */
+/**
+ * ../shared/media resolved from the repo root (or $NEEDLEDROP_SHARED_MEDIA, set by the mutation
+ * run whose sandbox copy sits elsewhere), or undefined when that folder is absent.
+ */
 export async function sharedMediaDir(): Promise<string | undefined> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const dir = resolve(root, '..', 'shared', 'media');
+  const dir = process.env.NEEDLEDROP_SHARED_MEDIA ?? resolve(root, '..', 'shared', 'media');
   try {
     await readFile(join(dir, 'README.md'));
     return dir;

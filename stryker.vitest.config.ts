@@ -1,0 +1,25 @@
+// The Vitest config of mutation runs (stryker.config.mjs): the project's config minus the
+// whole-app suites (CLI demo and match, the built binary, the browser e2e, the transport and
+// contract fuzzing), which each take minutes and would run for every mutant of every module they
+// import. NEEDLEDROP_MUTATION_TESTS (comma-separated globs) narrows a run further.
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config';
+
+const only = process.env.NEEDLEDROP_MUTATION_TESTS?.split(',').map((g) => g.trim()).filter(Boolean);
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      ...(only ? { include: only } : {}),
+      exclude: [
+        '**/node_modules/**',
+        'tests/e2e/**',
+        'tests/integration/app/**',
+        'tests/integration/build/**',
+        'tests/integration/service/transport.test.ts',
+        'tests/integration/robustness/**',
+      ],
+    },
+  }),
+);

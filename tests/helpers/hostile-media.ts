@@ -151,7 +151,7 @@ function kinds(): KindDef[] {
     { kind: '8 channels', role: 'audio', make: (c) => ffmpeg(['-f', 'lavfi', '-i', 'aevalsrc=0.3*sin(2*PI*900*t):c=7.1:s=44100:d=4', '-c:a', 'flac'], join(c.lib, 'ch8.flac')) },
     { kind: 'under 0.1 s', role: 'audio', make: (c) => ffmpeg(['-f', 'lavfi', '-i', 'sine=f=1000:d=0.05', '-c:a', 'pcm_s16le'], join(c.lib, 'blip.wav')) },
     { kind: 'one hour of silence', role: 'audio', make: (c) => ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', '3600', '-c:a', 'flac'], join(c.lib, 'hour-of-silence.flac')) },
-    { kind: 'near-silent noise', role: 'audio', make: (c) => ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=a=0.00003:d=6:r=44100', '-c:a', 'flac'], join(c.lib, 'near-silent.flac')) },
+    { kind: 'near-silent noise', role: 'audio', make: (c) => ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=a=0.00003:d=6:r=44100:seed=16', '-c:a', 'flac'], join(c.lib, 'near-silent.flac')) },
     { kind: 'pure sine', role: 'audio', make: (c) => ffmpeg(['-f', 'lavfi', '-i', 'sine=f=440:d=10', '-c:a', 'flac'], join(c.lib, 'sine-440.flac')) },
     {
       kind: 'NaN and Inf samples (float wav)',

@@ -92,6 +92,8 @@ describe('segment index on disk', () => {
     expect(same.built).toBe(false);
     expect(() => same.store.addTrack(list[0])).toThrow(/read-only/);
     expect(() => same.store.rows()).toThrow(/on disk/);
+    const rows = new Float32Array(4 * d);
+    expect(() => same.store.readRows(same.store.segmentCount - 2, 4, rows)).toThrow(/rows\.f32: rows \d+\.\.\d+ are outside its \d+ rows/);
     await same.close();
 
     // A stale key rebuilds from the source given now.

@@ -13,13 +13,14 @@ import { exportClipWithTrack } from '../../../electron/engine/media/export';
 import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { audioStream, probe, videoStream } from '../../../electron/engine/media/probe';
 import { run as cliExport } from '../../../scripts/cli/export';
-import { ffmpeg, sharedMediaDir, tempDir } from '../../helpers/media';
+import { decodeMono, ffmpeg, sharedMediaDir, tempDir } from '../../helpers/media';
 
 const execp = promisify(execFile);
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let clipMp4: string;
 let clipWebm: string;
 let track: string;
+let noise: string;
 
 /** Integrated loudness (EBU R128) and the RMS level of the last `tailSeconds`, in dB. */
 async function loudness(file: string, tailFrom?: number): Promise<{ lufs: number; tailDb: number }> {
@@ -38,6 +39,31 @@ async function videoPacketHashes(file: string): Promise<string> {
   return stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1)!.trim()).join(' ');
 }
 
+/** The lag (in samples) at which `probe` best matches `source`, by normalised cross-correlation. */
+function bestLag(source: Float32Array, probe: Float32Array): number {
+  let best = -1;
+  let bestScore = -Infinity;
+  const probeNorm = Math.sqrt(probe.reduce((s, x) => s + x * x, 0));
+  for (let lag = 0; lag + probe.length <= source.length; lag++) {
+    let dot = 0;
+    let energy = 0;
+    for (let i = 0; i < probe.length; i++) {
+      const x = source[lag + i];
+      dot += x * probe[i];
+      energy += x * x;
+    }
+    const score = dot / (Math.sqrt(energy) * probeNorm + 1e-12);
+    if (score > bestScore) [best, bestScore] = [lag, score];
+  }
+  expect(bestScore).toBeGreaterThan(0.5); // a real match, not the best of noise
+  return best;
+}
+
+/** Poll `done` until it holds (every 5 ms, at most the test's own timeout). */
+async function waitFor(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 5));
+}
+
 beforeAll(async () => {
   tmp = await tempDir('needledrop-export-');
   const d = tmp.dir;
@@ -51,10 +77,12 @@ beforeAll(async () => {
   track = await ffmpeg(
     [
       '-f', 'lavfi', '-i', 'aevalsrc=0.05*sin(2*PI*220*t)+0.03*sin(2*PI*330*t)|0.05*sin(2*PI*277*t)+0.03*sin(2*PI*440*t):s=44100:d=8',
-      '-f', 'lavfi', '-i', 'anoisesrc=a=0.01:d=8:r=44100', '-filter_complex', '[0][1]amix=inputs=2:normalize=0', '-c:a', 'libvorbis',
+      '-f', 'lavfi', '-i', 'anoisesrc=a=0.01:d=8:r=44100:seed=7', '-filter_complex', '[0][1]amix=inputs=2:normalize=0', '-c:a', 'libvorbis',
     ],
     join(d, 'track.ogg'),
   );
+  // Seeded white noise at a steady level: no period, so a cross-correlation has one sharp peak.
+  noise = await ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=a=0.2:d=8:r=48000:seed=16', '-c:a', 'flac'], join(d, 'noise.flac'));
 });
 
 afterAll(async () => {
@@ -111,6 +139,41 @@ describe('exportClipWithTrack', () => {
     expect(tailDb).toBeLessThan(-80); // …where it has ended, silence
   });
 
+  it('places the track from the offset: the exported sound is the source at that lag', async () => {
+    const rate = 2000;
+    const offset = 3.3;
+    const result = await exportClipWithTrack({ clip: clipMp4, track: noise, offset, out: join(tmp.dir, 'lag.mp4'), fade: 0 });
+    expect(result.audible).toBe(3);
+    // Truth without the exporter's seek: find where 2 s of the export sit in the whole decoded source.
+    const [source, exported] = await Promise.all([decodeMono(noise, rate), decodeMono(result.out, rate)]);
+    const probe = exported.subarray(0.5 * rate, 2.5 * rate);
+    expect(Math.abs(bestLag(source, probe) / rate - 0.5 - offset)).toBeLessThan(0.02);
+  });
+
+  it('fades in at the start and out at the end of the audible part, not at the end of the clip', async () => {
+    const rate = 48000;
+    const fade = 0.2;
+    // 8 s track from 7 s under a 3 s clip: 1 s audible, then silence.
+    const result = await exportClipWithTrack({ clip: clipMp4, track: noise, offset: 7, out: join(tmp.dir, 'fades.mp4'), fade });
+    expect(result).toMatchObject({ audible: 1, fade });
+    const pcm = await decodeMono(result.out, rate);
+    const rms = (from: number, to: number): number => {
+      const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
+      return Math.sqrt(part.reduce((s, x) => s + x * x, 0) / part.length);
+    };
+    const steady = rms(0.3, 0.7);
+    expect(steady).toBeGreaterThan(0.01);
+    // A linear fade's gain over its first/last quarter averages 1/8: RMS ≈ 0.14 of the steady level.
+    expect(rms(0, fade / 4) / steady).toBeLessThan(0.3);
+    expect(rms(1 - fade / 4, 1) / steady).toBeLessThan(0.3);
+    // Halfway through the fade-out the gain is ½ (RMS of a ramp from ¾ to ¼ ≈ 0.54).
+    expect(rms(1 - (3 * fade) / 4, 1 - fade / 4) / steady).toBeGreaterThan(0.35);
+    expect(rms(1 - (3 * fade) / 4, 1 - fade / 4) / steady).toBeLessThan(0.75);
+    // Before the fade-out the track plays at its steady level; after the audible part, silence.
+    expect(rms(0.6, 1 - fade) / steady).toBeGreaterThan(0.8);
+    expect(rms(1.1, 2.9) / steady).toBeLessThan(0.01);
+  });
+
   it('never overwrites an existing file unless forced', async () => {
     const out = join(tmp.dir, 'taken.mp4');
     writeFileSync(out, 'keep me');
@@ -142,7 +205,9 @@ describe('exportClipWithTrack', () => {
   it('cancels on abort and removes the partial file', async () => {
     const abort = new AbortController();
     const pending = exportClipWithTrack({ clip: clipMp4, track, out: join(tmp.dir, 'cancelled.webm'), signal: abort.signal });
-    setTimeout(() => abort.abort(), 50);
+    // Abort once ffmpeg is writing (its temp folder exists), not after a fixed delay that a fast or slow machine could miss.
+    await waitFor(() => readdirSync(tmp.dir).some((f) => f.startsWith('.needledrop-export-')));
+    abort.abort();
     const err = await pending.catch((e: unknown) => e as NeedledropError);
     expect(err).toMatchObject({ kind: 'cancelled' });
     expect(readdirSync(tmp.dir).filter((f) => f.includes('cancelled'))).toEqual([]);

@@ -65,7 +65,8 @@ describe('spectral descriptors', () => {
     expect(summary.key).toMatchObject({ tonic: 'C', mode: 'major' });
     expect(Math.abs(summary.tempo!.bpm - 120)).toBeLessThanOrEqual(2);
     const quiet = await extractAudioFeatures(await gen.sine(dir, { freq: 440, seconds: 3, amplitude: 0.05, name: 'quiet.wav' }));
-    expect(summary.loudnessLufs!).toBeGreaterThan(quiet.summary.loudnessLufs! + 10);
+    // 9.7 LU apart on the mono mean downmix (the stereo file used to read 3 dB hot under ffmpeg's summing downmix).
+    expect(summary.loudnessLufs!).toBeGreaterThan(quiet.summary.loudnessLufs! + 8);
   });
 });
 

@@ -14,6 +14,8 @@ export interface TrackQuery {
 export class TrackPages {
   readonly pageSize: number;
   private pages = new Map<number, TrackListItem[]>();
+  /** Pages still shown but due for a refetch (the catalog changed under them). */
+  private stale = new Set<number>();
   private inFlight = new Set<number>();
   private generation = 0;
   private query: TrackQuery;
@@ -36,12 +38,21 @@ export class TrackPages {
     this.reload();
   }
 
-  /** Forget every page (the catalog changed) and fetch again on demand. */
+  /** Forget every page (a new query) and fetch again on demand. */
   reload(): void {
     this.generation += 1;
     this.pages.clear();
+    this.stale.clear();
     this.inFlight.clear();
     this.total = null;
+    this.onChange();
+  }
+
+  /** The catalog changed: keep showing the rows we have, refetch each page when it is next needed. */
+  refresh(): void {
+    this.generation += 1;
+    this.inFlight.clear();
+    this.stale = new Set(this.pages.keys());
     this.onChange();
   }
 
@@ -52,7 +63,7 @@ export class TrackPages {
   /** Fetch the pages not yet here; errors go to `onError`. */
   ensure(pageIndices: number[], onError: (err: unknown) => void): void {
     for (const p of pageIndices) {
-      if (this.pages.has(p) || this.inFlight.has(p)) continue;
+      if ((this.pages.has(p) && !this.stale.has(p)) || this.inFlight.has(p)) continue;
       this.inFlight.add(p);
       const gen = this.generation;
       const { search, sort, descending } = this.query;
@@ -62,6 +73,7 @@ export class TrackPages {
           (page) => {
             if (gen !== this.generation) return;
             this.inFlight.delete(p);
+            this.stale.delete(p);
             this.pages.set(p, page.tracks);
             this.total = page.total;
             this.onChange();

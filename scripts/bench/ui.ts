@@ -31,10 +31,13 @@ function fillCatalog(path: string, n: number): void {
   const insert = db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const artist = `Artist ${i % 400}`;
+      const duration = 60 + rng.int(300);
+      const bpm = 60 + rng.next() * 120;
       saveAnalysis(db, {
         file: { path: `/bench/library/${artist}/track-${i}.ogg`, size: 1000 + i, mtimeMs: 1, hash: `bench-${i}` },
-        info: { title: `Track ${i} ${['Dawn', 'Drive', 'Echo', 'Glow', 'Rush'][i % 5]}`, artist, album: `Album ${i % 900}`, duration: 60 + rng.int(300) },
-        summary: { bpm: 60 + rng.next() * 120, key: KEYS[rng.int(12)], mode: rng.next() < 0.5 ? 'major' : 'minor', energy: rng.next(), beats: [] },
+        info: { title: `Track ${i} ${['Dawn', 'Drive', 'Echo', 'Glow', 'Rush'][i % 5]}`, artist, album: `Album ${i % 900}`, duration },
+        // Beat times as the analyser stores them: the summaries weigh what a real catalog's do.
+        summary: { bpm, key: KEYS[rng.int(12)], mode: rng.next() < 0.5 ? 'major' : 'minor', energy: rng.next(), beats: Array.from({ length: Math.floor((duration * bpm) / 60) }, (_, k) => Math.round(((k * 60) / bpm) * 1000) / 1000) },
         features: { start: 0, step: 0.5, names: ['x'], data: new Float32Array([0]), T: 1, D: 1, spec: 'bench' },
       });
     }

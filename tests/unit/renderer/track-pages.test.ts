@@ -46,3 +46,19 @@ describe('TrackPages', () => {
     expect(f.calls[1].req).toMatchObject({ search: 'x', offset: 0 });
   });
 });
+
+describe('TrackPages.refresh', () => {
+  it('keeps showing the old rows until the refetched page arrives', async () => {
+    const f = fakeApi();
+    const pages = new TrackPages(f.api, { search: '', sort: 'title', descending: false }, () => {}, 100);
+    pages.ensure([0], () => {});
+    f.answer(0);
+    await Promise.resolve();
+    pages.refresh();
+    expect(pages.row(5)?.id).toBe(6); // still shown
+    pages.ensure([0], () => {});
+    expect(f.calls).toHaveLength(2); // but fetched again
+    pages.ensure([0], () => {});
+    expect(f.calls).toHaveLength(2); // once
+  });
+});

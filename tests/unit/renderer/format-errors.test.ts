@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../../../electron/contract/errors';
+import { readable } from '../../../renderer/lib/errors';
+import { clockTime, eta, scoredPath, trackName } from '../../../renderer/lib/format';
+
+describe('what the screens print', () => {
+  it('clock times and ETAs', () => {
+    expect(clockTime(0)).toBe('0:00.0');
+    expect(clockTime(83.25)).toBe('1:23.3');
+    expect(clockTime(3725)).toBe('1:02:05.0');
+    expect(clockTime(null)).toBe('–');
+    expect(eta(null)).toBe('estimating…');
+    expect(eta(4.2)).toBe('5 s left');
+    expect(eta(125)).toBe('2 min 5 s left');
+  });
+
+  it('puts the scored export beside the clip', () => {
+    expect(scoredPath('/v/clip.final.mp4')).toBe('/v/clip.final-scored.mp4');
+    expect(scoredPath('/v.d/clip')).toBe('/v.d/clip-scored.mp4');
+    expect(scoredPath('C:\\v\\a.mov')).toBe('C:\\v\\a-scored.mov');
+  });
+
+  it('names a track by its title, else its file', () => {
+    expect(trackName({ title: '  ', path: '/m/a b.ogg' })).toBe('a b.ogg');
+    expect(trackName({ title: 'Song', path: '/m/x.ogg' })).toBe('Song');
+  });
+});
+
+describe('errors as the user reads them', () => {
+  it('keeps the file and the cause, and adds what to do for known codes', () => {
+    const r = readable(new EngineError({ code: 'not-indexed', message: 'the catalog has no tracks for model base', file: '/data/catalog.db' }));
+    expect(r).toMatchObject({ title: 'the catalog has no tracks for model base', file: '/data/catalog.db', code: 'not-indexed' });
+    expect(r.detail).toContain('Library');
+  });
+
+  it('takes errors as data (a job-end error) and plain errors alike', () => {
+    expect(readable({ code: 'bad-input', message: 'x.mp4: not a video', file: 'x.mp4', detail: 'ffmpeg: Invalid data' })).toEqual({ title: 'x.mp4: not a video', file: 'x.mp4', detail: 'ffmpeg: Invalid data', code: 'bad-input' });
+    expect(readable(new Error('boom'))).toEqual({ title: 'boom', code: 'internal' });
+  });
+});

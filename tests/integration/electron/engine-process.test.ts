@@ -1,0 +1,94 @@
+/**
+ * The utilityProcess entry (electron/main/engine-process.ts) as a real child process: Node stands
+ * in for Electron's utilityProcess (parent-port-shim.mjs gives it process.parentPort). Through
+ * the EngineHost main uses: the context main passes arrives, a clip opened in the engine is
+ * served by media:// with Range, and after a SIGKILL the call in flight fails with
+ * engine-unavailable and a new process answers.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EngineError } from '../../../electron/contract/errors';
+import type { ClientMessage, ServerMessage } from '../../../electron/contract/messages';
+import { ENGINE_ENV } from '../../../electron/main/engine-env';
+import { EngineHost, type EngineChild } from '../../../electron/main/engine-host';
+import { mediaHandler } from '../../../electron/main/protocols';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CLIP = resolve(ROOT, '../shared/media/video/chaplin.mp4');
+const dataDir = mkdtempSync(join(tmpdir(), 'nd-engine-process-'));
+const processes: ChildProcess[] = [];
+
+function spawnEngine(): EngineChild {
+  const child = fork(join(ROOT, 'electron/main/engine-process.ts'), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx', '--import', join(import.meta.dirname, 'parent-port-shim.mjs')],
+    env: {
+      ...process.env,
+      [ENGINE_ENV.dataDir]: dataDir,
+      [ENGINE_ENV.shippedModels]: join(ROOT, 'models'),
+      [ENGINE_ENV.appVersion]: '9.9.9-test',
+    },
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  processes.push(child);
+  return {
+    port: {
+      send: (m: ClientMessage) => {
+        child.send(m);
+      },
+      onMessage(handler: (m: ServerMessage) => void) {
+        child.on('message', handler as (m: unknown) => void);
+        return () => child.off('message', handler as (m: unknown) => void);
+      },
+    },
+    onExit: (h) => child.once('exit', (code) => h(code)),
+    kill: () => child.kill(),
+  };
+}
+
+const host = new EngineHost({ name: 'engine', spawn: spawnEngine });
+afterAll(() => {
+  host.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('engine utilityProcess entry', () => {
+  it('builds the Engine from what main passes: data folder, app version', async () => {
+    const info = await host.call('engine.info');
+    expect(info.dataDir).toBe(dataDir);
+    expect(info.appVersion).toBe('9.9.9-test');
+    expect(info.catalog).toBe(join(dataDir, 'catalog.sqlite'));
+  });
+
+  it('an opened clip is served by id through media.resolve, with Range', async () => {
+    const clip = await host.call('clip.open', { path: CLIP });
+    const media = mediaHandler(async (kind, id) => (await host.call('media.resolve', { kind, id })).path);
+    const r = await media({ url: `media://clip/${clip.id}`, method: 'GET', headers: new Headers({ Range: 'bytes=100-199' }) });
+    expect(r.status).toBe(206);
+    expect(Buffer.from(await r.arrayBuffer()).equals(readFileSync(CLIP).subarray(100, 200))).toBe(true);
+    // A track id with no catalog yet: refused, and media:// answers 404.
+    await expect(host.call('media.resolve', { kind: 'track', id: 1 })).rejects.toMatchObject({ code: 'not-indexed' });
+    expect((await media({ url: 'media://track/1', method: 'GET', headers: new Headers() })).status).toBe(404);
+  });
+
+  it('killed mid-call: the call fails with engine-unavailable, a new process answers', async () => {
+    const first = processes[processes.length - 1];
+    const inFlight = host.call('clip.open', { path: CLIP });
+    first.kill('SIGKILL');
+    const err = await inFlight.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).code).toBe('engine-unavailable');
+    const info = await host.call('engine.info');
+    expect(info.dataDir).toBe(dataDir);
+    expect(processes).toHaveLength(2);
+    expect(processes[1].pid).not.toBe(first.pid);
+    expect(host.restarts).toBe(1);
+  });
+});

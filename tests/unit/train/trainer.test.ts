@@ -163,14 +163,18 @@ describe('trainDualEncoder', () => {
     expect(patient.result.stepsRun).toBe(8);
   });
 
-  it.each(['arcface', 'multi-similarity'] as const)('%s trains without NaN', async (loss) => {
+  it.each(['arcface', 'multi-similarity'] as const)('%s trains without NaN and validation Recall@10 rises', async (loss) => {
     const start = (await train({ loss, steps: 1, lr: 0, evalEvery: 1, seed: 4 })).result;
     const { result, events } = await train({ loss, steps: 20, evalEvery: 10, seed: 4 });
     expect(events).toHaveLength(20);
     expect(events.every((e) => Number.isFinite(e.loss))).toBe(true);
     expect(allFinite(result.weights)).toBe(true);
     expect(flat(result.weights.video)).not.toEqual(flat(start.weights.video));
-    expect(result.bestValRecall10).toBeGreaterThan(0);
+    // It learns, not only stays finite. Chance is 10/24 ≈ 0.42 on the 24 validation pairs; the untrained
+    // model scores 0.375 (seed 4). Multi-similarity reaches 0.92 in 20 steps; ArcFace's class weights
+    // learn slowly on 24 pairs (0.50 at 20 steps, 0.54 at 60), so it is held to rising.
+    expect(result.bestValRecall10).toBeGreaterThan(start.bestValRecall10);
+    if (loss === 'multi-similarity') expect(result.bestValRecall10).toBeGreaterThanOrEqual(0.75);
   });
 
   it('a class-weight loss is deterministic too: its weights are seeded by the run', async () => {

@@ -2,24 +2,24 @@
 // whole-app suites (CLI demo and match, the built binary, the browser e2e, the transport and
 // contract fuzzing), which each take minutes and would run for every mutant of every module they
 // import. NEEDLEDROP_MUTATION_TESTS (comma-separated globs) narrows a run further.
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
 const only = process.env.NEEDLEDROP_MUTATION_TESTS?.split(',').map((g) => g.trim()).filter(Boolean);
 
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      ...(only ? { include: only } : {}),
-      exclude: [
-        '**/node_modules/**',
-        'tests/e2e/**',
-        'tests/integration/app/**',
-        'tests/integration/build/**',
-        'tests/integration/service/transport.test.ts',
-        'tests/integration/robustness/**',
-      ],
-    },
-  }),
-);
+// Spread, not mergeConfig: mergeConfig would append `include` to the base's list instead of replacing it.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: only ?? base.test?.include,
+    exclude: [
+      '**/node_modules/**',
+      'tests/e2e/**',
+      'tests/integration/app/**',
+      'tests/integration/build/**',
+      'tests/integration/service/transport.test.ts',
+      'tests/integration/robustness/**',
+    ],
+  },
+});

@@ -50,6 +50,14 @@ export interface ScanCodes {
   weights: Int8Array;
 }
 
+/** Codes saved with a segment index: the scan model (writeScanModel) whose weights file onnxruntime reads itself. */
+export interface SavedScanCodes {
+  stride: number;
+  scale: number;
+  /** Path of the .onnx file; its weights must hold the store's kept rows (checked by the caller). */
+  model: string;
+}
+
 /** Per slot, the first column of its kept rows (length trackCount + 1). */
 function keptColumns(store: SegmentStore, stride: number): Int32Array<ArrayBuffer> {
   const tracks = store.trackCount;
@@ -181,14 +189,18 @@ export class SegmentScan {
   }
 
   /** Open the kernel on codes computed from this store as it is now (by sync, or saved with a segment index). */
-  async load(store: SegmentStore, codes: ScanCodes): Promise<void> {
+  async load(store: SegmentStore, codes: ScanCodes | SavedScanCodes): Promise<void> {
     const version = store.version;
     const colFirst = keptColumns(store, codes.stride);
     const cols = colFirst[store.trackCount];
-    if (codes.weights.length !== cols * this.dim) {
+    const threads = this.opts.threads ?? 0;
+    if ('weights' in codes && codes.weights.length !== cols * this.dim) {
       throw new NeedledropError('internal', `scan codes hold ${codes.weights.length} values, the store needs ${cols} kept rows × ${this.dim}`);
     }
-    const kernel = await Int8Scan.open(codes.weights, this.dim, cols, codes.stride, this.opts.threads ?? 0);
+    const kernel =
+      'weights' in codes
+        ? await Int8Scan.open(codes.weights, this.dim, cols, codes.stride, threads)
+        : await Int8Scan.openModel(codes.model, this.dim, cols, codes.stride, threads);
     if (store.version !== version) {
       await kernel.release();
       throw cancelledError('search index sync (the library changed meanwhile)');

@@ -8,24 +8,26 @@
  *   starts.f32   the start time of every row
  *   vectors.f32  the track vectors (normalised mean of each track's rows)
  *   scan.i8      the int8 scan's codes (ScanCodes.weights: every stride-th row, 7 bits)
+ *   scan.onnx    the scan's graph, its weights read by onnxruntime straight from scan.i8
  *   meta.json    format, key, dim, counts, scan stride and scale; written last, so a folder
  *                whose meta.json has the expected key is complete
  *
- * Opening reads everything but rows.f32 into memory (at 10M segments: 40 MB of starts, 80 MB
- * of scan codes at stride 16, 25 MB of track vectors) and opens the scan's onnxruntime session
- * on the saved codes; nothing is recomputed. The key says what the rows were made from (e.g.
+ * Opening reads the tables into memory (at 10M segments: 40 MB of starts, 25 MB of track
+ * vectors) and opens the scan's onnxruntime session on scan.onnx (onnxruntime packs the 83 MB of
+ * codes at stride 16 itself); nothing is recomputed. The key says what the rows were made from (e.g.
  * segmentsFingerprint of the catalog): any other key, a missing or damaged file, is stale and
  * rebuilt, never used.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cancelledError, inputError, isCancelled, NeedledropError } from '../errors';
+import { writeScanModel } from './onnx-kernels';
 import { RowFile, RowFileWriter } from './row-file';
 import { quantiseScan, scanStride, SegmentScan } from './scan';
 import { checkedRowCount, meanRow, SegmentStore } from './segment-store';
 import type { SyncOptions, TrackId, TrackInfo, TrackSegments } from './types';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface SegmentIndexMeta {
   format: number;
@@ -126,6 +128,7 @@ export async function writeSegmentIndex(
   try {
     const codes = await quantiseScan(store, stride, { ...opts, maxAbs });
     writeArray(file(dir, 'scan.i8'), codes.weights);
+    writeScanModel(file(dir, 'scan.onnx'), 'scan.i8', dim, codes.weights.length / dim);
     const meta = { ...partial, scale: codes.scale };
     writeFileSync(file(dir, 'meta.json.tmp'), JSON.stringify(meta));
     renameSync(file(dir, 'meta.json.tmp'), file(dir, 'meta.json'));
@@ -179,9 +182,17 @@ export async function openSegmentIndex(
   if (!meta) return null;
   const { store, close } = openStore(dir, meta, info);
   try {
-    const weights = readArray(file(dir, 'scan.i8'), Int8Array, scanColumns(store, meta.stride) * meta.dim);
+    const codes = file(dir, 'scan.i8');
+    const want = scanColumns(store, meta.stride) * meta.dim;
+    const size = existsSync(codes) ? statSync(codes).size : -1;
+    if (size !== want) throw inputError(codes, size < 0 ? 'is missing: the segment index is damaged' : `holds ${size} bytes, expected ${want}: the segment index is damaged`);
     const scan = new SegmentScan(meta.dim, { threads: opts.threads });
-    await scan.load(store, { stride: meta.stride, scale: meta.scale, weights });
+    const model = file(dir, 'scan.onnx');
+    try {
+      await scan.load(store, { stride: meta.stride, scale: meta.scale, model });
+    } catch (err) {
+      throw inputError(model, `cannot be opened (${err instanceof Error ? err.message : String(err)}): the segment index is damaged`, err);
+    }
     return {
       meta,
       store,

@@ -103,6 +103,11 @@ describe('segment index on disk', () => {
     expect(rebuilt.store.trackCount).toBe(20);
     await rebuilt.close();
 
+    // The scan's weights are read by onnxruntime from scan.i8: a damaged one is caught before that.
+    truncateSync(join(dir, 'scan.i8'), 10);
+    await expect(openSegmentIndex(dir, 'k2', infoOf(list))).rejects.toThrow(/scan\.i8: holds 10 bytes.*damaged/);
+    await (await loadSegmentIndex(dir, 'k2', d, () => fewer, infoOf(list))).close();
+
     truncateSync(join(dir, 'rows.f32'), 1000);
     await expect(openSegmentIndex(dir, 'k2', infoOf(list))).rejects.toThrow(/rows\.f32: holds 1000 bytes.*damaged/);
     const repaired = await loadSegmentIndex(dir, 'k2', d, () => fewer, infoOf(list));

@@ -28,6 +28,7 @@ const ROWS: Array<[keyof SpaceScores, string]> = [
   ['mood', 'mood space (cross-modal audio encoder)'],
   ['learned', 'learned music space'],
   ['learnedPlusMood', 'learned + mood'],
+  ['learnedPlusStats', 'learned + descriptor statistics'],
 ];
 
 function table(title: string, s: SpaceScores): string {

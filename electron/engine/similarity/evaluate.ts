@@ -140,6 +140,8 @@ export interface SpaceScores {
   learned?: SimilarityScores;
   /** musicWeight·cos(learned) + (1 − musicWeight)·cos(mood). */
   learnedPlusMood?: SimilarityScores;
+  /** ½·cos(learned) + ½·cos(descriptor statistics, z-scored): the two music spaces together. */
+  learnedPlusStats?: SimilarityScores;
 }
 
 export interface SimilarityEvalReport {
@@ -180,9 +182,12 @@ async function learnedVectors(trainOn: readonly AlbumTrack[], embed: readonly Al
   }
 }
 
-function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: string | null): SpaceScores & { moodVecs: { data: Float32Array; dim: number } | null } {
+type Vectors = { data: Float32Array; dim: number };
+
+function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: string | null): SpaceScores & { moodVecs: Vectors | null; statsVecs: Vectors } {
   const labels = labelsOf(tracks);
   const moodVecs = moodVersion ? moodVectors(db, tracks, moodVersion) : null;
+  const statsVecs = descriptorStatsSpace(tracks.map((t) => t.seq), 'descriptors');
   return {
     tracks: tracks.length,
     albums: new Set(tracks.map((t) => t.album)).size,
@@ -191,13 +196,15 @@ function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: str
     descriptorStats: statsScores(tracks, 'descriptors', 'euclidean'),
     ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine') } : {}),
     moodVecs,
+    statsVecs,
   };
 }
 
 function withLearned(base: ReturnType<typeof baseScores>, learned: { data: Float32Array; dim: number }, labels: Int32Array, w: number): SpaceScores {
-  const { moodVecs, ...scores } = base;
+  const { moodVecs, statsVecs, ...scores } = base;
   return {
     ...scores,
+    learnedPlusStats: combinedScores(learned, statsVecs, 0.5, labels),
     learned: albumScores(learned.data, learned.dim, labels, 'cosine'),
     ...(moodVecs ? { learnedPlusMood: combinedScores(learned, moodVecs, w, labels) } : {}),
   };

@@ -13,7 +13,7 @@ import { cancelledError } from '../errors';
 import type { FeatureSeq } from '../features/types';
 import { openMusicSpace, readSpaceManifest, readSpaceWeights, saveMusicSpace, type SpaceManifest } from './model';
 import { catalogTracks } from './space';
-import { trainMusicSpace, type MusicSpaceConfig } from './train';
+import { DEFAULT_MUSIC_SPACE_CONFIG, trainMusicSpace, type MusicSpaceConfig } from './train';
 import { readVectorCache, writeVectorCache, type VectorCache } from './vector-cache';
 
 /**
@@ -70,7 +70,7 @@ export async function updateMusicSpace(db: Catalog, dir: string, options: MusicS
     const warm = manifest && manifest.featureSpec === spec ? await readSpaceWeights(dir) : undefined;
     const seqs = tracks.map((t) => seq(t.trackId)).filter((s) => s.spec === spec);
     // A warm start refines what the space knows; half the steps are enough.
-    const config: Partial<MusicSpaceConfig> = warm ? { ...options.config, steps: Math.ceil((options.config?.steps ?? 400) / 2) } : { ...options.config };
+    const config: Partial<MusicSpaceConfig> = warm ? { ...options.config, steps: Math.ceil((options.config?.steps ?? DEFAULT_MUSIC_SPACE_CONFIG.steps) / 2) } : { ...options.config };
     const result = await trainMusicSpace(seqs, config, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(warm ? { init: warm } : {}),

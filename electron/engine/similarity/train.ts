@@ -51,11 +51,11 @@ export interface MusicSpaceConfig {
 
 export const DEFAULT_MUSIC_SPACE_CONFIG: MusicSpaceConfig = {
   loss: 'infonce',
-  steps: 400,
+  steps: 150,
   tracksPerBatch: 32,
   cropsPerTrack: 2,
   window: 32,
-  hidden: 128,
+  hidden: 64,
   outDim: 128,
   lr: 2e-3,
   warmup: 30,
@@ -65,7 +65,7 @@ export const DEFAULT_MUSIC_SPACE_CONFIG: MusicSpaceConfig = {
   seed: 1,
   augment: DEFAULT_AUGMENT,
   columns: 'all',
-  head: 64,
+  head: 0,
 };
 
 export interface MusicSpaceProgress {

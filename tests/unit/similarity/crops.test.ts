@@ -26,6 +26,8 @@ describe('self-supervised crop sampler', () => {
       // Where each row's data really came from, read off the values.
       const source = Array.from(batch.labels, (_, row) => Math.floor(x[row * W * 2] / 10_000));
       for (let i = 0; i < source.length; i++) {
+        // The label is the index of the track the crop was cut from.
+        expect(source[i]).toBe(batch.labels[i]);
         for (let j = 0; j < source.length; j++) {
           if (batch.labels[i] === batch.labels[j]) expect(source[i]).toBe(source[j]);
           else expect(source[i]).not.toBe(source[j]);

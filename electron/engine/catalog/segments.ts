@@ -41,12 +41,16 @@ export interface SegmentMatrix {
   ranges: Map<number, { first: number; count: number }>;
 }
 
-export function loadSegmentMatrix(db: Catalog, modelVersion: string): SegmentMatrix {
+/** How many segment rows (and of which dim) a model version has: decides between loading them and the on-disk segment index. */
+export function segmentTotals(db: Catalog, modelVersion: string): { segments: number; dim: number } {
   const head = db
     .prepare<[string], { rows: number | null; dim: number | null }>('SELECT sum(n) AS rows, max(dim) AS dim FROM segments WHERE model_version = ?')
     .get(modelVersion);
-  const rows = head?.rows ?? 0;
-  const dim = head?.dim ?? 0;
+  return { segments: head?.rows ?? 0, dim: head?.dim ?? 0 };
+}
+
+export function loadSegmentMatrix(db: Catalog, modelVersion: string): SegmentMatrix {
+  const { segments: rows, dim } = segmentTotals(db, modelVersion);
   const trackIds = new Int32Array(rows);
   const starts = new Float32Array(rows);
   const data = new Float32Array(rows * dim);

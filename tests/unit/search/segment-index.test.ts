@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../electron/engine/catalog/db';
-import { iterateSegments, segmentsFingerprint } from '../../../electron/engine/catalog/segments';
+import { iterateSegments, segmentsFingerprint, segmentTotals } from '../../../electron/engine/catalog/segments';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { Matcher } from '../../../electron/engine/search/matcher';
 import { loadSegmentIndex, openSegmentIndex, writeSegmentIndex } from '../../../electron/engine/search/segment-index';
@@ -144,6 +144,8 @@ describe('catalog segments for the index', () => {
       const read = [...iterateSegments(db, 'v1')];
       expect(read.map((r) => [r.id, r.starts.length, r.embeddings.length])).toEqual([[a, 12, 12 * d], [b, 7, 7 * d]]);
       expect([...iterateSegments(db, 'v2')]).toEqual([]);
+      expect(segmentTotals(db, 'v1')).toEqual({ segments: 19, dim: d });
+      expect(segmentTotals(db, 'v2')).toEqual({ segments: 0, dim: 0 });
 
       const before = segmentsFingerprint(db, 'v1');
       expect(segmentsFingerprint(db, 'v1')).toBe(before);

@@ -31,8 +31,9 @@ export interface HostPlatform {
 }
 
 export interface NeedledropBridge {
+  /** The engine: in the preload, `createEngineClient` (contract/client.ts) over the IPC port to main. */
   api: EngineApi;
-  /** A URL the renderer's <audio>/<video> can play, with Range support. */
+  /** A URL the renderer's <audio>/<video> can play, with Range support (Electron: media://<kind>/<id>; bridge: /media/<kind>/<id>?token=…). */
   mediaUrl(kind: MediaKind, id: string | number): string;
   platform: HostPlatform;
   /** A native dialog; resolves null when cancelled. Absent in the browser (paths are typed). */

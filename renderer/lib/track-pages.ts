@@ -11,6 +11,12 @@ export interface TrackQuery {
   descending: boolean;
 }
 
+/**
+ * At most this many page requests wait on the engine at once: pages that scrolled past while
+ * they waited are never asked for (each `tracks.list` costs the engine a pass over the catalog).
+ */
+export const MAX_IN_FLIGHT = 2;
+
 export class TrackPages {
   readonly pageSize: number;
   private pages = new Map<number, TrackListItem[]>();
@@ -27,7 +33,7 @@ export class TrackPages {
     query: TrackQuery,
     /** Called when rows or the total arrive. */
     private readonly onChange: () => void,
-    pageSize = 200,
+    pageSize = 500,
   ) {
     this.query = query;
     this.pageSize = pageSize;
@@ -64,6 +70,7 @@ export class TrackPages {
   ensure(pageIndices: number[], onError: (err: unknown) => void): void {
     for (const p of pageIndices) {
       if ((this.pages.has(p) && !this.stale.has(p)) || this.inFlight.has(p)) continue;
+      if (this.inFlight.size >= MAX_IN_FLIGHT) break; // asked again when one answers (onChange)
       this.inFlight.add(p);
       const gen = this.generation;
       const { search, sort, descending } = this.query;

@@ -9,11 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { EngineApi } from '../../electron/contract/api';
-import { createEngineClient } from '../../electron/contract/client';
-import type { ClientMessage, ServerMessage } from '../../electron/contract/messages';
-import { ensureRendererBuilt, hasChromium, openApp, probe, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
+import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
 
 const MUSIC = join(SHARED_MEDIA, 'music');
 const CLIP = join(SHARED_MEDIA, 'video/big_buck_bunny_0_30.webm');
@@ -26,25 +23,8 @@ const BAD = 'broken.mp3';
 let served: Served;
 let session: Session;
 let engine: EngineApi;
-let ws: WebSocket;
+let closeEngine: (() => void) | undefined;
 let page: Page;
-
-/** The engine asked directly over the bridge's WebSocket (the truth the UI is checked against). */
-async function connect(s: Served): Promise<EngineApi> {
-  ws = new WebSocket(`${s.origin.replace('http', 'ws')}/api?token=${s.token}`);
-  await new Promise((ok, fail) => {
-    ws.once('open', ok);
-    ws.once('error', fail);
-  });
-  return createEngineClient({
-    send: (m: ClientMessage) => ws.send(JSON.stringify(m)),
-    onMessage: (h: (m: ServerMessage) => void) => {
-      const l = (data: WebSocket.RawData): void => h(JSON.parse(data.toString()) as ServerMessage);
-      ws.on('message', l);
-      return () => ws.off('message', l);
-    },
-  });
-}
 
 function makeGeneratedMusic(): void {
   mkdirSync(generated, { recursive: true });
@@ -66,14 +46,14 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     ensureRendererBuilt();
     makeGeneratedMusic();
     served = await startServe(join(root, 'home'));
-    engine = await connect(served);
+    ({ api: engine, close: closeEngine } = await connectEngine(served));
     session = await openApp(served.url);
     page = session.page;
   }, 240_000);
 
   afterAll(async () => {
     await session?.browser.close();
-    ws?.close();
+    closeEngine?.();
     await served?.stop();
     rmSync(root, { recursive: true, force: true });
   });

@@ -7,6 +7,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import type { EngineApi } from '../../electron/contract/api';
+import { createEngineClient } from '../../electron/contract/client';
+import type { ClientMessage, ServerMessage } from '../../electron/contract/messages';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const SHARED_MEDIA = join(REPO, '../shared/media');
@@ -118,4 +122,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** ffprobe's view of a file: format and streams. */
 export function probe(file: string): { format: { duration: string; format_name: string }; streams: { codec_type: string; codec_name: string; duration?: string }[] } {
   return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]).toString());
+}
+
+/** The engine asked directly over the bridge's WebSocket, from Node: the truth the UI is checked against. */
+export async function connectEngine(s: Pick<Served, 'origin' | 'token'>): Promise<{ api: EngineApi; close: () => void }> {
+  const ws = new WebSocket(`${s.origin.replace('http', 'ws')}/api?token=${s.token}`);
+  await new Promise((ok, fail) => {
+    ws.once('open', ok);
+    ws.once('error', fail);
+  });
+  const api = createEngineClient({
+    send: (m: ClientMessage) => ws.send(JSON.stringify(m)),
+    onMessage: (h: (m: ServerMessage) => void) => {
+      const l = (data: WebSocket.RawData): void => h(JSON.parse(data.toString()) as ServerMessage);
+      ws.on('message', l);
+      return () => ws.off('message', l);
+    },
+  });
+  return { api, close: () => ws.close() };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackListItem, TrackPage } from '../../../electron/contract/types';
-import { TrackPages } from '../../../renderer/lib/track-pages';
+import { MAX_IN_FLIGHT, TrackPages } from '../../../renderer/lib/track-pages';
 
 const track = (id: number): TrackListItem => ({ id, path: `/m/${id}.ogg`, title: `t${id}`, artist: null, album: null, duration: 60, bpm: 120, key: 'C major', energy: 0.5, searchable: true, partial: null });
 
@@ -23,15 +23,26 @@ describe('TrackPages', () => {
     const f = fakeApi();
     let changes = 0;
     const pages = new TrackPages(f.api, { search: '', sort: 'title', descending: false }, () => changes++, 100);
+    pages.ensure([0], () => {});
     pages.ensure([0, 1], () => {});
-    pages.ensure([1, 2], () => {});
-    expect(f.calls.map((c) => c.req.offset)).toEqual([0, 100, 200]);
+    expect(f.calls.map((c) => c.req.offset)).toEqual([0, 100]);
     f.answer(1);
     await Promise.resolve();
     expect(pages.row(150)?.id).toBe(151);
     expect(pages.row(50)).toBeUndefined();
     expect(pages.total).toBe(1000);
     expect(changes).toBe(1);
+  });
+
+  it('keeps at most MAX_IN_FLIGHT requests waiting, and never asks for pages that scrolled away meanwhile', async () => {
+    const f = fakeApi();
+    const pages = new TrackPages(f.api, { search: '', sort: 'title', descending: false }, () => {}, 100);
+    pages.ensure([0, 1, 2, 3], () => {});
+    expect(f.calls).toHaveLength(MAX_IN_FLIGHT);
+    f.answer(0);
+    await Promise.resolve();
+    pages.ensure([7, 8], () => {}); // the user scrolled on: pages 2 and 3 are not wanted any more
+    expect(f.calls.map((c) => c.req.offset)).toEqual([0, 100, 700]);
   });
 
   it('drops answers for a query that was replaced', async () => {

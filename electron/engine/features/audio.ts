@@ -1,22 +1,24 @@
 import { inputError } from '../errors';
 import { decodeAudio } from '../media/decode';
 import { audioStream } from '../media/probe';
-import { analyseKey, type Key } from './key';
+import { analyseKey, detectKey, KEY_MIN_CONFIDENCE, type SummaryKey } from './key';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
 import { SpectralAnalyser } from './spectral';
 import { Stft } from './stft';
-import { estimateTempo, trackBeats } from './tempo';
+import { detectTempo, estimateTempo, trackBeats, TEMPO_MIN_CONFIDENCE } from './tempo';
 import type { FeatureSeq } from './types';
 
 export interface AudioSummary {
   /** Seconds of audio analysed. */
   duration: number;
+  /** Null (unknown) when its confidence is under TEMPO_MIN_CONFIDENCE: no pulse to trust. */
   tempo: { bpm: number; confidence: number } | null;
-  /** Beat times, seconds in file time. */
+  /** Beat times at the summary tempo, seconds in file time. */
   beats: number[];
-  key: Key | null;
+  /** Null (unknown) when its confidence is under KEY_MIN_CONFIDENCE. */
+  key: SummaryKey | null;
   /** Integrated loudness, approximate LUFS on the mono downmix (null: silent). */
   loudnessLufs: number | null;
   /** RMS level of the whole range, dBFS (floor −100). */
@@ -44,6 +46,8 @@ const D = S.names.length;
 const SAMPLES_PER_STEP = Math.round(S.step * S.sampleRate);
 const FRAME_RATE = S.sampleRate / S.hop;
 const FLOOR_RMS_DB = -100;
+/** Frames per chord window of the summary key (25 = 1 s). */
+const CHORD_WINDOW = 25;
 
 const db = (ms: number): number => Math.max(FLOOR_RMS_DB, 10 * Math.log10(ms + 1e-30));
 
@@ -60,6 +64,12 @@ export class AudioFeatureExtractor {
   private frameCounts = new Float64Array(64);
   private sumSq = new Float64Array(64);
   private onsets = new Float64Array(1024);
+  /** Flux of compressed mel power (log(1 + 10⁴·p)) per frame: the accents that pick the beat level. */
+  private accents = new Float64Array(1024);
+  private readonly prevAccent = new Float64Array(MELS);
+  /** √-compressed chroma over the range and per chord window (CHORD_WINDOW frames), for the summary key. */
+  private readonly rootChroma = new Float64Array(12);
+  private chordWindows: Float64Array[] = [];
   private frames = 0;
   private samples = 0;
   private readonly keyChroma = new Float64Array(12);
@@ -115,12 +125,25 @@ export class AudioFeatureExtractor {
       this.prevMel[b] = f.melDb[b];
     }
     flux /= MELS;
+    let accent = 0;
+    for (let b = 0; b < MELS; b++) {
+      const c = Math.log1p(1e4 * 10 ** (f.melDb[b] / 10));
+      if (c > this.prevAccent[b]) accent += c - this.prevAccent[b];
+      this.prevAccent[b] = c;
+    }
     if (j >= this.onsets.length) {
-      const g = new Float64Array(this.onsets.length * 2);
-      g.set(this.onsets);
-      this.onsets = g;
+      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+        const g = new Float64Array(a.length * 2);
+        g.set(a);
+        return g;
+      };
+      this.onsets = grow(this.onsets);
+      this.accents = grow(this.accents);
     }
     this.onsets[j] = flux;
+    this.accents[j] = accent / MELS;
+    const w = Math.floor(j / CHORD_WINDOW);
+    while (this.chordWindows.length <= w) this.chordWindows.push(new Float64Array(12));
     this.frames = j + 1;
     // A frame belongs to the step holding its centre sample.
     const k = Math.floor((j * S.hop) / SAMPLES_PER_STEP);
@@ -135,6 +158,9 @@ export class AudioFeatureExtractor {
     for (let c = 0; c < 12; c++) {
       s[row + COL.chroma + c] += f.chroma[c];
       this.keyChroma[c] += f.chroma[c];
+      const root = Math.sqrt(f.chroma[c]);
+      this.rootChroma[c] += root;
+      this.chordWindows[w][c] += root;
       this.bassSums[k * 12 + c] += f.bassChroma[c];
     }
     this.frameCounts[k]++;
@@ -145,8 +171,15 @@ export class AudioFeatureExtractor {
     const T = stepCount(this.samples, SAMPLES_PER_STEP);
     const data = new Float32Array(T * D);
     const env = this.onsets.subarray(0, this.frames);
-    const tempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
-    const beatFrames = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
+    // The columns keep the spec's estimators (the shipped model was trained on them); the summary
+    // (what the app shows, the matcher's beat term) uses the metrical-level tempo and chord-aware key.
+    const columnTempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
+    const beatFrames = columnTempo ? trackBeats(env, FRAME_RATE, columnTempo.bpm) : [];
+    const detected = detectTempo(env, this.accents.subarray(0, this.frames), FRAME_RATE);
+    const tempo = detected && detected.confidence >= TEMPO_MIN_CONFIDENCE ? detected : null;
+    const summaryBeats = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
+    const keyGuess = detectKey({ chroma: this.rootChroma, windows: this.chordWindows });
+    const summaryKey = keyGuess && keyGuess.confidence >= KEY_MIN_CONFIDENCE ? keyGuess : null;
     const stepRms: number[] = [];
     const { key, ...modes } = analyseKey(this.keyChroma);
     const tonic = key ? PITCH_CLASSES.indexOf(key.tonic) : 0;
@@ -187,8 +220,8 @@ export class AudioFeatureExtractor {
     const summary: AudioSummary = {
       duration: round(this.samples / S.sampleRate),
       tempo,
-      beats: beatFrames.map((b) => round(this.start + b / FRAME_RATE)),
-      key,
+      beats: summaryBeats.map((b) => round(this.start + b / FRAME_RATE)),
+      key: summaryKey,
       loudnessLufs: this.loudness.integrated(),
       rmsDb: round(db(total / Math.max(1, this.samples)), 2),
       energy: round(stepRms.reduce((a, b) => a + b, 0) / Math.max(1, T), 4),

@@ -1,16 +1,21 @@
 /**
  * Tempo and beats from an onset-strength envelope (frames at `rate` per second).
  *
- * Tempo: autocorrelation of the envelope, scored per candidate BPM as the mean of its first
+ * estimateTempo is the descriptor spec's estimator (the `beats` column; the shipped model was
+ * trained on it, so it stays as it is); detectTempo is the summary's (see below).
+ *
+ * estimateTempo: autocorrelation of the envelope, scored per candidate BPM as the mean of its first
  * harmonics (lags P, 2P, … 8P; long lags give sub-frame precision) times a log-normal prior
  * around 120 BPM (one octave wide). The prior settles the octave: a click track at 140 BPM has
  * equal comb scores at 140 and 70, a 70 BPM one has half the score at 140.
  * Beats: Ellis' dynamic-programming tracker (as librosa's beat_track) at that tempo.
  */
 
+import { chooseLevel, LEVEL_DEFAULTS, type LevelOptions } from './metrical-level';
+
 export interface Tempo {
   bpm: number;
-  /** Comb score of the winner relative to the envelope's energy, 0–1. */
+  /** 0–1. estimateTempo: comb score relative to the envelope's energy; detectTempo: see there. */
   confidence: number;
 }
 
@@ -39,19 +44,8 @@ function at(ac: Float64Array, lag: number): number {
 }
 
 export function estimateTempo(env: Float64Array, rate: number, minBpm: number, maxBpm: number, priorBpm: number): Tempo | null {
-  const maxPeriod = (60 * rate) / minBpm;
-  const usable = Math.floor(env.length / 2);
-  const maxLag = Math.min(Math.ceil(HARMONICS * maxPeriod), usable);
-  if (maxLag < (60 * rate) / maxBpm) return null;
-  const ac = autocorrelation(env, maxLag);
-  if (!(ac[0] > 0)) return null;
-  const comb = (bpm: number): number => {
-    const p = (60 * rate) / bpm;
-    let s = 0;
-    let m = 0;
-    for (let h = 1; h <= HARMONICS && h * p <= maxLag; h++, m++) s += at(ac, h * p);
-    return m === 0 ? -Infinity : s / m / ac[0];
-  };
+  const comb = periodicity(env, rate, minBpm, maxBpm);
+  if (!comb) return null;
   const score = (bpm: number): number => {
     const octaves = Math.log2(bpm / priorBpm);
     return comb(bpm) * Math.exp(-0.5 * octaves * octaves);
@@ -77,6 +71,66 @@ export function estimateTempo(env: Float64Array, rate: number, minBpm: number, m
   const confidence = Math.min(1, bestScore / Math.exp(-0.5 * octaves * octaves));
   return { bpm: Math.round(best * 100) / 100, confidence: Math.round(confidence * 1000) / 1000 };
 }
+
+/** The comb at a BPM: mean autocorrelation at lags P…8P over the lag-0 energy; null when the envelope is flat or too short. */
+export function periodicity(env: Float64Array, rate: number, minBpm: number, maxBpm: number): ((bpm: number) => number) | null {
+  const maxPeriod = (60 * rate) / minBpm;
+  const usable = Math.floor(env.length / 2);
+  const maxLag = Math.min(Math.ceil(HARMONICS * maxPeriod), usable);
+  if (maxLag < (60 * rate) / maxBpm) return null;
+  const ac = autocorrelation(env, maxLag);
+  if (!(ac[0] > 0)) return null;
+  return (bpm: number): number => {
+    const p = (60 * rate) / bpm;
+    let s = 0;
+    let m = 0;
+    for (let h = 1; h <= HARMONICS && h * p <= maxLag; h++, m++) s += at(ac, h * p);
+    return m === 0 ? -Infinity : s / m / ac[0];
+  };
+}
+
+/** The BPM within ±`spread` (relative) of `bpm` where `score` peaks (0.5 then 0.01 BPM grid). */
+export function refinePeak(score: (bpm: number) => number, bpm: number, spread: number): number {
+  let best = bpm;
+  let bestScore = score(bpm);
+  for (const step of [0.5, 0.02]) {
+    const lo = step === 0.5 ? bpm * (1 - spread) : best - 0.5;
+    const hi = step === 0.5 ? bpm * (1 + spread) : best + 0.5;
+    for (let b = lo; b <= hi; b += step) {
+      const s = score(b);
+      if (s > bestScore) [best, bestScore] = [b, s];
+    }
+  }
+  return best;
+}
+
+/**
+ * The per-file tempo (what the summary shows and the matcher's beat term uses): the periodicity
+ * peak of the `onset` envelope under a wide prior, moved to the metrical level the `accent`
+ * envelope says is the beat (see metrical-level.ts), refined on the periodicity. Confidence: the
+ * periodicity at that tempo times how clearly the level was chosen, 0–1.
+ */
+export function detectTempo(onset: Float64Array, accent: Float64Array, rate: number, o: LevelOptions = LEVEL_DEFAULTS): Tempo | null {
+  const score = periodicity(onset, rate, o.minBpm, o.maxBpm);
+  if (!score) return null;
+  let anchor = o.minBpm;
+  let best = -Infinity;
+  for (let b = o.minBpm; b <= o.maxBpm; b += 0.5) {
+    // Two octaves wide: only breaks near-ties between octaves, the level is chosen below.
+    const s = score(b) * Math.exp(-0.5 * (Math.log2(b / 120) / 2) ** 2);
+    if (s > best) [anchor, best] = [b, s];
+  }
+  if (!(best > 0)) return null;
+  const level = chooseLevel(refinePeak(score, anchor, 0.02), onset, accent, rate, o);
+  const bpm = Math.min(o.maxBpm, Math.max(o.minBpm, refinePeak(score, level.bpm, 0.015)));
+  const strength = Math.max(0, Math.min(1, score(bpm) / PERIODIC));
+  return { bpm: Math.round(bpm * 100) / 100, confidence: Math.round(strength * (0.3 + 0.7 * Math.min(1, level.margin / MARGIN)) * 1000) / 1000 };
+}
+
+/** Periodicity (comb over lag-0 energy) of a clearly rhythmic envelope; above counts as fully periodic. */
+const PERIODIC = 0.5;
+/** A level decision this far from its threshold counts as sure. */
+const MARGIN = 0.2;
 
 /** Beat frame indices following `bpm` through the envelope (Ellis 2007, tightness 100). */
 export function trackBeats(env: Float64Array, rate: number, bpm: number): number[] {
@@ -141,3 +195,6 @@ export function trackBeats(env: Float64Array, rate: number, bpm: number): number
   while (b > a && strength[b - 1] < 0.5 * rms) b--;
   return beats.slice(a, b);
 }
+
+/** Under this confidence the summary shows no tempo (unknown) rather than a number. */
+export const TEMPO_MIN_CONFIDENCE = 0.1;

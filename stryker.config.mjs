@@ -26,7 +26,7 @@ export default {
   timeoutMS: 30_000,
   timeoutFactor: 2,
   // Keep the sandbox copy small (the .cache of corpora and descriptors is gigabytes).
-  ignorePatterns: ['.cache', 'docs', 'build', 'dist', 'out', 'reports', 'coverage', 'test-results'],
+  ignorePatterns: ['.cache', '.stryker-tmp*', 'docs', 'build', 'dist', 'out', 'reports', 'coverage', 'test-results'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

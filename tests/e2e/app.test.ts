@@ -235,6 +235,10 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await page.fill('input[aria-label="Steps"]', '20');
     await page.fill('input[aria-label="Version name"]', 'e2e-1');
     await page.selectOption('select[aria-label="Loss"]', 'supcon');
+    // The whole taxonomy is offered, each with its summary and defaults.
+    const taxonomy = await engine.call('losses.list');
+    expect(await page.locator('select[aria-label="Loss"] option').count()).toBe(taxonomy.length);
+    await expect.poll(() => page.locator('[data-testid="loss-summary"]').textContent()).toBe(taxonomy.find((l) => l.name === 'supcon')!.summary);
     await page.click('[data-testid="start-training"]');
     await page.locator('[data-testid="before-after"]').waitFor({ timeout: 600_000 });
     expect(Number(await page.locator('svg[aria-label="Training loss"]').getAttribute('data-points'))).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
  * served by catalog id or opened-clip id, never by path, with Range for seeking.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -75,9 +75,24 @@ function cookieToken(req: IncomingMessage): string | null {
   return null;
 }
 
+function realOrNull(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/** True when `file` (missing files count: they answer 404 later) resolves to a place under `root`. */
+function inside(root: string, file: string): boolean {
+  const real = realOrNull(file);
+  return real === null || real === root || real.startsWith(root + sep);
+}
+
 export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const staticRoot = resolve(opts.staticDir);
+  const realRoot = realOrNull(staticRoot) ?? staticRoot;
   let port = 0;
 
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -130,9 +145,17 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
   }
 
   function staticFile(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      // A malformed escape ("/%", "/%E0%A4%A") threw out of the handler: an uncaught error and no answer.
+      res.writeHead(400, SECURITY_HEADERS).end('bad request');
+      return;
+    }
     const file = normalize(join(staticRoot, rel));
-    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
+    // Checked on the resolved path too: a symlink inside the folder must not serve a file outside it.
+    if ((file !== staticRoot && !file.startsWith(staticRoot + sep)) || !inside(realRoot, file)) {
       res.writeHead(404, SECURITY_HEADERS).end('not found');
       return;
     }

@@ -7,11 +7,12 @@
  *   dist/electron/engine-process.js  electron/main/engine-process.ts (ESM, a utilityProcess)
  *   dist/electron/preload.cjs        electron/preload/preload.ts (CommonJS, self-contained: a
  *                                    sandboxed preload can require nothing but 'electron')
- * --renderer also builds the Svelte UI (renderer/dist); --launch (npm start) does both and
- * starts Electron on the repo, or, where Electron's binary is missing, says so and exits 1.
+ * --renderer also builds the Svelte UI (renderer/dist); --launch (npm start) does both,
+ * rebuilds better-sqlite3 for Electron and starts Electron on the repo, or, where Electron's
+ * binary is missing, says so and exits 1 (before building anything).
  */
 import { build as esbuild, type BuildOptions, type Plugin } from 'esbuild';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -97,6 +98,20 @@ export async function buildRenderer(): Promise<void> {
   await vite({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/**
+ * better-sqlite3 is the one native module not on Node-API: the engine process (Electron's Node)
+ * needs it built for Electron's ABI. @electron/rebuild does that in node_modules (skipped when it
+ * already is); `npm rebuild better-sqlite3` builds it for Node again (CLI, tests).
+ */
+function rebuildForElectron(): void {
+  process.stderr.write("Building better-sqlite3 for Electron's ABI (npm rebuild better-sqlite3 undoes it for the CLI and tests)…\n");
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'electron-rebuild'), ['--only', 'better-sqlite3', '--module-dir', ROOT], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write('Cannot start the desktop app: better-sqlite3 could not be rebuilt for Electron (see above; it needs Electron\'s headers from the network, a C++ compiler and Python).\n');
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: 'string' }, renderer: { type: 'boolean' }, launch: { type: 'boolean' } } });
   if (values.launch) {
@@ -108,6 +123,7 @@ async function main(): Promise<void> {
     }
     await buildRenderer();
     await buildElectron();
+    rebuildForElectron();
     const child = spawn(binary.path, [ROOT], { stdio: 'inherit' });
     child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     return;

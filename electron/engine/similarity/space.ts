@@ -121,6 +121,13 @@ export const SPACE_WEIGHTS = {
   explore: { music: 0.5, mood: 0.5 },
 } as const;
 
+/**
+ * The music space once the library has a learned one: learned and descriptor statistics, half
+ * each (on the album set the pair is the best or tied-best MAP@R of every space, trained on the
+ * library or on other albums: docs/similarity.md).
+ */
+export const MUSIC_SPACE_MIX = { learned: 0.5, descriptorStats: 0.5 } as const;
+
 const rowOf = (v: TrackVectors): Map<number, number> => new Map(v.trackIds.map((id, i) => [id, i]));
 
 function cosine(a: TrackVectors, i: number, b: TrackVectors, j: number): number {
@@ -169,4 +176,30 @@ export function combinedMatrix(parts: readonly WeightedSpace[]): { trackIds: num
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sim[i * n + j] += (p.weight / total) * cosine(p.vectors, at[i], p.vectors, at[j]);
   });
   return { trackIds: ids, sim };
+}
+
+/**
+ * One vector per track that carries the combined score: the concatenation of √w_k · v_k over
+ * the spaces (weights normalised to sum 1). Each part is a unit row, so the result is a unit row
+ * and its dot product with another is exactly Σ w_k cos_k. The existing playlist and map code
+ * (which take one track vector) then run on the combined space unchanged.
+ */
+export function weightedConcat(parts: readonly WeightedSpace[]): TrackVectors {
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  if (!(total > 0) || parts.some((p) => p.weight < 0)) throw new RangeError('space weights must be ≥ 0 and not all 0');
+  const rows = parts.map((p) => rowOf(p.vectors));
+  const ids = parts[0].vectors.trackIds.filter((id) => rows.every((r) => r.has(id)));
+  const dim = parts.reduce((s, p) => s + p.vectors.dim, 0);
+  const data = new Float32Array(ids.length * dim);
+  ids.forEach((id, i) => {
+    let at = i * dim;
+    parts.forEach((p, k) => {
+      const j = rows[k].get(id) as number;
+      const scale = Math.sqrt(p.weight / total);
+      for (let d = 0; d < p.vectors.dim; d++) data[at + d] = scale * p.vectors.data[j * p.vectors.dim + d];
+      at += p.vectors.dim;
+    });
+  });
+  const missing = parts.flatMap((p) => p.vectors.trackIds).filter((id, i, all) => all.indexOf(id) === i && !ids.includes(id));
+  return { space: parts.map((p) => `${p.vectors.space}×${(p.weight / total).toFixed(2)}`).join('+'), trackIds: ids, dim, data, missing };
 }

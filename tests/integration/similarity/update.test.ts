@@ -6,7 +6,7 @@ import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { useBackend } from '../../../electron/engine/metric/backend';
 import { MIN_TRACKS_TO_TRAIN, RETRAIN_GROWTH, updateMusicSpace } from '../../../electron/engine/similarity/music-space';
-import { combinedScores, trackVectors } from '../../../electron/engine/similarity/space';
+import { combinedScores, trackVectors, weightedConcat } from '../../../electron/engine/similarity/space';
 import { timbreTrack } from './timbre-tracks';
 
 let dir: string;
@@ -109,5 +109,10 @@ describe('keeping the music space up to date with the library (real SQLite catal
     expect(top.why[0].cosine).toBeCloseTo(cos(learned, q, top.trackId), 5);
     expect(top.why[1].cosine).toBeCloseTo(cos(stats, q, top.trackId), 5);
     expect(top.score).toBeCloseTo(0.75 * top.why[0].cosine + 0.25 * top.why[1].cosine, 5);
+    // One concatenated vector per track carries the same score as a plain dot product.
+    const joined = weightedConcat([{ vectors: learned, weight: 3 }, { vectors: stats, weight: 1 }]);
+    expect(joined.dim).toBe(learned.dim + stats.dim);
+    expect(cos(joined, q, top.trackId)).toBeCloseTo(top.score, 5);
+    expect(cos(joined, q, q)).toBeCloseTo(1, 5);
   }, 120_000);
 });

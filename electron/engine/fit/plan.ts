@@ -68,8 +68,11 @@ function planOnce(g: TrackGrid, cand: SpliceCandidates, o: Required<Omit<PlanOpt
     if (!near || !near(outAt(R))) return 0;
     return isDownbeat(g, k) ? HIT_REWARD : strong![k] ? STRONG_REWARD : 0;
   };
-  // Final segment: at least two bars (and the ending's tail) without a splice, on both sides of the rule.
-  const noSpliceFrom = ending ? last - 2 * m : n;
+  // Final segment: a full bar before the last downbeat, the last bar and the ending's tail at
+  // least, with no splice in it (splices leave and enter on downbeats).
+  let lastDownbeat = last;
+  while (lastDownbeat > 0 && !isDownbeat(g, lastDownbeat)) lastDownbeat--;
+  const noSpliceFrom = ending ? lastDownbeat - m : n;
   const dp: Dp = { V: new Float32Array((C + 1) * n).fill(Infinity), R: new Float64Array((C + 1) * n), act: new Int16Array((C + 1) * n).fill(-3), C };
   const { V, R, act } = dp;
   if (ending) [V[last], act[last]] = [0, -2];
@@ -91,7 +94,7 @@ function planOnce(g: TrackGrid, cand: SpliceCandidates, o: Required<Omit<PlanOpt
         const cs = cand.costs[k];
         for (let x = 0; x < js.length; x++) {
           const j = js[x];
-          if (j + m > last || (ending && j > last - 2 * m)) continue;
+          if (j + m > last || (ending && j > lastDownbeat - m)) continue;
           const child = (c - m) * n + j + m;
           if (!Number.isFinite(V[child])) continue;
           const r = R[child] + (t[j + m] - t[j]);

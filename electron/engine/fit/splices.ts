@@ -6,7 +6,6 @@
  * two bars each side (the structural role: a verse bar next to a verse bar), at the same bar
  * position (beat phase) and phrase position.
  */
-import { chromaCosine } from './grid';
 import { TIMBRE_DIMS, type TrackGrid } from './types';
 
 export interface SpliceCandidates {
@@ -34,24 +33,45 @@ function medianScale(v: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)] : 1;
 }
 
-/** Descriptor distance between beats a and b, in units of the track's typical neighbouring-beat change. */
-export function beatDistanceFn(g: TrackGrid): (a: number, b: number) => number {
+/**
+ * Descriptor distances between all beats (n × n), each term in units of the track's typical
+ * change from one bar to the next (neighbouring beats differ by design: kick vs snare):
+ * chroma 1 − cosine, loudness |Δ dB|, timbre Euclidean over the cepstrum; their mean.
+ */
+export function beatDistances(g: TrackGrid): Float32Array {
   const f = g.features;
   const n = g.beats.length;
-  const chroma = (a: number, b: number): number => 1 - chromaCosine(f.chroma, a, b);
+  const m = g.beatsPerBar;
+  const unit = new Float64Array(n * 12);
+  const silent = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    let nn = 0;
+    for (let c = 0; c < 12; c++) nn += f.chroma[k * 12 + c] ** 2;
+    silent[k] = nn > 0 ? 0 : 1;
+    for (let c = 0; c < 12; c++) unit[k * 12 + c] = nn > 0 ? f.chroma[k * 12 + c] / Math.sqrt(nn) : 0;
+  }
+  // A silent beat (no chroma) reads as no harmonic change.
+  const chroma = (a: number, b: number): number => {
+    if (silent[a] || silent[b]) return 0;
+    let ab = 0;
+    for (let c = 0; c < 12; c++) ab += unit[a * 12 + c] * unit[b * 12 + c];
+    return 1 - ab;
+  };
   const loud = (a: number, b: number): number => Math.abs(f.rmsDb[a] - f.rmsDb[b]);
   const timbre = (a: number, b: number): number => {
     let s = 0;
     for (let c = 0; c < TIMBRE_DIMS; c++) s += (f.timbre[a * TIMBRE_DIMS + c] - f.timbre[b * TIMBRE_DIMS + c]) ** 2;
     return Math.sqrt(s);
   };
-  // Neighbouring bars rather than beats for the scale: within a bar the beats differ by design (kick vs snare).
-  const m = g.beatsPerBar;
   const pairs = Array.from({ length: Math.max(0, n - m) }, (_, k) => k);
-  const sc = medianScale(pairs.map((k) => chroma(k, k + m)));
-  const sl = Math.max(1, medianScale(pairs.map((k) => loud(k, k + m))));
-  const st = medianScale(pairs.map((k) => timbre(k, k + m)));
-  return (a, b) => (chroma(a, b) / sc + loud(a, b) / sl + timbre(a, b) / st) / 3;
+  const sc = 1 / (3 * medianScale(pairs.map((k) => chroma(k, k + m))));
+  const sl = 1 / (3 * Math.max(1, medianScale(pairs.map((k) => loud(k, k + m)))));
+  const st = 1 / (3 * medianScale(pairs.map((k) => timbre(k, k + m))));
+  const D = new Float32Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) D[a * n + b] = D[b * n + a] = chroma(a, b) * sc + loud(a, b) * sl + timbre(a, b) * st;
+  }
+  return D;
 }
 
 /** Bar position of beat k (0 = downbeat) and bar index (negative before the first downbeat). */
@@ -89,15 +109,19 @@ export class ContextCost {
     this.P = P;
   }
 
-  /** Mean of D[i+s][j+s] over lo ≤ s < hi (clipped to the track), and how many terms. */
-  private window(i: number, j: number, lo: number, hi: number): { sum: number; count: number } {
+  /** Sum of D[i+s][j+s] over −half ≤ s < half, clipped to the track; the count goes to `this.count`. */
+  private count = 0;
+  private window(i: number, j: number, half: number): number {
     const n = this.n;
-    const a = Math.max(lo, -i, -j);
-    const b = Math.min(hi, n - i, n - j);
-    if (b <= a) return { sum: 0, count: 0 };
+    const a = Math.max(-half, -i, -j);
+    const b = Math.min(half, n - i, n - j);
+    if (b <= a) {
+      this.count = 0;
+      return 0;
+    }
+    this.count = b - a;
     const end = this.P[(i + b - 1) * n + j + b - 1];
-    const before = i + a - 1 >= 0 && j + a - 1 >= 0 ? this.P[(i + a - 1) * n + j + a - 1] : 0;
-    return { sum: end - before, count: b - a };
+    return i + a - 1 >= 0 && j + a - 1 >= 0 ? end - this.P[(i + a - 1) * n + j + a - 1] : end;
   }
 
   cost(i: number, j: number): number {
@@ -105,11 +129,10 @@ export class ContextCost {
     let total = 0;
     let weights = 0;
     for (let level = 0; level < 3; level++) {
-      const half = level === 0 ? 1 : level * m;
       const w = 4 >> level;
-      const { sum, count } = this.window(i, j, -half, half);
-      if (count === 0) continue;
-      total += (w * sum) / count;
+      const sum = this.window(i, j, level === 0 ? 1 : level * m);
+      if (this.count === 0) continue;
+      total += (w * sum) / this.count;
       weights += w;
     }
     return weights > 0 ? total / weights : Infinity;
@@ -119,13 +142,15 @@ export class ContextCost {
 /** Buckets of target distance per direction: candidates cover short and long jumps alike. */
 const BUCKETS = 8;
 
+/**
+ * Candidates for every out-point: splices leave on a downbeat (the bar line, where an editor
+ * cuts); each keeps its best `perBeat` targets per bucket of jump distance and direction.
+ */
 export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}): SpliceCandidates {
   const n = g.beats.length;
   const m = g.beatsPerBar;
-  const perBucket = opts.perBeat ?? 2;
-  const dist = beatDistanceFn(g);
-  const D = new Float32Array(n * n);
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) D[a * n + b] = D[b * n + a] = dist(a, b);
+  const perBucket = opts.perBeat ?? 4;
+  const D = beatDistances(g);
   const ctx = new ContextCost(D, n, m);
   const targets: Int32Array[] = [];
   const costs: Float32Array[] = [];
@@ -135,30 +160,46 @@ export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}): SpliceCand
     const bar = barPosition(g, k).bar;
     return ((bar % g.phraseBars) + g.phraseBars) % g.phraseBars;
   });
-  const slots = 2 * (Math.ceil(n / bucketSize) + 1);
-  const buckets: { j: number; cost: number }[][] = Array.from({ length: slots }, () => []);
+  // Slots: jump-distance bucket × direction × (bar kept | bar shifted), so the dearer shifted
+  // cuts (--hits) keep candidates of their own.
+  const slots = 4 * (Math.ceil(n / bucketSize) + 1);
+  // Best `perBucket` (j, cost) per slot, kept sorted by insertion.
+  const bestJ = new Int32Array(slots * perBucket);
+  const bestC = new Float64Array(slots * perBucket);
   for (let i = 0; i < n; i++) {
-    for (const b of buckets) b.length = 0;
+    if (pos[i] !== 0) {
+      targets.push(new Int32Array(0));
+      costs.push(new Float32Array(0));
+      continue;
+    }
+    bestC.fill(Infinity);
     for (let j = 0; j < n; j++) {
       if (Math.abs(i - j) < m) continue;
       let penalty = 0;
-      if (pos[i] !== pos[j]) {
+      if (pos[j] !== 0) {
         if (!opts.allowBarShift) continue;
-        penalty += BAR_SHIFT;
+        penalty += BAR_SHIFT + OFF_DOWNBEAT;
       }
-      if (pos[j] !== 0) penalty += OFF_DOWNBEAT;
       if (phrase[i] !== phrase[j]) penalty += PHRASE_SHIFT;
       // The junction itself as well: the beat before i is followed by j in the output.
       const cost = 0.5 * ctx.cost(i, j) + (i > 0 ? 0.5 * D[(i - 1) * n + j] : 0.5) + penalty;
       if (!Number.isFinite(cost)) continue;
-      const b = Math.floor(Math.abs(j - i) / bucketSize);
-      buckets[2 * b + (j > i ? 1 : 0)].push({ j, cost });
+      const base = (4 * Math.floor(Math.abs(j - i) / bucketSize) + (j > i ? 2 : 0) + (pos[j] !== 0 ? 1 : 0)) * perBucket;
+      if (cost >= bestC[base + perBucket - 1]) continue;
+      let at = base + perBucket - 1;
+      while (at > base && bestC[at - 1] > cost) {
+        bestC[at] = bestC[at - 1];
+        bestJ[at] = bestJ[at - 1];
+        at--;
+      }
+      bestC[at] = cost;
+      bestJ[at] = j;
     }
-    const kept: { j: number; cost: number }[] = [];
-    for (const list of buckets) if (list.length) kept.push(...list.sort((a, b) => a.cost - b.cost).slice(0, perBucket));
-    kept.sort((a, b) => a.cost - b.cost);
-    targets.push(Int32Array.from(kept, (x) => x.j));
-    costs.push(Float32Array.from(kept, (x) => x.cost));
+    const kept: number[] = [];
+    for (let x = 0; x < bestC.length; x++) if (Number.isFinite(bestC[x])) kept.push(x);
+    kept.sort((a, b) => bestC[a] - bestC[b]);
+    targets.push(Int32Array.from(kept, (x) => bestJ[x]));
+    costs.push(Float32Array.from(kept, (x) => bestC[x]));
   }
   return { targets, costs };
 }

@@ -6,7 +6,7 @@
  * app:// handlers as main installed them (media resolved through the engine, Range answered).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ interface Report {
   external: string[];
   media: { status: number; contentRange: string; body: string };
   page: { status: number; csp: string };
+  secondInstance: string[];
 }
 let report: Report;
 
@@ -115,5 +116,11 @@ describe('main.js as built', () => {
     expect(report.media.contentRange).toMatch(/^bytes 0-3\/\d+$/);
     expect(report.media.body).toBe('OggS');
     expect(report.page).toEqual({ status: 200, csp: CSP });
+  });
+
+  it('a second launch restores and focuses the window; closing it saves its bounds in the user data folder', () => {
+    expect(report.secondInstance).toEqual(['restore', 'show', 'focus']);
+    const saved = JSON.parse(readFileSync(join(home, 'user-data', 'window-state.json'), 'utf8'));
+    expect(saved).toEqual({ x: 10, y: 20, width: 1400, height: 900, maximized: false });
   });
 });

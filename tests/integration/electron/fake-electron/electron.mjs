@@ -93,13 +93,37 @@ function fakeContents() {
 export class BrowserWindow {
   static fromWebContents = () => null;
   static getFocusedWindow = () => null;
+  static last = null;
+  calls = [];
+  listeners = new Map();
   constructor(options) {
     report.windows.push(options);
     this.webContents = fakeContents();
+    BrowserWindow.last = this;
   }
   maximize() {}
   once() {}
-  on() {}
+  on(event, h) {
+    this.listeners.set(event, h);
+  }
+  isMinimized() {
+    return true;
+  }
+  isMaximized() {
+    return false;
+  }
+  getNormalBounds() {
+    return { x: 10, y: 20, width: 1400, height: 900 };
+  }
+  restore() {
+    this.calls.push('restore');
+  }
+  show() {
+    this.calls.push('show');
+  }
+  focus() {
+    this.calls.push('focus');
+  }
   async loadURL(url) {
     report.loaded.push(url);
     setImmediate(() => void exercise().catch((err) => {
@@ -145,6 +169,11 @@ async function exercise() {
   report.media = { status: media.status, contentRange: media.headers.get('content-range'), body: Buffer.from(await media.arrayBuffer()).toString('latin1') };
   const page = await protocolHandlers.get('app')({ url: 'app://needledrop/index.html', method: 'GET', headers: headers() });
   report.page = { status: page.status, csp: page.headers.get('content-security-policy') };
+
+  // A second launch brings the window back; closing it remembers its bounds.
+  appListeners.get('second-instance')();
+  report.secondInstance = BrowserWindow.last.calls;
+  BrowserWindow.last.listeners.get('close')();
 
   process.stdout.write(JSON.stringify(report));
   process.exit(0);

@@ -151,7 +151,10 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
   if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
   const args = [
     ...BASE, ...rangeArgs(opts), '-i', mediaArg(file), '-map', '0:a:0', '-vn', '-sn', '-dn',
-    '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1',
+    '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
+    // To a pipe ffmpeg flushes every packet (~3 KB of PCM): ~6000 reads per 200 s track cost node
+    // ~0.1 CPU-s, a quarter of the decode itself. Whole 32 KB blocks: ~530 reads, ~0.02–0.05 CPU-s.
+    '-flush_packets', '0', '-f', 'f32le', 'pipe:1',
   ];
   let samples = 0;
   let nonFinite = 0;

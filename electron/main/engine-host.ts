@@ -14,8 +14,8 @@ import type { EngineEvent } from '../contract/types';
 /** A started engine process, whatever runs it. */
 export interface EngineChild {
   port: Port<ServerMessage, ClientMessage>;
-  /** Called once when the process has ended, however it ended. */
-  onExit(handler: (code: number | null) => void): void;
+  /** Called once when the process has ended, however it ended; `lastError`: its last stderr line, if any. */
+  onExit(handler: (code: number | null, lastError?: string) => void): void;
   kill(): void;
 }
 
@@ -90,14 +90,14 @@ export class EngineHost implements EngineApi {
   }
 
   private watch(child: EngineChild): void {
-    child.onExit((code) => {
+    child.onExit((code, lastError) => {
       if (child !== this.child) return;
-      this.died(code);
+      this.died(code, lastError);
     });
   }
 
-  private died(code: number | null): void {
-    const how = code === null ? 'was killed' : `exited with code ${code}`;
+  private died(code: number | null, lastError?: string): void {
+    const how = (code === null ? 'was killed' : `exited with code ${code}`) + (lastError ? ` (${lastError.slice(0, 300)})` : '');
     if (this.stopped) return;
     this.deathsInRow += 1;
     const giveUp = this.deathsInRow > (this.opts.maxRestarts ?? 5);

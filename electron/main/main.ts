@@ -89,7 +89,13 @@ function spawnEngine(name: string): EngineChild {
     env: { ...process.env, ...engineEnv() } as Record<string, string>,
     stdio: ['ignore', 'inherit', 'pipe'],
   });
-  child.stderr?.on('data', (d: Buffer) => log(`${name}: ${d.toString('utf8').trimEnd()}`));
+  // The engine prints nothing itself; what reaches stderr is a crash or a diagnostic.
+  let lastError: string | undefined;
+  child.stderr?.on('data', (d: Buffer) => {
+    const text = d.toString('utf8').trimEnd();
+    log(`${name}: ${text}`);
+    lastError = text.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop() ?? lastError;
+  });
   return {
     port: {
       send: (m: ClientMessage) => child.postMessage(m),
@@ -98,7 +104,7 @@ function spawnEngine(name: string): EngineChild {
         return () => child.off('message', handler);
       },
     },
-    onExit: (handler) => child.once('exit', (code) => handler(code)),
+    onExit: (handler) => child.once('exit', (code) => handler(code, lastError)),
     kill: () => child.kill(),
   };
 }

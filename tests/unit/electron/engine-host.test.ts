@@ -14,7 +14,7 @@ class FakeChild implements EngineChild {
   hold = false;
   readonly received: ClientMessage[] = [];
   private handler: ((m: ServerMessage) => void) | null = null;
-  private exitHandler: ((code: number | null) => void) | null = null;
+  private exitHandler: ((code: number | null, lastError?: string) => void) | null = null;
   killed = false;
   private jobs = 0;
   constructor(readonly n: number) {}
@@ -39,12 +39,12 @@ class FakeChild implements EngineChild {
   event(e: EngineEvent): void {
     this.handler?.({ kind: 'event', event: e });
   }
-  onExit(h: (code: number | null) => void): void {
+  onExit(h: (code: number | null, lastError?: string) => void): void {
     this.exitHandler = h;
   }
   /** The process dies. */
-  exit(code: number | null): void {
-    this.exitHandler?.(code);
+  exit(code: number | null, lastError?: string): void {
+    this.exitHandler?.(code, lastError);
   }
   kill(): void {
     this.killed = true;
@@ -122,6 +122,16 @@ describe('EngineHost', () => {
     expect(children).toHaveLength(3);
     expect(await codeOf(h.call('engine.info'))).toBe('engine-unavailable: the engine process exited with code 1, 3 times in a row; it is not restarted (restart the app)');
     expect(logs).toHaveLength(3);
+  });
+
+  it('the reason names the last error the process wrote', async () => {
+    const { h, current } = host();
+    current().hold = true;
+    const inFlight = h.call('engine.info');
+    current().exit(1, 'Error: The module better_sqlite3.node was compiled against a different Node.js version');
+    expect(await codeOf(inFlight)).toBe(
+      'engine-unavailable: the engine process exited with code 1 (Error: The module better_sqlite3.node was compiled against a different Node.js version); it is being restarted',
+    );
   });
 
   it('a successful reply resets the count of deaths in a row', async () => {

@@ -13,6 +13,7 @@ import { EngineHost, type EngineChild } from './engine-host';
 import { routeEngines } from './engine-router';
 import { registerIpc, type IpcMainLike } from './ipc';
 import { menuTemplate } from './menu';
+import { rememberOpenedClips } from './opened-clips';
 import { packagedTools } from './packaged-tools';
 import { appHandler, mediaHandler } from './protocols';
 import { allowPermission, APP_ENTRY, APP_SCHEME, isAllowedExternal, isAppUrl, MEDIA_SCHEME, windowPreferences } from './security';
@@ -132,7 +133,8 @@ async function start(): Promise<void> {
 
   const engine = new EngineHost({ name: 'engine', spawn: () => spawnEngine('engine'), log });
   const training = new EngineHost({ name: 'training engine', spawn: () => spawnEngine('training engine'), log });
-  const api = routeEngines(engine, training);
+  const clips = rememberOpenedClips(routeEngines(engine, training));
+  const api = clips.api;
   app.on('before-quit', () => {
     engine.stop();
     training.stop();
@@ -142,6 +144,7 @@ async function start(): Promise<void> {
   protocol.handle(
     MEDIA_SCHEME,
     mediaHandler(async (kind, id) => {
+      if (kind === 'clip' && typeof id === 'string' && clips.path(id)) return clips.path(id) ?? null;
       try {
         return (await engine.call('media.resolve', { kind, id })).path;
       } catch {

@@ -14,6 +14,7 @@ import { EngineError } from '../../../electron/contract/errors';
 import type { ClientMessage, ServerMessage } from '../../../electron/contract/messages';
 import { ENGINE_ENV } from '../../../electron/main/engine-env';
 import { EngineHost, type EngineChild } from '../../../electron/main/engine-host';
+import { rememberOpenedClips } from '../../../electron/main/opened-clips';
 import { mediaHandler } from '../../../electron/main/protocols';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -90,5 +91,16 @@ describe('engine utilityProcess entry', () => {
     expect(processes).toHaveLength(2);
     expect(processes[1].pid).not.toBe(first.pid);
     expect(host.restarts).toBe(1);
+  });
+
+  it('a clip opened before a restart is still served by id (main remembers what clip.open answered)', async () => {
+    const clips = rememberOpenedClips(host);
+    const clip = await clips.api.call('clip.open', { path: CLIP });
+    processes[processes.length - 1].kill('SIGKILL');
+    await expect(host.call('media.resolve', { kind: 'clip', id: clip.id })).rejects.toMatchObject({ code: 'engine-unavailable' });
+    // The new process never saw the clip; main still knows it.
+    await expect(host.call('media.resolve', { kind: 'clip', id: clip.id })).rejects.toMatchObject({ code: 'not-found' });
+    expect(clips.path(clip.id)).toBe(CLIP);
+    expect(clips.path('00000000-0000-0000-0000-000000000000')).toBeUndefined();
   });
 });

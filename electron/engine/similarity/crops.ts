@@ -8,7 +8,9 @@ import { PKSampler } from '../metric/samplers/pk';
 import { createRng, type Rng } from '../util/prng';
 
 export interface CropBatch {
-  /** Per row: the index (into the sampler's tracks) of the track the crop is cut from; also its label. */
+  /** Per row: the index (into the sampler's tracks) of the track the crop is cut from. */
+  tracks: Int32Array;
+  /** Per row: the positive group (the track itself unless groups were given). */
   labels: Int32Array;
   /** Per row: the first step of the crop. */
   starts: Int32Array;
@@ -28,26 +30,36 @@ export class TrackCropSampler {
   private readonly pk: PKSampler;
   private readonly itemTrack: Int32Array;
   private readonly rng: Rng;
+  private readonly groups: Int32Array;
 
-  /** `lengths`: steps of each track. */
+  /**
+   * `lengths`: steps of each track. `groups` (optional, default each track its own): tracks of
+   * one group are positives of each other, e.g. mutual nearest neighbours (music-space.ts).
+   */
   constructor(
     private readonly lengths: readonly number[],
     private readonly options: CropSamplerOptions,
+    groups?: Int32Array,
   ) {
     const { tracksPerBatch: p, cropsPerTrack: k } = options;
     if (k < 2) throw new RangeError(`crops per track must be ≥ 2 (a crop needs a positive), got ${k}`);
     if (lengths.length < p) throw new RangeError(`a batch of ${p} tracks needs at least ${p} tracks, got ${lengths.length}`);
     // K items per track, labelled by track: the P×K sampler then draws K distinct items = K crops.
     this.itemTrack = Int32Array.from({ length: lengths.length * k }, (_, i) => Math.floor(i / k));
-    this.pk = new PKSampler(this.itemTrack, { classesPerBatch: p, samplesPerClass: k, seed: options.seed });
+    this.groups = groups ?? Int32Array.from(lengths, (_, i) => i);
+    if (this.groups.length !== lengths.length) throw new RangeError(`${this.groups.length} groups for ${lengths.length} tracks`);
+    const itemGroup = Int32Array.from(this.itemTrack, (t) => this.groups[t]);
+    if (new Set(this.groups).size < p) throw new RangeError(`a batch of ${p} groups needs at least ${p} groups, got ${new Set(this.groups).size}`);
+    this.pk = new PKSampler(itemGroup, { classesPerBatch: p, samplesPerClass: k, seed: options.seed });
     this.rng = createRng(options.seed ^ 0x5bd1e995);
   }
 
   next(): CropBatch {
     const items = this.pk.next();
-    const labels = Int32Array.from(items, (i) => this.itemTrack[i]);
-    const starts = Int32Array.from(labels, (t) => this.rng.int(Math.max(1, this.lengths[t] - this.options.window + 1)));
-    return { labels, starts };
+    const tracks = Int32Array.from(items, (i) => this.itemTrack[i]);
+    const labels = Int32Array.from(tracks, (t) => this.groups[t]);
+    const starts = Int32Array.from(tracks, (t) => this.rng.int(Math.max(1, this.lengths[t] - this.options.window + 1)));
+    return { tracks, labels, starts };
   }
 }
 
@@ -57,8 +69,8 @@ export class TrackCropSampler {
  */
 export function gatherCrops(seqs: readonly FeatureSeq[], batch: CropBatch, window: number): Float32Array {
   const D = seqs[0].D;
-  const out = new Float32Array(batch.labels.length * window * D);
-  batch.labels.forEach((t, row) => {
+  const out = new Float32Array(batch.tracks.length * window * D);
+  batch.tracks.forEach((t, row) => {
     const seq = seqs[t];
     const first = batch.starts[row];
     const available = Math.max(0, Math.min(window, seq.T - first));

@@ -18,6 +18,7 @@ import { warmupCosine } from '../train/schedule';
 import { createRng } from '../util/prng';
 import { augmentCrops, columnLayout, DEFAULT_AUGMENT, type AugmentOptions } from './augment';
 import { columnNames, selectColumns, type ColumnSet } from './columns';
+import { descriptorStatsSpace } from './descriptor-stats';
 import { gatherCrops, TrackCropSampler } from './crops';
 
 export interface MusicSpaceConfig {
@@ -41,6 +42,12 @@ export interface MusicSpaceConfig {
   augment: AugmentOptions;
   /** Stored columns the encoder reads (columns.ts). */
   columns: ColumnSet;
+  /**
+   * What is a positive: `track` (two crops of one track; the default, label-free) or
+   * `mutual-nn` (also crops of a track's mutual nearest neighbour in the descriptor statistics:
+   * pseudo-pairs, so that two tracks that already sound alike are not pushed apart as negatives).
+   */
+  positives: 'track' | 'mutual-nn';
   /**
    * Width of a projection head used only in training (0 = none): the loss sees head(encoder(x)),
    * the space is encoder(x). The head absorbs what serves only to tell crops apart (SimCLR, Chen
@@ -66,6 +73,7 @@ export const DEFAULT_MUSIC_SPACE_CONFIG: MusicSpaceConfig = {
   augment: DEFAULT_AUGMENT,
   columns: 'all',
   head: 0,
+  positives: 'track',
 };
 
 export interface MusicSpaceProgress {
@@ -121,6 +129,29 @@ function projectionHead(inDim: number, width: number, seed: number): { variables
   };
 }
 
+/** Group ids (0..G−1): a track and its mutual nearest neighbour (descriptor statistics, Euclidean) share one. */
+export function mutualNeighbourGroups(seqs: readonly FeatureSeq[]): Int32Array {
+  const { data, dim } = descriptorStatsSpace(seqs, 'descriptors');
+  const n = seqs.length;
+  const nn = Int32Array.from({ length: n }, (_, i) => {
+    let best = -1;
+    let bestD = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      let d = 0;
+      for (let c = 0; c < dim; c++) d += (data[i * dim + c] - data[j * dim + c]) ** 2;
+      if (d < bestD) [best, bestD] = [j, d];
+    }
+    return best;
+  });
+  const ids = new Map<number, number>();
+  return Int32Array.from(nn, (j, i) => {
+    const key = nn[j] === i ? Math.min(i, j) : i;
+    if (!ids.has(key)) ids.set(key, ids.size);
+    return ids.get(key) as number;
+  });
+}
+
 /** Train on `seqs` (one audio FeatureSeq per track, one feature spec). */
 export async function trainMusicSpace(allColumns: readonly FeatureSeq[], partial: Partial<MusicSpaceConfig> = {}, opts: MusicSpaceTrainOptions = {}): Promise<MusicSpaceTrainResult> {
   const config: MusicSpaceConfig = { ...DEFAULT_MUSIC_SPACE_CONFIG, ...partial, augment: { ...DEFAULT_MUSIC_SPACE_CONFIG.augment, ...partial.augment } };
@@ -139,11 +170,16 @@ export async function trainMusicSpace(allColumns: readonly FeatureSeq[], partial
     // The library changed: standardise on what it holds now.
     encoder.setStandardiser(standardiser);
   }
-  const loss = buildLoss(config, seqs.length);
+  const groups = config.positives === 'mutual-nn' ? mutualNeighbourGroups(allColumns) : undefined;
+  const loss = buildLoss(config, groups ? new Set(groups).size : seqs.length);
   const head = config.head > 0 ? projectionHead(config.outDim, config.head, config.seed) : null;
   const vars = [...encoder.variables, ...(head?.variables ?? []), ...loss.trainableVariables()];
   const optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
-  const sampler = new TrackCropSampler(seqs.map((s) => s.T), { tracksPerBatch: P, cropsPerTrack: config.cropsPerTrack, window: config.window, seed: config.seed });
+  const sampler = new TrackCropSampler(
+    seqs.map((s) => s.T),
+    { tracksPerBatch: Math.min(P, groups ? new Set(groups).size : P), cropsPerTrack: config.cropsPerTrack, window: config.window, seed: config.seed },
+    groups,
+  );
   const layout = columnLayout(seqs[0].names);
   const rng = createRng(config.seed * 7919 + 17);
 

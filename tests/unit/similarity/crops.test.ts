@@ -43,6 +43,19 @@ describe('self-supervised crop sampler', () => {
     }
   });
 
+  it('with groups (mutual neighbours), positives are crops of tracks of one group and nothing else', () => {
+    const groups = Int32Array.from([0, 0, 1, 2, 2, 3, 4, 5, 6, 7]);
+    const sampler = new TrackCropSampler(lengths, { tracksPerBatch: 4, cropsPerTrack: 2, window: W, seed: 4 }, groups);
+    for (let b = 0; b < 40; b++) {
+      const batch = sampler.next();
+      const x = gatherCrops(seqs, batch, W);
+      const source = Array.from(batch.tracks, (_, row) => Math.floor(x[row * W * 2] / 10_000));
+      expect(source).toEqual(Array.from(batch.tracks));
+      batch.labels.forEach((l, i) => expect(groups[source[i]]).toBe(l));
+      expect(new Set(batch.labels).size).toBe(4);
+    }
+  });
+
   it('crops start anywhere a full window fits', () => {
     const sampler = new TrackCropSampler(lengths, { tracksPerBatch: 10, cropsPerTrack: 2, window: W, seed: 9 });
     const seen = new Map<number, Set<number>>();

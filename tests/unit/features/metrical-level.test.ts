@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { chooseLevel, subdivisionRatio } from '../../../electron/engine/features/metrical-level';
+
+const RATE = 25;
+
+/** Beats every 60/bpm s at strength 1, `div` − 1 evenly spaced pulses of strength `between` in each gap. */
+function train(bpm: number, seconds: number, div: number, between: number): Float64Array {
+  const env = new Float64Array(Math.round(seconds * RATE));
+  const period = 60 / bpm;
+  for (let t = 0; t < seconds; t += period) {
+    for (let k = 0; k < div; k++) {
+      const i = Math.round((t + (k * period) / div) * RATE);
+      if (i < env.length) env[i] = Math.max(env[i], k === 0 ? 1 : between);
+    }
+  }
+  return env;
+}
+
+describe('subdivisionRatio', () => {
+  it.each([
+    [60, 2, 0.3],
+    [90, 2, 0.7],
+    [50, 3, 0.5],
+  ] as const)('at %i BPM with %i-fold pulses of strength %f between the beats measures that strength', (bpm, div, between) => {
+    const r = subdivisionRatio(train(bpm, 30, div, between), (60 * RATE) / bpm, div, 8 * RATE);
+    expect(r).toBeCloseTo(between, 1);
+  });
+});
+
+describe('chooseLevel', () => {
+  it('walks down from the eighth notes to a 60 BPM beat whose off-beats are weak', () => {
+    const env = train(60, 30, 2, 0.25);
+    expect(chooseLevel(120, env, env, RATE).bpm).toBeCloseTo(60, 5);
+  });
+
+  it('walks up from a half-tempo guess to 200 BPM when every pulse is equal (a 200 BPM click)', () => {
+    const env = train(200, 30, 1, 0);
+    expect(chooseLevel(100, env, env, RATE).bpm).toBeCloseTo(200, 5);
+  });
+
+  it('keeps a 3/4 beat at 90 over its bar when the second and third beats are only a little weaker', () => {
+    const env = train(30, 30, 3, 0.8);
+    expect(chooseLevel(90, env, env, RATE).bpm).toBeCloseTo(90, 5);
+  });
+
+  it('is surer of a clear accent than of one near its threshold', () => {
+    const clear = train(60, 30, 2, 0.1);
+    const near = train(60, 30, 2, 0.4);
+    expect(chooseLevel(120, clear, clear, RATE).margin).toBeGreaterThan(chooseLevel(120, near, near, RATE).margin);
+  });
+});

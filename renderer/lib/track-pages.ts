@@ -23,7 +23,10 @@ export class TrackPages {
   /** Pages still shown but due for a refetch (the catalog changed under them). */
   private stale = new Set<number>();
   private inFlight = new Set<number>();
+  /** Which query the pages belong to: answers for another are dropped. */
   private generation = 0;
+  /** How many times the catalog changed: an answer asked for before the latest change stays stale. */
+  private epoch = 0;
   private query: TrackQuery;
   /** Matching tracks (all pages), null until the first answer. */
   total: number | null = null;
@@ -56,8 +59,9 @@ export class TrackPages {
 
   /** The catalog changed: keep showing the rows we have, refetch each page when it is next needed. */
   refresh(): void {
-    this.generation += 1;
-    this.inFlight.clear();
+    // Requests in flight are kept (dropping them could starve the table when the engine is slow);
+    // their answers land as stale pages and are asked again once.
+    this.epoch += 1;
     this.stale = new Set(this.pages.keys());
     this.onChange();
   }
@@ -73,6 +77,7 @@ export class TrackPages {
       if (this.inFlight.size >= MAX_IN_FLIGHT) break; // asked again when one answers (onChange)
       this.inFlight.add(p);
       const gen = this.generation;
+      const epoch = this.epoch;
       const { search, sort, descending } = this.query;
       this.api
         .call('tracks.list', { ...(search ? { search } : {}), sort, descending, offset: p * this.pageSize, limit: this.pageSize })
@@ -80,7 +85,8 @@ export class TrackPages {
           (page) => {
             if (gen !== this.generation) return;
             this.inFlight.delete(p);
-            this.stale.delete(p);
+            if (epoch === this.epoch) this.stale.delete(p);
+            else this.stale.add(p);
             this.pages.set(p, page.tracks);
             this.total = page.total;
             this.onChange();

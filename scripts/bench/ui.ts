@@ -92,14 +92,21 @@ async function measureClicks(page: Page, api: EngineApi, rounds: number): Promis
     out.switchScreen.push(await clickToEffect(page, 'nav button[data-screen="settings"]', `!document.querySelector('[data-screen-panel="settings"]').hidden && document.querySelector('[data-screen-panel="settings"]').offsetParent !== null`));
     out.switchScreen.push(await clickToEffect(page, 'nav button[data-screen="library"]', `document.querySelector('[data-screen-panel="library"]').offsetParent !== null`));
     // Sort by BPM, alternating descending / ascending: the effect is the new first row drawn.
-    // What the first row will be, asked just before the click (a running scan adds tracks).
+    // Sorted the other way: the effect is the first rows drawn in the new order (a running scan
+    // may add tracks meanwhile, so the order is checked, not one expected row).
     const descending = (await page.getAttribute('button[data-sort="bpm"]', 'aria-sort')) !== 'descending';
-    const expect = (await api.call('tracks.list', { sort: 'bpm', descending, limit: 1 })).tracks[0];
     out.sort.push(
       await clickToEffect(
         page,
         'button[data-sort="bpm"]',
-        `(() => { const row = document.querySelector('.tr[aria-rowindex="1"]'); return !!row && row.getAttribute('data-track-id') !== null && row.children[4].textContent.trim() === ${JSON.stringify(expect.bpm === null ? '–' : expect.bpm.toFixed(0))}; })()`,
+        `(() => {
+          const bpms = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => document.querySelector('.tr[aria-rowindex="' + i + '"][data-track-id]')?.children[4].textContent.trim());
+          if (bpms.some((b) => b === undefined)) return false;
+          const n = bpms.filter((b) => b !== '–').map(Number); // tracks without a tempo sort apart
+          if (n.length < 4) return false;
+          const ordered = n.every((b, i) => i === 0 || (${descending} ? b <= n[i - 1] : b >= n[i - 1]));
+          return ordered && n[0] !== n[n.length - 1];
+        })()`,
       ),
     );
     // Select a track: the row highlights and the detail panel names it.

@@ -72,4 +72,21 @@ describe('TrackPages.refresh', () => {
     pages.ensure([0], () => {});
     expect(f.calls).toHaveLength(2); // once
   });
+
+  it('shows an answer asked for before a change, and asks again once', async () => {
+    const f = fakeApi();
+    const pages = new TrackPages(f.api, { search: '', sort: 'title', descending: false }, () => {}, 100);
+    pages.ensure([0], () => {});
+    pages.refresh(); // the catalog changed while page 0 was on its way
+    f.answer(0);
+    await Promise.resolve();
+    expect(pages.row(0)?.id).toBe(1);
+    pages.ensure([0], () => {});
+    pages.ensure([0], () => {});
+    expect(f.calls).toHaveLength(2);
+    f.answer(1);
+    await Promise.resolve();
+    pages.ensure([0], () => {});
+    expect(f.calls).toHaveLength(2); // fresh now
+  });
 });

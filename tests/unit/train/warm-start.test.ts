@@ -1,0 +1,80 @@
+/** Warm start: weights read back from an encoder's ONNX bytes are the ones that were written. */
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEncoder, type Encoder } from '../../../electron/engine/encoders/encoder';
+import { encoderToOnnx } from '../../../electron/engine/encoders/onnx-export';
+import { onnxToEncoder } from '../../../electron/engine/encoders/onnx-import';
+import { seededRandom } from '../../../electron/engine/encoders/rng';
+import { openEncoder } from '../../../electron/engine/encoders/runtime';
+
+const dir = mkdtempSync(join(tmpdir(), 'nd-warm-'));
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Non-trivial standardiser and biases (fresh encoders have identity / zeros there). */
+function perturbed(seed: number, convLayers: 1 | 2, inDim: number, hidden: number): Encoder {
+  const enc = createEncoder({ inDim, window: 8, hidden, outDim: 12, convLayers, seed });
+  const random = seededRandom(seed + 100);
+  const w = enc.getWeights();
+  for (const [name, t] of Object.entries(w)) {
+    if (name === 'standardise.std') t.data = t.data.map(() => 0.5 + random());
+    else if (name.endsWith('.bias') || name === 'standardise.mean') t.data = t.data.map(() => random() - 0.5);
+  }
+  enc.setWeights(w);
+  return enc;
+}
+
+describe('onnxToEncoder (warm start from a model version)', () => {
+  for (const convLayers of [1, 2] as const) {
+    it(`round-trips every weight exactly (${convLayers} conv layer(s), Cin ≠ H so a transposed kernel shows)`, () => {
+      const enc = perturbed(3 + convLayers, convLayers, 5, 7);
+      const original = enc.getWeights();
+      const back = onnxToEncoder(encoderToOnnx(original, enc.config));
+      expect(back.config).toEqual(enc.config);
+      expect(Object.keys(back.weights).sort()).toEqual(Object.keys(original).sort());
+      for (const [name, t] of Object.entries(original)) {
+        expect(back.weights[name].shape, name).toEqual(t.shape);
+        expect(Array.from(back.weights[name].data), name).toEqual(Array.from(t.data));
+      }
+      enc.dispose();
+    });
+  }
+
+  it('a TF.js encoder loaded with the read weights embeds as the ONNX file does', async () => {
+    const source = perturbed(9, 2, 6, 10);
+    const bytes = encoderToOnnx(source.getWeights(), source.config);
+    source.dispose();
+    const file = join(dir, 'enc.onnx');
+    writeFileSync(file, bytes);
+    const { config, weights } = onnxToEncoder(bytes);
+    const warm = createEncoder({ ...config, seed: 999 });
+    warm.setWeights(weights);
+    const n = 5;
+    const random = seededRandom(1);
+    const x = Float32Array.from({ length: n * config.window * config.inDim }, () => random() * 4 - 2);
+    const tfOut = tf.tidy(() => warm.apply(tf.tensor3d(x, [n, config.window, config.inDim])).dataSync());
+    const session = await openEncoder(file, { provider: 'cpu' });
+    const onnxOut = await session.embed(x, n);
+    await session.close();
+    let max = 0;
+    for (let i = 0; i < onnxOut.length; i++) max = Math.max(max, Math.abs(onnxOut[i] - tfOut[i]));
+    expect(max).toBeLessThan(1e-4);
+    // And a fresh encoder of another seed does not (the comparison can fail).
+    const cold = createEncoder({ ...config, seed: 999 });
+    const coldOut = tf.tidy(() => cold.apply(tf.tensor3d(x, [n, config.window, config.inDim])).dataSync());
+    let coldMax = 0;
+    for (let i = 0; i < onnxOut.length; i++) coldMax = Math.max(coldMax, Math.abs(onnxOut[i] - coldOut[i]));
+    expect(coldMax).toBeGreaterThan(1e-2);
+    warm.dispose();
+    cold.dispose();
+  });
+
+  it('refuses bytes that are not one of our encoders, with the cause', () => {
+    expect(() => onnxToEncoder(Uint8Array.of(1, 2, 3, 4, 5))).toThrow(/not an ONNX model|not a Needledrop encoder/);
+  });
+});

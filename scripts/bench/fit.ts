@@ -8,7 +8,9 @@
  *
  *   npx tsx scripts/bench/fit.ts [--runs N] [--no-real]
  */
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyseTrack, decodeTrack } from '../../electron/engine/fit/analyse';
@@ -27,6 +29,18 @@ const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Mat
 const dist = (xs: number[]): string =>
   xs.length ? `n=${xs.length} q1 ${q(xs, 0.25).toFixed(2)} median ${q(xs, 0.5).toFixed(2)} q3 ${q(xs, 0.75).toFixed(2)} max ${q(xs, 1).toFixed(2)}` : 'n=0';
 
+/** CPU seconds of this process's finished children (ffmpeg), from /proc on Linux; NaN elsewhere. */
+function childCpuSeconds(): number {
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 Hz).
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function barLines(g: TrackGrid, pcm: Float32Array): number[] {
   return g.beats.filter((b, k) => isDownbeat(g, k) && b > 2 && b < g.end - 2).map((b) => spliceAudibility(pcm, b, 60 / g.bpm));
 }
@@ -38,28 +52,37 @@ async function speed(dir: string): Promise<void> {
   const g = await analyseTrack(track);
   const analysis = performance.now() - t0;
   console.log(`4-minute track: ${g.beats.length} beats at ${g.bpm} BPM, ${g.beatsPerBar}/4, ${g.hasEnding ? 'ending' : 'no ending'}; analysis ${(analysis / 1000).toFixed(2)} s`);
-  console.log('| target s | score ms | DP ms | plan ms (goal < 200) | splices | render s | × real time (goal > 50) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  // CPU time beside wall time: on a shared machine the wall clock mostly measures the others.
+  console.log(`load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+  console.log('| target s | score ms | DP ms | plan ms (goal < 200) | plan CPU ms | splices | render s | × real time (goal > 50) | render CPU s | × real time per CPU s |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const target of [30, 60, 120, 200, 360]) {
     const score: number[] = [];
     const dp: number[] = [];
     const render: number[] = [];
+    const cpu: number[] = [];
+    const renderCpu: number[] = [];
     let splices = 0;
     for (let r = 0; r < runs; r++) {
+      const c0 = process.cpuUsage();
       t0 = performance.now();
       const cand = scoreSplices(g);
       score.push(performance.now() - t0);
       t0 = performance.now();
       const plan = planFit(g, cand, { target })!;
       dp.push(performance.now() - t0);
+      const c1 = process.cpuUsage(c0);
+      cpu.push((c1.user + c1.system) / 1000);
       splices = plan.splices.length;
       t0 = performance.now();
+      const k0 = childCpuSeconds();
       await renderFit(track, plan, { out: join(dir, 'remix.wav'), force: true });
       render.push((performance.now() - t0) / 1000);
+      renderCpu.push(childCpuSeconds() - k0);
     }
     const plan = median(score) + median(dp);
     console.log(
-      `| ${target} | ${median(score).toFixed(1)} | ${median(dp).toFixed(1)} | ${plan.toFixed(1)} | ${splices} | ${median(render).toFixed(2)} | ${(target / median(render)).toFixed(0)}× |`,
+      `| ${target} | ${median(score).toFixed(1)} | ${median(dp).toFixed(1)} | ${plan.toFixed(1)} | ${median(cpu).toFixed(0)} | ${splices} | ${median(render).toFixed(2)} | ${(target / median(render)).toFixed(0)}× | ${median(renderCpu).toFixed(2)} | ${(target / median(renderCpu)).toFixed(0)}× |`,
     );
   }
 }

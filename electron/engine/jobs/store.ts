@@ -16,7 +16,8 @@ export interface JobRow {
   finishedAt: number | null;
 }
 
-function pidAlive(pid: number): boolean {
+/** True while a process with this pid exists (also one of another user's). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { link, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
+import { pidAlive } from '../jobs/store';
 import { ffmpegPath } from './ffmpeg-path';
 import { audioStream, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';
@@ -100,15 +101,6 @@ export function soundtrackFilter(audible: number, duration: number, fade: number
 /** Temp folders of exports: `.needledrop-export-<pid>-<random>` beside the output. */
 const TEMP_PREFIX = '.needledrop-export-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Remove temp folders left in `dir` by exports whose process is gone (killed mid-way). */
 export async function removeStaleExportTemps(dir: string): Promise<string[]> {
   const removed: string[] = [];
@@ -120,7 +112,7 @@ export async function removeStaleExportTemps(dir: string): Promise<string[]> {
   }
   for (const name of names) {
     const pid = Number(/^\.needledrop-export-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || pidAlive(pid)) continue;
     const p = join(dir, name);
     // Only a real folder of ours; a link by that name is not followed (rm removes the link itself).
     const st = await lstat(p).catch(() => undefined);

@@ -59,7 +59,8 @@ function planOnce(g: TrackGrid, cand: SpliceCandidates, o: Required<Omit<PlanOpt
   const typical = intervals[Math.floor(intervals.length / 2)];
   const minInterval = Math.max(0.05, 0.7 * intervals[Math.floor(0.05 * (intervals.length - 1))]);
   const C = Math.ceil(Math.max(0, T - tail) / minInterval) + 2;
-  if (C * n > 40e6) throw usageError(`a ${o.target.toFixed(1)} s fit of a track with ${n} beats is too long to plan`);
+  // Two arrays of C × n (float32 + float64): 8 M states is ~100 MB, a fit of hours.
+  if (C * n > 8e6) throw usageError(`a ${o.target.toFixed(1)} s fit of a track with ${n} beats is too long to plan`);
   const sortedCuts = [...o.cuts].sort((a, b) => a - b);
   const near = o.cuts.length ? (x: number): boolean => hasNear(sortedCuts, x, HIT_TOLERANCE) : null;
   const strong = near ? strongBeats(g) : null;

@@ -10,7 +10,7 @@ import { batchLoss, buildLoss } from './objective';
 import { AdamW } from './optimizer';
 import type { TrainConfig, TrainResult } from './trainer';
 import { EarlyStopping, validateWeights } from './validation';
-import { currentWeights, loadWeights, type DualWeights } from './weights';
+import { currentWeights, headVariables, loadWeights, type DualWeights } from './weights';
 
 /**
  * One training run between steps: the encoders (standardised on the train split), the loss, the
@@ -31,13 +31,19 @@ export class TrainingRun {
     private readonly data: TrainingData,
     config: TrainConfig,
     train: PairSample[],
+    /** Warm start: begin from these weights (their standardiser included) instead of a fresh init. */
+    initial?: DualWeights,
   ) {
     this.dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
-    this.dual.video.setStandardiser(fitStandardiser(train.map((p) => p.video.seq)));
-    this.dual.audio.setStandardiser(fitStandardiser(train.map((p) => p.audio.seq)));
+    if (initial) loadWeights(this.dual, initial);
+    else {
+      this.dual.video.setStandardiser(fitStandardiser(train.map((p) => p.video.seq)));
+      this.dual.audio.setStandardiser(fitStandardiser(train.map((p) => p.audio.seq)));
+    }
     this.loss = buildLoss(config);
     this.capabilities = lossDescriptor(config.loss).capabilities;
-    this.vars = [...this.dual.video.variables, ...this.dual.audio.variables, ...this.loss.trainableVariables()];
+    const trained = (e: DualEncoder['video']): tf.Variable[] => (config.headsOnly ? headVariables(e) : e.variables);
+    this.vars = [...trained(this.dual.video), ...trained(this.dual.audio), ...this.loss.trainableVariables()];
     this.optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
     this.average = config.ema > 0 ? new WeightAverage(this.dual, config.ema) : null;
     this.stopping = new EarlyStopping(config.patience);

@@ -45,6 +45,8 @@ export interface TrainConfig {
    * average sits nearer the flat middle of the basin, which is what generalises.
    */
   ema: number;
+  /** Train only the projection heads (proj1, proj2), the temporal convolutions frozen (fine-tuning on little data). */
+  headsOnly?: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -96,6 +98,8 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Folder for checkpoints; a checkpoint there with the same config is resumed. */
   checkpointDir?: string;
+  /** Warm start from these weights (a model version's, read back from its ONNX files). */
+  initialWeights?: DualWeights;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -106,7 +110,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   if (train.length < 2 || val.length < 1) throw new RangeError(`corpus needs train and val pairs (train ${train.length}, val ${val.length})`);
   if (!(config.ema >= 0 && config.ema < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${config.ema}`);
 
-  const run = new TrainingRun(data, config, train);
+  const run = new TrainingRun(data, config, train, opts.initialWeights);
   const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives });
   const resumed = opts.checkpointDir ? loadCheckpoint(opts.checkpointDir, config, data.spec) : null;
   if (resumed) {

@@ -1,4 +1,5 @@
-import type { DualEncoder, NamedWeights } from '../encoders/encoder';
+import type * as tf from '@tensorflow/tfjs';
+import { weightShapes, type DualEncoder, type Encoder, type NamedWeights } from '../encoders/encoder';
 
 /** Both towers' weights, as plain typed arrays (what is kept, averaged, checkpointed and exported). */
 export interface DualWeights {
@@ -17,3 +18,14 @@ export function loadWeights(dual: DualEncoder, weights: DualWeights): void {
 const copyNamed = (w: NamedWeights): NamedWeights => Object.fromEntries(Object.entries(w).map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.data) }]));
 
 export const copyWeights = (w: DualWeights): DualWeights => ({ video: copyNamed(w.video), audio: copyNamed(w.audio) });
+
+/**
+ * The projection heads' variables (proj1, proj2): what heads-only fine-tuning trains while the
+ * temporal convolutions stay frozen. `variables` follows weightShapes' order without the standardiser.
+ */
+export function headVariables(encoder: Encoder): tf.Variable[] {
+  const names = weightShapes(encoder.config)
+    .map(([n]) => n)
+    .filter((n) => !n.startsWith('standardise.'));
+  return encoder.variables.filter((_, i) => names[i].startsWith('proj'));
+}

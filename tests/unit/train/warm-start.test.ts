@@ -9,6 +9,8 @@ import { encoderToOnnx } from '../../../electron/engine/encoders/onnx-export';
 import { onnxToEncoder } from '../../../electron/engine/encoders/onnx-import';
 import { seededRandom } from '../../../electron/engine/encoders/rng';
 import { openEncoder } from '../../../electron/engine/encoders/runtime';
+import { trainDualEncoder } from '../../../electron/engine/train/trainer';
+import { syntheticTrainingData, TINY } from './synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'nd-warm-'));
 beforeAll(async () => {
@@ -76,5 +78,31 @@ describe('onnxToEncoder (warm start from a model version)', () => {
 
   it('refuses bytes that are not one of our encoders, with the cause', () => {
     expect(() => onnxToEncoder(Uint8Array.of(1, 2, 3, 4, 5))).toThrow(/not an ONNX model|not a Needledrop encoder/);
+  });
+});
+
+describe('trainer warm start and heads-only', () => {
+  const data = syntheticTrainingData();
+  const config = { ...TINY, steps: 6, evalEvery: 3, seed: 4 };
+
+  it('starts from the given weights and, heads-only, leaves convolutions and standardiser exactly as given', async () => {
+    const parent = await trainDualEncoder(data, config);
+    const child = await trainDualEncoder(data, { ...config, seed: 11, headsOnly: true, lr: 5e-2 }, { initialWeights: parent.weights });
+    for (const side of ['video', 'audio'] as const) {
+      for (const [name, t] of Object.entries(parent.weights[side])) {
+        const after = Array.from(child.weights[side][name].data);
+        if (name.startsWith('proj')) {
+          if (name.endsWith('kernel')) expect(after, `${side} ${name} trained`).not.toEqual(Array.from(t.data));
+        } else expect(after, `${side} ${name} frozen`).toEqual(Array.from(t.data));
+      }
+    }
+  });
+
+  it('without heads-only the convolutions train too (the frozen check can fail)', async () => {
+    const parent = await trainDualEncoder(data, config);
+    const child = await trainDualEncoder(data, { ...config, seed: 11, lr: 5e-2 }, { initialWeights: parent.weights });
+    expect(Array.from(child.weights.video['conv1.kernel'].data)).not.toEqual(Array.from(parent.weights.video['conv1.kernel'].data));
+    // The standardiser is the parent's (not refitted), whichever layers train.
+    expect(Array.from(child.weights.audio['standardise.mean'].data)).toEqual(Array.from(parent.weights.audio['standardise.mean'].data));
   });
 });

@@ -6,7 +6,7 @@
  *
  *   npm run bench:descriptors -- [--seed S] [--count N] [--seconds S] [--no-essentia] [--no-real] [--list]
  *
- * Defaults: seed 2027, 72 clips of 30 s (the generator was tuned on seed 1). --list prints every
+ * Defaults: seed 2027, 72 clips of 30 s (tempo and key were tuned on seed 1). --list prints every
  * clip's answers on stderr. essentia's answers are cached beside the WAVs (it takes ~25 s a clip
  * on a loaded 2-core machine).
  *
@@ -58,7 +58,7 @@ async function needledrop(file: string): Promise<Answer> {
     tempoConfidence: summary.tempo?.confidence ?? 0,
     tonic: key ? NOTE_NAMES.indexOf(key.tonic) : null,
     mode: key?.mode ?? null,
-    keyConfidence: key ? ((key as { confidence?: number }).confidence ?? key.correlation) : 0,
+    keyConfidence: key?.confidence ?? 0,
     seconds,
   };
 }

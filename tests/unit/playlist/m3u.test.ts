@@ -48,6 +48,27 @@ describe('M3U', () => {
     expect(text).toBe('#EXTM3U\n#EXTINF:3,Only title\nx.wav\n');
   });
 
+  it('labels by the artist alone, trims tags, rounds durations and writes unknown ones as -1', () => {
+    const text = formatM3U(
+      [
+        { path: path.join(dir, 'a.ogg'), duration: 0, artist: '  Solo  ' },
+        { path: path.join(dir, 'b.ogg'), duration: -3, title: ' Padded ' },
+        { path: path.join(dir, 'c.ogg'), duration: Infinity },
+        { path: path.join(dir, 'd.ogg'), duration: 59.5 },
+      ],
+      dir,
+    );
+    expect(text.split('\n').filter((l) => l.startsWith('#EXTINF'))).toEqual(['#EXTINF:0,Solo', '#EXTINF:-1,Padded', '#EXTINF:-1,c', '#EXTINF:60,d']);
+  });
+
+  it('writes the absolute path when the entry is the playlist folder itself', () => {
+    expect(formatM3U([{ path: dir, duration: 1 }], dir).split('\n')[2]).toBe(path.resolve(dir));
+  });
+
+  it('says why the playlist cannot be written (the system error code)', async () => {
+    await expect(writeM3U([], path.join(dir, 'missing-folder', 'y.m3u8'))).rejects.toThrow(/cannot write the playlist \(ENOENT\)/);
+  });
+
   it('a name with a line break or a leading # reads back as the same file (file:// URL, ./#)', () => {
     const items = [
       { path: path.join(dir, 'two\nlines.mp3'), duration: 1, title: 'a\nb' },

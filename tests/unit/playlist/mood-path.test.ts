@@ -50,7 +50,7 @@ describe('moodPath continuity', () => {
     const laneB: number[] = [];
     for (let s = 1; s < length - 1; s++) {
       const angle = (s / (length - 1)) * (Math.PI / 2);
-      const [hA, hB] = s % 2 === 1 ? [0.3, 0.34] : [0.34, 0.3];
+      const [hA, hB] = s % 2 === 1 ? [0.3, 0.38] : [0.38, 0.3];
       store.addTrack(track(100 + s, unit(basis({ 0: Math.cos(angle), 1: Math.sin(angle), 2: hA })), d));
       store.addTrack(track(200 + s, unit(basis({ 0: Math.cos(angle), 1: Math.sin(angle), 3: hB })), d));
       laneA.push(100 + s);
@@ -68,11 +68,21 @@ describe('moodPath continuity', () => {
     expect(pathLength(path.map((id) => store.trackVector(id)))).toBeCloseTo(pathLength(inLane), 9);
   });
 
-  it('zig-zags with continuity 0: the lane test above depends on the continuity weight', () => {
+  it('zig-zags with continuity 0 or 0.2: the lane test above depends on the continuity weight', () => {
+    // Offsets 0.30/0.38 put the switch between weights 0.2 and 0.25: a weight of 0.3 keeps the lane
+    // by a margin, and a rule that weighs the point by (1 + c) instead of (1 − c) acts like 0.19.
     const { store, laneA, laneB } = twoLanes();
-    const picks = moodPath(store, 1, 2, length, { continuity: 0 }).map((e) => e.trackId).slice(1, -1);
-    // Without continuity the nearest track to each point is taken: alternately lane A and lane B.
-    expect(new Set(picks)).toEqual(new Set(laneA.map((id, k) => (k % 2 === 0 ? id : laneB[k]))));
+    for (const continuity of [0, 0.2]) {
+      const picks = moodPath(store, 1, 2, length, { continuity }).map((e) => e.trackId).slice(1, -1);
+      // Without enough continuity the nearest track to each point is taken: alternately lane A and lane B.
+      expect(new Set(picks)).toEqual(new Set(laneA.map((id, k) => (k % 2 === 0 ? id : laneB[k]))));
+    }
+  });
+
+  it('has at least its two ends: length 2 is the ends alone, length 1 a usage error', () => {
+    const { store } = twoLanes();
+    expect(moodPath(store, 1, 2, 2).map((e) => e.trackId)).toEqual([1, 2]);
+    expect(() => moodPath(store, 1, 2, 1)).toThrow(/at least 2 tracks \(its two ends\)/);
   });
 });
 
@@ -123,7 +133,7 @@ describe('slerp', () => {
     const p = slerp(a, b, 0.5);
     expect(Array.from(p).every(Number.isFinite)).toBe(true);
     expect(Math.hypot(...p)).toBeCloseTo(1, 6);
-    expect(p[1]).toBeGreaterThan(0);
-    expect(p[1]).toBeLessThan(b[1]);
+    // Halfway by linear interpolation: the off-axis part is half of b's.
+    expect(p[1] / b[1]).toBeCloseTo(0.5, 3);
   });
 });

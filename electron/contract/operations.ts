@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import type {
+  FinetuneResult,
   ClipMatch,
   CorpusResult,
   CuratedTrack,
@@ -163,6 +164,18 @@ export const schemas = {
     parent: v.optional(version),
     activate: v.optional(v.boolean()),
   }),
+  finetune: v.strictObject({
+    videos: path,
+    version,
+    feedback: v.optional(v.boolean()),
+    headsOnly: v.optional(v.boolean()),
+    steps: v.optional(count(1_000_000)),
+    lr: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(10))),
+    batch: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(4096))),
+    seed: v.optional(v.pipe(v.number(), v.integer())),
+    hop: v.optional(count(64)),
+    activate: v.optional(v.boolean()),
+  }),
   evaluate: v.strictObject({
     corpus: path,
     model: v.optional(version),
@@ -211,11 +224,12 @@ export interface Results {
   export: ExportResult;
   corpus: CorpusResult;
   train: TrainResult;
+  finetune: FinetuneResult;
   evaluate: { corpus: string; seed: number; split: string; pairs: number; provider: string; model: string; reports: RetrievalReport[]; losses: RetrievalReport[] };
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */
-export const JOB_OPERATIONS = ['library.scan', 'match', 'export', 'corpus', 'train', 'evaluate'] as const satisfies readonly OperationName[];
+export const JOB_OPERATIONS = ['library.scan', 'match', 'export', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
 export type QuickOperation = Exclude<OperationName, JobOperation>;
 

@@ -226,6 +226,22 @@ export interface TrainResult {
   activated: boolean;
 }
 
+/** A version fine-tuned on the user's edits: held-out windows scored by the parent (before) and the new version (after). */
+export interface FinetuneResult {
+  version: string;
+  parent: string;
+  dir: string;
+  activated: boolean;
+  headsOnly: boolean;
+  pairs: { train: number; val: number };
+  videos: Array<{ file: string; split: string; windows: number }>;
+  skipped: Array<{ file: string; reason: string }>;
+  heldOut: { before: RetrievalReport; after: RetrievalReport };
+  bestStep: number;
+  stepsRun: number;
+  seconds: number;
+}
+
 export interface CorpusResult {
   dir: string;
   pairs: number;

@@ -6,12 +6,16 @@ import { formatReports, formatTrainProgress, type ReportRow } from './format';
 import { statusLine } from './status';
 
 export const usage =
-  'needledrop train --corpus DIR --version NAME [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
+  'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
 export const example = 'needledrop train --corpus .cache/corpus --version circle-1 --loss circle --steps 600';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     corpus: { type: 'string' },
+    'from-videos': { type: 'string' },
+    'heads-only': { type: 'boolean' },
+    'all-layers': { type: 'boolean' },
+    hop: { type: 'string' },
     version: { type: 'string' },
     loss: { type: 'string', default: 'infonce' },
     steps: { type: 'string' },
@@ -25,8 +29,9 @@ export async function run(argv: string[]): Promise<number> {
     activate: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
-  if (!values.corpus) throw usageError('--corpus DIR is required');
   if (!values.version) throw usageError('--version NAME is required');
+  if (values['from-videos']) return finetune(values['from-videos'], values.version, values);
+  if (!values.corpus) throw usageError('--corpus DIR (or --from-videos DIR) is required');
   if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError('--backend must be wasm or cpu');
   const steps = num(values.steps, 'steps', { min: 1, int: true });
@@ -60,6 +65,53 @@ export async function run(argv: string[]): Promise<number> {
     else {
       process.stdout.write(`${formatReports([r.test as unknown as ReportRow])}\n`);
       process.stdout.write(`model ${r.version} written to ${r.dir} (best step ${r.bestStep}, ${r.seconds.toFixed(0)} s)\n`);
+    }
+    return 0;
+  } finally {
+    status.done();
+    await engine.close();
+  }
+}
+
+/** `train --from-videos DIR`: fine-tune the active model on the user's finished edits. */
+async function finetune(
+  videos: string,
+  version: string,
+  values: { steps?: string; lr?: string; batch?: string; seed?: string; hop?: string; 'heads-only'?: boolean; 'all-layers'?: boolean; activate?: boolean; json?: boolean },
+): Promise<number> {
+  if (values['heads-only'] && values['all-layers']) throw usageError('--heads-only and --all-layers exclude each other');
+  const steps = num(values.steps, 'steps', { min: 1, int: true });
+  const batch = num(values.batch, 'batch', { min: 2, int: true });
+  const lr = num(values.lr, 'lr', { min: 0 });
+  const seed = num(values.seed, 'seed', { int: true });
+  const hop = num(values.hop, 'hop', { min: 1, int: true });
+  const engine = openEngine();
+  const status = statusLine('train');
+  try {
+    const r = await runCliJob(
+      engine,
+      'finetune',
+      {
+        videos,
+        version,
+        activate: values.activate ?? false,
+        ...(values['heads-only'] ? { headsOnly: true } : values['all-layers'] ? { headsOnly: false } : {}),
+        ...(steps !== undefined ? { steps } : {}),
+        ...(batch !== undefined ? { batch } : {}),
+        ...(lr !== undefined ? { lr } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(hop !== undefined ? { hop } : {}),
+      },
+      { onProgress: (p) => (p.phase === 'train' ? status.update(formatTrainProgress(p), p.metrics?.valRecall10 !== undefined) : status.update(`${p.phase} ${p.done}/${p.total}`)) },
+    );
+    status.done();
+    if (values.json) printJson(r);
+    else {
+      for (const s of r.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
+      process.stdout.write(`${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
+      process.stdout.write(
+        `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows) written to ${r.dir}${r.activated ? ', active' : ''}\n`,
+      );
     }
     return 0;
   } finally {

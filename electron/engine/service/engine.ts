@@ -380,6 +380,25 @@ export class Engine implements EngineApi {
           await this.changed('models');
         }
       },
+      finetune: async (req, job) => {
+        if (req.feedback) throw new EngineError({ code: 'invalid-request', message: 'finetune: feedback pairs are not supported yet; fine-tune on videos' });
+        try {
+          const { finetuneOnEdits } = await import('../train/finetune');
+          const { manifest: _manifest, videos, skipped, heldOut, ...r } = await finetuneOnEdits(
+            { ...req, videos: this.guard.read(req.videos) },
+            { registry: this.registry, userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), cacheDir: join(this.ctx.dataDir, 'edit-features') },
+            job,
+          );
+          return {
+            ...r,
+            videos: videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })),
+            skipped: skipped.map((s) => ({ file: s.file, reason: s.reason })),
+            heldOut: heldOut as unknown as Results['finetune']['heldOut'],
+          };
+        } finally {
+          await this.changed('models');
+        }
+      },
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
         const { evaluate } = await import('./training');

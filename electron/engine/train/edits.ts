@@ -1,0 +1,209 @@
+/**
+ * Training pairs from the user's finished edits: every video under a folder whose own soundtrack
+ * is music gives aligned pairs, window i of its pictures ↔ window i of its audio. Videos whose
+ * audio is mostly silence or speech are skipped and reported. Splits are by source file (a hash
+ * of its path relative to the folder), never by window, so no video is in two splits.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { inputError } from '../errors';
+import { segmentWindows, type Segments } from '../encoders/segments';
+import { extractAudioFeatures } from '../features/audio';
+import { AUDIO_SPEC, VIDEO_SPEC } from '../features/spec';
+import type { FeatureSeq } from '../features/types';
+import { extractVideoFeatures } from '../features/video';
+import type { Split } from '../corpus/types';
+import { pool, type LoadProgress, type PairSample, type TrainingData } from './dataset';
+import { cachedFeatures } from './feature-cache';
+
+export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi']);
+
+/**
+ * The music/speech/silence measure, per 0.5 s descriptor step:
+ *  - silence: rms_db below SILENCE_DB;
+ *  - speech-like: not silent, and either a noise-like spectrum (flatness above SPEECH_FLATNESS:
+ *    fricatives, breath, crowd) or a level jump of more than SPEECH_JUMP_DB from the previous step
+ *    (the pauses between phrases; music holds its level from one half-second to the next);
+ *  - music: the rest.
+ * A video is 'music' when at least MUSIC_SHARE of its steps are music; otherwise its larger
+ * non-music share names it. Measured: the four clips of shared/media (music, ambient score, a
+ * tone) have median flatness ≤ 0.11 and median jump ≤ 1.3 dB; pink-noise syllable bursts have
+ * 0.40 and 4.2 dB; a quiet fire crackle sits at −52 dB (silence).
+ */
+export const SILENCE_DB = -50;
+export const SPEECH_FLATNESS = 0.25;
+export const SPEECH_JUMP_DB = 6;
+export const MUSIC_SHARE = 0.5;
+
+export interface SoundtrackMeasure {
+  kind: 'music' | 'speech' | 'silence';
+  /** Shares of the steps, summing to 1. */
+  music: number;
+  speech: number;
+  silence: number;
+}
+
+export function soundtrackKind(seq: FeatureSeq): SoundtrackMeasure {
+  const rms = seq.names.indexOf('rms_db');
+  const flat = seq.names.indexOf('flatness');
+  if (rms < 0 || flat < 0) throw new RangeError('audio descriptors lack rms_db or flatness');
+  let music = 0;
+  let speech = 0;
+  let silence = 0;
+  for (let t = 0; t < seq.T; t++) {
+    const level = seq.data[t * seq.D + rms];
+    if (level < SILENCE_DB) silence++;
+    else if (seq.data[t * seq.D + flat] > SPEECH_FLATNESS || (t > 0 && Math.abs(level - seq.data[(t - 1) * seq.D + rms]) > SPEECH_JUMP_DB)) speech++;
+    else music++;
+  }
+  const n = Math.max(1, seq.T);
+  const shares = { music: music / n, speech: speech / n, silence: silence / n };
+  const kind = shares.music >= MUSIC_SHARE ? 'music' : shares.speech >= shares.silence ? 'speech' : 'silence';
+  return { kind, ...shares };
+}
+
+/** Share of videos held out for validation (early stopping and the before/after evaluation). */
+export const HELD_OUT_SHARE = 0.25;
+
+const hashUnit = (key: string): number => createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
+
+/**
+ * Split of each video by a hash of its path relative to the folder (stable across runs and
+ * machines). At least one video is held out: with none in the hash's share, the lowest hash is.
+ */
+export function splitVideos(relPaths: readonly string[]): Map<string, Split> {
+  const hashed = relPaths.map((p) => ({ p, h: hashUnit(p) }));
+  const out = new Map<string, Split>(hashed.map(({ p, h }) => [p, h < HELD_OUT_SHARE ? 'val' : 'train']));
+  if (relPaths.length >= 2 && ![...out.values()].includes('val')) out.set(hashed.reduce((a, b) => (b.h < a.h ? b : a)).p, 'val');
+  if (relPaths.length >= 2 && ![...out.values()].includes('train')) out.set(hashed.reduce((a, b) => (b.h > a.h ? b : a)).p, 'train');
+  return out;
+}
+
+export function listVideos(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch (err) {
+    throw inputError(dir, 'cannot read the folder of edits', err);
+  }
+  return entries
+    .filter((e) => e.isFile() && VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+export interface EditVideo {
+  file: string;
+  split: Split;
+  windows: number;
+  soundtrack: SoundtrackMeasure;
+}
+
+export interface SkippedVideo {
+  file: string;
+  reason: string;
+  soundtrack?: SoundtrackMeasure;
+}
+
+export interface EditsData {
+  data: TrainingData;
+  videos: EditVideo[];
+  skipped: SkippedVideo[];
+}
+
+export interface EditsOptions {
+  window: number;
+  hop: number;
+  cacheDir: string;
+  jobs?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+/** The first T rows of a sequence (both sides cut to their common length keep windows aligned). */
+const head = (seq: FeatureSeq, T: number): FeatureSeq => ({ ...seq, T, data: seq.data.subarray(0, T * seq.D) });
+
+/** Segment s of a batch as a batch of one. */
+function one(segs: Segments, s: number): Segments {
+  const size = segs.window * segs.D;
+  return { data: segs.data.slice(s * size, (s + 1) * size), starts: [segs.starts[s]], n: 1, window: segs.window, D: segs.D };
+}
+
+/**
+ * Pairs from every music-soundtrack video under `dir`. Each window is one pair whose classId is
+ * its video's index: with 'mood' positives the windows of one video are each other's positives,
+ * never each other's negatives.
+ */
+export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<EditsData> {
+  const files = listVideos(dir);
+  if (files.length === 0) throw inputError(dir, 'holds no video files (mp4, m4v, mov, mkv, webm, avi)');
+  const found: Array<{ file: string; pairs: PairSample[]; video?: EditVideo; skipped?: SkippedVideo }> = new Array(files.length);
+  const started = Date.now();
+  let done = 0;
+  let cached = 0;
+  await pool(
+    files,
+    opts.jobs ?? 2,
+    async (file, index) => {
+      let audio;
+      let video;
+      try {
+        [audio, video] = await Promise.all([
+          cachedFeatures(opts.cacheDir, file, 'audio', AUDIO_SPEC.version, () => extractAudioFeatures(file, { signal: opts.signal })),
+          cachedFeatures(opts.cacheDir, file, 'video', VIDEO_SPEC.version, () => extractVideoFeatures(file, { signal: opts.signal })),
+        ]);
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        found[index] = { file, pairs: [], skipped: { file, reason: `no usable audio and video (${err instanceof Error ? err.message : String(err)})` } };
+        return;
+      }
+      if (audio.hit && video.hit) cached++;
+      const soundtrack = soundtrackKind(audio.seq);
+      const T = Math.min(audio.seq.T, video.seq.T);
+      if (soundtrack.kind !== 'music') {
+        found[index] = { file, pairs: [], skipped: { file, soundtrack, reason: `soundtrack is mostly ${soundtrack.kind} (music ${(soundtrack.music * 100).toFixed(0)} % of steps)` } };
+      } else if (T < opts.window) {
+        found[index] = { file, pairs: [], skipped: { file, soundtrack, reason: `shorter than one window (${T} of ${opts.window} steps)` } };
+      } else {
+        const split: Split = 'train'; // set below, once the usable videos are known
+        const vs = segmentWindows(head(video.seq, T), { window: opts.window, hop: opts.hop });
+        const as = segmentWindows(head(audio.seq, T), { window: opts.window, hop: opts.hop });
+        const pairs = Array.from({ length: vs.n }, (_, s): PairSample => ({
+          id: file,
+          index: 0,
+          split,
+          latent: { arousal: 0.5, valence: 0.5, pace: 0.5 },
+          classId: index,
+          video: { seq: video.seq, summary: video.summary, segments: one(vs, s) },
+          audio: { seq: audio.seq, summary: audio.summary, segments: one(as, s) },
+        }));
+        found[index] = { file, pairs, video: { file, split, windows: vs.n, soundtrack } };
+      }
+      done++;
+      const elapsed = (Date.now() - started) / 1000;
+      const rate = elapsed > 0 ? done / elapsed : 0;
+      opts.onProgress?.({ done, total: files.length, cached, rate, etaSeconds: rate > 0 ? (files.length - done) / rate : undefined });
+    },
+    opts.signal,
+  );
+  // Split the usable videos (a skipped one must not be the only held-out video).
+  const splits = splitVideos(found.flatMap((f) => (f.video ? [relative(dir, f.file)] : [])));
+  for (const f of found) {
+    if (!f.video) continue;
+    const split = splits.get(relative(dir, f.file)) as Split;
+    f.video.split = split;
+    for (const p of f.pairs) p.split = split;
+  }
+  const pairs = found.flatMap((f) => f.pairs).map((p, i) => ({ ...p, index: i }));
+  const data: TrainingData = {
+    manifest: { version: 1, seed: 0, options: {} as TrainingData['manifest']['options'], heldOut: null, pairs: [] },
+    corpusDir: dir,
+    pairs,
+    dims: { video: pairs[0]?.video.seq.D ?? 0, audio: pairs[0]?.audio.seq.D ?? 0 },
+    spec: { video: VIDEO_SPEC.version, audio: AUDIO_SPEC.version },
+    window: opts.window,
+    hop: opts.hop,
+  };
+  return { data, videos: found.flatMap((f) => (f.video ? [f.video] : [])), skipped: found.flatMap((f) => (f.skipped ? [f.skipped] : [])) };
+}

@@ -1,0 +1,183 @@
+/**
+ * Fine-tuning the cross-modal model on the user's finished edits: warm start from the active
+ * version's ONNX files → pairs from the edits (edits.ts) → train (heads only on little data) with
+ * early stopping on held-out videos → evaluate parent and child on the same held-out windows →
+ * save a new version whose parent is the active one. Nothing is listed until the version's
+ * model.json is renamed into place (saveModelVersion), so a killed run leaves no version behind
+ * and the active pointer untouched; activation only when asked.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { onnxToEncoder } from '../encoders/onnx-import';
+import { inputError, usageError } from '../errors';
+import { useBackend } from '../metric/backend';
+import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
+import { checkVersionName, MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
+import { bySplit } from './dataset';
+import { loadEditPairs, type EditVideo, type SkippedVideo } from './edits';
+import { evaluateEmbedder, type MethodReport } from './eval';
+import { onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
+import { trainDualEncoder, type TrainProgress } from './trainer';
+import type { DualWeights } from './weights';
+
+/**
+ * Below this many training windows only the projection heads train: a few hundred windows are
+ * enough to re-aim the heads but not to re-learn temporal filters without forgetting the base.
+ */
+export const HEADS_ONLY_BELOW = 200;
+
+export interface FinetuneRequest {
+  /** Folder of finished edits (videos with their own music). */
+  videos: string;
+  version: string;
+  /** Default: true below HEADS_ONLY_BELOW training windows. */
+  headsOnly?: boolean;
+  steps?: number;
+  lr?: number;
+  batch?: number;
+  seed?: number;
+  /** Steps between descriptor windows; default the parent's hop. */
+  hop?: number;
+  activate?: boolean;
+}
+
+export interface FinetuneDirs {
+  registry: RegistryOptions;
+  userModelsDir: string;
+  checkpointsDir: string;
+  cacheDir: string;
+}
+
+/** What a job handle offers (structural, so the engine's JobHandle fits without a service import). */
+export interface FinetuneJob {
+  signal: AbortSignal;
+  progress(phase: string, done: number, total: number, extra?: { metrics?: Record<string, number> }): void;
+}
+
+export interface FinetuneOutcome {
+  version: string;
+  parent: string;
+  dir: string;
+  activated: boolean;
+  headsOnly: boolean;
+  videos: EditVideo[];
+  skipped: SkippedVideo[];
+  pairs: { train: number; val: number };
+  /** Held-out windows, parent vs fine-tuned, same queries. */
+  heldOut: { before: MethodReport; after: MethodReport };
+  bestStep: number;
+  stepsRun: number;
+  seconds: number;
+  manifest: ModelManifest;
+}
+
+/** A model version's encoders as trainer weights, plus the shape the trainer must use. */
+export async function readVersionWeights(model: LoadedModel): Promise<{ weights: DualWeights; hidden: number; outDim: number; convLayers: 1 | 2 }> {
+  const read = async (m: 'video' | 'audio') => {
+    try {
+      return onnxToEncoder(await readFile(model.paths[m]));
+    } catch (err) {
+      throw inputError(model.paths[m], `cannot warm-start from this encoder: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
+  };
+  const [video, audio] = [await read('video'), await read('audio')];
+  return { weights: { video: video.weights, audio: audio.weights }, hidden: video.config.hidden, outDim: video.config.outDim, convLayers: video.config.convLayers };
+}
+
+export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, job: FinetuneJob): Promise<FinetuneOutcome> {
+  checkVersionName(req.version);
+  const outDir = join(dirs.userModelsDir, req.version);
+  if (existsSync(join(outDir, MANIFEST_FILE))) throw usageError(`model version "${req.version}" already exists at ${outDir}; pick another version name`);
+  const parent = await activeModel(dirs.registry);
+  const model = await loadModel({ ...dirs.registry, version: parent });
+  const warm = await readVersionWeights(model);
+  const videosDir = resolve(req.videos);
+  const edits = await loadEditPairs(videosDir, {
+    window: model.manifest.window,
+    hop: req.hop ?? model.manifest.hop,
+    cacheDir: dirs.cacheDir,
+    signal: job.signal,
+    onProgress: (p) => job.progress('features', p.done, p.total),
+  });
+  const { data } = edits;
+  for (const side of ['video', 'audio'] as const) {
+    const want = model.manifest.featureSpec[side];
+    if (data.pairs.length > 0 && data.spec[side] !== want) throw inputError(join(model.dir, MANIFEST_FILE), `active model "${parent}" was trained on ${side} spec ${want}, this build extracts ${data.spec[side]}`);
+  }
+  const train = bySplit(data, 'train');
+  const val = bySplit(data, 'val');
+  if (train.length < 2 || val.length < 1) {
+    const why = edits.skipped.map((s) => `${s.file}: ${s.reason}`).join('; ');
+    throw inputError(videosDir, `too few usable music edits to fine-tune (train windows ${train.length}, held-out ${val.length})${why ? `; skipped ${why}` : ''}`);
+  }
+  const headsOnly = req.headsOnly ?? train.length < HEADS_ONLY_BELOW;
+  const steps = req.steps ?? 300;
+
+  await useBackend('wasm');
+  const embedder = await onnxEmbedder(model, 'cpu');
+  let before: MethodReport;
+  try {
+    before = await evaluateEmbedder(`parent ${parent}`, val, embedder);
+  } finally {
+    await embedder.close();
+  }
+  const result = await trainDualEncoder(
+    data,
+    {
+      loss: 'infonce',
+      // Windows of one video share its class: positives of each other, never negatives.
+      positives: 'mood',
+      steps,
+      lr: req.lr ?? 5e-4,
+      warmup: Math.min(20, Math.floor(steps / 10)),
+      batchSize: Math.min(req.batch ?? 64, train.length),
+      seed: req.seed ?? 1,
+      evalEvery: Math.max(5, Math.round(steps / 10)),
+      patience: 4,
+      hidden: warm.hidden,
+      outDim: warm.outDim,
+      convLayers: warm.convLayers,
+      headsOnly,
+    },
+    {
+      initialWeights: warm.weights,
+      signal: job.signal,
+      checkpointDir: join(dirs.checkpointsDir, req.version),
+      onProgress: (p: TrainProgress) =>
+        job.progress('train', p.step, p.steps, {
+          metrics: { loss: p.loss, lr: p.lr, stepsPerSec: p.stepsPerSec, etaSeconds: p.etaSeconds, bestRecall10: p.bestRecall10, ...(p.valRecall10 !== undefined ? { valRecall10: p.valRecall10 } : {}) },
+        }),
+    },
+  );
+  const tf = tfEmbedder(result, data);
+  let after: MethodReport;
+  try {
+    after = await evaluateEmbedder(`fine-tuned ${req.version}`, val, tf);
+  } finally {
+    tf.dispose();
+  }
+  const manifest = await saveTrainedModel(outDir, result, data, {
+    version: req.version,
+    parent,
+    trainingData: `edits in ${videosDir}: ${edits.videos.length} videos (${train.length} train / ${val.length} held-out windows), ${edits.skipped.length} skipped`,
+    metrics: { heldOut: { before, after }, baseBenchmark: 'not run (evaluate the version on a corpus with `needledrop eval --model`)' },
+    extra: { finetune: { headsOnly, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
+  });
+  if (req.activate) await activate(req.version, dirs.registry);
+  return {
+    version: req.version,
+    parent,
+    dir: outDir,
+    activated: req.activate ?? false,
+    headsOnly,
+    videos: edits.videos,
+    skipped: edits.skipped,
+    pairs: { train: train.length, val: val.length },
+    heldOut: { before, after },
+    bestStep: result.bestStep,
+    stepsRun: result.stepsRun,
+    seconds: result.seconds,
+    manifest,
+  };
+}

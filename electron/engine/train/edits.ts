@@ -5,7 +5,7 @@
  * of its path relative to the folder), never by window, so no video is in two splits.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { inputError } from '../errors';
 import { segmentWindows, type Segments } from '../encoders/segments';
@@ -88,8 +88,10 @@ export function listVideos(dir: string): string[] {
     throw inputError(dir, 'cannot read the folder of edits', err);
   }
   return entries
-    .filter((e) => e.isFile() && VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()))
+    .filter((e) => VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()))
     .map((e) => join(e.parentPath, e.name))
+    // Symlinked videos count too (statSync follows the link).
+    .filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile() ?? false)
     .sort();
 }
 

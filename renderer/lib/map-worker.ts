@@ -15,7 +15,10 @@ function seeded(seed: number): () => number {
 
 self.onmessage = (e: MessageEvent<{ rows: number[][]; seed: number }>) => {
   const { rows, seed } = e.data;
-  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.max(2, Math.min(15, rows.length - 1)), minDist: 0.1, random: seeded(seed) });
+  // Large libraries get fewer optimisation epochs: the layout settles early, and umap-js's
+  // default would keep a 10,000-track map computing for minutes on a laptop.
+  const nEpochs = rows.length > 2000 ? 60 : rows.length > 800 ? 150 : undefined;
+  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.max(2, Math.min(15, rows.length - 1)), minDist: 0.1, random: seeded(seed), ...(nEpochs ? { nEpochs } : {}) });
   const points = umap.fit(rows) as [number, number][];
   (self as unknown as Worker).postMessage({ points });
 };

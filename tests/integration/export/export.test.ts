@@ -172,6 +172,9 @@ describe('exportClipWithTrack', () => {
     // Before the fade-out the track plays at its steady level; after the audible part, silence.
     expect(rms(0.6, 1 - fade) / steady).toBeGreaterThan(0.8);
     expect(rms(1.1, 2.9) / steady).toBeLessThan(0.01);
+    // A fade longer than half the audible part is cut to half: fade in and out meet in the middle.
+    const clamped = await exportClipWithTrack({ clip: clipMp4, track: noise, offset: 7.5, out: join(tmp.dir, 'clamped.mp4'), fade: 2 });
+    expect(clamped).toMatchObject({ audible: 0.5, fade: 0.25 });
   });
 
   it('never overwrites an existing file unless forced', async () => {

@@ -14,9 +14,11 @@ import type {
   ExportResult,
   FailedFile,
   FeedbackItem,
+  FitSummary,
   JobInfo,
   LossInfo,
   MatchResponse,
+  MusicSpaceResult,
   OpenedClip,
   Settings,
   TrackDetail,
@@ -75,7 +77,13 @@ export const schemas = {
     provider: v.optional(provider),
     jobs: v.optional(count(64)),
   }),
-  similar: v.strictObject({ track: trackRef, top: v.optional(count(1000)), model: v.optional(version) }),
+  similar: v.strictObject({
+    track: trackRef,
+    top: v.optional(count(1000)),
+    model: v.optional(version),
+    /** 'mood': the cross-modal space alone; 'combined': the music space(s) and mood, weighted, with the why. */
+    space: v.optional(v.picklist(['mood', 'combined'])),
+  }),
   'playlist.build': v.strictObject({
     kind: v.picklist(['more-like', 'mood-path', 'energy']),
     seeds: v.optional(v.pipe(v.array(trackRef), v.minLength(1), v.maxLength(100))),
@@ -113,6 +121,8 @@ export const schemas = {
   /** The metric-learning losses a model can be trained with, with their families and defaults. */
   'losses.list': none,
   // ── jobs ─────────────────────────────────────────────────────────────────
+  /** Train (or bring up to date) the music space learned from the library itself. */
+  'musicSpace.update': v.optional(v.strictObject({ force: v.optional(v.boolean()) }), {}),
   'library.scan': v.optional(
     v.strictObject({
       /** Default: every library folder. */
@@ -139,6 +149,23 @@ export const schemas = {
     offset: v.optional(seconds),
     fade: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(60))),
     loudness: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-70), v.maxValue(0))),
+    force: v.optional(v.boolean()),
+    /** Re-arrange the track at its beats to the clip's length (ending on its own ending) before muxing. */
+    fit: v.optional(v.boolean()),
+    hits: v.optional(v.boolean()),
+  }),
+  /** Re-arrange a track at its beats to a clip's exact length; optionally render it and write editor hand-off files. */
+  fit: v.strictObject({
+    clip: path,
+    track: trackRef,
+    offset: v.optional(seconds),
+    start: v.optional(seconds),
+    end: v.optional(seconds),
+    endOn: v.optional(v.picklist(['ending', 'phrase'])),
+    hits: v.optional(v.boolean()),
+    allowTempo: v.optional(v.boolean()),
+    out: v.optional(path),
+    handoff: v.optional(path),
     force: v.optional(v.boolean()),
   }),
   corpus: v.strictObject({
@@ -220,8 +247,10 @@ export interface Results {
   'jobs.list': JobInfo[];
   'losses.list': LossInfo[];
   'library.scan': ScanReport;
+  'musicSpace.update': MusicSpaceResult;
   match: MatchResponse;
-  export: ExportResult;
+  export: ExportResult & { fit?: FitSummary };
+  fit: FitSummary;
   corpus: CorpusResult;
   train: TrainResult;
   finetune: FinetuneResult;
@@ -229,7 +258,7 @@ export interface Results {
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */
-export const JOB_OPERATIONS = ['library.scan', 'match', 'export', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
+export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'match', 'export', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
 export type QuickOperation = Exclude<OperationName, JobOperation>;
 

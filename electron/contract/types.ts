@@ -74,6 +74,10 @@ export interface ScanReport {
   moved: number;
   reembedded: number;
   failed: FailedFile[];
+  /** Files under the roots that are not audio (images, text, hidden folders): not errors, listed so nothing vanishes silently. */
+  ignored: FailedFile[];
+  /** Files indexed from what could be decoded (cut short, damaged part-way), with the cause. */
+  partial: Array<{ path: string; cause: string }>;
   cancelled: boolean;
   note: string | null;
 }
@@ -143,6 +147,15 @@ export interface CuratedTrack {
   track: TrackView;
   score: number;
   target?: number;
+  /** Combined spaces: each space's cosine and its weight (score = Σ weight · cosine). */
+  why?: Array<{ space: string; cosine: number; weight: number }>;
+}
+
+export interface MusicSpaceResult {
+  kind: 'descriptor-stats' | 'learned';
+  tracks: number;
+  /** Why the descriptor statistics serve (too few tracks), or how the learned space was brought up to date. */
+  detail: string;
 }
 
 export interface Playlist {
@@ -168,6 +181,30 @@ export interface ExportResult {
   audible: number;
   fade: number;
   loudness: number;
+  /** What the user should know though the export succeeded (e.g. the track runs out before the clip ends). */
+  warnings: string[];
+}
+
+/** A fit of a track to a clip: what was kept, where it was spliced, and how the cuts land. */
+export interface FitSummary {
+  clip: string;
+  track: string;
+  /** Output length, seconds. */
+  target: number;
+  fps: number;
+  grid: { bpm: number; beats: number; beatsPerBar: number; hasEnding: boolean; end: number };
+  plan: {
+    start: number;
+    endMode: string;
+    tempoRatio: number;
+    ranges: Array<{ sourceStart: number; sourceEnd: number; outputStart: number }>;
+    splices: Array<{ [k: string]: unknown }>;
+    worstSplice: number;
+    [k: string]: unknown;
+  };
+  hits?: { before: number; after: number; cuts: number[]; toleranceSeconds: number; [k: string]: unknown };
+  remix?: { out: string; [k: string]: unknown };
+  handoff?: { fcpxml: string; edl: string; csv: string; remix: string };
 }
 
 export interface FeedbackItem {

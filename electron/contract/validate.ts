@@ -28,9 +28,11 @@ export function parseRequest(op: unknown, req: unknown): unknown {
   if (result.success) return result.output;
   const issue = result.issues[0];
   const where = v.getDotPath(issue);
+  // valibot quotes the offending value: a 200 kB string must not come back in the error.
+  const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}… (${s.length} characters)` : s);
   throw new EngineError({
     code: 'invalid-request',
-    message: `${op}: ${where ? `"${where}" ` : ''}${issue.message}`,
-    detail: result.issues.map((i) => `${v.getDotPath(i) ?? '(request)'}: ${i.message}`).join('; '),
+    message: clip(`${op}: ${where ? `"${where}" ` : ''}${issue.message}`, 300),
+    detail: clip(result.issues.map((i) => `${v.getDotPath(i) ?? '(request)'}: ${clip(i.message, 200)}`).join('; '), 2000),
   });
 }

@@ -5,9 +5,10 @@
 import { num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
+import { describeFit } from './fit';
 import { trackRef } from './options';
 
-export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--force] [--json]';
+export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--fit [--hits]] [--force] [--json]';
 export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
 const VALUED = new Set(['--offset', '--fade', '--loudness', '--out']);
@@ -32,8 +33,12 @@ export async function run(argv: string[]): Promise<number> {
     fade: { type: 'string' },
     loudness: { type: 'string' },
     force: { type: 'boolean' },
+    fit: { type: 'boolean' },
+    hits: { type: 'boolean' },
     json: { type: 'boolean' },
   });
+  if (values.hits && !values.fit) throw usageError('--hits only applies with --fit');
+  if (values.fit && values.fade !== undefined) throw usageError('--fit ends on the track\'s own ending: --fade does not apply');
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;
@@ -50,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
         track: trackRef(track),
         out: values.out,
         force: values.force ?? false,
+        ...(values.fit ? { fit: true, hits: values.hits ?? false } : {}),
         ...(offset !== undefined ? { offset } : {}),
         ...(fade !== undefined ? { fade } : {}),
         ...(loudness !== undefined ? { loudness } : {}),
@@ -61,6 +67,8 @@ export async function run(argv: string[]): Promise<number> {
       `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness} LUFS` +
         `${result.audible < result.duration - 0.01 ? `, track ends at ${result.audible.toFixed(2)} s then silence` : ''})\n`,
     );
+    if (result.fit) process.stderr.write(describeFit(result.fit) + '\n');
+    for (const w of result.warnings ?? []) process.stderr.write(`export: warning: ${w}\n`);
     if (values.json) printJson(result);
     return 0;
   } finally {

@@ -1,18 +1,18 @@
 /**
  * `needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase]
  * [--hits] [--no-tempo] [--out REMIX.wav] [--handoff DIR] [--force] [--json]`: re-arrange the
- * track at its beats to the clip's exact length (engine: electron/engine/fit). On the engine
- * function for now; it moves onto the service when the lead adds the fit operation.
+ * track at its beats to the clip's exact length (the Engine's `fit` operation).
  */
-/* eslint-disable no-restricted-imports -- not yet an Engine operation (see above) */
-import { fitTrackToClip, type FitResult } from '../../electron/engine/fit';
+import type { FitSummary } from '../../electron/contract/types';
 import { num, parse, printJson } from './args';
+import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
+import { trackRef } from './options';
 
 export const usage =
   'needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase] [--hits] [--no-tempo] [--out REMIX.wav|.flac] [--handoff DIR] [--force] [--json]';
 
-function describe(r: FitResult): string {
+export function describeFit(r: FitSummary): string {
   const p = r.plan;
   const lines = [
     `fit: ${r.track} → ${r.target.toFixed(3)} s (${r.grid.bpm} BPM, ${r.grid.beatsPerBar}/4, ${r.grid.hasEnding ? 'has an ending' : 'no ending of its own'})`,
@@ -48,13 +48,11 @@ export async function run(argv: string[]): Promise<number> {
   const offset = num(values.offset, 'offset', { min: 0 });
   const start = num(values.start, 'start', { min: 0 });
   const end = num(values.end, 'end', { min: 0 });
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  const engine = openEngine();
   try {
-    const result = await fitTrackToClip({
+    const result = await runCliJob(engine, 'fit', {
       clip,
-      track,
+      track: trackRef(track),
       ...(offset !== undefined ? { offset } : {}),
       ...(start !== undefined ? { start } : {}),
       ...(end !== undefined ? { end } : {}),
@@ -64,13 +62,11 @@ export async function run(argv: string[]): Promise<number> {
       ...(values.out ? { out: values.out } : {}),
       ...(values.handoff ? { handoff: values.handoff } : {}),
       force: values.force ?? false,
-      signal: abort.signal,
-      onStage: (s) => process.stderr.write(`fit: ${s}…\n`),
-    });
-    process.stderr.write(describe(result) + '\n');
+    }, { quiet: true });
+    process.stderr.write(describeFit(result) + '\n');
     if (values.json) printJson(result);
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    await engine.close();
   }
 }

@@ -28,6 +28,8 @@ export async function run(argv: string[]): Promise<number> {
           `${report.failed.length} failed${report.reembedded ? `, ${report.reembedded} re-embedded` : ''}\n`,
       );
       for (const f of report.failed) process.stderr.write(`  skipped ${f.path}: ${f.reason}\n`);
+      for (const f of report.partial) process.stderr.write(`  partial ${f.path}: ${f.cause}\n`);
+      if (report.ignored.length) process.stderr.write(`  ${report.ignored.length} files that are not audio ignored\n`);
     }
     if (report.cancelled) throw new EngineError({ code: 'cancelled', message: 'indexing cancelled' });
     return 0;

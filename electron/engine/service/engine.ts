@@ -9,13 +9,13 @@ import { join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
-import type { EngineEvent, EngineInfo, ModelInfo, OpenedClip, Settings } from '../../contract/types';
+import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
-import { buildPlaylist, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
+import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
-import { getTrack } from '../catalog/tracks';
+import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
 import { finishJob, listJobs, startJob, updateJob } from '../jobs/store';
 import { exportClipWithTrack } from '../media/export';
@@ -28,6 +28,7 @@ import { toErrorData } from './errors';
 import { JobRunner, type JobHandle } from './jobs';
 import { normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { PathGuard } from './paths-guard';
+import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { Sessions } from './sessions';
 import { readSettings, writeSettings, type StoredSettings } from './settings';
 
@@ -44,6 +45,7 @@ export class Engine implements EngineApi {
   private readonly clips = new Map<string, OpenedClip>();
   private readonly handlers: Handlers;
   private readonly guard: PathGuard;
+  private readonly musicSpace = new MusicSpaceCache();
   /** Opened clips' own paths: a confined request may read these and nothing else outside the library. */
   private openedPaths(): string[] {
     return [...this.clips.values()].map((c) => c.path);
@@ -112,6 +114,21 @@ export class Engine implements EngineApi {
     return getTrack(this.sessions.existingCatalog(), id)?.path;
   }
 
+  /** A track named by catalog id, or by a path (read-checked). */
+  private trackPath(ref: number | string): string {
+    if (typeof ref === 'string') return this.guard.read(ref);
+    const path = getTrack(this.sessions.existingCatalog(), ref)?.path;
+    if (!path) throw new EngineError({ code: 'not-found', message: `track ${ref} is not in the catalog` });
+    return path;
+  }
+
+  /** The catalog's stored beats of a track, so a fit need not track the tempo again. */
+  private knownBeats(path: string): { bpm: number; beats: number[] } | undefined {
+    if (!this.sessions.hasCatalog()) return undefined;
+    const s = trackByPath(this.sessions.catalog(), path)?.summary;
+    return s && typeof s.bpm === 'number' && Array.isArray(s.beats) && s.beats.length > 8 ? { bpm: s.bpm, beats: s.beats } : undefined;
+  }
+
   private emit(e: EngineEvent): void {
     for (const l of [...this.listeners]) {
       try {
@@ -134,6 +151,7 @@ export class Engine implements EngineApi {
   }
 
   private async changed(what: 'tracks' | 'models' | 'playlists' | 'feedback'): Promise<void> {
+    if (what === 'tracks') this.musicSpace.clear();
     if (what === 'tracks' || what === 'models') await this.sessions.invalidate();
     this.emit({ type: 'changed', what });
   }
@@ -236,9 +254,21 @@ export class Engine implements EngineApi {
         const { provider, jobs } = this.settings();
         return { provider, jobs };
       },
-      similar: async ({ track, top, model }) => {
+      similar: async ({ track, top, model, space }) => {
         const { lib } = await curated(model);
-        return similar(lib, ref(track), top ?? 10);
+        if (space !== 'combined') return similar(lib, ref(track), top ?? 10);
+        return similarCombined(lib, this.ctx.dataDir, this.musicSpace, resolveTrack(lib, ref(track)), top ?? 10);
+      },
+      'musicSpace.update': async (req, job) => {
+        const { updateMusicSpace } = await import('../similarity/music-space');
+        const r = await updateMusicSpace(this.sessions.existingCatalog(), musicSpaceDir(this.ctx.dataDir), {
+          signal: job.signal,
+          ...(req?.force ? { forceTrain: true } : {}),
+          onProgress: (p) => job.progress(p.phase, p.done, p.total, p.loss !== undefined ? { metrics: { loss: p.loss } } : {}),
+        });
+        return r.kind === 'learned'
+          ? { kind: 'learned', tracks: r.tracks, detail: `trained: ${r.trained}, ${r.embedded} tracks embedded` }
+          : { kind: 'descriptor-stats', tracks: r.tracks, detail: r.reason };
       },
       'playlist.build': async (req) => {
         const { lib } = await curated(req.model);
@@ -347,24 +377,59 @@ export class Engine implements EngineApi {
         return { model: session.version, provider: session.provider, tracks: store.trackCount, segments: store.segmentCount, missing: session.library.missing, clips };
       },
       export: async (req, job) => {
-        let track = typeof req.track === 'number' ? undefined : this.guard.read(req.track);
-        if (typeof req.track === 'number') {
-          track = getTrack(this.sessions.existingCatalog(), req.track)?.path;
-          if (!track) throw new EngineError({ code: 'not-found', message: `track ${req.track} is not in the catalog` });
+        const track = this.trackPath(req.track);
+        const clip = this.guard.read(req.clip, this.openedPaths());
+        const out = this.guard.write(req.out);
+        const common = { clip, out, ...(req.loudness !== undefined ? { loudness: req.loudness } : {}), force: req.force ?? false, signal: job.signal };
+        if (!req.fit) {
+          job.progress('export', 0, 1);
+          const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
+          job.progress('export', 1, 1);
+          return r;
         }
-        job.progress('export', 0, 1);
-        const r = await exportClipWithTrack({
-          clip: this.guard.read(req.clip, this.openedPaths()),
-          track: resolve(track as string),
-          out: this.guard.write(req.out),
+        // The remix already lasts exactly the clip and ends on the track's ending: no offset, no fade.
+        const { renderFitForExport } = await import('../fit');
+        const stages = ['analysing', 'planning', 'rendering'];
+        const fitted = await renderFitForExport({
+          clip,
+          track,
           ...(req.offset !== undefined ? { offset: req.offset } : {}),
-          ...(req.fade !== undefined ? { fade: req.fade } : {}),
-          ...(req.loudness !== undefined ? { loudness: req.loudness } : {}),
-          force: req.force ?? false,
+          hits: req.hits ?? false,
+          known: this.knownBeats(track),
           signal: job.signal,
+          onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length + 1),
         });
-        job.progress('export', 1, 1);
-        return r;
+        try {
+          job.progress('export', stages.length, stages.length + 1);
+          const r = await exportClipWithTrack({ ...common, track: fitted.remix, offset: 0, fade: 0 });
+          job.progress('export', stages.length + 1, stages.length + 1);
+          return { ...r, fit: fitted.result as unknown as FitSummary };
+        } finally {
+          await fitted.cleanup();
+        }
+      },
+      fit: async (req, job) => {
+        const { fitTrackToClip } = await import('../fit');
+        const track = this.trackPath(req.track);
+        const stages = ['analysing', 'planning', 'rendering', 'handoff'];
+        const r = await fitTrackToClip({
+          clip: this.guard.read(req.clip, this.openedPaths()),
+          track,
+          ...(req.offset !== undefined ? { offset: req.offset } : {}),
+          ...(req.start !== undefined ? { start: req.start } : {}),
+          ...(req.end !== undefined ? { end: req.end } : {}),
+          ...(req.endOn ? { endOn: req.endOn } : {}),
+          hits: req.hits ?? false,
+          ...(req.allowTempo !== undefined ? { allowTempo: req.allowTempo } : {}),
+          ...(req.out ? { out: this.guard.write(req.out) } : {}),
+          ...(req.handoff ? { handoff: this.guard.write(join(req.handoff, 'x')) && req.handoff } : {}),
+          force: req.force ?? false,
+          known: this.knownBeats(track),
+          signal: job.signal,
+          onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length),
+        });
+        job.progress('fit', stages.length, stages.length);
+        return r as unknown as FitSummary;
       },
       // Training modules load TF.js: only when a training operation is asked for.
       corpus: async (req, job) => (await import('./training')).makeCorpus({ ...req, out: this.guard.write(req.out) }, job),

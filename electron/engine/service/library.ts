@@ -45,7 +45,8 @@ export function listItem(row: TrackRow, searchable: boolean): TrackListItem {
     key: keyLabel(s.key, s.mode),
     energy: Math.round(trackEnergy(s) * 1000) / 1000,
     searchable,
-    partial: typeof s.partial === 'string' ? s.partial : null,
+    // Stored as { decodedSeconds, cause } by the analyser (a bare string in older catalogs).
+    partial: typeof s.partial === 'string' ? s.partial : typeof (s.partial as { cause?: unknown } | undefined)?.cause === 'string' ? (s.partial as { cause: string }).cause : null,
   };
 }
 
@@ -162,8 +163,8 @@ export async function scanFolders(
   const under = (p: string): boolean => folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
   const kept = readFailed(dataDir).filter((f) => !under(f.path));
   writeFailed(dataDir, [...kept, ...report.failed]);
-  const { indexed, unchanged, removed, moved, reembedded, failed, cancelled, note } = report;
-  return { indexed, unchanged, removed, moved, reembedded, failed, cancelled, note };
+  const { indexed, unchanged, removed, moved, reembedded, failed, ignored, partial, cancelled, note } = report;
+  return { indexed, unchanged, removed, moved, reembedded, failed, ignored, partial, cancelled, note };
 }
 
 export { loadSegmentMatrix };

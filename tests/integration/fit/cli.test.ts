@@ -129,5 +129,18 @@ describe('needledrop fit', () => {
     expect((await needledrop('fit', clip, track, '--end-on-ending', '--end-on-phrase')).code).toBe(2);
     expect((await needledrop('fit', clip)).code).toBe(2);
     expect((await needledrop('fit', clip, track, '--out', join(dir, 'x.mp3'))).code).toBe(2);
-  });
+    // Five CLI starts through tsx: minutes on a loaded two-core machine.
+  }, 300_000);
+
+  it('export --fit muxes a remix of exactly the clip length and reports the fit', async () => {
+    const out = join(dir, 'fitted.mp4');
+    const r = await needledrop('export', clip, track, '--fit', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { duration: number; fit: FitResult };
+    expect(result.fit.target).toBeCloseTo(result.duration, 1);
+    expect(result.fit.plan.ranges.length).toBeGreaterThan(0);
+    expect(existsSync(out)).toBe(true);
+    expect(r.stderr).toMatch(/fit: .* → /);
+    expect((await needledrop('export', clip, track, '--hits', '--out', join(dir, 'y.mp4'))).code).toBe(2);
+  }, 300_000);
 });

@@ -5,6 +5,7 @@
  */
 import type { NeedledropBridge } from '../../electron/contract/bridge';
 import { createEngineClient } from '../../electron/contract/client';
+import { EngineError, isErrorData } from '../../electron/contract/errors';
 import { connection } from './connection.svelte';
 import { bridgeMediaUrl, bridgeSocketUrl, socketPort } from './socket-port';
 
@@ -43,10 +44,30 @@ function browserBridge(): NeedledropBridge {
   };
 }
 
+/**
+ * Electron's context bridge passes rejections as plain objects (an Error's own fields are
+ * dropped): turn `{ code, message }` back into an EngineError so screens test one type.
+ */
+function rebuildErrors(bridge: NeedledropBridge): NeedledropBridge {
+  const again = (err: unknown): never => {
+    throw isErrorData(err) ? new EngineError(err) : err;
+  };
+  const inner = bridge.api;
+  return {
+    ...bridge,
+    api: {
+      call: (op, req) => inner.call(op, req).catch(again),
+      start: (op, req) => inner.start(op, req).catch(again),
+      cancel: (jobId) => inner.cancel(jobId).catch(again),
+      subscribe: (listener) => inner.subscribe(listener),
+    },
+  };
+}
+
 function pick(): NeedledropBridge {
   if (window.needledrop) {
     connection.status = 'open';
-    return window.needledrop;
+    return rebuildErrors(window.needledrop);
   }
   return browserBridge();
 }

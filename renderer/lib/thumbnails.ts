@@ -5,6 +5,8 @@
 export async function thumbnails(src: string, duration: number, count: number, height: number, signal: AbortSignal, onFrame: (index: number, url: string) => void): Promise<void> {
   if (!(duration > 0) || count <= 0) return;
   const video = document.createElement('video');
+  // In Electron media:// is another origin than app://: without CORS the canvas is tainted.
+  video.crossOrigin = 'anonymous';
   video.muted = true;
   video.preload = 'auto';
   video.src = src;

@@ -13,6 +13,8 @@ export function trackSummary(s: AudioSummary): TrackSummary {
     beats: s.beats,
     tempoConfidence: s.tempo?.confidence ?? null,
     keyCorrelation: s.key?.correlation ?? null,
+    // 0..1: how far the best key stands above the rest (the UI shows the key as unknown below its threshold).
+    keyConfidence: s.key?.confidence ?? null,
     loudnessLufs: s.loudnessLufs,
     rmsDb: s.rmsDb,
     dynamicRangeDb: s.dynamicRangeDb,

@@ -105,7 +105,7 @@ export function trackDetail(db: Catalog, version: string, id: number): TrackDeta
   return {
     ...listItem(row, has),
     beats: Array.isArray(s.beats) ? s.beats.filter(finite) : [],
-    bpmConfidence: finite(s.bpmConfidence) ? s.bpmConfidence : finite(s.tempoConfidence) ? s.tempoConfidence : null,
+    bpmConfidence: finite(s.tempoConfidence) ? s.tempoConfidence : null,
     loudnessLufs: finite(s.lufs) ? s.lufs : finite(s.loudnessLufs) ? s.loudnessLufs : null,
   };
 }

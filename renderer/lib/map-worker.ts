@@ -1,5 +1,9 @@
 /** UMAP off the UI thread: a library of thousands of tracks takes seconds to lay out. */
 import { UMAP } from 'umap-js';
+import { evenSample, fitUnit, placeBySample } from './map';
+
+/** Above this many tracks UMAP lays out a sample; the rest join their nearest sampled track. */
+const MAX_FIT = 2000;
 
 /** mulberry32: a seeded generator so the same library gets the same map (the renderer imports no engine code). */
 function seeded(seed: number): () => number {
@@ -15,10 +19,12 @@ function seeded(seed: number): () => number {
 
 self.onmessage = (e: MessageEvent<{ rows: number[][]; seed: number }>) => {
   const { rows, seed } = e.data;
-  // Large libraries get fewer optimisation epochs: the layout settles early, and umap-js's
-  // default would keep a 10,000-track map computing for minutes on a laptop.
-  const nEpochs = rows.length > 2000 ? 60 : rows.length > 800 ? 150 : undefined;
+  // Larger maps get fewer optimisation epochs: the layout settles early.
+  const nEpochs = rows.length > 800 ? 150 : undefined;
   const umap = new UMAP({ nComponents: 2, nNeighbors: Math.max(2, Math.min(15, rows.length - 1)), minDist: 0.1, random: seeded(seed), ...(nEpochs ? { nEpochs } : {}) });
-  const points = umap.fit(rows) as [number, number][];
+  const sample = evenSample(rows.length, MAX_FIT);
+  const fitted = fitUnit(umap.fit(sample.map((i) => rows[i])) as [number, number][]);
+  const jitter = seeded(seed + 1);
+  const points = placeBySample(rows, sample, fitted, 0.01, () => jitter() * 2 - 1);
   (self as unknown as Worker).postMessage({ points });
 };

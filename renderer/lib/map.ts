@@ -99,3 +99,35 @@ export function orderAlongAxis(points: readonly [number, number][]): number[] {
   const pc = pca2(points.map(([x, y]) => [x, y]));
   return pc.map(([a], i) => ({ a, i })).sort((p, q) => p.a - q.a).map((p) => p.i);
 }
+
+/** Indices of an evenly spaced sample of at most `max` out of `n` (deterministic). */
+export function evenSample(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.floor((i * n) / max));
+}
+
+/**
+ * Place every row beside its nearest sampled row (in feature space): the sample was laid out by
+ * UMAP, the rest would take minutes to lay out in a browser. `jitter(i)` in [−1, 1] spreads the
+ * rows that share a neighbour by `spread` so they do not hide each other.
+ */
+export function placeBySample(rows: number[][], sample: number[], sampled: [number, number][], spread: number, jitter: () => number): [number, number][] {
+  const out: [number, number][] = new Array(rows.length);
+  sample.forEach((r, k) => (out[r] = sampled[k]));
+  for (let i = 0; i < rows.length; i++) {
+    if (out[i]) continue;
+    let best = 0;
+    let bestD = Infinity;
+    for (let k = 0; k < sample.length; k++) {
+      const s = rows[sample[k]];
+      let d = 0;
+      for (let j = 0; j < s.length; j++) d += (s[j] - rows[i][j]) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = k;
+      }
+    }
+    out[i] = [sampled[best][0] + spread * jitter(), sampled[best][1] + spread * jitter()];
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitUnit, insidePolygon, keyAngle, orderAlongAxis, pca2, standardise } from '../../../renderer/lib/map';
+import { evenSample, fitUnit, insidePolygon, keyAngle, orderAlongAxis, pca2, placeBySample, standardise } from '../../../renderer/lib/map';
 
 describe('the Explore map', () => {
   it('places keys on the circle of fifths with minor keys on their relative major', () => {
@@ -41,5 +41,18 @@ describe('the Explore map', () => {
   it('orders a lassoed group along its main axis', () => {
     const order = orderAlongAxis([[3, 3.1], [0, 0], [1, 1.05], [2, 1.9]]);
     expect(order[0] === 1 ? order : [...order].reverse()).toEqual([1, 2, 3, 0]);
+  });
+});
+
+describe('large maps: UMAP on a sample, the rest beside their nearest sampled track', () => {
+  it('samples evenly and keeps small sets whole', () => {
+    expect(evenSample(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    expect(evenSample(10, 4)).toEqual([0, 2, 5, 7]);
+  });
+
+  it('puts each unsampled row at its nearest sampled row, sampled rows where they were laid out', () => {
+    const rows = [[0, 0], [10, 10], [0.2, 0.1], [9.5, 10.2], [0.1, -0.1]];
+    const placed = placeBySample(rows, [0, 1], [[0.1, 0.1], [0.9, 0.9]], 0.01, () => 0);
+    expect(placed).toEqual([[0.1, 0.1], [0.9, 0.9], [0.1, 0.1], [0.9, 0.9], [0.1, 0.1]]);
   });
 });

@@ -29,7 +29,7 @@ import { SegmentScan } from '../../electron/engine/search/scan';
 import { seededRandom } from '../../electron/engine/encoders/rng';
 import { openSegmentIndex, readSegmentIndexMeta, writeSegmentIndex, type IndexTrack } from '../../electron/engine/search/segment-index';
 import { normalizeInPlace, SegmentStore } from '../../electron/engine/search/segment-store';
-import type { ClipQuery, IndexProgress, TrackId, TrackInfo } from '../../electron/engine/search/types';
+import type { ClipQuery, AnnBuildProgress, TrackId, SearchTrackInfo } from '../../electron/engine/search/types';
 import { num, parse } from '../cli/args';
 
 const { values } = parse(
@@ -123,7 +123,7 @@ function* syntheticTracks(segments: number): Generator<IndexTrack> {
   }
 }
 
-const benchInfo = (id: TrackId): TrackInfo => ({
+const benchInfo = (id: TrackId): SearchTrackInfo => ({
   summary: { duration: 187, bpm: 120, beats, key: 'C', mode: 'major', energy: (id % 97) / 97 },
   mood: { brightness: (id % 89) / 89 },
 });
@@ -334,7 +334,7 @@ for (const segments of sizes) {
   const strategy: MatchStrategy = matcher.resolve('auto');
   console.log(`\n${segments} segments in ${store.trackCount} tracks (generated in ${genSeconds.toFixed(1)} s): auto → ${strategy}`);
   let last = 0;
-  const onProgress = (p: IndexProgress): void => {
+  const onProgress = (p: AnnBuildProgress): void => {
     if (performance.now() - last < 5000) return;
     last = performance.now();
     process.stderr.write(`  index ${p.done}/${p.total} rows, ${p.rate.toFixed(0)} rows/s, ETA ${p.etaSeconds.toFixed(0)} s\n`);

@@ -12,7 +12,7 @@ import { codedError, usageError } from '../errors';
 import { activeModel } from '../models/registry';
 import { Matcher, type MatcherOptions } from '../search/matcher';
 import { SegmentStore } from '../search/segment-store';
-import type { Mode, TrackId, TrackInfo, TrackSummary } from '../search/types';
+import type { Mode, SearchSummary, SearchTrackInfo, TrackId } from '../search/types';
 import { brightnessLevel, columnMean, energyLevel, keyLabel } from './scales';
 
 export interface LibraryOptions {
@@ -55,7 +55,7 @@ export function trackEnergy(summary: TrackRow['summary']): number {
   return finite(summary.energy) ? Math.min(1, Math.max(0, summary.energy)) : 0;
 }
 
-function searchSummary(row: TrackRow): TrackSummary {
+function searchSummary(row: TrackRow): SearchSummary {
   const s = row.summary;
   return {
     duration: row.duration,
@@ -104,7 +104,7 @@ export function loadLibrary(db: Catalog, version: string, opts: LibraryOptions =
   for (const [id, { first, count }] of matrix.ranges) {
     const row = byId.get(id);
     if (!row) continue;
-    const info: TrackInfo = { summary: searchSummary(row), mood: { get brightness() { return brightnessOf(id); } } };
+    const info: SearchTrackInfo = { summary: searchSummary(row), mood: { get brightness() { return brightnessOf(id); } } };
     store.addTrack({
       id,
       embeddings: matrix.data.subarray(first * matrix.dim, (first + count) * matrix.dim),

@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { activeModel, type RegistryOptions } from '../models/registry';
 import { explainMatch, type MatchWhy } from '../search/explain';
-import type { IndexProgress } from '../search/ann';
+import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
@@ -87,7 +87,7 @@ export interface MatchClipOptions {
   strategy?: MatchStrategy;
   signal?: AbortSignal;
   /** Large libraries: progress of building the ANN index (first query only). */
-  onIndexProgress?: (p: IndexProgress) => void;
+  onIndexProgress?: (p: AnnBuildProgress) => void;
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -5,7 +5,7 @@ import { cancelledError, NeedledropError } from '../errors';
 import type { SegmentStore } from './segment-store';
 import type { SyncOptions, TrackId } from './types';
 
-export type { IndexProgress, SyncOptions } from './types';
+export type { AnnBuildProgress, SyncOptions } from './types';
 
 const { Index, MetricKind, ScalarKind, BatchMatches } = usearch;
 type UsearchIndex = InstanceType<typeof Index>;

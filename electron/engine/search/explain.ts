@@ -1,4 +1,4 @@
-import type { ClipSummary, Mode, TrackInfo } from './types';
+import type { ClipSummary, Mode, SearchTrackInfo } from './types';
 
 export interface PaceWhy {
   cutsPerMin: number;
@@ -68,7 +68,7 @@ function explainPace(clip: ClipSummary, bpm: number): PaceWhy {
 }
 
 /** Numbers (and a short label each) for why a track fits a clip: pace↔tempo, motion↔energy, brightness↔mood. */
-export function explainMatch(clip: ClipSummary, track: TrackInfo): MatchWhy {
+export function explainMatch(clip: ClipSummary, track: SearchTrackInfo): MatchWhy {
   const { summary, mood } = track;
   const valence = valenceProxy(summary.mode, mood.brightness);
   return {

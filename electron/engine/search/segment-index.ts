@@ -25,7 +25,7 @@ import { writeScanModel } from './onnx-kernels';
 import { RowFile, RowFileWriter } from './row-file';
 import { quantiseScan, scanStride, SegmentScan } from './scan';
 import { checkedRowCount, meanRow, SegmentStore } from './segment-store';
-import type { SyncOptions, TrackId, TrackInfo, TrackSegments } from './types';
+import type { SyncOptions, TrackId, SearchTrackInfo, TrackSegments } from './types';
 
 const FORMAT = 2;
 
@@ -151,7 +151,7 @@ export function readSegmentIndexMeta(dir: string, key: string): SegmentIndexMeta
   return meta.format === FORMAT && meta.key === key ? (meta as SegmentIndexMeta) : null;
 }
 
-function openStore(dir: string, meta: SegmentIndexMeta, info: (id: TrackId) => TrackInfo): { store: SegmentStore; close(): void } {
+function openStore(dir: string, meta: SegmentIndexMeta, info: (id: TrackId) => SearchTrackInfo): { store: SegmentStore; close(): void } {
   const table = readArray(file(dir, 'tracks.f64'), Float64Array, 2 * meta.tracks);
   const ids = new Array<number>(meta.tracks);
   const counts = new Array<number>(meta.tracks);
@@ -175,7 +175,7 @@ function openStore(dir: string, meta: SegmentIndexMeta, info: (id: TrackId) => T
 export async function openSegmentIndex(
   dir: string,
   key: string,
-  info: (id: TrackId) => TrackInfo,
+  info: (id: TrackId) => SearchTrackInfo,
   opts: Pick<SegmentIndexOptions, 'threads'> = {},
 ): Promise<OpenedSegmentIndex | null> {
   const meta = readSegmentIndexMeta(dir, key);
@@ -223,7 +223,7 @@ export async function loadSegmentIndex(
   key: string,
   dim: number,
   tracks: () => Iterable<IndexTrack> | AsyncIterable<IndexTrack>,
-  info: (id: TrackId) => TrackInfo,
+  info: (id: TrackId) => SearchTrackInfo,
   opts: SegmentIndexOptions = {},
 ): Promise<OpenedSegmentIndex & { built: boolean }> {
   try {

@@ -1,6 +1,6 @@
 import { NeedledropError } from '../errors';
 import type { RowFile } from './row-file';
-import type { TrackId, TrackInfo, TrackSegments } from './types';
+import type { TrackId, SearchTrackInfo, TrackSegments } from './types';
 
 function internal(message: string): NeedledropError {
   return new NeedledropError('internal', message);
@@ -81,7 +81,7 @@ export class SegmentStore implements SegmentRows {
   private readonly firsts: number[] = [];
   private readonly counts: number[] = [];
   private readonly startTimes: Float64Array[] = [];
-  private readonly infos: TrackInfo[] = [];
+  private readonly infos: SearchTrackInfo[] = [];
   private readonly generations: number[] = [];
   private readonly slots = new Map<TrackId, number>();
   private changes = 0;
@@ -102,7 +102,7 @@ export class SegmentStore implements SegmentRows {
    * A store whose rows live in `file` (read-only). `info(id)` gives each track's summary and mood
    * (the catalog's, not stored with the rows).
    */
-  static onDisk(file: RowFile, layout: StoreLayout, info: (id: TrackId) => TrackInfo): SegmentStore {
+  static onDisk(file: RowFile, layout: StoreLayout, info: (id: TrackId) => SearchTrackInfo): SegmentStore {
     const store = new SegmentStore(file.dim);
     const d = file.dim;
     const tracks = layout.ids.length;
@@ -184,11 +184,11 @@ export class SegmentStore implements SegmentRows {
     return this.generations[slot];
   }
 
-  infoAt(slot: number): TrackInfo {
+  infoAt(slot: number): SearchTrackInfo {
     return this.infos[slot];
   }
 
-  info(id: TrackId): TrackInfo {
+  info(id: TrackId): SearchTrackInfo {
     return this.infos[this.requireSlot(id)];
   }
 

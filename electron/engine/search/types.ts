@@ -5,8 +5,8 @@ export type TrackId = number;
 
 export type Mode = 'major' | 'minor';
 
-/** Per-track analysis summary (what the UI shows and the aligner uses). */
-export interface TrackSummary {
+/** What the matcher reads of a track's analysis (the catalog's TrackSummary, typed and defaulted for search). */
+export interface SearchSummary {
   /** Seconds. */
   duration: number;
   bpm: number;
@@ -24,13 +24,13 @@ export interface TrackMood {
   brightness: number;
 }
 
-export interface TrackInfo {
-  summary: TrackSummary;
+export interface SearchTrackInfo {
+  summary: SearchSummary;
   mood: TrackMood;
 }
 
 /** What `SegmentStore.addTrack` takes: one track's segment embeddings and their start times. */
-export interface TrackSegments extends TrackInfo {
+export interface TrackSegments extends SearchTrackInfo {
   id: TrackId;
   /** count × dim row-major, rows L2-normalised. */
   embeddings: Float32Array;
@@ -73,7 +73,7 @@ export interface MatchResult {
 }
 
 /** Progress of building a search structure (rows done of total). */
-export interface IndexProgress {
+export interface AnnBuildProgress {
   done: number;
   total: number;
   /** Rows per second so far. */
@@ -83,7 +83,7 @@ export interface IndexProgress {
 
 export interface SyncOptions {
   signal?: AbortSignal;
-  onProgress?: (p: IndexProgress) => void;
+  onProgress?: (p: AnnBuildProgress) => void;
   /** Rows added per native call; between calls the event loop runs and cancellation is checked. */
   chunkRows?: number;
 }

@@ -8,7 +8,7 @@ import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { Matcher } from '../../../electron/engine/search/matcher';
 import { loadSegmentIndex, openSegmentIndex, writeSegmentIndex } from '../../../electron/engine/search/segment-index';
 import { SegmentStore } from '../../../electron/engine/search/segment-store';
-import type { TrackId, TrackInfo, TrackSegments } from '../../../electron/engine/search/types';
+import type { TrackId, SearchTrackInfo, TrackSegments } from '../../../electron/engine/search/types';
 import { moodRows, noisySlice, rng, summary, track } from './synthetic';
 
 const d = 32;
@@ -39,7 +39,7 @@ function memoryStore(list: TrackSegments[]): SegmentStore {
 
 const infoOf = (list: TrackSegments[]) => {
   const byId = new Map(list.map((t) => [t.id, { summary: t.summary, mood: t.mood }]));
-  return (id: TrackId): TrackInfo => byId.get(id)!;
+  return (id: TrackId): SearchTrackInfo => byId.get(id)!;
 };
 
 describe('segment index on disk', () => {

@@ -1,7 +1,7 @@
 /** Seeded synthetic embeddings whose right answers are known by construction. */
 import { seededRandom } from '../../../electron/engine/encoders/rng';
 import { normalizeInPlace } from '../../../electron/engine/search/segment-store';
-import type { TrackSegments, TrackSummary } from '../../../electron/engine/search/types';
+import type { TrackSegments, SearchSummary } from '../../../electron/engine/search/types';
 
 /** Seeded uniform [0, 1) generator (mulberry32). */
 export const rng = seededRandom;
@@ -29,7 +29,7 @@ export function noisySlice(rand: () => number, rows: Float32Array, d: number, fr
   return normalizeRows(out, d);
 }
 
-export function summary(over: Partial<TrackSummary> = {}): TrackSummary {
+export function summary(over: Partial<SearchSummary> = {}): SearchSummary {
   return { duration: 180, bpm: 120, beats: [], key: 'C', mode: 'major', energy: 0.5, ...over };
 }
 

@@ -192,7 +192,7 @@ export const schemas = {
     activate: v.optional(v.boolean()),
   }),
   finetune: v.strictObject({
-    videos: path,
+    videos: v.optional(path),
     version,
     feedback: v.optional(v.boolean()),
     headsOnly: v.optional(v.boolean()),

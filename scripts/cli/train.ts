@@ -6,7 +6,7 @@ import { formatReports, formatTrainProgress, type ReportRow } from './format';
 import { statusLine } from './status';
 
 export const usage =
-  'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
+  'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--feedback] [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
 export const example = 'needledrop train --corpus .cache/corpus --version circle-1 --loss circle --steps 600';
 
 export async function run(argv: string[]): Promise<number> {
@@ -14,6 +14,7 @@ export async function run(argv: string[]): Promise<number> {
     corpus: { type: 'string' },
     'from-videos': { type: 'string' },
     'heads-only': { type: 'boolean' },
+    feedback: { type: 'boolean' },
     'all-layers': { type: 'boolean' },
     hop: { type: 'string' },
     version: { type: 'string' },
@@ -30,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
   });
   if (!values.version) throw usageError('--version NAME is required');
-  if (values['from-videos']) return finetune(values['from-videos'], values.version, values);
+  if (values['from-videos'] || values.feedback) return finetune(values['from-videos'], values.version, values);
   if (!values.corpus) throw usageError('--corpus DIR (or --from-videos DIR) is required');
   if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError('--backend must be wasm or cpu');
@@ -73,11 +74,11 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** `train --from-videos DIR`: fine-tune the active model on the user's finished edits. */
+/** `train --from-videos DIR [--feedback]`: fine-tune the active model on the user's finished edits and/or match feedback. */
 async function finetune(
-  videos: string,
+  videos: string | undefined,
   version: string,
-  values: { steps?: string; lr?: string; batch?: string; seed?: string; hop?: string; 'heads-only'?: boolean; 'all-layers'?: boolean; activate?: boolean; json?: boolean },
+  values: { feedback?: boolean; steps?: string; lr?: string; batch?: string; seed?: string; hop?: string; 'heads-only'?: boolean; 'all-layers'?: boolean; activate?: boolean; json?: boolean },
 ): Promise<number> {
   if (values['heads-only'] && values['all-layers']) throw usageError('--heads-only and --all-layers exclude each other');
   const steps = num(values.steps, 'steps', { min: 1, int: true });
@@ -92,8 +93,9 @@ async function finetune(
       engine,
       'finetune',
       {
-        videos,
+        ...(videos ? { videos } : {}),
         version,
+        feedback: values.feedback ?? false,
         activate: values.activate ?? false,
         ...(values['heads-only'] ? { headsOnly: true } : values['all-layers'] ? { headsOnly: false } : {}),
         ...(steps !== undefined ? { steps } : {}),

@@ -14,6 +14,7 @@ import { parseRequest } from '../../contract/validate';
 import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
 import { addFeedback, listFeedback } from '../catalog/feedback';
+import { getFeatures } from '../catalog/features';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
@@ -446,12 +447,18 @@ export class Engine implements EngineApi {
         }
       },
       finetune: async (req, job) => {
-        if (req.feedback) throw new EngineError({ code: 'invalid-request', message: 'finetune: feedback pairs are not supported yet; fine-tune on videos' });
         try {
           const { finetuneOnEdits } = await import('../train/finetune');
+          const catalog = req.feedback ? this.sessions.existingCatalog() : null;
           const { manifest: _manifest, videos, skipped, heldOut, ...r } = await finetuneOnEdits(
-            { ...req, videos: this.guard.read(req.videos) },
-            { registry: this.registry, userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), cacheDir: join(this.ctx.dataDir, 'edit-features') },
+            { ...req, ...(req.videos ? { videos: this.guard.read(req.videos) } : {}) },
+            {
+              registry: this.registry,
+              userModelsDir: join(this.ctx.dataDir, 'models'),
+              checkpointsDir: join(this.ctx.dataDir, 'checkpoints'),
+              cacheDir: join(this.ctx.dataDir, 'edit-features'),
+              ...(catalog ? { feedback: { rows: listFeedback(catalog), trackAudio: (id: number) => getFeatures(catalog, id, 'audio') } } : {}),
+            },
             job,
           );
           return {

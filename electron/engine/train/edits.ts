@@ -132,6 +132,46 @@ function one(segs: Segments, s: number): Segments {
   return { data: segs.data.slice(s * size, (s + 1) * size), starts: [segs.starts[s]], n: 1, window: segs.window, D: segs.D };
 }
 
+/** Training data with no pairs yet (edits and feedback carry no corpus manifest: a stand-in). */
+export function emptyData(shape: { window: number; hop: number }): TrainingData {
+  return {
+    manifest: { version: 1, seed: 0, options: {} as TrainingData['manifest']['options'], heldOut: null, pairs: [] },
+    corpusDir: '',
+    pairs: [],
+    dims: { video: 0, audio: 0 },
+    spec: { video: VIDEO_SPEC.version, audio: AUDIO_SPEC.version },
+    window: shape.window,
+    hop: shape.hop,
+  };
+}
+
+/**
+ * Window i of the pictures ↔ window i of the sound, over the first T steps of both: one pair per
+ * window, all of class `classId` (with 'mood' positives, each other's positives).
+ */
+export function alignedPairs(
+  id: string,
+  classId: number,
+  split: Split,
+  video: { seq: FeatureSeq; summary: PairSample['video']['summary'] },
+  audio: { seq: FeatureSeq; summary: PairSample['audio']['summary'] },
+  T: number,
+  opts: { window: number; hop: number },
+): PairSample[] {
+  const vs = segmentWindows(head(video.seq, T), { window: opts.window, hop: opts.hop });
+  const as = segmentWindows(head(audio.seq, T), { window: opts.window, hop: opts.hop });
+  return Array.from({ length: vs.n }, (_, s): PairSample => ({
+    id,
+    index: 0,
+    split,
+    // Edits carry no mood latent: a neutral stand-in (read only by the corpus's oracle baseline).
+    latent: { arousal: 0.5, valence: 0.5, pace: 0.5 },
+    classId,
+    video: { seq: video.seq, summary: video.summary, segments: one(vs, s) },
+    audio: { seq: audio.seq, summary: audio.summary, segments: one(as, s) },
+  }));
+}
+
 /**
  * Pairs from every music-soundtrack video under `dir`. Each window is one pair whose classId is
  * its video's index: with 'mood' positives the windows of one video are each other's positives,
@@ -168,19 +208,9 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
       } else if (T < opts.window) {
         found[index] = { file, pairs: [], skipped: { file, soundtrack, reason: `shorter than one window (${T} of ${opts.window} steps)` } };
       } else {
-        const split: Split = 'train'; // set below, once the usable videos are known
-        const vs = segmentWindows(head(video.seq, T), { window: opts.window, hop: opts.hop });
-        const as = segmentWindows(head(audio.seq, T), { window: opts.window, hop: opts.hop });
-        const pairs = Array.from({ length: vs.n }, (_, s): PairSample => ({
-          id: file,
-          index: 0,
-          split,
-          latent: { arousal: 0.5, valence: 0.5, pace: 0.5 },
-          classId: index,
-          video: { seq: video.seq, summary: video.summary, segments: one(vs, s) },
-          audio: { seq: audio.seq, summary: audio.summary, segments: one(as, s) },
-        }));
-        found[index] = { file, pairs, video: { file, split, windows: vs.n, soundtrack } };
+        // Split 'train' until the usable videos are known (below).
+        const pairs = alignedPairs(file, index, 'train', video, audio, T, opts);
+        found[index] = { file, pairs, video: { file, split: 'train', windows: pairs.length, soundtrack } };
       }
       done++;
       const elapsed = (Date.now() - started) / 1000;
@@ -198,14 +228,6 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
     for (const p of f.pairs) p.split = split;
   }
   const pairs = found.flatMap((f) => f.pairs).map((p, i) => ({ ...p, index: i }));
-  const data: TrainingData = {
-    manifest: { version: 1, seed: 0, options: {} as TrainingData['manifest']['options'], heldOut: null, pairs: [] },
-    corpusDir: dir,
-    pairs,
-    dims: { video: pairs[0]?.video.seq.D ?? 0, audio: pairs[0]?.audio.seq.D ?? 0 },
-    spec: { video: VIDEO_SPEC.version, audio: AUDIO_SPEC.version },
-    window: opts.window,
-    hop: opts.hop,
-  };
+  const data: TrainingData = { ...emptyData(opts), corpusDir: dir, pairs, dims: { video: pairs[0]?.video.seq.D ?? 0, audio: pairs[0]?.audio.seq.D ?? 0 } };
   return { data, videos: found.flatMap((f) => (f.video ? [f.video] : [])), skipped: found.flatMap((f) => (f.skipped ? [f.skipped] : [])) };
 }

@@ -15,7 +15,9 @@ import { useBackend } from '../metric/backend';
 import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
 import { checkVersionName, MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
 import { bySplit } from './dataset';
-import { loadEditPairs, type EditVideo, type SkippedVideo } from './edits';
+import { emptyData, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
+import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
+import type { FeatureSeq } from '../features/types';
 import { evaluateEmbedder, type MethodReport } from './eval';
 import { onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
 import { trainDualEncoder, type TrainProgress } from './trainer';
@@ -29,7 +31,7 @@ export const HEADS_ONLY_BELOW = 200;
 
 export interface FinetuneRequest {
   /** Folder of finished edits (videos with their own music). */
-  videos: string;
+  videos?: string;
   version: string;
   /** Default: true below HEADS_ONLY_BELOW training windows. */
   headsOnly?: boolean;
@@ -47,6 +49,8 @@ export interface FinetuneDirs {
   userModelsDir: string;
   checkpointsDir: string;
   cacheDir: string;
+  /** Accept/reject judgements recorded by match and the app, with the catalog's stored track audio. */
+  feedback?: { rows: readonly FeedbackJudgement[]; trackAudio: (trackId: number) => FeatureSeq | undefined };
 }
 
 /** What a job handle offers (structural, so the engine's JobHandle fits without a service import). */
@@ -92,15 +96,22 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const parent = await activeModel(dirs.registry);
   const model = await loadModel({ ...dirs.registry, version: parent });
   const warm = await readVersionWeights(model);
-  const videosDir = resolve(req.videos);
-  const edits = await loadEditPairs(videosDir, {
-    window: model.manifest.window,
-    hop: req.hop ?? model.manifest.hop,
-    cacheDir: dirs.cacheDir,
-    signal: job.signal,
-    onProgress: (p) => job.progress('features', p.done, p.total),
-  });
+  if (!req.videos && !dirs.feedback) throw usageError('finetune needs a folder of edits, feedback, or both');
+  const shape = { window: model.manifest.window, hop: req.hop ?? model.manifest.hop };
+  const videosDir = req.videos ? resolve(req.videos) : null;
+  const edits: EditsData = videosDir
+    ? await loadEditPairs(videosDir, { ...shape, cacheDir: dirs.cacheDir, signal: job.signal, onProgress: (p) => job.progress('features', p.done, p.total) })
+    : { data: emptyData(shape), videos: [], skipped: [] };
   const { data } = edits;
+  let judged: { accepted: number; rejected: number; pairs: number } | null = null;
+  if (dirs.feedback) {
+    // Classes after every video's index, so a judgement never shares a class with an edit.
+    const fb = await feedbackPairs(dirs.feedback.rows, dirs.feedback.trackAudio, { ...shape, firstClass: 1_000_000, signal: job.signal });
+    data.pairs = [...data.pairs, ...fb.pairs].map((p, i) => ({ ...p, index: i }));
+    edits.skipped.push(...fb.skipped);
+    judged = { accepted: fb.accepted, rejected: fb.rejected, pairs: fb.pairs.length };
+  }
+  if (data.pairs.length > 0) data.dims = { video: data.pairs[0].video.seq.D, audio: data.pairs[0].audio.seq.D };
   for (const side of ['video', 'audio'] as const) {
     const want = model.manifest.featureSpec[side];
     if (data.pairs.length > 0 && data.spec[side] !== want) throw inputError(join(model.dir, MANIFEST_FILE), `active model "${parent}" was trained on ${side} spec ${want}, this build extracts ${data.spec[side]}`);
@@ -109,7 +120,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const val = bySplit(data, 'val');
   if (train.length < 2 || val.length < 1) {
     const why = edits.skipped.map((s) => `${s.file}: ${s.reason}`).join('; ');
-    throw inputError(videosDir, `too few usable music edits to fine-tune (train windows ${train.length}, held-out ${val.length})${why ? `; skipped ${why}` : ''}`);
+    throw inputError(videosDir ?? 'feedback', `too few usable music edits to fine-tune (train windows ${train.length}, held-out ${val.length})${why ? `; skipped ${why}` : ''}`);
   }
   const headsOnly = req.headsOnly ?? train.length < HEADS_ONLY_BELOW;
   const steps = req.steps ?? 300;
@@ -160,9 +171,9 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const manifest = await saveTrainedModel(outDir, result, data, {
     version: req.version,
     parent,
-    trainingData: `edits in ${videosDir}: ${edits.videos.length} videos (${train.length} train / ${val.length} held-out windows), ${edits.skipped.length} skipped`,
+    trainingData: `${videosDir ? `edits in ${videosDir}: ${edits.videos.length} videos` : 'no edits'}${judged ? `, feedback: ${judged.accepted} accepted (${judged.pairs} windows), ${judged.rejected} rejected (not used yet)` : ''}; ${train.length} train / ${val.length} held-out windows, ${edits.skipped.length} skipped`,
     metrics: { heldOut: { before, after }, baseBenchmark: 'not run (evaluate the version on a corpus with `needledrop eval --model`)' },
-    extra: { finetune: { headsOnly, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
+    extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });
   if (req.activate) await activate(req.version, dirs.registry);
   return {

@@ -77,10 +77,35 @@ function compare(key: TrackSortKey): (a: TrackListItem, b: TrackListItem) => num
   };
 }
 
+/**
+ * The table's rows, parsed once per catalog state: parsing every summary (beat times included)
+ * costs ~650 ms at 10,000 tracks, far too slow for a click that sorts. The key is cheap to read
+ * (counts and sums over ids, index times and path lengths) and moves whenever a track is added,
+ * removed, moved or re-analysed, or when segments for the version appear.
+ */
+const itemCache = new WeakMap<Catalog, { key: string; items: TrackListItem[] }>();
+
+function catalogState(db: Catalog, version: string): string {
+  const t = db.prepare<[], { n: number; m: number; s: number }>('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(id), 0) AS s FROM tracks').get()!;
+  // Re-analysis updates a file's indexed_at in place; a move (same mtime) changes its path.
+  const f = db.prepare<[], { a: number; p: number }>('SELECT COALESCE(SUM(indexed_at), 0) AS a, COALESCE(SUM(LENGTH(path)), 0) AS p FROM files').get()!;
+  const g = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM segments WHERE model_version = ?').get(version)!;
+  return `${version}|${t.n}|${t.m}|${t.s}|${f.a}|${f.p}|${g.n}`;
+}
+
+function allItems(db: Catalog, version: string): TrackListItem[] {
+  const key = catalogState(db, version);
+  const hit = itemCache.get(db);
+  if (hit?.key === key) return hit.items;
+  const searchable = searchableIds(db, version);
+  const items = listTracks(db).map((r) => listItem(r, searchable.has(r.id)));
+  itemCache.set(db, { key, items });
+  return items;
+}
+
 /** One page of the track table: filtered by every word of `search` (title, artist, album, path, key), sorted. */
 export function queryTracks(db: Catalog, version: string, q: TrackQuery): TrackPage {
-  const searchable = searchableIds(db, version);
-  let items = listTracks(db).map((r) => listItem(r, searchable.has(r.id)));
+  let items = allItems(db, version).slice();
   const words = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length) {
     items = items.filter((t) => {

@@ -1,0 +1,55 @@
+/** The Library table's query: sort, search, paging, and a cache that never serves a stale row. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
+import { moveFile } from '../../../electron/engine/catalog/files';
+import { saveAnalysis, trackByPath, type AnalysisRecord } from '../../../electron/engine/catalog/tracks';
+import { queryTracks } from '../../../electron/engine/service/library';
+
+let dir: string;
+let db: Catalog;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nd-table-'));
+  db = openCatalog(join(dir, 'catalog.sqlite'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function record(path: string, bpm: number, title: string): AnalysisRecord {
+  return {
+    file: { path, size: 100, mtimeMs: 1000, hash: `h-${path}-${bpm}` },
+    info: { title, artist: 'A', album: null, duration: bpm / 10 },
+    summary: { bpm, key: 'C', mode: 'major', energy: 0.4, beats: [0.5, 1] },
+    features: { step: 0.5, names: ['a'], data: new Float32Array(4), T: 4, D: 1, spec: 's', start: 0 },
+  };
+}
+
+describe('queryTracks', () => {
+  it('sorts, searches every word and pages', () => {
+    saveAnalysis(db, record('/m/one.ogg', 90, 'Blue Train'));
+    saveAnalysis(db, record('/m/two.ogg', 140, 'Red Train'));
+    saveAnalysis(db, record('/m/three.ogg', 120, 'Blue Moon'));
+    const byBpm = queryTracks(db, 'base', { sort: 'bpm', descending: true });
+    expect(byBpm.tracks.map((t) => t.bpm)).toEqual([140, 120, 90]);
+    expect(queryTracks(db, 'base', { search: 'blue train' }).tracks.map((t) => t.title)).toEqual(['Blue Train']);
+    const page = queryTracks(db, 'base', { sort: 'title', offset: 1, limit: 1 });
+    expect(page).toMatchObject({ total: 3, offset: 1 });
+    expect(page.tracks.map((t) => t.title)).toEqual(['Blue Train']);
+  });
+
+  it('shows a re-analysis (same track id) and a move at once, never the cached row', async () => {
+    saveAnalysis(db, record('/m/one.ogg', 90, 'Old title'));
+    expect(queryTracks(db, 'base', {}).tracks[0]).toMatchObject({ bpm: 90, title: 'Old title' });
+    const id = trackByPath(db, '/m/one.ogg')!.id;
+    await new Promise((r) => setTimeout(r, 5)); // a later indexed_at
+    saveAnalysis(db, record('/m/one.ogg', 128, 'New title'));
+    expect(trackByPath(db, '/m/one.ogg')!.id).toBe(id);
+    expect(queryTracks(db, 'base', {}).tracks[0]).toMatchObject({ id, bpm: 128, title: 'New title' });
+    moveFile(db, trackByPath(db, '/m/one.ogg')!.fileId, { path: '/m/renamed-longer.ogg', size: 100, mtimeMs: 1000 });
+    expect(queryTracks(db, 'base', {}).tracks[0]).toMatchObject({ id, path: '/m/renamed-longer.ogg' });
+  });
+});

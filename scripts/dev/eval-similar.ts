@@ -2,9 +2,9 @@
  * `needledrop eval-similar DIR`: album retrieval (MAP@R, R-precision, P@1; album = first folder
  * under DIR) for the descriptor statistics, the mood space, the learned music space, their
  * combination, and chance. Indexes DIR first (incremental: nothing to do when it is catalogued).
- * A development evaluation on engine functions for now; it moves onto the service with issue 12.
+ * A development evaluation (like the corpus and the demo): it measures engine modules directly,
+ * so it lives in the development wing, outside the fronts' import rule.
  */
-/* eslint-disable no-restricted-imports -- not yet an Engine operation (see above) */
 import { resolve } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
@@ -13,9 +13,9 @@ import { isLossName } from '../../electron/engine/metric/losses';
 import { activeModel } from '../../electron/engine/models/registry';
 import { catalogPath } from '../../electron/engine/paths';
 import { evaluateSimilarity, type SimilarityScores, type SpaceScores } from '../../electron/engine/similarity/evaluate';
-import { num, parse, printJson } from './args';
-import { usageError } from './errors';
-import { interruptSignal, statusLine } from './status';
+import { num, parse, printJson } from '../cli/args';
+import { usageError } from '../cli/errors';
+import { interruptSignal, statusLine } from '../cli/status';
 
 export const usage =
   'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--no-halves] [--backend wasm|cpu] [--jobs N] [--json]';

@@ -64,15 +64,18 @@ export interface TrackQuery {
   limit?: number;
 }
 
+/** One collator for every comparison: String.localeCompare builds one per call (10× slower at 10k rows). */
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 function compare(key: TrackSortKey): (a: TrackListItem, b: TrackListItem) => number {
   return (a, b) => {
     const x = a[key];
     const y = b[key];
-    // Unknown values sort last whatever the direction is... in ascending order; descending flips them.
+    // Unknown values sort last in ascending order; descending flips the whole list.
     if (x === null && y === null) return a.id - b.id;
     if (x === null) return 1;
     if (y === null) return -1;
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { sensitivity: 'base', numeric: true });
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
     return c !== 0 ? c : a.id - b.id;
   };
 }
@@ -83,7 +86,7 @@ function compare(key: TrackSortKey): (a: TrackListItem, b: TrackListItem) => num
  * (counts and sums over ids, index times and path lengths) and moves whenever a track is added,
  * removed, moved or re-analysed, or when segments for the version appear.
  */
-const itemCache = new WeakMap<Catalog, { key: string; items: TrackListItem[] }>();
+const itemCache = new WeakMap<Catalog, { key: string; items: TrackListItem[]; sorted: Map<string, TrackListItem[]> }>();
 
 function catalogState(db: Catalog, version: string): string {
   const t = db.prepare<[], { n: number; m: number; s: number }>('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(id), 0) AS s FROM tracks').get()!;
@@ -93,29 +96,39 @@ function catalogState(db: Catalog, version: string): string {
   return `${version}|${t.n}|${t.m}|${t.s}|${f.a}|${f.p}|${g.n}`;
 }
 
-function allItems(db: Catalog, version: string): TrackListItem[] {
+function cached(db: Catalog, version: string): { items: TrackListItem[]; sorted: Map<string, TrackListItem[]> } {
   const key = catalogState(db, version);
   const hit = itemCache.get(db);
-  if (hit?.key === key) return hit.items;
+  if (hit?.key === key) return hit;
   const searchable = searchableIds(db, version);
-  const items = listTracks(db).map((r) => listItem(r, searchable.has(r.id)));
-  itemCache.set(db, { key, items });
-  return items;
+  const entry = { key, items: listTracks(db).map((r) => listItem(r, searchable.has(r.id))), sorted: new Map<string, TrackListItem[]>() };
+  itemCache.set(db, entry);
+  return entry;
+}
+
+/** Every row in the asked order; each order is sorted once per catalog state (a sort click is a lookup). */
+function orderedItems(db: Catalog, version: string, sort: TrackSortKey | undefined, descending: boolean): TrackListItem[] {
+  const c = cached(db, version);
+  if (!sort) return c.items;
+  const k = `${sort}|${descending}`;
+  let list = c.sorted.get(k);
+  if (!list) {
+    list = c.items.slice().sort(compare(sort));
+    if (descending) list.reverse();
+    c.sorted.set(k, list);
+  }
+  return list;
 }
 
 /** One page of the track table: filtered by every word of `search` (title, artist, album, path, key), sorted. */
 export function queryTracks(db: Catalog, version: string, q: TrackQuery): TrackPage {
-  let items = allItems(db, version).slice();
+  let items = orderedItems(db, version, q.sort, q.descending ?? false);
   const words = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length) {
     items = items.filter((t) => {
       const hay = [t.title, t.artist, t.album, t.path, t.key, t.bpm === null ? '' : String(t.bpm)].join(' ').toLowerCase();
       return words.every((w) => hay.includes(w));
     });
-  }
-  if (q.sort) {
-    items.sort(compare(q.sort));
-    if (q.descending) items.reverse();
   }
   const offset = q.offset ?? 0;
   const limit = q.limit ?? 200;

@@ -25,10 +25,15 @@ let longClip: string;
 const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('.needledrop-export-'));
 const fail = (p: Promise<unknown>): Promise<NeedledropError> => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as NeedledropError);
 
-/** True while a process with this pid exists (and is not a zombie). */
-function running(pid: number): boolean {
+/**
+ * True while this export's ffmpeg still runs: a process with the pid that is not a zombie and is
+ * still the same command line (in a busy parallel run the pid of a reaped ffmpeg can be reused
+ * by another test's process within seconds).
+ */
+function running(pid: number, cmdline?: string): boolean {
   try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    if (/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
+    return cmdline === undefined || readFileSync(`/proc/${pid}/cmdline`, 'utf8') === cmdline;
   } catch {
     return false;
   }
@@ -207,16 +212,17 @@ describe('a killed export', () => {
         });
       }
       expect(ffmpegPids.length).toBe(1);
+      const encoderCmd = readFileSync(`/proc/${ffmpegPids[0]}/cmdline`, 'utf8');
       const exited = new Promise<string | null>((r) => child.once('exit', (_code, sig) => r(sig)));
       child.kill(signal);
       expect(await exited).toBe(signal);
       if (signal === 'SIGKILL') {
         // No handler runs on SIGKILL: the orphaned ffmpeg may go on in its private temp folder. End it here.
-        if (running(ffmpegPids[0])) process.kill(ffmpegPids[0], 'SIGKILL');
+        if (running(ffmpegPids[0], encoderCmd)) process.kill(ffmpegPids[0], 'SIGKILL');
       }
       // Up to 30 s for the kernel to reap it: a loaded machine can take seconds, and only "never" is a failure.
-      for (let i = 0; i < 600 && running(ffmpegPids[0]); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(running(ffmpegPids[0])).toBe(false);
+      for (let i = 0; i < 600 && running(ffmpegPids[0], encoderCmd); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(running(ffmpegPids[0], encoderCmd)).toBe(false);
       expect(existsSync(out)).toBe(false);
       expect(temps(dir).length).toBe(1);
       await removeStaleExportTemps(dir);

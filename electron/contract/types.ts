@@ -85,19 +85,24 @@ export interface ScanReport {
 export interface PaceWhy {
   cutsPerMin: number;
   bpm: number;
+  /** Beats between cuts at this tempo; null when the clip has no cuts. */
   beatsPerCut: number | null;
+  /** 1 when cuts fall every 1, 2, 4, 8… beats (phrase-aligned), down to 0 half-way between. */
   fit: number;
   label: string;
 }
 export interface EnergyWhy {
   motion: number;
   energy: number;
+  /** 1 − |energy − motion|. */
   fit: number;
   label: string;
 }
 export interface MoodWhy {
   brightness: number;
+  /** Valence proxy of the track: half mode (major = 1), half spectral brightness. */
   valence: number;
+  /** 1 − |valence − brightness|. */
   fit: number;
   label: string;
 }
@@ -110,6 +115,7 @@ export interface MatchWhy {
 export interface RankedTrack {
   rank: number;
   track: TrackView;
+  /** alignScore + beat weight · beatShare. */
   score: number;
   alignScore: number;
   beatShare: number;
@@ -120,6 +126,7 @@ export interface RankedTrack {
 
 export interface RankedClip {
   file: string;
+  /** Range analysed, seconds in the file. */
   start: number;
   end: number;
   summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };

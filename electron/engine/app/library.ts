@@ -3,6 +3,7 @@
  * track's segment embeddings, the track rows for display, and a Matcher over the store.
  */
 import { existsSync } from 'node:fs';
+import type { TrackView } from '../../contract/types';
 import { openCatalog, type Catalog } from '../catalog/db';
 import { getFeatures } from '../catalog/features';
 import { loadSegmentMatrix, segmentVersions } from '../catalog/segments';
@@ -21,19 +22,8 @@ export interface LibraryOptions {
   matcher?: MatcherOptions;
 }
 
-/** What the fronts show for one track. */
-export interface TrackView {
-  id: TrackId;
-  path: string;
-  title: string | null;
-  artist: string | null;
-  duration: number;
-  bpm: number | null;
-  /** e.g. "F# minor", "?" when unknown. */
-  key: string;
-  /** 0..1 (scales.energyLevel). */
-  energy: number;
-}
+/** What the fronts show for one track: the contract's TrackView. */
+export type { TrackView } from '../../contract/types';
 
 export interface Library {
   db: Catalog;

@@ -3,16 +3,17 @@
  * and that version's video encoder; each clip (or each section of one long video) becomes a
  * ClipQuery and is ranked by the Matcher (alignment + beat/cut term), each result explained.
  */
+import type { RankedClip, RankedTrack } from '../../contract/types';
 import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { activeModel, type RegistryOptions } from '../models/registry';
-import { explainMatch, type MatchWhy } from '../search/explain';
+import { explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
-import { loadLibrary, type Library, type TrackView } from './library';
+import { loadLibrary, type Library } from './library';
 import { splitSections, type SectionRule } from './sections';
 
 export interface MatchSession {
@@ -48,27 +49,8 @@ export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): 
   return { library, encoder, version, provider: encoder.provider, close: () => encoder.close() };
 }
 
-export interface RankedTrack {
-  rank: number;
-  track: TrackView;
-  /** alignScore + beat weight · beatShare. */
-  score: number;
-  alignScore: number;
-  beatShare: number;
-  /** Start the track here (s) so it fits the clip. */
-  offset: number;
-  why: MatchWhy;
-}
-
-export interface RankedClip {
-  file: string;
-  /** Range analysed, seconds in the file. */
-  start: number;
-  end: number;
-  summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };
-  partial?: string;
-  results: RankedTrack[];
-}
+// Ranked results have the contract's shape: what the fronts show is what the engine returns.
+export type { RankedClip, RankedTrack } from '../../contract/types';
 
 export interface ClipMatch extends RankedClip {
   /** With sections: one ranked list per section (the whole clip's `results` is then empty). */

@@ -1,37 +1,8 @@
+import type { MatchWhy, PaceWhy } from '../../contract/types';
 import type { ClipSummary, Mode, SearchTrackInfo } from './types';
 
-export interface PaceWhy {
-  cutsPerMin: number;
-  bpm: number;
-  /** Beats between cuts at this tempo; null when the clip has no cuts. */
-  beatsPerCut: number | null;
-  /** 1 when cuts fall every 1, 2, 4, 8… beats (phrase-aligned), down to 0 half-way between. */
-  fit: number;
-  label: string;
-}
-
-export interface EnergyWhy {
-  motion: number;
-  energy: number;
-  /** 1 − |energy − motion|. */
-  fit: number;
-  label: string;
-}
-
-export interface MoodWhy {
-  brightness: number;
-  /** Valence proxy of the track: half mode (major = 1), half spectral brightness. */
-  valence: number;
-  /** 1 − |valence − brightness|. */
-  fit: number;
-  label: string;
-}
-
-export interface MatchWhy {
-  pace: PaceWhy;
-  energy: EnergyWhy;
-  mood: MoodWhy;
-}
+// The why's shape is the contract's: the fronts show exactly what the engine computes.
+export type { EnergyWhy, MatchWhy, MoodWhy, PaceWhy } from '../../contract/types';
 
 /** Within this difference two 0..1 scalars are reported as matching. */
 const CLOSE = 0.15;

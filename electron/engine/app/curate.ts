@@ -3,6 +3,7 @@
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
 import { basename, resolve } from 'node:path';
+import type { CuratedTrack, Playlist } from '../../contract/types';
 import { createPlaylist } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { codedError } from '../errors';
@@ -28,14 +29,7 @@ export function resolveTrack(library: Library, ref: string): TrackId {
   return row.id;
 }
 
-export interface CuratedTrack {
-  position: number;
-  track: TrackView;
-  /** What the score means depends on the list: see each function in electron/engine/playlist/. */
-  score: number;
-  /** Energy curve only: the energy asked for at this position. */
-  target?: number;
-}
+export type { CuratedTrack } from '../../contract/types';
 
 /** "Artist – Title", either alone, else the file name (default playlist names). */
 function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
@@ -64,12 +58,7 @@ export type PlaylistRequest =
   | { kind: 'mood-path'; from: string; to: string }
   | { kind: 'energy'; curve: string };
 
-export interface Playlist {
-  name: string;
-  /** How it was made, as stored with it in the catalog. */
-  params: Record<string, unknown>;
-  tracks: CuratedTrack[];
-}
+export type { Playlist } from '../../contract/types';
 
 function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): string {
   const label = (id: TrackId) => trackLabel(library.view(id));

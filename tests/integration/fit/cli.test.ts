@@ -4,32 +4,20 @@
  * misses them; the remix lasts the clip; the hand-off files (FCPXML, EDL, CSV) read back with
  * strict parsers and carry the remix's times. Bad input exits 1 naming the file.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTrack } from '../../../electron/engine/fit/analyse';
 import type { FitResult } from '../../../electron/engine/fit/fit';
 import { AUDIO_SPEC } from '../../../electron/engine/features/spec';
+import { needledrop } from '../../helpers/cli';
 import { hardCuts, sharedMediaDir, tempDir, textFile } from '../../helpers/media';
 import { all, parseCmx3600, parseCsv, parseFcpxml, rational } from '../../unit/fit/handoff-parsers';
 import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const cli = join(root, 'scripts', 'cli.ts');
 
-function needledrop(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('needledrop fit', () => {
   let dir: string;

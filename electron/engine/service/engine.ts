@@ -423,7 +423,7 @@ export class Engine implements EngineApi {
           hits: req.hits ?? false,
           ...(req.allowTempo !== undefined ? { allowTempo: req.allowTempo } : {}),
           ...(req.out ? { out: this.guard.write(req.out) } : {}),
-          ...(req.handoff ? { handoff: this.guard.write(join(req.handoff, 'x')) && req.handoff } : {}),
+          ...(req.handoff ? { handoff: this.guard.writeInto(req.handoff) } : {}),
           force: req.force ?? false,
           known: this.knownBeats(track),
           signal: job.signal,
@@ -438,7 +438,7 @@ export class Engine implements EngineApi {
         try {
           const { trainOnCorpus } = await import('./training');
           return await trainOnCorpus(
-            { ...req, corpus: this.guard.read(req.corpus), ...(req.out ? { out: this.guard.write(join(req.out, req.version)) && req.out } : {}) },
+            { ...req, corpus: this.guard.read(req.corpus), ...(req.out ? { out: this.guard.writeInto(req.out) } : {}) },
             { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
             job,
           );

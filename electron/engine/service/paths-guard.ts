@@ -6,7 +6,7 @@
  * write only to absolute paths without `..` whose folder exists.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { EngineError } from '../../contract/errors';
 
 function real(path: string): string | null {
@@ -54,5 +54,12 @@ export class PathGuard {
     }
     if (!ok) throw forbidden(path, 'its folder does not exist');
     return path;
+  }
+
+  /** A folder to write files into (hand-off files, a model version): the same rules as for a file in it. */
+  writeInto(dir: string): string {
+    if (!this.confined) return resolve(dir);
+    this.write(join(dir, 'file'));
+    return dir;
   }
 }

@@ -52,6 +52,10 @@ describe('PathGuard', () => {
     expect(code(() => confined.write('relative.mp4'))).toBe('forbidden-path');
     expect(code(() => confined.write(`${library}/../outside/x.mp4`))).toBe('forbidden-path');
     expect(code(() => confined.write(join(tmp, 'no-such-dir', 'x.mp4')))).toBe('forbidden-path');
+    // A folder to write into follows the same rules as a file inside it.
+    expect(confined.writeInto(outside)).toBe(outside);
+    expect(code(() => confined.writeInto(join(tmp, 'no-such-dir')))).toBe('forbidden-path');
+    expect(code(() => confined.writeInto('relative-dir'))).toBe('forbidden-path');
   });
 
   it('does not confine the CLI', () => {

@@ -54,6 +54,10 @@ export interface OpenedClip {
   width: number | null;
   height: number | null;
   hasAudio: boolean;
+  /** Shot cuts, seconds: the first frame of each new shot, found at the clip's own frame rate. */
+  cuts: number[];
+  /** The video's frame rate (null when the file does not say). */
+  fps: number | null;
 }
 
 export interface Settings {
@@ -192,6 +196,46 @@ export interface ExportResult {
   warnings: string[];
 }
 
+/** One piece of the track placed in a fit's output (track seconds; output seconds where it begins). */
+export interface FitRangeView {
+  sourceStart: number;
+  sourceEnd: number;
+  outputStart: number;
+}
+
+/** A cut of a fit from one beat of the track to another. */
+export interface FitSpliceView {
+  /** Output seconds of the cut. */
+  time: number;
+  /** Track seconds left (an out-point on a beat) and entered (an in-point on a beat). */
+  from: number;
+  to: number;
+  /** Beat indices of `from` and `to` in the fit's grid. */
+  fromBeat: number;
+  toBeat: number;
+  /** How audible the cut is (0 = not at all; 1 ≈ as different as two neighbouring bars). */
+  score: number;
+}
+
+/** A fit's plan: what plays where in the output (0 = the clip's in point), and what is heard. */
+export interface FitPlanView {
+  /** Output length, seconds. */
+  duration: number;
+  /** Track seconds the output starts at. */
+  start: number;
+  /** How the output ends: on the track's own ending or on a phrase end. */
+  endMode: 'ending' | 'phrase';
+  /** Playback speed factor applied to the track (1 = none; within ±3 % only when no splice path fits). */
+  tempoRatio: number;
+  ranges: FitRangeView[];
+  splices: FitSpliceView[];
+  /** The largest splice score (0 without splices). */
+  worstSplice: number;
+  /** Output times of the track's beats and downbeats that are heard. */
+  beats: number[];
+  downbeats: number[];
+}
+
 /** A fit of a track to a clip: what was kept, where it was spliced, and how the cuts land. */
 export interface FitSummary {
   clip: string;
@@ -199,16 +243,18 @@ export interface FitSummary {
   /** Output length, seconds. */
   target: number;
   fps: number;
-  grid: { bpm: number; beats: number; beatsPerBar: number; hasEnding: boolean; end: number };
-  plan: {
-    start: number;
-    endMode: string;
-    tempoRatio: number;
-    ranges: Array<{ sourceStart: number; sourceEnd: number; outputStart: number }>;
-    splices: Array<{ [k: string]: unknown }>;
-    worstSplice: number;
-    [k: string]: unknown;
+  grid: {
+    bpm: number;
+    beats: number;
+    beatsPerBar: number;
+    hasEnding: boolean;
+    end: number;
+    /** Beat times, track seconds, refined to the attacks: where splices may go. */
+    beatTimes: number[];
+    /** Index in `beatTimes` of the first downbeat. */
+    downbeatPhase: number;
   };
+  plan: FitPlanView;
   hits?: { before: number; after: number; cuts: number[]; toleranceSeconds: number; [k: string]: unknown };
   remix?: { out: string; [k: string]: unknown };
   handoff?: { fcpxml: string; edl: string; csv: string; remix: string };

@@ -48,6 +48,14 @@ export function saveAnalysis(db: Catalog, rec: AnalysisRecord): { fileId: number
   })();
 }
 
+/** Ids of files whose track summary was stamped by an analyzer older than `version` (unstamped = 1). */
+export function filesAnalysedBefore(db: Catalog, version: number): Set<number> {
+  const rows = db
+    .prepare<[number], { file_id: number }>("SELECT file_id FROM tracks WHERE coalesce(json_extract(summary, '$.analysisVersion'), 1) < ?")
+    .all(version);
+  return new Set(rows.map((r) => r.file_id));
+}
+
 interface TrackDb {
   id: number;
   file_id: number;

@@ -22,6 +22,14 @@ export function trackSummary(s: AudioSummary): TrackSummary {
   };
 }
 
+/**
+ * Bump when the summary's values change for the same file (tempo, key, loudness code), so the
+ * next scan analyses old tracks again. Catalogs from before stamping count as 1.
+ * 2: tempo with a metrical-level prior, key from bass-weighted chroma and progression-aware
+ *    profiles; a sine has no tempo or key.
+ */
+export const ANALYSIS_VERSION = 2;
+
 /** Decoding this much less than the container states means the file is cut short (not codec padding). */
 const SHORTFALL_SECONDS = 0.25;
 

@@ -39,5 +39,11 @@ export interface IndexerComponents {
 export interface ComponentsRef {
   module: string;
   options?: unknown;
+  /**
+   * The analyzer's version, stamped on each summary it produces. A track analysed by an older
+   * version is analysed again by the next scan even though its file did not change, so catalogs
+   * pick up better tempo and key. Absent: no stamping, no re-analysis.
+   */
+  analysisVersion?: number;
 }
 export type CreateIndexerComponents = (options: unknown) => Promise<IndexerComponents>;

@@ -6,7 +6,7 @@
  * find versions somewhere other than the environment says (the Engine's context).
  */
 import { workerModule } from '../jobs/worker-entry';
-import { analyzeTrack } from './audio-analyzer';
+import { ANALYSIS_VERSION, analyzeTrack } from './audio-analyzer';
 import type { IndexerComponents } from './contracts';
 import type { RegistryOptions } from '../models/registry';
 import { modelEmbedder } from './model-embedder';
@@ -17,4 +17,7 @@ export async function createIndexerComponents(options: unknown): Promise<Indexer
   return { analyzer: analyzeTrack, ...(embedder ? { embedder } : {}), ...(problem ? { note: problem } : {}) };
 }
 
-export const DEFAULT_COMPONENTS = { module: workerModule('indexer-components', new URL('./default-components.ts', import.meta.url)).href };
+export const DEFAULT_COMPONENTS = {
+  module: workerModule('indexer-components', new URL('./default-components.ts', import.meta.url)).href,
+  analysisVersion: ANALYSIS_VERSION,
+};

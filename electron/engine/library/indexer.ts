@@ -27,7 +27,7 @@ import type { Catalog } from '../catalog/db';
 import { getFeatures } from '../catalog/features';
 import { deleteFiles, filesByHash, filesUnder, moveFile, updateFileStat } from '../catalog/files';
 import { putSegments, tracksMissingSegments } from '../catalog/segments';
-import { saveAnalysis } from '../catalog/tracks';
+import { filesAnalysedBefore, saveAnalysis } from '../catalog/tracks';
 import { cancelledError, isCancelled, NeedledropError } from '../errors';
 import { ProgressMeter, type ProgressSnapshot } from '../jobs/progress';
 import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '../jobs/store';
@@ -115,7 +115,10 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
 async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs: number, signal: AbortSignal, options: IndexOptions): Promise<IndexReport> {
   const skipped: ScanSkip[] = [];
   const disk = await findAudioFiles(absRoots, { signal, onSkip: (s) => skipped.push(s) });
-  const classified = classify(filesUnder(db, absRoots), disk);
+  const components = options.components ?? DEFAULT_COMPONENTS;
+  const { analysisVersion } = components;
+  const outdated = analysisVersion === undefined ? new Set<number>() : filesAnalysedBefore(db, analysisVersion);
+  const classified = classify(filesUnder(db, absRoots), disk, outdated);
 
   const hashMeter = new ProgressMeter('hashing', classified.changed.length + classified.fresh.length);
   const p = await plan(classified, {
@@ -152,7 +155,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
   const pool = new WorkerPool<IndexTask, IndexTaskResult>({
     size: Math.max(1, Math.min(jobs, p.analyze.length)),
     entry: WORKER_ENTRY,
-    workerData: { components: options.components ?? DEFAULT_COMPONENTS },
+    workerData: { components },
     signal,
   });
   try {
@@ -186,7 +189,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
           saveAnalysis(db, {
             file: { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs, hash },
             info,
-            summary,
+            summary: analysisVersion === undefined ? summary : { ...summary, analysisVersion },
             features: seq,
             ...(r.segments ? { segments: { modelVersion: r.segments.version, set: r.segments.set } } : {}),
           });

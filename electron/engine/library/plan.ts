@@ -16,17 +16,23 @@ export interface Classified {
   fresh: DiskEntry[];
   /** Catalogued under the roots, gone from disk. */
   missing: FileRow[];
+  /** Same path, size and mtime, but analysed by an older analyzer: analysed again, content known. */
+  outdated: Array<{ row: FileRow; entry: DiskEntry }>;
 }
 
-export function classify(known: readonly FileRow[], disk: readonly DiskEntry[]): Classified {
+/** `outdated`: ids of files whose analysis is older than the analyzer's version. */
+export function classify(known: readonly FileRow[], disk: readonly DiskEntry[], outdated: ReadonlySet<number> = new Set()): Classified {
   const byPath = new Map(known.map((r) => [r.path, r]));
-  const out: Classified = { unchanged: [], changed: [], fresh: [], missing: [] };
+  const out: Classified = { unchanged: [], changed: [], fresh: [], missing: [], outdated: [] };
   const seen = new Set<string>();
   for (const entry of disk) {
     const row = byPath.get(entry.path);
     seen.add(entry.path);
     if (!row) out.fresh.push(entry);
-    else if (row.size === entry.size && row.mtimeMs === Math.trunc(entry.mtimeMs)) out.unchanged.push(row);
+    else if (row.size === entry.size && row.mtimeMs === Math.trunc(entry.mtimeMs)) {
+      if (outdated.has(row.id)) out.outdated.push({ row, entry });
+      else out.unchanged.push(row);
+    }
     else out.changed.push({ row, entry });
   }
   for (const row of known) if (!seen.has(row.path)) out.missing.push(row);
@@ -106,6 +112,7 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
     }
   }
   out.removed = c.missing.filter((r) => !claimed.has(r.id));
+  for (const { row, entry } of c.outdated) out.analyze.push({ entry, hash: row.hash });
   const byPath = (a: { entry: DiskEntry }, b: { entry: DiskEntry }) => byPathOnly(a.entry, b.entry);
   out.analyze.sort(byPath);
   out.touched.sort(byPath);

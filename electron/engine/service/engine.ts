@@ -15,6 +15,7 @@ import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTra
 import { matchClip } from '../app/match';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { getFeatures } from '../catalog/features';
+import { detectShotCuts } from '../features/shot-cuts';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
@@ -228,6 +229,8 @@ export class Engine implements EngineApi {
         const file = resolve(path);
         const info = await probe(file);
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+        // The player's cut markers, on the clip's own frames.
+        const cuts = video ? (await detectShotCuts(file, { info })).cuts : [];
         const clip: OpenedClip = {
           id: randomUUID(),
           path: file,
@@ -235,6 +238,8 @@ export class Engine implements EngineApi {
           width: video?.width ?? null,
           height: video?.height ?? null,
           hasAudio: info.streams.some((s) => s.type === 'audio'),
+          cuts,
+          fps: video?.fps ?? null,
         };
         this.clips.set(clip.id, clip);
         return clip;

@@ -1,4 +1,4 @@
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { NeedledropError, isCancelled } from '../../../electron/engine/errors';
 import { WorkerPool } from '../../../electron/engine/jobs/worker-pool';
 import type { EchoTask } from './fixtures/echo-worker';
@@ -38,9 +38,11 @@ it('keeps the kind and file of engine errors, and replaces a crashed worker', as
 it('aborting cancels running and queued tasks', async () => {
   const ctl = new AbortController();
   pool = new WorkerPool<EchoTask, Res>({ size: 1, entry, signal: ctl.signal });
-  const running = pool.run({ op: 'wait' }).catch((e: unknown) => e);
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  const running = pool.run({ op: 'wait', started }).catch((e: unknown) => e);
   const queued = pool.run({ op: 'double', x: Float32Array.of(1) }).catch((e: unknown) => e);
-  await new Promise((r) => setTimeout(r, 300));
+  // Abort only once the first task runs in the worker (not a fixed sleep): one running, one queued.
+  await vi.waitFor(() => expect(Atomics.load(started, 0)).toBe(1), { timeout: 60_000, interval: 20 });
   ctl.abort();
   expect(isCancelled(await running)).toBe(true);
   expect(isCancelled(await queued)).toBe(true);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeAudio, decodeVideoFrames, DecodeError } from '../../../electron/engine/media/decode';
 import { probe } from '../../../electron/engine/media/probe';
 import * as gen from '../../helpers/media';
@@ -94,9 +95,23 @@ describe('decodeAudio', () => {
   it('applies backpressure: ffmpeg waits while the consumer does', async () => {
     const it = decodeAudio(f.long, { sampleRate: 44100 })[Symbol.asyncIterator]();
     await it.next();
-    await new Promise((r) => setTimeout(r, 800));
-    // A 30 s file decodes in far less than 0.8 s; if ffmpeg were not paused it would have exited.
-    expect(ffmpegsOn(f.long).length).toBeGreaterThan(0);
+    // No fixed sleep: wait until ffmpeg is blocked writing into its full stdout (the kernel's wait
+    // channel says so: a pipe, or the Unix socket Node gives a child). Without backpressure it would never block there: it would write the whole
+    // decode and exit, which fails the wait at once.
+    const full = 30 * 44100 * 4; // mono f32le
+    let pid = '';
+    await vi.waitFor(
+      () => {
+        const pids = ffmpegsOn(f.long);
+        expect(pids, 'ffmpeg exited: it was not paused').toHaveLength(1);
+        pid = pids[0];
+        expect(readFileSync(`/proc/${pid}/wchan`, 'utf8')).toMatch(/pipe_write|pipe_wait|sock_alloc_send|wait_for_wmem|unix_stream_sendmsg/);
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+    // Blocked after writing only a small part of the decode (pipe and stream buffers).
+    const written = Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+    expect(written).toBeLessThan(full / 4);
     await it.return?.(undefined);
     expect(ffmpegsOn(f.long)).toEqual([]);
   });

@@ -7,6 +7,10 @@ const root = dirname(fileURLToPath(import.meta.url));
 // Tests run inside a sandbox copy (.stryker-tmp/sandbox-*/), where ../shared/media does not
 // resolve; the test workers inherit this variable (tests/helpers/media.ts reads it).
 process.env.NEEDLEDROP_SHARED_MEDIA ??= resolve(root, '..', 'shared', 'media');
+// NEEDLEDROP_MUTATION_RUN=NAME gives a module run its own incremental file, sandbox folder and
+// reports, so runs of different modules can overlap in time without clobbering each other.
+const run = process.env.NEEDLEDROP_MUTATION_RUN;
+const suffix = run ? `-${run}` : '';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -19,7 +23,8 @@ export default {
   coverageAnalysis: 'perTest',
   // A rerun only tests mutants in changed code or covered by changed tests.
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: `reports/stryker-incremental${suffix}.json`,
+  tempDirName: `.stryker-tmp${suffix}`,
   // Two cores shared by many processes: one or two test workers at a time.
   concurrency: 2,
   // Generous: a loaded machine must not turn slow-but-correct runs into "timeout" kills.
@@ -28,7 +33,7 @@ export default {
   // Keep the sandbox copy small (the .cache of corpora and descriptors is gigabytes).
   ignorePatterns: ['.cache', '.stryker-tmp*', 'docs', 'build', 'dist', 'out', 'reports', 'coverage', 'test-results'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/mutation${suffix}.html` },
+  jsonReporter: { fileName: `reports/mutation/mutation${suffix}.json` },
   thresholds: { high: 90, low: 80, break: null },
 };

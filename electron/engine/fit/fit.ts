@@ -52,7 +52,8 @@ export interface FitResult {
   target: number;
   /** The clip's frame rate. */
   fps: number;
-  grid: { bpm: number; beats: number; beatsPerBar: number; hasEnding: boolean; end: number };
+  /** `beatTimes`: the grid's beats (track seconds), where an edited plan's splices may go. */
+  grid: { bpm: number; beats: number; beatsPerBar: number; hasEnding: boolean; end: number; beatTimes: number[]; downbeatPhase: number };
   plan: FitPlan;
   hits?: HitReport;
   remix?: RenderResult;
@@ -122,7 +123,7 @@ export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
     track: o.track,
     target,
     fps: range.fps,
-    grid: { bpm: grid.bpm, beats: grid.beats.length, beatsPerBar: grid.beatsPerBar, hasEnding: grid.hasEnding, end: grid.end },
+    grid: { bpm: grid.bpm, beats: grid.beats.length, beatsPerBar: grid.beatsPerBar, hasEnding: grid.hasEnding, end: grid.end, beatTimes: grid.beats, downbeatPhase: grid.downbeatPhase },
     plan,
   };
   if (o.hits || o.handoff) {

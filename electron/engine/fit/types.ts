@@ -3,6 +3,7 @@
  * ranges play where in the output), and what a fit reports. Times are seconds; "source" is the
  * track's own time, "output" the remix's (0 = the clip's in point).
  */
+import type { FitPlanView, FitRangeView, FitSpliceView } from '../../contract/types';
 
 /** Per-beat descriptors, one row per beat interval [beats[k], beats[k+1]) (the last: to the end). */
 export interface BeatDescriptors {
@@ -38,47 +39,11 @@ export interface TrackGrid {
   features: BeatDescriptors;
 }
 
-/** One contiguous piece of the source placed in the output. */
-export interface KeptRange {
-  /** Source seconds. */
-  sourceStart: number;
-  sourceEnd: number;
-  /** Output seconds where it begins. */
-  outputStart: number;
-}
-
-export interface Splice {
-  /** Output seconds of the cut. */
-  time: number;
-  /** Source seconds left (an out-point on a beat) and entered (an in-point on a beat). */
-  from: number;
-  to: number;
-  /** Beat indices of `from` and `to`. */
-  fromBeat: number;
-  toBeat: number;
-  /** The planner's audibility cost (0 = inaudible; 1 ≈ as different as two neighbouring beats). */
-  score: number;
-}
-
-export type EndMode = 'ending' | 'phrase';
-
-export interface FitPlan {
-  /** Output length, seconds (the target). */
-  duration: number;
-  ranges: KeptRange[];
-  splices: Splice[];
-  /** The largest splice score (0 without splices). */
-  worstSplice: number;
-  /** How the output ends: on the track's own ending or on a phrase end. */
-  endMode: EndMode;
-  /** Playback speed factor applied to the source (1 = none; within ±3 % only when no path fits). */
-  tempoRatio: number;
-  /** Source seconds the output starts at. */
-  start: number;
-  /** Output times of the source's beats and downbeats that are heard. */
-  beats: number[];
-  downbeats: number[];
-}
+/** A kept range, a splice and a plan are the contract's shapes (the app draws and edits them). */
+export type KeptRange = FitRangeView;
+export type Splice = FitSpliceView;
+export type EndMode = FitPlanView['endMode'];
+export type FitPlan = FitPlanView;
 
 export interface HitReport {
   /** Shot cuts (output seconds) considered. */

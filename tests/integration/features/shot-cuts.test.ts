@@ -1,0 +1,51 @@
+/**
+ * `clip.open` carries the clip's shot cuts on its own frames: generated clips of differently
+ * coloured shots (ffmpeg concat) with cuts at known frames, at two frame rates; the cuts the
+ * engine returns must be within one frame of the truth, with none missing or extra.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFromEnv } from '../../../electron/engine/service/context';
+import { Engine } from '../../../electron/engine/service/engine';
+import { hardCuts, movingBox, sine, tempDir } from '../../helpers/media';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let engine: Engine;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('needledrop-shot-cuts-'));
+  engine = new Engine(contextFromEnv({}, { dataDir: join(dir, 'data'), threads: 1 }));
+});
+afterAll(async () => {
+  await engine.close();
+  await cleanup();
+});
+
+describe('clip.open shot cuts', () => {
+  // Cuts off the 10 fps analysis grid (2.44 s, 5.16 s …), where the features' detector is 40–60 ms off.
+  for (const { fps, cuts } of [
+    { fps: 25, cuts: [2.44, 5.16, 8.84] },
+    { fps: 30, cuts: [1.0 + 7 / 30, 4.0 + 11 / 30, 6.5, 9.0 + 1 / 30] },
+  ]) {
+    it(`finds every cut of a ${fps} fps clip within one frame`, async () => {
+      const file = await hardCuts(dir, { seconds: 11, cuts, fps, name: `cuts-${fps}.mp4` });
+      const clip = await engine.call('clip.open', { path: file });
+      expect(clip.fps).toBeCloseTo(fps, 3);
+      expect(clip.cuts).toHaveLength(cuts.length);
+      clip.cuts.forEach((c, i) => expect(Math.abs(c - cuts[i])).toBeLessThanOrEqual(1 / fps + 1e-6));
+    });
+  }
+
+  it('finds none in one continuous shot with motion', async () => {
+    const file = await movingBox(dir, { seconds: 6, speed: 80, name: 'one-shot.mp4' });
+    expect((await engine.call('clip.open', { path: file })).cuts).toEqual([]);
+  });
+
+  it('opens a file without a picture with no cuts', async () => {
+    const file = await sine(dir, { seconds: 2, freq: 440, name: 'tone.wav' });
+    const clip = await engine.call('clip.open', { path: file });
+    expect(clip.cuts).toEqual([]);
+    expect(clip.fps).toBeNull();
+  });
+});

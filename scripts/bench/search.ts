@@ -231,8 +231,7 @@ async function stages(store: SegmentStore, planted: Planted[], opened?: SegmentS
   const alignMs: number[] = [];
   for (const p of planted) {
     const c0 = cpuMs();
-    const scanned = await scan.scan(store, p.clip.embeddings, m);
-    const slots = topSlots(scanned.score, 50);
+    const slots = topSlots(await scan.scores(store, p.clip.embeddings, m), 50);
     const c1 = cpuMs();
     await aligner.alignRuns(p.clip.embeddings, m, store, slots.map((slot) => ({ first: store.firstRow(slot), count: store.rowCount(slot) })));
     scanMs.push(c1 - c0);

@@ -162,8 +162,7 @@ export class Matcher {
     const count = opts.candidates ?? Math.max(50, 5 * topK);
     if (strategy === 'scan') {
       if (!this.scanner) throw new NeedledropError('internal', 'the scan is not built: call prepare() first');
-      const scanned = await this.scanner.scan(store, clip, m);
-      return topK_(scanned.score, count, skip);
+      return topK_(await this.scanner.scores(store, clip, m), count, skip);
     }
     const slots = new Set(prefilterSlots(store, clipVector(clip, m, store.dim), count, skip));
     if (strategy === 'ann') {

@@ -164,13 +164,28 @@ export class Int8Scan {
   async run(clip: Uint8Array, rows: number, sims: Int32Array, best?: Int32Array): Promise<Int32Array> {
     const target = sims.subarray(0, rows * this.cols);
     await this.session.run(
-      { clip: new ort.Tensor('uint8', clip.subarray(0, rows * this.dim), [rows, this.dim]) },
+      { clip: this.clipTensor(clip, rows) },
       {
         sims: new ort.Tensor('int32', target, [rows, this.cols]),
         ...(best ? { best: new ort.Tensor('int32', best.subarray(0, this.cols), [this.cols]) } : {}),
       },
     );
     return target;
+  }
+
+  /**
+   * Only each kept row's maximum over the clip rows (cols values) into `best`. Fetching `best`
+   * alone leaves `sims` an intermediate onnxruntime never hands out: at 10M segments
+   * (16 × 650k int32, 42 MB) copying it out tripled the scan's CPU (~85 → ~25 ms, one thread).
+   */
+  async runBest(clip: Uint8Array, rows: number, best: Int32Array): Promise<Int32Array> {
+    const target = best.subarray(0, this.cols);
+    await this.session.run({ clip: this.clipTensor(clip, rows) }, { best: new ort.Tensor('int32', target, [this.cols]) });
+    return target;
+  }
+
+  private clipTensor(clip: Uint8Array, rows: number): ort.Tensor {
+    return new ort.Tensor('uint8', clip.subarray(0, rows * this.dim), [rows, this.dim]);
   }
 
   release(): Promise<void> {

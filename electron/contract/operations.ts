@@ -9,6 +9,7 @@ import type {
   FinetuneResult,
   ClipMatch,
   CorpusResult,
+  CacheEntry,
   CuratedTrack,
   EngineInfo,
   ExportResult,
@@ -28,6 +29,7 @@ import type {
   RetrievalReport,
   SavedPlaylist,
   ScanReport,
+  TrackMap,
   TrackPage,
   TrainResult,
 } from './types';
@@ -76,7 +78,12 @@ export const schemas = {
   'settings.set': v.strictObject({
     provider: v.optional(provider),
     jobs: v.optional(count(64)),
+    watch: v.optional(v.boolean()),
   }),
+  /** Sizes of the caches under the data folder (never the catalog, models or settings). */
+  'cache.info': none,
+  /** Empty one cache; the next operation that needs it rebuilds it. */
+  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'edit-features', 'checkpoints']) }),
   similar: v.strictObject({
     track: trackRef,
     top: v.optional(count(1000)),
@@ -93,6 +100,8 @@ export const schemas = {
     length: count(1000),
     name: v.optional(name),
     model: v.optional(version),
+    /** 'combined' (default): the music space(s) and mood, weighted per kind, with the why; 'mood': the cross-modal space alone. */
+    space: v.optional(v.picklist(['mood', 'combined'])),
   }),
   'playlist.save': v.strictObject({
     name,
@@ -123,6 +132,8 @@ export const schemas = {
   // ── jobs ─────────────────────────────────────────────────────────────────
   /** Train (or bring up to date) the music space learned from the library itself. */
   'musicSpace.update': v.optional(v.strictObject({ force: v.optional(v.boolean()) }), {}),
+  /** The Explore map: every track in 2-D from the playlists' space (cached per catalog state and model). */
+  'library.map': v.optional(v.strictObject({ model: v.optional(version) }), {}),
   'library.scan': v.optional(
     v.strictObject({
       /** Default: every library folder. */
@@ -233,6 +244,8 @@ export interface Results {
   'media.resolve': { path: string };
   'settings.get': Settings;
   'settings.set': Settings;
+  'cache.info': CacheEntry[];
+  'cache.clear': CacheEntry[];
   similar: CuratedTrack[];
   'playlist.build': Playlist;
   'playlist.save': { id: number };
@@ -248,6 +261,7 @@ export interface Results {
   'losses.list': LossInfo[];
   'library.scan': ScanReport;
   'musicSpace.update': MusicSpaceResult;
+  'library.map': TrackMap;
   match: MatchResponse;
   export: ExportResult & { fit?: FitSummary };
   fit: FitSummary;
@@ -258,7 +272,7 @@ export interface Results {
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */
-export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'match', 'export', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
+export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'match', 'export', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
 export type QuickOperation = Exclude<OperationName, JobOperation>;
 

@@ -64,6 +64,8 @@ export interface Settings {
   provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
   /** Indexing workers. */
   jobs: number;
+  /** Watch the library folders and index new, changed and removed files (in hosts that stay open: the app, the bridge). */
+  watch: boolean;
 }
 
 export interface FailedFile {
@@ -366,9 +368,51 @@ export interface EngineInfo {
   ffmpeg: FfmpegInfo;
   /** Execution providers this machine's onnxruntime offers. */
   providers: string[];
+  /** The provider setting (auto, cpu, …). */
   provider: string;
+  /** The provider onnxruntime actually created the encoder session with (e.g. cpu when auto finds no GPU), or null when no model could be opened. */
+  providerInUse: string | null;
   threads: number;
   libraryFolders: string[];
+}
+
+/** One track on the Explore map. */
+export interface MapPoint {
+  id: TrackId;
+  /** In [0, 1]² (aspect kept). */
+  x: number;
+  y: number;
+  /** 0..1, as in TrackView. */
+  energy: number;
+  /** 0..1: the mood proxy `match` explains with (major mode, bright spectrum). */
+  valence: number;
+  bpm: number | null;
+}
+
+/** The library laid out in 2-D from the space the playlists use. */
+export interface TrackMap {
+  method: 'PCA' | 'UMAP';
+  /** The spaces the map is computed from and their weights (summing to 1). */
+  spaces: Array<{ space: string; weight: number }>;
+  points: MapPoint[];
+  /** Tracks with features that are not on the map (no vector in a space yet). */
+  missing: number;
+  /** Served from the map cache (same tracks, model version and music space). */
+  cached: boolean;
+}
+
+/** One cache the engine keeps under the data folder. */
+export interface CacheEntry {
+  name: 'map' | 'music-space-vectors' | 'edit-features' | 'checkpoints';
+  label: string;
+  /** What clearing it costs: what is rebuilt, when. */
+  detail: string;
+  /** Folder or file on disk (null for an in-memory cache). */
+  path: string | null;
+  bytes: number;
+  files: number;
+  /** False while clearing it would break a running job. */
+  clearable: boolean;
 }
 
 /** A long job's progress: count, rate and ETA of its current phase. */

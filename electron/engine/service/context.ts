@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { catalogPath, dataHome, shippedModelsDir } from '../paths';
 import type { RegistryOptions } from '../models/registry';
+import type { WatchOptions } from '../library/watch';
 
 export interface EngineContext {
   /** The user's data folder: settings, active-model pointer, user models, checkpoints. */
@@ -28,6 +29,12 @@ export interface EngineContext {
    * browser bridge, whose requests come from a renderer); the CLI's user types paths freely.
    */
   confined?: boolean;
+  /**
+   * Watch the library folders while the engine is open (when the user's "watch" setting is on):
+   * hosts that stay open (the app, the bridge) pass true; the CLI's one-shot commands do not.
+   * Options tune the debounce (tests).
+   */
+  watch?: boolean | WatchOptions;
 }
 
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineContext> = {}): EngineContext {

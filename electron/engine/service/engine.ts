@@ -31,6 +31,10 @@ import { JobRunner, type JobHandle } from './jobs';
 import { normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { PathGuard } from './paths-guard';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
+import { cacheInfo, clearCache, type CacheName } from './cache';
+import { trackMap } from './map';
+import { openClipEncoder } from '../app/clip';
+import { FolderWatcher } from '../library/watch';
 import { Sessions } from './sessions';
 import { readSettings, writeSettings, type StoredSettings } from './settings';
 
@@ -48,6 +52,12 @@ export class Engine implements EngineApi {
   private readonly handlers: Handlers;
   private readonly guard: PathGuard;
   private readonly musicSpace = new MusicSpaceCache();
+  /** The provider onnxruntime actually started, per (model version, provider setting). */
+  private readonly providersInUse = new Map<string, string>();
+  private watcher: { key: string; watcher: FolderWatcher } | null = null;
+  /** A scan is running (started by the user or the watcher); a change seen meanwhile waits for it. */
+  private scanning = false;
+  private rescanWanted = false;
   /** Opened clips' own paths: a confined request may read these and nothing else outside the library. */
   private openedPaths(): string[] {
     return [...this.clips.values()].map((c) => c.path);
@@ -71,6 +81,7 @@ export class Engine implements EngineApi {
       },
     });
     this.handlers = this.makeHandlers();
+    this.syncWatcher();
   }
 
   // ── EngineApi ──────────────────────────────────────────────────────────────
@@ -102,6 +113,8 @@ export class Engine implements EngineApi {
 
   /** Cancel running jobs, close encoders and the catalog. */
   async close(): Promise<void> {
+    this.watcher?.watcher.close();
+    this.watcher = null;
     this.jobs.cancelAll();
     await this.sessions.close();
   }
@@ -150,6 +163,36 @@ export class Engine implements EngineApi {
     writeSettings(this.ctx.dataDir, s);
     this.settingsCache = s;
     this.emit({ type: 'changed', what: 'settings' });
+    this.syncWatcher();
+  }
+
+  /** Watch the library folders while the host allows it and the setting is on; re-made when the folders change. */
+  private syncWatcher(): void {
+    if (!this.ctx.watch) return;
+    const s = this.settings();
+    const key = s.watch ? s.libraryFolders.join('\0') : '';
+    if ((this.watcher?.key ?? '') === key) return;
+    this.watcher?.watcher.close();
+    this.watcher = null;
+    if (!key) return;
+    const opts = typeof this.ctx.watch === 'object' ? this.ctx.watch : {};
+    this.watcher = { key, watcher: new FolderWatcher(s.libraryFolders, () => this.watchScan(), { log: this.ctx.log, ...opts }) };
+  }
+
+  /** An incremental scan for what the watcher saw, as an ordinary job (its events drive the Library screen). */
+  private watchScan(): void {
+    if (this.scanning) {
+      this.rescanWanted = true;
+      return;
+    }
+    this.start('library.scan', {}).catch((err: unknown) => this.ctx.log(`watch: scan not started: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** Resolves once the folder watcher (if any) has its first snapshot: changes after this are seen. */
+  async watching(): Promise<boolean> {
+    if (!this.watcher) return false;
+    await this.watcher.watcher.ready;
+    return true;
   }
 
   private async changed(what: 'tracks' | 'models' | 'playlists' | 'feedback'): Promise<void> {
@@ -197,9 +240,37 @@ export class Engine implements EngineApi {
       ffmpeg,
       providers: providerPlan('auto', process.platform, cudaProviderInstalled()),
       provider: s.provider,
+      providerInUse: null,
       threads: this.ctx.threads,
       libraryFolders: s.libraryFolders,
     };
+  }
+
+  /**
+   * The provider the encoder session really runs on under the current setting (auto → cpu on a
+   * machine without a GPU provider): known from the last match, else found by opening the
+   * active model's video encoder once. Null when no model opens (the info must still answer).
+   */
+  private async providerInUse(version: string): Promise<string | null> {
+    const provider = this.settings().provider;
+    const key = `${version}\0${provider}`;
+    const known = this.providersInUse.get(key);
+    if (known) return known;
+    try {
+      const encoder = await openClipEncoder({ version, provider, registry: this.registry, log: this.ctx.log });
+      await encoder.close();
+      this.providersInUse.set(key, encoder.provider);
+      return encoder.provider;
+    } catch (err) {
+      this.ctx.log(`engine.info: could not open model ${version} to find the provider in use: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+  }
+
+  /** Caches a running job reads or writes: clearing them now would break it. */
+  private busyCaches(): Set<CacheName> {
+    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors'], finetune: ['edit-features', 'checkpoints'], train: ['checkpoints'] };
+    return new Set(this.jobs.list().filter((j) => j.state === 'running').flatMap((j) => uses[j.op] ?? []));
   }
 
   private makeHandlers(): Handlers {
@@ -207,7 +278,10 @@ export class Engine implements EngineApi {
     const curated = async (model?: string): Promise<{ lib: ReturnType<Sessions['library']> }> => ({ lib: this.sessions.library(await this.version(model)) });
     const ref = (r: number | string): string => (typeof r === 'number' ? String(r) : r);
     return {
-      'engine.info': async () => ({ ...this.info(), activeModel: await activeModel(this.registry) }),
+      'engine.info': async () => {
+        const active = await activeModel(this.registry);
+        return { ...this.info(), activeModel: active, providerInUse: await this.providerInUse(active) };
+      },
       'library.folders': () => this.settings().libraryFolders,
       'library.addFolder': ({ path }) => {
         const folder = normaliseFolder(path);
@@ -250,16 +324,24 @@ export class Engine implements EngineApi {
         return { path };
       },
       'settings.get': (): Settings => {
-        const { provider, jobs } = this.settings();
-        return { provider, jobs };
+        const { provider, jobs, watch } = this.settings();
+        return { provider, jobs, watch };
       },
       'settings.set': async (req): Promise<Settings> => {
         const s = this.settings();
-        this.saveSettings({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}) });
+        this.saveSettings({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}), ...(req.watch !== undefined ? { watch: req.watch } : {}) });
         if (req.provider) await this.sessions.invalidate();
-        const { provider, jobs } = this.settings();
-        return { provider, jobs };
+        const { provider, jobs, watch } = this.settings();
+        return { provider, jobs, watch };
       },
+      'cache.info': () => cacheInfo(this.ctx.dataDir, this.busyCaches()),
+      'cache.clear': ({ name }) => {
+        if (this.busyCaches().has(name)) throw new EngineError({ code: 'invalid-request', message: `the ${name} cache is in use by a running job: try again when it ends` });
+        clearCache(this.ctx.dataDir, name);
+        if (name === 'music-space-vectors') this.musicSpace.clear();
+        return cacheInfo(this.ctx.dataDir, this.busyCaches());
+      },
+      'library.map': async (req, job) => trackMap((await curated(req?.model)).lib, this.ctx.dataDir, this.musicSpace, job),
       similar: async ({ track, top, model, space }) => {
         const { lib } = await curated(model);
         if (space !== 'combined') return similar(lib, ref(track), top ?? 10);
@@ -289,7 +371,9 @@ export class Engine implements EngineApi {
           if (!req.curve) throw new EngineError({ code: 'invalid-request', message: 'playlist.build: energy needs "curve"' });
           pr = { kind: 'energy', curve: req.curve };
         }
-        return buildPlaylist(lib, pr, req.length, req.name);
+        // Playlists rank by the combined space (SPACE_WEIGHTS[kind]) unless the mood space alone is asked for.
+        const space = req.space === 'mood' ? lib.store : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind);
+        return buildPlaylist(lib, pr, req.length, req.name, space);
       },
       'playlist.save': async ({ name, trackIds, params }) => {
         const catalog = this.sessions.existingCatalog();
@@ -353,16 +437,23 @@ export class Engine implements EngineApi {
         // One clear error up front rather than one per file from the workers.
         resolveTool('ffmpeg');
         resolveTool('ffprobe');
+        this.scanning = true;
         try {
           return await scanFolders(db(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
         } finally {
+          this.scanning = false;
           await this.changed('tracks');
+          if (this.rescanWanted) {
+            this.rescanWanted = false;
+            setImmediate(() => this.watchScan());
+          }
         }
       },
       match: async (req, job) => {
         const version = await this.version(req.model);
         const provider: ProviderRequest = req.provider ?? this.settings().provider;
         const session = await this.sessions.match(version, provider);
+        this.providersInUse.set(`${version}\0${provider}`, session.provider);
         const { store } = session.library;
         const clips = [];
         for (const file of req.clips) this.guard.read(file, this.openedPaths());

@@ -1,4 +1,4 @@
-/** The user's settings (library folders, provider, indexing workers), one JSON file in the data folder. */
+/** The user's settings (library folders, provider, indexing workers, folder watching), one JSON file in the data folder. */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../../contract/types';
@@ -10,7 +10,7 @@ export interface StoredSettings extends Settings {
 const FILE = 'settings.json';
 
 export function readSettings(dataDir: string, threads: number): StoredSettings {
-  const defaults: StoredSettings = { provider: 'auto', jobs: Math.max(1, threads), libraryFolders: [] };
+  const defaults: StoredSettings = { provider: 'auto', jobs: Math.max(1, threads), watch: true, libraryFolders: [] };
   const file = join(dataDir, FILE);
   if (!existsSync(file)) return defaults;
   try {
@@ -18,6 +18,7 @@ export function readSettings(dataDir: string, threads: number): StoredSettings {
     return {
       provider: doc.provider ?? defaults.provider,
       jobs: Number.isInteger(doc.jobs) && (doc.jobs as number) > 0 ? (doc.jobs as number) : defaults.jobs,
+      watch: typeof doc.watch === 'boolean' ? doc.watch : defaults.watch,
       libraryFolders: Array.isArray(doc.libraryFolders) ? doc.libraryFolders.filter((f): f is string => typeof f === 'string') : [],
     };
   } catch {

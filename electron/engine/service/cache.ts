@@ -1,0 +1,62 @@
+/**
+ * The caches the engine keeps under the data folder, their sizes, and clearing them. Only what
+ * is rebuilt on demand is listed: never the catalog, model versions, the learned music space's
+ * model, settings or the active-model pointer.
+ */
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CacheEntry } from '../../contract/types';
+import { VECTORS_FILE } from '../similarity/vector-cache';
+import { mapCacheDir } from './map';
+import { musicSpaceDir } from './music-space';
+
+export type CacheName = CacheEntry['name'];
+
+interface CacheSpec {
+  name: CacheName;
+  label: string;
+  detail: string;
+  path: (dataDir: string) => string;
+}
+
+const CACHES: readonly CacheSpec[] = [
+  { name: 'map', label: 'Explore map', detail: 'the library laid out in 2-D; recomputed on the next visit to Explore', path: mapCacheDir },
+  {
+    name: 'music-space-vectors',
+    label: 'Music-space vectors',
+    detail: 'track vectors of the learned music space; re-embedded by the next music-space update (descriptor statistics serve until then)',
+    path: (d) => join(musicSpaceDir(d), VECTORS_FILE),
+  },
+  { name: 'edit-features', label: 'Fine-tuning features', detail: 'descriptors of your finished edits; decoded again by the next fine-tuning run', path: (d) => join(d, 'edit-features') },
+  { name: 'checkpoints', label: 'Training checkpoints', detail: 'resume points of interrupted training runs; a cleared run starts over', path: (d) => join(d, 'checkpoints') },
+];
+
+/** Bytes and files under `path` (a file or a folder; symlinks counted as links, never followed). */
+function usage(path: string): { bytes: number; files: number } {
+  if (!existsSync(path)) return { bytes: 0, files: 0 };
+  const st = lstatSync(path);
+  if (!st.isDirectory()) return { bytes: st.size, files: 1 };
+  let bytes = 0;
+  let files = 0;
+  for (const name of readdirSync(path)) {
+    const u = usage(join(path, name));
+    bytes += u.bytes;
+    files += u.files;
+  }
+  return { bytes, files };
+}
+
+/** Every cache with its size; `busy` names caches a running job is using (not clearable now). */
+export function cacheInfo(dataDir: string, busy: ReadonlySet<CacheName> = new Set()): CacheEntry[] {
+  return CACHES.map((c) => {
+    const path = c.path(dataDir);
+    return { name: c.name, label: c.label, detail: c.detail, path, ...usage(path), clearable: !busy.has(c.name) };
+  });
+}
+
+/** Remove one cache's files (the folder itself goes too; whoever needs it creates it again). */
+export function clearCache(dataDir: string, name: CacheName): void {
+  const spec = CACHES.find((c) => c.name === name);
+  if (!spec) throw new RangeError(`no cache named ${name}`);
+  rmSync(spec.path(dataDir), { recursive: true, force: true });
+}

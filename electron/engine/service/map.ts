@@ -1,0 +1,129 @@
+/**
+ * The Explore map: every track placed from the space `similar` and the playlists use, under the
+ * "explore" weights (SPACE_WEIGHTS.explore: music space ½, cross-modal mood space ½), so tracks
+ * that sound alike sit together and the mood axis the playlists follow is visible. The music
+ * space is the learned one mixed with descriptor statistics once the library has a learned
+ * space, descriptor statistics alone before. The layout (map/layout.ts) is cached on disk per
+ * catalog state, model version and music space: a revisit of a 10,000-track library is a read.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MapPoint, TrackMap } from '../../contract/types';
+import type { Library } from '../app/library';
+import { layoutVectors } from '../map/layout';
+import { valenceProxy } from '../search/explain';
+import type { Mode } from '../search/types';
+import { readSpaceManifest } from '../similarity/model';
+import { catalogTracks, MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type WeightedSpace } from '../similarity/space';
+import { VECTORS_FILE } from '../similarity/vector-cache';
+import type { JobHandle } from './jobs';
+import { musicSpaceDir, type MusicSpaceCache } from './music-space';
+
+/** Bump when the layout or what it is computed from changes: older cached maps are then ignored. */
+const LAYOUT_VERSION = 1;
+const SEED = 7;
+export const mapCacheDir = (dataDir: string): string => join(dataDir, 'map-cache');
+
+interface CachedMap {
+  key: string;
+  map: Omit<TrackMap, 'cached'>;
+}
+
+/** What the map depends on: model version, tracks and their content, the learned space and its vectors. */
+async function stateKey(lib: Library, dataDir: string): Promise<string> {
+  const dir = musicSpaceDir(dataDir);
+  const manifest = existsSync(dir) ? await readSpaceManifest(dir) : undefined;
+  const vectors = join(dir, VECTORS_FILE);
+  const v = existsSync(vectors) ? statSync(vectors) : null;
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ LAYOUT_VERSION, SEED, version: lib.version, space: manifest?.id ?? null, vectors: v ? [v.size, v.mtimeMs] : null }));
+  for (const t of catalogTracks(lib.db)) h.update(`${t.trackId}:${t.hash}:${lib.store.has(t.trackId) ? 1 : 0}\n`);
+  return h.digest('hex');
+}
+
+/** The explore space's parts: [music…, mood], weighted as SPACE_WEIGHTS.explore says. */
+async function exploreParts(lib: Library, dataDir: string, cache: MusicSpaceCache): Promise<WeightedSpace[]> {
+  const dir = musicSpaceDir(dataDir);
+  const stats = await cache.descriptorStats(lib);
+  const learned = existsSync(dir) && (await readSpaceManifest(dir)) ? await trackVectors(lib.db, { kind: 'learned', dir }) : null;
+  const mood = await trackVectors(lib.db, { kind: 'mood', modelVersion: lib.version });
+  const music = SPACE_WEIGHTS.explore.music;
+  // A learned space that misses tracks (not embedded yet) would drop them from the map: only
+  // used when it knows every track the statistics know.
+  const useLearned = learned !== null && learned.trackIds.length > 0 && learned.missing.length === 0;
+  return [
+    ...(useLearned
+      ? [
+          { vectors: learned, weight: music * MUSIC_SPACE_MIX.learned },
+          { vectors: stats, weight: music * MUSIC_SPACE_MIX.descriptorStats },
+        ]
+      : [{ vectors: stats, weight: music }]),
+    { vectors: mood, weight: SPACE_WEIGHTS.explore.mood },
+  ];
+}
+
+async function readCached(dataDir: string, key: string): Promise<CachedMap | undefined> {
+  const file = join(mapCacheDir(dataDir), `${key}.json`);
+  if (!existsSync(file)) return undefined;
+  try {
+    const doc = JSON.parse(await readFile(file, 'utf8')) as CachedMap;
+    return doc.key === key && Array.isArray(doc.map?.points) ? doc : undefined;
+  } catch {
+    // A damaged cache file is recomputed, never an error.
+    return undefined;
+  }
+}
+
+/** Keep only the newest map: older catalog states are never shown again. */
+function writeCached(dataDir: string, doc: CachedMap): void {
+  const dir = mapCacheDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) if (name !== `${doc.key}.json`) rmSync(join(dir, name), { force: true });
+  const file = join(dir, `${doc.key}.json`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(doc));
+  renameSync(tmp, file);
+}
+
+const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** A track's valence on the app's 0..1 scale: the proxy `match` explains moods with (major mode, bright spectrum). */
+export function trackValence(lib: Library, id: number): number {
+  const mode = (lib.track(id).summary.mode ?? 'minor') as Mode;
+  return valenceProxy(mode === 'major' ? 'major' : 'minor', lib.store.info(id).mood.brightness);
+}
+
+/** The map of the library under `lib`'s model version: from the cache when nothing changed. */
+export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceCache, job: JobHandle): Promise<TrackMap> {
+  job.progress('vectors', 0, 1);
+  const key = await stateKey(lib, dataDir);
+  const hit = await readCached(dataDir, key);
+  if (hit) {
+    job.progress('vectors', 1, 1);
+    return { ...hit.map, cached: true };
+  }
+  const parts = await exploreParts(lib, dataDir, cache);
+  const space = weightedConcat(parts);
+  job.progress('vectors', 1, 1);
+  const layout = await layoutVectors(space.data, space.dim, {
+    seed: SEED,
+    signal: job.signal,
+    onProgress: (phase, done, total) => job.progress(phase, done, total),
+  });
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  const points: MapPoint[] = space.trackIds.map((id, i) => {
+    const v = lib.view(id);
+    return { id, x: r4(layout.points[i][0]), y: r4(layout.points[i][1]), energy: v.energy, valence: r3(trackValence(lib, id)), bpm: v.bpm };
+  });
+  const map: Omit<TrackMap, 'cached'> = {
+    method: layout.method,
+    spaces: parts.map((p) => ({ space: p.vectors.space, weight: r3(p.weight / total) })),
+    points,
+    missing: catalogTracks(lib.db).length - points.length,
+  };
+  writeCached(dataDir, { key, map });
+  return { ...map, cached: false };
+}

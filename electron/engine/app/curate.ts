@@ -12,6 +12,7 @@ import { writeM3U } from '../playlist/m3u';
 import { moodPath } from '../playlist/mood-path';
 import { moreLike } from '../playlist/more-like';
 import { similarTracks } from '../playlist/similar';
+import type { PlaylistSpace, SpaceWhy } from '../playlist/space';
 import type { TrackId } from '../search/types';
 import type { Library, TrackView } from './library';
 
@@ -39,12 +40,13 @@ function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-function curated(library: Library, entries: Array<{ trackId: TrackId; score: number; target?: number }>): CuratedTrack[] {
+function curated(library: Library, entries: Array<{ trackId: TrackId; score: number; target?: number; why?: SpaceWhy[] }>): CuratedTrack[] {
   return entries.map((e, i) => ({
     position: i + 1,
     track: library.view(e.trackId),
     score: r3(e.score),
     ...(e.target !== undefined ? { target: r3(e.target) } : {}),
+    ...(e.why ? { why: e.why.map((w) => ({ space: w.space, cosine: r3(w.cosine), weight: r3(w.weight) })) } : {}),
   }));
 }
 
@@ -72,9 +74,14 @@ function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): st
   }
 }
 
-/** Build a playlist of `length` tracks (no repeats); `name` defaults to a description of the request. */
-export function buildPlaylist(library: Library, req: PlaylistRequest, length: number, name?: string): Playlist {
-  const { store, version } = library;
+/**
+ * Build a playlist of `length` tracks (no repeats); `name` defaults to a description of the
+ * request. `space` ranks the tracks: the model version's mood space by default, or a combined
+ * space (service/music-space.ts), whose entries then carry the why.
+ */
+export function buildPlaylist(library: Library, req: PlaylistRequest, length: number, name?: string, space: PlaylistSpace = library.store): Playlist {
+  const { version } = library;
+  const store = space;
   let ids: TrackId[] = [];
   let entries;
   switch (req.kind) {
@@ -90,7 +97,7 @@ export function buildPlaylist(library: Library, req: PlaylistRequest, length: nu
       entries = energyCurve(store, parseEnergyLevels(req.curve), length);
       break;
   }
-  const params: Record<string, unknown> = { ...req, length, model: version, ...(ids.length ? { trackIds: ids } : {}) };
+  const params: Record<string, unknown> = { ...req, length, model: version, ...(ids.length ? { trackIds: ids } : {}), ...(space !== library.store ? { space: 'combined' } : {}) };
   return { name: name ?? defaultName(library, req, ids), params, tracks: curated(library, entries) };
 }
 

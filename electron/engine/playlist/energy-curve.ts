@@ -1,7 +1,7 @@
 import { usageError } from '../errors';
 import { dotRows } from '../search/kernels';
-import type { SegmentStore } from '../search/segment-store';
-import { checkLength, type PlaylistEntry } from './entries';
+import { checkLength, vectorAt, whyOf, type PlaylistEntry } from './entries';
+import type { PlaylistSpace } from './space';
 
 export type EnergyLevel = 'low' | 'mid' | 'high' | number;
 
@@ -55,10 +55,11 @@ export function energyTargets(energies: number[], levels: EnergyLevel[], length:
  * A playlist that follows an energy curve: at each position the unused track minimising
  * |energy − target| / spread + coherence · (1 − cos(previous pick)), spread being the
  * library's 15–85 % energy range, so energy leads and mood continuity breaks near-ties.
- * score = the track's cosine to the previous pick (1 for the first).
+ * score = the track's cosine to the previous pick (1 for the first; in a combined space the why
+ * gives each space's cosine to the previous pick and its weight).
  */
 export function energyCurve(
-  store: SegmentStore,
+  store: PlaylistSpace,
   levels: EnergyLevel[],
   length: number,
   opts: { coherence?: number } = {},
@@ -88,6 +89,7 @@ export function energyCurve(
       score: prev < 0 ? 1 : dotRows(vectors, prev, vectors, best, store.dim),
       target,
       energy: energies[best],
+      ...whyOf(store, vectorAt(store, prev < 0 ? best : prev), best),
     });
     prev = best;
   }

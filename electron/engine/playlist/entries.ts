@@ -1,16 +1,19 @@
 import { usageError } from '../errors';
 import { dotBlock } from '../search/kernels';
-import type { SegmentStore } from '../search/segment-store';
+import { normalizeInPlace } from '../search/segment-store';
 import type { TrackId } from '../search/types';
+import type { PlaylistSpace, SpaceWhy } from './space';
 
 /** One playlist entry; what `score` means is stated by the function that made it. */
 export interface PlaylistEntry {
   trackId: TrackId;
   score: number;
+  /** Combined spaces: each space's cosine and weight against the entry's reference (score = Σ weight · cosine). */
+  why?: SpaceWhy[];
 }
 
 /** The slot of a track the user named, or a usage error naming it. */
-export function slotOrThrow(store: SegmentStore, id: TrackId): number {
+export function slotOrThrow(store: PlaylistSpace, id: TrackId): number {
   const slot = store.slotOf(id);
   if (slot < 0) throw usageError(`track ${id} is not in the library`);
   return slot;
@@ -23,13 +26,23 @@ export function checkLength(length: number, available: number): void {
 }
 
 /** Cosine of `vector` against every track vector (slot order), into a new array. */
-export function similarities(store: SegmentStore, vector: Float32Array): Float32Array {
+export function similarities(store: PlaylistSpace, vector: Float32Array): Float32Array {
   const out = new Float32Array(store.trackCount);
   dotBlock(vector, 1, store.trackVectors(), 0, store.trackCount, store.dim, out);
   return out;
 }
 
 /** The track vector of a slot, as a view. */
-export function vectorAt(store: SegmentStore, slot: number): Float32Array {
+export function vectorAt(store: PlaylistSpace, slot: number): Float32Array {
   return store.trackVectors().subarray(slot * store.dim, (slot + 1) * store.dim);
+}
+
+/** A derived reference (centroid, path point) back on the space: the space's own projection, else unit length. */
+export function projected(store: PlaylistSpace, v: Float32Array): Float32Array {
+  return store.project ? store.project(v) : normalizeInPlace(v);
+}
+
+/** The why of a slot against a reference, when the space can give one (combined spaces). */
+export function whyOf(store: PlaylistSpace, reference: Float32Array, slot: number): { why?: SpaceWhy[] } {
+  return store.explain ? { why: store.explain(reference, slot) } : {};
 }

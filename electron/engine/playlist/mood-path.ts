@@ -1,8 +1,9 @@
 import { usageError } from '../errors';
 import { dotRows } from '../search/kernels';
-import { normalizeInPlace, type SegmentStore } from '../search/segment-store';
+import { normalizeInPlace } from '../search/segment-store';
 import type { TrackId } from '../search/types';
-import { checkLength, slotOrThrow, vectorAt, type PlaylistEntry } from './entries';
+import { checkLength, slotOrThrow, vectorAt, whyOf, type PlaylistEntry } from './entries';
+import type { PlaylistSpace } from './space';
 
 export interface MoodPathOptions {
   /** Weight of "close to the previous pick" against "close to the path point" when picking (default 0.3). */
@@ -27,10 +28,10 @@ export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array
  * 2. At each point, the unused track maximising (1−c)·cos(point) + c·cos(previous pick).
  * 3. Smoothing: 2-opt on the interior order (endpoints fixed) while it shortens the path
  *    Σ(1 − cos) between neighbours, which removes zig-zags the greedy pass leaves.
- * score = cosine of the track to its path point.
+ * score = cosine of the track to its path point (in a combined space: Σ weight · cosine, the why).
  */
 export function moodPath(
-  store: SegmentStore,
+  store: PlaylistSpace,
   fromId: TrackId,
   toId: TrackId,
   length: number,
@@ -46,7 +47,8 @@ export function moodPath(
   const c = opts.continuity ?? 0.3;
   const a = vectorAt(store, from);
   const b = vectorAt(store, to);
-  const points = Array.from({ length }, (_, s) => slerp(a, b, s / (length - 1)));
+  // A combined space projects each point back part by part, so a point's score stays Σ weight · cosine.
+  const points = Array.from({ length }, (_, s) => (store.project ? store.project(slerp(a, b, s / (length - 1))) : slerp(a, b, s / (length - 1))));
 
   const used = new Uint8Array(store.trackCount);
   used[from] = used[to] = 1;
@@ -65,7 +67,7 @@ export function moodPath(
   }
   order.push(to);
   twoOpt(order, (p, q) => 1 - dotRows(vectors, p, vectors, q, d));
-  return order.map((slot, s) => ({ trackId: store.idAt(slot), score: dotRows(points[s], 0, vectors, slot, d) }));
+  return order.map((slot, s) => ({ trackId: store.idAt(slot), score: dotRows(points[s], 0, vectors, slot, d), ...whyOf(store, points[s], slot) }));
 }
 
 /** Reverse interior runs [i..j] of `order` while that shortens the path; ends stay put. */

@@ -1,7 +1,7 @@
 import { dotRows } from '../search/kernels';
-import { normalizeInPlace, type SegmentStore } from '../search/segment-store';
 import type { TrackId } from '../search/types';
-import { checkLength, similarities, slotOrThrow, type PlaylistEntry } from './entries';
+import { checkLength, projected, similarities, slotOrThrow, whyOf, type PlaylistEntry } from './entries';
+import type { PlaylistSpace } from './space';
 
 export interface MoreLikeOptions {
   /**
@@ -12,15 +12,18 @@ export interface MoreLikeOptions {
   diversity?: number;
 }
 
-/** "More like these": tracks near the seeds' centroid, diverse, no repeats, seeds left out. score = cosine to the centroid. */
-export function moreLike(store: SegmentStore, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): PlaylistEntry[] {
+/**
+ * "More like these": tracks near the seeds' centroid, diverse, no repeats, seeds left out. score =
+ * cosine to the centroid (in a combined space: Σ weight · cosine per space, given as the why).
+ */
+export function moreLike(store: PlaylistSpace, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): PlaylistEntry[] {
   const seeds = new Set(seedIds.map((id) => slotOrThrow(store, id)));
   checkLength(length, store.trackCount - seeds.size);
   const d = store.dim;
   const vectors = store.trackVectors();
   const centroid = new Float32Array(d);
   for (const slot of seeds) for (let x = 0; x < d; x++) centroid[x] += vectors[slot * d + x];
-  normalizeInPlace(centroid);
+  projected(store, centroid);
   const relevance = similarities(store, centroid);
   const diversity = opts.diversity ?? 0.3;
 
@@ -38,7 +41,7 @@ export function moreLike(store: SegmentStore, seedIds: TrackId[], length: number
       if (value > bestValue) [best, bestValue] = [s, value];
     }
     used[best] = 1;
-    picks.push({ trackId: store.idAt(best), score: relevance[best] });
+    picks.push({ trackId: store.idAt(best), score: relevance[best], ...whyOf(store, centroid, best) });
     for (let s = 0; s < store.trackCount; s++) {
       if (!used[s]) redundancy[s] = Math.max(redundancy[s], dotRows(vectors, s, vectors, best, d));
     }

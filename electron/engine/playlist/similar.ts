@@ -1,11 +1,12 @@
 import { topK } from '../search/kernels';
-import type { SegmentStore } from '../search/segment-store';
 import type { TrackId } from '../search/types';
-import { similarities, slotOrThrow, vectorAt, type PlaylistEntry } from './entries';
+import { similarities, slotOrThrow, vectorAt, whyOf, type PlaylistEntry } from './entries';
+import type { PlaylistSpace } from './space';
 
 /** The k tracks closest to a track (music → music); score = cosine of the track vectors. */
-export function similarTracks(store: SegmentStore, trackId: TrackId, k: number): PlaylistEntry[] {
+export function similarTracks(store: PlaylistSpace, trackId: TrackId, k: number): PlaylistEntry[] {
   const slot = slotOrThrow(store, trackId);
-  const sims = similarities(store, vectorAt(store, slot));
-  return topK(sims, k, (s) => s === slot).map((s) => ({ trackId: store.idAt(s), score: sims[s] }));
+  const query = vectorAt(store, slot);
+  const sims = similarities(store, query);
+  return topK(sims, k, (s) => s === slot).map((s) => ({ trackId: store.idAt(s), score: sims[s], ...whyOf(store, query, s) }));
 }

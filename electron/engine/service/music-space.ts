@@ -1,54 +1,147 @@
 /**
- * "Sounds like": the combined music space for `similar` — the learned music space (once the
- * library is big enough to train one) with descriptor statistics, and the cross-modal mood
- * space — weighted as SPACE_WEIGHTS says, each space's cosine and weight returned as the why.
+ * The combined music space that `similar`, the playlists and the Explore map rank by: the learned
+ * music space (once the library is big enough to train one) mixed with descriptor statistics,
+ * and the cross-modal mood space, weighted as SPACE_WEIGHTS says for the request; each entry's
+ * why gives every space's cosine and weight.
+ *
+ * Track vectors are cached per catalog state: descriptor statistics until the tracks change, the
+ * learned space's per its id and vector file, the mood space's per model version and segment
+ * store. A request reads nothing from disk that did not change since the last one.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CuratedTrack } from '../../contract/types';
 import type { Library } from '../app/library';
-import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, combinedScores, trackVectors, type TrackVectors, type WeightedSpace } from '../similarity/space';
+import { codedError } from '../errors';
+import { CombinedSpace } from '../playlist/combined-space';
+import { similarTracks } from '../playlist/similar';
+import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
 import { readSpaceManifest } from '../similarity/model';
+import { VECTORS_FILE } from '../similarity/vector-cache';
 
 export const musicSpaceDir = (dataDir: string): string => join(dataDir, 'music-space');
 
-/** Descriptor statistics take a DCT per step of every track: computed once per catalog state. */
+/** A request that ranks by the combined space; its weights are SPACE_WEIGHTS[request]. */
+export type SpaceRequest = keyof typeof SPACE_WEIGHTS;
+
+/** Track vectors of every space, computed once per catalog state (cleared when the tracks change). */
 export class MusicSpaceCache {
   private stats: TrackVectors | null = null;
+  private learned: { key: string; vectors: TrackVectors | null } | null = null;
+  private mood: { key: string; vectors: TrackVectors } | null = null;
+  private spaces = new Map<string, CombinedSpace>();
+  /** How many times each space was read from the catalog or disk (tests and diagnostics). */
+  readonly reads = { stats: 0, learned: 0, mood: 0 };
+
   clear(): void {
     this.stats = null;
+    this.learned = null;
+    this.mood = null;
+    this.spaces.clear();
   }
+
+  /** Descriptor statistics take a DCT per step of every track. */
   async descriptorStats(lib: Library): Promise<TrackVectors> {
-    this.stats ??= await trackVectors(lib.db, { kind: 'descriptor-stats' });
+    if (!this.stats) {
+      this.stats = await trackVectors(lib.db, { kind: 'descriptor-stats' });
+      this.reads.stats++;
+    }
     return this.stats;
+  }
+
+  /** The learned space's vectors, or null before the library has one; re-read when its id or vector file changes. */
+  async learnedVectors(lib: Library, dataDir: string): Promise<TrackVectors | null> {
+    const dir = musicSpaceDir(dataDir);
+    const manifest = existsSync(dir) ? await readSpaceManifest(dir) : undefined;
+    const file = join(dir, VECTORS_FILE);
+    const st = existsSync(file) ? statSync(file) : null;
+    const key = JSON.stringify([manifest?.id ?? null, st ? [st.size, st.mtimeMs] : null]);
+    if (this.learned?.key !== key) {
+      this.learned = { key, vectors: manifest ? await trackVectors(lib.db, { kind: 'learned', dir }) : null };
+      this.reads.learned++;
+    }
+    return this.learned.vectors;
+  }
+
+  /**
+   * The mood space: the model version's track vectors (normalised mean of each track's segments),
+   * taken from the library's segment store, which already holds them: no catalog read.
+   */
+  moodVectors(lib: Library): TrackVectors {
+    const key = `${lib.version}\0${lib.store.version}`;
+    if (this.mood?.key !== key) {
+      const { store } = lib;
+      this.mood = { key, vectors: { space: `mood:${lib.version}`, trackIds: store.trackIds(), dim: store.dim, data: store.trackVectors().slice(), missing: [] } };
+      this.reads.mood++;
+    }
+    return this.mood.vectors;
+  }
+
+  /** The combined space of a request, built once per state of its parts. */
+  async space(lib: Library, dataDir: string, request: SpaceRequest): Promise<CombinedSpace> {
+    const parts = await combinedParts(lib, dataDir, this, request);
+    const key = `${request}\0${this.mood?.key}\0${this.learned?.key}\0${parts.length}`;
+    let space = this.spaces.get(key);
+    if (!space) {
+      space = new CombinedSpace(parts, (id) => lib.store.info(id).summary.energy);
+      this.spaces.set(key, space);
+    }
+    return space;
   }
 }
 
-export async function similarCombined(lib: Library, dataDir: string, cache: MusicSpaceCache, trackId: number, top: number): Promise<CuratedTrack[]> {
-  const dir = musicSpaceDir(dataDir);
-  const learned = existsSync(dir) && (await readSpaceManifest(dir)) ? await trackVectors(lib.db, { kind: 'learned', dir }) : null;
+/**
+ * The parts of a request's combined space, [music…, mood], weighted as SPACE_WEIGHTS[request]
+ * says: music = learned ½ + descriptor statistics ½ (MUSIC_SPACE_MIX) when the library has a
+ * learned space that knows every track (one that misses some would drop them from every list
+ * until embedded), else descriptor statistics alone.
+ */
+export async function combinedParts(lib: Library, dataDir: string, cache: MusicSpaceCache, request: SpaceRequest): Promise<WeightedSpace[]> {
   const stats = await cache.descriptorStats(lib);
-  const mood = await trackVectors(lib.db, { kind: 'mood', modelVersion: lib.version });
-  const music = SPACE_WEIGHTS.similar.music;
-  const parts: WeightedSpace[] =
-    learned && learned.trackIds.includes(trackId)
+  const learned = await cache.learnedVectors(lib, dataDir);
+  const mood = cache.moodVectors(lib);
+  const { music, mood: moodWeight } = SPACE_WEIGHTS[request];
+  const useLearned = learned !== null && learned.trackIds.length > 0 && learned.missing.length === 0;
+  return [
+    ...(useLearned
       ? [
           { vectors: learned, weight: music * MUSIC_SPACE_MIX.learned },
           { vectors: stats, weight: music * MUSIC_SPACE_MIX.descriptorStats },
-          { vectors: mood, weight: SPACE_WEIGHTS.similar.mood },
         ]
-      : // No learned space yet (a small library): descriptor statistics stand in for it.
-        [
-          { vectors: stats, weight: music },
-          { vectors: mood, weight: SPACE_WEIGHTS.similar.mood },
-        ];
-  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-  return combinedScores(parts, trackId)
-    .slice(0, top)
-    .map((s, i) => ({
-      position: i + 1,
-      track: lib.view(s.trackId),
-      score: r3(s.score),
-      why: s.why.map((w) => ({ space: w.space, cosine: r3(w.cosine), weight: r3(w.weight) })),
-    }));
+      : [{ vectors: stats, weight: music }]),
+    { vectors: mood, weight: moodWeight },
+  ];
+}
+
+/**
+ * Vectors of every track in a request's combined space: one unit row per track whose dot product
+ * with another is Σ weight · cosine over the spaces (weightedConcat), with the parts it was made
+ * from. For the Explore map and anything else that lays out or clusters the library.
+ */
+export async function combinedTrackVectors(
+  lib: Library,
+  dataDir: string,
+  cache: MusicSpaceCache,
+  request: SpaceRequest,
+): Promise<{ vectors: TrackVectors; parts: WeightedSpace[] }> {
+  const parts = await combinedParts(lib, dataDir, cache, request);
+  return { vectors: weightedConcat(parts), parts };
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** A why for the wire: three decimals. */
+export const roundedWhy = (why: Array<{ space: string; cosine: number; weight: number }>): CuratedTrack['why'] =>
+  why.map((w) => ({ space: w.space, cosine: r3(w.cosine), weight: r3(w.weight) }));
+
+/** "Sounds like": the tracks nearest `trackId` in the combined space of `similar`, with the why. */
+export async function similarCombined(lib: Library, dataDir: string, cache: MusicSpaceCache, trackId: number, top: number): Promise<CuratedTrack[]> {
+  const space = await cache.space(lib, dataDir, 'similar');
+  if (!space.has(trackId)) throw codedError('not-indexed', String(trackId), `has no vector in every space of the combined space (${space.parts.map((p) => p.space).join(', ')}): re-scan the library`);
+  return similarTracks(space, trackId, Math.min(top, space.trackCount - 1)).map((e, i) => ({
+    position: i + 1,
+    track: lib.view(e.trackId),
+    score: r3(e.score),
+    why: roundedWhy(e.why ?? []),
+  }));
 }

@@ -56,7 +56,7 @@ export interface ExportResult {
   warnings: string[];
 }
 
-type Container = 'mp4' | 'mov' | 'matroska' | 'webm';
+export type Container = 'mp4' | 'mov' | 'matroska' | 'webm';
 
 const CONTAINERS: Record<string, Container> = { '.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska', '.webm': 'webm' };
 
@@ -68,7 +68,8 @@ const COPYABLE: Record<Container, ReadonlySet<string> | 'any'> = {
   webm: new Set(['vp8', 'vp9', 'av1']),
 };
 
-function videoArgs(container: Container, codec: string): { args: string[]; copied: boolean } {
+/** The video codec arguments: a copy when the container takes the clip's codec, else a re-encode. */
+export function videoArgs(container: Container, codec: string): { args: string[]; copied: boolean } {
   const ok = COPYABLE[container];
   if (ok === 'any' || ok.has(codec)) return { args: ['-c:v', 'copy'], copied: true };
   return container === 'webm'
@@ -124,7 +125,7 @@ export async function removeStaleExportTemps(dir: string): Promise<string[]> {
 }
 
 /** The output's folder must exist and be a folder, and the output must not be one. */
-async function checkOutput(out: string, given: string, force: boolean): Promise<void> {
+export async function checkOutput(out: string, given: string, force: boolean): Promise<void> {
   const dir = dirname(out);
   const dst = await stat(dir).catch((err: NodeJS.ErrnoException) => err);
   if (dst instanceof Error) {
@@ -138,7 +139,7 @@ async function checkOutput(out: string, given: string, force: boolean): Promise<
 }
 
 /** Move the finished file to `out`: never over an existing name unless `force`. */
-async function publish(file: string, out: string, given: string, force: boolean): Promise<void> {
+export async function publish(file: string, out: string, given: string, force: boolean): Promise<void> {
   if (force) {
     await rename(file, out);
     return;
@@ -155,7 +156,19 @@ async function publish(file: string, out: string, given: string, force: boolean)
   }
 }
 
-export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResult> {
+/** An export's options checked and defaulted (no file is touched). */
+export interface ExportRequest {
+  offset: number;
+  fadeAsked: number;
+  loudness: number;
+  container: Container;
+  /** The output as an absolute path. */
+  out: string;
+  force: boolean;
+}
+
+/** Check an export's options: numbers in range, a known output extension, the output not an input. */
+export function checkRequest(o: ExportOptions): ExportRequest {
   const offset = checkNumber('offset', o.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
   const fadeAsked = checkNumber('fade', o.fade ?? 0.5, 0, 60);
   const loudness = checkNumber('loudness', o.loudness ?? -14, -70, -5);
@@ -163,31 +176,50 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   if (!container) throw usageError(`${o.out}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
   const out = resolve(o.out);
   if (out === resolve(o.clip) || out === resolve(o.track)) throw usageError(`${o.out}: the output cannot be one of the inputs`);
-  const force = o.force ?? false;
-  await checkOutput(out, o.out, force);
-  await removeStaleExportTemps(dirname(out));
+  return { offset, fadeAsked, loudness, container, out, force: o.force ?? false };
+}
 
-  const [clipInfo, trackInfo] = await Promise.all([probe(o.clip, { signal: o.signal }), probe(o.track, { signal: o.signal })]);
-  const video = videoStream(clipInfo);
-  if (!video) throw inputError(o.clip, 'has no video stream to put the track under');
-  const audio = audioStream(trackInfo);
-  if (!audio) throw inputError(o.track, 'has no audio stream');
+/** Lengths in seconds of the clip's video and the track's audio: as stated, and where their packets really end. */
+export interface MediaLengths {
+  statedVideo: number;
+  /** undefined: no video packet could be read. */
+  videoEnd: number | undefined;
+  statedAudio: number;
+  /** undefined: unknown (the stated length is trusted). */
+  audioEnd: number | undefined;
+}
+
+/** Where the soundtrack sits in the output: all in seconds of the output. */
+export interface SoundtrackPlan {
+  /** The output's length: the clip's video. */
+  duration: number;
+  /** How much of the track is heard, from the offset; the rest up to `duration` is silence. */
+  audible: number;
+  /** Fade-in and fade-out length: as asked, at most half the audible part. */
+  fade: number;
+  warnings: string[];
+}
+
+/**
+ * Place the track under the clip from the media's real lengths: a file cut short (its packets end
+ * more than CUT_SHORT_SECONDS before the length it states) counts at its real length and is
+ * warned about; an offset at or past the track's end is an input error naming the track.
+ */
+export function planSoundtrack(clip: string, track: string, offset: number, fadeAsked: number, m: MediaLengths): SoundtrackPlan {
   const warnings: string[] = [];
-  // Where the picture and the sound really end (demux passes, no decoding): a file cut short states more than it holds.
-  const statedVideo = video.duration ?? clipInfo.duration;
-  const [videoEnd, audioEnd] = await Promise.all([streamEnd(o.clip, String(video.index), o.signal), streamEnd(o.track, 'a:0', o.signal)]);
-  if (videoEnd === undefined) throw inputError(o.clip, 'the file is cut short: none of its video can be read');
+  const { statedVideo, videoEnd } = m;
+  if (videoEnd === undefined) throw inputError(clip, 'the file is cut short: none of its video can be read');
   const duration = videoEnd < statedVideo - CUT_SHORT_SECONDS ? videoEnd : statedVideo;
   if (duration < statedVideo) {
-    warnings.push(`${o.clip}: the file is cut short (video ends at ${videoEnd.toFixed(2)} s of the ${statedVideo.toFixed(2)} s it states); the export is ${videoEnd.toFixed(2)} s long`);
+    warnings.push(`${clip}: the file is cut short (video ends at ${videoEnd.toFixed(2)} s of the ${statedVideo.toFixed(2)} s it states); the export is ${videoEnd.toFixed(2)} s long`);
   }
-  const stated = audio.duration ?? trackInfo.duration;
-  const real = audioEnd ?? stated;
+  const stated = m.statedAudio;
+  const real = m.audioEnd ?? stated;
   const cutShort = real < stated - CUT_SHORT_SECONDS;
   const trackSeconds = cutShort ? real : stated;
   if (offset >= trackSeconds) {
     throw inputError(
-      o.track,
+      track,
       cutShort
         ? `the file is cut short: its audio ends at ${real.toFixed(2)} s although it states ${stated.toFixed(2)} s, so offset ${offset} s is past its real end`
         : `offset ${offset} s is at or past the end of the track (${trackSeconds.toFixed(2)} s long)`,
@@ -196,13 +228,70 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   const audible = Math.min(duration, trackSeconds - offset);
   if (cutShort && audible < duration && stated - offset > audible) {
     warnings.push(
-      `${o.track}: the file is cut short (audio ends at ${real.toFixed(2)} s of the ${stated.toFixed(2)} s it states); ` +
+      `${track}: the file is cut short (audio ends at ${real.toFixed(2)} s of the ${stated.toFixed(2)} s it states); ` +
         `the track fades out at ${audible.toFixed(2)} s of the clip and silence fills the rest`,
     );
   }
-  const fade = Math.min(fadeAsked, audible / 2);
-  const audioCodec = container === 'webm' ? 'opus' : 'aac';
-  const { args: vArgs, copied } = videoArgs(container, video.codec);
+  return { duration, audible, fade: Math.min(fadeAsked, audible / 2), warnings };
+}
+
+/** Everything ffmpeg needs for one export besides the plan. */
+export interface ExportCommand {
+  clip: string;
+  track: string;
+  /** The file ffmpeg writes (the temp name). */
+  part: string;
+  offset: number;
+  loudness: number;
+  container: Container;
+  videoIndex: number;
+  videoCodec: string;
+  /** The track's audio codec as ffprobe names it (float PCM gets its NaN/Inf silenced). */
+  trackCodec: string;
+}
+
+/** The audio codec of a container's output. */
+export function audioCodecOf(container: Container): 'aac' | 'opus' {
+  return container === 'webm' ? 'opus' : 'aac';
+}
+
+/** ffmpeg's arguments: the clip's video stream, the track read from the offset for the audible part, the soundtrack filter. */
+export function exportArgs(c: ExportCommand, plan: SoundtrackPlan): string[] {
+  return [
+    '-nostdin', '-hide_banner', '-loglevel', 'error',
+    '-i', mediaArg(c.clip),
+    '-ss', r3(c.offset), '-t', r3(plan.audible), '-i', mediaArg(c.track),
+    '-filter_complex', soundtrackFilter(plan.audible, plan.duration, plan.fade, c.loudness, 48000, /^pcm_f/.test(c.trackCodec)),
+    '-map', `0:${c.videoIndex}`, '-map', '[a]',
+    ...videoArgs(c.container, c.videoCodec).args,
+    ...(audioCodecOf(c.container) === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),
+    ...(c.container === 'mp4' || c.container === 'mov' ? ['-movflags', '+faststart'] : []),
+    // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
+    '-f', c.container, mediaArg(c.part),
+  ];
+}
+
+export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResult> {
+  const { offset, fadeAsked, loudness, container, out, force } = checkRequest(o);
+  await checkOutput(out, o.out, force);
+  await removeStaleExportTemps(dirname(out));
+
+  const [clipInfo, trackInfo] = await Promise.all([probe(o.clip, { signal: o.signal }), probe(o.track, { signal: o.signal })]);
+  const video = videoStream(clipInfo);
+  if (!video) throw inputError(o.clip, 'has no video stream to put the track under');
+  const audio = audioStream(trackInfo);
+  if (!audio) throw inputError(o.track, 'has no audio stream');
+  // Where the picture and the sound really end (demux passes, no decoding): a file cut short states more than it holds.
+  const [videoEnd, audioEnd] = await Promise.all([streamEnd(o.clip, String(video.index), o.signal), streamEnd(o.track, 'a:0', o.signal)]);
+  const plan = planSoundtrack(o.clip, o.track, offset, fadeAsked, {
+    statedVideo: video.duration ?? clipInfo.duration,
+    videoEnd,
+    statedAudio: audio.duration ?? trackInfo.duration,
+    audioEnd,
+  });
+  const { duration, audible, fade, warnings } = plan;
+  const audioCodec = audioCodecOf(container);
+  const copied = videoArgs(container, video.codec).copied;
 
   let tempDir: string;
   try {
@@ -211,18 +300,10 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     throw inputError(o.out, `cannot write in ${dirname(out)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
   }
   const part = join(tempDir, basename(out));
-  const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error',
-    '-i', mediaArg(o.clip),
-    '-ss', r3(offset), '-t', r3(audible), '-i', mediaArg(o.track),
-    '-filter_complex', soundtrackFilter(audible, duration, fade, loudness, 48000, /^pcm_f/.test(audio.codec)),
-    '-map', `0:${video.index}`, '-map', '[a]',
-    ...vArgs,
-    ...(audioCodec === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),
-    ...(container === 'mp4' || container === 'mov' ? ['-movflags', '+faststart'] : []),
-    // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
-    '-f', container, mediaArg(part),
-  ];
+  const args = exportArgs(
+    { clip: o.clip, track: o.track, part, offset, loudness, container, videoIndex: video.index, videoCodec: video.codec, trackCodec: audio.codec },
+    plan,
+  );
   try {
     const p = spawnTool(ffmpegPath(), args, o.signal);
     p.child.stdout.resume();

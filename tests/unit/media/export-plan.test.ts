@@ -1,0 +1,298 @@
+// Export's pure parts (request checks, where the track and its fades sit, ffmpeg's arguments) and
+// its file handling, without running ffmpeg: each mutant of export.ts is killed in milliseconds
+// here (tests/integration/export/ checks the same end to end on real media, minutes per run).
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  checkOutput,
+  checkRequest,
+  exportArgs,
+  planSoundtrack,
+  publish,
+  removeStaleExportTemps,
+  soundtrackFilter,
+  videoArgs,
+  type ExportCommand,
+  type SoundtrackPlan,
+} from '../../../electron/engine/media/export';
+
+const base = mkdtempSync(join(tmpdir(), 'nd-export-plan-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+/** The filter's steps after its input label, as [name, {option: value}]. */
+function steps(filter: string): [string, Record<string, string>][] {
+  const m = /^\[1:a:0\](.*)\[a\]$/.exec(filter);
+  expect(m, filter).not.toBeNull();
+  // Split at commas outside quotes (aeval's expression has commas inside '…').
+  const parts = m![1].match(/(?:[^,']|'[^']*')+/g)!;
+  return parts.map((p) => {
+    const eq = p.indexOf('=');
+    const name = eq < 0 ? p : p.slice(0, eq);
+    const opts: Record<string, string> = {};
+    if (eq >= 0) for (const kv of p.slice(eq + 1).match(/(?:[^:']|'[^']*')+/g)!) {
+      const [k, ...v] = kv.split('=');
+      opts[k] = v.join('=');
+    }
+    return [name, opts];
+  });
+}
+
+describe('soundtrackFilter', () => {
+  it('normalises loudness first, then fades in at 0 and out ending at the audible end, then pads and trims to the clip', () => {
+    const s = steps(soundtrackFilter(7.25, 10, 1.5, -16, 48000));
+    expect(s.map(([n]) => n)).toEqual(['loudnorm', 'aformat', 'afade', 'afade', 'apad', 'atrim']);
+    expect(s[0][1]).toEqual({ I: '-16', TP: '-1.5', LRA: '11' });
+    expect(s[1][1]).toEqual({ sample_rates: '48000', channel_layouts: 'stereo' });
+    expect(s[2][1]).toEqual({ t: 'in', st: '0', d: '1.500' });
+    // Fade-out from 7.25 − 1.5 = 5.75 s: it ends where the track stops being heard, not at the clip's end (10 s).
+    expect(s[3][1]).toEqual({ t: 'out', st: '5.750', d: '1.500' });
+    expect(s[4][1]).toEqual({});
+    expect(s[5][1]).toEqual({ end: '10.000' });
+  });
+
+  it('has no fades for fade 0, and silences NaN/Inf before anything else for float PCM', () => {
+    expect(steps(soundtrackFilter(5, 5, 0, -14, 44100)).map(([n]) => n)).toEqual(['loudnorm', 'aformat', 'apad', 'atrim']);
+    const f = steps(soundtrackFilter(5, 5, 0, -14, 44100, true));
+    expect(f.map(([n]) => n)).toEqual(['aeval', 'loudnorm', 'aformat', 'apad', 'atrim']);
+    expect(f[0][1]).toEqual({ exprs: "'if(isnan(val(ch))+isinf(val(ch)),0,val(ch))'", channel_layout: 'same' });
+    expect(f[2][1].sample_rates).toBe('44100');
+  });
+});
+
+describe('checkRequest', () => {
+  const clip = join(base, 'clip.mp4');
+  const track = join(base, 'song.flac');
+  const ask = (o: Partial<Parameters<typeof checkRequest>[0]>) => checkRequest({ clip, track, out: join(base, 'out.mp4'), ...o });
+
+  it('defaults: offset 0, fade 0.5 s, −14 LUFS, no overwrite; the output made absolute', () => {
+    expect(checkRequest({ clip, track, out: 'rel/out.mp4' })).toEqual({
+      offset: 0,
+      fadeAsked: 0.5,
+      loudness: -14,
+      container: 'mp4',
+      out: resolve('rel/out.mp4'),
+      force: false,
+    });
+    expect(ask({ offset: 12.5, fade: 2, loudness: -23, force: true })).toMatchObject({ offset: 12.5, fadeAsked: 2, loudness: -23, force: true });
+  });
+
+  it('takes the range ends and refuses just past them or non-numbers, naming the option', () => {
+    expect(ask({ offset: 0, fade: 0, loudness: -70 })).toMatchObject({ offset: 0, fadeAsked: 0, loudness: -70 });
+    expect(ask({ fade: 60, loudness: -5 })).toMatchObject({ fadeAsked: 60, loudness: -5 });
+    const bad: [Partial<Parameters<typeof checkRequest>[0]>, RegExp][] = [
+      [{ offset: -0.001 }, /^offset must be a number in \[0, 9007199254740991\], got -0.001$/],
+      [{ offset: Number.NaN }, /^offset must be/],
+      [{ offset: Infinity }, /^offset must be/],
+      [{ fade: -0.1 }, /^fade must be a number in \[0, 60\], got -0.1$/],
+      [{ fade: 60.01 }, /^fade must be/],
+      [{ loudness: -70.5 }, /^loudness must be a number in \[-70, -5\], got -70.5$/],
+      [{ loudness: -4.9 }, /^loudness must be/],
+    ];
+    for (const [o, msg] of bad) expect(() => ask(o), JSON.stringify(o)).toThrow(expect.objectContaining({ kind: 'usage', message: expect.stringMatching(msg) }));
+  });
+
+  it('picks the container from the extension in any case, and refuses others listing the known ones', () => {
+    const of = (name: string) => ask({ out: join(base, name) }).container;
+    expect([of('a.mp4'), of('a.M4V'), of('a.mov'), of('a.MKV'), of('a.webm')]).toEqual(['mp4', 'mp4', 'mov', 'matroska', 'webm']);
+    expect(() => ask({ out: join(base, 'a.avi') })).toThrow(expect.objectContaining({ kind: 'usage', message: `${join(base, 'a.avi')}: output must end in .mp4, .m4v, .mov, .mkv, .webm` }));
+  });
+
+  it('refuses an output that is the clip or the track, however it is spelled', () => {
+    const sameClip = join(base, 'x', '..', 'clip.mp4');
+    expect(() => checkRequest({ clip, track, out: sameClip })).toThrow(expect.objectContaining({ kind: 'usage', message: `${sameClip}: the output cannot be one of the inputs` }));
+    expect(() => checkRequest({ clip, track: join(base, 't.mkv'), out: join(base, 't.mkv') })).toThrow(/cannot be one of the inputs/);
+  });
+});
+
+describe('planSoundtrack', () => {
+  const lengths = (statedVideo: number, statedAudio: number, videoEnd: number | undefined = statedVideo, audioEnd: number | undefined = statedAudio) => ({
+    statedVideo,
+    videoEnd,
+    statedAudio,
+    audioEnd,
+  });
+
+  it('a long track: heard for the whole clip from the offset, fades as asked', () => {
+    expect(planSoundtrack('c', 't', 30, 0.5, lengths(10, 180))).toEqual({ duration: 10, audible: 10, fade: 0.5, warnings: [] });
+  });
+
+  it('a track ending before the clip: heard up to its end, the fade capped at half of what is heard', () => {
+    // 100 s track from 97 s: 3 s heard of a 10 s clip; a 2 s fade would overlap itself, so 1.5 s.
+    expect(planSoundtrack('c', 't', 97, 2, lengths(10, 100))).toEqual({ duration: 10, audible: 3, fade: 1.5, warnings: [] });
+    expect(planSoundtrack('c', 't', 97, 1.5, lengths(10, 100)).fade).toBe(1.5);
+    expect(planSoundtrack('c', 't', 90, 1, lengths(10, 100))).toMatchObject({ audible: 10, fade: 1 });
+  });
+
+  it('an offset at or past the track end is an input error naming the track and its length', () => {
+    for (const offset of [100, 100.5]) {
+      expect(() => planSoundtrack('c', 'song.flac', offset, 0.5, lengths(10, 100))).toThrow(
+        expect.objectContaining({ kind: 'input', file: 'song.flac', message: `song.flac: offset ${offset} s is at or past the end of the track (100.00 s long)` }),
+      );
+    }
+    expect(planSoundtrack('c', 't', 99.9, 0.5, lengths(10, 100)).audible).toBeCloseTo(0.1, 9);
+  });
+
+  it('a clip whose video cannot be read at all is an input error naming the clip', () => {
+    expect(() => planSoundtrack('clip.mp4', 't', 0, 0.5, { statedVideo: 10, videoEnd: undefined, statedAudio: 100, audioEnd: 100 })).toThrow(
+      expect.objectContaining({ kind: 'input', file: 'clip.mp4', message: 'clip.mp4: the file is cut short: none of its video can be read' }),
+    );
+  });
+
+  it('a clip cut short by more than 0.25 s exports its real length with a warning; within 0.25 s it is codec padding', () => {
+    expect(planSoundtrack('clip.mp4', 't', 0, 0.5, lengths(10, 100, 6))).toEqual({
+      duration: 6,
+      audible: 6,
+      fade: 0.5,
+      warnings: ['clip.mp4: the file is cut short (video ends at 6.00 s of the 10.00 s it states); the export is 6.00 s long'],
+    });
+    expect(planSoundtrack('clip.mp4', 't', 0, 0.5, lengths(10, 100, 9.8))).toMatchObject({ duration: 10, warnings: [] });
+    expect(planSoundtrack('clip.mp4', 't', 0, 0.5, lengths(10, 100, 9.74))).toMatchObject({ duration: 9.74 });
+    expect(planSoundtrack('clip.mp4', 't', 0, 0.5, lengths(10, 100, 9.76))).toMatchObject({ duration: 10 });
+  });
+
+  it('a track cut short: its real end counts, an offset past it fails naming the cut, running past it warns', () => {
+    // States 100 s, packets end at 40 s.
+    expect(() => planSoundtrack('c', 'song.flac', 50, 0.5, lengths(10, 100, 10, 40))).toThrow(
+      expect.objectContaining({ file: 'song.flac', message: 'song.flac: the file is cut short: its audio ends at 40.00 s although it states 100.00 s, so offset 50 s is past its real end' }),
+    );
+    expect(planSoundtrack('c', 'song.flac', 36, 0.5, lengths(10, 100, 10, 40))).toEqual({
+      duration: 10,
+      audible: 4,
+      fade: 0.5,
+      warnings: ['song.flac: the file is cut short (audio ends at 40.00 s of the 100.00 s it states); the track fades out at 4.00 s of the clip and silence fills the rest'],
+    });
+    // Cut short but everything the clip needs is there: no warning.
+    expect(planSoundtrack('c', 'song.flac', 10, 0.5, lengths(10, 100, 10, 40))).toEqual({ duration: 10, audible: 10, fade: 0.5, warnings: [] });
+    // Ends 0.2 s early: codec padding, not a cut; an unknown end trusts the stated length.
+    expect(planSoundtrack('c', 't', 95, 0.5, lengths(10, 100, 10, 99.8))).toMatchObject({ audible: 5, warnings: [] });
+    expect(planSoundtrack('c', 't', 95, 0.5, lengths(10, 100, 10, 99.74)).audible).toBeCloseTo(4.74, 9);
+    expect(planSoundtrack('c', 't', 95, 0.5, { statedVideo: 10, videoEnd: 10, statedAudio: 100, audioEnd: undefined })).toMatchObject({ audible: 5, warnings: [] });
+  });
+
+  it('no warning when the track would have ended within the clip anyway (its stated end is no later than its real one plus the cut)', () => {
+    // States 42 s, ends at 41.5: cut short by 0.5 s; from 35 s the clip (10 s) runs past both ends.
+    const p = planSoundtrack('c', 't', 35, 0.5, lengths(10, 42, 10, 41.5));
+    expect(p.audible).toBeCloseTo(6.5, 9);
+    expect(p.warnings).toHaveLength(1);
+    // States 41.5 s and holds it all: nothing cut, nothing to warn about.
+    expect(planSoundtrack('c', 't', 35, 0.5, lengths(10, 41.5, 10, 41.5)).warnings).toEqual([]);
+  });
+});
+
+describe('exportArgs and videoArgs', () => {
+  const plan: SoundtrackPlan = { duration: 10, audible: 7.25, fade: 1.5, warnings: [] };
+  const cmd = (o: Partial<ExportCommand> = {}): ExportCommand => ({
+    clip: 'in/clip.mp4',
+    track: 'in/song.flac',
+    part: '/tmp/x/out.mp4',
+    offset: 42.125,
+    loudness: -14,
+    container: 'mp4',
+    videoIndex: 2,
+    videoCodec: 'h264',
+    trackCodec: 'flac',
+    ...o,
+  });
+
+  it('reads the clip first, then the track from the offset for the audible part, maps the clip video and the filtered sound', () => {
+    expect(exportArgs(cmd(), plan)).toEqual([
+      '-nostdin', '-hide_banner', '-loglevel', 'error',
+      '-i', `file:${resolve('in/clip.mp4')}`,
+      '-ss', '42.125', '-t', '7.250', '-i', `file:${resolve('in/song.flac')}`,
+      '-filter_complex', soundtrackFilter(7.25, 10, 1.5, -14, 48000),
+      '-map', '0:2', '-map', '[a]',
+      '-c:v', 'copy',
+      '-c:a', 'aac', '-b:a', '192k',
+      '-movflags', '+faststart',
+      '-f', 'mp4', 'file:/tmp/x/out.mp4',
+    ]);
+  });
+
+  it('float PCM tracks get the NaN/Inf guard; webm gets Opus and no faststart; mkv no faststart', () => {
+    const at = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+    expect(at(exportArgs(cmd({ trackCodec: 'pcm_f32le' }), plan), '-filter_complex')).toBe(soundtrackFilter(7.25, 10, 1.5, -14, 48000, true));
+    expect(at(exportArgs(cmd({ trackCodec: 'pcm_s16le' }), plan), '-filter_complex')).toBe(soundtrackFilter(7.25, 10, 1.5, -14, 48000, false));
+    const webm = exportArgs(cmd({ container: 'webm', videoCodec: 'vp9', part: '/o.webm' }), plan);
+    expect(webm.slice(webm.indexOf('-c:v'))).toEqual(['-c:v', 'copy', '-c:a', 'libopus', '-b:a', '160k', '-f', 'webm', 'file:/o.webm']);
+    const mov = exportArgs(cmd({ container: 'mov' }), plan);
+    expect(mov).toContain('-movflags');
+    const mkv = exportArgs(cmd({ container: 'matroska', part: '/o.mkv' }), plan);
+    expect(mkv.slice(mkv.indexOf('-c:v'))).toEqual(['-c:v', 'copy', '-c:a', 'aac', '-b:a', '192k', '-f', 'matroska', 'file:/o.mkv']);
+  });
+
+  it('copies video a container takes as it is and re-encodes the rest (VP9 for webm, H.264 elsewhere)', () => {
+    const copies: [Parameters<typeof videoArgs>[0], string[], string[]][] = [
+      ['mp4', ['h264', 'hevc', 'mpeg4', 'av1', 'vp9'], ['prores', 'vp8', 'mjpeg']],
+      ['mov', ['h264', 'hevc', 'mpeg4', 'prores', 'mjpeg'], ['vp9', 'av1']],
+      ['webm', ['vp8', 'vp9', 'av1'], ['h264', 'hevc']],
+      ['matroska', ['h264', 'prores', 'ffv1', 'anything'], []],
+    ];
+    for (const [container, yes, no] of copies) {
+      for (const codec of yes) expect(videoArgs(container, codec), `${container} ${codec}`).toEqual({ args: ['-c:v', 'copy'], copied: true });
+      for (const codec of no) {
+        const v = videoArgs(container, codec);
+        expect(v.copied, `${container} ${codec}`).toBe(false);
+        expect(v.args[1]).toBe(container === 'webm' ? 'libvpx-vp9' : 'libx264');
+      }
+    }
+    expect(videoArgs('webm', 'h264').args).toEqual(['-c:v', 'libvpx-vp9', '-crf', '32', '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-pix_fmt', 'yuv420p']);
+    expect(videoArgs('mp4', 'prores').args).toEqual(['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p']);
+  });
+});
+
+describe('output files', () => {
+  let n = 0;
+  const fresh = (): string => {
+    const d = join(base, `d${n++}`);
+    mkdirSync(d);
+    return d;
+  };
+
+  it('checkOutput: the folder must exist and be a folder, the output not a folder, and not exist unless forced', async () => {
+    const d = fresh();
+    await expect(checkOutput(join(d, 'new.mp4'), 'new.mp4', false)).resolves.toBeUndefined();
+    await expect(checkOutput(join(d, 'no', 'o.mp4'), 'given.mp4', false)).rejects.toMatchObject({ kind: 'input', file: 'given.mp4', message: `given.mp4: its folder ${join(d, 'no')} does not exist` });
+    writeFileSync(join(d, 'f'), 'x');
+    await expect(checkOutput(join(d, 'f', 'o.mp4'), 'g', false)).rejects.toMatchObject({ kind: 'input', message: `g: ${join(d, 'f')} is a file, not a folder` });
+    await expect(checkOutput(join(d, 'f', 'sub', 'o.mp4'), 'g', false)).rejects.toMatchObject({ kind: 'input', message: `g: ${join(d, 'f', 'sub')} is under a file, not a folder` });
+    mkdirSync(join(d, 'dir.mp4'));
+    await expect(checkOutput(join(d, 'dir.mp4'), 'g', true)).rejects.toMatchObject({ kind: 'input', message: 'g: is a folder; give a file name for the output' });
+    writeFileSync(join(d, 'old.mp4'), 'x');
+    await expect(checkOutput(join(d, 'old.mp4'), 'g', false)).rejects.toMatchObject({ kind: 'input', code: 'exists', message: 'g: already exists' });
+    await expect(checkOutput(join(d, 'old.mp4'), 'g', true)).resolves.toBeUndefined();
+  });
+
+  it('publish: links to a new name and refuses an existing one; force replaces it', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'part'), 'new');
+    await publish(join(d, 'part'), join(d, 'out.mp4'), 'out.mp4', false);
+    expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('new');
+    writeFileSync(join(d, 'part2'), 'newer');
+    await expect(publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', false)).rejects.toMatchObject({ code: 'exists', file: 'out.mp4' });
+    expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('new');
+    await publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', true);
+    expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('newer');
+  });
+
+  it('removeStaleExportTemps: removes folders of dead exports only; ours, live ones, links and others stay', async () => {
+    const d = fresh();
+    const dead = spawnSync('true').pid!; // exited: its pid is free (pid reuse within this test is not a concern)
+    const names = {
+      dead: `.needledrop-export-${dead}-abc`,
+      ours: `.needledrop-export-${process.pid}-abc`,
+      live: `.needledrop-export-1-abc`, // init: alive, even if not ours to signal
+      other: 'needledrop-export-5-x',
+    };
+    for (const name of Object.values(names)) mkdirSync(join(d, name));
+    writeFileSync(join(d, names.dead, 'part.mp4'), 'x');
+    const target = fresh();
+    symlinkSync(target, join(d, `.needledrop-export-${dead}-link`));
+    expect(await removeStaleExportTemps(d)).toEqual([join(d, names.dead)]);
+    for (const k of ['ours', 'live', 'other'] as const) expect(lstatSync(join(d, names[k])).isDirectory()).toBe(true);
+    expect(lstatSync(join(d, `.needledrop-export-${dead}-link`)).isSymbolicLink()).toBe(true);
+    expect(await removeStaleExportTemps(join(d, 'missing'))).toEqual([]);
+  });
+});

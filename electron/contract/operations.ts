@@ -15,6 +15,7 @@ import type {
   ExportResult,
   FailedFile,
   FeedbackItem,
+  FitPlanView,
   FitSummary,
   JobInfo,
   LossInfo,
@@ -45,6 +46,20 @@ const version = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 
 const trackRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), path]);
 const provider = v.picklist(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
 const none = v.optional(v.strictObject({}), {});
+const endMode = v.picklist(['ending', 'phrase']);
+/** A fit's speed factor: at most the planner's ±3 % fallback. */
+const tempoRatio = v.pipe(v.number(), v.finite(), v.minValue(0.97), v.maxValue(1.03));
+/** A fit plan the user edited: the kept track ranges in output order (the engine checks them against the track and the clip). */
+const fitPlan = v.strictObject({
+  ranges: v.pipe(
+    v.array(v.strictObject({ sourceStart: seconds, sourceEnd: seconds, outputStart: v.optional(seconds) })),
+    v.minLength(1),
+    v.maxLength(1000),
+    v.check((rs) => rs.every((r) => r.sourceEnd > r.sourceStart), 'each range must end after it starts'),
+  ),
+  endMode: v.optional(endMode),
+  tempoRatio: v.optional(tempoRatio),
+});
 
 export const LOSS_NAME = v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/));
 
@@ -164,6 +179,8 @@ export const schemas = {
     /** Re-arrange the track at its beats to the clip's length (ending on its own ending) before muxing. */
     fit: v.optional(v.boolean()),
     hits: v.optional(v.boolean()),
+    /** With `fit`: render exactly this (edited) plan instead of planning one. */
+    plan: v.optional(fitPlan),
   }),
   /** Re-arrange a track at its beats to a clip's exact length; optionally render it and write editor hand-off files. */
   fit: v.strictObject({
@@ -178,6 +195,20 @@ export const schemas = {
     out: v.optional(path),
     handoff: v.optional(path),
     force: v.optional(v.boolean()),
+    /** Render and hand off exactly this (edited) plan instead of planning one. */
+    plan: v.optional(fitPlan),
+  }),
+  /** A fit plan re-made from the splices the user moved: ranges recomputed to keep the length, splices re-scored. */
+  'fit.replan': v.strictObject({
+    track: trackRef,
+    /** Output length, seconds. */
+    target: v.pipe(seconds, v.minValue(0.1)),
+    /** Track seconds the last kept range ends at. */
+    end: seconds,
+    endMode,
+    tempoRatio,
+    /** In output order: track seconds left and entered, each on a beat of the fit's grid. */
+    splices: v.pipe(v.array(v.strictObject({ from: seconds, to: seconds })), v.maxLength(1000)),
   }),
   corpus: v.strictObject({
     out: path,
@@ -265,6 +296,7 @@ export interface Results {
   match: MatchResponse;
   export: ExportResult & { fit?: FitSummary };
   fit: FitSummary;
+  'fit.replan': FitPlanView;
   corpus: CorpusResult;
   train: TrainResult;
   finetune: FinetuneResult;

@@ -8,16 +8,18 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { inputError, usageError } from '../errors';
-import { extractVideoFeatures } from '../features/video';
+import { detectShotCuts } from '../features/shot-cuts';
 import { probe, videoStream, type MediaInfo } from '../media/probe';
-import { analyseTrack, type KnownBeats } from './analyse';
+import type { KnownBeats } from './analyse';
+import { planFromRanges, type ExplicitPlan } from './edit';
+import { analyse, type AnalysedTrack, type GridCache } from './grids';
 import { mediaRef, writeHandoff, type HandoffFiles } from './handoff/write';
 import { frameRateOf } from './handoff/timecode';
 import { countHits, HIT_TOLERANCE } from './hits';
 import { planFit } from './plan';
 import { renderFit, type RenderResult } from './render';
 import { scoreSplices } from './splices';
-import type { EndMode, FitPlan, HitReport, TrackGrid } from './types';
+import type { EndMode, FitPlan, HitReport } from './types';
 
 export interface FitOptions {
   clip: string;
@@ -40,6 +42,10 @@ export interface FitOptions {
   allowTempo?: boolean;
   /** Beats from the catalog's stored summary, to skip the tempo tracker. */
   known?: KnownBeats;
+  /** Analysed tracks kept between calls (the app's engine holds one). */
+  grids?: GridCache;
+  /** Render this plan (the user's edit) instead of planning one; checked strictly against the track and the clip. */
+  plan?: ExplicitPlan;
   signal?: AbortSignal;
   /** Called as the fit moves through its stages (for progress). */
   onStage?: (stage: 'analysing' | 'planning' | 'rendering' | 'handoff') => void;
@@ -83,14 +89,15 @@ async function clipRange(o: FitOptions): Promise<ClipRange> {
   return { info, start, end, fps: v.fps ?? 25, width: v.width ?? 1920, height: v.height ?? 1080, videoDuration };
 }
 
-/** Shot cuts in output seconds (0 = the in point). */
+/** Shot cuts in output seconds (0 = the in point), on the clip's own frames. */
 async function clipCuts(o: FitOptions, r: ClipRange): Promise<number[]> {
-  const v = await extractVideoFeatures(o.clip, { start: r.start, duration: r.end - r.start, info: r.info, ...(o.signal ? { signal: o.signal } : {}) });
-  return v.summary.cuts.map((c) => c - r.start).filter((c) => c > 0 && c < r.end - r.start);
+  const { cuts } = await detectShotCuts(o.clip, { info: r.info, ...(o.signal ? { signal: o.signal } : {}) });
+  return cuts.map((c) => c - r.start).filter((c) => c > 0 && c < r.end - r.start);
 }
 
-function planOrFail(track: string, grid: TrackGrid, target: number, o: FitOptions, cuts: number[]): FitPlan {
-  const cand = scoreSplices(grid, { allowBarShift: cuts.length > 0 });
+function planOrFail(track: string, analysed: AnalysedTrack, target: number, o: FitOptions, cuts: number[]): FitPlan {
+  const grid = analysed.grid;
+  const cand = scoreSplices(grid, { allowBarShift: cuts.length > 0 }, analysed.scorer);
   const plan = planFit(grid, cand, {
     target,
     ...(o.offset !== undefined ? { offset: o.offset } : {}),
@@ -110,14 +117,17 @@ export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
   const range = await clipRange(o);
   const target = range.end - range.start;
   o.onStage?.('analysing');
-  const [grid, cuts] = await Promise.all([
-    analyseTrack(o.track, { ...(o.known ? { known: o.known } : {}), ...(o.signal ? { signal: o.signal } : {}) }),
+  const analyseOpts = { ...(o.known ? { known: o.known } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+  const [analysed, cuts] = await Promise.all([
+    o.grids ? o.grids.get(o.track, analyseOpts) : analyse(o.track, analyseOpts),
     o.hits || o.handoff ? clipCuts(o, range) : Promise.resolve<number[]>([]),
   ]);
+  const grid = analysed.grid;
   if (o.offset !== undefined && o.offset >= grid.end) throw inputError(o.track, `--offset ${o.offset} s is at or past the music's end (${grid.end.toFixed(2)} s)`);
   o.onStage?.('planning');
-  const plain = planOrFail(o.track, grid, target, o, []);
-  const plan = o.hits && cuts.length ? planOrFail(o.track, grid, target, o, cuts) : plain;
+  // An explicit plan is the user's: it is checked, not re-planned, and is its own "before".
+  const plain = o.plan ? planFromRanges(grid, analysed.scorer, o.plan, { target, fps: range.fps }) : planOrFail(o.track, analysed, target, o, []);
+  const plan = !o.plan && o.hits && cuts.length ? planOrFail(o.track, analysed, target, o, cuts) : plain;
   const result: FitResult = {
     clip: o.clip,
     track: o.track,

@@ -7,3 +7,5 @@ export { renderFit, type RenderResult, type RenderOptions } from './render';
 export { countHits, HIT_TOLERANCE } from './hits';
 export { fitTrackToClip, renderFitForExport, type FitOptions, type FitResult } from './fit';
 export { spliceAudibility } from './audibility';
+export { replanWithSplices, moveSplice, planFromRanges, BEAT_TOLERANCE, type ReplanSpec, type SpliceEdit, type ExplicitPlan } from './edit';
+export { GridCache, AnalysedTrack } from './grids';

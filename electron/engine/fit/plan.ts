@@ -189,6 +189,16 @@ function trace(
   const scale = 1 / o.ratio;
   for (const r of ranges) r.outputStart *= scale;
   for (const s of splices) s.time *= scale;
+  return completePlan(g, ranges, splices, { target: o.target, endMode: o.end, ratio: o.ratio });
+}
+
+/**
+ * A plan from its kept ranges (output times placed) and splices: the worst splice, and the
+ * output times of the beats and downbeats heard. Shared by the planner and by edited plans.
+ */
+export function completePlan(g: TrackGrid, ranges: KeptRange[], splices: Splice[], o: { target: number; endMode: EndMode; ratio: number }): FitPlan {
+  const t = g.beats;
+  const scale = 1 / o.ratio;
   const heard = (times: number[]): number[] => {
     const res: number[] = [];
     for (const r of ranges) for (const b of times) if (b >= r.sourceStart - 1e-6 && b < r.sourceEnd - 1e-6) res.push(round(r.outputStart + (b - r.sourceStart) * scale, 4));
@@ -200,15 +210,15 @@ function trace(
     ranges,
     splices,
     worstSplice: splices.reduce((w, s) => Math.max(w, s.score), 0),
-    endMode: o.end,
+    endMode: o.endMode,
     tempoRatio: o.ratio,
-    start: start.s,
+    start: ranges[0].sourceStart,
     beats: heard(t),
     downbeats: heard(downbeats),
   };
 }
 
-const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+export const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * The best fit of `g` to `opts.target` seconds, or null when none exists (target shorter than

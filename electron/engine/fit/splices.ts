@@ -139,6 +139,41 @@ export class ContextCost {
   }
 }
 
+/**
+ * The audibility cost of any splice i → j with its penalties: the planner's candidates and a
+ * user's edited splices are scored alike. Leaving or entering off the bar line, shifting the bar
+ * position and changing the phrase position each add their penalty.
+ */
+export class SpliceScorer {
+  readonly D: Float32Array;
+  private readonly ctx: ContextCost;
+  readonly pos: Int32Array;
+  private readonly phrase: Int32Array;
+  private readonly n: number;
+
+  constructor(g: TrackGrid) {
+    const n = g.beats.length;
+    this.n = n;
+    this.D = beatDistances(g);
+    this.ctx = new ContextCost(this.D, n, g.beatsPerBar);
+    this.pos = Int32Array.from({ length: n }, (_, k) => barPosition(g, k).pos);
+    this.phrase = Int32Array.from({ length: n }, (_, k) => {
+      const bar = barPosition(g, k).bar;
+      return ((bar % g.phraseBars) + g.phraseBars) % g.phraseBars;
+    });
+  }
+
+  cost(i: number, j: number): number {
+    const { pos, phrase, n } = this;
+    let penalty = 0;
+    if (pos[i] !== pos[j]) penalty += BAR_SHIFT;
+    if (pos[i] !== 0 || pos[j] !== 0) penalty += OFF_DOWNBEAT;
+    if (phrase[i] !== phrase[j]) penalty += PHRASE_SHIFT;
+    // The junction itself as well: the beat before i is followed by j in the output.
+    return 0.5 * this.ctx.cost(i, j) + (i > 0 ? 0.5 * this.D[(i - 1) * n + j] : 0.5) + penalty;
+  }
+}
+
 /** Buckets of target distance per direction: candidates cover short and long jumps alike. */
 const BUCKETS = 8;
 
@@ -146,20 +181,14 @@ const BUCKETS = 8;
  * Candidates for every out-point: splices leave on a downbeat (the bar line, where an editor
  * cuts); each keeps its best `perBeat` targets per bucket of jump distance and direction.
  */
-export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}): SpliceCandidates {
+export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}, scorer = new SpliceScorer(g)): SpliceCandidates {
   const n = g.beats.length;
   const m = g.beatsPerBar;
   const perBucket = opts.perBeat ?? 4;
-  const D = beatDistances(g);
-  const ctx = new ContextCost(D, n, m);
+  const pos = scorer.pos;
   const targets: Int32Array[] = [];
   const costs: Float32Array[] = [];
   const bucketSize = Math.max(m, Math.ceil(n / BUCKETS));
-  const pos = Int32Array.from({ length: n }, (_, k) => barPosition(g, k).pos);
-  const phrase = Int32Array.from({ length: n }, (_, k) => {
-    const bar = barPosition(g, k).bar;
-    return ((bar % g.phraseBars) + g.phraseBars) % g.phraseBars;
-  });
   // Slots: jump-distance bucket × direction × (bar kept | bar shifted), so the dearer shifted
   // cuts (--hits) keep candidates of their own.
   const slots = 4 * (Math.ceil(n / bucketSize) + 1);
@@ -175,14 +204,8 @@ export function scoreSplices(g: TrackGrid, opts: SpliceOptions = {}): SpliceCand
     bestC.fill(Infinity);
     for (let j = 0; j < n; j++) {
       if (Math.abs(i - j) < m) continue;
-      let penalty = 0;
-      if (pos[j] !== 0) {
-        if (!opts.allowBarShift) continue;
-        penalty += BAR_SHIFT + OFF_DOWNBEAT;
-      }
-      if (phrase[i] !== phrase[j]) penalty += PHRASE_SHIFT;
-      // The junction itself as well: the beat before i is followed by j in the output.
-      const cost = 0.5 * ctx.cost(i, j) + (i > 0 ? 0.5 * D[(i - 1) * n + j] : 0.5) + penalty;
+      if (pos[j] !== 0 && !opts.allowBarShift) continue;
+      const cost = scorer.cost(i, j);
       if (!Number.isFinite(cost)) continue;
       const base = (4 * Math.floor(Math.abs(j - i) / bucketSize) + (j > i ? 2 : 0) + (pos[j] !== 0 ? 1 : 0)) * perBucket;
       if (cost >= bestC[base + perBucket - 1]) continue;

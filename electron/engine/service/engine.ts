@@ -16,6 +16,7 @@ import { matchClip } from '../app/match';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { getFeatures } from '../catalog/features';
 import { detectShotCuts } from '../features/shot-cuts';
+import type { GridCache } from '../fit';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
@@ -142,6 +143,14 @@ export class Engine implements EngineApi {
     if (!this.sessions.hasCatalog()) return undefined;
     const s = trackByPath(this.sessions.catalog(), path)?.summary;
     return s && typeof s.bpm === 'number' && Array.isArray(s.beats) && s.beats.length > 8 ? { bpm: s.bpm, beats: s.beats } : undefined;
+  }
+
+  /** Analysed tracks kept between a fit, the user's edits of it and its export (made with the fit module). */
+  private fitGrids: GridCache | null = null;
+  private async grids(): Promise<GridCache> {
+    const { GridCache } = await import('../fit');
+    this.fitGrids ??= new GridCache();
+    return this.fitGrids;
   }
 
   private emit(e: EngineEvent): void {
@@ -478,7 +487,8 @@ export class Engine implements EngineApi {
         const clip = this.guard.read(req.clip, this.openedPaths());
         const out = this.guard.write(req.out);
         const common = { clip, out, ...(req.loudness !== undefined ? { loudness: req.loudness } : {}), force: req.force ?? false, signal: job.signal };
-        if (!req.fit) {
+        // An edited plan is a fit: rendered as it is.
+        if (!req.fit && !req.plan) {
           job.progress('export', 0, 1);
           const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
           job.progress('export', 1, 1);
@@ -493,6 +503,8 @@ export class Engine implements EngineApi {
           ...(req.offset !== undefined ? { offset: req.offset } : {}),
           hits: req.hits ?? false,
           known: this.knownBeats(track),
+          grids: await this.grids(),
+          ...(req.plan ? { plan: req.plan } : {}),
           signal: job.signal,
           onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length + 1),
         });
@@ -522,11 +534,19 @@ export class Engine implements EngineApi {
           ...(req.handoff ? { handoff: this.guard.writeInto(req.handoff) } : {}),
           force: req.force ?? false,
           known: this.knownBeats(track),
+          grids: await this.grids(),
+          ...(req.plan ? { plan: req.plan } : {}),
           signal: job.signal,
           onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length),
         });
         job.progress('fit', stages.length, stages.length);
         return r as unknown as FitSummary;
+      },
+      'fit.replan': async ({ track, ...spec }) => {
+        const { replanWithSplices } = await import('../fit');
+        const path = this.trackPath(track);
+        const analysed = await (await this.grids()).get(path, { known: this.knownBeats(path) });
+        return replanWithSplices(analysed.grid, analysed.scorer, spec);
       },
       // Training modules load TF.js: only when a training operation is asked for.
       corpus: async (req, job) => (await import('./training')).makeCorpus({ ...req, out: this.guard.write(req.out) }, job),

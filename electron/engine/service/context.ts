@@ -48,6 +48,7 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: 
     appVersion: overrides.appVersion ?? '0.1.0',
     ...(overrides.ffmpeg ? { ffmpeg: overrides.ffmpeg } : env.NEEDLEDROP_FFMPEG ? { ffmpeg: env.NEEDLEDROP_FFMPEG } : {}),
     ...(overrides.ffprobe ? { ffprobe: overrides.ffprobe } : env.NEEDLEDROP_FFPROBE ? { ffprobe: env.NEEDLEDROP_FFPROBE } : {}),
+    ...(overrides.watch ? { watch: overrides.watch } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import type { MatchStrategy } from '../search/matcher';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
-import { loadLibrary, type Library } from './library';
+import { openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { splitSections, type SectionRule } from './sections';
 
 export interface MatchSession {
@@ -34,19 +34,41 @@ export interface SessionOptions {
   log?: (message: string) => void;
   /** Where model versions and the active pointer are (default: from the environment). */
   registry?: RegistryOptions;
+  /** A library of `version` already open (shared with curation); the session then leaves releasing it to its owner. */
+  library?: Library;
+  /** How a library is opened when none is given (on-disk index threshold and folder). */
+  libraryOptions?: Pick<LibraryOptions, 'diskIndexAbove' | 'indexRoot'>;
 }
 
 /** Load the library first (an empty catalog fails fast, before any model is opened), then the encoder. */
 export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): Promise<MatchSession> {
   const version = opts.version ?? (await activeModel(opts.registry));
-  const library = loadLibrary(db, version, opts.catalogPath ? { catalogPath: opts.catalogPath } : {});
-  const encoder = await openClipEncoder({
+  const owned = !opts.library;
+  const library =
+    opts.library ??
+    (await openSearchLibrary(db, version, { ...opts.libraryOptions, ...(opts.catalogPath ? { catalogPath: opts.catalogPath } : {}), ...(opts.log ? { log: opts.log } : {}) }));
+  let encoder: ClipEncoder;
+  try {
+    encoder = await openClipEncoder({
+      version,
+      ...(opts.provider ? { provider: opts.provider } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.registry ? { registry: opts.registry } : {}),
+    });
+  } catch (err) {
+    if (owned) await library.release();
+    throw err;
+  }
+  return {
+    library,
+    encoder,
     version,
-    ...(opts.provider ? { provider: opts.provider } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
-    ...(opts.registry ? { registry: opts.registry } : {}),
-  });
-  return { library, encoder, version, provider: encoder.provider, close: () => encoder.close() };
+    provider: encoder.provider,
+    async close() {
+      await encoder.close();
+      if (owned) await library.release();
+    },
+  };
 }
 
 // Ranked results have the contract's shape: what the fronts show is what the engine returns.

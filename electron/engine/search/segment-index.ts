@@ -18,7 +18,8 @@
  * segmentsFingerprint of the catalog): any other key, a missing or damaged file, is stale and
  * rebuilt, never used.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cancelledError, inputError, isCancelled, NeedledropError } from '../errors';
 import { writeScanModel } from './onnx-kernels';
@@ -214,6 +215,19 @@ function scanColumns(store: SegmentStore, stride: number): number {
   return cols;
 }
 
+/** The index in `dir` for `key` and `dim`, or null when it is missing, another key's or damaged (then it is to be rebuilt). */
+async function openUsable(dir: string, key: string, dim: number, info: (id: TrackId) => SearchTrackInfo, opts: SegmentIndexOptions): Promise<OpenedSegmentIndex | null> {
+  try {
+    const opened = await openSegmentIndex(dir, key, info, opts);
+    if (opened && opened.meta.dim === dim) return opened;
+    await opened?.close();
+  } catch (err) {
+    // A damaged index is rebuilt; anything else (cancellation, a bug) is not ours to hide.
+    if (isCancelled(err) || !(err instanceof NeedledropError && err.kind === 'input')) throw err;
+  }
+  return null;
+}
+
 /**
  * Open the index for `key`, building it first from `tracks()` when it is missing, built for
  * another key, or damaged. `built` says whether it was (re)built.
@@ -226,16 +240,77 @@ export async function loadSegmentIndex(
   info: (id: TrackId) => SearchTrackInfo,
   opts: SegmentIndexOptions = {},
 ): Promise<OpenedSegmentIndex & { built: boolean }> {
-  try {
-    const opened = await openSegmentIndex(dir, key, info, opts);
-    if (opened && opened.meta.dim === dim) return { ...opened, built: false };
-    await opened?.close();
-  } catch (err) {
-    // A damaged index is rebuilt; anything else (cancellation, a bug) is not ours to hide.
-    if (isCancelled(err) || !(err instanceof NeedledropError && err.kind === 'input')) throw err;
-  }
+  const found = await openUsable(dir, key, dim, info, opts);
+  if (found) return { ...found, built: false };
   await writeSegmentIndex(dir, key, dim, tracks(), opts);
   const opened = await openSegmentIndex(dir, key, info, opts);
+  if (!opened) throw new NeedledropError('internal', `${dir}: the segment index just written does not open`);
+  return { ...opened, built: true };
+}
+
+/** Prefix of folders being built: `.building-<pid>-<random>`. */
+const BUILDING = '.building-';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but is not ours.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Remove what is not `keep` under `root`: other keys' indexes, and builds whose process is gone. Best effort (a reader may hold files open). */
+function prune(root: string, keep: string): void {
+  for (const name of readdirSync(root)) {
+    if (name === keep) continue;
+    if (name.startsWith(BUILDING) && alive(Number(name.slice(BUILDING.length).split('-')[0]))) continue;
+    try {
+      rmSync(join(root, name), { recursive: true, force: true });
+    } catch {
+      // Still open elsewhere (Windows): the next build tries again.
+    }
+  }
+}
+
+/**
+ * Like loadSegmentIndex, but safe for several processes sharing `root` (the app and the CLI on
+ * one catalog): each key gets its own folder, root/<sha256 of key>, which is only ever created
+ * complete. A build writes into a private folder (root/.building-<pid>-<random>) and renames it
+ * into place, so a crash mid-build, or a reader in another process, never sees a half-written
+ * index, and a rebuild never truncates files another process is reading. Other keys' folders
+ * and dead builds are removed afterwards.
+ */
+export async function loadSegmentIndexIn(
+  root: string,
+  key: string,
+  dim: number,
+  tracks: () => Iterable<IndexTrack> | AsyncIterable<IndexTrack>,
+  info: (id: TrackId) => SearchTrackInfo,
+  opts: SegmentIndexOptions = {},
+): Promise<OpenedSegmentIndex & { built: boolean }> {
+  const name = createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const dir = join(root, name);
+  const found = await openUsable(dir, key, dim, info, opts);
+  if (found) return { ...found, built: false };
+  mkdirSync(root, { recursive: true });
+  const building = join(root, `${BUILDING}${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeSegmentIndex(building, key, dim, tracks(), opts);
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(building, dir);
+    } catch (err) {
+      // Another process renamed its complete build for the same key in first: use that one.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw err;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  prune(root, name);
+  const opened = await openUsable(dir, key, dim, info, opts);
   if (!opened) throw new NeedledropError('internal', `${dir}: the segment index just written does not open`);
   return { ...opened, built: true };
 }

@@ -284,7 +284,7 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     const db = () => this.sessions.catalog();
-    const curated = async (model?: string): Promise<{ lib: ReturnType<Sessions['library']> }> => ({ lib: this.sessions.library(await this.version(model)) });
+    const curated = async (model?: string): Promise<{ lib: Awaited<ReturnType<Sessions['library']>> }> => ({ lib: await this.sessions.library(await this.version(model)) });
     const ref = (r: number | string): string => (typeof r === 'number' ? String(r) : r);
     return {
       'engine.info': async () => {

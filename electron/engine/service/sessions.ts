@@ -1,12 +1,13 @@
 /**
- * The session cache: one open catalog, and per (model version, provider) the loaded library and
- * the video encoder, so the second match of a session does not reload 100k segments. Whatever
- * changes what they hold (a scan, an activation, a new model) calls `invalidate`.
+ * The session cache: one open catalog, per model version the library (loaded, or opened from the
+ * on-disk segment index above DISK_INDEX_SEGMENTS), and per (model version, provider) the video
+ * encoder, so the second match of a session does not reload 100k segments. Whatever changes what
+ * they hold (a scan, an activation, a new model) calls `invalidate`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EngineError } from '../../contract/errors';
-import { loadLibrary, type Library } from '../app/library';
+import { openSearchLibrary, type Library, type LibraryOptions } from '../app/library';
 import { openMatchSession, type MatchSession } from '../app/match';
 import { openCatalog, type Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
@@ -16,12 +17,14 @@ import type { RegistryOptions } from '../models/registry';
 export class Sessions {
   private db: Catalog | null = null;
   private readonly matchSessions = new Map<string, Promise<MatchSession>>();
-  private readonly libraries = new Map<string, Library>();
+  private readonly libraries = new Map<string, Promise<Library>>();
 
   constructor(
     private readonly catalogPath: string,
     private readonly registry: RegistryOptions,
     private readonly log: (m: string) => void,
+    /** On-disk index threshold and folder (tests lower the threshold). */
+    private readonly libraryOptions: Pick<LibraryOptions, 'diskIndexAbove' | 'indexRoot'> = {},
   ) {}
 
   /** The catalog, created on first use; jobs left running by dead processes become 'interrupted'. */
@@ -51,10 +54,13 @@ export class Sessions {
     return this.catalog();
   }
 
-  library(version: string): Library {
+  /** The library of `version`, shared by matching and curation. */
+  library(version: string): Promise<Library> {
     let lib = this.libraries.get(version);
     if (!lib) {
-      lib = loadLibrary(this.existingCatalog(), version, { catalogPath: this.catalogPath });
+      lib = openSearchLibrary(this.existingCatalog(), version, { ...this.libraryOptions, catalogPath: this.catalogPath, log: this.log });
+      // A failed open must not stay cached: the next call tries again.
+      lib.catch(() => this.libraries.delete(version));
       this.libraries.set(version, lib);
     }
     return lib;
@@ -64,7 +70,8 @@ export class Sessions {
     const key = `${version}\0${provider}`;
     let s = this.matchSessions.get(key);
     if (!s) {
-      s = openMatchSession(this.existingCatalog(), { version, provider, catalogPath: this.catalogPath, registry: this.registry, log: this.log });
+      const db = this.existingCatalog();
+      s = this.library(version).then((library) => openMatchSession(db, { version, provider, catalogPath: this.catalogPath, registry: this.registry, log: this.log, library }));
       // A failed open must not stay cached: the next call tries again.
       s.catch(() => this.matchSessions.delete(key));
       this.matchSessions.set(key, s);
@@ -74,12 +81,15 @@ export class Sessions {
 
   /** Drop loaded libraries and encoders (after a scan, an activation, a training run). */
   async invalidate(): Promise<void> {
+    const libraries = [...this.libraries.values()];
     this.libraries.clear();
     const open = [...this.matchSessions.values()];
     this.matchSessions.clear();
-    for (const s of open) {
+    // Sessions first: they use the libraries.
+    for (const s of [...open, ...libraries]) {
       try {
-        await (await s).close();
+        const opened = await s;
+        await ('close' in opened ? opened.close() : opened.release());
       } catch {
         // It never opened: nothing to close.
       }

@@ -7,4 +7,6 @@ export const ENGINE_ENV = {
   ffmpeg: 'NEEDLEDROP_FFMPEG',
   ffprobe: 'NEEDLEDROP_FFPROBE',
   appVersion: 'NEEDLEDROP_APP_VERSION',
+  /** "1" in the engine that serves the screens: it watches the library folders (the training engine does not). */
+  watch: 'NEEDLEDROP_WATCH',
 } as const;

@@ -19,6 +19,7 @@ const engine = new Engine(
     ...(env[ENGINE_ENV.ffmpeg] ? { ffmpeg: env[ENGINE_ENV.ffmpeg] } : {}),
     ...(env[ENGINE_ENV.ffprobe] ? { ffprobe: env[ENGINE_ENV.ffprobe] } : {}),
     ...(env[ENGINE_ENV.appVersion] ? { appVersion: env[ENGINE_ENV.appVersion] } : {}),
+    ...(env[ENGINE_ENV.watch] === '1' ? { watch: true } : {}),
     // The engine prints nothing; diagnostics go to main over stderr, which it logs.
     log: (message) => process.stderr.write(`${message}\n`),
   }),

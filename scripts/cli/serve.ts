@@ -27,7 +27,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`serve: no built UI in ${staticDir} (run \`npm run build:renderer\`); the API is served anyway\n`);
   }
   // Requests come from a browser page: confine them to the library, opened clips and the data folder.
-  const engine = new Engine(contextFromEnv(process.env, { confined: true, ...(values.db ? { catalogPath: values.db } : {}) }));
+  // It stays open: it watches the library folders (when the user's setting is on) like the app.
+  const engine = new Engine(contextFromEnv(process.env, { confined: true, watch: true, ...(values.db ? { catalogPath: values.db } : {}) }));
   const bridge = await startBridge(engine, { port, staticDir });
   process.stdout.write(`Needledrop UI: ${bridge.url}\n`);
   if (values.open) {

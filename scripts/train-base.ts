@@ -22,9 +22,17 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '600' },
     corpus: { type: 'string', default: '.cache/corpus-base' },
     out: { type: 'string', default: join(defaultResourcesDir(), 'models', 'base') },
+    // Design choices are tried into a scratch --out (a folder named base) and compared on the
+    // corpus's own test split, never on the seeds scripts/bench/generalise.ts reports.
+    positives: { type: 'string', default: 'mood' },
+    ema: { type: 'string', default: '0' },
+    batch: { type: 'string', default: '64' },
+    'mood-bins': { type: 'string', default: '3' },
   },
 });
 const seed = Number(values.seed);
+const positives = values.positives;
+if (positives !== 'pair' && positives !== 'mood') throw new Error(`--positives must be pair or mood, not "${positives}"`);
 const signal = interruptSignal();
 const t0 = Date.now();
 const lap = (): number => Math.round((Date.now() - t0) / 1000);
@@ -40,7 +48,7 @@ const tFeatures = lap();
 const out = await trainAndSave(
   {
     data,
-    config: { loss: 'infonce', positives: 'mood', evalEvery: 50, weightDecay: 1e-3, patience: 6, steps: Number(values.steps), seed },
+    config: { loss: 'infonce', positives, ema: Number(values.ema), moodBins: Number(values['mood-bins']), batchSize: Number(values.batch), evalEvery: 50, weightDecay: 1e-3, patience: 6, steps: Number(values.steps), seed },
     version: 'base',
     outDir: resolve(values.out),
     parent: null,

@@ -1,6 +1,6 @@
 import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
 import { createRng } from '../util/prng';
-import type { PairSample } from './dataset';
+import { moodClass, type PairSample } from './dataset';
 
 /** One training batch: its pairs, their pair/mood labels and one random window per pair and side ([B, W, D]). */
 export interface TrainBatch {
@@ -20,10 +20,11 @@ export class TrainBatches {
 
   constructor(
     private readonly train: PairSample[],
-    private readonly options: { batchSize: number; seed: number; positives: 'pair' | 'mood' },
+    private readonly options: { batchSize: number; seed: number; positives: 'pair' | 'mood'; moodBins?: number },
   ) {
+    const group = (p: PairSample): number => (options.moodBins === undefined ? p.classId : moodClass(p.latent, options.moodBins));
     this.sampler = new CrossModalBatchSampler(
-      train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(options.positives === 'mood' && { group: p.classId }) })),
+      train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(options.positives === 'mood' && { group: group(p) }) })),
       { batchSize: options.batchSize, seed: options.seed, dropLast: true },
     );
   }

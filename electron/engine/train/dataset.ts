@@ -53,10 +53,10 @@ export const MOOD_BINS = 3;
 
 export const MOOD_CLASSES = MOOD_BINS ** 3;
 
-/** Mood class of a latent: its arousal, valence and pace terciles. */
-export function moodClass(latent: Latent): number {
-  const bin = (x: number) => Math.min(MOOD_BINS - 1, Math.floor(x * MOOD_BINS));
-  return (bin(latent.arousal) * MOOD_BINS + bin(latent.valence)) * MOOD_BINS + bin(latent.pace);
+/** Mood class of a latent: its arousal, valence and pace terciles (or `bins`-iles). */
+export function moodClass(latent: Latent, bins = MOOD_BINS): number {
+  const bin = (x: number) => Math.min(bins - 1, Math.floor(x * bins));
+  return (bin(latent.arousal) * bins + bin(latent.valence)) * bins + bin(latent.pace);
 }
 
 /** Run `work` over items with at most `jobs` in flight, in order of completion. */

@@ -7,6 +7,7 @@ import type { LossName } from '../metric/losses';
 import { TrainBatches } from './batches';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import type { TrainingData } from './dataset';
+import type { HardNegatives } from './hard-negatives';
 import { TrainingRun } from './run';
 import { warmupCosine } from './schedule';
 import type { DualWeights } from './weights';
@@ -40,6 +41,12 @@ export interface TrainConfig {
    */
   positives: 'pair' | 'mood';
   /**
+   * Bins per latent for mood positives (3: the 27 terciles classes the class losses use). Finer
+   * bins leave fewer look-alike positives in a batch, so the model must also rank within a mood,
+   * which is what a gallery of hundreds of tracks asks of it.
+   */
+  moodBins: number;
+  /**
    * Polyak averaging: validate and keep an exponential moving average of the weights with this
    * decay (0 = off). With a few hundred pairs one step's weights swing from batch to batch; their
    * average sits nearer the flat middle of the basin, which is what generalises.
@@ -65,6 +72,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   convLayers: 2,
   temperature: 0.07,
   positives: 'pair',
+  moodBins: 3,
   ema: 0,
 };
 
@@ -100,6 +108,8 @@ export interface TrainOptions {
   checkpointDir?: string;
   /** Warm start from these weights (a model version's, read back from its ONNX files). */
   initialWeights?: DualWeights;
+  /** Rejected pairs to push apart at every step (hard-negatives.ts). */
+  hardNegatives?: HardNegatives;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -110,8 +120,8 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   if (train.length < 2 || val.length < 1) throw new RangeError(`corpus needs train and val pairs (train ${train.length}, val ${val.length})`);
   if (!(config.ema >= 0 && config.ema < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${config.ema}`);
 
-  const run = new TrainingRun(data, config, train, opts.initialWeights);
-  const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives });
+  const run = new TrainingRun(data, config, train, opts.initialWeights, opts.hardNegatives);
+  const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives, moodBins: config.moodBins });
   const resumed = opts.checkpointDir ? loadCheckpoint(opts.checkpointDir, config, data.spec) : null;
   if (resumed) {
     run.restore(resumed);

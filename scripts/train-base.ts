@@ -8,6 +8,7 @@
  * hundred training pairs within ~20 epochs), selects on the validation split, writes models/base/.
  * The same train → evaluate → save workflow as `needledrop train` (engine/service/training.ts).
  */
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultResourcesDir, localJob } from '../electron/engine/service';
@@ -15,19 +16,22 @@ import { loadCorpus, makeCorpus, trainAndSave } from '../electron/engine/service
 import { formatDuration, formatReports, type ReportRow } from './cli/format';
 import { interruptSignal, statusLine } from './cli/status';
 
+const defaultOut = join(defaultResourcesDir(), 'models', 'base');
 const { values } = parseArgs({
   options: {
     pairs: { type: 'string', default: '600' },
     seed: { type: 'string', default: '7' },
     steps: { type: 'string', default: '600' },
     corpus: { type: 'string', default: '.cache/corpus-base' },
-    out: { type: 'string', default: join(defaultResourcesDir(), 'models', 'base') },
+    out: { type: 'string', default: defaultOut },
     // Design choices are tried into a scratch --out (a folder named base) and compared on the
     // corpus's own test split, never on the seeds scripts/bench/generalise.ts reports.
     positives: { type: 'string', default: 'mood' },
     ema: { type: 'string', default: '0' },
     batch: { type: 'string', default: '64' },
     'mood-bins': { type: 'string', default: '3' },
+    // Train on the first N pairs of the corpus only, without rendering the rest.
+    'use-pairs': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -41,9 +45,10 @@ const job = localJob(signal, (phase, done, total, m) =>
   status.update(`${phase} ${done}/${total}${m?.loss !== undefined ? ` loss ${m.loss.toFixed(4)}` : ''}${m?.valRecall10 !== undefined ? ` val R@10 ${m.valRecall10.toFixed(3)}` : ''} (${formatDuration(lap())})`, m?.valRecall10 !== undefined),
 );
 
-const corpus = await makeCorpus({ out: resolve(values.corpus), pairs: Number(values.pairs), seed, holdOut: false, jobs: 2 }, job);
+const usePairs = values['use-pairs'] === undefined ? undefined : Number(values['use-pairs']);
+const corpusDir = usePairs === undefined ? (await makeCorpus({ out: resolve(values.corpus), pairs: Number(values.pairs), seed, holdOut: false, jobs: 2 }, job)).dir : resolve(values.corpus);
 const tCorpus = lap();
-const data = await loadCorpus(corpus.dir, job);
+const data = await loadCorpus(corpusDir, job, usePairs);
 const tFeatures = lap();
 const out = await trainAndSave(
   {
@@ -52,8 +57,9 @@ const out = await trainAndSave(
     version: 'base',
     outDir: resolve(values.out),
     parent: null,
-    trainingData: `synthetic corpus, seed ${seed}, ${data.pairs.length} pairs, every style and timbre (npm run train:base)`,
-    checkpointDir: join(corpus.dir, '.checkpoint-base'),
+    trainingData: `synthetic corpus, seed ${seed}, ${usePairs === undefined ? '' : `the first ${usePairs} of `}${data.manifest.options.pairs} pairs, every style and timbre (npm run train:base)`,
+    // One checkpoint folder per output folder: trials into scratch folders run side by side.
+    checkpointDir: join(corpusDir, resolve(values.out) === defaultOut ? '.checkpoint-base' : `.checkpoint-${createHash('sha1').update(resolve(values.out)).digest('hex').slice(0, 8)}`),
     // Retraining replaces the shipped version: its folder is rebuilt from scratch.
     replace: true,
     baselines: true,

@@ -27,8 +27,8 @@ export function checkLoss(name: string): LossName {
 }
 
 /** Corpus descriptors (cached after the first run), reported as the 'features' phase. */
-export function loadCorpus(dir: string, job: JobHandle): Promise<TrainingData> {
-  return loadTrainingData(resolve(dir), { signal: job.signal, onProgress: (p) => job.progress('features', p.done, p.total) });
+export function loadCorpus(dir: string, job: JobHandle, limit?: number): Promise<TrainingData> {
+  return loadTrainingData(resolve(dir), { ...(limit !== undefined && { limit }), signal: job.signal, onProgress: (p) => job.progress('features', p.done, p.total) });
 }
 
 export function trainProgress(job: JobHandle, phase = 'train'): (p: TrainProgress) => void {

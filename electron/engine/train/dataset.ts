@@ -45,6 +45,8 @@ export interface LoadOptions {
   /** Files analysed at once; each runs its own ffmpeg. */
   jobs?: number;
   cacheDir?: string;
+  /** Only the first `limit` pairs of the manifest (a corpus still being rendered past them). */
+  limit?: number;
   signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
 }
@@ -74,7 +76,8 @@ export async function pool<T>(items: readonly T[], jobs: number, work: (item: T,
 
 /** Descriptors for every pair of a corpus, from the feature cache where it has them. */
 export async function loadTrainingData(corpusDir: string, opts: LoadOptions = {}): Promise<TrainingData> {
-  const manifest = loadCorpus(corpusDir);
+  const full = loadCorpus(corpusDir);
+  const manifest = opts.limit === undefined ? full : { ...full, pairs: full.pairs.slice(0, opts.limit) };
   const window = opts.window ?? 16;
   const hop = opts.hop ?? 2;
   const cacheDir = opts.cacheDir ?? join(corpusDir, '.features');

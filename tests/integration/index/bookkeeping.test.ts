@@ -171,7 +171,10 @@ it('one indexer per catalog: a second run while one is going is refused naming i
 it('a run that fails or is cancelled records it on its job and frees the catalog', async () => {
   const { lib, db } = library({ 'a.wav': 'bpm 1' });
   const broken = { module: new URL('./fixtures/no-such-components.ts', import.meta.url).href, options: {} };
-  const err = await indexLibrary(db, [lib], { jobs: 1, components: broken }).catch((e: unknown) => e as Error);
+  const err = (await indexLibrary(db, [lib], { jobs: 1, components: broken }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as Error;
   expect(err).toBeInstanceOf(Error);
   const ctl = new AbortController();
   ctl.abort();

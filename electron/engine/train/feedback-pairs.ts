@@ -1,8 +1,8 @@
 /**
  * Training pairs from match feedback: an accepted (clip range, track, offset) gives window i of the
  * clip's pictures ↔ window i of the track's stored audio descriptors from the offset on (the
- * catalog's features: no re-decoding of the track). Rejected judgements are counted and returned
- * for reporting; they are not yet used as hard negatives. Split by the clip's path, like edits.
+ * catalog's features: no re-decoding of the track). A rejected one gives the same windows as hard
+ * negatives (hard-negatives.ts: pushed apart during fine-tuning). Split by the clip's path, like edits.
  */
 import { createHash } from 'node:crypto';
 import type { Feedback } from '../catalog/feedback';
@@ -16,7 +16,10 @@ import { alignedPairs, HELD_OUT_SHARE, type SkippedVideo } from './edits';
 export type FeedbackJudgement = Feedback;
 
 export interface FeedbackPairs {
+  /** Accepted judgements' windows: positives. */
   pairs: PairSample[];
+  /** Rejected judgements' windows, aligned the same way: hard negatives. */
+  negatives: PairSample[];
   accepted: number;
   rejected: number;
   skipped: SkippedVideo[];
@@ -28,11 +31,13 @@ function rowsFrom(seq: FeatureSeq, from: number): FeatureSeq {
   return { ...seq, T: seq.T - first, start: seq.start + first * seq.step, data: seq.data.subarray(first * seq.D) };
 }
 
-const splitOf = (clipPath: string): Split => (createHash('sha256').update(clipPath).digest().readUInt32BE(0) / 2 ** 32 < HELD_OUT_SHARE ? 'val' : 'train');
+/** A clip's split: a hash of its path (the same clip is always on the same side). */
+export const splitOf = (clipPath: string): Split => (createHash('sha256').update(clipPath).digest().readUInt32BE(0) / 2 ** 32 < HELD_OUT_SHARE ? 'val' : 'train');
 
 /**
- * Accepted judgements as pairs, each its own class (numbered from `firstClass`). `trackAudio`
- * returns a track's stored audio descriptors (undefined when the track has none).
+ * Accepted judgements as pairs, each its own class (numbered from `firstClass`); rejected ones as
+ * negative window pairs. `trackAudio` returns a track's stored audio descriptors (undefined when
+ * the track has none).
  */
 export async function feedbackPairs(
   rows: readonly FeedbackJudgement[],
@@ -40,9 +45,9 @@ export async function feedbackPairs(
   opts: { window: number; hop: number; firstClass: number; signal?: AbortSignal },
 ): Promise<FeedbackPairs> {
   const pairs: PairSample[] = [];
+  const negatives: PairSample[] = [];
   const skipped: SkippedVideo[] = [];
-  const accepted = rows.filter((r) => r.verdict === 'accept');
-  for (const [i, r] of accepted.entries()) {
+  for (const [i, r] of rows.entries()) {
     const label = `${r.clipPath} (track ${r.trackId} at ${r.offset.toFixed(1)} s)`;
     const audio = trackAudio(r.trackId);
     if (!audio) {
@@ -66,7 +71,9 @@ export async function feedbackPairs(
     }
     // No summary is stored with catalog features; the trainer and the evaluation never read it.
     const summary = undefined as unknown as PairSample['audio']['summary'];
-    pairs.push(...alignedPairs(r.clipPath, opts.firstClass + i, splitOf(r.clipPath), video, { seq: music, summary }, T, opts));
+    const windows = alignedPairs(r.clipPath, opts.firstClass + i, splitOf(r.clipPath), video, { seq: music, summary }, T, opts);
+    (r.verdict === 'accept' ? pairs : negatives).push(...windows);
   }
-  return { pairs, accepted: accepted.length, rejected: rows.length - accepted.length, skipped };
+  const accepted = rows.filter((r) => r.verdict === 'accept').length;
+  return { pairs, negatives, accepted, rejected: rows.length - accepted, skipped };
 }

@@ -14,7 +14,7 @@ import { inputError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
 import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
 import { checkVersionName, MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
-import { bySplit } from './dataset';
+import { bySplit, type PairSample } from './dataset';
 import { emptyData, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
 import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
 import type { FeatureSeq } from '../features/types';
@@ -103,13 +103,16 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     ? await loadEditPairs(videosDir, { ...shape, cacheDir: dirs.cacheDir, signal: job.signal, onProgress: (p) => job.progress('features', p.done, p.total) })
     : { data: emptyData(shape), videos: [], skipped: [] };
   const { data } = edits;
-  let judged: { accepted: number; rejected: number; pairs: number } | null = null;
+  let judged: { accepted: number; rejected: number; pairs: number; negatives: number } | null = null;
+  // Rejections of training-split clips only: a held-out clip's windows stay out of training.
+  let negatives: PairSample[] = [];
   if (dirs.feedback) {
     // Classes after every video's index, so a judgement never shares a class with an edit.
     const fb = await feedbackPairs(dirs.feedback.rows, dirs.feedback.trackAudio, { ...shape, firstClass: 1_000_000, signal: job.signal });
     data.pairs = [...data.pairs, ...fb.pairs].map((p, i) => ({ ...p, index: i }));
+    negatives = fb.negatives.filter((p) => p.split === 'train');
     edits.skipped.push(...fb.skipped);
-    judged = { accepted: fb.accepted, rejected: fb.rejected, pairs: fb.pairs.length };
+    judged = { accepted: fb.accepted, rejected: fb.rejected, pairs: fb.pairs.length, negatives: negatives.length };
   }
   if (data.pairs.length > 0) data.dims = { video: data.pairs[0].video.seq.D, audio: data.pairs[0].audio.seq.D };
   for (const side of ['video', 'audio'] as const) {
@@ -153,6 +156,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     },
     {
       initialWeights: warm.weights,
+      ...(negatives.length > 0 ? { hardNegatives: { pairs: negatives } } : {}),
       signal: job.signal,
       checkpointDir: join(dirs.checkpointsDir, req.version),
       onProgress: (p: TrainProgress) =>
@@ -171,7 +175,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const manifest = await saveTrainedModel(outDir, result, data, {
     version: req.version,
     parent,
-    trainingData: `${videosDir ? `edits in ${videosDir}: ${edits.videos.length} videos` : 'no edits'}${judged ? `, feedback: ${judged.accepted} accepted (${judged.pairs} windows), ${judged.rejected} rejected (not used yet)` : ''}; ${train.length} train / ${val.length} held-out windows, ${edits.skipped.length} skipped`,
+    trainingData: `${videosDir ? `edits in ${videosDir}: ${edits.videos.length} videos` : 'no edits'}${judged ? `, feedback: ${judged.accepted} accepted (${judged.pairs} windows), ${judged.rejected} rejected (${judged.negatives} training windows as hard negatives)` : ''}; ${train.length} train / ${val.length} held-out windows, ${edits.skipped.length} skipped`,
     metrics: { heldOut: { before, after }, baseBenchmark: 'not run (evaluate the version on a corpus with `needledrop eval --model`)' },
     extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });

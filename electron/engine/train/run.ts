@@ -6,6 +6,7 @@ import { WeightAverage } from './averaging';
 import type { TrainBatch } from './batches';
 import { lossVariableValues, restoreLossVariables, type RunState } from './checkpoint';
 import type { PairSample, TrainingData } from './dataset';
+import { HARD_NEGATIVE_DEFAULTS, hardNegativeBatch, hardNegativeTerm, type HardNegatives } from './hard-negatives';
 import { batchLoss, buildLoss } from './objective';
 import { AdamW } from './optimizer';
 import type { TrainConfig, TrainResult } from './trainer';
@@ -26,6 +27,7 @@ export class TrainingRun {
   private readonly capabilities: LossCapabilities;
   private readonly vars: tf.Variable[];
   private readonly optimizer: AdamW;
+  private readonly seed: number;
 
   constructor(
     private readonly data: TrainingData,
@@ -33,7 +35,10 @@ export class TrainingRun {
     train: PairSample[],
     /** Warm start: begin from these weights (their standardiser included) instead of a fresh init. */
     initial?: DualWeights,
+    /** Rejected pairs pushed apart at every step beside the batch (fine-tuning on feedback). */
+    private readonly negatives?: HardNegatives,
   ) {
+    this.seed = config.seed;
     this.dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
     if (initial) loadWeights(this.dual, initial);
     else {
@@ -53,10 +58,16 @@ export class TrainingRun {
   trainStep(batch: TrainBatch, lr: number): number {
     const { dual, data } = this;
     const B = batch.items.length;
+    const neg = this.negatives && this.negatives.pairs.length > 0 ? hardNegativeBatch(this.negatives, this.step, this.seed) : null;
     const { value, grads } = tf.variableGrads(() => {
       const ev = dual.video.apply(tf.tensor3d(batch.video, [B, data.window, data.dims.video]));
       const ea = dual.audio.apply(tf.tensor3d(batch.audio, [B, data.window, data.dims.audio]));
-      return batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels);
+      const loss = batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels);
+      if (!neg || !this.negatives) return loss;
+      const evNeg = dual.video.apply(tf.tensor3d(neg.video, [neg.n, data.window, data.dims.video]));
+      const eaNeg = dual.audio.apply(tf.tensor3d(neg.audio, [neg.n, data.window, data.dims.audio]));
+      const term = hardNegativeTerm(evNeg, eaNeg, ea, this.negatives.margin ?? HARD_NEGATIVE_DEFAULTS.margin);
+      return tf.add(loss, tf.mul(term, this.negatives.weight ?? HARD_NEGATIVE_DEFAULTS.weight)) as tf.Scalar;
     }, this.vars);
     const lossValue = value.dataSync()[0];
     value.dispose();

@@ -24,7 +24,13 @@ function onEvent(e: EngineEvent): void {
     changes[e.what] += 1;
     return;
   }
+  const known = e.jobId in jobs;
   const job = (jobs[e.jobId] ??= { id: e.jobId, op: '', state: 'running', progress: null, metrics: [] });
+  // A job this window did not start (the engine's folder watcher, another window): ask which operation it is.
+  if (!known) void api.call('jobs.list').then((list) => {
+    const op = list.find((j) => j.id === e.jobId)?.op;
+    if (op && !jobs[e.jobId].op) jobs[e.jobId].op = op;
+  }, () => {});
   if (e.type === 'progress') {
     job.progress = e;
     if (e.metrics && Object.keys(e.metrics).length > 0) job.metrics.push({ done: e.done, values: e.metrics });

@@ -1,49 +1,46 @@
 /**
- * The Explore map's coordinates. Until the engine offers the tracks' embeddings (a `tracks.map`
- * operation), each track is placed from what `tracks.list` gives: tempo, energy and key (on the
- * circle of fifths, minor keys beside their relative major). PCA below UMAP_FROM tracks, UMAP above.
+ * The Explore map on screen: where a point is drawn, its colour, and the lasso. The layout itself
+ * comes from the engine (`library.map`: the tracks' vectors in the playlists' space, PCA/UMAP,
+ * cached there); this file only maps it to pixels and colours.
  */
-import type { TrackListItem } from '../../electron/contract/types';
+import type { MapPoint } from '../../electron/contract/types';
 
-export const UMAP_FROM = 300;
+export type ColourBy = 'energy' | 'valence' | 'bpm' | 'key';
 
-const PITCH: Record<string, number> = { C: 0, 'C#': 1, DB: 1, D: 2, 'D#': 3, EB: 3, E: 4, F: 5, 'F#': 6, GB: 6, G: 7, 'G#': 8, AB: 8, A: 9, 'A#': 10, BB: 10, B: 11 };
+/** What each scale's ends mean, for the legend. */
+export const SCALE_ENDS: Record<Exclude<ColourBy, 'key'>, [string, string]> = {
+  energy: ['calm', 'energetic'],
+  valence: ['dark, minor', 'bright, major'],
+  bpm: ['60 BPM', '180 BPM'],
+};
 
-/** Angle (radians) of a key on the circle of fifths, null when unknown ("?"). */
-export function keyAngle(key: string): { angle: number; minor: boolean } | null {
-  const m = /^([A-Ga-g][#b]?)\s*(major|minor|maj|min|m)?$/i.exec(key.trim());
-  if (!m) return null;
-  const pc = PITCH[m[1].toUpperCase()];
-  if (pc === undefined) return null;
-  const minor = /^(minor|min|m)$/i.test(m[2] ?? '') && m[2] !== 'M';
-  const major = minor ? (pc + 3) % 12 : pc;
-  return { angle: (((major * 7) % 12) / 12) * 2 * Math.PI, minor };
+/** A point's position in [0, 1]² → canvas pixels: the largest centred square inside `pad`, y up. */
+export function toPixel(p: Pick<MapPoint, 'x' | 'y'>, size: { w: number; h: number }, pad: number): [number, number] {
+  const s = Math.min(size.w, size.h) - 2 * pad;
+  const ox = (size.w - s) / 2;
+  const oy = (size.h - s) / 2;
+  return [ox + p.x * s, oy + (1 - p.y) * s];
 }
 
-/** One row per track: [tempo, energy, cos key, sin key, minor]; unknown values get the column mean later. */
-export function trackFeatures(t: Pick<TrackListItem, 'bpm' | 'energy' | 'key'>): (number | null)[] {
-  const k = keyAngle(t.key);
-  return [t.bpm, t.energy, k ? Math.cos(k.angle) : null, k ? Math.sin(k.angle) : null, k ? (k.minor ? 1 : 0) : null];
+/** 0..1 → blue (low) through green to orange (high). */
+export function scaleHue(v: number): number {
+  return 220 - Math.min(1, Math.max(0, v)) * 200;
 }
 
-/** Fill gaps with the column mean and scale each column to unit variance (constant columns → 0). */
-export function standardise(rows: (number | null)[][]): number[][] {
-  if (rows.length === 0) return [];
-  const dims = rows[0].length;
-  const out = rows.map(() => new Array<number>(dims).fill(0));
-  for (let d = 0; d < dims; d++) {
-    const vals = rows.map((r) => r[d]).filter((v): v is number => v !== null && Number.isFinite(v));
-    const mean = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : 0;
-    const sd = vals.length > 1 ? Math.sqrt(vals.reduce((a, b) => a + (b - mean) ** 2, 0) / vals.length) : 0;
-    for (let i = 0; i < rows.length; i++) {
-      const v = rows[i][d];
-      out[i][d] = sd > 1e-12 && v !== null && Number.isFinite(v) ? (v - mean) / sd : 0;
-    }
-  }
-  return out;
+/** The 0..1 value a point is coloured by (null for key, which has its own colours). */
+export function scaleValue(p: Pick<MapPoint, 'energy' | 'valence' | 'bpm'>, by: Exclude<ColourBy, 'key'>): number {
+  if (by === 'energy') return p.energy;
+  if (by === 'valence') return p.valence;
+  return p.bpm === null ? 0.5 : Math.min(1, Math.max(0, (p.bpm - 60) / 120));
 }
 
-/** The first two principal components of centred rows (power iteration with deflation). */
+export function pointColour(p: Pick<MapPoint, 'energy' | 'valence' | 'bpm'>, key: string, by: ColourBy): string {
+  if (by === 'key') return `hsl(${(key.charCodeAt(0) * 47) % 360} 65% ${/minor/i.test(key) ? 50 : 65}%)`;
+  const v = scaleValue(p, by);
+  return `hsl(${scaleHue(v)} 80% ${45 + v * 15}%)`;
+}
+
+/** The first two principal components of 2-D (or any) rows: power iteration with deflation. */
 export function pca2(rows: number[][]): [number, number][] {
   const n = rows.length;
   if (n === 0) return [];
@@ -69,19 +66,6 @@ export function pca2(rows: number[][]): [number, number][] {
   return x.map((r) => [r.reduce((s, e, d) => s + e * comps[0][d], 0), r.reduce((s, e, d) => s + e * comps[1][d], 0)]);
 }
 
-/** Points scaled into [0, 1]² keeping the aspect ratio (the canvas maps it to pixels). */
-export function fitUnit(points: [number, number][]): [number, number][] {
-  if (points.length === 0) return [];
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (const [x, y] of points) {
-    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-  }
-  const span = Math.max(maxX - minX, maxY - minY) || 1;
-  const ox = (span - (maxX - minX)) / 2, oy = (span - (maxY - minY)) / 2;
-  return points.map(([x, y]) => [(x - minX + ox) / span, (y - minY + oy) / span]);
-}
-
 /** Ray casting: is (x, y) inside the polygon? */
 export function insidePolygon(x: number, y: number, poly: readonly [number, number][]): boolean {
   let inside = false;
@@ -98,36 +82,4 @@ export function orderAlongAxis(points: readonly [number, number][]): number[] {
   if (points.length < 3) return points.map((_, i) => i);
   const pc = pca2(points.map(([x, y]) => [x, y]));
   return pc.map(([a], i) => ({ a, i })).sort((p, q) => p.a - q.a).map((p) => p.i);
-}
-
-/** Indices of an evenly spaced sample of at most `max` out of `n` (deterministic). */
-export function evenSample(n: number, max: number): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  return Array.from({ length: max }, (_, i) => Math.floor((i * n) / max));
-}
-
-/**
- * Place every row beside its nearest sampled row (in feature space): the sample was laid out by
- * UMAP, the rest would take minutes to lay out in a browser. `jitter(i)` in [−1, 1] spreads the
- * rows that share a neighbour by `spread` so they do not hide each other.
- */
-export function placeBySample(rows: number[][], sample: number[], sampled: [number, number][], spread: number, jitter: () => number): [number, number][] {
-  const out: [number, number][] = new Array(rows.length);
-  sample.forEach((r, k) => (out[r] = sampled[k]));
-  for (let i = 0; i < rows.length; i++) {
-    if (out[i]) continue;
-    let best = 0;
-    let bestD = Infinity;
-    for (let k = 0; k < sample.length; k++) {
-      const s = rows[sample[k]];
-      let d = 0;
-      for (let j = 0; j < s.length; j++) d += (s[j] - rows[i][j]) ** 2;
-      if (d < bestD) {
-        bestD = d;
-        best = k;
-      }
-    }
-    out[i] = [sampled[best][0] + spread * jitter(), sampled[best][1] + spread * jitter()];
-  }
-  return out;
 }

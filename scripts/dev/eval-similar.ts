@@ -24,7 +24,7 @@ export const example = 'needledrop eval-similar .cache/albums/set --db .cache/al
 const ROWS: Array<[keyof SpaceScores, string]> = [
   ['chance', 'chance'],
   ['mfccStats', 'MFCC 1–19 mean+std (z, Euclidean)'],
-  ['descriptorStats', 'descriptor statistics (z, Euclidean)'],
+  ['descriptorStats', 'descriptor statistics (+Δ, z, family-w., cos)'],
   ['mood', 'mood space (cross-modal audio encoder)'],
   ['learned', 'learned music space'],
   ['learnedPlusMood', 'learned + mood'],

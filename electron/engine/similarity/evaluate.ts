@@ -134,7 +134,7 @@ export interface SpaceScores {
   chance: SimilarityScores;
   /** Mean + std of MFCC 1–19, z-scored, Euclidean (the classic baseline). */
   mfccStats: SimilarityScores;
-  /** MFCC and every other descriptor's mean + std, z-scored, Euclidean: what serves below MIN_TRACKS_TO_TRAIN. */
+  /** MFCC and every other descriptor's mean, std and mean |Δ|, z-scored, weighted per family, cosine: what serves below MIN_TRACKS_TO_TRAIN (space.ts statsVectors). */
   descriptorStats: SimilarityScores;
   mood?: SimilarityScores;
   learned?: SimilarityScores;
@@ -187,13 +187,13 @@ type Vectors = { data: Float32Array; dim: number };
 function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: string | null): SpaceScores & { moodVecs: Vectors | null; statsVecs: Vectors } {
   const labels = labelsOf(tracks);
   const moodVecs = moodVersion ? moodVectors(db, tracks, moodVersion) : null;
-  const statsVecs = descriptorStatsSpace(tracks.map((t) => t.seq), 'descriptors');
+  const statsVecs = descriptorStatsSpace(tracks.map((t) => t.seq), 'descriptors-delta');
   return {
     tracks: tracks.length,
     albums: new Set(tracks.map((t) => t.album)).size,
     chance: chanceScores(labels),
     mfccStats: statsScores(tracks, 'mfcc', 'euclidean'),
-    descriptorStats: statsScores(tracks, 'descriptors', 'euclidean'),
+    descriptorStats: statsScores(tracks, 'descriptors-delta', 'cosine'),
     ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine') } : {}),
     moodVecs,
     statsVecs,

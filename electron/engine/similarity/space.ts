@@ -50,8 +50,8 @@ function unitRows(data: Float32Array, dim: number): Float32Array {
   return data;
 }
 
-/** Descriptor statistics of these feature sequences, z-scored over them, as unit rows (cosine ≈ Euclidean on z-scores when norms are alike). */
-export function statsVectors(trackIds: number[], seqs: FeatureSeq[], variant: StatsVariant = 'descriptors'): TrackVectors {
+/** Descriptor statistics of these feature sequences, z-scored and family-weighted over them, as unit rows (compared by cosine). */
+export function statsVectors(trackIds: number[], seqs: FeatureSeq[], variant: StatsVariant = 'descriptors-delta'): TrackVectors {
   const { data, dim } = descriptorStatsSpace(seqs, variant);
   return { space: variant === 'mfcc' ? 'mfcc-stats' : 'descriptor-stats', trackIds, dim, data: unitRows(data, dim), missing: [] };
 }

@@ -31,13 +31,15 @@ interface Album {
   archive?: string;
 }
 
-/** Five games, five composers' worlds; every package is in Debian main (bookworm and later). */
+/** Seven games, seven composers' worlds; every package is in Debian main (bookworm and later). */
 export const ALBUMS: readonly Album[] = [
   { pkg: 'wesnoth-1.16-music', musicDir: 'usr/share/games/wesnoth/1.16/data/core/music' },
   { pkg: 'ufoai-music', musicDir: 'music', archive: 'usr/share/games/ufoai/base/0music.pk3' },
   { pkg: 'drascula-music', musicDir: 'usr/share/scummvm/drascula/audio' },
   { pkg: 'colobot-common-sounds', musicDir: 'usr/share/games/colobot/music' },
   { pkg: 'planetblupi-music-ogg', musicDir: 'usr/share/planetblupi/music' },
+  { pkg: 'hyperrogue-music', musicDir: 'usr/share/hyperrogue/music' },
+  { pkg: 'nexuiz-music', musicDir: 'sound/cdtracks', archive: 'usr/share/games/nexuiz/data/music.pk3' },
 ];
 
 const { values } = parse(
@@ -89,7 +91,17 @@ async function prepare(album: Album): Promise<string[]> {
     .sort()
     .map((f) => join(dir, f));
   const long: string[] = [];
-  for (const f of files) if ((await probe(f, { signal })).duration >= minSeconds) long.push(f);
+  for (const f of files) {
+    // A few of hyperrogue's .ogg files have headers ffmpeg refuses: say so and leave them out.
+    const duration = await probe(f, { signal }).then(
+      (p) => p.duration,
+      (e: unknown) => {
+        process.stderr.write(`album-set: left out ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 0;
+      },
+    );
+    if (duration >= minSeconds) long.push(f);
+  }
   return spread(long, perAlbum);
 }
 

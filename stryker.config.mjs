@@ -1,5 +1,6 @@
 // Mutation testing of the engine (issue 16). `npm run test:mutation` runs every engine module;
-// `npm run test:mutation -- --mutate 'electron/engine/playlist/**'` runs one. See docs/mutation.md.
+// `NEEDLEDROP_MUTATION_RUN=export npm run test:mutation` runs one named module with its fast tests. See docs/mutation.md.
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,15 +13,42 @@ process.env.NEEDLEDROP_SHARED_MEDIA ??= resolve(root, '..', 'shared', 'media');
 const run = process.env.NEEDLEDROP_MUTATION_RUN;
 const suffix = run ? `-${run}` : '';
 
+/**
+ * Named module runs: what to mutate and the fast tests that check it (pure functions and
+ * bookkeeping tested directly, milliseconds per mutant). The slow end-to-end tests of the same
+ * modules (real ffmpeg, audio corpora) stay in `npm test` but are left out here: each would cost
+ * seconds to minutes per mutant. `NEEDLEDROP_MUTATION_RUN=export npm run test:mutation`.
+ */
+const MODULES = {
+  tempo: { mutate: ['electron/engine/features/tempo.ts'], tests: ['tests/unit/features/tempo.test.ts'] },
+  key: { mutate: ['electron/engine/features/key.ts'], tests: ['tests/unit/features/key.test.ts'] },
+  export: { mutate: ['electron/engine/media/export.ts'], tests: ['tests/unit/media/export-plan.test.ts'] },
+  indexer: { mutate: ['electron/engine/library/indexer.ts'], tests: ['tests/integration/index/bookkeeping.test.ts'] },
+  'search-pure': {
+    mutate: ['electron/engine/search/{beats,explain,kernels,prefilter,sections}.ts'],
+    tests: ['tests/unit/search/beats.test.ts', 'tests/unit/search/explain.test.ts', 'tests/unit/search/kernels-beats-sections.test.ts'],
+  },
+  playlist: { mutate: ['electron/engine/playlist/**/*.ts'], tests: ['tests/unit/playlist/**'] },
+};
+const named = run ? MODULES[run] : undefined;
+let tsconfigFile = process.env.NEEDLEDROP_MUTATION_TSCONFIG ?? 'tsconfig.json';
+if (named) {
+  // stryker.vitest.config.ts reads the test list from the environment the test workers inherit.
+  process.env.NEEDLEDROP_MUTATION_TESTS ??= named.tests.join(',');
+  // The checker type-checks only this module and its tests (faster, and not stopped by an
+  // unrelated file mid-edit); the file is written at the root so the sandbox copy has it.
+  tsconfigFile = `tsconfig.mutation${suffix}.json`;
+  writeFileSync(resolve(root, tsconfigFile), JSON.stringify({ extends: './tsconfig.json', include: [...named.mutate, ...named.tests] }));
+}
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'stryker.vitest.config.ts', related: true },
   checkers: ['typescript'],
-  // A module run may point the checker at a tsconfig listing only that module and its tests: it then
-  // type-checks that import graph alone (faster, and not stopped by an unrelated file mid-edit).
-  tsconfigFile: process.env.NEEDLEDROP_MUTATION_TSCONFIG ?? 'tsconfig.json',
-  mutate: ['electron/engine/**/*.ts'],
+  // NEEDLEDROP_MUTATION_TSCONFIG: a tsconfig listing only some files (see the named runs above).
+  tsconfigFile,
+  mutate: named?.mutate ?? ['electron/engine/**/*.ts'],
   // Per-test coverage: each mutant runs only the tests that execute it.
   coverageAnalysis: 'perTest',
   // A rerun only tests mutants in changed code or covered by changed tests.

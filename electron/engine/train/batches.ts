@@ -1,6 +1,6 @@
 import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
 import { createRng } from '../util/prng';
-import { moodClass, type PairSample } from './dataset';
+import { MOOD_BINS, moodClass, type PairSample } from './dataset';
 
 /** One training batch: its pairs, their pair/mood labels and one random window per pair and side ([B, W, D]). */
 export interface TrainBatch {
@@ -22,7 +22,9 @@ export class TrainBatches {
     private readonly train: PairSample[],
     private readonly options: { batchSize: number; seed: number; positives: 'pair' | 'mood'; moodBins?: number },
   ) {
-    const group = (p: PairSample): number => (options.moodBins === undefined ? p.classId : moodClass(p.latent, options.moodBins));
+    // The default bins are what classId already holds for a corpus; fine-tuning data puts its own
+    // classes there (one per edit video or judgement) over a neutral latent, which must be kept.
+    const group = (p: PairSample): number => (options.moodBins === undefined || options.moodBins === MOOD_BINS ? p.classId : moodClass(p.latent, options.moodBins));
     this.sampler = new CrossModalBatchSampler(
       train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(options.positives === 'mood' && { group: group(p) }) })),
       { batchSize: options.batchSize, seed: options.seed, dropLast: true },

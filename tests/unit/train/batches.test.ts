@@ -49,3 +49,13 @@ describe('TrainBatches', () => {
     );
   });
 });
+
+describe('TrainBatches with fine-tuning classes', () => {
+  it('keeps the data’s own classes under the default mood bins: windows of one video are positives, other videos negatives', () => {
+    // Edit windows carry a neutral latent and their video's index as classId (train/edits.ts).
+    const edits = train.map((p, i) => ({ ...p, id: `w${i}`, latent: { arousal: 0.5, valence: 0.5, pace: 0.5 }, classId: i % 3 }));
+    const b = new TrainBatches(edits, { batchSize: 8, seed: 2, positives: 'mood', moodBins: 3 }).next(0);
+    b.items.forEach((p, i) => b.items.forEach((q, j) => expect(b.labels[i] === b.labels[j]).toBe(p.classId === q.classId)));
+    expect(new Set(b.items.map((p) => p.classId)).size).toBeGreaterThan(1);
+  });
+});

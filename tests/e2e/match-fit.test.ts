@@ -1,0 +1,209 @@
+/**
+ * The Match screen's timeline in Chromium against `needledrop serve`: a generated clip with hard
+ * cuts at known frames shows cut markers at the right x; a generated track with a known beat
+ * grid (a beat every 0.6 s from 0.2 s) is fitted to the clip, the plan drawn; moving a splice (keys
+ * and drag) shifts the kept ranges by true beats and keeps the length; undo restores the plan
+ * exactly; "Export with fit" renders the edited plan: the file lasts the clip, and its audio
+ * after the moved splice is the track at the moved in point (cross-correlation).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob, type EngineApi } from '../../electron/contract/api';
+import { decodeMono, hardCuts } from '../helpers/media';
+import { synthTrack, wavBytes } from '../unit/fit/synth-track';
+import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, screenshot, startServe, type Served, type Session } from './harness';
+
+const root = mkdtempSync(join(tmpdir(), 'nd-e2e-fit-'));
+const music = join(root, 'music');
+const FPS = 25;
+// Longer than the track (8 bars and its ending, 21.9 s): every fit has to splice, wherever the match puts the offset.
+const CLIP_SECONDS = 30;
+// Cut frames off the features' 10 fps grid: 61, 128, 221 and 382 of 25 fps.
+const CUTS = [2.44, 5.12, 8.84, 15.28];
+// 100 BPM: a tempo the catalog's analysis reads as it is (a 120 BPM click reads as 60, and the fit splices on the catalog's beats).
+const BEAT = 0.6;
+const LEAD = 0.2;
+const SR = 22050;
+const track = synthTrack({ bars: 8, bpm: 100, ending: true, lead: LEAD, sampleRate: SR });
+const TRACK_FILE = join(music, 'synth-100.wav');
+
+let served: Served;
+let session: Session;
+let engine: EngineApi;
+let closeEngine: (() => void) | undefined;
+let page: Page;
+let clipFile: string;
+
+interface Range {
+  s: number;
+  e: number;
+  o: number;
+}
+
+const readRanges = (): Promise<Range[]> =>
+  page.$$eval('[data-testid="fit-range"]', (els) =>
+    els.map((el) => ({ s: Number((el as HTMLElement).dataset.sourceStart), e: Number((el as HTMLElement).dataset.sourceEnd), o: Number((el as HTMLElement).dataset.outputStart) })),
+  );
+const total = (rs: Range[]): number => rs.reduce((a, r) => a + r.e - r.s, 0);
+/** Distance to the nearest true beat of the generated track. */
+const offBeat = (t: number): number => Math.abs(t - LEAD - Math.round((t - LEAD) / BEAT) * BEAT);
+
+async function rangesChangedFrom(before: Range[]): Promise<Range[]> {
+  const key = JSON.stringify(before);
+  await page.waitForFunction(
+    (k) => JSON.stringify([...document.querySelectorAll<HTMLElement>('[data-testid="fit-range"]')].map((el) => ({ s: Number(el.dataset.sourceStart), e: Number(el.dataset.sourceEnd), o: Number(el.dataset.outputStart) }))) !== k,
+    key,
+    { timeout: 30_000 },
+  );
+  return readRanges();
+}
+
+/** Best normalised cross-correlation of a[aAt…aAt+n) with b around bAt (lags ±maxLag samples). */
+function correlation(a: Float32Array, aAt: number, b: Float32Array, bAt: number, n: number, maxLag: number): number {
+  let best = -1;
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[aAt + i];
+      const y = b[bAt + lag + i] ?? 0;
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    best = Math.max(best, ab / Math.sqrt(aa * bb + 1e-12));
+  }
+  return best;
+}
+
+describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromium', () => {
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(music, { recursive: true });
+    writeFileSync(TRACK_FILE, wavBytes(track.pcm, SR));
+    clipFile = await hardCuts(root, { seconds: CLIP_SECONDS, cuts: CUTS, fps: FPS, width: 320, height: 180, name: 'cuts.mp4' });
+    served = await startServe(join(root, 'home'));
+    ({ api: engine, close: closeEngine } = await connectEngine(served));
+    await engine.call('library.addFolder', { path: music });
+    await runJob(engine, 'library.scan', {});
+    session = await openApp(served.url);
+    page = session.page;
+  }, 600_000);
+
+  afterAll(async () => {
+    await session?.browser.close();
+    closeEngine?.();
+    await served?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('draws the clip’s shot cuts on the thumbnail strip where they are', async () => {
+    await page.click('nav button[data-screen="match"]');
+    await page.fill('input[aria-label="Clip path"]', clipFile);
+    await page.click('[data-testid="open-clip"]');
+    await page.locator('[data-testid="clip-video"]').waitFor();
+    const markers = page.locator('[data-testid="cut-marker"]');
+    await expect.poll(() => markers.count(), { timeout: 60_000 }).toBe(CUTS.length);
+    const strip = (await page.locator('[data-testid="timeline"]').boundingBox())!;
+    const duration = Number(probe(clipFile).format.duration);
+    for (const [i, cut] of CUTS.entries()) {
+      const box = (await markers.nth(i).boundingBox())!;
+      const x = box.x + box.width / 2 - strip.x;
+      const expected = (cut / duration) * strip.width;
+      // One frame of the clip in pixels, plus a pixel of rounding.
+      expect(Math.abs(x - expected)).toBeLessThanOrEqual(strip.width / (duration * FPS) + 1.5);
+    }
+    // ] jumps to the next cut from the start.
+    await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement) => (v.currentTime = 0));
+    await page.keyboard.press(']');
+    await page.waitForFunction((c) => Math.abs((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime - c) < 1 / 25 + 0.01, CUTS[0], { timeout: 10_000 });
+  }, 300_000);
+
+  it('fits the track, moves a splice by keys and by drag, keeps the length, and undoes back to the plan exactly', async () => {
+    await page.click('[data-testid="find-music"]');
+    await page.locator('[data-testid="ranked"] .item.selected').waitFor({ timeout: 300_000 });
+    await page.click('[data-testid="fit"]');
+    await page.locator('[data-testid="fit-timeline"]').waitFor({ timeout: 300_000 });
+    const planned = await readRanges();
+    expect(planned.length).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(total(planned) - CLIP_SECONDS)).toBeLessThan(1e-3);
+    for (let k = 1; k < planned.length; k++) {
+      expect(offBeat(planned[k - 1].e)).toBeLessThan(0.02);
+      expect(offBeat(planned[k].s)).toBeLessThan(0.02);
+    }
+    // The fit's own cuts lane shows the same cuts.
+    expect(await page.locator('[data-testid="fit-cut"]').count()).toBe(CUTS.length);
+
+    // One beat later, by keys.
+    const handle = page.locator('[data-testid="splice-handle"]').first();
+    await handle.focus();
+    await page.keyboard.press('ArrowRight');
+    const moved = await rangesChangedFrom(planned);
+    expect(moved).toHaveLength(planned.length);
+    expect(Math.abs(moved[0].e - planned[0].e - BEAT)).toBeLessThan(0.02);
+    expect(Math.abs(moved[1].s - planned[1].s - BEAT)).toBeLessThan(0.02);
+    expect(Math.abs(moved[1].o - planned[1].o - BEAT)).toBeLessThan(0.02);
+    expect(Math.abs(total(moved) - CLIP_SECONDS)).toBeLessThan(1e-3);
+    for (let k = 2; k < planned.length; k++) expect(moved[k]).toEqual(planned[k]);
+
+    // Two beats earlier, by dragging the handle.
+    const lanes = (await page.locator('[data-testid="fit-timeline"] .lanes').boundingBox())!;
+    const box = (await handle.boundingBox())!;
+    const px = (2 * BEAT * lanes.width) / CLIP_SECONDS;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - px, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    const dragged = await rangesChangedFrom(moved);
+    expect(Math.abs(dragged[0].e - moved[0].e + 2 * BEAT)).toBeLessThan(0.02);
+    expect(Math.abs(dragged[1].s - moved[1].s + 2 * BEAT)).toBeLessThan(0.02);
+    expect(Math.abs(total(dragged) - CLIP_SECONDS)).toBeLessThan(1e-3);
+
+    // Undo twice (Ctrl+Z, then the button): the planned plan, to the last digit.
+    await page.keyboard.press('Control+z');
+    expect(await rangesChangedFrom(dragged)).toEqual(moved);
+    await page.click('[data-testid="fit-undo"]');
+    expect(await rangesChangedFrom(moved)).toEqual(planned);
+    await expect.poll(() => page.locator('[data-testid="fit-undo"]').isDisabled()).toBe(true);
+  }, 900_000);
+
+  it('exports exactly the edited plan: the clip’s length, and the track at the moved in point after the splice', async () => {
+    const planned = await readRanges();
+    await page.locator('[data-testid="splice-handle"]').first().focus();
+    await page.keyboard.press('ArrowRight');
+    const edited = await rangesChangedFrom(planned);
+    await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement, t) => (v.currentTime = t), edited[1].o - 1);
+    await screenshot(page, 'match-fit');
+
+    const out = join(root, 'fitted.mp4');
+    await page.fill('input[aria-label="Export to"]', out);
+    await page.click('[data-testid="export-fit"]');
+    await page.locator('[data-testid="export-done"]').waitFor({ timeout: 300_000 });
+    expect(existsSync(out)).toBe(true);
+    const p = probe(out);
+    expect(Math.abs(Number(p.format.duration) - CLIP_SECONDS)).toBeLessThanOrEqual(1 / FPS);
+    const audio = p.streams.find((s) => s.codec_type === 'audio');
+    expect(audio).toBeDefined();
+    expect(Math.abs(Number(audio!.duration) - CLIP_SECONDS)).toBeLessThanOrEqual(1 / FPS);
+
+    // After the moved splice the export plays the track from the moved in point, not the planned one.
+    const pcm = await decodeMono(out, SR);
+    const n = Math.round(0.3 * SR);
+    const lag = Math.round(0.02 * SR);
+    const at = (t: number): number => Math.round(t * SR);
+    const after = at(edited[1].o + 0.02);
+    const atMoved = correlation(pcm, after, track.pcm, at(edited[1].s + 0.02), n, lag);
+    const atPlanned = correlation(pcm, after, track.pcm, at(planned[1].s + 0.02), n, lag);
+    // Before it, the range before the splice up to its (moved) out point.
+    const before = correlation(pcm, at(edited[1].o - 0.35), track.pcm, at(edited[0].e - 0.35), n, lag);
+    console.log(`export around the moved splice: after ${atMoved.toFixed(3)} (planned in point ${atPlanned.toFixed(3)}), before ${before.toFixed(3)}`);
+    expect(atMoved).toBeGreaterThan(0.9);
+    expect(before).toBeGreaterThan(0.9);
+    expect(atMoved).toBeGreaterThan(atPlanned + 0.05);
+    expect(session.problems).toEqual([]);
+  }, 900_000);
+});

@@ -1,10 +1,11 @@
 /**
  * The Match screen's timeline in Chromium against `needledrop serve`: a generated clip with hard
  * cuts at known frames shows cut markers at the right x; a generated track with a known beat
- * grid (a beat every 0.6 s from 0.2 s) is fitted to the clip, the plan drawn; moving a splice (keys
- * and drag) shifts the kept ranges by true beats and keeps the length; undo restores the plan
- * exactly; "Export with fit" renders the edited plan: the file lasts the clip, and its audio
- * after the moved splice is the track at the moved in point (cross-correlation).
+ * grid (a beat every 0.6 s from 0.2 s) is fitted to the clip and the plan drawn; moving a splice
+ * (keys and drag) shifts the kept ranges by true beats and keeps the length; undo restores the
+ * plan exactly; the preview follows the edited remix; "Export with fit" renders the edited plan:
+ * the file lasts the clip, and its audio after the moved splice is the track at the moved in
+ * point (cross-correlation).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,6 +177,12 @@ describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromi
     await page.locator('[data-testid="splice-handle"]').first().focus();
     await page.keyboard.press('ArrowRight');
     const edited = await rangesChangedFrom(planned);
+    // The preview follows the edited remix: the track where each kept range puts it, the moved in point after the splice.
+    for (const t of [2, edited[1].o + 0.5]) {
+      const r = t >= edited[1].o ? edited[1] : edited[0];
+      await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement, x) => (v.currentTime = x), t);
+      await page.waitForFunction((e) => Math.abs((document.querySelector('[data-testid="track-audio"]') as HTMLAudioElement).currentTime - e) < 0.1, r.s + (t - r.o), { timeout: 10_000 });
+    }
     await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement, t) => (v.currentTime = t), edited[1].o - 1);
     await screenshot(page, 'match-fit');
 

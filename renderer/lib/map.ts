@@ -14,6 +14,14 @@ export const SCALE_ENDS: Record<Exclude<ColourBy, 'key'>, [string, string]> = {
   bpm: ['60 BPM', '180 BPM'],
 };
 
+/** Space kept around the map inside the canvas (CSS px), so edge points and their rings show whole. */
+export const MAP_PAD = 28;
+
+/** Dot radius by library size: big enough to hover in a small library, small enough not to cover a large one. */
+export function dotRadius(n: number): number {
+  return n > 2000 ? 2 : n > 300 ? 4 : 6;
+}
+
 /** A point's position in [0, 1]² → canvas pixels: the largest centred square inside `pad`, y up. */
 export function toPixel(p: Pick<MapPoint, 'x' | 'y'>, size: { w: number; h: number }, pad: number): [number, number] {
   const s = Math.min(size.w, size.h) - 2 * pad;
@@ -37,7 +45,7 @@ export function scaleValue(p: Pick<MapPoint, 'energy' | 'valence' | 'bpm'>, by: 
 export function pointColour(p: Pick<MapPoint, 'energy' | 'valence' | 'bpm'>, key: string, by: ColourBy): string {
   if (by === 'key') return `hsl(${(key.charCodeAt(0) * 47) % 360} 65% ${/minor/i.test(key) ? 50 : 65}%)`;
   const v = scaleValue(p, by);
-  return `hsl(${scaleHue(v)} 80% ${45 + v * 15}%)`;
+  return `hsl(${scaleHue(v)} 80% ${52 + v * 10}%)`;
 }
 
 /** The first two principal components of 2-D (or any) rows: power iteration with deflation. */

@@ -27,7 +27,7 @@ describe('the Explore map', () => {
     expect(scaleHue(0)).toBe(220);
     expect(scaleHue(1)).toBe(20);
     expect(pointColour(p, 'C major', 'energy')).not.toBe(pointColour(p, 'C major', 'valence'));
-    expect(pointColour(p, 'C major', 'valence')).toBe(`hsl(${scaleHue(0.9)} 80% ${45 + 0.9 * 15}%)`);
+    expect(pointColour(p, 'C major', 'valence')).toBe(`hsl(${scaleHue(0.9)} 80% ${52 + 0.9 * 10}%)`);
   });
 
   it('lassoes the points inside a polygon', () => {

@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob, type EngineApi } from '../../electron/contract/api';
 import { decodeMono, hardCuts } from '../helpers/media';
+import { correlationAt } from '../helpers/signal';
 import { synthTrack, wavBytes } from '../unit/fit/synth-track';
 import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, screenshot, startServe, type Served, type Session } from './harness';
 
@@ -60,25 +61,6 @@ async function rangesChangedFrom(before: Range[]): Promise<Range[]> {
     { timeout: 30_000 },
   );
   return readRanges();
-}
-
-/** Best normalised cross-correlation of a[aAt…aAt+n) with b around bAt (lags ±maxLag samples). */
-function correlation(a: Float32Array, aAt: number, b: Float32Array, bAt: number, n: number, maxLag: number): number {
-  let best = -1;
-  for (let lag = -maxLag; lag <= maxLag; lag++) {
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let i = 0; i < n; i++) {
-      const x = a[aAt + i];
-      const y = b[bAt + lag + i] ?? 0;
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
-    }
-    best = Math.max(best, ab / Math.sqrt(aa * bb + 1e-12));
-  }
-  return best;
 }
 
 describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromium', () => {
@@ -203,10 +185,10 @@ describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromi
     const lag = Math.round(0.02 * SR);
     const at = (t: number): number => Math.round(t * SR);
     const after = at(edited[1].o + 0.02);
-    const atMoved = correlation(pcm, after, track.pcm, at(edited[1].s + 0.02), n, lag);
-    const atPlanned = correlation(pcm, after, track.pcm, at(planned[1].s + 0.02), n, lag);
+    const atMoved = correlationAt(pcm, after, track.pcm, at(edited[1].s + 0.02), n, lag);
+    const atPlanned = correlationAt(pcm, after, track.pcm, at(planned[1].s + 0.02), n, lag);
     // Before it, the range before the splice up to its (moved) out point.
-    const before = correlation(pcm, at(edited[1].o - 0.35), track.pcm, at(edited[0].e - 0.35), n, lag);
+    const before = correlationAt(pcm, at(edited[1].o - 0.35), track.pcm, at(edited[0].e - 0.35), n, lag);
     console.log(`export around the moved splice: after ${atMoved.toFixed(3)} (planned in point ${atPlanned.toFixed(3)}), before ${before.toFixed(3)}`);
     expect(atMoved).toBeGreaterThan(0.9);
     expect(before).toBeGreaterThan(0.9);

@@ -9,19 +9,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom, uniformArray } from './rng';
 import { identityStandardiser, type Standardiser } from './standardiser';
+import { DEFAULT_HIDDEN, DEFAULT_OUT_DIM, KERNEL_SIZE, NORM_EPS, POOL_EPS, weightShapes, type EncoderConfig, type NamedWeights } from './architecture';
 
-export interface EncoderConfig {
-  /** Descriptors per step, D. */
-  inDim: number;
-  /** Steps per segment, W. */
-  window: number;
-  /** Channels of the convolutions and the hidden projection layer. */
-  hidden: number;
-  /** Embedding size, d. */
-  outDim: number;
-  /** Number of temporal convolutions (1 or 2). */
-  convLayers: 1 | 2;
-}
+// The architecture's parts are part of this module's API too.
+export { DEFAULT_HIDDEN, DEFAULT_OUT_DIM, KERNEL_SIZE, NORM_EPS, POOL_EPS, weightShapes };
+export type { EncoderConfig, NamedWeights, WeightTensor } from './architecture';
 
 export interface EncoderOptions {
   inDim: number;
@@ -34,13 +26,6 @@ export interface EncoderOptions {
   standardiser?: Standardiser;
 }
 
-export interface WeightTensor {
-  shape: number[];
-  data: Float32Array;
-}
-/** Weights by name: `standardise.mean|std`, `conv{i}.kernel [3, Cin, H]|bias`, `proj{1,2}.kernel [in, out]|bias`. */
-export type NamedWeights = Record<string, WeightTensor>;
-
 export interface Encoder {
   readonly config: EncoderConfig;
   /** [B, W, D] → [B, d], unit rows. Tidies its own intermediates. */
@@ -51,30 +36,6 @@ export interface Encoder {
   setWeights(weights: NamedWeights): void;
   setStandardiser(s: Standardiser): void;
   dispose(): void;
-}
-
-export const KERNEL_SIZE = 3;
-/** Added to the pooled variance: sqrt has an infinite gradient at 0. */
-export const POOL_EPS = 1e-5;
-/** Floor on the squared norm before normalising (as tf.l2Normalize). */
-export const NORM_EPS = 1e-12;
-
-export const DEFAULT_HIDDEN = 128;
-export const DEFAULT_OUT_DIM = 128;
-
-/** Names and shapes of every weight, in a fixed order. */
-export function weightShapes(config: EncoderConfig): Array<[string, number[]]> {
-  const { inDim, hidden, outDim, convLayers } = config;
-  const shapes: Array<[string, number[]]> = [
-    ['standardise.mean', [inDim]],
-    ['standardise.std', [inDim]],
-  ];
-  for (let i = 1; i <= convLayers; i++) {
-    shapes.push([`conv${i}.kernel`, [KERNEL_SIZE, i === 1 ? inDim : hidden, hidden]], [`conv${i}.bias`, [hidden]]);
-  }
-  shapes.push(['proj1.kernel', [2 * hidden, hidden]], ['proj1.bias', [hidden]]);
-  shapes.push(['proj2.kernel', [hidden, outDim]], ['proj2.bias', [outDim]]);
-  return shapes;
 }
 
 const isStandardiser = (name: string): boolean => name.startsWith('standardise.');

@@ -4,7 +4,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import { KERNEL_SIZE, NORM_EPS, POOL_EPS, weightShapes, type EncoderConfig, type NamedWeights } from './encoder';
+import { KERNEL_SIZE, NORM_EPS, POOL_EPS, weightShapes, type EncoderConfig, type NamedWeights } from './architecture';
 
 const { onnx } = onnxProto;
 

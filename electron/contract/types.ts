@@ -329,6 +329,8 @@ export interface FinetuneResult {
   videos: Array<{ file: string; split: string; windows: number }>;
   skipped: Array<{ file: string; reason: string }>;
   heldOut: { before: RetrievalReport; after: RetrievalReport };
+  /** The base benchmark (a fixed synthetic corpus) scored by the parent and the new version: what was forgotten. */
+  base: { before: RetrievalReport; after: RetrievalReport } | null;
   bestStep: number;
   stepsRun: number;
   seconds: number;

@@ -110,7 +110,8 @@ async function finetune(
     if (values.json) printJson(r);
     else {
       for (const s of r.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
-      process.stdout.write(`${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
+      process.stdout.write(`held-out edits:\n${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
+      if (r.base) process.stdout.write(`base benchmark (what was forgotten):\n${formatReports([r.base.before as unknown as ReportRow, r.base.after as unknown as ReportRow])}\n`);
       process.stdout.write(
         `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows) written to ${r.dir}${r.activated ? ', active' : ''}\n`,
       );

@@ -566,13 +566,14 @@ export class Engine implements EngineApi {
         try {
           const { finetuneOnEdits } = await import('../train/finetune');
           const catalog = req.feedback ? this.sessions.existingCatalog() : null;
-          const { manifest: _manifest, videos, skipped, heldOut, ...r } = await finetuneOnEdits(
+          const { manifest: _manifest, videos, skipped, heldOut, base, ...r } = await finetuneOnEdits(
             { ...req, ...(req.videos ? { videos: this.guard.read(req.videos) } : {}) },
             {
               registry: this.registry,
               userModelsDir: join(this.ctx.dataDir, 'models'),
               checkpointsDir: join(this.ctx.dataDir, 'checkpoints'),
               cacheDir: join(this.ctx.dataDir, 'edit-features'),
+              benchmarkDir: join(this.ctx.dataDir, 'base-benchmark'),
               ...(catalog ? { feedback: { rows: listFeedback(catalog), trackAudio: (id: number) => getFeatures(catalog, id, 'audio') } } : {}),
             },
             job,
@@ -582,6 +583,7 @@ export class Engine implements EngineApi {
             videos: videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })),
             skipped: skipped.map((s) => ({ file: s.file, reason: s.reason })),
             heldOut: heldOut as unknown as Results['finetune']['heldOut'],
+            base: base as unknown as Results['finetune']['base'],
           };
         } finally {
           await this.changed('models');

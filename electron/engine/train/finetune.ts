@@ -1,8 +1,9 @@
 /**
  * Fine-tuning the cross-modal model on the user's finished edits: warm start from the active
  * version's ONNX files → pairs from the edits (edits.ts) → train (heads only on little data) with
- * early stopping on held-out videos → evaluate parent and child on the same held-out windows →
- * save a new version whose parent is the active one. Nothing is listed until the version's
+ * early stopping on held-out videos → evaluate parent and child on the same held-out windows and
+ * on the base benchmark (base-benchmark.ts: what was forgotten) → save a new version whose parent
+ * is the active one, both evaluations in its model.json (metrics.evaluations). Nothing is listed until the version's
  * model.json is renamed into place (saveModelVersion), so a killed run leaves no version behind
  * and the active pointer untouched; activation only when asked.
  */
@@ -14,6 +15,7 @@ import { inputError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
 import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
 import { checkVersionName, MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
+import { BASE_BENCHMARK, baseBenchmarkPairs } from './base-benchmark';
 import { bySplit, type PairSample } from './dataset';
 import { emptyData, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
 import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
@@ -49,6 +51,11 @@ export interface FinetuneDirs {
   userModelsDir: string;
   checkpointsDir: string;
   cacheDir: string;
+  /**
+   * Where the base benchmark corpus lives (base-benchmark.ts; rendered on first use). Without it
+   * the run is measured on the held-out split only.
+   */
+  benchmarkDir?: string;
   /** Accept/reject judgements recorded by match and the app, with the catalog's stored track audio. */
   feedback?: { rows: readonly FeedbackJudgement[]; trackAudio: (trackId: number) => FeatureSeq | undefined };
 }
@@ -70,6 +77,8 @@ export interface FinetuneOutcome {
   pairs: { train: number; val: number };
   /** Held-out windows, parent vs fine-tuned, same queries. */
   heldOut: { before: MethodReport; after: MethodReport };
+  /** The base benchmark (a fixed synthetic corpus), parent vs fine-tuned: what was forgotten. Null without a benchmark folder. */
+  base: { before: MethodReport; after: MethodReport } | null;
   bestStep: number;
   stepsRun: number;
   seconds: number;
@@ -129,10 +138,15 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const steps = req.steps ?? 300;
 
   await useBackend('wasm');
+  const benchmark = dirs.benchmarkDir
+    ? await baseBenchmarkPairs(dirs.benchmarkDir, { window: model.manifest.window, hop: model.manifest.hop }, { signal: job.signal, onProgress: (p) => job.progress(`benchmark-${p.phase}`, p.done, p.total) })
+    : null;
   const embedder = await onnxEmbedder(model, 'cpu');
   let before: MethodReport;
+  let baseBefore: MethodReport | null = null;
   try {
     before = await evaluateEmbedder(`parent ${parent}`, val, embedder);
+    if (benchmark) baseBefore = await evaluateEmbedder(`parent ${parent}`, benchmark, embedder);
   } finally {
     await embedder.close();
   }
@@ -167,16 +181,27 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   );
   const tf = tfEmbedder(result, data);
   let after: MethodReport;
+  let baseAfter: MethodReport | null = null;
   try {
     after = await evaluateEmbedder(`fine-tuned ${req.version}`, val, tf);
+    if (benchmark) baseAfter = await evaluateEmbedder(`fine-tuned ${req.version}`, benchmark, tf);
   } finally {
     tf.dispose();
   }
+  const base = baseBefore && baseAfter ? { before: baseBefore, after: baseAfter } : null;
+  job.progress('evaluate', 1, 1, {
+    metrics: {
+      heldOutBeforeR10: before.videoToMusic.recall10,
+      heldOutAfterR10: after.videoToMusic.recall10,
+      ...(base ? { baseBeforeR10: base.before.videoToMusic.recall10, baseAfterR10: base.after.videoToMusic.recall10, baseBeforeR1: base.before.videoToMusic.recall1, baseAfterR1: base.after.videoToMusic.recall1 } : {}),
+    },
+  });
   const manifest = await saveTrainedModel(outDir, result, data, {
     version: req.version,
     parent,
     trainingData: `${videosDir ? `edits in ${videosDir}: ${edits.videos.length} videos` : 'no edits'}${judged ? `, feedback: ${judged.accepted} accepted (${judged.pairs} windows), ${judged.rejected} rejected (${judged.negatives} training windows as hard negatives)` : ''}; ${train.length} train / ${val.length} held-out windows, ${edits.skipped.length} skipped`,
-    metrics: { heldOut: { before, after }, baseBenchmark: 'not run (evaluate the version on a corpus with `needledrop eval --model`)' },
+    // Both evaluations, parent (before) and this version (after) on the same queries.
+    metrics: { evaluations: { heldOut: { before, after }, base: base ? { ...base, corpus: { ...BASE_BENCHMARK, pairs: benchmark?.length } } : null } },
     extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });
   if (req.activate) await activate(req.version, dirs.registry);
@@ -190,6 +215,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     skipped: edits.skipped,
     pairs: { train: train.length, val: val.length },
     heldOut: { before, after },
+    base,
     bestStep: result.bestStep,
     stepsRun: result.stepsRun,
     seconds: result.seconds,

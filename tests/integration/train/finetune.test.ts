@@ -9,7 +9,9 @@ import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import type { FinetuneResult } from '../../../electron/contract/types';
-import { bySplit } from '../../../electron/engine/train/dataset';
+import { BASE_BENCHMARK } from '../../../electron/engine/train/base-benchmark';
+import { bySplit, loadTrainingData } from '../../../electron/engine/train/dataset';
+import { evaluateEmbedder } from '../../../electron/engine/train/eval';
 import { loadEditPairs } from '../../../electron/engine/train/edits';
 import { onnxEmbedder } from '../../../electron/engine/train/export';
 import { loadModel } from '../../../electron/engine/models/registry';
@@ -91,15 +93,37 @@ describe('fine-tuning on finished edits (real clips)', () => {
     for (const v of result.videos) expect(v.split).toBe(splitOf.get(v.file));
   });
 
-  it('writes a version whose parent is the active one, with both held-out evaluations, and does not activate it', async () => {
+  it('writes a version whose parent is the active one, with both evaluations (held-out and base benchmark) before and after, and does not activate it', async () => {
     const { active, models } = await engine.call('models.list');
     expect(active).toBe('base');
     const ft = models.find((m) => m.version === 'ft-a');
     expect(ft?.parent).toBe('base');
-    const heldOut = (ft?.metrics as { heldOut?: { before?: { videoToMusic?: { recall10?: number } }; after?: { videoToMusic?: { recall10?: number } } } }).heldOut;
-    expect(typeof heldOut?.before?.videoToMusic?.recall10).toBe('number');
-    expect(typeof heldOut?.after?.videoToMusic?.recall10).toBe('number');
+    type Pair = { before?: { videoToMusic?: { recall10?: number } }; after?: { videoToMusic?: { recall10?: number } } };
+    const evaluations = (ft?.metrics as { evaluations?: { heldOut?: Pair; base?: Pair } }).evaluations;
+    for (const e of [evaluations?.heldOut, evaluations?.base]) {
+      expect(typeof e?.before?.videoToMusic?.recall10).toBe('number');
+      expect(typeof e?.after?.videoToMusic?.recall10).toBe('number');
+    }
+    expect(evaluations?.base).toEqual(JSON.parse(JSON.stringify({ ...result.base, corpus: { ...BASE_BENCHMARK, pairs: BASE_BENCHMARK.pairs } })));
   });
+
+  it('the base benchmark numbers are what the parent and the saved version score on that corpus, recomputed here through ONNX', async () => {
+    const registry = registryOptions(engine.ctx);
+    const pairs = (await loadTrainingData(join(home, 'base-benchmark'), { window: 16, hop: 2 })).pairs;
+    expect(pairs).toHaveLength(BASE_BENCHMARK.pairs);
+    type V2M = { videoToMusic: { mapAtR: number; recall10: number } } | undefined;
+    for (const [version, report] of [['base', result.base?.before as unknown as V2M], ['ft-a', result.base?.after as unknown as V2M]] as const) {
+      const emb = await onnxEmbedder(await loadModel({ ...registry, version }), 'cpu');
+      try {
+        const mine = await evaluateEmbedder(version, pairs, emb);
+        // TF.js (after) and ONNX agree to 1e-4 per value: ranks, hence these, may move by one tie at most.
+        expect(report?.videoToMusic.mapAtR).toBeCloseTo(mine.videoToMusic.mapAtR, 1);
+        expect(report?.videoToMusic.recall10).toBeCloseTo(mine.videoToMusic.recall10, 1);
+      } finally {
+        await emb.close();
+      }
+    }
+  }, 120_000);
 
   it('activates, and rollback restores the previous scores exactly', async () => {
     const before = await heldOutScores();

@@ -56,7 +56,7 @@ const offBeat = (t: number): number => Math.abs(t - LEAD - Math.round((t - LEAD)
 async function rangesChangedFrom(before: Range[]): Promise<Range[]> {
   const key = JSON.stringify(before);
   await page.waitForFunction(
-    (k) => JSON.stringify([...document.querySelectorAll<HTMLElement>('[data-testid="fit-range"]')].map((el) => ({ s: Number(el.dataset.sourceStart), e: Number(el.dataset.sourceEnd), o: Number(el.dataset.outputStart) }))) !== k,
+    (k) => JSON.stringify(Array.from(document.querySelectorAll<HTMLElement>('[data-testid="fit-range"]')).map((el) => ({ s: Number(el.dataset.sourceStart), e: Number(el.dataset.sourceEnd), o: Number(el.dataset.outputStart) }))) !== k,
     key,
     { timeout: 30_000 },
   );

@@ -16,10 +16,10 @@ import { layoutVectors } from '../map/layout';
 import { valenceProxy } from '../search/explain';
 import type { Mode } from '../search/types';
 import { readSpaceManifest } from '../similarity/model';
-import { catalogTracks, MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type WeightedSpace } from '../similarity/space';
+import { catalogTracks } from '../similarity/space';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import type { JobHandle } from './jobs';
-import { musicSpaceDir, type MusicSpaceCache } from './music-space';
+import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
 
 /** Bump when the layout or what it is computed from changes: older cached maps are then ignored. */
 const LAYOUT_VERSION = 1;
@@ -41,27 +41,6 @@ async function stateKey(lib: Library, dataDir: string): Promise<string> {
   h.update(JSON.stringify({ LAYOUT_VERSION, SEED, version: lib.version, space: manifest?.id ?? null, vectors: v ? [v.size, v.mtimeMs] : null }));
   for (const t of catalogTracks(lib.db)) h.update(`${t.trackId}:${t.hash}:${lib.store.has(t.trackId) ? 1 : 0}\n`);
   return h.digest('hex');
-}
-
-/** The explore space's parts: [music…, mood], weighted as SPACE_WEIGHTS.explore says. */
-async function exploreParts(lib: Library, dataDir: string, cache: MusicSpaceCache): Promise<WeightedSpace[]> {
-  const dir = musicSpaceDir(dataDir);
-  const stats = await cache.descriptorStats(lib);
-  const learned = existsSync(dir) && (await readSpaceManifest(dir)) ? await trackVectors(lib.db, { kind: 'learned', dir }) : null;
-  const mood = await trackVectors(lib.db, { kind: 'mood', modelVersion: lib.version });
-  const music = SPACE_WEIGHTS.explore.music;
-  // A learned space that misses tracks (not embedded yet) would drop them from the map: only
-  // used when it knows every track the statistics know.
-  const useLearned = learned !== null && learned.trackIds.length > 0 && learned.missing.length === 0;
-  return [
-    ...(useLearned
-      ? [
-          { vectors: learned, weight: music * MUSIC_SPACE_MIX.learned },
-          { vectors: stats, weight: music * MUSIC_SPACE_MIX.descriptorStats },
-        ]
-      : [{ vectors: stats, weight: music }]),
-    { vectors: mood, weight: SPACE_WEIGHTS.explore.mood },
-  ];
 }
 
 async function readCached(dataDir: string, key: string): Promise<CachedMap | undefined> {
@@ -105,8 +84,7 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     job.progress('vectors', 1, 1);
     return { ...hit.map, cached: true };
   }
-  const parts = await exploreParts(lib, dataDir, cache);
-  const space = weightedConcat(parts);
+  const { vectors: space, parts } = await combinedTrackVectors(lib, dataDir, cache, 'explore');
   job.progress('vectors', 1, 1);
   const layout = await layoutVectors(space.data, space.dim, {
     seed: SEED,

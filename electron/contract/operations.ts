@@ -98,7 +98,7 @@ export const schemas = {
   /** Sizes of the caches under the data folder (never the catalog, models or settings). */
   'cache.info': none,
   /** Empty one cache; the next operation that needs it rebuilds it. */
-  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'edit-features', 'checkpoints']) }),
+  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'edit-features', 'base-benchmark', 'checkpoints']) }),
   similar: v.strictObject({
     track: trackRef,
     top: v.optional(count(1000)),
@@ -243,6 +243,8 @@ export const schemas = {
     batch: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(4096))),
     seed: v.optional(v.pipe(v.number(), v.integer())),
     hop: v.optional(count(64)),
+    /** L2 pull of the fine-tuned weights to the parent's (L2-SP strength, 0 = off): less forgetting of the base. */
+    anchor: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1e6))),
     activate: v.optional(v.boolean()),
   }),
   evaluate: v.strictObject({

@@ -405,7 +405,7 @@ export interface TrackMap {
 
 /** One cache the engine keeps under the data folder. */
 export interface CacheEntry {
-  name: 'map' | 'music-space-vectors' | 'edit-features' | 'checkpoints';
+  name: 'map' | 'music-space-vectors' | 'edit-features' | 'base-benchmark' | 'checkpoints';
   label: string;
   /** What clearing it costs: what is rebuilt, when. */
   detail: string;

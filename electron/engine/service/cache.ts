@@ -28,6 +28,12 @@ const CACHES: readonly CacheSpec[] = [
     path: (d) => join(musicSpaceDir(d), VECTORS_FILE),
   },
   { name: 'edit-features', label: 'Fine-tuning features', detail: 'descriptors of your finished edits; decoded again by the next fine-tuning run', path: (d) => join(d, 'edit-features') },
+  {
+    name: 'base-benchmark',
+    label: 'Base benchmark',
+    detail: 'the synthetic clips fine-tuning measures forgetting on; rendered again by the next fine-tuning run',
+    path: (d) => join(d, 'base-benchmark'),
+  },
   { name: 'checkpoints', label: 'Training checkpoints', detail: 'resume points of interrupted training runs; a cleared run starts over', path: (d) => join(d, 'checkpoints') },
 ];
 

@@ -278,7 +278,7 @@ export class Engine implements EngineApi {
 
   /** Caches a running job reads or writes: clearing them now would break it. */
   private busyCaches(): Set<CacheName> {
-    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors'], finetune: ['edit-features', 'checkpoints'], train: ['checkpoints'] };
+    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors'], finetune: ['edit-features', 'base-benchmark', 'checkpoints'], train: ['checkpoints'] };
     return new Set(this.jobs.list().filter((j) => j.state === 'running').flatMap((j) => uses[j.op] ?? []));
   }
 

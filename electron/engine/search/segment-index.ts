@@ -294,17 +294,23 @@ export async function loadSegmentIndexIn(
   const dir = join(root, name);
   const found = await openUsable(dir, key, dim, info, opts);
   if (found) return { ...found, built: false };
+  // A complete meta.json that did not open: damaged, to be replaced whatever happens meanwhile.
+  const damaged = readSegmentIndexMeta(dir, key) !== null;
   mkdirSync(root, { recursive: true });
   const building = join(root, `${BUILDING}${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await writeSegmentIndex(building, key, dim, tracks(), opts);
-    rmSync(dir, { recursive: true, force: true });
-    try {
-      renameSync(building, dir);
-    } catch (err) {
-      // Another process renamed its complete build for the same key in first: use that one.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw err;
+    // Another build for this key (another process, or this one) may have finished first: keep
+    // that one rather than pull it from under its readers.
+    if (damaged || !readSegmentIndexMeta(dir, key)) {
+      rmSync(dir, { recursive: true, force: true });
+      try {
+        renameSync(building, dir);
+      } catch (err) {
+        // Renamed in by another build between the two calls: use that one.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw err;
+      }
     }
   } finally {
     rmSync(building, { recursive: true, force: true });

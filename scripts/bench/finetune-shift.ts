@@ -6,7 +6,9 @@
  * video→music Recall@10 of the parent and the new version on the same held-out windows, and the
  * base benchmark (the corpus's test split) before and after, to show what was forgotten.
  *
- *   npx tsx scripts/bench/finetune-shift.ts --corpus /tmp/corpus --out /tmp/shift [--steps 300] [--heads-only|--all-layers]
+ *   npx tsx scripts/bench/finetune-shift.ts --corpus /tmp/corpus --out /tmp/shift [--steps 300] [--heads-only|--all-layers] [--anchor λ]
+ *
+ * --anchor: L2-SP strength (pull to the parent's weights) against forgetting; 0 = off.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,7 +27,7 @@ interface Pair {
 }
 
 const { values } = parseArgs({
-  options: { corpus: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string', default: '300' }, 'heads-only': { type: 'boolean' }, 'all-layers': { type: 'boolean' } },
+  options: { corpus: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string', default: '300' }, 'heads-only': { type: 'boolean' }, 'all-layers': { type: 'boolean' }, anchor: { type: 'string' } },
 });
 if (!values.corpus || !values.out) throw new Error('usage: --corpus DIR --out DIR [--steps N] [--heads-only|--all-layers]');
 const corpus = resolve(values.corpus);
@@ -53,15 +55,17 @@ try {
     videos: edits,
     version,
     steps: Number(values.steps),
+    ...(values.anchor !== undefined ? { anchor: Number(values.anchor) } : {}),
     ...(values['heads-only'] ? { headsOnly: true } : values['all-layers'] ? { headsOnly: false } : {}),
   });
   const baseAfter = await runJob(engine, 'evaluate', { corpus, model: version });
   const cells = (d: Direction): string => `${d.recall1.toFixed(3)} / ${d.recall10.toFixed(3)} / ${d.mapAtR.toFixed(3)}`;
   const row = (name: string, before: unknown, after: unknown): string => `| ${name} | ${cells(v2m(before))} | ${cells(v2m(after))} |`;
-  console.log(`shifted-taste: ${pool.length} edits (${ft.pairs.train} train / ${ft.pairs.val} held-out windows), ${ft.headsOnly ? 'heads only' : 'all layers'}, ${ft.stepsRun} steps (best ${ft.bestStep}), ${ft.seconds.toFixed(0)} s training, ${((performance.now() - t0) / 1000).toFixed(0)} s total, ${cpus().length} cores, TF.js wasm`);
+  console.log(`shifted-taste: ${pool.length} edits (${ft.pairs.train} train / ${ft.pairs.val} held-out windows), ${ft.headsOnly ? 'heads only' : 'all layers'}, anchor ${values.anchor ?? 'default'}, ${ft.stepsRun} steps (best ${ft.bestStep}), ${ft.seconds.toFixed(0)} s training, ${((performance.now() - t0) / 1000).toFixed(0)} s total, ${cpus().length} cores, TF.js wasm`);
   console.log('| v→m R@1 / R@10 / MAP@R | base | fine-tuned |\n| --- | --- | --- |');
   console.log(row(`held-out edits (${ft.pairs.val} windows, same queries)`, ft.heldOut.before, ft.heldOut.after));
   console.log(row(`base benchmark (corpus test split, ${baseBefore.pairs} pairs)`, baseBefore.reports[0], baseAfter.reports[0]));
+  if (ft.base) console.log(row('base benchmark inside the finetune job (fixed 24-pair corpus)', ft.base.before, ft.base.after));
 } finally {
   await engine.close();
 }

@@ -31,6 +31,9 @@ import type { DualWeights } from './weights';
  */
 export const HEADS_ONLY_BELOW = 200;
 
+/** Default L2-SP strength (pull to the parent's weights); measured on the shifted-taste bench (docs/models.md). */
+export const FINETUNE_ANCHOR = 0;
+
 export interface FinetuneRequest {
   /** Folder of finished edits (videos with their own music). */
   videos?: string;
@@ -43,6 +46,8 @@ export interface FinetuneRequest {
   seed?: number;
   /** Steps between descriptor windows; default the parent's hop. */
   hop?: number;
+  /** L2-SP strength: pull of the trained weights back to the parent's (0 = off; default FINETUNE_ANCHOR). */
+  anchor?: number;
   activate?: boolean;
 }
 
@@ -171,6 +176,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     {
       initialWeights: warm.weights,
       ...(negatives.length > 0 ? { hardNegatives: { pairs: negatives } } : {}),
+      anchor: req.anchor ?? FINETUNE_ANCHOR,
       signal: job.signal,
       checkpointDir: join(dirs.checkpointsDir, req.version),
       onProgress: (p: TrainProgress) =>

@@ -28,6 +28,9 @@ export class TrainingRun {
   private readonly vars: tf.Variable[];
   private readonly optimizer: AdamW;
   private readonly seed: number;
+  private readonly negatives: HardNegatives | undefined;
+  /** Warm-start values of the trained encoder variables, and the pull's strength (anchor). */
+  private readonly anchor: { strength: number; values: tf.Tensor[]; vars: tf.Variable[] } | null = null;
 
   constructor(
     private readonly data: TrainingData,
@@ -35,10 +38,15 @@ export class TrainingRun {
     train: PairSample[],
     /** Warm start: begin from these weights (their standardiser included) instead of a fresh init. */
     initial?: DualWeights,
-    /** Rejected pairs pushed apart at every step beside the batch (fine-tuning on feedback). */
-    private readonly negatives?: HardNegatives,
+    extras: {
+      /** Rejected pairs pushed apart at every step beside the batch (fine-tuning on feedback). */
+      negatives?: HardNegatives;
+      /** L2 pull of the trained encoder weights towards the warm-start ones (L2-SP), strength; 0 = off. */
+      anchor?: number;
+    } = {},
   ) {
     this.seed = config.seed;
+    this.negatives = extras.negatives;
     this.dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
     if (initial) loadWeights(this.dual, initial);
     else {
@@ -48,7 +56,9 @@ export class TrainingRun {
     this.loss = buildLoss(config);
     this.capabilities = lossDescriptor(config.loss).capabilities;
     const trained = (e: DualEncoder['video']): tf.Variable[] => (config.headsOnly ? headVariables(e) : e.variables);
-    this.vars = [...trained(this.dual.video), ...trained(this.dual.audio), ...this.loss.trainableVariables()];
+    const encoderVars = [...trained(this.dual.video), ...trained(this.dual.audio)];
+    this.vars = [...encoderVars, ...this.loss.trainableVariables()];
+    if (initial && extras.anchor && extras.anchor > 0) this.anchor = { strength: extras.anchor, values: encoderVars.map((v) => tf.keep(v.clone())), vars: encoderVars };
     this.optimizer = new AdamW({ weightDecay: config.weightDecay, clipNorm: config.clipNorm });
     this.average = config.ema > 0 ? new WeightAverage(this.dual, config.ema) : null;
     this.stopping = new EarlyStopping(config.patience);
@@ -62,7 +72,12 @@ export class TrainingRun {
     const { value, grads } = tf.variableGrads(() => {
       const ev = dual.video.apply(tf.tensor3d(batch.video, [B, data.window, data.dims.video]));
       const ea = dual.audio.apply(tf.tensor3d(batch.audio, [B, data.window, data.dims.audio]));
-      const loss = batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels);
+      let loss = batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels);
+      if (this.anchor) {
+        const { strength, values, vars } = this.anchor;
+        const drift = tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, values[i])))));
+        loss = tf.add(loss, tf.mul(drift, strength)) as tf.Scalar;
+      }
       if (!neg || !this.negatives) return loss;
       const evNeg = dual.video.apply(tf.tensor3d(neg.video, [neg.n, data.window, data.dims.video]));
       const eaNeg = dual.audio.apply(tf.tensor3d(neg.audio, [neg.n, data.window, data.dims.audio]));
@@ -118,5 +133,6 @@ export class TrainingRun {
     this.dual.audio.dispose();
     this.loss.dispose();
     this.optimizer.dispose();
+    for (const t of this.anchor?.values ?? []) t.dispose();
   }
 }

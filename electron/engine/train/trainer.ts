@@ -110,6 +110,11 @@ export interface TrainOptions {
   initialWeights?: DualWeights;
   /** Rejected pairs to push apart at every step (hard-negatives.ts). */
   hardNegatives?: HardNegatives;
+  /**
+   * With initialWeights: strength of an L2 pull of the trained weights back to them (L2-SP,
+   * λ·Σ‖w − w₀‖²), which limits how far fine-tuning drifts from what the parent knew. 0 = off.
+   */
+  anchor?: number;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -120,7 +125,10 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   if (train.length < 2 || val.length < 1) throw new RangeError(`corpus needs train and val pairs (train ${train.length}, val ${val.length})`);
   if (!(config.ema >= 0 && config.ema < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${config.ema}`);
 
-  const run = new TrainingRun(data, config, train, opts.initialWeights, opts.hardNegatives);
+  const run = new TrainingRun(data, config, train, opts.initialWeights, {
+    ...(opts.hardNegatives ? { negatives: opts.hardNegatives } : {}),
+    ...(opts.anchor ? { anchor: opts.anchor } : {}),
+  });
   const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives, moodBins: config.moodBins });
   const resumed = opts.checkpointDir ? loadCheckpoint(opts.checkpointDir, config, data.spec) : null;
   if (resumed) {

@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import type {
   FinetuneResult,
+  ClipCuts,
   ClipMatch,
   CorpusResult,
   CacheEntry,
@@ -46,6 +47,7 @@ const version = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 
 const trackRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), path]);
 const provider = v.picklist(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
 const none = v.optional(v.strictObject({}), {});
+const clipId = v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/, 'must be an opened clip id'));
 const endMode = v.picklist(['ending', 'phrase']);
 /** A fit's speed factor: at most the planner's ±3 % fallback. */
 const tempoRatio = v.pipe(v.number(), v.finite(), v.minValue(0.97), v.maxValue(1.03));
@@ -87,7 +89,7 @@ export const schemas = {
   /** The file behind a media id (a catalog track or an opened clip), for a host's media server (Electron's media://). */
   'media.resolve': v.strictObject({
     kind: v.picklist(['track', 'clip']),
-    id: v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/, 'must be an opened clip id'))]),
+    id: v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), clipId]),
   }),
   'settings.get': none,
   'settings.set': v.strictObject({
@@ -182,6 +184,8 @@ export const schemas = {
     /** With `fit`: render exactly this (edited) plan instead of planning one. */
     plan: v.optional(fitPlan),
   }),
+  /** An opened clip's shot cuts on its own frames: one decode of the whole clip, so a job (progress, cancel). */
+  'clip.cuts': v.strictObject({ id: clipId }),
   /** Re-arrange a track at its beats to a clip's exact length; optionally render it and write editor hand-off files. */
   fit: v.strictObject({
     clip: path,
@@ -274,6 +278,7 @@ export interface Results {
   'tracks.failed': FailedFile[];
   'tracks.detail': TrackDetail;
   'clip.open': OpenedClip;
+  'clip.cuts': ClipCuts;
   'media.resolve': { path: string };
   'settings.get': Settings;
   'settings.set': Settings;
@@ -306,7 +311,7 @@ export interface Results {
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */
-export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'match', 'export', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
+export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'match', 'export', 'clip.cuts', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
 export type QuickOperation = Exclude<OperationName, JobOperation>;
 

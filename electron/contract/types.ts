@@ -54,10 +54,17 @@ export interface OpenedClip {
   width: number | null;
   height: number | null;
   hasAudio: boolean;
-  /** Shot cuts, seconds: the first frame of each new shot, found at the clip's own frame rate. */
-  cuts: number[];
   /** The video's frame rate (null when the file does not say). */
   fps: number | null;
+}
+
+/** An opened clip's shot cuts (the `clip.cuts` job: one decode of every frame). */
+export interface ClipCuts {
+  id: string;
+  /** Seconds: the first frame of each new shot, found at the clip's own frame rate. */
+  cuts: number[];
+  /** The frame rate analysed. */
+  fps: number;
 }
 
 export interface Settings {

@@ -23,7 +23,14 @@ export interface ShotCuts {
   fps: number;
 }
 
-export async function detectShotCuts(file: string, opts: { info?: MediaInfo; signal?: AbortSignal } = {}): Promise<ShotCuts> {
+export interface ShotCutOptions {
+  info?: MediaInfo;
+  signal?: AbortSignal;
+  /** Seconds decoded so far and the clip's duration, once per second of video. */
+  onProgress?: (seconds: number, duration: number) => void;
+}
+
+export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): Promise<ShotCuts> {
   const info = opts.info ?? (await probe(file, opts.signal ? { signal: opts.signal } : {}));
   const stream = videoStream(info);
   if (!stream) throw inputError(file, 'has no video stream to find shot cuts in');
@@ -36,6 +43,7 @@ export async function detectShotCuts(file: string, opts: { info?: MediaInfo; sig
     const s = analyser.analyse(frame.data);
     dist.push(s.histDistance);
     luma.push(s.motion);
+    if (frame.index % Math.round(fps) === 0) opts.onProgress?.(Math.round(frame.index / fps), info.duration);
   }
   const round = (x: number): number => Math.round(x * 1000) / 1000;
   return { cuts: detectCuts(dist, luma, V).map((i) => round(i / fps)), fps };

@@ -312,8 +312,6 @@ export class Engine implements EngineApi {
         const file = resolve(path);
         const info = await probe(file);
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
-        // The player's cut markers, on the clip's own frames.
-        const cuts = video ? (await detectShotCuts(file, { info })).cuts : [];
         const clip: OpenedClip = {
           id: randomUUID(),
           path: file,
@@ -321,7 +319,6 @@ export class Engine implements EngineApi {
           width: video?.width ?? null,
           height: video?.height ?? null,
           hasAudio: info.streams.some((s) => s.type === 'audio'),
-          cuts,
           fps: video?.fps ?? null,
         };
         this.clips.set(clip.id, clip);
@@ -541,6 +538,12 @@ export class Engine implements EngineApi {
         });
         job.progress('fit', stages.length, stages.length);
         return r as unknown as FitSummary;
+      },
+      'clip.cuts': async ({ id }, job) => {
+        const clip = this.clips.get(id);
+        if (!clip) throw new EngineError({ code: 'not-found', message: `no opened clip with id ${id}` });
+        const { cuts, fps } = await detectShotCuts(clip.path, { signal: job.signal, onProgress: (s, total) => job.progress('cuts', s, Math.max(s, Math.round(total))) });
+        return { id, cuts, fps };
       },
       'fit.replan': async ({ track, ...spec }) => {
         const { replanWithSplices } = await import('../fit');

@@ -1,10 +1,11 @@
 /**
- * `clip.open` carries the clip's shot cuts on its own frames: generated clips of differently
- * coloured shots (ffmpeg concat) with cuts at known frames, at two frame rates; the cuts the
- * engine returns must be within one frame of the truth, with none missing or extra.
+ * The `clip.cuts` job finds an opened clip's shot cuts on its own frames: generated clips of
+ * differently coloured shots (ffmpeg concat) with cuts at known frames, at two frame rates; the
+ * cuts the engine returns must be within one frame of the truth, with none missing or extra.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
 import { hardCuts, movingBox, sine, tempDir } from '../../helpers/media';
@@ -22,7 +23,13 @@ afterAll(async () => {
   await cleanup();
 });
 
-describe('clip.open shot cuts', () => {
+async function cutsOf(path: string): Promise<{ cuts: number[]; fps: number; clipFps: number | null }> {
+  const clip = await engine.call('clip.open', { path });
+  const r = await runJob(engine, 'clip.cuts', { id: clip.id });
+  return { ...r, clipFps: clip.fps };
+}
+
+describe('clip.cuts', () => {
   // Cuts off the 10 fps analysis grid (2.44 s, 5.16 s …), where the features' detector is 40–60 ms off.
   for (const { fps, cuts } of [
     { fps: 25, cuts: [2.44, 5.16, 8.84] },
@@ -30,22 +37,27 @@ describe('clip.open shot cuts', () => {
   ]) {
     it(`finds every cut of a ${fps} fps clip within one frame`, async () => {
       const file = await hardCuts(dir, { seconds: 11, cuts, fps, name: `cuts-${fps}.mp4` });
-      const clip = await engine.call('clip.open', { path: file });
-      expect(clip.fps).toBeCloseTo(fps, 3);
-      expect(clip.cuts).toHaveLength(cuts.length);
-      clip.cuts.forEach((c, i) => expect(Math.abs(c - cuts[i])).toBeLessThanOrEqual(1 / fps + 1e-6));
+      const found = await cutsOf(file);
+      expect(found.clipFps).toBeCloseTo(fps, 3);
+      expect(found.fps).toBeCloseTo(fps, 3);
+      expect(found.cuts).toHaveLength(cuts.length);
+      found.cuts.forEach((c, i) => expect(Math.abs(c - cuts[i])).toBeLessThanOrEqual(1 / fps + 1e-6));
     });
   }
 
   it('finds none in one continuous shot with motion', async () => {
     const file = await movingBox(dir, { seconds: 6, speed: 80, name: 'one-shot.mp4' });
-    expect((await engine.call('clip.open', { path: file })).cuts).toEqual([]);
+    expect((await cutsOf(file)).cuts).toEqual([]);
   });
 
-  it('opens a file without a picture with no cuts', async () => {
+  it('refuses a file without a picture, naming it', async () => {
     const file = await sine(dir, { seconds: 2, freq: 440, name: 'tone.wav' });
     const clip = await engine.call('clip.open', { path: file });
-    expect(clip.cuts).toEqual([]);
     expect(clip.fps).toBeNull();
+    await expect(runJob(engine, 'clip.cuts', { id: clip.id })).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining(`${file}: has no video stream`) });
+  });
+
+  it('answers not-found for a clip id that was never opened', async () => {
+    await expect(runJob(engine, 'clip.cuts', { id: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 'not-found' });
   });
 });

@@ -10,6 +10,7 @@ import { onnxToEncoder } from '../../../electron/engine/encoders/onnx-import';
 import { seededRandom } from '../../../electron/engine/encoders/rng';
 import { openEncoder } from '../../../electron/engine/encoders/runtime';
 import { trainDualEncoder } from '../../../electron/engine/train/trainer';
+import type { DualWeights } from '../../../electron/engine/train/weights';
 import { syntheticTrainingData, TINY } from './synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'nd-warm-'));
@@ -104,5 +105,27 @@ describe('trainer warm start and heads-only', () => {
     expect(Array.from(child.weights.video['conv1.kernel'].data)).not.toEqual(Array.from(parent.weights.video['conv1.kernel'].data));
     // The standardiser is the parent's (not refitted), whichever layers train.
     expect(Array.from(child.weights.audio['standardise.mean'].data)).toEqual(Array.from(parent.weights.audio['standardise.mean'].data));
+  });
+});
+
+describe('trainer anchor (L2-SP pull to the warm-start weights)', () => {
+  const data = syntheticTrainingData();
+  const config = { ...TINY, steps: 12, evalEvery: 12, seed: 4 };
+  /** Σ (w − w₀)² over both encoders' projection heads. */
+  const drift = (a: DualWeights, b: DualWeights): number => {
+    let s = 0;
+    for (const side of ['video', 'audio'] as const) {
+      for (const [name, t] of Object.entries(a[side])) if (name.startsWith('proj')) t.data.forEach((x, i) => (s += (x - b[side][name].data[i]) ** 2));
+    }
+    return s;
+  };
+
+  it('a strong pull keeps the fine-tuned heads far nearer the parent than no pull does', async () => {
+    const parent = await trainDualEncoder(data, { ...config, steps: 6, evalEvery: 3 });
+    const free = await trainDualEncoder(data, { ...config, seed: 11, headsOnly: true, lr: 5e-2 }, { initialWeights: parent.weights });
+    const pulled = await trainDualEncoder(data, { ...config, seed: 11, headsOnly: true, lr: 5e-2 }, { initialWeights: parent.weights, anchor: 100 });
+    const freeDrift = drift(free.weights, parent.weights);
+    expect(freeDrift).toBeGreaterThan(0);
+    expect(drift(pulled.weights, parent.weights)).toBeLessThan(0.5 * freeDrift);
   });
 });

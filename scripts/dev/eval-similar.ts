@@ -24,8 +24,9 @@ export const example = 'needledrop eval-similar .cache/albums/set --db .cache/al
 const ROWS: Array<[keyof SpaceScores, string]> = [
   ['chance', 'chance'],
   ['mfccStats', 'MFCC 1–19 mean+std (z, Euclidean)'],
-  ['descriptorStats', 'descriptor statistics (+Δ, z, family-w., cos)'],
+  ['descriptorStats', 'descriptor stats (+Δ, z, family-w, cos)'],
   ['mood', 'mood space (cross-modal audio encoder)'],
+  ['statsPlusMood', 'descriptor statistics + mood (similar)'],
   ['learned', 'learned music space'],
   ['learnedPlusMood', 'learned + mood'],
   ['learnedPlusStats', 'learned + descriptor statistics'],

@@ -134,9 +134,11 @@ export interface SpaceScores {
   chance: SimilarityScores;
   /** Mean + std of MFCC 1–19, z-scored, Euclidean (the classic baseline). */
   mfccStats: SimilarityScores;
-  /** MFCC and every other descriptor's mean, std and mean |Δ|, z-scored, weighted per family, cosine: what serves below MIN_TRACKS_TO_TRAIN (space.ts statsVectors). */
+  /** MFCC and every other descriptor's mean, std and mean |Δ|, z-scored, weighted per family, cosine: the music space the app serves (space.ts statsVectors, MUSIC_SPACE_MIX). */
   descriptorStats: SimilarityScores;
   mood?: SimilarityScores;
+  /** musicWeight·cos(descriptor statistics) + (1 − musicWeight)·cos(mood): what `similar` ranks by. */
+  statsPlusMood?: SimilarityScores;
   learned?: SimilarityScores;
   /** musicWeight·cos(learned) + (1 − musicWeight)·cos(mood). */
   learnedPlusMood?: SimilarityScores;
@@ -184,7 +186,7 @@ async function learnedVectors(trainOn: readonly AlbumTrack[], embed: readonly Al
 
 type Vectors = { data: Float32Array; dim: number };
 
-function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: string | null): SpaceScores & { moodVecs: Vectors | null; statsVecs: Vectors } {
+function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: string | null, w: number): SpaceScores & { moodVecs: Vectors | null; statsVecs: Vectors } {
   const labels = labelsOf(tracks);
   const moodVecs = moodVersion ? moodVectors(db, tracks, moodVersion) : null;
   const statsVecs = descriptorStatsSpace(tracks.map((t) => t.seq), 'descriptors-delta');
@@ -194,7 +196,7 @@ function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: str
     chance: chanceScores(labels),
     mfccStats: statsScores(tracks, 'mfcc', 'euclidean'),
     descriptorStats: statsScores(tracks, 'descriptors-delta', 'cosine'),
-    ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine') } : {}),
+    ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine'), statsPlusMood: combinedScores(statsVecs, moodVecs, w, labels) } : {}),
     moodVecs,
     statsVecs,
   };
@@ -226,7 +228,7 @@ export async function evaluateSimilarity(db: Catalog, root: string, options: Sim
   const labels = labelsOf(tracks);
 
   const learnedAll = await learnedVectors(tracks, tracks, options, 'train on all');
-  const all = withLearned(baseScores(db, tracks, options.moodVersion), learnedAll, labels, w);
+  const all = withLearned(baseScores(db, tracks, options.moodVersion, w), learnedAll, labels, w);
   const report: SimilarityEvalReport = {
     root: resolve(root),
     albums: albumCounts,
@@ -248,8 +250,8 @@ export async function evaluateSimilarity(db: Catalog, root: string, options: Sim
     report.halves = {
       trainAlbums,
       testAlbums,
-      test: withLearned(baseScores(db, testSet, options.moodVersion), { data: testVecs, dim: learnedHalf.dim }, labelsOf(testSet), w),
-      all: withLearned(baseScores(db, tracks, options.moodVersion), learnedHalf, labels, w),
+      test: withLearned(baseScores(db, testSet, options.moodVersion, w), { data: testVecs, dim: learnedHalf.dim }, labelsOf(testSet), w),
+      all: withLearned(baseScores(db, tracks, options.moodVersion, w), learnedHalf, labels, w),
     };
     report.training.secondsHalf = Math.round(learnedHalf.seconds);
   }

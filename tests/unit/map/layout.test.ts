@@ -4,7 +4,7 @@
  * must come out apart, and the same rows with the same seed give the same map.
  */
 import { describe, expect, it } from 'vitest';
-import { layoutVectors, UMAP_FROM } from '../../../electron/engine/map/layout';
+import { layoutVectors, placeRest, UMAP_FROM } from '../../../electron/engine/map/layout';
 import { createRng } from '../../../electron/engine/util/prng';
 
 function twoGroups(n: number, dim: number, seed: number): { data: Float32Array; label: number[] } {
@@ -58,6 +58,21 @@ describe('layoutVectors', () => {
     const b = await layoutVectors(data, 16, { seed: 3 });
     expect(b.points).toEqual(a.points);
   }, 120_000);
+
+  it('places the rows UMAP did not fit beside their most similar sampled row, the sampled ones where they were laid out', async () => {
+    const unit = (a: number): number[] => [Math.cos(a), Math.sin(a)];
+    // Rows 0 and 1 sampled (angles 0 and π/2); 2 and 4 lean to row 0, 3 and 5 to row 1.
+    const data = Float32Array.from([0, Math.PI / 2, 0.2, 1.3, 0.4, 1.5].flatMap(unit));
+    const fitted: Array<[number, number]> = [[0.1, 0.1], [0.9, 0.9]];
+    const seen: string[] = [];
+    const placed = await placeRest(data, 2, [0, 1], fitted, { onProgress: (p, d, t) => seen.push(`${p}:${d}/${t}`) });
+    expect(placed.slice(0, 2)).toEqual(fitted);
+    for (const [i, near] of [[2, 0], [3, 1], [4, 0], [5, 1]]) {
+      expect(Math.abs(placed[i][0] - fitted[near][0])).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(placed[i][1] - fitted[near][1])).toBeLessThanOrEqual(0.01);
+    }
+    expect(seen.at(-1)).toBe('place:4/4');
+  });
 
   it('stops when cancelled', async () => {
     const { data } = twoGroups(UMAP_FROM + 20, 16, 4);

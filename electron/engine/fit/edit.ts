@@ -119,7 +119,7 @@ export function replanWithSplices(g: TrackGrid, scorer: SpliceScorer, spec: Repl
   pieces.forEach((p, i) => {
     const len = p.sourceEnd - p.sourceStart;
     if (len < 0.9 * beat) {
-      const which = i === 0 ? 'the first kept range' : `the range after splice ${i}`;
+      const which = i === 0 ? 'first kept range' : `range after splice ${i}`;
       throw inputError(g.file, `the edited plan's ${which} would last ${sec(len)} (${sec(p.sourceStart)}–${sec(p.sourceEnd)}): each kept range must hold at least one beat (${sec(beat)})`);
     }
   });

@@ -4,6 +4,7 @@
  * marker on the frame. One decode of every frame at a tiny size (decoding dominates either way),
  * the same frame-change signals and thresholds as the features.
  */
+import { stat } from 'node:fs/promises';
 import { decodeVideoFrames } from '../media/decode';
 import { displayAspect, probe, videoStream, type MediaInfo } from '../media/probe';
 import { inputError } from '../errors';
@@ -47,4 +48,25 @@ export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): P
   }
   const round = (x: number): number => Math.round(x * 1000) / 1000;
   return { cuts: detectCuts(dist, luma, V).map((i) => round(i / fps)), fps };
+}
+
+/**
+ * Finished detections kept per file (path, size, modification time): the player's markers and a
+ * fit's hits then share one decode of the clip. Only results are kept, never a detection in
+ * flight, so one caller's cancel cannot fail another.
+ */
+export class ShotCutCache {
+  private readonly done = new Map<string, ShotCuts>();
+  constructor(private readonly capacity = 8) {}
+
+  async get(file: string, opts: ShotCutOptions = {}): Promise<ShotCuts> {
+    const s = await stat(file);
+    const key = `${file}\0${s.size}\0${s.mtimeMs}`;
+    const hit = this.done.get(key);
+    if (hit) return hit;
+    const found = await detectShotCuts(file, opts);
+    this.done.set(key, found);
+    if (this.done.size > this.capacity) this.done.delete(this.done.keys().next().value as string);
+    return found;
+  }
 }

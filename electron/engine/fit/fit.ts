@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { inputError, usageError } from '../errors';
-import { detectShotCuts } from '../features/shot-cuts';
+import { detectShotCuts, type ShotCutCache } from '../features/shot-cuts';
 import { probe, videoStream, type MediaInfo } from '../media/probe';
 import type { KnownBeats } from './analyse';
 import { planFromRanges, type ExplicitPlan } from './edit';
@@ -44,6 +44,8 @@ export interface FitOptions {
   known?: KnownBeats;
   /** Analysed tracks kept between calls (the app's engine holds one). */
   grids?: GridCache;
+  /** Clips' shot cuts kept between calls (the player's markers found them already). */
+  shotCuts?: ShotCutCache;
   /** Render this plan (the user's edit) instead of planning one; checked strictly against the track and the clip. */
   plan?: ExplicitPlan;
   signal?: AbortSignal;
@@ -91,7 +93,8 @@ async function clipRange(o: FitOptions): Promise<ClipRange> {
 
 /** Shot cuts in output seconds (0 = the in point), on the clip's own frames. */
 async function clipCuts(o: FitOptions, r: ClipRange): Promise<number[]> {
-  const { cuts } = await detectShotCuts(o.clip, { info: r.info, ...(o.signal ? { signal: o.signal } : {}) });
+  const opts = { info: r.info, ...(o.signal ? { signal: o.signal } : {}) };
+  const { cuts } = await (o.shotCuts ? o.shotCuts.get(o.clip, opts) : detectShotCuts(o.clip, opts));
   return cuts.map((c) => c - r.start).filter((c) => c > 0 && c < r.end - r.start);
 }
 

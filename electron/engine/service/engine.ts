@@ -15,7 +15,7 @@ import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTra
 import { matchClip } from '../app/match';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { getFeatures } from '../catalog/features';
-import { detectShotCuts } from '../features/shot-cuts';
+import { ShotCutCache } from '../features/shot-cuts';
 import type { GridCache } from '../fit';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
@@ -53,6 +53,8 @@ export class Engine implements EngineApi {
   private readonly handlers: Handlers;
   private readonly guard: PathGuard;
   private readonly musicSpace = new MusicSpaceCache();
+  /** Opened clips' shot cuts: found once for the player, reused by a fit's hits. */
+  private readonly shotCuts = new ShotCutCache();
   /** The provider onnxruntime actually started, per (model version, provider setting). */
   private readonly providersInUse = new Map<string, string>();
   private watcher: { key: string; watcher: FolderWatcher } | null = null;
@@ -501,6 +503,7 @@ export class Engine implements EngineApi {
           hits: req.hits ?? false,
           known: this.knownBeats(track),
           grids: await this.grids(),
+          shotCuts: this.shotCuts,
           ...(req.plan ? { plan: req.plan } : {}),
           signal: job.signal,
           onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length + 1),
@@ -532,6 +535,7 @@ export class Engine implements EngineApi {
           force: req.force ?? false,
           known: this.knownBeats(track),
           grids: await this.grids(),
+          shotCuts: this.shotCuts,
           ...(req.plan ? { plan: req.plan } : {}),
           signal: job.signal,
           onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length),
@@ -542,7 +546,7 @@ export class Engine implements EngineApi {
       'clip.cuts': async ({ id }, job) => {
         const clip = this.clips.get(id);
         if (!clip) throw new EngineError({ code: 'not-found', message: `no opened clip with id ${id}` });
-        const { cuts, fps } = await detectShotCuts(clip.path, { signal: job.signal, onProgress: (s, total) => job.progress('cuts', s, Math.max(s, Math.round(total))) });
+        const { cuts, fps } = await this.shotCuts.get(clip.path, { signal: job.signal, onProgress: (s, total) => job.progress('cuts', s, Math.max(s, Math.round(total))) });
         return { id, cuts, fps };
       },
       'fit.replan': async ({ track, ...spec }) => {

@@ -3,9 +3,11 @@
  * differently coloured shots (ffmpeg concat) with cuts at known frames, at two frame rates; the
  * cuts the engine returns must be within one frame of the truth, with none missing or extra.
  */
+import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
+import { ShotCutCache } from '../../../electron/engine/features/shot-cuts';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
 import { hardCuts, movingBox, sine, tempDir } from '../../helpers/media';
@@ -59,5 +61,19 @@ describe('clip.cuts', () => {
 
   it('answers not-found for a clip id that was never opened', async () => {
     await expect(runJob(engine, 'clip.cuts', { id: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('ShotCutCache', () => {
+  it('answers a file once detected from memory, and detects again when the file changes', async () => {
+    const file = await hardCuts(dir, { seconds: 4, cuts: [2], fps: 25, name: 'cached.mp4' });
+    const cache = new ShotCutCache();
+    const first = await cache.get(file);
+    expect(first.cuts).toEqual([2]);
+    expect(await cache.get(file)).toBe(first);
+    await utimes(file, new Date(), new Date(Date.now() + 5000));
+    const again = await cache.get(file);
+    expect(again).not.toBe(first);
+    expect(again.cuts).toEqual([2]);
   });
 });

@@ -194,7 +194,8 @@ export async function openSearchLibrary(db: Catalog, version: string, opts: Libr
   const { byId, info } = trackInfos(db, rows, (id) => trackBeats(db, id));
   const key = segmentsFingerprint(db, version);
   const started = performance.now();
-  const index = await loadSegmentIndexIn(join(root, encodeURIComponent(version)), key, dim, () => iterateSegments(db, version), info, opts.signal ? { signal: opts.signal } : {});
+  const onBuild = (): void => opts.log?.(`building the on-disk segment index of ${segments} segments for "${version}" (once per change of the catalog's segments)`);
+  const index = await loadSegmentIndexIn(join(root, encodeURIComponent(version)), key, dim, () => iterateSegments(db, version), info, { onBuild, ...(opts.signal ? { signal: opts.signal } : {}) });
   if (index.built) opts.log?.(`built the on-disk segment index of ${segments} segments for "${version}" in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const matcher = new Matcher(index.store, { ...opts.matcher, scanner: index.scan });
   return library(db, version, byId, index.store, matcher, async () => {

@@ -288,7 +288,7 @@ export async function loadSegmentIndexIn(
   dim: number,
   tracks: () => Iterable<IndexTrack> | AsyncIterable<IndexTrack>,
   info: (id: TrackId) => SearchTrackInfo,
-  opts: SegmentIndexOptions = {},
+  opts: SegmentIndexOptions & { /** Called when a build starts (it can take minutes). */ onBuild?: () => void } = {},
 ): Promise<OpenedSegmentIndex & { built: boolean }> {
   const name = createHash('sha256').update(key).digest('hex').slice(0, 32);
   const dir = join(root, name);
@@ -298,6 +298,7 @@ export async function loadSegmentIndexIn(
   const damaged = readSegmentIndexMeta(dir, key) !== null;
   mkdirSync(root, { recursive: true });
   const building = join(root, `${BUILDING}${process.pid}-${randomBytes(4).toString('hex')}`);
+  opts.onBuild?.();
   try {
     await writeSegmentIndex(building, key, dim, tracks(), opts);
     // Another build for this key (another process, or this one) may have finished first: keep

@@ -72,10 +72,10 @@ it('first run: indexes what analyses, reports failures (sorted, causes without t
   const hash = events.filter((e) => e.phase === 'hash');
   const analyze = events.filter((e) => e.phase === 'analyze');
   expect(hash).toHaveLength(5);
-  expect(hash.at(-1)!.snapshot).toMatchObject({ done: 5, total: 5 });
+  expect(hash.at(-1)!.snapshot).toMatchObject({ label: 'hashing', done: 5, total: 5 });
   expect(analyze.map((e) => e.item).sort()).toEqual(['a.wav', 'bad.ogg', 'boom.m4a', 'c.flac', 'sub/b.mp3'].map(at));
   expect(analyze.map((e) => e.snapshot.done)).toEqual([1, 2, 3, 4, 5]);
-  expect(analyze.every((e) => e.snapshot.total === 5)).toBe(true);
+  expect(analyze.every((e) => e.snapshot.total === 5 && e.snapshot.label === 'indexing')).toBe(true);
   db.close();
 });
 
@@ -184,4 +184,45 @@ it('a run that fails or is cancelled records it on its job and frees the catalog
   expect(cancelled).toMatchObject({ state: 'cancelled', error: null });
   expect((await indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).indexed).toBe(1);
   db.close();
+});
+
+it('runs at most `jobs` workers', async () => {
+  const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`t${i}.wav`, `bpm ${100 + i}`]));
+  const threads = (db: Catalog) => new Set(listTracks(db).map((t) => t.summary.thread));
+  const one = library(files);
+  await indexLibrary(one.db, [one.lib], { jobs: 1, components: textComponents() });
+  expect(threads(one.db).size).toBe(1);
+  const two = library(files);
+  await indexLibrary(two.db, [two.lib], { jobs: 2, components: textComponents() });
+  expect(threads(two.db).size).toBeLessThanOrEqual(2);
+  one.db.close();
+  two.db.close();
+});
+
+it('cancelled while hashing: rejects as cancelled; while analysing: reports what was done, no cancellations as failures', async () => {
+  const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`t${i}.wav`, `bpm ${100 + i}`]));
+  const early = library(files);
+  const ctl = new AbortController();
+  await expect(
+    indexLibrary(early.db, [early.lib], { jobs: 1, components: textComponents(), signal: ctl.signal, onProgress: (e) => e.phase === 'hash' && ctl.abort() }),
+  ).rejects.toMatchObject({ kind: 'cancelled', message: 'indexing cancelled' });
+  expect(listJobs(early.db, 'index')[0].state).toBe('cancelled');
+  expect(listTracks(early.db)).toEqual([]);
+
+  const late = library(files);
+  const stop = new AbortController();
+  const r = await indexLibrary(late.db, [late.lib], {
+    jobs: 1,
+    components: textComponents(),
+    signal: stop.signal,
+    onProgress: (e) => e.phase === 'analyze' && stop.abort(),
+  });
+  expect(r.cancelled).toBe(true);
+  expect(r.failed).toEqual([]);
+  expect(r.indexed).toBeGreaterThanOrEqual(1);
+  expect(r.indexed).toBeLessThan(6);
+  expect(listTracks(late.db)).toHaveLength(r.indexed);
+  expect(listJobs(late.db, 'index')[0]).toMatchObject({ state: 'cancelled', error: null });
+  early.db.close();
+  late.db.close();
 });

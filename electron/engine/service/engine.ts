@@ -85,6 +85,9 @@ export class Engine implements EngineApi {
     });
     this.handlers = this.makeHandlers();
     this.syncWatcher();
+    // Files added, changed or removed while the app was closed: one incremental scan on open
+    // (unchanged files are skipped by size and mtime), then the watcher takes over.
+    if (this.watcher && this.sessions.hasCatalog()) void this.watcher.watcher.ready.then(() => this.watchScan());
   }
 
   // ── EngineApi ──────────────────────────────────────────────────────────────

@@ -24,6 +24,12 @@ let media: string;
 let engine: Engine;
 const events: EngineEvent[] = [];
 
+function openEngine(): Engine {
+  const e = new Engine(contextFromEnv({}, { dataDir: join(tmp, 'data'), threads: 2, watch: { debounceMs: 200, stableMs: 3000 } }));
+  e.subscribe((ev) => events.push(ev));
+  return e;
+}
+
 async function paths(): Promise<string[]> {
   return (await engine.call('tracks.list', { limit: 1000 })).tracks.map((t) => t.path);
 }
@@ -34,8 +40,7 @@ beforeAll(async () => {
   media = (await sharedMediaDir())!;
   mkdirSync(music, { recursive: true });
   await makeTwoGroups(music, 1, 6);
-  engine = new Engine(contextFromEnv({}, { dataDir: join(tmp, 'data'), threads: 2, watch: { debounceMs: 200, stableMs: 3000 } }));
-  engine.subscribe((e) => events.push(e));
+  engine = openEngine();
   await engine.call('library.addFolder', { path: music });
   await runJob(engine, 'library.scan', { jobs: 2 });
   expect(await engine.watching()).toBe(true);
@@ -86,6 +91,16 @@ describe('watching the library folders', () => {
     unlinkSync(copied());
     await expect.poll(paths, { timeout: 120_000, interval: 250 }).not.toContain(copied());
   }, 150_000);
+
+  it('on opening, indexes what was added while it was closed', async () => {
+    // Closed as a quitting app is: once the watcher's last scan is over (a process exit ends it).
+    await expect.poll(async () => (await engine.call('jobs.list')).some((j) => j.state === 'running'), { timeout: 120_000 }).toBe(false);
+    await engine.close();
+    const target = join(music, 'while-closed.ogg');
+    copyFileSync(join(media, 'music', 'admiralbob77_-_Choice_-_Drum-bass.ogg'), target);
+    engine = openEngine();
+    await expect.poll(paths, { timeout: 120_000, interval: 250 }).toContain(target);
+  }, 300_000);
 
   it('stops watching when the setting is turned off', async () => {
     await engine.call('settings.set', { watch: false });

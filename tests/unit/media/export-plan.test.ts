@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  audioCodecOf,
   checkOutput,
   checkRequest,
   exportArgs,
@@ -223,6 +224,11 @@ describe('exportArgs and videoArgs', () => {
     expect(mkv.slice(mkv.indexOf('-c:v'))).toEqual(['-c:v', 'copy', '-c:a', 'aac', '-b:a', '192k', '-f', 'matroska', 'file:/o.mkv']);
   });
 
+  it('webm carries Opus, every other container AAC', () => {
+    expect(audioCodecOf('webm')).toBe('opus');
+    for (const c of ['mp4', 'mov', 'matroska'] as const) expect(audioCodecOf(c)).toBe('aac');
+  });
+
   it('copies video a container takes as it is and re-encodes the rest (VP9 for webm, H.264 elsewhere)', () => {
     const copies: [Parameters<typeof videoArgs>[0], string[], string[]][] = [
       ['mp4', ['h264', 'hevc', 'mpeg4', 'av1', 'vp9'], ['prores', 'vp8', 'mjpeg']],
@@ -263,6 +269,10 @@ describe('output files', () => {
     writeFileSync(join(d, 'old.mp4'), 'x');
     await expect(checkOutput(join(d, 'old.mp4'), 'g', false)).rejects.toMatchObject({ kind: 'input', code: 'exists', message: 'g: already exists' });
     await expect(checkOutput(join(d, 'old.mp4'), 'g', true)).resolves.toBeUndefined();
+    // Any other reason the folder cannot be used is named with its code (a link loop here).
+    symlinkSync(join(d, 'loop-b'), join(d, 'loop-a'));
+    symlinkSync(join(d, 'loop-a'), join(d, 'loop-b'));
+    await expect(checkOutput(join(d, 'loop-a', 'o.mp4'), 'g', false)).rejects.toMatchObject({ kind: 'input', message: `g: cannot use its folder ${join(d, 'loop-a')} (ELOOP)` });
   });
 
   it('publish: links to a new name and refuses an existing one; force replaces it', async () => {
@@ -271,7 +281,9 @@ describe('output files', () => {
     await publish(join(d, 'part'), join(d, 'out.mp4'), 'out.mp4', false);
     expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('new');
     writeFileSync(join(d, 'part2'), 'newer');
-    await expect(publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', false)).rejects.toMatchObject({ code: 'exists', file: 'out.mp4' });
+    await expect(publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', false)).rejects.toMatchObject({ code: 'exists', file: 'out.mp4', message: 'out.mp4: already exists' });
+    // Other failures pass through as they are (not reported as an existing output).
+    await expect(publish(join(d, 'missing'), join(d, 'new.mp4'), 'new.mp4', false)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('new');
     await publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', true);
     expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('newer');
@@ -282,6 +294,7 @@ describe('output files', () => {
     const dead = spawnSync('true').pid!; // exited: its pid is free (pid reuse within this test is not a concern)
     const names = {
       dead: `.needledrop-export-${dead}-abc`,
+      lookalike: `backup.needledrop-export-${dead}-abc`, // not ours: the name must start with the prefix
       ours: `.needledrop-export-${process.pid}-abc`,
       live: `.needledrop-export-1-abc`, // init: alive, even if not ours to signal
       other: 'needledrop-export-5-x',
@@ -291,7 +304,7 @@ describe('output files', () => {
     const target = fresh();
     symlinkSync(target, join(d, `.needledrop-export-${dead}-link`));
     expect(await removeStaleExportTemps(d)).toEqual([join(d, names.dead)]);
-    for (const k of ['ours', 'live', 'other'] as const) expect(lstatSync(join(d, names[k])).isDirectory()).toBe(true);
+    for (const k of ['ours', 'live', 'other', 'lookalike'] as const) expect(lstatSync(join(d, names[k])).isDirectory()).toBe(true);
     expect(lstatSync(join(d, `.needledrop-export-${dead}-link`)).isSymbolicLink()).toBe(true);
     expect(await removeStaleExportTemps(join(d, 'missing'))).toEqual([]);
   });

@@ -1,0 +1,91 @@
+// exportClipWithTrack's own steps on tiny media (a 1 s 32×18 clip, a 3 s tone: each export is a
+// fraction of a second), so its orchestration is mutation-tested without the minutes of
+// export.test.ts: what it probes, what it returns (the plan's numbers), refusals of media
+// without the stream it needs, cancelling, the temp folder. What the exported sound is (offset,
+// fades, loudness) is checked by export.test.ts against the decoded source.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportClipWithTrack } from '../../../electron/engine/media/export';
+import { probe } from '../../../electron/engine/media/probe';
+import * as gen from '../../helpers/media';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+const f: Record<string, string> = {};
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await gen.tempDir('nd-export-steps-'));
+  f.clip = await gen.solidVideo(dir, { color: 'blue', seconds: 1, width: 32, height: 18 });
+  f.tone = await gen.sine(dir, { freq: 440, seconds: 3, sampleRate: 48000 });
+  f.floatTone = await gen.ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000:duration=3', '-c:a', 'pcm_f32le'], join(dir, 'float.wav'));
+}, 120_000);
+afterAll(() => cleanup?.());
+
+const out = (name: string): string => join(dir, name);
+const temps = (): string[] => readdirSync(dir).filter((n) => n.startsWith('.needledrop-export-'));
+
+describe('exportClipWithTrack on tiny media', () => {
+  it('returns the plan it exported: length of the clip, audible part, fade, codecs; the file has it', async () => {
+    const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, offset: 2.5, out: out('a.mp4'), fade: 0.2, loudness: -20 });
+    // 0.5 s of the 3 s tone remain from 2.5 s: heard for 0.5 s of the 1 s clip, fades capped at 0.25.
+    expect(r).toMatchObject({ out: out('a.mp4'), container: 'mp4', videoCodec: 'h264', videoCopied: true, audioCodec: 'aac', fade: 0.2, loudness: -20, warnings: [] });
+    expect(r.duration).toBeCloseTo(1, 1);
+    expect(r.audible).toBeCloseTo(0.5, 2);
+    const info = await probe(r.out);
+    expect(info.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
+    expect(info.duration).toBeCloseTo(r.duration, 1);
+    expect(temps()).toEqual([]);
+  });
+
+  it('defaults: offset 0, a 0.5 s fade (capped at half the audible part), −14 LUFS', async () => {
+    const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('b.mkv') });
+    expect(r).toMatchObject({ container: 'matroska', fade: 0.5, loudness: -14, audioCodec: 'aac', videoCopied: true });
+    expect(r.audible).toBeCloseTo(r.duration, 6);
+  });
+
+  it('a float PCM track exports (its NaN/Inf guard does not break a clean one)', async () => {
+    const r = await exportClipWithTrack({ clip: f.clip, track: f.floatTone, out: out('c.mp4') });
+    expect(r.warnings).toEqual([]);
+    expect((await probe(r.out)).streams.some((s) => s.type === 'audio')).toBe(true);
+  });
+
+  it('refuses a clip without video and a track without audio, naming the file; nothing is left behind', async () => {
+    await expect(exportClipWithTrack({ clip: f.tone, track: f.tone, out: out('d.mp4') })).rejects.toMatchObject({
+      kind: 'input',
+      file: f.tone,
+      message: `${f.tone}: has no video stream to put the track under`,
+    });
+    await expect(exportClipWithTrack({ clip: f.clip, track: f.clip, out: out('e.mp4') })).rejects.toMatchObject({
+      kind: 'input',
+      file: f.clip,
+      message: `${f.clip}: has no audio stream`,
+    });
+    expect(readdirSync(dir).filter((n) => n === 'd.mp4' || n === 'e.mp4')).toEqual([]);
+    expect(temps()).toEqual([]);
+  });
+
+  it('an offset past the track end is refused before ffmpeg runs', async () => {
+    await expect(exportClipWithTrack({ clip: f.clip, track: f.tone, offset: 3, out: out('g.mp4') })).rejects.toMatchObject({
+      kind: 'input',
+      file: f.tone,
+      message: expect.stringContaining('offset 3 s is at or past the end of the track (3.00 s long)'),
+    });
+  });
+
+  it('an aborted export is cancelled and leaves neither the output nor its temp folder', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('h.mp4'), signal: ctl.signal })).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(readdirSync(dir)).not.toContain('h.mp4');
+    expect(temps()).toEqual([]);
+  });
+
+  it('an existing output is refused unless forced; forced, it is replaced', async () => {
+    await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('i.mp4'), fade: 0 });
+    await expect(exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('i.mp4') })).rejects.toMatchObject({ code: 'exists' });
+    const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('i.mp4'), force: true, loudness: -30 });
+    expect(r.loudness).toBe(-30);
+    expect(temps()).toEqual([]);
+  });
+});

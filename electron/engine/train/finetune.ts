@@ -32,7 +32,7 @@ import type { DualWeights } from './weights';
 export const HEADS_ONLY_BELOW = 200;
 
 /** Default L2-SP strength (pull to the parent's weights); measured on the shifted-taste bench (docs/models.md). */
-export const FINETUNE_ANCHOR = 0;
+export const FINETUNE_ANCHOR = 1;
 
 export interface FinetuneRequest {
   /** Folder of finished edits (videos with their own music). */

@@ -6,9 +6,9 @@ import { num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { describeFit } from './fit';
-import { trackRef } from './options';
+import { readPlanFile, trackRef } from './options';
 
-export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--fit [--hits]] [--force] [--json]';
+export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--fit [--hits] | --plan PLAN.json] [--force] [--json]';
 export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
 const VALUED = new Set(['--offset', '--fade', '--loudness', '--out']);
@@ -35,16 +35,19 @@ export async function run(argv: string[]): Promise<number> {
     force: { type: 'boolean' },
     fit: { type: 'boolean' },
     hits: { type: 'boolean' },
+    plan: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.hits && !values.fit) throw usageError('--hits only applies with --fit');
-  if (values.fit && values.fade !== undefined) throw usageError('--fit ends on the track\'s own ending: --fade does not apply');
+  if (values.plan !== undefined && values.hits) throw usageError('--plan renders the plan as it is: --hits does not apply');
+  if ((values.fit || values.plan !== undefined) && values.fade !== undefined) throw usageError('--fit ends on the track\'s own ending: --fade does not apply');
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;
   const offset = num(values.offset, 'offset', { min: 0 });
   const fade = num(values.fade, 'fade', { min: 0 });
   const loudness = num(values.loudness, 'loudness');
+  const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {
     const result = await runCliJob(
@@ -56,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
         out: values.out,
         force: values.force ?? false,
         ...(values.fit ? { fit: true, hits: values.hits ?? false } : {}),
+        ...(plan ? { plan } : {}),
         ...(offset !== undefined ? { offset } : {}),
         ...(fade !== undefined ? { fade } : {}),
         ...(loudness !== undefined ? { loudness } : {}),

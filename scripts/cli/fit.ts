@@ -1,16 +1,17 @@
 /**
  * `needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase]
- * [--hits] [--no-tempo] [--out REMIX.wav] [--handoff DIR] [--force] [--json]`: re-arrange the
- * track at its beats to the clip's exact length (the Engine's `fit` operation).
+ * [--hits] [--no-tempo] [--plan PLAN.json] [--out REMIX.wav] [--handoff DIR] [--force] [--json]`:
+ * re-arrange the track at its beats to the clip's exact length (the Engine's `fit` operation);
+ * `--plan` renders an edited plan (e.g. a `fit --json` output with moved ranges) as it is.
  */
 import type { FitSummary } from '../../electron/contract/types';
 import { num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
-import { trackRef } from './options';
+import { readPlanFile, trackRef } from './options';
 
 export const usage =
-  'needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase] [--hits] [--no-tempo] [--out REMIX.wav|.flac] [--handoff DIR] [--force] [--json]';
+  'needledrop fit CLIP TRACK [--offset S] [--start S --end S] [--end-on-ending|--end-on-phrase] [--hits] [--no-tempo] [--plan PLAN.json] [--out REMIX.wav|.flac] [--handoff DIR] [--force] [--json]';
 
 export function describeFit(r: FitSummary): string {
   const p = r.plan;
@@ -37,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     'end-on-phrase': { type: 'boolean' },
     hits: { type: 'boolean' },
     'no-tempo': { type: 'boolean' },
+    plan: { type: 'string' },
     out: { type: 'string' },
     handoff: { type: 'string' },
     force: { type: 'boolean' },
@@ -48,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   const offset = num(values.offset, 'offset', { min: 0 });
   const start = num(values.start, 'start', { min: 0 });
   const end = num(values.end, 'end', { min: 0 });
+  const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {
     const result = await runCliJob(engine, 'fit', {
@@ -61,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       allowTempo: !values['no-tempo'],
       ...(values.out ? { out: values.out } : {}),
       ...(values.handoff ? { handoff: values.handoff } : {}),
+      ...(plan ? { plan } : {}),
       force: values.force ?? false,
     }, { quiet: true });
     process.stderr.write(describeFit(result) + '\n');

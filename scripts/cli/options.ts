@@ -1,4 +1,6 @@
 /** Option values shared by several commands, checked against the contract's own lists. */
+import { readFileSync } from 'node:fs';
+import { EngineError } from '../../electron/contract/errors';
 import { usageError } from './errors';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
@@ -11,3 +13,39 @@ export function providerOption(value: string): Provider {
 
 /** A track named on the command line: a track id, or a path as given (the engine resolves it). */
 export const trackRef = (s: string): string | number => (/^\d+$/.test(s) ? Number(s) : s);
+
+/** What `--plan FILE` sends: the kept ranges and how the plan ends, as the contract's `plan`. */
+export interface PlanOption {
+  ranges: Array<{ sourceStart: number; sourceEnd: number; outputStart?: number }>;
+  endMode?: 'ending' | 'phrase';
+  tempoRatio?: number;
+}
+
+/**
+ * An edited fit plan from a JSON file: the output of `fit --json` or `export --fit --json` (the
+ * plan inside), or a bare `{ranges, endMode?, tempoRatio?}`. Only the shape is read here; the
+ * engine checks the ranges against the track and the clip.
+ */
+export function readPlanFile(file: string): PlanOption {
+  const bad = (cause: string) => new EngineError({ code: 'bad-input', message: `${file}: ${cause}`, file });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw bad(e.code ? `cannot read the plan (${e.code})` : `not JSON (${e.message})`);
+  }
+  const o = doc as { plan?: unknown; fit?: { plan?: unknown } } | null;
+  const plan = (o?.fit?.plan ?? o?.plan ?? o) as { ranges?: unknown; endMode?: unknown; tempoRatio?: unknown } | null;
+  if (!plan || typeof plan !== 'object' || !Array.isArray(plan.ranges)) throw bad('no fit plan in it (expected "ranges", or the output of fit --json)');
+  const ranges = plan.ranges.map((r: unknown, i) => {
+    const g = r as { sourceStart?: unknown; sourceEnd?: unknown; outputStart?: unknown };
+    if (typeof g?.sourceStart !== 'number' || typeof g.sourceEnd !== 'number') throw bad(`range ${i + 1} needs numeric sourceStart and sourceEnd`);
+    return { sourceStart: g.sourceStart, sourceEnd: g.sourceEnd, ...(typeof g.outputStart === 'number' ? { outputStart: g.outputStart } : {}) };
+  });
+  return {
+    ranges,
+    ...(plan.endMode === 'ending' || plan.endMode === 'phrase' ? { endMode: plan.endMode } : {}),
+    ...(typeof plan.tempoRatio === 'number' ? { tempoRatio: plan.tempoRatio } : {}),
+  };
+}

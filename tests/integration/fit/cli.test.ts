@@ -120,6 +120,42 @@ describe('needledrop fit', () => {
     // Five CLI starts through tsx: minutes on a loaded two-core machine.
   }, 300_000);
 
+  it('renders an edited plan from --plan as it is, and refuses one that misses the clip length, naming the track', async () => {
+    const first = await needledrop('fit', clip, track, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    const planned = JSON.parse(first.stdout) as FitResult;
+    const ranges = planned.plan.ranges.map(({ sourceStart, sourceEnd }) => ({ sourceStart, sourceEnd }));
+    // The user's edit, made here by hand on the generator's own grid: the last splice one beat
+    // later in the track, so the range before it grows by a beat and the one after shrinks by one.
+    const beat = 60 / s.bpm;
+    const k = ranges.length - 1;
+    expect(k, 'a 48 s track under a 30 s clip needs a splice').toBeGreaterThan(0);
+    const edited = ranges.map((r, i) => (i === k - 1 ? { ...r, sourceEnd: r.sourceEnd + beat } : i === k ? { ...r, sourceStart: r.sourceStart + beat } : r));
+    const planFile = join(dir, 'edited-plan.json');
+    await writeFile(planFile, JSON.stringify({ ...planned, plan: { ...planned.plan, ranges: edited } }));
+    const out = join(dir, 'edited.wav');
+    const r = await needledrop('fit', clip, track, '--plan', planFile, '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as FitResult;
+    expect(res.plan.ranges.map((g) => [g.sourceStart, g.sourceEnd])).toEqual(edited.map((g) => [expect.closeTo(g.sourceStart, 3), expect.closeTo(g.sourceEnd, 3)]));
+    const pcm = await decodeTrack(out);
+    expect(Math.abs(pcm.length / AUDIO_SPEC.sampleRate - T)).toBeLessThanOrEqual(1 / 25);
+
+    // Two seconds short of the clip: refused with the track and the cause, nothing written.
+    const short = ranges.map((g, i) => (i === 0 ? { ...g, sourceStart: g.sourceStart + 4 * beat } : g));
+    const badPlan = join(dir, 'short-plan.json');
+    await writeFile(badPlan, JSON.stringify({ ranges: short }));
+    const badOut = join(dir, 'short.wav');
+    const bad = await needledrop('fit', clip, track, '--plan', badPlan, '--out', badOut);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(track);
+    expect(existsSync(badOut)).toBe(false);
+    const notJson = await textFile(dir);
+    const nj = await needledrop('export', clip, track, '--plan', notJson, '--out', join(dir, 'z.mp4'));
+    expect(nj.code).toBe(1);
+    expect(nj.stderr).toContain(notJson);
+  }, 300_000);
+
   it('export --fit muxes a remix of exactly the clip length and reports the fit', async () => {
     const out = join(dir, 'fitted.mp4');
     const r = await needledrop('export', clip, track, '--fit', '--out', out, '--json');

@@ -3,6 +3,7 @@
 // the tempo, and the peak refinement against a score with a known maximum.
 import { describe, expect, it } from 'vitest';
 import { detectTempo, estimateTempo, refinePeak, trackBeats } from '../../../electron/engine/features/tempo';
+import { LEVEL_DEFAULTS } from '../../../electron/engine/features/metrical-level';
 import { createRng } from '../../../electron/engine/metric/prng';
 
 /** Onset envelope at `rate` frames/s: a unit pulse every 60/bpm s from `phase` s, spread linearly over the two nearest frames. */
@@ -28,6 +29,15 @@ describe('tempo precision: off the 0.5 BPM grid', () => {
   it.each([123.25, 97.8, 151.6])('detectTempo reads a %s BPM pulse train to within 0.1 BPM', (bpm) => {
     const env = pulses(bpm, 60, 100);
     expect(Math.abs(detectTempo(env, env, 100)!.bpm - bpm)).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('short envelopes', () => {
+  it('read the tempo from the harmonics that fit; slow tempi whose period does not fit are not candidates', () => {
+    // 3 s at 25 frames/s: lags up to 1.5 s, so 40 BPM (1.5 s period) barely fits and slower ones do not.
+    const env = pulses(150, 3, 25);
+    expect(Math.abs(estimateTempo(env, 25, 30, 240, 120)!.bpm - 150)).toBeLessThanOrEqual(3);
+    expect(Math.abs(detectTempo(env, env, 25, { ...LEVEL_DEFAULTS, minBpm: 30 })!.bpm - 150)).toBeLessThanOrEqual(3);
   });
 });
 

@@ -84,7 +84,12 @@ export class FolderWatcher {
             if (typeof name === 'string' && PARTIAL.test(basename(name))) return;
             this.schedule(this.opts.debounceMs);
           });
-          w.on('error', (err) => this.opts.log?.(`watch ${folder}: ${err.message}`));
+          // E.g. ENOSPC (the system's inotify watches are used up by a huge tree): snapshots on a timer instead.
+          w.on('error', (err) => {
+            this.opts.log?.(`watch ${folder}: ${err.message}; polling every ${this.opts.pollMs} ms`);
+            w.close();
+            this.startPolling();
+          });
           this.watchers.push(w);
         } catch (err) {
           // No recursive fs.watch here (or the folder is gone): snapshots on a timer instead.
@@ -93,16 +98,19 @@ export class FolderWatcher {
         }
       }
     }
-    if (polling) {
-      this.poller = setInterval(() => this.schedule(0), this.opts.pollMs);
-      this.poller.unref();
-    }
+    if (polling) this.startPolling();
     this.ready = this.snapshot().then(
       (s) => {
         this.settled ??= s;
       },
       (err: unknown) => this.opts.log?.(`watch: first snapshot failed: ${err instanceof Error ? err.message : String(err)}`),
     );
+  }
+
+  private startPolling(): void {
+    if (this.poller || this.closed) return;
+    this.poller = setInterval(() => this.schedule(0), this.opts.pollMs);
+    this.poller.unref();
   }
 
   close(): void {

@@ -18,6 +18,16 @@ beforeAll(async () => {
   ({ dir, cleanup } = await gen.tempDir('nd-export-steps-'));
   f.clip = await gen.solidVideo(dir, { color: 'blue', seconds: 1, width: 32, height: 18 });
   f.tone = await gen.sine(dir, { freq: 440, seconds: 3, sampleRate: 48000 });
+  // A clip whose sound runs 1 s past its picture, and a "track" with a picture 2 s longer than its
+  // sound: the container states the longer length; the streams' own lengths must be used.
+  f.longAudioClip = await gen.ffmpeg(
+    ['-f', 'lavfi', '-i', 'color=c=red:s=32x18:r=25:d=1', '-f', 'lavfi', '-i', 'sine=frequency=200:sample_rate=48000:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    join(dir, 'long-audio.mp4'),
+  );
+  f.longVideoTrack = await gen.ffmpeg(
+    ['-f', 'lavfi', '-i', 'color=c=green:s=32x18:r=25:d=5', '-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=48000:duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    join(dir, 'long-video.mp4'),
+  );
   f.floatTone = await gen.ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000:duration=3', '-c:a', 'pcm_f32le'], join(dir, 'float.wav'));
 }, 120_000);
 afterAll(() => cleanup?.());
@@ -48,6 +58,20 @@ describe('exportClipWithTrack on tiny media', () => {
     const r = await exportClipWithTrack({ clip: f.clip, track: f.floatTone, out: out('c.mp4') });
     expect(r.warnings).toEqual([]);
     expect((await probe(r.out)).streams.some((s) => s.type === 'audio')).toBe(true);
+  });
+
+  it('uses the lengths of the streams it uses, not the container\'s: no false "cut short"', async () => {
+    const r = await exportClipWithTrack({ clip: f.longAudioClip, track: f.longVideoTrack, offset: 2.5, out: out('j.mp4') });
+    expect(r.warnings).toEqual([]);
+    expect(r.duration).toBeCloseTo(1, 1); // the clip's picture, not its 2 s of sound
+    expect(r.audible).toBeLessThan(0.6); // the track's 3 s of sound from 2.5 s, not its 5 s of picture
+    expect(r.audible).toBeGreaterThan(0.4);
+  });
+
+  it('webm from an H.264 clip: the picture is re-encoded to VP9 and the result says so', async () => {
+    const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('k.webm') });
+    expect(r).toMatchObject({ container: 'webm', videoCodec: 'vp9', videoCopied: false, audioCodec: 'opus' });
+    expect((await probe(r.out)).streams.find((s) => s.type === 'video')).toMatchObject({ codec: 'vp9' });
   });
 
   it('refuses a clip without video and a track without audio, naming the file; nothing is left behind', async () => {

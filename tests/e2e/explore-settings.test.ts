@@ -15,7 +15,7 @@ import { runJob, type EngineApi } from '../../electron/contract/api';
 import type { TrackMap } from '../../electron/contract/types';
 import { MAP_PAD, scaleHue, toPixel } from '../../renderer/lib/map';
 import { makeTwoGroups, type Group } from '../integration/explore/fixture';
-import { connectEngine, ensureRendererBuilt, hasChromium, openApp, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
+import { hasChromium, screenshot, SHARED_MEDIA, startApp, type App } from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'nd-e2e-explore-'));
 const music = join(root, 'music');
@@ -24,10 +24,8 @@ const real = join(root, 'real');
 const REAL = ['147793__setuniman__sweet-waltz-0i-22mi.ogg', '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg', 'Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg', 'admiralbob77_-_Choice_-_Drum-bass.ogg', 'sorohanro_-_solo-trumpet-06.ogg'];
 const PER_GROUP = 6;
 
-let served: Served;
-let session: Session;
+let app: App | undefined;
 let engine: EngineApi;
-let closeEngine: (() => void) | undefined;
 let page: Page;
 let labels: Map<string, Group>;
 
@@ -60,21 +58,16 @@ async function pixel(x: number, y: number): Promise<number[]> {
 
 describe.skipIf(!hasChromium)('Explore and Settings in Chromium against needledrop serve', () => {
   beforeAll(async () => {
-    ensureRendererBuilt();
     mkdirSync(music, { recursive: true });
     labels = await makeTwoGroups(music, PER_GROUP, 10);
     mkdirSync(real, { recursive: true });
     for (const f of REAL) copyFileSync(join(SHARED_MEDIA, 'music', f), join(real, f));
-    served = await startServe(join(root, 'home'));
-    ({ api: engine, close: closeEngine } = await connectEngine(served));
-    session = await openApp(served.url);
-    page = session.page;
+    app = await startApp(join(root, 'home'));
+    ({ engine, page } = app);
   }, 240_000);
 
   afterAll(async () => {
-    await session?.browser.close();
-    closeEngine?.();
-    await served?.stop();
+    await app?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -203,6 +196,6 @@ describe.skipIf(!hasChromium)('Explore and Settings in Chromium against needledr
   }, 120_000);
 
   it('raised no page error in any flow', () => {
-    expect(session.problems).toEqual([]);
+    expect(app?.session.problems).toEqual([]);
   });
 });

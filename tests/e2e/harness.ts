@@ -141,3 +141,32 @@ export async function connectEngine(s: Pick<Served, 'origin' | 'token'>): Promis
   });
   return { api, close: () => ws.close() };
 }
+
+export interface App {
+  served: Served;
+  /** The engine behind the page, asked directly (the truth the UI is checked against). */
+  engine: EngineApi;
+  session: Session;
+  page: Page;
+  /** Close the browser, the engine client and serve. */
+  stop(): Promise<void>;
+}
+
+/** What an e2e file starts with: the renderer built, serve on `home`, a client to its engine, Chromium on the app. */
+export async function startApp(home: string): Promise<App> {
+  ensureRendererBuilt();
+  const served = await startServe(home);
+  const { api, close } = await connectEngine(served);
+  const session = await openApp(served.url);
+  return {
+    served,
+    engine: api,
+    session,
+    page: session.page,
+    stop: async () => {
+      await session.browser.close();
+      close();
+      await served.stop();
+    },
+  };
+}

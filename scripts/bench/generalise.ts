@@ -10,6 +10,9 @@
  *
  *   npx tsx scripts/bench/generalise.ts [--seeds 9001,9002,9003] [--sizes 32,64,120,250,500]
  *     [--pairs 500 | --pairs 500,250,250] [--models base,DIR…] [--cache .cache/gen] [--json FILE]
+ *   npx tsx scripts/bench/generalise.ts --seeds 7 --corpus DIR --from 600 --sizes 64,120 --models base,DIR
+ *     (a validation gallery: pairs 601… of an existing corpus, e.g. the training seed's pairs past
+ *     those a candidate trained on; nothing is rendered)
  *
  * --pairs is one size for every seed or one per seed; a gallery larger than a seed's corpus is
  * left out for that seed (the table says over how many seeds each row is). A model is a shipped
@@ -37,6 +40,8 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'base' },
     cache: { type: 'string', default: '.cache/gen' },
     json: { type: 'string' },
+    corpus: { type: 'string' },
+    from: { type: 'string', default: '0' },
   },
 });
 const ints = (s: string, what: string): number[] =>
@@ -47,9 +52,10 @@ const ints = (s: string, what: string): number[] =>
   });
 const seeds = ints(values.seeds, 'seeds');
 const pairList = ints(values.pairs, 'pairs');
-if (pairList.length !== 1 && pairList.length !== seeds.length) throw new Error(`--pairs: give one size or one per seed (${seeds.length})`);
+if (values.corpus === undefined && pairList.length !== 1 && pairList.length !== seeds.length) throw new Error(`--pairs: give one size or one per seed (${seeds.length})`);
 const pairsOf = (i: number): number => pairList[pairList.length === 1 ? 0 : i];
-const sizes = ints(values.sizes, 'sizes').filter((n) => n <= Math.max(...pairList));
+const sizes = ints(values.sizes, 'sizes').filter((n) => values.corpus !== undefined || n <= Math.max(...pairList));
+const from = ints(values.from, 'from')[0];
 const modelArgs = values.models.split(',');
 
 async function openVersion(arg: string, spec: { video: string; audio: string }): Promise<LoadedModel> {
@@ -86,27 +92,28 @@ for (const [i, seed] of seeds.entries()) {
   const pairs = pairsOf(i);
   const t0 = performance.now();
   process.stderr.write(`seed ${seed}: corpus of ${pairs} pairs\n`);
-  const corpus = await makeCorpus({ out: resolve(values.cache, `corpus-${seed}`), pairs, seed, jobs: 2 }, job);
+  const dir = values.corpus !== undefined ? resolve(values.corpus) : (await makeCorpus({ out: resolve(values.cache, `corpus-${seed}`), pairs, seed, jobs: 2 }, job)).dir;
   const t1 = performance.now();
-  const data = await loadCorpus(corpus.dir, job);
+  const data = await loadCorpus(dir, job, values.corpus !== undefined ? from + Math.max(...sizes) : undefined);
   const t2 = performance.now();
-  const items: PairSample[] = data.pairs;
+  const items: PairSample[] = data.pairs.slice(from);
   for (const arg of modelArgs) {
     const model = await openVersion(arg, data.spec);
-    const name = `${model.manifest.version} (${model.manifest.loss})`;
+    // Candidates trained for base all call themselves base: a folder is named by its path.
+    const name = `${arg.includes('/') ? arg : model.manifest.version} (${model.manifest.loss})`;
     if (!modelNames.includes(name)) modelNames.push(name);
     const onnx = await onnxEmbedder(model, 'cpu');
     try {
       const embedder = memoised(onnx);
       // Largest first: every smaller gallery then reads its vectors from the cache.
-      for (const size of sizes.filter((n) => n <= pairs).sort((a, b) => b - a)) {
+      for (const size of sizes.filter((n) => n <= items.length).sort((a, b) => b - a)) {
         rows.push({ seed, size, report: { ...(await evaluateEmbedder(name, items.slice(0, size), embedder)), method: name } });
       }
     } finally {
       await onnx.close();
     }
   }
-  for (const size of sizes.filter((n) => n <= pairs)) {
+  for (const size of sizes.filter((n) => n <= items.length)) {
     const sub = items.slice(0, size);
     for (const report of [handMadeBaseline(sub), randomBaseline(sub, seed + size), oracleBaseline(sub)]) rows.push({ seed, size, report });
   }
@@ -121,7 +128,9 @@ const cell = (xs: number[], digits: number): string => {
 const pick = (size: number, method: string): MethodReport[] => rows.filter((r) => r.size === size && r.report.method === method).map((r) => r.report);
 
 const lines: string[] = [
-  `Seeds ${seeds.join(', ')}; galleries = the first N pairs of each seed's corpus (${seeds.map((s, i) => `${s}: ${pairsOf(i)}`).join(', ')}); every pair a query; mean ± sd (n − 1) over the seeds whose corpus is that large.`,
+  values.corpus !== undefined
+    ? `${values.corpus}: galleries = pairs ${from + 1}… (the first N after ${from}); every pair a query.`
+    : `Seeds ${seeds.join(', ')}; galleries = the first N pairs of each seed's corpus (${seeds.map((s, i) => `${s}: ${pairsOf(i)}`).join(', ')}); every pair a query; mean ± sd (n − 1) over the seeds whose corpus is that large.`,
   '',
   '| pairs | seeds | method | v→m R@10 | v→m median rank | m→v R@10 | m→v median rank |',
   '| --- | --- | --- | --- | --- | --- | --- |',

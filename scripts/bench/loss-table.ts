@@ -96,6 +96,8 @@ const lead = (other: string): string => {
   const diffs = seeds.map((s) => (results.get(key(s, last, first)) as MethodReport).videoToMusic.recall10 - (results.get(key(s, last, other)) as MethodReport).videoToMusic.recall10);
   return `${cell(diffs, 3)} (per seed ${diffs.map((d) => d.toFixed(3)).join(' / ')})`;
 };
-lines.push(`At ${last} steps ${first} leads ${second} by ${lead(second)}${first !== 'infonce' && losses.includes('infonce') ? ` and infonce by ${lead('infonce')}` : ''} in v→m Recall@10.`);
+if (second !== undefined) {
+  lines.push(`At ${last} steps ${first} leads ${second} by ${lead(second)}${first !== 'infonce' && second !== 'infonce' && losses.includes('infonce') ? ` and infonce by ${lead('infonce')}` : ''} in v→m Recall@10.`);
+}
 process.stdout.write(`${lines.join('\n')}\n`);
 if (values.json) writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, losses, results: Object.fromEntries(results) }, null, 2) + '\n');

@@ -82,6 +82,8 @@ describe('beatShare and refineOffset', () => {
     expect(refineOffset([0], [5.2], 5, 0.1)).toEqual({ offset: 5, beatShare: 0 });
     // A 0.05 step reaches 0.1 and 0.15 only: the first hit is at +0.15.
     expect(refineOffset([0], [5.2], 5, 0.5, 0.05).offset).toBeCloseTo(5.15, 9);
+    // Offset 0 itself is a candidate: from 0.04 with a 10 ms tolerance only 0 hits a beat at 0.
+    expect(refineOffset([0], [0], 0.04, 0.5, 0.02, 0.01)).toEqual({ offset: 0, beatShare: 1 });
     // A beat at −0.1 would be hit from offset −0.02, which does not exist.
     expect(refineOffset([0], [-0.1], 0)).toEqual({ offset: 0, beatShare: 0 });
     // No cuts or no beats: nothing to refine.

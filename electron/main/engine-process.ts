@@ -20,6 +20,8 @@ const engine = new Engine(
     ...(env[ENGINE_ENV.ffprobe] ? { ffprobe: env[ENGINE_ENV.ffprobe] } : {}),
     ...(env[ENGINE_ENV.appVersion] ? { appVersion: env[ENGINE_ENV.appVersion] } : {}),
     ...(env[ENGINE_ENV.watch] === '1' ? { watch: true } : {}),
+    // Its requests come from the renderer: only the library, opened clips and the data folder.
+    confined: true,
     // The engine prints nothing; diagnostics go to main over stderr, which it logs.
     log: (message) => process.stderr.write(`${message}\n`),
   }),

@@ -49,6 +49,8 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: 
     ...(overrides.ffmpeg ? { ffmpeg: overrides.ffmpeg } : env.NEEDLEDROP_FFMPEG ? { ffmpeg: env.NEEDLEDROP_FFMPEG } : {}),
     ...(overrides.ffprobe ? { ffprobe: overrides.ffprobe } : env.NEEDLEDROP_FFPROBE ? { ffprobe: env.NEEDLEDROP_FFPROBE } : {}),
     ...(overrides.watch ? { watch: overrides.watch } : {}),
+    // Dropping this once left the bridge unconfined: a front that asks for confinement gets it.
+    ...(overrides.confined ? { confined: true } : {}),
   };
 }
 

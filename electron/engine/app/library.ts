@@ -176,6 +176,9 @@ export function loadLibrary(db: Catalog, version: string, opts: LibraryOptions =
   return library(db, version, byId, store, matcher, () => matcher.release());
 }
 
+/** The folder of a catalog's on-disk segment indexes, beside the catalog file. */
+export const segmentIndexRoot = (catalogFile: string): string => `${catalogFile}.segment-index`;
+
 /**
  * The library of `version` for search: loaded into memory up to `diskIndexAbove` segments
  * (DISK_INDEX_SEGMENTS), above that opened from the on-disk segment index under `indexRoot`,
@@ -186,7 +189,7 @@ export async function openSearchLibrary(db: Catalog, version: string, opts: Libr
   const { segments, dim } = segmentTotals(db, version);
   const catalogFile = opts.catalogPath ?? db.name;
   // An in-memory catalog (tests) has no folder to keep an index beside.
-  const root = opts.indexRoot ?? (db.memory ? null : `${catalogFile}.segment-index`);
+  const root = opts.indexRoot ?? (db.memory ? null : segmentIndexRoot(catalogFile));
   if (segments <= (opts.diskIndexAbove ?? DISK_INDEX_SEGMENTS) || !root) return loadLibrary(db, version, opts);
 
   const rows = listTracksWithoutBeats(db);

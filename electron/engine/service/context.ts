@@ -35,6 +35,8 @@ export interface EngineContext {
    * Options tune the debounce (tests).
    */
   watch?: boolean | WatchOptions;
+  /** Segments above which search reads the on-disk index (default DISK_INDEX_SEGMENTS; tests lower it). */
+  diskIndexAbove?: number;
 }
 
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineContext> = {}): EngineContext {
@@ -51,6 +53,7 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: 
     ...(overrides.watch ? { watch: overrides.watch } : {}),
     // Dropping this once left the bridge unconfined: a front that asks for confinement gets it.
     ...(overrides.confined ? { confined: true } : {}),
+    ...(overrides.diskIndexAbove !== undefined ? { diskIndexAbove: overrides.diskIndexAbove } : {}),
   };
 }
 

@@ -70,7 +70,7 @@ export class Engine implements EngineApi {
     this.ctx = ctx;
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
-    this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log);
+    this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log, ctx.diskIndexAbove !== undefined ? { diskIndexAbove: ctx.diskIndexAbove } : {});
     this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir]);
     this.jobs = new JobRunner((e) => this.emit(e), Date.now, {
       // Recorded in the catalog when there is one (a training run alone does not create it).
@@ -283,7 +283,7 @@ export class Engine implements EngineApi {
 
   /** Caches a running job reads or writes: clearing them now would break it. */
   private busyCaches(): Set<CacheName> {
-    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors'], finetune: ['edit-features', 'base-benchmark', 'checkpoints'], train: ['checkpoints'] };
+    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors'], finetune: ['edit-features', 'base-benchmark', 'checkpoints'], train: ['checkpoints'], match: ['segment-index'] };
     return new Set(this.jobs.list().filter((j) => j.state === 'running').flatMap((j) => uses[j.op] ?? []));
   }
 
@@ -345,12 +345,14 @@ export class Engine implements EngineApi {
         const { provider, jobs, watch } = this.settings();
         return { provider, jobs, watch };
       },
-      'cache.info': () => cacheInfo(this.ctx.dataDir, this.busyCaches()),
-      'cache.clear': ({ name }) => {
+      'cache.info': () => cacheInfo(this.ctx, this.busyCaches()),
+      'cache.clear': async ({ name }) => {
         if (this.busyCaches().has(name)) throw new EngineError({ code: 'invalid-request', message: `the ${name} cache is in use by a running job: try again when it ends` });
-        clearCache(this.ctx.dataDir, name);
+        // An open library maps the index's files: close it first; the next match rebuilds the index.
+        if (name === 'segment-index') await this.sessions.invalidate();
+        clearCache(this.ctx, name);
         if (name === 'music-space-vectors') this.musicSpace.clear();
-        return cacheInfo(this.ctx.dataDir, this.busyCaches());
+        return cacheInfo(this.ctx, this.busyCaches());
       },
       'library.map': async (req, job) => trackMap((await curated(req?.model)).lib, this.ctx.dataDir, this.musicSpace, job),
       similar: async ({ track, top, model, space }) => {

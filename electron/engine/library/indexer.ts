@@ -186,13 +186,20 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
         (r) => {
           if (r.kind !== 'analyze') throw new Error(`worker answered ${r.kind} to analyze`);
           const { info, seq, summary } = r.analysis;
-          saveAnalysis(db, {
-            file: { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs, hash },
-            info,
-            summary: analysisVersion === undefined ? summary : { ...summary, analysisVersion },
-            features: seq,
-            ...(r.segments ? { segments: { modelVersion: r.segments.version, set: r.segments.set } } : {}),
-          });
+          try {
+            saveAnalysis(db, {
+              file: { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs, hash },
+              info,
+              summary: analysisVersion === undefined ? summary : { ...summary, analysisVersion },
+              features: seq,
+              ...(r.segments ? { segments: { modelVersion: r.segments.version, set: r.segments.set } } : {}),
+            });
+          } catch (err) {
+            // The catalog refused this file's analysis (a NaN, say): that file fails, the run goes on.
+            // Anything else (the disk, SQLite) still ends the run.
+            if (err instanceof NeedledropError && err.kind === 'input') return fail(entry.path, err);
+            throw err;
+          }
           report.indexed++;
           const partial = summary.partial as { cause?: unknown } | undefined;
           if (typeof partial?.cause === 'string') report.partial.push({ path: entry.path, cause: partial.cause });

@@ -226,3 +226,14 @@ it('cancelled while hashing: rejects as cancelled; while analysing: reports what
   early.db.close();
   late.db.close();
 });
+
+it('a file whose analysis the catalog refuses (a NaN tempo) fails alone; the run and the other files go on', async () => {
+  const { lib, db, at } = library({ 'a.wav': 'bpm 120', 'nan.wav': 'bpm NaN', 'z.wav': 'bpm 90' });
+  const r = await indexLibrary(db, [lib], { jobs: 1, components: textComponents() });
+  expect(r).toMatchObject({ indexed: 2, cancelled: false });
+  expect(r.failed.map((f) => f.path)).toEqual([at('nan.wav')]);
+  expect(r.failed[0].reason).toMatch(/non-finite/);
+  expect(paths(db, lib)).toEqual(['a.wav', 'z.wav']);
+  expect(listJobs(db)[0]).toMatchObject({ state: 'done' });
+  db.close();
+});

@@ -222,7 +222,7 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await go('train');
     const corpus = join(root, 'corpus');
     await page.fill('input[aria-label="Corpus folder"]', corpus);
-    await page.locator('label:has-text("Pairs") input').fill('24');
+    await page.getByRole('spinbutton', { name: 'Pairs' }).fill('24');
     await page.click('[data-testid="make-corpus"]');
     await page.locator('[data-job-op="corpus"]').waitFor();
     await page.locator('[data-job-op="corpus"]').waitFor({ state: 'detached', timeout: 600_000 });

@@ -61,9 +61,11 @@ export class Engine implements EngineApi {
   /** A scan is running (started by the user or the watcher); a change seen meanwhile waits for it. */
   private scanning = false;
   private rescanWanted = false;
-  /** Opened clips' own paths: a confined request may read these and nothing else outside the library. */
+  /** Folders the engine itself wrote this session (a corpus), which the user may then train on. */
+  private readonly granted = new Set<string>();
+  /** Opened clips and granted folders: a confined request may read these and nothing else outside the library. */
   private openedPaths(): string[] {
-    return [...this.clips.values()].map((c) => c.path);
+    return [...[...this.clips.values()].map((c) => c.path), ...this.granted];
   }
 
   constructor(ctx: EngineContext) {
@@ -561,12 +563,18 @@ export class Engine implements EngineApi {
         return replanWithSplices(analysed.grid, analysed.scorer, spec);
       },
       // Training modules load TF.js: only when a training operation is asked for.
-      corpus: async (req, job) => (await import('./training')).makeCorpus({ ...req, out: this.guard.write(req.out) }, job),
+      corpus: async (req, job) => {
+        const out = this.guard.write(req.out);
+        const made = await (await import('./training')).makeCorpus({ ...req, out }, job);
+        // A corpus the engine wrote, the user may train and evaluate on.
+        this.granted.add(out);
+        return made;
+      },
       train: async (req, job) => {
         try {
           const { trainOnCorpus } = await import('./training');
           return await trainOnCorpus(
-            { ...req, corpus: this.guard.read(req.corpus), ...(req.out ? { out: this.guard.writeInto(req.out) } : {}) },
+            { ...req, corpus: this.guard.read(req.corpus, this.openedPaths()), ...(req.out ? { out: this.guard.writeInto(req.out) } : {}) },
             { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
             job,
           );
@@ -579,7 +587,8 @@ export class Engine implements EngineApi {
           const { finetuneOnEdits } = await import('../train/finetune');
           const catalog = req.feedback ? this.sessions.existingCatalog() : null;
           const { manifest: _manifest, videos, skipped, heldOut, base, ...r } = await finetuneOnEdits(
-            { ...req, ...(req.videos ? { videos: this.guard.read(req.videos) } : {}) },
+            // The folder of finished edits is the user's pick, like an opened clip: only media in it is decoded.
+            { ...req, ...(req.videos ? { videos: this.guard.read(req.videos, [req.videos]) } : {}) },
             {
               registry: this.registry,
               userModelsDir: join(this.ctx.dataDir, 'models'),
@@ -604,7 +613,7 @@ export class Engine implements EngineApi {
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
         const { evaluate } = await import('./training');
-        const r = await evaluate({ ...rest, corpus: this.guard.read(rest.corpus), ...(losses ? { losses } : {}) }, this.registry, job);
+        const r = await evaluate({ ...rest, corpus: this.guard.read(rest.corpus, this.openedPaths()), ...(losses ? { losses } : {}) }, this.registry, job);
         return r as unknown as Results['evaluate'];
       },
     };

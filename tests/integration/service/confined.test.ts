@@ -68,6 +68,9 @@ describe('a confined engine (the bridge, the app)', () => {
     expect(await codeOf(fit(c, 'remix.wav'))).toBe('forbidden-path');
     expect(await codeOf(fit(c, join(tmp, 'remix.wav')))).toBe('ok');
 
+    // A corpus the engine did not write (tests/e2e/app.test.ts trains on one it wrote, in a confined engine).
+    expect(await codeOf(runJob(c, 'train', { corpus: join(tmp, 'clips'), version: 'x1', steps: 1 }))).toBe('forbidden-path');
+
     const u = engine(false);
     expect(await codeOf(fit(u, join(tmp, 'remix-cli.wav')))).toBe('ok');
   }, 300_000);

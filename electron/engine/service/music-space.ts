@@ -92,7 +92,8 @@ export class MusicSpaceCache {
 
 /**
  * The parts of a request's combined space, [music…, mood], weighted as SPACE_WEIGHTS[request]
- * says: music = learned ½ + descriptor statistics ½ (MUSIC_SPACE_MIX) when the library has a
+ * says: music = the learned space and descriptor statistics mixed as MUSIC_SPACE_MIX says (today
+ * learned 0, statistics 1: the learned space lost to them on the album set) when the library has a
  * learned space that knows every track (one that misses some would drop them from every list
  * until embedded), else descriptor statistics alone.
  */

@@ -123,7 +123,7 @@ export class Engine implements EngineApi {
   async close(): Promise<void> {
     this.watcher?.watcher.close();
     this.watcher = null;
-    this.jobs.cancelAll();
+    await this.jobs.cancelAll();
     await this.sessions.close();
   }
 

@@ -22,7 +22,12 @@ export interface JobRecorder {
 interface Running {
   info: JobInfo;
   ctl: AbortController;
+  /** Resolves once the job has ended, however it ended. */
+  ended: Promise<void>;
 }
+
+/** How long closing waits for cancelled jobs to wind down (they check their signal often; this bounds a stuck one). */
+const CLOSE_WAIT_MS = 30_000;
 
 /** At most this many progress events a second per job (phase changes and completion always pass). */
 const MAX_EVENTS_PER_SECOND = 10;
@@ -43,7 +48,8 @@ export class JobRunner {
     const id = `job-${this.next++}`;
     const ctl = new AbortController();
     const info: JobInfo = { id, op, state: 'running', startedAt: this.now(), finishedAt: null, done: 0, total: 0 };
-    this.jobs.set(id, { info, ctl });
+    let ended!: () => void;
+    this.jobs.set(id, { info, ctl, ended: new Promise<void>((r) => (ended = r)) });
     const row = this.recorder?.start(op);
     let phase = '';
     let phaseStart = 0;
@@ -88,12 +94,14 @@ export class JobRunner {
           const state = ctl.signal.aborted ? 'cancelled' : 'done';
           if (row !== undefined) this.recorder?.finish(row, state, info);
           this.finish(id, state, result);
+          ended();
         },
         (err: unknown) => {
           const data = toErrorData(err);
           const state = ctl.signal.aborted || data.code === 'cancelled' ? 'cancelled' : 'failed';
           if (row !== undefined) this.recorder?.finish(row, state, info, data.message);
           this.finish(id, state, undefined, data);
+          ended();
         },
       );
     });
@@ -125,8 +133,17 @@ export class JobRunner {
     this.jobs.get(id)?.ctl.abort();
   }
 
-  cancelAll(): void {
+  /**
+   * Cancel every job and wait until the running ones have ended, so whoever closes next (the
+   * catalog, a new engine on it) finds their locks and files released.
+   */
+  async cancelAll(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.info.state === 'running');
     for (const j of this.jobs.values()) j.ctl.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS).unref()));
+    await Promise.race([Promise.all(running.map((j) => j.ended)), bound]);
+    clearTimeout(timer);
   }
 
   list(): JobInfo[] {

@@ -71,6 +71,26 @@ describe('JobRunner', () => {
     expect(await ended(more)).toMatchObject({ state: 'failed', error: { code: 'internal', message: 'internal error: boom' } });
   });
 
+  it('cancelAll waits until running jobs have ended (a closing engine must not leave a scan holding the catalog)', async () => {
+    const events: EngineEvent[] = [];
+    const runner = new JobRunner((e) => events.push(e));
+    let released = false;
+    runner.start('library.scan', (job) =>
+      new Promise((_, reject) => {
+        // Winds down a few turns of the event loop after the abort, as a real scan does.
+        job.signal.addEventListener('abort', () => setTimeout(() => {
+          released = true;
+          reject(new Error('cancelled'));
+        }, 20));
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    await runner.cancelAll();
+    expect(released).toBe(true);
+    expect(runner.list()[0].state).toBe('cancelled');
+    await runner.cancelAll(); // nothing running: returns at once
+  });
+
   it('records each job with its final state and counts', async () => {
     const rows: Array<{ row: number; op?: string; state?: string; done?: number; error?: string }> = [];
     const recorder: JobRecorder = {

@@ -237,3 +237,62 @@ it('a file whose analysis the catalog refuses (a NaN tempo) fails alone; the run
   expect(listJobs(db)[0]).toMatchObject({ state: 'done' });
   db.close();
 });
+
+it('refuses to start while another live process indexes the catalog, naming its pid; a same-process run says so', async () => {
+  const { lib, db } = library({ 'a.wav': 'bpm 120' });
+  // The parent process is alive for as long as this test runs: a live indexer elsewhere.
+  db.prepare("INSERT INTO jobs (kind, state, total, pid, started_at) VALUES ('index', 'running', 0, ?, ?)").run(process.ppid, Date.now());
+  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toThrow(`indexed by another process (pid ${process.ppid})`);
+  db.prepare("UPDATE jobs SET pid = ? WHERE state = 'running'").run(process.pid);
+  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toThrow('indexed by another run in this process');
+  expect(listTracks(db)).toEqual([]);
+  db.close();
+});
+
+it('a copy of a catalogued file whose original still exists outside the roots is a new track, not a move', async () => {
+  const { lib, db, at } = library({ 'a/one.wav': 'bpm 120', 'b/copy.wav': 'bpm 120' });
+  await indexLibrary(db, [join(lib, 'a')], { jobs: 1, components: textComponents() });
+  const r = await indexLibrary(db, [join(lib, 'b')], { jobs: 1, components: textComponents() });
+  expect(r).toMatchObject({ indexed: 1, moved: 0 });
+  expect(listTracks(db).map((t) => t.path).sort()).toEqual([at('a/one.wav'), at('b/copy.wav')]);
+  db.close();
+});
+
+it('without an embedder the progress counts only the files analysed', async () => {
+  const { lib, db } = library({ 'a.wav': 'bpm 120', 'b.wav': 'bpm 90' });
+  await indexLibrary(db, [lib], { jobs: 1, components: textComponents() });
+  write(join(lib, 'c.wav'), 'bpm 100');
+  const events: IndexProgress[] = [];
+  const r = await indexLibrary(db, [lib], { jobs: 1, components: textComponents(), onProgress: (e) => events.push(e) });
+  expect(r).toMatchObject({ indexed: 1, unchanged: 2, reembedded: 0 });
+  const analyse = events.filter((e) => e.phase === 'analyze');
+  expect(analyse.length).toBeGreaterThan(0);
+  for (const e of analyse) expect(e.snapshot.total).toBe(1);
+  db.close();
+});
+
+it('re-embeds with a new model version only the unchanged tracks under the scanned roots that have features', async () => {
+  const { lib, db, at } = library({ 'a/one.wav': 'bpm 120', 'a/two.wav': 'bpm 90', 'b/three.wav': 'bpm 100' });
+  await indexLibrary(db, [join(lib, 'a')], { jobs: 1, components: textComponents({ version: 'v1' }) });
+  await indexLibrary(db, [join(lib, 'b')], { jobs: 1, components: textComponents({ version: 'v1' }) });
+  // A track whose stored features are gone cannot be re-embedded: it is skipped, not failed.
+  const two = trackByPath(db, at('a/two.wav'))!.id;
+  db.prepare('DELETE FROM features WHERE track_id = ?').run(two);
+  const r = await indexLibrary(db, [join(lib, 'a')], { jobs: 1, components: textComponents({ version: 'v2' }) });
+  expect(r).toMatchObject({ indexed: 0, reembedded: 1, failed: [] });
+  expect(getSegments(db, trackByPath(db, at('a/one.wav'))!.id, 'v2')).toBeDefined();
+  expect(getSegments(db, two, 'v2')).toBeUndefined();
+  expect(getSegments(db, trackByPath(db, at('b/three.wav'))!.id, 'v2')).toBeUndefined();
+  db.close();
+});
+
+it('a re-embedding that fails is reported per track (sorted, with the cause), and the run ends normally', async () => {
+  const { lib, db, at } = library({ 'c.wav': 'bpm 100', 'a.wav': 'bpm 120', 'b.wav': 'bpm 90' });
+  await indexLibrary(db, [lib], { jobs: 2, components: textComponents({ version: 'v1' }) });
+  const r = await indexLibrary(db, [lib], { jobs: 2, components: textComponents({ version: 'v2', failEmbed: true }) });
+  expect(r).toMatchObject({ indexed: 0, unchanged: 3, reembedded: 0, cancelled: false });
+  expect(r.failed.map((f) => f.path)).toEqual([at('a.wav'), at('b.wav'), at('c.wav')]);
+  for (const f of r.failed) expect(f.reason).toMatch(/^embedding failed: internal error: (Error: )?the encoder refused this sequence$/);
+  expect(paths(db, lib)).toEqual(['a.wav', 'b.wav', 'c.wav']);
+  db.close();
+});

@@ -160,6 +160,29 @@ export class Engine implements EngineApi {
     return this.fitGrids;
   }
 
+  /** What a fit and an export-with-fit share: the clip and track, the stored beats, the caches, the user's plan. */
+  private async fitInputs(
+    clip: string,
+    track: string,
+    req: Pick<ParsedRequest<'fit'>, 'offset' | 'hits' | 'plan'>,
+    job: JobHandle,
+    stages: string[],
+    total: number,
+  ) {
+    return {
+      clip,
+      track,
+      ...(req.offset !== undefined ? { offset: req.offset } : {}),
+      hits: req.hits ?? false,
+      known: this.knownBeats(track),
+      grids: await this.grids(),
+      shotCuts: this.shotCuts,
+      ...(req.plan ? { plan: req.plan } : {}),
+      signal: job.signal,
+      onStage: (s: string) => job.progress('fit', stages.indexOf(s), total),
+    };
+  }
+
   private emit(e: EngineEvent): void {
     for (const l of [...this.listeners]) {
       try {
@@ -503,18 +526,7 @@ export class Engine implements EngineApi {
         // The remix already lasts exactly the clip and ends on the track's ending: no offset, no fade.
         const { renderFitForExport } = await import('../fit');
         const stages = ['analysing', 'planning', 'rendering'];
-        const fitted = await renderFitForExport({
-          clip,
-          track,
-          ...(req.offset !== undefined ? { offset: req.offset } : {}),
-          hits: req.hits ?? false,
-          known: this.knownBeats(track),
-          grids: await this.grids(),
-          shotCuts: this.shotCuts,
-          ...(req.plan ? { plan: req.plan } : {}),
-          signal: job.signal,
-          onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length + 1),
-        });
+        const fitted = await renderFitForExport(await this.fitInputs(clip, track, req, job, stages, stages.length + 1));
         try {
           job.progress('export', stages.length, stages.length + 1);
           const r = await exportClipWithTrack({ ...common, track: fitted.remix, offset: 0, fade: 0 });
@@ -529,23 +541,14 @@ export class Engine implements EngineApi {
         const track = this.trackPath(req.track);
         const stages = ['analysing', 'planning', 'rendering', 'handoff'];
         const r = await fitTrackToClip({
-          clip: this.guard.read(req.clip, this.openedPaths()),
-          track,
-          ...(req.offset !== undefined ? { offset: req.offset } : {}),
+          ...(await this.fitInputs(this.guard.read(req.clip, this.openedPaths()), track, req, job, stages, stages.length)),
           ...(req.start !== undefined ? { start: req.start } : {}),
           ...(req.end !== undefined ? { end: req.end } : {}),
           ...(req.endOn ? { endOn: req.endOn } : {}),
-          hits: req.hits ?? false,
           ...(req.allowTempo !== undefined ? { allowTempo: req.allowTempo } : {}),
           ...(req.out ? { out: this.guard.write(req.out) } : {}),
           ...(req.handoff ? { handoff: this.guard.writeInto(req.handoff) } : {}),
           force: req.force ?? false,
-          known: this.knownBeats(track),
-          grids: await this.grids(),
-          shotCuts: this.shotCuts,
-          ...(req.plan ? { plan: req.plan } : {}),
-          signal: job.signal,
-          onStage: (s) => job.progress('fit', stages.indexOf(s), stages.length),
         });
         job.progress('fit', stages.length, stages.length);
         return r as unknown as FitSummary;

@@ -3,8 +3,9 @@
  * trained the way `needledrop eval --losses` trains it (same encoder, batch 64, mood positives,
  * seed 1, validation-only checkpoint choice) on each seed's train split and scored on its test
  * split (held-out style and timbre). Printed per budget: v→m and m→v Recall@10 and median rank,
- * mean ± sd over the seeds, and the rank of each loss; then how far the ranking moved between
- * budgets (Kendall's τ), and the winner's lead over the runner-up and InfoNCE seed by seed.
+ * mean ± sd over the seeds, the rank of each loss and which losses it beats on every seed; then
+ * how far the ranking moved between budgets (Spearman's ρ, Kendall's τ-b of the mean v→m
+ * Recall@10), and the largest budget's winner's paired lead over every other loss.
  * Each (seed, budget, loss) result is kept under --cache, so a cut-short run resumes.
  *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
@@ -19,6 +20,7 @@ import { LOSS_NAMES } from '../../electron/engine/metric/losses';
 import { localJob } from '../../electron/engine/service';
 import { checkLoss, evaluate } from '../../electron/engine/service/training';
 import type { MethodReport } from '../../electron/engine/train/eval';
+import { kendallTauB, pairedDifference, spearman } from './rank-agreement';
 import { meanSd } from './stats';
 
 const { values } = parseArgs({
@@ -64,40 +66,52 @@ const perSeed = (steps: number, loss: string): MethodReport[] => seeds.map((s) =
 const meanR10 = (steps: number, loss: string): number => meanSd(perSeed(steps, loss).map((r) => r.videoToMusic.recall10)).mean;
 const ranking = (steps: number): string[] => [...losses].sort((a, b) => meanR10(steps, b) - meanR10(steps, a));
 
+const r10 = (steps: number, loss: string): number[] => perSeed(steps, loss).map((r) => r.videoToMusic.recall10);
+
 const lines: string[] = [];
 for (const steps of budgets) {
   const order = ranking(steps);
+  // Which lower-ranked losses this one beats on every seed (paired), by their rank here.
+  const beats = (loss: string): string => order.flatMap((other, j) => (other !== loss && pairedDifference(r10(steps, loss), r10(steps, other)).everySeed ? [String(j + 1)] : [])).join(', ') || '–';
   lines.push(
     `### ${steps} steps (mean ± sd over seeds ${seeds.join(', ')}; ranked by mean v→m Recall@10)`,
     '',
-    `| rank | loss | v→m R@10 | v→m median rank | m→v R@10 | m→v median rank | v→m R@10 per seed |`,
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| rank | loss | v→m R@10 | v→m median rank | m→v R@10 | m→v median rank | v→m R@10 per seed | beats on every seed (ranks) |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...order.map((loss, i) => {
       const rs = perSeed(steps, loss);
-      return `| ${i + 1} | ${loss} | ${cell(rs.map((r) => r.videoToMusic.recall10), 3)} | ${cell(rs.map((r) => r.videoToMusic.medianRank), 1)} | ${cell(rs.map((r) => r.musicToVideo.recall10), 3)} | ${cell(rs.map((r) => r.musicToVideo.medianRank), 1)} | ${rs.map((r) => r.videoToMusic.recall10.toFixed(3)).join(' / ')} |`;
+      return `| ${i + 1} | ${loss} | ${cell(rs.map((r) => r.videoToMusic.recall10), 3)} | ${cell(rs.map((r) => r.videoToMusic.medianRank), 1)} | ${cell(rs.map((r) => r.musicToVideo.recall10), 3)} | ${cell(rs.map((r) => r.musicToVideo.medianRank), 1)} | ${rs.map((r) => r.videoToMusic.recall10.toFixed(3)).join(' / ')} | ${beats(loss)} |`;
     }),
     '',
   );
 }
 
-/** Kendall's τ-a between two orderings of the same items. */
-function kendallTau(a: string[], b: string[]): number {
-  const pos = new Map(b.map((x, i) => [x, i]));
-  let s = 0;
-  for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) s += Math.sign((pos.get(a[j]) as number) - (pos.get(a[i]) as number));
-  return s / ((a.length * (a.length - 1)) / 2);
-}
+// Has the ranking stopped moving: rank correlation of the losses' mean v→m R@10 between budgets.
 for (let i = 1; i < budgets.length; i++) {
-  lines.push(`Ranking ${budgets[i - 1]} → ${budgets[i]} steps: Kendall's τ = ${kendallTau(ranking(budgets[i - 1]), ranking(budgets[i])).toFixed(2)}; top 3 ${ranking(budgets[i - 1]).slice(0, 3).join(', ')} → ${ranking(budgets[i]).slice(0, 3).join(', ')}.`);
+  const [a, b] = [budgets[i - 1], budgets[i]];
+  const ma = losses.map((l) => meanR10(a, l));
+  const mb = losses.map((l) => meanR10(b, l));
+  lines.push(`Ranking ${a} → ${b} steps (${losses.length} losses): Spearman's ρ = ${spearman(ma, mb).toFixed(2)}, Kendall's τ-b = ${kendallTauB(ma, mb).toFixed(2)}; top 3 ${ranking(a).slice(0, 3).join(', ')} → ${ranking(b).slice(0, 3).join(', ')}.`);
 }
+lines.push('');
+
+// The winner at the largest budget against every other loss, paired by seed; the top group is
+// the losses it does not beat on every seed.
 const last = budgets[budgets.length - 1];
-const [first, second] = ranking(last);
-const lead = (other: string): string => {
-  const diffs = seeds.map((s) => (results.get(key(s, last, first)) as MethodReport).videoToMusic.recall10 - (results.get(key(s, last, other)) as MethodReport).videoToMusic.recall10);
-  return `${cell(diffs, 3)} (per seed ${diffs.map((d) => d.toFixed(3)).join(' / ')})`;
-};
-if (second !== undefined) {
-  lines.push(`At ${last} steps ${first} leads ${second} by ${lead(second)}${first !== 'infonce' && second !== 'infonce' && losses.includes('infonce') ? ` and infonce by ${lead('infonce')}` : ''} in v→m Recall@10.`);
-}
+const order = ranking(last);
+const winner = order[0];
+const leads = order.slice(1).map((loss) => ({ loss, d: pairedDifference(r10(last, winner), r10(last, loss)) }));
+const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
+lines.push(
+  `At ${last} steps, ${winner}'s lead in v→m Recall@10 (paired by seed; t over ${seeds.length - 1} degrees of freedom, * = |t| above the two-sided 5 % critical value):`,
+  '',
+  `| loss | ${winner} − loss, mean ± sd | per seed | on every seed | paired t |`,
+  '| --- | --- | --- | --- | --- |',
+  ...leads.map(({ loss, d }) => `| ${loss} | ${pm(d.mean)} ± ${d.sd.toFixed(3)} | ${d.perSeed.map(pm).join(' / ')} | ${d.everySeed ? 'yes' : 'no'} | ${d.t.toFixed(1)}${d.significant ? ' *' : ''} |`),
+  '',
+);
+const topGroup = [winner, ...leads.filter(({ d }) => !d.everySeed).map(({ loss }) => loss)];
+lines.push(`Not beaten by ${winner} on every seed (the top group at ${last} steps): ${topGroup.join(', ')}.`);
+if (losses.includes('infonce')) lines.push(`The shipped base's loss, infonce, is ${topGroup.includes('infonce') ? '' : 'not '}in it.`);
 process.stdout.write(`${lines.join('\n')}\n`);
 if (values.json) writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, losses, results: Object.fromEntries(results) }, null, 2) + '\n');

@@ -1,0 +1,81 @@
+/**
+ * Has a ranking stopped moving, and which differences hold? Rank correlations between two
+ * budgets' scores of the same items, and paired per-seed differences between two items.
+ */
+import { meanSd } from './stats';
+
+/** Ranks 1..n in ascending order of value; tied values share the mean of their ranks. */
+export function averageRanks(xs: readonly number[]): number[] {
+  const order = xs.map((x, i) => ({ x, i })).sort((a, b) => a.x - b.x);
+  const ranks = new Array<number>(xs.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1].x === order[start].x) end++;
+    for (let k = start; k <= end; k++) ranks[order[k].i] = (start + end) / 2 + 1;
+    start = end + 1;
+  }
+  return ranks;
+}
+
+function checkPaired(xs: readonly number[], ys: readonly number[]): void {
+  if (xs.length !== ys.length || xs.length < 2) throw new Error(`rank correlation needs two equally long lists of at least 2 values (got ${xs.length} and ${ys.length})`);
+}
+
+/** Spearman's ρ: Pearson's correlation of the average ranks (so ties are handled). */
+export function spearman(xs: readonly number[], ys: readonly number[]): number {
+  checkPaired(xs, ys);
+  const rx = averageRanks(xs);
+  const ry = averageRanks(ys);
+  const m = (xs.length + 1) / 2;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < rx.length; i++) {
+    sxy += (rx[i] - m) * (ry[i] - m);
+    sxx += (rx[i] - m) ** 2;
+    syy += (ry[i] - m) ** 2;
+  }
+  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/** Kendall's τ-b: (concordant − discordant) pairs, corrected for ties in either list. */
+export function kendallTauB(xs: readonly number[], ys: readonly number[]): number {
+  checkPaired(xs, ys);
+  let s = 0, pairs = 0, tiesX = 0, tiesY = 0;
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      const dx = Math.sign(xs[j] - xs[i]);
+      const dy = Math.sign(ys[j] - ys[i]);
+      pairs++;
+      if (dx === 0) tiesX++;
+      if (dy === 0) tiesY++;
+      s += dx * dy;
+    }
+  }
+  const denom = Math.sqrt((pairs - tiesX) * (pairs - tiesY));
+  return denom === 0 ? NaN : s / denom;
+}
+
+/** Two-sided 5 % critical values of Student's t for 1..10 degrees of freedom (beyond 10 the 10's: conservative). */
+const T_CRIT_05 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+
+export interface PairedDifference {
+  /** a − b per seed, in the order given. */
+  perSeed: number[];
+  mean: number;
+  sd: number;
+  /** a beats b on every seed (every difference > 0). */
+  everySeed: boolean;
+  /** Paired t statistic mean / (sd / √n); ±Infinity when every difference is the same non-zero value. */
+  t: number;
+  /** |t| above the two-sided 5 % critical value for n − 1 degrees of freedom. */
+  significant: boolean;
+}
+
+/** The paired difference a − b over seeds (a[i] and b[i] measured on the same seed). */
+export function pairedDifference(a: readonly number[], b: readonly number[]): PairedDifference {
+  checkPaired(a, b);
+  const perSeed = a.map((x, i) => x - b[i]);
+  const { mean, sd } = meanSd(perSeed);
+  const t = sd > 0 ? mean / (sd / Math.sqrt(perSeed.length)) : mean === 0 ? 0 : Math.sign(mean) * Infinity;
+  const crit = T_CRIT_05[Math.min(perSeed.length - 1, T_CRIT_05.length) - 1];
+  return { perSeed, mean, sd, everySeed: perSeed.every((d) => d > 0), t, significant: Math.abs(t) > crit };
+}

@@ -1,6 +1,6 @@
 // Mutation testing of the engine (issue 16). `npm run test:mutation` runs every engine module;
 // `NEEDLEDROP_MUTATION_RUN=export npm run test:mutation` runs one named module with its fast tests. See docs/mutation.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +29,14 @@ const MODULES = {
     tests: ['tests/unit/search/beats.test.ts', 'tests/unit/search/explain.test.ts', 'tests/unit/search/kernels-beats-sections.test.ts'],
   },
   playlist: { mutate: ['electron/engine/playlist/**/*.ts'], tests: ['tests/unit/playlist/**'] },
+  // The whole of search/: the store-, index- and onnxruntime-backed files too (their tests build small stores in a second or two).
+  search: { mutate: ['electron/engine/search/**/*.ts'], tests: ['tests/unit/search/**'] },
 };
+// `engine-sample`: the seeded engine-wide sample (scripts/mutation/sample.mjs) against every test
+// of stryker.vitest.config.ts (unit and integration, minus the whole-app suites); the ignorer keeps
+// the nodes nested in a sampled node out, so only the sampled nodes' mutants run.
+const sample = run === 'engine-sample' ? JSON.parse(readFileSync(resolve(root, 'scripts/mutation/engine-sample.json'), 'utf8')) : undefined;
+const sampleRanges = sample?.nodes.map((n) => `${n.file}:${n.start.line}:${n.start.column}-${n.end.line}:${n.end.column}`);
 const named = run ? MODULES[run] : undefined;
 let tsconfigFile = process.env.NEEDLEDROP_MUTATION_TSCONFIG ?? 'tsconfig.json';
 if (named) {
@@ -48,7 +55,8 @@ export default {
   checkers: ['typescript'],
   // NEEDLEDROP_MUTATION_TSCONFIG: a tsconfig listing only some files (see the named runs above).
   tsconfigFile,
-  mutate: named?.mutate ?? ['electron/engine/**/*.ts'],
+  mutate: named?.mutate ?? sampleRanges ?? ['electron/engine/**/*.ts'],
+  ...(sample ? { plugins: ['@stryker-mutator/*', './scripts/mutation/sample-ignorer.mjs'], ignorers: ['engine-sample'] } : {}),
   // Per-test coverage: each mutant runs only the tests that execute it.
   coverageAnalysis: 'perTest',
   // A rerun only tests mutants in changed code or covered by changed tests.

@@ -123,11 +123,14 @@ function score(reportPath) {
   if (process.env.SHOW_OPEN) for (const o of open) console.log(JSON.stringify(o));
 }
 
-const [cmd, ...rest] = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = rest.indexOf(`--${name}`);
-  return i >= 0 ? rest[i + 1] : dflt;
-};
-if (cmd === 'pick') await pick(Number(arg('seed', '1616')), Number(arg('nodes', '280')));
-else if (cmd === 'score') score(rest[0] ?? resolve(root, 'reports/mutation/mutation-engine-sample.json'));
-else if (cmd !== undefined) throw new Error(`unknown command ${cmd}: pick or score`);
+// Run as a script only (the ignorer imports SAMPLE_FILE from here).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [cmd, ...rest] = process.argv.slice(2);
+  const arg = (name, dflt) => {
+    const i = rest.indexOf(`--${name}`);
+    return i >= 0 ? rest[i + 1] : dflt;
+  };
+  if (cmd === 'pick') await pick(Number(arg('seed', '1616')), Number(arg('nodes', '280')));
+  else if (cmd === 'score') score(rest[0] ?? resolve(root, 'reports/mutation/mutation-engine-sample.json'));
+  else throw new Error(`unknown command ${cmd}: pick or score`);
+}

@@ -138,14 +138,17 @@ export async function checkOutput(out: string, given: string, force: boolean): P
   if (ost && !force) throw codedError('exists', given, 'already exists');
 }
 
-/** Move the finished file to `out`: never over an existing name unless `force`. */
-export async function publish(file: string, out: string, given: string, force: boolean): Promise<void> {
+/**
+ * Move the finished file to `out`: never over an existing name unless `force`. `hardLink` is
+ * fs's `link`; a test passes one that fails as on a file system without hard links.
+ */
+export async function publish(file: string, out: string, given: string, force: boolean, hardLink: (from: string, to: string) => Promise<void> = link): Promise<void> {
   if (force) {
     await rename(file, out);
     return;
   }
   try {
-    await link(file, out);
+    await hardLink(file, out);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw codedError('exists', given, 'already exists', err);

@@ -35,6 +35,12 @@ function write(path: string, text: string): void {
 
 const paths = (db: Catalog, lib: string): string[] => listTracks(db).map((t) => t.path.slice(lib.length + 1)).sort();
 
+/** Atomics.waitAsync (Node 16+; TypeScript lists it from lib es2024 on). */
+const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string } }).waitAsync;
+
+/** Worker threads this thread has running now (Node's diagnostic report lists them). */
+const liveWorkers = (): number => (process.report.getReport() as { workers: unknown[] }).workers.length;
+
 it('first run: indexes what analyses, reports failures (sorted, causes without the path), ignored files, partial ones, and the job', async () => {
   const { lib, db, at } = library({
     'a.wav': 'bpm 120',
@@ -294,5 +300,58 @@ it('a re-embedding that fails is reported per track (sorted, with the cause), an
   expect(r.failed.map((f) => f.path)).toEqual([at('a.wav'), at('b.wav'), at('c.wav')]);
   for (const f of r.failed) expect(f.reason).toMatch(/^embedding failed: internal error: (Error: )?the encoder refused this sequence$/);
   expect(paths(db, lib)).toEqual(['a.wav', 'b.wav', 'c.wav']);
+  db.close();
+});
+
+it('a catalog failure other than a refused analysis (here SQLite itself, by a trigger) ends the run as failed', async () => {
+  const { lib, db } = library({ 'a.wav': 'bpm 120', 'boom.wav': 'bpm 90' });
+  // Real fault injection: SQLite raises while the file row of boom.wav is written.
+  db.exec("CREATE TRIGGER fail_boom BEFORE INSERT ON files WHEN NEW.path LIKE '%/boom.wav' BEGIN SELECT RAISE(ABORT, 'disk full (planted)'); END");
+  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toThrow('disk full (planted)');
+  expect(listJobs(db, 'index')[0]).toMatchObject({ state: 'failed', error: 'disk full (planted)' });
+  db.close();
+});
+
+it('cancelled after the plan, before the workers answer: a cancelled report, nothing analysed, no failures', async () => {
+  const { lib, db } = library({ 'a.wav': 'bpm 120', 'b.wav': 'bpm 90' });
+  const gate = new Int32Array(new SharedArrayBuffer(8));
+  const stop = new AbortController();
+  const workers = liveWorkers();
+  const run = indexLibrary(db, [lib], { jobs: 1, components: textComponents({ gate: gate.buffer as SharedArrayBuffer }), signal: stop.signal });
+  // The worker is building its components: the plan is made, the first answer not yet given.
+  const started = waitAsync(gate, 0, 0);
+  if (started.async) await started.value;
+  stop.abort();
+  Atomics.store(gate, 1, 1);
+  Atomics.notify(gate, 1);
+  const r = await run;
+  expect(r).toMatchObject({ cancelled: true, indexed: 0, failed: [], embedderVersion: null });
+  expect(liveWorkers()).toBeLessThanOrEqual(workers); // the pool is closed on the way out, cancelled or not
+  expect(listTracks(db)).toEqual([]);
+  expect(listJobs(db, 'index')[0]).toMatchObject({ state: 'cancelled', error: null });
+  db.close();
+});
+
+it('cancelled while re-embedding: the embeddings not run are not failures', async () => {
+  const files = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`t${i}.wav`, `bpm ${100 + i}`]));
+  const { lib, db } = library(files);
+  await indexLibrary(db, [lib], { jobs: 1, components: textComponents({ version: 'v1' }) });
+  const stop = new AbortController();
+  // One worker: when the first re-embedding is stored, the rest are queued or running.
+  const r = await indexLibrary(db, [lib], { jobs: 1, components: textComponents({ version: 'v2' }), signal: stop.signal, onProgress: () => stop.abort() });
+  expect(r.cancelled).toBe(true);
+  expect(r.failed).toEqual([]);
+  expect(r.reembedded).toBeGreaterThanOrEqual(1);
+  expect(r.reembedded).toBeLessThan(5);
+  expect(listJobs(db, 'index')[1]).toMatchObject({ state: 'cancelled', error: null });
+  db.close();
+});
+
+it('leaves no worker threads behind', async () => {
+  const { lib, db } = library({ 'a.wav': 'bpm 120', 'b.wav': 'bpm 90', 'c.wav': 'bpm 60' });
+  // ≤: a worker an earlier test's pool is still ending may go in between, never one more.
+  const before = liveWorkers();
+  expect((await indexLibrary(db, [lib], { jobs: 2, components: textComponents({ version: 'v1' }) })).indexed).toBe(3);
+  expect(liveWorkers()).toBeLessThanOrEqual(before);
   db.close();
 });

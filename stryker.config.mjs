@@ -32,10 +32,14 @@ const MODULES = {
   // The whole of search/: the store-, index- and onnxruntime-backed files too (their tests build small stores in a second or two).
   search: { mutate: ['electron/engine/search/**/*.ts'], tests: ['tests/unit/search/**'] },
 };
-// `engine-sample`: the seeded engine-wide sample (scripts/mutation/sample.mjs) against every test
-// of stryker.vitest.config.ts (unit and integration, minus the whole-app suites); the ignorer keeps
-// the nodes nested in a sampled node out, so only the sampled nodes' mutants run.
-const sample = run === 'engine-sample' ? JSON.parse(readFileSync(resolve(root, 'scripts/mutation/engine-sample.json'), 'utf8')) : undefined;
+// `NAME-sample`: a seeded sample of nodes (scripts/mutation/sample.mjs, scripts/mutation/NAME-sample.json):
+// `engine-sample` against the tests of stryker.vitest.config.ts (unit and integration, minus the
+// whole-app suites, narrowed by NEEDLEDROP_MUTATION_TESTS), `search-sample` against search/'s unit
+// tests. The ignorer keeps the nodes nested in a sampled node out, so only the sampled nodes' mutants run.
+const sampleName = run?.endsWith('-sample') ? run.slice(0, -'-sample'.length) : undefined;
+if (sampleName) process.env.NEEDLEDROP_MUTATION_SAMPLE = sampleName;
+if (sampleName === 'search') process.env.NEEDLEDROP_MUTATION_TESTS ??= 'tests/unit/search/**';
+const sample = sampleName ? JSON.parse(readFileSync(resolve(root, `scripts/mutation/${sampleName}-sample.json`), 'utf8')) : undefined;
 const sampleRanges = sample?.nodes.map((n) => `${n.file}:${n.start.line}:${n.start.column}-${n.end.line}:${n.end.column}`);
 const named = run ? MODULES[run] : undefined;
 let tsconfigFile = process.env.NEEDLEDROP_MUTATION_TSCONFIG ?? 'tsconfig.json';
@@ -56,7 +60,7 @@ export default {
   // NEEDLEDROP_MUTATION_TSCONFIG: a tsconfig listing only some files (see the named runs above).
   tsconfigFile,
   mutate: named?.mutate ?? sampleRanges ?? ['electron/engine/**/*.ts'],
-  ...(sample ? { plugins: ['@stryker-mutator/*', './scripts/mutation/sample-ignorer.mjs'], ignorers: ['engine-sample'] } : {}),
+  ...(sample ? { plugins: ['@stryker-mutator/*', './scripts/mutation/sample-ignorer.mjs'], ignorers: ['sample'] } : {}),
   // Per-test coverage: each mutant runs only the tests that execute it.
   coverageAnalysis: 'perTest',
   // A rerun only tests mutants in changed code or covered by changed tests.

@@ -3,6 +3,8 @@
 //
 //   node scripts/mutation/sample.mjs pick --seed 1616 --nodes 280   → scripts/mutation/engine-sample.json
 //   node scripts/mutation/sample.mjs score [report.json]            → per-file table and the estimate
+//   --name search --files 'electron/engine/search/**/*.ts': another sample (search-sample.json,
+//   run as NEEDLEDROP_MUTATION_RUN=search-sample)
 //
 // The unit sampled is a mutated syntax node (Stryker puts 1.3 mutants on a node on average: `<`
 // gives `<=` and `>=`), so every mutant of a sampled node is run and counted: a cluster sample.
@@ -16,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SAMPLE_FILE = resolve(root, 'scripts/mutation/engine-sample.json');
+/** The sample file of a sample name ('engine', 'search'). */
+export const sampleFile = (name) => resolve(root, `scripts/mutation/${name}-sample.json`);
 
 /** Mulberry32: a small seeded generator, so the sample is the same on every machine. */
 function rng(seed) {
@@ -34,8 +37,8 @@ const quiet = { debug() {}, info() {}, trace() {}, warn: console.warn, error: co
 const key = (file, loc) => `${file}:${loc.start.line}:${loc.start.column}-${loc.end.line}:${loc.end.column}`;
 
 /** Every mutant Stryker makes in the engine's tracked .ts files, grouped by node. Lines 1-based, columns 0-based (Stryker's mutate-range convention). */
-async function engineNodes() {
-  const files = execFileSync('git', ['ls-files', 'electron/engine/**/*.ts'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+async function engineNodes(glob) {
+  const files = execFileSync('git', ['ls-files', `:(glob)${glob}`], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
   const inst = new Instrumenter(quiet);
   const nodes = new Map();
   for (const file of files) {
@@ -51,8 +54,8 @@ async function engineNodes() {
   return { files, nodes: [...nodes.values()] };
 }
 
-async function pick(seed, target) {
-  const { nodes } = await engineNodes();
+async function pick(name, glob, seed, target) {
+  const { nodes } = await engineNodes(glob);
   const rand = rng(seed);
   const byFile = new Map();
   for (const n of nodes) byFile.set(n.file, [...(byFile.get(n.file) ?? []), n]);
@@ -70,14 +73,14 @@ async function pick(seed, target) {
     }
     void file;
   }
-  const out = { seed, share, population: { nodes: nodes.length, mutants: nodes.reduce((s, n) => s + n.mutants, 0), files: byFile.size }, nodes: picked };
-  writeFileSync(SAMPLE_FILE, `${JSON.stringify(out, null, 0).replace(/\},\{/g, '},\n{')}\n`);
-  console.log(`${picked.length} nodes (${picked.reduce((s, n) => s + n.mutants, 0)} mutants) of ${nodes.length} nodes (${out.population.mutants} mutants) in ${byFile.size} files → ${SAMPLE_FILE}`);
+  const out = { seed, files: glob, share, population: { nodes: nodes.length, mutants: nodes.reduce((s, n) => s + n.mutants, 0), files: byFile.size }, nodes: picked };
+  writeFileSync(sampleFile(name), `${JSON.stringify(out, null, 0).replace(/\},\{/g, '},\n{')}\n`);
+  console.log(`${picked.length} nodes (${picked.reduce((s, n) => s + n.mutants, 0)} mutants) of ${nodes.length} nodes (${out.population.mutants} mutants) in ${byFile.size} files → ${sampleFile(name)}`);
 }
 
 /** The sample's score from a Stryker JSON report: killed + timeout over all sampled mutants (no coverage counts as not killed). */
-function score(reportPath) {
-  const sample = JSON.parse(readFileSync(SAMPLE_FILE, 'utf8'));
+function score(name, reportPath) {
+  const sample = JSON.parse(readFileSync(sampleFile(name), 'utf8'));
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   const wanted = new Set(sample.nodes.map((n) => key(n.file, n)));
   const clusters = new Map(); // node → { killed, total, file }
@@ -130,7 +133,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const i = rest.indexOf(`--${name}`);
     return i >= 0 ? rest[i + 1] : dflt;
   };
-  if (cmd === 'pick') await pick(Number(arg('seed', '1616')), Number(arg('nodes', '280')));
-  else if (cmd === 'score') score(rest[0] ?? resolve(root, 'reports/mutation/mutation-engine-sample.json'));
+  const name = arg('name', 'engine');
+  if (cmd === 'pick') await pick(name, arg('files', 'electron/engine/**/*.ts'), Number(arg('seed', '1616')), Number(arg('nodes', '280')));
+  else if (cmd === 'score') score(name, arg('report', resolve(root, `reports/mutation/mutation-${name}-sample.json`)));
   else throw new Error(`unknown command ${cmd}: pick or score`);
 }

@@ -1,6 +1,6 @@
-import { inputError } from '../errors';
+import { inputError, isCancelled } from '../errors';
 import { decodeAudio } from '../media/decode';
-import { audioStream } from '../media/probe';
+import { audioStream, parseInputDump, type InputHeader } from '../media/probe';
 import { analyseKey, detectKey, KEY_MIN_CONFIDENCE, type SummaryKey } from './key';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
@@ -279,4 +279,26 @@ export async function extractAudioFrom(r: ResolvedRange, opts: ExtractOptions): 
   };
   const partial = await feed(info.file, decodeAudio(info.file, dec), push, () => ex.seconds, S.step, 'audio');
   return ex.finish(partial);
+}
+
+/**
+ * A whole file's descriptors and its header (stated duration, tags) from one ffmpeg run, which
+ * saves the ffprobe run (a process start: ~0.1 CPU-s with Debian's ffmpeg) that
+ * probe + extractAudioFeatures cost. The descriptors are the same: same decode, same extractor.
+ * Null when this run cannot stand in for that path exactly — the decode failed part-way or held
+ * invalid samples (that path keeps and flags what it can), or decoded nothing — so the caller
+ * runs it. `header` is null when the dump could not be read (then probe() says what the file is).
+ */
+export async function extractAudioWithHeader(file: string, signal?: AbortSignal): Promise<{ features: AudioFeatures; header: InputHeader | null } | null> {
+  const ex = new AudioFeatureExtractor(0);
+  let dump: string | undefined;
+  try {
+    const pcm = decodeAudio(file, { sampleRate: S.sampleRate, ...(signal ? { signal } : {}), onInputDump: (d) => (dump = d) });
+    for await (const chunk of pcm) ex.push(chunk);
+  } catch (err) {
+    if (isCancelled(err) || signal?.aborted) throw err;
+    return null;
+  }
+  if (ex.seconds === 0) return null;
+  return { features: ex.finish(), header: dump === undefined ? null : parseInputDump(dump) };
 }

@@ -1,6 +1,6 @@
 import type { TrackSummary } from '../catalog/types';
-import { extractAudioFeatures, type AudioSummary } from '../features/audio';
-import { probe } from '../media/probe';
+import { extractAudioFeatures, extractAudioWithHeader, type AudioFeatures, type AudioSummary } from '../features/audio';
+import { checkReadableFile, probe, type MediaInfo } from '../media/probe';
 import type { TrackAnalysis } from './contracts';
 
 /** The catalog's track summary from the descriptors' summary: the typed fields, then the rest as extras. */
@@ -53,10 +53,28 @@ export function decodedTruth(stated: number, summary: AudioSummary): { duration:
   return { duration: decoded };
 }
 
-/** The default TrackAnalyzer: one ffprobe (tags), then the streamed audio descriptors. */
+/**
+ * The stated duration and tags with the descriptors: from the decoding ffmpeg's own input dump
+ * when it is exact, else (odd tags, no stated duration, a failed decode) from ffprobe as before,
+ * so both ways give the same analysis.
+ */
+async function describe(file: string, signal: AbortSignal): Promise<{ info: Pick<MediaInfo, 'duration' | 'tags'>; features: AudioFeatures }> {
+  // The first check probe() makes, with its messages, before any process starts.
+  await checkReadableFile(file);
+  const once = await extractAudioWithHeader(file, signal);
+  if (!once) {
+    const info = await probe(file, { signal });
+    return { info, features: await extractAudioFeatures(file, { signal, info }) };
+  }
+  const { header: h, features } = once;
+  if (h && h.duration !== undefined && h.tagsExact && h.container !== 'tty') return { info: { duration: h.duration, tags: h.tags }, features };
+  return { info: await probe(file, { signal }), features };
+}
+
+/** The default TrackAnalyzer: the streamed audio descriptors and the file's tags from one ffmpeg run (ffprobe only for odd files). */
 export async function analyzeTrack(file: string, signal: AbortSignal): Promise<TrackAnalysis> {
-  const info = await probe(file, { signal });
-  const { seq, summary } = await extractAudioFeatures(file, { signal, info });
+  const { info, features } = await describe(file, signal);
+  const { seq, summary } = features;
   const { duration, partial } = decodedTruth(info.duration, summary);
   const nearSilent = summary.loudnessLufs === null || summary.loudnessLufs < NEAR_SILENT_LUFS;
   return {

@@ -29,6 +29,12 @@ export interface VideoDecodeOptions extends Range {
 
 export interface AudioDecodeOptions extends Range {
   sampleRate: number;
+  /**
+   * Called after a clean decode with ffmpeg's own description of the input (its "Input #0" dump:
+   * container, duration, streams, tags; see probe.ts parseInputDump), so a caller that needs only
+   * that much of a probe saves starting ffprobe. Not called when the decode fails.
+   */
+  onInputDump?: (dump: string) => void;
 }
 
 export interface VideoFrame {
@@ -72,8 +78,10 @@ async function* pipeUnits(
   unitsPerChunk: number,
   secondsPerUnit: number,
   signal: AbortSignal | undefined,
+  onStderr?: (chunk: Buffer) => void,
 ): AsyncGenerator<Buffer> {
   const proc = spawnTool(ffmpegPath(), args, signal);
+  if (onStderr) proc.child.stderr.on('data', onStderr);
   const target = unit * unitsPerChunk;
   // Fresh ArrayBuffers (not the shared pool): chunks are handed out and viewed as Float32Array.
   let buf = Buffer.from(new ArrayBuffer(target));
@@ -106,7 +114,7 @@ async function* pipeUnits(
     const exit = await proc.exited;
     if (signal?.aborted) throw cancelledError('decoding');
     if (exit.code !== 0) {
-      const cause = describeStderr(proc.stderr.text(), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+      const cause = describeStderr(errorLines(proc.stderr.text()), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
       throw new DecodeError(file, `decoding failed: ${explain(cause)}`, units * secondsPerUnit);
     }
   } finally {
@@ -116,6 +124,44 @@ async function* pipeUnits(
 }
 
 const BASE = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats'];
+/** As BASE, but info lines too (the input dump), each tagged with its level so errors can be told apart. */
+const BASE_WITH_DUMP = ['-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats'];
+
+const LEVEL_TAG = /^(?:\[[^\]]+ @ 0x[0-9a-f]+\] )?\[(info|warning|verbose|debug|trace|error|fatal|panic)\] /i;
+
+/** The lines `-v error` would have printed, from level-tagged stderr (untagged lines pass: continuations). */
+function errorLines(lines: string[]): string[] {
+  return lines.flatMap((l) => {
+    const m = LEVEL_TAG.exec(l);
+    if (!m) return [l];
+    const level = m[1].toLowerCase();
+    return level === 'error' || level === 'fatal' || level === 'panic' ? [l.replace(`[${m[1]}] `, '')] : [];
+  });
+}
+
+/**
+ * Collects the input dump from level-tagged stderr: everything before "Stream mapping:" (what follows
+ * describes the output), at most 1 MiB. Bytes are kept whole and decoded once, so no character is
+ * split across pipe reads.
+ */
+class InputDumpCollector {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private done = false;
+
+  readonly push = (chunk: Buffer): void => {
+    if (this.done) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > 1 << 20 || chunk.includes('Stream mapping:')) this.done = true;
+  };
+
+  text(): string {
+    const all = Buffer.concat(this.chunks).toString('utf8');
+    const end = all.indexOf('Stream mapping:');
+    return end < 0 ? all : all.slice(0, end);
+  }
+}
 
 /** RGB24 frames at a fixed rate and size (aspect is the caller's choice), from the first video stream. */
 export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions): AsyncGenerator<VideoFrame> {
@@ -149,8 +195,9 @@ export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions)
 export async function* decodeAudio(file: string, opts: AudioDecodeOptions): AsyncGenerator<Float32Array> {
   const { sampleRate } = opts;
   if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
+  const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
   const args = [
-    ...BASE, ...rangeArgs(opts), '-i', mediaArg(file), '-map', '0:a:0', '-vn', '-sn', '-dn',
+    ...(dump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), '-map', '0:a:0', '-vn', '-sn', '-dn',
     '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
     // To a pipe ffmpeg flushes every packet (~3 KB of PCM): ~6000 reads per 200 s track cost node
     // ~0.1 CPU-s, a quarter of the decode itself. Whole 32 KB blocks: ~530 reads, ~0.02–0.05 CPU-s.
@@ -158,7 +205,7 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
   ];
   let samples = 0;
   let nonFinite = 0;
-  for await (const chunk of pipeUnits(file, args, 4, 8192, 1 / sampleRate, opts.signal)) {
+  for await (const chunk of pipeUnits(file, args, 4, 8192, 1 / sampleRate, opts.signal, dump?.push)) {
     // Each chunk is a fresh buffer at offset 0, so the view is aligned; f32le matches every host we run on.
     const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
     nonFinite += zeroNonFinite(pcm);
@@ -168,6 +215,7 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
   if (nonFinite > 0) {
     throw new DecodeError(file, `the audio holds ${nonFinite} invalid samples (NaN or infinite), replaced by silence`, samples / sampleRate);
   }
+  if (dump) opts.onInputDump?.(dump.text());
 }
 
 /** Replace NaN/±Inf by 0 in place; returns how many there were. */

@@ -221,3 +221,78 @@ export function displayAspect(s: StreamInfo): number {
   const a = (s.width * (s.sampleAspect ?? 1)) / s.height;
   return s.rotation === 90 || s.rotation === 270 ? 1 / a : a;
 }
+
+/** What the analyzer needs of a probe, read from the input dump of the decoding ffmpeg itself. */
+export interface InputHeader {
+  /** ffmpeg's format name, as ffprobe's `container`. */
+  container: string;
+  /** Seconds the container states, to the centisecond ffmpeg prints; absent when it states none (N/A or 0). */
+  duration?: number;
+  tags: MediaInfo['tags'];
+  /**
+   * False when a title, artist or album value may differ from ffprobe's: the dump cuts a value's
+   * lines at 255 bytes and prints a multi-line value over several lines.
+   */
+  tagsExact: boolean;
+}
+
+/** The dump prints each metadata value in pieces of at most this many bytes. */
+const DUMP_VALUE_MAX_BYTES = 255;
+
+/**
+ * Parse ffmpeg's "Input #0" dump (stderr at `-loglevel level+info`, as decodeAudio's
+ * onInputDump hands it over): the same libavformat fields ffprobe reports, so a decode can stand
+ * in for a probe. Tags as probe(): the first audio stream's, then the container's over them.
+ * Null when there is no input or no audio stream in it.
+ */
+export function parseInputDump(dump: string): InputHeader | null {
+  let container: string | undefined;
+  let duration: number | undefined;
+  const formatTags: Record<string, string> = {};
+  let audioTags: Record<string, string> | undefined;
+  let tagsExact = true;
+  /** The tags of the stream whose lines these are (indent 4 and deeper below a "  Stream #0:N" line). */
+  let stream: Record<string, string> | null = null;
+  /** The metadata block the following key lines go to, and their indent. */
+  let block: { tags: Record<string, string>; indent: string } | null = null;
+  let lastKey: string | null = null;
+  const wanted = (key: string): boolean => /^(title|artist|album)$/i.test(key);
+  for (const raw of dump.split('\n')) {
+    const tagged = /^\[info\] (.*)$/.exec(raw);
+    if (!tagged) {
+      // An untagged line continues the value above (other levels' lines are tagged too, and skipped).
+      if (!/^(\[[^\]]+ @ 0x[0-9a-f]+\] )?\[\w+\] /i.test(raw) && raw.trim() && lastKey !== null && wanted(lastKey)) tagsExact = false;
+      continue;
+    }
+    const line = tagged[1];
+    if (container === undefined) {
+      container = /^Input #0, (.+?), from '/.exec(line)?.[1];
+      continue;
+    }
+    if (block && line.startsWith(block.indent) && line[block.indent.length] !== ' ') {
+      const kv = /^(.*?) *: (.*)$/.exec(line.slice(block.indent.length));
+      if (kv) {
+        lastKey = kv[1];
+        block.tags[kv[1]] = kv[2];
+        if (wanted(kv[1]) && Buffer.byteLength(kv[2]) >= DUMP_VALUE_MAX_BYTES) tagsExact = false;
+        continue;
+      }
+    }
+    block = null;
+    lastKey = null;
+    if (!line.startsWith('    ')) stream = null;
+    if (line === '  Metadata:') {
+      block = { tags: formatTags, indent: '    ' };
+    } else if (line === '    Metadata:' && stream) {
+      block = { tags: stream, indent: '      ' };
+    } else if (line.startsWith('  Duration: ')) {
+      const d = /^ {2}Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?),/.exec(line);
+      duration = d ? positive(Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3])) : undefined;
+    } else if (/^ {2}Stream #0:\d+/.test(line)) {
+      // Only the first audio stream's tags count (as in probe()); other streams' go nowhere.
+      stream = /: Audio: /.test(line) && !audioTags ? (audioTags = {}) : {};
+    }
+  }
+  if (container === undefined || !audioTags) return null;
+  return { container, ...(duration !== undefined ? { duration } : {}), tags: { ...pickTags(audioTags), ...pickTags(formatTags) }, tagsExact };
+}

@@ -27,8 +27,10 @@ export function trackSummary(s: AudioSummary): TrackSummary {
  * next scan analyses old tracks again. Catalogs from before stamping count as 1.
  * 2: tempo with a metrical-level prior, key from bass-weighted chroma and progression-aware
  *    profiles; a sine has no tempo or key.
+ * 3: the metrical level measures onsets over two frames (tracks at exactly 120 BPM read 60 at some
+ *    start offsets); tempo confidences shift.
  */
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;
 
 /** Decoding this much less than the container states means the file is cut short (not codec padding). */
 const SHORTFALL_SECONDS = 0.25;

@@ -49,3 +49,24 @@ describe('chooseLevel', () => {
     expect(chooseLevel(120, clear, clear, RATE).margin).toBeGreaterThan(chooseLevel(120, near, near, RATE).margin);
   });
 });
+
+describe('onsets between frames (a 120 BPM track at 25 frames/s: beats 12.5 frames apart)', () => {
+  /** Equal pulses every `period` frames, each pulse's mass shared linearly by the two frames around it (as a flux envelope does). */
+  function split(period: number, seconds: number, phase: number): Float64Array {
+    const env = new Float64Array(Math.round(seconds * RATE));
+    for (let t = phase; t < env.length - 1; t += period) {
+      const i = Math.floor(t);
+      const f = t - i;
+      env[i] += 1 - f;
+      env[i + 1] += f;
+    }
+    return env;
+  }
+
+  it.each([0, 0.25, 3])('sees every beat as equally strong at phase %f (a frame-aligned downbeat leaves beats 2 and 4 on half frames)', (phase) => {
+    const env = split(12.5, 30, phase);
+    // The true ratio of equal pulses is 1; a single-frame reading saw the half-frame ones at 0.5.
+    expect(subdivisionRatio(env, 25, 2, 8 * RATE)).toBeGreaterThan(0.9);
+    expect(chooseLevel(120, env, env, RATE).bpm).toBeCloseTo(120, 5);
+  });
+});

@@ -25,7 +25,7 @@ const FPS = 25;
 const CLIP_SECONDS = 30;
 // Cut frames off the features' 10 fps grid: 61, 128, 221 and 382 of 25 fps.
 const CUTS = [2.44, 5.12, 8.84, 15.28];
-// 100 BPM: a tempo the catalog's analysis reads as it is (a 120 BPM click reads as 60, and the fit splices on the catalog's beats).
+// 100 BPM: a tempo the catalog's analysis reads as it is at any start offset (the fit splices on the catalog's beats).
 const BEAT = 0.6;
 const LEAD = 0.2;
 const SR = 22050;

@@ -4,7 +4,7 @@
  * the space's id: vectors of an older training are dropped.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../errors';
 
@@ -31,9 +31,9 @@ function decode(s: string): Float32Array {
   return out;
 }
 
-/** The cache of the space in `dir`, or undefined when there is none yet. */
-export async function readVectorCache(dir: string): Promise<VectorCache | undefined> {
-  const file = join(dir, VECTORS_FILE);
+/** The cache of the space in `dir` (or another cache of vectors by hash, in `name`), or undefined when there is none yet. */
+export async function readVectorCache(dir: string, name = VECTORS_FILE): Promise<VectorCache | undefined> {
+  const file = join(dir, name);
   if (!existsSync(file)) return undefined;
   let doc: VectorDoc;
   try {
@@ -45,9 +45,10 @@ export async function readVectorCache(dir: string): Promise<VectorCache | undefi
 }
 
 /** Write the cache (to a temporary name, then renamed: never half-written). */
-export async function writeVectorCache(dir: string, cache: VectorCache): Promise<void> {
+export async function writeVectorCache(dir: string, cache: VectorCache, name = VECTORS_FILE): Promise<void> {
   const doc: VectorDoc = { spaceId: cache.spaceId, dim: cache.dim, vectors: Object.fromEntries([...cache.vectors].map(([h, v]) => [h, encode(v)])) };
-  const file = join(dir, VECTORS_FILE);
+  const file = join(dir, name);
+  await mkdir(dir, { recursive: true });
   await writeFile(`${file}.tmp`, JSON.stringify(doc));
   await rename(`${file}.tmp`, file);
 }

@@ -1,11 +1,13 @@
 /**
  * `needledrop eval-similar DIR`: album retrieval (MAP@R, R-precision, P@1; album = first folder
  * under DIR) for the descriptor statistics, the mood space, the learned music space, their
- * combination, and chance. Indexes DIR first (incremental: nothing to do when it is catalogued).
+ * combination, and chance. Indexes DIR first (incremental: nothing to do when it is catalogued),
+ * then computes the tracks' production signatures (cached in the music-space folder beside the
+ * catalog, as the app does; `--no-production` leaves them out).
  * A development evaluation (like the corpus and the demo): it measures engine modules directly,
  * so it lives in the development wing, outside the fronts' import rule.
  */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
@@ -13,23 +15,28 @@ import { isLossName } from '../../electron/engine/metric/losses';
 import { activeModel } from '../../electron/engine/models/registry';
 import { catalogPath } from '../../electron/engine/paths';
 import { evaluateSimilarity, type SimilarityScores, type SpaceScores } from '../../electron/engine/similarity/evaluate';
+import { updateProductionSignatures } from '../../electron/engine/similarity/music-space';
 import { num, parse, printJson } from '../cli/args';
 import { usageError } from '../cli/errors';
 import { interruptSignal, statusLine } from '../cli/status';
 
 export const usage =
-  'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--no-halves] [--backend wasm|cpu] [--jobs N] [--json]';
+  'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--no-halves] [--no-production] [--backend wasm|cpu] [--jobs N] [--json]';
 export const example = 'needledrop eval-similar .cache/albums/set --db .cache/albums/catalog.sqlite --json';
 
 const ROWS: Array<[keyof SpaceScores, string]> = [
   ['chance', 'chance'],
   ['mfccStats', 'MFCC 1–19 mean+std (z, Euclidean)'],
-  ['descriptorStats', 'descriptor stats (+Δ, z, family-w, cos)'],
+  ['descriptorStats', 'descriptor stats (+Δ, z, family-w, cos; before)'],
+  ['profileStored', 'profile, stored features only'],
+  ['profileStoredReranked', 'profile, stored features, re-ranked'],
+  ['profileProduction', 'profile + production, not re-ranked'],
+  ['profile', 'profile + production, re-ranked (served)'],
   ['mood', 'mood space (cross-modal audio encoder)'],
-  ['statsPlusMood', 'descriptor statistics + mood (similar)'],
+  ['statsPlusMood', 'served profile + mood (similar)'],
   ['learned', 'learned music space'],
   ['learnedPlusMood', 'learned + mood'],
-  ['learnedPlusStats', 'learned + descriptor statistics'],
+  ['learnedPlusStats', 'learned + served profile'],
 ];
 
 function table(title: string, s: SpaceScores): string {
@@ -50,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     loss: { type: 'string' },
     'music-weight': { type: 'string' },
     'no-halves': { type: 'boolean', default: false },
+    'no-production': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     jobs: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -72,10 +80,16 @@ export async function run(argv: string[]): Promise<number> {
       onProgress: (p) => line.update(`indexing ${p.snapshot.done}/${p.snapshot.total}`),
     });
     if (report.failed.length) for (const f of report.failed) process.stderr.write(`eval-similar: skipped ${f.path}: ${f.reason}\n`);
+    const productionDir = join(dirname(resolve(values.db ?? catalogPath())), 'music-space');
+    if (!values['no-production']) {
+      const prod = await updateProductionSignatures(db, productionDir, { signal, onProgress: (done, total) => line.update(`production signatures ${done}/${total}`) });
+      for (const f of prod.failed) process.stderr.write(`eval-similar: no production signature for ${f.path}: ${f.reason}\n`);
+    }
     await useBackend(values.backend as BackendName);
     const moodVersion = values.model ?? (await activeModel());
     const result = await evaluateSimilarity(db, dir, {
       moodVersion,
+      ...(values['no-production'] ? {} : { productionDir }),
       signal,
       halves: !values['no-halves'],
       ...(musicWeight !== undefined ? { musicWeight } : {}),

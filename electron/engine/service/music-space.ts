@@ -17,6 +17,7 @@ import { CombinedSpace } from '../playlist/combined-space';
 import { similarTracks } from '../playlist/similar';
 import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
 import { readSpaceManifest } from '../similarity/model';
+import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 
 export const musicSpaceDir = (dataDir: string): string => join(dataDir, 'music-space');
@@ -26,7 +27,7 @@ export type SpaceRequest = keyof typeof SPACE_WEIGHTS;
 
 /** Track vectors of every space, computed once per catalog state (cleared when the tracks change). */
 export class MusicSpaceCache {
-  private stats: TrackVectors | null = null;
+  private stats: { key: string; vectors: TrackVectors } | null = null;
   private learned: { key: string; vectors: TrackVectors | null } | null = null;
   private mood: { key: string; vectors: TrackVectors } | null = null;
   private spaces = new Map<string, CombinedSpace>();
@@ -40,13 +41,20 @@ export class MusicSpaceCache {
     this.spaces.clear();
   }
 
-  /** Descriptor statistics take a DCT per step of every track. */
-  async descriptorStats(lib: Library): Promise<TrackVectors> {
-    if (!this.stats) {
-      this.stats = await trackVectors(lib.db, { kind: 'descriptor-stats' });
+  /**
+   * Descriptor statistics (the profile) take a DCT per step of every track; recomputed when the
+   * tracks change (clear) or new production signatures were cached (musicSpace.update).
+   */
+  async descriptorStats(lib: Library, dataDir: string): Promise<TrackVectors> {
+    const productionDir = musicSpaceDir(dataDir);
+    const file = join(productionDir, PRODUCTION_FILE);
+    const st = existsSync(file) ? statSync(file) : null;
+    const key = JSON.stringify(st ? [st.size, st.mtimeMs] : null);
+    if (this.stats?.key !== key) {
+      this.stats = { key, vectors: await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir }) };
       this.reads.stats++;
     }
-    return this.stats;
+    return this.stats.vectors;
   }
 
   /** The learned space's vectors, or null before the library has one; re-read when its id or vector file changes. */
@@ -80,7 +88,7 @@ export class MusicSpaceCache {
   /** The combined space of a request, built once per state of its parts. */
   async space(lib: Library, dataDir: string, request: SpaceRequest): Promise<CombinedSpace> {
     const parts = await combinedParts(lib, dataDir, this, request);
-    const key = `${request}\0${this.mood?.key}\0${this.learned?.key}\0${parts.length}`;
+    const key = `${request}\0${this.mood?.key}\0${this.learned?.key}\0${this.stats?.key}\0${parts.length}`;
     let space = this.spaces.get(key);
     if (!space) {
       space = new CombinedSpace(parts, (id) => lib.store.info(id).summary.energy);
@@ -98,7 +106,7 @@ export class MusicSpaceCache {
  * until embedded), else descriptor statistics alone.
  */
 export async function combinedParts(lib: Library, dataDir: string, cache: MusicSpaceCache, request: SpaceRequest): Promise<WeightedSpace[]> {
-  const stats = await cache.descriptorStats(lib);
+  const stats = await cache.descriptorStats(lib, dataDir);
   const learned = await cache.learnedVectors(lib, dataDir);
   const mood = cache.moodVectors(lib);
   const { music, mood: moodWeight } = SPACE_WEIGHTS[request];

@@ -19,6 +19,8 @@ import type { FeatureSeq } from '../features/types';
 import { retrievalMetrics, similarityMatrix, type SimilarityMetric } from '../metric/retrieval';
 import { meanVector } from '../train/embed';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
+import { profileSpace, type ProfileSpaceOptions } from './profile';
+import { readProductionSignatures } from './production';
 import { openMusicSpace, saveMusicSpace } from './model';
 import { catalogTracks } from './space';
 import { DEFAULT_MUSIC_SPACE_CONFIG, trainMusicSpace, type MusicSpaceConfig } from './train';
@@ -28,6 +30,8 @@ export interface AlbumTrack {
   path: string;
   album: string;
   seq: FeatureSeq;
+  /** Its production signature (production.ts), when one is cached. */
+  production?: Float32Array;
 }
 
 export interface SimilarityScores {
@@ -36,8 +40,8 @@ export interface SimilarityScores {
   precisionAt1: number;
 }
 
-/** Tracks under `root` with stored audio features, labelled by their first folder below it. */
-export function albumTracks(db: Catalog, root: string): AlbumTrack[] {
+/** Tracks under `root` with stored audio features, labelled by their first folder below it; `signatures` by file content hash. */
+export function albumTracks(db: Catalog, root: string, signatures: ReadonlyMap<string, Float32Array> = new Map()): AlbumTrack[] {
   const abs = resolve(root);
   const out: AlbumTrack[] = [];
   for (const t of catalogTracks(db)) {
@@ -45,7 +49,8 @@ export function albumTracks(db: Catalog, root: string): AlbumTrack[] {
     if (rel.startsWith('..') || rel === t.path) continue;
     const parts = rel.split(sep);
     if (parts.length < 2) continue;
-    out.push({ trackId: t.trackId, path: t.path, album: parts[0], seq: getFeatures(db, t.trackId, 'audio') as FeatureSeq });
+    const production = signatures.get(t.hash);
+    out.push({ trackId: t.trackId, path: t.path, album: parts[0], seq: getFeatures(db, t.trackId, 'audio') as FeatureSeq, ...(production ? { production } : {}) });
   }
   return out;
 }
@@ -119,6 +124,8 @@ function combinedScores(a: { data: Float32Array; dim: number }, b: { data: Float
 export interface SimilarityEvalOptions {
   /** The cross-modal model version whose stored segments make the mood space (null: leave it out). */
   moodVersion: string | null;
+  /** Where the tracks' production signatures are cached (updateProductionSignatures); without it the profile has none. */
+  productionDir?: string;
   config?: Partial<MusicSpaceConfig>;
   /** Also train on half the albums and evaluate on the other half (default true). */
   halves?: boolean;
@@ -134,15 +141,23 @@ export interface SpaceScores {
   chance: SimilarityScores;
   /** Mean + std of MFCC 1–19, z-scored, Euclidean (the classic baseline). */
   mfccStats: SimilarityScores;
-  /** MFCC and every other descriptor's mean, std and mean |Δ|, z-scored, weighted per family, cosine: the music space the app serves (space.ts statsVectors, MUSIC_SPACE_MIX). */
+  /** MFCC and every other descriptor's mean, std and mean |Δ|, z-scored, weighted per family, cosine: what the app served before the profile. */
   descriptorStats: SimilarityScores;
+  /** The profile from the stored features only, no re-ranking. */
+  profileStored: SimilarityScores;
+  /** The profile from the stored features only, re-ranked on the neighbour graph. */
+  profileStoredReranked: SimilarityScores;
+  /** With production signatures, no re-ranking (only when every track has one). */
+  profileProduction?: SimilarityScores;
+  /** The music space the app serves (space.ts statsVectors): the profile with the production signatures where there are, re-ranked. */
+  profile: SimilarityScores;
   mood?: SimilarityScores;
-  /** musicWeight·cos(descriptor statistics) + (1 − musicWeight)·cos(mood): what `similar` ranks by. */
+  /** musicWeight·cos(profile) + (1 − musicWeight)·cos(mood): what `similar` ranks by. */
   statsPlusMood?: SimilarityScores;
   learned?: SimilarityScores;
   /** musicWeight·cos(learned) + (1 − musicWeight)·cos(mood). */
   learnedPlusMood?: SimilarityScores;
-  /** ½·cos(learned) + ½·cos(descriptor statistics, z-scored): the two music spaces together. */
+  /** ½·cos(learned) + ½·cos(profile): the two music spaces together. */
   learnedPlusStats?: SimilarityScores;
 }
 
@@ -189,13 +204,25 @@ type Vectors = { data: Float32Array; dim: number };
 function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: string | null, w: number): SpaceScores & { moodVecs: Vectors | null; statsVecs: Vectors } {
   const labels = labelsOf(tracks);
   const moodVecs = moodVersion ? moodVectors(db, tracks, moodVersion) : null;
-  const statsVecs = descriptorStatsSpace(tracks.map((t) => t.seq), 'descriptors-delta');
+  const seqs = tracks.map((t) => t.seq);
+  const production = tracks.map((t) => t.production);
+  const profile = (o: ProfileSpaceOptions): SimilarityScores => {
+    const v = profileSpace(seqs, o);
+    return albumScores(v.data, v.dim, labels, 'cosine');
+  };
+  // What the app serves (space.ts statsVectors).
+  const statsVecs = profileSpace(seqs, { production });
+  const everyTrackSigned = production.every((p) => p !== undefined);
   return {
     tracks: tracks.length,
     albums: new Set(tracks.map((t) => t.album)).size,
     chance: chanceScores(labels),
     mfccStats: statsScores(tracks, 'mfcc', 'euclidean'),
     descriptorStats: statsScores(tracks, 'descriptors-delta', 'cosine'),
+    profileStored: profile({ augment: null }),
+    profileStoredReranked: profile({}),
+    ...(everyTrackSigned ? { profileProduction: profile({ production, augment: null }) } : {}),
+    profile: albumScores(statsVecs.data, statsVecs.dim, labels, 'cosine'),
     ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine'), statsPlusMood: combinedScores(statsVecs, moodVecs, w, labels) } : {}),
     moodVecs,
     statsVecs,
@@ -219,7 +246,7 @@ function trainingSummary(partial: Partial<MusicSpaceConfig> = {}): { steps: numb
 
 /** Evaluate every space on the tracks under `root` (they must be in the catalog, in ≥ 2 album folders). */
 export async function evaluateSimilarity(db: Catalog, root: string, options: SimilarityEvalOptions): Promise<SimilarityEvalReport> {
-  const tracks = albumTracks(db, root);
+  const tracks = albumTracks(db, root, options.productionDir ? await readProductionSignatures(options.productionDir) : new Map());
   const albumCounts: Record<string, number> = {};
   for (const t of tracks) albumCounts[t.album] = (albumCounts[t.album] ?? 0) + 1;
   const albums = Object.keys(albumCounts).sort();

@@ -4,14 +4,18 @@
  * since, and new tracks embedded with the current space otherwise. Below MIN_TRACKS_TO_TRAIN
  * the descriptor-statistics space serves (space.ts), so there is always a space.
  *
+ * First, at any library size, each new track's production signature (production.ts) is
+ * computed for the descriptor-statistics profile that serves `similar`, playlists and the map.
+ *
  * Cancel at any point: a training in progress leaves the previous space in place (model.ts
- * renames a finished folder into place); embeddings done so far are kept in the vector cache.
+ * renames a finished folder into place); embeddings and signatures done so far are kept.
  */
 import type { Catalog } from '../catalog/db';
 import { getFeatures } from '../catalog/features';
 import { cancelledError } from '../errors';
 import type { FeatureSeq } from '../features/types';
 import { openMusicSpace, readSpaceManifest, readSpaceWeights, saveMusicSpace, type SpaceManifest } from './model';
+import { PRODUCTION_CACHE_ID, PRODUCTION_FILE, productionSignature } from './production';
 import { catalogTracks } from './space';
 import { DEFAULT_MUSIC_SPACE_CONFIG, trainMusicSpace, type MusicSpaceConfig } from './train';
 import { readVectorCache, writeVectorCache, type VectorCache } from './vector-cache';
@@ -27,7 +31,7 @@ export const MIN_TRACKS_TO_TRAIN = 40;
 export const RETRAIN_GROWTH = 0.25;
 
 export interface MusicSpaceUpdateProgress {
-  phase: 'train' | 'embed';
+  phase: 'production' | 'train' | 'embed';
   done: number;
   total: number;
   /** Training loss, in the train phase. */
@@ -43,9 +47,56 @@ export interface MusicSpaceUpdateOptions {
   forceTrain?: boolean;
 }
 
-export type MusicSpaceUpdate =
+export type MusicSpaceUpdate = (
   | { kind: 'descriptor-stats'; tracks: number; reason: string }
-  | { kind: 'learned'; manifest: SpaceManifest; trained: 'new' | 'warm-start' | 'no'; embedded: number; tracks: number };
+  | { kind: 'learned'; manifest: SpaceManifest; trained: 'new' | 'warm-start' | 'no'; embedded: number; tracks: number }
+) & { production: ProductionUpdate };
+
+export interface ProductionUpdate {
+  computed: number;
+  failed: Array<{ path: string; reason: string }>;
+  tracks: number;
+}
+
+/**
+ * Compute the signatures the cache in `dir` lacks for the catalog's tracks. Cancel keeps what is
+ * done; a file ffmpeg cannot read is reported and skipped (its track ranks without one).
+ */
+export async function updateProductionSignatures(
+  db: Catalog,
+  dir: string,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ProductionUpdate> {
+  const tracks = catalogTracks(db);
+  const old = await readVectorCache(dir, PRODUCTION_FILE);
+  const cache: VectorCache = old && old.spaceId === PRODUCTION_CACHE_ID ? old : { spaceId: PRODUCTION_CACHE_ID, dim: 0, vectors: new Map() };
+  const todo = tracks.filter((t) => !cache.vectors.has(t.hash));
+  const duration = db.prepare<[number], { duration: number }>('SELECT duration FROM tracks WHERE id = ?');
+  const failed: ProductionUpdate['failed'] = [];
+  let computed = 0;
+  try {
+    for (const t of todo) {
+      if (options.signal?.aborted) throw cancelledError('production signatures');
+      try {
+        const sig = await productionSignature(t.path, duration.get(t.trackId)?.duration ?? 0, options.signal);
+        if (sig) {
+          cache.vectors.set(t.hash, sig);
+          cache.dim = sig.length;
+          computed++;
+        } else failed.push({ path: t.path, reason: 'silent: no signature' });
+      } catch (err) {
+        if (options.signal?.aborted) throw cancelledError('production signatures');
+        failed.push({ path: t.path, reason: err instanceof Error ? err.message : String(err) });
+      }
+      options.onProgress?.(computed + failed.length, todo.length);
+    }
+  } finally {
+    // What is done stays done, also when cancelled.
+    if (computed > 0) await writeVectorCache(dir, cache, PRODUCTION_FILE);
+  }
+  return { computed, failed, tracks: tracks.length };
+}
+
 
 /** Why the library needs (re)training, or null when the current space still fits it. */
 function trainReason(manifest: SpaceManifest | undefined, tracks: number, spec: string): string | null {
@@ -57,9 +108,13 @@ function trainReason(manifest: SpaceManifest | undefined, tracks: number, spec: 
 
 /** Bring the music space in `dir` up to date with the catalog's tracks. */
 export async function updateMusicSpace(db: Catalog, dir: string, options: MusicSpaceUpdateOptions = {}): Promise<MusicSpaceUpdate> {
+  const production = await updateProductionSignatures(db, dir, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onProgress: (done, total) => options.onProgress?.({ phase: 'production', done, total }),
+  });
   const tracks = catalogTracks(db);
   if (tracks.length < MIN_TRACKS_TO_TRAIN) {
-    return { kind: 'descriptor-stats', tracks: tracks.length, reason: `${tracks.length} tracks; the music space trains from ${MIN_TRACKS_TO_TRAIN}` };
+    return { kind: 'descriptor-stats', tracks: tracks.length, reason: `${tracks.length} tracks; the music space trains from ${MIN_TRACKS_TO_TRAIN}`, production };
   }
   const seq = (trackId: number): FeatureSeq => getFeatures(db, trackId, 'audio') as FeatureSeq;
   const spec = seq(tracks[0].trackId).spec;
@@ -102,5 +157,5 @@ export async function updateMusicSpace(db: Catalog, dir: string, options: MusicS
       if (embedded > 0) await writeVectorCache(dir, cache);
     }
   }
-  return { kind: 'learned', manifest, trained, embedded, tracks: tracks.length };
+  return { kind: 'learned', manifest, trained, embedded, tracks: tracks.length, production };
 }

@@ -1,7 +1,10 @@
 /**
  * Music spaces as track vectors, and the score that combines them.
  *
- * - `descriptor-stats`: MFCC-like + descriptor statistics, z-scored over the library (descriptor-stats.ts).
+ * - `descriptor-stats`: the track profile (profile.ts: statistics of the stored descriptors and,
+ *   once computed, each track's production signature, production.ts), family-weighted over the
+ *   library and re-ranked on its neighbour graph; variants `mfcc` and `descriptors-delta` are the
+ *   older statistics (descriptor-stats.ts), kept for evaluation.
  * - `mood`: the cross-modal model's audio encoder (what `match` uses): the normalised mean of a
  *   track's stored segments under a model version.
  * - `learned`: the self-supervised music space trained on the library (music-space.ts), read
@@ -17,10 +20,16 @@ import { normalizeInPlace } from '../search/segment-store';
 import { meanVector } from '../train/embed';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
 import { readVectorCache } from './vector-cache';
+import { profileSpace } from './profile';
+import { readProductionSignatures } from './production';
 import type { FeatureSeq } from '../features/types';
 
+/** `profile` (served) or one of the older statistics. */
+export type DescriptorVariant = 'profile' | StatsVariant;
+
 export type SpaceRef =
-  | { kind: 'descriptor-stats'; variant?: StatsVariant }
+  /** `productionDir`: where the production signatures are cached (the music-space folder); without it the profile has none. */
+  | { kind: 'descriptor-stats'; variant?: DescriptorVariant; productionDir?: string }
   | { kind: 'mood'; modelVersion: string }
   | { kind: 'learned'; dir: string };
 
@@ -50,8 +59,16 @@ function unitRows(data: Float32Array, dim: number): Float32Array {
   return data;
 }
 
-/** Descriptor statistics of these feature sequences, z-scored and family-weighted over them, as unit rows (compared by cosine). */
-export function statsVectors(trackIds: number[], seqs: FeatureSeq[], variant: StatsVariant = 'descriptors-delta'): TrackVectors {
+/**
+ * Descriptor statistics of these feature sequences as unit rows (compared by cosine): the
+ * profile (with each track's production signature where `production` has one), or an older
+ * variant, z-scored and family-weighted over them.
+ */
+export function statsVectors(trackIds: number[], seqs: FeatureSeq[], variant: DescriptorVariant = 'profile', production?: ReadonlyArray<Float32Array | undefined>): TrackVectors {
+  if (variant === 'profile') {
+    const { data, dim } = profileSpace(seqs, production ? { production } : {}, trackIds.map((id) => `track ${id}`));
+    return { space: 'descriptor-stats', trackIds, dim, data, missing: [] };
+  }
   const { data, dim } = descriptorStatsSpace(seqs, variant);
   return { space: variant === 'mfcc' ? 'mfcc-stats' : 'descriptor-stats', trackIds, dim, data: unitRows(data, dim), missing: [] };
 }
@@ -64,7 +81,8 @@ export async function trackVectors(db: Catalog, space: SpaceRef, trackIds?: numb
   switch (space.kind) {
     case 'descriptor-stats': {
       const seqs = chosen.map((t) => getFeatures(db, t.trackId, 'audio') as FeatureSeq);
-      return statsVectors(chosen.map((t) => t.trackId), seqs, space.variant);
+      const signatures = space.productionDir ? await readProductionSignatures(space.productionDir) : undefined;
+      return statsVectors(chosen.map((t) => t.trackId), seqs, space.variant, signatures && chosen.map((t) => signatures.get(t.hash)));
     }
     case 'mood':
     case 'learned': {

@@ -41,6 +41,11 @@ describe('keeping the music space up to date with the library (real SQLite catal
     addTracks(0, MIN_TRACKS_TO_TRAIN - 1);
     const small = await updateMusicSpace(db, spaceDir(), { config });
     expect(small.kind).toBe('descriptor-stats');
+    // These catalogued paths do not exist: no production signature, each reported by its path,
+    // and the profile serves without them.
+    expect(small.production.computed).toBe(0);
+    expect(small.production.failed.map((f) => f.path)).toContain('/lib/album0/t0.ogg');
+    expect(small.production.failed.every((f) => f.reason.includes(f.path))).toBe(true);
     const stats = await trackVectors(db, { kind: 'descriptor-stats' });
     expect(stats.trackIds.length).toBe(MIN_TRACKS_TO_TRAIN - 1);
 
@@ -48,7 +53,7 @@ describe('keeping the music space up to date with the library (real SQLite catal
     const phases = new Set<string>();
     const first = await updateMusicSpace(db, spaceDir(), { config, onProgress: (p) => phases.add(p.phase) });
     expect(first).toMatchObject({ kind: 'learned', trained: 'new', embedded: MIN_TRACKS_TO_TRAIN });
-    expect([...phases].sort()).toEqual(['embed', 'train']);
+    expect([...phases].sort()).toEqual(['embed', 'production', 'train']);
   }, 300_000);
 
   it('a few new tracks are only embedded; a quarter more retrains from the current weights', async () => {

@@ -1,0 +1,194 @@
+/**
+ * The served music space: a track profile of statistics grouped in families, each family
+ * z-scored over the library and given the same total weight, then re-ranked on the library's
+ * neighbour graph (rerank.ts). No learning, no labels.
+ *
+ * Families from the stored audio features (the 40 log-mel bands per 0.5 s step and the other
+ * descriptor columns): the long-term average spectrum's shape, each band's spread and its 10th /
+ * 90th percentile (quiet and loud passages), MFCC 1–19 and 20–39 mean and std, how fast the
+ * MFCCs move, the spread of each step's spectral shape, every other column's mean, std and mean
+ * step-to-step change, key-relative chroma mean and std, and loudness percentiles. Families from
+ * the production signature (production.ts: full-band spectrum and stereo width of a stereo
+ * excerpt), when a track has one, weigh `productionWeight` times a stored family: mastering,
+ * instrumentation and the encoder's low-pass are what an album's tracks share most.
+ *
+ * What each family adds, and what was tried besides: docs/similarity.md.
+ */
+import type { FeatureSeq } from '../features/types';
+import { inputError } from '../errors';
+import { dctBasis, melColumns, zScoreColumns } from './descriptor-stats';
+import { augmentByNeighbours, DEFAULT_NEIGHBOUR_AUGMENT, type NeighbourAugmentOptions } from './rerank';
+
+/** One track's statistics by family name, in a fixed family order. */
+export type TrackProfile = Map<string, Float64Array>;
+
+/** Weight of each production family relative to one stored family (docs/similarity.md). */
+export const PRODUCTION_WEIGHT = 3;
+const RMS_PERCENTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/** Linear-interpolated quantile of an ascending array (as numpy's default). */
+function quantileSorted(sorted: Float64Array, q: number): number {
+  const at = q * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/** Mean, population std and mean |x_t − x_{t−1}| of a series. */
+function moments(x: Float64Array): [number, number, number] {
+  let s = 0;
+  for (const v of x) s += v;
+  const mean = s / x.length;
+  let ss = 0;
+  for (const v of x) ss += (v - mean) ** 2;
+  let d = 0;
+  for (let t = 1; t < x.length; t++) d += Math.abs(x[t] - x[t - 1]);
+  return [mean, Math.sqrt(ss / x.length), x.length > 1 ? d / (x.length - 1) : 0];
+}
+
+const centred = (v: Float64Array): Float64Array => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return v.map((x) => x - m);
+};
+
+/** The stored-feature families of one track. `source` names the track in errors. */
+export function trackProfile(seq: FeatureSeq, source = 'track'): TrackProfile {
+  const mel = melColumns(seq.names);
+  if (mel.length < 40) throw inputError(source, `its audio features have ${mel.length} mel bands; the profile needs 40`);
+  if (seq.T < 2) throw inputError(source, `its audio features have ${seq.T} step(s); the profile needs at least 2`);
+  const { T, D, data } = seq;
+  const B = mel.length;
+  const col = (c: number): Float64Array => Float64Array.from({ length: T }, (_, t) => data[t * D + c]);
+  const bands = mel.map(col);
+  const out: TrackProfile = new Map();
+
+  const bandMoments = bands.map(moments);
+  out.set('ltas_shape', centred(Float64Array.from(bandMoments, (m) => m[0])));
+  out.set('mel_std', Float64Array.from(bandMoments, (m) => m[1]));
+  const sortedBands = bands.map((b) => Float64Array.from(b).sort());
+  out.set('mel_p90', centred(Float64Array.from(sortedBands, (b) => quantileSorted(b, 0.9))));
+  out.set('mel_p10', centred(Float64Array.from(sortedBands, (b) => quantileSorted(b, 0.1))));
+
+  // MFCC 1–39 per step (orthonormal DCT-II of the bands).
+  const basis = dctBasis(B, 1, 39);
+  const mfcc = basis.map((row) => Float64Array.from({ length: T }, (_, t) => row.reduce((s, w, b) => s + w * bands[b][t], 0)));
+  const mm = mfcc.map(moments);
+  out.set('mfcc1_19_mean', Float64Array.from(mm.slice(0, 19), (m) => m[0]));
+  out.set('mfcc1_19_std', Float64Array.from(mm.slice(0, 19), (m) => m[1]));
+  out.set('mfcc20_39_mean', Float64Array.from(mm.slice(19), (m) => m[0]));
+  out.set('mfcc20_39_std', Float64Array.from(mm.slice(19), (m) => m[1]));
+  out.set('mfcc_delta', Float64Array.from(mm.slice(0, 19), (m) => m[2]));
+
+  // Spectral shape per step (bands minus the step's mean level): how much the colour moves.
+  const shape = bands.map((b) => b.slice());
+  for (let t = 0; t < T; t++) {
+    let m = 0;
+    for (let b = 0; b < B; b++) m += bands[b][t];
+    m /= B;
+    for (let b = 0; b < B; b++) shape[b][t] -= m;
+  }
+  out.set('shape_std', Float64Array.from(shape, (s) => moments(s)[1]));
+
+  const melSet = new Set(mel);
+  const chroma: number[] = [];
+  seq.names.forEach((name, c) => {
+    if (melSet.has(c)) return;
+    if (name.startsWith('chroma_rel_')) chroma.push(c);
+    else out.set(name, Float64Array.from(moments(col(c))));
+  });
+  if (chroma.length > 0) {
+    const cm = chroma.map((c) => moments(col(c)));
+    out.set('chroma_mean', Float64Array.from(cm, (m) => m[0]));
+    out.set('chroma_std', Float64Array.from(cm, (m) => m[1]));
+  }
+  const rms = seq.names.indexOf('rms_db');
+  if (rms >= 0) {
+    const sorted = col(rms).sort();
+    out.set('rms_pct', Float64Array.from(RMS_PERCENTILES, (q) => quantileSorted(sorted, q)));
+  }
+  return out;
+}
+
+/** A family block of a track × value matrix, before weighting. */
+interface Family {
+  name: string;
+  dim: number;
+  /** Row-major n × dim. */
+  rows: Float32Array;
+  weight: number;
+}
+
+/**
+ * Concatenate families into unit rows: each family z-scored over the tracks (a constant value
+ * becomes 0), scaled by weight/√dim so every family adds the same expected amount to a squared
+ * distance whatever its size. A track without a family's values (null) gets 0 there = the
+ * library's mean.
+ */
+export function familySpace(families: readonly Family[], n: number): { data: Float32Array; dim: number } {
+  const dim = families.reduce((s, f) => s + f.dim, 0);
+  const data = new Float32Array(n * dim);
+  let at = 0;
+  for (const f of families) {
+    const z = zScoreColumns(f.rows.slice(), f.dim);
+    const scale = f.weight / Math.sqrt(f.dim);
+    for (let i = 0; i < n; i++) for (let d = 0; d < f.dim; d++) data[i * dim + at + d] = scale * z[i * f.dim + d];
+    at += f.dim;
+  }
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += data[i * dim + d] ** 2;
+    const norm = Math.sqrt(s);
+    if (norm > 0) for (let d = 0; d < dim; d++) data[i * dim + d] /= norm;
+  }
+  return { data, dim };
+}
+
+/** Production families present in a signature: its first half is the spectrum's shape, the second the stereo width. */
+export const PRODUCTION_FAMILIES = ['production_shape', 'production_width'] as const;
+
+export interface ProfileSpaceOptions {
+  /** Per track, its production signature (production.ts) or undefined when it has none yet. */
+  production?: ReadonlyArray<Float32Array | undefined>;
+  productionWeight?: number;
+  /** Neighbour-graph re-ranking; null leaves the profile as it is. */
+  augment?: NeighbourAugmentOptions | null;
+}
+
+/**
+ * The profile space of these tracks: unit rows, row-major, compared by cosine. Production
+ * families join only when at least two tracks have a signature (z-scoring needs a spread).
+ */
+export function profileSpace(seqs: readonly FeatureSeq[], options: ProfileSpaceOptions = {}, sources?: readonly string[]): { data: Float32Array; dim: number } {
+  const n = seqs.length;
+  if (n === 0) return { data: new Float32Array(0), dim: 0 };
+  const profiles = seqs.map((s, i) => trackProfile(s, sources?.[i] ?? `track ${i}`));
+  const families: Family[] = [];
+  for (const [name, first] of profiles[0]) {
+    const rows = new Float32Array(n * first.length);
+    profiles.forEach((p, i) => {
+      const v = p.get(name);
+      if (!v || v.length !== first.length) throw new RangeError(`${sources?.[i] ?? `track ${i}`}: its profile has no ${name} of ${first.length} values: mixed feature specs`);
+      rows.set(v, i * first.length);
+    });
+    families.push({ name, dim: first.length, rows, weight: 1 });
+  }
+  const production = options.production;
+  const withSignature = production ? production.filter((p) => p !== undefined) : [];
+  if (production && withSignature.length >= 2) {
+    const half = (withSignature[0] as Float32Array).length / 2;
+    PRODUCTION_FAMILIES.forEach((name, part) => {
+      const rows = new Float32Array(n * half);
+      production.forEach((p, i) => {
+        if (p && p.length === 2 * half) rows.set(p.subarray(part * half, (part + 1) * half), i * half);
+        else {
+          // No signature yet: the mean of those that have one (z-scores to 0).
+          for (let d = 0; d < half; d++) rows[i * half + d] = withSignature.reduce((s, q) => s + (q as Float32Array)[part * half + d], 0) / withSignature.length;
+        }
+      });
+      families.push({ name, dim: half, rows, weight: options.productionWeight ?? PRODUCTION_WEIGHT });
+    });
+  }
+  const space = familySpace(families, n);
+  const augment = options.augment === undefined ? DEFAULT_NEIGHBOUR_AUGMENT : options.augment;
+  return augment ? { data: augmentByNeighbours(space.data, space.dim, augment), dim: space.dim } : space;
+}

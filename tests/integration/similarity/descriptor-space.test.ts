@@ -40,9 +40,10 @@ describe('the descriptor-statistics space (what serves before a learned space), 
     const labels = Int32Array.from(vectors.trackIds, (id) => albumOf.get(id) as number);
     const scores = albumScores(vectors.data, vectors.dim, labels, 'cosine');
     const chance = chanceScores(labels);
-    // Measured: MAP@R 0.978, P@1 1.000 (chance 0.112 / 0.226). Planted regressions: without
-    // z-scoring the Hz columns decide (0.184 / 0.469); z-scored without the family weights the
-    // envelope's 57 MFCC statistics blur the albums (MAP@R 0.715).
+    // Measured with the served profile (profile.ts; no production signatures here): MAP@R 0.995,
+    // P@1 1.000 (chance 0.112 / 0.226; the earlier statistics 0.978 / 1.000). Planted regressions
+    // in profile.ts fail it: families not z-scored 0.185 / 0.500; no 1/√size per family (the
+    // 40-band families outvote the small ones) 0.249 / 0.438.
     expect(chance.precisionAt1).toBeCloseTo((PER_ALBUM - 1) / (ALBUMS * PER_ALBUM - 1), 6);
     expect(scores.precisionAt1).toBeGreaterThanOrEqual(0.9);
     expect(scores.mapAtR).toBeGreaterThanOrEqual(0.9);

@@ -22,7 +22,10 @@ const suffix = run ? `-${run}` : '';
 const MODULES = {
   tempo: { mutate: ['electron/engine/features/tempo.ts'], tests: ['tests/unit/features/tempo.test.ts', 'tests/unit/features/tempo-precision.test.ts', 'tests/unit/features/tempo-bounds.test.ts'] },
   key: { mutate: ['electron/engine/features/key.ts'], tests: ['tests/unit/features/key.test.ts', 'tests/unit/features/key-confidence.test.ts'] },
-  export: { mutate: ['electron/engine/media/export.ts'], tests: ['tests/unit/media/export-plan.test.ts', 'tests/integration/export/export-steps.test.ts'] },
+  export: {
+    mutate: ['electron/engine/media/export.ts'],
+    tests: ['tests/unit/media/export-plan.test.ts', 'tests/unit/media/export-publish.test.ts', 'tests/integration/export/export-steps.test.ts', 'tests/integration/export/export-failures.test.ts'],
+  },
   indexer: { mutate: ['electron/engine/library/indexer.ts'], tests: ['tests/integration/index/bookkeeping.test.ts'] },
   'search-pure': {
     mutate: ['electron/engine/search/{beats,explain,kernels,prefilter,sections}.ts'],

@@ -2,7 +2,7 @@
 // its file handling, without running ffmpeg: each mutant of export.ts is killed in milliseconds
 // here (tests/integration/export/ checks the same end to end on real media, minutes per run).
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -287,37 +287,6 @@ describe('output files', () => {
     expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('new');
     await publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', true);
     expect(readFileSync(join(d, 'out.mp4'), 'utf8')).toBe('newer');
-  });
-
-  /** A hard link failing with `code`, as on a file system without hard links (FAT, some shares). */
-  const noHardLinks = (code: string) => async (): Promise<void> => {
-    throw Object.assign(new Error(`${code}: operation not supported, link`), { code });
-  };
-
-  it('publish without hard links (EPERM, ENOTSUP, EOPNOTSUPP, EXDEV): renames to a new name, still refuses an existing one', async () => {
-    for (const code of ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV']) {
-      const d = fresh();
-      writeFileSync(join(d, 'part'), code);
-      await publish(join(d, 'part'), join(d, 'out.mp4'), 'out.mp4', false, noHardLinks(code));
-      expect(readFileSync(join(d, 'out.mp4'), 'utf8'), code).toBe(code);
-      expect(existsSync(join(d, 'part')), `${code}: moved, not copied`).toBe(false);
-      writeFileSync(join(d, 'part2'), 'newer');
-      await expect(publish(join(d, 'part2'), join(d, 'out.mp4'), 'out.mp4', false, noHardLinks(code)), code).rejects.toMatchObject({
-        kind: 'input',
-        code: 'exists',
-        file: 'out.mp4',
-        message: 'out.mp4: already exists',
-      });
-      expect(readFileSync(join(d, 'out.mp4'), 'utf8'), `${code}: the existing file is kept`).toBe(code);
-    }
-  });
-
-  it('publish: a link failure that is not about hard links passes through, and nothing is moved', async () => {
-    const d = fresh();
-    writeFileSync(join(d, 'part'), 'new');
-    await expect(publish(join(d, 'part'), join(d, 'out.mp4'), 'out.mp4', false, noHardLinks('EACCES'))).rejects.toMatchObject({ code: 'EACCES' });
-    expect(existsSync(join(d, 'out.mp4'))).toBe(false);
-    expect(existsSync(join(d, 'part'))).toBe(true);
   });
 
   it('removeStaleExportTemps: removes folders of dead exports only; ours, live ones, links and others stay', async () => {

@@ -89,7 +89,8 @@ function score(name, reportPath) {
   for (const [file, f] of Object.entries(report.files)) {
     const rel = file.replace(/^.*?(electron\/engine\/)/, '$1');
     for (const m of f.mutants) {
-      const k = key(rel, m.location);
+      // The report's columns are 1-based (mutation-testing-report-schema), the sample's 0-based.
+      const k = key(rel, { start: { line: m.location.start.line, column: m.location.start.column - 1 }, end: { line: m.location.end.line, column: m.location.end.column - 1 } });
       if (!wanted.has(k) || m.status === 'Ignored') continue;
       const killed = m.status === 'Killed' || m.status === 'Timeout';
       const c = clusters.get(k) ?? { killed: 0, total: 0 };

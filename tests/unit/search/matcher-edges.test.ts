@@ -38,3 +38,29 @@ it('gives a copy of its track ids', () => {
   ids.push(99);
   expect(store.trackIds()).toEqual([1, 2, 3, 4]);
 });
+
+it('the ann strategy adds the tracks the ANN votes for to the prefilter shortlist', async () => {
+  const rand = rng(12);
+  const store = new SegmentStore(d);
+  // The true track's rows are scattered (its mean is far from any one part); the decoys sit on the clip's mean direction.
+  const truth = unitRows(rand, 30, d);
+  const clip = truth.slice(10 * d, 16 * d);
+  const mean = new Float32Array(d);
+  for (let i = 0; i < clip.length; i++) mean[i % d] += clip[i];
+  store.addTrack(track(1, truth, d));
+  for (let id = 2; id <= 6; id++) {
+    const decoy = new Float32Array(12 * d);
+    for (let i = 0; i < decoy.length; i++) decoy[i] = mean[i % d] + 0.3 * (rand() - 0.5);
+    for (let r = 0; r < 12; r++) {
+      const row = decoy.subarray(r * d, (r + 1) * d);
+      const norm = Math.hypot(...row);
+      for (let x = 0; x < d; x++) row[x] /= norm;
+    }
+    store.addTrack(track(id, decoy, d));
+  }
+  const matcher = new Matcher(store, { ann: { stride: 1, expansionSearch: 256 } });
+  const [top] = await matcher.match({ embeddings: clip, cuts: [] }, { strategy: 'ann', topK: 1, candidates: 1 });
+  expect(top.trackId).toBe(1);
+  expect(top.alignScore).toBeCloseTo(1, 4);
+  await matcher.release();
+});

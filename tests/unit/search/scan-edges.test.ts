@@ -50,3 +50,26 @@ it('with one clip block, never starts a window past the last whole one (n − m)
   for (let s = 0; s < store.trackCount; s++) expect(got.start[s]).toBeLessThanOrEqual(store.rowCount(s) - m);
   await scan.release();
 });
+
+it('of windows that score exactly alike (a track repeating itself), takes the first', async () => {
+  const pattern = unitRows(rng(6), 4, d);
+  const rows = new Float32Array(40 * d);
+  for (let r = 0; r < 40; r++) rows.set(pattern.subarray((r % 4) * d, (r % 4 + 1) * d), r * d);
+  const store = library(7, 3, 40);
+  store.addTrack(track(50, rows, d));
+  // Clip = rows 0..7: windows 0, 4, …, 32 hold it exactly, and their int8 votes are identical.
+  const scan = new SegmentScan(d, { stride: 2 });
+  await scan.sync(store);
+  const got = await scan.scan(store, rows.slice(0, 8 * d), 8);
+  const slot = store.slotOf(50);
+  expect(got.score.indexOf(Math.max(...got.score))).toBe(slot);
+  expect(got.start[slot]).toBe(0);
+  // One row over and over: every window, of either residue mod the stride, scores the same.
+  const still = new Float32Array(40 * d);
+  for (let r = 0; r < 40; r++) still.set(pattern.subarray(0, d), r * d);
+  store.addTrack(track(51, still, d));
+  await scan.sync(store);
+  const flat = await scan.scan(store, still.slice(0, 8 * d), 8);
+  expect(flat.start[store.slotOf(51)]).toBe(0);
+  await scan.release();
+});

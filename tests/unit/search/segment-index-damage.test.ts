@@ -1,11 +1,12 @@
 // The segment index on disk, at its edges: nothing to index, another format, a missing or
 // emptied scan file, closing, and the saved int8 scan scoring like one built in memory.
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SegmentScan } from '../../../electron/engine/search/scan';
-import { openSegmentIndex, readSegmentIndexMeta, writeSegmentIndex } from '../../../electron/engine/search/segment-index';
+import { RowFile, RowFileWriter } from '../../../electron/engine/search/row-file';
+import { loadSegmentIndexIn, openSegmentIndex, readSegmentIndexMeta, writeSegmentIndex } from '../../../electron/engine/search/segment-index';
 import { SegmentStore } from '../../../electron/engine/search/segment-store';
 import type { SearchTrackInfo, TrackSegments } from '../../../electron/engine/search/types';
 import { moodRows, noisySlice, rng, summary, track } from './synthetic';
@@ -65,4 +66,30 @@ it('scores like a scan built in memory from the same rows, and its rows are clos
   await scan.release();
   await opened.close();
   expect(() => opened.store.readRows(0, 1, new Float32Array(d))).toThrow('the segment rows were closed');
+});
+
+it('a shared root keeps the build folder of a live process and removes a dead one', async () => {
+  const live = join(dir, `.building-${process.ppid}-0a0b`);
+  const dead = join(dir, '.building-99999999-0c0d'); // above any pid_max: no such process
+  mkdirSync(live);
+  mkdirSync(dead);
+  const list = tracks(5, 3);
+  const opened = await loadSegmentIndexIn(dir, 'k', d, () => list, info, { stride: 1 });
+  expect(opened.built).toBe(true);
+  expect(existsSync(live)).toBe(true);
+  expect(existsSync(dead)).toBe(false);
+  expect(readdirSync(dir).sort()).toHaveLength(2); // the index's folder and the live build
+  await opened.close();
+});
+
+it('refuses an on-disk layout whose counts do not add up to the rows in the file', () => {
+  const path = join(dir, 'rows.f32');
+  const w = new RowFileWriter(path, 2);
+  w.append(new Float32Array(10)); // 5 rows
+  w.close();
+  const rows = RowFile.open(path, 2, 5);
+  const layout = { ids: [1, 2], counts: [2, 2], starts: new Float32Array(4), vectors: new Float32Array(4) };
+  expect(() => SegmentStore.onDisk(rows, layout, info)).toThrow(`${path}: 5 rows but the layout counts 4 and has 4 start times`);
+  expect(() => SegmentStore.onDisk(rows, { ...layout, counts: [2, 3] }, info)).toThrow('5 rows but the layout counts 5 and has 4 start times');
+  rows.close();
 });

@@ -85,7 +85,7 @@ describe('exportClipWithTrack when ffmpeg fails or is cancelled', () => {
     expect(basename(dirname(part))).toMatch(new RegExp(`^\\.needledrop-export-${process.pid}-\\w{6}$`));
     expect(temps()).toEqual([basename(dirname(part))]);
     ctl.abort();
-    await expect(running).rejects.toMatchObject({ kind: 'cancelled' });
+    await expect(running).rejects.toMatchObject({ kind: 'cancelled', message: 'export cancelled' });
     expect(existsSync(out('cancel.mp4'))).toBe(false);
     expect(temps()).toEqual([]);
   }, 90_000);

@@ -17,12 +17,13 @@ import { valenceProxy } from '../search/explain';
 import type { Mode } from '../search/types';
 import { readSpaceManifest } from '../similarity/model';
 import { catalogTracks } from '../similarity/space';
+import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import type { JobHandle } from './jobs';
 import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
 
-/** Bump when the layout or what it is computed from changes: older cached maps are then ignored. */
-const LAYOUT_VERSION = 1;
+/** Bump when the layout or what it is computed from changes: older cached maps are then ignored. (2: the music space became the track profile.) */
+const LAYOUT_VERSION = 2;
 const SEED = 7;
 export const mapCacheDir = (dataDir: string): string => join(dataDir, 'map-cache');
 
@@ -31,14 +32,16 @@ interface CachedMap {
   map: Omit<TrackMap, 'cached'>;
 }
 
-/** What the map depends on: model version, tracks and their content, the learned space and its vectors. */
+/** What the map depends on: model version, tracks and their content, the learned space and its vectors, the production signatures. */
 async function stateKey(lib: Library, dataDir: string): Promise<string> {
   const dir = musicSpaceDir(dataDir);
   const manifest = existsSync(dir) ? await readSpaceManifest(dir) : undefined;
   const vectors = join(dir, VECTORS_FILE);
   const v = existsSync(vectors) ? statSync(vectors) : null;
+  const production = join(dir, PRODUCTION_FILE);
+  const p = existsSync(production) ? statSync(production) : null;
   const h = createHash('sha256');
-  h.update(JSON.stringify({ LAYOUT_VERSION, SEED, version: lib.version, space: manifest?.id ?? null, vectors: v ? [v.size, v.mtimeMs] : null }));
+  h.update(JSON.stringify({ LAYOUT_VERSION, SEED, version: lib.version, space: manifest?.id ?? null, vectors: v ? [v.size, v.mtimeMs] : null, production: p ? [p.size, p.mtimeMs] : null }));
   for (const t of catalogTracks(lib.db)) h.update(`${t.trackId}:${t.hash}:${lib.store.has(t.trackId) ? 1 : 0}\n`);
   return h.digest('hex');
 }

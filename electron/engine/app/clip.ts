@@ -4,7 +4,7 @@
  * and summary (motion, brightness) for the beat/cut term and the "why".
  */
 import type { EncoderSession } from '../encoders/runtime';
-import { openModelSide } from '../models/export';
+import { openModelSide } from '../models/open';
 import type { ProviderRequest } from '../encoders/providers';
 import { segmentWindows } from '../encoders/segments';
 import { usageError } from '../errors';

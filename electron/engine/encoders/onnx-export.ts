@@ -5,14 +5,13 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { KERNEL_SIZE, NORM_EPS, POOL_EPS, weightShapes, type EncoderConfig, type NamedWeights } from './architecture';
+import { INPUT_NAME, OUTPUT_NAME } from './onnx-signature';
 
 const { onnx } = onnxProto;
 
 export const ONNX_OPSET = 17;
 /** IR version 8 is the first that carries opset 17. */
 const IR_VERSION = 8;
-export const INPUT_NAME = 'features';
-export const OUTPUT_NAME = 'embedding';
 const CONFIG_KEY = 'needledrop.encoder';
 
 type Attr = OnnxTypes.IAttributeProto;
@@ -121,38 +120,4 @@ export function encoderToOnnx(weights: NamedWeights, config: EncoderConfig, opti
     },
   });
   return onnx.ModelProto.encode(model).finish();
-}
-
-/** What an encoder file expects and returns. */
-export interface OnnxSignature {
-  window: number;
-  inDim: number;
-  outDim: number;
-  opset: number;
-}
-
-/**
- * Decode an encoder file enough to know its input/output shape, without onnxruntime.
- * Throws a plain Error with the cause; callers turn it into an input error naming the file.
- */
-export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
-  let model: OnnxTypes.ModelProto;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (err) {
-    throw new Error(`not an ONNX model (${err instanceof Error ? err.message : String(err)})`);
-  }
-  const graph = model.graph;
-  const input = graph?.input?.find((i) => i.name === INPUT_NAME);
-  const output = graph?.output?.find((o) => o.name === OUTPUT_NAME);
-  if (!input || !output) throw new Error(`not a Needledrop encoder (needs input "${INPUT_NAME}" and output "${OUTPUT_NAME}")`);
-  const dims = (v: OnnxTypes.IValueInfoProto): Array<number | null> =>
-    (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue === undefined || d.dimValue === null || d.dimParam ? null : Number(d.dimValue)));
-  const inDims = dims(input);
-  const outDims = dims(output);
-  if (inDims.length !== 3 || inDims[1] === null || inDims[2] === null || outDims.length !== 2 || outDims[1] === null) {
-    throw new Error(`encoder shapes are not [batch, W, D] → [batch, d] (got [${inDims}] → [${outDims}])`);
-  }
-  const opset = Number(model.opsetImport.find((o) => !o.domain)?.version ?? 0);
-  return { window: inDims[1], inDim: inDims[2], outDim: outDims[1], opset };
 }

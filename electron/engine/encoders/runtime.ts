@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { cancelledError, inputError, NeedledropError } from '../errors';
-import { INPUT_NAME, OUTPUT_NAME, readOnnxSignature, type OnnxSignature } from './onnx-export';
+import { INPUT_NAME, OUTPUT_NAME, readOnnxSignature, type OnnxSignature } from './onnx-signature';
 import { cudaProviderInstalled, providerPlan, type ProviderName, type ProviderRequest } from './providers';
 
 export interface OpenEncoderOptions {

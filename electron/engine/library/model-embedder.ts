@@ -1,4 +1,4 @@
-import { openModelSide } from '../models/export';
+import { openModelSide } from '../models/open';
 import { segmentWindows } from '../encoders/segments';
 import { NeedledropError } from '../errors';
 import { AUDIO_SPEC } from '../features/spec';

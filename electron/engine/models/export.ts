@@ -1,11 +1,10 @@
 /**
- * Bridges between a trained dual encoder, a model-version folder and running encoders:
- * export (TF.js → ONNX → verified folder) and open (folder → two onnxruntime sessions).
+ * Export a trained dual encoder (TF.js → ONNX → verified version folder). Opening a version for
+ * inference is open.ts, so the inference path never loads the ONNX writer (onnx-proto).
  */
 import type { DualEncoder } from '../encoders/encoder';
 import { encoderToOnnx } from '../encoders/onnx-export';
-import { openEncoder, type EncoderSession, type OpenEncoderOptions } from '../encoders/runtime';
-import { saveModelVersion, type LoadedModel, type ModelManifest, type NewModelVersion } from './version';
+import { saveModelVersion, type ModelManifest, type NewModelVersion } from './version';
 
 export type ExportMeta = Omit<NewModelVersion, 'video' | 'audio' | 'dims' | 'window'>;
 
@@ -22,37 +21,4 @@ export async function exportModelVersion(dir: string, dual: DualEncoder, meta: E
     window: video.config.window,
     dims: { videoIn: video.config.inDim, audioIn: audio.config.inDim, out: video.config.outDim },
   });
-}
-
-export interface ModelSessions {
-  manifest: ModelManifest;
-  video: EncoderSession;
-  audio: EncoderSession;
-  /** The provider in use (both encoders share the request, so they land on the same one). */
-  provider: string;
-  close(): Promise<void>;
-}
-
-/**
- * Open one encoder of a loaded (verified) model version: the one way the engine runs a model
- * (matching opens the video side, indexing the audio side, evaluation both).
- */
-export function openModelSide(model: LoadedModel, side: 'video' | 'audio', options: OpenEncoderOptions = {}): Promise<EncoderSession> {
-  return openEncoder(model.paths[side], options);
-}
-
-/** Open both encoders of a loaded (verified) model version. */
-export async function openModel(model: LoadedModel, options: OpenEncoderOptions = {}): Promise<ModelSessions> {
-  const video = await openModelSide(model, 'video', options);
-  const audio = await openModelSide(model, 'audio', options);
-  return {
-    manifest: model.manifest,
-    video,
-    audio,
-    provider: video.provider === audio.provider ? video.provider : `video: ${video.provider}, audio: ${audio.provider}`,
-    close: async () => {
-      await video.close();
-      await audio.close();
-    },
-  };
 }

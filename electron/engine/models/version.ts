@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { inputError, NeedledropError, usageError } from '../errors';
 import type { Modality } from '../features/types';
-import { readOnnxSignature } from '../encoders/onnx-export';
+import { readOnnxSignature } from '../encoders/onnx-signature';
 
 export const MANIFEST_FILE = 'model.json';
 export const ENCODER_FILES = { video: 'video.onnx', audio: 'audio.onnx' } as const;

@@ -1,7 +1,8 @@
 import { createDualEncoder, type DualEncoder } from '../encoders/encoder';
 import type { ProviderRequest } from '../encoders/providers';
 import type { Segments } from '../encoders/segments';
-import { exportModelVersion, openModel } from '../models/export';
+import { exportModelVersion } from '../models/export';
+import { openModel } from '../models/open';
 import type { LoadedModel, ModelManifest } from '../models/version';
 import type { TrainingData } from './dataset';
 import { embedSegmentsTf } from './embed';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDualEncoder, createEncoder, type Encoder } from '../../../electron/engine/encoders/encoder';
-import { encoderToOnnx, readOnnxSignature } from '../../../electron/engine/encoders/onnx-export';
+import { encoderToOnnx } from '../../../electron/engine/encoders/onnx-export';
+import { readOnnxSignature } from '../../../electron/engine/encoders/onnx-signature';
 import { seededRandom } from '../../../electron/engine/encoders/rng';
 import { openEncoder } from '../../../electron/engine/encoders/runtime';
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
 import { seededRandom } from '../../../electron/engine/encoders/rng';
-import { exportModelVersion, openModel } from '../../../electron/engine/models/export';
+import { exportModelVersion } from '../../../electron/engine/models/export';
+import { openModel } from '../../../electron/engine/models/open';
 import { loadModelVersion } from '../../../electron/engine/models/version';
 
 const root = mkdtempSync(join(tmpdir(), 'nd-export-'));

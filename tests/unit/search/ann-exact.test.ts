@@ -87,3 +87,20 @@ it('never loads a saved index for other track ids, a lost index file or an unrea
   await unreadable.sync(two);
   expect(unreadable.lastSync).toBe('built');
 });
+
+it('reports build progress per chunk, with a rate that fits the time the build took', async () => {
+  const store = library(8);
+  const ann = new SegmentAnn(d, { stride: 1, threads: 1 });
+  const events: Array<{ done: number; total: number; rate: number; etaSeconds: number }> = [];
+  const t0 = performance.now();
+  await ann.sync(store, { chunkRows: 50, onProgress: (p) => events.push(p) });
+  const wall = (performance.now() - t0) / 1000;
+  // 12 tracks of 15 rows, whole tracks per chunk of ≤ 50 rows: 3 tracks (45 rows) a chunk.
+  expect(events.map((e) => e.done)).toEqual([45, 90, 135, 180]);
+  for (const e of events) {
+    expect(e.total).toBe(180);
+    // done / rate is the build's own elapsed time, which cannot exceed the wall time around it (not a speed check: it holds at any speed).
+    expect(e.done / e.rate).toBeLessThanOrEqual(wall + 1e-3);
+    expect(e.etaSeconds).toBeCloseTo((e.total - e.done) / e.rate, 9);
+  }
+});

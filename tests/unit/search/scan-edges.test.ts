@@ -73,3 +73,17 @@ it('of windows that score exactly alike (a track repeating itself), takes the fi
   expect(flat.start[store.slotOf(51)]).toBe(0);
   await scan.release();
 });
+
+it('reports quantising progress every 32k rows and at the end', async () => {
+  const store = new SegmentStore(2);
+  const rand = rng(9);
+  for (let id = 1; id <= 5; id++) store.addTrack(track(id, unitRows(rand, 16_384, 2), 2));
+  const done: number[] = [];
+  await quantiseScan(store, 4, { onProgress: (p) => done.push(p.done) });
+  // Rows are counted per whole track: 2 tracks reach 32 768, 4 reach 65 536, then the last.
+  expect(done).toEqual([32_768, 65_536, 81_920]);
+});
+
+it('refuses a store dim that is not a positive integer', () => {
+  for (const dim of [0, -3, 2.5]) expect(() => new SegmentStore(dim)).toThrow(`segment dim must be a positive integer, got ${dim}`);
+});

@@ -75,6 +75,28 @@ describe('tempo confidence in [0, 1]', () => {
   });
 });
 
+describe('no tempo, no beats', () => {
+  it('a single click has no tempo: nothing repeats', () => {
+    const click = envelope([5], 20);
+    expect(estimateTempo(click, RATE, 40, 240, 120)).toBeNull();
+    expect(detectTempo(click, click, RATE)).toBeNull();
+  });
+
+  it('trackBeats at a tempo with no period (negative, NaN) gives no beats', () => {
+    const env = envelope(train(100, 20), 20);
+    expect(trackBeats(env, RATE, -100)).toEqual([]);
+    expect(trackBeats(env, RATE, Number.NaN)).toEqual([]);
+  });
+});
+
+describe('estimateTempo: the octave rule keeps the confidence of the tempo it reports', () => {
+  it('a 240 BPM pulse train (the prior prefers 120, the rule doubles it) is as confident as a 120 BPM one', () => {
+    const c = (bpm: number) => estimateTempo(envelope(train(bpm, 30), 30), RATE, 40, 240, 120)!;
+    expect(c(240).bpm).toBeCloseTo(240, 1);
+    expect(Math.abs(c(240).confidence - c(120).confidence)).toBeLessThanOrEqual(0.1);
+  });
+});
+
 describe('trackBeats follows the music, not a rigid grid', () => {
   /** The largest distance in frames from a beat to the nearest pulse. */
   const worst = (beats: number[], times: number[]): number => Math.max(...beats.map((b) => Math.min(...times.map((t) => Math.abs(t * RATE - b)))));

@@ -16,14 +16,14 @@ function train(bpm: number, seconds: number, phase = 0, toBpm = bpm): number[] {
   return times;
 }
 
-/** An onset envelope with a unit pulse at each time, split between the two nearest frames by where it falls. */
-function envelope(times: number[], seconds: number): Float64Array {
+/** An onset envelope with a pulse at each time (of height `height(t)`, 1 by default), split between the two nearest frames by where it falls. */
+function envelope(times: number[], seconds: number, height: (t: number) => number = () => 1): Float64Array {
   const env = new Float64Array(Math.round(seconds * RATE));
   for (const t of times) {
     const i = Math.floor(t * RATE);
     const f = t * RATE - i;
-    if (i < env.length) env[i] += 1 - f;
-    if (i + 1 < env.length) env[i + 1] += f;
+    if (i < env.length) env[i] += height(t) * (1 - f);
+    if (i + 1 < env.length) env[i + 1] += height(t) * f;
   }
   return env;
 }
@@ -117,5 +117,17 @@ describe('trackBeats follows the music, not a rigid grid', () => {
     expect(beats.length).toBeGreaterThanOrEqual(times.length - 1);
     expect(trackBeats(env.map((v) => v * 1000), RATE, 100)).toEqual(beats);
     expect(trackBeats(env.map((v) => v * 0.001), RATE, 100)).toEqual(beats);
+  });
+
+  it('pulses at a fifth of the music\'s strength before and after it count as silence (no beats there); at four fifths they are music', () => {
+    const times = train(100, 30, 0.3);
+    const loud = times.filter((t) => t >= 5 && t < 25);
+    const near = (frame: number, t: number): boolean => Math.abs(frame - t * RATE) <= 1;
+    const quiet = trackBeats(envelope(times, 30, (t) => (t >= 5 && t < 25 ? 1 : 0.2)), RATE, 100);
+    expect(near(quiet[0], loud[0]), `first beat at frame ${quiet[0]}`).toBe(true);
+    expect(near(quiet.at(-1)!, loud.at(-1)!), `last beat at frame ${quiet.at(-1)}`).toBe(true);
+    const softer = trackBeats(envelope(times, 30, (t) => (t >= 5 && t < 25 ? 1 : 0.8)), RATE, 100);
+    expect(near(softer[0], times[0]), `first beat at frame ${softer[0]}`).toBe(true);
+    expect(near(softer.at(-1)!, times.at(-1)!), `last beat at frame ${softer.at(-1)}`).toBe(true);
   });
 });

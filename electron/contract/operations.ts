@@ -100,7 +100,7 @@ export const schemas = {
   /** Sizes of the caches under the data folder (never the catalog, models or settings). */
   'cache.info': none,
   /** Empty one cache; the next operation that needs it rebuilds it. */
-  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'edit-features', 'base-benchmark', 'checkpoints', 'segment-index']) }),
+  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'production-signatures', 'edit-features', 'base-benchmark', 'checkpoints', 'segment-index']) }),
   similar: v.strictObject({
     track: trackRef,
     top: v.optional(count(1000)),
@@ -147,8 +147,11 @@ export const schemas = {
   /** The metric-learning losses a model can be trained with, with their families and defaults. */
   'losses.list': none,
   // ── jobs ─────────────────────────────────────────────────────────────────
-  /** Train (or bring up to date) the music space learned from the library itself. */
-  'musicSpace.update': v.optional(v.strictObject({ force: v.optional(v.boolean()) }), {}),
+  /**
+   * Train (or bring up to date) the music space learned from the library itself; with
+   * `signaturesOnly`, only compute new tracks' production signatures (what the served profile uses).
+   */
+  'musicSpace.update': v.optional(v.strictObject({ force: v.optional(v.boolean()), signaturesOnly: v.optional(v.boolean()) }), {}),
   /** The Explore map: every track in 2-D from the playlists' space (cached per catalog state and model). */
   'library.map': v.optional(v.strictObject({ model: v.optional(version) }), {}),
   'library.scan': v.optional(

@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheEntry } from '../../contract/types';
 import { segmentIndexRoot } from '../app/library';
+import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import { mapCacheDir } from './map';
 import { musicSpaceDir } from './music-space';
@@ -33,6 +34,12 @@ const CACHES: readonly CacheSpec[] = [
     label: 'Music-space vectors',
     detail: 'track vectors of the learned music space; re-embedded by the next music-space update (descriptor statistics serve until then)',
     path: (r) => join(musicSpaceDir(r.dataDir), VECTORS_FILE),
+  },
+  {
+    name: 'production-signatures',
+    label: 'Production signatures',
+    detail: 'each track’s full-band spectrum and stereo width, for “similar” and the map; computed again (one decode per track) after the next scan, in the background',
+    path: (r) => join(musicSpaceDir(r.dataDir), PRODUCTION_FILE),
   },
   { name: 'edit-features', label: 'Fine-tuning features', detail: 'descriptors of your finished edits; decoded again by the next fine-tuning run', path: (r) => join(r.dataDir, 'edit-features') },
   {

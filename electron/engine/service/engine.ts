@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
-import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, Settings } from '../../contract/types';
+import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, ScanReport, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
 import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
@@ -227,6 +227,16 @@ export class Engine implements EngineApi {
     this.start('library.scan', {}).catch((err: unknown) => this.ctx.log(`watch: scan not started: ${err instanceof Error ? err.message : String(err)}`));
   }
 
+  /**
+   * The app's engine (one that watches folders) keeps the served music space current: after a scan,
+   * tracks without a production signature get one in a background job (a no-op when none lacks it).
+   * A one-shot engine (the CLI's `index`) leaves that to `musicSpace.update`.
+   */
+  private signaturesAfterScan(): void {
+    if (!this.ctx.watch || this.jobs.list().some((j) => j.op === 'musicSpace.update' && j.state === 'running')) return;
+    this.start('musicSpace.update', { signaturesOnly: true }).catch((err: unknown) => this.ctx.log(`music space: signatures not started: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
   /** Resolves once the folder watcher (if any) has its first snapshot: changes after this are seen. */
   async watching(): Promise<boolean> {
     if (!this.watcher) return false;
@@ -308,7 +318,7 @@ export class Engine implements EngineApi {
 
   /** Caches a running job reads or writes: clearing them now would break it. */
   private busyCaches(): Set<CacheName> {
-    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors'], finetune: ['edit-features', 'base-benchmark', 'checkpoints'], train: ['checkpoints'], match: ['segment-index'] };
+    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors', 'production-signatures'], finetune: ['edit-features', 'base-benchmark', 'checkpoints'], train: ['checkpoints'], match: ['segment-index'] };
     return new Set(this.jobs.list().filter((j) => j.state === 'running').flatMap((j) => uses[j.op] ?? []));
   }
 
@@ -376,7 +386,7 @@ export class Engine implements EngineApi {
         // An open library maps the index's files: close it first; the next match rebuilds the index.
         if (name === 'segment-index') await this.sessions.invalidate();
         clearCache(this.ctx, name);
-        if (name === 'music-space-vectors') this.musicSpace.clear();
+        if (name === 'music-space-vectors' || name === 'production-signatures') this.musicSpace.clear();
         return cacheInfo(this.ctx, this.busyCaches());
       },
       'library.map': async (req, job) => trackMap((await curated(req?.model)).lib, this.ctx.dataDir, this.musicSpace, job),
@@ -386,7 +396,14 @@ export class Engine implements EngineApi {
         return similarCombined(lib, this.ctx.dataDir, this.musicSpace, resolveTrack(lib, ref(track)), top ?? 10);
       },
       'musicSpace.update': async (req, job) => {
-        const { updateMusicSpace } = await import('../similarity/music-space');
+        const { updateMusicSpace, updateProductionSignatures } = await import('../similarity/music-space');
+        if (req?.signaturesOnly) {
+          const p = await updateProductionSignatures(this.sessions.existingCatalog(), musicSpaceDir(this.ctx.dataDir), {
+            signal: job.signal,
+            onProgress: (done, total) => job.progress('production', done, total),
+          });
+          return { kind: 'descriptor-stats', tracks: p.tracks, detail: `production signatures: ${p.computed} computed, ${p.failed.length} unreadable` };
+        }
         const r = await updateMusicSpace(this.sessions.existingCatalog(), musicSpaceDir(this.ctx.dataDir), {
           signal: job.signal,
           ...(req?.force ? { forceTrain: true } : {}),
@@ -476,14 +493,18 @@ export class Engine implements EngineApi {
         resolveTool('ffmpeg');
         resolveTool('ffprobe');
         this.scanning = true;
+        let report: ScanReport | undefined;
         try {
-          return await scanFolders(db(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
+          report = await scanFolders(db(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
+          return report;
         } finally {
           this.scanning = false;
           await this.changed('tracks');
           if (this.rescanWanted) {
             this.rescanWanted = false;
             setImmediate(() => this.watchScan());
+          } else if (report && !report.cancelled) {
+            this.signaturesAfterScan();
           }
         }
       },

@@ -136,7 +136,8 @@ const MARGIN = 0.2;
 export function trackBeats(env: Float64Array, rate: number, bpm: number): number[] {
   const n = env.length;
   const period = (60 * rate) / bpm;
-  if (n < 2 || !(period > 0)) return [];
+  // No beats without a finite period (a BPM of 0, negative or NaN).
+  if (n < 2 || !(period > 0 && Number.isFinite(period))) return [];
   // Local score: the envelope (normalised by its std) smoothed with a Gaussian of period/32.
   let mean = 0;
   for (let i = 0; i < n; i++) mean += env[i];

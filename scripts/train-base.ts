@@ -8,7 +8,7 @@
  * hundred training pairs within ~20 epochs), selects on the validation split, writes models/base/.
  * The same train → evaluate → save workflow as `needledrop train` (engine/service/training.ts).
  *
- * The shipped models/base: the first 1,000 pairs of seed 7's 3,000-pair corpus, 64 mood classes
+ * The shipped models/base: the first 1,000 pairs of seed 7's 3,000-pair corpus, 125 mood classes
  * (docs/eval-generalise.md):
  *   needledrop corpus --out .cache/gen/train-7-3000 --pairs 3000 --seed 7 --no-hold-out  (pairs
  *     render in order: the first 1,000 are enough)
@@ -35,8 +35,8 @@ const { values } = parseArgs({
     positives: { type: 'string', default: 'mood' },
     ema: { type: 'string', default: '0' },
     batch: { type: 'string', default: '64' },
-    // 4 bins (64 classes) beat 3 once there were ~700 training pairs; at ~400 they did worse.
-    'mood-bins': { type: 'string', default: '4' },
+    // 5 bins (125 classes) beat 4 and 3 once there were ~700 training pairs; at ~400 they did worse.
+    'mood-bins': { type: 'string', default: '5' },
     // Train on the first N pairs of the corpus only, without rendering the rest.
     'use-pairs': { type: 'string' },
   },

@@ -9,10 +9,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { contextFromEnv, Engine, startBridge, type Bridge } from '../../../electron/engine/service';
+import { sharedMediaDir } from '../../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-bridge-'));
 const site = join(tmp, 'site');
-const CLIP = resolve(import.meta.dirname, '../../../../shared/media/video/chaplin.mp4');
+// The shared media as every other test finds it (NEEDLEDROP_SHARED_MEDIA in mutation sandboxes).
+const CLIP = join((await sharedMediaDir()) ?? resolve(import.meta.dirname, '../../../../shared/media'), 'video', 'chaplin.mp4');
 let engine: Engine;
 let bridge: Bridge;
 

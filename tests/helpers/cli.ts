@@ -13,8 +13,13 @@ export interface CliResult {
 }
 
 export function needledrop(...args: string[]): Promise<CliResult> {
+  return needledropWithEnv({}, ...args);
+}
+
+/** The CLI with extra environment (e.g. NEEDLEDROP_HOME, so a test's caches stay out of the user's data folder). */
+export function needledropWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needledrop } from '../../helpers/cli';
+import { needledropWithEnv } from '../../helpers/cli';
 import { tempDir } from '../../helpers/media';
 import { makeTwoGroups } from '../explore/fixture';
 
@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => cleanup?.());
 
 const index = async (...extra: string[]): Promise<Record<string, unknown>> => {
-  const r = await needledrop('index', join(dir, 'music'), '--db', join(dir, 'catalog.db'), '--json', ...extra);
+  // Its own data folder: the signature cache lives there, keyed by content, and must start empty.
+  const r = await needledropWithEnv({ NEEDLEDROP_HOME: join(dir, 'home') }, 'index', join(dir, 'music'), '--db', join(dir, 'catalog.db'), '--json', ...extra);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 };

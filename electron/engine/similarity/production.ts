@@ -16,6 +16,7 @@
  */
 import { Stft } from '../features/stft';
 import { cancelledError, inputError } from '../errors';
+import { zeroNonFinite } from '../media/decode';
 import { ffmpegPath } from '../media/ffmpeg-path';
 import { describeStderr, mediaArg, spawnTool } from '../media/process';
 import { readVectorCache } from './vector-cache';
@@ -156,7 +157,7 @@ export async function productionSignature(file: string, durationSeconds: number,
       // Copy into an aligned array (a Buffer's offset may not be 4-aligned).
       const pcm = new Float32Array(whole / 4);
       new Uint8Array(pcm.buffer).set(buf.subarray(0, whole));
-      for (let i = 0; i < pcm.length; i++) if (pcm[i] - pcm[i] !== 0) pcm[i] = 0;
+      zeroNonFinite(pcm);
       acc.push(pcm);
       pending = buf.subarray(whole);
     }

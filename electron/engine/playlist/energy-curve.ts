@@ -2,6 +2,7 @@ import { usageError } from '../errors';
 import { dotRows } from '../search/kernels';
 import { checkLength, vectorAt, whyOf, type PlaylistEntry } from './entries';
 import type { PlaylistSpace } from './space';
+import { quantileSorted } from '../util/quantile';
 
 export type EnergyLevel = 'low' | 'mid' | 'high' | number;
 
@@ -20,13 +21,6 @@ export interface EnergyEntry extends PlaylistEntry {
  */
 const LEVEL_QUANTILE = { low: 0.15, mid: 0.5, high: 0.85 } as const;
 
-function quantile(sorted: number[], q: number): number {
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
-
 /** Parse "low,mid,high" (names or 0..1 quantiles) into levels; a usage error names the bad word. */
 export function parseEnergyLevels(text: string): EnergyLevel[] {
   return text.split(',').map((word) => {
@@ -42,7 +36,7 @@ export function parseEnergyLevels(text: string): EnergyLevel[] {
 export function energyTargets(energies: number[], levels: EnergyLevel[], length: number): number[] {
   if (levels.length === 0) throw usageError('an energy curve needs at least one level');
   const sorted = [...energies].sort((a, b) => a - b);
-  const values = levels.map((l) => quantile(sorted, typeof l === 'number' ? l : LEVEL_QUANTILE[l]));
+  const values = levels.map((l) => quantileSorted(sorted, typeof l === 'number' ? l : LEVEL_QUANTILE[l]));
   return Array.from({ length }, (_, s) => {
     if (values.length === 1 || length === 1) return values[0];
     const u = (s / (length - 1)) * (values.length - 1);
@@ -68,7 +62,7 @@ export function energyCurve(
   const energies = Array.from({ length: store.trackCount }, (_, s) => store.infoAt(s).summary.energy);
   const targets = energyTargets(energies, levels, length);
   const sorted = [...energies].sort((a, b) => a - b);
-  const spread = Math.max(1e-6, quantile(sorted, 0.85) - quantile(sorted, 0.15));
+  const spread = Math.max(1e-6, quantileSorted(sorted, 0.85) - quantileSorted(sorted, 0.15));
   const coherence = opts.coherence ?? 0.1;
   const vectors = store.trackVectors();
   const used = new Uint8Array(store.trackCount);

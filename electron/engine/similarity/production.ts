@@ -19,6 +19,7 @@ import { cancelledError, inputError } from '../errors';
 import { zeroNonFinite } from '../media/decode';
 import { ffmpegPath } from '../media/ffmpeg-path';
 import { describeStderr, mediaArg, spawnTool } from '../media/process';
+import { quantileSorted } from '../util/quantile';
 import { readVectorCache } from './vector-cache';
 
 export const PRODUCTION_SPEC = { version: 1, sampleRate: 44100, nfft: 2048, excerptSeconds: 120, lowHz: 120, edges: 64, quietShare: 0.2 } as const;
@@ -109,10 +110,8 @@ export class ProductionAccumulator {
     const frames = this.energy.length;
     if (frames === 0) return null;
     const sorted = Float64Array.from(this.energy).sort();
-    // The quiet-share quantile, linearly interpolated; frames strictly above it count.
-    const at = PRODUCTION_SPEC.quietShare * (frames - 1);
-    const lo = Math.floor(at);
-    const threshold = sorted[lo] + (sorted[Math.min(lo + 1, frames - 1)] - sorted[lo]) * (at - lo);
+    // The quiet-share quantile; frames strictly above it count.
+    const threshold = quantileSorted(sorted, PRODUCTION_SPEC.quietShare);
     const nb = this.bands.count;
     const mid = new Float64Array(nb);
     const side = new Float64Array(nb);

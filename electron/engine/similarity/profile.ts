@@ -17,6 +17,7 @@
 import type { FeatureSeq } from '../features/types';
 import { inputError } from '../errors';
 import { dctBasis, melColumns, zScoreColumns } from './descriptor-stats';
+import { quantileSorted } from '../util/quantile';
 import { augmentByNeighbours, DEFAULT_NEIGHBOUR_AUGMENT, type NeighbourAugmentOptions } from './rerank';
 
 /** One track's statistics by family name, in a fixed family order. */
@@ -25,14 +26,6 @@ export type TrackProfile = Map<string, Float64Array>;
 /** Weight of each production family relative to one stored family (docs/similarity.md). */
 export const PRODUCTION_WEIGHT = 3;
 const RMS_PERCENTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
-
-/** Linear-interpolated quantile of an ascending array (as numpy's default). */
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
 
 /** Mean, population std and mean |x_t − x_{t−1}| of a series. */
 function moments(x: Float64Array): [number, number, number] {

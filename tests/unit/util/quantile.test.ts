@@ -8,7 +8,7 @@ describe('quantileSorted', () => {
     [0.1, 1.4],
     [0.25, 2],
     [0.5, 4],
-    [0.85, 12.8],
+    [0.85, 11.2],
     [1, 16],
   ])('at q = %f reads %f', (q, expected) => {
     expect(quantileSorted([1, 2, 4, 8, 16], q)).toBeCloseTo(expected, 12);

@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores on CI: ffmpeg-heavy integration files would fight each other beyond two workers.
     maxWorkers: 2,
+    // A fresh NEEDLEDROP_HOME per run: tests never touch the user's data folder.
+    globalSetup: ['tests/helpers/test-home.ts'],
   },
 });

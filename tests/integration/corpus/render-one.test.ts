@@ -38,7 +38,11 @@ async function frames(file: string): Promise<Uint8Array[]> {
   return Array.from({ length: stdout.length / size }, (_, k) => new Uint8Array(stdout.buffer, stdout.byteOffset + k * size, size));
 }
 
-const mean = (xs: ArrayLike<number>): number => Array.prototype.reduce.call(xs, (a: number, b: number) => a + b, 0) as number / xs.length;
+const mean = (xs: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s / xs.length;
+};
 
 describe('one corpus pair, rendered', () => {
   it('a noise-style webm clip is VP9 with the planned frames, the palette chroma, and moves at high arousal', async () => {

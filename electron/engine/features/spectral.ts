@@ -1,3 +1,5 @@
+import { SpectralKernel } from './frame-kernel';
+
 /**
  * Per-frame spectral descriptors from a one-sided power spectrum: log-mel bands, centroid,
  * roll-off, flatness, chroma. Filter banks are built once per (rate, nfft) and stored sparse.
@@ -63,7 +65,12 @@ export class SpectralAnalyser {
   /** Refined peak frequencies below this count for bassChroma as well. */
   private readonly bassHz: number;
   private readonly binHz: number;
+  /** The sums of a frame (see sums()): WebAssembly views when the frame kernel runs, else JS arrays. */
+  private readonly kernel: SpectralKernel | null;
   private readonly mag: Float64Array;
+  private readonly energy: Float64Array;
+  private readonly peaks: Int32Array;
+  private readonly result: Float64Array;
   readonly out: FrameDescriptors;
 
   constructor(
@@ -84,33 +91,27 @@ export class SpectralAnalyser {
     this.binHz = sampleRate / nfft;
     this.chromaLo = Math.max(1, Math.ceil(chromaFmin / this.binHz));
     this.chromaHi = Math.min(nfft / 2 - 1, Math.floor(chromaFmax / this.binHz));
-    this.mag = new Float64Array(nfft / 2 + 1);
+    const bins = nfft / 2 + 1;
+    this.kernel = SpectralKernel.create({ bins, bands: this.mel, silentPower: SILENT_POWER, rolloff, chromaLo: this.chromaLo, chromaHi: this.chromaHi, peakFloor: PEAK_FLOOR });
+    this.mag = this.kernel?.mag ?? new Float64Array(bins);
+    this.energy = this.kernel?.energy ?? new Float64Array(this.mel.length);
+    this.peaks = this.kernel?.peaks ?? new Int32Array(bins);
+    this.result = this.kernel?.result ?? new Float64Array(5);
     this.out = { melDb: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), bassChroma: new Float64Array(12), silent: true };
   }
 
   /** Fills and returns `this.out` (reused between frames). */
   analyse(power: Float64Array): FrameDescriptors {
+    if (this.kernel) this.kernel.sums(power);
+    else this.sums(power);
     const o = this.out;
-    const n = this.nfft / 2 + 1;
-    const mag = this.mag;
-    let total = 0;
-    let magSum = 0;
-    let weighted = 0;
-    for (let k = 0; k < n; k++) {
-      const p = power[k];
-      total += p;
-      const m = Math.sqrt(p);
-      mag[k] = m;
-      magSum += m;
-      weighted += m * k;
-    }
+    const r = this.result;
+    const total = r[0];
     // Flatness over mel bands (40 logs instead of one per bin): geometric / arithmetic mean power.
     let logSum = 0;
     let linSum = 0;
     for (let b = 0; b < this.mel.length; b++) {
-      const { first, weights } = this.mel[b];
-      let e = 0;
-      for (let i = 0; i < weights.length; i++) e += weights[i] * power[first + i];
+      const e = this.energy[b];
       const l = Math.log(e + 1e-20);
       logSum += l;
       linSum += e;
@@ -127,7 +128,44 @@ export class SpectralAnalyser {
     }
     const bands = this.mel.length;
     o.flatness = Math.exp(logSum / bands) / (linSum / bands);
-    o.centroidHz = (weighted / magSum) * this.binHz;
+    o.centroidHz = (r[2] / r[1]) * this.binHz;
+    o.rolloffHz = r[3] * this.binHz;
+    this.peakChroma(r[4], o.chroma, o.bassChroma);
+    return o;
+  }
+
+  /**
+   * The frame's sums, in JS (the frame kernel does the same in WebAssembly): magnitudes, each mel
+   * band's energy, result = [total power, magnitude sum, bin-weighted magnitude sum, roll-off bin,
+   * count of chroma peak bins in `peaks`]; roll-off and peaks only when the frame is not silent.
+   */
+  private sums(power: Float64Array): void {
+    const n = this.nfft / 2 + 1;
+    const mag = this.mag;
+    const r = this.result;
+    let total = 0;
+    let magSum = 0;
+    let weighted = 0;
+    for (let k = 0; k < n; k++) {
+      const p = power[k];
+      total += p;
+      const m = Math.sqrt(p);
+      mag[k] = m;
+      magSum += m;
+      weighted += m * k;
+    }
+    for (let b = 0; b < this.mel.length; b++) {
+      const { first, weights } = this.mel[b];
+      let e = 0;
+      for (let i = 0; i < weights.length; i++) e += weights[i] * power[first + i];
+      this.energy[b] = e;
+    }
+    r[0] = total;
+    r[1] = magSum;
+    r[2] = weighted;
+    r[3] = 0;
+    r[4] = 0;
+    if (total < SILENT_POWER) return;
     const target = this.rolloff * magSum;
     let acc = 0;
     let k = 0;
@@ -135,9 +173,18 @@ export class SpectralAnalyser {
       acc += mag[k];
       if (acc >= target) break;
     }
-    o.rolloffHz = k * this.binHz;
-    this.peakChroma(o.chroma, o.bassChroma);
-    return o;
+    r[3] = k;
+    const { chromaLo, chromaHi } = this;
+    let max = 0;
+    for (let q = chromaLo; q <= chromaHi; q++) if (mag[q] > max) max = mag[q];
+    const floor = max * PEAK_FLOOR;
+    let count = 0;
+    for (let q = chromaLo; q <= chromaHi; q++) {
+      const b = mag[q];
+      if (b <= floor || b <= mag[q - 1] || b < mag[q + 1]) continue;
+      this.peaks[count++] = q;
+    }
+    r[4] = count;
   }
 
   /**
@@ -145,15 +192,13 @@ export class SpectralAnalyser {
    * its log magnitudes and its magnitude goes to the nearest pitch class. At 22.05 kHz a 2048-point
    * bin is 10.8 Hz, wider than a semitone below ~190 Hz, so spreading every bin over its two
    * nearest semitones smears chords into their neighbours; a peak's refined frequency does not.
+   * The peaks (local maxima above PEAK_FLOOR of the largest in the chroma range) come from sums().
    */
-  private peakChroma(chroma: Float64Array, bassChroma: Float64Array): void {
-    const { mag, chromaLo, chromaHi } = this;
-    let max = 0;
-    for (let k = chromaLo; k <= chromaHi; k++) if (mag[k] > max) max = mag[k];
-    const floor = max * PEAK_FLOOR;
-    for (let k = chromaLo; k <= chromaHi; k++) {
+  private peakChroma(count: number, chroma: Float64Array, bassChroma: Float64Array): void {
+    const { mag, peaks } = this;
+    for (let j = 0; j < count; j++) {
+      const k = peaks[j];
       const b = mag[k];
-      if (b <= floor || b <= mag[k - 1] || b < mag[k + 1]) continue;
       const a = Math.log(mag[k - 1] + 1e-12);
       const c = Math.log(mag[k + 1] + 1e-12);
       const l = Math.log(b);

@@ -1,4 +1,5 @@
 import FFT from 'fft.js';
+import { StftKernel } from './frame-kernel';
 
 /**
  * A streaming, centred short-time Fourier transform: frame j is centred on sample j·hop, with
@@ -12,6 +13,8 @@ export class Stft {
   private readonly spectrum: number[];
   private readonly power: Float64Array;
   private readonly scale: number;
+  /** Window, FFT and power in WebAssembly (bit for bit the JS below); null: the JS path. */
+  private readonly kernel: StftKernel | null;
   /** Samples from absolute index `bufStart`; negative indices are the leading zero pad. */
   private buf: Float32Array;
   private bufStart: number;
@@ -39,6 +42,7 @@ export class Stft {
     this.buf = new Float32Array(Math.max(4 * nfft, 1 << 15));
     this.bufStart = -nfft / 2;
     this.bufLen = nfft / 2;
+    this.kernel = StftKernel.create(nfft, this.fft, this.window, this.scale);
   }
 
   /** Samples seen so far. */
@@ -85,7 +89,13 @@ export class Stft {
   }
 
   private analyse(offset: number): void {
-    const { frame, window, buf, nfft } = this;
+    const { frame, window, buf, nfft, kernel } = this;
+    if (kernel) {
+      kernel.input.set(buf.subarray(offset, offset + nfft));
+      kernel.frame();
+      this.onFrame(kernel.power, this.next);
+      return;
+    }
     for (let i = 0; i < nfft; i++) frame[i] = buf[offset + i] * window[i];
     this.fft.realTransform(this.spectrum, frame);
     const s = this.spectrum;

@@ -1,0 +1,147 @@
+import type FFT from 'fft.js';
+import { FRAME_KERNEL_WASM } from './wasm/frame-kernel-wasm';
+
+/**
+ * The per-frame arithmetic of the STFT (window, fft.js's real FFT, power) and of the spectral
+ * descriptors' sums, in WebAssembly with f64x2 SIMD (source: wasm/assembly/frame-kernel.ts).
+ * It gives bit for bit what the JS path gives (tests/integration/features/frame-kernel.test.ts);
+ * the logs and exps stay in JS. Where WebAssembly SIMD is missing, or the kernel is switched off,
+ * the factories return null and the callers run their JS path.
+ */
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  stftSetup(n: number, width: number, scale: number): void;
+  stftInput(): number;
+  stftWindow(): number;
+  stftTable(): number;
+  stftBitrev(): number;
+  stftPower(): number;
+  stftPrepare(): void;
+  stftFrame(): void;
+  spectralSetup(bins: number, bands: number, weights: number): void;
+  spectralPower(): number;
+  spectralMag(): number;
+  spectralBandFirst(): number;
+  spectralBandLen(): number;
+  spectralBandWeights(): number;
+  spectralEnergy(): number;
+  spectralPeaks(): number;
+  spectralResult(): number;
+  spectralSums(silentPower: number, rolloff: number, chromaLo: number, chromaHi: number, peakFloor: number): void;
+}
+
+let enabled = true;
+/** undefined: not tried yet; null: unavailable here. */
+let compiled: WebAssembly.Module | null | undefined;
+
+/** Switch the kernel off (or back on) for Stft and SpectralAnalyser made from now on: tests and the A/B bench. */
+export function useFrameKernel(on: boolean): void {
+  enabled = on;
+}
+
+/** Compiled once per thread, synchronously (3.5 KB); null where this runtime has no WebAssembly SIMD. */
+export function frameKernelModule(): WebAssembly.Module | null {
+  if (!enabled) return null;
+  if (compiled === undefined) {
+    const bytes = Buffer.from(FRAME_KERNEL_WASM, 'base64');
+    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+function instantiate(): KernelExports | null {
+  const module = frameKernelModule();
+  return module ? (new WebAssembly.Instance(module, {}).exports as unknown as KernelExports) : null;
+}
+
+/** fft.js's precomputed tables (public in its code, not in its typings). */
+interface FftTables {
+  table: number[];
+  _width: number;
+  _bitrev: number[];
+}
+
+/** One STFT's frames: fill `input` with nfft samples, call frame(), read `power` (nfft/2 + 1 bins, reused). */
+export class StftKernel {
+  private constructor(
+    private readonly k: KernelExports,
+    readonly input: Float32Array,
+    readonly power: Float64Array,
+  ) {}
+
+  /**
+   * Null when the kernel is unavailable or `nfft` is under 8. The window, scale and fft.js's
+   * twiddle and bit-reversal tables are the JS path's own values, copied in.
+   */
+  static create(nfft: number, fft: FFT, window: Float64Array, scale: number): StftKernel | null {
+    if (nfft < 8) return null;
+    const k = instantiate();
+    if (!k) return null;
+    const { table, _width: width, _bitrev: bitrev } = fft as unknown as FftTables;
+    k.stftSetup(nfft, width, scale);
+    const buf = k.memory.buffer;
+    new Float64Array(buf, k.stftWindow(), nfft).set(window);
+    new Float64Array(buf, k.stftTable(), 2 * nfft).set(table);
+    new Int32Array(buf, k.stftBitrev(), bitrev.length).set(bitrev);
+    k.stftPrepare();
+    return new StftKernel(k, new Float32Array(buf, k.stftInput(), nfft), new Float64Array(buf, k.stftPower(), nfft / 2 + 1));
+  }
+
+  frame(): void {
+    this.k.stftFrame();
+  }
+}
+
+export interface SpectralSumsParams {
+  bins: number;
+  bands: ReadonlyArray<{ first: number; weights: Float64Array }>;
+  silentPower: number;
+  rolloff: number;
+  chromaLo: number;
+  chromaHi: number;
+  peakFloor: number;
+}
+
+/**
+ * The spectral descriptors' sums (spectral.ts): after sums(power), `mag`, `energy` (per mel band),
+ * `peaks` (the first `result[4]` entries: chroma peak bins) and `result` = [total power, magnitude
+ * sum, bin-weighted magnitude sum, roll-off bin, peak count]; roll-off and peaks only when not silent.
+ */
+export class SpectralKernel {
+  private constructor(
+    private readonly k: KernelExports,
+    private readonly p: SpectralSumsParams,
+    private readonly powerIn: Float64Array,
+    readonly mag: Float64Array,
+    readonly energy: Float64Array,
+    readonly peaks: Int32Array,
+    readonly result: Float64Array,
+  ) {}
+
+  static create(p: SpectralSumsParams): SpectralKernel | null {
+    const k = instantiate();
+    if (!k) return null;
+    const weights = p.bands.reduce((n, b) => n + b.weights.length, 0);
+    k.spectralSetup(p.bins, p.bands.length, weights);
+    const buf = k.memory.buffer;
+    const first = new Int32Array(buf, k.spectralBandFirst(), p.bands.length);
+    const len = new Int32Array(buf, k.spectralBandLen(), p.bands.length);
+    const w = new Float64Array(buf, k.spectralBandWeights(), weights);
+    let at = 0;
+    p.bands.forEach((b, i) => {
+      first[i] = b.first;
+      len[i] = b.weights.length;
+      w.set(b.weights, at);
+      at += b.weights.length;
+    });
+    const view = (ptr: number, n: number): Float64Array => new Float64Array(buf, ptr, n);
+    return new SpectralKernel(k, p, view(k.spectralPower(), p.bins), view(k.spectralMag(), p.bins), view(k.spectralEnergy(), p.bands.length), new Int32Array(buf, k.spectralPeaks(), p.bins), view(k.spectralResult(), 5));
+  }
+
+  sums(power: Float64Array): void {
+    const p = this.p;
+    this.powerIn.set(power.length > p.bins ? power.subarray(0, p.bins) : power);
+    this.k.spectralSums(p.silentPower, p.rolloff, p.chromaLo, p.chromaHi, p.peakFloor);
+  }
+}

@@ -1,0 +1,296 @@
+// AssemblyScript (compiled to WebAssembly by `npm run build:wasm`, not by tsc): the per-frame
+// arithmetic of stft.ts and spectral.ts, operation for operation. The features must stay bit for
+// bit what the JS path gives (the model was trained on them), so: f64 throughout, every sum in the
+// JS path's order, f64x2 lanes only where the JS path does the same operations independently
+// (IEEE-exact, no fused multiply-add, no relaxed SIMD), and no transcendental function at all
+// (log, exp, pow stay in JS: this Math is not V8's and may differ in the last bit).
+//
+// One instance serves one Stft or one SpectralAnalyser: its setup function lays out that
+// instance's memory, JS fills the tables (window, twiddles, bit reversal, mel weights) with the
+// values its own code computed, and reads the results through views on `memory`.
+
+const SIGN_RE_NEG = f64x2(-1, 1);
+const SIGN_IM_NEG = f64x2(1, -1);
+const SIGN_BOTH_NEG = f64x2(-1, -1);
+
+let top: usize = 0;
+
+/** Bump allocation of this instance's regions (16-byte aligned), growing memory as needed. */
+function alloc(bytes: i32): usize {
+  if (top == 0) top = (__heap_base + 15) & ~15;
+  const p = top;
+  top = (top + <usize>bytes + 15) & ~15;
+  const pages = <i32>((top + 0xffff) >>> 16);
+  const have = memory.size();
+  if (pages > have) memory.grow(pages - have);
+  return p;
+}
+
+// ---------------------------------------------------------------- STFT (window, fft.js, power)
+
+let N: i32 = 0;
+let CSIZE: i32 = 0;
+let WIDTH: i32 = 0;
+let SCALE: f64 = 0;
+let IN: usize = 0;
+let WIN: usize = 0;
+let TABLE: usize = 0;
+let TW: usize = 0;
+let BITREV: usize = 0;
+let FRAME: usize = 0;
+let OUT: usize = 0;
+let POWER: usize = 0;
+
+/** Lay out an STFT of `n` points (a power of two ≥ 8); `width` and `scale` as fft.js and stft.ts compute them. */
+export function stftSetup(n: i32, width: i32, scale: f64): void {
+  N = n;
+  CSIZE = n << 1;
+  WIDTH = width;
+  SCALE = scale;
+  IN = alloc(n << 2);
+  WIN = alloc(n << 3);
+  TABLE = alloc(n << 4);
+  TW = alloc(n << 5);
+  BITREV = alloc((1 << width) << 2);
+  FRAME = alloc(n << 3);
+  OUT = alloc(n << 4);
+  POWER = alloc(((n >> 1) + 1) << 3);
+}
+
+export function stftInput(): usize { return IN; }
+export function stftWindow(): usize { return WIN; }
+export function stftTable(): usize { return TABLE; }
+export function stftBitrev(): usize { return BITREV; }
+export function stftPower(): usize { return POWER; }
+
+/**
+ * After JS filled TABLE (fft.js's cos/−sin pairs): each twiddle (tr, ti) as the two vectors a
+ * complex product needs, (tr, tr) and (−ti, ti). Copies and negations only: exact.
+ */
+export function stftPrepare(): void {
+  for (let k = 0; k < CSIZE; k += 2) {
+    const tr = load<f64>(TABLE + (<usize>k << 3));
+    const ti = load<f64>(TABLE + (<usize>k << 3) + 8);
+    v128.store(TW + (<usize>k << 4), f64x2(tr, tr));
+    v128.store(TW + (<usize>k << 4) + 16, f64x2(-ti, ti));
+  }
+}
+
+/** (br, bi) × table[k] as fft.js: (br·tr − bi·ti, br·ti + bi·tr); x + (−y) is x − y exactly. Inlined by -O3. */
+function cmul(b: v128, k: i32): v128 {
+  const t = TW + (<usize>k << 4);
+  return f64x2.add(f64x2.mul(b, v128.load(t)), f64x2.mul(f64x2.shuffle(b, b, 1, 0), v128.load(t, 16)));
+}
+
+/** Window the n samples at IN, real FFT (fft.js's _realTransform4, same operations in the same order), power into POWER. */
+export function stftFrame(): void {
+  const n = N;
+  for (let i = 0; i < n; i += 4) {
+    const x = v128.load(IN + (<usize>i << 2));
+    const w = WIN + (<usize>i << 3);
+    const f = FRAME + (<usize>i << 3);
+    v128.store(f, f64x2.mul(f64x2.promote_low_f32x4(x), v128.load(w)));
+    v128.store(f, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1)), v128.load(w, 16)), 16);
+  }
+  realTransform4();
+  const bins = (n >> 1) + 1;
+  const scale = f64x2.splat(SCALE);
+  let k = 0;
+  for (; k + 1 < bins; k += 2) {
+    const a = v128.load(OUT + (<usize>k << 4));
+    const b = v128.load(OUT + (<usize>k << 4), 16);
+    const aa = f64x2.mul(a, a);
+    const bb = f64x2.mul(b, b);
+    v128.store(POWER + (<usize>k << 3), f64x2.mul(f64x2.add(f64x2.shuffle(aa, bb, 0, 2), f64x2.shuffle(aa, bb, 1, 3)), scale));
+  }
+  for (; k < bins; k++) {
+    const re = load<f64>(OUT + (<usize>k << 4));
+    const im = load<f64>(OUT + (<usize>k << 4) + 8);
+    store<f64>(POWER + (<usize>k << 3), (re * re + im * im) * SCALE);
+  }
+}
+
+function realTransform4(): void {
+  const size = CSIZE;
+  let step = 1 << WIDTH;
+  let len = (size / step) << 1;
+  let t = 0;
+  const s = step >>> 1;
+  if (len == 4) {
+    for (let outOff = 0; outOff < size; outOff += len, t++) {
+      const off = load<i32>(BITREV + (<usize>t << 2)) >>> 1;
+      const even = load<f64>(FRAME + (<usize>off << 3));
+      const odd = load<f64>(FRAME + (<usize>(off + s) << 3));
+      const o = OUT + (<usize>outOff << 3);
+      store<f64>(o, even + odd);
+      store<f64>(o, 0, 8);
+      store<f64>(o, even - odd, 16);
+      store<f64>(o, 0, 24);
+    }
+  } else {
+    for (let outOff = 0; outOff < size; outOff += len, t++) {
+      const off = load<i32>(BITREV + (<usize>t << 2)) >>> 1;
+      const ar = load<f64>(FRAME + (<usize>off << 3));
+      const br = load<f64>(FRAME + (<usize>(off + s) << 3));
+      const cr = load<f64>(FRAME + (<usize>(off + 2 * s) << 3));
+      const dr = load<f64>(FRAME + (<usize>(off + 3 * s) << 3));
+      const t0r = ar + cr;
+      const t1r = ar - cr;
+      const t2r = br + dr;
+      const t3r = br - dr;
+      const o = OUT + (<usize>outOff << 3);
+      store<f64>(o, t0r + t2r);
+      store<f64>(o, 0, 8);
+      store<f64>(o, t1r, 16);
+      store<f64>(o, -t3r, 24);
+      store<f64>(o, t0r - t2r, 32);
+      store<f64>(o, 0, 40);
+      store<f64>(o, t1r, 48);
+      store<f64>(o, t3r, 56);
+    }
+  }
+  for (step >>= 2; step >= 2; step >>= 2) {
+    len = (size / step) << 1;
+    const halfLen = len >>> 1;
+    const quarterLen = halfLen >>> 1;
+    const hquarterLen = quarterLen >>> 1;
+    for (let outOff = 0; outOff < size; outOff += len) {
+      for (let i = 0, k = 0; i <= hquarterLen; i += 2, k += step) {
+        const pa = OUT + (<usize>(outOff + i) << 3);
+        const pb = pa + (<usize>quarterLen << 3);
+        const pc = pb + (<usize>quarterLen << 3);
+        const pd = pc + (<usize>quarterLen << 3);
+        const a = v128.load(pa);
+        const mb = cmul(v128.load(pb), k);
+        const mc = cmul(v128.load(pc), 2 * k);
+        const md = cmul(v128.load(pd), 3 * k);
+        const t0 = f64x2.add(a, mc);
+        const t1 = f64x2.sub(a, mc);
+        const t2 = f64x2.add(mb, md);
+        const t3 = f64x2.sub(mb, md);
+        // FB = (T1r + T3i, T1i − T3r)
+        const t3s = f64x2.shuffle(t3, t3, 1, 0);
+        v128.store(pa, f64x2.add(t0, t2));
+        v128.store(pb, f64x2.add(t1, f64x2.mul(t3s, SIGN_IM_NEG)));
+        if (i == 0) {
+          v128.store(pc, f64x2.sub(t0, t2));
+          continue;
+        }
+        if (i == hquarterLen) continue;
+        // The flipped half: SFA = (T1r + (−T3i), (−T1i) + (−T3r)), SFB = (T0r + (−T2r), (−T0i) − (−T2i)).
+        const sa = OUT + (<usize>(outOff + quarterLen - i) << 3);
+        const sb = OUT + (<usize>(outOff + halfLen - i) << 3);
+        v128.store(sa, f64x2.add(f64x2.mul(t1, SIGN_IM_NEG), f64x2.mul(t3s, SIGN_BOTH_NEG)));
+        v128.store(sb, f64x2.add(f64x2.mul(t0, SIGN_IM_NEG), f64x2.mul(t2, SIGN_RE_NEG)));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- spectral sums (spectral.ts)
+
+let BINS: i32 = 0;
+let BANDS: i32 = 0;
+let SP_POWER: usize = 0;
+let MAG: usize = 0;
+let BAND_FIRST: usize = 0;
+let BAND_LEN: usize = 0;
+let BAND_W: usize = 0;
+let ENERGY: usize = 0;
+let PEAKS: usize = 0;
+let RESULT: usize = 0;
+
+/** Lay out the sums of a SpectralAnalyser: `bins` power bins, `bands` mel bands holding `weights` weights in all. */
+export function spectralSetup(bins: i32, bands: i32, weights: i32): void {
+  BINS = bins;
+  BANDS = bands;
+  SP_POWER = alloc(bins << 3);
+  MAG = alloc(bins << 3);
+  BAND_FIRST = alloc(bands << 2);
+  BAND_LEN = alloc(bands << 2);
+  BAND_W = alloc(weights << 3);
+  ENERGY = alloc(bands << 3);
+  PEAKS = alloc(bins << 2);
+  RESULT = alloc(8 << 3);
+}
+
+export function spectralPower(): usize { return SP_POWER; }
+export function spectralMag(): usize { return MAG; }
+export function spectralBandFirst(): usize { return BAND_FIRST; }
+export function spectralBandLen(): usize { return BAND_LEN; }
+export function spectralBandWeights(): usize { return BAND_W; }
+export function spectralEnergy(): usize { return ENERGY; }
+export function spectralPeaks(): usize { return PEAKS; }
+export function spectralResult(): usize { return RESULT; }
+
+/**
+ * spectral.ts's loops without their logs: magnitudes and the total / magnitude / bin-weighted
+ * sums, each band's energy, and, unless the frame is silent, the roll-off bin and the chroma
+ * peak candidates. RESULT: [total, magSum, weighted, rolloff bin, peak count].
+ */
+export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chromaHi: i32, peakFloor: f64): void {
+  const n = BINS;
+  let total: f64 = 0;
+  let magSum: f64 = 0;
+  let weighted: f64 = 0;
+  let k = 0;
+  for (; k + 1 < n; k += 2) {
+    const p = v128.load(SP_POWER + (<usize>k << 3));
+    const m = f64x2.sqrt(p);
+    v128.store(MAG + (<usize>k << 3), m);
+    const m0 = f64x2.extract_lane(m, 0);
+    const m1 = f64x2.extract_lane(m, 1);
+    total += f64x2.extract_lane(p, 0);
+    total += f64x2.extract_lane(p, 1);
+    magSum += m0;
+    magSum += m1;
+    weighted += m0 * <f64>k;
+    weighted += m1 * <f64>(k + 1);
+  }
+  for (; k < n; k++) {
+    const p = load<f64>(SP_POWER + (<usize>k << 3));
+    const m = Math.sqrt(p);
+    store<f64>(MAG + (<usize>k << 3), m);
+    total += p;
+    magSum += m;
+    weighted += m * <f64>k;
+  }
+  let w = BAND_W;
+  for (let b = 0; b < BANDS; b++) {
+    const first = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2)) << 3);
+    const len = load<i32>(BAND_LEN + (<usize>b << 2));
+    let e: f64 = 0;
+    for (let i = 0; i < len; i++) e += load<f64>(w + (<usize>i << 3)) * load<f64>(first + (<usize>i << 3));
+    store<f64>(ENERGY + (<usize>b << 3), e);
+    w += <usize>len << 3;
+  }
+  store<f64>(RESULT, total);
+  store<f64>(RESULT, magSum, 8);
+  store<f64>(RESULT, weighted, 16);
+  store<f64>(RESULT, 0, 24);
+  store<f64>(RESULT, 0, 32);
+  if (total < silentPower) return;
+  const target = rolloff * magSum;
+  let acc: f64 = 0;
+  let r = 0;
+  for (; r < n - 1; r++) {
+    acc += load<f64>(MAG + (<usize>r << 3));
+    if (acc >= target) break;
+  }
+  store<f64>(RESULT, <f64>r, 24);
+  let max: f64 = 0;
+  for (let q = chromaLo; q <= chromaHi; q++) {
+    const m = load<f64>(MAG + (<usize>q << 3));
+    if (m > max) max = m;
+  }
+  const floor = max * peakFloor;
+  let peaks = 0;
+  for (let q = chromaLo; q <= chromaHi; q++) {
+    const at = MAG + (<usize>q << 3);
+    const b = load<f64>(at);
+    if (b <= floor || b <= load<f64>(at - 8) || b < load<f64>(at, 8)) continue;
+    store<i32>(PEAKS + (<usize>peaks << 2), q);
+    peaks++;
+  }
+  store<f64>(RESULT, <f64>peaks, 32);
+}

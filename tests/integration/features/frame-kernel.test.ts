@@ -1,0 +1,126 @@
+/**
+ * The WebAssembly frame kernel must give bit for bit what the JS path gives (the shipped model
+ * was trained on the JS path's features): every STFT frame's power spectrum, every frame's
+ * spectral descriptors and every descriptor of whole real recordings, compared byte for byte
+ * with the kernel on and off. Each path is also checked against truths of its own (a sine's
+ * bin, power and centroid), so a bug shared by both would fail too.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractAudioFeatures } from '../../../electron/engine/features/audio';
+import { frameKernelModule, useFrameKernel } from '../../../electron/engine/features/frame-kernel';
+import { AUDIO_SPEC as S } from '../../../electron/engine/features/spec';
+import { SpectralAnalyser, type FrameDescriptors } from '../../../electron/engine/features/spectral';
+import { Stft } from '../../../electron/engine/features/stft';
+import { createRng } from '../../../electron/engine/util/prng';
+import { sharedMediaDir } from '../../helpers/media';
+
+afterEach(() => useFrameKernel(true));
+
+/** Signals that reach every branch: noise over a wide range, tiny values, silence, spikes, a sine. */
+function signals(seed: number, length: number): Record<string, Float32Array> {
+  const rng = createRng(seed);
+  const noise = Float32Array.from({ length }, () => 2 * rng.next() - 1);
+  const wide = Float32Array.from({ length }, () => (2 * rng.next() - 1) * 10 ** (8 * rng.next() - 6));
+  const tiny = Float32Array.from({ length }, () => (2 * rng.next() - 1) * 1e-30);
+  const silentThenLoud = Float32Array.from({ length }, (_, i) => (i < length / 2 ? 0 : Math.sin(i * 0.3) * (rng.next() < 0.01 ? 8 : 0.5)));
+  const sine = Float32Array.from({ length }, (_, i) => 0.7 * Math.sin((2 * Math.PI * 440 * i) / S.sampleRate));
+  return { noise, wide, tiny, silentThenLoud, sine };
+}
+
+/** Every frame's power spectrum (copied) from an Stft with the kernel on or off, pushed in odd chunks. */
+function powers(kernel: boolean, x: Float32Array, nfft: number, hop: number): Float64Array[] {
+  useFrameKernel(kernel);
+  const out: Float64Array[] = [];
+  const stft = new Stft(nfft, hop, (p) => out.push(Float64Array.from(p)));
+  for (let i = 0; i < x.length; i += 1237) stft.push(x.subarray(i, i + 1237));
+  stft.finish();
+  return out;
+}
+
+/** Equal to the last bit (-0 ≠ +0, NaN = NaN). */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+function descriptorBits(f: FrameDescriptors): Float64Array {
+  return Float64Array.of(...f.melDb, f.centroidHz, f.rolloffHz, f.flatness, ...f.chroma, ...f.bassChroma, f.silent ? 1 : 0);
+}
+
+function analyser(kernel: boolean): SpectralAnalyser {
+  useFrameKernel(kernel);
+  return new SpectralAnalyser(S.sampleRate, S.nfft, S.melBands, S.melFmin, S.melFmax, S.floorDb, S.rolloff, S.chromaFmin, S.chromaFmax, S.bassFmax);
+}
+
+describe('frame kernel', () => {
+  it('is available here (Node has WebAssembly SIMD), so the other tests compare two paths', () => {
+    expect(frameKernelModule()).not.toBeNull();
+    useFrameKernel(false);
+    expect(frameKernelModule()).toBeNull();
+  });
+
+  it.each([8, 16, 32, 64, 512, 1024, 2048, 4096])('STFT of %i points: every frame bit-identical to fft.js (seeded signals)', (nfft) => {
+    const hop = Math.max(1, Math.round(nfft * 0.43));
+    for (const [name, x] of Object.entries(signals(nfft, 6 * nfft + 123))) {
+      const js = powers(false, x, nfft, hop);
+      const wasm = powers(true, x, nfft, hop);
+      expect(wasm.length, name).toBe(js.length);
+      const differing = js.map((p, j) => (sameBits(p, wasm[j]) ? -1 : j)).filter((j) => j >= 0);
+      expect(differing, `${name}: frames that differ`).toEqual([]);
+    }
+  });
+
+  it('spectral descriptors: every frame bit-identical (seeded signals, then frames edited to silence and to single spikes)', () => {
+    const spectra: Float64Array[] = [];
+    for (const x of Object.values(signals(7, 40_000))) spectra.push(...powers(false, x, S.nfft, S.hop));
+    const silent = new Float64Array(S.nfft / 2 + 1);
+    const justSilent = silent.map((_, k) => (k === 300 ? 0.99e-10 : 0));
+    const spike = silent.map((_, k) => (k === 150 ? 0.5 : 0));
+    spectra.push(silent, justSilent, spike);
+    const js = analyser(false);
+    const wasm = analyser(true);
+    let peaks = 0;
+    spectra.forEach((p, j) => {
+      const a = descriptorBits(js.analyse(p));
+      peaks += js.out.chroma.some((c) => c > 0) ? 1 : 0;
+      const b = descriptorBits(wasm.analyse(p));
+      if (!sameBits(a, b)) expect.fail(`frame ${j}: JS ${Array.from(a).join(',')} vs WASM ${Array.from(b).join(',')}`);
+    });
+    // The comparison covered frames with chroma peaks, silent frames and the spike.
+    expect(peaks).toBeGreaterThan(spectra.length / 2);
+  });
+
+  it.each([false, true])('kernel %s: a 1 kHz sine reads at its bin with power ≈ 1, centroid ≈ 1 kHz, chroma on B (truths of its own)', (kernel) => {
+    const freq = (93 * S.sampleRate) / S.nfft;
+    const x = Float32Array.from({ length: 22050 }, (_, i) => Math.sin((2 * Math.PI * freq * i) / S.sampleRate));
+    const frames = powers(kernel, x, S.nfft, S.hop);
+    const p = frames[10];
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+    expect(best).toBe(93);
+    expect(p[93]).toBeCloseTo(1, 2);
+    const f = analyser(kernel).analyse(p);
+    expect(Math.abs(f.centroidHz - freq)).toBeLessThan(40);
+    // 1001.3 Hz is 11.96 semitones above C5's 523 Hz… i.e. pitch class B (11).
+    const pc = f.chroma.indexOf(Math.max(...f.chroma));
+    expect(pc).toBe(Math.round(12 * Math.log2(freq / 16.351597831287414)) % 12);
+  });
+
+  it('whole real recordings: every descriptor and the summary identical with and without the kernel', async () => {
+    const root = await sharedMediaDir();
+    if (!root) throw new Error('../shared/media is missing: the real recordings are part of this test');
+    const dir = join(root, 'music');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ogg')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const f of files) {
+      useFrameKernel(false);
+      const js = await extractAudioFeatures(join(dir, f));
+      useFrameKernel(true);
+      const wasm = await extractAudioFeatures(join(dir, f));
+      expect(wasm.seq.T, f).toBe(js.seq.T);
+      expect(Buffer.from(wasm.seq.data.buffer).equals(Buffer.from(js.seq.data.buffer)), `${f}: descriptors`).toBe(true);
+      expect(wasm.summary, f).toEqual(js.summary);
+    }
+  }, 300_000);
+});

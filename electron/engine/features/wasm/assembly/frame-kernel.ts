@@ -9,9 +9,10 @@
 // instance's memory, JS fills the tables (window, twiddles, bit reversal, mel weights) with the
 // values its own code computed, and reads the results through views on `memory`.
 
-const SIGN_RE_NEG = f64x2(-1, 1);
-const SIGN_IM_NEG = f64x2(1, -1);
-const SIGN_BOTH_NEG = f64x2(-1, -1);
+// Sign flips by xor of the sign bit: exactly what negation (or × −1) does to an f64.
+const FLIP_RE = i64x2(0x8000000000000000, 0);
+const FLIP_IM = i64x2(0, 0x8000000000000000);
+const FLIP_BOTH = i64x2(0x8000000000000000, 0x8000000000000000);
 
 let top: usize = 0;
 
@@ -77,8 +78,8 @@ export function stftPrepare(): void {
 }
 
 /** (br, bi) × table[k] as fft.js: (br·tr − bi·ti, br·ti + bi·tr); x + (−y) is x − y exactly. Inlined by -O3. */
-function cmul(b: v128, k: i32): v128 {
-  const t = TW + (<usize>k << 4);
+function cmul(tw: usize, b: v128, k: i32): v128 {
+  const t = tw + (<usize>k << 4);
   return f64x2.add(f64x2.mul(b, v128.load(t)), f64x2.mul(f64x2.shuffle(b, b, 1, 0), v128.load(t, 16)));
 }
 
@@ -112,6 +113,8 @@ export function stftFrame(): void {
 
 function realTransform4(): void {
   const size = CSIZE;
+  const out = OUT;
+  const tw = TW;
   let step = 1 << WIDTH;
   let len = (size / step) << 1;
   let t = 0;
@@ -156,14 +159,14 @@ function realTransform4(): void {
     const hquarterLen = quarterLen >>> 1;
     for (let outOff = 0; outOff < size; outOff += len) {
       for (let i = 0, k = 0; i <= hquarterLen; i += 2, k += step) {
-        const pa = OUT + (<usize>(outOff + i) << 3);
+        const pa = out + (<usize>(outOff + i) << 3);
         const pb = pa + (<usize>quarterLen << 3);
         const pc = pb + (<usize>quarterLen << 3);
         const pd = pc + (<usize>quarterLen << 3);
         const a = v128.load(pa);
-        const mb = cmul(v128.load(pb), k);
-        const mc = cmul(v128.load(pc), 2 * k);
-        const md = cmul(v128.load(pd), 3 * k);
+        const mb = cmul(tw, v128.load(pb), k);
+        const mc = cmul(tw, v128.load(pc), 2 * k);
+        const md = cmul(tw, v128.load(pd), 3 * k);
         const t0 = f64x2.add(a, mc);
         const t1 = f64x2.sub(a, mc);
         const t2 = f64x2.add(mb, md);
@@ -171,17 +174,17 @@ function realTransform4(): void {
         // FB = (T1r + T3i, T1i − T3r)
         const t3s = f64x2.shuffle(t3, t3, 1, 0);
         v128.store(pa, f64x2.add(t0, t2));
-        v128.store(pb, f64x2.add(t1, f64x2.mul(t3s, SIGN_IM_NEG)));
+        v128.store(pb, f64x2.add(t1, v128.xor(t3s, FLIP_IM)));
         if (i == 0) {
           v128.store(pc, f64x2.sub(t0, t2));
           continue;
         }
         if (i == hquarterLen) continue;
         // The flipped half: SFA = (T1r + (−T3i), (−T1i) + (−T3r)), SFB = (T0r + (−T2r), (−T0i) − (−T2i)).
-        const sa = OUT + (<usize>(outOff + quarterLen - i) << 3);
-        const sb = OUT + (<usize>(outOff + halfLen - i) << 3);
-        v128.store(sa, f64x2.add(f64x2.mul(t1, SIGN_IM_NEG), f64x2.mul(t3s, SIGN_BOTH_NEG)));
-        v128.store(sb, f64x2.add(f64x2.mul(t0, SIGN_IM_NEG), f64x2.mul(t2, SIGN_RE_NEG)));
+        const sa = out + (<usize>(outOff + quarterLen - i) << 3);
+        const sb = out + (<usize>(outOff + halfLen - i) << 3);
+        v128.store(sa, f64x2.add(v128.xor(t1, FLIP_IM), v128.xor(t3s, FLIP_BOTH)));
+        v128.store(sb, f64x2.add(v128.xor(t0, FLIP_IM), v128.xor(t2, FLIP_RE)));
       }
     }
   }
@@ -193,6 +196,7 @@ let BINS: i32 = 0;
 let BANDS: i32 = 0;
 let SP_POWER: usize = 0;
 let MAG: usize = 0;
+let CUM: usize = 0;
 let BAND_FIRST: usize = 0;
 let BAND_LEN: usize = 0;
 let BAND_W: usize = 0;
@@ -206,6 +210,7 @@ export function spectralSetup(bins: i32, bands: i32, weights: i32): void {
   BANDS = bands;
   SP_POWER = alloc(bins << 3);
   MAG = alloc(bins << 3);
+  CUM = alloc(bins << 3);
   BAND_FIRST = alloc(bands << 2);
   BAND_LEN = alloc(bands << 2);
   BAND_W = alloc(weights << 3);
@@ -234,6 +239,7 @@ export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chro
   let magSum: f64 = 0;
   let weighted: f64 = 0;
   let k = 0;
+  // CUM[k]: magSum after bin k, the very sums the roll-off loop accumulates (same order, from 0).
   for (; k + 1 < n; k += 2) {
     const p = v128.load(SP_POWER + (<usize>k << 3));
     const m = f64x2.sqrt(p);
@@ -243,7 +249,9 @@ export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chro
     total += f64x2.extract_lane(p, 0);
     total += f64x2.extract_lane(p, 1);
     magSum += m0;
+    store<f64>(CUM + (<usize>k << 3), magSum);
     magSum += m1;
+    store<f64>(CUM + (<usize>k << 3), magSum, 8);
     weighted += m0 * <f64>k;
     weighted += m1 * <f64>(k + 1);
   }
@@ -253,10 +261,45 @@ export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chro
     store<f64>(MAG + (<usize>k << 3), m);
     total += p;
     magSum += m;
+    store<f64>(CUM + (<usize>k << 3), magSum);
     weighted += m * <f64>k;
   }
+  bandEnergies();
+  store<f64>(RESULT, total);
+  store<f64>(RESULT, magSum, 8);
+  store<f64>(RESULT, weighted, 16);
+  store<f64>(RESULT, 0, 24);
+  store<f64>(RESULT, 0, 32);
+  if (total < silentPower) return;
+  store<f64>(RESULT, <f64>rolloffBin(rolloff * magSum), 24);
+  store<f64>(RESULT, <f64>chromaPeaks(chromaLo, chromaHi, peakFloor), 32);
+}
+
+/** Each band's Σ weight·power in bin order; two bands at a time so their two sums overlap in time. */
+function bandEnergies(): void {
   let w = BAND_W;
-  for (let b = 0; b < BANDS; b++) {
+  let b = 0;
+  for (; b + 1 < BANDS; b += 2) {
+    const fa = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2)) << 3);
+    const fb = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2), 4) << 3);
+    const la = load<i32>(BAND_LEN + (<usize>b << 2));
+    const lb = load<i32>(BAND_LEN + (<usize>b << 2), 4);
+    const wb = w + (<usize>la << 3);
+    const both = la < lb ? la : lb;
+    let ea: f64 = 0;
+    let eb: f64 = 0;
+    let i = 0;
+    for (; i < both; i++) {
+      ea += load<f64>(w + (<usize>i << 3)) * load<f64>(fa + (<usize>i << 3));
+      eb += load<f64>(wb + (<usize>i << 3)) * load<f64>(fb + (<usize>i << 3));
+    }
+    for (let j = i; j < la; j++) ea += load<f64>(w + (<usize>j << 3)) * load<f64>(fa + (<usize>j << 3));
+    for (let j = i; j < lb; j++) eb += load<f64>(wb + (<usize>j << 3)) * load<f64>(fb + (<usize>j << 3));
+    store<f64>(ENERGY + (<usize>b << 3), ea);
+    store<f64>(ENERGY + (<usize>b << 3), eb, 8);
+    w = wb + (<usize>lb << 3);
+  }
+  for (; b < BANDS; b++) {
     const first = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2)) << 3);
     const len = load<i32>(BAND_LEN + (<usize>b << 2));
     let e: f64 = 0;
@@ -264,33 +307,62 @@ export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chro
     store<f64>(ENERGY + (<usize>b << 3), e);
     w += <usize>len << 3;
   }
-  store<f64>(RESULT, total);
-  store<f64>(RESULT, magSum, 8);
-  store<f64>(RESULT, weighted, 16);
-  store<f64>(RESULT, 0, 24);
-  store<f64>(RESULT, 0, 32);
-  if (total < silentPower) return;
-  const target = rolloff * magSum;
-  let acc: f64 = 0;
-  let r = 0;
-  for (; r < n - 1; r++) {
-    acc += load<f64>(MAG + (<usize>r << 3));
-    if (acc >= target) break;
+}
+
+/**
+ * spectral.ts's roll-off loop (the first bin k < n − 1 whose running magnitude sum reaches the
+ * target, else n − 1) as a binary search over CUM, which holds those running sums: magnitudes are
+ * ≥ 0, so they never decrease. A NaN target is never reached, as in the loop.
+ */
+function rolloffBin(target: f64): i32 {
+  const last = BINS - 1;
+  if (target != target) return last;
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (load<f64>(CUM + (<usize>mid << 3)) >= target) hi = mid;
+    else lo = mid + 1;
   }
-  store<f64>(RESULT, <f64>r, 24);
-  let max: f64 = 0;
-  for (let q = chromaLo; q <= chromaHi; q++) {
+  return lo;
+}
+
+/**
+ * The local maxima of MAG[lo..hi] above `peakFloor` × their largest, written to PEAKS; returns
+ * how many. Branch-free in pairs of bins, with spectral.ts's exact tests (a NaN is kept, as there).
+ */
+function chromaPeaks(lo: i32, hi: i32, peakFloor: f64): i32 {
+  // `if (m > max) max = m` is pmax(max, m); the largest does not depend on the order.
+  let mx = f64x2.splat(0);
+  let q = lo;
+  for (; q + 1 <= hi; q += 2) mx = f64x2.pmax(mx, v128.load(MAG + (<usize>q << 3)));
+  const m0 = f64x2.extract_lane(mx, 0);
+  const m1 = f64x2.extract_lane(mx, 1);
+  let max: f64 = m1 > m0 ? m1 : m0;
+  for (; q <= hi; q++) {
     const m = load<f64>(MAG + (<usize>q << 3));
     if (m > max) max = m;
   }
   const floor = max * peakFloor;
-  let peaks = 0;
-  for (let q = chromaLo; q <= chromaHi; q++) {
+  const floors = f64x2.splat(floor);
+  let count = 0;
+  q = lo;
+  for (; q + 1 <= hi; q += 2) {
+    const at = MAG + (<usize>q << 3);
+    const b = v128.load(at);
+    const skip = v128.or(v128.or(f64x2.le(b, floors), f64x2.le(b, v128.load(at - 8))), f64x2.lt(b, v128.load(at, 8)));
+    const bits = i64x2.bitmask(skip);
+    store<i32>(PEAKS + (<usize>count << 2), q);
+    count += 1 - (bits & 1);
+    store<i32>(PEAKS + (<usize>count << 2), q + 1);
+    count += 1 - ((bits >> 1) & 1);
+  }
+  for (; q <= hi; q++) {
     const at = MAG + (<usize>q << 3);
     const b = load<f64>(at);
     if (b <= floor || b <= load<f64>(at - 8) || b < load<f64>(at, 8)) continue;
-    store<i32>(PEAKS + (<usize>peaks << 2), q);
-    peaks++;
+    store<i32>(PEAKS + (<usize>count << 2), q);
+    count++;
   }
-  store<f64>(RESULT, <f64>peaks, 32);
+  return count;
 }

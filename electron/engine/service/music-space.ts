@@ -16,6 +16,7 @@ import { codedError } from '../errors';
 import { CombinedSpace } from '../playlist/combined-space';
 import { similarTracks } from '../playlist/similar';
 import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
+import type { ProfileRerank } from '../similarity/profile';
 import { readSpaceManifest } from '../similarity/model';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
@@ -25,9 +26,18 @@ export const musicSpaceDir = (dataDir: string): string => join(dataDir, 'music-s
 /** A request that ranks by the combined space; its weights are SPACE_WEIGHTS[request]. */
 export type SpaceRequest = keyof typeof SPACE_WEIGHTS;
 
+/**
+ * How each request's music space is re-ranked on the library graph (docs/similarity.md):
+ * `similar` asks "which tracks belong with this one", which normalised diffusion answers best
+ * on the album set; the playlist builders and the map need a space graded everywhere (diffusion
+ * puts every track outside a track's graph component at exactly 0, so "more like these" with
+ * diversity would pick unrelated tracks over related ones), so they keep neighbour augmentation.
+ */
+export const MUSIC_RERANK: Record<SpaceRequest, ProfileRerank> = { similar: 'diffusion', 'more-like': 'neighbours', 'mood-path': 'neighbours', energy: 'neighbours', explore: 'neighbours' };
+
 /** Track vectors of every space, computed once per catalog state (cleared when the tracks change). */
 export class MusicSpaceCache {
-  private stats: { key: string; vectors: TrackVectors } | null = null;
+  private stats = new Map<ProfileRerank, { key: string; vectors: TrackVectors }>();
   private learned: { key: string; vectors: TrackVectors | null } | null = null;
   private mood: { key: string; vectors: TrackVectors } | null = null;
   private spaces = new Map<string, CombinedSpace>();
@@ -35,7 +45,7 @@ export class MusicSpaceCache {
   readonly reads = { stats: 0, learned: 0, mood: 0 };
 
   clear(): void {
-    this.stats = null;
+    this.stats.clear();
     this.learned = null;
     this.mood = null;
     this.spaces.clear();
@@ -43,18 +53,21 @@ export class MusicSpaceCache {
 
   /**
    * Descriptor statistics (the profile) take a DCT per step of every track; recomputed when the
-   * tracks change (clear) or new production signatures were cached (musicSpace.update).
+   * tracks change (clear) or new production signatures were cached (musicSpace.update); one per
+   * re-ranking asked for.
    */
-  async descriptorStats(lib: Library, dataDir: string): Promise<TrackVectors> {
+  async descriptorStats(lib: Library, dataDir: string, rerank: ProfileRerank): Promise<TrackVectors> {
     const productionDir = musicSpaceDir(dataDir);
     const file = join(productionDir, PRODUCTION_FILE);
     const st = existsSync(file) ? statSync(file) : null;
     const key = JSON.stringify(st ? [st.size, st.mtimeMs] : null);
-    if (this.stats?.key !== key) {
-      this.stats = { key, vectors: await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir }) };
+    let stats = this.stats.get(rerank);
+    if (stats?.key !== key) {
+      stats = { key, vectors: await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir, rerank }) };
+      this.stats.set(rerank, stats);
       this.reads.stats++;
     }
-    return this.stats.vectors;
+    return stats.vectors;
   }
 
   /** The learned space's vectors, or null before the library has one; re-read when its id or vector file changes. */
@@ -88,7 +101,7 @@ export class MusicSpaceCache {
   /** The combined space of a request, built once per state of its parts. */
   async space(lib: Library, dataDir: string, request: SpaceRequest): Promise<CombinedSpace> {
     const parts = await combinedParts(lib, dataDir, this, request);
-    const key = `${request}\0${this.mood?.key}\0${this.learned?.key}\0${this.stats?.key}\0${parts.length}`;
+    const key = `${request}\0${this.mood?.key}\0${this.learned?.key}\0${this.stats.get(MUSIC_RERANK[request])?.key}\0${parts.length}`;
     let space = this.spaces.get(key);
     if (!space) {
       space = new CombinedSpace(parts, (id) => lib.store.info(id).summary.energy);
@@ -106,7 +119,7 @@ export class MusicSpaceCache {
  * until embedded), else descriptor statistics alone.
  */
 export async function combinedParts(lib: Library, dataDir: string, cache: MusicSpaceCache, request: SpaceRequest): Promise<WeightedSpace[]> {
-  const stats = await cache.descriptorStats(lib, dataDir);
+  const stats = await cache.descriptorStats(lib, dataDir, MUSIC_RERANK[request]);
   const learned = await cache.learnedVectors(lib, dataDir);
   const mood = cache.moodVectors(lib);
   const { music, mood: moodWeight } = SPACE_WEIGHTS[request];

@@ -1,7 +1,8 @@
 /**
  * The served music space: a track profile of statistics grouped in families, each family
  * z-scored over the library and given the same total weight, then re-ranked on the library's
- * neighbour graph (rerank.ts). No learning, no labels.
+ * neighbour graph: normalised diffusion (diffusion.ts) up to DIFFUSION_MAX_TRACKS tracks,
+ * neighbour augmentation (rerank.ts) above. No learning, no labels.
  *
  * Families from the stored audio features (the 40 log-mel bands per 0.5 s step and the other
  * descriptor columns): the long-term average spectrum's shape, each band's spread and its 10th /
@@ -19,6 +20,7 @@ import { inputError } from '../errors';
 import { dctBasis, melColumns, zScoreColumns } from './descriptor-stats';
 import { quantileSorted } from '../util/quantile';
 import { augmentByNeighbours, DEFAULT_NEIGHBOUR_AUGMENT, type NeighbourAugmentOptions } from './rerank';
+import { DEFAULT_DIFFUSION, diffusionEmbedding, DIFFUSION_MAX_TRACKS, type DiffusionOptions } from './diffusion';
 
 /** One track's statistics by family name, in a fixed family order. */
 export type TrackProfile = Map<string, Float64Array>;
@@ -143,8 +145,25 @@ export interface ProfileSpaceOptions {
   /** Per track, its production signature (production.ts) or undefined when it has none yet. */
   production?: ReadonlyArray<Float32Array | undefined>;
   productionWeight?: number;
-  /** Neighbour-graph re-ranking; null leaves the profile as it is. */
+  /** Neighbour-graph re-ranking; null leaves the profile as it is (and turns diffusion off too). */
   augment?: NeighbourAugmentOptions | null;
+  /**
+   * Normalised diffusion on the neighbour graph (diffusion.ts), served up to `maxTracks`
+   * (default DIFFUSION_MAX_TRACKS); above it, or when null, the `augment` re-ranking.
+   */
+  diffusion?: (DiffusionOptions & { maxTracks?: number }) | null;
+}
+
+/**
+ * How the profile is re-ranked on the library's neighbour graph: normalised diffusion (what
+ * `similar` serves), neighbour augmentation (DBA: graded everywhere, what the playlists and the
+ * map use), or not at all.
+ */
+export type ProfileRerank = 'diffusion' | 'neighbours' | 'none';
+
+/** The profileSpace options of a re-ranking. */
+export function rerankOptions(rerank: ProfileRerank): Pick<ProfileSpaceOptions, 'augment' | 'diffusion'> {
+  return rerank === 'none' ? { augment: null } : rerank === 'neighbours' ? { diffusion: null } : {};
 }
 
 /**
@@ -183,5 +202,8 @@ export function profileSpace(seqs: readonly FeatureSeq[], options: ProfileSpaceO
   }
   const space = familySpace(families, n);
   const augment = options.augment === undefined ? DEFAULT_NEIGHBOUR_AUGMENT : options.augment;
-  return augment ? { data: augmentByNeighbours(space.data, space.dim, augment), dim: space.dim } : space;
+  if (!augment) return space;
+  const diffusion: ProfileSpaceOptions['diffusion'] = options.diffusion === undefined ? DEFAULT_DIFFUSION : options.diffusion;
+  if (diffusion && n <= (diffusion.maxTracks ?? DIFFUSION_MAX_TRACKS)) return diffusionEmbedding(space.data, space.dim, diffusion);
+  return { data: augmentByNeighbours(space.data, space.dim, augment), dim: space.dim };
 }

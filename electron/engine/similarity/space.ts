@@ -20,7 +20,7 @@ import { normalizeInPlace } from '../search/segment-store';
 import { meanVector } from '../train/embed';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
 import { readVectorCache } from './vector-cache';
-import { profileSpace } from './profile';
+import { profileSpace, rerankOptions, type ProfileRerank } from './profile';
 import { readProductionSignatures } from './production';
 import type { FeatureSeq } from '../features/types';
 
@@ -28,8 +28,11 @@ import type { FeatureSeq } from '../features/types';
 export type DescriptorVariant = 'profile' | StatsVariant;
 
 export type SpaceRef =
-  /** `productionDir`: where the production signatures are cached (the music-space folder); without it the profile has none. */
-  | { kind: 'descriptor-stats'; variant?: DescriptorVariant; productionDir?: string }
+  /**
+   * `productionDir`: where the production signatures are cached (the music-space folder); without
+   * it the profile has none. `rerank` (profile only): 'diffusion' by default (docs/similarity.md).
+   */
+  | { kind: 'descriptor-stats'; variant?: DescriptorVariant; productionDir?: string; rerank?: ProfileRerank }
   | { kind: 'mood'; modelVersion: string }
   | { kind: 'learned'; dir: string };
 
@@ -64,9 +67,15 @@ function unitRows(data: Float32Array, dim: number): Float32Array {
  * profile (with each track's production signature where `production` has one), or an older
  * variant, z-scored and family-weighted over them.
  */
-export function statsVectors(trackIds: number[], seqs: FeatureSeq[], variant: DescriptorVariant = 'profile', production?: ReadonlyArray<Float32Array | undefined>): TrackVectors {
+export function statsVectors(
+  trackIds: number[],
+  seqs: FeatureSeq[],
+  variant: DescriptorVariant = 'profile',
+  production?: ReadonlyArray<Float32Array | undefined>,
+  rerank: ProfileRerank = 'diffusion',
+): TrackVectors {
   if (variant === 'profile') {
-    const { data, dim } = profileSpace(seqs, production ? { production } : {}, trackIds.map((id) => `track ${id}`));
+    const { data, dim } = profileSpace(seqs, { ...(production ? { production } : {}), ...rerankOptions(rerank) }, trackIds.map((id) => `track ${id}`));
     return { space: 'descriptor-stats', trackIds, dim, data, missing: [] };
   }
   const { data, dim } = descriptorStatsSpace(seqs, variant);
@@ -82,7 +91,7 @@ export async function trackVectors(db: Catalog, space: SpaceRef, trackIds?: numb
     case 'descriptor-stats': {
       const seqs = chosen.map((t) => getFeatures(db, t.trackId, 'audio') as FeatureSeq);
       const signatures = space.productionDir ? await readProductionSignatures(space.productionDir) : undefined;
-      return statsVectors(chosen.map((t) => t.trackId), seqs, space.variant, signatures && chosen.map((t) => signatures.get(t.hash)));
+      return statsVectors(chosen.map((t) => t.trackId), seqs, space.variant, signatures && chosen.map((t) => signatures.get(t.hash)), space.rerank);
     }
     case 'mood':
     case 'learned': {

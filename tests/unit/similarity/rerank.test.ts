@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { albumScores } from '../../../electron/engine/similarity/evaluate';
 import { augmentByNeighbours } from '../../../electron/engine/similarity/rerank';
+import { noisyClusters } from './toy-clusters';
 
 describe('neighbour augmentation (DBA) on the library graph', () => {
   it('matches a hand computation on three 2-D rows', () => {
@@ -28,29 +29,7 @@ describe('neighbour augmentation (DBA) on the library graph', () => {
   });
 
   it('pulls noisy clusters together: album retrieval on a toy library rises (labels from the generator)', () => {
-    // 6 clusters × 8 points in 32-D: a random unit centre per cluster plus noise of about the
-    // same size, so a point's nearest neighbour is often in the wrong cluster.
-    let seed = 12345;
-    const rand = (): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
-    const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-    const dim = 32;
-    const clusters = 6;
-    const per = 8;
-    const rows = new Float32Array(clusters * per * dim);
-    const labels = new Int32Array(clusters * per);
-    for (let c = 0; c < clusters; c++) {
-      const centre = Array.from({ length: dim }, gauss);
-      for (let p = 0; p < per; p++) {
-        const i = c * per + p;
-        labels[i] = c;
-        const v = centre.map((x) => x + 1.3 * gauss());
-        const n = Math.hypot(...v);
-        v.forEach((x, d) => (rows[i * dim + d] = x / n));
-      }
-    }
+    const { rows, dim, labels } = noisyClusters();
     const before = albumScores(rows, dim, labels, 'cosine');
     const after = albumScores(augmentByNeighbours(rows, dim, { k: 5, alpha: 3 }), dim, labels, 'cosine');
     expect(before.mapAtR).toBeLessThan(0.8);

@@ -31,7 +31,8 @@ interface KernelExports {
   spectralSums(silentPower: number, rolloff: number, chromaLo: number, chromaHi: number, peakFloor: number): void;
 }
 
-let enabled = true;
+/** NEEDLEDROP_FRAME_KERNEL=off runs the JS path everywhere, worker threads included (an A/B bench, or a way out). */
+let enabled = process.env.NEEDLEDROP_FRAME_KERNEL !== 'off';
 /** undefined: not tried yet; null: unavailable here. */
 let compiled: WebAssembly.Module | null | undefined;
 

@@ -196,11 +196,17 @@ export class SpectralAnalyser {
    */
   private peakChroma(count: number, chroma: Float64Array, bassChroma: Float64Array): void {
     const { mag, peaks } = this;
+    // Peaks are at least two bins apart; one two bins after the last shares its left neighbour with
+    // that one's right, whose log is already known (the same value: one log fewer).
+    let lastK = -10;
+    let lastC = 0;
     for (let j = 0; j < count; j++) {
       const k = peaks[j];
       const b = mag[k];
-      const a = Math.log(mag[k - 1] + 1e-12);
+      const a = k === lastK + 2 ? lastC : Math.log(mag[k - 1] + 1e-12);
       const c = Math.log(mag[k + 1] + 1e-12);
+      lastK = k;
+      lastC = c;
       const l = Math.log(b);
       const den = a - 2 * l + c;
       const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den)) : 0;

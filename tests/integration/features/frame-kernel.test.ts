@@ -7,7 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { extractAudioFeatures } from '../../../electron/engine/features/audio';
 import { frameKernelModule, useFrameKernel } from '../../../electron/engine/features/frame-kernel';
 import { AUDIO_SPEC as S } from '../../../electron/engine/features/spec';
@@ -16,6 +16,8 @@ import { Stft } from '../../../electron/engine/features/stft';
 import { createRng } from '../../../electron/engine/util/prng';
 import { sharedMediaDir } from '../../helpers/media';
 
+// On, whatever NEEDLEDROP_FRAME_KERNEL says: these tests compare the two paths.
+beforeAll(() => useFrameKernel(true));
 afterEach(() => useFrameKernel(true));
 
 /** Signals that reach every branch: noise over a wide range, tiny values, silence, spikes, a sine. */

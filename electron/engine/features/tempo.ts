@@ -21,14 +21,15 @@ export interface Tempo {
 
 const HARMONICS = 8;
 
+/** Autocorrelation of the mean-removed envelope at lags 0…maxLag + 1 (0 past the envelope's end). */
 function autocorrelation(env: Float64Array, maxLag: number): Float64Array {
   const n = env.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += env[i];
-  mean /= n || 1;
+  mean /= n;
   const x = env.map((v) => v - mean);
   const ac = new Float64Array(maxLag + 2);
-  for (let l = 0; l <= maxLag + 1 && l < n; l++) {
+  for (const l of ac.keys()) {
     let s = 0;
     for (let i = 0; i + l < n; i++) s += x[i] * x[i + l];
     ac[l] = s;
@@ -36,16 +37,15 @@ function autocorrelation(env: Float64Array, maxLag: number): Float64Array {
   return ac;
 }
 
+/** `ac` interpolated linearly at a lag of at most maxLag (so `ac[i + 1]` exists). */
 function at(ac: Float64Array, lag: number): number {
   const i = Math.floor(lag);
-  if (i + 1 >= ac.length) return 0;
   const f = lag - i;
   return ac[i] * (1 - f) + ac[i + 1] * f;
 }
 
 export function estimateTempo(env: Float64Array, rate: number, minBpm: number, maxBpm: number, priorBpm: number): Tempo | null {
-  const comb = periodicity(env, rate, minBpm, maxBpm);
-  if (!comb) return null;
+  const comb = periodicity(env, rate, minBpm);
   const score = (bpm: number): number => {
     const octaves = Math.log2(bpm / priorBpm);
     return comb(bpm) * Math.exp(-0.5 * octaves * octaves);
@@ -72,14 +72,15 @@ export function estimateTempo(env: Float64Array, rate: number, minBpm: number, m
   return { bpm: Math.round(best * 100) / 100, confidence: Math.round(confidence * 1000) / 1000 };
 }
 
-/** The comb at a BPM: mean autocorrelation at lags P…8P over the lag-0 energy; null when the envelope is flat or too short. */
-export function periodicity(env: Float64Array, rate: number, minBpm: number, maxBpm: number): ((bpm: number) => number) | null {
+/**
+ * The comb at a BPM: mean autocorrelation at lags P…8P (those within half the envelope) over the
+ * lag-0 energy. A flat envelope's comb is NaN (0/0) and one too short for a period −∞: neither
+ * wins a comparison, so the estimators find no tempo there without a guard of their own.
+ */
+function periodicity(env: Float64Array, rate: number, minBpm: number): (bpm: number) => number {
   const maxPeriod = (60 * rate) / minBpm;
-  const usable = Math.floor(env.length / 2);
-  const maxLag = Math.min(Math.ceil(HARMONICS * maxPeriod), usable);
-  if (maxLag < (60 * rate) / maxBpm) return null;
+  const maxLag = Math.min(Math.ceil(HARMONICS * maxPeriod), Math.floor(env.length / 2));
   const ac = autocorrelation(env, maxLag);
-  if (!(ac[0] > 0)) return null;
   return (bpm: number): number => {
     const p = (60 * rate) / bpm;
     let s = 0;
@@ -111,8 +112,7 @@ export function refinePeak(score: (bpm: number) => number, bpm: number, spread: 
  * periodicity at that tempo times how clearly the level was chosen, 0–1.
  */
 export function detectTempo(onset: Float64Array, accent: Float64Array, rate: number, o: LevelOptions = LEVEL_DEFAULTS): Tempo | null {
-  const score = periodicity(onset, rate, o.minBpm, o.maxBpm);
-  if (!score) return null;
+  const score = periodicity(onset, rate, o.minBpm);
   let anchor = o.minBpm;
   let best = -Infinity;
   for (let b = o.minBpm; b <= o.maxBpm; b += 0.5) {
@@ -138,7 +138,8 @@ export function trackBeats(env: Float64Array, rate: number, bpm: number): number
   const period = (60 * rate) / bpm;
   // No beats without a finite period (a BPM of 0, negative or NaN).
   if (n < 2 || !(period > 0 && Number.isFinite(period))) return [];
-  // Local score: the envelope (normalised by its std) smoothed with a Gaussian of period/32.
+  // Local score: the envelope (normalised by its std) smoothed with a Gaussian of period/32,
+  // over the envelope padded with zeros so every frame takes the whole kernel.
   let mean = 0;
   for (let i = 0; i < n; i++) mean += env[i];
   mean /= n;
@@ -148,53 +149,48 @@ export function trackBeats(env: Float64Array, rate: number, bpm: number): number
   const sigma = period / 32;
   const half = Math.max(1, Math.ceil(4 * sigma));
   const kernel = Array.from({ length: 2 * half + 1 }, (_, i) => Math.exp(-0.5 * ((i - half) / sigma) ** 2));
+  const padded = new Float64Array(n + 2 * half);
+  padded.set(env, half);
   const local = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  for (const i of local.keys()) {
     let s = 0;
-    for (let k = -half; k <= half; k++) {
-      const j = i + k;
-      if (j >= 0 && j < n) s += kernel[k + half] * (env[j] / sd);
-    }
+    for (let k = 0; k < kernel.length; k++) s += kernel[k] * (padded[i + k] / sd);
     local[i] = s;
   }
+  // Cumulative score: a frame's local score plus the best predecessor 0.5–2 periods back, less
+  // 100·ln²(gap/period). Frames with no predecessor keep their local score (best stays 0).
   const cum = new Float64Array(n);
-  const back = new Int32Array(n).fill(-1);
+  const back = new Int32Array(n);
   const lo = Math.round(period / 2);
   const hi = Math.round(2 * period);
-  for (let i = 0; i < n; i++) {
+  for (const i of cum.keys()) {
     let best = 0;
     let arg = -1;
     for (let d = lo; d <= hi && i - d >= 0; d++) {
       const v = cum[i - d] - 100 * Math.log(d / period) ** 2;
       if (arg < 0 || v > best) [best, arg] = [v, i - d];
     }
-    cum[i] = local[i] + (arg >= 0 ? best : 0);
+    cum[i] = local[i] + best;
     back[i] = arg;
   }
-  // Last beat: the last local maximum of the cumulative score that is at least half their median.
+  // Last beat: the last local maximum of the cumulative score that is at least half their median
+  // (the ends are no maxima: their missing neighbour compares false). With no maximum `last` is
+  // undefined and the back-trace below finds no beat.
   const peaks: number[] = [];
-  for (let i = 1; i < n - 1; i++) if (cum[i] > cum[i - 1] && cum[i] >= cum[i + 1]) peaks.push(i);
-  if (peaks.length === 0) return [];
-  const sorted = peaks.map((i) => cum[i]).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  let last = peaks[peaks.length - 1];
-  for (let p = peaks.length - 1; p >= 0; p--) {
-    if (cum[peaks[p]] >= 0.5 * median) {
-      last = peaks[p];
-      break;
-    }
-  }
+  cum.forEach((v, i) => {
+    if (v > cum[i - 1] && v >= cum[i + 1]) peaks.push(i);
+  });
+  const median = peaks.map((i) => cum[i]).sort((a, b) => a - b)[Math.floor(peaks.length / 2)];
+  const last = peaks.findLast((i) => cum[i] >= 0.5 * median) ?? peaks[peaks.length - 1];
   const beats: number[] = [];
   for (let i = last; i >= 0; i = back[i]) beats.push(i);
   beats.reverse();
-  // Trim leading/trailing beats on weak onsets (silence before/after the music).
+  // Trim leading/trailing beats on weak onsets (silence before/after the music); when every
+  // beat is weak both ends are −1 and the slice is empty.
   const strength = beats.map((b) => local[b]);
-  const rms = Math.sqrt(strength.reduce((a, v) => a + v * v, 0) / (strength.length || 1));
-  let a = 0;
-  let b = beats.length;
-  while (a < b && strength[a] < 0.5 * rms) a++;
-  while (b > a && strength[b - 1] < 0.5 * rms) b--;
-  return beats.slice(a, b);
+  const rms = Math.sqrt(strength.reduce((a, v) => a + v * v, 0) / strength.length);
+  const strong = (v: number): boolean => !(v < 0.5 * rms);
+  return beats.slice(strength.findIndex(strong), strength.findLastIndex(strong) + 1);
 }
 
 /** Under this confidence the summary shows no tempo (unknown) rather than a number. */

@@ -2,22 +2,23 @@
 """
 Prototype of the album-set experiments in docs/similarity.md (numpy + scipy; not part of the app).
 
-Reads the album set's catalog (stored audio features) and decodes each track's production excerpt
-with ffmpeg, then prints album MAP@R / P@1 on all albums, the train half and the unseen half for
-the main variants: the earlier statistics' successor (the stored-feature families), the
-production signature, the served profile (families + production x3 + DBA k5 a3), and diffusion.
+Reads the album set's catalog (stored audio features) and the production signatures the engine
+cached (<dir>/music-space/production.json, written by `eval-similar`; without it each track's
+production excerpt is decoded here with ffmpeg and cached in <dir>/prototype-production.npz),
+then prints album MAP@R / P@1 on all albums, the train half and the unseen half for the main
+variants: the stored-feature families, the production signature, the profile (families +
+production x3) with DBA k5 a3 (playlists, map) and with normalised diffusion (what `similar`
+serves: mutual kNN + nearest edge, k 5, a 0.9, cos^6).
 
-    python3 scripts/dev/similarity-prototype.py [.cache/albums]   # ~10 min of decoding the first time
-
-The decoded signatures are cached in <dir>/prototype-production.npz.
+    python3 scripts/dev/similarity-prototype.py [.cache/albums]
 """
-import json, os, sqlite3, subprocess, sys
+import base64, json, os, sqlite3, subprocess, sys
 import numpy as np
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else '.cache/albums'
 db = sqlite3.connect(os.path.join(ROOT, 'catalog.sqlite'))
 setdir = os.path.realpath(os.path.join(ROOT, 'set'))
-rows = db.execute("""SELECT t.id, f.path, t.duration, x.t, x.d, x.names, x.data FROM tracks t JOIN files f ON f.id = t.file_id
+rows = db.execute("""SELECT t.id, f.path, t.duration, x.t, x.d, x.names, x.data, f.hash FROM tracks t JOIN files f ON f.id = t.file_id
                      JOIN features x ON x.track_id = t.id AND x.modality = 'audio' ORDER BY t.id""").fetchall()
 rows = [r for r in rows if not os.path.relpath(r[1], setdir).startswith('..')]
 names = json.loads(rows[0][5])
@@ -68,7 +69,12 @@ def production(path, duration, sr=44100, nfft=2048):
     return m - m.mean(), sd - m
 
 cache = os.path.join(ROOT, 'prototype-production.npz')
-if os.path.exists(cache): z = np.load(cache); PS, PW = z['shape'], z['width']
+served = os.path.join(ROOT, 'music-space', 'production.json')
+if os.path.exists(served):
+    vec = json.load(open(served))['vectors']
+    P = np.array([np.frombuffer(base64.b64decode(vec[r[7]]), dtype=np.float32).astype(np.float64) for r in rows])
+    PS, PW = P[:, :P.shape[1] // 2], P[:, P.shape[1] // 2:]
+elif os.path.exists(cache): z = np.load(cache); PS, PW = z['shape'], z['width']
 else:
     out = [production(r[1], r[2]) for r in rows]
     PS = np.array([o[0] for o in out]); PW = np.array([o[1] for o in out]); np.savez(cache, shape=PS, width=PW)
@@ -94,6 +100,16 @@ def diffusion(U, k=5, a=0.9):
     for i in range(len(U)): W[i, nn[i]] = np.maximum(sim[i, nn[i]], 0) ** 3
     W = np.minimum(W, W.T); d = W.sum(1) + 1e-12
     return np.linalg.inv(np.eye(len(U)) - a * W / np.sqrt(np.outer(d, d)))
+def normalised_diffusion(U, k=5, a=0.9, p=6):
+    """Unit rows of L^-T for (I - aS) = LL^T on the mutual kNN graph plus each row's nearest edge (diffusion.ts)."""
+    sim = U @ U.T; s = sim.copy(); np.fill_diagonal(s, -np.inf); nn = np.argsort(-s, 1, kind='stable')[:, :k]
+    A = np.zeros(sim.shape, bool)
+    for i in range(len(U)): A[i, nn[i]] = True
+    M = A & A.T
+    for i in range(len(U)): M[i, nn[i, 0]] = M[nn[i, 0], i] = True
+    W = np.where(M, np.maximum(sim, 0) ** p, 0); d = W.sum(1); d[d == 0] = 1
+    L = np.linalg.cholesky(np.eye(len(U)) - a * W / np.sqrt(np.outer(d, d)))
+    return unit(np.linalg.inv(L).T)
 def scores(sim, y):
     sim = sim.copy(); np.fill_diagonal(sim, -np.inf); ap = []; p1 = []
     for i in range(len(y)):
@@ -110,5 +126,6 @@ print(f"{'variant (MAP@R/P@1: all, train half, unseen half)':55s}")
 report('stored families', lambda m: (lambda U: U @ U.T)(space(STORED, {}, m)))
 report('production shape + width', lambda m: (lambda U: U @ U.T)(space(list(PROD), {}, m)))
 report('stored + production x3', lambda m: (lambda U: U @ U.T)(space(STORED + list(PROD), PROD, m)))
-report('stored + production x3 + DBA k5 a3 (served)', lambda m: (lambda U: U @ U.T)(dba(space(STORED + list(PROD), PROD, m))))
+report('stored + production x3 + DBA k5 a3 (playlists, map)', lambda m: (lambda U: U @ U.T)(dba(space(STORED + list(PROD), PROD, m))))
 report('stored + production x3, diffusion k5 a0.9', lambda m: diffusion(space(STORED + list(PROD), PROD, m)))
+report('stored + production x3, normalised diffusion (similar)', lambda m: (lambda E: E @ E.T)(normalised_diffusion(space(STORED + list(PROD), PROD, m))))

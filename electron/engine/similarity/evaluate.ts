@@ -145,14 +145,16 @@ export interface SpaceScores {
   descriptorStats: SimilarityScores;
   /** The profile from the stored features only, no re-ranking. */
   profileStored: SimilarityScores;
-  /** The profile from the stored features only, re-ranked on the neighbour graph. */
+  /** The profile from the stored features only, re-ranked by normalised diffusion. */
   profileStoredReranked: SimilarityScores;
   /** With production signatures, no re-ranking (only when every track has one). */
   profileProduction?: SimilarityScores;
-  /** The music space the app serves (space.ts statsVectors): the profile with the production signatures where there are, re-ranked. */
+  /** The profile with the production signatures, re-ranked by neighbour augmentation (DBA): served before diffusion; what playlists and the map use. */
+  profileNeighbours: SimilarityScores;
+  /** What `similar` serves (space.ts statsVectors): the profile with the production signatures where there are, re-ranked by normalised diffusion. */
   profile: SimilarityScores;
   mood?: SimilarityScores;
-  /** musicWeight·cos(profile) + (1 − musicWeight)·cos(mood): what `similar` ranks by. */
+  /** musicWeight·cos(profile, DBA) + (1 − musicWeight)·cos(mood): what "more like these" ranks by (`similar` ranks by `profile` alone). */
   statsPlusMood?: SimilarityScores;
   learned?: SimilarityScores;
   /** musicWeight·cos(learned) + (1 − musicWeight)·cos(mood). */
@@ -210,8 +212,9 @@ function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: str
     const v = profileSpace(seqs, o);
     return albumScores(v.data, v.dim, labels, 'cosine');
   };
-  // What the app serves (space.ts statsVectors).
+  // What `similar` serves (space.ts statsVectors), and what the playlists and the map mix with mood.
   const statsVecs = profileSpace(seqs, { production });
+  const neighbourVecs = profileSpace(seqs, { production, diffusion: null });
   const everyTrackSigned = production.every((p) => p !== undefined);
   return {
     tracks: tracks.length,
@@ -222,8 +225,9 @@ function baseScores(db: Catalog, tracks: readonly AlbumTrack[], moodVersion: str
     profileStored: profile({ augment: null }),
     profileStoredReranked: profile({}),
     ...(everyTrackSigned ? { profileProduction: profile({ production, augment: null }) } : {}),
+    profileNeighbours: albumScores(neighbourVecs.data, neighbourVecs.dim, labels, 'cosine'),
     profile: albumScores(statsVecs.data, statsVecs.dim, labels, 'cosine'),
-    ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine'), statsPlusMood: combinedScores(statsVecs, moodVecs, w, labels) } : {}),
+    ...(moodVecs ? { mood: albumScores(moodVecs.data, moodVecs.dim, labels, 'cosine'), statsPlusMood: combinedScores(neighbourVecs, moodVecs, w, labels) } : {}),
     moodVecs,
     statsVecs,
   };

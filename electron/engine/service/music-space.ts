@@ -112,7 +112,7 @@ export class MusicSpaceCache {
 }
 
 /**
- * The parts of a request's combined space, [music…, mood], weighted as SPACE_WEIGHTS[request]
+ * The parts of a request's combined space, [music…, mood?], weighted as SPACE_WEIGHTS[request]
  * says: music = the learned space and descriptor statistics mixed as MUSIC_SPACE_MIX says (today
  * learned 0, statistics 1: the learned space lost to them on the album set) when the library has a
  * learned space that knows every track (one that misses some would drop them from every list
@@ -131,7 +131,9 @@ export async function combinedParts(lib: Library, dataDir: string, cache: MusicS
           { vectors: stats, weight: music * MUSIC_SPACE_MIX.descriptorStats },
         ]
       : [{ vectors: stats, weight: music }]),
-    { vectors: mood, weight: moodWeight },
+    // A request that weighs no mood (`similar`) leaves the mood space out: it would only show a
+    // cosine of 0 in the why and drop tracks it has no vector for.
+    ...(moodWeight > 0 ? [{ vectors: mood, weight: moodWeight }] : []),
   ];
 }
 

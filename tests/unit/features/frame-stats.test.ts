@@ -13,9 +13,9 @@ function stepFrame(w: number, h: number, edge: number): Uint8Array {
   return rgb;
 }
 
-function solid(w: number, h: number, r: number, g: number, b: number): Uint8Array {
+function solid(w: number, h: number, colour: readonly number[]): Uint8Array {
   const rgb = new Uint8Array(w * h * 3);
-  for (let i = 0; i < w * h; i++) rgb.set([r, g, b], i * 3);
+  for (let i = 0; i < w * h; i++) rgb.set(colour, i * 3);
   return rgb;
 }
 
@@ -24,7 +24,7 @@ describe('FrameAnalyser', () => {
     const bins = 12;
     for (const [rgb, degrees] of [[[255, 0, 0], 0], [[0, 255, 0], 120], [[0, 0, 255], 240], [[255, 255, 0], 60], [[0, 255, 255], 180]] as const) {
       const a = new FrameAnalyser(8, 8, bins, 0.1);
-      const s = a.analyse(solid(8, 8, ...rgb));
+      const s = a.analyse(solid(8, 8, rgb));
       const bin = Math.floor((degrees / 360) * bins);
       expect(s.hue[bin], `${rgb.join(',')}`).toBeCloseTo(1, 6);
       expect(s.saturation).toBeCloseTo(1, 6);

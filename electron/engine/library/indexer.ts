@@ -76,11 +76,19 @@ export interface IndexReport {
 
 const WORKER_ENTRY = workerModule('library-worker', new URL('./worker.ts', import.meta.url));
 
+/** worker.ts answers each task with a result of the task's own kind. */
+type AnswerTo<K extends IndexTask['kind']> = Extract<IndexTaskResult, { kind: K }>;
+
+/** A fault of the file itself (the analyzer or the catalog refused it), not of the machinery. */
+function isInputError(err: unknown): boolean {
+  return err instanceof NeedledropError && err.kind === 'input';
+}
+
 /** The cause without the "path: " prefix inputError puts in front. */
 function reasonOf(err: unknown, path: string): string {
   const msg = err instanceof Error ? err.message : String(err);
   const bare = msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg;
-  return err instanceof NeedledropError && err.kind === 'input' ? bare : `internal error: ${bare.split('\n')[0]}`;
+  return isInputError(err) ? bare : `internal error: ${bare.split('\n')[0]}`;
 }
 
 /** Claim the catalog for one index run: a 'running' index job of a live process means someone else is at it. */
@@ -90,7 +98,7 @@ function claimCatalog(db: Catalog): number {
       markInterruptedJobs(db);
       const other = listJobs(db, 'index').find((j) => j.state === 'running');
       if (other) {
-        const who = other.pid === process.pid ? 'another run in this process' : `another process (pid ${other.pid ?? '?'})`;
+        const who = other.pid === process.pid ? 'another run in this process' : `another process (pid ${other.pid})`;
         throw new NeedledropError('input', `${db.name}: the catalog is being indexed by ${who} since ${new Date(other.startedAt).toISOString()}; wait for it to finish`, { file: db.name });
       }
       return startJob(db, 'index', 0);
@@ -159,8 +167,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
     signal,
   });
   try {
-    const described = await pool.run({ kind: 'describe' });
-    if (described.kind !== 'describe') throw new Error(`worker answered ${described.kind} to describe`);
+    const described = (await pool.run({ kind: 'describe' })) as AnswerTo<'describe'>;
     const version = described.embedderVersion;
     report.embedderVersion = version;
     report.note = described.note;
@@ -183,8 +190,8 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
 
     const analyses = p.analyze.map(({ entry, hash }) =>
       pool.run({ kind: 'analyze', path: entry.path }).then(
-        (r) => {
-          if (r.kind !== 'analyze') throw new Error(`worker answered ${r.kind} to analyze`);
+        (answer) => {
+          const r = answer as AnswerTo<'analyze'>;
           const { info, seq, summary } = r.analysis;
           try {
             saveAnalysis(db, {
@@ -197,7 +204,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
           } catch (err) {
             // The catalog refused this file's analysis (a NaN, say): that file fails, the run goes on.
             // Anything else (the disk, SQLite) still ends the run.
-            if (err instanceof NeedledropError && err.kind === 'input') return fail(entry.path, err);
+            if (isInputError(err)) return fail(entry.path, err);
             throw err;
           }
           report.indexed++;
@@ -212,9 +219,9 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
       const seq = getFeatures(db, trackId, 'audio');
       if (!seq) return Promise.resolve();
       return pool.run({ kind: 'embed', seq }, { transfer: [seq.data.buffer as ArrayBuffer] }).then(
-        (r) => {
-          if (r.kind !== 'embed') throw new Error(`worker answered ${r.kind} to embed`);
-          putSegments(db, trackId, r.segments.version, r.segments.set);
+        (answer) => {
+          const { segments } = answer as AnswerTo<'embed'>;
+          putSegments(db, trackId, segments.version, segments.set);
           report.reembedded++;
           done(path);
         },
@@ -231,7 +238,8 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], jobs
   }
   report.cancelled = signal.aborted;
   finishJob(db, jobId, report.cancelled ? 'cancelled' : 'done', { detail: { ...report, failed: report.failed.length, ignored: report.ignored.length, partial: report.partial.length } });
-  report.failed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // A path fails at most once, so no two compare equal.
+  report.failed.sort((a, b) => (a.path < b.path ? -1 : 1));
   return report;
 }
 

@@ -169,7 +169,7 @@ export interface SimilarityEvalReport {
   /** Learned space trained on every track (no labels), evaluated on all. */
   all: SpaceScores;
   /** Learned space trained on `trainAlbums` only. */
-  halves?: { trainAlbums: string[]; testAlbums: string[]; test: SpaceScores; all: SpaceScores };
+  halves?: { trainAlbums: string[]; testAlbums: string[]; test: SpaceScores; train: SpaceScores; all: SpaceScores };
   training: { steps: number; loss: string; window: number; secondsAll: number; secondsHalf?: number };
   musicWeight: number;
 }
@@ -275,13 +275,18 @@ export async function evaluateSimilarity(db: Catalog, root: string, options: Sim
     const trainSet = tracks.filter((t) => trainAlbums.includes(t.album));
     const testSet = tracks.filter((t) => testAlbums.includes(t.album));
     const learnedHalf = await learnedVectors(trainSet, tracks, options, 'train on half');
-    const testRows = tracks.flatMap((t, i) => (testAlbums.includes(t.album) ? [i] : []));
-    const testVecs = new Float32Array(testRows.length * learnedHalf.dim);
-    testRows.forEach((r, i) => testVecs.set(learnedHalf.data.subarray(r * learnedHalf.dim, (r + 1) * learnedHalf.dim), i * learnedHalf.dim));
+    // The half-trained space's rows of some albums: evaluated on them alone.
+    const rowsOf = (albumsIn: readonly string[]): Vectors => {
+      const at = tracks.flatMap((t, i) => (albumsIn.includes(t.album) ? [i] : []));
+      const data = new Float32Array(at.length * learnedHalf.dim);
+      at.forEach((r, i) => data.set(learnedHalf.data.subarray(r * learnedHalf.dim, (r + 1) * learnedHalf.dim), i * learnedHalf.dim));
+      return { data, dim: learnedHalf.dim };
+    };
     report.halves = {
       trainAlbums,
       testAlbums,
-      test: withLearned(baseScores(db, testSet, options.moodVersion, w), { data: testVecs, dim: learnedHalf.dim }, labelsOf(testSet), w),
+      test: withLearned(baseScores(db, testSet, options.moodVersion, w), rowsOf(testAlbums), labelsOf(testSet), w),
+      train: withLearned(baseScores(db, trainSet, options.moodVersion, w), rowsOf(trainAlbums), labelsOf(trainSet), w),
       all: withLearned(baseScores(db, tracks, options.moodVersion, w), learnedHalf, labels, w),
     };
     report.training.secondsHalf = Math.round(learnedHalf.seconds);

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, JobEndEvent } from '../../../electron/contract/types';
+import type { EngineEvent } from '../../../electron/contract/types';
 import { JobRunner } from '../../../electron/engine/service/jobs';
+import { jobEnded } from '../../helpers/job-end';
 import { readFailed } from '../../../electron/engine/service/library';
 
 describe('a cancelled job that returns', () => {
@@ -18,14 +19,7 @@ describe('a cancelled job that returns', () => {
     const id = runner.start('library.scan', (job) => new Promise((resolve) => job.signal.addEventListener('abort', () => resolve({ scanned: 3 }))));
     await new Promise((r) => setImmediate(r));
     runner.cancel(id);
-    const end = await new Promise<JobEndEvent>((resolve) => {
-      const check = (): void => {
-        const e = events.find((x): x is JobEndEvent => x.type === 'job-end');
-        if (e) resolve(e);
-        else setImmediate(check);
-      };
-      check();
-    });
+    const end = await jobEnded(events);
     expect(end).toEqual({ type: 'job-end', jobId: id, state: 'cancelled', error: { code: 'cancelled', message: 'library.scan cancelled' } });
     expect(runner.list()[0].state).toBe('cancelled');
   });

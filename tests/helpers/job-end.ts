@@ -1,0 +1,13 @@
+import type { EngineEvent, JobEndEvent } from '../../electron/contract/types';
+
+/** The first job-end event among `events` (a list the runner's emitter appends to), once it arrives. */
+export function jobEnded(events: EngineEvent[]): Promise<JobEndEvent> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const e = events.find((x): x is JobEndEvent => x.type === 'job-end');
+      if (e) resolve(e);
+      else setImmediate(check);
+    };
+    check();
+  });
+}

@@ -41,13 +41,18 @@ export function useFrameKernel(on: boolean): void {
   enabled = on;
 }
 
-/** Compiled once per thread, synchronously (3.5 KB); null where this runtime has no WebAssembly SIMD. */
+/**
+ * The kernel compiled by this runtime's WebAssembly, or null where there is none or it lacks SIMD
+ * (validate() refuses the bytes: a runtime without SIMD cannot decode its instructions).
+ */
+export function compileFrameKernel(wasm: typeof WebAssembly | undefined, bytes: Uint8Array = Buffer.from(FRAME_KERNEL_WASM, 'base64')): WebAssembly.Module | null {
+  return wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+}
+
+/** Compiled once per thread, synchronously (4 KB); null where this runtime has no WebAssembly SIMD. */
 export function frameKernelModule(): WebAssembly.Module | null {
   if (!enabled) return null;
-  if (compiled === undefined) {
-    const bytes = Buffer.from(FRAME_KERNEL_WASM, 'base64');
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
+  if (compiled === undefined) compiled = compileFrameKernel(typeof WebAssembly === 'object' ? WebAssembly : undefined);
   return compiled;
 }
 

@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { extractAudioFeatures } from '../../../electron/engine/features/audio';
-import { frameKernelModule, useFrameKernel } from '../../../electron/engine/features/frame-kernel';
+import { compileFrameKernel, frameKernelModule, useFrameKernel } from '../../../electron/engine/features/frame-kernel';
 import { AUDIO_SPEC as S } from '../../../electron/engine/features/spec';
 import { SpectralAnalyser, type FrameDescriptors } from '../../../electron/engine/features/spectral';
 import { Stft } from '../../../electron/engine/features/stft';
@@ -60,6 +60,16 @@ describe('frame kernel', () => {
     expect(frameKernelModule()).not.toBeNull();
     useFrameKernel(false);
     expect(frameKernelModule()).toBeNull();
+  });
+
+  it('a runtime without WebAssembly, or whose WebAssembly refuses the SIMD bytes, gets no kernel (the JS path runs)', () => {
+    expect(compileFrameKernel(undefined)).toBeNull();
+    // A runtime without SIMD is one whose validate() refuses the kernel's bytes; stand in for one,
+    // and let the real one refuse bytes it cannot decode.
+    const noSimd = { ...WebAssembly, validate: () => false } as typeof WebAssembly;
+    expect(compileFrameKernel(noSimd)).toBeNull();
+    expect(compileFrameKernel(WebAssembly, Uint8Array.of(0, 0x61, 0x73, 0x6d, 9, 9, 9, 9))).toBeNull();
+    expect(compileFrameKernel(WebAssembly)).toBeInstanceOf(WebAssembly.Module);
   });
 
   it.each([8, 16, 32, 64, 512, 1024, 2048, 4096])('STFT of %i points: every frame bit-identical to fft.js (seeded signals)', (nfft) => {

@@ -45,7 +45,7 @@ export function useFrameKernel(on: boolean): void {
  * The kernel compiled by this runtime's WebAssembly, or null where there is none or it lacks SIMD
  * (validate() refuses the bytes: a runtime without SIMD cannot decode its instructions).
  */
-export function compileFrameKernel(wasm: typeof WebAssembly | undefined, bytes: Uint8Array = Buffer.from(FRAME_KERNEL_WASM, 'base64')): WebAssembly.Module | null {
+export function compileFrameKernel(wasm: typeof WebAssembly | undefined, bytes: Uint8Array<ArrayBuffer> = Buffer.from(FRAME_KERNEL_WASM, 'base64')): WebAssembly.Module | null {
   return wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
 }
 

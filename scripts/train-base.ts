@@ -8,11 +8,11 @@
  * hundred training pairs within ~20 epochs), selects on the validation split, writes models/base/.
  * The same train → evaluate → save workflow as `needledrop train` (engine/service/training.ts).
  *
- * The shipped models/base: the first 1,000 pairs of seed 7's 3,000-pair corpus, 125 mood classes
+ * The shipped models/base: the first 1,600 pairs of seed 7's 3,000-pair corpus, 125 mood classes
  * (docs/eval-generalise.md):
  *   needledrop corpus --out .cache/gen/train-7-3000 --pairs 3000 --seed 7 --no-hold-out  (pairs
- *     render in order: the first 1,000 are enough)
- *   npm run train:base -- --corpus .cache/gen/train-7-3000 --use-pairs 1000
+ *     render in order: the first 1,600 are enough)
+ *   npm run train:base -- --corpus .cache/gen/train-7-3000 --use-pairs 1600
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';

@@ -21,24 +21,34 @@ import { AUDIO_SPEC } from '../../../electron/engine/features/spec';
 import { synthTrack, type SynthTrack } from './synth-track';
 
 let s: SynthTrack;
-let g: TrackGrid;
-let scorer: SpliceScorer;
 
 beforeAll(() => {
   s = synthTrack({ bars: 16, ending: true, bpm: 120 });
-  g = gridFromPcm('synth.wav', s.pcm);
-  scorer = new SpliceScorer(g);
 });
 
+/**
+ * The track's grid, analysed inside each test that reads it (not in a hook): mutation testing
+ * attributes code run in hooks to no test, and then cannot tell which test checks it.
+ */
+function analysed(): { g: TrackGrid; scorer: SpliceScorer } {
+  const g = gridFromPcm('synth.wav', s.pcm);
+  return { g, scorer: new SpliceScorer(g) };
+}
+
 describe('planFromRanges on one kept range', () => {
-  const fit = (sourceStart: number, sourceEnd: number) => planFromRanges(g, scorer, { ranges: [{ sourceStart, sourceEnd }] }, { target: sourceEnd - sourceStart, fps: 25 });
+  const fitter = () => {
+    const { g, scorer } = analysed();
+    return { g, fit: (sourceStart: number, sourceEnd: number) => planFromRanges(g, scorer, { ranges: [{ sourceStart, sourceEnd }] }, { target: sourceEnd - sourceStart, fps: 25 }) };
+  };
 
   it('accepts a range from 0 s and refuses one starting before the track', () => {
+    const { fit } = fitter();
     expect(fit(0, 10).ranges[0]).toMatchObject({ sourceStart: 0, sourceEnd: 10 });
     expect(() => fit(-0.5, 9.5)).toThrow(/synth\.wav: the edited plan's range 1 .* is not a span inside the track/);
   });
 
   it("ends on the track's ending when the last range reaches it (within half a second), else fades on a phrase", () => {
+    const { g, fit } = fitter();
     expect(g.hasEnding).toBe(true);
     expect(fit(g.end - 12, g.end).endMode).toBe('ending');
     expect(fit(g.end - 12.3, g.end - 0.3).endMode).toBe('ending');
@@ -80,6 +90,7 @@ describe('spliceAudibility', () => {
 
 describe('renderArgs', () => {
   it('reads the track at least through the last sample the plan uses', () => {
+    const { g, scorer } = analysed();
     const plan = planFit(g, scoreSplices(g, {}, scorer), { target: 17.3 });
     if (!plan) throw new Error('no plan for the synth track');
     const args = renderArgs('track.wav', plan, 44100, 2);
@@ -91,6 +102,7 @@ describe('renderArgs', () => {
 
 describe('FCPXML', () => {
   it('begins with the XML declaration (UTF-8) and the fcpxml doctype', () => {
+    const { g, scorer } = analysed();
     const plan = planFit(g, scoreSplices(g, {}, scorer), { target: 12 });
     if (!plan) throw new Error('no plan for the synth track');
     const text = fcpxml({
@@ -108,6 +120,7 @@ describe('FCPXML', () => {
 
 describe('beat onsets', () => {
   it('reads every kick as an onset, the louder downbeat kicks stronger than the others', () => {
+    const { g } = analysed();
     const isDown = (t: number): boolean => s.downbeats.some((d) => Math.abs(d - t) < 0.03);
     const at = (down: boolean): number[] => g.beats.flatMap((t, k) => (isDown(t) === down ? [g.features.onset[k]] : []));
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -42,6 +42,12 @@ const MODULES = {
 const sampleName = run?.endsWith('-sample') ? run.slice(0, -'-sample'.length) : undefined;
 if (sampleName) process.env.NEEDLEDROP_MUTATION_SAMPLE = sampleName;
 if (sampleName === 'search') process.env.NEEDLEDROP_MUTATION_TESTS ??= 'tests/unit/search/**';
+// The engine sample's set (docs/mutation.md, session 7): the unit tests and the integration files that run in seconds.
+const ENGINE_SAMPLE_TESTS = [
+  'tests/unit/**/*.test.ts',
+  ...['index/bookkeeping', 'index/worker-pool', 'export/export-steps', 'models/**/*', 'service/confined', 'electron/protocols', 'corpus/render-one', 'service/bridge-answers', 'service/bridge', 'media/decode-small', 'features/shot-cuts-rate', 'features/extract-tiny'].map((t) => `tests/integration/${t}.test.ts`),
+];
+if (sampleName === 'engine') process.env.NEEDLEDROP_MUTATION_TESTS ??= ENGINE_SAMPLE_TESTS.join(',');
 const sample = sampleName ? JSON.parse(readFileSync(resolve(root, `scripts/mutation/${sampleName}-sample.json`), 'utf8')) : undefined;
 const sampleRanges = sample?.nodes.map((n) => `${n.file}:${n.start.line}:${n.start.column}-${n.end.line}:${n.end.column}`);
 const named = run ? MODULES[run] : undefined;

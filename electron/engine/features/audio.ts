@@ -69,7 +69,12 @@ export class AudioFeatureExtractor {
   private readonly prevAccent = new Float64Array(MELS);
   /** √-compressed chroma over the range and per chord window (CHORD_WINDOW frames), for the summary key. */
   private readonly rootChroma = new Float64Array(12);
-  private chordWindows: Float64Array[] = [];
+  /**
+   * The chord windows' √-chroma, 12 per window, flat. Not a fresh `[]` of arrays per extractor:
+   * an empty JS array starts as small integers, and its first window deoptimised frame() on every track.
+   */
+  private chordWindows = new Float64Array(12 * 64);
+  private windowCount = 0;
   private frames = 0;
   private samples = 0;
   private readonly keyChroma = new Float64Array(12);
@@ -143,7 +148,8 @@ export class AudioFeatureExtractor {
     this.onsets[j] = flux;
     this.accents[j] = accent / MELS;
     const w = Math.floor(j / CHORD_WINDOW);
-    while (this.chordWindows.length <= w) this.chordWindows.push(new Float64Array(12));
+    if (w >= this.windowCount) this.addWindows(w + 1);
+    const win = w * 12;
     this.frames = j + 1;
     // A frame belongs to the step holding its centre sample.
     const k = Math.floor((j * S.hop) / SAMPLES_PER_STEP);
@@ -160,10 +166,20 @@ export class AudioFeatureExtractor {
       this.keyChroma[c] += f.chroma[c];
       const root = Math.sqrt(f.chroma[c]);
       this.rootChroma[c] += root;
-      this.chordWindows[w][c] += root;
+      this.chordWindows[win + c] += root;
       this.bassSums[k * 12 + c] += f.bassChroma[c];
     }
     this.frameCounts[k]++;
+  }
+
+  /** Zeroed windows up to `count` (the array only grows, so those past windowCount are still zero). */
+  private addWindows(count: number): void {
+    if (count * 12 > this.chordWindows.length) {
+      const grown = new Float64Array(Math.max(count * 12, this.chordWindows.length * 2));
+      grown.set(this.chordWindows);
+      this.chordWindows = grown;
+    }
+    this.windowCount = count;
   }
 
   finish(partial?: Partial): AudioFeatures {
@@ -178,7 +194,8 @@ export class AudioFeatureExtractor {
     const detected = detectTempo(env, this.accents.subarray(0, this.frames), FRAME_RATE);
     const tempo = detected && detected.confidence >= TEMPO_MIN_CONFIDENCE ? detected : null;
     const summaryBeats = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
-    const keyGuess = detectKey({ chroma: this.rootChroma, windows: this.chordWindows });
+    const windows = Array.from({ length: this.windowCount }, (_, w) => this.chordWindows.subarray(w * 12, (w + 1) * 12));
+    const keyGuess = detectKey({ chroma: this.rootChroma, windows });
     const summaryKey = keyGuess && keyGuess.confidence >= KEY_MIN_CONFIDENCE ? keyGuess : null;
     const stepRms: number[] = [];
     const { key, ...modes } = analyseKey(this.keyChroma);

@@ -52,8 +52,13 @@ export class LoudnessMeter {
   private readonly sub: number;
   private acc = 0;
   private count = 0;
-  /** Mean square of each 100 ms sub-block. */
-  private readonly subBlocks: number[] = [];
+  /**
+   * Mean square of each 100 ms sub-block (the first `subBlockCount`). A typed array, not a fresh `[]` per
+   * meter: an empty JS array starts as small integers, and its first double deoptimised the hot
+   * push() of every track.
+   */
+  private subBlocks = new Float64Array(1024);
+  private subBlockCount = 0;
 
   constructor(sampleRate: number) {
     this.f1 = highShelf(sampleRate);
@@ -83,7 +88,7 @@ export class LoudnessMeter {
       w1 = w;
       acc += w * w;
       if (++count === sub) {
-        this.subBlocks.push(acc / sub);
+        this.addBlock(acc / sub);
         acc = 0;
         count = 0;
       }
@@ -98,15 +103,25 @@ export class LoudnessMeter {
     this.count = count;
   }
 
+  private addBlock(ms: number): void {
+    if (this.subBlockCount === this.subBlocks.length) {
+      const grown = new Float64Array(this.subBlocks.length * 2);
+      grown.set(this.subBlocks);
+      this.subBlocks = grown;
+    }
+    this.subBlocks[this.subBlockCount++] = ms;
+  }
+
   /** LUFS, or null when everything is below the −70 LUFS gate (silence). */
   integrated(): number | null {
+    const sb = this.subBlocks.subarray(0, this.subBlockCount);
     const blocks: number[] = [];
-    for (let i = 0; i + 4 <= this.subBlocks.length; i++) {
-      blocks.push((this.subBlocks[i] + this.subBlocks[i + 1] + this.subBlocks[i + 2] + this.subBlocks[i + 3]) / 4);
+    for (let i = 0; i + 4 <= sb.length; i++) {
+      blocks.push((sb[i] + sb[i + 1] + sb[i + 2] + sb[i + 3]) / 4);
     }
     // Shorter than one block: measure what there is.
     if (blocks.length === 0) {
-      const all = [...this.subBlocks, ...(this.count ? [this.acc / this.count] : [])];
+      const all = [...sb, ...(this.count ? [this.acc / this.count] : [])];
       if (all.length) blocks.push(all.reduce((a, b) => a + b, 0) / all.length);
     }
     const lufs = (ms: number): number => -0.691 + 10 * Math.log10(ms);

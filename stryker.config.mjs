@@ -20,7 +20,7 @@ const suffix = run ? `-${run}` : '';
  * seconds to minutes per mutant. `NEEDLEDROP_MUTATION_RUN=export npm run test:mutation`.
  */
 const MODULES = {
-  tempo: { mutate: ['electron/engine/features/tempo.ts'], tests: ['tests/unit/features/tempo.test.ts', 'tests/unit/features/tempo-precision.test.ts', 'tests/unit/features/tempo-bounds.test.ts', 'tests/unit/features/tempo-reference.test.ts'] },
+  tempo: { mutate: ['electron/engine/features/tempo.ts'], tests: ['tests/unit/features/tempo.test.ts', 'tests/unit/features/tempo-precision.test.ts', 'tests/unit/features/tempo-bounds.test.ts', 'tests/unit/features/tempo-reference.test.ts', 'tests/unit/features/tempo-detect-reference.test.ts'] },
   key: { mutate: ['electron/engine/features/key.ts'], tests: ['tests/unit/features/key.test.ts', 'tests/unit/features/key-confidence.test.ts'] },
   export: {
     mutate: ['electron/engine/media/export.ts'],

@@ -1,13 +1,15 @@
 // estimateTempo and trackBeats against their specifications, written out a second time as
 // plainly as they read (the comb of the descriptor spec; Ellis 2007 as in librosa's beat_track,
-// with this project's last-beat and trim rules) and run on seeded envelopes: pulse trains 40–240 BPM at random phases, with noise, a drifting tempo,
-// silence around or instead of the music, and short ones. The design parameters no behavioural
+// with this project's last-beat and trim rules) and run on seeded envelopes (tests/helpers/
+// tempo-spec.ts): pulse trains 40–240 BPM at random phases, with noise, a drifting tempo, silence
+// around or instead of the music, and short ones. The design parameters no behavioural
 // truth pins (the Gaussian's width and reach, the std that scales the local score, tightness 100,
 // where the back-trace starts, the trim threshold) must all be as specified: any change moves
 // some beat on some of these envelopes.
 import { describe, expect, it } from 'vitest';
 import { estimateTempo, trackBeats } from '../../../electron/engine/features/tempo';
-import { createRng, type Rng } from '../../../electron/engine/util/prng';
+import { createRng } from '../../../electron/engine/util/prng';
+import { envelopeOf, kinds, pulses, RATE, referenceComb } from '../../helpers/tempo-spec';
 
 /** The specification, one step at a time, with no shortcut. */
 function referenceBeats(env: Float64Array, rate: number, bpm: number): number[] {
@@ -70,33 +72,7 @@ function referenceBeats(env: Float64Array, rate: number, bpm: number): number[] 
 
 /** The descriptor spec's estimator, one step at a time. */
 function referenceTempo(env: Float64Array, rate: number, minBpm: number, maxBpm: number, priorBpm: number): { bpm: number; confidence: number } | null {
-  const n = env.length;
-  const mean = env.reduce((a, v) => a + v, 0) / n;
-  const known = new Map<number, number>();
-  const r = (lag: number): number => {
-    if (!known.has(lag)) {
-      let s = 0;
-      for (let i = 0; i + lag < n; i++) s += (env[i] - mean) * (env[i + lag] - mean);
-      known.set(lag, s);
-    }
-    return known.get(lag)!;
-  };
-  // Lags up to 8 periods of the slowest tempo, and at most half the envelope.
-  const maxLag = Math.min(Math.ceil(8 * ((60 * rate) / minBpm)), Math.floor(n / 2));
-  const energy = r(0);
-  // The comb: the autocorrelation at the first 8 multiples of the period that are ≤ maxLag
-  // (linearly interpolated between whole lags), averaged, over the lag-0 energy; −∞ for none.
-  const comb = (bpm: number): number => {
-    const period = (60 * rate) / bpm;
-    const values: number[] = [];
-    for (let h = 1; h <= 8; h++) {
-      const lag = h * period;
-      if (lag > maxLag) break;
-      const i = Math.floor(lag);
-      values.push(r(i) * (1 - (lag - i)) + r(i + 1) * (lag - i));
-    }
-    return values.length === 0 ? -Infinity : values.reduce((a, v) => a + v, 0) / values.length / energy;
-  };
+  const comb = referenceComb(env, rate, minBpm);
   const prior = (bpm: number): number => Math.exp(-0.5 * Math.log2(bpm / priorBpm) ** 2);
   const score = (bpm: number): number => comb(bpm) * prior(bpm);
   // The best score on a 0.5 BPM grid over the range, then on a 0.01 grid ±0.5 around it (the first best wins).
@@ -109,58 +85,6 @@ function referenceTempo(env: Float64Array, rate: number, minBpm: number, maxBpm:
   if (2 * best <= maxBpm && comb(2 * best) >= 0.9 * comb(best)) [best, bestScore] = [2 * best, score(2 * best)];
   return { bpm: Math.round(best * 100) / 100, confidence: Math.round(Math.min(1, bestScore / prior(best)) * 1000) / 1000 };
 }
-
-const RATE = 25;
-
-/** A pulse every 60/bpm s from `phase` s, the tempo moving linearly to `toBpm`, split over the two nearest frames. */
-function pulses(frames: number, bpm: number, phase: number, toBpm = bpm, height: () => number = () => 1): Float64Array {
-  const env = new Float64Array(frames);
-  const seconds = frames / RATE;
-  for (let t = phase; t < seconds; t += 60 / (bpm + ((toBpm - bpm) * t) / seconds)) {
-    const x = t * RATE;
-    const i = Math.floor(x);
-    const h = height();
-    env[i] += h * (1 - (x - i));
-    if (i + 1 < frames) env[i + 1] += h * (x - i);
-  }
-  return env;
-}
-
-type Kind = 'train' | 'noisy' | 'accented' | 'drift' | 'padded' | 'noise' | 'silence' | 'short';
-
-/** A seeded envelope of the kind, and a BPM to follow (near the music's, or anywhere in 40–240). */
-function envelopeOf(kind: Kind, rng: Rng): { env: Float64Array; bpm: number } {
-  const bpm = 40 + 200 * rng.next();
-  const phase = (rng.next() * 60) / bpm;
-  const frames = kind === 'short' ? 3 + Math.floor(rng.next() * 60) : Math.round((8 + 20 * rng.next()) * RATE);
-  const follow = rng.next() < 0.5 ? bpm : 40 + 200 * rng.next();
-  switch (kind) {
-    case 'train':
-    case 'short':
-      return { env: pulses(frames, bpm, phase), bpm: follow };
-    case 'noisy': {
-      const amount = 2 * rng.next();
-      return { env: pulses(frames, bpm, phase).map((v) => v + amount * rng.next()), bpm: follow };
-    }
-    case 'accented':
-      return { env: pulses(frames, bpm, phase, bpm, () => 0.2 + rng.next()), bpm: follow };
-    case 'drift':
-      return { env: pulses(frames, bpm, phase, Math.min(240, Math.max(40, bpm * (0.8 + 0.4 * rng.next())))), bpm };
-    case 'padded': {
-      const music = pulses(frames, bpm, phase);
-      const lead = Math.floor(rng.next() * 4 * RATE);
-      const env = new Float64Array(lead + frames + Math.floor(rng.next() * 4 * RATE));
-      env.set(music, lead);
-      return { env, bpm: follow };
-    }
-    case 'noise':
-      return { env: Float64Array.from({ length: frames }, () => rng.next() ** 3), bpm: follow };
-    case 'silence':
-      return { env: new Float64Array(frames), bpm: follow };
-  }
-}
-
-const kinds: Kind[] = ['train', 'noisy', 'accented', 'drift', 'padded', 'noise', 'silence', 'short'];
 
 describe('estimateTempo follows its specification', () => {
   it.each(kinds)('%s envelopes: the same tempo and confidence as the specification, in 40–240 and 60–180 BPM', (kind) => {

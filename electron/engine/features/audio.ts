@@ -2,6 +2,7 @@ import { inputError, isCancelled } from '../errors';
 import { decodeAudio } from '../media/decode';
 import { audioStream, parseInputDump, type InputHeader } from '../media/probe';
 import { analyseKey, detectKey, KEY_MIN_CONFIDENCE, type SummaryKey } from './key';
+import { SampleKernel } from './frame-kernel';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
@@ -56,6 +57,8 @@ export class AudioFeatureExtractor {
   private readonly stft: Stft;
   private readonly spectral: SpectralAnalyser;
   private readonly loudness = new LoudnessMeter(S.sampleRate);
+  /** The steps' sums of squares in WebAssembly (bit for bit the JS loop); null: the JS path. */
+  private readonly squares = SampleKernel.create();
   private readonly prevMel = new Float64Array(MELS).fill(S.floorDb);
   /** Per-step sums of frame descriptors (columns as in the output; rms and beats unused here). */
   private sums = new Float64Array(64 * D);
@@ -97,7 +100,8 @@ export class AudioFeatureExtractor {
       const k = Math.floor(this.samples / SAMPLES_PER_STEP);
       const n = Math.min(pcm.length - i, (k + 1) * SAMPLES_PER_STEP - this.samples);
       let ss = 0;
-      for (let t = i; t < i + n; t++) ss += pcm[t] * pcm[t];
+      if (this.squares) ss = this.squares.sumSquares(pcm.subarray(i, i + n), 0);
+      else for (let t = i; t < i + n; t++) ss += pcm[t] * pcm[t];
       this.sumSq[k] += ss;
       this.samples += n;
       i += n;

@@ -3,7 +3,8 @@ import { FRAME_KERNEL_WASM } from './wasm/frame-kernel-wasm';
 
 /**
  * The per-frame arithmetic of the STFT (window, fft.js's real FFT, power) and of the spectral
- * descriptors' sums, in WebAssembly with f64x2 SIMD (source: wasm/assembly/frame-kernel.ts).
+ * descriptors' sums, in WebAssembly with f64x2 SIMD (source: wasm/assembly/frame-kernel.ts), and
+ * the per-sample loops (the loudness filters, the steps' sums of squares).
  * It gives bit for bit what the JS path gives (tests/integration/features/frame-kernel.test.ts);
  * the logs and exps stay in JS. Where WebAssembly SIMD is missing, or the kernel is switched off,
  * the factories return null and the callers run their JS path.
@@ -29,6 +30,13 @@ interface KernelExports {
   spectralPeaks(): number;
   spectralResult(): number;
   spectralSums(silentPower: number, rolloff: number, chromaLo: number, chromaHi: number, peakFloor: number): void;
+  samplesSetup(): void;
+  samplesInput(): number;
+  samplesPiece(): number;
+  loudnessState(): number;
+  loudnessBlocks(): number;
+  sumSquares(n: number, ss: number): number;
+  loudnessPush(n: number, sub: number): number;
 }
 
 /** NEEDLEDROP_FRAME_KERNEL=off runs the JS path everywhere, worker threads included (an A/B bench, or a way out). */
@@ -149,5 +157,65 @@ export class SpectralKernel {
     const p = this.p;
     this.powerIn.set(power.length > p.bins ? power.subarray(0, p.bins) : power);
     this.k.spectralSums(p.silentPower, p.rolloff, p.chromaLo, p.chromaHi, p.peakFloor);
+  }
+}
+
+/** Where the loudness filters' running sub-block sum and sample count sit in `loudnessState`, after 10 coefficients and 6 state values. */
+const LOUD_ACC = 16;
+const LOUD_COUNT = 17;
+
+/**
+ * The per-sample loops, scalar and in the JS order (a recursive filter and running sums cannot be
+ * reordered without changing their last bits): the steps' Σ x² of audio.ts and loudness.ts's
+ * K-weighting filters with their sub-block mean squares. Input of any length is fed in pieces
+ * of `piece` samples, the sums carried over.
+ */
+export class SampleKernel {
+  private constructor(
+    private readonly k: KernelExports,
+    private readonly piece: number,
+    private readonly input: Float32Array,
+    private readonly loud: Float64Array,
+    private readonly blocks: Float64Array,
+  ) {}
+
+  static create(): SampleKernel | null {
+    const k = instantiate();
+    if (!k) return null;
+    k.samplesSetup();
+    const buf = k.memory.buffer;
+    const piece = k.samplesPiece();
+    return new SampleKernel(k, piece, new Float32Array(buf, k.samplesInput(), piece), new Float64Array(buf, k.loudnessState(), 18), new Float64Array(buf, k.loudnessBlocks(), piece + 1));
+  }
+
+  /** ss + Σ x², added in sample order. */
+  sumSquares(x: Float32Array, ss: number): number {
+    for (let i = 0; i < x.length; i += this.piece) {
+      const part = x.subarray(i, i + this.piece);
+      this.input.set(part);
+      ss = this.k.sumSquares(part.length, ss);
+    }
+    return ss;
+  }
+
+  /** Start the loudness filters: [b0, b1, b2, a1, a2] of the first biquad then of the second; zero state. */
+  loudnessStart(coefficients: ArrayLike<number>): void {
+    this.loud.fill(0);
+    this.loud.set(coefficients);
+  }
+
+  /** Run x through the loudness filters; `onBlock` gets the mean square of every `sub`-sample block completed, in order. */
+  loudnessPush(x: Float32Array, sub: number, onBlock: (ms: number) => void): void {
+    for (let i = 0; i < x.length; i += this.piece) {
+      const part = x.subarray(i, i + this.piece);
+      this.input.set(part);
+      const n = this.k.loudnessPush(part.length, sub);
+      for (let b = 0; b < n; b++) onBlock(this.blocks[b]);
+    }
+  }
+
+  /** The block in progress: the sum of its filtered squares and its sample count. */
+  loudnessPending(): { acc: number; count: number } {
+    return { acc: this.loud[LOUD_ACC], count: this.loud[LOUD_COUNT] };
   }
 }

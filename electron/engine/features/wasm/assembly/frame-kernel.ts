@@ -1,13 +1,15 @@
 // AssemblyScript (compiled to WebAssembly by `npm run build:wasm`, not by tsc): the per-frame
-// arithmetic of stft.ts and spectral.ts, operation for operation. The features must stay bit for
-// bit what the JS path gives (the model was trained on them), so: f64 throughout, every sum in the
-// JS path's order, f64x2 lanes only where the JS path does the same operations independently
-// (IEEE-exact, no fused multiply-add, no relaxed SIMD), and no transcendental function at all
-// (log, exp, pow stay in JS: this Math is not V8's and may differ in the last bit).
+// arithmetic of stft.ts and spectral.ts, and the per-sample loops of loudness.ts and audio.ts,
+// operation for operation. The features must stay bit for bit what the JS path gives (the model
+// was trained on them), so: f64 throughout, every sum in the JS path's order, f64x2 lanes only
+// where the JS path does the same operations independently (IEEE-exact, no fused multiply-add,
+// no relaxed SIMD), and no transcendental function at all (log, exp, pow stay in JS: this Math
+// is not V8's and may differ in the last bit).
 //
-// One instance serves one Stft or one SpectralAnalyser: its setup function lays out that
-// instance's memory, JS fills the tables (window, twiddles, bit reversal, mel weights) with the
-// values its own code computed, and reads the results through views on `memory`.
+// One instance serves one Stft, one SpectralAnalyser or one set of per-sample loops: its setup
+// function lays out that instance's memory, JS fills the tables (window, twiddles, bit reversal,
+// mel weights, filter coefficients) with the values its own code computed, and reads the results
+// through views on `memory`.
 
 // Sign flips by xor of the sign bit: exactly what negation (or × −1) does to an f64.
 const FLIP_RE = i64x2(0x8000000000000000, 0);
@@ -365,4 +367,77 @@ function chromaPeaks(lo: i32, hi: i32, peakFloor: f64): i32 {
     count++;
   }
   return count;
+}
+
+// ---------------------------------------------------------------- per-sample loops (loudness.ts, audio.ts)
+
+/** Samples JS copies in per call: callers split longer inputs (the sums carry over, in order). */
+const PIECE: i32 = 16384;
+let SAMPLES: usize = 0;
+/** Loudness: 10 biquad coefficients, then the state x1 x2 y1 y2 w1 w2, the sub-block sum and count. */
+let LOUD: usize = 0;
+/** Mean squares of the sub-blocks one loudnessPush completed (at most PIECE / sub + 1). */
+let BLOCKS: usize = 0;
+
+/** Lay out the per-sample loops' input (PIECE f32 samples) and the loudness state and output. */
+export function samplesSetup(): void {
+  SAMPLES = alloc(PIECE << 2);
+  LOUD = alloc(18 << 3);
+  BLOCKS = alloc((PIECE + 1) << 3);
+}
+
+export function samplesInput(): usize { return SAMPLES; }
+export function samplesPiece(): i32 { return PIECE; }
+export function loudnessState(): usize { return LOUD; }
+export function loudnessBlocks(): usize { return BLOCKS; }
+
+/** ss + Σ x² over the first n input samples, added in sample order as audio.ts's step sums. */
+export function sumSquares(n: i32, ss: f64): f64 {
+  for (let t = 0; t < n; t++) {
+    const v = <f64>load<f32>(SAMPLES + (<usize>t << 2));
+    ss += v * v;
+  }
+  return ss;
+}
+
+/**
+ * loudness.ts's push over the first n input samples: the two K-weighting biquads (direct form I,
+ * each expression in the JS order) and the mean square of every completed `sub`-sample block,
+ * written to BLOCKS. Returns how many blocks were completed.
+ */
+export function loudnessPush(n: i32, sub: i32): i32 {
+  const s = LOUD;
+  const p0 = load<f64>(s), p1 = load<f64>(s, 8), p2 = load<f64>(s, 16), pa1 = load<f64>(s, 24), pa2 = load<f64>(s, 32);
+  const q0 = load<f64>(s, 40), q1 = load<f64>(s, 48), q2 = load<f64>(s, 56), qa1 = load<f64>(s, 64), qa2 = load<f64>(s, 72);
+  let x1 = load<f64>(s, 80), x2 = load<f64>(s, 88), y1 = load<f64>(s, 96), y2 = load<f64>(s, 104), w1 = load<f64>(s, 112), w2 = load<f64>(s, 120);
+  let acc = load<f64>(s, 128);
+  let count = <i32>load<f64>(s, 136);
+  let blocks = 0;
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(SAMPLES + (<usize>i << 2));
+    const y = p0 * v + p1 * x1 + p2 * x2 - pa1 * y1 - pa2 * y2;
+    x2 = x1;
+    x1 = v;
+    const w = q0 * y + q1 * y1 + q2 * y2 - qa1 * w1 - qa2 * w2;
+    y2 = y1;
+    y1 = y;
+    w2 = w1;
+    w1 = w;
+    acc += w * w;
+    if (++count == sub) {
+      store<f64>(BLOCKS + (<usize>blocks << 3), acc / <f64>sub);
+      blocks++;
+      acc = 0;
+      count = 0;
+    }
+  }
+  store<f64>(s, x1, 80);
+  store<f64>(s, x2, 88);
+  store<f64>(s, y1, 96);
+  store<f64>(s, y2, 104);
+  store<f64>(s, w1, 112);
+  store<f64>(s, w2, 120);
+  store<f64>(s, acc, 128);
+  store<f64>(s, <f64>count, 136);
+  return blocks;
 }

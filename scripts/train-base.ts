@@ -36,7 +36,7 @@ const { values } = parseArgs({
     positives: { type: 'string', default: 'mood' },
     ema: { type: 'string', default: '0' },
     batch: { type: 'string', default: '64' },
-    // 6 bins (216 classes) with 900 steps on ~1,400 training pairs; at ~400 finer classes did worse.
+    // 6 bins (216 classes) with 900 steps on ~1,400 training pairs (125 tied there); at ~400 finer classes did worse.
     'mood-bins': { type: 'string', default: '6' },
     // Train on the first N pairs of the corpus only, without rendering the rest.
     'use-pairs': { type: 'string' },

@@ -51,7 +51,8 @@ export async function renderPair(pair: CorpusPair, opts: CorpusOptions, outDir: 
     await rename(musicPart, music);
     await rename(videoPart, video);
   } catch (err) {
-    await Promise.all([rm(videoPart, { force: true }), rm(musicPart, { force: true })]);
+    // Best-effort clean-up: a part name it cannot remove (a folder in the way) must not hide why the pair failed.
+    await Promise.allSettled([rm(videoPart, { force: true }), rm(musicPart, { force: true })]);
     throw err;
   }
 }

@@ -148,27 +148,36 @@ export function trackBeats(env: Float64Array, rate: number, bpm: number): number
   const sd = Math.sqrt(varSum / n) || 1;
   const sigma = period / 32;
   const half = Math.max(1, Math.ceil(4 * sigma));
-  const kernel = Array.from({ length: 2 * half + 1 }, (_, i) => Math.exp(-0.5 * ((i - half) / sigma) ** 2));
+  const width = 2 * half + 1;
+  const kernel = new Float64Array(width);
+  for (let i = 0; i < width; i++) kernel[i] = Math.exp(-0.5 * ((i - half) / sigma) ** 2);
   const padded = new Float64Array(n + 2 * half);
   padded.set(env, half);
   const local = new Float64Array(n);
-  for (const i of local.keys()) {
+  for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let k = 0; k < kernel.length; k++) s += kernel[k] * (padded[i + k] / sd);
+    for (let k = 0; k < width; k++) s += kernel[k] * (padded[i + k] / sd);
     local[i] = s;
   }
   // Cumulative score: a frame's local score plus the best predecessor 0.5–2 periods back, less
   // 100·ln²(gap/period). Frames with no predecessor keep their local score (best stays 0).
+  // The penalty depends on the gap alone: one table per lag (the same values, computed once
+  // instead of once per frame and lag), and plain loops (no per-pair array).
   const cum = new Float64Array(n);
   const back = new Int32Array(n);
   const lo = Math.round(period / 2);
   const hi = Math.round(2 * period);
-  for (const i of cum.keys()) {
+  const penalty = new Float64Array(Math.max(0, hi - lo + 1));
+  for (let d = lo; d <= hi; d++) penalty[d - lo] = 100 * Math.log(d / period) ** 2;
+  for (let i = 0; i < n; i++) {
     let best = 0;
     let arg = -1;
     for (let d = lo; d <= hi && i - d >= 0; d++) {
-      const v = cum[i - d] - 100 * Math.log(d / period) ** 2;
-      if (arg < 0 || v > best) [best, arg] = [v, i - d];
+      const v = cum[i - d] - penalty[d - lo];
+      if (arg < 0 || v > best) {
+        best = v;
+        arg = i - d;
+      }
     }
     cum[i] = local[i] + best;
     back[i] = arg;

@@ -10,9 +10,14 @@
  * "Bare decode": one ffmpeg process per file (start-up included) decoding the file's first audio
  * stream to exactly the PCM the analyzer asks for (mono mean downmix, AUDIO_SPEC.sampleRate, f32)
  * and writing it to /dev/null: what getting the samples costs, with nothing read or analysed.
- * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--dir DIR]
+ *
+ * By default the bench measures the compiled engine, as the app and the `needledrop` bin run it
+ * (scripts/build.ts: plain JS, workers in their own bundles): it compiles itself and the worker
+ * modules into .cache/bench-index/ and runs that with node. `--source` measures the TypeScript
+ * under tsx instead, whose transpiling every worker pays again at start-up and users never do.
+ * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--dir DIR] [--source]
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +34,7 @@ import { findAudioFiles } from '../../electron/engine/library/scan';
 import { decodeAudio } from '../../electron/engine/media/decode';
 import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
 import { probe } from '../../electron/engine/media/probe';
+import { COMPILED } from '../../electron/engine/jobs/worker-entry';
 import { num, parse } from '../cli/args';
 
 const run = promisify(execFile);
@@ -53,9 +59,22 @@ const cpuSeconds = (): number => {
 };
 const { values } = parse(
   process.argv.slice(2),
-  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, dir: { type: 'string' } },
+  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, dir: { type: 'string' }, source: { type: 'boolean' } },
   false,
 );
+
+if (!COMPILED && !values.source) {
+  // Compile the engine's workers and this bench as scripts/build.ts does, then run the result.
+  const { build } = await import('../build');
+  const root = join(import.meta.dirname, '..', '..');
+  const out = join(root, '.cache', 'bench-index');
+  await build(out);
+  // This bench beside the workers (one folder below `out`, where workerModule() looks), packages external as there.
+  const { build: esbuild } = await import('esbuild');
+  await esbuild({ absWorkingDir: root, entryPoints: [{ in: 'scripts/bench/index.ts', out: 'bench/index' }], outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', define: { __NEEDLEDROP_BUILD__: 'true' }, logLevel: 'warning' });
+  const r = spawnSync(process.execPath, [join(out, 'bench', 'index.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const list = (v: string | undefined, name: string, fallback: number[], int: boolean): number[] =>
   v === undefined ? fallback : v.split(',').map((x) => num(x, name, { min: 1, int }) ?? 1);
 const LENGTHS = list(values.seconds, 'seconds', [30, 240], false);
@@ -140,6 +159,7 @@ async function stages(file: string): Promise<string> {
 }
 
 try {
+  console.log(`engine: ${COMPILED ? 'compiled (as the app and the needledrop bin run it)' : 'TypeScript source under tsx (--source)'}`);
   console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const libraries = values.dir ? [{ dir: values.dir, seconds: 0, tracks: null }] : LENGTHS.map((seconds, i) => ({ dir: join(work, `library-${seconds}s`), seconds, tracks: COUNTS[i] }));
   for (const lib of libraries) {

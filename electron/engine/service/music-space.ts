@@ -15,7 +15,7 @@ import type { Library } from '../app/library';
 import { codedError } from '../errors';
 import { CombinedSpace } from '../playlist/combined-space';
 import { similarTracks } from '../playlist/similar';
-import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
+import { MUSIC_SPACE_MIX, rerankVectors, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
 import type { ProfileRerank } from '../similarity/profile';
 import { readSpaceManifest } from '../similarity/model';
 import { PRODUCTION_FILE } from '../similarity/production';
@@ -37,14 +37,23 @@ export const MUSIC_RERANK: Record<SpaceRequest, ProfileRerank> = { similar: 'dif
 
 /** Track vectors of every space, computed once per catalog state (cleared when the tracks change). */
 export class MusicSpaceCache {
+  /** The profile before re-ranking: one per catalog and signature state, whatever the request. */
+  private profile: { key: string; vectors: TrackVectors } | null = null;
+  /** The profile re-ranked per kind, each made from `profile` under the same key. */
   private stats = new Map<ProfileRerank, { key: string; vectors: TrackVectors }>();
   private learned: { key: string; vectors: TrackVectors | null } | null = null;
   private mood: { key: string; vectors: TrackVectors } | null = null;
   private spaces = new Map<string, CombinedSpace>();
-  /** How many times each space was read from the catalog or disk (tests and diagnostics). */
+  /**
+   * How many times each space was read from the catalog or disk (tests and diagnostics); `stats`
+   * counts profiles built (one serves every re-ranking).
+   */
   readonly reads = { stats: 0, learned: 0, mood: 0 };
+  /** How many re-rankings of the profile were computed (one per kind and profile state). */
+  reranks = 0;
 
   clear(): void {
+    this.profile = null;
     this.stats.clear();
     this.learned = null;
     this.mood = null;
@@ -52,20 +61,25 @@ export class MusicSpaceCache {
   }
 
   /**
-   * Descriptor statistics (the profile) take a DCT per step of every track; recomputed when the
-   * tracks change (clear) or new production signatures were cached (musicSpace.update); one per
-   * re-ranking asked for.
+   * Descriptor statistics (the profile) re-ranked as `rerank` says. The profile takes a DCT per
+   * step of every track; it is built once per catalog state (until clear) and production-signature
+   * file (musicSpace.update adds signatures), and each re-ranking is made from it once.
    */
   async descriptorStats(lib: Library, dataDir: string, rerank: ProfileRerank): Promise<TrackVectors> {
     const productionDir = musicSpaceDir(dataDir);
     const file = join(productionDir, PRODUCTION_FILE);
     const st = existsSync(file) ? statSync(file) : null;
     const key = JSON.stringify(st ? [st.size, st.mtimeMs] : null);
+    if (this.profile?.key !== key) {
+      this.profile = { key, vectors: await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir, rerank: 'none' }) };
+      this.stats.clear();
+      this.reads.stats++;
+    }
     let stats = this.stats.get(rerank);
     if (stats?.key !== key) {
-      stats = { key, vectors: await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir, rerank }) };
+      stats = { key, vectors: rerankVectors(this.profile.vectors, rerank) };
       this.stats.set(rerank, stats);
-      this.reads.stats++;
+      this.reranks++;
     }
     return stats.vectors;
   }

@@ -167,10 +167,15 @@ export function rerankOptions(rerank: ProfileRerank): Pick<ProfileSpaceOptions, 
 }
 
 /**
- * The profile space of these tracks: unit rows, row-major, compared by cosine. Production
- * families join only when at least two tracks have a signature (z-scoring needs a spread).
+ * The profile rows of these tracks before any re-ranking: unit rows, row-major, compared by
+ * cosine. Production families join only when at least two tracks have a signature (z-scoring
+ * needs a spread).
  */
-export function profileSpace(seqs: readonly FeatureSeq[], options: ProfileSpaceOptions = {}, sources?: readonly string[]): { data: Float32Array; dim: number } {
+export function profileRows(
+  seqs: readonly FeatureSeq[],
+  options: Pick<ProfileSpaceOptions, 'production' | 'productionWeight'> = {},
+  sources?: readonly string[],
+): { data: Float32Array; dim: number } {
   const n = seqs.length;
   if (n === 0) return { data: new Float32Array(0), dim: 0 };
   const profiles = seqs.map((s, i) => trackProfile(s, sources?.[i] ?? `track ${i}`));
@@ -185,25 +190,41 @@ export function profileSpace(seqs: readonly FeatureSeq[], options: ProfileSpaceO
     families.push({ name, dim: first.length, rows, weight: 1 });
   }
   const production = options.production;
-  const withSignature = production ? production.filter((p) => p !== undefined) : [];
+  const withSignature = production ? production.filter((p): p is Float32Array => p !== undefined) : [];
   if (production && withSignature.length >= 2) {
-    const half = (withSignature[0] as Float32Array).length / 2;
+    const half = withSignature[0].length / 2;
+    // A track without a signature yet sits at the mean of those that have one (z-scores to 0):
+    // one mean for the library, not one per track.
+    const mean = new Float64Array(2 * half);
+    for (const q of withSignature) for (let d = 0; d < 2 * half; d++) mean[d] += q[d];
+    for (let d = 0; d < 2 * half; d++) mean[d] /= withSignature.length;
     PRODUCTION_FAMILIES.forEach((name, part) => {
       const rows = new Float32Array(n * half);
       production.forEach((p, i) => {
-        if (p && p.length === 2 * half) rows.set(p.subarray(part * half, (part + 1) * half), i * half);
-        else {
-          // No signature yet: the mean of those that have one (z-scores to 0).
-          for (let d = 0; d < half; d++) rows[i * half + d] = withSignature.reduce((s, q) => s + (q as Float32Array)[part * half + d], 0) / withSignature.length;
-        }
+        const source = p && p.length === 2 * half ? p : mean;
+        rows.set(source.subarray(part * half, (part + 1) * half), i * half);
       });
       families.push({ name, dim: half, rows, weight: options.productionWeight ?? PRODUCTION_WEIGHT });
     });
   }
-  const space = familySpace(families, n);
+  return familySpace(families, n);
+}
+
+/**
+ * Re-rank profile rows on the library's neighbour graph (the input is not modified): normalised
+ * diffusion up to its track limit, else neighbour augmentation, or nothing when `augment` is
+ * null. Split from profileRows so one profile serves every re-ranking (service/music-space.ts).
+ */
+export function rerankProfile(space: { data: Float32Array; dim: number }, options: Pick<ProfileSpaceOptions, 'augment' | 'diffusion'> = {}): { data: Float32Array; dim: number } {
+  const n = space.dim > 0 ? space.data.length / space.dim : 0;
   const augment = options.augment === undefined ? DEFAULT_NEIGHBOUR_AUGMENT : options.augment;
-  if (!augment) return space;
+  if (!augment || n === 0) return { data: space.data.slice(), dim: space.dim };
   const diffusion: ProfileSpaceOptions['diffusion'] = options.diffusion === undefined ? DEFAULT_DIFFUSION : options.diffusion;
   if (diffusion && n <= (diffusion.maxTracks ?? DIFFUSION_MAX_TRACKS)) return diffusionEmbedding(space.data, space.dim, diffusion);
   return { data: augmentByNeighbours(space.data, space.dim, augment), dim: space.dim };
+}
+
+/** The profile space of these tracks, re-ranked as `options` say: profileRows, then rerankProfile. */
+export function profileSpace(seqs: readonly FeatureSeq[], options: ProfileSpaceOptions = {}, sources?: readonly string[]): { data: Float32Array; dim: number } {
+  return rerankProfile(profileRows(seqs, options, sources), options);
 }

@@ -20,7 +20,7 @@ import { normalizeInPlace } from '../search/segment-store';
 import { meanVector } from '../train/embed';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
 import { readVectorCache } from './vector-cache';
-import { profileSpace, rerankOptions, type ProfileRerank } from './profile';
+import { profileSpace, rerankOptions, rerankProfile, type ProfileRerank } from './profile';
 import { readProductionSignatures } from './production';
 import type { FeatureSeq } from '../features/types';
 
@@ -80,6 +80,15 @@ export function statsVectors(
   }
   const { data, dim } = descriptorStatsSpace(seqs, variant);
   return { space: variant === 'mfcc' ? 'mfcc-stats' : 'descriptor-stats', trackIds, dim, data: unitRows(data, dim), missing: [] };
+}
+
+/**
+ * The profile's rows re-ranked on the library graph (`rerank` 'none' hands back a copy): what
+ * statsVectors(…, rerank) gives, from a profile already computed with rerank 'none'.
+ */
+export function rerankVectors(profile: TrackVectors, rerank: ProfileRerank): TrackVectors {
+  const { data, dim } = rerankProfile({ data: profile.data, dim: profile.dim }, rerankOptions(rerank));
+  return { ...profile, trackIds: profile.trackIds.slice(), dim, data, missing: profile.missing.slice() };
 }
 
 /** Track vectors of one space for `trackIds` (default: every catalogued track with audio features). */

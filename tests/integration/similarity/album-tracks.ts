@@ -10,6 +10,8 @@
  * but counts statistics equally lets the 38 MFCC statistics of the envelope outvote the album's
  * eight descriptors; z-scored and weighted per family, the albums separate.
  */
+import type { Catalog } from '../../../electron/engine/catalog/db';
+import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { AUDIO_NAMES } from '../../../electron/engine/features/spec';
 import type { FeatureSeq } from '../../../electron/engine/features/types';
 import { createRng, gaussian } from '../../../electron/engine/util/prng';
@@ -52,4 +54,18 @@ export function albumTrack(album: number, track: number, T: number, spec = 'albu
     });
   }
   return { names, data, T, D, step: 0.5, spec, start: 0 };
+}
+
+/**
+ * Catalogue generated track `track` of album `album` (path /lib/album<a>/t<t>.ogg, content hash
+ * `hash-<a>-<t>`), with these stored segments when given; returns its track id.
+ */
+export function saveAlbumTrack(db: Catalog, album: number, track: number, segments?: { modelVersion: string; data: Float32Array; dim: number }): number {
+  return saveAnalysis(db, {
+    file: { path: `/lib/album${album}/t${track}.ogg`, size: 1000 + album * 100 + track, mtimeMs: 1, hash: `hash-${album}-${track}` },
+    info: { title: `t${track}`, artist: null, album: null, duration: 60 },
+    summary: {},
+    features: albumTrack(album, track, 120),
+    ...(segments ? { segments: { modelVersion: segments.modelVersion, set: { starts: Float32Array.of(0), data: segments.data, dim: segments.dim } } } : {}),
+  }).trackId;
 }

@@ -114,11 +114,14 @@ export class SegmentAnn {
   async sync(store: SegmentStore, opts: SyncOptions = {}): Promise<void> {
     this.lastSync = 'current';
     if (this.inSync(store)) return;
-    const fingerprint = this.cache ? this.fingerprint(store) : '';
-    if (this.cache && this.indexed.size === 0 && this.load(store, fingerprint)) return;
+    const cache = this.cache;
+    const fingerprint = cache ? this.fingerprint(store, cache) : '';
+    if (cache && this.indexed.size === 0 && this.load(cache.path, store, fingerprint)) return;
     await this.update(store, opts);
     this.lastSync = 'built';
-    if (this.cache && store.version === this.syncedVersion) this.save(fingerprint);
+    // Saved even when the store changed during the last yield: the fingerprint was taken before
+    // the update, from the rows the index now holds, so the record still matches the file.
+    if (cache) this.save(cache.path, fingerprint);
   }
 
   /**
@@ -126,10 +129,10 @@ export class SegmentAnn {
    * the graph, and the store's ids, segment counts and row bytes (sha256 runs at ~1 GB/s, so
    * ~0.5 s at 1M segments against minutes of rebuilding).
    */
-  private fingerprint(store: SegmentStore): string {
+  private fingerprint(store: SegmentStore, cache: NonNullable<AnnOptions['cache']>): string {
     const { connectivity, expansionAdd, stride } = this.opts;
     const hash = createHash('sha256');
-    hash.update(JSON.stringify({ format: 1, key: this.cache?.key ?? '', dim: this.dim, connectivity, expansionAdd, stride }));
+    hash.update(JSON.stringify({ format: 1, key: cache.key ?? '', dim: this.dim, connectivity, expansionAdd, stride }));
     const shape = new Float64Array(2 * store.trackCount);
     for (let slot = 0; slot < store.trackCount; slot++) {
       shape[2 * slot] = store.idAt(slot);
@@ -141,17 +144,12 @@ export class SegmentAnn {
     return hash.digest('hex');
   }
 
-  private metaPath(): string {
-    return `${this.cache?.path ?? ''}.json`;
-  }
-
-  /** Load the saved index when its fingerprint matches the store; false when absent or stale. */
-  private load(store: SegmentStore, fingerprint: string): boolean {
-    const path = this.cache?.path;
-    if (!path || !existsSync(path) || !existsSync(this.metaPath())) return false;
+  /** Load the saved index at `path` when its fingerprint matches the store; false when absent or stale. */
+  private load(path: string, store: SegmentStore, fingerprint: string): boolean {
+    if (!existsSync(path) || !existsSync(metaPath(path))) return false;
     let meta: { fingerprint?: unknown; rows?: unknown };
     try {
-      meta = JSON.parse(readFileSync(this.metaPath(), 'utf8')) as typeof meta;
+      meta = JSON.parse(readFileSync(metaPath(path), 'utf8')) as typeof meta;
     } catch {
       return false;
     }
@@ -167,13 +165,11 @@ export class SegmentAnn {
   }
 
   /** Write the index, then its record: a crash between the two leaves a record that no longer matches. */
-  private save(fingerprint: string): void {
-    const path = this.cache?.path;
-    if (!path) return;
-    writeFileSync(this.metaPath(), JSON.stringify({ fingerprint: 'writing' }));
+  private save(path: string, fingerprint: string): void {
+    writeFileSync(metaPath(path), JSON.stringify({ fingerprint: 'writing' }));
     this.index.save(`${path}.tmp`);
     renameSync(`${path}.tmp`, path);
-    writeFileSync(this.metaPath(), JSON.stringify({ fingerprint, rows: this.index.size(), savedAt: new Date().toISOString() }));
+    writeFileSync(metaPath(path), JSON.stringify({ fingerprint, rows: this.index.size(), savedAt: new Date().toISOString() }));
   }
 
   /** Drop removed/replaced tracks, add new ones. */
@@ -252,7 +248,8 @@ export class SegmentAnn {
     // even though its typings promise Matches for a flat array.
     const found = this.index.search(clip.subarray(0, m * this.dim), k, this.opts.threads) as Matches | BatchMatches;
     const byTrack = new Map<TrackId, AnnCandidate>();
-    const best = new Map<TrackId, number>();
+    // Per candidate, its best hit similarity for the current clip segment.
+    const best = new Map<AnnCandidate, number>();
     for (let q = 0; q < m; q++) {
       const hits = found instanceof BatchMatches ? found.get(q) : found;
       best.clear();
@@ -260,16 +257,13 @@ export class SegmentAnn {
         const key = hits.keys[h];
         const id = Number(key >> SEGMENT_BITS);
         const sim = 1 - hits.distances[h];
-        if (sim > (best.get(id) ?? -Infinity)) best.set(id, sim);
         let c = byTrack.get(id);
         if (!c) byTrack.set(id, (c = { trackId: id, vote: 0, starts: [] }));
+        if (sim > (best.get(c) ?? -Infinity)) best.set(c, sim);
         const start = Number(key & SEGMENT_MASK) - q;
         if (!c.starts.includes(start)) c.starts.push(start);
       }
-      for (const [id, sim] of best) {
-        const c = byTrack.get(id);
-        if (c) c.vote += sim;
-      }
+      for (const [c, sim] of best) c.vote += sim;
     }
     return [...byTrack.values()].sort((a, b) => b.vote - a.vote || a.trackId - b.trackId).slice(0, maxTracks);
   }
@@ -280,6 +274,11 @@ export class SegmentAnn {
     for (let r = 0; r < count; r += this.opts.stride) rows.push(r);
     return rows;
   }
+}
+
+/** The record beside a saved index: its fingerprint and row count. */
+function metaPath(path: string): string {
+  return `${path}.json`;
 }
 
 function concat(parts: Float32Array[], length: number): Float32Array {

@@ -29,7 +29,7 @@ export function beatShare(
   offset: number,
   tolerance = BEAT_TOLERANCE,
 ): number {
-  if (cuts.length === 0 || beats.length === 0) return 0;
+  if (cuts.length === 0) return 0;
   let hits = 0;
   for (let i = 0; i < cuts.length; i++) {
     if (nearestDistance(beats, offset + cuts[i]) <= tolerance + 1e-9) hits++;
@@ -52,7 +52,7 @@ export function refineOffset(
 ): { offset: number; beatShare: number } {
   let bestOffset = offset;
   let best = beatShare(cuts, beats, offset, tolerance);
-  if (window <= 0 || cuts.length === 0 || beats.length === 0) return { offset, beatShare: best };
+  // window ≤ 0 gives no steps; with no cuts or no beats every share is 0 and the offset stays.
   const steps = Math.round(window / step);
   // Visit shifts by growing |shift| so the first maximum found is the smallest shift.
   for (let s = 1; s <= steps && best < 1; s++) {

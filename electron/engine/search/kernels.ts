@@ -74,6 +74,7 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) =>
   // Min-heap on (score, -index): the root is the weakest kept entry.
   const weaker = (a: number, b: number): boolean =>
     scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  // k ≤ 0 needs no guard: the heap never takes an entry (heap[0] is undefined, never weaker).
   const siftDown = (start: number): void => {
     let p = start;
     for (;;) {
@@ -87,7 +88,6 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) =>
       p = w;
     }
   };
-  if (k <= 0) return [];
   for (let i = 0; i < scores.length; i++) {
     if (Number.isNaN(scores[i]) || (skip && skip(i))) continue;
     if (heap.length < k) {

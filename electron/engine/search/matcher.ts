@@ -131,7 +131,7 @@ export class Matcher {
       if (a.alignScore < floor) break;
       const info = store.infoAt(a.slot);
       const segmentOffset = Math.max(0, store.startsAt(a.slot)[a.start] - firstStart);
-      const beat = refineOffset(clip.cuts, info.summary.beats, segmentOffset, opts.beatRefine ?? 0.5);
+      const beat = refineOffset(clip.cuts, info.summary.beats, segmentOffset, opts.beatRefine);
       results.push({
         trackId: store.idAt(a.slot),
         score: a.alignScore + beatWeight * beat.beatShare,

@@ -22,28 +22,28 @@ export const CLIP_LEVELS = 127;
  */
 export const STORE_LEVELS = 63;
 
-function valueInfo(name: string, elemType: number, dims: Array<number | string>): OnnxTypes.IValueInfoProto {
-  return {
-    name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-  };
+/**
+ * A graph input or output by name and element type. No shape: every caller passes tensors of the
+ * right shape, onnxruntime takes a graph's output shapes from its nodes, and a declared shape
+ * would only be checked against inputs that already fit.
+ */
+function valueInfo(name: string, elemType: number): OnnxTypes.IValueInfoProto {
+  return { name, type: { tensorType: { elemType } } };
 }
 
 function modelBytes(graph: OnnxTypes.IGraphProto): Uint8Array {
   return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
 }
 
-async function open(model: Uint8Array | string, threads: number): Promise<ort.InferenceSession> {
+function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
   // No spinning: between queries (and on a machine shared with other work) idle pool threads
   // would otherwise burn a core each waiting for the next MatMul.
-  const options: ort.InferenceSession.SessionOptions = {
+  return {
     intraOpNumThreads: threads,
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  // Two calls, not one with a union: the overloads take a path or bytes, not either.
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
 /** The scan graph; its weights inline (rawData) or in a file beside the model (external). */
@@ -54,13 +54,12 @@ function scanGraph(dim: number, cols: number, weights: { rawData: Uint8Array } |
       : {
           dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
           externalData: [
+            // No 'offset': it defaults to 0.
             { key: 'location', value: weights.file },
-            { key: 'offset', value: '0' },
             { key: 'length', value: String(dim * cols) },
           ],
         };
   return {
-    name: 'int8_scan',
     node: [
       { opType: 'MatMulInteger', input: ['clip', 'weights', 'clip_zero'], output: ['sims'] },
       {
@@ -77,8 +76,8 @@ function scanGraph(dim: number, cols: number, weights: { rawData: Uint8Array } |
       { name: 'weights', dims: [dim, cols], dataType: DataType.INT8, ...stored },
       { name: 'clip_zero', dims: [], dataType: DataType.UINT8, rawData: Uint8Array.of(CLIP_ZERO_POINT) },
     ],
-    input: [valueInfo('clip', DataType.UINT8, ['rows', dim])],
-    output: [valueInfo('sims', DataType.INT32, ['rows', cols]), valueInfo('best', DataType.INT32, [cols])],
+    input: [valueInfo('clip', DataType.UINT8)],
+    output: [valueInfo('sims', DataType.INT32), valueInfo('best', DataType.INT32)],
   };
 }
 
@@ -100,12 +99,11 @@ export class DenseSims {
 
   static async open(dim: number, threads = 0): Promise<DenseSims> {
     const graph: OnnxTypes.IGraphProto = {
-      name: 'dense_sims',
       node: [{ opType: 'Gemm', input: ['clip', 'rows'], output: ['sims'], attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }],
-      input: [valueInfo('clip', DataType.FLOAT, ['m', dim]), valueInfo('rows', DataType.FLOAT, ['n', dim])],
-      output: [valueInfo('sims', DataType.FLOAT, ['m', 'n'])],
+      input: [valueInfo('clip', DataType.FLOAT), valueInfo('rows', DataType.FLOAT)],
+      output: [valueInfo('sims', DataType.FLOAT)],
     };
-    return new DenseSims(await open(modelBytes(graph), threads), dim);
+    return new DenseSims(await ort.InferenceSession.create(modelBytes(graph), sessionOptions(threads)), dim);
   }
 
   /** Writes clip · rowsᵀ into out (m × n, row-major) and returns it. */
@@ -145,7 +143,7 @@ export class Int8Scan {
   /** weights: d × cols row-major (column c is one kept row), values within ±STORE_LEVELS. */
   static async open(weights: Int8Array, dim: number, cols: number, stride: number, threads = 0): Promise<Int8Scan> {
     const bytes = new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
-    return new Int8Scan(await open(modelBytes(scanGraph(dim, cols, { rawData: bytes })), threads), dim, cols, stride);
+    return new Int8Scan(await ort.InferenceSession.create(modelBytes(scanGraph(dim, cols, { rawData: bytes })), sessionOptions(threads)), dim, cols, stride);
   }
 
   /**
@@ -154,7 +152,7 @@ export class Int8Scan {
    * less than open()).
    */
   static async openModel(modelPath: string, dim: number, cols: number, stride: number, threads = 0): Promise<Int8Scan> {
-    return new Int8Scan(await open(modelPath, threads), dim, cols, stride);
+    return new Int8Scan(await ort.InferenceSession.create(modelPath, sessionOptions(threads)), dim, cols, stride);
   }
 
   /**

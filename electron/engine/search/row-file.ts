@@ -32,7 +32,7 @@ export class RowFileWriter {
 
   append(rows: Float32Array): void {
     const bytes = bytesOf(rows);
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at);
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
     this.written += rows.length / this.dim;
   }
 

@@ -166,7 +166,8 @@ export class SegmentScan {
   ) {}
 
   inSync(store: SegmentStore): boolean {
-    return this.kernel !== null && this.syncedVersion === store.version;
+    // syncedVersion is -1 whenever there is no kernel (store versions start at 0).
+    return this.syncedVersion === store.version;
   }
 
   /** Kept rows (columns of the scan). */
@@ -314,7 +315,8 @@ export class SegmentScan {
    * Per track, the window with the best mean vote; tracks shorter than the clip get their one
    * window exactly. Window j = q·s − v puts clip row i = u·s + v (graph row v·U + u) over kept
    * row q + u of the track (Hough-style: each product votes for the one window it belongs to);
-   * a window inside the track (j ≤ n − m) only reads kept rows of its own track.
+   * a window inside the track (j ≤ n − m) only reads kept rows of its own track. Only for U > 1
+   * (one block goes to bestSingle).
    */
   private best(store: SegmentStore, clip: Float32Array, m: number, used: number, u: number, sims: Int32Array, scale: number): ScanResult {
     const s = this.stride;
@@ -325,12 +327,13 @@ export class SegmentScan {
     // Window j = q·s − v hears the clip rows i ≡ v (mod s): this many of them.
     const heard = new Float64Array(s);
     for (let i = 0; i < used; i++) heard[i % s]++;
-    const perVote = Float64Array.from(heard, (n) => (n > 0 ? scale / n : 0));
+    // A residue no clip row falls in (n = 0) is skipped before its weight is read.
+    const perVote = Float64Array.from(heard, (n) => scale / n);
     for (let slot = 0; slot < tracks; slot++) {
       const n = store.rowCount(slot);
       if (n < m) {
+        // Its one window starts at 0, as `start` was initialised.
         score[slot] = this.shortTrackScore(store, clip, m, slot);
-        start[slot] = 0;
         continue;
       }
       const c0 = this.colFirst[slot];
@@ -346,25 +349,16 @@ export class SegmentScan {
         const q1 = Math.floor((last + v) / s);
         let bestVote = -Infinity;
         let bestQ = q0;
-        if (u === 1) {
-          for (let q = q0; q <= q1; q++) {
-            const vote = sims[row + q];
-            if (vote > bestVote) {
-              bestVote = vote;
-              bestQ = q;
-            }
-          }
-        } else {
-          for (let q = q0; q <= q1; q++) {
-            let vote = sims[row + q];
-            for (let a = 1, at = row + cols + q + 1; a < u; a++, at += cols + 1) vote += sims[at];
-            if (vote > bestVote) {
-              bestVote = vote;
-              bestQ = q;
-            }
+        for (let q = q0; q <= q1; q++) {
+          let vote = sims[row + q];
+          for (let a = 1, at = row + cols + q + 1; a < u; a++, at += cols + 1) vote += sims[at];
+          if (vote > bestVote) {
+            bestVote = vote;
+            bestQ = q;
           }
         }
-        if (q1 < q0) continue;
+        // No window in this residue (q1 < q0): the value is -Infinity (or NaN at scale 0), which
+        // never beats residue 0's finite best.
         const value = bestVote * perVote[v];
         const j = bestQ * s - v;
         if (value > best || (value === best && j < bestJ)) {

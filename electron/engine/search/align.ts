@@ -12,7 +12,7 @@ export interface Alignment {
 /**
  * Given sims (m × n block at column `at` of a row-major matrix with row stride `stride`:
  * clip segment i · track segment k), the window start j that maximises
- * score(j) = (1/m) Σᵢ sims[i, j + i].
+ * score(j) = (1/m) Σᵢ sims[i, j + i] (on ties the earliest start, as the scan does).
  *
  * A track shorter than the clip (n < m) can only start at j = 0; clip segments past its end
  * count as similarity 0, i.e. the overlap's sum is divided by m, not by the overlap. That

@@ -136,7 +136,8 @@ export class AudioFeatureExtractor {
     flux /= MELS;
     let accent = 0;
     for (let b = 0; b < MELS; b++) {
-      const c = Math.log1p(1e4 * 10 ** (f.melDb[b] / 10));
+      // 10^(melDb/10) is the band's floored power (melPower, no pow); equal up to a relative 1e-15.
+      const c = Math.log1p(1e4 * f.melPower[b]);
       if (c > this.prevAccent[b]) accent += c - this.prevAccent[b];
       this.prevAccent[b] = c;
     }

@@ -44,6 +44,11 @@ const PEAK_FLOOR = 0.01;
 export interface FrameDescriptors {
   /** dB, floored. */
   melDb: Float64Array;
+  /**
+   * The same bands as linear power, floored alike: 10^(melDb/10) up to rounding (a relative
+   * 1e-15), without a pow per band (the accents of audio.ts need it every frame).
+   */
+  melPower: Float64Array;
   centroidHz: number;
   rolloffHz: number;
   flatness: number;
@@ -72,6 +77,8 @@ export class SpectralAnalyser {
   private readonly peaks: Int32Array;
   private readonly result: Float64Array;
   readonly out: FrameDescriptors;
+  /** floorDb as linear power. */
+  private readonly floorPower: number;
 
   constructor(
     sampleRate: number,
@@ -97,7 +104,8 @@ export class SpectralAnalyser {
     this.energy = this.kernel?.energy ?? new Float64Array(this.mel.length);
     this.peaks = this.kernel?.peaks ?? new Int32Array(bins);
     this.result = this.kernel?.result ?? new Float64Array(5);
-    this.out = { melDb: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), bassChroma: new Float64Array(12), silent: true };
+    this.floorPower = 10 ** (floorDb / 10);
+    this.out = { melDb: new Float64Array(bands), melPower: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), bassChroma: new Float64Array(12), silent: true };
   }
 
   /** Fills and returns `this.out` (reused between frames). */
@@ -116,6 +124,7 @@ export class SpectralAnalyser {
       logSum += l;
       linSum += e;
       o.melDb[b] = Math.max(this.floorDb, 4.342944819032518 * l);
+      o.melPower[b] = Math.max(this.floorPower, e + 1e-20);
     }
     o.chroma.fill(0);
     o.bassChroma.fill(0);

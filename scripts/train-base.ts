@@ -38,6 +38,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '64' },
     // 6 bins (216 classes) with 900 steps on ~1,400 training pairs (125 tied there); at ~400 finer classes did worse.
     'mood-bins': { type: 'string', default: '6' },
+    // σ of soft positives (a latent-distance kernel over the batch, in place of mood classes); 0 = off.
+    'soft-positives': { type: 'string', default: '0' },
     // Train on the first N pairs of the corpus only, without rendering the rest.
     'use-pairs': { type: 'string' },
   },
@@ -45,6 +47,8 @@ const { values } = parseArgs({
 const seed = Number(values.seed);
 const positives = values.positives;
 if (positives !== 'pair' && positives !== 'mood') throw new Error(`--positives must be pair or mood, not "${positives}"`);
+const softPositives = Number(values['soft-positives']);
+if (!(softPositives >= 0)) throw new Error(`--soft-positives must be a number ≥ 0 (σ in latent units), not "${values['soft-positives']}"`);
 const signal = interruptSignal();
 const t0 = Date.now();
 const lap = (): number => Math.round((Date.now() - t0) / 1000);
@@ -61,7 +65,7 @@ const tFeatures = lap();
 const out = await trainAndSave(
   {
     data,
-    config: { loss: 'infonce', positives, ema: Number(values.ema), moodBins: Number(values['mood-bins']), batchSize: Number(values.batch), evalEvery: 50, weightDecay: 1e-3, patience: 6, steps: Number(values.steps), seed },
+    config: { loss: 'infonce', positives, ema: Number(values.ema), moodBins: Number(values['mood-bins']), ...(softPositives > 0 && { softPositives }), batchSize: Number(values.batch), evalEvery: 50, weightDecay: 1e-3, patience: 6, steps: Number(values.steps), seed },
     version: 'base',
     outDir: resolve(values.out),
     parent: null,

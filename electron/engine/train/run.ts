@@ -28,6 +28,7 @@ export class TrainingRun {
   private readonly vars: tf.Variable[];
   private readonly optimizer: AdamW;
   private readonly seed: number;
+  private readonly softPositives: number;
   private readonly negatives: HardNegatives | undefined;
   /** Warm-start values of the trained encoder variables, and the pull's strength (anchor). */
   private readonly anchor: { strength: number; values: tf.Tensor[]; vars: tf.Variable[] } | null = null;
@@ -46,6 +47,7 @@ export class TrainingRun {
     } = {},
   ) {
     this.seed = config.seed;
+    this.softPositives = config.softPositives ?? 0;
     this.negatives = extras.negatives;
     this.dual = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: config.seed });
     if (initial) loadWeights(this.dual, initial);
@@ -72,7 +74,7 @@ export class TrainingRun {
     const { value, grads } = tf.variableGrads(() => {
       const ev = dual.video.apply(tf.tensor3d(batch.video, [B, data.window, data.dims.video]));
       const ea = dual.audio.apply(tf.tensor3d(batch.audio, [B, data.window, data.dims.audio]));
-      let loss = batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels);
+      let loss = batchLoss(this.loss, this.capabilities, ev, ea, batch.items, batch.labels, this.softPositives);
       if (this.anchor) {
         const { strength, values, vars } = this.anchor;
         const drift = tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, values[i])))));

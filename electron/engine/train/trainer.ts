@@ -52,6 +52,12 @@ export interface TrainConfig {
    * average sits nearer the flat middle of the basin, which is what generalises.
    */
   ema: number;
+  /**
+   * Soft positives (InfoNCE only): σ, in latent units, of a Gaussian kernel over the latent distance
+   * that gives each pair a target distribution over its batch (soft-positives.ts), in place of
+   * `positives`. Absent or 0: off.
+   */
+  softPositives?: number;
   /** Train only the projection heads (proj1, proj2), the temporal convolutions frozen (fine-tuning on little data). */
   headsOnly?: boolean;
 }
@@ -124,6 +130,9 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   const val = data.pairs.filter((p) => p.split === 'val');
   if (train.length < 2 || val.length < 1) throw new RangeError(`corpus needs train and val pairs (train ${train.length}, val ${val.length})`);
   if (!(config.ema >= 0 && config.ema < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${config.ema}`);
+  const soft = config.softPositives ?? 0;
+  if (!(soft >= 0 && Number.isFinite(soft))) throw new RangeError(`softPositives must be a number ≥ 0, got ${config.softPositives}`);
+  if (soft > 0 && config.loss !== 'infonce') throw new RangeError(`softPositives needs the infonce loss, not ${config.loss}`);
 
   const run = new TrainingRun(data, config, train, opts.initialWeights, {
     ...(opts.hardNegatives ? { negatives: opts.hardNegatives } : {}),

@@ -64,9 +64,37 @@ export class InfoNCELoss extends PairLoss {
     if (this.ownsScale) this.scaleVar?.dispose();
   }
 
+  /** 1/τ, differentiable when learnt (clamped at maxScale). */
+  private scale(): tf.Tensor | number {
+    return this.scaleVar ? tf.minimum(tf.exp(this.scaleVar), this.maxScale) : this.fixedScale;
+  }
+
+  /** Similarity logits of queries × references at the current temperature. */
+  private logits(mat: tf.Tensor2D): tf.Tensor2D {
+    const scale = this.scale();
+    return tf.mul(mat, this.distance.isSimilarity ? scale : tf.neg(scale)) as tf.Tensor2D;
+  }
+
+  /**
+   * InfoNCE with soft targets: the cross-entropy between a target distribution and the softmax of
+   * the logits, averaged over rows (query → reference) and, with `symmetric`, over columns
+   * (reference → query). Query i and reference i are the two sides of pair i, and `targets[i]` is
+   * pair i's distribution over the other pairs, used for both directions (a symmetric kernel,
+   * row-normalised). With one-hot targets this is cross-modal InfoNCE with pair positives.
+   */
+  softTargetLoss(query: tf.Tensor2D, ref: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+    const [n, m] = [query.shape[0], ref.shape[0]];
+    if (n !== m || targets.shape[0] !== n || targets.shape[1] !== n) throw usageError(`infonce soft targets: need ${n} queries, ${n} references and ${n}×${n} targets, got ${m} references and ${targets.shape.join('×')} targets`);
+    return tf.tidy(() => {
+      const logits = this.logits(this.distance.matrix(query, ref));
+      const crossEntropy = (z: tf.Tensor2D): tf.Scalar => tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(z, 1)), 1))) as tf.Scalar;
+      if (!this.symmetric) return crossEntropy(logits);
+      return tf.mul(tf.add(crossEntropy(logits), crossEntropy(tf.transpose(logits))), 0.5) as tf.Scalar;
+    });
+  }
+
   protected pairTerms(batch: PairBatch): LossTerm[] {
-    const scale: tf.Tensor | number = this.scaleVar ? tf.minimum(tf.exp(this.scaleVar), this.maxScale) : this.fixedScale;
-    const logits = tf.mul(batch.mat, this.distance.isSimilarity ? scale : tf.neg(scale)) as tf.Tensor2D;
+    const logits = this.logits(batch.mat);
     const pairs = batch.pairs();
     if (batch.sameSet || !this.symmetric) return [term('loss', pairLosses(logits, pairs), 'pos-pair')];
     return [

@@ -39,7 +39,7 @@ beforeAll(async () => {
   // Speech-like: band-passed noise in ~8 syllables a second, grouped in phrases with pauses.
   ffmpeg([
     ...picture,
-    '-f', 'lavfi', '-i', 'anoisesrc=r=44100:a=0.5:c=pink:d=12',
+    '-f', 'lavfi', '-i', 'anoisesrc=r=44100:a=0.5:c=pink:s=12:d=12',
     '-af', "bandpass=f=800:width_type=h:w=1200,volume='if(lt(mod(t\\,0.25)\\,0.13)\\,1\\,0.02)*if(lt(mod(t\\,2.3)\\,1.5)\\,1\\,0.01)':eval=frame",
     '-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', join(videos, 'speechlike.mp4'),
   ]);

@@ -1,24 +1,21 @@
-import type FFT from 'fft.js';
 import { FRAME_KERNEL_WASM } from './wasm/frame-kernel-wasm';
 
 /**
- * The per-frame arithmetic of the STFT (window, fft.js's real FFT, power) and of the spectral
+ * The per-frame arithmetic of the STFT (window, real FFT, power) and of the spectral
  * descriptors' sums, in WebAssembly with f64x2 SIMD (source: wasm/assembly/frame-kernel.ts), and
  * the per-sample loops (the loudness filters, the steps' sums of squares).
- * It gives bit for bit what the JS path gives (tests/integration/features/frame-kernel.test.ts);
- * the logs and exps stay in JS. Where WebAssembly SIMD is missing, or the kernel is switched off,
+ * The sums and the per-sample loops give bit for bit what the JS path gives; the STFT's FFT is
+ * its own, within the tolerance tests/integration/features/frame-kernel.test.ts holds (and
+ * docs/catalog.md states); the logs and exps stay in JS. Where WebAssembly SIMD is missing, or the kernel is switched off,
  * the factories return null and the callers run their JS path.
  */
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  stftSetup(n: number, width: number, scale: number): void;
+  stftSetup(n: number, scale: number): void;
   stftInput(): number;
   stftWindow(): number;
-  stftTable(): number;
-  stftBitrev(): number;
   stftPower(): number;
-  stftPrepare(): void;
   stftFrame(): void;
   spectralSetup(bins: number, bands: number, weights: number): void;
   spectralPower(): number;
@@ -69,13 +66,6 @@ function instantiate(): KernelExports | null {
   return module ? (new WebAssembly.Instance(module, {}).exports as unknown as KernelExports) : null;
 }
 
-/** fft.js's precomputed tables (public in its code, not in its typings). */
-interface FftTables {
-  table: number[];
-  _width: number;
-  _bitrev: number[];
-}
-
 /** One STFT's frames: fill `input` with nfft samples, call frame(), read `power` (nfft/2 + 1 bins, reused). */
 export class StftKernel {
   private constructor(
@@ -84,21 +74,14 @@ export class StftKernel {
     readonly power: Float64Array,
   ) {}
 
-  /**
-   * Null when the kernel is unavailable or `nfft` is under 8. The window, scale and fft.js's
-   * twiddle and bit-reversal tables are the JS path's own values, copied in.
-   */
-  static create(nfft: number, fft: FFT, window: Float64Array, scale: number): StftKernel | null {
+  /** Null when the kernel is unavailable or `nfft` is under 8. The window and scale are the JS path's own values, copied in. */
+  static create(nfft: number, window: Float64Array, scale: number): StftKernel | null {
     if (nfft < 8) return null;
     const k = instantiate();
     if (!k) return null;
-    const { table, _width: width, _bitrev: bitrev } = fft as unknown as FftTables;
-    k.stftSetup(nfft, width, scale);
+    k.stftSetup(nfft, scale);
     const buf = k.memory.buffer;
     new Float64Array(buf, k.stftWindow(), nfft).set(window);
-    new Float64Array(buf, k.stftTable(), 2 * nfft).set(table);
-    new Int32Array(buf, k.stftBitrev(), bitrev.length).set(bitrev);
-    k.stftPrepare();
     return new StftKernel(k, new Float32Array(buf, k.stftInput(), nfft), new Float64Array(buf, k.stftPower(), nfft / 2 + 1));
   }
 

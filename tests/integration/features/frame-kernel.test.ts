@@ -1,9 +1,12 @@
 /**
- * The WebAssembly frame kernel must give bit for bit what the JS path gives (the shipped model
- * was trained on the JS path's features): every STFT frame's power spectrum, every frame's
- * spectral descriptors and every descriptor of whole real recordings, compared byte for byte
- * with the kernel on and off. Each path is also checked against truths of its own (a sine's
- * bin, power and centroid), so a bug shared by both would fail too.
+ * The WebAssembly frame kernel against the JS path (the shipped model was trained on the JS
+ * path's features). Its STFT is its own real FFT (a half-size complex FFT and the split step),
+ * so every frame's power spectrum must be within the documented tolerance of fft.js's
+ * (docs/catalog.md: |Δ| ≤ 1e-12 of the bin + 1e-14 of the frame's largest bin) and of a plain
+ * DFT written out here; its spectral sums must be bit for bit the JS path's on the same
+ * spectrum; whole real recordings must give every stored descriptor within a relative 1e-6
+ * (values under 1e-3: 1e-9 absolute) and the same tempo, beats and key. Each path is also checked
+ * against truths of its own (a sine's bin, power and centroid), so a bug shared by both would fail too.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +17,7 @@ import { AUDIO_SPEC as S } from '../../../electron/engine/features/spec';
 import { SpectralAnalyser, type FrameDescriptors } from '../../../electron/engine/features/spectral';
 import { Stft } from '../../../electron/engine/features/stft';
 import { createRng } from '../../../electron/engine/util/prng';
-import { sharedMediaDir } from '../../helpers/media';
+import { decodeMono, sharedMediaDir } from '../../helpers/media';
 
 // On, whatever NEEDLEDROP_FRAME_KERNEL says: these tests compare the two paths.
 beforeAll(() => useFrameKernel(true));
@@ -39,6 +42,42 @@ function powers(kernel: boolean, x: Float32Array, nfft: number, hop: number): Fl
   for (let i = 0; i < x.length; i += 1237) stft.push(x.subarray(i, i + 1237));
   stft.finish();
   return out;
+}
+
+/**
+ * The frames whose spectra differ beyond the STFT's tolerance: per bin, more than 1e-12 of the
+ * bin plus 1e-14 of the frame's largest bin (rounding in two FFTs of different structure: the
+ * measured worst is ~5e-16 of the largest bin).
+ */
+function spectraBeyondTolerance(ref: Float64Array[], got: Float64Array[]): number[] {
+  return ref
+    .map((p, j) => {
+      const peak = p.reduce((m, v) => Math.max(m, v), 0);
+      return p.every((v, k) => Math.abs(got[j][k] - v) <= 1e-12 * v + 1e-14 * peak) ? -1 : j;
+    })
+    .filter((j) => j >= 0);
+}
+
+/** Frame j's one-sided power spectrum by the DFT's definition, O(n²): Hann window and scale as stft.ts documents. */
+function plainDftPowers(x: Float32Array, nfft: number, hop: number): Float64Array[] {
+  const w = Float64Array.from({ length: nfft }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / nfft));
+  const scale = (2 / w.reduce((a, v) => a + v, 0)) ** 2;
+  const frames = 1 + Math.floor(x.length / hop);
+  return Array.from({ length: frames }, (_, j) => {
+    const p = new Float64Array(nfft / 2 + 1);
+    for (let k = 0; k <= nfft / 2; k++) {
+      let re = 0;
+      let im = 0;
+      for (let n = 0; n < nfft; n++) {
+        const t = j * hop - nfft / 2 + n;
+        const v = t >= 0 && t < x.length ? x[t] * w[n] : 0;
+        re += v * Math.cos((2 * Math.PI * k * n) / nfft);
+        im -= v * Math.sin((2 * Math.PI * k * n) / nfft);
+      }
+      p[k] = (re * re + im * im) * scale;
+    }
+    return p;
+  });
 }
 
 /** Equal to the last bit (-0 ≠ +0, NaN = NaN). */
@@ -72,15 +111,42 @@ describe('frame kernel', () => {
     expect(compileFrameKernel(WebAssembly)).toBeInstanceOf(WebAssembly.Module);
   });
 
-  it.each([8, 16, 32, 64, 512, 1024, 2048, 4096])('STFT of %i points: every frame bit-identical to fft.js (seeded signals)', (nfft) => {
+  it.each([8, 16, 32, 64, 512, 1024, 2048, 4096])('STFT of %i points: every frame within tolerance of fft.js (seeded signals)', (nfft) => {
     const hop = Math.max(1, Math.round(nfft * 0.43));
     for (const [name, x] of Object.entries(signals(nfft, 6 * nfft + 123))) {
       const js = powers(false, x, nfft, hop);
       const wasm = powers(true, x, nfft, hop);
       expect(wasm.length, name).toBe(js.length);
-      const differing = js.map((p, j) => (sameBits(p, wasm[j]) ? -1 : j)).filter((j) => j >= 0);
-      expect(differing, `${name}: frames that differ`).toEqual([]);
+      expect(spectraBeyondTolerance(js, wasm), `${name}: frames beyond tolerance`).toEqual([]);
     }
+  });
+
+  it.each([16, 64, 512])('STFT of %i points: both paths within tolerance of a plain DFT (an independent truth)', (nfft) => {
+    const hop = Math.round(nfft * 0.43);
+    for (const [name, x] of Object.entries(signals(nfft + 1, 3 * nfft + 17))) {
+      const truth = plainDftPowers(x, nfft, hop);
+      // The plain DFT's own rounding grows with n (sums of n terms, cos/sin of large arguments): looser than between the two FFTs.
+      for (const kernel of [false, true]) {
+        const got = powers(kernel, x, nfft, hop);
+        const off = truth.map((p, j) => {
+          const peak = p.reduce((m, v) => Math.max(m, v), 0);
+          return p.every((v, k) => Math.abs(got[j][k] - v) <= 1e-9 * v + 1e-12 * peak) ? -1 : j;
+        });
+        expect(off.filter((j) => j >= 0), `${name}, kernel ${kernel}`).toEqual([]);
+      }
+    }
+  });
+
+  it('STFT of a real recording (20 s): every frame within tolerance of fft.js', async () => {
+    const root = await sharedMediaDir();
+    if (!root) throw new Error('../shared/media is missing: the real recordings are part of this test');
+    const dir = join(root, 'music');
+    const file = (await readdir(dir)).filter((f) => f.endsWith('.ogg')).sort()[0];
+    const x = (await decodeMono(join(dir, file), S.sampleRate)).subarray(0, 20 * S.sampleRate);
+    const js = powers(false, x, S.nfft, S.hop);
+    const wasm = powers(true, x, S.nfft, S.hop);
+    expect(js.length).toBe(1 + Math.floor(x.length / S.hop));
+    expect(spectraBeyondTolerance(js, wasm)).toEqual([]);
   });
 
   it('spectral descriptors: every frame bit-identical (seeded signals, then frames edited to silence and to single spikes)', () => {
@@ -119,7 +185,7 @@ describe('frame kernel', () => {
     expect(pc).toBe(Math.round(12 * Math.log2(freq / 16.351597831287414)) % 12);
   });
 
-  it('whole real recordings: every descriptor and the summary identical with and without the kernel', async () => {
+  it('whole real recordings: every descriptor within tolerance, tempo, beats and key identical, with and without the kernel', async () => {
     const root = await sharedMediaDir();
     if (!root) throw new Error('../shared/media is missing: the real recordings are part of this test');
     const dir = join(root, 'music');
@@ -131,7 +197,8 @@ describe('frame kernel', () => {
       useFrameKernel(true);
       const wasm = await extractAudioFeatures(join(dir, f));
       expect(wasm.seq.T, f).toBe(js.seq.T);
-      expect(Buffer.from(wasm.seq.data.buffer).equals(Buffer.from(js.seq.data.buffer)), `${f}: descriptors`).toBe(true);
+      const beyond = js.seq.data.findIndex((v, i) => !(Math.abs(wasm.seq.data[i] - v) <= 1e-6 * Math.abs(v) + 1e-9));
+      expect(beyond, `${f}: first descriptor beyond tolerance`).toBe(-1);
       expect(wasm.summary, f).toEqual(js.summary);
     }
   }, 300_000);

@@ -1,20 +1,16 @@
 // AssemblyScript (compiled to WebAssembly by `npm run build:wasm`, not by tsc): the per-frame
-// arithmetic of stft.ts and spectral.ts, and the per-sample loops of loudness.ts and audio.ts,
-// operation for operation. The features must stay bit for bit what the JS path gives (the model
-// was trained on them), so: f64 throughout, every sum in the JS path's order, f64x2 lanes only
-// where the JS path does the same operations independently (IEEE-exact, no fused multiply-add,
-// no relaxed SIMD), and no transcendental function at all (log, exp, pow stay in JS: this Math
-// is not V8's and may differ in the last bit).
+// arithmetic of stft.ts and spectral.ts, and the per-sample loops of loudness.ts and audio.ts.
+// f64 throughout, no fused multiply-add, no relaxed SIMD. The spectral sums and the per-sample
+// loops are the JS path's operations in the JS order (bit for bit the same); the STFT's real FFT
+// is its own (a half-size complex FFT, below), within a relative 1e-12 of fft.js's spectrum on
+// the bins that carry the frame's energy (docs/catalog.md states the tolerance per descriptor).
+// No transcendental function runs per frame (log, exp, pow stay in JS); the FFT's twiddles are
+// computed once, at setup, by this runtime's Math.
 //
 // One instance serves one Stft, one SpectralAnalyser or one set of per-sample loops: its setup
-// function lays out that instance's memory, JS fills the tables (window, twiddles, bit reversal,
-// mel weights, filter coefficients) with the values its own code computed, and reads the results
-// through views on `memory`.
-
-// Sign flips by xor of the sign bit: exactly what negation (or × −1) does to an f64.
-const FLIP_RE = i64x2(0x8000000000000000, 0);
-const FLIP_IM = i64x2(0, 0x8000000000000000);
-const FLIP_BOTH = i64x2(0x8000000000000000, 0x8000000000000000);
+// function lays out that instance's memory, JS fills the tables (window, mel weights, filter
+// coefficients) with the values its own code computed, and reads the results through views on
+// `memory`.
 
 let top: usize = 0;
 
@@ -29,166 +25,234 @@ function alloc(bytes: i32): usize {
   return p;
 }
 
-// ---------------------------------------------------------------- STFT (window, fft.js, power)
+// ---------------------------------------------------------------- STFT (window, real FFT, power)
+//
+// The real FFT of N windowed samples as a complex FFT of M = N/2 points (z[n] = x[2n] + i·x[2n+1])
+// and the split step that separates the even and odd samples' spectra. The complex FFT is a
+// radix-4 decimation in time (one radix-2 stage last when log2 M is odd) on split arrays RE/IM,
+// two butterflies per f64x2. Not fft.js's order of operations: the spectra differ from the JS
+// path's in their last bits (tests/integration/features/frame-kernel.test.ts holds the tolerance).
 
-let N: i32 = 0;
-let CSIZE: i32 = 0;
-let WIDTH: i32 = 0;
+let M: i32 = 0;
 let SCALE: f64 = 0;
 let IN: usize = 0;
 let WIN: usize = 0;
-let TABLE: usize = 0;
+let RE: usize = 0;
+let IM: usize = 0;
+/** POS[n]: where z[n] goes so that the stages leave the spectrum in natural order. */
+let POS: usize = 0;
+/** Per stage with q ≥ 2, six runs of q: w^j, w^2j, w^3j (w = e^(−2πi/4q)), real parts then imaginary. */
 let TW: usize = 0;
-let BITREV: usize = 0;
-let FRAME: usize = 0;
-let OUT: usize = 0;
+/** The split step's W^k = e^(−2πik/N), k = 0…M: real parts, then imaginary parts. */
+let SR: usize = 0;
+let SI: usize = 0;
 let POWER: usize = 0;
 
-/** Lay out an STFT of `n` points (a power of two ≥ 8); `width` and `scale` as fft.js and stft.ts compute them. */
-export function stftSetup(n: i32, width: i32, scale: f64): void {
-  N = n;
-  CSIZE = n << 1;
-  WIDTH = width;
+/** log2 of a power of two. */
+function log2i(x: i32): i32 {
+  return 31 - clz<i32>(x);
+}
+
+/** Digit reversal for this FFT: radix 2 at a level whose size has an odd log2 (the outermost only), else 4. */
+function position(n: i32, size: i32): i32 {
+  let p = 0;
+  let s = size;
+  while (s > 1) {
+    const r = (log2i(s) & 1) != 0 ? 2 : 4;
+    s /= r;
+    p += (n % r) * s;
+    n /= r;
+  }
+  return p;
+}
+
+/** Lay out an STFT of `n` points (a power of two ≥ 8); `scale` as stft.ts computes it. JS then fills the window. */
+export function stftSetup(n: i32, scale: f64): void {
+  M = n >> 1;
   SCALE = scale;
   IN = alloc(n << 2);
   WIN = alloc(n << 3);
-  TABLE = alloc(n << 4);
-  TW = alloc(n << 5);
-  BITREV = alloc((1 << width) << 2);
-  FRAME = alloc(n << 3);
-  OUT = alloc(n << 4);
-  POWER = alloc(((n >> 1) + 1) << 3);
+  RE = alloc(M << 3);
+  IM = alloc(M << 3);
+  POS = alloc(M << 2);
+  for (let i = 0; i < M; i++) store<i32>(POS + (<usize>i << 2), position(i, M));
+  // Twiddles of the radix-4 stages with q = 4, 16, … (q = 1 needs none): 6q values each.
+  let words = 0;
+  for (let q = 4; 4 * q <= M; q <<= 2) words += 6 * q;
+  TW = alloc(words << 3);
+  let at = TW;
+  for (let q = 4; 4 * q <= M; q <<= 2) {
+    for (let j = 0; j < q; j++) {
+      for (let m = 1; m <= 3; m++) {
+        const a = (-2 * Math.PI * <f64>(m * j)) / <f64>(4 * q);
+        store<f64>(at + (<usize>((2 * m - 2) * q + j) << 3), Math.cos(a));
+        store<f64>(at + (<usize>((2 * m - 1) * q + j) << 3), Math.sin(a));
+      }
+    }
+    at += <usize>(6 * q) << 3;
+  }
+  SR = alloc((M + 2) << 3);
+  SI = alloc((M + 2) << 3);
+  for (let k = 0; k <= M; k++) {
+    const a = (-2 * Math.PI * <f64>k) / <f64>n;
+    store<f64>(SR + (<usize>k << 3), Math.cos(a));
+    store<f64>(SI + (<usize>k << 3), Math.sin(a));
+  }
+  POWER = alloc((M + 2) << 3);
 }
 
 export function stftInput(): usize { return IN; }
 export function stftWindow(): usize { return WIN; }
-export function stftTable(): usize { return TABLE; }
-export function stftBitrev(): usize { return BITREV; }
 export function stftPower(): usize { return POWER; }
 
-/**
- * After JS filled TABLE (fft.js's cos/−sin pairs): each twiddle (tr, ti) as the two vectors a
- * complex product needs, (tr, tr) and (−ti, ti). Copies and negations only: exact.
- */
-export function stftPrepare(): void {
-  for (let k = 0; k < CSIZE; k += 2) {
-    const tr = load<f64>(TABLE + (<usize>k << 3));
-    const ti = load<f64>(TABLE + (<usize>k << 3) + 8);
-    v128.store(TW + (<usize>k << 4), f64x2(tr, tr));
-    v128.store(TW + (<usize>k << 4) + 16, f64x2(-ti, ti));
-  }
-}
-
-/** (br, bi) × table[k] as fft.js: (br·tr − bi·ti, br·ti + bi·tr); x + (−y) is x − y exactly. Inlined by -O3. */
-function cmul(tw: usize, b: v128, k: i32): v128 {
-  const t = tw + (<usize>k << 4);
-  return f64x2.add(f64x2.mul(b, v128.load(t)), f64x2.mul(f64x2.shuffle(b, b, 1, 0), v128.load(t, 16)));
-}
-
-/** Window the n samples at IN, real FFT (fft.js's _realTransform4, same operations in the same order), power into POWER. */
+/** Window the n samples at IN, real FFT, power (|X|² × scale) of bins 0…N/2 into POWER. */
 export function stftFrame(): void {
-  const n = N;
-  for (let i = 0; i < n; i += 4) {
-    const x = v128.load(IN + (<usize>i << 2));
-    const w = WIN + (<usize>i << 3);
-    const f = FRAME + (<usize>i << 3);
-    v128.store(f, f64x2.mul(f64x2.promote_low_f32x4(x), v128.load(w)));
-    v128.store(f, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1)), v128.load(w, 16)), 16);
+  const m = M;
+  // Pack z[n] = (x[2n]·w[2n], x[2n+1]·w[2n+1]) into its place.
+  for (let i = 0; i < m; i += 2) {
+    const x = v128.load(IN + (<usize>i << 3));
+    const w = WIN + (<usize>i << 4);
+    const z0 = f64x2.mul(f64x2.promote_low_f32x4(x), v128.load(w));
+    const z1 = f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1)), v128.load(w, 16));
+    const p0 = <usize>load<i32>(POS + (<usize>i << 2)) << 3;
+    const p1 = <usize>load<i32>(POS + (<usize>i << 2), 4) << 3;
+    store<f64>(RE + p0, f64x2.extract_lane(z0, 0));
+    store<f64>(IM + p0, f64x2.extract_lane(z0, 1));
+    store<f64>(RE + p1, f64x2.extract_lane(z1, 0));
+    store<f64>(IM + p1, f64x2.extract_lane(z1, 1));
   }
-  realTransform4();
-  const bins = (n >> 1) + 1;
-  const scale = f64x2.splat(SCALE);
-  let k = 0;
-  for (; k + 1 < bins; k += 2) {
-    const a = v128.load(OUT + (<usize>k << 4));
-    const b = v128.load(OUT + (<usize>k << 4), 16);
-    const aa = f64x2.mul(a, a);
-    const bb = f64x2.mul(b, b);
-    v128.store(POWER + (<usize>k << 3), f64x2.mul(f64x2.add(f64x2.shuffle(aa, bb, 0, 2), f64x2.shuffle(aa, bb, 1, 3)), scale));
+  firstStage();
+  let tw = TW;
+  let q = 4;
+  for (; 4 * q <= m; q <<= 2) {
+    radix4(q, tw);
+    tw += <usize>(6 * q) << 3;
   }
-  for (; k < bins; k++) {
-    const re = load<f64>(OUT + (<usize>k << 4));
-    const im = load<f64>(OUT + (<usize>k << 4) + 8);
-    store<f64>(POWER + (<usize>k << 3), (re * re + im * im) * SCALE);
+  if (q < m) radix2(q);
+  split();
+}
+
+/** The radix-4 stage of q = 1: blocks of four, no twiddles. */
+function firstStage(): void {
+  for (let b = 0; b < M; b += 4) {
+    const r = RE + (<usize>b << 3);
+    const i = IM + (<usize>b << 3);
+    const ar = load<f64>(r), br = load<f64>(r, 8), cr = load<f64>(r, 16), dr = load<f64>(r, 24);
+    const ai = load<f64>(i), bi = load<f64>(i, 8), ci = load<f64>(i, 16), di = load<f64>(i, 24);
+    const t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
+    const t2r = br + dr, t2i = bi + di, t3r = br - dr, t3i = bi - di;
+    store<f64>(r, t0r + t2r);
+    store<f64>(i, t0i + t2i);
+    store<f64>(r, t0r - t2r, 16);
+    store<f64>(i, t0i - t2i, 16);
+    // X1 = t1 − i·t3, X3 = t1 + i·t3
+    store<f64>(r, t1r + t3i, 8);
+    store<f64>(i, t1i - t3r, 8);
+    store<f64>(r, t1r - t3i, 24);
+    store<f64>(i, t1i + t3r, 24);
   }
 }
 
-function realTransform4(): void {
-  const size = CSIZE;
-  const out = OUT;
-  const tw = TW;
-  let step = 1 << WIDTH;
-  let len = (size / step) << 1;
-  let t = 0;
-  const s = step >>> 1;
-  if (len == 4) {
-    for (let outOff = 0; outOff < size; outOff += len, t++) {
-      const off = load<i32>(BITREV + (<usize>t << 2)) >>> 1;
-      const even = load<f64>(FRAME + (<usize>off << 3));
-      const odd = load<f64>(FRAME + (<usize>(off + s) << 3));
-      const o = OUT + (<usize>outOff << 3);
-      store<f64>(o, even + odd);
-      store<f64>(o, 0, 8);
-      store<f64>(o, even - odd, 16);
-      store<f64>(o, 0, 24);
-    }
-  } else {
-    for (let outOff = 0; outOff < size; outOff += len, t++) {
-      const off = load<i32>(BITREV + (<usize>t << 2)) >>> 1;
-      const ar = load<f64>(FRAME + (<usize>off << 3));
-      const br = load<f64>(FRAME + (<usize>(off + s) << 3));
-      const cr = load<f64>(FRAME + (<usize>(off + 2 * s) << 3));
-      const dr = load<f64>(FRAME + (<usize>(off + 3 * s) << 3));
-      const t0r = ar + cr;
-      const t1r = ar - cr;
-      const t2r = br + dr;
-      const t3r = br - dr;
-      const o = OUT + (<usize>outOff << 3);
-      store<f64>(o, t0r + t2r);
-      store<f64>(o, 0, 8);
-      store<f64>(o, t1r, 16);
-      store<f64>(o, -t3r, 24);
-      store<f64>(o, t0r - t2r, 32);
-      store<f64>(o, 0, 40);
-      store<f64>(o, t1r, 48);
-      store<f64>(o, t3r, 56);
+/** One radix-4 stage (sub-transforms of q points, q ≥ 4) with its twiddles at `tw`; two butterflies per vector. */
+function radix4(q: i32, tw: usize): void {
+  const qb = <usize>q << 3;
+  for (let b = 0; b < M; b += 4 * q) {
+    for (let j = 0; j < q; j += 2) {
+      const o = <usize>(b + j) << 3;
+      const jo = <usize>j << 3;
+      const ra = RE + o, ia = IM + o;
+      const ar = v128.load(ra), ai = v128.load(ia);
+      const xbr = v128.load(ra + qb), xbi = v128.load(ia + qb);
+      const xcr = v128.load(ra + 2 * qb), xci = v128.load(ia + 2 * qb);
+      const xdr = v128.load(ra + 3 * qb), xdi = v128.load(ia + 3 * qb);
+      const w1r = v128.load(tw + jo), w1i = v128.load(tw + qb + jo);
+      const w2r = v128.load(tw + 2 * qb + jo), w2i = v128.load(tw + 3 * qb + jo);
+      const w3r = v128.load(tw + 4 * qb + jo), w3i = v128.load(tw + 5 * qb + jo);
+      const br = f64x2.sub(f64x2.mul(xbr, w1r), f64x2.mul(xbi, w1i));
+      const bi = f64x2.add(f64x2.mul(xbr, w1i), f64x2.mul(xbi, w1r));
+      const cr = f64x2.sub(f64x2.mul(xcr, w2r), f64x2.mul(xci, w2i));
+      const ci = f64x2.add(f64x2.mul(xcr, w2i), f64x2.mul(xci, w2r));
+      const dr = f64x2.sub(f64x2.mul(xdr, w3r), f64x2.mul(xdi, w3i));
+      const di = f64x2.add(f64x2.mul(xdr, w3i), f64x2.mul(xdi, w3r));
+      const t0r = f64x2.add(ar, cr), t0i = f64x2.add(ai, ci);
+      const t1r = f64x2.sub(ar, cr), t1i = f64x2.sub(ai, ci);
+      const t2r = f64x2.add(br, dr), t2i = f64x2.add(bi, di);
+      const t3r = f64x2.sub(br, dr), t3i = f64x2.sub(bi, di);
+      v128.store(ra, f64x2.add(t0r, t2r));
+      v128.store(ia, f64x2.add(t0i, t2i));
+      v128.store(ra + qb, f64x2.add(t1r, t3i));
+      v128.store(ia + qb, f64x2.sub(t1i, t3r));
+      v128.store(ra + 2 * qb, f64x2.sub(t0r, t2r));
+      v128.store(ia + 2 * qb, f64x2.sub(t0i, t2i));
+      v128.store(ra + 3 * qb, f64x2.sub(t1r, t3i));
+      v128.store(ia + 3 * qb, f64x2.add(t1i, t3r));
     }
   }
-  for (step >>= 2; step >= 2; step >>= 2) {
-    len = (size / step) << 1;
-    const halfLen = len >>> 1;
-    const quarterLen = halfLen >>> 1;
-    const hquarterLen = quarterLen >>> 1;
-    for (let outOff = 0; outOff < size; outOff += len) {
-      for (let i = 0, k = 0; i <= hquarterLen; i += 2, k += step) {
-        const pa = out + (<usize>(outOff + i) << 3);
-        const pb = pa + (<usize>quarterLen << 3);
-        const pc = pb + (<usize>quarterLen << 3);
-        const pd = pc + (<usize>quarterLen << 3);
-        const a = v128.load(pa);
-        const mb = cmul(tw, v128.load(pb), k);
-        const mc = cmul(tw, v128.load(pc), 2 * k);
-        const md = cmul(tw, v128.load(pd), 3 * k);
-        const t0 = f64x2.add(a, mc);
-        const t1 = f64x2.sub(a, mc);
-        const t2 = f64x2.add(mb, md);
-        const t3 = f64x2.sub(mb, md);
-        // FB = (T1r + T3i, T1i − T3r)
-        const t3s = f64x2.shuffle(t3, t3, 1, 0);
-        v128.store(pa, f64x2.add(t0, t2));
-        v128.store(pb, f64x2.add(t1, v128.xor(t3s, FLIP_IM)));
-        if (i == 0) {
-          v128.store(pc, f64x2.sub(t0, t2));
-          continue;
-        }
-        if (i == hquarterLen) continue;
-        // The flipped half: SFA = (T1r + (−T3i), (−T1i) + (−T3r)), SFB = (T0r + (−T2r), (−T0i) − (−T2i)).
-        const sa = out + (<usize>(outOff + quarterLen - i) << 3);
-        const sb = out + (<usize>(outOff + halfLen - i) << 3);
-        v128.store(sa, f64x2.add(v128.xor(t1, FLIP_IM), v128.xor(t3s, FLIP_BOTH)));
-        v128.store(sb, f64x2.add(v128.xor(t0, FLIP_IM), v128.xor(t2, FLIP_RE)));
-      }
-    }
+}
+
+/** The last stage when log2 M is odd: two sub-transforms of q = M/2 points, twiddles W^(2j) = e^(−2πij/M) from the split table. */
+function radix2(q: i32): void {
+  const qb = <usize>q << 3;
+  for (let j = 0; j < q; j += 2) {
+    const o = <usize>j << 3;
+    const ar = v128.load(RE + o), ai = v128.load(IM + o);
+    const xr = v128.load(RE + o + qb), xi = v128.load(IM + o + qb);
+    // W^(2j) and W^(2j+2): every other entry of the split table.
+    const t = <usize>(2 * j) << 3;
+    const wr = f64x2(load<f64>(SR + t), load<f64>(SR + t, 16));
+    const wi = f64x2(load<f64>(SI + t), load<f64>(SI + t, 16));
+    const br = f64x2.sub(f64x2.mul(xr, wr), f64x2.mul(xi, wi));
+    const bi = f64x2.add(f64x2.mul(xr, wi), f64x2.mul(xi, wr));
+    v128.store(RE + o, f64x2.add(ar, br));
+    v128.store(IM + o, f64x2.add(ai, bi));
+    v128.store(RE + o + qb, f64x2.sub(ar, br));
+    v128.store(IM + o + qb, f64x2.sub(ai, bi));
+  }
+}
+
+/**
+ * The split step: with Z = the complex FFT and Z' = conj(Z[M − k]), the even samples' spectrum is
+ * (Z + Z')/2 and the odd ones' (Z − Z')/2i, so 2X[k] = (a + c) + W^k·(b + d) … written out below
+ * for Z[k] = a + ib, Z[M − k] = c + id; power = |2X|² · scale/4.
+ */
+function split(): void {
+  const m = M;
+  const quarter = SCALE * 0.25;
+  const sc = f64x2.splat(quarter);
+  // k = 0 and k = M: Z[M] is Z[0], W^0 = 1, W^M = −1.
+  const a0 = load<f64>(RE), b0 = load<f64>(IM);
+  store<f64>(POWER, (a0 + b0) * (a0 + b0) * SCALE);
+  store<f64>(POWER + (<usize>m << 3), (a0 - b0) * (a0 - b0) * SCALE);
+  let k = 1;
+  for (; k + 1 < m; k += 2) {
+    const o = <usize>k << 3;
+    const a = v128.load(RE + o);
+    const b = v128.load(IM + o);
+    // Z[M − k] and Z[M − k − 1], in lane order k, k + 1.
+    const mo = <usize>(m - k - 1) << 3;
+    const cr = v128.load(RE + mo);
+    const dr = v128.load(IM + mo);
+    const c = f64x2.shuffle(cr, cr, 1, 0);
+    const d = f64x2.shuffle(dr, dr, 1, 0);
+    const wr = v128.load(SR + o);
+    const wi = v128.load(SI + o);
+    const er = f64x2.add(a, c);
+    const ei = f64x2.sub(b, d);
+    const or = f64x2.add(b, d);
+    const oi = f64x2.sub(c, a);
+    const xr = f64x2.add(er, f64x2.sub(f64x2.mul(wr, or), f64x2.mul(wi, oi)));
+    const xi = f64x2.add(ei, f64x2.add(f64x2.mul(wr, oi), f64x2.mul(wi, or)));
+    v128.store(POWER + o, f64x2.mul(f64x2.add(f64x2.mul(xr, xr), f64x2.mul(xi, xi)), sc));
+  }
+  for (; k < m; k++) {
+    const o = <usize>k << 3;
+    const a = load<f64>(RE + o), b = load<f64>(IM + o);
+    const c = load<f64>(RE + (<usize>(m - k) << 3)), d = load<f64>(IM + (<usize>(m - k) << 3));
+    const wr = load<f64>(SR + o), wi = load<f64>(SI + o);
+    const or = b + d, oi = c - a;
+    const xr = a + c + (wr * or - wi * oi);
+    const xi = b - d + (wr * oi + wi * or);
+    store<f64>(POWER + o, (xr * xr + xi * xi) * quarter);
   }
 }
 

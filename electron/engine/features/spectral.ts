@@ -38,6 +38,8 @@ export function melBank(sampleRate: number, nfft: number, bands: number, fmin: n
 
 /** C0 in Hz: pitch class 0 = C. */
 const C0_HZ = 16.351597831287414;
+/** The pitch class (0 = C) nearest a frequency. */
+const pitchClass = (hz: number): number => ((Math.round(12 * Math.log2(hz / C0_HZ)) % 12) + 12) % 12;
 /** Peaks below this share of the frame's largest (in the chroma range) are noise, not notes. */
 const PEAK_FLOOR = 0.01;
 
@@ -79,6 +81,8 @@ export class SpectralAnalyser {
   readonly out: FrameDescriptors;
   /** floorDb as linear power. */
   private readonly floorPower: number;
+  /** Per bin: the pitch class a peak there always gets, or −1 (see settledBins). */
+  private readonly settled: Int8Array;
 
   constructor(
     sampleRate: number,
@@ -105,6 +109,7 @@ export class SpectralAnalyser {
     this.peaks = this.kernel?.peaks ?? new Int32Array(bins);
     this.result = this.kernel?.result ?? new Float64Array(5);
     this.floorPower = 10 ** (floorDb / 10);
+    this.settled = this.settledBins(bins);
     this.out = { melDb: new Float64Array(bands), melPower: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), bassChroma: new Float64Array(12), silent: true };
   }
 
@@ -204,7 +209,7 @@ export class SpectralAnalyser {
    * The peaks (local maxima above PEAK_FLOOR of the largest in the chroma range) come from sums().
    */
   private peakChroma(count: number, chroma: Float64Array, bassChroma: Float64Array): void {
-    const { mag, peaks } = this;
+    const { mag, peaks, settled } = this;
     // Peaks are at least two bins apart; one two bins after the last shares its left neighbour with
     // that one's right, whose log is already known (the same value: one log fewer).
     let lastK = -10;
@@ -212,6 +217,14 @@ export class SpectralAnalyser {
     for (let j = 0; j < count; j++) {
       const k = peaks[j];
       const b = mag[k];
+      // A bin whose every refined frequency falls in one pitch class on one side of the bass
+      // limit needs no parabola (see settledBins).
+      const fixed = settled[k];
+      if (fixed >= 0) {
+        chroma[fixed & 15] += b;
+        if (fixed & 16) bassChroma[fixed & 15] += b;
+        continue;
+      }
       const a = k === lastK + 2 ? lastC : Math.log(mag[k - 1] + 1e-12);
       const c = Math.log(mag[k + 1] + 1e-12);
       lastK = k;
@@ -220,9 +233,29 @@ export class SpectralAnalyser {
       const den = a - 2 * l + c;
       const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den)) : 0;
       const hz = (k + delta) * this.binHz;
-      const pc = ((Math.round(12 * Math.log2(hz / C0_HZ)) % 12) + 12) % 12;
+      const pc = pitchClass(hz);
       chroma[pc] += b;
       if (hz < this.bassHz) bassChroma[pc] += b;
     }
+  }
+
+  /**
+   * Per bin: the pitch class (bits 0–3, plus 16 when below the bass limit) that every refined
+   * frequency of a peak there gets, or −1 where the bin straddles a semitone or the bass limit.
+   * The refined frequency is (k + δ)·binHz with δ clamped to ±0.5 — the same expression as in
+   * peakChroma, so its ends are exactly the values tested here — and the pitch class only grows
+   * with the frequency, so a bin whose ends agree gives that class for any δ: the same result
+   * without the three logs and the log2 (most peaks above ~400 Hz).
+   */
+  private settledBins(bins: number): Int8Array {
+    const settled = new Int8Array(bins).fill(-1);
+    for (let k = this.chromaLo; k <= this.chromaHi; k++) {
+      const lo = (k + -0.5) * this.binHz;
+      const hi = (k + 0.5) * this.binHz;
+      const pc = pitchClass(lo);
+      const bass = lo < this.bassHz;
+      if (pitchClass(hi) === pc && (hi < this.bassHz) === bass) settled[k] = pc | (bass ? 16 : 0);
+    }
+    return settled;
   }
 }

@@ -1,0 +1,93 @@
+/**
+ * An engine over an empty catalog, with clips made by ffmpeg here (their sizes, lengths and cuts
+ * are known by construction): opening a clip reports what the file holds (no picture for a sound
+ * file or for cover art), a shot-cut job reports its progress in seconds of the clip, and a job the
+ * user cancels ends as cancelled.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EngineEvent, JobEndEvent, ProgressEvent } from '../../../electron/contract/types';
+import { openCatalog } from '../../../electron/engine/catalog/db';
+import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import { hardCuts, sharedMediaDir, sine } from '../../helpers/media';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nd-engine-clips-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function withEngine(name: string, body: (engine: Engine, events: EngineEvent[]) => Promise<void>): Promise<void> {
+  const ctx = contextFromEnv({}, { dataDir: join(tmp, name), confined: true });
+  openCatalog(ctx.catalogPath).close();
+  const engine = new Engine(ctx);
+  const events: EngineEvent[] = [];
+  engine.subscribe((e) => events.push(e));
+  try {
+    await body(engine, events);
+  } finally {
+    await engine.close();
+  }
+}
+
+function ended(events: EngineEvent[], jobId: string): Promise<JobEndEvent> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const e = events.find((x): x is JobEndEvent => x.type === 'job-end' && x.jobId === jobId);
+      if (e) resolve(e);
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+describe('clip.open', () => {
+  it('a video: its size and frame rate; a sound file: no size, no frame rate, sound', async () => {
+    await withEngine('open', async (engine) => {
+      const video = await hardCuts(tmp, { seconds: 2, width: 64, height: 36, fps: 25, cuts: [1], name: 'open.mp4' });
+      expect(await engine.call('clip.open', { path: video })).toMatchObject({ path: video, width: 64, height: 36, fps: 25, hasAudio: false });
+      const sound = await sine(tmp, { seconds: 1, freq: 440, name: 'tone.wav' });
+      expect(await engine.call('clip.open', { path: sound })).toMatchObject({ path: sound, width: null, height: null, fps: null, hasAudio: true });
+    });
+  });
+
+  it('an MP3 whose only picture is cover art has no video', async () => {
+    const media = await sharedMediaDir();
+    if (!media) return;
+    await withEngine('cover', async (engine) => {
+      const mp3 = join(media, 'odd', 'with-attached-pic.mp3');
+      expect(await engine.call('clip.open', { path: mp3 })).toMatchObject({ width: null, height: null, fps: null, hasAudio: true });
+    });
+  });
+});
+
+describe('clip.cuts as a job', () => {
+  it('reports progress in whole seconds of the clip out of its length, and finds the cuts made', async () => {
+    await withEngine('cuts', async (engine, events) => {
+      const video = await hardCuts(tmp, { seconds: 6, width: 160, height: 90, fps: 25, cuts: [2, 4], name: 'cuts6.mp4' });
+      const { id } = await engine.call('clip.open', { path: video });
+      const { jobId } = await engine.start('clip.cuts', { id });
+      const end = await ended(events, jobId);
+      expect(end.state).toBe('done');
+      const result = end.result as { cuts: number[]; fps: number };
+      expect(result.cuts.map((c) => Math.round(c * 10) / 10)).toEqual([2, 4]);
+      const progress = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.jobId === jobId && e.phase === 'cuts');
+      // Reports come at whole seconds of video (frames 0, 25, …, 125; the runner may skip some): seconds 0–5 of 6.
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress[0].done).toBe(0);
+      for (const p of progress) {
+        expect(p.total).toBe(6);
+        expect([0, 1, 2, 3, 4, 5]).toContain(p.done);
+      }
+    });
+  });
+
+  it('a cancelled job ends as cancelled', async () => {
+    await withEngine('cancel', async (engine, events) => {
+      const video = await hardCuts(tmp, { seconds: 20, width: 64, height: 36, fps: 25, cuts: [5, 10, 15], name: 'cuts20.mp4' });
+      const { id } = await engine.call('clip.open', { path: video });
+      const { jobId } = await engine.start('clip.cuts', { id });
+      await engine.cancel(jobId);
+      expect((await ended(events, jobId)).state).toBe('cancelled');
+    });
+  });
+});

@@ -10,12 +10,19 @@ variants: the stored-feature families, the production signature, the profile (fa
 production x3) with DBA k5 a3 (playlists, map) and with normalised diffusion (what `similar`
 serves: mutual kNN + nearest edge, k 5, a 0.9, cos^6).
 
-    python3 scripts/dev/similarity-prototype.py [.cache/albums]
+    python3 scripts/dev/similarity-prototype.py [.cache/albums] [--round4 [--slow]]
+
+--round4 adds the fourth round's levers (docs/similarity.md): set-to-set similarity of 16 s crops
+(Chamfer, top-quarter mean, kernel mean embedding), and metrics learned on the train half's album
+labels (per-family weights by NCA, within-album covariance normalisation), each chosen by an
+inner split of the train half's four albums (fit on two, score on the other two) and then
+applied to the unseen half and all; --slow adds a full linear map learned by NCA (minutes).
 """
 import base64, json, os, sqlite3, subprocess, sys
 import numpy as np
 
-ROOT = sys.argv[1] if len(sys.argv) > 1 else '.cache/albums'
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
+ROOT = ARGS[0] if ARGS else '.cache/albums'
 db = sqlite3.connect(os.path.join(ROOT, 'catalog.sqlite'))
 setdir = os.path.realpath(os.path.join(ROOT, 'set'))
 rows = db.execute("""SELECT t.id, f.path, t.duration, x.t, x.d, x.names, x.data, f.hash FROM tracks t JOIN files f ON f.id = t.file_id
@@ -102,7 +109,10 @@ def diffusion(U, k=5, a=0.9):
     return np.linalg.inv(np.eye(len(U)) - a * W / np.sqrt(np.outer(d, d)))
 def normalised_diffusion(U, k=5, a=0.9, p=6):
     """Unit rows of L^-T for (I - aS) = LL^T on the mutual kNN graph plus each row's nearest edge (diffusion.ts)."""
-    sim = U @ U.T; s = sim.copy(); np.fill_diagonal(s, -np.inf); nn = np.argsort(-s, 1, kind='stable')[:, :k]
+    return diffusion_rows(U @ U.T, k, a, p)
+def diffusion_rows(sim, k=5, a=0.9, p=6):
+    """The same from any similarity matrix (its kNN graph and edge weights)."""
+    U = sim; s = sim.copy(); np.fill_diagonal(s, -np.inf); nn = np.argsort(-s, 1, kind='stable')[:, :k]
     A = np.zeros(sim.shape, bool)
     for i in range(len(U)): A[i, nn[i]] = True
     M = A & A.T
@@ -129,3 +139,89 @@ report('stored + production x3', lambda m: (lambda U: U @ U.T)(space(STORED + li
 report('stored + production x3 + DBA k5 a3 (playlists, map)', lambda m: (lambda U: U @ U.T)(dba(space(STORED + list(PROD), PROD, m))))
 report('stored + production x3, diffusion k5 a0.9', lambda m: diffusion(space(STORED + list(PROD), PROD, m)))
 report('stored + production x3, normalised diffusion (similar)', lambda m: (lambda E: E @ E.T)(normalised_diffusion(space(STORED + list(PROD), PROD, m))))
+
+if '--round4' not in sys.argv: sys.exit(0)
+from itertools import combinations
+from scipy.optimize import minimize
+FAMS = STORED + list(PROD)
+ALL = np.ones(len(lab), bool)
+nd = lambda sim: (lambda E: E @ E.T)(diffusion_rows(sim))
+cos = lambda m: (lambda U: U @ U.T)(space(FAMS, PROD, m))
+
+def scores_q(sim, y, q):
+    """MAP@R / P@1 over the queries in q (every track stays a candidate)."""
+    sim = sim.copy(); np.fill_diagonal(sim, -np.inf); ap = []; p1 = []
+    for i in np.flatnonzero(q):
+        R = (y == y[i]).sum() - 1
+        rel = (y[np.argsort(-sim[i], kind='stable')[:R]] == y[i]).astype(float)
+        p1.append(rel[0]); ap.append((np.cumsum(rel) / np.arange(1, R + 1) * rel).sum() / R)
+    return np.mean(ap), np.mean(p1)
+
+# (a) Set-to-set: each 32-step (16 s) crop, hop 16, gets the stored families (z-scored over the
+# crops) and its track's production families (x3); tracks compare by their crop sets.
+CROP = 32
+CF, owner = [], []
+for i, s_ in enumerate(S):
+    for a0 in range(0, max(len(s_) - CROP, 0) + 1, CROP // 2): CF.append(families(s_[a0:a0 + CROP])); owner.append(i)
+owner = np.array(owner); CX = {k: np.array([f[k] for f in CF]) for k in CF[0]}
+def set_sim(mask, how):
+    cm = mask[owner]; at = np.full(len(lab), -1); at[mask] = np.arange(mask.sum()); ow = at[owner[cm]]
+    parts = [zs(CX[k][cm]) / np.sqrt(CX[k].shape[1]) for k in STORED] + [(zs(X[k][mask]) * 3 / np.sqrt(X[k].shape[1]))[ow] for k in PROD]
+    U = unit(np.hstack(parts)); C = U @ U.T; groups = [np.flatnonzero(ow == i) for i in range(mask.sum())]
+    if how == 'mmd': C = np.exp(-2 * (2 - 2 * C))
+    pick = {'chamfer': lambda c: c.max(1), 'top25': lambda c: -np.sort(-c, 1)[:, :max(1, round(c.shape[1] / 4))].mean(1)}.get(how, lambda c: c.mean(1))
+    M = np.stack([pick(C[:, g]) for g in groups], 1); T = np.stack([M[g].mean(0) for g in groups])
+    if how == 'mmd': d = np.sqrt(np.diag(T)); return T / np.outer(d, d)
+    return (T + T.T) / 2
+print('\n(a) set-to-set similarity of 16 s crops (+ production x3), normalised diffusion on it')
+for how in ('chamfer', 'top25', 'mean', 'mmd'): report(f'crops: {how}', lambda m: nd(set_sim(m, how)))
+
+# (b), (c) Metrics learned on album labels. Inner split of the train half: fit on two of its
+# albums, score on the other two (6 fits); the choice is made there, then fitted on the whole
+# train half and applied to the unseen half and all.
+TRAIN_ALBUMS = A[0::2]
+INNER = [(np.isin(alb, p) & tr, tr & ~np.isin(alb, p)) for p in combinations(TRAIN_ALBUMS, 2)]
+def inner(make_sim):
+    return np.mean([scores(make_sim(fit, ev), lab[ev]) for fit, ev in INNER], 0)
+def line(label, vals): print(f"{label:55s} " + "  ".join(f"{a:.3f}/{b:.3f}" for a, b in vals))
+def final(label, make_sim):
+    line(label + ' [inner; train half → all, train, unseen]', [inner(make_sim)] + [scores(make_sim(tr, m), lab[m]) for m in (ALL, tr, te)])
+
+BASE = np.array([PROD.get(k, 1) ** 2 for k in FAMS], float)
+def grams(mask): return np.stack([(lambda B: B @ B.T)(zs(X[k][mask]) / np.sqrt(X[k].shape[1])) for k in FAMS])
+def weighted(G, w): D = np.tensordot(w, G, 1); d = np.sqrt(np.diag(D)); return D / np.outer(d, d)
+def nca_weights(mask, lam, tau=0.05):
+    """(c) Per-family weights BASE·exp(θ) maximising NCA's soft same-album P@1, penalty lam·mean θ²."""
+    G = grams(mask); y = lab[mask]; same = (y[:, None] == y[None, :]) & ~np.eye(len(y), dtype=bool)
+    def loss(th):
+        s = weighted(G, BASE * np.exp(th)) / tau; np.fill_diagonal(s, -np.inf); e = np.exp(s - s.max(1, keepdims=True))
+        return -np.log((e * same).sum(1) / e.sum(1) + 1e-12).mean() + lam * (th ** 2).mean()
+    return BASE * np.exp(minimize(loss, np.zeros(len(FAMS)), method='L-BFGS-B', bounds=[(-4, 4)] * len(FAMS)).x)
+def wccn(mask, shrink, power):
+    """(b) Within-album covariance normalisation: rows times (shrunk within-album covariance)^-power."""
+    U = space(FAMS, PROD, mask); y = lab[mask]
+    C = sum((lambda R: R.T @ R)(U[y == c] - U[y == c].mean(0)) for c in set(y)) / len(y)
+    C = (1 - shrink) * C + shrink * np.trace(C) / len(C) * np.eye(len(C)); w, V = np.linalg.eigh(C)
+    return V @ np.diag(w ** -power) @ V.T
+
+print('\n(b, c) learned on the train half\'s album labels')
+line('served (nothing learned) [inner; all, train, unseen]', [inner(lambda f, e: nd(cos(e)))] + [scores(nd(cos(m)), lab[m]) for m in (ALL, tr, te)])
+for lam in (0.01, 0.1, 1):
+    final(f'(c) family weights, NCA, lam {lam}', lambda f, e: nd(weighted(grams(e), nca_weights(f, lam))))
+for power, shrink in ((0.5, 0.5), (0.5, 0.7), (0.25, 0.1), (0.25, 0.3)):
+    final(f'(b) WCCN power {power} shrink {shrink}', lambda f, e: nd((lambda U: U @ U.T)(unit(space(FAMS, PROD, e) @ wccn(f, shrink, power)))))
+
+if '--slow' in sys.argv:
+    def nca_map(mask, lam, tau=0.05):
+        """(b) A full linear map A (init I, penalty lam·|A − I|²) of the profile rows by NCA."""
+        Xr = space(FAMS, PROD, mask); y = lab[mask]; n, d = Xr.shape
+        same = (y[:, None] == y[None, :]) & ~np.eye(n, dtype=bool)
+        def f(a):
+            Am = a.reshape(d, d); Z = Xr @ Am.T; nz = np.linalg.norm(Z, axis=1, keepdims=True); U = Z / nz
+            s = U @ U.T / tau; np.fill_diagonal(s, -np.inf); P = np.exp(s - s.max(1, keepdims=True)); P /= P.sum(1, keepdims=True)
+            Pi = (P * same).sum(1, keepdims=True); G = (P - P * same / Pi) / n / tau; dU = (G + G.T) @ U
+            dZ = (dU - U * (dU * U).sum(1, keepdims=True)) / nz
+            return -np.log(Pi + 1e-12).mean() + lam * ((Am - np.eye(d)) ** 2).sum(), (dZ.T @ Xr + 2 * lam * (Am - np.eye(d))).ravel()
+        return minimize(f, np.eye(d).ravel(), jac=True, method='L-BFGS-B', options={'maxiter': 200}).x.reshape(d, d)
+    for lam in (0.01, 1):
+        final(f'(b) linear map, NCA, lam {lam}', lambda f, e: nd((lambda U: U @ U.T)(unit(space(FAMS, PROD, e) @ nca_map(f, lam).T))))

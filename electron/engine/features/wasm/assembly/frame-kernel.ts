@@ -107,8 +107,61 @@ export function stftPower(): usize { return POWER; }
 
 /** Window the n samples at IN, real FFT, power (|X|² × scale) of bins 0…N/2 into POWER. */
 export function stftFrame(): void {
+  if ((log2i(M) & 1) == 0) packFirstStage();
+  else {
+    pack();
+    firstStage();
+  }
+  let tw = TW;
+  let q = 4;
+  for (; 4 * q <= M; q <<= 2) {
+    radix4(q, tw);
+    tw += <usize>(6 * q) << 3;
+  }
+  if (q < M) radix2(q);
+  split();
+}
+
+const FLIP_IM = i64x2(0, 0x8000000000000000);
+
+/** z[n] = (x[2n]·w[2n], x[2n+1]·w[2n+1]), windowed from IN. */
+function windowed(n: i32): v128 {
+  return f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(IN + (<usize>n << 3))), v128.load(WIN + (<usize>n << 4)));
+}
+
+/**
+ * Packing and the radix-4 stage of q = 1 in one pass, when every level is radix 4: the block at
+ * POS[n] takes z[n], z[n + M/4], z[n + M/2], z[n + 3M/4] (the top base-4 digit of an index is
+ * the bottom one of its position), read in order instead of scattered and read back.
+ */
+function packFirstStage(): void {
+  const q = M >> 2;
+  for (let n = 0; n < q; n++) {
+    const a = windowed(n);
+    const b = windowed(n + q);
+    const c = windowed(n + 2 * q);
+    const d = windowed(n + 3 * q);
+    const t0 = f64x2.add(a, c);
+    const t1 = f64x2.sub(a, c);
+    const t2 = f64x2.add(b, d);
+    const t3 = f64x2.sub(b, d);
+    // −i·t3 = (t3i, −t3r)
+    const it3 = v128.xor(f64x2.shuffle(t3, t3, 1, 0), FLIP_IM);
+    const x0 = f64x2.add(t0, t2);
+    const x1 = f64x2.add(t1, it3);
+    const x2 = f64x2.sub(t0, t2);
+    const x3 = f64x2.sub(t1, it3);
+    const p = <usize>load<i32>(POS + (<usize>n << 2)) << 3;
+    v128.store(RE + p, f64x2.shuffle(x0, x1, 0, 2));
+    v128.store(RE + p, f64x2.shuffle(x2, x3, 0, 2), 16);
+    v128.store(IM + p, f64x2.shuffle(x0, x1, 1, 3));
+    v128.store(IM + p, f64x2.shuffle(x2, x3, 1, 3), 16);
+  }
+}
+
+/** Pack z[n] into its place (the general case: a radix-2 level among the radix-4 ones). */
+function pack(): void {
   const m = M;
-  // Pack z[n] = (x[2n]·w[2n], x[2n+1]·w[2n+1]) into its place.
   for (let i = 0; i < m; i += 2) {
     const x = v128.load(IN + (<usize>i << 3));
     const w = WIN + (<usize>i << 4);
@@ -121,15 +174,6 @@ export function stftFrame(): void {
     store<f64>(RE + p1, f64x2.extract_lane(z1, 0));
     store<f64>(IM + p1, f64x2.extract_lane(z1, 1));
   }
-  firstStage();
-  let tw = TW;
-  let q = 4;
-  for (; 4 * q <= m; q <<= 2) {
-    radix4(q, tw);
-    tw += <usize>(6 * q) << 3;
-  }
-  if (q < m) radix2(q);
-  split();
 }
 
 /** The radix-4 stage of q = 1: blocks of four, no twiddles. */

@@ -45,7 +45,7 @@ if (sampleName === 'search') process.env.NEEDLEDROP_MUTATION_TESTS ??= 'tests/un
 // The engine sample's set (docs/mutation.md, session 7): the unit tests and the integration files that run in seconds.
 const ENGINE_SAMPLE_TESTS = [
   'tests/unit/**/*.test.ts',
-  ...['index/bookkeeping', 'index/worker-pool', 'export/export-steps', 'models/**/*', 'service/confined', 'electron/protocols', 'corpus/render-one', 'service/bridge-answers', 'service/bridge', 'media/decode-small', 'features/shot-cuts-rate', 'features/extract-tiny', 'media/mkv-duration', 'train/load-tiny', 'library/watch-rename', 'service/unknown-track', 'service/engine-clips', 'index/worker-pool-closed', 'similarity/production-file'].map((t) => `tests/integration/${t}.test.ts`),
+  ...['index/bookkeeping', 'index/worker-pool', 'export/export-steps', 'models/**/*', 'service/confined', 'electron/protocols', 'corpus/render-one', 'service/bridge-answers', 'service/bridge', 'media/decode-small', 'features/shot-cuts-rate', 'features/extract-tiny', 'media/mkv-duration', 'train/load-tiny', 'library/watch-rename', 'service/unknown-track', 'service/engine-clips', 'index/worker-pool-closed', 'similarity/production-file', 'similarity/production-cache', 'similarity/music-space', 'similarity/similar-space', 'similarity/descriptor-space', 'similarity/music-space-cache'].map((t) => `tests/integration/${t}.test.ts`),
 ];
 if (sampleName === 'engine') process.env.NEEDLEDROP_MUTATION_TESTS ??= ENGINE_SAMPLE_TESTS.join(',');
 const sample = sampleName ? JSON.parse(readFileSync(resolve(root, `scripts/mutation/${sampleName}-sample.json`), 'utf8')) : undefined;

@@ -46,3 +46,7 @@ it('returns every track, ranked, when topK is the library size', async () => {
   expect(five).toEqual(all.slice(0, 5));
   await matcher.release();
 });
+
+it('has no ANN source before an ANN was built', () => {
+  expect(new Matcher(decoys().store).annSource).toBeNull();
+});

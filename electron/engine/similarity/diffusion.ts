@@ -12,13 +12,15 @@
  * E = L⁻ᵀ with (I − αS) = L·Lᵀ (Cholesky); the rows of E, normalised, have exactly that cosine.
  * That is the same space as the rows of F^½ over the eigenvectors of S (docs/similarity.md's
  * lever 0), at a third of the cost of a symmetric eigendecomposition and with no iteration to
- * converge: one Cholesky (n³/3) and one triangular inverse (n³/3).
+ * converge: one Cholesky and one triangular inverse per graph component, each in a banded
+ * (reverse Cuthill–McKee) order whose band the factor keeps, so the work is n·band² rather than
+ * n³/3; the neighbour lists come from neighbours.ts (O(n·k) memory).
  *
- * The rows are n-dimensional (n = tracks) and the work is cubic, so this is for libraries up to
+ * The rows are n-dimensional (n = tracks) and the work at worst cubic, so this is for libraries up to
  * DIFFUSION_MAX_TRACKS; the profile falls back to neighbour augmentation (rerank.ts) above it.
  * No labels: the graph is the library's own.
  */
-import { dotBlock } from '../search/kernels';
+import { nearestNeighbours, type NeighbourLists } from './neighbours';
 
 export interface DiffusionOptions {
   /** Neighbours per track in the kNN lists whose mutual pairs become edges. */
@@ -43,123 +45,195 @@ export const DEFAULT_DIFFUSION: DiffusionOptions = { k: 5, alpha: 0.9, power: 6 
  */
 export const DIFFUSION_MAX_TRACKS = 2000;
 
-/** Row-major n × n cosine matrix of unit rows (the search's blocked dot kernel). */
-function cosineMatrix(rows: Float32Array, dim: number, n: number): Float32Array {
-  const sims = new Float32Array(n * n);
-  const block = 64;
-  const out = new Float32Array(block * n);
-  for (let i0 = 0; i0 < n; i0 += block) {
-    const m = Math.min(block, n - i0);
-    dotBlock(rows.subarray(i0 * dim, (i0 + m) * dim), m, rows, 0, n, dim, out);
-    // dotBlock writes out[i·n + r] = dot(query i, row r).
-    sims.set(out.subarray(0, m * n), i0 * n);
-  }
-  return sims;
+/** A graph as adjacency lists: per track, its linked tracks (ascending) and the edge weights. */
+export interface Graph {
+  n: number;
+  links: Int32Array[];
+  weights: Float64Array[];
 }
 
-/** Each row's k nearest other rows, best first; ties to the lower index. */
-function nearest(sims: Float32Array, n: number, k: number): Int32Array[] {
-  const order = Array.from({ length: n }, (_, j) => j);
-  return Array.from({ length: n }, (_, i) => {
-    const s = sims.subarray(i * n, (i + 1) * n);
-    const others = order.filter((j) => j !== i).sort((a, b) => s[b] - s[a] || a - b);
-    return Int32Array.from(others.slice(0, k));
-  });
+/**
+ * The mutual kNN graph plus each row's nearest-neighbour edge, as adjacency lists (edges of
+ * weight 0 — cosine ≤ 0 — left out). Lists from nearestNeighbours: O(n·k) memory.
+ */
+export function graphEdges(rows: Float32Array, dim: number, options: Pick<DiffusionOptions, 'k' | 'power'>, lists?: NeighbourLists): Graph {
+  const n = dim > 0 ? rows.length / dim : 0;
+  if (!Number.isInteger(n)) throw new RangeError(`${rows.length} values are not rows of ${dim}`);
+  if (!(options.k >= 1) || !Number.isInteger(options.k)) throw new RangeError(`k must be an integer ≥ 1, got ${options.k}`);
+  const k = Math.min(options.k, n - 1);
+  const nn = lists ?? nearestNeighbours(rows, dim, Math.max(k, 0));
+  const listed = (i: number, j: number): boolean => {
+    for (let r = 0; r < k; r++) if (nn.ids[i * nn.k + r] === j) return true;
+    return false;
+  };
+  const edges = Array.from({ length: n }, () => new Map<number, number>());
+  const link = (i: number, r: number): void => {
+    const j = nn.ids[i * nn.k + r];
+    const v = Math.max(nn.sims[i * nn.k + r], 0) ** options.power;
+    if (!(v > 0)) return;
+    edges[i].set(j, v);
+    edges[j].set(i, v);
+  };
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < k; r++) if (nn.ids[i * nn.k + r] >= 0 && listed(nn.ids[i * nn.k + r], i)) link(i, r);
+    if (k > 0 && nn.ids[i * nn.k] >= 0) link(i, 0);
+  }
+  const links = edges.map((e) => Int32Array.from([...e.keys()].sort((x, y) => x - y)));
+  return { n, links, weights: links.map((l, i) => Float64Array.from(l, (j) => edges[i].get(j) as number)) };
 }
 
 /**
  * The symmetric weight matrix (row-major n × n, zero diagonal) of the mutual kNN graph plus each
- * row's nearest-neighbour edge.
+ * row's nearest-neighbour edge (graphEdges written out dense, for tests and small libraries).
  */
 export function neighbourGraph(rows: Float32Array, dim: number, options: Pick<DiffusionOptions, 'k' | 'power'>): Float64Array {
-  const n = dim > 0 ? rows.length / dim : 0;
-  if (!Number.isInteger(n)) throw new RangeError(`${rows.length} values are not rows of ${dim}`);
-  if (!(options.k >= 1) || !Number.isInteger(options.k)) throw new RangeError(`k must be an integer ≥ 1, got ${options.k}`);
-  const sims = cosineMatrix(rows, dim, n);
-  const lists = nearest(sims, n, Math.min(options.k, n - 1));
-  const inList = lists.map((l) => new Set(l));
-  const w = new Float64Array(n * n);
-  const link = (i: number, j: number): void => {
-    const v = Math.max(sims[i * n + j], 0) ** options.power;
-    w[i * n + j] = v;
-    w[j * n + i] = v;
-  };
-  for (let i = 0; i < n; i++) {
-    for (const j of lists[i]) if (inList[j].has(i)) link(i, j);
-    if (lists[i].length > 0) link(i, lists[i][0]);
-  }
+  const g = graphEdges(rows, dim, options);
+  const w = new Float64Array(g.n * g.n);
+  g.links.forEach((l, i) => l.forEach((j, e) => (w[i * g.n + j] = g.weights[i][e])));
   return w;
+}
+
+/**
+ * The graph's connected components, each in reverse Cuthill–McKee order (breadth first from a
+ * least-linked track, neighbours by rising degree, reversed): linked tracks get nearby
+ * positions, so I − αS is banded and its Cholesky factor stays inside that band (no fill
+ * outside a row's first link). F is block-diagonal over components, so each is factorised alone.
+ */
+export function componentOrders(g: Graph): Int32Array[] {
+  const seen = new Uint8Array(g.n);
+  const degree = (i: number): number => g.links[i].length;
+  const out: Int32Array[] = [];
+  for (let s = 0; s < g.n; s++) {
+    if (seen[s]) continue;
+    // The component, to pick its least-linked track as the start.
+    const members = [s];
+    seen[s] = 1;
+    for (let h = 0; h < members.length; h++) {
+      for (const j of g.links[members[h]]) {
+        if (seen[j]) continue;
+        seen[j] = 1;
+        members.push(j);
+      }
+    }
+    let start = s;
+    for (const i of members) if (degree(i) < degree(start) || (degree(i) === degree(start) && i < start)) start = i;
+    for (const i of members) seen[i] = 2;
+    const order = [start];
+    seen[start] = 3;
+    for (let h = 0; h < order.length; h++) {
+      const next = [...g.links[order[h]]].filter((j) => seen[j] !== 3).sort((a, b) => degree(a) - degree(b) || a - b);
+      for (const j of next) {
+        seen[j] = 3;
+        order.push(j);
+      }
+    }
+    out.push(Int32Array.from(order.reverse()));
+  }
+  return out;
+}
+
+/** Per row of a row-major n × n matrix, the column of its first nonzero left of the diagonal (the diagonal's when none). */
+function firstNonzero(a: Float64Array, n: number): Int32Array {
+  const first = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    while (f < i && a[i * n + f] === 0) f++;
+    first[i] = f;
+  }
+  return first;
 }
 
 /**
  * In place: the lower-triangular Cholesky factor L of a symmetric positive definite row-major
  * n × n matrix (upper triangle zeroed). Throws on a matrix that is not positive definite.
+ * Row by row: L has no nonzero left of its row's first nonzero in the matrix, so each sum runs
+ * from the later of the two rows' first nonzeros (the skipped terms are exact zeros: a banded
+ * matrix costs n·band² instead of n³/3, with the same result).
  */
 export function choleskyInPlace(a: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let p = 0; p < j; p++) d -= a[j * n + p] ** 2;
-    if (!(d > 0)) throw new RangeError(`matrix is not positive definite (pivot ${j}: ${d})`);
-    const ljj = Math.sqrt(d);
-    a[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      const ri = i * n;
+  const first = firstNonzero(a, n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = first[i]; j < i; j++) {
       const rj = j * n;
-      for (let p = 0; p < j; p++) s -= a[ri + p] * a[rj + p];
-      a[ri + j] = s / ljj;
+      let s = a[ri + j];
+      for (let p = Math.max(first[i], first[j]); p < j; p++) s -= a[ri + p] * a[rj + p];
+      a[ri + j] = s / a[rj + j];
     }
-    for (let i = j + 1; i < n; i++) a[j * n + i] = 0;
+    let d = a[ri + i];
+    for (let p = first[i]; p < i; p++) d -= a[ri + p] ** 2;
+    if (!(d > 0)) throw new RangeError(`matrix is not positive definite (pivot ${i}: ${d})`);
+    a[ri + i] = Math.sqrt(d);
+    for (let j = i + 1; j < n; j++) a[ri + j] = 0;
   }
 }
 
 /**
- * Rows e_i of E = L⁻ᵀ (so E·Eᵀ = (L·Lᵀ)⁻¹) from a lower-triangular L, row-major n × n. Row i of
- * L⁻ᵀ is column i of L⁻¹, found by forward substitution on the unit vector e_i; it is zero
- * before position i.
+ * For each i, column i of L⁻¹ (= row i of E = L⁻ᵀ, so E·Eᵀ = (L·Lᵀ)⁻¹) from a lower-triangular
+ * L, row-major n × n, by forward substitution on the unit vector e_i; handed to `use` in one
+ * reused buffer, zero before position i. Terms left of a row's first nonzero are skipped.
  */
-export function inverseTransposeRows(l: Float64Array, n: number): Float64Array {
-  const e = new Float64Array(n * n);
+function eachInverseRow(l: Float64Array, n: number, use: (i: number, x: Float64Array) => void): void {
+  const first = firstNonzero(l, n);
+  const x = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = e.subarray(i * n, (i + 1) * n);
+    if (i > 0) x[i - 1] = 0;
     x[i] = 1 / l[i * n + i];
     for (let r = i + 1; r < n; r++) {
       let s = 0;
       const lr = r * n;
-      for (let p = i; p < r; p++) s -= l[lr + p] * x[p];
+      for (let p = Math.max(i, first[r]); p < r; p++) s -= l[lr + p] * x[p];
       x[r] = s / l[lr + r];
     }
+    use(i, x);
   }
+}
+
+/** Rows e_i of E = L⁻ᵀ (so E·Eᵀ = (L·Lᵀ)⁻¹) from a lower-triangular L, row-major n × n. */
+export function inverseTransposeRows(l: Float64Array, n: number): Float64Array {
+  const e = new Float64Array(n * n);
+  eachInverseRow(l, n, (i, x) => e.set(x.subarray(i), i * n + i));
   return e;
 }
 
 /**
  * The normalised-diffusion space of unit rows (n × dim, compared by cosine): returns n unit rows
  * of n dimensions whose dot products are F_ij / √(F_ii·F_jj). The input is not modified.
+ * `lists`: neighbour lists already found (at least k per row), else nearestNeighbours is run.
+ * Each graph component is factorised alone in its banded order (componentOrders): F is zero
+ * between components, so the rows are the same up to a rotation within each component and
+ * their dot products the same up to float rounding.
  */
-export function diffusionEmbedding(rows: Float32Array, dim: number, options: DiffusionOptions = DEFAULT_DIFFUSION): { data: Float32Array; dim: number } {
+export function diffusionEmbedding(rows: Float32Array, dim: number, options: DiffusionOptions = DEFAULT_DIFFUSION, lists?: NeighbourLists): { data: Float32Array; dim: number } {
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${options.alpha}`);
   const n = dim > 0 ? rows.length / dim : 0;
   if (n === 0) return { data: new Float32Array(0), dim: 0 };
-  const w = n > 1 ? neighbourGraph(rows, dim, options) : new Float64Array(1);
-  const scale = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  const g = graphEdges(rows, dim, options, lists);
+  // A track whose every edge weighs 0 (all its cosines ≤ 0) has no link: its own component.
+  const scale = Float64Array.from(g.weights, (w) => {
     let d = 0;
-    for (let j = 0; j < n; j++) d += w[i * n + j];
-    // A track whose every edge weighs 0 (all its cosines ≤ 0) keeps a zero row in S.
-    scale[i] = d > 0 ? 1 / Math.sqrt(d) : 0;
-  }
-  // M = I − α·D^-½ W D^-½, factorised in place.
-  const m = w;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = (i === j ? 1 : 0) - options.alpha * scale[i] * w[i * n + j] * scale[j];
-  choleskyInPlace(m, n);
-  const e = inverseTransposeRows(m, n);
+    for (const v of w) d += v;
+    return d > 0 ? 1 / Math.sqrt(d) : 0;
+  });
   const data = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = i; j < n; j++) s += e[i * n + j] ** 2;
-    const inv = 1 / Math.sqrt(s);
-    for (let j = i; j < n; j++) data[i * n + j] = e[i * n + j] * inv;
+  const pos = new Int32Array(n);
+  for (const order of componentOrders(g)) {
+    const c = order.length;
+    order.forEach((i, a) => (pos[i] = a));
+    // M = I − α·D^-½ W D^-½ of this component, in its banded order, factorised in place.
+    const m = new Float64Array(c * c);
+    order.forEach((i, a) => {
+      m[a * c + a] = 1;
+      g.links[i].forEach((j, e) => (m[a * c + pos[j]] = -options.alpha * scale[i] * g.weights[i][e] * scale[j]));
+    });
+    choleskyInPlace(m, c);
+    eachInverseRow(m, c, (a, x) => {
+      let s = 0;
+      for (let b = a; b < c; b++) s += x[b] ** 2;
+      const inv = 1 / Math.sqrt(s);
+      const row = order[a] * n;
+      for (let b = a; b < c; b++) data[row + order[b]] = x[b] * inv;
+    });
   }
   return { data, dim: n };
 }

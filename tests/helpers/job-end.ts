@@ -11,3 +11,15 @@ export function jobEnded(events: EngineEvent[]): Promise<JobEndEvent> {
     check();
   });
 }
+
+/** The job-end event of job `jobId` among `events`, once it arrives. */
+export function jobEndOf(events: EngineEvent[], jobId: string): Promise<JobEndEvent> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const e = events.find((x): x is JobEndEvent => x.type === 'job-end' && x.jobId === jobId);
+      if (e) resolve(e);
+      else setImmediate(check);
+    };
+    check();
+  });
+}

@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, JobEndEvent, ProgressEvent } from '../../../electron/contract/types';
+import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
 import { openCatalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import { jobEndOf } from '../../helpers/job-end';
 import { hardCuts, sharedMediaDir, sine } from '../../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-engine-clips-'));
@@ -29,16 +30,6 @@ async function withEngine(name: string, body: (engine: Engine, events: EngineEve
   }
 }
 
-function ended(events: EngineEvent[], jobId: string): Promise<JobEndEvent> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const e = events.find((x): x is JobEndEvent => x.type === 'job-end' && x.jobId === jobId);
-      if (e) resolve(e);
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-}
 
 describe('clip.open', () => {
   it('a video: its size and frame rate; a sound file: no size, no frame rate, sound', async () => {
@@ -66,7 +57,7 @@ describe('clip.cuts as a job', () => {
       const video = await hardCuts(tmp, { seconds: 6, width: 160, height: 90, fps: 25, cuts: [2, 4], name: 'cuts6.mp4' });
       const { id } = await engine.call('clip.open', { path: video });
       const { jobId } = await engine.start('clip.cuts', { id });
-      const end = await ended(events, jobId);
+      const end = await jobEndOf(events, jobId);
       expect(end.state).toBe('done');
       const result = end.result as { cuts: number[]; fps: number };
       expect(result.cuts.map((c) => Math.round(c * 10) / 10)).toEqual([2, 4]);
@@ -87,7 +78,7 @@ describe('clip.cuts as a job', () => {
       const { id } = await engine.call('clip.open', { path: video });
       const { jobId } = await engine.start('clip.cuts', { id });
       await engine.cancel(jobId);
-      expect((await ended(events, jobId)).state).toBe('cancelled');
+      expect((await jobEndOf(events, jobId)).state).toBe('cancelled');
     });
   });
 });

@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, JobEndEvent, ProgressEvent } from '../../../electron/contract/types';
+import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
 import { openCatalog } from '../../../electron/engine/catalog/db';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import { jobEndOf } from '../../helpers/job-end';
 import { ffmpeg } from '../../helpers/media';
 import { timbreTrack } from '../similarity/timbre-tracks';
 
@@ -32,23 +33,13 @@ async function engineWithTwoTracks(name: string): Promise<{ engine: Engine; even
   return { engine, events };
 }
 
-function ended(events: EngineEvent[], jobId: string): Promise<JobEndEvent> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const e = events.find((x): x is JobEndEvent => x.type === 'job-end' && x.jobId === jobId);
-      if (e) resolve(e);
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-}
 
 describe('musicSpace.update', () => {
   it('signatures only: both tracks get a production signature', async () => {
     const { engine, events } = await engineWithTwoTracks('sig');
     try {
       const { jobId } = await engine.start('musicSpace.update', { signaturesOnly: true });
-      const end = await ended(events, jobId);
+      const end = await jobEndOf(events, jobId);
       expect(end).toMatchObject({ state: 'done', result: { kind: 'descriptor-stats', tracks: 2, detail: 'production signatures: 2 computed, 0 unreadable' } });
       const progress = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.jobId === jobId);
       expect(progress.length).toBeGreaterThan(0);
@@ -62,7 +53,7 @@ describe('musicSpace.update', () => {
     const { engine, events } = await engineWithTwoTracks('full');
     try {
       const { jobId } = await engine.start('musicSpace.update', {});
-      expect(await ended(events, jobId)).toMatchObject({ state: 'done', result: { kind: 'descriptor-stats', tracks: 2, detail: '2 tracks; the music space trains from 40' } });
+      expect(await jobEndOf(events, jobId)).toMatchObject({ state: 'done', result: { kind: 'descriptor-stats', tracks: 2, detail: '2 tracks; the music space trains from 40' } });
     } finally {
       await engine.close();
     }

@@ -12,6 +12,7 @@ export const COMPILED = typeof __NEEDLEDROP_BUILD__ !== 'undefined' && __NEEDLED
 export const WORKER_MODULES = {
   'library-worker': 'electron/engine/library/worker.ts',
   'indexer-components': 'electron/engine/library/default-components.ts',
+  'space-worker': 'electron/engine/similarity/space-worker.ts',
 } as const;
 
 export type WorkerModuleName = keyof typeof WORKER_MODULES;

@@ -15,7 +15,8 @@ import type { Library } from '../app/library';
 import { codedError } from '../errors';
 import { CombinedSpace } from '../playlist/combined-space';
 import { similarTracks } from '../playlist/similar';
-import { MUSIC_SPACE_MIX, rerankVectors, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
+import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
+import { buildProfile, buildRerank, type BuildPlace } from '../similarity/off-thread';
 import type { ProfileRerank } from '../similarity/profile';
 import { readSpaceManifest } from '../similarity/model';
 import { PRODUCTION_FILE } from '../similarity/production';
@@ -52,18 +53,47 @@ export class MusicSpaceCache {
   /** How many re-rankings of the profile were computed (one per kind and profile state). */
   reranks = 0;
 
+  /** Builds under way, so that requests arriving meanwhile wait for the same one. */
+  private pending = new Map<string, Promise<unknown>>();
+  /** Bumped by clear(): a build that started before it is handed out but not kept. */
+  private generation = 0;
+
+  /** `place`: where builds run (off-thread.ts: a worker thread for large libraries). */
+  constructor(private readonly place: BuildPlace = {}) {}
+
   clear(): void {
+    this.generation++;
     this.profile = null;
     this.stats.clear();
+    this.pending.clear();
     this.learned = null;
     this.mood = null;
     this.spaces.clear();
   }
 
+  /** `build()` once per `id` at a time; its result is kept (by `keep`) only if no clear() came meanwhile. */
+  private once<T>(id: string, build: () => Promise<T>, keep: (v: T) => void): Promise<T> {
+    let p = this.pending.get(id) as Promise<T> | undefined;
+    if (!p) {
+      const generation = this.generation;
+      const started: Promise<T> = build()
+        .then((v) => {
+          if (generation === this.generation) keep(v);
+          return v;
+        })
+        .finally(() => {
+          if (this.pending.get(id) === started) this.pending.delete(id);
+        });
+      this.pending.set(id, (p = started));
+    }
+    return p;
+  }
+
   /**
    * Descriptor statistics (the profile) re-ranked as `rerank` says. The profile takes a DCT per
    * step of every track; it is built once per catalog state (until clear) and production-signature
-   * file (musicSpace.update adds signatures), and each re-ranking is made from it once.
+   * file (musicSpace.update adds signatures), and each re-ranking is made from it once. Both run
+   * on a worker thread for large libraries (off-thread.ts), so other requests are answered meanwhile.
    */
   async descriptorStats(lib: Library, dataDir: string, rerank: ProfileRerank): Promise<TrackVectors> {
     const productionDir = musicSpaceDir(dataDir);
@@ -71,17 +101,24 @@ export class MusicSpaceCache {
     const st = existsSync(file) ? statSync(file) : null;
     const key = JSON.stringify(st ? [st.size, st.mtimeMs] : null);
     if (this.profile?.key !== key) {
-      this.profile = { key, vectors: await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir, rerank: 'none' }) };
-      this.stats.clear();
-      this.reads.stats++;
+      // The profile and this request's re-ranking in one build (one thread start when off-thread).
+      const built = await this.once(`profile\0${key}`, async () => ({ rerank, ...(await buildProfile(lib.db, productionDir, rerank, this.place)) }), (b) => {
+        this.profile = { key, vectors: b.profile };
+        this.stats.clear();
+        this.stats.set(b.rerank, { key, vectors: b.reranked });
+        this.reads.stats++;
+        this.reranks++;
+      });
+      // Cleared meanwhile: hand out what was built for the state this request saw, keep nothing.
+      if (this.profile?.key !== key) return built.rerank === rerank ? built.reranked : buildRerank(built.profile, rerank, this.place);
     }
-    let stats = this.stats.get(rerank);
-    if (stats?.key !== key) {
-      stats = { key, vectors: rerankVectors(this.profile.vectors, rerank) };
-      this.stats.set(rerank, stats);
+    const stats = this.stats.get(rerank);
+    if (stats?.key === key) return stats.vectors;
+    const profile = this.profile.vectors;
+    return this.once(`${rerank}\0${key}`, () => buildRerank(profile, rerank, this.place), (vectors) => {
+      this.stats.set(rerank, { key, vectors });
       this.reranks++;
-    }
-    return stats.vectors;
+    });
   }
 
   /** The learned space's vectors, or null before the library has one; re-read when its id or vector file changes. */

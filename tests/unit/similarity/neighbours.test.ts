@@ -52,6 +52,15 @@ describe('nearestNeighbours', () => {
     expect(lists.ids[153 * k]).toBe(3);
   });
 
+  it('exact lists stay exact across the native search\'s query blocks (1,100 rows)', () => {
+    const dim = 16;
+    const rows = clustered(1100, dim, 11, 1.5, 9);
+    const lists = nearestNeighbours(rows, dim, 5, { method: 'exact' });
+    for (let i = 0; i < 1100; i += 7) {
+      expect([...lists.ids.subarray(i * 5, (i + 1) * 5)]).toEqual(sortedOthers(rows, dim, i).slice(0, 5).map((w) => w.j));
+    }
+  });
+
   it('pads a library smaller than k with −1 and lists every other row', () => {
     const rows = clustered(4, 8, 2, 0.5, 5);
     const lists = nearestNeighbours(rows, 8, 6);

@@ -4,7 +4,7 @@
  * planted clusters, one thread. Each size runs in its own process, so its peak RSS is its own.
  *
  *   npx tsx scripts/bench/diffusion.ts [--sizes 500,2000,10000,50000] [--dim 700] [--noise 4]
- *     [--diffusion-max 4000] [--recall-sample 500]
+ *     [--diffusion-max 4000] [--recall-sample 500] [--knn auto|exact|hnsw]
  *
  * Stages: neighbour lists (exact up to EXACT_NEIGHBOURS_MAX_TRACKS, HNSW above: its recall@5
  * against the exact lists of `--recall-sample` rows is printed), DBA from those lists, and the
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     noise: { type: 'string', default: '4' },
     'diffusion-max': { type: 'string', default: '4000' },
     'recall-sample': { type: 'string', default: '500' },
+    knn: { type: 'string', default: 'auto' },
     one: { type: 'string' },
   },
 });
@@ -86,7 +87,8 @@ function one(n: number): void {
   process.stdout.write(`${n} tracks × ${dim} dims (noise ${noise}, load average ${loadavg()[0].toFixed(1)}):\n`);
   const data = rows(n);
   const k = Math.max(DEFAULT_DIFFUSION.k, DEFAULT_NEIGHBOUR_AUGMENT.k);
-  const lists = stage(`neighbour lists (${n <= EXACT_NEIGHBOURS_MAX_TRACKS ? 'exact' : 'HNSW'}, k ${k})`, () => nearestNeighbours(data, dim, k));
+  const method = values.knn === 'exact' || values.knn === 'hnsw' ? values.knn : n <= EXACT_NEIGHBOURS_MAX_TRACKS ? 'exact' : 'hnsw';
+  const lists = stage(`neighbour lists (${method}, k ${k})`, () => nearestNeighbours(data, dim, k, { method }));
   if (lists.method === 'hnsw') {
     const sample = Math.min(n, Number(values['recall-sample']));
     process.stdout.write(`  HNSW recall@${k} vs exact (${sample} rows): ${sampledRecall(data, n, lists, sample).toFixed(4)}\n`);
@@ -102,7 +104,7 @@ function one(n: number): void {
 if (values.one) one(Number(values.one));
 else {
   for (const n of values.sizes.split(',').map(Number)) {
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(n), '--dim', values.dim, '--noise', values.noise, '--diffusion-max', values['diffusion-max'], '--recall-sample', values['recall-sample']];
+    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(n), '--dim', values.dim, '--noise', values.noise, '--diffusion-max', values['diffusion-max'], '--recall-sample', values['recall-sample'], '--knn', values.knn];
     process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }));
   }
 }

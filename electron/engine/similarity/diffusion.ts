@@ -40,10 +40,12 @@ export const DEFAULT_DIFFUSION: DiffusionOptions = { k: 5, alpha: 0.9, power: 6 
 
 /**
  * Above this many tracks the profile is re-ranked by neighbour augmentation instead: the rows
- * are n-dimensional (at 2,000 tracks 4 M floats, 16 MB) and the factorisation is cubic (measured
- * in docs/similarity.md); DBA is O(n²·d) and keeps the profile's ≈ 700 dimensions.
+ * are n-dimensional (at 3,000 tracks 9 M floats, 34 MB) and the factorisation of a library's
+ * graph (mostly one component) still ≈ cubic: 3,000 tracks 6.3 CPU-s with the neighbour lists,
+ * below what 2,000 cost before this line moved (13.6), 4,000 ≈ 24 (docs/similarity.md, "At
+ * library scale"); DBA is O(n·k·d) from the lists and keeps the profile's ≈ 700 dimensions.
  */
-export const DIFFUSION_MAX_TRACKS = 2000;
+export const DIFFUSION_MAX_TRACKS = 3000;
 
 /** A graph as adjacency lists: per track, its linked tracks (ascending) and the edge weights. */
 export interface Graph {

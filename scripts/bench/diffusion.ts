@@ -3,8 +3,8 @@
  * diffusion.ts, rerank.ts), stage by stage, on random profile-sized unit rows (700 dims) in
  * planted clusters, one thread. Each size runs in its own process, so its peak RSS is its own.
  *
- *   npx tsx scripts/bench/diffusion.ts [--sizes 500,2000,10000,50000] [--dim 700] [--noise 4]
- *     [--diffusion-max 4000] [--recall-sample 500] [--knn auto|exact|hnsw]
+ *   npx tsx scripts/bench/diffusion.ts [--sizes 500,2000,3000,10000] [--dim 700] [--noise 4]
+ *     [--diffusion-max 3000] [--recall-sample 500] [--knn auto|exact|hnsw]
  *
  * Stages: neighbour lists (exact up to EXACT_NEIGHBOURS_MAX_TRACKS, HNSW above: its recall@5
  * against the exact lists of `--recall-sample` rows is printed), DBA from those lists, and the
@@ -26,10 +26,10 @@ import { createRng } from '../../electron/engine/util/prng';
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '500,2000,10000,50000' },
+    sizes: { type: 'string', default: '500,2000,3000,10000' },
     dim: { type: 'string', default: '700' },
     noise: { type: 'string', default: '4' },
-    'diffusion-max': { type: 'string', default: '4000' },
+    'diffusion-max': { type: 'string', default: '3000' },
     'recall-sample': { type: 'string', default: '500' },
     knn: { type: 'string', default: 'auto' },
     one: { type: 'string' },

@@ -28,10 +28,12 @@ export interface NeighbourLists {
 }
 
 /**
- * Largest library whose lists are exact: brute force is O(n²·d) (2,000 × 700-d: 0.7 CPU-s, 10,000:
- * ≈ 17 s, 50,000: ≈ 7 min), HNSW O(n·log n·d) (measured in scripts/bench/diffusion.ts).
+ * Largest library whose lists are exact. Brute force is O(n²·d): 700-d rows, 2,000 tracks 0.6
+ * CPU-s, 10,000 14.6, 50,000 ≈ 365 by n² (scripts/bench/diffusion.ts). HNSW at 50,000 took 216
+ * CPU-s on one thread and found only 43 % of the exact neighbours of the bench's overlapping
+ * clusters, so exact lists are worth their cost up to the libraries issue #17 names.
  */
-export const EXACT_NEIGHBOURS_MAX_TRACKS = 10_000;
+export const EXACT_NEIGHBOURS_MAX_TRACKS = 50_000;
 
 /** Extra candidates fetched so that the native sum's different rounding cannot push a true neighbour out. */
 const NEAR_TIE_MARGIN = 4;

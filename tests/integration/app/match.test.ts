@@ -75,13 +75,14 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     );
     // 0.25 = 5 of 20 clips: alignment scoring and mean vectors differ on individual near-ties.
     expect(Math.abs(matchRecall10 - evalRecall10)).toBeLessThanOrEqual(0.25);
-    // Fixed floors for this fixed corpus (seed 11, shipped base model). Measured: R@1 0.50, R@10 1.00,
-    // median rank 1, worst rank 8 of 20 (the 1,600-pair base: R@1 0.40, R@10 1.00, worst 7; the
-    // 1,000-pair one: R@1 0.40, R@10 0.95, worst 14; the 600-pair one: R@1 0.30, R@10 1.00, worst 8);
-    // chance is R@1 0.05, R@10 0.50, median 10.5.
+    // Fixed floors for this fixed corpus (seed 11, shipped base model). Measured: R@1 0.60, R@10 1.00,
+    // median rank 1, worst rank 7 of 20 (the 2,000-pair base: R@1 0.50, R@10 1.00, worst 8; the
+    // 1,600-pair one: R@1 0.40, R@10 1.00, worst 7; the 1,000-pair one: R@1 0.40, R@10 0.95, worst 14;
+    // the 600-pair one: R@1 0.30, R@10 1.00, worst 8); chance is R@1 0.05, R@10 0.50, median 10.5.
+    // The R@1 floor is the lowest any shipped model measured.
     expect(matchRecall10).toBeGreaterThanOrEqual(0.95);
-    expect(matchRecall1).toBeGreaterThanOrEqual(0.15);
-    expect(medianRank).toBeLessThanOrEqual(4);
+    expect(matchRecall1).toBeGreaterThanOrEqual(0.3);
+    expect(medianRank).toBeLessThanOrEqual(3);
     // 20 matches plus descriptors of 20 pairs: about 40 s alone, more on a busy 2-core machine.
   }, 180_000);
 

@@ -1,10 +1,10 @@
 import type { EngineEvent, JobEndEvent } from '../../electron/contract/types';
 
-/** The first job-end event among `events` (a list the runner's emitter appends to), once it arrives. */
-export function jobEnded(events: EngineEvent[]): Promise<JobEndEvent> {
+/** The first job-end event among `events` (a list the runner's emitter appends to) that `wanted` accepts, once it arrives. */
+function firstJobEnd(events: EngineEvent[], wanted: (e: JobEndEvent) => boolean): Promise<JobEndEvent> {
   return new Promise((resolve) => {
     const check = (): void => {
-      const e = events.find((x): x is JobEndEvent => x.type === 'job-end');
+      const e = events.find((x): x is JobEndEvent => x.type === 'job-end' && wanted(x));
       if (e) resolve(e);
       else setImmediate(check);
     };
@@ -12,14 +12,8 @@ export function jobEnded(events: EngineEvent[]): Promise<JobEndEvent> {
   });
 }
 
+/** The first job-end event among `events`, once it arrives. */
+export const jobEnded = (events: EngineEvent[]): Promise<JobEndEvent> => firstJobEnd(events, () => true);
+
 /** The job-end event of job `jobId` among `events`, once it arrives. */
-export function jobEndOf(events: EngineEvent[], jobId: string): Promise<JobEndEvent> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const e = events.find((x): x is JobEndEvent => x.type === 'job-end' && x.jobId === jobId);
-      if (e) resolve(e);
-      else setImmediate(check);
-    };
-    check();
-  });
-}
+export const jobEndOf = (events: EngineEvent[], jobId: string): Promise<JobEndEvent> => firstJobEnd(events, (e) => e.jobId === jobId);

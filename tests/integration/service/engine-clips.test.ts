@@ -9,31 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
-import { openCatalog } from '../../../electron/engine/catalog/db';
-import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import type { Engine } from '../../../electron/engine/service';
+import { withEngine } from '../../helpers/engine';
 import { jobEndOf } from '../../helpers/job-end';
 import { hardCuts, sharedMediaDir, sine } from '../../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-engine-clips-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function withEngine(name: string, body: (engine: Engine, events: EngineEvent[]) => Promise<void>): Promise<void> {
-  const ctx = contextFromEnv({}, { dataDir: join(tmp, name), confined: true });
-  openCatalog(ctx.catalogPath).close();
-  const engine = new Engine(ctx);
-  const events: EngineEvent[] = [];
-  engine.subscribe((e) => events.push(e));
-  try {
-    await body(engine, events);
-  } finally {
-    await engine.close();
-  }
-}
+/** An engine over an empty catalog of its own (`name`), confined as the app's is. */
+const engineIn = (name: string, body: (engine: Engine, events: EngineEvent[]) => Promise<void>): Promise<void> => withEngine(join(tmp, name), { confined: true }, body);
 
 
 describe('clip.open', () => {
   it('a video: its size and frame rate; a sound file: no size, no frame rate, sound', async () => {
-    await withEngine('open', async (engine) => {
+    await engineIn('open', async (engine) => {
       const video = await hardCuts(tmp, { seconds: 2, width: 64, height: 36, fps: 25, cuts: [1], name: 'open.mp4' });
       expect(await engine.call('clip.open', { path: video })).toMatchObject({ path: video, width: 64, height: 36, fps: 25, hasAudio: false });
       const sound = await sine(tmp, { seconds: 1, freq: 440, name: 'tone.wav' });
@@ -44,7 +34,7 @@ describe('clip.open', () => {
   it('an MP3 whose only picture is cover art has no video', async () => {
     const media = await sharedMediaDir();
     if (!media) return;
-    await withEngine('cover', async (engine) => {
+    await engineIn('cover', async (engine) => {
       const mp3 = join(media, 'odd', 'with-attached-pic.mp3');
       expect(await engine.call('clip.open', { path: mp3 })).toMatchObject({ width: null, height: null, fps: null, hasAudio: true });
     });
@@ -53,7 +43,7 @@ describe('clip.open', () => {
 
 describe('clip.cuts as a job', () => {
   it('reports progress in whole seconds of the clip out of its length, and finds the cuts made', async () => {
-    await withEngine('cuts', async (engine, events) => {
+    await engineIn('cuts', async (engine, events) => {
       const video = await hardCuts(tmp, { seconds: 6, width: 160, height: 90, fps: 25, cuts: [2, 4], name: 'cuts6.mp4' });
       const { id } = await engine.call('clip.open', { path: video });
       const { jobId } = await engine.start('clip.cuts', { id });
@@ -73,7 +63,7 @@ describe('clip.cuts as a job', () => {
   });
 
   it('a cancelled job ends as cancelled', async () => {
-    await withEngine('cancel', async (engine, events) => {
+    await engineIn('cancel', async (engine, events) => {
       const video = await hardCuts(tmp, { seconds: 20, width: 64, height: 36, fps: 25, cuts: [5, 10, 15], name: 'cuts20.mp4' });
       const { id } = await engine.call('clip.open', { path: video });
       const { jobId } = await engine.start('clip.cuts', { id });

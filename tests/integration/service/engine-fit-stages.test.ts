@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
-import { openCatalog } from '../../../electron/engine/catalog/db';
-import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import type { ProgressEvent } from '../../../electron/contract/types';
+import { withEngine } from '../../helpers/engine';
 import { jobEndOf } from '../../helpers/job-end';
 import { hardCuts } from '../../helpers/media';
 import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
@@ -25,20 +24,13 @@ async function run(name: string, op: 'fit' | 'export', req: (clip: string, track
   const track = join(tmp, `${name}-track.wav`);
   writeFileSync(track, wavBytes(s.pcm, s.sampleRate));
   const clip = await hardCuts(tmp, { seconds: 12, width: 160, height: 90, fps: 25, cuts: [4, 8], name: `${name}-clip.mp4` });
-  const ctx = contextFromEnv({}, { dataDir: join(tmp, name), confined: false });
-  openCatalog(ctx.catalogPath).close();
-  const engine = new Engine(ctx);
-  const events: EngineEvent[] = [];
-  engine.subscribe((e) => events.push(e));
-  try {
+  return withEngine(join(tmp, name), { confined: false }, async (engine, events) => {
     if (op === 'export') await engine.call('clip.open', { path: clip });
     const { jobId } = await engine.start(op, req(clip, track) as never);
     const end = await jobEndOf(events, jobId);
     expect(end.state, JSON.stringify(end)).toBe('done');
     return events.filter((e): e is ProgressEvent => e.type === 'progress' && e.jobId === jobId);
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 describe('fit stages as progress', () => {

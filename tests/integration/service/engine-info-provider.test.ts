@@ -7,25 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCatalog } from '../../../electron/engine/catalog/db';
-import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import { withEngine } from '../../helpers/engine';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-engine-info-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('engine.info', () => {
   it('providerInUse is cpu with the provider pinned to cpu, asked twice', async () => {
-    const ctx = contextFromEnv({}, { dataDir: join(tmp, 'data'), confined: true });
-    openCatalog(ctx.catalogPath).close();
-    const engine = new Engine(ctx);
-    try {
+    await withEngine(join(tmp, 'data'), { confined: true }, async (engine) => {
       await engine.call('settings.set', { provider: 'cpu' });
       const first = await engine.call('engine.info', undefined);
       expect(first.activeModel).not.toBe('');
       expect(first.providerInUse).toBe('cpu');
       expect((await engine.call('engine.info', undefined)).providerInUse).toBe('cpu');
-    } finally {
-      await engine.close();
-    }
+    });
   });
 });

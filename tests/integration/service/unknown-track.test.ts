@@ -6,24 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCatalog } from '../../../electron/engine/catalog/db';
-import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import { withEngine } from '../../helpers/engine';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-unknown-track-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('a track id the catalog does not hold', () => {
   it('is not-found for fit.replan', async () => {
-    const ctx = contextFromEnv({}, { dataDir: join(tmp, 'data'), confined: true });
-    openCatalog(ctx.catalogPath).close();
-    const engine = new Engine(ctx);
-    try {
+    await withEngine(join(tmp, 'data'), { confined: true }, async (engine) => {
       await expect(engine.call('fit.replan', { track: 42, target: 10, end: 20, endMode: 'phrase', tempoRatio: 1, splices: [] })).rejects.toMatchObject({
         code: 'not-found',
         message: 'track 42 is not in the catalog',
       });
-    } finally {
-      await engine.close();
-    }
+    });
   });
 });

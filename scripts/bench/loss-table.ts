@@ -6,21 +6,27 @@
  * mean ± sd over the seeds, the rank of each loss and which losses it beats on every seed; then
  * how far the ranking moved between budgets (Spearman's ρ, Kendall's τ-b of the mean v→m
  * Recall@10), and the largest budget's winner's paired lead over every other loss.
- * Each (seed, budget, loss) result is kept under --cache, so a cut-short run resumes.
+ * Each (seed, budget, loss) result is kept under --cache, so a cut-short run resumes. Several
+ * workers can share one list: a run is claimed by a claim file (created exclusively, holding the
+ * worker's pid; a dead worker's claim is taken over), so no two workers train the same run.
+ * Tables cover, per budget, the losses finished on every seed; `--report` runs nothing and prints
+ * from the cache. Last, the decision rule of docs/eval-losses.md (round 2) at the two largest
+ * budgets where every listed loss has finished.
  *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
- *     [--losses all|a,b] [--cache .cache/gen] [--json FILE]
+ *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report]
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOSS_NAMES } from '../../electron/engine/metric/losses';
 import { localJob } from '../../electron/engine/service';
 import { checkLoss, evaluate } from '../../electron/engine/service/training';
 import type { MethodReport } from '../../electron/engine/train/eval';
-import { kendallTauB, pairedDifference, spearman, type PairedDifference } from './rank-agreement';
+import { claimRun, releaseRun } from './claim';
+import { kendallTauB, pairedDifference, spearman, verdict, type PairedDifference, type TwoBudgetScores } from './rank-agreement';
 import { meanSd } from './stats';
 
 const { values } = parseArgs({
@@ -30,6 +36,7 @@ const { values } = parseArgs({
     losses: { type: 'string', default: 'all' },
     cache: { type: 'string', default: '.cache/gen' },
     json: { type: 'string' },
+    report: { type: 'boolean', default: false },
   },
 });
 const seeds = values.seeds.split(',').map(Number);
@@ -40,23 +47,40 @@ const cache = resolve(values.cache);
 const started = Date.now();
 const results = new Map<string, MethodReport>();
 const key = (seed: number, steps: number, loss: string): string => `${seed}/${steps}/${loss}`;
+const resultFile = (seed: number, steps: number, loss: string): string => join(cache, 'losses', `seed-${seed}`, `steps-${steps}`, `${loss}.json`);
+
 // Smallest budget first over every seed: a run cut short still has one complete table.
-for (const steps of budgets) {
+for (const steps of values.report ? [] : budgets) {
   for (const loss of losses) {
     for (const seed of seeds) {
-      const file = join(cache, 'losses', `seed-${seed}`, `steps-${steps}`, `${loss}.json`);
-      if (!existsSync(file)) {
-        const t0 = Date.now();
-        const job = localJob(new AbortController().signal, () => {});
-        const r = await evaluate({ corpus: join(cache, `corpus-${seed}`), losses: [loss], steps, split: 'test', positives: 'mood', provider: 'cpu' }, {}, job);
-        mkdirSync(join(file, '..'), { recursive: true });
-        writeFileSync(file, JSON.stringify({ ...r.losses[0], seconds: (Date.now() - t0) / 1000, pairs: r.pairs }, null, 2) + '\n');
-        process.stderr.write(`${new Date().toISOString()} seed ${seed} steps ${steps} ${loss}: v→m R@10 ${r.losses[0].videoToMusic.recall10.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s; ${((Date.now() - started) / 60000).toFixed(1)} min in)\n`);
+      const file = resultFile(seed, steps, loss);
+      if (existsSync(file) || !claimRun(file)) continue;
+      // Another worker may have finished it between the check and the claim.
+      if (existsSync(file)) {
+        releaseRun(file);
+        continue;
       }
-      results.set(key(seed, steps, loss), JSON.parse(readFileSync(file, 'utf8')) as MethodReport);
+      const t0 = Date.now();
+      const job = localJob(new AbortController().signal, () => {});
+      const r = await evaluate({ corpus: join(cache, `corpus-${seed}`), losses: [loss], steps, split: 'test', positives: 'mood', provider: 'cpu' }, {}, job);
+      writeFileSync(file, JSON.stringify({ ...r.losses[0], seconds: (Date.now() - t0) / 1000, pairs: r.pairs }, null, 2) + '\n');
+      releaseRun(file);
+      process.stderr.write(`${new Date().toISOString()} seed ${seed} steps ${steps} ${loss}: v→m R@10 ${r.losses[0].videoToMusic.recall10.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s; ${((Date.now() - started) / 60000).toFixed(1)} min in)\n`);
     }
   }
 }
+// Whatever has finished, this worker's or another's.
+for (const steps of budgets) {
+  for (const loss of losses) {
+    for (const seed of seeds) {
+      const file = resultFile(seed, steps, loss);
+      if (existsSync(file)) results.set(key(seed, steps, loss), JSON.parse(readFileSync(file, 'utf8')) as MethodReport);
+    }
+  }
+}
+/** The losses finished on every seed at a budget, in the listed order. */
+const complete = (steps: number): string[] => losses.filter((l) => seeds.every((s) => results.has(key(s, steps, l))));
+const reported = budgets.filter((b) => complete(b).length >= 2);
 
 const cell = (xs: number[], digits: number): string => {
   const { mean, sd } = meanSd(xs);
@@ -64,17 +88,17 @@ const cell = (xs: number[], digits: number): string => {
 };
 const perSeed = (steps: number, loss: string): MethodReport[] => seeds.map((s) => results.get(key(s, steps, loss)) as MethodReport);
 const meanR10 = (steps: number, loss: string): number => meanSd(perSeed(steps, loss).map((r) => r.videoToMusic.recall10)).mean;
-const ranking = (steps: number): string[] => [...losses].sort((a, b) => meanR10(steps, b) - meanR10(steps, a));
+const ranking = (steps: number, among = complete(steps)): string[] => [...among].sort((a, b) => meanR10(steps, b) - meanR10(steps, a));
 
 const r10 = (steps: number, loss: string): number[] => perSeed(steps, loss).map((r) => r.videoToMusic.recall10);
 
 const lines: string[] = [];
-for (const steps of budgets) {
+for (const steps of reported) {
   const order = ranking(steps);
   // Which lower-ranked losses this one beats on every seed (paired), by their rank here.
   const beats = (loss: string): string => order.flatMap((other, j) => (other !== loss && pairedDifference(r10(steps, loss), r10(steps, other)).everySeed ? [String(j + 1)] : [])).join(', ') || '–';
   lines.push(
-    `### ${steps} steps (mean ± sd over seeds ${seeds.join(', ')}; ranked by mean v→m Recall@10)`,
+    `### ${steps} steps, ${order.length} losses (mean ± sd over seeds ${seeds.join(', ')}; ranked by mean v→m Recall@10)`,
     '',
     `| rank | loss | v→m R@10 | v→m median rank | m→v R@10 | m→v median rank | v→m R@10 per seed | beats on every seed (ranks) |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -87,16 +111,22 @@ for (const steps of budgets) {
 }
 
 // Has the ranking stopped moving: rank correlation of the losses' mean v→m R@10 between budgets.
-for (let i = 1; i < budgets.length; i++) {
-  const [a, b] = [budgets[i - 1], budgets[i]];
-  const ma = losses.map((l) => meanR10(a, l));
-  const mb = losses.map((l) => meanR10(b, l));
-  lines.push(`Ranking ${a} → ${b} steps (${losses.length} losses): Spearman's ρ = ${spearman(ma, mb).toFixed(2)}, Kendall's τ-b = ${kendallTauB(ma, mb).toFixed(2)}; top 3 ${ranking(a).slice(0, 3).join(', ')} → ${ranking(b).slice(0, 3).join(', ')}.`);
+for (let i = 1; i < reported.length; i++) {
+  const [a, b] = [reported[i - 1], reported[i]];
+  const both = complete(a).filter((l) => complete(b).includes(l));
+  if (both.length < 2) continue;
+  const ma = both.map((l) => meanR10(a, l));
+  const mb = both.map((l) => meanR10(b, l));
+  lines.push(`Ranking ${a} → ${b} steps (the ${both.length} losses run at both): Spearman's ρ = ${spearman(ma, mb).toFixed(2)}, Kendall's τ-b = ${kendallTauB(ma, mb).toFixed(2)}; top 3 ${ranking(a, both).slice(0, 3).join(', ')} → ${ranking(b, both).slice(0, 3).join(', ')}.`);
 }
 lines.push('');
 
 // The winner at the largest budget against every other loss, paired by seed.
-const last = budgets[budgets.length - 1];
+if (reported.length === 0) {
+  process.stdout.write(`no budget has two losses finished on every seed yet (${budgets.join(', ')} steps)\n`);
+  process.exit(0);
+}
+const last = reported[reported.length - 1];
 const order = ranking(last);
 const winner = order[0];
 const leads = order.slice(1).map((loss) => ({ loss, d: pairedDifference(r10(last, winner), r10(last, loss)) }));
@@ -115,5 +145,25 @@ lines.push(`${winner} beats on every seed: ${names((d) => d.everySeed)}; by a si
 const shipped = leads.find(({ loss }) => loss === 'infonce');
 if (winner === 'infonce') lines.push("The shipped base's loss, infonce, leads.");
 if (shipped) lines.push(`The shipped base's loss, infonce, trails by ${shipped.d.mean.toFixed(3)} ± ${shipped.d.sd.toFixed(3)} (${shipped.d.everySeed ? 'on every seed' : 'not on every seed'}; ${shipped.d.significant ? 'significant' : 'not significant'}).`);
+lines.push('', ...verdictLines());
 process.stdout.write(`${lines.join('\n')}\n`);
-if (values.json) writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, losses, results: Object.fromEntries(results) }, null, 2) + '\n');
+if (values.json) {
+  const byBudget = Object.fromEntries(reported.map((b) => [String(b), complete(b)]));
+  writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets: reported, losses: byBudget, results: Object.fromEntries(results) }, null, 2) + '\n');
+}
+
+/** The decision rule (docs/eval-losses.md, round 2) at the two largest budgets every listed loss finished. */
+function verdictLines(): string[] {
+  const full = budgets.filter((b) => complete(b).length === losses.length);
+  if (full.length < 2) return [`Decision rule: not yet — every listed loss has finished at ${full.length ? full.join(', ') : 'no'} budget${full.length === 1 ? '' : 's'}; it needs two.`];
+  const [lower, upper] = full.slice(-2);
+  const v = verdict(new Map(losses.map((l): [string, TwoBudgetScores] => [l, { lower: r10(lower, l), upper: r10(upper, l) }])));
+  const lead = (d: PairedDifference | null): string => (d ? `${pm(d.mean)} (${d.perSeed.map(pm).join(' / ')}; t ${d.t.toFixed(1)})` : 'leader');
+  return [
+    `Decision rule at ${lower} and ${upper} steps (all ${losses.length} losses): Spearman's ρ = ${v.rho.toFixed(2)}, Kendall's τ-b = ${v.tau.toFixed(2)}: the ranking has ${v.settled ? '' : 'not '}settled (ρ ≥ 0.8).`,
+    `- Top group (the leader and every loss it does not beat on every seed at both budgets), tied within ±${v.tieWidth.toFixed(3)}: ${v.top.map((t) => `${t.item} ${lead(t.lead)}`).join('; ')}.`,
+    v.top.length === 1 ? `- Single winner: ${v.leader}.` : `- No single winner: ${v.top.length} losses tied.`,
+    `- Lose (every top member beats them on every seed at both budgets; smallest top member's lead at ${upper}): ${v.losers.map((l) => `${l.item} by ${lead(l.margin)} (${l.by})`).join('; ') || 'none'}.`,
+    `- Neither: ${v.middle.join(', ') || 'none'}.`,
+  ];
+}

@@ -79,3 +79,76 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Pa
   const crit = T_CRIT_05[Math.min(perSeed.length - 1, T_CRIT_05.length) - 1];
   return { perSeed, mean, sd, everySeed: perSeed.every((d) => d > 0), t, significant: Math.abs(t) > crit };
 }
+
+/** One item's per-seed scores at the two largest budgets (same seed order in both). */
+export interface TwoBudgetScores {
+  lower: readonly number[];
+  upper: readonly number[];
+}
+
+/**
+ * a separates from b: a is above b on every seed at both budgets. With three seeds a t test is
+ * weak and one training run can move a seed's score by more than the items differ, so a
+ * difference counts only when it holds on every seed twice.
+ */
+export function separates(a: TwoBudgetScores, b: TwoBudgetScores): boolean {
+  return pairedDifference(a.lower, b.lower).everySeed && pairedDifference(a.upper, b.upper).everySeed;
+}
+
+export interface Verdict {
+  /** Rank agreement of the items' mean scores between the lower and the upper budget. */
+  rho: number;
+  tau: number;
+  /** ρ reached the threshold. */
+  settled: boolean;
+  /** Items by mean score at the upper budget, best first. */
+  order: string[];
+  leader: string;
+  /** The leader and every item it does not separate from, with the leader's paired lead over each at the upper budget (0 for itself). */
+  top: Array<{ item: string; lead: PairedDifference | null }>;
+  /** The largest of the leader's mean leads over the top group: they are tied within ± this. */
+  tieWidth: number;
+  /** Items every top member separates from, with the smallest top member's mean lead over each at the upper budget. */
+  losers: Array<{ item: string; margin: PairedDifference; by: string }>;
+  /** Neither in the top group nor separated from all of it. */
+  middle: string[];
+}
+
+/**
+ * The decision rule of docs/eval-losses.md (round 2), fixed before its runs: settled when
+ * Spearman's ρ between the budgets is ≥ `threshold`; the top group is the leader at the upper
+ * budget and every item it does not separate from; an item loses when every top member separates from it.
+ */
+export function verdict(scores: ReadonlyMap<string, TwoBudgetScores>, threshold = 0.8): Verdict {
+  const items = [...scores.keys()];
+  if (items.length < 2) throw new Error(`a verdict needs at least 2 items (got ${items.length})`);
+  const get = (item: string): TwoBudgetScores => scores.get(item) as TwoBudgetScores;
+  const mean = (xs: readonly number[]): number => meanSd(xs).mean;
+  const lowerMeans = items.map((i) => mean(get(i).lower));
+  const upperMeans = items.map((i) => mean(get(i).upper));
+  const rho = spearman(lowerMeans, upperMeans);
+  const tau = kendallTauB(lowerMeans, upperMeans);
+  const order = items.map((item, k) => ({ item, m: upperMeans[k] })).sort((a, b) => b.m - a.m).map((x) => x.item);
+  const leader = order[0];
+  const lead = (a: string, b: string): PairedDifference => pairedDifference(get(a).upper, get(b).upper);
+  const top = order.filter((i) => i === leader || !separates(get(leader), get(i))).map((item) => ({ item, lead: item === leader ? null : lead(leader, item) }));
+  const topNames = top.map((t) => t.item);
+  const losers = order
+    .filter((i) => !topNames.includes(i) && topNames.every((t) => separates(get(t), get(i))))
+    .map((item) => {
+      const margins = topNames.map((t) => ({ by: t, margin: lead(t, item) })).sort((a, b) => a.margin.mean - b.margin.mean);
+      return { item, ...margins[0] };
+    });
+  const loserNames = losers.map((l) => l.item);
+  return {
+    rho,
+    tau,
+    settled: rho >= threshold,
+    order,
+    leader,
+    top,
+    tieWidth: Math.max(0, ...top.map((t) => t.lead?.mean ?? 0)),
+    losers,
+    middle: order.filter((i) => !topNames.includes(i) && !loserNames.includes(i)),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageRanks, kendallTauB, pairedDifference, spearman } from '../../../scripts/bench/rank-agreement';
+import { averageRanks, kendallTauB, pairedDifference, separates, spearman, verdict } from '../../../scripts/bench/rank-agreement';
 
 describe('rank agreement between budgets', () => {
   it('ranks ascending and gives tied values the mean of their ranks', () => {
@@ -52,5 +52,56 @@ describe('paired per-seed differences', () => {
     const steady = pairedDifference([0.6, 0.61, 0.62], [0.5, 0.5, 0.5]);
     expect(steady.t).toBeCloseTo(11 * Math.sqrt(3), 6);
     expect(steady.significant).toBe(true);
+  });
+});
+
+describe('the decision rule: separation on every seed at both budgets', () => {
+  it('needs a lead on every seed at the lower and at the upper budget', () => {
+    const a = { lower: [0.6, 0.7, 0.65], upper: [0.62, 0.72, 0.66] };
+    expect(separates(a, { lower: [0.5, 0.6, 0.55], upper: [0.5, 0.6, 0.56] })).toBe(true);
+    // ahead on every seed at the upper budget only
+    expect(separates(a, { lower: [0.5, 0.72, 0.55], upper: [0.5, 0.6, 0.56] })).toBe(false);
+    // ahead on every seed at the lower budget only
+    expect(separates(a, { lower: [0.5, 0.6, 0.55], upper: [0.5, 0.6, 0.7] })).toBe(false);
+  });
+
+  it('groups by hand: a tied top of two, a loser both separate from, a middle only the leader separates from', () => {
+    const scores = new Map([
+      ['A', { lower: [0.6, 0.7, 0.65], upper: [0.62, 0.72, 0.66] }],
+      // A − B at the upper budget: +0.02, −0.01, +0.02: not on every seed, so B is in A's top group
+      ['B', { lower: [0.62, 0.68, 0.66], upper: [0.6, 0.73, 0.64] }],
+      // below A and B on every seed at both budgets
+      ['C', { lower: [0.5, 0.6, 0.55], upper: [0.5, 0.6, 0.56] }],
+      // below A on every seed at both, above B on seed 2 at the lower budget (0.69 > 0.68)
+      ['D', { lower: [0.55, 0.69, 0.5], upper: [0.55, 0.7, 0.5] }],
+    ]);
+    const v = verdict(scores);
+    expect(v.order).toEqual(['A', 'B', 'D', 'C']);
+    expect(v.leader).toBe('A');
+    expect(v.top.map((t) => t.item)).toEqual(['A', 'B']);
+    // A − B upper mean (0.02 − 0.01 + 0.02) / 3
+    expect(v.tieWidth).toBeCloseTo(0.01, 12);
+    expect(v.losers.map((l) => l.item)).toEqual(['C']);
+    // B − C upper: 0.10, 0.13, 0.08 (mean 0.1033) is smaller than A − C: 0.12, 0.12, 0.10
+    expect(v.losers[0].by).toBe('B');
+    expect(v.losers[0].margin.mean).toBeCloseTo(0.31 / 3, 12);
+    expect(v.middle).toEqual(['D']);
+    // lower ranks C1 D2 A3 B4, upper C1 D2 B3 A4: Σd² = 2, ρ = 1 − 12/60 = 0.8; τ = (5 − 1)/6
+    expect(v.rho).toBeCloseTo(0.8, 12);
+    expect(v.tau).toBeCloseTo(4 / 6, 12);
+    expect(verdict(scores, 0.9).settled).toBe(false);
+  });
+
+  it('names a single winner only when the leader separates from every other item', () => {
+    const v = verdict(new Map([
+      ['A', { lower: [0.7, 0.7, 0.7], upper: [0.8, 0.8, 0.8] }],
+      ['B', { lower: [0.6, 0.65, 0.6], upper: [0.7, 0.75, 0.7] }],
+      ['C', { lower: [0.5, 0.5, 0.5], upper: [0.6, 0.6, 0.6] }],
+    ]));
+    expect(v.top.map((t) => t.item)).toEqual(['A']);
+    expect(v.tieWidth).toBe(0);
+    expect(v.losers.map((l) => l.item)).toEqual(['B', 'C']);
+    expect(v.middle).toEqual([]);
+    expect(v.settled).toBe(true);
   });
 });

@@ -1,14 +1,9 @@
 import { dotBlock, topK } from './kernels';
-import { normalizeInPlace, type SegmentStore } from './segment-store';
+import { meanRow, type SegmentStore } from './segment-store';
 
 /** Normalised mean of a clip's m segment rows: the clip's counterpart of a track vector. */
 export function clipVector(clip: Float32Array, m: number, d: number): Float32Array {
-  const mean = new Float32Array(d);
-  for (let i = 0; i < m; i++) {
-    const base = i * d;
-    for (let x = 0; x < d; x++) mean[x] += clip[base + x];
-  }
-  return normalizeInPlace(mean);
+  return meanRow(clip, m, d, new Float32Array(d));
 }
 
 /**

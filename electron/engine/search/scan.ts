@@ -28,7 +28,8 @@ const SCAN_ROWS_16 = 600_000;
 export function scanStride(segments: number): number {
   let stride = 1;
   while (stride < 8 && segments / stride > SCAN_ROWS) stride *= 2;
-  return stride === 8 && segments / 8 > SCAN_ROWS_16 ? 16 : stride;
+  // Past SCAN_ROWS_16 · 8 rows the loop has reached 8 (it stops short only at ≤ 4 · SCAN_ROWS).
+  return segments / 8 > SCAN_ROWS_16 ? 16 : stride;
 }
 
 /**
@@ -117,7 +118,8 @@ export async function quantiseScan(store: SegmentStore, stride: number, opts: Sy
       }
     });
   }
-  const inv = max > 0 ? STORE_LEVELS / max : 0;
+  // max 0 (every row 0): 0 · ∞ is NaN, which an Int8Array stores as 0, like every other row value.
+  const inv = STORE_LEVELS / max;
   const weights = new Int8Array(d * cols);
   await forEachTrack(store, opts, progress, (slot, rows) => {
     const count = store.rowCount(slot);
@@ -324,10 +326,10 @@ export class SegmentScan {
     const tracks = store.trackCount;
     const score = new Float32Array(tracks);
     const start = new Int32Array(tracks);
-    // Window j = q·s − v hears the clip rows i ≡ v (mod s): this many of them.
+    // Window j = q·s − v hears the clip rows i ≡ v (mod s): this many of them, at least one each
+    // (U > 1 here, so used > s and every residue v < s has its row i = v).
     const heard = new Float64Array(s);
     for (let i = 0; i < used; i++) heard[i % s]++;
-    // A residue no clip row falls in (n = 0) is skipped before its weight is read.
     const perVote = Float64Array.from(heard, (n) => scale / n);
     for (let slot = 0; slot < tracks; slot++) {
       const n = store.rowCount(slot);
@@ -341,7 +343,6 @@ export class SegmentScan {
       let best = -Infinity;
       let bestJ = 0;
       for (let v = 0; v < s; v++) {
-        if (heard[v] === 0) continue;
         // Within one residue every window has the same vote weight: take the best integer vote
         // (first on ties, i.e. smallest start), scale once. This loop runs ~segmentCount times per query.
         const row = v * u * cols + c0;

@@ -155,7 +155,7 @@ if (values.json) {
 /** The decision rule (docs/eval-losses.md, round 2) at the two largest budgets every listed loss finished. */
 function verdictLines(): string[] {
   const full = budgets.filter((b) => complete(b).length === losses.length);
-  if (full.length < 2) return [`Decision rule: not yet — every listed loss has finished at ${full.length ? full.join(', ') : 'no'} budget${full.length === 1 ? '' : 's'}; it needs two.`];
+  if (full.length < 2) return [`Decision rule: not yet — it needs two budgets at which every listed loss has finished on every seed (${full.length ? `only ${full[0]} steps` : 'none'} so far).`];
   const [lower, upper] = full.slice(-2);
   const v = verdict(new Map(losses.map((l): [string, TwoBudgetScores] => [l, { lower: r10(lower, l), upper: r10(upper, l) }])));
   const lead = (d: PairedDifference | null): string => (d ? `${pm(d.mean)} (${d.perSeed.map(pm).join(' / ')}; t ${d.t.toFixed(1)})` : 'leader');

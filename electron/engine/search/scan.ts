@@ -159,7 +159,6 @@ export class SegmentScan {
   private storeScale = 0;
   private sims = new Int32Array(0);
   private colBest = new Int32Array(0);
-  private clipBytes = new Uint8Array(0);
   private shortRows = new Float32Array(0);
 
   constructor(
@@ -196,7 +195,8 @@ export class SegmentScan {
     const version = store.version;
     const colFirst = keptColumns(store, codes.stride);
     const cols = colFirst[store.trackCount];
-    const threads = this.opts.threads ?? 0;
+    // Undefined: Int8Scan's own default, 0 (every core).
+    const threads = this.opts.threads;
     if ('weights' in codes && codes.weights.length !== cols * this.dim) {
       throw new NeedledropError('internal', `scan codes hold ${codes.weights.length} values, the store needs ${cols} kept rows × ${this.dim}`);
     }
@@ -262,9 +262,8 @@ export class SegmentScan {
     const s = kernel.stride;
     const used = clipRows(m, s);
     const u = Math.ceil(used / s);
-    if (this.clipBytes.length < s * u * d) this.clipBytes = new Uint8Array(s * u * d);
-    const bytes = this.clipBytes;
-    bytes.fill(CLIP_ZERO_POINT, 0, s * u * d);
+    // A few kilobytes a query (s·U·d): a new array costs nothing next to the MatMul.
+    const bytes = new Uint8Array(s * u * d).fill(CLIP_ZERO_POINT);
     let max = 0;
     for (let x = 0; x < used * d; x++) max = Math.max(max, Math.abs(clip[x]));
     const inv = max > 0 ? CLIP_LEVELS / max : 0;

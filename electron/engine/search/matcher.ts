@@ -67,7 +67,7 @@ export class Matcher {
     private readonly opts: MatcherOptions = {},
   ) {
     this.scanThreshold = opts.scanThreshold ?? SCAN_THRESHOLD;
-    this.aligner = new Aligner(store.dim, opts.threads ?? 0);
+    this.aligner = new Aligner(store.dim, opts.threads);
     this.scanner = opts.scanner ?? null;
   }
 
@@ -82,14 +82,22 @@ export class Matcher {
    * otherwise the first query that needs it does.
    */
   async prepare(opts: SyncOptions = {}, strategy: MatchStrategy = 'auto'): Promise<void> {
-    const resolved = this.resolve(strategy);
-    if (resolved === 'scan') {
+    await this.build(this.resolve(strategy), opts);
+  }
+
+  /** Build or update the scan or ANN index `strategy` shortlists with, and return it (null for exact and prefilter). */
+  private async build(strategy: Exclude<MatchStrategy, 'auto'>, opts: SyncOptions): Promise<SegmentScan | SegmentAnn | null> {
+    if (strategy === 'scan') {
       this.scanner ??= new SegmentScan(this.store.dim, this.opts.scan);
       await this.scanner.sync(this.store, opts);
-    } else if (resolved === 'ann') {
+      return this.scanner;
+    }
+    if (strategy === 'ann') {
       this.ann ??= new SegmentAnn(this.store.dim, this.opts.ann);
       await this.ann.sync(this.store, opts);
+      return this.ann;
     }
+    return null;
   }
 
   /** Indexed rows in the ANN index (0 when not built). */
@@ -115,14 +123,15 @@ export class Matcher {
       throw new NeedledropError('internal', `clip has ${clip.embeddings.length} embedding values, not a positive multiple of dim ${d}`);
     }
     const strategy = this.resolve(opts.strategy);
-    await this.prepare(sync, strategy);
+    const shortlister = await this.build(strategy, sync);
     const topK = opts.topK ?? 10;
     const beatWeight = opts.beatWeight ?? BEAT_WEIGHT;
-    const slots = await this.candidates(clip.embeddings, m, strategy, topK, opts);
+    const slots = await this.candidates(clip.embeddings, m, strategy, shortlister, topK, opts);
     const runs: RowRun[] = slots.map((slot) => ({ first: store.firstRow(slot), count: store.rowCount(slot) }));
     const alignments = await this.aligner.alignRuns(clip.embeddings, m, store, runs);
     const aligned = slots.map((slot, i) => ({ slot, ...alignments[i] }));
-    aligned.sort((a, b) => b.alignScore - a.alignScore || a.slot - b.slot);
+    // Ties in any order: the results are sorted again below, by score then track id.
+    aligned.sort((a, b) => b.alignScore - a.alignScore);
     // Beat share ≤ 1, so a track more than beatWeight behind the k-th alignment cannot enter.
     const floor = aligned.length >= topK ? aligned[topK - 1].alignScore - beatWeight : -Infinity;
     const firstStart = clip.firstStart ?? 0;
@@ -150,25 +159,28 @@ export class Matcher {
    * scan: coarse window score over every track (int8, every stride-th segment);
    * prefilter: cos(clip mean, track vector); ann: prefilter ∪ the C best HNSW-voted tracks.
    */
-  private async candidates(clip: Float32Array, m: number, strategy: Exclude<MatchStrategy, 'auto'>, topK: number, opts: MatchOptions): Promise<number[]> {
+  private async candidates(
+    clip: Float32Array,
+    m: number,
+    strategy: Exclude<MatchStrategy, 'auto'>,
+    shortlister: SegmentScan | SegmentAnn | null,
+    topK: number,
+    opts: MatchOptions,
+  ): Promise<number[]> {
     const store = this.store;
     const exclude = opts.exclude;
-    const skip = exclude && exclude.size > 0 ? (slot: number) => exclude.has(store.idAt(slot)) : undefined;
+    const skip = exclude?.size ? (slot: number) => exclude.has(store.idAt(slot)) : undefined;
     if (strategy === 'exact') {
       const all: number[] = [];
       for (let slot = 0; slot < store.trackCount; slot++) if (!skip?.(slot)) all.push(slot);
       return all;
     }
     const count = opts.candidates ?? Math.max(50, 5 * topK);
-    if (strategy === 'scan') {
-      if (!this.scanner) throw new NeedledropError('internal', 'the scan is not built: call prepare() first');
-      return topK_(await this.scanner.scores(store, clip, m), count, skip);
-    }
+    if (shortlister instanceof SegmentScan) return topK_(await shortlister.scores(store, clip, m), count, skip);
     const slots = new Set(prefilterSlots(store, clipVector(clip, m, store.dim), count, skip));
-    if (strategy === 'ann') {
-      if (!this.ann) throw new NeedledropError('internal', 'the ANN index is not built: call prepare() first');
+    if (shortlister instanceof SegmentAnn) {
       // Over-ask so excluded tracks do not shrink the candidate set.
-      for (const c of this.ann.candidates(clip, m, count + (exclude?.size ?? 0), opts.annPerSegment)) {
+      for (const c of shortlister.candidates(clip, m, count + (exclude?.size ?? 0), opts.annPerSegment)) {
         const slot = store.slotOf(c.trackId);
         if (slot >= 0 && !exclude?.has(c.trackId)) slots.add(slot);
       }

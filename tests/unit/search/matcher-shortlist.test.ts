@@ -6,22 +6,11 @@
 import { expect, it } from 'vitest';
 import { Matcher } from '../../../electron/engine/search/matcher';
 import { SegmentStore } from '../../../electron/engine/search/segment-store';
-import { noisySlice, rng, track, unitRows } from './synthetic';
+import { clipMeanDecoys } from './synthetic';
 
 const d = 8;
 
-function decoys(): { store: SegmentStore; clip: Float32Array } {
-  const rand = rng(51);
-  const store = new SegmentStore(d);
-  const truth = unitRows(rand, 30, d);
-  const clip = truth.slice(12 * d, 18 * d);
-  // Twelve copies of the clip's mean direction, jittered: each decoy's track vector ≈ the clip mean.
-  const mean = new Float32Array(12 * d);
-  for (let i = 0; i < clip.length; i++) for (let r = 0; r < 12; r++) mean[r * d + (i % d)] += clip[i];
-  store.addTrack(track(1, truth, d));
-  for (let id = 2; id <= 6; id++) store.addTrack(track(id, noisySlice(rand, mean, d, 0, 12, 0.05), d));
-  return { store, clip };
-}
+const decoys = (): { store: SegmentStore; clip: Float32Array } => clipMeanDecoys(51, 5, d);
 
 it('the prefilter shortlists 50 tracks by default even for one result, enough here to reach the true track', async () => {
   const { store, clip } = decoys();

@@ -1,6 +1,6 @@
 /** Seeded synthetic embeddings whose right answers are known by construction. */
 import { seededRandom } from '../../../electron/engine/encoders/rng';
-import { normalizeInPlace } from '../../../electron/engine/search/segment-store';
+import { normalizeInPlace, SegmentStore } from '../../../electron/engine/search/segment-store';
 import type { TrackSegments, SearchSummary } from '../../../electron/engine/search/types';
 
 /** Seeded uniform [0, 1) generator (mulberry32). */
@@ -56,4 +56,22 @@ export function moodRows(rand: () => number, n: number, d: number, spread = 1): 
   const rows = unitRows(rand, n, d);
   for (let i = 0; i < rows.length; i++) rows[i] = centre[i % d] + spread * rows[i];
   return normalizeRows(rows, d);
+}
+
+/**
+ * A library where the answer is known and the track-vector prefilter is wrong: the true track
+ * (id 1, 30 rows of dim d) holds the clip (its rows 12–17) exactly, so it aligns at 1; `decoys`
+ * tracks (ids 2…) of 12 rows sit on the clip's mean direction, jittered, so the prefilter ranks
+ * every decoy above the true track while each aligns lower.
+ */
+export function clipMeanDecoys(seed: number, decoys: number, d: number): { store: SegmentStore; clip: Float32Array } {
+  const rand = rng(seed);
+  const store = new SegmentStore(d);
+  const truth = unitRows(rand, 30, d);
+  const clip = truth.slice(12 * d, 18 * d);
+  const mean = new Float32Array(12 * d);
+  for (let i = 0; i < clip.length; i++) for (let r = 0; r < 12; r++) mean[r * d + (i % d)] += clip[i];
+  store.addTrack(track(1, truth, d));
+  for (let id = 2; id <= decoys + 1; id++) store.addTrack(track(id, noisySlice(rand, mean, d, 0, 12, 0.05), d));
+  return { store, clip };
 }

@@ -10,13 +10,19 @@ variants: the stored-feature families, the production signature, the profile (fa
 production x3) with DBA k5 a3 (playlists, map) and with normalised diffusion (what `similar`
 serves: mutual kNN + nearest edge, k 5, a 0.9, cos^6).
 
-    python3 scripts/dev/similarity-prototype.py [.cache/albums] [--round4 [--slow]]
+    python3 scripts/dev/similarity-prototype.py [.cache/albums] [--round4 [--slow] | --round5 [--posthoc]]
 
 --round4 adds the fourth round's levers (docs/similarity.md): set-to-set similarity of 16 s crops
 (Chamfer, top-quarter mean, kernel mean embedding), and metrics learned on the train half's album
 labels (per-family weights by NCA, within-album covariance normalisation), each chosen by an
 inner split of the train half's four albums (fit on two, score on the other two) and then
 applied to the unseen half and all; --slow adds a full linear map learned by NCA (minutes).
+
+--round5 decodes each track's production excerpt once into
+<dir>/decoded/, measures 16 candidate families the stored features do not carry (stereo image,
+high-band shape and noise floor, crest factor, band dynamics, onsets, modulation, decay) and
+chooses on the train half alone; --posthoc adds every candidate on all three columns (a
+diagnostic printed after the choice, never an input to it).
 """
 import base64, json, os, sqlite3, subprocess, sys
 import numpy as np
@@ -140,6 +146,139 @@ report('stored + production x3 + DBA k5 a3 (playlists, map)', lambda m: (lambda 
 report('stored + production x3, diffusion k5 a0.9', lambda m: diffusion(space(STORED + list(PROD), PROD, m)))
 report('stored + production x3, normalised diffusion (similar)', lambda m: (lambda E: E @ E.T)(normalised_diffusion(space(STORED + list(PROD), PROD, m))))
 
+# ---- Round 5 (docs/similarity.md, "Decoded families"): information the stored 0.5 s features do
+# not carry, measured on the production excerpt (the middle 120 s, stereo, 44.1 kHz), decoded once.
+from scipy import fft as sfft, signal as ssig
+R5_SR, R5_NFFT, R5_HOP = 44100, 2048, 1024
+
+def r5_decoded(path, duration, h):
+    """The production excerpt as float32 stereo, decoded once into <dir>/decoded/<content hash>.f32."""
+    out = os.path.join(ROOT, 'decoded', h + '.f32')
+    if not os.path.exists(out):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run(['ffmpeg', '-nostdin', '-v', 'error', '-ss', '%.3f' % max(0.0, duration / 2 - 60), '-t', '120', '-i', path,
+                        '-map', '0:a:0', '-ac', '2', '-ar', str(R5_SR), '-f', 'f32le', out + '.tmp'], check=True)
+        os.rename(out + '.tmp', out)
+    return np.fromfile(out, dtype=np.float32).reshape(-1, 2)
+
+def r5_bands(lo, hi, n, nfft=R5_NFFT):
+    """Band of each FFT bin in n log-spaced bands lo..hi (-1 outside), empty bands dropped."""
+    f = np.fft.rfftfreq(nfft, 1 / R5_SR); e = lo * (hi / lo) ** (np.arange(n + 1) / n)
+    b = np.digitize(f, e) - 1; b[(f < lo) | (f >= hi)] = -1
+    used = sorted(set(b[b >= 0])); m = {u: i for i, u in enumerate(used)}
+    return np.array([m.get(v, -1) for v in b]), len(used)
+def r5_bandmean(P, b, n): return np.stack([P[:, b == k].mean(1) for k in range(n)], 1)
+def r5_db(x): return 10 * np.log10(x + 1e-20)
+
+def r5_families(x):
+    """The 16 candidate families of one excerpt (stereo float32 samples)."""
+    L, R = x[:, 0], x[:, 1]; M = (L + R) / 2
+    n = (len(M) - R5_NFFT) // R5_HOP + 1; idx = np.arange(R5_NFFT)[None, :] + R5_HOP * np.arange(n)[:, None]
+    w = np.hanning(R5_NFFT).astype(np.float32)
+    FL = sfft.rfft(L[idx] * w, axis=1); FR = sfft.rfft(R[idx] * w, axis=1)
+    PL, PR, PM, PS = np.abs(FL) ** 2, np.abs(FR) ** 2, np.abs(FL + FR) ** 2 / 4, np.abs(FL - FR) ** 2 / 4
+    e = PM.sum(1); keep = e > np.percentile(e, 20)  # the quietest fifth of frames left out, as production.ts
+    f = np.fft.rfftfreq(R5_NFFT, 1 / R5_SR); o = {}
+    # Stereo image: inter-channel correlation and |L - R| balance per band; per-frame width spread.
+    b16, n16 = r5_bands(60, 20000, 16)
+    sl = np.array([PL[keep][:, b16 == k].sum() for k in range(n16)]); sr = np.array([PR[keep][:, b16 == k].sum() for k in range(n16)])
+    cr = np.array([(FL[keep][:, b16 == k] * np.conj(FR[keep][:, b16 == k])).sum() for k in range(n16)])
+    o['st_corr'] = np.real(cr) / np.sqrt(sl * sr + 1e-30); o['st_balance'] = np.abs(r5_db(sl) - r5_db(sr))
+    b4, n4 = r5_bands(60, 20000, 4)
+    wd = r5_db(r5_bandmean(PS, b4, n4)[keep]) - r5_db(r5_bandmean(PM, b4, n4)[keep])
+    o['st_width_dyn'] = np.concatenate([np.percentile(wd, [10, 50, 90], 0).ravel(), wd.std(0)])
+    # The top octaves at full resolution: per-frame cut-off (highest bin within 60 dB of the frame's
+    # 2-8 kHz level), the 8-22 kHz shape against that level, its floor (10th percentile over frames
+    # against the mean), the share of frames where a band is empty (> 80 dB down), bins zeroed.
+    ref = PM[:, (f > 2000) & (f < 8000)].mean(1)
+    above = PM > ref[:, None] * 1e-6; above[:, f < 2000] = True
+    o['hf_cutoff'] = np.percentile([f[np.flatnonzero(r)[-1]] for r in above[keep]], [10, 25, 50, 75, 90]) / 1000
+    b24, n24 = r5_bands(8000, 22000, 24); hm = r5_bandmean(PM[keep], b24, n24)
+    o['hf_shape'] = r5_db(hm.mean(0)) - r5_db(ref[keep].mean())
+    o['hf_floor'] = r5_db(np.percentile(hm, 10, 0)) - r5_db(hm.mean(0))
+    o['hf_holes'] = (r5_db(hm) - r5_db(ref[keep])[:, None] < -80).mean(0)
+    b8, n8 = r5_bands(2000, 20000, 8)
+    o['hf_sparsity'] = np.array([(lambda P: (P < P.mean(1, keepdims=True) * 1e-4).mean())(PM[keep][:, b8 == k]) for k in range(n8)])
+    # Dynamics: crest factor of 1 s windows (10/50/90th percentile), sample peak, share of samples near it.
+    sec = len(M) // R5_SR; Mw = M[:sec * R5_SR].reshape(sec, R5_SR)
+    rms = np.sqrt((Mw ** 2).mean(1)) + 1e-12; crest = 20 * np.log10((np.abs(Mw).max(1) + 1e-12) / rms)[rms > np.percentile(rms, 20)]
+    peak = np.abs(x).max() + 1e-12
+    o['crest'] = np.array([*np.percentile(crest, [10, 50, 90]), 20 * np.log10(peak), np.log10((np.abs(x) > 0.98 * peak).mean() + 1e-7), np.log10((np.abs(x) > 0.891 * peak).mean() + 1e-7)])
+    # Band dynamics: 400 ms levels of 8 octave bands, p95 - p10 and std.
+    b8o, n8o = r5_bands(40, 20000, 8); Bp = r5_bandmean(PM, b8o, n8o); k4 = int(0.4 * R5_SR / R5_HOP)
+    Bd = r5_db(np.array([Bp[i:i + k4].mean(0) for i in range(0, len(Bp) - k4, k4 // 2)]))
+    o['band_dyn'] = np.concatenate([np.percentile(Bd, 95, 0) - np.percentile(Bd, 10, 0), Bd.std(0)])
+    # Onsets at frame rate (hop 512 = 11.6 ms): log spectral flux in 24 bands; density, level,
+    # spread, sharpness (peak over the 10 frames before), skew; its modulation spectrum 0.5-16 Hz;
+    # each band's share of the flux.
+    h2 = 512; n2 = (len(M) - R5_NFFT) // h2 + 1; idx2 = np.arange(R5_NFFT)[None, :] + h2 * np.arange(n2)[:, None]
+    P2 = np.abs(sfft.rfft(M[idx2] * w, axis=1)) ** 2
+    bo, no = r5_bands(40, 16000, 24); flux = np.maximum(np.diff(r5_db(r5_bandmean(P2, bo, no)), axis=0), 0); env = flux.mean(1); fr = R5_SR / h2
+    med = np.median(env); mad = np.median(np.abs(env - med)) + 1e-9
+    pk, _ = ssig.find_peaks(env, height=med + 3 * mad, distance=int(0.05 * fr))
+    sharp = env[pk] / np.array([env[max(0, i - 10):i].mean() + 1e-9 for i in pk]) if len(pk) else np.ones(1)
+    o['onset'] = np.array([len(pk) / (len(env) / fr), np.log(env.mean() + 1e-9), env.std() / (env.mean() + 1e-9), np.log(np.median(sharp) + 1e-9), ((env - env.mean()) ** 3).mean() / (env.std() ** 3 + 1e-12)])
+    def modspec(y, rate, edges):
+        sp = np.abs(np.fft.rfft((y - y.mean()) * np.hanning(len(y)))) ** 2; fq = np.fft.rfftfreq(len(y), 1 / rate)
+        return r5_db(np.array([sp[(fq >= edges[i]) & (fq < edges[i + 1])].mean() for i in range(len(edges) - 1)]))
+    ms = modspec(env, fr, 0.5 * 32 ** (np.arange(11) / 10)); o['onset_mod'] = ms - ms.mean()
+    bf = r5_db(flux.mean(0)); o['flux_bands'] = bf - bf.mean()
+    # Modulation spectrum of 4 band envelopes (43 Hz), 6 bands 0.5-16 Hz each, centred per band.
+    b4m, n4m = r5_bands(60, 16000, 4); Ev = r5_db(r5_bandmean(PM, b4m, n4m))
+    mods = np.array([modspec(Ev[:, k], R5_SR / R5_HOP, 0.5 * 32 ** (np.arange(7) / 6)) for k in range(n4m)])
+    o['band_mod'] = (mods - mods.mean(1, keepdims=True)).ravel()
+    # Decay after onsets (a reverberation proxy): slope in dB/s of the 250 ms after each onset peak.
+    envdb = r5_db(P2.sum(1)); L25 = int(0.25 * fr)
+    sl_ = [np.polyfit(np.arange(L25) / fr, envdb[i + 1:i + 1 + L25], 1)[0] for i in pk if i + 1 + L25 <= len(envdb)] or [0.0]
+    o['decay'] = np.percentile(sl_, [50, 25, 75])
+    # Noise floor: the quietest frames against the loud ones.
+    o['floor'] = np.array([r5_db(np.percentile(e, 5)) - r5_db(np.percentile(e, 95)), r5_db(np.percentile(e, 1)) - r5_db(np.median(e))])
+    return o
+
+def r5_candidates():
+    cache = os.path.join(ROOT, 'round5-candidates.npz')
+    if os.path.exists(cache):
+        z = np.load(cache); at = {h: i for i, h in enumerate(z['hashes'])}
+        if all(r[7] in at for r in rows): return {k: z[k][[at[r[7]] for r in rows]] for k in z.files if k != 'hashes'}
+    fams = [r5_families(r5_decoded(r[1], r[2], r[7])) for r in rows]
+    out = {k: np.array([f[k] for f in fams]) for k in fams[0]}
+    np.savez(cache, hashes=np.array([r[7] for r in rows]), **out)
+    return out
+
+if '--round5' in sys.argv:
+    from itertools import combinations
+    CANDS = r5_candidates()
+    for k, v in CANDS.items(): X['r5_' + k] = v
+    BASEF = STORED + list(PROD)
+    ALL = np.ones(len(lab), bool)
+    # Beside the train half itself, every 2- and 3-album subset of it (10 galleries: more
+    # confusions to count, still nothing from the unseen half).
+    SUBSETS = [np.isin(alb, c) for r in (2, 3) for c in combinations(A[0::2], r)]
+    ndr = lambda U: (lambda E: E @ E.T)(normalised_diffusion(U))
+    fmt = lambda v: f'{v[0]:.3f}/{v[1]:.3f}'
+    def variant(d): return BASEF + ['r5_' + k for k in d], {**PROD, **{'r5_' + k: w for k, w in d.items()}}
+    def train_only(label, d):
+        fams, w = variant(d); U = space(fams, w, tr)
+        cols = [scores(ndr(U), lab[tr]), np.mean([scores(ndr(space(fams, w, m)), lab[m]) for m in SUBSETS], 0), scores(U @ U.T, lab[tr]), scores((lambda V: V @ V.T)(dba(U)), lab[tr])]
+        print(f'{label:45s} ' + '  '.join(fmt(c) for c in cols), flush=True)
+    def three(label, d):
+        fams, w = variant(d)
+        print(f'{label:45s} ' + '  '.join(fmt(scores(ndr(space(fams, w, m)), lab[m])) for m in (ALL, tr, te)), flush=True)
+    print(f"{'train half only: diffusion, 2-3 album subsets (mean), cosine, DBA':45s}")
+    train_only('served (stored + production x3)', {})
+    for k in CANDS:
+        for wt in (1, 2, 3): train_only(f'+ {k} x{wt}', {k: wt})
+    for d in ({'hf_shape': 3, 'hf_floor': 1}, {'hf_shape': 3, 'hf_floor': 2}, {'hf_shape': 3, 'hf_floor': 3}, {'hf_shape': 3, 'floor': 2}, {'hf_shape': 3, 'st_balance': 2}):
+        train_only(' + '.join(f'{k} x{v}' for k, v in d.items()), d)
+    CHOSEN = {'hf_shape': 3, 'hf_floor': 3}  # chosen on the lines above alone (docs/similarity.md)
+    print(f"\n{'chosen, then the served space: all, train half, unseen half':45s}")
+    three('+ hf_shape x3 + hf_floor x3 (chosen)', CHOSEN)
+    three('served', {})
+    if '--posthoc' in sys.argv:
+        print(f"\n{'post hoc (never a choice): all, train, unseen':45s}")
+        for k in CANDS:
+            for wt in (1, 3): three(f'+ {k} x{wt}', {k: wt})
+    sys.exit(0)
 if '--round4' not in sys.argv: sys.exit(0)
 from itertools import combinations
 from scipy.optimize import minimize

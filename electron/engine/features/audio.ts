@@ -2,7 +2,7 @@ import { inputError, isCancelled } from '../errors';
 import { decodeAudio } from '../media/decode';
 import { audioStream, parseInputDump, type InputHeader } from '../media/probe';
 import { analyseKey, detectKey, KEY_MIN_CONFIDENCE, type SummaryKey } from './key';
-import { SampleKernel } from './frame-kernel';
+import type { StepSquares } from './frame-kernel';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
@@ -57,8 +57,6 @@ export class AudioFeatureExtractor {
   private readonly stft: Stft;
   private readonly spectral: SpectralAnalyser;
   private readonly loudness = new LoudnessMeter(S.sampleRate);
-  /** The steps' sums of squares in WebAssembly (bit for bit the JS loop); null: the JS path. */
-  private readonly squares = SampleKernel.create();
   private readonly prevMel = new Float64Array(MELS).fill(S.floorDb);
   /** Per-step sums of frame descriptors (columns as in the output; rms and beats unused here). */
   private sums = new Float64Array(64 * D);
@@ -66,6 +64,15 @@ export class AudioFeatureExtractor {
   private bassSums = new Float64Array(64 * 12);
   private frameCounts = new Float64Array(64);
   private sumSq = new Float64Array(64);
+  /** The step the next run of squares belongs to. */
+  private runStep = 0;
+  private readonly stepRuns: StepSquares = {
+    left: SAMPLES_PER_STEP,
+    length: SAMPLES_PER_STEP,
+    onRun: (ss) => {
+      this.sumSq[this.runStep++] += ss;
+    },
+  };
   private onsets = new Float64Array(1024);
   /** Flux of compressed mel power (log(1 + 10⁴·p)) per frame: the accents that pick the beat level. */
   private accents = new Float64Array(1024);
@@ -95,18 +102,11 @@ export class AudioFeatureExtractor {
   push(pcm: Float32Array): void {
     const steps = Math.floor((this.samples + pcm.length) / SAMPLES_PER_STEP) + 1;
     this.ensureSteps(steps);
-    let i = 0;
-    while (i < pcm.length) {
-      const k = Math.floor(this.samples / SAMPLES_PER_STEP);
-      const n = Math.min(pcm.length - i, (k + 1) * SAMPLES_PER_STEP - this.samples);
-      let ss = 0;
-      if (this.squares) ss = this.squares.sumSquares(pcm.subarray(i, i + n), 0);
-      else for (let t = i; t < i + n; t++) ss += pcm[t] * pcm[t];
-      this.sumSq[k] += ss;
-      this.samples += n;
-      i += n;
-    }
-    this.loudness.push(pcm);
+    // The steps' Σ x² come from the loudness meter's pass over the same samples.
+    this.runStep = Math.floor(this.samples / SAMPLES_PER_STEP);
+    this.stepRuns.left = (this.runStep + 1) * SAMPLES_PER_STEP - this.samples;
+    this.loudness.push(pcm, this.stepRuns);
+    this.samples += pcm.length;
     this.stft.push(pcm);
   }
 

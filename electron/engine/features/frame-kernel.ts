@@ -32,8 +32,8 @@ interface KernelExports {
   samplesPiece(): number;
   loudnessState(): number;
   loudnessBlocks(): number;
-  sumSquares(n: number, ss: number): number;
-  loudnessPush(n: number, sub: number): number;
+  stepRuns(): number;
+  samplesPush(n: number, sub: number, stepLen: number): number;
 }
 
 /** NEEDLEDROP_FRAME_KERNEL=off runs the JS path everywhere, worker threads included (an A/B bench, or a way out). */
@@ -143,15 +143,29 @@ export class SpectralKernel {
   }
 }
 
-/** Where the loudness filters' running sub-block sum and sample count sit in `loudnessState`, after 10 coefficients and 6 state values. */
+/** Slots of `loudnessState` after 10 coefficients and 6 filter states (wasm/assembly/frame-kernel.ts). */
 const LOUD_ACC = 16;
 const LOUD_COUNT = 17;
+const STEP_SS = 18;
+const STEP_LEFT = 19;
+const STEP_RUNS = 20;
 
 /**
- * The per-sample loops, scalar and in the JS order (a recursive filter and running sums cannot be
- * reordered without changing their last bits): the steps' Σ x² of audio.ts and loudness.ts's
- * K-weighting filters with their sub-block mean squares. Input of any length is fed in pieces
- * of `piece` samples, the sums carried over.
+ * Consecutive steps of `length` samples, of which `left` remain before the pushed samples start:
+ * `onRun` gets the Σ x² of each run of the pushed samples within one step, in order — every step
+ * they complete, then the one they end in (0 when they end on a step's end).
+ */
+export interface StepSquares {
+  left: number;
+  length: number;
+  onRun: (ss: number) => void;
+}
+
+/**
+ * The per-sample loops in one pass, scalar and in the JS order (a recursive filter and running sums
+ * cannot be reordered without changing their last bits): loudness.ts's K-weighting filters with their
+ * sub-block mean squares and audio.ts's per-step Σ x². Input of any length is fed in pieces of
+ * `piece` samples, the sums carried over.
  */
 export class SampleKernel {
   private constructor(
@@ -160,6 +174,7 @@ export class SampleKernel {
     private readonly input: Float32Array,
     private readonly loud: Float64Array,
     private readonly blocks: Float64Array,
+    private readonly runs: Float64Array,
   ) {}
 
   static create(): SampleKernel | null {
@@ -168,17 +183,8 @@ export class SampleKernel {
     k.samplesSetup();
     const buf = k.memory.buffer;
     const piece = k.samplesPiece();
-    return new SampleKernel(k, piece, new Float32Array(buf, k.samplesInput(), piece), new Float64Array(buf, k.loudnessState(), 18), new Float64Array(buf, k.loudnessBlocks(), piece + 1));
-  }
-
-  /** ss + Σ x², added in sample order. */
-  sumSquares(x: Float32Array, ss: number): number {
-    for (let i = 0; i < x.length; i += this.piece) {
-      const part = x.subarray(i, i + this.piece);
-      this.input.set(part);
-      ss = this.k.sumSquares(part.length, ss);
-    }
-    return ss;
+    const view = (ptr: number, n: number): Float64Array => new Float64Array(buf, ptr, n);
+    return new SampleKernel(k, piece, new Float32Array(buf, k.samplesInput(), piece), view(k.loudnessState(), 24), view(k.loudnessBlocks(), piece + 1), view(k.stepRuns(), piece + 1));
   }
 
   /** Start the loudness filters: [b0, b1, b2, a1, a2] of the first biquad then of the second; zero state. */
@@ -187,14 +193,21 @@ export class SampleKernel {
     this.loud.set(coefficients);
   }
 
-  /** Run x through the loudness filters; `onBlock` gets the mean square of every `sub`-sample block completed, in order. */
-  loudnessPush(x: Float32Array, sub: number, onBlock: (ms: number) => void): void {
+  /** Run x through the loudness filters; `onBlock` gets the mean square of every `sub`-sample block completed, in order. With `steps`, their squares too. */
+  push(x: Float32Array, sub: number, onBlock: (ms: number) => void, steps?: StepSquares): void {
+    const loud = this.loud;
+    // Each push starts its first run's sum from 0, as the JS loop does.
+    loud[STEP_SS] = 0;
+    loud[STEP_LEFT] = steps ? steps.left : 0;
+    const stepLen = steps ? steps.length : 0;
     for (let i = 0; i < x.length; i += this.piece) {
       const part = x.subarray(i, i + this.piece);
       this.input.set(part);
-      const n = this.k.loudnessPush(part.length, sub);
+      const n = this.k.samplesPush(part.length, sub, stepLen);
       for (let b = 0; b < n; b++) onBlock(this.blocks[b]);
+      if (steps) for (let r = 0; r < loud[STEP_RUNS]; r++) steps.onRun(this.runs[r]);
     }
+    steps?.onRun(loud[STEP_SS]);
   }
 
   /** The block in progress: the sum of its filtered squares and its sample count. */

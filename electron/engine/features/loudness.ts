@@ -6,7 +6,7 @@
  * with identical channels ≈ 3 LU higher than this.
  */
 
-import { SampleKernel } from './frame-kernel';
+import { SampleKernel, type StepSquares } from './frame-kernel';
 
 interface Biquad {
   b0: number;
@@ -75,11 +75,16 @@ export class LoudnessMeter {
     this.kernel?.loudnessStart([f1.b0, f1.b1, f1.b2, f1.a1, f1.a2, f2.b0, f2.b1, f2.b2, f2.a1, f2.a2]);
   }
 
-  push(x: Float32Array): void {
+  /**
+   * Filter x and measure its sub-blocks. With `steps`, also the Σ x² of each step x touches (the
+   * audio extractor's rms: one pass over the samples for both).
+   */
+  push(x: Float32Array, steps?: StepSquares): void {
     if (this.kernel) {
-      this.kernel.loudnessPush(x, this.sub, this.onBlock);
+      this.kernel.push(x, this.sub, this.onBlock, steps);
       return;
     }
+    if (steps) stepSquares(x, steps);
     // Everything in locals: this loop runs once per sample.
     const { b0: p0, b1: p1, b2: p2, a1: pa1, a2: pa2 } = this.f1;
     const { b0: q0, b1: q1, b2: q2, a1: qa1, a2: qa2 } = this.f2;
@@ -145,4 +150,18 @@ export class LoudnessMeter {
     const gated = abs.filter((ms) => lufs(ms) > rel);
     return Math.round(lufs(gated.reduce((a, b) => a + b, 0) / gated.length) * 100) / 100;
   }
+}
+
+/** The JS path of StepSquares: each run's Σ x² from 0, in sample order. */
+function stepSquares(x: Float32Array, steps: StepSquares): void {
+  let left = steps.left;
+  let i = 0;
+  do {
+    const end = Math.min(x.length, i + left);
+    let ss = 0;
+    for (let t = i; t < end; t++) ss += x[t] * x[t];
+    steps.onRun(ss);
+    left = steps.length;
+    i = end;
+  } while (i < x.length);
 }

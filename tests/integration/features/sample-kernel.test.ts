@@ -1,6 +1,6 @@
 /**
- * The per-sample loops in WebAssembly (the loudness filters and the steps' sums of squares) must
- * give bit for bit what their JS loops give, whatever the input's chunking (pieces longer than the
+ * The per-sample loops in WebAssembly (the loudness filters and the steps' sums of squares, in one
+ * pass) must give bit for bit what their JS loops give, whatever the input's chunking (pieces longer than the
  * kernel's input are split, their sums carried over), and the true values on inputs whose answer
  * is known exactly.
  */
@@ -48,12 +48,21 @@ function features(kernel: boolean, x: Float32Array, chunk: number): Buffer {
 }
 
 describe('per-sample kernel', () => {
-  it('adds squares exactly where the answer is exact, across pieces', () => {
+  it('adds squares exactly where the answer is exact, step by step, across pieces', () => {
     const k = SampleKernel.create()!;
     expect(k).not.toBeNull();
-    // 40,000 samples of 0.5 (more than two of the kernel's pieces): 10,000 quarters, exact in f64.
-    expect(k.sumSquares(new Float32Array(40_000).fill(0.5), 0)).toBe(10_000);
-    expect(k.sumSquares(Float32Array.of(3, 4), 1)).toBe(26);
+    const squares = (x: Float32Array, left: number, length: number): number[] => {
+      const runs: number[] = [];
+      k.loudnessStart([1, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+      k.push(x, 2205, () => undefined, { left, length, onRun: (ss) => runs.push(ss) });
+      return runs;
+    };
+    // 40,000 samples of 0.5 (more than two of the kernel's pieces): quarters, exact in f64.
+    expect(squares(new Float32Array(40_000).fill(0.5), 50_000, 50_000)).toEqual([10_000]);
+    // 1,000 samples left in the first step, then steps of 16,000: runs of 1,000, 16,000, 16,000 and 7,000 samples.
+    expect(squares(new Float32Array(40_000).fill(0.5), 1000, 16_000)).toEqual([250, 4000, 4000, 1750]);
+    // Ending on a step's end: the step after it gets an empty run.
+    expect(squares(Float32Array.of(3, 4), 2, 10)).toEqual([25, 0]);
   });
 
   for (const [name, x] of Object.entries(signals(17))) {

@@ -478,49 +478,60 @@ function chromaPeaks(lo: i32, hi: i32, peakFloor: f64): i32 {
 }
 
 // ---------------------------------------------------------------- per-sample loops (loudness.ts, audio.ts)
+//
+// One pass over each piece of samples: loudness.ts's K-weighting filters with their sub-block
+// mean squares and (when asked) audio.ts's per-step Σ x², each expression in the JS order (bit
+// for bit the JS loops). The filters are recursive: their speed is the chain from one output to
+// the next, beside which the squares' own chain runs at no extra cost. (A 2-sample block form of
+// the biquads, both outputs of a pair in the two lanes of an f64x2 from the two before them, was
+// measured no faster: its lane shuffles, not the chain, then bound the loop.)
 
 /** Samples JS copies in per call: callers split longer inputs (the sums carry over, in order). */
 const PIECE: i32 = 16384;
 let SAMPLES: usize = 0;
-/** Loudness: 10 biquad coefficients, then the state x1 x2 y1 y2 w1 w2, the sub-block sum and count. */
+/**
+ * Loudness: 10 biquad coefficients (b0 b1 b2 a1 a2 of each stage), the state x1 x2 y1 y2 w1 w2,
+ * the sub-block sum and count; then the steps' running Σ x², the samples left in the current
+ * step, and how many step runs the last call completed.
+ */
 let LOUD: usize = 0;
-/** Mean squares of the sub-blocks one loudnessPush completed (at most PIECE / sub + 1). */
+/** Mean squares of the sub-blocks one samplesPush completed (at most PIECE / sub + 1). */
 let BLOCKS: usize = 0;
+/** Σ x² of each step one samplesPush completed (at most PIECE / stepLen + 1). */
+let RUNS: usize = 0;
 
-/** Lay out the per-sample loops' input (PIECE f32 samples) and the loudness state and output. */
+/** Lay out the per-sample loops' input (PIECE f32 samples), the state and the outputs. */
 export function samplesSetup(): void {
   SAMPLES = alloc(PIECE << 2);
-  LOUD = alloc(18 << 3);
+  LOUD = alloc(24 << 3);
   BLOCKS = alloc((PIECE + 1) << 3);
+  RUNS = alloc((PIECE + 1) << 3);
 }
 
 export function samplesInput(): usize { return SAMPLES; }
 export function samplesPiece(): i32 { return PIECE; }
 export function loudnessState(): usize { return LOUD; }
 export function loudnessBlocks(): usize { return BLOCKS; }
-
-/** ss + Σ x² over the first n input samples, added in sample order as audio.ts's step sums. */
-export function sumSquares(n: i32, ss: f64): f64 {
-  for (let t = 0; t < n; t++) {
-    const v = <f64>load<f32>(SAMPLES + (<usize>t << 2));
-    ss += v * v;
-  }
-  return ss;
-}
+export function stepRuns(): usize { return RUNS; }
 
 /**
- * loudness.ts's push over the first n input samples: the two K-weighting biquads (direct form I,
- * each expression in the JS order) and the mean square of every completed `sub`-sample block,
- * written to BLOCKS. Returns how many blocks were completed.
+ * The first n input samples through the loudness filters, writing the mean square of every
+ * completed `sub`-sample block to BLOCKS (returns how many). With stepLen > 0 also the steps'
+ * Σ x²: the running sum and the samples left in the current step are in LOUD (slots 18, 19);
+ * each step completed here writes its sum to RUNS (count in slot 20) and starts again from 0.
  */
-export function loudnessPush(n: i32, sub: i32): i32 {
+export function samplesPush(n: i32, sub: i32, stepLen: i32): i32 {
   const s = LOUD;
   const p0 = load<f64>(s), p1 = load<f64>(s, 8), p2 = load<f64>(s, 16), pa1 = load<f64>(s, 24), pa2 = load<f64>(s, 32);
   const q0 = load<f64>(s, 40), q1 = load<f64>(s, 48), q2 = load<f64>(s, 56), qa1 = load<f64>(s, 64), qa2 = load<f64>(s, 72);
   let x1 = load<f64>(s, 80), x2 = load<f64>(s, 88), y1 = load<f64>(s, 96), y2 = load<f64>(s, 104), w1 = load<f64>(s, 112), w2 = load<f64>(s, 120);
   let acc = load<f64>(s, 128);
   let count = <i32>load<f64>(s, 136);
+  let ss = load<f64>(s, 144);
+  let left = <i32>load<f64>(s, 152);
+  const squares = stepLen > 0;
   let blocks = 0;
+  let runs = 0;
   for (let i = 0; i < n; i++) {
     const v = <f64>load<f32>(SAMPLES + (<usize>i << 2));
     const y = p0 * v + p1 * x1 + p2 * x2 - pa1 * y1 - pa2 * y2;
@@ -538,6 +549,15 @@ export function loudnessPush(n: i32, sub: i32): i32 {
       acc = 0;
       count = 0;
     }
+    if (squares) {
+      ss += v * v;
+      if (--left == 0) {
+        store<f64>(RUNS + (<usize>runs << 3), ss);
+        runs++;
+        ss = 0;
+        left = stepLen;
+      }
+    }
   }
   store<f64>(s, x1, 80);
   store<f64>(s, x2, 88);
@@ -547,5 +567,8 @@ export function loudnessPush(n: i32, sub: i32): i32 {
   store<f64>(s, w2, 120);
   store<f64>(s, acc, 128);
   store<f64>(s, <f64>count, 136);
+  store<f64>(s, ss, 144);
+  store<f64>(s, <f64>left, 152);
+  store<f64>(s, <f64>runs, 160);
   return blocks;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import usearch from 'usearch';
 import { cancelledError, NeedledropError } from '../errors';
 import type { SegmentStore } from './segment-store';
@@ -71,8 +71,8 @@ export class SegmentAnn {
   private readonly index: UsearchIndex;
   private readonly opts: Required<Omit<AnnOptions, 'cache'>>;
   private readonly cache: AnnOptions['cache'];
-  /** What the last sync did. */
-  lastSync: AnnSyncSource = 'current';
+  /** What the last sync did (null before the first). */
+  lastSync: AnnSyncSource | null = null;
   /** Track id → store generation it was indexed at and its segment count then. */
   private readonly indexed = new Map<TrackId, { generation: number; count: number }>();
   private syncedVersion = -1;
@@ -114,14 +114,13 @@ export class SegmentAnn {
   async sync(store: SegmentStore, opts: SyncOptions = {}): Promise<void> {
     this.lastSync = 'current';
     if (this.inSync(store)) return;
-    const cache = this.cache;
-    const fingerprint = cache ? this.fingerprint(store, cache) : '';
-    if (cache && this.indexed.size === 0 && this.load(cache.path, store, fingerprint)) return;
+    const saved = this.cache && { path: this.cache.path, fingerprint: this.fingerprint(store, this.cache) };
+    if (saved && this.indexed.size === 0 && this.load(saved.path, store, saved.fingerprint)) return;
     await this.update(store, opts);
     this.lastSync = 'built';
     // Saved even when the store changed during the last yield: the fingerprint was taken before
     // the update, from the rows the index now holds, so the record still matches the file.
-    if (cache) this.save(cache.path, fingerprint);
+    if (saved) this.save(saved.path, saved.fingerprint);
   }
 
   /**
@@ -132,12 +131,9 @@ export class SegmentAnn {
   private fingerprint(store: SegmentStore, cache: NonNullable<AnnOptions['cache']>): string {
     const { connectivity, expansionAdd, stride } = this.opts;
     const hash = createHash('sha256');
-    hash.update(JSON.stringify({ format: 1, key: cache.key ?? '', dim: this.dim, connectivity, expansionAdd, stride }));
-    const shape = new Float64Array(2 * store.trackCount);
-    for (let slot = 0; slot < store.trackCount; slot++) {
-      shape[2 * slot] = store.idAt(slot);
-      shape[2 * slot + 1] = store.rowCount(slot);
-    }
+    hash.update(JSON.stringify({ format: 1, key: cache.key, dim: this.dim, connectivity, expansionAdd, stride }));
+    // Per slot its id and segment count.
+    const shape = Float64Array.from(store.trackIds().flatMap((id, slot) => [id, store.rowCount(slot)]));
     hash.update(new Uint8Array(shape.buffer));
     const rows = store.rows();
     hash.update(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
@@ -156,17 +152,15 @@ export class SegmentAnn {
     if (meta.fingerprint !== fingerprint) return false;
     this.index.load(path);
     if (this.index.size() !== meta.rows) throw new NeedledropError('internal', `${path}: saved search index has ${this.index.size()} rows, its record says ${String(meta.rows)}`);
-    for (let slot = 0; slot < store.trackCount; slot++) {
-      this.indexed.set(store.idAt(slot), { generation: store.generationAt(slot), count: store.rowCount(slot) });
-    }
+    store.trackIds().forEach((id, slot) => this.indexed.set(id, { generation: store.generationAt(slot), count: store.rowCount(slot) }));
     this.syncedVersion = store.version;
     this.lastSync = 'loaded';
     return true;
   }
 
-  /** Write the index, then its record: a crash between the two leaves a record that no longer matches. */
+  /** Remove the record, write the index, then the record: a crash in between leaves no record, so the index is rebuilt. */
   private save(path: string, fingerprint: string): void {
-    writeFileSync(metaPath(path), JSON.stringify({ fingerprint: 'writing' }));
+    rmSync(metaPath(path), { force: true });
     this.index.save(`${path}.tmp`);
     renameSync(`${path}.tmp`, path);
     writeFileSync(metaPath(path), JSON.stringify({ fingerprint, rows: this.index.size(), savedAt: new Date().toISOString() }));
@@ -174,8 +168,7 @@ export class SegmentAnn {
 
   /** Drop removed/replaced tracks, add new ones. */
   private async update(store: SegmentStore, opts: SyncOptions): Promise<void> {
-    const live = new Map<TrackId, number>();
-    for (let slot = 0; slot < store.trackCount; slot++) live.set(store.idAt(slot), store.generationAt(slot));
+    const live = new Map(store.trackIds().map((id, slot) => [id, store.generationAt(slot)]));
     for (const [id, { generation, count }] of this.indexed) {
       if (live.get(id) !== generation) {
         this.index.remove(BigUint64Array.from(this.rowsOf(count), (r) => segmentKey(id, r)));
@@ -241,7 +234,8 @@ export class SegmentAnn {
    * score a few offsets instead of every window.
    */
   candidates(clip: Float32Array, m: number, maxTracks: number, perSegment = this.opts.perSegment): AnnCandidate[] {
-    if (this.index.size() === 0 || maxTracks <= 0) return [];
+    // `< 1`, not `<= 0`: a fraction of a track is none either (slice would truncate it to 0).
+    if (this.index.size() === 0 || maxTracks < 1) return [];
     // usearch searches with a beam of max(k, expansionSearch), so a larger k also widens the search.
     const k = Math.min(perSegment, this.index.size());
     // One flat m×d query runs as a native batch (both cores); usearch then returns BatchMatches
@@ -259,7 +253,7 @@ export class SegmentAnn {
         const sim = 1 - hits.distances[h];
         let c = byTrack.get(id);
         if (!c) byTrack.set(id, (c = { trackId: id, vote: 0, starts: [] }));
-        if (sim > (best.get(c) ?? -Infinity)) best.set(c, sim);
+        best.set(c, Math.max(sim, best.get(c) ?? -Infinity));
         const start = Number(key & SEGMENT_MASK) - q;
         if (!c.starts.includes(start)) c.starts.push(start);
       }

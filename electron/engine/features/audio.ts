@@ -51,6 +51,17 @@ const FLOOR_RMS_DB = -100;
 const CHORD_WINDOW = 25;
 
 const db = (ms: number): number => Math.max(FLOOR_RMS_DB, 10 * Math.log10(ms + 1e-30));
+const amplitudeDb = (r: number): number => db(r * r);
+const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
+/** The value at fraction p of ascending values (FLOOR_RMS_DB when there are none). */
+const percentile = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? FLOOR_RMS_DB;
+
+/** A copy of `a` in a zeroed array of n (≥ a.length) values. Module-level: a closure per call would change the call's target every track, and V8 would throw out the caller's optimised code. */
+function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const g = new Float64Array(n);
+  g.set(a);
+  return g;
+}
 
 /** Streaming audio descriptors: push mono PCM at AUDIO_SPEC.sampleRate, then finish(). */
 export class AudioFeatureExtractor {
@@ -113,15 +124,10 @@ export class AudioFeatureExtractor {
   private ensureSteps(steps: number): void {
     if (steps <= this.frameCounts.length) return;
     const cap = Math.max(steps, this.frameCounts.length * 2);
-    const grow = (a: Float64Array, n: number): Float64Array<ArrayBuffer> => {
-      const g = new Float64Array(n);
-      g.set(a);
-      return g;
-    };
-    this.sums = grow(this.sums, cap * D);
-    this.bassSums = grow(this.bassSums, cap * 12);
-    this.frameCounts = grow(this.frameCounts, cap);
-    this.sumSq = grow(this.sumSq, cap);
+    this.sums = grown(this.sums, cap * D);
+    this.bassSums = grown(this.bassSums, cap * 12);
+    this.frameCounts = grown(this.frameCounts, cap);
+    this.sumSq = grown(this.sumSq, cap);
   }
 
   private frame(power: Float64Array, j: number): void {
@@ -142,13 +148,8 @@ export class AudioFeatureExtractor {
       this.prevAccent[b] = c;
     }
     if (j >= this.onsets.length) {
-      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
-        const g = new Float64Array(a.length * 2);
-        g.set(a);
-        return g;
-      };
-      this.onsets = grow(this.onsets);
-      this.accents = grow(this.accents);
+      this.onsets = grown(this.onsets, this.onsets.length * 2);
+      this.accents = grown(this.accents, this.accents.length * 2);
     }
     this.onsets[j] = flux;
     this.accents[j] = accent / MELS;
@@ -179,35 +180,23 @@ export class AudioFeatureExtractor {
 
   /** Zeroed windows up to `count` (the array only grows, so those past windowCount are still zero). */
   private addWindows(count: number): void {
-    if (count * 12 > this.chordWindows.length) {
-      const grown = new Float64Array(Math.max(count * 12, this.chordWindows.length * 2));
-      grown.set(this.chordWindows);
-      this.chordWindows = grown;
-    }
+    if (count * 12 > this.chordWindows.length) this.chordWindows = grown(this.chordWindows, Math.max(count * 12, this.chordWindows.length * 2));
     this.windowCount = count;
   }
 
-  finish(partial?: Partial): AudioFeatures {
-    this.stft.finish();
-    const T = stepCount(this.samples, SAMPLES_PER_STEP);
+  /**
+   * The output rows (step means, rms, chroma relative to the key, triads, fluxes, beat counts) and
+   * each step's RMS amplitude. A method of its own, not a loop inside finish(): V8 then compiles
+   * this loop alone instead of recompiling all of finish() on every track.
+   */
+  private stepRows(T: number, beatFrames: number[]): { data: Float32Array; stepRms: Float64Array } {
     const data = new Float32Array(T * D);
-    const env = this.onsets.subarray(0, this.frames);
-    // The columns keep the spec's estimators (the shipped model was trained on them); the summary
-    // (what the app shows, the matcher's beat term) uses the metrical-level tempo and chord-aware key.
-    const columnTempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
-    const beatFrames = columnTempo ? trackBeats(env, FRAME_RATE, columnTempo.bpm) : [];
-    const detected = detectTempo(env, this.accents.subarray(0, this.frames), FRAME_RATE);
-    const tempo = detected && detected.confidence >= TEMPO_MIN_CONFIDENCE ? detected : null;
-    const summaryBeats = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
-    const windows = Array.from({ length: this.windowCount }, (_, w) => this.chordWindows.subarray(w * 12, (w + 1) * 12));
-    const keyGuess = detectKey({ chroma: this.rootChroma, windows });
-    const summaryKey = keyGuess && keyGuess.confidence >= KEY_MIN_CONFIDENCE ? keyGuess : null;
-    const stepRms: number[] = [];
+    const stepRms = new Float64Array(T);
     const { key, ...modes } = analyseKey(this.keyChroma);
     const tonic = key ? PITCH_CLASSES.indexOf(key.tonic) : 0;
     const chroma = new Float64Array(12);
     const prevChroma = new Float64Array(12);
-    const bass = (k: number): Float64Array => this.bassSums.subarray(k * 12, (k + 1) * 12);
+    const bass = this.bassSums;
     for (let k = 0; k < T; k++) {
       const row = k * D;
       const n = this.frameCounts[k] || 1;
@@ -215,7 +204,7 @@ export class AudioFeatureExtractor {
       const count = Math.min(SAMPLES_PER_STEP, this.samples - k * SAMPLES_PER_STEP);
       const ms = count > 0 ? this.sumSq[k] / count : 0;
       data[row + COL.rms] = db(ms);
-      stepRms.push(Math.sqrt(ms));
+      stepRms[k] = Math.sqrt(ms);
       let max = 0;
       for (let c = 0; c < 12; c++) max = Math.max(max, this.sums[row + COL.chroma + c]);
       for (let c = 0; c < 12; c++) chroma[c] = max > 0 ? this.sums[row + COL.chroma + c] / max : 0;
@@ -227,27 +216,45 @@ export class AudioFeatureExtractor {
       data[row + COL.chromaFlux] = k > 0 ? 1 - cosine(chroma, prevChroma) : 0;
       data[row + COL.keyMinor] = modes.minor - modes.major;
       // As chroma_flux: a step with no bass peak (a break, silence) reads as no change, not a chord change.
-      data[row + COL.bassFlux] = k > 0 ? 1 - cosine(bass(k), bass(k - 1)) : 0;
+      data[row + COL.bassFlux] = k > 0 ? 1 - cosine(bass.subarray(k * 12, (k + 1) * 12), bass.subarray((k - 1) * 12, k * 12)) : 0;
       prevChroma.set(chroma);
     }
     for (const b of beatFrames) {
       const k = Math.floor((b * S.hop) / SAMPLES_PER_STEP);
       if (k < T) data[k * D + COL.beats]++;
     }
+    return { data, stepRms };
+  }
+
+  finish(partial?: Partial): AudioFeatures {
+    this.stft.finish();
+    const T = stepCount(this.samples, SAMPLES_PER_STEP);
+    const env = this.onsets.subarray(0, this.frames);
+    // The columns keep the spec's estimators (the shipped model was trained on them); the summary
+    // (what the app shows, the matcher's beat term) uses the metrical-level tempo and chord-aware key.
+    const columnTempo = estimateTempo(env, FRAME_RATE, S.tempoMinBpm, S.tempoMaxBpm, S.tempoPriorBpm);
+    const beatFrames = columnTempo ? trackBeats(env, FRAME_RATE, columnTempo.bpm) : [];
+    const detected = detectTempo(env, this.accents.subarray(0, this.frames), FRAME_RATE);
+    const tempo = detected && detected.confidence >= TEMPO_MIN_CONFIDENCE ? detected : null;
+    const summaryBeats = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
+    const windows = Array.from({ length: this.windowCount }, (_, w) => this.chordWindows.subarray(w * 12, (w + 1) * 12));
+    const keyGuess = detectKey({ chroma: this.rootChroma, windows });
+    const summaryKey = keyGuess && keyGuess.confidence >= KEY_MIN_CONFIDENCE ? keyGuess : null;
+    const { data, stepRms } = this.stepRows(T, beatFrames);
     let total = 0;
     for (let k = 0; k < T; k++) total += this.sumSq[k];
-    const sortedDb = stepRms.map((r) => db(r * r)).sort((a, b) => a - b);
-    const pct = (p: number): number => sortedDb[Math.min(sortedDb.length - 1, Math.floor(p * sortedDb.length))] ?? FLOOR_RMS_DB;
-    const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+    let rmsSum = 0;
+    for (let k = 0; k < T; k++) rmsSum += stepRms[k];
+    const sortedDb = stepRms.map(amplitudeDb).sort();
     const summary: AudioSummary = {
-      duration: round(this.samples / S.sampleRate),
+      duration: round(this.samples / S.sampleRate, 3),
       tempo,
-      beats: summaryBeats.map((b) => round(this.start + b / FRAME_RATE)),
+      beats: summaryBeats.map((b) => round(this.start + b / FRAME_RATE, 3)),
       key: summaryKey,
       loudnessLufs: this.loudness.integrated(),
       rmsDb: round(db(total / Math.max(1, this.samples)), 2),
-      energy: round(stepRms.reduce((a, b) => a + b, 0) / Math.max(1, T), 4),
-      dynamicRangeDb: round(pct(0.95) - pct(0.1), 2),
+      energy: round(rmsSum / Math.max(1, T), 4),
+      dynamicRangeDb: round(percentile(sortedDb, 0.95) - percentile(sortedDb, 0.1), 2),
     };
     if (partial) summary.partial = partial;
     const seq: FeatureSeq = { step: S.step, names: [...S.names], data, T, D, spec: S.version, start: this.start };

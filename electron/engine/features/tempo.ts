@@ -22,14 +22,39 @@ export interface Tempo {
 const HARMONICS = 8;
 
 /** Autocorrelation of the mean-removed envelope at lags 0…maxLag + 1 (0 past the envelope's end). */
-function autocorrelation(env: Float64Array, maxLag: number): Float64Array {
+export function autocorrelation(env: Float64Array, maxLag: number): Float64Array {
   const n = env.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += env[i];
   mean /= n;
   const x = env.map((v) => v - mean);
   const ac = new Float64Array(maxLag + 2);
-  for (const l of ac.keys()) {
+  // Four lags at a time: four independent sums (a chain of adds each, which the CPU overlaps),
+  // each still added in index order, so every lag's value is the one-lag-at-a-time loop's.
+  let l = 0;
+  for (; l + 3 < ac.length; l += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i + l + 3 < n; i++) {
+      const v = x[i];
+      s0 += v * x[i + l];
+      s1 += v * x[i + l + 1];
+      s2 += v * x[i + l + 2];
+      s3 += v * x[i + l + 3];
+    }
+    // The shorter lags' last products, past the longest's end.
+    for (let j = i; j + l < n; j++) s0 += x[j] * x[j + l];
+    for (let j = i; j + l + 1 < n; j++) s1 += x[j] * x[j + l + 1];
+    for (let j = i; j + l + 2 < n; j++) s2 += x[j] * x[j + l + 2];
+    ac[l] = s0;
+    ac[l + 1] = s1;
+    ac[l + 2] = s2;
+    ac[l + 3] = s3;
+  }
+  for (; l < ac.length; l++) {
     let s = 0;
     for (let i = 0; i + l < n; i++) s += x[i] * x[i + l];
     ac[l] = s;

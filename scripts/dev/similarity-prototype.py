@@ -10,7 +10,7 @@ variants: the stored-feature families, the production signature, the profile (fa
 production x3) with DBA k5 a3 (playlists, map) and with normalised diffusion (what `similar`
 serves: mutual kNN + nearest edge, k 5, a 0.9, cos^6).
 
-    python3 scripts/dev/similarity-prototype.py [.cache/albums] [--round4 [--slow] | --round5 [--posthoc]]
+    python3 scripts/dev/similarity-prototype.py [.cache/albums] [--round4 [--slow] | --round5 [--posthoc] [--themes]]
 
 --round4 adds the fourth round's levers (docs/similarity.md): set-to-set similarity of 16 s crops
 (Chamfer, top-quarter mean, kernel mean embedding), and metrics learned on the train half's album
@@ -22,7 +22,8 @@ applied to the unseen half and all; --slow adds a full linear map learned by NCA
 <dir>/decoded/, measures 16 candidate families the stored features do not carry (stereo image,
 high-band shape and noise floor, crest factor, band dynamics, onsets, modulation, decay) and
 chooses on the train half alone; --posthoc adds every candidate on all three columns (a
-diagnostic printed after the choice, never an input to it).
+diagnostic printed after the choice, never an input to it); --themes adds theme reuse between
+tracks (a cover-song-like match of the stored key-relative chroma; minutes).
 """
 import base64, json, os, sqlite3, subprocess, sys
 import numpy as np
@@ -278,6 +279,41 @@ if '--round5' in sys.argv:
         print(f"\n{'post hoc (never a choice): all, train, unseen':45s}")
         for k in CANDS:
             for wt in (1, 3): three(f'+ {k} x{wt}', {k: wt})
+    if '--themes' in sys.argv:
+        # Theme reuse (the same melody in several tracks of a game), from the stored key-relative
+        # chroma: per pair the 99.5th percentile of the cross-similarity of unit, centred chroma
+        # steps averaged along 16-step (8 s) diagonals; silent steps (rms_db < -45) count 0. A
+        # track x track matrix (≈ 7 min here), mixed into the profile cosine as z-scores before
+        # diffusion: C + lam * z * std(C), or only the evidence above tau: max(z - tau, 0).
+        CH = [i for i, n_ in enumerate(names) if n_.startswith('chroma_rel_')]; RMS = names.index('rms_db')
+        def unit_chroma(s_):
+            c = s_[:, CH] - s_[:, CH].mean(1, keepdims=True); c /= np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9); c[s_[:, RMS] < -45] = 0; return c
+        def theme(a, b, W=16):
+            C = a @ b.T
+            if min(C.shape) <= W: return 0.0
+            acc = sum(C[k:k + C.shape[0] - W + 1, k:k + C.shape[1] - W + 1] for k in range(W))
+            return np.percentile(acc / W, 99.5)
+        tcache = os.path.join(ROOT, 'round5-themes.npz'); hs = np.array([r[7] for r in rows])
+        if os.path.exists(tcache) and np.array_equal(np.load(tcache)['hashes'], hs): TH = np.load(tcache)['theme']
+        else:
+            CU = [unit_chroma(s_) for s_ in S]; TH = np.zeros((len(CU), len(CU)))
+            for i in range(len(CU)):
+                for j in range(i + 1, len(CU)): TH[i, j] = TH[j, i] = theme(CU[i], CU[j])
+            np.savez(tcache, hashes=hs, theme=TH)
+        ndm = lambda sim: (lambda E: E @ E.T)(diffusion_rows(sim))
+        def theme_mix(m, lam, tau):
+            U = space(BASEF, PROD, m); C = U @ U.T; T = TH[np.ix_(m, m)]; off = ~np.eye(len(C), dtype=bool)
+            z = (T - T[off].mean()) / T[off].std()
+            return C + lam * (z if tau is None else np.maximum(z - tau, 0)) * C[off].std()
+        print(f"\n{'themes, train half: diffusion, 2-3 album galleries':45s}")
+        print(f"{'theme matrix alone':45s} {fmt(scores(TH[np.ix_(tr, tr)], lab[tr]))}")
+        for lam, tau in ((0.25, None), (0.5, None), (1, None), (2, None), (0.5, 1), (1, 1), (0.5, 2), (1, 2), (2, 2), (1, 3)):
+            print(f'{f"lam {lam} tau {tau}":45s} ' + fmt(scores(ndm(theme_mix(tr, lam, tau)), lab[tr])) + '  ' + fmt(np.mean([scores(ndm(theme_mix(m, lam, tau)), lab[m]) for m in SUBSETS], 0)), flush=True)
+        if '--posthoc' in sys.argv:
+            print(f"{'post hoc (never a choice): all, train, unseen':45s}")
+            print(f"{'theme matrix alone':45s} " + '  '.join(fmt(scores(TH[np.ix_(m, m)], lab[m])) for m in (ALL, tr, te)))
+            for lam in (0.25, 0.5, 1):
+                print(f'{f"lam {lam}":45s} ' + '  '.join(fmt(scores(ndm(theme_mix(m, lam, None)), lab[m])) for m in (ALL, tr, te)), flush=True)
     sys.exit(0)
 if '--round4' not in sys.argv: sys.exit(0)
 from itertools import combinations

@@ -5,7 +5,9 @@
  * default, short clips and the 3–5 minute tracks users have: 64 × 30 s and 12 × 240 s mp3. For
  * one track of each, where an index's CPU goes: the one-pass analysis (one ffmpeg: decode + input
  * dump, and the descriptors), within it reading the pipe and the descriptors' JS, ffprobe (no
- * longer run for ordinary files), the encoder, the content hash.
+ * longer run for ordinary files), the encoder, the content hash. And what each track beyond the
+ * first half costs (a second run over the first half, subtracted): the rate of a large library,
+ * without the workers' start-up and cold first tracks that a short run is mostly made of.
  *
  * "Bare decode": one ffmpeg process per file (start-up included) decoding the file's first audio
  * stream to exactly the PCM the analyzer asks for (mono mean downmix, AUDIO_SPEC.sampleRate, f32)
@@ -18,9 +20,9 @@
  * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--dir DIR] [--source]
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { extractAudioFeatures } from '../../electron/engine/features/audio';
@@ -189,6 +191,20 @@ try {
           `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)} (goal ≥ 0.75), CPU ${(idx.cpu / decode.cpu).toFixed(2)}× (goal ≤ 1.5); ` +
           `without the workers' start-up ${(steady / files.length).toFixed(2)} CPU-s/track, ${(steady / decode.cpu).toFixed(2)}× the decode`,
       );
+    }
+    const last = rows[rows.length - 1];
+    if (files.length >= 4) {
+      // Each worker's first tracks run cold (JIT compilation) and its start-up is fixed: a run over the
+      // first half of the files, subtracted from the whole run, leaves what every further track costs —
+      // the rate a library of thousands sees.
+      const half = join(work, `half-${lib.seconds}`);
+      mkdirSync(half, { recursive: true });
+      const first = files.slice(0, Math.floor(files.length / 2));
+      first.forEach((f, i) => linkSync(f, join(half, `${String(i).padStart(4, '0')}${extname(f)}`)));
+      const part = await index(half, last.jobs, lib.tracks === null ? null : first.length);
+      const extra = (last.index.cpu - part.cpu) / (files.length - first.length);
+      const decodePerTrack = last.decode.cpu / files.length;
+      console.log(`  --jobs ${last.jobs}, per track beyond the first ${first.length} (a large library's rate): index ${extra.toFixed(2)} CPU-s, ${(extra / decodePerTrack).toFixed(2)}× the bare decode's ${decodePerTrack.toFixed(2)}`);
     }
     if (rows.length >= 2) {
       console.log(`  scaling --jobs ${rows[1].jobs} vs --jobs ${rows[0].jobs}: ${(rows[0].index.wall / rows[1].index.wall).toFixed(2)}×; bare decode ${(rows[0].decode.wall / rows[1].decode.wall).toFixed(2)}× (what this machine allows right now)`);

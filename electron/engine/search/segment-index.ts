@@ -158,9 +158,14 @@ function openStore(dir: string, meta: SegmentIndexMeta, info: (id: TrackId) => S
   const counts: number[] = [];
   let segments = 0;
   for (let t = 0; t < meta.tracks; t++) {
-    ids.push(table[2 * t]);
-    counts.push(table[2 * t + 1]);
-    segments += table[2 * t + 1];
+    const [id, count] = [table[2 * t], table[2 * t + 1]];
+    // A flipped low bit can leave the sum below unchanged (7 + 2^-50 rounds away in it), so each entry is checked too.
+    if (!Number.isSafeInteger(id) || id < 0 || !Number.isSafeInteger(count) || count < 1) {
+      throw inputError(tablePath, `slot ${t} holds id ${id} with ${count} segments, not a whole id ≥ 0 and count ≥ 1: the segment index is damaged`);
+    }
+    ids.push(id);
+    counts.push(count);
+    segments += count;
   }
   // Damage, not a bug: an input error, so the index is rebuilt (SegmentStore.onDisk's own check is an internal error).
   if (segments !== meta.segments) throw inputError(tablePath, `counts ${segments} segments, meta.json ${meta.segments}: the segment index is damaged`);

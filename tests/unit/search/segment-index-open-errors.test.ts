@@ -1,5 +1,5 @@
 /**
- * Opening an on-disk segment index when something is wrong: a table file of the wrong size or
+ * Opening an on-disk segment index when something is wrong: a table file of the wrong size, with an entry not a whole number, or
  * whose counts miss the rows is damage (an input error naming it, and loadSegmentIndex rebuilds),
  * while any other failure while opening (a bug, a cancel) is passed on, not hidden by a rebuild.
  */
@@ -47,6 +47,25 @@ it('calls a track table whose counts miss the rows damage, and rebuilds the inde
   expect(repaired.built).toBe(true);
   expect([0, 1, 2].map((slot) => repaired.store.rowCount(slot))).toEqual([4, 7, 5]);
   await repaired.close();
+});
+
+it('calls a track table entry that is not a whole number damage, even when the counts still add up', async () => {
+  // Stride 2: the scan file's size (ceil(count / 2) columns per track) does not show the damage either.
+  await writeSegmentIndex(dir, 'k', d, list(), { stride: 2 });
+  const tracks = join(dir, 'tracks.f64');
+  const good = new Uint8Array(readFileSync(tracks));
+  for (const [entry, what] of [[3, 'count 7'], [2, 'id 2']] as const) {
+    const table = new Float64Array(good.slice().buffer);
+    // One bit flipped, the lowest of the mantissa: 7 becomes 7 + 2^-50, and 4 + that + 5 still rounds to 16.
+    new BigUint64Array(table.buffer)[entry] ^= 1n;
+    expect(table[1] + table[3] + table[5]).toBe(16);
+    writeFileSync(tracks, new Uint8Array(table.buffer));
+    await expect(openSegmentIndex(dir, 'k', info), what).rejects.toMatchObject({ kind: 'input', file: tracks, message: `${tracks}: slot 1 holds id ${table[2]} with ${table[3]} segments, not a whole id ≥ 0 and count ≥ 1: the segment index is damaged` });
+  }
+  writeFileSync(tracks, good);
+  const opened = await openSegmentIndex(dir, 'k', info);
+  expect([0, 1, 2].map((slot) => opened!.store.rowCount(slot))).toEqual([4, 7, 5]);
+  await opened!.close();
 });
 
 it('passes on a failure while opening that is not damage, without rebuilding', async () => {

@@ -71,7 +71,7 @@ export class SegmentAnn {
   private readonly index: UsearchIndex;
   private readonly opts: Required<Omit<AnnOptions, 'cache'>>;
   private readonly cache: AnnOptions['cache'];
-  /** What the last sync did (null before the first). */
+  /** What the last completed sync did (null before the first). */
   lastSync: AnnSyncSource | null = null;
   /** Track id → store generation it was indexed at and its segment count then. */
   private readonly indexed = new Map<TrackId, { generation: number; count: number }>();
@@ -112,8 +112,11 @@ export class SegmentAnn {
 
   /** Bring the index up to date with the store: drop removed/replaced tracks, add new ones. */
   async sync(store: SegmentStore, opts: SyncOptions = {}): Promise<void> {
-    this.lastSync = 'current';
-    if (this.inSync(store)) return;
+    // Set only by a sync that completes: a cancelled or failed one found nothing current.
+    if (this.inSync(store)) {
+      this.lastSync = 'current';
+      return;
+    }
     const saved = this.cache && { path: this.cache.path, fingerprint: this.fingerprint(store, this.cache) };
     if (saved && this.indexed.size === 0 && this.load(saved.path, store, saved.fingerprint)) return;
     await this.update(store, opts);

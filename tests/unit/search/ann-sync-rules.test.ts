@@ -88,10 +88,14 @@ it('reports its rate from the time since the update started', async () => {
 it('says what a cancel stopped', async () => {
   const controller = new AbortController();
   controller.abort();
-  await expect(new SegmentAnn(d).sync(library(140, [1]), { signal: controller.signal })).rejects.toMatchObject({
+  const ann = new SegmentAnn(d);
+  await expect(ann.sync(library(140, [1]), { signal: controller.signal })).rejects.toMatchObject({
     kind: 'cancelled',
     message: 'building the search index cancelled',
   });
+  // A sync that did not finish found nothing current: still no sync to report.
+  expect(ann.lastSync).toBeNull();
+  expect(ann.size).toBe(0);
 });
 
 it('takes a track of exactly 2^16 segments, and calls one more, or a miscounted saved index, internal errors', async () => {

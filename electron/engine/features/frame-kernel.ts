@@ -151,7 +151,7 @@ const STEP_LEFT = 19;
 const STEP_RUNS = 20;
 
 /**
- * Consecutive steps of `length` samples, of which `left` remain before the pushed samples start:
+ * Consecutive steps of `length` samples, of which `left` (1 … length) remain before the pushed samples start:
  * `onRun` gets the Σ x² of each run of the pushed samples within one step, in order — every step
  * they complete, then the one they end in (0 when they end on a step's end).
  */

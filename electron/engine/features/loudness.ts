@@ -80,6 +80,11 @@ export class LoudnessMeter {
    * audio extractor's rms: one pass over the samples for both).
    */
   push(x: Float32Array, steps?: StepSquares): void {
+    // The kernel and the JS loop agree only for 1 ≤ left ≤ length (left 0 would be an empty first
+    // run in JS and one run of the whole push in the kernel): refuse the rest instead of diverging.
+    if (steps && !(steps.left >= 1 && steps.left <= steps.length)) {
+      throw new RangeError(`step runs: left ${steps.left} outside 1…${steps.length}`);
+    }
     if (this.kernel) {
       this.kernel.push(x, this.sub, this.onBlock, steps);
       return;
@@ -156,12 +161,15 @@ export class LoudnessMeter {
 function stepSquares(x: Float32Array, steps: StepSquares): void {
   let left = steps.left;
   let i = 0;
-  do {
+  // Every step the push completes, then the one it ends in (an empty run when it ends on a step's
+  // end), as the kernel gives them.
+  for (;;) {
     const end = Math.min(x.length, i + left);
     let ss = 0;
     for (let t = i; t < end; t++) ss += x[t] * x[t];
     steps.onRun(ss);
+    if (end < i + left) return;
     left = steps.length;
     i = end;
-  } while (i < x.length);
+  }
 }

@@ -20,7 +20,7 @@ const suffix = run ? `-${run}` : '';
  * seconds to minutes per mutant. `NEEDLEDROP_MUTATION_RUN=export npm run test:mutation`.
  */
 const MODULES = {
-  tempo: { mutate: ['electron/engine/features/tempo.ts'], tests: ['tests/unit/features/tempo.test.ts', 'tests/unit/features/tempo-precision.test.ts', 'tests/unit/features/tempo-bounds.test.ts', 'tests/unit/features/tempo-reference.test.ts', 'tests/unit/features/tempo-detect-reference.test.ts'] },
+  tempo: { mutate: ['electron/engine/features/tempo.ts'], tests: ['tests/unit/features/tempo.test.ts', 'tests/unit/features/tempo-precision.test.ts', 'tests/unit/features/tempo-bounds.test.ts', 'tests/unit/features/tempo-reference.test.ts', 'tests/unit/features/tempo-detect-reference.test.ts', 'tests/unit/features/tempo-autocorrelation.test.ts', 'tests/unit/features/tempo-zero-bpm.test.ts'] },
   key: { mutate: ['electron/engine/features/key.ts'], tests: ['tests/unit/features/key.test.ts', 'tests/unit/features/key-confidence.test.ts'] },
   export: {
     mutate: ['electron/engine/media/export.ts'],
@@ -29,7 +29,7 @@ const MODULES = {
   indexer: { mutate: ['electron/engine/library/indexer.ts'], tests: ['tests/integration/index/bookkeeping.test.ts'] },
   'search-pure': {
     mutate: ['electron/engine/search/{beats,explain,kernels,prefilter,sections}.ts'],
-    tests: ['tests/unit/search/beats.test.ts', 'tests/unit/search/explain.test.ts', 'tests/unit/search/kernels-beats-sections.test.ts'],
+    tests: ['tests/unit/search/beats.test.ts', 'tests/unit/search/explain.test.ts', 'tests/unit/search/kernels-beats-sections.test.ts', 'tests/unit/search/beats-window-edge.test.ts'],
   },
   playlist: { mutate: ['electron/engine/playlist/**/*.ts'], tests: ['tests/unit/playlist/**'] },
   // The whole of search/: the store-, index- and onnxruntime-backed files too (their tests build small stores in a second or two).

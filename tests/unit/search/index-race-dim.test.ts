@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { loadSegmentIndexIn, type IndexTrack } from '../../../electron/engine/search/segment-index';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const root = mkdtempSync(join(tmpdir(), 'needledrop-index-race-dim-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 
 it('refuses to use another size of index that won the race for the same key', async () => {
   const dir = join(root, 'race');

@@ -13,12 +13,12 @@ import { Matcher } from '../../../electron/engine/search/matcher';
 import { RowFile, RowFileWriter } from '../../../electron/engine/search/row-file';
 import { loadSegmentIndexIn, openSegmentIndex, readSegmentIndexMeta, writeSegmentIndex, type IndexTrack } from '../../../electron/engine/search/segment-index';
 import { SegmentStore } from '../../../electron/engine/search/segment-store';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const d = 8;
 const root = mkdtempSync(join(tmpdir(), 'needledrop-index-refusals-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 const some = (seed: number, ids: number[]): IndexTrack[] => ids.map((id) => track(id, unitRows(rng(seed + id), 6, d), d));
 
 it('reads an unparseable record as no index', async () => {

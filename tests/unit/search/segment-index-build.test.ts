@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { AnnBuildProgress } from '../../../electron/engine/search/types';
 import { loadSegmentIndex, writeSegmentIndex, type IndexTrack } from '../../../electron/engine/search/segment-index';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const d = 8;
 let dir: string;
@@ -17,7 +17,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'nd-index-build-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 const tracks = (n: number): IndexTrack[] => Array.from({ length: n }, (_, i) => track(i + 1, unitRows(rng(60 + i), 5 + i, d), d));
 
 /** Files of `dir` this process holds open (Linux: /proc/self/fd). */

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { cancelledError, NeedledropError } from '../../../electron/engine/errors';
 import { loadSegmentIndex, openSegmentIndex, writeSegmentIndex, type IndexTrack } from '../../../electron/engine/search/segment-index';
 import { SegmentStore } from '../../../electron/engine/search/segment-store';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const d = 8;
 let dir: string;
@@ -21,7 +21,7 @@ afterEach(() => {
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 // Tracks 1, 2, 3 of 4, 7 and 5 segments: 16 in all.
 const list = (): IndexTrack[] => [4, 7, 5].map((n, i) => track(i + 1, unitRows(rng(40 + i), n, d), d));
 

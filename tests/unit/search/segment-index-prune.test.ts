@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { loadSegmentIndexIn } from '../../../electron/engine/search/segment-index';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const d = 8;
 let root: string;
@@ -20,7 +20,7 @@ afterEach(() => {
   vi.restoreAllMocks();
   rmSync(root, { recursive: true, force: true });
 });
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 
 it("keeps another user's live build, removes a dead one's and other keys' folders", async () => {
   const othersLive = 1234567; // kill(pid, 0): EPERM, the process exists

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { loadSegmentIndexIn, writeSegmentIndex, type IndexTrack } from '../../../electron/engine/search/segment-index';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const race = vi.hoisted(() => ({ before: null as null | ((from: string, to: string) => void) }));
 vi.mock('node:fs', async (importOriginal) => {
@@ -40,7 +40,7 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
   fs.rmSync(other, { recursive: true, force: true });
 });
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 const some = (ids: number[]): IndexTrack[] => ids.map((id) => track(id, unitRows(rng(70 + id), 6, d), d));
 
 /** The other build (tracks 7, 8) of the same key, renamed into place just before ours. */

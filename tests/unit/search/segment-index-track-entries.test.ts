@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadSegmentIndex, openSegmentIndex, writeSegmentIndex, type IndexTrack } from '../../../electron/engine/search/segment-index';
-import { rng, summary, track, unitRows } from './synthetic';
+import { rng, track, unitRows, trackInfo } from './synthetic';
 
 const d = 8;
 let dir: string;
@@ -16,7 +16,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'nd-index-entries-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-const info = () => ({ summary: summary(), mood: { brightness: 0.5 } });
+const info = trackInfo;
 
 it('opens a table with track id 0 and a one-segment track as written, without a rebuild', async () => {
   const list = (): IndexTrack[] => [

@@ -1,7 +1,7 @@
 /** Seeded synthetic embeddings whose right answers are known by construction. */
 import { seededRandom } from '../../../electron/engine/encoders/rng';
 import { normalizeInPlace, SegmentStore } from '../../../electron/engine/search/segment-store';
-import type { TrackSegments, SearchSummary } from '../../../electron/engine/search/types';
+import type { TrackSegments, SearchSummary, SearchTrackInfo } from '../../../electron/engine/search/types';
 
 /** Seeded uniform [0, 1) generator (mulberry32). */
 export const rng = seededRandom;
@@ -31,6 +31,11 @@ export function noisySlice(rand: () => number, rows: Float32Array, d: number, fr
 
 export function summary(over: Partial<SearchSummary> = {}): SearchSummary {
   return { duration: 180, bpm: 120, beats: [], key: 'C', mode: 'major', energy: 0.5, ...over };
+}
+
+/** What an opened index asks per track: the default summary and a mid brightness. */
+export function trackInfo(): SearchTrackInfo {
+  return { summary: summary(), mood: { brightness: 0.5 } };
 }
 
 /** A track whose segment i starts at i seconds (1 s hop). */

@@ -6,6 +6,7 @@ import type { StepSquares } from './frame-kernel';
 import { LoudnessMeter } from './loudness';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
+import { round } from '../util/round';
 import { SpectralAnalyser } from './spectral';
 import { Stft } from './stft';
 import { detectTempo, estimateTempo, trackBeats, TEMPO_MIN_CONFIDENCE } from './tempo';
@@ -52,7 +53,6 @@ const CHORD_WINDOW = 25;
 
 const db = (ms: number): number => Math.max(FLOOR_RMS_DB, 10 * Math.log10(ms + 1e-30));
 const amplitudeDb = (r: number): number => db(r * r);
-const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
 /** The value at fraction p of ascending values (FLOOR_RMS_DB when there are none). */
 const percentile = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? FLOOR_RMS_DB;
 

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { decodeVideoFrames } from '../media/decode';
 import { displayAspect, probe, videoStream, type MediaInfo } from '../media/probe';
 import { inputError } from '../errors';
+import { round } from '../util/round';
 import { detectCuts } from './cuts';
 import { FrameAnalyser } from './frame';
 import { VIDEO_SPEC as V } from './spec';
@@ -46,8 +47,7 @@ export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): P
     luma.push(s.motion);
     if (frame.index % Math.round(fps) === 0) opts.onProgress?.(Math.round(frame.index / fps), info.duration);
   }
-  const round = (x: number): number => Math.round(x * 1000) / 1000;
-  return { cuts: detectCuts(dist, luma, V).map((i) => round(i / fps)), fps };
+  return { cuts: detectCuts(dist, luma, V).map((i) => round(i / fps, 3)), fps };
 }
 
 /**

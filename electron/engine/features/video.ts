@@ -1,6 +1,7 @@
 import { inputError } from '../errors';
 import { decodeVideoFrames, type VideoFrame } from '../media/decode';
 import { displayAspect, videoStream } from '../media/probe';
+import { round } from '../util/round';
 import { detectCuts } from './cuts';
 import { FrameAnalyser } from './frame';
 import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
@@ -148,17 +149,16 @@ export class VideoFeatureExtractor {
       for (let i = 0; i < n; i++) s += r[i * D + c];
       return n ? s / n : 0;
     };
-    const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
     const seconds = n / V.fps;
     const summary: VideoSummary = {
       duration: round(seconds, 3),
       cuts: cuts.map((i) => round(this.start + i / V.fps, 3)),
       cutsPerMinute: round(seconds > 0 ? (cuts.length * 60) / seconds : 0, 2),
-      motion: round(motionCount ? motionSum / motionCount : 0),
-      brightness: round(mean(0)),
-      saturation: round(mean(2)),
-      colourfulness: round(mean(3)),
-      warmth: round(mean(COL.warmth)),
+      motion: round(motionCount ? motionSum / motionCount : 0, 4),
+      brightness: round(mean(0), 4),
+      saturation: round(mean(2), 4),
+      colourfulness: round(mean(3), 4),
+      warmth: round(mean(COL.warmth), 4),
       width: this.width,
       height: this.height,
     };

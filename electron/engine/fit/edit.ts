@@ -9,7 +9,8 @@
  *   beats within 20 ms, length = target within one frame) into a complete plan.
  */
 import { inputError } from '../errors';
-import { completePlan, round } from './plan';
+import { round } from '../util/round';
+import { completePlan } from './plan';
 import type { SpliceScorer } from './splices';
 import type { EndMode, FitPlan, KeptRange, Splice, TrackGrid } from './types';
 
@@ -77,7 +78,7 @@ function splicesBetween(g: TrackGrid, scorer: SpliceScorer, ranges: KeptRange[])
     const to = ranges[k].sourceStart;
     const fromBeat = onBeat(g, from, `splice ${k}'s out point`);
     const toBeat = onBeat(g, to, `splice ${k}'s in point`);
-    out.push({ time: round(ranges[k].outputStart, 6), from, to, fromBeat, toBeat, score: round(scorer.cost(fromBeat, toBeat)) });
+    out.push({ time: round(ranges[k].outputStart, 6), from, to, fromBeat, toBeat, score: round(scorer.cost(fromBeat, toBeat), 3) });
   }
   return out;
 }

@@ -7,6 +7,7 @@
  * enters a fraction of a beat before or after its downbeat (the pickup), so the length is exact.
  */
 import { usageError } from '../errors';
+import { round } from '../util/round';
 import { hasNear, HIT_TOLERANCE } from './hits';
 import { barPosition, isDownbeat, isPhraseStart, type SpliceCandidates } from './splices';
 import type { EndMode, FitPlan, KeptRange, Splice, TrackGrid } from './types';
@@ -180,7 +181,7 @@ function trace(
     const j = cand.targets[k][a];
     ranges.push({ sourceStart: segStart, sourceEnd: t[k], outputStart: out });
     out += t[k] - segStart;
-    splices.push({ time: out, from: t[k], to: t[j], fromBeat: k, toBeat: j, score: round(cand.costs[k][a]) });
+    splices.push({ time: out, from: t[k], to: t[j], fromBeat: k, toBeat: j, score: round(cand.costs[k][a], 3) });
     segStart = t[j];
     k = j + m;
     c -= m;
@@ -217,8 +218,6 @@ export function completePlan(g: TrackGrid, ranges: KeptRange[], splices: Splice[
     downbeats: heard(downbeats),
   };
 }
-
-export const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * The best fit of `g` to `opts.target` seconds, or null when none exists (target shorter than

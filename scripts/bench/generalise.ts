@@ -13,6 +13,9 @@
  *   npx tsx scripts/bench/generalise.ts --seeds 7 --corpus DIR --from 600 --sizes 64,120 --models base,DIR
  *     (a validation gallery: pairs 601… of an existing corpus, e.g. the training seed's pairs past
  *     those a candidate trained on; nothing is rendered)
+ *   npx tsx scripts/bench/generalise.ts --seeds 9004 --pairs 250 --render-only [--jobs 1]
+ *     (renders each seed's corpus and caches its descriptors, then stops: the corpora of
+ *     scripts/bench/loss-table.ts; --jobs is the render parallelism, 2 unless given)
  *
  * --pairs is one size for every seed or one per seed; a gallery larger than a seed's corpus is
  * left out for that seed (the table says over how many seeds each row is). A model is a shipped
@@ -42,6 +45,8 @@ const { values } = parseArgs({
     json: { type: 'string' },
     corpus: { type: 'string' },
     from: { type: 'string', default: '0' },
+    'render-only': { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '2' },
   },
 });
 const ints = (s: string, what: string): number[] =>
@@ -57,6 +62,7 @@ const pairsOf = (i: number): number => pairList[pairList.length === 1 ? 0 : i];
 const sizes = ints(values.sizes, 'sizes').filter((n) => values.corpus !== undefined || n <= Math.max(...pairList));
 const from = ints(values.from, 'from')[0];
 const modelArgs = values.models.split(',');
+const renderJobs = ints(values.jobs, 'jobs')[0];
 
 async function openVersion(arg: string, spec: { video: string; audio: string }): Promise<LoadedModel> {
   // A bare name is a shipped/user version; anything with a slash is a version folder on disk.
@@ -92,10 +98,15 @@ for (const [i, seed] of seeds.entries()) {
   const pairs = pairsOf(i);
   const t0 = performance.now();
   process.stderr.write(`seed ${seed}: corpus of ${pairs} pairs\n`);
-  const dir = values.corpus !== undefined ? resolve(values.corpus) : (await makeCorpus({ out: resolve(values.cache, `corpus-${seed}`), pairs, seed, jobs: 2 }, job)).dir;
+  const dir = values.corpus !== undefined ? resolve(values.corpus) : (await makeCorpus({ out: resolve(values.cache, `corpus-${seed}`), pairs, seed, jobs: renderJobs }, job)).dir;
   const t1 = performance.now();
   const data = await loadCorpus(dir, job, values.corpus !== undefined ? from + Math.max(...sizes) : undefined);
   const t2 = performance.now();
+  if (values['render-only']) {
+    // The corpus and its cached descriptors are all a loss-table worker needs.
+    process.stderr.write(`seed ${seed}: ${data.pairs.length} pairs rendered in ${((t1 - t0) / 1000).toFixed(0)} s, descriptors in ${((t2 - t1) / 1000).toFixed(0)} s\n`);
+    continue;
+  }
   const items: PairSample[] = data.pairs.slice(from);
   for (const arg of modelArgs) {
     const model = await openVersion(arg, data.spec);
@@ -120,6 +131,7 @@ for (const [i, seed] of seeds.entries()) {
   timings[seed] = { corpus: (t1 - t0) / 1000, features: (t2 - t1) / 1000, embed: (performance.now() - t2) / 1000 };
 }
 
+if (values['render-only']) process.exit(0);
 const methods = [...modelNames, 'hand-made mapping', 'random', 'oracle (true latents)'];
 const cell = (xs: number[], digits: number): string => {
   const { mean, sd } = meanSd(xs);

@@ -11,10 +11,14 @@
  * worker's pid; a dead worker's claim is taken over), so no two workers train the same run.
  * Tables cover, per budget, the losses finished on every seed; `--report` runs nothing and prints
  * from the cache. Last, the decision rule of docs/eval-losses.md (round 2) at the two largest
- * budgets where every listed loss has finished.
+ * budgets where every listed loss has finished. With `--round3`, instead, the round-3 rule
+ * (scripts/bench/winner-group.ts) over every seed each loss ran on (the leaders have more seeds than
+ * the rest): per budget each loss against the leader by the 95 % t interval of the paired
+ * difference (exact bootstrap beside it), the winner group, the losers with their margins, and
+ * whether the group is the same at the two largest budgets.
  *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
- *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report]
+ *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report] [--round3]
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
@@ -27,7 +31,13 @@ import { checkLoss, evaluate } from '../../electron/engine/service/training';
 import type { MethodReport } from '../../electron/engine/train/eval';
 import { claimRun, releaseRun } from './claim';
 import { kendallTauB, pairedDifference, spearman, verdict, type PairedDifference, type TwoBudgetScores } from './rank-agreement';
+import { tCritical975, type Interval } from './intervals';
 import { meanSd } from './stats';
+import { groupStability, winnerGroup, type BudgetScores, type Comparison, type GroupVerdict } from './winner-group';
+
+/** Round 3's set and tie band, fixed in docs/eval-losses.md before its runs: the five leaders at 360 steps in round 2. */
+const ROUND3_SET = ['infonce', 'contrastive', 'triplet-margin', 'supcon', 'multi-similarity'];
+const ROUND3_DELTA = 0.05;
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +47,7 @@ const { values } = parseArgs({
     cache: { type: 'string', default: '.cache/gen' },
     json: { type: 'string' },
     report: { type: 'boolean', default: false },
+    round3: { type: 'boolean', default: false },
   },
 });
 const seeds = values.seeds.split(',').map(Number);
@@ -86,6 +97,14 @@ const cell = (xs: number[], digits: number): string => {
   const { mean, sd } = meanSd(xs);
   return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 };
+if (values.round3) {
+  process.stdout.write(`${round3Lines().join('\n')}\n`);
+  if (values.json) {
+    const runs = Object.fromEntries(budgets.map((b) => [String(b), Object.fromEntries([...budgetScores(b)].map(([l, m]) => [l, [...m.keys()]]))]));
+    writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, runs, results: Object.fromEntries(results) }, null, 2) + '\n');
+  }
+  process.exit(0);
+}
 const perSeed = (steps: number, loss: string): MethodReport[] => seeds.map((s) => results.get(key(s, steps, loss)) as MethodReport);
 const meanR10 = (steps: number, loss: string): number => meanSd(perSeed(steps, loss).map((r) => r.videoToMusic.recall10)).mean;
 const ranking = (steps: number, among = complete(steps)): string[] => [...among].sort((a, b) => meanR10(steps, b) - meanR10(steps, a));
@@ -166,4 +185,87 @@ function verdictLines(): string[] {
     `- Lose (every top member beats them on every seed at both budgets; smallest top member's lead at ${upper}): ${v.losers.map((l) => `${l.item} by ${lead(l.margin)} (${l.by})`).join('; ') || 'none'}.`,
     `- Neither: ${v.middle.join(', ') || 'none'}.`,
   ];
+}
+
+/** Every listed loss's v→m Recall@10 per seed at one budget, over whichever seeds it finished. */
+function budgetScores(steps: number): BudgetScores {
+  const out = new Map<string, Map<number, number>>();
+  for (const loss of losses) {
+    const bySeed = new Map(seeds.flatMap((s): Array<[number, number]> => {
+      const r = results.get(key(s, steps, loss));
+      return r ? [[s, r.videoToMusic.recall10]] : [];
+    }));
+    if (bySeed.size) out.set(loss, bySeed);
+  }
+  return out;
+}
+
+/** Seeds needed for an interval at this sd to fit inside ±δ or to exclude 0, whichever comes first (the mean kept). */
+function seedsNeeded(mean: number, sd: number): string {
+  for (let n = 2; n <= 30; n++) {
+    const half = (tCritical975(n - 1) * sd) / Math.sqrt(n);
+    if (Math.abs(mean) + half <= ROUND3_DELTA || half < Math.abs(mean)) return `≈ ${n}`;
+  }
+  return '> 30';
+}
+
+/** The round-3 rule of docs/eval-losses.md at every budget, then its stability between the two largest. */
+function round3Lines(): string[] {
+  const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
+  const iv = (i: Interval | null): string => (i ? `[${pm(i.lo)}, ${pm(i.hi)}]` : '–');
+  const out: string[] = [];
+  const ran = budgets.filter((b) => ROUND3_SET.every((l) => budgetScores(b).has(l)));
+  for (const steps of ran) {
+    const scores = budgetScores(steps);
+    const v = winnerGroup(scores, ROUND3_SET, ROUND3_DELTA);
+    const shared = seeds.filter((s) => [...scores.values()].every((m) => m.has(s)));
+    const r = (loss: string, s: number): MethodReport => results.get(key(s, steps, loss)) as MethodReport;
+    const row = (loss: string, rank: number, c: Comparison | null): string => {
+      const own = [...(scores.get(loss) as ReadonlyMap<number, number>).keys()];
+      const d = c ? meanSd(c.diffs) : null;
+      return `| ${rank} | ${loss} | ${own.length} | ${cell(own.map((s) => r(loss, s).videoToMusic.recall10), 3)} | ${shared.length ? meanSd(shared.map((s) => r(loss, s).videoToMusic.recall10)).mean.toFixed(3) : '–'} | ${cell(own.map((s) => r(loss, s).musicToVideo.recall10), 3)} | ${own.map((s) => r(loss, s).videoToMusic.recall10.toFixed(3)).join(' / ')} | ${c && d ? `${pm(d.mean)} ± ${d.sd.toFixed(3)} (${c.seeds.length})` : 'leader'} | ${c ? iv(c.t) : '–'} | ${c ? iv(c.bootstrap) : '–'} | ${c ? c.standing : '–'} |`;
+    };
+    out.push(
+      `### ${steps} steps, round-3 rule (leader by its mean over seeds ${v.leaderSeeds.join(', ')}; every loss over the seeds it ran; δ = ${ROUND3_DELTA})`,
+      '',
+      `| rank | loss | seeds | v→m R@10 | mean on ${shared.length ? shared.join(', ') : '–'} | m→v R@10 | v→m R@10 per seed | ${v.leader} − loss, mean ± sd (seeds) | 95 % t interval | bootstrap 95 % | standing |`,
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      row(v.leader, 1, null),
+      ...v.comparisons.map((c, i) => row(c.loss, i + 2, c)),
+      '',
+      ...verdictSummary(v, steps),
+      '',
+    );
+  }
+  if (ran.length < 2) return [...out, `Stability: needs the round-3 set at two budgets (${ran.length ? `only ${ran[0]} steps` : 'none'} so far).`];
+  const [lower, upper] = ran.slice(-2);
+  const st = groupStability(budgetScores(lower), budgetScores(upper), ROUND3_SET, ROUND3_DELTA);
+  const describe = (g: GroupVerdict): string => `${g.group.join(', ')} (leader ${g.leader} over seeds ${g.leaderSeeds.join(', ')}; ${g.kind}${g.kind === 'no verdict' ? '' : `, bound ±${g.bound.toFixed(3)}`})`;
+  out.push(
+    `Stability, ${lower} → ${upper} steps, each pair on the seeds it ran at both budgets: winner group at ${lower}: ${describe(st.lower)}; at ${upper}: ${describe(st.upper)}. The ranking ${st.same ? 'has stopped moving (the same group)' : 'has not stopped moving (the groups differ)'}.`,
+    '',
+    ...verdictSummary(st.lower, lower).map((l) => `(${lower} steps, same seeds) ${l}`),
+    ...verdictSummary(st.upper, upper).map((l) => `(${upper} steps, same seeds) ${l}`),
+  );
+  return out;
+}
+
+/** The rule's verdict in words: the group with its bound, the losers with their margins, what is undecided. */
+function verdictSummary(v: GroupVerdict, steps: number): string[] {
+  const pick = (s: Comparison['standing']): Comparison[] => v.comparisons.filter((c) => c.standing === s);
+  const at = (c: Comparison): string => (c.t ? `${c.t.mean.toFixed(3)}, 95 % [${c.t.lo.toFixed(3)}, ${c.t.hi.toFixed(3)}] over ${c.t.n} seeds` : `${c.seeds.length} shared seed`);
+  const lines = [
+    v.kind === 'single winner'
+      ? `- Verdict at ${steps} steps: ${v.leader} wins; every other loss loses to it.`
+      : v.kind === 'winner group'
+        ? `- Verdict at ${steps} steps: ${v.leader} leads a winner group of ${v.group.length} (${v.group.join(', ')}): no member is more than ${v.bound.toFixed(3)} better or worse than ${v.leader} (95 % t intervals).`
+        : `- No verdict at ${steps} steps: ${pick('undecided').length} undecided${pick('beats-leader').length ? `, ${pick('beats-leader').length} above the leader on the seeds they share` : ''}; winner group so far ${v.group.join(', ')}.`,
+    `- Tied with ${v.leader} within ±${ROUND3_DELTA}: ${pick('tied').map((c) => `${c.loss} (${at(c)})`).join('; ') || 'none'}.`,
+    `- Lose to ${v.leader} (by the mean lead, at least by the interval's lower end): ${pick('loses').map((c) => `${c.loss} by ${at(c)}`).join('; ') || 'none'}.`,
+  ];
+  const undecided = pick('undecided');
+  if (undecided.length) lines.push(`- Undecided (seeds needed at the same mean and sd for the interval to fit ±${ROUND3_DELTA} or exclude 0): ${undecided.map((c) => `${c.loss} (${at(c)}; ${c.t ? seedsNeeded(c.t.mean, c.t.sd) : 'at least 2'} seeds)`).join('; ')}.`);
+  const above = pick('beats-leader');
+  if (above.length) lines.push(`- Above the leader on the seeds they share: ${above.map((c) => `${c.loss} (${at(c)})`).join('; ')}.`);
+  return lines;
 }

@@ -2,6 +2,7 @@
  * Has a ranking stopped moving, and which differences hold? Rank correlations between two
  * budgets' scores of the same items, and paired per-seed differences between two items.
  */
+import { tCritical975 } from './intervals';
 import { meanSd } from './stats';
 
 /** Ranks 1..n in ascending order of value; tied values share the mean of their ranks. */
@@ -54,9 +55,6 @@ export function kendallTauB(xs: readonly number[], ys: readonly number[]): numbe
   return denom === 0 ? NaN : s / denom;
 }
 
-/** Two-sided 5 % critical values of Student's t for 1..10 degrees of freedom (beyond 10 the 10's: conservative). */
-const T_CRIT_05 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-
 export interface PairedDifference {
   /** a − b per seed, in the order given. */
   perSeed: number[];
@@ -76,8 +74,7 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Pa
   const perSeed = a.map((x, i) => x - b[i]);
   const { mean, sd } = meanSd(perSeed);
   const t = sd > 0 ? mean / (sd / Math.sqrt(perSeed.length)) : mean === 0 ? 0 : Math.sign(mean) * Infinity;
-  const crit = T_CRIT_05[Math.min(perSeed.length - 1, T_CRIT_05.length) - 1];
-  return { perSeed, mean, sd, everySeed: perSeed.every((d) => d > 0), t, significant: Math.abs(t) > crit };
+  return { perSeed, mean, sd, everySeed: perSeed.every((d) => d > 0), t, significant: Math.abs(t) > tCritical975(perSeed.length - 1) };
 }
 
 /** One item's per-seed scores at the two largest budgets (same seed order in both). */

@@ -1,6 +1,9 @@
 import type { TrackSummary } from '../catalog/types';
-import { extractAudioFeatures, extractAudioWithHeader, type AudioFeatures, type AudioSummary } from '../features/audio';
-import { checkReadableFile, probe, type MediaInfo } from '../media/probe';
+import { isCancelled } from '../errors';
+import { AudioFeatureExtractor, extractAudioFeatures, extractAudioWithHeader, type AudioFeatures, type AudioSummary } from '../features/audio';
+import { AUDIO_SPEC } from '../features/spec';
+import { decodeAudioBatch } from '../media/decode';
+import { checkReadableFile, parseInputDump, probe, type InputHeader, type MediaInfo } from '../media/probe';
 import type { TrackAnalysis } from './contracts';
 
 /** The catalog's track summary from the descriptors' summary: the typed fields, then the rest as extras. */
@@ -55,15 +58,18 @@ export function decodedTruth(stated: number, summary: AudioSummary): { duration:
   return { duration: decoded };
 }
 
+/** One ffmpeg run's descriptors of a file and its input dump's header (null: the dump could not be read). */
+type OneRun = { features: AudioFeatures; header: InputHeader | null };
+
 /**
  * The stated duration and tags with the descriptors: from the decoding ffmpeg's own input dump
  * when it is exact, else (odd tags, no stated duration, a failed decode) from ffprobe as before,
- * so both ways give the same analysis.
+ * so both ways give the same analysis. `decoded`: the run already made (a batch's), else one is.
  */
-async function describe(file: string, signal: AbortSignal): Promise<{ info: Pick<MediaInfo, 'duration' | 'tags'>; features: AudioFeatures }> {
+async function describe(file: string, signal: AbortSignal, decoded?: OneRun): Promise<{ info: Pick<MediaInfo, 'duration' | 'tags'>; features: AudioFeatures }> {
   // The first check probe() makes, with its messages, before any process starts.
   await checkReadableFile(file);
-  const once = await extractAudioWithHeader(file, signal);
+  const once = decoded ?? (await extractAudioWithHeader(file, signal));
   if (!once) {
     const info = await probe(file, { signal });
     return { info, features: await extractAudioFeatures(file, { signal, info }) };
@@ -73,9 +79,7 @@ async function describe(file: string, signal: AbortSignal): Promise<{ info: Pick
   return { info: await probe(file, { signal }), features };
 }
 
-/** The default TrackAnalyzer: the streamed audio descriptors and the file's tags from one ffmpeg run (ffprobe only for odd files). */
-export async function analyzeTrack(file: string, signal: AbortSignal): Promise<TrackAnalysis> {
-  const { info, features } = await describe(file, signal);
+function analysisOf({ info, features }: Awaited<ReturnType<typeof describe>>): TrackAnalysis {
   const { seq, summary } = features;
   const { duration, partial } = decodedTruth(info.duration, summary);
   const nearSilent = summary.loudnessLufs === null || summary.loudnessLufs < NEAR_SILENT_LUFS;
@@ -84,4 +88,68 @@ export async function analyzeTrack(file: string, signal: AbortSignal): Promise<T
     seq,
     summary: { ...trackSummary({ ...summary, ...(partial ? { partial } : {}) }), ...(nearSilent ? { nearSilent: true } : {}) },
   };
+}
+
+/** The default TrackAnalyzer: the streamed audio descriptors and the file's tags from one ffmpeg run (ffprobe only for odd files). */
+export async function analyzeTrack(file: string, signal: AbortSignal): Promise<TrackAnalysis> {
+  return analysisOf(await describe(file, signal));
+}
+
+/**
+ * Each file's one-run result from a single ffmpeg decoding all of them, or null for a file that
+ * run cannot stand for (as extractAudioWithHeader's null: invalid samples, nothing decoded), and
+ * null for all when the run was not clean (a file it could not open, an error it printed).
+ */
+async function decodeTogether(files: readonly string[], signal: AbortSignal): Promise<Array<OneRun | null>> {
+  const extractors = files.map(() => new AudioFeatureExtractor(0));
+  let run;
+  try {
+    run = await decodeAudioBatch(files, { sampleRate: AUDIO_SPEC.sampleRate, signal }, (k, pcm) => extractors[k].push(pcm));
+  } catch (err) {
+    if (isCancelled(err) || signal.aborted) throw err;
+    return files.map(() => null);
+  }
+  if (!run.clean) return files.map(() => null);
+  return files.map((_, k) => {
+    if (run.files[k].nonFinite > 0 || extractors[k].seconds === 0) return null;
+    try {
+      return { features: extractors[k].finish(), header: parseInputDump(run.dump, k) };
+    } catch {
+      // Whatever finish() refused, the file's own run will say it again, as its own error.
+      return null;
+    }
+  });
+}
+
+/**
+ * The default BatchTrackAnalyzer: analyzeTrack's result for every file, bit for bit, with one
+ * ffmpeg for the batch instead of one per file (a process start, ~0.07–0.1 CPU-s, saved per
+ * file). Files that fail the readable check get its error at once and stay out of the run; a
+ * file the shared run cannot stand for (and all of them, when that run was not clean) is
+ * analysed on its own, one at a time, exactly as analyzeTrack does, so every file gets its own
+ * outcome and a bad file changes nothing for the others.
+ */
+export async function analyzeTracks(files: readonly string[], signal: AbortSignal): Promise<Array<PromiseSettledResult<TrackAnalysis>>> {
+  const readable = await Promise.allSettled(files.map((f) => checkReadableFile(f)));
+  const shared = files.filter((_, i) => readable[i].status === 'fulfilled');
+  const runs = new Map<string, OneRun | null>();
+  if (shared.length > 1) {
+    const decoded = await decodeTogether(shared, signal);
+    shared.forEach((f, k) => runs.set(f, decoded[k]));
+  }
+  const out: Array<PromiseSettledResult<TrackAnalysis>> = [];
+  for (const [i, file] of files.entries()) {
+    const check = readable[i];
+    if (check.status === 'rejected') {
+      out.push(check);
+      continue;
+    }
+    try {
+      out.push({ status: 'fulfilled', value: analysisOf(await describe(file, signal, runs.get(file) ?? undefined)) });
+    } catch (err) {
+      if (isCancelled(err) || signal.aborted) throw err;
+      out.push({ status: 'rejected', reason: err });
+    }
+  }
+  return out;
 }

@@ -14,6 +14,12 @@ export interface TrackAnalysis {
   summary: TrackSummary;
 }
 export type TrackAnalyzer = (file: string, signal: AbortSignal) => Promise<TrackAnalysis>;
+/**
+ * The TrackAnalyzer's outcome for each of several files, in order, from fewer processes (one
+ * ffmpeg for the batch). A file's failure is its own entry and changes nothing for the others;
+ * only cancellation rejects the whole call.
+ */
+export type BatchTrackAnalyzer = (files: readonly string[], signal: AbortSignal) => Promise<Array<PromiseSettledResult<TrackAnalysis>>>;
 
 /** Feature sequence → segment embeddings (n × dim, unit rows) for one model version. */
 export interface SegmentEmbedding {
@@ -29,6 +35,8 @@ export interface SegmentEmbedder {
 
 export interface IndexerComponents {
   analyzer: TrackAnalyzer;
+  /** Present: the indexer hands this worker files in batches (the same analyses as `analyzer`, cheaper). */
+  analyzeBatch?: BatchTrackAnalyzer;
   /** Absent: index features only; `reembed` fills segments once a model exists. */
   embedder?: SegmentEmbedder;
   /** Why there is no embedder (or anything else the user should hear), reported once per run. */

@@ -6,7 +6,7 @@
  * find versions somewhere other than the environment says (the Engine's context).
  */
 import { workerModule } from '../jobs/worker-entry';
-import { ANALYSIS_VERSION, analyzeTrack } from './audio-analyzer';
+import { ANALYSIS_VERSION, analyzeTrack, analyzeTracks } from './audio-analyzer';
 import type { IndexerComponents } from './contracts';
 import type { RegistryOptions } from '../models/registry';
 import { modelEmbedder } from './model-embedder';
@@ -14,7 +14,9 @@ import { modelEmbedder } from './model-embedder';
 export async function createIndexerComponents(options: unknown): Promise<IndexerComponents> {
   const o = options as { model?: string; registry?: RegistryOptions } | undefined;
   const { embedder, problem } = await modelEmbedder(o?.model, o?.registry);
-  return { analyzer: analyzeTrack, ...(embedder ? { embedder } : {}), ...(problem ? { note: problem } : {}) };
+  // One ffmpeg per batch needs extra pipes, which Windows' ffmpeg does not see.
+  const batch = process.platform === 'win32' ? {} : { analyzeBatch: analyzeTracks };
+  return { analyzer: analyzeTrack, ...batch, ...(embedder ? { embedder } : {}), ...(problem ? { note: problem } : {}) };
 }
 
 export const DEFAULT_COMPONENTS = {

@@ -1,6 +1,6 @@
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
-import { describeStderr, explain, mediaArg, spawnTool } from './process';
+import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './process';
 
 /**
  * Streaming decoders: ffmpeg writes raw frames/PCM to a pipe and we hand them out as an async
@@ -68,6 +68,62 @@ function rangeArgs(r: Range): string[] {
 }
 
 /**
+ * Cuts a byte stream into chunks of `unitsPerChunk` whole units of `unit` bytes (fewer at the end;
+ * a trailing partial unit is dropped), each in an ArrayBuffer of its own at offset 0. The chunk
+ * boundaries depend only on the bytes, not on how the pipe delivered them, so every reader of the
+ * same PCM sees the same chunks.
+ */
+class UnitChunker {
+  private readonly target: number;
+  private buf: Buffer;
+  private fill = 0;
+  /** Whole units handed out so far. */
+  units = 0;
+
+  constructor(
+    private readonly unit: number,
+    private readonly unitsPerChunk: number,
+  ) {
+    this.target = unit * unitsPerChunk;
+    // Fresh ArrayBuffers (not the shared pool): chunks are handed out and viewed as Float32Array.
+    this.buf = Buffer.from(new ArrayBuffer(this.target));
+  }
+
+  push(chunk: Buffer, emit: (out: Buffer) => void): void {
+    const { target } = this;
+    // Most reads are exactly one whole chunk in an ArrayBuffer of their own: hand that out as
+    // it is (the same bytes and boundaries as the copy below, without copying 21 MB a track).
+    if (this.fill === 0 && chunk.length === target && chunk.byteOffset === 0 && chunk.buffer.byteLength === target) {
+      this.units += this.unitsPerChunk;
+      emit(chunk);
+      return;
+    }
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(target - this.fill, chunk.length - off);
+      chunk.copy(this.buf, this.fill, off, off + n);
+      this.fill += n;
+      off += n;
+      if (this.fill === target) {
+        this.units += this.unitsPerChunk;
+        const out = this.buf;
+        this.buf = Buffer.from(new ArrayBuffer(target));
+        this.fill = 0;
+        emit(out);
+      }
+    }
+  }
+
+  /** The whole units left at the end of the stream. */
+  end(emit: (out: Buffer) => void): void {
+    const whole = this.fill - (this.fill % this.unit);
+    if (whole === 0) return;
+    this.units += whole / this.unit;
+    emit(this.buf.subarray(0, whole));
+  }
+}
+
+/**
  * Run ffmpeg and yield its stdout in whole units of `unit` bytes, `unitsPerChunk` at a time
  * (fewer at the end). A trailing partial unit is dropped.
  */
@@ -82,47 +138,23 @@ async function* pipeUnits(
 ): AsyncGenerator<Buffer> {
   const proc = spawnTool(ffmpegPath(), args, signal);
   if (onStderr) proc.child.stderr.on('data', onStderr);
-  const target = unit * unitsPerChunk;
-  // Fresh ArrayBuffers (not the shared pool): chunks are handed out and viewed as Float32Array.
-  let buf = Buffer.from(new ArrayBuffer(target));
-  let fill = 0;
-  let units = 0;
+  const chunker = new UnitChunker(unit, unitsPerChunk);
+  const ready: Buffer[] = [];
+  const collect = (b: Buffer): void => void ready.push(b);
   try {
     for await (const chunk of proc.child.stdout as AsyncIterable<Buffer>) {
       // The pipe may still hold data after a kill: stop handing it out at once.
       if (signal?.aborted) throw cancelledError('decoding');
-      // Most reads are exactly one whole chunk in an ArrayBuffer of their own: hand that out as
-      // it is (the same bytes and boundaries as the copy below, without copying 21 MB a track).
-      if (fill === 0 && chunk.length === target && chunk.byteOffset === 0 && chunk.buffer.byteLength === target) {
-        units += unitsPerChunk;
-        yield chunk;
-        continue;
-      }
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(target - fill, chunk.length - off);
-        chunk.copy(buf, fill, off, off + n);
-        fill += n;
-        off += n;
-        if (fill === target) {
-          units += unitsPerChunk;
-          const out = buf;
-          buf = Buffer.from(new ArrayBuffer(target));
-          fill = 0;
-          yield out;
-        }
-      }
+      chunker.push(chunk, collect);
+      while (ready.length > 0) yield ready.shift()!;
     }
-    const whole = fill - (fill % unit);
-    if (whole > 0) {
-      units += whole / unit;
-      yield buf.subarray(0, whole);
-    }
+    chunker.end(collect);
+    while (ready.length > 0) yield ready.shift()!;
     const exit = await proc.exited;
     if (signal?.aborted) throw cancelledError('decoding');
     if (exit.code !== 0) {
       const cause = describeStderr(errorLines(proc.stderr.text()), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
-      throw new DecodeError(file, `decoding failed: ${explain(cause)}`, units * secondsPerUnit);
+      throw new DecodeError(file, `decoding failed: ${explain(cause)}`, chunker.units * secondsPerUnit);
     }
   } finally {
     await proc.dispose().catch(() => undefined);
@@ -143,6 +175,14 @@ function errorLines(lines: string[]): string[] {
     if (!m) return [l];
     const level = m[1].toLowerCase();
     return level === 'error' || level === 'fatal' || level === 'panic' ? [l.replace(`[${m[1]}] `, '')] : [];
+  });
+}
+
+/** The lines tagged error, fatal or panic, without their tag (untagged continuations do not count). */
+function taggedErrors(lines: string[]): string[] {
+  return lines.flatMap((l) => {
+    const m = LEVEL_TAG.exec(l);
+    return m && /^(error|fatal|panic)$/i.test(m[1]) ? [l.replace(`[${m[1]}] `, '')] : [];
   });
 }
 
@@ -187,6 +227,19 @@ export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions)
   }
 }
 
+/** Samples per PCM chunk handed out (the last of a file may be shorter). */
+const PCM_CHUNK_SAMPLES = 8192;
+
+/** The output options that turn input `input`'s first audio stream into decodeAudio's PCM, written to `target`. */
+function audioOutputArgs(input: number, sampleRate: number, target: string): string[] {
+  return [
+    '-map', `${input}:a:0`, '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
+    // To a pipe ffmpeg flushes every packet (~3 KB of PCM): ~6000 reads per 200 s track cost node
+    // ~0.1 CPU-s, a quarter of the decode itself. Whole 32 KB blocks: ~530 reads, ~0.02–0.05 CPU-s.
+    '-flush_packets', '0', '-f', 'f32le', target,
+  ];
+}
+
 /**
  * Mono float PCM at a fixed rate from the first audio stream, in chunks of ~0.1–0.4 s.
  *
@@ -203,16 +256,10 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
   const { sampleRate } = opts;
   if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
-  const args = [
-    ...(dump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), '-map', '0:a:0', '-vn', '-sn', '-dn',
-    '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
-    // To a pipe ffmpeg flushes every packet (~3 KB of PCM): ~6000 reads per 200 s track cost node
-    // ~0.1 CPU-s, a quarter of the decode itself. Whole 32 KB blocks: ~530 reads, ~0.02–0.05 CPU-s.
-    '-flush_packets', '0', '-f', 'f32le', 'pipe:1',
-  ];
+  const args = [...(dump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, sampleRate, 'pipe:1')];
   let samples = 0;
   let nonFinite = 0;
-  for await (const chunk of pipeUnits(file, args, 4, 8192, 1 / sampleRate, opts.signal, dump?.push)) {
+  for await (const chunk of pipeUnits(file, args, 4, PCM_CHUNK_SAMPLES, 1 / sampleRate, opts.signal, dump?.push)) {
     // Each chunk is a fresh buffer at offset 0, so the view is aligned; f32le matches every host we run on.
     const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
     nonFinite += zeroNonFinite(pcm);
@@ -223,6 +270,121 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
     throw new DecodeError(file, `the audio holds ${nonFinite} invalid samples (NaN or infinite), replaced by silence`, samples / sampleRate);
   }
   if (dump) opts.onInputDump?.(dump.text());
+}
+
+/** How a batch decode went for one of its files. */
+export interface BatchedFile {
+  /** Samples handed to onPcm. */
+  samples: number;
+  /** NaN/±Inf samples replaced by silence (decodeAudio would have ended with a DecodeError). */
+  nonFinite: number;
+}
+
+export interface AudioBatchResult {
+  /**
+   * ffmpeg exited cleanly and printed no error: each file's PCM is exactly what decodeAudio gives
+   * for it alone. When false, `cause` says why, and which file was at fault is unknown: decode the
+   * files one by one to get each its own outcome.
+   */
+  clean: boolean;
+  cause?: string;
+  /** ffmpeg's input dumps ("Input #0", "Input #1", … in file order): parseInputDump(dump, k). */
+  dump: string;
+  files: BatchedFile[];
+}
+
+/** A clean batch prints a few KiB of dumps; more than this is something to look at one file at a time. */
+const BATCH_STDERR_MAX = 1 << 20;
+
+/**
+ * decodeAudio for several whole files in one ffmpeg process, so its start-up (~0.07–0.1 CPU-s with
+ * Debian's shared-library build: a 30 s track's whole decode costs little more) is paid once for
+ * all. Each file has its own input, its own resampler and its own output pipe, so its PCM is
+ * bit for bit what decodeAudio yields, in the same chunks; `onPcm(k, pcm)` gets file k's chunks
+ * as they come (ffmpeg interleaves the files by time), non-finite samples already silenced.
+ *
+ * One process for all means one fate for all: a file ffmpeg cannot open fails the whole run, and
+ * a decoding error cannot be told apart by file. So this never throws for bad input: it says the
+ * batch was not clean, and the caller decodes those files alone. It throws when cancelled, when
+ * onPcm throws (after ending ffmpeg), or when ffmpeg cannot start. POSIX only (extra pipes).
+ */
+export async function decodeAudioBatch(
+  files: readonly string[],
+  opts: { sampleRate: number; signal?: AbortSignal },
+  onPcm: (file: number, pcm: Float32Array) => void,
+): Promise<AudioBatchResult> {
+  const { sampleRate, signal } = opts;
+  if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
+  const args = [
+    ...BASE_WITH_DUMP,
+    ...files.flatMap((f) => ['-i', mediaArg(f)]),
+    ...files.flatMap((_, k) => audioOutputArgs(k, sampleRate, `pipe:${k + 3}`)),
+  ];
+  const proc = spawnTool(ffmpegPath(), args, signal, files.length);
+  const stderr: Buffer[] = [];
+  let stderrBytes = 0;
+  proc.child.stderr.on('data', (d: Buffer) => {
+    stderrBytes += d.length;
+    if (stderrBytes <= BATCH_STDERR_MAX) stderr.push(d);
+  });
+  const stats: BatchedFile[] = files.map(() => ({ samples: 0, nonFinite: 0 }));
+  let failure: unknown;
+  const fail = (err: unknown): void => {
+    failure ??= err;
+    void proc.dispose();
+  };
+  const ended = proc.outputs.map(
+    (out, k) =>
+      new Promise<void>((resolve) => {
+        const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES);
+        const emit = (chunk: Buffer): void => {
+          const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
+          stats[k].nonFinite += zeroNonFinite(pcm);
+          stats[k].samples += pcm.length;
+          onPcm(k, pcm);
+        };
+        // 'data' handlers run to the end before the next read, so a busy consumer holds ffmpeg back
+        // through the pipe as decodeAudio's pull does, without an async iterator per read.
+        out.on('data', (chunk: Buffer) => {
+          if (failure !== undefined || signal?.aborted) return;
+          try {
+            chunker.push(chunk, emit);
+          } catch (err) {
+            fail(err);
+          }
+        });
+        out.once('end', () => {
+          if (failure === undefined && !signal?.aborted) {
+            try {
+              chunker.end(emit);
+            } catch (err) {
+              fail(err);
+            }
+          }
+          resolve();
+        });
+        out.once('error', (err) => {
+          fail(err);
+          resolve();
+        });
+      }),
+  );
+  let exit: Exit;
+  try {
+    [exit] = await Promise.all([proc.exited, ...ended]);
+  } finally {
+    await proc.dispose().catch(() => undefined);
+  }
+  if (signal?.aborted) throw cancelledError('decoding');
+  if (failure !== undefined) throw failure;
+  const text = Buffer.concat(stderr).toString('utf8');
+  const end = text.indexOf('Stream mapping:');
+  const result = { dump: end < 0 ? text : text.slice(0, end), files: stats };
+  const errors = taggedErrors(text.split(/\r?\n/));
+  if (exit.code !== 0) return { ...result, clean: false, cause: `ffmpeg exited with ${exit.code ?? exit.signal}` };
+  if (stderrBytes > BATCH_STDERR_MAX) return { ...result, clean: false, cause: 'ffmpeg said more than a clean decode does' };
+  if (errors.length > 0) return { ...result, clean: false, cause: `ffmpeg reported errors: ${errors.slice(0, 3).join('; ')}` };
+  return { ...result, clean: true };
 }
 
 /** An f32's exponent bits: all ones exactly when it is NaN or ±Inf. */

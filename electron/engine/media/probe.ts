@@ -243,9 +243,10 @@ const DUMP_VALUE_MAX_BYTES = 255;
  * Parse ffmpeg's "Input #0" dump (stderr at `-loglevel level+info`, as decodeAudio's
  * onInputDump hands it over): the same libavformat fields ffprobe reports, so a decode can stand
  * in for a probe. Tags as probe(): the first audio stream's, then the container's over them.
- * Null when there is no input or no audio stream in it.
+ * `input` picks "Input #1", … of a run with several inputs (decodeAudioBatch). Null when there is
+ * no such input or no audio stream in it.
  */
-export function parseInputDump(dump: string): InputHeader | null {
+export function parseInputDump(dump: string, input = 0): InputHeader | null {
   let container: string | undefined;
   let duration: number | undefined;
   const formatTags: Record<string, string> = {};
@@ -266,9 +267,11 @@ export function parseInputDump(dump: string): InputHeader | null {
     }
     const line = tagged[1];
     if (container === undefined) {
-      container = /^Input #0, (.+?), from '/.exec(line)?.[1];
+      container = new RegExp(`^Input #${input}, (.+?), from '`).exec(line)?.[1];
       continue;
     }
+    // The next input's dump: this one's ended (its lines start at column 0, values never do).
+    if (/^Input #\d+, /.test(line)) break;
     if (block && line.startsWith(block.indent) && line[block.indent.length] !== ' ') {
       const kv = /^(.*?) *: (.*)$/.exec(line.slice(block.indent.length));
       if (kv) {
@@ -288,7 +291,7 @@ export function parseInputDump(dump: string): InputHeader | null {
     } else if (line.startsWith('  Duration: ')) {
       const d = /^ {2}Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?),/.exec(line);
       duration = d ? positive(Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3])) : undefined;
-    } else if (/^ {2}Stream #0:\d+/.test(line)) {
+    } else if (line.startsWith(`  Stream #${input}:`)) {
       // Only the first audio stream's tags count (as in probe()); other streams' go nowhere.
       stream = /: Audio: /.test(line) && !audioTags ? (audioTags = {}) : {};
     }

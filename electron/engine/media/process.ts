@@ -146,14 +146,21 @@ export interface Spawned {
   child: ToolChild;
   stderr: StderrTail;
   exited: Promise<Exit>;
+  /** The extra output pipes asked for (fd 3, 4, …), in order: the tool writes to them as `pipe:3`, `pipe:4`, …. */
+  outputs: Readable[];
   /** Kill (if still running), wait for the exit and detach the abort listener. Idempotent. */
   dispose(): Promise<Exit>;
 }
 
-/** Spawn a tool with stdout piped; the process is SIGKILLed when `signal` aborts. */
-export function spawnTool(path: string, args: string[], signal?: AbortSignal): Spawned {
+/**
+ * Spawn a tool with stdout piped; the process is SIGKILLed when `signal` aborts. `outputs` extra
+ * pipes (fd 3 on) let one process write several streams apart (POSIX; Windows tools do not see them).
+ */
+export function spawnTool(path: string, args: string[], signal?: AbortSignal, outputs = 0): Spawned {
   if (signal?.aborted) throw cancelledError('decoding');
-  const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)];
+  const child = spawn(path, args, { stdio, windowsHide: true }) as unknown as ToolChild;
+  const extra = child.stdio.slice(3) as Readable[];
   track(child);
   const stderr = new StderrTail();
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
@@ -171,8 +178,9 @@ export function spawnTool(path: string, args: string[], signal?: AbortSignal): S
   const dispose = (): Promise<Exit> => {
     disposed ??= (async () => {
       kill();
-      // Drain stdout so 'close' can fire even if nobody reads it any more.
+      // Drain the pipes so 'close' can fire even if nobody reads them any more.
       child.stdout.resume();
+      for (const o of extra) o.resume();
       try {
         return await exited;
       } finally {
@@ -181,7 +189,7 @@ export function spawnTool(path: string, args: string[], signal?: AbortSignal): S
     })();
     return disposed;
   };
-  return { child, stderr, exited, dispose };
+  return { child, stderr, exited, outputs: extra, dispose };
 }
 
 /** Run a tool to completion and collect stdout; non-zero exit → inputError naming file and cause. */

@@ -1,0 +1,233 @@
+/**
+ * One ffmpeg for a batch of files (analyzeTracks; the indexer's batches). Each file's analysis
+ * must be exactly what analyzeTrack gives for it alone; a corrupt, damaged, empty, mislabelled,
+ * cut-short, soundless or NaN-holding file must get its own error (or its own partial result), naming the
+ * file and the cause, and change nothing for its batch-mates; a clean batch must start one ffmpeg,
+ * not one per file; and a catalog indexed in batches must equal one indexed a file at a time.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
+import { getFeatures } from '../../../electron/engine/catalog/features';
+import { getSegments } from '../../../electron/engine/catalog/segments';
+import { listTracks } from '../../../electron/engine/catalog/tracks';
+import { analyzeTrack, analyzeTracks } from '../../../electron/engine/library/audio-analyzer';
+import { indexLibrary } from '../../../electron/engine/library/indexer';
+import { configureFfmpeg, ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
+import { makeHostileMedia } from '../../helpers/hostile-media';
+import { ffmpeg, musicLike, sharedMediaDir, tempDir, truncated } from '../../helpers/media';
+import { testComponents } from './fixtures/components';
+
+const shared = await sharedMediaDir();
+const signal = new AbortController().signal;
+let dir: string;
+let cleanup: () => Promise<void>;
+const good: Record<string, string> = {};
+const bad: Record<string, string> = {};
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('needledrop-batch-'));
+  const tone = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=3`];
+  good.tagged = await ffmpeg([...tone(440), '-metadata', 'title= Blue: in Green ', '-metadata', 'artist=Miles'], join(dir, 'tagged.mp3'));
+  good.streamTags = await ffmpeg([...tone(330), '-c:a', 'libvorbis', '-metadata:s:a:0', 'title=on the stream'], join(dir, 'stream-tags.ogg'));
+  good.longTitle = await ffmpeg([...tone(550), '-metadata', `title=${'Ä'.repeat(200)}`], join(dir, 'long-title.mp3'));
+  good.music = await musicLike(dir, { seconds: 12, name: 'music.mp3' });
+  good.flac = await ffmpeg([...tone(660), '-ac', '2'], join(dir, 'stereo.flac'));
+  // Mislabelled: a FLAC named .mp3 (ffmpeg goes by the content, alone or in a batch).
+  good.mislabelled = join(dir, 'really-flac.mp3');
+  copyFileSync(good.flac, good.mislabelled);
+  bad.cut = await truncated(await musicLike(dir, { seconds: 8, name: 'whole.mp3' }), dir, 0.5, 'cut.mp3');
+  bad.noise = join(dir, 'noise.mp3');
+  writeFileSync(bad.noise, randomBytes(8000));
+  bad.empty = join(dir, 'empty.ogg');
+  writeFileSync(bad.empty, '');
+  bad.text = join(dir, 'readme.wav');
+  writeFileSync(bad.text, 'this is not audio\n'.repeat(50));
+  bad.missing = join(dir, 'gone.mp3');
+  bad.nan = await ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='if(between(t,1,1.01),0/0,if(between(t,2,2.01),1/0,0.4*sin(2*PI*330*t)))':s=44100:d=3", '-c:a', 'pcm_f32le'], join(dir, 'nan.wav'));
+  // Damaged frames all through: alone, ffmpeg gives up on its error rate (exit 69) and the file is
+  // kept as partial; among clean files the same errors are a smaller share of the run's packets.
+  const flac = await ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.3:seed=5', '-ac', '2'], join(dir, 'noise.flac'));
+  const bytes = readFileSync(flac);
+  for (let i = 8192; i < bytes.length; i += 300) bytes[i] ^= 0xff;
+  bad.damaged = join(dir, 'damaged.flac');
+  writeFileSync(bad.damaged, bytes);
+  bad.soundless = join(dir, 'silent-video.mka');
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5:duration=1', '-f', 'matroska', bad.soundless]);
+}, 120_000);
+afterAll(() => cleanup?.());
+afterEach(() => configureFfmpeg({}));
+
+/**
+ * ffmpeg's own words after a cause, which differ from run to run of the same file alone (its
+ * threaded decoders log errors in a racing order: "Last message repeated 1 times" or 2).
+ */
+const withoutFfmpegDetail = (cause: string): string => cause.replace(/ \(ffmpeg: [\s\S]*\)$/, ' (ffmpeg: …)');
+
+function comparable(summary: Record<string, unknown>): Record<string, unknown> {
+  const partial = summary.partial as { cause?: string } | undefined;
+  return partial?.cause ? { ...summary, partial: { ...partial, cause: withoutFfmpegDetail(partial.cause) } } : summary;
+}
+
+/** What analyzeTrack does with the file alone: its analysis, or its error's message. */
+async function alone(file: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  try {
+    return { ok: true, value: await analyzeTrack(file, signal) };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
+}
+
+/** analyzeTracks' outcome for each file must be the file's own, to the bit (seq.data compared as arrays). */
+async function expectSameAsAlone(files: string[]): Promise<void> {
+  const together = await analyzeTracks(files, signal);
+  expect(together).toHaveLength(files.length);
+  for (const [i, file] of files.entries()) {
+    const own = await alone(file);
+    const got = together[i];
+    if (own.ok) {
+      expect(got.status, file).toBe('fulfilled');
+      const a = (got as PromiseFulfilledResult<Awaited<ReturnType<typeof analyzeTrack>>>).value;
+      const b = own.value as typeof a;
+      expect(a.info, file).toEqual(b.info);
+      expect(comparable(a.summary), file).toEqual(comparable(b.summary));
+      expect({ ...a.seq, data: Array.from(a.seq.data) }, file).toEqual({ ...b.seq, data: Array.from(b.seq.data) });
+    } else {
+      expect(got.status, file).toBe('rejected');
+      const message = ((got as PromiseRejectedResult).reason as Error).message;
+      expect(withoutFfmpegDetail(message), file).toBe(withoutFfmpegDetail(own.message));
+      // Names the file and says why.
+      expect(message.startsWith(`${file}: `), message).toBe(true);
+      expect(message.length).toBeGreaterThan(file.length + 6);
+    }
+  }
+}
+
+/** An ffmpeg that logs each start to `log` and then is the real one. */
+function countingFfmpeg(log: string): string {
+  const wrapper = join(dir, 'ffmpeg-counting.sh');
+  writeFileSync(wrapper, `#!/bin/sh\necho start >> '${log}'\nexec '${ffmpegPath()}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
+const starts = (log: string): number => {
+  try {
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
+
+describe('analyzeTracks: one ffmpeg for several files', () => {
+  it('starts one ffmpeg for a clean batch, and every analysis is the file alone’s, bit for bit', async () => {
+    const files = [good.tagged, good.streamTags, good.music, good.flac, good.mislabelled];
+    const log = join(dir, 'starts-clean.log');
+    configureFfmpeg({ ffmpeg: countingFfmpeg(log) });
+    const together = await analyzeTracks(files, signal);
+    expect(starts(log)).toBe(1);
+    expect(together.map((r) => r.status)).toEqual(files.map(() => 'fulfilled'));
+    configureFfmpeg({});
+    await expectSameAsAlone(files);
+  }, 60_000);
+
+  it('a file whose dump may cut a tag (ffprobe then) and a file cut short: the same as alone', async () => {
+    await expectSameAsAlone([good.longTitle, good.tagged, bad.cut, good.music]);
+  }, 60_000);
+
+  it.each(['noise', 'empty', 'text', 'missing', 'nan', 'soundless', 'damaged'])('a %s file among good ones gets its own outcome and changes nothing for the rest', async (name) => {
+    await expectSameAsAlone([good.tagged, bad[name], good.music, good.streamTags]);
+  }, 60_000);
+
+  it('a batch of bad files only', async () => {
+    await expectSameAsAlone(Object.values(bad));
+  }, 60_000);
+
+  it.skipIf(!shared)('the real recordings and odd files in ../shared/media: the same as alone', async () => {
+    const files = (await Promise.all(['music', 'odd'].map(async (d) => (await readdir(join(shared!, d))).filter((f) => !/\.(txt|md)$/.test(f)).map((f) => join(shared!, d, f))))).flat();
+    expect(files.length).toBeGreaterThan(8);
+    await expectSameAsAlone(files);
+  }, 300_000);
+
+  it('the hostile-media set, eight at a time: the same as alone', async () => {
+    const set = await makeHostileMedia(join(dir, 'hostile'), { seed: 13, skip: ['one hour of silence', '4000×4000 frames'] });
+    // The growing file is never grown here: it is an ordinary file then.
+    const files = set.items.filter((i) => i.role === 'audio').map((i) => i.path);
+    expect(files.length).toBeGreaterThan(20);
+    for (let i = 0; i < files.length; i += 8) await expectSameAsAlone(files.slice(i, i + 8));
+  }, 600_000);
+
+  it('cancelling ends the batch as cancelled and leaves no ffmpeg running', async () => {
+    const ctl = new AbortController();
+    const run = analyzeTracks([good.music, good.tagged, good.flac], ctl.signal);
+    setTimeout(() => ctl.abort(), 30);
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
+  });
+});
+
+describe('the indexer in batches', () => {
+  let lib: string;
+  const catalogs: Catalog[] = [];
+  afterAll(() => catalogs.forEach((c) => c.close()));
+
+  beforeAll(() => {
+    lib = join(dir, 'lib');
+    execFileSync('mkdir', ['-p', lib]);
+    for (const f of [...Object.values(good), ...Object.values(bad)]) {
+      try {
+        copyFileSync(f, join(lib, f.slice(dir.length + 1)));
+      } catch {
+        // The missing file stays missing.
+      }
+    }
+  });
+
+  /** Everything the catalog holds of each track, by path, ids and times left out. */
+  function stored(db: Catalog) {
+    return listTracks(db)
+      .map((t) => {
+        const seq = getFeatures(db, t.id, 'audio')!;
+        const seg = getSegments(db, t.id, 'stats-v1');
+        return {
+          path: t.path,
+          title: t.title,
+          artist: t.artist,
+          album: t.album,
+          duration: t.duration,
+          summary: comparable(t.summary as Record<string, unknown>),
+          seq: { ...seq, data: Array.from(seq.data) },
+          segments: seg ? { starts: Array.from(seg.starts), data: Array.from(seg.data) } : null,
+        };
+      })
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  it('stores the same tracks, features, segments, failures and partial files as one ffmpeg per file', async () => {
+    const run = async (batch: number) => {
+      const db = openCatalog(join(dir, `catalog-batch-${batch}.sqlite`));
+      catalogs.push(db);
+      const ticks: number[] = [];
+      const r = await indexLibrary(db, [lib], { jobs: 2, batch, components: testComponents('stats-v1'), onProgress: (e) => e.phase === 'analyze' && ticks.push(e.snapshot.done) });
+      return { r, db, ticks };
+    };
+    const one = await run(1);
+    const eight = await run(8);
+    expect(one.r.indexed).toBe(9);
+    const report = (r: typeof one.r) => ({
+      ...r,
+      failed: r.failed.map((f) => ({ ...f, reason: withoutFfmpegDetail(f.reason) })),
+      partial: r.partial.map((p) => ({ ...p, cause: withoutFfmpegDetail(p.cause) })),
+    });
+    expect(report(eight.r)).toEqual(report(one.r));
+    expect(eight.r.partial.map((p) => p.path.slice(lib.length + 1)).sort()).toEqual(['cut.mp3', 'damaged.flac', 'nan.wav']);
+    expect(eight.r.failed.map((f) => f.path.slice(lib.length + 1))).toEqual(['empty.ogg', 'noise.mp3', 'readme.wav', 'silent-video.mka']);
+    // Progress still counts files, one tick each.
+    expect(eight.ticks).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(stored(eight.db)).toEqual(stored(one.db));
+    expect(stored(one.db).every((t) => t.segments !== null)).toBe(true);
+  }, 180_000);
+});

@@ -11,10 +11,15 @@
  * (jingles, stingers) left out; whole tracks are analysed.
  *
  * Then: `npx needledrop eval-similar .cache/albums/set --db .cache/albums/catalog.sqlite --json`.
+ *
+ * `--set train` builds the training albums of round 6 instead (TRAIN_ALBUMS: other games,
+ * disjoint from the evaluation set) into `.cache/albums/train-set/<album>/` with their catalog and
+ * labels in `.cache/albums/train/` (`--per-album 12` as docs/similarity.md used it); the
+ * packages' downloads and unpacked trees are shared with the evaluation set's.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
 import { isAudioPath } from '../../electron/engine/library/scan';
@@ -23,12 +28,20 @@ import { num, parse } from '../cli/args';
 import { interruptSignal, statusLine } from '../cli/status';
 
 interface Album {
-  /** The Debian package: the album label. */
+  /** The Debian package. */
   pkg: string;
   /** Where its music lies inside the unpacked package (other audio there is sound effects or translations). */
   musicDir: string;
   /** A zip archive (Quake-style .pk3) inside the package that holds the music, when it is packed. */
   archive?: string;
+  /** The album label (its folder in the set) when it is not the package: a package holding several albums. */
+  label?: string;
+  /** Also take audio from folders below `musicDir`. */
+  recursive?: boolean;
+  /** Files to leave out (relative path under `musicDir`): near-copies (a faster take of a track), ambiences. */
+  exclude?: RegExp;
+  /** At most this many tracks of this album (below --per-album), for packages of very long tracks. */
+  max?: number;
 }
 
 /** Seven games, seven composers' worlds; every package is in Debian main (bookworm and later). */
@@ -42,10 +55,43 @@ export const ALBUMS: readonly Album[] = [
   { pkg: 'nexuiz-music', musicDir: 'sound/cdtracks', archive: 'usr/share/games/nexuiz/data/music.pk3' },
 ];
 
+/**
+ * The training set of round 6 (docs/similarity.md): 21 albums of 16 other games, disjoint from
+ * the seven above (no package, game or composer's game in common), for learning what "same
+ * album" means from many albums the evaluation never sees. Each kept because it has ≥ 5 music
+ * tracks ≥ 30 s; a package of several soundtracks (warzone2100-music) gives one album per soundtrack.
+ */
+export const TRAIN_ALBUMS: readonly Album[] = [
+  { pkg: 'supertux-data', musicDir: 'usr/share/games/supertux2/music', recursive: true },
+  { pkg: 'warzone2100-music', label: 'warzone2100-aftermath', musicDir: 'usr/share/games/warzone2100/music/albums/aftermath_soundtrack', max: 8 },
+  { pkg: 'warzone2100-music', label: 'warzone2100-legacy', musicDir: 'usr/share/games/warzone2100/music/albums/legacy_soundtrack', max: 8 },
+  { pkg: 'hedgewars-data', musicDir: 'usr/share/games/hedgewars/Data/Music' },
+  { pkg: 'freedroidrpg-data', musicDir: 'usr/share/freedroidrpg/data/sound/music' },
+  { pkg: 'singularity-music', musicDir: 'usr/share/games/singularity/music' },
+  { pkg: 'warmux-data', musicDir: 'usr/share/games/warmux/music/ingame' },
+  { pkg: 'extremetuxracer-data', musicDir: 'usr/share/games/etr/music' },
+  { pkg: 'marsshooter-data', musicDir: 'usr/share/games/marsshooter/audio/music' },
+  { pkg: 'fillets-ng-data', musicDir: 'usr/share/games/fillets-ng/music' },
+  { pkg: 'pushover-data', musicDir: 'usr/share/pushover/themes' },
+  { pkg: 'enigma-data', musicDir: 'usr/share/games/enigma/music', recursive: true },
+  { pkg: 'xmoto-data', musicDir: 'usr/share/games/xmoto/Textures/Musics' },
+  { pkg: 'freedink-data', musicDir: 'usr/share/games/dink/dink/Sound' },
+  { pkg: 'plee-the-bear-data', musicDir: 'usr/share/games/plee-the-bear/music' },
+  { pkg: 'naev-data', musicDir: 'usr/share/naev/dat/snd/music' },
+  { pkg: 'flare-game', musicDir: 'usr/share/games/flare/mods/fantasycore/music', exclude: /ambient/ },
+  { pkg: 'widelands-data', musicDir: 'usr/share/games/widelands/data/music' },
+  { pkg: 'openclonk-data', musicDir: 'usr/share/games/openclonk/Music.ocg' },
+  { pkg: 'freecol', musicDir: 'usr/share/games/freecol/default/resources/music/default' },
+  { pkg: 'unknown-horizons', musicDir: 'usr/share/unknown-horizons/content/audio/music', recursive: true },
+  { pkg: 'supertuxkart-data', musicDir: 'usr/share/games/supertuxkart/data/music', exclude: /_fast\./ },
+];
+
 const { values } = parse(
   process.argv.slice(2),
   {
     cache: { type: 'string', default: '.cache/albums' },
+    // `train`: the round-6 training albums into train-set/ and train/{catalog.sqlite,labels.json}.
+    set: { type: 'string', default: 'eval' },
     'per-album': { type: 'string', default: '24' },
     'min-seconds': { type: 'string', default: '30' },
     jobs: { type: 'string', default: '2' },
@@ -58,6 +104,13 @@ const perAlbum = num(values['per-album'], 'per-album', { min: 2, int: true }) ??
 const minSeconds = num(values['min-seconds'], 'min-seconds', { min: 0 }) ?? 30;
 const jobs = num(values.jobs, 'jobs', { min: 1, int: true }) ?? 2;
 const signal = interruptSignal();
+if (values.set !== 'eval' && values.set !== 'train') throw new Error(`--set must be eval or train (got ${values.set})`);
+const training = values.set === 'train';
+const albums = training ? TRAIN_ALBUMS : ALBUMS;
+// The training set keeps its catalog (and so its music-space/ cache) apart from the evaluation set's.
+const setDir = join(cache, training ? 'train-set' : 'set');
+const outDir = training ? join(cache, 'train') : cache;
+mkdirSync(outDir, { recursive: true });
 
 const run = (cmd: string, args: string[], cwd?: string): void => {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -86,8 +139,8 @@ async function prepare(album: Album): Promise<string[]> {
     execFileSync('mv', [tmp, unpacked]);
   }
   const dir = join(unpacked, album.musicDir);
-  const files = readdirSync(dir)
-    .filter((f) => isAudioPath(f))
+  const files = (readdirSync(dir, { recursive: album.recursive ?? false }) as string[])
+    .filter((f) => isAudioPath(f) && !album.exclude?.test(f))
     .sort()
     .map((f) => join(dir, f));
   const long: string[] = [];
@@ -102,30 +155,32 @@ async function prepare(album: Album): Promise<string[]> {
     );
     if (duration >= minSeconds) long.push(f);
   }
-  return spread(long, perAlbum);
+  return spread(long, Math.min(perAlbum, album.max ?? perAlbum));
 }
 
-const setDir = join(cache, 'set');
 rmSync(setDir, { recursive: true, force: true });
 const labels: Record<string, string> = {};
-for (const album of ALBUMS) {
-  const line = statusLine(album.pkg);
+for (const album of albums) {
+  const label = album.label ?? album.pkg;
+  const line = statusLine(label);
   line.update('download + unpack…');
   const tracks = await prepare(album);
-  mkdirSync(join(setDir, album.pkg), { recursive: true });
+  mkdirSync(join(setDir, label), { recursive: true });
+  const musicDir = join(cache, 'unpacked', album.pkg, album.musicDir);
   for (const t of tracks) {
-    // The extension stays (the scanner goes by it); the album folder is the label.
-    const link = join(setDir, album.pkg, `${basename(t, extname(t))}${extname(t).toLowerCase()}`);
+    // The extension stays (the scanner goes by it); the album folder is the label; sub-folders flattened into the name.
+    const name = relative(musicDir, t).split(sep).join('-');
+    const link = join(setDir, label, `${name.slice(0, name.length - extname(name).length)}${extname(name).toLowerCase()}`);
     symlinkSync(t, link);
-    labels[relative(setDir, link)] = album.pkg;
+    labels[relative(setDir, link)] = label;
   }
   line.done(`${tracks.length} tracks`);
 }
-writeFileSync(join(cache, 'labels.json'), JSON.stringify(labels, null, 2) + '\n');
-process.stderr.write(`album-set: ${Object.keys(labels).length} tracks in ${setDir}, labels in ${join(cache, 'labels.json')}\n`);
+writeFileSync(join(outDir, 'labels.json'), JSON.stringify(labels, null, 2) + '\n');
+process.stderr.write(`album-set: ${Object.keys(labels).length} tracks in ${setDir}, labels in ${join(outDir, 'labels.json')}\n`);
 
 if (!values['no-index']) {
-  const db = openCatalog(join(cache, 'catalog.sqlite'));
+  const db = openCatalog(join(outDir, 'catalog.sqlite'));
   const line = statusLine('index');
   const t0 = Date.now();
   try {

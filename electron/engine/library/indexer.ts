@@ -89,12 +89,14 @@ const WORKER_ENTRY = workerModule('library-worker', new URL('./worker.ts', impor
 export const BATCH_FILES = 8;
 
 /**
- * `items` in consecutive batches of at most `max`, sized so each of `lanes` workers gets work:
- * at least `lanes` batches where there are that many items, and sizes differing by at most one.
+ * `items` in consecutive batches of at most `max`, sizes differing by at most one, and at least
+ * two per lane where there are that many items: each of `lanes` workers gets work, and in a small
+ * library a kill or a cancel loses at most half of a worker's share and progress moves more than
+ * once (a batch's files are committed together, when it is back).
  */
 export function batchesOf<T>(items: readonly T[], lanes: number, max: number): T[][] {
   if (items.length === 0) return [];
-  const count = Math.max(Math.ceil(items.length / max), Math.min(lanes, items.length));
+  const count = Math.max(Math.ceil(items.length / max), Math.min(2 * lanes, items.length));
   const out: T[][] = [];
   for (let b = 0, at = 0; b < count; b++) {
     const size = Math.floor(items.length / count) + (b < items.length % count ? 1 : 0);

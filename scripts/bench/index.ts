@@ -11,13 +11,16 @@
  *
  * "Bare decode": one ffmpeg process per file (start-up included) decoding the file's first audio
  * stream to exactly the PCM the analyzer asks for (mono mean downmix, AUDIO_SPEC.sampleRate, f32)
- * and writing it to /dev/null: what getting the samples costs, with nothing read or analysed.
+ * and writing it to /dev/null: what getting the samples costs, with nothing read or analysed, as
+ * a user decoding their files would run it. The indexer hands each worker batches of files that
+ * one ffmpeg decodes together (its start-up paid once a batch); `--batch 1` measures it with one
+ * ffmpeg per file as before.
  *
  * By default the bench measures the compiled engine, as the app and the `needledrop` bin run it
  * (scripts/build.ts: plain JS, workers in their own bundles): it compiles itself and the worker
  * modules into .cache/bench-index/ and runs that with node. `--source` measures the TypeScript
  * under tsx instead, whose transpiling every worker pays again at start-up and users never do.
- * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--dir DIR] [--source]
+ * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--batch N] [--dir DIR] [--source]
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -28,9 +31,9 @@ import { openCatalog } from '../../electron/engine/catalog/db';
 import { extractAudioFeatures } from '../../electron/engine/features/audio';
 import { AUDIO_SPEC } from '../../electron/engine/features/spec';
 import type { FeatureSeq } from '../../electron/engine/features/types';
-import { analyzeTrack } from '../../electron/engine/library/audio-analyzer';
+import { analyzeTrack, analyzeTracks } from '../../electron/engine/library/audio-analyzer';
 import { contentHash } from '../../electron/engine/library/content-hash';
-import { indexLibrary } from '../../electron/engine/library/indexer';
+import { BATCH_FILES, indexLibrary } from '../../electron/engine/library/indexer';
 import { modelEmbedder } from '../../electron/engine/library/model-embedder';
 import { findAudioFiles } from '../../electron/engine/library/scan';
 import { decodeAudio } from '../../electron/engine/media/decode';
@@ -61,7 +64,7 @@ const cpuSeconds = (): number => {
 };
 const { values } = parse(
   process.argv.slice(2),
-  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, dir: { type: 'string' }, source: { type: 'boolean' } },
+  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, batch: { type: 'string' }, dir: { type: 'string' }, source: { type: 'boolean' } },
   false,
 );
 
@@ -83,6 +86,7 @@ const LENGTHS = list(values.seconds, 'seconds', [30, 240], false);
 const COUNTS = list(values.tracks, 'tracks', LENGTHS.map((s) => (s <= 60 ? 64 : 12)), true);
 if (COUNTS.length !== LENGTHS.length) throw new Error('--tracks needs one count per --seconds length');
 const JOBS = list(values.jobs, 'jobs', [1, 2], true);
+const BATCH = num(values.batch, 'batch', { min: 1, int: true }) ?? BATCH_FILES;
 
 const work = join(tmpdir(), `needledrop-bench-index-${process.pid}`);
 mkdirSync(work, { recursive: true });
@@ -118,7 +122,7 @@ async function index(dir: string, jobs: number, expected: number | null): Promis
   const db = openCatalog(dbPath);
   const t0 = performance.now();
   const c0 = cpuSeconds();
-  const r = await indexLibrary(db, [dir], { jobs });
+  const r = await indexLibrary(db, [dir], { jobs, batch: BATCH });
   const s = { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
   db.close();
   if (expected !== null && r.indexed !== expected) throw new Error(`indexed ${r.indexed} of ${expected}: ${JSON.stringify(r.failed)}`);
@@ -126,7 +130,7 @@ async function index(dir: string, jobs: number, expected: number | null): Promis
 }
 
 /** CPU seconds (this process, its children) of each stage of indexing one file, run in this process one after the other. */
-async function stages(file: string): Promise<string> {
+async function stages(file: string, batch: string[]): Promise<string> {
   const measure = async (run: () => Promise<unknown>): Promise<{ self: number; children: number }> => {
     const a = cpuTimes();
     await run();
@@ -148,10 +152,12 @@ async function stages(file: string): Promise<string> {
   const { embedder } = await modelEmbedder();
   const embedCost = embedder && seq ? await measure(() => embedder.embed(seq!)) : null;
   const hashCost = await measure(() => contentHash(file, statSync(file).size));
+  const batchCost = batch.length > 1 ? await measure(() => analyzeTracks(batch, new AbortController().signal)) : null;
   const ffmpeg = decodeCost.children;
   const x = (c: number): string => `${c.toFixed(2)} (${(c / ffmpeg).toFixed(2)}×)`;
   return [
     `the analyzer (one ffmpeg + descriptors) ${x(analysisCost.self + analysisCost.children)}`,
+    ...(batchCost ? [`the same in a batch of ${batch.length} (one ffmpeg for all), per track ${x((batchCost.self + batchCost.children) / batch.length)}`] : []),
     `ffprobe (odd files only) ${x(probeCost.self + probeCost.children)}`,
     `ffmpeg decode ${x(ffmpeg)} + reading its pipe ${x(decodeCost.self)}`,
     `descriptors (decode included) ${x(featureCost.self + featureCost.children)} of which JS ${x(featureCost.self - decodeCost.self)} beyond the pipe`,
@@ -170,7 +176,8 @@ try {
     const perMin = (s: number): number => (files.length / s) * 60;
     console.log(`\nlibrary: ${files.length} tracks${lib.tracks === null ? ` from ${lib.dir}` : ` × ${lib.seconds} s mp3 (generated)`}`);
     await bareDecode(files.slice(0, 2), 1); // warm the page cache and ffmpeg's binary
-    console.log(`  CPU-s of one track by stage (× its bare ffmpeg decode): ${await stages(files[0])}`);
+    console.log(`  CPU-s of one track by stage (× its bare ffmpeg decode): ${await stages(files[0], BATCH > 1 ? files.slice(0, BATCH) : [])}`);
+    console.log(`  index: batches of up to ${BATCH} files per ffmpeg${BATCH === 1 ? ' (one ffmpeg per file)' : ''}; bare decode: one ffmpeg per file, as a user runs it`);
     // A run over an empty folder starts one worker and analyses nothing: the fixed cost each worker
     // adds to a run (module loading, under tsx its transpiling, the ONNX session), which a large
     // library spreads over thousands of tracks and these short runs over a few.

@@ -157,7 +157,7 @@ async function stages(file: string, batch: string[]): Promise<string> {
   const x = (c: number): string => `${c.toFixed(2)} (${(c / ffmpeg).toFixed(2)}×)`;
   return [
     `the analyzer (one ffmpeg + descriptors) ${x(analysisCost.self + analysisCost.children)}`,
-    ...(batchCost ? [`the same in a batch of ${batch.length} (one ffmpeg for all), per track ${x((batchCost.self + batchCost.children) / batch.length)}`] : []),
+    ...(batchCost ? [`the same ${batch.length} at once through the batch analyzer (one ffmpeg for those under 2 MiB), per track ${x((batchCost.self + batchCost.children) / batch.length)}`] : []),
     `ffprobe (odd files only) ${x(probeCost.self + probeCost.children)}`,
     `ffmpeg decode ${x(ffmpeg)} + reading its pipe ${x(decodeCost.self)}`,
     `descriptors (decode included) ${x(featureCost.self + featureCost.children)} of which JS ${x(featureCost.self - decodeCost.self)} beyond the pipe`,

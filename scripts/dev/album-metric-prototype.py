@@ -19,7 +19,11 @@ Protocol (written into docs/similarity.md before the single evaluation):
   evaluation albums: all 134, and the two halves as eval-similar defines them (every track of a
   half fitted and scored on that half alone); `--final` prints that, nothing else reads it.
 
-    python3 scripts/dev/album-metric-prototype.py [--final SETTING]
+    python3 scripts/dev/album-metric-prototype.py [--only PREFIX] [--final SETTING [--posthoc]]
+
+--posthoc (after the evaluation; an input to nothing): per-album P@1 and each family's album
+separation in the training and the evaluation set. The outcome (the chosen WCCN lost on the
+evaluation albums, nothing shipped): docs/similarity.md, sixth round.
 """
 import ast, base64, json, os, sqlite3, sys, itertools
 import numpy as np
@@ -217,6 +221,21 @@ def main():
             c, d = evaluate(rows_of, Xe, m, ye)
             out.append(f'{h} cos {c[0]:.3f}/{c[1]:.3f} diff {d[0]:.3f}/{d[1]:.3f}')
         print(f'{name:28s} ' + ' | '.join(out), flush=True)
+    if '--posthoc' in sys.argv:
+        # Diagnostics printed after the single evaluation, never an input to a choice.
+        print('per album, P@1 on all 134, diffusion: served -> chosen')
+        sims = {}
+        for name in ('served', final):
+            U = diffusion_rows((lambda R: R @ R.T)(learner(name, Xt, np.ones(len(yt), bool), yt)(Xe, halves['all'])))
+            S = U @ U.T; np.fill_diagonal(S, -np.inf); sims[name] = ye[S.argmax(1)] == ye
+        for a in E:
+            m = ae == a
+            print(f'  {a:24s} {sims["served"][m].mean():.3f} -> {sims[final][m].mean():.3f}')
+        st = fam_scores(Xt, np.ones(len(yt), bool), yt); se = fam_scores(Xe, halves['all'], ye)
+        print('album separation per family (same-album mean cosine - other, over the cosine spread): training set / evaluation set')
+        for k, a, b in sorted(zip(list(Xt), st, se), key=lambda r: -r[2]):
+            print(f'  {k:22s} {a:6.3f} {b:6.3f}')
+        print(f'  correlation over families: {np.corrcoef(st, se)[0, 1]:.3f}')
 
 
 main()

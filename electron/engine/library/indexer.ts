@@ -90,13 +90,14 @@ export const BATCH_FILES = 8;
 
 /**
  * `items` in consecutive batches of at most `max`, sizes differing by at most one, and at least
- * two per lane where there are that many items: each of `lanes` workers gets work, and in a small
- * library a kill or a cancel loses at most half of a worker's share and progress moves more than
- * once (a batch's files are committed together, when it is back).
+ * four per lane where there are that many items: each of `lanes` workers gets work, and in a small
+ * library a kill or a cancel loses at most a quarter of a worker's share and progress moves
+ * several times (a batch's files are committed together, when it is back). From 4 × max × lanes
+ * files on, batches are full.
  */
 export function batchesOf<T>(items: readonly T[], lanes: number, max: number): T[][] {
   if (items.length === 0) return [];
-  const count = Math.max(Math.ceil(items.length / max), Math.min(2 * lanes, items.length));
+  const count = Math.max(Math.ceil(items.length / max), Math.min(4 * lanes, items.length));
   const out: T[][] = [];
   for (let b = 0, at = 0; b < count; b++) {
     const size = Math.floor(items.length / count) + (b < items.length % count ? 1 : 0);

@@ -12,13 +12,13 @@ describe('batchesOf: the indexer’s batches of files', () => {
     }
   });
 
-  it('gives each lane two batches where there are enough items, never more than max per batch, sizes within one', () => {
-    // By hand: 12 files, 2 workers, at most 8 → four batches of 3 (one of 8 and one of 4 would idle a
+  it('gives each lane four batches where there are enough items, never more than max per batch, sizes within one', () => {
+    // By hand: 12 files, 2 workers, at most 8 → eight batches (one of 8 and one of 4 would idle a
     // worker; two of 6 would commit each worker's share at once).
-    expect(batchesOf(range(12), 2, 8).map((b) => b.length)).toEqual([3, 3, 3, 3]);
+    expect(batchesOf(range(12), 2, 8).map((b) => b.length)).toEqual([2, 2, 2, 2, 1, 1, 1, 1]);
     expect(batchesOf(range(64), 2, 8).map((b) => b.length)).toEqual(Array(8).fill(8));
-    expect(batchesOf(range(17), 2, 8).map((b) => b.length)).toEqual([5, 4, 4, 4]);
-    expect(batchesOf(range(6), 1, 8).map((b) => b.length)).toEqual([3, 3]);
+    expect(batchesOf(range(17), 2, 8).map((b) => b.length)).toEqual([3, 2, 2, 2, 2, 2, 2, 2]);
+    expect(batchesOf(range(6), 1, 8).map((b) => b.length)).toEqual([2, 2, 1, 1]);
     expect(batchesOf(range(3), 2, 8).map((b) => b.length)).toEqual([1, 1, 1]);
     expect(batchesOf(range(1), 4, 8).map((b) => b.length)).toEqual([1]);
     expect(batchesOf(range(5), 1, 1).map((b) => b.length)).toEqual([1, 1, 1, 1, 1]);

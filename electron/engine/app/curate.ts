@@ -14,6 +14,7 @@ import { moreLike } from '../playlist/more-like';
 import { similarTracks } from '../playlist/similar';
 import type { PlaylistSpace, SpaceWhy } from '../playlist/space';
 import type { TrackId } from '../search/types';
+import { round } from '../util/round';
 import type { Library, TrackView } from './library';
 
 /**
@@ -38,15 +39,14 @@ function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
   return t.artist || t.title || basename(t.path);
 }
 
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function curated(library: Library, entries: Array<{ trackId: TrackId; score: number; target?: number; why?: SpaceWhy[] }>): CuratedTrack[] {
   return entries.map((e, i) => ({
     position: i + 1,
     track: library.view(e.trackId),
-    score: r3(e.score),
-    ...(e.target !== undefined ? { target: r3(e.target) } : {}),
-    ...(e.why ? { why: e.why.map((w) => ({ space: w.space, cosine: r3(w.cosine), weight: r3(w.weight) })) } : {}),
+    score: round(e.score, 3),
+    ...(e.target !== undefined ? { target: round(e.target, 3) } : {}),
+    ...(e.why ? { why: e.why.map((w) => ({ space: w.space, cosine: round(w.cosine, 3), weight: round(w.weight, 3) })) } : {}),
   }));
 }
 

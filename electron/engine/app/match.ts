@@ -10,6 +10,7 @@ import { activeModel, type RegistryOptions } from '../models/registry';
 import { explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
+import { round } from '../util/round';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
@@ -94,15 +95,14 @@ export interface MatchClipOptions {
   onIndexProgress?: (p: AnnBuildProgress) => void;
 }
 
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function describe(clip: ClipAnalysis, summary: ClipSummary): RankedClip['summary'] {
   return {
-    duration: r3(clip.duration),
+    duration: round(clip.duration, 3),
     cuts: clip.cuts.length,
-    cutsPerMin: r3(clip.duration > 0 ? (clip.cuts.length / clip.duration) * 60 : 0),
-    motion: r3(summary.motion),
-    brightness: r3(summary.brightness),
+    cutsPerMin: round(clip.duration > 0 ? (clip.cuts.length / clip.duration) * 60 : 0, 3),
+    motion: round(summary.motion, 3),
+    brightness: round(summary.brightness, 3),
   };
 }
 
@@ -110,10 +110,10 @@ function rank(library: Library, summary: ClipSummary, results: MatchResult[]): R
   return results.map((r, i) => ({
     rank: i + 1,
     track: library.view(r.trackId),
-    score: r3(r.score),
-    alignScore: r3(r.alignScore),
-    beatShare: r3(r.beatShare),
-    offset: r3(r.offset),
+    score: round(r.score, 3),
+    alignScore: round(r.alignScore, 3),
+    beatShare: round(r.beatShare, 3),
+    offset: round(r.offset, 3),
     why: explainMatch(summary, library.store.info(r.trackId)),
   }));
 }
@@ -122,8 +122,8 @@ function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[]): R
   const summary = clipSummary(clip);
   return {
     file: clip.file,
-    start: r3(clip.start),
-    end: r3(clip.start + clip.duration),
+    start: round(clip.start, 3),
+    end: round(clip.start + clip.duration, 3),
     summary: describe(clip, summary),
     ...(clip.partial ? { partial: clip.partial } : {}),
     results: rank(library, summary, results),

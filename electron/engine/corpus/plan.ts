@@ -4,6 +4,7 @@
  * The latent → media mapping is documented in docs/corpus.md.
  */
 import { clamp01, mixSeed, rng, shuffleInPlace, type Rng } from './rng';
+import { round } from '../util/round';
 import {
   TIMBRES,
   VIDEO_STYLES,
@@ -58,8 +59,8 @@ export function paletteFor(l: Latent, r: Rng): { hue: number; saturation: number
   const warmth = clamp01(0.5 + 1.6 * (0.7 * l.valence + 0.3 * l.arousal - 0.5) + r.range(-0.05, 0.05));
   return {
     hue: Math.round((230 + 180 * warmth) % 360),
-    saturation: round3(clamp01(0.15 + 0.55 * l.valence + 0.25 * l.arousal + r.range(-0.03, 0.03))),
-    lightness: round3(clamp01(0.2 + 0.45 * l.valence + 0.15 * l.arousal + r.range(-0.03, 0.03))),
+    saturation: round(clamp01(0.15 + 0.55 * l.valence + 0.25 * l.arousal + r.range(-0.03, 0.03)), 3),
+    lightness: round(clamp01(0.2 + 0.45 * l.valence + 0.15 * l.arousal + r.range(-0.03, 0.03)), 3),
   };
 }
 
@@ -67,12 +68,8 @@ export function paletteFor(l: Latent, r: Rng): { hue: number; saturation: number
 export function cutTimes(bpm: number, beatsPerCut: number, clipSeconds: number): number[] {
   const shot = (60 / bpm) * beatsPerCut;
   const cuts: number[] = [];
-  for (let t = shot; t < clipSeconds - 0.3; t += shot) cuts.push(round3(t));
+  for (let t = shot; t < clipSeconds - 0.3; t += shot) cuts.push(round(t, 3));
   return cuts;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 /** Exact split sizes, shuffled by the seed: ~70/15/15, at least one val and test pair from 3 pairs up. */
@@ -103,7 +100,7 @@ function planPair(
   opts: CorpusOptions,
 ): CorpusPair {
   const r = rng(mixSeed(seed, i + 1));
-  const latent: Latent = { arousal: round3(r.next()), valence: round3(r.next()), pace: round3(r.next()) };
+  const latent: Latent = { arousal: round(r.next(), 3), valence: round(r.next(), 3), pace: round(r.next(), 3) };
   const style = choose(VIDEO_STYLES, held.style, split, firstTest, r);
   const timbre = choose(TIMBRES, held.timbre, split, firstTest, r);
   const bpm = bpmFor(latent.arousal, r.range(-4, 4));

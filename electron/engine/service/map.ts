@@ -19,6 +19,7 @@ import { readSpaceManifest } from '../similarity/model';
 import { catalogTracks } from '../similarity/space';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
+import { round } from '../util/round';
 import type { JobHandle } from './jobs';
 import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
 
@@ -69,8 +70,6 @@ function writeCached(dataDir: string, doc: CachedMap): void {
   renameSync(tmp, file);
 }
 
-const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** A track's valence on the app's 0..1 scale: the proxy `match` explains moods with (major mode, bright spectrum). */
 export function trackValence(lib: Library, id: number): number {
@@ -97,11 +96,11 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
   const total = parts.reduce((s, p) => s + p.weight, 0);
   const points: MapPoint[] = space.trackIds.map((id, i) => {
     const v = lib.view(id);
-    return { id, x: r4(layout.points[i][0]), y: r4(layout.points[i][1]), energy: v.energy, valence: r3(trackValence(lib, id)), bpm: v.bpm };
+    return { id, x: round(layout.points[i][0], 4), y: round(layout.points[i][1], 4), energy: v.energy, valence: round(trackValence(lib, id), 3), bpm: v.bpm };
   });
   const map: Omit<TrackMap, 'cached'> = {
     method: layout.method,
-    spaces: parts.map((p) => ({ space: p.vectors.space, weight: r3(p.weight / total) })),
+    spaces: parts.map((p) => ({ space: p.vectors.space, weight: round(p.weight / total, 3) })),
     points,
     missing: catalogTracks(lib.db).length - points.length,
   };

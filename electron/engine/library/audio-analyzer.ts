@@ -141,16 +141,17 @@ const SHARED_RUN_MAX_BYTES = 2 << 20;
 export async function analyzeTracks(files: readonly string[], signal: AbortSignal): Promise<Array<PromiseSettledResult<TrackAnalysis>>> {
   const readable = await Promise.allSettled(files.map((f) => checkReadableFile(f)));
   const short: string[] = [];
-  const long: string[] = [];
   files.forEach((f, i) => {
     const r = readable[i];
-    if (r.status === 'fulfilled') (r.value < SHARED_RUN_MAX_BYTES ? short : long).push(f);
+    if (r.status === 'fulfilled' && r.value < SHARED_RUN_MAX_BYTES) short.push(f);
   });
   const runs = new Map<string, OneRun | null>();
-  for (const group of [short, ...long.map((f) => [f])]) {
-    if (group.length === 0) continue;
-    const decoded = await decodeTogether(group, signal);
-    group.forEach((f, k) => runs.set(f, decoded[k]));
+  // Only the small files share a run; a file alone (a large one, or the one small file) takes
+  // analyzeTrack's own path below: a run of one saves nothing, and an error line it printed would
+  // make it decode a second time.
+  if (short.length >= 2) {
+    const decoded = await decodeTogether(short, signal);
+    short.forEach((f, k) => runs.set(f, decoded[k]));
   }
   const out: Array<PromiseSettledResult<TrackAnalysis>> = [];
   for (const [i, file] of files.entries()) {

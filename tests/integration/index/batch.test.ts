@@ -27,11 +27,11 @@ const signal = new AbortController().signal;
 let dir: string;
 let cleanup: () => Promise<void>;
 const good: Record<string, string> = {};
+const tone = (f: number): string[] => ['-f', 'lavfi', '-i', `sine=f=${f}:d=3`];
 const bad: Record<string, string> = {};
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('needledrop-batch-'));
-  const tone = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=3`];
   good.tagged = await ffmpeg([...tone(440), '-metadata', 'title= Blue: in Green ', '-metadata', 'artist=Miles'], join(dir, 'tagged.mp3'));
   good.streamTags = await ffmpeg([...tone(330), '-c:a', 'libvorbis', '-metadata:s:a:0', 'title=on the stream'], join(dir, 'stream-tags.ogg'));
   good.longTitle = await ffmpeg([...tone(550), '-metadata', `title=${'Ä'.repeat(200)}`], join(dir, 'long-title.mp3'));
@@ -145,6 +145,23 @@ describe('analyzeTracks: one ffmpeg for several files', () => {
     expect(starts(log)).toBe(2);
     configureFfmpeg({});
     await expectSameAsAlone(files);
+  }, 60_000);
+
+  it('a file alone in its group takes the one-file path: one ffmpeg start even when its decode prints an error', async () => {
+    // A vorbis file with one byte flipped past its headers: ffmpeg logs "CRC mismatch" at error
+    // level and exits 0. A one-file shared run would count as unclean and decode it a second time.
+    const ogg = await ffmpeg([...tone(440), '-c:a', 'libvorbis'], join(dir, 'crc-source.ogg'));
+    const bytes = readFileSync(ogg);
+    bytes[Math.floor(bytes.length * 0.75)] ^= 0xff;
+    const crc = join(dir, 'crc-mismatch.ogg');
+    writeFileSync(crc, bytes);
+    const log = join(dir, 'starts-lone.log');
+    configureFfmpeg({ ffmpeg: countingFfmpeg(log) });
+    const [only] = await analyzeTracks([crc], signal);
+    expect(only.status).toBe('fulfilled');
+    expect(starts(log)).toBe(1);
+    configureFfmpeg({});
+    await expectSameAsAlone([crc]);
   }, 60_000);
 
   it('a file whose dump may cut a tag (ffprobe then) and a file cut short: the same as alone', async () => {

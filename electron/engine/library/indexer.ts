@@ -242,6 +242,11 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
       if (typeof partial?.cause === 'string') report.partial.push({ path: entry.path, cause: partial.cause });
       done(entry.path);
     };
+    const analyzeOne = (f: (typeof p.analyze)[number]): Promise<void> =>
+      pool.run({ kind: 'analyze', path: f.entry.path }).then(
+        (answer) => save(f, answer as AnswerTo<'analyze'>),
+        (err: unknown) => fail(f.entry.path, err),
+      );
     // In batches when the components can (one ffmpeg per batch); each file is still saved, failed
     // and counted on its own, in order, as soon as its batch is back.
     const analyses =
@@ -256,17 +261,15 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
                   else fail(f.entry.path, fromWire(o.error));
                 });
               },
-              (err: unknown) => {
-                for (const f of files) fail(f.entry.path, err);
+              async (err: unknown) => {
+                if (isCancelled(err)) return;
+                // The worker died (out of memory, a native crash) and took the whole batch with it:
+                // each file again as a task of its own, so only the one that kills a worker fails.
+                await Promise.all(files.map(analyzeOne));
               },
             ),
           )
-        : p.analyze.map((f) =>
-            pool.run({ kind: 'analyze', path: f.entry.path }).then(
-              (answer) => save(f, answer as AnswerTo<'analyze'>),
-              (err: unknown) => fail(f.entry.path, err),
-            ),
-          );
+        : p.analyze.map(analyzeOne);
     const embeds = toEmbed.map(({ trackId, path }) => {
       const seq = getFeatures(db, trackId, 'audio');
       if (!seq) return Promise.resolve();

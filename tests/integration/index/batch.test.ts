@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -190,12 +190,23 @@ describe('analyzeTracks: one ffmpeg for several files', () => {
     for (let i = 0; i < files.length; i += 8) await expectSameAsAlone(files.slice(i, i + 8));
   }, 600_000);
 
-  it('cancelling ends the batch as cancelled and leaves no ffmpeg running', async () => {
+  it('cancelling ends the batch as cancelled and kills its ffmpeg', async () => {
+    // Stands for an ffmpeg stuck on a slow disk: it never writes and never ends on its own, so a
+    // cancel that does not kill it hangs this test to its timeout.
+    const started = join(dir, 'hang.pid');
+    const hang = join(dir, 'ffmpeg-hang.sh');
+    writeFileSync(hang, `#!/bin/sh\necho $$ > '${started}'\nexec sleep 600\n`);
+    chmodSync(hang, 0o755);
+    configureFfmpeg({ ffmpeg: hang });
     const ctl = new AbortController();
     const run = analyzeTracks([good.music, good.tagged, good.flac], ctl.signal);
-    setTimeout(() => ctl.abort(), 30);
+    // Cancel once the stand-in runs (polling its pid file, not a clock).
+    while (!existsSync(started) || !readFileSync(started, 'utf8').trim()) await new Promise((r) => setTimeout(r, 20));
+    ctl.abort();
     await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
-  });
+    const pid = Number(readFileSync(started, 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow();
+  }, 30_000);
 });
 
 describe('the indexer in batches', () => {

@@ -8,11 +8,13 @@
  *   and ONNX inference run off this thread. Default: default-components.ts (switch it to the real
  *   features/ + encoders/ there, not here).
  * - Results are written here, on the calling thread, one file per transaction (saveAnalysis),
- *   so a kill at any moment leaves only whole files in the catalog and a rerun skips them.
+ *   so a kill at any moment leaves only whole files in the catalog and a rerun skips them. Files
+ *   go to the workers in batches (one ffmpeg each) and are committed when their batch is back, so
+ *   a kill loses at most the batches in flight: jobs × BATCH_FILES analysed files.
  *
  * A run: scan roots → classify against the catalog (path + size + mtime) → hash new and
  * changed files → touched / moved / to analyse / removed → apply moves and removals → analyse
- * in N workers, committing each file as it finishes → embed unchanged tracks that lack
+ * in N workers, in batches, committing each file of a batch when the batch is back → embed unchanged tracks that lack
  * segments for the current model version (from stored features, no decoding).
  *
  * One indexer per catalog at a time: a run first claims the catalog with a 'running' index job

@@ -14,7 +14,9 @@
  * and writing it to /dev/null: what getting the samples costs, with nothing read or analysed, as
  * a user decoding their files would run it. The indexer hands each worker batches of files that
  * one ffmpeg decodes together (its start-up paid once a batch); `--batch 1` measures it with one
- * ffmpeg per file as before.
+ * ffmpeg per file as before. "Batched bare decode": the same batches (files from 2 MiB alone, as
+ * the indexer), each decoded by one ffmpeg with an output per file into /dev/null, so the ratio
+ * against it is what the analysis costs over getting the samples the way the index gets them.
  *
  * By default the bench measures the compiled engine, as the app and the `needledrop` bin run it
  * (scripts/build.ts: plain JS, workers in their own bundles): it compiles itself and the worker
@@ -31,9 +33,9 @@ import { openCatalog } from '../../electron/engine/catalog/db';
 import { extractAudioFeatures } from '../../electron/engine/features/audio';
 import { AUDIO_SPEC } from '../../electron/engine/features/spec';
 import type { FeatureSeq } from '../../electron/engine/features/types';
-import { analyzeTrack, analyzeTracks } from '../../electron/engine/library/audio-analyzer';
+import { analyzeTrack, analyzeTracks, SHARED_RUN_MAX_BYTES } from '../../electron/engine/library/audio-analyzer';
 import { contentHash } from '../../electron/engine/library/content-hash';
-import { BATCH_FILES, indexLibrary } from '../../electron/engine/library/indexer';
+import { BATCH_FILES, batchesOf, indexLibrary } from '../../electron/engine/library/indexer';
 import { modelEmbedder } from '../../electron/engine/library/model-embedder';
 import { findAudioFiles } from '../../electron/engine/library/scan';
 import { decodeAudio } from '../../electron/engine/media/decode';
@@ -101,15 +103,26 @@ async function makeLibrary(dir: string, tracks: number, seconds: number): Promis
   }
 }
 
-/** Decode every file to the analyzer's PCM format and throw it away, `jobs` ffmpegs at a time. */
-async function bareDecode(files: string[], jobs: number): Promise<{ wall: number; cpu: number }> {
+/** Output options for input k: the analyzer's PCM format (mono mean downmix, its rate, f32), thrown away. */
+const pcmToNull = (k: number): string[] => ['-map', `${k}:a:0`, '-ac', '1', '-rematrix_maxval', '1', '-ar', String(AUDIO_SPEC.sampleRate), '-f', 'f32le', '-y', '/dev/null'];
+
+/** The indexer's batches of `files` for `jobs` workers, split as analyzeTracks splits them: files from 2 MiB alone. */
+function indexBatches(files: string[], jobs: number): string[][] {
+  return batchesOf(files, Math.min(jobs, files.length), BATCH).flatMap((b) => {
+    const small = b.filter((f) => statSync(f).size < SHARED_RUN_MAX_BYTES);
+    return [...(small.length > 0 ? [small] : []), ...b.filter((f) => !small.includes(f)).map((f) => [f])];
+  });
+}
+
+/** Decode each group of files with one ffmpeg (an output per file) and throw the PCM away, `jobs` ffmpegs at a time. */
+async function bareDecode(groups: string[][], jobs: number): Promise<{ wall: number; cpu: number }> {
   const t0 = performance.now();
   const c0 = cpuSeconds();
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < files.length) {
-      const f = files[next++];
-      await run(ffmpegPath(), ['-nostdin', '-v', 'error', '-i', f, '-map', '0:a:0', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(AUDIO_SPEC.sampleRate), '-f', 'f32le', '-y', '/dev/null']);
+    while (next < groups.length) {
+      const g = groups[next++];
+      await run(ffmpegPath(), ['-nostdin', '-v', 'error', ...g.flatMap((f) => ['-i', f]), ...g.flatMap((_, k) => pcmToNull(k))]);
     }
   };
   await Promise.all(Array.from({ length: jobs }, lane));
@@ -175,9 +188,10 @@ try {
     const files = (await findAudioFiles([lib.dir])).map((e) => e.path);
     const perMin = (s: number): number => (files.length / s) * 60;
     console.log(`\nlibrary: ${files.length} tracks${lib.tracks === null ? ` from ${lib.dir}` : ` × ${lib.seconds} s mp3 (generated)`}`);
-    await bareDecode(files.slice(0, 2), 1); // warm the page cache and ffmpeg's binary
+    const alone = files.map((f) => [f]);
+    await bareDecode(alone.slice(0, 2), 1); // warm the page cache and ffmpeg's binary
     console.log(`  CPU-s of one track by stage (× its bare ffmpeg decode): ${await stages(files[0], BATCH > 1 ? files.slice(0, BATCH) : [])}`);
-    console.log(`  index: batches of up to ${BATCH} files per ffmpeg${BATCH === 1 ? ' (one ffmpeg per file)' : ''}; bare decode: one ffmpeg per file, as a user runs it`);
+    console.log(`  index: batches of up to ${BATCH} files per ffmpeg${BATCH === 1 ? ' (one ffmpeg per file)' : ''}; bare decode: one ffmpeg per file, as a user runs it${BATCH > 1 ? '; batched bare decode: the same batches' : ''}`);
     // A run over an empty folder starts one worker and analyses nothing: the fixed cost each worker
     // adds to a run (module loading, under tsx its transpiling, the ONNX session), which a large
     // library spreads over thousands of tracks and these short runs over a few.
@@ -187,7 +201,8 @@ try {
     console.log(`  start-up of a run with one worker: ${startup.toFixed(2)} CPU-s`);
     const rows: Array<{ jobs: number; index: { wall: number; cpu: number }; decode: { wall: number; cpu: number } }> = [];
     for (const jobs of JOBS) {
-      const decode = await bareDecode(files, jobs);
+      const decode = await bareDecode(alone, jobs);
+      const batched = BATCH > 1 ? await bareDecode(indexBatches(files, jobs), jobs) : null;
       const idx = await index(lib.dir, jobs, lib.tracks);
       rows.push({ jobs, index: idx, decode });
       const workers = Math.min(jobs, files.length);
@@ -198,6 +213,12 @@ try {
           `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)} (goal ≥ 0.75), CPU ${(idx.cpu / decode.cpu).toFixed(2)}× (goal ≤ 1.5); ` +
           `without the workers' start-up ${(steady / files.length).toFixed(2)} CPU-s/track, ${(steady / decode.cpu).toFixed(2)}× the decode`,
       );
+      if (batched) {
+        console.log(
+          `    against a batched bare decode (the index's batches, one ffmpeg each) ${batched.wall.toFixed(1)} s = ${perMin(batched.wall).toFixed(1)} tracks/min (${(batched.cpu / files.length).toFixed(2)} CPU-s/track): ` +
+            `index/decode throughput ${(batched.wall / idx.wall).toFixed(3)}, CPU ${(idx.cpu / batched.cpu).toFixed(2)}×, without the workers' start-up ${(steady / batched.cpu).toFixed(2)}× (what the analysis costs over getting the samples)`,
+        );
+      }
     }
     const last = rows[rows.length - 1];
     if (files.length >= 4) {

@@ -128,7 +128,7 @@ async function decodeTogether(files: readonly string[], signal: AbortSignal): Pr
  * (8 × 240 s: 3.3–3.4 CPU-s in one run against 3.1–3.2 in eight), on a 30 s one a tenth of it.
  * 2 MiB is ~85 s of 192 kb/s mp3.
  */
-const SHARED_RUN_MAX_BYTES = 2 << 20;
+export const SHARED_RUN_MAX_BYTES = 2 << 20;
 
 /**
  * The default BatchTrackAnalyzer: analyzeTrack's result for every file, bit for bit, with one

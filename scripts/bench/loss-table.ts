@@ -22,7 +22,7 @@
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOSS_NAMES } from '../../electron/engine/metric/losses';
@@ -214,6 +214,10 @@ function round3Lines(): string[] {
   const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
   const iv = (i: Interval | null): string => (i ? `[${pm(i.lo)}, ${pm(i.hi)}]` : '–');
   const out: string[] = [];
+  // The rule reads only the seeds asked for: say so when the cache holds others (e.g. --seeds left at its default).
+  const cached = existsSync(join(cache, 'losses')) ? readdirSync(join(cache, 'losses')).flatMap((d) => (/^seed-\d+$/.test(d) ? [Number(d.slice(5))] : [])) : [];
+  const left = cached.filter((s) => !seeds.includes(s)).sort((a, b) => a - b);
+  if (left.length) out.push(`Note: the cache also holds seeds ${left.join(', ')}, not read (pass --seeds to include them).`, '');
   const ran = budgets.filter((b) => ROUND3_SET.every((l) => budgetScores(b).has(l)));
   for (const steps of ran) {
     const scores = budgetScores(steps);

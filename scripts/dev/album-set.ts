@@ -57,8 +57,9 @@ export const ALBUMS: readonly Album[] = [
 
 /**
  * The training set of round 6 (docs/similarity.md): 22 albums of 21 other games, disjoint from
- * the seven above (no package, game or composer's game in common), for learning what "same
- * album" means from many albums the evaluation never sees. Each kept because it has ≥ 5 music
+ * the seven above (no package, game or file in common; one composer is on both sides: Joseph
+ * "Zhay" Toscano wrote two Wesnoth tracks and supertux-data's retro-ice_music.ogg), for learning
+ * what "same album" means from many albums the evaluation never sees. Each kept because it has ≥ 5 music
  * tracks ≥ 30 s; a package of several soundtracks (warzone2100-music) gives one album per soundtrack.
  */
 export const TRAIN_ALBUMS: readonly Album[] = [

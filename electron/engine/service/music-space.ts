@@ -21,6 +21,7 @@ import type { ProfileRerank } from '../similarity/profile';
 import { readSpaceManifest } from '../similarity/model';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
+import { round } from '../util/round';
 
 export const musicSpaceDir = (dataDir: string): string => join(dataDir, 'music-space');
 
@@ -203,11 +204,10 @@ export async function combinedTrackVectors(
   return { vectors: weightedConcat(parts), parts };
 }
 
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** A why for the wire: three decimals. */
 export const roundedWhy = (why: Array<{ space: string; cosine: number; weight: number }>): CuratedTrack['why'] =>
-  why.map((w) => ({ space: w.space, cosine: r3(w.cosine), weight: r3(w.weight) }));
+  why.map((w) => ({ space: w.space, cosine: round(w.cosine, 3), weight: round(w.weight, 3) }));
 
 /** "Sounds like": the tracks nearest `trackId` in the combined space of `similar`, with the why. */
 export async function similarCombined(lib: Library, dataDir: string, cache: MusicSpaceCache, trackId: number, top: number): Promise<CuratedTrack[]> {
@@ -216,7 +216,7 @@ export async function similarCombined(lib: Library, dataDir: string, cache: Musi
   return similarTracks(space, trackId, Math.min(top, space.trackCount - 1)).map((e, i) => ({
     position: i + 1,
     track: lib.view(e.trackId),
-    score: r3(e.score),
+    score: round(e.score, 3),
     why: roundedWhy(e.why ?? []),
   }));
 }

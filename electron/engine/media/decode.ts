@@ -168,22 +168,23 @@ const BASE_WITH_DUMP = ['-nostdin', '-hide_banner', '-loglevel', 'level+info', '
 
 const LEVEL_TAG = /^(?:\[[^\]]+ @ 0x[0-9a-f]+\] )?\[(info|warning|verbose|debug|trace|error|fatal|panic)\] /i;
 
-/** The lines `-v error` would have printed, from level-tagged stderr (untagged lines pass: continuations). */
-function errorLines(lines: string[]): string[] {
+/**
+ * The lines tagged error, fatal or panic, without their tag, from level-tagged stderr; with
+ * `continuations` untagged lines pass too (what `-v error` would have printed).
+ */
+function errorLines(lines: string[], continuations = true): string[] {
   return lines.flatMap((l) => {
     const m = LEVEL_TAG.exec(l);
-    if (!m) return [l];
+    if (!m) return continuations ? [l] : [];
     const level = m[1].toLowerCase();
     return level === 'error' || level === 'fatal' || level === 'panic' ? [l.replace(`[${m[1]}] `, '')] : [];
   });
 }
 
-/** The lines tagged error, fatal or panic, without their tag (untagged continuations do not count). */
-function taggedErrors(lines: string[]): string[] {
-  return lines.flatMap((l) => {
-    const m = LEVEL_TAG.exec(l);
-    return m && /^(error|fatal|panic)$/i.test(m[1]) ? [l.replace(`[${m[1]}] `, '')] : [];
-  });
+/** The input dump part of ffmpeg's stderr: everything before "Stream mapping:" (what follows describes the output). */
+function inputDumpOf(stderr: string): string {
+  const end = stderr.indexOf('Stream mapping:');
+  return end < 0 ? stderr : stderr.slice(0, end);
 }
 
 /**
@@ -204,9 +205,7 @@ class InputDumpCollector {
   };
 
   text(): string {
-    const all = Buffer.concat(this.chunks).toString('utf8');
-    const end = all.indexOf('Stream mapping:');
-    return end < 0 ? all : all.slice(0, end);
+    return inputDumpOf(Buffer.concat(this.chunks).toString('utf8'));
   }
 }
 
@@ -378,9 +377,8 @@ export async function decodeAudioBatch(
   if (signal?.aborted) throw cancelledError('decoding');
   if (failure !== undefined) throw failure;
   const text = Buffer.concat(stderr).toString('utf8');
-  const end = text.indexOf('Stream mapping:');
-  const result = { dump: end < 0 ? text : text.slice(0, end), files: stats };
-  const errors = taggedErrors(text.split(/\r?\n/));
+  const result = { dump: inputDumpOf(text), files: stats };
+  const errors = errorLines(text.split(/\r?\n/), false);
   if (exit.code !== 0) return { ...result, clean: false, cause: `ffmpeg exited with ${exit.code ?? exit.signal}` };
   if (stderrBytes > BATCH_STDERR_MAX) return { ...result, clean: false, cause: 'ffmpeg said more than a clean decode does' };
   if (errors.length > 0) return { ...result, clean: false, cause: `ffmpeg reported errors: ${errors.slice(0, 3).join('; ')}` };

@@ -117,14 +117,18 @@ function killLive(): void {
   for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('close', () => {
-    live.delete(child);
-    if (live.size > 0) return;
-    for (const [sig, h] of guards) process.off(sig, h);
-    guards.clear();
-  });
+/** Stop listening once no child is left, so a process with no tool running keeps the default signal behaviour. */
+function releaseGuards(): void {
+  if (live.size > 0) return;
+  for (const [sig, h] of guards) process.off(sig, h);
+  guards.clear();
+}
+
+/**
+ * Listen before the child exists: a TERM/HUP/INT arriving while `spawn` is still returning (the
+ * tool already exec'd) would otherwise find no listener, kill node by default and orphan the tool.
+ */
+function guardSignals(): void {
   // Signal handlers only exist on the main thread (a worker's children die with the pipe they write to).
   if (guards.size > 0 || !isMainThread) return;
   for (const sig of GUARDED) {
@@ -142,6 +146,15 @@ function track(child: ChildProcess): void {
   if (!exitHooked) process.on('exit', killLive);
   exitHooked = true;
 }
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('close', () => {
+    live.delete(child);
+    releaseGuards();
+  });
+}
+
 export interface Spawned {
   child: ToolChild;
   stderr: StderrTail;
@@ -159,9 +172,16 @@ export interface Spawned {
 export function spawnTool(path: string, args: string[], signal?: AbortSignal, outputs = 0): Spawned {
   if (signal?.aborted) throw cancelledError('decoding');
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)];
-  const child = spawn(path, args, { stdio, windowsHide: true }) as unknown as ToolChild;
-  const extra = child.stdio.slice(3) as Readable[];
+  guardSignals();
+  let child: ToolChild;
+  try {
+    child = spawn(path, args, { stdio, windowsHide: true }) as unknown as ToolChild;
+  } catch (err) {
+    releaseGuards();
+    throw err;
+  }
   track(child);
+  const extra = child.stdio.slice(3) as Readable[];
   const stderr = new StderrTail();
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
   const exited = new Promise<Exit>((resolve, reject) => {

@@ -78,14 +78,15 @@ def blocks(X, mask):
 def served_rows(X, mask): return unit(np.hstack(blocks(X, mask)[1]))
 
 
-def diffusion_rows(sim, k=5, a=0.9, p=6):
-    """diffusion.ts: unit rows of L^-T for (I - aS) = LL^T on the mutual kNN graph plus each row's nearest edge."""
+def diffusion_rows(sim, k=5, a=0.9, p=6, weights=None):
+    """diffusion.ts: unit rows of L^-T for (I - aS) = LL^T on the mutual kNN graph plus each row's nearest edge
+    (edge weights from `weights` when given, else from sim: round7-prototype.py picks the neighbours by one, weighs by another)."""
     s = sim.copy(); np.fill_diagonal(s, -np.inf); nn = np.argsort(-s, 1, kind='stable')[:, :k]
     n = len(sim); A = np.zeros(sim.shape, bool)
     for i in range(n): A[i, nn[i]] = True
     M = A & A.T
     for i in range(n): M[i, nn[i, 0]] = M[nn[i, 0], i] = True
-    W = np.where(M, np.maximum(sim, 0) ** p, 0); d = W.sum(1); d[d == 0] = 1
+    W = np.where(M, np.maximum(sim if weights is None else weights, 0) ** p, 0); d = W.sum(1); d[d == 0] = 1
     L = np.linalg.cholesky(np.eye(n) - a * W / np.sqrt(np.outer(d, d)))
     return unit(np.linalg.inv(L).T)
 

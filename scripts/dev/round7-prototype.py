@@ -25,10 +25,12 @@ A setting is eligible only if it beats the served space on (1) and on the mean o
 (MAP@R + P@1) / 2; the choice is the eligible setting with the highest sum of those two gains.
 `--final SETTING` then prints all 134 and both halves once; nothing else reads them.
 
-    python3 scripts/dev/round7-prototype.py [--final SETTING] [--diagnose]
+    python3 scripts/dev/round7-prototype.py [--only PREFIX] [--final SETTING [--posthoc]] [--diagnose]
 
 --diagnose prints the served space's P@1 misses (all, train half, unseen half): run once at the
-start of the round, as the brief asked, before any lever was scored.
+start of the round, before any lever was scored. --posthoc (after the single evaluation, an input
+to nothing): per-album P@1 and every setting on all 134 and the unseen half. The outcome (the
+chosen setting lost on the unseen half, nothing shipped): docs/similarity.md, seventh round.
 """
 import ast, itertools, json, os, sqlite3, sys
 import numpy as np
@@ -133,16 +135,9 @@ def snorm(C, Q, K):
     return 0.5 * ((C - mu[:, None]) / sd[:, None] + (C - mu[None, :]) / sd[None, :])
 
 
-def diffusion_pick(rank_sim, weight_sim, k=5, a=0.9, p=6):
-    """diffusion_rows with the neighbour lists from one similarity and the edge weights from another."""
-    s = rank_sim.copy(); np.fill_diagonal(s, -np.inf); nn = np.argsort(-s, 1, kind='stable')[:, :k]
-    n = len(s); Ad = np.zeros(s.shape, bool)
-    for i in range(n): Ad[i, nn[i]] = True
-    M = Ad & Ad.T
-    for i in range(n): M[i, nn[i, 0]] = M[nn[i, 0], i] = True
-    W = np.where(M, np.maximum(weight_sim, 0) ** p, 0); d = W.sum(1); d[d == 0] = 1
-    L = np.linalg.cholesky(np.eye(n) - a * W / np.sqrt(np.outer(d, d)))
-    return unit(np.linalg.inv(L).T)
+def diffusion_pick(rank_sim, weight_sim):
+    """Diffusion with the neighbour lists from one similarity and the edge weights from another."""
+    return diffusion_rows(rank_sim, weights=weight_sim)
 
 
 def gram(E): return E @ E.T
@@ -220,6 +215,25 @@ def diagnose(Xe, ae, seqs_e, names_e, files_e, Xt):
               ', '.join(f'{E[a]} {np.mean([y[np.argmax(S[i])] == a for i in np.flatnonzero(y == a)]):.3f}' for a in np.unique(y)))
 
 
+def posthoc(Xe, ae, seqs_e, names_e, Xt, final):
+    """After the single evaluation, an input to nothing: per-album P@1, and every setting of the grid
+    on all 134 and the unseen half beside its selection gains (do the selection sources predict them?)."""
+    ye = labels(ae); E = sorted(set(ae)); ALL = np.ones(len(ye), bool); te = np.isin(ae, E[1::2])
+    la, lu = Library(Xe, seqs_e, names_e, ALL, ye, Xt), Library(Xe, seqs_e, names_e, te, ye, Xt)
+    print('per album P@1 on all 134: served -> chosen')
+    hit = {}
+    for name in ('served', final):
+        S = la.sim(name); np.fill_diagonal(S, -np.inf); hit[name] = la.y[S.argmax(1)] == la.y
+    for a in range(len(E)): print(f'  {E[a]:24s} {hit["served"][la.y == a].mean():.3f} -> {hit[final][la.y == a].mean():.3f}')
+    print('every setting: all 134, unseen half (MAP@R/P@1), gains in (MAP@R+P@1)/2 over served')
+    base = None; rows = []
+    for name in SETTINGS:
+        a, u = np.array(la.score(name)), np.array(lu.score(name))
+        if base is None: base = (a.mean(), u.mean())
+        rows.append((a.mean() - base[0], u.mean() - base[1]))
+        print(f'{name:45s} {a[0]:.3f}/{a[1]:.3f}  {u[0]:.3f}/{u[1]:.3f}   gain all {rows[-1][0]:+.3f} unseen {rows[-1][1]:+.3f}', flush=True)
+
+
 def main():
     Xe, ae, seqs_e, names_e, files_e = load(f'{CACHE}/catalog.sqlite', f'{CACHE}/set', f'{CACHE}/music-space/production.json')
     Xt, at, seqs_t, names_t, _ = load(f'{CACHE}/train/catalog.sqlite', f'{CACHE}/train-set', f'{CACHE}/train/music-space/production.json')
@@ -232,6 +246,7 @@ def main():
         for name in ('served', final):
             out = [Library(Xe, seqs_e, names_e, m, ye, Xt).score(name) for m in (np.ones(len(ye), bool), np.isin(ae, E[0::2]), np.isin(ae, E[1::2]))]
             print(f'{name:28s} ' + '  '.join(f'{a:.3f}/{b:.3f}' for a, b in out), flush=True)
+        if '--posthoc' in sys.argv: posthoc(Xe, ae, seqs_e, names_e, Xt, final)
         return
     only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else ''
     trh = np.isin(ae, E[0::2])

@@ -143,3 +143,15 @@ export function planCorpus(seed: number, options: CorpusOptions): CorpusManifest
   const pairs = split.map((s, i) => planPair(i, s, i === firstTest, heldOut ?? { style: null, timbre: null }, seed, options));
   return { version: 1, seed, options, heldOut, pairs };
 }
+
+/**
+ * Extra test-only pairs for an existing corpus (a benchmark that wants more held-out queries than
+ * its test split, without changing its train/val/test pairs): indices after its last pair, so every
+ * latent and medium is new, each drawn as that corpus's test pairs are (its held-out style and
+ * timbre half the time).
+ */
+export function planExtraTestPairs(manifest: CorpusManifest, count: number): CorpusPair[] {
+  const start = manifest.pairs.length;
+  const held = manifest.heldOut ?? { style: null, timbre: null };
+  return Array.from({ length: count }, (_, k) => planPair(start + k, 'test', false, held, manifest.seed, manifest.options));
+}

@@ -38,8 +38,8 @@ function report(method: string, sim: (q: 'video' | 'audio') => Float64Array | Fl
   };
 }
 
-/** The learnt model: clip and track vectors are the normalised means of their segment embeddings. */
-export async function evaluateEmbedder(method: string, items: PairSample[], embedder: DualEmbedder): Promise<MethodReport> {
+/** Clip and track vectors (row-major, items × dim): the normalised means of their segment embeddings. */
+export async function embedPairs(items: PairSample[], embedder: DualEmbedder): Promise<{ video: Float32Array; audio: Float32Array }> {
   const d = embedder.dim;
   const video: Float32Array[] = [];
   const audio: Float32Array[] = [];
@@ -47,8 +47,13 @@ export async function evaluateEmbedder(method: string, items: PairSample[], embe
     video.push(meanVector(await embedder.video(p.video.segments), d));
     audio.push(meanVector(await embedder.audio(p.audio.segments), d));
   }
-  const v = stack(video, d);
-  const a = stack(audio, d);
+  return { video: stack(video, d), audio: stack(audio, d) };
+}
+
+/** The learnt model, scored on the items' own pairs. */
+export async function evaluateEmbedder(method: string, items: PairSample[], embedder: DualEmbedder): Promise<MethodReport> {
+  const d = embedder.dim;
+  const { video: v, audio: a } = await embedPairs(items, embedder);
   const labels = Int32Array.from(items, (_, i) => i);
   return {
     method,

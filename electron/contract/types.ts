@@ -134,7 +134,21 @@ export interface RankedTrack {
   beatShare: number;
   /** Start the track here (s) so it fits the clip. */
   offset: number;
+  /** What the fronts show for the score: a readable fit (docs/cli-match.md, "The fit"). */
+  fit: FitView;
   why: MatchWhy;
+}
+
+/** A ranked track's fit: monotone in its score, so it never changes the order. */
+export interface FitView {
+  /** 0..1. calibrated: how often held-out clip–track pairs scoring this were true pairs (even odds); library: share of the other ranked tracks it scores above. */
+  value: number;
+  /** calibrated: the model version has a match calibration; library: it has none. */
+  basis: 'calibrated' | 'library';
+  /** rank / of: "top x % of your library" (exact with the exact strategy). */
+  top: number;
+  /** Tracks ranked for the clip. */
+  of: number;
 }
 
 export interface RankedClip {

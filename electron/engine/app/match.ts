@@ -6,7 +6,7 @@
 import type { RankedClip, RankedTrack } from '../../contract/types';
 import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
-import { activeModel, type RegistryOptions } from '../models/registry';
+import { activeModel, resolveModel, type RegistryOptions } from '../models/registry';
 import { explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
@@ -15,6 +15,7 @@ import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
 import { openSearchLibrary, type Library, type LibraryOptions } from './library';
+import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type SectionRule } from './sections';
 
 export interface MatchSession {
@@ -23,6 +24,8 @@ export interface MatchSession {
   /** Model version used on both sides. */
   version: string;
   provider: string;
+  /** The version's match calibration (match-fit.ts); null: fits fall back to the library standing. */
+  calibration: MatchCalibration | null;
   close(): Promise<void>;
 }
 
@@ -49,7 +52,9 @@ export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): 
     opts.library ??
     (await openSearchLibrary(db, version, { ...opts.libraryOptions, ...(opts.catalogPath ? { catalogPath: opts.catalogPath } : {}), ...(opts.log ? { log: opts.log } : {}) }));
   let encoder: ClipEncoder;
+  let calibration: MatchCalibration | null;
   try {
+    calibration = await readCalibration((await resolveModel(version, opts.registry)).dir);
     encoder = await openClipEncoder({
       version,
       ...(opts.provider ? { provider: opts.provider } : {}),
@@ -65,6 +70,7 @@ export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): 
     encoder,
     version,
     provider: encoder.provider,
+    calibration,
     async close() {
       await encoder.close();
       if (owned) await library.release();
@@ -106,7 +112,13 @@ function describe(clip: ClipAnalysis, summary: ClipSummary): RankedClip['summary
   };
 }
 
-function rank(library: Library, summary: ClipSummary, results: MatchResult[]): RankedTrack[] {
+/** How a clip's results are read: the version's calibration and how many tracks were ranked. */
+interface FitBasis {
+  calibration: MatchCalibration | null;
+  tracks: number;
+}
+
+function rank(library: Library, summary: ClipSummary, results: MatchResult[], basis: FitBasis): RankedTrack[] {
   return results.map((r, i) => ({
     rank: i + 1,
     track: library.view(r.trackId),
@@ -114,11 +126,12 @@ function rank(library: Library, summary: ClipSummary, results: MatchResult[]): R
     alignScore: round(r.alignScore, 3),
     beatShare: round(r.beatShare, 3),
     offset: round(r.offset, 3),
+    fit: fitView(r.score, i + 1, basis.tracks, basis.calibration),
     why: explainMatch(summary, library.store.info(r.trackId)),
   }));
 }
 
-function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[]): RankedClip {
+function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[], basis: FitBasis): RankedClip {
   const summary = clipSummary(clip);
   return {
     file: clip.file,
@@ -126,7 +139,7 @@ function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[]): R
     end: round(clip.start + clip.duration, 3),
     summary: describe(clip, summary),
     ...(clip.partial ? { partial: clip.partial } : {}),
-    results: rank(library, summary, results),
+    results: rank(library, summary, results, basis),
   };
 }
 
@@ -145,18 +158,20 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   const topK = opts.topK ?? 10;
   const audible = (rs: MatchResult[]): MatchResult[] => rs.filter((r) => !silent.has(r.trackId)).slice(0, topK);
   const common = { topK: topK + silent.size, strategy };
+  // Every audible track is ranked (exactly with the exact strategy; scan and ann align a shortlist, so `top` assumes the rest score lower).
+  const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size };
   const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };
   if (!opts.sections) {
     const query = await session.encoder.embed(clip, opts.signal);
-    return { ...ranked(session.library, clip, audible(await matcher.match(query, common, sync))), strategy };
+    return { ...ranked(session.library, clip, audible(await matcher.match(query, common, sync)), basis), strategy };
   }
   const rule = opts.sections === true ? {} : opts.sections;
   const parts = splitSections(clip, rule).map((s) => sliceClip(clip, s.fromRow, s.toRow));
   const queries = [];
   for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
   const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false }, sync);
-  const sections = parts.map((part, i) => ranked(session.library, part, audible(lists[i])));
-  return { ...ranked(session.library, clip, []), sections, strategy };
+  const sections = parts.map((part, i) => ranked(session.library, part, audible(lists[i]), basis));
+  return { ...ranked(session.library, clip, [], basis), sections, strategy };
 }
 
 /** Decode, describe, embed and rank one clip file (or its in/out range). */

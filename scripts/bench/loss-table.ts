@@ -17,8 +17,14 @@
  * difference (exact bootstrap beside it), the winner group, the losers with their margins, and
  * whether the group is the same at the two largest budgets.
  *
+ * With `--round4` (a report only) the same rule on round 4's results (scripts/bench/round4.ts:
+ * Recall@10 over each seed's test split and its extra test galleries, the mean reciprocal rank
+ * beside it), over exactly round 4's planned seeds, budgets and losses, and only once every
+ * planned run is in: before that it prints how many are in, and no statistic (no peeking).
+ *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
  *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report] [--round3]
+ *   npx tsx scripts/bench/loss-table.ts --round4 [--cache .cache/gen/round4] [--json FILE]
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
@@ -31,13 +37,16 @@ import { checkLoss, evaluate } from '../../electron/engine/service/training';
 import type { MethodReport } from '../../electron/engine/train/eval';
 import { claimRun, releaseRun } from './claim';
 import { kendallTauB, pairedDifference, spearman, verdict, type PairedDifference, type TwoBudgetScores } from './rank-agreement';
-import { tCritical975, type Interval } from './intervals';
+import { tCritical975, tInterval95, type Interval } from './intervals';
 import { meanSd } from './stats';
 import { groupStability, winnerGroup, type BudgetScores, type Comparison, type GroupVerdict } from './winner-group';
 
 /** Round 3's set and tie band, fixed in docs/eval-losses.md before its runs: the five leaders at 360 steps in round 2. */
 const ROUND3_SET = ['infonce', 'contrastive', 'triplet-margin', 'supcon', 'multi-similarity'];
 const ROUND3_DELTA = 0.05;
+/** Round 4's plan, fixed in docs/eval-losses.md before its runs: the same five losses and rule, these seeds and budgets. */
+const ROUND4_SEEDS = [9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012];
+const ROUND4_BUDGETS = [180, 360];
 
 const { values } = parseArgs({
   options: {
@@ -48,12 +57,15 @@ const { values } = parseArgs({
     json: { type: 'string' },
     report: { type: 'boolean', default: false },
     round3: { type: 'boolean', default: false },
+    round4: { type: 'boolean', default: false },
   },
 });
-const seeds = values.seeds.split(',').map(Number);
-const budgets = values.steps.split(',').map(Number);
-const losses = values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
-const cache = resolve(values.cache);
+// Round 4 reads exactly its plan: the rule sees neither more nor fewer runs than were fixed.
+const seeds = values.round4 ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
+const budgets = values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
+const losses = values.round4 ? ROUND3_SET.map(checkLoss) : values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
+const cache = resolve(values.round4 && values.cache === '.cache/gen' ? '.cache/gen/round4' : values.cache);
+const ruleName = values.round4 ? 'round-4' : 'round-3';
 
 const started = Date.now();
 const results = new Map<string, MethodReport>();
@@ -61,7 +73,7 @@ const key = (seed: number, steps: number, loss: string): string => `${seed}/${st
 const resultFile = (seed: number, steps: number, loss: string): string => join(cache, 'losses', `seed-${seed}`, `steps-${steps}`, `${loss}.json`);
 
 // Smallest budget first over every seed: a run cut short still has one complete table.
-for (const steps of values.report ? [] : budgets) {
+for (const steps of values.report || values.round4 ? [] : budgets) {
   for (const loss of losses) {
     for (const seed of seeds) {
       const file = resultFile(seed, steps, loss);
@@ -97,8 +109,16 @@ const cell = (xs: number[], digits: number): string => {
   const { mean, sd } = meanSd(xs);
   return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 };
-if (values.round3) {
-  process.stdout.write(`${round3Lines().join('\n')}\n`);
+if (values.round4) {
+  const planned = budgets.length * losses.length * seeds.length;
+  const missing = budgets.flatMap((b) => losses.flatMap((l) => seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
+  if (missing.length) {
+    process.stdout.write(`Round 4: ${planned - missing.length} of ${planned} planned runs are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
+    process.exit(0);
+  }
+}
+if (values.round3 || values.round4) {
+  process.stdout.write(`${[...round3Lines(), ...(values.round4 ? secondaryLines() : [])].join('\n')}\n`);
   if (values.json) {
     const runs = Object.fromEntries(budgets.map((b) => [String(b), Object.fromEntries([...budgetScores(b)].map(([l, m]) => [l, [...m.keys()]]))]));
     writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, runs, results: Object.fromEntries(results) }, null, 2) + '\n');
@@ -230,7 +250,7 @@ function round3Lines(): string[] {
       return `| ${rank} | ${loss} | ${own.length} | ${cell(own.map((s) => r(loss, s).videoToMusic.recall10), 3)} | ${shared.length ? meanSd(shared.map((s) => r(loss, s).videoToMusic.recall10)).mean.toFixed(3) : '–'} | ${cell(own.map((s) => r(loss, s).musicToVideo.recall10), 3)} | ${own.map((s) => r(loss, s).videoToMusic.recall10.toFixed(3)).join(' / ')} | ${c && d ? `${pm(d.mean)} ± ${d.sd.toFixed(3)} (${c.seeds.length})` : 'leader'} | ${c ? iv(c.t) : '–'} | ${c ? iv(c.bootstrap) : '–'} | ${c ? c.standing : '–'} |`;
     };
     out.push(
-      `### ${steps} steps, round-3 rule (leader by its mean over seeds ${v.leaderSeeds.join(', ')}; every loss over the seeds it ran; δ = ${ROUND3_DELTA})`,
+      `### ${steps} steps, ${ruleName} rule (leader by its mean over seeds ${v.leaderSeeds.join(', ')}; every loss over the seeds it ran; δ = ${ROUND3_DELTA})`,
       '',
       `| rank | loss | seeds | v→m R@10 | mean on ${shared.length ? shared.join(', ') : '–'} | m→v R@10 | v→m R@10 per seed | ${v.leader} − loss, mean ± sd (seeds) | 95 % t interval | bootstrap 95 % | standing |`,
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -272,4 +292,29 @@ function verdictSummary(v: GroupVerdict, steps: number): string[] {
   const above = pick('beats-leader');
   if (above.length) lines.push(`- Above the leader on the seeds they share: ${above.map((c) => `${c.loss} (${at(c)})`).join('; ')}.`);
   return lines;
+}
+
+/** Round 4's secondary endpoint, deciding nothing: the mean reciprocal rank over the same queries, against the primary's leader. */
+function secondaryLines(): string[] {
+  const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
+  const mrr = (r: MethodReport): number => (r.videoToMusic as MethodReport['videoToMusic'] & { mrr: number }).mrr;
+  const out: string[] = [];
+  for (const steps of budgets) {
+    const leader = winnerGroup(budgetScores(steps), ROUND3_SET, ROUND3_DELTA).leader;
+    const per = (loss: string): number[] => seeds.map((s) => mrr(results.get(key(s, steps, loss)) as MethodReport));
+    out.push(
+      `#### ${steps} steps, secondary endpoint: v→m mean reciprocal rank (same queries; deciding nothing)`,
+      '',
+      `| loss | v→m MRR | ${leader} − loss, mean ± sd | 95 % t interval |`,
+      '| --- | --- | --- | --- |',
+      ...losses.map((loss) => {
+        if (loss === leader) return `| ${loss} | ${cell(per(loss), 3)} | leader | – |`;
+        const diffs = per(leader).map((x, i) => x - per(loss)[i]);
+        const t = tInterval95(diffs);
+        return `| ${loss} | ${cell(per(loss), 3)} | ${pm(t.mean)} ± ${t.sd.toFixed(3)} | [${pm(t.lo)}, ${pm(t.hi)}] |`;
+      }),
+      '',
+    );
+  }
+  return out;
 }

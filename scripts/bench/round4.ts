@@ -112,6 +112,8 @@ for (const steps of budgets) {
           seed,
           steps,
           trainSeed,
+          // Descriptor versions: a run on other descriptors does not count (docs/eval-losses.md, round 4).
+          spec: data.spec,
           bestStep: result.bestStep,
           seconds,
         };

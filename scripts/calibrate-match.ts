@@ -43,23 +43,11 @@ const quantiles = (xs: number[]): string => {
   return [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => fmt(quantileSorted(s, q))).join(' / ');
 };
 
-/** Share of (true, non-pair) score pairs ordered right: the ROC AUC, which a monotone map keeps. */
+/** Share of (true, non-pair) score pairs ordered right (ties half): the ROC AUC, which a monotone map keeps. */
 function auc(pos: number[], neg: number[]): number {
-  const ns = sorted(neg);
   let wins = 0;
-  for (const p of pos) {
-    let lo = 0;
-    let hi = ns.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ns[mid] < p) lo = mid + 1;
-      else hi = mid;
-    }
-    let ties = lo;
-    while (ties < ns.length && ns[ties] === p) ties++;
-    wins += lo + (ties - lo) / 2;
-  }
-  return wins / (pos.length * ns.length);
+  for (const p of pos) for (const q of neg) wins += p > q ? 1 : p === q ? 0.5 : 0;
+  return wins / (pos.length * neg.length);
 }
 
 /** Per fit bin: mean predicted fit against the observed share of true pairs with both classes weighted one half. */

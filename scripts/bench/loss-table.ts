@@ -121,7 +121,9 @@ if (values.round3 || values.round4) {
   process.stdout.write(`${[...round3Lines(), ...(values.round4 ? secondaryLines() : [])].join('\n')}\n`);
   if (values.json) {
     const runs = Object.fromEntries(budgets.map((b) => [String(b), Object.fromEntries([...budgetScores(b)].map(([l, m]) => [l, [...m.keys()]]))]));
-    writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, runs, results: Object.fromEntries(results) }, null, 2) + '\n');
+    // Round 4's per-query ranks stay in the cache: the JSON keeps each run's summary.
+    const summary = Object.fromEntries([...results].map(([k, r]) => [k, { ...r, galleries: undefined }]));
+    writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, runs, results: summary }, null, 2) + '\n');
   }
   process.exit(0);
 }

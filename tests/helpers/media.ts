@@ -256,3 +256,21 @@ export async function textFile(dir: string, name = 'notes.txt'): Promise<string>
   await writeFile(out, Array.from({ length: 80 }, (_, i) => `line ${i}: this is not a media file.`).join('\n'));
   return out;
 }
+
+/** A 3 s float wav whose samples hold NaN (at 1 s) and +Inf (at 2 s) for 10 ms each, a 330 Hz sine elsewhere. */
+export function nanWav(dir: string, name = 'nan.wav'): Promise<string> {
+  return ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='if(between(t,1,1.01),0/0,if(between(t,2,2.01),1/0,0.4*sin(2*PI*330*t)))':s=44100:d=3", '-c:a', 'pcm_f32le'], join(dir, name));
+}
+
+/**
+ * A 20 s stereo FLAC of noise with one byte in 300 flipped from 8 KiB on: damaged frames all
+ * through, so ffmpeg alone gives up part-way on its error rate (exit 69).
+ */
+export async function damagedFlac(dir: string, name = 'damaged.flac'): Promise<string> {
+  const flac = await ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.3:seed=5', '-ac', '2'], join(dir, `intact-${name}`));
+  const bytes = await readFile(flac);
+  for (let i = 8192; i < bytes.length; i += 300) bytes[i] ^= 0xff;
+  const out = join(dir, name);
+  await writeFile(out, bytes);
+  return out;
+}

@@ -1,5 +1,5 @@
 import { inputError, isCancelled } from '../errors';
-import { decodeAudio } from '../media/decode';
+import { decodeAudio, decodeAudioInto } from '../media/decode';
 import { audioStream, parseInputDump, type InputHeader } from '../media/probe';
 import { analyseKey, detectKey, KEY_MIN_CONFIDENCE, type SummaryKey } from './key';
 import type { StepSquares } from './frame-kernel';
@@ -322,8 +322,7 @@ export async function extractAudioWithHeader(file: string, signal?: AbortSignal)
   const ex = new AudioFeatureExtractor(0);
   let dump: string | undefined;
   try {
-    const pcm = decodeAudio(file, { sampleRate: S.sampleRate, ...(signal ? { signal } : {}), onInputDump: (d) => (dump = d) });
-    for await (const chunk of pcm) ex.push(chunk);
+    await decodeAudioInto(file, { sampleRate: S.sampleRate, ...(signal ? { signal } : {}), onInputDump: (d) => (dump = d) }, (pcm) => ex.push(pcm));
   } catch (err) {
     if (isCancelled(err) || signal?.aborted) throw err;
     return null;

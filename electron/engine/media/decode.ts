@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
 import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './process';
@@ -271,6 +272,89 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
   if (dump) opts.onInputDump?.(dump.text());
 }
 
+/**
+ * Reads one PCM pipe with a 'data' listener and hands `onPcm` decodeAudio's chunks (the same
+ * UnitChunker cut, non-finite samples silenced and counted in `stats`). 'data' handlers run to
+ * the end before the next read, so a busy consumer holds ffmpeg back through the pipe as
+ * decodeAudio's pull does, without an async iterator, a generator and promises per read.
+ * Resolves at the pipe's end; an error of onPcm or of the pipe goes to `fail`.
+ */
+function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) => void, stopped: () => boolean, fail: (err: unknown) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES);
+    const emit = (chunk: Buffer): void => {
+      const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
+      stats.nonFinite += zeroNonFinite(pcm);
+      stats.samples += pcm.length;
+      onPcm(pcm);
+    };
+    out.on('data', (chunk: Buffer) => {
+      // The pipe may still hold data after a kill or a failure: stop handing it out at once.
+      if (stopped()) return;
+      try {
+        chunker.push(chunk, emit);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    out.once('end', () => {
+      if (!stopped()) {
+        try {
+          chunker.end(emit);
+        } catch (err) {
+          fail(err);
+        }
+      }
+      resolve();
+    });
+    out.once('error', (err) => {
+      fail(err);
+      resolve();
+    });
+  });
+}
+
+/**
+ * decodeAudio for a consumer that takes every chunk as it comes: the same PCM in the same chunks,
+ * handed to `onPcm` from a 'data' listener instead of pulled through decodeAudio's async
+ * generator. It settles as that iterator ends: with a DecodeError when ffmpeg fails (carrying the
+ * seconds decoded, after the PCM before the failure was handed out) or when samples were not
+ * finite (after all of it), cancelled on abort, with onPcm's own error (ffmpeg ended first);
+ * onInputDump as decodeAudio calls it. Why: per 32 KB read the generator path costs a promise
+ * chain and stream bookkeeping, and its code is much of what V8 compiles in a worker's first
+ * tracks (see docs/catalog.md, 2026-12-01).
+ */
+export async function decodeAudioInto(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
+  const { sampleRate, signal } = opts;
+  if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
+  const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
+  const args = [...(dump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, sampleRate, 'pipe:1')];
+  const proc = spawnTool(ffmpegPath(), args, signal);
+  if (dump) proc.child.stderr.on('data', dump.push);
+  const stats: BatchedFile = { samples: 0, nonFinite: 0 };
+  let failure: unknown;
+  const fail = (err: unknown): void => {
+    failure ??= err;
+    void proc.dispose();
+  };
+  let exit: Exit;
+  try {
+    [exit] = await Promise.all([proc.exited, readPcm(proc.child.stdout, stats, onPcm, () => failure !== undefined || signal?.aborted === true, fail)]);
+  } finally {
+    await proc.dispose().catch(() => undefined);
+  }
+  if (signal?.aborted) throw cancelledError('decoding');
+  if (failure !== undefined) throw failure;
+  if (exit.code !== 0) {
+    const cause = describeStderr(errorLines(proc.stderr.text()), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+    throw new DecodeError(file, `decoding failed: ${explain(cause)}`, stats.samples / sampleRate);
+  }
+  if (stats.nonFinite > 0) {
+    throw new DecodeError(file, `the audio holds ${stats.nonFinite} invalid samples (NaN or infinite), replaced by silence`, stats.samples / sampleRate);
+  }
+  if (dump) opts.onInputDump?.(dump.text());
+}
+
 /** How a batch decode went for one of its files. */
 export interface BatchedFile {
   /** Samples handed to onPcm. */
@@ -332,42 +416,8 @@ export async function decodeAudioBatch(
     failure ??= err;
     void proc.dispose();
   };
-  const ended = proc.outputs.map(
-    (out, k) =>
-      new Promise<void>((resolve) => {
-        const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES);
-        const emit = (chunk: Buffer): void => {
-          const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
-          stats[k].nonFinite += zeroNonFinite(pcm);
-          stats[k].samples += pcm.length;
-          onPcm(k, pcm);
-        };
-        // 'data' handlers run to the end before the next read, so a busy consumer holds ffmpeg back
-        // through the pipe as decodeAudio's pull does, without an async iterator per read.
-        out.on('data', (chunk: Buffer) => {
-          if (failure !== undefined || signal?.aborted) return;
-          try {
-            chunker.push(chunk, emit);
-          } catch (err) {
-            fail(err);
-          }
-        });
-        out.once('end', () => {
-          if (failure === undefined && !signal?.aborted) {
-            try {
-              chunker.end(emit);
-            } catch (err) {
-              fail(err);
-            }
-          }
-          resolve();
-        });
-        out.once('error', (err) => {
-          fail(err);
-          resolve();
-        });
-      }),
-  );
+  const stopped = (): boolean => failure !== undefined || signal?.aborted === true;
+  const ended = proc.outputs.map((out, k) => readPcm(out, stats[k], (pcm) => onPcm(k, pcm), stopped, fail));
   let exit: Exit;
   try {
     [exit] = await Promise.all([proc.exited, ...ended]);

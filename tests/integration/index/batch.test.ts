@@ -19,7 +19,7 @@ import { analyzeTrack, analyzeTracks } from '../../../electron/engine/library/au
 import { indexLibrary } from '../../../electron/engine/library/indexer';
 import { configureFfmpeg, ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { makeHostileMedia } from '../../helpers/hostile-media';
-import { ffmpeg, musicLike, sharedMediaDir, tempDir, truncated } from '../../helpers/media';
+import { damagedFlac, ffmpeg, musicLike, nanWav, sharedMediaDir, tempDir, truncated } from '../../helpers/media';
 import { testComponents } from './fixtures/components';
 
 const shared = await sharedMediaDir();
@@ -48,14 +48,10 @@ beforeAll(async () => {
   bad.text = join(dir, 'readme.wav');
   writeFileSync(bad.text, 'this is not audio\n'.repeat(50));
   bad.missing = join(dir, 'gone.mp3');
-  bad.nan = await ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='if(between(t,1,1.01),0/0,if(between(t,2,2.01),1/0,0.4*sin(2*PI*330*t)))':s=44100:d=3", '-c:a', 'pcm_f32le'], join(dir, 'nan.wav'));
+  bad.nan = await nanWav(dir);
   // Damaged frames all through: alone, ffmpeg gives up on its error rate (exit 69) and the file is
   // kept as partial; among clean files the same errors are a smaller share of the run's packets.
-  const flac = await ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.3:seed=5', '-ac', '2'], join(dir, 'noise.flac'));
-  const bytes = readFileSync(flac);
-  for (let i = 8192; i < bytes.length; i += 300) bytes[i] ^= 0xff;
-  bad.damaged = join(dir, 'damaged.flac');
-  writeFileSync(bad.damaged, bytes);
+  bad.damaged = await damagedFlac(dir);
   bad.soundless = join(dir, 'silent-video.mka');
   execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5:duration=1', '-f', 'matroska', bad.soundless]);
 }, 120_000);

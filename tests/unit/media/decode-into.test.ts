@@ -1,0 +1,129 @@
+/**
+ * decodeAudioInto (the 'data'-listener decode the indexer's analyzer uses) against decodeAudio's
+ * async generator: for every kind of file the same PCM in the same chunks (the steps' sums of
+ * squares depend on the chunk boundaries), and the same ending — clean, a DecodeError with the
+ * same message and decoded seconds, non-finite samples silenced and reported — plus the input
+ * dump, cancelling and a consumer's error, each leaving no ffmpeg running.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudio, decodeAudioInto, DecodeError } from '../../../electron/engine/media/decode';
+import { damagedFlac, ffmpeg, musicLike, nanWav, tempDir, truncated } from '../../helpers/media';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+const f: Record<string, string> = {};
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('needledrop-decode-into-'));
+  f.music = await musicLike(dir, { seconds: 20, name: 'music.mp3' });
+  f.stereo = await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=440:d=3', '-ac', '2', '-ar', '48000'], join(dir, 'stereo.flac'));
+  f.cut = await truncated(await musicLike(dir, { seconds: 8, name: 'whole.mp3' }), dir, 0.5, 'cut.mp3');
+  f.nan = await nanWav(dir);
+  // Damaged frames all through: ffmpeg gives up part-way on its error rate (a non-zero exit).
+  f.damaged = await damagedFlac(dir);
+  f.text = join(dir, 'readme.wav');
+  writeFileSync(f.text, 'this is not audio\n'.repeat(50));
+}, 120_000);
+afterAll(() => cleanup?.());
+
+type Outcome = { chunks: Float32Array[]; dump?: string; error?: { message: string; seconds: number | undefined } };
+
+/**
+ * ffmpeg's own words after a cause differ from run to run of one file (its threaded decoders log
+ * errors in a racing order), as batch.test.ts notes: compared without them.
+ */
+const withoutFfmpegDetail = (cause: string): string => cause.replace(/ \(ffmpeg: [\s\S]*\)$/, ' (ffmpeg: …)');
+const failure = (err: unknown): Outcome['error'] => ({ message: withoutFfmpegDetail((err as Error).message), seconds: err instanceof DecodeError ? err.decodedSeconds : undefined });
+const bytes = (chunks: Float32Array[]): Buffer => Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+
+async function viaGenerator(file: string, sampleRate: number): Promise<Outcome> {
+  const out: Outcome = { chunks: [] };
+  try {
+    for await (const c of decodeAudio(file, { sampleRate, onInputDump: (d) => (out.dump = d) })) out.chunks.push(c.slice());
+  } catch (err) {
+    out.error = failure(err);
+  }
+  return out;
+}
+
+async function viaListener(file: string, sampleRate: number): Promise<Outcome> {
+  const out: Outcome = { chunks: [] };
+  try {
+    await decodeAudioInto(file, { sampleRate, onInputDump: (d) => (out.dump = d) }, (c) => out.chunks.push(c.slice()));
+  } catch (err) {
+    out.error = failure(err);
+  }
+  return out;
+}
+
+/** ffmpeg processes whose command line mentions this test's temp dir. */
+function ffmpegsOn(path: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', path], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('decodeAudioInto', () => {
+  it.each([
+    ['an mp3', 'music', 22050, 'clean'],
+    ['a 48 kHz stereo flac', 'stereo', 22050, 'clean'],
+    ['a file cut short', 'cut', 22050, 'any'],
+    ['a file with NaN and infinite samples', 'nan', 22050, 'fails'],
+    ['a file damaged all through', 'damaged', 22050, 'fails'],
+    ['a text file', 'text', 22050, 'fails'],
+  ])('%s: the same chunks, bit for bit, and the same ending as decodeAudio', async (_, name, rate, ending) => {
+    const [a, b] = [await viaGenerator(f[name], rate), await viaListener(f[name], rate)];
+    expect(b.chunks.map((c) => c.length)).toEqual(a.chunks.map((c) => c.length));
+    // equals(), not toEqual: a deep comparison of megabytes takes vitest seconds.
+    expect(bytes(b.chunks).equals(bytes(a.chunks))).toBe(true);
+    // Every file gives PCM but the text file, which ffmpeg cannot open.
+    expect(a.chunks.length > 0).toBe(name !== 'text');
+    expect(b.error).toEqual(a.error);
+    // Context addresses ("[mp3 @ 0x55…]") differ from one ffmpeg run to the next.
+    const dump = (d: string | undefined): string | undefined => d?.replace(/ @ 0x[0-9a-f]+\]/g, ' @ 0x…]');
+    expect(dump(b.dump)).toEqual(dump(a.dump));
+    if (ending === 'clean') {
+      expect(b.error).toBeUndefined();
+      expect(b.dump).toMatch(/Input #0/);
+    }
+    if (ending === 'fails') {
+      expect(b.error?.message.startsWith(f[name])).toBe(true);
+      expect(b.dump).toBeUndefined();
+    }
+  });
+
+  it('silences non-finite samples and says how many there were', async () => {
+    const b = await viaListener(f.nan, 44100);
+    expect(b.chunks.every((c) => c.every((v) => Number.isFinite(v)))).toBe(true);
+    expect(b.error?.message).toMatch(/holds \d+ invalid samples \(NaN or infinite\), replaced by silence/);
+    // The whole file was handed out first: 3 s at 44.1 kHz.
+    expect(b.chunks.reduce((n, c) => n + c.length, 0)).toBe(3 * 44100);
+    expect(b.error?.seconds).toBe(3);
+  });
+
+  it('ends ffmpeg and rejects as cancelled when the signal aborts part-way', async () => {
+    const ac = new AbortController();
+    let seen = 0;
+    const run = decodeAudioInto(f.music, { sampleRate: 22050, signal: ac.signal }, () => {
+      if (++seen === 2) ac.abort();
+    });
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(seen).toBe(2);
+    expect(ffmpegsOn(dir)).toEqual([]);
+  });
+
+  it("rejects with the consumer's own error and ends ffmpeg", async () => {
+    let seen = 0;
+    const run = decodeAudioInto(f.music, { sampleRate: 22050 }, () => {
+      if (++seen === 3) throw new Error('consumer gave up');
+    });
+    await expect(run).rejects.toThrow('consumer gave up');
+    expect(seen).toBe(3);
+    expect(ffmpegsOn(dir)).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
-import type { ClipMatch, CuratedTrack, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
+import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
 /** "Artist – Title", either alone, else the file name. */
 export function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
@@ -20,9 +20,15 @@ export function whyLine(w: MatchWhy): string {
 
 const bpmText = (bpm: number | null): string => (bpm === null ? '? BPM' : `${bpm.toFixed(0)} BPM`);
 
+/** "fit 94 %" (a calibrated version; "fit –" without a calibration) and "top 10 %" of the ranked tracks (docs/cli-match.md, "The fit"). */
+export function fitText(f: FitView): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 1 : 0)} %`;
+  return `${f.basis === 'calibrated' ? `fit ${pct(f.value).padStart(6)}` : 'fit      –'}  top ${pct(f.top).padStart(6)}`;
+}
+
 export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: string } = {}): string[] {
   return [
-    `${String(r.rank).padStart(3)}. ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpmText(r.track.bpm).padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}${opts.mark ?? ''}`,
+    `${String(r.rank).padStart(3)}. ${fitText(r.fit)}  score ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpmText(r.track.bpm).padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}${opts.mark ?? ''}`,
     `       why: ${whyLine(r.why)}`,
     ...(opts.path === false ? [] : [`       ${r.track.path}`]),
   ];

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineApi } from '../../electron/contract/api';
-import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
+import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, REPO, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
 
 const MUSIC = join(SHARED_MEDIA, 'music');
 const CLIP = join(SHARED_MEDIA, 'video/big_buck_bunny_0_30.webm');
@@ -145,6 +145,29 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     expect(await ranked.count()).toBeLessThanOrEqual(total);
     await expect(ranked.first().getAttribute('class')).resolves.toContain('selected');
     const trackId = Number(await ranked.first().getAttribute('data-track-id'));
+
+    // The fit, not the raw score, is the number and the bar: the shipped model's calibration
+    // (read from its file here) applied to the score in the row's title; never rising down the
+    // list; every row "top x % of <all tracks>"; the top rows' bars visible.
+    const cal = JSON.parse(readFileSync(join(REPO, 'models/base/match-calibration.json'), 'utf8')) as { slope: number; intercept: number };
+    const rows = await ranked.evaluateAll((items) =>
+      items.map((el) => ({
+        fit: Number(el.querySelector('[data-testid="fit-value"]')?.getAttribute('data-fit')),
+        text: el.querySelector('[data-testid="fit-value"]')?.textContent?.trim() ?? '',
+        title: el.querySelector('[data-testid="fit-value"]')?.getAttribute('title') ?? '',
+        top: el.querySelector('[data-testid="fit-top"]')?.textContent?.trim() ?? '',
+        bars: Array.from(el.querySelectorAll('.scorebar > div')).map((b) => b.getBoundingClientRect().width),
+      })),
+    );
+    rows.forEach((row, i) => {
+      const score = Number(/score (-?\d+\.\d+)/.exec(row.title)?.[1]);
+      expect(row.fit).toBeCloseTo(1 / (1 + Math.exp(-(cal.slope * score + cal.intercept))), 2);
+      expect(row.text).toMatch(/^fit (<1 %|>99 %|\d{1,2} %)$/);
+      expect(row.top).toMatch(new RegExp(`^top [\\d.]+ % of ${total}$`));
+      if (i > 0) expect(row.fit).toBeLessThanOrEqual(rows[i - 1].fit);
+    });
+    for (const row of rows.slice(0, 3)) expect(Math.max(...row.bars)).toBeGreaterThan(0);
+    await expect(page.locator('[data-testid="fit-why"]').textContent()).resolves.toContain(`#1 of ${total}`);
 
     // The preview: clip muted, the track's audio from its offset, following the video's clock.
     await page.locator('body').press(' ');

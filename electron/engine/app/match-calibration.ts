@@ -8,11 +8,17 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { segmentWindows } from '../encoders/segments';
 import { openModel } from '../models/open';
-import type { LoadedModel } from '../models/version';
+import { loadModelVersion, type LoadedModel } from '../models/version';
 import { Matcher } from '../search/matcher';
 import { SegmentStore } from '../search/segment-store';
 import type { PairSample } from '../train/dataset';
 import { CALIBRATION_FILE, fitCalibration, type MatchCalibration } from './match-fit';
+
+/**
+ * Fewest held-out clip–track pairs a calibration is fitted on: a two-parameter curve on fewer true
+ * pairs is mostly noise, and the version is better off on the library fallback.
+ */
+export const MIN_CALIBRATION_PAIRS = 10;
 
 /** A cut this close to the clip's start is its boundary, as analyzeClip drops it. */
 const BOUNDARY_EPS = 0.05;
@@ -69,4 +75,29 @@ export async function writeCalibration(modelDir: string, scores: Pick<PairScores
   const cal: MatchCalibration = { ...fitCalibration(scores.positives, scores.negatives), data, positives: scores.positives.length, negatives: scores.negatives.length, createdAt };
   await writeFile(join(modelDir, CALIBRATION_FILE), `${JSON.stringify(cal, null, 2)}\n`);
   return cal;
+}
+
+/** One pair per source: every window of a held-out edit carries its whole video and soundtrack. */
+export function sourcePairs(windows: readonly PairSample[]): PairSample[] {
+  const first = new Map<string, PairSample>();
+  for (const w of windows) if (!first.has(w.id)) first.set(w.id, w);
+  return [...first.values()];
+}
+
+/**
+ * Calibrate a newly saved version on its held-out split (windows, as fine-tuning holds them):
+ * each held-out source's video against every held-out source's soundtrack. Null, and no file,
+ * when there are fewer than MIN_CALIBRATION_PAIRS sources or their true pairs do not score
+ * higher than the rest: the version then shows the library standing.
+ */
+export async function calibrateOnHeldOut(modelDir: string, windows: readonly PairSample[], data: string, opts: { signal?: AbortSignal } = {}): Promise<MatchCalibration | null> {
+  const pairs = sourcePairs(windows);
+  if (pairs.length < MIN_CALIBRATION_PAIRS) return null;
+  const scores = await heldOutMatchScores(pairs, await loadModelVersion(modelDir), opts);
+  try {
+    return await writeCalibration(modelDir, scores, `${data}: ${pairs.length} held-out sources, each video against every soundtrack`);
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
 }

@@ -6,17 +6,19 @@
  * other pairs' low, the fit must follow the ranks, and the calibration script's scoring (which
  * the calibration was fitted with) must give the scores the app gives.
  */
-import { rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heldOutMatchScores } from '../../../electron/engine/app/match-calibration';
+import { calibrateOnHeldOut, heldOutMatchScores, MIN_CALIBRATION_PAIRS } from '../../../electron/engine/app/match-calibration';
+import { CALIBRATION_FILE, fitCalibration } from '../../../electron/engine/app/match-fit';
 import { matchClip, openMatchSession, type ClipMatch, type MatchSession } from '../../../electron/engine/app/match';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import type { CorpusManifest } from '../../../electron/engine/corpus/types';
 import { loadModel } from '../../../electron/engine/models/registry';
 import { BASE_BENCHMARK } from '../../../electron/engine/train/base-benchmark';
-import { loadTrainingData } from '../../../electron/engine/train/dataset';
+import { loadTrainingData, type PairSample } from '../../../electron/engine/train/dataset';
+import { alignedPairs } from '../../../electron/engine/train/edits';
 import { run as matchCli } from '../../../scripts/cli/match';
 import { indexWithModel, MODEL, runCli, tempDir } from './fixture';
 
@@ -106,6 +108,30 @@ describe('the base model fit on its held-out benchmark', () => {
     });
     // matchClip rounds scores to 3 digits.
     expect(worst).toBeLessThanOrEqual(0.0005 + 1e-9);
+  }, 300_000);
+
+  it('a fine-tuned version is calibrated on its held-out sources when it has enough of them', async () => {
+    const model = await loadModel({ version: MODEL });
+    const shape = { window: model.manifest.window, hop: model.manifest.hop };
+    const data = await loadTrainingData(corpus, { ...shape, jobs: 2 });
+    // As fine-tuning holds its held-out split: aligned windows, every one carrying its source's whole video and sound.
+    const windowsOf = (pairs: PairSample[]): PairSample[] =>
+      pairs.flatMap((p, i) => alignedPairs(p.id, i, 'val', p.video, p.audio, Math.min(p.video.seq.T, p.audio.seq.T), shape));
+    // A copy of the shipped version without its calibration (a version folder is named as its model.json says).
+    const dir = join(root, 'uncalibrated', MODEL);
+    cpSync(model.dir, dir, { recursive: true });
+    rmSync(join(dir, CALIBRATION_FILE), { force: true });
+    const few = data.pairs.slice(0, MIN_CALIBRATION_PAIRS - 1);
+    await expect(calibrateOnHeldOut(dir, windowsOf(few), 'edits')).resolves.toBeNull();
+    expect(existsSync(join(dir, CALIBRATION_FILE))).toBe(false);
+
+    const cal = await calibrateOnHeldOut(dir, windowsOf(data.pairs), 'edits');
+    const s = await heldOutMatchScores(data.pairs, model);
+    const want = fitCalibration(s.positives, s.negatives);
+    expect(cal).toMatchObject({ positives: N, negatives: N * (N - 1) });
+    expect(cal!.slope).toBeCloseTo(want.slope, 6);
+    expect(cal!.intercept).toBeCloseTo(want.intercept, 6);
+    expect(JSON.parse(readFileSync(join(dir, CALIBRATION_FILE), 'utf8'))).toEqual(cal);
   }, 300_000);
 
   it('the CLI prints the fit, and --json carries it', async () => {

@@ -95,7 +95,6 @@ export class AudioFeatureExtractor {
    * an empty JS array starts as small integers, and its first window deoptimised frame() on every track.
    */
   private chordWindows = new Float64Array(12 * 64);
-  private windowCount = 0;
   private frames = 0;
   private samples = 0;
   private readonly keyChroma = new Float64Array(12);
@@ -111,14 +110,29 @@ export class AudioFeatureExtractor {
   }
 
   push(pcm: Float32Array): void {
-    const steps = Math.floor((this.samples + pcm.length) / SAMPLES_PER_STEP) + 1;
-    this.ensureSteps(steps);
+    const total = this.samples + pcm.length;
+    this.ensureSteps(Math.floor(total / SAMPLES_PER_STEP) + 1);
+    // Room for every frame these samples can complete (frame j needs j·hop ≤ samples, finish()
+    // included), so frame() itself never grows an array: a branch first taken mid-track sent V8
+    // out of frame()'s optimised code (and recompiled it, ~50 ms) in a worker's first tracks.
+    this.ensureFrames(Math.floor(total / S.hop) + 1);
     // The steps' Σ x² come from the loudness meter's pass over the same samples.
     this.runStep = Math.floor(this.samples / SAMPLES_PER_STEP);
     this.stepRuns.left = (this.runStep + 1) * SAMPLES_PER_STEP - this.samples;
     this.loudness.push(pcm, this.stepRuns);
     this.samples += pcm.length;
     this.stft.push(pcm);
+  }
+
+  /** Onset, accent and chord-window capacity for `frames` frames. */
+  private ensureFrames(frames: number): void {
+    if (frames > this.onsets.length) {
+      const cap = Math.max(frames, this.onsets.length * 2);
+      this.onsets = grown(this.onsets, cap);
+      this.accents = grown(this.accents, cap);
+    }
+    const windows = Math.ceil(frames / CHORD_WINDOW);
+    if (windows * 12 > this.chordWindows.length) this.chordWindows = grown(this.chordWindows, Math.max(windows * 12, this.chordWindows.length * 2));
   }
 
   private ensureSteps(steps: number): void {
@@ -147,19 +161,13 @@ export class AudioFeatureExtractor {
       if (c > this.prevAccent[b]) accent += c - this.prevAccent[b];
       this.prevAccent[b] = c;
     }
-    if (j >= this.onsets.length) {
-      this.onsets = grown(this.onsets, this.onsets.length * 2);
-      this.accents = grown(this.accents, this.accents.length * 2);
-    }
+    // push() made room for frame j in every array below (ensureFrames, ensureSteps).
     this.onsets[j] = flux;
     this.accents[j] = accent / MELS;
-    const w = Math.floor(j / CHORD_WINDOW);
-    if (w >= this.windowCount) this.addWindows(w + 1);
-    const win = w * 12;
+    const win = Math.floor(j / CHORD_WINDOW) * 12;
     this.frames = j + 1;
     // A frame belongs to the step holding its centre sample.
     const k = Math.floor((j * S.hop) / SAMPLES_PER_STEP);
-    this.ensureSteps(k + 1);
     const row = k * D;
     const s = this.sums;
     for (let b = 0; b < MELS; b++) s[row + b] += f.melDb[b];
@@ -176,12 +184,6 @@ export class AudioFeatureExtractor {
       this.bassSums[k * 12 + c] += f.bassChroma[c];
     }
     this.frameCounts[k]++;
-  }
-
-  /** Zeroed windows up to `count` (the array only grows, so those past windowCount are still zero). */
-  private addWindows(count: number): void {
-    if (count * 12 > this.chordWindows.length) this.chordWindows = grown(this.chordWindows, Math.max(count * 12, this.chordWindows.length * 2));
-    this.windowCount = count;
   }
 
   /**
@@ -219,10 +221,7 @@ export class AudioFeatureExtractor {
       data[row + COL.bassFlux] = k > 0 ? 1 - cosine(bass.subarray(k * 12, (k + 1) * 12), bass.subarray((k - 1) * 12, k * 12)) : 0;
       prevChroma.set(chroma);
     }
-    for (const b of beatFrames) {
-      const k = Math.floor((b * S.hop) / SAMPLES_PER_STEP);
-      if (k < T) data[k * D + COL.beats]++;
-    }
+    countBeats(data, T, beatFrames);
     return { data, stepRms };
   }
 
@@ -237,7 +236,8 @@ export class AudioFeatureExtractor {
     const detected = detectTempo(env, this.accents.subarray(0, this.frames), FRAME_RATE);
     const tempo = detected && detected.confidence >= TEMPO_MIN_CONFIDENCE ? detected : null;
     const summaryBeats = tempo ? trackBeats(env, FRAME_RATE, tempo.bpm) : [];
-    const windows = Array.from({ length: this.windowCount }, (_, w) => this.chordWindows.subarray(w * 12, (w + 1) * 12));
+    // The chord windows the frames touched (frame j is in window ⌊j / CHORD_WINDOW⌋).
+    const windows = Array.from({ length: Math.ceil(this.frames / CHORD_WINDOW) }, (_, w) => this.chordWindows.subarray(w * 12, (w + 1) * 12));
     const keyGuess = detectKey({ chroma: this.rootChroma, windows });
     const summaryKey = keyGuess && keyGuess.confidence >= KEY_MIN_CONFIDENCE ? keyGuess : null;
     const { data, stepRms } = this.stepRows(T, beatFrames);
@@ -259,6 +259,17 @@ export class AudioFeatureExtractor {
     if (partial) summary.partial = partial;
     const seq: FeatureSeq = { step: S.step, names: [...S.names], data, T, D, spec: S.version, start: this.start };
     return { seq, summary };
+  }
+}
+
+/**
+ * Each step's beat count in its row. A function of its own: run after stepRows' loop was compiled
+ * on the stack (OSR), this loop, not yet run, sent V8 back out of stepRows in a worker's first tracks.
+ */
+function countBeats(data: Float32Array, T: number, beatFrames: readonly number[]): void {
+  for (const b of beatFrames) {
+    const k = Math.floor((b * S.hop) / SAMPLES_PER_STEP);
+    if (k < T) data[k * D + COL.beats]++;
   }
 }
 

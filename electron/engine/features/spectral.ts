@@ -36,6 +36,20 @@ export function melBank(sampleRate: number, nfft: number, bands: number, fmin: n
   return out;
 }
 
+/** Banks built so far, by their parameters: every analyser of a thread (one a track) shares one, read only. */
+const melBanks = new Map<string, readonly Band[]>();
+
+/** melBank's bank for these parameters, built once per thread (a worker analyses thousands of tracks with the same one). */
+function sharedMelBank(sampleRate: number, nfft: number, bands: number, fmin: number, fmax: number): readonly Band[] {
+  const key = `${sampleRate}/${nfft}/${bands}/${fmin}/${fmax}`;
+  let bank = melBanks.get(key);
+  if (!bank) {
+    bank = melBank(sampleRate, nfft, bands, fmin, fmax);
+    melBanks.set(key, bank);
+  }
+  return bank;
+}
+
 /** C0 in Hz: pitch class 0 = C. */
 const C0_HZ = 16.351597831287414;
 /** The pitch class (0 = C) nearest a frequency. */
@@ -65,7 +79,7 @@ export interface FrameDescriptors {
 const SILENT_POWER = 1e-10;
 
 export class SpectralAnalyser {
-  private readonly mel: Band[];
+  private readonly mel: readonly Band[];
   /** First and last bin whose peaks count for chroma (kept off the ends for the parabola). */
   private readonly chromaLo: number;
   private readonly chromaHi: number;
@@ -98,7 +112,7 @@ export class SpectralAnalyser {
     bassFmax: number,
   ) {
     this.bassHz = bassFmax;
-    this.mel = melBank(sampleRate, nfft, bands, fmin, fmax);
+    this.mel = sharedMelBank(sampleRate, nfft, bands, fmin, fmax);
     this.binHz = sampleRate / nfft;
     this.chromaLo = Math.max(1, Math.ceil(chromaFmin / this.binHz));
     this.chromaHi = Math.min(nfft / 2 - 1, Math.floor(chromaFmax / this.binHz));

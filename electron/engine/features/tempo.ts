@@ -54,12 +54,17 @@ export function autocorrelation(env: Float64Array, maxLag: number): Float64Array
     ac[l + 2] = s2;
     ac[l + 3] = s3;
   }
-  for (; l < ac.length; l++) {
-    let s = 0;
-    for (let i = 0; i + l < n; i++) s += x[i] * x[i + l];
-    ac[l] = s;
-  }
+  // The last lags one at a time, in a function of their own: after the loop above ran on the
+  // stack in optimised code (OSR), a loop here that had not run yet sent V8 back out of it.
+  for (; l < ac.length; l++) ac[l] = lagProduct(x, l);
   return ac;
+}
+
+/** Σ x[i]·x[i + lag] in index order. */
+function lagProduct(x: Float64Array, lag: number): number {
+  let s = 0;
+  for (let i = 0; i + lag < x.length; i++) s += x[i] * x[i + lag];
+  return s;
 }
 
 /** `ac` interpolated linearly at a lag of at most maxLag (so `ac[i + 1]` exists). */
@@ -157,66 +162,24 @@ const PERIODIC = 0.5;
 /** A level decision this far from its threshold counts as sure. */
 const MARGIN = 0.2;
 
-/** Beat frame indices following `bpm` through the envelope (Ellis 2007, tightness 100). */
+/**
+ * Beat frame indices following `bpm` through the envelope (Ellis 2007, tightness 100). Each hot
+ * loop is a function of its own: run once per call over a whole track, a loop is compiled on
+ * the stack (OSR), and code after it that had not run yet (an allocation, the next loop) sent V8
+ * back out and recompiled the whole function, several times in a worker's first tracks.
+ */
 export function trackBeats(env: Float64Array, rate: number, bpm: number): number[] {
   const n = env.length;
   const period = (60 * rate) / bpm;
   // No beats without a finite period (a BPM of 0, negative or NaN).
   if (n < 2 || !(period > 0 && Number.isFinite(period))) return [];
-  // Local score: the envelope (normalised by its std) smoothed with a Gaussian of period/32,
-  // over the envelope padded with zeros so every frame takes the whole kernel.
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += env[i];
-  mean /= n;
-  let varSum = 0;
-  for (let i = 0; i < n; i++) varSum += (env[i] - mean) ** 2;
-  const sd = Math.sqrt(varSum / n) || 1;
-  const sigma = period / 32;
-  const half = Math.max(1, Math.ceil(4 * sigma));
-  const width = 2 * half + 1;
-  const kernel = new Float64Array(width);
-  for (let i = 0; i < width; i++) kernel[i] = Math.exp(-0.5 * ((i - half) / sigma) ** 2);
-  const padded = new Float64Array(n + 2 * half);
-  padded.set(env, half);
-  const local = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < width; k++) s += kernel[k] * (padded[i + k] / sd);
-    local[i] = s;
-  }
-  // Cumulative score: a frame's local score plus the best predecessor 0.5–2 periods back, less
-  // 100·ln²(gap/period). Frames with no predecessor keep their local score (best stays 0).
-  // The penalty depends on the gap alone: one table per lag (the same values, computed once
-  // instead of once per frame and lag), and plain loops (no per-pair array).
-  const cum = new Float64Array(n);
-  const back = new Int32Array(n);
-  const lo = Math.round(period / 2);
-  const hi = Math.round(2 * period);
-  const penalty = new Float64Array(Math.max(0, hi - lo + 1));
-  for (let d = lo; d <= hi; d++) penalty[d - lo] = 100 * Math.log(d / period) ** 2;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let arg = -1;
-    for (let d = lo; d <= hi && i - d >= 0; d++) {
-      const v = cum[i - d] - penalty[d - lo];
-      if (arg < 0 || v > best) {
-        best = v;
-        arg = i - d;
-      }
-    }
-    cum[i] = local[i] + best;
-    back[i] = arg;
-  }
+  const local = localScore(env, period);
+  const { cum, back } = cumulativeScore(local, period);
   // Last beat: the last local maximum of the cumulative score that is at least half their median
   // (the ends are no maxima: each lacks a neighbour). With no maximum there is no last beat and
-  // no beat. Typed arrays and plain loops: arrays whose element kinds differ from track to track
-  // sent V8 out of this function's optimised code twice a track.
-  const peaks = new Int32Array(n);
-  let count = 0;
-  for (let i = 1; i + 1 < n; i++) {
-    const v = cum[i];
-    if (v > cum[i - 1] && v >= cum[i + 1]) peaks[count++] = i;
-  }
+  // no beat.
+  const peaks = localMaxima(cum);
+  const count = peaks.length;
   const beats: number[] = [];
   if (count === 0) return beats;
   const scores = new Float64Array(count);
@@ -246,6 +209,76 @@ export function trackBeats(env: Float64Array, rate: number, bpm: number): number
     }
   }
   return beats.slice(first, end + 1);
+}
+
+/**
+ * trackBeats' local score: the envelope (normalised by its std) smoothed with a Gaussian of
+ * period/32, over the envelope padded with zeros so every frame takes the whole kernel.
+ */
+function localScore(env: Float64Array, period: number): Float64Array {
+  const n = env.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += env[i];
+  mean /= n;
+  let varSum = 0;
+  for (let i = 0; i < n; i++) varSum += (env[i] - mean) ** 2;
+  const sd = Math.sqrt(varSum / n) || 1;
+  const sigma = period / 32;
+  const half = Math.max(1, Math.ceil(4 * sigma));
+  const width = 2 * half + 1;
+  const kernel = new Float64Array(width);
+  for (let i = 0; i < width; i++) kernel[i] = Math.exp(-0.5 * ((i - half) / sigma) ** 2);
+  const padded = new Float64Array(n + 2 * half);
+  padded.set(env, half);
+  const local = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < width; k++) s += kernel[k] * (padded[i + k] / sd);
+    local[i] = s;
+  }
+  return local;
+}
+
+/**
+ * trackBeats' cumulative score: a frame's local score plus the best predecessor 0.5–2 periods
+ * back, less 100·ln²(gap/period), and that predecessor (−1: none; such frames keep their local
+ * score). The penalty depends on the gap alone: one table per lag (the same values, computed once
+ * instead of once per frame and lag), and plain loops (no per-pair array).
+ */
+function cumulativeScore(local: Float64Array, period: number): { cum: Float64Array; back: Int32Array } {
+  const n = local.length;
+  const cum = new Float64Array(n);
+  const back = new Int32Array(n);
+  const lo = Math.round(period / 2);
+  const hi = Math.round(2 * period);
+  const penalty = new Float64Array(Math.max(0, hi - lo + 1));
+  for (let d = lo; d <= hi; d++) penalty[d - lo] = 100 * Math.log(d / period) ** 2;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let arg = -1;
+    for (let d = lo; d <= hi && i - d >= 0; d++) {
+      const v = cum[i - d] - penalty[d - lo];
+      if (arg < 0 || v > best) {
+        best = v;
+        arg = i - d;
+      }
+    }
+    cum[i] = local[i] + best;
+    back[i] = arg;
+  }
+  return { cum, back };
+}
+
+/** The local maxima of `cum` (greater than the left neighbour, not less than the right), in order; the ends are none. */
+function localMaxima(cum: Float64Array): Int32Array {
+  const n = cum.length;
+  const peaks = new Int32Array(n);
+  let count = 0;
+  for (let i = 1; i + 1 < n; i++) {
+    const v = cum[i];
+    if (v > cum[i - 1] && v >= cum[i + 1]) peaks[count++] = i;
+  }
+  return peaks.subarray(0, count);
 }
 
 /** Under this confidence the summary shows no tempo (unknown) rather than a number. */

@@ -7,6 +7,8 @@
  * test split of the first 2,640 (398 pairs: the model never trained on them, early stopping did
  * not look at them) and on the base benchmark (seed 2718, 24 pairs, 12 s tracks): predicted fit
  * against the observed share of true pairs per score bin, at even odds.
+ * `npm run train:base` writes a calibration from the test split (trainAndSave); run this after
+ * it to refit on the pairs no design choice looked at.
  *   needledrop corpus --out .cache/gen/train-7-3000 --pairs 3000 --seed 7 --no-hold-out
  *   npx tsx scripts/calibrate-match.ts [--corpus DIR] [--model DIR] [--dry-run]
  */

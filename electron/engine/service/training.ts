@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EngineError } from '../../contract/errors';
 import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
+import { calibrateOnHeldOut } from '../app/match-calibration';
 import { generateCorpus } from '../corpus/generate';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
@@ -120,6 +121,8 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     metrics: { test, ...(baselines.length ? { baselines } : {}) },
     ...(w.extra ? { extra: w.extra } : {}),
   });
+  // The match fit's calibration from the test split (a replaced folder lost its old one); under 10 test pairs: none, the library fallback.
+  await calibrateOnHeldOut(w.outDir, testItems, `${w.version}: the test split of ${w.trainingData}`, { signal: job.signal });
   return { manifest, result, test, baselines, backend };
 }
 

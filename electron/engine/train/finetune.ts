@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { calibrateOnHeldOut } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
 import { inputError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
@@ -210,6 +211,8 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     metrics: { evaluations: { heldOut: { before, after }, base: base ? { ...base, corpus: { ...BASE_BENCHMARK, pairs: benchmark?.length } } : null } },
     extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });
+  // The match fit's calibration from the held-out edits (none below MIN_CALIBRATION_PAIRS sources: the library fallback).
+  await calibrateOnHeldOut(outDir, val, `fine-tuned ${req.version}, held-out split of ${videosDir ?? 'the feedback'}`, { signal: job.signal });
   if (req.activate) await activate(req.version, dirs.registry);
   return {
     version: req.version,

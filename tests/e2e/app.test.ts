@@ -167,6 +167,8 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
       if (i > 0) expect(row.fit).toBeLessThanOrEqual(rows[i - 1].fit);
     });
     for (const row of rows.slice(0, 3)) expect(Math.max(...row.bars)).toBeGreaterThan(0);
+    // Says so when even the best track does not reach an even fit.
+    expect(await page.locator('[data-testid="low-fit"]').count()).toBe(rows[0].fit < 0.5 ? 1 : 0);
     await expect(page.locator('[data-testid="fit-why"]').textContent()).resolves.toContain(`#1 of ${total}`);
 
     // The preview: clip muted, the track's audio from its offset, following the video's clock.

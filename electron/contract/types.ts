@@ -302,6 +302,8 @@ export interface ModelInfo {
   createdAt: string | null;
   parent: string | null;
   metrics: Record<string, unknown>;
+  /** What a match's fit reads with this version: calibrated (it has match-calibration.json) or the library standing. */
+  fit: FitView['basis'];
   /** Why it cannot be used, when it cannot. */
   problem?: string;
 }

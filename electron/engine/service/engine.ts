@@ -5,6 +5,7 @@
  * plain data.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
@@ -13,6 +14,7 @@ import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, ScanRe
 import { parseRequest } from '../../contract/validate';
 import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
+import { CALIBRATION_FILE } from '../app/match-fit';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { getFeatures } from '../catalog/features';
 import { ShotCutCache } from '../features/shot-cuts';
@@ -266,6 +268,7 @@ export class Engine implements EngineApi {
         createdAt: e.manifest?.createdAt ?? null,
         parent: e.manifest?.parent ?? null,
         metrics: e.manifest?.metrics ?? {},
+        fit: existsSync(join(e.dir, CALIBRATION_FILE)) ? ('calibrated' as const) : ('library' as const),
         ...(e.problem ? { problem: e.problem } : {}),
       })),
     };

@@ -50,6 +50,9 @@ function sharedMelBank(sampleRate: number, nfft: number, bands: number, fmin: nu
   return bank;
 }
 
+/** SpectralAnalyser's settled-bin tables built so far, by their parameters (see settledBins). */
+const settledTables = new Map<string, Int8Array>();
+
 /** C0 in Hz: pitch class 0 = C. */
 const C0_HZ = 16.351597831287414;
 /** The pitch class (0 = C) nearest a frequency. */
@@ -123,7 +126,14 @@ export class SpectralAnalyser {
     this.peaks = this.kernel?.peaks ?? new Int32Array(bins);
     this.result = this.kernel?.result ?? new Float64Array(5);
     this.floorPower = 10 ** (floorDb / 10);
-    this.settled = this.settledBins(bins);
+    // Read only, like the mel bank: one table per thread and parameters, not one per track.
+    const key = `${sampleRate}/${nfft}/${this.chromaLo}/${this.chromaHi}/${bassFmax}`;
+    let settled = settledTables.get(key);
+    if (!settled) {
+      settled = this.settledBins(bins);
+      settledTables.set(key, settled);
+    }
+    this.settled = settled;
     this.out = { melDb: new Float64Array(bands), melPower: new Float64Array(bands), centroidHz: 0, rolloffHz: 0, flatness: 0, chroma: new Float64Array(12), bassChroma: new Float64Array(12), silent: true };
   }
 

@@ -267,6 +267,10 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await page.locator('[data-testid="models"] tr[data-version="e2e-1"]').waitFor();
     const after = await engine.call('models.list');
     expect(after.models.find((m) => m.version === 'e2e-1')).toMatchObject({ loss: 'supcon', active: false });
+    // The match fit: the shipped version is calibrated; a new one only when its test split holds 10 pairs or more.
+    const testPairs = (JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8')) as { pairs: Array<{ split: string }> }).pairs.filter((p) => p.split === 'test').length;
+    expect(after.models.find((m) => m.version === 'base')?.fit).toBe('calibrated');
+    expect(after.models.find((m) => m.version === 'e2e-1')?.fit).toBe(testPairs >= 10 ? 'calibrated' : 'library');
     expect(after.active).toBe(before.active);
     await screenshot(page, 'train');
 

@@ -134,14 +134,14 @@ export interface RankedTrack {
   beatShare: number;
   /** Start the track here (s) so it fits the clip. */
   offset: number;
-  /** What the fronts show for the score: a readable fit (docs/cli-match.md, "The fit"). */
+  /** What the fronts show for the score: the standing first, the calibrated model confidence second (docs/cli-match.md, "The fit"). */
   fit: FitView;
   why: MatchWhy;
 }
 
 /** A ranked track's fit: monotone in its score, so it never changes the order. */
 export interface FitView {
-  /** 0..1. calibrated: how often held-out clip–track pairs scoring this were true pairs (even odds); library: share of the other ranked tracks it scores above. */
+  /** 0..1. calibrated: the model's confidence, how often synthetic held-out clip–track pairs scoring this were true pairs (even odds; not a verdict on real music); library: share of the other ranked tracks it scores above. */
   value: number;
   /** calibrated: the model version has a match calibration; library: it has none. */
   basis: 'calibrated' | 'library';

@@ -4,12 +4,12 @@
  * under temporary names and renamed only when ffmpeg succeeded, so a file with its final name
  * is always complete (that is what resume relies on).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { cancelledError, NeedledropError } from '../errors';
 import { ffmpegPath } from '../media/ffmpeg-path';
+import { spawnTool } from '../media/process';
 import { synthTrack } from './music';
 import type { AudioFormat, CorpusOptions, CorpusPair } from './types';
 import { videoCodecArgs, videoGraph } from './video';
@@ -57,31 +57,17 @@ export async function renderPair(pair: CorpusPair, opts: CorpusOptions, outDir: 
   }
 }
 
-function runFfmpeg(args: string[], pcm: Float32Array, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    let aborted = false;
-    const onAbort = (): void => {
-      aborted = true;
-      child.kill('SIGKILL');
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 4000) stderr += d.toString();
-    });
-    // ffmpeg closing its stdin early (it failed) shows up as EPIPE here; its exit code tells the story.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-    child.on('error', (err) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(new NeedledropError('internal', `could not start ffmpeg: ${err.message}`, { cause: err }));
-    });
-    child.on('close', (code) => {
-      signal?.removeEventListener('abort', onAbort);
-      if (aborted) reject(cancelledError('corpus generation'));
-      else if (code === 0) resolve();
-      else reject(new NeedledropError('internal', `ffmpeg failed rendering a corpus pair (exit ${code}): ${stderr.trim()}`));
-    });
-  });
+async function runFfmpeg(args: string[], pcm: Float32Array, signal?: AbortSignal): Promise<void> {
+  // Through spawnTool, so a TERM/HUP/INT to a script rendering corpora ends this ffmpeg with it.
+  const p = spawnTool(ffmpegPath(), args, signal, 0, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  p.child.stdout.resume();
+  try {
+    const exit = await p.exited;
+    if (signal?.aborted) throw cancelledError('corpus generation');
+    if (exit.code !== 0) {
+      throw new NeedledropError('internal', `ffmpeg failed rendering a corpus pair (exit ${exit.code ?? exit.signal}): ${p.stderr.text().join('; ')}`);
+    }
+  } finally {
+    await p.dispose().catch(() => undefined);
+  }
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { cancelledError, inputError, NeedledropError } from '../errors';
 
@@ -168,10 +168,11 @@ export interface Spawned {
 /**
  * Spawn a tool with stdout piped; the process is SIGKILLed when `signal` aborts. `outputs` extra
  * pipes (fd 3 on) let one process write several streams apart (POSIX; Windows tools do not see them).
+ * `input`, when given, is written to the tool's stdin, which is then closed.
  */
-export function spawnTool(path: string, args: string[], signal?: AbortSignal, outputs = 0): Spawned {
+export function spawnTool(path: string, args: string[], signal?: AbortSignal, outputs = 0, input?: Uint8Array): Spawned {
   if (signal?.aborted) throw cancelledError('decoding');
-  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)];
+  const stdio: Array<'ignore' | 'pipe'> = [input ? 'pipe' : 'ignore', 'pipe', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)];
   guardSignals();
   let child: ToolChild;
   try {
@@ -181,6 +182,12 @@ export function spawnTool(path: string, args: string[], signal?: AbortSignal, ou
     throw err;
   }
   track(child);
+  if (input) {
+    const stdin = child.stdio[0] as unknown as Writable;
+    // A tool that exits before reading all of it (it failed) shows up as EPIPE here; its exit code tells the story.
+    stdin.on('error', () => undefined);
+    stdin.end(input);
+  }
   const extra = child.stdio.slice(3) as Readable[];
   const stderr = new StderrTail();
   child.stderr.on('data', (d: Buffer) => stderr.push(d));

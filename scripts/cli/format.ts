@@ -1,5 +1,6 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
+import { percent, topPercent } from '../../renderer/lib/format';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
 /** "Artist – Title", either alone, else the file name. */
@@ -20,11 +21,17 @@ export function whyLine(w: MatchWhy): string {
 
 const bpmText = (bpm: number | null): string => (bpm === null ? '? BPM' : `${bpm.toFixed(0)} BPM`);
 
-/** "fit 94 %" (a calibrated version; "fit –" without a calibration) and "top 10 %" of the ranked tracks (docs/cli-match.md, "The fit"). */
+/**
+ * The standing first ("top 10 %" of the ranked tracks: true on any media), then the model's
+ * calibrated confidence ("<1 %" … ">99 %", "–" without a calibration), which is fitted on
+ * synthetic test pairs (docs/cli-match.md, "The fit").
+ */
 export function fitText(f: FitView): string {
-  const pct = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 1 : 0)} %`;
-  return `${f.basis === 'calibrated' ? `fit ${pct(f.value).padStart(6)}` : 'fit      –'}  top ${pct(f.top).padStart(6)}`;
+  return `${topPercent(f.top).padStart(10)}  confidence ${f.basis === 'calibrated' ? percent(f.value).padStart(5) : '    –'}`;
 }
+
+/** Printed under a calibrated list, so the confidence is not read as a verdict on the music. */
+export const CONFIDENCE_NOTE = "confidence: the model's, calibrated on synthetic test pairs; on real media it follows the clip and the track length more than the pair (docs/cli-match.md#the-fit)";
 
 export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: string } = {}): string[] {
   return [
@@ -49,6 +56,7 @@ export function formatClipMatch(m: ClipMatch): string[] {
     if (list.length === 0) lines.push('     (no tracks left for this section)');
     for (const r of list) lines.push(...resultLines(r));
   }
+  if (lists.some(({ list }) => list.some((r) => r.fit.basis === 'calibrated'))) lines.push(`  ${CONFIDENCE_NOTE}`);
   return lines;
 }
 

@@ -23,11 +23,11 @@ function table(entries: ModelInfo[], active: string): string {
     e.loss ?? '-',
     e.createdAt?.slice(0, 19).replace('T', ' ') ?? '-',
     e.parent ?? '-',
-    // The match fit: a calibrated fit, or only the standing in the library (docs/cli-match.md, "The fit").
-    e.fit === 'calibrated' ? 'calibrated' : 'standing',
+    // Whether a match shows a calibrated model confidence beside the standing (docs/cli-match.md, "The fit").
+    e.fit === 'calibrated' ? 'calibrated' : 'none',
     e.problem ? `UNUSABLE: ${e.problem}` : headline(e.metrics),
   ]);
-  const header = [' ', 'VERSION', 'SOURCE', 'LOSS', 'CREATED', 'PARENT', 'FIT', 'METRICS'];
+  const header = [' ', 'VERSION', 'SOURCE', 'LOSS', 'CREATED', 'PARENT', 'CONFIDENCE', 'METRICS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   const lines = [line(header), ...rows.map(line)];

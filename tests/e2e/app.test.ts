@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineApi } from '../../electron/contract/api';
+import { percent, topPercent } from '../../renderer/lib/format';
 import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, REPO, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
 
 const MUSIC = join(SHARED_MEDIA, 'music');
@@ -146,30 +147,35 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await expect(ranked.first().getAttribute('class')).resolves.toContain('selected');
     const trackId = Number(await ranked.first().getAttribute('data-track-id'));
 
-    // The fit, not the raw score, is the number and the bar: the shipped model's calibration
-    // (read from its file here) applied to the score in the row's title; never rising down the
-    // list; every row "top x % of <all tracks>"; the top rows' bars visible.
+    // The headline is the standing, true on any media: "top x %" from the row's rank among all
+    // catalogued tracks, the bar its share of the list ranked at or below it (never empty). The
+    // shipped calibration (read from its file here) applied to the score in the row's title is
+    // only the secondary "model confidence … (calibrated on synthetic test pairs)", never rising.
     const cal = JSON.parse(readFileSync(join(REPO, 'models/base/match-calibration.json'), 'utf8')) as { slope: number; intercept: number };
     const rows = await ranked.evaluateAll((items) =>
       items.map((el) => ({
-        fit: Number(el.querySelector('[data-testid="fit-value"]')?.getAttribute('data-fit')),
-        text: el.querySelector('[data-testid="fit-value"]')?.textContent?.trim() ?? '',
-        title: el.querySelector('[data-testid="fit-value"]')?.getAttribute('title') ?? '',
-        top: el.querySelector('[data-testid="fit-top"]')?.textContent?.trim() ?? '',
-        bars: Array.from(el.querySelectorAll('.scorebar > div')).map((b) => b.getBoundingClientRect().width),
+        headline: el.querySelector('[data-testid="standing"]')?.textContent?.trim() ?? '',
+        confidence: Number(el.querySelector('[data-testid="standing"]')?.getAttribute('data-confidence')),
+        title: el.querySelector('[data-testid="standing"]')?.getAttribute('title') ?? '',
+        rankOf: el.querySelector('[data-testid="rank-of"]')?.textContent?.trim() ?? '',
+        bar: (el.querySelector('[data-testid="standing-bar"]')?.getBoundingClientRect().width ?? 0) / (el.querySelector('.scorebar')?.getBoundingClientRect().width ?? 1),
       })),
     );
     rows.forEach((row, i) => {
       const score = Number(/score (-?\d+\.\d+)/.exec(row.title)?.[1]);
-      expect(row.fit).toBeCloseTo(1 / (1 + Math.exp(-(cal.slope * score + cal.intercept))), 2);
-      expect(row.text).toMatch(/^fit (<1 %|>99 %|\d{1,2} %)$/);
-      expect(row.top).toMatch(new RegExp(`^top [\\d.]+ % of ${total}$`));
-      if (i > 0) expect(row.fit).toBeLessThanOrEqual(rows[i - 1].fit);
+      expect(row.headline).toBe(topPercent((i + 1) / total));
+      expect(row.rankOf).toBe(`#${i + 1} of ${total}`);
+      expect(row.bar).toBeCloseTo((total - i) / total, 1);
+      expect(row.confidence).toBeCloseTo(1 / (1 + Math.exp(-(cal.slope * score + cal.intercept))), 2);
+      expect(row.title).toContain(`model confidence ${percent(row.confidence)} (calibrated on synthetic test pairs)`);
+      expect(row.title).not.toMatch(/\bfit\b/);
+      if (i > 0) expect(row.confidence).toBeLessThanOrEqual(rows[i - 1].confidence);
     });
-    for (const row of rows.slice(0, 3)) expect(Math.max(...row.bars)).toBeGreaterThan(0);
-    // Says so when even the best track does not reach an even fit.
-    expect(await page.locator('[data-testid="low-fit"]').count()).toBe(rows[0].fit < 0.5 ? 1 : 0);
-    await expect(page.locator('[data-testid="fit-why"]').textContent()).resolves.toContain(`#1 of ${total}`);
+    // Says the model is unsure exactly when even the best track stays under confidence 1/2.
+    expect(await page.locator('[data-testid="low-fit"]').count()).toBe(rows[0].confidence < 0.5 ? 1 : 0);
+    const why = (await page.locator('[data-testid="fit-why"]').textContent()) ?? '';
+    expect(why.startsWith(`#1 of ${total} for this clip, ${topPercent(1 / total)}`)).toBe(true);
+    expect(why).toContain(`model confidence ${percent(rows[0].confidence)} (calibrated on synthetic test pairs)`);
 
     // The preview: clip muted, the track's audio from its offset, following the video's clock.
     await page.locator('body').press(' ');

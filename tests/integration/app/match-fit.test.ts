@@ -19,6 +19,7 @@ import { loadModel } from '../../../electron/engine/models/registry';
 import { BASE_BENCHMARK } from '../../../electron/engine/train/base-benchmark';
 import { loadTrainingData, type PairSample } from '../../../electron/engine/train/dataset';
 import { alignedPairs } from '../../../electron/engine/train/edits';
+import { percent } from '../../../renderer/lib/format';
 import { run as matchCli } from '../../../scripts/cli/match';
 import { indexWithModel, MODEL, runCli, tempDir } from './fixture';
 
@@ -134,7 +135,7 @@ describe('the base model fit on its held-out benchmark', () => {
     expect(JSON.parse(readFileSync(join(dir, CALIBRATION_FILE), 'utf8'))).toEqual(cal);
   }, 300_000);
 
-  it('the CLI prints the fit, and --json carries it', async () => {
+  it('the CLI prints the standing first, then the calibrated confidence, and --json carries both', async () => {
     const clip = join(corpus, manifest.pairs[0].video);
     const json = await runCli(matchCli, [clip, '--db', dbPath, '--model', MODEL, '--provider', 'cpu', '--top', '3', '--json']);
     expect(json.code).toBe(0);
@@ -142,6 +143,8 @@ describe('the base model fit on its held-out benchmark', () => {
     expect(doc.clips[0].results.map((r) => r.fit)).toEqual(matches[0].results.slice(0, 3).map((r) => r.fit));
     const text = await runCli(matchCli, [clip, '--db', dbPath, '--model', MODEL, '--provider', 'cpu', '--top', '3']);
     const first = matches[0].results[0];
-    expect(text.out).toContain(`1. fit ${`${(first.fit.value * 100).toFixed(first.fit.value < 0.01 ? 1 : 0)} %`.padStart(6)}  top ${'4 %'.padStart(6)}  score ${first.score.toFixed(3)}`);
+    // Standing: 1 of N = 24 tracks is "top 4 %"; the confidence in the renderer's wording.
+    expect(text.out).toContain(`1.    top 4 %  confidence ${percent(first.fit.value).padStart(5)}  score ${first.score.toFixed(3)}`);
+    expect(text.out).toContain('calibrated on synthetic test pairs');
   }, 120_000);
 });

@@ -1,12 +1,13 @@
 /**
- * The fit a user reads beside a ranked track. The raw match score (mean cosine + beat term,
- * about −0.4…0.5) orders tracks but reads badly: a good second choice can show "−0.02". A model
- * version may carry a calibration (match-calibration.json beside model.json): a logistic curve
- * fitted to the match scores of clip–track pairs it never trained on, true pairs against
- * non-pairs with even weight, so "fit 0.72" means a held-out pair scoring this belonged together
- * 72 times in 100 at even odds. Without one the fit falls back to the track's standing in the
- * list. Both are monotone in the score, so the order never changes.
- */
+ * What a user reads beside a ranked track. The raw match score (mean cosine + beat term,
+ * about −0.4…0.5) orders tracks but reads badly: a good second choice can show "−0.02". The fronts'
+ * headline is the track's standing for the clip (top = rank / n), true on any media. A model
+ * version may also carry a calibration (match-calibration.json beside model.json): a logistic
+ * curve fitted to the match scores of synthetic clip–track pairs it never trained on, true pairs
+ * against non-pairs with even weight, so a "model confidence 72 %" means a synthetic held-out pair
+ * scoring this belonged together 72 times in 100 at even odds; on real media it follows the clip
+ * and the track length, so it is shown second. Without one, value is the standing. Both are
+ * monotone in the score, so the order never changes. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

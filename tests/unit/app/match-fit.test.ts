@@ -83,6 +83,17 @@ describe('fitView', () => {
     expect(fitView(0, 8, 8, cal)).toEqual({ value: 0.25, basis: 'calibrated', top: 1, of: 8 });
   });
 
+  it('far outside the calibration data reaches 0 and 1 after rounding (no clamp)', () => {
+    // The shipped curve's slope and intercept: σ(20.7·(−1) − 13.96) = σ(−34.7) ≈ 9e-16, σ(20.7·2 − 13.96) = σ(27.4) ≈ 1 − 1e-12.
+    const cal = { slope: 20.7, intercept: -13.96, data: 'hand', positives: 4, negatives: 4, createdAt: '' };
+    expect(fitView(-1, 10, 10, cal).value).toBe(0);
+    expect(fitView(2, 1, 10, cal).value).toBe(1);
+    expect(calibratedFit(-1, cal)).toBeLessThan(1e-14);
+    expect(1 - calibratedFit(2, cal)).toBeLessThan(1e-11);
+    // And the even point exactly in the middle: score 13.96 / 20.7.
+    expect(fitView(13.96 / 20.7, 5, 10, cal).value).toBe(0.5);
+  });
+
   it('refuses a rank outside the list', () => {
     expect(() => fitView(0, 0, 3, null)).toThrow(RangeError);
     expect(() => fitView(0, 4, 3, null)).toThrow(RangeError);

@@ -7,7 +7,8 @@
  * against non-pairs with even weight, so a "model confidence 72 %" means a synthetic held-out pair
  * scoring this belonged together 72 times in 100 at even odds; on real media it follows the clip
  * and the track length, so it is shown second. Without one, value is the standing. Both are
- * monotone in the score, so the order never changes. */
+ * monotone in the score, so the order never changes.
+ */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
  * other pairs' low, the fit must follow the ranks, and the calibration script's scoring (which
  * the calibration was fitted with) must give the scores the app gives.
  */
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrateOnHeldOut, heldOutMatchScores, MIN_CALIBRATION_PAIRS } from '../../../electron/engine/app/match-calibration';
@@ -96,6 +96,49 @@ describe('the base model fit on its held-out benchmark', () => {
     expect(m.results.map((r) => r.fit.basis)).toEqual(Array(N).fill('library'));
     expect(m.results.map((r) => r.fit.value)).toEqual(m.results.map((_, i) => Number(((N - 1 - i) / (N - 1)).toFixed(3))));
   });
+
+  it('a session reads the calibration of the version it opens: none in a scratch copy of base, another one in a user version', async () => {
+    const clip = join(corpus, manifest.pairs[0].video);
+    const shipped = (await loadModel({ version: MODEL })).dir;
+    const home = join(root, 'home');
+    const env = { ...process.env, NEEDLEDROP_HOME: home };
+    // A registry whose shipped "base" is the real one without its calibration file: the catalog's base segments, the standing only.
+    const scratchShipped = join(root, 'shipped');
+    cpSync(shipped, join(scratchShipped, MODEL), { recursive: true });
+    rmSync(join(scratchShipped, MODEL, CALIBRATION_FILE));
+    const bare = await openMatchSession(db, { version: MODEL, provider: 'cpu', catalogPath: dbPath, registry: { shippedDir: scratchShipped, env } });
+    try {
+      expect(bare.calibration).toBeNull();
+      const m = await matchClip(bare, clip, { topK: N, strategy: 'exact' });
+      expect(m.results.map((r) => r.fit.basis)).toEqual(Array(N).fill('library'));
+      expect(m.results.map((r) => r.fit.value)).toEqual(m.results.map((_, i) => Number(((N - 1 - i) / (N - 1)).toFixed(3))));
+    } finally {
+      await bare.close();
+    }
+    // A user version (the same encoders under another name, not active) with a calibration of its own:
+    // σ(10 · score − 3), far from base's σ(20.7 · score − 13.96).
+    const tuned = join(home, 'models', 'tuned');
+    cpSync(shipped, tuned, { recursive: true });
+    const manifestFile = join(tuned, 'model.json');
+    writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(readFileSync(manifestFile, 'utf8')), version: 'tuned' }, null, 2));
+    const own = { slope: 10, intercept: -3, data: 'test', positives: 10, negatives: 90, createdAt: '2026-12-01T00:00:00Z' };
+    writeFileSync(join(tuned, CALIBRATION_FILE), JSON.stringify(own));
+    // Its segments are base's (same weights), so base's open library stands in for them.
+    const other = await openMatchSession(db, { version: 'tuned', provider: 'cpu', registry: { env }, library: session.library });
+    try {
+      expect(other.version).toBe('tuned');
+      expect(other.calibration).toEqual(own);
+      const m = await matchClip(other, clip, { topK: N, strategy: 'exact' });
+      expect(m.results.map((r) => r.score)).toEqual(matches[0].results.map((r) => r.score));
+      for (const r of m.results) {
+        expect(r.fit.basis).toBe('calibrated');
+        // The score is rounded to 3 digits, the fit is not: within 10 · 0.0005 / 4 of the curve.
+        expect(Math.abs(r.fit.value - 1 / (1 + Math.exp(-(10 * r.score - 3))))).toBeLessThan(0.002);
+      }
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 
   it('is calibrated on the scores the app gives: the calibration scoring matches matchClip', async () => {
     const model = await loadModel({ version: MODEL });

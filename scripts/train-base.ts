@@ -14,12 +14,15 @@
  *   needledrop corpus --out .cache/gen/train-7-3000 --pairs 3000 --seed 7 --no-hold-out  (pairs
  *     render in order: the first 2,640 are enough)
  *   npm run train:base -- --corpus .cache/gen/train-7-3000 --use-pairs 2640
+ * With --use-pairs the match calibration is fitted on the corpus's remaining pairs (2,641–3,000),
+ * as scripts/calibrate-match.ts fits the shipped models/base/match-calibration.json: the recipe
+ * reproduces that file (but its createdAt), not a test-split one.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultResourcesDir, localJob } from '../electron/engine/service';
-import { loadCorpus, makeCorpus, trainAndSave } from '../electron/engine/service/training';
+import { baseCalibrationData, loadCorpus, makeCorpus, trainAndSave } from '../electron/engine/service/training';
 import { formatDuration, formatReports, type ReportRow } from './cli/format';
 import { interruptSignal, statusLine } from './cli/status';
 
@@ -63,6 +66,9 @@ const usePairs = values['use-pairs'] === undefined ? undefined : Number(values['
 const corpusDir = usePairs === undefined ? (await makeCorpus({ out: resolve(values.corpus), pairs: Number(values.pairs), seed, holdOut: false, jobs: 2 }, job)).dir : resolve(values.corpus);
 const tCorpus = lap();
 const data = await loadCorpus(corpusDir, job, usePairs);
+// The match calibration on the corpus's pairs after the ones base trains on (the shipped file's data;
+// docs/cli-match.md), else trainAndSave's default, the test split.
+const unused = usePairs === undefined ? [] : (await loadCorpus(corpusDir, job)).pairs.slice(usePairs);
 const tFeatures = lap();
 const out = await trainAndSave(
   {
@@ -76,6 +82,7 @@ const out = await trainAndSave(
     checkpointDir: join(corpusDir, resolve(values.out) === defaultOut ? '.checkpoint-base' : `.checkpoint-${createHash('sha1').update(resolve(values.out)).digest('hex').slice(0, 8)}`),
     // Retraining replaces the shipped version: its folder is rebuilt from scratch.
     replace: true,
+    ...(unused.length > 0 && { calibration: { pairs: unused, data: baseCalibrationData(usePairs!, usePairs! + unused.length, seed) } }),
     baselines: true,
     extra: { timings: { corpusSeconds: tCorpus, featuresSeconds: tFeatures - tCorpus } },
   },

@@ -12,7 +12,7 @@ import { loadModelVersion, type LoadedModel } from '../models/version';
 import { Matcher } from '../search/matcher';
 import { SegmentStore } from '../search/segment-store';
 import type { PairSample } from '../train/dataset';
-import { CALIBRATION_FILE, fitCalibration, type MatchCalibration } from './match-fit';
+import { balancedLogLoss, CALIBRATION_FILE, fitCalibration, type MatchCalibration } from './match-fit';
 
 /**
  * Fewest held-out clip–track pairs a calibration is fitted on: a two-parameter curve on fewer true
@@ -77,6 +77,23 @@ export async function writeCalibration(modelDir: string, scores: Pick<PairScores
   return cal;
 }
 
+/** Fit a version's calibration on held-out pairs (each clip's own track its true pair) and write it. */
+export async function calibrateOnPairs(modelDir: string, pairs: readonly PairSample[], data: string, opts: { signal?: AbortSignal } = {}): Promise<MatchCalibration> {
+  return writeCalibration(modelDir, await heldOutMatchScores(pairs, await loadModelVersion(modelDir), opts), data);
+}
+
+/**
+ * What the shipped base's calibration is fitted on: the pairs of its corpus after the ones it
+ * trained on. scripts/calibrate-match.ts and `npm run train:base` both write it with this text,
+ * so re-running the recipe reproduces the shipped file (but its createdAt).
+ */
+export function baseCalibrationData(firstUnused: number, total: number, seed: number): string {
+  return (
+    `match scores of seed ${seed}'s synthetic pairs ${firstUnused + 1}-${total} (10 s clips, 30 s tracks): each clip against every track, its own track the true pair (scripts/calibrate-match.ts). ` +
+    "Base never trained or early-stopped on them; they were round 4's validation galleries H-J (docs/eval-generalise.md), on which base was chosen between two candidates"
+  );
+}
+
 /** One pair per source: every window of a held-out edit carries its whole video and soundtrack. */
 export function sourcePairs(windows: readonly PairSample[]): PairSample[] {
   const first = new Map<string, PairSample>();
@@ -85,19 +102,43 @@ export function sourcePairs(windows: readonly PairSample[]): PairSample[] {
 }
 
 /**
- * Calibrate a newly saved version on its held-out split (windows, as fine-tuning holds them):
- * each held-out source's video against every held-out source's soundtrack. Null, and no file,
- * when there are fewer than MIN_CALIBRATION_PAIRS sources or their true pairs do not score
- * higher than the rest: the version then shows the library standing.
+ * Fine-tuning's held-out windows split by source: every other source (in id order) is kept for
+ * the calibration, which early stopping then never sees; the rest early-stops the run. Under
+ * 2 × MIN_CALIBRATION_PAIRS sources all of them early-stop and nothing is calibrated.
  */
-export async function calibrateOnHeldOut(modelDir: string, windows: readonly PairSample[], data: string, opts: { signal?: AbortSignal } = {}): Promise<MatchCalibration | null> {
+export function calibrationShare(windows: readonly PairSample[]): { stopping: PairSample[]; calibration: PairSample[] } {
+  const ids = [...new Set(windows.map((w) => w.id))].sort();
+  if (ids.length < 2 * MIN_CALIBRATION_PAIRS) return { stopping: [...windows], calibration: [] };
+  const kept = new Set(ids.filter((_, i) => i % 2 === 1));
+  return { stopping: windows.filter((w) => !kept.has(w.id)), calibration: windows.filter((w) => kept.has(w.id)) };
+}
+
+/**
+ * Calibrate a newly saved version on held-out windows (as fine-tuning and a corpus's test split
+ * hold them): each source's video against every source's soundtrack. With `check` (sources the
+ * curve is not fitted on), the curve must also do better there than knowing nothing (balanced
+ * log-loss under ln 2). Null, and no file, when there are fewer than MIN_CALIBRATION_PAIRS
+ * sources, their true pairs do not score higher than the rest, or the check fails: the version
+ * then shows the standing only.
+ */
+export async function calibrateOnHeldOut(modelDir: string, windows: readonly PairSample[], data: string, opts: { signal?: AbortSignal; check?: readonly PairSample[] } = {}): Promise<MatchCalibration | null> {
   const pairs = sourcePairs(windows);
   if (pairs.length < MIN_CALIBRATION_PAIRS) return null;
-  const scores = await heldOutMatchScores(pairs, await loadModelVersion(modelDir), opts);
+  const model = await loadModelVersion(modelDir);
+  const scores = await heldOutMatchScores(pairs, model, opts);
+  let curve: Pick<MatchCalibration, 'slope' | 'intercept'>;
   try {
-    return await writeCalibration(modelDir, scores, `${data}: ${pairs.length} held-out sources, each video against every soundtrack`);
+    curve = fitCalibration(scores.positives, scores.negatives);
   } catch (err) {
     if (err instanceof RangeError) return null;
     throw err;
   }
+  let checked = '';
+  const checkPairs = sourcePairs(opts.check ?? []);
+  if (checkPairs.length >= 2) {
+    const loss = balancedLogLoss(await heldOutMatchScores(checkPairs, model, opts), curve);
+    if (!(loss < Math.LN2)) return null;
+    checked = `; checked on ${checkPairs.length} other held-out sources (those that early-stopped it): balanced log-loss ${loss.toFixed(3)} (ln 2 = knows nothing)`;
+  }
+  return writeCalibration(modelDir, scores, `${data}: ${pairs.length} held-out sources, each video against every soundtrack${checked}`);
 }

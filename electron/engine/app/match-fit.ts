@@ -90,6 +90,12 @@ export function fitCalibration(positives: ArrayLike<number>, negatives: ArrayLik
   return { slope: a / sd, intercept: b - (a * mean) / sd };
 }
 
+/** Mean log-loss with both classes weighted one half: a calibration's cost on a set of scores (ln 2 ≈ 0.693 = knows nothing). */
+export function balancedLogLoss(s: { positives: ArrayLike<number>; negatives: ArrayLike<number> }, cal: Pick<MatchCalibration, 'slope' | 'intercept'>): number {
+  const mean = (xs: ArrayLike<number>, f: (x: number) => number): number => Array.from(xs).reduce((t, x) => t + f(x), 0) / xs.length;
+  return 0.5 * mean(s.positives, (x) => -Math.log(calibratedFit(x, cal))) + 0.5 * mean(s.negatives, (x) => -Math.log(1 - calibratedFit(x, cal)));
+}
+
 /**
  * What a ranked track shows: with a calibration its calibrated fit; without, the share of the
  * other ranked tracks it scores above ((n − rank)/(n − 1); 1 when it is alone). `top` is

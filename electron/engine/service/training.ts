@@ -7,13 +7,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EngineError } from '../../contract/errors';
 import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
-import { calibrateOnHeldOut } from '../app/match-calibration';
+import { calibrateOnHeldOut, calibrateOnPairs } from '../app/match-calibration';
+export { baseCalibrationData } from '../app/match-calibration';
 import { generateCorpus } from '../corpus/generate';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
 import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
 import type { ModelManifest } from '../models/version';
-import { bySplit, loadTrainingData, type TrainingData } from '../train/dataset';
+import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '../train/dataset';
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
 import { onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
 import { trainDualEncoder, type TrainConfig, type TrainProgress, type TrainResult } from '../train/trainer';
@@ -77,6 +78,8 @@ export interface TrainWorkflow {
   backend?: BackendName;
   /** Rebuild the folder (the shipped base model); otherwise an existing version is refused. */
   replace?: boolean;
+  /** Held-out pairs to fit the match calibration on instead of the test split (train:base: its corpus's pairs after the ones it trained on). */
+  calibration?: { pairs: readonly PairSample[]; data: string };
   /** Extra methods to evaluate on the test split beside the model (baselines). */
   baselines?: boolean;
   extra?: Record<string, unknown>;
@@ -121,8 +124,9 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     metrics: { test, ...(baselines.length ? { baselines } : {}) },
     ...(w.extra ? { extra: w.extra } : {}),
   });
-  // The match fit's calibration from the test split (a replaced folder lost its old one); under 10 test pairs: none, the library fallback.
-  await calibrateOnHeldOut(w.outDir, testItems, `${w.version}: the test split of ${w.trainingData}`, { signal: job.signal });
+  // The match calibration (a replaced folder lost its old one): on the pairs given, else the test split (under 10 test pairs: none, the library fallback).
+  if (w.calibration) await calibrateOnPairs(w.outDir, w.calibration.pairs, w.calibration.data, { signal: job.signal });
+  else await calibrateOnHeldOut(w.outDir, testItems, `${w.version}: the test split of ${w.trainingData}`, { signal: job.signal });
   return { manifest, result, test, baselines, backend };
 }
 

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { calibrateOnHeldOut } from '../app/match-calibration';
+import { calibrateOnHeldOut, calibrationShare } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
 import { inputError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
@@ -156,8 +156,13 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   } finally {
     await embedder.close();
   }
+  // Half the held-out sources (when there are enough) are kept for the match calibration: early
+  // stopping never sees them (they are passed as 'test'); the other half early-stops and checks it.
+  const share = calibrationShare(val);
+  const calibrationIds = new Set(share.calibration.map((w) => w.id));
+  const stoppingData = calibrationIds.size ? { ...data, pairs: data.pairs.map((p) => (p.split === 'val' && calibrationIds.has(p.id) ? { ...p, split: 'test' as const } : p)) } : data;
   const result = await trainDualEncoder(
-    data,
+    stoppingData,
     {
       loss: 'infonce',
       // Windows of one video share its class: positives of each other, never negatives.
@@ -211,8 +216,11 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     metrics: { evaluations: { heldOut: { before, after }, base: base ? { ...base, corpus: { ...BASE_BENCHMARK, pairs: benchmark?.length } } : null } },
     extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });
-  // The match fit's calibration from the held-out edits (none below MIN_CALIBRATION_PAIRS sources: the library fallback).
-  await calibrateOnHeldOut(outDir, val, `fine-tuned ${req.version}, held-out split of ${videosDir ?? 'the feedback'}`, { signal: job.signal });
+  // The match calibration on the held-out share early stopping never saw, checked on the share that
+  // early-stopped it (under 2 × MIN_CALIBRATION_PAIRS sources, or a failed check: none, the standing only).
+  if (share.calibration.length > 0) {
+    await calibrateOnHeldOut(outDir, share.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: share.stopping });
+  }
   if (req.activate) await activate(req.version, dirs.registry);
   return {
     version: req.version,

@@ -176,6 +176,22 @@ describe('the base model fit on its held-out benchmark', () => {
     expect(cal!.slope).toBeCloseTo(want.slope, 6);
     expect(cal!.intercept).toBeCloseTo(want.intercept, 6);
     expect(JSON.parse(readFileSync(join(dir, CALIBRATION_FILE), 'utf8'))).toEqual(cal);
+
+    // Fitted on one half, checked on the other (fine-tuning: the half early stopping never saw,
+    // checked on the half that stopped it): written when the check beats ln 2 …
+    rmSync(join(dir, CALIBRATION_FILE));
+    const [fitHalf, checkHalf] = [data.pairs.slice(0, N / 2), data.pairs.slice(N / 2)];
+    const halfScores = await heldOutMatchScores(fitHalf, model);
+    const checked = await calibrateOnHeldOut(dir, windowsOf(fitHalf), 'edits', { check: windowsOf(checkHalf) });
+    expect(checked).toMatchObject({ positives: N / 2, negatives: (N / 2) * (N / 2 - 1) });
+    expect(checked!.slope).toBeCloseTo(fitCalibration(halfScores.positives, halfScores.negatives).slope, 6);
+    expect(checked!.data).toMatch(/checked on 12 other held-out sources .* balanced log-loss 0\.\d{3}/);
+    // … and refused when the check's true pairs are wrong (each video paired with the next source's
+    // soundtrack): the curve then does worse than knowing nothing there, and no file is written.
+    rmSync(join(dir, CALIBRATION_FILE));
+    const mispaired = checkHalf.map((p, i) => ({ ...p, audio: checkHalf[(i + 1) % checkHalf.length].audio }));
+    await expect(calibrateOnHeldOut(dir, windowsOf(fitHalf), 'edits', { check: windowsOf(mispaired) })).resolves.toBeNull();
+    expect(existsSync(join(dir, CALIBRATION_FILE))).toBe(false);
   }, 300_000);
 
   it('the CLI prints the standing first, then the calibrated confidence, and --json carries both', async () => {

@@ -1,0 +1,79 @@
+/**
+ * Golden descriptor values: the sha256 of every value the library stores for the 8 recordings in
+ * ../shared/media/music (the descriptor sequence's shape and data, the extractor's summary, and
+ * the analysis the catalog keeps: tags, duration, track summary), compared with values computed
+ * once from committed code.
+ *
+ * A CHANGE HERE MEANS THE FEATURE SPEC OR ANALYSIS_VERSION MUST CHANGE: cached descriptors,
+ * catalog rows and trained models all hold these values under the spec id (features/spec.ts,
+ * a hash of the constants only) and ANALYSIS_VERSION (library/audio-analyzer.ts), so a code
+ * change that moves a value while both stay put mixes old and new descriptors silently. A
+ * refactor that claims "same features" must leave this test passing; a deliberate change bumps
+ * the spec or ANALYSIS_VERSION and replaces GOLDEN (NEEDLEDROP_PRINT_GOLDEN=1 prints the values).
+ *
+ * The values are those of the ffmpeg they were computed with (its Vorbis decoder gives the PCM);
+ * under another ffmpeg version the test is skipped, saying so.
+ */
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extractAudioFeatures } from '../../../electron/engine/features/audio';
+import { ANALYSIS_VERSION, analyzeTrack } from '../../../electron/engine/library/audio-analyzer';
+import { toolInfo } from '../../../electron/engine/media/ffmpeg-path';
+import type { FeatureSeq } from '../../../electron/engine/features/types';
+import { sharedMediaDir } from '../../helpers/media';
+
+/** Computed from the committed code at 685e9b8 in a scratch copy (`git archive`), ffmpeg 5.1.9-0+deb12u1. */
+const GOLDEN = {
+  ffmpeg: '5.1.9-0+deb12u1',
+  analysisVersion: 3,
+  files: {
+    '147793__setuniman__sweet-waltz-0i-22mi.ogg': { spec: 'a-520d79986112', seq: '5e0f526c29ea1c7e', summary: '902850fcd3cae876', analysis: 'a36fecb1e206f72e' },
+    '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg': { spec: 'a-520d79986112', seq: 'e7d06f83ef740dae', summary: 'f3bb510b64fb11ff', analysis: 'b705709e0b87befb' },
+    'Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg': { spec: 'a-520d79986112', seq: '4752ea8371849cb3', summary: '562a3f65e0a6ff76', analysis: '1d5b900d32f2dd88' },
+    'Karissa_Hobbs_-_Lets_Go_Fishin.ogg': { spec: 'a-520d79986112', seq: '263be5060d9a948d', summary: 'fb1b5a4b1fa58c99', analysis: 'c85b69243c6a53b6' },
+    'Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy.ogg': { spec: 'a-520d79986112', seq: '59ace737cfe7ad3d', summary: '8cd094b7fb8db1a5', analysis: 'ad038b900f9074b5' },
+    'Kevin_MacLeod_-_Vibe_Ace.ogg': { spec: 'a-520d79986112', seq: '832ac69bf36142fd', summary: '7146eead3cf149b3', analysis: '9d884ab166b2d9e4' },
+    'admiralbob77_-_Choice_-_Drum-bass.ogg': { spec: 'a-520d79986112', seq: '4dceed52218cbbb6', summary: 'd38fd887f60bfcd5', analysis: '1920fddb051c9428' },
+    'sorohanro_-_solo-trumpet-06.ogg': { spec: 'a-520d79986112', seq: '3af8270713884cf3', summary: '7a586443da81f059', analysis: '0b3cdc83d79fadb2' },
+  } as Record<string, { spec: string; seq: string; summary: string; analysis: string }>,
+};
+
+const sha = (...parts: Array<string | Uint8Array>): string => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex').slice(0, 16);
+};
+const seqHash = (s: FeatureSeq): string => sha(JSON.stringify({ step: s.step, names: s.names, T: s.T, D: s.D }), new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength));
+
+const root = await sharedMediaDir();
+const music = root ? (await readdir(join(root, 'music'))).filter((f) => f.endsWith('.ogg')).sort() : [];
+const ffmpegVersion = toolInfo('ffmpeg').version;
+
+describe.skipIf(!root || ffmpegVersion !== GOLDEN.ffmpeg)('stored descriptor values of the shared recordings (golden)', () => {
+  it('covers the 8 recordings', () => {
+    expect(music).toHaveLength(8);
+    expect(Object.keys(GOLDEN.files).sort()).toEqual(music);
+    expect(ANALYSIS_VERSION).toBe(GOLDEN.analysisVersion);
+  });
+
+  it.each(music)('%s: sequence, summary and analysis as committed', async (name) => {
+    const file = join(root!, 'music', name);
+    const features = await extractAudioFeatures(file);
+    const analysis = await analyzeTrack(file, new AbortController().signal);
+    const got = {
+      spec: features.seq.spec,
+      seq: seqHash(features.seq),
+      summary: sha(JSON.stringify(features.summary)),
+      // What the catalog stores: the analyser's own sequence (it decodes on its own path), tags, duration and track summary.
+      analysis: sha(seqHash(analysis.seq), JSON.stringify(analysis.info), JSON.stringify(analysis.summary)),
+    };
+    if (process.env.NEEDLEDROP_PRINT_GOLDEN) process.stderr.write(`${JSON.stringify({ [name]: got })}\n`);
+    expect(got).toEqual(GOLDEN.files[name]);
+  }, 120_000);
+});
+
+describe.skipIf(!root || ffmpegVersion === GOLDEN.ffmpeg)('golden descriptor values', () => {
+  it.skip(`recorded with ffmpeg ${GOLDEN.ffmpeg}, this is ${ffmpegVersion ?? 'unknown'}: skipped`, () => undefined);
+});

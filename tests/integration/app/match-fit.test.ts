@@ -10,12 +10,15 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrateOnHeldOut, heldOutMatchScores, MIN_CALIBRATION_PAIRS } from '../../../electron/engine/app/match-calibration';
-import { CALIBRATION_FILE, fitCalibration } from '../../../electron/engine/app/match-fit';
+import { CALIBRATION_FILE, fitCalibration, type MatchCalibration } from '../../../electron/engine/app/match-fit';
 import { matchClip, openMatchSession, type ClipMatch, type MatchSession } from '../../../electron/engine/app/match';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import type { CorpusManifest } from '../../../electron/engine/corpus/types';
 import { loadModel } from '../../../electron/engine/models/registry';
+import { loadModelVersion } from '../../../electron/engine/models/version';
+import { localJob } from '../../../electron/engine/service/jobs';
+import { trainAndSave } from '../../../electron/engine/service/training';
 import { BASE_BENCHMARK } from '../../../electron/engine/train/base-benchmark';
 import { loadTrainingData, type PairSample } from '../../../electron/engine/train/dataset';
 import { alignedPairs } from '../../../electron/engine/train/edits';
@@ -192,6 +195,22 @@ describe('the base model fit on its held-out benchmark', () => {
     const mispaired = checkHalf.map((p, i) => ({ ...p, audio: checkHalf[(i + 1) % checkHalf.length].audio }));
     await expect(calibrateOnHeldOut(dir, windowsOf(fitHalf), 'edits', { check: windowsOf(mispaired) })).resolves.toBeNull();
     expect(existsSync(join(dir, CALIBRATION_FILE))).toBe(false);
+  }, 300_000);
+
+  it('trainAndSave calibrates on the pairs it is given (train:base), else on the test split (here 4 pairs: none)', async () => {
+    const data = await loadTrainingData(corpus, { jobs: 2 });
+    const job = localJob(new AbortController().signal, () => {});
+    const common = { data, config: { loss: 'infonce' as const, steps: 30, evalEvery: 10, batchSize: 8 }, parent: null, trainingData: 'the benchmark corpus' };
+    const plain = join(root, 'trained', 'plain');
+    await trainAndSave({ ...common, version: 'plain', outDir: plain }, job);
+    expect(existsSync(join(plain, CALIBRATION_FILE))).toBe(false);
+    // As train:base passes its corpus's pairs after the trained ones: all 24 here, each clip against every track.
+    const given = join(root, 'trained', 'given');
+    await trainAndSave({ ...common, version: 'given', outDir: given, calibration: { pairs: data.pairs, data: 'all 24 benchmark pairs' } }, job);
+    const written = JSON.parse(readFileSync(join(given, CALIBRATION_FILE), 'utf8')) as MatchCalibration;
+    expect(written).toMatchObject({ data: 'all 24 benchmark pairs', positives: N, negatives: N * (N - 1) });
+    const s = await heldOutMatchScores(data.pairs, await loadModelVersion(given));
+    expect(written.slope).toBeCloseTo(fitCalibration(s.positives, s.negatives).slope, 6);
   }, 300_000);
 
   it('the CLI prints the standing first, then the calibrated confidence, and --json carries both', async () => {

@@ -11,7 +11,7 @@ import { openModel } from '../models/open';
 import { loadModelVersion, type LoadedModel } from '../models/version';
 import { Matcher } from '../search/matcher';
 import { SegmentStore } from '../search/segment-store';
-import type { PairSample } from '../train/dataset';
+import type { PairSample, TrainingData } from '../train/dataset';
 import { balancedLogLoss, CALIBRATION_FILE, fitCalibration, type MatchCalibration } from './match-fit';
 
 /**
@@ -88,9 +88,11 @@ export async function calibrateOnPairs(modelDir: string, pairs: readonly PairSam
  * so re-running the recipe reproduces the shipped file (but its createdAt).
  */
 export function baseCalibrationData(firstUnused: number, total: number, seed: number): string {
+  // Only the shipped recipe's pairs (seed 7, 2,641–3,000) were round 4's galleries; another run's are just unused.
+  const shipped = seed === 7 && firstUnused === 2640 && total === 3000;
   return (
     `match scores of seed ${seed}'s synthetic pairs ${firstUnused + 1}-${total} (10 s clips, 30 s tracks): each clip against every track, its own track the true pair (scripts/calibrate-match.ts). ` +
-    "Base never trained or early-stopped on them; they were round 4's validation galleries H-J (docs/eval-generalise.md), on which base was chosen between two candidates"
+    `Base never trained or early-stopped on them${shipped ? "; they were round 4's validation galleries H-J (docs/eval-generalise.md), on which base was chosen between two candidates" : ''}`
   );
 }
 
@@ -111,6 +113,18 @@ export function calibrationShare(windows: readonly PairSample[]): { stopping: Pa
   if (ids.length < 2 * MIN_CALIBRATION_PAIRS) return { stopping: [...windows], calibration: [] };
   const kept = new Set(ids.filter((_, i) => i % 2 === 1));
   return { stopping: windows.filter((w) => !kept.has(w.id)), calibration: windows.filter((w) => kept.has(w.id)) };
+}
+
+/**
+ * Fine-tuning's plan for the match calibration: the training data whose 'val' early-stops it (the
+ * calibration share relabelled 'test', a split the trainer never reads), the windows the curve is
+ * fitted on, and the early-stopping windows it is checked on.
+ */
+export function finetuneCalibrationPlan(data: TrainingData): { stoppingData: TrainingData; calibration: PairSample[]; check: PairSample[] } {
+  const share = calibrationShare(data.pairs.filter((p) => p.split === 'val'));
+  const kept = new Set(share.calibration.map((w) => w.id));
+  const stoppingData = kept.size ? { ...data, pairs: data.pairs.map((p) => (p.split === 'val' && kept.has(p.id) ? { ...p, split: 'test' as const } : p)) } : data;
+  return { stoppingData, calibration: share.calibration, check: share.stopping };
 }
 
 /**

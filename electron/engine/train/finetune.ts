@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { calibrateOnHeldOut, calibrationShare } from '../app/match-calibration';
+import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
 import { inputError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
@@ -158,11 +158,9 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   }
   // Half the held-out sources (when there are enough) are kept for the match calibration: early
   // stopping never sees them (they are passed as 'test'); the other half early-stops and checks it.
-  const share = calibrationShare(val);
-  const calibrationIds = new Set(share.calibration.map((w) => w.id));
-  const stoppingData = calibrationIds.size ? { ...data, pairs: data.pairs.map((p) => (p.split === 'val' && calibrationIds.has(p.id) ? { ...p, split: 'test' as const } : p)) } : data;
+  const plan = finetuneCalibrationPlan(data);
   const result = await trainDualEncoder(
-    stoppingData,
+    plan.stoppingData,
     {
       loss: 'infonce',
       // Windows of one video share its class: positives of each other, never negatives.
@@ -218,8 +216,8 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   });
   // The match calibration on the held-out share early stopping never saw, checked on the share that
   // early-stopped it (under 2 × MIN_CALIBRATION_PAIRS sources, or a failed check: none, the standing only).
-  if (share.calibration.length > 0) {
-    await calibrateOnHeldOut(outDir, share.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: share.stopping });
+  if (plan.calibration.length > 0) {
+    await calibrateOnHeldOut(outDir, plan.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check });
   }
   if (req.activate) await activate(req.version, dirs.registry);
   return {

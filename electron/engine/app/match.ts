@@ -7,6 +7,7 @@ import type { RankedClip, RankedTrack } from '../../contract/types';
 import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { activeModel, resolveModel, type RegistryOptions } from '../models/registry';
+import { NeedledropError } from '../errors';
 import { explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
@@ -54,7 +55,12 @@ export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): 
   let encoder: ClipEncoder;
   let calibration: MatchCalibration | null;
   try {
-    calibration = await readCalibration((await resolveModel(version, opts.registry)).dir);
+    calibration = await readCalibration((await resolveModel(version, opts.registry)).dir).catch((err: unknown) => {
+      // A broken calibration file must not block matching with a good model: the standing only, saying why.
+      if (!(err instanceof NeedledropError && err.kind === 'input')) throw err;
+      opts.log?.(`${err.message}; showing the standing only`);
+      return null;
+    });
     encoder = await openClipEncoder({
       version,
       ...(opts.provider ? { provider: opts.provider } : {}),

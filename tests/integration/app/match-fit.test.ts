@@ -118,6 +118,17 @@ describe('the base model fit on its held-out benchmark', () => {
     } finally {
       await bare.close();
     }
+    // A broken file there does not block matching: the standing only, and the log names the file and the cause.
+    writeFileSync(join(scratchShipped, MODEL, CALIBRATION_FILE), '{not json');
+    const said: string[] = [];
+    const broken = await openMatchSession(db, { version: MODEL, provider: 'cpu', catalogPath: dbPath, registry: { shippedDir: scratchShipped, env }, log: (m) => said.push(m) });
+    try {
+      expect(broken.calibration).toBeNull();
+      expect(said.join('\n')).toContain(join(scratchShipped, MODEL, CALIBRATION_FILE));
+      expect(said.join('\n')).toMatch(/not a readable JSON calibration.*standing only/);
+    } finally {
+      await broken.close();
+    }
     // A user version (the same encoders under another name, not active) with a calibration of its own:
     // σ(10 · score − 3), far from base's σ(20.7 · score − 13.96).
     const tuned = join(home, 'models', 'tuned');

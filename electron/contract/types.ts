@@ -145,6 +145,8 @@ export interface FitView {
   value: number;
   /** calibrated: the model version has a match calibration; library: it has none. */
   basis: 'calibrated' | 'library';
+  /** calibrated only: what the curve was fitted on: synthetic corpus pairs (base, corpus-trained versions) or held-out edits of the user's (fine-tuned). */
+  calibratedOn?: 'synthetic' | 'edits';
   /** rank / of: "top x % of your library" (exact with the exact strategy). */
   top: number;
   /** Tracks ranked for the clip. */

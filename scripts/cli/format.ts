@@ -31,7 +31,11 @@ export function fitText(f: FitView): string {
 }
 
 /** Printed under a calibrated list, so the confidence is not read as a verdict on the music. */
-export const CONFIDENCE_NOTE = "confidence: the model's, calibrated on synthetic test pairs; on real media it follows the clip and the track length more than the pair (docs/cli-match.md#the-fit)";
+export function confidenceNote(on: FitView['calibratedOn']): string {
+  return on === 'edits'
+    ? "confidence: the model's, calibrated on your held-out edits (docs/cli-match.md#the-fit)"
+    : "confidence: the model's, calibrated on synthetic test pairs; on real media it follows the clip and the track length more than the pair (docs/cli-match.md#the-fit)";
+}
 
 export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: string } = {}): string[] {
   return [
@@ -56,7 +60,8 @@ export function formatClipMatch(m: ClipMatch): string[] {
     if (list.length === 0) lines.push('     (no tracks left for this section)');
     for (const r of list) lines.push(...resultLines(r));
   }
-  if (lists.some(({ list }) => list.some((r) => r.fit.basis === 'calibrated'))) lines.push(`  ${CONFIDENCE_NOTE}`);
+  const calibrated = lists.flatMap(({ list }) => list).find((r) => r.fit.basis === 'calibrated');
+  if (calibrated) lines.push(`  ${confidenceNote(calibrated.fit.calibratedOn)}`);
   return lines;
 }
 

@@ -71,8 +71,14 @@ export async function heldOutMatchScores(pairs: readonly PairSample[], model: Lo
 }
 
 /** Fit the calibration to held-out pair scores and write it beside the version's model.json. */
-export async function writeCalibration(modelDir: string, scores: Pick<PairScores, 'positives' | 'negatives'>, data: string, createdAt = new Date().toISOString()): Promise<MatchCalibration> {
-  const cal: MatchCalibration = { ...fitCalibration(scores.positives, scores.negatives), data, positives: scores.positives.length, negatives: scores.negatives.length, createdAt };
+export async function writeCalibration(
+  modelDir: string,
+  scores: Pick<PairScores, 'positives' | 'negatives'>,
+  data: string,
+  createdAt = new Date().toISOString(),
+  domain: MatchCalibration['domain'] = 'synthetic',
+): Promise<MatchCalibration> {
+  const cal: MatchCalibration = { ...fitCalibration(scores.positives, scores.negatives), data, domain, positives: scores.positives.length, negatives: scores.negatives.length, createdAt };
   await writeFile(join(modelDir, CALIBRATION_FILE), `${JSON.stringify(cal, null, 2)}\n`);
   return cal;
 }
@@ -135,7 +141,12 @@ export function finetuneCalibrationPlan(data: TrainingData): { stoppingData: Tra
  * sources, their true pairs do not score higher than the rest, or the check fails: the version
  * then shows the standing only.
  */
-export async function calibrateOnHeldOut(modelDir: string, windows: readonly PairSample[], data: string, opts: { signal?: AbortSignal; check?: readonly PairSample[] } = {}): Promise<MatchCalibration | null> {
+export async function calibrateOnHeldOut(
+  modelDir: string,
+  windows: readonly PairSample[],
+  data: string,
+  opts: { signal?: AbortSignal; check?: readonly PairSample[]; domain?: MatchCalibration['domain'] } = {},
+): Promise<MatchCalibration | null> {
   const pairs = sourcePairs(windows);
   if (pairs.length < MIN_CALIBRATION_PAIRS) return null;
   const model = await loadModelVersion(modelDir);
@@ -154,5 +165,5 @@ export async function calibrateOnHeldOut(modelDir: string, windows: readonly Pai
     if (!(loss < Math.LN2)) return null;
     checked = `; checked on ${checkPairs.length} other held-out sources (those that early-stopped it): balanced log-loss ${loss.toFixed(3)} (ln 2 = knows nothing)`;
   }
-  return writeCalibration(modelDir, scores, `${data}: ${pairs.length} held-out sources, each video against every soundtrack${checked}`);
+  return writeCalibration(modelDir, scores, `${data}: ${pairs.length} held-out sources, each video against every soundtrack${checked}`, undefined, opts.domain);
 }

@@ -24,6 +24,8 @@ export interface MatchCalibration {
   intercept: number;
   /** What the pairs were: corpus, seed, which pairs, clip and track lengths. */
   data: string;
+  /** Synthetic corpus pairs, or held-out edits of the user's (fine-tuning); a file without it: synthetic. */
+  domain: 'synthetic' | 'edits';
   positives: number;
   negatives: number;
   createdAt: string;
@@ -105,7 +107,7 @@ export function fitView(score: number, rank: number, ranked: number, cal: MatchC
   if (!(Number.isInteger(rank) && rank >= 1 && rank <= ranked)) throw new RangeError(`rank ${rank} outside 1..${ranked}`);
   const top = rank / ranked;
   const value = cal ? calibratedFit(score, cal) : ranked === 1 ? 1 : (ranked - rank) / (ranked - 1);
-  return { value: round(value, 3), basis: cal ? 'calibrated' : 'library', top: round(top, 4), of: ranked };
+  return { value: round(value, 3), basis: cal ? 'calibrated' : 'library', ...(cal ? { calibratedOn: cal.domain } : {}), top: round(top, 4), of: ranked };
 }
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -129,6 +131,7 @@ export async function readCalibration(modelDir: string): Promise<MatchCalibratio
     slope: c.slope,
     intercept: c.intercept,
     data: typeof c.data === 'string' ? c.data : 'unknown',
+    domain: c.domain === 'edits' ? 'edits' : 'synthetic',
     positives: isFiniteNumber(c.positives) ? c.positives : 0,
     negatives: isFiniteNumber(c.negatives) ? c.negatives : 0,
     createdAt: typeof c.createdAt === 'string' ? c.createdAt : '',

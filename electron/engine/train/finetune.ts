@@ -217,7 +217,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   // The match calibration on the held-out share early stopping never saw, checked on the share that
   // early-stopped it (under 2 × MIN_CALIBRATION_PAIRS sources, or a failed check: none, the standing only).
   if (plan.calibration.length > 0) {
-    await calibrateOnHeldOut(outDir, plan.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check });
+    await calibrateOnHeldOut(outDir, plan.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check, domain: 'edits' });
   }
   if (req.activate) await activate(req.version, dirs.registry);
   return {

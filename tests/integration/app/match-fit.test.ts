@@ -135,7 +135,7 @@ describe('the base model fit on its held-out benchmark', () => {
     cpSync(shipped, tuned, { recursive: true });
     const manifestFile = join(tuned, 'model.json');
     writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(readFileSync(manifestFile, 'utf8')), version: 'tuned' }, null, 2));
-    const own = { slope: 10, intercept: -3, data: 'test', positives: 10, negatives: 90, createdAt: '2026-12-01T00:00:00Z' };
+    const own = { slope: 10, intercept: -3, data: 'test', domain: 'edits', positives: 10, negatives: 90, createdAt: '2026-12-01T00:00:00Z' };
     writeFileSync(join(tuned, CALIBRATION_FILE), JSON.stringify(own));
     // Its segments are base's (same weights), so base's open library stands in for them.
     const other = await openMatchSession(db, { version: 'tuned', provider: 'cpu', registry: { env }, library: session.library });
@@ -145,7 +145,7 @@ describe('the base model fit on its held-out benchmark', () => {
       const m = await matchClip(other, clip, { topK: N, strategy: 'exact' });
       expect(m.results.map((r) => r.score)).toEqual(matches[0].results.map((r) => r.score));
       for (const r of m.results) {
-        expect(r.fit.basis).toBe('calibrated');
+        expect(r.fit).toMatchObject({ basis: 'calibrated', calibratedOn: 'edits' });
         // The score is rounded to 3 digits, the fit is not: within 10 · 0.0005 / 4 of the curve.
         expect(Math.abs(r.fit.value - 1 / (1 + Math.exp(-(10 * r.score - 3))))).toBeLessThan(0.002);
       }

@@ -78,14 +78,15 @@ describe('fitView', () => {
   });
 
   it('with a calibration: the calibrated fit, rounded to 3 digits', () => {
-    const cal = { slope: 2 * LN3, intercept: -LN3, data: 'hand', positives: 4, negatives: 4, createdAt: '' };
-    expect(fitView(1, 2, 8, cal)).toEqual({ value: 0.75, basis: 'calibrated', top: 0.25, of: 8 });
-    expect(fitView(0, 8, 8, cal)).toEqual({ value: 0.25, basis: 'calibrated', top: 1, of: 8 });
+    const cal = { slope: 2 * LN3, intercept: -LN3, data: 'hand', domain: 'synthetic' as const, positives: 4, negatives: 4, createdAt: '' };
+    expect(fitView(1, 2, 8, cal)).toEqual({ value: 0.75, basis: 'calibrated', calibratedOn: 'synthetic', top: 0.25, of: 8 });
+    expect(fitView(0, 8, 8, cal)).toEqual({ value: 0.25, basis: 'calibrated', calibratedOn: 'synthetic', top: 1, of: 8 });
+    expect(fitView(0, 8, 8, { ...cal, domain: 'edits' }).calibratedOn).toBe('edits');
   });
 
   it('far outside the calibration data reaches 0 and 1 after rounding (no clamp)', () => {
     // The shipped curve's slope and intercept: σ(20.7·(−1) − 13.96) = σ(−34.7) ≈ 9e-16, σ(20.7·2 − 13.96) = σ(27.4) ≈ 1 − 1e-12.
-    const cal = { slope: 20.7, intercept: -13.96, data: 'hand', positives: 4, negatives: 4, createdAt: '' };
+    const cal = { slope: 20.7, intercept: -13.96, data: 'hand', domain: 'synthetic' as const, positives: 4, negatives: 4, createdAt: '' };
     expect(fitView(-1, 10, 10, cal).value).toBe(0);
     expect(fitView(2, 1, 10, cal).value).toBe(1);
     expect(calibratedFit(-1, cal)).toBeLessThan(1e-14);
@@ -111,7 +112,10 @@ describe('readCalibration', () => {
 
   it('reads a valid file', async () => {
     writeFileSync(file, JSON.stringify({ slope: 20, intercept: -14, data: 'x', positives: 3, negatives: 6, createdAt: '2026-12-01T00:00:00Z' }));
-    await expect(readCalibration(dir)).resolves.toEqual({ slope: 20, intercept: -14, data: 'x', positives: 3, negatives: 6, createdAt: '2026-12-01T00:00:00Z' });
+    // A file without a domain (the shipped base's) is synthetic.
+    await expect(readCalibration(dir)).resolves.toEqual({ slope: 20, intercept: -14, data: 'x', domain: 'synthetic', positives: 3, negatives: 6, createdAt: '2026-12-01T00:00:00Z' });
+    writeFileSync(file, JSON.stringify({ slope: 20, intercept: -14, data: 'x', domain: 'edits' }));
+    await expect(readCalibration(dir)).resolves.toMatchObject({ domain: 'edits' });
   });
 
   it('refuses a broken or decreasing one, naming the file', async () => {

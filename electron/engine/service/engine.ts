@@ -5,7 +5,6 @@
  * plain data.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
@@ -14,7 +13,7 @@ import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, ScanRe
 import { parseRequest } from '../../contract/validate';
 import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
-import { CALIBRATION_FILE } from '../app/match-fit';
+import { readCalibration } from '../app/match-fit';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { getFeatures } from '../catalog/features';
 import { ShotCutCache } from '../features/shot-cuts';
@@ -258,9 +257,11 @@ export class Engine implements EngineApi {
 
   private async models(): Promise<{ active: string; models: ModelInfo[] }> {
     const [entries, active] = [await listModels(this.registry), await activeModel(this.registry)];
+    // What a match with the version will read: a calibration file it cannot use reads as none (the session does the same).
+    const fits = await Promise.all(entries.map((e) => readCalibration(e.dir).then((c) => (c ? ('calibrated' as const) : ('library' as const)), () => 'library' as const)));
     return {
       active,
-      models: entries.map((e) => ({
+      models: entries.map((e, i) => ({
         version: e.version,
         source: e.source,
         active: e.active,
@@ -268,7 +269,7 @@ export class Engine implements EngineApi {
         createdAt: e.manifest?.createdAt ?? null,
         parent: e.manifest?.parent ?? null,
         metrics: e.manifest?.metrics ?? {},
-        fit: existsSync(join(e.dir, CALIBRATION_FILE)) ? ('calibrated' as const) : ('library' as const),
+        fit: fits[i],
         ...(e.problem ? { problem: e.problem } : {}),
       })),
     };

@@ -31,6 +31,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AUDIO_SPEC, VIDEO_SPEC } from '../../electron/engine/features/spec';
 import { LOSS_NAMES } from '../../electron/engine/metric/losses';
 import { localJob } from '../../electron/engine/service';
 import { checkLoss, evaluate } from '../../electron/engine/service/training';
@@ -92,12 +93,40 @@ for (const steps of values.report || values.round4 ? [] : budgets) {
     }
   }
 }
+/** What round4.ts records beside the metrics: where the run's numbers came from. */
+interface Round4Fields {
+  seed?: number;
+  steps?: number;
+  trainSeed?: number;
+  spec?: { video?: string; audio?: string };
+  galleries?: unknown[];
+}
+
+/** Why a result file does not count as the plan's run at this seed and budget (protocol: same training seed, same descriptors), or null. */
+function round4Problem(r: Round4Fields, seed: number, steps: number): string | null {
+  if (r.seed !== seed) return `seed ${String(r.seed)}, its folder says ${seed}`;
+  if (r.steps !== steps) return `steps ${String(r.steps)}, its folder says ${steps}`;
+  if (r.trainSeed !== 1) return `training seed ${String(r.trainSeed)}, the plan's is 1`;
+  if (r.spec?.audio !== AUDIO_SPEC.version || r.spec?.video !== VIDEO_SPEC.version) {
+    return `descriptors ${String(r.spec?.audio)} / ${String(r.spec?.video)}, today's are ${AUDIO_SPEC.version} / ${VIDEO_SPEC.version}`;
+  }
+  if (!Array.isArray(r.galleries) || r.galleries.length === 0) return 'no per-query ranks (galleries)';
+  return null;
+}
+
 // Whatever has finished, this worker's or another's.
 for (const steps of budgets) {
   for (const loss of losses) {
     for (const seed of seeds) {
       const file = resultFile(seed, steps, loss);
-      if (existsSync(file)) results.set(key(seed, steps, loss), JSON.parse(readFileSync(file, 'utf8')) as MethodReport);
+      if (!existsSync(file)) continue;
+      const result = JSON.parse(readFileSync(file, 'utf8')) as MethodReport & Round4Fields;
+      const problem = values.round4 ? round4Problem(result, seed, steps) : null;
+      if (problem) {
+        process.stderr.write(`${file}: not a round-4 run of the plan (${problem}); move it away or rerun it\n`);
+        process.exit(2);
+      }
+      results.set(key(seed, steps, loss), result);
     }
   }
 }

@@ -9,6 +9,9 @@ const SEEDS = Array.from({ length: 12 }, (_, i) => 9001 + i);
 const LOSSES = ['infonce', 'contrastive', 'triplet-margin', 'supcon', 'multi-similarity'];
 const BUDGETS = [180, 360];
 
+// Today's descriptor versions, as docs/eval-losses.md names them (written out, not imported).
+const SPEC = { audio: 'a-520d79986112', video: 'v-1da91ebecb4c' };
+
 const cache = mkdtempSync(join(tmpdir(), 'round4-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
@@ -21,7 +24,7 @@ function writeAll(): void {
         const dir = join(cache, 'losses', `seed-${seed}`, `steps-${steps}`);
         mkdirSync(dir, { recursive: true });
         const side = { recall1: 0.1, recall5: 0.3, recall10, medianRank: 8, mapAtR: 0.1, mrr: recall10 / 3 };
-        writeFileSync(join(dir, `${loss}.json`), JSON.stringify({ method: loss, videoToMusic: side, musicToVideo: side, galleries: [] }));
+        writeFileSync(join(dir, `${loss}.json`), JSON.stringify({ method: loss, videoToMusic: side, musicToVideo: side, galleries: [{ name: 'test split' }], seed, steps, trainSeed: 1, spec: SPEC }));
       }
     }
   }
@@ -50,5 +53,25 @@ describe('loss-table --round4: the rule only on the complete plan', () => {
     expect(out).toContain('Verdict at 180 steps: multi-similarity wins');
     expect(out).toContain('has stopped moving');
     expect(out).toContain('secondary endpoint: v→m mean reciprocal rank');
+  }, 120_000);
+
+  it('refuses a result that is not the plan\'s run, naming the file and why', () => {
+    const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['descriptors', { spec: { audio: 'a-000000000000', video: SPEC.video } }, /descriptors a-000000000000/],
+      ['training seed', { trainSeed: 2 }, /training seed 2/],
+      ['steps', { steps: 180 }, /steps 180, its folder says 360/],
+      ['galleries', { galleries: [] }, /no per-query ranks/],
+    ];
+    for (const [, change, why] of bad) {
+      writeAll();
+      const file = join(cache, 'losses', 'seed-9005', 'steps-360', 'infonce.json');
+      const side = { recall1: 0.1, recall5: 0.3, recall10: 0.5, medianRank: 8, mapAtR: 0.1, mrr: 0.2 };
+      writeFileSync(file, JSON.stringify({ method: 'infonce', videoToMusic: side, musicToVideo: side, galleries: [{ name: 'test split' }], seed: 9005, steps: 360, trainSeed: 1, spec: SPEC, ...change }));
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/loss-table.ts', '--round4', '--cache', cache], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toMatch(why);
+      expect(r.stdout).not.toMatch(/Verdict/);
+    }
   }, 120_000);
 });

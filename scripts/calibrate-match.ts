@@ -105,6 +105,6 @@ describe('checked on seed 7 test split', test, await heldOutMatchScores(test, mo
 describe('checked on the base benchmark (seed 2718)', benchmark, await heldOutMatchScores(benchmark, model), cal);
 process.stdout.write(`${Math.round((Date.now() - t0) / 1000)} s\n`);
 if (!values['dry-run']) {
-  await writeCalibration(model.dir, fitted, baseCalibrationData(FIRST_UNUSED, data.pairs.length, data.manifest.seed));
+  await writeCalibration(model.dir, fitted, cal, baseCalibrationData(FIRST_UNUSED, data.pairs.length, data.manifest.seed));
   process.stdout.write(`wrote ${join(model.dir, 'match-calibration.json')}\n`);
 }

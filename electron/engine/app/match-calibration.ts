@@ -70,22 +70,23 @@ export async function heldOutMatchScores(pairs: readonly PairSample[], model: Lo
   }
 }
 
-/** Fit the calibration to held-out pair scores and write it beside the version's model.json. */
+/** Write a calibration fitted on held-out pair scores beside the version's model.json. */
 export async function writeCalibration(
   modelDir: string,
   scores: Pick<PairScores, 'positives' | 'negatives'>,
+  curve: Pick<MatchCalibration, 'slope' | 'intercept'>,
   data: string,
-  createdAt = new Date().toISOString(),
   domain: MatchCalibration['domain'] = 'synthetic',
 ): Promise<MatchCalibration> {
-  const cal: MatchCalibration = { ...fitCalibration(scores.positives, scores.negatives), data, domain, positives: scores.positives.length, negatives: scores.negatives.length, createdAt };
+  const cal: MatchCalibration = { slope: curve.slope, intercept: curve.intercept, data, domain, positives: scores.positives.length, negatives: scores.negatives.length, createdAt: new Date().toISOString() };
   await writeFile(join(modelDir, CALIBRATION_FILE), `${JSON.stringify(cal, null, 2)}\n`);
   return cal;
 }
 
 /** Fit a version's calibration on held-out pairs (each clip's own track its true pair) and write it. */
 export async function calibrateOnPairs(modelDir: string, pairs: readonly PairSample[], data: string, opts: { signal?: AbortSignal } = {}): Promise<MatchCalibration> {
-  return writeCalibration(modelDir, await heldOutMatchScores(pairs, await loadModelVersion(modelDir), opts), data);
+  const scores = await heldOutMatchScores(pairs, await loadModelVersion(modelDir), opts);
+  return writeCalibration(modelDir, scores, fitCalibration(scores.positives, scores.negatives), data);
 }
 
 /**
@@ -165,5 +166,5 @@ export async function calibrateOnHeldOut(
     if (!(loss < Math.LN2)) return null;
     checked = `; checked on ${checkPairs.length} other held-out sources (those that early-stopped it): balanced log-loss ${loss.toFixed(3)} (ln 2 = knows nothing)`;
   }
-  return writeCalibration(modelDir, scores, `${data}: ${pairs.length} held-out sources, each video against every soundtrack${checked}`, undefined, opts.domain);
+  return writeCalibration(modelDir, scores, curve, `${data}: ${pairs.length} held-out sources, each video against every soundtrack${checked}`, opts.domain);
 }

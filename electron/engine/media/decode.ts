@@ -254,6 +254,17 @@ function audioOutputArgs(input: number, sampleRate: number, target: string): str
   ];
 }
 
+/** decodeAudio's command line for one file (with the input dump when asked); a bad rate is a usage error. */
+function audioDecodeArgs(file: string, opts: AudioDecodeOptions, withDump: boolean): string[] {
+  if (!Number.isInteger(opts.sampleRate) || opts.sampleRate < 1000) throw usageError(`bad audio sample rate ${opts.sampleRate}`);
+  return [...(withDump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, opts.sampleRate, 'pipe:1')];
+}
+
+/** How a decode that silenced non-finite samples ends, after handing out all of its PCM. */
+function nonFiniteError(file: string, count: number, seconds: number): DecodeError {
+  return new DecodeError(file, `the audio holds ${count} invalid samples (NaN or infinite), replaced by silence`, seconds);
+}
+
 /**
  * Mono float PCM at a fixed rate from the first audio stream, in chunks of ~0.1–0.4 s.
  *
@@ -268,9 +279,8 @@ function audioOutputArgs(input: number, sampleRate: number, target: string): str
  */
 export async function* decodeAudio(file: string, opts: AudioDecodeOptions): AsyncGenerator<Float32Array> {
   const { sampleRate } = opts;
-  if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
-  const args = [...(dump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, sampleRate, 'pipe:1')];
+  const args = audioDecodeArgs(file, opts, dump !== undefined);
   let samples = 0;
   let nonFinite = 0;
   for await (const chunk of pipeUnits(file, args, 4, PCM_CHUNK_SAMPLES, 1 / sampleRate, opts.signal, dump?.push)) {
@@ -280,9 +290,7 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
     samples += pcm.length;
     yield pcm;
   }
-  if (nonFinite > 0) {
-    throw new DecodeError(file, `the audio holds ${nonFinite} invalid samples (NaN or infinite), replaced by silence`, samples / sampleRate);
-  }
+  if (nonFinite > 0) throw nonFiniteError(file, nonFinite, samples / sampleRate);
   if (dump) opts.onInputDump?.(dump.text());
 }
 
@@ -341,9 +349,8 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
  */
 export async function decodeAudioInto(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
   const { sampleRate, signal } = opts;
-  if (!Number.isInteger(sampleRate) || sampleRate < 1000) throw usageError(`bad audio sample rate ${sampleRate}`);
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
-  const args = [...(dump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, sampleRate, 'pipe:1')];
+  const args = audioDecodeArgs(file, opts, dump !== undefined);
   const proc = spawnTool(ffmpegPath(), args, signal);
   if (dump) proc.child.stderr.on('data', dump.push);
   const stats: BatchedFile = { samples: 0, nonFinite: 0 };
@@ -364,9 +371,7 @@ export async function decodeAudioInto(file: string, opts: AudioDecodeOptions, on
     const cause = describeStderr(errorLines(proc.stderr.text()), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
     throw new DecodeError(file, `decoding failed: ${explain(cause)}`, stats.samples / sampleRate);
   }
-  if (stats.nonFinite > 0) {
-    throw new DecodeError(file, `the audio holds ${stats.nonFinite} invalid samples (NaN or infinite), replaced by silence`, stats.samples / sampleRate);
-  }
+  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, stats.samples / sampleRate);
   if (dump) opts.onInputDump?.(dump.text());
 }
 

@@ -1,6 +1,6 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
-import { percent, topPercent } from '../../renderer/lib/format';
+import { percent, topPercent } from '../../electron/contract/wording';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
 /** "Artist – Title", either alone, else the file name. */

@@ -22,7 +22,7 @@ import { trainAndSave } from '../../../electron/engine/service/training';
 import { BASE_BENCHMARK } from '../../../electron/engine/train/base-benchmark';
 import { loadTrainingData, type PairSample } from '../../../electron/engine/train/dataset';
 import { alignedPairs } from '../../../electron/engine/train/edits';
-import { percent } from '../../../renderer/lib/format';
+import { percent } from '../../../electron/contract/wording';
 import { run as matchCli } from '../../../scripts/cli/match';
 import { indexWithModel, MODEL, runCli, tempDir } from './fixture';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percent, topPercent } from '../../../renderer/lib/format';
+import { percent, topPercent } from '../../../electron/contract/wording';
 
 describe('the fit as the Match screen prints it', () => {
   it('rounds a share to whole percent and never claims 0 or 100', () => {

@@ -22,7 +22,11 @@
  * (scripts/build.ts: plain JS, workers in their own bundles): it compiles itself and the worker
  * modules into .cache/bench-index/ and runs that with node. `--source` measures the TypeScript
  * under tsx instead, whose transpiling every worker pays again at start-up and users never do.
- * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--batch N] [--dir DIR] [--source]
+ * `--rounds N` measures the bare decode and the index N times each, interleaved (decode, index,
+ * decode, index, …, each index on a fresh catalog), and prints every round and the median with the
+ * min–max of the ratios: the reference's CPU per track moves by a third from run to run on a shared
+ * machine, and one slow or fast reference must not make or break the verdict.
+ * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--rounds N] [--batch N] [--dir DIR] [--source]
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -43,6 +47,7 @@ import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
 import { probe } from '../../electron/engine/media/probe';
 import { COMPILED } from '../../electron/engine/jobs/worker-entry';
 import { num, parse } from '../cli/args';
+import { medianRange } from './stats';
 
 const run = promisify(execFile);
 
@@ -66,7 +71,7 @@ const cpuSeconds = (): number => {
 };
 const { values } = parse(
   process.argv.slice(2),
-  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, batch: { type: 'string' }, dir: { type: 'string' }, source: { type: 'boolean' } },
+  { tracks: { type: 'string' }, seconds: { type: 'string' }, jobs: { type: 'string' }, batch: { type: 'string' }, rounds: { type: 'string' }, dir: { type: 'string' }, source: { type: 'boolean' } },
   false,
 );
 
@@ -89,6 +94,7 @@ const COUNTS = list(values.tracks, 'tracks', LENGTHS.map((s) => (s <= 60 ? 64 : 
 if (COUNTS.length !== LENGTHS.length) throw new Error('--tracks needs one count per --seconds length');
 const JOBS = list(values.jobs, 'jobs', [1, 2], true);
 const BATCH = num(values.batch, 'batch', { min: 1, int: true }) ?? BATCH_FILES;
+const ROUNDS = num(values.rounds, 'rounds', { min: 1, int: true }) ?? 1;
 
 const work = join(tmpdir(), `needledrop-bench-index-${process.pid}`);
 mkdirSync(work, { recursive: true });
@@ -199,26 +205,43 @@ try {
     mkdirSync(empty, { recursive: true });
     const startup = (await index(empty, 1, 0)).cpu;
     console.log(`  start-up of a run with one worker: ${startup.toFixed(2)} CPU-s`);
-    const rows: Array<{ jobs: number; index: { wall: number; cpu: number }; decode: { wall: number; cpu: number } }> = [];
+    type Cost = { wall: number; cpu: number };
+    const rows: Array<{ jobs: number; index: Cost; decode: Cost }> = [];
     for (const jobs of JOBS) {
-      const decode = await bareDecode(alone, jobs);
-      const batched = BATCH > 1 ? await bareDecode(indexBatches(files, jobs), jobs) : null;
-      const idx = await index(lib.dir, jobs, lib.tracks);
-      rows.push({ jobs, index: idx, decode });
-      const workers = Math.min(jobs, files.length);
-      const steady = Math.max(0, idx.cpu - workers * startup);
-      console.log(
-        `  --jobs ${jobs}: index ${idx.wall.toFixed(1)} s = ${perMin(idx.wall).toFixed(1)} tracks/min (${(idx.cpu / files.length).toFixed(2)} CPU-s/track); ` +
-          `bare ffmpeg decode ${decode.wall.toFixed(1)} s = ${perMin(decode.wall).toFixed(1)} tracks/min (${(decode.cpu / files.length).toFixed(2)} CPU-s/track); ` +
-          `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)} (goal ≥ 0.75), CPU ${(idx.cpu / decode.cpu).toFixed(2)}× (goal ≤ 1.5); ` +
-          `without the workers' start-up ${(steady / files.length).toFixed(2)} CPU-s/track, ${(steady / decode.cpu).toFixed(2)}× the decode`,
-      );
-      if (batched) {
+      const rounds: Array<{ index: Cost; decode: Cost; batched: Cost | null }> = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Interleaved, so the reference and the index see the same moments of the machine's load.
+        const decode = await bareDecode(alone, jobs);
+        const batched = BATCH > 1 ? await bareDecode(indexBatches(files, jobs), jobs) : null;
+        const idx = await index(lib.dir, jobs, lib.tracks);
+        rounds.push({ index: idx, decode, batched });
+        const workers = Math.min(jobs, files.length);
+        const steady = Math.max(0, idx.cpu - workers * startup);
         console.log(
-          `    against a batched bare decode (the index's batches, one ffmpeg each) ${batched.wall.toFixed(1)} s = ${perMin(batched.wall).toFixed(1)} tracks/min (${(batched.cpu / files.length).toFixed(2)} CPU-s/track): ` +
-            `index/decode throughput ${(batched.wall / idx.wall).toFixed(3)}, CPU ${(idx.cpu / batched.cpu).toFixed(2)}×, without the workers' start-up ${(steady / batched.cpu).toFixed(2)}× (what the analysis costs over getting the samples)`,
+          `  --jobs ${jobs}${ROUNDS > 1 ? ` round ${round}/${ROUNDS}` : ''}: index ${idx.wall.toFixed(1)} s = ${perMin(idx.wall).toFixed(1)} tracks/min (${(idx.cpu / files.length).toFixed(2)} CPU-s/track); ` +
+            `bare ffmpeg decode ${decode.wall.toFixed(1)} s = ${perMin(decode.wall).toFixed(1)} tracks/min (${(decode.cpu / files.length).toFixed(2)} CPU-s/track); ` +
+            `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)} (goal ≥ 0.75), CPU ${(idx.cpu / decode.cpu).toFixed(2)}× (goal ≤ 1.5); ` +
+            `without the workers' start-up ${(steady / files.length).toFixed(2)} CPU-s/track, ${(steady / decode.cpu).toFixed(2)}× the decode`,
+        );
+        if (batched) {
+          console.log(
+            `    against a batched bare decode (the index's batches, one ffmpeg each) ${batched.wall.toFixed(1)} s = ${perMin(batched.wall).toFixed(1)} tracks/min (${(batched.cpu / files.length).toFixed(2)} CPU-s/track): ` +
+              `index/decode throughput ${(batched.wall / idx.wall).toFixed(3)}, CPU ${(idx.cpu / batched.cpu).toFixed(2)}×, without the workers' start-up ${(steady / batched.cpu).toFixed(2)}× (what the analysis costs over getting the samples)`,
+          );
+        }
+      }
+      const mid = (pick: (r: (typeof rounds)[number]) => number): { median: number; min: number; max: number } => medianRange(rounds.map(pick));
+      const at = (m: { median: number; min: number; max: number }, digits: number, unit = ''): string =>
+        `${m.median.toFixed(digits)}${unit} (${m.min.toFixed(digits)}–${m.max.toFixed(digits)})`;
+      if (ROUNDS > 1) {
+        const batchedLine = BATCH > 1 ? `; against the batched decode: throughput ${at(mid((r) => r.batched!.wall / r.index.wall), 3)}, CPU ${at(mid((r) => r.index.cpu / r.batched!.cpu), 2, '×')}` : '';
+        console.log(
+          `  --jobs ${jobs}, median of ${ROUNDS} rounds (min–max): index ${at(mid((r) => r.index.cpu / files.length), 2)} CPU-s/track, bare decode ${at(mid((r) => r.decode.cpu / files.length), 2)}; ` +
+            `index/decode throughput ${at(mid((r) => r.decode.wall / r.index.wall), 3)} (goal ≥ 0.75), CPU ${at(mid((r) => r.index.cpu / r.decode.cpu), 2, '×')} (goal ≤ 1.5)${batchedLine}`,
         );
       }
+      // The rows below (per further track, scaling) use each side's median round.
+      rows.push({ jobs, index: { wall: mid((r) => r.index.wall).median, cpu: mid((r) => r.index.cpu).median }, decode: { wall: mid((r) => r.decode.wall).median, cpu: mid((r) => r.decode.cpu).median } });
     }
     const last = rows[rows.length - 1];
     if (files.length >= 4) {

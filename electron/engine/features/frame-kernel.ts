@@ -4,8 +4,8 @@ import { FRAME_KERNEL_WASM } from './wasm/frame-kernel-wasm';
  * The per-frame arithmetic of the STFT (window, real FFT, power) and of the spectral
  * descriptors' sums, in WebAssembly with f64x2 SIMD (source: wasm/assembly/frame-kernel.ts), and
  * the per-sample loops (the loudness filters, the steps' sums of squares).
- * The sums and the per-sample loops give bit for bit what the JS path gives; the STFT's FFT is
- * its own, within the tolerance tests/integration/features/frame-kernel.test.ts holds (and
+ * The per-sample loops give bit for bit what the JS path gives; the spectral sums add in lanes
+ * and the STFT's FFT is its own, both within the tolerance tests/integration/features/frame-kernel.test.ts holds (and
  * docs/catalog.md states); the logs and exps stay in JS. Where WebAssembly SIMD is missing, or the kernel is switched off,
  * the factories return null and the callers run their JS path.
  */

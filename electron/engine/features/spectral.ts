@@ -173,7 +173,7 @@ export class SpectralAnalyser {
   }
 
   /**
-   * The frame's sums, in JS (the frame kernel does the same in WebAssembly): magnitudes, each mel
+   * The frame's sums, in JS (the frame kernel adds the same in lanes, within ~1e-15): magnitudes, each mel
    * band's energy, result = [total power, magnitude sum, bin-weighted magnitude sum, roll-off bin,
    * count of chroma peak bins in `peaks`]; roll-off and peaks only when the frame is not silent.
    */

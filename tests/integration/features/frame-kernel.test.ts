@@ -3,8 +3,8 @@
  * path's features). Its STFT is its own real FFT (a half-size complex FFT and the split step),
  * so every frame's power spectrum must be within the documented tolerance of fft.js's
  * (docs/catalog.md: |Δ| ≤ 1e-12 of the bin + 1e-14 of the frame's largest bin) and of a plain
- * DFT written out here; its spectral sums must be bit for bit the JS path's on the same
- * spectrum; whole real recordings must give every stored descriptor within a relative 1e-6
+ * DFT written out here; its spectral sums (added in lanes) must be within a relative 1e-12 of
+ * the JS path's on the same spectrum, with the same roll-off bin, silence and chroma; whole real recordings must give every stored descriptor within a relative 1e-6
  * (values under 1e-3: 1e-9 absolute) and the same tempo, beats and key. Each path is also checked
  * against truths of its own (a sine's bin, power and centroid), so a bug shared by both would fail too.
  */
@@ -149,7 +149,7 @@ describe('frame kernel', () => {
     expect(spectraBeyondTolerance(js, wasm)).toEqual([]);
   });
 
-  it('spectral descriptors: every frame bit-identical (seeded signals, then frames edited to silence and to single spikes)', () => {
+  it('spectral descriptors: every frame within tolerance, roll-off, silence and chroma identical (seeded signals, then frames edited to silence and to single spikes)', () => {
     const spectra: Float64Array[] = [];
     for (const x of Object.values(signals(7, 40_000))) spectra.push(...powers(false, x, S.nfft, S.hop));
     const silent = new Float64Array(S.nfft / 2 + 1);
@@ -159,14 +159,28 @@ describe('frame kernel', () => {
     const js = analyser(false);
     const wasm = analyser(true);
     let peaks = 0;
+    let differing = 0;
+    // The kernel adds its sums in lanes (four partial sums), the JS path in one chain: the mel
+    // energies, centroid and flatness may differ in their last bits (a relative 1e-12 allows
+    // ~4,000 roundings); the magnitudes are the same, so chroma is, and the roll-off bin and the
+    // silent test can only move where a sum ties its threshold to ~1e-15, which these frames do not.
+    const close = (a: number, b: number): boolean => a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
     spectra.forEach((p, j) => {
-      const a = descriptorBits(js.analyse(p));
+      const a = js.analyse(p);
+      const aBits = descriptorBits(a);
+      const same = { rolloffHz: a.rolloffHz, silent: a.silent, chroma: Array.from(a.chroma), bassChroma: Array.from(a.bassChroma) };
+      const near = [...a.melDb, a.centroidHz, a.flatness];
       peaks += js.out.chroma.some((c) => c > 0) ? 1 : 0;
-      const b = descriptorBits(wasm.analyse(p));
-      if (!sameBits(a, b)) expect.fail(`frame ${j}: JS ${Array.from(a).join(',')} vs WASM ${Array.from(b).join(',')}`);
+      const b = wasm.analyse(p);
+      differing += sameBits(aBits, descriptorBits(b)) ? 0 : 1;
+      expect({ rolloffHz: b.rolloffHz, silent: b.silent, chroma: Array.from(b.chroma), bassChroma: Array.from(b.bassChroma) }, `frame ${j}`).toEqual(same);
+      const got = [...b.melDb, b.centroidHz, b.flatness];
+      const beyond = near.findIndex((v, i) => !close(v, got[i]) && !(Number.isNaN(v) && Number.isNaN(got[i])));
+      if (beyond >= 0) expect.fail(`frame ${j}, value ${beyond}: JS ${near[beyond]} vs WASM ${got[beyond]}`);
     });
     // The comparison covered frames with chroma peaks, silent frames and the spike.
     expect(peaks).toBeGreaterThan(spectra.length / 2);
+    process.stderr.write(`spectral descriptors: ${differing} of ${spectra.length} frames differ in some last bit, all within tolerance\n`);
   });
 
   it.each([false, true])('kernel %s: a 1 kHz sine reads at its bin with power ≈ 1, centroid ≈ 1 kHz, chroma on B (truths of its own)', (kernel) => {

@@ -1,7 +1,8 @@
 // AssemblyScript (compiled to WebAssembly by `npm run build:wasm`, not by tsc): the per-frame
 // arithmetic of stft.ts and spectral.ts, and the per-sample loops of loudness.ts and audio.ts.
-// f64 throughout, no fused multiply-add, no relaxed SIMD. The spectral sums and the per-sample
-// loops are the JS path's operations in the JS order (bit for bit the same); the STFT's real FFT
+// f64 throughout, no fused multiply-add, no relaxed SIMD. The per-sample loops are the JS path's
+// operations in the JS order (bit for bit the same); the spectral sums add in lanes (within a
+// relative ~1e-15 of the JS path's single chains, the magnitudes identical); the STFT's real FFT
 // is its own (a half-size complex FFT, below), within a relative 1e-12 of fft.js's spectrum on
 // the bins that carry the frame's energy (docs/catalog.md states the tolerance per descriptor).
 // No transcendental function runs per frame (log, exp, pow stay in JS); the FFT's twiddles are
@@ -342,38 +343,63 @@ export function spectralResult(): usize { return RESULT; }
  * spectral.ts's loops without their logs: magnitudes and the total / magnitude / bin-weighted
  * sums, each band's energy, and, unless the frame is silent, the roll-off bin and the chroma
  * peak candidates. RESULT: [total, magSum, weighted, rolloff bin, peak count].
+ *
+ * The sums run in lanes (four partial sums each, added at the end) instead of the JS path's one
+ * chain per sum, whose add latency bound the loop: the same values within a relative ~1e-15
+ * (docs/catalog.md, "features within a stated tolerance"). The magnitudes are the JS path's.
  */
 export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chromaHi: i32, peakFloor: f64): void {
   const n = BINS;
-  let total: f64 = 0;
-  let magSum: f64 = 0;
-  let weighted: f64 = 0;
+  let t0 = f64x2.splat(0);
+  let t1 = f64x2.splat(0);
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let w0 = f64x2.splat(0);
+  let w1 = f64x2.splat(0);
+  let k0 = f64x2(0, 1);
+  let k1 = f64x2(2, 3);
+  const four = f64x2.splat(4);
   let k = 0;
-  // CUM[k]: magSum after bin k, the very sums the roll-off loop accumulates (same order, from 0).
-  for (; k + 1 < n; k += 2) {
-    const p = v128.load(SP_POWER + (<usize>k << 3));
-    const m = f64x2.sqrt(p);
-    v128.store(MAG + (<usize>k << 3), m);
-    const m0 = f64x2.extract_lane(m, 0);
-    const m1 = f64x2.extract_lane(m, 1);
-    total += f64x2.extract_lane(p, 0);
-    total += f64x2.extract_lane(p, 1);
-    magSum += m0;
-    store<f64>(CUM + (<usize>k << 3), magSum);
-    magSum += m1;
-    store<f64>(CUM + (<usize>k << 3), magSum, 8);
-    weighted += m0 * <f64>k;
-    weighted += m1 * <f64>(k + 1);
+  let block = 0;
+  // Blocks of ROLLOFF_BLOCK (4) bins; CUM[b]: the magnitude sum of block b, for the roll-off search.
+  for (; k + 4 <= n; k += 4) {
+    const at = <usize>k << 3;
+    const p0 = v128.load(SP_POWER + at);
+    const p1 = v128.load(SP_POWER + at, 16);
+    const m0 = f64x2.sqrt(p0);
+    const m1 = f64x2.sqrt(p1);
+    v128.store(MAG + at, m0);
+    v128.store(MAG + at, m1, 16);
+    t0 = f64x2.add(t0, p0);
+    t1 = f64x2.add(t1, p1);
+    s0 = f64x2.add(s0, m0);
+    s1 = f64x2.add(s1, m1);
+    w0 = f64x2.add(w0, f64x2.mul(m0, k0));
+    w1 = f64x2.add(w1, f64x2.mul(m1, k1));
+    k0 = f64x2.add(k0, four);
+    k1 = f64x2.add(k1, four);
+    const b = f64x2.add(m0, m1);
+    store<f64>(CUM + (<usize>block << 3), f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+    block++;
   }
+  const t = f64x2.add(t0, t1);
+  const sm = f64x2.add(s0, s1);
+  const w = f64x2.add(w0, w1);
+  let total = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  let magSum = f64x2.extract_lane(sm, 0) + f64x2.extract_lane(sm, 1);
+  let weighted = f64x2.extract_lane(w, 0) + f64x2.extract_lane(w, 1);
+  let tail: f64 = 0;
   for (; k < n; k++) {
     const p = load<f64>(SP_POWER + (<usize>k << 3));
     const m = Math.sqrt(p);
     store<f64>(MAG + (<usize>k << 3), m);
     total += p;
     magSum += m;
-    store<f64>(CUM + (<usize>k << 3), magSum);
+    tail += m;
     weighted += m * <f64>k;
   }
+  // The last bins (fewer than a block) as a block of their own.
+  store<f64>(CUM + (<usize>block << 3), tail);
   bandEnergies();
   store<f64>(RESULT, total);
   store<f64>(RESULT, magSum, 8);
@@ -385,56 +411,54 @@ export function spectralSums(silentPower: f64, rolloff: f64, chromaLo: i32, chro
   store<f64>(RESULT, <f64>chromaPeaks(chromaLo, chromaHi, peakFloor), 32);
 }
 
-/** Each band's Σ weight·power in bin order; two bands at a time so their two sums overlap in time. */
+/** Bins per roll-off block (spectralSums' loop step). */
+const ROLLOFF_BLOCK = 4;
+
+/** Each band's Σ weight·power over its bins, in lanes (four partial sums per band). */
 function bandEnergies(): void {
   let w = BAND_W;
-  let b = 0;
-  for (; b + 1 < BANDS; b += 2) {
-    const fa = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2)) << 3);
-    const fb = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2), 4) << 3);
-    const la = load<i32>(BAND_LEN + (<usize>b << 2));
-    const lb = load<i32>(BAND_LEN + (<usize>b << 2), 4);
-    const wb = w + (<usize>la << 3);
-    const both = la < lb ? la : lb;
-    let ea: f64 = 0;
-    let eb: f64 = 0;
-    let i = 0;
-    for (; i < both; i++) {
-      ea += load<f64>(w + (<usize>i << 3)) * load<f64>(fa + (<usize>i << 3));
-      eb += load<f64>(wb + (<usize>i << 3)) * load<f64>(fb + (<usize>i << 3));
-    }
-    for (let j = i; j < la; j++) ea += load<f64>(w + (<usize>j << 3)) * load<f64>(fa + (<usize>j << 3));
-    for (let j = i; j < lb; j++) eb += load<f64>(wb + (<usize>j << 3)) * load<f64>(fb + (<usize>j << 3));
-    store<f64>(ENERGY + (<usize>b << 3), ea);
-    store<f64>(ENERGY + (<usize>b << 3), eb, 8);
-    w = wb + (<usize>lb << 3);
-  }
-  for (; b < BANDS; b++) {
+  for (let b = 0; b < BANDS; b++) {
     const first = SP_POWER + (<usize>load<i32>(BAND_FIRST + (<usize>b << 2)) << 3);
     const len = load<i32>(BAND_LEN + (<usize>b << 2));
-    let e: f64 = 0;
-    for (let i = 0; i < len; i++) e += load<f64>(w + (<usize>i << 3)) * load<f64>(first + (<usize>i << 3));
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 3;
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(w + o), v128.load(first + o)));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(w + o, 16), v128.load(first + o, 16)));
+    }
+    const a = f64x2.add(a0, a1);
+    let e = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    for (; i < len; i++) e += load<f64>(w + (<usize>i << 3)) * load<f64>(first + (<usize>i << 3));
     store<f64>(ENERGY + (<usize>b << 3), e);
     w += <usize>len << 3;
   }
 }
 
 /**
- * spectral.ts's roll-off loop (the first bin k < n − 1 whose running magnitude sum reaches the
- * target, else n − 1) as a binary search over CUM, which holds those running sums: magnitudes are
- * ≥ 0, so they never decrease. A NaN target is never reached, as in the loop.
+ * spectral.ts's roll-off: the first bin k < n − 1 whose running magnitude sum reaches the target,
+ * else n − 1. The running sum goes block by block over CUM's block sums, then bin by bin within
+ * the block that reaches the target. A NaN target is never reached, as in the loop.
  */
 function rolloffBin(target: f64): i32 {
   const last = BINS - 1;
   if (target != target) return last;
-  let lo = 0;
-  let hi = last;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (load<f64>(CUM + (<usize>mid << 3)) >= target) hi = mid;
-    else lo = mid + 1;
+  const blocks = (BINS + ROLLOFF_BLOCK - 1) / ROLLOFF_BLOCK;
+  let run: f64 = 0;
+  for (let b = 0; b < blocks; b++) {
+    const next = run + load<f64>(CUM + (<usize>b << 3));
+    if (next >= target) {
+      // Bin by bin from this block's first (past it only when its bins one by one round below its sum).
+      for (let k = b * ROLLOFF_BLOCK; k < last; k++) {
+        run += load<f64>(MAG + (<usize>k << 3));
+        if (run >= target) return k;
+      }
+      return last;
+    }
+    run = next;
   }
-  return lo;
+  return last;
 }
 
 /**

@@ -405,6 +405,12 @@ function settleDecode(file: string, opts: AudioDecodeOptions, exit: Exit, stderr
  * is decoded again through a pipe, so a long mix does not hold hundreds of MB of memory.
  */
 export const SPOOL_MAX_BYTES = 256 << 20;
+let spoolMaxBytes = SPOOL_MAX_BYTES;
+
+/** Change the spool's cap (tests: a small cap sends an ordinary file the pipe way). */
+export function setSpoolMaxBytes(bytes: number): void {
+  spoolMaxBytes = bytes;
+}
 /** Bytes per read of a spool file: whole PCM chunks, so every chunk but the last is a view into the read. */
 const SPOOL_READ_BYTES = 32 * PCM_CHUNK_SAMPLES * 4;
 /** The read buffer, one per thread, reused by every spooled decode (chunks are views into it). */
@@ -412,12 +418,12 @@ let spoolBuffer: Buffer | undefined;
 
 /**
  * decodeAudioInto through a spool file at `path`. False, with nothing handed out, when the spool
- * could not hold the PCM (disk full, or the file reached SPOOL_MAX_BYTES): decode through a pipe.
+ * could not hold the PCM (disk full, or the file reached the cap): decode through a pipe.
  */
 async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void, path: string): Promise<boolean> {
   const { signal } = opts;
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
-  const args = audioDecodeArgs(file, opts, dump !== undefined, `file:${path}`, ['-fs', String(SPOOL_MAX_BYTES), '-y']);
+  const args = audioDecodeArgs(file, opts, dump !== undefined, `file:${path}`, ['-fs', String(spoolMaxBytes), '-y']);
   let fd: number | undefined;
   try {
     const proc = spawnTool(ffmpegPath(), args, signal);
@@ -439,7 +445,8 @@ async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm
       // ffmpeg failed before making its output: no PCM, its error below says why.
     }
     const size = fd === undefined ? 0 : fstatSync(fd).size;
-    if (size >= SPOOL_MAX_BYTES - SPOOL_READ_BYTES) return false;
+    // ffmpeg stops once its output has reached the cap (a packet past it), else it wrote all.
+    if (size >= spoolMaxBytes) return false;
     const stats: BatchedFile = { samples: 0, nonFinite: 0 };
     if (fd !== undefined) readSpool(fd, size, stats, onPcm, signal);
     settleDecode(file, opts, exit, stderr, stats, dump);

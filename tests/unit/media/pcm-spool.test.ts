@@ -1,7 +1,7 @@
 /**
  * The PCM spool (media/pcm-spool.ts) leaves nothing behind: every way a spooled decodeAudioInto
- * ends (clean, ffmpeg failing, invalid samples, cancelled, the consumer throwing) leaves its
- * folder empty; a process killed with SIGKILL while its ffmpeg writes leaves its folder and file,
+ * ends (clean, ffmpeg failing, invalid samples, cancelled, the consumer throwing, PCM past the
+ * cap, which goes the pipe way) leaves its folder empty; a process killed with SIGKILL while its ffmpeg writes leaves its folder and file,
  * and the next sweep removes them (and only folders of processes that are gone). Real ffmpeg,
  * real processes.
  */
@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudioInto } from '../../../electron/engine/media/decode';
+import { decodeAudio, decodeAudioInto, setSpoolMaxBytes, SPOOL_MAX_BYTES } from '../../../electron/engine/media/decode';
 import { spoolPath, spoolRoot, sweepStaleSpools } from '../../../electron/engine/media/pcm-spool';
 import { musicLike, nanWav, tempDir } from '../../helpers/media';
 
@@ -98,6 +98,25 @@ describe.skipIf(process.platform === 'win32')('the PCM spool', () => {
       'the consumer throws: consumer gave up',
     ]);
     expect(ffmpegsOn(folder)).toEqual([]);
+  }, 60_000);
+
+  it('a file whose PCM reaches the cap is decoded again through the pipe: all of it, in decodeAudio’s chunks', async () => {
+    const folder = dirname(spoolPath()!);
+    const truth: Float32Array[] = [];
+    for await (const c of decodeAudio(music, { sampleRate: 22050 })) truth.push(c.slice());
+    // 64 KiB: ffmpeg stops the spool file a packet past it (60 s of PCM is 5.3 MB).
+    setSpoolMaxBytes(64 << 10);
+    const got: Float32Array[] = [];
+    try {
+      await decodeAudioInto(music, { sampleRate: 22050 }, (c) => got.push(c.slice()));
+    } finally {
+      setSpoolMaxBytes(SPOOL_MAX_BYTES);
+    }
+    const bytes = (cs: Float32Array[]): Buffer => Buffer.concat(cs.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+    expect(got.map((c) => c.length)).toEqual(truth.map((c) => c.length));
+    expect(bytes(got).equals(bytes(truth))).toBe(true);
+    expect(Math.abs(got.reduce((n, c) => n + c.length, 0) - 60 * 22050)).toBeLessThan(2205);
+    expect(readdirSync(folder)).toEqual([]);
   }, 60_000);
 
   it('a sweep removes the folders of ended processes only', async () => {

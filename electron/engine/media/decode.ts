@@ -352,7 +352,7 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
  * on abort, with onPcm's own error (ffmpeg ended first); onInputDump as decodeAudio calls it.
  * A chunk is a view into a buffer the next chunks reuse: copy what you keep.
  *
- * ffmpeg writes the PCM into a private file on a RAM-backed file system (pcm-spool.ts), read
+ * ffmpeg writes the PCM into a private file on a RAM-backed file system (pcm-spool.ts: /dev/shm), read
  * after it exits in 1 MiB reads: a 240 s track costs node ~25 ms less than ~640 pipe reads
  * interleaved with ffmpeg (docs/catalog.md, 2026-12-01 04:40), at the price of the track's PCM
  * in memory for a moment (21 MB for 240 s; at most SPOOL_MAX_BYTES, longer files take the pipe).

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
-import { spoolPath } from './pcm-spool';
+import { spoolFile, type SpoolFile } from './pcm-spool';
 import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './process';
 
 /**
@@ -360,7 +360,7 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
  * and stream bookkeeping) when there is no spool, the spool is full, or `NEEDLEDROP_PCM_SPOOL=off`.
  */
 export async function decodeAudioInto(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
-  const spool = process.env.NEEDLEDROP_PCM_SPOOL === 'off' ? null : spoolPath();
+  const spool = process.env.NEEDLEDROP_PCM_SPOOL === 'off' ? null : spoolFile();
   if (spool !== null && (await decodeSpooled(file, opts, onPcm, spool))) return;
   await decodePiped(file, opts, onPcm);
 }
@@ -417,11 +417,12 @@ const SPOOL_READ_BYTES = 32 * PCM_CHUNK_SAMPLES * 4;
 let spoolBuffer: Buffer | undefined;
 
 /**
- * decodeAudioInto through a spool file at `path`. False, with nothing handed out, when the spool
+ * decodeAudioInto through a spool file, which it releases. False, with nothing handed out, when the spool
  * could not hold the PCM (disk full, or the file reached the cap): decode through a pipe.
  */
-async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void, path: string): Promise<boolean> {
+async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void, spool: SpoolFile): Promise<boolean> {
   const { signal } = opts;
+  const { path } = spool;
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
   const args = audioDecodeArgs(file, opts, dump !== undefined, `file:${path}`, ['-fs', String(spoolMaxBytes), '-y']);
   let fd: number | undefined;
@@ -453,12 +454,8 @@ async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm
     return true;
   } finally {
     if (fd !== undefined) closeSync(fd);
-    // ffmpeg was killed or failed before the unlink above (or it threw): the spool keeps nothing.
-    try {
-      unlinkSync(path);
-    } catch {
-      // already gone
-    }
+    // Its folder too, and the file when ffmpeg was killed or failed before the unlink above.
+    spool.release();
   }
 }
 

@@ -1,22 +1,21 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 
 /**
- * Private folders for decoded PCM on a RAM-backed file system (/dev/shm, where it exists), so
+ * Private files for decoded PCM on a RAM-backed file system (/dev/shm, where it exists), so
  * ffmpeg can write a track's PCM into a file that is read afterwards in a few large reads instead
  * of ~640 pipe reads of 32 KB interleaved with ffmpeg's own work (docs/catalog.md, 2026-12-01
- * 04:40). One folder per process and thread
- * (`needledrop-pcm-<pid>-<thread>`), made on first use; files in it are unlinked as soon as they
- * are opened for reading. A process killed with SIGKILL cannot clean up: the first use of a spool
- * in any later process removes the folders of processes that no longer run; a normal exit removes
- * its own. Where there is no /dev/shm (macOS, Windows) there is no spool and PCM comes through
- * the pipe: a temp folder on disk would have every track's PCM (21 MB for 240 s) written towards
- * the disk, and the saving was measured only on tmpfs.
+ * 04:40). Each decode gets a folder of its own (`needledrop-pcm-<pid>-<random>`, mode 0700, made
+ * by mkdtemp so no one else's file or link can stand in for it) and removes it when it ends.
+ * A process killed with SIGKILL cannot clean up: the first spool of any later process (in each of
+ * its threads) removes the folders of processes that no longer run. Where there is no /dev/shm
+ * (macOS, Windows) there is no spool and PCM comes through the pipe: a temp folder on disk would
+ * have every track's PCM (21 MB for 240 s) written towards the disk, and the saving was measured
+ * only on tmpfs.
  */
 
 const PREFIX = 'needledrop-pcm-';
-const NAME = /^needledrop-pcm-(\d+)-\d+$/;
+const NAME = /^needledrop-pcm-(\d+)-/;
 
 /** Where spools live: /dev/shm (Linux), or null where there is none. */
 export function spoolRoot(): string | null {
@@ -60,29 +59,34 @@ export function sweepStaleSpools(root: string): string[] {
   return removed;
 }
 
-let folder: string | null | undefined;
-let serial = 0;
-
-/** This thread's spool folder, made (and stale ones swept) on first use; null when none can be made (then decode through a pipe). */
-function spoolFolder(): string | null {
-  if (folder !== undefined && (folder === null || existsSync(folder))) return folder;
-  const root = spoolRoot();
-  if (root === null) return (folder = null);
-  sweepStaleSpools(root);
-  const dir = join(root, `${PREFIX}${process.pid}-${threadId}`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    folder = dir;
-    // A worker thread's 'exit' is its own; the main thread's is the process's.
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  } catch {
-    folder = null;
-  }
-  return folder;
+/** One decode's spool: ffmpeg writes `path`; release() removes it and its folder (idempotent). */
+export interface SpoolFile {
+  path: string;
+  release(): void;
 }
 
-/** A fresh path for one decode's PCM in this thread's spool, or null when there is no spool. */
-export function spoolPath(): string | null {
-  const dir = spoolFolder();
-  return dir === null ? null : join(dir, `${serial++}.f32`);
+let swept = false;
+
+/** A fresh spool file for one decode, or null when there is no spool (then decode through a pipe). */
+export function spoolFile(): SpoolFile | null {
+  const root = spoolRoot();
+  if (root === null) return null;
+  if (!swept) {
+    swept = true;
+    sweepStaleSpools(root);
+  }
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(root, `${PREFIX}${process.pid}-`));
+  } catch {
+    return null;
+  }
+  return { path: join(dir, 'pcm.f32'), release: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The spool folders of this process that exist now (tests: none once its decodes have ended). */
+export function ownSpools(): string[] {
+  const root = spoolRoot();
+  if (root === null) return [];
+  return readdirSync(root).filter((n) => n.startsWith(`${PREFIX}${process.pid}-`));
 }

@@ -1,16 +1,17 @@
 /**
  * The PCM spool (media/pcm-spool.ts) leaves nothing behind: every way a spooled decodeAudioInto
  * ends (clean, ffmpeg failing, invalid samples, cancelled, the consumer throwing, PCM past the
- * cap, which goes the pipe way) leaves its folder empty; a process killed with SIGKILL while its ffmpeg writes leaves its folder and file,
- * and the next sweep removes them (and only folders of processes that are gone). Real ffmpeg,
- * real processes.
+ * cap, which goes the pipe way) removes its folder; a process killed with SIGKILL while its
+ * ffmpeg writes leaves its folder and file, and the next sweep removes them (and only folders of
+ * processes that are gone). Real ffmpeg, real processes. (An index run's worker threads:
+ * tests/integration/index/spool.test.ts.)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio, decodeAudioInto, setSpoolMaxBytes, SPOOL_MAX_BYTES } from '../../../electron/engine/media/decode';
-import { spoolPath, spoolRoot, sweepStaleSpools } from '../../../electron/engine/media/pcm-spool';
+import { ownSpools, spoolRoot, sweepStaleSpools } from '../../../electron/engine/media/pcm-spool';
 import { musicLike, nanWav, tempDir } from '../../helpers/media';
 
 const REPO = resolve(import.meta.dirname, '..', '..', '..');
@@ -51,8 +52,7 @@ const until = async (done: () => boolean, what: string): Promise<void> => {
 };
 
 describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
-  it('is empty after every way a decode ends', async () => {
-    const folder = dirname(spoolPath()!);
+  it('keeps nothing after every way a decode ends', async () => {
     const ends: Array<[string, () => Promise<unknown>]> = [
       ['clean', () => decodeAudioInto(music, { sampleRate: 22050 }, () => undefined)],
       ['ffmpeg fails', () => decodeAudioInto(text, { sampleRate: 22050 }, () => undefined)],
@@ -87,7 +87,7 @@ describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
         (err: Error & { kind?: string }) => err.kind ?? err.message,
       );
       outcomes.push(`${what}: ${outcome}`);
-      expect(readdirSync(folder), what).toEqual([]);
+      expect(ownSpools(), what).toEqual([]);
     }
     expect(outcomes).toEqual([
       'clean: ok',
@@ -97,11 +97,10 @@ describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
       'cancelled while reading: cancelled',
       'the consumer throws: consumer gave up',
     ]);
-    expect(ffmpegsOn(folder)).toEqual([]);
+    expect(ffmpegsOn(`needledrop-pcm-${process.pid}-`)).toEqual([]);
   }, 60_000);
 
   it('a file whose PCM reaches the cap is decoded again through the pipe: all of it, in decodeAudio’s chunks', async () => {
-    const folder = dirname(spoolPath()!);
     const truth: Float32Array[] = [];
     for await (const c of decodeAudio(music, { sampleRate: 22050 })) truth.push(c.slice());
     // 64 KiB: ffmpeg stops the spool file a packet past it (60 s of PCM is 5.3 MB).
@@ -116,7 +115,7 @@ describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
     expect(got.map((c) => c.length)).toEqual(truth.map((c) => c.length));
     expect(bytes(got).equals(bytes(truth))).toBe(true);
     expect(Math.abs(got.reduce((n, c) => n + c.length, 0) - 60 * 22050)).toBeLessThan(2205);
-    expect(readdirSync(folder)).toEqual([]);
+    expect(ownSpools()).toEqual([]);
   }, 60_000);
 
   it('a sweep removes the folders of ended processes only', async () => {
@@ -140,24 +139,24 @@ describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
     // The child starts a spooled decode and kills itself as soon as ffmpeg's output file exists.
     const script = [
       `const { decodeAudioInto } = await import(${JSON.stringify(join(REPO, 'electron/engine/media/decode.ts'))});`,
-      `const { spoolPath } = await import(${JSON.stringify(join(REPO, 'electron/engine/media/pcm-spool.ts'))});`,
-      `const { dirname } = await import('node:path'); const { readdirSync } = await import('node:fs');`,
-      `const folder = dirname(spoolPath());`,
+      `const { readdirSync } = await import('node:fs');`,
+      `const mine = () => readdirSync('/dev/shm').filter((n) => n.startsWith('needledrop-pcm-' + process.pid + '-'));`,
       `void decodeAudioInto(${JSON.stringify(music)}, { sampleRate: 22050 }, () => {});`,
-      `const t = setInterval(() => { if (readdirSync(folder).length > 0) { clearInterval(t); process.kill(process.pid, 'SIGKILL'); } }, 1);`,
+      `const t = setInterval(() => { const d = mine(); if (d.length > 0 && readdirSync('/dev/shm/' + d[0]).length > 0) { clearInterval(t); process.kill(process.pid, 'SIGKILL'); } }, 1);`,
     ].join('\n');
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const signal = await new Promise<NodeJS.Signals | null>((r) => child.once('close', (_, sig) => r(sig)));
     expect(signal, stderr).toBe('SIGKILL');
-    const name = `needledrop-pcm-${child.pid}-0`;
     const root = spoolRoot()!;
-    const folder = join(root, name);
+    const name = readdirSync(root).find((n) => n.startsWith(`needledrop-pcm-${child.pid}-`));
+    expect(name).toBeDefined();
+    const folder = join(root, name!);
     // The orphaned ffmpeg finishes its file (nothing stops it) and exits.
     await until(() => ffmpegsOn(folder).length === 0, 'the orphaned ffmpeg to end');
     expect(readdirSync(folder).length).toBe(1);
-    expect(sweepStaleSpools(root)).toContain(name);
+    expect(sweepStaleSpools(root)).toContain(name!);
     expect(existsSync(folder)).toBe(false);
   }, 60_000);
 });

@@ -7,7 +7,8 @@ import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './proce
 
 /**
  * Streaming decoders: ffmpeg writes raw frames/PCM to a pipe and we hand them out as an async
- * iterable. No temp files. Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
+ * iterable, no temp files (decodeAudioInto, the indexer's, is the exception: a spool file on
+ * /dev/shm, see there). Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
  * blocks (backpressure). The process is killed when the signal aborts or the consumer stops
  * early (break/return/throw), and is always reaped before the iterator settles.
  *

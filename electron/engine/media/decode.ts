@@ -450,7 +450,8 @@ async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm
     // ffmpeg stops once its output has reached the cap (a packet past it), else it wrote all.
     if (size >= spoolMaxBytes) return false;
     const stats: BatchedFile = { samples: 0, nonFinite: 0 };
-    if (fd !== undefined) readSpool(fd, size, stats, onPcm, signal);
+    if (fd !== undefined) await readSpool(fd, size, stats, onPcm, signal);
+    if (signal?.aborted) throw cancelledError('decoding');
     settleDecode(file, opts, exit, stderr, stats, dump);
     return true;
   } finally {
@@ -460,8 +461,14 @@ async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm
   }
 }
 
-/** Hands out `size` bytes of spooled PCM in decodeAudio's chunks; stops at once (cancelled) when `signal` aborts. */
-function readSpool(fd: number, size: number, stats: BatchedFile, onPcm: (pcm: Float32Array) => void, signal: AbortSignal | undefined): void {
+/**
+ * Hands out `size` bytes of spooled PCM in decodeAudio's chunks; stops at once (cancelled) when
+ * `signal` aborts. Yields to the event loop after each read, so a cancel (a worker's message)
+ * lands within one read's analysis (~7 ms of PCM work), not after the whole track's. Each read's
+ * chunks are all handed out before the yield, so decodes interleaved in one thread can share the
+ * read buffer.
+ */
+async function readSpool(fd: number, size: number, stats: BatchedFile, onPcm: (pcm: Float32Array) => void, signal: AbortSignal | undefined): Promise<void> {
   const buf = (spoolBuffer ??= Buffer.from(new ArrayBuffer(SPOOL_READ_BYTES)));
   const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES, true);
   const emit = pcmEmitter(stats, onPcm);
@@ -474,6 +481,7 @@ function readSpool(fd: number, size: number, stats: BatchedFile, onPcm: (pcm: Fl
     if (got === 0) break;
     at += got;
     chunker.push(buf.subarray(0, got), checked);
+    if (at < size) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   chunker.end(checked);
 }

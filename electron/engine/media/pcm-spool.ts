@@ -17,12 +17,16 @@ import { join } from 'node:path';
 const PREFIX = 'needledrop-pcm-';
 const NAME = /^needledrop-pcm-(\d+)-/;
 
-/** Where spools live: /dev/shm (Linux), or null where there is none. */
+/**
+ * Where spools live: `NEEDLEDROP_PCM_SPOOL_ROOT` when set (another RAM-backed folder, or a test's
+ * own), else /dev/shm (Linux), or null where there is none.
+ */
 export function spoolRoot(): string | null {
+  const root = process.env.NEEDLEDROP_PCM_SPOOL_ROOT || '/dev/shm';
   try {
-    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+    if (statSync(root).isDirectory()) return root;
   } catch {
-    // no /dev/shm (macOS, Windows)
+    // no /dev/shm (macOS, Windows), or the folder named is not there
   }
   return null;
 }

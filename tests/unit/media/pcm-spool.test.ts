@@ -100,6 +100,20 @@ describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
     expect(ffmpegsOn(`needledrop-pcm-${process.pid}-`)).toEqual([]);
   }, 60_000);
 
+  it('a cancel from outside while the spool is read stops the hand-out within one read (32 chunks)', async () => {
+    const ac = new AbortController();
+    let seen = 0;
+    const run = decodeAudioInto(music, { sampleRate: 22050, signal: ac.signal }, () => {
+      // The abort comes from the event loop (as a worker's cancel message does), not from inside the hand-out.
+      if (++seen === 1) setImmediate(() => ac.abort());
+    });
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
+    // 60 s of PCM is ~162 chunks of 8,192 samples; a read is 32 of them.
+    expect(seen).toBeGreaterThanOrEqual(1);
+    expect(seen).toBeLessThanOrEqual(32);
+    expect(ownSpools()).toEqual([]);
+  }, 60_000);
+
   it('a file whose PCM reaches the cap is decoded again through the pipe: all of it, in decodeAudio’s chunks', async () => {
     const truth: Float32Array[] = [];
     for await (const c of decodeAudio(music, { sampleRate: 22050 })) truth.push(c.slice());
@@ -136,27 +150,34 @@ describe.skipIf(spoolRoot() === null)('the PCM spool', () => {
   });
 
   it('a process killed (SIGKILL) while its ffmpeg writes leaves a folder the next sweep removes', async () => {
+    // A root of its own, so no other process's first spool (which sweeps ended processes' folders) races this test.
+    const root = join(dir, 'killed-root');
+    mkdirSync(root);
     // The child starts a spooled decode and kills itself as soon as ffmpeg's output file exists.
     const script = [
       `const { decodeAudioInto } = await import(${JSON.stringify(join(REPO, 'electron/engine/media/decode.ts'))});`,
       `const { readdirSync } = await import('node:fs');`,
-      `const mine = () => readdirSync('/dev/shm').filter((n) => n.startsWith('needledrop-pcm-' + process.pid + '-'));`,
+      `const root = ${JSON.stringify(root)};`,
+      `const mine = () => readdirSync(root).filter((n) => n.startsWith('needledrop-pcm-' + process.pid + '-'));`,
       `void decodeAudioInto(${JSON.stringify(music)}, { sampleRate: 22050 }, () => {});`,
-      `const t = setInterval(() => { const d = mine(); if (d.length > 0 && readdirSync('/dev/shm/' + d[0]).length > 0) { clearInterval(t); process.kill(process.pid, 'SIGKILL'); } }, 1);`,
+      `const t = setInterval(() => { const d = mine(); if (d.length > 0 && readdirSync(root + '/' + d[0]).length > 0) { clearInterval(t); process.kill(process.pid, 'SIGKILL'); } }, 1);`,
     ].join('\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NEEDLEDROP_PCM_SPOOL_ROOT: root },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const signal = await new Promise<NodeJS.Signals | null>((r) => child.once('close', (_, sig) => r(sig)));
     expect(signal, stderr).toBe('SIGKILL');
-    const root = spoolRoot()!;
     const name = readdirSync(root).find((n) => n.startsWith(`needledrop-pcm-${child.pid}-`));
     expect(name).toBeDefined();
     const folder = join(root, name!);
     // The orphaned ffmpeg finishes its file (nothing stops it) and exits.
     await until(() => ffmpegsOn(folder).length === 0, 'the orphaned ffmpeg to end');
-    expect(readdirSync(folder).length).toBe(1);
-    expect(sweepStaleSpools(root)).toContain(name!);
+    expect(readdirSync(folder)).toEqual(['pcm.f32']);
+    expect(sweepStaleSpools(root)).toEqual([name]);
     expect(existsSync(folder)).toBe(false);
   }, 60_000);
 });

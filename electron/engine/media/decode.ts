@@ -1,14 +1,11 @@
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
-import { spoolFile, type SpoolFile } from './pcm-spool';
 import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './process';
 
 /**
  * Streaming decoders: ffmpeg writes raw frames/PCM to a pipe and we hand them out as an async
- * iterable, no temp files (decodeAudioInto, the indexer's, is the exception: a spool file on
- * /dev/shm, see there). Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
+ * iterable. No temp files. Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
  * blocks (backpressure). The process is killed when the signal aborts or the consumer stops
  * early (break/return/throw), and is always reaped before the iterator settles.
  *
@@ -247,20 +244,20 @@ export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions)
 /** Samples per PCM chunk handed out (the last of a file may be shorter). */
 const PCM_CHUNK_SAMPLES = 8192;
 
-/** The output options that turn input `input`'s first audio stream into decodeAudio's PCM, written to `target` (`extra`: more output options). */
-function audioOutputArgs(input: number, sampleRate: number, target: string, extra: string[] = []): string[] {
+/** The output options that turn input `input`'s first audio stream into decodeAudio's PCM, written to `target`. */
+function audioOutputArgs(input: number, sampleRate: number, target: string): string[] {
   return [
     '-map', `${input}:a:0`, '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
     // To a pipe ffmpeg flushes every packet (~3 KB of PCM): ~6000 reads per 200 s track cost node
     // ~0.1 CPU-s, a quarter of the decode itself. Whole 32 KB blocks: ~530 reads, ~0.02–0.05 CPU-s.
-    '-flush_packets', '0', ...extra, '-f', 'f32le', target,
+    '-flush_packets', '0', '-f', 'f32le', target,
   ];
 }
 
-/** decodeAudio's command line for one file (with the input dump when asked), writing to `target`; a bad rate is a usage error. */
-function audioDecodeArgs(file: string, opts: AudioDecodeOptions, withDump: boolean, target = 'pipe:1', extra: string[] = []): string[] {
+/** decodeAudio's command line for one file (with the input dump when asked); a bad rate is a usage error. */
+function audioDecodeArgs(file: string, opts: AudioDecodeOptions, withDump: boolean): string[] {
   if (!Number.isInteger(opts.sampleRate) || opts.sampleRate < 1000) throw usageError(`bad audio sample rate ${opts.sampleRate}`);
-  return [...(withDump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, opts.sampleRate, target, extra)];
+  return [...(withDump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, opts.sampleRate, 'pipe:1')];
 }
 
 /** How a decode that silenced non-finite samples ends, after handing out all of its PCM. */
@@ -297,16 +294,6 @@ export async function* decodeAudio(file: string, opts: AudioDecodeOptions): Asyn
   if (dump) opts.onInputDump?.(dump.text());
 }
 
-/** Hands a chunk of PCM bytes to `onPcm` as f32 samples, non-finite ones silenced and counted in `stats`. */
-function pcmEmitter(stats: BatchedFile, onPcm: (pcm: Float32Array) => void): (chunk: Buffer) => void {
-  return (chunk) => {
-    const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
-    stats.nonFinite += zeroNonFinite(pcm);
-    stats.samples += pcm.length;
-    onPcm(pcm);
-  };
-}
-
 /**
  * Reads one PCM pipe with a 'data' listener and hands `onPcm` decodeAudio's chunks (the same
  * UnitChunker cut, non-finite samples silenced and counted in `stats`; a chunk may be a view into
@@ -318,7 +305,12 @@ function pcmEmitter(stats: BatchedFile, onPcm: (pcm: Float32Array) => void): (ch
 function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) => void, stopped: () => boolean, fail: (err: unknown) => void): Promise<void> {
   return new Promise<void>((resolve) => {
     const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES, true);
-    const emit = pcmEmitter(stats, onPcm);
+    const emit = (chunk: Buffer): void => {
+      const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
+      stats.nonFinite += zeroNonFinite(pcm);
+      stats.samples += pcm.length;
+      onPcm(pcm);
+    };
     out.on('data', (chunk: Buffer) => {
       // The pipe may still hold data after a kill or a failure: stop handing it out at once.
       if (stopped()) return;
@@ -347,28 +339,16 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
 
 /**
  * decodeAudio for a consumer that takes every chunk as it comes: the same PCM in the same chunks,
- * handed to `onPcm` instead of pulled through decodeAudio's async generator. It settles as that
- * iterator ends: with a DecodeError when ffmpeg fails (carrying the seconds decoded, after the PCM
- * before the failure was handed out) or when samples were not finite (after all of it), cancelled
- * on abort, with onPcm's own error (ffmpeg ended first); onInputDump as decodeAudio calls it.
- * A chunk is a view into a buffer the next chunks reuse: copy what you keep.
- *
- * ffmpeg writes the PCM into a private file on a RAM-backed file system (pcm-spool.ts: /dev/shm), read
- * after it exits in 1 MiB reads: a 240 s track costs node ~25 ms less than ~640 pipe reads
- * interleaved with ffmpeg (docs/catalog.md, 2026-12-01 04:40), at the price of the track's PCM
- * in memory for a moment (21 MB for 240 s; at most SPOOL_MAX_BYTES, longer files take the pipe).
- * Through a pipe (a 'data' listener, not a generator: per 32 KB read that costs a promise chain
- * and stream bookkeeping) when there is no spool, the spool is full, or `NEEDLEDROP_PCM_SPOOL=off`.
+ * handed to `onPcm` from a 'data' listener instead of pulled through decodeAudio's async
+ * generator. It settles as that iterator ends: with a DecodeError when ffmpeg fails (carrying the
+ * seconds decoded, after the PCM before the failure was handed out) or when samples were not
+ * finite (after all of it), cancelled on abort, with onPcm's own error (ffmpeg ended first);
+ * onInputDump as decodeAudio calls it. Why: per 32 KB read the generator path costs a promise
+ * chain and stream bookkeeping, and its code is much of what V8 compiles in a worker's first
+ * tracks (see docs/catalog.md, 2026-12-01).
  */
 export async function decodeAudioInto(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
-  const spool = process.env.NEEDLEDROP_PCM_SPOOL === 'off' ? null : spoolFile();
-  if (spool !== null && (await decodeSpooled(file, opts, onPcm, spool))) return;
-  await decodePiped(file, opts, onPcm);
-}
-
-/** decodeAudioInto through ffmpeg's stdout. */
-async function decodePiped(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
-  const { signal } = opts;
+  const { sampleRate, signal } = opts;
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
   const args = audioDecodeArgs(file, opts, dump !== undefined);
   const proc = spawnTool(ffmpegPath(), args, signal);
@@ -387,103 +367,12 @@ async function decodePiped(file: string, opts: AudioDecodeOptions, onPcm: (pcm: 
   }
   if (signal?.aborted) throw cancelledError('decoding');
   if (failure !== undefined) throw failure;
-  settleDecode(file, opts, exit, proc.stderr.text(), stats, dump);
-}
-
-/** How decodeAudioInto ends once all PCM was handed out: a failed exit, invalid samples, or clean (with the dump). */
-function settleDecode(file: string, opts: AudioDecodeOptions, exit: Exit, stderr: string[], stats: BatchedFile, dump: InputDumpCollector | undefined): void {
-  const seconds = stats.samples / opts.sampleRate;
   if (exit.code !== 0) {
-    const cause = describeStderr(errorLines(stderr), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
-    throw new DecodeError(file, `decoding failed: ${explain(cause)}`, seconds);
+    const cause = describeStderr(errorLines(proc.stderr.text()), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+    throw new DecodeError(file, `decoding failed: ${explain(cause)}`, stats.samples / sampleRate);
   }
-  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, seconds);
+  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, stats.samples / sampleRate);
   if (dump) opts.onInputDump?.(dump.text());
-}
-
-/**
- * PCM a spooled decode may write (~50 min at 22.05 kHz): ffmpeg stops there (`-fs`) and the file
- * is decoded again through a pipe, so a long mix does not hold hundreds of MB of memory.
- */
-export const SPOOL_MAX_BYTES = 256 << 20;
-let spoolMaxBytes = SPOOL_MAX_BYTES;
-
-/** Change the spool's cap (tests: a small cap sends an ordinary file the pipe way). */
-export function setSpoolMaxBytes(bytes: number): void {
-  spoolMaxBytes = bytes;
-}
-/** Bytes per read of a spool file: whole PCM chunks, so every chunk but the last is a view into the read. */
-const SPOOL_READ_BYTES = 32 * PCM_CHUNK_SAMPLES * 4;
-/** The read buffer, one per thread, reused by every spooled decode (chunks are views into it). */
-let spoolBuffer: Buffer | undefined;
-
-/**
- * decodeAudioInto through a spool file, which it releases. False, with nothing handed out, when the spool
- * could not hold the PCM (disk full, or the file reached the cap): decode through a pipe.
- */
-async function decodeSpooled(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void, spool: SpoolFile): Promise<boolean> {
-  const { signal } = opts;
-  const { path } = spool;
-  const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
-  const args = audioDecodeArgs(file, opts, dump !== undefined, `file:${path}`, ['-fs', String(spoolMaxBytes), '-y']);
-  let fd: number | undefined;
-  try {
-    const proc = spawnTool(ffmpegPath(), args, signal);
-    if (dump) proc.child.stderr.on('data', dump.push);
-    let exit: Exit;
-    try {
-      exit = await proc.exited;
-    } finally {
-      await proc.dispose().catch(() => undefined);
-    }
-    if (signal?.aborted) throw cancelledError('decoding');
-    const stderr = proc.stderr.text();
-    if (exit.code !== 0 && stderr.some((l) => /No space left on device/i.test(l))) return false;
-    try {
-      fd = openSync(path, 'r');
-      // Unlinked at once: from here nothing is left behind whatever happens to this process.
-      unlinkSync(path);
-    } catch {
-      // ffmpeg failed before making its output: no PCM, its error below says why.
-    }
-    const size = fd === undefined ? 0 : fstatSync(fd).size;
-    // ffmpeg stops once its output has reached the cap (a packet past it), else it wrote all.
-    if (size >= spoolMaxBytes) return false;
-    const stats: BatchedFile = { samples: 0, nonFinite: 0 };
-    if (fd !== undefined) await readSpool(fd, size, stats, onPcm, signal);
-    if (signal?.aborted) throw cancelledError('decoding');
-    settleDecode(file, opts, exit, stderr, stats, dump);
-    return true;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-    // Its folder too, and the file when ffmpeg was killed or failed before the unlink above.
-    spool.release();
-  }
-}
-
-/**
- * Hands out `size` bytes of spooled PCM in decodeAudio's chunks; stops at once (cancelled) when
- * `signal` aborts. Yields to the event loop after each read, so a cancel (a worker's message)
- * lands within one read's analysis (~7 ms of PCM work), not after the whole track's. Each read's
- * chunks are all handed out before the yield, so decodes interleaved in one thread can share the
- * read buffer.
- */
-async function readSpool(fd: number, size: number, stats: BatchedFile, onPcm: (pcm: Float32Array) => void, signal: AbortSignal | undefined): Promise<void> {
-  const buf = (spoolBuffer ??= Buffer.from(new ArrayBuffer(SPOOL_READ_BYTES)));
-  const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES, true);
-  const emit = pcmEmitter(stats, onPcm);
-  const checked = (chunk: Buffer): void => {
-    if (signal?.aborted) throw cancelledError('decoding');
-    emit(chunk);
-  };
-  for (let at = 0; at < size; ) {
-    const got = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
-    if (got === 0) break;
-    at += got;
-    chunker.push(buf.subarray(0, got), checked);
-    if (at < size) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  chunker.end(checked);
 }
 
 /** How a batch decode went for one of its files. */

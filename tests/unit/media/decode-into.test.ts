@@ -3,8 +3,7 @@
  * async generator: for every kind of file the same PCM in the same chunks (the steps' sums of
  * squares depend on the chunk boundaries), and the same ending — clean, a DecodeError with the
  * same message and decoded seconds, non-finite samples silenced and reported — plus the input
- * dump, cancelling and a consumer's error, each leaving no ffmpeg running; through a spool file
- * and through the pipe.
+ * dump, cancelling and a consumer's error, each leaving no ffmpeg running.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -69,15 +68,7 @@ function ffmpegsOn(path: string): string[] {
   }
 }
 
-// Both ways decodeAudioInto reads ffmpeg's PCM: a spool file (the default) and the pipe (no spool, or a full one).
-describe.each(['spool', 'pipe'])('decodeAudioInto through the %s', (way) => {
-  beforeAll(() => {
-    if (way === 'pipe') process.env.NEEDLEDROP_PCM_SPOOL = 'off';
-  });
-  afterAll(() => {
-    delete process.env.NEEDLEDROP_PCM_SPOOL;
-  });
-
+describe('decodeAudioInto', () => {
   it.each([
     ['an mp3', 'music', 22050, 'clean'],
     ['a 48 kHz stereo flac', 'stereo', 22050, 'clean'],

@@ -26,11 +26,8 @@ beforeAll(async () => {
   writeFileSync(wrapper, `#!/bin/bash\n${JSON.stringify(toolInfo('ffmpeg').path)} "$@" | dd obs=12004 status=none\nexit \${PIPESTATUS[0]}\n`);
   chmodSync(wrapper, 0o755);
   configureFfmpeg({ ffmpeg: wrapper });
-  // The pipe is what this test is about: decodeAudioInto would otherwise have ffmpeg write a spool file (pcm-spool.ts).
-  process.env.NEEDLEDROP_PCM_SPOOL = 'off';
 }, 120_000);
 afterAll(async () => {
-  delete process.env.NEEDLEDROP_PCM_SPOOL;
   configureFfmpeg({});
   await cleanup?.();
 });

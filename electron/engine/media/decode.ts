@@ -306,6 +306,8 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
   return new Promise<void>((resolve) => {
     const chunker = new UnitChunker(4, PCM_CHUNK_SAMPLES, true);
     const emit = (chunk: Buffer): void => {
+      // One read can hold several chunks: a consumer that aborted (or failed) on one gets no more.
+      if (stopped()) return;
       const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
       stats.nonFinite += zeroNonFinite(pcm);
       stats.samples += pcm.length;

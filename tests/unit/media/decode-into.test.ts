@@ -133,6 +133,24 @@ describe('decodeAudioInto', () => {
     expect(ffmpegsOn(dir)).toEqual([]);
   });
 
+  it('hands out nothing after an abort, even the rest of a read that held several chunks', async () => {
+    // The first chunk keeps the consumer busy long enough for ffmpeg to fill the pipe, so the next
+    // read holds several chunks; the abort comes in the first of them. (CI under load caught a
+    // third chunk handed out after the abort: the rest of that read.)
+    const ac = new AbortController();
+    const sizes: number[] = [];
+    const run = decodeAudioInto(f.music, { sampleRate: 22050, signal: ac.signal }, (c) => {
+      sizes.push(c.length);
+      if (sizes.length === 1) {
+        const until = performance.now() + 150;
+        while (performance.now() < until);
+      } else ac.abort();
+    });
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(sizes).toHaveLength(2);
+    expect(ffmpegsOn(dir)).toEqual([]);
+  });
+
   it("rejects with the consumer's own error and ends ffmpeg", async () => {
     let seen = 0;
     const run = decodeAudioInto(f.music, { sampleRate: 22050 }, () => {

@@ -79,7 +79,7 @@ export interface FrameDescriptors {
 }
 
 /** Below this total power (≈ −100 dB re full scale) a frame counts as silent. */
-const SILENT_POWER = 1e-10;
+export const SILENT_POWER = 1e-10;
 
 export class SpectralAnalyser {
   private readonly mel: readonly Band[];

@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { extractAudioFeatures } from '../../../electron/engine/features/audio';
 import { compileFrameKernel, frameKernelModule, useFrameKernel } from '../../../electron/engine/features/frame-kernel';
 import { AUDIO_SPEC as S } from '../../../electron/engine/features/spec';
-import { SpectralAnalyser, type FrameDescriptors } from '../../../electron/engine/features/spectral';
+import { SILENT_POWER, SpectralAnalyser, type FrameDescriptors } from '../../../electron/engine/features/spectral';
 import { Stft } from '../../../electron/engine/features/stft';
 import { createRng } from '../../../electron/engine/util/prng';
 import { decodeMono, sharedMediaDir } from '../../helpers/media';
@@ -181,6 +181,24 @@ describe('frame kernel', () => {
     // The comparison covered frames with chroma peaks, silent frames and the spike.
     expect(peaks).toBeGreaterThan(spectra.length / 2);
     process.stderr.write(`spectral descriptors: ${differing} of ${spectra.length} frames differ in some last bit, all within tolerance\n`);
+  });
+
+  it('a frame is silent exactly when its total power is below SILENT_POWER, in both paths', () => {
+    // The kernel's total power (summed in lanes) decides only this, so nothing else pins it: a lane
+    // dropped from the total passed every other test (found by review). Random spectra scaled so
+    // their total is scale × the threshold; the truth: silent iff scale < 1.
+    const rng = createRng(5);
+    const bins = S.nfft / 2 + 1;
+    const js = analyser(false);
+    const wasm = analyser(true);
+    for (const scale of [0.5, 0.9, 1.1, 1.5, 1.9, 2.5]) {
+      const p = new Float64Array(bins);
+      for (let k = 0; k < bins; k++) p[k] = rng.next();
+      const total = p.reduce((a, b) => a + b, 0);
+      for (let k = 0; k < bins; k++) p[k] *= (scale * SILENT_POWER) / total;
+      expect(js.analyse(p).silent, `JS, scale ${scale}`).toBe(scale < 1);
+      expect(wasm.analyse(p).silent, `kernel, scale ${scale}`).toBe(scale < 1);
+    }
   });
 
   it.each([false, true])('kernel %s: a 1 kHz sine reads at its bin with power ≈ 1, centroid ≈ 1 kHz, chroma on B (truths of its own)', (kernel) => {

@@ -206,6 +206,7 @@ try {
     const startup = (await index(empty, 1, 0)).cpu;
     console.log(`  start-up of a run with one worker: ${startup.toFixed(2)} CPU-s`);
     type Cost = { wall: number; cpu: number };
+    type Spread = ReturnType<typeof medianRange>;
     const rows: Array<{ jobs: number; index: Cost; decode: Cost }> = [];
     for (const jobs of JOBS) {
       const rounds: Array<{ index: Cost; decode: Cost; batched: Cost | null }> = [];
@@ -230,8 +231,8 @@ try {
           );
         }
       }
-      const mid = (pick: (r: (typeof rounds)[number]) => number): { median: number; min: number; max: number } => medianRange(rounds.map(pick));
-      const at = (m: { median: number; min: number; max: number }, digits: number, unit = ''): string =>
+      const mid = (pick: (r: (typeof rounds)[number]) => number): Spread => medianRange(rounds.map(pick));
+      const at = (m: Spread, digits: number, unit = ''): string =>
         `${m.median.toFixed(digits)}${unit} (${m.min.toFixed(digits)}–${m.max.toFixed(digits)})`;
       if (ROUNDS > 1) {
         const batchedLine = BATCH > 1 ? `; against the batched decode: throughput ${at(mid((r) => r.batched!.wall / r.index.wall), 3)}, CPU ${at(mid((r) => r.index.cpu / r.batched!.cpu), 2, '×')}` : '';

@@ -22,9 +22,16 @@
  * beside it), over exactly round 4's planned seeds, budgets and losses, and only once every
  * planned run is in: before that it prints how many are in, and no statistic (no peeking).
  *
+ * With `--round5` (a report only) the same rule at 360 and 720 steps: the 720-step runs from
+ * round 5's results (scripts/bench/round5-worker.sh: round4.ts --steps 720, kept in the repo under
+ * docs/eval-losses-round5 so the round survives sessions), the 360-step values from round 4's
+ * summary (docs/eval-losses-seeds.json, written by `--round4 --json`), and round 5's question:
+ * is the winner group at 720 steps round 4's group at 360? Again only once all 60 runs are in.
+ *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
  *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report] [--round3]
  *   npx tsx scripts/bench/loss-table.ts --round4 [--cache .cache/gen/round4] [--json FILE]
+ *   npx tsx scripts/bench/loss-table.ts --round5 [--cache docs/eval-losses-round5] [--round4-json docs/eval-losses-seeds.json] [--json FILE]
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
@@ -48,6 +55,9 @@ const ROUND3_DELTA = 0.05;
 /** Round 4's plan, fixed in docs/eval-losses.md before its runs: the same five losses and rule, these seeds and budgets. */
 const ROUND4_SEEDS = [9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012];
 const ROUND4_BUDGETS = [180, 360];
+/** Round 5's plan (docs/eval-losses.md): round 4's seeds and losses at 720 steps, beside round 4's 360; its question is whether round 4's 360-step group holds. */
+const ROUND5_BUDGETS = [360, 720];
+const ROUND4_GROUP_AT_360 = ['triplet-margin', 'multi-similarity', 'supcon', 'infonce'];
 
 const { values } = parseArgs({
   options: {
@@ -59,14 +69,19 @@ const { values } = parseArgs({
     report: { type: 'boolean', default: false },
     round3: { type: 'boolean', default: false },
     round4: { type: 'boolean', default: false },
+    round5: { type: 'boolean', default: false },
+    'round4-json': { type: 'string', default: 'docs/eval-losses-seeds.json' },
   },
 });
-// Round 4 reads exactly its plan: the rule sees neither more nor fewer runs than were fixed.
-const seeds = values.round4 ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
-const budgets = values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
-const losses = values.round4 ? ROUND3_SET.map(checkLoss) : values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
-const cache = resolve(values.round4 && values.cache === '.cache/gen' ? '.cache/gen/round4' : values.cache);
-const ruleName = values.round4 ? 'round-4' : 'round-3';
+const planned = values.round4 || values.round5;
+// Rounds 4 and 5 read exactly their plan: the rule sees neither more nor fewer runs than were fixed.
+const seeds = planned ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
+const budgets = values.round5 ? ROUND5_BUDGETS : values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
+const losses = planned ? ROUND3_SET.map(checkLoss) : values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
+const defaultCache = values.round5 ? 'docs/eval-losses-round5' : values.round4 ? '.cache/gen/round4' : '.cache/gen';
+const cache = resolve(values.cache === '.cache/gen' ? defaultCache : values.cache);
+const roundName = values.round5 ? 'Round 5' : 'Round 4';
+const ruleName = planned ? 'round-4' : 'round-3';
 
 const started = Date.now();
 const results = new Map<string, MethodReport>();
@@ -74,7 +89,7 @@ const key = (seed: number, steps: number, loss: string): string => `${seed}/${st
 const resultFile = (seed: number, steps: number, loss: string): string => join(cache, 'losses', `seed-${seed}`, `steps-${steps}`, `${loss}.json`);
 
 // Smallest budget first over every seed: a run cut short still has one complete table.
-for (const steps of values.report || values.round4 ? [] : budgets) {
+for (const steps of values.report || planned ? [] : budgets) {
   for (const loss of losses) {
     for (const seed of seeds) {
       const file = resultFile(seed, steps, loss);
@@ -102,28 +117,41 @@ interface Round4Fields {
   galleries?: unknown[];
 }
 
-/** Why a result file does not count as the plan's run at this seed and budget (protocol: same training seed, same descriptors), or null. */
-function round4Problem(r: Round4Fields, seed: number, steps: number): string | null {
+/** Why a result does not count as the plan's run at this seed and budget (protocol: same training seed, same descriptors), or null; round 4's JSON summary has no per-query ranks. */
+function round4Problem(r: Round4Fields, seed: number, steps: number, needRanks = true): string | null {
   if (r.seed !== seed) return `seed ${String(r.seed)}, its folder says ${seed}`;
   if (r.steps !== steps) return `steps ${String(r.steps)}, its folder says ${steps}`;
   if (r.trainSeed !== 1) return `training seed ${String(r.trainSeed)}, the plan's is 1`;
   if (r.spec?.audio !== AUDIO_SPEC.version || r.spec?.video !== VIDEO_SPEC.version) {
     return `descriptors ${String(r.spec?.audio)} / ${String(r.spec?.video)}, today's are ${AUDIO_SPEC.version} / ${VIDEO_SPEC.version}`;
   }
-  if (!Array.isArray(r.galleries) || r.galleries.length === 0) return 'no per-query ranks (galleries)';
+  if (needRanks && (!Array.isArray(r.galleries) || r.galleries.length === 0)) return 'no per-query ranks (galleries)';
   return null;
 }
 
+// Round 5's 360-step values are round 4's runs, as round 4's verdict read them.
+const round4Summary = values.round5 ? (JSON.parse(readFileSync(resolve(values['round4-json']), 'utf8')) as { results: Record<string, MethodReport & Round4Fields> }).results : {};
 // Whatever has finished, this worker's or another's.
 for (const steps of budgets) {
   for (const loss of losses) {
     for (const seed of seeds) {
+      if (values.round5 && steps === 360) {
+        const r = round4Summary[key(seed, steps, loss)];
+        if (!r) continue;
+        const problem = round4Problem(r, seed, steps, false);
+        if (problem) {
+          process.stderr.write(`${values['round4-json']}: ${key(seed, steps, loss)} is not round 4's run (${problem})\n`);
+          process.exit(2);
+        }
+        results.set(key(seed, steps, loss), r);
+        continue;
+      }
       const file = resultFile(seed, steps, loss);
       if (!existsSync(file)) continue;
       const result = JSON.parse(readFileSync(file, 'utf8')) as MethodReport & Round4Fields;
-      const problem = values.round4 ? round4Problem(result, seed, steps) : null;
+      const problem = planned ? round4Problem(result, seed, steps) : null;
       if (problem) {
-        process.stderr.write(`${file}: not a round-4 run of the plan (${problem}); move it away or rerun it\n`);
+        process.stderr.write(`${file}: not a ${roundName.toLowerCase()} run of the plan (${problem}); move it away or rerun it\n`);
         process.exit(2);
       }
       results.set(key(seed, steps, loss), result);
@@ -138,16 +166,19 @@ const cell = (xs: number[], digits: number): string => {
   const { mean, sd } = meanSd(xs);
   return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 };
-if (values.round4) {
-  const planned = budgets.length * losses.length * seeds.length;
+if (planned) {
+  // Round 5 plans only its 720-step runs; its 360-step values must all be in round 4's summary.
+  const plannedBudgets = values.round5 ? [720] : budgets;
+  const count = plannedBudgets.length * losses.length * seeds.length;
   const missing = budgets.flatMap((b) => losses.flatMap((l) => seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
+  const missingPlanned = missing.filter((m) => plannedBudgets.some((b) => m.includes(`/${b}/`)));
   if (missing.length) {
-    process.stdout.write(`Round 4: ${planned - missing.length} of ${planned} planned runs are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
+    process.stdout.write(`${roundName}: ${count - missingPlanned.length} of ${count} planned runs are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
     process.exit(0);
   }
 }
-if (values.round3 || values.round4) {
-  process.stdout.write(`${[...round3Lines(), ...(values.round4 ? secondaryLines() : [])].join('\n')}\n`);
+if (values.round3 || planned) {
+  process.stdout.write(`${[...round3Lines(), ...(values.round5 ? round5Lines() : []), ...(planned ? secondaryLines() : [])].join('\n')}\n`);
   if (values.json) {
     const runs = Object.fromEntries(budgets.map((b) => [String(b), Object.fromEntries([...budgetScores(b)].map(([l, m]) => [l, [...m.keys()]]))]));
     // Round 4's per-query ranks stay in the cache: the JSON keeps each run's summary.
@@ -323,6 +354,17 @@ function verdictSummary(v: GroupVerdict, steps: number): string[] {
   const above = pick('beats-leader');
   if (above.length) lines.push(`- Above the leader on the seeds they share: ${above.map((c) => `${c.loss} (${at(c)})`).join('; ')}.`);
   return lines;
+}
+
+/** Round 5's one question, as its protocol words it: is the winner group at 720 steps round 4's group at 360? */
+function round5Lines(): string[] {
+  const at720 = winnerGroup(budgetScores(720), ROUND3_SET, ROUND3_DELTA);
+  const same = at720.kind !== 'no verdict' && at720.group.length === ROUND4_GROUP_AT_360.length && ROUND4_GROUP_AT_360.every((l) => at720.group.includes(l));
+  return [
+    '',
+    `Round 5's question: is the winner group at 720 steps round 4's at 360 (${ROUND4_GROUP_AT_360.join(', ')})? At 720 steps: ${at720.kind === 'no verdict' ? `no verdict (group so far ${at720.group.join(', ')})` : `${at720.group.join(', ')} (${at720.kind})`}. ${same ? 'Yes: the ranking has stopped moving; the table\'s answer is the group at 720 steps.' : 'No: no verdict from round 5, and no further budget without a new protocol.'}`,
+    '',
+  ];
 }
 
 /** Round 4's secondary endpoint, deciding nothing: the mean reciprocal rank over the same queries, against the primary's leader. */

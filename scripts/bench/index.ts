@@ -2,12 +2,15 @@
  * Indexing throughput: tracks per minute with --jobs 1 and --jobs 2 (scaling; goal ≥ 1.8 on two
  * cores), and against bare ffmpeg decoding of the same files at the same parallelism (the floor
  * no analysis can beat; goal: index ≥ 0.75× its throughput, ≤ 1.5× its CPU). Two libraries by
- * default, short clips and the 3–5 minute tracks users have: 64 × 30 s and 12 × 240 s mp3. For
- * one track of each, where an index's CPU goes: the one-pass analysis (one ffmpeg: decode + input
- * dump, and the descriptors), within it reading the pipe and the descriptors' JS, ffprobe (no
- * longer run for ordinary files), the encoder, the content hash. And what each track beyond the
- * first half costs (a second run over the first half, subtracted): the rate of a large library,
- * without the workers' start-up and cold first tracks that a short run is mostly made of.
+ * default, short clips and the 3–5 minute tracks users have: 64 × 30 s and 48 tracks of 180–300 s
+ * mp3 (issue 17's own outside measurement was 48 three-minute tracks at --jobs 2). For one track
+ * of each, where an index's CPU goes: the one-pass analysis (one ffmpeg: decode + input dump, and
+ * the descriptors), within it reading the pipe and the descriptors' JS, ffprobe (no longer run for
+ * ordinary files), the encoder, the content hash. The headline is the whole run, start-up
+ * included. Each round also indexes the library's first half and subtracts it from the whole run:
+ * what each track beyond the first half costs, the rate of a large library without the workers'
+ * start-up and cold first tracks (a library of spread lengths repeats its lengths in both halves,
+ * so the halves hold the same audio time).
  *
  * "Bare decode": one ffmpeg process per file (start-up included) decoding the file's first audio
  * stream to exactly the PCM the analyzer asks for (mono mean downmix, AUDIO_SPEC.sampleRate, f32)
@@ -26,10 +29,11 @@
  * decode, index, …, each index on a fresh catalog), and prints every round and the median with the
  * min–max of the ratios: the reference's CPU per track moves by a third from run to run on a shared
  * machine, and one slow or fast reference must not make or break the verdict.
- * Run: npx tsx scripts/bench/index.ts [--seconds 30,240] [--tracks 64,12] [--jobs 1,2] [--rounds N] [--batch N] [--dir DIR] [--source]
+ * Generated libraries are kept in the temp folder (needledrop-bench-libraries/) for the next run.
+ * Run: npx tsx scripts/bench/index.ts [--seconds 30,180-300] [--tracks 64,48] [--jobs 1,2] [--rounds N] [--batch N] [--dir DIR] [--source]
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +51,7 @@ import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
 import { probe } from '../../electron/engine/media/probe';
 import { COMPILED } from '../../electron/engine/jobs/worker-entry';
 import { num, parse } from '../cli/args';
+import { usageError } from '../cli/errors';
 import { medianRange } from './stats';
 
 const run = promisify(execFile);
@@ -89,9 +94,20 @@ if (!COMPILED && !values.source) {
 }
 const list = (v: string | undefined, name: string, fallback: number[], int: boolean): number[] =>
   v === undefined ? fallback : v.split(',').map((x) => num(x, name, { min: 1, int }) ?? 1);
-const LENGTHS = list(values.seconds, 'seconds', [30, 240], false);
-const COUNTS = list(values.tracks, 'tracks', LENGTHS.map((s) => (s <= 60 ? 64 : 12)), true);
-if (COUNTS.length !== LENGTHS.length) throw new Error('--tracks needs one count per --seconds length');
+/** A library's track lengths: one length (`240`) or a spread (`180-300`), seconds. */
+type Lengths = { lo: number; hi: number };
+function lengths(v: string | undefined): Lengths[] {
+  if (v === undefined) return [{ lo: 30, hi: 30 }, { lo: 180, hi: 300 }];
+  return v.split(',').map((item) => {
+    const [lo, hi = lo] = item.split('-');
+    const range = { lo: num(lo, 'seconds', { min: 1 }) ?? 1, hi: num(hi, 'seconds', { min: 1 }) ?? 1 };
+    if (range.hi < range.lo) throw usageError(`--seconds: ${item} runs backwards (write LO-HI)`);
+    return range;
+  });
+}
+const LENGTHS = lengths(values.seconds);
+const COUNTS = list(values.tracks, 'tracks', LENGTHS.map((l) => (l.hi <= 60 ? 64 : 48)), true);
+if (COUNTS.length !== LENGTHS.length) throw usageError('--tracks needs one count per --seconds item');
 const JOBS = list(values.jobs, 'jobs', [1, 2], true);
 const BATCH = num(values.batch, 'batch', { min: 1, int: true }) ?? BATCH_FILES;
 const ROUNDS = num(values.rounds, 'rounds', { min: 1, int: true }) ?? 1;
@@ -99,14 +115,39 @@ const ROUNDS = num(values.rounds, 'rounds', { min: 1, int: true }) ?? 1;
 const work = join(tmpdir(), `needledrop-bench-index-${process.pid}`);
 mkdirSync(work, { recursive: true });
 
-async function makeLibrary(dir: string, tracks: number, seconds: number): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < tracks; i++) {
-    // A beat (pulsed tone) plus a chord: decodes and analyses like music, not like silence.
-    const bpm = 80 + 7 * i;
-    const expr = `0.3*sin(2*PI*${110 + 11 * i}*t)*exp(-8*mod(t\\,${(60 / bpm).toFixed(4)}))+0.1*sin(2*PI*${220 + 5 * i}*t)+0.1*sin(2*PI*${330 + 7 * i}*t)`;
-    await run(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:c=stereo:d=${seconds}`, '-b:a', '192k', join(dir, `track${String(i).padStart(3, '0')}.mp3`)]);
-  }
+/**
+ * Track i's length: a spread from lo to hi over the first half of the library, repeated in the
+ * second half, so the first half (indexed alone for the per-further-track figure) holds as much
+ * audio as the rest.
+ */
+function trackSeconds(i: number, tracks: number, { lo, hi }: Lengths): number {
+  const half = Math.ceil(tracks / 2);
+  const j = i % half;
+  return half > 1 ? Math.round((lo + ((hi - lo) * j) / (half - 1)) * 10) / 10 : lo;
+}
+
+/**
+ * The generated library (a beat and a chord per track), kept in the temp folder between runs: 48
+ * long tracks take minutes of CPU to encode. Written into a fresh folder and renamed when whole.
+ */
+async function library(tracks: number, span: Lengths): Promise<string> {
+  const dir = join(tmpdir(), 'needledrop-bench-libraries', `v1-${tracks}x${span.lo}-${span.hi}s`);
+  if (existsSync(dir)) return dir;
+  const part = `${dir}.part-${process.pid}`;
+  mkdirSync(part, { recursive: true });
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < tracks; i = next++) {
+      // A beat (pulsed tone) plus a chord: decodes and analyses like music, not like silence.
+      const bpm = 80 + 7 * i;
+      const expr = `0.3*sin(2*PI*${110 + 11 * i}*t)*exp(-8*mod(t\\,${(60 / bpm).toFixed(4)}))+0.1*sin(2*PI*${220 + 5 * i}*t)+0.1*sin(2*PI*${330 + 7 * i}*t)`;
+      const d = trackSeconds(i, tracks, span);
+      await run(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:c=stereo:d=${d}`, '-b:a', '192k', join(part, `track${String(i).padStart(3, '0')}.mp3`)]);
+    }
+  };
+  await Promise.all(Array.from({ length: availableParallelism() }, lane));
+  renameSync(part, dir);
+  return dir;
 }
 
 /** Output options for input k: the analyzer's PCM format (mono mean downmix, its rate, f32), thrown away. */
@@ -188,12 +229,18 @@ async function stages(file: string, batch: string[]): Promise<string> {
 try {
   console.log(`engine: ${COMPILED ? 'compiled (as the app and the needledrop bin run it)' : 'TypeScript source under tsx (--source)'}`);
   console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const libraries = values.dir ? [{ dir: values.dir, seconds: 0, tracks: null }] : LENGTHS.map((seconds, i) => ({ dir: join(work, `library-${seconds}s`), seconds, tracks: COUNTS[i] }));
-  for (const lib of libraries) {
-    if (lib.tracks !== null) await makeLibrary(lib.dir, lib.tracks, lib.seconds);
+  // Generated before anything is measured (encoding 48 long tracks is minutes of CPU; kept for the next run).
+  const libraries: Array<{ dir: string; label: string; tracks: number | null }> = values.dir ? [{ dir: values.dir, label: `from ${values.dir}`, tracks: null }] : [];
+  for (const [i, span] of values.dir ? [] : LENGTHS.entries()) {
+    const tracks = COUNTS[i];
+    const mean = Array.from({ length: tracks }, (_, k) => trackSeconds(k, tracks, span)).reduce((x, y) => x + y, 0) / tracks;
+    const label = span.lo === span.hi ? `× ${span.lo} s mp3 (generated)` : `of ${span.lo}–${span.hi} s mp3 (generated, ${mean.toFixed(0)} s on average)`;
+    libraries.push({ dir: await library(tracks, span), label, tracks });
+  }
+  for (const [k, lib] of libraries.entries()) {
     const files = (await findAudioFiles([lib.dir])).map((e) => e.path);
     const perMin = (s: number): number => (files.length / s) * 60;
-    console.log(`\nlibrary: ${files.length} tracks${lib.tracks === null ? ` from ${lib.dir}` : ` × ${lib.seconds} s mp3 (generated)`}`);
+    console.log(`\nlibrary: ${files.length} tracks ${lib.label}`);
     const alone = files.map((f) => [f]);
     await bareDecode(alone.slice(0, 2), 1); // warm the page cache and ffmpeg's binary
     console.log(`  CPU-s of one track by stage (× its bare ffmpeg decode): ${await stages(files[0], BATCH > 1 ? files.slice(0, BATCH) : [])}`);
@@ -205,24 +252,40 @@ try {
     mkdirSync(empty, { recursive: true });
     const startup = (await index(empty, 1, 0)).cpu;
     console.log(`  start-up of a run with one worker: ${startup.toFixed(2)} CPU-s`);
+    // The library's first half, indexed in every round after the whole: the difference is what the
+    // tracks beyond it cost, with the workers' start-up and cold first tracks in both runs.
+    const first = files.length >= 4 ? files.slice(0, Math.floor(files.length / 2)) : [];
+    const half = join(work, `half-${k}`);
+    mkdirSync(half, { recursive: true });
+    first.forEach((f, i) => linkSync(f, join(half, `${String(i).padStart(4, '0')}${extname(f)}`)));
+    const further = files.length - first.length;
     type Cost = { wall: number; cpu: number };
     type Spread = ReturnType<typeof medianRange>;
     const rows: Array<{ jobs: number; index: Cost; decode: Cost }> = [];
     for (const jobs of JOBS) {
-      const rounds: Array<{ index: Cost; decode: Cost; batched: Cost | null }> = [];
+      // Files from 2 MiB decode alone, and a small library is cut into at least four batches a
+      // worker: where every batch is one file, the batched decode would be the bare decode again.
+      const groups = indexBatches(files, jobs);
+      const batching = BATCH > 1 && groups.some((g) => g.length > 1);
+      if (BATCH > 1 && !batching) console.log(`  --jobs ${jobs}: the index decodes every file alone here, so the batched bare decode is the bare decode (not run twice)`);
+      const rounds: Array<{ index: Cost; decode: Cost; batched: Cost | null; extra: number | null }> = [];
       for (let round = 1; round <= ROUNDS; round++) {
         // Interleaved, so the reference and the index see the same moments of the machine's load.
         const decode = await bareDecode(alone, jobs);
-        const batched = BATCH > 1 ? await bareDecode(indexBatches(files, jobs), jobs) : null;
+        const batched = batching ? await bareDecode(groups, jobs) : null;
         const idx = await index(lib.dir, jobs, lib.tracks);
-        rounds.push({ index: idx, decode, batched });
+        const part = first.length > 0 ? await index(half, jobs, lib.tracks === null ? null : first.length) : null;
+        const extra = part ? (idx.cpu - part.cpu) / further : null;
+        rounds.push({ index: idx, decode, batched, extra });
         const workers = Math.min(jobs, files.length);
         const steady = Math.max(0, idx.cpu - workers * startup);
+        const decodePerTrack = decode.cpu / files.length;
         console.log(
           `  --jobs ${jobs}${ROUNDS > 1 ? ` round ${round}/${ROUNDS}` : ''}: index ${idx.wall.toFixed(1)} s = ${perMin(idx.wall).toFixed(1)} tracks/min (${(idx.cpu / files.length).toFixed(2)} CPU-s/track); ` +
-            `bare ffmpeg decode ${decode.wall.toFixed(1)} s = ${perMin(decode.wall).toFixed(1)} tracks/min (${(decode.cpu / files.length).toFixed(2)} CPU-s/track); ` +
+            `bare ffmpeg decode ${decode.wall.toFixed(1)} s = ${perMin(decode.wall).toFixed(1)} tracks/min (${decodePerTrack.toFixed(2)} CPU-s/track); ` +
             `index/decode throughput ${(decode.wall / idx.wall).toFixed(3)} (goal ≥ 0.75), CPU ${(idx.cpu / decode.cpu).toFixed(2)}× (goal ≤ 1.5); ` +
-            `without the workers' start-up ${(steady / files.length).toFixed(2)} CPU-s/track, ${(steady / decode.cpu).toFixed(2)}× the decode`,
+            `without the workers' start-up ${(steady / files.length).toFixed(2)} CPU-s/track, ${(steady / decode.cpu).toFixed(2)}× the decode` +
+            (extra !== null ? `; per track beyond the first ${first.length} (a large library's rate) ${extra.toFixed(2)} CPU-s, ${(extra / decodePerTrack).toFixed(2)}× the decode` : ''),
         );
         if (batched) {
           console.log(
@@ -235,28 +298,16 @@ try {
       const at = (m: Spread, digits: number, unit = ''): string =>
         `${m.median.toFixed(digits)}${unit} (${m.min.toFixed(digits)}–${m.max.toFixed(digits)})`;
       if (ROUNDS > 1) {
-        const batchedLine = BATCH > 1 ? `; against the batched decode: throughput ${at(mid((r) => r.batched!.wall / r.index.wall), 3)}, CPU ${at(mid((r) => r.index.cpu / r.batched!.cpu), 2, '×')}` : '';
+        const batchedLine = batching ? `; against the batched decode: throughput ${at(mid((r) => r.batched!.wall / r.index.wall), 3)}, CPU ${at(mid((r) => r.index.cpu / r.batched!.cpu), 2, '×')}` : '';
+        const furtherLine =
+          first.length > 0 ? `; per track beyond the first ${first.length}: ${at(mid((r) => r.extra!), 2)} CPU-s, ${at(mid((r) => r.extra! / (r.decode.cpu / files.length)), 2, '×')} the decode` : '';
         console.log(
           `  --jobs ${jobs}, median of ${ROUNDS} rounds (min–max): index ${at(mid((r) => r.index.cpu / files.length), 2)} CPU-s/track, bare decode ${at(mid((r) => r.decode.cpu / files.length), 2)}; ` +
-            `index/decode throughput ${at(mid((r) => r.decode.wall / r.index.wall), 3)} (goal ≥ 0.75), CPU ${at(mid((r) => r.index.cpu / r.decode.cpu), 2, '×')} (goal ≤ 1.5)${batchedLine}`,
+            `index/decode throughput ${at(mid((r) => r.decode.wall / r.index.wall), 3)} (goal ≥ 0.75), CPU ${at(mid((r) => r.index.cpu / r.decode.cpu), 2, '×')} (goal ≤ 1.5)${furtherLine}${batchedLine}`,
         );
       }
-      // The rows below (per further track, scaling) use each side's median round.
+      // The scaling line below uses each side's median round.
       rows.push({ jobs, index: { wall: mid((r) => r.index.wall).median, cpu: mid((r) => r.index.cpu).median }, decode: { wall: mid((r) => r.decode.wall).median, cpu: mid((r) => r.decode.cpu).median } });
-    }
-    const last = rows[rows.length - 1];
-    if (files.length >= 4) {
-      // Each worker's first tracks run cold (JIT compilation) and its start-up is fixed: a run over the
-      // first half of the files, subtracted from the whole run, leaves what every further track costs —
-      // the rate a library of thousands sees.
-      const half = join(work, `half-${lib.seconds}`);
-      mkdirSync(half, { recursive: true });
-      const first = files.slice(0, Math.floor(files.length / 2));
-      first.forEach((f, i) => linkSync(f, join(half, `${String(i).padStart(4, '0')}${extname(f)}`)));
-      const part = await index(half, last.jobs, lib.tracks === null ? null : first.length);
-      const extra = (last.index.cpu - part.cpu) / (files.length - first.length);
-      const decodePerTrack = last.decode.cpu / files.length;
-      console.log(`  --jobs ${last.jobs}, per track beyond the first ${first.length} (a large library's rate): index ${extra.toFixed(2)} CPU-s, ${(extra / decodePerTrack).toFixed(2)}× the bare decode's ${decodePerTrack.toFixed(2)}`);
     }
     if (rows.length >= 2) {
       console.log(`  scaling --jobs ${rows[1].jobs} vs --jobs ${rows[0].jobs}: ${(rows[0].index.wall / rows[1].index.wall).toFixed(2)}×; bare decode ${(rows[0].decode.wall / rows[1].decode.wall).toFixed(2)}× (what this machine allows right now)`);

@@ -1,11 +1,14 @@
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
+import { openSpool, PacketBytes, type Spool } from './pcm-spool';
 import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './process';
 
 /**
  * Streaming decoders: ffmpeg writes raw frames/PCM to a pipe and we hand them out as an async
- * iterable. No temp files. Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
+ * iterable. No temp files (decodeAudioInto's spool is an unlinked file, see pcm-spool.ts). Reading is pull-based, so a slow consumer pauses the pipe and ffmpeg
  * blocks (backpressure). The process is killed when the signal aborts or the consumer stops
  * early (break/return/throw), and is always reaped before the iterator settles.
  *
@@ -339,17 +342,131 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
   });
 }
 
+/** Options of decodeAudioInto beyond decodeAudio's. */
+export interface DecodeIntoOptions extends AudioDecodeOptions {
+  /** Where the PCM may be spooled (default openSpool: /dev/shm when it has room); null: through the pipe. */
+  spool?: () => Spool | null;
+  /** Called when a spool was tried: null when the PCM came from it, else why the pipe decoded the file instead. */
+  onSpool?: (fellBack: string | null) => void;
+}
+
 /**
  * decodeAudio for a consumer that takes every chunk as it comes: the same PCM in the same chunks,
- * handed to `onPcm` from a 'data' listener instead of pulled through decodeAudio's async
- * generator. It settles as that iterator ends: with a DecodeError when ffmpeg fails (carrying the
- * seconds decoded, after the PCM before the failure was handed out) or when samples were not
- * finite (after all of it), cancelled on abort, with onPcm's own error (ffmpeg ended first);
- * onInputDump as decodeAudio calls it. Why: per 32 KB read the generator path costs a promise
- * chain and stream bookkeeping, and its code is much of what V8 compiles in a worker's first
- * tracks (see docs/catalog.md, 2026-12-01).
+ * handed to `onPcm` instead of pulled through decodeAudio's async generator. It settles as that
+ * iterator ends: with a DecodeError when ffmpeg fails (carrying the seconds decoded, after the PCM
+ * before the failure was handed out) or when samples were not finite (after all of it), cancelled
+ * on abort, with onPcm's own error; onInputDump as decodeAudio calls it. A chunk is valid only
+ * during its onPcm call (it may be a view into a buffer used again): copy what you keep.
+ *
+ * Where a spool is available (pcm-spool.ts) ffmpeg writes the PCM into it and node reads it after
+ * ffmpeg ends; a spooled decode that did not end cleanly with every byte in place (a decoding
+ * error, a full /dev/shm, more PCM than the spool's cap) hands out nothing and the file is decoded
+ * again through the pipe, so every ending is the pipe's own. Why: node's CPU for a 240 s track's
+ * PCM, ~650 pipe reads of fresh 32 KB buffers and the garbage they make, fell by ~29 ms a track in
+ * the indexer (docs/catalog.md, 2026-12-01 08:15). The pipe's 'data' listener in turn saves the
+ * async generator's promise chain and stream bookkeeping per read (2026-12-01 01:40).
  */
-export async function decodeAudioInto(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
+export async function decodeAudioInto(file: string, opts: DecodeIntoOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
+  const spool = (opts.spool ?? openSpool)();
+  if (spool) {
+    let fellBack: string | null;
+    try {
+      fellBack = await decodeViaSpool(file, opts, spool, onPcm);
+    } finally {
+      closeSync(spool.fd);
+    }
+    opts.onSpool?.(fellBack);
+    if (fellBack === null) return;
+  }
+  return decodeThroughPipe(file, opts, onPcm);
+}
+
+/** Bytes of spool read at a time: 32 whole chunks, so the chunks are cut where UnitChunker cuts them. */
+const SPOOL_READ_BYTES = 32 * PCM_CHUNK_SAMPLES * 4;
+/** One read buffer per thread, used again by every spooled decode (fresh buffers are what the spool saves). */
+let spoolBuffer: Buffer | undefined;
+
+/**
+ * decodeAudioInto's PCM through a spool. ffmpeg writes one output through the tee muxer to two
+ * places: the spool (fd 3) and, on stdout, a framecrc line per packet. Those lines say how many
+ * bytes ffmpeg wrote (checked against the file, so a short write can never pass for a whole
+ * track), let node stop a decode that outgrows the spool's cap, and tie ffmpeg to node: once node
+ * is gone (killed, or its worker terminated) the next line's write fails and the tee (onfail=abort)
+ * ends ffmpeg, instead of it decoding the rest of the track into RAM. 64k-sample frames after the
+ * resampler (asetnsamples, no padding of the last) give the same PCM bytes in ~80 packets a
+ * 240 s track (with ffmpeg's own ~9,000 the tee and framecrc cost it ~40 ms more a track).
+ * Returns null when the PCM was handed out, else why this run cannot stand in for the pipe's
+ * (nothing was handed out then). Throws when cancelled and when onPcm throws.
+ */
+async function decodeViaSpool(file: string, opts: DecodeIntoOptions, spool: Spool, onPcm: (pcm: Float32Array) => void): Promise<string | null> {
+  const { sampleRate, signal } = opts;
+  const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
+  const pipeArgs = audioDecodeArgs(file, opts, dump !== undefined);
+  // decodeAudio's command line with its output options (from -map on) replaced.
+  const args = [
+    ...pipeArgs.slice(0, pipeArgs.indexOf('-map')),
+    '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
+    // The resampler first (the same frames as the pipe's decode: it spreads a NaN differently
+    // over other frame sizes), then 64k-sample frames for the canary.
+    '-af', `aformat=sample_fmts=flt:sample_rates=${sampleRate}:channel_layouts=mono,asetnsamples=n=65536:p=0`,
+    '-c:a', 'pcm_f32le', '-f', 'tee', '[f=f32le:onfail=abort]pipe:3|[f=framecrc:onfail=abort]pipe:1',
+  ];
+  const proc = spawnTool(ffmpegPath(), args, signal, 0, undefined, [spool.fd]);
+  if (dump) proc.child.stderr.on('data', dump.push);
+  const written = new PacketBytes();
+  let overCap = false;
+  proc.child.stdout.on('data', (d: Buffer) => {
+    written.push(d);
+    if (written.total > spool.cap && !overCap) {
+      overCap = true;
+      void proc.dispose();
+    }
+  });
+  let exit: Exit;
+  try {
+    exit = await proc.exited;
+  } finally {
+    await proc.dispose().catch(() => undefined);
+  }
+  if (signal?.aborted) throw cancelledError('decoding');
+  if (overCap) return `its PCM outgrew the spool's ${spool.cap} bytes`;
+  if (exit.code !== 0) return `ffmpeg exited with ${exit.code ?? exit.signal}`;
+  const size = fstatSync(spool.fd).size;
+  const wrote = written.end();
+  if (wrote !== size) return `the spool holds ${size} of the ${wrote} bytes ffmpeg wrote`;
+
+  const buf = (spoolBuffer ??= Buffer.from(new ArrayBuffer(SPOOL_READ_BYTES)));
+  const chunkBytes = PCM_CHUNK_SAMPLES * 4;
+  const stats: BatchedFile = { samples: 0, nonFinite: 0 };
+  for (let pos = 0; pos < size; ) {
+    const want = Math.min(buf.length, size - pos);
+    for (let got = 0; got < want; ) {
+      const n = readSync(spool.fd, buf, got, want - got, pos + got);
+      if (n === 0) throw new NeedledropError('internal', `${file}: the PCM spool ended at ${pos + got} of ${size} bytes`);
+      got += n;
+    }
+    pos += want;
+    // A trailing partial sample is dropped, as UnitChunker drops it.
+    const whole = want - (want % 4);
+    for (let off = 0; off < whole; off += chunkBytes) {
+      // Nothing more after an abort, even the rest of this read.
+      if (signal?.aborted) throw cancelledError('decoding');
+      const pcm = new Float32Array(buf.buffer, buf.byteOffset + off, Math.min(chunkBytes, whole - off) / 4);
+      stats.nonFinite += zeroNonFinite(pcm);
+      stats.samples += pcm.length;
+      onPcm(pcm);
+    }
+    // Let a cancel (a worker's message) land between reads, as it would between pipe reads.
+    if (pos < size) await nextTurn();
+    if (signal?.aborted) throw cancelledError('decoding');
+  }
+  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, stats.samples / sampleRate);
+  if (dump) opts.onInputDump?.(dump.text());
+  return null;
+}
+
+/** decodeAudioInto through ffmpeg's stdout pipe, read with a 'data' listener (readPcm). */
+async function decodeThroughPipe(file: string, opts: AudioDecodeOptions, onPcm: (pcm: Float32Array) => void): Promise<void> {
   const { sampleRate, signal } = opts;
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
   const args = audioDecodeArgs(file, opts, dump !== undefined);

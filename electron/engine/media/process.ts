@@ -168,11 +168,12 @@ export interface Spawned {
 /**
  * Spawn a tool with stdout piped; the process is SIGKILLed when `signal` aborts. `outputs` extra
  * pipes (fd 3 on) let one process write several streams apart (POSIX; Windows tools do not see them).
- * `input`, when given, is written to the tool's stdin, which is then closed.
+ * `input`, when given, is written to the tool's stdin, which is then closed. `files`: open
+ * descriptors the tool gets after the pipes (fd 3 + outputs on), e.g. a spool file to write.
  */
-export function spawnTool(path: string, args: string[], signal?: AbortSignal, outputs = 0, input?: Uint8Array): Spawned {
+export function spawnTool(path: string, args: string[], signal?: AbortSignal, outputs = 0, input?: Uint8Array, files: readonly number[] = []): Spawned {
   if (signal?.aborted) throw cancelledError('decoding');
-  const stdio: Array<'ignore' | 'pipe'> = [input ? 'pipe' : 'ignore', 'pipe', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)];
+  const stdio: Array<'ignore' | 'pipe' | number> = [input ? 'pipe' : 'ignore', 'pipe', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const), ...files];
   guardSignals();
   let child: ToolChild;
   try {
@@ -188,7 +189,7 @@ export function spawnTool(path: string, args: string[], signal?: AbortSignal, ou
     stdin.on('error', () => undefined);
     stdin.end(input);
   }
-  const extra = child.stdio.slice(3) as Readable[];
+  const extra = child.stdio.slice(3, 3 + outputs) as Readable[];
   const stderr = new StderrTail();
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
   const exited = new Promise<Exit>((resolve, reject) => {

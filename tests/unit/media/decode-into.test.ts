@@ -3,13 +3,16 @@
  * async generator: for every kind of file the same PCM in the same chunks (the steps' sums of
  * squares depend on the chunk boundaries), and the same ending — clean, a DecodeError with the
  * same message and decoded seconds, non-finite samples silenced and reported — plus the input
- * dump, cancelling and a consumer's error, each leaving no ffmpeg running.
+ * dump, cancelling and a consumer's error, each leaving no ffmpeg running. Every case runs twice:
+ * through a PCM spool (an unlinked file in /dev/shm, pcm-spool.ts; where there is none the
+ * cases run on the pipe) and through ffmpeg's pipe.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudio, decodeAudioInto, DecodeError } from '../../../electron/engine/media/decode';
+import { decodeAudio, decodeAudioInto, DecodeError, type DecodeIntoOptions } from '../../../electron/engine/media/decode';
+import { spoolRoot } from '../../../electron/engine/media/pcm-spool';
 import { damagedFlac, ffmpeg, musicLike, nanWav, tempDir, truncated } from '../../helpers/media';
 
 let dir: string;
@@ -29,7 +32,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => cleanup?.());
 
-type Outcome = { chunks: Float32Array[]; dump?: string; error?: { message: string; seconds: number | undefined } };
+type Outcome = { chunks: Float32Array[]; dump?: string; error?: { message: string; seconds: number | undefined }; fellBack?: string | null };
 
 /**
  * ffmpeg's own words after a cause differ from run to run of one file (its threaded decoders log
@@ -49,10 +52,10 @@ async function viaGenerator(file: string, sampleRate: number): Promise<Outcome> 
   return out;
 }
 
-async function viaListener(file: string, sampleRate: number): Promise<Outcome> {
+async function viaListener(file: string, sampleRate: number, spool: DecodeIntoOptions['spool']): Promise<Outcome> {
   const out: Outcome = { chunks: [] };
   try {
-    await decodeAudioInto(file, { sampleRate, onInputDump: (d) => (out.dump = d) }, (c) => out.chunks.push(c.slice()));
+    await decodeAudioInto(file, { sampleRate, spool, onInputDump: (d) => (out.dump = d), onSpool: (w) => (out.fellBack = w) }, (c) => out.chunks.push(c.slice()));
   } catch (err) {
     out.error = failure(err);
   }
@@ -68,7 +71,13 @@ function ffmpegsOn(path: string): string[] {
   }
 }
 
-describe('decodeAudioInto', () => {
+/** The two ways decodeAudioInto gets its PCM: the default spool, and none (the pipe). */
+const WAYS: Array<[string, DecodeIntoOptions['spool']]> = [
+  ['through a spool', undefined],
+  ['through the pipe', () => null],
+];
+
+describe.each(WAYS)('decodeAudioInto %s', (_way, spool) => {
   it.each([
     ['an mp3', 'music', 22050, 'clean'],
     ['a 48 kHz stereo flac', 'stereo', 22050, 'clean'],
@@ -77,7 +86,7 @@ describe('decodeAudioInto', () => {
     ['a file damaged all through', 'damaged', 22050, 'fails'],
     ['a text file', 'text', 22050, 'fails'],
   ])('%s: the same chunks, bit for bit, and the same ending as decodeAudio', async (_, name, rate, ending) => {
-    const [a, b] = [await viaGenerator(f[name], rate), await viaListener(f[name], rate)];
+    const [a, b] = [await viaGenerator(f[name], rate), await viaListener(f[name], rate, spool)];
     expect(b.chunks.map((c) => c.length)).toEqual(a.chunks.map((c) => c.length));
     // equals(), not toEqual: a deep comparison of megabytes takes vitest seconds.
     expect(bytes(b.chunks).equals(bytes(a.chunks))).toBe(true);
@@ -89,6 +98,8 @@ describe('decodeAudioInto', () => {
     expect(dump(b.dump)).toEqual(dump(a.dump));
     if (ending === 'clean') {
       expect(b.error).toBeUndefined();
+      // The spool way really spooled (null: no fallback); the pipe way never tried one.
+      expect(b.fellBack).toBe(spool === undefined && spoolRoot() !== null ? null : undefined);
       expect(b.dump).toMatch(/Input #0/);
     }
     if (ending === 'fails') {
@@ -101,7 +112,7 @@ describe('decodeAudioInto', () => {
     const a = await viaGenerator(f.music, 22050);
     const chunks: Float32Array[] = [];
     let views = 0;
-    await decodeAudioInto(f.music, { sampleRate: 22050 }, (c) => {
+    await decodeAudioInto(f.music, { sampleRate: 22050, spool }, (c) => {
       if (c.byteOffset > 0) views++;
       chunks.push(c.slice());
       // Busy for 2 ms a chunk: ffmpeg's 32 KB writes meanwhile fill the pipe.
@@ -114,7 +125,7 @@ describe('decodeAudioInto', () => {
   });
 
   it('silences non-finite samples and says how many there were', async () => {
-    const b = await viaListener(f.nan, 44100);
+    const b = await viaListener(f.nan, 44100, spool);
     expect(b.chunks.every((c) => c.every((v) => Number.isFinite(v)))).toBe(true);
     expect(b.error?.message).toMatch(/holds \d+ invalid samples \(NaN or infinite\), replaced by silence/);
     // The whole file was handed out first: 3 s at 44.1 kHz.
@@ -125,7 +136,7 @@ describe('decodeAudioInto', () => {
   it('ends ffmpeg and rejects as cancelled when the signal aborts part-way', async () => {
     const ac = new AbortController();
     let seen = 0;
-    const run = decodeAudioInto(f.music, { sampleRate: 22050, signal: ac.signal }, () => {
+    const run = decodeAudioInto(f.music, { sampleRate: 22050, spool, signal: ac.signal }, () => {
       if (++seen === 2) ac.abort();
     });
     await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
@@ -139,7 +150,7 @@ describe('decodeAudioInto', () => {
     // third chunk handed out after the abort: the rest of that read.)
     const ac = new AbortController();
     const sizes: number[] = [];
-    const run = decodeAudioInto(f.music, { sampleRate: 22050, signal: ac.signal }, (c) => {
+    const run = decodeAudioInto(f.music, { sampleRate: 22050, spool, signal: ac.signal }, (c) => {
       sizes.push(c.length);
       if (sizes.length === 1) {
         const until = performance.now() + 150;
@@ -153,7 +164,7 @@ describe('decodeAudioInto', () => {
 
   it("rejects with the consumer's own error and ends ffmpeg", async () => {
     let seen = 0;
-    const run = decodeAudioInto(f.music, { sampleRate: 22050 }, () => {
+    const run = decodeAudioInto(f.music, { sampleRate: 22050, spool }, () => {
       if (++seen === 3) throw new Error('consumer gave up');
     });
     await expect(run).rejects.toThrow('consumer gave up');

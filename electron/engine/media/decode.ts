@@ -402,9 +402,13 @@ async function decodeViaSpool(file: string, opts: DecodeIntoOptions, spool: Spoo
   const { sampleRate, signal } = opts;
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
   const pipeArgs = audioDecodeArgs(file, opts, dump !== undefined);
-  // decodeAudio's command line with its output options (from -map on) replaced.
+  // decodeAudio's command line with its output options (from -map on) replaced, and no filter
+  // graph rebuilt mid-file: a rebuild (the sample rate or layout changing part-way, as in joined
+  // or damaged mp3s) drops the samples asetnsamples holds, so there ffmpeg fails instead
+  // ("Error while processing the decoded data", exit 1) and the pipe decodes the file.
+  const input = pipeArgs.indexOf('-i');
   const args = [
-    ...pipeArgs.slice(0, pipeArgs.indexOf('-map')),
+    ...pipeArgs.slice(0, input), '-reinit_filter', '0', ...pipeArgs.slice(input, pipeArgs.indexOf('-map')),
     '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
     // The resampler first (the same frames as the pipe's decode: it spreads a NaN differently
     // over other frame sizes), then 64k-sample frames for the canary.

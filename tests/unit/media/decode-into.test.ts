@@ -8,7 +8,7 @@
  * cases run on the pipe) and through ffmpeg's pipe.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio, decodeAudioInto, DecodeError, type DecodeIntoOptions } from '../../../electron/engine/media/decode';
@@ -27,6 +27,11 @@ beforeAll(async () => {
   f.nan = await nanWav(dir);
   // Damaged frames all through: ffmpeg gives up part-way on its error rate (a non-zero exit).
   f.damaged = await damagedFlac(dir);
+  // Two mp3s joined byte for byte (as joined downloads are): the sample rate changes part-way, so
+  // ffmpeg rebuilds its filter graph there; a spool's 64k-sample framing lost the samples it held.
+  const parts = await Promise.all([44100, 48000].map((rate) => ffmpeg(['-f', 'lavfi', '-i', `sine=f=${rate / 100}:d=7`, '-ar', String(rate), '-ac', '2'], join(dir, `part-${rate}.mp3`))));
+  f.joined = join(dir, 'joined.mp3');
+  writeFileSync(f.joined, Buffer.concat(parts.map((p) => readFileSync(p))));
   f.text = join(dir, 'readme.wav');
   writeFileSync(f.text, 'this is not audio\n'.repeat(50));
 }, 120_000);
@@ -82,6 +87,7 @@ describe.each(WAYS)('decodeAudioInto %s', (_way, spool) => {
     ['an mp3', 'music', 22050, 'clean'],
     ['a 48 kHz stereo flac', 'stereo', 22050, 'clean'],
     ['a file cut short', 'cut', 22050, 'any'],
+    ['two joined mp3s (44.1 then 48 kHz)', 'joined', 22050, 'any'],
     ['a file with NaN and infinite samples', 'nan', 22050, 'fails'],
     ['a file damaged all through', 'damaged', 22050, 'fails'],
     ['a text file', 'text', 22050, 'fails'],

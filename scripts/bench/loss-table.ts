@@ -114,11 +114,16 @@ interface Round4Fields {
   steps?: number;
   trainSeed?: number;
   spec?: { video?: string; audio?: string };
-  galleries?: unknown[];
+  galleries?: Array<{ source?: string; ids?: unknown[] }>;
 }
 
-/** Why a result does not count as the plan's run at this seed and budget (protocol: same training seed, same descriptors), or null; round 4's JSON summary has no per-query ranks. */
-function round4Problem(r: Round4Fields, seed: number, steps: number, needRanks = true): string | null {
+/** Round 4's extra test galleries hold 38 pairs each (round4.ts --gallery 38; 114 = 3 × 38). */
+const ROUND4_GALLERY = 38;
+
+/** Why a result does not count as the plan's run of this loss at this seed and budget (protocol: same training seed, same descriptors), or null; round 4's JSON summary has no per-query ranks. */
+function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: number, loss: string, needRanks = true): string | null {
+  // round4.ts names the loss first ("infonce (best step 92, …)"): a file copied under another loss's name is not its run.
+  if (typeof r.method !== 'string' || (r.method !== loss && !r.method.startsWith(`${loss} (`))) return `the run of "${r.method}", its name says ${loss}`;
   if (r.seed !== seed) return `seed ${String(r.seed)}, its folder says ${seed}`;
   if (r.steps !== steps) return `steps ${String(r.steps)}, its folder says ${steps}`;
   if (r.trainSeed !== 1) return `training seed ${String(r.trainSeed)}, the plan's is 1`;
@@ -126,19 +131,41 @@ function round4Problem(r: Round4Fields, seed: number, steps: number, needRanks =
     return `descriptors ${String(r.spec?.audio)} / ${String(r.spec?.video)}, today's are ${AUDIO_SPEC.version} / ${VIDEO_SPEC.version}`;
   }
   if (needRanks && (!Array.isArray(r.galleries) || r.galleries.length === 0)) return 'no per-query ranks (galleries)';
+  if (values.round5 && needRanks) {
+    // The same queries as round 4's run of this seed: its count, and the extra set in galleries of 38.
+    const at360 = round4Summary[key(seed, 360, loss)] as (MethodReport & { videoToMusic: { queries?: number } }) | undefined;
+    const queries = (r.videoToMusic as { queries?: number }).queries;
+    if (at360 && queries !== at360.videoToMusic.queries) return `${String(queries)} queries, round 4's run of this seed had ${String(at360.videoToMusic.queries)}`;
+    const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
+    if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
+  }
   return null;
 }
 
+/** A result file, or a refusal naming it when it cannot be read (a worker killed while writing it). */
+function readResult<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    process.stderr.write(`${file}: unreadable (${(e as Error).message.slice(0, 120)}); remove it and rerun that run\n`);
+    process.exit(2);
+  }
+}
+
 // Round 5's 360-step values are round 4's runs, as round 4's verdict read them.
-const round4Summary = values.round5 ? (JSON.parse(readFileSync(resolve(values['round4-json']), 'utf8')) as { results: Record<string, MethodReport & Round4Fields> }).results : {};
+const round4Summary = values.round5 ? readResult<{ results: Record<string, MethodReport & Round4Fields> }>(resolve(values['round4-json'])).results : {};
 // Whatever has finished, this worker's or another's.
 for (const steps of budgets) {
   for (const loss of losses) {
     for (const seed of seeds) {
       if (values.round5 && steps === 360) {
         const r = round4Summary[key(seed, steps, loss)];
-        if (!r) continue;
-        const problem = round4Problem(r, seed, steps, false);
+        // Round 4 is complete: a gap means the wrong summary, not a run still to come.
+        if (!r) {
+          process.stderr.write(`${values['round4-json']}: no ${key(seed, steps, loss)} (round 4's summary holds every run of its plan)\n`);
+          process.exit(2);
+        }
+        const problem = round4Problem(r, seed, steps, loss, false);
         if (problem) {
           process.stderr.write(`${values['round4-json']}: ${key(seed, steps, loss)} is not round 4's run (${problem})\n`);
           process.exit(2);
@@ -148,8 +175,8 @@ for (const steps of budgets) {
       }
       const file = resultFile(seed, steps, loss);
       if (!existsSync(file)) continue;
-      const result = JSON.parse(readFileSync(file, 'utf8')) as MethodReport & Round4Fields;
-      const problem = planned ? round4Problem(result, seed, steps) : null;
+      const result = readResult<MethodReport & Round4Fields>(file);
+      const problem = planned ? round4Problem(result, seed, steps, loss) : null;
       if (problem) {
         process.stderr.write(`${file}: not a ${roundName.toLowerCase()} run of the plan (${problem}); move it away or rerun it\n`);
         process.exit(2);
@@ -324,6 +351,9 @@ function round3Lines(): string[] {
     );
   }
   if (ran.length < 2) return [...out, `Stability: needs the round-3 set at two budgets (${ran.length ? `only ${ran[0]} steps` : 'none'} so far).`];
+  // Round 5 answers its own question (round5Lines: the same members and a verdict at 720 steps);
+  // the members-only comparison below would read "stopped moving" where 720 has no verdict.
+  if (values.round5) return out;
   const [lower, upper] = ran.slice(-2);
   const st = groupStability(budgetScores(lower), budgetScores(upper), ROUND3_SET, ROUND3_DELTA);
   const describe = (g: GroupVerdict): string => `${g.group.join(', ')} (leader ${g.leader} over seeds ${g.leaderSeeds.join(', ')}; ${g.kind}${g.kind === 'no verdict' ? '' : `, bound ±${g.bound.toFixed(3)}`})`;

@@ -6,11 +6,13 @@
  * spool that ffmpeg did not write, PCM beyond the spool's cap, the process that spooled killed
  * with SIGKILL mid-decode.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioInto, type DecodeIntoOptions } from '../../../electron/engine/media/decode';
 import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
@@ -20,6 +22,9 @@ import { wavBytes } from '../fit/synth-track';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'spool-decode.ts');
+const WORKER = join(import.meta.dirname, 'fixtures', 'spool-worker.ts');
+// A TypeScript worker starts through the engine's bootstrap, which registers tsx (as the worker pool does).
+const BOOT = new URL('../../../electron/engine/jobs/ts-worker.mjs', import.meta.url);
 const MiB = 2 ** 20;
 
 let dir: string;
@@ -194,7 +199,9 @@ function wavHeader(rate: number): Buffer {
   return h;
 }
 /** A second of a 440 Hz tone as WAV sample bytes. */
+const RATE = 22050;
 const tone = (rate: number): Uint8Array => wavBytes(Float32Array.from({ length: rate }, (_, i) => 0.25 * Math.sin((2 * Math.PI * 440 * i) / rate)), rate).subarray(44);
+const SECOND = tone(RATE);
 /** Whether `pid` runs (a zombie waiting for its new parent to reap it counts as ended). */
 function running(pid: number): boolean {
   try {
@@ -204,46 +211,82 @@ function running(pid: number): boolean {
   }
 }
 
-describe.skipIf(process.platform !== 'linux')('a spooling process killed with SIGKILL', () => {
-  it('takes its ffmpeg with it within a few seconds of audio, and leaves no file in the spool folder', async () => {
+/**
+ * Starts a decode of an endless WAV from a FIFO (`start` gets its path) and feeds it 10 s; returns
+ * the decode's ffmpeg (a child of `parent`) once it writes its spool, and the feed.
+ */
+async function endlessDecode(name: string, root: string, start: (fifo: string) => void, parent: () => number): Promise<{ ff: number; feed: FileHandle }> {
+  const fifo = join(dir, name);
+  execFileSync('mkfifo', [fifo]);
+  start(fifo);
+  const feed = await open(fifo, 'w'); // resolves once ffmpeg opens it
+  await feed.write(wavHeader(RATE));
+  for (let s = 0; s < 10; s++) await feed.write(SECOND);
+  const ffmpegs = execFileSync('pgrep', ['-P', String(parent()), '-x', 'ffmpeg'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  expect(ffmpegs).toHaveLength(1);
+  // It writes a spool: fd 3 is a file in the spool folder whose name is already gone.
+  const spooled = readlinkSync(`/proc/${ffmpegs[0]}/fd/3`);
+  expect(spooled.startsWith(`${root}/needledrop-pcm-`)).toBe(true);
+  expect(spooled).toMatch(/ \(deleted\)$/);
+  expect(readdirSync(root)).toEqual([]);
+  return { ff: ffmpegs[0], feed };
+}
+
+/**
+ * Keeps feeding after the decode's owner is gone: ffmpeg's next packet's canary line fails (nobody
+ * reads it) and the tee ends ffmpeg. Packets are 65,536 samples, ~3 s of audio here; an ffmpeg that
+ * decoded on to the end would never stop. Returns the seconds of audio fed before it ended.
+ */
+async function secondsUntilGone(ff: number, feed: FileHandle): Promise<number> {
+  let fed = 0;
+  for (; fed < 30 && running(ff); fed++) {
+    try {
+      await feed.write(SECOND);
+    } catch {
+      break; // EPIPE: ffmpeg closed its end
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await feed.close().catch(() => undefined);
+  const deadline = Date.now() + 5000;
+  while (running(ff) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(running(ff)).toBe(false);
+  return fed;
+}
+
+describe.skipIf(process.platform !== 'linux')('the owner of a spooling decode gone mid-decode', () => {
+  it('a process killed with SIGKILL takes its ffmpeg with it within a few seconds of audio, and leaves no file in the spool folder', async () => {
     const root = join(dir, 'kill-root');
     mkdirSync(root);
-    // ffmpeg reads a FIFO this test feeds, so the decode lasts as long as the test wants.
-    const fifo = join(dir, 'endless.wav');
-    execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, fifo], { cwd: REPO, env: { ...process.env, NEEDLEDROP_PCM_SPOOL_ROOT: root }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const feed = await open(fifo, 'w'); // resolves once ffmpeg opens it
-    const rate = 22050;
-    const second = tone(rate);
-    await feed.write(wavHeader(rate));
-    for (let s = 0; s < 10; s++) await feed.write(second);
-    const ffmpegs = execFileSync('pgrep', ['-P', String(child.pid), '-x', 'ffmpeg'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    expect(ffmpegs).toHaveLength(1);
-    const ff = ffmpegs[0];
-    // It writes a spool: fd 3 is a file in the spool folder whose name is already gone.
-    const spooled = readlinkSync(`/proc/${ff}/fd/3`);
-    expect(spooled.startsWith(`${root}/needledrop-pcm-`)).toBe(true);
-    expect(spooled).toMatch(/ \(deleted\)$/);
+    let child: ChildProcess | undefined;
+    const start = (fifo: string): void => {
+      child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, fifo], { cwd: REPO, env: { ...process.env, NEEDLEDROP_PCM_SPOOL_ROOT: root }, stdio: ['ignore', 'pipe', 'pipe'] });
+    };
+    const { ff, feed } = await endlessDecode('endless-1.wav', root, start, () => child!.pid!);
+    child!.kill('SIGKILL');
+    await once(child!, 'exit');
+    expect(await secondsUntilGone(ff, feed)).toBeLessThan(12);
     expect(readdirSync(root)).toEqual([]);
+  }, 60_000);
 
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-    // Keep feeding: its next packet's canary line fails (nobody reads it) and the tee ends ffmpeg.
-    // 65,536-sample packets are ~3 s of audio here; one that decoded to the end would never stop.
-    let fed = 0;
-    for (; fed < 30 && running(ff); fed++) {
-      try {
-        await feed.write(second);
-      } catch {
-        break; // EPIPE: ffmpeg closed its end
-      }
-      await new Promise((r) => setTimeout(r, 20));
+  it('a terminated worker thread takes its ffmpeg with it within a few seconds of audio', async () => {
+    const root = join(dir, 'worker-root');
+    mkdirSync(root);
+    const before = process.env.NEEDLEDROP_PCM_SPOOL_ROOT;
+    process.env.NEEDLEDROP_PCM_SPOOL_ROOT = root; // the worker copies the environment when it starts
+    let worker: Worker | undefined;
+    try {
+      const start = (file: string): void => {
+        worker = new Worker(BOOT, { workerData: { __entry: pathToFileURL(WORKER).href, file } });
+      };
+      const { ff, feed } = await endlessDecode('endless-2.wav', root, start, () => process.pid);
+      await worker!.terminate();
+      expect(await secondsUntilGone(ff, feed)).toBeLessThan(12);
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.NEEDLEDROP_PCM_SPOOL_ROOT;
+      else process.env.NEEDLEDROP_PCM_SPOOL_ROOT = before;
+      await worker?.terminate();
     }
-    await feed.close().catch(() => undefined);
-    const deadline = Date.now() + 5000;
-    while (running(ff) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(running(ff)).toBe(false);
-    expect(fed).toBeLessThan(12);
-    expect(readdirSync(root)).toEqual([]);
   }, 60_000);
 });

@@ -115,14 +115,20 @@ const ROUNDS = num(values.rounds, 'rounds', { min: 1, int: true }) ?? 1;
 const work = join(tmpdir(), `needledrop-bench-index-${process.pid}`);
 mkdirSync(work, { recursive: true });
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 /**
  * Track i's length: a spread from lo to hi over the first half of the library, repeated in the
  * second half, so the first half (indexed alone for the per-further-track figure) holds as much
- * audio as the rest.
+ * audio as the rest. Within a half the lengths are shuffled (a stride coprime with its size), as
+ * in a folder of real tracks: in length order the indexer's batches of consecutive files would
+ * differ by nearly 2× and one worker would finish alone.
  */
 function trackSeconds(i: number, tracks: number, { lo, hi }: Lengths): number {
   const half = Math.ceil(tracks / 2);
-  const j = i % half;
+  let stride = Math.max(1, Math.round(half * 0.38));
+  while (gcd(stride, half) !== 1) stride++;
+  const j = ((i % half) * stride) % half;
   return half > 1 ? Math.round((lo + ((hi - lo) * j) / (half - 1)) * 10) / 10 : lo;
 }
 
@@ -131,7 +137,7 @@ function trackSeconds(i: number, tracks: number, { lo, hi }: Lengths): number {
  * long tracks take minutes of CPU to encode. Written into a fresh folder and renamed when whole.
  */
 async function library(tracks: number, span: Lengths): Promise<string> {
-  const dir = join(tmpdir(), 'needledrop-bench-libraries', `v1-${tracks}x${span.lo}-${span.hi}s`);
+  const dir = join(tmpdir(), 'needledrop-bench-libraries', `v2-${tracks}x${span.lo}-${span.hi}s`);
   if (existsSync(dir)) return dir;
   const part = `${dir}.part-${process.pid}`;
   mkdirSync(part, { recursive: true });

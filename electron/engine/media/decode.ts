@@ -1,9 +1,9 @@
-import { closeSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { cancelledError, NeedledropError, usageError } from '../errors';
 import { ffmpegPath } from './ffmpeg-path';
-import { openSpool, PacketBytes, type Spool } from './pcm-spool';
+import { expectedPcmBytes, openSpool, PacketBytes, type Spool } from './pcm-spool';
 import { describeStderr, explain, mediaArg, spawnTool, type Exit } from './process';
 
 /**
@@ -371,7 +371,8 @@ export async function decodeAudioInto(file: string, opts: DecodeIntoOptions, onP
   if (spool) {
     let fellBack: string | null;
     try {
-      fellBack = await decodeViaSpool(file, opts, spool, onPcm);
+      const expected = expectedPcmBytes(fileSize(file), file, opts.sampleRate, opts.duration);
+      fellBack = expected > spool.cap ? `its PCM would outgrow the spool's ${spool.cap} bytes (about ${Math.round(expected)} by the file's size)` : await decodeViaSpool(file, opts, spool, onPcm);
     } finally {
       closeSync(spool.fd);
     }
@@ -379,6 +380,15 @@ export async function decodeAudioInto(file: string, opts: DecodeIntoOptions, onP
     if (fellBack === null) return;
   }
   return decodeThroughPipe(file, opts, onPcm);
+}
+
+/** The file's size, or 0 where it cannot be read (the decode then says why). */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Bytes of spool read at a time: 32 whole chunks, so the chunks are cut where UnitChunker cuts them. */

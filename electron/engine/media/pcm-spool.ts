@@ -40,6 +40,24 @@ export function spoolRoot(): string | null {
   }
 }
 
+/** Containers of uncompressed or losslessly compressed audio: about as many bytes as their PCM at 22.05 kHz mono f32 (CD-quality FLAC ~1×, WAV ~0.5×). */
+const LOSSLESS = /\.(flac|wav|wave|aif|aiff|aifc|ape|wv|tta|w64|caf)$/i;
+/** Bytes a second of a 128 kbit/s lossy stream: what a lossy file's size is read against. */
+const LOSSY_BYTES_PER_SECOND = 16_000;
+
+/**
+ * A guess of a decode's PCM bytes from its file's size, erring high for common files: lossless
+ * containers at their own size, anything else as a 128 kbit/s stream (a 320 kbit/s mp3 is
+ * over-estimated 2.5×; a 32 kbit/s one under-estimated 4×, then the cap still stops it). A decode
+ * whose guess exceeds its spool's cap goes straight to the pipe instead of being decoded twice
+ * (an hour-long mix costs ~1.8× its pipe decode that way). `seconds`: the range asked for, if any.
+ */
+export function expectedPcmBytes(fileBytes: number, file: string, sampleRate: number, seconds?: number): number {
+  const bytesPerSecond = sampleRate * 4;
+  const guess = LOSSLESS.test(file) ? fileBytes : (fileBytes / LOSSY_BYTES_PER_SECOND) * bytesPerSecond;
+  return seconds === undefined ? guess : Math.min(guess, seconds * bytesPerSecond);
+}
+
 /**
  * The RAM budget that all jobs share, of this process and any other: what the file system has
  * free beyond its reserve, checked before every decode, and at most SPOOL_CAP_BYTES for one.

@@ -16,8 +16,8 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioInto, type DecodeIntoOptions } from '../../../electron/engine/media/decode';
 import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
-import { openSpool, PacketBytes, SPOOL_CAP_BYTES, SPOOL_MIN_BYTES, spoolBudget, type Spool } from '../../../electron/engine/media/pcm-spool';
-import { musicLike, tempDir } from '../../helpers/media';
+import { expectedPcmBytes, openSpool, PacketBytes, SPOOL_CAP_BYTES, SPOOL_MIN_BYTES, spoolBudget, type Spool } from '../../../electron/engine/media/pcm-spool';
+import { ffmpeg, musicLike, tempDir } from '../../helpers/media';
 import { wavBytes } from '../fit/synth-track';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -160,13 +160,37 @@ describe.skipIf(process.platform === 'win32')('decodeAudioInto through a spool',
   });
 
   it("PCM beyond the spool's cap stops ffmpeg early and the file comes through the pipe", async () => {
+    // 16 kbit/s: its size promises ~0.2 MiB of PCM (read as 128 kbit/s), so the spool is tried; it holds ~1.7 MiB.
+    const low = await ffmpeg(['-i', music, '-b:a', '16k', '-ac', '1', '-ar', '22050'], join(dir, 'low-rate.mp3'));
+    const lowTruth = (await decode(low, () => null)).chunks;
     const { spool, look } = spoolAt(join(dir, 'capped.f32'), 256 * 1024);
-    const got = await decode(music, () => spool);
+    const got = await decode(low, () => spool);
     expect(got.fellBack).toMatch(/outgrew the spool's 262144 bytes/);
-    expectTruth(got);
+    expect(bytes(got.chunks).equals(bytes(lowTruth))).toBe(true);
     // Stopped a few 256 KiB packets past the cap, not at the end of the track (~1.7 MiB).
-    expect(fstatSync(look).size).toBeLessThan(bytes(truth).length);
+    expect(fstatSync(look).size).toBeGreaterThan(0);
+    expect(fstatSync(look).size).toBeLessThan(bytes(lowTruth).length);
     closeSync(look);
+  });
+
+  it('a file whose size promises more PCM than the cap goes straight to the pipe: ffmpeg never writes the spool', async () => {
+    // 20 s at 128 kbit/s ≈ 1.7 MiB of PCM by its size, against a 256 KiB cap (review R14: a long mix was decoded twice).
+    const { spool, look } = spoolAt(join(dir, 'too-small.f32'), 256 * 1024);
+    const got = await decode(music, () => spool);
+    expect(got.fellBack).toMatch(/would outgrow the spool's 262144 bytes \(about \d+ by the file's size\)/);
+    expectTruth(got);
+    expect(fstatSync(look).size).toBe(0);
+    closeSync(look);
+  });
+
+  it('expectedPcmBytes: lossless files at their size, lossy ones as 128 kbit/s, a range at most its length of PCM', () => {
+    // 22.05 kHz mono f32 is 88,200 bytes a second; 128 kbit/s is 16,000 bytes a second.
+    expect(expectedPcmBytes(16_000 * 60, 'a.mp3', 22050)).toBe(88_200 * 60);
+    expect(expectedPcmBytes(16_000 * 60, 'b.OGG', 22050)).toBe(88_200 * 60);
+    expect(expectedPcmBytes(5_000_000, 'c.flac', 22050)).toBe(5_000_000);
+    expect(expectedPcmBytes(5_000_000, 'd.WAV', 22050)).toBe(5_000_000);
+    expect(expectedPcmBytes(16_000 * 60, 'a.mp3', 22050, 10)).toBe(88_200 * 10);
+    expect(expectedPcmBytes(16_000 * 60, 'a.mp3', 44100)).toBe(176_400 * 60);
   });
 
   it('openSpool: no spool without its folder; else a descriptor whose file has no name left', () => {

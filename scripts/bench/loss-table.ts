@@ -176,6 +176,11 @@ for (const steps of budgets) {
       const file = resultFile(seed, steps, loss);
       if (!existsSync(file)) continue;
       const result = readResult<MethodReport & Round4Fields>(file);
+      // Rounds 4 and 5 are read only by their own rule, once complete (their protocol: no statistic on a partial set).
+      if (!planned && Array.isArray(result.galleries)) {
+        process.stderr.write(`${file}: a run of round 4 or 5 (per-query ranks); read those with --round4 or --round5, which apply their rule only once every planned run is in\n`);
+        process.exit(2);
+      }
       const problem = planned ? round4Problem(result, seed, steps, loss) : null;
       if (problem) {
         process.stderr.write(`${file}: not a ${roundName.toLowerCase()} run of the plan (${problem}); move it away or rerun it\n`);

@@ -115,6 +115,14 @@ describe('loss-table --round5: 720 steps against round 4\'s 360, only on the com
     expect(out).not.toMatch(/stopped moving/);
   }, 60_000);
 
+  it('uses the protocol\'s δ = 0.05: a loss whose interval ends between 0.04 and 0.05 is tied, and the answer is yes', () => {
+    // infonce 0.02 behind on average, ±0.04 from seed to seed: 95 % t interval ≈ [−0.007, +0.047].
+    writeAll((loss, i) => (loss === 'infonce' ? level(loss, i) - 0.02 + (i % 2 ? 0.04 : -0.04) : level(loss, i)));
+    const out = report();
+    expect(out).toMatch(/Tied with \S+ within ±0\.05: [^\n]*infonce \(0\.02\d, 95 % \[-0\.00\d, 0\.04\d\]/);
+    expect(out).toContain('Yes: the ranking has stopped moving');
+  }, 60_000);
+
   it('refuses when round 4\'s summary lacks a 360-step run, naming the summary', () => {
     writeAll();
     const summary = JSON.parse(readFileSync(round4Json, 'utf8')) as { results: Record<string, unknown> };

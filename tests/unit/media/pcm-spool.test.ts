@@ -173,6 +173,27 @@ describe.skipIf(process.platform === 'win32')('decodeAudioInto through a spool',
     closeSync(look);
   });
 
+  it('a cancel from a timer lands between spool reads: the rest of the PCM is not handed out', async () => {
+    // A spool read is 32 chunks of 8192 samples (~12 s); 60 s take five reads. The abort comes from a
+    // timer, as a worker's cancel message does, so it can only land where the reading yields to the
+    // event loop (between reads; the first yield may come before the timers' turn).
+    const long = await musicLike(dir, { seconds: 60, name: 'long.mp3' });
+    const { spool, look } = spoolAt(join(dir, 'cancel.f32'), SPOOL_CAP_BYTES);
+    closeSync(look);
+    const ac = new AbortController();
+    let seen = 0;
+    const run = decodeAudioInto(long, { sampleRate: 22050, spool: () => spool, signal: ac.signal }, () => {
+      if (++seen === 1) setTimeout(() => ac.abort(), 0);
+      // A consumer doing some work (0.1 ms a chunk), so the timer's millisecond has passed within one read.
+      const t = performance.now();
+      while (performance.now() - t < 0.1);
+    });
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
+    // Whole reads only, and not all of them (60 s is ~161 chunks).
+    expect(seen % 32).toBe(0);
+    expect(seen).toBeLessThanOrEqual(64);
+  }, 60_000);
+
   it('a file whose size promises more PCM than the cap goes straight to the pipe: ffmpeg never writes the spool', async () => {
     // 20 s at 128 kbit/s ≈ 1.7 MiB of PCM by its size, against a 256 KiB cap (review R14: a long mix was decoded twice).
     const { spool, look } = spoolAt(join(dir, 'too-small.f32'), 256 * 1024);

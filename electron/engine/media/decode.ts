@@ -247,20 +247,43 @@ export async function* decodeVideoFrames(file: string, opts: VideoDecodeOptions)
 /** Samples per PCM chunk handed out (the last of a file may be shorter). */
 const PCM_CHUNK_SAMPLES = 8192;
 
+/** The options that pick input `input`'s first audio stream and make it decodeAudio's mono PCM at `sampleRate`. */
+function audioStreamArgs(input: number, sampleRate: number): string[] {
+  return ['-map', `${input}:a:0`, '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate)];
+}
+
 /** The output options that turn input `input`'s first audio stream into decodeAudio's PCM, written to `target`. */
 function audioOutputArgs(input: number, sampleRate: number, target: string): string[] {
   return [
-    '-map', `${input}:a:0`, '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
+    ...audioStreamArgs(input, sampleRate),
     // To a pipe ffmpeg flushes every packet (~3 KB of PCM): ~6000 reads per 200 s track cost node
     // ~0.1 CPU-s, a quarter of the decode itself. Whole 32 KB blocks: ~530 reads, ~0.02–0.05 CPU-s.
     '-flush_packets', '0', '-f', 'f32le', target,
   ];
 }
 
+/** decodeAudio's options up to its input (with the input dump when asked; `inputOptions` before -i); a bad rate is a usage error. */
+function audioInputArgs(file: string, opts: AudioDecodeOptions, withDump: boolean, inputOptions: string[] = []): string[] {
+  if (!Number.isInteger(opts.sampleRate) || opts.sampleRate < 1000) throw usageError(`bad audio sample rate ${opts.sampleRate}`);
+  return [...(withDump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), ...inputOptions, '-i', mediaArg(file)];
+}
+
 /** decodeAudio's command line for one file (with the input dump when asked); a bad rate is a usage error. */
 function audioDecodeArgs(file: string, opts: AudioDecodeOptions, withDump: boolean): string[] {
-  if (!Number.isInteger(opts.sampleRate) || opts.sampleRate < 1000) throw usageError(`bad audio sample rate ${opts.sampleRate}`);
-  return [...(withDump ? BASE_WITH_DUMP : BASE), ...rangeArgs(opts), '-i', mediaArg(file), ...audioOutputArgs(0, opts.sampleRate, 'pipe:1')];
+  return [...audioInputArgs(file, opts, withDump), ...audioOutputArgs(0, opts.sampleRate, 'pipe:1')];
+}
+
+/** Hands one chunk to `onPcm` with its non-finite samples silenced, counting both in `stats`. */
+function emitPcm(pcm: Float32Array, stats: BatchedFile, onPcm: (pcm: Float32Array) => void): void {
+  stats.nonFinite += zeroNonFinite(pcm);
+  stats.samples += pcm.length;
+  onPcm(pcm);
+}
+
+/** How decodeAudioInto ends once every chunk was handed out and ffmpeg exited 0: invalid samples, or clean with the input dump. */
+function endCleanDecode(file: string, opts: AudioDecodeOptions, stats: BatchedFile, dump: InputDumpCollector | undefined): void {
+  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, stats.samples / opts.sampleRate);
+  if (dump) opts.onInputDump?.(dump.text());
 }
 
 /** How a decode that silenced non-finite samples ends, after handing out all of its PCM. */
@@ -311,10 +334,7 @@ function readPcm(out: Readable, stats: BatchedFile, onPcm: (pcm: Float32Array) =
     const emit = (chunk: Buffer): void => {
       // One read can hold several chunks: a consumer that aborted (or failed) on one gets no more.
       if (stopped()) return;
-      const pcm = new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4);
-      stats.nonFinite += zeroNonFinite(pcm);
-      stats.samples += pcm.length;
-      onPcm(pcm);
+      emitPcm(new Float32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength / 4), stats, onPcm);
     };
     out.on('data', (chunk: Buffer) => {
       // The pipe may still hold data after a kill or a failure: stop handing it out at once.
@@ -411,15 +431,13 @@ let spoolBuffer: Buffer | undefined;
 async function decodeViaSpool(file: string, opts: DecodeIntoOptions, spool: Spool, onPcm: (pcm: Float32Array) => void): Promise<string | null> {
   const { sampleRate, signal } = opts;
   const dump = opts.onInputDump ? new InputDumpCollector() : undefined;
-  const pipeArgs = audioDecodeArgs(file, opts, dump !== undefined);
-  // decodeAudio's command line with its output options (from -map on) replaced, and no filter
-  // graph rebuilt mid-file: a rebuild (the sample rate or layout changing part-way, as in joined
-  // or damaged mp3s) drops the samples asetnsamples holds, so there ffmpeg fails instead
-  // ("Error while processing the decoded data", exit 1) and the pipe decodes the file.
-  const input = pipeArgs.indexOf('-i');
+  // decodeAudio's input and stream options with other outputs, and no filter graph rebuilt
+  // mid-file: a rebuild (the sample rate or layout changing part-way, as in joined or damaged
+  // mp3s) drops the samples asetnsamples holds, so there ffmpeg fails instead ("Error while
+  // processing the decoded data", exit 1) and the pipe decodes the file.
   const args = [
-    ...pipeArgs.slice(0, input), '-reinit_filter', '0', ...pipeArgs.slice(input, pipeArgs.indexOf('-map')),
-    '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-rematrix_maxval', '1', '-ar', String(sampleRate),
+    ...audioInputArgs(file, opts, dump !== undefined, ['-reinit_filter', '0']),
+    ...audioStreamArgs(0, sampleRate),
     // The resampler first (the same frames as the pipe's decode: it spreads a NaN differently
     // over other frame sizes), then 64k-sample frames for the canary.
     '-af', `aformat=sample_fmts=flt:sample_rates=${sampleRate}:channel_layouts=mono,asetnsamples=n=65536:p=0`,
@@ -465,17 +483,13 @@ async function decodeViaSpool(file: string, opts: DecodeIntoOptions, spool: Spoo
     for (let off = 0; off < whole; off += chunkBytes) {
       // Nothing more after an abort, even the rest of this read.
       if (signal?.aborted) throw cancelledError('decoding');
-      const pcm = new Float32Array(buf.buffer, buf.byteOffset + off, Math.min(chunkBytes, whole - off) / 4);
-      stats.nonFinite += zeroNonFinite(pcm);
-      stats.samples += pcm.length;
-      onPcm(pcm);
+      emitPcm(new Float32Array(buf.buffer, buf.byteOffset + off, Math.min(chunkBytes, whole - off) / 4), stats, onPcm);
     }
     // Let a cancel (a worker's message) land between reads, as it would between pipe reads.
     if (pos < size) await nextTurn();
     if (signal?.aborted) throw cancelledError('decoding');
   }
-  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, stats.samples / sampleRate);
-  if (dump) opts.onInputDump?.(dump.text());
+  endCleanDecode(file, opts, stats, dump);
   return null;
 }
 
@@ -504,8 +518,7 @@ async function decodeThroughPipe(file: string, opts: AudioDecodeOptions, onPcm: 
     const cause = describeStderr(errorLines(proc.stderr.text()), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
     throw new DecodeError(file, `decoding failed: ${explain(cause)}`, stats.samples / sampleRate);
   }
-  if (stats.nonFinite > 0) throw nonFiniteError(file, stats.nonFinite, stats.samples / sampleRate);
-  if (dump) opts.onInputDump?.(dump.text());
+  endCleanDecode(file, opts, stats, dump);
 }
 
 /** How a batch decode went for one of its files. */

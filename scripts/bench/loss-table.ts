@@ -142,13 +142,18 @@ function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: numb
   return null;
 }
 
+/** Ends the report with exit status 2 and why: a file or summary that is not the plan's. */
+function refuse(why: string): never {
+  process.stderr.write(`${why}\n`);
+  process.exit(2);
+}
+
 /** A result file, or a refusal naming it when it cannot be read (a worker killed while writing it). */
 function readResult<T>(file: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (e) {
-    process.stderr.write(`${file}: unreadable (${(e as Error).message.slice(0, 120)}); remove it and rerun that run\n`);
-    process.exit(2);
+    refuse(`${file}: unreadable (${(e as Error).message.slice(0, 120)}); remove it and rerun that run`);
   }
 }
 
@@ -162,13 +167,11 @@ for (const steps of budgets) {
         const r = round4Summary[key(seed, steps, loss)];
         // Round 4 is complete: a gap means the wrong summary, not a run still to come.
         if (!r) {
-          process.stderr.write(`${values['round4-json']}: no ${key(seed, steps, loss)} (round 4's summary holds every run of its plan)\n`);
-          process.exit(2);
+          refuse(`${values['round4-json']}: no ${key(seed, steps, loss)} (round 4's summary holds every run of its plan)`);
         }
         const problem = round4Problem(r, seed, steps, loss, false);
         if (problem) {
-          process.stderr.write(`${values['round4-json']}: ${key(seed, steps, loss)} is not round 4's run (${problem})\n`);
-          process.exit(2);
+          refuse(`${values['round4-json']}: ${key(seed, steps, loss)} is not round 4's run (${problem})`);
         }
         results.set(key(seed, steps, loss), r);
         continue;
@@ -178,13 +181,11 @@ for (const steps of budgets) {
       const result = readResult<MethodReport & Round4Fields>(file);
       // Rounds 4 and 5 are read only by their own rule, once complete (their protocol: no statistic on a partial set).
       if (!planned && Array.isArray(result.galleries)) {
-        process.stderr.write(`${file}: a run of round 4 or 5 (per-query ranks); read those with --round4 or --round5, which apply their rule only once every planned run is in\n`);
-        process.exit(2);
+        refuse(`${file}: a run of round 4 or 5 (per-query ranks); read those with --round4 or --round5, which apply their rule only once every planned run is in`);
       }
       const problem = planned ? round4Problem(result, seed, steps, loss) : null;
       if (problem) {
-        process.stderr.write(`${file}: not a ${roundName.toLowerCase()} run of the plan (${problem}); move it away or rerun it\n`);
-        process.exit(2);
+        refuse(`${file}: not a ${roundName.toLowerCase()} run of the plan (${problem}); move it away or rerun it`);
       }
       results.set(key(seed, steps, loss), result);
     }

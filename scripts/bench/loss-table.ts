@@ -28,10 +28,16 @@
  * summary (docs/eval-losses-seeds.json, written by `--round4 --json`), and round 5's question:
  * is the winner group at 720 steps round 4's group at 360? Again only once all 60 runs are in.
  *
+ * With `--round6` (a report only) the same rule at 180, 360 and 720 steps on seeds 9013–9024
+ * (round4.ts --prefixes 180,360: one 720-step run per seed and loss, scored also at what early
+ * stopping kept by step 180 and 360), and round 6's question: is the winner group at 360 steps the
+ * same as at 720, both with a verdict? Only once all 60 runs (180 files) are in.
+ *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
  *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report] [--round3]
  *   npx tsx scripts/bench/loss-table.ts --round4 [--cache .cache/gen/round4] [--json FILE]
  *   npx tsx scripts/bench/loss-table.ts --round5 [--cache docs/eval-losses-round5] [--round4-json docs/eval-losses-seeds.json] [--json FILE]
+ *   npx tsx scripts/bench/loss-table.ts --round6 [--cache docs/eval-losses-round6] [--json FILE]
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
@@ -58,6 +64,12 @@ const ROUND4_BUDGETS = [180, 360];
 /** Round 5's plan (docs/eval-losses.md): round 4's seeds and losses at 720 steps, beside round 4's 360; its question is whether round 4's 360-step group holds. */
 const ROUND5_BUDGETS = [360, 720];
 const ROUND4_GROUP_AT_360 = ['triplet-margin', 'multi-similarity', 'supcon', 'infonce'];
+/** Round 6's plan (docs/eval-losses.md): the five losses on twelve fresh seeds, one 720-step run each scored at the prefixes 180 and 360. */
+const ROUND6_SEEDS = [9013, 9014, 9015, 9016, 9017, 9018, 9019, 9020, 9021, 9022, 9023, 9024];
+const ROUND6_BUDGETS = [180, 360, 720];
+const ROUND6_RUN_STEPS = 720;
+/** Round 5's winner group at 720 steps, which round 6's secondary question compares against. */
+const ROUND5_GROUP_AT_720 = ['triplet-margin', 'supcon'];
 
 const { values } = parseArgs({
   options: {
@@ -70,17 +82,18 @@ const { values } = parseArgs({
     round3: { type: 'boolean', default: false },
     round4: { type: 'boolean', default: false },
     round5: { type: 'boolean', default: false },
+    round6: { type: 'boolean', default: false },
     'round4-json': { type: 'string', default: 'docs/eval-losses-seeds.json' },
   },
 });
-const planned = values.round4 || values.round5;
-// Rounds 4 and 5 read exactly their plan: the rule sees neither more nor fewer runs than were fixed.
-const seeds = planned ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
-const budgets = values.round5 ? ROUND5_BUDGETS : values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
+const planned = values.round4 || values.round5 || values.round6;
+// Rounds 4–6 read exactly their plan: the rule sees neither more nor fewer runs than were fixed.
+const seeds = values.round6 ? ROUND6_SEEDS : planned ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
+const budgets = values.round6 ? ROUND6_BUDGETS : values.round5 ? ROUND5_BUDGETS : values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
 const losses = planned ? ROUND3_SET.map(checkLoss) : values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
-const defaultCache = values.round5 ? 'docs/eval-losses-round5' : values.round4 ? '.cache/gen/round4' : '.cache/gen';
+const defaultCache = values.round6 ? 'docs/eval-losses-round6' : values.round5 ? 'docs/eval-losses-round5' : values.round4 ? '.cache/gen/round4' : '.cache/gen';
 const cache = resolve(values.cache === '.cache/gen' ? defaultCache : values.cache);
-const roundName = values.round5 ? 'Round 5' : 'Round 4';
+const roundName = values.round6 ? 'Round 6' : values.round5 ? 'Round 5' : 'Round 4';
 const ruleName = planned ? 'round-4' : 'round-3';
 
 const started = Date.now();
@@ -115,6 +128,10 @@ interface Round4Fields {
   trainSeed?: number;
   spec?: { video?: string; audio?: string };
   galleries?: Array<{ source?: string; ids?: unknown[] }>;
+  bestStep?: number;
+  /** Round 6's prefixes: the run this result was scored from. */
+  run?: { steps?: number; prefix?: boolean };
+  ffmpeg?: string;
 }
 
 /** Round 4's extra test galleries hold 38 pairs each (round4.ts --gallery 38; 114 = 3 × 38). */
@@ -136,6 +153,15 @@ function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: numb
     const at360 = round4Summary[key(seed, 360, loss)] as (MethodReport & { videoToMusic: { queries?: number } }) | undefined;
     const queries = (r.videoToMusic as { queries?: number }).queries;
     if (at360 && queries !== at360.videoToMusic.queries) return `${String(queries)} queries, round 4's run of this seed had ${String(at360.videoToMusic.queries)}`;
+    const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
+    if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
+  }
+  if (values.round6) {
+    // A prefix is what the seed's one 720-step run kept by that step; the full run carries no prefix mark.
+    if (steps < ROUND6_RUN_STEPS && (r.run?.steps !== ROUND6_RUN_STEPS || r.run?.prefix !== true)) return `not a prefix of a ${ROUND6_RUN_STEPS}-step run (run ${JSON.stringify(r.run ?? null)})`;
+    if (steps === ROUND6_RUN_STEPS && r.run !== undefined) return `marked as a prefix (run ${JSON.stringify(r.run)}), its folder says the whole ${ROUND6_RUN_STEPS}-step run`;
+    if (typeof r.bestStep !== 'number' || r.bestStep > steps) return `best step ${String(r.bestStep)}, after step ${steps}`;
+    if (typeof r.ffmpeg !== 'string' || !r.ffmpeg) return 'no ffmpeg recorded';
     const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
     if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
   }
@@ -181,7 +207,7 @@ for (const steps of budgets) {
       const result = readResult<MethodReport & Round4Fields>(file);
       // Rounds 4 and 5 are read only by their own rule, once complete (their protocol: no statistic on a partial set).
       if (!planned && Array.isArray(result.galleries)) {
-        refuse(`${file}: a run of round 4 or 5 (per-query ranks); read those with --round4 or --round5, which apply their rule only once every planned run is in`);
+        refuse(`${file}: a run of round 4, 5 or 6 (per-query ranks); read those with --round4, --round5 or --round6, which apply their rule only once every planned run is in`);
       }
       const problem = planned ? round4Problem(result, seed, steps, loss) : null;
       if (problem) {
@@ -203,15 +229,17 @@ if (planned) {
   // Round 5 plans only its 720-step runs; its 360-step values must all be in round 4's summary.
   const plannedBudgets = values.round5 ? [720] : budgets;
   const count = plannedBudgets.length * losses.length * seeds.length;
+  if (values.round6 && !missingRound6()) sameQueriesAtEveryPrefix();
   const missing = budgets.flatMap((b) => losses.flatMap((l) => seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
   const missingPlanned = missing.filter((m) => plannedBudgets.some((b) => m.includes(`/${b}/`)));
   if (missing.length) {
-    process.stdout.write(`${roundName}: ${count - missingPlanned.length} of ${count} planned runs are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
+    const what = values.round6 ? `results (${losses.length * seeds.length} runs × ${budgets.length} prefixes)` : 'runs';
+    process.stdout.write(`${roundName}: ${count - missingPlanned.length} of ${count} planned ${what} are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
     process.exit(0);
   }
 }
 if (values.round3 || planned) {
-  process.stdout.write(`${[...round3Lines(), ...(values.round5 ? round5Lines() : []), ...(planned ? secondaryLines() : [])].join('\n')}\n`);
+  process.stdout.write(`${[...round3Lines(), ...(values.round5 ? round5Lines() : []), ...(values.round6 ? round6Lines() : []), ...(planned ? secondaryLines() : [])].join('\n')}\n`);
   if (values.json) {
     const runs = Object.fromEntries(budgets.map((b) => [String(b), Object.fromEntries([...budgetScores(b)].map(([l, m]) => [l, [...m.keys()]]))]));
     // Round 4's per-query ranks stay in the cache: the JSON keeps each run's summary.
@@ -359,7 +387,7 @@ function round3Lines(): string[] {
   if (ran.length < 2) return [...out, `Stability: needs the round-3 set at two budgets (${ran.length ? `only ${ran[0]} steps` : 'none'} so far).`];
   // Round 5 answers its own question (round5Lines: the same members and a verdict at 720 steps);
   // the members-only comparison below would read "stopped moving" where 720 has no verdict.
-  if (values.round5) return out;
+  if (values.round5 || values.round6) return out;
   const [lower, upper] = ran.slice(-2);
   const st = groupStability(budgetScores(lower), budgetScores(upper), ROUND3_SET, ROUND3_DELTA);
   const describe = (g: GroupVerdict): string => `${g.group.join(', ')} (leader ${g.leader} over seeds ${g.leaderSeeds.join(', ')}; ${g.kind}${g.kind === 'no verdict' ? '' : `, bound ±${g.bound.toFixed(3)}`})`;
@@ -399,6 +427,42 @@ function round5Lines(): string[] {
   return [
     '',
     `Round 5's question: is the winner group at 720 steps round 4's at 360 (${ROUND4_GROUP_AT_360.join(', ')})? At 720 steps: ${at720.kind === 'no verdict' ? `no verdict (group so far ${at720.group.join(', ')})` : `${at720.group.join(', ')} (${at720.kind})`}. ${same ? 'Yes: the ranking has stopped moving; the table\'s answer is the group at 720 steps.' : 'No: no verdict from round 5, and no further budget without a new protocol.'}`,
+    '',
+  ];
+}
+
+/** Whether any of round 6's 180 results is still missing. */
+function missingRound6(): boolean {
+  return budgets.some((b) => losses.some((l) => seeds.some((s) => !results.has(key(s, b, l)))));
+}
+
+/** Round 6 scores the prefixes of one run on the same queries: every result of a seed must have the same galleries. */
+function sameQueriesAtEveryPrefix(): void {
+  for (const seed of seeds) {
+    const ids = (r: MethodReport & Round4Fields): string => JSON.stringify((r.galleries ?? []).map((g) => g.ids));
+    const ref = results.get(key(seed, ROUND6_RUN_STEPS, losses[0])) as MethodReport & Round4Fields;
+    for (const b of budgets) {
+      for (const l of losses) {
+        if (ids(results.get(key(seed, b, l)) as MethodReport & Round4Fields) !== ids(ref)) refuse(`${resultFile(seed, b, l)}: other queries than ${resultFile(seed, ROUND6_RUN_STEPS, losses[0])} (round 6 scores every prefix of a seed on the same galleries)`);
+      }
+    }
+  }
+}
+
+/** Round 6's question, as its protocol words it: is the winner group at 360 steps the same as at 720, both with a verdict? And, deciding nothing, is the 720 group round 5's? */
+function round6Lines(): string[] {
+  const group = (steps: number): GroupVerdict => winnerGroup(budgetScores(steps), ROUND3_SET, ROUND3_DELTA);
+  const same = (a: GroupVerdict, b: GroupVerdict): boolean => a.kind !== 'no verdict' && b.kind !== 'no verdict' && a.group.length === b.group.length && a.group.every((l) => b.group.includes(l));
+  const describe = (g: GroupVerdict): string => (g.kind === 'no verdict' ? `no verdict (group so far ${g.group.join(', ')})` : `${g.group.join(', ')} (${g.kind}, bound ±${g.bound.toFixed(3)})`);
+  const [at180, at360, at720] = ROUND6_BUDGETS.map(group);
+  const stopped = same(at360, at720);
+  const sameAsRound5 = at720.kind !== 'no verdict' && at720.group.length === ROUND5_GROUP_AT_720.length && ROUND5_GROUP_AT_720.every((l) => at720.group.includes(l));
+  return [
+    '',
+    `Round 6's question: is the winner group at 360 steps the same as at 720 (prefixes of the same runs), both with a verdict? At 180 steps: ${describe(at180)}; at 360: ${describe(at360)}; at 720: ${describe(at720)}. ${
+      stopped ? "Yes: the ranking has stopped moving by 360 steps; the table's answer is the group at 720 steps with its bound, and each loser with its margin." : 'No: no verdict from round 6.'
+    }`,
+    `Deciding nothing: the group at 180 steps is ${same(at180, at360) ? '' : 'not '}the group at 360; round 5's group at 720 steps on seeds 9001–9012 was ${ROUND5_GROUP_AT_720.join(', ')}, and round 6's at 720 is ${sameAsRound5 ? 'the same' : 'not the same'}.`,
     '',
   ];
 }

@@ -9,19 +9,29 @@
  * --round4 --cache OUT` applies the decision rule to it. Runs are claimed as in loss-table.ts,
  * so several workers share one list; each run logs its seconds (load, train, scoring).
  *
+ *
+ * With `--prefixes 180,360` (round 6) one run of --steps also scores what early stopping would
+ * have kept had the same run ended at each prefix (the best validation up to it, trainer's
+ * `onValidated`), written as `steps-PREFIX/LOSS.json` with `run: { steps, prefix: true }`; the
+ * full run's file is written last, so its presence means every prefix is in. Every file records
+ * the ffmpeg that resolved here (the corpora were rendered with it; review R18 of session 13).
+ *
  *   nice -n 10 npx tsx scripts/bench/round4.ts --seeds 9002 --steps 360 --losses infonce
- *     [--train-seed 1] [--gallery 38] [--cache .cache/gen] [--out .cache/gen/round4]
+ *     [--prefixes 180] [--train-seed 1] [--gallery 38] [--cache .cache/gen] [--out .cache/gen/round4]
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '../../electron/engine/metric/backend';
+import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
 import { localJob } from '../../electron/engine/service';
 import { checkLoss, loadCorpus } from '../../electron/engine/service/training';
 import { bySplit, type PairSample } from '../../electron/engine/train/dataset';
 import { embedPairs, evaluateEmbedder, type DirectionReport, type DualEmbedder } from '../../electron/engine/train/eval';
 import { tfEmbedder } from '../../electron/engine/train/export';
-import { trainDualEncoder } from '../../electron/engine/train/trainer';
+import { trainDualEncoder, type TrainResult } from '../../electron/engine/train/trainer';
+import type { BestValidation } from '../../electron/engine/train/validation';
 import { claimRun, releaseRun } from './claim';
 import { galleryBounds, galleryRanks, meanReciprocalRank, recallAt } from './query-ranks';
 
@@ -30,6 +40,7 @@ const { values } = parseArgs({
     seeds: { type: 'string' },
     steps: { type: 'string' },
     losses: { type: 'string' },
+    prefixes: { type: 'string', default: '' },
     'train-seed': { type: 'string', default: '1' },
     gallery: { type: 'string', default: '38' },
     cache: { type: 'string', default: '.cache/gen' },
@@ -40,6 +51,10 @@ if (!values.seeds || !values.steps || !values.losses) throw new Error('--seeds, 
 const seeds = values.seeds.split(',').map(Number);
 const budgets = values.steps.split(',').map(Number);
 const losses = values.losses.split(',').map(checkLoss);
+const prefixes = values.prefixes ? values.prefixes.split(',').map(Number) : [];
+for (const p of prefixes) {
+  if (!Number.isInteger(p) || p <= 0 || budgets.some((b) => p >= b)) throw new Error(`--prefixes ${values.prefixes}: each prefix must be a whole number of steps below every budget (${budgets.join(', ')})`);
+}
 const trainSeed = Number(values['train-seed']);
 const gallerySize = Number(values.gallery);
 const cache = resolve(values.cache);
@@ -86,41 +101,57 @@ for (const steps of budgets) {
         const data = await loadCorpus(join(cache, `corpus-${seed}`), job);
         const extra = await loadCorpus(extraDir, job);
         const t1 = performance.now();
-        const result = await trainDualEncoder(data, { loss, steps, seed: trainSeed, positives: 'mood', evalEvery: Math.max(10, Math.round(steps / 8)) }, { signal: job.signal });
-        const t2 = performance.now();
-        const tf = tfEmbedder(result, data);
-        let own;
-        const galleries: ScoredGallery[] = [];
-        try {
-          const test = bySplit(data, 'test');
-          own = await evaluateEmbedder(loss, test, tf);
-          galleries.push(await score('test split', test, tf));
-          for (const [a, b] of galleryBounds(extra.pairs.length, gallerySize)) galleries.push(await score('extra', extra.pairs.slice(a, b), tf));
-        } finally {
-          tf.dispose();
-        }
-        // The test-split gallery must reproduce the engine's own report (round 3's number).
-        if (recallAt(galleries[0].videoToMusic, 10) !== own.videoToMusic.recall10) throw new Error(`seed ${seed} ${loss}: test-split ranks disagree with the engine's Recall@10`);
-        const t3 = performance.now();
-        const seconds = { load: (t1 - t0) / 1000, train: (t2 - t1) / 1000, score: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
-        const report = {
-          method: `${loss} (best step ${result.bestStep}, val R@10 ${result.bestValRecall10.toFixed(3)})`,
-          videoToMusic: pooled(galleries.flatMap((g) => g.videoToMusic)),
-          musicToVideo: pooled(galleries.flatMap((g) => g.musicToVideo)),
-          testSplit: own,
-          galleries,
-          seed,
-          steps,
-          trainSeed,
-          // Descriptor versions: a run on other descriptors does not count (docs/eval-losses.md, round 4).
-          spec: data.spec,
-          bestStep: result.bestStep,
-          seconds,
-        };
-        writeFileSync(file, JSON.stringify(report) + '\n');
-        process.stderr.write(
-          `${new Date().toISOString()} seed ${seed} steps ${steps} ${loss} train seed ${trainSeed}: v→m R@10 ${report.videoToMusic.recall10.toFixed(3)} over ${report.videoToMusic.queries} queries (test split ${own.videoToMusic.recall10.toFixed(3)}); seconds load ${seconds.load.toFixed(0)}, train ${seconds.train.toFixed(0)}, score ${seconds.score.toFixed(1)}\n`,
+        // What early stopping keeps if the run ended at each prefix: the best validation at or before it.
+        const kept = new Map<number, BestValidation>();
+        const result = await trainDualEncoder(
+          data,
+          { loss, steps, seed: trainSeed, positives: 'mood', evalEvery: Math.max(10, Math.round(steps / 8)) },
+          { signal: job.signal, onValidated: (step, best) => prefixes.forEach((p) => step <= p && kept.set(p, best)) },
         );
+        const t2 = performance.now();
+        const ffmpeg = `${ffmpegPath()}: ${execFileSync(ffmpegPath(), ['-version'], { encoding: 'utf8' }).split('\n')[0]}`;
+        for (const budget of [...prefixes, steps]) {
+          const best = budget === steps ? { step: result.bestStep, recall: result.bestValRecall10, weights: result.weights } : kept.get(budget);
+          if (!best?.weights) throw new Error(`seed ${seed} ${loss}: no validation at or before step ${budget} (validation every ${result.config.evalEvery} steps)`);
+          const asRun: TrainResult = { ...result, weights: best.weights, bestStep: best.step, bestValRecall10: best.recall };
+          const tf = tfEmbedder(asRun, data);
+          let own;
+          const galleries: ScoredGallery[] = [];
+          try {
+            const test = bySplit(data, 'test');
+            own = await evaluateEmbedder(loss, test, tf);
+            galleries.push(await score('test split', test, tf));
+            for (const [a, b] of galleryBounds(extra.pairs.length, gallerySize)) galleries.push(await score('extra', extra.pairs.slice(a, b), tf));
+          } finally {
+            tf.dispose();
+          }
+          // The test-split gallery must reproduce the engine's own report (round 3's number).
+          if (recallAt(galleries[0].videoToMusic, 10) !== own.videoToMusic.recall10) throw new Error(`seed ${seed} ${loss}: test-split ranks disagree with the engine's Recall@10`);
+          const t3 = performance.now();
+          const seconds = { load: (t1 - t0) / 1000, train: (t2 - t1) / 1000, score: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
+          const report = {
+            method: `${loss} (best step ${best.step}, val R@10 ${best.recall.toFixed(3)})`,
+            videoToMusic: pooled(galleries.flatMap((g) => g.videoToMusic)),
+            musicToVideo: pooled(galleries.flatMap((g) => g.musicToVideo)),
+            testSplit: own,
+            galleries,
+            seed,
+            steps: budget,
+            trainSeed,
+            // Descriptor versions: a run on other descriptors does not count (docs/eval-losses.md, round 4).
+            spec: data.spec,
+            bestStep: best.step,
+            ...(budget === steps ? {} : { run: { steps, prefix: true, evalEvery: result.config.evalEvery } }),
+            ...(prefixes.length ? { ffmpeg } : {}),
+            seconds,
+          };
+          const target = budget === steps ? file : join(out, 'losses', `seed-${seed}`, `steps-${budget}`, name);
+          mkdirSync(dirname(target), { recursive: true });
+          writeFileSync(target, JSON.stringify(report) + '\n');
+          process.stderr.write(
+            `${new Date().toISOString()} seed ${seed} steps ${budget}${budget === steps ? '' : ` (prefix of ${steps})`} ${loss} train seed ${trainSeed}: v→m R@10 ${report.videoToMusic.recall10.toFixed(3)} over ${report.videoToMusic.queries} queries (test split ${own.videoToMusic.recall10.toFixed(3)}); best step ${best.step}; seconds load ${seconds.load.toFixed(0)}, train ${seconds.train.toFixed(0)}, score ${seconds.score.toFixed(1)}\n`,
+          );
+        }
       } finally {
         releaseRun(file);
       }

@@ -10,6 +10,7 @@ import type { TrainingData } from './dataset';
 import type { HardNegatives } from './hard-negatives';
 import { TrainingRun } from './run';
 import { warmupCosine } from './schedule';
+import type { BestValidation } from './validation';
 import type { DualWeights } from './weights';
 
 export { emaDecay, updateAverage } from './averaging';
@@ -121,6 +122,12 @@ export interface TrainOptions {
    * λ·Σ‖w − w₀‖²), which limits how far fine-tuning drifts from what the parent knew. 0 = off.
    */
   anchor?: number;
+  /**
+   * After each validation, the best validation so far (its weights a copy that is never changed
+   * afterwards): what early stopping would keep if training ended at this step. Lets a caller
+   * score the model a shorter run of the same schedule would have kept (a prefix of the budget).
+   */
+  onValidated?: (step: number, best: BestValidation) => void;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -171,6 +178,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
         entry.valRecall10 = r10;
         progress.valRecall10 = r10;
         progress.bestRecall10 = stopping.best.recall;
+        opts.onValidated?.(step, stopping.best);
         run.history.push(entry);
         checkpoint();
         opts.onProgress?.(progress);

@@ -1,0 +1,69 @@
+/**
+ * `onValidated` hands out, after each validation, what early stopping would keep if training ended
+ * there (round 6 of docs/eval-losses.md scores these prefixes of one run as shorter budgets). The
+ * truths are derived outside the trainer: the running best of the recalls the progress events
+ * carry, and the recall of the handed-out weights recomputed by loading them into a fresh encoder.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../../electron/engine/metric/backend';
+import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
+import { trainDualEncoder, type TrainProgress } from '../../../electron/engine/train/trainer';
+import type { BestValidation } from '../../../electron/engine/train/validation';
+import { validationRecall10 } from '../../../electron/engine/train/validation';
+import { copyWeights, type DualWeights } from '../../../electron/engine/train/weights';
+import { syntheticTrainingData, TINY } from './synthetic';
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('trainDualEncoder onValidated', () => {
+  it('hands out the running best with weights that score its recall, unchanged by later steps', async () => {
+    // Noisy enough that the best moves several times and some validations do not improve it.
+    const data = syntheticTrainingData({ noise: 0.6, counts: { train: 48, val: 24, test: 8 } });
+    const config = { ...TINY, steps: 24, evalEvery: 3, seed: 5 };
+    const seen: Array<{ step: number; best: BestValidation; copy: DualWeights | null }> = [];
+    const events: TrainProgress[] = [];
+    const result = await trainDualEncoder(data, config, {
+      onProgress: (p) => events.push(p),
+      // A deep copy taken at the call: the handed-out object must still hold these numbers at the end.
+      onValidated: (step, best) => seen.push({ step, best, copy: best.weights ? copyWeights(best.weights) : null }),
+    });
+    const validated = events.filter((e) => e.valRecall10 !== undefined);
+    expect(seen.map((s) => s.step)).toEqual(validated.map((e) => e.step));
+    expect(seen.map((s) => s.step)).toEqual([3, 6, 9, 12, 15, 18, 21, 24]);
+
+    let bestRecall = -Infinity;
+    let bestStep = 0;
+    for (const [i, e] of validated.entries()) {
+      // Strictly higher replaces the kept model (ties keep the earlier step).
+      if (e.valRecall10! > bestRecall) [bestRecall, bestStep] = [e.valRecall10!, e.step];
+      expect(seen[i].best.recall, `step ${e.step}`).toBe(bestRecall);
+      expect(seen[i].best.step, `step ${e.step}`).toBe(bestStep);
+    }
+    // The run must have improved after its first validation, or the prefixes would not differ.
+    expect(new Set(seen.map((s) => s.best.step)).size).toBeGreaterThan(1);
+
+    const val = data.pairs.filter((p) => p.split === 'val');
+    const fresh = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: 0 });
+    try {
+      for (const s of seen) {
+        const w = s.best.weights!;
+        // Never changed after it was handed out …
+        for (const side of ['video', 'audio'] as const) {
+          for (const [name, t] of Object.entries(w[side])) expect(Array.from(t.data), `${s.step} ${side} ${name}`).toEqual(Array.from(s.copy![side][name].data));
+        }
+        // … and it is the model that scored the best recall (recomputed in a fresh encoder).
+        fresh.video.setWeights(w.video);
+        fresh.audio.setWeights(w.audio);
+        expect(validationRecall10(fresh, val), `step ${s.step}`).toBe(s.best.recall);
+      }
+    } finally {
+      fresh.video.dispose();
+      fresh.audio.dispose();
+    }
+    // The last prefix is the run itself.
+    expect(seen.at(-1)!.best.step).toBe(result.bestStep);
+    expect(seen.at(-1)!.best.weights).toBe(result.weights);
+  }, 60_000);
+});

@@ -48,6 +48,7 @@ import { modelEmbedder } from '../../electron/engine/library/model-embedder';
 import { findAudioFiles } from '../../electron/engine/library/scan';
 import { decodeAudio } from '../../electron/engine/media/decode';
 import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
+import { removeAbandonedParts } from './part-dirs';
 import { probe } from '../../electron/engine/media/probe';
 import { COMPILED } from '../../electron/engine/jobs/worker-entry';
 import { num, parse } from '../cli/args';
@@ -139,6 +140,7 @@ function trackSeconds(i: number, tracks: number, { lo, hi }: Lengths): number {
 async function library(tracks: number, span: Lengths): Promise<string> {
   const dir = join(tmpdir(), 'needledrop-bench-libraries', `v2-${tracks}x${span.lo}-${span.hi}s`);
   if (existsSync(dir)) return dir;
+  removeAbandonedParts(dir);
   const part = `${dir}.part-${process.pid}`;
   mkdirSync(part, { recursive: true });
   let next = 0;

@@ -68,6 +68,10 @@ const ROUND4_GROUP_AT_360 = ['triplet-margin', 'multi-similarity', 'supcon', 'in
 const ROUND6_SEEDS = [9013, 9014, 9015, 9016, 9017, 9018, 9019, 9020, 9021, 9022, 9023, 9024];
 const ROUND6_BUDGETS = [180, 360, 720];
 const ROUND6_RUN_STEPS = 720;
+/** Round 6's validation grid: every 720 / 8 steps (round4.ts), so every kept step is a multiple of it. */
+const ROUND6_EVAL_EVERY = 90;
+/** The ffmpeg every round-6 result must record (the protocol's amendment of 11:40 UTC names it). */
+const ROUND6_FFMPEG = '/usr/bin/ffmpeg: ffmpeg version 5.1.9-0+deb12u1 ';
 /** Round 5's winner group at 720 steps, which round 6's secondary question compares against. */
 const ROUND5_GROUP_AT_720 = ['triplet-margin', 'supcon'];
 
@@ -130,7 +134,7 @@ interface Round4Fields {
   galleries?: Array<{ source?: string; ids?: unknown[] }>;
   bestStep?: number;
   /** Round 6's prefixes: the run this result was scored from. */
-  run?: { steps?: number; prefix?: boolean };
+  run?: { steps?: number; prefix?: boolean; evalEvery?: number };
   ffmpeg?: string;
 }
 
@@ -160,8 +164,13 @@ function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: numb
     // A prefix is what the seed's one 720-step run kept by that step; the full run carries no prefix mark.
     if (steps < ROUND6_RUN_STEPS && (r.run?.steps !== ROUND6_RUN_STEPS || r.run?.prefix !== true)) return `not a prefix of a ${ROUND6_RUN_STEPS}-step run (run ${JSON.stringify(r.run ?? null)})`;
     if (steps === ROUND6_RUN_STEPS && r.run !== undefined) return `marked as a prefix (run ${JSON.stringify(r.run)}), its folder says the whole ${ROUND6_RUN_STEPS}-step run`;
+    if (steps < ROUND6_RUN_STEPS && r.run?.evalEvery !== ROUND6_EVAL_EVERY) return `validation every ${String(r.run?.evalEvery)} steps, the plan's is every ${ROUND6_EVAL_EVERY}`;
     if (typeof r.bestStep !== 'number' || r.bestStep > steps) return `best step ${String(r.bestStep)}, after step ${steps}`;
+    if (r.bestStep < ROUND6_EVAL_EVERY || r.bestStep % ROUND6_EVAL_EVERY !== 0) return `best step ${r.bestStep}, not on the plan's validation grid (every ${ROUND6_EVAL_EVERY} steps)`;
+    const named = /\(best step (\d+),/.exec(r.method)?.[1];
+    if (Number(named) !== r.bestStep) return `its method names best step ${String(named)}, its bestStep is ${r.bestStep}`;
     if (typeof r.ffmpeg !== 'string' || !r.ffmpeg) return 'no ffmpeg recorded';
+    if (!r.ffmpeg.startsWith(ROUND6_FFMPEG)) return `ffmpeg "${r.ffmpeg.slice(0, 100)}", the round's is "${ROUND6_FFMPEG.trim()}"`;
     const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
     if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
   }
@@ -229,11 +238,11 @@ if (planned) {
   // Round 5 plans only its 720-step runs; its 360-step values must all be in round 4's summary.
   const plannedBudgets = values.round5 ? [720] : budgets;
   const count = plannedBudgets.length * losses.length * seeds.length;
-  if (values.round6 && !missingRound6()) sameQueriesAtEveryPrefix();
+  if (values.round6 && !missingRound6()) oneRunPerSeedAndLoss();
   const missing = budgets.flatMap((b) => losses.flatMap((l) => seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
   const missingPlanned = missing.filter((m) => plannedBudgets.some((b) => m.includes(`/${b}/`)));
   if (missing.length) {
-    const what = values.round6 ? `results (${losses.length * seeds.length} runs × ${budgets.length} prefixes)` : 'runs';
+    const what = values.round6 ? `results (${losses.length * seeds.length} runs × ${budgets.length} budgets)` : 'runs';
     process.stdout.write(`${roundName}: ${count - missingPlanned.length} of ${count} planned ${what} are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
     process.exit(0);
   }
@@ -436,14 +445,29 @@ function missingRound6(): boolean {
   return budgets.some((b) => losses.some((l) => seeds.some((s) => !results.has(key(s, b, l)))));
 }
 
-/** Round 6 scores the prefixes of one run on the same queries: every result of a seed must have the same galleries. */
-function sameQueriesAtEveryPrefix(): void {
+/**
+ * A seed and loss's three results must be one run (review F3 of session 14): the same galleries as
+ * the seed's other results, kept steps that never go back (180 ≤ 360 ≤ 720), and where a longer
+ * budget kept a step the shorter one had already reached, the very same model (the same ranks).
+ */
+function oneRunPerSeedAndLoss(): void {
+  const at = (seed: number, b: number, l: string): MethodReport & Round4Fields => results.get(key(seed, b, l)) as MethodReport & Round4Fields;
+  const ids = (r: Round4Fields): string => JSON.stringify((r.galleries ?? []).map((g) => g.ids));
+  const model = (r: MethodReport & Round4Fields): string => JSON.stringify([r.galleries, r.videoToMusic, r.musicToVideo, (r as { testSplit?: unknown }).testSplit]);
   for (const seed of seeds) {
-    const ids = (r: MethodReport & Round4Fields): string => JSON.stringify((r.galleries ?? []).map((g) => g.ids));
-    const ref = results.get(key(seed, ROUND6_RUN_STEPS, losses[0])) as MethodReport & Round4Fields;
-    for (const b of budgets) {
-      for (const l of losses) {
-        if (ids(results.get(key(seed, b, l)) as MethodReport & Round4Fields) !== ids(ref)) refuse(`${resultFile(seed, b, l)}: other queries than ${resultFile(seed, ROUND6_RUN_STEPS, losses[0])} (round 6 scores every prefix of a seed on the same galleries)`);
+    const ref = at(seed, ROUND6_RUN_STEPS, losses[0]);
+    for (const l of losses) {
+      for (const b of budgets) {
+        if (ids(at(seed, b, l)) !== ids(ref)) refuse(`${resultFile(seed, b, l)}: other queries than ${resultFile(seed, ROUND6_RUN_STEPS, losses[0])} (round 6 scores every prefix of a seed on the same galleries)`);
+      }
+      for (const [i, shorter] of budgets.entries()) {
+        for (const longer of budgets.slice(i + 1)) {
+          const [s1, s2] = [at(seed, shorter, l).bestStep as number, at(seed, longer, l).bestStep as number];
+          if (s2 < s1) refuse(`${resultFile(seed, longer, l)}: kept step ${s2}, before the ${s1} kept by step ${shorter} (${resultFile(seed, shorter, l)}); not one run`);
+          if (s2 <= shorter && model(at(seed, longer, l)) !== model(at(seed, shorter, l))) {
+            refuse(`${resultFile(seed, longer, l)}: kept step ${s2} (reached by step ${shorter}) but its ranks differ from ${resultFile(seed, shorter, l)}; not one run`);
+          }
+        }
       }
     }
   }
@@ -452,17 +476,21 @@ function sameQueriesAtEveryPrefix(): void {
 /** Round 6's question, as its protocol words it: is the winner group at 360 steps the same as at 720, both with a verdict? And, deciding nothing, is the 720 group round 5's? */
 function round6Lines(): string[] {
   const group = (steps: number): GroupVerdict => winnerGroup(budgetScores(steps), ROUND3_SET, ROUND3_DELTA);
-  const same = (a: GroupVerdict, b: GroupVerdict): boolean => a.kind !== 'no verdict' && b.kind !== 'no verdict' && a.group.length === b.group.length && a.group.every((l) => b.group.includes(l));
   const describe = (g: GroupVerdict): string => (g.kind === 'no verdict' ? `no verdict (group so far ${g.group.join(', ')})` : `${g.group.join(', ')} (${g.kind}, bound ±${g.bound.toFixed(3)})`);
   const [at180, at360, at720] = ROUND6_BUDGETS.map(group);
-  const stopped = same(at360, at720);
-  const sameAsRound5 = at720.kind !== 'no verdict' && at720.group.length === ROUND5_GROUP_AT_720.length && ROUND5_GROUP_AT_720.every((l) => at720.group.includes(l));
+  // Groups are compared only where the rule gave a verdict (review F9): "group so far" is no group.
+  const members = (g: GroupVerdict): string[] | null => (g.kind === 'no verdict' ? null : g.group);
+  const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((l) => b.includes(l));
+  const [g180, g360, g720] = [members(at180), members(at360), members(at720)];
+  const stopped = g360 !== null && g720 !== null && sameSet(g360, g720);
+  const line180 = g180 && g360 ? `the group at 180 steps ${sameSet(g180, g360) ? 'is' : 'is not'} the group at 360` : `no verdict at ${g180 ? 360 : 180} steps, so no groups to compare at 180 and 360`;
+  const line720 = `round 5's group at 720 steps on seeds 9001–9012 was ${ROUND5_GROUP_AT_720.join(', ')}, and ${g720 ? `round 6's at 720 ${sameSet(g720, ROUND5_GROUP_AT_720) ? 'is the same' : 'is not the same'}` : 'round 6 has no verdict at 720 steps to compare'}`;
   return [
     '',
     `Round 6's question: is the winner group at 360 steps the same as at 720 (prefixes of the same runs), both with a verdict? At 180 steps: ${describe(at180)}; at 360: ${describe(at360)}; at 720: ${describe(at720)}. ${
-      stopped ? "Yes: the ranking has stopped moving by 360 steps; the table's answer is the group at 720 steps with its bound, and each loser with its margin." : 'No: no verdict from round 6.'
+      stopped ? "Yes: the ranking has stopped moving (the same group at 360 and 720 steps); the table's answer is the group at 720 steps with its bound, and each loser with its margin." : 'No: no verdict from round 6.'
     }`,
-    `Deciding nothing: the group at 180 steps is ${same(at180, at360) ? '' : 'not '}the group at 360; round 5's group at 720 steps on seeds 9001–9012 was ${ROUND5_GROUP_AT_720.join(', ')}, and round 6's at 720 is ${sameAsRound5 ? 'the same' : 'not the same'}.`,
+    `Deciding nothing: ${line180}; ${line720}.`,
     '',
   ];
 }

@@ -20,9 +20,12 @@ const level = (_budget: number, loss: string, i: number): number => (loss === 'c
 /** round4.ts's galleries for a seed: the test split and three extra galleries of 38. */
 const galleries = (): Array<{ source: string; ids: string[] }> => [38, 38, 38, 38].map((n, g) => ({ source: g === 0 ? 'test split' : 'extra', ids: Array.from({ length: n }, (_, k) => `p${g}-${k}`) }));
 
+/** Kept steps on the grid of 90 that never go back, and late enough that the three budgets kept different models. */
+const KEPT: Record<number, number> = { 180: 90, 360: 270, 720: 540 };
+const FFMPEG = '/usr/bin/ffmpeg: ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026 the FFmpeg developers';
 /** One result as round4.ts --prefixes 180,360 writes it: prefixes marked, the whole run not. */
-const result = (budget: number, loss: string, seed: number, r10: number): Record<string, unknown> => ({
-  method: `${loss} (best step ${budget / 2}, val R@10 0.700)`,
+const result = (budget: number, loss: string, seed: number, r10: number, kept = KEPT[budget]): Record<string, unknown> => ({
+  method: `${loss} (best step ${kept}, val R@10 0.700)`,
   videoToMusic: side(r10),
   musicToVideo: side(r10),
   galleries: galleries(),
@@ -30,9 +33,9 @@ const result = (budget: number, loss: string, seed: number, r10: number): Record
   steps: budget,
   trainSeed: 1,
   spec: SPEC,
-  bestStep: budget / 2,
+  bestStep: kept,
   ...(budget === 720 ? {} : { run: { steps: 720, prefix: true, evalEvery: 90 } }),
-  ffmpeg: '/usr/bin/ffmpeg: ffmpeg version 5.1.9-0+deb12u1',
+  ffmpeg: FFMPEG,
 });
 const fileOf = (seed: number, budget: number, loss: string): string => join(cache, 'losses', `seed-${seed}`, `steps-${budget}`, `${loss}.json`);
 
@@ -65,7 +68,7 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     writeAll();
     unlinkSync(fileOf(9019, 360, 'supcon'));
     const out = report();
-    expect(out).toContain('Round 6: 179 of 180 planned results (60 runs × 3 prefixes) are in');
+    expect(out).toContain('Round 6: 179 of 180 planned results (60 runs × 3 budgets) are in');
     expect(out).toContain('9019/360/supcon');
     expect(out).not.toMatch(/interval|leader|Verdict|question/);
   }, 60_000);
@@ -75,7 +78,7 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     const out = report();
     for (const b of BUDGETS) expect(out).toMatch(new RegExp(`Verdict at ${b} steps: \\S+ leads a winner group of 4`));
     expect(out).toMatch(/Lose to \S+ \(by the mean lead, at least by the interval's lower end\): contrastive/);
-    expect(out).toContain('Yes: the ranking has stopped moving by 360 steps');
+    expect(out).toContain('Yes: the ranking has stopped moving (the same group at 360 and 720 steps)');
     expect(out).toContain('the group at 180 steps is the group at 360');
     // Round 5's group at 720 was triplet-margin and SupCon only.
     expect(out).toContain("round 6's at 720 is not the same");
@@ -92,7 +95,7 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
   it('answers yes when only 180 differs: 360 and 720 decide, 180 is only reported', () => {
     writeAll((b, loss, i) => (b === 180 && loss === 'infonce' ? 0.4 : level(b, loss, i)));
     const out = report();
-    expect(out).toContain('Yes: the ranking has stopped moving by 360 steps');
+    expect(out).toContain('Yes: the ranking has stopped moving (the same group at 360 and 720 steps)');
     expect(out).toContain('the group at 180 steps is not the group at 360');
   }, 60_000);
 
@@ -103,6 +106,9 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     expect(out).toMatch(/No verdict at 360 steps/);
     expect(out).toContain('No: no verdict from round 6');
     expect(out).not.toMatch(/stopped moving/);
+    // Review F9: a "group so far" is no group; the 180/360 comparison is not made.
+    expect(out).toContain('no verdict at 360 steps, so no groups to compare at 180 and 360');
+    expect(out).not.toMatch(/the group at 180 steps is/);
   }, 60_000);
 
   it("names round 5's group as the same when 720 holds exactly triplet-margin and SupCon", () => {
@@ -122,6 +128,10 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     ['another loss\'s run under this name', 360, { method: 'infonce (best step 180, val R@10 0.700)' }, /the run of "infonce/],
     ['another budget', 360, { steps: 720 }, /steps 720, its folder says 360/],
     ['another gallery size', 720, { galleries: [...galleries().slice(0, 3), { source: 'extra', ids: ['a', 'b'] }] }, /an extra gallery of 2 pairs/],
+    ['a prefix validated on another grid', 360, { run: { steps: 720, prefix: true, evalEvery: 45 } }, /validation every 45 steps, the plan's is every 90/],
+    ['a kept step off the grid', 720, { bestStep: 123, method: 'supcon (best step 123, val R@10 0.700)' }, /best step 123, not on the plan's validation grid/],
+    ['a method naming another kept step', 360, { method: 'supcon (best step 90, val R@10 0.700)' }, /its method names best step 90, its bestStep is 270/],
+    ['another ffmpeg build', 720, { ffmpeg: '/x/ffmpeg: ffmpeg version N-47683-g0e8eb07980-static' }, /ffmpeg "\/x\/ffmpeg: ffmpeg version N-47683/],
   ])('refuses %s, naming the file and why', (_, budget, change, why) => {
     writeAll();
     const file = fileOf(9015, budget, 'supcon');
@@ -136,6 +146,28 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     other[2].ids[5] = 'elsewhere';
     writeFileSync(file, JSON.stringify({ ...result(180, 'triplet-margin', 9020, 0.7), galleries: other }));
     refused(file, /other queries than/);
+  }, 60_000);
+
+  it("refuses a seed and loss whose three results are not one run: a kept step going back", () => {
+    writeAll();
+    // 360 kept 270, so 720 cannot have kept 180.
+    const file = fileOf(9016, 720, 'infonce');
+    writeFileSync(file, JSON.stringify(result(720, 'infonce', 9016, 0.7, 180)));
+    refused(file, /kept step 180, before the 270 kept by step 360/);
+  }, 60_000);
+
+  it('refuses a longer budget that kept a step the shorter had reached but ranks differently', () => {
+    // 720 kept 270 like 360 did, so it must be the same model; its Recall@10 differs.
+    writeAll((b, loss, i) => (b === 720 && loss === 'contrastive' && i === 4 ? 0.45 : level(b, loss, i)));
+    const file = fileOf(9017, 720, 'contrastive');
+    writeFileSync(file, JSON.stringify(result(720, 'contrastive', 9017, 0.45, 270)));
+    refused(file, /kept step 270 \(reached by step 360\) but its ranks differ/);
+  }, 60_000);
+
+  it('accepts a longer budget that kept the shorter one\'s step with the same ranks', () => {
+    writeAll();
+    writeFileSync(fileOf(9017, 720, 'contrastive'), JSON.stringify(result(720, 'contrastive', 9017, 0.4, 270)));
+    expect(report()).toMatch(/Round 6's question/);
   }, 60_000);
 
   it("the other modes refuse round 6's results: no statistic on a partial round by another flag", () => {

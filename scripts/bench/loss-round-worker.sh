@@ -50,11 +50,17 @@ while [ "$(done_count)" -lt "$planned" ]; do
       fi
       exec 9>&-
     fi
-    worked=1
-    # One loss per process, so the stop time is checked between runs.
+    # One loss per process, so the stop time is checked between runs. Status 3: nothing trained
+    # (done, or claimed by the other worker), so this worker is not busy and waits below.
     for loss in ${losses//,/ }; do
       late && { say "stop time $stop reached"; exit 0; }
-      nice -n "${ROUND_NICE:-19}" npx tsx scripts/bench/round4.ts --seeds "$s" --steps 720 ${prefixes:+--prefixes "$prefixes"} --losses "$loss" --out "$out" >> "$log" 2>&1 || say "seed $s $loss: the run failed (it is run again)"
+      nice -n "${ROUND_NICE:-19}" npx tsx scripts/bench/round4.ts --seeds "$s" --steps 720 ${prefixes:+--prefixes "$prefixes"} --losses "$loss" --out "$out" >> "$log" 2>&1
+      status=$?
+      case $status in
+        0) worked=1 ;;
+        3) ;;
+        *) worked=1; say "seed $s $loss: the run failed, status $status (it is run again)" ;;
+      esac
     done
   done
   [ "$worked" = 0 ] && sleep 30

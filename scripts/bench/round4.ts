@@ -15,12 +15,13 @@
  * `onValidated`), written as `steps-PREFIX/LOSS.json` with `run: { steps, prefix: true }`; the
  * full run's file is written last, so its presence means every prefix is in. Every file records
  * the ffmpeg that resolved here (the corpora were rendered with it; review R18 of session 13).
+ * Exits with status 3 when it trained nothing (every listed run done or claimed elsewhere).
  *
  *   nice -n 10 npx tsx scripts/bench/round4.ts --seeds 9002 --steps 360 --losses infonce
  *     [--prefixes 180] [--train-seed 1] [--gallery 38] [--cache .cache/gen] [--out .cache/gen/round4]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '../../electron/engine/metric/backend';
@@ -30,9 +31,9 @@ import { checkLoss, loadCorpus } from '../../electron/engine/service/training';
 import { bySplit, type PairSample } from '../../electron/engine/train/dataset';
 import { embedPairs, evaluateEmbedder, type DirectionReport, type DualEmbedder } from '../../electron/engine/train/eval';
 import { tfEmbedder } from '../../electron/engine/train/export';
-import { trainDualEncoder, type TrainResult } from '../../electron/engine/train/trainer';
-import type { BestValidation } from '../../electron/engine/train/validation';
+import { trainDualEncoder } from '../../electron/engine/train/trainer';
 import { claimRun, releaseRun } from './claim';
+import { checkPrefixes, evalEveryFor, prefixKeeper, resultAt } from './prefixes';
 import { galleryBounds, galleryRanks, meanReciprocalRank, recallAt } from './query-ranks';
 
 const { values } = parseArgs({
@@ -52,9 +53,7 @@ const seeds = values.seeds.split(',').map(Number);
 const budgets = values.steps.split(',').map(Number);
 const losses = values.losses.split(',').map(checkLoss);
 const prefixes = values.prefixes ? values.prefixes.split(',').map(Number) : [];
-for (const p of prefixes) {
-  if (!Number.isInteger(p) || p <= 0 || budgets.some((b) => p >= b)) throw new Error(`--prefixes ${values.prefixes}: each prefix must be a whole number of steps below every budget (${budgets.join(', ')})`);
-}
+checkPrefixes(prefixes, budgets);
 const trainSeed = Number(values['train-seed']);
 const gallerySize = Number(values.gallery);
 const cache = resolve(values.cache);
@@ -84,6 +83,7 @@ async function score(source: ScoredGallery['source'], items: PairSample[], embed
 
 await useBackend('wasm');
 const job = localJob(new AbortController().signal, () => {});
+let trained = 0;
 for (const steps of budgets) {
   for (const seed of seeds) {
     for (const loss of losses) {
@@ -102,18 +102,14 @@ for (const steps of budgets) {
         const extra = await loadCorpus(extraDir, job);
         const t1 = performance.now();
         // What early stopping keeps if the run ended at each prefix: the best validation at or before it.
-        const kept = new Map<number, BestValidation>();
-        const result = await trainDualEncoder(
-          data,
-          { loss, steps, seed: trainSeed, positives: 'mood', evalEvery: Math.max(10, Math.round(steps / 8)) },
-          { signal: job.signal, onValidated: (step, best) => prefixes.forEach((p) => step <= p && kept.set(p, best)) },
-        );
+        const keeper = prefixKeeper(prefixes);
+        const result = await trainDualEncoder(data, { loss, steps, seed: trainSeed, positives: 'mood', evalEvery: evalEveryFor(steps) }, { signal: job.signal, onValidated: keeper.onValidated });
         const t2 = performance.now();
+        trained++;
         const ffmpeg = `${ffmpegPath()}: ${execFileSync(ffmpegPath(), ['-version'], { encoding: 'utf8' }).split('\n')[0]}`;
         for (const budget of [...prefixes, steps]) {
-          const best = budget === steps ? { step: result.bestStep, recall: result.bestValRecall10, weights: result.weights } : kept.get(budget);
-          if (!best?.weights) throw new Error(`seed ${seed} ${loss}: no validation at or before step ${budget} (validation every ${result.config.evalEvery} steps)`);
-          const asRun: TrainResult = { ...result, weights: best.weights, bestStep: best.step, bestValRecall10: best.recall };
+          const asRun = resultAt(result, keeper.kept, budget);
+          const scoring = performance.now();
           const tf = tfEmbedder(asRun, data);
           let own;
           const galleries: ScoredGallery[] = [];
@@ -128,9 +124,10 @@ for (const steps of budgets) {
           // The test-split gallery must reproduce the engine's own report (round 3's number).
           if (recallAt(galleries[0].videoToMusic, 10) !== own.videoToMusic.recall10) throw new Error(`seed ${seed} ${loss}: test-split ranks disagree with the engine's Recall@10`);
           const t3 = performance.now();
-          const seconds = { load: (t1 - t0) / 1000, train: (t2 - t1) / 1000, score: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
+          // score is this budget's scoring alone; train is the whole run's (a prefix trains nothing of its own).
+          const seconds = { load: (t1 - t0) / 1000, train: (t2 - t1) / 1000, score: (t3 - scoring) / 1000, total: (t2 - t0 + t3 - scoring) / 1000 };
           const report = {
-            method: `${loss} (best step ${best.step}, val R@10 ${best.recall.toFixed(3)})`,
+            method: `${loss} (best step ${asRun.bestStep}, val R@10 ${asRun.bestValRecall10.toFixed(3)})`,
             videoToMusic: pooled(galleries.flatMap((g) => g.videoToMusic)),
             musicToVideo: pooled(galleries.flatMap((g) => g.musicToVideo)),
             testSplit: own,
@@ -140,16 +137,18 @@ for (const steps of budgets) {
             trainSeed,
             // Descriptor versions: a run on other descriptors does not count (docs/eval-losses.md, round 4).
             spec: data.spec,
-            bestStep: best.step,
+            bestStep: asRun.bestStep,
             ...(budget === steps ? {} : { run: { steps, prefix: true, evalEvery: result.config.evalEvery } }),
             ...(prefixes.length ? { ffmpeg } : {}),
             seconds,
           };
           const target = budget === steps ? file : join(out, 'losses', `seed-${seed}`, `steps-${budget}`, name);
           mkdirSync(dirname(target), { recursive: true });
-          writeFileSync(target, JSON.stringify(report) + '\n');
+          // Written whole or not at all (review F11): a kill mid-write must not leave a run that looks done.
+          writeFileSync(`${target}.tmp`, JSON.stringify(report) + '\n');
+          renameSync(`${target}.tmp`, target);
           process.stderr.write(
-            `${new Date().toISOString()} seed ${seed} steps ${budget}${budget === steps ? '' : ` (prefix of ${steps})`} ${loss} train seed ${trainSeed}: v→m R@10 ${report.videoToMusic.recall10.toFixed(3)} over ${report.videoToMusic.queries} queries (test split ${own.videoToMusic.recall10.toFixed(3)}); best step ${best.step}; seconds load ${seconds.load.toFixed(0)}, train ${seconds.train.toFixed(0)}, score ${seconds.score.toFixed(1)}\n`,
+            `${new Date().toISOString()} seed ${seed} steps ${budget}${budget === steps ? '' : ` (prefix of ${steps})`} ${loss} train seed ${trainSeed}: v→m R@10 ${report.videoToMusic.recall10.toFixed(3)} over ${report.videoToMusic.queries} queries (test split ${own.videoToMusic.recall10.toFixed(3)}); best step ${asRun.bestStep}; seconds load ${seconds.load.toFixed(0)}, train ${seconds.train.toFixed(0)}, score ${seconds.score.toFixed(1)}\n`,
           );
         }
       } finally {
@@ -158,3 +157,5 @@ for (const steps of budgets) {
     }
   }
 }
+// Status 3: every listed run was done or claimed by another worker, so a worker waits instead of relaunching (review F10).
+if (trained === 0) process.exit(3);

@@ -126,8 +126,9 @@ export interface TrainOptions {
    * After each validation, the best validation so far (its weights a copy that is never changed
    * afterwards): what early stopping would keep if training ended at this step. Lets a caller
    * score the model a shorter run of the same schedule would have kept (a prefix of the budget).
+   * A run resumed from `checkpointDir` reports only the validations after the resume.
    */
-  onValidated?: (step: number, best: BestValidation) => void;
+  onValidated?: (step: number, best: Readonly<BestValidation>) => void;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */

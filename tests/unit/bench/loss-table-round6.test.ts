@@ -111,6 +111,15 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     expect(out).not.toMatch(/the group at 180 steps is/);
   }, 60_000);
 
+  it("uses the protocol's δ = 0.05 in its question: a loss whose interval ends between 0.04 and 0.05 is tied at 360 and 720, and the answer is yes", () => {
+    // infonce 0.02 behind on average, ±0.04 from seed to seed: 95 % t interval ≈ [−0.007, +0.047].
+    writeAll((b, loss, i) => (loss === 'infonce' && b > 180 ? level(b, loss, i) - 0.02 + (i % 2 ? 0.04 : -0.04) : level(b, loss, i)));
+    const out = report();
+    expect(out).toMatch(/Verdict at 360 steps: \S+ leads a winner group of 4/);
+    expect(out).toMatch(/Tied with \S+ within ±0\.05: [^\n]*infonce \(0\.02\d, 95 % \[-0\.00\d, 0\.04\d\]/);
+    expect(out).toContain('Yes: the ranking has stopped moving (the same group at 360 and 720 steps)');
+  }, 60_000);
+
   it("names round 5's group as the same when 720 holds exactly triplet-margin and SupCon", () => {
     writeAll((b, loss, i) => (b === 720 && !['triplet-margin', 'supcon'].includes(loss) ? 0.4 : level(b, loss, i)));
     const out = report();

@@ -120,6 +120,30 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     expect(out).toContain('Yes: the ranking has stopped moving (the same group at 360 and 720 steps)');
   }, 60_000);
 
+  // Review (session 14) cases: each pins one thing a plant changed unseen.
+  it('a 720 group larger than the 360 group is not the same group', () => {
+    writeAll((b, loss, i) => (b === 360 && loss === 'infonce' ? 0.4 : level(b, loss, i)));
+    const out = report();
+    expect(out).toMatch(/Verdict at 360 steps: \S+ leads a winner group of 3/);
+    expect(out).toMatch(/Verdict at 720 steps: \S+ leads a winner group of 4/);
+    expect(out).toContain('No: no verdict from round 6');
+  }, 60_000);
+
+  it('no verdict at 720 is no answer even when 360 has one with the same members', () => {
+    writeAll((b, loss, i) => (b === 720 && loss === 'infonce' ? 0.67 + (i % 2 ? 0.066 : -0.066) : level(b, loss, i)));
+    const out = report();
+    expect(out).toMatch(/No verdict at 720 steps/);
+    expect(out).toContain('No: no verdict from round 6');
+    expect(out).toContain('round 6 has no verdict at 720 steps to compare');
+  }, 60_000);
+
+  it("round 5's group is not matched by a 720 group without a verdict", () => {
+    writeAll((b, loss, i) => (b !== 720 ? level(b, loss, i) : loss === 'triplet-margin' ? level(b, loss, i) : loss === 'supcon' ? 0.67 + (i % 2 ? 0.066 : -0.066) : 0.4));
+    const out = report();
+    expect(out).toMatch(/No verdict at 720 steps/);
+    expect(out).not.toContain("round 6's at 720 is the same");
+  }, 60_000);
+
   it("names round 5's group as the same when 720 holds exactly triplet-margin and SupCon", () => {
     writeAll((b, loss, i) => (b === 720 && !['triplet-margin', 'supcon'].includes(loss) ? 0.4 : level(b, loss, i)));
     const out = report();
@@ -134,6 +158,7 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     ['the whole run marked as a prefix', 720, { run: { steps: 720, prefix: true } }, /marked as a prefix/],
     ['a prefix whose kept step comes after it', 180, { bestStep: 270 }, /best step 270, after step 180/],
     ['a result without its ffmpeg', 720, { ffmpeg: undefined }, /no ffmpeg recorded/],
+    ['a result with an empty ffmpeg', 720, { ffmpeg: '' }, /no ffmpeg recorded/],
     ['another loss\'s run under this name', 360, { method: 'infonce (best step 180, val R@10 0.700)' }, /the run of "infonce/],
     ['another budget', 360, { steps: 720 }, /steps 720, its folder says 360/],
     ['another gallery size', 720, { galleries: [...galleries().slice(0, 3), { source: 'extra', ids: ['a', 'b'] }] }, /an extra gallery of 2 pairs/],
@@ -173,9 +198,11 @@ describe('loss-table --round6: the prefixes 180 / 360 / 720 of one run per seed 
     refused(file, /kept step 270 \(reached by step 360\) but its ranks differ/);
   }, 60_000);
 
-  it('accepts a longer budget that kept the shorter one\'s step with the same ranks', () => {
+  it('accepts a longer budget that kept the shorter one\'s step with the same ranks, and a prefix that kept its own last step', () => {
     writeAll();
     writeFileSync(fileOf(9017, 720, 'contrastive'), JSON.stringify(result(720, 'contrastive', 9017, 0.4, 270)));
+    // A prefix may keep the validation at its own last step (review plant: \`>=\` for \`>\`).
+    writeFileSync(fileOf(9015, 180, 'supcon'), JSON.stringify(result(180, 'supcon', 9015, level(180, 'supcon', 2), 180)));
     expect(report()).toMatch(/Round 6's question/);
   }, 60_000);
 

@@ -66,4 +66,22 @@ describe('trainDualEncoder onValidated', () => {
     expect(seen.at(-1)!.best.step).toBe(result.bestStep);
     expect(seen.at(-1)!.best.weights).toBe(result.weights);
   }, 60_000);
+
+  // Review (session 14): the hook must see every validation, the last one of a run that stops
+  // early and the final step when it is off the evalEvery grid included.
+  it('is called on the final off-grid step and on the validation that stops the run', async () => {
+    const data = syntheticTrainingData({ noise: 0.6, counts: { train: 48, val: 24, test: 8 } });
+    for (const config of [
+      { ...TINY, steps: 20, evalEvery: 3, seed: 5 }, // 3, 6, …, 18 and the last step 20
+      { ...TINY, steps: 200, evalEvery: 3, seed: 5, patience: 1, lr: 0.2 }, // stops early
+    ]) {
+      const seen: number[] = [];
+      const events: TrainProgress[] = [];
+      const result = await trainDualEncoder(data, config, { onProgress: (p) => events.push(p), onValidated: (step) => seen.push(step) });
+      expect(seen).toEqual(events.filter((e) => e.valRecall10 !== undefined).map((e) => e.step));
+      expect(seen.at(-1)).toBe(result.stepsRun);
+      if (config.steps === 20) expect(seen.at(-1)).toBe(20);
+      else expect(result.stoppedEarly).toBe(true);
+    }
+  }, 120_000);
 });

@@ -44,6 +44,18 @@ const MAX_EXACT = 12;
  * cumulative probability reaches α/2 and 1 − α/2. Exact, so a table printed twice reads the same.
  */
 export function exactBootstrapInterval(xs: readonly number[], level = 0.95): Interval {
+  // A report asks for the same differences several times (the table, the verdict, the question):
+  // ~1 s each at n = 12, so each distinct one is enumerated once.
+  const key = `${level}:${xs.join(',')}`;
+  const known = bootstrapMemo.get(key);
+  if (known) return { ...known };
+  const interval = enumerateBootstrap(xs, level);
+  bootstrapMemo.set(key, interval);
+  return { ...interval };
+}
+const bootstrapMemo = new Map<string, Interval>();
+
+function enumerateBootstrap(xs: readonly number[], level: number): Interval {
   const n = xs.length;
   if (n < 1 || n > MAX_EXACT) throw new Error(`the exact bootstrap enumerates 1 to ${MAX_EXACT} values (got ${n})`);
   const logFact = [0];

@@ -75,6 +75,17 @@ describe('the exact bootstrap of a mean', () => {
     expect(base.hi).toBeLessThanOrEqual(0.079);
   });
 
+  it('asked again (a report asks for the same differences several times), gives the same bounds, and for these values and level only', () => {
+    const xs = [0, 0, 1, 0, 0];
+    const first = exactBootstrapInterval(xs);
+    // A caller changing what it got must not change the next answer.
+    first.lo = 42;
+    expect(exactBootstrapInterval(xs).lo).toBe(0);
+    expect(exactBootstrapInterval(xs).hi).toBeCloseTo(0.6, 12);
+    expect(exactBootstrapInterval(xs, 0.8).hi).toBeCloseTo(0.4, 12);
+    expect(exactBootstrapInterval([0, 0, 1, 0, 0.5]).hi).toBeGreaterThan(0.6);
+  });
+
   it('refuses more values than it can enumerate', () => {
     expect(() => exactBootstrapInterval(new Array<number>(13).fill(0))).toThrow(/1 to 12 values/);
   });

@@ -157,6 +157,8 @@ function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: numb
     const at360 = round4Summary[key(seed, 360, loss)] as (MethodReport & { videoToMusic: { queries?: number } }) | undefined;
     const queries = (r.videoToMusic as { queries?: number }).queries;
     if (at360 && queries !== at360.videoToMusic.queries) return `${String(queries)} queries, round 4's run of this seed had ${String(at360.videoToMusic.queries)}`;
+  }
+  if ((values.round5 || values.round6) && needRanks) {
     const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
     if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
   }
@@ -171,8 +173,6 @@ function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: numb
     if (Number(named) !== r.bestStep) return `its method names best step ${String(named)}, its bestStep is ${r.bestStep}`;
     if (typeof r.ffmpeg !== 'string' || !r.ffmpeg) return 'no ffmpeg recorded';
     if (!r.ffmpeg.startsWith(ROUND6_FFMPEG)) return `ffmpeg "${r.ffmpeg.slice(0, 100)}", the round's is "${ROUND6_FFMPEG.trim()}"`;
-    const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
-    if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
   }
   return null;
 }
@@ -238,8 +238,8 @@ if (planned) {
   // Round 5 plans only its 720-step runs; its 360-step values must all be in round 4's summary.
   const plannedBudgets = values.round5 ? [720] : budgets;
   const count = plannedBudgets.length * losses.length * seeds.length;
-  if (values.round6 && !missingRound6()) oneRunPerSeedAndLoss();
   const missing = budgets.flatMap((b) => losses.flatMap((l) => seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
+  if (values.round6 && missing.length === 0) oneRunPerSeedAndLoss();
   const missingPlanned = missing.filter((m) => plannedBudgets.some((b) => m.includes(`/${b}/`)));
   if (missing.length) {
     const what = values.round6 ? `results (${losses.length * seeds.length} runs × ${budgets.length} budgets)` : 'runs';
@@ -429,20 +429,20 @@ function verdictSummary(v: GroupVerdict, steps: number): string[] {
   return lines;
 }
 
+/** Whether two winner groups hold the same losses (in any order). */
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l) => b.includes(l));
+}
+
 /** Round 5's one question, as its protocol words it: is the winner group at 720 steps round 4's group at 360? */
 function round5Lines(): string[] {
   const at720 = winnerGroup(budgetScores(720), ROUND3_SET, ROUND3_DELTA);
-  const same = at720.kind !== 'no verdict' && at720.group.length === ROUND4_GROUP_AT_360.length && ROUND4_GROUP_AT_360.every((l) => at720.group.includes(l));
+  const same = at720.kind !== 'no verdict' && sameMembers(at720.group, ROUND4_GROUP_AT_360);
   return [
     '',
     `Round 5's question: is the winner group at 720 steps round 4's at 360 (${ROUND4_GROUP_AT_360.join(', ')})? At 720 steps: ${at720.kind === 'no verdict' ? `no verdict (group so far ${at720.group.join(', ')})` : `${at720.group.join(', ')} (${at720.kind})`}. ${same ? 'Yes: the ranking has stopped moving; the table\'s answer is the group at 720 steps.' : 'No: no verdict from round 5, and no further budget without a new protocol.'}`,
     '',
   ];
-}
-
-/** Whether any of round 6's 180 results is still missing. */
-function missingRound6(): boolean {
-  return budgets.some((b) => losses.some((l) => seeds.some((s) => !results.has(key(s, b, l)))));
 }
 
 /**
@@ -480,11 +480,10 @@ function round6Lines(): string[] {
   const [at180, at360, at720] = ROUND6_BUDGETS.map(group);
   // Groups are compared only where the rule gave a verdict (review F9): "group so far" is no group.
   const members = (g: GroupVerdict): string[] | null => (g.kind === 'no verdict' ? null : g.group);
-  const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((l) => b.includes(l));
   const [g180, g360, g720] = [members(at180), members(at360), members(at720)];
-  const stopped = g360 !== null && g720 !== null && sameSet(g360, g720);
-  const line180 = g180 && g360 ? `the group at 180 steps ${sameSet(g180, g360) ? 'is' : 'is not'} the group at 360` : `no verdict at ${g180 ? 360 : 180} steps, so no groups to compare at 180 and 360`;
-  const line720 = `round 5's group at 720 steps on seeds 9001–9012 was ${ROUND5_GROUP_AT_720.join(', ')}, and ${g720 ? `round 6's at 720 ${sameSet(g720, ROUND5_GROUP_AT_720) ? 'is the same' : 'is not the same'}` : 'round 6 has no verdict at 720 steps to compare'}`;
+  const stopped = g360 !== null && g720 !== null && sameMembers(g360, g720);
+  const line180 = g180 && g360 ? `the group at 180 steps ${sameMembers(g180, g360) ? 'is' : 'is not'} the group at 360` : `no verdict at ${g180 ? 360 : 180} steps, so no groups to compare at 180 and 360`;
+  const line720 = `round 5's group at 720 steps on seeds 9001–9012 was ${ROUND5_GROUP_AT_720.join(', ')}, and ${g720 ? `round 6's at 720 ${sameMembers(g720, ROUND5_GROUP_AT_720) ? 'is the same' : 'is not the same'}` : 'round 6 has no verdict at 720 steps to compare'}`;
   return [
     '',
     `Round 6's question: is the winner group at 360 steps the same as at 720 (prefixes of the same runs), both with a verdict? At 180 steps: ${describe(at180)}; at 360: ${describe(at360)}; at 720: ${describe(at720)}. ${

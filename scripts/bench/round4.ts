@@ -9,7 +9,6 @@
  * --round4 --cache OUT` applies the decision rule to it. Runs are claimed as in loss-table.ts,
  * so several workers share one list; each run logs its seconds (load, train, scoring).
  *
- *
  * With `--prefixes 180,360` (round 6) one run of --steps also scores what early stopping would
  * have kept had the same run ended at each prefix (the best validation up to it, trainer's
  * `onValidated`), written as `steps-PREFIX/LOSS.json` with `run: { steps, prefix: true }`; the

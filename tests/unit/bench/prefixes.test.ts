@@ -5,11 +5,10 @@
  * kept weights are scored again in a fresh encoder, which must give that step's recall.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
 import { useBackend } from '../../../electron/engine/metric/backend';
 import { trainDualEncoder, type TrainProgress } from '../../../electron/engine/train/trainer';
-import { validationRecall10 } from '../../../electron/engine/train/validation';
 import { checkPrefixes, evalEveryFor, prefixKeeper, resultAt } from '../../../scripts/bench/prefixes';
+import { bestValidationBy, NOISY, rescoredValRecall } from '../train/kept-model';
 import { syntheticTrainingData, TINY } from '../train/synthetic';
 
 beforeAll(async () => {
@@ -18,32 +17,21 @@ beforeAll(async () => {
 
 describe('budgets as prefixes of one run', () => {
   it('keeps by each prefix the last improving validation at or before it, with the weights that scored it', async () => {
-    // Noisy enough that the best moves several times and some validations do not improve it.
-    const data = syntheticTrainingData({ noise: 0.6, counts: { train: 48, val: 24, test: 8 } });
+    const data = syntheticTrainingData(NOISY);
     const config = { ...TINY, steps: 24, evalEvery: 3, seed: 5 };
     const prefixes = [3, 6, 9, 12, 15, 18, 21];
     const keeper = prefixKeeper(prefixes);
     const events: TrainProgress[] = [];
     const result = await trainDualEncoder(data, config, { onValidated: keeper.onValidated, onProgress: (p) => events.push(p) });
 
-    const val = data.pairs.filter((p) => p.split === 'val');
-    const fresh = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: 0 });
     const keptSteps = new Set<number>();
-    try {
-      for (const p of [...prefixes, config.steps]) {
-        let [bestRecall, bestStep] = [-Infinity, 0];
-        for (const e of events) if (e.valRecall10 !== undefined && e.step <= p && e.valRecall10 > bestRecall) [bestRecall, bestStep] = [e.valRecall10, e.step];
-        const at = resultAt(result, keeper.kept, p);
-        expect(at.bestStep, `prefix ${p}`).toBe(bestStep);
-        expect(at.bestValRecall10, `prefix ${p}`).toBe(bestRecall);
-        fresh.video.setWeights(at.weights.video);
-        fresh.audio.setWeights(at.weights.audio);
-        expect(validationRecall10(fresh, val), `prefix ${p}`).toBe(bestRecall);
-        keptSteps.add(at.bestStep);
-      }
-    } finally {
-      fresh.video.dispose();
-      fresh.audio.dispose();
+    for (const p of [...prefixes, config.steps]) {
+      const best = bestValidationBy(events, p);
+      const at = resultAt(result, keeper.kept, p);
+      expect(at.bestStep, `prefix ${p}`).toBe(best.step);
+      expect(at.bestValRecall10, `prefix ${p}`).toBe(best.recall);
+      expect(rescoredValRecall(data, config, at.weights), `prefix ${p}`).toBe(best.recall);
+      keptSteps.add(at.bestStep);
     }
     // The prefixes kept different models, so a prefix scored with the final weights would fail above.
     expect(keptSteps.size).toBeGreaterThan(2);

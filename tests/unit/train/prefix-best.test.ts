@@ -6,11 +6,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../electron/engine/metric/backend';
-import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
 import { trainDualEncoder, type TrainProgress } from '../../../electron/engine/train/trainer';
 import type { BestValidation } from '../../../electron/engine/train/validation';
-import { validationRecall10 } from '../../../electron/engine/train/validation';
 import { copyWeights, type DualWeights } from '../../../electron/engine/train/weights';
+import { bestValidationBy, NOISY, rescoredValRecall } from './kept-model';
 import { syntheticTrainingData, TINY } from './synthetic';
 
 beforeAll(async () => {
@@ -19,8 +18,7 @@ beforeAll(async () => {
 
 describe('trainDualEncoder onValidated', () => {
   it('hands out the running best with weights that score its recall, unchanged by later steps', async () => {
-    // Noisy enough that the best moves several times and some validations do not improve it.
-    const data = syntheticTrainingData({ noise: 0.6, counts: { train: 48, val: 24, test: 8 } });
+    const data = syntheticTrainingData(NOISY);
     const config = { ...TINY, steps: 24, evalEvery: 3, seed: 5 };
     const seen: Array<{ step: number; best: BestValidation; copy: DualWeights | null }> = [];
     const events: TrainProgress[] = [];
@@ -33,34 +31,22 @@ describe('trainDualEncoder onValidated', () => {
     expect(seen.map((s) => s.step)).toEqual(validated.map((e) => e.step));
     expect(seen.map((s) => s.step)).toEqual([3, 6, 9, 12, 15, 18, 21, 24]);
 
-    let bestRecall = -Infinity;
-    let bestStep = 0;
-    for (const [i, e] of validated.entries()) {
-      // Strictly higher replaces the kept model (ties keep the earlier step).
-      if (e.valRecall10! > bestRecall) [bestRecall, bestStep] = [e.valRecall10!, e.step];
-      expect(seen[i].best.recall, `step ${e.step}`).toBe(bestRecall);
-      expect(seen[i].best.step, `step ${e.step}`).toBe(bestStep);
+    for (const s of seen) {
+      const best = bestValidationBy(events, s.step);
+      expect(s.best.recall, `step ${s.step}`).toBe(best.recall);
+      expect(s.best.step, `step ${s.step}`).toBe(best.step);
     }
     // The run must have improved after its first validation, or the prefixes would not differ.
     expect(new Set(seen.map((s) => s.best.step)).size).toBeGreaterThan(1);
 
-    const val = data.pairs.filter((p) => p.split === 'val');
-    const fresh = createDualEncoder({ videoIn: data.dims.video, audioIn: data.dims.audio, window: data.window, hidden: config.hidden, outDim: config.outDim, convLayers: config.convLayers, seed: 0 });
-    try {
-      for (const s of seen) {
-        const w = s.best.weights!;
-        // Never changed after it was handed out …
-        for (const side of ['video', 'audio'] as const) {
-          for (const [name, t] of Object.entries(w[side])) expect(Array.from(t.data), `${s.step} ${side} ${name}`).toEqual(Array.from(s.copy![side][name].data));
-        }
-        // … and it is the model that scored the best recall (recomputed in a fresh encoder).
-        fresh.video.setWeights(w.video);
-        fresh.audio.setWeights(w.audio);
-        expect(validationRecall10(fresh, val), `step ${s.step}`).toBe(s.best.recall);
+    for (const s of seen) {
+      const w = s.best.weights!;
+      // Never changed after it was handed out …
+      for (const side of ['video', 'audio'] as const) {
+        for (const [name, t] of Object.entries(w[side])) expect(Array.from(t.data), `${s.step} ${side} ${name}`).toEqual(Array.from(s.copy![side][name].data));
       }
-    } finally {
-      fresh.video.dispose();
-      fresh.audio.dispose();
+      // … and it is the model that scored the best recall (recomputed in a fresh encoder).
+      expect(rescoredValRecall(data, config, w), `step ${s.step}`).toBe(s.best.recall);
     }
     // The last prefix is the run itself.
     expect(seen.at(-1)!.best.step).toBe(result.bestStep);
@@ -70,7 +56,7 @@ describe('trainDualEncoder onValidated', () => {
   // Review (session 14): the hook must see every validation, the last one of a run that stops
   // early and the final step when it is off the evalEvery grid included.
   it('is called on the final off-grid step and on the validation that stops the run', async () => {
-    const data = syntheticTrainingData({ noise: 0.6, counts: { train: 48, val: 24, test: 8 } });
+    const data = syntheticTrainingData(NOISY);
     for (const config of [
       { ...TINY, steps: 20, evalEvery: 3, seed: 5 }, // 3, 6, …, 18 and the last step 20
       { ...TINY, steps: 200, evalEvery: 3, seed: 5, patience: 1, lr: 0.2 }, // stops early

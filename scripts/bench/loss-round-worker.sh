@@ -5,12 +5,13 @@
 # files. Results are written into docs/eval-losses-roundN/ so that they are committed as they come
 # in and the round survives sessions whose .cache is gone (the corpora are rebuilt from their seeds).
 #
-#   setsid scripts/bench/loss-round-worker.sh ROUND ID [HHMM] &   # ROUND 5 or 6; HHMM (UTC): start no run after it
+#   setsid scripts/bench/loss-round-worker.sh ROUND ID [HHMM] &   # ROUND 5, 6 or 7; HHMM (UTC): start no run after it
 #   ROUND_OUT=/abs/docs/eval-losses-roundN (default: this checkout's): run from a clone at a fixed
 #   commit so that edits in the working checkout cannot change the descriptors mid-round.
 #
 # Round 5: seeds 9001–9012 (9001 with 500 pairs), one file per run. Round 6: seeds 9013–9024, each
-# run also scored at the prefixes 180 and 360 of its 720 steps (round4.ts --prefixes).
+# run also scored at the prefixes 180 and 360 of its 720 steps (round4.ts --prefixes). Round 7: round 6's
+# runs on seeds 9025–9034.
 set -u
 cd "$(dirname "$0")/../.."
 round=$1
@@ -19,7 +20,8 @@ stop=${3:-}
 case "$round" in
   5) seeds="9002 9001 9003 9004 9005 9006 9007 9008 9009 9010 9011 9012"; prefixes=""; out=${ROUND_OUT:-${ROUND5_OUT:-docs/eval-losses-round5}} ;;
   6) seeds="9013 9014 9015 9016 9017 9018 9019 9020 9021 9022 9023 9024"; prefixes="180,360"; out=${ROUND_OUT:-docs/eval-losses-round6} ;;
-  *) echo "round $round: not a planned round (5 or 6)" >&2; exit 2 ;;
+  7) seeds="9025 9026 9027 9028 9029 9030 9031 9032 9033 9034"; prefixes="180,360"; out=${ROUND_OUT:-docs/eval-losses-round7} ;;
+  *) echo "round $round: not a planned round (5, 6 or 7)" >&2; exit 2 ;;
 esac
 losses=infonce,contrastive,triplet-margin,supcon,multi-similarity
 planned=$(( $(echo $seeds | wc -w) * 5 ))

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimRun, releaseRun } from '../../../scripts/bench/claim';
+import { claimRun, releaseRun, takeOver } from '../../../scripts/bench/claim';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,6 +37,66 @@ describe('claim files shared by benchmark workers', () => {
     expect(claimRun(result, process.pid)).toBe(true);
     expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.pid));
   });
+
+  it('gives a dead worker\'s run to one of two workers that both saw it dead', () => {
+    const result = resultIn();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = String(Number(dead.stdout));
+    mkdirSync(dirname(result), { recursive: true });
+    writeFileSync(`${result}.claim`, deadPid);
+    // Both read the dead pid before either acted; the first wins, the late one must not replace its claim.
+    expect(takeOver(result, deadPid, process.pid)).toBe(true);
+    expect(takeOver(result, deadPid, process.ppid)).toBe(false);
+    expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.pid));
+    expect(claimRun(result, process.ppid)).toBe(false);
+    // Released, the run (and a later takeover of this worker's claim) is free again.
+    releaseRun(result);
+    expect(readdirSync(dirname(result))).toEqual([]);
+    expect(claimRun(result, process.ppid)).toBe(true);
+  });
+
+  it('gives each run to exactly one of several processes racing for it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'claim-race-'));
+    dirs.push(dir);
+    const runs = Array.from({ length: 1500 }, (_, i) => join(dir, `run-${i}.json`));
+    const claimModule = join(__dirname, '../../../scripts/bench/claim.ts');
+    // The racers start together (on a line from the test), claim every run they can in the same
+    // order, so that they collide on most runs, and print the ones they got; then they stay alive,
+    // holding their claims, until the test closes their stdin (a racer gone early would rightly
+    // lose its claims to the others).
+    const racer = `import { claimRun } from ${JSON.stringify(claimModule)};
+const runs = ${JSON.stringify(runs)};
+process.stdout.write('ready\\n');
+process.stdin.once('data', () => {
+  const won = runs.filter((r) => claimRun(r));
+  process.stdout.write(JSON.stringify(won) + '\\n');
+  process.stdin.on('end', () => process.exit(0));
+});`;
+    const script = join(dir, 'racer.ts');
+    writeFileSync(script, racer);
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    let ready = 0;
+    const racers = Array.from({ length: 4 }, () => spawn(tsx, [script], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    return Promise.all(
+      racers.map(
+        (child) =>
+          new Promise<string[]>((done) => {
+            let out = '';
+            child.stdout.on('data', (d: Buffer) => {
+              out += d.toString();
+              const lines = out.split('\n');
+              if (lines[0] === 'ready' && lines.length === 2 && ++ready === racers.length) for (const c of racers) c.stdin.write('go\n');
+              if (lines.length === 3) done(JSON.parse(lines[1]) as string[]);
+            });
+          }),
+      ),
+    ).then((wins) => {
+      for (const child of racers) child.stdin.end();
+      const all = wins.flat();
+      expect(all.length).toBe(runs.length);
+      expect(new Set(all).size).toBe(runs.length);
+    });
+  }, 60_000);
 
   it('treats a claim file without a pid as abandoned', () => {
     const result = resultIn();

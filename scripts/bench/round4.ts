@@ -20,7 +20,7 @@
  *     [--prefixes 180] [--train-seed 1] [--gallery 38] [--cache .cache/gen] [--out .cache/gen/round4]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '../../electron/engine/metric/backend';
@@ -34,6 +34,7 @@ import { trainDualEncoder } from '../../electron/engine/train/trainer';
 import { claimRun, releaseRun } from './claim';
 import { checkPrefixes, evalEveryFor, prefixKeeper, resultAt } from './prefixes';
 import { galleryBounds, galleryRanks, meanReciprocalRank, recallAt } from './query-ranks';
+import { writeFileAtomic } from '../../electron/engine/util/atomic-write';
 
 const { values } = parseArgs({
   options: {
@@ -144,8 +145,7 @@ for (const steps of budgets) {
           const target = budget === steps ? file : join(out, 'losses', `seed-${seed}`, `steps-${budget}`, name);
           mkdirSync(dirname(target), { recursive: true });
           // Written whole or not at all (review F11): a kill mid-write must not leave a run that looks done.
-          writeFileSync(`${target}.tmp`, JSON.stringify(report) + '\n');
-          renameSync(`${target}.tmp`, target);
+          writeFileAtomic(target, JSON.stringify(report) + '\n');
           process.stderr.write(
             `${new Date().toISOString()} seed ${seed} steps ${budget}${budget === steps ? '' : ` (prefix of ${steps})`} ${loss} train seed ${trainSeed}: v→m R@10 ${report.videoToMusic.recall10.toFixed(3)} over ${report.videoToMusic.queries} queries (test split ${own.videoToMusic.recall10.toFixed(3)}); best step ${asRun.bestStep}; seconds load ${seconds.load.toFixed(0)}, train ${seconds.train.toFixed(0)}, score ${seconds.score.toFixed(1)}\n`,
           );

@@ -4,11 +4,12 @@
  * rollback) in dataHome()/active-model.json. A missing pointer means 'base'.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError, NeedledropError, usageError } from '../errors';
 import { dataHome, shippedModelsDir, userModelsDir } from '../paths';
 import { checkVersionName, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
+import { writeFileAtomicAsync } from '../util/atomic-write';
 
 export const DEFAULT_MODEL = 'base';
 const POINTER_FILE = 'active-model.json';
@@ -65,8 +66,7 @@ async function readPointer(opts: RegistryOptions): Promise<Pointer> {
 async function writePointer(pointer: Pointer, opts: RegistryOptions): Promise<void> {
   const file = pointerPath(opts);
   await mkdir(dataHome(opts.env), { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(pointer, null, 2) + '\n');
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomicAsync(file, JSON.stringify(pointer, null, 2) + '\n');
 }
 
 /** Every version, shipped first then user; a user version that reuses a shipped name is flagged, not used. */

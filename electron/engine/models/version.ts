@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { inputError, NeedledropError, usageError } from '../errors';
 import type { Modality } from '../features/types';
 import { readOnnxSignature } from '../encoders/onnx-signature';
+import { writeFileAtomicAsync } from '../util/atomic-write';
 
 export const MANIFEST_FILE = 'model.json';
 export const ENCODER_FILES = { video: 'video.onnx', audio: 'audio.onnx' } as const;
@@ -178,8 +179,6 @@ export async function saveModelVersion(dir: string, model: NewModelVersion): Pro
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, ENCODER_FILES.video), video);
   await writeFile(join(dir, ENCODER_FILES.audio), audio);
-  const tmp = join(dir, `${MANIFEST_FILE}.tmp`);
-  await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  await rename(tmp, join(dir, MANIFEST_FILE));
+  await writeFileAtomicAsync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }

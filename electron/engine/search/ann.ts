@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import usearch from 'usearch';
 import { cancelledError, NeedledropError } from '../errors';
 import type { SegmentStore } from './segment-store';
 import type { SyncOptions, TrackId } from './types';
+import { saveAtomic } from '../util/atomic-write';
 
 export type { AnnBuildProgress, SyncOptions } from './types';
 
@@ -164,8 +165,7 @@ export class SegmentAnn {
   /** Remove the record, write the index, then the record: a crash in between leaves no record, so the index is rebuilt. */
   private save(path: string, fingerprint: string): void {
     rmSync(metaPath(path), { force: true });
-    this.index.save(`${path}.tmp`);
-    renameSync(`${path}.tmp`, path);
+    saveAtomic(path, (tmp) => this.index.save(tmp));
     writeFileSync(metaPath(path), JSON.stringify({ fingerprint, rows: this.index.size(), savedAt: new Date().toISOString() }));
   }
 

@@ -27,6 +27,7 @@ import { RowFile, RowFileWriter } from './row-file';
 import { quantiseScan, scanStride, SegmentScan } from './scan';
 import { checkedRowCount, meanRow, SegmentStore } from './segment-store';
 import type { SyncOptions, TrackId, SearchTrackInfo, TrackSegments } from './types';
+import { writeFileAtomic } from '../util/atomic-write';
 
 const FORMAT = 2;
 
@@ -129,8 +130,7 @@ export async function writeSegmentIndex(
     writeArray(file(dir, 'scan.i8'), codes.weights);
     writeScanModel(file(dir, 'scan.onnx'), 'scan.i8', dim, codes.weights.length / dim);
     const meta = { ...partial, scale: codes.scale };
-    writeFileSync(file(dir, 'meta.json.tmp'), JSON.stringify(meta));
-    renameSync(file(dir, 'meta.json.tmp'), file(dir, 'meta.json'));
+    writeFileAtomic(file(dir, 'meta.json'), JSON.stringify(meta));
     return meta;
   } finally {
     close();

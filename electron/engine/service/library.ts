@@ -2,7 +2,7 @@
  * The library: its folders, scanning them into the catalog, and the track table (sort, filter,
  * search, paging) the Library screen and `needledrop status` read.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FailedFile, ScanReport, TrackDetail, TrackListItem, TrackPage, TrackSortKey } from '../../contract/types';
 import { EngineError } from '../../contract/errors';
@@ -17,6 +17,7 @@ import type { RegistryOptions } from '../models/registry';
 import { trackEnergy } from '../app/library';
 import { keyLabel } from '../app/scales';
 import type { JobHandle } from './jobs';
+import { writeFileAtomic } from '../util/atomic-write';
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
@@ -170,9 +171,7 @@ export function readFailed(dataDir: string): FailedFile[] {
 function writeFailed(dataDir: string, failed: FailedFile[]): void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, FAILED_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(failed, null, 1));
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(failed, null, 1));
 }
 
 /** Scan `folders` into the catalog as a job: hashing then analysis, each with count, rate and ETA. */

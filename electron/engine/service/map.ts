@@ -7,7 +7,7 @@
  * catalog state, model version and music space: a revisit of a 10,000-track library is a read.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MapPoint, TrackMap } from '../../contract/types';
@@ -22,6 +22,7 @@ import { VECTORS_FILE } from '../similarity/vector-cache';
 import { round } from '../util/round';
 import type { JobHandle } from './jobs';
 import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
+import { writeFileAtomic } from '../util/atomic-write';
 
 /** Bump when the layout or what it is computed from changes: older cached maps are then ignored. (2: the music space became the track profile.) */
 const LAYOUT_VERSION = 2;
@@ -65,11 +66,8 @@ function writeCached(dataDir: string, doc: CachedMap): void {
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) if (name !== `${doc.key}.json`) rmSync(join(dir, name), { force: true });
   const file = join(dir, `${doc.key}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(doc));
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(doc));
 }
-
 
 /** A track's valence on the app's 0..1 scale: the proxy `match` explains moods with (major mode, bright spectrum). */
 export function trackValence(lib: Library, id: number): number {

@@ -1,7 +1,8 @@
 /** The user's settings (library folders, provider, indexing workers, folder watching), one JSON file in the data folder. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../../contract/types';
+import { writeFileAtomic } from '../util/atomic-write';
 
 export interface StoredSettings extends Settings {
   libraryFolders: string[];
@@ -31,7 +32,5 @@ export function readSettings(dataDir: string, threads: number): StoredSettings {
 export function writeSettings(dataDir: string, s: StoredSettings): void {
   const file = join(dataDir, FILE);
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(s, null, 2));
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(s, null, 2));
 }

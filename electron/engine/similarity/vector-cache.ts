@@ -4,9 +4,10 @@
  * the space's id: vectors of an older training are dropped.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../errors';
+import { writeFileAtomicAsync } from '../util/atomic-write';
 
 export const VECTORS_FILE = 'vectors.json';
 
@@ -49,6 +50,5 @@ export async function writeVectorCache(dir: string, cache: VectorCache, name = V
   const doc: VectorDoc = { spaceId: cache.spaceId, dim: cache.dim, vectors: Object.fromEntries([...cache.vectors].map(([h, v]) => [h, encode(v)])) };
   const file = join(dir, name);
   await mkdir(dir, { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(doc));
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomicAsync(file, JSON.stringify(doc));
 }

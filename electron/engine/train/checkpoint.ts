@@ -3,7 +3,7 @@
  * resumed run needs to end with the weights of an uninterrupted one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamedWeights } from '../encoders/encoder';
 import type { TrainingData } from './dataset';
@@ -11,6 +11,7 @@ import type { AdamWState } from './optimizer';
 import type { TrainConfig, TrainResult } from './trainer';
 import type { BestValidation } from './validation';
 import type { DualWeights } from './weights';
+import { writeFileAtomic } from '../util/atomic-write';
 
 /** The state of a run between two steps, decoded. */
 export interface RunState {
@@ -92,8 +93,7 @@ export function saveCheckpoint(dir: string, config: TrainConfig, spec: TrainingD
     sinceBest: state.sinceBest,
   };
   const path = checkpointFile(dir);
-  writeFileSync(`${path}.tmp`, JSON.stringify(ck));
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, JSON.stringify(ck));
 }
 
 /** The loss's variables by position: tf variable names are process-wide counters and differ in a resumed run. */

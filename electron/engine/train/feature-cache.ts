@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FeatureSeq, Modality } from '../features/types';
+import { writeFileAtomic } from '../util/atomic-write';
 
 /**
  * On-disk cache of one file's FeatureSeq + summary, so training runs and loss sweeps decode each
@@ -52,9 +53,7 @@ export function writeCached<S>(path: string, value: CachedFeatures<S>): void {
   const header = Buffer.from(JSON.stringify({ ...rest, summary: value.summary }), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length, 0);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([len, header, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
-  renameSync(tmp, path);
+  writeFileAtomic(path, Buffer.concat([len, header, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
 /** Features of `file` from the cache, or extracted now and stored. */

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { saveAtomic, writeFileAtomic, writeFileAtomicAsync } from '../../../electron/engine/util/atomic-write';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const freshDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  dirs.push(dir);
+  return dir;
+};
+/** A document that is only valid whole: its body's length is stated in it. */
+const doc = (tag: string, size: number): string => JSON.stringify({ tag, size, body: tag.repeat(size) });
+const whole = (text: string): string => {
+  const d = JSON.parse(text) as { tag: string; size: number; body: string };
+  expect(d.body).toBe(d.tag.repeat(d.size));
+  return d.tag;
+};
+
+describe('writing a file atomically', () => {
+  it('lets two overlapping writes of one file both finish, leaving one whole document and no temporary file', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'active.json');
+    for (let round = 0; round < 20; round++) {
+      // Different sizes: a shared temporary file would keep the longer one's tail after the shorter one's write.
+      await Promise.all([writeFileAtomicAsync(file, doc('a', 200_000)), writeFileAtomicAsync(file, doc('b', 1_000))]);
+      expect(['a', 'b']).toContain(whole(readFileSync(file, 'utf8')));
+      expect(readdirSync(dir)).toEqual(['active.json']);
+    }
+  });
+
+  it('keeps the old contents and leaves no temporary file when the write fails', () => {
+    const dir = freshDir();
+    const file = join(dir, 'settings.json');
+    writeFileAtomic(file, doc('old', 10));
+    // A save that dies half-way (a full disk, a killed native writer): the old file stays whole.
+    expect(() =>
+      saveAtomic(file, (tmp) => {
+        writeFileSync(tmp, '{"tag":"new","si');
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(whole(readFileSync(file, 'utf8'))).toBe('old');
+    expect(readdirSync(dir)).toEqual(['settings.json']);
+    // The rename itself failing (the target is a folder): the error reaches the caller, nothing is left behind.
+    const folder = join(dir, 'taken');
+    mkdirSync(join(folder, 'inside'), { recursive: true });
+    expect(() => writeFileAtomic(folder, doc('x', 5))).toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['settings.json', 'taken']);
+  });
+
+  it('shows a reader only whole documents while two processes keep rewriting the file', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'vectors.json');
+    writeFileAtomic(file, doc('p', 10));
+    const module = join(__dirname, '../../../electron/engine/util/atomic-write.ts');
+    const writer = (tag: string, size: number): string =>
+      `import { writeFileAtomic } from ${JSON.stringify(module)};
+for (let i = 0; i < 300; i++) writeFileAtomic(${JSON.stringify(file)}, JSON.stringify({ tag: ${JSON.stringify(tag)}, size: ${size}, body: ${JSON.stringify(tag)}.repeat(${size}) }));`;
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    const children = [writer('a', 100_000), writer('b', 3_000)].map((code, i) => {
+      const script = join(dir, `writer-${i}.ts`);
+      writeFileSync(script, code);
+      return spawn(tsx, [script], { stdio: 'inherit' });
+    });
+    const exited = children.map((c) => new Promise<number | null>((done) => c.on('exit', done)));
+    let running = children.length;
+    for (const e of exited) void e.then(() => running--);
+    const seen = new Set<string>();
+    while (running > 0) {
+      seen.add(whole(readFileSync(file, 'utf8')));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await Promise.all(exited)).toEqual([0, 0]);
+    expect(seen.has('a') || seen.has('b')).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+});

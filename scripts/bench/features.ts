@@ -14,6 +14,7 @@ import { analysisHeight, extractVideoFeatures } from '../../electron/engine/feat
 import { decodeAudio, decodeVideoFrames } from '../../electron/engine/media/decode';
 import { displayAspect, probe, videoStream } from '../../electron/engine/media/probe';
 import { ffmpeg, musicLike, tempDir } from '../../tests/helpers/media';
+import { median } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, keep: { type: 'string' } } });
 const runs = Math.max(1, Number(values.runs));
@@ -22,11 +23,6 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return (performance.now() - t0) / 1000;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 async function main(): Promise<void> {

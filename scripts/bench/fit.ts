@@ -20,11 +20,11 @@ import { renderFit } from '../../electron/engine/fit/render';
 import { isDownbeat, scoreSplices } from '../../electron/engine/fit/splices';
 import type { TrackGrid } from '../../electron/engine/fit/types';
 import { musicLike, sharedMediaDir, tempDir } from '../../tests/helpers/media';
+import { median } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'no-real': { type: 'boolean' } } });
 const runs = Math.max(1, Number(values.runs));
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))];
 const dist = (xs: number[]): string =>
   xs.length ? `n=${xs.length} q1 ${q(xs, 0.25).toFixed(2)} median ${q(xs, 0.5).toFixed(2)} q3 ${q(xs, 0.75).toFixed(2)} max ${q(xs, 1).toFixed(2)}` : 'n=0';

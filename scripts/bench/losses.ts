@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
 import { CLASS_LOSS_NAMES, createLoss, LOSS_NAMES, type LossInput, type MetricLoss } from '../../electron/engine/metric/losses';
+import { median } from './stats';
 
 const N = 256;
 const D = 128;
@@ -41,11 +42,6 @@ const allCases: Case[] = [
 
 const only = values.losses?.split(',');
 const cases = only ? allCases.filter((c) => only.some((name) => c.label.startsWith(name))) : allCases;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 async function timeCase(c: Case): Promise<number> {
   const emb = tf.variable(tf.randomNormal([N, D], 0, 1, 'float32', 1)) as tf.Variable<tf.Rank.R2>;

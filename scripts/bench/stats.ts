@@ -13,3 +13,6 @@ export function medianRange(xs: readonly number[]): { median: number; min: numbe
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
 }
+
+/** The median of `xs` (the mean of the two middle values for an even count). */
+export const median = (xs: readonly number[]): number => medianRange(xs).median;

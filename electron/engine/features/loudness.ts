@@ -8,7 +8,7 @@
 
 import { SampleKernel, type StepSquares } from './frame-kernel';
 
-interface Biquad {
+export interface Biquad {
   b0: number;
   b1: number;
   b2: number;
@@ -16,34 +16,37 @@ interface Biquad {
   a2: number;
 }
 
-// Filter designs from the BS.1770 reference (as in pyloudnorm), valid at any sample rate.
-function highShelf(fs: number): Biquad {
-  const G = 3.99984385397;
-  const Q = 0.7071752369554193;
-  const fc = 1681.974450955533;
-  const A = 10 ** (G / 40);
-  const w0 = (2 * Math.PI * fc) / fs;
-  const alpha = Math.sin(w0) / (2 * Q);
-  const c = Math.cos(w0);
-  const sa = 2 * Math.sqrt(A) * alpha;
-  const a0 = A + 1 - (A - 1) * c + sa;
+/**
+ * The two K-weighting stages, designed for any sample rate as libebur128 designs them: the analog
+ * prototypes behind BS.1770's 48 kHz coefficients, by the bilinear transform prewarped at each
+ * stage's corner (K = tan(π f0 / fs)). At 48 kHz they are the standard's table to the last
+ * printed digit. (The RBJ cookbook's shelf with the same f0, G and Q is a different filter:
+ * +0.45 dB at 997 Hz instead of +0.66, so every track read 0.26 LU low.)
+ */
+export function highShelf(fs: number): Biquad {
+  const f0 = 1681.974450955533;
+  const G = 3.999843853973347;
+  const Q = 0.7071752369554196;
+  const K = Math.tan((Math.PI * f0) / fs);
+  const Vh = 10 ** (G / 20);
+  const Vb = Vh ** 0.4996667741545416;
+  const a0 = 1 + K / Q + K * K;
   return {
-    b0: (A * (A + 1 + (A - 1) * c + sa)) / a0,
-    b1: (-2 * A * (A - 1 + (A + 1) * c)) / a0,
-    b2: (A * (A + 1 + (A - 1) * c - sa)) / a0,
-    a1: (2 * (A - 1 - (A + 1) * c)) / a0,
-    a2: (A + 1 - (A - 1) * c - sa) / a0,
+    b0: (Vh + (Vb * K) / Q + K * K) / a0,
+    b1: (2 * (K * K - Vh)) / a0,
+    b2: (Vh - (Vb * K) / Q + K * K) / a0,
+    a1: (2 * (K * K - 1)) / a0,
+    a2: (1 - K / Q + K * K) / a0,
   };
 }
 
-function highPass(fs: number): Biquad {
-  const Q = 0.5003270373253953;
-  const fc = 38.13547087613982;
-  const w0 = (2 * Math.PI * fc) / fs;
-  const alpha = Math.sin(w0) / (2 * Q);
-  const c = Math.cos(w0);
-  const a0 = 1 + alpha;
-  return { b0: (1 + c) / 2 / a0, b1: -(1 + c) / a0, b2: (1 + c) / 2 / a0, a1: (-2 * c) / a0, a2: (1 - alpha) / a0 };
+/** The RLB high-pass; its numerator is the standard's unnormalised 1, −2, 1 (the −0.691 dB offset assumes it). */
+export function highPass(fs: number): Biquad {
+  const f0 = 38.13547087602444;
+  const Q = 0.5003270373238773;
+  const K = Math.tan((Math.PI * f0) / fs);
+  const a0 = 1 + K / Q + K * K;
+  return { b0: 1, b1: -2, b2: 1, a1: (2 * (K * K - 1)) / a0, a2: (1 - K / Q + K * K) / a0 };
 }
 
 export class LoudnessMeter {

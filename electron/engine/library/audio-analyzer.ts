@@ -32,8 +32,9 @@ export function trackSummary(s: AudioSummary): TrackSummary {
  *    profiles; a sine has no tempo or key.
  * 3: the metrical level measures onsets over two frames (tracks at exactly 120 BPM read 60 at some
  *    start offsets); tempo confidences shift.
+ * 4: loudness by BS.1770's K-weighting filters (the shelf was the RBJ cookbook's: 0.26 LU low).
  */
-export const ANALYSIS_VERSION = 3;
+export const ANALYSIS_VERSION = 4;
 
 /** Decoding this much less than the container states means the file is cut short (not codec padding). */
 const SHORTFALL_SECONDS = 0.25;

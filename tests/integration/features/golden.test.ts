@@ -24,19 +24,19 @@ import { toolInfo } from '../../../electron/engine/media/ffmpeg-path';
 import type { FeatureSeq } from '../../../electron/engine/features/types';
 import { sharedMediaDir } from '../../helpers/media';
 
-/** Computed from the committed code at 685e9b8 in a scratch copy (`git archive`), ffmpeg 5.1.9-0+deb12u1. */
+/** Computed from the committed code at 685e9b8 in a scratch copy (`git archive`), ffmpeg 5.1.9-0+deb12u1; the summaries and analyses again after the loudness fix (ANALYSIS_VERSION 4), whose sequences are 685e9b8's to the bit. */
 const GOLDEN = {
   ffmpeg: '5.1.9-0+deb12u1',
-  analysisVersion: 3,
+  analysisVersion: 4,
   files: {
-    '147793__setuniman__sweet-waltz-0i-22mi.ogg': { spec: 'a-520d79986112', seq: '5e0f526c29ea1c7e', summary: '902850fcd3cae876', analysis: 'a36fecb1e206f72e' },
-    '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg': { spec: 'a-520d79986112', seq: 'e7d06f83ef740dae', summary: 'f3bb510b64fb11ff', analysis: 'b705709e0b87befb' },
-    'Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg': { spec: 'a-520d79986112', seq: '4752ea8371849cb3', summary: '562a3f65e0a6ff76', analysis: '1d5b900d32f2dd88' },
-    'Karissa_Hobbs_-_Lets_Go_Fishin.ogg': { spec: 'a-520d79986112', seq: '263be5060d9a948d', summary: 'fb1b5a4b1fa58c99', analysis: 'c85b69243c6a53b6' },
-    'Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy.ogg': { spec: 'a-520d79986112', seq: '59ace737cfe7ad3d', summary: '8cd094b7fb8db1a5', analysis: 'ad038b900f9074b5' },
-    'Kevin_MacLeod_-_Vibe_Ace.ogg': { spec: 'a-520d79986112', seq: '832ac69bf36142fd', summary: '7146eead3cf149b3', analysis: '9d884ab166b2d9e4' },
-    'admiralbob77_-_Choice_-_Drum-bass.ogg': { spec: 'a-520d79986112', seq: '4dceed52218cbbb6', summary: 'd38fd887f60bfcd5', analysis: '1920fddb051c9428' },
-    'sorohanro_-_solo-trumpet-06.ogg': { spec: 'a-520d79986112', seq: '3af8270713884cf3', summary: '7a586443da81f059', analysis: '0b3cdc83d79fadb2' },
+    '147793__setuniman__sweet-waltz-0i-22mi.ogg': { spec: 'a-520d79986112', seq: '5e0f526c29ea1c7e', summary: '3e8300d8880d4f1b', analysis: '9cfc9cca39cc6f19' },
+    '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg': { spec: 'a-520d79986112', seq: 'e7d06f83ef740dae', summary: 'ca625e8d0eb49000', analysis: '53476c43e3114a46' },
+    'Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg': { spec: 'a-520d79986112', seq: '4752ea8371849cb3', summary: 'fcb2f59935e5f0bd', analysis: '56799b930d4459e7' },
+    'Karissa_Hobbs_-_Lets_Go_Fishin.ogg': { spec: 'a-520d79986112', seq: '263be5060d9a948d', summary: '9ebfa960f0dea055', analysis: '87df1ffce256c945' },
+    'Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy.ogg': { spec: 'a-520d79986112', seq: '59ace737cfe7ad3d', summary: '7f4d7f31115fb284', analysis: '6648db9151c64c1b' },
+    'Kevin_MacLeod_-_Vibe_Ace.ogg': { spec: 'a-520d79986112', seq: '832ac69bf36142fd', summary: 'd6a3254cde72bc34', analysis: '4a9bb3b8dab8619d' },
+    'admiralbob77_-_Choice_-_Drum-bass.ogg': { spec: 'a-520d79986112', seq: '4dceed52218cbbb6', summary: 'ac537a77a9693665', analysis: '50c81b376b59261f' },
+    'sorohanro_-_solo-trumpet-06.ogg': { spec: 'a-520d79986112', seq: '3af8270713884cf3', summary: 'f2f3f47ae19fbd51', analysis: '3f00aa883d8b0545' },
   } as Record<string, { spec: string; seq: string; summary: string; analysis: string }>,
 };
 

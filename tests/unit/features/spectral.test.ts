@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { melBank, SpectralAnalyser } from '../../../electron/engine/features/spectral';
 import { AUDIO_SPEC, stepCount, VIDEO_SPEC } from '../../../electron/engine/features/spec';
-import { LoudnessMeter } from '../../../electron/engine/features/loudness';
+import { highPass, highShelf, LoudnessMeter } from '../../../electron/engine/features/loudness';
 import { Stft } from '../../../electron/engine/features/stft';
 
 const SR = 22050;
@@ -109,6 +109,31 @@ describe('filter banks', () => {
 });
 
 describe('LoudnessMeter', () => {
+  it('filters with BS.1770-4\'s K-weighting: at 48 kHz the two stages are the standard\'s table (ITU-R BS.1770-4, tables 1 and 2)', () => {
+    const shelf = highShelf(48000);
+    const rlb = highPass(48000);
+    const table = [
+      [shelf.b0, 1.53512485958697], [shelf.b1, -2.69169618940638], [shelf.b2, 1.19839281085285],
+      [shelf.a1, -1.69065929318241], [shelf.a2, 0.73248077421585],
+      [rlb.b0, 1], [rlb.b1, -2], [rlb.b2, 1], [rlb.a1, -1.99004745483398], [rlb.a2, 0.99007225036621],
+    ];
+    for (const [got, printed] of table) expect(Math.abs(got - printed)).toBeLessThan(5e-9);
+  });
+
+  it('reads a 997 Hz sine at −20 dBFS at −23.01 LUFS, BS.1770\'s calibration, at 48 and 44.1 kHz, and within 0.05 LU at the 22.05 kHz it meters', () => {
+    // −20 dBFS: peak 0.1; BS.1770 reads a full-scale sine on one channel at −3.01 LKFS.
+    const read = (fs: number): number => {
+      const m = new LoudnessMeter(fs);
+      const x = new Float32Array(fs * 5);
+      for (let i = 0; i < x.length; i++) x[i] = 0.1 * Math.sin((2 * Math.PI * 997 * i) / fs);
+      m.push(x);
+      return m.integrated()!;
+    };
+    expect(Math.abs(read(48000) - -23.01)).toBeLessThan(0.01);
+    expect(Math.abs(read(44100) - -23.01)).toBeLessThan(0.01);
+    expect(Math.abs(read(22050) - -23.01)).toBeLessThan(0.05);
+  });
+
   it('reads a full-scale 1 kHz sine at about −3 LUFS (BS.1770 reference) and a 20 dB quieter one 20 LU lower', () => {
     const loud = new LoudnessMeter(SR);
     loud.push(sine(1000, 3));

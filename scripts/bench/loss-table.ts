@@ -33,11 +33,18 @@
  * stopping kept by step 180 and 360), and round 6's question: is the winner group at 360 steps the
  * same as at 720, both with a verdict? Only once all 60 runs (180 files) are in.
  *
+ * With `--round7` (a report only; scripts/bench/round7.ts) the same rule at 720 steps over seeds
+ * 9001–9034 (round 5's, round 6's and round 7's runs) and at 360 and 720 over 9013–9034 (the runs
+ * with prefixes), and round 7's verdict; only once all 50 round-7 runs (150 files) are in, and
+ * round 5's and round 6's files pass their own round's checks.
+ *
  *   nice -n 10 npx tsx scripts/bench/loss-table.ts [--seeds 9001,9002,9003] [--steps 90,180]
  *     [--losses all|a,b] [--cache .cache/gen] [--json FILE] [--report] [--round3]
  *   npx tsx scripts/bench/loss-table.ts --round4 [--cache .cache/gen/round4] [--json FILE]
  *   npx tsx scripts/bench/loss-table.ts --round5 [--cache docs/eval-losses-round5] [--round4-json docs/eval-losses-seeds.json] [--json FILE]
  *   npx tsx scripts/bench/loss-table.ts --round6 [--cache docs/eval-losses-round6] [--json FILE]
+ *   npx tsx scripts/bench/loss-table.ts --round7 [--cache docs/eval-losses-round7] [--round6-cache docs/eval-losses-round6]
+ *     [--round5-cache docs/eval-losses-round5] [--round4-json docs/eval-losses-seeds.json] [--json FILE]
  *
  * The corpora are those of scripts/bench/generalise.ts (.cache/gen/corpus-SEED); run it first.
  */
@@ -52,8 +59,9 @@ import type { MethodReport } from '../../electron/engine/train/eval';
 import { claimRun, releaseRun } from './claim';
 import { kendallTauB, pairedDifference, spearman, verdict, type PairedDifference, type TwoBudgetScores } from './rank-agreement';
 import { tCritical975, tInterval95, type Interval } from './intervals';
+import { ROUND7_SEEDS, round7Report, type Part } from './round7';
 import { meanSd } from './stats';
-import { groupStability, winnerGroup, type BudgetScores, type Comparison, type GroupVerdict } from './winner-group';
+import { describeGroup, groupStability, sameMembers, winnerGroup, type BudgetScores, type Comparison, type GroupVerdict } from './winner-group';
 
 /** Round 3's set and tie band, fixed in docs/eval-losses.md before its runs: the five leaders at 360 steps in round 2. */
 const ROUND3_SET = ['infonce', 'contrastive', 'triplet-margin', 'supcon', 'multi-similarity'];
@@ -87,23 +95,45 @@ const { values } = parseArgs({
     round4: { type: 'boolean', default: false },
     round5: { type: 'boolean', default: false },
     round6: { type: 'boolean', default: false },
+    round7: { type: 'boolean', default: false },
     'round4-json': { type: 'string', default: 'docs/eval-losses-seeds.json' },
+    // Round 7 reads rounds 5 and 6 beside its own results (--cache); tests point these elsewhere.
+    'round5-cache': { type: 'string', default: 'docs/eval-losses-round5' },
+    'round6-cache': { type: 'string', default: 'docs/eval-losses-round6' },
   },
 });
-const planned = values.round4 || values.round5 || values.round6;
-// Rounds 4–6 read exactly their plan: the rule sees neither more nor fewer runs than were fixed.
-const seeds = values.round6 ? ROUND6_SEEDS : planned ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
-const budgets = values.round6 ? ROUND6_BUDGETS : values.round5 ? ROUND5_BUDGETS : values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
+const planned = values.round4 || values.round5 || values.round6 || values.round7;
+// Rounds 4–7 read exactly their plan: the rule sees neither more nor fewer runs than were fixed.
+const seeds = values.round7 ? [...ROUND4_SEEDS, ...ROUND6_SEEDS, ...ROUND7_SEEDS] : values.round6 ? ROUND6_SEEDS : planned ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
+const budgets = values.round6 || values.round7 ? ROUND6_BUDGETS : values.round5 ? ROUND5_BUDGETS : values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
 const losses = planned ? ROUND3_SET.map(checkLoss) : values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
-const defaultCache = values.round6 ? 'docs/eval-losses-round6' : values.round5 ? 'docs/eval-losses-round5' : values.round4 ? '.cache/gen/round4' : '.cache/gen';
+const defaultCache = values.round7 ? 'docs/eval-losses-round7' : values.round6 ? 'docs/eval-losses-round6' : values.round5 ? 'docs/eval-losses-round5' : values.round4 ? '.cache/gen/round4' : '.cache/gen';
 const cache = resolve(values.cache === '.cache/gen' ? defaultCache : values.cache);
-const roundName = values.round6 ? 'Round 6' : values.round5 ? 'Round 5' : 'Round 4';
+const roundName = values.round7 ? 'Round 7' : values.round6 ? 'Round 6' : values.round5 ? 'Round 5' : 'Round 4';
 const ruleName = planned ? 'round-4' : 'round-3';
+
+/** Where results are read from: a folder, its seeds and budgets, and whose checks its files must pass (4: none beyond round 4's; 5: round 5's queries and galleries; 6: round 6's prefixes and ffmpeg too). */
+interface Source {
+  name: string;
+  dir: string;
+  seeds: number[];
+  budgets: number[];
+  checks: 4 | 5 | 6;
+}
+// Round 7 reads round 5's 720-step runs and round 6's results beside its own, each as its round accepted them.
+const sources: Source[] = values.round7
+  ? [
+      { name: 'Round 5', dir: resolve(values['round5-cache']), seeds: ROUND4_SEEDS, budgets: [720], checks: 5 },
+      { name: 'Round 6', dir: resolve(values['round6-cache']), seeds: ROUND6_SEEDS, budgets: ROUND6_BUDGETS, checks: 6 },
+      { name: roundName, dir: cache, seeds: ROUND7_SEEDS, budgets: ROUND6_BUDGETS, checks: 6 },
+    ]
+  : [{ name: roundName, dir: cache, seeds, budgets, checks: values.round6 ? 6 : values.round5 ? 5 : 4 }];
+const sourceOf = (seed: number): Source => sources.find((src) => src.seeds.includes(seed)) ?? sources[0];
 
 const started = Date.now();
 const results = new Map<string, MethodReport>();
 const key = (seed: number, steps: number, loss: string): string => `${seed}/${steps}/${loss}`;
-const resultFile = (seed: number, steps: number, loss: string): string => join(cache, 'losses', `seed-${seed}`, `steps-${steps}`, `${loss}.json`);
+const resultFile = (seed: number, steps: number, loss: string): string => join(sourceOf(seed).dir, 'losses', `seed-${seed}`, `steps-${steps}`, `${loss}.json`);
 
 // Smallest budget first over every seed: a run cut short still has one complete table.
 for (const steps of values.report || planned ? [] : budgets) {
@@ -142,7 +172,7 @@ interface Round4Fields {
 const ROUND4_GALLERY = 38;
 
 /** Why a result does not count as the plan's run of this loss at this seed and budget (protocol: same training seed, same descriptors), or null; round 4's JSON summary has no per-query ranks. */
-function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: number, loss: string, needRanks = true): string | null {
+function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: number, loss: string, checks: Source['checks'], needRanks = true): string | null {
   // round4.ts names the loss first ("infonce (best step 92, …)"): a file copied under another loss's name is not its run.
   if (typeof r.method !== 'string' || (r.method !== loss && !r.method.startsWith(`${loss} (`))) return `the run of "${r.method}", its name says ${loss}`;
   if (r.seed !== seed) return `seed ${String(r.seed)}, its folder says ${seed}`;
@@ -152,17 +182,17 @@ function round4Problem(r: MethodReport & Round4Fields, seed: number, steps: numb
     return `descriptors ${String(r.spec?.audio)} / ${String(r.spec?.video)}, today's are ${AUDIO_SPEC.version} / ${VIDEO_SPEC.version}`;
   }
   if (needRanks && (!Array.isArray(r.galleries) || r.galleries.length === 0)) return 'no per-query ranks (galleries)';
-  if (values.round5 && needRanks) {
+  if (checks === 5 && needRanks) {
     // The same queries as round 4's run of this seed: its count, and the extra set in galleries of 38.
     const at360 = round4Summary[key(seed, 360, loss)] as (MethodReport & { videoToMusic: { queries?: number } }) | undefined;
     const queries = (r.videoToMusic as { queries?: number }).queries;
     if (at360 && queries !== at360.videoToMusic.queries) return `${String(queries)} queries, round 4's run of this seed had ${String(at360.videoToMusic.queries)}`;
   }
-  if ((values.round5 || values.round6) && needRanks) {
+  if (checks >= 5 && needRanks) {
     const odd = (r.galleries ?? []).find((g) => g.source === 'extra' && g.ids?.length !== ROUND4_GALLERY);
     if (odd) return `an extra gallery of ${String(odd.ids?.length)} pairs, the plan's are ${ROUND4_GALLERY}`;
   }
-  if (values.round6) {
+  if (checks === 6) {
     // A prefix is what the seed's one 720-step run kept by that step; the full run carries no prefix mark.
     if (steps < ROUND6_RUN_STEPS && (r.run?.steps !== ROUND6_RUN_STEPS || r.run?.prefix !== true)) return `not a prefix of a ${ROUND6_RUN_STEPS}-step run (run ${JSON.stringify(r.run ?? null)})`;
     if (steps === ROUND6_RUN_STEPS && r.run !== undefined) return `marked as a prefix (run ${JSON.stringify(r.run)}), its folder says the whole ${ROUND6_RUN_STEPS}-step run`;
@@ -193,38 +223,45 @@ function readResult<T>(file: string): T {
 }
 
 // Round 5's 360-step values are round 4's runs, as round 4's verdict read them.
-const round4Summary = values.round5 ? readResult<{ results: Record<string, MethodReport & Round4Fields> }>(resolve(values['round4-json'])).results : {};
+const round4Summary = values.round5 || values.round7 ? readResult<{ results: Record<string, MethodReport & Round4Fields> }>(resolve(values['round4-json'])).results : {};
 // Whatever has finished, this worker's or another's.
-for (const steps of budgets) {
-  for (const loss of losses) {
-    for (const seed of seeds) {
-      if (values.round5 && steps === 360) {
-        const r = round4Summary[key(seed, steps, loss)];
-        // Round 4 is complete: a gap means the wrong summary, not a run still to come.
-        if (!r) {
-          refuse(`${values['round4-json']}: no ${key(seed, steps, loss)} (round 4's summary holds every run of its plan)`);
-        }
-        const problem = round4Problem(r, seed, steps, loss, false);
-        if (problem) {
-          refuse(`${values['round4-json']}: ${key(seed, steps, loss)} is not round 4's run (${problem})`);
-        }
-        results.set(key(seed, steps, loss), r);
-        continue;
+for (const src of sources) {
+  for (const steps of src.budgets) {
+    for (const loss of losses) {
+      for (const seed of src.seeds) {
+        readOne(src, seed, steps, loss);
       }
-      const file = resultFile(seed, steps, loss);
-      if (!existsSync(file)) continue;
-      const result = readResult<MethodReport & Round4Fields>(file);
-      // Rounds 4 and 5 are read only by their own rule, once complete (their protocol: no statistic on a partial set).
-      if (!planned && Array.isArray(result.galleries)) {
-        refuse(`${file}: a run of round 4, 5 or 6 (per-query ranks); read those with --round4, --round5 or --round6, which apply their rule only once every planned run is in`);
-      }
-      const problem = planned ? round4Problem(result, seed, steps, loss) : null;
-      if (problem) {
-        refuse(`${file}: not a ${roundName.toLowerCase()} run of the plan (${problem}); move it away or rerun it`);
-      }
-      results.set(key(seed, steps, loss), result);
     }
   }
+}
+
+/** One result into `results`, when it exists, refusing it when it is not the plan's. */
+function readOne(src: Source, seed: number, steps: number, loss: string): void {
+  if (values.round5 && steps === 360) {
+    const r = round4Summary[key(seed, steps, loss)];
+    // Round 4 is complete: a gap means the wrong summary, not a run still to come.
+    if (!r) {
+      refuse(`${values['round4-json']}: no ${key(seed, steps, loss)} (round 4's summary holds every run of its plan)`);
+    }
+    const problem = round4Problem(r, seed, steps, loss, src.checks, false);
+    if (problem) {
+      refuse(`${values['round4-json']}: ${key(seed, steps, loss)} is not round 4's run (${problem})`);
+    }
+    results.set(key(seed, steps, loss), r);
+    return;
+  }
+  const file = resultFile(seed, steps, loss);
+  if (!existsSync(file)) return;
+  const result = readResult<MethodReport & Round4Fields>(file);
+  // Rounds 4 and 5 are read only by their own rule, once complete (their protocol: no statistic on a partial set).
+  if (!planned && Array.isArray(result.galleries)) {
+    refuse(`${file}: a run of round 4, 5 or 6 (per-query ranks), or of round 7; read those with --round4, --round5, --round6 or --round7, which apply their rule only once every planned run is in`);
+  }
+  const problem = planned ? round4Problem(result, seed, steps, loss, src.checks) : null;
+  if (problem) {
+    refuse(`${file}: not a ${src.name.toLowerCase()} run of the plan (${problem}); move it away or rerun it`);
+  }
+  results.set(key(seed, steps, loss), result);
 }
 /** The losses finished on every seed at a budget, in the listed order. */
 const complete = (steps: number): string[] => losses.filter((l) => seeds.every((s) => results.has(key(s, steps, l))));
@@ -238,9 +275,19 @@ if (planned) {
   // Round 5 plans only its 720-step runs; its 360-step values must all be in round 4's summary.
   const plannedBudgets = values.round5 ? [720] : budgets;
   const count = plannedBudgets.length * losses.length * seeds.length;
-  const missing = budgets.flatMap((b) => losses.flatMap((l) => seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
-  if (values.round6 && missing.length === 0) oneRunPerSeedAndLoss();
+  const missingIn = (src: Source): string[] => src.budgets.flatMap((b) => losses.flatMap((l) => src.seeds.filter((s) => !results.has(key(s, b, l))).map((s) => `${s}/${b}/${l}`)));
+  const missing = sources.flatMap(missingIn);
+  if (missing.length === 0) for (const src of sources) if (src.checks === 6) oneRunPerSeedAndLoss(src.seeds);
   const missingPlanned = missing.filter((m) => plannedBudgets.some((b) => m.includes(`/${b}/`)));
+  if (missing.length && values.round7) {
+    // Round 7's count, and whether rounds 5 and 6 are all there to be read beside it: no statistic of any.
+    const inOf = (src: Source): string => `${src.budgets.length * losses.length * src.seeds.length - missingIn(src).length} of ${src.budgets.length * losses.length * src.seeds.length}`;
+    const [r5, r6, r7] = sources;
+    process.stdout.write(
+      `${roundName}: ${inOf(r7)} planned results (${losses.length * r7.seeds.length} runs × ${r7.budgets.length} budgets) are in (${r7.dir}); beside them round 5's 720-step runs, ${inOf(r5)} in (${r5.dir}), and round 6's results, ${inOf(r6)} in (${r6.dir}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`,
+    );
+    process.exit(0);
+  }
   if (missing.length) {
     const what = values.round6 ? `results (${losses.length * seeds.length} runs × ${budgets.length} budgets)` : 'runs';
     process.stdout.write(`${roundName}: ${count - missingPlanned.length} of ${count} planned ${what} are in (${cache}); the rule is applied only once all are in. Missing (seed/steps/loss): ${missing.join(', ')}\n`);
@@ -248,12 +295,22 @@ if (planned) {
   }
 }
 if (values.round3 || planned) {
-  process.stdout.write(`${[...round3Lines(), ...(values.round5 ? round5Lines() : []), ...(values.round6 ? round6Lines() : []), ...(planned ? secondaryLines() : [])].join('\n')}\n`);
+  // Round 7 reads the same budget over several seed sets: its parts are laid out by round7.ts.
+  const r7 = values.round7
+    ? round7Report({
+        table: ruleTable,
+        secondary: secondaryTable,
+        keptStep: (seed, steps, loss) => (results.get(key(seed, steps, loss)) as Round4Fields).bestStep as number,
+        losses,
+      })
+    : null;
+  const body = r7 ? r7.lines : [...round3Lines(), ...(values.round5 ? round5Lines() : []), ...(values.round6 ? round6Lines() : []), ...(planned ? secondaryLines() : [])];
+  process.stdout.write(`${body.join('\n')}\n`);
   if (values.json) {
     const runs = Object.fromEntries(budgets.map((b) => [String(b), Object.fromEntries([...budgetScores(b)].map(([l, m]) => [l, [...m.keys()]]))]));
     // Round 4's per-query ranks stay in the cache: the JSON keeps each run's summary.
     const summary = Object.fromEntries([...results].map(([k, r]) => [k, { ...r, galleries: undefined }]));
-    writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, runs, results: summary }, null, 2) + '\n');
+    writeFileSync(resolve(values.json), JSON.stringify({ seeds, budgets, runs, results: summary, ...(r7 ? { round7: r7.summary } : {}) }, null, 2) + '\n');
   }
   process.exit(0);
 }
@@ -339,11 +396,11 @@ function verdictLines(): string[] {
   ];
 }
 
-/** Every listed loss's v→m Recall@10 per seed at one budget, over whichever seeds it finished. */
-function budgetScores(steps: number): BudgetScores {
+/** Every listed loss's v→m Recall@10 per seed at one budget, over whichever of these seeds it finished. */
+function budgetScores(steps: number, over: readonly number[] = seeds): BudgetScores {
   const out = new Map<string, Map<number, number>>();
   for (const loss of losses) {
-    const bySeed = new Map(seeds.flatMap((s): Array<[number, number]> => {
+    const bySeed = new Map(over.flatMap((s): Array<[number, number]> => {
       const r = results.get(key(s, steps, loss));
       return r ? [[s, r.videoToMusic.recall10]] : [];
     }));
@@ -354,45 +411,22 @@ function budgetScores(steps: number): BudgetScores {
 
 /** Seeds needed for an interval at this sd to fit inside ±δ or to exclude 0, whichever comes first (the mean kept). */
 function seedsNeeded(mean: number, sd: number): string {
-  for (let n = 2; n <= 30; n++) {
+  for (let n = 2; n <= 60; n++) {
     const half = (tCritical975(n - 1) * sd) / Math.sqrt(n);
     if (Math.abs(mean) + half <= ROUND3_DELTA || half < Math.abs(mean)) return `≈ ${n}`;
   }
-  return '> 30';
+  return '> 60';
 }
 
 /** The round-3 rule of docs/eval-losses.md at every budget, then its stability between the two largest. */
 function round3Lines(): string[] {
-  const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
-  const iv = (i: Interval | null): string => (i ? `[${pm(i.lo)}, ${pm(i.hi)}]` : '–');
   const out: string[] = [];
   // The rule reads only the seeds asked for: say so when the cache holds others (e.g. --seeds left at its default).
   const cached = existsSync(join(cache, 'losses')) ? readdirSync(join(cache, 'losses')).flatMap((d) => (/^seed-\d+$/.test(d) ? [Number(d.slice(5))] : [])) : [];
   const left = cached.filter((s) => !seeds.includes(s)).sort((a, b) => a - b);
   if (left.length) out.push(`Note: the cache also holds seeds ${left.join(', ')}, not read (pass --seeds to include them).`, '');
   const ran = budgets.filter((b) => ROUND3_SET.every((l) => budgetScores(b).has(l)));
-  for (const steps of ran) {
-    const scores = budgetScores(steps);
-    const v = winnerGroup(scores, ROUND3_SET, ROUND3_DELTA);
-    const shared = seeds.filter((s) => [...scores.values()].every((m) => m.has(s)));
-    const r = (loss: string, s: number): MethodReport => results.get(key(s, steps, loss)) as MethodReport;
-    const row = (loss: string, rank: number, c: Comparison | null): string => {
-      const own = [...(scores.get(loss) as ReadonlyMap<number, number>).keys()];
-      const d = c ? meanSd(c.diffs) : null;
-      return `| ${rank} | ${loss} | ${own.length} | ${cell(own.map((s) => r(loss, s).videoToMusic.recall10), 3)} | ${shared.length ? meanSd(shared.map((s) => r(loss, s).videoToMusic.recall10)).mean.toFixed(3) : '–'} | ${cell(own.map((s) => r(loss, s).musicToVideo.recall10), 3)} | ${own.map((s) => r(loss, s).videoToMusic.recall10.toFixed(3)).join(' / ')} | ${c && d ? `${pm(d.mean)} ± ${d.sd.toFixed(3)} (${c.seeds.length})` : 'leader'} | ${c ? iv(c.t) : '–'} | ${c ? iv(c.bootstrap) : '–'} | ${c ? c.standing : '–'} |`;
-    };
-    out.push(
-      `### ${steps} steps, ${ruleName} rule (leader by its mean over seeds ${v.leaderSeeds.join(', ')}; every loss over the seeds it ran; δ = ${ROUND3_DELTA})`,
-      '',
-      `| rank | loss | seeds | v→m R@10 | mean on ${shared.length ? shared.join(', ') : '–'} | m→v R@10 | v→m R@10 per seed | ${v.leader} − loss, mean ± sd (seeds) | 95 % t interval | bootstrap 95 % | standing |`,
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      row(v.leader, 1, null),
-      ...v.comparisons.map((c, i) => row(c.loss, i + 2, c)),
-      '',
-      ...verdictSummary(v, steps),
-      '',
-    );
-  }
+  for (const steps of ran) out.push(...ruleTable(steps, seeds).lines);
   if (ran.length < 2) return [...out, `Stability: needs the round-3 set at two budgets (${ran.length ? `only ${ran[0]} steps` : 'none'} so far).`];
   // Round 5 answers its own question (round5Lines: the same members and a verdict at 720 steps);
   // the members-only comparison below would read "stopped moving" where 720 has no verdict.
@@ -409,16 +443,43 @@ function round3Lines(): string[] {
   return out;
 }
 
-/** The rule's verdict in words: the group with its bound, the losers with their margins, what is undecided. */
-function verdictSummary(v: GroupVerdict, steps: number): string[] {
+/** The rule at one budget over these seeds: its table and its verdict in words, headed by `part` (by default just the budget). */
+function ruleTable(steps: number, over: readonly number[], part: Part = { heading: `${steps} steps`, where: '' }): { lines: string[]; verdict: GroupVerdict } {
+  const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
+  const iv = (i: Interval | null): string => (i ? `[${pm(i.lo)}, ${pm(i.hi)}]` : '–');
+  const scores = budgetScores(steps, over);
+  const v = winnerGroup(scores, ROUND3_SET, ROUND3_DELTA);
+  const shared = over.filter((s) => [...scores.values()].every((m) => m.has(s)));
+  const r = (loss: string, s: number): MethodReport => results.get(key(s, steps, loss)) as MethodReport;
+  const row = (loss: string, rank: number, c: Comparison | null): string => {
+    const own = [...(scores.get(loss) as ReadonlyMap<number, number>).keys()];
+    const d = c ? meanSd(c.diffs) : null;
+    return `| ${rank} | ${loss} | ${own.length} | ${cell(own.map((s) => r(loss, s).videoToMusic.recall10), 3)} | ${shared.length ? meanSd(shared.map((s) => r(loss, s).videoToMusic.recall10)).mean.toFixed(3) : '–'} | ${cell(own.map((s) => r(loss, s).musicToVideo.recall10), 3)} | ${own.map((s) => r(loss, s).videoToMusic.recall10.toFixed(3)).join(' / ')} | ${c && d ? `${pm(d.mean)} ± ${d.sd.toFixed(3)} (${c.seeds.length})` : 'leader'} | ${c ? iv(c.t) : '–'} | ${c ? iv(c.bootstrap) : '–'} | ${c ? c.standing : '–'} |`;
+  };
+  const lines = [
+    `### ${part.heading}, ${ruleName} rule (leader by its mean over seeds ${v.leaderSeeds.join(', ')}; every loss over the seeds it ran; δ = ${ROUND3_DELTA})`,
+    '',
+    `| rank | loss | seeds | v→m R@10 | mean on ${shared.length ? shared.join(', ') : '–'} | m→v R@10 | v→m R@10 per seed | ${v.leader} − loss, mean ± sd (seeds) | 95 % t interval | bootstrap 95 % | standing |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    row(v.leader, 1, null),
+    ...v.comparisons.map((c, i) => row(c.loss, i + 2, c)),
+    '',
+    ...verdictSummary(v, steps, part.where),
+    '',
+  ];
+  return { lines, verdict: v };
+}
+
+/** The rule's verdict in words: the group with its bound, the losers with their margins, what is undecided; `where` names the seeds when a budget is read over several sets. */
+function verdictSummary(v: GroupVerdict, steps: number, where = ''): string[] {
   const pick = (s: Comparison['standing']): Comparison[] => v.comparisons.filter((c) => c.standing === s);
   const at = (c: Comparison): string => (c.t ? `${c.t.mean.toFixed(3)}, 95 % [${c.t.lo.toFixed(3)}, ${c.t.hi.toFixed(3)}] over ${c.t.n} seeds` : `${c.seeds.length} shared seed`);
   const lines = [
     v.kind === 'single winner'
-      ? `- Verdict at ${steps} steps: ${v.leader} wins; every other loss loses to it.`
+      ? `- Verdict at ${steps} steps${where}: ${v.leader} wins; every other loss loses to it.`
       : v.kind === 'winner group'
-        ? `- Verdict at ${steps} steps: ${v.leader} leads a winner group of ${v.group.length} (${v.group.join(', ')}): no member is more than ${v.bound.toFixed(3)} better or worse than ${v.leader} (95 % t intervals).`
-        : `- No verdict at ${steps} steps: ${pick('undecided').length} undecided${pick('beats-leader').length ? `, ${pick('beats-leader').length} above the leader on the seeds they share` : ''}; winner group so far ${v.group.join(', ')}.`,
+        ? `- Verdict at ${steps} steps${where}: ${v.leader} leads a winner group of ${v.group.length} (${v.group.join(', ')}): no member is more than ${v.bound.toFixed(3)} better or worse than ${v.leader} (95 % t intervals).`
+        : `- No verdict at ${steps} steps${where}: ${pick('undecided').length} undecided${pick('beats-leader').length ? `, ${pick('beats-leader').length} above the leader on the seeds they share` : ''}; winner group so far ${v.group.join(', ')}.`,
     `- Tied with ${v.leader} within ±${ROUND3_DELTA}: ${pick('tied').map((c) => `${c.loss} (${at(c)})`).join('; ') || 'none'}.`,
     `- Lose to ${v.leader} (by the mean lead, at least by the interval's lower end): ${pick('loses').map((c) => `${c.loss} by ${at(c)}`).join('; ') || 'none'}.`,
   ];
@@ -427,11 +488,6 @@ function verdictSummary(v: GroupVerdict, steps: number): string[] {
   const above = pick('beats-leader');
   if (above.length) lines.push(`- Above the leader on the seeds they share: ${above.map((c) => `${c.loss} (${at(c)})`).join('; ')}.`);
   return lines;
-}
-
-/** Whether two winner groups hold the same losses (in any order). */
-function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((l) => b.includes(l));
 }
 
 /** Round 5's one question, as its protocol words it: is the winner group at 720 steps round 4's group at 360? */
@@ -450,11 +506,11 @@ function round5Lines(): string[] {
  * the seed's other results, kept steps that never go back (180 ≤ 360 ≤ 720), and where a longer
  * budget kept a step the shorter one had already reached, the very same model (the same ranks).
  */
-function oneRunPerSeedAndLoss(): void {
+function oneRunPerSeedAndLoss(runSeeds: readonly number[]): void {
   const at = (seed: number, b: number, l: string): MethodReport & Round4Fields => results.get(key(seed, b, l)) as MethodReport & Round4Fields;
   const ids = (r: Round4Fields): string => JSON.stringify((r.galleries ?? []).map((g) => g.ids));
   const model = (r: MethodReport & Round4Fields): string => JSON.stringify([r.galleries, r.videoToMusic, r.musicToVideo, (r as { testSplit?: unknown }).testSplit]);
-  for (const seed of seeds) {
+  for (const seed of runSeeds) {
     const ref = at(seed, ROUND6_RUN_STEPS, losses[0]);
     for (const l of losses) {
       for (const b of budgets) {
@@ -476,7 +532,6 @@ function oneRunPerSeedAndLoss(): void {
 /** Round 6's question, as its protocol words it: is the winner group at 360 steps the same as at 720, both with a verdict? And, deciding nothing, is the 720 group round 5's? */
 function round6Lines(): string[] {
   const group = (steps: number): GroupVerdict => winnerGroup(budgetScores(steps), ROUND3_SET, ROUND3_DELTA);
-  const describe = (g: GroupVerdict): string => (g.kind === 'no verdict' ? `no verdict (group so far ${g.group.join(', ')})` : `${g.group.join(', ')} (${g.kind}, bound ±${g.bound.toFixed(3)})`);
   const [at180, at360, at720] = ROUND6_BUDGETS.map(group);
   // Groups are compared only where the rule gave a verdict (review F9): "group so far" is no group.
   const members = (g: GroupVerdict): string[] | null => (g.kind === 'no verdict' ? null : g.group);
@@ -486,7 +541,7 @@ function round6Lines(): string[] {
   const line720 = `round 5's group at 720 steps on seeds 9001–9012 was ${ROUND5_GROUP_AT_720.join(', ')}, and ${g720 ? `round 6's at 720 ${sameMembers(g720, ROUND5_GROUP_AT_720) ? 'is the same' : 'is not the same'}` : 'round 6 has no verdict at 720 steps to compare'}`;
   return [
     '',
-    `Round 6's question: is the winner group at 360 steps the same as at 720 (prefixes of the same runs), both with a verdict? At 180 steps: ${describe(at180)}; at 360: ${describe(at360)}; at 720: ${describe(at720)}. ${
+    `Round 6's question: is the winner group at 360 steps the same as at 720 (prefixes of the same runs), both with a verdict? At 180 steps: ${describeGroup(at180)}; at 360: ${describeGroup(at360)}; at 720: ${describeGroup(at720)}. ${
       stopped ? "Yes: the ranking has stopped moving (the same group at 360 and 720 steps); the table's answer is the group at 720 steps with its bound, and each loser with its margin." : 'No: no verdict from round 6.'
     }`,
     `Deciding nothing: ${line180}; ${line720}.`,
@@ -496,30 +551,31 @@ function round6Lines(): string[] {
 
 /** Round 4's secondary endpoint, deciding nothing: the mean reciprocal rank over the same queries, against the primary's leader. */
 function secondaryLines(): string[] {
+  return budgets.flatMap((steps) => secondaryTable(steps, seeds));
+}
+
+/** The secondary endpoint at one budget over these seeds, headed by `heading` (by default just the budget). */
+function secondaryTable(steps: number, over: readonly number[], heading = `${steps} steps`): string[] {
   const pm = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(3);
   const mrr = (r: MethodReport): number => (r.videoToMusic as MethodReport['videoToMusic'] & { mrr: number }).mrr;
-  const out: string[] = [];
-  for (const steps of budgets) {
-    const leader = winnerGroup(budgetScores(steps), ROUND3_SET, ROUND3_DELTA).leader;
-    const per = (loss: string): number[] => seeds.map((s) => mrr(results.get(key(s, steps, loss)) as MethodReport));
-    // The test split alone is round 3's number (one gallery per seed), for reading beside the primary.
-    const split = (loss: string): string => {
-      const xs = seeds.map((s) => (results.get(key(s, steps, loss)) as MethodReport & { testSplit?: MethodReport }).testSplit?.videoToMusic.recall10);
-      return xs.every((x) => x !== undefined) ? cell(xs as number[], 3) : '–';
-    };
-    out.push(
-      `#### ${steps} steps, secondary endpoint: v→m mean reciprocal rank (same queries; deciding nothing)`,
-      '',
-      `| loss | v→m MRR | ${leader} − loss, mean ± sd | 95 % t interval | v→m R@10 on the test split alone |`,
-      '| --- | --- | --- | --- | --- |',
-      ...losses.map((loss) => {
-        if (loss === leader) return `| ${loss} | ${cell(per(loss), 3)} | leader | – | ${split(loss)} |`;
-        const diffs = per(leader).map((x, i) => x - per(loss)[i]);
-        const t = tInterval95(diffs);
-        return `| ${loss} | ${cell(per(loss), 3)} | ${pm(t.mean)} ± ${t.sd.toFixed(3)} | [${pm(t.lo)}, ${pm(t.hi)}] | ${split(loss)} |`;
-      }),
-      '',
-    );
-  }
-  return out;
+  const leader = winnerGroup(budgetScores(steps, over), ROUND3_SET, ROUND3_DELTA).leader;
+  const per = (loss: string): number[] => over.map((s) => mrr(results.get(key(s, steps, loss)) as MethodReport));
+  // The test split alone is round 3's number (one gallery per seed), for reading beside the primary.
+  const split = (loss: string): string => {
+    const xs = over.map((s) => (results.get(key(s, steps, loss)) as MethodReport & { testSplit?: MethodReport }).testSplit?.videoToMusic.recall10);
+    return xs.every((x) => x !== undefined) ? cell(xs as number[], 3) : '–';
+  };
+  return [
+    `#### ${heading}, secondary endpoint: v→m mean reciprocal rank (same queries; deciding nothing)`,
+    '',
+    `| loss | v→m MRR | ${leader} − loss, mean ± sd | 95 % t interval | v→m R@10 on the test split alone |`,
+    '| --- | --- | --- | --- | --- |',
+    ...losses.map((loss) => {
+      if (loss === leader) return `| ${loss} | ${cell(per(loss), 3)} | leader | – | ${split(loss)} |`;
+      const diffs = per(leader).map((x, i) => x - per(loss)[i]);
+      const t = tInterval95(diffs);
+      return `| ${loss} | ${cell(per(loss), 3)} | ${pm(t.mean)} ± ${t.sd.toFixed(3)} | [${pm(t.lo)}, ${pm(t.hi)}] | ${split(loss)} |`;
+    }),
+    '',
+  ];
 }

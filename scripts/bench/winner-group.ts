@@ -5,7 +5,7 @@
  * above 0, is tied when it lies inside ±δ, and is undecided otherwise; the winner group is the
  * leader with every tied or undecided loss.
  */
-import { exactBootstrapInterval, tInterval95, type Interval, type MeanInterval } from './intervals';
+import { bootstrapInterval, tInterval95, type Interval, type MeanInterval } from './intervals';
 import { meanSd } from './stats';
 
 /** One loss's score (v→m Recall@10) per corpus seed at one budget. */
@@ -23,7 +23,7 @@ export interface Comparison {
   diffs: number[];
   /** The 95 % t interval of the mean difference; null with fewer than 2 shared seeds. */
   t: MeanInterval | null;
-  /** The exact percentile bootstrap over the shared seeds (reported beside t, deciding nothing). */
+  /** The percentile bootstrap over the shared seeds, exact up to 12 (reported beside t, deciding nothing). */
   bootstrap: Interval | null;
   standing: Standing;
 }
@@ -68,7 +68,7 @@ export function winnerGroup(scores: BudgetScores, roundSet: readonly string[], d
       const seeds = sharedSeeds(get(leader), get(loss));
       const diffs = seeds.map((s) => (get(leader).get(s) as number) - (get(loss).get(s) as number));
       const t = diffs.length >= 2 ? tInterval95(diffs) : null;
-      const bootstrap = diffs.length >= 2 ? exactBootstrapInterval(diffs) : null;
+      const bootstrap = diffs.length >= 2 ? bootstrapInterval(diffs) : null;
       return { loss, seeds, diffs, t, bootstrap, standing: standing(t, delta) };
     })
     .sort((a, b) => meanSd(a.diffs).mean - meanSd(b.diffs).mean);
@@ -106,6 +106,15 @@ export function groupStability(lower: BudgetScores, upper: BudgetScores, roundSe
   const both = onSeedsOfBoth(lower, upper);
   const lo = winnerGroup(both.lower, roundSet, delta);
   const up = winnerGroup(both.upper, roundSet, delta);
-  const same = lo.group.length === up.group.length && lo.group.every((l) => up.group.includes(l));
-  return { lower: lo, upper: up, same };
+  return { lower: lo, upper: up, same: sameMembers(lo.group, up.group) };
+}
+
+/** Whether two winner groups hold the same losses (in any order). */
+export function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l) => b.includes(l));
+}
+
+/** A verdict's group in words: "no verdict (group so far …)" when some loss is undecided, else its members, kind and bound. */
+export function describeGroup(g: GroupVerdict): string {
+  return g.kind === 'no verdict' ? `no verdict (group so far ${g.group.join(', ')})` : `${g.group.join(', ')} (${g.kind}, bound ±${g.bound.toFixed(3)})`;
 }

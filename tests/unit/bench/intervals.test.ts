@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactBootstrapInterval, tCritical975, tInterval95 } from '../../../scripts/bench/intervals';
+import { bootstrapInterval, exactBootstrapInterval, tCritical975, tInterval95 } from '../../../scripts/bench/intervals';
 
 /**
  * Coverage of ±q under Student's t with ν degrees of freedom, by Simpson's rule on the density
@@ -19,12 +19,12 @@ function tCoverage(q: number, nu: number): number {
 }
 
 describe("Student's t critical values", () => {
-  it('cover 95 % of the density for 1 to 30 degrees of freedom (to the table’s three decimals)', () => {
-    for (let nu = 1; nu <= 30; nu++) expect(Math.abs(tCoverage(tCritical975(nu), nu) - 0.95)).toBeLessThan(1e-4);
+  it('cover 95 % of the density for 1 to 60 degrees of freedom (to the table’s three decimals; round 7 reads 34 seeds)', () => {
+    for (let nu = 1; nu <= 60; nu++) expect(Math.abs(tCoverage(tCritical975(nu), nu) - 0.95)).toBeLessThan(1e-4);
   });
 
-  it('use the 30’s value beyond 30 and refuse a non-positive count', () => {
-    expect(tCritical975(45)).toBe(tCritical975(30));
+  it('use the 60’s value beyond 60 and refuse a non-positive count', () => {
+    expect(tCritical975(75)).toBe(tCritical975(60));
     expect(() => tCritical975(0)).toThrow(/positive whole number/);
   });
 });
@@ -88,5 +88,50 @@ describe('the exact bootstrap of a mean', () => {
 
   it('refuses more values than it can enumerate', () => {
     expect(() => exactBootstrapInterval(new Array<number>(13).fill(0))).toThrow(/1 to 12 values/);
+  });
+});
+
+describe('the bootstrap beyond 12 values (seeded resamples)', () => {
+  /** P(K ≤ j) for K ~ Binomial(n, p), from the pmf's recurrence. */
+  const binomialCdf = (n: number, p: number): number[] => {
+    let pmf = (1 - p) ** n;
+    const cdf = [pmf];
+    for (let j = 1; j <= n; j++) {
+      pmf *= ((n - j + 1) / j) * (p / (1 - p));
+      cdf.push(cdf[j - 1] + pmf);
+    }
+    return cdf;
+  };
+
+  it('up to 12 values is the exact one', () => {
+    const xs = [0.013, -0.026, 0.053, 0.04, 0.0, 0.079, 0.02, -0.01, 0.03, 0.05, 0.011, 0.002];
+    expect(bootstrapInterval(xs)).toEqual(exactBootstrapInterval(xs));
+  });
+
+  it('34 values, 9 of them 1: the resample mean is K/34 with K ~ Binomial(34, 9/34), so the bounds are its 2.5 % and 97.5 % quantiles over 34', () => {
+    const xs = Array.from({ length: 34 }, (_, i) => (i % 3 === 0 && i < 27 ? 1 : 0));
+    expect(xs.filter((x) => x === 1)).toHaveLength(9);
+    const cdf = binomialCdf(34, 9 / 34);
+    const lo = cdf.findIndex((c) => c >= 0.025);
+    const hi = cdf.findIndex((c) => c >= 0.975);
+    // The construction keeps each bound clear of its neighbour: 100 000 draws cannot land one step off.
+    expect(cdf[lo - 1]).toBeLessThan(0.02);
+    expect(cdf[lo]).toBeGreaterThan(0.03);
+    expect(cdf[hi - 1]).toBeLessThan(0.97);
+    expect(cdf[hi]).toBeGreaterThan(0.98);
+    const ci = bootstrapInterval(xs);
+    expect(ci.lo).toBeCloseTo(lo / 34, 12);
+    expect(ci.hi).toBeCloseTo(hi / 34, 12);
+  });
+
+  it('is the same when asked again (fixed seed), a copy each time, and a point for equal values', () => {
+    const xs = Array.from({ length: 22 }, (_, i) => ((i * 7) % 11) / 100);
+    const first = bootstrapInterval(xs);
+    first.lo = 42;
+    expect(bootstrapInterval(xs)).toEqual(bootstrapInterval([...xs]));
+    expect(bootstrapInterval(xs).lo).not.toBe(42);
+    const point = bootstrapInterval(new Array<number>(20).fill(0.03));
+    expect(point.lo).toBeCloseTo(0.03, 12);
+    expect(point.hi).toBeCloseTo(0.03, 12);
   });
 });

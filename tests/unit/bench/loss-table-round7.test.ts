@@ -223,6 +223,24 @@ describe('loss-table --round7: A (720 steps, 34 seeds) decides if B (360 and 720
     expect(out).not.toContain("the table's answer");
   }, 60_000);
 
+  it('answers with a single winner when every other loss loses in A and in B (review R21: this branch had no test)', () => {
+    // Every other loss clearly behind at every budget and on every seed set: 0.10–0.20 ± 0.01.
+    const behind: Record<string, number> = { supcon: 0.1, infonce: 0.12, 'multi-similarity': 0.14, contrastive: 0.2 };
+    const d: Diff = (_b, loss, s) => (loss in behind ? behind[loss] + 0.01 * alt(s) : 0);
+    writeAll(d);
+    const json = join(root, 'single.json');
+    const out = report(json);
+    expect(out).toContain('Yes: the ranking has stopped moving (the same group at 360 and 720 steps).');
+    const verdict = /^Round 7's verdict: .*$/m.exec(out)?.[0] ?? '';
+    expect(verdict).toContain("so the table's answer is A, at 720 steps over the 34 seeds 9001–9034: triplet-margin wins");
+    for (const loss of Object.keys(behind)) expectInterval(verdict, loss, truth(d, 720, loss, A));
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as { round7: { answer: string | null; A: { kind: string; group: string[] }; B: { stopped: boolean } } };
+    expect(summary.round7.answer).toBe('A');
+    expect(summary.round7.A.kind).toBe('single winner');
+    expect(summary.round7.A.group).toEqual(['triplet-margin']);
+    expect(summary.round7.B.stopped).toBe(true);
+  }, 60_000);
+
   it('no verdict when a loss is undecided in B at 360 steps', () => {
     const d: Diff = (b, loss, s) => (loss === 'infonce' && b === 360 && B.includes(s) ? 0.025 + 0.08 * alt(s) : base(b, loss, s));
     writeAll(d);

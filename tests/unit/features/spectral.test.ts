@@ -134,6 +134,25 @@ describe('LoudnessMeter', () => {
     expect(Math.abs(read(22050) - -23.01)).toBeLessThan(0.05);
   });
 
+  it('weights frequencies at the 22.05 kHz it meters as BS.1770\'s 48 kHz table does, within 0.1 dB from 30 Hz to 5 kHz', () => {
+    // |H| of the standard's printed 48 kHz coefficients (tables 1 and 2), computed here, not by the meter.
+    const stage = (b: number[], a: number[], f: number): number => {
+      const w = (2 * Math.PI * f) / 48000;
+      const re = (c: number[]): number => c[0] + c[1] * Math.cos(-w) + c[2] * Math.cos(-2 * w);
+      const im = (c: number[]): number => c[1] * Math.sin(-w) + c[2] * Math.sin(-2 * w);
+      return Math.hypot(re(b), im(b)) / Math.hypot(re(a), im(a));
+    };
+    const tableDb = (f: number): number =>
+      20 * Math.log10(stage([1.53512485958697, -2.69169618940638, 1.19839281085285], [1, -1.69065929318241, 0.73248077421585], f) * stage([1, -2, 1], [1, -1.99004745483398, 0.99007225036621], f));
+    const meterDb = (f: number): number => {
+      const m = new LoudnessMeter(SR);
+      m.push(sine(f, 5, 0.1));
+      return m.integrated()!;
+    };
+    const ref = meterDb(997) - tableDb(997);
+    for (const f of [30, 60, 100, 500, 2000, 5000]) expect(Math.abs(meterDb(f) - tableDb(f) - ref), `${f} Hz`).toBeLessThan(0.1);
+  });
+
   it('reads a full-scale 1 kHz sine at about −3 LUFS (BS.1770 reference) and a 20 dB quieter one 20 LU lower', () => {
     const loud = new LoudnessMeter(SR);
     loud.push(sine(1000, 3));

@@ -5,16 +5,40 @@
  *
  * The claim appears with its pid already in it (written to a private file, then hard-linked into
  * place, which fails if a claim exists), so no other worker can read it empty and take it for
- * abandoned. Taking over a dead holder's claim first creates `<result>.claim.takeover-<holder>`
- * exclusively: of the workers that saw the same dead holder only that file's creator replaces the
- * claim, where removing and recreating it would let a late worker remove the winner's claim.
+ * abandoned. Taking over a dead holder's claim first creates `<result>.claim.takeover-<holder>-<inode>`
+ * exclusively: of the workers that saw the same dead claim only that file's creator replaces it,
+ * where removing and recreating it would let a late worker remove the winner's claim. The winner
+ * then reads the claim again and replaces it only if it is still the dead one it saw: a worker
+ * that stalled past the run's release (which clears the marks) and a fresh claim must not win.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pidAlive } from '../../electron/engine/jobs/store';
 
 const claimPath = (result: string): string => `${result}.claim`;
-const takeoverPath = (result: string, holder: string): string => `${claimPath(result)}.takeover-${holder || 'empty'}`;
+const takeoverPath = (result: string, seen: SeenClaim): string => `${claimPath(result)}.takeover-${seen.holder || 'empty'}-${seen.ino}`;
+
+/** A claim as one read saw it: its contents (the holder's pid) and which file it was. */
+export interface SeenClaim {
+  holder: string;
+  ino: number;
+}
+
+/** The claim of `result` as it is now; null when there is none. */
+export function readClaim(result: string): SeenClaim | null {
+  let fd: number;
+  try {
+    fd = openSync(claimPath(result), 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    return { ino: fstatSync(fd).ino, holder: readFileSync(fd, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Write `pid` to a file of this worker's own next to the claim; the caller links or renames it into place. */
 function privateClaim(result: string, pid: number): string {
@@ -35,26 +59,21 @@ export function claimRun(result: string, pid = process.pid): boolean {
   } finally {
     rmSync(tmp, { force: true });
   }
-  let holder: string;
-  try {
-    holder = readFileSync(claimPath(result), 'utf8');
-  } catch (e) {
-    // Released between the link and the read: the next pass of the worker's list tries again.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
-  const holderPid = Number(holder);
+  // Released between the link and the read: the next pass of the worker's list tries again.
+  const seen = readClaim(result);
+  if (!seen) return false;
+  const holderPid = Number(seen.holder);
   if (holderPid === pid || (holderPid > 0 && pidAlive(holderPid))) return false;
-  return takeOver(result, holder, pid);
+  return takeOver(result, seen, pid);
 }
 
 /**
- * Replace the claim of `deadHolder` (its file's contents as read) with one of `pid`'s; true for the
- * one worker that wins it. Exported so that a test can play two workers that saw the same dead holder.
+ * Replace the dead claim `seen` with one of `pid`'s; true for the one worker that wins it. Exported
+ * so that a test can play workers that saw the same dead claim at different times.
  */
-export function takeOver(result: string, deadHolder: string, pid: number): boolean {
+export function takeOver(result: string, seen: SeenClaim, pid: number): boolean {
   try {
-    const fd = openSync(takeoverPath(result, deadHolder), 'wx');
+    const fd = openSync(takeoverPath(result, seen), 'wx');
     try {
       writeSync(fd, String(pid));
     } finally {
@@ -64,13 +83,15 @@ export function takeOver(result: string, deadHolder: string, pid: number): boole
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   }
+  const now = readClaim(result);
+  if (!now || now.ino !== seen.ino || now.holder !== seen.holder) return false;
   renameSync(privateClaim(result, pid), claimPath(result));
   return true;
 }
 
 /** Give a claimed run back (after its result is written, or when it failed), with its takeover marks. */
 export function releaseRun(result: string): void {
-  unlinkSync(claimPath(result));
+  rmSync(claimPath(result), { force: true });
   const prefix = `${basename(claimPath(result))}.takeover-`;
   for (const name of readdirSync(dirname(result))) {
     if (name.startsWith(prefix)) rmSync(join(dirname(result), name), { force: true });

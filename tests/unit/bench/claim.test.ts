@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimRun, releaseRun, takeOver } from '../../../scripts/bench/claim';
+import { claimRun, readClaim, releaseRun, takeOver } from '../../../scripts/bench/claim';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -44,15 +44,41 @@ describe('claim files shared by benchmark workers', () => {
     const deadPid = String(Number(dead.stdout));
     mkdirSync(dirname(result), { recursive: true });
     writeFileSync(`${result}.claim`, deadPid);
-    // Both read the dead pid before either acted; the first wins, the late one must not replace its claim.
-    expect(takeOver(result, deadPid, process.pid)).toBe(true);
-    expect(takeOver(result, deadPid, process.ppid)).toBe(false);
+    // Both read the dead claim before either acted; the first wins, the late one must not replace its claim.
+    const seen = readClaim(result)!;
+    expect(seen.holder).toBe(deadPid);
+    expect(takeOver(result, seen, process.pid)).toBe(true);
+    expect(takeOver(result, seen, process.ppid)).toBe(false);
     expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.pid));
     expect(claimRun(result, process.ppid)).toBe(false);
     // Released, the run (and a later takeover of this worker's claim) is free again.
     releaseRun(result);
     expect(readdirSync(dirname(result))).toEqual([]);
     expect(claimRun(result, process.ppid)).toBe(true);
+  });
+
+  it('takes a run over again when the worker that took it over dies too (review R1)', () => {
+    const result = resultIn();
+    const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const [first, second] = [deadPid(), deadPid()];
+    expect(claimRun(result, first)).toBe(true);
+    // `second` took the run from dead `first`, then died as well.
+    expect(claimRun(result, second)).toBe(true);
+    expect(claimRun(result, process.pid)).toBe(true);
+    expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.pid));
+  });
+
+  it('does not let a worker that stalled past the run\'s release and a fresh claim replace that claim (review R2)', () => {
+    const result = resultIn();
+    const dead = String(Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout));
+    mkdirSync(dirname(result), { recursive: true });
+    writeFileSync(`${result}.claim`, dead);
+    const stale = readClaim(result)!; // a worker reads the dead claim, then stalls
+    expect(takeOver(result, stale, process.pid)).toBe(true); // another takes the run over, trains it, gives it back
+    releaseRun(result);
+    expect(claimRun(result, process.ppid)).toBe(true); // a fresh claim by a live worker
+    expect(takeOver(result, stale, 1)).toBe(false); // the stalled worker wakes up
+    expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.ppid));
   });
 
   it('gives each run to exactly one of several processes racing for it', () => {

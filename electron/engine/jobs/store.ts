@@ -17,15 +17,7 @@ export interface JobRow {
 }
 
 /** True while a process with this pid exists (also one of another user's). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { pidAlive } from '../util/pid';
 
 /**
  * Jobs left 'running' by a process that no longer exists (kill -9, power loss) become

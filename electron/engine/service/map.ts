@@ -22,7 +22,7 @@ import { VECTORS_FILE } from '../similarity/vector-cache';
 import { round } from '../util/round';
 import type { JobHandle } from './jobs';
 import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
-import { writeFileAtomic } from '../util/atomic-write';
+import { isLiveTemporary, writeFileAtomic } from '../util/atomic-write';
 
 /** Bump when the layout or what it is computed from changes: older cached maps are then ignored. (2: the music space became the track profile.) */
 const LAYOUT_VERSION = 2;
@@ -64,7 +64,8 @@ async function readCached(dataDir: string, key: string): Promise<CachedMap | und
 function writeCached(dataDir: string, doc: CachedMap): void {
   const dir = mapCacheDir(dataDir);
   mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(dir)) if (name !== `${doc.key}.json`) rmSync(join(dir, name), { force: true });
+  // Another process's map being written right now keeps its temporary file.
+  for (const name of readdirSync(dir)) if (name !== `${doc.key}.json` && !isLiveTemporary(name)) rmSync(join(dir, name), { force: true });
   const file = join(dir, `${doc.key}.json`);
   writeFileAtomic(file, JSON.stringify(doc));
 }

@@ -3,13 +3,42 @@
  * to a temporary file beside it, which is then renamed over it (atomic on one file system). The
  * temporary name is unique to the process and the call: with one shared `<file>.tmp`, two writers
  * (the app and the CLI, or two overlapping async writes) truncate each other's half-written file
- * and one of them renames the other's, or finds it already gone.
+ * and one of them renames the other's, or finds it already gone. A process killed between the
+ * write and the rename leaves its temporary file behind; the first write into a folder by each
+ * process removes those of processes that are gone.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pidAlive } from './pid';
 
 let calls = 0;
-const tmpName = (file: string): string => `${file}.${process.pid}.${++calls}.tmp`;
+const TEMPORARY = /\.(\d+)\.\d+\.tmp$/;
+const swept = new Set<string>();
+
+/** Whether `name` is a temporary file of this module's whose writer is still running. */
+export function isLiveTemporary(name: string): boolean {
+  const m = TEMPORARY.exec(name);
+  return m !== null && pidAlive(Number(m[1]));
+}
+
+/** Once per folder and process: remove the temporary files of dead writers (cheap after the first). */
+function sweepDeadTemporaries(dir: string): void {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet: the write reports it
+  }
+  for (const name of names) if (TEMPORARY.test(name) && !isLiveTemporary(name)) rmSync(join(dir, name), { force: true });
+}
+
+function tmpName(file: string): string {
+  sweepDeadTemporaries(dirname(file));
+  return join(dirname(file), `${basename(file)}.${process.pid}.${++calls}.tmp`);
+}
 
 export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferView): void {
   const tmp = tmpName(file);

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { saveAtomic, writeFileAtomic, writeFileAtomicAsync } from '../../../electron/engine/util/atomic-write';
+import { isLiveTemporary, saveAtomic, writeFileAtomic, writeFileAtomicAsync } from '../../../electron/engine/util/atomic-write';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -52,6 +52,28 @@ describe('writing a file atomically', () => {
     mkdirSync(join(folder, 'inside'), { recursive: true });
     expect(() => writeFileAtomic(folder, doc('x', 5))).toThrow();
     expect(readdirSync(dir).sort()).toEqual(['settings.json', 'taken']);
+  });
+
+  it('cleans up after a failed async write too', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'taken', 'inside'), { recursive: true });
+    await expect(writeFileAtomicAsync(join(dir, 'taken'), doc('x', 5))).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['taken']);
+  });
+
+  it('removes the temporary files of writers that died before their rename, and keeps a live writer\'s (review R6)', () => {
+    const dir = freshDir();
+    const file = join(dir, 'ann.usearch');
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const orphan = `ann.usearch.${dead}.7.tmp`;
+    const other = `vectors.json.${dead}.2.tmp`;
+    const live = `ann.usearch.${process.ppid}.1.tmp`; // the test runner's parent: alive
+    for (const name of [orphan, other, live]) writeFileSync(join(dir, name), 'half');
+    expect(isLiveTemporary(orphan)).toBe(false);
+    expect(isLiveTemporary(live)).toBe(true);
+    expect(isLiveTemporary('ann.usearch')).toBe(false);
+    writeFileAtomic(file, doc('a', 3));
+    expect(readdirSync(dir).sort()).toEqual(['ann.usearch', live].sort());
   });
 
   it('shows a reader only whole documents while two processes keep rewriting the file', async () => {

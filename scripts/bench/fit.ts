@@ -27,7 +27,7 @@ const runs = Math.max(1, Number(values.runs));
 
 const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))];
 const dist = (xs: number[]): string =>
-  xs.length ? `n=${xs.length} q1 ${q(xs, 0.25).toFixed(2)} median ${q(xs, 0.5).toFixed(2)} q3 ${q(xs, 0.75).toFixed(2)} max ${q(xs, 1).toFixed(2)}` : 'n=0';
+  xs.length ? `n=${xs.length} q1 ${q(xs, 0.25).toFixed(2)} median ${median(xs).toFixed(2)} q3 ${q(xs, 0.75).toFixed(2)} max ${q(xs, 1).toFixed(2)}` : 'n=0';
 
 /** CPU seconds of this process's finished children (ffmpeg), from /proc on Linux; NaN elsewhere. */
 function childCpuSeconds(): number {

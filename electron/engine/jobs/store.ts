@@ -17,7 +17,9 @@ export interface JobRow {
 }
 
 /** True while a process with this pid exists (also one of another user's). */
-export { pidAlive } from '../util/pid';
+import { pidAlive } from '../util/pid';
+
+export { pidAlive };
 
 /**
  * Jobs left 'running' by a process that no longer exists (kill -9, power loss) become

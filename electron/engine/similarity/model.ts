@@ -5,8 +5,8 @@
  * L2-normalised mean of its windows' embeddings.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { encoderToOnnx } from '../encoders/onnx-export';
 import { openEncoder, type EncoderSession } from '../encoders/runtime';
 import { segmentWindows } from '../encoders/segments';
@@ -18,6 +18,7 @@ import { meanVector } from '../train/embed';
 import { createEncoder, type NamedWeights } from '../encoders/encoder';
 import { selectColumns } from './columns';
 import type { MusicSpaceTrainResult } from './train';
+import { pidAlive } from '../util/pid';
 
 export const SPACE_FILE = 'space.json';
 export const SPACE_ONNX = 'music.onnx';
@@ -44,6 +45,24 @@ export interface SpaceManifest {
 
 /** Window hop at inference: a quarter window (4 s at the default 16 s windows). */
 export const inferenceHop = (window: number): number => Math.max(1, Math.floor(window / 4));
+
+let saves = 0;
+
+/** Remove the part folders of `dir` left by savers that are gone (and the shared `.part` of older versions). */
+async function removeDeadParts(dir: string): Promise<void> {
+  const prefix = `${basename(dir)}.part`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(dir));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^\.part-(\d+)-\d+$/.exec(name.slice(basename(dir).length));
+    if (name === prefix || (pid && !pidAlive(Number(pid[1])))) await rm(join(dirname(dir), name), { recursive: true, force: true });
+  }
+}
 
 /**
  * Write a trained space as a folder, replacing any there: written beside it and renamed into
@@ -82,18 +101,42 @@ export async function saveMusicSpace(dir: string, result: MusicSpaceTrainResult,
     sha256: sha256(onnx),
     createdAt: new Date().toISOString(),
   };
-  const part = `${dir}.part`;
+  // A part folder of this save's own: two processes saving the space at once (the app and the CLI)
+  // would otherwise empty each other's shared `.part` mid-write. Those of dead savers are removed.
+  const part = `${dir}.part-${process.pid}-${++saves}`;
   const old = `${dir}.old`;
-  await rm(part, { recursive: true, force: true });
+  await removeDeadParts(dir);
   await mkdir(part, { recursive: true });
   await writeFile(join(part, SPACE_ONNX), onnx);
   await writeFile(join(part, SPACE_WEIGHTS), JSON.stringify(encodeWeights(result.weights)));
   await writeFile(join(part, SPACE_FILE), JSON.stringify(manifest, null, 2) + '\n');
-  await rm(old, { recursive: true, force: true });
-  if (existsSync(dir)) await rename(dir, old);
-  await rename(part, dir);
+  await swapIn(part, dir, old);
   await rm(old, { recursive: true, force: true });
   return manifest;
+}
+
+const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+/**
+ * Move the folder `part` to `dir`, the space there aside to `old` first (a folder cannot be renamed
+ * over a non-empty one). Another saver may move `dir` in between (ENOENT) or land its own first
+ * (ENOTEMPTY): then try again, so the last one wins and every space stays whole.
+ */
+async function swapIn(part: string, dir: string, old: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await rm(old, { recursive: true, force: true });
+    try {
+      await rename(dir, old);
+    } catch (e) {
+      if (code(e) !== 'ENOENT') throw e;
+    }
+    try {
+      await rename(part, dir);
+      return;
+    } catch (e) {
+      if (attempt === 9 || (code(e) !== 'ENOTEMPTY' && code(e) !== 'EEXIST')) throw e;
+    }
+  }
 }
 
 const encodeWeights = (w: NamedWeights): Record<string, { shape: number[]; data: string }> =>

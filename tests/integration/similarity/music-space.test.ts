@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +44,32 @@ describe('self-supervised music space', () => {
     // Training, not the architecture, does it: the same encoder after one step is far worse.
     expect(trained.mapAtR).toBeGreaterThan(untrained.mapAtR + 0.1);
   }, 600_000);
+
+  it('two saves of the space at once (the app and the CLI) leave one whole space, and a dead saver\'s part folder is removed (review R26)', async () => {
+    const seqs = Array.from({ length: 8 }, (_, i) => timbreTrack(i % 2, i, 40));
+    const small = { tracksPerBatch: 4, window: 16, hidden: 16, outDim: 16 };
+    const [r1, r2] = [await trainMusicSpace(seqs, { ...small, steps: 2 }), await trainMusicSpace(seqs, { ...small, steps: 3 })];
+    const parent = mkdtempSync(join(tmpdir(), 'nd-space-save-'));
+    const space = join(parent, 'space');
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    mkdirSync(join(parent, `space.part-${dead}-1`));
+    try {
+      for (let round = 0; round < 5; round++) {
+        const [m1, m2] = await Promise.all([
+          saveMusicSpace(space, r1, { featureSpec: seqs[0].spec, warmStart: false }),
+          saveMusicSpace(space, r2, { featureSpec: seqs[0].spec, warmStart: false }),
+        ]);
+        expect(m1.id).not.toBe(m2.id);
+        // Whichever landed last, its manifest and its encoder belong together.
+        const manifest = JSON.parse(readFileSync(join(space, 'space.json'), 'utf8')) as { id: string; sha256: string };
+        expect([m1.id, m2.id]).toContain(manifest.id);
+        expect(createHash('sha256').update(readFileSync(join(space, 'music.onnx'))).digest('hex')).toBe(manifest.sha256);
+        expect(readdirSync(parent)).toEqual(['space']);
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('every loss of the core can drive it (one class loss and one pair loss, a few steps)', async () => {
     const seqs = Array.from({ length: 8 }, (_, i) => timbreTrack(i % 2, i, 40));

@@ -116,9 +116,9 @@ function expectInterval(text: string, loss: string, want: ReturnType<typeof trut
 }
 const noStatistic = (out: string): void => expect(out).not.toMatch(/interval|leader|[Vv]erdict|±|\[/);
 
-// The committed rounds 5 and 6, read by --round5 / --round6 while this file's fixtures run: their
+// The committed rounds 5, 6 and 7, read by --round5 / --round6 / --round7 while this file's fixtures run: their
 // output must still be what docs/eval-losses.md records unedited, and their summaries the committed ones.
-const golden = (round: 5 | 6): Promise<{ status: number | null; stdout: string; json: string }> =>
+const golden = (round: 5 | 6 | 7): Promise<{ status: number | null; stdout: string; json: string }> =>
   new Promise((done) => {
     const json = join(root, `golden-${round}.json`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/loss-table.ts', `--round${round}`, '--json', json]);
@@ -126,7 +126,7 @@ const golden = (round: 5 | 6): Promise<{ status: number | null; stdout: string; 
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.on('close', (status) => done({ status, stdout, json }));
   });
-const goldens = { 5: golden(5), 6: golden(6) };
+const goldens = { 5: golden(5), 6: golden(6), 7: golden(7) };
 
 describe('loss-table --round7: A (720 steps, 34 seeds) decides if B (360 and 720, 22 seeds) stopped moving', () => {
   it('with one round-7 result missing prints the count and which, and no statistic', () => {
@@ -271,7 +271,7 @@ describe('loss-table --round7: A (720 steps, 34 seeds) decides if B (360 and 720
     noStatistic(String(r.stdout));
   }, 60_000);
 
-  it.each([5, 6] as const)('--round%i on the committed results prints what docs/eval-losses.md records, and its committed summary', async (round) => {
+  it.each([5, 6, 7] as const)('--round%i on the committed results prints what docs/eval-losses.md records, and its committed summary', async (round) => {
     const g = await goldens[round];
     expect(g.status).toBe(0);
     expect(g.stdout.length).toBeGreaterThan(1000);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import usearch from 'usearch';
 import { cancelledError, NeedledropError } from '../errors';
 import type { SegmentStore } from './segment-store';
@@ -61,6 +61,12 @@ const MAX_TRACK_ID = 2 ** 47;
 
 function segmentKey(id: TrackId, segment: number): bigint {
   return (BigInt(id) << SEGMENT_BITS) | BigInt(segment);
+}
+
+/** Which file is at `path` (a rename or rewrite gives another inode, size or time); records before it had none. */
+function fileIdentity(path: string): { ino: number; size: number; mtimeMs: number } {
+  const st = statSync(path);
+  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
 }
 
 /**
@@ -147,13 +153,16 @@ export class SegmentAnn {
   /** Load the saved index at `path` when its fingerprint matches the store; false when absent or stale. */
   private load(path: string, store: SegmentStore, fingerprint: string): boolean {
     if (!existsSync(path) || !existsSync(metaPath(path))) return false;
-    let meta: { fingerprint?: unknown; rows?: unknown };
+    let meta: { fingerprint?: unknown; rows?: unknown; file?: unknown };
     try {
       meta = JSON.parse(readFileSync(metaPath(path), 'utf8')) as typeof meta;
     } catch {
       return false;
     }
     if (meta.fingerprint !== fingerprint) return false;
+    // The record is for one file: an index saved by another writer after it (the app and the CLI
+    // on one cache) is another file, and loading it under this record would serve its vectors.
+    if (meta.file !== undefined && JSON.stringify(meta.file) !== JSON.stringify(fileIdentity(path))) return false;
     this.index.load(path);
     if (this.index.size() !== meta.rows) throw new NeedledropError('internal', `${path}: saved search index has ${this.index.size()} rows, its record says ${String(meta.rows)}`);
     store.trackIds().forEach((id, slot) => this.indexed.set(id, { generation: store.generationAt(slot), count: store.rowCount(slot) }));
@@ -166,7 +175,7 @@ export class SegmentAnn {
   private save(path: string, fingerprint: string): void {
     rmSync(metaPath(path), { force: true });
     saveAtomic(path, (tmp) => this.index.save(tmp));
-    writeFileSync(metaPath(path), JSON.stringify({ fingerprint, rows: this.index.size(), savedAt: new Date().toISOString() }));
+    writeFileSync(metaPath(path), JSON.stringify({ fingerprint, rows: this.index.size(), file: fileIdentity(path), savedAt: new Date().toISOString() }));
   }
 
   /** Drop removed/replaced tracks, add new ones. */

@@ -3,7 +3,7 @@
  * track's segments go, a new track's come), a record that miscounts its rows is refused by
  * name, tracks past the key space are refused, and no candidates are asked for none.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -41,6 +41,25 @@ it('a loaded index drops a removed track and adds a new one on the next sync', a
   const [top] = ann.candidates(noisySlice(rng(83), fresh, d, 1, 3, 0.01), 3, 1);
   expect(top.trackId).toBe(9);
   expect(top.starts).toContain(1);
+});
+
+it('rebuilds rather than loads an index file that is not the one its record was written with (two writers of one cache)', async () => {
+  const cache = { path: join(dir, 'two-writers.usearch'), key: 'm1' };
+  const other = { path: join(dir, 'other.usearch'), key: 'm1' };
+  // Writer B's index of another library with as many rows and the same track ids, saved aside;
+  // writer A's index and record; then B's file lands over A's after A wrote its record.
+  await new SegmentAnn(d, { stride: 1, threads: 1, cache: other }).sync(library(88));
+  await new SegmentAnn(d, { stride: 1, threads: 1, cache }).sync(library(87));
+  renameSync(other.path, cache.path);
+  const store = library(87);
+  const ann = new SegmentAnn(d, { stride: 1, threads: 1, expansionSearch: 64, cache });
+  await ann.sync(store);
+  expect(ann.lastSync).not.toBe('loaded');
+  // Its answers are library 87's: each track's own rows find that track first.
+  for (const id of [1, 2, 3, 4]) {
+    const first = store.firstRow(store.slotOf(id));
+    expect(ann.candidates(store.rows().slice(first * d, (first + 6) * d), 6, 1)[0].trackId).toBe(id);
+  }
 });
 
 it('refuses a saved index whose record miscounts its rows, naming the file', async () => {

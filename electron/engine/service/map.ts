@@ -103,6 +103,11 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     points,
     missing: catalogTracks(lib.db).length - points.length,
   };
-  writeCached(dataDir, { key, map });
+  try {
+    writeCached(dataDir, { key, map });
+  } catch {
+    // The map is computed; a cache that cannot be written (disk full, a file in its place) only
+    // costs the next visit a recompute, so it must not fail this request.
+  }
   return { ...map, cached: false };
 }

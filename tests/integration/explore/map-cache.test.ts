@@ -4,7 +4,7 @@
  * different groups. Truths: the groups' labels (the map must keep them apart), the stored
  * analysis (valence recomputed from the catalog's own summary and features), the files on disk.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,20 @@ describe('the Explore map', () => {
     // Seeded: the same library gets the same map.
     expect(rebuilt.points).toEqual(first.points);
     expect((await engine.call('cache.info')).find((c) => c.name === 'map')!.files).toBe(1);
+  }, 120_000);
+
+  it('still answers when its cache cannot be written (a file where the cache folder goes)', async () => {
+    await engine.call('cache.clear', { name: 'map' });
+    const folder = join(dataDir, 'map-cache');
+    rmSync(folder, { recursive: true, force: true });
+    writeFileSync(folder, 'not a folder');
+    try {
+      const map = await runJob(engine, 'library.map', {});
+      expect(map.cached).toBe(false);
+      expect(map.points).toEqual(first.points);
+    } finally {
+      rmSync(folder, { force: true });
+    }
   }, 120_000);
 });
 

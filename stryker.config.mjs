@@ -34,6 +34,12 @@ const MODULES = {
   playlist: { mutate: ['electron/engine/playlist/**/*.ts'], tests: ['tests/unit/playlist/**'] },
   // The whole of search/: the store-, index- and onnxruntime-backed files too (their tests build small stores in a second or two).
   search: { mutate: ['electron/engine/search/**/*.ts'], tests: ['tests/unit/search/**'] },
+  // Session 15's fixes: the engine's atomic writes and the loudness meter (the latter with the JS path and the kernel path's tests).
+  'atomic-write': { mutate: ['electron/engine/util/atomic-write.ts', 'electron/engine/util/pid.ts'], tests: ['tests/unit/util/atomic-write.test.ts', 'tests/unit/jobs/pid-alive.test.ts'] },
+  loudness: {
+    mutate: ['electron/engine/features/loudness.ts'],
+    tests: ['tests/unit/features/spectral.test.ts', 'tests/unit/features/loudness-paths.test.ts', 'tests/integration/features/sample-kernel.test.ts', 'tests/integration/features/step-runs-bounds.test.ts', 'tests/integration/features/loudness-vs-ffmpeg.test.ts'],
+  },
 };
 // `NAME-sample`: a seeded sample of nodes (scripts/mutation/sample.mjs, scripts/mutation/NAME-sample.json):
 // `engine-sample` against the tests of stryker.vitest.config.ts (unit and integration, minus the

@@ -145,11 +145,12 @@ export class LoudnessMeter {
     for (let i = 0; i + 4 <= sb.length; i++) {
       blocks.push((sb[i] + sb[i + 1] + sb[i + 2] + sb[i + 3]) / 4);
     }
-    // Shorter than one block: measure what there is.
+    // Shorter than one block: measure what there is, every sample once (the unfinished sub-block
+    // by its own length, not as a whole one).
     if (blocks.length === 0) {
       const { acc, count } = this.kernel ? this.kernel.loudnessPending() : { acc: this.acc, count: this.count };
-      const all = [...sb, ...(count ? [acc / count] : [])];
-      if (all.length) blocks.push(all.reduce((a, b) => a + b, 0) / all.length);
+      const samples = sb.length * this.sub + count;
+      if (samples > 0) blocks.push((sb.reduce((a, b) => a + b, 0) * this.sub + acc) / samples);
     }
     const lufs = (ms: number): number => -0.691 + 10 * Math.log10(ms);
     const abs = blocks.filter((ms) => ms > 0 && lufs(ms) > -70);

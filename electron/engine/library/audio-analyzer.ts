@@ -32,7 +32,8 @@ export function trackSummary(s: AudioSummary): TrackSummary {
  *    profiles; a sine has no tempo or key.
  * 3: the metrical level measures onsets over two frames (tracks at exactly 120 BPM read 60 at some
  *    start offsets); tempo confidences shift.
- * 4: loudness by BS.1770's K-weighting filters (the shelf was the RBJ cookbook's: 0.26 LU low).
+ * 4: loudness by BS.1770's K-weighting filters (the shelf was the RBJ cookbook's: 0.26 LU low);
+ *    an input shorter than one 400 ms block measured by every sample once.
  */
 export const ANALYSIS_VERSION = 4;
 

@@ -162,6 +162,31 @@ describe('LoudnessMeter', () => {
     expect(loud.integrated()! - quiet.integrated()!).toBeCloseTo(20, 1);
   });
 
+  it('gates as BS.1770 does: nothing under −70 LUFS counts, and blocks 10 LU under the rest are left out', () => {
+    // A full-scale 1 kHz sine reads about −3.01: amplitude a reads −3.01 + 20 log10 a.
+    const at = (lufs: number): number => 10 ** ((lufs + 3.01) / 20);
+    const read = (...parts: Float32Array[]): number | null => {
+      const m = new LoudnessMeter(SR);
+      for (const p of parts) m.push(p);
+      return m.integrated();
+    };
+    expect(read(sine(1000, 3, at(-75)))).toBeNull();
+    expect(read(sine(1000, 3, at(-65)))!).toBeCloseTo(-65, 0);
+    // 5 s at −23 then 5 s at −38 (15 LU under): the quiet blocks fall under the relative gate, so the
+    // reading is the loud part's (all ten seconds' energy would read ≈ −25.9).
+    expect(Math.abs(read(sine(1000, 5, at(-23)), sine(1000, 5, at(-38)))! - -23)).toBeLessThan(0.3);
+  });
+
+  it('measures an input shorter than one 400 ms block by every sample once', () => {
+    // 150 ms of silence, then 200 ms of a sine at −23: loud for 4/7 of the samples, so −23 + 10 log10(4/7).
+    const loud = sine(1000, 0.2, 10 ** ((-23 + 3.01) / 20));
+    const x = new Float32Array(Math.round(0.15 * SR) + loud.length);
+    x.set(loud, x.length - loud.length);
+    const m = new LoudnessMeter(SR);
+    m.push(x);
+    expect(Math.abs(m.integrated()! - (-23 + 10 * Math.log10(4 / 7)))).toBeLessThan(0.1);
+  });
+
   it('is null for silence', () => {
     const m = new LoudnessMeter(SR);
     m.push(new Float32Array(SR));

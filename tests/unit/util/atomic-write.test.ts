@@ -65,15 +65,42 @@ describe('writing a file atomically', () => {
     const dir = freshDir();
     const file = join(dir, 'ann.usearch');
     const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
-    const orphan = `ann.usearch.${dead}.7.tmp`;
+    const orphan = `ann.usearch.${dead}.17.tmp`;
     const other = `vectors.json.${dead}.2.tmp`;
     const live = `ann.usearch.${process.ppid}.1.tmp`; // the test runner's parent: alive
-    for (const name of [orphan, other, live]) writeFileSync(join(dir, name), 'half');
+    const notOurs = `notes.${dead}.3.tmp.txt`; // a user's file that only looks like one inside
+    for (const name of [orphan, other, live, notOurs]) writeFileSync(join(dir, name), 'half');
     expect(isLiveTemporary(orphan)).toBe(false);
     expect(isLiveTemporary(live)).toBe(true);
     expect(isLiveTemporary('ann.usearch')).toBe(false);
     writeFileAtomic(file, doc('a', 3));
-    expect(readdirSync(dir).sort()).toEqual(['ann.usearch', live].sort());
+    expect(readdirSync(dir).sort()).toEqual(['ann.usearch', live, notOurs].sort());
+    // Once per folder and process: a later orphan waits for the next process (no listing per write).
+    const later = `ann.usearch.${dead}.18.tmp`;
+    writeFileSync(join(dir, later), 'half');
+    writeFileAtomic(file, doc('b', 3));
+    expect(readdirSync(dir)).toContain(later);
+  });
+
+  it('names each temporary file after its target, this process and the call, so that a later process can tell whose it is', () => {
+    const dir = freshDir();
+    const file = join(dir, 'index.usearch');
+    const names: string[] = [];
+    for (let i = 0; i < 2; i++) saveAtomic(file, (tmp) => (names.push(tmp), writeFileSync(tmp, 'x')));
+    for (const tmp of names) expect(tmp).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}\\.${process.pid}\\.\\d+\\.tmp$`));
+    expect(names[0]).not.toBe(names[1]);
+  });
+
+  it('reports the writer\'s own error when it failed before creating its temporary file', async () => {
+    const dir = freshDir();
+    expect(() =>
+      saveAtomic(join(dir, 'a'), () => {
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    // No such folder: the error is the write's ("open …"), not a clean-up's on a file that never was.
+    await expect(writeFileAtomicAsync(join(dir, 'missing', 'a.json'), '{}')).rejects.toThrow(/open/);
+    expect(() => writeFileAtomic(join(dir, 'missing', 'b.json'), '{}')).toThrow(/open/);
   });
 
   it('shows a reader only whole documents while two processes keep rewriting the file', async () => {

@@ -11,9 +11,9 @@
  * then reads the claim again and replaces it only if it is still the dead one it saw: a worker
  * that stalled past the run's release (which clears the marks) and a fresh claim must not win.
  */
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { pidAlive } from '../../electron/engine/jobs/store';
+import { pidAlive } from '../../electron/engine/util/pid';
 
 const claimPath = (result: string): string => `${result}.claim`;
 const takeoverPath = (result: string, seen: SeenClaim): string => `${claimPath(result)}.takeover-${seen.holder || 'empty'}-${seen.ino}`;
@@ -73,12 +73,7 @@ export function claimRun(result: string, pid = process.pid): boolean {
  */
 export function takeOver(result: string, seen: SeenClaim, pid: number): boolean {
   try {
-    const fd = openSync(takeoverPath(result, seen), 'wx');
-    try {
-      writeSync(fd, String(pid));
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSync(takeoverPath(result, seen), String(pid), { flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;

@@ -5,7 +5,7 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { pidAlive } from '../../electron/engine/jobs/store';
+import { pidAlive } from '../../electron/engine/util/pid';
 
 /** Remove the part folders of `dir` whose building process has ended; returns what was removed. */
 export function removeAbandonedParts(dir: string): string[] {

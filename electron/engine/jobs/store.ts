@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/db';
+import { pidAlive } from '../util/pid';
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -15,11 +16,6 @@ export interface JobRow {
   startedAt: number;
   finishedAt: number | null;
 }
-
-/** True while a process with this pid exists (also one of another user's). */
-import { pidAlive } from '../util/pid';
-
-export { pidAlive };
 
 /**
  * Jobs left 'running' by a process that no longer exists (kill -9, power loss) become

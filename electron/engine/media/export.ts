@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { link, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
-import { pidAlive } from '../jobs/store';
+import { pidAlive } from '../util/pid';
 import { ffmpegPath } from './ffmpeg-path';
 import { audioStream, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';

@@ -28,6 +28,7 @@ import { quantiseScan, scanStride, SegmentScan } from './scan';
 import { checkedRowCount, meanRow, SegmentStore } from './segment-store';
 import type { SyncOptions, TrackId, SearchTrackInfo, TrackSegments } from './types';
 import { writeFileAtomic } from '../util/atomic-write';
+import { pidAlive } from '../util/pid';
 
 const FORMAT = 2;
 
@@ -265,21 +266,11 @@ export async function loadSegmentIndex(
 /** Prefix of folders being built: `.building-<pid>-<random>`. */
 const BUILDING = '.building-';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but is not ours.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Remove what is not `keep` under `root`: other keys' indexes, and builds whose process is gone. Best effort (a reader may hold files open). */
 function prune(root: string, keep: string): void {
   for (const name of readdirSync(root)) {
     if (name === keep) continue;
-    if (name.startsWith(BUILDING) && alive(Number(name.slice(BUILDING.length).split('-')[0]))) continue;
+    if (name.startsWith(BUILDING) && pidAlive(Number(name.slice(BUILDING.length).split('-')[0]))) continue;
     try {
       rmSync(join(root, name), { recursive: true });
     } catch {

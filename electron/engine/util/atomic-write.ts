@@ -41,14 +41,7 @@ function tmpName(file: string): string {
 }
 
 export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferView): void {
-  const tmp = tmpName(file);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  saveAtomic(file, (tmp) => writeFileSync(tmp, data));
 }
 
 export async function writeFileAtomicAsync(file: string, data: string | NodeJS.ArrayBufferView): Promise<void> {

@@ -1,4 +1,4 @@
-/** Whether process `pid` exists (signal 0 delivers nothing; it only checks). */
+/** True while a process with this pid exists (also one of another user's): signal 0 delivers nothing, it only checks. */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { pidAlive } from '../../../electron/engine/jobs/store';
+import { pidAlive } from '../../../electron/engine/util/pid';
 
 describe('pidAlive', () => {
   it('is true for this process and pid 1, false for a child that has exited', () => {

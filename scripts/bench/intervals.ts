@@ -47,16 +47,22 @@ const MAX_EXACT = 12;
  * cumulative probability reaches α/2 and 1 − α/2. Exact, so a table printed twice reads the same.
  */
 export function exactBootstrapInterval(xs: readonly number[], level = 0.95): Interval {
-  // A report asks for the same differences several times (the table, the verdict, the question):
-  // ~1 s each at n = 12, so each distinct one is enumerated once.
+  return memoised(xs, level, () => enumerateBootstrap(xs, level));
+}
+
+// A report asks for the same differences several times (the table, the verdict, the question):
+// ~1 s each at n = 12, so each distinct one is computed once. A copy goes out, so no caller can
+// change what the next one gets.
+const bootstrapMemo = new Map<string, Interval>();
+function memoised(xs: readonly number[], level: number, compute: () => Interval): Interval {
   const key = `${level}:${xs.join(',')}`;
-  const known = bootstrapMemo.get(key);
-  if (known) return { ...known };
-  const interval = enumerateBootstrap(xs, level);
-  bootstrapMemo.set(key, interval);
+  let interval = bootstrapMemo.get(key);
+  if (!interval) {
+    interval = compute();
+    bootstrapMemo.set(key, interval);
+  }
   return { ...interval };
 }
-const bootstrapMemo = new Map<string, Interval>();
 
 /** Resamples of the seeded bootstrap beyond MAX_EXACT values: with 20 other seeds of the draws its bounds moved by < 0.0005 (13–34 differences of round 6's size). */
 const RESAMPLES = 100_000;
@@ -68,11 +74,11 @@ const RESAMPLES = 100_000;
  * α/2 and 1 − α/2.
  */
 export function bootstrapInterval(xs: readonly number[], level = 0.95): Interval {
-  if (xs.length <= MAX_EXACT) return exactBootstrapInterval(xs, level);
   // The same memo as the exact one's: its keys never hold more than 12 values.
-  const key = `${level}:${xs.join(',')}`;
-  const known = bootstrapMemo.get(key);
-  if (known) return { ...known };
+  return xs.length <= MAX_EXACT ? exactBootstrapInterval(xs, level) : memoised(xs, level, () => drawBootstrap(xs, level));
+}
+
+function drawBootstrap(xs: readonly number[], level: number): Interval {
   const n = xs.length;
   const rng = createRng(0x5eed);
   const means = new Float64Array(RESAMPLES);
@@ -85,9 +91,7 @@ export function bootstrapInterval(xs: readonly number[], level = 0.95): Interval
   const alpha = (1 - level) / 2;
   // The index where the cumulative share 1/B, 2/B, … first reaches q (the tolerance as in the exact one).
   const at = (q: number): number => means[Math.min(RESAMPLES, Math.max(1, Math.ceil(q * RESAMPLES - 1e-9))) - 1];
-  const interval = { lo: at(alpha), hi: at(1 - alpha) };
-  bootstrapMemo.set(key, interval);
-  return { ...interval };
+  return { lo: at(alpha), hi: at(1 - alpha) };
 }
 
 function enumerateBootstrap(xs: readonly number[], level: number): Interval {

@@ -61,7 +61,7 @@ import { kendallTauB, pairedDifference, spearman, verdict, type PairedDifference
 import { tCritical975, tInterval95, type Interval } from './intervals';
 import { ROUND7_SEEDS, round7Report, type Part } from './round7';
 import { meanSd } from './stats';
-import { describeGroup, groupStability, sameMembers, winnerGroup, type BudgetScores, type Comparison, type GroupVerdict } from './winner-group';
+import { describeGroup, groupStability, intervalWords, sameMembers, winnerGroup, type BudgetScores, type Comparison, type GroupVerdict } from './winner-group';
 
 /** Round 3's set and tie band, fixed in docs/eval-losses.md before its runs: the five leaders at 360 steps in round 2. */
 const ROUND3_SET = ['infonce', 'contrastive', 'triplet-margin', 'supcon', 'multi-similarity'];
@@ -473,20 +473,19 @@ function ruleTable(steps: number, over: readonly number[], part: Part = { headin
 /** The rule's verdict in words: the group with its bound, the losers with their margins, what is undecided; `where` names the seeds when a budget is read over several sets. */
 function verdictSummary(v: GroupVerdict, steps: number, where = ''): string[] {
   const pick = (s: Comparison['standing']): Comparison[] => v.comparisons.filter((c) => c.standing === s);
-  const at = (c: Comparison): string => (c.t ? `${c.t.mean.toFixed(3)}, 95 % [${c.t.lo.toFixed(3)}, ${c.t.hi.toFixed(3)}] over ${c.t.n} seeds` : `${c.seeds.length} shared seed`);
   const lines = [
     v.kind === 'single winner'
       ? `- Verdict at ${steps} steps${where}: ${v.leader} wins; every other loss loses to it.`
       : v.kind === 'winner group'
         ? `- Verdict at ${steps} steps${where}: ${v.leader} leads a winner group of ${v.group.length} (${v.group.join(', ')}): no member is more than ${v.bound.toFixed(3)} better or worse than ${v.leader} (95 % t intervals).`
         : `- No verdict at ${steps} steps${where}: ${pick('undecided').length} undecided${pick('beats-leader').length ? `, ${pick('beats-leader').length} above the leader on the seeds they share` : ''}; winner group so far ${v.group.join(', ')}.`,
-    `- Tied with ${v.leader} within ±${ROUND3_DELTA}: ${pick('tied').map((c) => `${c.loss} (${at(c)})`).join('; ') || 'none'}.`,
-    `- Lose to ${v.leader} (by the mean lead, at least by the interval's lower end): ${pick('loses').map((c) => `${c.loss} by ${at(c)}`).join('; ') || 'none'}.`,
+    `- Tied with ${v.leader} within ±${ROUND3_DELTA}: ${pick('tied').map((c) => `${c.loss} (${intervalWords(c)})`).join('; ') || 'none'}.`,
+    `- Lose to ${v.leader} (by the mean lead, at least by the interval's lower end): ${pick('loses').map((c) => `${c.loss} by ${intervalWords(c)}`).join('; ') || 'none'}.`,
   ];
   const undecided = pick('undecided');
-  if (undecided.length) lines.push(`- Undecided (seeds needed at the same mean and sd for the interval to fit ±${ROUND3_DELTA} or exclude 0): ${undecided.map((c) => `${c.loss} (${at(c)}; ${c.t ? seedsNeeded(c.t.mean, c.t.sd) : 'at least 2'} seeds)`).join('; ')}.`);
+  if (undecided.length) lines.push(`- Undecided (seeds needed at the same mean and sd for the interval to fit ±${ROUND3_DELTA} or exclude 0): ${undecided.map((c) => `${c.loss} (${intervalWords(c)}; ${c.t ? seedsNeeded(c.t.mean, c.t.sd) : 'at least 2'} seeds)`).join('; ')}.`);
   const above = pick('beats-leader');
-  if (above.length) lines.push(`- Above the leader on the seeds they share: ${above.map((c) => `${c.loss} (${at(c)})`).join('; ')}.`);
+  if (above.length) lines.push(`- Above the leader on the seeds they share: ${above.map((c) => `${c.loss} (${intervalWords(c)})`).join('; ')}.`);
   return lines;
 }
 

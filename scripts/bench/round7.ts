@@ -10,7 +10,7 @@
  * and 720, and the MRR tables. loss-table.ts reads and checks the results and prints each table;
  * this file only says which tables, over which seeds, and what they decide.
  */
-import { describeGroup, sameMembers, type Comparison, type GroupVerdict } from './winner-group';
+import { describeGroup, intervalWords, sameMembers, type Comparison, type GroupVerdict } from './winner-group';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 /** Round 7's own runs: ten fresh corpus seeds. */
@@ -37,7 +37,7 @@ export interface Tables {
 const span = (seeds: readonly number[]): string => `${seeds[0]}–${seeds[seeds.length - 1]}`;
 const over = (seeds: readonly number[]): string => `over seeds ${span(seeds)}`;
 const names = (cs: Comparison[]): string => cs.map((c) => c.loss).join(', ');
-const margin = (c: Comparison): string => (c.t ? `${c.loss} by ${c.t.mean.toFixed(3)}, 95 % [${c.t.lo.toFixed(3)}, ${c.t.hi.toFixed(3)}] over ${c.t.n} seeds` : `${c.loss} (${c.seeds.length} shared seed)`);
+const margin = (c: Comparison): string => (c.t ? `${c.loss} by ${intervalWords(c)}` : `${c.loss} (${intervalWords(c)})`);
 
 /** Why a budget's rule gave no verdict: which losses are undecided (or above the leader). */
 function why(v: GroupVerdict): string {

@@ -118,3 +118,8 @@ export function sameMembers(a: readonly string[], b: readonly string[]): boolean
 export function describeGroup(g: GroupVerdict): string {
   return g.kind === 'no verdict' ? `no verdict (group so far ${g.group.join(', ')})` : `${g.group.join(', ')} (${g.kind}, bound ±${g.bound.toFixed(3)})`;
 }
+
+/** A comparison's mean difference and its t interval in words ("0.030, 95 % [0.010, 0.051] over 34 seeds"), as the verdict lines print it. */
+export function intervalWords(c: Comparison): string {
+  return c.t ? `${c.t.mean.toFixed(3)}, 95 % [${c.t.lo.toFixed(3)}, ${c.t.hi.toFixed(3)}] over ${c.t.n} seeds` : `${c.seeds.length} shared seed`;
+}

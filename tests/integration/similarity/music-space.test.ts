@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { albumScores, chanceScores } from '../../../electron/engine/similarity/e
 import { openMusicSpace, saveMusicSpace } from '../../../electron/engine/similarity/model';
 import { trainMusicSpace } from '../../../electron/engine/similarity/train';
 import { timbreTrack } from './timbre-tracks';
+import { deadPid } from '../../helpers/pids';
 
 let dir: string;
 beforeAll(async () => {
@@ -51,7 +51,7 @@ describe('self-supervised music space', () => {
     const [r1, r2] = [await trainMusicSpace(seqs, { ...small, steps: 2 }), await trainMusicSpace(seqs, { ...small, steps: 3 })];
     const parent = mkdtempSync(join(tmpdir(), 'nd-space-save-'));
     const space = join(parent, 'space');
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const dead = deadPid();
     mkdirSync(join(parent, `space.part-${dead}-1`));
     try {
       for (let round = 0; round < 5; round++) {

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimRun, readClaim, releaseRun, takeOver } from '../../../scripts/bench/claim';
+import { deadPid } from '../../helpers/pids';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,23 +31,21 @@ describe('claim files shared by benchmark workers', () => {
   it('takes over the claim of a worker that has died', () => {
     const result = resultIn();
     // a process that has exited: its pid is free
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    const deadPid = Number(dead.stdout);
-    expect(deadPid).toBeGreaterThan(0);
-    expect(claimRun(result, deadPid)).toBe(true);
+    const dead = deadPid();
+    expect(dead).toBeGreaterThan(0);
+    expect(claimRun(result, dead)).toBe(true);
     expect(claimRun(result, process.pid)).toBe(true);
     expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.pid));
   });
 
   it('gives a dead worker\'s run to one of two workers that both saw it dead', () => {
     const result = resultIn();
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    const deadPid = String(Number(dead.stdout));
+    const dead = String(deadPid());
     mkdirSync(dirname(result), { recursive: true });
-    writeFileSync(`${result}.claim`, deadPid);
+    writeFileSync(`${result}.claim`, dead);
     // Both read the dead claim before either acted; the first wins, the late one must not replace its claim.
     const seen = readClaim(result)!;
-    expect(seen.holder).toBe(deadPid);
+    expect(seen.holder).toBe(dead);
     expect(takeOver(result, seen, process.pid)).toBe(true);
     expect(takeOver(result, seen, process.ppid)).toBe(false);
     expect(readFileSync(`${result}.claim`, 'utf8')).toBe(String(process.pid));
@@ -59,7 +58,6 @@ describe('claim files shared by benchmark workers', () => {
 
   it('takes a run over again when the worker that took it over dies too (review R1)', () => {
     const result = resultIn();
-    const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
     const [first, second] = [deadPid(), deadPid()];
     expect(claimRun(result, first)).toBe(true);
     // `second` took the run from dead `first`, then died as well.
@@ -70,7 +68,7 @@ describe('claim files shared by benchmark workers', () => {
 
   it('does not let a worker that stalled past the run\'s release and a fresh claim replace that claim (review R2)', () => {
     const result = resultIn();
-    const dead = String(Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout));
+    const dead = String(deadPid());
     mkdirSync(dirname(result), { recursive: true });
     writeFileSync(`${result}.claim`, dead);
     const stale = readClaim(result)!; // a worker reads the dead claim, then stalls

@@ -1,15 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeAbandonedParts } from '../../../scripts/bench/part-dirs';
+import { deadPid } from '../../helpers/pids';
 
 const root = mkdtempSync(join(tmpdir(), 'part-dirs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The pid of a process that has exited. */
-const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 
 describe('removeAbandonedParts', () => {
   it("removes a killed run's part folder, keeps a live run's, the whole folder and other names", () => {

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLiveTemporary, saveAtomic, writeFileAtomic, writeFileAtomicAsync } from '../../../electron/engine/util/atomic-write';
+import { deadPid } from '../../helpers/pids';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -64,7 +65,7 @@ describe('writing a file atomically', () => {
   it('removes the temporary files of writers that died before their rename, and keeps a live writer\'s (review R6)', () => {
     const dir = freshDir();
     const file = join(dir, 'ann.usearch');
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const dead = deadPid();
     const orphan = `ann.usearch.${dead}.17.tmp`;
     const other = `vectors.json.${dead}.2.tmp`;
     const live = `ann.usearch.${process.ppid}.1.tmp`; // the test runner's parent: alive

@@ -16,6 +16,12 @@
  * disjoint from the evaluation set) into `.cache/albums/train-set/<album>/` with their catalog and
  * labels in `.cache/albums/train/` (`--per-album 12` as docs/similarity.md used it); the
  * packages' downloads and unpacked trees are shared with the evaluation set's.
+ *
+ * `--set fresh` builds the eighth round's fresh evaluation set (FRESH_ALBUMS: packages no earlier
+ * round used, band songs among them) into `.cache/albums/fresh-set/<album>/`, catalog and labels in
+ * `.cache/albums/fresh/`. Every set's production signatures are computed after indexing (into
+ * `music-space/` beside its catalog, as the app and `eval-similar` do; `--no-production` skips them),
+ * so the numpy prototypes can read them without running `eval-similar`, which prints scores.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,6 +30,7 @@ import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
 import { isAudioPath } from '../../electron/engine/library/scan';
 import { probe } from '../../electron/engine/media/probe';
+import { updateProductionSignatures } from '../../electron/engine/similarity/music-space';
 import { num, parse } from '../cli/args';
 import { interruptSignal, statusLine } from '../cli/status';
 
@@ -40,6 +47,8 @@ interface Album {
   recursive?: boolean;
   /** Files to leave out (relative path under `musicDir`): near-copies (a faster take of a track), ambiences. */
   exclude?: RegExp;
+  /** Only files whose relative path under `musicDir` matches (music beside sound effects in one folder). */
+  include?: RegExp;
   /** At most this many tracks of this album (below --per-album), for packages of very long tracks. */
   max?: number;
 }
@@ -87,6 +96,32 @@ export const TRAIN_ALBUMS: readonly Album[] = [
   { pkg: 'supertuxkart-data', musicDir: 'usr/share/games/supertuxkart/data/music', exclude: /_fast\./ },
 ];
 
+/**
+ * The fresh evaluation set of round 8 (docs/similarity.md): packages no earlier round used (none of
+ * ALBUMS or TRAIN_ALBUMS, no game in common), two of them band songs (Frets on Fire's song packs:
+ * each song's `song.ogg`, the band without the lead guitar, whose stem `guitar.ogg` is left out).
+ * Debian has few more packages with ≥ 8 music tracks ≥ 30 s, so albums of ≥ 4 are kept here; six are
+ * Kenta Cho's (ABA Games) shooters, whose music may share a composer: album = game, as everywhere.
+ */
+export const FRESH_ALBUMS: readonly Album[] = [
+  { pkg: 'starfighter-data', musicDir: 'usr/share/starfighter/music' },
+  { pkg: 'megaglest-data', musicDir: 'usr/share/games/megaglest', recursive: true, include: /(^|\/)music\/[^/]+$/ },
+  { pkg: 'fretsonfire-songs-muldjord', musicDir: 'usr/share/games/fretsonfire/data/songs/muldjord', recursive: true, include: /\/song\.ogg$/ },
+  { pkg: 'fretsonfire-songs-sectoid', musicDir: 'usr/share/games/fretsonfire/data/songs/sectoid', recursive: true, include: /\/song\.ogg$/ },
+  { pkg: 'btanks-data', musicDir: 'usr/share/games/btanks/data/tunes' },
+  { pkg: 'zaz-data', musicDir: 'usr/share/games/zaz', include: /^mus\d/ },
+  { pkg: 'glob2-data', musicDir: 'usr/share/games/glob2/data/zik' },
+  { pkg: 'noiz2sa-data', musicDir: 'usr/share/games/noiz2sa/sounds', include: /^stg/ },
+  { pkg: 'parsec47-data', musicDir: 'usr/share/games/parsec47/sounds', include: /^ptn/ },
+  { pkg: 'tumiki-fighters-data', musicDir: 'usr/share/games/tumiki-fighters/sounds', include: /\.ogg$/ },
+  { pkg: 'torus-trooper-data', musicDir: 'usr/share/games/torus-trooper/sounds/musics' },
+  { pkg: 'gunroar-data', musicDir: 'usr/share/games/gunroar/sounds/musics' },
+  { pkg: 'mu-cade-data', musicDir: 'usr/share/games/mu-cade/sounds/musics' },
+];
+
+/** Albums of the fresh set need at least this many tracks (fewer are left out and named). */
+const FRESH_MIN_TRACKS = 4;
+
 const { values } = parse(
   process.argv.slice(2),
   {
@@ -97,6 +132,7 @@ const { values } = parse(
     'min-seconds': { type: 'string', default: '30' },
     jobs: { type: 'string', default: '2' },
     'no-index': { type: 'boolean', default: false },
+    'no-production': { type: 'boolean', default: false },
   },
   false,
 );
@@ -105,12 +141,12 @@ const perAlbum = num(values['per-album'], 'per-album', { min: 2, int: true }) ??
 const minSeconds = num(values['min-seconds'], 'min-seconds', { min: 0 }) ?? 30;
 const jobs = num(values.jobs, 'jobs', { min: 1, int: true }) ?? 2;
 const signal = interruptSignal();
-if (values.set !== 'eval' && values.set !== 'train') throw new Error(`--set must be eval or train (got ${values.set})`);
-const training = values.set === 'train';
-const albums = training ? TRAIN_ALBUMS : ALBUMS;
-// The training set keeps its catalog (and so its music-space/ cache) apart from the evaluation set's.
-const setDir = join(cache, training ? 'train-set' : 'set');
-const outDir = training ? join(cache, 'train') : cache;
+if (values.set !== 'eval' && values.set !== 'train' && values.set !== 'fresh') throw new Error(`--set must be eval, train or fresh (got ${values.set})`);
+const which = values.set;
+const albums = which === 'train' ? TRAIN_ALBUMS : which === 'fresh' ? FRESH_ALBUMS : ALBUMS;
+// The training and fresh sets keep their catalogs (and so their music-space/ caches) apart from the evaluation set's.
+const setDir = join(cache, which === 'eval' ? 'set' : `${which}-set`);
+const outDir = which === 'eval' ? cache : join(cache, which);
 mkdirSync(outDir, { recursive: true });
 
 const run = (cmd: string, args: string[], cwd?: string): void => {
@@ -141,7 +177,7 @@ async function prepare(album: Album): Promise<string[]> {
   }
   const dir = join(unpacked, album.musicDir);
   const files = (readdirSync(dir, { recursive: album.recursive ?? false }) as string[])
-    .filter((f) => isAudioPath(f) && !album.exclude?.test(f))
+    .filter((f) => isAudioPath(f) && !album.exclude?.test(f) && (album.include?.test(f) ?? true))
     .sort()
     .map((f) => join(dir, f));
   const long: string[] = [];
@@ -166,6 +202,10 @@ for (const album of albums) {
   const line = statusLine(label);
   line.update('download + unpack…');
   const tracks = await prepare(album);
+  if (which === 'fresh' && tracks.length < FRESH_MIN_TRACKS) {
+    line.done(`left out: ${tracks.length} tracks ≥ ${minSeconds} s (fewer than ${FRESH_MIN_TRACKS})`);
+    continue;
+  }
   mkdirSync(join(setDir, label), { recursive: true });
   const musicDir = join(cache, 'unpacked', album.pkg, album.musicDir);
   for (const t of tracks) {
@@ -195,6 +235,12 @@ if (!values['no-index']) {
         (report.note ? ` (${report.note})` : ''),
     );
     for (const f of report.failed) process.stderr.write(`  skipped ${f.path}: ${f.reason}\n`);
+    if (!values['no-production']) {
+      const sig = statusLine('production signatures');
+      const prod = await updateProductionSignatures(db, join(outDir, 'music-space'), { signal, onProgress: (done, total) => sig.update(`${done}/${total}`) });
+      sig.done(`${prod.computed} computed, ${prod.failed.length} failed`);
+      for (const f of prod.failed) process.stderr.write(`  no production signature for ${f.path}: ${f.reason}\n`);
+    }
   } finally {
     db.close();
   }

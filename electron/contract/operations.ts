@@ -130,6 +130,8 @@ export const schemas = {
   'playlist.m3u': v.strictObject({
     trackIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(10_000)),
     out: path,
+    /** Replace an existing file (a playlist's name: .m3u8 or .m3u); without it an existing file is refused as 'exists'. */
+    force: v.optional(v.boolean()),
   }),
   'feedback.record': v.strictObject({
     clip: path,

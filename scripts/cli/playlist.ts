@@ -8,7 +8,7 @@ import { curatedLines } from './format';
 
 export const usage =
   'needledrop playlist (--seed A [--seed B…] | --from A --to B | --energy "low,mid,high,mid,low") --length N ' +
-  '[--m3u OUT.m3u8] [--name NAME] [--db PATH] [--model V] [--json]';
+  '[--m3u OUT.m3u8 [--force]] [--name NAME] [--db PATH] [--model V] [--json]';
 export const example = 'needledrop playlist --from calm.ogg --to party.mp3 --length 12 --m3u trip.m3u8';
 
 type Build = RequestOf<'playlist.build'>;
@@ -32,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     energy: { type: 'string' },
     length: { type: 'string' },
     m3u: { type: 'string' },
+    force: { type: 'boolean', default: false },
     name: { type: 'string' },
     db: { type: 'string' },
     model: { type: 'string' },
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     const playlist = await engine.call('playlist.build', { ...req, model });
     const trackIds = playlist.tracks.map((t) => t.track.id);
     // The M3U first: a file that cannot be written fails the command before anything is saved.
-    const m3u = values.m3u ? (await engine.call('playlist.m3u', { trackIds, out: resolve(values.m3u) })).out : undefined;
+    const m3u = values.m3u ? (await engine.call('playlist.m3u', { trackIds, out: resolve(values.m3u), ...(values.force ? { force: true } : {}) })).out : undefined;
     const { id } = await engine.call('playlist.save', { name: playlist.name, trackIds, params: playlist.params });
     if (values.json) printJson({ catalog: engine.ctx.catalogPath, model, id, ...playlist, ...(m3u ? { m3u } : {}) });
     else process.stdout.write([`${playlist.name} (${playlist.tracks.length} tracks, model ${model}):`, ...curatedLines(playlist.tracks)].join('\n') + '\n');

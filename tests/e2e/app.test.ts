@@ -250,6 +250,16 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     // Entries may be relative to the playlist's folder.
     for (const e of entries) expect(catalogPaths.has(resolve(dirname(m3u), e))).toBe(true);
 
+    // Review R1: a typed path naming an existing file is refused (its bytes kept) until Overwrite.
+    writeFileSync(m3u, 'my own list\n');
+    await page.click('[data-testid="export-m3u"]');
+    await expect.poll(() => page.locator('[role="alert"][data-code="exists"]').textContent()).toContain('already exists');
+    expect(readFileSync(m3u, 'utf8')).toBe('my own list\n');
+    await page.click('[data-testid="overwrite-m3u"]');
+    await expect.poll(() => readFileSync(m3u, 'utf8').split(/\r?\n/)[0]).toBe('#EXTM3U');
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="overwrite-m3u"]').count()).toBe(0);
+
   }, 300_000);
 
   it('trains a short run: charts fill, a new model version appears, activating and rolling back switch the active model', async () => {

@@ -106,10 +106,11 @@ export function savePlaylist(library: Library, playlist: Playlist): number {
   return createPlaylist(library.db, playlist.name, playlist.tracks.map((t) => t.track.id), playlist.params);
 }
 
-/** Write the tracks as extended M3U (#EXTINF duration and artist – title; paths relative to the file when possible). */
-export async function writePlaylistM3U(tracks: CuratedTrack[], outPath: string): Promise<void> {
+/** Write the tracks as extended M3U (#EXTINF duration and artist – title; paths relative to the file when possible); an existing file only with `force`. */
+export async function writePlaylistM3U(tracks: CuratedTrack[], outPath: string, force = false): Promise<void> {
   await writeM3U(
     tracks.map(({ track }) => ({ path: track.path, duration: track.duration, ...(track.artist ? { artist: track.artist } : {}), ...(track.title ? { title: track.title } : {}) })),
     outPath,
+    force,
   );
 }

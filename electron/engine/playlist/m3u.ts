@@ -1,7 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inputError } from '../errors';
+import { inputError, NeedledropError } from '../errors';
+import { checkOutput, publish } from '../media/export';
+import { tmpName } from '../util/atomic-write';
 
 export interface M3UItem {
   path: string;
@@ -46,12 +48,34 @@ export function formatM3U(items: M3UItem[], playlistDir: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Write an extended M3U playlist (UTF-8, no BOM) to outPath. */
-export async function writeM3U(items: M3UItem[], outPath: string): Promise<void> {
-  const text = formatM3U(items, path.dirname(path.resolve(outPath)));
+/** What a playlist file may be named: anything else (a catalog, a track) is never overwritten by one. */
+const PLAYLIST_NAME = /\.m3u8?$/i;
+
+function writeCause(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'cannot write the playlist there (permission denied or a read-only folder)';
+  if (code === 'ENOSPC') return 'cannot write the playlist (the disk is full)';
+  return `cannot write the playlist (${code ?? String(err)})`;
+}
+
+/**
+ * Write an extended M3U playlist (UTF-8, no BOM) to outPath, which must be named .m3u8 or .m3u.
+ * An existing file is replaced only with `force` (as export does); the text is written beside it
+ * and then linked (or, with `force`, renamed) into place, so a failed write leaves the old file.
+ */
+export async function writeM3U(items: M3UItem[], outPath: string, force = false): Promise<void> {
+  if (!PLAYLIST_NAME.test(outPath)) throw inputError(outPath, 'a playlist file must be named .m3u8 or .m3u');
+  const out = path.resolve(outPath);
+  await checkOutput(out, outPath, force);
+  const text = formatM3U(items, path.dirname(out));
+  const tmp = tmpName(out);
   try {
-    await writeFile(outPath, text, 'utf8');
+    await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx' });
+    await publish(tmp, out, outPath, force);
   } catch (err) {
-    throw inputError(outPath, `cannot write the playlist (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
+    if (err instanceof NeedledropError) throw err; // 'exists' from publish: already plain
+    throw inputError(outPath, writeCause(err), err);
+  } finally {
+    await rm(tmp, { force: true });
   }
 }

@@ -447,11 +447,11 @@ export class Engine implements EngineApi {
         if (!p) throw new EngineError({ code: 'not-found', message: `playlist ${id} does not exist` });
         return { ...p, length: p.trackIds.length };
       },
-      'playlist.m3u': async ({ trackIds, out }) => {
+      'playlist.m3u': async ({ trackIds, out, force }) => {
         const { lib } = await curated();
         const tracks: CuratedTrack[] = trackIds.map((id, i) => ({ position: i + 1, track: lib.view(id), score: 0 }));
         const path = this.guard.write(out);
-        await writePlaylistM3U(tracks, path);
+        await writePlaylistM3U(tracks, path, force ?? false);
         return { out: path, tracks: tracks.length };
       },
       'feedback.record': async (f) => {

@@ -48,9 +48,10 @@ export class JobRunner {
     const id = `job-${this.next++}`;
     const ctl = new AbortController();
     const info: JobInfo = { id, op, state: 'running', startedAt: this.now(), finishedAt: null, done: 0, total: 0 };
+    // Recorded first: a catalog that cannot be opened fails the start, leaving no job that never ends.
+    const row = this.recorder?.start(op);
     let ended!: () => void;
     this.jobs.set(id, { info, ctl, ended: new Promise<void>((r) => (ended = r)) });
-    const row = this.recorder?.start(op);
     let phase = '';
     let phaseStart = 0;
     let phaseDone0 = 0;

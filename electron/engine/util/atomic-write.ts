@@ -35,7 +35,8 @@ function sweepDeadTemporaries(dir: string): void {
   for (const name of names) if (TEMPORARY.test(name) && !isLiveTemporary(name)) rmSync(join(dir, name), { force: true });
 }
 
-function tmpName(file: string): string {
+/** A temporary name beside `file`, unique to this process and call, swept once its writer is gone. */
+export function tmpName(file: string): string {
   sweepDeadTemporaries(dirname(file));
   return join(dirname(file), `${basename(file)}.${process.pid}.${++calls}.tmp`);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeClip, sliceClip } from '../../../electron/engine/app/clip';
@@ -204,6 +204,24 @@ describe('match, sections and curation on a generated corpus indexed with the sh
       ].join('\n'),
     );
     expect(getPlaylist(db, doc.id)).toMatchObject({ name: 'Tone to p3', trackIds: doc.tracks.map((t: { track: { id: number } }) => t.track.id) });
+
+    // Review R1: --m3u once wrote over any file, the catalog itself included. Now only a playlist's
+    // name, and an existing file only with --force; whatever is refused keeps its bytes.
+    const written = readFileSync(m3u);
+    const catalogBytes = readFileSync(dbPath);
+    const tracksBefore = db.prepare('SELECT count(*) AS n FROM tracks').get() as { n: number };
+    const refused = (out: string, extra: string[] = []) => runCli(playlistCli, ['--seed', tagged, '--length', '2', '--m3u', out, '--db', dbPath, '--model', MODEL, ...extra]);
+    await expect(refused(m3u)).rejects.toThrow(`${m3u}: already exists`);
+    expect(readFileSync(m3u).equals(written)).toBe(true);
+    await expect(refused(dbPath)).rejects.toThrow(`${dbPath}: a playlist file must be named .m3u8 or .m3u`);
+    await expect(refused(dbPath, ['--force'])).rejects.toThrow('must be named .m3u8 or .m3u');
+    expect(readFileSync(dbPath).equals(catalogBytes)).toBe(true);
+    expect(db.prepare('SELECT count(*) AS n FROM tracks').get()).toEqual(tracksBefore);
+    expect((await refused(m3u, ['--force'])).code).toBe(0);
+    const replaced = readFileSync(m3u, 'utf8').split('\n');
+    expect(replaced[0]).toBe('#EXTM3U');
+    expect(replaced.filter((l) => l.startsWith('#EXTINF'))).toHaveLength(2);
+    expect(readdirSync(join(root, 'lists'))).toEqual(['path.m3u8']);
 
     const id = trackByPath(db, tagged)!.id;
     const sim = await runCli(similarCli, [String(id), '--top', '3', '--db', dbPath, '--model', MODEL, '--json']);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,8 +65,32 @@ describe('M3U', () => {
     expect(formatM3U([{ path: dir, duration: 1 }], dir).split('\n')[2]).toBe(path.resolve(dir));
   });
 
-  it('says why the playlist cannot be written (the system error code)', async () => {
-    await expect(writeM3U([], path.join(dir, 'missing-folder', 'y.m3u8'))).rejects.toThrow(/cannot write the playlist \(ENOENT\)/);
+  it('says why the playlist cannot be written: a missing folder, a folder in its place', async () => {
+    const missing = path.join(dir, 'missing-folder', 'y.m3u8');
+    await expect(writeM3U([], missing)).rejects.toThrow(`${missing}: its folder ${path.dirname(missing)} does not exist`);
+    const folder = path.join(dir, 'folder.m3u8');
+    await mkdir(folder);
+    await expect(writeM3U([], folder)).rejects.toThrow(`${folder}: is a folder`);
+  });
+
+  it('writes only a playlist name, replaces an existing file only when forced, and keeps the old bytes when refused', async () => {
+    const sub = await mkdtemp(path.join(dir, 'keep-'));
+    const track = path.join(sub, 'track.ogg');
+    await writeFile(track, 'OggS audio bytes');
+    const item = [{ path: track, duration: 5 }];
+    for (const name of [track, path.join(sub, 'catalog.sqlite'), path.join(sub, 'list.m3u8.bak'), path.join(sub, 'm3u8')]) {
+      await expect(writeM3U(item, name, true)).rejects.toThrow(`${name}: a playlist file must be named .m3u8 or .m3u`);
+    }
+    expect(await readFile(track, 'utf8')).toBe('OggS audio bytes');
+    const list = path.join(sub, 'Mix.M3U');
+    await writeM3U(item, list);
+    await writeFile(list, 'my edits');
+    const refused = await writeM3U(item, list).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'exists', message: `${list}: already exists` });
+    expect(await readFile(list, 'utf8')).toBe('my edits');
+    await writeM3U([...item, item[0]], list, true);
+    expect(await readFile(list, 'utf8')).toBe('#EXTM3U\n#EXTINF:5,track\ntrack.ogg\n#EXTINF:5,track\ntrack.ogg\n');
+    expect((await readdir(sub)).sort()).toEqual(['Mix.M3U', 'track.ogg']);
   });
 
   it('a name with a line break or a leading # reads back as the same file (file:// URL, ./#)', () => {

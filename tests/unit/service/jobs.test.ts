@@ -106,4 +106,23 @@ describe('JobRunner', () => {
     await ended(events);
     expect(rows).toEqual([{ row: 1, op: 'match', state: 'failed', done: 3, error: 'internal error: no video' }]);
   });
+
+  it('a recorder that cannot start (an unusable catalog) fails the start and leaves no job behind (review R2)', async () => {
+    const unusable = new Error('catalog.sqlite: not a usable catalog (file is not a database)');
+    const recorder: JobRecorder = {
+      start: () => {
+        throw unusable;
+      },
+      finish: () => undefined,
+    };
+    const events: EngineEvent[] = [];
+    const runner = new JobRunner((e) => events.push(e), Date.now, recorder);
+    let ran = false;
+    expect(() => runner.start('match', async () => (ran = true))).toThrow(unusable);
+    expect(ran).toBe(false);
+    expect(runner.list()).toEqual([]);
+    expect(events).toEqual([]);
+    // Before the fix the phantom 'running' job held this for 30 s, and a CLI exited silently meanwhile.
+    await runner.cancelAll();
+  });
 });

@@ -143,12 +143,14 @@ export class SpectralKernel {
   }
 }
 
-/** Slots of `loudnessState` after 10 coefficients and 6 filter states (wasm/assembly/frame-kernel.ts). */
-const LOUD_ACC = 16;
-const LOUD_COUNT = 17;
-const STEP_SS = 18;
-const STEP_LEFT = 19;
-const STEP_RUNS = 20;
+/** Slots of `loudnessState` after 14 coefficients and 12 filter states (wasm/assembly/frame-kernel.ts). */
+const LOUD_COEFFICIENTS = 14;
+const LOUD_ACC = 26;
+const LOUD_COUNT = 27;
+const STEP_SS = 28;
+const STEP_LEFT = 29;
+const STEP_RUNS = 30;
+const LOUD_SLOTS = 32;
 
 /**
  * Consecutive steps of `length` samples, of which `left` (1 … length) remain before the pushed samples start:
@@ -162,10 +164,11 @@ export interface StepSquares {
 }
 
 /**
- * The per-sample loops in one pass, scalar and in the JS order (a recursive filter and running sums
- * cannot be reordered without changing their last bits): loudness.ts's K-weighting filters with their
- * sub-block mean squares and audio.ts's per-step Σ x². Input of any length is fed in pieces of
- * `piece` samples, the sums carried over.
+ * The per-sample loops in one pass, each sample's operations in the JS order (a recursive filter and
+ * running sums cannot be reordered without changing their last bits): loudness.ts's K-weighting filters
+ * (their look-ahead form, even and odd samples in the two lanes) with their sub-block mean squares and
+ * audio.ts's per-step Σ x², added sample by sample. Input of any length is fed in pieces of `piece`
+ * samples, the sums carried over.
  */
 export class SampleKernel {
   private constructor(
@@ -184,11 +187,12 @@ export class SampleKernel {
     const buf = k.memory.buffer;
     const piece = k.samplesPiece();
     const view = (ptr: number, n: number): Float64Array => new Float64Array(buf, ptr, n);
-    return new SampleKernel(k, piece, new Float32Array(buf, k.samplesInput(), piece), view(k.loudnessState(), 24), view(k.loudnessBlocks(), piece + 1), view(k.stepRuns(), piece + 1));
+    return new SampleKernel(k, piece, new Float32Array(buf, k.samplesInput(), piece), view(k.loudnessState(), LOUD_SLOTS), view(k.loudnessBlocks(), piece + 1), view(k.stepRuns(), piece + 1));
   }
 
-  /** Start the loudness filters: [b0, b1, b2, a1, a2] of the first biquad then of the second; zero state. */
+  /** Start the loudness filters: the look-ahead [e0, e1, e2, e3, e4, c2, c4] of the first biquad then of the second (loudness.ts, `lookAhead`); zero state. */
   loudnessStart(coefficients: ArrayLike<number>): void {
+    if (coefficients.length !== LOUD_COEFFICIENTS) throw new RangeError(`loudness filters: ${coefficients.length} coefficients, not ${LOUD_COEFFICIENTS}`);
     this.loud.fill(0);
     this.loud.set(coefficients);
   }

@@ -53,7 +53,7 @@ describe('per-sample kernel', () => {
     expect(k).not.toBeNull();
     const squares = (x: Float32Array, left: number, length: number): number[] => {
       const runs: number[] = [];
-      k.loudnessStart([1, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+      k.loudnessStart([1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
       k.push(x, 2205, () => undefined, { left, length, onRun: (ss) => runs.push(ss) });
       return runs;
     };

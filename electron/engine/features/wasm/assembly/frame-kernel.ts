@@ -505,18 +505,21 @@ function chromaPeaks(lo: i32, hi: i32, peakFloor: f64): i32 {
 //
 // One pass over each piece of samples: loudness.ts's K-weighting filters with their sub-block
 // mean squares and (when asked) audio.ts's per-step Σ x², each expression in the JS order (bit
-// for bit the JS loops). The filters are recursive: their speed is the chain from one output to
-// the next, beside which the squares' own chain runs at no extra cost. (A 2-sample block form of
-// the biquads, both outputs of a pair in the two lanes of an f64x2 from the two before them, was
-// measured no faster: its lane shuffles, not the chain, then bound the loop.)
+// for bit the JS loops). Each biquad runs in its look-ahead form (loudness.ts, `lookAhead`): an
+// output depends on the outputs 2 and 4 samples back, not 1 and 2, so the even and the odd samples
+// are two recurrences, which run side by side in the two lanes of an f64x2 with no shuffle on
+// their chains (a pair of outputs per step of the chain instead of one). Each lane computes its
+// sample with the scalar expression's operations in its order, so a sample's value does not
+// depend on its lane. The squares are added one sample at a time, in order, as in JS.
 
 /** Samples JS copies in per call: callers split longer inputs (the sums carry over, in order). */
 const PIECE: i32 = 16384;
 let SAMPLES: usize = 0;
 /**
- * Loudness: 10 biquad coefficients (b0 b1 b2 a1 a2 of each stage), the state x1 x2 y1 y2 w1 w2,
- * the sub-block sum and count; then the steps' running Σ x², the samples left in the current
- * step, and how many step runs the last call completed.
+ * Loudness: 14 coefficients (each stage's look-ahead e0…e4, c2, c4), the state x1…x4, y1…y4,
+ * w1…w4 (the input, stage 1's and stage 2's outputs 1…4 samples back), the sub-block sum and
+ * count; then the steps' running Σ x², the samples left in the current step, and how many step
+ * runs the last call completed. Slot numbers: LOUD_* in frame-kernel.ts.
  */
 let LOUD: usize = 0;
 /** Mean squares of the sub-blocks one samplesPush completed (at most PIECE / sub + 1). */
@@ -527,7 +530,7 @@ let RUNS: usize = 0;
 /** Lay out the per-sample loops' input (PIECE f32 samples), the state and the outputs. */
 export function samplesSetup(): void {
   SAMPLES = alloc(PIECE << 2);
-  LOUD = alloc(24 << 3);
+  LOUD = alloc(32 << 3);
   BLOCKS = alloc((PIECE + 1) << 3);
   RUNS = alloc((PIECE + 1) << 3);
 }
@@ -538,32 +541,125 @@ export function loudnessState(): usize { return LOUD; }
 export function loudnessBlocks(): usize { return BLOCKS; }
 export function stepRuns(): usize { return RUNS; }
 
+// Byte offsets in LOUD.
+const L_X = 112;
+const L_Y = 144;
+const L_W = 176;
+const L_ACC = 208;
+const L_COUNT = 216;
+const L_SS = 224;
+const L_LEFT = 232;
+const L_RUNS = 240;
+
 /**
  * The first n input samples through the loudness filters, writing the mean square of every
  * completed `sub`-sample block to BLOCKS (returns how many). With stepLen > 0 also the steps'
- * Σ x²: the running sum and the samples left in the current step are in LOUD (slots 18, 19);
- * each step completed here writes its sum to RUNS (count in slot 20) and starts again from 0.
+ * Σ x²: the running sum and the samples left in the current step are in LOUD; each step
+ * completed here writes its sum to RUNS (their count in LOUD) and starts again from 0.
+ *
+ * Per sample, with x1…x4 the inputs and y2, y4 the outputs 2 and 4 samples back (stage 2 the
+ * same on stage 1's outputs y, giving w):
+ *   y = (((((e0·x + e1·x1) + e2·x2) + e3·x3) + e4·x4) − c4·y4) − c2·y2
+ * Pairs of samples (n, n + 1) run in the lanes; an odd last sample runs alone, the same expression.
  */
 export function samplesPush(n: i32, sub: i32, stepLen: i32): i32 {
   const s = LOUD;
-  const p0 = load<f64>(s), p1 = load<f64>(s, 8), p2 = load<f64>(s, 16), pa1 = load<f64>(s, 24), pa2 = load<f64>(s, 32);
-  const q0 = load<f64>(s, 40), q1 = load<f64>(s, 48), q2 = load<f64>(s, 56), qa1 = load<f64>(s, 64), qa2 = load<f64>(s, 72);
-  let x1 = load<f64>(s, 80), x2 = load<f64>(s, 88), y1 = load<f64>(s, 96), y2 = load<f64>(s, 104), w1 = load<f64>(s, 112), w2 = load<f64>(s, 120);
-  let acc = load<f64>(s, 128);
-  let count = <i32>load<f64>(s, 136);
-  let ss = load<f64>(s, 144);
-  let left = <i32>load<f64>(s, 152);
+  const E0 = load<f64>(s), E1 = load<f64>(s, 8), E2 = load<f64>(s, 16), E3 = load<f64>(s, 24), E4 = load<f64>(s, 32), C2 = load<f64>(s, 40), C4 = load<f64>(s, 48);
+  const F0 = load<f64>(s, 56), F1 = load<f64>(s, 64), F2 = load<f64>(s, 72), F3 = load<f64>(s, 80), F4 = load<f64>(s, 88), D2 = load<f64>(s, 96), D4 = load<f64>(s, 104);
+  let x1 = load<f64>(s, L_X), x2 = load<f64>(s, L_X + 8), x3 = load<f64>(s, L_X + 16), x4 = load<f64>(s, L_X + 24);
+  let y1 = load<f64>(s, L_Y), y2 = load<f64>(s, L_Y + 8), y3 = load<f64>(s, L_Y + 16), y4 = load<f64>(s, L_Y + 24);
+  let w1 = load<f64>(s, L_W), w2 = load<f64>(s, L_W + 8), w3 = load<f64>(s, L_W + 16), w4 = load<f64>(s, L_W + 24);
+  let acc = load<f64>(s, L_ACC);
+  let count = <i32>load<f64>(s, L_COUNT);
+  let ss = load<f64>(s, L_SS);
+  let left = <i32>load<f64>(s, L_LEFT);
   const squares = stepLen > 0;
   let blocks = 0;
   let runs = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (n >= 2) {
+    const e0 = f64x2.splat(E0), e1 = f64x2.splat(E1), e2 = f64x2.splat(E2), e3 = f64x2.splat(E3), e4 = f64x2.splat(E4), c2 = f64x2.splat(C2), c4 = f64x2.splat(C4);
+    const f0 = f64x2.splat(F0), f1 = f64x2.splat(F1), f2 = f64x2.splat(F2), f3 = f64x2.splat(F3), f4 = f64x2.splat(F4), d2 = f64x2.splat(D2), d4 = f64x2.splat(D4);
+    // The history as pairs in lane order (older, newer): xa = (x2, x1), xm = (x3, x2), xb = (x4, x3).
+    let xa = f64x2(x2, x1), xm = f64x2(x3, x2), xb = f64x2(x4, x3);
+    let ya = f64x2(y2, y1), ym = f64x2(y3, y2), yb = f64x2(y4, y3);
+    let wa = f64x2(w2, w1), wb = f64x2(w4, w3);
+    for (; i + 2 <= n; i += 2) {
+      const x = f64x2.promote_low_f32x4(v128.load64_zero(SAMPLES + (<usize>i << 2)));
+      const xs = f64x2.shuffle(xa, x, 1, 2);
+      const fy = f64x2.add(f64x2.add(f64x2.add(f64x2.add(f64x2.mul(e0, x), f64x2.mul(e1, xs)), f64x2.mul(e2, xa)), f64x2.mul(e3, xm)), f64x2.mul(e4, xb));
+      const y = f64x2.sub(f64x2.sub(fy, f64x2.mul(c4, yb)), f64x2.mul(c2, ya));
+      const ys = f64x2.shuffle(ya, y, 1, 2);
+      const fw = f64x2.add(f64x2.add(f64x2.add(f64x2.add(f64x2.mul(f0, y), f64x2.mul(f1, ys)), f64x2.mul(f2, ya)), f64x2.mul(f3, ym)), f64x2.mul(f4, yb));
+      const w = f64x2.sub(f64x2.sub(fw, f64x2.mul(d4, wb)), f64x2.mul(d2, wa));
+      xb = xa;
+      xm = xs;
+      xa = x;
+      yb = ya;
+      ym = ys;
+      ya = y;
+      wb = wa;
+      wa = w;
+      const ww = f64x2.mul(w, w);
+      acc += f64x2.extract_lane(ww, 0);
+      if (++count == sub) {
+        store<f64>(BLOCKS + (<usize>blocks << 3), acc / <f64>sub);
+        blocks++;
+        acc = 0;
+        count = 0;
+      }
+      acc += f64x2.extract_lane(ww, 1);
+      if (++count == sub) {
+        store<f64>(BLOCKS + (<usize>blocks << 3), acc / <f64>sub);
+        blocks++;
+        acc = 0;
+        count = 0;
+      }
+      if (squares) {
+        const vv = f64x2.mul(x, x);
+        ss += f64x2.extract_lane(vv, 0);
+        if (--left == 0) {
+          store<f64>(RUNS + (<usize>runs << 3), ss);
+          runs++;
+          ss = 0;
+          left = stepLen;
+        }
+        ss += f64x2.extract_lane(vv, 1);
+        if (--left == 0) {
+          store<f64>(RUNS + (<usize>runs << 3), ss);
+          runs++;
+          ss = 0;
+          left = stepLen;
+        }
+      }
+    }
+    x1 = f64x2.extract_lane(xa, 1);
+    x2 = f64x2.extract_lane(xa, 0);
+    x3 = f64x2.extract_lane(xb, 1);
+    x4 = f64x2.extract_lane(xb, 0);
+    y1 = f64x2.extract_lane(ya, 1);
+    y2 = f64x2.extract_lane(ya, 0);
+    y3 = f64x2.extract_lane(yb, 1);
+    y4 = f64x2.extract_lane(yb, 0);
+    w1 = f64x2.extract_lane(wa, 1);
+    w2 = f64x2.extract_lane(wa, 0);
+    w3 = f64x2.extract_lane(wb, 1);
+    w4 = f64x2.extract_lane(wb, 0);
+  }
+  if (i < n) {
     const v = <f64>load<f32>(SAMPLES + (<usize>i << 2));
-    const y = p0 * v + p1 * x1 + p2 * x2 - pa1 * y1 - pa2 * y2;
+    const y = E0 * v + E1 * x1 + E2 * x2 + E3 * x3 + E4 * x4 - C4 * y4 - C2 * y2;
+    const w = F0 * y + F1 * y1 + F2 * y2 + F3 * y3 + F4 * y4 - D4 * w4 - D2 * w2;
+    x4 = x3;
+    x3 = x2;
     x2 = x1;
     x1 = v;
-    const w = q0 * y + q1 * y1 + q2 * y2 - qa1 * w1 - qa2 * w2;
+    y4 = y3;
+    y3 = y2;
     y2 = y1;
     y1 = y;
+    w4 = w3;
+    w3 = w2;
     w2 = w1;
     w1 = w;
     acc += w * w;
@@ -583,16 +679,22 @@ export function samplesPush(n: i32, sub: i32, stepLen: i32): i32 {
       }
     }
   }
-  store<f64>(s, x1, 80);
-  store<f64>(s, x2, 88);
-  store<f64>(s, y1, 96);
-  store<f64>(s, y2, 104);
-  store<f64>(s, w1, 112);
-  store<f64>(s, w2, 120);
-  store<f64>(s, acc, 128);
-  store<f64>(s, <f64>count, 136);
-  store<f64>(s, ss, 144);
-  store<f64>(s, <f64>left, 152);
-  store<f64>(s, <f64>runs, 160);
+  store<f64>(s, x1, L_X);
+  store<f64>(s, x2, L_X + 8);
+  store<f64>(s, x3, L_X + 16);
+  store<f64>(s, x4, L_X + 24);
+  store<f64>(s, y1, L_Y);
+  store<f64>(s, y2, L_Y + 8);
+  store<f64>(s, y3, L_Y + 16);
+  store<f64>(s, y4, L_Y + 24);
+  store<f64>(s, w1, L_W);
+  store<f64>(s, w2, L_W + 8);
+  store<f64>(s, w3, L_W + 16);
+  store<f64>(s, w4, L_W + 24);
+  store<f64>(s, acc, L_ACC);
+  store<f64>(s, <f64>count, L_COUNT);
+  store<f64>(s, ss, L_SS);
+  store<f64>(s, <f64>left, L_LEFT);
+  store<f64>(s, <f64>runs, L_RUNS);
   return blocks;
 }

@@ -26,12 +26,12 @@ export async function run(argv: string[]): Promise<number> {
     if (report.note) process.stderr.write(`index: ${report.note}\n`);
     const signatures = values.signatures && !report.cancelled ? (await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' })).detail : undefined;
     if (values.json) {
-      const { indexed, unchanged, removed, moved, reembedded, failed } = report;
-      printJson({ indexed, unchanged, removed, moved, reembedded, failed, ...(signatures ? { signatures } : {}) });
+      const { indexed, unchanged, removed, unavailable, moved, reembedded, failed } = report;
+      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, ...(signatures ? { signatures } : {}) });
     } else {
       process.stderr.write(
         `index: ${report.indexed} indexed, ${report.unchanged} unchanged, ${report.moved} moved, ${report.removed} removed, ` +
-          `${report.failed.length} failed${report.reembedded ? `, ${report.reembedded} re-embedded` : ''}\n`,
+          `${report.unavailable ? `${report.unavailable} unavailable (kept), ` : ''}${report.failed.length} failed${report.reembedded ? `, ${report.reembedded} re-embedded` : ''}\n`,
       );
       for (const f of report.failed) process.stderr.write(`  skipped ${f.path}: ${f.reason}\n`);
       for (const f of report.partial) process.stderr.write(`  partial ${f.path}: ${f.cause}\n`);

@@ -23,9 +23,11 @@
  * files again. A claim left by a killed process is released by its pid being gone.
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/db';
+import type { FileRow } from '../catalog/types';
 import { getFeatures } from '../catalog/features';
 import { deleteFiles, filesByHash, filesUnder, moveFile, updateFileStat } from '../catalog/files';
 import { putSegments, tracksMissingSegments } from '../catalog/segments';
@@ -40,7 +42,7 @@ import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
 import { classify, plan } from './plan';
-import { findAudioFiles, type ScanSkip } from './scan';
+import { findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
 
 export interface IndexProgress {
@@ -67,6 +69,8 @@ export interface IndexReport {
   indexed: number;
   unchanged: number;
   removed: number;
+  /** Catalogued files kept as they were because their folder (or the file) could not be read, or their root came back empty. */
+  unavailable: number;
   moved: number;
   /** Unchanged tracks given segments for the current model version from stored features. */
   reembedded: number;
@@ -139,6 +143,22 @@ function claimCatalog(db: Catalog): number {
     .immediate();
 }
 
+/**
+ * Folder roots where the scan found no file at all while the catalog holds files under them: what
+ * an unplugged drive's empty mount point looks like, never taken as every track deleted.
+ */
+async function rootsFoundEmpty(roots: readonly string[], disk: readonly DiskEntry[], known: readonly FileRow[]): Promise<Array<{ root: string; catalogued: number }>> {
+  const out: Array<{ root: string; catalogued: number }> = [];
+  for (const root of roots) {
+    const prefix = root.endsWith(sep) ? root : root + sep;
+    const under = (p: string): boolean => p.startsWith(prefix);
+    if (!(await stat(root)).isDirectory() || disk.some((e) => under(e.path))) continue;
+    const catalogued = known.filter((r) => under(r.path)).length;
+    if (catalogued > 0) out.push({ root, catalogued });
+  }
+  return out;
+}
+
 export async function indexLibrary(db: Catalog, roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
   const jobs = options.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new NeedledropError('usage', `the number of jobs must be an integer ≥ 1, got ${jobs}`);
@@ -161,7 +181,17 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   const components = options.components ?? DEFAULT_COMPONENTS;
   const { analysisVersion } = components;
   const outdated = analysisVersion === undefined ? new Set<number>() : filesAnalysedBefore(db, analysisVersion);
-  const classified = classify(filesUnder(db, absRoots), disk, outdated);
+  const known = filesUnder(db, absRoots);
+  const unreadable = skipped.filter((s) => s.unreadable).map((s) => s.path);
+  const emptyRoots = await rootsFoundEmpty(absRoots, disk, known);
+  for (const { root, catalogued } of emptyRoots) {
+    skipped.push({
+      path: root,
+      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back; remove the folder from the library to drop them`,
+      audio: true,
+    });
+  }
+  const classified = classify(known, disk, outdated, [...unreadable, ...emptyRoots.map((r) => r.root)]);
 
   const hashMeter = new ProgressMeter('hashing', classified.changed.length + classified.fresh.length);
   const p = await plan(classified, {
@@ -177,6 +207,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
     indexed: 0,
     unchanged: p.unchanged.length + p.touched.length,
     removed: p.removed.length,
+    unavailable: classified.unavailable.length,
     moved: p.moved.length,
     reembedded: 0,
     failed: [...p.failed, ...skipped.filter((s) => s.audio).map(({ path, reason }) => ({ path, reason }))],

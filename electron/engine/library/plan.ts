@@ -1,3 +1,4 @@
+import { sep } from 'node:path';
 import type { FileRow } from '../catalog/types';
 import type { DiskEntry } from './scan';
 
@@ -16,14 +17,31 @@ export interface Classified {
   fresh: DiskEntry[];
   /** Catalogued under the roots, gone from disk. */
   missing: FileRow[];
+  /** Catalogued under a path the scan could not read (or a root that came back empty): kept as they are. */
+  unavailable: FileRow[];
   /** Same path, size and mtime, but analysed by an older analyzer: analysed again, content known. */
   outdated: Array<{ row: FileRow; entry: DiskEntry }>;
 }
 
 /** `outdated`: ids of files whose analysis is older than the analyzer's version. */
-export function classify(known: readonly FileRow[], disk: readonly DiskEntry[], outdated: ReadonlySet<number> = new Set()): Classified {
+/** Whether `path` is `dir` or inside it. */
+function isUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/**
+ * Sort the catalogued files under the roots against what the scan found. `unavailable` names paths
+ * the scan could not read (and roots that came back empty): catalogued files under them are not
+ * counted missing, so an unreadable folder or an unplugged drive never removes tracks.
+ */
+export function classify(
+  known: readonly FileRow[],
+  disk: readonly DiskEntry[],
+  outdated: ReadonlySet<number> = new Set(),
+  unavailable: readonly string[] = [],
+): Classified {
   const byPath = new Map(known.map((r) => [r.path, r]));
-  const out: Classified = { unchanged: [], changed: [], fresh: [], missing: [], outdated: [] };
+  const out: Classified = { unchanged: [], changed: [], fresh: [], missing: [], unavailable: [], outdated: [] };
   const seen = new Set<string>();
   for (const entry of disk) {
     const row = byPath.get(entry.path);
@@ -35,7 +53,11 @@ export function classify(known: readonly FileRow[], disk: readonly DiskEntry[], 
     }
     else out.changed.push({ row, entry });
   }
-  for (const row of known) if (!seen.has(row.path)) out.missing.push(row);
+  for (const row of known) {
+    if (seen.has(row.path)) continue;
+    if (unavailable.some((dir) => isUnder(row.path, dir))) out.unavailable.push(row);
+    else out.missing.push(row);
+  }
   return out;
 }
 

@@ -30,6 +30,11 @@ export interface ScanSkip {
   path: string;
   reason: string;
   audio: boolean;
+  /**
+   * The path is there but could not be read (a folder's permissions, an I/O error): what the
+   * catalog holds under it is unavailable for now, not removed.
+   */
+  unreadable?: boolean;
 }
 
 /** A name as a user can read it: invalid UTF-8 bytes shown as \xNN. */
@@ -66,14 +71,15 @@ export async function findAudioFiles(
   opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void } = {},
 ): Promise<DiskEntry[]> {
   const out = new Map<string, DiskEntry>();
-  const skip = (path: string, reason: string, audio: boolean): void => opts.onSkip?.({ path, reason, audio });
+  const skip = (path: string, reason: string, audio: boolean, unreadable = false): void =>
+    opts.onSkip?.({ path, reason, audio, ...(unreadable ? { unreadable } : {}) });
   const walk = async (dir: string): Promise<void> => {
     if (opts.signal?.aborted) throw cancelledError('scan');
     let entries: Dirent<Buffer>[];
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
-      skip(dir, `folder not readable (${(err as NodeJS.ErrnoException).code ?? String(err)})`, true);
+      skip(dir, `folder not readable (${(err as NodeJS.ErrnoException).code ?? String(err)})`, true, true);
       return;
     }
     for (const d of entries) {
@@ -94,7 +100,9 @@ export async function findAudioFiles(
         try {
           st = await stat(p);
         } catch (err) {
-          skip(p, statCause((err as NodeJS.ErrnoException).code, d.isSymbolicLink()), audioName);
+          const code = (err as NodeJS.ErrnoException).code;
+          // A broken link's file is gone; any other failure leaves the file there but unreadable.
+          skip(p, statCause(code, d.isSymbolicLink()), audioName, code !== 'ENOENT');
           continue;
         }
         if (st.isDirectory()) skip(p, 'a symbolic link to a folder, not followed', audioName);

@@ -200,8 +200,8 @@ export async function scanFolders(
   const under = (p: string): boolean => folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
   const kept = readFailed(dataDir).filter((f) => !under(f.path));
   writeFailed(dataDir, [...kept, ...report.failed]);
-  const { indexed, unchanged, removed, moved, reembedded, failed, ignored, partial, cancelled, note } = report;
-  return { indexed, unchanged, removed, moved, reembedded, failed, ignored, partial, cancelled, note };
+  const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, ignored, partial, cancelled, note } = report;
+  return { indexed, unchanged, removed, unavailable, moved, reembedded, failed, ignored, partial, cancelled, note };
 }
 
 export { loadSegmentMatrix };

@@ -31,6 +31,15 @@ describe('classify', () => {
   it('compares mtimes at millisecond precision', () => {
     expect(classify([row(1, '/a', 'h', 10, 100)], [disk('/a', 10, 100.9)]).unchanged).toHaveLength(1);
   });
+
+  it('keeps rows under an unreadable path apart from the missing: the path itself, inside it, not a sibling sharing its prefix (review R4)', () => {
+    const known = [row(1, '/l/u/a.ogg', 'a'), row(2, '/l/u/deep/b.ogg', 'b'), row(3, '/l/u2/c.ogg', 'c'), row(4, '/l/file.mp3', 'd'), row(5, '/l/here.ogg', 'e')];
+    const c = classify(known, [disk('/l/here.ogg')], new Set(), ['/l/u', '/l/file.mp3']);
+    expect(c.unavailable.map((r) => r.id)).toEqual([1, 2, 4]);
+    expect(c.missing.map((r) => r.id)).toEqual([3]);
+    expect(c.unchanged.map((r) => r.id)).toEqual([5]);
+    expect(classify(known, [], new Set(), ['/l/']).unavailable).toHaveLength(5);
+  });
 });
 
 describe('plan', () => {

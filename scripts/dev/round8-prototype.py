@@ -28,6 +28,11 @@ A setting is eligible only if it beats the served space on (1) and on the mean o
 and the fresh set joined with the unseen half's albums as one library.
 
     python3 scripts/dev/round8-prototype.py [--only PREFIX] [--final SETTING [--posthoc]]
+
+--posthoc (after the single evaluation, an input to nothing): every setting on every final library,
+and where the served space misses on the fresh set. The outcome (the chosen setting lost on all 134
+and the fresh set, nothing shipped; the served space's first numbers on the fresh set):
+docs/similarity.md, round 8.
 """
 import ast, base64, itertools, json, os, sqlite3, sys
 import numpy as np
@@ -164,6 +169,23 @@ def joined(a, b):
     return {k: np.vstack([Xa[k], Xb[k]]) for k in Xa}, np.concatenate([aa, ab]), sa + sb, na
 
 
+ABA = ('noiz2sa-data', 'parsec47-data', 'tumiki-fighters-data', 'torus-trooper-data', 'gunroar-data', 'mu-cade-data')
+
+
+def fresh_misses(L, albums, lib_args):
+    """Post hoc: the served space's P@1 per fresh album with the albums its misses land in; the same
+    ranking with the six ABA Games albums as one label; the fresh set without them, fitted alone."""
+    A = sorted(set(albums)); S = L.sim('served'); np.fill_diagonal(S, -np.inf); nn = S.argmax(1); y = L.y
+    print('fresh set, served: P@1 per album, misses -> album')
+    for a in range(len(A)):
+        m = y == a; wrong = [A[y[j]] for j in nn[m] if y[j] != a]
+        print(f'  {A[a]:28s} {np.mean(y[nn[m]] == a):.3f}  ' + ', '.join(f'{k} {wrong.count(k)}' for k in sorted(set(wrong))))
+    merged = labels(np.array(['aba-games' if a in ABA else a for a in albums]))
+    print('served, the six ABA Games albums as one label: %.3f/%.3f' % scores(L.sim('served'), merged))
+    X, seqs, names, _, yf = lib_args; keep = ~np.isin(albums, ABA)
+    print('served, the fresh set without the ABA albums (%d tracks, fitted alone): %.3f/%.3f' % ((keep.sum(),) + Library(X, seqs, names, keep, yf).score('served')))
+
+
 def main():
     Xe, ae, seqs_e, names_e, files_e = load(f'{CACHE}/catalog.sqlite', f'{CACHE}/set', f'{CACHE}/music-space/production.json')
     Xt, at, seqs_t, names_t, _ = load(f'{CACHE}/train/catalog.sqlite', f'{CACHE}/train-set', f'{CACHE}/train/music-space/production.json')
@@ -190,6 +212,7 @@ def main():
             print('post hoc, every setting (MAP@R/P@1): ' + ', '.join(L))
             for name in SETTINGS:
                 print(f'{name:36s} ' + '  '.join(f'{L[h].score(name)[0]:.3f}/{L[h].score(name)[1]:.3f}' for h in L), flush=True)
+            fresh_misses(L['fresh'], af, libs[3][1])
         return
     only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else ''
     rng = np.random.default_rng(7)

@@ -84,6 +84,8 @@ export interface ScanReport {
   indexed: number;
   unchanged: number;
   removed: number;
+  /** Catalogued tracks kept as they were because their folder (or file) could not be read or their folder came back empty. */
+  unavailable: number;
   moved: number;
   reembedded: number;
   failed: FailedFile[];

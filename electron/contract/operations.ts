@@ -179,7 +179,10 @@ export const schemas = {
     clip: path,
     track: trackRef,
     out: path,
+    /** Seconds into the track heard at clip time `start` (default 0). */
     offset: v.optional(seconds),
+    /** The clip time where the track is at `offset` (a match over an In–Out range gives offsets for its In point); silence before the track begins. */
+    start: v.optional(seconds),
     fade: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(60))),
     loudness: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-70), v.maxValue(0))),
     force: v.optional(v.boolean()),

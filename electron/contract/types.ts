@@ -99,8 +99,9 @@ export interface ScanReport {
 
 export interface PaceWhy {
   cutsPerMin: number;
-  bpm: number;
-  /** Beats between cuts at this tempo; null when the clip has no cuts. */
+  /** The track's tempo; null when it has no steady tempo (none was detected). */
+  bpm: number | null;
+  /** Beats between cuts at this tempo; null when the clip has no cuts or the track no tempo. */
   beatsPerCut: number | null;
   /** 1 when cuts fall every 1, 2, 4, 8… beats (phrase-aligned), down to 0 half-way between. */
   fit: number;
@@ -216,6 +217,8 @@ export interface ExportResult {
   videoCodec: string;
   videoCopied: boolean;
   audioCodec: string;
+  /** Seconds of silence before the track begins (an In point after the offset); 0 otherwise. */
+  lead: number;
   audible: number;
   fade: number;
   loudness: number;

@@ -1,6 +1,7 @@
 /**
- * `needledrop export CLIP TRACK --offset S --out OUT [--fade S] [--loudness LUFS] [--force] [--json]`:
- * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised.
+ * `needledrop export CLIP TRACK --offset S [--start S] --out OUT [--fade S] [--loudness LUFS] [--force] [--json]`:
+ * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised; with
+ * --start the track is at the offset at that clip time (`match --start` gives offsets that way).
  */
 import { num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
@@ -8,10 +9,10 @@ import { usageError } from './errors';
 import { describeFit } from './fit';
 import { readPlanFile, trackRef } from './options';
 
-export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S] [--fade S] [--loudness LUFS] [--fit [--hits] | --plan PLAN.json] [--force] [--json]';
+export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S [--start S]] [--fade S] [--loudness LUFS] [--fit [--hits] | --plan PLAN.json] [--force] [--json]';
 export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
-const VALUED = new Set(['--offset', '--fade', '--loudness', '--out']);
+const VALUED = new Set(['--offset', '--start', '--fade', '--loudness', '--out']);
 
 /** parseArgs refuses "--loudness -14" (a value that looks like an option): join such pairs with "=". */
 function joinNegativeValues(argv: string[]): string[] {
@@ -29,6 +30,7 @@ function joinNegativeValues(argv: string[]): string[] {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(joinNegativeValues(argv), {
     offset: { type: 'string' },
+    start: { type: 'string' },
     out: { type: 'string' },
     fade: { type: 'string' },
     loudness: { type: 'string' },
@@ -41,10 +43,12 @@ export async function run(argv: string[]): Promise<number> {
   if (values.hits && !values.fit) throw usageError('--hits only applies with --fit');
   if (values.plan !== undefined && values.hits) throw usageError('--plan renders the plan as it is: --hits does not apply');
   if ((values.fit || values.plan !== undefined) && values.fade !== undefined) throw usageError('--fit ends on the track\'s own ending: --fade does not apply');
+  if ((values.fit || values.plan !== undefined) && values.start !== undefined) throw usageError('--fit lasts the whole clip: --start does not apply');
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;
   const offset = num(values.offset, 'offset', { min: 0 });
+  const start = num(values.start, 'start', { min: 0 });
   const fade = num(values.fade, 'fade', { min: 0 });
   const loudness = num(values.loudness, 'loudness');
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
@@ -61,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(values.fit ? { fit: true, hits: values.hits ?? false } : {}),
         ...(plan ? { plan } : {}),
         ...(offset !== undefined ? { offset } : {}),
+        ...(start !== undefined ? { start } : {}),
         ...(fade !== undefined ? { fade } : {}),
         ...(loudness !== undefined ? { loudness } : {}),
       },
@@ -69,7 +74,8 @@ export async function run(argv: string[]): Promise<number> {
     const video = result.videoCopied ? `${result.videoCodec} copied` : `re-encoded to ${result.videoCodec}`;
     process.stderr.write(
       `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness} LUFS` +
-        `${result.audible < result.duration - 0.01 ? `, track ends at ${result.audible.toFixed(2)} s then silence` : ''})\n`,
+        `${result.lead > 0 ? `, silence until the track begins at ${result.lead.toFixed(2)} s` : ''}` +
+        `${result.lead + result.audible < result.duration - 0.01 ? `, track ends at ${(result.lead + result.audible).toFixed(2)} s then silence` : ''})\n`,
     );
     if (result.fit) process.stderr.write(describeFit(result.fit) + '\n');
     for (const w of result.warnings ?? []) process.stderr.write(`export: warning: ${w}\n`);

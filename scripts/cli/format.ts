@@ -13,7 +13,7 @@ export const seconds = (s: number): string => `${s.toFixed(1)} s`;
 
 /** The why as one line of numbers: pace ↔ tempo, energy ↔ motion, mood ↔ brightness. */
 export function whyLine(w: MatchWhy): string {
-  const pace = `pace ${w.pace.cutsPerMin} cuts/min vs ${w.pace.bpm} BPM (${w.pace.label}, fit ${w.pace.fit.toFixed(2)})`;
+  const pace = `pace ${w.pace.cutsPerMin} cuts/min vs ${w.pace.bpm ?? '?'} BPM (${w.pace.label}, fit ${w.pace.fit.toFixed(2)})`;
   const energy = `energy ${w.energy.energy.toFixed(2)} vs motion ${w.energy.motion.toFixed(2)} (fit ${w.energy.fit.toFixed(2)})`;
   const mood = `mood ${w.mood.valence.toFixed(2)} vs brightness ${w.mood.brightness.toFixed(2)} (fit ${w.mood.fit.toFixed(2)})`;
   return `${pace} · ${energy} · ${mood}`;

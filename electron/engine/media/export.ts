@@ -27,8 +27,14 @@ import { describeStderr, explain, mediaArg, spawnTool } from './process';
 export interface ExportOptions {
   clip: string;
   track: string;
-  /** Seconds into the track where the soundtrack starts; default 0. */
+  /** Seconds into the track heard at clip time `start`; default 0. */
   offset?: number;
+  /**
+   * Seconds into the clip where the track is at `offset` (a match over an In–Out range reports
+   * offsets for its In point); default 0. The track plays at clip time t from offset + (t − start):
+   * where that is before the track's own start, the clip is silent until the track begins.
+   */
+  start?: number;
   out: string;
   /** Fade-in and fade-out length in seconds (0 = none); default 0.5, at most half the audible part. */
   fade?: number;
@@ -48,6 +54,8 @@ export interface ExportResult {
   /** True when the clip's video was copied bit for bit. */
   videoCopied: boolean;
   audioCodec: 'aac' | 'opus';
+  /** Seconds of silence before the track begins (the track's start falls inside the clip). */
+  lead: number;
   /** Seconds of the track that are heard; less than `duration` when silence pads the end. */
   audible: number;
   fade: number;
@@ -88,12 +96,14 @@ const r3 = (x: number): string => x.toFixed(3);
 const CUT_SHORT_SECONDS = 0.25;
 
 /** The soundtrack filter: loudness first (so the fades are not undone), then fades, then pad/trim to the clip. */
-export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number, floatPcm = false): string {
+export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number, floatPcm = false, lead = 0): string {
   // aformat also gives tracks with an unset channel layout one (loudnorm cannot pass them on).
   const parts = [`loudnorm=I=${loudness}:TP=-1.5:LRA=11`, `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
   // Float PCM can hold NaN/Inf, which loudnorm and the encoders refuse: silence them first, as decoding does.
   if (floatPcm) parts.unshift(`aeval=exprs='if(isnan(val(ch))+isinf(val(ch)),0,val(ch))':channel_layout=same`);
   if (fade > 0) parts.push(`afade=t=in:st=0:d=${r3(fade)}`, `afade=t=out:st=${r3(audible - fade)}:d=${r3(fade)}`);
+  // Per channel (stereo by now): adelay's `all` needs ffmpeg 4.2+.
+  if (lead > 0) parts.push(`adelay=delays=${r3(lead * 1000)}|${r3(lead * 1000)}`);
   // Plain apad (endless) then atrim: apad's whole_dur needs ffmpeg 4.2+, and the bundled fallback build is 4.1.
   parts.push('apad', `atrim=end=${r3(duration)}`);
   return `[1:a:0]${parts.join(',')}[a]`;
@@ -161,7 +171,10 @@ export async function publish(file: string, out: string, given: string, force: b
 
 /** An export's options checked and defaulted (no file is touched). */
 export interface ExportRequest {
+  /** Seconds into the track heard at the clip's first frame (or at `lead`). */
   offset: number;
+  /** Seconds of silence before the track begins (its start falls inside the clip). */
+  lead: number;
   fadeAsked: number;
   loudness: number;
   container: Container;
@@ -172,14 +185,17 @@ export interface ExportRequest {
 
 /** Check an export's options: numbers in range, a known output extension, the output not an input. */
 export function checkRequest(o: ExportOptions): ExportRequest {
-  const offset = checkNumber('offset', o.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
+  const asked = checkNumber('offset', o.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
+  const start = checkNumber('start', o.start ?? 0, 0, Number.MAX_SAFE_INTEGER);
+  const offset = Math.max(0, asked - start);
+  const lead = Math.max(0, start - asked);
   const fadeAsked = checkNumber('fade', o.fade ?? 0.5, 0, 60);
   const loudness = checkNumber('loudness', o.loudness ?? -14, -70, -5);
   const container = CONTAINERS[extname(o.out).toLowerCase()];
   if (!container) throw usageError(`${o.out}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
   const out = resolve(o.out);
   if (out === resolve(o.clip) || out === resolve(o.track)) throw usageError(`${o.out}: the output cannot be one of the inputs`);
-  return { offset, fadeAsked, loudness, container, out, force: o.force ?? false };
+  return { offset, lead, fadeAsked, loudness, container, out, force: o.force ?? false };
 }
 
 /** Lengths in seconds of the clip's video and the track's audio: as stated, and where their packets really end. */
@@ -196,7 +212,9 @@ export interface MediaLengths {
 export interface SoundtrackPlan {
   /** The output's length: the clip's video. */
   duration: number;
-  /** How much of the track is heard, from the offset; the rest up to `duration` is silence. */
+  /** Seconds of silence before the track begins. */
+  lead: number;
+  /** How much of the track is heard, from the offset, after `lead`; the rest up to `duration` is silence. */
   audible: number;
   /** Fade-in and fade-out length: as asked, at most half the audible part. */
   fade: number;
@@ -208,7 +226,7 @@ export interface SoundtrackPlan {
  * more than CUT_SHORT_SECONDS before the length it states) counts at its real length and is
  * warned about; an offset at or past the track's end is an input error naming the track.
  */
-export function planSoundtrack(clip: string, track: string, offset: number, fadeAsked: number, m: MediaLengths): SoundtrackPlan {
+export function planSoundtrack(clip: string, track: string, offset: number, fadeAsked: number, m: MediaLengths, lead = 0): SoundtrackPlan {
   const warnings: string[] = [];
   const { statedVideo, videoEnd } = m;
   if (videoEnd === undefined) throw inputError(clip, 'the file is cut short: none of its video can be read');
@@ -228,14 +246,17 @@ export function planSoundtrack(clip: string, track: string, offset: number, fade
         : `offset ${offset} s is at or past the end of the track (${trackSeconds.toFixed(2)} s long)`,
     );
   }
-  const audible = Math.min(duration, trackSeconds - offset);
-  if (cutShort && audible < duration && stated - offset > audible) {
+  if (lead >= duration) {
+    throw inputError(clip, `the track would begin at ${lead.toFixed(2)} s, at or after the end of the clip (${duration.toFixed(2)} s)`);
+  }
+  const audible = Math.min(duration - lead, trackSeconds - offset);
+  if (cutShort && lead + audible < duration && stated - offset > audible) {
     warnings.push(
       `${track}: the file is cut short (audio ends at ${real.toFixed(2)} s of the ${stated.toFixed(2)} s it states); ` +
-        `the track fades out at ${audible.toFixed(2)} s of the clip and silence fills the rest`,
+        `the track fades out at ${(lead + audible).toFixed(2)} s of the clip and silence fills the rest`,
     );
   }
-  return { duration, audible, fade: Math.min(fadeAsked, audible / 2), warnings };
+  return { duration, lead, audible, fade: Math.min(fadeAsked, audible / 2), warnings };
 }
 
 /** Everything ffmpeg needs for one export besides the plan. */
@@ -264,7 +285,7 @@ export function exportArgs(c: ExportCommand, plan: SoundtrackPlan): string[] {
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-i', mediaArg(c.clip),
     '-ss', r3(c.offset), '-t', r3(plan.audible), '-i', mediaArg(c.track),
-    '-filter_complex', soundtrackFilter(plan.audible, plan.duration, plan.fade, c.loudness, 48000, /^pcm_f/.test(c.trackCodec)),
+    '-filter_complex', soundtrackFilter(plan.audible, plan.duration, plan.fade, c.loudness, 48000, /^pcm_f/.test(c.trackCodec), plan.lead),
     '-map', `0:${c.videoIndex}`, '-map', '[a]',
     ...videoArgs(c.container, c.videoCodec).args,
     ...(audioCodecOf(c.container) === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),
@@ -275,7 +296,7 @@ export function exportArgs(c: ExportCommand, plan: SoundtrackPlan): string[] {
 }
 
 export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResult> {
-  const { offset, fadeAsked, loudness, container, out, force } = checkRequest(o);
+  const { offset, lead, fadeAsked, loudness, container, out, force } = checkRequest(o);
   await checkOutput(out, o.out, force);
   await removeStaleExportTemps(dirname(out));
 
@@ -291,7 +312,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     videoEnd,
     statedAudio: audio.duration ?? trackInfo.duration,
     audioEnd,
-  });
+  }, lead);
   const { duration, audible, fade, warnings } = plan;
   const audioCodec = audioCodecOf(container);
   const copied = videoArgs(container, video.codec).copied;
@@ -324,5 +345,5 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
-  return { out, duration, container, videoCodec: copied ? video.codec : container === 'webm' ? 'vp9' : 'h264', videoCopied: copied, audioCodec, audible, fade, loudness, warnings };
+  return { out, duration, container, videoCodec: copied ? video.codec : container === 'webm' ? 'vp9' : 'h264', videoCopied: copied, audioCodec, lead, audible, fade, loudness, warnings };
 }

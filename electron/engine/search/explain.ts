@@ -23,9 +23,9 @@ function compare(a: number, b: number, same: string, aMore: string, bMore: strin
 function explainPace(clip: ClipSummary, bpm: number): PaceWhy {
   const minutes = clip.duration / 60;
   const cutsPerMin = minutes > 0 ? clip.cuts.length / minutes : 0;
-  if (cutsPerMin === 0 || bpm <= 0) {
-    return { cutsPerMin: 0, bpm: round(bpm, 1), beatsPerCut: null, fit: 0, label: 'no cuts: one continuous shot' };
-  }
+  // Two different cases, each said as it is (a track without a tempo once read as a clip without cuts).
+  if (!(bpm > 0)) return { cutsPerMin: round(cutsPerMin, 1), bpm: null, beatsPerCut: null, fit: 0, label: 'no steady tempo in the track' };
+  if (cutsPerMin === 0) return { cutsPerMin: 0, bpm: round(bpm, 1), beatsPerCut: null, fit: 0, label: 'no cuts: one continuous shot' };
   const beatsPerCut = bpm / cutsPerMin;
   // Editors cut on phrase boundaries: 1, 2, 4, 8… beats. Distance in octaves to the nearest.
   const octave = Math.log2(beatsPerCut);

@@ -541,10 +541,13 @@ export class Engine implements EngineApi {
         const clip = this.guard.read(req.clip, this.openedPaths());
         const out = this.guard.write(req.out);
         const common = { clip, out, ...(req.loudness !== undefined ? { loudness: req.loudness } : {}), force: req.force ?? false, signal: job.signal };
+        if ((req.fit || req.plan) && req.start !== undefined) {
+          throw new EngineError({ code: 'invalid-request', message: 'start places a plain export; a fit lasts the whole clip and starts with it' });
+        }
         // An edited plan is a fit: rendered as it is.
         if (!req.fit && !req.plan) {
           job.progress('export', 0, 1);
-          const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
+          const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.start !== undefined ? { start: req.start } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
           job.progress('export', 1, 1);
           return r;
         }

@@ -150,6 +150,23 @@ describe('exportClipWithTrack', () => {
     expect(Math.abs(bestLag(source, probe) / rate - 0.5 - offset)).toBeLessThan(0.02);
   });
 
+  it('with an In point after the offset, the clip is silent until the track begins there (review R9)', async () => {
+    const rate = 2000;
+    // The match said: at clip time 1.2 s (the In point) the track is at 0.5 s; so it begins at 0.7 s.
+    const result = await exportClipWithTrack({ clip: clipMp4, track: noise, offset: 0.5, start: 1.2, out: join(tmp.dir, 'lead.mp4'), fade: 0 });
+    expect(result.audible).toBeCloseTo(2.3, 6);
+    const [source, exported] = await Promise.all([decodeMono(noise, rate), decodeMono(result.out, rate)]);
+    const rms = (from: number, to: number): number => {
+      const part = exported.subarray(Math.round(from * rate), Math.round(to * rate));
+      return Math.sqrt(part.reduce((s, x) => s + x * x, 0) / part.length);
+    };
+    expect(rms(0, 0.65)).toBeLessThan(1e-3);
+    expect(rms(0.75, 1.2)).toBeGreaterThan(0.02);
+    // Truth without the exporter: clip time 1.5 s holds source time 0.5 + (1.5 − 1.2) = 0.8 s.
+    const probe = exported.subarray(1.5 * rate, 2.5 * rate);
+    expect(Math.abs(bestLag(source, probe) / rate - 0.8)).toBeLessThan(0.02);
+  });
+
   it('fades in at the start and out at the end of the audible part, not at the end of the clip', async () => {
     const rate = 48000;
     const fade = 0.2;

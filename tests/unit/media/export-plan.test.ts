@@ -61,6 +61,14 @@ describe('soundtrackFilter', () => {
     expect(f[0][1]).toEqual({ exprs: "'if(isnan(val(ch))+isinf(val(ch)),0,val(ch))'", channel_layout: 'same' });
     expect(f[2][1].sample_rates).toBe('44100');
   });
+
+  it('delays the track by its lead after the fades (which follow the track, not the clip), per channel', () => {
+    const s = steps(soundtrackFilter(4, 10, 0.5, -14, 48000, false, 2.25));
+    expect(s.map(([n]) => n)).toEqual(['loudnorm', 'aformat', 'afade', 'afade', 'adelay', 'apad', 'atrim']);
+    expect(s[3][1]).toEqual({ t: 'out', st: '3.500', d: '0.500' });
+    expect(s[4][1]).toEqual({ delays: '2250.000|2250.000' });
+    expect(s[6][1]).toEqual({ end: '10.000' });
+  });
 });
 
 describe('checkRequest', () => {
@@ -71,6 +79,7 @@ describe('checkRequest', () => {
   it('defaults: offset 0, fade 0.5 s, −14 LUFS, no overwrite; the output made absolute', () => {
     expect(checkRequest({ clip, track, out: 'rel/out.mp4' })).toEqual({
       offset: 0,
+      lead: 0,
       fadeAsked: 0.5,
       loudness: -14,
       container: 'mp4',
@@ -108,6 +117,27 @@ describe('checkRequest', () => {
   });
 });
 
+describe('the clip time where the track plays from its offset (review R9: an In point after the offset)', () => {
+  const clip = join(base, 'clip.mp4');
+  const track = join(base, 'song.flac');
+  const ask = (offset: number, start?: number) => checkRequest({ clip, track, out: join(base, 'out.mp4'), offset, ...(start === undefined ? {} : { start }) });
+
+  it('reads the track from offset − start at the first frame, or begins it start − offset into the clip', () => {
+    expect(ask(22, 12)).toMatchObject({ offset: 10, lead: 0 });
+    expect(ask(3, 12)).toMatchObject({ offset: 0, lead: 9 });
+    expect(ask(12, 12)).toMatchObject({ offset: 0, lead: 0 });
+    expect(ask(7)).toMatchObject({ offset: 7, lead: 0 });
+    expect(() => ask(1, -2)).toThrow(/start/);
+  });
+
+  it('hears the track for what is left of the clip after its lead, and refuses a lead past the clip', () => {
+    const m = { statedVideo: 30, videoEnd: 30, statedAudio: 5.3, audioEnd: 5.3 };
+    expect(planSoundtrack('c', 't', 0, 0.5, m, 12)).toMatchObject({ duration: 30, lead: 12, audible: 5.3, fade: 0.5 });
+    expect(planSoundtrack('c', 't', 0, 0.5, { ...m, statedAudio: 60, audioEnd: 60 }, 12)).toMatchObject({ lead: 12, audible: 18 });
+    expect(() => planSoundtrack('c', 't', 0, 0.5, m, 30)).toThrow('c: the track would begin at 30.00 s, at or after the end of the clip (30.00 s)');
+  });
+});
+
 describe('planSoundtrack', () => {
   const lengths = (statedVideo: number, statedAudio: number, videoEnd: number | undefined = statedVideo, audioEnd: number | undefined = statedAudio) => ({
     statedVideo,
@@ -117,12 +147,12 @@ describe('planSoundtrack', () => {
   });
 
   it('a long track: heard for the whole clip from the offset, fades as asked', () => {
-    expect(planSoundtrack('c', 't', 30, 0.5, lengths(10, 180))).toEqual({ duration: 10, audible: 10, fade: 0.5, warnings: [] });
+    expect(planSoundtrack('c', 't', 30, 0.5, lengths(10, 180))).toEqual({ duration: 10, lead: 0, audible: 10, fade: 0.5, warnings: [] });
   });
 
   it('a track ending before the clip: heard up to its end, the fade capped at half of what is heard', () => {
     // 100 s track from 97 s: 3 s heard of a 10 s clip; a 2 s fade would overlap itself, so 1.5 s.
-    expect(planSoundtrack('c', 't', 97, 2, lengths(10, 100))).toEqual({ duration: 10, audible: 3, fade: 1.5, warnings: [] });
+    expect(planSoundtrack('c', 't', 97, 2, lengths(10, 100))).toEqual({ duration: 10, lead: 0, audible: 3, fade: 1.5, warnings: [] });
     expect(planSoundtrack('c', 't', 97, 1.5, lengths(10, 100)).fade).toBe(1.5);
     expect(planSoundtrack('c', 't', 90, 1, lengths(10, 100))).toMatchObject({ audible: 10, fade: 1 });
   });
@@ -145,6 +175,7 @@ describe('planSoundtrack', () => {
   it('a clip cut short by more than 0.25 s exports its real length with a warning; within 0.25 s it is codec padding', () => {
     expect(planSoundtrack('clip.mp4', 't', 0, 0.5, lengths(10, 100, 6))).toEqual({
       duration: 6,
+      lead: 0,
       audible: 6,
       fade: 0.5,
       warnings: ['clip.mp4: the file is cut short (video ends at 6.00 s of the 10.00 s it states); the export is 6.00 s long'],
@@ -161,12 +192,13 @@ describe('planSoundtrack', () => {
     );
     expect(planSoundtrack('c', 'song.flac', 36, 0.5, lengths(10, 100, 10, 40))).toEqual({
       duration: 10,
+      lead: 0,
       audible: 4,
       fade: 0.5,
       warnings: ['song.flac: the file is cut short (audio ends at 40.00 s of the 100.00 s it states); the track fades out at 4.00 s of the clip and silence fills the rest'],
     });
     // Cut short but everything the clip needs is there: no warning.
-    expect(planSoundtrack('c', 'song.flac', 10, 0.5, lengths(10, 100, 10, 40))).toEqual({ duration: 10, audible: 10, fade: 0.5, warnings: [] });
+    expect(planSoundtrack('c', 'song.flac', 10, 0.5, lengths(10, 100, 10, 40))).toEqual({ duration: 10, lead: 0, audible: 10, fade: 0.5, warnings: [] });
     // Ends 0.2 s early: codec padding, not a cut; an unknown end trusts the stated length.
     expect(planSoundtrack('c', 't', 95, 0.5, lengths(10, 100, 10, 99.8))).toMatchObject({ audible: 5, warnings: [] });
     expect(planSoundtrack('c', 't', 95, 0.5, lengths(10, 100, 10, 99.74)).audible).toBeCloseTo(4.74, 9);
@@ -184,7 +216,7 @@ describe('planSoundtrack', () => {
 });
 
 describe('exportArgs and videoArgs', () => {
-  const plan: SoundtrackPlan = { duration: 10, audible: 7.25, fade: 1.5, warnings: [] };
+  const plan: SoundtrackPlan = { duration: 10, lead: 0, audible: 7.25, fade: 1.5, warnings: [] };
   const cmd = (o: Partial<ExportCommand> = {}): ExportCommand => ({
     clip: 'in/clip.mp4',
     track: 'in/song.flac',

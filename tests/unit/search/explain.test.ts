@@ -19,8 +19,17 @@ describe('explainMatch', () => {
     const odd = explainMatch(clip, { summary: summary({ bpm: 90 }), mood: { brightness: 0.5 } });
     expect(odd.pace.beatsPerCut).toBe(3);
     expect(odd.pace.fit).toBeLessThan(0.3);
-    const still = explainMatch({ ...clip, cuts: [] }, { summary: summary(), mood: { brightness: 0.5 } });
-    expect(still.pace.beatsPerCut).toBeNull();
+    const still = explainMatch({ ...clip, cuts: [] }, { summary: summary({ bpm: 100 }), mood: { brightness: 0.5 } });
+    expect(still.pace).toEqual({ cutsPerMin: 0, bpm: 100, beatsPerCut: null, fit: 0, label: 'no cuts: one continuous shot' });
+  });
+
+  it('says a track has no steady tempo, keeping the clip\'s real cut rate (review R8: it read "no cuts: one continuous shot")', () => {
+    for (const bpm of [0, Number.NaN]) {
+      const why = explainMatch(clip, { summary: summary({ bpm }), mood: { brightness: 0.5 } });
+      expect(why.pace).toEqual({ cutsPerMin: 30, bpm: null, beatsPerCut: null, fit: 0, label: 'no steady tempo in the track' });
+    }
+    const neither = explainMatch({ ...clip, cuts: [] }, { summary: summary({ bpm: 0 }), mood: { brightness: 0.5 } });
+    expect(neither.pace.label).toBe('no steady tempo in the track');
   });
 
   it('compares motion with energy and brightness with the mood valence proxy', () => {

@@ -206,11 +206,11 @@ describe('explainMatch: pace by hand', () => {
     expect(explainMatch(clipWith(75, 30), track(120)).pace).toMatchObject({ beatsPerCut: 0.8, fit: 0.36, label: 'a cut every 0.8 beats' });
   });
 
-  it('no cuts, no length or no tempo: one continuous shot', () => {
+  it('no cuts or no length: one continuous shot; no tempo says so and keeps the cut rate', () => {
     const none = { cutsPerMin: 0, beatsPerCut: null, fit: 0, label: 'no cuts: one continuous shot' };
     expect(explainMatch(clipWith(0, 30), track(120)).pace).toEqual({ ...none, bpm: 120 });
     expect(explainMatch(clipWith(3, 0), track(120)).pace).toEqual({ ...none, bpm: 120 });
-    expect(explainMatch(clipWith(3, 30), track(0)).pace).toEqual({ ...none, bpm: 0 });
+    expect(explainMatch(clipWith(3, 30), track(0)).pace).toEqual({ cutsPerMin: 6, bpm: null, beatsPerCut: null, fit: 0, label: 'no steady tempo in the track' });
   });
 
   it('energy and mood labels: within 0.15 the same, else which side is more; fit is 1 − |difference|', () => {

@@ -22,7 +22,7 @@
  * indexer meanwhile gets an input error naming the other's pid, instead of analysing the same
  * files again. A claim left by a killed process is released by its pid being gone.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve, sep } from 'node:path';
@@ -143,6 +143,16 @@ function claimCatalog(db: Catalog): number {
     .immediate();
 }
 
+/** A file's identity on disk: two paths with the same device and inode are one file. */
+function fileKey(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Folder roots where the scan found no file at all while the catalog holds files under them: what
  * an unplugged drive's empty mount point looks like, never taken as every track deleted.
@@ -198,6 +208,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
     hash: (e) => contentHash(e.path, e.size),
     byHash: (h) => filesByHash(db, h),
     exists: (path) => existsSync(path),
+    fileKey,
     onHashed: () => options.onProgress?.({ phase: 'hash', snapshot: hashMeter.tick() }),
   });
 
@@ -211,7 +222,10 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
     moved: p.moved.length,
     reembedded: 0,
     failed: [...p.failed, ...skipped.filter((s) => s.audio).map(({ path, reason }) => ({ path, reason }))],
-    ignored: skipped.filter((s) => !s.audio).map(({ path, reason }) => ({ path, reason })),
+    ignored: [
+      ...skipped.filter((s) => !s.audio).map(({ path, reason }) => ({ path, reason })),
+      ...p.aliases.map(({ entry, of }) => ({ path: entry.path, reason: `the same file as ${of} (another path to it, e.g. through a link): catalogued once` })),
+    ],
     partial: [],
     cancelled: false,
     embedderVersion: null,

@@ -70,6 +70,8 @@ export interface Plan {
   analyze: Array<{ entry: DiskEntry; hash: string }>;
   removed: FileRow[];
   failed: Array<{ path: string; reason: string }>;
+  /** New paths to a file already catalogued or already taken in this run (a link to a folder, another spelling): not a second track. */
+  aliases: Array<{ entry: DiskEntry; of: string }>;
 }
 
 export interface PlanDeps {
@@ -78,6 +80,8 @@ export interface PlanDeps {
   byHash(hash: string): FileRow[];
   /** Whether a catalogued path outside the scanned roots still exists on disk. */
   exists(path: string): boolean;
+  /** The file's identity on disk (device and inode), undefined when it cannot be read: two paths to one file share it. */
+  fileKey?(path: string): string | undefined;
   /** Called after each hash, for progress. */
   onHashed?(): void;
   /** Hashes in flight at once (I/O-bound). */
@@ -93,7 +97,7 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
 }
 
 export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
-  const out: Plan = { unchanged: c.unchanged, touched: [], moved: [], analyze: [], removed: [], failed: [] };
+  const out: Plan = { unchanged: c.unchanged, touched: [], moved: [], analyze: [], removed: [], failed: [], aliases: [] };
   const missingIds = new Set(c.missing.map((r) => r.id));
   const claimed = new Set<number>();
   const reason = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
@@ -120,9 +124,18 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
   });
   // Claim moves in path order so the outcome depends on neither hashing nor scan order.
   const byPathOnly = (a: DiskEntry, b: DiskEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  // The same file reached by two paths (a symlinked folder, overlapping roots) is one track, found by its inode.
+  const takenKeys = new Map<string, string>();
   for (const entry of [...c.fresh].sort(byPathOnly)) {
     const h = freshHashes.get(entry);
     if (h === undefined) continue;
+    const key = deps.fileKey?.(entry.path);
+    const sameFile = key === undefined ? undefined : takenKeys.get(key) ?? deps.byHash(h).find((r) => r.path !== entry.path && deps.fileKey?.(r.path) === key)?.path;
+    if (sameFile !== undefined) {
+      out.aliases.push({ entry, of: sameFile });
+      continue;
+    }
+    if (key !== undefined) takenKeys.set(key, entry.path);
     const source = deps
       .byHash(h)
       .find((r) => !claimed.has(r.id) && (missingIds.has(r.id) || (!deps.exists(r.path) && r.path !== entry.path)));

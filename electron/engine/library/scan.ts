@@ -71,10 +71,14 @@ export async function findAudioFiles(
   opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void } = {},
 ): Promise<DiskEntry[]> {
   const out = new Map<string, DiskEntry>();
+  // Overlapping roots (a folder and one inside it) walk each folder once, so nothing is reported twice.
+  const walked = new Set<string>();
   const skip = (path: string, reason: string, audio: boolean, unreadable = false): void =>
     opts.onSkip?.({ path, reason, audio, ...(unreadable ? { unreadable } : {}) });
   const walk = async (dir: string): Promise<void> => {
     if (opts.signal?.aborted) throw cancelledError('scan');
+    if (walked.has(dir)) return;
+    walked.add(dir);
     let entries: Dirent<Buffer>[];
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });

@@ -74,6 +74,24 @@ describe('plan', () => {
     expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/y']);
   });
 
+  it('takes a second path to one file (same inode) as an alias, not a track; copies and moved files are unaffected (review R13)', async () => {
+    // Inodes as the test decides them: /link/a and /l/a are one file; /l/copy is a copy (its own inode); /l/old is gone.
+    const inode: Record<string, string> = { '/l/a': '1:10', '/link/a': '1:10', '/link2/a': '1:10', '/l/copy': '1:11', '/l/new': '1:12' };
+    const catalogued = [row(1, '/l/a', 'h1'), row(2, '/l/old', 'h2')];
+    const c = classify([], [disk('/link/a'), disk('/link2/a'), disk('/l/copy'), disk('/l/new')]);
+    const p = await plan(c, { ...deps({ '/link/a': 'h1', '/link2/a': 'h1', '/l/copy': 'h1', '/l/new': 'h2' }, catalogued, ['/l/a']), fileKey: (path) => inode[path] });
+    expect(p.aliases).toEqual([
+      { entry: disk('/link/a'), of: '/l/a' },
+      { entry: disk('/link2/a'), of: '/l/a' },
+    ]);
+    expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/copy']);
+    expect(p.moved.map((m) => [m.row.id, m.entry.path])).toEqual([[2, '/l/new']]);
+    // Neither catalogued: the first path in order is analysed, the other is its alias.
+    const fresh = await plan(classify([], [disk('/y/a'), disk('/x/a')]), { ...deps({ '/x/a': 'h', '/y/a': 'h' }, []), fileKey: () => '2:5' });
+    expect(fresh.analyze.map((a) => a.entry.path)).toEqual(['/x/a']);
+    expect(fresh.aliases).toEqual([{ entry: disk('/y/a'), of: '/x/a' }]);
+  });
+
   it('reports files it cannot hash and plans nothing else for them', async () => {
     const p = await plan(classify([], [disk('/l/unreadable'), disk('/l/ok')]), deps({ '/l/ok': 'h' }, []));
     expect(p.failed).toEqual([{ path: '/l/unreadable', reason: 'cannot read (ENOENT)' }]);

@@ -256,4 +256,23 @@ describe('exportClipWithTrack', () => {
     expect(Math.abs(info.duration - clipVideo.duration!)).toBeLessThanOrEqual(1 / clipVideo.fps!);
     expect(Math.abs((await loudness(result.out)).lufs + 14)).toBeLessThan(2);
   });
+
+  it('a clip whose container states no duration: the soundtrack lasts as long as its picture (review R3)', async () => {
+    const shared = await sharedMediaDir();
+    if (!shared) {
+      console.warn('skipping: ../shared/media is absent');
+      return;
+    }
+    const clip = join(shared, 'odd', 'no_duration.webm');
+    // Truth from the packets themselves: the last video frame's start plus its duration.
+    const { stdout } = await execp(ffmpegPath(), ['-v', 'error', '-i', clip, '-map', '0:v:0', '-c', 'copy', '-f', 'framecrc', '-']);
+    const tb = /#tb 0: (\d+)\/(\d+)/.exec(stdout)!;
+    const last = stdout.trim().split('\n').at(-1)!.split(',').map((f) => Number(f.trim()));
+    const pictureEnd = ((last[2] + last[3]) * Number(tb[1])) / Number(tb[2]);
+    const result = await exportClipWithTrack({ clip, track: noise, out: join(tmp.dir, 'no-duration.mp4'), fade: 0 });
+    expect(result.duration).toBeCloseTo(pictureEnd, 3);
+    const out = await probe(result.out);
+    const [v, a] = [videoStream(out)!, audioStream(out)!];
+    expect(Math.abs(a.duration! - v.duration!)).toBeLessThan(0.03);
+  });
 });

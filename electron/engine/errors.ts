@@ -6,7 +6,20 @@
  */
 export type ErrorKind = 'input' | 'usage' | 'cancelled' | 'internal' | 'environment';
 
+/** Marks engine errors through the symbol registry, which every bundle of one thread shares. */
+const BRAND = Symbol.for('needledrop.NeedledropError');
+
 export class NeedledropError extends Error {
+  /**
+   * The built engine bundles a worker and the components it loads separately, each with its own
+   * copy of this class: `instanceof` goes by the brand, so an input error thrown in one is still
+   * an input error in the other (review R18: the built CLI reported every bad file as "internal error").
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== NeedledropError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   readonly kind: ErrorKind;
   /** The file the error is about, when there is one. */
   readonly file?: string;
@@ -16,6 +29,7 @@ export class NeedledropError extends Error {
   constructor(kind: ErrorKind, message: string, options: { file?: string; code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NeedledropError';
+    Object.defineProperty(this, BRAND, { value: true });
     this.kind = kind;
     if (options.file !== undefined) this.file = options.file;
     if (options.code !== undefined) this.code = options.code;

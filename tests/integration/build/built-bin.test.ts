@@ -6,7 +6,7 @@
  * TypeScript source does.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,22 @@ describe('the built CLI with plain node', () => {
     // models/base in the repo, found from dist/ (the index test below then embeds with it).
     expect(doc.models).toContainEqual(expect.objectContaining({ version: 'base', source: 'shipped' }));
     expect(doc.models.find((m) => m.version === 'base')?.problem).toBeUndefined();
+  });
+
+  it('reports a bad file with its plain cause, as the source CLI does, never as an internal error (review R18)', () => {
+    const bad = join(work, 'bad-library');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, 'empty.mp3'), '');
+    writeFileSync(join(bad, 'text.flac'), 'hello, not audio\n');
+    const failed = (r: { code: number | null; stdout: string }) => {
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { failed: Array<{ path: string; reason: string }> }).failed.sort((a, b) => a.path.localeCompare(b.path));
+    };
+    const fromBuilt = failed(built('index', bad, '--db', join(work, 'bad-built.sqlite'), '--json'));
+    expect(fromBuilt.map((f) => f.path)).toEqual([join(bad, 'empty.mp3'), join(bad, 'text.flac')]);
+    expect(fromBuilt[0].reason).toBe('empty file (0 bytes)');
+    for (const f of fromBuilt) expect(f.reason).not.toMatch(/internal error|NeedledropError/);
+    expect(fromBuilt).toEqual(failed(fromSource('index', bad, '--db', join(work, 'bad-source.sqlite'), '--json')));
   });
 
   it('indexes in worker threads with the shipped model and matches, as the source CLI does', () => {

@@ -6,20 +6,24 @@ import { basename, resolve } from 'node:path';
 import type { CuratedTrack, Playlist } from '../../contract/types';
 import { createPlaylist } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
-import { codedError } from '../errors';
+import type { Catalog } from '../catalog/db';
+import { codedError, usageError } from '../errors';
+import { NEAR_SILENT_LUFS } from '../library/audio-analyzer';
 import { energyCurve, parseEnergyLevels } from '../playlist/energy-curve';
 import { writeM3U } from '../playlist/m3u';
 import { moodPath } from '../playlist/mood-path';
 import { moreLike } from '../playlist/more-like';
+import type { TrackPool } from '../playlist/pool';
 import { similarTracks } from '../playlist/similar';
 import type { PlaylistSpace, SpaceWhy } from '../playlist/space';
 import type { TrackId } from '../search/types';
 import { round } from '../util/round';
-import type { Library, TrackView } from './library';
+import { isNearSilent, type Library, type TrackView } from './library';
 
 /**
- * A track the user named: a catalogued path (as given, or resolved against the working
- * folder) or a track id. Not in the catalog, or without segments for this model: input error.
+ * A track the user named (a seed, a path's end, a `similar` query): a catalogued path (as given,
+ * or resolved against the working folder) or a track id. Not in the catalog, without segments for
+ * this model, or near-silent: input error naming the file.
  */
 export function resolveTrack(library: Library, ref: string): TrackId {
   const { db } = library;
@@ -28,7 +32,43 @@ export function resolveTrack(library: Library, ref: string): TrackId {
   if (!library.store.has(row.id)) {
     throw codedError('not-indexed', ref, `has no segments for model "${library.version}": index its folder with that model active`);
   }
+  // Refused rather than taken with a note: a silent file's vector describes no music, so the list
+  // "like" it would be arbitrary (a 1 s silent file answered a trumpet solo at 0.88).
+  if (isNearSilent(row.summary)) {
+    throw codedError(
+      'bad-input',
+      row.path,
+      `is near-silent (below ${NEAR_SILENT_LUFS} LUFS when indexed): there is no music in it to be like, so it cannot seed a playlist, end a mood path or be a query for similar tracks`,
+    );
+  }
   return row.id;
+}
+
+/** Each catalogued track's file: its path and content hash (files.hash; byte copies share one). */
+function trackFiles(db: Catalog): Map<TrackId, { path: string; hash: string }> {
+  const rows = db.prepare<[], { id: number; path: string; hash: string }>('SELECT t.id, f.path, f.hash FROM tracks t JOIN files f ON f.id = t.file_id').all();
+  return new Map(rows.map((r) => [r.id, { path: r.path, hash: r.hash }]));
+}
+
+/**
+ * What curation may offer from a space (the model's store or a combined space): no near-silent
+ * track (the rule match uses), and of tracks with the same content hash only the first by path
+ * among the space's audible ones. Copies share a content key, so the builders count a seed's
+ * copies as the seed and never place one beside or instead of another.
+ */
+export function curationPool(library: Library, space: PlaylistSpace = library.store): TrackPool {
+  const files = trackFiles(library.db);
+  const content = (id: TrackId): string => files.get(id)?.hash ?? `#${id}`;
+  const first = new Map<string, { id: TrackId; path: string }>();
+  for (let s = 0; s < space.trackCount; s++) {
+    const id = space.idAt(s);
+    if (isNearSilent(library.track(id).summary)) continue;
+    const path = files.get(id)?.path ?? '';
+    const held = first.get(content(id));
+    if (!held || path < held.path) first.set(content(id), { id, path });
+  }
+  const offered = new Set([...first.values()].map((f) => f.id));
+  return { offered: (id) => offered.has(id), content };
 }
 
 export type { CuratedTrack } from '../../contract/types';
@@ -50,9 +90,9 @@ function curated(library: Library, entries: Array<{ trackId: TrackId; score: num
   }));
 }
 
-/** The k tracks closest to `ref` (cosine of track vectors), never the track itself. */
+/** The k tracks closest to `ref` (cosine of track vectors), never the track itself nor a copy of it, nor a near-silent track. */
 export function similar(library: Library, ref: string, k: number): CuratedTrack[] {
-  return curated(library, similarTracks(library.store, resolveTrack(library, ref), k));
+  return curated(library, similarTracks(library.store, resolveTrack(library, ref), k, curationPool(library)));
 }
 
 export type PlaylistRequest =
@@ -75,26 +115,30 @@ function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): st
 }
 
 /**
- * Build a playlist of `length` tracks (no repeats); `name` defaults to a description of the
- * request. `space` ranks the tracks: the model version's mood space by default, or a combined
+ * Build a playlist of `length` tracks (no repeats, no two copies of one file, no near-silent
+ * track: curationPool); `name` defaults to a description of the request. `space` ranks the tracks: the model version's mood space by default, or a combined
  * space (service/music-space.ts), whose entries then carry the why.
  */
 export function buildPlaylist(library: Library, req: PlaylistRequest, length: number, name?: string, space: PlaylistSpace = library.store): Playlist {
   const { version } = library;
   const store = space;
+  const pool = curationPool(library, space);
   let ids: TrackId[] = [];
   let entries;
   switch (req.kind) {
     case 'more-like':
       ids = req.seeds.map((s) => resolveTrack(library, s));
-      entries = moreLike(store, ids, length);
+      entries = moreLike(store, ids, length, { pool });
       break;
     case 'mood-path':
       ids = [resolveTrack(library, req.from), resolveTrack(library, req.to)];
-      entries = moodPath(store, ids[0], ids[1], length);
+      if (ids[0] !== ids[1] && pool.content(ids[0]) === pool.content(ids[1])) {
+        throw usageError(`a mood path needs two different tracks: ${library.track(ids[0]).path} and ${library.track(ids[1]).path} are copies of one file`);
+      }
+      entries = moodPath(store, ids[0], ids[1], length, { pool });
       break;
     case 'energy':
-      entries = energyCurve(store, parseEnergyLevels(req.curve), length);
+      entries = energyCurve(store, parseEnergyLevels(req.curve), length, { pool });
       break;
   }
   const params: Record<string, unknown> = { ...req, length, model: version, ...(ids.length ? { trackIds: ids } : {}), ...(space !== library.store ? { space: 'combined' } : {}) };

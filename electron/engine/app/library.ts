@@ -69,6 +69,15 @@ export function trackEnergy(summary: TrackRow['summary']): number {
   return finite(summary.energy) ? Math.min(1, Math.max(0, summary.energy)) : 0;
 }
 
+/**
+ * Whether the indexer flagged a track near-silent (summary.nearSilent, below NEAR_SILENT_LUFS):
+ * not music to offer, so match never ranks it and playlists and `similar` leave it out.
+ */
+export function isNearSilent(summary: TrackRow['summary']): boolean {
+  // Catalogs indexed before the flag existed: a stored loudness of null means below the −70 LUFS gate.
+  return summary.nearSilent === true || ('loudnessLufs' in summary && summary.loudnessLufs === null);
+}
+
 /** `beats`: when the row was listed without them (listTracksWithoutBeats), read on first use. */
 function searchSummary(row: TrackRow, beats?: () => number[]): SearchSummary {
   const s = row.summary;

@@ -15,7 +15,7 @@ import { round } from '../util/round';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
-import { openSearchLibrary, type Library, type LibraryOptions } from './library';
+import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type SectionRule } from './sections';
 
@@ -149,11 +149,9 @@ function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[], ba
   };
 }
 
-/** Tracks the indexer flagged near-silent (summary.nearSilent): not music to offer, so never ranked. */
+/** Tracks the indexer flagged near-silent: not music to offer, so never ranked. */
 function nearSilent(library: Library): Set<TrackId> {
-  // Catalogs indexed before the flag existed: a stored loudness of null means below the −70 LUFS gate.
-  const silent = (s: ReturnType<Library['track']>['summary']): boolean => s.nearSilent === true || ('loudnessLufs' in s && s.loudnessLufs === null);
-  return new Set(library.store.trackIds().filter((id) => silent(library.track(id).summary)));
+  return new Set(library.store.trackIds().filter((id) => isNearSilent(library.track(id).summary)));
 }
 
 /** Rank the library's tracks for an already analysed clip. */

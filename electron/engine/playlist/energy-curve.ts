@@ -1,6 +1,7 @@
 import { usageError } from '../errors';
 import { dotRows } from '../search/kernels';
 import { checkLength, vectorAt, whyOf, type PlaylistEntry } from './entries';
+import { EVERY_TRACK, slotPool, type TrackPool } from './pool';
 import type { PlaylistSpace } from './space';
 import { quantileSorted } from '../util/quantile';
 
@@ -46,7 +47,9 @@ export function energyTargets(energies: number[], levels: EnergyLevel[], length:
 }
 
 /**
- * A playlist that follows an energy curve: at each position the unused track minimising
+ * A playlist that follows an energy curve over the tracks the pool offers (their energies give the
+ * quantiles too, so a silent file neither is placed nor drags "low" down): at each position the
+ * unused track minimising
  * |energy − target| / spread + coherence · (1 − cos(previous pick)), spread being the
  * library's 15–85 % energy range, so energy leads and mood continuity breaks near-ties.
  * score = the track's cosine to the previous pick (1 for the first; in a combined space the why
@@ -56,16 +59,18 @@ export function energyCurve(
   store: PlaylistSpace,
   levels: EnergyLevel[],
   length: number,
-  opts: { coherence?: number } = {},
+  opts: { coherence?: number; pool?: TrackPool } = {},
 ): EnergyEntry[] {
-  checkLength(length, store.trackCount);
+  const offered = slotPool(store, opts.pool ?? EVERY_TRACK).offered;
   const energies = Array.from({ length: store.trackCount }, (_, s) => store.infoAt(s).summary.energy);
-  const targets = energyTargets(energies, levels, length);
-  const sorted = [...energies].sort((a, b) => a - b);
+  const library = energies.filter((_, s) => offered[s]);
+  checkLength(length, library.length);
+  const targets = energyTargets(library, levels, length);
+  const sorted = [...library].sort((a, b) => a - b);
   const spread = Math.max(1e-6, quantileSorted(sorted, 0.85) - quantileSorted(sorted, 0.15));
   const coherence = opts.coherence ?? 0.1;
   const vectors = store.trackVectors();
-  const used = new Uint8Array(store.trackCount);
+  const used = offered.map((o) => 1 - o);
   const out: EnergyEntry[] = [];
   let prev = -1;
   for (const target of targets) {

@@ -3,11 +3,14 @@ import { dotRows } from '../search/kernels';
 import { normalizeInPlace } from '../search/segment-store';
 import type { TrackId } from '../search/types';
 import { checkLength, slotOrThrow, vectorAt, whyOf, type PlaylistEntry } from './entries';
+import { candidates, countSet, EVERY_TRACK, slotPool, type TrackPool } from './pool';
 import type { PlaylistSpace } from './space';
 
 export interface MoodPathOptions {
   /** Weight of "close to the previous pick" against "close to the path point" when picking (default 0.3). */
   continuity?: number;
+  /** The tracks that may be placed between the ends, and which are copies (default: every track, each its own). */
+  pool?: TrackPool;
 }
 
 /** Point t ∈ [0,1] on the great circle from unit a to unit b (linear + renormalise when nearly parallel). */
@@ -23,7 +26,8 @@ export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array
 }
 
 /**
- * A path from one mood to another: `length` tracks from `fromId` to `toId`, no repeats.
+ * A path from one mood to another: `length` tracks from `fromId` to `toId`, no repeats; between
+ * the ends only tracks the pool offers, never a copy of an end.
  * 1. Points at equal steps along the great circle between the two track vectors.
  * 2. At each point, the unused track maximising (1−c)·cos(point) + c·cos(previous pick).
  * 3. Smoothing: 2-opt on the interior order (endpoints fixed) while it shortens the path
@@ -39,8 +43,12 @@ export function moodPath(
 ): PlaylistEntry[] {
   const from = slotOrThrow(store, fromId);
   const to = slotOrThrow(store, toId);
-  if (from === to) throw usageError('a mood path needs two different tracks');
-  checkLength(length, store.trackCount);
+  const pool = slotPool(store, opts.pool ?? EVERY_TRACK);
+  if (pool.content[from] === pool.content[to]) {
+    throw usageError(`a mood path needs two different tracks${from === to ? '' : ' (these two are copies of one file)'}`);
+  }
+  const free = candidates(pool, [from, to]);
+  checkLength(length, countSet(free) + 2);
   if (length < 2) throw usageError('a mood path has at least 2 tracks (its two ends)');
   const d = store.dim;
   const vectors = store.trackVectors();
@@ -50,8 +58,7 @@ export function moodPath(
   // A combined space projects each point back part by part, so a point's score stays Σ weight · cosine.
   const points = Array.from({ length }, (_, s) => (store.project ? store.project(slerp(a, b, s / (length - 1))) : slerp(a, b, s / (length - 1))));
 
-  const used = new Uint8Array(store.trackCount);
-  used[from] = used[to] = 1;
+  const used = free.map((f) => 1 - f);
   const order = [from];
   for (let s = 1; s < length - 1; s++) {
     const prev = order[s - 1];

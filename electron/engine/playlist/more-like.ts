@@ -1,6 +1,7 @@
 import { dotRows } from '../search/kernels';
 import type { TrackId } from '../search/types';
 import { checkLength, projected, similarities, slotOrThrow, whyOf, type PlaylistEntry } from './entries';
+import { candidates, countSet, EVERY_TRACK, slotPool, type TrackPool } from './pool';
 import type { PlaylistSpace } from './space';
 
 export interface MoreLikeOptions {
@@ -10,15 +11,19 @@ export interface MoreLikeOptions {
    * on the seeds' mood without being ten near-copies of one track.
    */
   diversity?: number;
+  /** The tracks that may be placed, and which are copies (default: every track, each its own). */
+  pool?: TrackPool;
 }
 
 /**
- * "More like these": tracks near the seeds' centroid, diverse, no repeats, seeds left out. score =
+ * "More like these": tracks near the seeds' centroid, diverse, no repeats, seeds and their copies
+ * left out, only tracks the pool offers. score =
  * cosine to the centroid (in a combined space: Σ weight · cosine per space, given as the why).
  */
 export function moreLike(store: PlaylistSpace, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): PlaylistEntry[] {
   const seeds = new Set(seedIds.map((id) => slotOrThrow(store, id)));
-  checkLength(length, store.trackCount - seeds.size);
+  const free = candidates(slotPool(store, opts.pool ?? EVERY_TRACK), [...seeds]);
+  checkLength(length, countSet(free));
   const d = store.dim;
   const vectors = store.trackVectors();
   const centroid = new Float32Array(d);
@@ -29,8 +34,7 @@ export function moreLike(store: PlaylistSpace, seedIds: TrackId[], length: numbe
 
   // redundancy[s] = max cosine of slot s to anything picked so far, updated per pick.
   const redundancy = new Float32Array(store.trackCount).fill(-1);
-  const used = new Uint8Array(store.trackCount);
-  for (const slot of seeds) used[slot] = 1;
+  const used = free.map((f) => 1 - f);
   const picks: PlaylistEntry[] = [];
   while (picks.length < length) {
     let best = -1;

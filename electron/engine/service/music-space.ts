@@ -11,6 +11,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CuratedTrack } from '../../contract/types';
+import { curationPool } from '../app/curate';
 import type { Library } from '../app/library';
 import { codedError } from '../errors';
 import { CombinedSpace } from '../playlist/combined-space';
@@ -213,7 +214,7 @@ export const roundedWhy = (why: Array<{ space: string; cosine: number; weight: n
 export async function similarCombined(lib: Library, dataDir: string, cache: MusicSpaceCache, trackId: number, top: number): Promise<CuratedTrack[]> {
   const space = await cache.space(lib, dataDir, 'similar');
   if (!space.has(trackId)) throw codedError('not-indexed', String(trackId), `has no vector in every space of the combined space (${space.parts.map((p) => p.space).join(', ')}): re-scan the library`);
-  return similarTracks(space, trackId, Math.min(top, space.trackCount - 1)).map((e, i) => ({
+  return similarTracks(space, trackId, top, curationPool(lib, space)).map((e, i) => ({
     position: i + 1,
     track: lib.view(e.trackId),
     score: round(e.score, 3),

@@ -23,9 +23,9 @@
  * files again. A claim left by a killed process is released by its pid being gone.
  */
 import { existsSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/db';
 import type { FileRow } from '../catalog/types';
 import { getFeatures } from '../catalog/features';
@@ -41,7 +41,7 @@ import { fromWire } from '../jobs/worker-protocol';
 import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
-import { classify, plan } from './plan';
+import { classify, isUnder, plan } from './plan';
 import { findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
 
@@ -154,19 +154,33 @@ function fileKey(path: string): string | undefined {
 }
 
 /**
- * Folder roots where the scan found no file at all while the catalog holds files under them: what
- * an unplugged drive's empty mount point looks like, never taken as every track deleted.
+ * Folders that look like an unplugged drive or an unmounted share while the catalog holds tracks
+ * in them: a root where the scan found no file at all, and inside a root the deepest folder still
+ * there above a missing file when it is empty (a mount point left behind). Their tracks are kept;
+ * a folder that is gone, or one that still holds other things, loses its missing files as before.
  */
-async function rootsFoundEmpty(roots: readonly string[], disk: readonly DiskEntry[], known: readonly FileRow[]): Promise<Array<{ root: string; catalogued: number }>> {
-  const out: Array<{ root: string; catalogued: number }> = [];
+async function foldersFoundEmpty(roots: readonly string[], disk: readonly DiskEntry[], known: readonly FileRow[]): Promise<Array<{ folder: string; catalogued: number }>> {
+  const out = new Map<string, number>();
   for (const root of roots) {
     const prefix = root.endsWith(sep) ? root : root + sep;
     const under = (p: string): boolean => p.startsWith(prefix);
     if (!(await stat(root)).isDirectory() || disk.some((e) => under(e.path))) continue;
     const catalogued = known.filter((r) => under(r.path)).length;
-    if (catalogued > 0) out.push({ root, catalogued });
+    if (catalogued > 0) out.set(root, catalogued);
   }
-  return out;
+  const found = new Set(disk.map((e) => e.path));
+  const emptyDir = new Map<string, boolean>();
+  for (const row of known) {
+    if (found.has(row.path) || [...out.keys()].some((f) => isUnder(row.path, f))) continue;
+    const root = roots.find((r) => isUnder(row.path, r) && row.path !== r);
+    if (!root) continue;
+    let dir = dirname(row.path);
+    while (dir.length > root.length && !existsSync(dir)) dir = dirname(dir);
+    if (dir.length <= root.length) continue;
+    if (!emptyDir.has(dir)) emptyDir.set(dir, await readdir(dir).then((names) => names.length === 0, () => false));
+    if (emptyDir.get(dir)) out.set(dir, (out.get(dir) ?? 0) + 1);
+  }
+  return [...out].map(([folder, catalogued]) => ({ folder, catalogued }));
 }
 
 export async function indexLibrary(db: Catalog, roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
@@ -193,15 +207,16 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   const outdated = analysisVersion === undefined ? new Set<number>() : filesAnalysedBefore(db, analysisVersion);
   const known = filesUnder(db, absRoots);
   const unreadable = skipped.filter((s) => s.unreadable).map((s) => s.path);
-  const emptyRoots = await rootsFoundEmpty(absRoots, disk, known);
-  for (const { root, catalogued } of emptyRoots) {
+  const emptyFolders = await foldersFoundEmpty(absRoots, disk, known);
+  for (const { folder, catalogued } of emptyFolders) {
+    const drop = absRoots.includes(folder) ? 'remove the folder from the library' : 'delete the empty folder';
     skipped.push({
-      path: root,
-      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back; remove the folder from the library to drop them`,
+      path: folder,
+      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back; ${drop} to drop them`,
       audio: true,
     });
   }
-  const classified = classify(known, disk, outdated, [...unreadable, ...emptyRoots.map((r) => r.root)]);
+  const classified = classify(known, disk, outdated, [...unreadable, ...emptyFolders.map((f) => f.folder)]);
 
   const hashMeter = new ProgressMeter('hashing', classified.changed.length + classified.fresh.length);
   const p = await plan(classified, {

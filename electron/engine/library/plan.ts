@@ -25,7 +25,7 @@ export interface Classified {
 
 /** `outdated`: ids of files whose analysis is older than the analyzer's version. */
 /** Whether `path` is `dir` or inside it. */
-function isUnder(path: string, dir: string): boolean {
+export function isUnder(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 

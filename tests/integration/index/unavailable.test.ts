@@ -58,6 +58,23 @@ describe('a library folder that comes back empty', () => {
     expect(ids(db)).toEqual(before);
   });
 
+  it('an empty mount point inside a library folder keeps its tracks too; a folder that is gone does not (review R19)', async () => {
+    const roots = [join(root, 'drive'), join(root, 'home')];
+    const deep = join(root, 'drive', 'deep');
+    const before = ids(db);
+    renameSync(deep, join(root, 'deep-away'));
+    mkdirSync(deep); // the share is down, its mount point stays
+    const r = await indexLibrary(db, roots, { jobs: 1, components: testComponents('stats-v1') });
+    expect(r).toMatchObject({ indexed: 0, removed: 0, unavailable: 1 });
+    expect(r.failed).toEqual([{ path: deep, reason: expect.stringContaining('the folder is empty, but 1 catalogued track was in it') }]);
+    expect(r.failed[0].reason).toContain('delete the empty folder to drop them');
+    expect(ids(db)).toEqual(before);
+    rmSync(deep, { recursive: true });
+    renameSync(join(root, 'deep-away'), deep);
+    expect(await indexLibrary(db, roots, { jobs: 1, components: testComponents('stats-v1') })).toMatchObject({ unchanged: 3, removed: 0, unavailable: 0 });
+    expect(ids(db)).toEqual(before);
+  });
+
   it('still removes a sub-folder the user deleted from a root that has other files', async () => {
     rmSync(join(root, 'drive', 'deep'), { recursive: true });
     const r = await indexLibrary(db, [join(root, 'drive'), join(root, 'home')], { jobs: 1, components: testComponents('stats-v1') });

@@ -4,7 +4,7 @@
  * (FCPXML, EDL, markers CSV beside the remix). With `hits`, the clip's shot cuts (the video
  * features' cut detector) steer the path, and the result counts cuts on downbeats before and after.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { inputError, usageError } from '../errors';
@@ -14,6 +14,7 @@ import type { KnownBeats } from './analyse';
 import { planFromRanges, type ExplicitPlan } from './edit';
 import { analyse, type AnalysedTrack, type GridCache } from './grids';
 import { mediaRef, writeHandoff, type HandoffFiles } from './handoff/write';
+import { checkFitOutputs, checkRemixName, handoffPaths, makeHandoffFolder, removeMadeFolders } from './outputs';
 import { frameRateOf } from './handoff/timecode';
 import { countHits, HIT_TOLERANCE } from './hits';
 import { planFit } from './plan';
@@ -117,6 +118,22 @@ function planOrFail(track: string, analysed: AnalysedTrack, target: number, o: F
 
 export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
   if (o.offset !== undefined && !(o.offset >= 0)) throw usageError(`--offset must be ≥ 0 (got ${o.offset})`);
+  // What will be written is checked before any work, so a fit never ends on "cannot write" (or on a file it would replace).
+  const base = `${basename(o.clip, extname(o.clip))}-fit`;
+  const out = o.out ?? (o.handoff ? join(o.handoff, `${base}.wav`) : undefined);
+  if (out) checkRemixName(out, o.track);
+  const made = o.handoff ? await makeHandoffFolder(o.handoff) : undefined;
+  try {
+    await checkFitOutputs(out, o.handoff ? handoffPaths(o.handoff, base) : undefined, o.force ?? false);
+    return await fitChecked(o, base, out);
+  } catch (err) {
+    // A failed fit leaves no empty hand-off folder of its own making behind.
+    if (o.handoff) await removeMadeFolders(o.handoff, made);
+    throw err;
+  }
+}
+
+async function fitChecked(o: FitOptions, base: string, out: string | undefined): Promise<FitResult> {
   const range = await clipRange(o);
   const target = range.end - range.start;
   o.onStage?.('analysing');
@@ -142,11 +159,8 @@ export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
   if (o.hits || o.handoff) {
     result.hits = { cuts, before: countHits(cuts, plain.downbeats), after: countHits(cuts, plan.downbeats), toleranceSeconds: HIT_TOLERANCE };
   }
-  const base = `${basename(o.clip, extname(o.clip))}-fit`;
-  const out = o.out ?? (o.handoff ? join(o.handoff, `${base}.wav`) : undefined);
   if (out) {
     o.onStage?.('rendering');
-    if (o.handoff) await mkdir(o.handoff, { recursive: true });
     result.remix = await renderFit(o.track, plan, { out, ...(o.force ? { force: true } : {}), ...(o.signal ? { signal: o.signal } : {}) });
   }
   if (o.handoff && result.remix) {
@@ -160,7 +174,7 @@ export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
       track: mediaRef(dir, o.track),
       plan,
       cuts,
-    });
+    }, o.force ?? false);
     result.handoff = { ...files, remix: result.remix.out };
   }
   return result;

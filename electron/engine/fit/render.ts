@@ -4,14 +4,20 @@
  * by a short equal-power crossfade (quarter-sine curves) that ends on the splice's beat, so the
  * entered beat's attack is heard whole. A tempo change, when the plan has one, is ffmpeg's
  * atempo (pitch kept). The output is padded/trimmed to the exact sample count of the target.
+ *
+ * The remix is written as export writes its output: in a private folder made beside it (mkdtemp,
+ * with export's prefix so a killed render's folder is swept as an export's is) and then linked into
+ * place, renamed only with `force`: no file or link that happens to be there is written through or
+ * consumed, and two renders to one name never share a temporary file.
  */
-import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, inputError, NeedledropError, usageError } from '../errors';
+import { checkOutput, publish, removeStaleExportTemps, TEMP_PREFIX } from '../media/export';
 import { ffmpegPath } from '../media/ffmpeg-path';
 import { audioStream, probe } from '../media/probe';
-import { describeStderr, spawnTool } from '../media/process';
+import { describeStderr, explain, mediaArg, spawnTool } from '../media/process';
+import { checkRemixName, writeCause } from './outputs';
 import type { FitPlan } from './types';
 
 export interface RenderOptions {
@@ -80,12 +86,23 @@ export function renderArgs(track: string, plan: FitPlan, sampleRate: number, cha
   return ['-t', f6(lastSample / R + 0.5), '-i', track, '-filter_complex', graph.join(';'), '-map', '[out]'];
 }
 
+/** ffmpeg's words for an output it cannot write: the remix's fault, not the track's. */
+const OUTPUT_FAULT = /No space left on device|Read-only file system|Disk quota exceeded|File too large|File name too long/i;
+
+/** Why ffmpeg failed, attributed to the file at fault: the remix when it could not be written, else the track. */
+function renderFailure(stderr: string[], code: string, track: string, part: string, given: string): NeedledropError {
+  const aboutOutput = stderr.some((l) => l.includes(part)) || OUTPUT_FAULT.test(stderr.join('\n'));
+  const file = aboutOutput ? given : track;
+  const cause = describeStderr(stderr, aboutOutput ? part : track) || `ffmpeg exited with ${code}`;
+  return new NeedledropError('input', `${file}: ${aboutOutput ? 'cannot write the remix' : 'rendering the fit failed'}: ${explain(cause)}`, { file });
+}
+
 export async function renderFit(track: string, plan: FitPlan, o: RenderOptions): Promise<RenderResult> {
+  checkRemixName(o.out, track);
   const ext = extname(o.out).toLowerCase() as keyof typeof CODECS;
-  if (!(ext in CODECS)) throw usageError(`${o.out}: the remix must end in .wav or .flac`);
   const out = resolve(o.out);
-  if (out === resolve(track)) throw usageError(`${o.out}: the remix cannot overwrite the track`);
-  if (!o.force && existsSync(out)) throw inputError(o.out, 'already exists (pass --force to overwrite it)');
+  const force = o.force ?? false;
+  await checkOutput(out, o.out, force);
   if (plan.ranges.length === 0) throw usageError('the plan has no kept ranges');
   const info = await probe(track, o.signal ? { signal: o.signal } : {});
   const a = audioStream(info);
@@ -93,23 +110,31 @@ export async function renderFit(track: string, plan: FitPlan, o: RenderOptions):
   const sampleRate = a.sampleRate ?? 44100;
   const channels = Math.min(2, a.channels ?? 2);
   const [format, codec] = CODECS[ext];
-  const part = join(dirname(out), `.part-${basename(out)}`);
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...renderArgs(track, plan, sampleRate, channels, o), '-map_metadata', '-1', '-c:a', codec, '-f', format, part];
-  const p = spawnTool(ffmpegPath(), args, o.signal);
-  p.child.stdout.resume();
+  await removeStaleExportTemps(dirname(out));
+  let dir: string;
   try {
-    const exit = await p.exited;
-    if (o.signal?.aborted) throw cancelledError('rendering');
-    if (exit.code !== 0) {
-      const cause = describeStderr(p.stderr.text(), track) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
-      throw new NeedledropError('input', `${track}: rendering the fit failed: ${cause}`, { file: track });
-    }
-    await rename(part, out);
+    dir = await mkdtemp(join(dirname(out), `${TEMP_PREFIX}${process.pid}-`));
   } catch (err) {
-    await rm(part, { force: true });
-    throw err;
+    throw inputError(o.out, `cannot write in ${dirname(out)} (${writeCause(err)})`, err);
+  }
+  const part = join(dir, basename(out));
+  // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...renderArgs(track, plan, sampleRate, channels, o), '-map_metadata', '-1', '-c:a', codec, '-f', format, mediaArg(part)];
+  try {
+    const p = spawnTool(ffmpegPath(), args, o.signal);
+    p.child.stdout.resume();
+    try {
+      const exit = await p.exited;
+      if (o.signal?.aborted) throw cancelledError('rendering');
+      if (exit.code !== 0) throw renderFailure(p.stderr.text(), String(exit.code ?? exit.signal), track, part, o.out);
+    } finally {
+      await p.dispose().catch(() => undefined);
+    }
+    await publish(part, out, o.out, force).catch((err: unknown) => {
+      throw err instanceof NeedledropError ? err : inputError(o.out, `cannot write the remix (${writeCause(err)})`, err);
+    });
   } finally {
-    await p.dispose().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
   const samples = Math.round(plan.duration * sampleRate);
   return { out, format, sampleRate, channels, samples, duration: samples / sampleRate };

@@ -110,7 +110,7 @@ export function soundtrackFilter(audible: number, duration: number, fade: number
 }
 
 /** Temp folders of exports: `.needledrop-export-<pid>-<random>` beside the output. */
-const TEMP_PREFIX = '.needledrop-export-';
+export const TEMP_PREFIX = '.needledrop-export-';
 
 /** Remove temp folders left in `dir` by exports whose process is gone (killed mid-way). */
 export async function removeStaleExportTemps(dir: string): Promise<string[]> {

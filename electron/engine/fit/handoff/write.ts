@@ -1,16 +1,20 @@
-/** Write the hand-off set into a folder: FCPXML, EDL and markers CSV beside the remix. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+/**
+ * Write the hand-off set into a folder: FCPXML, EDL and markers CSV beside the remix. Each file is
+ * written under a temporary name beside it and then linked into place (renamed with `force`): an
+ * existing file is never overwritten without `force`, and a failed write leaves the old one whole.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import { basename, relative, resolve } from 'node:path';
+import { inputError, NeedledropError } from '../../errors';
+import { publish } from '../../media/export';
+import { tmpName } from '../../util/atomic-write';
+import { handoffPaths, writeCause, type HandoffPaths } from '../outputs';
 import { edl } from './edl';
 import { fcpxml } from './fcpxml';
 import { markersCsv } from './csv';
 import type { HandoffTimeline, MediaRef } from './timeline';
 
-export interface HandoffFiles {
-  fcpxml: string;
-  edl: string;
-  csv: string;
-}
+export type HandoffFiles = HandoffPaths;
 
 /** A media reference as seen from `dir`: relative path for the formats that allow one. */
 export function mediaRef(dir: string, file: string): MediaRef {
@@ -18,11 +22,24 @@ export function mediaRef(dir: string, file: string): MediaRef {
   return { absolute, path: relative(resolve(dir), absolute).split('\\').join('/'), name: basename(file) };
 }
 
-export async function writeHandoff(dir: string, base: string, t: HandoffTimeline): Promise<HandoffFiles> {
-  await mkdir(dir, { recursive: true });
-  const files = { fcpxml: join(dir, `${base}.fcpxml`), edl: join(dir, `${base}.edl`), csv: join(dir, `${base}-markers.csv`) };
-  await writeFile(files.fcpxml, fcpxml(t));
-  await writeFile(files.edl, edl(t));
-  await writeFile(files.csv, markersCsv(t));
+async function writeOne(file: string, text: string, force: boolean): Promise<void> {
+  const tmp = tmpName(resolve(file));
+  try {
+    await writeFile(tmp, text, { flag: 'wx' });
+    await publish(tmp, resolve(file), file, force);
+  } catch (err) {
+    if (err instanceof NeedledropError) throw err; // 'exists' from publish
+    throw inputError(file, `cannot write it (${writeCause(err)})`, err);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** The folder must exist (the fit made and checked it); `force` replaces existing files. */
+export async function writeHandoff(dir: string, base: string, t: HandoffTimeline, force = false): Promise<HandoffFiles> {
+  const files = handoffPaths(dir, base);
+  await writeOne(files.fcpxml, fcpxml(t), force);
+  await writeOne(files.edl, edl(t), force);
+  await writeOne(files.csv, markersCsv(t), force);
   return files;
 }

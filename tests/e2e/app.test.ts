@@ -113,6 +113,14 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await video.waitFor();
     await page.waitForFunction(() => (document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).readyState >= 1, null, { timeout: 30_000 });
 
+    // Review R11: a failed open leaves the clip that is open, and the box names it again.
+    const missing = join(root, 'no-such-clip.mp4');
+    await page.fill('input[aria-label="Clip path"]', missing);
+    await page.keyboard.press('Control+o');
+    await expect.poll(() => page.locator('.match [role="alert"]').first().textContent()).toContain('file not found');
+    expect(await page.inputValue('input[aria-label="Clip path"]')).toBe(CLIP);
+    await page.locator('.match [role="alert"] button[aria-label="Dismiss"]').click();
+
     // Seek near the end: the bridge answers ranges, so the browser can get there.
     const clipSeconds = Number(probe(CLIP).format.duration);
     const target = clipSeconds - 1.5;

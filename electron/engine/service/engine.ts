@@ -73,7 +73,11 @@ export class Engine implements EngineApi {
     this.ctx = ctx;
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
-    this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log, ctx.diskIndexAbove !== undefined ? { diskIndexAbove: ctx.diskIndexAbove } : {});
+    this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log, ctx.diskIndexAbove !== undefined ? { diskIndexAbove: ctx.diskIndexAbove } : {}, () => {
+      // Another process changed the catalog: what was derived from its tracks goes, and the fronts hear of it.
+      this.musicSpace.clear();
+      this.emit({ type: 'changed', what: 'tracks' });
+    });
     this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir]);
     this.jobs = new JobRunner((e) => this.emit(e), Date.now, {
       // Recorded in the catalog when there is one (a training run alone does not create it).
@@ -356,6 +360,8 @@ export class Engine implements EngineApi {
         const file = resolve(path);
         const info = await probe(file);
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
+        // Refused here, not at Find music: a clip is a picture to score (review R11).
+        if (!video) throw new EngineError({ code: 'bad-input', file, message: `${file}: has no video stream: open a video clip to find music for it (music files belong in the library)` });
         const clip: OpenedClip = {
           id: randomUUID(),
           path: file,

@@ -2,7 +2,8 @@
  * The session cache: one open catalog, per model version the library (loaded, or opened from the
  * on-disk segment index above DISK_INDEX_SEGMENTS), and per (model version, provider) the video
  * encoder, so the second match of a session does not reload 100k segments. Whatever changes what
- * they hold (a scan, an activation, a new model) calls `invalidate`.
+ * they hold (a scan, an activation, a new model) calls `invalidate`; a commit by another process
+ * (the CLI indexing the catalog the app has open) is seen through SQLite's data_version.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +19,8 @@ export class Sessions {
   private db: Catalog | null = null;
   private readonly matchSessions = new Map<string, Promise<MatchSession>>();
   private readonly libraries = new Map<string, Promise<Library>>();
+  /** The catalog's data_version when the caches were last checked: it moves only with other connections' commits. */
+  private dataVersion: number | null = null;
 
   constructor(
     private readonly catalogPath: string,
@@ -25,7 +28,28 @@ export class Sessions {
     private readonly log: (m: string) => void,
     /** On-disk index threshold and folder (tests lower the threshold). */
     private readonly libraryOptions: Pick<LibraryOptions, 'diskIndexAbove' | 'indexRoot'> = {},
+    /** Told when another process committed to the catalog, after the caches were dropped. */
+    private readonly onCommittedElsewhere: () => void = () => undefined,
   ) {}
+
+  /**
+   * Drop the caches when another process committed to the catalog since the last look (review
+   * R14: tracks the CLI indexed into the catalog the app had open were listed by the Library but
+   * left out of every match and playlist until a restart).
+   */
+  private checkOtherCommits(): void {
+    if (!this.db) return;
+    const now = this.db.pragma('data_version', { simple: true }) as number;
+    const moved = this.dataVersion !== null && now !== this.dataVersion;
+    this.dataVersion = now;
+    if (!moved) return;
+    const stale = [...this.matchSessions.values(), ...this.libraries.values()];
+    this.matchSessions.clear();
+    this.libraries.clear();
+    // Closed in the background: a request already holding one finishes with what it had.
+    void closeAll(stale);
+    this.onCommittedElsewhere();
+  }
 
   /** The catalog, created on first use; jobs left running by dead processes become 'interrupted'. */
   catalog(): Catalog {
@@ -33,6 +57,7 @@ export class Sessions {
       mkdirSync(dirname(this.catalogPath), { recursive: true });
       this.db = openCatalog(this.catalogPath);
       markInterruptedJobs(this.db);
+      this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     }
     return this.db;
   }
@@ -56,6 +81,7 @@ export class Sessions {
 
   /** The library of `version`, shared by matching and curation. */
   library(version: string): Promise<Library> {
+    this.checkOtherCommits();
     let lib = this.libraries.get(version);
     if (!lib) {
       lib = openSearchLibrary(this.existingCatalog(), version, { ...this.libraryOptions, catalogPath: this.catalogPath, log: this.log });
@@ -67,6 +93,7 @@ export class Sessions {
   }
 
   match(version: string, provider: ProviderRequest): Promise<MatchSession> {
+    this.checkOtherCommits();
     const key = `${version}\0${provider}`;
     let s = this.matchSessions.get(key);
     if (!s) {
@@ -86,19 +113,24 @@ export class Sessions {
     const open = [...this.matchSessions.values()];
     this.matchSessions.clear();
     // Sessions first: they use the libraries.
-    for (const s of [...open, ...libraries]) {
-      try {
-        const opened = await s;
-        await ('close' in opened ? opened.close() : opened.release());
-      } catch {
-        // It never opened: nothing to close.
-      }
-    }
+    await closeAll([...open, ...libraries]);
   }
 
   async close(): Promise<void> {
     await this.invalidate();
     this.db?.close();
     this.db = null;
+  }
+}
+
+/** Close opened sessions and libraries in order; one that never opened has nothing to close. */
+async function closeAll(items: ReadonlyArray<Promise<MatchSession | Library>>): Promise<void> {
+  for (const s of items) {
+    try {
+      const opened = await s;
+      await ('close' in opened ? opened.close() : opened.release());
+    } catch {
+      // It never opened: nothing to close.
+    }
   }
 }

@@ -38,7 +38,7 @@ const MODULES = {
   'atomic-write': { mutate: ['electron/engine/util/atomic-write.ts', 'electron/engine/util/pid.ts'], tests: ['tests/unit/util/atomic-write.test.ts', 'tests/unit/jobs/pid-alive.test.ts'] },
   loudness: {
     mutate: ['electron/engine/features/loudness.ts'],
-    tests: ['tests/unit/features/spectral.test.ts', 'tests/unit/features/loudness-paths.test.ts', 'tests/integration/features/sample-kernel.test.ts', 'tests/integration/features/step-runs-bounds.test.ts', 'tests/integration/features/loudness-vs-ffmpeg.test.ts'],
+    tests: ['tests/unit/features/spectral.test.ts', 'tests/unit/features/loudness-paths.test.ts', 'tests/integration/features/sample-kernel.test.ts', 'tests/integration/features/step-runs-bounds.test.ts', 'tests/integration/features/loudness-vs-ffmpeg.test.ts', 'tests/integration/features/loudness-look-ahead.test.ts'],
   },
 };
 // `NAME-sample`: a seeded sample of nodes (scripts/mutation/sample.mjs, scripts/mutation/NAME-sample.json):

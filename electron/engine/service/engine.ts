@@ -521,26 +521,27 @@ export class Engine implements EngineApi {
       match: async (req, job) => {
         const version = await this.version(req.model);
         const provider: ProviderRequest = req.provider ?? this.settings().provider;
-        const session = await this.sessions.match(version, provider);
-        this.providersInUse.set(`${version}\0${provider}`, session.provider);
-        const { store } = session.library;
-        const clips = [];
         for (const file of req.clips) this.guard.read(file, this.openedPaths());
-        for (const [i, file] of req.clips.entries()) {
-          job.progress('match', i, req.clips.length, { item: file });
-          clips.push(
-            await matchClip(session, resolve(file), {
-              range: { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) },
-              topK: req.top ?? 10,
-              sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
-              allowRepeats: req.allowRepeats ?? false,
-              signal: job.signal,
-              onIndexProgress: (p) => job.progress('index', p.done, p.total),
-            }),
-          );
-        }
-        job.progress('match', req.clips.length, req.clips.length);
-        return { model: session.version, provider: session.provider, tracks: store.trackCount, segments: store.segmentCount, missing: session.library.missing, clips };
+        return this.sessions.withMatch(version, provider, async (session) => {
+          this.providersInUse.set(`${version}\0${provider}`, session.provider);
+          const { store } = session.library;
+          const clips = [];
+          for (const [i, file] of req.clips.entries()) {
+            job.progress('match', i, req.clips.length, { item: file });
+            clips.push(
+              await matchClip(session, resolve(file), {
+                range: { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) },
+                topK: req.top ?? 10,
+                sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
+                allowRepeats: req.allowRepeats ?? false,
+                signal: job.signal,
+                onIndexProgress: (p) => job.progress('index', p.done, p.total),
+              }),
+            );
+          }
+          job.progress('match', req.clips.length, req.clips.length);
+          return { model: session.version, provider: session.provider, tracks: store.trackCount, segments: store.segmentCount, missing: session.library.missing, clips };
+        });
       },
       export: async (req, job) => {
         const track = this.trackPath(req.track);

@@ -21,6 +21,9 @@ export class Sessions {
   private readonly libraries = new Map<string, Promise<Library>>();
   /** The catalog's data_version when the caches were last checked: it moves only with other connections' commits. */
   private dataVersion: number | null = null;
+  /** How many running jobs use each session or library, and those dropped from the cache while in use (closed by their last user). */
+  private readonly holds = new Map<Cached, number>();
+  private readonly retired = new Set<Cached>();
 
   constructor(
     private readonly catalogPath: string,
@@ -46,8 +49,7 @@ export class Sessions {
     const stale = [...this.matchSessions.values(), ...this.libraries.values()];
     this.matchSessions.clear();
     this.libraries.clear();
-    // Closed in the background: a request already holding one finishes with what it had.
-    void closeAll(stale);
+    void this.retire(stale);
     this.onCommittedElsewhere();
   }
 
@@ -106,6 +108,42 @@ export class Sessions {
     return s;
   }
 
+  /**
+   * Run `use` with the match session of (version, provider) and its library held: dropped from the
+   * cache meanwhile (a scan ending, an activation), they are closed when `use` is done, not under
+   * it (review R21: a match running when a scan ended failed with "Session already disposed").
+   */
+  async withMatch<T>(version: string, provider: ProviderRequest, use: (session: MatchSession) => Promise<T>): Promise<T> {
+    const session = this.match(version, provider);
+    const library = this.libraries.get(version);
+    const held = library ? [session, library] : [session];
+    for (const h of held) this.holds.set(h, (this.holds.get(h) ?? 0) + 1);
+    try {
+      return await use(await session);
+    } finally {
+      const free: Cached[] = [];
+      for (const h of held) {
+        const left = (this.holds.get(h) ?? 1) - 1;
+        if (left > 0) this.holds.set(h, left);
+        else {
+          this.holds.delete(h);
+          if (this.retired.delete(h)) free.push(h);
+        }
+      }
+      await closeAll(free);
+    }
+  }
+
+  /** Close what is no longer cached, now if no job holds it, else when its last holder is done. */
+  private async retire(items: Cached[]): Promise<void> {
+    const now: Cached[] = [];
+    for (const item of items) {
+      if (this.holds.has(item)) this.retired.add(item);
+      else now.push(item);
+    }
+    await closeAll(now);
+  }
+
   /** Drop loaded libraries and encoders (after a scan, an activation, a training run). */
   async invalidate(): Promise<void> {
     const libraries = [...this.libraries.values()];
@@ -113,18 +151,23 @@ export class Sessions {
     const open = [...this.matchSessions.values()];
     this.matchSessions.clear();
     // Sessions first: they use the libraries.
-    await closeAll([...open, ...libraries]);
+    await this.retire([...open, ...libraries]);
   }
 
   async close(): Promise<void> {
     await this.invalidate();
+    // The engine closes after its jobs: whatever they still held goes now.
+    await closeAll([...this.retired]);
+    this.retired.clear();
     this.db?.close();
     this.db = null;
   }
 }
 
+type Cached = Promise<MatchSession | Library>;
+
 /** Close opened sessions and libraries in order; one that never opened has nothing to close. */
-async function closeAll(items: ReadonlyArray<Promise<MatchSession | Library>>): Promise<void> {
+async function closeAll(items: readonly Cached[]): Promise<void> {
   for (const s of items) {
     try {
       const opened = await s;

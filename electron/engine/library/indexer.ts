@@ -169,9 +169,11 @@ async function foldersFoundEmpty(roots: readonly string[], disk: readonly DiskEn
     if (catalogued > 0) out.set(root, catalogued);
   }
   const found = new Set(disk.map((e) => e.path));
+  const emptyRoots = [...out.keys()];
   const emptyDir = new Map<string, boolean>();
   for (const row of known) {
-    if (found.has(row.path) || [...out.keys()].some((f) => isUnder(row.path, f))) continue;
+    // Rows of an empty root are counted above; every row of an empty sub-folder counts (review R24: only its first did).
+    if (found.has(row.path) || emptyRoots.some((f) => isUnder(row.path, f))) continue;
     const root = roots.find((r) => isUnder(row.path, r) && row.path !== r);
     if (!root) continue;
     let dir = dirname(row.path);
@@ -209,10 +211,11 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   const unreadable = skipped.filter((s) => s.unreadable).map((s) => s.path);
   const emptyFolders = await foldersFoundEmpty(absRoots, disk, known);
   for (const { folder, catalogued } of emptyFolders) {
-    const drop = absRoots.includes(folder) ? 'remove the folder from the library' : 'delete the empty folder';
+    // Only a sub-folder can be let go of from here (removing a library folder keeps its tracks: review R26).
+    const drop = absRoots.includes(folder) ? '' : '; delete the empty folder to drop them';
     skipped.push({
       path: folder,
-      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back; ${drop} to drop them`,
+      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back${drop}`,
       audio: true,
     });
   }

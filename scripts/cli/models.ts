@@ -7,7 +7,27 @@ import { usageError } from './errors';
 export const usage = 'needledrop models [list | activate VERSION | rollback] [--json]';
 export const example = 'needledrop models activate my-edits-1';
 
-function headline(metrics: Record<string, unknown>): string {
+/** video→music Recall@10 of an evaluation report in model.json (train/eval's MethodReport shape). */
+function recall10(report: unknown): number | undefined {
+  const r = (report as { videoToMusic?: { recall10?: unknown } } | null | undefined)?.videoToMusic?.recall10;
+  return typeof r === 'number' && Number.isFinite(r) ? r : undefined;
+}
+
+/**
+ * One figure for the METRICS column. model.json nests its evaluations: `train` writes
+ * test → videoToMusic → recall10 (the shipped base too), a fine-tune writes
+ * evaluations → heldOut → {before, after} (its parent and itself on the same held-out edits).
+ * Anything else: its first top-level numbers, as written.
+ */
+export function headline(metrics: Record<string, unknown>): string {
+  const test = recall10(metrics.test);
+  if (test !== undefined) return `v→m R@10 ${test.toFixed(3)}`;
+  const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown } } | null | undefined)?.heldOut;
+  const after = recall10(heldOut?.after);
+  if (after !== undefined) {
+    const before = recall10(heldOut?.before);
+    return `held-out edits v→m R@10 ${after.toFixed(3)}${before !== undefined ? ` (parent ${before.toFixed(3)})` : ''}`;
+  }
   return Object.entries(metrics)
     .filter((kv): kv is [string, number] => typeof kv[1] === 'number')
     .slice(0, 3)

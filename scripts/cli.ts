@@ -6,6 +6,7 @@
  */
 import { EngineError } from '../electron/contract/errors';
 import { toErrorData } from '../electron/engine/service';
+import { errorLine } from './cli/errors';
 
 interface Command {
   run(argv: string[]): Promise<number>;
@@ -29,14 +30,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   probe: { summary: 'container, duration, streams and tags of a media file', load: () => import('./cli/probe') },
   features: { summary: 'descriptor sequences and per-file summary of a media file', load: () => import('./cli/features') },
   demo: { summary: 'the main job end to end on generated clips and real recordings', load: () => import('./cli/demo') },
-};
-
-/** The CLI's own words for what to do next; the engine names no flags. */
-const HINTS: Partial<Record<string, string>> = {
-  exists: 'pass --force to overwrite it',
-  'not-indexed': 'index your music with `needledrop index DIR`, or pass --db PATH',
-  'no-model': 'see `needledrop models list`',
-  'not-found': 'give a path listed by `needledrop index` or a track id',
 };
 
 function help(): string {
@@ -79,8 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`needledrop ${name}: ${data.message}${data.detail ? `\n${data.detail}` : ''}\n`);
       return 70;
     }
-    const hint = HINTS[data.code];
-    process.stderr.write(`needledrop ${name}: ${data.message}${hint ? ` (${hint})` : ''}\n`);
+    process.stderr.write(`needledrop ${name}: ${errorLine(data)}\n`);
     if (code === 2) process.stderr.write(`usage: ${cmd.usage}\n`);
     return code;
   }

@@ -4,7 +4,7 @@
  * By default one video style and one timbre appear only in the test split; --no-hold-out spreads
  * every style and timbre over all splits (how the shipped model's training corpus is made).
  */
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { formatDuration } from './format';
@@ -29,12 +29,12 @@ export async function run(argv: string[]): Promise<number> {
     false,
   );
   if (!values.out) throw usageError('--out DIR is required');
-  const pairs = num(values.pairs, 'pairs', { min: 1, int: true });
-  const seed = num(values.seed, 'seed', { min: 0, int: true });
+  const pairs = num(values.pairs, 'pairs', bounds('corpus', 'pairs'));
+  const seed = num(values.seed, 'seed', { ...bounds('corpus', 'seed'), min: 0 });
   if (pairs === undefined || seed === undefined) throw usageError('--pairs and --seed are required');
-  const clipSeconds = num(values['clip-seconds'], 'clip-seconds', { min: 0.5 });
-  const trackSeconds = num(values['track-seconds'], 'track-seconds', { min: 0.5 });
-  const jobs = num(values.jobs, 'jobs', { min: 1, int: true }) ?? 2;
+  const clipSeconds = num(values['clip-seconds'], 'clip-seconds', bounds('corpus', 'clipSeconds', 's'));
+  const trackSeconds = num(values['track-seconds'], 'track-seconds', bounds('corpus', 'trackSeconds', 's'));
+  const jobs = num(values.jobs, 'jobs', bounds('corpus', 'jobs')) ?? 2;
   const engine = openEngine();
   try {
     const r = await runCliJob(

@@ -1,6 +1,29 @@
-/** The CLI's own usage errors (exit 2 with the command's usage line). */
-import { EngineError } from '../../electron/contract/errors';
+/** The CLI's usage errors (exit 2 with the command's usage line) and its hints on the engine's errors. */
+import { EngineError, type ErrorData } from '../../electron/contract/errors';
 
 export function usageError(message: string): EngineError {
   return new EngineError({ code: 'invalid-request', message });
+}
+
+/**
+ * The CLI's own words for what to do next, where the engine's message does not already say it:
+ * the engine names no flags, but many of its messages end with their own advice ("…: index the
+ * library with "v1" active", "(give a catalogued path or a track id)", "; pick another version
+ * name"), and a second hint after those doubled or contradicted them. So each hint names the
+ * messages it completes.
+ */
+const HINTS: Array<{ code: ErrorData['code']; when: RegExp; hint: string }> = [
+  // export, fit and playlist --m3u outputs (train's "already exists …; pick another version name" has no --force).
+  { code: 'exists', when: /: already exists$/, hint: 'pass --force to overwrite it' },
+  // No catalog, or an empty one; not "no segments for this model" (the catalog is the right one there).
+  { code: 'not-indexed', when: /: (no catalog here|the catalog has no tracks): index your music first$/, hint: 'with `needledrop index DIR`, or pass --db PATH for a catalog elsewhere' },
+  // A track id that export/fit did not find; a playlist or clip id, or a curation ref (which says it), gets none.
+  { code: 'not-found', when: /^track \S+ is not in the catalog$/, hint: 'give a path listed by `needledrop index` or a track id' },
+  { code: 'no-model', when: /^no model version /, hint: 'see `needledrop models list`' },
+];
+
+/** The one line the CLI prints for an engine error: its message, and a hint when one applies. */
+export function errorLine(data: Pick<ErrorData, 'code' | 'message'>): string {
+  const hint = HINTS.find((h) => h.code === data.code && h.when.test(data.message))?.hint;
+  return hint ? `${data.message} (${hint})` : data.message;
 }

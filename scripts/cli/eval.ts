@@ -1,7 +1,7 @@
 /** `needledrop eval --corpus DIR …`: Recall@K, median rank, MAP@R of a model against baselines, optionally every loss. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { formatReports, formatTrainProgress, type ReportRow } from './format';
@@ -31,8 +31,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!['test', 'val', 'all'].includes(values.split)) throw usageError('--split must be test, val or all');
   if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError('--backend must be wasm or cpu');
-  const steps = num(values.steps, 'steps', { min: 1, int: true });
-  const seed = num(values.seed, 'seed', { int: true });
+  const steps = num(values.steps, 'steps', bounds('evaluate', 'steps'));
+  const seed = num(values.seed, 'seed', bounds('evaluate', 'seed'));
   const engine = openEngine();
   const status = statusLine('eval');
   try {

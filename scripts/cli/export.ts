@@ -3,7 +3,7 @@
  * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised; with
  * --start the track is at the offset at that clip time (`match --start` gives offsets that way).
  */
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { describeFit } from './fit';
@@ -12,23 +12,8 @@ import { readPlanFile, trackRef } from './options';
 export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S [--start S]] [--fade S] [--loudness LUFS] [--fit [--hits] | --plan PLAN.json] [--force] [--json]';
 export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
-const VALUED = new Set(['--offset', '--start', '--fade', '--loudness', '--out']);
-
-/** parseArgs refuses "--loudness -14" (a value that looks like an option): join such pairs with "=". */
-function joinNegativeValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const next = argv[i + 1];
-    if (VALUED.has(argv[i]) && next !== undefined && /^-\d/.test(next)) {
-      out.push(`${argv[i]}=${next}`);
-      i++;
-    } else out.push(argv[i]);
-  }
-  return out;
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(joinNegativeValues(argv), {
+  const { values, positionals } = parse(argv, {
     offset: { type: 'string' },
     start: { type: 'string' },
     out: { type: 'string' },
@@ -47,10 +32,10 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;
-  const offset = num(values.offset, 'offset', { min: 0 });
-  const start = num(values.start, 'start', { min: 0 });
-  const fade = num(values.fade, 'fade', { min: 0 });
-  const loudness = num(values.loudness, 'loudness');
+  const offset = num(values.offset, 'offset', bounds('export', 'offset', 's'));
+  const start = num(values.start, 'start', bounds('export', 'start', 's'));
+  const fade = num(values.fade, 'fade', bounds('export', 'fade', 's'));
+  const loudness = num(values.loudness, 'loudness', bounds('export', 'loudness', 'LUFS'));
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {

@@ -5,7 +5,7 @@
  * `--plan` renders an edited plan (e.g. a `fit --json` output with moved ranges) as it is.
  */
 import type { FitSummary } from '../../electron/contract/types';
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { readPlanFile, trackRef } from './options';
@@ -47,9 +47,9 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (values['end-on-ending'] && values['end-on-phrase']) throw usageError('--end-on-ending and --end-on-phrase exclude each other');
   const [clip, track] = positionals;
-  const offset = num(values.offset, 'offset', { min: 0 });
-  const start = num(values.start, 'start', { min: 0 });
-  const end = num(values.end, 'end', { min: 0 });
+  const offset = num(values.offset, 'offset', bounds('fit', 'offset', 's'));
+  const start = num(values.start, 'start', bounds('fit', 'start', 's'));
+  const end = num(values.end, 'end', bounds('fit', 'end', 's'));
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {

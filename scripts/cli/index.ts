@@ -4,7 +4,7 @@
  * and playlists compare; the app computes them after every scan by itself).
  */
 import { EngineError } from '../../electron/contract/errors';
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 
@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     signatures: { type: 'boolean', default: false },
   });
   if (positionals.length === 0) throw usageError('give at least one folder to index');
-  const jobs = num(values.jobs, 'jobs', { min: 1, int: true });
+  const jobs = num(values.jobs, 'jobs', bounds('library.scan', 'jobs'));
   const engine = openEngine({ db: values.db });
   try {
     const report = await runCliJob(engine, 'library.scan', { folders: positionals, ...(jobs !== undefined ? { jobs } : {}) }, { label: 'index' });

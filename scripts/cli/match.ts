@@ -1,5 +1,5 @@
 /** `needledrop match CLIP…`: rank the library's tracks for each clip. */
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { formatClipMatch } from './format';
@@ -29,10 +29,10 @@ export async function run(argv: string[]): Promise<number> {
     throw usageError('--allow-repeats and --min-section only apply with --sections');
   }
   const provider = providerOption(values.provider);
-  const start = num(values.start, 'start', { min: 0 });
-  const end = num(values.end, 'end', { min: 0 });
-  const top = num(values.top, 'top', { min: 1, int: true }) ?? 10;
-  const minSection = num(values['min-section'], 'min-section', { min: 1 });
+  const start = num(values.start, 'start', bounds('match', 'start', 's'));
+  const end = num(values.end, 'end', bounds('match', 'end', 's'));
+  const top = num(values.top, 'top', bounds('match', 'top')) ?? 10;
+  const minSection = num(values['min-section'], 'min-section', bounds('match', 'minSection', 's'));
 
   const started = performance.now();
   const engine = openEngine({ db: values.db });

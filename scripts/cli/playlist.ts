@@ -1,7 +1,7 @@
 /** `needledrop playlist …`: more like these, a mood path, an energy curve; saved in the catalog, optionally as M3U8. */
 import { resolve } from 'node:path';
 import type { RequestOf } from '../../electron/contract/operations';
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
 import { curatedLines } from './format';
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
   });
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
-  const length = num(values.length, 'length', { min: 1, int: true });
+  const length = num(values.length, 'length', bounds('playlist.build', 'length'));
   const req = request(values, length ?? 1, values.name);
   if (length === undefined) throw usageError('--length N is required');
   const engine = openEngine({ db: values.db });

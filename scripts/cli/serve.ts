@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { EngineError } from '../../electron/contract/errors';
 import { startBridge, contextFromEnv, defaultResourcesDir, Engine } from '../../electron/engine/service';
 import { num, parse } from './args';
-import { usageError } from './errors';
 
 export const usage = 'needledrop serve [--port P] [--db PATH] [--static DIR] [--open]';
 export const summary = 'the app in your browser: UI and engine on 127.0.0.1, behind a token';
@@ -20,8 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     { port: { type: 'string' }, db: { type: 'string' }, static: { type: 'string' }, open: { type: 'boolean', default: false } },
     false,
   );
-  const port = num(values.port, 'port', { min: 0, int: true }) ?? 0;
-  if (port > 65535) throw usageError('--port must be at most 65535');
+  const port = num(values.port, 'port', { min: 0, max: 65535, int: true }) ?? 0;
   const staticDir = values.static ?? join(defaultResourcesDir(), 'renderer', 'dist');
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write(`serve: no built UI in ${staticDir} (run \`npm run build:renderer\`); the API is served anyway\n`);
@@ -29,7 +28,17 @@ export async function run(argv: string[]): Promise<number> {
   // Requests come from a browser page: confine them to the library, opened clips and the data folder.
   // It stays open: it watches the library folders (when the user's setting is on) like the app.
   const engine = new Engine(contextFromEnv(process.env, { confined: true, watch: true, ...(values.db ? { catalogPath: values.db } : {}) }));
-  const bridge = await startBridge(engine, { port, staticDir });
+  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  try {
+    bridge = await startBridge(engine, { port, staticDir });
+  } catch (err) {
+    await engine.close();
+    // A port another program holds is the user's to change, not an internal error with a stack (review R15).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new EngineError({ code: 'bad-input', message: `port ${port} is in use; pass --port 0 for a free one` });
+    if (code === 'EACCES') throw new EngineError({ code: 'bad-input', message: `port ${port} is not open to this user; pass --port 0 for a free one` });
+    throw err;
+  }
   process.stdout.write(`Needledrop UI: ${bridge.url}\n`);
   if (values.open) {
     const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';

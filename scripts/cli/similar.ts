@@ -1,5 +1,5 @@
 /** `needledrop similar TRACK`: the tracks that sound most like one track. */
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
 import { curatedLines } from './format';
@@ -15,7 +15,7 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw usageError('give exactly one track (a catalogued path or a track id)');
-  const top = num(values.top, 'top', { min: 1, int: true }) ?? 10;
+  const top = num(values.top, 'top', bounds('similar', 'top')) ?? 10;
   const engine = openEngine({ db: values.db });
   try {
     const model = values.model ?? (await engine.call('models.list')).active;

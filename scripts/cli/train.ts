@@ -1,5 +1,5 @@
 /** `needledrop train --corpus DIR --version NAME …`: train a dual encoder with any loss of the metric core. */
-import { num, parse, printJson } from './args';
+import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { formatReports, formatTrainProgress, type ReportRow } from './format';
@@ -35,10 +35,10 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.corpus) throw usageError('--corpus DIR (or --from-videos DIR) is required');
   if (values.positives !== 'pair' && values.positives !== 'mood') throw usageError('--positives must be pair or mood');
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError('--backend must be wasm or cpu');
-  const steps = num(values.steps, 'steps', { min: 1, int: true });
-  const batch = num(values.batch, 'batch', { min: 2, int: true });
-  const lr = num(values.lr, 'lr', { min: 0 });
-  const seed = num(values.seed, 'seed', { int: true });
+  const steps = num(values.steps, 'steps', bounds('train', 'steps'));
+  const batch = num(values.batch, 'batch', bounds('train', 'batch'));
+  const lr = num(values.lr, 'lr', bounds('train', 'lr'));
+  const seed = num(values.seed, 'seed', bounds('train', 'seed'));
   const engine = openEngine();
   const status = statusLine('train');
   try {
@@ -81,11 +81,11 @@ async function finetune(
   values: { feedback?: boolean; steps?: string; lr?: string; batch?: string; seed?: string; hop?: string; 'heads-only'?: boolean; 'all-layers'?: boolean; activate?: boolean; json?: boolean },
 ): Promise<number> {
   if (values['heads-only'] && values['all-layers']) throw usageError('--heads-only and --all-layers exclude each other');
-  const steps = num(values.steps, 'steps', { min: 1, int: true });
-  const batch = num(values.batch, 'batch', { min: 2, int: true });
-  const lr = num(values.lr, 'lr', { min: 0 });
-  const seed = num(values.seed, 'seed', { int: true });
-  const hop = num(values.hop, 'hop', { min: 1, int: true });
+  const steps = num(values.steps, 'steps', bounds('finetune', 'steps'));
+  const batch = num(values.batch, 'batch', bounds('finetune', 'batch'));
+  const lr = num(values.lr, 'lr', bounds('finetune', 'lr'));
+  const seed = num(values.seed, 'seed', bounds('finetune', 'seed'));
+  const hop = num(values.hop, 'hop', bounds('finetune', 'hop'));
   const engine = openEngine();
   const status = statusLine('train');
   try {

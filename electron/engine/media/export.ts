@@ -15,7 +15,7 @@
  * folder's name holds our pid, so one left by a killed export is removed by the next export into
  * that folder once that process is gone.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { link, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
@@ -194,7 +194,9 @@ export function checkRequest(o: ExportOptions): ExportRequest {
   const container = CONTAINERS[extname(o.out).toLowerCase()];
   if (!container) throw usageError(`${o.out}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
   const out = resolve(o.out);
-  if (out === resolve(o.clip) || out === resolve(o.track)) throw usageError(`${o.out}: the output cannot be one of the inputs`);
+  // Realpaths: through a link the output can be an input under another name, which --force replaced (review R15).
+  const real = (p: string): string => (existsSync(p) ? realpathSync(p) : resolve(p));
+  if ([o.clip, o.track].some((p) => real(p) === real(out))) throw usageError(`${o.out}: the output cannot be one of the inputs`);
   return { offset, lead, fadeAsked, loudness, container, out, force: o.force ?? false };
 }
 

@@ -3,12 +3,12 @@
  * models/, versions a user trains in userModelsDir(); the active pointer (with a history for
  * rollback) in dataHome()/active-model.json. A missing pointer means 'base'.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inputError, NeedledropError, usageError } from '../errors';
+import { inputError, NeedledropError } from '../errors';
 import { dataHome, shippedModelsDir, userModelsDir } from '../paths';
-import { checkVersionName, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
+import { checkVersionName, ENCODER_FILES, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
 import { writeFileAtomicAsync } from '../util/atomic-write';
 
 export const DEFAULT_MODEL = 'base';
@@ -48,6 +48,27 @@ function subfolders(dir: string): string[] {
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, MANIFEST_FILE)))
     .map((d) => d.name)
     .sort();
+}
+
+/**
+ * What a new version's output folder must pass before training starts, not after it (review R15):
+ * not a shipped version's name (the user's copy would only be listed as unusable), no finished
+ * version there, and nothing else there (an --out folder's own files would be mixed with the
+ * model's). The encoders an unfinished save left (no model.json yet) are overwritten, so a
+ * cancelled run can be repeated under its name.
+ */
+export function checkNewVersion(version: string, outDir: string, opts: RegistryOptions = {}): void {
+  checkVersionName(version);
+  const exists = (message: string): NeedledropError => new NeedledropError('input', message, { code: 'exists', file: outDir });
+  if (subfolders(opts.shippedDir ?? shippedModelsDir()).includes(version)) throw exists(`model version "${version}" is shipped with Needledrop; pick another version name`);
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw exists(`${outDir}: is a file, not a folder for model version "${version}"; pick another version name or --out folder`);
+  if (existsSync(join(outDir, MANIFEST_FILE))) throw exists(`model version "${version}" already exists at ${outDir}; pick another version name`);
+  const encoders: readonly string[] = Object.values(ENCODER_FILES);
+  const others = readdirSync(outDir).filter((f) => !encoders.includes(f));
+  if (others.length > 0) {
+    throw exists(`${outDir}: holds other files (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}), not a model version; pick another version name or --out folder`);
+  }
 }
 
 async function readPointer(opts: RegistryOptions): Promise<Pointer> {
@@ -157,6 +178,7 @@ export async function rollback(opts: RegistryOptions = {}): Promise<Switch> {
     await writePointer({ active: parent, history: [] }, opts);
     return { active: parent, previous: pointer.active };
   }
-  throw usageError(`nothing to roll back to: "${pointer.active}" has no earlier active version and no parent`);
+  // The request was well formed; the state does not allow it: an input error (CLI exit 1), not usage (2).
+  throw new NeedledropError('input', `nothing to roll back to: "${pointer.active}" has no earlier active version and no parent`);
 }
 

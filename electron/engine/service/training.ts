@@ -12,7 +12,7 @@ export { baseCalibrationData } from '../app/match-calibration';
 import { generateCorpus } from '../corpus/generate';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
-import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
+import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
 import type { ModelManifest } from '../models/version';
 import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '../train/dataset';
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
@@ -151,9 +151,7 @@ export async function trainOnCorpus(
 ): Promise<TrainSummary & { manifest: ModelManifest; backend: string }> {
   const loss = checkLoss(req.loss ?? 'infonce');
   const outDir = join(resolve(req.out ?? dirs.userModelsDir), req.version);
-  if (existsSync(join(outDir, 'model.json'))) {
-    throw new EngineError({ code: 'exists', message: `model version "${req.version}" already exists at ${outDir}; pick another version name`, file: outDir });
-  }
+  checkNewVersion(req.version, outDir, dirs.registry);
   const data = await loadCorpus(req.corpus, job);
   const out = await trainAndSave(
     {

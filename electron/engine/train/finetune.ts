@@ -7,15 +7,14 @@
  * model.json is renamed into place (saveModelVersion), so a killed run leaves no version behind
  * and the active pointer untouched; activation only when asked.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
 import { inputError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
-import { activate, activeModel, loadModel, type RegistryOptions } from '../models/registry';
-import { checkVersionName, MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
+import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
+import { MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
 import { BASE_BENCHMARK, baseBenchmarkPairs } from './base-benchmark';
 import { bySplit, type PairSample } from './dataset';
 import { emptyData, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
@@ -105,9 +104,8 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
 }
 
 export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, job: FinetuneJob): Promise<FinetuneOutcome> {
-  checkVersionName(req.version);
   const outDir = join(dirs.userModelsDir, req.version);
-  if (existsSync(join(outDir, MANIFEST_FILE))) throw usageError(`model version "${req.version}" already exists at ${outDir}; pick another version name`);
+  checkNewVersion(req.version, outDir, dirs.registry);
   const parent = await activeModel(dirs.registry);
   const model = await loadModel({ ...dirs.registry, version: parent });
   const warm = await readVersionWeights(model);

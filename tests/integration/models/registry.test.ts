@@ -55,7 +55,8 @@ describe('model registry', () => {
     expect((await loadModel({ ...opts, expectedSpec: SPEC })).manifest.version).toBe('ft2');
     expect(await rollback(opts)).toEqual({ active: 'ft1', previous: 'ft2' });
     expect(await rollback(opts)).toEqual({ active: 'base', previous: 'ft1' });
-    await expect(rollback(opts)).rejects.toThrow(/nothing to roll back to/);
+    // A refusal of a well-formed request (CLI exit 1), not a usage error (review R15).
+    await expect(rollback(opts)).rejects.toMatchObject({ kind: 'input', message: expect.stringMatching(/nothing to roll back to/) });
     // With no history left, a fresh pointer on ft2 rolls back to its parent.
     writeFileSync(join(home, 'active-model.json'), JSON.stringify({ active: 'ft2', history: [] }));
     expect(await rollback(opts)).toEqual({ active: 'ft1', previous: 'ft2' });

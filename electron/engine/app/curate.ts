@@ -2,6 +2,7 @@
  * Music → music: similar tracks and playlists (more like these, a mood path, an energy curve)
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { CuratedTrack, Playlist } from '../../contract/types';
 import { createPlaylist } from '../catalog/playlists';
@@ -64,6 +65,8 @@ export function curationPool(library: Library, space: PlaylistSpace = library.st
     const id = space.idAt(s);
     if (isNearSilent(library.track(id).summary)) continue;
     const path = files.get(id)?.path ?? '';
+    // Kept in the catalog while its folder is unreadable or unplugged (review R24): not offered meanwhile.
+    if (!existsSync(path)) continue;
     const held = first.get(content(id));
     if (!held || path < held.path) first.set(content(id), { id, path });
   }

@@ -3,6 +3,7 @@
  * and that version's video encoder; each clip (or each section of one long video) becomes a
  * ClipQuery and is ranked by the Matcher (alignment + beat/cut term), each result explained.
  */
+import { existsSync } from 'node:fs';
 import type { RankedClip, RankedTrack } from '../../contract/types';
 import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
@@ -149,6 +150,9 @@ function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[], ba
   };
 }
 
+/** Ranked tracks beyond the asked number, so that files missing from disk can be left out and the list stay full. */
+const UNAVAILABLE_ROOM = 10;
+
 /** Tracks the indexer flagged near-silent: not music to offer, so never ranked. */
 function nearSilent(library: Library): Set<TrackId> {
   return new Set(library.store.trackIds().filter((id) => isNearSilent(library.track(id).summary)));
@@ -160,8 +164,16 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   const strategy = matcher.resolve(opts.strategy);
   const silent = nearSilent(session.library);
   const topK = opts.topK ?? 10;
-  const audible = (rs: MatchResult[]): MatchResult[] => rs.filter((r) => !silent.has(r.trackId)).slice(0, topK);
-  const common = { topK: topK + silent.size, strategy };
+  // A track kept while its folder is unreadable or unplugged (review R24) cannot be previewed or
+  // exported: left out, checked only among the ranked few (a stat each), with room for some.
+  const there = new Map<TrackId, boolean>();
+  const onDisk = (id: TrackId): boolean => {
+    let yes = there.get(id);
+    if (yes === undefined) there.set(id, (yes = existsSync(session.library.track(id).path)));
+    return yes;
+  };
+  const audible = (rs: MatchResult[]): MatchResult[] => rs.filter((r) => !silent.has(r.trackId) && onDisk(r.trackId)).slice(0, topK);
+  const common = { topK: topK + silent.size + UNAVAILABLE_ROOM, strategy };
   // Every audible track is ranked (exactly with the exact strategy; scan and ann align a shortlist, so `top` assumes the rest score lower).
   const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size };
   const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };

@@ -221,7 +221,10 @@ export interface ExportResult {
   lead: number;
   audible: number;
   fade: number;
+  /** Integrated loudness of the written soundtrack (LUFS), measured after the encode; −70 is the meter's floor. */
   loudness: number;
+  /** The loudness the export aimed at (LUFS); a miss of more than 2 LU below it comes with a warning. */
+  loudnessTarget: number;
   /** What the user should know though the export succeeded (e.g. the track runs out before the clip ends). */
   warnings: string[];
 }

@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     const video = result.videoCopied ? `${result.videoCodec} copied` : `re-encoded to ${result.videoCodec}`;
     process.stderr.write(
-      `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness} LUFS` +
+      `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness.toFixed(1)} LUFS (target ${result.loudnessTarget})` +
         `${result.lead > 0 ? `, silence until the track begins at ${result.lead.toFixed(2)} s` : ''}` +
         `${result.lead + result.audible < result.duration - 0.01 ? `, track ends at ${(result.lead + result.audible).toFixed(2)} s then silence` : ''})\n`,
     );

@@ -190,8 +190,9 @@ export async function renderFitForExport(
   const dir = await mkdtemp(join(tmpdir(), 'needledrop-fit-'));
   const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
-    const result = await fitTrackToClip({ ...o, out: join(dir, 'remix.wav') });
-    return { remix: result.remix!.out, result, cleanup };
+    const { remix, ...result } = await fitTrackToClip({ ...o, out: join(dir, 'remix.wav') });
+    // The result leaves the temp remix out: it is gone once the export is muxed (review R12 saw it printed).
+    return { remix: remix!.out, result, cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -1,9 +1,12 @@
 /**
  * Export a clip with a track as its soundtrack: the clip's picture (stream-copied when the output
  * container accepts its codec, re-encoded otherwise), the track from `offset` (its own audio is
- * dropped), faded in and out, loudness-normalised with ffmpeg's loudnorm in one pass (dynamic
- * mode: good to about ±1 LU on music, no second analysis pass), exactly as long as the clip's
- * video. When the track runs out before the clip ends, it fades out at its end and silence fills
+ * dropped), faded in and out, loudness-normalised with ffmpeg's loudnorm in two passes (the
+ * first measures the part of the track that is heard; the second applies a linear gain when the
+ * peaks allow it, else limits dynamically with the first pass's correction), exactly as long as
+ * the clip's video. The loudness reported is the written file's, measured (EBU R128) after the
+ * encode: a near-silent track, or one too short or too dynamic to reach the target, says so in
+ * `warnings` instead of being reported at the target (review R12). When the track runs out before the clip ends, it fades out at its end and silence fills
  * the rest; an offset at or past the track's end is an input error (we do not loop music).
  * "The track's end" is where its audio packets really end: a file cut short states more than it
  * holds, and the result then says so in `warnings` instead of passing silence off as the track.
@@ -59,7 +62,10 @@ export interface ExportResult {
   /** Seconds of the track that are heard; less than `duration` when silence pads the end. */
   audible: number;
   fade: number;
+  /** Integrated loudness of the written soundtrack in LUFS, measured (−70 is ebur128's floor: near-silence). */
   loudness: number;
+  /** The loudness the export aimed at (LUFS). */
+  loudnessTarget: number;
   /** Things the user should hear about, e.g. a track cut short of the length it states. */
   warnings: string[];
 }
@@ -76,10 +82,22 @@ const COPYABLE: Record<Container, ReadonlySet<string> | 'any'> = {
   webm: new Set(['vp8', 'vp9', 'av1']),
 };
 
-/** The video codec arguments: a copy when the container takes the clip's codec, else a re-encode. */
-export function videoArgs(container: Container, codec: string): { args: string[]; copied: boolean } {
+/**
+ * Containers that keep a copied stream's display rotation. Debian's ffmpeg 5.1 cannot write the
+ * display matrix into Matroska/WebM (review R17: a phone clip copied into .mkv played sideways).
+ */
+const KEEPS_ROTATION: ReadonlySet<Container> = new Set(['mp4', 'mov']);
+
+/**
+ * The video codec arguments: a copy when the container takes the clip's codec (and, for a rotated
+ * clip, its rotation), else a re-encode. A rotated clip headed for Matroska/WebM is re-encoded
+ * rather than refused: ffmpeg turns the decoded frames upright (autorotate), so the picture is
+ * seen as in the clip, at the cost of an encode the user asked for nothing less than.
+ */
+export function videoArgs(container: Container, codec: string, rotation = 0): { args: string[]; copied: boolean } {
   const ok = COPYABLE[container];
-  if (ok === 'any' || ok.has(codec)) return { args: ['-c:v', 'copy'], copied: true };
+  const rotationKept = rotation % 360 === 0 || KEEPS_ROTATION.has(container);
+  if ((ok === 'any' || ok.has(codec)) && rotationKept) return { args: ['-c:v', 'copy'], copied: true };
   return container === 'webm'
     ? { args: ['-c:v', 'libvpx-vp9', '-crf', '32', '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-pix_fmt', 'yuv420p'], copied: false }
     : { args: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p'], copied: false };
@@ -95,13 +113,94 @@ const r3 = (x: number): string => x.toFixed(3);
 /** A track whose audio ends this much before the length it states is cut short (not codec padding). */
 const CUT_SHORT_SECONDS = 0.25;
 
+/** An export misses its loudness target when its soundtrack measures more than this many LU below it. */
+const LOUDNESS_MISS_LU = 2;
+
+/** loudnorm's first-pass measurement (its print_format=json input_* fields and target_offset). */
+export interface LoudnormMeasure {
+  i: number;
+  tp: number;
+  lra: number;
+  thresh: number;
+  offset: number;
+}
+
+/**
+ * Below this a heard piece is near-silence (the indexer's NEAR_SILENT_LUFS; not imported, to keep
+ * the feature extractors out of the export's bundle): never raised by a linear gain.
+ */
+const NEAR_SILENT_LUFS = -60;
+
+/** The true-peak ceiling of the soundtrack, dBTP. */
+const TRUE_PEAK = -1.5;
+
+/** loudnorm's settings: the target, and with a first pass's measurement the two-pass form. */
+export function loudnormArgs(loudness: number, m?: LoudnormMeasure): string {
+  const base = `loudnorm=I=${loudness}:TP=${TRUE_PEAK}:LRA=11`;
+  return m ? `${base}:measured_I=${m.i}:measured_TP=${m.tp}:measured_LRA=${m.lra}:measured_thresh=${m.thresh}:offset=${m.offset}:linear=true` : base;
+}
+
+/**
+ * The measurement in loudnorm's JSON report (the last one in `stderr`), or undefined when there
+ * is none or a value is outside what loudnorm takes back (a silent input measures −inf): the
+ * second pass then runs as a single pass would.
+ */
+export function parseLoudnormJson(stderr: string): LoudnormMeasure | undefined {
+  const block = [...stderr.matchAll(/\{[^{}]*"input_i"[^{}]*\}/g)].at(-1)?.[0];
+  if (!block) return undefined;
+  let j: Record<string, string>;
+  try {
+    j = JSON.parse(block) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+  const m = { i: Number(j.input_i), tp: Number(j.input_tp), lra: Number(j.input_lra), thresh: Number(j.input_thresh), offset: Number(j.target_offset) };
+  // loudnorm's option ranges for the measured values.
+  const ok = m.i >= -99 && m.i <= 0 && m.tp >= -99 && m.tp <= 99 && m.lra >= 0 && m.lra <= 99 && m.thresh >= -99 && m.thresh <= 0 && m.offset >= -99 && m.offset <= 99;
+  return ok ? m : undefined;
+}
+
+/**
+ * The gain stage: with a first pass that measured music (not near-silence), a plain linear gain
+ * when it reaches the target with the true peak at most TRUE_PEAK, else loudnorm's dynamic mode
+ * corrected by the first pass's offset. Not loudnorm's own linear mode: it also refuses a range
+ * of 0 LU (a steady tone) or over 11 LU, and its dynamic fallback misses short pieces by 3 LU
+ * and more (a 1 s tone came out at −33.5 LUFS for −30).
+ */
+export function loudnessStage(loudness: number, m?: LoudnormMeasure): string {
+  if (m && m.i >= NEAR_SILENT_LUFS) {
+    const gain = loudness - m.i;
+    if (m.tp + gain <= TRUE_PEAK) return `volume=${gain.toFixed(2)}dB`;
+  }
+  return loudnormArgs(loudness, m);
+}
+
+/** The integrated loudness in ebur128's summary (the last "I: … LUFS" in `stderr`), or undefined. */
+export function parseEbur128Integrated(stderr: string): number | undefined {
+  const v = Number([...stderr.matchAll(/^\s*I:\s+(-?\d+(?:\.\d+)?) LUFS/gm)].at(-1)?.[1]);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/** A warning when the soundtrack measures well under its target; undefined when it is near it. */
+export function loudnessWarning(track: string, measured: number, target: number, firstPass: LoudnormMeasure | undefined): string | undefined {
+  if (measured >= target - LOUDNESS_MISS_LU) return undefined;
+  const why = !firstPass || measured <= -69.9 ? 'the track is near-silent there' : 'the track is too short or too dynamic there to raise further without clipping its peaks';
+  return `${track}: the soundtrack measures ${measured.toFixed(1)} LUFS, ${(target - measured).toFixed(1)} LU under the ${target} LUFS target: ${why}`;
+}
+
+/** Float PCM can hold NaN/Inf, which loudnorm and the encoders refuse: silence them first, as decoding does. */
+const FINITE_GUARD = `aeval=exprs='if(isnan(val(ch))+isinf(val(ch)),0,val(ch))':channel_layout=same`;
+
+function fadeFilters(audible: number, fade: number): string[] {
+  return fade > 0 ? [`afade=t=in:st=0:d=${r3(fade)}`, `afade=t=out:st=${r3(audible - fade)}:d=${r3(fade)}`] : [];
+}
+
 /** The soundtrack filter: loudness first (so the fades are not undone), then fades, then pad/trim to the clip. */
-export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number, floatPcm = false, lead = 0): string {
+export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number, floatPcm = false, lead = 0, measured?: LoudnormMeasure): string {
   // aformat also gives tracks with an unset channel layout one (loudnorm cannot pass them on).
-  const parts = [`loudnorm=I=${loudness}:TP=-1.5:LRA=11`, `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
-  // Float PCM can hold NaN/Inf, which loudnorm and the encoders refuse: silence them first, as decoding does.
-  if (floatPcm) parts.unshift(`aeval=exprs='if(isnan(val(ch))+isinf(val(ch)),0,val(ch))':channel_layout=same`);
-  if (fade > 0) parts.push(`afade=t=in:st=0:d=${r3(fade)}`, `afade=t=out:st=${r3(audible - fade)}:d=${r3(fade)}`);
+  const parts = [loudnessStage(loudness, measured), `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
+  if (floatPcm) parts.unshift(FINITE_GUARD);
+  parts.push(...fadeFilters(audible, fade));
   // Per channel (stereo by now): adelay's `all` needs ffmpeg 4.2+.
   if (lead > 0) parts.push(`adelay=delays=${r3(lead * 1000)}|${r3(lead * 1000)}`);
   // Plain apad (endless) then atrim: apad's whole_dur needs ffmpeg 4.2+, and the bundled fallback build is 4.1.
@@ -272,8 +371,12 @@ export interface ExportCommand {
   container: Container;
   videoIndex: number;
   videoCodec: string;
+  /** The clip's display rotation in degrees (probe's), 0 when upright. */
+  rotation?: number;
   /** The track's audio codec as ffprobe names it (float PCM gets its NaN/Inf silenced). */
   trackCodec: string;
+  /** The first loudness pass over the heard part of the track, when it measured something usable. */
+  measured?: LoudnormMeasure;
 }
 
 /** The audio codec of a container's output. */
@@ -287,14 +390,57 @@ export function exportArgs(c: ExportCommand, plan: SoundtrackPlan): string[] {
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-i', mediaArg(c.clip),
     '-ss', r3(c.offset), '-t', r3(plan.audible), '-i', mediaArg(c.track),
-    '-filter_complex', soundtrackFilter(plan.audible, plan.duration, plan.fade, c.loudness, 48000, /^pcm_f/.test(c.trackCodec), plan.lead),
+    '-filter_complex', soundtrackFilter(plan.audible, plan.duration, plan.fade, c.loudness, 48000, /^pcm_f/.test(c.trackCodec), plan.lead, c.measured),
     '-map', `0:${c.videoIndex}`, '-map', '[a]',
-    ...videoArgs(c.container, c.videoCodec).args,
+    ...videoArgs(c.container, c.videoCodec, c.rotation).args,
     ...(audioCodecOf(c.container) === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),
     ...(c.container === 'mp4' || c.container === 'mov' ? ['-movflags', '+faststart'] : []),
     // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
     '-f', c.container, mediaArg(c.part),
   ];
+}
+
+/**
+ * The first pass's arguments: the heard part of the track (as the export reads it), faded as it
+ * will be, through loudnorm, measured only. With the fades in, a linear gain brings what is heard
+ * to the target: a 1 s piece faded in and out over all of it measures 3.5 LU under its unfaded self.
+ */
+export function measureArgs(track: string, offset: number, audible: number, fade: number, loudness: number, floatPcm: boolean): string[] {
+  const chain = [...(floatPcm ? [FINITE_GUARD] : []), ...fadeFilters(audible, fade), `${loudnormArgs(loudness)}:print_format=json`];
+  return [
+    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
+    '-ss', r3(offset), '-t', r3(audible), '-i', mediaArg(track),
+    '-map', '0:a:0', '-af', chain.join(','),
+    '-f', 'null', '-',
+  ];
+}
+
+/** Run ffmpeg for a measurement and return all it said on stderr (the reports are there, not on stdout). */
+async function ffmpegReport(args: string[], file: string, signal?: AbortSignal): Promise<string> {
+  const p = spawnTool(ffmpegPath(), args, signal);
+  const text: Buffer[] = [];
+  p.child.stderr.on('data', (d: Buffer) => text.push(d));
+  p.child.stdout.resume();
+  try {
+    const exit = await p.exited;
+    if (signal?.aborted) throw cancelledError('export');
+    if (exit.code !== 0) {
+      const cause = describeStderr(p.stderr.text(), file) || `ffmpeg exited with ${exit.code ?? exit.signal}`;
+      throw inputError(file, `measuring loudness failed: ${explain(cause)}`);
+    }
+  } finally {
+    await p.dispose().catch(() => undefined);
+  }
+  return Buffer.concat(text).toString('utf8');
+}
+
+/** Integrated loudness (LUFS) of a written file's first audio stream, by ffmpeg's ebur128. */
+export async function measuredLoudness(file: string, signal?: AbortSignal): Promise<number> {
+  // framelog=verbose keeps the per-block lines out of an info-level log; the summary stays.
+  const report = await ffmpegReport(['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-i', mediaArg(file), '-map', '0:a:0', '-af', 'ebur128=framelog=verbose', '-f', 'null', '-'], file, signal);
+  const lufs = parseEbur128Integrated(report);
+  if (lufs === undefined) throw new NeedledropError('internal', `${file}: ffmpeg's ebur128 gave no integrated loudness`);
+  return lufs;
 }
 
 export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResult> {
@@ -317,7 +463,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   }, lead);
   const { duration, audible, fade, warnings } = plan;
   const audioCodec = audioCodecOf(container);
-  const copied = videoArgs(container, video.codec).copied;
+  const copied = videoArgs(container, video.codec, video.rotation).copied;
 
   let tempDir: string;
   try {
@@ -326,11 +472,14 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     throw inputError(o.out, `cannot write in ${dirname(out)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
   }
   const part = join(tempDir, basename(out));
-  const args = exportArgs(
-    { clip: o.clip, track: o.track, part, offset, loudness, container, videoIndex: video.index, videoCodec: video.codec, trackCodec: audio.codec },
-    plan,
-  );
+  const floatPcm = /^pcm_f/.test(audio.codec);
+  let loudnessMeasured: number;
   try {
+    const measured = parseLoudnormJson(await ffmpegReport(measureArgs(o.track, offset, audible, fade, loudness, floatPcm), o.track, o.signal));
+    const args = exportArgs(
+      { clip: o.clip, track: o.track, part, offset, loudness, container, videoIndex: video.index, videoCodec: video.codec, rotation: video.rotation ?? 0, trackCodec: audio.codec, ...(measured ? { measured } : {}) },
+      plan,
+    );
     const p = spawnTool(ffmpegPath(), args, o.signal);
     p.child.stdout.resume();
     try {
@@ -343,9 +492,13 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     } finally {
       await p.dispose().catch(() => undefined);
     }
+    // What was written, measured after the encode: the number the user reads is the file's.
+    loudnessMeasured = await measuredLoudness(part, o.signal);
+    const miss = loudnessWarning(o.track, loudnessMeasured, loudness, measured);
+    if (miss) warnings.push(miss);
     await publish(part, out, o.out, force);
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
-  return { out, duration, container, videoCodec: copied ? video.codec : container === 'webm' ? 'vp9' : 'h264', videoCopied: copied, audioCodec, lead, audible, fade, loudness, warnings };
+  return { out, duration, container, videoCodec: copied ? video.codec : container === 'webm' ? 'vp9' : 'h264', videoCopied: copied, audioCodec, lead, audible, fade, loudness: loudnessMeasured, loudnessTarget: loudness, warnings };
 }

@@ -8,7 +8,7 @@ export interface StreamInfo {
   index: number;
   type: 'video' | 'audio' | 'subtitle' | 'data' | 'other';
   codec: string;
-  /** Seconds, when the stream states it. */
+  /** Seconds (a length, from the stream's start), when the stream states it. */
   duration?: number;
   /** Video: average frame rate (frames/s). */
   fps?: number;
@@ -31,7 +31,7 @@ export interface MediaInfo {
   file: string;
   /** ffprobe's format name, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
   container: string;
-  /** Seconds. */
+  /** Seconds from the first timestamp to the end (not the end timestamp: a clip may start at 2 s). */
   duration: number;
   /** Where `duration` came from: the container, the longest stream, or a demux pass to the end. */
   durationSource: 'container' | 'stream' | 'scan';
@@ -46,6 +46,7 @@ interface RawStream {
   index: number;
   codec_type?: string;
   codec_name?: string;
+  start_time?: string;
   duration?: string;
   avg_frame_rate?: string;
   r_frame_rate?: string;
@@ -61,7 +62,7 @@ interface RawStream {
 }
 
 interface RawProbe {
-  format?: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
+  format?: { format_name?: string; start_time?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
   streams?: RawStream[];
 }
 
@@ -95,10 +96,29 @@ function streamType(t: string | undefined): StreamInfo['type'] {
   return t === 'video' || t === 'audio' || t === 'subtitle' || t === 'data' ? t : 'other';
 }
 
-function toStream(s: RawStream): StreamInfo {
+/**
+ * Whether ffprobe's durations for this container are end timestamps (counted from 0) rather than
+ * lengths: Matroska/WebM's segment duration and the DURATION tags ffmpeg writes per track, and
+ * MP4/MOV's movie duration (an empty edit before the first frame counts in it), are. A clip whose
+ * first timestamp is 2 s states 11.64 s for 9.64 s of picture (review R16). MPEG-TS, MP3, Ogg
+ * and FLAC durations are lengths already (the MP3's start is its decoder delay, not a gap).
+ */
+export function durationsAreEnds(container: string): boolean {
+  return /matroska|webm|mov|mp4/.test(container);
+}
+
+/** A duration the container states, as a length: an end timestamp less the (positive part of the) start. */
+function asLength(duration: number | undefined, start: string | undefined, endBased: boolean): number | undefined {
+  if (duration === undefined || !endBased) return duration;
+  const s = Number(start);
+  return positive(duration - (Number.isFinite(s) && s > 0 ? s : 0));
+}
+
+function toStream(s: RawStream, endBased: boolean): StreamInfo {
   const type = streamType(s.codec_type);
   const out: StreamInfo = { index: s.index, type, codec: s.codec_name ?? 'unknown', attachedPic: s.disposition?.attached_pic === 1 };
-  const duration = positive(s.duration) ?? tagDuration(s.tags);
+  // A stream's own duration field is a length (MP4's track duration); Matroska's DURATION tag is where the track ends.
+  const duration = positive(s.duration) ?? asLength(tagDuration(s.tags), s.start_time, endBased);
   if (duration !== undefined) out.duration = duration;
   if (type === 'video') {
     const fps = ratio(s.avg_frame_rate) ?? ratio(s.r_frame_rate);
@@ -146,11 +166,14 @@ export async function checkReadableFile(file: string): Promise<number> {
 }
 
 /**
- * Seconds to the end of the last packet of the streams `spec` selects ("a:0", or all audio and
- * video when absent), by demuxing the whole file without decoding it: where a file cut short
- * really ends, whatever its header states. The end is the latest packet's start plus its own
- * duration (framecrc lists both per packet): a progress report's out_time is only the last
- * packet's start, a video frame short of the picture (review R3: 4.873 for 4.938 s of frames).
+ * Seconds of the streams `spec` selects ("a:0", or all audio and video when absent), from their
+ * first packet's timestamp to the end of their last packet, by demuxing the whole file without
+ * decoding it: how long a file cut short really is, whatever its header states. The end is the
+ * latest packet's start plus its own duration (framecrc lists both per packet): a progress
+ * report's out_time is only the last packet's start, a video frame short of the picture (review
+ * R3: 4.873 for 4.938 s of frames). Counted from the selected streams' first timestamp, not from
+ * 0: ffmpeg shifts packets by the file's earliest start, and a picture that begins 25 ms after
+ * the sound (or a clip whose timestamps start at 2 s, review R16) would be counted too long.
  */
 export async function streamEnd(file: string, spec?: string, signal?: AbortSignal): Promise<number | undefined> {
   const maps = spec ? ['-map', `0:${spec}`] : ['-map', '0:a?', '-map', '0:v?'];
@@ -160,13 +183,19 @@ export async function streamEnd(file: string, spec?: string, signal?: AbortSigna
     file,
     signal,
   );
-  return positive(packetsEnd(out));
+  const span = packetsSpan(out);
+  return span && positive(span.end - span.first);
 }
 
 /** The latest pts + duration over framecrc's packet lines, in seconds of each stream's time base ("#tb N: a/b"). */
 export function packetsEnd(framecrc: string): number | undefined {
+  return packetsSpan(framecrc)?.end;
+}
+
+/** The earliest pts and the latest pts + duration over framecrc's packet lines, in seconds. */
+export function packetsSpan(framecrc: string): { first: number; end: number } | undefined {
   const timeBase = new Map<number, number>();
-  let end: number | undefined;
+  let span: { first: number; end: number } | undefined;
   for (const line of framecrc.split('\n')) {
     if (line.startsWith('#')) {
       const tb = /^#tb (\d+): (\d+)\/(\d+)/.exec(line);
@@ -175,12 +204,13 @@ export function packetsEnd(framecrc: string): number | undefined {
     }
     const [stream, , pts, duration] = line.split(',').map((f) => Number(f.trim()));
     const base = timeBase.get(stream);
-    // A packet without a timestamp reads as −2⁶³: never the end.
+    // A packet without a timestamp reads as −2⁶³: it neither starts nor ends anything.
     if (base === undefined || !Number.isFinite(pts) || pts < -1e15) continue;
-    const t = (pts + (duration > 0 ? duration : 0)) * base;
-    if (end === undefined || t > end) end = t;
+    const first = pts * base;
+    const end = (pts + (duration > 0 ? duration : 0)) * base;
+    span = span ? { first: Math.min(span.first, first), end: Math.max(span.end, end) } : { first, end };
   }
-  return end;
+  return span;
 }
 
 /** ffprobe a file into a MediaInfo; bad input → inputError naming the file and the cause. */
@@ -201,11 +231,12 @@ export async function probe(file: string, opts: { signal?: AbortSignal } = {}): 
   const container = raw.format?.format_name ?? 'unknown';
   // ffprobe reads any text file as "tty" (ANSI art): that is never media we can use.
   if (container === 'tty') throw inputError(file, 'a text file, not audio or video');
-  const streams = (raw.streams ?? []).map(toStream);
+  const endBased = durationsAreEnds(container);
+  const streams = (raw.streams ?? []).map((s) => toStream(s, endBased));
   if (!streams.some((s) => s.type === 'audio' || (s.type === 'video' && !s.attachedPic))) {
     throw inputError(file, 'no audio or video stream');
   }
-  let duration = positive(raw.format?.duration);
+  let duration = asLength(positive(raw.format?.duration), raw.format?.start_time, endBased);
   let durationSource: MediaInfo['durationSource'] = 'container';
   if (duration === undefined) {
     const fromStreams = streams.map((s) => (s.attachedPic ? 0 : (s.duration ?? 0)));

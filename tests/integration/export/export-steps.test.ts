@@ -3,10 +3,13 @@
 // export.test.ts: what it probes, what it returns (the plan's numbers), refusals of media
 // without the stream it needs, cancelling, the temp folder. What the exported sound is (offset,
 // fades, loudness) is checked by export.test.ts against the decoded source.
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportClipWithTrack } from '../../../electron/engine/media/export';
+import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { probe } from '../../../electron/engine/media/probe';
 import * as gen from '../../helpers/media';
 
@@ -33,13 +36,21 @@ beforeAll(async () => {
 afterAll(() => cleanup?.());
 
 const out = (name: string): string => join(dir, name);
+
+/** Integrated loudness of a file's audio by ffmpeg's ebur128 (LUFS). */
+async function ebur128(file: string): Promise<number> {
+  const { stderr } = await promisify(execFile)(ffmpegPath(), ['-hide_banner', '-nostats', '-i', file, '-map', '0:a:0', '-af', 'ebur128', '-f', 'null', '-']);
+  return Number([...stderr.matchAll(/^\s*I:\s+(-?[0-9.]+) LUFS/gm)].at(-1)![1]);
+}
 const temps = (): string[] => readdirSync(dir).filter((n) => n.startsWith('.needledrop-export-'));
 
 describe('exportClipWithTrack on tiny media', () => {
   it('returns the plan it exported: length of the clip, audible part, fade, codecs; the file has it', async () => {
     const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, offset: 2.5, out: out('a.mp4'), fade: 0.2, loudness: -20 });
     // 0.5 s of the 3 s tone remain from 2.5 s: heard for 0.5 s of the 1 s clip, fades capped at 0.25.
-    expect(r).toMatchObject({ out: out('a.mp4'), container: 'mp4', videoCodec: 'h264', videoCopied: true, audioCodec: 'aac', fade: 0.2, loudness: -20, warnings: [] });
+    expect(r).toMatchObject({ out: out('a.mp4'), container: 'mp4', videoCodec: 'h264', videoCopied: true, audioCodec: 'aac', fade: 0.2, loudnessTarget: -20, warnings: [] });
+    // The loudness reported is the file's, by ffmpeg's own meter.
+    expect(r.loudness).toBeCloseTo(await ebur128(r.out), 1);
     expect(r.duration).toBeCloseTo(1, 1);
     expect(r.audible).toBeCloseTo(0.5, 2);
     const info = await probe(r.out);
@@ -50,7 +61,7 @@ describe('exportClipWithTrack on tiny media', () => {
 
   it('defaults: offset 0, a 0.5 s fade (capped at half the audible part), −14 LUFS', async () => {
     const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('b.mkv') });
-    expect(r).toMatchObject({ container: 'matroska', fade: 0.5, loudness: -14, audioCodec: 'aac', videoCopied: true });
+    expect(r).toMatchObject({ container: 'matroska', fade: 0.5, loudnessTarget: -14, audioCodec: 'aac', videoCopied: true });
     expect(r.audible).toBeCloseTo(r.duration, 6);
   });
 
@@ -109,7 +120,8 @@ describe('exportClipWithTrack on tiny media', () => {
     await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('i.mp4'), fade: 0 });
     await expect(exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('i.mp4') })).rejects.toMatchObject({ code: 'exists' });
     const r = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('i.mp4'), force: true, loudness: -30 });
-    expect(r.loudness).toBe(-30);
+    expect(r.loudnessTarget).toBe(-30);
+    expect(r.loudness).toBeCloseTo(await ebur128(out('i.mp4')), 1);
     expect(temps()).toEqual([]);
   });
 });

@@ -11,12 +11,19 @@ import {
   checkOutput,
   checkRequest,
   exportArgs,
+  loudnessStage,
+  loudnessWarning,
+  loudnormArgs,
+  measureArgs,
+  parseEbur128Integrated,
+  parseLoudnormJson,
   planSoundtrack,
   publish,
   removeStaleExportTemps,
   soundtrackFilter,
   videoArgs,
   type ExportCommand,
+  type LoudnormMeasure,
   type SoundtrackPlan,
 } from '../../../electron/engine/media/export';
 
@@ -278,6 +285,102 @@ describe('exportArgs and videoArgs', () => {
     }
     expect(videoArgs('webm', 'h264').args).toEqual(['-c:v', 'libvpx-vp9', '-crf', '32', '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-pix_fmt', 'yuv420p']);
     expect(videoArgs('mp4', 'prores').args).toEqual(['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p']);
+  });
+
+  it('a rotated clip is copied only into MP4/MOV (which keep the display matrix); into Matroska/WebM it is re-encoded upright (review R17)', () => {
+    for (const rotation of [90, 180, 270]) {
+      expect(videoArgs('mp4', 'h264', rotation)).toEqual({ args: ['-c:v', 'copy'], copied: true });
+      expect(videoArgs('mov', 'h264', rotation)).toEqual({ args: ['-c:v', 'copy'], copied: true });
+      expect(videoArgs('matroska', 'h264', rotation)).toEqual(videoArgs('mp4', 'prores'));
+      expect(videoArgs('webm', 'vp9', rotation)).toEqual(videoArgs('webm', 'h264'));
+    }
+    for (const rotation of [0, 360]) {
+      expect(videoArgs('matroska', 'h264', rotation).copied).toBe(true);
+      expect(videoArgs('webm', 'vp9', rotation).copied).toBe(true);
+    }
+    expect(at(exportArgs(cmd({ container: 'matroska', part: '/o.mkv', rotation: 90 }), plan), '-c:v')).toBe('libx264');
+    expect(at(exportArgs(cmd({ container: 'matroska', part: '/o.mkv', rotation: 0 }), plan), '-c:v')).toBe('copy');
+  });
+
+  it('the export run applies the first pass\'s measurement', () => {
+    const measured = { i: -24, tp: -20, lra: 5, thresh: -34, offset: 0.5 };
+    expect(at(exportArgs(cmd({ measured }), plan), '-filter_complex')).toBe(soundtrackFilter(7.25, 10, 1.5, -14, 48000, false, 0, measured));
+    expect(at(exportArgs(cmd({ measured }), plan), '-filter_complex')).toContain('volume=10.00dB');
+  });
+});
+
+const at = (args: string[], flag: string): string => args[args.indexOf(flag) + 1];
+
+describe('loudness: the two passes and the measured result (review R12)', () => {
+  const m = (o: Partial<LoudnormMeasure> = {}): LoudnormMeasure => ({ i: -24, tp: -10, lra: 5, thresh: -34, offset: 0.5, ...o });
+  const report = (fields: Record<string, string>): string =>
+    `[Parsed_loudnorm_0 @ 0x5581] \n{\n${Object.entries(fields).map(([k, v]) => `\t"${k}" : "${v}"`).join(',\n')}\n}\n`;
+  const good = { input_i: '-21.59', input_tp: '-3.56', input_lra: '4.40', input_thresh: '-31.61', output_i: '-14.22', output_tp: '-1.50', output_lra: '1.10', output_thresh: '-24.22', normalization_type: 'dynamic', target_offset: '0.22' };
+
+  it('reads the last loudnorm report; refuses one loudnorm would not take back (silence measures -inf)', () => {
+    expect(parseLoudnormJson(`Input #0…\n${report(good)}`)).toEqual({ i: -21.59, tp: -3.56, lra: 4.4, thresh: -31.61, offset: 0.22 });
+    expect(parseLoudnormJson(report({ ...good, input_i: '-30' }) + report(good))?.i).toBe(-21.59);
+    expect(parseLoudnormJson(report({ ...good, input_i: '-inf' }))).toBeUndefined();
+    for (const [k, v] of [['input_i', '-99.5'], ['input_i', '0.5'], ['input_tp', '-100'], ['input_tp', '99.5'], ['input_lra', '-0.1'], ['input_lra', '99.5'], ['input_thresh', '-99.5'], ['input_thresh', '0.1'], ['target_offset', '-99.5'], ['target_offset', '99.5']]) {
+      expect(parseLoudnormJson(report({ ...good, [k]: v })), `${k} ${v}`).toBeUndefined();
+    }
+    for (const [k, v] of [['input_i', '-99'], ['input_i', '0'], ['input_tp', '99'], ['input_lra', '0'], ['input_thresh', '0'], ['target_offset', '-99']]) {
+      expect(parseLoudnormJson(report({ ...good, [k]: v })), `${k} ${v}`).toBeDefined();
+    }
+    expect(parseLoudnormJson('no report here')).toBeUndefined();
+    expect(parseLoudnormJson('{ "input_i" : "-20", }')).toBeUndefined();
+  });
+
+  it('reads ebur128\'s summary, not its per-block lines', () => {
+    const text = [
+      '[Parsed_ebur128_0 @ 0x55] t: 0.4  TARGET:-23 LUFS    M: -18.2 S:-120.7     I: -18.2 LUFS       LRA:   0.0 LU',
+      '[Parsed_ebur128_0 @ 0x55] Summary:',
+      '',
+      '  Integrated loudness:',
+      '    I:         -15.6 LUFS',
+      '    Threshold: -25.9 LUFS',
+    ].join('\n');
+    expect(parseEbur128Integrated(text)).toBe(-15.6);
+    expect(parseEbur128Integrated(text.replace('-15.6', '-70.0'))).toBe(-70);
+    expect(parseEbur128Integrated(text.split('\n')[0])).toBeUndefined();
+    expect(parseEbur128Integrated(`${text}\n    I:          -9.0 LUFS`)).toBe(-9);
+  });
+
+  it('a linear gain when the first pass says the peaks allow it; else loudnorm, told what it measured', () => {
+    expect(loudnessStage(-14)).toBe(loudnormArgs(-14));
+    expect(loudnormArgs(-14)).toBe('loudnorm=I=-14:TP=-1.5:LRA=11');
+    // −24 → −14 LUFS is +10 dB: a peak at −11.5 dBTP lands on the −1.5 ceiling (allowed), at −11.49 over it.
+    expect(loudnessStage(-14, m({ tp: -11.5 }))).toBe('volume=10.00dB');
+    const over = m({ tp: -11.49 });
+    expect(loudnessStage(-14, over)).toBe(loudnormArgs(-14, over));
+    expect(loudnormArgs(-14, over)).toBe('loudnorm=I=-14:TP=-1.5:LRA=11:measured_I=-24:measured_TP=-11.49:measured_LRA=5:measured_thresh=-34:offset=0.5:linear=true');
+    // Turning down is a linear gain too; near-silence (under −60 LUFS) is never raised linearly.
+    expect(loudnessStage(-20, m({ i: -9.5, tp: -0.2 }))).toBe('volume=-10.50dB');
+    expect(loudnessStage(-14, m({ i: -60, tp: -80 }))).toBe('volume=46.00dB');
+    expect(loudnessStage(-14, m({ i: -60.01, tp: -80 }))).toBe(loudnormArgs(-14, m({ i: -60.01, tp: -80 })));
+    const s = steps(soundtrackFilter(5, 5, 0, -14, 48000, false, 0, m({ tp: -20 })));
+    expect(s.map(([n]) => n)).toEqual(['volume', 'aformat', 'apad', 'atrim']);
+  });
+
+  it('the first pass reads the heard part as the export does, faded as it will be, and only measures', () => {
+    expect(measureArgs('in/song.flac', 42.125, 7.25, 1.5, -16, false)).toEqual([
+      '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
+      '-ss', '42.125', '-t', '7.250', '-i', `file:${resolve('in/song.flac')}`,
+      '-map', '0:a:0', '-af', 'afade=t=in:st=0:d=1.500,afade=t=out:st=5.750:d=1.500,loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json',
+      '-f', 'null', '-',
+    ]);
+    const guarded = measureArgs('x.wav', 0, 5, 0, -14, true);
+    expect(at(guarded, '-af')).toBe("aeval=exprs='if(isnan(val(ch))+isinf(val(ch)),0,val(ch))':channel_layout=same,loudnorm=I=-14:TP=-1.5:LRA=11:print_format=json");
+  });
+
+  it('warns, naming the track, only when the written file measures more than 2 LU under the target', () => {
+    expect(loudnessWarning('t.ogg', -16, -14, m())).toBeUndefined();
+    expect(loudnessWarning('t.ogg', -12, -14, m())).toBeUndefined();
+    expect(loudnessWarning('t.ogg', -16.1, -14, m())).toBe(
+      't.ogg: the soundtrack measures -16.1 LUFS, 2.1 LU under the -14 LUFS target: the track is too short or too dynamic there to raise further without clipping its peaks',
+    );
+    expect(loudnessWarning('t.ogg', -70, -14, m())).toBe('t.ogg: the soundtrack measures -70.0 LUFS, 56.0 LU under the -14 LUFS target: the track is near-silent there');
+    expect(loudnessWarning('t.ogg', -40, -14, undefined)).toMatch(/near-silent there$/);
   });
 });
 

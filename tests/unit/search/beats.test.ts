@@ -25,11 +25,19 @@ describe('beatShare', () => {
 });
 
 describe('refineOffset', () => {
-  it('moves the offset by the smallest shift that puts the cuts on beats', () => {
-    // Cuts every second; at 0.27 they sit 230 ms off the grid; +0.16 brings them to 70 ms.
+  it('moves the offset to where the start and the cuts sit on beats', () => {
+    // Cuts every second; at 0.27 they sit 230 ms off the grid; +0.16 brings them within 70 ms. The
+    // 20 ms grid from 0.27 has no 0.5: 0.49 and 0.51 are each 10 ms off, and +0.22 is the smaller shift.
     const r = refineOffset([0, 1, 2], beats, 0.27);
     expect(r.beatShare).toBe(1);
-    expect(r.offset).toBeCloseTo(0.43, 6);
+    expect(r.offset).toBeCloseTo(0.49, 6);
+  });
+
+  it('without cuts, starts the music on the nearest beat within the window (review R25)', () => {
+    // The 1 s grid put Drum-bass 0.36 s past a beat of a 0.88 s period: back onto it.
+    const drum = Array.from({ length: 20 }, (_, i) => 0.12 + i * 0.88);
+    expect(refineOffset([], drum, 3).offset).toBeCloseTo(2.76, 6);
+    expect(refineOffset([], beats, 7).offset).toBe(7); // already on a beat
   });
 
   it('keeps the offset when it is already best, and never goes below 0', () => {

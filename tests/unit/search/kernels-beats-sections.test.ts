@@ -67,27 +67,33 @@ describe('beatShare and refineOffset', () => {
     expect(beatShare([0.3], beats, 0, 0.8)).toBe(1);
   });
 
-  it('refineOffset prefers the smaller shift, and of two equal shifts the earlier offset', () => {
-    // A cut at 0 with beats 0.12 s either side of offset 1: −0.12 and +0.12 both hit; −0.12 is tried first.
+  it('refineOffset puts the start and the cuts on beats, and of two equal fits the earlier offset', () => {
+    // A cut at 0 with beats 0.2 s either side of offset 1: 0.8 and 1.2 put start and cut exactly on one; −0.2 is tried first.
     const r = refineOffset([0], [0.8, 1.2], 1);
     expect(r.beatShare).toBe(1);
-    expect(r.offset).toBeCloseTo(0.88, 9);
-    // Beat 0.14 after: the nearest hitting shift is +0.06 (0.14 − 0.08).
-    expect(refineOffset([0], [1.14], 1).offset).toBeCloseTo(1.06, 9);
+    expect(r.offset).toBeCloseTo(0.8, 9);
+    // Beat 0.14 after: +0.06 already hits (0.14 − 0.08), +0.14 lands exactly on it (review R25: not 80 ms off).
+    expect(refineOffset([0], [1.14], 1).offset).toBeCloseTo(1.14, 9);
   });
 
   it('searches only ±window on its step grid, and never below 0', () => {
-    // A hit needs a shift of +0.12: inside a 0.2 s window, not inside 0.1 s.
-    expect(refineOffset([0], [5.2], 5, 0.2).offset).toBeCloseTo(5.12, 9);
+    // A hit needs a shift of +0.12: inside a 0.2 s window (landing on the beat at +0.2), not inside 0.1 s,
+    // where the beat is beyond reach (distances count up to the window), so nothing moves.
+    expect(refineOffset([0], [5.2], 5, 0.2).offset).toBeCloseTo(5.2, 9);
     expect(refineOffset([0], [5.2], 5, 0.1)).toEqual({ offset: 5, beatShare: 0 });
-    // A 0.05 step reaches 0.1 and 0.15 only: the first hit is at +0.15.
-    expect(refineOffset([0], [5.2], 5, 0.5, 0.05).offset).toBeCloseTo(5.15, 9);
+    // A 0.05 step reaches 0.15 (a hit) and 0.2 (on the beat).
+    expect(refineOffset([0], [5.2], 5, 0.5, 0.05).offset).toBeCloseTo(5.2, 9);
     // Offset 0 itself is a candidate: from 0.04 with a 10 ms tolerance only 0 hits a beat at 0.
     expect(refineOffset([0], [0], 0.04, 0.5, 0.02, 0.01)).toEqual({ offset: 0, beatShare: 1 });
     // A beat at −0.1 would be hit from offset −0.02, which does not exist.
     expect(refineOffset([0], [-0.1], 0)).toEqual({ offset: 0, beatShare: 0 });
-    // No cuts or no beats: nothing to refine.
-    expect(refineOffset([], [1], 0.9)).toEqual({ offset: 0.9, beatShare: 0 });
+    // No cuts: no share to win, but the music starts on the nearest beat in the window (review R25).
+    const still = refineOffset([], [1], 0.9);
+    expect(still.beatShare).toBe(0);
+    expect(still.offset).toBeCloseTo(1, 9);
+    // A beat out of the window's reach (1.1 s away) moves nothing: every candidate is as far from it.
+    expect(refineOffset([], [2], 0.9)).toEqual({ offset: 0.9, beatShare: 0 });
+    // No beats: nothing to refine.
     expect(refineOffset([0], [], 0.9)).toEqual({ offset: 0.9, beatShare: 0 });
   });
 

@@ -36,6 +36,12 @@ const MODULES = {
   search: { mutate: ['electron/engine/search/**/*.ts'], tests: ['tests/unit/search/**'] },
   // Session 15's fixes: the engine's atomic writes and the loudness meter (the latter with the JS path and the kernel path's tests).
   'atomic-write': { mutate: ['electron/engine/util/atomic-write.ts', 'electron/engine/util/pid.ts'], tests: ['tests/unit/util/atomic-write.test.ts', 'tests/unit/jobs/pid-alive.test.ts'] },
+  // Session 16's fixes: the index plan (unavailable folders, aliases), the beat refinement's tie rule, the
+  // engine error's brand across bundles, the playlist file's write rules.
+  session16: {
+    mutate: ['electron/engine/library/plan.ts', 'electron/engine/search/beats.ts', 'electron/engine/errors.ts', 'electron/engine/playlist/m3u.ts'],
+    tests: ['tests/unit/catalog/plan.test.ts', 'tests/unit/search/beats.test.ts', 'tests/unit/search/kernels-beats-sections.test.ts', 'tests/unit/search/beats-window-edge.test.ts', 'tests/unit/errors/brand.test.ts', 'tests/unit/playlist/m3u.test.ts'],
+  },
   loudness: {
     mutate: ['electron/engine/features/loudness.ts'],
     tests: ['tests/unit/features/spectral.test.ts', 'tests/unit/features/loudness-paths.test.ts', 'tests/integration/features/sample-kernel.test.ts', 'tests/integration/features/step-runs-bounds.test.ts', 'tests/integration/features/loudness-vs-ffmpeg.test.ts', 'tests/integration/features/loudness-look-ahead.test.ts'],

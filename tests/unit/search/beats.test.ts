@@ -40,6 +40,15 @@ describe('refineOffset', () => {
     expect(refineOffset([], beats, 7).offset).toBe(7); // already on a beat
   });
 
+  it('counts the cuts too when it weighs how close to beats a candidate sits, not the start alone', () => {
+    // Beats at 10 and 10.56, one cut 0.5 s in: from 10.00 to 10.06 the start and the cut sit 0.06 s from
+    // beats between them (start + cut distances sum to 0.06 everywhere there), so the smallest shift (none)
+    // keeps 10.02; by the start alone, 10.00 would win.
+    const r = refineOffset([0.5], [10, 10.56], 10.02);
+    expect(r.beatShare).toBe(1);
+    expect(r.offset).toBeCloseTo(10.02, 9);
+  });
+
   it('keeps the offset when it is already best, and never goes below 0', () => {
     expect(refineOffset([0, 1], beats, 2.0)).toEqual({ offset: 2.0, beatShare: 1 });
     const r = refineOffset([0.25], beats, 0);

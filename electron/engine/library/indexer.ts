@@ -135,8 +135,12 @@ function claimCatalog(db: Catalog): number {
       markInterruptedJobs(db);
       const other = listJobs(db, 'index').find((j) => j.state === 'running');
       if (other) {
-        const who = other.pid === process.pid ? 'another run in this process' : `another process (pid ${other.pid})`;
-        throw new NeedledropError('input', `${db.name}: the catalog is being indexed by ${who} since ${new Date(other.startedAt).toISOString()}; wait for it to finish`, { file: db.name });
+        // In this process it is the app's own scan (the opening one, Watch's) the user's Scan met (review R27).
+        const message =
+          other.pid === process.pid
+            ? `a scan is already running (started ${Math.max(0, Math.round((Date.now() - other.startedAt) / 1000))} s ago); wait for it to finish`
+            : `${db.name}: the catalog is being indexed by another process (pid ${other.pid}) since ${new Date(other.startedAt).toISOString()}; wait for it to finish`;
+        throw new NeedledropError('input', message, { file: db.name, code: 'busy' });
       }
       return startJob(db, 'index', 0);
     })
@@ -211,8 +215,8 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   const unreadable = skipped.filter((s) => s.unreadable).map((s) => s.path);
   const emptyFolders = await foldersFoundEmpty(absRoots, disk, known);
   for (const { folder, catalogued } of emptyFolders) {
-    // Only a sub-folder can be let go of from here (removing a library folder keeps its tracks: review R26).
-    const drop = absRoots.includes(folder) ? '' : '; delete the empty folder to drop them';
+    // A root's tracks go only on request (review R26): removing the folder with its tracks.
+    const drop = absRoots.includes(folder) ? '; to drop them, remove the folder with its tracks (Library, or needledrop index --forget DIR)' : '; delete the empty folder to drop them';
     skipped.push({
       path: folder,
       reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back${drop}`,

@@ -160,13 +160,15 @@ it('bad job counts are usage errors and claim nothing', async () => {
   db.close();
 });
 
-it('one indexer per catalog: a second run while one is going is refused naming it; after it, runs go again', async () => {
+it('one indexer per catalog: a second run while one is going is refused as busy; after it, runs go again', async () => {
   const { lib, db } = library({ 'a.wav': 'bpm 1', 'b.wav': 'bpm 2' });
   const first = indexLibrary(db, [lib], { jobs: 1, components: textComponents() });
+  // In this process the other run is the app's own scan (review R27: not "another run in this process since <ISO time>").
   await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toMatchObject({
     kind: 'input',
+    code: 'busy',
     file: db.name,
-    message: expect.stringMatching(/^.*: the catalog is being indexed by another run in this process since \d{4}-\d\d-\d\dT.*; wait for it to finish$/),
+    message: expect.stringMatching(/^a scan is already running \(started \d+ s ago\); wait for it to finish$/),
   });
   expect((await first).indexed).toBe(2);
   expect((await indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).unchanged).toBe(2);
@@ -244,13 +246,17 @@ it('a file whose analysis the catalog refuses (a NaN tempo) fails alone; the run
   db.close();
 });
 
-it('refuses to start while another live process indexes the catalog, naming its pid; a same-process run says so', async () => {
+it('refuses to start while another live process indexes the catalog, naming its pid; in this process, a scan is already running', async () => {
   const { lib, db } = library({ 'a.wav': 'bpm 120' });
   // The parent process is alive for as long as this test runs: a live indexer elsewhere.
   db.prepare("INSERT INTO jobs (kind, state, total, pid, started_at) VALUES ('index', 'running', 0, ?, ?)").run(process.ppid, Date.now());
-  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toThrow(`indexed by another process (pid ${process.ppid})`);
-  db.prepare("UPDATE jobs SET pid = ? WHERE state = 'running'").run(process.pid);
-  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toThrow('indexed by another run in this process');
+  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toMatchObject({
+    code: 'busy',
+    message: expect.stringMatching(new RegExp(`^.*: the catalog is being indexed by another process \\(pid ${process.ppid}\\) since \\d{4}-\\d\\d-\\d\\dT.*; wait for it to finish$`)),
+  });
+  // Started 90 s before: the age is said in seconds, from the job's own start.
+  db.prepare("UPDATE jobs SET pid = ?, started_at = ? WHERE state = 'running'").run(process.pid, Date.now() - 90_000);
+  await expect(indexLibrary(db, [lib], { jobs: 1, components: textComponents() })).rejects.toThrow(/^a scan is already running \(started (90|91) s ago\); wait for it to finish$/);
   expect(listTracks(db)).toEqual([]);
   db.close();
 });

@@ -65,7 +65,7 @@ it('one process: a second run while the first is going is refused, the first com
     const first = indexLibrary(db, [lib], { jobs: 1, components: testComponents() });
     const second = await indexLibrary(db, [lib], { jobs: 1, components: testComponents() }).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(NeedledropError);
-    expect((second as NeedledropError).message).toMatch(/being indexed by another run in this process/);
+    expect((second as NeedledropError).message).toMatch(/^a scan is already running/);
     expect((await first).indexed).toBe(TOTAL);
     // Once it is done, the catalog is free again.
     expect((await indexLibrary(db, [lib], { jobs: 1, components: testComponents() })).unchanged).toBe(TOTAL);

@@ -223,6 +223,18 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     const p = probe(out);
     expect(p.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
     expect(Math.abs(Number(p.format.duration) - clipSeconds)).toBeLessThan(0.25);
+
+    // Review R28: with Sections on, the screen opens on the first section's ranking, not on an empty
+    // "Whole clip" that said "No track fits: add more music in Library."
+    await page.locator('label:has-text("Sections (long clips)") input').check();
+    await page.click('[data-testid="find-music"]');
+    await page.locator('.tabs button.on').waitFor({ timeout: 300_000 });
+    await expect.poll(() => page.locator('[data-testid="ranked"] .item').count(), { timeout: 300_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.tabs button').nth(1).getAttribute('class')).toContain('on');
+    expect(await page.locator('.right .empty').count()).toBe(0);
+    await page.locator('.tabs button', { hasText: 'Whole clip' }).click();
+    await expect.poll(() => page.locator('[data-testid="pick-section"]').count()).toBe(1);
+    await page.locator('label:has-text("Sections (long clips)") input').uncheck();
   }, 900_000);
 
   it('lassoes the map into a playlist, saves it and writes an M3U8 of those tracks', async () => {

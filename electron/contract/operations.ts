@@ -28,6 +28,7 @@ import type {
   ModelList,
   ModelSwitch,
   Playlist,
+  RemovedFolder,
   RetrievalReport,
   SavedPlaylist,
   ScanReport,
@@ -70,7 +71,10 @@ export const schemas = {
   'engine.info': none,
   'library.folders': none,
   'library.addFolder': v.strictObject({ path }),
-  'library.removeFolder': v.strictObject({ path }),
+  /** Unlist a folder; with dropTracks also drop its catalogued tracks (not those under another library folder). */
+  'library.removeFolder': v.strictObject({ path, dropTracks: v.optional(v.boolean()) }),
+  /** Catalogued tracks under a folder that removing it with dropTracks would drop, so the app can ask first. */
+  'library.folderTracks': v.strictObject({ path }),
   'tracks.list': v.optional(
     v.strictObject({
       search: v.optional(v.pipe(v.string(), v.maxLength(500))),
@@ -281,7 +285,8 @@ export interface Results {
   'engine.info': EngineInfo;
   'library.folders': string[];
   'library.addFolder': string[];
-  'library.removeFolder': string[];
+  'library.removeFolder': RemovedFolder;
+  'library.folderTracks': { tracks: number };
   'tracks.list': TrackPage;
   'tracks.failed': FailedFile[];
   'tracks.detail': TrackDetail;

@@ -97,6 +97,15 @@ export interface ScanReport {
   note: string | null;
 }
 
+/** What `library.removeFolder` did: the folders left, and the catalogued tracks under the removed one. */
+export interface RemovedFolder {
+  folders: string[];
+  /** Tracks dropped from the catalog with their segments, playlist items and feedback (only with `dropTracks`). */
+  dropped: number;
+  /** Tracks under the folder still catalogued: all of them without `dropTracks`, else those also under another library folder. */
+  kept: number;
+}
+
 export interface PaceWhy {
   cutsPerMin: number;
   /** The track's tempo; null when it has no steady tempo (none was detected). */

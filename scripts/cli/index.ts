@@ -2,13 +2,16 @@
  * `needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]`: analyse music folders
  * into the catalog; with --signatures, then each new track's production signature (what `similar`
  * and playlists compare; the app computes them after every scan by itself).
+ * `needledrop index --forget DIR…`: drop the catalogued tracks under each folder (and unlist it from
+ * the app's library folders): a scan never removes tracks of a folder it is not given (review R26).
  */
+import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 
-export const usage = 'needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]';
+export const usage = 'needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]  |  needledrop index --forget DIR… [--db PATH] [--json]';
 export const example = 'needledrop index ~/Music --jobs 2 --signatures';
 
 export async function run(argv: string[]): Promise<number> {
@@ -17,7 +20,13 @@ export async function run(argv: string[]): Promise<number> {
     db: { type: 'string' },
     json: { type: 'boolean', default: false },
     signatures: { type: 'boolean', default: false },
+    forget: { type: 'boolean', default: false },
   });
+  if (values.forget) {
+    if (positionals.length === 0) throw usageError('give at least one folder to forget');
+    if (values.jobs !== undefined || values.signatures) throw usageError('--forget drops tracks and scans nothing: leave out --jobs and --signatures');
+    return forget(positionals, values.db, values.json);
+  }
   if (positionals.length === 0) throw usageError('give at least one folder to index');
   const jobs = num(values.jobs, 'jobs', bounds('library.scan', 'jobs'));
   const engine = openEngine({ db: values.db });
@@ -39,6 +48,27 @@ export async function run(argv: string[]): Promise<number> {
       if (signatures) process.stderr.write(`index: ${signatures}\n`);
     }
     if (report.cancelled) throw new EngineError({ code: 'cancelled', message: 'indexing cancelled' });
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Drop the tracks under each folder, with their segments, playlist items and feedback. */
+async function forget(folders: string[], db: string | undefined, json: boolean): Promise<number> {
+  const engine = openEngine({ db });
+  try {
+    const done: Array<{ folder: string; dropped: number; kept: number }> = [];
+    for (const f of folders) {
+      const folder = resolve(f);
+      const r = await engine.call('library.removeFolder', { path: folder, dropTracks: true });
+      done.push({ folder, dropped: r.dropped, kept: r.kept });
+      if (!json) {
+        const kept = r.kept ? `; ${r.kept} kept (also under another library folder: remove that one to drop them)` : '';
+        process.stderr.write(`index: forgot ${folder}: ${r.dropped} track${r.dropped === 1 ? '' : 's'} dropped with their playlist items and feedback${kept}\n`);
+      }
+    }
+    if (json) printJson({ forgotten: done });
     return 0;
   } finally {
     await engine.close();

@@ -15,13 +15,14 @@ import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTra
 import { matchClip } from '../app/match';
 import { readCalibration } from '../app/match-fit';
 import { addFeedback, listFeedback } from '../catalog/feedback';
+import { deleteFiles, filesUnder } from '../catalog/files';
 import { getFeatures } from '../catalog/features';
 import { ShotCutCache } from '../features/shot-cuts';
 import type { GridCache } from '../fit';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
-import { finishJob, listJobs, startJob, updateJob } from '../jobs/store';
+import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '../jobs/store';
 import { exportClipWithTrack } from '../media/export';
 import { configureFfmpeg, resolveTool, toolInfo } from '../media/ffmpeg-path';
 import { probe } from '../media/probe';
@@ -36,6 +37,7 @@ import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
 import { trackMap } from './map';
 import { openClipEncoder } from '../app/clip';
+import { isUnder } from '../library/plan';
 import { FolderWatcher } from '../library/watch';
 import { Sessions } from './sessions';
 import { readSettings, writeSettings, type StoredSettings } from './settings';
@@ -330,6 +332,18 @@ export class Engine implements EngineApi {
     return new Set(this.jobs.list().filter((j) => j.state === 'running').flatMap((j) => uses[j.op] ?? []));
   }
 
+  /**
+   * Catalogued files under `folder`: those removing it would drop, and how many stay because another
+   * library folder holds them too (its next scan would only bring them back, without their playlists).
+   */
+  private tracksUnderFolder(folder: string): { drop: number[]; keep: number } {
+    if (!this.sessions.hasCatalog()) return { drop: [], keep: 0 };
+    const others = this.settings().libraryFolders.filter((f) => f !== folder);
+    const under = filesUnder(this.sessions.catalog(), [folder]);
+    const drop = under.filter((r) => !others.some((o) => isUnder(r.path, o))).map((r) => r.id);
+    return { drop, keep: under.length - drop.length };
+  }
+
   private makeHandlers(): Handlers {
     const db = () => this.sessions.catalog();
     const curated = async (model?: string): Promise<{ lib: Awaited<ReturnType<Sessions['library']>> }> => ({ lib: await this.sessions.library(await this.version(model)) });
@@ -346,12 +360,31 @@ export class Engine implements EngineApi {
         if (!s.libraryFolders.includes(folder)) this.saveSettings({ ...s, libraryFolders: [...s.libraryFolders, folder] });
         return this.settings().libraryFolders;
       },
-      'library.removeFolder': ({ path }) => {
+      'library.removeFolder': async ({ path, dropTracks }) => {
+        // Not normaliseFolder: the folder may be gone (an unplugged drive), and its tracks still go when asked to.
         const abs = resolve(path);
         const s = this.settings();
-        this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => f !== abs) });
-        return this.settings().libraryFolders;
+        let { drop, keep } = this.tracksUnderFolder(abs);
+        if (dropTracks && drop.length > 0) {
+          const db = this.sessions.catalog();
+          ({ drop, keep } = db
+            .transaction(() => {
+              // Checked in the write transaction that deletes: a scan claiming the catalog meanwhile waits for it.
+              markInterruptedJobs(db);
+              if (this.scanning || listJobs(db, 'index').some((j) => j.state === 'running')) {
+                throw new EngineError({ code: 'busy', message: `a scan of the catalog is running: remove ${abs} with its tracks when the scan has finished` });
+              }
+              const under = this.tracksUnderFolder(abs);
+              deleteFiles(db, under.drop);
+              return under;
+            })
+            .immediate());
+        }
+        if (s.libraryFolders.includes(abs)) this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => f !== abs) });
+        if (dropTracks && drop.length > 0) await this.changed('tracks');
+        return { folders: this.settings().libraryFolders, dropped: dropTracks ? drop.length : 0, kept: dropTracks ? keep : keep + drop.length };
       },
+      'library.folderTracks': ({ path }) => ({ tracks: this.tracksUnderFolder(resolve(path)).drop.length }),
       'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}),
       'tracks.failed': () => readFailed(this.ctx.dataDir),
       'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id),

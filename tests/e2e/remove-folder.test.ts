@@ -1,0 +1,112 @@
+/**
+ * Review R26 in Chromium against `needledrop serve`: removing a library folder whose tracks are
+ * catalogued asks first, naming how many and what they take with them; "Keep the tracks" only
+ * unlists the folder, "Remove folder and its N tracks" drops exactly them (a sibling sharing the
+ * folder's name prefix keeps its own), Cancel changes nothing, and a folder without tracks goes
+ * without a question. Truths: the files we made, and the engine asked directly.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob, type EngineApi } from '../../electron/contract/api';
+import { hasChromium, screenshot, startApp, type App } from './harness';
+
+const root = mkdtempSync(join(tmpdir(), 'nd-e2e-rmfolder-'));
+const a = join(root, 'lib', 'a');
+const ab = join(root, 'lib', 'ab');
+const empty = join(root, 'empty');
+
+let app: App | undefined;
+let engine: EngineApi;
+let page: Page;
+
+function tone(dir: string, name: string, freq: number): string {
+  const out = join(dir, name);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${freq}:duration=6`, '-ar', '22050', out]);
+  return out;
+}
+
+const chip = (folder: string) => page.locator(`.folder[title="${folder}"]`);
+const dialog = () => page.locator('[data-testid="remove-folder"]');
+const paths = async (): Promise<string[]> => (await engine.call('tracks.list', { limit: 100 })).tracks.map((t) => t.path).sort();
+
+describe.skipIf(!hasChromium)('removing a library folder in Chromium (review R26)', () => {
+  const files: Record<'a' | 'ab', string[]> = { a: [], ab: [] };
+  let playlist = 0;
+
+  beforeAll(async () => {
+    for (const d of [a, ab, empty]) mkdirSync(d, { recursive: true });
+    files.a = [tone(a, 'one.wav', 330), tone(a, 'two.wav', 440)];
+    files.ab = [tone(ab, 'three.wav', 550)];
+    app = await startApp(join(root, 'home'));
+    ({ engine, page } = app);
+    for (const f of [a, ab, empty]) await engine.call('library.addFolder', { path: f });
+    const scan = await runJob(engine, 'library.scan', { jobs: 1 });
+    expect(scan.indexed).toBe(3);
+    const ids = (await engine.call('tracks.list', { limit: 100 })).tracks.map((t) => t.id);
+    playlist = (await engine.call('playlist.save', { name: 'all three', trackIds: ids })).id;
+    for (const id of ids) await engine.call('feedback.record', { clip: join(root, 'clip.mp4'), trackId: id, offset: 0, verdict: 'accept' });
+    await page.reload();
+    await page.locator('.conn[data-status="open"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="track-total"]', { hasText: '3 tracks' }).waitFor();
+  }, 240_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a folder without catalogued tracks goes without a question', async () => {
+    await page.click(`button[aria-label="Remove ${empty}"]`);
+    await chip(empty).waitFor({ state: 'detached' });
+    expect(await dialog().count()).toBe(0);
+    expect(await engine.call('library.folders')).toEqual([a, ab]);
+  });
+
+  it('asks first, naming the count and what goes with them; Cancel changes nothing', async () => {
+    await page.click(`button[aria-label="Remove ${a}"]`);
+    await dialog().waitFor();
+    const text = await dialog().innerText();
+    expect(text).toContain(a);
+    expect(text).toContain('2 tracks from this folder are in the catalog');
+    expect(text).toContain('saved playlists and feedback lose them');
+    expect(await dialog().locator('button').allInnerTexts()).toEqual(['Remove folder and its 2 tracks', 'Keep the tracks', 'Cancel']);
+    await screenshot(page, 'library-remove-folder');
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    expect(await engine.call('library.folders')).toEqual([a, ab]);
+    expect(await paths()).toEqual([...files.a, ...files.ab].sort());
+  });
+
+  it('"Keep the tracks" only unlists the folder', async () => {
+    await page.click(`button[aria-label="Remove ${a}"]`);
+    await dialog().getByRole('button', { name: 'Keep the tracks' }).click();
+    await chip(a).waitFor({ state: 'detached' });
+    expect(await engine.call('library.folders')).toEqual([ab]);
+    expect(await paths()).toEqual([...files.a, ...files.ab].sort());
+    expect((await engine.call('playlist.get', { id: playlist })).trackIds).toHaveLength(3);
+    expect(await engine.call('feedback.list')).toHaveLength(3);
+  });
+
+  it('"Remove folder and its 2 tracks" drops exactly them, from the table, the playlist and the feedback', async () => {
+    await engine.call('library.addFolder', { path: a });
+    await chip(a).waitFor();
+    await page.click(`button[aria-label="Remove ${a}"]`);
+    await dialog().getByRole('button', { name: 'Remove folder and its 2 tracks' }).click();
+    await chip(a).waitFor({ state: 'detached' });
+    await page.locator('[data-testid="track-total"]', { hasText: '1 track' }).waitFor();
+    expect(await dialog().count()).toBe(0);
+    expect(await engine.call('library.folders')).toEqual([ab]);
+    expect(await paths()).toEqual(files.ab);
+    const [kept] = (await engine.call('tracks.list', { limit: 100 })).tracks;
+    expect((await engine.call('playlist.get', { id: playlist })).trackIds).toEqual([kept.id]);
+    expect((await engine.call('feedback.list')).map((f) => f.trackId)).toEqual([kept.id]);
+    expect(await page.locator('.tablewrap').innerText()).toContain('three');
+    expect(session().problems).toEqual([]);
+  });
+});
+
+const session = () => app!.session;

@@ -75,6 +75,12 @@ describe.skipIf(!hasChromium)('removing a library folder in Chromium (review R26
     expect(text).toContain('saved playlists and feedback lose them');
     expect(await dialog().locator('button').allInnerTexts()).toEqual(['Remove folder and its 2 tracks', 'Keep the tracks', 'Cancel']);
     await screenshot(page, 'library-remove-folder');
+    // Focus is on Cancel, and Escape cancels too.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+    expect(await engine.call('library.folders')).toEqual([a, ab]);
+    await page.click(`button[aria-label="Remove ${a}"]`);
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     await dialog().waitFor({ state: 'detached' });
     expect(await engine.call('library.folders')).toEqual([a, ab]);

@@ -185,8 +185,13 @@ export const schemas = {
     out: path,
     /** Seconds into the track heard at clip time `start` (default 0). */
     offset: v.optional(seconds),
-    /** The clip time where the track is at `offset` (a match over an In–Out range gives offsets for its In point); silence before the track begins. */
+    /**
+     * The clip time where the track is at `offset` (a match over an In–Out range gives offsets for its In
+     * point); silence before the track begins. With a fit: where the remix begins (the fit's In point).
+     */
     start: v.optional(seconds),
+    /** With a fit: the Out point, so the remix lasts from `start` to here (default: the clip's end). */
+    end: v.optional(seconds),
     fade: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(60))),
     loudness: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-70), v.maxValue(0))),
     force: v.optional(v.boolean()),

@@ -581,8 +581,8 @@ export class Engine implements EngineApi {
         const clip = this.guard.read(req.clip, this.openedPaths());
         const out = this.guard.write(req.out);
         const common = { clip, out, ...(req.loudness !== undefined ? { loudness: req.loudness } : {}), force: req.force ?? false, signal: job.signal };
-        if ((req.fit || req.plan) && req.start !== undefined) {
-          throw new EngineError({ code: 'invalid-request', message: 'start places a plain export; a fit lasts the whole clip and starts with it' });
+        if (!req.fit && !req.plan && req.end !== undefined) {
+          throw new EngineError({ code: 'invalid-request', message: 'end applies to an export with a fit (the remix lasts from start to end); a plain export plays the track to the clip\'s end' });
         }
         // An edited plan is a fit: rendered as it is.
         if (!req.fit && !req.plan) {
@@ -591,13 +591,15 @@ export class Engine implements EngineApi {
           job.progress('export', 1, 1);
           return r;
         }
-        // The remix already lasts exactly the clip and ends on the track's ending: no offset, no fade.
+        // The remix already lasts exactly the clip (or its start–end range, where it is placed) and ends
+        // on the track's ending: no offset, no fade (review R20: an In point was ignored by the fit).
         const { renderFitForExport } = await import('../fit');
         const stages = ['analysing', 'planning', 'rendering'];
-        const fitted = await renderFitForExport(await this.fitInputs(clip, track, req, job, stages, stages.length + 1));
+        const range = { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) };
+        const fitted = await renderFitForExport({ ...(await this.fitInputs(clip, track, req, job, stages, stages.length + 1)), ...range });
         try {
           job.progress('export', stages.length, stages.length + 1);
-          const r = await exportClipWithTrack({ ...common, track: fitted.remix, offset: 0, fade: 0 });
+          const r = await exportClipWithTrack({ ...common, track: fitted.remix, offset: 0, fade: 0, ...(req.start !== undefined ? { start: req.start } : {}) });
           job.progress('export', stages.length + 1, stages.length + 1);
           return { ...r, fit: fitted.result as unknown as FitSummary };
         } finally {

@@ -1,0 +1,47 @@
+/**
+ * Review R20: the app's Fit ignored the In–Out range (it fitted the whole clip from a clamped
+ * offset), and an export with a fit could not be placed at the In point. An export with a fit and
+ * start/end renders the remix for that range and places it there: silence before and after, the
+ * music in between — what the ear hears, measured in the written file.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
+import { decodeMono, solidVideo, tempDir } from '../../helpers/media';
+import { withEngine } from '../../helpers/engine';
+import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
+
+describe('export with a fit over an In–Out range', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let track: string;
+  let clip: string;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('needledrop-fit-range-'));
+    const s = synthTrack({ bars: 16 });
+    track = join(dir, 'synth.wav');
+    await writeFile(track, wavBytes(s.pcm, s.sampleRate));
+    clip = await solidVideo(dir, { seconds: 13.48, color: 'navy', fps: 25, width: 160, height: 90 });
+  });
+  afterAll(() => cleanup());
+
+  it('places a remix as long as the range at its start; plain exports refuse an end', async () => {
+    await withEngine(join(dir, 'data'), { confined: false }, async (engine) => {
+      const out = join(dir, 'range.mp4');
+      const r = await runJob(engine, 'export', { clip, track, out, fit: true, start: 2, end: 10 });
+      expect(r.fit?.plan.duration).toBeCloseTo(8, 1);
+      expect(r.lead).toBeCloseTo(2, 6);
+      const rate = 2000;
+      const pcm = await decodeMono(out, rate);
+      const rms = (from: number, to: number): number => {
+        const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
+        return Math.sqrt(part.reduce((a, x) => a + x * x, 0) / part.length);
+      };
+      expect(rms(0, 1.9)).toBeLessThan(1e-3);
+      expect(rms(2.2, 9.8)).toBeGreaterThan(0.02);
+      expect(rms(10.2, 13.3)).toBeLessThan(1e-3);
+      await expect(runJob(engine, 'export', { clip, track, out: join(dir, 'plain.mp4'), end: 5 })).rejects.toMatchObject({ code: 'invalid-request' });
+    });
+  }, 300_000);
+});

@@ -4,7 +4,7 @@
  * --start the track is at the offset at that clip time (`match --start` gives offsets that way).
  */
 import { bounds, num, parse, printJson } from './args';
-import { openEngine, runCliJob } from './engine';
+import { checkTrackThere, openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { describeFit } from './fit';
 import { readPlanFile, trackRef } from './options';
@@ -39,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {
+    await checkTrackThere(engine, trackRef(track));
     const result = await runCliJob(
       engine,
       'export',

@@ -33,6 +33,20 @@ export function providerPlan(request: ProviderRequest, platform: NodeJS.Platform
   }
 }
 
+/**
+ * Why `ep` cannot start on this machine, known without trying it; null when it has to be tried.
+ * Trying CUDA without its libraries makes onnxruntime print a raw native error on the user's
+ * terminal (review R22), and DirectML / CoreML only answer "backend not found" off their platform.
+ */
+export function providerUnavailable(ep: ProviderName, platform: NodeJS.Platform, cudaInstalled: boolean): string | null {
+  if (ep === 'cuda' && platform === 'linux' && !cudaInstalled) {
+    return "onnxruntime-node's CUDA provider libraries are not installed (docs/models.md, Enabling CUDA on Linux)";
+  }
+  if (ep === 'dml' && platform !== 'win32') return 'DirectML runs on Windows only';
+  if (ep === 'coreml' && platform !== 'darwin') return 'CoreML runs on macOS only';
+  return null;
+}
+
 /** onnxruntime-node's native folder for this platform, where its install script puts the CUDA provider. */
 export function ortBinDir(): string {
   const main = createRequire(import.meta.url).resolve('onnxruntime-node');

@@ -7,7 +7,14 @@ import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { cancelledError, inputError, NeedledropError } from '../errors';
 import { INPUT_NAME, OUTPUT_NAME, readOnnxSignature, type OnnxSignature } from './onnx-signature';
-import { cudaProviderInstalled, providerPlan, type ProviderName, type ProviderRequest } from './providers';
+import { join } from 'node:path';
+import { cudaProviderInstalled, ortBinDir, providerPlan, providerUnavailable, type ProviderName, type ProviderRequest } from './providers';
+
+// onnxruntime's own logger prints a provider that fails to load as a raw native error on the
+// user's terminal (review R22). Every failure also reaches us as an exception, which is reported
+// in plain words, so its logger says only what is fatal. Set before the first session: the level
+// is read once per process.
+ort.env.logLevel = 'fatal';
 
 export interface OpenEncoderOptions {
   provider?: ProviderRequest;
@@ -63,11 +70,21 @@ export async function openEncoder(path: string, options: OpenEncoderOptions = {}
     throw inputError(path, firstLine(err), err);
   }
 
-  const plan = providerPlan(options.provider ?? 'auto', options.platform ?? process.platform, options.cudaInstalled ?? cudaProviderInstalled());
+  const platform = options.platform ?? process.platform;
+  const cudaInstalled = options.cudaInstalled ?? cudaProviderInstalled();
+  const plan = providerPlan(options.provider ?? 'auto', platform, cudaInstalled);
+  // A provider asked for that cannot start falls back to CPU with the reason said, rather than
+  // failing: the README promises that, the app's saved setting must not stop matching on another
+  // machine, and the result is the same, only slower.
   const failures: string[] = [];
   let session: InferenceSession | undefined;
   let provider: ProviderName = 'cpu';
   for (const ep of plan) {
+    const unavailable = providerUnavailable(ep, platform, cudaInstalled);
+    if (unavailable) {
+      failures.push(`${ep}: ${unavailable}`);
+      continue;
+    }
     try {
       // Quiet onnxruntime's own log for GPU attempts: we log one clear reason ourselves.
       session = await ort.InferenceSession.create(bytes, {
@@ -80,7 +97,10 @@ export async function openEncoder(path: string, options: OpenEncoderOptions = {}
       break;
     } catch (err) {
       if (ep === 'cpu') throw inputError(path, `onnxruntime cannot load this encoder: ${firstLine(err)}`, err);
-      failures.push(`${ep}: ${firstLine(err)}`);
+      // The libraries are there but did not load: what onnxruntime printed (the missing library) is
+      // silenced above, so say where to look.
+      const hint = ep === 'cuda' && platform === 'linux' ? ` (the NVIDIA driver, CUDA 12 and cuDNN 9 must be on the library path; \`ldd ${join(ortBinDir(), 'libonnxruntime_providers_cuda.so')}\` names what is missing)` : '';
+      failures.push(`${ep}: ${firstLine(err)}${hint}`);
     }
   }
   if (!session) throw new NeedledropError('internal', `no execution provider could start for ${path}`);

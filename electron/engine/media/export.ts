@@ -327,7 +327,16 @@ export interface SoundtrackPlan {
  * more than CUT_SHORT_SECONDS before the length it states) counts at its real length and is
  * warned about; an offset at or past the track's end is an input error naming the track.
  */
-export function planSoundtrack(clip: string, track: string, offset: number, fadeAsked: number, m: MediaLengths, lead = 0): SoundtrackPlan {
+export function planSoundtrack(
+  clip: string,
+  track: string,
+  offset: number,
+  fadeAsked: number,
+  m: MediaLengths,
+  lead = 0,
+  /** The offset and clip time as the user gave them, for the messages (`offset` is offset − start). */
+  asked: { offset: number; start: number } = { offset, start: 0 },
+): SoundtrackPlan {
   const warnings: string[] = [];
   const { statedVideo, videoEnd } = m;
   if (videoEnd === undefined) throw inputError(clip, 'the file is cut short: none of its video can be read');
@@ -340,11 +349,13 @@ export function planSoundtrack(clip: string, track: string, offset: number, fade
   const cutShort = real < stated - CUT_SHORT_SECONDS;
   const trackSeconds = cutShort ? real : stated;
   if (offset >= trackSeconds) {
+    // The numbers the user typed, not offset − start (review R24: "offset 65 s" for --offset 70 --start 5).
+    const said = asked.start > 0 ? `offset ${asked.offset} s (at clip ${asked.start} s)` : `offset ${asked.offset} s`;
     throw inputError(
       track,
       cutShort
-        ? `the file is cut short: its audio ends at ${real.toFixed(2)} s although it states ${stated.toFixed(2)} s, so offset ${offset} s is past its real end`
-        : `offset ${offset} s is at or past the end of the track (${trackSeconds.toFixed(2)} s long)`,
+        ? `the file is cut short: its audio ends at ${real.toFixed(2)} s although it states ${stated.toFixed(2)} s, so ${said} is past its real end`
+        : `${said} is at or past the end of the track (${trackSeconds.toFixed(2)} s long)`,
     );
   }
   if (lead >= duration) {
@@ -460,7 +471,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     videoEnd,
     statedAudio: audio.duration ?? trackInfo.duration,
     audioEnd,
-  }, lead);
+  }, lead, { offset: o.offset ?? 0, start: o.start ?? 0 });
   const { duration, audible, fade, warnings } = plan;
   const audioCodec = audioCodecOf(container);
   const copied = videoArgs(container, video.codec, video.rotation).copied;

@@ -106,6 +106,12 @@ describe('exportClipWithTrack on tiny media', () => {
       file: f.tone,
       message: expect.stringContaining('offset 3 s is at or past the end of the track (3.00 s long)'),
     });
+    // With a clip time, the message says the numbers as given (review R24: it said offset − start, 7 − 2 = 5).
+    await expect(exportClipWithTrack({ clip: f.clip, track: f.tone, offset: 7, start: 2, out: out('g.mp4') })).rejects.toMatchObject({
+      kind: 'input',
+      file: f.tone,
+      message: `${f.tone}: offset 7 s (at clip 2 s) is at or past the end of the track (3.00 s long)`,
+    });
   });
 
   it('an aborted export is cancelled and leaves neither the output nor its temp folder', async () => {

@@ -171,6 +171,13 @@ describe('planSoundtrack', () => {
       );
     }
     expect(planSoundtrack('c', 't', 99.9, 0.5, lengths(10, 100)).audible).toBeCloseTo(0.1, 9);
+    // Review R24: --offset 70 --start 5 reached here as 65 and was reported so; the user's numbers are said.
+    expect(() => planSoundtrack('c', 'song.flac', 65, 0.5, lengths(10, 61.46), 0, { offset: 70, start: 5 })).toThrow(
+      expect.objectContaining({ file: 'song.flac', message: 'song.flac: offset 70 s (at clip 5 s) is at or past the end of the track (61.46 s long)' }),
+    );
+    expect(() => planSoundtrack('c', 'song.flac', 65, 0.5, lengths(10, 100, 10, 40), 0, { offset: 70, start: 5 })).toThrow(
+      expect.objectContaining({ message: 'song.flac: the file is cut short: its audio ends at 40.00 s although it states 100.00 s, so offset 70 s (at clip 5 s) is past its real end' }),
+    );
   });
 
   it('a clip whose video cannot be read at all is an input error naming the clip', () => {

@@ -133,3 +133,17 @@ export function formatTrainProgress(p: ProgressEvent): string {
   const tau = m.temperature !== undefined ? ` τ ${m.temperature.toFixed(3)}` : '';
   return `step ${p.done}/${p.total} loss ${(m.loss ?? NaN).toFixed(4)} lr ${(m.lr ?? 0).toExponential(2)}${tau} ${p.rate.toFixed(1)} steps/s ETA ${formatDuration(p.eta)}${val}`;
 }
+
+/**
+ * `index`'s lines for what it ignored: another path to a file already catalogued (a link, an
+ * overlapping root) is counted apart — those are audio, not "files that are not audio" (review R20).
+ */
+export function ignoredLines(ignored: ReadonlyArray<{ reason: string }>): string[] {
+  const aliases = ignored.filter((i) => i.reason.startsWith('the same file as ')).length;
+  const other = ignored.length - aliases;
+  const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+  return [
+    ...(aliases ? [`${files(aliases)} already catalogued under another path`] : []),
+    ...(other ? [`${files(other)} that ${other === 1 ? 'is' : 'are'} not audio ignored`] : []),
+  ];
+}

@@ -10,6 +10,7 @@ import { EngineError } from '../../electron/contract/errors';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
+import { ignoredLines } from './format';
 
 export const usage = 'needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]  |  needledrop index --forget DIR… [--db PATH] [--json]';
 export const example = 'needledrop index ~/Music --jobs 2 --signatures';
@@ -44,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       for (const f of report.failed) process.stderr.write(`  skipped ${f.path}: ${f.reason}\n`);
       for (const f of report.partial) process.stderr.write(`  partial ${f.path}: ${f.cause}\n`);
-      if (report.ignored.length) process.stderr.write(`  ${report.ignored.length} files that are not audio ignored\n`);
+      for (const l of ignoredLines(report.ignored)) process.stderr.write(`  ${l}\n`);
       if (signatures) process.stderr.write(`index: ${signatures}\n`);
     }
     if (report.cancelled) throw new EngineError({ code: 'cancelled', message: 'indexing cancelled' });

@@ -1,10 +1,11 @@
 /**
- * Messages that say what happened, through the real CLI process (review R22, R24): an explicit
- * provider that cannot start here is one plain line, not onnxruntime's native error dump, and
- * names the fallback; a catalogued track whose folder is unplugged is said to be not there now
- * rather than "file not found".
+ * Messages that say what happened, through the real CLI process (review R22, R24, R20): an
+ * explicit provider that cannot start here is one plain line, not onnxruntime's native error dump,
+ * and names the fallback; a catalogued track whose folder is unplugged is said to be not there now
+ * rather than "file not found"; files reached again through a link are counted as already
+ * catalogued, not as "files that are not audio".
  */
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../electron/engine/catalog/db';
@@ -13,7 +14,7 @@ import { cudaProviderInstalled } from '../../electron/engine/encoders/providers'
 import { needledropWithEnv, REPO_ROOT, type CliResult } from '../helpers/cli';
 import { movingBox, sine, tempDir, tones } from '../helpers/media';
 
-describe('CLI messages that say what happened (review R22, R24)', () => {
+describe('CLI messages that say what happened (review R22, R24, R20)', () => {
   let dir = '';
   let home = '';
   let lib = '';
@@ -59,6 +60,17 @@ describe('CLI messages that say what happened (review R22, R24)', () => {
     const cpu = await cli('match', clip, '--provider', 'cpu', '--top', '1');
     expect(lines(cpu).filter((l) => l.startsWith('needledrop: '))).toEqual([]);
   }, 180_000);
+
+  it('R20: files reached again through a link are "already catalogued under another path", not "not audio"', async () => {
+    const links = join(dir, 'links');
+    mkdirSync(links);
+    symlinkSync(join(lib, 'local'), join(links, 'local'));
+    const r = await cli('index', lib, join(links, 'local'));
+    expect(r.code, r.stderr).toBe(0);
+    // The two audio files under the link: before, "2 files that are not audio ignored".
+    expect(lines(r).filter((l) => l.startsWith('  '))).toEqual(['  2 files already catalogued under another path']);
+    expect(r.stderr).not.toMatch(/not audio/);
+  }, 120_000);
 
   it('R24: a catalogued track kept while its folder is unplugged is "not there now", by path or id; a path never catalogued is still "file not found"', async () => {
     // The share goes down: its mount point is left empty, and the scan keeps the track as unavailable.

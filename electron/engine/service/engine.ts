@@ -31,7 +31,7 @@ import type { EngineContext } from './context';
 import { registryOptions } from './context';
 import { toErrorData } from './errors';
 import { JobRunner, type JobHandle } from './jobs';
-import { normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
+import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { PathGuard } from './paths-guard';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
@@ -381,7 +381,9 @@ export class Engine implements EngineApi {
             .immediate());
         }
         if (s.libraryFolders.includes(abs)) this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => f !== abs) });
+        const forgot = dropTracks === true && forgetFailedUnder(this.ctx.dataDir, abs);
         if (dropTracks && drop.length > 0) await this.changed('tracks');
+        else if (forgot) this.emit({ type: 'changed', what: 'tracks' });
         return { folders: this.settings().libraryFolders, dropped: dropTracks ? drop.length : 0, kept: dropTracks ? keep : keep + drop.length };
       },
       'library.folderTracks': ({ path }) => ({ tracks: this.tracksUnderFolder(resolve(path)).drop.length }),

@@ -13,6 +13,7 @@ import type { TrackRow } from '../catalog/types';
 import { inputError } from '../errors';
 import { DEFAULT_COMPONENTS } from '../library/default-components';
 import { indexLibrary, type IndexProgress } from '../library/indexer';
+import { isUnder } from '../library/plan';
 import type { RegistryOptions } from '../models/registry';
 import { trackEnergy } from '../app/library';
 import { keyLabel } from '../app/scales';
@@ -172,6 +173,15 @@ function writeFailed(dataDir: string, failed: FailedFile[]): void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, FAILED_FILE);
   writeFileAtomic(file, JSON.stringify(failed, null, 1));
+}
+
+/** Forget the unreadable files listed under `folder` (its tracks were dropped: no scan will report on it again). */
+export function forgetFailedUnder(dataDir: string, folder: string): boolean {
+  const failed = readFailed(dataDir);
+  const kept = failed.filter((f) => !isUnder(f.path, folder));
+  if (kept.length === failed.length) return false;
+  writeFailed(dataDir, kept);
+  return true;
 }
 
 /** Scan `folders` into the catalog as a job: hashing then analysis, each with count, rate and ETA. */

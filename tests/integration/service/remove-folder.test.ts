@@ -5,7 +5,7 @@
  * segments, playlist items and feedback — and without it only unlists the folder and says how many
  * tracks stay. Real engine, real scan, real SQLite; the truths are the files this test wrote.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ beforeAll(async () => {
     // One file a level down, so "under" is checked beyond the folder's own files; a distinct tone each, so no file is taken for another's move.
     for (let i = 0; i < n; i++) files[k].push(await sine(i === 0 ? join(dirs[k], 'sub') : dirs[k], { seconds: 3, freq: (freq += 110), name: `t${i}.wav` }));
   }
+  // An unreadable file in each listed folder: the scan lists it in tracks.failed.
+  for (const k of ['a', 'ab'] as const) writeFileSync(join(dirs[k], 'broken.mp3'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
 }, 60_000);
 
 /** A library of a and ab (listed) plus elsewhere (scanned, not listed), a playlist over all of it and feedback on every track. */
@@ -40,6 +42,7 @@ async function setUp(engine: Engine): Promise<{ ids: Map<string, number>; playli
   await engine.call('library.addFolder', { path: dirs.ab });
   const scan = await runJob(engine, 'library.scan', { jobs: 1 });
   expect(scan.indexed).toBe(5);
+  expect((await engine.call('tracks.failed')).map((f) => f.path).sort()).toEqual([join(dirs.a, 'broken.mp3'), join(dirs.ab, 'broken.mp3')]);
   expect((await runJob(engine, 'library.scan', { folders: [dirs.elsewhere], jobs: 1 })).indexed).toBe(1);
   const page = await engine.call('tracks.list', { limit: 100 });
   const ids = new Map(page.tracks.map((t) => [t.path, t.id]));
@@ -68,6 +71,8 @@ describe('library.removeFolder', () => {
       expect(sorted(left.tracks.map((t) => t.id))).toEqual(stay);
       expect(sorted((await engine.call('playlist.get', { id: playlist })).trackIds)).toEqual(stay);
       expect(sorted((await engine.call('feedback.list')).map((f) => f.trackId))).toEqual(stay);
+      // The unreadable file listed under the folder goes with it; the sibling's stays.
+      expect((await engine.call('tracks.failed')).map((f) => f.path)).toEqual([join(dirs.ab, 'broken.mp3')]);
       expect(events.filter((e) => e.type === 'changed' && e.what === 'tracks').length).toBeGreaterThan(changedBefore);
       const db = openCatalog(join(tmp, 'drop', 'catalog.sqlite'));
       try {
@@ -99,6 +104,7 @@ describe('library.removeFolder', () => {
       expect(sorted((await engine.call('tracks.list', { limit: 100 })).tracks.map((t) => t.id))).toEqual(all);
       expect(sorted((await engine.call('playlist.get', { id: playlist })).trackIds)).toEqual(all);
       expect(sorted((await engine.call('feedback.list')).map((f) => f.trackId))).toEqual(all);
+      expect(await engine.call('tracks.failed')).toHaveLength(2);
       // Tracks another library folder also holds are not dropped (its next scan would only bring them back) and are counted as kept.
       await engine.call('library.addFolder', { path: join(tmp, 'lib') });
       expect(await engine.call('library.folderTracks', { path: dirs.ab })).toEqual({ tracks: 0 });

@@ -125,20 +125,23 @@ interface FitBasis {
   tracks: number;
 }
 
-function rank(library: Library, summary: ClipSummary, results: MatchResult[], basis: FitBasis): RankedTrack[] {
+/** A result with its place among every ranked track, kept when others are left out (unavailable files). */
+type Placed = MatchResult & { place?: number };
+
+function rank(library: Library, summary: ClipSummary, results: Placed[], basis: FitBasis): RankedTrack[] {
   return results.map((r, i) => ({
-    rank: i + 1,
+    rank: r.place ?? i + 1,
     track: library.view(r.trackId),
     score: round(r.score, 3),
     alignScore: round(r.alignScore, 3),
     beatShare: round(r.beatShare, 3),
     offset: round(r.offset, 3),
-    fit: fitView(r.score, i + 1, basis.tracks, basis.calibration),
+    fit: fitView(r.score, r.place ?? i + 1, basis.tracks, basis.calibration),
     why: explainMatch(summary, library.store.info(r.trackId)),
   }));
 }
 
-function ranked(library: Library, clip: ClipAnalysis, results: MatchResult[], basis: FitBasis): RankedClip {
+function ranked(library: Library, clip: ClipAnalysis, results: Placed[], basis: FitBasis): RankedClip {
   const summary = clipSummary(clip);
   return {
     file: clip.file,
@@ -172,7 +175,13 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
     if (yes === undefined) there.set(id, (yes = existsSync(session.library.track(id).path)));
     return yes;
   };
-  const audible = (rs: MatchResult[]): MatchResult[] => rs.filter((r) => !silent.has(r.trackId) && onDisk(r.trackId)).slice(0, topK);
+  // Each keeps its place among the audible tracks, so "#20 of 25" stays true when #3–#19 are away (review R32).
+  const audible = (rs: MatchResult[]): Placed[] =>
+    rs
+      .filter((r) => !silent.has(r.trackId))
+      .map((r, i) => ({ ...r, place: i + 1 }))
+      .filter((r) => onDisk(r.trackId))
+      .slice(0, topK);
   const common = { topK: topK + silent.size + UNAVAILABLE_ROOM, strategy };
   // Every audible track is ranked (exactly with the exact strategy; scan and ann align a shortlist, so `top` assumes the rest score lower).
   const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size };

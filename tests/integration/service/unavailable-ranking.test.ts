@@ -25,14 +25,20 @@ describe('tracks whose folder is unplugged', () => {
     const clip = join(media, 'video', 'big_buck_bunny_0_30.webm');
     await withEngine(join(tmp, 'data'), { confined: false }, async (engine) => {
       await runJob(engine, 'library.scan', { folders: [lib], jobs: 1 });
-      const ranked = async () => (await runJob(engine, 'match', { clips: [clip], top: 10 })).clips[0].results.map((r) => r.track.path).sort();
+      const results = async () => (await runJob(engine, 'match', { clips: [clip], top: 10 })).clips[0].results;
+      const ranked = async () => (await results()).map((r) => r.track.path).sort();
       const energy = (length: number) => engine.call('playlist.build', { kind: 'energy', curve: 'low,high', length });
-      expect(await ranked()).toEqual([join(nas, 'fishin.ogg'), join(lib, 'trumpet.ogg'), join(lib, 'vibe.ogg')]);
+      const all = await results();
+      expect(all.map((r) => r.track.path).sort()).toEqual([join(nas, 'fishin.ogg'), join(lib, 'trumpet.ogg'), join(lib, 'vibe.ogg')]);
+      const placeOf = new Map(all.map((r) => [r.track.path, [r.rank, r.fit.of, r.fit.top]]));
 
       renameSync(nas, join(tmp, 'nas-away'));
       mkdirSync(nas);
       expect(await runJob(engine, 'library.scan', { folders: [lib], jobs: 1 })).toMatchObject({ unavailable: 1, removed: 0 });
-      expect(await ranked()).toEqual([join(lib, 'trumpet.ogg'), join(lib, 'vibe.ogg')]);
+      const away = await results();
+      expect(away.map((r) => r.track.path).sort()).toEqual([join(lib, 'trumpet.ogg'), join(lib, 'vibe.ogg')]);
+      // Review R32: each keeps its rank and standing among all three ("#3 of 3" stays #3, not renumbered #2).
+      for (const r of away) expect([r.rank, r.fit.of, r.fit.top]).toEqual(placeOf.get(r.track.path));
       await expect(energy(3)).rejects.toThrow('exceeds the 2 tracks available');
 
       rmSync(nas, { recursive: true });

@@ -2,8 +2,10 @@
  * `needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]`: analyse music folders
  * into the catalog; with --signatures, then each new track's production signature (what `similar`
  * and playlists compare; the app computes them after every scan by itself).
- * `needledrop index --forget DIR…`: drop the catalogued tracks under each folder (and unlist it from
- * the app's library folders): a scan never removes tracks of a folder it is not given (review R26).
+ * `needledrop index --forget DIR… --yes`: drop the catalogued tracks under each folder (and unlist it
+ * from the app's library folders): a scan never removes tracks of a folder it is not given (review R26).
+ * Without --yes it only says what would go and exits 1: one mistyped parent folder must not empty
+ * the catalog's playlists and feedback (review R33).
  */
 import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
@@ -12,7 +14,7 @@ import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { ignoredLines } from './format';
 
-export const usage = 'needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]  |  needledrop index --forget DIR… [--db PATH] [--json]';
+export const usage = 'needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]  |  needledrop index --forget DIR… [--yes] [--db PATH] [--json]';
 export const example = 'needledrop index ~/Music --jobs 2 --signatures';
 
 export async function run(argv: string[]): Promise<number> {
@@ -22,12 +24,14 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     signatures: { type: 'boolean', default: false },
     forget: { type: 'boolean', default: false },
+    yes: { type: 'boolean', default: false },
   });
   if (values.forget) {
     if (positionals.length === 0) throw usageError('give at least one folder to forget');
     if (values.jobs !== undefined || values.signatures) throw usageError('--forget drops tracks and scans nothing: leave out --jobs and --signatures');
-    return forget(positionals, values.db, values.json);
+    return forget(positionals, values.db, values.json, values.yes);
   }
+  if (values.yes) throw usageError('--yes confirms --forget: it does nothing alone');
   if (positionals.length === 0) throw usageError('give at least one folder to index');
   const jobs = num(values.jobs, 'jobs', bounds('library.scan', 'jobs'));
   const engine = openEngine({ db: values.db });
@@ -56,9 +60,24 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** Drop the tracks under each folder, with their segments, playlist items and feedback. */
-async function forget(folders: string[], db: string | undefined, json: boolean): Promise<number> {
+async function forget(folders: string[], db: string | undefined, json: boolean, yes: boolean): Promise<number> {
   const engine = openEngine({ db });
   try {
+    if (!yes) {
+      // What would go, and nothing else: the drop needs --yes.
+      const total = (await engine.call('tracks.list', { limit: 1 })).total;
+      const would: Array<{ folder: string; tracks: number }> = [];
+      for (const f of folders) {
+        const folder = resolve(f);
+        would.push({ folder, tracks: (await engine.call('library.folderTracks', { path: folder })).tracks });
+      }
+      if (json) printJson({ wouldForget: would, catalogTracks: total });
+      for (const w of would) {
+        const share = w.tracks === total && total > 0 ? ' (the whole catalog)' : ` of the catalog's ${total}`;
+        process.stderr.write(`index: --forget ${w.folder} would drop ${w.tracks} track${w.tracks === 1 ? '' : 's'}${share}, with their places in saved playlists and their feedback; nothing was changed: add --yes to drop them\n`);
+      }
+      return 1;
+    }
     const done: Array<{ folder: string; dropped: number; kept: number }> = [];
     for (const f of folders) {
       const folder = resolve(f);

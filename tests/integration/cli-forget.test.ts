@@ -39,22 +39,29 @@ describe('needledrop index --forget', () => {
     expect(indexed.code, indexed.stderr).toBe(0);
     expect(paths()).toEqual([...a, ...ab].sort());
 
-    const r = await cli('index', '--forget', join(dir, 'lib', 'a'), '--json');
+    // Review R33: without --yes it says what would go and changes nothing (a parent folder would take everything).
+    const asked = await cli('index', '--forget', dir, '--json');
+    expect(asked.code).toBe(1);
+    expect(JSON.parse(asked.stdout)).toEqual({ wouldForget: [{ folder: dir, tracks: 3 }], catalogTracks: 3 });
+    expect(asked.stderr).toContain(`index: --forget ${dir} would drop 3 tracks (the whole catalog), with their places in saved playlists and their feedback; nothing was changed: add --yes to drop them`);
+    expect(paths()).toEqual([...a, ...ab].sort());
+
+    const r = await cli('index', '--forget', join(dir, 'lib', 'a'), '--yes', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ forgotten: [{ folder: join(dir, 'lib', 'a'), dropped: 2, kept: 0 }] });
     expect(paths()).toEqual(ab);
 
-    const plain = await cli('index', '--forget', join(dir, 'lib', 'ab'));
+    const plain = await cli('index', '--forget', join(dir, 'lib', 'ab'), '--yes');
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toBe(`index: forgot ${join(dir, 'lib', 'ab')}: 1 track dropped with their playlist items and feedback\n`);
     expect(paths()).toEqual([]);
   }, 180_000);
 
   it('is a usage error without a folder or with scan options', async () => {
-    for (const args of [['--forget'], ['--forget', dir, '--jobs', '2']]) {
+    for (const args of [['--forget'], ['--forget', dir, '--jobs', '2'], [dir, '--yes']]) {
       const r = await cli('index', ...args);
       expect(r.code).toBe(2);
-      expect(r.stderr.split('\n')[0]).toMatch(/^needledrop index: (give at least one folder to forget|--forget drops tracks and scans nothing)/);
+      expect(r.stderr.split('\n')[0]).toMatch(/^needledrop index: (give at least one folder to forget|--forget drops tracks and scans nothing|--yes confirms --forget)/);
     }
   });
 });

@@ -216,7 +216,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   const emptyFolders = await foldersFoundEmpty(absRoots, disk, known);
   for (const { folder, catalogued } of emptyFolders) {
     // A root's tracks go only on request (review R26): removing the folder with its tracks.
-    const drop = absRoots.includes(folder) ? '; to drop them, remove the folder with its tracks (Library, or needledrop index --forget DIR)' : '; delete the empty folder to drop them';
+    const drop = absRoots.includes(folder) ? '; to drop them, remove the folder with its tracks (Library, or needledrop index --forget DIR --yes)' : '; delete the empty folder to drop them';
     skipped.push({
       path: folder,
       reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back${drop}`,

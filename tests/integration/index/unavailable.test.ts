@@ -47,7 +47,7 @@ describe('a library folder that comes back empty', () => {
     mkdirSync(drive); // the mount point stays behind
     const r = await indexLibrary(db, roots, { jobs: 1, components: testComponents('stats-v1') });
     expect(r).toMatchObject({ indexed: 0, unchanged: 1, removed: 0, unavailable: 2 });
-    expect(r.failed).toEqual([{ path: drive, reason: expect.stringMatching(/the folder is empty, but 2 catalogued tracks were in it .*: kept until the folder is back; to drop them, remove the folder with its tracks \(Library, or needledrop index --forget DIR\)$/) }]);
+    expect(r.failed).toEqual([{ path: drive, reason: expect.stringMatching(/the folder is empty, but 2 catalogued tracks were in it .*: kept until the folder is back; to drop them, remove the folder with its tracks \(Library, or needledrop index --forget DIR --yes\)$/) }]);
     expect(ids(db)).toEqual(before);
     expect(getPlaylist(db, playlist)?.trackIds).toHaveLength(3);
     expect(listFeedback(db).map((f) => f.trackId)).toEqual([a]);

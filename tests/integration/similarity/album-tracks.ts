@@ -10,6 +10,8 @@
  * but counts statistics equally lets the 38 MFCC statistics of the envelope outvote the album's
  * eight descriptors; z-scored and weighted per family, the albums separate.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Catalog } from '../../../electron/engine/catalog/db';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { AUDIO_NAMES } from '../../../electron/engine/features/spec';
@@ -60,9 +62,21 @@ export function albumTrack(album: number, track: number, T: number, spec = 'albu
  * Catalogue generated track `track` of album `album` (path /lib/album<a>/t<t>.ogg, content hash
  * `hash-<a>-<t>`), with these stored segments when given; returns its track id.
  */
-export function saveAlbumTrack(db: Catalog, album: number, track: number, segments?: { modelVersion: string; data: Float32Array; dim: number }): number {
+/**
+ * An empty file standing for album `album`'s track `track` under `root` (never decoded by these
+ * tests): curation offers only tracks whose file is on disk (review R24), so the catalog's paths exist.
+ */
+export function placeAlbumFile(root: string, album: number, track: number): string {
+  const path = join(root, `album${album}`, `t${track}.ogg`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, '');
+  return path;
+}
+
+/** `root`: where the (not decoded) files are said to be; curation offers only tracks whose file is there. */
+export function saveAlbumTrack(db: Catalog, album: number, track: number, segments?: { modelVersion: string; data: Float32Array; dim: number }, root = '/lib'): number {
   return saveAnalysis(db, {
-    file: { path: `/lib/album${album}/t${track}.ogg`, size: 1000 + album * 100 + track, mtimeMs: 1, hash: `hash-${album}-${track}` },
+    file: { path: `${root}/album${album}/t${track}.ogg`, size: 1000 + album * 100 + track, mtimeMs: 1, hash: `hash-${album}-${track}` },
     info: { title: `t${track}`, artist: null, album: null, duration: 60 },
     summary: {},
     features: albumTrack(album, track, 120),

@@ -20,7 +20,7 @@ import { DEFAULT_NEIGHBOUR_AUGMENT } from '../../../electron/engine/similarity/r
 import { trackVectors, type TrackVectors } from '../../../electron/engine/similarity/space';
 import { writeVectorCache } from '../../../electron/engine/similarity/vector-cache';
 import { createRng, gaussian } from '../../../electron/engine/util/prng';
-import { saveAlbumTrack } from './album-tracks';
+import { placeAlbumFile, saveAlbumTrack } from './album-tracks';
 
 const ALBUMS = 4;
 const PER_ALBUM = 8;
@@ -45,7 +45,13 @@ async function writeSignatures(seed: number): Promise<void> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nd-space-cache-'));
   db = openCatalog(join(dir, 'catalog.sqlite'));
-  for (let a = 0; a < ALBUMS; a++) for (let t = 0; t < PER_ALBUM; t++) saveAlbumTrack(db, a, t, { modelVersion: 'test', data: Float32Array.of(1, 0), dim: 2 });
+  // The files are there (empty: never decoded here), as curation offers only tracks on disk (review R24).
+  const root = join(dir, 'lib');
+  for (let a = 0; a < ALBUMS; a++)
+    for (let t = 0; t < PER_ALBUM; t++) {
+      placeAlbumFile(root, a, t);
+      saveAlbumTrack(db, a, t, { modelVersion: 'test', data: Float32Array.of(1, 0), dim: 2 }, root);
+    }
   await writeSignatures(1);
   lib = loadLibrary(db, 'test');
 });

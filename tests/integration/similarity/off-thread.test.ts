@@ -20,7 +20,7 @@ import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { MusicSpaceCache, similarCombined } from '../../../electron/engine/service/music-space';
 import { OFF_THREAD_MIN_TRACKS } from '../../../electron/engine/similarity/off-thread';
 import { DIFFUSION_MAX_TRACKS } from '../../../electron/engine/similarity/diffusion';
-import { albumTrack } from './album-tracks';
+import { albumTrack, placeAlbumFile } from './album-tracks';
 
 const ALBUMS = 15;
 const PER_ALBUM = 100;
@@ -37,7 +37,7 @@ beforeAll(() => {
         const mood = new Float32Array(MOOD_DIM);
         mood[(a + t) % MOOD_DIM] = 1;
         const { trackId } = saveAnalysis(db, {
-          file: { path: `/lib/album${a}/t${t}.ogg`, size: 1000 + t, mtimeMs: 1, hash: `hash-${a}-${t}` },
+          file: { path: placeAlbumFile(join(tmp, 'lib'), a, t), size: 1000 + t, mtimeMs: 1, hash: `hash-${a}-${t}` },
           info: { title: `a${a} t${t}`, artist: null, album: null, duration: 60 },
           summary: {},
           features: albumTrack(a, t, 24),

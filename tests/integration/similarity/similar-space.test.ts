@@ -13,7 +13,7 @@ import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { MusicSpaceCache, similarCombined } from '../../../electron/engine/service/music-space';
 import { SPACE_WEIGHTS, trackVectors, type TrackVectors } from '../../../electron/engine/similarity/space';
-import { albumTrack } from './album-tracks';
+import { albumTrack, placeAlbumFile } from './album-tracks';
 
 const ALBUMS = 4;
 const PER_ALBUM = 8;
@@ -33,7 +33,7 @@ beforeAll(() => {
       mood[(a + 1) % ALBUMS] = 1;
       mood[(a + 2) % ALBUMS] = 0.01 * t;
       const { trackId } = saveAnalysis(db, {
-        file: { path: `/lib/album${a}/t${t}.ogg`, size: 1000 + a * 100 + t, mtimeMs: 1, hash: `hash-${a}-${t}` },
+        file: { path: placeAlbumFile(join(dir, 'lib'), a, t), size: 1000 + a * 100 + t, mtimeMs: 1, hash: `hash-${a}-${t}` },
         info: { title: `t${t}`, artist: null, album: null, duration: 60 },
         summary: {},
         features: albumTrack(a, t, 120),

@@ -1,7 +1,9 @@
 /**
  * `needledrop export CLIP TRACK --offset S [--start S] --out OUT [--fade S] [--loudness LUFS] [--force] [--json]`:
  * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised; with
- * --start the track is at the offset at that clip time (`match --start` gives offsets that way).
+ * --start the track is at the offset at that clip time (`match --start` gives offsets that way). With
+ * --fit, --start and --end are the In and Out points: the remix lasts from one to the other and is
+ * placed there (review R35).
  */
 import { bounds, num, parse, printJson } from './args';
 import { checkTrackThere, openEngine, runCliJob } from './engine';
@@ -9,13 +11,14 @@ import { usageError } from './errors';
 import { describeFit } from './fit';
 import { readPlanFile, trackRef } from './options';
 
-export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S [--start S]] [--fade S] [--loudness LUFS] [--fit [--hits] | --plan PLAN.json] [--force] [--json]';
+export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S [--start S]] [--fade S] [--loudness LUFS] [--fit [--hits] [--start S] [--end S] | --plan PLAN.json] [--force] [--json]';
 export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     offset: { type: 'string' },
     start: { type: 'string' },
+    end: { type: 'string' },
     out: { type: 'string' },
     fade: { type: 'string' },
     loudness: { type: 'string' },
@@ -28,12 +31,13 @@ export async function run(argv: string[]): Promise<number> {
   if (values.hits && !values.fit) throw usageError('--hits only applies with --fit');
   if (values.plan !== undefined && values.hits) throw usageError('--plan renders the plan as it is: --hits does not apply');
   if ((values.fit || values.plan !== undefined) && values.fade !== undefined) throw usageError('--fit ends on the track\'s own ending: --fade does not apply');
-  if ((values.fit || values.plan !== undefined) && values.start !== undefined) throw usageError('--fit lasts the whole clip: --start does not apply');
+  if (!values.fit && values.plan === undefined && values.end !== undefined) throw usageError('--end is the Out point of a fit: it applies with --fit or --plan');
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;
   const offset = num(values.offset, 'offset', bounds('export', 'offset', 's'));
   const start = num(values.start, 'start', bounds('export', 'start', 's'));
+  const end = num(values.end, 'end', bounds('export', 'end', 's'));
   const fade = num(values.fade, 'fade', bounds('export', 'fade', 's'));
   const loudness = num(values.loudness, 'loudness', bounds('export', 'loudness', 'LUFS'));
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
@@ -52,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(plan ? { plan } : {}),
         ...(offset !== undefined ? { offset } : {}),
         ...(start !== undefined ? { start } : {}),
+        ...(end !== undefined ? { end } : {}),
         ...(fade !== undefined ? { fade } : {}),
         ...(loudness !== undefined ? { loudness } : {}),
       },

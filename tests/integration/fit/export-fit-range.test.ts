@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import { decodeMono, solidVideo, tempDir } from '../../helpers/media';
 import { withEngine } from '../../helpers/engine';
+import { run as cliExport } from '../../../scripts/cli/export';
 import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
 
 describe('export with a fit over an In–Out range', () => {
@@ -43,5 +44,28 @@ describe('export with a fit over an In–Out range', () => {
       expect(rms(10.2, 13.3)).toBeLessThan(1e-3);
       await expect(runJob(engine, 'export', { clip, track, out: join(dir, 'plain.mp4'), end: 5 })).rejects.toMatchObject({ code: 'invalid-request' });
     });
+  }, 300_000);
+
+  it('the CLI does the same with --fit --start --end (review R35), and refuses --end without a fit', async () => {
+    const out = join(dir, 'cli-range.mp4');
+    const home = join(dir, 'cli-home');
+    const prev = process.env.NEEDLEDROP_HOME;
+    process.env.NEEDLEDROP_HOME = home;
+    try {
+      expect(await cliExport([clip, track, '--fit', '--start', '3', '--end', '9', '--out', out])).toBe(0);
+      await expect(cliExport([clip, track, '--end', '9', '--out', join(dir, 'no.mp4')])).rejects.toThrow('--end is the Out point of a fit');
+    } finally {
+      if (prev === undefined) delete process.env.NEEDLEDROP_HOME;
+      else process.env.NEEDLEDROP_HOME = prev;
+    }
+    const rate = 2000;
+    const pcm = await decodeMono(out, rate);
+    const rms = (from: number, to: number): number => {
+      const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
+      return Math.sqrt(part.reduce((a, x) => a + x * x, 0) / part.length);
+    };
+    expect(rms(0, 2.9)).toBeLessThan(1e-3);
+    expect(rms(3.2, 8.8)).toBeGreaterThan(0.02);
+    expect(rms(9.2, 13.3)).toBeLessThan(1e-3);
   }, 300_000);
 });

@@ -3,10 +3,8 @@
  * overrides the catalog), jobs run with a progress line on stderr and cancelled on Ctrl-C,
  * SIGTERM or SIGHUP (the job's children are ended by the engine before the command exits).
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runJob } from '../../electron/contract/api';
-import { EngineError } from '../../electron/contract/errors';
 import type { JobOperation, RequestOf, Results } from '../../electron/contract/operations';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { contextFromEnv, Engine } from '../../electron/engine/service';
@@ -39,24 +37,6 @@ export function progressPrinter(render: (p: ProgressEvent, tty: boolean) => stri
       drawn = false;
     },
   };
-}
-
-/**
- * Refuse a catalogued track whose file is not there now — kept while its folder is unplugged or
- * its share is down — saying so, rather than the bare "file not found" reading it would give (review
- * R24). Anything else (a file that is there, a path the catalog does not know) is left to the engine.
- */
-export async function checkTrackThere(engine: Engine, ref: string | number): Promise<void> {
-  let path: string;
-  try {
-    path = typeof ref === 'number' ? (await engine.call('tracks.detail', { id: ref })).path : resolve(ref);
-    if (existsSync(path)) return;
-    // The search matches every word of it in a track's fields; the path must then be the track's own.
-    if (typeof ref === 'string' && !(await engine.call('tracks.list', { search: path, limit: 10_000 })).tracks.some((t) => t.path === path)) return;
-  } catch {
-    return;
-  }
-  throw new EngineError({ code: 'bad-input', file: path, message: `${path}: the file is not there now (is its drive plugged in?); the catalog keeps its track until it is back` });
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

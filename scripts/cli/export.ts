@@ -6,7 +6,7 @@
  * placed there (review R35).
  */
 import { bounds, num, parse, printJson } from './args';
-import { checkTrackThere, openEngine, runCliJob } from './engine';
+import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { describeFit } from './fit';
 import { readPlanFile, trackRef } from './options';
@@ -43,7 +43,6 @@ export async function run(argv: string[]): Promise<number> {
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {
-    await checkTrackThere(engine, trackRef(track));
     const result = await runCliJob(
       engine,
       'export',

@@ -6,7 +6,7 @@
  */
 import type { FitSummary } from '../../electron/contract/types';
 import { bounds, num, parse, printJson } from './args';
-import { checkTrackThere, openEngine, runCliJob } from './engine';
+import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { readPlanFile, trackRef } from './options';
 
@@ -53,7 +53,6 @@ export async function run(argv: string[]): Promise<number> {
   const plan = values.plan !== undefined ? readPlanFile(values.plan) : undefined;
   const engine = openEngine();
   try {
-    await checkTrackThere(engine, trackRef(track));
     const result = await runCliJob(engine, 'fit', {
       clip,
       track: trackRef(track),

@@ -5,6 +5,7 @@
  * plain data.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
@@ -146,9 +147,12 @@ export class Engine implements EngineApi {
 
   /** A track named by catalog id, or by a path (read-checked). */
   private trackPath(ref: number | string): string {
-    if (typeof ref === 'string') return this.guard.read(ref);
-    const path = getTrack(this.sessions.existingCatalog(), ref)?.path;
+    const path = typeof ref === 'string' ? this.guard.read(ref) : getTrack(this.sessions.existingCatalog(), ref)?.path;
     if (!path) throw new EngineError({ code: 'not-found', message: `track ${ref} is not in the catalog` });
+    // A track kept while its folder is unplugged (review R24): say so, in the app as in the CLI, not "file not found".
+    if (!existsSync(path) && this.sessions.hasCatalog() && trackByPath(this.sessions.catalog(), path)) {
+      throw new EngineError({ code: 'bad-input', file: path, message: `${path}: the file is not there now (is its drive plugged in?); the catalog keeps its track until it is back` });
+    }
     return path;
   }
 

@@ -40,6 +40,12 @@ describe('tracks whose folder is unplugged', () => {
       // Review R32: each keeps its rank and standing among all three ("#3 of 3" stays #3, not renumbered #2).
       for (const r of away) expect([r.rank, r.fit.of, r.fit.top]).toEqual(placeOf.get(r.track.path));
       await expect(energy(3)).rejects.toThrow('exceeds the 2 tracks available');
+      // Asked for by id (a ranking made before it went), the app is told why, not "file not found".
+      const fishin = all.find((r) => r.track.path === join(nas, 'fishin.ogg'))!.track.id;
+      await expect(runJob(engine, 'export', { clip, track: fishin, out: join(tmp, 'away.mp4') })).rejects.toMatchObject({
+        code: 'bad-input',
+        message: `${join(nas, 'fishin.ogg')}: the file is not there now (is its drive plugged in?); the catalog keeps its track until it is back`,
+      });
 
       rmSync(nas, { recursive: true });
       renameSync(join(tmp, 'nas-away'), nas);

@@ -188,6 +188,8 @@ export interface MatchResponse {
   /** Catalogued tracks without segments for this model. */
   missing: number;
   clips: ClipMatch[];
+  /** Clips of a batch that could not be read (each clip is its own question: the others are still ranked). */
+  failed?: Array<{ file: string; error: string }>;
 }
 
 export interface CuratedTrack {

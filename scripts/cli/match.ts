@@ -59,9 +59,11 @@ export async function run(argv: string[]): Promise<number> {
     );
     if (!values.json) for (const c of m.clips) process.stdout.write(formatClipMatch(c).join('\n') + '\n\n');
     const elapsed = (performance.now() - started) / 1000;
-    if (values.json) printJson({ catalog: engine.ctx.catalogPath, model: m.model, provider: m.provider, elapsedSeconds: Number(elapsed.toFixed(3)), clips: m.clips });
-    process.stderr.write(`match: ${m.clips.length} clip${m.clips.length === 1 ? '' : 's'} in ${elapsed.toFixed(1)} s (provider ${m.provider})\n`);
-    return 0;
+    if (values.json) printJson({ catalog: engine.ctx.catalogPath, model: m.model, provider: m.provider, elapsedSeconds: Number(elapsed.toFixed(3)), clips: m.clips, ...(m.failed ? { failed: m.failed } : {}) });
+    for (const f of m.failed ?? []) process.stderr.write(`match: skipped ${f.error}\n`);
+    process.stderr.write(`match: ${m.clips.length} clip${m.clips.length === 1 ? '' : 's'} in ${elapsed.toFixed(1)} s (provider ${m.provider})${m.failed ? `; ${m.failed.length} could not be read` : ''}\n`);
+    // The clips that could be read are printed; the run still says that not all could.
+    return m.failed ? 1 : 0;
   } finally {
     await engine.close();
   }

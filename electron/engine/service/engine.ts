@@ -18,6 +18,7 @@ import { readCalibration } from '../app/match-fit';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { deleteFiles, filesUnder } from '../catalog/files';
 import { getFeatures } from '../catalog/features';
+import { NeedledropError } from '../errors';
 import { ShotCutCache } from '../features/shot-cuts';
 import type { GridCache } from '../fit';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
@@ -565,21 +566,37 @@ export class Engine implements EngineApi {
           this.providersInUse.set(`${version}\0${provider}`, session.provider);
           const { store } = session.library;
           const clips = [];
+          const failed: Array<{ file: string; error: string; cause: NeedledropError }> = [];
           for (const [i, file] of req.clips.entries()) {
             job.progress('match', i, req.clips.length, { item: file });
-            clips.push(
-              await matchClip(session, resolve(file), {
-                range: { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) },
-                topK: req.top ?? 10,
-                sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
-                allowRepeats: req.allowRepeats ?? false,
-                signal: job.signal,
-                onIndexProgress: (p) => job.progress('index', p.done, p.total),
-              }),
-            );
+            try {
+              clips.push(
+                await matchClip(session, resolve(file), {
+                  range: { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) },
+                  topK: req.top ?? 10,
+                  sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
+                  allowRepeats: req.allowRepeats ?? false,
+                  signal: job.signal,
+                  onIndexProgress: (p) => job.progress('index', p.done, p.total),
+                }),
+              );
+            } catch (err) {
+              // One unreadable clip of a batch fails alone (review R36); a lone clip's failure is the job's.
+              if (!(err instanceof NeedledropError && err.kind === 'input') || req.clips.length === 1) throw err;
+              failed.push({ file: resolve(file), error: err.message, cause: err });
+            }
           }
+          if (clips.length === 0 && failed.length > 0) throw failed[0].cause;
           job.progress('match', req.clips.length, req.clips.length);
-          return { model: session.version, provider: session.provider, tracks: store.trackCount, segments: store.segmentCount, missing: session.library.missing, clips };
+          return {
+            model: session.version,
+            provider: session.provider,
+            tracks: store.trackCount,
+            segments: store.segmentCount,
+            missing: session.library.missing,
+            clips,
+            ...(failed.length ? { failed: failed.map(({ file, error }) => ({ file, error })) } : {}),
+          };
         });
       },
       export: async (req, job) => {

@@ -104,6 +104,19 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     expect(doc.model).toBe(MODEL);
     expect(doc.clips[0]).toMatchObject({ start: 2, end: 7 });
     expect(doc.clips[0].results.map((r: { track: { path: string } }) => r.track.path)).toEqual(part.results.slice(0, 3).map((r) => r.track.path));
+
+    // Review R36: one unreadable clip of a batch is named and skipped; the others are still ranked, and
+    // the run exits 1. A lone unreadable clip stays the command's error.
+    const missing = join(root, 'no-such-clip.mp4');
+    const other = manifest.pairs[3];
+    const batch = await runCli(matchCli, [clipOf(pair), missing, clipOf(other), '--top', '3', '--db', dbPath, '--model', MODEL, '--provider', 'cpu', '--json']);
+    expect(batch.code).toBe(1);
+    const both = JSON.parse(batch.out);
+    expect(both.clips.map((c: { file: string }) => c.file)).toEqual([clipOf(pair), clipOf(other)]);
+    expect(both.failed).toEqual([{ file: missing, error: `${missing}: file not found` }]);
+    const alone = JSON.parse((await runCli(matchCli, [clipOf(other), '--top', '3', '--db', dbPath, '--model', MODEL, '--provider', 'cpu', '--json'])).out);
+    expect(both.clips[1].results).toEqual(alone.clips[0].results);
+    await expect(runCli(matchCli, [missing, '--db', dbPath, '--model', MODEL, '--provider', 'cpu'])).rejects.toThrow(`${missing}: file not found`);
   });
 
   it('splits two joined clips with very different latents near the join; no track twice unless repeats are allowed', async () => {

@@ -42,6 +42,7 @@ import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
 import { classify, isUnder, plan } from './plan';
+import { probe } from '../media/probe';
 import { findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
 
@@ -158,6 +159,36 @@ function fileKey(path: string): string | undefined {
 }
 
 /**
+ * The scan's entries without the video files: a file named like a video container (.webm, .mp4,
+ * …) is music only when it has sound and no picture (review R30: yt-dlp's audio-only .webm and a
+ * store's .mp4 were "not audio"). Each new or changed one is asked of ffprobe; one catalogued
+ * unchanged was judged before.
+ */
+async function soundOnly(entries: readonly DiskEntry[], known: readonly FileRow[], skip: (s: ScanSkip) => void, signal: AbortSignal): Promise<DiskEntry[]> {
+  const catalogued = new Map(known.map((r) => [r.path, r]));
+  const out: DiskEntry[] = [];
+  for (const e of entries) {
+    const row = catalogued.get(e.path);
+    if (!e.maybeVideo || (row && row.size === e.size && row.mtimeMs === e.mtimeMs)) {
+      out.push(e);
+      continue;
+    }
+    let info;
+    try {
+      info = await probe(e.path, { signal });
+    } catch (err) {
+      if (isCancelled(err)) throw err;
+      skip({ path: e.path, reason: err instanceof NeedledropError && err.file ? err.message.slice(err.file.length + 2) : String(err), audio: true });
+      continue;
+    }
+    if (info.streams.some((s) => s.type === 'video' && !s.attachedPic)) skip({ path: e.path, reason: 'a video (it has a picture): not indexed as music', audio: false });
+    else if (!info.streams.some((s) => s.type === 'audio')) skip({ path: e.path, reason: 'no sound in it', audio: false });
+    else out.push(e);
+  }
+  return out;
+}
+
+/**
  * Folders that look like an unplugged drive or an unmounted share while the catalog holds tracks
  * in them: a root where the scan found no file at all, and inside a root the deepest folder still
  * there above a missing file when it is empty (a mount point left behind). Their tracks are kept;
@@ -207,11 +238,12 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
 
 async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jobs, batch }: { jobs: number; batch: number }, signal: AbortSignal, options: IndexOptions): Promise<IndexReport> {
   const skipped: ScanSkip[] = [];
-  const disk = await findAudioFiles(absRoots, { signal, onSkip: (s) => skipped.push(s) });
+  const scanned = await findAudioFiles(absRoots, { signal, onSkip: (s) => skipped.push(s) });
   const components = options.components ?? DEFAULT_COMPONENTS;
   const { analysisVersion } = components;
   const outdated = analysisVersion === undefined ? new Set<number>() : filesAnalysedBefore(db, analysisVersion);
   const known = filesUnder(db, absRoots);
+  const disk = await soundOnly(scanned, known, (s) => skipped.push(s), signal);
   const unreadable = skipped.filter((s) => s.unreadable).map((s) => s.path);
   const emptyFolders = await foldersFoundEmpty(absRoots, disk, known);
   for (const { folder, catalogued } of emptyFolders) {

@@ -14,11 +14,19 @@ export function isAudioPath(path: string): boolean {
   return AUDIO_EXTENSIONS.has(extname(path).toLowerCase());
 }
 
+/**
+ * Video containers that often hold sound alone (yt-dlp's .webm, a store's .mp4): scanned as
+ * candidates, indexed only when they have no picture (the indexer asks ffprobe; review R30).
+ */
+export const SOUND_OR_VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(['.webm', '.mp4', '.m4v', '.mkv', '.mov']);
+
 /** A file on disk as the scan saw it. */
 export interface DiskEntry {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Named like a video container: music only if it turns out to have no picture. */
+  maybeVideo?: boolean;
 }
 
 /**
@@ -90,6 +98,7 @@ export async function findAudioFiles(
       const utf8 = isUtf8(d.name);
       const name = displayName(d.name);
       const p = join(dir, name);
+      const maybeVideo = SOUND_OR_VIDEO_EXTENSIONS.has(extname(name).toLowerCase());
       const audioName = isAudioPath(name);
       if (!utf8) {
         skip(p, `its name is not valid UTF-8, so it cannot be passed on as a path; rename it to index it${d.isDirectory() ? ' (a folder: nothing in it is indexed)' : ''}`, true);
@@ -111,6 +120,7 @@ export async function findAudioFiles(
         }
         if (st.isDirectory()) skip(p, 'a symbolic link to a folder, not followed', audioName);
         else if (!st.isFile()) skip(p, `a link to ${st.isFIFO() ? 'a named pipe (FIFO)' : 'something that is not a regular file'}`, audioName);
+        else if (maybeVideo) out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs), maybeVideo: true });
         else if (!audioName) skip(p, `not named like an audio file (${extname(name) || 'no extension'})`, false);
         else out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
       } else {

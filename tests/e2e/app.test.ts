@@ -266,6 +266,8 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await map.waitFor();
     const total = (await engine.call('tracks.list', { limit: 1 })).total;
     await expect.poll(() => page.locator('.explore .top .muted').textContent()).toContain(`${total} tracks`);
+    // Review R11: the default length (12) is cut to what a small library holds.
+    expect(Number(await page.inputValue('label:has-text("Length") input'))).toBe(Math.min(12, total));
     const box = (await map.boundingBox())!;
     // A lasso around the whole map.
     await page.mouse.move(box.x + 3, box.y + 3);

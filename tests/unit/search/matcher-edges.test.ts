@@ -66,7 +66,7 @@ function decoyLibrary(seed: number, noise = 0): { store: SegmentStore; clip: Flo
 
 it('the ann strategy adds the tracks the ANN votes for to the prefilter shortlist', async () => {
   const { store, clip } = decoyLibrary(12);
-  const matcher = new Matcher(store, { ann: { stride: 1, expansionSearch: 256 } });
+  const matcher = new Matcher(store, { ann: { stride: 1, expansionSearch: 256, threads: 1 } });
   const [top] = await matcher.match({ embeddings: clip, cuts: [] }, { strategy: 'ann', topK: 1, candidates: 1 });
   expect(top.trackId).toBe(1);
   expect(top.alignScore).toBeCloseTo(1, 4);
@@ -78,7 +78,7 @@ it('the ann strategy asks the ANN for more tracks when some are excluded, so the
   // Two excluded exact copies of the (noisy) clip outvote the true track in the ANN.
   store.addTrack(track(7, clip.slice(), d));
   store.addTrack(track(8, clip.slice(), d));
-  const matcher = new Matcher(store, { ann: { stride: 1, expansionSearch: 256 } });
+  const matcher = new Matcher(store, { ann: { stride: 1, expansionSearch: 256, threads: 1 } });
   const [top] = await matcher.match({ embeddings: clip, cuts: [] }, { strategy: 'ann', topK: 1, candidates: 1, exclude: new Set([7, 8]) });
   expect(top.trackId).toBe(1);
   await matcher.release();

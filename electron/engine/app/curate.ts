@@ -109,7 +109,8 @@ function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): st
   const label = (id: TrackId) => trackLabel(library.view(id));
   switch (req.kind) {
     case 'more-like':
-      return `More like ${ids.map(label).join(', ')}`;
+      // A seed given twice is named once (review R31: "More like X, X").
+      return `More like ${[...new Set(ids)].map(label).join(', ')}`;
     case 'mood-path':
       return `${label(ids[0])} → ${label(ids[1])}`;
     case 'energy':

@@ -473,6 +473,8 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     audioEnd,
   }, lead, { offset: o.offset ?? 0, start: o.start ?? 0 });
   const { duration, audible, fade, warnings } = plan;
+  // A fade the user asked for that the music is too short to hold is said, not silently shortened (review R31).
+  if (o.fade !== undefined && fade < o.fade - 1e-9) warnings.push(`fade shortened to ${fade.toFixed(2)} s: half of the ${audible.toFixed(2)} s of music heard (${o.fade} s asked)`);
   const audioCodec = audioCodecOf(container);
   const copied = videoArgs(container, video.codec, video.rotation).copied;
 

@@ -171,6 +171,9 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     const moreIds = more.tracks.map((t) => t.track.id);
     expect(new Set(moreIds).size).toBe(6);
     for (const s of seeds) expect(moreIds).not.toContain(trackByPath(db, s)?.id);
+    // A seed given twice is named once (review R31).
+    const once = buildPlaylist(library, { kind: 'more-like', seeds: [seeds[0]] }, 2).name;
+    expect(buildPlaylist(library, { kind: 'more-like', seeds: [seeds[0], seeds[0]] }, 2).name).toBe(once);
     const id = savePlaylist(library, more);
     expect(getPlaylist(db, id)).toMatchObject({ name: more.name, trackIds: moreIds });
 

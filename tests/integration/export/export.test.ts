@@ -195,6 +195,9 @@ describe('exportClipWithTrack', () => {
     // A fade longer than half the audible part is cut to half: fade in and out meet in the middle.
     const clamped = await exportClipWithTrack({ clip: clipMp4, track: noise, offset: 7.5, out: join(tmp.dir, 'clamped.mp4'), fade: 2 });
     expect(clamped).toMatchObject({ audible: 0.5, fade: 0.25 });
+    // Said, not silent (review R31); a fade that fits says nothing.
+    expect(clamped.warnings).toContain('fade shortened to 0.25 s: half of the 0.50 s of music heard (2 s asked)');
+    expect(result.warnings.filter((w) => w.startsWith('fade shortened'))).toEqual([]);
   });
 
   it('never overwrites an existing file unless forced', async () => {

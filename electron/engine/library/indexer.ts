@@ -25,7 +25,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Catalog } from '../catalog/db';
 import type { FileRow } from '../catalog/types';
 import { getFeatures } from '../catalog/features';
@@ -41,8 +41,9 @@ import { fromWire } from '../jobs/worker-protocol';
 import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
-import { classify, isUnder, plan } from './plan';
+import { classify, plan } from './plan';
 import { probe } from '../media/probe';
+import { isUnder } from '../util/path-under';
 import { findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
 
@@ -178,7 +179,7 @@ async function soundOnly(entries: readonly DiskEntry[], known: readonly FileRow[
       info = await probe(e.path, { signal });
     } catch (err) {
       if (isCancelled(err)) throw err;
-      skip({ path: e.path, reason: err instanceof NeedledropError && err.file ? err.message.slice(err.file.length + 2) : String(err), audio: true });
+      skip({ path: e.path, reason: reasonOf(err, e.path), audio: true });
       continue;
     }
     if (info.streams.some((s) => s.type === 'video' && !s.attachedPic)) skip({ path: e.path, reason: 'a video (it has a picture): not indexed as music', audio: false });
@@ -197,8 +198,8 @@ async function soundOnly(entries: readonly DiskEntry[], known: readonly FileRow[
 async function foldersFoundEmpty(roots: readonly string[], disk: readonly DiskEntry[], known: readonly FileRow[]): Promise<Array<{ folder: string; catalogued: number }>> {
   const out = new Map<string, number>();
   for (const root of roots) {
-    const prefix = root.endsWith(sep) ? root : root + sep;
-    const under = (p: string): boolean => p.startsWith(prefix);
+    // A folder root: nothing found is the root itself, so "under" is "inside".
+    const under = (p: string): boolean => isUnder(p, root);
     if (!(await stat(root)).isDirectory() || disk.some((e) => under(e.path))) continue;
     const catalogued = known.filter((r) => under(r.path)).length;
     if (catalogued > 0) out.set(root, catalogued);

@@ -1,5 +1,5 @@
-import { sep } from 'node:path';
 import type { FileRow } from '../catalog/types';
+import { isUnder } from '../util/path-under';
 import type { DiskEntry } from './scan';
 
 /**
@@ -24,10 +24,6 @@ export interface Classified {
 }
 
 /** `outdated`: ids of files whose analysis is older than the analyzer's version. */
-/** Whether `path` is `dir` or inside it. */
-export function isUnder(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-}
 
 /**
  * Sort the catalogued files under the roots against what the scan found. `unavailable` names paths

@@ -39,7 +39,7 @@ import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
 import { trackMap } from './map';
 import { openClipEncoder } from '../app/clip';
-import { isUnder } from '../library/plan';
+import { isUnder } from '../util/path-under';
 import { FolderWatcher } from '../library/watch';
 import { Sessions } from './sessions';
 import { readSettings, writeSettings, type StoredSettings } from './settings';

@@ -13,7 +13,7 @@ import type { TrackRow } from '../catalog/types';
 import { inputError } from '../errors';
 import { DEFAULT_COMPONENTS } from '../library/default-components';
 import { indexLibrary, type IndexProgress } from '../library/indexer';
-import { isUnder } from '../library/plan';
+import { isUnder } from '../util/path-under';
 import type { RegistryOptions } from '../models/registry';
 import { trackEnergy } from '../app/library';
 import { keyLabel } from '../app/scales';
@@ -207,7 +207,7 @@ export async function scanFolders(
     onProgress: (p: IndexProgress) => job.progress(p.phase, p.snapshot.done, p.snapshot.total, p.item ? { item: p.item } : {}),
   });
   // Keep reasons for files under other roots; replace those under the scanned ones.
-  const under = (p: string): boolean => folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
+  const under = (p: string): boolean => folders.some((f) => isUnder(p, f));
   const kept = readFailed(dataDir).filter((f) => !under(f.path));
   writeFailed(dataDir, [...kept, ...report.failed]);
   const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, ignored, partial, cancelled, note } = report;

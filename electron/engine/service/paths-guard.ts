@@ -6,7 +6,8 @@
  * write only to absolute paths without `..` whose folder exists.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isUnder } from '../util/path-under';
 import { EngineError } from '../../contract/errors';
 
 function real(path: string): string | null {
@@ -17,7 +18,6 @@ function real(path: string): string | null {
   }
 }
 
-const inside = (path: string, root: string): boolean => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 
 const forbidden = (path: string, why: string): EngineError =>
   new EngineError({ code: 'forbidden-path', message: `${path}: ${why}`, file: path });
@@ -36,7 +36,7 @@ export class PathGuard {
     // A path that does not exist is the engine's to report (file not found), not a policy matter.
     if (r === null) return abs;
     const roots = [...this.roots(), ...extraRoots].map((x) => real(x) ?? resolve(x));
-    if (!roots.some((root) => inside(r, root))) throw forbidden(path, 'outside the library folders and the files you opened');
+    if (!roots.some((root) => isUnder(r, root))) throw forbidden(path, 'outside the library folders and the files you opened');
     return abs;
   }
 

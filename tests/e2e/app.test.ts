@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineApi } from '../../electron/contract/api';
 import { percent, topPercent } from '../../renderer/lib/format';
+import { decodeMono, rmsBetween } from '../helpers/media';
 import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, REPO, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
 
 const MUSIC = join(SHARED_MEDIA, 'music');
@@ -237,11 +238,8 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
       await page.click('[data-testid="export-fit"]');
       await page.locator('[data-testid="export-done"]').waitFor({ timeout: 300_000 });
       const rate = 2000;
-      const pcm = new Float32Array(execFileSync('ffmpeg', ['-v', 'error', '-i', fitted, '-map', '0:a:0', '-ac', '1', '-ar', String(rate), '-f', 'f32le', '-'], { maxBuffer: 1 << 26 }).buffer.slice(0));
-      const rms = (from: number, to: number): number => {
-        const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
-        return Math.sqrt(part.reduce((a, x) => a + x * x, 0) / Math.max(1, part.length));
-      };
+      const pcm = await decodeMono(fitted, rate);
+      const rms = (from: number, to: number): number => rmsBetween(pcm, rate, from, to);
       expect(rms(0, 1.8)).toBeLessThan(1e-3);
       expect(rms(2.3, 11.7)).toBeGreaterThan(1e-3);
       expect(rms(12.4, clipSeconds - 0.2)).toBeLessThan(1e-3);

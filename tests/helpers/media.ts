@@ -38,6 +38,12 @@ export async function decodeMono(file: string, sampleRate: number): Promise<Floa
 }
 
 /** A fresh temp dir and its cleanup, for beforeAll/afterAll. */
+/** Root mean square of `pcm` (at `rate` samples/s) between two times in seconds: 0 for an empty span. */
+export function rmsBetween(pcm: Float32Array, rate: number, from: number, to: number): number {
+  const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
+  return Math.sqrt(part.reduce((a, x) => a + x * x, 0) / Math.max(1, part.length));
+}
+
 export async function tempDir(prefix = 'needledrop-media-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };

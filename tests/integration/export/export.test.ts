@@ -13,7 +13,7 @@ import { exportClipWithTrack } from '../../../electron/engine/media/export';
 import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { audioStream, probe, videoStream } from '../../../electron/engine/media/probe';
 import { run as cliExport } from '../../../scripts/cli/export';
-import { decodeMono, ffmpeg, sharedMediaDir, tempDir } from '../../helpers/media';
+import { decodeMono, ffmpeg, rmsBetween, sharedMediaDir, tempDir } from '../../helpers/media';
 
 const execp = promisify(execFile);
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -159,10 +159,7 @@ describe('exportClipWithTrack', () => {
     const result = await exportClipWithTrack({ clip: clipMp4, track: noise, offset: 0.5, start: 1.2, out: join(tmp.dir, 'lead.mp4'), fade: 0 });
     expect(result.audible).toBeCloseTo(2.3, 6);
     const [source, exported] = await Promise.all([decodeMono(noise, rate), decodeMono(result.out, rate)]);
-    const rms = (from: number, to: number): number => {
-      const part = exported.subarray(Math.round(from * rate), Math.round(to * rate));
-      return Math.sqrt(part.reduce((s, x) => s + x * x, 0) / part.length);
-    };
+    const rms = (from: number, to: number): number => rmsBetween(exported, rate, from, to);
     expect(rms(0, 0.65)).toBeLessThan(1e-3);
     expect(rms(0.75, 1.2)).toBeGreaterThan(0.02);
     // Truth without the exporter: clip time 1.5 s holds source time 0.5 + (1.5 − 1.2) = 0.8 s.
@@ -177,10 +174,7 @@ describe('exportClipWithTrack', () => {
     const result = await exportClipWithTrack({ clip: clipMp4, track: noise, offset: 7, out: join(tmp.dir, 'fades.mp4'), fade });
     expect(result).toMatchObject({ audible: 1, fade });
     const pcm = await decodeMono(result.out, rate);
-    const rms = (from: number, to: number): number => {
-      const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
-      return Math.sqrt(part.reduce((s, x) => s + x * x, 0) / part.length);
-    };
+    const rms = (from: number, to: number): number => rmsBetween(pcm, rate, from, to);
     const steady = rms(0.3, 0.7);
     expect(steady).toBeGreaterThan(0.01);
     // A linear fade's gain over its first/last quarter averages 1/8: RMS ≈ 0.14 of the steady level.

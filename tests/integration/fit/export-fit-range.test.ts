@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
-import { decodeMono, solidVideo, tempDir } from '../../helpers/media';
+import { decodeMono, rmsBetween, solidVideo, tempDir } from '../../helpers/media';
 import { withEngine } from '../../helpers/engine';
 import { run as cliExport } from '../../../scripts/cli/export';
 import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
@@ -35,10 +35,7 @@ describe('export with a fit over an In–Out range', () => {
       expect(r.lead).toBeCloseTo(2, 6);
       const rate = 2000;
       const pcm = await decodeMono(out, rate);
-      const rms = (from: number, to: number): number => {
-        const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
-        return Math.sqrt(part.reduce((a, x) => a + x * x, 0) / part.length);
-      };
+      const rms = (from: number, to: number): number => rmsBetween(pcm, rate, from, to);
       expect(rms(0, 1.9)).toBeLessThan(1e-3);
       expect(rms(2.2, 9.8)).toBeGreaterThan(0.02);
       expect(rms(10.2, 13.3)).toBeLessThan(1e-3);
@@ -60,10 +57,7 @@ describe('export with a fit over an In–Out range', () => {
     }
     const rate = 2000;
     const pcm = await decodeMono(out, rate);
-    const rms = (from: number, to: number): number => {
-      const part = pcm.subarray(Math.round(from * rate), Math.round(to * rate));
-      return Math.sqrt(part.reduce((a, x) => a + x * x, 0) / part.length);
-    };
+    const rms = (from: number, to: number): number => rmsBetween(pcm, rate, from, to);
     expect(rms(0, 2.9)).toBeLessThan(1e-3);
     expect(rms(3.2, 8.8)).toBeGreaterThan(0.02);
     expect(rms(9.2, 13.3)).toBeLessThan(1e-3);

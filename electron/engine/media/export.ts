@@ -388,6 +388,25 @@ export interface ExportCommand {
   trackCodec: string;
   /** The first loudness pass over the heard part of the track, when it measured something usable. */
   measured?: LoudnormMeasure;
+  /** The clip's container tags (probe's formatTags): what decides how they are carried over. */
+  clipTags?: Record<string, string>;
+}
+
+/** Container tags that describe the clip's file rather than its footage: never copied as tags. */
+const FILE_TAGS = ['major_brand', 'minor_version', 'compatible_brands'];
+
+/**
+ * The clip's container tags carried over to the export. ffmpeg's default copy drops creation_time,
+ * and editors sort footage by it: an explicit -map_metadata keeps it with location and the rest.
+ * MP4/MOV hold keys outside their fixed set (com.apple.quicktime.make, .location.ISO6709, …) only
+ * as mdta atoms, so a clip with such keys is written that way; the file-type tags would then be
+ * written as tags too and claim the clip's brand, so they are left out.
+ */
+export function metadataArgs(container: Container, clipTags: Record<string, string> = {}): { args: string[]; movflags: string } {
+  const args = ['-map_metadata', '0'];
+  const mdta = (container === 'mp4' || container === 'mov') && Object.keys(clipTags).some((k) => k.startsWith('com.apple.quicktime.'));
+  if (mdta) for (const k of FILE_TAGS) if (k in clipTags) args.push('-metadata', `${k}=`);
+  return { args, movflags: mdta ? '+faststart+use_metadata_tags' : '+faststart' };
 }
 
 /** The audio codec of a container's output. */
@@ -397,15 +416,17 @@ export function audioCodecOf(container: Container): 'aac' | 'opus' {
 
 /** ffmpeg's arguments: the clip's video stream, the track read from the offset for the audible part, the soundtrack filter. */
 export function exportArgs(c: ExportCommand, plan: SoundtrackPlan): string[] {
+  const tags = metadataArgs(c.container, c.clipTags);
   return [
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-i', mediaArg(c.clip),
     '-ss', r3(c.offset), '-t', r3(plan.audible), '-i', mediaArg(c.track),
     '-filter_complex', soundtrackFilter(plan.audible, plan.duration, plan.fade, c.loudness, 48000, /^pcm_f/.test(c.trackCodec), plan.lead, c.measured),
     '-map', `0:${c.videoIndex}`, '-map', '[a]',
+    ...tags.args,
     ...videoArgs(c.container, c.videoCodec, c.rotation).args,
     ...(audioCodecOf(c.container) === 'aac' ? ['-c:a', 'aac', '-b:a', '192k'] : ['-c:a', 'libopus', '-b:a', '160k']),
-    ...(c.container === 'mp4' || c.container === 'mov' ? ['-movflags', '+faststart'] : []),
+    ...(c.container === 'mp4' || c.container === 'mov' ? ['-movflags', tags.movflags] : []),
     // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
     '-f', c.container, mediaArg(c.part),
   ];
@@ -490,7 +511,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   try {
     const measured = parseLoudnormJson(await ffmpegReport(measureArgs(o.track, offset, audible, fade, loudness, floatPcm), o.track, o.signal));
     const args = exportArgs(
-      { clip: o.clip, track: o.track, part, offset, loudness, container, videoIndex: video.index, videoCodec: video.codec, rotation: video.rotation ?? 0, trackCodec: audio.codec, ...(measured ? { measured } : {}) },
+      { clip: o.clip, track: o.track, part, offset, loudness, container, videoIndex: video.index, videoCodec: video.codec, rotation: video.rotation ?? 0, trackCodec: audio.codec, clipTags: clipInfo.formatTags, ...(measured ? { measured } : {}) },
       plan,
     );
     const p = spawnTool(ffmpegPath(), args, o.signal);

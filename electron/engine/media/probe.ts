@@ -40,6 +40,8 @@ export interface MediaInfo {
   bitRate?: number;
   streams: StreamInfo[];
   tags: { title?: string; artist?: string; album?: string };
+  /** The container's own tags as ffprobe names them (creation_time, location, com.apple.quicktime.*, …). */
+  formatTags: Record<string, string>;
 }
 
 interface RawStream {
@@ -252,7 +254,7 @@ export async function probe(file: string, opts: { signal?: AbortSignal } = {}): 
     // Ogg/Opus keep Vorbis comments on the audio stream, not the container: fall back to them.
     ...pickTags(raw.streams?.find((s) => s.codec_type === 'audio')?.tags),
     ...pickTags(raw.format?.tags),
-  } };
+  }, formatTags: { ...raw.format?.tags } };
   const bitRate = positive(raw.format?.bit_rate);
   if (bitRate !== undefined) info.bitRate = bitRate;
   return info;

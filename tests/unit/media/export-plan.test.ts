@@ -251,6 +251,7 @@ describe('exportArgs and videoArgs', () => {
       '-ss', '42.125', '-t', '7.250', '-i', `file:${resolve('in/song.flac')}`,
       '-filter_complex', soundtrackFilter(7.25, 10, 1.5, -14, 48000),
       '-map', '0:2', '-map', '[a]',
+      '-map_metadata', '0',
       '-c:v', 'copy',
       '-c:a', 'aac', '-b:a', '192k',
       '-movflags', '+faststart',

@@ -5,14 +5,14 @@
  * strict parsers and carry the remix's times. Bad input exits 1 naming the file.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTrack } from '../../../electron/engine/fit/analyse';
 import type { FitResult } from '../../../electron/engine/fit/fit';
 import { AUDIO_SPEC } from '../../../electron/engine/features/spec';
-import { needledrop } from '../../helpers/cli';
+import { needledrop, REPO_ROOT } from '../../helpers/cli';
 import { hardCuts, sharedMediaDir, tempDir, textFile } from '../../helpers/media';
 import { all, parseCmx3600, parseCsv, parseFcpxml, rational } from '../../unit/fit/handoff-parsers';
 import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
@@ -87,6 +87,27 @@ describe('needledrop fit', () => {
     const rows = parseCsv(await readFile(res.handoff!.csv, 'utf8')).slice(1);
     expect(rows.filter((row) => row[0] === 'splice').map((row) => Number(row[1]))).toEqual(res.plan.splices.map((sp) => expect.closeTo(sp.time, 4)));
     expect(rows.filter((row) => row[0] === 'cut').length).toBe(cuts.length);
+  });
+
+  it('hands off absolute, percent-encoded file URLs and a one-line-per-field EDL for relative paths with non-ASCII names', async () => {
+    // Relative to the CLI's working folder (the repo root), as a user types them.
+    const named = join(dir, 'Café 日本 #1 — a clip name well over forty characters.mp4');
+    await copyFile(clip, named);
+    const rel = (p: string): string => relative(REPO_ROOT, p);
+    const out = join(dir, 'handoff-relative');
+    const r = await needledrop('fit', rel(named), rel(track), '--handoff', rel(out), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as FitResult;
+    const x = parseFcpxml(await readFile(res.handoff!.fcpxml, 'utf8'));
+    const srcs = all(x, 'media-rep').map((m) => m.getAttribute('src')!);
+    for (const src of srcs) expect(src).toMatch(/^file:\/\/\/[\x21-\x7e]+$/);
+    // The clip's URL names the very file: same bytes as the one we wrote.
+    const clipSrc = srcs.find((src) => fileURLToPath(src) === named);
+    expect(clipSrc, srcs.join(' ')).toBeDefined();
+    expect((await readFile(fileURLToPath(clipSrc!))).equals(await readFile(clip))).toBe(true);
+    const doc = parseCmx3600(await readFile(res.handoff!.edl, 'utf8'), 25);
+    expect(doc.title).toMatch(/^[\x20-\x7e]+$/);
+    expect(doc.events[0].comments).toContain(`FROM CLIP NAME: ${basename(named)}`);
   });
 
   it('writes FLAC with --out and keeps the plain plan without --hits', async () => {

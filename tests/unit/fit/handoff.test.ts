@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridFromPcm } from '../../../electron/engine/fit/analyse';
 import { markersCsv } from '../../../electron/engine/fit/handoff/csv';
-import { edl } from '../../../electron/engine/fit/handoff/edl';
+import { asciiFold, edl } from '../../../electron/engine/fit/handoff/edl';
 import { fcpxml } from '../../../electron/engine/fit/handoff/fcpxml';
 import { frameRateOf, type FrameRate } from '../../../electron/engine/fit/handoff/timecode';
 import type { HandoffTimeline } from '../../../electron/engine/fit/handoff/timeline';
@@ -120,6 +120,31 @@ describe('fit hand-off formats', () => {
     for (const r of body) expect(Number(r[3])).toBe(Math.round(Number(r[1]) * 25));
     const times = body.map((r) => Number(r[1]));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('keeps the EDL a strict CMX 3600 list whatever the names: non-ASCII, long, or holding a line break', () => {
+    const injected = `clip\n005  EVIL     V     C        00:00:00:00 00:00:01:00 01:00:00:00 01:00:01:00.mp4`;
+    const longName = `Été 東京 — ${'x'.repeat(40)}.flac`;
+    const base = timeline(frameRateOf(25));
+    const t: HandoffTimeline = {
+      ...base,
+      title: `${injected} — ${longName}`,
+      clip: { ...base.clip, name: injected, path: `../${injected}` },
+      track: { ...base.track, name: longName, path: `../music/${longName}` },
+    };
+    const text = edl(t);
+    const doc = parseCmx3600(text, 25);
+    // The plan's events and no other: the clip, the remix, one per kept range; none named EVIL.
+    expect(doc.events.map((e) => e.reel)).toEqual(['CLIP', 'REMIX', ...plan.ranges.map(() => 'TRACK')]);
+    // The title field is printable ASCII within its 70 characters; accents folded, not dropped.
+    expect(doc.title).toMatch(/^[\x20-\x7e]{1,70}$/);
+    expect(doc.title.startsWith('clip 005  EVIL')).toBe(true);
+    expect(asciiFold(longName)).toBe(`Ete __ - ${'x'.repeat(40)}.flac`);
+    // The comments keep each name exactly (editors relink by it), the line break as a space.
+    expect(doc.events[0].comments).toEqual([`FROM CLIP NAME: ${injected.replace('\n', ' ')}`, `SOURCE FILE: ../${injected.replace('\n', ' ')}`]);
+    expect(doc.events[2].comments).toEqual([`FROM CLIP NAME: ${longName}`, `SOURCE FILE: ../music/${longName}`]);
+    // Every line of the file is one the parser placed: 2 header lines, and per event its line, 2 comments, a blank.
+    expect(text.split('\n')).toHaveLength(3 + doc.events.length * 4);
   });
 
   it('rejects what a strict reader would (the parsers are not lenient)', () => {

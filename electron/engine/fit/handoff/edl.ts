@@ -3,6 +3,12 @@
  * cut, so an editor can re-cut from the original). Timecode is non-drop-frame at the clip's rate,
  * the record side starting at 01:00:00:00 as editors expect. Reel names are at most 8
  * characters; the files go in "* FROM CLIP NAME:" and "* SOURCE FILE:" comments (relative paths).
+ *
+ * CMX 3600 is a line format of ASCII fields. The event lines are ours (fixed reels, timecode), so
+ * no name can shift a column; the title is folded to printable ASCII. The comments keep the names
+ * exactly (é, 日本: Resolve and Premiere relink by the clip name, so a folded one would not match
+ * the file) but on one line: a file name may hold a line break, and its rest must not be read as
+ * an event (a clip named "x\n005  EVIL …" added an event to the list).
  */
 import { timecode, toFrames } from './timecode';
 import type { HandoffTimeline } from './timeline';
@@ -24,6 +30,25 @@ interface Event {
 function line(n: number, e: Event, tc: (f: number) => string): string {
   return `${String(n).padStart(3, '0')}  ${e.reel.padEnd(8)} ${e.channel.padEnd(5)} ${'C'.padEnd(8)} ${tc(e.srcIn)} ${tc(e.srcOut)} ${tc(e.recIn)} ${tc(e.recOut)}`;
 }
+
+/** Control characters (line breaks above all) and Unicode's line and paragraph separators as spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+}
+
+/** Printable ASCII: accents dropped (é → e), dashes and quotes as their ASCII kin, anything else "_". */
+export function asciiFold(text: string): string {
+  return oneLine(text)
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019\u201a\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/[^\x20-\x7e]/gu, '_');
+}
+
+/** The TITLE field: printable ASCII, at most 70 characters. */
+const TITLE_CHARS = 70;
 
 export function edl(t: HandoffTimeline): string {
   const r = t.rate;
@@ -47,9 +72,9 @@ export function edl(t: HandoffTimeline): string {
     events.push({ reel: 'TRACK', channel: 'A2', srcIn, srcOut, recIn: rec0 + recIn, recOut: rec0 + recOut, file: t.track.path, name: t.track.name });
   });
   const tc = (n: number): string => timecode(n, r);
-  const out = [`TITLE: ${t.title.replace(/[\r\n]/g, ' ').slice(0, 70)}`, 'FCM: NON-DROP FRAME', ''];
+  const out = [`TITLE: ${asciiFold(t.title).slice(0, TITLE_CHARS).trimEnd()}`, 'FCM: NON-DROP FRAME', ''];
   events.forEach((e, i) => {
-    out.push(line(i + 1, e, tc), `* FROM CLIP NAME: ${e.name}`, `* SOURCE FILE: ${e.file}`, '');
+    out.push(line(i + 1, e, tc), `* FROM CLIP NAME: ${oneLine(e.name)}`, `* SOURCE FILE: ${oneLine(e.file)}`, '');
   });
   return out.join('\n');
 }

@@ -468,10 +468,12 @@ export interface ProgressEvent {
   phase: string;
   done: number;
   total: number;
-  /** Items per second in this phase. */
+  /** Items per second in this phase; 0 until enough are done for a rate to mean something. */
   rate: number;
-  /** Seconds left, or null while unknown. */
+  /** Seconds left (0 once all are done), or null while unknown. */
   eta: number | null;
+  /** Seconds since this phase began. */
+  elapsed: number;
   /** The item just finished (a file), when there is one. */
   item?: string;
   /** Extra numbers a screen may chart (training: loss, validation Recall@10, …). */

@@ -108,8 +108,15 @@ export function formatDuration(s: number | null): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
+/**
+ * Count, then: at the end the time it took (and the rate when it means something); on the way
+ * the rate and ETA once the engine has one (a rate from one file is noise), else the time elapsed.
+ */
 function stats(p: ProgressEvent): string {
-  return `${p.done}/${p.total} ${(p.rate * 60).toFixed(1)}/min ETA ${formatDuration(p.eta)}`;
+  const perMin = `${(p.rate * 60).toFixed(1)}/min`;
+  if (p.done >= p.total) return `${p.done}/${p.total} in ${formatDuration(p.elapsed)}${p.rate > 0 ? ` (${perMin})` : ''}`;
+  if (p.rate > 0) return `${p.done}/${p.total} ${perMin} ETA ${formatDuration(p.eta)}`;
+  return `${p.done}/${p.total} ${formatDuration(p.elapsed)} elapsed`;
 }
 
 /** One terminal line (to be written after a carriage return), at most `width` characters. */
@@ -131,7 +138,7 @@ export function formatTrainProgress(p: ProgressEvent): string {
   const m = p.metrics ?? {};
   const val = m.valRecall10 !== undefined ? ` val R@10 ${m.valRecall10.toFixed(3)} (best ${(m.bestRecall10 ?? 0).toFixed(3)})` : '';
   const tau = m.temperature !== undefined ? ` τ ${m.temperature.toFixed(3)}` : '';
-  return `step ${p.done}/${p.total} loss ${(m.loss ?? NaN).toFixed(4)} lr ${(m.lr ?? 0).toExponential(2)}${tau} ${p.rate.toFixed(1)} steps/s ETA ${formatDuration(p.eta)}${val}`;
+  return `step ${p.done}/${p.total} loss ${(m.loss ?? NaN).toFixed(4)} lr ${(m.lr ?? 0).toExponential(2)}${tau} ${p.rate > 0 ? `${p.rate.toFixed(1)} steps/s ETA ${formatDuration(p.eta)}` : `${formatDuration(p.elapsed)} elapsed`}${val}`;
 }
 
 /**

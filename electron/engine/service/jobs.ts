@@ -4,6 +4,7 @@
  * flood a transport; the first and last event of a phase always go out.
  */
 import type { JobInfo, EngineEvent, ProgressEvent } from '../../contract/types';
+import { meaningfulRate } from '../jobs/progress';
 import { toErrorData } from './errors';
 
 export interface JobHandle {
@@ -54,8 +55,10 @@ export class JobRunner {
     this.jobs.set(id, { info, ctl, ended: new Promise<void>((r) => (ended = r)) });
     let phase = '';
     let phaseStart = 0;
-    let phaseDone0 = 0;
     let lastSent = 0;
+    // When the job last reported: a phase whose first report already counts items done began
+    // when the one before it ended (or the job started), not at that report.
+    let lastCall = info.startedAt;
     const handle: JobHandle = {
       id,
       signal: ctl.signal,
@@ -63,25 +66,27 @@ export class JobRunner {
         const t = this.now();
         if (p !== phase) {
           phase = p;
-          phaseStart = t;
-          phaseDone0 = done;
+          phaseStart = done > 0 ? lastCall : t;
           lastSent = 0;
         }
+        lastCall = t;
         info.done = done;
         info.total = total;
         const final = done >= total;
         if (!final && lastSent !== 0 && t - lastSent < 1000 / MAX_EVENTS_PER_SECOND) return;
         lastSent = t;
         const secs = (t - phaseStart) / 1000;
-        const rate = secs > 0 ? (done - phaseDone0) / secs : 0;
+        // No rate or ETA from a sample too small to mean one (jobs/progress.ts); the count and the time elapsed say what is known.
+        const rate = meaningfulRate(done, secs);
         const event: ProgressEvent = {
           type: 'progress',
           jobId: id,
           phase: p,
           done,
           total,
-          rate,
-          eta: rate > 0 ? Math.max(0, total - done) / rate : null,
+          rate: rate ?? 0,
+          eta: final ? 0 : rate !== null ? (total - done) / rate : null,
+          elapsed: secs,
           ...(extra?.item !== undefined ? { item: extra.item } : {}),
           ...(extra?.metrics ? { metrics: extra.metrics } : {}),
         };

@@ -30,7 +30,7 @@ describe('serveEngine', () => {
     let deliver: (m: unknown) => void = () => undefined;
     const port: Port<unknown, ServerMessage> = { send: (m) => sent.push(m), onMessage: (h) => ((deliver = h), () => (deliver = () => undefined)) };
     const close = serveEngine(api, port);
-    const event: EngineEvent = { type: 'progress', jobId: 'job-1', phase: 'scan', done: 1, total: 2, rate: 1, eta: 1 };
+    const event: EngineEvent = { type: 'progress', jobId: 'job-1', phase: 'scan', done: 1, total: 2, rate: 1, eta: 1, elapsed: 1 };
     for (const l of listeners) l(event);
     expect(sent).toEqual([{ kind: 'event', event }]);
     deliver({ kind: 'cancel', id: 7, jobId: 'job-1' });

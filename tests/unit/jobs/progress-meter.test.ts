@@ -15,3 +15,14 @@ it('measures elapsed time from its creation, not from the clock zero', () => {
   now += 90_000;
   expect(m.tick(9).etaSeconds).toBe(0);
 });
+
+it('gives no rate from fewer than 3 items or under 2 s, only the time elapsed', () => {
+  let now = 5_000;
+  const m = new ProgressMeter('hashing', 10, () => now);
+  now += 30_000;
+  expect(m.tick(2)).toMatchObject({ done: 2, elapsedSeconds: 30, perMinute: 0, etaSeconds: null });
+  const fast = new ProgressMeter('hashing', 8, () => now);
+  now += 10;
+  // 8 hashes in 10 ms are not 48,000 a minute; all done is all done.
+  expect(fast.tick(8)).toMatchObject({ done: 8, perMinute: 0, etaSeconds: 0 });
+});

@@ -24,13 +24,13 @@ describe('JobRunner', () => {
     const events: EngineEvent[] = [];
     const runner = new JobRunner((e) => events.push(e), c.now);
     const id = runner.start('library.scan', async (job) => {
-      job.progress('hash', 0, 4);
-      c.advance(1000);
-      job.progress('hash', 2, 4); // 2 items in 1 s → 2/s, 2 left → ETA 1 s
+      job.progress('hash', 0, 8);
+      c.advance(2000);
+      job.progress('hash', 4, 8); // 4 items in 2 s → 2/s, 4 left → ETA 2 s
       c.advance(10);
-      job.progress('hash', 3, 4); // within 100 ms of the last: dropped
+      job.progress('hash', 5, 8); // within 100 ms of the last: dropped
       c.advance(10);
-      job.progress('hash', 4, 4); // final: always sent
+      job.progress('hash', 8, 8); // final: always sent
       c.advance(500);
       job.progress('analyze', 0, 10); // a new phase restarts the rate
       c.advance(2000);
@@ -41,17 +41,47 @@ describe('JobRunner', () => {
     const progress = events.filter((e): e is ProgressEvent => e.type === 'progress');
     expect(progress.map((p) => [p.phase, p.done])).toEqual([
       ['hash', 0],
-      ['hash', 2],
       ['hash', 4],
+      ['hash', 8],
       ['analyze', 0],
       ['analyze', 5],
     ]);
     expect(progress[1].rate).toBeCloseTo(2, 9);
-    expect(progress[1].eta).toBeCloseTo(1, 9);
+    expect(progress[1].eta).toBeCloseTo(2, 9);
     expect(progress[0].eta).toBeNull();
+    expect(progress[2]).toMatchObject({ elapsed: 2.02, eta: 0 });
     expect(progress[4]).toMatchObject({ rate: 2.5, eta: 2, item: '/m/a.ogg', jobId: id });
     expect(end).toEqual({ type: 'job-end', jobId: id, state: 'done', result: { ok: true } });
     expect(runner.list()[0]).toMatchObject({ id, op: 'library.scan', state: 'done', done: 5, total: 10 });
+  });
+
+  it('gives no rate or ETA from one file (session 17 F1.5): the count and the time elapsed, and a true last line', async () => {
+    const c = clock();
+    const events: EngineEvent[] = [];
+    const runner = new JobRunner((e) => events.push(e), c.now);
+    runner.start('library.scan', async (job) => {
+      c.advance(10);
+      job.progress('hash', 1, 1); // the first report of a phase already counts an item: it began when the job did
+      c.advance(3000);
+      job.progress('analyze', 1, 1); // one file in 3 s, after the hash phase ended
+      c.advance(100);
+      job.progress('embed', 0, 30);
+      c.advance(1000);
+      job.progress('embed', 2, 30); // 2 in 1 s: too few, too soon for a rate
+      c.advance(1000);
+      job.progress('embed', 6, 30); // 6 in 2 s: 3/s, 24 left → ETA 8 s
+      return {};
+    });
+    await ended(events);
+    const p = events.filter((e): e is ProgressEvent => e.type === 'progress');
+    expect(p.map((e) => [e.phase, e.done, e.rate, e.eta])).toEqual([
+      ['hash', 1, 0, 0],
+      ['analyze', 1, 0, 0],
+      ['embed', 0, 0, null],
+      ['embed', 2, 0, null],
+      ['embed', 6, 3, 8],
+    ]);
+    expect(p.map((e) => e.elapsed)).toEqual([0.01, 3, 0, 1, 2]);
   });
 
   it('cancel aborts the job signal and ends it as cancelled; a failure ends as failed with the error as data', async () => {

@@ -1,6 +1,6 @@
 /**
  * How a match's numbers are worded, shared by both fronts (the app and the CLI) so they never
- * disagree: a calibrated confidence as a percentage and a standing as "top x %".
+ * disagree: a calibrated confidence as a percentage and a standing as "top x %" (or "2nd of 3").
  */
 
 /** A 0..1 share as a whole percentage; the ends say "<1 %" and ">99 %" rather than claim 0 or 100. */
@@ -14,4 +14,28 @@ export function percent(share: number): string {
 export function topPercent(top: number): string {
   const p = top * 100;
   return `top ${p >= 1 ? Math.round(p) : Number(p.toPrecision(2))} %`;
+}
+
+/**
+ * Below this many ranked tracks the standing is said as a place ("2nd of 3"), not a share: each
+ * place moves the share by more than 5 points there, so "top 34 %" or "top 100 %" reads as a
+ * measurement where there is only an order.
+ */
+export const STANDING_AS_SHARE_FROM = 20;
+
+/** 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/**
+ * A track's standing among the `of` tracks ranked for a clip (`top` = rank / of): "only track"
+ * alone, "2nd of 3" in a small library, else "top x %".
+ */
+export function standing(fit: { top: number; of: number }): string {
+  if (fit.of <= 1) return 'only track';
+  if (fit.of < STANDING_AS_SHARE_FROM) return `${ordinal(Math.round(fit.top * fit.of))} of ${fit.of}`;
+  return topPercent(fit.top);
 }

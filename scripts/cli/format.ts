@@ -1,6 +1,6 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
-import { percent, topPercent } from '../../electron/contract/wording';
+import { percent, standing } from '../../electron/contract/wording';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
 /** "Artist – Title", either alone, else the file name. */
@@ -22,12 +22,12 @@ export function whyLine(w: MatchWhy): string {
 const bpmText = (bpm: number | null): string => (bpm === null ? '? BPM' : `${bpm.toFixed(0)} BPM`);
 
 /**
- * The standing first ("top 10 %" of the ranked tracks: true on any media), then the model's
+ * The standing first ("top 10 %" of the ranked tracks, "2nd of 3" in a small library: true on any media), then the model's
  * calibrated confidence ("<1 %" … ">99 %", "–" without a calibration), which is fitted on
  * synthetic test pairs (docs/cli-match.md, "The fit").
  */
 export function fitText(f: FitView): string {
-  return `${topPercent(f.top).padStart(10)}  confidence ${f.basis === 'calibrated' ? percent(f.value).padStart(5) : '    –'}`;
+  return `${standing(f).padStart(10)}  confidence ${f.basis === 'calibrated' ? percent(f.value).padStart(5) : '    –'}`;
 }
 
 /** Printed under a calibrated list, so the confidence is not read as a verdict on the music. */

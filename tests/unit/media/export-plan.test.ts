@@ -390,6 +390,16 @@ describe('loudness: the two passes and the measured result (review R12)', () => 
     expect(loudnessWarning('t.ogg', -70, -14, m())).toBe('t.ogg: the soundtrack measures -70.0 LUFS, 56.0 LU under the -14 LUFS target: the track is near-silent there');
     expect(loudnessWarning('t.ogg', -40, -14, undefined)).toMatch(/near-silent there$/);
   });
+
+  it('names the fades when the music without them would have been within 2 LU of the target (session 17 F1.6)', () => {
+    // -19.1 + 5.2 = -13.9: the fades are the shortfall.
+    expect(loudnessWarning('t.ogg', -19.1, -14, m(), { fade: 4.8, audible: 9.64, lu: 5.2 })).toBe(
+      "t.ogg: the soundtrack measures -19.1 LUFS, 5.1 LU under the -14 LUFS target: the 4.80 s fades in and out of 9.64 s of music take 5.2 LU off it, and the track's peaks leave no room to raise the rest to make up for them: shorter fades come closer",
+    );
+    // -19.1 + 3.0 = -16.1: still more than 2 LU short without them; the track is the cause.
+    expect(loudnessWarning('t.ogg', -19.1, -14, m(), { fade: 2, audible: 9.64, lu: 3 })).toMatch(/too short or too dynamic there/);
+    expect(loudnessWarning('t.ogg', -19.1, -14, m(), { fade: 0, audible: 9.64, lu: 5.2 })).toMatch(/too short or too dynamic there/);
+  });
 });
 
 describe('output files', () => {

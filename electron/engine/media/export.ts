@@ -160,17 +160,23 @@ export function parseLoudnormJson(stderr: string): LoudnormMeasure | undefined {
   return ok ? m : undefined;
 }
 
+/** loudnorm's dynamic mode looks 3 s ahead; on a shorter piece it lowers what it should raise. */
+export const LOUDNORM_WINDOW_SECONDS = 3;
+
 /**
  * The gain stage: with a first pass that measured music (not near-silence), a plain linear gain
  * when it reaches the target with the true peak at most TRUE_PEAK, else loudnorm's dynamic mode
  * corrected by the first pass's offset. Not loudnorm's own linear mode: it also refuses a range
  * of 0 LU (a steady tone) or over 11 LU, and its dynamic fallback misses short pieces by 3 LU
- * and more (a 1 s tone came out at −33.5 LUFS for −30).
+ * and more (a 1 s tone came out at −33.5 LUFS for −30). Nor its dynamic mode on under 3 s of
+ * music: the first 2.38 s of Vibe Ace went in at −26.2 LUFS and came out at −31.9 (at 3.1 s:
+ * −14.2), so there the gain is the most the peaks allow, and the miss is said (loudnessWarning).
  */
-export function loudnessStage(loudness: number, m?: LoudnormMeasure): string {
+export function loudnessStage(loudness: number, audible: number, m?: LoudnormMeasure): string {
   if (m && m.i >= NEAR_SILENT_LUFS) {
     const gain = loudness - m.i;
     if (m.tp + gain <= TRUE_PEAK) return `volume=${gain.toFixed(2)}dB`;
+    if (audible < LOUDNORM_WINDOW_SECONDS) return `volume=${(TRUE_PEAK - m.tp).toFixed(2)}dB`;
   }
   return loudnormArgs(loudness, m);
 }
@@ -217,7 +223,7 @@ function fadeFilters(audible: number, fade: number): string[] {
 /** The soundtrack filter: loudness first (so the fades are not undone), then fades, then pad/trim to the clip. */
 export function soundtrackFilter(audible: number, duration: number, fade: number, loudness: number, sampleRate: number, floatPcm = false, lead = 0, measured?: LoudnormMeasure): string {
   // aformat also gives tracks with an unset channel layout one (loudnorm cannot pass them on).
-  const parts = [loudnessStage(loudness, measured), `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
+  const parts = [loudnessStage(loudness, audible, measured), `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`];
   if (floatPcm) parts.unshift(FINITE_GUARD);
   parts.push(...fadeFilters(audible, fade));
   // Per channel (stereo by now): adelay's `all` needs ffmpeg 4.2+.

@@ -14,11 +14,13 @@ import { sharedMediaDir, tempDir } from '../../helpers/media';
 
 const execp = promisify(execFile);
 
-/** Integrated loudness (LUFS) by ffmpeg's ebur128, of `input` args through the filter `af`. */
-async function ebur128(input: string[], af = 'anull'): Promise<number> {
-  const { stderr } = await execp(ffmpegPath(), ['-hide_banner', '-nostats', ...input, '-map', '0:a:0', '-af', `${af},ebur128`, '-f', 'null', '-'], { maxBuffer: 1 << 26 });
-  return Number([...stderr.matchAll(/^\s*I:\s+(-?[0-9.]+) LUFS/gm)].at(-1)![1]);
+/** Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128, of `input` args through the filter `af`. */
+async function meter(input: string[], af = 'anull'): Promise<{ i: number; tp: number }> {
+  const { stderr } = await execp(ffmpegPath(), ['-hide_banner', '-nostats', ...input, '-map', '0:a:0', '-af', `${af},ebur128=peak=true`, '-f', 'null', '-'], { maxBuffer: 1 << 26 });
+  const last = (re: RegExp): number => Number([...stderr.matchAll(re)].at(-1)![1]);
+  return { i: last(/^\s*I:\s+(-?[0-9.]+) LUFS/gm), tp: last(/^\s*Peak:\s+(-?[0-9.]+) dBFS/gm) };
 }
+const ebur128 = async (input: string[], af?: string): Promise<number> => (await meter(input, af)).i;
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let shared: string | undefined;
@@ -53,5 +55,21 @@ describe('the loudness warning names its cause', () => {
     const said = /fades in and out of [0-9.]+ s of music take ([0-9.]+) LU off it/.exec(warning!);
     expect(said, warning).not.toBeNull();
     expect(Math.abs(Number(said![1]) - cost)).toBeLessThanOrEqual(0.3);
+  }, 120_000);
+
+  it('under 3 s of music: raised as far as the peaks allow, never made quieter than it was', async (ctx) => {
+    if (!shared) return ctx.skip();
+    // fire2.mp4 is 2.38 s: loudnorm's dynamic mode (3 s window) wrote it 5.7 LU under the source.
+    const clip = join(shared, 'video', 'fire2.mp4');
+    const track = join(shared, 'music', 'Kevin_MacLeod_-_Vibe_Ace.ogg');
+    const r = await exportClipWithTrack({ clip, track, offset: 0, fade: 0, out: join(tmp.dir, 'short.mp4') });
+    const source = await meter(['-ss', '0', '-t', r.audible.toFixed(3), '-i', track]);
+    const written = await ebur128(['-i', r.out]);
+    // The most a linear gain can give with the true peak at the −1.5 dBTP ceiling (AAC and the two meters: ±1 LU).
+    const reachable = source.i + (-1.5 - source.tp);
+    expect(reachable).toBeLessThan(-16); // the premise: the target is out of reach here
+    expect(written).toBeGreaterThan(source.i);
+    expect(Math.abs(written - reachable)).toBeLessThanOrEqual(1);
+    expect(r.warnings.find((w) => /LUFS/.test(w))).toMatch(/too short or too dynamic there to raise further without clipping its peaks/);
   }, 120_000);
 });

@@ -355,17 +355,21 @@ describe('loudness: the two passes and the measured result (review R12)', () => 
   });
 
   it('a linear gain when the first pass says the peaks allow it; else loudnorm, told what it measured', () => {
-    expect(loudnessStage(-14)).toBe(loudnormArgs(-14));
+    expect(loudnessStage(-14, 10)).toBe(loudnormArgs(-14));
     expect(loudnormArgs(-14)).toBe('loudnorm=I=-14:TP=-1.5:LRA=11');
     // −24 → −14 LUFS is +10 dB: a peak at −11.5 dBTP lands on the −1.5 ceiling (allowed), at −11.49 over it.
-    expect(loudnessStage(-14, m({ tp: -11.5 }))).toBe('volume=10.00dB');
+    expect(loudnessStage(-14, 10, m({ tp: -11.5 }))).toBe('volume=10.00dB');
     const over = m({ tp: -11.49 });
-    expect(loudnessStage(-14, over)).toBe(loudnormArgs(-14, over));
+    expect(loudnessStage(-14, 10, over)).toBe(loudnormArgs(-14, over));
     expect(loudnormArgs(-14, over)).toBe('loudnorm=I=-14:TP=-1.5:LRA=11:measured_I=-24:measured_TP=-11.49:measured_LRA=5:measured_thresh=-34:offset=0.5:linear=true');
+    // Under loudnorm's 3 s window: the most the peaks allow, −1.5 − (−11.49) = 9.99 dB, not its dynamic mode.
+    expect(loudnessStage(-14, 2.99, over)).toBe('volume=9.99dB');
+    expect(loudnessStage(-14, 3, over)).toBe(loudnormArgs(-14, over));
     // Turning down is a linear gain too; near-silence (under −60 LUFS) is never raised linearly.
-    expect(loudnessStage(-20, m({ i: -9.5, tp: -0.2 }))).toBe('volume=-10.50dB');
-    expect(loudnessStage(-14, m({ i: -60, tp: -80 }))).toBe('volume=46.00dB');
-    expect(loudnessStage(-14, m({ i: -60.01, tp: -80 }))).toBe(loudnormArgs(-14, m({ i: -60.01, tp: -80 })));
+    expect(loudnessStage(-20, 10, m({ i: -9.5, tp: -0.2 }))).toBe('volume=-10.50dB');
+    expect(loudnessStage(-14, 10, m({ i: -60, tp: -80 }))).toBe('volume=46.00dB');
+    expect(loudnessStage(-14, 10, m({ i: -60.01, tp: -80 }))).toBe(loudnormArgs(-14, m({ i: -60.01, tp: -80 })));
+    expect(loudnessStage(-14, 1, m({ i: -60.01, tp: -80 }))).toBe(loudnormArgs(-14, m({ i: -60.01, tp: -80 })));
     const s = steps(soundtrackFilter(5, 5, 0, -14, 48000, false, 0, m({ tp: -20 })));
     expect(s.map(([n]) => n)).toEqual(['volume', 'aformat', 'apad', 'atrim']);
   });

@@ -9,6 +9,12 @@
  * where a hi-hat weighs less than a kick), with a threshold that shrinks away from ~115 BPM (a
  * prior on the level listeners tap). Thresholds were tuned on generator seed 1 (96 clips of
  * tests/helpers/annotated-music); scripts/bench/descriptors.ts reports another seed.
+ *
+ * A level with pulses of its own half-way between its beats (eighth notes under a 130 BPM beat)
+ * is not dropped to a slower level further from the centre: there the weaker alternate beats are
+ * the bar's accents (a kick on 1 and 3 louder than the snare on 2 and 4), not subdivisions.
+ * Without this, real recordings with loud kicks read half their tempo (Vibe Ace 65 for ~130,
+ * Choice 68 for ~136; docs/features.md).
  */
 
 /**
@@ -73,9 +79,11 @@ export interface LevelOptions {
   toward: number;
   /** Ratio of mid-beat to beat onsets (full envelope) above which the double level is real pulses. */
   doubling: number;
+  /** A level's own subdivision ratio (accent envelope) from which it is not dropped away from the centre. */
+  subdivided: number;
 }
 
-export const LEVEL_DEFAULTS: LevelOptions = { minBpm: 40, maxBpm: 240, centreBpm: 115, threshold: 0.55, slope: 0.125, toward: 0.1, doubling: 0.35 };
+export const LEVEL_DEFAULTS: LevelOptions = { minBpm: 40, maxBpm: 240, centreBpm: 115, threshold: 0.55, slope: 0.125, toward: 0.1, doubling: 0.35, subdivided: 0.32 };
 
 export interface Level {
   bpm: number;
@@ -92,8 +100,12 @@ export interface Level {
  * towards the centre. Thirds (3/4, swing) need a clearer accent.
  */
 function dropLimit(bpm: number, slower: number, div: 2 | 3, o: LevelOptions): number {
-  const away = (b: number): number => Math.abs(Math.log2(b / o.centreBpm));
+  const away = (b: number): number => octavesFromCentre(b, o);
   return o.threshold - o.slope * away(slower) + (away(slower) < away(bpm) ? o.toward : 0) - (div === 3 ? 0.15 : 0);
+}
+
+function octavesFromCentre(bpm: number, o: LevelOptions): number {
+  return Math.abs(Math.log2(bpm / o.centreBpm));
 }
 
 /**
@@ -122,10 +134,16 @@ export function chooseLevel(bpm: number, onset: Float64Array, accent: Float64Arr
     let next = 0;
     let nextGap = 0;
     let stopGap = Infinity;
+    // This level's own half-way pulses, measured once and only for a drop away from the centre.
+    let own: number | undefined;
     for (const div of [2, 3] as const) {
       const slower = level / div;
       if (slower < o.minBpm) continue;
-      const gap = dropLimit(level, slower, div, o) - subdivisionRatio(accent, (60 * rate) / slower, div, window);
+      let gap = dropLimit(level, slower, div, o) - subdivisionRatio(accent, (60 * rate) / slower, div, window);
+      if (octavesFromCentre(slower, o) > octavesFromCentre(level, o)) {
+        own ??= subdivisionRatio(accent, (60 * rate) / level, 2, window);
+        gap = Math.min(gap, o.subdivided - own);
+      }
       if (gap > nextGap) [next, nextGap] = [slower, gap];
       else stopGap = Math.min(stopGap, -gap);
     }

@@ -43,6 +43,32 @@ describe('chooseLevel', () => {
     expect(chooseLevel(90, env, env, RATE).bpm).toBeCloseTo(90, 5);
   });
 
+  /** `bpm` beats cycling through `strengths`, evenly spaced within each beat (a bar's pattern of pulses). */
+  function bar(bpm: number, seconds: number, strengths: number[]): Float64Array {
+    const env = new Float64Array(Math.round(seconds * RATE));
+    const step = 60 / bpm / strengths.length;
+    for (let k = 0; k * step < seconds; k++) {
+      const i = Math.round(k * step * RATE);
+      if (i < env.length) env[i] = strengths[k % strengths.length];
+    }
+    return env;
+  }
+
+  // A 130 BPM beat over eighth notes, its bar's accent on beats 1 and 3: the second and fourth
+  // beats are weaker (0.4) than the downbeat, as a kick outweighs a snare in real recordings,
+  // but the eighth notes (0.3) say 130 is the level the music moves in. The old walk took the
+  // weak beats for subdivisions and read 65 (Vibe Ace, Choice).
+  it('keeps a 130 BPM beat that has eighth notes of its own over a slower level whose off-beats are only the weaker beats', () => {
+    const env = bar(65, 30, [1, 0.3, 0.4, 0.3]);
+    expect(chooseLevel(130, env, env, RATE).bpm).toBeCloseTo(130, 5);
+    expect(chooseLevel(65, env, env, RATE).bpm).toBeCloseTo(130, 5);
+  });
+
+  it('still drops a 130 BPM level without pulses of its own to a 65 BPM beat whose off-beats are weak', () => {
+    const env = bar(65, 30, [1, 0.1, 0.4, 0.1]);
+    expect(chooseLevel(130, env, env, RATE).bpm).toBeCloseTo(65, 5);
+  });
+
   it('is surer of a clear accent than of one near its threshold', () => {
     const clear = train(60, 30, 2, 0.1);
     const near = train(60, 30, 2, 0.4);

@@ -39,3 +39,17 @@ export function standing(fit: { top: number; of: number }): string {
   if (fit.of < STANDING_AS_SHARE_FROM) return `${ordinal(Math.round(fit.top * fit.of))} of ${fit.of}`;
   return topPercent(fit.top);
 }
+
+/**
+ * Recall@K of pair retrieval (one true item per query) is 1 whatever the ranking once K reaches
+ * the gallery (the items each query is ranked against): on a 2-pair test split R@5 and R@10 read
+ * 1.000 for chance too. Such a figure is no result. False when the gallery is not known.
+ */
+export function recallIsTrivial(k: number, d: { gallery?: number }): boolean {
+  return d.gallery !== undefined && k >= d.gallery;
+}
+
+/** Recall@K to three places, or "n/a (gallery of N)" when the gallery makes it trivial. */
+export function recallText(k: number, value: number, d: { gallery?: number }): string {
+  return recallIsTrivial(k, d) ? `n/a (gallery of ${d.gallery})` : value.toFixed(3);
+}

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
-import { formatReports, formatTrainProgress, type ReportRow } from './format';
+import { formatReports, formatTrainProgress, withTrivialRecallNull, type ReportRow } from './format';
 import { providerOption } from './options';
 import { statusLine } from './status';
 
@@ -55,7 +55,9 @@ export async function run(argv: string[]): Promise<number> {
     status.done();
     const models = r.reports;
     process.stderr.write(`model ${r.model} on onnxruntime-node, provider ${r.provider}\n`);
-    const doc = { corpus: r.corpus, seed: r.seed, split: r.split, pairs: r.pairs, provider: r.provider, model: r.model, reports: models, losses: r.losses };
+    // In JSON as in the table, a Recall@K the gallery makes 1 whatever the ranking is no figure (null).
+    const json = (rows: ReportRow[]) => rows.map((row) => ({ ...row, videoToMusic: withTrivialRecallNull(row.videoToMusic), musicToVideo: withTrivialRecallNull(row.musicToVideo) }));
+    const doc = { corpus: r.corpus, seed: r.seed, split: r.split, pairs: r.pairs, provider: r.provider, model: r.model, reports: json(models), losses: json(r.losses) };
     if (values.report) {
       const path = resolve(values.report);
       mkdirSync(dirname(path), { recursive: true });

@@ -1,6 +1,6 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
-import { percent, standing } from '../../electron/contract/wording';
+import { percent, recallIsTrivial, recallText, standing } from '../../electron/contract/wording';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
 /** "Artist – Title", either alone, else the file name. */
@@ -79,6 +79,17 @@ interface DirectionNumbers {
   recall10: number;
   medianRank: number;
   mapAtR: number;
+  /** Items each query was ranked against (train/eval's DirectionReport). */
+  gallery?: number;
+}
+
+const RECALL_KS = [1, 5, 10] as const;
+
+/** The JSON form of the same rule: a trivial Recall@K is null, beside the gallery that makes it so. */
+export function withTrivialRecallNull<T extends DirectionNumbers>(d: T): Omit<T, 'recall1' | 'recall5' | 'recall10'> & Record<'recall1' | 'recall5' | 'recall10', number | null> {
+  const out: Omit<T, 'recall1' | 'recall5' | 'recall10'> & Record<'recall1' | 'recall5' | 'recall10', number | null> = { ...d };
+  for (const k of RECALL_KS) if (recallIsTrivial(k, d)) out[`recall${k}`] = null;
+  return out;
 }
 export interface ReportRow {
   method: string;
@@ -88,14 +99,10 @@ export interface ReportRow {
 
 /** Retrieval reports as a Markdown table (the README and docs paste it as it is). */
 export function formatReports(reports: readonly ReportRow[]): string {
-  const f = (x: number) => x.toFixed(3);
   const head = '| method | v→m R@1 | v→m R@5 | v→m R@10 | v→m med rank | v→m MAP@R | m→v R@1 | m→v R@5 | m→v R@10 | m→v med rank | m→v MAP@R |';
   const sep = '|' + ' --- |'.repeat(11);
-  const rows = reports.map((r) => {
-    const a = r.videoToMusic;
-    const b = r.musicToVideo;
-    return `| ${r.method} | ${f(a.recall1)} | ${f(a.recall5)} | ${f(a.recall10)} | ${a.medianRank} | ${f(a.mapAtR)} | ${f(b.recall1)} | ${f(b.recall5)} | ${f(b.recall10)} | ${b.medianRank} | ${f(b.mapAtR)} |`;
-  });
+  const side = (d: DirectionNumbers): string => `${RECALL_KS.map((k) => recallText(k, d[`recall${k}`], d)).join(' | ')} | ${d.medianRank} | ${d.mapAtR.toFixed(3)}`;
+  const rows = reports.map((r) => `| ${r.method} | ${side(r.videoToMusic)} | ${side(r.musicToVideo)} |`);
   return [head, sep, ...rows].join('\n');
 }
 
@@ -133,10 +140,15 @@ export function formatProgressLine(p: ProgressEvent): string {
   return `${p.phase}: ${stats(p)}${p.item ? ` ${p.item}` : ''}`;
 }
 
-/** Training progress: step, loss, learning rate, validation Recall@10. */
+/** Training progress: step, loss, learning rate, validation Recall@10 (or MRR, on a validation split of 10 or fewer). */
 export function formatTrainProgress(p: ProgressEvent): string {
   const m = p.metrics ?? {};
-  const val = m.valRecall10 !== undefined ? ` val R@10 ${m.valRecall10.toFixed(3)} (best ${(m.bestRecall10 ?? 0).toFixed(3)})` : '';
+  const val =
+    m.valRecall10 !== undefined
+      ? ` val R@10 ${m.valRecall10.toFixed(3)} (best ${(m.bestRecall10 ?? 0).toFixed(3)})`
+      : m.valMrr !== undefined
+        ? ` val MRR ${m.valMrr.toFixed(3)} (best ${(m.bestMrr ?? 0).toFixed(3)})`
+        : '';
   const tau = m.temperature !== undefined ? ` τ ${m.temperature.toFixed(3)}` : '';
   return `step ${p.done}/${p.total} loss ${(m.loss ?? NaN).toFixed(4)} lr ${(m.lr ?? 0).toExponential(2)}${tau} ${p.rate > 0 ? `${p.rate.toFixed(1)} steps/s ETA ${formatDuration(p.eta)}` : `${formatDuration(p.elapsed)} elapsed`}${val}`;
 }

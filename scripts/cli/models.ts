@@ -1,5 +1,6 @@
 /** `needledrop models [list | activate V | rollback] [--json]`: see and switch model versions. */
 import type { ModelInfo } from '../../electron/contract/types';
+import { recallText } from '../../electron/contract/wording';
 import { parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
@@ -7,10 +8,15 @@ import { usageError } from './errors';
 export const usage = 'needledrop models [list | activate VERSION | rollback] [--json]';
 export const example = 'needledrop models activate my-edits-1';
 
-/** video→music Recall@10 of an evaluation report in model.json (train/eval's MethodReport shape). */
-function recall10(report: unknown): number | undefined {
-  const r = (report as { videoToMusic?: { recall10?: unknown } } | null | undefined)?.videoToMusic?.recall10;
-  return typeof r === 'number' && Number.isFinite(r) ? r : undefined;
+/**
+ * video→music Recall@10 of an evaluation report in model.json (train/eval's MethodReport shape),
+ * as text: "n/a (gallery of N)" when the gallery makes it 1 whatever the ranking.
+ */
+function recall10(report: unknown): string | undefined {
+  const d = (report as { videoToMusic?: { recall10?: unknown; gallery?: unknown } } | null | undefined)?.videoToMusic;
+  const r = d?.recall10;
+  if (typeof r !== 'number' || !Number.isFinite(r)) return undefined;
+  return recallText(10, r, { gallery: typeof d?.gallery === 'number' ? d.gallery : undefined });
 }
 
 /**
@@ -21,12 +27,12 @@ function recall10(report: unknown): number | undefined {
  */
 export function headline(metrics: Record<string, unknown>): string {
   const test = recall10(metrics.test);
-  if (test !== undefined) return `v→m R@10 ${test.toFixed(3)}`;
+  if (test !== undefined) return `v→m R@10 ${test}`;
   const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown } } | null | undefined)?.heldOut;
   const after = recall10(heldOut?.after);
   if (after !== undefined) {
     const before = recall10(heldOut?.before);
-    return `held-out edits v→m R@10 ${after.toFixed(3)}${before !== undefined ? ` (parent ${before.toFixed(3)})` : ''}`;
+    return `held-out edits v→m R@10 ${after}${before !== undefined ? ` (parent ${before})` : ''}`;
   }
   return Object.entries(metrics)
     .filter((kv): kv is [string, number] => typeof kv[1] === 'number')

@@ -16,6 +16,8 @@ export interface RetrievalReport {
   skipped: number;
   /** Fraction of queries with at least one positive in the top K. */
   recallAtK: Record<number, number>;
+  /** References each query is ranked against (itself left out with excludeSelf). */
+  gallery: number;
   /** Rank (1-based) of the first positive: median and mean over queries. */
   medianRank: number;
   meanRank: number;
@@ -91,6 +93,7 @@ export function retrievalMetrics(similarity: ArrayLike<number>, queryLabels: Lab
     queries: n,
     skipped: q - n,
     recallAtK,
+    gallery: options.excludeSelf ? r - 1 : r,
     medianRank: median(ranks),
     meanRank: mean(ranks.reduce((s, x) => s + x, 0)),
     mapAtR: mean(mapSum),

@@ -17,7 +17,10 @@ export interface DirectionReport {
   recall10: number;
   medianRank: number;
   mapAtR: number;
+  /** Items each query was ranked against (absent in reports saved before session 17): see contract/wording's recallIsTrivial. */
+  gallery?: number;
 }
+
 
 export interface MethodReport {
   method: string;
@@ -26,7 +29,7 @@ export interface MethodReport {
 }
 
 function direction(r: RetrievalReport): DirectionReport {
-  return { recall1: r.recallAtK[1], recall5: r.recallAtK[5], recall10: r.recallAtK[10], medianRank: r.medianRank, mapAtR: r.mapAtR };
+  return { recall1: r.recallAtK[1], recall5: r.recallAtK[5], recall10: r.recallAtK[10], medianRank: r.medianRank, mapAtR: r.mapAtR, gallery: r.gallery };
 }
 
 function report(method: string, sim: (q: 'video' | 'audio') => Float64Array | Float32Array, n: number): MethodReport {

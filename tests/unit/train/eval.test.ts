@@ -8,7 +8,7 @@ import { syntheticTrainingData } from './synthetic';
 const N = 12;
 const items: PairSample[] = syntheticTrainingData({ counts: { train: 0, val: 0, test: N } }).pairs;
 
-const perfect: DirectionReport = { recall1: 1, recall5: 1, recall10: 1, medianRank: 1, mapAtR: 1 };
+const perfect: DirectionReport = { recall1: 1, recall5: 1, recall10: 1, medianRank: 1, mapAtR: 1, gallery: N };
 
 /**
  * One vector per clip and per track, repeated for each of its segments: clip i is e_i + c_i·s and
@@ -77,7 +77,7 @@ describe('evaluation', () => {
     perm[11] = 5;
     // Query i's own track is beaten by the swapped-in one, then by the lower-indexed non-matches:
     // ranks 2, 2 (0, 1), 7 (5: after the match and tracks 0–4), 12 (11: after the match and 10 others).
-    const expected: DirectionReport = { recall1: 8 / 12, recall5: 10 / 12, recall10: 11 / 12, medianRank: 1, mapAtR: 8 / 12 };
+    const expected: Required<DirectionReport> = { recall1: 8 / 12, recall5: 10 / 12, recall10: 11 / 12, medianRank: 1, mapAtR: 8 / 12, gallery: 12 };
     const r = await evaluateEmbedder('swapped', items, handMade(perm));
     for (const dir of [r.videoToMusic, r.musicToVideo]) {
       for (const key of Object.keys(expected) as (keyof DirectionReport)[]) expect(dir[key], key).toBeCloseTo(expected[key], 12);

@@ -7,10 +7,12 @@ import type { EncoderSession } from '../encoders/runtime';
 import { openModelSide } from '../models/open';
 import type { ProviderRequest } from '../encoders/providers';
 import { segmentWindows } from '../encoders/segments';
-import { usageError } from '../errors';
+import { inputError, usageError } from '../errors';
+import { resolveRange } from '../features/range';
 import { VIDEO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
-import { extractVideoFeatures } from '../features/video';
+import { extractVideoFrom } from '../features/video';
+import { videoStream } from '../media/probe';
 import { loadModel, type RegistryOptions } from '../models/registry';
 import type { ClipQuery, ClipSummary } from '../search/types';
 import { columnMean, motionLevel } from './scales';
@@ -27,7 +29,7 @@ export interface ClipAnalysis {
   file: string;
   /** Where the analysed range starts in the file (s). */
   start: number;
-  /** Seconds analysed. */
+  /** Seconds of the clip's range: what was asked, cut at the file's end (the last 0.5 s row may be partly past it). */
   duration: number;
   /** Video FeatureSeq (0.5 s rows); `seq.start` is in file time. */
   seq: FeatureSeq;
@@ -51,11 +53,19 @@ export function checkRange(range: ClipRange): { start: number; duration?: number
 /** Decode a clip's video (first moving-picture stream) in the range and describe it. */
 export async function analyzeClip(file: string, range: ClipRange = {}, opts: { signal?: AbortSignal } = {}): Promise<ClipAnalysis> {
   const r = checkRange(range);
-  const { seq, summary } = await extractVideoFeatures(file, { ...r, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const resolved = await resolveRange(file, { ...r, ...signal });
+  if (!videoStream(resolved.info)) throw inputError(file, 'has no video stream');
+  const { seq, summary } = await extractVideoFrom(resolved, signal);
+  // The rows are whole 0.5 s steps, the last one dropped or padded; the range reported is the clip's
+  // (review S6: 9.64 s read 9.5, --end 3.3 read 3.5). A picture that ends a step or more early (a
+  // failed decode, a short video stream under longer audio) reports what the rows cover.
+  const rows = seq.T * seq.step;
+  const duration = Math.abs(resolved.expected - rows) < seq.step ? resolved.expected : Math.min(resolved.expected, rows);
   return {
     file,
     start: seq.start,
-    duration: seq.T * seq.step,
+    duration,
     seq,
     cuts: summary.cuts.map((c) => c - seq.start).filter((c) => c > BOUNDARY_EPS),
     ...(summary.partial ? { partial: summary.partial.cause } : {}),
@@ -69,7 +79,8 @@ export function sliceClip(clip: ClipAnalysis, from: number, to: number): ClipAna
     throw new RangeError(`section rows [${from}, ${to}) outside the clip's ${seq.T} rows`);
   }
   const offset = from * seq.step;
-  const duration = (to - from) * seq.step;
+  // The last section ends where the clip does, not on the row grid.
+  const duration = to === seq.T ? clip.duration - offset : (to - from) * seq.step;
   return {
     file: clip.file,
     start: clip.start + offset,

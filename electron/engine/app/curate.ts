@@ -2,8 +2,8 @@
  * Music → music: similar tracks and playlists (more like these, a mood path, an energy curve)
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { CuratedTrack, Playlist } from '../../contract/types';
 import { createPlaylist } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
@@ -51,6 +51,53 @@ function trackFiles(db: Catalog): Map<TrackId, { path: string; hash: string }> {
   return new Map(rows.map((r) => [r.id, { path: r.path, hash: r.hash }]));
 }
 
+/** What the pool knows of a loaded library's files, and what the last look found of them on disk. */
+interface DiskView {
+  files: Map<TrackId, { path: string; hash: string }>;
+  /** Per folder: its identity and mtime at the last look (null: not there), and whether each of its files was there then. */
+  folders: Map<string, { seen: string | null; present: Map<string, boolean> }>;
+}
+
+/**
+ * One per loaded library: the sessions drop a library whenever the catalog changes (a scan, the
+ * watcher, another process's commit), so the file list is read once per catalog state instead of
+ * on every similar/playlist request.
+ */
+const diskViews = new WeakMap<Library, DiskView>();
+
+/**
+ * Which catalogued files are on disk now. Statting every file cost 50–75 ms a request at 10,000
+ * tracks (scripts/bench/curation-pool.ts); each folder is statted instead, and its files only
+ * when its device, inode or mtime moved: a file added, removed or renamed moves its folder's
+ * mtime, an unplugged drive takes the folder away, and a share unmounted from its mount point
+ * leaves another directory there (review R24). A FAT folder may keep its mtime when a file goes:
+ * that file stays offered until the catalog next changes (the watcher's removal, a scan).
+ */
+function filesOnDisk(library: Library): { files: DiskView['files']; there: (path: string) => boolean } {
+  let view = diskViews.get(library);
+  if (!view) {
+    const files = trackFiles(library.db);
+    const folders: DiskView['folders'] = new Map();
+    for (const { path } of files.values()) {
+      const dir = dirname(path);
+      let f = folders.get(dir);
+      if (!f) folders.set(dir, (f = { seen: null, present: new Map() }));
+      f.present.set(path, false);
+    }
+    view = { files, folders };
+    diskViews.set(library, view);
+  }
+  for (const [dir, f] of view.folders) {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    const seen = st?.isDirectory() ? `${st.dev}:${st.ino}:${st.mtimeMs}` : null;
+    if (seen === f.seen && seen !== null) continue;
+    f.seen = seen;
+    for (const path of f.present.keys()) f.present.set(path, seen !== null && existsSync(path));
+  }
+  const { folders } = view;
+  return { files: view.files, there: (path) => folders.get(dirname(path))?.present.get(path) ?? false };
+}
+
 /**
  * What curation may offer from a space (the model's store or a combined space): no near-silent
  * track (the rule match uses), and of tracks with the same content hash only the first by path
@@ -58,7 +105,7 @@ function trackFiles(db: Catalog): Map<TrackId, { path: string; hash: string }> {
  * copies as the seed and never place one beside or instead of another.
  */
 export function curationPool(library: Library, space: PlaylistSpace = library.store): TrackPool {
-  const files = trackFiles(library.db);
+  const { files, there } = filesOnDisk(library);
   const content = (id: TrackId): string => files.get(id)?.hash ?? `#${id}`;
   const first = new Map<string, { id: TrackId; path: string }>();
   for (let s = 0; s < space.trackCount; s++) {
@@ -66,7 +113,7 @@ export function curationPool(library: Library, space: PlaylistSpace = library.st
     if (isNearSilent(library.track(id).summary)) continue;
     const path = files.get(id)?.path ?? '';
     // Kept in the catalog while its folder is unreadable or unplugged (review R24): not offered meanwhile.
-    if (!existsSync(path)) continue;
+    if (!there(path)) continue;
     const held = first.get(content(id));
     if (!held || path < held.path) first.set(content(id), { id, path });
   }

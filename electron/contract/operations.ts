@@ -23,6 +23,7 @@ import type {
   MatchResponse,
   MusicSpaceResult,
   OpenedClip,
+  OutputCheck,
   Settings,
   TrackDetail,
   ModelList,
@@ -82,6 +83,8 @@ export const schemas = {
       descending: v.optional(v.boolean()),
       offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))),
       limit: v.optional(count(10_000)),
+      /** Only the tracks under none of the library folders. */
+      outside: v.optional(v.boolean()),
     }),
     {},
   ),
@@ -90,6 +93,8 @@ export const schemas = {
   'tracks.detail': v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
   /** Register a clip the user opened (dialog or drop): media is then served by this id, never by path. */
   'clip.open': v.strictObject({ path }),
+  /** Can a file be written at this path (its folder exists and is writable)? Asked before an export starts. */
+  'output.check': v.strictObject({ path }),
   /** The file behind a media id (a catalog track or an opened clip), for a host's media server (Electron's media://). */
   'media.resolve': v.strictObject({
     kind: v.picklist(['track', 'clip']),
@@ -296,6 +301,7 @@ export interface Results {
   'tracks.failed': FailedFile[];
   'tracks.detail': TrackDetail;
   'clip.open': OpenedClip;
+  'output.check': OutputCheck;
   'clip.cuts': ClipCuts;
   'media.resolve': { path: string };
   'settings.get': Settings;

@@ -26,6 +26,11 @@ export interface TrackListItem extends TrackView {
   searchable: boolean;
   /** Why only part of the file could be analysed, when it could not all be. */
   partial: string | null;
+  /**
+   * Its file is under none of the library folders (indexed from another folder by the CLI, or its
+   * folder was removed with its tracks kept): no scan looks at it again, yet it is matched and curated.
+   */
+  outside: boolean;
 }
 
 export const TRACK_SORT_KEYS = ['title', 'artist', 'album', 'duration', 'bpm', 'key', 'energy', 'path'] as const;
@@ -36,6 +41,8 @@ export interface TrackPage {
   total: number;
   offset: number;
   tracks: TrackListItem[];
+  /** Catalogued tracks under none of the library folders, in the whole catalog (whatever the filter). */
+  outside: number;
 }
 
 export interface TrackDetail extends TrackListItem {
@@ -56,6 +63,20 @@ export interface OpenedClip {
   hasAudio: boolean;
   /** The video's frame rate (null when the file does not say). */
   fps: number | null;
+  /**
+   * Where an export of it can be written: the clip's own folder when the engine can write there,
+   * else the user's Videos (Movies) folder or home. Checked when the clip opens, not after an encode.
+   */
+  exportFolder: string;
+  /** Why `exportFolder` is not the clip's folder (null when it is). */
+  exportFolderNote: string | null;
+}
+
+/** Whether a file can be written at a path, asked before a job that writes it starts. */
+export interface OutputCheck {
+  path: string;
+  /** Null when it can; else why not, naming the folder (a read-only disk, no permission, no such folder). */
+  problem: string | null;
 }
 
 /** An opened clip's shot cuts (the `clip.cuts` job: one decode of every frame). */
@@ -299,6 +320,11 @@ export interface FitSummary {
     downbeatPhase: number;
   };
   plan: FitPlanView;
+  /**
+   * Where `grid.bpm` and its beats come from: the catalog's analysis (the tempo the Library and Match
+   * show) or the fit's own beat tracking, run when the catalog holds no steady tempo for the track.
+   */
+  tempoFrom?: 'catalog' | 'fit';
   hits?: { before: number; after: number; cuts: number[]; toleranceSeconds: number; [k: string]: unknown };
   remix?: { out: string; [k: string]: unknown };
   handoff?: { fcpxml: string; edl: string; csv: string; remix: string };

@@ -38,13 +38,23 @@ export function trackName(t: { title: string | null; path: string }): string {
   return t.title?.trim() || basename(t.path);
 }
 
-/** Beside the clip: "clip.mp4" → "clip-scored.mp4". */
-export function scoredPath(clipPath: string): string {
+/** The folder a path is in ('/' for a file at the root). */
+export function folderOf(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return slash > 0 ? path.slice(0, slash) : slash === 0 ? path.slice(0, 1) : '.';
+}
+
+/** Beside the clip, or in `folder` when given: "clip.mp4" → "clip-scored.mp4". */
+export function scoredPath(clipPath: string, folder?: string): string {
   const dot = clipPath.lastIndexOf('.');
   const slash = Math.max(clipPath.lastIndexOf('/'), clipPath.lastIndexOf('\\'));
   const stem = dot > slash ? clipPath.slice(0, dot) : clipPath;
   const ext = dot > slash ? clipPath.slice(dot) : '.mp4';
-  return `${stem}-scored${ext}`;
+  const beside = `${stem}-scored${ext}`;
+  if (folder === undefined) return beside;
+  // The folder's own separator (a Windows folder has only backslashes).
+  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
+  return `${folder.replace(/[\\/]+$/, '')}${sep}${basename(beside)}`;
 }
 
 // The wording of confidences and standings is the contract's, so the CLI says the same.

@@ -9,6 +9,8 @@ export interface TrackQuery {
   search: string;
   sort: TrackSortKey;
   descending: boolean;
+  /** Only the tracks under none of the library folders. */
+  outside?: boolean;
 }
 
 /**
@@ -30,6 +32,8 @@ export class TrackPages {
   private query: TrackQuery;
   /** Matching tracks (all pages), null until the first answer. */
   total: number | null = null;
+  /** Tracks under none of the library folders in the whole catalog, from the latest answer. */
+  outside = 0;
 
   constructor(
     private readonly api: Pick<EngineApi, 'call'>,
@@ -78,9 +82,9 @@ export class TrackPages {
       this.inFlight.add(p);
       const gen = this.generation;
       const epoch = this.epoch;
-      const { search, sort, descending } = this.query;
+      const { search, sort, descending, outside } = this.query;
       this.api
-        .call('tracks.list', { ...(search ? { search } : {}), sort, descending, offset: p * this.pageSize, limit: this.pageSize })
+        .call('tracks.list', { ...(search ? { search } : {}), ...(outside ? { outside } : {}), sort, descending, offset: p * this.pageSize, limit: this.pageSize })
         .then(
           (page) => {
             if (gen !== this.generation) return;
@@ -89,6 +93,7 @@ export class TrackPages {
             else this.stale.add(p);
             this.pages.set(p, page.tracks);
             this.total = page.total;
+            this.outside = page.outside;
             this.onChange();
           },
           (err: unknown) => {

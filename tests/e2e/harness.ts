@@ -2,7 +2,7 @@
  * End-to-end harness: the built renderer served by the real bridge (`needledrop serve`) over a
  * catalog in a temp folder, driven in Debian's Chromium through playwright-core.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,11 +55,26 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** More environment for the engine (HOME, to say where the user's folders are). */
+  env?: Record<string, string>;
+  /**
+   * Run the engine as `nobody` when the tests run as root (root writes in any folder whatever its
+   * mode, so a read-only folder is only read-only to another user). `home` must be writable by it.
+   */
+  asNobody?: boolean;
+}
+
+/** Whether `startServe` can drop to `nobody` (or needs not: the tests do not run as root). */
+export const canRunAsNobody = process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status === 0;
+
 /** Start `needledrop serve` on a free port with its own data folder and catalog. */
-export async function startServe(home: string): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', '0', '--db', join(home, 'catalog.db')], {
+export async function startServe(home: string, opts: ServeOptions = {}): Promise<Served> {
+  const command = [process.execPath, '--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', '0', '--db', join(home, 'catalog.db')];
+  const [file, ...args] = opts.asNobody && process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
+  const child: ChildProcess = spawn(file, args, {
     cwd: REPO,
-    env: { ...process.env, NEEDLEDROP_HOME: home },
+    env: { ...process.env, NEEDLEDROP_HOME: home, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -153,9 +168,9 @@ export interface App {
 }
 
 /** What an e2e file starts with: the renderer built, serve on `home`, a client to its engine, Chromium on the app. */
-export async function startApp(home: string): Promise<App> {
+export async function startApp(home: string, opts: ServeOptions = {}): Promise<App> {
   ensureRendererBuilt();
-  const served = await startServe(home);
+  const served = await startServe(home, opts);
   const { api, close } = await connectEngine(served);
   const session = await openApp(served.url);
   return {

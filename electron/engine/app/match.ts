@@ -18,7 +18,7 @@ import type { ClipSummary, MatchResult, TrackId } from '../search/types';
 import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
 import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
-import { splitSections, type SectionRule } from './sections';
+import { splitSections, type Section, type SectionRule } from './sections';
 
 export interface MatchSession {
   library: Library;
@@ -153,6 +153,19 @@ function ranked(library: Library, clip: ClipAnalysis, results: Placed[], basis: 
   };
 }
 
+/**
+ * A section as the user sees it: from its shot cut to the next, not the 0.5 s row edges its part was
+ * analysed on (up to a quarter second off the cut). Each offset moves with the start, so the track
+ * stays where the match put it against the picture (never before the track's own start).
+ */
+function atCuts(r: RankedClip, clip: ClipAnalysis, s: Section): RankedClip {
+  const start = clip.start + s.start;
+  const shift = start - r.start;
+  const duration = s.end - s.start;
+  const summary = { ...r.summary, duration: round(duration, 3), cutsPerMin: round(duration > 0 ? (r.summary.cuts / duration) * 60 : 0, 3) };
+  return { ...r, start: round(start, 3), end: round(clip.start + s.end, 3), summary, results: r.results.map((t) => ({ ...t, offset: round(Math.max(0, t.offset + shift), 3) })) };
+}
+
 /** Ranked tracks beyond the asked number, so that files missing from disk can be left out and the list stay full. */
 const UNAVAILABLE_ROOM = 10;
 
@@ -191,11 +204,12 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
     return { ...ranked(session.library, clip, audible(await matcher.match(query, common, sync)), basis), strategy };
   }
   const rule = opts.sections === true ? {} : opts.sections;
-  const parts = splitSections(clip, rule).map((s) => sliceClip(clip, s.fromRow, s.toRow));
+  const split = splitSections(clip, rule);
+  const parts = split.map((s) => sliceClip(clip, s.fromRow, s.toRow));
   const queries = [];
   for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
   const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false }, sync);
-  const sections = parts.map((part, i) => ranked(session.library, part, audible(lists[i]), basis));
+  const sections = parts.map((part, i) => atCuts(ranked(session.library, part, audible(lists[i]), basis), clip, split[i]));
   return { ...ranked(session.library, clip, [], basis), sections, strategy };
 }
 

@@ -19,10 +19,11 @@ import type { ClipAnalysis } from './clip';
 import { motionLevel } from './scales';
 
 export interface Section {
-  /** Seconds from the clip start. */
+  /** Seconds from the clip start: the shot cut the section begins on (0 for the first). */
   start: number;
+  /** Seconds from the clip start: the next section's cut, or the clip's end. */
   end: number;
-  /** Rows [fromRow, toRow) of the clip's FeatureSeq. */
+  /** Rows [fromRow, toRow) of the clip's FeatureSeq: the 0.5 s rows nearest the cuts, what is analysed. */
   fromRow: number;
   toRow: number;
   /** The distance d that split this section from the one before (0 for the first). */
@@ -80,8 +81,14 @@ export function splitSections(clip: ClipAnalysis, rule: SectionRule = {}): Secti
   const minRows = Math.max(1, Math.ceil((rule.minSeconds ?? 8) / step));
   const threshold = rule.threshold ?? 1;
   const prefix = prefixSums(clip);
-  // A cut's boundary row: the 0.5 s row it starts in, rounded to the nearest row edge.
-  const cutRows = [...new Set(clip.cuts.map((c) => Math.round(c / step)))].filter((r) => r > 0 && r < seq.T).sort((a, b) => a - b);
+  // A cut's boundary row: the 0.5 s row it starts in, rounded to the nearest row edge. The cut itself
+  // is the boundary the user sees (the row edge is up to a quarter second off it).
+  const cutAt = new Map<number, number>();
+  for (const c of [...clip.cuts].sort((a, b) => a - b)) {
+    const row = Math.round(c / step);
+    if (row > 0 && row < seq.T && !cutAt.has(row)) cutAt.set(row, c);
+  }
+  const cutRows = [...cutAt.keys()].sort((a, b) => a - b);
 
   const bounds: Array<{ row: number; change: number }> = [];
   const split = (from: number, to: number): void => {
@@ -102,9 +109,10 @@ export function splitSections(clip: ClipAnalysis, rule: SectionRule = {}): Secti
   split(0, seq.T);
 
   const edges = [{ row: 0, change: 0 }, ...bounds, { row: seq.T, change: 0 }];
+  const timeOf = (row: number): number => (row === 0 ? 0 : row === seq.T ? clip.duration : (cutAt.get(row) ?? row * step));
   return edges.slice(0, -1).map((e, i) => ({
-    start: e.row * step,
-    end: edges[i + 1].row * step,
+    start: timeOf(e.row),
+    end: timeOf(edges[i + 1].row),
     fromRow: e.row,
     toRow: edges[i + 1].row,
     change: Number(e.change.toFixed(3)),

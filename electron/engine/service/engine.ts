@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
@@ -18,7 +18,7 @@ import { readCalibration } from '../app/match-fit';
 import { addFeedback, listFeedback } from '../catalog/feedback';
 import { deleteFiles, filesUnder } from '../catalog/files';
 import { getFeatures } from '../catalog/features';
-import { NeedledropError } from '../errors';
+import { inputError, NeedledropError } from '../errors';
 import { ShotCutCache } from '../features/shot-cuts';
 import type { GridCache } from '../fit';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
@@ -34,6 +34,7 @@ import { registryOptions } from './context';
 import { toErrorData } from './errors';
 import { JobRunner, type JobHandle } from './jobs';
 import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
+import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
@@ -392,9 +393,9 @@ export class Engine implements EngineApi {
         return { folders: this.settings().libraryFolders, dropped: dropTracks ? drop.length : 0, kept: dropTracks ? keep : keep + drop.length };
       },
       'library.folderTracks': ({ path }) => ({ tracks: this.tracksUnderFolder(resolve(path)).drop.length }),
-      'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}),
+      'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}, this.settings().libraryFolders),
       'tracks.failed': () => readFailed(this.ctx.dataDir),
-      'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id),
+      'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id, this.settings().libraryFolders),
       'clip.open': async ({ path }) => {
         // Opening a clip is the user's choice (a dialog, a drop): it is what later reads may name.
         const file = resolve(path);
@@ -402,6 +403,8 @@ export class Engine implements EngineApi {
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
         // Refused here, not at Find music: a clip is a picture to score (review R11).
         if (!video) throw new EngineError({ code: 'bad-input', file, message: `${file}: has no video stream: open a video clip to find music for it (music files belong in the library)` });
+        // A clip on a read-only card gets a default export place that can be written (said now, not after an encode).
+        const exportTo = exportFolderFor(file);
         const clip: OpenedClip = {
           id: randomUUID(),
           path: file,
@@ -410,9 +413,22 @@ export class Engine implements EngineApi {
           height: video?.height ?? null,
           hasAudio: info.streams.some((s) => s.type === 'audio'),
           fps: video?.fps ?? null,
+          exportFolder: exportTo.folder,
+          exportFolderNote: exportTo.note,
         };
         this.clips.set(clip.id, clip);
         return clip;
+      },
+      'output.check': ({ path }) => {
+        let out: string;
+        try {
+          out = this.guard.write(path);
+        } catch (err) {
+          return { path, problem: err instanceof Error ? err.message : String(err) };
+        }
+        const dir = dirname(resolve(out));
+        const problem = folderWriteProblem(dir);
+        return { path: out, problem: problem === null ? null : `cannot write in ${dir} (${problem})` };
       },
       'media.resolve': ({ kind, id }) => {
         const path = kind === 'track' ? (typeof id === 'number' ? this.trackFile(id) : undefined) : typeof id === 'string' ? this.openedClip(id)?.path : undefined;
@@ -603,6 +619,10 @@ export class Engine implements EngineApi {
         const track = this.trackPath(req.track);
         const clip = this.guard.read(req.clip, this.openedPaths());
         const out = this.guard.write(req.out);
+        // Said before the fit is analysed and rendered, not when the encode finally opens its file.
+        const outDir = dirname(resolve(out));
+        const problem = existsSync(outDir) ? folderWriteProblem(outDir) : null;
+        if (problem !== null) throw inputError(req.out, `cannot write in ${outDir} (${problem})`);
         const common = { clip, out, ...(req.loudness !== undefined ? { loudness: req.loudness } : {}), force: req.force ?? false, signal: job.signal };
         if (!req.fit && !req.plan && req.end !== undefined) {
           throw new EngineError({ code: 'invalid-request', message: 'end applies to an export with a fit (the remix lasts from start to end); a plain export plays the track to the clip\'s end' });
@@ -633,8 +653,9 @@ export class Engine implements EngineApi {
         const { fitTrackToClip } = await import('../fit');
         const track = this.trackPath(req.track);
         const stages = ['analysing', 'planning', 'rendering', 'handoff'];
+        const inputs = await this.fitInputs(this.guard.read(req.clip, this.openedPaths()), track, req, job, stages, stages.length);
         const r = await fitTrackToClip({
-          ...(await this.fitInputs(this.guard.read(req.clip, this.openedPaths()), track, req, job, stages, stages.length)),
+          ...inputs,
           ...(req.start !== undefined ? { start: req.start } : {}),
           ...(req.end !== undefined ? { end: req.end } : {}),
           ...(req.endOn ? { endOn: req.endOn } : {}),
@@ -644,7 +665,8 @@ export class Engine implements EngineApi {
           force: req.force ?? false,
         });
         job.progress('fit', stages.length, stages.length);
-        return r as unknown as FitSummary;
+        // Without the catalog's beats the fit tracks the tempo itself: the app says so beside a BPM the Library may not show.
+        return { ...(r as unknown as FitSummary), tempoFrom: inputs.known ? 'catalog' : 'fit' };
       },
       'clip.cuts': async ({ id }, job) => {
         const clip = this.clips.get(id);

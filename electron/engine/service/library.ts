@@ -34,7 +34,13 @@ export function normaliseFolder(path: string): string {
   return abs;
 }
 
-export function listItem(row: TrackRow, searchable: boolean): TrackListItem {
+/** A table row as cached per catalog state; whether it is in a library folder is added per query (the folders change on their own). */
+type Row = Omit<TrackListItem, 'outside'>;
+
+/** Under none of `folders`: no scan reaches the file (indexed from elsewhere, or its folder removed with its tracks kept). */
+const outsideOf = (folders: readonly string[]) => (t: { path: string }): boolean => !folders.some((f) => isUnder(t.path, f));
+
+export function listItem(row: TrackRow, searchable: boolean): Row {
   const s = row.summary;
   return {
     id: row.id,
@@ -43,7 +49,8 @@ export function listItem(row: TrackRow, searchable: boolean): TrackListItem {
     artist: row.artist,
     album: row.album,
     duration: row.duration,
-    bpm: finite(s.bpm) ? Math.round(s.bpm * 10) / 10 : null,
+    // As stored (the analysis keeps 0.01), as the match results give it: one value, rounded once by the screen (176.47 was 176.5 here, shown 177 beside Match's 176).
+    bpm: finite(s.bpm) ? s.bpm : null,
     key: keyLabel(s.key, s.mode),
     energy: Math.round(trackEnergy(s) * 1000) / 1000,
     searchable,
@@ -64,12 +71,13 @@ export interface TrackQuery {
   descending?: boolean;
   offset?: number;
   limit?: number;
+  outside?: boolean;
 }
 
 /** One collator for every comparison: String.localeCompare builds one per call (10× slower at 10k rows). */
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-function compare(key: TrackSortKey): (a: TrackListItem, b: TrackListItem) => number {
+function compare(key: TrackSortKey): (a: Row, b: Row) => number {
   return (a, b) => {
     const x = a[key];
     const y = b[key];
@@ -88,7 +96,7 @@ function compare(key: TrackSortKey): (a: TrackListItem, b: TrackListItem) => num
  * (counts and sums over ids, index times and path lengths) and moves whenever a track is added,
  * removed, moved or re-analysed, or when segments for the version appear.
  */
-const itemCache = new WeakMap<Catalog, { key: string; items: TrackListItem[]; sorted: Map<string, TrackListItem[]> }>();
+const itemCache = new WeakMap<Catalog, { key: string; items: Row[]; sorted: Map<string, Row[]> }>();
 
 function catalogState(db: Catalog, version: string): string {
   const t = db.prepare<[], { n: number; m: number; s: number }>('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(id), 0) AS s FROM tracks').get()!;
@@ -98,18 +106,18 @@ function catalogState(db: Catalog, version: string): string {
   return `${version}|${t.n}|${t.m}|${t.s}|${f.a}|${f.p}|${g.n}`;
 }
 
-function cached(db: Catalog, version: string): { items: TrackListItem[]; sorted: Map<string, TrackListItem[]> } {
+function cached(db: Catalog, version: string): { items: Row[]; sorted: Map<string, Row[]> } {
   const key = catalogState(db, version);
   const hit = itemCache.get(db);
   if (hit?.key === key) return hit;
   const searchable = searchableIds(db, version);
-  const entry = { key, items: listTracks(db).map((r) => listItem(r, searchable.has(r.id))), sorted: new Map<string, TrackListItem[]>() };
+  const entry = { key, items: listTracks(db).map((r) => listItem(r, searchable.has(r.id))), sorted: new Map<string, Row[]>() };
   itemCache.set(db, entry);
   return entry;
 }
 
 /** Every row in the asked order; each order is sorted once per catalog state (a sort click is a lookup). */
-function orderedItems(db: Catalog, version: string, sort: TrackSortKey | undefined, descending: boolean): TrackListItem[] {
+function orderedItems(db: Catalog, version: string, sort: TrackSortKey | undefined, descending: boolean): Row[] {
   const c = cached(db, version);
   if (!sort) return c.items;
   const k = `${sort}|${descending}`;
@@ -122,9 +130,15 @@ function orderedItems(db: Catalog, version: string, sort: TrackSortKey | undefin
   return list;
 }
 
-/** One page of the track table: filtered by every word of `search` (title, artist, album, path, key), sorted. */
-export function queryTracks(db: Catalog, version: string, q: TrackQuery): TrackPage {
+/**
+ * One page of the track table: filtered by every word of `search` (title, artist, album, path, key)
+ * and, with `outside`, to the tracks under none of the library `folders`; sorted.
+ */
+export function queryTracks(db: Catalog, version: string, q: TrackQuery, folders: readonly string[]): TrackPage {
+  const isOutside = outsideOf(folders);
   let items = orderedItems(db, version, q.sort, q.descending ?? false);
+  const outside = cached(db, version).items.filter(isOutside).length;
+  if (q.outside) items = items.filter(isOutside);
   const words = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length) {
     items = items.filter((t) => {
@@ -134,16 +148,17 @@ export function queryTracks(db: Catalog, version: string, q: TrackQuery): TrackP
   }
   const offset = q.offset ?? 0;
   const limit = q.limit ?? 200;
-  return { total: items.length, offset, tracks: items.slice(offset, offset + limit) };
+  return { total: items.length, offset, tracks: items.slice(offset, offset + limit).map((t) => ({ ...t, outside: isOutside(t) })), outside };
 }
 
-export function trackDetail(db: Catalog, version: string, id: number): TrackDetail {
+export function trackDetail(db: Catalog, version: string, id: number, folders: readonly string[]): TrackDetail {
   const row = getTrack(db, id);
   if (!row) throw new EngineError({ code: 'not-found', message: `track ${id} is not in the catalog` });
   const s = row.summary;
   const has = loadSegmentCount(db, version, id) > 0;
   return {
     ...listItem(row, has),
+    outside: outsideOf(folders)(row),
     beats: Array.isArray(s.beats) ? s.beats.filter(finite) : [],
     bpmConfidence: finite(s.tempoConfidence) ? s.tempoConfidence : null,
     loudnessLufs: finite(s.lufs) ? s.lufs : finite(s.loudnessLufs) ? s.loudnessLufs : null,

@@ -141,7 +141,14 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     for (const [i, s] of parts.entries()) {
       const alone = await matchAnalysis(session, sliceClip(clip, s.fromRow, s.toRow), { topK: 3 });
       expect(free.sections?.[i].results.map((r) => r.track.id)).toEqual(alone.results.map((r) => r.track.id));
+      // Reported from its shot cut (not the row edge its part starts on), each offset moved with the start:
+      // the track stays where the match aligned it to the picture.
+      const section = free.sections![i];
+      expect(section.start).toBeCloseTo(clip.start + s.start, 3);
+      expect(section.end).toBeCloseTo(clip.start + s.end, 3);
+      section.results.forEach((r, k) => expect(r.offset).toBeCloseTo(Math.max(0, alone.results[k].offset + section.start - alone.start), 3));
     }
+    expect(parts.slice(1).every((s) => clip.cuts.includes(s.start))).toBe(true);
 
     // A fast-cut clip joined to itself: cuts that could split it (8 s either side), but pace and mood never change.
     // (Some generated styles hide their cuts from the detector: take the first busy clip whose cuts are seen.)

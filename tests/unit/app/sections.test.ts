@@ -33,6 +33,14 @@ describe('splitSections', () => {
     expect(s[1].change).toBeCloseTo(27 / UNITS.cutsPerMin, 3);
   });
 
+  it('begins a section on its shot cut, not on the 0.5 s row edge it was analysed from, and ends the last on the clip\'s end', () => {
+    // A cut at 20.2 s lies in row 40 (20.0–20.5 s): the rows split there, the section starts on the cut.
+    const c = { ...clip(0.2, 0.6, [20.2]), duration: 39.8 };
+    const s = splitSections(c);
+    expect(s.map((x) => [x.fromRow, x.toRow])).toEqual([[0, 40], [40, 80]]);
+    expect(s.map((x) => [x.start, x.end])).toEqual([[0, 20.2], [20.2, 39.8]]);
+  });
+
   it('keeps one section when nothing changes, or when the only cut leaves less than 8 s on a side', () => {
     expect(splitSections(clip(0.4, 0.4, [20]))).toHaveLength(1);
     expect(splitSections(clip(0.2, 0.6, [36]))).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../electron/contract/errors';
 import { readable } from '../../../renderer/lib/errors';
-import { clockTime, eta, scoredPath, trackName } from '../../../renderer/lib/format';
+import { clockTime, eta, folderOf, scoredPath, trackName } from '../../../renderer/lib/format';
 
 describe('what the screens print', () => {
   it('clock times and ETAs', () => {
@@ -18,6 +18,15 @@ describe('what the screens print', () => {
     expect(scoredPath('/v/clip.final.mp4')).toBe('/v/clip.final-scored.mp4');
     expect(scoredPath('/v.d/clip')).toBe('/v.d/clip-scored.mp4');
     expect(scoredPath('C:\\v\\a.mov')).toBe('C:\\v\\a-scored.mov');
+  });
+
+  it('puts it in another folder when the clip\'s cannot be written, with that folder\'s separator', () => {
+    expect(scoredPath('/card/DCIM/c.mp4', '/home/me/Videos')).toBe('/home/me/Videos/c-scored.mp4');
+    expect(scoredPath('/card/c.mp4', '/home/me/')).toBe('/home/me/c-scored.mp4');
+    expect(scoredPath('E:\\DCIM\\c.mov', 'C:\\Users\\me\\Videos')).toBe('C:\\Users\\me\\Videos\\c-scored.mov');
+    expect(folderOf('/a/b/c.ogg')).toBe('/a/b');
+    expect(folderOf('/c.ogg')).toBe('/');
+    expect(folderOf('C:\\m\\c.ogg')).toBe('C:\\m');
   });
 
   it('names a track by its title, else its file', () => {

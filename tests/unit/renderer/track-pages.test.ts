@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrackListItem, TrackPage } from '../../../electron/contract/types';
 import { MAX_IN_FLIGHT, TrackPages } from '../../../renderer/lib/track-pages';
 
-const track = (id: number): TrackListItem => ({ id, path: `/m/${id}.ogg`, title: `t${id}`, artist: null, album: null, duration: 60, bpm: 120, key: 'C major', energy: 0.5, searchable: true, partial: null });
+const track = (id: number): TrackListItem => ({ id, path: `/m/${id}.ogg`, title: `t${id}`, artist: null, album: null, duration: 60, bpm: 120, key: 'C major', energy: 0.5, searchable: true, partial: null, outside: false });
 
 /** A fake tracks.list over 1000 tracks whose answers the test releases by hand. */
 function fakeApi() {
@@ -13,7 +13,7 @@ function fakeApi() {
   };
   const answer = (i: number): void => {
     const { req, resolve } = calls[i];
-    resolve({ total: 1000, offset: req.offset, tracks: Array.from({ length: req.limit }, (_, k) => track(req.offset + k + 1)) });
+    resolve({ total: 1000, offset: req.offset, tracks: Array.from({ length: req.limit }, (_, k) => track(req.offset + k + 1)), outside: 0 });
   };
   return { api: api as never, calls, answer };
 }

@@ -17,7 +17,7 @@ describe('trackDetail', () => {
     try {
       let err: unknown;
       try {
-        trackDetail(db, 'base', 42);
+        trackDetail(db, 'base', 42, []);
       } catch (e) {
         err = e;
       }

@@ -1,4 +1,7 @@
-/** The Library table's query: sort, search, paging, and a cache that never serves a stale row. */
+/**
+ * The Library table's query: sort, search, paging, a cache that never serves a stale row, the
+ * tracks under none of the library folders, and the tempo as the catalog holds it.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { moveFile } from '../../../electron/engine/catalog/files';
 import { saveAnalysis, trackByPath, type AnalysisRecord } from '../../../electron/engine/catalog/tracks';
-import { queryTracks } from '../../../electron/engine/service/library';
+import { queryTracks, trackDetail } from '../../../electron/engine/service/library';
 
 let dir: string;
 let db: Catalog;
@@ -33,23 +36,48 @@ describe('queryTracks', () => {
     saveAnalysis(db, record('/m/one.ogg', 90, 'Blue Train'));
     saveAnalysis(db, record('/m/two.ogg', 140, 'Red Train'));
     saveAnalysis(db, record('/m/three.ogg', 120, 'Blue Moon'));
-    const byBpm = queryTracks(db, 'base', { sort: 'bpm', descending: true });
+    const byBpm = queryTracks(db, 'base', { sort: 'bpm', descending: true }, ['/m']);
     expect(byBpm.tracks.map((t) => t.bpm)).toEqual([140, 120, 90]);
-    expect(queryTracks(db, 'base', { search: 'blue train' }).tracks.map((t) => t.title)).toEqual(['Blue Train']);
-    const page = queryTracks(db, 'base', { sort: 'title', offset: 1, limit: 1 });
+    expect(queryTracks(db, 'base', { search: 'blue train' }, ['/m']).tracks.map((t) => t.title)).toEqual(['Blue Train']);
+    const page = queryTracks(db, 'base', { sort: 'title', offset: 1, limit: 1 }, ['/m']);
     expect(page).toMatchObject({ total: 3, offset: 1 });
     expect(page.tracks.map((t) => t.title)).toEqual(['Blue Train']);
   });
 
   it('shows a re-analysis (same track id) and a move at once, never the cached row', async () => {
     saveAnalysis(db, record('/m/one.ogg', 90, 'Old title'));
-    expect(queryTracks(db, 'base', {}).tracks[0]).toMatchObject({ bpm: 90, title: 'Old title' });
+    expect(queryTracks(db, 'base', {}, ['/m']).tracks[0]).toMatchObject({ bpm: 90, title: 'Old title' });
     const id = trackByPath(db, '/m/one.ogg')!.id;
     await new Promise((r) => setTimeout(r, 5)); // a later indexed_at
     saveAnalysis(db, record('/m/one.ogg', 128, 'New title'));
     expect(trackByPath(db, '/m/one.ogg')!.id).toBe(id);
-    expect(queryTracks(db, 'base', {}).tracks[0]).toMatchObject({ id, bpm: 128, title: 'New title' });
+    expect(queryTracks(db, 'base', {}, ['/m']).tracks[0]).toMatchObject({ id, bpm: 128, title: 'New title' });
     moveFile(db, trackByPath(db, '/m/one.ogg')!.fileId, { path: '/m/renamed-longer.ogg', size: 100, mtimeMs: 1000 });
-    expect(queryTracks(db, 'base', {}).tracks[0]).toMatchObject({ id, path: '/m/renamed-longer.ogg' });
+    expect(queryTracks(db, 'base', {}, ['/m']).tracks[0]).toMatchObject({ id, path: '/m/renamed-longer.ogg' });
+  });
+
+  it('marks and filters the tracks under none of the library folders, and counts them whatever the filter', () => {
+    saveAnalysis(db, record('/m/one.ogg', 90, 'In'));
+    saveAnalysis(db, record('/other/two.ogg', 100, 'Out'));
+    // A sibling that only shares the folder's name prefix is not inside it.
+    saveAnalysis(db, record('/mm/three.ogg', 110, 'Prefix'));
+    const all = queryTracks(db, 'base', { sort: 'title' }, ['/m']);
+    expect(all.tracks.map((t) => [t.title, t.outside])).toEqual([['In', false], ['Out', true], ['Prefix', true]]);
+    expect(all.outside).toBe(2);
+    const out = queryTracks(db, 'base', { sort: 'title', outside: true }, ['/m']);
+    expect(out).toMatchObject({ total: 2, outside: 2 });
+    expect(out.tracks.map((t) => t.path)).toEqual(['/other/two.ogg', '/mm/three.ogg']);
+    expect(queryTracks(db, 'base', { search: 'in' }, ['/m']).outside).toBe(2);
+    // The folders are asked per query: adding one takes its tracks in at once, through the same cache.
+    expect(queryTracks(db, 'base', { outside: true }, ['/m', '/other']).tracks.map((t) => t.path)).toEqual(['/mm/three.ogg']);
+    expect(trackDetail(db, 'base', trackByPath(db, '/other/two.ogg')!.id, ['/m']).outside).toBe(true);
+    expect(trackDetail(db, 'base', trackByPath(db, '/m/one.ogg')!.id, ['/m']).outside).toBe(false);
+  });
+
+  it('gives the tempo the catalog holds, as the match results do (the Library said 177 where Match said 176 for 176.47)', () => {
+    saveAnalysis(db, record('/m/one.ogg', 176.47, 'Fishin'));
+    const stored = trackByPath(db, '/m/one.ogg')!.summary.bpm;
+    expect(stored).toBe(176.47);
+    expect(queryTracks(db, 'base', {}, ['/m']).tracks[0].bpm).toBe(stored);
   });
 });

@@ -1,0 +1,35 @@
+/**
+ * Where a front may write an export, checked before any job starts: a clip on a read-only card or
+ * in a folder without permission gets a default export place that can be written, and a typed path
+ * that cannot is said at once, not after the analysis and the encode.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeCause } from '../fit/outputs';
+
+/** Null when files can be made in `dir`; else why not, in plain words. */
+export function folderWriteProblem(dir: string): string | null {
+  try {
+    if (!statSync(dir).isDirectory()) return 'not a folder';
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : writeCause(err);
+  }
+}
+
+/**
+ * The folder an export of `clip` goes to by default: beside the clip when that folder can be
+ * written, else the user's Videos (or Movies) folder, else home; with the reason when it is not
+ * beside the clip.
+ */
+export function exportFolderFor(clip: string, home: string = homedir()): { folder: string; note: string | null } {
+  const own = dirname(clip);
+  const problem = folderWriteProblem(own);
+  if (problem === null) return { folder: own, note: null };
+  for (const folder of [join(home, 'Videos'), join(home, 'Movies'), home]) {
+    if (folderWriteProblem(folder) === null) return { folder, note: `cannot write beside the clip in ${own} (${problem}): exports go to ${folder}` };
+  }
+  return { folder: own, note: `cannot write beside the clip in ${own} (${problem}), nor in ${home}: choose a folder you can write in` };
+}

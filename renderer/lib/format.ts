@@ -2,11 +2,11 @@
 
 export function clockTime(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
-  const s = Math.max(0, seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const ss = sec.toFixed(1).padStart(4, '0');
+  // Rounded to the tenth first, so 59.96 s reads 1:00.0, not 0:60.0.
+  const tenths = Math.round(Math.max(0, seconds) * 10);
+  const h = Math.floor(tenths / 36_000);
+  const m = Math.floor((tenths % 36_000) / 600);
+  const ss = ((tenths % 600) / 10).toFixed(1).padStart(4, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
@@ -58,4 +58,4 @@ export function scoredPath(clipPath: string, folder?: string): string {
 }
 
 // The wording of confidences and standings is the contract's, so the CLI says the same.
-export { percent, topPercent } from '../../electron/contract/wording';
+export { percent, standing, STANDING_AS_SHARE_FROM, topPercent } from '../../electron/contract/wording';

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineApi } from '../../electron/contract/api';
-import { percent, topPercent } from '../../renderer/lib/format';
+import { percent, standing, STANDING_AS_SHARE_FROM, topPercent } from '../../renderer/lib/format';
 import { decodeMono, rmsBetween } from '../helpers/media';
 import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, REPO, screenshot, SHARED_MEDIA, startServe, type Served, type Session } from './harness';
 
@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     const trackId = Number(await ranked.first().getAttribute('data-track-id'));
 
     // The headline is the standing, true on any media: "top x %" from the row's rank among all
-    // catalogued tracks, the bar its share of the list ranked at or below it (never empty). The
+    // catalogued tracks ("2nd of 8" below 20 tracks, as the CLI says it), the bar its share of the list ranked at or below it (never empty). The
     // shipped calibration (read from its file here) applied to the score in the row's title is
     // only the secondary "model confidence … (calibrated on synthetic test pairs)", never rising.
     const cal = JSON.parse(readFileSync(join(REPO, 'models/base/match-calibration.json'), 'utf8')) as { slope: number; intercept: number };
@@ -172,8 +172,9 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     );
     rows.forEach((row, i) => {
       const score = Number(/score (-?\d+\.\d+)/.exec(row.title)?.[1]);
-      expect(row.headline).toBe(topPercent((i + 1) / total));
-      expect(row.rankOf).toBe(`#${i + 1} of ${total}`);
+      expect(row.headline).toBe(total < STANDING_AS_SHARE_FROM ? `${i + 1}${['st', 'nd', 'rd'][i] ?? 'th'} of ${total}` : topPercent((i + 1) / total));
+      // The place is said once: in the headline in a small library, beside the BPM in a big one.
+      expect(row.rankOf).toBe(total < STANDING_AS_SHARE_FROM ? '' : `#${i + 1} of ${total}`);
       expect(row.bar).toBeCloseTo((total - i) / total, 1);
       expect(row.confidence).toBeCloseTo(1 / (1 + Math.exp(-(cal.slope * score + cal.intercept))), 2);
       expect(row.title).toContain(`model confidence ${percent(row.confidence)} (calibrated on synthetic test pairs)`);
@@ -186,7 +187,7 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
       await expect(page.locator('[data-testid="low-fit"]').textContent()).resolves.toContain(`best model confidence ${percent(rows[0].confidence)} (calibrated on synthetic test pairs);`);
     }
     const why = (await page.locator('[data-testid="fit-why"]').textContent()) ?? '';
-    expect(why.startsWith(`#1 of ${total} for this clip, ${topPercent(1 / total)}`)).toBe(true);
+    expect(why.startsWith(total < STANDING_AS_SHARE_FROM ? `${standing({ top: 1 / total, of: total })} for this clip · ` : `#1 of ${total} for this clip, ${topPercent(1 / total)}`)).toBe(true);
     expect(why).toContain(`model confidence ${percent(rows[0].confidence)} (calibrated on synthetic test pairs)`);
 
     // The preview: clip muted, the track's audio from its offset, following the video's clock.

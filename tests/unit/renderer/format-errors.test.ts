@@ -9,6 +9,10 @@ describe('what the screens print', () => {
     expect(clockTime(83.25)).toBe('1:23.3');
     expect(clockTime(3725)).toBe('1:02:05.0');
     expect(clockTime(null)).toBe('–');
+    // A tenth that rounds up carries into the minute (it read 0:60.0 and 0:59:60.0).
+    expect(clockTime(59.96)).toBe('1:00.0');
+    expect(clockTime(3599.97)).toBe('1:00:00.0');
+    expect(clockTime(119.94)).toBe('1:59.9');
     expect(eta(null)).toBe('estimating…');
     expect(eta(4.2)).toBe('5 s left');
     expect(eta(125)).toBe('2 min 5 s left');

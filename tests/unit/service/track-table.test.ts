@@ -74,6 +74,15 @@ describe('queryTracks', () => {
     expect(trackDetail(db, 'base', trackByPath(db, '/m/one.ogg')!.id, ['/m']).outside).toBe(false);
   });
 
+  it('sorts by title as the column shows it: an untagged file by its name, among the titles', () => {
+    saveAnalysis(db, record('/m/zed.ogg', 90, 'Zed'));
+    saveAnalysis(db, record('/m/beta-song.ogg', 100, 'Beta'));
+    const untagged = record('/m/alpha.ogg', 110, 'x');
+    saveAnalysis(db, { ...untagged, info: { ...untagged.info, title: null } });
+    expect(queryTracks(db, 'base', { sort: 'title' }, ['/m']).tracks.map((t) => t.title ?? t.path)).toEqual(['/m/alpha.ogg', 'Beta', 'Zed']);
+    expect(queryTracks(db, 'base', { sort: 'title', descending: true }, ['/m']).tracks.map((t) => t.title ?? t.path)).toEqual(['Zed', 'Beta', '/m/alpha.ogg']);
+  });
+
   it('gives the tempo the catalog holds, as the match results do (the Library said 177 where Match said 176 for 176.47)', () => {
     saveAnalysis(db, record('/m/one.ogg', 176.47, 'Fishin'));
     const stored = trackByPath(db, '/m/one.ogg')!.summary.bpm;

@@ -65,6 +65,16 @@ describe('exportClipWithTrack on tiny media', () => {
     expect(r.audible).toBeCloseTo(r.duration, 6);
   });
 
+  it('a fade shortened by less than the warning can show is not warned about (session 17)', async () => {
+    // 1 s of music holds 0.5 s fades: 0.503 s asked is 0.50 either way (fire2's 2.38 s with --fade 1.19
+    // said "fade shortened to 1.19 s … (1.19 s asked)"); 0.6 s asked is shortened for real.
+    const close = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('fade-close.mkv'), fade: 0.503 });
+    expect(close.fade).toBeCloseTo(close.audible / 2, 9);
+    expect(close.warnings.filter((w) => w.startsWith('fade shortened'))).toEqual([]);
+    const far = await exportClipWithTrack({ clip: f.clip, track: f.tone, out: out('fade-far.mkv'), fade: 0.6 });
+    expect(far.warnings.filter((w) => w.startsWith('fade shortened'))).toEqual([`fade shortened to ${(far.audible / 2).toFixed(2)} s: half of the ${far.audible.toFixed(2)} s of music heard (0.6 s asked)`]);
+  });
+
   it('a float PCM track exports (its NaN/Inf guard does not break a clean one)', async () => {
     const r = await exportClipWithTrack({ clip: f.clip, track: f.floatTone, out: out('c.mp4') });
     expect(r.warnings).toEqual([]);

@@ -15,6 +15,26 @@ export interface FeedbackRow extends Feedback {
   createdAt: number;
 }
 
+/**
+ * How far a clip range's end may pass the clip's last frame: match reports ranges on the 0.5 s
+ * descriptor grid (review S6), and the app records the range it showed.
+ */
+export const RANGE_END_SLACK = 0.5;
+
+/**
+ * Why a judgement cannot be, or null: its clip range must lie in the clip (start before the clip's
+ * end, end after start and not past the clip's end) and its offset before the track's end.
+ * Checked when one is recorded and again when fine-tuning reads older ones.
+ */
+export function judgementProblem(f: Pick<Feedback, 'clipStart' | 'clipEnd' | 'offset'>, clipSeconds: number, trackSeconds: number): { range: string } | { offset: string } | null {
+  const start = f.clipStart ?? 0;
+  if (f.clipEnd != null && !(f.clipEnd > start)) return { range: `the clip range ends at ${f.clipEnd} s, not after its start ${start} s` };
+  if (start >= clipSeconds) return { range: `the clip range starts at ${start} s, at or past the clip's end (${clipSeconds.toFixed(2)} s)` };
+  if (f.clipEnd != null && f.clipEnd > clipSeconds + RANGE_END_SLACK) return { range: `the clip range ends at ${f.clipEnd} s, past the clip's end (${clipSeconds.toFixed(2)} s)` };
+  if (!(f.offset < trackSeconds)) return { offset: `offset ${f.offset} s is at or past the track's end (${trackSeconds.toFixed(2)} s)` };
+  return null;
+}
+
 export function addFeedback(db: Catalog, f: Feedback): number {
   return db
     .prepare<[string, number | null, number | null, number, number, string, number], { id: number }>(

@@ -1,3 +1,4 @@
+import { NeedledropError } from '../errors';
 import { CrossModalBatchSampler, type CrossModalBatch } from '../metric/samplers/cross-modal';
 import { createRng } from '../util/prng';
 import { MOOD_BINS, moodClass, type PairSample } from './dataset';
@@ -23,16 +24,33 @@ export class TrainBatches {
     private readonly options: { batchSize: number; seed: number; positives: 'pair' | 'mood'; moodBins?: number },
   ) {
     // The default bins are what classId already holds for a corpus; fine-tuning data puts its own
-    // classes there (one per edit video or judgement) over a neutral latent, which must be kept.
+    // classes there (one per clip, edit or judged) over a neutral latent, which must be kept.
     const group = (p: PairSample): number => (options.moodBins === undefined || options.moodBins === MOOD_BINS ? p.classId : moodClass(p.latent, options.moodBins));
+    // Unfilled batches are dropped here, not by the sampler: an epoch that fills none needs them (see usable).
     this.sampler = new CrossModalBatchSampler(
-      train.map((p) => ({ videoSource: p.id, musicSource: p.id, ...(options.positives === 'mood' && { group: group(p) }) })),
-      { batchSize: options.batchSize, seed: options.seed, dropLast: true },
+      train.map((p) => ({ videoSource: p.id, musicSource: p.musicSource ?? p.id, ...(options.positives === 'mood' && { group: group(p) }) })),
+      { batchSize: options.batchSize, seed: options.seed },
+    );
+  }
+
+  /**
+   * An epoch's full batches (what dropping the unfilled ones gives). When its pairs' constraints fill
+   * none (a clip or a track in two classes never shares a batch, so a batch of every training window
+   * cannot exist), the batches it formed of two pairs or more: smaller batches rather than none.
+   */
+  private usable(epoch: CrossModalBatch[]): CrossModalBatch[] {
+    const full = epoch.filter((b) => b.indices.length === this.options.batchSize);
+    if (full.length > 0) return full;
+    const smaller = epoch.filter((b) => b.indices.length >= 2);
+    if (smaller.length > 0) return smaller;
+    throw new NeedledropError(
+      'input',
+      `no training batch of two pairs can be formed from these ${this.train.length} training windows: each shares its clip or its track with another class (windows of one clip or one track are never negatives of each other)`,
     );
   }
 
   private nextSampled(): CrossModalBatch {
-    if (this.queue.length === 0) this.queue = this.sampler.epoch();
+    if (this.queue.length === 0) this.queue = this.usable(this.sampler.epoch());
     return this.queue.shift() as CrossModalBatch;
   }
 

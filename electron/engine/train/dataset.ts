@@ -17,6 +17,11 @@ export interface PairSample {
   latent: Latent;
   /** Mood class (arousal × valence × pace terciles, 27) for proxy losses and mood positives. */
   classId: number;
+  /**
+   * Where the music comes from when it is not the pair's own (`id`'s) soundtrack: a catalogued track
+   * under a judged clip. One track's windows never share a batch under two classes.
+   */
+  musicSource?: string;
   video: { seq: FeatureSeq; summary: VideoSummary; segments: Segments };
   audio: { seq: FeatureSeq; summary: AudioSummary; segments: Segments };
 }

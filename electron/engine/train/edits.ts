@@ -132,6 +132,13 @@ function one(segs: Segments, s: number): Segments {
   return { data: segs.data.slice(s * size, (s + 1) * size), starts: [segs.starts[s]], n: 1, window: segs.window, D: segs.D };
 }
 
+/**
+ * A clip's class in fine-tuning, from its path: its windows, as an edit and in every judgement
+ * accepting a track for it, are positives of each other, never each other's negatives (48 bits
+ * of a hash: exact in a double, and no two of a user's clips share one in practice).
+ */
+export const clipClass = (path: string): number => createHash('sha256').update(path).digest().readUIntBE(0, 6);
+
 /** Training data with no pairs yet (edits and feedback carry no corpus manifest: a stand-in). */
 export function emptyData(shape: { window: number; hop: number }): TrainingData {
   return {
@@ -174,8 +181,8 @@ export function alignedPairs(
 
 /**
  * Pairs from every music-soundtrack video under `dir`. Each window is one pair whose classId is
- * its video's index: with 'mood' positives the windows of one video are each other's positives,
- * never each other's negatives.
+ * its video's (clipClass): with 'mood' positives the windows of one video are each other's
+ * positives, never each other's negatives.
  */
 export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<EditsData> {
   const files = listVideos(dir);
@@ -209,7 +216,7 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
         found[index] = { file, pairs: [], skipped: { file, soundtrack, reason: `shorter than one window (${T} of ${opts.window} steps)` } };
       } else {
         // Split 'train' until the usable videos are known (below).
-        const pairs = alignedPairs(file, index, 'train', video, audio, T, opts);
+        const pairs = alignedPairs(file, clipClass(file), 'train', video, audio, T, opts);
         found[index] = { file, pairs, video: { file, split: 'train', windows: pairs.length, soundtrack } };
       }
       done++;

@@ -3,14 +3,17 @@
  * clip's pictures ↔ window i of the track's stored audio descriptors from the offset on (the
  * catalog's features: no re-decoding of the track). A rejected one gives the same windows as hard
  * negatives (hard-negatives.ts: pushed apart during fine-tuning). Split by the clip's path, like edits.
+ * A clip is one class whatever judged it: two tracks accepted for it are both its positives, and a
+ * judged clip that is also an edit joins the edit's class and split (its pictures in one split).
  */
 import { createHash } from 'node:crypto';
-import type { Feedback } from '../catalog/feedback';
+import { judgementProblem, type Feedback } from '../catalog/feedback';
 import type { Split } from '../corpus/types';
 import { extractVideoFeatures } from '../features/video';
+import { probe } from '../media/probe';
 import type { FeatureSeq } from '../features/types';
 import type { PairSample } from './dataset';
-import { alignedPairs, HELD_OUT_SHARE, type SkippedVideo } from './edits';
+import { alignedPairs, clipClass, HELD_OUT_SHARE, type SkippedVideo } from './edits';
 
 /** One accept/reject judgement as the catalog stores it. */
 export type FeedbackJudgement = Feedback;
@@ -34,30 +37,40 @@ function rowsFrom(seq: FeatureSeq, from: number): FeatureSeq {
 /** A clip's split: a hash of its path (the same clip is always on the same side). */
 export const splitOf = (clipPath: string): Split => (createHash('sha256').update(clipPath).digest().readUInt32BE(0) / 2 ** 32 < HELD_OUT_SHARE ? 'val' : 'train');
 
+/** The name of a catalogued track as a source of music (PairSample.musicSource). */
+export const trackSource = (trackId: number): string => `track ${trackId}`;
+
 /**
- * Accepted judgements as pairs, each its own class (numbered from `firstClass`); rejected ones as
- * negative window pairs. `trackAudio` returns a track's stored audio descriptors (undefined when
- * the track has none).
+ * Accepted judgements as pairs of their clip's class (clipClass); rejected ones as negative window
+ * pairs. `trackAudio` returns a track's stored audio descriptors (undefined when the track has
+ * none); `splits` holds clips whose split is already decided (the edits'), which judgements keep.
  */
 export async function feedbackPairs(
   rows: readonly FeedbackJudgement[],
   trackAudio: (trackId: number) => FeatureSeq | undefined,
-  opts: { window: number; hop: number; firstClass: number; signal?: AbortSignal },
+  opts: { window: number; hop: number; splits?: ReadonlyMap<string, Split>; signal?: AbortSignal },
 ): Promise<FeedbackPairs> {
   const pairs: PairSample[] = [];
   const negatives: PairSample[] = [];
   const skipped: SkippedVideo[] = [];
-  for (const [i, r] of rows.entries()) {
+  for (const r of rows) {
     const label = `${r.clipPath} (track ${r.trackId} at ${r.offset.toFixed(1)} s)`;
     const audio = trackAudio(r.trackId);
     if (!audio) {
       skipped.push({ file: label, reason: 'the track has no stored audio descriptors (re-index the library)' });
       continue;
     }
+    const start = r.clipStart ?? 0;
     let video;
     try {
-      const start = r.clipStart ?? 0;
-      video = await extractVideoFeatures(r.clipPath, { start, ...(r.clipEnd != null ? { duration: r.clipEnd - start } : {}), signal: opts.signal });
+      const info = await probe(r.clipPath, opts.signal ? { signal: opts.signal } : {});
+      // Judgements recorded before feedback.record checked them may hold a range or offset that cannot be.
+      const problem = judgementProblem(r, info.duration, audio.start + audio.T * audio.step);
+      if (problem) {
+        skipped.push({ file: label, reason: 'range' in problem ? `bad range: ${problem.range}` : `bad offset: ${problem.offset}` });
+        continue;
+      }
+      video = await extractVideoFeatures(r.clipPath, { start, ...(r.clipEnd != null ? { duration: r.clipEnd - start } : {}), info, signal: opts.signal });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       skipped.push({ file: label, reason: `clip unreadable (${err instanceof Error ? err.message : String(err)})` });
@@ -71,7 +84,8 @@ export async function feedbackPairs(
     }
     // No summary is stored with catalog features; the trainer and the evaluation never read it.
     const summary = undefined as unknown as PairSample['audio']['summary'];
-    const windows = alignedPairs(r.clipPath, opts.firstClass + i, splitOf(r.clipPath), video, { seq: music, summary }, T, opts);
+    const split = opts.splits?.get(r.clipPath) ?? splitOf(r.clipPath);
+    const windows = alignedPairs(r.clipPath, clipClass(r.clipPath), split, video, { seq: music, summary }, T, opts).map((p) => ({ ...p, musicSource: trackSource(r.trackId) }));
     (r.verdict === 'accept' ? pairs : negatives).push(...windows);
   }
   const accepted = rows.filter((r) => r.verdict === 'accept').length;

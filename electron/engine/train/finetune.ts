@@ -120,8 +120,9 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   // Rejections of training-split clips only: a held-out clip's windows stay out of training.
   let negatives: PairSample[] = [];
   if (dirs.feedback) {
-    // Classes after every video's index, so a judgement never shares a class with an edit.
-    const fb = await feedbackPairs(dirs.feedback.rows, dirs.feedback.trackAudio, { ...shape, firstClass: 1_000_000, signal: job.signal });
+    // A judged clip that is also an edit keeps the edit's split (and shares its class: clipClass).
+    const splits = new Map(edits.videos.map((v) => [v.file, v.split]));
+    const fb = await feedbackPairs(dirs.feedback.rows, dirs.feedback.trackAudio, { ...shape, splits, signal: job.signal });
     data.pairs = [...data.pairs, ...fb.pairs].map((p, i) => ({ ...p, index: i }));
     negatives = fb.negatives.filter((p) => p.split === 'train');
     edits.skipped.push(...fb.skipped);

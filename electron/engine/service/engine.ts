@@ -32,6 +32,7 @@ import { activate, activeModel, listModels, rollback } from '../models/registry'
 import type { EngineContext } from './context';
 import { registryOptions } from './context';
 import { toErrorData } from './errors';
+import { checkedJudgement } from './feedback-record';
 import { JobRunner, type JobHandle } from './jobs';
 import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
@@ -518,8 +519,8 @@ export class Engine implements EngineApi {
       },
       'feedback.record': async (f) => {
         const catalog = this.sessions.existingCatalog();
-        if (!getTrack(catalog, f.trackId)) throw new EngineError({ code: 'not-found', message: `track ${f.trackId} is not in the catalog` });
-        const id = addFeedback(catalog, { clipPath: resolve(f.clip), clipStart: f.start ?? null, clipEnd: f.end ?? null, trackId: f.trackId, offset: f.offset, verdict: f.verdict });
+        // A confined front judges only clips it opened or ones under the library and data folders.
+        const id = addFeedback(catalog, await checkedJudgement(catalog, this.guard.read(f.clip, this.openedPaths()), f));
         await this.changed('feedback');
         return { id };
       },

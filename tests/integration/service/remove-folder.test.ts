@@ -16,7 +16,7 @@ import { openCatalog } from '../../../electron/engine/catalog/db';
 import { finishJob, startJob } from '../../../electron/engine/jobs/store';
 import type { Engine } from '../../../electron/engine/service';
 import { withEngine } from '../../helpers/engine';
-import { sine } from '../../helpers/media';
+import { sine, solidVideo } from '../../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-rmfolder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -32,6 +32,8 @@ beforeAll(async () => {
     // One file a level down, so "under" is checked beyond the folder's own files; a distinct tone each, so no file is taken for another's move.
     for (let i = 0; i < n; i++) files[k].push(await sine(i === 0 ? join(dirs[k], 'sub') : dirs[k], { seconds: 3, freq: (freq += 110), name: `t${i}.wav` }));
   }
+  // The clip the feedback judges (feedback.record checks it is a readable video).
+  await solidVideo(tmp, { seconds: 3, color: 'blue', name: 'clip.mp4' });
   // An unreadable file in each listed folder: the scan lists it in tracks.failed.
   for (const k of ['a', 'ab'] as const) writeFileSync(join(dirs[k], 'broken.mp3'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
 }, 60_000);

@@ -382,7 +382,15 @@ export interface LossInfo {
 export interface TrainResult {
   version: string;
   dir: string;
+  /** The step whose weights were kept (best validation). */
   bestStep: number;
+  /** Steps actually run: fewer than asked when early stopping ended the run. */
+  stepsRun: number;
+  stoppedEarly: boolean;
+  /** The step a checkpoint of the same run (same config and data) was resumed at; null when it started at step 0. */
+  resumedAt: number | null;
+  /** What to know before reading the figures (a split too small for its headline metric). */
+  notes: string[];
   seconds: number;
   test: RetrievalReport;
   activated: boolean;
@@ -401,8 +409,15 @@ export interface FinetuneResult {
   heldOut: { before: RetrievalReport; after: RetrievalReport };
   /** The base benchmark (a fixed synthetic corpus) scored by the parent and the new version: what was forgotten. */
   base: { before: RetrievalReport; after: RetrievalReport } | null;
+  /** The step whose weights were kept (best held-out validation). */
   bestStep: number;
+  /** Steps actually run: fewer than asked when early stopping ended the run. */
   stepsRun: number;
+  stoppedEarly: boolean;
+  /** The step a checkpoint of the same run was resumed at; null when it started at step 0. */
+  resumedAt: number | null;
+  /** What to know before reading the figures (held-out windows too few for their headline metric). */
+  notes: string[];
   seconds: number;
 }
 

@@ -20,6 +20,8 @@ const HINTS: Array<{ code: ErrorData['code']; when: RegExp; hint: string }> = [
   // A track id that export/fit did not find; a playlist or clip id, or a curation ref (which says it), gets none.
   { code: 'not-found', when: /^track \S+ is not in the catalog$/, hint: 'give a path listed by `needledrop index` or a track id' },
   { code: 'no-model', when: /^no model version /, hint: 'see `needledrop models list`' },
+  // A training run stopped with its checkpoint written: the same run (config and data) continues from it.
+  { code: 'cancelled', when: /^training cancelled at step \d+ of \d+; its checkpoint is kept$/, hint: 'run the same command again to resume it' },
 ];
 
 /** The one line the CLI prints for an engine error: its message, and a hint when one applies. */

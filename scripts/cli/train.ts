@@ -2,8 +2,27 @@
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
+import type { ProgressEvent } from '../../electron/contract/types';
 import { formatReports, formatTrainProgress, type ReportRow } from './format';
 import { statusLine } from './status';
+
+/**
+ * The status line of a training job: steps (a validation line stays), a checkpoint resumed or set
+ * aside as a line of its own, other phases as counts.
+ */
+function showProgress(status: ReturnType<typeof statusLine>): (p: ProgressEvent) => void {
+  return (p) => {
+    if (p.phase === 'train') status.update(formatTrainProgress(p), p.metrics?.valRecall10 !== undefined || p.metrics?.valMrr !== undefined);
+    else if (p.phase === 'checkpoint' && p.item) status.update(p.item, true);
+    else status.update(`${p.phase} ${p.done}/${p.total}`);
+  };
+}
+
+/** How the run ended: the steps run and the step kept, and whether early stopping ended it. */
+export function runEnding(r: { bestStep: number; stepsRun: number; stoppedEarly: boolean; resumedAt: number | null }): string {
+  const resumed = r.resumedAt !== null ? `resumed at step ${r.resumedAt}, ` : '';
+  return r.stoppedEarly ? `${resumed}stopped early at step ${r.stepsRun}, kept step ${r.bestStep}` : `${resumed}${r.stepsRun} steps, kept step ${r.bestStep}`;
+}
 
 export const usage =
   'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--feedback] [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
@@ -59,13 +78,14 @@ export async function run(argv: string[]): Promise<number> {
         ...(values.out ? { out: values.out } : {}),
         ...(values.parent ? { parent: values.parent } : {}),
       },
-      { onProgress: (p) => (p.phase === 'train' ? status.update(formatTrainProgress(p), p.metrics?.valRecall10 !== undefined) : status.update(`${p.phase} ${p.done}/${p.total}`)) },
+      { onProgress: showProgress(status) },
     );
     status.done();
-    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: r.test, bestStep: r.bestStep, seconds: r.seconds });
+    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: r.test, bestStep: r.bestStep, stepsRun: r.stepsRun, stoppedEarly: r.stoppedEarly, resumedAt: r.resumedAt, notes: r.notes, seconds: r.seconds });
     else {
       process.stdout.write(`${formatReports([r.test as unknown as ReportRow])}\n`);
-      process.stdout.write(`model ${r.version} written to ${r.dir} (best step ${r.bestStep}, ${r.seconds.toFixed(0)} s)\n`);
+      for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
+      process.stdout.write(`model ${r.version} written to ${r.dir} (${runEnding(r)}, ${r.seconds.toFixed(0)} s)\n`);
     }
     return 0;
   } finally {
@@ -104,7 +124,7 @@ async function finetune(
         ...(seed !== undefined ? { seed } : {}),
         ...(hop !== undefined ? { hop } : {}),
       },
-      { onProgress: (p) => (p.phase === 'train' ? status.update(formatTrainProgress(p), p.metrics?.valRecall10 !== undefined) : status.update(`${p.phase} ${p.done}/${p.total}`)) },
+      { onProgress: showProgress(status) },
     );
     status.done();
     if (values.json) printJson(r);
@@ -112,8 +132,9 @@ async function finetune(
       for (const s of r.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
       process.stdout.write(`held-out edits:\n${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
       if (r.base) process.stdout.write(`base benchmark (what was forgotten):\n${formatReports([r.base.before as unknown as ReportRow, r.base.after as unknown as ReportRow])}\n`);
+      for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(
-        `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows) written to ${r.dir}${r.activated ? ', active' : ''}\n`,
+        `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows; ${runEnding(r)}) written to ${r.dir}${r.activated ? ', active' : ''}\n`,
       );
     }
     return 0;

@@ -72,10 +72,22 @@ export function cutTimes(bpm: number, beatsPerCut: number, clipSeconds: number):
   return cuts;
 }
 
+/** Val and test split sizes of a corpus of n pairs: ~15 % each, at least one from 3 pairs up. */
+const splitSizes = (n: number): { val: number; test: number } => ({
+  val: n >= 3 ? Math.max(1, Math.round(n * VAL_SHARE)) : 0,
+  test: n >= 3 ? Math.max(1, Math.round(n * TEST_SHARE)) : 0,
+});
+
+/** The fewest pairs a corpus needs for its val and test splits to hold more than `k` pairs each. */
+export function pairsForSplitsOver(k: number): number {
+  let n = 3;
+  while (Math.min(splitSizes(n).val, splitSizes(n).test) <= k) n++;
+  return n;
+}
+
 /** Exact split sizes, shuffled by the seed: ~70/15/15, at least one val and test pair from 3 pairs up. */
 function splits(n: number, r: Rng): Split[] {
-  const nTest = n >= 3 ? Math.max(1, Math.round(n * TEST_SHARE)) : 0;
-  const nVal = n >= 3 ? Math.max(1, Math.round(n * VAL_SHARE)) : 0;
+  const { test: nTest, val: nVal } = splitSizes(n);
   const out: Split[] = Array.from({ length: n }, (_, i) => (i < nTest ? 'test' : i < nTest + nVal ? 'val' : 'train'));
   return shuffleInPlace(out, r);
 }

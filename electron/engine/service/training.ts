@@ -10,6 +10,7 @@ import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from 
 import { calibrateOnHeldOut, calibrateOnPairs } from '../app/match-calibration';
 export { baseCalibrationData } from '../app/match-calibration';
 import { generateCorpus } from '../corpus/generate';
+import { pairsForSplitsOver } from '../corpus/plan';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
 import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
@@ -17,7 +18,8 @@ import type { ModelManifest } from '../models/version';
 import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '../train/dataset';
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
 import { onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
-import { trainDualEncoder, type TrainConfig, type TrainProgress, type TrainResult } from '../train/trainer';
+import { removeCheckpoint } from '../train/checkpoint';
+import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type CheckpointEvent, type TrainConfig, type TrainProgress, type TrainResult } from '../train/trainer';
 import type { ProviderRequest } from '../encoders/providers';
 import type { JobHandle } from './jobs';
 
@@ -34,17 +36,27 @@ export function loadCorpus(dir: string, job: JobHandle, limit?: number): Promise
 }
 
 export function trainProgress(job: JobHandle, phase = 'train'): (p: TrainProgress) => void {
-  return (p) =>
-    job.progress(phase, p.step, p.steps, {
-      metrics: {
-        loss: p.loss,
-        lr: p.lr,
-        stepsPerSec: p.stepsPerSec,
-        bestRecall10: p.bestRecall10,
-        ...(p.valRecall10 !== undefined ? { valRecall10: p.valRecall10 } : {}),
-        ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
-      },
-    });
+  return (p) => job.progress(phase, p.step, p.steps, { metrics: progressMetrics(p) });
+}
+
+/** A checkpoint resumed or set aside, said as a 'checkpoint' phase whose item is the sentence (the CLI prints it). */
+export function checkpointProgress(job: Pick<JobHandle, 'progress'>): (e: CheckpointEvent) => void {
+  return (e) => ('resumed' in e ? job.progress('checkpoint', e.resumed.step, e.resumed.steps, { item: checkpointNote(e) }) : job.progress('checkpoint', 0, e.steps, { item: checkpointNote(e) }));
+}
+
+/** Headline metrics need more than this many queries: Recall@10 over 10 or fewer is 1 for any model. */
+const HEADLINE_K = 10;
+
+/** What the user should know about a corpus's splits before reading the run's figures (none when they are large enough). */
+export function splitNotes(data: TrainingData): string[] {
+  const val = bySplit(data, 'val').length;
+  const test = bySplit(data, 'test').length;
+  const notes: string[] = [];
+  const selection = validationNote(val, 'pairs', 'the val split');
+  if (selection) notes.push(selection);
+  if (test <= HEADLINE_K) notes.push(`the test split has ${test} pairs: too few to rank for Recall@10 (n/a), and its other figures cannot be compared with scores on more queries`);
+  if (notes.length > 0) notes.push(`a corpus of ${pairsForSplitsOver(HEADLINE_K)} pairs or more has val and test splits of more than ${HEADLINE_K}`);
+  return notes;
 }
 
 export async function makeCorpus(
@@ -102,7 +114,7 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
   const result = await trainDualEncoder(w.data, w.config, {
     signal: job.signal,
     onProgress: trainProgress(job),
-    ...(w.checkpointDir ? { checkpointDir: w.checkpointDir } : {}),
+    ...(w.checkpointDir ? { checkpointDir: w.checkpointDir, dataSource: w.trainingData, onCheckpoint: checkpointProgress(job) } : {}),
   });
   const testItems = bySplit(w.data, 'test');
   const embedder = tfEmbedder(result, w.data);
@@ -124,6 +136,8 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     metrics: { test, ...(baselines.length ? { baselines } : {}) },
     ...(w.extra ? { extra: w.extra } : {}),
   });
+  // The version is saved: nothing is left to resume, and another run of this name must start afresh.
+  if (w.checkpointDir) removeCheckpoint(w.checkpointDir);
   // The match calibration (a replaced folder lost its old one): on the pairs given, else the test split (under 10 test pairs: none, the library fallback).
   if (w.calibration) await calibrateOnPairs(w.outDir, w.calibration.pairs, w.calibration.data, { signal: job.signal });
   else await calibrateOnHeldOut(w.outDir, testItems, `${w.version}: the test split of ${w.trainingData}`, { signal: job.signal });
@@ -178,6 +192,10 @@ export async function trainOnCorpus(
     version: req.version,
     dir: outDir,
     bestStep: out.result.bestStep,
+    stepsRun: out.result.stepsRun,
+    stoppedEarly: out.result.stoppedEarly,
+    resumedAt: out.result.resumedAt,
+    notes: splitNotes(data),
     seconds: out.result.seconds,
     test: out.test as unknown as RetrievalReport,
     activated: req.activate ?? false,

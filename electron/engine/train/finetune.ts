@@ -22,7 +22,8 @@ import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
 import type { FeatureSeq } from '../features/types';
 import { evaluateEmbedder, type MethodReport } from './eval';
 import { onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
-import { trainDualEncoder, type TrainProgress } from './trainer';
+import { removeCheckpoint } from './checkpoint';
+import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type TrainProgress } from './trainer';
 import type { DualWeights } from './weights';
 
 /**
@@ -68,7 +69,7 @@ export interface FinetuneDirs {
 /** What a job handle offers (structural, so the engine's JobHandle fits without a service import). */
 export interface FinetuneJob {
   signal: AbortSignal;
-  progress(phase: string, done: number, total: number, extra?: { metrics?: Record<string, number> }): void;
+  progress(phase: string, done: number, total: number, extra?: { item?: string; metrics?: Record<string, number> }): void;
 }
 
 export interface FinetuneOutcome {
@@ -86,6 +87,11 @@ export interface FinetuneOutcome {
   base: { before: MethodReport; after: MethodReport } | null;
   bestStep: number;
   stepsRun: number;
+  stoppedEarly: boolean;
+  /** The step a checkpoint of the same run (same edits, parent and settings) was resumed at; null when it started at step 0. */
+  resumedAt: number | null;
+  /** What to know before reading the figures (held-out windows too few for their headline metric). */
+  notes: string[];
   seconds: number;
   manifest: ModelManifest;
 }
@@ -101,6 +107,18 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
   };
   const [video, audio] = [await read('video'), await read('audio')];
   return { weights: { video: video.weights, audio: audio.weights }, hidden: video.config.hidden, outDim: video.config.outDim, convLayers: video.config.convLayers };
+}
+
+/**
+ * What to know about the held-out windows before reading the figures: the table's Recall@5/10 over
+ * 10 or fewer windows is 1 for any model, and early stopping scores the MRR on its share of them.
+ */
+function heldOutNotes(heldOut: number, stopping: number): string[] {
+  const notes: string[] = [];
+  if (heldOut <= 10) notes.push(`${heldOut} held-out windows: too few to rank for Recall@10 (n/a), so parent and fine-tuned are compared at Recall@1, median rank and MAP@R only; more (or longer) edits give more held-out windows`);
+  const selection = validationNote(stopping, 'windows', `early stopping's share of the held-out edits`);
+  if (selection) notes.push(selection);
+  return notes;
 }
 
 export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, job: FinetuneJob): Promise<FinetuneOutcome> {
@@ -158,6 +176,8 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   // Half the held-out sources (when there are enough) are kept for the match calibration: early
   // stopping never sees them (they are passed as 'test'); the other half early-stops and checks it.
   const plan = finetuneCalibrationPlan(data);
+  const trainingData = `${videosDir ? `edits in ${videosDir}: ${edits.videos.length} videos` : 'no edits'}${judged ? `, feedback: ${judged.accepted} accepted (${judged.pairs} windows), ${judged.rejected} rejected (${judged.negatives} training windows as hard negatives)` : ''}; ${train.length} train / ${val.length} held-out windows, ${edits.skipped.length} skipped`;
+  const checkpointDir = join(dirs.checkpointsDir, req.version);
   const result = await trainDualEncoder(
     plan.stoppingData,
     {
@@ -181,11 +201,10 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
       ...(negatives.length > 0 ? { hardNegatives: { pairs: negatives } } : {}),
       anchor: req.anchor ?? FINETUNE_ANCHOR,
       signal: job.signal,
-      checkpointDir: join(dirs.checkpointsDir, req.version),
-      onProgress: (p: TrainProgress) =>
-        job.progress('train', p.step, p.steps, {
-          metrics: { loss: p.loss, lr: p.lr, stepsPerSec: p.stepsPerSec, etaSeconds: p.etaSeconds, bestRecall10: p.bestRecall10, ...(p.valRecall10 !== undefined ? { valRecall10: p.valRecall10 } : {}) },
-        }),
+      checkpointDir,
+      dataSource: trainingData,
+      onCheckpoint: (e) => job.progress('checkpoint', 'resumed' in e ? e.resumed.step : 0, 'resumed' in e ? e.resumed.steps : e.steps, { item: checkpointNote(e) }),
+      onProgress: (p: TrainProgress) => job.progress('train', p.step, p.steps, { metrics: progressMetrics(p) }),
     },
   );
   const tf = tfEmbedder(result, data);
@@ -208,11 +227,13 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const manifest = await saveTrainedModel(outDir, result, data, {
     version: req.version,
     parent,
-    trainingData: `${videosDir ? `edits in ${videosDir}: ${edits.videos.length} videos` : 'no edits'}${judged ? `, feedback: ${judged.accepted} accepted (${judged.pairs} windows), ${judged.rejected} rejected (${judged.negatives} training windows as hard negatives)` : ''}; ${train.length} train / ${val.length} held-out windows, ${edits.skipped.length} skipped`,
+    trainingData,
     // Both evaluations, parent (before) and this version (after) on the same queries.
     metrics: { evaluations: { heldOut: { before, after }, base: base ? { ...base, corpus: { ...BASE_BENCHMARK, pairs: benchmark?.length } } : null } },
     extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });
+  // The version is saved: nothing is left to resume, and another run of this name must start afresh.
+  removeCheckpoint(checkpointDir);
   // The match calibration on the held-out share early stopping never saw, checked on the share that
   // early-stopped it (under 2 × MIN_CALIBRATION_PAIRS sources, or a failed check: none, the standing only).
   if (plan.calibration.length > 0) {
@@ -232,6 +253,9 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     base,
     bestStep: result.bestStep,
     stepsRun: result.stepsRun,
+    stoppedEarly: result.stoppedEarly,
+    resumedAt: result.resumedAt,
+    notes: heldOutNotes(val.length, bySplit(plan.stoppingData, 'val').length),
     seconds: result.seconds,
     manifest,
   };

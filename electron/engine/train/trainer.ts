@@ -2,15 +2,15 @@
  * The training loop of the dual encoder: batches → loss → AdamW step (run.ts), validation and early
  * stopping (validation.ts), weight averaging (averaging.ts), checkpoints (checkpoint.ts).
  */
-import { cancelledError } from '../errors';
+import { NeedledropError } from '../errors';
 import type { LossName } from '../metric/losses';
 import { TrainBatches } from './batches';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, trainingFingerprint, type RunIdentity } from './checkpoint';
 import type { TrainingData } from './dataset';
 import type { HardNegatives } from './hard-negatives';
 import { TrainingRun } from './run';
 import { warmupCosine } from './schedule';
-import type { BestValidation } from './validation';
+import { validationMetricFor, type BestValidation, type ValidationMetric } from './validation';
 import type { DualWeights } from './weights';
 
 export { emaDecay, updateAverage } from './averaging';
@@ -26,7 +26,7 @@ export interface TrainConfig {
   weightDecay: number;
   clipNorm: number;
   seed: number;
-  /** Validate (Recall@10, video→music) every this many steps. */
+  /** Validate (video→music Recall@10, or MRR on a split of 10 or fewer: validationMetricFor) every this many steps. */
   evalEvery: number;
   /** Stop after this many validations without improvement. */
   patience: number;
@@ -91,28 +91,47 @@ export interface TrainProgress {
   stepsPerSec: number;
   etaSeconds: number;
   temperature?: number;
-  /** Set on validation steps. */
+  /** What valRecall10 and bestRecall10 hold: Recall@10, or the MRR on a validation split of 10 or fewer (validationMetricFor). */
+  valMetric: ValidationMetric;
+  /** Set on validation steps: the validation score in valMetric. */
   valRecall10?: number;
   bestRecall10: number;
 }
 
 export interface TrainResult {
   config: TrainConfig;
-  /** Weights at the best validation Recall@10 (early stopping). */
+  /** Weights at the best validation score (early stopping). */
   weights: DualWeights;
   bestStep: number;
+  /** The best validation score, in valMetric. */
   bestValRecall10: number;
+  valMetric: ValidationMetric;
   stepsRun: number;
   stoppedEarly: boolean;
+  /** The step a checkpoint was resumed at (null: the run started at step 0). */
+  resumedAt: number | null;
   history: Array<{ step: number; loss: number; valRecall10?: number }>;
   seconds: number;
 }
 
+/** What became of a checkpoint found in the run's folder. */
+export type CheckpointEvent = { resumed: { step: number; steps: number } } | { startedOver: string; steps: number };
+
+/** The event in words, as the fronts say it. */
+export const checkpointNote = (e: CheckpointEvent): string => ('resumed' in e ? `resuming at step ${e.resumed.step} of ${e.resumed.steps}` : `${e.startedOver}; starting over from step 0`);
+
 export interface TrainOptions {
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
-  /** Folder for checkpoints; a checkpoint there with the same config is resumed. */
+  /**
+   * Folder for checkpoints; a checkpoint there is resumed only when written by a run of the same
+   * config, feature spec and data (trainingFingerprint), else replaced by this run's.
+   */
   checkpointDir?: string;
+  /** What the data is, in words (saved in the checkpoint, said when another run finds it). */
+  dataSource?: string;
+  /** Told whether a checkpoint in checkpointDir was resumed or set aside, before the first step. */
+  onCheckpoint?: (e: CheckpointEvent) => void;
   /** Warm start from these weights (a model version's, read back from its ONNX files). */
   initialWeights?: DualWeights;
   /** Rejected pairs to push apart at every step (hard-negatives.ts). */
@@ -131,6 +150,29 @@ export interface TrainOptions {
   onValidated?: (step: number, best: Readonly<BestValidation>) => void;
 }
 
+/**
+ * A progress event's numbers as job metrics: the validation score under its metric's name
+ * (valRecall10/bestRecall10, or valMrr/bestMrr on a small split), so no front reads an MRR as a recall.
+ */
+export function progressMetrics(p: TrainProgress): Record<string, number> {
+  const [val, best] = p.valMetric === 'R@10' ? ['valRecall10', 'bestRecall10'] : ['valMrr', 'bestMrr'];
+  return {
+    loss: p.loss,
+    lr: p.lr,
+    stepsPerSec: p.stepsPerSec,
+    etaSeconds: p.etaSeconds,
+    [best]: p.bestRecall10,
+    ...(p.valRecall10 !== undefined ? { [val]: p.valRecall10 } : {}),
+    ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+  };
+}
+
+/** What a validation split of `items` (`unit`: pairs, windows) is scored on, in words, when it is not plain Recall@10 (null then). */
+export function validationNote(items: number, unit: string, what: string): string | null {
+  if (validationMetricFor(items) === 'R@10') return null;
+  return `${what} has ${items} ${unit}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead`;
+}
+
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
 export async function trainDualEncoder(data: TrainingData, partial: Partial<TrainConfig> = {}, opts: TrainOptions = {}): Promise<TrainResult> {
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...partial };
@@ -147,14 +189,24 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
     ...(opts.anchor ? { anchor: opts.anchor } : {}),
   });
   const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives, moodBins: config.moodBins });
-  const resumed = opts.checkpointDir ? loadCheckpoint(opts.checkpointDir, config, data.spec) : null;
-  if (resumed) {
-    run.restore(resumed);
+  const valMetric = validationMetricFor(val.length);
+  const identity: RunIdentity | null = opts.checkpointDir
+    ? {
+        config,
+        spec: data.spec,
+        data: trainingFingerprint({ pairs: [...train, ...val], window: data.window, hop: data.hop, initial: opts.initialWeights, negatives: opts.hardNegatives, anchor: opts.anchor }),
+        ...(opts.dataSource !== undefined ? { source: opts.dataSource } : {}),
+      }
+    : null;
+  const found = opts.checkpointDir && identity ? loadCheckpoint(opts.checkpointDir, identity) : null;
+  if (found && 'state' in found) {
+    run.restore(found.state);
     // Replay the sampler so the batch sequence continues exactly where the run stopped.
     batches.skip(run.step);
-  }
+    opts.onCheckpoint?.({ resumed: { step: run.step, steps: config.steps } });
+  } else if (found) opts.onCheckpoint?.({ startedOver: found.mismatch, steps: config.steps });
   const checkpoint = (): void => {
-    if (opts.checkpointDir) saveCheckpoint(opts.checkpointDir, config, data.spec, run.state());
+    if (opts.checkpointDir && identity) saveCheckpoint(opts.checkpointDir, identity, run.state());
   };
 
   const started = Date.now();
@@ -165,14 +217,15 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
     while (run.step < config.steps) {
       if (opts.signal?.aborted) {
         checkpoint();
-        throw cancelledError('training');
+        // With a checkpoint the run is not lost: the same run (config and data) resumes it.
+        throw new NeedledropError('cancelled', opts.checkpointDir ? `training cancelled at step ${run.step} of ${config.steps}; its checkpoint is kept` : 'training cancelled');
       }
       const lr = warmupCosine(run.step, { peak: config.lr, warmup: config.warmup, total: config.steps });
       const lossValue = run.trainStep(batches.next(run.step), lr);
       const { step, stopping } = run;
       const elapsed = (Date.now() - started) / 1000;
       const stepsPerSec = (step - firstStep) / Math.max(elapsed, 1e-3);
-      const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: run.loss.currentTemperature?.(), bestRecall10: Math.max(stopping.best.recall, 0) };
+      const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: run.loss.currentTemperature?.(), valMetric, bestRecall10: Math.max(stopping.best.recall, 0) };
       const entry: TrainResult['history'][number] = { step, loss: lossValue };
       if (step % config.evalEvery === 0 || step === config.steps) {
         const r10 = run.validate(val);
@@ -200,8 +253,10 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       weights: best.weights ?? run.keptWeights(),
       bestStep: best.step,
       bestValRecall10: best.recall,
+      valMetric,
       stepsRun: run.step,
       stoppedEarly,
+      resumedAt: firstStep > 0 ? firstStep : null,
       history: run.history,
       seconds: (Date.now() - started) / 1000,
     };

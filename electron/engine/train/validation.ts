@@ -1,5 +1,5 @@
 import type { DualEncoder } from '../encoders/encoder';
-import { retrievalFromEmbeddings } from '../metric/retrieval';
+import { rankReferences, retrievalFromEmbeddings, similarityMatrix } from '../metric/retrieval';
 import type { PairSample } from './dataset';
 import { embedSegmentsTf, meanVector, stack } from './embed';
 import { currentWeights, loadWeights, type DualWeights } from './weights';
@@ -20,15 +20,41 @@ export function validationRecall10(dual: DualEncoder, val: PairSample[]): number
 }
 
 /**
- * Recall@10 of `scored` weights (the average, when averaging) in place of the current ones, which are
- * put back afterwards: training goes on from the raw weights. Null scores the current weights.
+ * What model selection scores on the validation split. Recall@10 needs more than 10 items to rank:
+ * on 10 or fewer every model finds every pair in its top 10 (R@10 = 1 from the first validation),
+ * so nothing could improve on the first step checked (review S3: a fine-tune on 3 held-out windows
+ * kept its step-30 weights and stopped at 150). There the mean reciprocal rank of each clip's own
+ * track is scored instead: it moves with every rank gained.
+ */
+export type ValidationMetric = 'R@10' | 'MRR';
+
+export const validationMetricFor = (items: number): ValidationMetric => (items > 10 ? 'R@10' : 'MRR');
+
+/** Video→music mean reciprocal rank of each clip's own track (cosine, ties ranked as the retrieval metrics rank them). */
+export function validationMrr(dual: DualEncoder, val: PairSample[]): number {
+  const { video, audio, d } = clipLevelEmbeddings(dual, val);
+  const n = val.length;
+  const sim = similarityMatrix(video, audio, d, 'cosine');
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += 1 / (rankReferences(sim, i * n, n).indexOf(i) + 1);
+  return n > 0 ? sum / n : 0;
+}
+
+/** The validation score of the current weights in `metric`. */
+export const validationScore = (dual: DualEncoder, val: PairSample[], metric: ValidationMetric): number => (metric === 'R@10' ? validationRecall10(dual, val) : validationMrr(dual, val));
+
+/**
+ * The validation score (validationMetricFor the split's size) of `scored` weights (the average, when
+ * averaging) in place of the current ones, which are put back afterwards: training goes on from the
+ * raw weights. Null scores the current weights.
  */
 export function validateWeights(dual: DualEncoder, val: PairSample[], scored: DualWeights | null): number {
-  if (!scored) return validationRecall10(dual, val);
+  const metric = validationMetricFor(val.length);
+  if (!scored) return validationScore(dual, val, metric);
   const raw = currentWeights(dual);
   loadWeights(dual, scored);
   try {
-    return validationRecall10(dual, val);
+    return validationScore(dual, val, metric);
   } finally {
     loadWeights(dual, raw);
   }
@@ -36,6 +62,7 @@ export function validateWeights(dual: DualEncoder, val: PairSample[], scored: Du
 
 export interface BestValidation {
   step: number;
+  /** The best validation score, in the run's ValidationMetric (R@10 unless the split has 10 items or fewer). */
   recall: number;
   weights: DualWeights | null;
 }

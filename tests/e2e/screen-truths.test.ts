@@ -195,6 +195,32 @@ describe.skipIf(!hasChromium || !canRunAsNobody || process.platform === 'win32')
       expect(start).toBe(clockTime(near));
     }
   }, 900_000);
+
+  it('sets In and Out by button and key alike: a point past the other starts a new range, never one the engine refuses', async () => {
+    const at = (t: number) => page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement, x) => (v.currentTime = x), t);
+    const shown = async () => [await page.locator('[data-testid="set-in"] .mono').innerText(), await page.locator('[data-testid="set-out"] .mono').innerText()];
+    await at(20);
+    await page.click('[data-testid="set-out"]');
+    // In after Out by the button: the button used to set it anyway (In 0:25.0, Out 0:20.0).
+    await at(25);
+    await page.click('[data-testid="set-in"]');
+    expect(await shown()).toEqual(['0:25.0', '–']);
+    await at(28);
+    await page.keyboard.press('o');
+    expect(await shown()).toEqual(['0:25.0', '0:28.0']);
+    // Out on or before In by the key: it used to clamp to an empty range (Out = In).
+    await at(25);
+    await page.keyboard.press('o');
+    expect(await shown()).toEqual(['–', '0:25.0']);
+    await at(10);
+    await page.keyboard.press('i');
+    expect(await shown()).toEqual(['0:10.0', '0:25.0']);
+    await page.getByText('Sections (long clips)').click();
+    await page.click('[data-testid="find-music"]');
+    await page.locator('[data-testid="ranked"] .item, .match [role="alert"]').first().waitFor({ timeout: 300_000 });
+    expect(await page.locator('.match [role="alert"]').count()).toBe(0);
+    expect(app!.session.problems).toEqual([]);
+  }, 600_000);
 });
 
 function toSeconds(clock: string): number {

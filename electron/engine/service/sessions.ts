@@ -13,7 +13,7 @@ import { openMatchSession, type MatchSession } from '../app/match';
 import { openCatalog, type Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { markInterruptedJobs } from '../jobs/store';
-import type { RegistryOptions } from '../models/registry';
+import { resolveModel, type RegistryOptions } from '../models/registry';
 
 export class Sessions {
   private db: Catalog | null = null;
@@ -86,12 +86,26 @@ export class Sessions {
     this.checkOtherCommits();
     let lib = this.libraries.get(version);
     if (!lib) {
-      lib = openSearchLibrary(this.existingCatalog(), version, { ...this.libraryOptions, catalogPath: this.catalogPath, log: this.log });
+      lib = this.openLibrary(version);
       // A failed open must not stay cached: the next call tries again.
       lib.catch(() => this.libraries.delete(version));
       this.libraries.set(version, lib);
     }
     return lib;
+  }
+
+  /**
+   * A catalog without segments for `version` because no such version exists says so, as eval and
+   * activate do, rather than advising to index with it active (review S4). Checked only then: a
+   * version deleted after indexing still finds similar tracks by its stored segments.
+   */
+  private async openLibrary(version: string): Promise<Library> {
+    try {
+      return await openSearchLibrary(this.existingCatalog(), version, { ...this.libraryOptions, catalogPath: this.catalogPath, log: this.log });
+    } catch (err) {
+      if (err instanceof Error && (err as { code?: unknown }).code === 'not-indexed') await resolveModel(version, this.registry);
+      throw err;
+    }
   }
 
   match(version: string, provider: ProviderRequest): Promise<MatchSession> {

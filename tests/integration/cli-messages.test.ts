@@ -6,7 +6,7 @@
  * text, a doubled or wrong hint, or a replaced source clip.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,11 @@ describe('CLI messages and exit codes (review R7, R15)', () => {
     await tones(lib, { seconds: 12, freqs: [220, 330, 550] });
     const r = await cli('index', lib);
     expect(r.code, r.stderr).toBe(0);
+    // An installed version the catalog has no segments for (the shipped files under another name):
+    // a version that does not exist gets "no model version" instead (review S4, models/missing-version.test.ts).
+    const v1 = join(home, 'models', 'v1');
+    cpSync(join(REPO_ROOT, 'models', 'base'), v1, { recursive: true });
+    writeFileSync(join(v1, 'model.json'), JSON.stringify({ ...(JSON.parse(readFileSync(join(v1, 'model.json'), 'utf8')) as object), version: 'v1' }));
   });
   afterAll(() => cleanup());
 

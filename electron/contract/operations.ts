@@ -165,6 +165,11 @@ export const schemas = {
   'musicSpace.update': v.optional(v.strictObject({ force: v.optional(v.boolean()), signaturesOnly: v.optional(v.boolean()) }), {}),
   /** The Explore map: every track in 2-D from the playlists' space (cached per catalog state and model). */
   'library.map': v.optional(v.strictObject({ model: v.optional(version) }), {}),
+  /**
+   * Give every catalogued track segments under a model version (default: the active one) from its
+   * stored features, without decoding: what a newly activated version needs before Match can use it.
+   */
+  'library.reembed': v.optional(v.strictObject({ model: v.optional(version) }), {}),
   'library.scan': v.optional(
     v.strictObject({
       /** Default: every library folder. */
@@ -324,6 +329,8 @@ export interface Results {
   'library.scan': ScanReport;
   'musicSpace.update': MusicSpaceResult;
   'library.map': TrackMap;
+  /** `embedded`: tracks this run gave segments; `tracks`: tracks with segments under `model` now. */
+  'library.reembed': { model: string; embedded: number; tracks: number };
   match: MatchResponse;
   export: ExportResult & { fit?: FitSummary };
   fit: FitSummary;
@@ -335,7 +342,7 @@ export interface Results {
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */
-export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'match', 'export', 'clip.cuts', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
+export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'library.reembed', 'match', 'export', 'clip.cuts', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
 export type QuickOperation = Exclude<OperationName, JobOperation>;
 

@@ -16,10 +16,13 @@ const HINTS: Partial<Record<ErrorData['code'], string>> = {
   busy: 'Another job is using the catalog; try again when it ends.',
 };
 
+const NOT_EMBEDDED = 'The library is re-embedded for a model when it is activated (progress on the Train screen); if that did not run, press Scan in Library.';
+
 export function readable(err: unknown): Readable {
   const data: ErrorData | null = err instanceof EngineError ? err.toData() : isErrorData(err) ? err : null;
   if (!data) return { title: err instanceof Error ? err.message : String(err), code: 'internal' };
-  const hint = HINTS[data.code];
+  // A library that is there but not embedded for this model: scanning again is not the remedy the generic hint says.
+  const hint = data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : HINTS[data.code];
   return {
     title: data.message,
     code: data.code,

@@ -2,7 +2,10 @@
 import type { ModelInfo } from '../../electron/contract/types';
 import { recallText } from '../../electron/contract/wording';
 import { parse, printJson } from './args';
-import { openEngine } from './engine';
+import { EngineError } from '../../electron/contract/errors';
+import type { Results } from '../../electron/contract/operations';
+import type { Engine } from '../../electron/engine/service';
+import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 
 export const usage = 'needledrop models [list | activate VERSION | rollback] [--json]';
@@ -61,6 +64,23 @@ function table(entries: ModelInfo[], active: string): string {
   return lines.join('\n');
 }
 
+/**
+ * The newly active version's segments for the catalog's tracks, from their stored features (no
+ * decoding), so `match` can use it at once (review S7). No catalog yet: nothing to embed. A
+ * cancelled run keeps the tracks done; running the command again (or `index`) finishes it.
+ */
+async function reembedCatalog(engine: Engine, version: string): Promise<Results['library.reembed'] | null> {
+  try {
+    return await runCliJob(engine, 'library.reembed', { model: version }, { label: 're-embedding' });
+  } catch (err) {
+    if (err instanceof EngineError && err.code === 'not-indexed') return null;
+    throw err;
+  }
+}
+
+const reembedText = (r: Results['library.reembed'] | null): string =>
+  r === null ? '' : r.embedded > 0 ? `re-embedded ${r.embedded} track${r.embedded === 1 ? '' : 's'} for ${r.model} from their stored features (${r.tracks} ready)\n` : `the library's ${r.tracks} track${r.tracks === 1 ? ' is' : 's are'} already embedded for ${r.model}\n`;
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean', default: false } });
   const [action = 'list', ...rest] = positionals;
@@ -80,15 +100,17 @@ export async function run(argv: string[]): Promise<number> {
       case 'activate': {
         expectArgs(1);
         const result = await engine.call('models.activate', { version: rest[0] });
-        if (values.json) printJson(result);
-        else process.stdout.write(result.previous === result.active ? `"${result.active}" is already active\n` : `active model: ${result.active} (was ${result.previous})\n`);
+        const reembedded = await reembedCatalog(engine, result.active);
+        if (values.json) printJson({ ...result, ...(reembedded ? { reembedded } : {}) });
+        else process.stdout.write((result.previous === result.active ? `"${result.active}" is already active\n` : `active model: ${result.active} (was ${result.previous})\n`) + reembedText(reembedded));
         return 0;
       }
       case 'rollback': {
         expectArgs(0);
         const result = await engine.call('models.rollback');
-        if (values.json) printJson(result);
-        else process.stdout.write(`rolled back: ${result.previous} → ${result.active}\n`);
+        const reembedded = await reembedCatalog(engine, result.active);
+        if (values.json) printJson({ ...result, ...(reembedded ? { reembedded } : {}) });
+        else process.stdout.write(`rolled back: ${result.previous} → ${result.active}\n` + reembedText(reembedded));
         return 0;
       }
       default:

@@ -76,7 +76,7 @@ describe('CLI messages and exit codes (review R7, R15)', () => {
     expect(r.code).toBe(1);
     // The catalog is the right one; it lacks this model's segments: no "--db" hint.
     r = await cli('similar', track, '--model', 'v1');
-    expect(line(r)).toMatch(/no segment embeddings for model "v1" .*: index the library with "v1" active to embed them$/);
+    expect(line(r)).toMatch(/no segment embeddings for model "v1" .*: embed them from the stored features \(activating "v1" does it, or `needledrop index` with it active\)$/);
     expect(r.stderr).not.toContain('--db');
     expect(r.code).toBe(1);
     // No catalog at all: the CLI's hint completes the engine's, once.

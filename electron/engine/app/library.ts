@@ -99,7 +99,7 @@ function searchSummary(row: TrackRow, beats?: () => number[]): SearchSummary {
 function missingSegmentsError(db: Catalog, version: string, trackCount: number, catalogPath: string) {
   const others = segmentVersions(db).filter((v) => v !== version);
   const hint = others.length > 0 ? ` (it has segments for ${others.map((v) => `"${v}"`).join(', ')})` : '';
-  return codedError('not-indexed', catalogPath, `no segment embeddings for model "${version}" among its ${trackCount} tracks${hint}: index the library with "${version}" active to embed them`);
+  return codedError('not-indexed', catalogPath, `no segment embeddings for model "${version}" among its ${trackCount} tracks${hint}: embed them from the stored features (activating "${version}" does it, or \`needledrop index\` with it active)`);
 }
 
 /** The search info of the catalog's tracks: summaries, and brightness read lazily from the stored features. */

@@ -37,6 +37,7 @@ import { JobRunner, type JobHandle } from './jobs';
 import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
+import { reembedLibrary, tracksToReembed } from './reembed-job';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
 import { trackMap } from './map';
@@ -67,6 +68,8 @@ export class Engine implements EngineApi {
   private watcher: { key: string; watcher: FolderWatcher } | null = null;
   /** A scan is running (started by the user or the watcher); a change seen meanwhile waits for it. */
   private scanning = false;
+  /** A re-embed of the library for a model version is running (a scan waits for it). */
+  private reembedding = false;
   private rescanWanted = false;
   /** Folders the engine itself wrote this session (a corpus), which the user may then train on. */
   private readonly granted = new Set<string>();
@@ -234,7 +237,7 @@ export class Engine implements EngineApi {
 
   /** An incremental scan for what the watcher saw, as an ordinary job (its events drive the Library screen). */
   private watchScan(): void {
-    if (this.scanning) {
+    if (this.scanning || this.reembedding) {
       this.rescanWanted = true;
       return;
     }
@@ -262,6 +265,20 @@ export class Engine implements EngineApi {
     if (what === 'tracks') this.musicSpace.clear();
     if (what === 'tracks' || what === 'models') await this.sessions.invalidate();
     this.emit({ type: 'changed', what });
+    if (what === 'models') this.reembedAfterSwitch();
+  }
+
+  /**
+   * The app's engine makes a newly active model usable at once (review S7: after Activate, Match said
+   * "add a music folder and scan it"): tracks without segments under it are re-embedded from their
+   * stored features in a background job. A one-shot engine (the CLI) runs `library.reembed` itself.
+   */
+  private reembedAfterSwitch(): void {
+    if (!this.ctx.watch || this.scanning || this.reembedding || !this.sessions.hasCatalog()) return;
+    const catalog = this.sessions.catalog();
+    activeModel(this.registry)
+      .then((version) => (tracksToReembed(catalog, version) > 0 ? this.start('library.reembed', { model: version }) : undefined))
+      .catch((err: unknown) => this.ctx.log(`re-embedding not started: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private async version(requested?: string): Promise<string> {
@@ -378,7 +395,7 @@ export class Engine implements EngineApi {
             .transaction(() => {
               // Checked in the write transaction that deletes: a scan claiming the catalog meanwhile waits for it.
               markInterruptedJobs(db);
-              if (this.scanning || listJobs(db, 'index').some((j) => j.state === 'running')) {
+              if (this.scanning || this.reembedding || listJobs(db, 'index').some((j) => j.state === 'running')) {
                 throw new EngineError({ code: 'busy', message: `a scan of the catalog is running: remove ${abs} with its tracks when the scan has finished` });
               }
               const under = this.tracksUnderFolder(abs);
@@ -559,6 +576,7 @@ export class Engine implements EngineApi {
         // One clear error up front rather than one per file from the workers.
         resolveTool('ffmpeg');
         resolveTool('ffprobe');
+        if (this.reembedding) throw new EngineError({ code: 'busy', message: 'the library is being re-embedded for the active model: scan when that job ends (or cancel it)' });
         this.scanning = true;
         let report: ScanReport | undefined;
         try {
@@ -572,6 +590,23 @@ export class Engine implements EngineApi {
             setImmediate(() => this.watchScan());
           } else if (report && !report.cancelled) {
             this.signaturesAfterScan();
+          }
+          // A model activated while the scan ran: its tracks were embedded with the one active at the start.
+          this.reembedAfterSwitch();
+        }
+      },
+      'library.reembed': async (req, job) => {
+        if (this.scanning || this.reembedding) throw new EngineError({ code: 'busy', message: 'a scan or a re-embed of the catalog is running: re-embed when it ends' });
+        const version = await this.version(req.model);
+        this.reembedding = true;
+        try {
+          return await reembedLibrary(this.sessions.existingCatalog(), version, this.registry, job);
+        } finally {
+          this.reembedding = false;
+          await this.changed('tracks');
+          if (this.rescanWanted) {
+            this.rescanWanted = false;
+            setImmediate(() => this.watchScan());
           }
         }
       },

@@ -1,0 +1,133 @@
+/**
+ * A newly active model is usable at once (review S7): the app's engine re-embeds the library from
+ * the stored features when a version is activated, in a job with progress, instead of Match saying
+ * "add a music folder and scan it"; the CLI's `models activate` does the same before it returns.
+ * The truth for the scores is the other path that embeds: a scan's re-embed (the indexer's code,
+ * not reembed()), in a second data folder.
+ */
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
+import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
+import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
+import { AUDIO_SPEC, VIDEO_SPEC } from '../../../electron/engine/features/spec';
+import { useBackend } from '../../../electron/engine/metric/backend';
+import { exportModelVersion } from '../../../electron/engine/models/export';
+import { contextFromEnv } from '../../../electron/engine/service/context';
+import { Engine } from '../../../electron/engine/service/engine';
+import { needledropWithEnv } from '../../helpers/cli';
+import { jobEndOf } from '../../helpers/job-end';
+import { sharedMediaDir } from '../../helpers/media';
+
+const media = await sharedMediaDir();
+const tmp = mkdtempSync(join(tmpdir(), 'nd-reembed-'));
+const music = join(tmp, 'music');
+const TRACKS = ['admiralbob77_-_Choice_-_Drum-bass.ogg', 'sorohanro_-_solo-trumpet-06.ogg', '147793__setuniman__sweet-waltz-0i-22mi.ogg'];
+const clip = join(media ?? '', 'video', 'chaplin.mp4');
+
+/** A second real model version with the current feature spec (random weights: it ranks differently). */
+async function altVersion(dataDir: string): Promise<void> {
+  const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../models/base/model.json'), 'utf8')) as { dims: { videoIn: number; audioIn: number; out: number }; window: number; hop: number };
+  const dual = createDualEncoder({ videoIn: base.dims.videoIn, audioIn: base.dims.audioIn, window: base.window, outDim: base.dims.out, hidden: 16, seed: 11 });
+  await exportModelVersion(join(dataDir, 'models', 'alt'), dual, {
+    version: 'alt',
+    featureSpec: { audio: AUDIO_SPEC.version, video: VIDEO_SPEC.version },
+    hop: base.hop,
+    loss: 'infonce',
+    training: { data: 're-embed test', seed: 11, steps: 0 },
+    metrics: {},
+    parent: 'base',
+  });
+  dual.video.dispose();
+  dual.audio.dispose();
+}
+
+const engines: Engine[] = [];
+function open(dataDir: string, watch: boolean): { engine: Engine; events: EngineEvent[] } {
+  const engine = new Engine(contextFromEnv({}, { dataDir, threads: 2, ...(watch ? { watch: true } : {}) }));
+  engines.push(engine);
+  const events: EngineEvent[] = [];
+  engine.subscribe((e) => events.push(e));
+  return { engine, events };
+}
+
+beforeAll(async () => {
+  if (!media) return;
+  mkdirSync(music, { recursive: true });
+  for (const f of TRACKS) copyFileSync(join(media, 'music', f), join(music, f));
+  await useBackend('cpu');
+}, 60_000);
+
+afterAll(async () => {
+  for (const e of engines) await e.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe.skipIf(!media)('activating a model version re-embeds the library', () => {
+  it('the app engine: activate → a re-embed job with progress → Match uses the version; rollback needs none and restores the ranking', async () => {
+    const dataDir = join(tmp, 'app');
+    await altVersion(dataDir);
+    const { engine, events } = open(dataDir, true);
+    await runJob(engine, 'library.scan', { folders: [music] });
+    const base = await runJob(engine, 'match', { clips: [clip], top: 3 });
+    expect(base.model).toBe('base');
+
+    await engine.call('models.activate', { version: 'alt' });
+    const job = await new Promise<string>((done) => {
+      const find = (): void => {
+        void engine.call('jobs.list').then((list) => {
+          // The live job, not its row in the catalog's job history (ids "catalog-N").
+          const j = list.find((x) => x.op === 'library.reembed' && !x.id.startsWith('catalog-'));
+          if (j) done(j.id);
+          else setTimeout(find, 10);
+        });
+      };
+      find();
+    });
+    const end = await jobEndOf(events, job);
+    expect(end.state).toBe('done');
+    expect(end.result).toMatchObject({ model: 'alt', embedded: TRACKS.length, tracks: TRACKS.length });
+    const progress = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.jobId === job);
+    expect(progress.at(-1)).toMatchObject({ phase: 'embedding', done: TRACKS.length, total: TRACKS.length });
+
+    const alt = await runJob(engine, 'match', { clips: [clip], top: 3 });
+    expect(alt.model).toBe('alt');
+    expect(alt.clips[0].results.map((r) => r.score)).not.toEqual(base.clips[0].results.map((r) => r.score));
+
+    // The same version embedded by a scan (the indexer's re-embed) in another data folder: the same scores.
+    const otherDir = join(tmp, 'by-scan');
+    cpSync(join(dataDir, 'models'), join(otherDir, 'models'), { recursive: true });
+    const other = open(otherDir, false).engine;
+    await runJob(other, 'library.scan', { folders: [music] });
+    await other.call('models.activate', { version: 'alt' });
+    expect(await runJob(other, 'library.scan', { folders: [music] })).toMatchObject({ reembedded: TRACKS.length });
+    const byScan = await runJob(other, 'match', { clips: [clip], top: 3 });
+    // Track ids follow the order the scan's workers finished in: compared without them.
+    const withoutIds = (rs: typeof alt.clips[0]['results']): unknown[] => rs.map(({ track: { id: _id, ...track }, ...r }) => ({ ...r, track }));
+    expect(withoutIds(alt.clips[0].results)).toEqual(withoutIds(byScan.clips[0].results));
+
+    // Rollback: base's segments are still there, so no job, and the first ranking exactly.
+    await engine.call('models.rollback');
+    const back = await runJob(engine, 'match', { clips: [clip], top: 3 });
+    expect(back.clips[0].results).toEqual(base.clips[0].results);
+    const live = (await engine.call('jobs.list')).filter((j) => j.op === 'library.reembed' && !j.id.startsWith('catalog-'));
+    expect(live).toHaveLength(1); // the activation's; the rollback started none
+  }, 240_000);
+
+  it('the CLI: `models activate` re-embeds before it returns, and `match` then ranks with the version', async () => {
+    const home = join(tmp, 'cli');
+    await altVersion(home);
+    const env = { NEEDLEDROP_HOME: home };
+    expect((await needledropWithEnv(env, 'index', music)).code).toBe(0);
+    const activated = await needledropWithEnv(env, 'models', 'activate', 'alt');
+    expect(activated.code).toBe(0);
+    expect(activated.stdout).toContain(`re-embedded ${TRACKS.length} tracks for alt`);
+    const matched = await needledropWithEnv(env, 'match', clip, '--top', '1', '--json');
+    expect(matched.code).toBe(0);
+    expect((JSON.parse(matched.stdout) as { model: string }).model).toBe('alt');
+    const again = await needledropWithEnv(env, 'models', 'rollback');
+    expect(again.stdout).toContain(`already embedded for base`);
+  }, 240_000);
+});

@@ -1,6 +1,6 @@
 /** `needledrop models [list | activate V | rollback] [--json]`: see and switch model versions. */
 import type { ModelInfo } from '../../electron/contract/types';
-import { recallText } from '../../electron/contract/wording';
+import { recallIsTrivial, recallText } from '../../electron/contract/wording';
 import { parse, printJson } from './args';
 import { EngineError } from '../../electron/contract/errors';
 import type { Results } from '../../electron/contract/operations';
@@ -23,6 +23,16 @@ function recall10(report: unknown): string | undefined {
 }
 
 /**
+ * How many items a score was computed over, when the report records it and the figure is a real
+ * one: a Recall@10 over 11 test pairs is not comparable with one over hundreds (review S1).
+ * Reports saved before session 17 record no gallery, and get nothing.
+ */
+function over(report: unknown, unit: string): string {
+  const g = (report as { videoToMusic?: { gallery?: unknown } } | null | undefined)?.videoToMusic?.gallery;
+  return typeof g === 'number' && !recallIsTrivial(10, { gallery: g }) ? ` over ${g} ${unit}` : '';
+}
+
+/**
  * One figure for the METRICS column. model.json nests its evaluations: `train` writes
  * test → videoToMusic → recall10 (the shipped base too), a fine-tune writes
  * evaluations → heldOut → {before, after} (its parent and itself on the same held-out edits).
@@ -30,12 +40,12 @@ function recall10(report: unknown): string | undefined {
  */
 export function headline(metrics: Record<string, unknown>): string {
   const test = recall10(metrics.test);
-  if (test !== undefined) return `v→m R@10 ${test}`;
+  if (test !== undefined) return `v→m R@10 ${test}${over(metrics.test, 'test pairs')}`;
   const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown } } | null | undefined)?.heldOut;
   const after = recall10(heldOut?.after);
   if (after !== undefined) {
     const before = recall10(heldOut?.before);
-    return `held-out edits v→m R@10 ${after}${before !== undefined ? ` (parent ${before})` : ''}`;
+    return `held-out edits v→m R@10 ${after}${before !== undefined ? ` (parent ${before})` : ''}${over(heldOut?.after, 'windows')}`;
   }
   return Object.entries(metrics)
     .filter((kv): kv is [string, number] => typeof kv[1] === 'number')

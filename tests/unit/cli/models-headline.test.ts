@@ -30,6 +30,14 @@ describe('models list headline', () => {
     expect(headline(metrics)).toBe('held-out edits v→m R@10 0.500 (parent 0.250)');
   });
 
+  // Review S1: a 40-step model's R@10 over 7 test pairs read 1.000 beside base's over hundreds.
+  it('says how many items a real figure was computed over, when the report records it', () => {
+    const withGallery = (r: ReturnType<typeof report>, gallery: number) => ({ ...r, videoToMusic: { ...r.videoToMusic, gallery } });
+    expect(headline({ test: withGallery(report('v1', 0.4216), 11) })).toBe('v→m R@10 0.422 over 11 test pairs');
+    const heldOut = { before: withGallery(report('base', 0.25), 14), after: withGallery(report('fine-tuned ft1', 0.5), 14) };
+    expect(headline({ evaluations: { heldOut, base: null } })).toBe('held-out edits v→m R@10 0.500 (parent 0.250) over 14 windows');
+  });
+
   it('anything else: its first top-level numbers as written; nothing when there are none', () => {
     expect(headline({ 'v2m.recall@10': 0.5, steps: 3, note: 'x' })).toBe('v2m.recall@10=0.500 steps=3');
     expect(headline({})).toBe('');

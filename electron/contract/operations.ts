@@ -124,6 +124,8 @@ export const schemas = {
     to: v.optional(trackRef),
     curve: v.optional(v.pipe(v.string(), v.maxLength(2000))),
     length: count(1000),
+    /** `length` is the most wanted (the app's Length field): a smaller library gives a shorter playlist instead of an error. */
+    atMost: v.optional(v.boolean()),
     name: v.optional(name),
     model: v.optional(version),
     /** 'combined' (default): the music space(s) and mood, weighted per kind, with the why; 'mood': the cross-modal space alone. */

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob, type EngineApi } from '../../electron/contract/api';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { clockTime } from '../../renderer/lib/format';
-import { hardCuts, musicLike } from '../helpers/media';
+import { hardCuts, musicLike, sine } from '../helpers/media';
 import { canRunAsNobody, hasChromium, probe, SHARED_MEDIA, startApp, type App } from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'nd-e2e-truths-'));
@@ -25,6 +25,7 @@ const card = join(root, 'card');
 const user = join(root, 'user');
 const videos = join(user, 'Videos');
 const other = join(root, 'other');
+const quiet = join(root, 'quiet');
 const music = join(SHARED_MEDIA, 'music');
 const BUNNY = join(SHARED_MEDIA, 'video', 'big_buck_bunny_0_30.webm');
 const asRoot = process.getuid?.() === 0;
@@ -54,13 +55,15 @@ async function fitShown(): Promise<string> {
 describe.skipIf(!hasChromium || !canRunAsNobody || process.platform === 'win32')('what the screens say, in Chromium', () => {
   beforeAll(async () => {
     chmodSync(root, 0o755);
-    for (const d of [card, videos, other, join(root, 'home')]) mkdirSync(d, { recursive: true });
+    for (const d of [card, videos, other, quiet, join(root, 'home')]) mkdirSync(d, { recursive: true });
     // Long enough for a fit to end on the tracks' own endings.
     clip = await hardCuts(card, { seconds: CLIP_SECONDS, cuts: [4, 8], name: 'clip.mp4' });
     await musicLike(other, { seconds: 16, bpm: 120, name: 'elsewhere.wav' });
+    // Far below -60 LUFS: catalogued, on the map, never offered to a playlist.
+    await sine(quiet, { seconds: 12, freq: 440, amplitude: 0.0003, name: 'near-silent.wav' });
     // The card is read-only once the clip is on it; the user's folders and the data folder are the engine's to write.
     chmodSync(card, 0o555);
-    for (const d of [user, videos, other, join(root, 'home')]) chmodSync(d, 0o777);
+    for (const d of [user, videos, other, quiet, join(root, 'home')]) chmodSync(d, 0o777);
     app = await startApp(join(root, 'home'), { asNobody: true, env: { HOME: user } });
     ({ engine, page } = app);
     for (const f of [music, other]) await engine.call('library.addFolder', { path: f });
@@ -220,6 +223,25 @@ describe.skipIf(!hasChromium || !canRunAsNobody || process.platform === 'win32')
     await page.locator('[data-testid="ranked"] .item, .match [role="alert"]').first().waitFor({ timeout: 300_000 });
     expect(await page.locator('.match [role="alert"]').count()).toBe(0);
     expect(app!.session.problems).toEqual([]);
+  }, 600_000);
+
+  it('builds an energy curve with the default Length in a library it cannot fill, saying it is shorter', async () => {
+    // A near-silent file in the library: on the map and in Length's default, never in a playlist.
+    await engine.call('library.addFolder', { path: quiet });
+    await runJob(engine, 'library.scan', {});
+    const total = (await engine.call('tracks.list', { limit: 100 })).total;
+    await page.click('nav button[data-screen="explore"]');
+    await expect.poll(() => page.locator('[data-testid="map-summary"]').innerText(), { timeout: 120_000 }).toContain(`${total} tracks`);
+    const asked = Number(await page.locator('.side input[type="number"]').inputValue());
+    expect(asked).toBe(Math.min(12, total));
+    await page.getByRole('button', { name: 'Energy curve' }).click();
+    // It used to refuse: 'playlist length 9 exceeds the 8 tracks available'.
+    await page.locator('[data-testid="playlist"], .explore [role="alert"]').first().waitFor({ timeout: 120_000 });
+    expect(await page.locator('.explore [role="alert"]').count()).toBe(0);
+    const items = await page.locator('[data-testid="playlist"] li').allInnerTexts();
+    expect(items).toHaveLength(asked - 1);
+    expect(items.join('\n')).not.toContain('near-silent.wav');
+    expect(await page.locator('[data-testid="playlist-short"]').innerText()).toBe(`${asked - 1} of the ${asked} asked: all the library offers for it`);
   }, 600_000);
 });
 

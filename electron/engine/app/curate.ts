@@ -170,29 +170,32 @@ function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): st
  * track: curationPool); `name` defaults to a description of the request. `space` ranks the tracks: the model version's mood space by default, or a combined
  * space (service/music-space.ts), whose entries then carry the why.
  */
-export function buildPlaylist(library: Library, req: PlaylistRequest, length: number, name?: string, space: PlaylistSpace = library.store): Playlist {
+/** `atMost`: `length` is the most wanted (the app's Length): a smaller pool makes a shorter playlist, not an error. */
+export function buildPlaylist(library: Library, req: PlaylistRequest, length: number, name?: string, space: PlaylistSpace = library.store, opts: { atMost?: boolean } = {}): Playlist {
   const { version } = library;
   const store = space;
   const pool = curationPool(library, space);
+  const atMost = opts.atMost ?? false;
   let ids: TrackId[] = [];
   let entries;
   switch (req.kind) {
     case 'more-like':
       ids = req.seeds.map((s) => resolveTrack(library, s));
-      entries = moreLike(store, ids, length, { pool });
+      entries = moreLike(store, ids, length, { pool, atMost });
       break;
     case 'mood-path':
       ids = [resolveTrack(library, req.from), resolveTrack(library, req.to)];
       if (ids[0] !== ids[1] && pool.content(ids[0]) === pool.content(ids[1])) {
         throw usageError(`a mood path needs two different tracks: ${library.track(ids[0]).path} and ${library.track(ids[1]).path} are copies of one file`);
       }
-      entries = moodPath(store, ids[0], ids[1], length, { pool });
+      entries = moodPath(store, ids[0], ids[1], length, { pool, atMost });
       break;
     case 'energy':
-      entries = energyCurve(store, parseEnergyLevels(req.curve), length, { pool });
+      entries = energyCurve(store, parseEnergyLevels(req.curve), length, { pool, atMost });
       break;
   }
-  const params: Record<string, unknown> = { ...req, length, model: version, ...(ids.length ? { trackIds: ids } : {}), ...(space !== library.store ? { space: 'combined' } : {}) };
+  // The length built (less than asked only with atMost).
+  const params: Record<string, unknown> = { ...req, length: entries.length, model: version, ...(ids.length ? { trackIds: ids } : {}), ...(space !== library.store ? { space: 'combined' } : {}) };
   return { name: name ?? defaultName(library, req, ids), params, tracks: curated(library, entries) };
 }
 

@@ -59,12 +59,12 @@ export function energyCurve(
   store: PlaylistSpace,
   levels: EnergyLevel[],
   length: number,
-  opts: { coherence?: number; pool?: TrackPool } = {},
+  opts: { coherence?: number; pool?: TrackPool; atMost?: boolean } = {},
 ): EnergyEntry[] {
   const offered = slotPool(store, opts.pool ?? EVERY_TRACK).offered;
   const energies = Array.from({ length: store.trackCount }, (_, s) => store.infoAt(s).summary.energy);
   const library = energies.filter((_, s) => offered[s]);
-  checkLength(length, library.length);
+  length = checkLength(length, library.length, opts.atMost);
   const targets = energyTargets(library, levels, length);
   const sorted = [...library].sort((a, b) => a - b);
   const spread = Math.max(1e-6, quantileSorted(sorted, 0.85) - quantileSorted(sorted, 0.15));

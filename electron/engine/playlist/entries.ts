@@ -19,10 +19,15 @@ export function slotOrThrow(store: PlaylistSpace, id: TrackId): number {
   return slot;
 }
 
-/** A playlist cannot be longer than the tracks available to it. */
-export function checkLength(length: number, available: number): void {
+/**
+ * A playlist cannot be longer than the tracks available to it: refused, or with `atMost` (the app's
+ * Length, a default the library may not fill) cut to them. Returns the length to build.
+ */
+export function checkLength(length: number, available: number, atMost = false): number {
   if (!Number.isInteger(length) || length < 1) throw usageError(`playlist length must be a positive integer, got ${length}`);
-  if (length > available) throw usageError(`playlist length ${length} exceeds the ${available} tracks available`);
+  if (length <= available) return length;
+  if (atMost && available >= 1) return available;
+  throw usageError(`playlist length ${length} exceeds the ${available} tracks available`);
 }
 
 /** Cosine of `vector` against every track vector (slot order), into a new array. */

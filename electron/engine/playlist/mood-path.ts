@@ -7,6 +7,8 @@ import { candidates, countSet, EVERY_TRACK, slotPool, type TrackPool } from './p
 import type { PlaylistSpace } from './space';
 
 export interface MoodPathOptions {
+  /** `length` is the most wanted: fewer tracks available make a shorter path, not an error. */
+  atMost?: boolean;
   /** Weight of "close to the previous pick" against "close to the path point" when picking (default 0.3). */
   continuity?: number;
   /** The tracks that may be placed between the ends, and which are copies (default: every track, each its own). */
@@ -48,7 +50,7 @@ export function moodPath(
     throw usageError(`a mood path needs two different tracks${from === to ? '' : ' (these two are copies of one file)'}`);
   }
   const free = candidates(pool, [from, to]);
-  checkLength(length, countSet(free) + 2);
+  length = checkLength(length, countSet(free) + 2, opts.atMost);
   if (length < 2) throw usageError('a mood path has at least 2 tracks (its two ends)');
   const d = store.dim;
   const vectors = store.trackVectors();

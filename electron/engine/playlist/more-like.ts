@@ -5,6 +5,8 @@ import { candidates, countSet, EVERY_TRACK, slotPool, type TrackPool } from './p
 import type { PlaylistSpace } from './space';
 
 export interface MoreLikeOptions {
+  /** `length` is the most wanted: fewer tracks available make a shorter list, not an error. */
+  atMost?: boolean;
   /**
    * 0 = pure nearest-to-centroid, 1 = pure spread. Each pick maximises
    * (1 − diversity)·cos(centroid) − diversity·max cos(already picked), so the list stays
@@ -23,7 +25,7 @@ export interface MoreLikeOptions {
 export function moreLike(store: PlaylistSpace, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): PlaylistEntry[] {
   const seeds = new Set(seedIds.map((id) => slotOrThrow(store, id)));
   const free = candidates(slotPool(store, opts.pool ?? EVERY_TRACK), [...seeds]);
-  checkLength(length, countSet(free));
+  length = checkLength(length, countSet(free), opts.atMost);
   const d = store.dim;
   const vectors = store.trackVectors();
   const centroid = new Float32Array(d);

@@ -512,7 +512,7 @@ export class Engine implements EngineApi {
         }
         // Playlists rank by the combined space (SPACE_WEIGHTS[kind]) unless the mood space alone is asked for.
         const space = req.space === 'mood' ? lib.store : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind);
-        return buildPlaylist(lib, pr, req.length, req.name, space);
+        return buildPlaylist(lib, pr, req.length, req.name, space, { atMost: req.atMost ?? false });
       },
       'playlist.save': async ({ name, trackIds, params }) => {
         const catalog = this.sessions.existingCatalog();

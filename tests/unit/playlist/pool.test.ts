@@ -73,4 +73,14 @@ describe('builders with a pool (near-silent and copies left out)', () => {
     expect(list[11].target).toBeCloseTo(0.835, 9);
     expect(() => energyCurve(store, parseEnergyLevels('low'), 13, { pool })).toThrow(/exceeds the 12 tracks available/);
   });
+
+  it('with atMost (the app\'s Length) a length the pool cannot fill gives all it offers instead of an error', () => {
+    // The counts above: 11 for more-like of 1, 12 for a path 2 → 3 (ends included), 12 for a curve.
+    expect(ids(moreLike(store, [1], 20, { pool, atMost: true }))).toEqual([4, ...MUSIC]);
+    const path = moodPath(store, 2, 3, 20, { pool, atMost: true }).map((e) => e.trackId);
+    expect([path.length, path[0], path[path.length - 1]]).toEqual([12, 2, 3]);
+    expect(ids(energyCurve(store, parseEnergyLevels('low,high'), 20, { pool, atMost: true }))).toEqual([1, 4, ...MUSIC]);
+    // A length it can fill is kept as asked.
+    expect(moreLike(store, [1], 5, { pool, atMost: true })).toHaveLength(5);
+  });
 });

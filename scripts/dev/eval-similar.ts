@@ -1,19 +1,22 @@
 /**
  * `needledrop eval-similar DIR`: album retrieval (MAP@R, R-precision, P@1; album = first folder
  * under DIR) for the descriptor statistics, the mood space, the learned music space, their
- * combination, and chance. Indexes DIR first (incremental: nothing to do when it is catalogued),
- * then computes the tracks' production signatures (cached in the music-space folder beside the
- * catalog, as the app does; `--no-production` leaves them out).
+ * combination, and chance. Indexes DIR first into a temporary catalog, removed afterwards, so an
+ * evaluation never adds its albums to the user's library and its scores depend on DIR alone; with
+ * `--db PATH` into that catalog (incremental: nothing to do when DIR is catalogued there, so
+ * reruns are quick). Then computes the tracks' production signatures (in the music-space folder
+ * beside that catalog, as the app does; `--no-production` leaves them out).
  * A development evaluation (like the corpus and the demo): it measures engine modules directly,
  * so it lives in the development wing, outside the fronts' import rule.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
 import { useBackend, type BackendName } from '../../electron/engine/metric/backend';
 import { isLossName } from '../../electron/engine/metric/losses';
 import { activeModel } from '../../electron/engine/models/registry';
-import { catalogPath } from '../../electron/engine/paths';
 import { evaluateSimilarity, type SimilarityScores, type SpaceScores } from '../../electron/engine/similarity/evaluate';
 import { updateProductionSignatures } from '../../electron/engine/similarity/music-space';
 import { num, parse, printJson } from '../cli/args';
@@ -72,7 +75,10 @@ export async function run(argv: string[]): Promise<number> {
   const dir = resolve(positionals[0]);
   const signal = interruptSignal();
 
-  const db = openCatalog(values.db ?? catalogPath());
+  // Never the user's catalog (review S10: its other tracks changed the scores, and DIR joined the library).
+  const scratch = values.db === undefined ? mkdtempSync(join(tmpdir(), 'needledrop-eval-similar-')) : null;
+  const catalogFile = scratch ? join(scratch, 'catalog.sqlite') : resolve(values.db as string);
+  const db = openCatalog(catalogFile);
   try {
     const line = statusLine('eval-similar');
     const report = await indexLibrary(db, [dir], {
@@ -81,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
       onProgress: (p) => line.update(`indexing ${p.snapshot.done}/${p.snapshot.total}`),
     });
     if (report.failed.length) for (const f of report.failed) process.stderr.write(`eval-similar: skipped ${f.path}: ${f.reason}\n`);
-    const productionDir = join(dirname(resolve(values.db ?? catalogPath())), 'music-space');
+    const productionDir = join(dirname(catalogFile), 'music-space');
     if (!values['no-production']) {
       const prod = await updateProductionSignatures(db, productionDir, { signal, onProgress: (done, total) => line.update(`production signatures ${done}/${total}`) });
       for (const f of prod.failed) process.stderr.write(`eval-similar: no production signature for ${f.path}: ${f.reason}\n`);
@@ -98,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
       onProgress: (p) => line.update(`${p.stage}: step ${p.step}/${p.steps}${p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : ''}`),
     });
     line.done();
-    if (values.json) printJson({ catalog: values.db ?? catalogPath(), moodModel: moodVersion, ...result });
+    if (values.json) printJson({ catalog: scratch ? null : catalogFile, moodModel: moodVersion, ...result });
     else {
       const out = [table('trained on all albums (no labels), evaluated on all', result.all)];
       if (result.halves) {
@@ -111,5 +117,6 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } finally {
     db.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { FailedFile, ScanReport, TrackDetail, TrackListItem, TrackPage, TrackSortKey } from '../../contract/types';
 import { EngineError } from '../../contract/errors';
 import type { Catalog } from '../catalog/db';
+import { filesUnder } from '../catalog/files';
 import { loadSegmentMatrix } from '../catalog/segments';
 import { getTrack, listTracks } from '../catalog/tracks';
 import type { TrackRow } from '../catalog/types';
@@ -213,23 +214,30 @@ export async function scanFolders(
   if (folders.length === 0) {
     throw new EngineError({ code: 'invalid-request', message: 'no library folders: add a folder first' });
   }
+  // A library folder that is not there (an unplugged drive) is left out, its tracks kept as they are:
+  // it used to fail the whole scan ('folder not found'), so no other folder could be scanned meanwhile.
+  // With none there, the indexer says so as before.
+  const gone = folders.filter((f) => !existsSync(f));
+  const present = gone.length < folders.length ? folders.filter((f) => !gone.includes(f)) : folders;
+  const keptGone = gone.length < folders.length ? filesUnder(db, gone).length : 0;
   // Workers get plain data: where the versions are (the active one is read there from the pointer).
   const registry: RegistryOptions = {
     ...(opts.registry.env?.NEEDLEDROP_HOME ? { env: { NEEDLEDROP_HOME: opts.registry.env.NEEDLEDROP_HOME } } : {}),
     ...(opts.registry.shippedDir ? { shippedDir: opts.registry.shippedDir } : {}),
   };
-  const report = await indexLibrary(db, folders, {
+  const report = await indexLibrary(db, present, {
     jobs: opts.jobs,
     components: { ...DEFAULT_COMPONENTS, options: { registry } },
     signal: job.signal,
     onProgress: (p: IndexProgress) => job.progress(p.phase, p.snapshot.done, p.snapshot.total, p.item ? { item: p.item } : {}),
   });
   // Keep reasons for files under other roots; replace those under the scanned ones.
-  const under = (p: string): boolean => folders.some((f) => isUnder(p, f));
+  const under = (p: string): boolean => present.some((f) => isUnder(p, f));
   const kept = readFailed(dataDir).filter((f) => !under(f.path));
   writeFailed(dataDir, [...kept, ...report.failed]);
   const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, ignored, partial, cancelled, note } = report;
-  return { indexed, unchanged, removed, unavailable, moved, reembedded, failed, ignored, partial, cancelled, note };
+  const goneNote = present === folders ? null : `${gone.join(', ')}: not found (an unplugged drive?): not scanned, ${keptGone} track${keptGone === 1 ? '' : 's'} kept as ${keptGone === 1 ? 'it is' : 'they are'}.`;
+  return { indexed, unchanged, removed, unavailable: unavailable + keptGone, moved, reembedded, failed, ignored, partial, cancelled, note: [note, goneNote].filter(Boolean).join(' ') || null };
 }
 
 export { loadSegmentMatrix };

@@ -147,7 +147,7 @@ export function formatTrainProgress(p: ProgressEvent): string {
     m.valRecall10 !== undefined
       ? ` val R@10 ${m.valRecall10.toFixed(3)} (best ${(m.bestRecall10 ?? 0).toFixed(3)})`
       : m.valMrr !== undefined
-        ? ` val MRR ${m.valMrr.toFixed(3)} (best ${(m.bestMrr ?? 0).toFixed(3)})`
+        ? ` val MRR ${m.valMrr.toFixed(3)}${m.valMargin !== undefined ? ` margin ${m.valMargin.toFixed(3)}` : ''} (best ${(m.bestMrr ?? 0).toFixed(3)})`
         : '';
   const tau = m.temperature !== undefined ? ` τ ${m.temperature.toFixed(3)}` : '';
   return `step ${p.done}/${p.total} loss ${(m.loss ?? NaN).toFixed(4)} lr ${(m.lr ?? 0).toExponential(2)}${tau} ${p.rate > 0 ? `${p.rate.toFixed(1)} steps/s ETA ${formatDuration(p.eta)}` : `${formatDuration(p.elapsed)} elapsed`}${val}`;

@@ -48,7 +48,7 @@ interface CheckpointFile {
   source?: string;
   step: number;
   weights: SavedDual & { loss: Record<string, number[]> };
-  best: { step: number; recall: number; weights: SavedDual | null };
+  best: { step: number; recall: number; margin?: number | null; weights: SavedDual | null };
   optimizer: AdamWState;
   ema?: SavedDual;
   history: TrainResult['history'];
@@ -164,7 +164,7 @@ export function loadCheckpoint(dir: string, run: RunIdentity): CheckpointRead | 
     step: ck.step,
     weights: decodeDual(ck.weights),
     lossVariables: ck.weights.loss,
-    best: { step: ck.best.step, recall: ck.best.recall, weights: ck.best.weights && decodeDual(ck.best.weights) },
+    best: { step: ck.best.step, recall: ck.best.recall, ...(typeof ck.best.margin === 'number' ? { margin: ck.best.margin } : {}), weights: ck.best.weights && decodeDual(ck.best.weights) },
     sinceBest: ck.sinceBest,
     optimizer: ck.optimizer,
     ...(ck.ema && { ema: decodeDual(ck.ema) }),
@@ -183,7 +183,7 @@ export function saveCheckpoint(dir: string, run: RunIdentity, state: RunState): 
     ...(run.source !== undefined ? { source: run.source } : {}),
     step: state.step,
     weights: { ...encodeDual(state.weights), loss: state.lossVariables },
-    best: { step: state.best.step, recall: state.best.recall, weights: state.best.weights && encodeDual(state.best.weights) },
+    best: { step: state.best.step, recall: state.best.recall, ...(typeof state.best.margin === 'number' ? { margin: state.best.margin } : {}), weights: state.best.weights && encodeDual(state.best.weights) },
     optimizer: state.optimizer,
     ...(state.ema && { ema: encodeDual(state.ema) }),
     history: state.history,

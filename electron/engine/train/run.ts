@@ -10,7 +10,7 @@ import { HARD_NEGATIVE_DEFAULTS, hardNegativeBatch, hardNegativeTerm, type HardN
 import { batchLoss, buildLoss } from './objective';
 import { AdamW } from './optimizer';
 import type { TrainConfig, TrainResult } from './trainer';
-import { EarlyStopping, validateWeights } from './validation';
+import { EarlyStopping, validateWeights, type ValidationScore } from './validation';
 import { currentWeights, headVariables, loadWeights, type DualWeights } from './weights';
 
 /**
@@ -94,12 +94,12 @@ export class TrainingRun {
     return lossValue;
   }
 
-  /** Validation Recall@10 of the average (when averaging) or the current weights, recorded for early stopping. */
-  validate(val: PairSample[]): number {
+  /** Validation (validationMetricFor the split) of the average (when averaging) or the current weights, recorded for early stopping. */
+  validate(val: PairSample[]): ValidationScore {
     // With averaging, the average is what is validated and kept; training goes on from the raw weights.
-    const recall = validateWeights(this.dual, val, this.average?.weights ?? null);
-    this.stopping.record(this.step, recall, () => this.keptWeights());
-    return recall;
+    const v = validateWeights(this.dual, val, this.average?.weights ?? null);
+    this.stopping.record(this.step, v.score, () => this.keptWeights(), v.margin);
+    return v;
   }
 
   /** A copy of what validation scores: the average when averaging, else the current weights. */

@@ -95,6 +95,8 @@ export interface TrainProgress {
   valMetric: ValidationMetric;
   /** Set on validation steps: the validation score in valMetric. */
   valRecall10?: number;
+  /** Set on MRR validation steps: the mean margin of the own track's cosine over the others' (it breaks MRR ties). */
+  valMargin?: number;
   bestRecall10: number;
 }
 
@@ -163,6 +165,7 @@ export function progressMetrics(p: TrainProgress): Record<string, number> {
     etaSeconds: p.etaSeconds,
     [best]: p.bestRecall10,
     ...(p.valRecall10 !== undefined ? { [val]: p.valRecall10 } : {}),
+    ...(p.valMargin !== undefined ? { valMargin: p.valMargin } : {}),
     ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
   };
 }
@@ -170,7 +173,7 @@ export function progressMetrics(p: TrainProgress): Record<string, number> {
 /** What a validation split of `items` (`unit`: pairs, windows) is scored on, in words, when it is not plain Recall@10 (null then). */
 export function validationNote(items: number, unit: string, what: string): string | null {
   if (validationMetricFor(items) === 'R@10') return null;
-  return `${what} has ${items} ${unit}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead`;
+  return `${what} has ${items} ${unit}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others`;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -228,9 +231,10 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: run.loss.currentTemperature?.(), valMetric, bestRecall10: Math.max(stopping.best.recall, 0) };
       const entry: TrainResult['history'][number] = { step, loss: lossValue };
       if (step % config.evalEvery === 0 || step === config.steps) {
-        const r10 = run.validate(val);
+        const { score: r10, margin } = run.validate(val);
         entry.valRecall10 = r10;
         progress.valRecall10 = r10;
+        if (margin !== null) progress.valMargin = margin;
         progress.bestRecall10 = stopping.best.recall;
         opts.onValidated?.(step, stopping.best);
         run.history.push(entry);

@@ -24,31 +24,54 @@ export function validationRecall10(dual: DualEncoder, val: PairSample[]): number
  * on 10 or fewer every model finds every pair in its top 10 (R@10 = 1 from the first validation),
  * so nothing could improve on the first step checked (review S3: a fine-tune on 3 held-out windows
  * kept its step-30 weights and stopped at 150). There the mean reciprocal rank of each clip's own
- * track is scored instead: it moves with every rank gained.
+ * track is scored instead, and since on a few items it moves rarely (3 windows: the same 0.611 from
+ * step 30 to 150), equal MRRs are told apart by the margin: how far, in cosine, each clip's own
+ * track stands above the others, on average. Above 10 items, R@10 alone, as before (the recorded
+ * loss benches select that way).
  */
 export type ValidationMetric = 'R@10' | 'MRR';
 
 export const validationMetricFor = (items: number): ValidationMetric => (items > 10 ? 'R@10' : 'MRR');
 
-/** Video→music mean reciprocal rank of each clip's own track (cosine, ties ranked as the retrieval metrics rank them). */
-export function validationMrr(dual: DualEncoder, val: PairSample[]): number {
+/** A validation: the score in the run's metric, and (MRR only) the margin that breaks its ties. */
+export interface ValidationScore {
+  score: number;
+  margin: number | null;
+}
+
+/**
+ * Video→music MRR of each clip's own track (cosine, ties ranked as the retrieval metrics rank them)
+ * and the mean margin: own-track cosine minus the mean cosine to the other tracks (the own cosine
+ * alone on a split of one).
+ */
+export function validationMrr(dual: DualEncoder, val: PairSample[]): { mrr: number; margin: number } {
   const { video, audio, d } = clipLevelEmbeddings(dual, val);
   const n = val.length;
   const sim = similarityMatrix(video, audio, d, 'cosine');
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += 1 / (rankReferences(sim, i * n, n).indexOf(i) + 1);
-  return n > 0 ? sum / n : 0;
+  let mrr = 0;
+  let margin = 0;
+  for (let i = 0; i < n; i++) {
+    mrr += 1 / (rankReferences(sim, i * n, n).indexOf(i) + 1);
+    let others = 0;
+    for (let j = 0; j < n; j++) if (j !== i) others += sim[i * n + j];
+    margin += sim[i * n + i] - (n > 1 ? others / (n - 1) : 0);
+  }
+  return n > 0 ? { mrr: mrr / n, margin: margin / n } : { mrr: 0, margin: 0 };
 }
 
-/** The validation score of the current weights in `metric`. */
-export const validationScore = (dual: DualEncoder, val: PairSample[], metric: ValidationMetric): number => (metric === 'R@10' ? validationRecall10(dual, val) : validationMrr(dual, val));
+/** The validation of the current weights in `metric`. */
+export function validationScore(dual: DualEncoder, val: PairSample[], metric: ValidationMetric): ValidationScore {
+  if (metric === 'R@10') return { score: validationRecall10(dual, val), margin: null };
+  const { mrr, margin } = validationMrr(dual, val);
+  return { score: mrr, margin };
+}
 
 /**
- * The validation score (validationMetricFor the split's size) of `scored` weights (the average, when
+ * The validation (validationMetricFor the split's size) of `scored` weights (the average, when
  * averaging) in place of the current ones, which are put back afterwards: training goes on from the
  * raw weights. Null scores the current weights.
  */
-export function validateWeights(dual: DualEncoder, val: PairSample[], scored: DualWeights | null): number {
+export function validateWeights(dual: DualEncoder, val: PairSample[], scored: DualWeights | null): ValidationScore {
   const metric = validationMetricFor(val.length);
   if (!scored) return validationScore(dual, val, metric);
   const raw = currentWeights(dual);
@@ -64,6 +87,8 @@ export interface BestValidation {
   step: number;
   /** The best validation score, in the run's ValidationMetric (R@10 unless the split has 10 items or fewer). */
   recall: number;
+  /** Its margin (MRR runs; absent in R@10 runs and in checkpoints written before it existed). */
+  margin?: number | null;
   weights: DualWeights | null;
 }
 
@@ -80,10 +105,15 @@ export class EarlyStopping {
     this.sinceBest = sinceBest;
   }
 
-  /** Record a validation; `kept` is called (for a copy of the weights) only when it improves. */
-  record(step: number, recall: number, kept: () => DualWeights): void {
-    if (recall > this.best.recall) {
-      this.best = { step, recall, weights: kept() };
+  /**
+   * Record a validation; `kept` is called (for a copy of the weights) only when it improves: a
+   * higher score, or the same score with a larger margin (MRR runs). A tie otherwise keeps the earlier step.
+   */
+  record(step: number, recall: number, kept: () => DualWeights, margin: number | null = null): void {
+    const best = this.best;
+    const better = recall > best.recall || (recall === best.recall && margin !== null && best.margin != null && margin > best.margin);
+    if (better) {
+      this.best = { step, recall, ...(margin !== null ? { margin } : {}), weights: kept() };
       this.sinceBest = 0;
     } else this.sinceBest++;
   }

@@ -72,7 +72,7 @@ describe('checkpoint', () => {
       step: 3,
       weights: { video: w([Math.PI, -1e-30]), audio: w([3.4e38]) },
       lossVariables: { '0': [0.5] },
-      best: { step: 0, recall: -1, weights: null },
+      best: { step: 0, recall: -1, margin: 0.25, weights: null },
       sinceBest: 0,
       optimizer: { step: 3, m: { '0': [0.1] }, v: { '0': [0.2] } },
       history: [],

@@ -1,9 +1,10 @@
 /**
  * Review S3: on a validation split of 10 items or fewer, Recall@10 is 1 for any model, so early
  * stopping on it kept the first validated step and stopped `patience` validations later whatever
- * training did. Such a run is selected on the mean reciprocal rank of each clip's own track. The
- * truths, computed here: R@10 of an untrained encoder is already 1 on that split; the MRR of the
- * kept weights (their own embeddings, ranked by plain cosine) is the best MRR the run validated.
+ * training did. Such a run is selected on the mean reciprocal rank of each clip's own track, equal
+ * MRRs told apart by the margin of its cosine over the other tracks'. The truths, computed here: R@10
+ * of an untrained encoder is already 1 on that split; the MRR and margin of the kept weights (their
+ * own embeddings, by plain cosine) are the best the run validated.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
@@ -19,8 +20,11 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-/** Mean over clips of 1 / (1 + the number of tracks scored above the clip's own), by cosine. */
-function mrr(video: Float32Array, audio: Float32Array, n: number, d: number): number {
+/**
+ * Mean over clips of 1 / (1 + the number of tracks scored above the clip's own), by cosine, and
+ * the mean margin: own-track cosine minus the mean cosine to the other tracks.
+ */
+function mrrAndMargin(video: Float32Array, audio: Float32Array, n: number, d: number): { mrr: number; margin: number } {
   const cos = (i: number, j: number): number => {
     let dot = 0;
     let a = 0;
@@ -33,13 +37,20 @@ function mrr(video: Float32Array, audio: Float32Array, n: number, d: number): nu
     return dot / Math.sqrt(a * b);
   };
   let sum = 0;
+  let margin = 0;
   for (let i = 0; i < n; i++) {
     const own = cos(i, i);
     let above = 0;
-    for (let j = 0; j < n; j++) if (j !== i && cos(i, j) > own) above++;
+    let others = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      if (cos(i, j) > own) above++;
+      others += cos(i, j);
+    }
     sum += 1 / (1 + above);
+    margin += own - others / (n - 1);
   }
-  return sum / n;
+  return { mrr: sum / n, margin: margin / n };
 }
 
 describe('validation on a split of 10 or fewer', () => {
@@ -56,7 +67,8 @@ describe('validation on a split of 10 or fewer', () => {
     const config = { ...TINY, steps: 60, evalEvery: 5, patience: 3, seed: 3, lr: 3e-3 };
     const result = await trainDualEncoder(data, config, { onProgress: (p) => events.push(p) });
     const validated = events.filter((e) => e.valRecall10 !== undefined);
-    const best = validated.reduce((b, e) => (e.valRecall10! > b.valRecall10! ? e : b));
+    // The first of the highest MRRs, equal ones told apart by the larger margin.
+    const best = validated.reduce((b, e) => (e.valRecall10! > b.valRecall10! || (e.valRecall10 === b.valRecall10 && e.valMargin! > b.valMargin!) ? e : b));
     // The run found better than its first validation: R@10 selection could only have kept that one.
     expect(best.valRecall10!).toBeGreaterThan(validated[0].valRecall10!);
     expect(result.bestStep).toBeGreaterThan(validated[0].step);
@@ -68,7 +80,29 @@ describe('validation on a split of 10 or fewer', () => {
     const embedder = tfEmbedder(result, data);
     try {
       const { video, audio } = await embedPairs(val, embedder);
-      expect(mrr(video, audio, val.length, embedder.dim)).toBeCloseTo(result.bestValRecall10, 6);
+      const kept = mrrAndMargin(video, audio, val.length, embedder.dim);
+      expect(kept.mrr).toBeCloseTo(result.bestValRecall10, 6);
+      expect(kept.margin).toBeCloseTo(best.valMargin!, 5);
+    } finally {
+      embedder.dispose();
+    }
+  }, 60_000);
+
+  it('on 3 items, where even the MRR is 1 from the first validation, the margin keeps the run going and picks the step', async () => {
+    const data = syntheticTrainingData({ seed: 13, noise: 0.6, counts: { train: 40, val: 3, test: 2 } });
+    const val = bySplit(data, 'val');
+    const events: TrainProgress[] = [];
+    const result = await trainDualEncoder(data, { ...TINY, steps: 80, evalEvery: 5, patience: 3, seed: 3, lr: 3e-3 }, { onProgress: (p) => events.push(p) });
+    const validated = events.filter((e) => e.valRecall10 !== undefined);
+    // Saturated: every validation scores MRR 1 (so a score alone would keep step 5 and stop at 20).
+    expect(validated.every((e) => e.valRecall10 === 1)).toBe(true);
+    const widest = validated.reduce((b, e) => (e.valMargin! > b.valMargin! ? e : b));
+    expect(result.bestStep).toBe(widest.step);
+    expect(result.bestStep).toBeGreaterThan(20);
+    const embedder = tfEmbedder(result, data);
+    try {
+      const { video, audio } = await embedPairs(val, embedder);
+      expect(mrrAndMargin(video, audio, val.length, embedder.dim).margin).toBeCloseTo(widest.valMargin!, 5);
     } finally {
       embedder.dispose();
     }

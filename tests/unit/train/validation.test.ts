@@ -39,6 +39,21 @@ describe('EarlyStopping', () => {
     expect(stopping.best.recall).toBe(0.6);
     expect(stopping.best.weights!.video.n.data[0]).toBe(2);
   });
+
+  it('with margins (MRR runs), an equal score with a larger margin is an improvement; a smaller one is not', () => {
+    const stopping = new EarlyStopping(2);
+    const kept = (): DualWeights => ({ video: {}, audio: {} });
+    const steps: Array<[number, number, number]> = [
+      [5, 0.611, 0.1],
+      [10, 0.611, 0.3],
+      [15, 0.611, 0.2],
+      [20, 0.5, 0.9],
+    ];
+    for (const [step, mrr, margin] of steps) stopping.record(step, mrr, kept, margin);
+    expect(stopping.best.step).toBe(10);
+    expect(stopping.best.margin).toBe(0.3);
+    expect(stopping.shouldStop).toBe(true);
+  });
 });
 
 describe('validateWeights', () => {
@@ -46,12 +61,12 @@ describe('validateWeights', () => {
     const a = dual(1);
     const b = dual(4);
     const raw = currentWeights(a);
-    const scoredB = validateWeights(a, val, currentWeights(b));
+    const scoredB = validateWeights(a, val, currentWeights(b)).score;
     expect(scoredB).toBe(validationRecall10(b, val));
     // The two encoders score differently, so the check above tells them apart.
     expect(scoredB).not.toBe(validationRecall10(a, val));
     expect(flat(currentWeights(a))).toEqual(flat(raw));
-    expect(validateWeights(a, val, null)).toBe(validationRecall10(a, val));
+    expect(validateWeights(a, val, null)).toEqual({ score: validationRecall10(a, val), margin: null });
     for (const d of [a, b]) {
       d.video.dispose();
       d.audio.dispose();

@@ -85,6 +85,42 @@ export function pairsForSplitsOver(k: number): number {
   return n;
 }
 
+/**
+ * What a corpus's splits must hold to be trained and scored: the trainer draws its batches from
+ * 2 train pairs or more and keeps the step that scores best on the val split (1 pair or more);
+ * the test split is ranked for the version's figures, which takes 2 pairs (one pair is first
+ * among one, a perfect score for any model), as the `evaluate` operation asks of a split.
+ */
+export const SPLIT_MINIMUM: Readonly<Record<Split, number>> = { train: 2, val: 1, test: 2 };
+
+/** The train, val and test pairs of a corpus of n pairs. */
+export function splitCounts(n: number): Record<Split, number> {
+  const { val, test } = splitSizes(n);
+  return { train: n - val - test, val, test };
+}
+
+/** The fewest pairs a corpus needs for every split to reach SPLIT_MINIMUM (10: 6 train, 2 val, 2 test). */
+export function pairsToTrain(): number {
+  let n = 1;
+  while (splitShortfall(splitCounts(n)) !== null) n++;
+  return n;
+}
+
+/**
+ * What splits of these sizes lack to be trained and scored, in words ("1 train pair, 1 val pair
+ * and 1 test pair: training needs …"); null when nothing is missing.
+ */
+export function splitShortfall(counts: Readonly<Record<Split, number>>): string | null {
+  const splits = ['train', 'val', 'test'] as const;
+  if (splits.every((s) => counts[s] >= SPLIT_MINIMUM[s])) return null;
+  const pairs = (n: number, s: Split): string => `${n} ${s} pair${n === 1 ? '' : 's'}`;
+  const has = splits.map((s) => pairs(counts[s], s));
+  return (
+    `${has.slice(0, -1).join(', ')} and ${has[2]}: training needs at least ${pairs(SPLIT_MINIMUM.train, 'train')} and ${pairs(SPLIT_MINIMUM.val, 'val')}, ` +
+    `and scoring the model ${pairs(SPLIT_MINIMUM.test, 'test')}`
+  );
+}
+
 /** Exact split sizes, shuffled by the seed: ~70/15/15, at least one val and test pair from 3 pairs up. */
 function splits(n: number, r: Rng): Split[] {
   const { test: nTest, val: nVal } = splitSizes(n);

@@ -11,6 +11,8 @@ export { serveEngine, messagePortAdapter } from '../host/serve';
 export { answerRange, rangeHeaders, contentType, type RangeAnswer } from '../host/range';
 export { defaultResourcesDir, dataHome, catalogPath } from '../paths';
 export { localJob, type JobHandle } from './jobs';
+// The corpus command's check of --pairs (review S9): the fewest pairs whose splits can be trained and scored.
+export { pairsToTrain, splitCounts, splitShortfall } from '../corpus/plan';
 // Media inspection for the developer commands (probe, features): read-only, no catalog.
 export { probe, type MediaInfo, type StreamInfo } from '../media/probe';
 export { toolInfo } from '../media/ffmpeg-path';

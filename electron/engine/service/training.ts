@@ -9,8 +9,8 @@ import { EngineError } from '../../contract/errors';
 import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
 import { calibrateOnHeldOut, calibrateOnPairs } from '../app/match-calibration';
 export { baseCalibrationData } from '../app/match-calibration';
-import { generateCorpus } from '../corpus/generate';
-import { pairsForSplitsOver } from '../corpus/plan';
+import { generateCorpus, loadCorpus as readCorpusManifest } from '../corpus/generate';
+import { pairsForSplitsOver, pairsToTrain, splitShortfall } from '../corpus/plan';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
 import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
@@ -144,6 +144,16 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
   return { manifest, result, test, baselines, backend };
 }
 
+/** Refuses a corpus whose splits cannot be trained and scored, from its manifest (before its descriptors are computed). */
+export function checkTrainable(corpus: string): void {
+  const counts = { train: 0, val: 0, test: 0 };
+  for (const p of readCorpusManifest(resolve(corpus)).pairs) counts[p.split]++;
+  const short = splitShortfall(counts);
+  if (short !== null) {
+    throw new EngineError({ code: 'bad-input', message: `${resolve(corpus)}: ${short}; make a corpus of ${pairsToTrain()} pairs or more`, file: resolve(corpus) });
+  }
+}
+
 /** The `train` operation: a version trained on a corpus under the user's models folder. */
 export async function trainOnCorpus(
   req: {
@@ -166,6 +176,7 @@ export async function trainOnCorpus(
   const loss = checkLoss(req.loss ?? 'infonce');
   const outDir = join(resolve(req.out ?? dirs.userModelsDir), req.version);
   checkNewVersion(req.version, outDir, dirs.registry);
+  checkTrainable(req.corpus);
   const data = await loadCorpus(req.corpus, job);
   const out = await trainAndSave(
     {
@@ -229,6 +240,8 @@ export interface Evaluation {
 
 /** A model version and the baselines on a corpus split; optionally every loss trained the same way. */
 export async function evaluate(req: EvaluateRequest, registry: RegistryOptions, job: JobHandle): Promise<Evaluation> {
+  // Each loss is trained on the corpus's train split and selected on its val split.
+  if (req.losses) checkTrainable(req.corpus);
   const data = await loadCorpus(req.corpus, job);
   const split = req.split ?? 'test';
   const items = split === 'all' ? data.pairs : bySplit(data, split);

@@ -235,10 +235,11 @@ describe('generateCorpus', () => {
 describe('needledrop corpus (CLI)', () => {
   it('renders a corpus from flags and rejects missing ones as usage errors', async () => {
     const dir = join(tmp.dir, 'cli');
-    const code = await cliCorpus(['--out', dir, '--pairs', '2', '--seed', '5', '--clip-seconds', '1', '--track-seconds', '2', '--jobs', '1']);
+    // 10: the fewest pairs the corpus command takes (splits 6 / 2 / 2, what training and scoring need).
+    const code = await cliCorpus(['--out', dir, '--pairs', '10', '--seed', '5', '--clip-seconds', '1', '--track-seconds', '2', '--jobs', '2']);
     expect(code).toBe(0);
     const m = loadCorpus(dir);
-    expect(m).toMatchObject({ seed: 5, options: { pairs: 2, clipSeconds: 1, trackSeconds: 2 } });
+    expect(m).toMatchObject({ seed: 5, options: { pairs: 10, clipSeconds: 1, trackSeconds: 2 } });
     for (const p of m.pairs) expect(statSync(join(dir, p.video)).size).toBeGreaterThan(0);
     await expect(cliCorpus(['--out', dir, '--pairs', '2'])).rejects.toMatchObject({ code: 'invalid-request' });
     await expect(cliCorpus(['--out', dir, '--pairs', 'two', '--seed', '1'])).rejects.toMatchObject({ code: 'invalid-request' });

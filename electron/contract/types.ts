@@ -31,6 +31,11 @@ export interface TrackListItem extends TrackView {
    * folder was removed with its tracks kept): no scan looks at it again, yet it is matched and curated.
    */
   outside: boolean;
+  /**
+   * Its file is not there now (an unplugged drive, a folder not readable): kept in the catalog, left out
+   * of matches and playlists until it is back.
+   */
+  unavailable: boolean;
 }
 
 export const TRACK_SORT_KEYS = ['title', 'artist', 'album', 'duration', 'bpm', 'key', 'energy', 'path'] as const;

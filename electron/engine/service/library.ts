@@ -36,7 +36,7 @@ export function normaliseFolder(path: string): string {
 }
 
 /** A table row as cached per catalog state; whether it is in a library folder is added per query (the folders change on their own). */
-type Row = Omit<TrackListItem, 'outside'>;
+type Row = Omit<TrackListItem, 'outside' | 'unavailable'>;
 
 /** Under none of `folders`: no scan reaches the file (indexed from elsewhere, or its folder removed with its tracks kept). */
 const outsideOf = (folders: readonly string[]) => (t: { path: string }): boolean => !folders.some((f) => isUnder(t.path, f));
@@ -152,7 +152,7 @@ export function queryTracks(db: Catalog, version: string, q: TrackQuery, folders
   }
   const offset = q.offset ?? 0;
   const limit = q.limit ?? 200;
-  return { total: items.length, offset, tracks: items.slice(offset, offset + limit).map((t) => ({ ...t, outside: isOutside(t) })), outside };
+  return { total: items.length, offset, tracks: items.slice(offset, offset + limit).map((t) => ({ ...t, outside: isOutside(t), unavailable: !existsSync(t.path) })), outside };
 }
 
 export function trackDetail(db: Catalog, version: string, id: number, folders: readonly string[]): TrackDetail {
@@ -163,6 +163,7 @@ export function trackDetail(db: Catalog, version: string, id: number, folders: r
   return {
     ...listItem(row, has),
     outside: outsideOf(folders)(row),
+    unavailable: !existsSync(row.path),
     beats: Array.isArray(s.beats) ? s.beats.filter(finite) : [],
     bpmConfidence: finite(s.tempoConfidence) ? s.tempoConfidence : null,
     loudnessLufs: finite(s.lufs) ? s.lufs : finite(s.loudnessLufs) ? s.loudnessLufs : null,

@@ -1,6 +1,7 @@
 /**
  * A library folder that is not there (an unplugged drive) no longer fails the whole scan: the
- * other folders are scanned, its tracks are kept and counted unavailable, and the report names it.
+ * other folders are scanned, its tracks are kept and counted unavailable (and marked so in the
+ * table), and the report names it.
  * With no folder there at all the scan still refuses, naming the folder. Truths: the files made
  * here and the folder renamed away by the test.
  */
@@ -32,8 +33,10 @@ describe('library.scan with a library folder unplugged', () => {
       const report = await runJob(engine, 'library.scan', {});
       expect(report).toMatchObject({ indexed: 1, unchanged: 1, removed: 0, unavailable: 1 });
       expect(report.note).toContain(`${drive}: not found (an unplugged drive?): not scanned, 1 track kept as it is.`);
-      const paths = (await engine.call('tracks.list', { limit: 10 })).tracks.map((t) => t.path).sort();
-      expect(paths).toEqual([join(here, 'a.wav'), join(here, 'c.wav'), onDrive].sort());
+      const { tracks } = await engine.call('tracks.list', { limit: 10 });
+      expect(tracks.map((t) => t.path).sort()).toEqual([join(here, 'a.wav'), join(here, 'c.wav'), onDrive].sort());
+      // The table says which one is not there now.
+      expect(tracks.filter((t) => t.unavailable).map((t) => t.path)).toEqual([onDrive]);
 
       renameSync(here, `${here}-away`);
       await expect(runJob(engine, 'library.scan', {})).rejects.toMatchObject({ message: expect.stringMatching(/folder not found/) });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrackListItem, TrackPage } from '../../../electron/contract/types';
 import { MAX_IN_FLIGHT, TrackPages } from '../../../renderer/lib/track-pages';
 
-const track = (id: number): TrackListItem => ({ id, path: `/m/${id}.ogg`, title: `t${id}`, artist: null, album: null, duration: 60, bpm: 120, key: 'C major', energy: 0.5, searchable: true, partial: null, outside: false });
+const track = (id: number): TrackListItem => ({ id, path: `/m/${id}.ogg`, title: `t${id}`, artist: null, album: null, duration: 60, bpm: 120, key: 'C major', energy: 0.5, searchable: true, partial: null, outside: false, unavailable: false });
 
 /** A fake tracks.list over 1000 tracks whose answers the test releases by hand. */
 function fakeApi() {

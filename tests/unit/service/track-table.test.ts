@@ -2,7 +2,7 @@
  * The Library table's query: sort, search, paging, a cache that never serves a stale row, the
  * tracks under none of the library folders, and the tempo as the catalog holds it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,17 @@ describe('queryTracks', () => {
     saveAnalysis(db, { ...untagged, info: { ...untagged.info, title: null } });
     expect(queryTracks(db, 'base', { sort: 'title' }, ['/m']).tracks.map((t) => t.title ?? t.path)).toEqual(['/m/alpha.ogg', 'Beta', 'Zed']);
     expect(queryTracks(db, 'base', { sort: 'title', descending: true }, ['/m']).tracks.map((t) => t.title ?? t.path)).toEqual(['Zed', 'Beta', '/m/alpha.ogg']);
+  });
+
+  it('marks a track whose file is not there now (an unplugged drive), in the table and the detail', () => {
+    const here = join(dir, 'here.ogg');
+    writeFileSync(here, 'x');
+    saveAnalysis(db, record(here, 100, 'Here'));
+    saveAnalysis(db, record(join(dir, 'gone', 'away.ogg'), 110, 'Away'));
+    const rows = queryTracks(db, 'base', { sort: 'title' }, [dir]).tracks;
+    expect(rows.map((t) => [t.title, t.unavailable])).toEqual([['Away', true], ['Here', false]]);
+    expect(trackDetail(db, 'base', rows[0].id, [dir]).unavailable).toBe(true);
+    expect(trackDetail(db, 'base', rows[1].id, [dir]).unavailable).toBe(false);
   });
 
   it('gives the tempo the catalog holds, as the match results do (the Library said 177 where Match said 176 for 176.47)', () => {

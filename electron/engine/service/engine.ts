@@ -71,11 +71,25 @@ export class Engine implements EngineApi {
   /** A re-embed of the library for a model version is running (a scan waits for it). */
   private reembedding = false;
   private rescanWanted = false;
-  /** Folders the engine itself wrote this session (a corpus), which the user may then train on. */
+  /** Folders the engine itself wrote this session (a corpus), whose clips a confined request may then use unopened. */
   private readonly granted = new Set<string>();
   /** Opened clips and granted folders: a confined request may read these and nothing else outside the library. */
   private openedPaths(): string[] {
     return [...[...this.clips.values()].map((c) => c.path), ...this.granted];
+  }
+
+  /**
+   * A corpus folder typed on the Train screen is the user's pick, as a fine-tune's edits folder is
+   * (review S8: one outside the library was refused): it may be read, and of what its manifest
+   * lists, only media inside it.
+   */
+  private async pickedCorpus(dir: string): Promise<string> {
+    const picked = this.guard.picked(dir);
+    if (!this.guard.confined) return picked.dir;
+    const { loadCorpus, MANIFEST_NAME } = await import('../corpus/generate');
+    if (!existsSync(join(picked.dir, MANIFEST_NAME))) return picked.dir; // the workflow says there is no corpus here
+    for (const pair of loadCorpus(picked.dir).pairs) for (const file of [pair.video, pair.music]) picked.inside(join(picked.dir, file));
+    return picked.dir;
   }
 
   constructor(ctx: EngineContext) {
@@ -728,7 +742,7 @@ export class Engine implements EngineApi {
         try {
           const { trainOnCorpus } = await import('./training');
           return await trainOnCorpus(
-            { ...req, corpus: this.guard.read(req.corpus, this.openedPaths()), ...(req.out ? { out: this.guard.writeInto(req.out) } : {}) },
+            { ...req, corpus: await this.pickedCorpus(req.corpus), ...(req.out ? { out: this.guard.writeInto(req.out) } : {}) },
             { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
             job,
           );
@@ -742,7 +756,7 @@ export class Engine implements EngineApi {
           const catalog = req.feedback ? this.sessions.existingCatalog() : null;
           const { manifest: _manifest, videos, skipped, heldOut, base, ...r } = await finetuneOnEdits(
             // The folder of finished edits is the user's pick, like an opened clip: only media in it is decoded.
-            { ...req, ...(req.videos ? { videos: this.guard.read(req.videos, [req.videos]) } : {}) },
+            { ...req, ...(req.videos ? { videos: this.guard.picked(req.videos).dir } : {}) },
             {
               registry: this.registry,
               userModelsDir: join(this.ctx.dataDir, 'models'),
@@ -767,7 +781,7 @@ export class Engine implements EngineApi {
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
         const { evaluate } = await import('./training');
-        const r = await evaluate({ ...rest, corpus: this.guard.read(rest.corpus, this.openedPaths()), ...(losses ? { losses } : {}) }, this.registry, job);
+        const r = await evaluate({ ...rest, corpus: await this.pickedCorpus(rest.corpus), ...(losses ? { losses } : {}) }, this.registry, job);
         return r as unknown as Results['evaluate'];
       },
     };

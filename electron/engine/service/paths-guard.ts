@@ -1,9 +1,11 @@
 /**
  * What a confined front (the app's renderer, the browser bridge) may make the engine read and
  * write. The CLI runs unconfined: its user types the paths. A confined request may read only the
- * library's folders, the clips the user opened, catalogued tracks and the data folder, after
- * symlinks are resolved (a link inside the library pointing out of it does not count), and may
- * write only to absolute paths without `..` whose folder exists.
+ * library's folders, the clips the user opened, catalogued tracks, the data folder and a folder
+ * the request itself names as the user's pick (a training corpus, a fine-tune's edits: `picked`),
+ * after symlinks are resolved (a link inside the library pointing out of it does not count), and
+ * may write only to absolute paths without `..` whose folder exists. Media is served to the
+ * renderer only by id (a catalogued track, an opened clip), never by a path a request named.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -36,8 +38,20 @@ export class PathGuard {
     // A path that does not exist is the engine's to report (file not found), not a policy matter.
     if (r === null) return abs;
     const roots = [...this.roots(), ...extraRoots].map((x) => real(x) ?? resolve(x));
-    if (!roots.some((root) => isUnder(r, root))) throw forbidden(path, 'outside the library folders and the files you opened');
+    if (!roots.some((root) => isUnder(r, root))) {
+      throw forbidden(path, 'outside the library folders, the data folder and the clips you opened: add its folder in Library, or open the clip on the Match screen');
+    }
     return abs;
+  }
+
+  /**
+   * A folder the user typed or chose for one request (a training corpus, a fine-tune's edits), as
+   * much their pick as a clip they opened: it may be read, and what is under it once links are
+   * resolved (`inside`, e.g. the media a corpus manifest lists); nothing else is granted.
+   */
+  picked(dir: string): { dir: string; inside: (path: string) => string } {
+    const abs = this.read(dir, [dir]);
+    return { dir: abs, inside: (path) => this.read(path, [abs]) };
   }
 
   /** A file to write: absolute, no `..` segment, in a folder that exists. */

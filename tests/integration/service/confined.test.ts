@@ -5,12 +5,13 @@
  * does not. The context once dropped the flag, leaving the bridge unconfined while every unit
  * test of the guard passed.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import { EngineError } from '../../../electron/contract/errors';
+import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { hardCuts, musicLike } from '../../helpers/media';
 
@@ -68,10 +69,37 @@ describe('a confined engine (the bridge, the app)', () => {
     expect(await codeOf(fit(c, 'remix.wav'))).toBe('forbidden-path');
     expect(await codeOf(fit(c, join(tmp, 'remix.wav')))).toBe('ok');
 
-    // A corpus the engine did not write (tests/e2e/app.test.ts trains on one it wrote, in a confined engine).
-    expect(await codeOf(runJob(c, 'train', { corpus: join(tmp, 'clips'), version: 'x1', steps: 1 }))).toBe('forbidden-path');
-
     const u = engine(false);
     expect(await codeOf(fit(u, join(tmp, 'remix-cli.wav')))).toBe('ok');
+  }, 300_000);
+
+  it("says what to do when it refuses a path", async () => {
+    const c = engine(true);
+    const refused = runJob(c, 'fit', { clip, track: song, out: join(tmp, 'remix.wav'), hits: false, allowTempo: true, force: true });
+    await expect(refused).rejects.toMatchObject({ code: 'forbidden-path', message: expect.stringContaining('add its folder in Library, or open the clip on the Match screen') });
+  });
+
+  it('trains on a corpus folder the user typed, like the edits folder of a fine-tune, and reads only media inside it (review S8)', async () => {
+    // A corpus outside the library and the data folder, made by another process (the CLI): 3 pairs,
+    // so the train gets past the guard to the corpus's own check, without minutes of training.
+    const corpus = join(tmp, 'typed-corpus');
+    await generateCorpus({ seed: 3, pairs: 3, clipSeconds: 1, trackSeconds: 1, width: 32, height: 32, fps: 8, sampleRate: 22050, jobs: 1, outDir: corpus });
+    const c = engine(true);
+    const train = (dir: string) => runJob(c, 'train', { corpus: dir, version: 'x1', steps: 1 });
+    await expect(train(corpus)).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining(`${corpus}: 1 train pair, 1 val pair and 1 test pair`) });
+    await expect(runJob(c, 'evaluate', { corpus })).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining('the test split has 1 pairs') });
+
+    // A manifest that lists media outside its folder does not make the engine read it.
+    const sly = join(tmp, 'sly-corpus');
+    await generateCorpus({ seed: 3, pairs: 3, clipSeconds: 1, trackSeconds: 1, width: 32, height: 32, fps: 8, sampleRate: 22050, jobs: 1, outDir: sly });
+    const manifest = JSON.parse(readFileSync(join(sly, 'manifest.json'), 'utf8')) as { pairs: Array<{ music: string }> };
+    // The clip: outside the library (which by now holds the first test's folder) and never opened.
+    manifest.pairs[0].music = relative(sly, clip);
+    writeFileSync(join(sly, 'manifest.json'), JSON.stringify(manifest));
+    expect(await codeOf(train(sly))).toBe('forbidden-path');
+
+    // The pick lasted for that request: a clip of the corpus is still not readable unopened.
+    const corpusClip = join(corpus, (JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8')) as { pairs: Array<{ video: string }> }).pairs[0].video);
+    expect(await codeOf(runJob(c, 'match', { clips: [corpusClip] }))).toBe('forbidden-path');
   }, 300_000);
 });

@@ -9,11 +9,14 @@ const library = join(tmp, 'library');
 const outside = join(tmp, 'outside');
 mkdirSync(join(library, 'album'), { recursive: true });
 mkdirSync(outside);
+mkdirSync(join(tmp, 'other'));
+writeFileSync(join(tmp, 'other', 'x.txt'), 'x');
 writeFileSync(join(library, 'album', 'a.ogg'), 'x');
 writeFileSync(join(outside, 'secret.txt'), 'x');
 writeFileSync(join(outside, 'clip.mp4'), 'x');
 symlinkSync(join(outside, 'secret.txt'), join(library, 'album', 'link.ogg'));
 symlinkSync(outside, join(library, 'escape'));
+symlinkSync(join(tmp, 'other', 'x.txt'), join(outside, 'link-out.ogg'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const confined = new PathGuard(true, () => [library]);
@@ -40,6 +43,24 @@ describe('PathGuard', () => {
   it('resolves symlinks before deciding: links out of the library are refused', () => {
     expect(code(() => confined.read(join(library, 'album', 'link.ogg')))).toBe('forbidden-path');
     expect(code(() => confined.read(join(library, 'escape', 'secret.txt')))).toBe('forbidden-path');
+  });
+
+  it("reads a folder the request names as the user's pick, and only what lies inside it (review S8)", () => {
+    const picked = confined.picked(outside);
+    expect(picked.dir).toBe(outside);
+    expect(picked.inside(join(outside, 'secret.txt'))).toBe(join(outside, 'secret.txt'));
+    // A neighbouring folder, directly or by `..` out of the pick, stays refused.
+    expect(code(() => picked.inside(join(tmp, 'other', 'x.txt')))).toBe('forbidden-path');
+    expect(code(() => picked.inside(join(outside, '..', 'other', 'x.txt')))).toBe('forbidden-path');
+    expect(code(() => picked.inside(join(outside, 'link-out.ogg')))).toBe('forbidden-path');
+    // The pick lasts for that request only: read() alone still refuses the folder's files.
+    expect(code(() => confined.read(join(outside, 'secret.txt')))).toBe('forbidden-path');
+    const inPick = confined.picked(join(library, 'escape'));
+    expect(inPick.inside(join(library, 'escape', 'secret.txt'))).toBe(join(library, 'escape', 'secret.txt'));
+  });
+
+  it('says what to do when it refuses a read', () => {
+    expect(() => confined.read('/etc/passwd')).toThrow('/etc/passwd: outside the library folders, the data folder and the clips you opened: add its folder in Library, or open the clip on the Match screen');
   });
 
   it('treats percent-encoded dots as a literal name, not a way out', () => {

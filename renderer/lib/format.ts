@@ -38,6 +38,11 @@ export function trackName(t: { title: string | null; path: string }): string {
   return t.title?.trim() || basename(t.path);
 }
 
+/** "1 track", "2 tracks": a count with its noun (regular plurals). */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** The folder a path is in ('/' for a file at the root). */
 export function folderOf(path: string): string {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));

@@ -197,6 +197,15 @@ describe.skipIf(!hasChromium || !canRunAsNobody || process.platform === 'win32')
       // The tab and the timeline's section bar say the same boundary.
       expect(start).toBe(clockTime(near));
     }
+    // A section never claims more cuts than the clip's own detection finds inside it: the cut it begins
+    // on is its start, not one of its cuts (the first section of this clip said 3 for its 2).
+    for (const [i, tab] of tabs.slice(1).entries()) {
+      await page.locator('.tabs button').nth(i + 1).click();
+      const [from, to] = tab.split('–').map(toSeconds);
+      const said = Number(/^(\d+) cuts? \(/.exec(await page.locator('.summary').innerText())![1]);
+      const inside = cuts.filter((c) => c > from + 0.1 && c < to - 0.1).length;
+      expect(said, `${tab}: cuts ${cuts.join(', ')}`).toBeLessThanOrEqual(inside);
+    }
   }, 900_000);
 
   it('sets In and Out by button and key alike: a point past the other starts a new range, never one the engine refuses', async () => {

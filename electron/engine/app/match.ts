@@ -155,15 +155,18 @@ function ranked(library: Library, clip: ClipAnalysis, results: Placed[], basis: 
 
 /**
  * A section as the user sees it: from its shot cut to the next, not the 0.5 s row edges its part was
- * analysed on (up to a quarter second off the cut). Each offset moves with the start, so the track
- * stays where the match put it against the picture (never before the track's own start).
+ * analysed on (up to a quarter second off the cut). Its summary and why count the cuts inside it (the
+ * cut it begins on is its start, not one of its cuts), over its own length.
  */
-function atCuts(r: RankedClip, clip: ClipAnalysis, s: Section): RankedClip {
-  const start = clip.start + s.start;
-  const shift = start - r.start;
-  const duration = s.end - s.start;
-  const summary = { ...r.summary, duration: round(duration, 3), cutsPerMin: round(duration > 0 ? (r.summary.cuts / duration) * 60 : 0, 3) };
-  return { ...r, start: round(start, 3), end: round(clip.start + s.end, 3), summary, results: r.results.map((t) => ({ ...t, offset: round(Math.max(0, t.offset + shift), 3) })) };
+function asShown(clip: ClipAnalysis, part: ClipAnalysis, s: Section): ClipAnalysis {
+  const inside = clip.cuts.filter((c) => c > s.start + CUT_EPS && c < s.end - CUT_EPS).map((c) => c - s.start);
+  return { ...part, start: clip.start + s.start, duration: s.end - s.start, cuts: inside };
+}
+const CUT_EPS = 0.05;
+
+/** Each offset moves with the start (`by` seconds), so the track stays where the match put it against the picture (never before its own start). */
+function shiftOffsets(r: RankedClip, by: number): RankedClip {
+  return { ...r, results: r.results.map((t) => ({ ...t, offset: round(Math.max(0, t.offset + by), 3) })) };
 }
 
 /** Ranked tracks beyond the asked number, so that files missing from disk can be left out and the list stay full. */
@@ -209,7 +212,7 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   const queries = [];
   for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
   const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false }, sync);
-  const sections = parts.map((part, i) => atCuts(ranked(session.library, part, audible(lists[i]), basis), clip, split[i]));
+  const sections = parts.map((part, i) => shiftOffsets(ranked(session.library, asShown(clip, part, split[i]), audible(lists[i]), basis), clip.start + split[i].start - part.start));
   return { ...ranked(session.library, clip, [], basis), sections, strategy };
 }
 

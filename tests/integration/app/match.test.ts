@@ -147,6 +147,10 @@ describe('match, sections and curation on a generated corpus indexed with the sh
       expect(section.start).toBeCloseTo(clip.start + s.start, 3);
       expect(section.end).toBeCloseTo(clip.start + s.end, 3);
       section.results.forEach((r, k) => expect(r.offset).toBeCloseTo(Math.max(0, alone.results[k].offset + section.start - alone.start), 3));
+      // Its cuts are those inside it: the cut it begins on is its start (the row-based part counted it).
+      const inside = clip.cuts.filter((c) => c > s.start + 0.05 && c < s.end - 0.05);
+      expect(section.summary).toMatchObject({ cuts: inside.length, duration: expect.closeTo(s.end - s.start, 3) });
+      expect(section.summary.cutsPerMin).toBeCloseTo((inside.length / (s.end - s.start)) * 60, 2);
     }
     expect(parts.slice(1).every((s) => clip.cuts.includes(s.start))).toBe(true);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../electron/contract/errors';
 import { readable } from '../../../renderer/lib/errors';
-import { clockTime, eta, folderOf, scoredPath, trackName } from '../../../renderer/lib/format';
+import { clockTime, counted, eta, folderOf, scoredPath, trackName } from '../../../renderer/lib/format';
 
 describe('what the screens print', () => {
   it('clock times and ETAs', () => {
@@ -31,6 +31,10 @@ describe('what the screens print', () => {
     expect(folderOf('/a/b/c.ogg')).toBe('/a/b');
     expect(folderOf('/c.ogg')).toBe('/');
     expect(folderOf('C:\\m\\c.ogg')).toBe('C:\\m');
+  });
+
+  it('counts with the noun in the number it has', () => {
+    expect([counted(0, 'cut'), counted(1, 'cut'), counted(2, 'thread')]).toEqual(['0 cuts', '1 cut', '2 threads']);
   });
 
   it('names a track by its title, else its file', () => {

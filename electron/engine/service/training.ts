@@ -48,11 +48,11 @@ export function checkpointProgress(job: Pick<JobHandle, 'progress'>): (e: Checkp
 const HEADLINE_K = 10;
 
 /** What the user should know about a corpus's splits before reading the run's figures (none when they are large enough). */
-export function splitNotes(data: TrainingData): string[] {
-  const val = bySplit(data, 'val').length;
+export function splitNotes(data: TrainingData, positives: 'pair' | 'mood' = 'pair'): string[] {
+  const val = bySplit(data, 'val');
   const test = bySplit(data, 'test').length;
   const notes: string[] = [];
-  const selection = validationNote(val, 'pairs', 'the val split');
+  const selection = validationNote(val, positives, 'pairs', 'the val split');
   if (selection) notes.push(selection);
   if (test <= HEADLINE_K) notes.push(`the test split has ${test} pairs: too few to rank for Recall@10 (n/a), and its other figures cannot be compared with scores on more queries`);
   if (notes.length > 0) notes.push(`a corpus of ${pairsForSplitsOver(HEADLINE_K)} pairs or more has val and test splits of more than ${HEADLINE_K}`);
@@ -206,7 +206,7 @@ export async function trainOnCorpus(
     stepsRun: out.result.stepsRun,
     stoppedEarly: out.result.stoppedEarly,
     resumedAt: out.result.resumedAt,
-    notes: splitNotes(data),
+    notes: splitNotes(data, req.positives ?? 'pair'),
     seconds: out.result.seconds,
     test: out.test as unknown as RetrievalReport,
     activated: req.activate ?? false,
@@ -273,7 +273,8 @@ export async function evaluate(req: EvaluateRequest, registry: RegistryOptions, 
       const tf = tfEmbedder(result, data);
       try {
         const r = await evaluateEmbedder(loss, items, tf);
-        losses.push({ ...r, method: `${loss} (best step ${result.bestStep}, val R@10 ${result.bestValRecall10.toFixed(3)})` });
+        const kept = result.valMetric === 'none' ? 'no validation' : `val ${result.valMetric} ${result.bestValRecall10.toFixed(3)}`;
+        losses.push({ ...r, method: `${loss} (best step ${result.bestStep}, ${kept})` });
       } finally {
         tf.dispose();
       }

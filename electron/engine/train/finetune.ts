@@ -113,10 +113,11 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
  * What to know about the held-out windows before reading the figures: the table's Recall@5/10 over
  * 10 or fewer windows is 1 for any model, and early stopping scores the MRR on its share of them.
  */
-function heldOutNotes(heldOut: number, stopping: number): string[] {
+function heldOutNotes(heldOut: number, stopping: readonly PairSample[]): string[] {
   const notes: string[] = [];
   if (heldOut <= 10) notes.push(`${heldOut} held-out windows: too few to rank for Recall@10 (n/a), so parent and fine-tuned are compared at Recall@1, median rank and MAP@R only; more (or longer) edits give more held-out windows`);
-  const selection = validationNote(stopping, 'windows', `early stopping's share of the held-out edits`);
+  // Windows of one video are each other's positives (class positives, as trained).
+  const selection = validationNote(stopping, 'mood', 'windows', `early stopping's held-out edits`);
   if (selection) notes.push(selection);
   return notes;
 }
@@ -255,7 +256,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     stepsRun: result.stepsRun,
     stoppedEarly: result.stoppedEarly,
     resumedAt: result.resumedAt,
-    notes: heldOutNotes(val.length, bySplit(plan.stoppingData, 'val').length),
+    notes: heldOutNotes(val.length, bySplit(plan.stoppingData, 'val')),
     seconds: result.seconds,
     manifest,
   };

@@ -6,11 +6,11 @@ import { NeedledropError } from '../errors';
 import type { LossName } from '../metric/losses';
 import { TrainBatches } from './batches';
 import { loadCheckpoint, saveCheckpoint, trainingFingerprint, type RunIdentity } from './checkpoint';
-import type { TrainingData } from './dataset';
+import type { PairSample, TrainingData } from './dataset';
 import type { HardNegatives } from './hard-negatives';
 import { TrainingRun } from './run';
 import { warmupCosine } from './schedule';
-import { validationMetricFor, type BestValidation, type ValidationMetric } from './validation';
+import { validationMetricOf, type BestValidation, type ValidationMetric } from './validation';
 import type { DualWeights } from './weights';
 
 export { emaDecay, updateAverage } from './averaging';
@@ -91,7 +91,7 @@ export interface TrainProgress {
   stepsPerSec: number;
   etaSeconds: number;
   temperature?: number;
-  /** What valRecall10 and bestRecall10 hold: Recall@10, or the MRR on a validation split of 10 or fewer (validationMetricFor). */
+  /** What valRecall10 and bestRecall10 hold: Recall@10, or the MRR on a validation split of 10 or fewer; 'none': nothing is validated (validationMetricOf). */
   valMetric: ValidationMetric;
   /** Set on validation steps: the validation score in valMetric. */
   valRecall10?: number;
@@ -105,7 +105,7 @@ export interface TrainResult {
   /** Weights at the best validation score (early stopping). */
   weights: DualWeights;
   bestStep: number;
-  /** The best validation score, in valMetric. */
+  /** The best validation score, in valMetric (NaN when valMetric is 'none'). */
   bestValRecall10: number;
   valMetric: ValidationMetric;
   stepsRun: number;
@@ -163,17 +163,23 @@ export function progressMetrics(p: TrainProgress): Record<string, number> {
     lr: p.lr,
     stepsPerSec: p.stepsPerSec,
     etaSeconds: p.etaSeconds,
-    [best]: p.bestRecall10,
+    ...(p.valMetric !== 'none' ? { [best]: p.bestRecall10 } : {}),
     ...(p.valRecall10 !== undefined ? { [val]: p.valRecall10 } : {}),
     ...(p.valMargin !== undefined ? { valMargin: p.valMargin } : {}),
     ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
   };
 }
 
-/** What a validation split of `items` (`unit`: pairs, windows) is scored on, in words, when it is not plain Recall@10 (null then). */
-export function validationNote(items: number, unit: string, what: string): string | null {
-  if (validationMetricFor(items) === 'R@10') return null;
-  return `${what} has ${items} ${unit}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others`;
+/**
+ * What a validation split (`unit`: pairs, windows) is scored on, in words, when it is not plain
+ * Recall@10 (null then): validationMetricOf.
+ */
+export function validationNote(val: readonly PairSample[], positives: 'pair' | 'mood', unit: string, what: string): string | null {
+  const metric = validationMetricOf(val, positives);
+  if (metric === 'R@10') return null;
+  const all = 'so no step is selected: every step runs and the last is kept';
+  if (metric === 'none') return val.length < 2 ? `${what}: one item, nothing to rank it against, ${all}` : `${what}: ${val.length} ${unit}, all from one source (each other's positives), nothing to rank them against, ${all}`;
+  return `${what}: ${val.length} ${unit}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others`;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -192,7 +198,7 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
     ...(opts.anchor ? { anchor: opts.anchor } : {}),
   });
   const batches = new TrainBatches(train, { batchSize: Math.min(config.batchSize, train.length), seed: config.seed, positives: config.positives, moodBins: config.moodBins });
-  const valMetric = validationMetricFor(val.length);
+  const valMetric = validationMetricOf(val, config.positives);
   const identity: RunIdentity | null = opts.checkpointDir
     ? {
         config,
@@ -230,7 +236,12 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       const stepsPerSec = (step - firstStep) / Math.max(elapsed, 1e-3);
       const progress: TrainProgress = { step, steps: config.steps, loss: lossValue, lr, stepsPerSec, etaSeconds: (config.steps - step) / stepsPerSec, temperature: run.loss.currentTemperature?.(), valMetric, bestRecall10: Math.max(stopping.best.recall, 0) };
       const entry: TrainResult['history'][number] = { step, loss: lossValue };
-      if (step % config.evalEvery === 0 || step === config.steps) {
+      if (valMetric === 'none') {
+        // Nothing to validate on: checkpoints on the same grid, no early stopping.
+        if (step % config.evalEvery === 0 || step === config.steps) checkpoint();
+        if (step % 10 === 0) run.history.push(entry);
+        opts.onProgress?.(progress);
+      } else if (step % config.evalEvery === 0 || step === config.steps) {
         const { score: r10, margin } = run.validate(val);
         entry.valRecall10 = r10;
         progress.valRecall10 = r10;
@@ -252,11 +263,12 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
       await new Promise((r) => setImmediate(r));
     }
     const { best } = run.stopping;
+    const unvalidated = valMetric === 'none';
     return {
       config,
-      weights: best.weights ?? run.keptWeights(),
-      bestStep: best.step,
-      bestValRecall10: best.recall,
+      weights: unvalidated ? run.keptWeights() : (best.weights ?? run.keptWeights()),
+      bestStep: unvalidated ? run.step : best.step,
+      bestValRecall10: unvalidated ? NaN : best.recall,
       valMetric,
       stepsRun: run.step,
       stoppedEarly,

@@ -29,9 +29,21 @@ export function validationRecall10(dual: DualEncoder, val: PairSample[]): number
  * track stands above the others, on average. Above 10 items, R@10 alone, as before (the recorded
  * loss benches select that way).
  */
-export type ValidationMetric = 'R@10' | 'MRR';
+export type ValidationMetric = 'R@10' | 'MRR' | 'none';
 
 export const validationMetricFor = (items: number): ValidationMetric => (items > 10 ? 'R@10' : 'MRR');
+
+/**
+ * What a run selects its kept step on: 'none' when the validation items cannot be told apart —
+ * a single item, or under class positives a single class (a fine-tune whose held-out windows all
+ * come from one video: they are each other's positives, and each one's "own" track is the same
+ * music as the others', so MRR and margin sit at chance, 0.611 and 0.000 on shared/media/video).
+ * Then nothing is validated: the whole schedule runs and its last step is kept.
+ */
+export function validationMetricOf(val: readonly PairSample[], positives: 'pair' | 'mood'): ValidationMetric {
+  const sources = positives === 'mood' ? new Set(val.map((p) => p.classId)).size : val.length;
+  return sources < 2 ? 'none' : validationMetricFor(val.length);
+}
 
 /** A validation: the score in the run's metric, and (MRR only) the margin that breaks its ties. */
 export interface ValidationScore {

@@ -44,10 +44,15 @@ describe('split notes (review S1, train side)', () => {
   it('a corpus with val and test splits of 10 or fewer is told what that does to its figures; a larger one is not', () => {
     const small = splitNotes(syntheticTrainingData({ counts: { train: 30, val: 7, test: 7 } }));
     expect(small).toEqual([
-      "the val split has 7 pairs, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others",
+      "the val split: 7 pairs, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others",
       'the test split has 7 pairs: too few to rank for Recall@10 (n/a), and its other figures cannot be compared with scores on more queries',
       `a corpus of ${pairsForSplitsOver(10)} pairs or more has val and test splits of more than 10`,
     ]);
     expect(splitNotes(syntheticTrainingData({ counts: { train: 30, val: 11, test: 11 } }))).toEqual([]);
+    // One val pair: nothing to rank it against.
+    expect(splitNotes(syntheticTrainingData({ counts: { train: 30, val: 1, test: 11 } }))).toEqual([
+      'the val split: one item, nothing to rank it against, so no step is selected: every step runs and the last is kept',
+      `a corpus of ${pairsForSplitsOver(10)} pairs or more has val and test splits of more than 10`,
+    ]);
   });
 });

@@ -108,6 +108,24 @@ describe('validation on a split of 10 or fewer', () => {
     }
   }, 60_000);
 
+  it('held-out items of one source (class positives) are not validated: every step runs and the last is kept', async () => {
+    const base = syntheticTrainingData({ seed: 13, noise: 0.6, counts: { train: 40, val: 3, test: 2 } });
+    // A fine-tune whose held-out windows all come from one video: one class, each other's positives.
+    const oneSource = { ...base, pairs: base.pairs.map((p) => (p.split === 'val' ? { ...p, classId: 99 } : p)) };
+    const config = { ...TINY, steps: 40, evalEvery: 5, patience: 1, seed: 3, lr: 3e-3, positives: 'mood' as const };
+    const events: TrainProgress[] = [];
+    const result = await trainDualEncoder(oneSource, config, { onProgress: (p) => events.push(p) });
+    expect(events.every((e) => e.valMetric === 'none' && e.valRecall10 === undefined)).toBe(true);
+    expect(result.stepsRun).toBe(40);
+    expect(result.stoppedEarly).toBe(false);
+    expect(result.bestStep).toBe(40);
+    // The last step's weights: the same run validated only at its end keeps exactly those.
+    const endOnly = await trainDualEncoder(base, { ...config, evalEvery: 1000 });
+    const flat = (r: typeof result): number[] => (['video', 'audio'] as const).flatMap((side) => Object.keys(r.weights[side]).sort().flatMap((k) => Array.from(r.weights[side][k].data)));
+    expect(endOnly.bestStep).toBe(40);
+    expect(flat(result)).toEqual(flat(endOnly));
+  }, 60_000);
+
   it('keeps Recall@10 on a split of more than 10', async () => {
     const data = syntheticTrainingData({ seed: 11, counts: { train: 40, val: 11, test: 4 } });
     const result = await trainDualEncoder(data, { ...TINY, steps: 5, evalEvery: 5, seed: 3 });

@@ -147,7 +147,7 @@ export function loadCheckpoint(dir: string, run: RunIdentity): CheckpointRead | 
   try {
     ck = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
   } catch (err) {
-    return { mismatch: `${path} cannot be read (${err instanceof Error ? err.message : String(err)})` };
+    return { mismatch: `the checkpoint in ${dir} is not resumed: it cannot be read (${err instanceof Error ? err.message : String(err)})` };
   }
   const mismatch =
     ck.data === undefined

@@ -95,6 +95,12 @@ describe('checkpoint', () => {
     expect(loadCheckpoint(dir, { ...run, spec: { ...spec, audio: 'a2' } })).toEqual(not('it was trained on another feature spec'));
     expect(existsSync(join(root, 'none'))).toBe(false);
     expect(loadCheckpoint(join(root, 'none'), run)).toBeNull();
+    // A file cut short (a full disk): set aside, naming it, rather than failing the run.
+    const torn = join(root, 'torn');
+    mkdirSync(torn);
+    writeFileSync(checkpointFile(torn), '{"config": {"loss"');
+    const read = loadCheckpoint(torn, run);
+    expect(read && 'mismatch' in read && read.mismatch).toMatch(new RegExp(`^the checkpoint in ${torn} is not resumed: it cannot be read \\(.+\\)$`));
   });
 
   it('fingerprints the data a run learns from: equal for the same pairs, different for another corpus, split, warm start or anchor', () => {

@@ -2,10 +2,11 @@
  * Generate (or resume) a corpus folder: plan from the seed, write manifest.json, render the
  * pairs whose files are not complete yet, `jobs` at a time, reporting progress.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cancelledError, inputError, isCancelled, usageError } from '../errors';
+import { writeCause } from '../fit/outputs';
 import { DEFAULT_OPTIONS, planCorpus } from './plan';
 import { pairComplete, renderPair } from './render';
 import type { CorpusManifest, CorpusOptions, CorpusPair, GenerateCorpusOptions } from './types';
@@ -47,6 +48,30 @@ function checkExisting(dir: string, planned: CorpusManifest): void {
   }
 }
 
+/** What a corpus leaves in its folder before its manifest (a run stopped at once), and what the OS drops in any folder. */
+const NOT_IN_USE = new Set(['video', 'music', `.part-${MANIFEST_NAME}`, '.DS_Store', 'Thumbs.db', 'desktop.ini']);
+
+/**
+ * A corpus goes into a new or empty folder, or the folder of an earlier corpus (resumed, or refused by
+ * checkExisting when its settings differ). Review S11: a file as OUT crashed (ENOTDIR, exit 70), and
+ * any folder, the data folder or one of the user's own, was filled with manifest.json, video/, music/.
+ */
+function checkOutFolder(dir: string): void {
+  let entries: string[] | null;
+  try {
+    entries = statSync(dir).isDirectory() ? readdirSync(dir) : null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // made below
+    throw inputError(dir, `cannot use it as the corpus folder: ${writeCause(err)}`, err);
+  }
+  if (entries === null) throw inputError(dir, 'is a file, not a folder: give a new or empty folder for the corpus');
+  if (entries.includes(MANIFEST_NAME)) return;
+  const others = entries.filter((e) => !NOT_IN_USE.has(e)).sort();
+  if (others.length === 0) return;
+  const named = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
+  throw inputError(dir, `holds other files (${named}) and no corpus: give a new or empty folder, or the folder of an earlier corpus to resume it`);
+}
+
 async function writeManifest(dir: string, manifest: CorpusManifest): Promise<void> {
   const file = join(dir, MANIFEST_NAME);
   const part = join(dir, `.part-${MANIFEST_NAME}`);
@@ -59,8 +84,13 @@ export async function generateCorpus(o: GenerateCorpusOptions): Promise<CorpusMa
   const jobs = o.jobs ?? 2;
   if (!Number.isInteger(jobs) || jobs < 1) throw usageError(`jobs must be a positive integer, got ${jobs}`);
   const manifest = planCorpus(o.seed, options);
-  await mkdir(join(o.outDir, 'video'), { recursive: true });
-  await mkdir(join(o.outDir, 'music'), { recursive: true });
+  checkOutFolder(o.outDir);
+  try {
+    await mkdir(join(o.outDir, 'video'), { recursive: true });
+    await mkdir(join(o.outDir, 'music'), { recursive: true });
+  } catch (err) {
+    throw inputError(o.outDir, `cannot make the corpus folder: ${writeCause(err)}`, err);
+  }
   checkExisting(o.outDir, manifest);
   await writeManifest(o.outDir, manifest);
 

@@ -32,6 +32,7 @@ import { activate, activeModel, listModels, rollback } from '../models/registry'
 import type { EngineContext } from './context';
 import { registryOptions } from './context';
 import { toErrorData } from './errors';
+import { checkCorpusPlace } from './corpus-place';
 import { checkedJudgement } from './feedback-record';
 import { JobRunner, type JobHandle } from './jobs';
 import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
@@ -733,6 +734,7 @@ export class Engine implements EngineApi {
       // Training modules load TF.js: only when a training operation is asked for.
       corpus: async (req, job) => {
         const out = this.guard.write(req.out);
+        checkCorpusPlace(out, this.ctx.dataDir, this.settings().libraryFolders);
         const made = await (await import('./training')).makeCorpus({ ...req, out }, job);
         // A corpus the engine wrote, the user may train and evaluate on.
         this.granted.add(out);

@@ -219,8 +219,9 @@ export async function scanFolders(
   // it used to fail the whole scan ('folder not found'), so no other folder could be scanned meanwhile.
   // With none there, the indexer says so as before.
   const gone = folders.filter((f) => !existsSync(f));
-  const present = gone.length < folders.length ? folders.filter((f) => !gone.includes(f)) : folders;
-  const keptGone = gone.length < folders.length ? filesUnder(db, gone).length : 0;
+  const leftOut = gone.length > 0 && gone.length < folders.length;
+  const present = leftOut ? folders.filter((f) => !gone.includes(f)) : folders;
+  const keptGone = leftOut ? filesUnder(db, gone).length : 0;
   // Workers get plain data: where the versions are (the active one is read there from the pointer).
   const registry: RegistryOptions = {
     ...(opts.registry.env?.NEEDLEDROP_HOME ? { env: { NEEDLEDROP_HOME: opts.registry.env.NEEDLEDROP_HOME } } : {}),
@@ -237,7 +238,7 @@ export async function scanFolders(
   const kept = readFailed(dataDir).filter((f) => !under(f.path));
   writeFailed(dataDir, [...kept, ...report.failed]);
   const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, ignored, partial, cancelled, note } = report;
-  const goneNote = present === folders ? null : `${gone.join(', ')}: not found (an unplugged drive?): not scanned, ${keptGone} track${keptGone === 1 ? '' : 's'} kept as ${keptGone === 1 ? 'it is' : 'they are'}.`;
+  const goneNote = !leftOut ? null : `${gone.join(', ')}: not found (an unplugged drive?): not scanned, ${keptGone} track${keptGone === 1 ? '' : 's'} kept as ${keptGone === 1 ? 'it is' : 'they are'}.`;
   return { indexed, unchanged, removed, unavailable: unavailable + keptGone, moved, reembedded, failed, ignored, partial, cancelled, note: [note, goneNote].filter(Boolean).join(' ') || null };
 }
 

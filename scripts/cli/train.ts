@@ -1,10 +1,12 @@
 /** `needledrop train --corpus DIR --version NAME …`: train a dual encoder with any loss of the metric core. */
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
+import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { formatReports, formatTrainProgress, type ReportRow } from './format';
 import { statusLine } from './status';
+import { runEnding } from '../../electron/contract/wording';
 
 /**
  * The status line of a training job: steps (a validation line stays), a checkpoint resumed or set
@@ -18,11 +20,7 @@ function showProgress(status: ReturnType<typeof statusLine>): (p: ProgressEvent)
   };
 }
 
-/** How the run ended: the steps run and the step kept, and whether early stopping ended it. */
-export function runEnding(r: { bestStep: number; stepsRun: number; stoppedEarly: boolean; resumedAt: number | null }): string {
-  const resumed = r.resumedAt !== null ? `resumed at step ${r.resumedAt}, ` : '';
-  return r.stoppedEarly ? `${resumed}stopped early at step ${r.stepsRun}, kept step ${r.bestStep}` : `${resumed}${r.stepsRun} steps, kept step ${r.bestStep}`;
-}
+export { runEnding };
 
 export const usage =
   'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--feedback] [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
@@ -81,11 +79,12 @@ export async function run(argv: string[]): Promise<number> {
       { onProgress: showProgress(status) },
     );
     status.done();
-    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: r.test, bestStep: r.bestStep, stepsRun: r.stepsRun, stoppedEarly: r.stoppedEarly, resumedAt: r.resumedAt, notes: r.notes, seconds: r.seconds });
+    const reembedded = r.activated ? await reembedCatalog(engine, r.version) : null;
+    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: r.test, bestStep: r.bestStep, stepsRun: r.stepsRun, stoppedEarly: r.stoppedEarly, resumedAt: r.resumedAt, notes: r.notes, seconds: r.seconds, activated: r.activated, ...(reembedded ? { reembedded } : {}) });
     else {
       process.stdout.write(`${formatReports([r.test as unknown as ReportRow])}\n`);
       for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
-      process.stdout.write(`model ${r.version} written to ${r.dir} (${runEnding(r)}, ${r.seconds.toFixed(0)} s)\n`);
+      process.stdout.write(`model ${r.version} written to ${r.dir} (${runEnding(r)}, ${r.seconds.toFixed(0)} s)${r.activated ? ', active' : ''}\n${reembedText(reembedded)}`);
     }
     return 0;
   } finally {
@@ -127,14 +126,15 @@ async function finetune(
       { onProgress: showProgress(status) },
     );
     status.done();
-    if (values.json) printJson(r);
+    const reembedded = r.activated ? await reembedCatalog(engine, r.version) : null;
+    if (values.json) printJson({ ...r, ...(reembedded ? { reembedded } : {}) });
     else {
       for (const s of r.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
       process.stdout.write(`held-out edits:\n${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
       if (r.base) process.stdout.write(`base benchmark (what was forgotten):\n${formatReports([r.base.before as unknown as ReportRow, r.base.after as unknown as ReportRow])}\n`);
       for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(
-        `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows; ${runEnding(r)}) written to ${r.dir}${r.activated ? ', active' : ''}\n`,
+        `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows; ${runEnding(r)}) written to ${r.dir}${r.activated ? ', active' : ''}\n${reembedText(reembedded)}`,
       );
     }
     return 0;

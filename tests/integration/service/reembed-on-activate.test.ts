@@ -130,4 +130,18 @@ describe.skipIf(!media)('activating a model version re-embeds the library', () =
     const again = await needledropWithEnv(env, 'models', 'rollback');
     expect(again.stdout).toContain(`already embedded for base`);
   }, 240_000);
+
+  it('the CLI: `train --activate` re-embeds the catalog for the version it made', async () => {
+    const home = join(tmp, 'cli-train');
+    const env = { NEEDLEDROP_HOME: home };
+    const corpus = join(tmp, 'corpus');
+    expect((await needledropWithEnv(env, 'corpus', '--out', corpus, '--pairs', '10', '--seed', '1', '--track-seconds', '12')).code).toBe(0);
+    expect((await needledropWithEnv(env, 'index', music)).code).toBe(0);
+    const trained = await needledropWithEnv(env, 'train', '--corpus', corpus, '--version', 't-act', '--steps', '2', '--activate');
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toContain(`re-embedded ${TRACKS.length} tracks for t-act`);
+    const matched = await needledropWithEnv(env, 'match', clip, '--top', '1', '--json');
+    expect(matched.code).toBe(0);
+    expect((JSON.parse(matched.stdout) as { model: string }).model).toBe('t-act');
+  }, 240_000);
 });

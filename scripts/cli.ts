@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`needledrop ${name}: ${data.message}${data.detail ? `\n${data.detail}` : ''}\n`);
       return 70;
     }
-    process.stderr.write(`needledrop ${name}: ${errorLine(data)}\n`);
+    process.stderr.write(`needledrop ${name}: ${errorLine(data, cmd.usage)}\n`);
     if (code === 2) process.stderr.write(`usage: ${cmd.usage}\n`);
     return code;
   }

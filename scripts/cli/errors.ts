@@ -24,8 +24,21 @@ const HINTS: Array<{ code: ErrorData['code']; when: RegExp; hint: string }> = [
   { code: 'cancelled', when: /^training cancelled at step \d+ of \d+; its checkpoint is kept$/, hint: 'run the same command again to resume it' },
 ];
 
-/** The one line the CLI prints for an engine error: its message, and a hint when one applies. */
-export function errorLine(data: Pick<ErrorData, 'code' | 'message'>): string {
-  const hint = HINTS.find((h) => h.code === data.code && h.when.test(data.message))?.hint;
-  return hint ? `${data.message} (${hint})` : data.message;
+/**
+ * A request the engine's schema refused names the operation and the request field ('train: "version"
+ * must be …'), which after "needledrop train:" said the operation twice (review S12.6); the user typed a
+ * flag. When the field is one of the command's flags (its usage line has it), the flag is named instead.
+ */
+function flagMessage(message: string, usage: string): string {
+  const m = /^[\w.]+: "([A-Za-z]+)" (.*)$/s.exec(message);
+  if (!m) return message;
+  const flag = `--${m[1].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return new RegExp(`${flag}(?![\\w-])`).test(usage) ? `${flag} ${m[2]}` : message;
+}
+
+/** The one line the CLI prints for an engine error: its message (a refused field as the flag of `usage`), and a hint when one applies. */
+export function errorLine(data: Pick<ErrorData, 'code' | 'message'>, usage = ''): string {
+  const message = data.code === 'invalid-request' ? flagMessage(data.message, usage) : data.message;
+  const hint = HINTS.find((h) => h.code === data.code && h.when.test(message))?.hint;
+  return hint ? `${message} (${hint})` : message;
 }

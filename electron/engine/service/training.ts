@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EngineError } from '../../contract/errors';
+import { NeedledropError } from '../errors';
 import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
 import { calibrateOnHeldOut, calibrateOnPairs } from '../app/match-calibration';
 export { baseCalibrationData } from '../app/match-calibration';
@@ -13,7 +14,7 @@ import { generateCorpus, loadCorpus as readCorpusManifest } from '../corpus/gene
 import { pairsForSplitsOver, pairsToTrain, splitShortfall } from '../corpus/plan';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
-import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
+import { activate, activeModel, checkNewVersion, loadModel, resolveModel, type RegistryOptions } from '../models/registry';
 import type { ModelManifest } from '../models/version';
 import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '../train/dataset';
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
@@ -176,6 +177,7 @@ export async function trainOnCorpus(
   const loss = checkLoss(req.loss ?? 'infonce');
   const outDir = join(resolve(req.out ?? dirs.userModelsDir), req.version);
   checkNewVersion(req.version, outDir, dirs.registry);
+  if (req.parent !== undefined) await checkParent(req.parent, req.version, dirs.registry);
   checkTrainable(req.corpus);
   const data = await loadCorpus(req.corpus, job);
   const out = await trainAndSave(
@@ -213,6 +215,21 @@ export async function trainOnCorpus(
     manifest: out.manifest,
     backend: out.backend,
   };
+}
+
+/**
+ * A parent is a version that exists (review S12.7: "--parent ghost" was recorded, listed as the
+ * parent, and rollback's "else to the parent" would have pointed at nothing).
+ */
+async function checkParent(parent: string, version: string, registry: RegistryOptions): Promise<void> {
+  try {
+    await resolveModel(parent, registry);
+  } catch (err) {
+    if (err instanceof NeedledropError && err.code === 'no-model') {
+      throw new NeedledropError('usage', `no model version "${parent}" to be the parent of "${version}"`, { code: 'no-model' });
+    }
+    throw err;
+  }
 }
 
 export interface EvaluateRequest {

@@ -10,6 +10,7 @@ import { inputError, NeedledropError } from '../errors';
 import { dataHome, shippedModelsDir, userModelsDir } from '../paths';
 import { checkVersionName, ENCODER_FILES, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
 import { writeFileAtomicAsync } from '../util/atomic-write';
+import { withFileLock } from '../util/file-lock';
 
 export const DEFAULT_MODEL = 'base';
 const POINTER_FILE = 'active-model.json';
@@ -85,9 +86,17 @@ async function readPointer(opts: RegistryOptions): Promise<Pointer> {
 }
 
 async function writePointer(pointer: Pointer, opts: RegistryOptions): Promise<void> {
-  const file = pointerPath(opts);
+  await writeFileAtomicAsync(pointerPath(opts), JSON.stringify(pointer, null, 2) + '\n');
+}
+
+/**
+ * Read the pointer, decide, write it: one change at a time, in this process and across processes
+ * (review S12.10: four rollbacks at once all read the same pointer, all answered the same switch
+ * and only one step was rolled back).
+ */
+async function changePointer<T>(opts: RegistryOptions, change: () => Promise<T>): Promise<T> {
   await mkdir(dataHome(opts.env), { recursive: true });
-  await writeFileAtomicAsync(file, JSON.stringify(pointer, null, 2) + '\n');
+  return withFileLock(`${pointerPath(opts)}.lock`, 'the active model', change);
 }
 
 /** Every version, shipped first then user; a user version that reuses a shipped name is flagged, not used. */
@@ -150,10 +159,12 @@ export async function activate(version: string, opts: RegistryOptions & { expect
   checkVersionName(version);
   const entry = await resolveModel(version, opts);
   await loadModelVersion(entry.dir, { expectedSpec: opts.expectedSpec });
-  const pointer = await readPointer(opts);
-  if (pointer.active === version) return { active: version, previous: version };
-  await writePointer({ active: version, history: [...pointer.history, pointer.active].slice(-HISTORY_LIMIT) }, opts);
-  return { active: version, previous: pointer.active };
+  return changePointer(opts, async () => {
+    const pointer = await readPointer(opts);
+    if (pointer.active === version) return { active: version, previous: version };
+    await writePointer({ active: version, history: [...pointer.history, pointer.active].slice(-HISTORY_LIMIT) }, opts);
+    return { active: version, previous: pointer.active };
+  });
 }
 
 /**
@@ -161,7 +172,11 @@ export async function activate(version: string, opts: RegistryOptions & { expect
  * to the active version's parent. Rolling back does not push onto the history, so repeated
  * rollbacks walk further back instead of toggling.
  */
-export async function rollback(opts: RegistryOptions = {}): Promise<Switch> {
+export function rollback(opts: RegistryOptions = {}): Promise<Switch> {
+  return changePointer(opts, () => rollbackOnce(opts));
+}
+
+async function rollbackOnce(opts: RegistryOptions): Promise<Switch> {
   const pointer = await readPointer(opts);
   const entries = await listModels(opts);
   const usable = (v: string): boolean => entries.some((e) => e.version === v && !e.problem);

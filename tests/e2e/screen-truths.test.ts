@@ -128,7 +128,14 @@ describe.skipIf(!hasChromium || !canRunAsNobody || process.platform === 'win32')
     const noTempo = tracks.find((t) => t.bpm === null && !t.outside);
     expect(noTempo).toBeDefined();
     await page.click(`[data-testid="ranked"] .item[data-track-id="${noTempo!.id}"]`);
-    expect(await fitShown()).toMatch(/^beats at \d+ BPM \(the fit’s own beat tracking: the library found no steady tempo\)$/);
+    const tempo = await fitShown();
+    expect(tempo).toMatch(/^beats at \d+ BPM \(the fit’s own beat tracking: the library found no steady tempo\)$/);
+    // Its beats are the track's beats now: nudging moves the offset by one of them (it was off, with no catalog beats).
+    const offsetNow = async () => toSeconds((await page.locator('[data-testid="offset"]').innerText()).replace('offset ', ''));
+    const before = await offsetNow();
+    await page.getByRole('button', { name: '+ beat' }).click();
+    await expect.poll(offsetNow).not.toBe(before);
+    expect(Math.abs((await offsetNow()) - before - 60 / Number(/beats at (\d+) BPM/.exec(tempo)![1]))).toBeLessThanOrEqual(0.1);
     // A track with a catalog tempo: the fit's grid is the catalog's, the same number as the list.
     const steady = tracks.find((t) => t.bpm !== null && t.duration > 20 && !t.outside && matchBpm.has(t.id))!;
     await page.click(`[data-testid="ranked"] .item[data-track-id="${steady.id}"]`);

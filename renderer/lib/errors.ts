@@ -26,7 +26,8 @@ export function readable(err: unknown): Readable {
   return {
     title: data.message,
     code: data.code,
-    ...(data.file ? { file: data.file } : {}),
+    // The file on a line of its own, unless the message already begins with it (it read the path twice).
+    ...(data.file && !data.message.startsWith(data.file) ? { file: data.file } : {}),
     ...(data.detail || hint ? { detail: [hint, data.detail].filter(Boolean).join(' ') } : {}),
   };
 }

@@ -51,7 +51,9 @@ describe('errors as the user reads them', () => {
   });
 
   it('takes errors as data (a job-end error) and plain errors alike', () => {
-    expect(readable({ code: 'bad-input', message: 'x.mp4: not a video', file: 'x.mp4', detail: 'ffmpeg: Invalid data' })).toEqual({ title: 'x.mp4: not a video', file: 'x.mp4', detail: 'ffmpeg: Invalid data', code: 'bad-input' });
+    expect(readable({ code: 'bad-input', message: 'not a video', file: 'x.mp4', detail: 'ffmpeg: Invalid data' })).toEqual({ title: 'not a video', file: 'x.mp4', detail: 'ffmpeg: Invalid data', code: 'bad-input' });
+    // A message that begins with the file names it once.
+    expect(readable({ code: 'bad-input', message: '/m/a b.ogg: has no video stream', file: '/m/a b.ogg' })).toEqual({ title: '/m/a b.ogg: has no video stream', code: 'bad-input' });
     expect(readable(new Error('boom'))).toEqual({ title: 'boom', code: 'internal' });
   });
 });

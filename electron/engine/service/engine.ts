@@ -29,6 +29,7 @@ import { exportClipWithTrack } from '../media/export';
 import { configureFfmpeg, resolveTool, toolInfo } from '../media/ffmpeg-path';
 import { probe } from '../media/probe';
 import { activate, activeModel, listModels, rollback } from '../models/registry';
+import { loadModelVersion } from '../models/version';
 import type { EngineContext } from './context';
 import { registryOptions } from './context';
 import { toErrorData } from './errors';
@@ -302,6 +303,9 @@ export class Engine implements EngineApi {
 
   private async models(): Promise<{ active: string; models: ModelInfo[] }> {
     const [entries, active] = [await listModels(this.registry), await activeModel(this.registry)];
+    // A version whose encoder files no longer match its model.json is unusable, listed as such (activate
+    // refuses it; a list that showed it as ordinary left users with "index with it active", review S4).
+    await Promise.all(entries.filter((e) => !e.problem).map((e) => loadModelVersion(e.dir).catch((err: unknown) => void (e.problem = err instanceof Error ? err.message : String(err)))));
     // What a match with the version will read: a calibration file it cannot use reads as none (the session does the same).
     const fits = await Promise.all(entries.map((e) => readCalibration(e.dir).then((c) => (c ? ('calibrated' as const) : ('library' as const)), () => 'library' as const)));
     return {

@@ -13,7 +13,7 @@ import { openMatchSession, type MatchSession } from '../app/match';
 import { openCatalog, type Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { markInterruptedJobs } from '../jobs/store';
-import { resolveModel, type RegistryOptions } from '../models/registry';
+import { loadModel, type RegistryOptions } from '../models/registry';
 
 export class Sessions {
   private db: Catalog | null = null;
@@ -103,7 +103,9 @@ export class Sessions {
     try {
       return await openSearchLibrary(this.existingCatalog(), version, { ...this.libraryOptions, catalogPath: this.catalogPath, log: this.log });
     } catch (err) {
-      if (err instanceof Error && (err as { code?: unknown }).code === 'not-indexed') await resolveModel(version, this.registry);
+      // loadModel verifies the files too: an active version deleted or changed on disk says so (review S4
+      // addendum), where "embed them" would loop (an index with it active stores features only).
+      if (err instanceof Error && (err as { code?: unknown }).code === 'not-indexed') await loadModel({ ...this.registry, version });
       throw err;
     }
   }

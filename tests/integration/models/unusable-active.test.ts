@@ -1,0 +1,62 @@
+/**
+ * An active version that is unusable on disk (its encoder changed after it was saved, or its folder
+ * deleted) is said to be so by `match` and `models list` (review S4 addendum), instead of "index the
+ * library with it active", which looped: an index with it active stores features only.
+ */
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { needledropWithEnv } from '../../helpers/cli';
+import { sharedMediaDir } from '../../helpers/media';
+
+const media = await sharedMediaDir();
+const tmp = mkdtempSync(join(tmpdir(), 'nd-unusable-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A user version that is the shipped base under another name (same files, so its hashes hold). */
+function copyOfBase(home: string, name: string): string {
+  const dir = join(home, 'models', name);
+  mkdirSync(join(home, 'models'), { recursive: true });
+  cpSync(resolve(import.meta.dirname, '../../../models/base'), dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...manifest, version: name, parent: 'base' }));
+  return dir;
+}
+
+describe.skipIf(!media)('an unusable active model version', () => {
+  const music = join(tmp, 'music');
+  const clip = join(media ?? '', 'video', 'chaplin.mp4');
+
+  it('changed on disk: match names the file and the mismatch, models list marks it unusable', async () => {
+    mkdirSync(music, { recursive: true });
+    cpSync(join(media ?? '', 'music', 'sorohanro_-_solo-trumpet-06.ogg'), join(music, 'a.ogg'));
+    const home = join(tmp, 'changed');
+    const env = { NEEDLEDROP_HOME: home };
+    const dir = copyOfBase(home, 'lr0');
+    expect((await needledropWithEnv(env, 'models', 'activate', 'lr0')).code).toBe(0);
+    appendFileSync(join(dir, 'audio.onnx'), Buffer.from([0])); // changed after it was activated
+    expect((await needledropWithEnv(env, 'index', music)).code).toBe(0); // features only: the model is not usable
+    const matched = await needledropWithEnv(env, 'match', clip);
+    expect(matched.code).toBe(1);
+    expect(matched.stderr).toContain(join(dir, 'audio.onnx'));
+    expect(matched.stderr).toMatch(/sha256 mismatch/);
+    expect(matched.stderr).not.toMatch(/index the library|embed them/);
+    const list = await needledropWithEnv(env, 'models', 'list', '--json');
+    const lr0 = (JSON.parse(list.stdout) as { models: Array<{ version: string; problem?: string }> }).models.find((m) => m.version === 'lr0');
+    expect(lr0?.problem).toMatch(/sha256 mismatch/);
+  }, 120_000);
+
+  it('deleted: match says the version does not exist', async () => {
+    const home = join(tmp, 'deleted');
+    const env = { NEEDLEDROP_HOME: home };
+    const dir = copyOfBase(home, 'gone');
+    expect((await needledropWithEnv(env, 'models', 'activate', 'gone')).code).toBe(0);
+    rmSync(dir, { recursive: true });
+    expect((await needledropWithEnv(env, 'index', music)).code).toBe(0);
+    const matched = await needledropWithEnv(env, 'match', clip);
+    expect(matched.code).toBe(1);
+    expect(matched.stderr).toMatch(/no model version "gone"/);
+    expect(matched.stderr).not.toMatch(/index the library|embed them/);
+  }, 120_000);
+});

@@ -12,7 +12,7 @@ export interface EngineApi {
   call<K extends QuickOperation>(op: K, req?: RequestOf<K>): Promise<Results[K]>;
   /** Start a job operation; its progress and end arrive as events carrying the job id. */
   start<K extends JobOperation>(op: K, req: RequestOf<K>): Promise<{ jobId: string }>;
-  /** Ask a running job to stop; it ends with state 'cancelled'. Unknown or finished ids are ignored. */
+  /** Ask a running job to stop; it ends with state 'cancelled'. A finished job's id is ignored (the cancel came late); an id never given is refused (not-found). */
   cancel(jobId: string): Promise<void>;
   /** Every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;

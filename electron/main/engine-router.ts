@@ -4,6 +4,7 @@
  * renderer sees one engine: events of both, jobs of both, cancel goes to the job's owner.
  */
 import type { EngineApi } from '../contract/api';
+import { EngineError } from '../contract/errors';
 import type { JobOperation, QuickOperation, RequestOf, Results } from '../contract/operations';
 import type { EngineEvent, JobInfo } from '../contract/types';
 
@@ -27,7 +28,13 @@ export function routeEngines(main: RoutedEngine, training: RoutedEngine): Engine
     start: (op, req) => sideOf(op).start(op, req),
     async cancel(jobId) {
       if (training.owns(jobId)) return training.cancel(jobId);
-      return main.cancel(jobId);
+      try {
+        return await main.cancel(jobId);
+      } catch (err) {
+        // A training job that has just ended is owned by no one: the training process still knows its id.
+        if (err instanceof EngineError && err.code === 'not-found') return training.cancel(jobId);
+        throw err;
+      }
     },
     subscribe(listener: (e: EngineEvent) => void) {
       const offs = [main.subscribe(listener), training.subscribe(listener)];

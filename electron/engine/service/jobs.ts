@@ -5,7 +5,7 @@
  */
 import type { JobInfo, EngineEvent, ProgressEvent } from '../../contract/types';
 import { meaningfulRate } from '../jobs/progress';
-import { toErrorData } from './errors';
+import { notFound, toErrorData } from './errors';
 
 export interface JobHandle {
   readonly id: string;
@@ -135,8 +135,19 @@ export class JobRunner {
     for (const j of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(j.info.id);
   }
 
+  /**
+   * Ask a job to stop. One that has ended (even one pruned from the list) is left as it ended: the
+   * cancel came late. An id this runner never gave is refused (review S12.11: it answered ok).
+   */
   cancel(id: string): void {
-    this.jobs.get(id)?.ctl.abort();
+    const job = this.jobs.get(id);
+    if (job) {
+      job.ctl.abort();
+      return;
+    }
+    const n = /^job-(\d+)$/.exec(id);
+    if (n && Number(n[1]) < this.next) return;
+    throw notFound(`no job with id ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)}`);
   }
 
   /**

@@ -70,6 +70,8 @@ export class Engine implements EngineApi {
   private watcher: { key: string; watcher: FolderWatcher } | null = null;
   /** A scan is running (started by the user or the watcher); a change seen meanwhile waits for it. */
   private scanning = false;
+  /** The job that is using TF.js (training, evaluation, the music space), one at a time. */
+  private training: { op: string; jobId: string } | null = null;
   /** A re-embed of the library for a model version is running (a scan waits for it). */
   private reembedding = false;
   private rescanWanted = false;
@@ -137,7 +139,19 @@ export class Engine implements EngineApi {
     const parsed = parseRequest(op, req);
     if (!isJobOperation(op)) throw new EngineError({ code: 'invalid-request', message: `${op} is not a job: call it` });
     const handler = this.handlers[op] as (r: unknown, j: JobHandle) => Promise<unknown>;
-    return { jobId: this.jobs.start(op, (job) => handler(parsed, job)) };
+    if (!usesTraining(op, parsed)) return { jobId: this.jobs.start(op, (job) => handler(parsed, job)) };
+    // TF.js is one per process: a second run at once failed on its variable names or its backend
+    // ("internal error: Variable with name infonce_logit_scale was already registered", review S13).
+    if (this.training) throw new EngineError({ code: 'busy', message: `a ${this.training.op} run is in progress (job ${this.training.jobId}): start this one when it ends, or cancel that one` });
+    const training = { op, jobId: '' };
+    this.training = training;
+    try {
+      training.jobId = this.jobs.start(op, (job) => handler(parsed, job).finally(() => void (this.training === training && (this.training = null))));
+    } catch (err) {
+      this.training = null;
+      throw err;
+    }
+    return { jobId: training.jobId };
   }
 
   async cancel(jobId: string): Promise<void> {
@@ -792,6 +806,12 @@ export class Engine implements EngineApi {
       },
     };
   }
+}
+
+/** Jobs that train with TF.js (a process-wide engine): all but a music-space update of signatures only. */
+function usesTraining(op: JobOperation, req: unknown): boolean {
+  if (op === 'musicSpace.update') return (req as { signaturesOnly?: boolean } | undefined)?.signaturesOnly !== true;
+  return op === 'train' || op === 'finetune' || op === 'evaluate';
 }
 
 /** Errors as data for a transport reply. */

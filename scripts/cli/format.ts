@@ -1,5 +1,6 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
+import { FOLDER_SKIPS } from '../../electron/engine/service';
 import { percent, recallIsTrivial, recallText, standing } from '../../electron/contract/wording';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
@@ -155,14 +156,24 @@ export function formatTrainProgress(p: ProgressEvent): string {
 
 /**
  * `index`'s lines for what it ignored: another path to a file already catalogued (a link, an
- * overlapping root) is counted apart — those are audio, not "files that are not audio" (review R20).
+ * overlapping root) is counted apart — those are audio, not "files that are not audio" (review R20) —
+ * and so are folders (review S12.12: folders named x.mp4 and dir.ogg were "2 files that are not audio").
  */
 export function ignoredLines(ignored: ReadonlyArray<{ reason: string }>): string[] {
-  const aliases = ignored.filter((i) => i.reason.startsWith('the same file as ')).length;
-  const other = ignored.length - aliases;
-  const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
-  return [
-    ...(aliases ? [`${files(aliases)} already catalogued under another path`] : []),
-    ...(other ? [`${files(other)} that ${other === 1 ? 'is' : 'are'} not audio ignored`] : []),
+  const kinds: Array<{ is: (reason: string) => boolean; one: string; many: string }> = [
+    { is: (r) => r.startsWith('the same file as '), one: 'file already catalogued under another path', many: 'files already catalogued under another path' },
+    { is: (r) => r === FOLDER_SKIPS.namedLikeAudio, one: 'folder named like an audio file: scanned as a folder', many: 'folders named like audio files: scanned as folders' },
+    { is: (r) => r === FOLDER_SKIPS.hidden, one: 'hidden folder not scanned', many: 'hidden folders not scanned' },
+    { is: (r) => r === FOLDER_SKIPS.link, one: 'link to a folder not followed', many: 'links to folders not followed' },
+    { is: () => true, one: 'file that is not audio ignored', many: 'files that are not audio ignored' },
   ];
+  const counts = new Map(kinds.map((k) => [k, 0]));
+  for (const i of ignored) {
+    const kind = kinds.find((k) => k.is(i.reason)) as (typeof kinds)[number];
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return kinds.flatMap((k) => {
+    const n = counts.get(k) ?? 0;
+    return n ? [`${n} ${n === 1 ? k.one : k.many}`] : [];
+  });
 }

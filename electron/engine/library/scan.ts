@@ -45,6 +45,13 @@ export interface ScanSkip {
   unreadable?: boolean;
 }
 
+/** Why a folder under the roots is among the skipped names: fronts count these apart from files (review S12.12). */
+export const FOLDER_SKIPS = {
+  namedLikeAudio: 'a folder named like an audio file (its contents are scanned)',
+  hidden: 'a hidden folder, not scanned',
+  link: 'a symbolic link to a folder, not followed',
+} as const;
+
 /** A name as a user can read it: invalid UTF-8 bytes shown as \xNN. */
 function displayName(name: Buffer): string {
   if (isUtf8(name)) return name.toString('utf8');
@@ -103,9 +110,9 @@ export async function findAudioFiles(
       if (!utf8) {
         skip(p, `its name is not valid UTF-8, so it cannot be passed on as a path; rename it to index it${d.isDirectory() ? ' (a folder: nothing in it is indexed)' : ''}`, true);
       } else if (d.isDirectory()) {
-        if (name.startsWith('.')) skip(p, 'a hidden folder, not scanned', false);
+        if (name.startsWith('.')) skip(p, FOLDER_SKIPS.hidden, false);
         else {
-          if (audioName) skip(p, 'a folder named like an audio file (its contents are scanned)', false);
+          if (audioName || maybeVideo) skip(p, FOLDER_SKIPS.namedLikeAudio, false);
           await walk(p);
         }
       } else if (d.isFile() || d.isSymbolicLink()) {
@@ -118,7 +125,7 @@ export async function findAudioFiles(
           skip(p, statCause(code, d.isSymbolicLink()), audioName, code !== 'ENOENT');
           continue;
         }
-        if (st.isDirectory()) skip(p, 'a symbolic link to a folder, not followed', audioName);
+        if (st.isDirectory()) skip(p, FOLDER_SKIPS.link, audioName);
         else if (!st.isFile()) skip(p, `a link to ${st.isFIFO() ? 'a named pipe (FIFO)' : 'something that is not a regular file'}`, audioName);
         else if (maybeVideo) out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs), maybeVideo: true });
         else if (!audioName) skip(p, `not named like an audio file (${extname(name) || 'no extension'})`, false);

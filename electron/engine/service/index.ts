@@ -13,6 +13,8 @@ export { defaultResourcesDir, dataHome, catalogPath } from '../paths';
 export { localJob, type JobHandle } from './jobs';
 // The corpus command's check of --pairs (review S9): the fewest pairs whose splits can be trained and scored.
 export { pairsToTrain, splitCounts, splitShortfall } from '../corpus/plan';
+// Why a folder was skipped by a scan: the CLI counts folders apart from files that are not audio.
+export { FOLDER_SKIPS } from '../library/scan';
 // Media inspection for the developer commands (probe, features): read-only, no catalog.
 export { probe, type MediaInfo, type StreamInfo } from '../media/probe';
 export { toolInfo } from '../media/ffmpeg-path';

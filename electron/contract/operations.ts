@@ -41,6 +41,13 @@ import { TRACK_SORT_KEYS } from './types';
 
 /** Longest path any request may carry (Linux PATH_MAX). */
 export const MAX_PATH = 4096;
+
+/**
+ * The fewest pairs a synthetic corpus needs for each split to be trained and scored (6 train,
+ * 2 val, 2 test): the engine's pairsToTrain() (corpus/plan.ts SPLIT_MINIMUM), here for the Train
+ * screen, which cannot import the engine. tests/unit/corpus holds the two equal.
+ */
+export const TRAINABLE_CORPUS_PAIRS = 10;
 const path = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PATH, 'is too long'), v.check((s) => !s.includes('\0'), 'contains a NUL byte'));
 const seconds = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(86_400 * 7));
 const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));

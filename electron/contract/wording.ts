@@ -53,3 +53,109 @@ export function recallIsTrivial(k: number, d: { gallery?: number }): boolean {
 export function recallText(k: number, value: number, d: { gallery?: number }): string {
   return recallIsTrivial(k, d) ? `n/a (gallery of ${d.gallery})` : value.toFixed(3);
 }
+
+/**
+ * A saved time (an ISO string, UTC) in the user's local time, "2026-12-01 13:34", as the Train
+ * screen's default version name is: one clock on every front. `seconds` adds ":23"; `zone` adds
+ * the offset ("-05:00") where the reader cannot assume it (a terminal's table). An unparsable
+ * value is returned as written.
+ */
+export function localTime(iso: string, opts: { seconds?: boolean; zone?: boolean } = {}): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const time = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}${opts.seconds ? `:${p(d.getSeconds())}` : ''}`;
+  if (!opts.zone) return time;
+  // getTimezoneOffset is minutes behind UTC (300 in New York in winter).
+  const ahead = -d.getTimezoneOffset();
+  return `${time} ${ahead < 0 ? '-' : '+'}${p(Math.floor(Math.abs(ahead) / 60))}:${p(Math.abs(ahead) % 60)}`;
+}
+
+/**
+ * video→music Recall@10 of an evaluation report in model.json (train/eval's MethodReport shape),
+ * as text: "n/a (gallery of N)" when the gallery makes it 1 whatever the ranking.
+ */
+function recall10Of(report: unknown): string | undefined {
+  const d = (report as { videoToMusic?: { recall10?: unknown; gallery?: unknown } } | null | undefined)?.videoToMusic;
+  const r = d?.recall10;
+  if (typeof r !== 'number' || !Number.isFinite(r)) return undefined;
+  return recallText(10, r, { gallery: typeof d?.gallery === 'number' ? d.gallery : undefined });
+}
+
+/**
+ * How many items a score was computed over, when the report records it and the figure is a real
+ * one: a Recall@10 over 11 test pairs is not comparable with one over hundreds (review S1).
+ * Reports saved before session 17 record no gallery, and get nothing.
+ */
+function overText(report: unknown, unit: string): string {
+  const g = (report as { videoToMusic?: { gallery?: unknown } } | null | undefined)?.videoToMusic?.gallery;
+  return typeof g === 'number' && !recallIsTrivial(10, { gallery: g }) ? ` over ${g} ${unit}` : '';
+}
+
+/**
+ * A model version's video→music Recall@10 as its model.json records it. model.json nests its
+ * evaluations: `train` writes test → videoToMusic → recall10 (the shipped base too), a fine-tune
+ * writes evaluations → heldOut → {before, after} (its parent and itself on the same held-out
+ * edits). Undefined when neither is there.
+ */
+export function modelRecall10(metrics: Record<string, unknown>): { on: 'test' | 'held-out edits'; value: string; parent?: string; over: string } | undefined {
+  const test = recall10Of(metrics.test);
+  if (test !== undefined) return { on: 'test', value: test, over: overText(metrics.test, 'test pairs') };
+  const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown } } | null | undefined)?.heldOut;
+  const after = recall10Of(heldOut?.after);
+  if (after === undefined) return undefined;
+  const parent = recall10Of(heldOut?.before);
+  return { on: 'held-out edits', value: after, ...(parent !== undefined ? { parent } : {}), over: overText(heldOut?.after, 'windows') };
+}
+
+/**
+ * One line for a model version's figures (`models list`'s METRICS): its Recall@10 (modelRecall10),
+ * else its first top-level numbers, as written.
+ */
+export function headline(metrics: Record<string, unknown>): string {
+  const r = modelRecall10(metrics);
+  if (r) return `${r.on === 'test' ? '' : `${r.on} `}v→m R@10 ${r.value}${r.parent !== undefined ? ` (parent ${r.parent})` : ''}${r.over}`;
+  return Object.entries(metrics)
+    .filter((kv): kv is [string, number] => typeof kv[1] === 'number')
+    .slice(0, 3)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(3)}`)
+    .join(' ');
+}
+
+/** How a training run ended: the steps run and the step kept, and whether early stopping ended it. */
+export function runEnding(r: { bestStep: number; stepsRun: number; stoppedEarly: boolean; resumedAt: number | null }): string {
+  const resumed = r.resumedAt !== null ? `resumed at step ${r.resumedAt}, ` : '';
+  return r.stoppedEarly ? `${resumed}stopped early at step ${r.stepsRun}, kept step ${r.bestStep}` : `${resumed}${r.stepsRun} steps, kept step ${r.bestStep}`;
+}
+
+/** The engine's job phases (ProgressEvent.phase ids) as a person reads them. */
+const PHASE_NAMES: Readonly<Record<string, string>> = {
+  hash: 'Reading files',
+  analyze: 'Analysing audio',
+  production: 'Measuring production',
+  embed: 'Embedding tracks',
+  embedding: 'Embedding tracks',
+  vectors: 'Reading vectors',
+  umap: 'Laying out the map',
+  place: 'Placing tracks',
+  corpus: 'Rendering the corpus',
+  features: 'Computing features',
+  checkpoint: 'Checkpoint',
+  train: 'Training',
+  evaluate: 'Evaluating',
+  'benchmark-render': 'Rendering the base benchmark',
+  'benchmark-features': "Computing the base benchmark's features",
+  match: 'Matching',
+  index: 'Indexing',
+  cuts: 'Finding cuts',
+  fit: 'Fitting',
+  export: 'Exporting',
+};
+
+/** A job phase's readable name; a phase not listed here is shown as the engine names it. */
+export function phaseName(phase: string): string {
+  return PHASE_NAMES[phase] ?? phase;
+}
+
+/** Why a fine-tune on Match feedback alone cannot start (the engine's refusal, the Train screen's tooltip). */
+export const NO_JUDGEMENTS = 'no judgements recorded yet: accept or reject tracks on the Match screen, or pick a folder of finished edits';

@@ -6,6 +6,7 @@ import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { formatReports, formatTrainProgress, type ReportRow } from './format';
 import { statusLine } from './status';
+import { runEnding } from '../../electron/contract/wording';
 
 /**
  * The status line of a training job: steps (a validation line stays), a checkpoint resumed or set
@@ -19,11 +20,7 @@ function showProgress(status: ReturnType<typeof statusLine>): (p: ProgressEvent)
   };
 }
 
-/** How the run ended: the steps run and the step kept, and whether early stopping ended it. */
-export function runEnding(r: { bestStep: number; stepsRun: number; stoppedEarly: boolean; resumedAt: number | null }): string {
-  const resumed = r.resumedAt !== null ? `resumed at step ${r.resumedAt}, ` : '';
-  return r.stoppedEarly ? `${resumed}stopped early at step ${r.stepsRun}, kept step ${r.bestStep}` : `${resumed}${r.stepsRun} steps, kept step ${r.bestStep}`;
-}
+export { runEnding };
 
 export const usage =
   'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--feedback] [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';

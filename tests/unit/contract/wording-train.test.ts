@@ -1,0 +1,82 @@
+/**
+ * Review S12.1/S12.2/S12.4: one wording for both fronts. Times: the Train screen showed model
+ * versions' creation in UTC (the ISO string cut) beside a default version name in local time, and
+ * `models list` printed UTC without saying so. A fine-tuned version's Recall@10 showed "–" on the
+ * Train screen where `models list` read its held-out figure. Job phases showed engine ids.
+ * Truths: Intl's own rendering of the instant in the zone; the numbers written into the metrics.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localTime, modelRecall10, phaseName } from '../../../electron/contract/wording';
+import { REPO_ROOT } from '../../helpers/cli';
+
+/** The instant as Intl writes it in `zone`: "2026-12-01 13:34:23" (sv-SE is ISO-ordered). */
+const intl = (iso: string, zone: string): string =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+
+describe('localTime', () => {
+  it("is the process's local time (TZ), with the zone's offset when asked", () => {
+    const before = process.env.TZ;
+    try {
+      for (const [zone, offset] of [['America/New_York', '-05:00'], ['Asia/Kolkata', '+05:30'], ['UTC', '+00:00']] as const) {
+        process.env.TZ = zone;
+        const iso = '2026-12-01T18:34:23.120Z';
+        expect(localTime(iso, { seconds: true })).toBe(intl(iso, zone));
+        expect(localTime(iso)).toBe(intl(iso, zone).slice(0, 16));
+        // December: no daylight saving in any of them.
+        expect(localTime(iso, { seconds: true, zone: true })).toBe(`${intl(iso, zone)} ${offset}`);
+      }
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  it('an unparsable value is shown as written', () => {
+    expect(localTime('yesterday')).toBe('yesterday');
+  });
+});
+
+describe('modelRecall10', () => {
+  const side = (r10: number, gallery?: number) => ({ recall1: r10 / 2, recall10: r10, ...(gallery !== undefined ? { gallery } : {}) });
+  it("a fine-tuned version: its held-out figure and its parent's, as written", () => {
+    expect(modelRecall10({ evaluations: { heldOut: { before: { videoToMusic: side(0.25, 40) }, after: { videoToMusic: side(0.5, 40) } } } })).toEqual({ on: 'held-out edits', value: '0.500', parent: '0.250', over: ' over 40 windows' });
+  });
+  it('a trivial held-out gallery: n/a, as models list says', () => {
+    expect(modelRecall10({ evaluations: { heldOut: { before: { videoToMusic: side(1, 6) }, after: { videoToMusic: side(1, 6) } } } })?.value).toBe('n/a (gallery of 6)');
+  });
+  it('a trained version: its test split', () => {
+    expect(modelRecall10({ test: { videoToMusic: side(0.4216) } })).toEqual({ on: 'test', value: '0.422', over: '' });
+  });
+});
+
+/** Every phase id the engine sends as a literal: job.progress('x', …) and the phase unions of its progress callbacks. */
+function enginePhases(): Set<string> {
+  const phases = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.ts')) {
+        const src = readFileSync(p, 'utf8');
+        for (const m of src.matchAll(/\.progress\('([a-z-]+)'/g)) phases.add(m[1]);
+        // The base benchmark's phases reach the job as `benchmark-${phase}` (finetune.ts).
+        const prefix = name === 'base-benchmark.ts' ? 'benchmark-' : '';
+        for (const m of src.matchAll(/phase: ((?:'[a-z-]+'(?: \| )?)+);/g)) for (const q of m[1].matchAll(/'([a-z-]+)'/g)) phases.add(prefix + q[1]);
+      }
+    }
+  };
+  walk(join(REPO_ROOT, 'electron/engine'));
+  return phases;
+}
+
+describe('phaseName', () => {
+  it('names every phase the engine reports in words, not its id', () => {
+    const phases = enginePhases();
+    expect(phases.size).toBeGreaterThan(10);
+    expect(phases).toContain('benchmark-render');
+    for (const phase of phases) expect(phaseName(phase), phase).not.toBe(phase);
+    expect(phaseName('benchmark-render')).toBe('Rendering the base benchmark');
+  });
+});

@@ -30,9 +30,23 @@ export class PathGuard {
     private readonly roots: () => string[],
   ) {}
 
+  /**
+   * A path a confined front sent must be absolute (review S12.14: "relative.mp4" was resolved
+   * against the engine's own working folder, which the user neither sees nor chose).
+   */
+  private absolute(path: string): string {
+    if (this.confined && !isAbsolute(path)) throw forbidden(path, "a path from the app must be absolute (a relative one would name a file in the engine's own working folder)");
+    return resolve(path);
+  }
+
+  /** A file or folder the user chose (a clip opened, a library folder added): any place, but absolute when confined. */
+  chosen(path: string): string {
+    return this.absolute(path);
+  }
+
   /** A file or folder to read: inside an allowed root once symlinks are resolved. */
   read(path: string, extraRoots: readonly string[] = []): string {
-    const abs = resolve(path);
+    const abs = this.absolute(path);
     if (!this.confined) return abs;
     const r = real(abs);
     // A path that does not exist is the engine's to report (file not found), not a policy matter.

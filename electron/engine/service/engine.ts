@@ -412,7 +412,7 @@ export class Engine implements EngineApi {
       },
       'library.folders': () => this.settings().libraryFolders,
       'library.addFolder': ({ path }) => {
-        const folder = normaliseFolder(path);
+        const folder = normaliseFolder(this.guard.chosen(path));
         const s = this.settings();
         if (!s.libraryFolders.includes(folder)) this.saveSettings({ ...s, libraryFolders: [...s.libraryFolders, folder] });
         return this.settings().libraryFolders;
@@ -449,7 +449,7 @@ export class Engine implements EngineApi {
       'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id, this.settings().libraryFolders),
       'clip.open': async ({ path }) => {
         // Opening a clip is the user's choice (a dialog, a drop): it is what later reads may name.
-        const file = resolve(path);
+        const file = this.guard.chosen(path);
         const info = await probe(file);
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
         // Refused here, not at Find music: a clip is a picture to score (review R11).

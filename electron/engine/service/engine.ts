@@ -291,6 +291,24 @@ export class Engine implements EngineApi {
     return true;
   }
 
+  /**
+   * A training run that writes the model version folder `dir`: the models changed when it
+   * succeeded, or failed after writing the folder (its activation, say). A run refused before it
+   * wrote anything (a bad request, no judgements to fine-tune on, a cancel) changed nothing, and
+   * says nothing: screens would reload for no change (review S12.5).
+   */
+  private async writingVersion<T>(dir: string, run: () => Promise<T>): Promise<T> {
+    const existed = existsSync(dir);
+    let ok = false;
+    try {
+      const result = await run();
+      ok = true;
+      return result;
+    } finally {
+      if (ok || (!existed && existsSync(dir))) await this.changed('models');
+    }
+  }
+
   private async changed(what: 'tracks' | 'models' | 'playlists' | 'feedback'): Promise<void> {
     if (what === 'tracks') this.musicSpace.clear();
     if (what === 'tracks' || what === 'models') await this.sessions.invalidate();
@@ -759,21 +777,22 @@ export class Engine implements EngineApi {
         return made;
       },
       train: async (req, job) => {
-        try {
+        const out = req.out ? this.guard.writeInto(req.out) : undefined;
+        const userModelsDir = join(this.ctx.dataDir, 'models');
+        return this.writingVersion(join(out ?? userModelsDir, req.version), async () => {
           const { trainOnCorpus } = await import('./training');
           return await trainOnCorpus(
-            { ...req, corpus: await this.pickedCorpus(req.corpus), ...(req.out ? { out: this.guard.writeInto(req.out) } : {}) },
-            { userModelsDir: join(this.ctx.dataDir, 'models'), checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
+            { ...req, corpus: await this.pickedCorpus(req.corpus), ...(out ? { out } : {}) },
+            { userModelsDir, checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
             job,
           );
-        } finally {
-          await this.changed('models');
-        }
+        });
       },
-      finetune: async (req, job) => {
-        try {
+      finetune: async (req, job) =>
+        this.writingVersion(join(this.ctx.dataDir, 'models', req.version), async () => {
           const { finetuneOnEdits } = await import('../train/finetune');
-          const catalog = req.feedback ? this.sessions.existingCatalog() : null;
+          // No catalog yet holds no judgements: said as such below, not as "index your music first".
+          const catalog = req.feedback && this.sessions.hasCatalog() ? this.sessions.existingCatalog() : null;
           const { manifest: _manifest, videos, skipped, heldOut, base, ...r } = await finetuneOnEdits(
             // The folder of finished edits is the user's pick, like an opened clip: only media in it is decoded.
             { ...req, ...(req.videos ? { videos: this.guard.picked(req.videos).dir } : {}) },
@@ -783,7 +802,7 @@ export class Engine implements EngineApi {
               checkpointsDir: join(this.ctx.dataDir, 'checkpoints'),
               cacheDir: join(this.ctx.dataDir, 'edit-features'),
               benchmarkDir: join(this.ctx.dataDir, 'base-benchmark'),
-              ...(catalog ? { feedback: { rows: listFeedback(catalog), trackAudio: (id: number) => getFeatures(catalog, id, 'audio') } } : {}),
+              ...(req.feedback ? { feedback: { rows: catalog ? listFeedback(catalog) : [], trackAudio: (id: number) => (catalog ? getFeatures(catalog, id, 'audio') : undefined) } } : {}),
             },
             job,
           );
@@ -794,10 +813,7 @@ export class Engine implements EngineApi {
             heldOut: heldOut as unknown as Results['finetune']['heldOut'],
             base: base as unknown as Results['finetune']['base'],
           };
-        } finally {
-          await this.changed('models');
-        }
-      },
+        }),
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
         const { evaluate } = await import('./training');

@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
-import { inputError, usageError } from '../errors';
+import { NO_JUDGEMENTS } from '../../contract/wording';
+import { inputError, NeedledropError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
 import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
 import { MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
@@ -125,10 +126,13 @@ function heldOutNotes(heldOut: number, stopping: readonly PairSample[]): string[
 export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, job: FinetuneJob): Promise<FinetuneOutcome> {
   const outDir = join(dirs.userModelsDir, req.version);
   checkNewVersion(req.version, outDir, dirs.registry);
+  if (!req.videos && !dirs.feedback) throw usageError('finetune needs a folder of edits, feedback, or both');
+  // Feedback alone with none recorded: say so and what to do, before anything is loaded (it read
+  // "feedback: too few usable music edits … (train windows 0, held-out 0)", naming no edits: review S12.5).
+  if (!req.videos && dirs.feedback?.rows.length === 0) throw new NeedledropError('input', NO_JUDGEMENTS);
   const parent = await activeModel(dirs.registry);
   const model = await loadModel({ ...dirs.registry, version: parent });
   const warm = await readVersionWeights(model);
-  if (!req.videos && !dirs.feedback) throw usageError('finetune needs a folder of edits, feedback, or both');
   const shape = { window: model.manifest.window, hop: req.hop ?? model.manifest.hop };
   const videosDir = req.videos ? resolve(req.videos) : null;
   const edits: EditsData = videosDir

@@ -1,6 +1,8 @@
 /** `needledrop eval --corpus DIR …`: Recall@K, median rank, MAP@R of a model against baselines, optionally every loss. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EngineError } from '../../electron/contract/errors';
+import { writeFileAtomic } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
@@ -9,7 +11,7 @@ import { providerOption } from './options';
 import { statusLine } from './status';
 
 export const usage =
-  'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--positives pair|mood] [--report FILE] [--json]';
+  'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--positives pair|mood] [--report FILE.md [--force]] [--json]';
 export const example = 'needledrop eval --corpus .cache/corpus-31337 --split all';
 
 export async function run(argv: string[]): Promise<number> {
@@ -22,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     report: { type: 'string' },
+    force: { type: 'boolean', default: false },
     split: { type: 'string', default: 'test' },
     positives: { type: 'string', default: 'mood' },
     json: { type: 'boolean', default: false },
@@ -33,6 +36,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError('--backend must be wasm or cpu');
   const steps = num(values.steps, 'steps', bounds('evaluate', 'steps'));
   const seed = num(values.seed, 'seed', bounds('evaluate', 'seed'));
+  const report = values.report === undefined ? undefined : reportFiles(values.report);
+  if (report) refuseExisting(report, values.force); // before the run, which can take minutes
   const engine = openEngine();
   const status = statusLine('eval');
   try {
@@ -58,9 +63,9 @@ export async function run(argv: string[]): Promise<number> {
     // In JSON as in the table, a Recall@K the gallery makes 1 whatever the ranking is no figure (null).
     const json = (rows: ReportRow[]) => rows.map((row) => ({ ...row, videoToMusic: withTrivialRecallNull(row.videoToMusic), musicToVideo: withTrivialRecallNull(row.musicToVideo) }));
     const doc = { corpus: r.corpus, seed: r.seed, split: r.split, pairs: r.pairs, provider: r.provider, model: r.model, reports: json(models), losses: json(r.losses) };
-    if (values.report) {
-      const path = resolve(values.report);
-      mkdirSync(dirname(path), { recursive: true });
+    if (report) {
+      refuseExisting(report, values.force); // one may have appeared during the run
+      mkdirSync(dirname(report.md), { recursive: true });
       const md = [
         `# Evaluation on corpus seed ${r.seed} (${r.split} split, ${r.pairs} pairs)`,
         '',
@@ -68,8 +73,8 @@ export async function run(argv: string[]): Promise<number> {
         ...(r.losses.length ? ['', '## Every loss, same encoder, budget, split and validation-only model selection', '', formatReports(r.losses)] : []),
         '',
       ].join('\n');
-      writeFileSync(path, md);
-      writeFileSync(join(dirname(path), `${path.split('/').pop()?.replace(/\.md$/, '')}.json`), JSON.stringify(doc, null, 2));
+      writeFileAtomic(report.md, md);
+      writeFileAtomic(report.json, JSON.stringify(doc, null, 2));
     }
     if (values.json) printJson(doc);
     else {
@@ -80,5 +85,24 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     status.done();
     await engine.close();
+  }
+}
+
+/**
+ * The report's two files: FILE.md and FILE.json beside it. Only a .md name is taken, so a mistyped
+ * path (a catalog, a video) is never written over as Markdown with a second file beside it (review S17).
+ */
+export function reportFiles(given: string): { md: string; json: string } {
+  if (!/\.md$/i.test(given)) throw usageError(`--report must name a .md file (its JSON is written beside it as .json), not ${given}`);
+  const md = resolve(given);
+  return { md, json: md.replace(/\.md$/i, '.json') };
+}
+
+/** An existing report (or its JSON) is replaced only with --force, as every other output of the CLI; a folder never. */
+function refuseExisting(report: { md: string; json: string }, force: boolean): void {
+  for (const file of [report.md, report.json]) {
+    if (!existsSync(file)) continue;
+    if (!statSync(file).isFile()) throw new EngineError({ code: 'bad-input', message: `${file}: is a folder, not a report file`, file });
+    if (!force) throw new EngineError({ code: 'exists', message: `${file}: already exists`, file });
   }
 }

@@ -20,3 +20,5 @@ export { probe, type MediaInfo, type StreamInfo } from '../media/probe';
 export { toolInfo } from '../media/ffmpeg-path';
 export { extractFeatures } from '../features/extract';
 export type { FeatureSeq, Modality } from '../features/types';
+// Files a front writes itself (the eval --report pair, review S17): whole or not at all.
+export { writeFileAtomic } from '../util/atomic-write';

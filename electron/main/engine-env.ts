@@ -9,4 +9,6 @@ export const ENGINE_ENV = {
   appVersion: 'NEEDLEDROP_APP_VERSION',
   /** "1" in the engine that serves the screens: it watches the library folders (the training engine does not). */
   watch: 'NEEDLEDROP_WATCH',
+  /** What the process's job ids start with ("job" / "training-job"): the router merges both lists by id. */
+  jobPrefix: 'NEEDLEDROP_JOB_PREFIX',
 } as const;

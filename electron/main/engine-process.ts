@@ -20,6 +20,7 @@ const engine = new Engine(
     ...(env[ENGINE_ENV.ffprobe] ? { ffprobe: env[ENGINE_ENV.ffprobe] } : {}),
     ...(env[ENGINE_ENV.appVersion] ? { appVersion: env[ENGINE_ENV.appVersion] } : {}),
     ...(env[ENGINE_ENV.watch] === '1' ? { watch: true } : {}),
+    ...(env[ENGINE_ENV.jobPrefix] ? { jobPrefix: env[ENGINE_ENV.jobPrefix] } : {}),
     // Its requests come from the renderer: only the library, opened clips and the data folder.
     confined: true,
     // The engine prints nothing; diagnostics go to main over stderr, which it logs.

@@ -87,7 +87,7 @@ function engineEnv(): Record<string, string> {
 function spawnEngine(name: string): EngineChild {
   const child = utilityProcess.fork(join(HERE, 'engine-process.js'), [], {
     serviceName: `Needledrop ${name}`,
-    env: { ...process.env, ...engineEnv(), [ENGINE_ENV.watch]: name === 'engine' ? '1' : '0' } as Record<string, string>,
+    env: { ...process.env, ...engineEnv(), [ENGINE_ENV.watch]: name === 'engine' ? '1' : '0', [ENGINE_ENV.jobPrefix]: name === 'engine' ? 'job' : 'training-job' } as Record<string, string>,
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   // The engine prints nothing itself; what reaches stderr is a crash or a diagnostic.

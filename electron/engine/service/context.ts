@@ -37,6 +37,11 @@ export interface EngineContext {
   watch?: boolean | WatchOptions;
   /** Segments above which search reads the on-disk index (default DISK_INDEX_SEGMENTS; tests lower it). */
   diskIndexAbove?: number;
+  /**
+   * What this engine's job ids start with (default "job"): the app's two engine processes need
+   * ids apart, or the router's merged job list hides one process's live job behind the other's.
+   */
+  jobPrefix?: string;
 }
 
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineContext> = {}): EngineContext {
@@ -54,6 +59,7 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: 
     // Dropping this once left the bridge unconfined: a front that asks for confinement gets it.
     ...(overrides.confined ? { confined: true } : {}),
     ...(overrides.diskIndexAbove !== undefined ? { diskIndexAbove: overrides.diskIndexAbove } : {}),
+    ...(overrides.jobPrefix ? { jobPrefix: overrides.jobPrefix } : {}),
   };
 }
 

@@ -116,7 +116,7 @@ export class Engine implements EngineApi {
         updateJob(db, row, info.done, info.total);
         finishJob(db, row, state, error ? { error } : {});
       },
-    });
+    }, ctx.jobPrefix);
     this.handlers = this.makeHandlers();
     this.syncWatcher();
     // Files added, changed or removed while the app was closed: one incremental scan on open

@@ -43,10 +43,12 @@ export class JobRunner {
     private readonly now: () => number = Date.now,
     /** Where jobs are recorded (the catalog's jobs table), so a crash leaves an 'interrupted' row. */
     private readonly recorder?: JobRecorder,
+    /** Ids are `${prefix}-N`: engines behind one router must not share them. */
+    private readonly prefix = 'job',
   ) {}
 
   start(op: string, run: (job: JobHandle) => Promise<unknown>): string {
-    const id = `job-${this.next++}`;
+    const id = `${this.prefix}-${this.next++}`;
     const ctl = new AbortController();
     const info: JobInfo = { id, op, state: 'running', startedAt: this.now(), finishedAt: null, done: 0, total: 0 };
     // Recorded first: a catalog that cannot be opened fails the start, leaving no job that never ends.

@@ -258,7 +258,7 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     expect(new Set(results.map((r) => r.track.id)).size).toBe(3);
   });
 
-  it('fails with a clear input error (exit 1) on a missing or empty catalog, a model without segments, a clip without video, an unknown track', async () => {
+  it('fails with a clear input error (exit 1) on a missing or empty catalog, a model that is not installed, a clip without video, an unknown track', async () => {
     const clip = clipOf(manifest.pairs[0]);
     const empty = join(root, 'empty.sqlite');
     // Errors as data: a bad-input family code (exit 1), the file and cause in the message.
@@ -268,8 +268,9 @@ describe('match, sections and curation on a generated corpus indexed with the sh
     expect(existsSync(empty)).toBe(false);
     openCatalog(empty).close();
     await expect(matchCli([clip, '--db', empty, '--model', MODEL])).rejects.toEqual(inputError(/no tracks: index your music first/));
+    // A version that is not installed says so (review S4); an installed one without segments: cli-messages.test.ts.
     await expect(matchCli([clip, '--db', dbPath, '--model', 'other'])).rejects.toEqual(
-      inputError(new RegExp(`no segment embeddings for model "other".*segments for "${MODEL}".*index the library`)),
+      expect.objectContaining({ code: 'no-model', message: expect.stringMatching(/no model version "other"/) }) as NeedledropError,
     );
     await expect(matchCli([trackOf(manifest.pairs[0]), '--db', dbPath, '--model', MODEL])).rejects.toEqual(inputError(/has no video stream/));
     await expect(similarCli([join(root, 'nope.flac'), '--db', dbPath, '--model', MODEL])).rejects.toEqual(inputError(/nope\.flac: not in the catalog/));

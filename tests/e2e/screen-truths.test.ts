@@ -9,7 +9,7 @@
  * Truths: `test -w` run as the engine's user, the files written, the clip's own shot cuts.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -259,6 +259,19 @@ describe.skipIf(!hasChromium || !canRunAsNobody || process.platform === 'win32')
     expect(items.join('\n')).not.toContain('near-silent.wav');
     expect(await page.locator('[data-testid="playlist-short"]').innerText()).toBe(`${asked - 1} of the ${asked} asked: all the library offers for it`);
   }, 600_000);
+
+  it('marks a track whose folder is unplugged as not there, and says so instead of a player', async () => {
+    const silent = (await engine.call('tracks.list', { limit: 100 })).tracks.find((t) => t.path.startsWith(quiet + '/'))!;
+    renameSync(quiet, `${quiet}-unplugged`);
+    await page.click('nav button[data-screen="library"]');
+    await page.click('[data-testid="scan"]');
+    await expect.poll(() => page.locator('[data-testid="scan-report"]').innerText(), { timeout: 120_000 }).toContain(`${quiet}: not found (an unplugged drive?)`);
+    await expect.poll(() => row(silent.id).locator('[data-testid="unavailable-badge"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('[data-testid="unavailable-badge"]').count()).toBe(1);
+    await row(silent.id).click();
+    await page.locator('[data-testid="unavailable-why"]').waitFor();
+    expect(await page.locator('[data-testid="track-detail"] audio').count()).toBe(0);
+  }, 300_000);
 });
 
 function toSeconds(clock: string): number {

@@ -251,7 +251,8 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
         run.history.push(entry);
         checkpoint();
         opts.onProgress?.(progress);
-        if (stopping.shouldStop) {
+        // Patience running out on the last step ends nothing early: every step ran.
+        if (stopping.shouldStop && step < config.steps) {
           stoppedEarly = true;
           break;
         }

@@ -4,7 +4,7 @@
  * `train`, `eval`, `corpus`, `npm run train:base` and the app's Train screen all run these.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../../contract/errors';
 import { NeedledropError } from '../errors';
 import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
@@ -14,11 +14,11 @@ import { generateCorpus, loadCorpus as readCorpusManifest } from '../corpus/gene
 import { pairsForSplitsOver, pairsToTrain, splitShortfall } from '../corpus/plan';
 import { useBackend, type BackendName } from '../metric/backend';
 import { LOSS_NAMES, type LossName } from '../metric/losses';
-import { activate, activeModel, checkNewVersion, loadModel, resolveModel, type RegistryOptions } from '../models/registry';
+import { activeModel, checkNewVersion, loadModel, resolveModel, type RegistryOptions } from '../models/registry';
 import type { ModelManifest } from '../models/version';
 import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '../train/dataset';
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
-import { onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
+import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
 import { removeCheckpoint } from '../train/checkpoint';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type CheckpointEvent, type TrainConfig, type TrainProgress, type TrainResult } from '../train/trainer';
 import type { ProviderRequest } from '../encoders/providers';
@@ -176,6 +176,10 @@ export async function trainOnCorpus(
 ): Promise<TrainSummary & { manifest: ModelManifest; backend: string }> {
   const loss = checkLoss(req.loss ?? 'infonce');
   const outDir = join(resolve(req.out ?? dirs.userModelsDir), req.version);
+  // Only the models folder's versions are listed and can be active (review S16: it was found out after the run).
+  if (req.activate && dirname(outDir) !== resolve(dirs.userModelsDir)) {
+    throw new NeedledropError('usage', `train: "activate" needs the version in the models folder ${resolve(dirs.userModelsDir)}, not in ${dirname(outDir)}`);
+  }
   checkNewVersion(req.version, outDir, dirs.registry);
   if (req.parent !== undefined) await checkParent(req.parent, req.version, dirs.registry);
   checkTrainable(req.corpus);
@@ -200,7 +204,7 @@ export async function trainOnCorpus(
     },
     job,
   );
-  if (req.activate) await activate(req.version, dirs.registry);
+  const activation = req.activate ? await activateSaved(req.version, dirs.registry) : { activated: false, notes: [] };
   return {
     version: req.version,
     dir: outDir,
@@ -208,10 +212,10 @@ export async function trainOnCorpus(
     stepsRun: out.result.stepsRun,
     stoppedEarly: out.result.stoppedEarly,
     resumedAt: out.result.resumedAt,
-    notes: splitNotes(data, req.positives ?? 'pair'),
+    notes: [...splitNotes(data, req.positives ?? 'pair'), ...activation.notes],
     seconds: out.result.seconds,
     test: out.test as unknown as RetrievalReport,
-    activated: req.activate ?? false,
+    activated: activation.activated,
     manifest: out.manifest,
     backend: out.backend,
   };

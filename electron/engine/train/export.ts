@@ -2,6 +2,7 @@ import { createDualEncoder, type DualEncoder } from '../encoders/encoder';
 import type { ProviderRequest } from '../encoders/providers';
 import type { Segments } from '../encoders/segments';
 import { exportModelVersion } from '../models/export';
+import { activate, type RegistryOptions } from '../models/registry';
 import { openModel } from '../models/open';
 import type { LoadedModel, ModelManifest } from '../models/version';
 import type { TrainingData } from './dataset';
@@ -49,6 +50,20 @@ export async function saveTrainedModel(
   } finally {
     dual.video.dispose();
     dual.audio.dispose();
+  }
+}
+
+/**
+ * Make a version that was just saved the active one. The run succeeded and its model is on disk, so a
+ * failure here (the pointer cannot be written, the version does not load) is a note beside the
+ * result, never a failed run (review S16: a saved model was reported as "no model version").
+ */
+export async function activateSaved(version: string, registry: RegistryOptions): Promise<{ activated: boolean; notes: string[] }> {
+  try {
+    await activate(version, registry);
+    return { activated: true, notes: [] };
+  } catch (err) {
+    return { activated: false, notes: [`${version} is saved but was not made active: ${err instanceof Error ? err.message : String(err)}`] };
   }
 }
 

@@ -14,7 +14,7 @@ import { onnxToEncoder } from '../encoders/onnx-import';
 import { NO_JUDGEMENTS } from '../../contract/wording';
 import { inputError, NeedledropError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
-import { activate, activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
+import { activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
 import { MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
 import { BASE_BENCHMARK, baseBenchmarkPairs } from './base-benchmark';
 import { bySplit, type PairSample } from './dataset';
@@ -22,7 +22,7 @@ import { emptyData, loadEditPairs, type EditsData, type EditVideo, type SkippedV
 import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
 import type { FeatureSeq } from '../features/types';
 import { evaluateEmbedder, type MethodReport } from './eval';
-import { onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
+import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
 import { removeCheckpoint } from './checkpoint';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type TrainProgress } from './trainer';
 import type { DualWeights } from './weights';
@@ -244,12 +244,12 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   if (plan.calibration.length > 0) {
     await calibrateOnHeldOut(outDir, plan.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check, domain: 'edits' });
   }
-  if (req.activate) await activate(req.version, dirs.registry);
+  const activation = req.activate ? await activateSaved(req.version, dirs.registry) : { activated: false, notes: [] };
   return {
     version: req.version,
     parent,
     dir: outDir,
-    activated: req.activate ?? false,
+    activated: activation.activated,
     headsOnly,
     videos: edits.videos,
     skipped: edits.skipped,
@@ -260,7 +260,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     stepsRun: result.stepsRun,
     stoppedEarly: result.stoppedEarly,
     resumedAt: result.resumedAt,
-    notes: heldOutNotes(val.length, bySplit(plan.stoppingData, 'val')),
+    notes: [...heldOutNotes(val.length, bySplit(plan.stoppingData, 'val')), ...activation.notes],
     seconds: result.seconds,
     manifest,
   };

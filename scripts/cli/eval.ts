@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
+import { phaseName } from '../../electron/contract/wording';
 import { writeFileAtomic } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
@@ -55,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(steps !== undefined ? { steps } : {}),
         ...(seed !== undefined ? { seed } : {}),
       },
-      { onProgress: (p) => status.update(p.phase.startsWith('train') ? `${p.phase}: ${formatTrainProgress(p)}` : `${p.phase} ${p.done}/${p.total}`) },
+      { onProgress: (p) => status.update(p.phase.startsWith('train') ? `${phaseName(p.phase)}: ${formatTrainProgress(p)}` : `${phaseName(p.phase)} ${p.done}/${p.total}`) },
     )) as unknown as { corpus: string; seed: number; split: string; pairs: number; provider: string; model: string; reports: ReportRow[]; losses: ReportRow[] };
     status.done();
     const models = r.reports;

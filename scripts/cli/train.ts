@@ -6,7 +6,7 @@ import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { formatReports, formatTrainProgress, type ReportRow } from './format';
 import { statusLine } from './status';
-import { runEnding } from '../../electron/contract/wording';
+import { phaseName, runEnding } from '../../electron/contract/wording';
 
 /**
  * The status line of a training job: steps (a validation line stays), a checkpoint resumed or set
@@ -16,7 +16,7 @@ function showProgress(status: ReturnType<typeof statusLine>): (p: ProgressEvent)
   return (p) => {
     if (p.phase === 'train') status.update(formatTrainProgress(p), p.metrics?.valRecall10 !== undefined || p.metrics?.valMrr !== undefined);
     else if (p.phase === 'checkpoint' && p.item) status.update(p.item, true);
-    else status.update(`${p.phase} ${p.done}/${p.total}`);
+    else status.update(`${phaseName(p.phase)} ${p.done}/${p.total}`);
   };
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
+import { phaseName } from '../../../electron/contract/wording';
 import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
 import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
 import { AUDIO_SPEC, VIDEO_SPEC } from '../../../electron/engine/features/spec';
@@ -140,6 +141,9 @@ describe.skipIf(!media)('activating a model version re-embeds the library', () =
     const trained = await needledropWithEnv(env, 'train', '--corpus', corpus, '--version', 't-act', '--steps', '2', '--activate');
     expect(trained.code).toBe(0);
     expect(trained.stdout).toContain(`re-embedded ${TRACKS.length} tracks for t-act`);
+    // The status line names its phases in words, as the Train screen does (F8's note: 'features 3/10' before).
+    expect(trained.stderr).toContain(`${phaseName('features')} `);
+    expect(trained.stderr).not.toMatch(/(^|\r|\n)train: features \d/);
     const matched = await needledropWithEnv(env, 'match', clip, '--top', '1', '--json');
     expect(matched.code).toBe(0);
     expect((JSON.parse(matched.stdout) as { model: string }).model).toBe('t-act');

@@ -1,5 +1,5 @@
 /** The `needledrop` CLI from source as a child process, for tests of exit codes and output. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,12 +18,31 @@ export function needledrop(...args: string[]): Promise<CliResult> {
 
 /** The CLI with extra environment (e.g. NEEDLEDROP_HOME, so a test's caches stay out of the user's data folder). */
 export function needledropWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  return run(process.execPath, ['--import', 'tsx', CLI, ...args], env);
+}
+
+function run(file: string, argv: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(file, argv, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('close', (code) => done({ code, stdout, stderr }));
   });
+}
+
+/** Root ignores file modes: a permission case runs the CLI as `nobody` there (setpriv), whose modes bite. */
+export const AS_ROOT = process.getuid?.() === 0;
+
+/** Whether this machine can run the CLI without root's override of file modes (not as root, or with setpriv). */
+export function canDropRoot(): boolean {
+  return !AS_ROOT || spawnSync('setpriv', ['--version']).status === 0;
+}
+
+/** The CLI as a user whose file modes apply (`nobody` under root); the files it must read have to be readable by it. */
+export function needledropUnprivileged(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  const command = [process.execPath, '--import', 'tsx', CLI, ...args];
+  const [file, ...argv] = AS_ROOT ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
+  return run(file, argv, env);
 }

@@ -9,18 +9,10 @@ import { access, lstat, mkdir, rmdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { inputError, usageError } from '../errors';
 import { checkOutput } from '../media/export';
+import { errnoWords } from '../util/errno';
 
-/** What an fs error code means to a user writing a file or making a folder. */
-export function writeCause(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'the disk is read-only';
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
-  if (code === 'ENOTDIR') return 'a folder in the path is a file';
-  if (code === 'ENAMETOOLONG') return 'the name is too long';
-  if (code === 'EEXIST') return 'a file by that name is in the way';
-  return code ?? String(err);
-}
+/** The corpus folder's checks word fs errors by this name (the one wording: util/errno). */
+export { errnoWords as writeCause };
 
 export const REMIX_EXTENSIONS = ['.wav', '.flac'];
 
@@ -47,7 +39,7 @@ export async function makeHandoffFolder(dir: string): Promise<string | undefined
     made = await mkdir(dir, { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw inputError(dir, code === 'EEXIST' ? 'is a file, not a folder' : `cannot create this folder (${writeCause(err)})`, err);
+    throw inputError(dir, code === 'EEXIST' ? 'is a file, not a folder' : `cannot create this folder (${errnoWords(err)})`, err);
   }
   return made;
 }
@@ -64,7 +56,7 @@ export async function removeMadeFolders(dir: string, made: string | undefined): 
 
 async function checkWritable(dir: string, given: string): Promise<void> {
   await access(dir, constants.W_OK | constants.X_OK).catch((err: unknown) => {
-    throw inputError(given, `cannot write in ${dir} (${writeCause(err)})`, err);
+    throw inputError(given, `cannot write in ${dir} (${errnoWords(err)})`, err);
   });
 }
 
@@ -73,7 +65,7 @@ async function checkFile(file: string, force: boolean): Promise<void> {
   const out = resolve(file);
   await checkOutput(out, file, force);
   const err = await lstat(out).then(() => undefined, (e: NodeJS.ErrnoException) => e);
-  if (err && err.code !== 'ENOENT') throw inputError(file, writeCause(err), err);
+  if (err && err.code !== 'ENOENT') throw inputError(file, errnoWords(err), err);
   await checkWritable(dirname(out), file);
 }
 

@@ -17,7 +17,8 @@ import { checkOutput, publish, removeStaleExportTemps, TEMP_PREFIX } from '../me
 import { ffmpegPath } from '../media/ffmpeg-path';
 import { audioStream, probe } from '../media/probe';
 import { describeStderr, explain, mediaArg, spawnTool } from '../media/process';
-import { checkRemixName, writeCause } from './outputs';
+import { checkRemixName } from './outputs';
+import { errnoWords } from '../util/errno';
 import type { FitPlan } from './types';
 
 export interface RenderOptions {
@@ -115,7 +116,7 @@ export async function renderFit(track: string, plan: FitPlan, o: RenderOptions):
   try {
     dir = await mkdtemp(join(dirname(out), `${TEMP_PREFIX}${process.pid}-`));
   } catch (err) {
-    throw inputError(o.out, `cannot write in ${dirname(out)} (${writeCause(err)})`, err);
+    throw inputError(o.out, `cannot write in ${dirname(out)} (${errnoWords(err)})`, err);
   }
   const part = join(dir, basename(out));
   // No -y: the name is new in a folder only we use, so ffmpeg refusing to overwrite is a bug caught.
@@ -131,7 +132,7 @@ export async function renderFit(track: string, plan: FitPlan, o: RenderOptions):
       await p.dispose().catch(() => undefined);
     }
     await publish(part, out, o.out, force).catch((err: unknown) => {
-      throw err instanceof NeedledropError ? err : inputError(o.out, `cannot write the remix (${writeCause(err)})`, err);
+      throw err instanceof NeedledropError ? err : inputError(o.out, `cannot write the remix (${errnoWords(err)})`, err);
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -3,21 +3,11 @@
  * in a folder without permission gets a default export place that can be written, and a typed path
  * that cannot is said at once, not after the analysis and the encode.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writeCause } from '../fit/outputs';
+import { folderWriteProblem } from '../util/writable';
 
-/** Null when files can be made in `dir`; else why not, in plain words. */
-export function folderWriteProblem(dir: string): string | null {
-  try {
-    if (!statSync(dir).isDirectory()) return 'not a folder';
-    accessSync(dir, constants.W_OK | constants.X_OK);
-    return null;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : writeCause(err);
-  }
-}
+export { folderWriteProblem };
 
 /**
  * The folder an export of `clip` goes to by default: beside the clip when that folder can be

@@ -20,6 +20,8 @@ import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '.
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
 import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
 import { removeCheckpoint } from '../train/checkpoint';
+import { dataHome } from '../paths';
+import { checkWritableFolders } from '../util/writable';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type CheckpointEvent, type TrainConfig, type TrainProgress, type TrainResult } from '../train/trainer';
 import type { ProviderRequest } from '../encoders/providers';
 import type { JobHandle } from './jobs';
@@ -181,6 +183,12 @@ export async function trainOnCorpus(
     throw new NeedledropError('usage', `train: "activate" needs the version in the models folder ${resolve(dirs.userModelsDir)}, not in ${dirname(outDir)}`);
   }
   checkNewVersion(req.version, outDir, dirs.registry);
+  // What the run writes, before its features are computed (review S15: an unwritable data folder failed at the first checkpoint).
+  checkWritableFolders([
+    { dir: dirname(outDir), what: req.out ? 'the output folder' : 'the models folder' },
+    { dir: dirs.checkpointsDir, what: 'the checkpoints folder' },
+    ...(req.activate ? [{ dir: dataHome(dirs.registry.env), what: 'the data folder (its active-model pointer)' }] : []),
+  ]);
   if (req.parent !== undefined) await checkParent(req.parent, req.version, dirs.registry);
   checkTrainable(req.corpus);
   const data = await loadCorpus(req.corpus, job);

@@ -26,6 +26,8 @@ import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from './exp
 import { removeCheckpoint } from './checkpoint';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type TrainProgress } from './trainer';
 import type { DualWeights } from './weights';
+import { dataHome } from '../paths';
+import { checkWritableFolders } from '../util/writable';
 
 /**
  * Below this many training windows only the projection heads train: a few hundred windows are
@@ -126,6 +128,14 @@ function heldOutNotes(heldOut: number, stopping: readonly PairSample[]): string[
 export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, job: FinetuneJob): Promise<FinetuneOutcome> {
   const outDir = join(dirs.userModelsDir, req.version);
   checkNewVersion(req.version, outDir, dirs.registry);
+  // What the run writes, before any decoding (review S15: an unwritable data folder failed after the work).
+  checkWritableFolders([
+    { dir: dirs.userModelsDir, what: 'the models folder' },
+    { dir: dirs.checkpointsDir, what: 'the checkpoints folder' },
+    { dir: dirs.cacheDir, what: 'the edit features cache' },
+    ...(dirs.benchmarkDir ? [{ dir: dirs.benchmarkDir, what: 'the base benchmark folder' }] : []),
+    ...(req.activate ? [{ dir: dataHome(dirs.registry.env), what: 'the data folder (its active-model pointer)' }] : []),
+  ]);
   if (!req.videos && !dirs.feedback) throw usageError('finetune needs a folder of edits, feedback, or both');
   // Feedback alone with none recorded: say so and what to do, before anything is loaded (it read
   // "feedback: too few usable music edits … (train windows 0, held-out 0)", naming no edits: review S12.5).

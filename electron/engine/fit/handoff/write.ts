@@ -8,7 +8,8 @@ import { basename, relative, resolve } from 'node:path';
 import { inputError, NeedledropError } from '../../errors';
 import { publish } from '../../media/export';
 import { tmpName } from '../../util/atomic-write';
-import { handoffPaths, writeCause, type HandoffPaths } from '../outputs';
+import { handoffPaths, type HandoffPaths } from '../outputs';
+import { errnoWords } from '../../util/errno';
 import { edl } from './edl';
 import { fcpxml } from './fcpxml';
 import { markersCsv } from './csv';
@@ -29,7 +30,7 @@ async function writeOne(file: string, text: string, force: boolean): Promise<voi
     await publish(tmp, resolve(file), file, force);
   } catch (err) {
     if (err instanceof NeedledropError) throw err; // 'exists' from publish
-    throw inputError(file, `cannot write it (${writeCause(err)})`, err);
+    throw inputError(file, `cannot write it (${errnoWords(err)})`, err);
   } finally {
     await rm(tmp, { force: true });
   }

@@ -34,7 +34,8 @@ function label(item: M3UItem): string {
   const artist = oneLine(item.artist ?? '');
   const title = oneLine(item.title ?? '');
   if (artist && title) return `${artist} – ${title}`;
-  return artist || title || path.basename(item.path, path.extname(item.path));
+  // The file name stands in for an untagged track's title: one line too (review S14).
+  return artist || title || oneLine(path.basename(item.path, path.extname(item.path)));
 }
 
 /** Extended M3U text for items, with paths written relative to `playlistDir` when possible. */

@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { useBackend } from '../../electron/engine/metric/backend';
 import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
 import { localJob } from '../../electron/engine/service';
-import { checkLoss, loadCorpus } from '../../electron/engine/service/training';
+import { checkLoss, loadCorpus, LOSS_TABLE_WARMUP } from '../../electron/engine/service/training';
 import { bySplit, type PairSample } from '../../electron/engine/train/dataset';
 import { embedPairs, evaluateEmbedder, type DirectionReport, type DualEmbedder } from '../../electron/engine/train/eval';
 import { tfEmbedder } from '../../electron/engine/train/export';
@@ -103,7 +103,7 @@ for (const steps of budgets) {
         const t1 = performance.now();
         // What early stopping keeps if the run ended at each prefix: the best validation at or before it.
         const keeper = prefixKeeper(prefixes);
-        const result = await trainDualEncoder(data, { loss, steps, seed: trainSeed, positives: 'mood', evalEvery: evalEveryFor(steps) }, { signal: job.signal, onValidated: keeper.onValidated });
+        const result = await trainDualEncoder(data, { loss, steps, warmup: LOSS_TABLE_WARMUP, seed: trainSeed, positives: 'mood', evalEvery: evalEveryFor(steps) }, { signal: job.signal, onValidated: keeper.onValidated });
         const t2 = performance.now();
         trained++;
         const ffmpeg = `${ffmpegPath()}: ${execFileSync(ffmpegPath(), ['-version'], { encoding: 'utf8' }).split('\n')[0]}`;

@@ -244,6 +244,13 @@ async function checkParent(parent: string, version: string, registry: RegistryOp
   }
 }
 
+/**
+ * The loss comparison's warm-up at every budget: its protocol and recorded tables
+ * (docs/eval-losses.md, scripts/bench/loss-table.ts through `evaluate`) are a fixed 100 steps,
+ * kept so they reproduce; `train` scales it with the run (defaultWarmup).
+ */
+export const LOSS_TABLE_WARMUP = 100;
+
 export interface EvaluateRequest {
   corpus: string;
   model?: string;
@@ -296,7 +303,7 @@ export async function evaluate(req: EvaluateRequest, registry: RegistryOptions, 
     for (const loss of names) {
       const result = await trainDualEncoder(
         data,
-        { loss, steps, seed: req.seed ?? 1, positives: req.positives ?? 'mood', evalEvery: Math.max(10, Math.round(steps / 8)) },
+        { loss, steps, warmup: LOSS_TABLE_WARMUP, seed: req.seed ?? 1, positives: req.positives ?? 'mood', evalEvery: Math.max(10, Math.round(steps / 8)) },
         { signal: job.signal, onProgress: trainProgress(job, `train ${loss}`) },
       );
       const tf = tfEmbedder(result, data);

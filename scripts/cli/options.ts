@@ -1,6 +1,7 @@
 /** Option values shared by several commands, checked against the contract's own lists. */
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../../electron/contract/errors';
+import { errnoWords } from '../../electron/engine/service';
 import { usageError } from './errors';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
@@ -33,7 +34,7 @@ export function readPlanFile(file: string): PlanOption {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw bad(e.code ? `cannot read the plan (${e.code})` : `not JSON (${e.message})`);
+    throw bad(e.code ? `cannot read the plan (${errnoWords(e)})` : `not JSON (${e.message})`);
   }
   const o = doc as { plan?: unknown; fit?: { plan?: unknown } } | null;
   const plan = (o?.fit?.plan ?? o?.plan ?? o) as { ranges?: unknown; endMode?: unknown; tempoRatio?: unknown } | null;

@@ -1,6 +1,7 @@
 import type { FileRow } from '../catalog/types';
 import { isUnder } from '../util/path-under';
 import type { DiskEntry } from './scan';
+import { errnoWords } from '../util/errno';
 
 /**
  * Deciding what an index run does, before it does anything: which files are unchanged, which
@@ -96,7 +97,6 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
   const out: Plan = { unchanged: c.unchanged, touched: [], moved: [], analyze: [], removed: [], failed: [], aliases: [] };
   const missingIds = new Set(c.missing.map((r) => r.id));
   const claimed = new Set<number>();
-  const reason = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
 
   await mapLimit(c.changed, deps.concurrency ?? 4, async ({ row, entry }) => {
     try {
@@ -104,7 +104,7 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
       if (h === row.hash) out.touched.push({ row, entry });
       else out.analyze.push({ entry, hash: h });
     } catch (err) {
-      out.failed.push({ path: entry.path, reason: `cannot read (${reason(err)})` });
+      out.failed.push({ path: entry.path, reason: `cannot read (${errnoWords(err)})` });
     }
     deps.onHashed?.();
   });
@@ -114,7 +114,7 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
     try {
       freshHashes.set(entry, await deps.hash(entry));
     } catch (err) {
-      out.failed.push({ path: entry.path, reason: `cannot read (${reason(err)})` });
+      out.failed.push({ path: entry.path, reason: `cannot read (${errnoWords(err)})` });
     }
     deps.onHashed?.();
   });

@@ -3,6 +3,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { cancelledError, inputError } from '../errors';
+import { errnoWords } from '../util/errno';
 
 /** Audio containers ffmpeg reads that people keep music in; matched case-insensitively. */
 export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -71,7 +72,7 @@ function statCause(code: string | undefined, link: boolean): string {
   if (code === 'ELOOP') return 'a symbolic link loop';
   if (code === 'ENOENT' && link) return 'a broken symbolic link (its target is missing)';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return `cannot read it (${code ?? 'unknown error'})`;
+  return `cannot read it (${code === undefined ? 'unknown error' : errnoWords({ code })})`;
 }
 
 /**
@@ -98,7 +99,7 @@ export async function findAudioFiles(
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
-      skip(dir, `folder not readable (${(err as NodeJS.ErrnoException).code ?? String(err)})`, true, true);
+      skip(dir, `folder not readable (${errnoWords(err)})`, true, true);
       return;
     }
     for (const d of entries) {

@@ -26,6 +26,7 @@ import { pidAlive } from '../util/pid';
 import { ffmpegPath } from './ffmpeg-path';
 import { audioStream, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';
+import { errnoWords } from '../util/errno';
 
 export interface ExportOptions {
   clip: string;
@@ -266,7 +267,7 @@ export async function checkOutput(out: string, given: string, force: boolean): P
   const dir = dirname(out);
   const dst = await stat(dir).catch((err: NodeJS.ErrnoException) => err);
   if (dst instanceof Error) {
-    const cause = dst.code === 'ENOENT' ? `its folder ${dir} does not exist` : dst.code === 'ENOTDIR' ? `${dir} is under a file, not a folder` : `cannot use its folder ${dir} (${dst.code ?? dst.message})`;
+    const cause = dst.code === 'ENOENT' ? `its folder ${dir} does not exist` : dst.code === 'ENOTDIR' ? `${dir} is under a file, not a folder` : `cannot use its folder ${dir} (${errnoWords(dst)})`;
     throw inputError(given, cause, dst);
   }
   if (!dst.isDirectory()) throw inputError(given, `${dir} is a file, not a folder`);
@@ -532,7 +533,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   try {
     tempDir = await mkdtemp(join(dirname(out), `${TEMP_PREFIX}${process.pid}-`));
   } catch (err) {
-    throw inputError(o.out, `cannot write in ${dirname(out)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
+    throw inputError(o.out, `cannot write in ${dirname(out)} (${errnoWords(err)})`, err);
   }
   const part = join(tempDir, basename(out));
   const floatPcm = /^pcm_f/.test(audio.codec);

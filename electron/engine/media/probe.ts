@@ -2,6 +2,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { inputError } from '../errors';
 import { ffmpegPath, ffprobePath } from './ffmpeg-path';
 import { mediaArg, runTool } from './process';
+import { errnoWords } from '../util/errno';
 
 /** What ffprobe tells us about a file, reduced to what the engine uses. */
 export interface StreamInfo {
@@ -154,7 +155,7 @@ export async function checkReadableFile(file: string): Promise<number> {
     st = await stat(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw inputError(file, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(err)})`, err);
+    throw inputError(file, code === 'ENOENT' ? 'file not found' : `cannot read (${errnoWords(err)})`, err);
   }
   if (st.isDirectory()) throw inputError(file, 'is a directory, not a media file');
   if (!st.isFile()) throw inputError(file, 'is not a regular file');

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { inputError, NeedledropError } from '../errors';
 import { checkOutput, publish } from '../media/export';
 import { tmpName } from '../util/atomic-write';
+import { errnoWords } from '../util/errno';
 
 export interface M3UItem {
   path: string;
@@ -53,10 +54,7 @@ export function formatM3U(items: M3UItem[], playlistDir: string): string {
 const PLAYLIST_NAME = /\.m3u8?$/i;
 
 function writeCause(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'cannot write the playlist there (permission denied or a read-only folder)';
-  if (code === 'ENOSPC') return 'cannot write the playlist (the disk is full)';
-  return `cannot write the playlist (${code ?? String(err)})`;
+  return `cannot write the playlist (${errnoWords(err)})`;
 }
 
 /**

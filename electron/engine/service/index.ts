@@ -22,3 +22,5 @@ export { extractFeatures } from '../features/extract';
 export type { FeatureSeq, Modality } from '../features/types';
 // Files a front writes itself (the eval --report pair, review S17): whole or not at all.
 export { writeFileAtomic } from '../util/atomic-write';
+// An fs error in words ('permission denied', not EACCES): the CLI's own file reads say it as the engine does.
+export { errnoWords } from '../util/errno';

@@ -102,7 +102,7 @@ describe('exportClipWithTrack: where the output cannot be written, and re-encodi
     await expect(exportClipWithTrack({ clip: f.clip, track: f.tone, out: o })).rejects.toMatchObject({
       kind: 'input',
       file: o,
-      message: `${o}: cannot write in ${deep} (ENAMETOOLONG)`,
+      message: `${o}: cannot write in ${deep} (the name is too long)`,
     });
     expect(readdirSync(deep)).toEqual([]);
   });

@@ -136,7 +136,7 @@ describe.skipIf(!canDrop || process.platform === 'win32')('a folder the scan can
       expect(r.status).toBe(0);
       const report = JSON.parse(r.out);
       expect(report).toMatchObject({ indexed: 0, unchanged: 1, removed: 0, unavailable: 2 });
-      expect(report.failed).toEqual([{ path: join(lib, 'music'), reason: 'folder not readable (EACCES)' }]);
+      expect(report.failed).toEqual([{ path: join(lib, 'music'), reason: 'folder not readable (permission denied)' }]);
       expect(snapshot()).toEqual(before);
     } finally {
       chmodSync(join(lib, 'music'), 0o755);

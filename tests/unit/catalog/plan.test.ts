@@ -94,7 +94,7 @@ describe('plan', () => {
 
   it('reports files it cannot hash and plans nothing else for them', async () => {
     const p = await plan(classify([], [disk('/l/unreadable'), disk('/l/ok')]), deps({ '/l/ok': 'h' }, []));
-    expect(p.failed).toEqual([{ path: '/l/unreadable', reason: 'cannot read (ENOENT)' }]);
+    expect(p.failed).toEqual([{ path: '/l/unreadable', reason: 'cannot read (no such file or folder)' }]);
     expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/ok']);
   });
 });

@@ -155,25 +155,33 @@ export function formatTrainProgress(p: ProgressEvent): string {
 }
 
 /**
- * `index`'s lines for what it ignored: another path to a file already catalogued (a link, an
- * overlapping root) is counted apart — those are audio, not "files that are not audio" (review R20) —
- * and so are folders (review S12.12: folders named x.mp4 and dir.ogg were "2 files that are not audio").
+ * What `index` ignored, by kind: another path to a file already catalogued (a link, an overlapping
+ * root) is counted apart — those are audio, not "files that are not audio" (review R20) — and so
+ * are folders (review S12.12: folders named x.mp4 and dir.ogg were "2 files that are not audio").
+ * The keys are --json's `ignoredCounts`; the lines are the text output's.
  */
+const IGNORED_KINDS = [
+  { key: 'alreadyCatalogued', is: (r: string) => r.startsWith('the same file as '), one: 'file already catalogued under another path', many: 'files already catalogued under another path' },
+  { key: 'foldersNamedLikeAudio', is: (r: string) => r === FOLDER_SKIPS.namedLikeAudio, one: 'folder named like an audio file: scanned as a folder', many: 'folders named like audio files: scanned as folders' },
+  { key: 'hiddenFolders', is: (r: string) => r === FOLDER_SKIPS.hidden, one: 'hidden folder not scanned', many: 'hidden folders not scanned' },
+  { key: 'folderLinks', is: (r: string) => r === FOLDER_SKIPS.link, one: 'link to a folder not followed', many: 'links to folders not followed' },
+  { key: 'notAudio', is: () => true, one: 'file that is not audio ignored', many: 'files that are not audio ignored' },
+] as const;
+
+export type IgnoredKind = (typeof IGNORED_KINDS)[number]['key'];
+
+/** How many of each kind `ignored` holds (every kind, 0 when absent). */
+export function ignoredCounts(ignored: ReadonlyArray<{ reason: string }>): Record<IgnoredKind, number> {
+  const counts = Object.fromEntries(IGNORED_KINDS.map((k) => [k.key, 0])) as Record<IgnoredKind, number>;
+  for (const i of ignored) counts[(IGNORED_KINDS.find((k) => k.is(i.reason)) ?? IGNORED_KINDS[IGNORED_KINDS.length - 1]).key]++;
+  return counts;
+}
+
+/** `index`'s text lines for what it ignored, one per kind present. */
 export function ignoredLines(ignored: ReadonlyArray<{ reason: string }>): string[] {
-  const kinds: Array<{ is: (reason: string) => boolean; one: string; many: string }> = [
-    { is: (r) => r.startsWith('the same file as '), one: 'file already catalogued under another path', many: 'files already catalogued under another path' },
-    { is: (r) => r === FOLDER_SKIPS.namedLikeAudio, one: 'folder named like an audio file: scanned as a folder', many: 'folders named like audio files: scanned as folders' },
-    { is: (r) => r === FOLDER_SKIPS.hidden, one: 'hidden folder not scanned', many: 'hidden folders not scanned' },
-    { is: (r) => r === FOLDER_SKIPS.link, one: 'link to a folder not followed', many: 'links to folders not followed' },
-    { is: () => true, one: 'file that is not audio ignored', many: 'files that are not audio ignored' },
-  ];
-  const counts = new Map(kinds.map((k) => [k, 0]));
-  for (const i of ignored) {
-    const kind = kinds.find((k) => k.is(i.reason)) as (typeof kinds)[number];
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  return kinds.flatMap((k) => {
-    const n = counts.get(k) ?? 0;
+  const counts = ignoredCounts(ignored);
+  return IGNORED_KINDS.flatMap((k) => {
+    const n = counts[k.key];
     return n ? [`${n} ${n === 1 ? k.one : k.many}`] : [];
   });
 }

@@ -12,7 +12,7 @@ import { EngineError } from '../../electron/contract/errors';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
-import { ignoredLines } from './format';
+import { ignoredCounts, ignoredLines } from './format';
 
 export const usage = 'needledrop index DIR… [--jobs N] [--signatures] [--db PATH] [--json]  |  needledrop index --forget DIR… [--yes] [--db PATH] [--json]';
 export const example = 'needledrop index ~/Music --jobs 2 --signatures';
@@ -40,8 +40,9 @@ export async function run(argv: string[]): Promise<number> {
     if (report.note) process.stderr.write(`index: ${report.note}\n`);
     const signatures = values.signatures && !report.cancelled ? (await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' })).detail : undefined;
     if (values.json) {
-      const { indexed, unchanged, removed, unavailable, moved, reembedded, failed } = report;
-      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, ...(signatures ? { signatures } : {}) });
+      // What the text says, in full (review S12.16: the ignored counts and the partly decoded files were text only).
+      const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignored } = report;
+      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignoredCounts: ignoredCounts(ignored), ignored, ...(signatures ? { signatures } : {}) });
     } else {
       process.stderr.write(
         `index: ${report.indexed} indexed, ${report.unchanged} unchanged, ${report.moved} moved, ${report.removed} removed, ` +

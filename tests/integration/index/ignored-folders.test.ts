@@ -32,4 +32,21 @@ describe('index: what it ignored', () => {
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());
     expect(lines).toEqual(['2 folders named like audio files: scanned as folders', '1 hidden folder not scanned', '1 file that is not audio ignored']);
   }, 120_000);
+
+  it('--json carries the same counts and each ignored path (review S12.16: they were text only)', async () => {
+    const lib = join(tmp.dir, 'lib-json');
+    mkdirSync(join(lib, 'x.mp4'), { recursive: true });
+    mkdirSync(join(lib, '.hidden'));
+    writeFileSync(join(lib, 'notes.txt'), 'not audio\n');
+    writeFileSync(join(lib, 'cover.jpg'), 'not a picture either\n');
+    await sine(lib, { seconds: 6, freq: 330, name: 'tone.wav' });
+    const r = await needledropWithEnv({ NEEDLEDROP_HOME: join(tmp.dir, 'home-json') }, 'index', lib, '--jobs', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { indexed: number; ignoredCounts: Record<string, number>; ignored: Array<{ path: string; reason: string }>; partial: unknown[] };
+    expect(doc.indexed).toBe(1);
+    expect(doc.ignoredCounts).toEqual({ alreadyCatalogued: 0, foldersNamedLikeAudio: 1, hiddenFolders: 1, folderLinks: 0, notAudio: 2 });
+    // What the folder holds besides the track, made above: each named once.
+    expect(doc.ignored.map((i) => i.path).sort()).toEqual([join(lib, '.hidden'), join(lib, 'cover.jpg'), join(lib, 'notes.txt'), join(lib, 'x.mp4')].sort());
+    expect(doc.partial).toEqual([]);
+  }, 120_000);
 });

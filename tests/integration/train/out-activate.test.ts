@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import { needledropWithEnv } from '../../helpers/cli';
+import { tinyCorpus } from '../../helpers/corpus';
 import { tempDir } from '../../helpers/media';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -17,7 +17,7 @@ let corpus: string;
 beforeAll(async () => {
   tmp = await tempDir('needledrop-out-activate-');
   corpus = join(tmp.dir, 'c12');
-  await generateCorpus({ seed: 3, pairs: 12, clipSeconds: 1, trackSeconds: 1, width: 32, height: 32, fps: 8, sampleRate: 22050, jobs: 1, outDir: corpus });
+  await tinyCorpus(corpus, 3);
 }, 120_000);
 afterAll(async () => {
   await tmp.cleanup();

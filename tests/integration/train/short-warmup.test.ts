@@ -9,11 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import { localJob } from '../../../electron/engine/service/jobs';
 import { trainOnCorpus } from '../../../electron/engine/service/training';
 import { defaultWarmup } from '../../../electron/engine/train/trainer';
 import { REPO_ROOT } from '../../helpers/cli';
+import { tinyCorpus } from '../../helpers/corpus';
 import { tempDir } from '../../helpers/media';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -21,7 +21,7 @@ let corpus: string;
 beforeAll(async () => {
   tmp = await tempDir('needledrop-short-warmup-');
   corpus = join(tmp.dir, 'c12');
-  await generateCorpus({ seed: 9, pairs: 12, clipSeconds: 1, trackSeconds: 1, width: 32, height: 32, fps: 8, sampleRate: 22050, jobs: 1, outDir: corpus });
+  await tinyCorpus(corpus, 9);
 }, 120_000);
 afterAll(async () => {
   await tmp.cleanup();

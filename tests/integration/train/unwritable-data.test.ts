@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import { AS_ROOT, canDropRoot, needledropUnprivileged } from '../../helpers/cli';
+import { tinyCorpus } from '../../helpers/corpus';
 import { tempDir } from '../../helpers/media';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -18,7 +18,7 @@ beforeAll(async () => {
   tmp = await tempDir('needledrop-unwritable-data-');
   chmodSync(tmp.dir, 0o755); // the unprivileged CLI reads the corpus
   corpus = join(tmp.dir, 'c12');
-  await generateCorpus({ seed: 5, pairs: 12, clipSeconds: 1, trackSeconds: 1, width: 32, height: 32, fps: 8, sampleRate: 22050, jobs: 1, outDir: corpus });
+  await tinyCorpus(corpus, 5);
   if (AS_ROOT) execFileSync('chown', ['-R', 'nobody:nogroup', corpus]); // its descriptor cache is written in it
 }, 120_000);
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
-import { formatReports, formatTrainProgress, withTrivialRecallNull, type ReportRow } from './format';
+import { formatReports, formatTrainProgress, progressStats, withTrivialRecallNull, type ReportRow } from './format';
 import { providerOption } from './options';
 import { statusLine } from './status';
 
@@ -56,7 +56,8 @@ export async function run(argv: string[]): Promise<number> {
         ...(steps !== undefined ? { steps } : {}),
         ...(seed !== undefined ? { seed } : {}),
       },
-      { onProgress: (p) => status.update(p.phase.startsWith('train') ? `${phaseName(p.phase)}: ${formatTrainProgress(p)}` : `${phaseName(p.phase)} ${p.done}/${p.total}`) },
+      // A phase's last count is always printed: in a pipe the throttle would keep its first (review T3).
+      { onProgress: (p) => status.update(p.phase.startsWith('train') ? `${phaseName(p.phase)}: ${formatTrainProgress(p)}` : `${phaseName(p.phase)} ${progressStats(p)}`, p.total > 0 && p.done >= p.total) },
     )) as unknown as { corpus: string; seed: number; split: string; pairs: number; provider: string; model: string; reports: ReportRow[]; losses: ReportRow[] };
     status.done();
     const models = r.reports;

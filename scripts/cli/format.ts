@@ -120,7 +120,7 @@ export function formatDuration(s: number | null): string {
  * Count, then: at the end the time it took (and the rate when it means something); on the way
  * the rate and ETA once the engine has one (a rate from one file is noise), else the time elapsed.
  */
-function stats(p: ProgressEvent): string {
+export function progressStats(p: ProgressEvent): string {
   const perMin = `${(p.rate * 60).toFixed(1)}/min`;
   if (p.done >= p.total) return `${p.done}/${p.total} in ${formatDuration(p.elapsed)}${p.rate > 0 ? ` (${perMin})` : ''}`;
   if (p.rate > 0) return `${p.done}/${p.total} ${perMin} ETA ${formatDuration(p.eta)}`;
@@ -129,7 +129,7 @@ function stats(p: ProgressEvent): string {
 
 /** One terminal line (to be written after a carriage return), at most `width` characters. */
 export function formatProgressBar(p: ProgressEvent, width = 80): string {
-  const tail = ` ${stats(p)}`;
+  const tail = ` ${progressStats(p)}`;
   const head = `${p.phase} `;
   const barWidth = Math.max(10, width - head.length - tail.length - 2);
   const filled = p.total > 0 ? Math.min(barWidth, Math.round((p.done / p.total) * barWidth)) : 0;
@@ -138,7 +138,7 @@ export function formatProgressBar(p: ProgressEvent, width = 80): string {
 
 /** A log line for non-terminals, naming the item just finished when there is one. */
 export function formatProgressLine(p: ProgressEvent): string {
-  return `${p.phase}: ${stats(p)}${p.item ? ` ${p.item}` : ''}`;
+  return `${p.phase}: ${progressStats(p)}${p.item ? ` ${p.item}` : ''}`;
 }
 
 /** Training progress: step, loss, learning rate, validation Recall@10 (or MRR, on a validation split of 10 or fewer). */

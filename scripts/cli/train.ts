@@ -4,7 +4,7 @@ import { openEngine, runCliJob } from './engine';
 import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
-import { formatReports, formatTrainProgress, type ReportRow } from './format';
+import { formatReports, formatTrainProgress, progressStats, type ReportRow } from './format';
 import { statusLine } from './status';
 import { phaseName, runEnding } from '../../electron/contract/wording';
 
@@ -14,9 +14,11 @@ import { phaseName, runEnding } from '../../electron/contract/wording';
  */
 function showProgress(status: ReturnType<typeof statusLine>): (p: ProgressEvent) => void {
   return (p) => {
-    if (p.phase === 'train') status.update(formatTrainProgress(p), p.metrics?.valRecall10 !== undefined || p.metrics?.valMrr !== undefined);
+    // A phase's last count is always printed: in a pipe the throttle would keep its first (review T3).
+    const last = p.total > 0 && p.done >= p.total;
+    if (p.phase === 'train') status.update(formatTrainProgress(p), last || p.metrics?.valRecall10 !== undefined || p.metrics?.valMrr !== undefined);
     else if (p.phase === 'checkpoint' && p.item) status.update(p.item, true);
-    else status.update(`${phaseName(p.phase)} ${p.done}/${p.total}`);
+    else status.update(`${phaseName(p.phase)} ${progressStats(p)}`, last);
   };
 }
 

@@ -7,8 +7,10 @@
  * Without --yes it only says what would go and exits 1: one mistyped parent folder must not empty
  * the catalog's playlists and feedback (review R33).
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
+import { isUnder, type Engine } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
@@ -39,11 +41,13 @@ export async function run(argv: string[]): Promise<number> {
     const report = await runCliJob(engine, 'library.scan', { folders: positionals, ...(jobs !== undefined ? { jobs } : {}) }, { label: 'index' });
     if (report.note) process.stderr.write(`index: ${report.note}\n`);
     const signatures = values.signatures && !report.cancelled ? (await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' })).detail : undefined;
+    const added = report.cancelled ? [] : await listFolders(engine, positionals);
     if (values.json) {
       // What the text says, in full (review S12.16: the ignored counts and the partly decoded files were text only).
       const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignored } = report;
-      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignoredCounts: ignoredCounts(ignored), ignored, ...(signatures ? { signatures } : {}) });
+      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignoredCounts: ignoredCounts(ignored), ignored, ...(signatures ? { signatures } : {}), libraryFoldersAdded: added });
     } else {
+      for (const f of added) process.stderr.write(`index: ${f} is now one of the app's library folders (watched while the app is open; \`index --forget\` removes it)\n`);
       process.stderr.write(
         `index: ${report.indexed} indexed, ${report.unchanged} unchanged, ${report.moved} moved, ${report.removed} removed, ` +
           `${report.unavailable ? `${report.unavailable} unavailable (kept), ` : ''}${report.failed.length} failed${report.reembedded ? `, ${report.reembedded} re-embedded` : ''}\n`,
@@ -59,6 +63,34 @@ export async function run(argv: string[]): Promise<number> {
     await engine.close();
   }
 }
+
+/**
+ * The indexed folders become library folders, as the app's Add folder + Scan makes them (review T1: after
+ * the README's `needledrop index ~/Music`, the app flagged every track "outside library" and watched
+ * nothing). Only for the data folder's own catalog (the app's settings belong to it, not to a --db
+ * elsewhere), and not for a folder inside one already listed. Returns the folders added.
+ */
+async function listFolders(engine: Engine, folders: string[]): Promise<string[]> {
+  const info = await engine.call('engine.info');
+  if (resolve(info.catalog) !== resolve(info.dataDir, 'catalog.sqlite')) return [];
+  const added: string[] = [];
+  for (const f of folders) {
+    const before = info.libraryFolders;
+    const abs = resolve(f);
+    if (before.some((l) => isUnder(abs, l)) || !isDirectory(abs)) continue;
+    info.libraryFolders = await engine.call('library.addFolder', { path: abs });
+    added.push(...info.libraryFolders.filter((l) => !before.includes(l)));
+  }
+  return added;
+}
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** Drop the tracks under each folder, with their segments, playlist items and feedback. */
 async function forget(folders: string[], db: string | undefined, json: boolean, yes: boolean): Promise<number> {

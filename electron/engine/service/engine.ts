@@ -413,7 +413,8 @@ export class Engine implements EngineApi {
    */
   private tracksUnderFolder(folder: string): { drop: number[]; keep: number } {
     if (!this.sessions.hasCatalog()) return { drop: [], keep: 0 };
-    const others = this.settings().libraryFolders.filter((f) => f !== folder);
+    // A library folder inside the one removed goes with it (a parent forgotten takes its listed subfolders' tracks).
+    const others = this.settings().libraryFolders.filter((f) => !isUnder(f, folder));
     const under = filesUnder(this.sessions.catalog(), [folder]);
     const drop = under.filter((r) => !others.some((o) => isUnder(r.path, o))).map((r) => r.id);
     return { drop, keep: under.length - drop.length };
@@ -455,7 +456,9 @@ export class Engine implements EngineApi {
             })
             .immediate());
         }
-        if (s.libraryFolders.includes(abs)) this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => f !== abs) });
+        // Dropping its tracks unlists the library folders inside it too: their next scan would only bring them back.
+        const unlisted = s.libraryFolders.filter((f) => f === abs || (dropTracks === true && isUnder(f, abs)));
+        if (unlisted.length > 0) this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => !unlisted.includes(f)) });
         const forgot = dropTracks === true && forgetFailedUnder(this.ctx.dataDir, abs);
         if (dropTracks && drop.length > 0) await this.changed('tracks');
         else if (forgot) this.emit({ type: 'changed', what: 'tracks' });

@@ -22,5 +22,6 @@ export { extractFeatures } from '../features/extract';
 export type { FeatureSeq, Modality } from '../features/types';
 // Files a front writes itself (the eval --report pair, review S17): whole or not at all.
 export { writeFileAtomic } from '../util/atomic-write';
+export { isUnder } from '../util/path-under';
 // An fs error in words ('permission denied', not EACCES): the CLI's own file reads say it as the engine does.
 export { errnoWords } from '../util/errno';

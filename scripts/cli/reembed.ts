@@ -6,14 +6,20 @@
 import { EngineError } from '../../electron/contract/errors';
 import type { Results } from '../../electron/contract/operations';
 import type { Engine } from '../../electron/engine/service';
-import { runCliJob } from './engine';
+import { progressPrinter, runCliJob } from './engine';
 
 export type Reembedded = Results['library.reembed'];
 
 /** No catalog yet: nothing to embed (null). A cancelled run keeps the tracks done; running it again finishes them. */
 export async function reembedCatalog(engine: Engine, version: string): Promise<Reembedded | null> {
   try {
-    return await runCliJob(engine, 'library.reembed', { model: version }, { label: 're-embedding' });
+    // Nothing to embed (a rollback, a version already embedded) prints no '0/0' line (second review T4).
+    const printer = progressPrinter();
+    try {
+      return await runCliJob(engine, 'library.reembed', { model: version }, { label: 're-embedding', onProgress: (p) => p.total > 0 && printer.show(p) });
+    } finally {
+      printer.end();
+    }
   } catch (err) {
     if (err instanceof EngineError && err.code === 'not-indexed') return null;
     throw err;

@@ -130,6 +130,7 @@ describe.skipIf(!media)('activating a model version re-embeds the library', () =
     expect((JSON.parse(matched.stdout) as { model: string }).model).toBe('alt');
     const again = await needledropWithEnv(env, 'models', 'rollback');
     expect(again.stdout).toContain(`already embedded for base`);
+    expect(again.stderr).not.toMatch(/0\/0/); // nothing to embed: no empty progress line (second review T4)
   }, 240_000);
 
   it('the CLI: `train --activate` re-embeds the catalog for the version it made', async () => {

@@ -42,6 +42,12 @@ const MODULES = {
     mutate: ['electron/engine/library/plan.ts', 'electron/engine/search/beats.ts', 'electron/engine/errors.ts', 'electron/engine/playlist/m3u.ts'],
     tests: ['tests/unit/catalog/plan.test.ts', 'tests/unit/search/beats.test.ts', 'tests/unit/search/kernels-beats-sections.test.ts', 'tests/unit/search/beats-window-edge.test.ts', 'tests/unit/errors/brand.test.ts', 'tests/unit/playlist/m3u.test.ts'],
   },
+  // Session 17's fixes: the words both fronts use (standing in small libraries, Recall@K on small galleries, how a
+  // run ended), when a progress rate means something, and the metrical level that halved kick-heavy recordings.
+  session17: {
+    mutate: ['electron/contract/wording.ts', 'electron/engine/jobs/progress.ts', 'electron/engine/features/metrical-level.ts'],
+    tests: ['tests/unit/renderer/fit-format.test.ts', 'tests/unit/contract/wording-train.test.ts', 'tests/unit/cli/standing.test.ts', 'tests/unit/cli/train-lines.test.ts', 'tests/unit/cli/models-headline.test.ts', 'tests/unit/catalog/progress.test.ts', 'tests/unit/jobs/progress-meter.test.ts', 'tests/unit/service/jobs.test.ts', 'tests/unit/features/metrical-level.test.ts', 'tests/unit/features/tempo-bounds.test.ts', 'tests/unit/features/tempo-precision.test.ts', 'tests/unit/features/tempo-detect-reference.test.ts'],
+  },
   loudness: {
     mutate: ['electron/engine/features/loudness.ts'],
     tests: ['tests/unit/features/spectral.test.ts', 'tests/unit/features/loudness-paths.test.ts', 'tests/integration/features/sample-kernel.test.ts', 'tests/integration/features/step-runs-bounds.test.ts', 'tests/integration/features/loudness-vs-ffmpeg.test.ts', 'tests/integration/features/loudness-look-ahead.test.ts'],

@@ -368,6 +368,8 @@ export interface ModelList {
 export interface ModelSwitch {
   active: string;
   previous: string;
+  /** A rollback's earlier versions passed over because they are gone or unusable now (absent when none). */
+  skipped?: string[];
 }
 
 export interface RetrievalReport {

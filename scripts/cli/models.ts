@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
         const result = await engine.call('models.rollback');
         const reembedded = await reembedCatalog(engine, result.active);
         if (values.json) printJson({ ...result, ...(reembedded ? { reembedded } : {}) });
-        else process.stdout.write(`rolled back: ${result.previous} → ${result.active}\n` + reembedText(reembedded));
+        else process.stdout.write(`rolled back: ${result.previous} → ${result.active}${result.skipped ? ` (passed over ${result.skipped.map((v) => `"${v}"`).join(', ')}: deleted or unusable since)` : ''}\n` + reembedText(reembedded));
         return 0;
       }
       default:

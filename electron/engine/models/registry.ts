@@ -152,6 +152,8 @@ export async function loadModel(opts: RegistryOptions & { version?: string; expe
 export interface Switch {
   active: string;
   previous: string;
+  /** Earlier versions a rollback passed over: deleted or unusable since (said, not silent: second review S12.18). */
+  skipped?: string[];
 }
 
 /** Make `version` active after verifying its files; the old one goes on the rollback history. */
@@ -181,17 +183,20 @@ async function rollbackOnce(opts: RegistryOptions): Promise<Switch> {
   const entries = await listModels(opts);
   const usable = (v: string): boolean => entries.some((e) => e.version === v && !e.problem);
   const history = [...pointer.history];
+  const skipped: string[] = [];
+  const said = (): { skipped?: string[] } => (skipped.length > 0 ? { skipped } : {});
   while (history.length > 0) {
     const candidate = history.pop() as string;
     if (candidate !== pointer.active && usable(candidate)) {
       await writePointer({ active: candidate, history }, opts);
-      return { active: candidate, previous: pointer.active };
+      return { active: candidate, previous: pointer.active, ...said() };
     }
+    if (candidate !== pointer.active && !skipped.includes(candidate)) skipped.push(candidate);
   }
   const parent = entries.find((e) => e.version === pointer.active)?.manifest?.parent;
   if (parent && usable(parent)) {
     await writePointer({ active: parent, history: [] }, opts);
-    return { active: parent, previous: pointer.active };
+    return { active: parent, previous: pointer.active, ...said() };
   }
   // The request was well formed; the state does not allow it: an input error (CLI exit 1), not usage (2).
   throw new NeedledropError('input', `nothing to roll back to: "${pointer.active}" has no earlier active version and no parent`);

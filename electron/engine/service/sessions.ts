@@ -13,7 +13,8 @@ import { openMatchSession, type MatchSession } from '../app/match';
 import { openCatalog, type Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { markInterruptedJobs } from '../jobs/store';
-import { loadModel, type RegistryOptions } from '../models/registry';
+import { NeedledropError } from '../errors';
+import { activeModel, loadModel, type RegistryOptions } from '../models/registry';
 
 export class Sessions {
   private db: Catalog | null = null;
@@ -105,8 +106,18 @@ export class Sessions {
     } catch (err) {
       // loadModel verifies the files too: an active version deleted or changed on disk says so (review S4
       // addendum), where "embed them" would loop (an index with it active stores features only).
-      if (err instanceof Error && (err as { code?: unknown }).code === 'not-indexed') await loadModel({ ...this.registry, version });
+      if (err instanceof Error && (err as { code?: unknown }).code === 'not-indexed') await this.checkVersion(version);
       throw err;
+    }
+  }
+
+  /** The version loads and verifies, or the error says why; the active one's says it is the active one (second review, S4 rest). */
+  private async checkVersion(version: string): Promise<void> {
+    try {
+      await loadModel({ ...this.registry, version });
+    } catch (err) {
+      if (!(err instanceof NeedledropError && err.code === 'no-model') || (await activeModel(this.registry)) !== version) throw err;
+      throw new NeedledropError('usage', `the active model "${version}" is not installed any more (its folder was removed): activate another version or roll back (see \`needledrop models list\`)`, { code: 'no-model' });
     }
   }
 

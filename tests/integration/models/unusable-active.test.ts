@@ -56,7 +56,20 @@ describe.skipIf(!media)('an unusable active model version', () => {
     expect((await needledropWithEnv(env, 'index', music)).code).toBe(0);
     const matched = await needledropWithEnv(env, 'match', clip);
     expect(matched.code).toBe(1);
-    expect(matched.stderr).toMatch(/no model version "gone"/);
+    expect(matched.stderr).toMatch(/the active model "gone" is not installed any more \(its folder was removed\): activate another version or roll back/);
     expect(matched.stderr).not.toMatch(/index the library|embed them/);
+  }, 120_000);
+
+  it('a rollback that passes over a deleted version says so', async () => {
+    const home = join(tmp, 'rollback');
+    const env = { NEEDLEDROP_HOME: home };
+    const a1 = copyOfBase(home, 'a1');
+    copyOfBase(home, 'a2');
+    expect((await needledropWithEnv(env, 'models', 'activate', 'a1')).code).toBe(0);
+    expect((await needledropWithEnv(env, 'models', 'activate', 'a2')).code).toBe(0);
+    rmSync(a1, { recursive: true });
+    const back = await needledropWithEnv(env, 'models', 'rollback', '--json');
+    expect(back.code, back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ active: 'base', previous: 'a2', skipped: ['a1'] });
   }, 120_000);
 });

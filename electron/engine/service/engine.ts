@@ -340,9 +340,15 @@ export class Engine implements EngineApi {
     await Promise.all(entries.filter((e) => !e.problem).map((e) => loadModelVersion(e.dir).catch((err: unknown) => void (e.problem = err instanceof Error ? err.message : String(err)))));
     // What a match with the version will read: a calibration file it cannot use reads as none (the session does the same).
     const fits = await Promise.all(entries.map((e) => readCalibration(e.dir).then((c) => (c ? ('calibrated' as const) : ('library' as const)), () => 'library' as const)));
+    // Shipped first, then the user's in the order they were made (by name, cc10 came before cc2; review S12.17).
+    const made = (e: (typeof entries)[number]): number => {
+      const t = Date.parse(e.manifest?.createdAt ?? '');
+      return e.source === 'shipped' ? -1 : Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t;
+    };
+    const order = entries.map((_, i) => i).sort((a, b) => made(entries[a]) - made(entries[b]) || a - b);
     return {
       active,
-      models: entries.map((e, i) => ({
+      models: order.map((i) => [entries[i], fits[i]] as const).map(([e, fit]) => ({
         version: e.version,
         source: e.source,
         active: e.active,
@@ -350,7 +356,7 @@ export class Engine implements EngineApi {
         createdAt: e.manifest?.createdAt ?? null,
         parent: e.manifest?.parent ?? null,
         metrics: e.manifest?.metrics ?? {},
-        fit: fits[i],
+        fit,
         ...(e.problem ? { problem: e.problem } : {}),
       })),
     };

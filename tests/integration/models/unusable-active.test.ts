@@ -72,4 +72,19 @@ describe.skipIf(!media)('an unusable active model version', () => {
     expect(back.code, back.stderr).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ active: 'base', previous: 'a2', skipped: ['a1'] });
   }, 120_000);
+
+  it('models list: shipped first, then the user versions in the order they were made, each with its own confidence file', async () => {
+    const home = join(tmp, 'order');
+    const made = { cc2: '2026-12-01T10:00:00.000Z', cc10: '2026-12-01T09:00:00.000Z', cc1: '2026-12-01T11:00:00.000Z' };
+    for (const [name, createdAt] of Object.entries(made)) {
+      const dir = copyOfBase(home, name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...manifest, createdAt }));
+    }
+    rmSync(join(home, 'models', 'cc2', 'match-calibration.json')); // cc2 alone has no calibrated confidence
+    const list = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'models', 'list', '--json');
+    const models = (JSON.parse(list.stdout) as { models: Array<{ version: string; fit: string }> }).models;
+    expect(models.map((m) => m.version)).toEqual(['base', 'cc10', 'cc2', 'cc1']);
+    expect(models.map((m) => m.fit)).toEqual(['calibrated', 'calibrated', 'library', 'calibrated']);
+  }, 120_000);
 });

@@ -43,13 +43,16 @@ const ROWS: Array<[keyof SpaceScores, string]> = [
   ['learnedPlusStats', 'learned + served profile'],
 ];
 
-function table(title: string, s: SpaceScores): string {
+/** The scores as a table whose number columns line up whatever the labels (review S12.13: long labels pushed them out). */
+export function table(title: string, s: SpaceScores): string {
   const f = (x: number): string => x.toFixed(3);
-  const lines = [`${title} — ${s.tracks} tracks, ${s.albums} albums`, `  ${'space'.padEnd(40)} MAP@R  R-prec  P@1`];
-  for (const [key, label] of ROWS) {
+  const rows = ROWS.flatMap(([key, label]) => {
     const v = s[key] as SimilarityScores | undefined;
-    if (v && typeof v === 'object') lines.push(`  ${label.padEnd(40)} ${f(v.mapAtR)}  ${f(v.rPrecision)}  ${f(v.precisionAt1)}`);
-  }
+    return v && typeof v === 'object' ? [[label, v] as const] : [];
+  });
+  const width = Math.max('space'.length, ...rows.map(([label]) => label.length));
+  const lines = [`${title} — ${s.tracks} tracks, ${s.albums} albums`, `  ${'space'.padEnd(width)} MAP@R  R-prec  P@1`];
+  for (const [label, v] of rows) lines.push(`  ${label.padEnd(width)} ${f(v.mapAtR)}  ${f(v.rPrecision)}  ${f(v.precisionAt1)}`);
   return lines.join('\n');
 }
 

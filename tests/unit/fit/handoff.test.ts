@@ -141,7 +141,9 @@ describe('fit hand-off formats', () => {
     expect(doc.title.startsWith('clip 005  EVIL')).toBe(true);
     expect(asciiFold(longName)).toBe(`Ete __ - ${'x'.repeat(40)}.flac`);
     // The comments keep each name exactly (editors relink by it), the line break as a space.
-    expect(doc.events[0].comments).toEqual([`FROM CLIP NAME: ${injected.replace('\n', ' ')}`, `SOURCE FILE: ../${injected.replace('\n', ' ')}`]);
+    // The name comes back exactly from the comment (second review T7: the line break was a space, naming no file).
+    expect(doc.events[0].comments).toEqual([`FROM CLIP NAME: ${injected.replace('\n', '%0A')}`, `SOURCE FILE: ../${injected.replace('\n', '%0A')}`]);
+    expect(decodeURIComponent(doc.events[0].comments[1].slice('SOURCE FILE: '.length))).toBe(`../${injected}`);
     expect(doc.events[2].comments).toEqual([`FROM CLIP NAME: ${longName}`, `SOURCE FILE: ../music/${longName}`]);
     // Every line of the file is one the parser placed: 2 header lines, and per event its line, 2 comments, a blank.
     expect(text.split('\n')).toHaveLength(3 + doc.events.length * 4);

@@ -36,6 +36,16 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }
 
+/**
+ * A file name for a comment: as it is when it holds no control character (what editors relink by);
+ * otherwise on one line with those characters and "%" percent-encoded, so the comment still names the
+ * file exactly, as FCPXML's URL does (second review T7: a line break folded to a space named no file).
+ */
+export function commentName(text: string): string {
+  if (oneLine(text) === text) return text;
+  return text.replace(/[%\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => encodeURIComponent(c));
+}
+
 /** Printable ASCII: accents dropped (é → e), dashes and quotes as their ASCII kin, anything else "_". */
 export function asciiFold(text: string): string {
   return oneLine(text)
@@ -74,7 +84,7 @@ export function edl(t: HandoffTimeline): string {
   const tc = (n: number): string => timecode(n, r);
   const out = [`TITLE: ${asciiFold(t.title).slice(0, TITLE_CHARS).trimEnd()}`, 'FCM: NON-DROP FRAME', ''];
   events.forEach((e, i) => {
-    out.push(line(i + 1, e, tc), `* FROM CLIP NAME: ${oneLine(e.name)}`, `* SOURCE FILE: ${oneLine(e.file)}`, '');
+    out.push(line(i + 1, e, tc), `* FROM CLIP NAME: ${commentName(e.name)}`, `* SOURCE FILE: ${commentName(e.file)}`, '');
   });
   return out.join('\n');
 }

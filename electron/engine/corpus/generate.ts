@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cancelledError, inputError, isCancelled, usageError } from '../errors';
-import { writeCause } from '../fit/outputs';
+import { errnoWords } from '../util/errno';
 import { DEFAULT_OPTIONS, planCorpus } from './plan';
 import { pairComplete, renderPair } from './render';
 import type { CorpusManifest, CorpusOptions, CorpusPair, GenerateCorpusOptions } from './types';
@@ -62,7 +62,7 @@ function checkOutFolder(dir: string): void {
     entries = statSync(dir).isDirectory() ? readdirSync(dir) : null;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // made below
-    throw inputError(dir, `cannot use it as the corpus folder: ${writeCause(err)}`, err);
+    throw inputError(dir, `cannot use it as the corpus folder: ${errnoWords(err)}`, err);
   }
   if (entries === null) throw inputError(dir, 'is a file, not a folder: give a new or empty folder for the corpus');
   if (entries.includes(MANIFEST_NAME)) return;
@@ -89,7 +89,7 @@ export async function generateCorpus(o: GenerateCorpusOptions): Promise<CorpusMa
     await mkdir(join(o.outDir, 'video'), { recursive: true });
     await mkdir(join(o.outDir, 'music'), { recursive: true });
   } catch (err) {
-    throw inputError(o.outDir, `cannot make the corpus folder: ${writeCause(err)}`, err);
+    throw inputError(o.outDir, `cannot make the corpus folder: ${errnoWords(err)}`, err);
   }
   checkExisting(o.outDir, manifest);
   await writeManifest(o.outDir, manifest);

@@ -11,8 +11,6 @@ import { inputError, usageError } from '../errors';
 import { checkOutput } from '../media/export';
 import { errnoWords } from '../util/errno';
 
-/** The corpus folder's checks word fs errors by this name (the one wording: util/errno). */
-export { errnoWords as writeCause };
 
 export const REMIX_EXTENSIONS = ['.wav', '.flac'];
 

@@ -13,16 +13,13 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob, type EngineApi } from '../../electron/contract/api';
 import { pairsToTrain } from '../../electron/engine/corpus/plan';
-import { createDualEncoder } from '../../electron/engine/encoders/encoder';
-import { AUDIO_SPEC, VIDEO_SPEC } from '../../electron/engine/features/spec';
-import { useBackend } from '../../electron/engine/metric/backend';
-import { exportModelVersion } from '../../electron/engine/models/export';
-import { hasChromium, REPO, startApp, type App } from './harness';
+import { hasChromium, startApp, type App } from './harness';
+import { randomVersion } from '../helpers/model-versions';
 
 const ZONE = 'Asia/Kolkata';
 const root = mkdtempSync(join(tmpdir(), 'nd-e2e-train-'));
@@ -41,20 +38,11 @@ const side = (r10: number) => ({ recall1: r10 / 2, recall5: r10, recall10: r10, 
 
 /** A version shaped as a fine-tune writes it: held-out edits before (parent) and after. */
 async function fineTunedVersion(): Promise<void> {
-  const base = JSON.parse(readFileSync(resolve(REPO, 'models/base/model.json'), 'utf8')) as { dims: { videoIn: number; audioIn: number; out: number }; window: number; hop: number };
-  await useBackend('cpu');
-  const dual = createDualEncoder({ videoIn: base.dims.videoIn, audioIn: base.dims.audioIn, window: base.window, outDim: base.dims.out, hidden: 16, seed: 3 });
-  await exportModelVersion(join(home, 'models', 'ft-e2e'), dual, {
-    version: 'ft-e2e',
-    featureSpec: { audio: AUDIO_SPEC.version, video: VIDEO_SPEC.version },
-    hop: base.hop,
-    loss: 'infonce',
-    training: { data: 'train-screen e2e', seed: 3, steps: 0 },
+  await randomVersion(home, 'ft-e2e', {
+    seed: 3,
+    data: 'train-screen e2e',
     metrics: { evaluations: { heldOut: { before: { method: 'parent base', videoToMusic: side(0.25) }, after: { method: 'ft-e2e', videoToMusic: side(0.5) } }, base: null } },
-    parent: 'base',
   });
-  dual.video.dispose();
-  dual.audio.dispose();
 }
 
 const panel = () => page.locator('[data-screen-panel="train"]');

@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../../electron/contract/types';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../electron/engine/service';
+import type { RoutedEngine } from '../../electron/main/engine-router';
 
 /**
  * A real Engine over an empty catalog in `dataDir` (created), every event it emits collected in
@@ -18,4 +19,15 @@ export async function withEngine<T>(dataDir: string, options: { confined: boolea
   } finally {
     await engine.close();
   }
+}
+
+/** An engine as one side of the app's router, as EngineHost is one: it owns the jobs it started until they end. */
+export function routedSide(engine: Engine, events: EngineEvent[]): RoutedEngine {
+  return {
+    call: (op, req) => engine.call(op, req),
+    start: (op, req) => engine.start(op, req),
+    cancel: (id) => engine.cancel(id),
+    subscribe: (l) => engine.subscribe(l),
+    owns: (id) => events.some((e) => e.type === 'progress' && e.jobId === id) && !events.some((e) => e.type === 'job-end' && e.jobId === id),
+  };
 }

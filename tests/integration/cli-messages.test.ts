@@ -6,12 +6,13 @@
  * text, a doubled or wrong hint, or a replaced source clip.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needledropWithEnv, REPO_ROOT, type CliResult } from '../helpers/cli';
 import { sharedMediaDir, sine, tempDir, tones } from '../helpers/media';
+import { copyOfBase } from '../helpers/model-versions';
 
 describe('CLI messages and exit codes (review R7, R15)', () => {
   let dir = '';
@@ -38,9 +39,7 @@ describe('CLI messages and exit codes (review R7, R15)', () => {
     expect(r.code, r.stderr).toBe(0);
     // An installed version the catalog has no segments for (the shipped files under another name):
     // a version that does not exist gets "no model version" instead (review S4, models/missing-version.test.ts).
-    const v1 = join(home, 'models', 'v1');
-    cpSync(join(REPO_ROOT, 'models', 'base'), v1, { recursive: true });
-    writeFileSync(join(v1, 'model.json'), JSON.stringify({ ...(JSON.parse(readFileSync(join(v1, 'model.json'), 'utf8')) as object), version: 'v1' }));
+    copyOfBase(home, 'v1');
   });
   afterAll(() => cleanup());
 

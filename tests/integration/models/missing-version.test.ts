@@ -5,11 +5,12 @@
  * installed version whose segments the catalog lacks still gets the advice to embed them. Through
  * the real CLI, on a catalog of two generated tracks and a real clip.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needledropWithEnv, REPO_ROOT, type CliResult } from '../../helpers/cli';
+import { needledropWithEnv, type CliResult } from '../../helpers/cli';
 import { sharedMediaDir, sine, tempDir, tones } from '../../helpers/media';
+import { copyOfBase } from '../../helpers/model-versions';
 
 describe('a model version that does not exist (review S4)', () => {
   let home = '';
@@ -33,10 +34,7 @@ describe('a model version that does not exist (review S4)', () => {
     const r = await cli('index', lib);
     expect(r.code, r.stderr).toBe(0);
     // An installed version the catalog has no segments for: the shipped model's files under another name.
-    const v1 = join(home, 'models', 'v1');
-    cpSync(join(REPO_ROOT, 'models', 'base'), v1, { recursive: true });
-    const manifest = JSON.parse(readFileSync(join(v1, 'model.json'), 'utf8')) as { version: string };
-    writeFileSync(join(v1, 'model.json'), JSON.stringify({ ...manifest, version: 'v1' }));
+    copyOfBase(home, 'v1');
   }, 120_000);
   afterAll(() => cleanup());
 

@@ -3,26 +3,17 @@
  * deleted) is said to be so by `match` and `models list` (review S4 addendum), instead of "index the
  * library with it active", which looped: an index with it active stores features only.
  */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { needledropWithEnv } from '../../helpers/cli';
 import { sharedMediaDir } from '../../helpers/media';
+import { copyOfBase } from '../../helpers/model-versions';
 
 const media = await sharedMediaDir();
 const tmp = mkdtempSync(join(tmpdir(), 'nd-unusable-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A user version that is the shipped base under another name (same files, so its hashes hold). */
-function copyOfBase(home: string, name: string): string {
-  const dir = join(home, 'models', name);
-  mkdirSync(join(home, 'models'), { recursive: true });
-  cpSync(resolve(import.meta.dirname, '../../../models/base'), dir, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...manifest, version: name, parent: 'base' }));
-  return dir;
-}
 
 describe.skipIf(!media)('an unusable active model version', () => {
   const music = join(tmp, 'music');
@@ -33,7 +24,7 @@ describe.skipIf(!media)('an unusable active model version', () => {
     cpSync(join(media ?? '', 'music', 'sorohanro_-_solo-trumpet-06.ogg'), join(music, 'a.ogg'));
     const home = join(tmp, 'changed');
     const env = { NEEDLEDROP_HOME: home };
-    const dir = copyOfBase(home, 'lr0');
+    const dir = copyOfBase(home, 'lr0', { parent: 'base' });
     expect((await needledropWithEnv(env, 'models', 'activate', 'lr0')).code).toBe(0);
     appendFileSync(join(dir, 'audio.onnx'), Buffer.from([0])); // changed after it was activated
     expect((await needledropWithEnv(env, 'index', music)).code).toBe(0); // features only: the model is not usable
@@ -50,7 +41,7 @@ describe.skipIf(!media)('an unusable active model version', () => {
   it('deleted: match says the version does not exist', async () => {
     const home = join(tmp, 'deleted');
     const env = { NEEDLEDROP_HOME: home };
-    const dir = copyOfBase(home, 'gone');
+    const dir = copyOfBase(home, 'gone', { parent: 'base' });
     expect((await needledropWithEnv(env, 'models', 'activate', 'gone')).code).toBe(0);
     rmSync(dir, { recursive: true });
     expect((await needledropWithEnv(env, 'index', music)).code).toBe(0);
@@ -63,8 +54,8 @@ describe.skipIf(!media)('an unusable active model version', () => {
   it('a rollback that passes over a deleted version says so', async () => {
     const home = join(tmp, 'rollback');
     const env = { NEEDLEDROP_HOME: home };
-    const a1 = copyOfBase(home, 'a1');
-    copyOfBase(home, 'a2');
+    const a1 = copyOfBase(home, 'a1', { parent: 'base' });
+    copyOfBase(home, 'a2', { parent: 'base' });
     expect((await needledropWithEnv(env, 'models', 'activate', 'a1')).code).toBe(0);
     expect((await needledropWithEnv(env, 'models', 'activate', 'a2')).code).toBe(0);
     rmSync(a1, { recursive: true });
@@ -76,11 +67,7 @@ describe.skipIf(!media)('an unusable active model version', () => {
   it('models list: shipped first, then the user versions in the order they were made, each with its own confidence file', async () => {
     const home = join(tmp, 'order');
     const made = { cc2: '2026-12-01T10:00:00.000Z', cc10: '2026-12-01T09:00:00.000Z', cc1: '2026-12-01T11:00:00.000Z' };
-    for (const [name, createdAt] of Object.entries(made)) {
-      const dir = copyOfBase(home, name);
-      const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
-      writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...manifest, createdAt }));
-    }
+    for (const [name, createdAt] of Object.entries(made)) copyOfBase(home, name, { parent: 'base', createdAt });
     rmSync(join(home, 'models', 'cc2', 'match-calibration.json')); // cc2 alone has no calibrated confidence
     const list = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'models', 'list', '--json');
     const models = (JSON.parse(list.stdout) as { models: Array<{ version: string; fit: string }> }).models;

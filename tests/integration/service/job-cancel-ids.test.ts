@@ -10,10 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../electron/contract/errors';
-import type { EngineEvent } from '../../../electron/contract/types';
-import type { Engine } from '../../../electron/engine/service';
-import { routeEngines, type RoutedEngine } from '../../../electron/main/engine-router';
-import { withEngine } from '../../helpers/engine';
+import { routeEngines } from '../../../electron/main/engine-router';
+import { routedSide, withEngine } from '../../helpers/engine';
 import { jobEndOf } from '../../helpers/job-end';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-cancel-ids-'));
@@ -28,17 +26,6 @@ const refusal = async (p: Promise<unknown>): Promise<string> => {
     return err instanceof EngineError ? `${err.code}: ${err.message}` : `not an EngineError: ${String(err)}`;
   }
 };
-
-/** A side of the router as EngineHost is one: it owns the jobs it started until they end. */
-function side(engine: Engine, events: EngineEvent[]): RoutedEngine {
-  return {
-    call: (op, req) => engine.call(op, req),
-    start: (op, req) => engine.start(op, req),
-    cancel: (id) => engine.cancel(id),
-    subscribe: (l) => engine.subscribe(l),
-    owns: (id) => events.some((e) => e.type === 'progress' && e.jobId === id) && !events.some((e) => e.type === 'job-end' && e.jobId === id),
-  };
-}
 
 describe('cancel by job id', () => {
   it('refuses an id the engine never gave, and takes a cancel of an ended job as late', async () => {
@@ -55,7 +42,7 @@ describe('cancel by job id', () => {
   it('through the router of the two engine processes: a training job just ended is cancelled late, an unknown id is refused', async () => {
     await withEngine(join(tmp, 'main'), { confined: false }, async (main, mainEvents) => {
       await withEngine(join(tmp, 'training'), { confined: false }, async (training, trainingEvents) => {
-        const api = routeEngines(side(main, mainEvents), side(training, trainingEvents));
+        const api = routeEngines(routedSide(main, mainEvents), routedSide(training, trainingEvents));
         const { jobId } = await api.start('corpus', { ...TINY, out: join(tmp, 'c2') });
         expect((await jobEndOf(trainingEvents, jobId)).state).toBe('done');
         // The main process gave no job of that id; the training process ended it.

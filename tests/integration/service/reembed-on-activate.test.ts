@@ -5,22 +5,20 @@
  * The truth for the scores is the other path that embeds: a scan's re-embed (the indexer's code,
  * not reembed()), in a second data folder.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import { phaseName } from '../../../electron/contract/wording';
 import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
-import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
-import { AUDIO_SPEC, VIDEO_SPEC } from '../../../electron/engine/features/spec';
 import { useBackend } from '../../../electron/engine/metric/backend';
-import { exportModelVersion } from '../../../electron/engine/models/export';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
 import { needledropWithEnv } from '../../helpers/cli';
 import { jobEndOf } from '../../helpers/job-end';
 import { sharedMediaDir } from '../../helpers/media';
+import { randomVersion } from '../../helpers/model-versions';
 
 const media = await sharedMediaDir();
 const tmp = mkdtempSync(join(tmpdir(), 'nd-reembed-'));
@@ -29,21 +27,7 @@ const TRACKS = ['admiralbob77_-_Choice_-_Drum-bass.ogg', 'sorohanro_-_solo-trump
 const clip = join(media ?? '', 'video', 'chaplin.mp4');
 
 /** A second real model version with the current feature spec (random weights: it ranks differently). */
-async function altVersion(dataDir: string): Promise<void> {
-  const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../models/base/model.json'), 'utf8')) as { dims: { videoIn: number; audioIn: number; out: number }; window: number; hop: number };
-  const dual = createDualEncoder({ videoIn: base.dims.videoIn, audioIn: base.dims.audioIn, window: base.window, outDim: base.dims.out, hidden: 16, seed: 11 });
-  await exportModelVersion(join(dataDir, 'models', 'alt'), dual, {
-    version: 'alt',
-    featureSpec: { audio: AUDIO_SPEC.version, video: VIDEO_SPEC.version },
-    hop: base.hop,
-    loss: 'infonce',
-    training: { data: 're-embed test', seed: 11, steps: 0 },
-    metrics: {},
-    parent: 'base',
-  });
-  dual.video.dispose();
-  dual.audio.dispose();
-}
+const altVersion = (dataDir: string): Promise<void> => randomVersion(dataDir, 'alt', { seed: 11, data: 're-embed test' });
 
 const engines: Engine[] = [];
 function open(dataDir: string, watch: boolean): { engine: Engine; events: EngineEvent[] } {

@@ -11,6 +11,7 @@ import { runJob } from '../../../electron/contract/api';
 import type { EngineEvent } from '../../../electron/contract/types';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { routeEngines, type RoutedEngine } from '../../../electron/main/engine-router';
+import { routedSide } from '../../helpers/engine';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-router-ids-'));
 const engines: Engine[] = [];
@@ -26,13 +27,7 @@ function side(name: string, jobPrefix?: string): RoutedEngine {
   engines.push(engine);
   const events: EngineEvent[] = [];
   engine.subscribe((e) => events.push(e));
-  return {
-    call: (op, req) => engine.call(op, req),
-    start: (op, req) => engine.start(op, req),
-    cancel: (id) => engine.cancel(id),
-    subscribe: (l) => engine.subscribe(l),
-    owns: (id) => events.some((e) => e.type === 'progress' && e.jobId === id) && !events.some((e) => e.type === 'job-end' && e.jobId === id),
-  };
+  return routedSide(engine, events);
 }
 
 describe('job ids behind the router', () => {

@@ -13,14 +13,12 @@ import { createEngineClient, type EngineClient } from '../../../electron/contrac
 import { EngineError } from '../../../electron/contract/errors';
 import type { ClientMessage, ServerMessage } from '../../../electron/contract/messages';
 import type { EngineEvent, ProgressEvent } from '../../../electron/contract/types';
-import { createDualEncoder } from '../../../electron/engine/encoders/encoder';
-import { AUDIO_SPEC, VIDEO_SPEC } from '../../../electron/engine/features/spec';
 import { useBackend } from '../../../electron/engine/metric/backend';
 import { probe } from '../../../electron/engine/media/probe';
-import { exportModelVersion } from '../../../electron/engine/models/export';
 import { messagePortAdapter, serveEngine } from '../../../electron/engine/host/serve';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
+import { randomVersion } from '../../helpers/model-versions';
 
 const MEDIA = resolve(import.meta.dirname, '../../../../shared/media');
 const tmp = mkdtempSync(join(tmpdir(), 'nd-transport-'));
@@ -44,19 +42,7 @@ beforeAll(async () => {
   client.subscribe((e) => events.push(e));
   await useBackend('cpu');
   // A second real version with the current feature spec (random weights: it ranks differently).
-  const dims = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../models/base/model.json'), 'utf8')) as { dims: { videoIn: number; audioIn: number; out: number }; window: number; hop: number };
-  const dual = createDualEncoder({ videoIn: dims.dims.videoIn, audioIn: dims.dims.audioIn, window: dims.window, outDim: dims.dims.out, hidden: 16, seed: 5 });
-  await exportModelVersion(join(dataDir, 'models', 'alt'), dual, {
-    version: 'alt',
-    featureSpec: { audio: AUDIO_SPEC.version, video: VIDEO_SPEC.version },
-    hop: dims.hop,
-    loss: 'infonce',
-    training: { data: 'transport test', seed: 5, steps: 0 },
-    metrics: {},
-    parent: 'base',
-  });
-  dual.video.dispose();
-  dual.audio.dispose();
+  await randomVersion(dataDir, 'alt', { seed: 5, data: 'transport test' });
 }, 120_000);
 
 afterAll(async () => {

@@ -26,6 +26,7 @@ import type {
   OutputCheck,
   Settings,
   TrackDetail,
+  ModelDeletion,
   ModelList,
   ModelSwitch,
   Playlist,
@@ -163,6 +164,11 @@ export const schemas = {
   'models.list': none,
   'models.activate': v.strictObject({ version }),
   'models.rollback': none,
+  /**
+   * Delete one of the user's model versions (never a shipped one, the active one, or one a running
+   * job uses); with `dryRun`, only say what would be removed. Its catalog segments go with it.
+   */
+  'models.delete': v.strictObject({ version, dryRun: v.optional(v.boolean()) }),
   'jobs.list': none,
   /** The metric-learning losses a model can be trained with, with their families and defaults. */
   'losses.list': none,
@@ -333,6 +339,7 @@ export interface Results {
   'models.list': ModelList;
   'models.activate': ModelSwitch;
   'models.rollback': ModelSwitch;
+  'models.delete': ModelDeletion;
   'jobs.list': JobInfo[];
   'losses.list': LossInfo[];
   'library.scan': ScanReport;

@@ -353,6 +353,8 @@ export interface ModelInfo {
   loss: string | null;
   createdAt: string | null;
   parent: string | null;
+  /** The parent is not installed (deleted since): said, not shown as a version one could pick. */
+  parentDeleted?: true;
   metrics: Record<string, unknown>;
   /** What a match's fit reads with this version: calibrated (it has match-calibration.json) or the library standing. */
   fit: FitView['basis'];
@@ -370,6 +372,21 @@ export interface ModelSwitch {
   previous: string;
   /** A rollback's earlier versions passed over because they are gone or unusable now (absent when none). */
   skipped?: string[];
+}
+
+/** What `models.delete` removed, or with `dryRun` would remove. */
+export interface ModelDeletion {
+  version: string;
+  /** Its folder (gone when `deleted`). */
+  dir: string;
+  /** Bytes of its files. */
+  bytes: number;
+  createdAt: string | null;
+  /** The user's versions made from it: their parent shows as deleted afterwards. */
+  children: string[];
+  /** Catalogued tracks with segments under it (dropped with it: a later version of the same name starts clean). */
+  segmentTracks: number;
+  deleted: boolean;
 }
 
 export interface RetrievalReport {

@@ -119,3 +119,13 @@ export function tracksMissingSegments(db: Catalog, modelVersion: string): number
 export function segmentVersions(db: Catalog): string[] {
   return db.prepare<[], { v: string }>('SELECT DISTINCT model_version AS v FROM segments ORDER BY v').all().map((r) => r.v);
 }
+
+/** How many tracks have segments under `modelVersion`. */
+export function segmentTrackCount(db: Catalog, modelVersion: string): number {
+  return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM segments WHERE model_version = ?').get(modelVersion)?.n ?? 0;
+}
+
+/** Drop every segment of `modelVersion` (a deleted version: a later one of the same name must not find them). Returns the rows dropped. */
+export function deleteSegmentsOf(db: Catalog, modelVersion: string): number {
+  return db.prepare('DELETE FROM segments WHERE model_version = ?').run(modelVersion).changes;
+}

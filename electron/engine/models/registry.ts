@@ -3,14 +3,18 @@
  * models/, versions a user trains in userModelsDir(); the active pointer (with a history for
  * rollback) in dataHome()/active-model.json. A missing pointer means 'base'.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { inputError, NeedledropError } from '../errors';
 import { dataHome, shippedModelsDir, userModelsDir } from '../paths';
 import { checkVersionName, ENCODER_FILES, loadModelVersion, MANIFEST_FILE, readManifest, type FeatureSpecPair, type LoadedModel, type ModelManifest } from './version';
 import { writeFileAtomicAsync } from '../util/atomic-write';
 import { withFileLock } from '../util/file-lock';
+import { errnoWords } from '../util/errno';
+import { pidAlive } from '../util/pid';
+import { liveUse, writeLease, type VersionUse } from './in-use';
 
 export const DEFAULT_MODEL = 'base';
 const POINTER_FILE = 'active-model.json';
@@ -43,10 +47,17 @@ interface Pointer {
 
 const pointerPath = (opts: RegistryOptions): string => join(dataHome(opts.env), POINTER_FILE);
 
+/**
+ * A deleted version's folder is first renamed to `.deleting-<pid>-<random>-<version>` beside the
+ * others, then removed: an interruption leaves a folder no listing shows (never a half-removed
+ * version), and the next engine start removes it (cleanDeletedLeftovers).
+ */
+const TRASH_PREFIX = '.deleting-';
+
 function subfolders(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, MANIFEST_FILE)))
+    .filter((d) => d.isDirectory() && !d.name.startsWith(TRASH_PREFIX) && existsSync(join(dir, d.name, MANIFEST_FILE)))
     .map((d) => d.name)
     .sort();
 }
@@ -162,6 +173,8 @@ export async function activate(version: string, opts: RegistryOptions & { expect
   const entry = await resolveModel(version, opts);
   await loadModelVersion(entry.dir, { expectedSpec: opts.expectedSpec });
   return changePointer(opts, async () => {
+    // Deleted meanwhile (a delete checks the pointer under this lock): no pointer to a version that is gone.
+    if (!existsSync(join(entry.dir, MANIFEST_FILE))) throw new NeedledropError('usage', `no model version "${version}" (it was deleted)`, { code: 'no-model' });
     const pointer = await readPointer(opts);
     if (pointer.active === version) return { active: version, previous: version };
     await writePointer({ active: version, history: [...pointer.history, pointer.active].slice(-HISTORY_LIMIT) }, opts);
@@ -202,3 +215,109 @@ async function rollbackOnce(opts: RegistryOptions): Promise<Switch> {
   throw new NeedledropError('input', `nothing to roll back to: "${pointer.active}" has no earlier active version and no parent`);
 }
 
+
+/**
+ * Mark `uses` as in use by this process until the returned release is called: a delete of one of
+ * them is refused meanwhile, from any process (in-use.ts). Written under the registry's lock, so a
+ * delete either sees the lease or has already removed the version (and the job then finds none).
+ */
+export async function holdVersions(uses: VersionUse[], opts: RegistryOptions = {}): Promise<() => void> {
+  if (uses.length === 0) return () => {};
+  return changePointer(opts, async () => writeLease(dataHome(opts.env), uses));
+}
+
+export interface Deletable {
+  version: string;
+  dir: string;
+  manifest?: ModelManifest;
+  /** The user's versions made from it: their parent shows as deleted afterwards. */
+  children: string[];
+}
+
+/**
+ * What deleting `version` would remove, or the reason it may not be deleted: a name that is not a
+ * version's (it could leave the models folder), a shipped version, a link instead of a folder, the
+ * active version, one a running job uses or writes, or none of that name.
+ */
+export async function deletableVersion(version: string, opts: RegistryOptions = {}): Promise<Deletable> {
+  checkVersionName(version);
+  const root = resolve(userModelsDir(opts.env));
+  const dir = join(root, version);
+  // The name is one path component: no '/', no '..', not absolute (checkVersionName); said twice on purpose.
+  if (dirname(dir) !== root) throw new NeedledropError('usage', `invalid model version name "${version}"`);
+  const entries = await listModels(opts);
+  if (entries.some((e) => e.version === version && e.source === 'shipped')) {
+    const clash = entries.find((e) => e.version === version && e.source === 'user');
+    throw new NeedledropError(
+      'input',
+      `model version "${version}" is shipped with Needledrop and cannot be deleted${clash ? ` (the folder ${clash.dir} of that name among your versions is not used: rename or remove it yourself)` : ''}`,
+      { code: 'bad-input' },
+    );
+  }
+  const st = lstatOrNull(dir);
+  if (st?.isSymbolicLink()) {
+    throw new NeedledropError('input', `${dir}: is a link, not a model version folder; only version folders inside ${root} are deleted (remove the link yourself)`, { code: 'forbidden-path', file: dir });
+  }
+  const use = liveUse(dataHome(opts.env), version);
+  if (use) throw new NeedledropError('input', `model version "${version}" is in use: ${use.why} is running (pid ${use.pid}); delete it when that has ended, or cancel it`, { code: 'busy' });
+  const entry = entries.find((e) => e.version === version);
+  if (!entry) throw new NeedledropError('usage', `no model version "${version}"`, { code: 'no-model' });
+  if ((await readPointer(opts)).active === version) {
+    throw new NeedledropError('input', `model version "${version}" is the active one and cannot be deleted: activate another version first (or roll back), then delete it`, { code: 'bad-input' });
+  }
+  const children = entries.filter((e) => e.source === 'user' && e.version !== version && e.manifest?.parent === version).map((e) => e.version);
+  return { version, dir: entry.dir, ...(entry.manifest ? { manifest: entry.manifest } : {}), children };
+}
+
+function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Delete a user's version: checked (deletableVersion) and renamed out of the listing under the
+ * registry's lock, so no activation or new lease slips in between; then removed. A removal cut
+ * short leaves only the renamed folder, which no listing shows and the next start removes.
+ */
+export async function deleteVersion(version: string, opts: RegistryOptions = {}): Promise<Deletable> {
+  const { found, trash } = await changePointer(opts, async () => {
+    const found = await deletableVersion(version, opts);
+    const trash = join(dirname(found.dir), `${TRASH_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}-${version}`);
+    try {
+      renameSync(found.dir, trash);
+    } catch (err) {
+      throw inputError(found.dir, `cannot delete model version "${version}" (${errnoWords(err)})`, err);
+    }
+    return { found, trash };
+  });
+  // Unlisted already; what a failure here leaves, the next start removes.
+  await rm(trash, { recursive: true, force: true }).catch(() => undefined);
+  return found;
+}
+
+/** Remove what deletions cut short left (renamed folders of processes that are gone). Returns the folders removed. */
+export function cleanDeletedLeftovers(opts: RegistryOptions = {}): string[] {
+  const root = userModelsDir(opts.env);
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith(TRASH_PREFIX));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(name.slice(TRASH_PREFIX.length).split('-')[0]);
+    // A deletion still under way in a live process is left to it.
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) continue;
+    try {
+      rmSync(join(root, name), { recursive: true, force: true });
+      removed.push(join(root, name));
+    } catch {
+      // Left for a later start.
+    }
+  }
+  return removed;
+}

@@ -3,10 +3,11 @@
  * catalog), their sizes, and clearing them. Only what is rebuilt on demand is listed: never the
  * catalog, model versions, the learned music space's model, settings or the active-model pointer.
  */
-import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheEntry } from '../../contract/types';
 import { segmentIndexRoot } from '../app/library';
+import { diskUsage } from '../util/disk-usage';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import { mapCacheDir } from './map';
@@ -57,26 +58,11 @@ const CACHES: readonly CacheSpec[] = [
   },
 ];
 
-/** Bytes and files under `path` (a file or a folder; symlinks counted as links, never followed). */
-function usage(path: string): { bytes: number; files: number } {
-  if (!existsSync(path)) return { bytes: 0, files: 0 };
-  const st = lstatSync(path);
-  if (!st.isDirectory()) return { bytes: st.size, files: 1 };
-  let bytes = 0;
-  let files = 0;
-  for (const name of readdirSync(path)) {
-    const u = usage(join(path, name));
-    bytes += u.bytes;
-    files += u.files;
-  }
-  return { bytes, files };
-}
-
 /** Every cache with its size; `busy` names caches a running job is using (not clearable now). */
 export function cacheInfo(roots: CacheRoots, busy: ReadonlySet<CacheName> = new Set()): CacheEntry[] {
   return CACHES.map((c) => {
     const path = c.path(roots);
-    return { name: c.name, label: c.label, detail: c.detail, path, ...usage(path), clearable: !busy.has(c.name) };
+    return { name: c.name, label: c.label, detail: c.detail, path, ...diskUsage(path), clearable: !busy.has(c.name) };
   });
 }
 

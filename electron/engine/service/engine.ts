@@ -28,7 +28,10 @@ import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '.
 import { exportClipWithTrack } from '../media/export';
 import { configureFfmpeg, resolveTool, toolInfo } from '../media/ffmpeg-path';
 import { probe } from '../media/probe';
-import { activate, activeModel, listModels, rollback } from '../models/registry';
+import { activate, activeModel, cleanDeletedLeftovers, deletableVersion, deleteVersion, holdVersions, listModels, rollback } from '../models/registry';
+import type { VersionUse } from '../models/in-use';
+import { deleteSegmentsOf, segmentTrackCount } from '../catalog/segments';
+import { diskUsage } from '../util/disk-usage';
 import { loadModelVersion } from '../models/version';
 import type { EngineContext } from './context';
 import { registryOptions } from './context';
@@ -118,6 +121,8 @@ export class Engine implements EngineApi {
       },
     }, ctx.jobPrefix);
     this.handlers = this.makeHandlers();
+    // What a model version's deletion cut short left (renamed out of the listing, not yet removed).
+    for (const dir of cleanDeletedLeftovers(this.registry)) ctx.log(`removed ${dir}, left by an interrupted model version deletion`);
     this.syncWatcher();
     // Files added, changed or removed while the app was closed: one incremental scan on open
     // (unchanged files are skipped by size and mtime), then the watcher takes over.
@@ -329,6 +334,16 @@ export class Engine implements EngineApi {
       .catch((err: unknown) => this.ctx.log(`re-embedding not started: ${err instanceof Error ? err.message : String(err)}`));
   }
 
+  /** Run `body` with `uses` marked in use (a delete of one of them is refused meanwhile, from any process). */
+  private async holding<T>(uses: VersionUse[], body: () => Promise<T>): Promise<T> {
+    const release = await holdVersions(uses, this.registry);
+    try {
+      return await body();
+    } finally {
+      release();
+    }
+  }
+
   private async version(requested?: string): Promise<string> {
     return requested ?? (await activeModel(this.registry));
   }
@@ -355,6 +370,8 @@ export class Engine implements EngineApi {
         loss: e.manifest?.loss ?? null,
         createdAt: e.manifest?.createdAt ?? null,
         parent: e.manifest?.parent ?? null,
+        // A parent deleted since reads as such, not as a version that is there.
+        ...(e.manifest?.parent && !entries.some((p) => p.version === e.manifest?.parent) ? { parentDeleted: true as const } : {}),
         metrics: e.manifest?.metrics ?? {},
         fit,
         ...(e.problem ? { problem: e.problem } : {}),
@@ -613,6 +630,19 @@ export class Engine implements EngineApi {
         await this.changed('models');
         return r;
       },
+      'models.delete': async ({ version, dryRun }) => {
+        const found = await deletableVersion(version, this.registry);
+        const catalog = this.sessions.hasCatalog() ? this.sessions.catalog() : null;
+        const said = { version, dir: found.dir, bytes: diskUsage(found.dir).bytes, createdAt: found.manifest?.createdAt ?? null, children: found.children };
+        if (dryRun) return { ...said, segmentTracks: catalog ? segmentTrackCount(catalog, version) : 0, deleted: false };
+        // Its encoders may be open in a session (a match with it): closed before its files go.
+        await this.sessions.invalidate();
+        await deleteVersion(version, this.registry);
+        // A later version of the same name must not find this one's segments as its own.
+        const segmentTracks = catalog ? deleteSegmentsOf(catalog, version) : 0;
+        await this.changed('models');
+        return { ...said, segmentTracks, deleted: true };
+      },
       'jobs.list': () => {
         const live = this.jobs.list();
         // Jobs of earlier processes (recorded by the indexer), e.g. ones a crash left 'interrupted'.
@@ -660,7 +690,7 @@ export class Engine implements EngineApi {
         const version = await this.version(req.model);
         this.reembedding = true;
         try {
-          return await reembedLibrary(this.sessions.existingCatalog(), version, this.registry, job);
+          return await this.holding([{ version, why: 're-embedding the library with it' }], () => reembedLibrary(this.sessions.existingCatalog(), version, this.registry, job));
         } finally {
           this.reembedding = false;
           await this.changed('tracks');
@@ -788,45 +818,54 @@ export class Engine implements EngineApi {
       train: async (req, job) => {
         const out = req.out ? this.guard.writeInto(req.out) : undefined;
         const userModelsDir = join(this.ctx.dataDir, 'models');
-        return this.writingVersion(join(out ?? userModelsDir, req.version), async () => {
-          const { trainOnCorpus } = await import('./training');
-          return await trainOnCorpus(
-            { ...req, corpus: await this.pickedCorpus(req.corpus), ...(out ? { out } : {}) },
-            { userModelsDir, checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
-            job,
-          );
-        });
+        // The version it makes (when in the models folder) and its parent may not be deleted while it runs.
+        const uses: VersionUse[] = [...(out ? [] : [{ version: req.version, why: 'training it' }]), ...(req.parent ? [{ version: req.parent, why: `training "${req.version}" as its child` }] : [])];
+        return this.writingVersion(join(out ?? userModelsDir, req.version), async () =>
+          this.holding(uses, async () => {
+            const { trainOnCorpus } = await import('./training');
+            return await trainOnCorpus(
+              { ...req, corpus: await this.pickedCorpus(req.corpus), ...(out ? { out } : {}) },
+              { userModelsDir, checkpointsDir: join(this.ctx.dataDir, 'checkpoints'), registry: this.registry },
+              job,
+            );
+          }),
+        );
       },
       finetune: async (req, job) =>
         this.writingVersion(join(this.ctx.dataDir, 'models', req.version), async () => {
-          const { finetuneOnEdits } = await import('../train/finetune');
-          // No catalog yet holds no judgements: said as such below, not as "index your music first".
-          const catalog = req.feedback && this.sessions.hasCatalog() ? this.sessions.existingCatalog() : null;
-          const { manifest: _manifest, videos, skipped, heldOut, base, ...r } = await finetuneOnEdits(
-            // The folder of finished edits is the user's pick, like an opened clip: only media in it is decoded.
-            { ...req, ...(req.videos ? { videos: this.guard.picked(req.videos).dir } : {}) },
-            {
-              registry: this.registry,
-              userModelsDir: join(this.ctx.dataDir, 'models'),
-              checkpointsDir: join(this.ctx.dataDir, 'checkpoints'),
-              cacheDir: join(this.ctx.dataDir, 'edit-features'),
-              benchmarkDir: join(this.ctx.dataDir, 'base-benchmark'),
-              ...(req.feedback ? { feedback: { rows: catalog ? listFeedback(catalog) : [], trackAudio: (id: number) => (catalog ? getFeatures(catalog, id, 'audio') : undefined) } } : {}),
-            },
-            job,
-          );
-          return {
-            ...r,
-            videos: videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })),
-            skipped: skipped.map((s) => ({ file: s.file, reason: s.reason })),
-            heldOut: heldOut as unknown as Results['finetune']['heldOut'],
-            base: base as unknown as Results['finetune']['base'],
-          };
+          // Fine-tuned from the active version (its parent): neither it nor the new one may be deleted meanwhile.
+          const parent = await activeModel(this.registry);
+          return this.holding([{ version: req.version, why: 'fine-tuning it' }, { version: parent, why: `fine-tuning "${req.version}" from it` }], async () => {
+            const { finetuneOnEdits } = await import('../train/finetune');
+            // No catalog yet holds no judgements: said as such below, not as "index your music first".
+            const catalog = req.feedback && this.sessions.hasCatalog() ? this.sessions.existingCatalog() : null;
+            const { manifest: _manifest, videos, skipped, heldOut, base, ...r } = await finetuneOnEdits(
+              // The folder of finished edits is the user's pick, like an opened clip: only media in it is decoded.
+              { ...req, ...(req.videos ? { videos: this.guard.picked(req.videos).dir } : {}) },
+              {
+                registry: this.registry,
+                userModelsDir: join(this.ctx.dataDir, 'models'),
+                checkpointsDir: join(this.ctx.dataDir, 'checkpoints'),
+                cacheDir: join(this.ctx.dataDir, 'edit-features'),
+                benchmarkDir: join(this.ctx.dataDir, 'base-benchmark'),
+                ...(req.feedback ? { feedback: { rows: catalog ? listFeedback(catalog) : [], trackAudio: (id: number) => (catalog ? getFeatures(catalog, id, 'audio') : undefined) } } : {}),
+              },
+              job,
+            );
+            return {
+              ...r,
+              videos: videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })),
+              skipped: skipped.map((s) => ({ file: s.file, reason: s.reason })),
+              heldOut: heldOut as unknown as Results['finetune']['heldOut'],
+              base: base as unknown as Results['finetune']['base'],
+            };
+          });
         }),
       evaluate: async (req, job) => {
         const { losses, ...rest } = req;
         const { evaluate } = await import('./training');
-        const r = await evaluate({ ...rest, corpus: await this.pickedCorpus(rest.corpus), ...(losses ? { losses } : {}) }, this.registry, job);
+        const model = await this.version(rest.model);
+        const r = await this.holding([{ version: model, why: 'an evaluation of it' }], async () => evaluate({ ...rest, corpus: await this.pickedCorpus(rest.corpus), ...(losses ? { losses } : {}) }, this.registry, job));
         return r as unknown as Results['evaluate'];
       },
     };

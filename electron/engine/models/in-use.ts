@@ -1,0 +1,62 @@
+/**
+ * Model versions a running job reads or writes, seen by every process on the data folder (the
+ * app's engine, its training process, a CLI): a job holds a lease file naming the versions it uses
+ * and why, with its pid; deleting a version is refused while a live process holds one on it. A
+ * lease of a process that is gone (killed) counts for nothing and is removed when read.
+ * The registry takes its lock around writing a lease and around a delete's check (registry.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pidAlive } from '../util/pid';
+
+export interface VersionUse {
+  version: string;
+  /** What the job does with it, as a user reads it: 'training it', 'fine-tuning "ft2" from it'. */
+  why: string;
+}
+
+interface Lease {
+  pid: number;
+  uses: VersionUse[];
+}
+
+export const leasesDir = (dataDir: string): string => join(dataDir, 'models-in-use');
+
+/** Write a lease for `uses`; returns its release (idempotent). */
+export function writeLease(dataDir: string, uses: VersionUse[]): () => void {
+  const dir = leasesDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.json`);
+  writeFileSync(file, JSON.stringify({ pid: process.pid, uses } satisfies Lease));
+  return () => rmSync(file, { force: true });
+}
+
+/** The first live use of `version`, or null; leases of dead processes (and unreadable ones) are removed. */
+export function liveUse(dataDir: string, version: string): (VersionUse & { pid: number }) | null {
+  const dir = leasesDir(dataDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    let lease: Lease;
+    try {
+      lease = JSON.parse(readFileSync(file, 'utf8')) as Lease;
+    } catch {
+      // Half-written by a process killed while writing it (written whole under the lock otherwise): none.
+      if (!pidAlive(Number(name.split('-')[0]))) rmSync(file, { force: true });
+      continue;
+    }
+    if (!Number.isInteger(lease.pid) || !Array.isArray(lease.uses) || (lease.pid !== process.pid && !pidAlive(lease.pid))) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    const use = lease.uses.find((u) => u.version === version);
+    if (use) return { ...use, pid: lease.pid };
+  }
+  return null;
+}

@@ -159,3 +159,16 @@ export function phaseName(phase: string): string {
 
 /** Why a fine-tune on Match feedback alone cannot start (the engine's refusal, the Train screen's tooltip). */
 export const NO_JUDGEMENTS = 'no judgements recorded yet: accept or reject tracks on the Match screen, or pick a folder of finished edits';
+
+/** A size on disk as the screens and the CLI say it: "812 B", "3.4 MB", "120 MB" (1024-based). */
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}

@@ -1,12 +1,12 @@
-/** `needledrop models [list | activate V | rollback] [--json]`: see and switch model versions. */
-import type { ModelInfo } from '../../electron/contract/types';
-import { headline, localTime } from '../../electron/contract/wording';
+/** `needledrop models [list | activate V | rollback | delete V [--yes]] [--json]`: see, switch and delete model versions. */
+import type { ModelDeletion, ModelInfo } from '../../electron/contract/types';
+import { byteSize, headline, localTime } from '../../electron/contract/wording';
 import { parse, printJson } from './args';
 import { openEngine } from './engine';
 import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
 
-export const usage = 'needledrop models [list | activate VERSION | rollback] [--json]';
+export const usage = 'needledrop models [list | activate VERSION | rollback | delete VERSION [--yes]] [--json]';
 export const example = 'needledrop models activate my-edits-1';
 
 // One line of figures per version, worded as the Train screen words them.
@@ -20,7 +20,7 @@ function table(entries: ModelInfo[], active: string): string {
     e.loss ?? '-',
     // Local time with its offset, as the Train screen (and its default version name) shows it.
     e.createdAt ? localTime(e.createdAt, { seconds: true, zone: true }) : '-',
-    e.parent ?? '-',
+    e.parent ? `${e.parent}${e.parentDeleted ? ' (deleted)' : ''}` : '-',
     // Whether a match shows a calibrated model confidence beside the standing (docs/cli-match.md, "The fit").
     e.fit === 'calibrated' ? 'calibrated' : 'none',
     e.problem ? `UNUSABLE: ${e.problem}` : headline(e.metrics),
@@ -33,9 +33,19 @@ function table(entries: ModelInfo[], active: string): string {
   return lines.join('\n');
 }
 
+/** What a deletion takes: size, creation time, folder, and what else it touches. */
+function deletionText(r: ModelDeletion): string {
+  const created = r.createdAt ? `created ${localTime(r.createdAt, { seconds: true, zone: true })}` : 'creation time unknown';
+  const parts = [`${byteSize(r.bytes)} on disk`, created, r.dir];
+  if (r.segmentTracks > 0) parts.push(`with its segments of ${r.segmentTracks} catalogued track${r.segmentTracks === 1 ? '' : 's'}`);
+  if (r.children.length > 0) parts.push(`the parent of ${r.children.map((c) => `"${c}"`).join(', ')}, which will list it as deleted`);
+  return parts.join(', ');
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean', default: false } });
+  const { values, positionals } = parse(argv, { json: { type: 'boolean', default: false }, yes: { type: 'boolean', default: false } });
   const [action = 'list', ...rest] = positionals;
+  if (values.yes && action !== 'delete') throw usageError('--yes confirms "models delete": it does nothing alone');
   const expectArgs = (n: number): void => {
     if (rest.length !== n) throw usageError(`"models ${action}" takes ${n === 0 ? 'no arguments' : 'one version name'}`);
   };
@@ -65,8 +75,17 @@ export async function run(argv: string[]): Promise<number> {
         else process.stdout.write(`rolled back: ${result.previous} → ${result.active}${result.skipped ? ` (passed over ${result.skipped.map((v) => `"${v}"`).join(', ')}: deleted or unusable since)` : ''}\n` + reembedText(reembedded));
         return 0;
       }
+      case 'delete': {
+        expectArgs(1);
+        // Without --yes: what would go, and nothing else (exit 1), as `index --forget` does.
+        const r = await engine.call('models.delete', { version: rest[0], dryRun: !values.yes });
+        if (values.json) printJson(r);
+        else if (r.deleted) process.stdout.write(`deleted model version "${r.version}" (${deletionText(r)})\n`);
+        else process.stderr.write(`models: would delete model version "${r.version}" (${deletionText(r)}); nothing was changed: add --yes to delete it\n`);
+        return r.deleted ? 0 : 1;
+      }
       default:
-        throw usageError(`unknown action "${action}" (list, activate, rollback)`);
+        throw usageError(`unknown action "${action}" (list, activate, rollback, delete)`);
     }
   } finally {
     await engine.close();

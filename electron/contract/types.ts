@@ -430,7 +430,12 @@ export interface FinetuneResult {
   pairs: { train: number; val: number };
   videos: Array<{ file: string; split: string; windows: number }>;
   skipped: Array<{ file: string; reason: string }>;
-  heldOut: { before: RetrievalReport; after: RetrievalReport };
+  /**
+   * The parent (before) and the new version (after) on the same held-out windows, from `edits`
+   * held-out sources. Below MIN_HELD_OUT_EDITS (contract/wording) they are not compared: both null,
+   * and `reason` says why and what to do.
+   */
+  heldOut: { edits: number; before: RetrievalReport; after: RetrievalReport; reason: null } | { edits: number; before: null; after: null; reason: string };
   /** The base benchmark (a fixed synthetic corpus) scored by the parent and the new version: what was forgotten. */
   base: { before: RetrievalReport; after: RetrievalReport } | null;
   /** The step whose weights were kept (best held-out validation). */

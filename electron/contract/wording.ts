@@ -55,6 +55,33 @@ export function recallText(k: number, value: number, d: { gallery?: number }): s
 }
 
 /**
+ * A fine-tune's parent and new version are compared on the held-out edits only from this many
+ * held-out sources on (videos of the edits folder, or clips judged on the Match screen). With one,
+ * every held-out window has the same soundtrack: ranking a window's own music among them asks
+ * which moment of one song goes with which moment of its own video, which a fine-tune does not
+ * train for (windows of one video are each other's positives), so before/after figures there
+ * measure nothing (both read chance: R@1 0.200 on the 5 windows of shared/media's chaplin).
+ */
+export const MIN_HELD_OUT_EDITS = 2;
+
+/** How a held-out split of `edits` sources counts: "1 held-out edit". */
+const heldOutEdits = (edits: number): string => `${edits} held-out edit${edits === 1 ? '' : 's'}`;
+
+/** In a table cell, where a too small held-out split's Recall@K would be: "n/a (1 held-out edit, 2 needed)". */
+export function heldOutNotComparedText(edits: number): string {
+  return `n/a (${heldOutEdits(edits)}, ${MIN_HELD_OUT_EDITS} needed)`;
+}
+
+/**
+ * Why a fine-tune's parent and new version are not compared on its held-out edits, and what to do
+ * (the job's result, model.json, the CLI and the Train screen all carry this one text). `share`:
+ * the share of usable edits the split holds out (train/edits.ts HELD_OUT_SHARE).
+ */
+export function heldOutTooFew(edits: number, share: number): string {
+  return `not compared: only ${heldOutEdits(edits)}, and a comparison needs at least ${MIN_HELD_OUT_EDITS} (its windows all share one soundtrack, so there is no other music to rank against). About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path: add finished edits to the folder (with ${Math.ceil(MIN_HELD_OUT_EDITS / share)} usable edits, ${MIN_HELD_OUT_EDITS} are held out on average)`;
+}
+
+/**
  * A saved time (an ISO string, UTC) in the user's local time, "2026-12-01 13:34", as the Train
  * screen's default version name is: one clock on every front. `seconds` adds ":23"; `zone` adds
  * the offset ("-05:00") where the reader cannot assume it (a terminal's table). An unparsable
@@ -96,12 +123,15 @@ function overText(report: unknown, unit: string): string {
  * A model version's video→music Recall@10 as its model.json records it. model.json nests its
  * evaluations: `train` writes test → videoToMusic → recall10 (the shipped base too), a fine-tune
  * writes evaluations → heldOut → {before, after} (its parent and itself on the same held-out
- * edits). Undefined when neither is there.
+ * edits), or {before: null, after: null, edits} when it held out too few edits to compare them
+ * ("n/a (1 held-out edit, 2 needed)"). Undefined when neither is there.
  */
-export function modelRecall10(metrics: Record<string, unknown>): { on: 'test' | 'held-out edits'; value: string; parent?: string; over: string } | undefined {
+export function modelRecall10(metrics: Record<string, unknown>): { on: 'test' | 'held-out edits'; value: string; parent?: string; over: string; notCompared?: true } | undefined {
   const test = recall10Of(metrics.test);
   if (test !== undefined) return { on: 'test', value: test, over: overText(metrics.test, 'test pairs') };
-  const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown } } | null | undefined)?.heldOut;
+  const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown; edits?: unknown } } | null | undefined)?.heldOut;
+  // Too few held-out edits to compare (MIN_HELD_OUT_EDITS): the version records no figures, and says how many it had.
+  if (heldOut?.after === null && typeof heldOut.edits === 'number') return { on: 'held-out edits', value: heldOutNotComparedText(heldOut.edits), over: '', notCompared: true };
   const after = recall10Of(heldOut?.after);
   if (after === undefined) return undefined;
   const parent = recall10Of(heldOut?.before);

@@ -63,7 +63,8 @@ try {
   const row = (name: string, before: unknown, after: unknown): string => `| ${name} | ${cells(v2m(before))} | ${cells(v2m(after))} |`;
   console.log(`shifted-taste: ${pool.length} edits (${ft.pairs.train} train / ${ft.pairs.val} held-out windows), ${ft.headsOnly ? 'heads only' : 'all layers'}, anchor ${values.anchor ?? 'default'}, ${ft.stepsRun} steps (best ${ft.bestStep}), ${ft.seconds.toFixed(0)} s training, ${((performance.now() - t0) / 1000).toFixed(0)} s total, ${cpus().length} cores, TF.js wasm`);
   console.log('| v→m R@1 / R@10 / MAP@R | base | fine-tuned |\n| --- | --- | --- |');
-  console.log(row(`held-out edits (${ft.pairs.val} windows, same queries)`, ft.heldOut.before, ft.heldOut.after));
+  if (ft.heldOut.reason === null) console.log(row(`held-out edits (${ft.pairs.val} windows, same queries)`, ft.heldOut.before, ft.heldOut.after));
+  else console.log(`| held-out edits | ${ft.heldOut.reason} | |`);
   console.log(row(`base benchmark (corpus test split, ${baseBefore.pairs} pairs)`, baseBefore.reports[0], baseAfter.reports[0]));
   if (ft.base) console.log(row('base benchmark inside the finetune job (fixed 24-pair corpus)', ft.base.before, ft.base.after));
 } finally {

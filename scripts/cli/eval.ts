@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
-import { formatReports, formatTrainProgress, progressStats, withTrivialRecallNull, type ReportRow } from './format';
+import { formatReports, formatTrainProgress, progressStats, reportJson, type ReportRow } from './format';
 import { providerOption } from './options';
 import { statusLine } from './status';
 
@@ -62,8 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     status.done();
     const models = r.reports;
     process.stderr.write(`model ${r.model} on onnxruntime-node, provider ${r.provider}\n`);
-    // In JSON as in the table, a Recall@K the gallery makes 1 whatever the ranking is no figure (null).
-    const json = (rows: ReportRow[]) => rows.map((row) => ({ ...row, videoToMusic: withTrivialRecallNull(row.videoToMusic), musicToVideo: withTrivialRecallNull(row.musicToVideo) }));
+    const json = (rows: ReportRow[]) => rows.map(reportJson);
     const doc = { corpus: r.corpus, seed: r.seed, split: r.split, pairs: r.pairs, provider: r.provider, model: r.model, reports: json(models), losses: json(r.losses) };
     if (report) {
       refuseExisting(report, values.force); // one may have appeared during the run

@@ -92,6 +92,11 @@ export function withTrivialRecallNull<T extends DirectionNumbers>(d: T): Omit<T,
   for (const k of RECALL_KS) if (recallIsTrivial(k, d)) out[`recall${k}`] = null;
   return out;
 }
+
+/** A retrieval report for --json: in JSON as in the table, a Recall@K the gallery makes 1 whatever the ranking is no figure (null). */
+export function reportJson(row: ReportRow): Omit<ReportRow, 'videoToMusic' | 'musicToVideo'> & Record<'videoToMusic' | 'musicToVideo', ReturnType<typeof withTrivialRecallNull<DirectionNumbers>>> {
+  return { ...row, videoToMusic: withTrivialRecallNull(row.videoToMusic), musicToVideo: withTrivialRecallNull(row.musicToVideo) };
+}
 export interface ReportRow {
   method: string;
   videoToMusic: DirectionNumbers;

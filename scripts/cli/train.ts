@@ -4,7 +4,7 @@ import { openEngine, runCliJob } from './engine';
 import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
-import { formatReports, formatTrainProgress, progressStats, type ReportRow } from './format';
+import { formatReports, formatTrainProgress, progressStats, reportJson, type ReportRow } from './format';
 import { statusLine } from './status';
 import { phaseName, runEnding } from '../../electron/contract/wording';
 
@@ -129,10 +129,15 @@ async function finetune(
     );
     status.done();
     const reembedded = r.activated ? await reembedCatalog(engine, r.version) : null;
-    if (values.json) printJson({ ...r, ...(reembedded ? { reembedded } : {}) });
-    else {
+    if (values.json) {
+      // Figures as eval's JSON gives them (a trivial Recall@K null); too few held-out edits: before and after null, with the reason.
+      const pair = <P extends { before: unknown; after: unknown }>(p: P): P => ({ ...p, before: reportJson(p.before as ReportRow), after: reportJson(p.after as ReportRow) });
+      printJson({ ...r, heldOut: r.heldOut.reason === null ? pair(r.heldOut) : r.heldOut, base: r.base ? pair(r.base) : null, ...(reembedded ? { reembedded } : {}) });
+    } else {
       for (const s of r.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
-      process.stdout.write(`held-out edits:\n${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
+      // Too few held-out edits: no figures, the reason and what to do instead (contract/wording heldOutTooFew).
+      if (r.heldOut.reason === null) process.stdout.write(`held-out edits:\n${formatReports([r.heldOut.before as unknown as ReportRow, r.heldOut.after as unknown as ReportRow])}\n`);
+      else process.stdout.write(`held-out edits: ${r.heldOut.reason}\n`);
       if (r.base) process.stdout.write(`base benchmark (what was forgotten):\n${formatReports([r.base.before as unknown as ReportRow, r.base.after as unknown as ReportRow])}\n`);
       for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(

@@ -11,20 +11,21 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
-import { NO_JUDGEMENTS } from '../../contract/wording';
+import { heldOutTooFew, MIN_HELD_OUT_EDITS, NO_JUDGEMENTS } from '../../contract/wording';
 import { inputError, NeedledropError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
 import { activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
 import { MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
 import { BASE_BENCHMARK, baseBenchmarkPairs } from './base-benchmark';
 import { bySplit, type PairSample } from './dataset';
-import { emptyData, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
+import { emptyData, HELD_OUT_SHARE, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
 import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
 import type { FeatureSeq } from '../features/types';
 import { evaluateEmbedder, type MethodReport } from './eval';
 import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
 import { removeCheckpoint } from './checkpoint';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type TrainProgress } from './trainer';
+import { classCount } from './validation';
 import type { DualWeights } from './weights';
 import { dataHome } from '../paths';
 import { checkWritableFolders } from '../util/writable';
@@ -84,8 +85,8 @@ export interface FinetuneOutcome {
   videos: EditVideo[];
   skipped: SkippedVideo[];
   pairs: { train: number; val: number };
-  /** Held-out windows, parent vs fine-tuned, same queries. */
-  heldOut: { before: MethodReport; after: MethodReport };
+  /** Held-out windows, parent vs fine-tuned, same queries; none below MIN_HELD_OUT_EDITS held-out edits. */
+  heldOut: HeldOutComparison;
   /** The base benchmark (a fixed synthetic corpus), parent vs fine-tuned: what was forgotten. Null without a benchmark folder. */
   base: { before: MethodReport; after: MethodReport } | null;
   bestStep: number;
@@ -98,6 +99,15 @@ export interface FinetuneOutcome {
   seconds: number;
   manifest: ModelManifest;
 }
+
+/**
+ * The parent and the fine-tuned version on the held-out windows, from `edits` held-out sources
+ * (videos, judged clips). Below MIN_HELD_OUT_EDITS they are not compared: no figures (null), and
+ * the reason with what to do (contract/wording's heldOutTooFew).
+ */
+export type HeldOutComparison =
+  | { edits: number; before: MethodReport; after: MethodReport; reason: null }
+  | { edits: number; before: null; after: null; reason: string };
 
 /** A model version's encoders as trainer weights, plus the shape the trainer must use. */
 export async function readVersionWeights(model: LoadedModel): Promise<{ weights: DualWeights; hidden: number; outDim: number; convLayers: 1 | 2 }> {
@@ -115,10 +125,12 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
 /**
  * What to know about the held-out windows before reading the figures: the table's Recall@5/10 over
  * 10 or fewer windows is 1 for any model, and early stopping scores the MRR on its share of them.
+ * Held-out edits too few to compare (`compared` false) have their own reason beside the figures
+ * they replace, not a note.
  */
-function heldOutNotes(heldOut: number, stopping: readonly PairSample[]): string[] {
+function heldOutNotes(heldOut: number, compared: boolean, stopping: readonly PairSample[]): string[] {
   const notes: string[] = [];
-  if (heldOut <= 10) notes.push(`${heldOut} held-out windows: too few to rank for Recall@10 (n/a), so parent and fine-tuned are compared at Recall@1, median rank and MAP@R only; more (or longer) edits give more held-out windows`);
+  if (compared && heldOut <= 10) notes.push(`${heldOut} held-out windows: too few to rank for Recall@10 (n/a), so parent and fine-tuned are compared at Recall@1, median rank and MAP@R only; more (or longer) edits give more held-out windows`);
   // Windows of one video are each other's positives (class positives, as trained).
   const selection = validationNote(stopping, 'mood', 'windows', `early stopping's held-out edits`);
   if (selection) notes.push(selection);
@@ -179,11 +191,14 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const benchmark = dirs.benchmarkDir
     ? await baseBenchmarkPairs(dirs.benchmarkDir, { window: model.manifest.window, hop: model.manifest.hop }, { signal: job.signal, onProgress: (p) => job.progress(`benchmark-${p.phase}`, p.done, p.total) })
     : null;
+  // One held-out source has no other music to rank against: nothing to compare, nothing computed.
+  const heldOutEdits = classCount(val);
+  const compared = heldOutEdits >= MIN_HELD_OUT_EDITS;
   const embedder = await onnxEmbedder(model, 'cpu');
-  let before: MethodReport;
+  let before: MethodReport | null = null;
   let baseBefore: MethodReport | null = null;
   try {
-    before = await evaluateEmbedder(`parent ${parent}`, val, embedder);
+    if (compared) before = await evaluateEmbedder(`parent ${parent}`, val, embedder);
     if (benchmark) baseBefore = await evaluateEmbedder(`parent ${parent}`, benchmark, embedder);
   } finally {
     await embedder.close();
@@ -223,19 +238,19 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     },
   );
   const tf = tfEmbedder(result, data);
-  let after: MethodReport;
+  let after: MethodReport | null = null;
   let baseAfter: MethodReport | null = null;
   try {
-    after = await evaluateEmbedder(`fine-tuned ${req.version}`, val, tf);
+    if (compared) after = await evaluateEmbedder(`fine-tuned ${req.version}`, val, tf);
     if (benchmark) baseAfter = await evaluateEmbedder(`fine-tuned ${req.version}`, benchmark, tf);
   } finally {
     tf.dispose();
   }
   const base = baseBefore && baseAfter ? { before: baseBefore, after: baseAfter } : null;
+  const heldOut: HeldOutComparison = before && after ? { edits: heldOutEdits, before, after, reason: null } : { edits: heldOutEdits, before: null, after: null, reason: heldOutTooFew(heldOutEdits, HELD_OUT_SHARE) };
   job.progress('evaluate', 1, 1, {
     metrics: {
-      heldOutBeforeR10: before.videoToMusic.recall10,
-      heldOutAfterR10: after.videoToMusic.recall10,
+      ...(heldOut.reason === null ? { heldOutBeforeR10: heldOut.before.videoToMusic.recall10, heldOutAfterR10: heldOut.after.videoToMusic.recall10 } : {}),
       ...(base ? { baseBeforeR10: base.before.videoToMusic.recall10, baseAfterR10: base.after.videoToMusic.recall10, baseBeforeR1: base.before.videoToMusic.recall1, baseAfterR1: base.after.videoToMusic.recall1 } : {}),
     },
   });
@@ -243,8 +258,8 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     version: req.version,
     parent,
     trainingData,
-    // Both evaluations, parent (before) and this version (after) on the same queries.
-    metrics: { evaluations: { heldOut: { before, after }, base: base ? { ...base, corpus: { ...BASE_BENCHMARK, pairs: benchmark?.length } } : null } },
+    // Both evaluations, parent (before) and this version (after) on the same queries (held-out: none, with the reason, when too few edits).
+    metrics: { evaluations: { heldOut, base: base ? { ...base, corpus: { ...BASE_BENCHMARK, pairs: benchmark?.length } } : null } },
     extra: { finetune: { headsOnly, feedback: judged, videos: edits.videos.map((v) => ({ file: v.file, split: v.split, windows: v.windows })), skipped: edits.skipped } },
   });
   // The version is saved: nothing is left to resume, and another run of this name must start afresh.
@@ -264,13 +279,13 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     videos: edits.videos,
     skipped: edits.skipped,
     pairs: { train: train.length, val: val.length },
-    heldOut: { before, after },
+    heldOut,
     base,
     bestStep: result.bestStep,
     stepsRun: result.stepsRun,
     stoppedEarly: result.stoppedEarly,
     resumedAt: result.resumedAt,
-    notes: [...heldOutNotes(val.length, bySplit(plan.stoppingData, 'val')), ...activation.notes],
+    notes: [...heldOutNotes(val.length, compared, bySplit(plan.stoppingData, 'val')), ...activation.notes],
     seconds: result.seconds,
     manifest,
   };

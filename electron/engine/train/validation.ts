@@ -33,6 +33,9 @@ export type ValidationMetric = 'R@10' | 'MRR' | 'none';
 
 export const validationMetricFor = (items: number): ValidationMetric => (items > 10 ? 'R@10' : 'MRR');
 
+/** The classes among `items`: under class positives, the sources they come from (a fine-tune's videos and judged clips). */
+export const classCount = (items: readonly PairSample[]): number => new Set(items.map((p) => p.classId)).size;
+
 /**
  * What a run selects its kept step on: 'none' when the validation items cannot be told apart —
  * a single item, or under class positives a single class (a fine-tune whose held-out windows all
@@ -41,7 +44,7 @@ export const validationMetricFor = (items: number): ValidationMetric => (items >
  * Then nothing is validated: the whole schedule runs and its last step is kept.
  */
 export function validationMetricOf(val: readonly PairSample[], positives: 'pair' | 'mood'): ValidationMetric {
-  const sources = positives === 'mood' ? new Set(val.map((p) => p.classId)).size : val.length;
+  const sources = positives === 'mood' ? classCount(val) : val.length;
   return sources < 2 ? 'none' : validationMetricFor(val.length);
 }
 

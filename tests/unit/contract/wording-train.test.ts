@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { localTime, modelRecall10, phaseName } from '../../../electron/contract/wording';
+import { headline, heldOutTooFew, localTime, MIN_HELD_OUT_EDITS, modelRecall10, phaseName } from '../../../electron/contract/wording';
 import { REPO_ROOT } from '../../helpers/cli';
 
 /** The instant as Intl writes it in `zone`: "2026-12-01 13:34:23" (sv-SE is ISO-ordered). */
@@ -48,6 +48,15 @@ describe('modelRecall10', () => {
   });
   it('a trivial held-out gallery: n/a, as models list says', () => {
     expect(modelRecall10({ evaluations: { heldOut: { before: { videoToMusic: side(1, 6) }, after: { videoToMusic: side(1, 6) } } } })?.value).toBe('n/a (gallery of 6)');
+  });
+  it('too few held-out edits to compare (review T6): no figure, the count and how many are needed, in models list and on the Train screen', () => {
+    const metrics = { evaluations: { heldOut: { edits: 1, before: null, after: null, reason: 'not compared: only 1 held-out edit' }, base: null } };
+    expect(modelRecall10(metrics)).toEqual({ on: 'held-out edits', value: `n/a (1 held-out edit, ${MIN_HELD_OUT_EDITS} needed)`, over: '', notCompared: true });
+    expect(headline(metrics)).toBe(`held-out edits v→m R@10 n/a (1 held-out edit, ${MIN_HELD_OUT_EDITS} needed)`);
+  });
+  it('the reason says how many held-out edits a comparison needs and how many usable edits give that many on average', () => {
+    // A quarter held out: 8 usable edits hold out 2 on average.
+    expect(heldOutTooFew(1, 0.25)).toMatch(/^not compared: only 1 held-out edit, and a comparison needs at least 2 .* About 25 % of the usable edits are held out.* \(with 8 usable edits, 2 are held out on average\)$/);
   });
   it('a trained version: its test split', () => {
     expect(modelRecall10({ test: { videoToMusic: side(0.4216) } })).toEqual({ on: 'test', value: '0.422', over: '' });

@@ -22,7 +22,8 @@ export function readable(err: unknown): Readable {
   const data: ErrorData | null = err instanceof EngineError ? err.toData() : isErrorData(err) ? err : null;
   if (!data) return { title: err instanceof Error ? err.message : String(err), code: 'internal' };
   // A library that is there but not embedded for this model: scanning again is not the remedy the generic hint says.
-  const hint = data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : HINTS[data.code];
+  // A model version in use says itself what to do: the generic "busy" hint (the catalog) would be wrong there.
+  const hint = data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : data.code === 'busy' && /^model version "[^"]*" is in use: /.test(data.message) ? undefined : HINTS[data.code];
   return {
     title: data.message,
     code: data.code,

@@ -1,0 +1,98 @@
+/**
+ * Deleting a model version on the Train screen, in Chromium against `needledrop serve`: a Delete
+ * per version, disabled with the reason for the shipped and the active one; a confirm step naming
+ * the version with its size and creation time, Cancel changing nothing; after Delete the row goes,
+ * the folder is gone and the child version reads its parent as deleted; a refusal (the version was
+ * activated from another front meanwhile) is shown in words. Truths: the files the test put in the
+ * data folder (their sizes summed by the test), the created time written into model.json, the
+ * engine's own list.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineApi } from '../../electron/contract/api';
+import { byteSize } from '../../electron/contract/wording';
+import { copyOfBase, randomVersion } from '../helpers/model-versions';
+import { hasChromium, startApp, type App } from './harness';
+
+const root = mkdtempSync(join(tmpdir(), 'nd-e2e-model-delete-'));
+const home = join(root, 'home');
+let app: App | undefined;
+let engine: EngineApi;
+let page: Page;
+/** An instant in this machine's zone, which the browser shares, as Intl writes it: "2026-11-30 08:15" (sv-SE is ISO-ordered). */
+const local = (iso: string): string =>
+  new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+
+const panel = () => page.locator('[data-screen-panel="train"]');
+const row = (v: string) => panel().locator(`tr[data-version="${v}"]`);
+const folderBytes = (dir: string): number => readdirSync(dir).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
+
+describe.skipIf(!hasChromium)('deleting a model version on the Train screen, in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(home, { recursive: true });
+    await randomVersion(home, 'mine', { seed: 5, data: 'model-delete e2e' });
+    copyOfBase(home, 'old-one', { parent: 'base', createdAt: '2026-11-30T08:15:00.000Z' });
+    copyOfBase(home, 'child', { parent: 'old-one', createdAt: '2026-11-30T09:00:00.000Z' });
+    app = await startApp(home);
+    ({ engine, page } = app);
+    await engine.call('models.activate', { version: 'mine' });
+    await page.locator('nav button[data-screen="train"]').click();
+  }, 600_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('the shipped and the active version have no Delete, with the reason; the others have one', async () => {
+    await expect.poll(() => row('mine').getAttribute('class')).toMatch(/active/);
+    const del = (v: string) => row(v).locator('[data-testid="delete-version"]');
+    expect(await del('base').isDisabled()).toBe(true);
+    expect(await del('base').getAttribute('title')).toBe('Shipped with Needledrop: it cannot be deleted');
+    expect(await del('mine').isDisabled()).toBe(true);
+    expect(await del('mine').getAttribute('title')).toBe('The active version: activate another one first to delete it');
+    for (const v of ['old-one', 'child']) expect(await del(v).isDisabled(), v).toBe(false);
+  });
+
+  it('Delete asks first, naming the version, its size and creation time; Cancel changes nothing', async () => {
+    const dir = join(home, 'models', 'old-one');
+    await row('old-one').locator('[data-testid="delete-version"]').click();
+    const confirm = panel().locator('[data-testid="delete-confirm"]');
+    await confirm.waitFor();
+    const text = await confirm.innerText();
+    expect(text).toContain('Delete model version old-one?');
+    expect(text).toContain(`Its folder (${byteSize(folderBytes(dir))}, created ${local('2026-11-30T08:15:00.000Z')}) is removed. This cannot be undone. child was made from it and will show it as deleted.`);
+    expect(await confirm.locator('[data-testid="delete-confirm-button"]').innerText()).toBe('Delete old-one');
+    await confirm.locator('button:has-text("Cancel")').click();
+    expect(await confirm.count()).toBe(0);
+    expect(existsSync(join(dir, 'model.json'))).toBe(true);
+    expect((await engine.call('models.list')).models.map((m) => m.version)).toContain('old-one');
+  });
+
+  it('confirmed: the row goes, the folder is gone, the child reads its parent as deleted', async () => {
+    await row('old-one').locator('[data-testid="delete-version"]').click();
+    await panel().locator('[data-testid="delete-confirm-button"]').click();
+    await row('old-one').waitFor({ state: 'detached' });
+    expect(existsSync(join(home, 'models', 'old-one'))).toBe(false);
+    expect((await engine.call('models.list')).models.map((m) => m.version)).toEqual(['base', 'child', 'mine']);
+    expect(await row('child').locator('[data-testid="parent-deleted"]').innerText()).toBe('from old-one (deleted)');
+    expect(await panel().locator('[role="alert"]').count()).toBe(0);
+  });
+
+  it('a refusal is said in words: the version became active from another front while the question was open', async () => {
+    await row('child').locator('[data-testid="delete-version"]').click();
+    await panel().locator('[data-testid="delete-confirm"]').waitFor();
+    await engine.call('models.activate', { version: 'child' });
+    await panel().locator('[data-testid="delete-confirm-button"]').click();
+    const alert = panel().locator('[role="alert"]');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('model version "child" is the active one and cannot be deleted: activate another version first (or roll back), then delete it');
+    expect(existsSync(join(home, 'models', 'child', 'model.json'))).toBe(true);
+    expect(await panel().locator('[data-testid="delete-confirm"]').count()).toBe(0);
+    // The list has caught up: child is active now, so its Delete is disabled.
+    await expect.poll(() => row('child').locator('[data-testid="delete-version"]').isDisabled()).toBe(true);
+  });
+});

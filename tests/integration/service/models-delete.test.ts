@@ -27,6 +27,7 @@ import { copyOfBase } from '../../helpers/model-versions';
 import { deadPid } from '../../helpers/pids';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-models-delete-'));
+const MEDIA_VIDEO = join(REPO_ROOT, '../shared/media/video');
 const corpus = join(tmp, 'corpus');
 const engines: Engine[] = [];
 afterAll(async () => {
@@ -148,6 +149,27 @@ describe('models.delete', () => {
     expect(existsSync(join(parent, 'model.json'))).toBe(true);
     expect((await engine.call('models.delete', { version: 'p1' })).deleted).toBe(true);
   }, 300_000);
+
+  it.skipIf(!existsSync(MEDIA_VIDEO))('refused while a fine-tune makes the version or started from it (its parent, active then, another since)', async () => {
+    const { engine, events, dataDir } = open('finetune');
+    copyOfBase(dataDir, 'p1', { parent: 'base' });
+    await engine.call('models.activate', { version: 'p1' });
+    const edits = join(dataDir, 'edits');
+    mkdirSync(edits, { recursive: true });
+    for (const f of readdirSync(MEDIA_VIDEO)) symlinkSync(join(MEDIA_VIDEO, f), join(edits, f));
+    const { jobId } = await engine.start('finetune', { videos: edits, version: 'ft', steps: 1_000_000 });
+    await progressed(events, jobId);
+    await engine.call('models.activate', { version: 'base' });
+    const onParent = await refusal(engine.call('models.delete', { version: 'p1' }));
+    const onNew = await refusal(engine.call('models.delete', { version: 'ft', dryRun: true }));
+    expect(events.some((e) => e.type === 'job-end' && e.jobId === jobId)).toBe(false);
+    expect(onParent.code).toBe('busy');
+    expect(onParent.message).toBe(`model version "p1" is in use: fine-tuning "ft" from it is running (pid ${process.pid}); delete it when that has ended, or cancel it`);
+    expect(onNew.message).toMatch(/^model version "ft" is in use: fine-tuning it is running/);
+    await engine.cancel(jobId);
+    await jobEndOf(events, jobId);
+    expect((await engine.call('models.delete', { version: 'p1' })).deleted).toBe(true);
+  }, 600_000);
 
   it('refused while a re-embed of the library with it runs', async () => {
     const { engine, events, dataDir } = open('reembed');

@@ -6,3 +6,4 @@ export * from './validate';
 export * from './api';
 export * from './messages';
 export * from './client';
+export * from './clip-range';

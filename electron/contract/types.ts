@@ -196,6 +196,7 @@ export interface RankedClip {
   /** Range analysed, seconds in the file. */
   start: number;
   end: number;
+  /** `cuts`: the clip's frame-accurate shot cuts inside the range (contract/clip-range.ts cutsInside), the ones the Match screen marks. */
   summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };
   partial?: string;
   results: RankedTrack[];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import type { EngineApi } from '../../electron/contract/api';
+import { runJob, type EngineApi } from '../../electron/contract/api';
 import { createEngineClient } from '../../electron/contract/client';
 import type { ClientMessage, ServerMessage } from '../../electron/contract/messages';
 
@@ -184,4 +184,21 @@ export async function startApp(home: string, opts: ServeOptions = {}): Promise<A
       await served.stop();
     },
   };
+}
+
+/** The app on a library of these folders, scanned, with the page reloaded onto the scanned catalog. */
+export async function startAppOnLibrary(home: string, folders: string[], opts: ServeOptions = {}): Promise<App> {
+  const app = await startApp(home, opts);
+  for (const path of folders) await app.engine.call('library.addFolder', { path });
+  await runJob(app.engine, 'library.scan', {});
+  await app.page.reload();
+  await app.page.locator('.conn[data-status="open"]').waitFor({ timeout: 30_000 });
+  return app;
+}
+
+/** Open a clip on the Match screen by typing its path, as a user does. */
+export async function openClipOnMatch(page: Page, path: string): Promise<void> {
+  await page.click('nav button[data-screen="match"]');
+  await page.fill('input[aria-label="Clip path"]', path);
+  await page.click('[data-testid="open-clip"]');
 }

@@ -2,15 +2,24 @@
  * A clip file (optionally an in/out range of it) → what the matcher takes: video descriptors →
  * 8 s segment windows → the model's video encoder → unit embeddings, plus the clip's cut times
  * and summary (motion, brightness) for the beat/cut term and the "why".
+ *
+ * Two cut lists, each for one purpose (review T5: the screen said "7 shot cuts" under the clip and
+ * "6 cuts" over its ranking). `cuts` are the clip's shot cuts found on its own frames
+ * (features/shot-cuts.ts, what the Match screen marks) inside the range: every cut a user is shown
+ * (the count, cuts/min and the why's pace, section boundaries) comes from them. `analysisCuts` are
+ * the 10 fps descriptors' cuts: they stay inside the score's beat term only, which the match
+ * calibrations were fitted on (app/match-calibration.ts scores cached descriptors, not files).
  */
 import type { EncoderSession } from '../encoders/runtime';
 import { openModelSide } from '../models/open';
 import type { ProviderRequest } from '../encoders/providers';
 import { segmentWindows } from '../encoders/segments';
+import { cutsInside } from '../../contract/clip-range';
 import { inputError, usageError } from '../errors';
 import { resolveRange } from '../features/range';
 import { VIDEO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
+import { detectShotCuts, type ShotCutCache } from '../features/shot-cuts';
 import { extractVideoFrom } from '../features/video';
 import { videoStream } from '../media/probe';
 import { loadModel, type RegistryOptions } from '../models/registry';
@@ -33,8 +42,10 @@ export interface ClipAnalysis {
   duration: number;
   /** Video FeatureSeq (0.5 s rows); `seq.start` is in file time. */
   seq: FeatureSeq;
-  /** Shot cuts, seconds from the clip start. */
+  /** The clip's frame-accurate shot cuts inside the range (contract cutsInside), seconds from the clip start: what is shown. */
   cuts: number[];
+  /** The 10 fps descriptors' cuts, seconds from the clip start: only for the score's beat term (see the top of this file). */
+  analysisCuts: number[];
   /** Set when decoding stopped early: the cause (the clip is matched on what was decoded). */
   partial?: string;
 }
@@ -50,13 +61,23 @@ export function checkRange(range: ClipRange): { start: number; duration?: number
   return { start, duration: range.end - start };
 }
 
-/** Decode a clip's video (first moving-picture stream) in the range and describe it. */
-export async function analyzeClip(file: string, range: ClipRange = {}, opts: { signal?: AbortSignal } = {}): Promise<ClipAnalysis> {
+export interface AnalyzeOptions {
+  signal?: AbortSignal;
+  /** Where the clip's shot cuts are kept (the app's engine: one detection shared with the player's markers and a fit). */
+  shotCuts?: ShotCutCache;
+}
+
+/** Decode a clip's video (first moving-picture stream) in the range and describe it; find its shot cuts on its own frames alongside. */
+export async function analyzeClip(file: string, range: ClipRange = {}, opts: AnalyzeOptions = {}): Promise<ClipAnalysis> {
   const r = checkRange(range);
   const signal = opts.signal ? { signal: opts.signal } : {};
   const resolved = await resolveRange(file, { ...r, ...signal });
   if (!videoStream(resolved.info)) throw inputError(file, 'has no video stream');
-  const { seq, summary } = await extractVideoFrom(resolved, signal);
+  const shotOpts = { info: resolved.info, ...signal };
+  const [{ seq, summary }, shots] = await Promise.all([
+    extractVideoFrom(resolved, signal),
+    opts.shotCuts ? opts.shotCuts.get(file, shotOpts) : detectShotCuts(file, shotOpts),
+  ]);
   // The rows are whole 0.5 s steps, the last one dropped or padded; the range reported is the clip's
   // (review S6: 9.64 s read 9.5, --end 3.3 read 3.5). A picture that ends a step or more early (a
   // failed decode, a short video stream under longer audio) reports what the rows cover.
@@ -67,7 +88,8 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: { s
     start: seq.start,
     duration,
     seq,
-    cuts: summary.cuts.map((c) => c - seq.start).filter((c) => c > BOUNDARY_EPS),
+    cuts: cutsInside(shots.cuts, seq.start, seq.start + duration, shots.fps).map((c) => c - seq.start),
+    analysisCuts: summary.cuts.map((c) => c - seq.start).filter((c) => c > BOUNDARY_EPS),
     ...(summary.partial ? { partial: summary.partial.cause } : {}),
   };
 }
@@ -87,6 +109,7 @@ export function sliceClip(clip: ClipAnalysis, from: number, to: number): ClipAna
     duration,
     seq: { ...seq, T: to - from, start: seq.start + offset, data: seq.data.subarray(from * seq.D, to * seq.D) },
     cuts: clip.cuts.filter((c) => c - offset > BOUNDARY_EPS && c < offset + duration).map((c) => c - offset),
+    analysisCuts: clip.analysisCuts.filter((c) => c - offset > BOUNDARY_EPS && c < offset + duration).map((c) => c - offset),
     ...(clip.partial ? { partial: clip.partial } : {}),
   };
 }
@@ -126,7 +149,7 @@ export async function openClipEncoder(
     async embed(clip, signal) {
       const segs = segmentWindows(clip.seq, { window, hop });
       const embeddings = await session.embed(segs.data, segs.n, signal ? { signal } : {});
-      return { embeddings, cuts: clip.cuts, firstStart: segs.starts[0] - clip.seq.start };
+      return { embeddings, cuts: clip.analysisCuts, firstStart: segs.starts[0] - clip.seq.start };
     },
     close: () => session.close(),
   };

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { activeModel, resolveModel, type RegistryOptions } from '../models/registry';
 import { NeedledropError } from '../errors';
+import type { ShotCutCache } from '../features/shot-cuts';
 import { explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
@@ -104,6 +105,8 @@ export interface MatchClipOptions {
   allowRepeats?: boolean;
   strategy?: MatchStrategy;
   signal?: AbortSignal;
+  /** Where the clip's shot cuts are kept (the app's engine: the player's markers and the match share one detection). */
+  shotCuts?: ShotCutCache;
   /** Large libraries: progress of building the ANN index (first query only). */
   onIndexProgress?: (p: AnnBuildProgress) => void;
 }
@@ -218,6 +221,6 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
 
 /** Decode, describe, embed and rank one clip file (or its in/out range). */
 export async function matchClip(session: MatchSession, file: string, opts: MatchClipOptions = {}): Promise<ClipMatch> {
-  const clip = await analyzeClip(file, opts.range ?? {}, opts.signal ? { signal: opts.signal } : {});
+  const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}) });
   return matchAnalysis(session, clip, opts);
 }

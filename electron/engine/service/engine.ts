@@ -719,6 +719,8 @@ export class Engine implements EngineApi {
                   sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
                   allowRepeats: req.allowRepeats ?? false,
                   signal: job.signal,
+                  // The player's markers and the match count one detection of the clip's cuts.
+                  shotCuts: this.shotCuts,
                   onIndexProgress: (p) => job.progress('index', p.done, p.total),
                 }),
               );

@@ -14,7 +14,7 @@ function clip(left: number, right: number, cuts: number[]): ClipAnalysis {
   const T = 80;
   const data = new Float32Array(T * NAMES.length);
   for (let t = 0; t < T; t++) data.set([0.1, t < 40 ? left : right, 0.3, 0], t * NAMES.length);
-  return { file: 'clip.mp4', start: 0, duration: 40, cuts, seq: { step: 0.5, names: NAMES, data, T, D: NAMES.length, spec: 'test', start: 0 } };
+  return { file: 'clip.mp4', start: 0, duration: 40, cuts, analysisCuts: [], seq: { step: 0.5, names: NAMES, data, T, D: NAMES.length, spec: 'test', start: 0 } };
 }
 
 describe('splitSections', () => {

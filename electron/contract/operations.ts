@@ -5,6 +5,7 @@
  * can be cancelled, and end with a `job-end` event carrying the result.
  */
 import * as v from 'valibot';
+import { MIN_MATCH_SECONDS } from './clip-range';
 import type {
   FinetuneResult,
   ClipCuts,
@@ -199,7 +200,8 @@ export const schemas = {
     end: v.optional(seconds),
     top: v.optional(count(1000)),
     sections: v.optional(v.boolean()),
-    minSection: v.optional(v.pipe(seconds, v.minValue(1))),
+    /** Shortest section: no shorter than the shortest range the model judges (clip-range.ts). */
+    minSection: v.optional(v.pipe(seconds, v.minValue(MIN_MATCH_SECONDS))),
     allowRepeats: v.optional(v.boolean()),
     model: v.optional(version),
     provider: v.optional(provider),

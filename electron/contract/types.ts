@@ -199,6 +199,8 @@ export interface RankedClip {
   /** `cuts`: the clip's frame-accurate shot cuts inside the range (contract/clip-range.ts cutsInside), the ones the Match screen marks. */
   summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };
   partial?: string;
+  /** Set when the range is shorter than one of the model's segments: judged partly on padding (clip-range.ts shortRangeNote). */
+  shortRange?: { seconds: number; segmentSeconds: number };
   results: RankedTrack[];
 }
 

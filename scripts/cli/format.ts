@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { FOLDER_SKIPS } from '../../electron/engine/service';
 import { percent, recallIsTrivial, recallText, standing } from '../../electron/contract/wording';
+import { shortRangeNote } from '../../electron/contract/clip-range';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
 /** "Artist – Title", either alone, else the file name. */
@@ -55,9 +56,13 @@ export function clipHeader(c: RankedClip, label = c.file): string {
 export function formatClipMatch(m: ClipMatch): string[] {
   const lines = [clipHeader(m)];
   if (m.partial) lines.push(`  warning: decoding stopped early (${m.partial}); ranked on what was decoded`);
-  const lists = m.sections ? m.sections.map((s, i) => ({ head: clipHeader(s, `  section ${i + 1}`), list: s.results })) : [{ head: '', list: m.results }];
-  for (const { head, list } of lists) {
+  if (m.shortRange && !m.sections) lines.push(`  note: ${shortRangeNote(m.shortRange)}`);
+  const lists = m.sections
+    ? m.sections.map((s, i) => ({ head: clipHeader(s, `  section ${i + 1}`), short: s.shortRange, list: s.results }))
+    : [{ head: '', short: undefined, list: m.results }];
+  for (const { head, short, list } of lists) {
     if (head) lines.push(head);
+    if (short) lines.push(`    note: ${shortRangeNote(short)}`);
     if (list.length === 0) lines.push('     (no tracks left for this section)');
     for (const r of list) lines.push(...resultLines(r));
   }

@@ -1,6 +1,6 @@
 /**
  * The Match screen in Chromium against `needledrop serve` tells one truth about a clip's cuts
- * (review T5). The truth is
+ * (review T5) and does not offer a match for a range too short to judge (review T9). The truth is
  * the clip's construction: hard cuts at known frames (two pairs 2 and 3 frames apart, which the
  * 10 fps analysis counted once each, and two on the in and out points set), so the markers, the
  * in–out count and the ranking's header must all say the constructed numbers.
@@ -35,7 +35,7 @@ async function findMusic(): Promise<string> {
   return page.locator('.match .summary').innerText();
 }
 
-describe.skipIf(!hasChromium)('the Match screen counts cuts once', () => {
+describe.skipIf(!hasChromium)('the Match screen counts cuts once and refuses a range too short', () => {
   beforeAll(async () => {
     const music = join(root, 'music');
     mkdirSync(music);
@@ -67,6 +67,25 @@ describe.skipIf(!hasChromium)('the Match screen counts cuts once', () => {
     expect(await page.locator('[data-testid="range-cut-count"]').innerText()).toBe(`${IN_RANGE} between In and Out`);
     const summary = await findMusic();
     expect(summary).toMatch(new RegExp(`^${IN_RANGE} cuts \\(\\d+/min\\) in 0:01\\.0–0:09\\.0,`));
+    // 8 s: one whole segment, no short-range note.
+    expect(await page.locator('[data-testid="short-range"]').count()).toBe(0);
+  }, 600_000);
+
+  it('a 0.2 s in–out range is not sent: Find music is off and the screen says why; 2.5 s is ranked with the short-range note', async () => {
+    await setPoint('set-in', 3);
+    await setPoint('set-out', 3.2);
+    const why = page.locator('[data-testid="too-short"]');
+    await expect.poll(() => why.count()).toBe(1);
+    expect(await why.innerText()).toBe(
+      'The range 0:03.0–0:03.2 lasts 0.20 s, too short to match: the model judges at least 2.25 s of picture (five of its 0.5 s analysis steps). Move In or Out, or clear them.',
+    );
+    expect(await page.locator('[data-testid="find-music"]').isDisabled()).toBe(true);
+
+    await setPoint('set-out', 5.5);
+    await expect.poll(() => why.count()).toBe(0);
+    expect(await page.locator('[data-testid="find-music"]').isDisabled()).toBe(false);
+    await findMusic();
+    expect(await page.locator('[data-testid="short-range"]').innerText()).toContain("judged on a short range: 2.50 s of picture, less than the model's 8 s segment");
     expect(app!.session.problems).toEqual([]);
   }, 600_000);
 });

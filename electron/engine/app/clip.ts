@@ -14,7 +14,7 @@ import type { EncoderSession } from '../encoders/runtime';
 import { openModelSide } from '../models/open';
 import type { ProviderRequest } from '../encoders/providers';
 import { segmentWindows } from '../encoders/segments';
-import { cutsInside } from '../../contract/clip-range';
+import { cutsInside, tooShortReason, tooShortToMatch } from '../../contract/clip-range';
 import { inputError, usageError } from '../errors';
 import { resolveRange } from '../features/range';
 import { VIDEO_SPEC } from '../features/spec';
@@ -59,6 +59,13 @@ export function checkRange(range: ClipRange): { start: number; duration?: number
   if (range.end === undefined) return { start };
   if (!(range.end > start)) throw usageError(`the end (${range.end}) must be after the start (${start})`);
   return { start, duration: range.end - start };
+}
+
+/** A range the model cannot judge is refused, naming the clip, the range and the minimum (contract/clip-range.ts). */
+export function checkJudgeable(file: string, start: number, seconds: number, whole: boolean): void {
+  if (!tooShortToMatch(seconds)) return;
+  const what = whole && start === 0 ? 'the clip' : `the range ${start.toFixed(3)}–${(start + seconds).toFixed(3)} s`;
+  throw inputError(file, `${what} ${tooShortReason(seconds)}; choose a longer range`);
 }
 
 export interface AnalyzeOptions {
@@ -131,6 +138,8 @@ export interface ClipEncoder {
   /** Execution provider in use (cpu, cuda, dml, coreml). */
   provider: string;
   fallbackReason?: string;
+  /** Seconds of picture one segment of the encoder reads (window rows × the descriptors' step): 8 s for base. */
+  segmentSeconds: number;
   embed(clip: ClipAnalysis, signal?: AbortSignal): Promise<ClipQuery>;
   close(): Promise<void>;
 }
@@ -146,6 +155,7 @@ export async function openClipEncoder(
     version: model.manifest.version,
     provider: session.provider,
     ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}),
+    segmentSeconds: window * VIDEO_SPEC.step,
     async embed(clip, signal) {
       const segs = segmentWindows(clip.seq, { window, hop });
       const embeddings = await session.embed(segs.data, segs.n, signal ? { signal } : {});

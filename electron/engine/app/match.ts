@@ -4,6 +4,7 @@
  * ClipQuery and is ranked by the Matcher (alignment + beat/cut term), each result explained.
  */
 import { existsSync } from 'node:fs';
+import { isShortRange } from '../../contract/clip-range';
 import type { RankedClip, RankedTrack } from '../../contract/types';
 import type { Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
@@ -16,7 +17,7 @@ import type { MatchStrategy } from '../search/matcher';
 import { round } from '../util/round';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
-import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
+import { analyzeClip, checkJudgeable, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
 import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type Section, type SectionRule } from './sections';
@@ -126,6 +127,8 @@ function describe(clip: ClipAnalysis, summary: ClipSummary): RankedClip['summary
 interface FitBasis {
   calibration: MatchCalibration | null;
   tracks: number;
+  /** The encoder's segment length (s): a range shorter than it is said to be judged on a short range. */
+  segmentSeconds: number;
 }
 
 /** A result with its place among every ranked track, kept when others are left out (unavailable files). */
@@ -152,6 +155,8 @@ function ranked(library: Library, clip: ClipAnalysis, results: Placed[], basis: 
     end: round(clip.start + clip.duration, 3),
     summary: describe(clip, summary),
     ...(clip.partial ? { partial: clip.partial } : {}),
+    // Shorter than one segment: the encoder read the range's last row repeated over the rest (review T9).
+    ...(isShortRange(clip.duration, basis.segmentSeconds) ? { shortRange: { seconds: round(clip.duration, 3), segmentSeconds: basis.segmentSeconds } } : {}),
     results: rank(library, summary, results, basis),
   };
 }
@@ -203,7 +208,7 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
       .slice(0, topK);
   const common = { topK: topK + silent.size + UNAVAILABLE_ROOM, strategy };
   // Every audible track is ranked (exactly with the exact strategy; scan and ann align a shortlist, so `top` assumes the rest score lower).
-  const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size };
+  const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size, segmentSeconds: session.encoder.segmentSeconds };
   const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };
   if (!opts.sections) {
     const query = await session.encoder.embed(clip, opts.signal);
@@ -219,8 +224,17 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   return { ...ranked(session.library, clip, [], basis), sections, strategy };
 }
 
-/** Decode, describe, embed and rank one clip file (or its in/out range). */
+/**
+ * Decode, describe, embed and rank one clip file (or its in/out range). A range shorter than the
+ * model judges (contract/clip-range.ts) is refused: before decoding when asked as such, after it
+ * when the file's end or a picture that stops early makes it so (review T9).
+ */
 export async function matchClip(session: MatchSession, file: string, opts: MatchClipOptions = {}): Promise<ClipMatch> {
+  const range = opts.range ?? {};
+  const start = range.start ?? 0;
+  // An end before the start is a usage error (checkRange's), not a short range.
+  if (range.end !== undefined && range.end > start) checkJudgeable(file, start, range.end - start, false);
   const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}) });
+  checkJudgeable(file, clip.start, clip.duration, range.end === undefined);
   return matchAnalysis(session, clip, opts);
 }

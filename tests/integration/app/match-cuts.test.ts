@@ -1,9 +1,11 @@
 /**
- * A match tells one truth about a clip's cuts (review T5). The truths are the clip's construction:
- * hard cuts between shots of different colours at known times, 25 fps, among them cuts 2 and 3
- * frames apart (one 0.1 s step of the 10 fps analysis merged such a pair: the screen said "7 shot
- * cuts" under the clip and "6 cuts" over its ranking) and cuts exactly on the in and out points of
- * the range asked.
+ * A match tells one truth about a clip's cuts (review T5), and does not rank a range too short for
+ * the model to judge (review T9). The truths are the clip's construction: hard cuts between shots
+ * of different colours at known times, 25 fps, among them cuts 2 and 3 frames apart (one 0.1 s
+ * step of the 10 fps analysis merged such a pair: the screen said "7 shot cuts" under the clip and
+ * "6 cuts" over its ranking) and cuts exactly on the in and out points of the range asked. And the
+ * minimum range, 2.25 s (contract/clip-range.ts), just below, at and above it, through the real CLI
+ * (exit code, message) and the engine service the app uses.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import type { ClipMatch, RankedClip } from '../../../electron/contract/types';
 import { openCatalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { run as matchCli } from '../../../scripts/cli/match';
+import { needledrop } from '../../helpers/cli';
 import { hardCuts, musicLike } from '../../helpers/media';
 import { indexWithModel, MODEL, runCli, tempDir } from './fixture';
 
@@ -29,6 +32,7 @@ const IN_RANGE = [2.44, 2.52, 5.16, 5.28, 7.4];
 
 let root: string;
 let clip: string;
+let short: string;
 let dbPath: string;
 let engine: Engine;
 
@@ -42,6 +46,7 @@ async function matchJson(...args: string[]): Promise<ClipMatch> {
 beforeAll(async () => {
   root = tempDir('cuts');
   clip = await hardCuts(root, { seconds: SECONDS, cuts: CUTS, fps: FPS, name: 'cuts.mp4' });
+  short = await hardCuts(root, { seconds: 2, cuts: [1], fps: FPS, name: 'two-seconds.mp4' });
   const music = join(root, 'music');
   mkdirSync(music);
   for (const [i, bpm] of [90, 120, 150].entries()) await musicLike(music, { seconds: 20, bpm, name: `t${i}.m4a` });
@@ -99,5 +104,52 @@ describe('one truth about a clip’s cuts (review T5)', () => {
     // Each cut is inside one section or the boundary between two.
     expect(sections.reduce((n, s) => n + s.summary.cuts, 0) + sections.length - 1).toBe(CUTS.length);
     expect(m.summary.cuts).toBe(CUTS.length);
+  }, 180_000);
+});
+
+describe('a range too short to judge is not ranked (review T9)', () => {
+  const refusal = (range: string, seconds: string): string =>
+    `${clip}: the range ${range} s lasts ${seconds} s, too short to match: the model judges at least 2.25 s of picture (five of its 0.5 s analysis steps); choose a longer range`;
+
+  it('the CLI refuses just below the minimum and the reviewer’s 0.2 s, with exit 1, naming the clip, the range and the minimum', async () => {
+    for (const [end, range, seconds] of [
+      ['5.24', '3.000–5.240', '2.24'],
+      ['3.2', '3.000–3.200', '0.20'],
+    ]) {
+      const r = await needledrop('match', clip, '--start', '3', '--end', end, ...common());
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(refusal(range, seconds));
+      expect(r.stdout).toBe('');
+    }
+    // A range cut short by the file's end, and a whole clip shorter than the minimum.
+    const tail = await needledrop('match', clip, '--start', '11', ...common());
+    expect(tail.code).toBe(1);
+    expect(tail.stderr).toContain(refusal('11.000–12.000', '1.00'));
+    const whole = await needledrop('match', short, ...common());
+    expect(whole.code).toBe(1);
+    expect(whole.stderr).toContain(`${short}: the clip lasts 2.00 s, too short to match`);
+  }, 180_000);
+
+  it('the engine service refuses the same, and sections shorter than the minimum are not asked for', async () => {
+    await expect(runJob(engine, 'match', { clips: [clip], start: 3, end: 3.2, model: MODEL, provider: 'cpu' })).rejects.toMatchObject({
+      code: 'bad-input',
+      message: refusal('3.000–3.200', '0.20'),
+    });
+    const r = await needledrop('match', clip, '--sections', '--min-section', '2', ...common());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--min-section');
+  }, 180_000);
+
+  it('at the minimum and up to one segment it ranks and says it judged a short range; from one segment on it does not', async () => {
+    for (const end of ['5.25', '5.26']) {
+      const m = await matchJson('--start', '3', '--end', end);
+      expect(m.results.length).toBeGreaterThan(0);
+      expect(m.shortRange).toEqual({ seconds: Number(end) - 3, segmentSeconds: 8 });
+    }
+    const text = await runCli(matchCli, [clip, '--start', '3', '--end', '5.25', ...common()]);
+    expect(text.out).toContain("note: judged on a short range: 2.25 s of picture, less than the model's 8 s segment");
+    const full = await matchJson('--start', String(RANGE.start), '--end', String(RANGE.end));
+    expect(full.shortRange).toBeUndefined();
+    expect((await runCli(matchCli, [clip, '--start', '1', '--end', '9', ...common()])).out).not.toContain('short range');
   }, 180_000);
 });

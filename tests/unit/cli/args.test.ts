@@ -43,7 +43,8 @@ describe('bounds', () => {
   it('reads the limits the engine enforces', () => {
     expect(bounds('export', 'offset', 's')).toEqual({ min: 0, max: 604_800, unit: 's' });
     expect(bounds('library.scan', 'jobs')).toEqual({ min: 1, max: 64, int: true });
-    expect(bounds('match', 'minSection', 's')).toEqual({ min: 1, max: 604_800, unit: 's' });
+    // No section shorter than the shortest range the model judges (contract/clip-range.ts).
+    expect(bounds('match', 'minSection', 's')).toEqual({ min: 2.25, max: 604_800, unit: 's' });
     expect(bounds('export', 'loudness', 'LUFS')).toEqual({ min: -70, max: 0, unit: 'LUFS' });
     expect(bounds('corpus', 'seed')).toEqual({ int: true });
   });

@@ -23,8 +23,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultResourcesDir, localJob } from '../electron/engine/service';
 import { baseCalibrationData, loadCorpus, makeCorpus, trainAndSave } from '../electron/engine/service/training';
-import { formatDuration, formatReports, type ReportRow } from './cli/format';
-import { interruptSignal, statusLine } from './cli/status';
+import { formatReports, type ReportRow } from './cli/format';
+import { interruptSignal, phaseStatus } from './cli/status';
 
 const defaultOut = join(defaultResourcesDir(), 'models', 'base');
 const { values } = parseArgs({
@@ -57,9 +57,13 @@ if (!(softPositives >= 0)) throw new Error(`--soft-positives must be a number â‰
 const signal = interruptSignal();
 const t0 = Date.now();
 const lap = (): number => Math.round((Date.now() - t0) / 1000);
-const status = statusLine('train:base');
+// Each phase ends on its final count, rate and time, in a pipe too; a validation line stays (phaseStatus).
+const status = phaseStatus('train:base');
 const job = localJob(signal, (phase, done, total, m) =>
-  status.update(`${phase} ${done}/${total}${m?.loss !== undefined ? ` loss ${m.loss.toFixed(4)}` : ''}${m?.valRecall10 !== undefined ? ` val R@10 ${m.valRecall10.toFixed(3)}` : ''} (${formatDuration(lap())})`, m?.valRecall10 !== undefined),
+  status.update(phase, done, total, {
+    extra: `${m?.loss !== undefined ? ` loss ${m.loss.toFixed(4)}` : ''}${m?.valRecall10 !== undefined ? ` val R@10 ${m.valRecall10.toFixed(3)}` : ''}`,
+    force: m?.valRecall10 !== undefined,
+  }),
 );
 
 const usePairs = values['use-pairs'] === undefined ? undefined : Number(values['use-pairs']);

@@ -6,7 +6,7 @@ import { num, parse, printJson } from './args';
 import { usageError } from './errors';
 import { resultLines } from './format';
 import { providerOption } from './options';
-import { interruptSignal, statusLine } from './status';
+import { interruptSignal, phaseStatus } from './status';
 
 export const usage = 'needledrop demo [--keep DIR] [--pairs N] [--model V] [--provider auto|cpu|cuda|dml|coreml] [--music DIR | --no-real-music] [--json]';
 export const example = 'needledrop demo --pairs 12';
@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const pairs = num(values.pairs, 'pairs', { min: 2, int: true });
   // Real recordings: --music DIR, else the checkout's sibling shared/media/music when it is there.
   const realMusic = values['no-real-music'] ? null : (values.music ?? (existsSync(SHARED_MUSIC) ? SHARED_MUSIC : null));
-  const status = statusLine('demo', 2000);
+  const status = phaseStatus('demo', 2000);
   const report = await runDemo({
     ...(pairs !== undefined ? { pairs } : {}),
     ...(values.keep ? { keep: values.keep } : {}),
@@ -54,7 +54,8 @@ export async function run(argv: string[]): Promise<number> {
     provider,
     realMusic,
     signal: interruptSignal(),
-    onProgress: (phase, done, total) => status.update(`${phase} ${done}/${total}`, done === total),
+    // Each phase ends on its final count, rate and time, in a pipe too (phaseStatus).
+    onProgress: (phase, done, total) => status.update(phase, done, total),
   });
   status.done();
   if (values.json) printJson(report);

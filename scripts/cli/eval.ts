@@ -7,9 +7,9 @@ import { writeFileAtomic } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
-import { formatReports, formatTrainProgress, progressStats, reportJson, type ReportRow } from './format';
+import { formatReports, formatTrainProgress, reportJson, type ReportRow } from './format';
 import { providerOption } from './options';
-import { statusLine } from './status';
+import { phaseStatus } from './status';
 
 export const usage =
   'needledrop eval --corpus DIR [--model V] [--provider auto|cpu|cuda|dml|coreml] [--split test|val|all] [--losses all|a,b,…] [--steps N] [--positives pair|mood] [--report FILE.md [--force]] [--json]';
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   const report = values.report === undefined ? undefined : reportFiles(values.report);
   if (report) refuseExisting(report, values.force); // before the run, which can take minutes
   const engine = openEngine();
-  const status = statusLine('eval');
+  const status = phaseStatus('eval');
   try {
     const r = (await runCliJob(
       engine,
@@ -56,8 +56,8 @@ export async function run(argv: string[]): Promise<number> {
         ...(steps !== undefined ? { steps } : {}),
         ...(seed !== undefined ? { seed } : {}),
       },
-      // A phase's last count is always printed: in a pipe the throttle would keep its first (review T3).
-      { onProgress: (p) => status.update(p.phase.startsWith('train') ? `${phaseName(p.phase)}: ${formatTrainProgress(p)}` : `${phaseName(p.phase)} ${progressStats(p)}`, p.total > 0 && p.done >= p.total) },
+      // A phase's last count is always printed (phaseStatus): in a pipe the throttle would keep its first (review T3).
+      { onProgress: (p) => status.show(p, p.phase.startsWith('train') ? { text: `${phaseName(p.phase)}: ${formatTrainProgress(p)}` } : {}) },
     )) as unknown as { corpus: string; seed: number; split: string; pairs: number; provider: string; model: string; reports: ReportRow[]; losses: ReportRow[] };
     status.done();
     const models = r.reports;

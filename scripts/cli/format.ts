@@ -130,7 +130,7 @@ export function formatDuration(s: number | null): string {
  * Count, then: at the end the time it took (and the rate when it means something); on the way
  * the rate and ETA once the engine has one (a rate from one file is noise), else the time elapsed.
  */
-export function progressStats(p: ProgressEvent): string {
+export function progressStats(p: Pick<ProgressEvent, 'done' | 'total' | 'rate' | 'eta' | 'elapsed'>): string {
   const perMin = `${(p.rate * 60).toFixed(1)}/min`;
   if (p.done >= p.total) return `${p.done}/${p.total} in ${formatDuration(p.elapsed)}${p.rate > 0 ? ` (${perMin})` : ''}`;
   if (p.rate > 0) return `${p.done}/${p.total} ${perMin} ETA ${formatDuration(p.eta)}`;

@@ -4,21 +4,20 @@ import { openEngine, runCliJob } from './engine';
 import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
-import { formatReports, formatTrainProgress, progressStats, reportJson, type ReportRow } from './format';
-import { statusLine } from './status';
-import { phaseName, runEnding } from '../../electron/contract/wording';
+import { formatReports, formatTrainProgress, reportJson, type ReportRow } from './format';
+import { phaseStatus } from './status';
+import { runEnding } from '../../electron/contract/wording';
 
 /**
  * The status line of a training job: steps (a validation line stays), a checkpoint resumed or set
  * aside as a line of its own, other phases as counts.
  */
-function showProgress(status: ReturnType<typeof statusLine>): (p: ProgressEvent) => void {
+function showProgress(status: ReturnType<typeof phaseStatus>): (p: ProgressEvent) => void {
   return (p) => {
-    // A phase's last count is always printed: in a pipe the throttle would keep its first (review T3).
-    const last = p.total > 0 && p.done >= p.total;
-    if (p.phase === 'train') status.update(formatTrainProgress(p), last || p.metrics?.valRecall10 !== undefined || p.metrics?.valMrr !== undefined);
-    else if (p.phase === 'checkpoint' && p.item) status.update(p.item, true);
-    else status.update(`${phaseName(p.phase)} ${progressStats(p)}`, last);
+    // A phase's last count is always printed (phaseStatus): in a pipe the throttle would keep its first (review T3).
+    if (p.phase === 'train') status.show(p, { text: formatTrainProgress(p), force: p.metrics?.valRecall10 !== undefined || p.metrics?.valMrr !== undefined });
+    else if (p.phase === 'checkpoint' && p.item) status.show(p, { text: p.item, force: true });
+    else status.show(p);
   };
 }
 
@@ -59,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   const lr = num(values.lr, 'lr', bounds('train', 'lr'));
   const seed = num(values.seed, 'seed', bounds('train', 'seed'));
   const engine = openEngine();
-  const status = statusLine('train');
+  const status = phaseStatus('train');
   try {
     const r = await runCliJob(
       engine,
@@ -108,7 +107,7 @@ async function finetune(
   const seed = num(values.seed, 'seed', bounds('finetune', 'seed'));
   const hop = num(values.hop, 'hop', bounds('finetune', 'hop'));
   const engine = openEngine();
-  const status = statusLine('train');
+  const status = phaseStatus('train');
   try {
     const r = await runCliJob(
       engine,

@@ -25,14 +25,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
 import { isAudioPath } from '../../electron/engine/library/scan';
 import { probe } from '../../electron/engine/media/probe';
 import { updateProductionSignatures } from '../../electron/engine/similarity/music-space';
 import { num, parse } from '../cli/args';
-import { interruptSignal, statusLine } from '../cli/status';
+import { interruptSignal, phaseStatus, statusLine } from '../cli/status';
 
 interface Album {
   /** The Debian package. */
@@ -222,13 +222,13 @@ process.stderr.write(`album-set: ${Object.keys(labels).length} tracks in ${setDi
 
 if (!values['no-index']) {
   const db = openCatalog(join(outDir, 'catalog.sqlite'));
-  const line = statusLine('index');
+  const line = phaseStatus('album-set');
   const t0 = Date.now();
   try {
     const report = await indexLibrary(db, [setDir], {
       jobs,
       signal,
-      onProgress: (p) => line.update(`${p.snapshot.done}/${p.snapshot.total} ${p.item ? basename(p.item) : ''}`),
+      onProgress: (p) => line.update(p.phase, p.snapshot.done, p.snapshot.total),
     });
     line.done(
       `${report.indexed} indexed, ${report.unchanged} unchanged, ${report.failed.length} failed in ${((Date.now() - t0) / 1000).toFixed(0)} s` +
@@ -236,9 +236,8 @@ if (!values['no-index']) {
     );
     for (const f of report.failed) process.stderr.write(`  skipped ${f.path}: ${f.reason}\n`);
     if (!values['no-production']) {
-      const sig = statusLine('production signatures');
-      const prod = await updateProductionSignatures(db, join(outDir, 'music-space'), { signal, onProgress: (done, total) => sig.update(`${done}/${total}`) });
-      sig.done(`${prod.computed} computed, ${prod.failed.length} failed`);
+      const prod = await updateProductionSignatures(db, join(outDir, 'music-space'), { signal, onProgress: (done, total) => line.update('production', done, total) });
+      line.done(`production signatures: ${prod.computed} computed, ${prod.failed.length} failed`);
       for (const f of prod.failed) process.stderr.write(`  no production signature for ${f.path}: ${f.reason}\n`);
     }
   } finally {

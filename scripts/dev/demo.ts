@@ -32,7 +32,8 @@ export interface DemoOptions {
   realMusic?: string | null;
   jobs?: number;
   signal?: AbortSignal;
-  onProgress?: (phase: 'generate' | 'index' | 'match', done: number, total: number) => void;
+  /** Each phase's count as it goes: the corpus job's and the scan's own phases (engine ids: 'corpus', 'hash', 'analyze'), then 'match' per clip. */
+  onProgress?: (phase: string, done: number, total: number) => void;
 }
 
 export interface DemoClip {
@@ -76,14 +77,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
       engine,
       'corpus',
       { out: corpusDir, pairs: opts.pairs ?? 12, seed: opts.seed ?? DEMO_SEED, clipSeconds: opts.clipSeconds ?? 10, trackSeconds: opts.trackSeconds ?? 20, jobs },
-      { ...(signal ? { signal } : {}), onProgress: (p) => opts.onProgress?.('generate', p.done, p.total) },
+      { ...(signal ? { signal } : {}), onProgress: (p) => opts.onProgress?.(p.phase, p.done, p.total) },
     );
     const generated = performance.now();
 
     const folders = [join(corpusDir, 'music'), ...(opts.realMusic ? [resolve(opts.realMusic)] : [])];
     const scan = await runJob(engine, 'library.scan', { folders, jobs }, {
       ...(signal ? { signal } : {}),
-      onProgress: (p) => p.phase === 'analyze' && opts.onProgress?.('index', p.done, p.total),
+      onProgress: (p) => opts.onProgress?.(p.phase, p.done, p.total),
     });
     if (scan.cancelled) throw new EngineError({ code: 'cancelled', message: 'demo cancelled' });
     if (scan.failed.length) throw new EngineError({ code: 'bad-input', message: `could not index ${scan.failed.map((f) => `${f.path} (${f.reason})`).join(', ')}` });

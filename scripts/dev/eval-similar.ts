@@ -21,7 +21,7 @@ import { evaluateSimilarity, type SimilarityScores, type SpaceScores } from '../
 import { updateProductionSignatures } from '../../electron/engine/similarity/music-space';
 import { num, parse, printJson } from '../cli/args';
 import { usageError } from '../cli/errors';
-import { interruptSignal, statusLine } from '../cli/status';
+import { interruptSignal, phaseStatus } from '../cli/status';
 
 export const usage =
   'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--no-halves] [--no-production] [--backend wasm|cpu] [--jobs N] [--json]';
@@ -83,16 +83,17 @@ export async function run(argv: string[]): Promise<number> {
   const catalogFile = scratch ? join(scratch, 'catalog.sqlite') : resolve(values.db as string);
   const db = openCatalog(catalogFile);
   try {
-    const line = statusLine('eval-similar');
+    // Each phase ends on its final count, rate and time, in a pipe too (phaseStatus).
+    const line = phaseStatus('eval-similar');
     const report = await indexLibrary(db, [dir], {
       signal,
       ...(jobs ? { jobs } : {}),
-      onProgress: (p) => line.update(`indexing ${p.snapshot.done}/${p.snapshot.total}`),
+      onProgress: (p) => line.update(p.phase, p.snapshot.done, p.snapshot.total),
     });
     if (report.failed.length) for (const f of report.failed) process.stderr.write(`eval-similar: skipped ${f.path}: ${f.reason}\n`);
     const productionDir = join(dirname(catalogFile), 'music-space');
     if (!values['no-production']) {
-      const prod = await updateProductionSignatures(db, productionDir, { signal, onProgress: (done, total) => line.update(`production signatures ${done}/${total}`) });
+      const prod = await updateProductionSignatures(db, productionDir, { signal, onProgress: (done, total) => line.update('production', done, total) });
       for (const f of prod.failed) process.stderr.write(`eval-similar: no production signature for ${f.path}: ${f.reason}\n`);
     }
     await useBackend(values.backend as BackendName);
@@ -104,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
       halves: !values['no-halves'],
       ...(musicWeight !== undefined ? { musicWeight } : {}),
       config: { ...(steps ? { steps } : {}), ...(values.loss && isLossName(values.loss) ? { loss: values.loss } : {}) },
-      onProgress: (p) => line.update(`${p.stage}: step ${p.step}/${p.steps}${p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : ''}`),
+      onProgress: (p) => line.update(p.stage, p.step, p.steps, { extra: p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : '' }),
     });
     line.done();
     if (values.json) printJson({ catalog: scratch ? null : catalogFile, moodModel: moodVersion, ...result });

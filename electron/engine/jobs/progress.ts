@@ -1,3 +1,5 @@
+import type { ProgressEvent } from '../../contract/types';
+
 /**
  * Progress of a long job: count, rate and ETA. Showing it is each front's business (the CLI
  * draws a bar in scripts/cli/format.ts).
@@ -55,5 +57,40 @@ export class ProgressMeter {
       etaSeconds: left === 0 ? 0 : rate !== null ? left / rate : null,
       elapsedSeconds: elapsed,
     };
+  }
+}
+
+/** One progress report timed within its phase (a ProgressEvent's counts), and whether it began its phase. */
+export type PhaseCounts = Pick<ProgressEvent, 'phase' | 'done' | 'total' | 'rate' | 'eta' | 'elapsed'> & { newPhase: boolean };
+
+/**
+ * The clock of a job's phases, for reports of (phase, done, total) as they come: the engine's job
+ * table times its progress events with it, and the command-line scripts that run a workflow
+ * outside the engine's jobs (scripts/cli/status.ts phaseStatus) time their status lines the same
+ * way. A phase whose first report already counts items done began when the one before it was
+ * reported (or the clock started), not at that report.
+ */
+export class PhaseClock {
+  private phase: string | null = null;
+  private phaseStart: number;
+  private lastCall: number;
+
+  constructor(private readonly now: () => number = () => performance.now(), start = now()) {
+    this.phaseStart = start;
+    this.lastCall = start;
+  }
+
+  /** `t`: when it was reported, on the clock's `now` (default: now). */
+  report(phase: string, done: number, total: number, t = this.now()): PhaseCounts {
+    const newPhase = phase !== this.phase;
+    if (newPhase) {
+      this.phase = phase;
+      this.phaseStart = done > 0 ? this.lastCall : t;
+    }
+    this.lastCall = t;
+    const elapsed = (t - this.phaseStart) / 1000;
+    // No rate or ETA from a sample too small to mean one; the count and the time elapsed say what is known.
+    const rate = meaningfulRate(done, elapsed);
+    return { phase, done, total, rate: rate ?? 0, eta: done >= total ? 0 : rate !== null ? (total - done) / rate : null, elapsed, newPhase };
   }
 }

@@ -11,6 +11,8 @@ export { serveEngine, messagePortAdapter } from '../host/serve';
 export { answerRange, rangeHeaders, contentType, type RangeAnswer } from '../host/range';
 export { defaultResourcesDir, dataHome, catalogPath } from '../paths';
 export { localJob, type JobHandle } from './jobs';
+// How a phase's progress is timed (count, rate once it means something, elapsed): the scripts' status lines time theirs as the engine's jobs do.
+export { PhaseClock, type PhaseCounts } from '../jobs/progress';
 // The corpus command's check of --pairs (review S9): the fewest pairs whose splits can be trained and scored.
 export { pairsToTrain, splitCounts, splitShortfall } from '../corpus/plan';
 // Why a folder was skipped by a scan: the CLI counts folders apart from files that are not audio.

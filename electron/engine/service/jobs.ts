@@ -4,7 +4,7 @@
  * flood a transport; the first and last event of a phase always go out.
  */
 import type { JobInfo, EngineEvent, ProgressEvent } from '../../contract/types';
-import { meaningfulRate } from '../jobs/progress';
+import { PhaseClock } from '../jobs/progress';
 import { notFound, toErrorData } from './errors';
 
 export interface JobHandle {
@@ -55,40 +55,30 @@ export class JobRunner {
     const row = this.recorder?.start(op);
     let ended!: () => void;
     this.jobs.set(id, { info, ctl, ended: new Promise<void>((r) => (ended = r)) });
-    let phase = '';
-    let phaseStart = 0;
+    // Each phase timed as the scripts' status lines time theirs (jobs/progress.ts PhaseClock).
+    const clock = new PhaseClock(this.now, info.startedAt);
     let lastSent = 0;
-    // When the job last reported: a phase whose first report already counts items done began
-    // when the one before it ended (or the job started), not at that report.
-    let lastCall = info.startedAt;
     const handle: JobHandle = {
       id,
       signal: ctl.signal,
       progress: (p, done, total, extra) => {
         const t = this.now();
-        if (p !== phase) {
-          phase = p;
-          phaseStart = done > 0 ? lastCall : t;
-          lastSent = 0;
-        }
-        lastCall = t;
+        const c = clock.report(p, done, total, t);
+        if (c.newPhase) lastSent = 0;
         info.done = done;
         info.total = total;
         const final = done >= total;
         if (!final && lastSent !== 0 && t - lastSent < 1000 / MAX_EVENTS_PER_SECOND) return;
         lastSent = t;
-        const secs = (t - phaseStart) / 1000;
-        // No rate or ETA from a sample too small to mean one (jobs/progress.ts); the count and the time elapsed say what is known.
-        const rate = meaningfulRate(done, secs);
         const event: ProgressEvent = {
           type: 'progress',
           jobId: id,
           phase: p,
           done,
           total,
-          rate: rate ?? 0,
-          eta: final ? 0 : rate !== null ? (total - done) / rate : null,
-          elapsed: secs,
+          rate: c.rate,
+          eta: c.eta,
+          elapsed: c.elapsed,
           ...(extra?.item !== undefined ? { item: extra.item } : {}),
           ...(extra?.metrics ? { metrics: extra.metrics } : {}),
         };

@@ -5,7 +5,7 @@
  * plain data.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
@@ -50,7 +50,10 @@ import { openClipEncoder } from '../app/clip';
 import { isUnder } from '../util/path-under';
 import { FolderWatcher } from '../library/watch';
 import { Sessions } from './sessions';
-import { readSettings, writeSettings, type StoredSettings } from './settings';
+import { SettingsFile, type StoredSettings } from './settings';
+
+/** How often an open host looks at settings.json for another front's change (a stat). */
+const SETTINGS_POLL_MS = 1000;
 
 type Handlers = { [K in OperationName]: (req: ParsedRequest<K>, job: JobHandle) => Promise<Results[K]> | Results[K] };
 
@@ -60,7 +63,11 @@ export class Engine implements EngineApi {
   private readonly jobs: JobRunner;
   private readonly sessions: Sessions;
   private readonly registry;
-  private settingsCache: StoredSettings | null = null;
+  private readonly settingsFile: SettingsFile;
+  /** The settings last read: another object from the file means they changed (here or in another front). */
+  private settingsSeen: StoredSettings | null = null;
+  /** A host that stays open follows settings.json, which another front (the CLI's index) may change. */
+  private followingSettings = false;
   /** Clips the user opened, by id: media is served by id, never by a path from the request. */
   private readonly clips = new Map<string, OpenedClip>();
   private readonly handlers: Handlers;
@@ -101,6 +108,7 @@ export class Engine implements EngineApi {
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
+    this.settingsFile = new SettingsFile(ctx.dataDir, ctx.threads);
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
     this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log, ctx.diskIndexAbove !== undefined ? { diskIndexAbove: ctx.diskIndexAbove } : {}, () => {
@@ -124,6 +132,11 @@ export class Engine implements EngineApi {
     // What a model version's deletion cut short left (renamed out of the listing, not yet removed).
     for (const dir of cleanDeletedLeftovers(this.registry)) ctx.log(`removed ${dir}, left by an interrupted model version deletion`);
     this.syncWatcher();
+    if (ctx.watch) {
+      // Polled by stat: settings.json is replaced by a rename, which a watch on the file itself would miss.
+      watchFile(this.settingsFile.file, { interval: SETTINGS_POLL_MS, persistent: false }, () => void this.settings());
+      this.followingSettings = true;
+    }
     // Files added, changed or removed while the app was closed: one incremental scan on open
     // (unchanged files are skipped by size and mtime), then the watcher takes over.
     if (this.watcher && this.sessions.hasCatalog()) void this.watcher.watcher.ready.then(() => this.watchScan());
@@ -170,6 +183,7 @@ export class Engine implements EngineApi {
 
   /** Cancel running jobs, close encoders and the catalog. */
   async close(): Promise<void> {
+    if (this.followingSettings) unwatchFile(this.settingsFile.file);
     this.watcher?.watcher.close();
     this.watcher = null;
     await this.jobs.cancelAll();
@@ -245,16 +259,28 @@ export class Engine implements EngineApi {
     }
   }
 
+  /**
+   * The newest settings on disk (review R2.1: an open app kept its own copy, so a folder the CLI's
+   * index added was never listed, and its next settings write dropped it). A change, by this engine
+   * or another front, is announced and the folder watcher follows it.
+   */
   private settings(): StoredSettings {
-    this.settingsCache ??= readSettings(this.ctx.dataDir, this.ctx.threads);
-    return this.settingsCache;
+    const s = this.settingsFile.read();
+    const before = this.settingsSeen;
+    this.settingsSeen = s;
+    if (before !== null && before !== s && JSON.stringify(before) !== JSON.stringify(s)) {
+      queueMicrotask(() => {
+        this.emit({ type: 'changed', what: 'settings' });
+        this.syncWatcher();
+      });
+    }
+    return s;
   }
 
-  private saveSettings(s: StoredSettings): void {
-    writeSettings(this.ctx.dataDir, s);
-    this.settingsCache = s;
-    this.emit({ type: 'changed', what: 'settings' });
-    this.syncWatcher();
+  /** A read-modify-write of the settings file under its lock, from what is on disk now (another front may have written it). */
+  private async updateSettings(change: (s: StoredSettings) => StoredSettings): Promise<StoredSettings> {
+    await this.settingsFile.update(change);
+    return this.settings();
   }
 
   /** Watch the library folders while the host allows it and the setting is on; re-made when the folders change. */
@@ -453,16 +479,14 @@ export class Engine implements EngineApi {
         return { ...this.info(), activeModel: active, providerInUse: await this.providerInUse(active) };
       },
       'library.folders': () => this.settings().libraryFolders,
-      'library.addFolder': ({ path }) => {
+      'library.addFolder': async ({ path }) => {
         const folder = normaliseFolder(this.guard.chosen(path));
-        const s = this.settings();
-        if (!s.libraryFolders.includes(folder)) this.saveSettings({ ...s, libraryFolders: [...s.libraryFolders, folder] });
-        return this.settings().libraryFolders;
+        const s = await this.updateSettings((s) => (s.libraryFolders.includes(folder) ? s : { ...s, libraryFolders: [...s.libraryFolders, folder] }));
+        return s.libraryFolders;
       },
       'library.removeFolder': async ({ path, dropTracks }) => {
         // Not normaliseFolder: the folder may be gone (an unplugged drive), and its tracks still go when asked to.
         const abs = resolve(path);
-        const s = this.settings();
         let { drop, keep } = this.tracksUnderFolder(abs);
         if (dropTracks && drop.length > 0) {
           const db = this.sessions.catalog();
@@ -480,8 +504,10 @@ export class Engine implements EngineApi {
             .immediate());
         }
         // Dropping its tracks unlists the library folders inside it too: their next scan would only bring them back.
-        const unlisted = s.libraryFolders.filter((f) => f === abs || (dropTracks === true && isUnder(f, abs)));
-        if (unlisted.length > 0) this.saveSettings({ ...s, libraryFolders: s.libraryFolders.filter((f) => !unlisted.includes(f)) });
+        await this.updateSettings((s) => {
+          const unlisted = s.libraryFolders.filter((f) => f === abs || (dropTracks === true && isUnder(f, abs)));
+          return unlisted.length > 0 ? { ...s, libraryFolders: s.libraryFolders.filter((f) => !unlisted.includes(f)) } : s;
+        });
         const forgot = dropTracks === true && forgetFailedUnder(this.ctx.dataDir, abs);
         if (dropTracks && drop.length > 0) await this.changed('tracks');
         else if (forgot) this.emit({ type: 'changed', what: 'tracks' });
@@ -535,10 +561,9 @@ export class Engine implements EngineApi {
         return { provider, jobs, watch };
       },
       'settings.set': async (req): Promise<Settings> => {
-        const s = this.settings();
-        this.saveSettings({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}), ...(req.watch !== undefined ? { watch: req.watch } : {}) });
+        const s = await this.updateSettings((s) => ({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}), ...(req.watch !== undefined ? { watch: req.watch } : {}) }));
         if (req.provider) await this.sessions.invalidate();
-        const { provider, jobs, watch } = this.settings();
+        const { provider, jobs, watch } = s;
         return { provider, jobs, watch };
       },
       'cache.info': () => cacheInfo(this.ctx, this.busyCaches()),

@@ -1,8 +1,14 @@
-/** The user's settings (library folders, provider, indexing workers, folder watching), one JSON file in the data folder. */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+/**
+ * The user's settings (library folders, provider, indexing workers, folder watching), one JSON file
+ * in the data folder. Several fronts write it (the app or `serve` open, the CLI's `index` adding a
+ * folder meanwhile: review R2.1), so nothing keeps its own copy for long: a read is the newest file
+ * on disk, and a change is a read-modify-write of that file under a lock.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../../contract/types';
 import { writeFileAtomic } from '../util/atomic-write';
+import { withFileLock } from '../util/file-lock';
 
 export interface StoredSettings extends Settings {
   libraryFolders: string[];
@@ -33,4 +39,48 @@ export function writeSettings(dataDir: string, s: StoredSettings): void {
   const file = join(dataDir, FILE);
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, JSON.stringify(s, null, 2));
+}
+
+/** The settings file as it is on disk: re-read when it changed (written by this process or another). */
+export class SettingsFile {
+  private cached: { stamp: string; settings: StoredSettings } | null = null;
+  /** settings.json in the data folder. */
+  readonly file: string;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly threads: number,
+  ) {
+    this.file = join(dataDir, FILE);
+  }
+
+  /** The newest settings: the same object as long as the file has not changed. */
+  read(): StoredSettings {
+    // Stat before reading: a write in between leaves an old stamp with new contents, re-read next time.
+    const now = stamp(this.file);
+    if (this.cached?.stamp !== now) this.cached = { stamp: now, settings: readSettings(this.dataDir, this.threads) };
+    return this.cached.settings;
+  }
+
+  /** Change the settings from the newest on disk, one writer at a time across processes: another front's change in between is kept. */
+  update(change: (s: StoredSettings) => StoredSettings): Promise<StoredSettings> {
+    mkdirSync(this.dataDir, { recursive: true });
+    return withFileLock(`${this.file}.lock`, 'the settings', async () => {
+      this.cached = null;
+      const before = this.read();
+      const after = change(before);
+      if (after !== before) writeSettings(this.dataDir, after);
+      return this.read();
+    });
+  }
+}
+
+/** What a write changes (an atomic rename gives a new inode; size and mtime besides); 'none' while there is no file. */
+function stamp(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    return 'none';
+  }
 }

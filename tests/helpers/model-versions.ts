@@ -3,6 +3,7 @@
  * name (its hashes hold, so it loads and verifies), or a real version with random weights and the
  * current feature spec (it ranks differently from base).
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDualEncoder } from '../../electron/engine/encoders/encoder';
@@ -42,4 +43,30 @@ export async function randomVersion(home: string, name: string, o: { seed: numbe
     dual.video.dispose();
     dual.audio.dispose();
   }
+}
+
+/**
+ * Another process (as the app's training process or a CLI beside the app is) holding `version` of
+ * the data folder `home` in use as a running job does (models/registry.ts holdVersions), until
+ * killed. Resolves once the lease is written; kill() ends the process (SIGKILL: as a crash would).
+ */
+export async function holdInAnotherProcess(home: string, version: string, why: string): Promise<{ pid: number; kill: () => Promise<void> }> {
+  const code = `
+    import { holdVersions } from ${JSON.stringify(join(REPO_ROOT, 'electron/engine/models/registry.ts'))};
+    await holdVersions([{ version: ${JSON.stringify(version)}, why: ${JSON.stringify(why)} }], { env: { ...process.env, NEEDLEDROP_HOME: ${JSON.stringify(home)} } });
+    process.stdout.write('held\\n');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+    child.on('exit', (c) => reject(new Error(`the process holding "${version}" exited (${c}) before it held it`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    pid: child.pid as number,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { byteSize } from '../../../electron/contract/wording';
 import { needledropWithEnv } from '../../helpers/cli';
-import { copyOfBase } from '../../helpers/model-versions';
+import { copyOfBase, holdInAnotherProcess } from '../../helpers/model-versions';
 import { deadPid } from '../../helpers/pids';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-models-delete-cli-'));
@@ -85,6 +85,19 @@ describe('models delete', () => {
     expect(r.stderr).toBe('needledrop models: model version "mine" is the active one and cannot be deleted: activate another version first (or roll back), then delete it\n');
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
   }, 60_000);
+
+  it('a version a job of another process uses (the app training from it) is refused, exit 1; once that process is gone it goes', async () => {
+    const h = home('in-use');
+    const dir = copyOfBase(h.dir, 'parent', { parent: 'base' });
+    const app = await holdInAnotherProcess(h.dir, 'parent', 'fine-tuning "ft" from it');
+    const r = await h.run('models', 'delete', 'parent', '--yes');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`needledrop models: model version "parent" is in use: fine-tuning "ft" from it is running (pid ${app.pid}); delete it when that has ended, or cancel it\n`);
+    expect(existsSync(join(dir, 'model.json'))).toBe(true);
+    await app.kill();
+    expect((await h.run('models', 'delete', 'parent', '--yes')).code).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+  }, 120_000);
 
   it('a name that is no version is refused: none such (exit 1), one that could leave the models folder (exit 2), a link (exit 1)', async () => {
     const h = home('names');

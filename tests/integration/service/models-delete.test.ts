@@ -6,7 +6,6 @@
  * removed by the next start); its catalog segments go with it. Truths: the files the test put
  * there (sizes summed by the test), the catalog read directly, the job's own events.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import { Engine } from '../../../electron/engine/service/engine';
 import { REPO_ROOT } from '../../helpers/cli';
 import { tinyCorpus } from '../../helpers/corpus';
 import { jobEndOf } from '../../helpers/job-end';
-import { copyOfBase } from '../../helpers/model-versions';
+import { copyOfBase, holdInAnotherProcess } from '../../helpers/model-versions';
 import { deadPid } from '../../helpers/pids';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-models-delete-'));
@@ -190,20 +189,11 @@ describe('models.delete', () => {
   it('refused while another process uses it (the app trains in a second process; a CLI beside the app); not once that process is gone', async () => {
     const { engine, dataDir } = open('other-process');
     copyOfBase(dataDir, 'shared', { parent: 'base' });
-    // Another process holds the version as a job does, and says so on stdout.
-    const code = `
-      import { holdVersions } from ${JSON.stringify(join(REPO_ROOT, 'electron/engine/models/registry.ts'))};
-      await holdVersions([{ version: 'shared', why: 'fine-tuning "ft" from it' }], { env: { ...process.env, NEEDLEDROP_HOME: ${JSON.stringify(dataDir)} } });
-      process.stdout.write('held\\n');
-      setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
+    const other = await holdInAnotherProcess(dataDir, 'shared', 'fine-tuning "ft" from it');
     const e = await refusal(engine.call('models.delete', { version: 'shared' }));
     expect(e.code).toBe('busy');
-    expect(e.message).toBe(`model version "shared" is in use: fine-tuning "ft" from it is running (pid ${child.pid}); delete it when that has ended, or cancel it`);
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    expect(e.message).toBe(`model version "shared" is in use: fine-tuning "ft" from it is running (pid ${other.pid}); delete it when that has ended, or cancel it`);
+    await other.kill();
     // Its lease names a process that is gone: it counts for nothing (a killed job must not pin a version for ever).
     expect((await engine.call('models.delete', { version: 'shared' })).deleted).toBe(true);
   }, 120_000);

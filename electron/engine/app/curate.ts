@@ -2,14 +2,16 @@
  * Music → music: similar tracks and playlists (more like these, a mood path, an energy curve)
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { CuratedTrack, Playlist } from '../../contract/types';
+import { filesBySize } from '../catalog/files';
 import { createPlaylist } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import type { Catalog } from '../catalog/db';
 import { codedError, usageError } from '../errors';
 import { NEAR_SILENT_LUFS } from '../library/audio-analyzer';
+import { fileKeyOf, fileKey } from '../library/scan';
 import { energyCurve, parseEnergyLevels } from '../playlist/energy-curve';
 import { writeM3U } from '../playlist/m3u';
 import { moodPath } from '../playlist/mood-path';
@@ -22,13 +24,37 @@ import { round } from '../util/round';
 import { isNearSilent, type Library, type TrackView } from './library';
 
 /**
+ * The track of the file at `path` when the catalog knows that file under another path (review
+ * R1.3: a link to it, or the file a catalogued link points to): by its real path, else by its
+ * identity on disk (device and inode) among the catalogued files of its size.
+ */
+function trackOfFile(db: Catalog, path: string): ReturnType<typeof trackByPath> {
+  let st;
+  let real;
+  try {
+    st = statSync(path, { bigint: true });
+    real = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile()) return undefined;
+  const byReal = real !== path ? trackByPath(db, real) : undefined;
+  if (byReal) return byReal;
+  const key = fileKeyOf(st);
+  const same = filesBySize(db, Number(st.size)).find((f) => f.path !== path && fileKey(f.path) === key);
+  return same && trackByPath(db, same.path);
+}
+
+/**
  * A track the user named (a seed, a path's end, a `similar` query): a catalogued path (as given,
- * or resolved against the working folder) or a track id. Not in the catalog, without segments for
- * this model, or near-silent: input error naming the file.
+ * or resolved against the working folder), another path to a catalogued file (a link, the file a
+ * catalogued link points to), or a track id. Not in the catalog, without segments for this model,
+ * or near-silent: input error naming the file.
  */
 export function resolveTrack(library: Library, ref: string): TrackId {
   const { db } = library;
-  const row = trackByPath(db, ref) ?? trackByPath(db, resolve(ref)) ?? (/^\d+$/.test(ref) ? getTrack(db, Number(ref)) : undefined);
+  const row =
+    trackByPath(db, ref) ?? trackByPath(db, resolve(ref)) ?? (/^\d+$/.test(ref) ? getTrack(db, Number(ref)) : undefined) ?? trackOfFile(db, resolve(ref));
   if (!row) throw codedError('not-found', ref, 'not in the catalog (give a catalogued path or a track id)');
   if (!library.store.has(row.id)) {
     throw codedError('not-indexed', ref, `has no segments for model "${library.version}": index its folder with that model active`);

@@ -35,6 +35,11 @@ export function filesByHash(db: Catalog, hash: string): FileRow[] {
   return db.prepare<[string], FileDb>('SELECT id, path, size, mtime_ms, hash FROM files WHERE hash = ?').all(hash).map(toRow);
 }
 
+/** Every catalogued file of this size (in bytes, as last indexed). */
+export function filesBySize(db: Catalog, size: number): FileRow[] {
+  return db.prepare<[number], FileDb>('SELECT id, path, size, mtime_ms, hash FROM files WHERE size = ?').all(size).map(toRow);
+}
+
 /** Same content seen again with a new mtime (e.g. `touch`): refresh the stat, keep the analysis. */
 export function updateFileStat(db: Catalog, id: number, stat: { size: number; mtimeMs: number }): void {
   db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?').run(stat.size, Math.trunc(stat.mtimeMs), id);

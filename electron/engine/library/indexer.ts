@@ -22,7 +22,7 @@
  * indexer meanwhile gets an input error naming the other's pid, instead of analysing the same
  * files again. A claim left by a killed process is released by its pid being gone.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -41,10 +41,10 @@ import { fromWire } from '../jobs/worker-protocol';
 import { contentHash } from './content-hash';
 import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
-import { classify, plan } from './plan';
+import { classify, oneEntryPerFile, plan } from './plan';
 import { probe } from '../media/probe';
 import { isUnder } from '../util/path-under';
-import { findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
+import { fileKey, findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
 
 export interface IndexProgress {
@@ -149,15 +149,17 @@ function claimCatalog(db: Catalog): number {
     .immediate();
 }
 
-/** A file's identity on disk: two paths with the same device and inode are one file. */
-function fileKey(path: string): string | undefined {
+/** Whether `path` is the file's own: its real path, reached through no link. */
+function isRealPath(path: string): boolean {
   try {
-    const st = statSync(path, { bigint: true });
-    return `${st.dev}:${st.ino}`;
+    return realpathSync(path) === path;
   } catch {
-    return undefined;
+    return false;
   }
 }
+
+/** Another path to a file catalogued (or kept) under `of`. */
+const aliasReason = (of: string): string => `the same file as ${of} (another path to it, e.g. through a link): catalogued once`;
 
 /**
  * The scan's entries without the video files: a file named like a video container (.webm, .mp4,
@@ -256,7 +258,9 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
       audio: true,
     });
   }
-  const classified = classify(known, disk, outdated, [...unreadable, ...emptyFolders.map((f) => f.folder)]);
+  // Two paths to one file: the file's own path is catalogued, a link to it is an alias (a catalogued link's track follows to it).
+  const single = oneEntryPerFile(disk, isRealPath);
+  const classified = classify(known, single.kept, outdated, [...unreadable, ...emptyFolders.map((f) => f.folder)]);
 
   const hashMeter = new ProgressMeter('hashing', classified.changed.length + classified.fresh.length);
   const p = await plan(classified, {
@@ -264,6 +268,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
     byHash: (h) => filesByHash(db, h),
     exists: (path) => existsSync(path),
     fileKey,
+    canonical: isRealPath,
     onHashed: () => options.onProgress?.({ phase: 'hash', snapshot: hashMeter.tick() }),
   });
 
@@ -279,7 +284,7 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
     failed: [...p.failed, ...skipped.filter((s) => s.audio).map(({ path, reason }) => ({ path, reason }))],
     ignored: [
       ...skipped.filter((s) => !s.audio).map(({ path, reason }) => ({ path, reason })),
-      ...p.aliases.map(({ entry, of }) => ({ path: entry.path, reason: `the same file as ${of} (another path to it, e.g. through a link): catalogued once` })),
+      ...[...single.aliases, ...p.aliases].map(({ entry, of }) => ({ path: entry.path, reason: aliasReason(of) })),
     ],
     partial: [],
     cancelled: false,

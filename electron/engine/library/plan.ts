@@ -79,6 +79,8 @@ export interface PlanDeps {
   exists(path: string): boolean;
   /** The file's identity on disk (device and inode), undefined when it cannot be read: two paths to one file share it. */
   fileKey?(path: string): string | undefined;
+  /** Whether a path is the file's own (its real path: no link on the way); absent, every path is. */
+  canonical?(path: string): boolean;
   /** Called after each hash, for progress. */
   onHashed?(): void;
   /** Hashes in flight at once (I/O-bound). */
@@ -122,11 +124,22 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
   const byPathOnly = (a: DiskEntry, b: DiskEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   // The same file reached by two paths (a symlinked folder, overlapping roots) is one track, found by its inode.
   const takenKeys = new Map<string, string>();
+  const canonical = deps.canonical;
   for (const entry of [...c.fresh].sort(byPathOnly)) {
     const h = freshHashes.get(entry);
     if (h === undefined) continue;
-    const key = deps.fileKey?.(entry.path);
-    const sameFile = key === undefined ? undefined : takenKeys.get(key) ?? deps.byHash(h).find((r) => r.path !== entry.path && deps.fileKey?.(r.path) === key)?.path;
+    const key = entry.key ?? deps.fileKey?.(entry.path);
+    const taken = key === undefined ? undefined : takenKeys.get(key);
+    // A missing row is not there any more under its path (or that path is an alias of this one now).
+    const row = key === undefined || taken !== undefined ? undefined : deps.byHash(h).find((r) => r.path !== entry.path && !missingIds.has(r.id) && deps.fileKey?.(r.path) === key);
+    if (key !== undefined && row && !claimed.has(row.id) && canonical !== undefined && canonical(entry.path) && !canonical(row.path)) {
+      // Catalogued (outside these roots) under a link to this file: the track follows to the file's own path (review R1.3).
+      claimed.add(row.id);
+      takenKeys.set(key, entry.path);
+      out.moved.push({ row, entry });
+      continue;
+    }
+    const sameFile = taken ?? row?.path;
     if (sameFile !== undefined) {
       out.aliases.push({ entry, of: sameFile });
       continue;
@@ -148,4 +161,26 @@ export async function plan(c: Classified, deps: PlanDeps): Promise<Plan> {
   out.analyze.sort(byPath);
   out.touched.sort(byPath);
   return out;
+}
+
+/**
+ * One entry per file: paths the scan found to one file (a link to a file beside it, a hard link,
+ * overlapping roots through a linked folder) keep the file's own path — not a link, and its real
+ * path where `canonical` says so — else the first by path; the others are aliases of it (review
+ * R1.3: the first by path won, so a link was catalogued and the user's own file "ignored").
+ */
+export function oneEntryPerFile(disk: readonly DiskEntry[], canonical: (path: string) => boolean): { kept: DiskEntry[]; aliases: Array<{ entry: DiskEntry; of: string }> } {
+  const groups = new Map<string, DiskEntry[]>();
+  for (const e of disk) if (e.key !== undefined) groups.set(e.key, [...(groups.get(e.key) ?? []), e]);
+  const aliasOf = new Map<DiskEntry, string>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const rank = (e: DiskEntry): number => (e.link ? 2 : canonical(e.path) ? 0 : 1);
+    const own = group.reduce((best, e) => (rank(e) < rank(best) || (rank(e) === rank(best) && e.path < best.path) ? e : best));
+    for (const e of group) if (e !== own) aliasOf.set(e, own.path);
+  }
+  return {
+    kept: disk.filter((e) => !aliasOf.has(e)),
+    aliases: disk.filter((e) => aliasOf.has(e)).map((entry) => ({ entry, of: aliasOf.get(entry)! })),
+  };
 }

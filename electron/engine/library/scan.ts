@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { Dirent } from 'node:fs';
+import { statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { cancelledError, inputError } from '../errors';
@@ -28,6 +28,29 @@ export interface DiskEntry {
   mtimeMs: number;
   /** Named like a video container: music only if it turns out to have no picture. */
   maybeVideo?: boolean;
+  /** The file's identity on disk (fileKeyOf): two entries with the same key are two paths to one file. */
+  key?: string;
+  /** The path's last name is a symbolic link (to a file). */
+  link?: true;
+}
+
+/** A file's identity on disk from its stat: device and inode (as bigints, which no inode number outgrows). */
+export function fileKeyOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** The identity of the file at `path` (links followed), undefined when it cannot be read. */
+export function fileKey(path: string): string | undefined {
+  try {
+    return fileKeyOf(statSync(path, { bigint: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A scanned file's entry from its stat (bigint: see fileKeyOf). */
+function entryOf(path: string, st: BigIntStats, extra: { maybeVideo?: true; link?: boolean } = {}): DiskEntry {
+  return { path, size: Number(st.size), mtimeMs: Number(st.mtimeMs), ...(extra.maybeVideo ? { maybeVideo: true } : {}), key: fileKeyOf(st), ...(extra.link ? { link: true } : {}) };
 }
 
 /**
@@ -119,7 +142,7 @@ export async function findAudioFiles(
       } else if (d.isFile() || d.isSymbolicLink()) {
         let st;
         try {
-          st = await stat(p);
+          st = await stat(p, { bigint: true });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           // A broken link's file is gone; any other failure leaves the file there but unreadable.
@@ -128,9 +151,9 @@ export async function findAudioFiles(
         }
         if (st.isDirectory()) skip(p, FOLDER_SKIPS.link, audioName);
         else if (!st.isFile()) skip(p, `a link to ${st.isFIFO() ? 'a named pipe (FIFO)' : 'something that is not a regular file'}`, audioName);
-        else if (maybeVideo) out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs), maybeVideo: true });
+        else if (maybeVideo) out.set(p, entryOf(p, st, { maybeVideo: true, link: d.isSymbolicLink() }));
         else if (!audioName) skip(p, `not named like an audio file (${extname(name) || 'no extension'})`, false);
-        else out.set(p, { path: p, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+        else out.set(p, entryOf(p, st, { link: d.isSymbolicLink() }));
       } else {
         skip(p, kindOf(d), audioName);
       }
@@ -140,11 +163,11 @@ export async function findAudioFiles(
     const abs = resolve(root);
     let st;
     try {
-      st = await stat(abs);
+      st = await stat(abs, { bigint: true });
     } catch (err) {
       throw inputError(abs, 'folder not found', err);
     }
-    if (st.isFile() && isAudioPath(abs)) out.set(abs, { path: abs, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+    if (st.isFile() && isAudioPath(abs)) out.set(abs, entryOf(abs, st));
     else if (st.isDirectory()) await walk(abs);
     else throw inputError(abs, 'not a folder or an audio file');
   }

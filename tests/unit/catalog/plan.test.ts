@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRow } from '../../../electron/engine/catalog/types';
-import { classify, plan, type PlanDeps } from '../../../electron/engine/library/plan';
+import { classify, oneEntryPerFile, plan, type PlanDeps } from '../../../electron/engine/library/plan';
 import type { DiskEntry } from '../../../electron/engine/library/scan';
 
 const row = (id: number, path: string, hash: string, size = 10, mtimeMs = 100): FileRow => ({ id, path, size, mtimeMs, hash });
@@ -96,5 +96,25 @@ describe('plan', () => {
     const p = await plan(classify([], [disk('/l/unreadable'), disk('/l/ok')]), deps({ '/l/ok': 'h' }, []));
     expect(p.failed).toEqual([{ path: '/l/unreadable', reason: 'cannot read (no such file or folder)' }]);
     expect(p.analyze.map((a) => a.entry.path)).toEqual(['/l/ok']);
+  });
+});
+
+describe('oneEntryPerFile', () => {
+  const at = (path: string, key: string, link = false): DiskEntry => ({ ...disk(path), key, ...(link ? { link: true as const } : {}) });
+  const names = (r: ReturnType<typeof oneEntryPerFile>) => ({ kept: r.kept.map((e) => e.path), aliases: r.aliases.map((a) => [a.entry.path, a.of]) });
+
+  it('keeps the file over a link to it, whichever sorts first (review R1.3)', () => {
+    const r = oneEntryPerFile([at('/l/a-link', 'k1', true), at('/l/b-file', 'k1'), at('/l/c', 'k2')], () => true);
+    expect(names(r)).toEqual({ kept: ['/l/b-file', '/l/c'], aliases: [['/l/a-link', '/l/b-file']] });
+  });
+
+  it('keeps the real path over one through a linked folder, and the first by path among equals (hard links)', () => {
+    const real = (p: string): boolean => !p.startsWith('/home/');
+    expect(names(oneEntryPerFile([at('/home/x', 'k'), at('/z/x', 'k')], real))).toEqual({ kept: ['/z/x'], aliases: [['/home/x', '/z/x']] });
+    expect(names(oneEntryPerFile([at('/l/b', 'k'), at('/l/a', 'k')], () => true))).toEqual({ kept: ['/l/a'], aliases: [['/l/b', '/l/a']] });
+  });
+
+  it('leaves entries without an identity alone', () => {
+    expect(names(oneEntryPerFile([disk('/l/a'), disk('/l/b')], () => true))).toEqual({ kept: ['/l/a', '/l/b'], aliases: [] });
   });
 });

@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)('the Match screen counts cuts once and refuses a r
     // An in–out range from one cut to another: the ones inside it, under the clip and over the ranking alike.
     await setPoint('set-in', 1);
     await setPoint('set-out', 9);
-    expect(await page.locator('[data-testid="range-cut-count"]').innerText()).toBe(`${IN_RANGE} between In and Out`);
+    expect(await page.locator('[data-testid="range-cut-count"]').innerText()).toBe(`(${IN_RANGE} between In and Out)`);
     const summary = await findMusic();
     expect(summary).toMatch(new RegExp(`^${IN_RANGE} cuts \\(\\d+/min\\) in 0:01\\.0–0:09\\.0,`));
     // 8 s: one whole segment, no short-range note.

@@ -75,10 +75,10 @@ export function heldOutNotComparedText(edits: number): string {
 /**
  * Why a fine-tune's parent and new version are not compared on its held-out edits, and what to do
  * (the job's result, model.json, the CLI and the Train screen all carry this one text). `share`:
- * the share of usable edits the split holds out (train/edits.ts HELD_OUT_SHARE).
+ * the share of usable edits the split holds out (train/edits.ts HELD_OUT_SHARE); `names`: the held-out files.
  */
-export function heldOutTooFew(edits: number, share: number): string {
-  return `not compared: only ${heldOutEdits(edits)}, and a comparison needs at least ${MIN_HELD_OUT_EDITS} (its windows all share one soundtrack, so there is no other music to rank against). About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path: add finished edits to the folder (with ${Math.ceil(MIN_HELD_OUT_EDITS / share)} usable edits, ${MIN_HELD_OUT_EDITS} are held out on average)`;
+export function heldOutTooFew(edits: number, share: number, names: readonly string[] = []): string {
+  return `not compared: only ${heldOutEdits(edits)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, and a comparison needs at least ${MIN_HELD_OUT_EDITS} (its windows all share one soundtrack, so there is no other music to rank against). About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path: add finished edits to the folder (with ${Math.ceil(MIN_HELD_OUT_EDITS / share)} usable edits, ${MIN_HELD_OUT_EDITS} are held out on average)`;
 }
 
 /**

@@ -8,7 +8,7 @@
  * and the active pointer untouched; activation only when asked.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
 import { heldOutTooFew, MIN_HELD_OUT_EDITS, NO_JUDGEMENTS } from '../../contract/wording';
@@ -247,7 +247,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     tf.dispose();
   }
   const base = baseBefore && baseAfter ? { before: baseBefore, after: baseAfter } : null;
-  const heldOut: HeldOutComparison = before && after ? { edits: heldOutEdits, before, after, reason: null } : { edits: heldOutEdits, before: null, after: null, reason: heldOutTooFew(heldOutEdits, HELD_OUT_SHARE) };
+  const heldOut: HeldOutComparison = before && after ? { edits: heldOutEdits, before, after, reason: null } : { edits: heldOutEdits, before: null, after: null, reason: heldOutTooFew(heldOutEdits, HELD_OUT_SHARE, [...new Set(val.map((p) => basename(p.id)))]) };
   job.progress('evaluate', 1, 1, {
     metrics: {
       ...(heldOut.reason === null ? { heldOutBeforeR10: heldOut.before.videoToMusic.recall10, heldOutAfterR10: heldOut.after.videoToMusic.recall10 } : {}),

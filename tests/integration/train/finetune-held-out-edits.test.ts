@@ -67,7 +67,8 @@ describe.skipIf(!media || !hasBase)('fine-tune before/after on too few held-out 
   it('1 held-out edit: the text gives no held-out figure, says why and that 2 are needed; the base benchmark is still compared', async () => {
     const out = await finetune(one, 'ft-one');
     const heldOut = out.slice(out.indexOf('held-out edits'), out.indexOf('base benchmark'));
-    expect(heldOut).toMatch(/^held-out edits: not compared: only 1 held-out edit, and a comparison needs at least 2\b/);
+    // The file the rule holds out is named.
+    expect(heldOut).toMatch(/^held-out edits: not compared: only 1 held-out edit \(smpte-2997\.mp4\), and a comparison needs at least 2\b/);
     expect(heldOut).not.toMatch(FIGURE);
     expect(heldOut).not.toContain('| parent');
     // The only table left is the base benchmark's (24 pairs), parent and fine-tuned.
@@ -82,7 +83,7 @@ describe.skipIf(!media || !hasBase)('fine-tune before/after on too few held-out 
 
   it('1 held-out edit: --json has before and after null with the reason, and the held-out video is the one the rule picks', async () => {
     const doc = JSON.parse(await finetune(one, 'ft-one-json', '--json')) as { heldOut: Record<string, unknown>; videos: Array<{ file: string; split: string }>; base: unknown };
-    expect(doc.heldOut).toEqual({ edits: 1, before: null, after: null, reason: expect.stringMatching(/^not compared: only 1 held-out edit, and a comparison needs at least 2\b/) });
+    expect(doc.heldOut).toEqual({ edits: 1, before: null, after: null, reason: expect.stringMatching(/^not compared: only 1 held-out edit \(smpte-2997\.mp4\), and a comparison needs at least 2\b/) });
     expect(JSON.stringify(doc.heldOut)).not.toMatch(FIGURE);
     expect(doc.videos.filter((v) => v.split === 'val').map((v) => basename(v.file))).toEqual(['smpte-2997.mp4']);
     expect(doc.base).not.toBeNull();

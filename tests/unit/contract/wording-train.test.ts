@@ -56,6 +56,7 @@ describe('modelRecall10', () => {
   });
   it('the reason says how many held-out edits a comparison needs and how many usable edits give that many on average', () => {
     // A quarter held out: 8 usable edits hold out 2 on average.
+    expect(heldOutTooFew(1, 0.25, ['chaplin.mp4'])).toMatch(/^not compared: only 1 held-out edit \(chaplin\.mp4\), and /);
     expect(heldOutTooFew(1, 0.25)).toMatch(/^not compared: only 1 held-out edit, and a comparison needs at least 2 .* About 25 % of the usable edits are held out.* \(with 8 usable edits, 2 are held out on average\)$/);
   });
   it('a trained version: its test split', () => {

@@ -48,9 +48,17 @@ export function fileKey(path: string): string | undefined {
   }
 }
 
+/**
+ * A bigint stat's mtime as the number stats give it (sec × 1000 + nsec / 10⁶ in floating point,
+ * truncated), which is what the catalog stores and every other stat here is compared in.
+ */
+export function mtimeMsOf(st: BigIntStats): number {
+  return Math.trunc(Number(st.mtimeNs / 1_000_000_000n) * 1e3 + Number(st.mtimeNs % 1_000_000_000n) / 1e6);
+}
+
 /** A scanned file's entry from its stat (bigint: see fileKeyOf). */
 function entryOf(path: string, st: BigIntStats, extra: { maybeVideo?: true; link?: boolean } = {}): DiskEntry {
-  return { path, size: Number(st.size), mtimeMs: Number(st.mtimeMs), ...(extra.maybeVideo ? { maybeVideo: true } : {}), key: fileKeyOf(st), ...(extra.link ? { link: true } : {}) };
+  return { path, size: Number(st.size), mtimeMs: mtimeMsOf(st), ...(extra.maybeVideo ? { maybeVideo: true } : {}), key: fileKeyOf(st), ...(extra.link ? { link: true } : {}) };
 }
 
 /**

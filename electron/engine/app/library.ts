@@ -188,6 +188,9 @@ export function loadLibrary(db: Catalog, version: string, opts: LibraryOptions =
 /** The folder of a catalog's on-disk segment indexes, beside the catalog file. */
 export const segmentIndexRoot = (catalogFile: string): string => `${catalogFile}.segment-index`;
 
+/** The on-disk segment index of one model version under `root` (segmentIndexRoot). */
+export const segmentIndexDir = (root: string, version: string): string => join(root, encodeURIComponent(version));
+
 /**
  * The library of `version` for search: loaded into memory up to `diskIndexAbove` segments
  * (DISK_INDEX_SEGMENTS), above that opened from the on-disk segment index under `indexRoot`,
@@ -207,7 +210,7 @@ export async function openSearchLibrary(db: Catalog, version: string, opts: Libr
   const key = segmentsFingerprint(db, version);
   const started = performance.now();
   const onBuild = (): void => opts.log?.(`building the on-disk segment index of ${segments} segments for "${version}" (once per change of the catalog's segments)`);
-  const index = await loadSegmentIndexIn(join(root, encodeURIComponent(version)), key, dim, () => iterateSegments(db, version), info, { onBuild, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const index = await loadSegmentIndexIn(segmentIndexDir(root, version), key, dim, () => iterateSegments(db, version), info, { onBuild, ...(opts.signal ? { signal: opts.signal } : {}) });
   if (index.built) opts.log?.(`built the on-disk segment index of ${segments} segments for "${version}" in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const matcher = new Matcher(index.store, { ...opts.matcher, scanner: index.scan });
   return library(db, version, byId, index.store, matcher, async () => {

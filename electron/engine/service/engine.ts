@@ -5,7 +5,7 @@
  * plain data.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
@@ -45,8 +45,9 @@ import { PathGuard } from './paths-guard';
 import { reembedLibrary, tracksToReembed } from './reembed-job';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
-import { trackMap } from './map';
+import { forgetMapsOf, trackMap } from './map';
 import { openClipEncoder } from '../app/clip';
+import { segmentIndexDir, segmentIndexRoot } from '../app/library';
 import { isUnder } from '../util/path-under';
 import { FolderWatcher } from '../library/watch';
 import { Sessions } from './sessions';
@@ -663,8 +664,11 @@ export class Engine implements EngineApi {
         // Its encoders may be open in a session (a match with it): closed before its files go.
         await this.sessions.invalidate();
         await deleteVersion(version, this.registry);
-        // A later version of the same name must not find this one's segments as its own.
+        // A later version of the same name must not find this one's segments as its own, nor what was
+        // derived from them (the on-disk segment index and the map are keyed by the version's name).
         const segmentTracks = catalog ? deleteSegmentsOf(catalog, version) : 0;
+        rmSync(segmentIndexDir(segmentIndexRoot(this.ctx.catalogPath), version), { recursive: true, force: true });
+        forgetMapsOf(this.ctx.dataDir, version);
         await this.changed('models');
         return { ...said, segmentTracks, deleted: true };
       },

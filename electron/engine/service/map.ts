@@ -7,7 +7,7 @@
  * catalog state, model version and music space: a revisit of a 10,000-track library is a read.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MapPoint, TrackMap } from '../../contract/types';
@@ -31,6 +31,8 @@ export const mapCacheDir = (dataDir: string): string => join(dataDir, 'map-cache
 
 interface CachedMap {
   key: string;
+  /** The model version it was laid out under (a deleted version's map goes with it: forgetMapsOf). */
+  version?: string;
   map: Omit<TrackMap, 'cached'>;
 }
 
@@ -70,6 +72,23 @@ function writeCached(dataDir: string, doc: CachedMap): void {
   writeFileAtomic(file, JSON.stringify(doc));
 }
 
+/**
+ * Drop the cached map laid out under `version` (a deleted model version): its key names the
+ * version, not its weights, so a later version of the same name over the same tracks would read it.
+ */
+export function forgetMapsOf(dataDir: string, version: string): void {
+  const dir = mapCacheDir(dataDir);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      if ((JSON.parse(readFileSync(join(dir, name), 'utf8')) as Partial<CachedMap>).version === version) rmSync(join(dir, name), { force: true });
+    } catch {
+      // Unreadable: never served anyway (readCached).
+    }
+  }
+}
+
 /** A track's valence on the app's 0..1 scale: the proxy `match` explains moods with (major mode, bright spectrum). */
 export function trackValence(lib: Library, id: number): number {
   const mode = (lib.track(id).summary.mode ?? 'minor') as Mode;
@@ -104,7 +123,7 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     missing: catalogTracks(lib.db).length - points.length,
   };
   try {
-    writeCached(dataDir, { key, map });
+    writeCached(dataDir, { key, version: lib.version, map });
   } catch {
     // The map is computed; a cache that cannot be written (disk full, a file in its place) only
     // costs the next visit a recompute, so it must not fail this request.

@@ -10,6 +10,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
 import { EngineError } from '../../../electron/contract/errors';
 import type { EngineEvent } from '../../../electron/contract/types';
 import { openCatalog } from '../../../electron/engine/catalog/db';
@@ -198,22 +199,34 @@ describe('models.delete', () => {
     expect((await engine.call('models.delete', { version: 'shared' })).deleted).toBe(true);
   }, 120_000);
 
-  it('its catalog segments go with it (a later version of the same name starts clean); others stay', async () => {
+  it('its catalog segments go with it, and what was derived from them (on-disk index, Explore map): a later version of the same name starts clean; others stay', async () => {
     const { engine, dataDir } = open('segments');
     copyOfBase(dataDir, 'seg', { parent: 'base' });
     const catalogPath = join(dataDir, 'catalog.sqlite');
-    fakeTracks(catalogPath, 3, 20);
+    fakeTracks(catalogPath, 12, 40);
     const db = openCatalog(catalogPath);
-    const set = { n: 1, dim: 2, starts: new Float32Array([0]), data: new Float32Array([1, 0]) };
-    for (const id of [1, 2, 3]) putSegments(db, id, 'seg', set);
-    putSegments(db, 1, 'base', set);
+    // Unit vectors, one segment per track, under 'seg' and (for track 1) 'base'.
+    const set = (i: number) => ({ n: 1, dim: 128, starts: new Float32Array([0]), data: new Float32Array(128).map((_, k) => (k === i % 128 ? 1 : 0)) });
+    for (let id = 1; id <= 12; id++) putSegments(db, id, 'seg', set(id));
+    putSegments(db, 1, 'base', set(1));
     const count = (v: string): number => (db.prepare('SELECT count(*) AS n FROM segments WHERE model_version = ?').get(v) as { n: number }).n;
-    expect((await engine.call('models.delete', { version: 'seg', dryRun: true })).segmentTracks).toBe(3);
-    expect(count('seg')).toBe(3);
-    expect((await engine.call('models.delete', { version: 'seg' })).segmentTracks).toBe(3);
+    // The Explore map laid out under 'seg' (the engine's own cache file), and an on-disk index folder per version.
+    await runJob(engine, 'library.map', { model: 'seg' });
+    const maps = join(dataDir, 'map-cache');
+    expect(readdirSync(maps).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    const indexes = `${catalogPath}.segment-index`;
+    for (const v of ['seg', 'base']) {
+      mkdirSync(join(indexes, v), { recursive: true });
+      writeFileSync(join(indexes, v, 'rows.f32'), 'x');
+    }
+    expect((await engine.call('models.delete', { version: 'seg', dryRun: true })).segmentTracks).toBe(12);
+    expect(count('seg')).toBe(12);
+    expect((await engine.call('models.delete', { version: 'seg' })).segmentTracks).toBe(12);
     expect([count('seg'), count('base')]).toEqual([0, 1]);
+    expect(readdirSync(indexes)).toEqual(['base']);
+    expect(readdirSync(maps).filter((f) => f.endsWith('.json'))).toEqual([]);
     db.close();
-  });
+  }, 120_000);
 
   it('a deletion cut short leaves no listed version, and the next start removes it (not one a live process is removing)', async () => {
     const dataDir = join(tmp, 'leftover');

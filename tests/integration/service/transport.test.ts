@@ -140,5 +140,16 @@ describe('Engine over the message transport', () => {
     expect(await client.call('models.rollback')).toEqual({ active: 'base', previous: 'alt' });
     const back = await runJob(api(), 'match', { clips: [CLIP], top: 3 });
     expect(back.clips[0].results).toEqual(ranking);
+
+    // Delete the other version over the port: a refusal arrives as error data (a dry run: the shipped
+    // folder here is the repo's), the deletion with its segments as a result.
+    const refused = await client.call('models.delete', { version: 'base', dryRun: true }).then(
+      () => null,
+      (e: unknown) => e as EngineError,
+    );
+    expect(refused).toBeInstanceOf(EngineError);
+    expect(refused?.code).toBe('bad-input');
+    expect(await client.call('models.delete', { version: 'alt' })).toMatchObject({ version: 'alt', deleted: true, segmentTracks: SHORT.length });
+    expect((await client.call('models.list')).models.map((m) => m.version)).toEqual(['base']);
   }, 300_000);
 });

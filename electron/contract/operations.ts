@@ -100,8 +100,12 @@ export const schemas = {
   'tracks.failed': none,
   /** Beat times and analysis summary of one track (beat markers, nudging by beat). */
   'tracks.detail': v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
-  /** Register a clip the user opened (dialog or drop): media is then served by this id, never by path. */
-  'clip.open': v.strictObject({ path }),
+  /**
+   * Register a clip the user opened (dialog or drop): media is then served by this id, never by path.
+   * `id`: open it again under the id an earlier engine process gave it (the app's shell does, for
+   * every clip the window opened, when it restarts a crashed engine: the window's id stays valid).
+   */
+  'clip.open': v.strictObject({ path, id: v.optional(clipId) }),
   /** Can a file be written at this path (its folder exists and is writable)? Asked before an export starts. */
   'output.check': v.strictObject({ path }),
   /** The file behind a media id (a catalog track or an opened clip), for a host's media server (Electron's media://). */

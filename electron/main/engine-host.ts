@@ -3,13 +3,20 @@
  * tests) behind the EngineApi. When the process dies, calls in flight fail with
  * 'engine-unavailable', jobs it was running end as failed with the same code (so no progress bar
  * waits forever), and a new process is started; after `maxRestarts` deaths in a row without a
- * successful reply in between, it stays down and says so.
+ * successful reply in between, it stays down and says so. The clips opened through it are opened
+ * again in the new process, under the same ids, before it serves anything else: a confined engine
+ * reads only clips it opened, and the window still holds its clip (review R1.1).
  */
 import { createEngineClient, type EngineClient } from '../contract/client';
 import type { EngineApi } from '../contract/api';
-import type { ErrorData } from '../contract/errors';
+import { EngineError, type ErrorData } from '../contract/errors';
 import type { ClientMessage, Port, ServerMessage } from '../contract/messages';
-import type { EngineEvent } from '../contract/types';
+import type { EngineEvent, OpenedClip } from '../contract/types';
+
+/** Clips remembered for a restart (the oldest dropped): one user opens a few a session. */
+const MAX_REOPENED_CLIPS = 200;
+/** Clips probed at once when a new process opens them again. */
+const REOPEN_AT_ONCE = 4;
 
 /** A started engine process, whatever runs it. */
 export interface EngineChild {
@@ -36,6 +43,10 @@ export class EngineHost implements EngineApi {
   private readonly running = new Set<string>();
   private stopped = false;
   private deathsInRow = 0;
+  /** The clips opened through this host, id → path, oldest first. */
+  private readonly opened = new Map<string, string>();
+  /** While a new process is opening the clips again: calls and starts wait for it (null: sent at once). */
+  private reopening: Promise<void> | null = null;
   /** Processes started after the first. */
   restarts = 0;
 
@@ -46,9 +57,15 @@ export class EngineHost implements EngineApi {
     this.watch(this.child);
   }
 
-  call: EngineApi['call'] = (op, req) => this.client.call(op, req).then(this.alive);
+  call: EngineApi['call'] = async (op, req) => {
+    if (this.reopening) await this.ready();
+    const result = await this.client.call(op, req).then(this.alive);
+    if (op === 'clip.open') this.remember(result as OpenedClip);
+    return result;
+  };
 
   start: EngineApi['start'] = async (op, req) => {
+    if (this.reopening) await this.ready();
     const r = await this.client.start(op, req).then(this.alive);
     this.running.add(r.jobId);
     return r;
@@ -71,6 +88,39 @@ export class EngineHost implements EngineApi {
     this.stopped = true;
     this.client.disconnect(`the ${this.opts.name} has stopped`);
     this.child.kill();
+  }
+
+  /** Wait for the clips to be open again in the newest process (a process that died meanwhile started another round). */
+  private async ready(): Promise<void> {
+    while (this.reopening) await this.reopening;
+  }
+
+  private remember(clip: OpenedClip): void {
+    this.opened.delete(clip.id);
+    this.opened.set(clip.id, clip.path);
+    if (this.opened.size > MAX_REOPENED_CLIPS) this.opened.delete(this.opened.keys().next().value as string);
+  }
+
+  /**
+   * Open the remembered clips in a new process under their old ids. Not counted as the process
+   * answering (deathsInRow): only the user's calls say it works. A clip that cannot be opened any
+   * more (moved, deleted) is forgotten; the window's next use of it says why.
+   */
+  private async reopenClips(): Promise<void> {
+    const queue = [...this.opened];
+    const next = async (): Promise<void> => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const [id, path] = item;
+        try {
+          await this.client.call('clip.open', { path, id });
+        } catch (err) {
+          if (err instanceof EngineError && err.code === 'engine-unavailable') return; // died again: the next process reopens them
+          this.opened.delete(id);
+          this.opts.log?.(`${path}: not opened again in the new ${this.opts.name} process (${err instanceof Error ? err.message : String(err)})`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: REOPEN_AT_ONCE }, next));
   }
 
   private readonly alive = <T>(value: T): T => {
@@ -113,5 +163,10 @@ export class EngineHost implements EngineApi {
     this.child = this.opts.spawn();
     this.watch(this.child);
     this.client.reopen(this.child.port);
+    if (this.opened.size === 0) return;
+    const round: Promise<void> = this.reopenClips().finally(() => {
+      if (this.reopening === round) this.reopening = null;
+    });
+    this.reopening = round;
   }
 }

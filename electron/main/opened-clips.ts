@@ -1,7 +1,7 @@
 /**
  * The clips the window opened (clip.open replies passing through main), by id: media://clip/<id>
- * keeps working after the engine process is restarted (its own registry dies with it), and a
- * clip's media is still served by id, with a path only the engine gave.
+ * is served without asking the engine, also while a restarted engine process is opening the clips
+ * again (EngineHost), and a clip's media is still served by id, with a path only the engine gave.
  */
 import type { EngineApi } from '../contract/api';
 

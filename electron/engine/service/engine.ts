@@ -518,7 +518,7 @@ export class Engine implements EngineApi {
       'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}, this.settings().libraryFolders),
       'tracks.failed': () => readFailed(this.ctx.dataDir),
       'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id, this.settings().libraryFolders),
-      'clip.open': async ({ path }) => {
+      'clip.open': async ({ path, id }) => {
         // Opening a clip is the user's choice (a dialog, a drop): it is what later reads may name.
         const file = this.guard.chosen(path);
         const info = await probe(file);
@@ -528,7 +528,7 @@ export class Engine implements EngineApi {
         // A clip on a read-only card gets a default export place that can be written (said now, not after an encode).
         const exportTo = exportFolderFor(file);
         const clip: OpenedClip = {
-          id: randomUUID(),
+          id: id ?? randomUUID(),
           path: file,
           duration: info.duration,
           width: video?.width ?? null,

@@ -3,13 +3,14 @@
  * in for Electron's utilityProcess (parent-port-shim.mjs gives it process.parentPort). Through
  * the EngineHost main uses: the context main passes arrives, a clip opened in the engine is
  * served by media:// with Range, and after a SIGKILL the call in flight fails with
- * engine-unavailable and a new process answers.
+ * engine-unavailable and a new process answers, with the clips the window opened still open.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
 import { EngineError } from '../../../electron/contract/errors';
 import type { ClientMessage, ServerMessage } from '../../../electron/contract/messages';
 import { ENGINE_ENV } from '../../../electron/main/engine-env';
@@ -19,6 +20,7 @@ import { mediaHandler } from '../../../electron/main/protocols';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLIP = resolve(ROOT, '../shared/media/video/chaplin.mp4');
+const MUSIC = resolve(ROOT, '../shared/media/music/sorohanro_-_solo-trumpet-06.ogg');
 const dataDir = mkdtempSync(join(tmpdir(), 'nd-engine-process-'));
 const processes: ChildProcess[] = [];
 
@@ -93,14 +95,39 @@ describe('engine utilityProcess entry', () => {
     expect(host.restarts).toBe(1);
   });
 
-  it('a clip opened before a restart is still served by id (main remembers what clip.open answered)', async () => {
+  it('a clip opened before a restart is still served by id (main remembers what clip.open answered; the new process has it again)', async () => {
     const clips = rememberOpenedClips(host);
     const clip = await clips.api.call('clip.open', { path: CLIP });
     processes[processes.length - 1].kill('SIGKILL');
     await expect(host.call('media.resolve', { kind: 'clip', id: clip.id })).rejects.toMatchObject({ code: 'engine-unavailable' });
-    // The new process never saw the clip; main still knows it.
-    await expect(host.call('media.resolve', { kind: 'clip', id: clip.id })).rejects.toMatchObject({ code: 'not-found' });
+    expect(await host.call('media.resolve', { kind: 'clip', id: clip.id })).toEqual({ path: CLIP });
     expect(clips.path(clip.id)).toBe(CLIP);
     expect(clips.path('00000000-0000-0000-0000-000000000000')).toBeUndefined();
   });
+
+  it('the clip the window opened keeps working after a restart: match, and its cuts under the same id (review R1.1)', async () => {
+    // A one-track library for the confined engine to rank against.
+    const music = join(dataDir, 'music');
+    mkdirSync(music, { recursive: true });
+    copyFileSync(MUSIC, join(music, 'trumpet.ogg'));
+    await host.call('library.addFolder', { path: music });
+    await runJob(host, 'library.scan', {});
+    const clip = await host.call('clip.open', { path: CLIP });
+    const matchClip = () => runJob(host, 'match', { clips: [CLIP], top: 3, provider: 'cpu' });
+    const ranking = (r: Awaited<ReturnType<typeof matchClip>>): Array<[number, number]> => r.clips[0].results.map((t) => [t.track.id, t.offset]);
+    const before = await matchClip();
+    expect(before.clips[0].results.map((t) => t.track.path)).toEqual([join(music, 'trumpet.ogg')]);
+    const cuts = await runJob(host, 'clip.cuts', { id: clip.id });
+
+    const restarts = host.restarts;
+    processes[processes.length - 1].kill('SIGKILL');
+    while (host.restarts === restarts) await new Promise((r) => setTimeout(r, 50));
+
+    // The old engine refused this as 'outside the library folders, the data folder and the clips you opened'.
+    expect(ranking(await matchClip())).toEqual(ranking(before));
+    // The Match screen's clip id: the old engine answered 'no opened clip with id …'.
+    expect(await runJob(host, 'clip.cuts', { id: clip.id })).toEqual(cuts);
+    // Not granted by the restart: a clip never opened is still refused.
+    await expect(runJob(host, 'match', { clips: [resolve(ROOT, '../shared/media/video/fire2.mp4')] })).rejects.toMatchObject({ code: 'forbidden-path' });
+  }, 300_000);
 });

@@ -20,6 +20,7 @@ import { deleteFiles, filesUnder } from '../catalog/files';
 import { getFeatures } from '../catalog/features';
 import { inputError, NeedledropError } from '../errors';
 import { ShotCutCache } from '../features/shot-cuts';
+import { shownMetrics } from '../train/held-out';
 import type { GridCache } from '../fit';
 import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
@@ -401,7 +402,8 @@ export class Engine implements EngineApi {
         parent: e.manifest?.parent ?? null,
         // A parent deleted since reads as such, not as a version that is there.
         ...(e.manifest?.parent && !entries.some((p) => p.version === e.manifest?.parent) ? { parentDeleted: true as const } : {}),
-        metrics: e.manifest?.metrics ?? {},
+        // A fine-tune saved before the held-out rule reads as one saved now (train/held-out.ts).
+        metrics: e.manifest ? shownMetrics(e.manifest) : {},
         fit,
         ...(e.problem ? { problem: e.problem } : {}),
       })),

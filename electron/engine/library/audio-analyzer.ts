@@ -71,20 +71,22 @@ type OneRun = { features: AudioFeatures; header: InputHeader | null };
  * when it is exact, else (odd tags, no stated duration, a failed decode) from ffprobe as before,
  * so both ways give the same analysis. `decoded`: the run already made (a batch's), else one is.
  */
-async function describe(file: string, signal: AbortSignal, decoded?: OneRun): Promise<{ info: Pick<MediaInfo, 'duration' | 'tags'>; features: AudioFeatures }> {
+async function describe(file: string, signal: AbortSignal, decoded?: OneRun): Promise<{ info: Pick<MediaInfo, 'duration' | 'tags'>; features: AudioFeatures; picture: boolean }> {
   // The first check probe() makes, with its messages, before any process starts.
   await checkReadableFile(file);
   const once = decoded ?? (await extractAudioWithHeader(file, signal));
+  const pictureIn = (info: MediaInfo): boolean => info.streams.some((s) => s.type === 'video' && !s.attachedPic);
   if (!once) {
     const info = await probe(file, { signal });
-    return { info, features: await extractAudioFeatures(file, { signal, info }) };
+    return { info, features: await extractAudioFeatures(file, { signal, info }), picture: pictureIn(info) };
   }
   const { header: h, features } = once;
-  if (h && h.duration !== undefined && h.tagsExact && h.container !== 'tty') return { info: { duration: h.duration, tags: h.tags }, features };
-  return { info: await probe(file, { signal }), features };
+  if (h && h.duration !== undefined && h.tagsExact && h.container !== 'tty') return { info: { duration: h.duration, tags: h.tags }, features, picture: h.picture };
+  const info = await probe(file, { signal });
+  return { info, features, picture: pictureIn(info) };
 }
 
-function analysisOf({ info, features }: Awaited<ReturnType<typeof describe>>): TrackAnalysis {
+function analysisOf({ info, features, picture }: Awaited<ReturnType<typeof describe>>): TrackAnalysis {
   const { seq, summary } = features;
   const { duration, partial } = decodedTruth(info.duration, summary);
   const nearSilent = summary.loudnessLufs === null || summary.loudnessLufs < NEAR_SILENT_LUFS;
@@ -92,6 +94,8 @@ function analysisOf({ info, features }: Awaited<ReturnType<typeof describe>>): T
     info: { title: info.tags.title ?? null, artist: info.tags.artist ?? null, album: info.tags.album ?? null, duration },
     seq,
     summary: { ...trackSummary({ ...summary, ...(partial ? { partial } : {}) }), ...(nearSilent ? { nearSilent: true } : {}) },
+    // Any container may hold a video (Theora in .ogg, VP8 in .mka): told from the same run's streams, no process more (review R1.7).
+    ...(picture ? { video: true } : {}),
   };
 }
 

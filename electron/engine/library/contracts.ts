@@ -12,6 +12,8 @@ export interface TrackAnalysis {
   info: TrackInfo;
   seq: FeatureSeq;
   summary: TrackSummary;
+  /** The file holds a moving picture (a video stream other than cover art): a video, not music; not catalogued. */
+  video?: boolean;
 }
 export type TrackAnalyzer = (file: string, signal: AbortSignal) => Promise<TrackAnalysis>;
 /**

@@ -22,7 +22,7 @@
  * indexer meanwhile gets an input error naming the other's pid, instead of analysing the same
  * files again. A claim left by a killed process is released by its pid being gone.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -43,6 +43,7 @@ import type { ComponentsRef } from './contracts';
 import { DEFAULT_COMPONENTS } from './default-components';
 import { classify, oneEntryPerFile, plan } from './plan';
 import { probe } from '../media/probe';
+import { errnoWords } from '../util/errno';
 import { isUnder } from '../util/path-under';
 import { fileKey, findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
@@ -158,6 +159,25 @@ function isRealPath(path: string): boolean {
   }
 }
 
+/** Why a file with a picture that moves is not catalogued, whatever its name (review R30, R1.7). */
+export const VIDEO_SKIP = 'a video (it has a picture): not indexed as music';
+
+/** Why an analysis was not stored: the file moved under it (review R1.6: a file still being written was catalogued cut short). */
+export const CHANGED_WHILE_READ = 'changed while it was read (still being written?): indexed again on the next scan';
+
+/**
+ * Why the file is no longer what the scan saw (size and mtime), so that its analysis describes a
+ * file that is not there any more; null when it still is.
+ */
+function movedUnder(entry: DiskEntry): string | null {
+  try {
+    const st = statSync(entry.path);
+    return st.size === entry.size && Math.trunc(st.mtimeMs) === entry.mtimeMs ? null : CHANGED_WHILE_READ;
+  } catch (err) {
+    return `removed while it was read (${errnoWords(err)}): not indexed`;
+  }
+}
+
 /** Another path to a file catalogued (or kept) under `of`. */
 const aliasReason = (of: string): string => `the same file as ${of} (another path to it, e.g. through a link): catalogued once`;
 
@@ -184,7 +204,7 @@ async function soundOnly(entries: readonly DiskEntry[], known: readonly FileRow[
       skip({ path: e.path, reason: reasonOf(err, e.path), audio: true });
       continue;
     }
-    if (info.streams.some((s) => s.type === 'video' && !s.attachedPic)) skip({ path: e.path, reason: 'a video (it has a picture): not indexed as music', audio: false });
+    if (info.streams.some((s) => s.type === 'video' && !s.attachedPic)) skip({ path: e.path, reason: VIDEO_SKIP, audio: false });
     else if (!info.streams.some((s) => s.type === 'audio')) skip({ path: e.path, reason: 'no sound in it', audio: false });
     else out.push(e);
   }
@@ -298,6 +318,8 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   deleteFiles(db, p.removed.map((r) => r.id));
   // Files that were catalogued and changed: if re-analysis fails their old analysis is wrong.
   const stale = new Map(classified.changed.map(({ row }) => [row.path, row.id]));
+  // Catalogued files analysed again (changed, or by an older analyzer): one found to be a video leaves the catalog.
+  const analysedAgain = new Map([...classified.changed, ...classified.outdated].map(({ row }) => [row.path, row.id]));
 
   updateJob(db, jobId, 0, p.analyze.length);
   const pool = new WorkerPool<IndexTask, IndexTaskResult>({
@@ -330,6 +352,18 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
 
     const save = ({ entry, hash }: (typeof p.analyze)[number], r: AnalyzedFile): void => {
       const { info, seq, summary } = r.analysis;
+      const moved = movedUnder(entry);
+      if (moved !== null) {
+        // Not stored as the file's: a catalogued one keeps its row and stat, which no longer match, so the next scan takes it again.
+        report.failed.push({ path: entry.path, reason: moved });
+        return done(entry.path);
+      }
+      if (r.analysis.video) {
+        report.ignored.push({ path: entry.path, reason: VIDEO_SKIP });
+        const id = analysedAgain.get(entry.path);
+        if (id !== undefined) deleteFiles(db, [id]);
+        return done(entry.path);
+      }
       try {
         saveAnalysis(db, {
           file: { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs, hash },

@@ -289,6 +289,8 @@ export interface InputHeader {
    * lines at 255 bytes and prints a multi-line value over several lines.
    */
   tagsExact: boolean;
+  /** A video stream that is not cover art (an "(attached pic)"): the file holds a moving picture. */
+  picture: boolean;
 }
 
 /** The dump prints each metadata value in pieces of at most this many bytes. */
@@ -307,6 +309,7 @@ export function parseInputDump(dump: string, input = 0): InputHeader | null {
   const formatTags: Record<string, string> = {};
   let audioTags: Record<string, string> | undefined;
   let tagsExact = true;
+  let picture = false;
   /** The tags of the stream whose lines these are (indent 4 and deeper below a "  Stream #0:N" line). */
   let stream: Record<string, string> | null = null;
   /** The metadata block the following key lines go to, and their indent. */
@@ -349,8 +352,9 @@ export function parseInputDump(dump: string, input = 0): InputHeader | null {
     } else if (line.startsWith(`  Stream #${input}:`)) {
       // Only the first audio stream's tags count (as in probe()); other streams' go nowhere.
       stream = /: Audio: /.test(line) && !audioTags ? (audioTags = {}) : {};
+      if (/: Video: /.test(line) && !/\(attached pic\)/.test(line)) picture = true;
     }
   }
   if (container === undefined || !audioTags) return null;
-  return { container, ...(duration !== undefined ? { duration } : {}), tags: { ...pickTags(audioTags), ...pickTags(formatTags) }, tagsExact };
+  return { container, ...(duration !== undefined ? { duration } : {}), tags: { ...pickTags(audioTags), ...pickTags(formatTags) }, tagsExact, picture };
 }

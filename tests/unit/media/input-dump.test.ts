@@ -24,6 +24,7 @@ describe('parseInputDump', () => {
       duration: 3723.45,
       tags: { title: 'Blue in Green', artist: 'Miles: Davis', album: 'Kind of Blue' },
       tagsExact: true,
+      picture: false,
     });
   });
 
@@ -52,6 +53,26 @@ describe('parseInputDump', () => {
     );
     expect(h?.tags).toEqual({ title: 'Vibe Ace', artist: 'container artist' });
     expect(h?.duration).toBe(5.33);
+    // Cover art is no picture that moves.
+    expect(h?.picture).toBe(false);
+  });
+
+  it('tells a video stream that is not cover art, in any container (review R1.7), of its own input only', () => {
+    const theora = [
+      "Input #0, ogg, from 'file:/m/v.ogg':",
+      '  Duration: 00:00:03.00, start: 0.000000, bitrate: 53 kb/s',
+      '  Stream #0:0: Video: theora, yuv420p, 64x36 [SAR 1:1 DAR 16:9], 10 tbr, 10 tbn',
+      '  Stream #0:1: Audio: vorbis, 44100 Hz, mono, fltp, 80 kb/s',
+    ];
+    expect(parseInputDump(dump(...theora))?.picture).toBe(true);
+    const cover = [
+      "Input #1, matroska,webm, from 'file:/m/c.mka':",
+      '  Duration: 00:00:03.00, start: 0.000000, bitrate: 32 kb/s',
+      '  Stream #1:0: Audio: vorbis, 44100 Hz, mono, fltp',
+      '  Stream #1:1: Video: mjpeg (Baseline), yuvj420p(pc, bt470bg/unknown/unknown), 64x64 [SAR 1:1 DAR 1:1], 90k tbr, 90k tbn (attached pic)',
+    ];
+    const both = dump(...theora, ...cover);
+    expect([parseInputDump(both, 0)?.picture, parseInputDump(both, 1)?.picture]).toEqual([true, false]);
   });
 
   it('is not exact for a value the dump may have cut (255 bytes a line) or spread over lines', () => {

@@ -3,20 +3,25 @@
  * and the Electron main process (over the utilityProcess port) hold.
  */
 import type { EngineApi } from './api';
-import { EngineError, isErrorData } from './errors';
+import { EngineError, isErrorData, type ErrorCode } from './errors';
 import type { ClientMessage, Port, ServerMessage } from './messages';
 import type { EngineEvent } from './types';
 
 export interface EngineClient extends EngineApi {
-  /** Fail every call in flight (the engine died, the socket closed) and refuse new ones until `reopen`. */
-  disconnect(reason: string): void;
+  /**
+   * Fail every call in flight (the engine died, the socket closed) and refuse new ones until `reopen`,
+   * with `code`: 'engine-unavailable' while it comes back (the default), 'engine-stopped' when it will not.
+   */
+  disconnect(reason: string, code?: DownCode): void;
   reopen(port: Port<ServerMessage, ClientMessage>): void;
 }
+
+type DownCode = Extract<ErrorCode, 'engine-unavailable' | 'engine-stopped'>;
 
 export function createEngineClient(initial: Port<ServerMessage, ClientMessage>): EngineClient {
   let port = initial;
   let nextId = 1;
-  let down: string | null = null;
+  let down: { message: string; code: DownCode } | null = null;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const listeners = new Set<(e: EngineEvent) => void>();
   let detach = (): void => {};
@@ -42,7 +47,7 @@ export function createEngineClient(initial: Port<ServerMessage, ClientMessage>):
   type Outgoing = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
 
   function request(msg: Outgoing): Promise<unknown> {
-    if (down !== null) return Promise.reject(new EngineError({ code: 'engine-unavailable', message: down }));
+    if (down !== null) return Promise.reject(new EngineError(down));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -65,9 +70,9 @@ export function createEngineClient(initial: Port<ServerMessage, ClientMessage>):
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    disconnect(reason) {
-      down = reason;
-      for (const [, w] of pending) w.reject(new EngineError({ code: 'engine-unavailable', message: reason }));
+    disconnect(reason, code = 'engine-unavailable') {
+      down = { message: reason, code };
+      for (const [, w] of pending) w.reject(new EngineError(down));
       pending.clear();
     },
     reopen: attach,

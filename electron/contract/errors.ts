@@ -24,8 +24,10 @@ export const ERROR_CODES = [
   /** Another job holds what this one needs (e.g. the catalog is being indexed by another process). */
   'busy',
   'cancelled',
-  /** The engine process died or the connection dropped while the call was in flight. */
+  /** The engine process died or the connection dropped while the call was in flight; it is being restarted or reconnected. */
   'engine-unavailable',
+  /** The engine is down for good: its process died too many times in a row, or the app is quitting. Nothing reconnects. */
+  'engine-stopped',
   'internal',
 ] as const;
 

@@ -3,9 +3,10 @@
  * tests) behind the EngineApi. When the process dies, calls in flight fail with
  * 'engine-unavailable', jobs it was running end as failed with the same code (so no progress bar
  * waits forever), and a new process is started; after `maxRestarts` deaths in a row without a
- * successful reply in between, it stays down and says so. The clips opened through it are opened
- * again in the new process, under the same ids, before it serves anything else: a confined engine
- * reads only clips it opened, and the window still holds its clip (review R1.1).
+ * successful reply in between, it stays down and says so, as 'engine-stopped' (nothing reconnects).
+ * The clips opened through it are opened again in the new process, under the same ids, before it
+ * serves anything else: a confined engine reads only clips it opened, and the window still holds
+ * its clip (review R1.1).
  */
 import { createEngineClient, type EngineClient } from '../contract/client';
 import type { EngineApi } from '../contract/api';
@@ -86,7 +87,7 @@ export class EngineHost implements EngineApi {
   /** End the process for good (app quit). */
   stop(): void {
     this.stopped = true;
-    this.client.disconnect(`the ${this.opts.name} has stopped`);
+    this.client.disconnect(`the ${this.opts.name} has stopped`, 'engine-stopped');
     this.child.kill();
   }
 
@@ -155,8 +156,10 @@ export class EngineHost implements EngineApi {
       ? `the ${this.opts.name} process ${how}, ${this.deathsInRow} times in a row; it is not restarted (restart the app)`
       : `the ${this.opts.name} process ${how}; it is being restarted`;
     this.opts.log?.(reason);
-    this.client.disconnect(reason);
-    const error: ErrorData = { code: 'engine-unavailable', message: reason };
+    // Given up: a code of its own, so no front says it is reconnecting (review R1.2).
+    const down = giveUp ? 'engine-stopped' : 'engine-unavailable';
+    this.client.disconnect(reason, down);
+    const error: ErrorData = { code: down, message: reason };
     for (const jobId of [...this.running]) this.forward({ type: 'job-end', jobId, state: 'failed', error });
     if (giveUp) return;
     this.restarts += 1;

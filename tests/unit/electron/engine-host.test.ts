@@ -114,14 +114,21 @@ describe('EngineHost', () => {
     expect(events).toEqual([{ type: 'changed', what: 'tracks' }]);
   });
 
-  it('gives up after maxRestarts deaths in a row, and says so', async () => {
+  it('gives up after maxRestarts deaths in a row, and says so with a code of its own: nothing reconnects (review R1.2)', async () => {
     const { h, children, current, logs } = host(2);
     current().exit(1);
     current().exit(1);
     current().exit(1);
     expect(children).toHaveLength(3);
-    expect(await codeOf(h.call('engine.info'))).toBe('engine-unavailable: the engine process exited with code 1, 3 times in a row; it is not restarted (restart the app)');
+    expect(await codeOf(h.call('engine.info'))).toBe('engine-stopped: the engine process exited with code 1, 3 times in a row; it is not restarted (restart the app)');
     expect(logs).toHaveLength(3);
+    // A job running when it gives up ends with the same code.
+    const once = host(0);
+    const events: EngineEvent[] = [];
+    once.h.subscribe((e) => events.push(e));
+    const { jobId } = await once.h.start('library.scan', {});
+    once.current().exit(null);
+    expect(events).toEqual([{ type: 'job-end', jobId, state: 'failed', error: { code: 'engine-stopped', message: 'the engine process was killed, 1 times in a row; it is not restarted (restart the app)' } }]);
   });
 
   it('the reason names the last error the process wrote', async () => {
@@ -152,7 +159,7 @@ describe('EngineHost', () => {
     h.stop();
     expect(children[1].killed).toBe(true);
     expect(children).toHaveLength(2);
-    expect(await codeOf(h.call('engine.info'))).toBe('engine-unavailable: the engine has stopped');
+    expect(await codeOf(h.call('engine.info'))).toBe('engine-stopped: the engine has stopped');
   });
 });
 

@@ -3,7 +3,8 @@
  * keeps its own keys. Enter on "+ beat" (reached with Tab) moves the offset by one beat of the
  * track and records no feedback (it recorded an Accept for the chosen track, the offset unmoved);
  * Space on it does not start the clip; Enter on a ranked row chooses that row (it accepted the
- * row chosen before); with the focus on the page the shortcuts still play, move, accept and reject.
+ * row chosen before); a splice handle of the fit keeps Enter, Space and the arrows (↑ chose another
+ * track and dropped the fit); with the focus on the page the shortcuts still play, move, accept and reject.
  * Truths: the beat is the generated tracks' (100 BPM: 0.6 s), the feedback is the catalog's, read
  * from the engine over its own connection.
  */
@@ -45,7 +46,8 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     mkdirSync(join(root, 'home'));
     // Two tracks at 100 BPM (a tempo the catalog reads as it is): one beat is 0.6 s whichever ranks first.
     for (const [i, bars] of [8, 10].entries()) writeFileSync(join(music, `synth-${i}.wav`), wavBytes(synthTrack({ bars, bpm: 100, lead: 0.2 + 0.15 * i, sampleRate: SR }).pcm, SR));
-    const clip = await hardCuts(root, { seconds: 10, cuts: [3.04, 6.4], name: 'cuts.mp4' });
+    // Longer than either track (21.9 s and 26.9 s with their endings): a fit of either has to splice.
+    const clip = await hardCuts(root, { seconds: 30, cuts: [3.04, 6.4, 12.2, 21.6], name: 'cuts.mp4' });
     app = await startAppOnLibrary(join(root, 'home'), [music]);
     page = app.page;
     await openClipOnMatch(page, clip);
@@ -126,6 +128,28 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     const offset = await offsetShown();
     await page.keyboard.press('Enter');
     await expect.poll(feedback, { timeout: 10_000 }).toEqual([...earlier, { trackId: now.trackId, verdict: 'accept', offset }]);
-    expect(app!.session.problems).toEqual([]);
   }, 120_000);
+
+  it('Enter on "Fit to clip" fits; a focused splice handle keeps Enter, Space and ↑/↓ (they neither record, play nor choose another track)', async () => {
+    await page.locator('[data-testid="fit"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="fit-panel"], .match [role="alert"]').first().waitFor({ timeout: 300_000 });
+    expect(await page.locator('.match [role="alert"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="splice-handle"]').count()).toBeGreaterThan(0);
+    const track = await chosen();
+    const earlier = await feedback();
+    const ranges = (): Promise<string> => page.locator('[data-testid="fit-range"]').evaluateAll((els) => els.map((el) => `${(el as HTMLElement).dataset.sourceStart}-${(el as HTMLElement).dataset.sourceEnd}`).join(' '));
+    const planned = await ranges();
+
+    await page.locator('[data-testid="splice-handle"]').first().focus();
+    for (const key of ['Enter', ' ', 'ArrowUp', 'ArrowDown', 'Backspace']) await page.keyboard.press(key);
+    // → is the handle's own key (a beat later): once the plan shows it, every key before it has been handled.
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(ranges, { timeout: 60_000 }).not.toBe(planned);
+    expect(await chosen()).toEqual(track);
+    expect(await page.locator('[data-testid="fit-timeline"]').count()).toBe(1);
+    expect(await paused()).toBe(true);
+    expect(await feedback()).toEqual(earlier);
+    expect(app!.session.problems).toEqual([]);
+  }, 600_000);
 });

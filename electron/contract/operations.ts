@@ -106,8 +106,12 @@ export const schemas = {
    * every clip the window opened, when it restarts a crashed engine: the window's id stays valid).
    */
   'clip.open': v.strictObject({ path, id: v.optional(clipId) }),
-  /** Can a file be written at this path (its folder exists and is writable)? Asked before an export starts. */
-  'output.check': v.strictObject({ path }),
+  /**
+   * Can an export be written at this path? Asked before an export starts, by export's own rules: its
+   * folder exists and is writable, its extension is one export writes, it is not a folder, and it is
+   * neither the clip nor the track the export would read (review R2.16).
+   */
+  'output.check': v.strictObject({ path, clip: v.optional(path), track: v.optional(trackRef) }),
   /** The file behind a media id (a catalog track or an opened clip), for a host's media server (Electron's media://). */
   'media.resolve': v.strictObject({
     kind: v.picklist(['track', 'clip']),

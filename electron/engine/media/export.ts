@@ -18,8 +18,8 @@
  * folder's name holds our pid, so one left by a killed export is removed by the next export into
  * that folder once that process is gone.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { link, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { link, lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
 import { pidAlive } from '../util/pid';
@@ -262,18 +262,44 @@ export async function removeStaleExportTemps(dir: string): Promise<string[]> {
   return removed;
 }
 
-/** The output's folder must exist and be a folder, and the output must not be one. */
-export async function checkOutput(out: string, given: string, force: boolean): Promise<void> {
+/**
+ * Where an output goes: its folder must exist and be a folder, and the output must not be one.
+ * True when a file is there already. Export checks it, and so does the app's live check of the
+ * path typed (`output.check`, review R2.16).
+ */
+export function checkOutputPlace(out: string, given: string): boolean {
   const dir = dirname(out);
-  const dst = await stat(dir).catch((err: NodeJS.ErrnoException) => err);
-  if (dst instanceof Error) {
-    const cause = dst.code === 'ENOENT' ? `its folder ${dir} does not exist` : dst.code === 'ENOTDIR' ? `${dir} is under a file, not a folder` : `cannot use its folder ${dir} (${errnoWords(dst)})`;
-    throw inputError(given, cause, dst);
+  let dst;
+  try {
+    dst = statSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const cause = code === 'ENOENT' ? `its folder ${dir} does not exist` : code === 'ENOTDIR' ? `${dir} is under a file, not a folder` : `cannot use its folder ${dir} (${errnoWords(err)})`;
+    throw inputError(given, cause, err);
   }
   if (!dst.isDirectory()) throw inputError(given, `${dir} is a file, not a folder`);
-  const ost = await lstat(out).catch(() => undefined);
+  const ost = lstatSync(out, { throwIfNoEntry: false });
   if (ost?.isDirectory()) throw inputError(given, 'is a folder; give a file name for the output');
-  if (ost && !force) throw codedError('exists', given, 'already exists');
+  return ost !== undefined;
+}
+
+/** The output's folder must exist and be a folder, and the output must not be one nor, without `force`, exist. */
+export async function checkOutput(out: string, given: string, force: boolean): Promise<void> {
+  if (checkOutputPlace(out, given) && !force) throw codedError('exists', given, 'already exists');
+}
+
+/**
+ * The output's name: an extension export writes (its container), and none of `inputs` under
+ * another name (realpaths: through a link the output can be an input, which --force replaced,
+ * review R15). Export checks it, and so does the app's live check (`output.check`, review R2.16).
+ */
+export function checkOutputName(given: string, inputs: readonly string[]): Container {
+  const container = CONTAINERS[extname(given).toLowerCase()];
+  if (!container) throw usageError(`${given}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
+  const real = (p: string): string => (existsSync(p) ? realpathSync(p) : resolve(p));
+  const out = real(given);
+  if (inputs.some((p) => real(p) === out)) throw usageError(`${given}: the output cannot be one of the inputs`);
+  return container;
 }
 
 /**
@@ -319,13 +345,8 @@ export function checkRequest(o: ExportOptions): ExportRequest {
   const lead = Math.max(0, start - asked);
   const fadeAsked = checkNumber('fade', o.fade ?? 0.5, 0, 60);
   const loudness = checkNumber('loudness', o.loudness ?? -14, -70, -5);
-  const container = CONTAINERS[extname(o.out).toLowerCase()];
-  if (!container) throw usageError(`${o.out}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
-  const out = resolve(o.out);
-  // Realpaths: through a link the output can be an input under another name, which --force replaced (review R15).
-  const real = (p: string): string => (existsSync(p) ? realpathSync(p) : resolve(p));
-  if ([o.clip, o.track].some((p) => real(p) === real(out))) throw usageError(`${o.out}: the output cannot be one of the inputs`);
-  return { offset, lead, fadeAsked, loudness, container, out, force: o.force ?? false };
+  const container = checkOutputName(o.out, [o.clip, o.track]);
+  return { offset, lead, fadeAsked, loudness, container, out: resolve(o.out), force: o.force ?? false };
 }
 
 /** Lengths in seconds of the clip's video and the track's audio: as stated, and where their packets really end. */

@@ -26,7 +26,7 @@ import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
 import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '../jobs/store';
-import { exportClipWithTrack } from '../media/export';
+import { checkOutputName, checkOutputPlace, exportClipWithTrack } from '../media/export';
 import { configureFfmpeg, resolveTool, toolInfo } from '../media/ffmpeg-path';
 import { probe } from '../media/probe';
 import { activate, activeModel, cleanDeletedLeftovers, deletableVersion, deleteVersion, holdVersions, listModels, rollback } from '../models/registry';
@@ -545,7 +545,7 @@ export class Engine implements EngineApi {
         this.clips.set(clip.id, clip);
         return clip;
       },
-      'output.check': ({ path }) => {
+      'output.check': ({ path, clip, track }) => {
         let out: string;
         try {
           out = this.guard.write(path);
@@ -554,7 +554,17 @@ export class Engine implements EngineApi {
         }
         const dir = dirname(resolve(out));
         const problem = folderWriteProblem(dir);
-        return { path: out, problem: problem === null ? null : `cannot write in ${dir} (${problem})` };
+        if (problem !== null) return { path: out, problem: `cannot write in ${dir} (${problem}): choose another folder` };
+        // Export's own rules, by the functions export applies (review R2.16: a .txt, a folder or the clip itself passed here).
+        const inputs = [...(clip !== undefined ? [this.guard.read(clip, this.openedPaths())] : []), ...(track !== undefined ? [this.trackPath(track)] : [])];
+        try {
+          checkOutputName(out, inputs);
+          checkOutputPlace(resolve(out), out);
+        } catch (err) {
+          if (!(err instanceof NeedledropError)) throw err;
+          return { path: out, problem: err.message };
+        }
+        return { path: out, problem: null };
       },
       'media.resolve': ({ kind, id }) => {
         const path = kind === 'track' ? (typeof id === 'number' ? this.trackFile(id) : undefined) : typeof id === 'string' ? this.openedClip(id)?.path : undefined;

@@ -63,8 +63,11 @@ export interface OpenedClip {
   id: string;
   path: string;
   duration: number;
+  /** The picture's size as it is shown: the coded size turned by `rotation` (720×1280 for a portrait phone clip coded 1280×720). */
   width: number | null;
   height: number | null;
+  /** The display rotation the file states, clockwise degrees (0, 90, 180, 270): the picture is coded turned by this much. */
+  rotation: number;
   hasAudio: boolean;
   /** The video's frame rate (null when the file does not say). */
   fps: number | null;

@@ -535,8 +535,8 @@ export class Engine implements EngineApi {
           id: id ?? randomUUID(),
           path: file,
           duration: info.duration,
-          width: video?.width ?? null,
-          height: video?.height ?? null,
+          // The picture as it is shown: a phone's portrait clip is coded 1280×720 and turned 90° (review R2.7).
+          ...shownSize(video),
           hasAudio: info.streams.some((s) => s.type === 'audio'),
           fps: video?.fps ?? null,
           exportFolder: exportTo.folder,
@@ -925,3 +925,10 @@ function usesTraining(op: JobOperation, req: unknown): boolean {
 
 /** Errors as data for a transport reply. */
 export { toErrorData };
+
+/** A video stream's size as the picture is shown (its coded size turned by its display rotation), and the rotation. */
+function shownSize(video: { width?: number; height?: number; rotation?: number }): Pick<OpenedClip, 'width' | 'height' | 'rotation'> {
+  const rotation = video.rotation ?? 0;
+  const turned = rotation === 90 || rotation === 270;
+  return { width: (turned ? video.height : video.width) ?? null, height: (turned ? video.width : video.height) ?? null, rotation };
+}

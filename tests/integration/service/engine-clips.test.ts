@@ -4,6 +4,7 @@
  * a sound file or cover art, is refused), a shot-cut job reports its progress in seconds of the clip, and a job the
  * user cancels ends as cancelled.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { EngineEvent, ProgressEvent } from '../../../electron/contract/type
 import type { Engine } from '../../../electron/engine/service';
 import { withEngine } from '../../helpers/engine';
 import { jobEndOf } from '../../helpers/job-end';
-import { hardCuts, sharedMediaDir, sine } from '../../helpers/media';
+import { ffmpeg, hardCuts, sharedMediaDir, sine } from '../../helpers/media';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-engine-clips-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -28,9 +29,22 @@ describe('clip.open', () => {
   it('a video: its size and frame rate; a sound file is refused, naming it', async () => {
     await engineIn('open', async (engine) => {
       const video = await hardCuts(tmp, { seconds: 2, width: 64, height: 36, fps: 25, cuts: [1], name: 'open.mp4' });
-      expect(await engine.call('clip.open', { path: video })).toMatchObject({ path: video, width: 64, height: 36, fps: 25, hasAudio: false });
+      expect(await engine.call('clip.open', { path: video })).toMatchObject({ path: video, width: 64, height: 36, rotation: 0, fps: 25, hasAudio: false });
       const sound = await sine(tmp, { seconds: 1, freq: 440, name: 'tone.wav' });
       await expect(engine.call('clip.open', { path: sound })).rejects.toMatchObject(noPicture(sound));
+    });
+  });
+
+  // Review R2.7: a portrait phone clip (coded landscape, turned by its display matrix) read 1280×720 on the Match screen.
+  it('a rotated video: the size as the picture is shown, and the rotation', async () => {
+    await engineIn('rotated', async (engine) => {
+      const coded = await hardCuts(tmp, { seconds: 2, width: 64, height: 36, fps: 25, cuts: [1], name: 'coded.mp4' });
+      for (const [rotate, shown] of [[90, [36, 64]], [180, [64, 36]], [270, [36, 64]]] as const) {
+        const turned = await ffmpeg(['-i', coded, '-c', 'copy', '-metadata:s:v:0', `rotate=${rotate}`], join(tmp, `rotated-${rotate}.mp4`));
+        // ffprobe's display matrix turns counter-clockwise (ffmpeg 5.1 writes rotate=90 as 90 there); the clip's rotation is clockwise.
+        const ccw = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-of', 'json', turned]).toString()).streams[0].side_data_list[0].rotation as number;
+        expect(await engine.call('clip.open', { path: turned })).toMatchObject({ width: shown[0], height: shown[1], rotation: (360 - ccw) % 360 });
+      }
     });
   });
 

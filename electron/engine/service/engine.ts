@@ -68,8 +68,8 @@ export class Engine implements EngineApi {
   private readonly settingsFile: SettingsFile;
   /** The settings last read: another object from the file means they changed (here or in another front). */
   private settingsSeen: StoredSettings | null = null;
-  /** A host that stays open follows settings.json, which another front (the CLI's index) may change. */
-  private followingSettings = false;
+  /** A host that stays open follows settings.json, which another front (the CLI's index) may change: its stat listener. */
+  private followingSettings: (() => void) | null = null;
   /** Clips the user opened, by id: media is served by id, never by a path from the request. */
   private readonly clips = new Map<string, OpenedClip>();
   private readonly handlers: Handlers;
@@ -136,8 +136,8 @@ export class Engine implements EngineApi {
     this.syncWatcher();
     if (ctx.watch) {
       // Polled by stat: settings.json is replaced by a rename, which a watch on the file itself would miss.
-      watchFile(this.settingsFile.file, { interval: SETTINGS_POLL_MS, persistent: false }, () => void this.settings());
-      this.followingSettings = true;
+      this.followingSettings = () => void this.settings();
+      watchFile(this.settingsFile.file, { interval: SETTINGS_POLL_MS, persistent: false }, this.followingSettings);
     }
     // Files added, changed or removed while the app was closed: one incremental scan on open
     // (unchanged files are skipped by size and mtime), then the watcher takes over.
@@ -185,7 +185,9 @@ export class Engine implements EngineApi {
 
   /** Cancel running jobs, close encoders and the catalog. */
   async close(): Promise<void> {
-    if (this.followingSettings) unwatchFile(this.settingsFile.file);
+    // This engine's listener only: another engine of the process may follow the same file.
+    if (this.followingSettings) unwatchFile(this.settingsFile.file, this.followingSettings);
+    this.followingSettings = null;
     this.watcher?.watcher.close();
     this.watcher = null;
     await this.jobs.cancelAll();

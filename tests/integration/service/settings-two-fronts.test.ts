@@ -18,6 +18,15 @@ const media = await sharedMediaDir();
 const tmp = mkdtempSync(join(tmpdir(), 'nd-settings-fronts-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Resolves when `n` settings events have come, fails after a minute. */
+async function settingsEvents(events: EngineEvent[], n: number, what: string): Promise<void> {
+  const count = (): number => events.filter((e) => e.type === 'changed' && e.what === 'settings').length;
+  for (let waited = 0; count() < n; waited += 100) {
+    if (waited > 60_000) throw new Error(what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const onDisk = (home: string): { libraryFolders: string[]; jobs: number } => JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { libraryFolders: string[]; jobs: number };
 
 describe.skipIf(!media)('settings written by the app and the CLI on one data folder', () => {
@@ -35,18 +44,14 @@ describe.skipIf(!media)('settings written by the app and the CLI on one data fol
     try {
       // The app has its settings: one folder added in Library.
       expect(await app.call('library.addFolder', { path: mine })).toEqual([mine]);
-      const settingsEvents = (): number => events.filter((e) => e.type === 'changed' && e.what === 'settings').length;
-      const before = settingsEvents();
+      const before = events.filter((e) => e.type === 'changed' && e.what === 'settings').length;
 
       const cli = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'index', music);
       expect(cli.code, cli.stderr).toBe(0);
       expect(onDisk(home).libraryFolders).toEqual([mine, music]);
 
       // The open app hears of it without being asked (its Library screen reloads its folders on this event).
-      for (let waited = 0; settingsEvents() === before; waited += 100) {
-        if (waited > 60_000) throw new Error('the open engine never announced the settings the CLI changed');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await settingsEvents(events, before + 1, 'the open engine never announced the settings the CLI changed');
       expect(await app.call('library.folders')).toEqual([mine, music]);
       // The Settings screen's engine.info too.
       expect((await app.call('engine.info')).libraryFolders).toEqual([mine, music]);
@@ -66,4 +71,25 @@ describe.skipIf(!media)('settings written by the app and the CLI on one data fol
       await app.close();
     }
   }, 180_000);
+
+  it('an open engine still follows the file after another open engine of the process closed', async () => {
+    const home = join(tmp, 'home-two-open');
+    const folder = join(tmp, 'added-by-a-third');
+    mkdirSync(folder, { recursive: true });
+    const open = (): Engine => new Engine(contextFromEnv({}, { dataDir: home, confined: true, watch: true }));
+    const app = open();
+    const events: EngineEvent[] = [];
+    app.subscribe((e) => events.push(e));
+    try {
+      expect(await app.call('library.folders')).toEqual([]);
+      await open().close();
+      const cli = new Engine(contextFromEnv({}, { dataDir: home }));
+      await cli.call('library.addFolder', { path: folder });
+      await cli.close();
+      await settingsEvents(events, 1, 'the open engine stopped following settings.json when another engine closed');
+      expect(await app.call('library.folders')).toEqual([folder]);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
 });

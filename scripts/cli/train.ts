@@ -81,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     status.done();
     const reembedded = r.activated ? await reembedCatalog(engine, r.version) : null;
-    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: r.test, bestStep: r.bestStep, stepsRun: r.stepsRun, stoppedEarly: r.stoppedEarly, resumedAt: r.resumedAt, notes: r.notes, seconds: r.seconds, activated: r.activated, ...(reembedded ? { reembedded } : {}) });
+    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: reportJson(r.test as unknown as ReportRow), bestStep: r.bestStep, stepsRun: r.stepsRun, stoppedEarly: r.stoppedEarly, resumedAt: r.resumedAt, notes: r.notes, seconds: r.seconds, activated: r.activated, ...(reembedded ? { reembedded } : {}) });
     else {
       process.stdout.write(`${formatReports([r.test as unknown as ReportRow])}\n`);
       for (const note of r.notes) process.stdout.write(`note: ${note}\n`);

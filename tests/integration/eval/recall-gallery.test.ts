@@ -12,7 +12,7 @@ import { generateCorpus } from '../../../electron/engine/corpus';
 import { retrievalMetrics } from '../../../electron/engine/metric/retrieval';
 import { formatReports, withTrivialRecallNull, type ReportRow } from '../../../scripts/cli/format';
 import { headline } from '../../../scripts/cli/models';
-import { REPO_ROOT } from '../../helpers/cli';
+import { needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
 import { tempDir } from '../../helpers/media';
 
 const side = (gallery: number, r: number) => ({ recall1: r, recall5: 1, recall10: 1, medianRank: 1, mapAtR: r, gallery });
@@ -75,5 +75,17 @@ describe.skipIf(!hasBase)('needledrop eval on a 2-pair test split', () => {
     expect(text.status, text.stderr).toBe(0);
     const random = text.stdout.split('\n').find((l) => l.startsWith('| random |'))!;
     expect(random.match(new RegExp(`n/a \\(gallery of ${gallery}\\)`, 'g'))).toHaveLength(4);
+  }, 240_000);
+
+  it('train --json nulls them too, as its table says n/a (it printed 1 for R@5 and R@10 on the same split)', async () => {
+    const r = await needledropWithEnv({ NEEDLEDROP_HOME: join(dir, 'home') }, 'train', '--corpus', corpus, '--version', 'gallery-tiny', '--steps', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { test: { videoToMusic: Record<string, number | null>; musicToVideo: Record<string, number | null> } };
+    for (const side of [doc.test.videoToMusic, doc.test.musicToVideo]) {
+      const gallery = side.gallery as number;
+      expect(gallery).toBeLessThan(5);
+      expect(side).toMatchObject({ recall5: null, recall10: null });
+      expect(typeof side.recall1).toBe('number');
+    }
   }, 240_000);
 });

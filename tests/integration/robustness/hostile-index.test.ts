@@ -17,7 +17,7 @@ import { listTracks, trackByPath } from '../../../electron/engine/catalog/tracks
 import { openMatchSession } from '../../../electron/engine/app/match';
 import { matchClip } from '../../../electron/engine/app/match';
 import { DEFAULT_COMPONENTS } from '../../../electron/engine/library/default-components';
-import { indexLibrary, type IndexReport } from '../../../electron/engine/library/indexer';
+import { CHANGED_WHILE_READ, indexLibrary, type IndexReport } from '../../../electron/engine/library/indexer';
 import { makeHostileMedia, type HostileSet } from '../../helpers/hostile-media';
 
 const MODEL = 'base';
@@ -131,8 +131,12 @@ describe('indexing hostile media', () => {
   it('a rerun finds nothing new to analyse and reports the same files', async () => {
     const again = await indexLibrary(db, [set.library], { jobs: 1, components: { ...DEFAULT_COMPONENTS, options: { model: MODEL } } });
     expect(again.indexed).toBeLessThanOrEqual(1); // only the file that grew may change
-    expect(again.failed.map((f) => f.path).filter((p) => existsSync(p) || p.includes('\\x'))).toEqual(
-      report.failed.map((f) => f.path).filter((p) => existsSync(p) || p.includes('\\x')),
-    );
+    // The growing file, when it grew while the first run read it, was left for the next scan (review R1.6): it is indexed now.
+    const grew = item('file growing while scanned');
+    const grewFailed = report.failed.find((f) => f.path === grew);
+    if (grewFailed) expect(grewFailed.reason).toBe(CHANGED_WHILE_READ);
+    expect(again.failed.map((f) => f.path)).not.toContain(grew);
+    const others = (failed: typeof report.failed): string[] => failed.map((f) => f.path).filter((p) => p !== grew && (existsSync(p) || p.includes('\\x')));
+    expect(others(again.failed)).toEqual(others(report.failed));
   });
 });

@@ -1,10 +1,10 @@
 import { inputError, isCancelled } from '../errors';
 import { decodeAudio, decodeAudioInto } from '../media/decode';
-import { audioStream, parseInputDump, type InputHeader } from '../media/probe';
+import { audioStream, noAudioCause, parseInputDump, type InputHeader } from '../media/probe';
 import { analyseKey, detectKey, KEY_MIN_CONFIDENCE, type SummaryKey } from './key';
 import type { StepSquares } from './frame-kernel';
 import { LoudnessMeter } from './loudness';
-import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
+import { emptyRangeCause, feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { AUDIO_SPEC, PITCH_CLASSES, stepCount } from './spec';
 import { round } from '../util/round';
 import { SpectralAnalyser } from './spectral';
@@ -304,7 +304,7 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Decode a file's first audio stream and extract its descriptors. */
 export async function extractAudioFeatures(file: string, opts: ExtractOptions = {}): Promise<AudioFeatures> {
   const range = await resolveRange(file, opts);
-  if (!audioStream(range.info)) throw inputError(file, 'has no audio stream');
+  if (!audioStream(range.info)) throw inputError(file, noAudioCause(range.info));
   return extractAudioFrom(range, opts);
 }
 
@@ -317,7 +317,7 @@ export async function extractAudioFrom(r: ResolvedRange, opts: ExtractOptions): 
     ex.push(pcm);
     opts.onProgress?.('audio', ex.seconds, expected);
   };
-  const partial = await feed(info.file, decodeAudio(info.file, dec), push, () => ex.seconds, S.step, 'audio');
+  const partial = await feed(info.file, decodeAudio(info.file, dec), push, () => ex.seconds, S.step, 'audio', emptyRangeCause(r, 'audio', S.hop / S.sampleRate, 'hop'));
   return ex.finish(partial);
 }
 

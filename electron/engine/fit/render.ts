@@ -15,7 +15,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, inputError, NeedledropError, usageError } from '../errors';
 import { checkOutput, publish, removeStaleExportTemps, TEMP_PREFIX } from '../media/export';
 import { ffmpegPath } from '../media/ffmpeg-path';
-import { audioStream, probe } from '../media/probe';
+import { audioStream, noAudioCause, probe } from '../media/probe';
 import { describeStderr, explain, mediaArg, spawnTool } from '../media/process';
 import { checkRemixName } from './outputs';
 import { errnoWords } from '../util/errno';
@@ -107,7 +107,7 @@ export async function renderFit(track: string, plan: FitPlan, o: RenderOptions):
   if (plan.ranges.length === 0) throw usageError('the plan has no kept ranges');
   const info = await probe(track, o.signal ? { signal: o.signal } : {});
   const a = audioStream(info);
-  if (!a) throw inputError(track, 'has no audio stream');
+  if (!a) throw inputError(track, noAudioCause(info));
   const sampleRate = a.sampleRate ?? 44100;
   const channels = Math.min(2, a.channels ?? 2);
   const [format, codec] = CODECS[ext];

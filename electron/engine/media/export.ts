@@ -24,7 +24,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
 import { pidAlive } from '../util/pid';
 import { ffmpegPath } from './ffmpeg-path';
-import { audioStream, probe, streamEnd, videoStream } from './probe';
+import { audioStream, noAudioCause, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';
 import { errnoWords } from '../util/errno';
 
@@ -534,7 +534,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
   const video = videoStream(clipInfo);
   if (!video) throw inputError(o.clip, 'has no video stream to put the track under');
   const audio = audioStream(trackInfo);
-  if (!audio) throw inputError(o.track, 'has no audio stream');
+  if (!audio) throw inputError(o.track, noAudioCause(trackInfo));
   // Where the picture and the sound really end (demux passes, no decoding): a file cut short states more than it holds.
   const [videoEnd, audioEnd] = await Promise.all([streamEnd(o.clip, String(video.index), o.signal), streamEnd(o.track, 'a:0', o.signal)]);
   const plan = planSoundtrack(o.clip, o.track, offset, fadeAsked, {

@@ -1,4 +1,5 @@
 import { access, constants, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { inputError } from '../errors';
 import { ffmpegPath, ffprobePath } from './ffmpeg-path';
 import { mediaArg, runTool } from './process';
@@ -268,6 +269,22 @@ export function videoStream(info: MediaInfo): StreamInfo | undefined {
 
 export function audioStream(info: MediaInfo): StreamInfo | undefined {
   return info.streams.find((s) => s.type === 'audio');
+}
+
+/** Image codecs by the name a user knows them by (ffprobe's codec names). */
+const IMAGE_NAMES: Readonly<Record<string, string>> = { mjpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', bmp: 'BMP', tiff: 'TIFF', svg: 'SVG', jpeg2000: 'JPEG 2000', qoi: 'QOI', pam: 'PAM', ppm: 'PPM' };
+
+/**
+ * Why a file without an audio stream is not music, naming what it is when ffprobe read it as a
+ * still image (its format a `*_pipe` or `image2` image reader, or GIF): "has no audio stream" alone
+ * left a PNG named .mp3 a puzzle (review R1.14).
+ */
+export function noAudioCause(info: MediaInfo): string {
+  const picture = info.streams.find((s) => s.type === 'video');
+  const image = /(_pipe|^image2|^gif)$/.test(info.container) && picture !== undefined && info.streams.every((s) => s.type === 'video');
+  if (!image) return 'has no audio stream';
+  const name = IMAGE_NAMES[picture.codec] ?? picture.codec.toUpperCase();
+  return `an image (${name}), not audio: named ${extname(info.file) || 'without an extension'}`;
 }
 
 /** Display width/height ratio of a video stream, after pixel aspect and rotation. */

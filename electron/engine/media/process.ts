@@ -68,15 +68,23 @@ function clean(line: string, file: string): string {
 
 const NOISE = /^(Conversion failed!|Exiting normally|Error opening output files?:|Error while opening encoder|Press \[q\])/i;
 
+/**
+ * ffmpeg's words about the output it could then not set up, after the input's own cause: read in a
+ * skip reason as if Needledrop failed to write something (review R1.14). Kept when they are all there is.
+ */
+const OUTPUT_SIDE = /^(Could not write header for output file|Error initializing output stream)/i;
+
 /** A short cause from ffmpeg's stderr tail: the last distinct meaningful lines, most specific first. */
 export function describeStderr(lines: string[], file: string): string {
+  const meaningful = lines.map((l) => clean(l, file)).filter((l) => l && !NOISE.test(l));
+  const input = meaningful.filter((l) => !OUTPUT_SIDE.test(l));
+  const kept = input.length > 0 ? input : meaningful;
   const seen = new Set<string>();
   const out: string[] = [];
-  for (let i = lines.length - 1; i >= 0 && out.length < 3; i--) {
-    const l = clean(lines[i], file);
-    if (!l || NOISE.test(l) || seen.has(l)) continue;
-    seen.add(l);
-    out.push(l);
+  for (let i = kept.length - 1; i >= 0 && out.length < 3; i--) {
+    if (seen.has(kept[i])) continue;
+    seen.add(kept[i]);
+    out.push(kept[i]);
   }
   return out.reverse().join('; ');
 }

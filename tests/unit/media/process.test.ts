@@ -43,3 +43,20 @@ describe('mediaArg', () => {
     expect(mediaArg('/abs/x.mp3')).toBe('file:/abs/x.mp3');
   });
 });
+
+describe('describeStderr: ffmpeg\'s output-side lines (review R1.14)', () => {
+  it('drops what ffmpeg says of the output it could not set up after the input\'s own cause', () => {
+    const lines = [
+      '[flac @ 0x5581] sample rate not set',
+      'Could not write header for output file #0 (incorrect codec parameters ?): Invalid argument',
+      'Error initializing output stream 0:0 --',
+      'Conversion failed!',
+    ];
+    expect(describeStderr(lines, '/x/text.flac')).toBe('sample rate not set');
+  });
+
+  it('keeps them when they are all ffmpeg said (an export\'s own failure to write)', () => {
+    const lines = ['Could not write header for output file #0 (incorrect codec parameters ?): Invalid argument', 'Conversion failed!'];
+    expect(describeStderr(lines, '/x/a.mp4')).toBe('Could not write header for output file #0 (incorrect codec parameters ?): Invalid argument');
+  });
+});

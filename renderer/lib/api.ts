@@ -7,9 +7,23 @@ import type { NeedledropBridge } from '../../electron/contract/bridge';
 import { createEngineClient } from '../../electron/contract/client';
 import { EngineError, isErrorData } from '../../electron/contract/errors';
 import { connection } from './connection.svelte';
-import { bridgeMediaUrl, bridgeSocketUrl, socketPort } from './socket-port';
+import { bridgeMediaUrl, bridgeSocketUrl, restartedMessage, socketPort } from './socket-port';
 
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
+
+/**
+ * Whether the server at this page's address answers but refuses its token (401). A browser does
+ * not tell why a WebSocket failed, so the page asks its own address again: no answer at all (the
+ * server is down) or any other status keeps the retries going.
+ */
+async function tokenRefused(): Promise<boolean> {
+  try {
+    const res = await fetch(location.pathname + location.search, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+    return res.status === 401;
+  } catch {
+    return false;
+  }
+}
 
 function browserBridge(): NeedledropBridge {
   let attempt = 0;
@@ -29,8 +43,17 @@ function browserBridge(): NeedledropBridge {
       client.disconnect(reason);
       const wait = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)];
       setTimeout(() => {
-        connection.status = 'connecting';
-        client.reopen(socketPort(open()));
+        void tokenRefused().then((refused) => {
+          if (refused) {
+            // A server is there but refuses this page's token: serve was restarted. Retrying cannot help.
+            connection.status = 'refused';
+            connection.message = restartedMessage(location);
+            client.disconnect(connection.message, 'engine-stopped');
+            return;
+          }
+          connection.status = 'connecting';
+          client.reopen(socketPort(open()));
+        });
       }, wait);
     });
     return ws;

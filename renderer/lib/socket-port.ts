@@ -46,3 +46,8 @@ export function bridgeMediaUrl(search: string, kind: 'track' | 'clip', id: strin
   const token = new URLSearchParams(search).get('token') ?? '';
   return `/media/${kind}/${encodeURIComponent(String(id))}?token=${encodeURIComponent(token)}`;
 }
+
+/** What a page whose token the server refuses says (review R1.13): where the way back in is. */
+export function restartedMessage(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `Needledrop was restarted: open the address it printed (${location.protocol}//${location.host}/?token=…)`;
+}

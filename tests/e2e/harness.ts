@@ -63,6 +63,8 @@ export interface ServeOptions {
    * mode, so a read-only folder is only read-only to another user). `home` must be writable by it.
    */
   asNobody?: boolean;
+  /** The port to serve on (default 0: a free one). */
+  port?: number;
 }
 
 /** Whether `startServe` can drop to `nobody` (or needs not: the tests do not run as root). */
@@ -70,7 +72,7 @@ export const canRunAsNobody = process.getuid?.() !== 0 || spawnSync('setpriv', [
 
 /** Start `needledrop serve` on a free port with its own data folder and catalog. */
 export async function startServe(home: string, opts: ServeOptions = {}): Promise<Served> {
-  const command = [process.execPath, '--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', '0', '--db', join(home, 'catalog.db')];
+  const command = [process.execPath, '--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', String(opts.port ?? 0), '--db', join(home, 'catalog.db')];
   const [file, ...args] = opts.asNobody && process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
   const child: ChildProcess = spawn(file, args, {
     cwd: REPO,

@@ -1,9 +1,12 @@
 /**
  * The browser bridge: the built renderer and the Engine's contract over HTTP + WebSocket, on
  * loopback only, for Chromium under Playwright and for users without Electron. Every request
- * needs the token (in the URL once; then a SameSite=Strict cookie carries it), a Host naming
- * this server (no DNS rebinding) and, when the browser sends one, our own Origin. Media is
- * served by catalog id or opened-clip id, never by path, with Range for seeking.
+ * needs a Host naming this server (no DNS rebinding) and, when the browser sends one, our own
+ * Origin. The page, the media and the engine's WebSocket also need the token in their URL: the
+ * page carries it (its own address, then the WS and media URLs it builds). No cookie carries it:
+ * cookies are not kept apart by port, so one would reach every other server on 127.0.0.1 the
+ * browser visits (review R1.16). The renderer's scripts and styles, which hold nothing secret, are
+ * served without it. Media is served by catalog id or opened-clip id, never by path, with Range.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
@@ -32,9 +35,22 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const COOKIE = 'needledrop_token';
 /** Largest WebSocket message accepted (the contract's own limit is lower; this stops floods early). */
 const MAX_MESSAGE = 1024 * 1024;
+
+/**
+ * The Host header values that name this server. A browser drops the scheme's default port, so on
+ * port 80 the Host is the bare name (review R2.9).
+ */
+export function allowedHosts(port: number): string[] {
+  const names = ['127.0.0.1', 'localhost'];
+  return port === 80 ? [...names, ...names.map((n) => `${n}:80`)] : names.map((n) => `${n}:${port}`);
+}
+
+/** The page's address: the form a browser shows and sends back as Host (no ":80"). */
+export function pageUrl(port: number, token: string): string {
+  return `http://${allowedHosts(port)[0]}/?token=${token}`;
+}
 
 function csp(port: number): string {
   return [
@@ -43,7 +59,9 @@ function csp(port: number): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    `connect-src 'self' ${allowedHosts(port)
+      .map((h) => `ws://${h}`)
+      .join(' ')}`,
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -66,15 +84,6 @@ function sameToken(a: string | null | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return null;
-}
-
 function realOrNull(p: string): string | null {
   try {
     return realpathSync(p);
@@ -95,16 +104,19 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
   const realRoot = realOrNull(staticRoot) ?? staticRoot;
   let port = 0;
 
-  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
-  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
-
-  /** Token, Host and Origin checks shared by HTTP and the WebSocket upgrade; null when allowed. */
-  function refuse(req: IncomingMessage, url: URL): { status: number; message: string } | null {
-    if (!allowedHosts().includes(req.headers.host ?? '')) return { status: 421, message: 'wrong host' };
+  /** Host and Origin checks shared by HTTP and the WebSocket upgrade, then the token where `needsToken`; null when allowed. */
+  function refuse(req: IncomingMessage, url: URL, needsToken: boolean): { status: number; message: string } | null {
+    const hosts = allowedHosts(port);
+    if (!hosts.includes(req.headers.host ?? '')) return { status: 421, message: 'wrong host' };
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().includes(origin)) return { status: 403, message: 'foreign origin' };
-    if (!sameToken(url.searchParams.get('token'), token) && !sameToken(cookieToken(req), token)) return { status: 401, message: 'token required' };
+    if (origin !== undefined && !hosts.some((h) => origin === `http://${h}`)) return { status: 403, message: 'foreign origin' };
+    if (needsToken && !sameToken(url.searchParams.get('token'), token)) return { status: 401, message: 'token required' };
     return null;
+  }
+
+  /** Media, pages and anything that is not a plain asset of the built renderer need the token. */
+  function needsToken(pathname: string): boolean {
+    return pathname.startsWith('/media/') || pathname.endsWith('/') || !/\.(js|css|svg|png|ico|woff2?|ttf|map)$/i.test(pathname);
   }
 
   function sendFile(req: IncomingMessage, res: ServerResponse, file: string, extra: Record<string, string> = {}): void {
@@ -171,7 +183,7 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
       res.writeHead(400, SECURITY_HEADERS).end('bad request');
       return;
     }
-    const no = refuse(req, url);
+    const no = refuse(req, url, needsToken(url.pathname));
     if (no) {
       res.writeHead(no.status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' }).end(no.message);
       return;
@@ -179,10 +191,6 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' }).end();
       return;
-    }
-    // The token came in the URL: keep it in a cookie so assets and media need not carry it.
-    if (sameToken(url.searchParams.get('token'), token)) {
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     const m = /^\/media\/(track|clip)\/([^/]+)$/.exec(url.pathname);
     if (m) media(req, res, m[1], m[2]);
@@ -198,7 +206,7 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
       socket.destroy();
       return;
     }
-    const no = url.pathname === '/api' ? refuse(req, url) : { status: 404, message: 'not found' };
+    const no = url.pathname === '/api' ? refuse(req, url, true) : { status: 404, message: 'not found' };
     if (no) {
       socket.end(`HTTP/1.1 ${no.status} ${no.message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -236,7 +244,7 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
   });
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: pageUrl(port, token),
     port,
     token,
     close: () =>

@@ -202,3 +202,26 @@ export function byteSize(bytes: number): string {
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
+
+/** What breaks a line of a listing or moves a terminal's cursor: C0 and C1 controls, DEL, U+2028/U+2029. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * `text` for one line of a listing: each character `chars` matches shown escaped — \n, \r, \t, else
+ * \xNN (below U+0100) or \uNNNN — so a title or a file name with a line break stays one entry
+ * (review R1.4). The scan shows the bytes of a name that is not UTF-8 the same way.
+ */
+export function oneLine(text: string, chars: RegExp = CONTROL_CHARS): string {
+  return text.replace(chars, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A playlist shorter than asked, because the library offers no more for it (the app's Explore and the CLI). */
+export function shortPlaylistNote(got: number, asked: number): string {
+  return `${got} of the ${asked} asked: all the library offers for it`;
+}

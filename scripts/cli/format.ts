@@ -1,14 +1,14 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
 import { basename } from 'node:path';
 import { FOLDER_SKIPS } from '../../electron/engine/service';
-import { percent, recallIsTrivial, recallText, standing } from '../../electron/contract/wording';
+import { oneLine, percent, recallIsTrivial, recallText, standing } from '../../electron/contract/wording';
 import { shortRangeNote } from '../../electron/contract/clip-range';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
 
-/** "Artist – Title", either alone, else the file name. */
+/** "Artist – Title", either alone, else the file name; on one line (control characters escaped). */
 export function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
-  if (t.artist && t.title) return `${t.artist} – ${t.title}`;
-  return t.artist || t.title || basename(t.path);
+  if (t.artist && t.title) return oneLine(`${t.artist} – ${t.title}`);
+  return oneLine(t.artist || t.title || basename(t.path));
 }
 
 export const seconds = (s: number): string => `${s.toFixed(1)} s`;
@@ -43,7 +43,7 @@ export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: strin
   return [
     `${String(r.rank).padStart(3)}. ${fitText(r.fit)}  score ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpmText(r.track.bpm).padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}${opts.mark ?? ''}`,
     `       why: ${whyLine(r.why)}`,
-    ...(opts.path === false ? [] : [`       ${r.track.path}`]),
+    ...(opts.path === false ? [] : [`       ${oneLine(r.track.path)}`]),
   ];
 }
 
@@ -75,7 +75,7 @@ export function formatClipMatch(m: ClipMatch): string[] {
 export function curatedLines(tracks: CuratedTrack[]): string[] {
   return tracks.map((t) => {
     const target = t.target !== undefined ? `  energy ${t.track.energy.toFixed(2)} (asked ${t.target.toFixed(2)})` : '';
-    return `${String(t.position).padStart(3)}. ${t.score.toFixed(3)}  ${bpmText(t.track.bpm).padStart(7)}  ${t.track.key.padEnd(9)} ${trackLabel(t.track)}${target}  ${t.track.path}`;
+    return `${String(t.position).padStart(3)}. ${t.score.toFixed(3)}  ${bpmText(t.track.bpm).padStart(7)}  ${t.track.key.padEnd(9)} ${trackLabel(t.track)}${target}  ${oneLine(t.track.path)}`;
   });
 }
 
@@ -148,7 +148,7 @@ export function formatProgressBar(p: ProgressEvent, width = 80): string {
 
 /** A log line for non-terminals, naming the item just finished when there is one. */
 export function formatProgressLine(p: ProgressEvent): string {
-  return `${p.phase}: ${progressStats(p)}${p.item ? ` ${p.item}` : ''}`;
+  return `${p.phase}: ${progressStats(p)}${p.item ? ` ${oneLine(p.item)}` : ''}`;
 }
 
 /** Training progress: step, loss, learning rate, validation Recall@10 (or MRR, on a validation split of 10 or fewer). */

@@ -10,6 +10,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
+import { oneLine } from '../../electron/contract/wording';
 import { isUnder, type Engine } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
@@ -52,8 +53,8 @@ export async function run(argv: string[]): Promise<number> {
         `index: ${report.indexed} indexed, ${report.unchanged} unchanged, ${report.moved} moved, ${report.removed} removed, ` +
           `${report.unavailable ? `${report.unavailable} unavailable (kept), ` : ''}${report.failed.length} failed${report.reembedded ? `, ${report.reembedded} re-embedded` : ''}\n`,
       );
-      for (const f of report.failed) process.stderr.write(`  skipped ${f.path}: ${f.reason}\n`);
-      for (const f of report.partial) process.stderr.write(`  partial ${f.path}: ${f.cause}\n`);
+      for (const f of report.failed) process.stderr.write(`  skipped ${oneLine(f.path)}: ${oneLine(f.reason)}\n`);
+      for (const f of report.partial) process.stderr.write(`  partial ${oneLine(f.path)}: ${oneLine(f.cause)}\n`);
       for (const l of ignoredLines(report.ignored)) process.stderr.write(`  ${l}\n`);
       if (signatures) process.stderr.write(`index: ${signatures}\n`);
     }

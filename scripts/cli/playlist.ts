@@ -1,6 +1,7 @@
 /** `needledrop playlist …`: more like these, a mood path, an energy curve; saved in the catalog, optionally as M3U8. */
 import { resolve } from 'node:path';
 import type { RequestOf } from '../../electron/contract/operations';
+import { shortPlaylistNote } from '../../electron/contract/wording';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
@@ -45,7 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   const engine = openEngine({ db: values.db });
   try {
     const model = values.model ?? (await engine.call('models.list')).active;
-    const playlist = await engine.call('playlist.build', { ...req, model });
+    // --length N is the most wanted, as the app's Length: a library that offers fewer makes a shorter list, said on stderr (review R1.5).
+    const playlist = await engine.call('playlist.build', { ...req, model, atMost: true });
     const trackIds = playlist.tracks.map((t) => t.track.id);
     // The M3U first: a file that cannot be written fails the command before anything is saved.
     const m3u = values.m3u ? (await engine.call('playlist.m3u', { trackIds, out: resolve(values.m3u), ...(values.force ? { force: true } : {}) })).out : undefined;
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) printJson({ catalog: engine.ctx.catalogPath, model, id, ...playlist, ...(m3u ? { m3u } : {}) });
     else process.stdout.write([`${playlist.name} (${playlist.tracks.length} tracks, model ${model}):`, ...curatedLines(playlist.tracks)].join('\n') + '\n');
     process.stderr.write(`playlist: saved in the catalog as #${id} "${playlist.name}"${m3u ? `; wrote ${m3u}` : ''}\n`);
+    if (playlist.tracks.length < length) process.stderr.write(`playlist: ${shortPlaylistNote(playlist.tracks.length, length)}\n`);
     return 0;
   } finally {
     await engine.close();

@@ -1,4 +1,5 @@
 /** `needledrop similar TRACK`: the tracks that sound most like one track. */
+import { oneLine } from '../../electron/contract/wording';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     const model = values.model ?? (await engine.call('models.list')).active;
     const results = await engine.call('similar', { track: positionals[0], top, model });
     if (values.json) printJson({ catalog: engine.ctx.catalogPath, model, track: positionals[0], results });
-    else process.stdout.write([`tracks like ${positionals[0]} (model ${model}):`, ...curatedLines(results)].join('\n') + '\n');
+    else process.stdout.write([`tracks like ${oneLine(positionals[0])} (model ${model}):`, ...curatedLines(results)].join('\n') + '\n');
     return 0;
   } finally {
     await engine.close();

@@ -1,5 +1,5 @@
 /** The `needledrop` CLI from source as a child process, for tests of exit codes and output. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,11 @@ export function needledrop(...args: string[]): Promise<CliResult> {
 /** The CLI with extra environment (e.g. NEEDLEDROP_HOME, so a test's caches stay out of the user's data folder). */
 export function needledropWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   return run(process.execPath, ['--import', 'tsx', CLI, ...args], env);
+}
+
+/** The CLI with extra environment, waited for (a test that runs commands one after another). */
+export function needledropSync(env: Record<string, string>, ...args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 180_000 });
 }
 
 function run(file: string, argv: string[], env: Record<string, string>): Promise<CliResult> {

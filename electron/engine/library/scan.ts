@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
+import { oneLine } from '../../contract/wording';
 import { cancelledError, inputError } from '../errors';
 import { errnoWords } from '../util/errno';
 
@@ -84,12 +85,9 @@ export const FOLDER_SKIPS = {
   link: 'a symbolic link to a folder, not followed',
 } as const;
 
-/** A name as a user can read it: invalid UTF-8 bytes shown as \xNN. */
+/** A name as a user can read it: a name that is not UTF-8 with its bytes outside printable ASCII escaped (\xNN, \n, …). */
 function displayName(name: Buffer): string {
-  if (isUtf8(name)) return name.toString('utf8');
-  let out = '';
-  for (const b of name) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return out;
+  return isUtf8(name) ? name.toString('utf8') : oneLine(name.toString('latin1'), /[^\x20-\x7e]/g);
 }
 
 function kindOf(d: Dirent<Buffer>): string {

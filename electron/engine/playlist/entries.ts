@@ -1,4 +1,4 @@
-import { usageError } from '../errors';
+import { NeedledropError, usageError } from '../errors';
 import { dotBlock } from '../search/kernels';
 import { normalizeInPlace } from '../search/segment-store';
 import type { TrackId } from '../search/types';
@@ -21,13 +21,15 @@ export function slotOrThrow(store: PlaylistSpace, id: TrackId): number {
 
 /**
  * A playlist cannot be longer than the tracks available to it: refused, or with `atMost` (the app's
- * Length, a default the library may not fill) cut to them. Returns the length to build.
+ * Length and the CLI's --length, a most the library may not fill) cut to them. Returns the length to
+ * build. The refusal is the library's state, not a malformed request (review R1.5: the CLI exited 2
+ * with its usage line for a well-formed command): an input error.
  */
 export function checkLength(length: number, available: number, atMost = false): number {
   if (!Number.isInteger(length) || length < 1) throw usageError(`playlist length must be a positive integer, got ${length}`);
   if (length <= available) return length;
   if (atMost && available >= 1) return available;
-  throw usageError(`playlist length ${length} exceeds the ${available} tracks available`);
+  throw new NeedledropError('input', `playlist length ${length} exceeds the ${available} tracks available`);
 }
 
 /** Cosine of `vector` against every track vector (slot order), into a new array. */

@@ -4,22 +4,15 @@
  * relative entry. The real CLI indexes a folder of untagged tones (one named "new⏎line.ogg"),
  * writes a playlist with --m3u, and the file is read back as a player does.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../helpers/cli';
+import { needledropSync } from '../../helpers/cli';
 import { makeAudio, tempDir } from '../index/fixtures/media';
 
 let root = '';
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/cli.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NEEDLEDROP_HOME: join(root, 'home') },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+const cli = (...args: string[]) => needledropSync({ NEEDLEDROP_HOME: join(root, 'home') }, ...args);
 
 beforeAll(() => {
   root = tempDir('m3u-name');

@@ -1,0 +1,133 @@
+/**
+ * The Match screen acts on the clip it shows (review R2.5): a ranking still running when another
+ * clip is opened landed on the new clip, whose list, offsets, Fit and Export then used a ranking
+ * made for the old one. In Chromium against `needledrop serve`: Find music on a long clip, and
+ * while the engine decodes it (its ffmpeg is held stopped, so the ranking cannot end before the
+ * second clip is open, whatever the machine's speed) another clip is opened. The old ranking's
+ * job is stopped, nothing of it shows, and Find music then ranks the clip shown.
+ * Also review R2.7: the second clip is coded landscape and turned by its display matrix, and the
+ * meta line gives its size as the picture is shown.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpeg, hardCuts, musicLike, patternVideo } from '../helpers/media';
+import { hasChromium, openClipOnMatch, startAppOnLibrary, type App } from './harness';
+
+const root = mkdtempSync(join(tmpdir(), 'nd-e2e-stale-'));
+/** The generated tracks' length. */
+const TRACK = 16;
+let app: App | undefined;
+let page: Page;
+let long: string;
+let rotated: string;
+/** ffmpeg processes this test stopped, continued whatever happens. */
+const held: number[] = [];
+
+/** The ffmpeg processes reading `file` now (their command line names it). */
+function ffmpegsReading(file: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (basename(args[0] ?? '').startsWith('ffmpeg') && args.some((a) => a.includes(file))) pids.push(Number(name));
+  }
+  return pids;
+}
+
+function resume(): void {
+  for (const pid of held.splice(0)) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // Already gone (the cancel killed it).
+    }
+  }
+}
+
+describe.skipIf(!hasChromium)('the Match screen acts on the clip it shows', () => {
+  beforeAll(async () => {
+    const music = join(root, 'music');
+    mkdirSync(music);
+    mkdirSync(join(root, 'home'));
+    for (const [i, bpm] of [96, 128].entries()) await musicLike(music, { seconds: TRACK, bpm, name: `m${i}.wav` });
+    long = await patternVideo(root, { seconds: 240, width: 160, height: 90, preset: 'ultrafast', name: 'long.mp4' });
+    const coded = await hardCuts(root, { seconds: 6, width: 160, height: 90, cuts: [3], name: 'coded.mp4' });
+    rotated = await ffmpeg(['-i', coded, '-c', 'copy', '-metadata:s:v:0', 'rotate=90'], join(root, 'portrait.mp4'));
+    app = await startAppOnLibrary(join(root, 'home'), [music]);
+    page = app.page;
+  }, 600_000);
+
+  afterAll(async () => {
+    resume();
+    await app?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a ranking still running when another clip opens is stopped, and nothing of it shows on the new clip', async () => {
+    await openClipOnMatch(page, long);
+    // The shot cuts first (their decode of the clip is cached): the only ffmpeg on the clip after Find music is the ranking's.
+    await expect.poll(() => page.locator('[data-testid="cut-count"]').innerText(), { timeout: 300_000 }).toMatch(/^\d+ shot cuts?$/);
+    await page.click('[data-testid="find-music"]');
+    // Hold the ranking's decode as soon as it starts: the ranking cannot end until it is let go.
+    await expect
+      .poll(
+        async () => {
+          for (const pid of ffmpegsReading(long)) {
+            process.kill(pid, 'SIGSTOP');
+            held.push(pid);
+          }
+          if (held.length > 0) return 'held';
+          if ((await page.locator('[data-testid="ranked"]').count()) > 0) return 'the ranking ended before its decode was seen';
+          const alert = page.locator('.match [role="alert"]');
+          return (await alert.count()) > 0 ? `the ranking failed: ${await alert.innerText()}` : 'waiting';
+        },
+        { timeout: 300_000, interval: 20 },
+      )
+      .toBe('held');
+    const jobs = await app!.engine.call('jobs.list');
+    const matchJob = jobs.find((j) => j.op === 'match' && j.state === 'running');
+    expect(matchJob).toBeDefined();
+    expect(await page.locator('.job[data-job-op="match"]').count()).toBe(1);
+
+    try {
+      await page.fill('input[aria-label="Clip path"]', rotated);
+      await page.click('[data-testid="open-clip"]');
+      await expect.poll(() => page.locator('.match .meta .mono').innerText(), { timeout: 60_000 }).toBe('portrait.mp4');
+    } finally {
+      resume();
+    }
+    // The old ranking's job ends (stopped by the open, or run to its end on the old screen), and the page has heard of it.
+    await expect.poll(async () => (await app!.engine.call('jobs.list')).find((j) => j.id === matchJob!.id)?.state, { timeout: 300_000 }).not.toBe('running');
+    await expect.poll(() => page.locator('.job[data-job-op="match"]').count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="find-music"]').isDisabled(), { timeout: 60_000 }).toBe(false);
+
+    expect(await page.locator('[data-testid="ranked"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="chosen"]').count()).toBe(0);
+    expect(await page.locator('.match .summary').count()).toBe(0);
+    // Stopped, not left to run for nothing.
+    expect((await app!.engine.call('jobs.list')).find((j) => j.id === matchJob!.id)?.state).toBe('cancelled');
+
+    // Find music now ranks the clip shown: its whole 6 s.
+    await page.click('[data-testid="find-music"]');
+    await page.locator('[data-testid="ranked"] .item, .match [role="alert"]').first().waitFor({ timeout: 300_000 });
+    expect(await page.locator('[data-testid="summary-cuts"]').innerText()).toMatch(/ in 0:00\.0–0:06\.0$/);
+    expect(app!.session.problems).toEqual([]);
+  }, 900_000);
+
+  it('a rotated clip: the size as the picture is shown (review R2.7)', async () => {
+    // ffprobe's display matrix turns counter-clockwise; the screen says the clockwise turn.
+    const ccw = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-of', 'json', rotated]).toString()).streams[0].side_data_list[0].rotation as number;
+    expect(await page.locator('[data-testid="clip-size"]').innerText()).toBe(`90×160 (rotated ${(360 - ccw) % 360}°)`);
+    // The player shows it so too.
+    expect(await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement) => `${v.videoWidth}×${v.videoHeight}`)).toBe('90×160');
+  }, 120_000);
+});

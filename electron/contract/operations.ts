@@ -58,6 +58,7 @@ const version = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 
 const trackRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), path]);
 const provider = v.picklist(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
 const none = v.optional(v.strictObject({}), {});
+const playlistId = v.pipe(v.number(), v.integer(), v.minValue(1));
 const clipId = v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/, 'must be an opened clip id'));
 const endMode = v.picklist(['ending', 'phrase']);
 /** A fit's speed factor: at most the planner's ±3 % fallback. */
@@ -152,9 +153,15 @@ export const schemas = {
     name,
     trackIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(10_000)),
     params: v.optional(v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown())),
+    /** Store it again under this saved playlist's id (one the user opened): its name, tracks and params are replaced. */
+    id: v.optional(playlistId),
   }),
   'playlist.list': none,
-  'playlist.get': v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+  'playlist.get': v.strictObject({ id: playlistId }),
+  /** Give a saved playlist another name (not blank). */
+  'playlist.rename': v.strictObject({ id: playlistId, name: v.pipe(name, v.check((s) => s.trim().length > 0, 'must not be blank')) }),
+  /** Remove a saved playlist; its tracks stay in the catalog. */
+  'playlist.delete': v.strictObject({ id: playlistId }),
   'playlist.m3u': v.strictObject({
     trackIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(10_000)),
     out: path,
@@ -343,6 +350,10 @@ export interface Results {
   'playlist.save': { id: number };
   'playlist.list': SavedPlaylist[];
   'playlist.get': SavedPlaylist & { trackIds: number[]; params: Record<string, unknown> };
+  /** The playlist as it is now. */
+  'playlist.rename': SavedPlaylist;
+  /** The playlist that was removed. */
+  'playlist.delete': SavedPlaylist;
   'playlist.m3u': { out: string; tracks: number };
   'feedback.record': { id: number };
   'feedback.list': FeedbackItem[];

@@ -6,10 +6,12 @@ import { bounds, num, parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
 import { curatedLines } from './format';
+import { SAVED_OPTIONS, savedAction } from './playlists';
 
 export const usage =
   'needledrop playlist (--seed A [--seed B…] | --from A --to B | --energy "low,mid,high,mid,low") --length N ' +
-  '[--m3u OUT.m3u8 [--force]] [--name NAME] [--db PATH] [--model V] [--json]';
+  '[--m3u OUT.m3u8 [--force]] [--name NAME] [--no-save] [--db PATH] [--model V] [--json]  |  ' +
+  'needledrop playlist --list | --delete ID|NAME [--yes] | --rename ID|NAME NEW_NAME  [--db PATH] [--json]';
 export const example = 'needledrop playlist --from calm.ogg --to party.mp3 --length 12 --m3u trip.m3u8';
 
 type Build = RequestOf<'playlist.build'>;
@@ -38,7 +40,10 @@ export async function run(argv: string[]): Promise<number> {
     db: { type: 'string' },
     model: { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...SAVED_OPTIONS,
   });
+  const managing = savedAction(values, positionals);
+  if (managing) return managing;
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   const length = num(values.length, 'length', bounds('playlist.build', 'length'));
   const req = request(values, length ?? 1, values.name);
@@ -51,10 +56,11 @@ export async function run(argv: string[]): Promise<number> {
     const trackIds = playlist.tracks.map((t) => t.track.id);
     // The M3U first: a file that cannot be written fails the command before anything is saved.
     const m3u = values.m3u ? (await engine.call('playlist.m3u', { trackIds, out: resolve(values.m3u), ...(values.force ? { force: true } : {}) })).out : undefined;
-    const { id } = await engine.call('playlist.save', { name: playlist.name, trackIds, params: playlist.params });
+    // --no-save: a try that should not pile up in the saved playlists (review R1.10).
+    const id = values['no-save'] ? null : (await engine.call('playlist.save', { name: playlist.name, trackIds, params: playlist.params })).id;
     if (values.json) printJson({ catalog: engine.ctx.catalogPath, model, id, ...playlist, ...(m3u ? { m3u } : {}) });
     else process.stdout.write([`${playlist.name} (${playlist.tracks.length} tracks, model ${model}):`, ...curatedLines(playlist.tracks)].join('\n') + '\n');
-    process.stderr.write(`playlist: saved in the catalog as #${id} "${playlist.name}"${m3u ? `; wrote ${m3u}` : ''}\n`);
+    process.stderr.write(`playlist: ${id === null ? 'not saved (--no-save)' : `saved in the catalog as #${id} "${playlist.name}"`}${m3u ? `; wrote ${m3u}` : ''}\n`);
     if (playlist.tracks.length < length) process.stderr.write(`playlist: ${shortPlaylistNote(playlist.tracks.length, length)}\n`);
     return 0;
   } finally {

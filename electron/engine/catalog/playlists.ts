@@ -8,14 +8,18 @@ export interface PlaylistRow {
   trackIds: number[];
 }
 
+function putItems(db: Catalog, id: number, trackIds: readonly number[]): void {
+  const item = db.prepare('INSERT INTO playlist_items (playlist_id, position, track_id) VALUES (?, ?, ?)');
+  trackIds.forEach((t, i) => item.run(id, i, t));
+}
+
 /** Store a playlist with its items in order; `params` records how it was made (seeds, curve…). */
 export function createPlaylist(db: Catalog, name: string, trackIds: readonly number[], params: Record<string, unknown> = {}): number {
   return db.transaction(() => {
     const { id } = db
       .prepare<[string, string, number], { id: number }>('INSERT INTO playlists (name, params, created_at) VALUES (?, ?, ?) RETURNING id')
       .get(name, JSON.stringify(params), Date.now())!;
-    const item = db.prepare('INSERT INTO playlist_items (playlist_id, position, track_id) VALUES (?, ?, ?)');
-    trackIds.forEach((t, i) => item.run(id, i, t));
+    putItems(db, id, trackIds);
     return id;
   })();
 }
@@ -42,6 +46,25 @@ export function listPlaylists(db: Catalog): Array<Omit<PlaylistRow, 'trackIds' |
     .map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, length: r.length }));
 }
 
-export function deletePlaylist(db: Catalog, id: number): void {
-  db.prepare('DELETE FROM playlists WHERE id = ?').run(id);
+/** Remove a playlist with its items; false when there was none with this id. */
+export function deletePlaylist(db: Catalog, id: number): boolean {
+  return db.prepare('DELETE FROM playlists WHERE id = ?').run(id).changes > 0;
+}
+
+/** Give a playlist another name; false when there was none with this id. */
+export function renamePlaylist(db: Catalog, id: number, name: string): boolean {
+  return db.prepare('UPDATE playlists SET name = ? WHERE id = ?').run(name, id).changes > 0;
+}
+
+/**
+ * Store a playlist again under its id (the app's Save on a saved playlist it opened): its name,
+ * params and items are replaced in one transaction, its creation time kept; false when there was none.
+ */
+export function replacePlaylist(db: Catalog, id: number, name: string, trackIds: readonly number[], params: Record<string, unknown> = {}): boolean {
+  return db.transaction(() => {
+    if (db.prepare('UPDATE playlists SET name = ?, params = ? WHERE id = ?').run(name, JSON.stringify(params), id).changes === 0) return false;
+    db.prepare('DELETE FROM playlist_items WHERE playlist_id = ?').run(id);
+    putItems(db, id, trackIds);
+    return true;
+  })();
 }

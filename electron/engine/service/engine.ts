@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
-import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, ScanReport, Settings } from '../../contract/types';
+import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, SavedPlaylist, ScanReport, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
 import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
@@ -22,7 +22,8 @@ import { inputError, NeedledropError } from '../errors';
 import { ShotCutCache } from '../features/shot-cuts';
 import { shownMetrics } from '../train/held-out';
 import type { GridCache } from '../fit';
-import { createPlaylist, getPlaylist, listPlaylists } from '../catalog/playlists';
+import { createPlaylist, deletePlaylist, getPlaylist, listPlaylists, renamePlaylist, replacePlaylist } from '../catalog/playlists';
+import type { Catalog } from '../catalog/db';
 import { getTrack, trackByPath } from '../catalog/tracks';
 import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../encoders/providers';
 import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '../jobs/store';
@@ -633,18 +634,34 @@ export class Engine implements EngineApi {
         const space = req.space === 'mood' ? lib.store : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind);
         return buildPlaylist(lib, pr, req.length, req.name, space, { atMost: req.atMost ?? false });
       },
-      'playlist.save': async ({ name, trackIds, params }) => {
+      'playlist.save': async ({ name, trackIds, params, id: into }) => {
         const catalog = this.sessions.existingCatalog();
         for (const id of trackIds) if (!getTrack(catalog, id)) throw new EngineError({ code: 'not-found', message: `track ${id} is not in the catalog` });
-        const id = createPlaylist(catalog, name, trackIds, params ?? {});
+        let id: number;
+        if (into === undefined) id = createPlaylist(catalog, name, trackIds, params ?? {});
+        else if (replacePlaylist(catalog, into, name, trackIds, params ?? {})) id = into;
+        else throw noPlaylist(into);
         await this.changed('playlists');
         return { id };
       },
       'playlist.list': () => listPlaylists(this.sessions.existingCatalog()),
       'playlist.get': ({ id }) => {
         const p = getPlaylist(this.sessions.existingCatalog(), id);
-        if (!p) throw new EngineError({ code: 'not-found', message: `playlist ${id} does not exist` });
+        if (!p) throw noPlaylist(id);
         return { ...p, length: p.trackIds.length };
+      },
+      'playlist.rename': async ({ id, name }) => {
+        const catalog = this.sessions.existingCatalog();
+        if (!renamePlaylist(catalog, id, name.trim())) throw noPlaylist(id);
+        await this.changed('playlists');
+        return savedPlaylist(catalog, id);
+      },
+      'playlist.delete': async ({ id }) => {
+        const catalog = this.sessions.existingCatalog();
+        const was = savedPlaylist(catalog, id);
+        deletePlaylist(catalog, id);
+        await this.changed('playlists');
+        return was;
       },
       'playlist.m3u': async ({ trackIds, out, force }) => {
         const { lib } = await curated();
@@ -933,4 +950,13 @@ function shownSize(video: { width?: number; height?: number; rotation?: number }
   const rotation = video.rotation ?? 0;
   const turned = rotation === 90 || rotation === 270;
   return { width: (turned ? video.height : video.width) ?? null, height: (turned ? video.width : video.height) ?? null, rotation };
+}
+
+const noPlaylist = (id: number): EngineError => new EngineError({ code: 'not-found', message: `playlist ${id} does not exist (it may have been deleted): list the saved playlists to see their ids` });
+
+/** A saved playlist's row as the list shows it, or not-found. */
+function savedPlaylist(catalog: Catalog, id: number): SavedPlaylist {
+  const p = getPlaylist(catalog, id);
+  if (!p) throw noPlaylist(id);
+  return { id: p.id, name: p.name, createdAt: p.createdAt, length: p.trackIds.length };
 }

@@ -1,0 +1,112 @@
+/**
+ * `needledrop playlist --list | --delete ID|NAME [--yes] | --rename ID|NAME NEW_NAME`: the saved
+ * playlists of the catalog (review R1.10: they could only pile up). A delete without --yes says
+ * what would go and changes nothing (exit 1), as `models delete` and `index --forget` do.
+ */
+import { EngineError } from '../../electron/contract/errors';
+import type { SavedPlaylist } from '../../electron/contract/types';
+import { localTime } from '../../electron/contract/wording';
+import { printJson } from './args';
+import { openEngine } from './engine';
+import { usageError } from './errors';
+
+type Engine = ReturnType<typeof openEngine>;
+
+/** The options of `playlist` that manage the saved playlists (and --no-save, which builds without saving). */
+export const SAVED_OPTIONS = {
+  list: { type: 'boolean', default: false },
+  delete: { type: 'string' },
+  rename: { type: 'string' },
+  yes: { type: 'boolean', default: false },
+  'no-save': { type: 'boolean', default: false },
+} as const;
+
+/** Options that build a playlist: none of them goes with --list, --delete or --rename. */
+const BUILD_OPTIONS = ['seed', 'from', 'to', 'energy', 'length', 'm3u', 'force', 'name', 'model', 'no-save'];
+
+/**
+ * --list, --delete or --rename, run alone (the command's result), or undefined when none was
+ * given and the command builds a playlist.
+ */
+export function savedAction(values: Record<string, unknown>, positionals: string[]): Promise<number> | undefined {
+  const asked = (['list', 'delete', 'rename'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+  if (values.yes && !asked.includes('delete')) throw usageError('--yes confirms --delete: it does nothing alone');
+  if (asked.length === 0) return undefined;
+  if (asked.length > 1) throw usageError(`give one of --list, --delete, --rename (not ${asked.map((k) => `--${k}`).join(' and ')})`);
+  const extra = BUILD_OPTIONS.filter((k) => values[k] !== undefined && values[k] !== false && !(Array.isArray(values[k]) && values[k].length === 0));
+  if (extra.length) throw usageError(`--${asked[0]} works on the saved playlists: leave out ${extra.map((k) => `--${k}`).join(', ')}`);
+  const json = values.json === true;
+  const wanted = asked[0] === 'rename' ? 1 : 0;
+  if (positionals.length !== wanted) {
+    throw usageError(asked[0] === 'rename' ? 'give the new name after --rename ID|NAME (one argument; quote a name with spaces)' : `unexpected argument "${positionals[0]}"`);
+  }
+  const engine = openEngine({ db: typeof values.db === 'string' ? values.db : undefined });
+  const run = async (): Promise<number> => {
+    try {
+      if (asked[0] === 'list') return await listSaved(engine, json);
+      if (asked[0] === 'delete') return await deleteSaved(engine, String(values.delete), values.yes === true, json);
+      return await renameSaved(engine, String(values.rename), positionals[0], json);
+    } finally {
+      await engine.close();
+    }
+  };
+  return run();
+}
+
+const tracks = (n: number): string => `${n} track${n === 1 ? '' : 's'}`;
+const about = (p: SavedPlaylist): string => `#${p.id} "${p.name}" (${tracks(p.length)}, saved ${localTime(new Date(p.createdAt).toISOString(), { seconds: true, zone: true })})`;
+
+/**
+ * The saved playlist a user names: its id ("3" or "#3"), else its exact name. A name several
+ * playlists share is refused with their ids (a delete must not guess).
+ */
+export async function savedPlaylist(engine: Engine, ref: string): Promise<SavedPlaylist> {
+  const all = await engine.call('playlist.list');
+  const id = /^#?(\d+)$/.exec(ref.trim());
+  const hit = id ? all.filter((p) => p.id === Number(id[1])) : all.filter((p) => p.name === ref);
+  if (hit.length === 1) return hit[0];
+  if (hit.length > 1) {
+    throw new EngineError({ code: 'bad-input', message: `${hit.length} saved playlists are named "${ref}" (${hit.map((p) => `#${p.id}`).join(', ')}): give the id of the one you mean` });
+  }
+  throw new EngineError({ code: 'not-found', message: `no saved playlist is ${id ? `#${id[1]}` : `named "${ref}"`} in the catalog: \`needledrop playlist --list\` shows them` });
+}
+
+export async function listSaved(engine: Engine, json: boolean): Promise<number> {
+  const all = await engine.call('playlist.list');
+  if (json) {
+    printJson({ catalog: engine.ctx.catalogPath, playlists: all });
+    return 0;
+  }
+  if (all.length === 0) {
+    process.stdout.write('no saved playlists\n');
+    return 0;
+  }
+  const rows = all.map((p) => [`#${p.id}`, String(p.length), localTime(new Date(p.createdAt).toISOString(), { seconds: true, zone: true }), p.name]);
+  const header = ['ID', 'TRACKS', 'SAVED', 'NAME'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  process.stdout.write([line(header), ...rows.map(line)].join('\n') + '\n');
+  return 0;
+}
+
+export async function deleteSaved(engine: Engine, ref: string, yes: boolean, json: boolean): Promise<number> {
+  const p = await savedPlaylist(engine, ref);
+  if (!yes) {
+    if (json) printJson({ deleted: false, playlist: p });
+    process.stderr.write(`playlist: would delete playlist ${about(p)}; its tracks stay in the catalog; nothing was changed: add --yes to delete it\n`);
+    return 1;
+  }
+  const gone = await engine.call('playlist.delete', { id: p.id });
+  if (json) printJson({ deleted: true, playlist: gone });
+  else process.stdout.write(`deleted playlist ${about(gone)}\n`);
+  return 0;
+}
+
+export async function renameSaved(engine: Engine, ref: string, name: string, json: boolean): Promise<number> {
+  if (!name.trim()) throw usageError('the new name must not be blank');
+  const p = await savedPlaylist(engine, ref);
+  const now = await engine.call('playlist.rename', { id: p.id, name });
+  if (json) printJson({ renamed: now, was: p.name });
+  else process.stdout.write(`renamed playlist #${now.id} "${p.name}" to "${now.name}"\n`);
+  return 0;
+}

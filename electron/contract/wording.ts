@@ -225,3 +225,40 @@ export function oneLine(text: string, chars: RegExp = CONTROL_CHARS): string {
 export function shortPlaylistNote(got: number, asked: number): string {
   return `${got} of the ${asked} asked: all the library offers for it`;
 }
+
+/** Seconds as the CLI writes a time: "119.78 s". */
+export const secondsText = (s: number): string => `${s.toFixed(2)} s`;
+
+/** Where the track is heard in an export, in seconds of the output: after `lead` of silence, for `audible`; the output lasts `duration`. */
+export interface SoundtrackSpan {
+  duration: number;
+  lead: number;
+  audible: number;
+}
+
+/**
+ * What an export leaves silent, one wording for the CLI and the app (review R2.6: the app said
+ * nothing of the 7:38 of silence after a 2:00 track under a 9:38 clip): "silence until the track
+ * begins at 2.00 s" and "the track ends at 119.78 s; 458.62 s of silence after it", joined by ", ";
+ * empty when the track is heard to the end. `time` writes a time: the CLI's seconds, the app's clock.
+ */
+export function exportSilence(s: SoundtrackSpan, time: (seconds: number) => string = secondsText): string {
+  const parts: string[] = [];
+  if (s.lead > 0) parts.push(`silence until the track begins at ${time(s.lead)}`);
+  const end = s.lead + s.audible;
+  // Less than a hundredth short is the encoder's rounding, not silence.
+  if (end < s.duration - 0.01) parts.push(`the track ends at ${time(end)}; ${time(s.duration - end)} of silence after it`);
+  return parts.join(', ');
+}
+
+/**
+ * The span a plain export will have, said before it runs: the track at `offset` at clip time
+ * `start` (silent before its own start), heard until it or the clip ends, by export's rule
+ * (media/export.ts: lead = start − offset when positive, audible = the shorter of what is left of
+ * each), from the lengths the clip and the catalog state.
+ */
+export function plainExportSpan(clipSeconds: number, trackSeconds: number, offset: number, start: number): SoundtrackSpan {
+  const lead = Math.max(0, start - offset);
+  const from = Math.max(0, offset - start);
+  return { duration: clipSeconds, lead, audible: Math.max(0, Math.min(clipSeconds - lead, trackSeconds - from)) };
+}

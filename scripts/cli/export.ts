@@ -5,6 +5,7 @@
  * --fit, --start and --end are the In and Out points: the remix lasts from one to the other and is
  * placed there (review R35).
  */
+import { exportSilence } from '../../electron/contract/wording';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
@@ -62,10 +63,10 @@ export async function run(argv: string[]): Promise<number> {
       { quiet: true },
     );
     const video = result.videoCopied ? `${result.videoCodec} copied` : `re-encoded to ${result.videoCodec}`;
+    const silence = exportSilence(result);
     process.stderr.write(
       `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness.toFixed(1)} LUFS (target ${result.loudnessTarget})` +
-        `${result.lead > 0 ? `, silence until the track begins at ${result.lead.toFixed(2)} s` : ''}` +
-        `${result.lead + result.audible < result.duration - 0.01 ? `, track ends at ${(result.lead + result.audible).toFixed(2)} s then silence` : ''})\n`,
+        `${silence ? `, ${silence}` : ''})\n`,
     );
     if (result.fit) process.stderr.write(describeFit(result.fit) + '\n');
     for (const w of result.warnings ?? []) process.stderr.write(`export: warning: ${w}\n`);

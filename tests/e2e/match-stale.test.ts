@@ -6,7 +6,9 @@
  * second clip is open, whatever the machine's speed) another clip is opened. The old ranking's
  * job is stopped, nothing of it shows, and Find music then ranks the clip shown.
  * Also review R2.7: the second clip is coded landscape and turned by its display matrix, and the
- * meta line gives its size as the picture is shown.
+ * meta line gives its size as the picture is shown; and review R2.6: a clip longer than the track
+ * says, before the export and on its done line, where the track ends and how much silence follows
+ * (checked against the written file, decoded).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,12 +16,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpeg, hardCuts, musicLike, patternVideo } from '../helpers/media';
+import { clockTime } from '../../renderer/lib/format';
+import { decodeMono, ffmpeg, hardCuts, musicLike, patternVideo, rmsBetween } from '../helpers/media';
 import { hasChromium, openClipOnMatch, startAppOnLibrary, type App } from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'nd-e2e-stale-'));
-/** The generated tracks' length. */
+/** The generated tracks' length, and a clip longer than them. */
 const TRACK = 16;
+const CLIP = 24;
 let app: App | undefined;
 let page: Page;
 let long: string;
@@ -130,4 +134,29 @@ describe.skipIf(!hasChromium)('the Match screen acts on the clip it shows', () =
     // The player shows it so too.
     expect(await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement) => `${v.videoWidth}×${v.videoHeight}`)).toBe('90×160');
   }, 120_000);
+
+  it('a clip longer than the track: the silence is said before the export and on its done line (review R2.6)', async () => {
+    const clip = await hardCuts(root, { seconds: CLIP, width: 160, height: 90, cuts: [8, 16], name: 'longer.mp4' });
+    await openClipOnMatch(page, clip);
+    await expect.poll(() => page.locator('.match .meta .mono').innerText(), { timeout: 60_000 }).toBe('longer.mp4');
+    await page.click('[data-testid="find-music"]');
+    await page.locator('[data-testid="chosen"]').waitFor({ timeout: 300_000 });
+    const offset = Number(await page.locator('[data-testid="offset"]').getAttribute('data-offset'));
+    // By construction: the 16 s track from `offset` under the 24 s clip.
+    const ends = TRACK - offset;
+    const said = `the track ends at ${clockTime(ends)}; ${clockTime(CLIP - ends)} of silence after it`;
+    expect(await page.locator('[data-testid="export-silence"]').innerText()).toBe(`Export: ${said}.`);
+
+    const out = join(root, 'longer-scored.mp4');
+    await page.fill('input[aria-label="Export to"]', out);
+    await expect.poll(() => page.locator('[data-testid="export"]').isDisabled(), { timeout: 30_000 }).toBe(false);
+    await page.click('[data-testid="export"]');
+    await page.locator('[data-testid="export-done"], .match [role="alert"]').first().waitFor({ timeout: 300_000 });
+    expect(await page.locator('[data-testid="export-done"]').innerText()).toContain(`LUFS, ${said})`);
+    // The file: the track heard until `ends`, silent after (its fade aside).
+    const rate = 8000;
+    const pcm = await decodeMono(out, rate);
+    expect(rmsBetween(pcm, rate, ends - 2, ends - 0.6)).toBeGreaterThan(0.01);
+    expect(rmsBetween(pcm, rate, ends + 0.1, CLIP - 0.1)).toBeLessThan(1e-3);
+  }, 900_000);
 });

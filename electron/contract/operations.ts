@@ -176,6 +176,16 @@ export const schemas = {
     offset: seconds,
     verdict: v.picklist(['accept', 'reject']),
   }),
+  /**
+   * Take back the judgement of a track under a clip range (one per clip range × track: a later
+   * feedback.record replaces it, offset and verdict; review R2.10). The range as recorded.
+   */
+  'feedback.withdraw': v.strictObject({
+    clip: path,
+    start: v.optional(v.nullable(seconds)),
+    end: v.optional(v.nullable(seconds)),
+    trackId: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
   'feedback.list': none,
   'models.list': none,
   'models.activate': v.strictObject({ version }),
@@ -356,6 +366,8 @@ export interface Results {
   'playlist.delete': SavedPlaylist;
   'playlist.m3u': { out: string; tracks: number };
   'feedback.record': { id: number };
+  /** The judgement taken back, or null when there was none for that clip range × track. */
+  'feedback.withdraw': { withdrawn: FeedbackItem | null };
   'feedback.list': FeedbackItem[];
   'models.list': ModelList;
   'models.activate': ModelSwitch;

@@ -4,7 +4,8 @@
  * track and records no feedback (it recorded an Accept for the chosen track, the offset unmoved);
  * Space on it does not start the clip; Enter on a ranked row chooses that row (it accepted the
  * row chosen before); a splice handle of the fit keeps Enter, Space and the arrows (↑ chose another
- * track and dropped the fit); with the focus on the page the shortcuts still play, move, accept and reject.
+ * track and dropped the fit); with the focus on the page the shortcuts still play, move, accept and reject;
+ * a second verdict on a track replaces its first, and the same verdict again takes it back (review R2.10).
  * Truths: the beat is the generated tracks' (100 BPM: 0.6 s), the feedback is the catalog's, read
  * from the engine over its own connection.
  */
@@ -126,8 +127,18 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     const now = await chosen();
     const earlier = await feedback();
     const offset = await offsetShown();
+    // Its earlier verdict (a reject above) is replaced: one judgement per clip range × track (review R2.10).
+    expect(earlier.find((f) => f.trackId === now.trackId)?.verdict).toBe('reject');
+    const others = earlier.filter((f) => f.trackId !== now.trackId);
     await page.keyboard.press('Enter');
-    await expect.poll(feedback, { timeout: 10_000 }).toEqual([...earlier, { trackId: now.trackId, verdict: 'accept', offset }]);
+    await expect.poll(feedback, { timeout: 10_000 }).toEqual([...others, { trackId: now.trackId, verdict: 'accept', offset }]);
+    await page.locator('[data-testid="verdict"]', { hasText: 'accepted' }).waitFor();
+    expect(await page.locator('[data-testid="accept"]').getAttribute('aria-pressed')).toBe('true');
+    // Enter again takes the accept back: the catalog forgets it and the chip goes.
+    await page.keyboard.press('Enter');
+    await expect.poll(feedback, { timeout: 10_000 }).toEqual(others);
+    await page.locator('[data-testid="verdict"]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid="accept"]').getAttribute('aria-pressed')).toBe('false');
   }, 120_000);
 
   it('Enter on "Fit to clip" fits; a focused splice handle keeps Enter, Space and ↑/↓ (they neither record, play nor choose another track)', async () => {

@@ -101,6 +101,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // One judgement per clip range × track (review R2.10: a changed verdict was a second, contradictory
+    // row, and fine-tuning trained on both). Duplicates fold to the latest (the highest id: ids grow with
+    // each insert) whatever their offset; a missing start is the clip's start, a missing end its own key.
+    version: 2,
+    sql: `
+      DELETE FROM feedback WHERE id NOT IN (
+        SELECT MAX(id) FROM feedback GROUP BY clip_path, COALESCE(clip_start, 0), COALESCE(clip_end, -1), track_id
+      );
+      CREATE UNIQUE INDEX feedback_judgement ON feedback(clip_path, COALESCE(clip_start, 0), COALESCE(clip_end, -1), track_id);
+    `,
+  },
 ];
 
 /** Apply every migration newer than the database's user_version, in order. Returns the new version. */

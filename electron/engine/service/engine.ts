@@ -15,7 +15,7 @@ import { parseRequest } from '../../contract/validate';
 import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
 import { matchClip } from '../app/match';
 import { readCalibration } from '../app/match-fit';
-import { addFeedback, listFeedback } from '../catalog/feedback';
+import { addFeedback, listFeedback, withdrawFeedback } from '../catalog/feedback';
 import { deleteFiles, filesUnder } from '../catalog/files';
 import { getFeatures } from '../catalog/features';
 import { inputError, NeedledropError } from '../errors';
@@ -39,7 +39,7 @@ import type { EngineContext } from './context';
 import { registryOptions } from './context';
 import { toErrorData } from './errors';
 import { checkCorpusPlace } from './corpus-place';
-import { checkedJudgement } from './feedback-record';
+import { checkedJudgement, judgementKeyOf } from './feedback-record';
 import { JobRunner, type JobHandle } from './jobs';
 import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
@@ -676,6 +676,12 @@ export class Engine implements EngineApi {
         const id = addFeedback(catalog, await checkedJudgement(catalog, this.guard.read(f.clip, this.openedPaths()), f));
         await this.changed('feedback');
         return { id };
+      },
+      'feedback.withdraw': async (f) => {
+        const catalog = this.sessions.existingCatalog();
+        const withdrawn = withdrawFeedback(catalog, await judgementKeyOf(this.guard.read(f.clip, this.openedPaths()), f));
+        if (withdrawn) await this.changed('feedback');
+        return { withdrawn };
       },
       'feedback.list': () => listFeedback(this.sessions.existingCatalog()),
       'models.list': () => this.models(),

@@ -7,7 +7,7 @@
 import { EngineError } from '../../contract/errors';
 import type { ParsedRequest } from '../../contract/operations';
 import type { Catalog } from '../catalog/db';
-import { judgementProblem, type Feedback } from '../catalog/feedback';
+import { judgementProblem, type Feedback, type JudgementKey } from '../catalog/feedback';
 import { getTrack } from '../catalog/tracks';
 import { probe } from '../media/probe';
 
@@ -29,10 +29,25 @@ export async function checkedJudgement(catalog: Catalog, clip: string, f: Parsed
   return {
     clipPath: clip,
     clipStart: f.start ?? null,
-    // An end on the descriptor grid past the last frame is stored as the clip's end.
-    clipEnd: f.end == null ? null : Math.min(f.end, info.duration),
+    clipEnd: storedEnd(f.end, info.duration),
     trackId: f.trackId,
     offset: f.offset,
     verdict: f.verdict,
   };
+}
+
+/** An end on the descriptor grid past the last frame is stored as the clip's end. */
+const storedEnd = (end: number | null | undefined, clipSeconds: number): number | null => (end == null ? null : Math.min(end, clipSeconds));
+
+/**
+ * The judgement a feedback.withdraw names, keyed as feedback.record stored it (review R2.10): the
+ * clip the path guard let through, its range with the end clamped to the clip as recorded. A clip
+ * that cannot be read any more is keyed by the end as given.
+ */
+export async function judgementKeyOf(clip: string, f: ParsedRequest<'feedback.withdraw'>): Promise<JudgementKey> {
+  const seconds = await probe(clip).then(
+    (info) => info.duration,
+    () => Infinity,
+  );
+  return { clipPath: clip, clipStart: f.start ?? null, clipEnd: storedEnd(f.end, seconds), trackId: f.trackId };
 }

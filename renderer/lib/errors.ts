@@ -23,7 +23,8 @@ export function readable(err: unknown): Readable {
   if (!data) return { title: err instanceof Error ? err.message : String(err), code: 'internal' };
   // A library that is there but not embedded for this model: scanning again is not the remedy the generic hint says.
   // A model version in use says itself what to do: the generic "busy" hint (the catalog) would be wrong there.
-  const hint = data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : data.code === 'busy' && /^model version "[^"]*" is in use: /.test(data.message) ? undefined : HINTS[data.code];
+  // "Pick another output file" only for an output that exists: a folder already in the library is not one (review R1.12).
+  const hint = data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : (data.code === 'busy' && /^model version "[^"]*" is in use: /.test(data.message)) || (data.code === 'exists' && !/already exists$/.test(data.message)) ? undefined : HINTS[data.code];
   return {
     title: data.message,
     code: data.code,

@@ -7,11 +7,11 @@
  * Without --yes it only says what would go and exits 1: one mistyped parent folder must not empty
  * the catalog's playlists and feedback (review R33).
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
 import { oneLine } from '../../electron/contract/wording';
-import { isUnder, type Engine } from '../../electron/engine/service';
+import type { Engine } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
@@ -42,13 +42,14 @@ export async function run(argv: string[]): Promise<number> {
     const report = await runCliJob(engine, 'library.scan', { folders: positionals, ...(jobs !== undefined ? { jobs } : {}) }, { label: 'index' });
     if (report.note) process.stderr.write(`index: ${report.note}\n`);
     const signatures = values.signatures && !report.cancelled ? (await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' })).detail : undefined;
-    const added = report.cancelled ? [] : await listFolders(engine, positionals);
+    const { added, already } = report.cancelled ? { added: [], already: [] } : await listFolders(engine, positionals);
     if (values.json) {
       // What the text says, in full (review S12.16: the ignored counts and the partly decoded files were text only).
       const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignored } = report;
       printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignoredCounts: ignoredCounts(ignored), ignored, ...(signatures ? { signatures } : {}), libraryFoldersAdded: added });
     } else {
       for (const f of added) process.stderr.write(`index: ${f} is now one of the app's library folders (watched while the app is open; \`index --forget\` removes it)\n`);
+      for (const a of already) process.stderr.write(`index: ${a}\n`);
       process.stderr.write(
         `index: ${report.indexed} indexed, ${report.unchanged} unchanged, ${report.moved} moved, ${report.removed} removed, ` +
           `${report.unavailable ? `${report.unavailable} unavailable (kept), ` : ''}${report.failed.length} failed${report.reembedded ? `, ${report.reembedded} re-embedded` : ''}\n`,
@@ -71,19 +72,37 @@ export async function run(argv: string[]): Promise<number> {
  * nothing). Only for the data folder's own catalog (the app's settings belong to it, not to a --db
  * elsewhere), and not for a folder inside one already listed. Returns the folders added.
  */
-async function listFolders(engine: Engine, folders: string[]): Promise<string[]> {
+async function listFolders(engine: Engine, folders: string[]): Promise<{ added: string[]; already: string[] }> {
   const info = await engine.call('engine.info');
-  if (resolve(info.catalog) !== resolve(info.dataDir, 'catalog.sqlite')) return [];
   const added: string[] = [];
-  for (const f of folders) {
+  const already: string[] = [];
+  if (resolve(info.catalog) !== resolve(info.dataDir, 'catalog.sqlite')) return { added, already };
+  // A folder given by its real path and through a link: the real one is listed (the scan catalogues its files under it).
+  const throughLink = (f: string): boolean => realpathOr(f) !== resolve(f);
+  for (const f of [...folders].sort((a, b) => Number(throughLink(a)) - Number(throughLink(b)))) {
     const before = info.libraryFolders;
     const abs = resolve(f);
-    if (before.some((l) => isUnder(abs, l)) || !isDirectory(abs)) continue;
-    info.libraryFolders = await engine.call('library.addFolder', { path: abs });
+    if (before.includes(abs) || !isDirectory(abs)) continue;
+    try {
+      // The engine says whether it is one already by real path (a link to a listed folder, one inside it: review R1.12).
+      info.libraryFolders = await engine.call('library.addFolder', { path: abs });
+    } catch (err) {
+      if (!(err instanceof EngineError && err.code === 'exists')) throw err;
+      already.push(err.message);
+      continue;
+    }
     added.push(...info.libraryFolders.filter((l) => !before.includes(l)));
   }
-  return added;
+  return { added, already };
 }
+
+const realpathOr = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
 
 const isDirectory = (path: string): boolean => {
   try {

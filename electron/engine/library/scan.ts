@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { statSync, type BigIntStats, type Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { oneLine } from '../../contract/wording';
 import { cancelledError, inputError } from '../errors';
@@ -118,7 +118,11 @@ export async function findAudioFiles(
   const out = new Map<string, DiskEntry>();
   // Overlapping roots (a folder and one inside it) walk each folder once, so nothing is reported twice.
   const walked = new Set<string>();
-  const skip = (path: string, reason: string, audio: boolean, unreadable = false): void =>
+  // A folder reached again under another name (a root that is a link to another root, or to a folder
+  // inside it): its files are listed under both names (the plan keeps one path per file), what it
+  // skips is said once, under the first name (review R1.12: five broken files counted as eight failures).
+  const folderKeys = new Set<string>();
+  const report = (path: string, reason: string, audio: boolean, unreadable = false): void =>
     opts.onSkip?.({ path, reason, audio, ...(unreadable ? { unreadable } : {}) });
   const walk = async (dir: string): Promise<void> => {
     if (opts.signal?.aborted) throw cancelledError('scan');
@@ -128,9 +132,12 @@ export async function findAudioFiles(
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
-      skip(dir, `folder not readable (${errnoWords(err)})`, true, true);
+      report(dir, `folder not readable (${errnoWords(err)})`, true, true);
       return;
     }
+    const key = fileKey(dir);
+    const skip = key !== undefined && folderKeys.has(key) ? (): void => undefined : report;
+    if (key !== undefined) folderKeys.add(key);
     for (const d of entries) {
       const utf8 = isUtf8(d.name);
       const name = displayName(d.name);
@@ -165,8 +172,11 @@ export async function findAudioFiles(
       }
     }
   };
-  for (const root of roots) {
-    const abs = resolve(root);
+  // Roots that are their own real path first, so a folder reached by two names reports under its real one.
+  const resolved = roots.map((r) => resolve(r));
+  const throughLink = await Promise.all(resolved.map((r) => realpath(r).then((real) => real !== r, () => false)));
+  const ordered = resolved.map((abs, i) => ({ abs, link: throughLink[i] })).sort((a, b) => Number(a.link) - Number(b.link));
+  for (const { abs } of ordered) {
     let st;
     try {
       st = await stat(abs, { bigint: true });

@@ -41,7 +41,7 @@ import { toErrorData } from './errors';
 import { checkCorpusPlace } from './corpus-place';
 import { checkedJudgement, judgementKeyOf } from './feedback-record';
 import { JobRunner, type JobHandle } from './jobs';
-import { forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
+import { alreadyListed, forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
 import { reembedLibrary, tracksToReembed } from './reembed-job';
@@ -489,7 +489,12 @@ export class Engine implements EngineApi {
       'library.folders': () => this.settings().libraryFolders,
       'library.addFolder': async ({ path }) => {
         const folder = normaliseFolder(this.guard.chosen(path));
-        const s = await this.updateSettings((s) => (s.libraryFolders.includes(folder) ? s : { ...s, libraryFolders: [...s.libraryFolders, folder] }));
+        const s = await this.updateSettings((s) => {
+          const already = alreadyListed(folder, s.libraryFolders);
+          if (already?.why === 'link') throw new EngineError({ code: 'exists', message: `${folder} is already in the library as ${already.as} (the same folder through a symbolic link)` });
+          if (already?.why === 'inside') throw new EngineError({ code: 'exists', message: `${folder} is inside ${already.as}, already a library folder: it is scanned and watched with it` });
+          return already ? s : { ...s, libraryFolders: [...s.libraryFolders, folder] };
+        });
         return s.libraryFolders;
       },
       'library.removeFolder': async ({ path, dropTracks }) => {

@@ -2,7 +2,7 @@
  * The library: its folders, scanning them into the catalog, and the track table (sort, filter,
  * search, paging) the Library screen and `needledrop status` read.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { FailedFile, ScanReport, TrackDetail, TrackListItem, TrackPage, TrackSortKey } from '../../contract/types';
 import { EngineError } from '../../contract/errors';
@@ -33,6 +33,30 @@ export function normaliseFolder(path: string): string {
   }
   if (!st.isDirectory()) throw inputError(abs, 'not a folder');
   return abs;
+}
+
+/** A path's real path (links resolved), or the path itself when it cannot be resolved (a folder gone). */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Why `folder` is a library folder already, or null: listed as it is, the same folder through a
+ * symbolic link, or inside a listed one, by real paths (review R1.12: a link to a listed folder
+ * became a second folder, with two watchers and its failures listed twice).
+ */
+export function alreadyListed(folder: string, listed: readonly string[]): { as: string; why: 'listed' | 'link' | 'inside' } | null {
+  if (listed.includes(folder)) return { as: folder, why: 'listed' };
+  const real = realOrSelf(folder);
+  for (const f of listed) {
+    const other = realOrSelf(f);
+    if (isUnder(real, other)) return { as: f, why: real === other ? 'link' : 'inside' };
+  }
+  return null;
 }
 
 /** A table row as cached per catalog state; whether it is in a library folder is added per query (the folders change on their own). */

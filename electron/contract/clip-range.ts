@@ -17,6 +17,34 @@ export const MIN_MATCH_SECONDS = 2.25;
 /** Rounding slack for ranges typed or taken from a player's clock (3 → 5.25 is 2.25 s, not 2.2499…). */
 const SLACK = 1e-6;
 
+/**
+ * How far an Out point may pass the video's last frame and still be its end (taken as the end): a
+ * player's clock or a rounded end ("9.64" for 9.6400…, a container that states the audio's few
+ * milliseconds more) lands within it. Further out is refused, never clamped (review R2.3).
+ */
+export const END_SLACK = 0.05;
+
+/** Seconds as a user typed them: 100, 2.5, 9.637 (at most 3 decimals). */
+const typed = (s: number): string => String(Math.round(s * 1000) / 1000);
+
+/**
+ * Why a clip range cannot be cut from a video whose picture lasts `videoSeconds` at `fps`, or null.
+ * One rule for match, fit and export (the engine enforces it; the words are the same for all three):
+ * a start at or past the video's end, an end past it (beyond END_SLACK), and a range that holds no
+ * whole frame of the picture. An end within the slack is the video's end.
+ */
+export function rangeProblem(start: number, end: number | undefined, videoSeconds: number, fps: number): string | null {
+  const last = videoSeconds.toFixed(3);
+  if (start >= videoSeconds) return `the range's start (${typed(start)} s) is at or past the video's end (${last} s); start it before ${last} s`;
+  if (end !== undefined && end > videoSeconds + END_SLACK) return `the range's end (${typed(end)} s) is past the video's end (${last} s); end it at ${last} s or before`;
+  const to = Math.min(end ?? videoSeconds, videoSeconds);
+  const frame = 1 / fps;
+  if (to - start < frame - SLACK) {
+    return `the range ${start.toFixed(3)}–${to.toFixed(3)} s lasts ${(to - start).toFixed(3)} s, less than one frame of the video (${frame.toFixed(3)} s at ${typed(fps)} fps); choose a longer range`;
+  }
+  return null;
+}
+
 /** Whether a range of `seconds` is too short for the model to judge. */
 export function tooShortToMatch(seconds: number): boolean {
   return seconds < MIN_MATCH_SECONDS - SLACK;

@@ -16,12 +16,12 @@ import type { ProviderRequest } from '../encoders/providers';
 import { segmentWindows } from '../encoders/segments';
 import { cutsInside, tooShortReason, tooShortToMatch } from '../../contract/clip-range';
 import { inputError, usageError } from '../errors';
-import { resolveRange } from '../features/range';
+import { checkClipRange, pictureSeconds, resolveRange } from '../features/range';
 import { VIDEO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
 import { detectShotCuts, type ShotCutCache } from '../features/shot-cuts';
 import { extractVideoFrom } from '../features/video';
-import { videoStream } from '../media/probe';
+import { probe, videoStream } from '../media/probe';
 import { loadModel, type RegistryOptions } from '../models/registry';
 import type { ClipQuery, ClipSummary } from '../search/types';
 import { columnMean, motionLevel } from './scales';
@@ -78,8 +78,14 @@ export interface AnalyzeOptions {
 export async function analyzeClip(file: string, range: ClipRange = {}, opts: AnalyzeOptions = {}): Promise<ClipAnalysis> {
   const r = checkRange(range);
   const signal = opts.signal ? { signal: opts.signal } : {};
-  const resolved = await resolveRange(file, { ...r, ...signal });
-  if (!videoStream(resolved.info)) throw inputError(file, 'has no video stream');
+  const info = await probe(file, signal);
+  if (!videoStream(info)) throw inputError(file, 'has no video stream');
+  // The range against the picture, by the rule fit and export apply too (review R2.3: an end past it was clamped here).
+  checkClipRange(file, info, r.start, range.end);
+  const resolved = await resolveRange(file, { ...r, ...signal, info });
+  // Too short to judge is said before decoding, the range cut at the picture's end (review R2.4: a start
+  // in the last frame read "no video frames could be decoded").
+  checkJudgeable(file, r.start, Math.min(resolved.expected, pictureSeconds(info) - r.start), range.end === undefined);
   const shotOpts = { info: resolved.info, ...signal };
   const [{ seq, summary }, shots] = await Promise.all([
     extractVideoFrom(resolved, signal),
@@ -90,6 +96,8 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: Ana
   // failed decode, a short video stream under longer audio) reports what the rows cover.
   const rows = seq.T * seq.step;
   const duration = Math.abs(resolved.expected - rows) < seq.step ? resolved.expected : Math.min(resolved.expected, rows);
+  // A picture that stopped early can still leave too little to judge.
+  checkJudgeable(file, seq.start, duration, range.end === undefined);
   return {
     file,
     start: seq.start,

@@ -17,7 +17,7 @@ import type { MatchStrategy } from '../search/matcher';
 import { round } from '../util/round';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
-import { analyzeClip, checkJudgeable, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
+import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
 import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type Section, type SectionRule } from './sections';
@@ -225,16 +225,12 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
 }
 
 /**
- * Decode, describe, embed and rank one clip file (or its in/out range). A range shorter than the
- * model judges (contract/clip-range.ts) is refused: before decoding when asked as such, after it
- * when the file's end or a picture that stops early makes it so (review T9).
+ * Decode, describe, embed and rank one clip file (or its in/out range). A range outside the picture
+ * (review R2.3) or shorter than the model judges (review T9; contract/clip-range.ts) is refused:
+ * before decoding, the range cut at the picture's end, and after it when the picture stops early.
  */
 export async function matchClip(session: MatchSession, file: string, opts: MatchClipOptions = {}): Promise<ClipMatch> {
-  const range = opts.range ?? {};
-  const start = range.start ?? 0;
-  // An end before the start is a usage error (checkRange's), not a short range.
-  if (range.end !== undefined && range.end > start) checkJudgeable(file, start, range.end - start, false);
+  // analyzeClip refuses a range outside the picture and one too short to judge (app/clip.ts checkJudgeable).
   const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}) });
-  checkJudgeable(file, clip.start, clip.duration, range.end === undefined);
   return matchAnalysis(session, clip, opts);
 }

@@ -4,7 +4,7 @@ import { displayAspect, videoStream } from '../media/probe';
 import { round } from '../util/round';
 import { detectCuts } from './cuts';
 import { FrameAnalyser } from './frame';
-import { feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
+import { emptyRangeCause, feed, resolveRange, type ExtractOptions, type Partial, type ResolvedRange } from './range';
 import { stepCount, VIDEO_SPEC } from './spec';
 import type { FeatureSeq } from './types';
 
@@ -190,6 +190,6 @@ export async function extractVideoFrom(r: ResolvedRange, opts: ExtractOptions): 
     ex.push(frame.data);
     opts.onProgress?.('video', ex.seconds, expected);
   };
-  const partial = await feed(info.file, decodeVideoFrames(info.file, dec), push, () => ex.seconds, V.step, 'video frames');
+  const partial = await feed(info.file, decodeVideoFrames(info.file, dec), push, () => ex.seconds, V.step, 'video frames', emptyRangeCause(r, 'video', 1 / V.fps, 'frame'));
   return ex.finish(partial);
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { inputError, usageError } from '../errors';
+import { checkClipRange, pictureSeconds } from '../features/range';
 import { detectShotCuts, type ShotCutCache } from '../features/shot-cuts';
 import { probe, videoStream, type MediaInfo } from '../media/probe';
 import type { KnownBeats } from './analyse';
@@ -83,12 +84,13 @@ async function clipRange(o: FitOptions): Promise<ClipRange> {
   const info = await probe(o.clip, o.signal ? { signal: o.signal } : {});
   const v = videoStream(info);
   if (!v) throw inputError(o.clip, 'has no video stream to fit music to');
-  const videoDuration = v.duration ?? info.duration;
+  const videoDuration = pictureSeconds(info);
   const start = o.start ?? 0;
-  const end = o.end ?? videoDuration;
   if (!(start >= 0)) throw usageError(`--start must be ≥ 0 (got ${start})`);
-  if (!(end > start)) throw usageError(`--end must be after --start (got ${start} → ${end})`);
-  if (end > videoDuration + 0.05) throw inputError(o.clip, `--end ${end} s is past the video's end (${videoDuration.toFixed(3)} s)`);
+  if (o.end !== undefined && !(o.end > start)) throw usageError(`--end must be after --start (got ${start} → ${o.end})`);
+  // The rule match applies too (review R2.3); an end within its slack of the picture's end is that end.
+  checkClipRange(o.clip, info, start, o.end);
+  const end = Math.min(o.end ?? videoDuration, videoDuration);
   return { info, start, end, fps: v.fps ?? 25, width: v.width ?? 1920, height: v.height ?? 1080, videoDuration };
 }
 

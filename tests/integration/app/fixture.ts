@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import type { Catalog } from '../../../electron/engine/catalog/db';
+import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import type { CorpusManifest } from '../../../electron/engine/corpus/types';
 import { DEFAULT_COMPONENTS } from '../../../electron/engine/library/default-components';
@@ -26,6 +26,17 @@ export async function indexWithModel(db: Catalog, roots: string[]): Promise<Inde
     throw new Error(`indexing with model ${MODEL} failed: ${report.note ?? ''} ${JSON.stringify(report.failed)}`);
   }
   return report;
+}
+
+/** A catalog at `dbPath` holding `roots` indexed with the shipped model (opened, indexed and closed). */
+export async function indexedCatalog(dbPath: string, roots: string[]): Promise<string> {
+  const db = openCatalog(dbPath);
+  try {
+    await indexWithModel(db, roots);
+  } finally {
+    db.close();
+  }
+  return dbPath;
 }
 
 export function ffmpeg(args: string[]): void {

@@ -12,12 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import type { ClipMatch, RankedClip } from '../../../electron/contract/types';
-import { openCatalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { run as matchCli } from '../../../scripts/cli/match';
 import { needledrop } from '../../helpers/cli';
 import { hardCuts, musicLike } from '../../helpers/media';
-import { indexWithModel, MODEL, runCli, tempDir } from './fixture';
+import { indexedCatalog, MODEL, runCli, tempDir } from './fixture';
 
 const FPS = 25;
 const SECONDS = 12;
@@ -50,13 +49,7 @@ beforeAll(async () => {
   const music = join(root, 'music');
   mkdirSync(music);
   for (const [i, bpm] of [90, 120, 150].entries()) await musicLike(music, { seconds: 20, bpm, name: `t${i}.m4a` });
-  dbPath = join(root, 'catalog.sqlite');
-  const db = openCatalog(dbPath);
-  try {
-    await indexWithModel(db, [music]);
-  } finally {
-    db.close();
-  }
+  dbPath = await indexedCatalog(join(root, 'catalog.sqlite'), [music]);
   engine = new Engine(contextFromEnv({}, { dataDir: join(root, 'data'), catalogPath: dbPath, threads: 1 }));
 }, 300_000);
 

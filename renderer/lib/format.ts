@@ -64,3 +64,13 @@ export function scoredPath(clipPath: string, folder?: string): string {
 
 // The wording of confidences and standings is the contract's, so the CLI says the same.
 export { percent, standing, STANDING_AS_SHARE_FROM, topPercent } from '../../electron/contract/wording';
+
+/**
+ * A number typed in a whole-number field, rounded and clamped to [min, max] (2.4 → 2, 2.5 → 3, below
+ * min → min, above max → max); empty or not a number → `current`. The field then shows what is in force
+ * instead of sending what the engine's schema would refuse in its own words.
+ */
+export function wholeInRange(typed: string, min: number, max: number, current: number): number {
+  const n = Number(typed);
+  return typed.trim() === '' || !Number.isFinite(n) ? current : Math.max(min, Math.min(max, Math.round(n)));
+}

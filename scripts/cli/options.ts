@@ -1,6 +1,8 @@
 /** Option values shared by several commands, checked against the contract's own lists. */
 import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { EngineError } from '../../electron/contract/errors';
+import { schemas } from '../../electron/contract/operations';
 import { errnoWords } from '../../electron/engine/service';
 import { usageError } from './errors';
 
@@ -25,7 +27,8 @@ export interface PlanOption {
 /**
  * An edited fit plan from a JSON file: the output of `fit --json` or `export --fit --json` (the
  * plan inside), or a bare `{ranges, endMode?, tempoRatio?}`. Only the shape is read here; the
- * engine checks the ranges against the track and the clip.
+ * engine checks the ranges against the track and the clip. A plan the contract refuses is an
+ * error in the file (exit 1, naming it), not in the command line (review R2.14).
  */
 export function readPlanFile(file: string): PlanOption {
   const bad = (cause: string) => new EngineError({ code: 'bad-input', message: `${file}: ${cause}`, file });
@@ -42,11 +45,21 @@ export function readPlanFile(file: string): PlanOption {
   const ranges = plan.ranges.map((r: unknown, i) => {
     const g = r as { sourceStart?: unknown; sourceEnd?: unknown; outputStart?: unknown };
     if (typeof g?.sourceStart !== 'number' || typeof g.sourceEnd !== 'number') throw bad(`range ${i + 1} needs numeric sourceStart and sourceEnd`);
+    if (g.sourceEnd <= g.sourceStart) throw bad(`range ${i + 1} ends (${g.sourceEnd} s) ${g.sourceEnd === g.sourceStart ? 'where' : 'before'} it starts (${g.sourceStart} s)`);
     return { sourceStart: g.sourceStart, sourceEnd: g.sourceEnd, ...(typeof g.outputStart === 'number' ? { outputStart: g.outputStart } : {}) };
   });
-  return {
+  const option: PlanOption = {
     ranges,
     ...(plan.endMode === 'ending' || plan.endMode === 'phrase' ? { endMode: plan.endMode } : {}),
     ...(typeof plan.tempoRatio === 'number' ? { tempoRatio: plan.tempoRatio } : {}),
   };
+  // Whatever else the contract refuses in a plan is the file's fault too: said here, naming it, not
+  // as a usage error of the command line (review R2.14).
+  const checked = v.safeParse(schemas.fit.entries.plan, option);
+  if (!checked.success) {
+    const issue = checked.issues[0];
+    const where = (v.getDotPath(issue) ?? '').replace(/^ranges\.(\d+)\.?/, (_, n: string) => `range ${Number(n) + 1} `).trim();
+    throw bad(`${where ? `${where}: ` : ''}${issue.message}`);
+  }
+  return option;
 }

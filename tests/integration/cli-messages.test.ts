@@ -145,8 +145,9 @@ describe('CLI messages and exit codes (review R7, R15)', () => {
     const digest = (): string => createHash('sha256').update(readFileSync(mine)).digest('hex');
     const before = digest();
     const r = await cli('export', link, track, '--out', resolve(mine), '--force');
-    expect(r.stderr.split('\n')[0]).toBe(`needledrop export: ${resolve(mine)}: the output cannot be one of the inputs`);
-    expect(r.code).toBe(2);
+    // A value the command cannot use: exit 1 with no usage line (review R2.12).
+    expect(r.stderr).toBe(`needledrop export: ${resolve(mine)}: the output cannot be one of the inputs\n`);
+    expect(r.code).toBe(1);
     expect(digest()).toBe(before);
   });
 });

@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { access, lstat, mkdir, rmdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
-import { inputError, usageError } from '../errors';
+import { inputError } from '../errors';
 import { checkOutput } from '../media/export';
 import { errnoWords } from '../util/errno';
 
@@ -26,8 +26,8 @@ export function handoffPaths(dir: string, base: string): HandoffPaths {
 
 /** A remix name: .wav or .flac, and not the track itself. */
 export function checkRemixName(out: string, track: string): void {
-  if (!REMIX_EXTENSIONS.includes(extname(out).toLowerCase())) throw usageError(`${out}: the remix must end in .wav or .flac`);
-  if (resolve(out) === resolve(track)) throw usageError(`${out}: the remix cannot overwrite the track`);
+  if (!REMIX_EXTENSIONS.includes(extname(out).toLowerCase())) throw inputError(out, 'the remix must end in .wav or .flac');
+  if (resolve(out) === resolve(track)) throw inputError(out, 'the remix cannot overwrite the track');
 }
 
 /** Make the hand-off folder; returns the first folder this made (undefined: it existed), for `removeMadeFolders`. */

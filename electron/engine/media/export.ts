@@ -295,10 +295,10 @@ export async function checkOutput(out: string, given: string, force: boolean): P
  */
 export function checkOutputName(given: string, inputs: readonly string[]): Container {
   const container = CONTAINERS[extname(given).toLowerCase()];
-  if (!container) throw usageError(`${given}: output must end in ${Object.keys(CONTAINERS).join(', ')}`);
+  if (!container) throw inputError(given, `output must end in ${Object.keys(CONTAINERS).join(', ')}`);
   const real = (p: string): string => (existsSync(p) ? realpathSync(p) : resolve(p));
   const out = real(given);
-  if (inputs.some((p) => real(p) === out)) throw usageError(`${given}: the output cannot be one of the inputs`);
+  if (inputs.some((p) => real(p) === out)) throw inputError(given, 'the output cannot be one of the inputs');
   return container;
 }
 

@@ -215,8 +215,8 @@ describe('exportClipWithTrack', () => {
     expect(await attempt({ clip: track })).toMatchObject({ kind: 'input', message: expect.stringMatching(/no video stream/) });
     expect(await attempt({ track: clipWebm })).toMatchObject({ kind: 'input', message: expect.stringMatching(/no audio stream/) });
     expect(await attempt({ offset: 8.5 })).toMatchObject({ kind: 'input', message: expect.stringMatching(/past the end of the track \(8\.0\d s long\)/) });
-    expect(await attempt({ out: join(tmp.dir, 'x.avi') })).toMatchObject({ kind: 'usage', message: expect.stringMatching(/must end in .mp4/) });
-    expect(await attempt({ out: clipMp4, force: true })).toMatchObject({ kind: 'usage', message: expect.stringMatching(/cannot be one of the inputs/) });
+    expect(await attempt({ out: join(tmp.dir, 'x.avi') })).toMatchObject({ kind: 'input', message: expect.stringMatching(/must end in .mp4/) });
+    expect(await attempt({ out: clipMp4, force: true })).toMatchObject({ kind: 'input', message: expect.stringMatching(/cannot be one of the inputs/) });
     expect(await attempt({ offset: -1 })).toMatchObject({ kind: 'usage' });
     expect(await attempt({ loudness: 3 })).toMatchObject({ kind: 'usage' });
     expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.part-') || f === 'never.mp4')).toEqual([]);

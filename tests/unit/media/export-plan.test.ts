@@ -114,12 +114,12 @@ describe('checkRequest', () => {
   it('picks the container from the extension in any case, and refuses others listing the known ones', () => {
     const of = (name: string) => ask({ out: join(base, name) }).container;
     expect([of('a.mp4'), of('a.M4V'), of('a.mov'), of('a.MKV'), of('a.webm')]).toEqual(['mp4', 'mp4', 'mov', 'matroska', 'webm']);
-    expect(() => ask({ out: join(base, 'a.avi') })).toThrow(expect.objectContaining({ kind: 'usage', message: `${join(base, 'a.avi')}: output must end in .mp4, .m4v, .mov, .mkv, .webm` }));
+    expect(() => ask({ out: join(base, 'a.avi') })).toThrow(expect.objectContaining({ kind: 'input', message: `${join(base, 'a.avi')}: output must end in .mp4, .m4v, .mov, .mkv, .webm` }));
   });
 
   it('refuses an output that is the clip or the track, however it is spelled', () => {
     const sameClip = join(base, 'x', '..', 'clip.mp4');
-    expect(() => checkRequest({ clip, track, out: sameClip })).toThrow(expect.objectContaining({ kind: 'usage', message: `${sameClip}: the output cannot be one of the inputs` }));
+    expect(() => checkRequest({ clip, track, out: sameClip })).toThrow(expect.objectContaining({ kind: 'input', message: `${sameClip}: the output cannot be one of the inputs` }));
     expect(() => checkRequest({ clip, track: join(base, 't.mkv'), out: join(base, 't.mkv') })).toThrow(/cannot be one of the inputs/);
   });
 });

@@ -271,6 +271,19 @@ export const schemas = {
     /** Render and hand off exactly this (edited) plan instead of planning one. */
     plan: v.optional(fitPlan),
   }),
+  /**
+   * Save a fit plan (the Fit panel's, edited or not) as JSON that `needledrop fit|export --plan`
+   * reads, with the clip, track and range it is for (review R2.11). An existing file only with `force`.
+   */
+  'fit.savePlan': v.strictObject({
+    out: path,
+    plan: fitPlan,
+    clip: path,
+    track: trackRef,
+    start: v.optional(seconds),
+    end: v.optional(seconds),
+    force: v.optional(v.boolean()),
+  }),
   /** A fit plan re-made from the splices the user moved: ranges recomputed to keep the length, splices re-scored. */
   'fit.replan': v.strictObject({
     track: trackRef,
@@ -384,6 +397,8 @@ export interface Results {
   export: ExportResult & { fit?: FitSummary };
   fit: FitSummary;
   'fit.replan': FitPlanView;
+  /** The plan file written (absolute). */
+  'fit.savePlan': { out: string };
   corpus: CorpusResult;
   train: TrainResult;
   finetune: FinetuneResult;

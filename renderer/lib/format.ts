@@ -56,10 +56,22 @@ export function scoredPath(clipPath: string, folder?: string): string {
   const stem = dot > slash ? clipPath.slice(0, dot) : clipPath;
   const ext = dot > slash ? clipPath.slice(dot) : '.mp4';
   const beside = `${stem}-scored${ext}`;
-  if (folder === undefined) return beside;
-  // The folder's own separator (a Windows folder has only backslashes).
+  return folder === undefined ? beside : inFolder(folder, basename(beside));
+}
+
+/** A file named `name` in `folder`, with the folder's own separator (a Windows folder has only backslashes). */
+export function inFolder(folder: string, name: string): string {
   const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
-  return `${folder.replace(/[\\/]+$/, '')}${sep}${basename(beside)}`;
+  return `${folder.replace(/[\\/]+$/, '')}${sep}${name}`;
+}
+
+/** The files a fit hands off into a folder (the engine's names: `<clip>-fit.*`, fit/outputs.ts) and the plan file saved beside them. */
+export function fitFiles(folder: string, clipPath: string): { remix: string; fcpxml: string; edl: string; csv: string; plan: string } {
+  const name = basename(clipPath);
+  const dot = name.lastIndexOf('.');
+  const stem = `${dot > 0 ? name.slice(0, dot) : name}-fit`;
+  const at = (suffix: string): string => inFolder(folder, `${stem}${suffix}`);
+  return { remix: at('.wav'), fcpxml: at('.fcpxml'), edl: at('.edl'), csv: at('-markers.csv'), plan: at('-plan.json') };
 }
 
 // The wording of confidences and standings is the contract's, so the CLI says the same.

@@ -5,14 +5,17 @@
  * (keys and drag) shifts the kept ranges by true beats and keeps the length; undo restores the
  * plan exactly; the preview follows the edited remix; "Export with fit" renders the edited plan:
  * the file lasts the clip, and its audio after the moved splice is the track at the moved in
- * point (cross-correlation).
+ * point (cross-correlation); redo brings undone moves back (review R2.8); "Hand off" writes an EDL
+ * and FCPXML holding the moved splice where the test moved it, and "Save plan" a file the CLI's
+ * `fit --plan` renders to the same ranges (review R2.11).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob, type EngineApi } from '../../electron/contract/api';
+import { needledropWithEnv } from '../helpers/cli';
 import { decodeMono, hardCuts } from '../helpers/media';
 import { correlationAt } from '../helpers/signal';
 import { synthTrack, wavBytes } from '../unit/fit/synth-track';
@@ -38,6 +41,8 @@ let engine: EngineApi;
 let closeEngine: (() => void) | undefined;
 let page: Page;
 let clipFile: string;
+/** The planned plan the export case moved splice 1 of by one beat (the plan then shown). */
+let plannedRanges: Range[] = [];
 
 interface Range {
   s: number;
@@ -152,10 +157,25 @@ describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromi
     await page.click('[data-testid="fit-undo"]');
     expect(await rangesChangedFrom(moved)).toEqual(planned);
     await expect.poll(() => page.locator('[data-testid="fit-undo"]').isDisabled()).toBe(true);
+
+    // Redo brings both moves back (Ctrl+Shift+Z, Ctrl+Y), exactly; the button too after an undo (review R2.8).
+    await page.keyboard.press('Control+Shift+Z');
+    expect(await rangesChangedFrom(planned)).toEqual(moved);
+    await page.keyboard.press('Control+y');
+    expect(await rangesChangedFrom(moved)).toEqual(dragged);
+    await expect.poll(() => page.locator('[data-testid="fit-redo"]').isDisabled()).toBe(true);
+    await page.keyboard.press('Control+z');
+    expect(await rangesChangedFrom(dragged)).toEqual(moved);
+    await page.click('[data-testid="fit-redo"]');
+    expect(await rangesChangedFrom(moved)).toEqual(dragged);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await expect.poll(readRanges).toEqual(planned);
   }, 900_000);
 
   it('exports exactly the edited plan: the clip’s length, and the track at the moved in point after the splice', async () => {
     const planned = await readRanges();
+    plannedRanges = planned;
     await page.locator('[data-testid="splice-handle"]').first().focus();
     await page.keyboard.press('ArrowRight');
     const edited = await rangesChangedFrom(planned);
@@ -193,6 +213,64 @@ describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromi
     expect(atMoved).toBeGreaterThan(0.9);
     expect(before).toBeGreaterThan(0.9);
     expect(atMoved).toBeGreaterThan(atPlanned + 0.05);
+    expect(session.problems).toEqual([]);
+  }, 900_000);
+
+  it('hands the edited fit off and saves its plan: the EDL and FCPXML hold the moved splice, and the CLI renders the saved plan (review R2.11)', async () => {
+    // What the export case left shown: the planned plan with splice 1 one true beat later.
+    expect(plannedRanges.length).toBeGreaterThanOrEqual(2);
+    const expected = plannedRanges.map((r, k) => (k === 0 ? { ...r, e: r.e + BEAT } : k === 1 ? { ...r, s: r.s + BEAT, o: r.o + BEAT } : r));
+    const shown = await readRanges();
+    shown.forEach((r, k) => (['s', 'e', 'o'] as const).forEach((f) => expect(Math.abs(r[f] - expected[k][f])).toBeLessThan(0.02)));
+
+    const folder = join(root, 'handoff');
+    mkdirSync(folder);
+    await page.fill('input[aria-label="Hand off into"]', folder);
+    await page.click('[data-testid="handoff"]');
+    await page.locator('[data-testid="handoff-done"]').waitFor({ timeout: 300_000 });
+    for (const f of ['cuts-fit.fcpxml', 'cuts-fit.edl', 'cuts-fit-markers.csv', 'cuts-fit.wav']) expect(existsSync(join(folder, f))).toBe(true);
+    const remix = probe(join(folder, 'cuts-fit.wav'));
+    expect(Math.abs(Number(remix.format.duration) - CLIP_SECONDS)).toBeLessThanOrEqual(1 / FPS);
+
+    // EDL: the track's kept ranges on A2, source in and record in (from 01:00:00:00) at 25 fps, one frame of rounding.
+    const frames = (tc: string): number => tc.split(':').map(Number).reduce((a, x, i) => (i < 3 ? a * 60 + x : a * FPS + x), 0);
+    const a2 = readFileSync(join(folder, 'cuts-fit.edl'), 'utf8')
+      .split('\n')
+      .map((l) => /^\d{3}  TRACK\s+A2\s+C\s+(\S+) (\S+) (\S+) (\S+)$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => ({ src: frames(m[1]), rec: frames(m[3]) - 3600 * FPS }));
+    expect(a2).toHaveLength(expected.length);
+    a2.forEach((ev, k) => {
+      expect(Math.abs(ev.src - expected[k].s * FPS)).toBeLessThanOrEqual(1);
+      expect(Math.abs(ev.rec - expected[k].o * FPS)).toBeLessThanOrEqual(1);
+    });
+    // FCPXML: a splice marker on the remix where each range after the first starts in the output.
+    const seconds = (t: string): number => {
+      const m = /^(\d+)(?:\/(\d+))?s$/.exec(t)!;
+      return Number(m[1]) / Number(m[2] ?? 1);
+    };
+    const splices = [...readFileSync(join(folder, 'cuts-fit.fcpxml'), 'utf8').matchAll(/<marker start="([^"]+)"[^>]*value="Splice (\d+) /g)].map((m) => ({ k: Number(m[2]), t: seconds(m[1]) }));
+    expect(splices.map((m) => m.k)).toEqual(expected.slice(1).map((_, i) => i + 1));
+    splices.forEach((m) => expect(Math.abs(m.t - expected[m.k].o)).toBeLessThanOrEqual(1 / FPS));
+
+    // Save plan: the ranges shown, in the file the CLI's --plan reads, which renders them again.
+    await page.click('[data-testid="save-plan"]');
+    await page.locator('[data-testid="plan-saved"]').waitFor({ timeout: 30_000 });
+    const planFile = join(folder, 'cuts-fit-plan.json');
+    const doc = JSON.parse(readFileSync(planFile, 'utf8')) as { clip: string; track: string; plan: { ranges: Array<{ sourceStart: number; sourceEnd: number; outputStart: number }> } };
+    expect([doc.clip, doc.track]).toEqual([clipFile, TRACK_FILE]);
+    expect(doc.plan.ranges.map((r) => ({ s: r.sourceStart, e: r.sourceEnd, o: r.outputStart }))).toEqual(shown);
+    const cliRemix = join(root, 'cli-remix.wav');
+    const cli = await needledropWithEnv({ NEEDLEDROP_HOME: join(root, 'home') }, 'fit', clipFile, TRACK_FILE, '--plan', planFile, '--out', cliRemix, '--json');
+    expect(cli.code, cli.stderr).toBe(0);
+    const rendered = (JSON.parse(cli.stdout) as { plan: { ranges: Array<{ sourceStart: number; sourceEnd: number; outputStart: number }> } }).plan.ranges;
+    expect(rendered).toHaveLength(expected.length);
+    rendered.forEach((r, k) => {
+      expect(Math.abs(r.sourceStart - expected[k].s)).toBeLessThan(0.02);
+      expect(Math.abs(r.sourceEnd - expected[k].e)).toBeLessThan(0.02);
+      expect(Math.abs(r.outputStart - expected[k].o)).toBeLessThan(0.02);
+    });
+    expect(Math.abs(Number(probe(cliRemix).format.duration) - CLIP_SECONDS)).toBeLessThanOrEqual(1 / FPS);
     expect(session.problems).toEqual([]);
   }, 900_000);
 });

@@ -875,6 +875,12 @@ export class Engine implements EngineApi {
         const { cuts, fps } = await this.shotCuts.get(clip.path, { signal: job.signal, onProgress: (s, total) => job.progress('cuts', s, Math.max(s, Math.round(total))) });
         return { id, cuts, fps };
       },
+      'fit.savePlan': async (req) => {
+        const { savePlan } = await import('../fit/plan-file');
+        const clip = this.guard.read(req.clip, this.openedPaths());
+        const range = { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) };
+        return { out: await savePlan(this.guard.write(req.out), { clip, track: this.trackPath(req.track), ...range, plan: req.plan }, req.force ?? false) };
+      },
       'fit.replan': async ({ track, ...spec }) => {
         const { replanWithSplices } = await import('../fit');
         const path = this.trackPath(track);

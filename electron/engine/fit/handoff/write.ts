@@ -23,7 +23,8 @@ export function mediaRef(dir: string, file: string): MediaRef {
   return { absolute, path: relative(resolve(dir), absolute).split('\\').join('/'), name: basename(file) };
 }
 
-async function writeOne(file: string, text: string, force: boolean): Promise<void> {
+/** Write `text` to `file` whole or not at all; an existing file is replaced only with `force` ('exists'). */
+export async function writeOne(file: string, text: string, force: boolean): Promise<void> {
   const tmp = tmpName(resolve(file));
   try {
     await writeFile(tmp, text, { flag: 'wx' });

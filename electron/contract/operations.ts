@@ -242,7 +242,11 @@ export const schemas = {
      * point); silence before the track begins. With a fit: where the remix begins (the fit's In point).
      */
     start: v.optional(seconds),
-    /** With a fit: the Out point, so the remix lasts from `start` to here (default: the clip's end). */
+    /**
+     * The Out point. With a fit the remix lasts from `start` to here (default: the clip's end); without,
+     * the track is heard only from `start` (at `offset` there) to here, faded at both, the clip silent
+     * before and after (default: the track plays over the whole clip).
+     */
     end: v.optional(seconds),
     fade: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(60))),
     loudness: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-70), v.maxValue(0))),

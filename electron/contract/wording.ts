@@ -255,10 +255,11 @@ export function exportSilence(s: SoundtrackSpan, time: (seconds: number) => stri
  * The span a plain export will have, said before it runs: the track at `offset` at clip time
  * `start` (silent before its own start), heard until it or the clip ends, by export's rule
  * (media/export.ts: lead = start − offset when positive, audible = the shorter of what is left of
- * each), from the lengths the clip and the catalog state.
+ * each), from the lengths the clip and the catalog state. With an Out point `end` the track is
+ * heard from `start` (at `offset` there) to `end` only (review R2.13).
  */
-export function plainExportSpan(clipSeconds: number, trackSeconds: number, offset: number, start: number): SoundtrackSpan {
-  const lead = Math.max(0, start - offset);
-  const from = Math.max(0, offset - start);
-  return { duration: clipSeconds, lead, audible: Math.max(0, Math.min(clipSeconds - lead, trackSeconds - from)) };
+export function plainExportSpan(clipSeconds: number, trackSeconds: number, offset: number, start: number, end?: number): SoundtrackSpan {
+  const lead = end === undefined ? Math.max(0, start - offset) : start;
+  const from = end === undefined ? Math.max(0, offset - start) : offset;
+  return { duration: clipSeconds, lead, audible: Math.max(0, Math.min(Math.min(end ?? clipSeconds, clipSeconds) - lead, trackSeconds - from)) };
 }

@@ -48,9 +48,11 @@ export interface MediaLike {
  * Keep the follower (the track's <audio>) on the master's (the clip's <video>) clock: same
  * play/pause state and rate, and re-seek when it drifts. Call on every master event and frame.
  */
-export function follow(master: MediaLike, follower: MediaLike, rangeStart: number, offset: number, trackDuration: number): void {
+export function follow(master: MediaLike, follower: MediaLike, rangeStart: number, offset: number, trackDuration: number, rangeEnd?: number): void {
   const target = trackTimeAt(master.currentTime, rangeStart, offset);
-  const inside = target >= 0 && target < trackDuration;
+  // With an Out point the track is heard from In to Out only, as the export writes it (review R2.13).
+  const inRange = rangeEnd === undefined || (master.currentTime >= rangeStart && master.currentTime < rangeEnd);
+  const inside = inRange && target >= 0 && target < trackDuration;
   if (!inside) {
     if (!follower.paused) follower.pause();
     return;

@@ -2,8 +2,9 @@
  * `needledrop export CLIP TRACK --offset S [--start S] --out OUT [--fade S] [--loudness LUFS] [--force] [--json]`:
  * the clip with the track (from the offset) as its soundtrack, faded and loudness-normalised; with
  * --start the track is at the offset at that clip time (`match --start` gives offsets that way). With
- * --fit, --start and --end are the In and Out points: the remix lasts from one to the other and is
- * placed there (review R35).
+ * --end too, --start and --end are the In and Out points: the track is heard only between them,
+ * faded at both, silence before and after (review R2.13). With --fit they are the In and Out points
+ * of the remix, which lasts from one to the other and is placed there (review R35).
  */
 import { exportSilence } from '../../electron/contract/wording';
 import { bounds, num, parse, printJson } from './args';
@@ -12,7 +13,7 @@ import { usageError } from './errors';
 import { describeFit } from './fit';
 import { readPlanFile, trackRef } from './options';
 
-export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S [--start S]] [--fade S] [--loudness LUFS] [--fit [--hits] [--start S] [--end S] | --plan PLAN.json] [--force] [--json]';
+export const usage = 'needledrop export CLIP TRACK --out OUT [--offset S [--start S [--end S]]] [--fade S] [--loudness LUFS] [--fit [--hits] [--start S] [--end S] | --plan PLAN.json] [--force] [--json]';
 export const example = 'needledrop export clip.mp4 ~/Music/x.flac --offset 12.5 --out clip-scored.mp4';
 
 export async function run(argv: string[]): Promise<number> {
@@ -32,7 +33,6 @@ export async function run(argv: string[]): Promise<number> {
   if (values.hits && !values.fit) throw usageError('--hits only applies with --fit');
   if (values.plan !== undefined && values.hits) throw usageError('--plan renders the plan as it is: --hits does not apply');
   if ((values.fit || values.plan !== undefined) && values.fade !== undefined) throw usageError('--fit ends on the track\'s own ending: --fade does not apply');
-  if (!values.fit && values.plan === undefined && values.end !== undefined) throw usageError('--end is the Out point of a fit: it applies with --fit or --plan');
   if (positionals.length !== 2) throw usageError('expected a CLIP and a TRACK');
   if (!values.out) throw usageError('--out OUT is required');
   const [clip, track] = positionals;

@@ -159,4 +159,29 @@ describe.skipIf(!hasChromium)('the Match screen acts on the clip it shows', () =
     expect(rmsBetween(pcm, rate, ends - 2, ends - 0.6)).toBeGreaterThan(0.01);
     expect(rmsBetween(pcm, rate, ends + 0.1, CLIP - 0.1)).toBeLessThan(1e-3);
   }, 900_000);
+
+  it('after In and Out, Export writes the track between them only, and says so (review R2.13)', async () => {
+    // The clip of the test before, open: In at 4 s, Out at 12 s (inside the 16 s tracks from any offset up to 8 s).
+    for (const [which, t] of [['set-in', 4], ['set-out', 12]] as const) {
+      await page.locator('[data-testid="clip-video"]').evaluate((v: HTMLVideoElement, x) => (v.currentTime = x), t);
+      await page.click(`[data-testid="${which}"]`);
+    }
+    await page.click('[data-testid="find-music"]');
+    await expect.poll(() => page.locator('[data-testid="summary-cuts"]').innerText(), { timeout: 300_000 }).toMatch(/ in 0:04\.0–0:12\.0$/);
+    await page.locator('[data-testid="chosen"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="export"]').innerText()).toBe('Export 0:04.0–0:12.0');
+    const offset = Number(await page.locator('[data-testid="offset"]').getAttribute('data-offset'));
+    const out = join(root, 'in-out.mp4');
+    await page.fill('input[aria-label="Export to"]', out);
+    await expect.poll(() => page.locator('[data-testid="export"]').isDisabled(), { timeout: 30_000 }).toBe(false);
+    await page.click('[data-testid="export"]');
+    await page.locator('[data-testid="export-done"], .match [role="alert"]').first().waitFor({ timeout: 300_000 });
+    expect(await page.locator('[data-testid="export-done"]').count()).toBe(1);
+    const rate = 8000;
+    const pcm = await decodeMono(out, rate);
+    expect(rmsBetween(pcm, rate, 0.1, 3.95)).toBeLessThan(1e-3);
+    expect(rmsBetween(pcm, rate, 12.05, CLIP - 0.1)).toBeLessThan(1e-3);
+    // Heard between them wherever the track is there (16 s from `offset` at 4 s).
+    expect(rmsBetween(pcm, rate, 4.6, Math.min(12, 4 + TRACK - offset) - 0.6)).toBeGreaterThan(0.01);
+  }, 900_000);
 });

@@ -39,6 +39,12 @@ export interface ExportOptions {
    * where that is before the track's own start, the clip is silent until the track begins.
    */
   start?: number;
+  /**
+   * The Out point (seconds into the clip): the track is heard only from `start` (the In point) to
+   * here, at `offset` at the In point, faded in there and out here, and the clip is silent before
+   * and after, as the editor marked it (review R2.13). Without it the track plays over the whole clip.
+   */
+  end?: number;
   out: string;
   /** Fade-in and fade-out length in seconds (0 = none); default 0.5, at most half the audible part. */
   fade?: number;
@@ -113,6 +119,8 @@ const r3 = (x: number): string => x.toFixed(3);
 
 /** A track whose audio ends this much before the length it states is cut short (not codec padding). */
 const CUT_SHORT_SECONDS = 0.25;
+/** How far an Out point may pass the picture's last frame and still be its end: a player's clock or a rounded end. */
+const OUT_SLACK = 0.05;
 
 /** A fade shortened by less than this reads the same in a warning's hundredths: not warned about. */
 const FADE_SHOWN_SECONDS = 0.005;
@@ -327,8 +335,10 @@ export async function publish(file: string, out: string, given: string, force: b
 export interface ExportRequest {
   /** Seconds into the track heard at the clip's first frame (or at `lead`). */
   offset: number;
-  /** Seconds of silence before the track begins (its start falls inside the clip). */
+  /** Seconds of silence before the track begins (its start falls inside the clip, or the In point). */
   lead: number;
+  /** With an Out point: the output second where the track stops (silence after). */
+  until?: number;
   fadeAsked: number;
   loudness: number;
   container: Container;
@@ -341,12 +351,16 @@ export interface ExportRequest {
 export function checkRequest(o: ExportOptions): ExportRequest {
   const asked = checkNumber('offset', o.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
   const start = checkNumber('start', o.start ?? 0, 0, Number.MAX_SAFE_INTEGER);
-  const offset = Math.max(0, asked - start);
-  const lead = Math.max(0, start - asked);
+  // With an Out point the track is heard from the In point on, at `offset` there; else at `offset` at
+  // `start` wherever that puts its own beginning (before start when offset > 0).
+  const until = o.end === undefined ? undefined : checkNumber('end', o.end, 0, Number.MAX_SAFE_INTEGER);
+  if (until !== undefined && until <= start) throw usageError(`the Out point (${until} s) must be after the In point (${start} s)`);
+  const offset = until === undefined ? Math.max(0, asked - start) : asked;
+  const lead = until === undefined ? Math.max(0, start - asked) : start;
   const fadeAsked = checkNumber('fade', o.fade ?? 0.5, 0, 60);
   const loudness = checkNumber('loudness', o.loudness ?? -14, -70, -5);
   const container = checkOutputName(o.out, [o.clip, o.track]);
-  return { offset, lead, fadeAsked, loudness, container, out: resolve(o.out), force: o.force ?? false };
+  return { offset, lead, ...(until !== undefined ? { until } : {}), fadeAsked, loudness, container, out: resolve(o.out), force: o.force ?? false };
 }
 
 /** Lengths in seconds of the clip's video and the track's audio: as stated, and where their packets really end. */
@@ -386,6 +400,8 @@ export function planSoundtrack(
   lead = 0,
   /** The offset and clip time as the user gave them, for the messages (`offset` is offset − start). */
   asked: { offset: number; start: number } = { offset, start: 0 },
+  /** The Out point in output seconds: the track stops there (silence after). */
+  until?: number,
 ): SoundtrackPlan {
   const warnings: string[] = [];
   const { statedVideo, videoEnd } = m;
@@ -411,7 +427,9 @@ export function planSoundtrack(
   if (lead >= duration) {
     throw inputError(clip, `the track would begin at ${lead.toFixed(2)} s, at or after the end of the clip (${duration.toFixed(2)} s)`);
   }
-  const audible = Math.min(duration - lead, trackSeconds - offset);
+  // An Out point a player's clock puts a hair past the last frame is the clip's end (as a range's end is elsewhere).
+  if (until !== undefined && until > duration + OUT_SLACK) throw inputError(clip, `the Out point (${until} s) is past the end of the clip (${duration.toFixed(2)} s)`);
+  const audible = Math.min(Math.min(until ?? duration, duration) - lead, trackSeconds - offset);
   if (cutShort && lead + audible < duration && stated - offset > audible) {
     warnings.push(
       `${track}: the file is cut short (audio ends at ${real.toFixed(2)} s of the ${stated.toFixed(2)} s it states); ` +
@@ -526,7 +544,7 @@ export async function measuredLoudness(file: string, signal?: AbortSignal): Prom
 }
 
 export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResult> {
-  const { offset, lead, fadeAsked, loudness, container, out, force } = checkRequest(o);
+  const { offset, lead, until, fadeAsked, loudness, container, out, force } = checkRequest(o);
   await checkOutput(out, o.out, force);
   await removeStaleExportTemps(dirname(out));
 
@@ -542,7 +560,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     videoEnd,
     statedAudio: audio.duration ?? trackInfo.duration,
     audioEnd,
-  }, lead, { offset: o.offset ?? 0, start: o.start ?? 0 });
+  }, lead, { offset: o.offset ?? 0, start: o.start ?? 0 }, until);
   const { duration, audible, fade, warnings } = plan;
   // A fade the user asked for that the music is too short to hold is said, not silently shortened (review R31),
   // when the shortening shows in the warning's hundredths (half of 2.3786 s for 1.19 s asked does not).

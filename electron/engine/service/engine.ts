@@ -825,13 +825,11 @@ export class Engine implements EngineApi {
         const problem = existsSync(outDir) ? folderWriteProblem(outDir) : null;
         if (problem !== null) throw inputError(req.out, `cannot write in ${outDir} (${problem})`);
         const common = { clip, out, ...(req.loudness !== undefined ? { loudness: req.loudness } : {}), force: req.force ?? false, signal: job.signal };
-        if (!req.fit && !req.plan && req.end !== undefined) {
-          throw new EngineError({ code: 'invalid-request', message: 'end applies to an export with a fit (the remix lasts from start to end); a plain export plays the track to the clip\'s end' });
-        }
         // An edited plan is a fit: rendered as it is.
         if (!req.fit && !req.plan) {
           job.progress('export', 0, 1);
-          const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.start !== undefined ? { start: req.start } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
+          // With an Out point the track is heard from start to end only (review R2.13: it ran over the whole clip).
+          const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
           job.progress('export', 1, 1);
           return r;
         }

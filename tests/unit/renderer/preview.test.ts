@@ -65,4 +65,19 @@ describe('the preview clock', () => {
     follow(video, audio, 5, 1, 120); // track time −4 s
     expect(audio.paused).toBe(true);
   });
+
+  it('with an Out point, plays the track between In and Out only, as the export writes it (review R2.13)', () => {
+    const audio = media(0, true);
+    // In 2 s at offset 30: clip time 1 s maps to track 29 s, inside the track but before In.
+    follow(media(1, false), audio, 2, 30, 120, 4.5);
+    expect(audio.paused).toBe(true);
+    follow(media(3, false), audio, 2, 30, 120, 4.5);
+    expect(audio.paused).toBe(false);
+    expect(audio.currentTime).toBe(31);
+    follow(media(4.5, false), audio, 2, 30, 120, 4.5);
+    expect(audio.paused).toBe(true);
+    // Without one, before In the track plays from its own earlier part (as a plain export did).
+    follow(media(1, false), audio, 2, 30, 120);
+    expect(audio.paused).toBe(false);
+  });
 });

@@ -139,6 +139,15 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     await expect.poll(feedback, { timeout: 10_000 }).toEqual(others);
     await page.locator('[data-testid="verdict"]').waitFor({ state: 'detached' });
     expect(await page.locator('[data-testid="accept"]').getAttribute('aria-pressed')).toBe('false');
+
+    // A verdict recorded elsewhere (another window, an earlier session) shows here and is taken back here.
+    const kept = (await app!.engine.call('feedback.list'))[0];
+    await app!.engine.call('feedback.record', { clip: kept.clipPath, start: kept.clipStart, end: kept.clipEnd, trackId: now.trackId, offset, verdict: 'reject' });
+    await page.locator('[data-testid="verdict"]', { hasText: 'rejected' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Backspace');
+    await expect.poll(feedback, { timeout: 10_000 }).toEqual(others);
+    await page.locator('[data-testid="verdict"]').waitFor({ state: 'detached' });
+    expect((await chosen()).trackId).toBe(now.trackId);
   }, 120_000);
 
   it('Enter on "Fit to clip" fits; a focused splice handle keeps Enter, Space and ↑/↓ (they neither record, play nor choose another track)', async () => {

@@ -184,4 +184,46 @@ describe.skipIf(!hasChromium)('the Match screen acts on the clip it shows', () =
     // Heard between them wherever the track is there (16 s from `offset` at 4 s).
     expect(rmsBetween(pcm, rate, 4.6, Math.min(12, 4 + TRACK - offset) - 0.6)).toBeGreaterThan(0.01);
   }, 900_000);
+
+  it('a verdict answered after another clip opened is not shown on that clip (review R2.5)', async () => {
+    // The engine's replies pass through here; the one to feedback.record is held until let go.
+    const held: Array<() => void> = [];
+    const recordIds = new Set<number>();
+    await page.routeWebSocket(/\/api/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        const msg = JSON.parse(String(m)) as { kind: string; id: number; op?: string };
+        if (msg.kind === 'call' && msg.op === 'feedback.record') recordIds.add(msg.id);
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        const msg = JSON.parse(String(m)) as { kind: string; id?: number };
+        if (msg.kind === 'reply' && msg.id !== undefined && recordIds.has(msg.id)) held.push(() => ws.send(m));
+        else ws.send(m);
+      });
+    });
+    await page.reload();
+    await page.locator('.conn[data-status="open"]').waitFor({ timeout: 30_000 });
+    const first = await hardCuts(root, { seconds: 8, width: 160, height: 90, cuts: [4], name: 'judged.mp4' });
+    await openClipOnMatch(page, first);
+    await page.click('[data-testid="find-music"]');
+    await page.locator('[data-testid="chosen"]').waitFor({ timeout: 300_000 });
+    const rejected = Number(await page.locator('[data-testid="ranked"] .item.selected').getAttribute('data-track-id'));
+    await page.click('[data-testid="reject"]');
+    await expect.poll(() => held.length, { timeout: 60_000 }).toBe(1);
+    // The engine stored it, for the first clip.
+    expect((await app!.engine.call('feedback.list')).filter((f) => f.clipPath === first && f.trackId === rejected && f.verdict === 'reject')).toHaveLength(1);
+
+    await page.fill('input[aria-label="Clip path"]', rotated);
+    await page.click('[data-testid="open-clip"]');
+    await expect.poll(() => page.locator('.match .meta .mono').innerText(), { timeout: 60_000 }).toBe('portrait.mp4');
+    await page.click('[data-testid="find-music"]');
+    await page.locator('[data-testid="chosen"]').waitFor({ timeout: 300_000 });
+    held.splice(0).forEach((send) => send());
+    // A round trip after the released reply (the socket keeps order): the page has handled it once this shows.
+    await page.fill('input[aria-label="Export to"]', join(root, 'x.txt'));
+    await expect.poll(() => page.locator('[data-testid="out-problem"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('[data-testid="ranked"] .item.rejected').count()).toBe(0);
+    expect(await page.locator('[data-testid="verdict"]').count()).toBe(0);
+  }, 900_000);
 });

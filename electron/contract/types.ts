@@ -102,6 +102,12 @@ export interface Settings {
   jobs: number;
   /** Watch the library folders and index new, changed and removed files (in hosts that stay open: the app, the bridge). */
   watch: boolean;
+  /**
+   * Why the folders are looked at every 30 s instead of watched as files change (the system would
+   * not watch one: its limit of watched folders, a folder gone), naming the folder; null when they
+   * are watched, or not at all (review R1.9: the fallback was silent).
+   */
+  watchProblem: string | null;
 }
 
 export interface FailedFile {

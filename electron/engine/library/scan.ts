@@ -109,11 +109,12 @@ function statCause(code: string | undefined, link: boolean): string {
  * handed to `onSkip` with a reason, so nothing is dropped silently. Hidden folders (".git",
  * ".Trash") are not entered; symlinked folders are not followed (no cycles); symlinked files
  * are. Names are read as bytes: one that is not valid UTF-8 cannot be passed on as a path, so it
- * is reported (rename it), never mangled into a name that does not exist.
+ * is reported (rename it), never mangled into a name that does not exist. `onFolder` hears each
+ * folder read (the watcher watches those).
  */
 export async function findAudioFiles(
   roots: readonly string[],
-  opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void } = {},
+  opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void; onFolder?: (dir: string) => void } = {},
 ): Promise<DiskEntry[]> {
   const out = new Map<string, DiskEntry>();
   // Overlapping roots (a folder and one inside it) walk each folder once, so nothing is reported twice.
@@ -138,6 +139,7 @@ export async function findAudioFiles(
     const key = fileKey(dir);
     const skip = key !== undefined && folderKeys.has(key) ? (): void => undefined : report;
     if (key !== undefined) folderKeys.add(key);
+    opts.onFolder?.(dir);
     for (const d of entries) {
       const utf8 = isUtf8(d.name);
       const name = displayName(d.name);

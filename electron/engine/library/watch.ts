@@ -5,10 +5,16 @@
  * (path, size, mtime) compared with the last settled one. A file still being written (its size or
  * mtime moved between two snapshots `stableMs` apart) holds the change back until it stops
  * growing, so a half-copied track is never indexed. Where fs.watch cannot watch a folder, a
- * periodic snapshot (`pollMs`) stands in.
+ * periodic snapshot (`pollMs`) stands in, and `problem` says why (the app shows it).
+ *
+ * On Linux Node's recursive fs.watch is its own walk that stats every entry: one symbolic link loop
+ * anywhere in a folder failed it with ELOOP, and watching fell back to the 30 s snapshot without a
+ * word (review R1.9). There each folder the snapshot walks (the scan's folders: no hidden ones, no
+ * linked ones) is watched on its own, which reads no entry, and the set follows each snapshot.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
+import { errnoWords } from '../util/errno';
 import { findAudioFiles, type DiskEntry } from './scan';
 
 export interface WatchOptions {
@@ -22,6 +28,8 @@ export interface WatchOptions {
   poll?: boolean;
   /** Diagnostics (watch errors); the engine prints nothing itself. */
   log?: (message: string) => void;
+  /** Called when watching falls back to the periodic snapshot, with `problem`. */
+  onProblem?: (problem: string) => void;
 }
 
 export interface FolderChange {
@@ -33,6 +41,17 @@ export interface FolderChange {
 type Snapshot = Map<string, string>;
 
 const DEFAULTS = { debounceMs: 800, stableMs: 1500, pollMs: 30_000 };
+
+/** Where fs.watch is recursive by the system itself (FSEvents, ReadDirectoryChangesW) rather than by Node's own walk. */
+const NATIVE_RECURSIVE = process.platform === 'darwin' || process.platform === 'win32';
+
+/** Why fs.watch refused a folder, in words (ENOSPC from inotify is its watch limit, not a full disk). */
+function watchCause(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return "the system's limit of watched folders is reached (raise fs.inotify.max_user_watches)";
+  if (code === 'EMFILE') return "the system's limit of folder watchers is reached (raise fs.inotify.max_user_instances)";
+  return errnoWords(err);
+}
 
 /** Names a download or copy writes before renaming to the final name: never a reason to scan. */
 const PARTIAL = /(^\.|\.(part|partial|crdownload|download|tmp)$)/i;
@@ -58,8 +77,9 @@ const same = (a: Snapshot, b: Snapshot): boolean => a.size === b.size && [...a].
 const empty = (c: FolderChange): boolean => c.added.length + c.changed.length + c.removed.length === 0;
 
 export class FolderWatcher {
-  private readonly opts: Required<Omit<WatchOptions, 'log' | 'poll'>> & Pick<WatchOptions, 'log' | 'poll'>;
-  private readonly watchers: FSWatcher[] = [];
+  private readonly opts: Required<Omit<WatchOptions, 'log' | 'poll' | 'onProblem'>> & Pick<WatchOptions, 'log' | 'poll' | 'onProblem'>;
+  /** The fs.watch handles by folder: each root (recursive where that is native), else every folder walked. */
+  private readonly watchers = new Map<string, FSWatcher>();
   private settled: Snapshot | null = null;
   private candidate: Snapshot | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -67,6 +87,8 @@ export class FolderWatcher {
   private checking = false;
   private again = false;
   private closed = false;
+  /** Why the folders are looked at every `pollMs` rather than watched as files change, or null. */
+  problem: string | null = null;
   /** Resolves when the first snapshot is taken (changes are measured from it). */
   readonly ready: Promise<void>;
 
@@ -76,35 +98,59 @@ export class FolderWatcher {
     opts: WatchOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
-    let polling = opts.poll === true;
-    if (!polling) {
-      for (const folder of folders) {
-        try {
-          const w = watch(folder, { recursive: true, persistent: false }, (_event, name) => {
-            if (typeof name === 'string' && PARTIAL.test(basename(name))) return;
-            this.schedule(this.opts.debounceMs);
-          });
-          // E.g. ENOSPC (the system's inotify watches are used up by a huge tree): snapshots on a timer instead.
-          w.on('error', (err) => {
-            this.opts.log?.(`watch ${folder}: ${err.message}; polling every ${this.opts.pollMs} ms`);
-            w.close();
-            this.startPolling();
-          });
-          this.watchers.push(w);
-        } catch (err) {
-          // No recursive fs.watch here (or the folder is gone): snapshots on a timer instead.
-          this.opts.log?.(`watch ${folder}: ${err instanceof Error ? err.message : String(err)}; polling every ${this.opts.pollMs} ms`);
-          polling = true;
-        }
-      }
-    }
-    if (polling) this.startPolling();
+    if (opts.poll === true) this.startPolling();
+    else for (const folder of folders) this.watchFolder(folder);
     this.ready = this.snapshot().then(
       (s) => {
         this.settled ??= s;
       },
       (err: unknown) => this.opts.log?.(`watch: first snapshot failed: ${err instanceof Error ? err.message : String(err)}`),
     );
+  }
+
+  /** Watch one folder (with its subfolders where the system does that itself); a refusal turns on the periodic snapshot. */
+  private watchFolder(dir: string): void {
+    if (this.closed || this.watchers.has(dir)) return;
+    try {
+      const w = watch(dir, { recursive: NATIVE_RECURSIVE, persistent: false }, (_event, name) => {
+        if (typeof name === 'string' && PARTIAL.test(basename(name))) return;
+        this.schedule(this.opts.debounceMs);
+      });
+      w.on('error', (err) => {
+        w.close();
+        this.watchers.delete(dir);
+        this.fallBack(dir, err);
+      });
+      this.watchers.set(dir, w);
+    } catch (err) {
+      this.fallBack(dir, err);
+    }
+  }
+
+  private fallBack(dir: string, err: unknown): void {
+    // A subfolder gone since the snapshot that listed it: the next snapshot drops it.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !this.folders.includes(dir)) return;
+    const problem = `looking every ${Math.round(this.opts.pollMs / 1000)} s, not as files change: ${dir}: ${watchCause(err)}`;
+    this.opts.log?.(`watch: ${problem}`);
+    if (this.problem === null) {
+      this.problem = problem;
+      this.opts.onProblem?.(problem);
+    }
+    this.startPolling();
+  }
+
+  /** Watch the folders a snapshot walked and no others (Linux: one watch per folder; roots always). */
+  private follow(walked: ReadonlySet<string>): void {
+    if (NATIVE_RECURSIVE || this.opts.poll === true || this.closed) return;
+    for (const [dir, w] of this.watchers) {
+      if (walked.has(dir) || this.folders.includes(dir)) continue;
+      w.close();
+      this.watchers.delete(dir);
+    }
+    const fresh = [...walked].filter((dir) => !this.watchers.has(dir));
+    for (const dir of fresh) this.watchFolder(dir);
+    // A file written in a new folder before its watch began: the next look sees it.
+    if (fresh.length > 0 && this.settled) this.schedule(this.opts.debounceMs);
   }
 
   private startPolling(): void {
@@ -117,11 +163,15 @@ export class FolderWatcher {
     this.closed = true;
     clearTimeout(this.timer);
     clearInterval(this.poller);
-    for (const w of this.watchers) w.close();
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
   }
 
   private async snapshot(): Promise<Snapshot> {
-    return snapshotOf(await findAudioFiles(this.folders));
+    const walked = new Set<string>();
+    const entries = await findAudioFiles(this.folders, { onFolder: (dir) => walked.add(dir) });
+    this.follow(walked);
+    return snapshotOf(entries);
   }
 
   private schedule(ms: number): void {

@@ -298,7 +298,9 @@ export class Engine implements EngineApi {
     this.watcher = null;
     if (!key) return;
     const opts = typeof this.ctx.watch === 'object' ? this.ctx.watch : {};
-    this.watcher = { key, watcher: new FolderWatcher(s.libraryFolders, () => this.watchScan(), { log: this.ctx.log, ...opts }) };
+    // A fallback to the periodic look is shown with the settings (Library, Settings): the log goes nowhere in `serve`.
+    const onProblem = (): void => this.emit({ type: 'changed', what: 'settings' });
+    this.watcher = { key, watcher: new FolderWatcher(s.libraryFolders, () => this.watchScan(), { log: this.ctx.log, onProblem, ...opts }) };
   }
 
   /** An incremental scan for what the watcher saw, as an ordinary job (its events drive the Library screen). */
@@ -581,13 +583,13 @@ export class Engine implements EngineApi {
       },
       'settings.get': (): Settings => {
         const { provider, jobs, watch } = this.settings();
-        return { provider, jobs, watch };
+        return { provider, jobs, watch, watchProblem: this.watcher?.watcher.problem ?? null };
       },
       'settings.set': async (req): Promise<Settings> => {
         const s = await this.updateSettings((s) => ({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}), ...(req.watch !== undefined ? { watch: req.watch } : {}) }));
         if (req.provider) await this.sessions.invalidate();
         const { provider, jobs, watch } = s;
-        return { provider, jobs, watch };
+        return { provider, jobs, watch, watchProblem: this.watcher?.watcher.problem ?? null };
       },
       'cache.info': () => cacheInfo(this.ctx, this.busyCaches()),
       'cache.clear': async ({ name }) => {

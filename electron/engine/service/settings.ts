@@ -10,7 +10,8 @@ import type { Settings } from '../../contract/types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { withFileLock } from '../util/file-lock';
 
-export interface StoredSettings extends Settings {
+/** What settings.json holds: the settings but the watcher's state, which is the open engine's. */
+export interface StoredSettings extends Omit<Settings, 'watchProblem'> {
   libraryFolders: string[];
 }
 

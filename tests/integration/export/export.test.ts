@@ -14,6 +14,7 @@ import { ffmpegPath } from '../../../electron/engine/media/ffmpeg-path';
 import { audioStream, probe, videoStream } from '../../../electron/engine/media/probe';
 import { run as cliExport } from '../../../scripts/cli/export';
 import { decodeMono, ffmpeg, rmsBetween, sharedMediaDir, tempDir } from '../../helpers/media';
+import { bestMatch } from '../../helpers/signal';
 
 const execp = promisify(execFile);
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -41,22 +42,9 @@ async function videoPacketHashes(file: string): Promise<string> {
 
 /** The lag (in samples) at which `probe` best matches `source`, by normalised cross-correlation. */
 function bestLag(source: Float32Array, probe: Float32Array): number {
-  let best = -1;
-  let bestScore = -Infinity;
-  const probeNorm = Math.sqrt(probe.reduce((s, x) => s + x * x, 0));
-  for (let lag = 0; lag + probe.length <= source.length; lag++) {
-    let dot = 0;
-    let energy = 0;
-    for (let i = 0; i < probe.length; i++) {
-      const x = source[lag + i];
-      dot += x * probe[i];
-      energy += x * x;
-    }
-    const score = dot / (Math.sqrt(energy) * probeNorm + 1e-12);
-    if (score > bestScore) [best, bestScore] = [lag, score];
-  }
-  expect(bestScore).toBeGreaterThan(0.5); // a real match, not the best of noise
-  return best;
+  const { lag, score } = bestMatch(source, probe);
+  expect(score).toBeGreaterThan(0.5); // a real match, not the best of noise
+  return lag;
 }
 
 /** Poll `done` until it holds (every 5 ms, at most the test's own timeout). */

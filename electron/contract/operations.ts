@@ -360,7 +360,8 @@ export interface Results {
   'library.folders': string[];
   'library.addFolder': string[];
   'library.removeFolder': RemovedFolder;
-  'library.folderTracks': { tracks: number };
+  /** `tracks`: what forgetting the folder drops; `kept`: its catalogued tracks that stay, being under the library folders `keptUnder` too. */
+  'library.folderTracks': { tracks: number; kept: number; keptUnder: string[] };
   'tracks.list': TrackPage;
   'tracks.failed': FailedFile[];
   'tracks.detail': TrackDetail;

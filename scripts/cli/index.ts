@@ -112,6 +112,21 @@ const isDirectory = (path: string): boolean => {
   }
 };
 
+/**
+ * What `--forget FOLDER` without --yes says: what it would drop, and why tracks under it stay (review
+ * R1.18: a subfolder of a library folder read "would drop 0 tracks" and invited --yes, which did nothing).
+ */
+function wouldDrop(w: { folder: string; tracks: number; kept: number; keptUnder: string[] }, total: number): string {
+  const n = (k: number): string => `${k} track${k === 1 ? '' : 's'}`;
+  const listed = w.keptUnder.length === 1 ? `the library folder ${w.keptUnder[0]}` : `the library folders ${w.keptUnder.join(', ')}`;
+  const forgetThem = w.keptUnder.length === 1 ? `forget ${w.keptUnder[0]}` : 'forget those';
+  const stay = w.kept > 0 ? `: they are under ${listed} (a scan would add them back); to leave them out, move them or ${forgetThem}` : '';
+  if (w.tracks === 0 && w.kept > 0) return `would drop no track: its ${n(w.kept)} stay${stay}; nothing was changed`;
+  const share = w.tracks === total && total > 0 ? ' (the whole catalog)' : ` of the catalog's ${total}`;
+  const also = w.kept > 0 ? `; ${w.kept} more stay${w.kept === 1 ? 's' : ''}${stay}` : '';
+  return `would drop ${n(w.tracks)}${share}, with their places in saved playlists and their feedback${also}; nothing was changed: add --yes to drop them`;
+}
+
 /** Drop the tracks under each folder, with their segments, playlist items and feedback. */
 async function forget(folders: string[], db: string | undefined, json: boolean, yes: boolean): Promise<number> {
   const engine = openEngine({ db });
@@ -119,16 +134,13 @@ async function forget(folders: string[], db: string | undefined, json: boolean, 
     if (!yes) {
       // What would go, and nothing else: the drop needs --yes.
       const total = (await engine.call('tracks.list', { limit: 1 })).total;
-      const would: Array<{ folder: string; tracks: number }> = [];
+      const would: Array<{ folder: string; tracks: number; kept: number; keptUnder: string[] }> = [];
       for (const f of folders) {
         const folder = resolve(f);
-        would.push({ folder, tracks: (await engine.call('library.folderTracks', { path: folder })).tracks });
+        would.push({ folder, ...(await engine.call('library.folderTracks', { path: folder })) });
       }
       if (json) printJson({ wouldForget: would, catalogTracks: total });
-      for (const w of would) {
-        const share = w.tracks === total && total > 0 ? ' (the whole catalog)' : ` of the catalog's ${total}`;
-        process.stderr.write(`index: --forget ${w.folder} would drop ${w.tracks} track${w.tracks === 1 ? '' : 's'}${share}, with their places in saved playlists and their feedback; nothing was changed: add --yes to drop them\n`);
-      }
+      for (const w of would) process.stderr.write(`index: --forget ${w.folder} ${wouldDrop(w, total)}\n`);
       return 1;
     }
     const done: Array<{ folder: string; dropped: number; kept: number }> = [];

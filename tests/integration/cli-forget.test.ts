@@ -42,7 +42,7 @@ describe('needledrop index --forget', () => {
     // Review R33: without --yes it says what would go and changes nothing (a parent folder would take everything).
     const asked = await cli('index', '--forget', dir, '--json');
     expect(asked.code).toBe(1);
-    expect(JSON.parse(asked.stdout)).toEqual({ wouldForget: [{ folder: dir, tracks: 3 }], catalogTracks: 3 });
+    expect(JSON.parse(asked.stdout)).toEqual({ wouldForget: [{ folder: dir, tracks: 3, kept: 0, keptUnder: [] }], catalogTracks: 3 });
     expect(asked.stderr).toContain(`index: --forget ${dir} would drop 3 tracks (the whole catalog), with their places in saved playlists and their feedback; nothing was changed: add --yes to drop them`);
     expect(paths()).toEqual([...a, ...ab].sort());
 
@@ -55,6 +55,30 @@ describe('needledrop index --forget', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toBe(`index: forgot ${join(dir, 'lib', 'ab')}: 1 track dropped with their playlist items and feedback\n`);
     expect(paths()).toEqual([]);
+  }, 180_000);
+
+  // Review R1.18: a subfolder of a library folder read 'would drop 0 tracks' without why, and invited --yes (which did nothing).
+  it('a subfolder of a library folder: says its tracks stay and why, and does not invite --yes', async () => {
+    const lib = join(dir, 'lib2');
+    const nested = join(lib, 'nested');
+    mkdirSync(nested, { recursive: true });
+    const top = await sine(lib, { seconds: 3, freq: 330, name: 'top.wav' });
+    const inside = [await sine(nested, { seconds: 3, freq: 440, name: 'x.wav' }), await sine(nested, { seconds: 3, freq: 550, name: 'y.wav' })];
+    const indexed = await cli('index', lib, '--jobs', '1');
+    expect(indexed.code, indexed.stderr).toBe(0);
+    const before = paths();
+    expect(before).toEqual(expect.arrayContaining([top, ...inside]));
+
+    const asked = await cli('index', '--forget', nested);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toBe(
+      `index: --forget ${nested} would drop no track: its 2 tracks stay: they are under the library folder ${lib} (a scan would add them back); ` +
+        `to leave them out, move them or forget ${lib}; nothing was changed\n`,
+    );
+    expect(asked.stderr).not.toContain('--yes');
+    const json = await cli('index', '--forget', nested, '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ wouldForget: [{ folder: nested, tracks: 0, kept: 2, keptUnder: [lib] }], catalogTracks: before.length });
+    expect(paths()).toEqual(before);
   }, 180_000);
 
   it('is a usage error without a folder or with scan options', async () => {

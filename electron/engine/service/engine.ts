@@ -470,13 +470,15 @@ export class Engine implements EngineApi {
    * Catalogued files under `folder`: those removing it would drop, and how many stay because another
    * library folder holds them too (its next scan would only bring them back, without their playlists).
    */
-  private tracksUnderFolder(folder: string): { drop: number[]; keep: number } {
-    if (!this.sessions.hasCatalog()) return { drop: [], keep: 0 };
+  /** The catalogued tracks under `folder` that forgetting it drops, and those that stay (under another library folder, listed in `keptUnder`). */
+  private tracksUnderFolder(folder: string): { drop: number[]; keep: number; keptUnder: string[] } {
+    if (!this.sessions.hasCatalog()) return { drop: [], keep: 0, keptUnder: [] };
     // A library folder inside the one removed goes with it (a parent forgotten takes its listed subfolders' tracks).
     const others = this.settings().libraryFolders.filter((f) => !isUnder(f, folder));
     const under = filesUnder(this.sessions.catalog(), [folder]);
     const drop = under.filter((r) => !others.some((o) => isUnder(r.path, o))).map((r) => r.id);
-    return { drop, keep: under.length - drop.length };
+    const keptUnder = others.filter((o) => under.some((r) => isUnder(r.path, o)));
+    return { drop, keep: under.length - drop.length, keptUnder };
   }
 
   private makeHandlers(): Handlers {
@@ -528,7 +530,10 @@ export class Engine implements EngineApi {
         else if (forgot) this.emit({ type: 'changed', what: 'tracks' });
         return { folders: this.settings().libraryFolders, dropped: dropTracks ? drop.length : 0, kept: dropTracks ? keep : keep + drop.length };
       },
-      'library.folderTracks': ({ path }) => ({ tracks: this.tracksUnderFolder(resolve(path)).drop.length }),
+      'library.folderTracks': ({ path }) => {
+        const { drop, keep, keptUnder } = this.tracksUnderFolder(resolve(path));
+        return { tracks: drop.length, kept: keep, keptUnder };
+      },
       'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}, this.settings().libraryFolders),
       'tracks.failed': () => readFailed(this.ctx.dataDir),
       'tracks.detail': async ({ id }) => trackDetail(db(), await this.version(), id, this.settings().libraryFolders),

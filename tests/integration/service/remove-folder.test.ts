@@ -63,8 +63,8 @@ describe('library.removeFolder', () => {
       const { ids, playlist } = await setUp(engine);
       const gone = idsOf(ids, files.a);
       const stay = idsOf(ids, [...files.ab, ...files.elsewhere]);
-      expect(await engine.call('library.folderTracks', { path: dirs.a })).toEqual({ tracks: 3 });
-      expect(await engine.call('library.folderTracks', { path: dirs.elsewhere })).toEqual({ tracks: 1 });
+      expect(await engine.call('library.folderTracks', { path: dirs.a })).toEqual({ tracks: 3, kept: 0, keptUnder: [] });
+      expect(await engine.call('library.folderTracks', { path: dirs.elsewhere })).toEqual({ tracks: 1, kept: 0, keptUnder: [] });
       const changedBefore = events.filter((e) => e.type === 'changed' && e.what === 'tracks').length;
 
       const r = await engine.call('library.removeFolder', { path: dirs.a + '/', dropTracks: true });
@@ -109,7 +109,7 @@ describe('library.removeFolder', () => {
       expect(await engine.call('tracks.failed')).toHaveLength(2);
       // Tracks another library folder also holds are not dropped (its next scan would only bring them back) and are counted as kept.
       await engine.call('library.addFolder', { path: join(tmp, 'lib') });
-      expect(await engine.call('library.folderTracks', { path: dirs.ab })).toEqual({ tracks: 0 });
+      expect(await engine.call('library.folderTracks', { path: dirs.ab })).toEqual({ tracks: 0, kept: 2, keptUnder: [join(tmp, 'lib')] });
       expect(await engine.call('library.removeFolder', { path: dirs.ab, dropTracks: true })).toEqual({ folders: [join(tmp, 'lib')], dropped: 0, kept: 2 });
       expect((await engine.call('tracks.list', { limit: 100 })).total).toBe(6);
     });

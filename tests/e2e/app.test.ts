@@ -190,7 +190,10 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     expect(why.startsWith(total < STANDING_AS_SHARE_FROM ? `${standing({ top: 1 / total, of: total })} for this clip · ` : `#1 of ${total} for this clip, ${topPercent(1 / total)}`)).toBe(true);
     expect(why).toContain(`model confidence ${percent(rows[0].confidence)} (calibrated on synthetic test pairs)`);
 
-    // The preview: clip muted, the track's audio from its offset, following the video's clock.
+    // The preview: clip muted, the track's audio from its offset, following the video's clock, between
+    // In and Out as the export writes it (review R2.13): played from inside the range (the keys left it at Out).
+    await page.evaluate(() => ((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime = 3));
+    await page.waitForFunction(() => Math.abs((document.querySelector('[data-testid="clip-video"]') as HTMLVideoElement).currentTime - 3) < 0.05);
     await page.locator('body').press(' ');
     await page.waitForFunction(() => !(document.querySelector('[data-testid="track-audio"]') as HTMLAudioElement).paused, null, { timeout: 15_000 });
     await page.waitForTimeout(800);

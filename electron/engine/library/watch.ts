@@ -12,7 +12,7 @@
  * word (review R1.9). There each folder the snapshot walks (the scan's folders: no hidden ones, no
  * linked ones) is watched on its own, which reads no entry, and the set follows each snapshot.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
 import { errnoWords } from '../util/errno';
 import { findAudioFiles, type DiskEntry } from './scan';
@@ -28,8 +28,8 @@ export interface WatchOptions {
   poll?: boolean;
   /** Diagnostics (watch errors); the engine prints nothing itself. */
   log?: (message: string) => void;
-  /** Called when watching falls back to the periodic snapshot, with `problem`. */
-  onProblem?: (problem: string) => void;
+  /** Called when `problem` changes: watching fell back to the periodic snapshot (a string), or is whole again (null). */
+  onProblem?: (problem: string | null) => void;
 }
 
 export interface FolderChange {
@@ -89,6 +89,8 @@ export class FolderWatcher {
   private closed = false;
   /** Why the folders are looked at every `pollMs` rather than watched as files change, or null. */
   problem: string | null = null;
+  /** Folders fs.watch refused, with the problem each makes (retried when a snapshot walks them again). */
+  private readonly refused = new Map<string, string>();
   /** Resolves when the first snapshot is taken (changes are measured from it). */
   readonly ready: Promise<void>;
 
@@ -100,6 +102,7 @@ export class FolderWatcher {
     this.opts = { ...DEFAULTS, ...opts };
     if (opts.poll === true) this.startPolling();
     else for (const folder of folders) this.watchFolder(folder);
+    this.update();
     this.ready = this.snapshot().then(
       (s) => {
         this.settled ??= s;
@@ -122,6 +125,7 @@ export class FolderWatcher {
         this.fallBack(dir, err);
       });
       this.watchers.set(dir, w);
+      this.refused.delete(dir);
     } catch (err) {
       this.fallBack(dir, err);
     }
@@ -131,12 +135,22 @@ export class FolderWatcher {
     // A subfolder gone since the snapshot that listed it: the next snapshot drops it.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !this.folders.includes(dir)) return;
     const problem = `looking every ${Math.round(this.opts.pollMs / 1000)} s, not as files change: ${dir}: ${watchCause(err)}`;
-    this.opts.log?.(`watch: ${problem}`);
-    if (this.problem === null) {
-      this.problem = problem;
-      this.opts.onProblem?.(problem);
+    if (this.refused.get(dir) !== problem) this.opts.log?.(`watch: ${problem}`);
+    this.refused.set(dir, problem);
+    this.update();
+  }
+
+  /** The problem is the first refused folder's; the periodic snapshot runs while there is one (or when asked for). */
+  private update(): void {
+    const problem = this.refused.values().next().value ?? null;
+    if (problem !== null) this.startPolling();
+    else if (this.opts.poll !== true && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
     }
-    this.startPolling();
+    if (problem === this.problem) return;
+    this.problem = problem;
+    this.opts.onProblem?.(problem);
   }
 
   /** Watch the folders a snapshot walked and no others (Linux: one watch per folder; roots always). */
@@ -147,8 +161,12 @@ export class FolderWatcher {
       w.close();
       this.watchers.delete(dir);
     }
-    const fresh = [...walked].filter((dir) => !this.watchers.has(dir));
+    // A refused subfolder no longer walked is no problem; a refused folder walked again (a drive back) is tried again.
+    for (const dir of this.refused.keys()) if (!walked.has(dir) && !this.folders.includes(dir)) this.refused.delete(dir);
+    for (const dir of [...this.refused.keys()].filter((d) => walked.has(d))) this.watchFolder(dir);
+    const fresh = [...walked].filter((dir) => !this.watchers.has(dir) && !this.refused.has(dir));
     for (const dir of fresh) this.watchFolder(dir);
+    this.update();
     // A file written in a new folder before its watch began: the next look sees it.
     if (fresh.length > 0 && this.settled) this.schedule(this.opts.debounceMs);
   }
@@ -169,7 +187,9 @@ export class FolderWatcher {
 
   private async snapshot(): Promise<Snapshot> {
     const walked = new Set<string>();
-    const entries = await findAudioFiles(this.folders, { onFolder: (dir) => walked.add(dir) });
+    // A listed folder that is not there (an unplugged drive) holds nothing to watch: the others are still watched (the scan keeps its tracks).
+    const present = this.folders.filter((f) => existsSync(f));
+    const entries = await findAudioFiles(present, { onFolder: (dir) => walked.add(dir) });
     this.follow(walked);
     return snapshotOf(entries);
   }

@@ -56,6 +56,32 @@ describe('watching a folder with a symbolic link loop', () => {
     }
   }, 300_000);
 
+  it('a listed folder that is not there (an unplugged drive) is said, and the others are still watched; back, it is watched again', async () => {
+    const lib = oddFolder('beside');
+    const gone = join(tmp, 'unplugged');
+    const seen: FolderChange[] = [];
+    const problems: Array<string | null> = [];
+    const w = new FolderWatcher([gone, lib], (c) => seen.push(c), { pollMs: HOUR, debounceMs: 100, stableMs: 300, onProblem: (p) => problems.push(p) });
+    try {
+      await w.ready;
+      expect(w.problem).toBe(`looking every 3600 s, not as files change: ${gone}: no such file or folder`);
+      writeFileSync(join(lib, 'sub', 'new.ogg'), 'new');
+      await expect.poll(() => seen.length, { timeout: 60_000 }).toBe(1);
+      expect(seen[0]).toEqual({ added: [join(lib, 'sub', 'new.ogg')], changed: [], removed: [] });
+      // The drive is back: the next look (any change) watches it, and watching is whole again.
+      mkdirSync(gone);
+      writeFileSync(join(lib, 'again.ogg'), 'again');
+      await expect.poll(() => w.problem, { timeout: 60_000 }).toBeNull();
+      await expect.poll(() => seen.length, { timeout: 60_000 }).toBe(2);
+      writeFileSync(join(gone, 'back.ogg'), 'back');
+      await expect.poll(() => seen.length, { timeout: 60_000 }).toBe(3);
+      expect(seen[2]).toEqual({ added: [join(gone, 'back.ogg')], changed: [], removed: [] });
+      expect(problems).toEqual([`looking every 3600 s, not as files change: ${gone}: no such file or folder`, null]);
+    } finally {
+      w.close();
+    }
+  }, 300_000);
+
   it('the engine says why it falls back to the periodic look, naming the folder, and nothing when it does not', async () => {
     const lib = oddFolder('lib');
     const gone = join(tmp, 'gone');

@@ -286,7 +286,13 @@ export function checkOutputPlace(out: string, given: string): boolean {
     throw inputError(given, cause, err);
   }
   if (!dst.isDirectory()) throw inputError(given, `${dir} is a file, not a folder`);
-  const ost = lstatSync(out, { throwIfNoEntry: false });
+  let ost;
+  try {
+    ost = lstatSync(out, { throwIfNoEntry: false });
+  } catch (err) {
+    // A name the file system refuses (too long, a loop of links) is the user's input, not a crash.
+    throw inputError(given, errnoWords(err), err);
+  }
   if (ost?.isDirectory()) throw inputError(given, 'is a folder; give a file name for the output');
   return ost !== undefined;
 }

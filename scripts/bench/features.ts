@@ -14,16 +14,10 @@ import { analysisHeight, extractVideoFeatures } from '../../electron/engine/feat
 import { decodeAudio, decodeVideoFrames } from '../../electron/engine/media/decode';
 import { displayAspect, probe, videoStream } from '../../electron/engine/media/probe';
 import { ffmpeg, musicLike, tempDir } from '../../tests/helpers/media';
-import { median } from './stats';
+import { median, seconds as time } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, keep: { type: 'string' } } });
 const runs = Math.max(1, Number(values.runs));
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
 
 async function main(): Promise<void> {
   const tmp = values.keep ? { dir: values.keep, cleanup: async () => undefined } : await tempDir('nd-bench-');

@@ -16,3 +16,10 @@ export function medianRange(xs: readonly number[]): { median: number; min: numbe
 
 /** The median of `xs` (the mean of the two middle values for an even count). */
 export const median = (xs: readonly number[]): number => medianRange(xs).median;
+
+/** Wall-clock seconds `fn` takes. */
+export async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+}

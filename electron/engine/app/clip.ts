@@ -86,7 +86,9 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: Ana
   // Too short to judge is said before decoding, the range cut at the picture's end (review R2.4: a start
   // in the last frame read "no video frames could be decoded").
   checkJudgeable(file, r.start, Math.min(resolved.expected, pictureSeconds(info) - r.start), range.end === undefined);
-  const shotOpts = { info: resolved.info, ...signal };
+  // Only the range's cuts are shown: a CLI match decodes the range (and the frames its detection
+  // reads) again, not the whole film; the app's engine reuses the markers' whole detection when done.
+  const shotOpts = { info: resolved.info, ...signal, range: { start: r.start, end: r.start + resolved.expected } };
   const [{ seq, summary }, shots] = await Promise.all([
     extractVideoFrom(resolved, signal),
     opts.shotCuts ? opts.shotCuts.get(file, shotOpts) : detectShotCuts(file, shotOpts),

@@ -29,16 +29,30 @@ function standsOut(x: ArrayLike<number>, i: number, threshold: number, contrast:
   return d >= contrast * (m ? sum / m : 0) + 0.01;
 }
 
-/** Frame indices that start a new shot. `dist` and `lumaChange` are per frame (0 for frame 0). */
-export function detectCuts(dist: ArrayLike<number>, lumaChange: ArrayLike<number>, t: CutThresholds, radius = 5): number[] {
+/** How many frames on each side a frame's change is compared with. */
+export const CUT_RADIUS = 5;
+
+/**
+ * Whether frame i's change stands out enough to be a cut, before the tie-break of adjacent cuts. It
+ * reads frames i − radius … i + radius (frame 0 excluded): what a detection over part of a clip
+ * must hold around a frame to judge it as the whole clip's detection does (features/shot-cuts.ts).
+ */
+export function isCutCandidate(dist: ArrayLike<number>, lumaChange: ArrayLike<number>, t: CutThresholds, i: number, radius = CUT_RADIUS): boolean {
+  return standsOut(dist, i, t.cutThreshold, t.cutContrast, radius) || standsOut(lumaChange, i, t.cutLumaThreshold, t.cutContrast, radius);
+}
+
+/**
+ * Frame indices that start a new shot. `dist` and `lumaChange` are per frame (0 for frame 0). Of a
+ * run of candidates on adjacent frames the tie-break keeps what the run alone decides: a frame that
+ * is no candidate separates what comes before it from what comes after.
+ */
+export function detectCuts(dist: ArrayLike<number>, lumaChange: ArrayLike<number>, t: CutThresholds, radius = CUT_RADIUS): number[] {
   const n = dist.length;
   const cuts: number[] = [];
   // Strength on one scale for the tie-break below: how far past its threshold each signal is.
   const strength = (i: number): number => Math.max(dist[i] / t.cutThreshold, lumaChange[i] / t.cutLumaThreshold);
   for (let i = 1; i < n; i++) {
-    const cut =
-      standsOut(dist, i, t.cutThreshold, t.cutContrast, radius) || standsOut(lumaChange, i, t.cutLumaThreshold, t.cutContrast, radius);
-    if (!cut) continue;
+    if (!isCutCandidate(dist, lumaChange, t, i, radius)) continue;
     // Two cuts on adjacent frames (a flash, a one-frame shot): keep the stronger.
     const last = cuts[cuts.length - 1];
     if (last !== undefined && i - last < 2) {

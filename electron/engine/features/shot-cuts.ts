@@ -9,7 +9,7 @@ import { decodeVideoFrames } from '../media/decode';
 import { displayAspect, probe, videoStream, type MediaInfo } from '../media/probe';
 import { inputError } from '../errors';
 import { round } from '../util/round';
-import { detectCuts } from './cuts';
+import { CUT_RADIUS, detectCuts, isCutCandidate } from './cuts';
 import { FrameAnalyser } from './frame';
 import { VIDEO_SPEC as V } from './spec';
 
@@ -23,6 +23,12 @@ export interface ShotCuts {
   cuts: number[];
   /** The frame rate analysed (the clip's own, at most 60). */
   fps: number;
+  /**
+   * Set when only part of the clip was searched (a `range` asked for): the cuts between `from` and
+   * `to` (file seconds, both outside the range asked) are exactly the whole clip's there, and no
+   * other cut is listed. Absent: the whole clip's cuts.
+   */
+  span?: { from: number; to: number };
 }
 
 export interface ShotCutOptions {
@@ -30,6 +36,37 @@ export interface ShotCutOptions {
   signal?: AbortSignal;
   /** Seconds decoded so far and the clip's duration, once per second of video. */
   onProgress?: (seconds: number, duration: number) => void;
+  /**
+   * Only this range's cuts are wanted (file seconds): a constant-rate clip is then decoded over the
+   * range and the few frames either side its detection reads, not whole (a CLI match of 10 s of a
+   * film). The cuts found there are the whole clip's detection restricted to it.
+   */
+  range?: { start: number; end: number };
+}
+
+/** Frames decoded beyond what the detector reads around the range, where the runs of adjacent cuts end. */
+const SPARE = 3;
+
+interface Decoded {
+  dist: number[];
+  luma: number[];
+}
+
+async function decodeChanges(file: string, fps: number, height: number, from: number, frames: number | undefined, opts: ShotCutOptions, duration: number): Promise<Decoded> {
+  const analyser = new FrameAnalyser(WIDTH, height, V.hueBins, V.edgeThreshold);
+  const dist: number[] = [];
+  const luma: number[] = [];
+  // A seek a quarter frame before frame `from` gives the whole decode's frames from it on (on a
+  // constant-rate stream at its own rate): the frame before falls before the seek, the grid stays.
+  const range = from > 0 ? { start: (from - 0.25) / fps } : {};
+  const count = frames !== undefined ? { duration: frames / fps } : {};
+  for await (const frame of decodeVideoFrames(file, { fps, width: WIDTH, height, ...range, ...count, ...(opts.signal ? { signal: opts.signal } : {}) })) {
+    const s = analyser.analyse(frame.data);
+    dist.push(s.histDistance);
+    luma.push(s.motion);
+    if ((from + frame.index) % Math.round(fps) === 0) opts.onProgress?.(Math.round((from + frame.index) / fps), duration);
+  }
+  return { dist, luma };
 }
 
 export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): Promise<ShotCuts> {
@@ -38,16 +75,47 @@ export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): P
   if (!stream) throw inputError(file, 'has no video stream to find shot cuts in');
   const fps = Math.min(MAX_FPS, stream.fps && stream.fps > 0 ? stream.fps : 25);
   const height = Math.max(8, Math.round(WIDTH / displayAspect(stream) / 2) * 2);
-  const analyser = new FrameAnalyser(WIDTH, height, V.hueBins, V.edgeThreshold);
-  const dist: number[] = [];
-  const luma: number[] = [];
-  for await (const frame of decodeVideoFrames(file, { fps, width: WIDTH, height, ...(opts.signal ? { signal: opts.signal } : {}) })) {
-    const s = analyser.analyse(frame.data);
-    dist.push(s.histDistance);
-    luma.push(s.motion);
-    if (frame.index % Math.round(fps) === 0) opts.onProgress?.(Math.round(frame.index / fps), info.duration);
+  // Only a stream decoded frame for frame keeps the whole decode's frames after a seek: one of
+  // constant rate at most MAX_FPS (a variable rate, or a faster one thinned to 60, is resampled on a
+  // grid that starts where decoding does).
+  if (opts.range && stream.constantRate && stream.fps === fps) {
+    const part = await detectInRange(file, fps, height, opts.range, opts, info.duration);
+    if (part) return part;
   }
+  const { dist, luma } = await decodeChanges(file, fps, height, 0, undefined, opts, info.duration);
   return { cuts: detectCuts(dist, luma, V).map((i) => round(i / fps, 3)), fps };
+}
+
+/**
+ * The whole clip's cuts between two frames that are no cut candidates around `range`, from a decode
+ * of that stretch alone; null when runs of adjacent candidates fill the spare frames (then the
+ * caller decodes the whole clip). Why it equals the whole detection there: a frame's candidacy reads
+ * CUT_RADIUS frames either side, each change its previous frame (the decode's first frame has none,
+ * so it is read by no frame judged), and the tie-break of adjacent cuts never crosses a frame that
+ * is no candidate (features/cuts.ts).
+ */
+async function detectInRange(file: string, fps: number, height: number, range: { start: number; end: number }, opts: ShotCutOptions, duration: number): Promise<ShotCuts | null> {
+  const first = Math.max(0, Math.floor(range.start * fps) - 1);
+  const last = Math.ceil(range.end * fps) + 1;
+  const from = Math.max(0, first - (CUT_RADIUS + 1) - SPARE);
+  const upTo = last + CUT_RADIUS + SPARE;
+  // Near the end the decode runs to it: the whole detection's last frames see the same end.
+  const toEnd = (upTo + 1) / fps >= duration - 1e-6;
+  const { dist, luma } = await decodeChanges(file, fps, height, from, toEnd ? undefined : upTo - from + 1, opts, duration);
+  const n = dist.length;
+  // Local indices judged as the whole clip judges them.
+  const exactFrom = from === 0 ? 0 : CUT_RADIUS + 1;
+  const exactTo = toEnd ? n - 1 : n - 1 - CUT_RADIUS;
+  const candidate = (i: number): boolean => i > 0 && isCutCandidate(dist, luma, V, i);
+  let p = first - from - 1;
+  while (p >= exactFrom && candidate(p)) p--;
+  let q = last - from + 1;
+  while (q <= exactTo && candidate(q)) q++;
+  if ((from > 0 && p < exactFrom) || (q > exactTo && !(toEnd && q >= n))) return null;
+  const cuts = detectCuts(dist, luma, V)
+    .filter((i) => i > p && i < q)
+    .map((i) => round((from + i) / fps, 3));
+  return { cuts, fps, span: { from: round((from + p) / fps, 3), to: round((from + q) / fps, 3) } };
 }
 
 /**
@@ -59,12 +127,14 @@ export class ShotCutCache {
   private readonly done = new Map<string, ShotCuts>();
   constructor(private readonly capacity = 8) {}
 
+  /** The clip's whole detection when kept; else a detection of `opts.range` alone when asked (not kept: the markers need the whole clip). */
   async get(file: string, opts: ShotCutOptions = {}): Promise<ShotCuts> {
     const s = await stat(file);
     const key = `${file}\0${s.size}\0${s.mtimeMs}`;
     const hit = this.done.get(key);
     if (hit) return hit;
     const found = await detectShotCuts(file, opts);
+    if (found.span) return found;
     this.done.set(key, found);
     if (this.done.size > this.capacity) this.done.delete(this.done.keys().next().value as string);
     return found;

@@ -96,7 +96,8 @@ async function clipRange(o: FitOptions): Promise<ClipRange> {
 
 /** Shot cuts in output seconds (0 = the in point), on the clip's own frames. */
 async function clipCuts(o: FitOptions, r: ClipRange): Promise<number[]> {
-  const opts = { info: r.info, ...(o.signal ? { signal: o.signal } : {}) };
+  // Only the range is searched when no whole detection is at hand (a CLI fit of part of a film).
+  const opts = { info: r.info, ...(o.signal ? { signal: o.signal } : {}), range: { start: r.start, end: r.end } };
   const { cuts } = await (o.shotCuts ? o.shotCuts.get(o.clip, opts) : detectShotCuts(o.clip, opts));
   return cuts.map((c) => c - r.start).filter((c) => c > 0 && c < r.end - r.start);
 }

@@ -14,6 +14,8 @@ export interface StreamInfo {
   duration?: number;
   /** Video: average frame rate (frames/s). */
   fps?: number;
+  /** Video: the stream states one frame rate (its base rate equals its average): a constant-rate stream. */
+  constantRate?: boolean;
   /** Video: coded size in pixels (before rotation). */
   width?: number;
   height?: number;
@@ -127,6 +129,8 @@ function toStream(s: RawStream, endBased: boolean): StreamInfo {
   if (type === 'video') {
     const fps = ratio(s.avg_frame_rate) ?? ratio(s.r_frame_rate);
     if (fps !== undefined && !out.attachedPic) out.fps = fps;
+    const base = ratio(s.r_frame_rate);
+    if (fps !== undefined && base !== undefined && Math.abs(base - fps) <= 1e-9 * base) out.constantRate = true;
     if (s.width) out.width = s.width;
     if (s.height) out.height = s.height;
     out.rotation = rotationOf(s);

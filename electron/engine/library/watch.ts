@@ -157,9 +157,12 @@ export class FolderWatcher {
   private follow(walked: ReadonlySet<string>): void {
     if (NATIVE_RECURSIVE || this.opts.poll === true || this.closed) return;
     for (const [dir, w] of this.watchers) {
-      if (walked.has(dir) || this.folders.includes(dir)) continue;
+      const root = this.folders.includes(dir);
+      if (walked.has(dir) || (root && existsSync(dir))) continue;
       w.close();
       this.watchers.delete(dir);
+      // A listed folder gone (a drive unplugged): said, looked for every pollMs, watched anew when back.
+      if (root) this.fallBack(dir, Object.assign(new Error('gone'), { code: 'ENOENT' }));
     }
     // A refused subfolder no longer walked is no problem; a refused folder walked again (a drive back) is tried again.
     for (const dir of this.refused.keys()) if (!walked.has(dir) && !this.folders.includes(dir)) this.refused.delete(dir);

@@ -76,7 +76,18 @@ describe('watching a folder with a symbolic link loop', () => {
       writeFileSync(join(gone, 'back.ogg'), 'back');
       await expect.poll(() => seen.length, { timeout: 60_000 }).toBe(3);
       expect(seen[2]).toEqual({ added: [join(gone, 'back.ogg')], changed: [], removed: [] });
-      expect(problems).toEqual([`looking every 3600 s, not as files change: ${gone}: no such file or folder`, null]);
+      // Unplugged again while watched: said again at the next look; back once more, its new folder is watched.
+      rmSync(gone, { recursive: true });
+      await expect.poll(() => w.problem, { timeout: 60_000 }).toBe(`looking every 3600 s, not as files change: ${gone}: no such file or folder`);
+      mkdirSync(gone);
+      writeFileSync(join(lib, 'trigger.ogg'), 'trigger');
+      await expect.poll(() => w.problem, { timeout: 60_000 }).toBeNull();
+      const count = seen.length;
+      writeFileSync(join(gone, 'again.ogg'), 'again');
+      await expect.poll(() => seen.flatMap((c) => c.added), { timeout: 60_000 }).toContain(join(gone, 'again.ogg'));
+      expect(seen.length).toBeGreaterThan(count);
+      const gonePlain = `looking every 3600 s, not as files change: ${gone}: no such file or folder`;
+      expect(problems).toEqual([gonePlain, null, gonePlain, null]);
     } finally {
       w.close();
     }

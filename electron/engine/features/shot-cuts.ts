@@ -97,11 +97,27 @@ export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): P
 async function detectInRange(file: string, fps: number, height: number, range: { start: number; end: number }, opts: ShotCutOptions, duration: number): Promise<ShotCuts | null> {
   const first = Math.max(0, Math.floor(range.start * fps) - 1);
   const last = Math.ceil(range.end * fps) + 1;
-  const from = Math.max(0, first - (CUT_RADIUS + 1) - SPARE);
-  const upTo = last + CUT_RADIUS + SPARE;
+  const { from, upTo } = cutWindow(first, last);
   // Near the end the decode runs to it: the whole detection's last frames see the same end.
   const toEnd = (upTo + 1) / fps >= duration - 1e-6;
   const { dist, luma } = await decodeChanges(file, fps, height, from, toEnd ? undefined : upTo - from + 1, opts, duration);
+  const found = windowCuts(dist, luma, from, first, last, toEnd);
+  if (!found) return null;
+  return { cuts: found.cuts.map((i) => round(i / fps, 3)), fps, span: { from: round(found.from / fps, 3), to: round(found.to / fps, 3) } };
+}
+
+/** The frames [from, upTo] to decode for the cuts of frames first…last: what the detector reads around them, and SPARE frames more. */
+export function cutWindow(first: number, last: number): { from: number; upTo: number } {
+  return { from: Math.max(0, first - (CUT_RADIUS + 1) - SPARE), upTo: last + CUT_RADIUS + SPARE };
+}
+
+/**
+ * The whole clip's cut frames (clip frame numbers) between the last frame before `first` and the
+ * first after `last` that are no candidates, from the changes of a decode of frames from `from` on
+ * (`dist[0]`, `luma[0]`: the decode's first frame, which has no previous one); null when a run of
+ * candidates reaches where the window cannot judge. `toEnd`: the decode ran to the clip's end.
+ */
+export function windowCuts(dist: ArrayLike<number>, luma: ArrayLike<number>, from: number, first: number, last: number, toEnd: boolean): { cuts: number[]; from: number; to: number } | null {
   const n = dist.length;
   // Local indices judged as the whole clip judges them.
   const exactFrom = from === 0 ? 0 : CUT_RADIUS + 1;
@@ -114,8 +130,8 @@ async function detectInRange(file: string, fps: number, height: number, range: {
   if ((from > 0 && p < exactFrom) || (q > exactTo && !(toEnd && q >= n))) return null;
   const cuts = detectCuts(dist, luma, V)
     .filter((i) => i > p && i < q)
-    .map((i) => round((from + i) / fps, 3));
-  return { cuts, fps, span: { from: round((from + p) / fps, 3), to: round((from + q) / fps, 3) } };
+    .map((i) => from + i);
+  return { cuts, from: from + p, to: from + q };
 }
 
 /**

@@ -122,7 +122,7 @@ describe('needledrop fit', () => {
     expect((await readFile(out)).subarray(0, 4).toString()).toBe('fLaC');
   });
 
-  it('exits 1 naming the file for a track it cannot fit, 2 for bad usage', async () => {
+  it('exits 1 naming the file for a track it cannot fit or a remix it cannot write, 2 for bad usage', async () => {
     const text = await textFile(dir);
     const bad = await needledrop('fit', clip, text);
     expect(bad.code).toBe(1);
@@ -137,7 +137,12 @@ describe('needledrop fit', () => {
     }
     expect((await needledrop('fit', clip, track, '--end-on-ending', '--end-on-phrase')).code).toBe(2);
     expect((await needledrop('fit', clip)).code).toBe(2);
-    expect((await needledrop('fit', clip, track, '--out', join(dir, 'x.mp3'))).code).toBe(2);
+    // A remix name fit cannot write is a value, not the command line's shape: 1, naming it (6cebc2a's rule).
+    const mp3 = join(dir, 'x.mp3');
+    const wrongRemix = await needledrop('fit', clip, track, '--out', mp3);
+    expect(wrongRemix.code).toBe(1);
+    expect(wrongRemix.stderr).toContain(`${mp3}: the remix must end in .wav or .flac`);
+    expect(wrongRemix.stderr).not.toMatch(/usage:/);
     // Five CLI starts through tsx: minutes on a loaded two-core machine.
   }, 300_000);
 

@@ -4,13 +4,16 @@
  * the clip's construction: hard cuts at known frames (two pairs 2 and 3 frames apart, which the
  * 10 fps analysis counted once each, and two on the in and out points set), so the markers, the
  * in–out count and the ranking's header must all say the constructed numbers.
+ * An In–Out range set on two of those cuts must show over their markers, with the outside dimmed
+ * (review R2.15): paint order by elementFromPoint, dimming by the screenshots' pixels.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hardCuts, musicLike } from '../helpers/media';
+import { clockTime } from '../../renderer/lib/format';
+import { ffmpeg, hardCuts, musicLike } from '../helpers/media';
 import { hasChromium, openClipOnMatch, startAppOnLibrary, type App } from './harness';
 
 const FPS = 25;
@@ -33,6 +36,20 @@ async function findMusic(): Promise<string> {
   await page.locator('[data-testid="ranked"] .item, .match [role="alert"]').first().waitFor({ timeout: 300_000 });
   expect(await page.locator('.match [role="alert"]').count()).toBe(0);
   return page.locator('.match .summary').innerText();
+}
+
+interface Gray {
+  width: number;
+  height: number;
+  px: Uint8Array;
+}
+
+/** A PNG screenshot's pixels as 8-bit gray, decoded by ffmpeg (its size from the PNG header). */
+async function gray(png: Buffer): Promise<Gray> {
+  const dir = mkdtempSync(join(root, 'shot-'));
+  writeFileSync(join(dir, 'shot.png'), png);
+  const raw = await ffmpeg(['-i', join(dir, 'shot.png'), '-f', 'rawvideo', '-pix_fmt', 'gray'], join(dir, 'shot.gray'));
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), px: new Uint8Array(readFileSync(raw)) };
 }
 
 describe.skipIf(!hasChromium)('the Match screen counts cuts once and refuses a range too short', () => {
@@ -69,6 +86,85 @@ describe.skipIf(!hasChromium)('the Match screen counts cuts once and refuses a r
     expect(summary).toMatch(new RegExp(`^${IN_RANGE} cuts \\(\\d+/min\\) in 0:01\\.0–0:09\\.0,`));
     // 8 s: one whole segment, no short-range note.
     expect(await page.locator('[data-testid="short-range"]').count()).toBe(0);
+  }, 600_000);
+
+  it('an In–Out range set on two cuts with [ ] I O reads at a glance: its edges over the cut markers, labelled, the picture outside dimmed (review R2.15)', async () => {
+    const timeline = page.locator('[data-testid="timeline"]');
+    const markers = page.locator('[data-testid="cut-marker"]');
+    const times = await markers.evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.time)));
+    await page.locator('.timeline .thumb img').first().waitFor();
+    await expect.poll(() => page.locator('.timeline .thumb img').evaluateAll((els) => els.every((el) => (el as HTMLImageElement).complete))).toBe(true);
+    const video = page.locator('[data-testid="clip-video"]');
+    const seekTo = (t: number): Promise<unknown> => video.evaluate((v: HTMLVideoElement, x) => (v.currentTime = x), t);
+    const at = async (t: number): Promise<void> => {
+      await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(t, 2);
+      await expect.poll(() => page.locator('[data-testid="clock"]').innerText()).toMatch(new RegExp(`^${clockTime(t).replace('.', '\\.')} /`));
+    };
+    const key = async (k: string, t: number): Promise<void> => {
+      await page.keyboard.press(k);
+      await at(t);
+    };
+    // The timeline with no range, the playhead away from every cut (4 s: inside the range to come).
+    await page.click('button[title="Clear in and out"]');
+    await seekTo(4);
+    await at(4);
+    const before = await timeline.screenshot();
+
+    // In on the first cut (1.0 s), Out on the sixth (7.4 s): ] from 0.5 s, I, ] ×5, O.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await seekTo(0.5);
+    await at(0.5);
+    await key(']', times[0]);
+    await page.keyboard.press('i');
+    for (const i of [1, 2, 3, 4, 5]) await key(']', times[i]);
+    await page.keyboard.press('o');
+    expect(await page.locator('[data-testid="set-in"]').innerText()).toBe(`In ${clockTime(times[0])}`);
+    expect(await page.locator('[data-testid="set-out"]').innerText()).toBe(`Out ${clockTime(times[5])}`);
+    await seekTo(4);
+    await at(4);
+    const after = await timeline.screenshot();
+
+    // Paint order: with every timeline element hit-testable, the topmost element at each cut marker the
+    // range begins or ends on, top to bottom, is that edge (the old range border lay under the marker).
+    const box = (await timeline.boundingBox())!;
+    const xs = await markers.evaluateAll((els) => els.map((el) => { const r = el.getBoundingClientRect(); return r.left + r.width / 2; }));
+    const style = await page.addStyleTag({ content: '.timeline * { pointer-events: auto !important; }' });
+    for (const [edge, x] of [['range-in', xs[0]], ['range-out', xs[5]]] as const) {
+      for (const y of [box.y + 2, box.y + box.height * 0.3, box.y + box.height / 2, box.y + box.height - 3]) {
+        const top = await page.evaluate(([px, py]) => {
+          const el = document.elementFromPoint(px, py);
+          return el?.closest('[data-testid^="range-"]')?.getAttribute('data-testid') ?? el?.className ?? null;
+        }, [x, y]);
+        expect(top, `topmost at x ${x.toFixed(1)}, y ${(y - box.y).toFixed(0)} of the timeline`).toBe(edge);
+      }
+    }
+    await style.evaluate((el) => (el as Element).remove());
+
+    // The picture outside the range is dimmed: measured on the screenshots' pixels (decoded by ffmpeg),
+    // in a band of rows clear of the beat ticks, the band and the labels, and columns clear of every marker.
+    const [g0, g1] = await Promise.all([gray(before), gray(after)]);
+    const xIn = xs[0] - box.x;
+    const xOut = xs[5] - box.x;
+    const clear = (x: number): boolean => xs.every((m) => Math.abs(x - (m - box.x)) > 8) && Math.abs(x - ((4 / 12) * box.width)) > 8;
+    const mean = (g: Gray, from: number, to: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let x = Math.ceil(from); x < to; x++) {
+        if (!clear(x)) continue;
+        for (let y = Math.round(g.height * 0.3); y < Math.round(g.height * 0.6); y++) {
+          sum += g.px[y * g.width + x];
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    const outside = (g: Gray): number => (mean(g, 0, xIn) + mean(g, xOut, g.width)) / 2;
+    expect(outside(g1) / outside(g0), 'outside the range, after / before').toBeLessThan(0.6);
+    expect(mean(g1, xIn, xOut) / mean(g0, xIn, xOut), 'inside the range, after / before').toBeGreaterThan(0.9);
+
+    // Labelled in words, not by colour alone.
+    expect(await page.locator('[data-testid="range-in"]').innerText()).toBe('In');
+    expect(await page.locator('[data-testid="range-out"]').innerText()).toBe('Out');
   }, 600_000);
 
   it('a 0.2 s in–out range is not sent: Find music is off and the screen says why; 2.5 s is ranked with the short-range note', async () => {

@@ -31,12 +31,15 @@ const typed = (s: number): string => String(Math.round(s * 1000) / 1000);
  * Why a clip range cannot be cut from a video whose picture lasts `videoSeconds` at `fps`, or null.
  * One rule for match, fit and export (the engine enforces it; the words are the same for all three):
  * a start at or past the video's end, an end past it (beyond END_SLACK), and a range that holds no
- * whole frame of the picture. An end within the slack is the video's end.
+ * whole frame of the picture. An end within the slack, or not past the file's end (`fileSeconds`: a
+ * longer audio stream), is the video's end.
  */
-export function rangeProblem(start: number, end: number | undefined, videoSeconds: number, fps: number): string | null {
+export function rangeProblem(start: number, end: number | undefined, videoSeconds: number, fps: number, fileSeconds = videoSeconds): string | null {
   const last = videoSeconds.toFixed(3);
   if (start >= videoSeconds) return `the range's start (${typed(start)} s) is at or past the video's end (${last} s); start it before ${last} s`;
-  if (end !== undefined && end > videoSeconds + END_SLACK) return `the range's end (${typed(end)} s) is past the video's end (${last} s); end it at ${last} s or before`;
+  // A player's timeline runs to the file's end, which a longer audio stream puts past the picture's:
+  // an Out point set there (the app's O at the last frame) means the picture's end, not a mistake.
+  if (end !== undefined && end > Math.max(videoSeconds + END_SLACK, fileSeconds)) return `the range's end (${typed(end)} s) is past the video's end (${last} s); end it at ${last} s or before`;
   const to = Math.min(end ?? videoSeconds, videoSeconds);
   const frame = 1 / fps;
   if (to - start < frame - SLACK) {

@@ -43,7 +43,7 @@ export function pictureSeconds(info: MediaInfo): number {
  */
 export function checkClipRange(file: string, info: MediaInfo, start: number, end: number | undefined): void {
   const fps = videoStream(info)?.fps;
-  const problem = rangeProblem(start, end, pictureSeconds(info), fps && fps > 0 ? fps : 25);
+  const problem = rangeProblem(start, end, pictureSeconds(info), fps && fps > 0 ? fps : 25, info.duration);
   if (problem) throw inputError(file, problem);
 }
 

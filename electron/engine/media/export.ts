@@ -27,6 +27,7 @@ import { ffmpegPath } from './ffmpeg-path';
 import { audioStream, noAudioCause, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';
 import { errnoWords } from '../util/errno';
+import { END_SLACK } from '../../contract/clip-range';
 
 export interface ExportOptions {
   clip: string;
@@ -119,8 +120,14 @@ const r3 = (x: number): string => x.toFixed(3);
 
 /** A track whose audio ends this much before the length it states is cut short (not codec padding). */
 const CUT_SHORT_SECONDS = 0.25;
-/** How far an Out point may pass the picture's last frame and still be its end: a player's clock or a rounded end. */
-const OUT_SLACK = 0.05;
+/**
+ * An Out point not past the file's end is read within the picture: a player's timeline runs to the
+ * file's end, which a longer audio stream puts past the last frame (match and fit read it so too:
+ * contract/clip-range.ts rangeProblem).
+ */
+function outPointInPicture(until: number | undefined, fileSeconds: number, pictureSeconds: number): number | undefined {
+  return until !== undefined && until <= fileSeconds ? Math.min(until, pictureSeconds) : until;
+}
 
 /** A fade shortened by less than this reads the same in a warning's hundredths: not warned about. */
 const FADE_SHOWN_SECONDS = 0.005;
@@ -434,7 +441,7 @@ export function planSoundtrack(
     throw inputError(clip, `the track would begin at ${lead.toFixed(2)} s, at or after the end of the clip (${duration.toFixed(2)} s)`);
   }
   // An Out point a player's clock puts a hair past the last frame is the clip's end (as a range's end is elsewhere).
-  if (until !== undefined && until > duration + OUT_SLACK) throw inputError(clip, `the Out point (${until} s) is past the end of the clip (${duration.toFixed(2)} s)`);
+  if (until !== undefined && until > duration + END_SLACK) throw inputError(clip, `the Out point (${until} s) is past the end of the clip (${duration.toFixed(2)} s)`);
   const audible = Math.min(Math.min(until ?? duration, duration) - lead, trackSeconds - offset);
   if (cutShort && lead + audible < duration && stated - offset > audible) {
     warnings.push(
@@ -566,7 +573,7 @@ export async function exportClipWithTrack(o: ExportOptions): Promise<ExportResul
     videoEnd,
     statedAudio: audio.duration ?? trackInfo.duration,
     audioEnd,
-  }, lead, { offset: o.offset ?? 0, start: o.start ?? 0 }, until);
+  }, lead, { offset: o.offset ?? 0, start: o.start ?? 0 }, outPointInPicture(until, clipInfo.duration, video.duration ?? clipInfo.duration));
   const { duration, audible, fade, warnings } = plan;
   // A fade the user asked for that the music is too short to hold is said, not silently shortened (review R31),
   // when the shortening shows in the warning's hundredths (half of 2.3786 s for 1.19 s asked does not).

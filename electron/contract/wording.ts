@@ -203,16 +203,23 @@ export function byteSize(bytes: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-/** What breaks a line of a listing or moves a terminal's cursor: C0 and C1 controls, DEL, U+2028/U+2029. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * What breaks a line of a listing, moves a terminal's cursor or turns the rest of the line round:
+ * C0 and C1 controls, DEL, U+2028/U+2029, and the bidirectional marks, embeddings, overrides and
+ * isolates (U+200E/U+200F, U+202A–U+202E, U+2066–U+2069; review R3.7: a file name with U+202E
+ * showed the rest of its line reversed).
+ */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * `text` for one line of a listing: each character `chars` matches shown escaped — \n, \r, \t, else
  * \xNN (below U+0100) or \uNNNN — so a title or a file name with a line break stays one entry
- * (review R1.4). The scan shows the bytes of a name that is not UTF-8 the same way.
+ * (review R1.4). A backslash itself is shown as \\, so every escape reads back as one text only (a
+ * name holding a real "\n" is not the one with a line break; review R3.7). The scan shows the bytes
+ * of a name that is not UTF-8 the same way.
  */
 export function oneLine(text: string, chars: RegExp = CONTROL_CHARS): string {
-  return text.replace(chars, (c) => {
+  return text.replace(/\\/g, '\\\\').replace(chars, (c) => {
     const code = c.charCodeAt(0);
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';

@@ -1,12 +1,12 @@
 /** `needledrop playlist …`: more like these, a mood path, an energy curve; saved in the catalog, optionally as M3U8. */
 import { resolve } from 'node:path';
 import type { RequestOf } from '../../electron/contract/operations';
-import { shortPlaylistNote } from '../../electron/contract/wording';
+import { oneLine, shortPlaylistNote } from '../../electron/contract/wording';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
 import { curatedLines } from './format';
-import { SAVED_OPTIONS, savedAction } from './playlists';
+import { SAVED_OPTIONS, savedAction, shownName } from './playlists';
 
 export const usage =
   'needledrop playlist (--seed A [--seed B…] | --from A --to B | --energy "low,mid,high,mid,low") --length N ' +
@@ -59,8 +59,8 @@ export async function run(argv: string[]): Promise<number> {
     // --no-save: a try that should not pile up in the saved playlists (review R1.10).
     const id = values['no-save'] ? null : (await engine.call('playlist.save', { name: playlist.name, trackIds, params: playlist.params })).id;
     if (values.json) printJson({ catalog: engine.ctx.catalogPath, model, id, ...playlist, ...(m3u ? { m3u } : {}) });
-    else process.stdout.write([`${playlist.name} (${playlist.tracks.length} tracks, model ${model}):`, ...curatedLines(playlist.tracks)].join('\n') + '\n');
-    process.stderr.write(`playlist: ${id === null ? 'not saved (--no-save)' : `saved in the catalog as #${id} "${playlist.name}"`}${m3u ? `; wrote ${m3u}` : ''}\n`);
+    else process.stdout.write([`${oneLine(playlist.name)} (${playlist.tracks.length} tracks, model ${model}):`, ...curatedLines(playlist.tracks)].join('\n') + '\n');
+    process.stderr.write(`playlist: ${id === null ? 'not saved (--no-save)' : `saved in the catalog as #${id} ${shownName(playlist.name)}`}${m3u ? `; wrote ${m3u}` : ''}\n`);
     if (playlist.tracks.length < length) process.stderr.write(`playlist: ${shortPlaylistNote(playlist.tracks.length, length)}\n`);
     return 0;
   } finally {

@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../../electron/contract/errors';
 import type { SavedPlaylist } from '../../electron/contract/types';
-import { localTime } from '../../electron/contract/wording';
+import { localTime, oneLine } from '../../electron/contract/wording';
 import { printJson } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
@@ -54,21 +54,33 @@ export function savedAction(values: Record<string, unknown>, positionals: string
 }
 
 const tracks = (n: number): string => `${n} track${n === 1 ? '' : 's'}`;
-const about = (p: SavedPlaylist): string => `#${p.id} "${p.name}" (${tracks(p.length)}, saved ${localTime(new Date(p.createdAt).toISOString(), { seconds: true, zone: true })})`;
+/** A playlist name as the terminal shows it: one line, its line breaks and direction marks escaped (review R3.7). */
+export const shownName = (name: string): string => `"${oneLine(name)}"`;
+const about = (p: SavedPlaylist): string => `#${p.id} ${shownName(p.name)} (${tracks(p.length)}, saved ${localTime(new Date(p.createdAt).toISOString(), { seconds: true, zone: true })})`;
 
 /**
- * The saved playlist a user names: its id ("3" or "#3"), else its exact name. A name several
- * playlists share is refused with their ids (a delete must not guess).
+ * The saved playlist a user names: "#3" is always the id; a bare number is the id or the exact name
+ * of a playlist ("2" can be a name: review R3.8), whichever exists, and is refused when it is the id
+ * of one and the name of another (each then named by its "#id"); anything else is an exact name. A
+ * name several playlists share is refused with their ids (a delete must not guess).
  */
 export async function savedPlaylist(engine: Engine, ref: string): Promise<SavedPlaylist> {
   const all = await engine.call('playlist.list');
-  const id = /^#?(\d+)$/.exec(ref.trim());
-  const hit = id ? all.filter((p) => p.id === Number(id[1])) : all.filter((p) => p.name === ref);
-  if (hit.length === 1) return hit[0];
-  if (hit.length > 1) {
-    throw new EngineError({ code: 'bad-input', message: `${hit.length} saved playlists are named "${ref}" (${hit.map((p) => `#${p.id}`).join(', ')}): give the id of the one you mean` });
+  const id = /^(#?)(\d+)$/.exec(ref.trim());
+  const byId = id ? all.filter((p) => p.id === Number(id[2])) : [];
+  const byName = id?.[1] ? [] : all.filter((p) => p.name === ref && !byId.includes(p));
+  if (byId.length === 1 && byName.length === 0) return byId[0];
+  if (byId.length === 1) {
+    const named = byName.map((p) => `#${p.id} ${shownName(p.name)}`).join(', ');
+    const ids = [...byId, ...byName].map((p) => `#${p.id}`);
+    throw new EngineError({ code: 'bad-input', message: `"${ref.trim()}" is both the id of #${byId[0].id} ${shownName(byId[0].name)} and the name of ${named}: give ${ids.slice(0, -1).join(', ')} or ${ids[ids.length - 1]}` });
   }
-  throw new EngineError({ code: 'not-found', message: `no saved playlist is ${id ? `#${id[1]}` : `named "${ref}"`} in the catalog: \`needledrop playlist --list\` shows them` });
+  if (byName.length === 1) return byName[0];
+  if (byName.length > 1) {
+    throw new EngineError({ code: 'bad-input', message: `${byName.length} saved playlists are named ${shownName(ref)} (${byName.map((p) => `#${p.id}`).join(', ')}): give the id of the one you mean` });
+  }
+  const what = !id ? `named ${shownName(ref)}` : id[1] ? `#${id[2]}` : `#${id[2]} or named ${shownName(ref)}`;
+  throw new EngineError({ code: 'not-found', message: `no saved playlist is ${what} in the catalog: \`needledrop playlist --list\` shows them` });
 }
 
 export async function listSaved(engine: Engine, json: boolean): Promise<number> {
@@ -81,7 +93,7 @@ export async function listSaved(engine: Engine, json: boolean): Promise<number> 
     process.stdout.write('no saved playlists\n');
     return 0;
   }
-  const rows = all.map((p) => [`#${p.id}`, String(p.length), localTime(new Date(p.createdAt).toISOString(), { seconds: true, zone: true }), p.name]);
+  const rows = all.map((p) => [`#${p.id}`, String(p.length), localTime(new Date(p.createdAt).toISOString(), { seconds: true, zone: true }), oneLine(p.name)]);
   const header = ['ID', 'TRACKS', 'SAVED', 'NAME'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
@@ -103,10 +115,11 @@ export async function deleteSaved(engine: Engine, ref: string, yes: boolean, jso
 }
 
 export async function renameSaved(engine: Engine, ref: string, name: string, json: boolean): Promise<number> {
-  if (!name.trim()) throw usageError('the new name must not be blank');
   const p = await savedPlaylist(engine, ref);
+  // A well-formed command refused for its value: exit 1 without the usage line (README's rule), naming the playlist.
+  if (!name.trim()) throw new EngineError({ code: 'bad-input', message: `playlist #${p.id} ${shownName(p.name)} keeps its name: the new name must not be blank` });
   const now = await engine.call('playlist.rename', { id: p.id, name });
   if (json) printJson({ renamed: now, was: p.name });
-  else process.stdout.write(`renamed playlist #${now.id} "${p.name}" to "${now.name}"\n`);
+  else process.stdout.write(`renamed playlist #${now.id} ${shownName(p.name)} to ${shownName(now.name)}\n`);
   return 0;
 }

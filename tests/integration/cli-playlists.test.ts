@@ -1,6 +1,8 @@
 /**
  * Review R1.10: saved playlists can be listed, renamed and deleted (CLI and engine), a CLI run can
- * leave them alone (--no-save), and a saved playlist stored again keeps its id. Real CLI processes
+ * leave them alone (--no-save), and a saved playlist stored again keeps its id.
+ * Review R3.8: a blank new name exited 2 with the usage line (it is a value refused: exit 1, naming
+ * the playlist); a playlist named with a number ("2") could not be named, a bare number was always an id. Real CLI processes
  * on a real catalog of generated tones; truths read from the catalog's tables with SQL.
  */
 import { mkdirSync } from 'node:fs';
@@ -111,19 +113,56 @@ describe('saved playlists: list, rename, delete, --no-save', () => {
   it('refuses what names nothing, blank names and mixed options', async () => {
     const none = await cli('playlist', '--delete', '9', '--yes');
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('no saved playlist is #9 in the catalog: `needledrop playlist --list` shows them');
+    expect(none.stderr).toContain('no saved playlist is #9 or named "9" in the catalog: `needledrop playlist --list` shows them');
     const noName = await cli('playlist', '--rename', 'nothing like this');
     expect(noName.code).toBe(2);
     expect(noName.stderr).toContain('give the new name after --rename ID|NAME');
     const blank = await cli('playlist', '--rename', '1', '   ');
-    expect(blank.code).toBe(2);
-    expect(blank.stderr).toContain('the new name must not be blank');
+    expect(blank.code).toBe(1);
+    expect(blank.stderr).toBe('needledrop playlist: playlist #1 "More like tone-220.wav" keeps its name: the new name must not be blank\n');
     for (const args of [['--yes'], ['--list', '--seed', seed], ['--list', '--delete', '1'], ['--seed', seed, '--length', '3', '--yes']]) {
       const r = await cli('playlist', ...args);
       expect(r.code, args.join(' ')).toBe(2);
     }
     expect(rows().map((r) => r.name)).toEqual(['More like tone-220.wav']);
   }, 120_000);
+
+  it('a bare number is the id or the name, whichever exists; both at once is refused naming both; "#N" is the id', async () => {
+    const before = rows();
+    const made = async (name: string): Promise<number> => {
+      const r = await cli('playlist', '--seed', seed, '--length', '2', '--name', name);
+      expect(r.code, r.stderr).toBe(0);
+      return Number(/saved in the catalog as #(\d+) /.exec(r.stderr)![1]);
+    };
+    const [first] = before;
+    // Names chosen from the ids as SQL gives them: one no playlist has as id, one that is another's id.
+    const free = Math.max(...before.map((r) => r.id)) + 50;
+    const freeOne = await made(String(free));
+    const clash = await made(String(first.id));
+    expect(rows().map((r) => r.id)).not.toContain(free);
+
+    const byName = await cli('playlist', '--delete', String(free));
+    expect(byName.code).toBe(1);
+    expect(byName.stderr).toContain(`would delete playlist #${freeOne} "${free}" (2 tracks`);
+    const both = await cli('playlist', '--delete', String(first.id), '--yes');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toBe(
+      `needledrop playlist: "${first.id}" is both the id of #${first.id} "${first.name}" and the name of #${clash} "${first.id}": give #${first.id} or #${clash}\n`,
+    );
+    const asId = await cli('playlist', '--delete', `#${first.id}`);
+    expect(asId.code).toBe(1);
+    expect(asId.stderr).toContain(`would delete playlist #${first.id} "${first.name}"`);
+    // A playlist named with its own id is that one, unambiguously.
+    const own = await cli('playlist', '--rename', String(freeOne), String(freeOne));
+    expect(own.code, own.stderr).toBe(0);
+    const self = await cli('playlist', '--rename', String(freeOne), 'Own id');
+    expect(self.code, self.stderr).toBe(0);
+    expect(self.stdout).toBe(`renamed playlist #${freeOne} "${freeOne}" to "Own id"\n`);
+    expect(rows().filter((r) => r.id !== first.id).map((r) => [r.id, r.name])).toEqual([[freeOne, 'Own id'], [clash, String(first.id)]]);
+
+    for (const id of [freeOne, clash]) expect((await cli('playlist', '--delete', `#${id}`, '--yes')).code).toBe(0);
+    expect(rows()).toEqual(before);
+  }, 180_000);
 
   it('the engine stores a saved playlist again under its id, and refuses ids it does not have', async () => {
     await withEngine(home, { confined: true }, async (engine, events) => {

@@ -7,6 +7,9 @@
  * Review R1.5: `--length N` above what the library offers exited 2 with the usage line; it is now the
  * app's rule (the shorter list, said on stderr as Explore says it), and a request the library cannot
  * serve at all exits 1 without the usage line.
+ * Review R3.7: the saved playlists' listing and messages (--list, saved, renamed, would delete)
+ * printed names raw, and a default name comes from the seed's file name; they are one line now,
+ * bidi controls and backslashes escaped too.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +25,11 @@ const TITLE = 'Line1\nLine2, with comma';
 const TAGGED = lib('tagged.ogg');
 const ALL = [NEWLINE_NAME, TAGGED, lib('plain.ogg'), lib('third.ogg')];
 
-/** The inverse of the listing's escapes, written from their description (\n, \r, \t, \xNN, \uNNNN). */
+/** The inverse of the listing's escapes, written from their description (\\, \n, \r, \t, \xNN, \uNNNN). */
 const unescape = (s: string): string =>
-  s.replace(/\\(n|r|t|x[0-9a-f]{2}|u[0-9a-f]{4})/g, (_, e: string) => (e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : String.fromCharCode(parseInt(e.slice(1), 16))));
+  s.replace(/\\(\\|n|r|t|x[0-9a-f]{2}|u[0-9a-f]{4})/g, (_, e: string) =>
+    e === '\\' ? '\\' : e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : String.fromCharCode(parseInt(e.slice(1), 16)),
+  );
 
 beforeAll(() => {
   makeAudio(NEWLINE_NAME, { freq: 330, seconds: 6 });
@@ -78,5 +83,42 @@ describe('playlist --length above what the library offers (R1.5)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('exceeds the 0 tracks available');
     expect(r.stderr).not.toContain('usage:');
+  }, 240_000);
+});
+
+describe('saved playlist names on one line (R3.7)', () => {
+  // A right-to-left override, a real backslash-n and a line break: each shown escaped, read back whole.
+  const RENAMED = 'Mix\u202eevil \\n not a break\nsecond line';
+
+  it('saved, --list, renamed and would-delete lines are one line each, the names given back by unescaping', () => {
+    const made = cli('playlist', '--seed', NEWLINE_NAME, '--length', '2');
+    expect(made.status, made.stderr).toBe(0);
+    const saved = /^playlist: saved in the catalog as #(\d+) "(.*)"$/m.exec(made.stderr);
+    expect(made.stderr.trimEnd().split('\n').every((l) => l.startsWith('playlist: ')), made.stderr).toBe(true);
+    expect(saved?.[2]).toBe('More like new\\nline.ogg');
+    const id = saved![1];
+    expect(made.stdout.split('\n')[0]).toMatch(/^More like new\\nline\.ogg \(2 tracks, /);
+
+    const renamed = cli('playlist', '--rename', `#${id}`, RENAMED);
+    expect(renamed.status, renamed.stderr).toBe(0);
+    expect(renamed.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const both = /^renamed playlist #\d+ "(.*)" to "(.*)"$/.exec(renamed.stdout.trimEnd());
+    expect(both?.slice(1).map(unescape)).toEqual(['More like new\nline.ogg', RENAMED]);
+    expect(renamed.stdout).not.toMatch(/[\u202a-\u202e]/);
+
+    const json = cli('playlist', '--list', '--json');
+    const listed = (JSON.parse(json.stdout) as { playlists: Array<{ id: number; name: string }> }).playlists;
+    expect(listed.find((p) => String(p.id) === id)?.name).toBe(RENAMED);
+    const text = cli('playlist', '--list');
+    expect(text.status, text.stderr).toBe(0);
+    const rows = text.stdout.trimEnd().split('\n').slice(1);
+    // One row per saved playlist, each "#id  tracks  saved  name", the name given back by unescaping.
+    expect(rows).toHaveLength(listed.length);
+    expect(rows.map((l) => unescape(l.split(/\s{2,}/).slice(3).join('  ')))).toEqual(listed.map((p) => p.name));
+
+    const dry = cli('playlist', '--delete', `#${id}`);
+    expect(dry.status).toBe(1);
+    expect(dry.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(unescape(/"(.*)"/.exec(dry.stderr)![1])).toBe(RENAMED);
   }, 240_000);
 });

@@ -31,6 +31,7 @@ import type {
   ModelList,
   ModelSwitch,
   Playlist,
+  MovedTrack,
   RemovedFolder,
   RetrievalReport,
   SavedPlaylist,
@@ -360,8 +361,11 @@ export interface Results {
   'library.folders': string[];
   'library.addFolder': string[];
   'library.removeFolder': RemovedFolder;
-  /** `tracks`: what forgetting the folder drops; `kept`: its catalogued tracks that stay, being under the library folders `keptUnder` too. */
-  'library.folderTracks': { tracks: number; kept: number; keptUnder: string[] };
+  /**
+   * `tracks`: what forgetting the folder drops; `kept`: its catalogued tracks that stay, being under the library folders `keptUnder` too;
+   * `moved`: those that stay because another library folder reaches the file by another path (a link to it): the track moves to `to` with its id.
+   */
+  'library.folderTracks': { tracks: number; kept: number; keptUnder: string[]; moved: MovedTrack[] };
   'tracks.list': TrackPage;
   'tracks.failed': FailedFile[];
   'tracks.detail': TrackDetail;

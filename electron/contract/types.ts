@@ -139,6 +139,14 @@ export interface RemovedFolder {
   dropped: number;
   /** Tracks under the folder still catalogued: all of them without `dropTracks`, else those also under another library folder. */
   kept: number;
+  /** With `dropTracks`: tracks kept because another library folder reaches the file by another path (a link to it), moved there with their id, playlist places and feedback. */
+  moved: MovedTrack[];
+}
+
+/** A track whose file is also reached from another library folder (a link to it): it stays, catalogued at `to` instead of `path`. */
+export interface MovedTrack {
+  path: string;
+  to: string;
 }
 
 export interface PaceWhy {

@@ -10,6 +10,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
+import type { MovedTrack } from '../../electron/contract/types';
 import { oneLine } from '../../electron/contract/wording';
 import type { Engine } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
@@ -112,19 +113,35 @@ const isDirectory = (path: string): boolean => {
   }
 };
 
+const tracks = (k: number): string => `${k} track${k === 1 ? '' : 's'}`;
+
+/** The tracks a forget keeps because another library folder reaches their files by another path (review R3.9): the first named. */
+function movedWords(moved: readonly MovedTrack[], done: boolean): string {
+  const [first] = moved;
+  const more = moved.length > 1 ? ` (and ${moved.length - 1} more like it)` : '';
+  const one = moved.length === 1;
+  if (done) return `${first.path} is now ${first.to}${more}, a path another library folder reaches it by: ${one ? 'its track kept with its' : 'their tracks kept with their'} id, playlist places and feedback`;
+  return `${first.path} is also ${first.to}${more}, in another library folder: ${one ? 'its track moves' : 'their tracks move'} there with ${one ? 'its' : 'their'} playlist places and feedback`;
+}
+
 /**
  * What `--forget FOLDER` without --yes says: what it would drop, and why tracks under it stay (review
- * R1.18: a subfolder of a library folder read "would drop 0 tracks" and invited --yes, which did nothing).
+ * R1.18: a subfolder of a library folder read "would drop 0 tracks" and invited --yes, which did nothing;
+ * review R3.9: a track another library folder links to stays, moved to that path).
  */
-function wouldDrop(w: { folder: string; tracks: number; kept: number; keptUnder: string[] }, total: number): string {
-  const n = (k: number): string => `${k} track${k === 1 ? '' : 's'}`;
+function wouldDrop(w: { folder: string; tracks: number; kept: number; keptUnder: string[]; moved: MovedTrack[] }, total: number): string {
   const listed = w.keptUnder.length === 1 ? `the library folder ${w.keptUnder[0]}` : `the library folders ${w.keptUnder.join(', ')}`;
   const forgetThem = w.keptUnder.length === 1 ? `forget ${w.keptUnder[0]}` : 'forget those';
   const stay = w.kept > 0 ? `: they are under ${listed} (a scan would add them back); to leave them out, move them or ${forgetThem}` : '';
-  if (w.tracks === 0 && w.kept > 0) return `would drop no track: its ${n(w.kept)} stay${stay}; nothing was changed`;
+  const linked = w.moved.length > 0 ? `${tracks(w.moved.length)} stay${w.moved.length === 1 ? 's' : ''}: ${movedWords(w.moved, false)}` : '';
+  if (w.tracks === 0 && w.moved.length > 0) {
+    const under = w.kept > 0 ? `; ${w.kept} more stay${w.kept === 1 ? 's' : ''}${stay}` : '';
+    return `would drop no track: ${linked}${under}; nothing was changed: add --yes to forget it`;
+  }
+  if (w.tracks === 0 && w.kept > 0) return `would drop no track: its ${tracks(w.kept)} stay${stay}; nothing was changed`;
   const share = w.tracks === total && total > 0 ? ' (the whole catalog)' : ` of the catalog's ${total}`;
-  const also = w.kept > 0 ? `; ${w.kept} more stay${w.kept === 1 ? 's' : ''}${stay}` : '';
-  return `would drop ${n(w.tracks)}${share}, with their places in saved playlists and their feedback${also}; nothing was changed: add --yes to drop them`;
+  const also = (w.moved.length > 0 ? `; ${linked}` : '') + (w.kept > 0 ? `; ${w.kept} more stay${w.kept === 1 ? 's' : ''}${stay}` : '');
+  return `would drop ${tracks(w.tracks)}${share}, with their places in saved playlists and their feedback${also}; nothing was changed: add --yes to drop them`;
 }
 
 /** Drop the tracks under each folder, with their segments, playlist items and feedback. */
@@ -134,7 +151,7 @@ async function forget(folders: string[], db: string | undefined, json: boolean, 
     if (!yes) {
       // What would go, and nothing else: the drop needs --yes.
       const total = (await engine.call('tracks.list', { limit: 1 })).total;
-      const would: Array<{ folder: string; tracks: number; kept: number; keptUnder: string[] }> = [];
+      const would: Array<{ folder: string; tracks: number; kept: number; keptUnder: string[]; moved: MovedTrack[] }> = [];
       for (const f of folders) {
         const folder = resolve(f);
         would.push({ folder, ...(await engine.call('library.folderTracks', { path: folder })) });
@@ -143,14 +160,15 @@ async function forget(folders: string[], db: string | undefined, json: boolean, 
       for (const w of would) process.stderr.write(`index: --forget ${w.folder} ${wouldDrop(w, total)}\n`);
       return 1;
     }
-    const done: Array<{ folder: string; dropped: number; kept: number }> = [];
+    const done: Array<{ folder: string; dropped: number; kept: number; moved: MovedTrack[] }> = [];
     for (const f of folders) {
       const folder = resolve(f);
       const r = await engine.call('library.removeFolder', { path: folder, dropTracks: true });
-      done.push({ folder, dropped: r.dropped, kept: r.kept });
+      done.push({ folder, dropped: r.dropped, kept: r.kept, moved: r.moved });
       if (!json) {
         const kept = r.kept ? `; ${r.kept} kept (also under another library folder: remove that one to drop them)` : '';
-        process.stderr.write(`index: forgot ${folder}: ${r.dropped} track${r.dropped === 1 ? '' : 's'} dropped with their playlist items and feedback${kept}\n`);
+        const moved = r.moved.length > 0 ? `; ${r.moved.length} moved: ${movedWords(r.moved, true)}` : '';
+        process.stderr.write(`index: forgot ${folder}: ${tracks(r.dropped)} dropped with their playlist items and feedback${kept}${moved}\n`);
       }
     }
     if (json) printJson({ forgotten: done });

@@ -16,7 +16,8 @@ import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTra
 import { matchClip } from '../app/match';
 import { readCalibration } from '../app/match-fit';
 import { addFeedback, listFeedback, withdrawFeedback } from '../catalog/feedback';
-import { deleteFiles, filesUnder } from '../catalog/files';
+import { deleteFiles, fileByPath, filesUnder, moveFile } from '../catalog/files';
+import type { FileRow } from '../catalog/types';
 import { getFeatures } from '../catalog/features';
 import { inputError, NeedledropError } from '../errors';
 import { ShotCutCache } from '../features/shot-cuts';
@@ -41,7 +42,7 @@ import { toErrorData } from './errors';
 import { checkCorpusPlace } from './corpus-place';
 import { checkedJudgement, judgementKeyOf } from './feedback-record';
 import { JobRunner, type JobHandle } from './jobs';
-import { alreadyListed, forgetFailedUnder, normaliseFolder, queryTracks, readFailed, scanFolders, trackDetail } from './library';
+import { alreadyListed, forgetFailedUnder, normaliseFolder, queryTracks, reachedElsewhere, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
 import { reembedLibrary, tracksToReembed } from './reembed-job';
@@ -52,6 +53,7 @@ import { openClipEncoder } from '../app/clip';
 import { segmentIndexDir, segmentIndexRoot } from '../app/library';
 import { isUnder } from '../util/path-under';
 import { FolderWatcher } from '../library/watch';
+import type { DiskEntry } from '../library/scan';
 import { Sessions } from './sessions';
 import { SettingsFile, type StoredSettings } from './settings';
 
@@ -469,16 +471,23 @@ export class Engine implements EngineApi {
   /**
    * Catalogued files under `folder`: those removing it would drop, and how many stay because another
    * library folder holds them too (its next scan would only bring them back, without their playlists).
+   * A parent forgotten takes the library folders inside it (their tracks go with it).
    */
-  /** The catalogued tracks under `folder` that forgetting it drops, and those that stay (under another library folder, listed in `keptUnder`). */
-  private tracksUnderFolder(folder: string): { drop: number[]; keep: number; keptUnder: string[] } {
-    if (!this.sessions.hasCatalog()) return { drop: [], keep: 0, keptUnder: [] };
-    // A library folder inside the one removed goes with it (a parent forgotten takes its listed subfolders' tracks).
+  private tracksUnderFolder(folder: string): { drop: FileRow[]; keep: number; keptUnder: string[]; others: string[] } {
+    if (!this.sessions.hasCatalog()) return { drop: [], keep: 0, keptUnder: [], others: [] };
     const others = this.settings().libraryFolders.filter((f) => !isUnder(f, folder));
     const under = filesUnder(this.sessions.catalog(), [folder]);
-    const drop = under.filter((r) => !others.some((o) => isUnder(r.path, o))).map((r) => r.id);
+    const drop = under.filter((r) => !others.some((o) => isUnder(r.path, o)));
     const keptUnder = others.filter((o) => under.some((r) => isUnder(r.path, o)));
-    return { drop, keep: under.length - drop.length, keptUnder };
+    return { drop, keep: under.length - drop.length, keptUnder, others };
+  }
+
+  /** What forgetting `folder` does: `drop` goes, `relink` stays at a path another library folder reaches the file by (reachedElsewhere). */
+  private async forgetPlan(folder: string): Promise<{ drop: FileRow[]; relink: Array<{ row: FileRow; entry: DiskEntry }>; keep: number; keptUnder: string[] }> {
+    const { drop, keep, keptUnder, others } = this.tracksUnderFolder(folder);
+    const relink = drop.length === 0 ? [] : await reachedElsewhere(this.sessions.catalog(), others, drop);
+    const moving = new Set(relink.map((m) => m.row.id));
+    return { drop: drop.filter((r) => !moving.has(r.id)), relink, keep, keptUnder };
   }
 
   private makeHandlers(): Handlers {
@@ -504,10 +513,11 @@ export class Engine implements EngineApi {
       'library.removeFolder': async ({ path, dropTracks }) => {
         // Not normaliseFolder: the folder may be gone (an unplugged drive), and its tracks still go when asked to.
         const abs = resolve(path);
-        let { drop, keep } = this.tracksUnderFolder(abs);
-        if (dropTracks && drop.length > 0) {
+        // Only a drop looks for other paths to the files (a walk of the other library folders).
+        let { drop, relink, keep } = dropTracks ? await this.forgetPlan(abs) : { ...this.tracksUnderFolder(abs), relink: [] };
+        if (dropTracks && drop.length + relink.length > 0) {
           const db = this.sessions.catalog();
-          ({ drop, keep } = db
+          ({ drop, relink, keep } = db
             .transaction(() => {
               // Checked in the write transaction that deletes: a scan claiming the catalog meanwhile waits for it.
               markInterruptedJobs(db);
@@ -515,8 +525,14 @@ export class Engine implements EngineApi {
                 throw new EngineError({ code: 'busy', message: `a scan of the catalog is running: remove ${abs} with its tracks when the scan has finished` });
               }
               const under = this.tracksUnderFolder(abs);
-              deleteFiles(db, under.drop);
-              return under;
+              // The walk for other paths ran before the transaction: a file it found keeps its track if it is still to go and its new path still free.
+              const going = new Set(under.drop.map((r) => r.id));
+              const moves = relink.filter((m) => going.has(m.row.id) && fileByPath(db, m.entry.path) === undefined);
+              for (const { row, entry } of moves) moveFile(db, row.id, entry);
+              const moved = new Set(moves.map((m) => m.row.id));
+              const dropped = under.drop.filter((r) => !moved.has(r.id));
+              deleteFiles(db, dropped.map((r) => r.id));
+              return { drop: dropped, relink: moves, keep: under.keep };
             })
             .immediate());
         }
@@ -526,13 +542,18 @@ export class Engine implements EngineApi {
           return unlisted.length > 0 ? { ...s, libraryFolders: s.libraryFolders.filter((f) => !unlisted.includes(f)) } : s;
         });
         const forgot = dropTracks === true && forgetFailedUnder(this.ctx.dataDir, abs);
-        if (dropTracks && drop.length > 0) await this.changed('tracks');
+        if (dropTracks && drop.length + relink.length > 0) await this.changed('tracks');
         else if (forgot) this.emit({ type: 'changed', what: 'tracks' });
-        return { folders: this.settings().libraryFolders, dropped: dropTracks ? drop.length : 0, kept: dropTracks ? keep : keep + drop.length };
+        return {
+          folders: this.settings().libraryFolders,
+          dropped: dropTracks ? drop.length : 0,
+          kept: dropTracks ? keep : keep + drop.length,
+          moved: dropTracks ? relink.map((m) => ({ path: m.row.path, to: m.entry.path })) : [],
+        };
       },
-      'library.folderTracks': ({ path }) => {
-        const { drop, keep, keptUnder } = this.tracksUnderFolder(resolve(path));
-        return { tracks: drop.length, kept: keep, keptUnder };
+      'library.folderTracks': async ({ path }) => {
+        const { drop, relink, keep, keptUnder } = await this.forgetPlan(resolve(path));
+        return { tracks: drop.length, kept: keep, keptUnder, moved: relink.map((m) => ({ path: m.row.path, to: m.entry.path })) };
       },
       'tracks.list': async (q) => queryTracks(db(), await this.version(), q ?? {}, this.settings().libraryFolders),
       'tracks.failed': () => readFailed(this.ctx.dataDir),

@@ -7,13 +7,14 @@ import { basename, join, resolve } from 'node:path';
 import type { FailedFile, ScanReport, TrackDetail, TrackListItem, TrackPage, TrackSortKey } from '../../contract/types';
 import { EngineError } from '../../contract/errors';
 import type { Catalog } from '../catalog/db';
-import { filesUnder } from '../catalog/files';
+import { fileByPath, filesUnder } from '../catalog/files';
 import { loadSegmentMatrix } from '../catalog/segments';
 import { getTrack, listTracks } from '../catalog/tracks';
-import type { TrackRow } from '../catalog/types';
+import type { FileRow, TrackRow } from '../catalog/types';
 import { inputError } from '../errors';
 import { DEFAULT_COMPONENTS } from '../library/default-components';
 import { indexLibrary, type IndexProgress } from '../library/indexer';
+import { fileKey, findAudioFiles, type DiskEntry } from '../library/scan';
 import { isUnder } from '../util/path-under';
 import type { RegistryOptions } from '../models/registry';
 import { trackEnergy } from '../app/library';
@@ -226,6 +227,40 @@ export function forgetFailedUnder(dataDir: string, folder: string): boolean {
   if (kept.length === failed.length) return false;
   writeFailed(dataDir, kept);
   return true;
+}
+
+/**
+ * Of the catalogued files `rows` (under a folder being forgotten), those a library folder in `folders`
+ * still reaches by another path: a symbolic link to the file there, or a hard link (the same device
+ * and inode, as the scan tells two paths to one file). Each comes with that path, where its track
+ * moves with its id (review R3.9: since the real path wins over a link, forgetting the real file's
+ * folder dropped a track another library folder still links to, with its feedback and playlist places).
+ * Of several such paths a file's own (no link) is taken, else the first by path; a path the catalog
+ * already holds is no place to move to. Library folders that are not there (unplugged) are skipped.
+ */
+export async function reachedElsewhere(db: Catalog, folders: readonly string[], rows: readonly FileRow[]): Promise<Array<{ row: FileRow; entry: DiskEntry }>> {
+  const byKey = new Map<string, FileRow>();
+  for (const row of rows) {
+    const key = fileKey(row.path);
+    if (key !== undefined) byKey.set(key, row);
+  }
+  if (byKey.size === 0) return [];
+  const best = new Map<string, DiskEntry>();
+  for (const folder of folders) {
+    let entries: DiskEntry[];
+    try {
+      entries = await findAudioFiles([folder]);
+    } catch {
+      continue; // not there or not a folder: nothing reached through it
+    }
+    for (const e of entries) {
+      if (e.key === undefined || !byKey.has(e.key) || fileByPath(db, e.path) !== undefined) continue;
+      const had = best.get(e.key);
+      const rank = (x: DiskEntry): number => (x.link ? 1 : 0);
+      if (!had || rank(e) < rank(had) || (rank(e) === rank(had) && e.path < had.path)) best.set(e.key, e);
+    }
+  }
+  return [...best].map(([key, entry]) => ({ row: byKey.get(key)!, entry }));
 }
 
 /** Scan `folders` into the catalog as a job: hashing then analysis, each with count, rate and ETA. */

@@ -63,12 +63,12 @@ describe('library.removeFolder', () => {
       const { ids, playlist } = await setUp(engine);
       const gone = idsOf(ids, files.a);
       const stay = idsOf(ids, [...files.ab, ...files.elsewhere]);
-      expect(await engine.call('library.folderTracks', { path: dirs.a })).toEqual({ tracks: 3, kept: 0, keptUnder: [] });
-      expect(await engine.call('library.folderTracks', { path: dirs.elsewhere })).toEqual({ tracks: 1, kept: 0, keptUnder: [] });
+      expect(await engine.call('library.folderTracks', { path: dirs.a })).toEqual({ tracks: 3, kept: 0, keptUnder: [], moved: [] });
+      expect(await engine.call('library.folderTracks', { path: dirs.elsewhere })).toEqual({ tracks: 1, kept: 0, keptUnder: [], moved: [] });
       const changedBefore = events.filter((e) => e.type === 'changed' && e.what === 'tracks').length;
 
       const r = await engine.call('library.removeFolder', { path: dirs.a + '/', dropTracks: true });
-      expect(r).toEqual({ folders: [dirs.ab], dropped: 3, kept: 0 });
+      expect(r).toEqual({ folders: [dirs.ab], dropped: 3, kept: 0, moved: [] });
       const left = await engine.call('tracks.list', { limit: 100 });
       expect(sorted(left.tracks.map((t) => t.id))).toEqual(stay);
       expect(sorted((await engine.call('playlist.get', { id: playlist })).trackIds)).toEqual(stay);
@@ -88,7 +88,7 @@ describe('library.removeFolder', () => {
 
       // A folder that is not listed (indexed by the CLI) goes the same way, and so does one no longer on disk.
       rmSync(dirs.elsewhere, { recursive: true });
-      expect(await engine.call('library.removeFolder', { path: dirs.elsewhere, dropTracks: true })).toEqual({ folders: [dirs.ab], dropped: 1, kept: 0 });
+      expect(await engine.call('library.removeFolder', { path: dirs.elsewhere, dropTracks: true })).toEqual({ folders: [dirs.ab], dropped: 1, kept: 0, moved: [] });
       expect(sorted((await engine.call('tracks.list', { limit: 100 })).tracks.map((t) => t.id))).toEqual(idsOf(ids, files.ab));
       // The next scan of the remaining folder finds nothing to remove or add.
       const again = await runJob(engine, 'library.scan', { jobs: 1 });
@@ -102,15 +102,15 @@ describe('library.removeFolder', () => {
     await withEngine(join(tmp, 'keep'), { confined: false }, async (engine) => {
       const { ids, playlist } = await setUp(engine);
       const all = sorted([...ids.values()]);
-      expect(await engine.call('library.removeFolder', { path: dirs.a })).toEqual({ folders: [dirs.ab], dropped: 0, kept: 3 });
+      expect(await engine.call('library.removeFolder', { path: dirs.a })).toEqual({ folders: [dirs.ab], dropped: 0, kept: 3, moved: [] });
       expect(sorted((await engine.call('tracks.list', { limit: 100 })).tracks.map((t) => t.id))).toEqual(all);
       expect(sorted((await engine.call('playlist.get', { id: playlist })).trackIds)).toEqual(all);
       expect(sorted((await engine.call('feedback.list')).map((f) => f.trackId))).toEqual(all);
       expect(await engine.call('tracks.failed')).toHaveLength(2);
       // Tracks another library folder also holds are not dropped (its next scan would only bring them back) and are counted as kept.
       await engine.call('library.addFolder', { path: join(tmp, 'lib') });
-      expect(await engine.call('library.folderTracks', { path: dirs.ab })).toEqual({ tracks: 0, kept: 2, keptUnder: [join(tmp, 'lib')] });
-      expect(await engine.call('library.removeFolder', { path: dirs.ab, dropTracks: true })).toEqual({ folders: [join(tmp, 'lib')], dropped: 0, kept: 2 });
+      expect(await engine.call('library.folderTracks', { path: dirs.ab })).toEqual({ tracks: 0, kept: 2, keptUnder: [join(tmp, 'lib')], moved: [] });
+      expect(await engine.call('library.removeFolder', { path: dirs.ab, dropTracks: true })).toEqual({ folders: [join(tmp, 'lib')], dropped: 0, kept: 2, moved: [] });
       expect((await engine.call('tracks.list', { limit: 100 })).total).toBe(6);
     });
   }, 300_000);

@@ -57,7 +57,7 @@ describe.skipIf(!media)('index DIR and the library folders', () => {
     // next scan would only bring them back (the sibling-root rule keeps tracks of folders beside it, not inside).
     const forgot = await needledropWithEnv(env, 'index', '--forget', tmp, '--yes', '--json');
     expect(forgot.code, forgot.stderr).toBe(0);
-    expect(JSON.parse(forgot.stdout)).toEqual({ forgotten: [{ folder: tmp, dropped: 2, kept: 0 }] });
+    expect(JSON.parse(forgot.stdout)).toEqual({ forgotten: [{ folder: tmp, dropped: 2, kept: 0, moved: [] }] });
     expect(await appView(home)).toEqual({ folders: [], outside: 0, tracks: 0 });
   }, 120_000);
 

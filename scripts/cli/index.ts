@@ -7,12 +7,12 @@
  * Without --yes it only says what would go and exits 1: one mistyped parent folder must not empty
  * the catalog's playlists and feedback (review R33).
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
 import type { MovedTrack } from '../../electron/contract/types';
 import { oneLine } from '../../electron/contract/wording';
-import type { Engine } from '../../electron/engine/service';
+import { realOrSelf, type Engine } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
@@ -79,7 +79,7 @@ async function listFolders(engine: Engine, folders: string[]): Promise<{ added: 
   const already: string[] = [];
   if (resolve(info.catalog) !== resolve(info.dataDir, 'catalog.sqlite')) return { added, already };
   // A folder given by its real path and through a link: the real one is listed (the scan catalogues its files under it).
-  const throughLink = (f: string): boolean => realpathOr(f) !== resolve(f);
+  const throughLink = (f: string): boolean => realOrSelf(f) !== resolve(f);
   for (const f of [...folders].sort((a, b) => Number(throughLink(a)) - Number(throughLink(b)))) {
     const before = info.libraryFolders;
     const abs = resolve(f);
@@ -97,13 +97,6 @@ async function listFolders(engine: Engine, folders: string[]): Promise<{ added: 
   return { added, already };
 }
 
-const realpathOr = (path: string): string => {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-};
 
 const isDirectory = (path: string): boolean => {
   try {

@@ -25,5 +25,6 @@ export type { FeatureSeq, Modality } from '../features/types';
 // Files a front writes itself (the eval --report pair, review S17): whole or not at all.
 export { writeFileAtomic } from '../util/atomic-write';
 export { isUnder } from '../util/path-under';
+export { realOrSelf } from '../util/real-path';
 // An fs error in words ('permission denied', not EACCES): the CLI's own file reads say it as the engine does.
 export { errnoWords } from '../util/errno';

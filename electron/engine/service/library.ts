@@ -2,7 +2,7 @@
  * The library: its folders, scanning them into the catalog, and the track table (sort, filter,
  * search, paging) the Library screen and `needledrop status` read.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { FailedFile, ScanReport, TrackDetail, TrackListItem, TrackPage, TrackSortKey } from '../../contract/types';
 import { EngineError } from '../../contract/errors';
@@ -16,6 +16,7 @@ import { DEFAULT_COMPONENTS } from '../library/default-components';
 import { indexLibrary, type IndexProgress } from '../library/indexer';
 import { fileKey, findAudioFiles, type DiskEntry } from '../library/scan';
 import { isUnder } from '../util/path-under';
+import { realOrSelf } from '../util/real-path';
 import type { RegistryOptions } from '../models/registry';
 import { trackEnergy } from '../app/library';
 import { keyLabel } from '../app/scales';
@@ -36,14 +37,6 @@ export function normaliseFolder(path: string): string {
   return abs;
 }
 
-/** A path's real path (links resolved), or the path itself when it cannot be resolved (a folder gone). */
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
 
 /**
  * Why `folder` is a library folder already, or null: listed as it is, the same folder through a

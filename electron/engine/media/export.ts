@@ -18,7 +18,7 @@
  * folder's name holds our pid, so one left by a killed export is removed by the next export into
  * that folder once that process is gone.
  */
-import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { link, lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { cancelledError, codedError, inputError, NeedledropError, usageError } from '../errors';
@@ -27,6 +27,7 @@ import { ffmpegPath } from './ffmpeg-path';
 import { audioStream, noAudioCause, probe, streamEnd, videoStream } from './probe';
 import { describeStderr, explain, mediaArg, spawnTool } from './process';
 import { errnoWords } from '../util/errno';
+import { realOrSelf } from '../util/real-path';
 import { END_SLACK } from '../../contract/clip-range';
 
 export interface ExportOptions {
@@ -317,9 +318,8 @@ export async function checkOutput(out: string, given: string, force: boolean): P
 export function checkOutputName(given: string, inputs: readonly string[]): Container {
   const container = CONTAINERS[extname(given).toLowerCase()];
   if (!container) throw inputError(given, `output must end in ${Object.keys(CONTAINERS).join(', ')}`);
-  const real = (p: string): string => (existsSync(p) ? realpathSync(p) : resolve(p));
-  const out = real(given);
-  if (inputs.some((p) => real(p) === out)) throw inputError(given, 'the output cannot be one of the inputs');
+  const out = realOrSelf(given);
+  if (inputs.some((p) => realOrSelf(p) === out)) throw inputError(given, 'the output cannot be one of the inputs');
   return container;
 }
 

@@ -52,6 +52,17 @@ export function clipHeader(c: RankedClip, label = c.file): string {
   return `${label} [${c.start.toFixed(1)}–${c.end.toFixed(1)} s]: ${s.cuts} cuts (${s.cutsPerMin.toFixed(1)}/min), motion ${s.motion.toFixed(2)}, brightness ${s.brightness.toFixed(2)}`;
 }
 
+/**
+ * Why a section has no track, from how many the other sections were given: without --allow-repeats
+ * a track is suggested once, and a section is left out only when every track on offer went to a
+ * section it fits at least as well (search/sections.ts).
+ */
+export function noTrackWhy(givenElsewhere: number): string {
+  if (givenElsewhere === 0) return 'no track to offer: every catalogued track is near-silent or its file is not there';
+  const tracks = givenElsewhere === 1 ? 'the one track on offer went' : `all ${givenElsewhere} tracks on offer went`;
+  return `no track left for this section: ${tracks} to sections they fit at least as well, and a track is suggested once; --allow-repeats ranks each section on its own`;
+}
+
 /** A clip's ranking (or each of its sections') as text lines. */
 export function formatClipMatch(m: ClipMatch): string[] {
   const lines = [clipHeader(m)];
@@ -63,7 +74,7 @@ export function formatClipMatch(m: ClipMatch): string[] {
   for (const { head, short, list } of lists) {
     if (head) lines.push(head);
     if (short) lines.push(`    note: ${shortRangeNote(short)}`);
-    if (list.length === 0) lines.push('     (no tracks left for this section)');
+    if (list.length === 0) lines.push(`     (${noTrackWhy(lists.reduce((n, l) => n + l.list.length, 0))})`);
     for (const r of list) lines.push(...resultLines(r));
   }
   const calibrated = lists.flatMap(({ list }) => list).find((r) => r.fit.basis === 'calibrated');

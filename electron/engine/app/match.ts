@@ -200,27 +200,29 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
     return yes;
   };
   // Each keeps its place among the audible tracks, so "#20 of 25" stays true when #3–#19 are away (review R32).
-  const audible = (rs: MatchResult[]): Placed[] =>
+  const offered = (rs: MatchResult[]): Placed[] =>
     rs
       .filter((r) => !silent.has(r.trackId))
       .map((r, i) => ({ ...r, place: i + 1 }))
-      .filter((r) => onDisk(r.trackId))
-      .slice(0, topK);
-  const common = { topK: topK + silent.size + UNAVAILABLE_ROOM, strategy };
+      .filter((r) => onDisk(r.trackId));
+  const room = silent.size + UNAVAILABLE_ROOM;
   // Every audible track is ranked (exactly with the exact strategy; scan and ann align a shortlist, so `top` assumes the rest score lower).
   const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size, segmentSeconds: session.encoder.segmentSeconds };
   const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };
   if (!opts.sections) {
     const query = await session.encoder.embed(clip, opts.signal);
-    return { ...ranked(session.library, clip, audible(await matcher.match(query, common, sync)), basis), strategy };
+    return { ...ranked(session.library, clip, offered(await matcher.match(query, { topK: topK + room, strategy }, sync)).slice(0, topK), basis), strategy };
   }
   const rule = opts.sections === true ? {} : opts.sections;
   const split = splitSections(clip, rule);
   const parts = split.map((s) => sliceClip(clip, s.fromRow, s.toRow));
   const queries = [];
   for (const part of parts) queries.push(await session.encoder.embed(part, opts.signal));
-  const lists = await matchSections(matcher, queries, { ...common, allowRepeats: opts.allowRepeats ?? false }, sync);
-  const sections = parts.map((part, i) => shiftOffsets(ranked(session.library, asShown(clip, part, split[i]), audible(lists[i]), basis), clip.start + split[i].start - part.start));
+  // The sections share out the tracks on offer, topK each: the room is for the tracks left out, not more places
+  // (with --top 1 the section with the highest scores took up to 11 tracks and left the others none). Each
+  // keeps its place in its own section's ranking ("3rd of 8": the two before it went to other sections).
+  const lists = await matchSections(matcher, queries, { topK, strategy, allowRepeats: opts.allowRepeats ?? false }, sync, { offer: offered, room });
+  const sections = parts.map((part, i) => shiftOffsets(ranked(session.library, asShown(clip, part, split[i]), lists[i], basis), clip.start + split[i].start - part.start));
   return { ...ranked(session.library, clip, [], basis), sections, strategy };
 }
 

@@ -30,7 +30,11 @@ export interface EngineChild {
 export interface EngineHostOptions {
   /** For messages: "engine", "training engine". */
   name: string;
-  spawn: () => EngineChild;
+  /**
+   * Start a process; `restarts`: how many were started before it. Its job ids must differ from the
+   * earlier processes' (they count from job-1 again): the window still holds those jobs, ended.
+   */
+  spawn: (restarts: number) => EngineChild;
   /** Deaths in a row (no successful reply in between) before giving up. Default 5. */
   maxRestarts?: number;
   log?: (message: string) => void;
@@ -52,7 +56,7 @@ export class EngineHost implements EngineApi {
   restarts = 0;
 
   constructor(private readonly opts: EngineHostOptions) {
-    this.child = opts.spawn();
+    this.child = opts.spawn(0);
     this.client = createEngineClient(this.child.port);
     this.client.subscribe((e) => this.forward(e));
     this.watch(this.child);
@@ -131,6 +135,8 @@ export class EngineHost implements EngineApi {
 
   private forward(e: EngineEvent): void {
     if (e.type === 'job-end') this.running.delete(e.jobId);
+    // A job the engine started itself (the folder watcher's scan, a re-embed) is known by its progress alone.
+    else if (e.type === 'progress') this.running.add(e.jobId);
     for (const l of [...this.listeners]) {
       try {
         l(e);
@@ -159,11 +165,12 @@ export class EngineHost implements EngineApi {
     // Given up: a code of its own, so no front says it is reconnecting (review R1.2).
     const down = giveUp ? 'engine-stopped' : 'engine-unavailable';
     this.client.disconnect(reason, down);
-    const error: ErrorData = { code: down, message: reason };
+    // A job ends with what became of it: the new process does not know it (review S19: its line waited for good).
+    const error: ErrorData = { code: down, message: `stopped: ${reason}${giveUp ? '' : ' — run it again'}` };
     for (const jobId of [...this.running]) this.forward({ type: 'job-end', jobId, state: 'failed', error });
     if (giveUp) return;
     this.restarts += 1;
-    this.child = this.opts.spawn();
+    this.child = this.opts.spawn(this.restarts);
     this.watch(this.child);
     this.client.reopen(this.child.port);
     if (this.opened.size === 0) return;

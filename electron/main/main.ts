@@ -84,10 +84,12 @@ function engineEnv(): Record<string, string> {
   };
 }
 
-function spawnEngine(name: string): EngineChild {
+/** `restarts`: processes of this name started before; the job ids of each are its own (`job-r2-1`), so the window never takes a new job for an ended one. */
+function spawnEngine(name: string, restarts: number): EngineChild {
+  const jobPrefix = (name === 'engine' ? 'job' : 'training-job') + (restarts > 0 ? `-r${restarts}` : '');
   const child = utilityProcess.fork(join(HERE, 'engine-process.js'), [], {
     serviceName: `Needledrop ${name}`,
-    env: { ...process.env, ...engineEnv(), [ENGINE_ENV.watch]: name === 'engine' ? '1' : '0', [ENGINE_ENV.jobPrefix]: name === 'engine' ? 'job' : 'training-job' } as Record<string, string>,
+    env: { ...process.env, ...engineEnv(), [ENGINE_ENV.watch]: name === 'engine' ? '1' : '0', [ENGINE_ENV.jobPrefix]: jobPrefix } as Record<string, string>,
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   // The engine prints nothing itself; what reaches stderr is a crash or a diagnostic.
@@ -131,8 +133,8 @@ async function start(): Promise<void> {
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   ses.setDevicePermissionHandler(() => false);
 
-  const engine = new EngineHost({ name: 'engine', spawn: () => spawnEngine('engine'), log });
-  const training = new EngineHost({ name: 'training engine', spawn: () => spawnEngine('training engine'), log });
+  const engine = new EngineHost({ name: 'engine', spawn: (restarts) => spawnEngine('engine', restarts), log });
+  const training = new EngineHost({ name: 'training engine', spawn: (restarts) => spawnEngine('training engine', restarts), log });
   const clips = rememberOpenedClips(routeEngines(engine, training));
   const api = clips.api;
   app.on('before-quit', () => {

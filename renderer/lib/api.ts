@@ -7,6 +7,7 @@ import type { NeedledropBridge } from '../../electron/contract/bridge';
 import { createEngineClient } from '../../electron/contract/client';
 import { EngineError, isErrorData } from '../../electron/contract/errors';
 import { connection } from './connection.svelte';
+import { withLocalEvents } from './job-ends';
 import { bridgeMediaUrl, bridgeSocketUrl, restartedMessage, socketPort } from './socket-port';
 
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
@@ -95,5 +96,9 @@ function pick(): NeedledropBridge {
   return browserBridge();
 }
 
-export const host: NeedledropBridge = pick();
+const picked = pick();
+// The window's own events beside the engine's: the end of a job whose end was lost (job-ends.ts).
+const local = withLocalEvents(picked.api);
+export const host: NeedledropBridge = { ...picked, api: local.api };
 export const api = host.api;
+export const emitLocally = local.emit;

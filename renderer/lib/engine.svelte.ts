@@ -2,9 +2,10 @@
  * The renderer's view of the engine's events: every job's latest progress (and, for training,
  * its metrics history), and a counter per kind of data so screens reload when it changes.
  */
-import type { ChangedEvent, EngineEvent, ProgressEvent } from '../../electron/contract/types';
+import type { ChangedEvent, EngineEvent, JobInfo, ProgressEvent } from '../../electron/contract/types';
 import type { ErrorData } from '../../electron/contract/errors';
-import { api } from './api';
+import { api, emitLocally } from './api';
+import { lostJobEnds } from './job-ends';
 
 export interface JobView {
   id: string;
@@ -45,6 +46,26 @@ api.subscribe(onEvent);
 /** After a reconnect every screen reloads: the events sent while the link was down are lost. */
 export function reloadAll(): void {
   for (const k of Object.keys(changes) as ChangedEvent['what'][]) changes[k] += 1;
+}
+
+/**
+ * End the running jobs the engine no longer runs, whose end this window did not hear: after a
+ * reconnect (`restarted` false: the engine says which it still runs) or once the engine is known to
+ * be a new one (`restarted`: none of them). Their lines then say so, and their Cancel goes.
+ */
+export async function settleJobs(restarted: boolean): Promise<void> {
+  const running = Object.values(jobs).filter((j) => j.state === 'running');
+  if (running.length === 0) return;
+  let listed: JobInfo[] | null = null;
+  if (!restarted) {
+    try {
+      listed = await api.call('jobs.list');
+    } catch {
+      return; // down again: the next reconnect asks again
+    }
+  }
+  // Ended meanwhile by their own events: only those still running here.
+  for (const e of lostJobEnds(running.filter((j) => j.state === 'running'), listed)) emitLocally(e);
 }
 
 /** Remember which operation a job id belongs to (the engine's events do not say). */

@@ -24,7 +24,8 @@ export function readable(err: unknown): Readable {
   // A library that is there but not embedded for this model: scanning again is not the remedy the generic hint says.
   // A model version in use says itself what to do: the generic "busy" hint (the catalog) would be wrong there.
   // "Pick another output file" only for an output that exists: a folder already in the library is not one (review R1.12).
-  const hint = data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : (data.code === 'busy' && /^model version "[^"]*" is in use: /.test(data.message)) || (data.code === 'exists' && !/already exists$/.test(data.message)) ? undefined : HINTS[data.code];
+  // A job the engine's restart stopped is over: "Reconnecting…" under it would wait for nothing.
+  const hint = data.code === 'engine-unavailable' && /^stopped: /.test(data.message) ? undefined : data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : (data.code === 'busy' && /^model version "[^"]*" is in use: /.test(data.message)) || (data.code === 'exists' && !/already exists$/.test(data.message)) ? undefined : HINTS[data.code];
   return {
     title: data.message,
     code: data.code,

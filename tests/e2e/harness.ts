@@ -104,7 +104,8 @@ export async function startServe(home: string, opts: ServeOptions = {}): Promise
     token: u.searchParams.get('token') ?? '',
     stop: () =>
       new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
+        // Ended by a signal (the SIGKILL below), a child has no exit code, and no second 'exit' comes.
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();

@@ -11,13 +11,14 @@
  * (checked against the written file, decoded).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockTime } from '../../renderer/lib/format';
 import { decodeMono, ffmpeg, hardCuts, musicLike, patternVideo, rmsBetween } from '../helpers/media';
+import { continueHeld, ffmpegsReading } from '../helpers/pids';
 import { hasChromium, openClipOnMatch, startAppOnLibrary, type App } from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'nd-e2e-stale-'));
@@ -31,31 +32,7 @@ let rotated: string;
 /** ffmpeg processes this test stopped, continued whatever happens. */
 const held: number[] = [];
 
-/** The ffmpeg processes reading `file` now (their command line names it). */
-function ffmpegsReading(file: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    if (basename(args[0] ?? '').startsWith('ffmpeg') && args.some((a) => a.includes(file))) pids.push(Number(name));
-  }
-  return pids;
-}
-
-function resume(): void {
-  for (const pid of held.splice(0)) {
-    try {
-      process.kill(pid, 'SIGCONT');
-    } catch {
-      // Already gone (the cancel killed it).
-    }
-  }
-}
+const resume = (): void => continueHeld(held);
 
 describe.skipIf(!hasChromium)('the Match screen acts on the clip it shows', () => {
   beforeAll(async () => {

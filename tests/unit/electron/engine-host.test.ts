@@ -101,8 +101,34 @@ describe('EngineHost', () => {
     expect(h.owns(finished)).toBe(false);
     current().exit(null);
     const ends = events.filter((e) => e.type === 'job-end' && e.state === 'failed');
-    expect(ends).toEqual([{ type: 'job-end', jobId, state: 'failed', error: { code: 'engine-unavailable', message: 'the engine process was killed; it is being restarted' } }]);
+    expect(ends).toEqual([{ type: 'job-end', jobId, state: 'failed', error: { code: 'engine-unavailable', message: 'stopped: the engine process was killed; it is being restarted — run it again' } }]);
     expect(h.owns(jobId)).toBe(false);
+  });
+
+  it('a job the engine started itself (a watched folder’s scan), known by its progress alone, ends too when the process dies (review S19)', async () => {
+    const { h, current } = host();
+    const events: EngineEvent[] = [];
+    h.subscribe((e) => events.push(e));
+    const progress = { type: 'progress', phase: 'analysing', done: 0, total: 1, rate: 0, eta: null, elapsed: 0 } as const;
+    current().event({ ...progress, jobId: 'job-7' });
+    current().event({ ...progress, jobId: 'job-8' });
+    current().event({ type: 'job-end', jobId: 'job-8', state: 'done', result: {} });
+    expect([h.owns('job-7'), h.owns('job-8')]).toEqual([true, false]);
+    current().exit(null);
+    expect(events.filter((e) => e.type === 'job-end' && e.state === 'failed')).toEqual([
+      { type: 'job-end', jobId: 'job-7', state: 'failed', error: { code: 'engine-unavailable', message: 'stopped: the engine process was killed; it is being restarted — run it again' } },
+    ]);
+    expect(h.owns('job-7')).toBe(false);
+  });
+
+  it('each process is told how many were started before it, so its job ids are its own', async () => {
+    const told: number[] = [];
+    const children: FakeChild[] = [];
+    const h = new EngineHost({ name: 'engine', spawn: (restarts) => (told.push(restarts), children[children.push(new FakeChild(told.length)) - 1]) });
+    children[0].exit(1);
+    children[1].exit(1);
+    expect(told).toEqual([0, 1, 2]);
+    expect(await h.call('engine.info')).toEqual({ process: 3 });
   });
 
   it('events of the new process reach the same subscribers', async () => {
@@ -128,7 +154,7 @@ describe('EngineHost', () => {
     once.h.subscribe((e) => events.push(e));
     const { jobId } = await once.h.start('library.scan', {});
     once.current().exit(null);
-    expect(events).toEqual([{ type: 'job-end', jobId, state: 'failed', error: { code: 'engine-stopped', message: 'the engine process was killed, 1 times in a row; it is not restarted (restart the app)' } }]);
+    expect(events).toEqual([{ type: 'job-end', jobId, state: 'failed', error: { code: 'engine-stopped', message: 'stopped: the engine process was killed, 1 times in a row; it is not restarted (restart the app)' } }]);
   });
 
   it('the reason names the last error the process wrote', async () => {

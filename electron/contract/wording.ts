@@ -64,6 +64,12 @@ export function recallText(k: number, value: number, d: { gallery?: number }): s
  */
 export const MIN_HELD_OUT_EDITS = 2;
 
+/**
+ * From this many usable edits on, a fine-tune holds out at least MIN_HELD_OUT_EDITS of them (and
+ * trains on as many): train/edits.ts splitVideos moves the lowest hashes to the held-out side.
+ */
+export const SURE_HELD_OUT_FROM = 2 * MIN_HELD_OUT_EDITS;
+
 /** How a held-out split of `edits` sources counts: "1 held-out edit". */
 const heldOutEdits = (edits: number): string => `${edits} held-out edit${edits === 1 ? '' : 's'}`;
 
@@ -78,7 +84,7 @@ export function heldOutNotComparedText(edits: number): string {
  * the share of usable edits the split holds out (train/edits.ts HELD_OUT_SHARE); `names`: the held-out files.
  */
 export function heldOutTooFew(edits: number, share: number, names: readonly string[] = []): string {
-  return `not compared: only ${heldOutEdits(edits)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, and a comparison needs at least ${MIN_HELD_OUT_EDITS} (its windows all share one soundtrack, so there is no other music to rank against). About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path: add finished edits to the folder (with ${Math.ceil(MIN_HELD_OUT_EDITS / share)} usable edits, ${MIN_HELD_OUT_EDITS} are held out on average)`;
+  return `not compared: only ${heldOutEdits(edits)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, and a comparison needs at least ${MIN_HELD_OUT_EDITS} (its windows all share one soundtrack, so there is no other music to rank against). About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path, and at least ${MIN_HELD_OUT_EDITS} once ${SURE_HELD_OUT_FROM} are usable: add finished edits to the folder (${SURE_HELD_OUT_FROM} usable edits are enough)`;
 }
 
 /**

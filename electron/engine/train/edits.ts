@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
+import { MIN_HELD_OUT_EDITS, SURE_HELD_OUT_FROM } from '../../contract/wording';
 import { inputError } from '../errors';
 import { segmentWindows, type Segments } from '../encoders/segments';
 import { extractAudioFeatures } from '../features/audio';
@@ -70,13 +71,26 @@ const hashUnit = (key: string): number => createHash('sha256').update(key).diges
 
 /**
  * Split of each video by a hash of its path relative to the folder (stable across runs and
- * machines). At least one video is held out: with none in the hash's share, the lowest hash is.
+ * machines), whole videos only. The hash alone held out 1 of 10 edits (review R1.1: Binomial(10,
+ * 0.25) gives at most one 24 % of the time), and it never changes on a rerun, so the before/after
+ * comparison (MIN_HELD_OUT_EDITS needed) was out of reach of such a folder. Below the hash's share the lowest hashes are moved: at least one
+ * video is held out and one trained on (from 2), at least MIN_HELD_OUT_EDITS of each from
+ * SURE_HELD_OUT_FROM; the highest hashes are moved back the other way when the train side is short.
  */
 export function splitVideos(relPaths: readonly string[]): Map<string, Split> {
-  const hashed = relPaths.map((p) => ({ p, h: hashUnit(p) }));
-  const out = new Map<string, Split>(hashed.map(({ p, h }) => [p, h < HELD_OUT_SHARE ? 'val' : 'train']));
-  if (relPaths.length >= 2 && ![...out.values()].includes('val')) out.set(hashed.reduce((a, b) => (b.h < a.h ? b : a)).p, 'val');
-  if (relPaths.length >= 2 && ![...out.values()].includes('train')) out.set(hashed.reduce((a, b) => (b.h > a.h ? b : a)).p, 'train');
+  const byHash = relPaths.map((p) => ({ p, h: hashUnit(p) })).sort((a, b) => a.h - b.h);
+  const out = new Map<string, Split>(byHash.map(({ p, h }) => [p, h < HELD_OUT_SHARE ? 'val' : 'train']));
+  const least = relPaths.length >= SURE_HELD_OUT_FROM ? MIN_HELD_OUT_EDITS : relPaths.length >= 2 ? 1 : 0;
+  const count = (split: Split): number => [...out.values()].filter((s) => s === split).length;
+  // Lowest hashes first into val: the ones nearest to being held out by the hash anyway.
+  for (const { p } of byHash) {
+    if (count('val') >= least) break;
+    out.set(p, 'val');
+  }
+  for (const { p } of [...byHash].reverse()) {
+    if (count('train') >= least) break;
+    out.set(p, 'train');
+  }
   return out;
 }
 

@@ -26,11 +26,14 @@ export function readable(err: unknown): Readable {
   // "Pick another output file" only for an output that exists: a folder already in the library is not one (review R1.12).
   // A job the engine's restart stopped is over: "Reconnecting…" under it would wait for nothing.
   const hint = data.code === 'engine-unavailable' && /^stopped: /.test(data.message) ? undefined : data.code === 'not-indexed' && /no segment embeddings for model/.test(data.message) ? NOT_EMBEDDED : (data.code === 'busy' && /^model version "[^"]*" is in use: /.test(data.message)) || (data.code === 'exists' && !/already exists$/.test(data.message)) ? undefined : HINTS[data.code];
+  // A refused request's one issue is its title already ('models.delete: "version" must be …'): not said again below it.
+  const issue = data.code === 'invalid-request' && data.detail && !data.detail.includes('; ') ? data.detail.slice(data.detail.indexOf(': ') + 2) : '';
+  const detail = issue && data.message.endsWith(issue) ? undefined : data.detail;
   return {
     title: data.message,
     code: data.code,
     // The file on a line of its own, unless the message already begins with it (it read the path twice).
     ...(data.file && !data.message.startsWith(data.file) ? { file: data.file } : {}),
-    ...(data.detail || hint ? { detail: [hint, data.detail].filter(Boolean).join(' ') } : {}),
+    ...(detail || hint ? { detail: [hint, detail].filter(Boolean).join(' ') } : {}),
   };
 }

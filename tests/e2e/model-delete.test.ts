@@ -7,7 +7,7 @@
  * data folder (their sizes summed by the test), the created time written into model.json, the
  * engine's own list.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -94,5 +94,30 @@ describe.skipIf(!hasChromium)('deleting a model version on the Train screen, in 
     expect(await panel().locator('[data-testid="delete-confirm"]').count()).toBe(0);
     // The list has caught up: child is active now, so its Delete is disabled.
     await expect.poll(() => row('child').locator('[data-testid="delete-version"]').isDisabled()).toBe(true);
+  });
+
+  it('a folder whose name is no version name has no Delete, saying why; a broken one with a valid name is deleted (review S19)', async () => {
+    // Put in the models folder by hand: both unusable (model.json is not JSON).
+    for (const name of ['bad name!', 'broken']) {
+      mkdirSync(join(home, 'models', name));
+      writeFileSync(join(home, 'models', name, 'model.json'), '{oops');
+    }
+    await page.reload();
+    await page.locator('.conn[data-status="open"]').waitFor({ timeout: 30_000 });
+    await page.locator('nav button[data-screen="train"]').click();
+    await row('bad name!').waitFor();
+    expect(await row('bad name!').innerText()).toContain('unusable');
+    const bad = row('bad name!').locator('[data-testid="delete-version"]');
+    expect(await bad.isDisabled()).toBe(true);
+    expect(await bad.getAttribute('title')).toBe('"bad name!" is not a version name (letters, digits, ".", "_" or "-", at most 64), so Needledrop does not delete it: remove its folder from the models folder yourself');
+    // The engine refuses that name too, so Delete could only have failed.
+    await expect(engine.call('models.delete', { version: 'bad name!', dryRun: true })).rejects.toMatchObject({ code: 'invalid-request' });
+
+    await row('broken').locator('[data-testid="delete-version"]').click();
+    await panel().locator('[data-testid="delete-confirm-button"]').click();
+    await row('broken').waitFor({ state: 'detached' });
+    expect(existsSync(join(home, 'models', 'broken'))).toBe(false);
+    expect(existsSync(join(home, 'models', 'bad name!'))).toBe(true);
+    expect(await panel().locator('[role="alert"]').count()).toBe(0);
   });
 });

@@ -6,7 +6,7 @@
  * without a question. Truths: the files we made, and the engine asked directly.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -115,6 +115,39 @@ describe.skipIf(!hasChromium)('removing a library folder in Chromium (review R26
     expect((await engine.call('playlist.get', { id: playlist })).trackIds).toEqual([kept.id]);
     expect((await engine.call('feedback.list')).map((f) => f.trackId)).toEqual([kept.id]);
     expect(await page.locator('.tablewrap').innerText()).toContain('three');
+    expect(session().problems).toEqual([]);
+  });
+
+  it('says how many are forgotten and how many move: a track another library folder reaches through a link is kept there (review S19)', async () => {
+    // c holds two files; d links to one of them. The track is catalogued at its real path in c.
+    const c = join(root, 'lib', 'c');
+    const d = join(root, 'lib', 'd');
+    for (const dir of [c, d]) mkdirSync(dir, { recursive: true });
+    const real = tone(c, 'real.wav', 660);
+    const only = tone(c, 'only.wav', 770);
+    const link = join(d, 'link.wav');
+    symlinkSync(real, link);
+    for (const f of [c, d]) await engine.call('library.addFolder', { path: f });
+    await runJob(engine, 'library.scan', { jobs: 1 });
+    const before = (await engine.call('tracks.list', { limit: 100 })).tracks;
+    const realId = before.find((t) => t.path === real)?.id;
+    expect(realId).toBeDefined();
+    expect(before.some((t) => t.path === link)).toBe(false);
+
+    await chip(c).waitFor();
+    await page.click(`button[aria-label="Remove ${c}"]`);
+    await dialog().waitFor();
+    const text = await dialog().innerText();
+    expect(text).toContain('1 track from this folder is in the catalog.');
+    expect(text).toContain(`1 track is also reached through a link in another library folder: it is kept, moved there with its playlist places and feedback (${real} → ${link}).`);
+    expect(await dialog().locator('button').allInnerTexts()).toEqual(['Remove folder: forget 1 track, move 1', 'Keep the tracks', 'Cancel']);
+    await dialog().getByRole('button', { name: 'Remove folder: forget 1 track, move 1' }).click();
+    await chip(c).waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid="forgot"]').innerText()).toBe(`Removed ${c}: 1 track forgotten; 1 moved to another library folder (${real} → ${link}).`);
+    // What the engine did is what was said: only.wav gone, real.wav's track at the link with its id.
+    const after = (await engine.call('tracks.list', { limit: 100 })).tracks;
+    expect(after.some((t) => t.path === only)).toBe(false);
+    expect(after.find((t) => t.path === link)?.id).toBe(realId);
     expect(session().problems).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Catalog } from '../catalog/db';
@@ -66,6 +67,15 @@ export interface IndexOptions {
   batch?: number;
   signal?: AbortSignal;
   onProgress?: (p: IndexProgress) => void;
+  /**
+   * A file last written less than this many ms before its analysis is back is stored only once it has
+   * stayed the same that long after that write (default SETTLE_MS): see `settledOrWhy`.
+   */
+  settleMs?: number;
+  /** How that wait is waited (default a timer the signal ends); a test's writer goes on writing there. */
+  settleWait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The clock a file's mtime is aged by (default Date.now). */
+  now?: () => number;
 }
 
 export interface IndexReport {
@@ -166,6 +176,19 @@ export const VIDEO_SKIP = 'a video (it has a picture): not indexed as music';
 export const CHANGED_WHILE_READ = 'changed while it was read (still being written?): indexed again on the next scan';
 
 /**
+ * How long a file must have stayed the same since it was last written before its analysis is stored.
+ * A download or a copy that pauses between bursts looks finished during a pause; the watcher's own
+ * settling (1.5 s) and the check around the read miss a pause longer than them (a 3 s stall was stored
+ * as a track cut short). Longer stalls still pass: nothing on disk tells them from a finished file.
+ */
+export const SETTLE_MS = 3000;
+
+/** Why an analysis was not stored: the file was written again while it settled (a download between bursts). */
+export function stillBeingWritten(settleMs: number): string {
+  return `still being written (written again less than ${settleMs / 1000} s after it last was): not stored; indexed by the next scan once it stops changing`;
+}
+
+/**
  * Why the file is no longer what the scan saw (size and mtime), so that its analysis describes a
  * file that is not there any more; null when it still is.
  */
@@ -176,6 +199,28 @@ function movedUnder(entry: DiskEntry): string | null {
   } catch (err) {
     return `removed while it was read (${errnoWords(err)}): not indexed`;
   }
+}
+
+interface Settle {
+  ms: number;
+  wait: (ms: number, signal: AbortSignal) => Promise<void>;
+  now: () => number;
+}
+
+/**
+ * Why the analysis of `entry` must not be stored, or null when it may: the file moved under the read
+ * (movedUnder), or, written less than `settle.ms` ago, it was written again before it had stayed the
+ * same for `settle.ms` after that write (waited for here, at most `settle.ms`: an mtime in the future
+ * is not waited for longer). The analysis is mostly done by then, so the wait is what is left of it.
+ */
+async function settledOrWhy(entry: DiskEntry, settle: Settle, signal: AbortSignal): Promise<string | null> {
+  const moved = movedUnder(entry);
+  if (moved !== null) return moved;
+  const left = Math.min(settle.ms, entry.mtimeMs + settle.ms - settle.now());
+  if (left <= 0) return null;
+  await settle.wait(left, signal);
+  const after = movedUnder(entry);
+  return after === CHANGED_WHILE_READ ? stillBeingWritten(settle.ms) : after;
 }
 
 /** Another path to a file catalogued (or kept) under `of`. */
@@ -350,9 +395,14 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
       done(path);
     };
 
-    const save = ({ entry, hash }: (typeof p.analyze)[number], r: AnalyzedFile): void => {
+    const settle: Settle = {
+      ms: options.settleMs ?? SETTLE_MS,
+      wait: options.settleWait ?? ((ms, s) => sleep(ms, undefined, { signal: s })),
+      now: options.now ?? Date.now,
+    };
+    const save = async ({ entry, hash }: (typeof p.analyze)[number], r: AnalyzedFile): Promise<void> => {
       const { info, seq, summary } = r.analysis;
-      const moved = movedUnder(entry);
+      const moved = await settledOrWhy(entry, settle, signal);
       if (moved !== null) {
         // Not stored as the file's: a catalogued one keeps its row and stat, which no longer match, so the next scan takes it again.
         report.failed.push({ path: entry.path, reason: moved });
@@ -394,13 +444,13 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
       described.batches && batch > 1
         ? batchesOf(p.analyze, pool.size, batch).map((files) =>
             pool.run({ kind: 'analyze-batch', paths: files.map((f) => f.entry.path) }).then(
-              (answer) => {
+              async (answer) => {
                 const { outcomes } = answer as AnswerTo<'analyze-batch'>;
-                files.forEach((f, i) => {
+                for (const [i, f] of files.entries()) {
                   const o = outcomes[i];
-                  if (o.ok) save(f, o);
+                  if (o.ok) await save(f, o);
                   else fail(f.entry.path, fromWire(o.error));
-                });
+                }
               },
               async (err: unknown) => {
                 if (isCancelled(err)) return;

@@ -6,21 +6,15 @@
  * then. The growth is made by the components (growing-components.ts) between the analysis and the
  * commit, so no timing decides it; the durations expected are ffprobe's of the files the test wrote.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { listTracks } from '../../../electron/engine/catalog/tracks';
 import { CHANGED_WHILE_READ, indexLibrary } from '../../../electron/engine/library/indexer';
-import { ffprobePath } from '../../../electron/engine/media/ffmpeg-path';
 import { testComponents } from './fixtures/components';
 import { growingComponents } from './fixtures/growing-components';
-import { makeAudio, tempDir } from './fixtures/media';
-
-/** Seconds of audio ffprobe decodes in `file` (its packets, not the header's claim). */
-const decodedSeconds = (file: string): number =>
-  Number(execFileSync(ffprobePath(), ['-v', 'error', '-count_packets', '-show_entries', 'stream=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+import { decodedSeconds, makeAudio, tempDir } from './fixtures/media';
 
 describe('a file that changes while it is indexed (R1.6)', () => {
   let root = '';

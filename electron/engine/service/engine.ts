@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, unwatchFile, watchFile } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { EngineApi } from '../../contract/api';
 import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
@@ -955,7 +955,18 @@ export class Engine implements EngineApi {
                 checkpointsDir: join(this.ctx.dataDir, 'checkpoints'),
                 cacheDir: join(this.ctx.dataDir, 'edit-features'),
                 benchmarkDir: join(this.ctx.dataDir, 'base-benchmark'),
-                ...(req.feedback ? { feedback: { rows: catalog ? listFeedback(catalog) : [], trackAudio: (id: number) => (catalog ? getFeatures(catalog, id, 'audio') : undefined) } } : {}),
+                ...(req.feedback
+                  ? {
+                      feedback: {
+                        rows: catalog ? listFeedback(catalog) : [],
+                        trackAudio: (id: number) => (catalog ? getFeatures(catalog, id, 'audio') : undefined),
+                        trackName: (id: number) => {
+                          const t = catalog ? getTrack(catalog, id) : undefined;
+                          return t && (t.title?.trim() ? `"${t.title.trim()}", ${basename(t.path)}` : basename(t.path));
+                        },
+                      },
+                    }
+                  : {}),
               },
               job,
             );

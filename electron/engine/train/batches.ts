@@ -70,6 +70,25 @@ export class TrainBatches {
   }
 }
 
+/**
+ * Whether any training batch can hold a negative: pairs of two classes side by side. The sampler
+ * never puts a clip or a track of one class beside another class's pairs, so two classes meet only
+ * in pairs that share neither clip nor track. With none, every batch is of one class, its items all
+ * each other's positives, and InfoNCE is exactly 0 at every step (review R1.2: three clips accepted
+ * with the same track trained on nothing and saved a copy of the parent). Classes as fine-tuning
+ * sets them (classId: one per clip).
+ */
+export function batchesCanHoldNegatives(train: readonly PairSample[]): boolean {
+  // Distinct (class, clip, track) triples: a clip's windows are many, its tracks few.
+  const triples = new Map<string, { classId: number; clip: string; track: string }>();
+  for (const p of train) {
+    const track = p.musicSource ?? p.id;
+    triples.set(`${p.classId}\0${p.id}\0${track}`, { classId: p.classId, clip: p.id, track });
+  }
+  const list = [...triples.values()];
+  return list.some((a, i) => list.slice(i + 1).some((b) => b.classId !== a.classId && b.clip !== a.clip && b.track !== a.track));
+}
+
 /** Gather one random window per pair into an encoder batch [B, W, D]. */
 function gatherWindows(items: PairSample[], side: 'video' | 'audio', pick: () => number): Float32Array {
   const first = items[0][side].segments;

@@ -40,6 +40,23 @@ export const splitOf = (clipPath: string): Split => (createHash('sha256').update
 /** The name of a catalogued track as a source of music (PairSample.musicSource). */
 export const trackSource = (trackId: number): string => `track ${trackId}`;
 
+/** The track id of a trackSource name; undefined for another source (an edit's own soundtrack). */
+export function trackIdOf(source: string): number | undefined {
+  const m = /^track (\d+)$/.exec(source);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Why a judgement gives no window, naming what is short (review R1.3: a 5 s track under a 30 s clip
+ * read "shorter than one window", blaming the clip): the track from its offset, or the clip range.
+ */
+function tooShort(r: FeedbackJudgement, music: FeatureSeq, video: FeatureSeq, window: number, name: string | undefined): string {
+  const seconds = (seq: FeatureSeq, rows: number): string => `${(rows * seq.step).toFixed(1)} s`;
+  const one = `one ${seconds(music, window)} window`;
+  if (music.T < window) return `the track is too short: track ${r.trackId}${name ? ` (${name})` : ''} has ${seconds(music, music.T)} from its offset ${r.offset.toFixed(1)} s, fewer than ${one}, so this judgement cannot train`;
+  return `the clip range is too short: ${seconds(video, video.T)} of pictures, fewer than ${one}, so this judgement cannot train`;
+}
+
 /**
  * Accepted judgements as pairs of their clip's class (clipClass); rejected ones as negative window
  * pairs. `trackAudio` returns a track's stored audio descriptors (undefined when the track has
@@ -48,7 +65,7 @@ export const trackSource = (trackId: number): string => `track ${trackId}`;
 export async function feedbackPairs(
   rows: readonly FeedbackJudgement[],
   trackAudio: (trackId: number) => FeatureSeq | undefined,
-  opts: { window: number; hop: number; splits?: ReadonlyMap<string, Split>; signal?: AbortSignal },
+  opts: { window: number; hop: number; splits?: ReadonlyMap<string, Split>; signal?: AbortSignal; trackName?: (trackId: number) => string | undefined },
 ): Promise<FeedbackPairs> {
   const pairs: PairSample[] = [];
   const negatives: PairSample[] = [];
@@ -79,7 +96,7 @@ export async function feedbackPairs(
     const music = rowsFrom(audio, r.offset);
     const T = Math.min(video.seq.T, music.T);
     if (T < opts.window) {
-      skipped.push({ file: label, reason: `shorter than one window (${T} of ${opts.window} steps)` });
+      skipped.push({ file: label, reason: tooShort(r, music, video.seq, opts.window, opts.trackName?.(r.trackId)) });
       continue;
     }
     // No summary is stored with catalog features; the trainer and the evaluation never read it.

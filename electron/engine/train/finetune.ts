@@ -19,7 +19,8 @@ import { MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/v
 import { BASE_BENCHMARK, baseBenchmarkPairs } from './base-benchmark';
 import { bySplit, type PairSample } from './dataset';
 import { emptyData, HELD_OUT_SHARE, loadEditPairs, type EditsData, type EditVideo, type SkippedVideo } from './edits';
-import { feedbackPairs, type FeedbackJudgement } from './feedback-pairs';
+import { feedbackPairs, trackIdOf, type FeedbackJudgement } from './feedback-pairs';
+import { batchesCanHoldNegatives } from './batches';
 import type { FeatureSeq } from '../features/types';
 import { evaluateEmbedder, type MethodReport } from './eval';
 import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
@@ -66,8 +67,11 @@ export interface FinetuneDirs {
    * the run is measured on the held-out split only.
    */
   benchmarkDir?: string;
-  /** Accept/reject judgements recorded by match and the app, with the catalog's stored track audio. */
-  feedback?: { rows: readonly FeedbackJudgement[]; trackAudio: (trackId: number) => FeatureSeq | undefined };
+  /**
+   * Accept/reject judgements recorded by match and the app, with the catalog's stored track audio
+   * and how a track is named to the user (its title and file; "track N" without it).
+   */
+  feedback?: { rows: readonly FeedbackJudgement[]; trackAudio: (trackId: number) => FeatureSeq | undefined; trackName?: (trackId: number) => string | undefined };
 }
 
 /** What a job handle offers (structural, so the engine's JobHandle fits without a service import). */
@@ -137,6 +141,21 @@ function heldOutNotes(heldOut: number, compared: boolean, stopping: readonly Pai
   return notes;
 }
 
+/**
+ * Why no training batch can hold two clips (batches.ts batchesCanHoldNegatives): the training
+ * windows are of one clip, or every clip's pairs have the same track (a track under two clips is
+ * never beside either's other pairs). Only these two leave every batch of one class.
+ */
+function oneClassWhy(train: readonly PairSample[], trackName?: (trackId: number) => string | undefined): string {
+  const clips = [...new Set(train.map((p) => p.id))];
+  const names = clips.map((c) => basename(c)).join(', ');
+  if (clips.length === 1) return `the training split holds one clip (${names})`;
+  const source = train[0].musicSource;
+  const id = source === undefined ? undefined : trackIdOf(source);
+  const track = id === undefined ? (source ?? 'one track') : `track ${id}${trackName?.(id) ? ` (${trackName(id)})` : ''}`;
+  return `the ${clips.length} training clips (${names}) were all accepted with the same track, ${track}`;
+}
+
 export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, job: FinetuneJob): Promise<FinetuneOutcome> {
   const outDir = join(dirs.userModelsDir, req.version);
   checkNewVersion(req.version, outDir, dirs.registry);
@@ -167,7 +186,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   if (dirs.feedback) {
     // A judged clip that is also an edit keeps the edit's split (and shares its class: clipClass).
     const splits = new Map(edits.videos.map((v) => [v.file, v.split]));
-    const fb = await feedbackPairs(dirs.feedback.rows, dirs.feedback.trackAudio, { ...shape, splits, signal: job.signal });
+    const fb = await feedbackPairs(dirs.feedback.rows, dirs.feedback.trackAudio, { ...shape, splits, signal: job.signal, ...(dirs.feedback.trackName ? { trackName: dirs.feedback.trackName } : {}) });
     data.pairs = [...data.pairs, ...fb.pairs].map((p, i) => ({ ...p, index: i }));
     negatives = fb.negatives.filter((p) => p.split === 'train');
     edits.skipped.push(...fb.skipped);
@@ -183,6 +202,20 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   if (train.length < 2 || val.length < 1) {
     const why = edits.skipped.map((s) => `${s.file}: ${s.reason}`).join('; ');
     throw inputError(videosDir ?? 'feedback', `too few usable music edits to fine-tune (train windows ${train.length}, held-out ${val.length})${why ? `; skipped ${why}` : ''}`);
+  }
+  // A run whose batches are all of one clip learns nothing from its pairs (review R1.2): refused before
+  // the benchmark and the training when nothing else trains either, said in the notes when the
+  // rejections (hard negatives) are all that trains.
+  let oneClassNote: string | null = null;
+  if (!batchesCanHoldNegatives(train)) {
+    const why = oneClassWhy(train, dirs.feedback?.trackName);
+    if (negatives.length === 0) {
+      throw inputError(
+        videosDir ?? 'feedback',
+        `nothing to learn from: ${why}, so every training batch holds the windows of one clip only, with no other music to rank below theirs, and the fine-tuned version would equal its parent. Accept different tracks for different clips on the Match screen, or add a folder of finished edits`,
+      );
+    }
+    oneClassNote = `only the ${negatives.length} rejected window${negatives.length === 1 ? '' : 's'} trained: ${why}, so no training batch held other music to rank below the accepted pairs' and they taught nothing beside the rejections. Accept different tracks for different clips on the Match screen, or add a folder of finished edits`;
   }
   const headsOnly = req.headsOnly ?? train.length < HEADS_ONLY_BELOW;
   const steps = req.steps ?? 300;
@@ -285,7 +318,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     stepsRun: result.stepsRun,
     stoppedEarly: result.stoppedEarly,
     resumedAt: result.resumedAt,
-    notes: [...heldOutNotes(val.length, compared, bySplit(plan.stoppingData, 'val')), ...activation.notes],
+    notes: [...(oneClassNote ? [oneClassNote] : []), ...heldOutNotes(val.length, compared, bySplit(plan.stoppingData, 'val')), ...activation.notes],
     seconds: result.seconds,
     manifest,
   };

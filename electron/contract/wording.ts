@@ -247,12 +247,15 @@ export interface SoundtrackSpan {
   duration: number;
   lead: number;
   audible: number;
+  /** A plain export's Out point (`--end`), where the track is cut off if it has not ended before. */
+  outPoint?: number;
 }
 
 /**
  * What an export leaves silent, one wording for the CLI and the app (review R2.6: the app said
  * nothing of the 7:38 of silence after a 2:00 track under a 9:38 clip): "silence until the track
- * begins at 2.00 s" and "the track ends at 119.78 s; 458.62 s of silence after it", joined by ", ";
+ * begins at 2.00 s" and "the track ends at 119.78 s; 458.62 s of silence after it" (or "the Out point
+ * stops the track at …" when the Out point, not the track's end, ends what is heard), joined by ", ";
  * empty when the track is heard to the end. `time` writes a time: the CLI's seconds, the app's clock.
  */
 export function exportSilence(s: SoundtrackSpan, time: (seconds: number) => string = secondsText): string {
@@ -260,7 +263,11 @@ export function exportSilence(s: SoundtrackSpan, time: (seconds: number) => stri
   if (s.lead > 0) parts.push(`silence until the track begins at ${time(s.lead)}`);
   const end = s.lead + s.audible;
   // Less than a hundredth short is the encoder's rounding, not silence.
-  if (end < s.duration - 0.01) parts.push(`the track ends at ${time(end)}; ${time(s.duration - end)} of silence after it`);
+  if (end < s.duration - 0.01) {
+    // Heard up to the Out point: the Out point stops it, the track goes on (review S19: it read "the track ends at").
+    const stops = s.outPoint !== undefined && end >= s.outPoint - 0.01 ? `the Out point stops the track at ${time(end)}` : `the track ends at ${time(end)}`;
+    parts.push(`${stops}; ${time(s.duration - end)} of silence after it`);
+  }
   return parts.join(', ');
 }
 

@@ -52,6 +52,15 @@ describe('a plain export between In and Out', () => {
       expect(exportSilence(r)).toBe('silence until the track begins at 2.00 s, the track ends at 4.50 s; 1.50 s of silence after it');
 
       const [source, exported] = await Promise.all([decodeMono(noise, rate), decodeMono(r.out, rate)]);
+      // The Out point stops what is heard, not the track's end: the track still sounds past source time
+      // OFFSET + (OUT − IN), where the export falls silent (review S19: the app said "the track ends at 4.50 s").
+      const cutAt = OFFSET + (OUT - IN);
+      expect(rmsBetween(source, rate, cutAt + 0.1, cutAt + 1)).toBeGreaterThan(0.02);
+      const said = 'silence until the track begins at 2.00 s, the Out point stops the track at 4.50 s; 1.50 s of silence after it';
+      expect(exportSilence({ ...ahead, outPoint: OUT })).toBe(said);
+      expect(exportSilence({ ...r, outPoint: OUT })).toBe(said);
+      // A track that runs out before the Out point still ends itself: 1.5 s of a 2 s track from 0.5 s.
+      expect(exportSilence({ ...plainExportSpan(CLIP, 2, OFFSET, IN, OUT), outPoint: OUT })).toBe('silence until the track begins at 2.00 s, the track ends at 3.50 s; 2.50 s of silence after it');
       const rms = (from: number, to: number): number => rmsBetween(exported, rate, from, to);
       expect(rms(0, IN - 0.05)).toBeLessThan(1e-3);
       expect(rms(OUT + 0.05, CLIP)).toBeLessThan(1e-3);

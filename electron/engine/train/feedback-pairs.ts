@@ -53,7 +53,9 @@ export function trackIdOf(source: string): number | undefined {
 function tooShort(r: FeedbackJudgement, music: FeatureSeq, video: FeatureSeq, window: number, name: string | undefined): string {
   const seconds = (seq: FeatureSeq, rows: number): string => `${(rows * seq.step).toFixed(1)} s`;
   const one = `one ${seconds(music, window)} window`;
-  if (music.T < window) return `the track is too short: track ${r.trackId}${name ? ` (${name})` : ''} has ${seconds(music, music.T)} from its offset ${r.offset.toFixed(1)} s, fewer than ${one}, so this judgement cannot train`;
+  // The music left after the offset, to the end of the track's last descriptor step.
+  const left = Math.max(0, music.start + music.T * music.step - r.offset);
+  if (music.T < window) return `the track is too short: track ${r.trackId}${name ? ` (${name})` : ''} has ${left.toFixed(1)} s from its offset ${r.offset.toFixed(1)} s, fewer than ${one}, so this judgement cannot train`;
   return `the clip range is too short: ${seconds(video, video.T)} of pictures, fewer than ${one}, so this judgement cannot train`;
 }
 

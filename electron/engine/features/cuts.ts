@@ -46,13 +46,20 @@ export function isCutCandidate(dist: ArrayLike<number>, lumaChange: ArrayLike<nu
  * run of candidates on adjacent frames the tie-break keeps what the run alone decides: a frame that
  * is no candidate separates what comes before it from what comes after.
  */
-export function detectCuts(dist: ArrayLike<number>, lumaChange: ArrayLike<number>, t: CutThresholds, radius = CUT_RADIUS): number[] {
+export function detectCuts(
+  dist: ArrayLike<number>,
+  lumaChange: ArrayLike<number>,
+  t: CutThresholds,
+  radius = CUT_RADIUS,
+  // The frame-accurate detector (transitions.ts) judges candidates against the frames that moved.
+  isCandidate: (i: number) => boolean = (i) => isCutCandidate(dist, lumaChange, t, i, radius),
+): number[] {
   const n = dist.length;
   const cuts: number[] = [];
   // Strength on one scale for the tie-break below: how far past its threshold each signal is.
   const strength = (i: number): number => Math.max(dist[i] / t.cutThreshold, lumaChange[i] / t.cutLumaThreshold);
   for (let i = 1; i < n; i++) {
-    if (!isCutCandidate(dist, lumaChange, t, i, radius)) continue;
+    if (!isCandidate(i)) continue;
     // Two cuts on adjacent frames (a flash, a one-frame shot): keep the stronger.
     const last = cuts[cuts.length - 1];
     if (last !== undefined && i - last < 2) {

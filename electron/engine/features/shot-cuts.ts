@@ -2,16 +2,17 @@
  * A clip's shot cuts at its own frame rate, for the player's markers and the fit's hits: the
  * features' detector (cuts.ts) runs at 10 fps, a tenth of a second coarse; an editor expects a
  * marker on the frame. One decode of every frame at a tiny size (decoding dominates either way),
- * the same frame-change signals and thresholds as the features.
+ * the same frame-change signals and thresholds as the features, and gradual transitions counted
+ * once (transitions.ts).
  */
 import { stat } from 'node:fs/promises';
 import { decodeVideoFrames } from '../media/decode';
 import { displayAspect, probe, videoStream, type MediaInfo } from '../media/probe';
 import { inputError } from '../errors';
 import { round } from '../util/round';
-import { CUT_RADIUS, detectCuts, isCutCandidate } from './cuts';
 import { FrameAnalyser } from './frame';
 import { VIDEO_SPEC as V } from './spec';
+import { cutLook, frameCuts, isFrameCutCandidate, maxSpan, Thumbnails } from './transitions';
 
 /** Analysis width: enough for colour histograms and mean luma change, cheap per frame. */
 const WIDTH = 64;
@@ -44,18 +45,24 @@ export interface ShotCutOptions {
   range?: { start: number; end: number };
 }
 
-/** Frames decoded beyond what the detector reads around the range, where the runs of adjacent cuts end. */
+/**
+ * Frames decoded beyond what the detector reads around the range, where the runs of adjacent cuts
+ * and transitions end: a few first; a range edge inside a transition decodes again with seconds more.
+ */
 const SPARE = 3;
+const SPARE_SECONDS = 4;
 
 interface Decoded {
   dist: number[];
   luma: number[];
+  thumbs: Thumbnails;
 }
 
 async function decodeChanges(file: string, fps: number, height: number, from: number, frames: number | undefined, opts: ShotCutOptions, duration: number): Promise<Decoded> {
   const analyser = new FrameAnalyser(WIDTH, height, V.hueBins, V.edgeThreshold);
   const dist: number[] = [];
   const luma: number[] = [];
+  const thumbs = new Thumbnails(WIDTH, height);
   // A seek a quarter frame before frame `from` gives the whole decode's frames from it on (on a
   // constant-rate stream at its own rate): the frame before falls before the seek, the grid stays.
   const range = from > 0 ? { start: (from - 0.25) / fps } : {};
@@ -64,9 +71,10 @@ async function decodeChanges(file: string, fps: number, height: number, from: nu
     const s = analyser.analyse(frame.data);
     dist.push(s.histDistance);
     luma.push(s.motion);
+    thumbs.push(frame.data);
     if ((from + frame.index) % Math.round(fps) === 0) opts.onProgress?.(Math.round((from + frame.index) / fps), duration);
   }
-  return { dist, luma };
+  return { dist, luma, thumbs };
 }
 
 export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): Promise<ShotCuts> {
@@ -82,55 +90,78 @@ export async function detectShotCuts(file: string, opts: ShotCutOptions = {}): P
     const part = await detectInRange(file, fps, height, opts.range, opts, info.duration);
     if (part) return part;
   }
-  const { dist, luma } = await decodeChanges(file, fps, height, 0, undefined, opts, info.duration);
-  return { cuts: detectCuts(dist, luma, V).map((i) => round(i / fps, 3)), fps };
+  const { dist, luma, thumbs } = await decodeChanges(file, fps, height, 0, undefined, opts, info.duration);
+  return { cuts: frameCuts(dist, luma, thumbs, V, fps).cuts.map((i) => round(i / fps, 3)), fps };
 }
 
 /**
- * The whole clip's cuts between two frames that are no cut candidates around `range`, from a decode
- * of that stretch alone; null when runs of adjacent candidates fill the spare frames (then the
- * caller decodes the whole clip). Why it equals the whole detection there: a frame's candidacy reads
- * CUT_RADIUS frames either side, each change its previous frame (the decode's first frame has none,
- * so it is read by no frame judged), and the tie-break of adjacent cuts never crosses a frame that
- * is no candidate (features/cuts.ts).
+ * The whole clip's cuts between two free frames around `range` (no cut candidate, inside no
+ * gradual transition's window), from a decode of that stretch alone; null when candidates and
+ * transitions fill the spare frames even with seconds more (then the caller decodes the whole clip).
  */
 async function detectInRange(file: string, fps: number, height: number, range: { start: number; end: number }, opts: ShotCutOptions, duration: number): Promise<ShotCuts | null> {
   const first = Math.max(0, Math.floor(range.start * fps) - 1);
   const last = Math.ceil(range.end * fps) + 1;
-  const { from, upTo } = cutWindow(first, last);
-  // Near the end the decode runs to it: the whole detection's last frames see the same end.
-  const toEnd = (upTo + 1) / fps >= duration - 1e-6;
-  const { dist, luma } = await decodeChanges(file, fps, height, from, toEnd ? undefined : upTo - from + 1, opts, duration);
-  const found = windowCuts(dist, luma, from, first, last, toEnd);
-  if (!found) return null;
-  return { cuts: found.cuts.map((i) => round(i / fps, 3)), fps, span: { from: round(found.from / fps, 3), to: round(found.to / fps, 3) } };
-}
-
-/** The frames [from, upTo] to decode for the cuts of frames first…last: what the detector reads around them, and SPARE frames more. */
-export function cutWindow(first: number, last: number): { from: number; upTo: number } {
-  return { from: Math.max(0, first - (CUT_RADIUS + 1) - SPARE), upTo: last + CUT_RADIUS + SPARE };
+  for (const spare of cutSpares(fps)) {
+    const { from, upTo } = cutWindow(first, last, fps, spare);
+    // Near the end the decode runs to it: the whole detection's last frames see the same end.
+    const toEnd = (upTo + 1) / fps >= duration - 1e-6;
+    const { dist, luma, thumbs } = await decodeChanges(file, fps, height, from, toEnd ? undefined : upTo - from + 1, opts, duration);
+    const found = windowCuts(dist, luma, thumbs, fps, from, first, last, toEnd);
+    if (found) return { cuts: found.cuts.map((i) => round(i / fps, 3)), fps, span: { from: round(found.from / fps, 3), to: round(found.to / fps, 3) } };
+  }
+  return null;
 }
 
 /**
- * The whole clip's cut frames (clip frame numbers) between the last frame before `first` and the
- * first after `last` that are no candidates, from the changes of a decode of frames from `from` on
- * (`dist[0]`, `luma[0]`: the decode's first frame, which has no previous one); null when a run of
- * candidates reaches where the window cannot judge. `toEnd`: the decode ran to the clip's end.
+ * How far beyond two free frames the detection between them reads (features/transitions.ts): a
+ * hard-cut candidate reads `cutLook` frames either side (each change its previous frame); a
+ * transition window after the first free frame reads its neighbours of the same length up to a
+ * length before it, at most 2 × maxSpan frames, and its placement maxSpan. A window over a free frame may read further,
+ * but a decode that lacks its neighbour judges it by the other side alone, which accepts more
+ * windows, never fewer: a frame free there is free in the whole clip.
  */
-export function windowCuts(dist: ArrayLike<number>, luma: ArrayLike<number>, from: number, first: number, last: number, toEnd: boolean): { cuts: number[]; from: number; to: number } | null {
+export function cutReach(fps: number): number {
+  return Math.max(2 * maxSpan(fps), cutLook(fps) + 1);
+}
+
+/** The spare frames tried in turn: a few, then seconds more when the range's edges lie in a transition's windows. */
+export function cutSpares(fps: number): number[] {
+  return [SPARE, Math.round(SPARE_SECONDS * fps)];
+}
+
+/** The frames [from, upTo] to decode for the cuts of frames first…last: what the detector reads around them, and `spare` frames more. */
+export function cutWindow(first: number, last: number, fps: number, spare = SPARE): { from: number; upTo: number } {
+  const reach = cutReach(fps);
+  return { from: Math.max(0, first - reach - spare), upTo: last + reach + spare };
+}
+
+/**
+ * The whole clip's cut frames (clip frame numbers) between the last free frame before `first` and
+ * the first after `last`, from a decode of frames from `from` on (`dist[0]`, `luma[0]`: the decode's
+ * first frame, which has no previous one); null when no free frame lies where the window can judge.
+ * `toEnd`: the decode ran to the clip's end. Why it equals the whole detection there: a free frame
+ * b is no hard-cut candidate, so the tie-break of adjacent cuts does not cross it (features/cuts.ts),
+ * and lies in no transition window, so no transition crosses it; what lies between two free frames
+ * reads at most cutReach frames beyond them.
+ */
+export function windowCuts(dist: ArrayLike<number>, luma: ArrayLike<number>, thumbs: Thumbnails, fps: number, from: number, first: number, last: number, toEnd: boolean): { cuts: number[]; from: number; to: number } | null {
   const n = dist.length;
+  const reach = cutReach(fps);
   // Local indices judged as the whole clip judges them.
-  const exactFrom = from === 0 ? 0 : CUT_RADIUS + 1;
-  const exactTo = toEnd ? n - 1 : n - 1 - CUT_RADIUS;
-  const candidate = (i: number): boolean => i > 0 && isCutCandidate(dist, luma, V, i);
+  const exactFrom = from === 0 ? 0 : reach;
+  const exactTo = toEnd ? n - 1 : n - reach;
+  const found = frameCuts(dist, luma, thumbs, V, fps, { start: from === 0, end: toEnd });
+  const covered = new Uint8Array(n);
+  for (const w of found.transitions) covered.fill(1, w.from + 1, w.to + 1);
+  const look = cutLook(fps);
+  const free = (i: number): boolean => !covered[i] && !(i > 0 && isFrameCutCandidate(dist, luma, V, i, look));
   let p = first - from - 1;
-  while (p >= exactFrom && candidate(p)) p--;
+  while (p >= exactFrom && !free(p)) p--;
   let q = last - from + 1;
-  while (q <= exactTo && candidate(q)) q++;
+  while (q <= exactTo && !free(q)) q++;
   if ((from > 0 && p < exactFrom) || (q > exactTo && !(toEnd && q >= n))) return null;
-  const cuts = detectCuts(dist, luma, V)
-    .filter((i) => i > p && i < q)
-    .map((i) => from + i);
+  const cuts = found.cuts.filter((i) => i > p && i < q).map((i) => from + i);
   return { cuts, from: from + p, to: from + q };
 }
 

@@ -95,11 +95,15 @@ export function splitVideos(relPaths: readonly string[]): Map<string, Split> {
 }
 
 export function listVideos(dir: string): string[] {
+  // What is wrong with the path, said (review R1.14: a missing folder and a file both read "cannot read the folder of edits").
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw inputError(dir, 'no such folder: give the folder that holds your finished edits');
+  if (!stat.isDirectory()) throw inputError(dir, 'is a file, not a folder: give the folder that holds your finished edits');
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true, recursive: true });
   } catch (err) {
-    throw inputError(dir, 'cannot read the folder of edits', err);
+    throw inputError(dir, `cannot read the folder of edits (${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err))})`, err);
   }
   return entries
     .filter((e) => VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()))
@@ -205,6 +209,12 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
   const started = Date.now();
   let done = 0;
   let cached = 0;
+  const counted = (): void => {
+    done++;
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    opts.onProgress?.({ done, total: files.length, cached, rate, etaSeconds: rate > 0 ? (files.length - done) / rate : undefined });
+  };
   await pool(
     files,
     opts.jobs ?? 2,
@@ -219,6 +229,8 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         found[index] = { file, pairs: [], skipped: { file, reason: `no usable audio and video (${err instanceof Error ? err.message : String(err)})` } };
+        // A file that failed is done too: the count reached 6/9 for 9 files of which 3 failed (review R1.14).
+        counted();
         return;
       }
       if (audio.hit && video.hit) cached++;
@@ -233,10 +245,7 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
         const pairs = alignedPairs(file, clipClass(file), 'train', video, audio, T, opts);
         found[index] = { file, pairs, video: { file, split: 'train', windows: pairs.length, soundtrack } };
       }
-      done++;
-      const elapsed = (Date.now() - started) / 1000;
-      const rate = elapsed > 0 ? done / elapsed : 0;
-      opts.onProgress?.({ done, total: files.length, cached, rate, etaSeconds: rate > 0 ? (files.length - done) / rate : undefined });
+      counted();
     },
     opts.signal,
   );

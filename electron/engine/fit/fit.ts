@@ -15,7 +15,7 @@ import type { KnownBeats } from './analyse';
 import { planFromRanges, type ExplicitPlan } from './edit';
 import { analyse, type AnalysedTrack, type GridCache } from './grids';
 import { mediaRef, writeHandoff, type HandoffFiles } from './handoff/write';
-import { checkFitOutputs, checkRemixName, handoffPaths, makeHandoffFolder, removeMadeFolders } from './outputs';
+import { checkFitOutputs, checkRemixName, handoffPaths, makeHandoffFolder, removeMadeFolders, type HandoffPaths } from './outputs';
 import { frameRateOf } from './handoff/timecode';
 import { countHits, HIT_TOLERANCE } from './hits';
 import { planFit } from './plan';
@@ -119,15 +119,21 @@ function planOrFail(track: string, analysed: AnalysedTrack, target: number, o: F
   return plan;
 }
 
+/** The files a fit of `clip` writes: the remix (`out`, else `<clip>-fit.wav` in the hand-off folder) and the hand-off set. */
+export function fitOutputs(clip: string, out: string | undefined, handoff: string | undefined): { base: string; remix?: string; handoff?: HandoffPaths } {
+  const base = `${basename(clip, extname(clip))}-fit`;
+  const remix = out ?? (handoff ? join(handoff, `${base}.wav`) : undefined);
+  return { base, ...(remix ? { remix } : {}), ...(handoff ? { handoff: handoffPaths(handoff, base) } : {}) };
+}
+
 export async function fitTrackToClip(o: FitOptions): Promise<FitResult> {
   if (o.offset !== undefined && !(o.offset >= 0)) throw usageError(`--offset must be ≥ 0 (got ${o.offset})`);
   // What will be written is checked before any work, so a fit never ends on "cannot write" (or on a file it would replace).
-  const base = `${basename(o.clip, extname(o.clip))}-fit`;
-  const out = o.out ?? (o.handoff ? join(o.handoff, `${base}.wav`) : undefined);
+  const { base, remix: out, handoff } = fitOutputs(o.clip, o.out, o.handoff);
   if (out) checkRemixName(out, o.track);
   const made = o.handoff ? await makeHandoffFolder(o.handoff) : undefined;
   try {
-    await checkFitOutputs(out, o.handoff ? handoffPaths(o.handoff, base) : undefined, o.force ?? false);
+    await checkFitOutputs(out, handoff, o.force ?? false);
     return await fitChecked(o, base, out);
   } catch (err) {
     // A failed fit leaves no empty hand-off folder of its own making behind.

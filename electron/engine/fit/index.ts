@@ -5,7 +5,7 @@ export { scoreSplices, type SpliceCandidates } from './splices';
 export { planFit, type PlanOptions } from './plan';
 export { renderFit, type RenderResult, type RenderOptions } from './render';
 export { countHits, HIT_TOLERANCE } from './hits';
-export { fitTrackToClip, renderFitForExport, type FitOptions, type FitResult } from './fit';
+export { fitTrackToClip, fitOutputs, renderFitForExport, type FitOptions, type FitResult } from './fit';
 export { spliceAudibility } from './audibility';
 export { replanWithSplices, moveSplice, planFromRanges, BEAT_TOLERANCE, type ReplanSpec, type SpliceEdit, type ExplicitPlan } from './edit';
 export { GridCache, AnalysedTrack } from './grids';

@@ -45,6 +45,7 @@ import { JobRunner, type JobHandle } from './jobs';
 import { alreadyListed, forgetFailedUnder, normaliseFolder, queryTracks, reachedElsewhere, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
+import { OUTPUT_KINDS } from './own-output';
 import { reembedLibrary, tracksToReembed } from './reembed-job';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
 import { cacheInfo, clearCache, type CacheName } from './cache';
@@ -121,7 +122,7 @@ export class Engine implements EngineApi {
       this.musicSpace.clear();
       this.emit({ type: 'changed', what: 'tracks' });
     });
-    this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir]);
+    this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir], { dataDir: ctx.dataDir, catalogPath: ctx.catalogPath });
     this.jobs = new JobRunner((e) => this.emit(e), Date.now, {
       // Recorded in the catalog when there is one (a training run alone does not create it).
       // The indexer records its own 'index' row for a scan.
@@ -700,6 +701,7 @@ export class Engine implements EngineApi {
         const { lib } = await curated();
         const tracks: CuratedTrack[] = trackIds.map((id, i) => ({ position: i + 1, track: lib.view(id), score: 0 }));
         const path = this.guard.write(out);
+        await this.guard.replace(path, force, OUTPUT_KINDS.m3u);
         await writePlaylistM3U(tracks, path, force ?? false);
         return { out: path, tracks: tracks.length };
       },
@@ -848,6 +850,7 @@ export class Engine implements EngineApi {
         const track = this.trackPath(req.track);
         const clip = this.guard.read(req.clip, this.openedPaths());
         const out = this.guard.write(req.out);
+        await this.guard.replace(out, req.force, OUTPUT_KINDS.video);
         // Said before the fit is analysed and rendered, not when the encode finally opens its file.
         const outDir = dirname(resolve(out));
         const problem = existsSync(outDir) ? folderWriteProblem(outDir) : null;
@@ -877,10 +880,15 @@ export class Engine implements EngineApi {
         }
       },
       fit: async (req, job) => {
-        const { fitTrackToClip } = await import('../fit');
+        const { fitTrackToClip, fitOutputs } = await import('../fit');
         const track = this.trackPath(req.track);
         const stages = ['analysing', 'planning', 'rendering', 'handoff'];
-        const inputs = await this.fitInputs(this.guard.read(req.clip, this.openedPaths()), track, req, job, stages, stages.length);
+        const clip = this.guard.read(req.clip, this.openedPaths());
+        // What `force` would replace: each only if it is that output of an earlier fit (review R1.9).
+        const outs = fitOutputs(clip, req.out ? this.guard.write(req.out) : undefined, req.handoff ? this.guard.writeInto(req.handoff) : undefined);
+        if (outs.remix) await this.guard.replace(outs.remix, req.force, OUTPUT_KINDS.remix);
+        if (outs.handoff) for (const k of ['fcpxml', 'edl', 'csv'] as const) await this.guard.replace(outs.handoff[k], req.force, OUTPUT_KINDS[k === 'csv' ? 'markers' : k]);
+        const inputs = await this.fitInputs(clip, track, req, job, stages, stages.length);
         const r = await fitTrackToClip({
           ...inputs,
           ...(req.start !== undefined ? { start: req.start } : {}),
@@ -905,7 +913,9 @@ export class Engine implements EngineApi {
         const { savePlan } = await import('../fit/plan-file');
         const clip = this.guard.read(req.clip, this.openedPaths());
         const range = { ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) };
-        return { out: await savePlan(this.guard.write(req.out), { clip, track: this.trackPath(req.track), ...range, plan: req.plan }, req.force ?? false) };
+        const out = this.guard.write(req.out);
+        await this.guard.replace(out, req.force, OUTPUT_KINDS.plan);
+        return { out: await savePlan(out, { clip, track: this.trackPath(req.track), ...range, plan: req.plan }, req.force ?? false) };
       },
       'fit.replan': async ({ track, ...spec }) => {
         const { replanWithSplices } = await import('../fit');
@@ -915,7 +925,7 @@ export class Engine implements EngineApi {
       },
       // Training modules load TF.js: only when a training operation is asked for.
       corpus: async (req, job) => {
-        const out = this.guard.write(req.out);
+        const out = this.guard.write(req.out, { corpusFolder: true });
         checkCorpusPlace(out, this.ctx.dataDir, this.settings().libraryFolders);
         const made = await (await import('./training')).makeCorpus({ ...req, out }, job);
         // A corpus the engine wrote, the user may train and evaluate on.

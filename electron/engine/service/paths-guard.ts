@@ -4,13 +4,18 @@
  * library's folders, the clips the user opened, catalogued tracks, the data folder and a folder
  * the request itself names as the user's pick (a training corpus, a fine-tune's edits: `picked`),
  * after symlinks are resolved (a link inside the library pointing out of it does not count), and
- * may write only to absolute paths without `..` whose folder exists. Media is served to the
- * renderer only by id (a catalogued track, an opened clip), never by a path a request named.
+ * may write only to absolute paths without `..` whose folder exists, never into the data folder
+ * (settings, the active-model pointer, models, checkpoints, the catalog, caches: review R1.9), and
+ * may replace an existing file (`force`) only when it is one Needledrop wrote of the same kind
+ * (own-output.ts). Media is served to the renderer only by id (a catalogued track, an opened clip),
+ * never by a path a request named.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isUnder } from '../util/path-under';
+import { realOrSelf } from '../util/real-path';
 import { EngineError } from '../../contract/errors';
+import { notOwnOutput, type OutputKind } from './own-output';
 
 function real(path: string): string | null {
   try {
@@ -24,11 +29,45 @@ function real(path: string): string | null {
 const forbidden = (path: string, why: string): EngineError =>
   new EngineError({ code: 'forbidden-path', message: `${path}: ${why}`, file: path });
 
+/** A folder a corpus may be made in inside the data folder: not there yet, empty, or a corpus (its manifest). */
+function corpusPlace(top: string): boolean {
+  try {
+    const names = readdirSync(top);
+    return names.length === 0 || names.includes('manifest.json');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 export class PathGuard {
   constructor(
     readonly confined: boolean,
     private readonly roots: () => string[],
+    /** Needledrop's own files (the data folder, the catalog file): never written by a confined request. */
+    private readonly own: { dataDir: string; catalogPath: string } | null = null,
   ) {}
+
+  /**
+   * Why `path` is one of Needledrop's own files, or null. Both the path with its folder's links
+   * resolved and its own target count: a write replaces a link, and a file written through one
+   * lands on the target. `corpusFolder`: a corpus may be made in a folder of its own inside the
+   * data folder (the Train screen offers <data>/corpus), one that is new, empty or a corpus already.
+   */
+  private ownFile(path: string, corpusFolder: boolean): string | null {
+    if (!this.own) return null;
+    const dir = real(dirname(path));
+    const places = [...new Set([dir === null ? resolve(path) : join(dir, basename(path)), realOrSelf(path)])];
+    const data = real(this.own.dataDir) ?? resolve(this.own.dataDir);
+    const catalog = realOrSelf(this.own.catalogPath);
+    for (const p of places) {
+      // The catalog with its -wal/-shm files and its segment index (which sit beside it under --db).
+      if (dirname(p) === dirname(catalog) && basename(p).startsWith(basename(catalog))) return `is Needledrop's catalog (${catalog}) or beside it`;
+      if (!isUnder(p, data)) continue;
+      if (corpusFolder && p !== data && corpusPlace(join(data, relative(data, p).split(sep)[0]))) continue;
+      return `is inside Needledrop's data folder (${data}: settings, models, checkpoints, the catalog, caches), which the app writes only itself: choose another folder`;
+    }
+    return null;
+  }
 
   /**
    * A path a confined front sent must be absolute (review S12.14: "relative.mp4" was resolved
@@ -68,8 +107,11 @@ export class PathGuard {
     return { dir: abs, inside: (path) => this.read(path, [abs]) };
   }
 
-  /** A file to write: absolute, no `..` segment, in a folder that exists. */
-  write(path: string): string {
+  /**
+   * A file to write: absolute, no `..` segment, in a folder that exists, not one of Needledrop's own
+   * (the data folder; for a corpus, a folder of its own inside it is fine).
+   */
+  write(path: string, opts: { corpusFolder?: boolean } = {}): string {
     if (!this.confined) return resolve(path);
     if (!isAbsolute(path)) throw forbidden(path, 'an output path must be absolute');
     if (path.split(/[\\/]/).includes('..')) throw forbidden(path, 'an output path may not contain ".."');
@@ -81,7 +123,21 @@ export class PathGuard {
       ok = false;
     }
     if (!ok) throw forbidden(path, 'its folder does not exist');
+    const own = this.ownFile(path, opts.corpusFolder ?? false);
+    if (own !== null) throw forbidden(path, own);
     return path;
+  }
+
+  /**
+   * A write with `force` may replace an existing file only when it is one Needledrop wrote of the
+   * same kind (a plan document, a video of the container its name says, …): without this a
+   * confined front could overwrite any file of the user with a media or .json extension (review
+   * R1.9). Nothing to check without `force` (an existing file is refused then) or when not confined.
+   */
+  async replace(path: string, force: boolean | undefined, kind: OutputKind): Promise<void> {
+    if (!this.confined || !force) return;
+    const why = await notOwnOutput(resolve(path), kind);
+    if (why !== null) throw forbidden(path, why);
   }
 
   /** A folder to write files into (hand-off files, a model version): the same rules as for a file in it. */

@@ -1,12 +1,12 @@
 /**
  * The `needledrop` command line: a thin front on the Engine (parse → Engine → format). Each
  * subcommand lives in scripts/cli/<name>.ts and exports `run(argv)`, its `usage` and an `example`.
- * Exit codes: 0 ok, 1 bad input or a missing tool (the message names file and cause), 2 usage
- * error (with the usage line), 130 cancelled.
+ * Exit codes: 0 ok, 1 bad input, a value refused or a missing tool (the message names file or value and
+ * cause), 2 the command line's own shape (with the usage line), 70 internal, 130 cancelled.
  */
 import { EngineError } from '../electron/contract/errors';
 import { toErrorData } from '../electron/engine/service';
-import { errorLine } from './cli/errors';
+import { errorLine, UsageError } from './cli/errors';
 
 interface Command {
   run(argv: string[]): Promise<number>;
@@ -42,9 +42,13 @@ function help(): string {
   ].join('\n');
 }
 
-/** The exit code for an error as data: usage 2, cancelled 130, everything else the user can fix 1. */
-export function exitCode(code: string): number {
-  return code === 'invalid-request' || code === 'unknown-operation' ? 2 : code === 'cancelled' ? 130 : code === 'internal' ? 70 : 1;
+/**
+ * The exit code for an error: 2 only for the command line's own shape (the CLI's UsageError), cancelled
+ * 130, an internal error 70, everything else the user can fix 1, a request field the engine refuses
+ * included (a name over its length is a value, not the command line's shape).
+ */
+export function exitCode(err: unknown, code: string): number {
+  return err instanceof UsageError ? 2 : code === 'cancelled' ? 130 : code === 'internal' ? 70 : 1;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -67,12 +71,12 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(rest);
   } catch (err) {
     const data = err instanceof EngineError ? err.toData() : toErrorData(err);
-    const code = exitCode(data.code);
+    const code = exitCode(err, data.code);
     if (code === 70) {
       process.stderr.write(`needledrop ${name}: ${data.message}${data.detail ? `\n${data.detail}` : ''}\n`);
       return 70;
     }
-    process.stderr.write(`needledrop ${name}: ${errorLine(data, cmd.usage)}\n`);
+    process.stderr.write(`needledrop ${name}: ${errorLine(data, cmd.usage, rest)}\n`);
     if (code === 2) process.stderr.write(`usage: ${cmd.usage}\n`);
     return code;
   }

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as v from 'valibot';
 import { schemas, type OperationName } from '../../electron/contract/operations';
-import { usageError } from './errors';
+import { lengthWords, quotedValue, usageError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -56,10 +57,7 @@ type Entries<S> = S extends { entries: infer E } ? E : S extends { wrapped: { en
  * the schema's ('export: "offset" Invalid value: Expected <=604800 but received 1000000000').
  */
 export function bounds<K extends OperationName>(op: K, field: keyof Entries<(typeof schemas)[K]> & string, unit?: string): NumberBounds {
-  const unwrap = (s: SchemaNode | undefined): SchemaNode | undefined => (s?.type === 'optional' || s?.type === 'nullable' ? unwrap(s.wrapped) : s);
-  const root = unwrap(schemas[op] as SchemaNode);
-  const node = unwrap(root?.entries?.[field]);
-  if (!node) throw new Error(`no field "${field}" in the ${op} request schema`);
+  const node = fieldSchema(op, field);
   const out: NumberBounds = unit ? { unit } : {};
   const visit = (s: SchemaNode): void => {
     for (const item of s.pipe ?? []) {
@@ -71,6 +69,26 @@ export function bounds<K extends OperationName>(op: K, field: keyof Entries<(typ
   };
   visit(node);
   return out;
+}
+
+/** A request field's own schema (optional and nullable unwrapped). */
+function fieldSchema(op: OperationName, field: string): SchemaNode {
+  const unwrap = (s: SchemaNode | undefined): SchemaNode | undefined => (s?.type === 'optional' || s?.type === 'nullable' ? unwrap(s.wrapped) : s);
+  const root = unwrap(schemas[op] as SchemaNode);
+  const node = unwrap(root?.entries?.[field]);
+  if (!node) throw new Error(`no field "${field}" in the ${op} request schema`);
+  return node;
+}
+
+/**
+ * What the engine will refuse in a text the user typed for a request field (a version name, a playlist
+ * name), as the value quoted and the rule ('"../evil" must be letters, …', '"aaaa…" is 250 characters
+ * long: at most 200'), or undefined when it takes it. For a positional value, which the engine's refusal
+ * cannot name: the caller says what the value is (exit 1, a value and not the command line's shape).
+ */
+export function textProblem<K extends OperationName>(op: K, field: keyof Entries<(typeof schemas)[K]> & string, value: string): string | undefined {
+  const r = v.safeParse(fieldSchema(op, field) as unknown as v.GenericSchema, value);
+  return r.success ? undefined : `${quotedValue(value)} ${lengthWords(r.issues[0].message)}`;
 }
 
 /** "604800 s (7 days)": a limit with its unit, and seconds also in the largest whole unit. */

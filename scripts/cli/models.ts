@@ -1,7 +1,8 @@
 /** `needledrop models [list | activate V | rollback | delete V [--yes]] [--json]`: see, switch and delete model versions. */
+import { EngineError } from '../../electron/contract/errors';
 import type { ModelDeletion, ModelInfo } from '../../electron/contract/types';
 import { byteSize, headline, localTime } from '../../electron/contract/wording';
-import { parse, printJson } from './args';
+import { parse, printJson, textProblem } from './args';
 import { openEngine } from './engine';
 import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
@@ -48,6 +49,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.yes && action !== 'delete') throw usageError('--yes confirms "models delete": it does nothing alone');
   const expectArgs = (n: number): void => {
     if (rest.length !== n) throw usageError(`"models ${action}" takes ${n === 0 ? 'no arguments' : 'one version name'}`);
+    // A name the engine does not take is a value refused (exit 1), named: not the command line's shape.
+    const problem = n === 1 ? textProblem('models.delete', 'version', rest[0]) : undefined;
+    if (problem) throw new EngineError({ code: 'bad-input', message: `model version ${problem}` });
   };
   const engine = openEngine();
   try {

@@ -6,7 +6,7 @@
 import { EngineError } from '../../electron/contract/errors';
 import type { SavedPlaylist } from '../../electron/contract/types';
 import { localTime, oneLine } from '../../electron/contract/wording';
-import { printJson } from './args';
+import { printJson, textProblem } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
 
@@ -118,6 +118,8 @@ export async function renameSaved(engine: Engine, ref: string, name: string, jso
   const p = await savedPlaylist(engine, ref);
   // A well-formed command refused for its value: exit 1 without the usage line (README's rule), naming the playlist.
   if (!name.trim()) throw new EngineError({ code: 'bad-input', message: `playlist #${p.id} ${shownName(p.name)} keeps its name: the new name must not be blank` });
+  const problem = textProblem('playlist.rename', 'name', name);
+  if (problem) throw new EngineError({ code: 'bad-input', message: `playlist #${p.id} ${shownName(p.name)} keeps its name: the new name ${problem}` });
   const now = await engine.call('playlist.rename', { id: p.id, name });
   if (json) printJson({ renamed: now, was: p.name });
   else process.stdout.write(`renamed playlist #${now.id} ${shownName(p.name)} to ${shownName(now.name)}\n`);

@@ -1,10 +1,11 @@
 /**
  * The CLI's exit codes follow one rule (reviews R2.12, R2.14), through the real CLI process: 2, with
  * the usage line, only for the command line's shape (an unknown option, a malformed number, a
- * missing argument); a file or value the command cannot use is 1, with the file named and no usage
- * line: an output with an extension export or fit does not write, an output that is one of the
- * inputs (also through a link), an output folder that is not there, and a --plan file the contract
- * refuses. Every case here is refused before any media is read or written.
+ * missing argument); a file or value the command cannot use is 1, with the file or value named and no
+ * usage line: an output with an extension export or fit does not write, an output that is one of the
+ * inputs (also through a link), an output folder that is not there, a --plan file the contract
+ * refuses, and a version name the engine does not take. Every case here is refused before any media
+ * is read or written.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,6 +77,12 @@ describe('CLI exit codes: 2 for the command line, 1 for a file or value it canno
       expect(line.slice(`needledrop export: ${file}: `.length)).toMatch(words);
       expect(line.split('export:').length, 'the command named once').toBe(2);
     }
+  }, 120_000);
+
+  it('a value the engine refuses (a version name it does not take) is exit 1 naming the value and the rule, without the usage line', async () => {
+    // Refused by the request schema before any file is read: the clip need not exist. Both were exit 2 with the usage line.
+    fileError(await cli('match', 'clip.mp4', '--model', '../x'), 'match', '--model "../x" must be letters, digits, ".", "_" or "-" (at most 64)');
+    fileError(await cli('models', 'activate', '../x'), 'models', 'model version "../x" must be letters, digits, ".", "_" or "-" (at most 64)');
   }, 120_000);
 
   it("the command line's own shape is still exit 2 with the usage line", { timeout: 120_000 }, async () => {

@@ -127,6 +127,19 @@ describe('saved playlists: list, rename, delete, --no-save', () => {
     expect(rows().map((r) => r.name)).toEqual(['More like tone-220.wav']);
   }, 120_000);
 
+  it('a name over the engine\'s 200 characters is a value refused: exit 1 naming it and the limit, no usage line (it was exit 2 with it)', async () => {
+    const long = 'n'.repeat(201);
+    const shown = `"${'n'.repeat(40)}…"`;
+    const tooLong = await cli('playlist', '--rename', '1', long);
+    expect(tooLong.stderr).toBe(`needledrop playlist: playlist #1 "More like tone-220.wav" keeps its name: the new name ${shown} is 201 characters long: at most 200\n`);
+    expect(tooLong.code).toBe(1);
+    const built = await cli('playlist', '--seed', seed, '--length', '3', '--name', long);
+    expect(built.stderr).toBe(`needledrop playlist: --name ${shown} is 201 characters long: at most 200\n`);
+    expect(built.code).toBe(1);
+    expect((await cli('playlist', '--seed', seed, '--length', '3', '--name', 'n'.repeat(200), '--no-save')).code).toBe(0);
+    expect(rows().map((r) => r.name)).toEqual(['More like tone-220.wav']);
+  }, 120_000);
+
   it('a bare number is the id or the name, whichever exists; both at once is refused naming both; "#N" is the id', async () => {
     const before = rows();
     const made = async (name: string): Promise<number> => {

@@ -29,11 +29,16 @@ const cli = (...args: string[]) => needledropWithEnv({ NEEDLEDROP_HOME: home }, 
 const firstLine = (r: CliResult): string => r.stderr.split('\n')[0];
 
 describe('needledrop train: names', () => {
-  it('a version name the schema refuses names the --version flag, once, and is a usage error', async () => {
+  it('a version name the schema refuses names the --version flag, once, with the value: a value refused (exit 1), not a usage error', async () => {
     const r = await cli('--version', '../evil');
-    expect(r.code, r.stderr).toBe(2);
-    expect(firstLine(r)).toBe('needledrop train: --version must be letters, digits, ".", "_" or "-" (at most 64)');
-    expect(r.stderr.split('\n')[1]).toMatch(/^usage: needledrop train /);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe('needledrop train: --version "../evil" must be letters, digits, ".", "_" or "-" (at most 64)\n');
+  }, 60_000);
+
+  it('a --parent name the schema refuses is the same: exit 1, the flag and its value named', async () => {
+    const r = await cli('--version', 'ok', '--parent', '../base');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe('needledrop train: --parent "../base" must be letters, digits, ".", "_" or "-" (at most 64)\n');
   }, 60_000);
 
   it('a --parent that is no model version is refused before the corpus is read, and nothing is written', async () => {
@@ -56,5 +61,11 @@ describe('errorLine: a refused request field as the flag the user typed', () => 
     expect(errorLine({ code: 'invalid-request', message: 'x: "out" must be absolute' }, usage)).toBe('x: "out" must be absolute');
     expect(errorLine({ code: 'invalid-request', message: 'x: "folders.0" must be a path' }, usage)).toBe('x: "folders.0" must be a path');
     expect(errorLine({ code: 'bad-input', message: 'x: "version" must be short' }, usage)).toBe('x: "version" must be short');
+    // With the command line: the value the flag was given (the last one, either spelling), and a length in words.
+    const argv = ['--version', 'a', '--clip-seconds=700', '--version', 'b'];
+    expect(errorLine({ code: 'invalid-request', message: 'x: "version" must be short' }, usage, argv)).toBe('--version "b" must be short');
+    expect(errorLine({ code: 'invalid-request', message: 'x: "clipSeconds" must be at most 600' }, usage, argv)).toBe('--clip-seconds "700" must be at most 600');
+    expect(errorLine({ code: 'invalid-request', message: 'x: "version" Invalid length: Expected <=64 but received 65' }, usage)).toBe('--version is 65 characters long: at most 64');
+    expect(errorLine({ code: 'invalid-request', message: 'x: "version" Invalid length: Expected >=1 but received 0' }, usage)).toBe('--version must not be empty');
   });
 });

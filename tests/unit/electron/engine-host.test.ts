@@ -195,10 +195,10 @@ describe('routeEngines', () => {
     const training = host();
     const api = routeEngines(main.h, training.h);
     const started: string[] = [];
-    for (const op of ['train', 'evaluate', 'corpus', 'match', 'library.scan', 'export'] as const) {
+    for (const op of ['train', 'finetune', 'evaluate', 'corpus', 'match', 'library.scan', 'export'] as const) {
       started.push((await api.start(op, {} as never)).jobId);
     }
-    expect(started).toEqual(['p1-train-1', 'p1-evaluate-2', 'p1-corpus-3', 'p1-match-1', 'p1-library.scan-2', 'p1-export-3']);
+    expect(started).toEqual(['p1-train-1', 'p1-finetune-2', 'p1-evaluate-3', 'p1-corpus-4', 'p1-match-1', 'p1-library.scan-2', 'p1-export-3']);
     expect(training.current().received.filter((m) => m.kind === 'start').map((m) => (m as { op: string }).op)).toEqual([...TRAINING_OPERATIONS]);
     expect(main.current().received.filter((m) => m.kind === 'start').map((m) => (m as { op: string }).op)).toEqual(['match', 'library.scan', 'export']);
 

@@ -455,9 +455,26 @@ export interface FinetuneResult {
    * held-out sources. Below MIN_HELD_OUT_EDITS (contract/wording) they are not compared: both null,
    * and `reason` says why and what to do.
    */
-  heldOut: { edits: number; before: RetrievalReport; after: RetrievalReport; reason: null } | { edits: number; before: null; after: null; reason: string };
+  heldOut:
+    | {
+        edits: number;
+        before: RetrievalReport;
+        after: RetrievalReport;
+        reason: null;
+        /** The windows compared: those of held-out sources of MIN_HELD_OUT_WINDOWS or more. */
+        windows: number;
+        /** How many of them early stopping also scored to choose the kept step ("after" leans optimistic there). */
+        selectedOn: number;
+      }
+    | { edits: number; before: null; after: null; reason: string };
   /** The base benchmark (a fixed synthetic corpus) scored by the parent and the new version: what was forgotten. */
   base: { before: RetrievalReport; after: RetrievalReport } | null;
+  /**
+   * Why the new version is no better than its parent (no step beat it on the held-out edits, worse
+   * there, or the base benchmark's Recall@1 fell by more than the allowed margin); such a version is
+   * saved but not activated even when asked. Null otherwise.
+   */
+  noBetter: string | null;
   /** The step whose weights were kept (best held-out validation). */
   bestStep: number;
   /** Steps actually run: fewer than asked when early stopping ended the run. */

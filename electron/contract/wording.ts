@@ -65,6 +65,14 @@ export function recallText(k: number, value: number, d: { gallery?: number }): s
 export const MIN_HELD_OUT_EDITS = 2;
 
 /**
+ * A held-out source (edit or judged clip) counts towards MIN_HELD_OUT_EDITS from this many windows
+ * on: 10 s of pictures at the default 1 s hop (review R1.5: 13 windows of one edit and 2 of a judged
+ * clip were compared as two sources, the 2 windows — one 9 s fragment seen twice — standing for a
+ * whole source). Shorter ones are left out of the before/after and named in the reason.
+ */
+export const MIN_HELD_OUT_WINDOWS = 3;
+
+/**
  * From this many usable edits on, a fine-tune holds out at least MIN_HELD_OUT_EDITS of them (and
  * trains on as many): train/edits.ts splitVideos moves the lowest hashes to the held-out side.
  */
@@ -83,8 +91,9 @@ export function heldOutNotComparedText(edits: number): string {
  * (the job's result, model.json, the CLI and the Train screen all carry this one text). `share`:
  * the share of usable edits the split holds out (train/edits.ts HELD_OUT_SHARE); `names`: the held-out files.
  */
-export function heldOutTooFew(edits: number, share: number, names: readonly string[] = []): string {
-  return `not compared: only ${heldOutEdits(edits)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, and a comparison needs at least ${MIN_HELD_OUT_EDITS} (its windows all share one soundtrack, so there is no other music to rank against). About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path, and at least ${MIN_HELD_OUT_EDITS} once ${SURE_HELD_OUT_FROM} are usable: add finished edits to the folder (${SURE_HELD_OUT_FROM} usable edits are enough)`;
+export function heldOutTooFew(edits: number, share: number, names: readonly string[] = [], short: ReadonlyArray<{ name: string; windows: number }> = []): string {
+  const tooShort = short.length > 0 ? `; held out but too short to count (fewer than ${MIN_HELD_OUT_WINDOWS} windows, about 10 s of pictures): ${short.map((s) => `${s.name} (${s.windows} window${s.windows === 1 ? '' : 's'})`).join(', ')}` : '';
+  return `not compared: only ${heldOutEdits(edits)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, and a comparison needs at least ${MIN_HELD_OUT_EDITS}${edits === 1 ? ' (its windows all share one soundtrack, so there is no other music to rank against)' : ' (there is no held-out music to rank against)'}${tooShort}. About ${Math.round(share * 100)} % of the usable edits are held out, chosen by a hash of each file's path, and at least ${MIN_HELD_OUT_EDITS} once ${SURE_HELD_OUT_FROM} are usable: add finished edits to the folder (${SURE_HELD_OUT_FROM} usable edits are enough)`;
 }
 
 /**

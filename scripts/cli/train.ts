@@ -139,6 +139,8 @@ async function finetune(
       else process.stdout.write(`held-out edits: ${r.heldOut.reason}\n`);
       if (r.base) process.stdout.write(`base benchmark (what was forgotten):\n${formatReports([r.base.before as unknown as ReportRow, r.base.after as unknown as ReportRow])}\n`);
       for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
+      // No better than its parent (review R1.6): said before the saved line, and never activated.
+      if (r.noBetter !== null) process.stdout.write(`no better than its parent: ${r.noBetter}${values.activate ? `; so it was not activated (needledrop models activate ${r.version} to use it anyway)` : ''}\n`);
       process.stdout.write(
         `model ${r.version} (parent ${r.parent}, ${r.headsOnly ? 'heads only' : 'all layers'}, ${r.pairs.train} train / ${r.pairs.val} held-out windows; ${runEnding(r)}) written to ${r.dir}${r.activated ? ', active' : ''}\n${reembedText(reembedded)}`,
       );

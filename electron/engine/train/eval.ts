@@ -1,6 +1,6 @@
 import type { Segments } from '../encoders/segments';
 import { createRng } from '../util/prng';
-import { retrievalFromEmbeddings, retrievalMetrics, type RetrievalReport } from '../metric/retrieval';
+import { rankReferences, retrievalFromEmbeddings, retrievalMetrics, similarityMatrix, type RetrievalReport } from '../metric/retrieval';
 import type { PairSample } from './dataset';
 import { meanVector, stack } from './embed';
 
@@ -19,8 +19,9 @@ export interface DirectionReport {
   mapAtR: number;
   /** Items each query was ranked against (absent in reports saved before session 17): see contract/wording's recallIsTrivial. */
   gallery?: number;
+  /** Mean reciprocal rank of the first right answer (held-out scoring by source, sourceRetrieval; absent elsewhere). */
+  mrr?: number;
 }
-
 
 export interface MethodReport {
   method: string;
@@ -63,6 +64,126 @@ export async function evaluateEmbedder(method: string, items: PairSample[], embe
     videoToMusic: direction(retrievalFromEmbeddings(v, labels, a, labels, d)),
     musicToVideo: direction(retrievalFromEmbeddings(a, labels, v, labels, d)),
   };
+}
+
+/** The pictures a held-out window belongs to: its edit, or its judged clip (both are the pair's id, a path). */
+const pictureSource = (p: PairSample): string => p.id;
+/** The music a held-out window belongs to: its edit's own soundtrack, or the catalogued track accepted under a judged clip. */
+const musicSourceOf = (p: PairSample): string => p.musicSource ?? p.id;
+
+/** Distinct music sources among `items`: the gallery a held-out picture window is ranked against. */
+export const musicSources = (items: readonly PairSample[]): number => new Set(items.map(musicSourceOf)).size;
+
+/** One direction of sourceRetrieval, with the mean margin of the right answers' cosine over the wrong ones'. */
+export type SourceDirection = Required<Pick<DirectionReport, 'recall1' | 'recall5' | 'recall10' | 'medianRank' | 'mapAtR' | 'gallery' | 'mrr'>> & { margin: number };
+
+/** Weighted median: the value where the cumulative weight (sorted by value) reaches half; between two, their mean. */
+function weightedMedian(values: number[], weights: number[]): number {
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const total = weights.reduce((s, w) => s + w, 0);
+  let run = 0;
+  for (let k = 0; k < order.length; k++) {
+    run += weights[order[k]];
+    if (run > total / 2 + 1e-9) return values[order[k]];
+    if (run >= total / 2 - 1e-9) return k + 1 < order.length ? (values[order[k]] + values[order[k + 1]]) / 2 : values[order[k]];
+  }
+  return 0;
+}
+
+/** Normalised means of the rows of each group (row-major, groups × d). */
+function groupMeans(rows: Float32Array, d: number, groups: number[][]): Float32Array {
+  return stack(groups.map((g) => meanVector(stack(g.map((i) => rows.subarray(i * d, (i + 1) * d)), d), d)), d);
+}
+
+function sourceDirection(queries: Float32Array, entries: Float32Array, d: number, relevant: (q: number, e: number) => boolean, weights: number[]): SourceDirection {
+  const n = queries.length / d;
+  const m = entries.length / d;
+  const sim = similarityMatrix(queries, entries, d, 'cosine');
+  const ranks: number[] = [];
+  let r1 = 0, r5 = 0, r10 = 0, map = 0, rr = 0, margin = 0, total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    const order = rankReferences(sim, i * m, m);
+    const rel = Array.from(order, (e) => relevant(i, e));
+    const R = rel.filter(Boolean).length;
+    const first = rel.indexOf(true) + 1;
+    ranks.push(first);
+    r1 += first <= 1 ? w : 0;
+    r5 += first <= 5 ? w : 0;
+    r10 += first <= 10 ? w : 0;
+    rr += w / first;
+    let found = 0;
+    let ap = 0;
+    for (let k = 0; k < R; k++) if (rel[k]) ap += ++found / (k + 1);
+    map += (w * ap) / R;
+    let right = 0;
+    let wrong = 0;
+    for (let e = 0; e < m; e++) {
+      if (relevant(i, e)) right += sim[i * m + e];
+      else wrong += sim[i * m + e];
+    }
+    margin += w * (right / R - (m > R ? wrong / (m - R) : 0));
+    total += w;
+  }
+  const mean = (x: number): number => (total > 0 ? x / total : 0);
+  return { recall1: mean(r1), recall5: mean(r5), recall10: mean(r10), medianRank: n > 0 ? weightedMedian(ranks, weights) : 0, mapAtR: mean(map), gallery: m, mrr: mean(rr), margin: mean(margin) };
+}
+
+/**
+ * Held-out scoring at the level fine-tuning learns (review R1.5). Under class positives the windows
+ * of one edit are each other's positives: training never asks which moment of a song goes with
+ * which moment of its own video, so a window's exact partner is no test of it (the old scoring
+ * ranked every window's own 8 s of music among all held-out windows, 13 of 15 of them from one
+ * edit's song, and read a fall from 0.80 to 0.60 where nothing measurable had happened). Here each
+ * held-out picture window is ranked against ONE music entry per held-out source (the normalised
+ * mean of its music windows: an edit's soundtrack, a judged clip's accepted track), and is right
+ * when it finds the music its own source was paired with; music → video the same way, against one
+ * picture entry per source. Every source weighs the same (its windows' scores are averaged first),
+ * so a long edit does not outvote a short one. Chance Recall@1 is 1 / (held-out soundtracks).
+ * `video` and `audio` hold one vector per item (row i = items[i]). On a corpus, where every pair is
+ * its own source, this is plain pair retrieval, unweighted.
+ */
+export function sourceRetrieval(video: Float32Array, audio: Float32Array, d: number, items: readonly PairSample[]): { videoToMusic: SourceDirection; musicToVideo: SourceDirection } {
+  const index = (key: (p: PairSample) => string): { groups: number[][]; of: number[] } => {
+    const at = new Map<string, number>();
+    const groups: number[][] = [];
+    const of = items.map((p, i) => {
+      const k = key(p);
+      if (!at.has(k)) {
+        at.set(k, groups.length);
+        groups.push([]);
+      }
+      groups[at.get(k) as number].push(i);
+      return at.get(k) as number;
+    });
+    return { groups, of };
+  };
+  const pictures = index(pictureSource);
+  const music = index(musicSourceOf);
+  // Which music each picture source was paired with (an edit: its own; a judged clip: every track accepted under it).
+  const P = pictures.groups.length;
+  const M = music.groups.length;
+  const paired = new Uint8Array(P * M);
+  items.forEach((_, i) => (paired[pictures.of[i] * M + music.of[i]] = 1));
+  // Each picture source weighs 1, shared among its windows.
+  const weights = items.map((_, i) => 1 / pictures.groups[pictures.of[i]].length);
+  return {
+    videoToMusic: sourceDirection(video, groupMeans(audio, d, music.groups), d, (i, e) => paired[pictures.of[i] * M + e] === 1, weights),
+    musicToVideo: sourceDirection(audio, groupMeans(video, d, pictures.groups), d, (i, e) => paired[e * M + music.of[i]] === 1, weights),
+  };
+}
+
+/** A DirectionReport as saved (no margin: it is a selection detail). */
+const withoutMargin = ({ margin: _margin, ...r }: SourceDirection): DirectionReport => r;
+
+/**
+ * The parent or the fine-tuned version on a fine-tune's held-out windows, scored by source
+ * (sourceRetrieval): the before/after of `train --from-videos` and the Train screen.
+ */
+export async function evaluateHeldOut(method: string, items: PairSample[], embedder: DualEmbedder): Promise<MethodReport> {
+  const { video, audio } = await embedPairs(items, embedder);
+  const r = sourceRetrieval(video, audio, embedder.dim, items);
+  return { method, videoToMusic: withoutMargin(r.videoToMusic), musicToVideo: withoutMargin(r.musicToVideo) };
 }
 
 /** Chance: a seeded random score for every (query, reference). */

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
-import { heldOutTooFew, MIN_HELD_OUT_EDITS, NO_JUDGEMENTS } from '../../contract/wording';
+import { heldOutTooFew, MIN_HELD_OUT_EDITS, MIN_HELD_OUT_WINDOWS, NO_JUDGEMENTS } from '../../contract/wording';
 import { inputError, NeedledropError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
 import { activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
@@ -22,11 +22,11 @@ import { emptyData, HELD_OUT_SHARE, loadEditPairs, type EditsData, type EditVide
 import { feedbackPairs, trackIdOf, type FeedbackJudgement } from './feedback-pairs';
 import { batchesCanHoldNegatives } from './batches';
 import type { FeatureSeq } from '../features/types';
-import { evaluateEmbedder, type MethodReport } from './eval';
+import { evaluateEmbedder, evaluateHeldOut, musicSources, type MethodReport } from './eval';
 import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
 import { removeCheckpoint } from './checkpoint';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type TrainProgress } from './trainer';
-import { classCount } from './validation';
+import { validationMetricOf } from './validation';
 import type { DualWeights } from './weights';
 import { dataHome } from '../paths';
 import { checkWritableFolders } from '../util/writable';
@@ -91,6 +91,13 @@ export interface FinetuneOutcome {
   pairs: { train: number; val: number };
   /** Held-out windows, parent vs fine-tuned, same queries; none below MIN_HELD_OUT_EDITS held-out edits. */
   heldOut: HeldOutComparison;
+  /**
+   * Why this version is no better than its parent, in words (review R1.6): no step beat the parent
+   * on the held-out windows (it keeps the parent's weights), it scores below the parent on the
+   * held-out edits, or the base benchmark's v→m Recall@1 fell by more than BASE_R1_FALL_ALLOWED.
+   * Such a version is saved but never activated by `activate`. Null when none of these holds.
+   */
+  noBetter: string | null;
   /** The base benchmark (a fixed synthetic corpus), parent vs fine-tuned: what was forgotten. Null without a benchmark folder. */
   base: { before: MethodReport; after: MethodReport } | null;
   bestStep: number;
@@ -110,8 +117,57 @@ export interface FinetuneOutcome {
  * the reason with what to do (contract/wording's heldOutTooFew).
  */
 export type HeldOutComparison =
-  | { edits: number; before: MethodReport; after: MethodReport; reason: null }
+  | {
+      edits: number;
+      before: MethodReport;
+      after: MethodReport;
+      reason: null;
+      /** The windows compared (those of the held-out sources that count: MIN_HELD_OUT_WINDOWS). */
+      windows: number;
+      /** How many of them early stopping also scored to choose the kept step (so "after" leans optimistic on them). */
+      selectedOn: number;
+    }
   | { edits: number; before: null; after: null; reason: string };
+
+/**
+ * A fine-tune whose base benchmark v→m Recall@1 falls by more than this is not activated by
+ * `activate` (3 of the 24 benchmark pairs losing their first place: one or two is the run-to-run
+ * spread of a heads-only fine-tune there, docs/models.md; review R1.6 saw 0.708 → 0.458).
+ */
+export const BASE_R1_FALL_ALLOWED = 0.125;
+
+/**
+ * The held-out windows the before/after compares: those of sources with MIN_HELD_OUT_WINDOWS or
+ * more (review R1.5), and the sources too short to count, by name.
+ */
+export function heldOutComparison(val: readonly PairSample[]): { windows: PairSample[]; sources: string[]; short: Array<{ name: string; windows: number }> } {
+  const count = new Map<string, number>();
+  for (const p of val) count.set(p.id, (count.get(p.id) ?? 0) + 1);
+  const kept = new Set([...count].filter(([, n]) => n >= MIN_HELD_OUT_WINDOWS).map(([id]) => id));
+  return {
+    windows: val.filter((p) => kept.has(p.id)),
+    sources: [...kept].map((id) => basename(id)),
+    short: [...count].filter(([id]) => !kept.has(id)).map(([id, windows]) => ({ name: basename(id), windows })),
+  };
+}
+
+/**
+ * Why the new version is no better than its parent (FinetuneOutcome.noBetter), or null. Held-out:
+ * on the selection's own measure (v→m mean reciprocal rank by source); base: its v→m Recall@1.
+ */
+export function noBetterThanParent(r: { parent: string; bestStep: number; validated: boolean; heldOut: HeldOutComparison; base: { before: MethodReport; after: MethodReport } | null }): string | null {
+  const why: string[] = [];
+  if (r.validated && r.bestStep === 0) why.push(`no step beat the parent (${r.parent}) on the held-out edits, so this version keeps the parent's weights`);
+  else if (r.heldOut.reason === null) {
+    const [b, a] = [r.heldOut.before.videoToMusic.mrr ?? NaN, r.heldOut.after.videoToMusic.mrr ?? NaN];
+    if (a < b - 1e-6) why.push(`it is worse than its parent (${r.parent}) on your held-out edits (video → music mean reciprocal rank ${b.toFixed(3)} → ${a.toFixed(3)})`);
+  }
+  if (r.base) {
+    const [b, a] = [r.base.before.videoToMusic.recall1, r.base.after.videoToMusic.recall1];
+    if (b - a > BASE_R1_FALL_ALLOWED + 1e-9) why.push(`its base benchmark Recall@1 fell from ${b.toFixed(3)} to ${a.toFixed(3)}, more than the ${BASE_R1_FALL_ALLOWED} allowed (it forgot much of the general picture ↔ music mapping)`);
+  }
+  return why.length > 0 ? `${why.join('; and ')}` : null;
+}
 
 /** A model version's encoders as trainer weights, plus the shape the trainer must use. */
 export async function readVersionWeights(model: LoadedModel): Promise<{ weights: DualWeights; hidden: number; outDim: number; convLayers: 1 | 2 }> {
@@ -132,9 +188,17 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
  * Held-out edits too few to compare (`compared` false) have their own reason beside the figures
  * they replace, not a note.
  */
-function heldOutNotes(heldOut: number, compared: boolean, stopping: readonly PairSample[]): string[] {
+function heldOutNotes(heldOut: number, compared: ReturnType<typeof heldOutComparison> | null, stopping: readonly PairSample[]): string[] {
   const notes: string[] = [];
-  if (compared && heldOut <= 10) notes.push(`${heldOut} held-out windows: too few to rank for Recall@10 (n/a), so parent and fine-tuned are compared at Recall@1, median rank and MAP@R only; more (or longer) edits give more held-out windows`);
+  if (compared) {
+    const gallery = musicSources(compared.windows);
+    // Each held-out picture window is ranked against one soundtrack per held-out source (eval.ts sourceRetrieval).
+    if (gallery <= 10) notes.push(`held-out edits: each of the ${compared.windows.length} held-out picture windows is ranked against the ${gallery} held-out soundtracks (chance Recall@1 ${(1 / gallery).toFixed(3)}), so Recall@10 is n/a and parent and fine-tuned are compared at Recall@1, median rank and MAP@R; every held-out edit weighs the same`);
+    if (compared.short.length > 0) notes.push(`held-out but too short to count in the before/after (fewer than ${MIN_HELD_OUT_WINDOWS} windows): ${compared.short.map((s) => `${s.name} (${s.windows})`).join(', ')}`);
+    const chose = new Set(validationMetricOf(stopping, 'mood') === 'none' ? [] : stopping.map((p) => p.id));
+    const selectedOn = compared.windows.filter((p) => chose.has(p.id)).length;
+    if (selectedOn > 0) notes.push(`${selectedOn === compared.windows.length ? 'these held-out windows' : `${selectedOn} of these ${compared.windows.length} held-out windows`} also chose the kept step (early stopping), so the "after" figures lean optimistic`);
+  }
   // Windows of one video are each other's positives (class positives, as trained).
   const selection = validationNote(stopping, 'mood', 'windows', `early stopping's held-out edits`);
   if (selection) notes.push(selection);
@@ -225,13 +289,15 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     ? await baseBenchmarkPairs(dirs.benchmarkDir, { window: model.manifest.window, hop: model.manifest.hop }, { signal: job.signal, onProgress: (p) => job.progress(`benchmark-${p.phase}`, p.done, p.total) })
     : null;
   // One held-out source has no other music to rank against: nothing to compare, nothing computed.
-  const heldOutEdits = classCount(val);
-  const compared = heldOutEdits >= MIN_HELD_OUT_EDITS;
+  // Sources with too few windows do not count (MIN_HELD_OUT_WINDOWS), nor enter the comparison.
+  const comparison = heldOutComparison(val);
+  const heldOutEdits = comparison.sources.length;
+  const compared = heldOutEdits >= MIN_HELD_OUT_EDITS ? comparison : null;
   const embedder = await onnxEmbedder(model, 'cpu');
   let before: MethodReport | null = null;
   let baseBefore: MethodReport | null = null;
   try {
-    if (compared) before = await evaluateEmbedder(`parent ${parent}`, val, embedder);
+    if (compared) before = await evaluateHeldOut(`parent ${parent}`, compared.windows, embedder);
     if (benchmark) baseBefore = await evaluateEmbedder(`parent ${parent}`, benchmark, embedder);
   } finally {
     await embedder.close();
@@ -261,6 +327,8 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     },
     {
       initialWeights: warm.weights,
+      // The parent is a candidate: a run none of whose steps beats it keeps its weights (review R1.6).
+      parentIsCandidate: true,
       ...(negatives.length > 0 ? { hardNegatives: { pairs: negatives } } : {}),
       anchor: req.anchor ?? FINETUNE_ANCHOR,
       signal: job.signal,
@@ -274,13 +342,18 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   let after: MethodReport | null = null;
   let baseAfter: MethodReport | null = null;
   try {
-    if (compared) after = await evaluateEmbedder(`fine-tuned ${req.version}`, val, tf);
+    if (compared) after = await evaluateHeldOut(`fine-tuned ${req.version}`, compared.windows, tf);
     if (benchmark) baseAfter = await evaluateEmbedder(`fine-tuned ${req.version}`, benchmark, tf);
   } finally {
     tf.dispose();
   }
   const base = baseBefore && baseAfter ? { before: baseBefore, after: baseAfter } : null;
-  const heldOut: HeldOutComparison = before && after ? { edits: heldOutEdits, before, after, reason: null } : { edits: heldOutEdits, before: null, after: null, reason: heldOutTooFew(heldOutEdits, HELD_OUT_SHARE, [...new Set(val.map((p) => basename(p.id)))]) };
+  const stopping = new Set(result.valMetric === 'none' ? [] : bySplit(plan.stoppingData, 'val').map((p) => p.id));
+  const heldOut: HeldOutComparison =
+    before && after && compared
+      ? { edits: heldOutEdits, before, after, reason: null, windows: compared.windows.length, selectedOn: compared.windows.filter((p) => stopping.has(p.id)).length }
+      : { edits: heldOutEdits, before: null, after: null, reason: heldOutTooFew(heldOutEdits, HELD_OUT_SHARE, comparison.sources, comparison.short) };
+  const noBetter = noBetterThanParent({ parent, bestStep: result.bestStep, validated: result.valMetric !== 'none', heldOut, base });
   job.progress('evaluate', 1, 1, {
     metrics: {
       ...(heldOut.reason === null ? { heldOutBeforeR10: heldOut.before.videoToMusic.recall10, heldOutAfterR10: heldOut.after.videoToMusic.recall10 } : {}),
@@ -302,12 +375,14 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   if (plan.calibration.length > 0) {
     await calibrateOnHeldOut(outDir, plan.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check, domain: 'edits' });
   }
-  const activation = req.activate ? await activateSaved(req.version, dirs.registry) : { activated: false, notes: [] };
+  // A version no better than its parent is never activated by the request (review R1.6): noBetter says why.
+  const activation = req.activate && noBetter === null ? await activateSaved(req.version, dirs.registry) : { activated: false, notes: [] };
   return {
     version: req.version,
     parent,
     dir: outDir,
     activated: activation.activated,
+    noBetter,
     headsOnly,
     videos: edits.videos,
     skipped: edits.skipped,

@@ -7,6 +7,7 @@ import type { LossName } from '../metric/losses';
 import { TrainBatches } from './batches';
 import { loadCheckpoint, saveCheckpoint, trainingFingerprint, type RunIdentity } from './checkpoint';
 import type { PairSample, TrainingData } from './dataset';
+import { musicSources } from './eval';
 import type { HardNegatives } from './hard-negatives';
 import { TrainingRun } from './run';
 import { warmupCosine } from './schedule';
@@ -160,6 +161,12 @@ export interface TrainOptions {
    * A run resumed from `checkpointDir` reports only the validations after the resume.
    */
   onValidated?: (step: number, best: Readonly<BestValidation>) => void;
+  /**
+   * With initialWeights: the warm start (step 0) is validated first and is a candidate like any
+   * step, so a run none of whose steps beats it keeps its weights (bestStep 0) instead of its best
+   * worse step (review R1.6: a fine-tune kept step 30 at 0.600 where its parent scored 0.800).
+   */
+  parentIsCandidate?: boolean;
 }
 
 /**
@@ -189,7 +196,10 @@ export function validationNote(val: readonly PairSample[], positives: 'pair' | '
   if (metric === 'R@10') return null;
   const all = 'so no step is selected: every step runs and the last is kept';
   if (metric === 'none') return val.length < 2 ? `${what}: one item, nothing to rank it against, ${all}` : `${what}: ${val.length} ${unit}, all from one source (each other's positives), nothing to rank them against, ${all}`;
-  return `${what}: ${val.length} ${unit}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others`;
+  // Ranked against one music entry per source (eval.ts sourceRetrieval): on a corpus, one per pair.
+  const sources = musicSources(val);
+  const among = sources === val.length ? `${val.length} ${unit}` : `${val.length} ${unit} ranked against ${sources} soundtracks (one per held-out source)`;
+  return `${what}: ${among}, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others`;
 }
 
 /** Train a dual encoder on the corpus's train split, selecting the model on the val split only. */
@@ -227,6 +237,9 @@ export async function trainDualEncoder(data: TrainingData, partial: Partial<Trai
   const checkpoint = (): void => {
     if (opts.checkpointDir && identity) saveCheckpoint(opts.checkpointDir, identity, run.state());
   };
+
+  // The parent as step 0's candidate (not on a resume: the checkpoint holds the best so far, the parent included).
+  if (opts.parentIsCandidate && opts.initialWeights && valMetric !== 'none' && run.step === 0) run.validate(val);
 
   const started = Date.now();
   const firstStep = run.step;

@@ -1,7 +1,7 @@
 import type { DualEncoder } from '../encoders/encoder';
-import { rankReferences, retrievalFromEmbeddings, similarityMatrix } from '../metric/retrieval';
 import type { PairSample } from './dataset';
 import { embedSegmentsTf, meanVector, stack } from './embed';
+import { musicSources, sourceRetrieval } from './eval';
 import { currentWeights, loadWeights, type DualWeights } from './weights';
 
 /** Clip-level retrieval on a split: video→music Recall@K etc. with one mean vector per clip and per track. */
@@ -12,11 +12,13 @@ export function clipLevelEmbeddings(dual: DualEncoder, items: PairSample[]): { v
   return { video, audio, d };
 }
 
-/** Video→music Recall@10 of the encoders' current weights, each pair's own track being the one to find. */
+/**
+ * Video→music Recall@10 of the encoders' current weights: each window's own source's music being the
+ * one to find, among one music entry per source (eval.ts sourceRetrieval; on a corpus, each pair's own track).
+ */
 export function validationRecall10(dual: DualEncoder, val: PairSample[]): number {
   const { video, audio, d } = clipLevelEmbeddings(dual, val);
-  const labels = Int32Array.from(val, (_, i) => i);
-  return retrievalFromEmbeddings(video, labels, audio, labels, d, { ks: [10] }).recallAtK[10];
+  return sourceRetrieval(video, audio, d, val).videoToMusic.recall10;
 }
 
 /**
@@ -45,7 +47,8 @@ export const classCount = (items: readonly PairSample[]): number => new Set(item
  */
 export function validationMetricOf(val: readonly PairSample[], positives: 'pair' | 'mood'): ValidationMetric {
   const sources = positives === 'mood' ? classCount(val) : val.length;
-  return sources < 2 ? 'none' : validationMetricFor(val.length);
+  // Ranked against one music entry per source (sourceRetrieval): the gallery is the music sources.
+  return sources < 2 ? 'none' : validationMetricFor(musicSources(val));
 }
 
 /** A validation: the score in the run's metric, and (MRR only) the margin that breaks its ties. */
@@ -55,23 +58,17 @@ export interface ValidationScore {
 }
 
 /**
- * Video→music MRR of each clip's own track (cosine, ties ranked as the retrieval metrics rank them)
- * and the mean margin: own-track cosine minus the mean cosine to the other tracks (the own cosine
- * alone on a split of one).
+ * Video→music MRR of each clip's own music (cosine, ties ranked as the retrieval metrics rank them)
+ * and the mean margin: the right music's cosine minus the mean cosine to the other music (the own
+ * cosine alone on a split of one). Scored by source (eval.ts sourceRetrieval), as the fine-tune's
+ * before/after is: a held-out edit's windows find its soundtrack among one entry per held-out
+ * source; on a corpus every pair is its own source, and this is each clip's own track among all.
  */
 export function validationMrr(dual: DualEncoder, val: PairSample[]): { mrr: number; margin: number } {
+  if (val.length === 0) return { mrr: 0, margin: 0 };
   const { video, audio, d } = clipLevelEmbeddings(dual, val);
-  const n = val.length;
-  const sim = similarityMatrix(video, audio, d, 'cosine');
-  let mrr = 0;
-  let margin = 0;
-  for (let i = 0; i < n; i++) {
-    mrr += 1 / (rankReferences(sim, i * n, n).indexOf(i) + 1);
-    let others = 0;
-    for (let j = 0; j < n; j++) if (j !== i) others += sim[i * n + j];
-    margin += sim[i * n + i] - (n > 1 ? others / (n - 1) : 0);
-  }
-  return n > 0 ? { mrr: mrr / n, margin: margin / n } : { mrr: 0, margin: 0 };
+  const { mrr, margin } = sourceRetrieval(video, audio, d, val).videoToMusic;
+  return { mrr, margin };
 }
 
 /** The validation of the current weights in `metric`. */
@@ -87,7 +84,7 @@ export function validationScore(dual: DualEncoder, val: PairSample[], metric: Va
  * raw weights. Null scores the current weights.
  */
 export function validateWeights(dual: DualEncoder, val: PairSample[], scored: DualWeights | null): ValidationScore {
-  const metric = validationMetricFor(val.length);
+  const metric = validationMetricFor(musicSources(val));
   if (!scored) return validationScore(dual, val, metric);
   const raw = currentWeights(dual);
   loadWeights(dual, scored);

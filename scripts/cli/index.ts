@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
 import type { MovedTrack } from '../../electron/contract/types';
 import { oneLine } from '../../electron/contract/wording';
-import { realOrSelf, type Engine } from '../../electron/engine/service';
+import { isUnder, realOrSelf, type Engine } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
@@ -137,10 +137,28 @@ function wouldDrop(w: { folder: string; tracks: number; kept: number; keptUnder:
   return `would drop ${tracks(w.tracks)}${share}, with their places in saved playlists and their feedback${also}; nothing was changed: add --yes to drop them`;
 }
 
+/**
+ * A folder given to --forget that is no library folder, holds none and has no catalogued track under it
+ * is a typo (review R2.3: `--forget ~/Muisc --yes` said "forgot …: 0 tracks dropped", exit 0, while the
+ * real folder stayed catalogued and watched): refused before anything is dropped, with the folders there are.
+ */
+async function refuseStrangers(engine: Engine, folders: string[]): Promise<void> {
+  const library = await engine.call('library.folders');
+  for (const f of folders) {
+    const folder = resolve(f);
+    if (library.some((l) => l === folder || isUnder(l, folder))) continue;
+    const under = await engine.call('library.folderTracks', { path: folder });
+    if (under.tracks + under.kept + under.moved.length > 0) continue;
+    const listed = library.length > 0 ? `the library folders are ${library.map(oneLine).join(', ')}` : 'there are no library folders';
+    throw new EngineError({ code: 'not-found', file: folder, message: `${oneLine(folder)} is not one of the library folders and no catalogued track is under it (${listed}): nothing was changed` });
+  }
+}
+
 /** Drop the tracks under each folder, with their segments, playlist items and feedback. */
 async function forget(folders: string[], db: string | undefined, json: boolean, yes: boolean): Promise<number> {
   const engine = openEngine({ db });
   try {
+    await refuseStrangers(engine, folders);
     if (!yes) {
       // What would go, and nothing else: the drop needs --yes.
       const total = (await engine.call('tracks.list', { limit: 1 })).total;

@@ -4,7 +4,7 @@
  * folders ever removes. Review R3.9: a track another library folder still reaches through a link
  * stays, moved to the link's path with its id and playlist places, and the dry run says so.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../electron/engine/catalog/db';
@@ -139,6 +139,35 @@ describe('needledrop index --forget', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ indexed: 0, unchanged: 1 });
     expect(tracks()).toEqual([{ id: realId, path: link }]);
   }, 240_000);
+
+  // Review R2.3: a mistyped folder (no library folder, no catalogued track under it) "succeeded": exit 0, "0 tracks dropped".
+  it('refuses a folder that is no library folder and holds no catalogued track, naming it and the library folders', async () => {
+    const lib = join(dir, 'r23');
+    mkdirSync(lib);
+    await sine(lib, { seconds: 3, freq: 330, name: 'kept.wav' });
+    const indexed = await cli('index', lib, '--jobs', '1');
+    expect(indexed.code, indexed.stderr).toBe(0);
+    const before = paths();
+    const folders = (JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { libraryFolders: string[] }).libraryFolders;
+    expect(folders).toContain(lib);
+    const typo = join(dir, 'r23-typo');
+    // Also an existing folder that holds only uncatalogued files.
+    const stranger = join(dir, 'stranger');
+    mkdirSync(stranger);
+    await sine(stranger, { seconds: 3, freq: 440, name: 'new.wav' });
+    for (const target of [typo, stranger]) {
+      for (const extra of [[], ['--yes']]) {
+        const r = await cli('index', '--forget', target, ...extra);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toBe(`needledrop index: ${target} is not one of the library folders and no catalogued track is under it (the library folders are ${folders.join(', ')}): nothing was changed\n`);
+      }
+    }
+    // One stranger among good folders: nothing is dropped at all.
+    const mixed = await cli('index', '--forget', lib, typo, '--yes');
+    expect(mixed.code).toBe(1);
+    expect(paths()).toEqual(before);
+    expect((JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { libraryFolders: string[] }).libraryFolders).toEqual(folders);
+  }, 180_000);
 
   it('is a usage error without a folder or with scan options', async () => {
     for (const args of [['--forget'], ['--forget', dir, '--jobs', '2'], [dir, '--yes']]) {

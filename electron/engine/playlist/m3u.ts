@@ -17,18 +17,24 @@ export interface M3UItem {
 /** Line breaks inside a tag would start a new M3U line. */
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ').trim();
 
+/** What a player trims off an M3U line's ends (mpv's mp_isspace; line breaks are handled apart). */
+const TRIMMED = /^[ \t\v\f]$/;
+
 /**
  * Relative to the playlist's folder when possible (same drive/root), absolute otherwise. A path
  * with a line break cannot be one M3U line: it is written as a file:// URL (percent-encoded),
  * which players (VLC, mpv, foobar2000) read back to the same path. A relative path starting
  * with "#" would read as a comment: it gets a "./" in front.
+ * Players trim each line (mpv strips ASCII whitespace at both ends, VLC skips leading blanks:
+ * review R2.2): a relative path starting with whitespace gets the same "./", and a path ending
+ * with whitespace (which no prefix protects) is written as a file:// URL, whose %20 / %09 survive.
  */
 function entryPath(file: string, playlistDir: string): string {
   const absolute = path.resolve(file);
-  if (/[\r\n]/.test(absolute)) return pathToFileURL(absolute).href;
+  if (/[\r\n]/.test(absolute) || TRIMMED.test(absolute.slice(-1))) return pathToFileURL(absolute).href;
   const relative = path.relative(playlistDir, absolute);
   if (relative === '' || path.isAbsolute(relative)) return absolute;
-  return relative.startsWith('#') ? `.${path.sep}${relative}` : relative;
+  return relative.startsWith('#') || TRIMMED.test(relative[0]) ? `.${path.sep}${relative}` : relative;
 }
 
 function label(item: M3UItem): string {

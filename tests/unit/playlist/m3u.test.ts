@@ -61,6 +61,17 @@ describe('M3U', () => {
     expect(text.split('\n').filter((l) => l.startsWith('#EXTINF'))).toEqual(['#EXTINF:0,Solo', '#EXTINF:-1,Padded', '#EXTINF:-1,c', '#EXTINF:60,d']);
   });
 
+  // Review R2.2: players strip each line (mpv at both ends, VLC its leading blanks).
+  it('keeps an entry starting or ending with whitespace whole when the line is stripped', () => {
+    const files = [' lead.ogg', '\tlead-tab.ogg', 'trail.ogg ', 'trail-tab.ogg\t', path.join(' dir', 'x.ogg'), 'mid dle.ogg'].map((n) => path.join(dir, n));
+    const lines = formatM3U(files.map((p) => ({ path: p, duration: 1 })), dir)
+      .split('\n')
+      .map((l) => l.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, ''))
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    expect(lines.map((l) => (l.startsWith('file://') ? fileURLToPath(l) : path.resolve(dir, l)))).toEqual(files);
+    expect(lines.at(-1)).toBe('mid dle.ogg');
+  });
+
   it('writes the absolute path when the entry is the playlist folder itself', () => {
     expect(formatM3U([{ path: dir, duration: 1 }], dir).split('\n')[2]).toBe(path.resolve(dir));
   });

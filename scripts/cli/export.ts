@@ -63,7 +63,8 @@ export async function run(argv: string[]): Promise<number> {
       { quiet: true },
     );
     const video = result.videoCopied ? `${result.videoCodec} copied` : `re-encoded to ${result.videoCodec}`;
-    const silence = exportSilence(result);
+    // A plain export's --end is its Out point: past it the track is cut off, and the line says so (the app's Match does the same).
+    const silence = exportSilence({ ...result, ...(end !== undefined && !values.fit && plan === undefined ? { outPoint: end } : {}) });
     process.stderr.write(
       `export: ${result.out} (${result.duration.toFixed(2)} s, video ${video}, ${result.audioCodec} at ${result.loudness.toFixed(1)} LUFS (target ${result.loudnessTarget})` +
         `${silence ? `, ${silence}` : ''})\n`,

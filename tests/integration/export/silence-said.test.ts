@@ -27,21 +27,24 @@ describe('an export says where it is silent', () => {
   }, 120_000);
   afterAll(() => cleanup());
 
-  const cases: Array<{ name: string; args: string[]; offset: number; start: number; said: string; heard: [number, number] }> = [
+  const cases: Array<{ name: string; args: string[]; offset: number; start: number; end?: number; said: string; heard: [number, number] }> = [
     // From 1 s of the 5 s tone: 4 s heard, 5 s of silence.
     { name: 'from an offset', args: ['--offset', '1'], offset: 1, start: 0, said: 'the track ends at 4.00 s; 5.00 s of silence after it', heard: [0, 4] },
     // The tone's start at clip 2 s: 2 s of silence, 5 s heard, 2 s of silence.
     { name: 'beginning inside the clip', args: ['--offset', '0', '--start', '2'], offset: 0, start: 2, said: 'silence until the track begins at 2.00 s, the track ends at 7.00 s; 2.00 s of silence after it', heard: [2, 7] },
+    // In 2 s, Out 4 s, the tone from 0: heard 2–4 s only, and it is the Out point that stops it (the tone goes on to 5 s):
+    // the CLI said "the track ends at 4.00 s" (review S19, the app's line was fixed in 2ba3633).
+    { name: 'cut off by the Out point', args: ['--offset', '0', '--start', '2', '--end', '4'], offset: 0, start: 2, end: 4, said: 'silence until the track begins at 2.00 s, the Out point stops the track at 4.00 s; 5.00 s of silence after it', heard: [2, 4] },
   ];
 
-  it.each(cases)('$name: the CLI says it, the app predicts it, the file holds it', async ({ name, args, offset, start, said, heard }) => {
+  it.each(cases)('$name: the CLI says it, the app predicts it, the file holds it', async ({ name, args, offset, start, end, said, heard }) => {
     const out = join(dir, `${name.replace(/\W+/g, '-')}.mp4`);
     const r = await needledrop('export', clip, track, ...args, '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`LUFS (target -14), ${said})`);
     const result = JSON.parse(r.stdout) as { duration: number; lead: number; audible: number };
     // What the app says before the export: the same span, from the stated lengths.
-    const ahead = plainExportSpan(CLIP, TRACK, offset, start);
+    const ahead = plainExportSpan(CLIP, TRACK, offset, start, end);
     expect(ahead.lead).toBeCloseTo(result.lead, 2);
     expect(ahead.audible).toBeCloseTo(result.audible, 2);
     expect(ahead.duration).toBeCloseTo(result.duration, 1);

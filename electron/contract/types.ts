@@ -252,6 +252,8 @@ export interface MusicSpaceResult {
   tracks: number;
   /** Why the descriptor statistics serve (too few tracks), or how the learned space was brought up to date. */
   detail: string;
+  /** Production signatures only: each track left without one (unreadable, silent) and why. */
+  withoutSignature?: Array<{ path: string; reason: string }>;
 }
 
 export interface Playlist {

@@ -42,12 +42,14 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const report = await runCliJob(engine, 'library.scan', { folders: positionals, ...(jobs !== undefined ? { jobs } : {}) }, { label: 'index' });
     if (report.note) process.stderr.write(`index: ${report.note}\n`);
-    const signatures = values.signatures && !report.cancelled ? (await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' })).detail : undefined;
+    const signed = values.signatures && !report.cancelled ? await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' }) : undefined;
+    const signatures = signed?.detail;
+    const withoutSignature = signed?.withoutSignature ?? [];
     const { added, already } = report.cancelled ? { added: [], already: [] } : await listFolders(engine, positionals);
     if (values.json) {
       // What the text says, in full (review S12.16: the ignored counts and the partly decoded files were text only).
       const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignored } = report;
-      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignoredCounts: ignoredCounts(ignored), ignored, ...(signatures ? { signatures } : {}), libraryFoldersAdded: added });
+      printJson({ indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignoredCounts: ignoredCounts(ignored), ignored, ...(signatures ? { signatures, withoutSignature } : {}), libraryFoldersAdded: added });
     } else {
       for (const f of added) process.stderr.write(`index: ${f} is now one of the app's library folders (watched while the app is open; \`index --forget\` removes it)\n`);
       for (const a of already) process.stderr.write(`index: ${a}\n`);
@@ -59,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const f of report.partial) process.stderr.write(`  partial ${oneLine(f.path)}: ${oneLine(f.cause)}\n`);
       for (const l of ignoredLines(report.ignored)) process.stderr.write(`  ${l}\n`);
       if (signatures) process.stderr.write(`index: ${signatures}\n`);
+      for (const f of withoutSignature) process.stderr.write(`  no signature for ${oneLine(f.path)}: ${oneLine(f.reason)}\n`);
     }
     if (report.cancelled) throw new EngineError({ code: 'cancelled', message: 'indexing cancelled' });
     return 0;
@@ -149,7 +152,7 @@ async function refuseStrangers(engine: Engine, folders: string[]): Promise<void>
     if (library.some((l) => l === folder || isUnder(l, folder))) continue;
     const under = await engine.call('library.folderTracks', { path: folder });
     if (under.tracks + under.kept + under.moved.length > 0) continue;
-    const listed = library.length > 0 ? `the library folders are ${library.map(oneLine).join(', ')}` : 'there are no library folders';
+    const listed = library.length > 0 ? `the library folders are ${library.map((l) => oneLine(l)).join(', ')}` : 'there are no library folders';
     throw new EngineError({ code: 'not-found', file: folder, message: `${oneLine(folder)} is not one of the library folders and no catalogued track is under it (${listed}): nothing was changed` });
   }
 }

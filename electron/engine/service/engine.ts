@@ -640,7 +640,8 @@ export class Engine implements EngineApi {
             signal: job.signal,
             onProgress: (done, total) => job.progress('production', done, total),
           });
-          return { kind: 'descriptor-stats', tracks: p.tracks, detail: `production signatures: ${p.computed} computed, ${p.failed.length} unreadable` };
+          // Each track left without one named with its cause, as the scan names its skipped files (review R2.5).
+          return { kind: 'descriptor-stats', tracks: p.tracks, detail: `production signatures: ${p.computed} computed, ${p.failed.length} without one`, withoutSignature: p.failed };
         }
         const r = await updateMusicSpace(this.sessions.existingCatalog(), musicSpaceDir(this.ctx.dataDir), {
           signal: job.signal,

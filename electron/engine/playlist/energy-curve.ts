@@ -123,46 +123,142 @@ function leastMissAssignment(energies: number[], targets: number[], candidates: 
 /** Totals this close count as equal (rounding, not a real difference in energy). */
 const SAME_MISS = 1e-9;
 
+/** Unit roundoff of a double: a sum's rounding error is bounded in multiples of it. */
+const ROUNDOFF = 2 ** -53;
+
+/** Σ(1 − cos) between neighbours, summed left to right as the choice between sequences is made on exactly these floats. */
+const awayOf = (seq: number[], cosine: (a: number, b: number) => number): number => seq.reduce((sum, s, k) => (k === 0 ? 0 : sum + 1 - cosine(seq[k - 1], s)), 0);
+
+/** A candidate move: swap positions a and b, or (b < 0) put track `u` at position a. */
+interface Move {
+  a: number;
+  b: number;
+  u: number;
+}
+
 /**
  * Lower Σ(1 − cos) between neighbours by swapping two positions or replacing a pick with an
  * unused offered track, only when the total energy miss stays at its least (best first move,
  * until none helps).
+ *
+ * Each round tries every swap (L²) and every replacement (L·N). Re-summing the miss and the
+ * neighbours' cosines over all L positions for each of them made a 200-track curve take minutes
+ * (review R2.10); a move changes only its positions' miss terms and the cosines of their
+ * neighbours, so each candidate is judged on that change, O(1). The decisions stay those of the
+ * full left-to-right sums bit for bit: the change gives an estimate of the full sum with a proven
+ * bound on its rounding error, and only when a comparison falls within that bound (near-ties) is
+ * the candidate's full sum computed as before. `cosine` must be symmetric to the bit (dotRows is:
+ * x·y = y·x in IEEE and the sum runs in the same order), as it is cached per pair.
  */
-function smoothMood(picks: number[], energies: number[], targets: number[], offered: ArrayLike<number>, cosine: (a: number, b: number) => number): void {
+export function smoothMood(picks: number[], energies: number[], targets: number[], offered: ArrayLike<number>, cosine: (a: number, b: number) => number): void {
+  const L = picks.length;
+  const N = offered.length;
   const least = missOf(picks, energies, targets);
-  const away = (seq: number[]): number => seq.reduce((sum, s, k) => (k === 0 ? 0 : sum + 1 - cosine(seq[k - 1], s)), 0);
-  const used = new Set(picks);
-  let current = away(picks);
-  for (let round = 0; round < 10 * picks.length; round++) {
-    let bestSeq: number[] | undefined;
-    let bestAway = current - 1e-12;
-    const consider = (seq: number[]): void => {
-      if (missOf(seq, energies, targets) > least + SAME_MISS) return;
-      const a = away(seq);
-      if (a < bestAway) [bestSeq, bestAway] = [seq, a];
+  const limit = least + SAME_MISS;
+  const cosines = new Map<number, number>();
+  const cached = (x: number, y: number): number => {
+    const key = x < y ? x * N + y : y * N + x;
+    let c = cosines.get(key);
+    if (c === undefined) cosines.set(key, (c = cosine(x, y)));
+    return c;
+  };
+  const used = new Uint8Array(N);
+  for (const s of picks) used[s] = 1;
+  const missAt = (s: number, k: number): number => Math.abs(energies[s] - targets[k]);
+  /** The sequence a move makes (for the full sums of near-ties). */
+  const applied = (m: Move): number[] => {
+    const seq = [...picks];
+    if (m.b < 0) seq[m.a] = m.u;
+    else [seq[m.a], seq[m.b]] = [picks[m.b], picks[m.a]];
+    return seq;
+  };
+  let current = awayOf(picks, cached);
+  for (let round = 0; round < 10 * L; round++) {
+    // This round's sums as the old full passes give them, and the sizes their error bounds need.
+    const missNow = missOf(picks, energies, targets);
+    let awayAbs = 0;
+    for (let k = 1; k < L; k++) awayAbs += Math.abs(1 - cached(picks[k - 1], picks[k]));
+    // The best move so far and an interval holding its full away sum (exact once computed).
+    let best: Move | undefined;
+    let bestLow = current - 1e-12;
+    let bestHigh = bestLow;
+    let bestExact = true;
+    // The move's changed terms: new and old miss at its positions, new and old 1 − cos of the edges they touch.
+    let newMiss = 0;
+    let oldMiss = 0;
+    let newAway = 0;
+    let oldAway = 0;
+    let newAbs = 0;
+    let oldAbs = 0;
+    const edge = (p: number, q: number, at: (k: number) => number): void => {
+      const was = 1 - cached(picks[p], picks[q]);
+      const now = 1 - cached(at(p), at(q));
+      oldAway += was;
+      newAway += now;
+      oldAbs += Math.abs(was);
+      newAbs += Math.abs(now);
     };
-    for (let a = 0; a < picks.length; a++) {
-      for (let b = a + 1; b < picks.length; b++) {
-        const sa = picks[a];
+    const consider = (m: Move): void => {
+      const trackAt = (k: number): number => (k === m.a ? (m.b < 0 ? m.u : picks[m.b]) : k === m.b ? picks[m.a] : picks[k]);
+      // Miss: would the full sum exceed the least? Estimate ± bound, the full sum only when undecided.
+      newMiss = missAt(trackAt(m.a), m.a);
+      oldMiss = missAt(picks[m.a], m.a);
+      if (m.b >= 0) {
+        newMiss += missAt(trackAt(m.b), m.b);
+        oldMiss += missAt(picks[m.b], m.b);
+      }
+      const miss = missNow + (newMiss - oldMiss);
+      // Left-to-right sums of L non-negative terms err by at most L·u·Σ (here doubled, and the change's own rounding).
+      const missSlack = 2 * ROUNDOFF * (2.02 * L * (missNow + newMiss) + 4 * (newMiss + oldMiss) + Math.abs(miss));
+      if (miss - missSlack > limit) return;
+      if (miss + missSlack > limit && missOf(applied(m), energies, targets) > limit) return;
+      // Away: the edges either moved position touches (a swap of neighbours shares one, whose cosine is unchanged).
+      newAway = oldAway = newAbs = oldAbs = 0;
+      if (m.a > 0) edge(m.a - 1, m.a, trackAt);
+      if (m.a + 1 < L) edge(m.a, m.a + 1, trackAt);
+      if (m.b >= 0) {
+        if (m.b - 1 > m.a) edge(m.b - 1, m.b, trackAt);
+        if (m.b + 1 < L) edge(m.b, m.b + 1, trackAt);
+      }
+      const away = current + (newAway - oldAway);
+      // Each step of `sum + 1 − cos` rounds twice: the error stays below u·((2L+1)·Σ|1 − cos| + 3L) (doubled here).
+      const awaySlack = 2 * ROUNDOFF * (2.02 * ((2 * L + 1) * (awayAbs + newAbs) + 3 * L) + 7 * (newAbs + oldAbs) + Math.abs(away));
+      if (away + awaySlack < bestLow) {
+        [best, bestLow, bestHigh, bestExact] = [m, away - awaySlack, away + awaySlack, false];
+        return;
+      }
+      if (away - awaySlack >= bestHigh) return;
+      // A near-tie: decide on the full sums, as the old pass did.
+      const full = awayOf(applied(m), cached);
+      if (!bestExact && best) {
+        bestLow = bestHigh = awayOf(applied(best), cached);
+        bestExact = true;
+      }
+      if (full < bestLow) [best, bestLow, bestHigh, bestExact] = [m, full, full, true];
+    };
+    for (let a = 0; a < L; a++) {
+      const sa = picks[a];
+      const missA = missAt(sa, a);
+      for (let b = a + 1; b < L; b++) {
         const sb = picks[b];
         // Cheap test first: a swap that changes the miss is never taken.
-        if (Math.abs(energies[sa] - targets[b]) + Math.abs(energies[sb] - targets[a]) > Math.abs(energies[sa] - targets[a]) + Math.abs(energies[sb] - targets[b]) + SAME_MISS) continue;
-        const seq = [...picks];
-        [seq[a], seq[b]] = [sb, sa];
-        consider(seq);
+        if (missAt(sa, b) + missAt(sb, a) > missA + missAt(sb, b) + SAME_MISS) continue;
+        consider({ a, b, u: -1 });
       }
-      for (let u = 0; u < offered.length; u++) {
-        if (!offered[u] || used.has(u)) continue;
-        if (Math.abs(energies[u] - targets[a]) > Math.abs(energies[picks[a]] - targets[a]) + SAME_MISS) continue;
-        const seq = [...picks];
-        seq[a] = u;
-        consider(seq);
+      for (let u = 0; u < N; u++) {
+        if (!offered[u] || used[u]) continue;
+        if (missAt(u, a) > missA + SAME_MISS) continue;
+        consider({ a, b: -1, u });
       }
     }
-    if (!bestSeq) return;
-    for (let k = 0; k < picks.length; k++) picks[k] = bestSeq[k];
-    used.clear();
-    for (const s of picks) used.add(s);
-    current = bestAway;
+    if (!best) return;
+    const move: Move = best;
+    const seq = applied(move);
+    if (move.b < 0) {
+      used[picks[move.a]] = 0;
+      used[move.u] = 1;
+    }
+    for (let k = 0; k < L; k++) picks[k] = seq[k];
+    current = bestExact ? bestLow : awayOf(picks, cached);
   }
 }

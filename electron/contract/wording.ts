@@ -243,6 +243,25 @@ export function oneLine(text: string, chars: RegExp = CONTROL_CHARS): string {
   });
 }
 
+/**
+ * How every front names a track: "Artist – Title", either alone, else the file name; on one line
+ * (oneLine: control characters and direction marks shown escaped). The CLI's lists, the M3U's
+ * #EXTINF and the app's rows read the same (review R2.7: two tracks with one title looked like one
+ * repeated track in the app; R2.8: a U+202E in a title turned the app's text round).
+ */
+export function trackLabel(t: { artist: string | null; title: string | null; path: string }): string {
+  const artist = t.artist?.trim() ? t.artist : null;
+  const title = t.title?.trim() ? t.title : null;
+  if (artist && title) return oneLine(`${artist} – ${title}`);
+  return oneLine(artist || title || fileNameOf(t.path));
+}
+
+/** The last part of a path: split at "/", or at "\\" for a path that has only backslashes (Windows); a POSIX name may hold a backslash. */
+function fileNameOf(path: string): string {
+  const sep = path.includes('/') ? '/' : '\\';
+  return path.slice(path.lastIndexOf(sep) + 1) || path;
+}
+
 /** A playlist shorter than asked, because the library offers no more for it (the app's Explore and the CLI). */
 export function shortPlaylistNote(got: number, asked: number): string {
   return `${got} of the ${asked} asked: all the library offers for it`;

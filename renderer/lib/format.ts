@@ -1,4 +1,5 @@
 /** Numbers as the screens print them. */
+import { oneLine } from '../../electron/contract/wording';
 
 export function clockTime(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
@@ -33,10 +34,20 @@ export function basename(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
-/** A track's display name: its title tag, else the file name. */
-export function trackName(t: { title: string | null; path: string }): string {
-  return t.title?.trim() || basename(t.path);
+/**
+ * A track's display name: "Artist – Title", either alone, else the file name, with control characters and
+ * direction marks shown escaped: the contract's rule, so a row reads as the CLI and the M3U name the track
+ * (review R2.7, R2.8).
+ */
+export { trackLabel as trackName } from '../../electron/contract/wording';
+
+/** A track's title alone, else its file name, escaped as the CLI prints it: where the artist has a place of its own (Library's table and detail). */
+export function titleOrFile(t: { title: string | null; path: string }): string {
+  return oneLine(t.title?.trim() ? t.title : basename(t.path));
 }
+
+/** A name or title for one line of a screen, escaped as the CLI prints it (review R2.8: a U+202E turned the app's text round). */
+export { oneLine };
 
 /** "1 track", "2 tracks": a count with its noun (regular plurals). */
 export function counted(n: number, noun: string): string {

@@ -1,15 +1,11 @@
 /** Plain-text renderings for terminals: match results, curated lists, retrieval tables, progress. */
-import { basename } from 'node:path';
 import { FOLDER_SKIPS } from '../../electron/engine/service';
-import { oneLine, percent, recallIsTrivial, recallText, standing } from '../../electron/contract/wording';
+import { oneLine, percent, recallIsTrivial, recallText, standing, trackLabel } from '../../electron/contract/wording';
 import { shortRangeNote } from '../../electron/contract/clip-range';
-import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack, TrackView } from '../../electron/contract/types';
+import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack } from '../../electron/contract/types';
 
-/** "Artist – Title", either alone, else the file name; on one line (control characters escaped). */
-export function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
-  if (t.artist && t.title) return oneLine(`${t.artist} – ${t.title}`);
-  return oneLine(t.artist || t.title || basename(t.path));
-}
+/** "Artist – Title", else the file name, on one line: the contract's rule, so the app's rows read the same (review R2.7). */
+export { trackLabel };
 
 export const seconds = (s: number): string => `${s.toFixed(1)} s`;
 

@@ -37,9 +37,16 @@ describe('what the screens print', () => {
     expect([counted(0, 'cut'), counted(1, 'cut'), counted(2, 'thread')]).toEqual(['0 cuts', '1 cut', '2 threads']);
   });
 
-  it('names a track by its title, else its file', () => {
-    expect(trackName({ title: '  ', path: '/m/a b.ogg' })).toBe('a b.ogg');
-    expect(trackName({ title: 'Song', path: '/m/x.ogg' })).toBe('Song');
+  it('names a track as the CLI does: artist – title, either alone, else its file; marks escaped (R2.7, R2.8)', () => {
+    expect(trackName({ artist: null, title: '  ', path: '/m/a b.ogg' })).toBe('a b.ogg');
+    expect(trackName({ artist: null, title: 'Song', path: '/m/x.ogg' })).toBe('Song');
+    expect(trackName({ artist: 'Artist A', title: 'Same Title', path: '/m/x.ogg' })).toBe('Artist A – Same Title');
+    expect(trackName({ artist: 'Artist B', title: 'Same Title', path: '/m/y.ogg' })).toBe('Artist B – Same Title');
+    expect(trackName({ artist: 'Artist B', title: null, path: '/m/y.ogg' })).toBe('Artist B');
+    expect(trackName({ artist: null, title: null, path: 'C:\\m\\z.ogg' })).toBe('z.ogg');
+    // A POSIX name may hold a backslash: it is the file's own, shown escaped.
+    expect(trackName({ artist: null, title: null, path: '/m/a\\b.ogg' })).toBe('a\\\\b.ogg');
+    expect(trackName({ artist: null, title: 'bidi \u202egninrawt\u202c title', path: '/m/x.ogg' })).toBe('bidi \\u202egninrawt\\u202c title');
   });
 });
 

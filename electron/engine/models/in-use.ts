@@ -14,6 +14,12 @@ export interface VersionUse {
   version: string;
   /** What the job does with it, as a user reads it: 'training it', 'fine-tuning "ft2" from it'. */
   why: string;
+  /**
+   * The job writes this version (trains or fine-tunes it): a second writer of the name is refused
+   * at its start, from any process (review R1.12: two runs shared one checkpoint and the longer
+   * one was thrown away at its save).
+   */
+  writes?: boolean;
 }
 
 interface Lease {
@@ -32,8 +38,8 @@ export function writeLease(dataDir: string, uses: VersionUse[]): () => void {
   return () => rmSync(file, { force: true });
 }
 
-/** The first live use of `version`, or null; leases of dead processes (and unreadable ones) are removed. */
-export function liveUse(dataDir: string, version: string): (VersionUse & { pid: number }) | null {
+/** The first live use of `version` (that `which` takes), or null; leases of dead processes (and unreadable ones) are removed. */
+export function liveUse(dataDir: string, version: string, which: (use: VersionUse) => boolean = () => true): (VersionUse & { pid: number }) | null {
   const dir = leasesDir(dataDir);
   let names: string[];
   try {
@@ -55,7 +61,7 @@ export function liveUse(dataDir: string, version: string): (VersionUse & { pid: 
       rmSync(file, { force: true });
       continue;
     }
-    const use = lease.uses.find((u) => u.version === version);
+    const use = lease.uses.find((u) => u.version === version && which(u));
     if (use) return { ...use, pid: lease.pid };
   }
   return null;

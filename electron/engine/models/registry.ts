@@ -223,7 +223,17 @@ async function rollbackOnce(opts: RegistryOptions): Promise<Switch> {
  */
 export async function holdVersions(uses: VersionUse[], opts: RegistryOptions = {}): Promise<() => void> {
   if (uses.length === 0) return () => {};
-  return changePointer(opts, async () => writeLease(dataHome(opts.env), uses));
+  return changePointer(opts, async () => {
+    // Checked and leased under one lock: of two runs writing one name, the second sees the first.
+    for (const use of uses.filter((u) => u.writes)) {
+      const writer = liveUse(dataHome(opts.env), use.version, (u) => u.writes === true);
+      if (writer) {
+        const who = writer.pid === process.pid ? 'another run of this process' : `process ${writer.pid}`;
+        throw new NeedledropError('input', `model version "${use.version}" is being written by ${who} (${writer.why}, pid ${writer.pid}): wait for that run to end or cancel it, or pick another version name`, { code: 'busy' });
+      }
+    }
+    return writeLease(dataHome(opts.env), uses);
+  });
 }
 
 export interface Deletable {

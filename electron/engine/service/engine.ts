@@ -374,7 +374,11 @@ export class Engine implements EngineApi {
   private async holding<T>(uses: VersionUse[], body: () => Promise<T>): Promise<T> {
     // A data folder the lease cannot be written in (read-only) is one no delete can lock or rename in
     // either: the job runs without one, and says itself what it cannot write (its own checks, review S15).
-    const release = await holdVersions(uses, this.registry).catch(() => () => {});
+    const release = await holdVersions(uses, this.registry).catch((err: unknown) => {
+      // Another run writing the same version name is a refusal, not a folder the lease cannot be written in.
+      if (err instanceof NeedledropError && err.code === 'busy') throw err;
+      return () => {};
+    });
     try {
       return await body();
     } finally {
@@ -937,7 +941,7 @@ export class Engine implements EngineApi {
         const out = req.out ? this.guard.writeInto(req.out) : undefined;
         const userModelsDir = join(this.ctx.dataDir, 'models');
         // The version it makes (when in the models folder) and its parent may not be deleted while it runs.
-        const uses: VersionUse[] = [...(out ? [] : [{ version: req.version, why: 'training it' }]), ...(req.parent ? [{ version: req.parent, why: `training "${req.version}" as its child` }] : [])];
+        const uses: VersionUse[] = [...(out ? [] : [{ version: req.version, why: 'training it', writes: true }]), ...(req.parent ? [{ version: req.parent, why: `training "${req.version}" as its child` }] : [])];
         return this.writingVersion(join(out ?? userModelsDir, req.version), async () =>
           this.holding(uses, async () => {
             const { trainOnCorpus } = await import('./training');
@@ -953,7 +957,7 @@ export class Engine implements EngineApi {
         this.writingVersion(join(this.ctx.dataDir, 'models', req.version), async () => {
           // Fine-tuned from the active version (its parent): neither it nor the new one may be deleted meanwhile.
           const parent = await activeModel(this.registry);
-          return this.holding([{ version: req.version, why: 'fine-tuning it' }, { version: parent, why: `fine-tuning "${req.version}" from it` }], async () => {
+          return this.holding([{ version: req.version, why: 'fine-tuning it', writes: true }, { version: parent, why: `fine-tuning "${req.version}" from it` }], async () => {
             const { finetuneOnEdits } = await import('../train/finetune');
             // No catalog yet holds no judgements: said as such below, not as "index your music first".
             const catalog = req.feedback && this.sessions.hasCatalog() ? this.sessions.existingCatalog() : null;

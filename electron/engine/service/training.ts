@@ -101,6 +101,10 @@ export interface TrainWorkflow {
 }
 
 export interface TrainOutcome {
+  /** Where the version was saved: `w.outDir`, or a free name beside it when that one was taken meanwhile (`kept`). */
+  outDir: string;
+  /** Said when the run was saved under another name than asked: the weights are kept, not lost (review R1.12). */
+  kept?: string;
   manifest: ModelManifest;
   result: TrainResult;
   test: MethodReport;
@@ -110,9 +114,7 @@ export interface TrainOutcome {
 
 /** Train → evaluate on the test split → save the version. Nothing is written until training succeeded. */
 export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<TrainOutcome> {
-  if (!w.replace && existsSync(join(w.outDir, 'model.json'))) {
-    throw new EngineError({ code: 'exists', message: `model version "${w.version}" already exists at ${w.outDir}; pick another version name`, file: w.outDir });
-  }
+  // A version of that name is refused before the features (checkNewVersion); one made since is met at the save.
   const backend = await useBackend(w.backend ?? 'wasm');
   const result = await trainDualEncoder(w.data, w.config, {
     signal: job.signal,
@@ -132,8 +134,13 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     const { rmSync } = await import('node:fs');
     rmSync(w.outDir, { recursive: true, force: true });
   }
-  const manifest = await saveTrainedModel(w.outDir, result, w.data, {
-    version: w.version,
+  // The name was free at the start and is leased for writing, but a folder can still appear meanwhile
+  // (copied in by hand, a build without the lease): the trained weights are saved under the next free
+  // name rather than thrown away with minutes of training (review R1.12).
+  const target = !w.replace && existsSync(join(w.outDir, 'model.json')) ? freeVersionBeside(w.outDir, w.version) : { version: w.version, outDir: w.outDir };
+  const kept = target.version === w.version ? undefined : `model version "${w.version}" was made by something else while this run trained (${w.outDir}): this run is saved as "${target.version}" instead, at ${target.outDir}`;
+  const manifest = await saveTrainedModel(target.outDir, result, w.data, {
+    version: target.version,
     parent: w.parent,
     trainingData: w.trainingData,
     metrics: { test, ...(baselines.length ? { baselines } : {}) },
@@ -144,7 +151,15 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
   // The match calibration (a replaced folder lost its old one): on the pairs given, else the test split (under 10 test pairs: none, the library fallback).
   if (w.calibration) await calibrateOnPairs(w.outDir, w.calibration.pairs, w.calibration.data, { signal: job.signal });
   else await calibrateOnHeldOut(w.outDir, testItems, `${w.version}: the test split of ${w.trainingData}`, { signal: job.signal });
-  return { manifest, result, test, baselines, backend };
+  return { outDir: target.outDir, ...(kept ? { kept } : {}), manifest, result, test, baselines, backend };
+}
+
+/** The first of `version-2`, `version-3`, … with no folder beside `outDir`. */
+function freeVersionBeside(outDir: string, version: string): { version: string; outDir: string } {
+  for (let n = 2; ; n++) {
+    const dir = join(dirname(outDir), `${version}-${n}`);
+    if (!existsSync(dir)) return { version: `${version}-${n}`, outDir: dir };
+  }
 }
 
 /** Refuses a corpus whose splits cannot be trained and scored, from its manifest (before its descriptors are computed). */
@@ -212,15 +227,15 @@ export async function trainOnCorpus(
     },
     job,
   );
-  const activation = req.activate ? await activateSaved(req.version, dirs.registry) : { activated: false, notes: [] };
+  const activation = req.activate ? await activateSaved(out.manifest.version, dirs.registry) : { activated: false, notes: [] };
   return {
-    version: req.version,
-    dir: outDir,
+    version: out.manifest.version,
+    dir: out.outDir,
     bestStep: out.result.bestStep,
     stepsRun: out.result.stepsRun,
     stoppedEarly: out.result.stoppedEarly,
     resumedAt: out.result.resumedAt,
-    notes: [...splitNotes(data, req.positives ?? 'pair'), ...activation.notes],
+    notes: [...(out.kept ? [out.kept] : []), ...splitNotes(data, req.positives ?? 'pair'), ...activation.notes],
     seconds: out.result.seconds,
     test: out.test as unknown as RetrievalReport,
     activated: activation.activated,

@@ -1,0 +1,102 @@
+/**
+ * A version name being trained is leased for writing across processes (review R1.12): while one
+ * real CLI process trains "same", a second CLI process (and an engine in this process) asking for
+ * "same" is refused at its start naming the first's pid, before any feature is computed; another
+ * name is not refused. Truths: the child's pid from spawn, the lease files read back with fs.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
+import { contextFromEnv, Engine } from '../../../electron/engine/service';
+import { leasesDir } from '../../../electron/engine/models/in-use';
+import { needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
+import { tinyCorpus } from '../../helpers/corpus';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nd-train-lease-'));
+const home = join(tmp, 'home');
+const corpus = join(tmp, 'corpus');
+
+beforeAll(async () => {
+  await tinyCorpus(corpus, 5);
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The pids whose lease says they write `version`, read from the lease files. */
+function writers(version: string): number[] {
+  const dir = leasesDir(home);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    try {
+      const l = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { pid: number; uses: Array<{ version: string; writes?: boolean }> };
+      return l.uses.some((u) => u.version === version && u.writes) ? [l.pid] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe('one writer per version name, across processes (review R1.12)', () => {
+  it('a second run of a name being trained is refused at start naming the pid; another name is not', async () => {
+    const first = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'train', '--corpus', corpus, '--version', 'same', '--steps', '100000'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NEEDLEDROP_HOME: home },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let firstErr = '';
+    first.stderr.on('data', (d: Buffer) => (firstErr += d.toString()));
+    const ended = new Promise<number | null>((done) => first.on('close', done));
+    try {
+      const t0 = Date.now();
+      while (!writers('same').includes(first.pid!) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 200));
+      expect(writers('same'), firstErr).toEqual([first.pid]);
+
+      const second = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'train', '--corpus', corpus, '--version', 'same', '--steps', '5');
+      expect(second.code, second.stderr).toBe(1);
+      expect(second.stderr).toContain(`model version "same" is being written by process ${first.pid} (training it, pid ${first.pid})`);
+      expect(second.stderr).not.toMatch(/Computing|features|step \d/i);
+
+      // An engine of this process (the app's other engine, say) is refused the same way; fine-tuning the name too.
+      const engine = new Engine(contextFromEnv({ NEEDLEDROP_HOME: home }, { dataDir: home }));
+      try {
+        await expect(runJob(engine, 'train', { corpus, version: 'same', steps: 5 })).rejects.toMatchObject({ code: 'busy', message: expect.stringContaining(`pid ${first.pid}`) });
+        await expect(runJob(engine, 'finetune', { feedback: true, version: 'same' })).rejects.toMatchObject({ code: 'busy', message: expect.stringContaining(`pid ${first.pid}`) });
+        // Another name is not refused for it (no catalog here: refused for having no judgements instead).
+        await expect(runJob(engine, 'finetune', { feedback: true, version: 'other' })).rejects.not.toMatchObject({ code: 'busy' });
+      } finally {
+        await engine.close();
+      }
+      expect(existsSync(join(home, 'models', 'same'))).toBe(false);
+    } finally {
+      first.kill('SIGINT');
+      await ended;
+    }
+    // Its lease went with it.
+    expect(writers('same')).toEqual([]);
+  }, 300_000);
+
+  it('a run whose name was taken meanwhile (a folder copied in by hand) keeps its weights under the next free name', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'train', '--corpus', corpus, '--version', 'held', '--steps', '300'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NEEDLEDROP_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = new Promise<number | null>((done) => child.on('close', done));
+    const t0 = Date.now();
+    // Once it trains (its start checks passed), the shipped base is copied in as "held".
+    while (!/step \d+\//.test(stderr) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
+    cpSync(join(REPO_ROOT, 'models', 'base'), join(home, 'models', 'held'), { recursive: true });
+    expect(await code, stderr).toBe(0);
+    expect(stdout).toContain(`note: model version "held" was made by something else while this run trained (${join(home, 'models', 'held')}): this run is saved as "held-2" instead, at ${join(home, 'models', 'held-2')}`);
+    expect(stdout).toContain(`model held-2 written to ${join(home, 'models', 'held-2')}`);
+    expect(JSON.parse(readFileSync(join(home, 'models', 'held-2', 'model.json'), 'utf8'))).toMatchObject({ version: 'held-2' });
+    // The copied folder is left as it was.
+    expect(readFileSync(join(home, 'models', 'held', 'model.json'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'models', 'base', 'model.json'), 'utf8'));
+  }, 300_000);
+});

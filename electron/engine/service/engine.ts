@@ -114,7 +114,7 @@ export class Engine implements EngineApi {
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
-    this.settingsFile = new SettingsFile(ctx.dataDir, ctx.threads);
+    this.settingsFile = new SettingsFile(ctx.dataDir, ctx.threads, ctx.log);
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
     this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log, ctx.diskIndexAbove !== undefined ? { diskIndexAbove: ctx.diskIndexAbove } : {}, () => {

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../../contract/types';
+import { parseRequest } from '../../contract/validate';
 import { writeFileAtomic } from '../util/atomic-write';
 import { withFileLock } from '../util/file-lock';
 
@@ -17,16 +18,54 @@ export interface StoredSettings extends Omit<Settings, 'watchProblem'> {
 
 const FILE = 'settings.json';
 
-export function readSettings(dataDir: string, threads: number): StoredSettings {
-  const defaults: StoredSettings = { provider: 'auto', jobs: Math.max(1, threads), watch: true, libraryFolders: [] };
+/** The most indexing workers settings.set takes (its schema's count(64); a test keeps the two in step). */
+export const MAX_JOBS = 64;
+
+/** Whether settings.set would take `value` as its `key` (one schema for a change and for the file as it is read). */
+export function settable(key: 'provider' | 'jobs' | 'watch', value: unknown): boolean {
+  try {
+    parseRequest('settings.set', { [key]: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The settings in the data folder, checked as settings.set checks a change (review R1.11: a
+ * hand-edited "provider": "gpu", "jobs": 1000 was taken as it was, and the next scan started 1000
+ * workers): an unknown provider reads as auto, a worker count is clamped to 1–MAX_JOBS, a value of
+ * the wrong type reads as the default. Each value replaced is said in `replaced`.
+ */
+export function readSettings(dataDir: string, threads: number, replaced: string[] = []): StoredSettings {
+  const defaults: StoredSettings = { provider: 'auto', jobs: Math.min(MAX_JOBS, Math.max(1, threads)), watch: true, libraryFolders: [] };
   const file = join(dataDir, FILE);
   if (!existsSync(file)) return defaults;
   try {
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredSettings>;
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const said = (key: string, value: unknown, used: unknown, why: string): void => void replaced.push(`${file}: ${key} ${JSON.stringify(value)} ${why}: using ${JSON.stringify(used)}`);
+    let provider = defaults.provider;
+    if (doc.provider !== undefined) {
+      if (settable('provider', doc.provider)) provider = doc.provider as StoredSettings['provider'];
+      else said('provider', doc.provider, provider, 'is not a provider Needledrop knows (auto, cpu, cuda, dml, coreml)');
+    }
+    let jobs = defaults.jobs;
+    if (doc.jobs !== undefined) {
+      if (settable('jobs', doc.jobs)) jobs = doc.jobs as number;
+      else if (typeof doc.jobs === 'number' && Number.isFinite(doc.jobs)) {
+        jobs = Math.min(MAX_JOBS, Math.max(1, Math.round(doc.jobs)));
+        said('jobs', doc.jobs, jobs, `is not a worker count from 1 to ${MAX_JOBS}`);
+      } else said('jobs', doc.jobs, jobs, 'is not a number of workers');
+    }
+    let watch = defaults.watch;
+    if (doc.watch !== undefined) {
+      if (typeof doc.watch === 'boolean') watch = doc.watch;
+      else said('watch', doc.watch, watch, 'is not true or false');
+    }
     return {
-      provider: doc.provider ?? defaults.provider,
-      jobs: Number.isInteger(doc.jobs) && (doc.jobs as number) > 0 ? (doc.jobs as number) : defaults.jobs,
-      watch: typeof doc.watch === 'boolean' ? doc.watch : defaults.watch,
+      provider,
+      jobs,
+      watch,
       libraryFolders: Array.isArray(doc.libraryFolders) ? doc.libraryFolders.filter((f): f is string => typeof f === 'string') : [],
     };
   } catch {
@@ -48,9 +87,13 @@ export class SettingsFile {
   /** settings.json in the data folder. */
   readonly file: string;
 
+  /** What was said of values the file holds that were replaced: each once per engine, not at every read. */
+  private readonly said = new Set<string>();
+
   constructor(
     private readonly dataDir: string,
     private readonly threads: number,
+    private readonly log: (message: string) => void = () => {},
   ) {
     this.file = join(dataDir, FILE);
   }
@@ -59,7 +102,14 @@ export class SettingsFile {
   read(): StoredSettings {
     // Stat before reading: a write in between leaves an old stamp with new contents, re-read next time.
     const now = stamp(this.file);
-    if (this.cached?.stamp !== now) this.cached = { stamp: now, settings: readSettings(this.dataDir, this.threads) };
+    if (this.cached?.stamp !== now) {
+      const replaced: string[] = [];
+      this.cached = { stamp: now, settings: readSettings(this.dataDir, this.threads, replaced) };
+      for (const note of replaced.filter((n) => !this.said.has(n))) {
+        this.said.add(note);
+        this.log(note);
+      }
+    }
     return this.cached.settings;
   }
 

@@ -11,7 +11,7 @@ import { SAVED_OPTIONS, savedAction, shownName } from './playlists';
 export const usage =
   'needledrop playlist (--seed A [--seed B…] | --from A --to B | --energy "low,mid,high,mid,low") --length N ' +
   '[--m3u OUT.m3u8 [--force]] [--name NAME] [--no-save] [--db PATH] [--model V] [--json]  |  ' +
-  'needledrop playlist --list | --delete ID|NAME [--yes] | --rename ID|NAME NEW_NAME  [--db PATH] [--json]';
+  'needledrop playlist --list | --show ID|NAME [--m3u OUT.m3u8 [--force]] | --delete ID|NAME [--yes] | --rename ID|NAME NEW_NAME  [--db PATH] [--json]';
 export const example = 'needledrop playlist --from calm.ogg --to party.mp3 --length 12 --m3u trip.m3u8';
 
 type Build = RequestOf<'playlist.build'>;

@@ -1,14 +1,16 @@
 /**
- * `needledrop playlist --list | --delete ID|NAME [--yes] | --rename ID|NAME NEW_NAME`: the saved
+ * `needledrop playlist --list | --show ID|NAME [--m3u OUT] | --delete ID|NAME [--yes] | --rename ID|NAME NEW_NAME`: the saved
  * playlists of the catalog (review R1.10: they could only pile up). A delete without --yes says
  * what would go and changes nothing (exit 1), as `models delete` and `index --forget` do.
  */
 import { EngineError } from '../../electron/contract/errors';
-import type { SavedPlaylist } from '../../electron/contract/types';
+import { resolve } from 'node:path';
+import type { SavedPlaylist, TrackListItem } from '../../electron/contract/types';
 import { localTime, oneLine } from '../../electron/contract/wording';
 import { printJson, textProblem } from './args';
 import { openEngine } from './engine';
 import { usageError } from './errors';
+import { trackLabel } from './format';
 
 type Engine = ReturnType<typeof openEngine>;
 
@@ -17,11 +19,12 @@ export const SAVED_OPTIONS = {
   list: { type: 'boolean', default: false },
   delete: { type: 'string' },
   rename: { type: 'string' },
+  show: { type: 'string' },
   yes: { type: 'boolean', default: false },
   'no-save': { type: 'boolean', default: false },
 } as const;
 
-/** Options that build a playlist: none of them goes with --list, --delete or --rename. */
+/** Options that build a playlist: none of them goes with --list, --delete or --rename (--show takes --m3u and --force). */
 const BUILD_OPTIONS = ['seed', 'from', 'to', 'energy', 'length', 'm3u', 'force', 'name', 'model', 'no-save'];
 
 /**
@@ -29,11 +32,12 @@ const BUILD_OPTIONS = ['seed', 'from', 'to', 'energy', 'length', 'm3u', 'force',
  * given and the command builds a playlist.
  */
 export function savedAction(values: Record<string, unknown>, positionals: string[]): Promise<number> | undefined {
-  const asked = (['list', 'delete', 'rename'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+  const asked = (['list', 'delete', 'rename', 'show'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
   if (values.yes && !asked.includes('delete')) throw usageError('--yes confirms --delete: it does nothing alone');
   if (asked.length === 0) return undefined;
-  if (asked.length > 1) throw usageError(`give one of --list, --delete, --rename (not ${asked.map((k) => `--${k}`).join(' and ')})`);
-  const extra = BUILD_OPTIONS.filter((k) => values[k] !== undefined && values[k] !== false && !(Array.isArray(values[k]) && values[k].length === 0));
+  if (asked.length > 1) throw usageError(`give one of --list, --delete, --rename, --show (not ${asked.map((k) => `--${k}`).join(' and ')})`);
+  const exporting = asked[0] === 'show' ? ['m3u', 'force'] : [];
+  const extra = BUILD_OPTIONS.filter((k) => !exporting.includes(k) && values[k] !== undefined && values[k] !== false && !(Array.isArray(values[k]) && values[k].length === 0));
   if (extra.length) throw usageError(`--${asked[0]} works on the saved playlists: leave out ${extra.map((k) => `--${k}`).join(', ')}`);
   const json = values.json === true;
   const wanted = asked[0] === 'rename' ? 1 : 0;
@@ -45,6 +49,7 @@ export function savedAction(values: Record<string, unknown>, positionals: string
     try {
       if (asked[0] === 'list') return await listSaved(engine, json);
       if (asked[0] === 'delete') return await deleteSaved(engine, String(values.delete), values.yes === true, json);
+      if (asked[0] === 'show') return await showSaved(engine, String(values.show), json, typeof values.m3u === 'string' ? values.m3u : undefined, values.force === true);
       return await renameSaved(engine, String(values.rename), positionals[0], json);
     } finally {
       await engine.close();
@@ -98,6 +103,35 @@ export async function listSaved(engine: Engine, json: boolean): Promise<number> 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   process.stdout.write([line(header), ...rows.map(line)].join('\n') + '\n');
+  return 0;
+}
+
+/**
+ * `--show ID|NAME [--m3u OUT [--force]]`: a saved playlist's tracks in their order, and its M3U8 by
+ * the writer a new playlist's --m3u uses (review R2.1: a saved playlist could be listed, renamed and
+ * deleted, but never seen or exported again from the CLI).
+ */
+export async function showSaved(engine: Engine, ref: string, json: boolean, m3u: string | undefined, force: boolean): Promise<number> {
+  if (force && m3u === undefined) throw usageError('--force replaces the --m3u file: give --m3u OUT.m3u8');
+  const saved = await savedPlaylist(engine, ref);
+  const p = await engine.call('playlist.get', { id: saved.id });
+  const byId = new Map<number, TrackListItem>();
+  // The whole catalog's views, a page at a time (a playlist's tracks are catalogued: a forgotten track leaves it).
+  for (let offset = 0; ; ) {
+    const page = await engine.call('tracks.list', { offset, limit: 10_000 });
+    for (const t of page.tracks) byId.set(t.id, t);
+    offset += page.tracks.length;
+    if (page.tracks.length === 0 || offset >= page.total) break;
+  }
+  const tracks = p.trackIds.flatMap((id) => byId.get(id) ?? []);
+  const out = m3u !== undefined && tracks.length > 0 ? (await engine.call('playlist.m3u', { trackIds: tracks.map((t) => t.id), out: resolve(m3u), ...(force ? { force: true } : {}) })).out : undefined;
+  if (json) printJson({ catalog: engine.ctx.catalogPath, ...saved, params: p.params, tracks: tracks.map((track, i) => ({ position: i + 1, track })), ...(out ? { m3u: out } : {}) });
+  else {
+    const bpm = (b: number | null): string => (b === null ? '? BPM' : `${b.toFixed(0)} BPM`);
+    const lines = tracks.map((t, i) => `${String(i + 1).padStart(3)}. ${bpm(t.bpm).padStart(7)}  ${t.key.padEnd(9)} ${trackLabel(t)}  ${oneLine(t.path)}`);
+    process.stdout.write([`${about(saved)}:`, ...lines].join('\n') + '\n');
+  }
+  if (out) process.stderr.write(`playlist: wrote ${out}\n`);
   return 0;
 }
 

@@ -22,7 +22,11 @@ function request(values: { seed?: string[]; from?: string; to?: string; energy?:
   if (asked.length !== 1) throw usageError('give exactly one of --seed …, --from A --to B, or --energy CURVE');
   const common = { length, ...(name ? { name } : {}) };
   if (values.seed?.length) return { kind: 'more-like', seeds: values.seed, ...common };
-  if (values.energy !== undefined) return { kind: 'energy', curve: values.energy, ...common };
+  if (values.energy !== undefined) {
+    // Said in the CLI's words: the engine's 'playlist.build: energy needs "curve"' names a field no user typed (review R2.4).
+    if (!values.energy.trim()) throw usageError('--energy needs a curve, e.g. "low,mid,high"');
+    return { kind: 'energy', curve: values.energy, ...common };
+  }
   if (values.from === undefined || values.to === undefined) throw usageError('a mood path needs both --from and --to');
   return { kind: 'mood-path', from: values.from, to: values.to, ...common };
 }

@@ -38,20 +38,27 @@ function writers(version: string): number[] {
   });
 }
 
+/** The real CLI training `version` on the corpus in its own process, its output gathered as it comes. */
+function trainIn(version: string, steps: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'train', '--corpus', corpus, '--version', version, '--steps', String(steps)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NEEDLEDROP_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  return { child, pid: child.pid!, out, code: new Promise<number | null>((done) => child.on('close', done)) };
+}
+
 describe('one writer per version name, across processes (review R1.12)', () => {
   it('a second run of a name being trained is refused at start naming the pid; another name is not', async () => {
-    const first = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'train', '--corpus', corpus, '--version', 'same', '--steps', '100000'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NEEDLEDROP_HOME: home },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let firstErr = '';
-    first.stderr.on('data', (d: Buffer) => (firstErr += d.toString()));
-    const ended = new Promise<number | null>((done) => first.on('close', done));
+    const first = trainIn('same', 100000);
+    const ended = first.code;
     try {
       const t0 = Date.now();
-      while (!writers('same').includes(first.pid!) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 200));
-      expect(writers('same'), firstErr).toEqual([first.pid]);
+      while (!writers('same').includes(first.pid) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 200));
+      expect(writers('same'), first.out.stderr).toEqual([first.pid]);
 
       const second = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'train', '--corpus', corpus, '--version', 'same', '--steps', '5');
       expect(second.code, second.stderr).toBe(1);
@@ -70,7 +77,7 @@ describe('one writer per version name, across processes (review R1.12)', () => {
       }
       expect(existsSync(join(home, 'models', 'same'))).toBe(false);
     } finally {
-      first.kill('SIGINT');
+      first.child.kill('SIGINT');
       await ended;
     }
     // Its lease went with it.
@@ -78,21 +85,13 @@ describe('one writer per version name, across processes (review R1.12)', () => {
   }, 300_000);
 
   it('a run whose name was taken meanwhile (a folder copied in by hand) keeps its weights under the next free name', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'train', '--corpus', corpus, '--version', 'held', '--steps', '300'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NEEDLEDROP_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = new Promise<number | null>((done) => child.on('close', done));
+    const child = trainIn('held', 300);
     const t0 = Date.now();
     // Once it trains (its start checks passed), the shipped base is copied in as "held".
-    while (!/step \d+\//.test(stderr) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
+    while (!/step \d+\//.test(child.out.stderr) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
     cpSync(join(REPO_ROOT, 'models', 'base'), join(home, 'models', 'held'), { recursive: true });
-    expect(await code, stderr).toBe(0);
+    expect(await child.code, child.out.stderr).toBe(0);
+    const { stdout } = child.out;
     expect(stdout).toContain(`note: model version "held" was made by something else while this run trained (${join(home, 'models', 'held')}): this run is saved as "held-2" instead, at ${join(home, 'models', 'held-2')}`);
     expect(stdout).toContain(`model held-2 written to ${join(home, 'models', 'held-2')}`);
     expect(JSON.parse(readFileSync(join(home, 'models', 'held-2', 'model.json'), 'utf8'))).toMatchObject({ version: 'held-2' });

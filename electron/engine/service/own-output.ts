@@ -69,7 +69,9 @@ export const OUTPUT_KINDS = {
   plan: { what: 'a fit plan Needledrop saved', is: async (file: string) => isPlanDocument(await head(file, 1024 * 1024).catch(() => '')) },
   video: media('video', 'a video file'),
   remix: media('audio', 'an audio file'),
-  m3u: text('an M3U playlist', (h) => h.replace(/^\uFEFF/, '').startsWith('#EXTM3U')),
+  // A plain M3U has no header (one path a line): a text file named .m3u/.m3u8 is a playlist, a binary
+  // one or another name is not (the e2e's plain "my own list" playlist was refused when #EXTM3U was asked).
+  m3u: { what: 'an M3U playlist (a text file named .m3u8 or .m3u)', is: async (file: string) => /\.m3u8?$/i.test(file) && !(await head(file, 64 * 1024).catch(() => '\u0000')).includes('\u0000') },
   fcpxml: text('an FCPXML file', (h) => h.startsWith('<?xml') && h.includes('<fcpxml')),
   edl: text('an EDL', (h) => h.startsWith('TITLE: ')),
   markers: text('a markers CSV Needledrop wrote', (h) => h.startsWith('kind,seconds,timecode,frame,label')),

@@ -40,7 +40,7 @@ describe('musicSpace.update', () => {
     try {
       const { jobId } = await engine.start('musicSpace.update', { signaturesOnly: true });
       const end = await jobEndOf(events, jobId);
-      expect(end).toMatchObject({ state: 'done', result: { kind: 'descriptor-stats', tracks: 2, detail: 'production signatures: 2 computed, 0 unreadable' } });
+      expect(end).toMatchObject({ state: 'done', result: { kind: 'descriptor-stats', tracks: 2, detail: 'production signatures: 2 computed, 0 without one' } });
       const progress = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.jobId === jobId);
       expect(progress.length).toBeGreaterThan(0);
       expect(progress.every((p) => p.phase === 'production')).toBe(true);

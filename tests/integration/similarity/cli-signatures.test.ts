@@ -30,7 +30,7 @@ describe('needledrop index --signatures', () => {
     const plain = await index();
     expect(plain.indexed).toBe(2);
     expect(plain).not.toHaveProperty('signatures');
-    expect((await index('--signatures')).signatures).toBe('production signatures: 2 computed, 0 unreadable');
-    expect((await index('--signatures')).signatures).toBe('production signatures: 0 computed, 0 unreadable');
+    expect((await index('--signatures')).signatures).toBe('production signatures: 2 computed, 0 without one');
+    expect((await index('--signatures')).signatures).toBe('production signatures: 0 computed, 0 without one');
   }, 300_000);
 });

@@ -137,9 +137,19 @@ export class JobRunner {
       job.ctl.abort();
       return;
     }
-    const n = /^job-(\d+)$/.exec(id);
-    if (n && Number(n[1]) < this.next) return;
+    if (this.gave(id)) return;
     throw notFound(`no job with id ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)}`);
+  }
+
+  /**
+   * Whether `id` is one this runner gave: `${prefix}-N` as start writes it, N from 1 to the last.
+   * By this runner's own prefix: a restarted engine's `job-r1-7` was refused once pruned, and
+   * another engine's `job-3` was taken as this one's (session 19's note).
+   */
+  private gave(id: string): boolean {
+    if (!id.startsWith(`${this.prefix}-`)) return false;
+    const n = id.slice(this.prefix.length + 1);
+    return /^[1-9]\d*$/.test(n) && Number(n) < this.next;
   }
 
   /**

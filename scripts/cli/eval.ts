@@ -92,9 +92,11 @@ export async function run(argv: string[]): Promise<number> {
 /**
  * The report's two files: FILE.md and FILE.json beside it. Only a .md name is taken, so a mistyped
  * path (a catalog, a video) is never written over as Markdown with a second file beside it (review S17).
+ * Another name is a file the command does not write: exit 1 naming it, as export's and playlist's
+ * outputs are (README, Exit codes), not the command line's shape (review R2.4: it exited 2).
  */
 export function reportFiles(given: string): { md: string; json: string } {
-  if (!/\.md$/i.test(given)) throw usageError(`--report must name a .md file (its JSON is written beside it as .json), not ${given}`);
+  if (!/\.md$/i.test(given)) throw new EngineError({ code: 'bad-input', message: `${given}: a report must be named .md (its JSON is written beside it as .json)`, file: given });
   const md = resolve(given);
   return { md, json: md.replace(/\.md$/i, '.json') };
 }

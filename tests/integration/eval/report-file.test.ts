@@ -1,8 +1,9 @@
 /**
  * `eval --report FILE` (review S17): it wrote over any file without a word (a catalog copy became
- * Markdown, a video 640 bytes of text) and put a second file beside it. Now only a .md name is taken,
- * an existing report or its .json is refused without --force (exit 1, naming the file) before the run,
- * and with --force both are replaced whole. The real CLI on a generated corpus with the shipped base.
+ * Markdown, a video 640 bytes of text) and put a second file beside it. Now only a .md name is taken
+ * (another is exit 1 naming it, as any output the command does not write: review R2.4), an existing
+ * report or its .json is refused without --force (exit 1, naming the file) before the run, and with
+ * --force both are replaced whole. The real CLI on a generated corpus with the shipped base.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,13 +34,13 @@ describe.skipIf(!hasBase)('needledrop eval --report', () => {
       timeout: 120_000,
     });
 
-  it('refuses a name that is not .md: the file and no sibling are written', () => {
+  it('refuses a name that is not .md, exit 1 naming the file (a file it does not write, review R2.4): the file and no sibling are written', () => {
     const video = join(dir, 'vid.mp4');
     const bytes = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]);
     writeFileSync(video, bytes);
     const r = run('--report', video);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`--report must name a .md file`);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`needledrop eval: ${video}: a report must be named .md (its JSON is written beside it as .json)\n`);
     expect(readFileSync(video)).toEqual(bytes);
     expect(existsSync(`${video}.json`)).toBe(false);
   }, 60_000);

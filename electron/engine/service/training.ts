@@ -3,7 +3,6 @@
  * (activate); evaluation of a model against the baselines; the per-loss comparison. The CLI's
  * `train`, `eval`, `corpus`, `npm run train:base` and the app's Train screen all run these.
  */
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../../contract/errors';
 import { NeedledropError } from '../errors';
@@ -18,7 +17,7 @@ import { activeModel, checkNewVersion, loadModel, resolveModel, type RegistryOpt
 import type { ModelManifest } from '../models/version';
 import { bySplit, loadTrainingData, type PairSample, type TrainingData } from '../train/dataset';
 import { evaluateEmbedder, handMadeBaseline, oracleBaseline, randomBaseline, type MethodReport } from '../train/eval';
-import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from '../train/export';
+import { activateSaved, onnxEmbedder, saveTarget, saveTrainedModel, tfEmbedder } from '../train/export';
 import { removeCheckpoint } from '../train/checkpoint';
 import { dataHome } from '../paths';
 import { checkWritableFolders } from '../util/writable';
@@ -134,11 +133,9 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     const { rmSync } = await import('node:fs');
     rmSync(w.outDir, { recursive: true, force: true });
   }
-  // The name was free at the start and is leased for writing, but a folder can still appear meanwhile
-  // (copied in by hand, a build without the lease): the trained weights are saved under the next free
-  // name rather than thrown away with minutes of training (review R1.12).
-  const target = !w.replace && existsSync(join(w.outDir, 'model.json')) ? freeVersionBeside(w.outDir, w.version) : { version: w.version, outDir: w.outDir };
-  const kept = target.version === w.version ? undefined : `model version "${w.version}" was made by something else while this run trained (${w.outDir}): this run is saved as "${target.version}" instead, at ${target.outDir}`;
+  // A version of this name made while it trained keeps it: saved beside, under the next free name (saveTarget).
+  const target = w.replace ? { version: w.version, outDir: w.outDir } : saveTarget(w.outDir, w.version);
+  const { kept } = target;
   const manifest = await saveTrainedModel(target.outDir, result, w.data, {
     version: target.version,
     parent: w.parent,
@@ -149,17 +146,10 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
   // The version is saved: nothing is left to resume, and another run of this name must start afresh.
   if (w.checkpointDir) removeCheckpoint(w.checkpointDir);
   // The match calibration (a replaced folder lost its old one): on the pairs given, else the test split (under 10 test pairs: none, the library fallback).
-  if (w.calibration) await calibrateOnPairs(w.outDir, w.calibration.pairs, w.calibration.data, { signal: job.signal });
-  else await calibrateOnHeldOut(w.outDir, testItems, `${w.version}: the test split of ${w.trainingData}`, { signal: job.signal });
+  // Into the folder it was saved in: the one of the name asked may be another's (saveTarget).
+  if (w.calibration) await calibrateOnPairs(target.outDir, w.calibration.pairs, w.calibration.data, { signal: job.signal });
+  else await calibrateOnHeldOut(target.outDir, testItems, `${target.version}: the test split of ${w.trainingData}`, { signal: job.signal });
   return { outDir: target.outDir, ...(kept ? { kept } : {}), manifest, result, test, baselines, backend };
-}
-
-/** The first of `version-2`, `version-3`, … with no folder beside `outDir`. */
-function freeVersionBeside(outDir: string, version: string): { version: string; outDir: string } {
-  for (let n = 2; ; n++) {
-    const dir = join(dirname(outDir), `${version}-${n}`);
-    if (!existsSync(dir)) return { version: `${version}-${n}`, outDir: dir };
-  }
 }
 
 /** Refuses a corpus whose splits cannot be trained and scored, from its manifest (before its descriptors are computed). */

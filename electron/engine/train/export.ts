@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createDualEncoder, type DualEncoder } from '../encoders/encoder';
 import type { ProviderRequest } from '../encoders/providers';
 import type { Segments } from '../encoders/segments';
 import { exportModelVersion } from '../models/export';
 import { activate, type RegistryOptions } from '../models/registry';
 import { openModel } from '../models/open';
-import type { LoadedModel, ModelManifest } from '../models/version';
+import { MANIFEST_FILE, type LoadedModel, type ModelManifest } from '../models/version';
 import type { TrainingData } from './dataset';
 import { embedSegmentsTf } from './embed';
 import type { DualEmbedder } from './eval';
@@ -17,6 +19,24 @@ function dualFromResult(result: TrainResult, data: TrainingData): DualEncoder {
   dual.video.setWeights(result.weights.video);
   dual.audio.setWeights(result.weights.audio);
   return dual;
+}
+
+/**
+ * Where a run that trained `version` saves it: `outDir`, or the first free `version-2`, `version-3`, …
+ * beside it when a version of that name appeared while it trained. The name was free at the start
+ * and is leased for writing, but a folder can still appear meanwhile (copied in by hand, a build
+ * without the lease): the weights are saved under the next free name rather than thrown away with
+ * minutes of training (review R1.12), and `kept` says so (the run's first note). Train and fine-tune
+ * both save through it.
+ */
+export function saveTarget(outDir: string, version: string): { version: string; outDir: string; kept?: string } {
+  if (!existsSync(join(outDir, MANIFEST_FILE))) return { version, outDir };
+  for (let n = 2; ; n++) {
+    const dir = join(dirname(outDir), `${version}-${n}`);
+    if (existsSync(dir)) continue;
+    const kept = `model version "${version}" was made by something else while this run trained (${outDir}): this run is saved as "${version}-${n}" instead, at ${dir}`;
+    return { version: `${version}-${n}`, outDir: dir, kept };
+  }
 }
 
 /** Write a training result as a model version folder (two ONNX files + model.json). */

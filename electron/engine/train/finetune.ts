@@ -23,7 +23,7 @@ import { feedbackPairs, trackIdOf, type FeedbackJudgement } from './feedback-pai
 import { batchesCanHoldNegatives } from './batches';
 import type { FeatureSeq } from '../features/types';
 import { evaluateEmbedder, evaluateHeldOut, musicSources, type MethodReport } from './eval';
-import { activateSaved, onnxEmbedder, saveTrainedModel, tfEmbedder } from './export';
+import { activateSaved, onnxEmbedder, saveTarget, saveTrainedModel, tfEmbedder } from './export';
 import { removeCheckpoint } from './checkpoint';
 import { checkpointNote, progressMetrics, trainDualEncoder, validationNote, type TrainProgress } from './trainer';
 import { validationMetricOf } from './validation';
@@ -360,8 +360,10 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
       ...(base ? { baseBeforeR10: base.before.videoToMusic.recall10, baseAfterR10: base.after.videoToMusic.recall10, baseBeforeR1: base.before.videoToMusic.recall1, baseAfterR1: base.after.videoToMusic.recall1 } : {}),
     },
   });
-  const manifest = await saveTrainedModel(outDir, result, data, {
-    version: req.version,
+  // A version of this name made while it trained keeps it: this run is saved beside, under the next free name, as train's are.
+  const target = saveTarget(outDir, req.version);
+  const manifest = await saveTrainedModel(target.outDir, result, data, {
+    version: target.version,
     parent,
     trainingData,
     // Both evaluations, parent (before) and this version (after) on the same queries (held-out: none, with the reason, when too few edits).
@@ -373,14 +375,14 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   // The match calibration on the held-out share early stopping never saw, checked on the share that
   // early-stopped it (under 2 × MIN_CALIBRATION_PAIRS sources, or a failed check: none, the standing only).
   if (plan.calibration.length > 0) {
-    await calibrateOnHeldOut(outDir, plan.calibration, `fine-tuned ${req.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check, domain: 'edits' });
+    await calibrateOnHeldOut(target.outDir, plan.calibration, `fine-tuned ${target.version}, held-out edits of ${videosDir ?? 'the feedback'} that early stopping never saw`, { signal: job.signal, check: plan.check, domain: 'edits' });
   }
   // A version no better than its parent is never activated by the request (review R1.6): noBetter says why.
-  const activation = req.activate && noBetter === null ? await activateSaved(req.version, dirs.registry) : { activated: false, notes: [] };
+  const activation = req.activate && noBetter === null ? await activateSaved(target.version, dirs.registry) : { activated: false, notes: [] };
   return {
-    version: req.version,
+    version: target.version,
     parent,
-    dir: outDir,
+    dir: target.outDir,
     activated: activation.activated,
     noBetter,
     headsOnly,
@@ -393,7 +395,7 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     stepsRun: result.stepsRun,
     stoppedEarly: result.stoppedEarly,
     resumedAt: result.resumedAt,
-    notes: [...(oneClassNote ? [oneClassNote] : []), ...heldOutNotes(val.length, compared, bySplit(plan.stoppingData, 'val')), ...activation.notes],
+    notes: [...(target.kept ? [target.kept] : []), ...(oneClassNote ? [oneClassNote] : []), ...heldOutNotes(val.length, compared, bySplit(plan.stoppingData, 'val')), ...activation.notes],
     seconds: result.seconds,
     manifest,
   };

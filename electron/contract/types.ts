@@ -566,8 +566,10 @@ export interface CacheEntry {
   path: string | null;
   bytes: number;
   files: number;
-  /** False while clearing it would break a running job. */
+  /** False while clearing it would break a running job (of any process on the data folder). */
   clearable: boolean;
+  /** The job using it, when not clearable: 'fine-tuning "ft2" (pid 4242)'. */
+  usedBy?: string;
 }
 
 /** A long job's progress: count, rate and ETA of its current phase. */

@@ -3,12 +3,11 @@
  * app's engine, its training process, a CLI): a job holds a lease file naming the versions it uses
  * and why, with its pid; deleting a version is refused while a live process holds one on it. A
  * lease of a process that is gone (killed) counts for nothing and is removed when read.
- * The registry takes its lock around writing a lease and around a delete's check (registry.ts).
+ * The registry takes its lock around writing a lease and around a delete's check (registry.ts);
+ * the lease files themselves are util/lease.ts's, as the caches' are (service/cache.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pidAlive } from '../util/pid';
+import { liveLeases, writeLease as writeLeaseIn } from '../util/lease';
 
 export interface VersionUse {
   version: string;
@@ -22,45 +21,16 @@ export interface VersionUse {
   writes?: boolean;
 }
 
-interface Lease {
-  pid: number;
-  uses: VersionUse[];
-}
-
 export const leasesDir = (dataDir: string): string => join(dataDir, 'models-in-use');
 
 /** Write a lease for `uses`; returns its release (idempotent). */
 export function writeLease(dataDir: string, uses: VersionUse[]): () => void {
-  const dir = leasesDir(dataDir);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.json`);
-  writeFileSync(file, JSON.stringify({ pid: process.pid, uses } satisfies Lease));
-  return () => rmSync(file, { force: true });
+  return writeLeaseIn(leasesDir(dataDir), uses);
 }
 
 /** The first live use of `version` (that `which` takes), or null; leases of dead processes (and unreadable ones) are removed. */
 export function liveUse(dataDir: string, version: string, which: (use: VersionUse) => boolean = () => true): (VersionUse & { pid: number }) | null {
-  const dir = leasesDir(dataDir);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return null;
-  }
-  for (const name of names) {
-    const file = join(dir, name);
-    let lease: Lease;
-    try {
-      lease = JSON.parse(readFileSync(file, 'utf8')) as Lease;
-    } catch {
-      // Half-written by a process killed while writing it (written whole under the lock otherwise): none.
-      if (!pidAlive(Number(name.split('-')[0]))) rmSync(file, { force: true });
-      continue;
-    }
-    if (!Number.isInteger(lease.pid) || !Array.isArray(lease.uses) || (lease.pid !== process.pid && !pidAlive(lease.pid))) {
-      rmSync(file, { force: true });
-      continue;
-    }
+  for (const lease of liveLeases<VersionUse>(leasesDir(dataDir))) {
     const use = lease.uses.find((u) => u.version === version && which(u));
     if (use) return { ...use, pid: lease.pid };
   }

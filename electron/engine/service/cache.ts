@@ -2,12 +2,23 @@
  * The caches the engine keeps under the data folder (and the on-disk segment index beside the
  * catalog), their sizes, and clearing them. Only what is rebuilt on demand is listed: never the
  * catalog, model versions, the learned music space's model, settings or the active-model pointer.
+ *
+ * A job that uses a cache holds a lease on it (util/lease.ts, in <data>/caches-in-use), seen by
+ * every process on the data folder: Settings → Clear in the app is refused while a CLI fine-tune
+ * or the app's training process uses the cache (review R1.8: it deleted the base benchmark under
+ * a CLI fine-tune, which died with "internal error" and a stack). Leases are written and Clear
+ * checks and removes under one lock, so a job either sees its cache gone before it starts using
+ * it (and rebuilds it) or Clear sees the job.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { JobOperation } from '../../contract/operations';
 import type { CacheEntry } from '../../contract/types';
 import { segmentIndexRoot } from '../app/library';
+import { inputError, isCancelled, NeedledropError } from '../errors';
 import { diskUsage } from '../util/disk-usage';
+import { withFileLock } from '../util/file-lock';
+import { liveLeases, writeLease } from '../util/lease';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import { mapCacheDir } from './map';
@@ -58,17 +69,141 @@ const CACHES: readonly CacheSpec[] = [
   },
 ];
 
-/** Every cache with its size; `busy` names caches a running job is using (not clearable now). */
-export function cacheInfo(roots: CacheRoots, busy: ReadonlySet<CacheName> = new Set()): CacheEntry[] {
+/** One cache a running job uses: `path` tells caches of two catalogs apart (the segment index sits beside its catalog). */
+export interface CacheUse {
+  cache: CacheName;
+  path: string;
+  /** The job, as a user reads it: 'fine-tuning "ft2"', 'a match'. */
+  why: string;
+}
+
+export const cacheLeasesDir = (dataDir: string): string => join(dataDir, 'caches-in-use');
+/** Beside the leases, not among them (every file in the leases folder is read as a lease). */
+const lockFile = (dataDir: string): string => join(dataDir, 'caches-in-use.lock');
+/** A job waits this long for a Clear of another process (a large segment index takes a while to remove). */
+const LEASE_WAIT_MS = 120_000;
+
+const specOf = (name: CacheName): CacheSpec => {
+  const spec = CACHES.find((c) => c.name === name);
+  if (!spec) throw new RangeError(`no cache named ${name}`);
+  return spec;
+};
+
+/** The caches a job of `op` reads or writes (clearing one meanwhile would break it), and the job in a user's words. */
+export function cachesOfJob(op: JobOperation, req: unknown): { caches: CacheName[]; why: string } | null {
+  const version = (req as { version?: unknown } | undefined)?.version;
+  const named = typeof version === 'string' ? ` "${version}"` : '';
+  switch (op) {
+    case 'finetune':
+      return { caches: ['edit-features', 'base-benchmark', 'checkpoints'], why: `fine-tuning${named}` };
+    case 'train':
+      return { caches: ['checkpoints'], why: `training${named}` };
+    case 'library.map':
+      return { caches: ['map'], why: 'laying out the Explore map' };
+    case 'musicSpace.update':
+      return { caches: ['music-space-vectors', 'production-signatures'], why: 'a music-space update' };
+    case 'match':
+      return { caches: ['segment-index'], why: 'a match' };
+    default:
+      return null;
+  }
+}
+
+/** The live use of the cache `name` (by any process), or null. */
+export function cacheUser(roots: CacheRoots, name: CacheName): (CacheUse & { pid: number }) | null {
+  const path = specOf(name).path(roots);
+  for (const lease of liveLeases<CacheUse>(cacheLeasesDir(roots.dataDir))) {
+    const use = lease.uses.find((u) => u.path === path);
+    if (use) return { ...use, pid: lease.pid };
+  }
+  return null;
+}
+
+/** Every cache with its size; one a running job of any process uses is not clearable now, and says which job. */
+export function cacheInfo(roots: CacheRoots): CacheEntry[] {
   return CACHES.map((c) => {
     const path = c.path(roots);
-    return { name: c.name, label: c.label, detail: c.detail, path, ...diskUsage(path), clearable: !busy.has(c.name) };
+    const user = cacheUser(roots, c.name);
+    return { name: c.name, label: c.label, detail: c.detail, path, ...diskUsage(path), clearable: !user, ...(user ? { usedBy: `${user.why} (pid ${user.pid})` } : {}) };
   });
 }
 
-/** Remove one cache's files (the folder itself goes too; whoever needs it creates it again). */
-export function clearCache(roots: CacheRoots, name: CacheName): void {
-  const spec = CACHES.find((c) => c.name === name);
-  if (!spec) throw new RangeError(`no cache named ${name}`);
-  rmSync(spec.path(roots), { recursive: true, force: true });
+/** Run `body` holding the caches' lock (across processes); the data folder is made first, the lock file lives in it. */
+function underLock<T>(dataDir: string, body: () => Promise<T>, timeoutMs?: number): Promise<T> {
+  mkdirSync(dataDir, { recursive: true });
+  return withFileLock(lockFile(dataDir), 'the caches', body, timeoutMs);
+}
+
+/**
+ * Remove one cache's files (the folder itself goes too; whoever needs it creates it again). Refused
+ * while a job of any process uses it, naming the job and its pid; `beforeRemove` runs once it is
+ * known to be free (the engine closes what it has open of it).
+ */
+export async function clearCache(roots: CacheRoots, name: CacheName, beforeRemove?: () => Promise<void>): Promise<void> {
+  const spec = specOf(name);
+  await underLock(roots.dataDir, async () => {
+    const user = cacheUser(roots, name);
+    if (user) {
+      throw new NeedledropError('input', `the ${spec.label} cache is in use: ${user.why} is running (pid ${user.pid}); clear it when that has ended, or cancel it`, { code: 'busy' });
+    }
+    await beforeRemove?.();
+    rmSync(spec.path(roots), { recursive: true, force: true });
+  });
+}
+
+/** Lease `names` for one job until the returned release is called (written under the caches' lock: see the top). */
+export async function holdCaches(roots: CacheRoots, names: readonly CacheName[], why: string): Promise<() => void> {
+  const uses: CacheUse[] = names.map((cache) => ({ cache, path: specOf(cache).path(roots), why }));
+  return underLock(roots.dataDir, async () => writeLease(cacheLeasesDir(roots.dataDir), uses), LEASE_WAIT_MS);
+}
+
+/**
+ * Run a job's `body` holding a lease on the caches it uses. A data folder the lease cannot be
+ * written in is one no Clear can remove from either: the job then runs without one. A cache that
+ * vanishes under the job anyway (deleted by hand) ends it with a plain error naming the folder,
+ * not "internal error" and a stack (review R1.8).
+ */
+export async function usingCaches<T>(roots: CacheRoots, uses: { caches: readonly CacheName[]; why: string } | null, body: () => Promise<T>, log?: (m: string) => void): Promise<T> {
+  if (!uses || uses.caches.length === 0) return body();
+  const release = await holdCaches(roots, uses.caches, uses.why).catch((err: unknown) => {
+    log?.(`caches not leased for ${uses.why}: ${err instanceof Error ? err.message : String(err)}`);
+    return () => {};
+  });
+  try {
+    return await body();
+  } catch (err) {
+    throw vanishedCacheError(err, roots, uses) ?? err;
+  } finally {
+    release();
+  }
+}
+
+/** The paths an error names: its message, its errno path and destination, its cause's message. */
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as NodeJS.ErrnoException & { dest?: unknown };
+  return [e.message, e.path, e.dest, e.cause instanceof Error ? e.cause.message : undefined].filter((t) => typeof t === 'string').join('\n');
+}
+
+/** True when `text` names `path` or something inside it (not merely a longer name beginning with it). */
+function names(text: string, path: string): boolean {
+  return text.split(path).slice(1).some((rest) => rest === '' || rest.startsWith(sep) || /^['"\s:,;)]/.test(rest));
+}
+
+/**
+ * The plain error for a job that failed because one of its caches went away under it: the failure
+ * is not one the job already worded (input, usage, cancelled), it names a path in the cache, and
+ * the cache is not there now (or the failure is that a file in it is missing).
+ */
+export function vanishedCacheError(err: unknown, roots: CacheRoots, uses: { caches: readonly CacheName[]; why: string }): NeedledropError | null {
+  if (isCancelled(err) || (err instanceof NeedledropError && err.kind !== 'internal')) return null;
+  const text = errorText(err);
+  for (const name of uses.caches) {
+    const spec = specOf(name);
+    const path = spec.path(roots);
+    if (!names(text, path)) continue;
+    if (existsSync(path) && (err as NodeJS.ErrnoException).code !== 'ENOENT') continue;
+    return inputError(path, `the ${spec.label.toLowerCase()} cache was deleted while ${uses.why} was using it (not by Clear in Settings, which waits for the job to end); run it again: the cache is rebuilt`, err);
+  }
+  return null;
 }

@@ -48,7 +48,7 @@ import { PathGuard } from './paths-guard';
 import { OUTPUT_KINDS } from './own-output';
 import { reembedLibrary, tracksToReembed } from './reembed-job';
 import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
-import { cacheInfo, clearCache, type CacheName } from './cache';
+import { cacheInfo, cachesOfJob, clearCache, usingCaches } from './cache';
 import { forgetMapsOf, trackMap } from './map';
 import { openClipEncoder } from '../app/clip';
 import { segmentIndexDir, segmentIndexRoot } from '../app/library';
@@ -162,7 +162,9 @@ export class Engine implements EngineApi {
   async start<K extends JobOperation>(op: K, req: unknown): Promise<{ jobId: string }> {
     const parsed = parseRequest(op, req);
     if (!isJobOperation(op)) throw new EngineError({ code: 'invalid-request', message: `${op} is not a job: call it` });
-    const handler = this.handlers[op] as (r: unknown, j: JobHandle) => Promise<unknown>;
+    const handle = this.handlers[op] as (r: unknown, j: JobHandle) => Promise<unknown>;
+    // The caches it uses are leased for every process to see while it runs (cache.ts).
+    const handler = (r: unknown, job: JobHandle): Promise<unknown> => usingCaches(this.ctx, cachesOfJob(op, r), () => handle(r, job), this.ctx.log);
     if (!usesTraining(op, parsed)) return { jobId: this.jobs.start(op, (job) => handler(parsed, job)) };
     // TF.js is one per process: a second run at once failed on its variable names or its backend
     // ("internal error: Variable with name infonce_logit_scale was already registered", review S13).
@@ -467,12 +469,6 @@ export class Engine implements EngineApi {
     }
   }
 
-  /** Caches a running job reads or writes: clearing them now would break it. */
-  private busyCaches(): Set<CacheName> {
-    const uses: Record<string, CacheName[]> = { 'library.map': ['map'], 'musicSpace.update': ['music-space-vectors', 'production-signatures'], finetune: ['edit-features', 'base-benchmark', 'checkpoints'], train: ['checkpoints'], match: ['segment-index'] };
-    return new Set(this.jobs.list().filter((j) => j.state === 'running').flatMap((j) => uses[j.op] ?? []));
-  }
-
   /**
    * Catalogued files under `folder`: those removing it would drop, and how many stay because another
    * library folder holds them too (its next scan would only bring them back, without their playlists).
@@ -622,14 +618,15 @@ export class Engine implements EngineApi {
         const { provider, jobs, watch } = s;
         return { provider, jobs, watch, watchProblem: this.watcher?.watcher.problem ?? null };
       },
-      'cache.info': () => cacheInfo(this.ctx, this.busyCaches()),
+      'cache.info': () => cacheInfo(this.ctx),
       'cache.clear': async ({ name }) => {
-        if (this.busyCaches().has(name)) throw new EngineError({ code: 'invalid-request', message: `the ${name} cache is in use by a running job: try again when it ends` });
-        // An open library maps the index's files: close it first; the next match rebuilds the index.
-        if (name === 'segment-index') await this.sessions.invalidate();
-        clearCache(this.ctx, name);
+        // Refused while a job of any process uses it (cache.ts). An open library maps the index's
+        // files: closed first; the next match rebuilds the index.
+        await clearCache(this.ctx, name, async () => {
+          if (name === 'segment-index') await this.sessions.invalidate();
+        });
         if (name === 'music-space-vectors' || name === 'production-signatures') this.musicSpace.clear();
-        return cacheInfo(this.ctx, this.busyCaches());
+        return cacheInfo(this.ctx);
       },
       'library.map': async (req, job) => trackMap((await curated(req?.model)).lib, this.ctx.dataDir, this.musicSpace, job),
       similar: async ({ track, top, model, space }) => {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheInfo, clearCache } from '../../../electron/engine/service/cache';
+import { cacheInfo, clearCache, holdCaches } from '../../../electron/engine/service/cache';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-cache-sizes-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,7 +19,7 @@ function put(path: string, bytes: number): void {
 }
 
 describe('cacheInfo and clearCache', () => {
-  it('sizes each cache at the engine\'s own paths, and clears one alone', () => {
+  it('sizes each cache at the engine\'s own paths, and clears one alone', async () => {
     const dataDir = join(tmp, 'data');
     const roots = { dataDir, catalogPath: join(dataDir, 'catalog.sqlite') };
     put(join(dataDir, 'checkpoints', 'v1', 'step-100.bin'), 300);
@@ -37,9 +37,13 @@ describe('cacheInfo and clearCache', () => {
     expect(size('music-space-vectors')).toEqual([40, 1]);
     expect(size('edit-features')).toEqual([11, 1]);
     expect(size('base-benchmark')).toEqual([13, 1]);
-    expect(cacheInfo(roots, new Set(['checkpoints'])).find((c) => c.name === 'checkpoints')?.clearable).toBe(false);
+    // Leased by a job: not clearable, and the entry says by which.
+    const release = await holdCaches(roots, ['checkpoints'], 'training "v1"');
+    expect(cacheInfo(roots).find((c) => c.name === 'checkpoints')).toMatchObject({ clearable: false, usedBy: `training "v1" (pid ${process.pid})` });
+    await expect(clearCache(roots, 'checkpoints')).rejects.toMatchObject({ code: 'busy' });
+    release();
 
-    clearCache(roots, 'checkpoints');
+    await clearCache(roots, 'checkpoints');
     expect(existsSync(join(dataDir, 'checkpoints'))).toBe(false);
     expect(size('checkpoints')).toEqual([0, 0]);
     expect(size('production-signatures')).toEqual([70, 1]);

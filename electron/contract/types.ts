@@ -439,6 +439,15 @@ export interface TrainResult {
   notes: string[];
   seconds: number;
   test: RetrievalReport;
+  /**
+   * The model read against (the parent when one was named, else the version active when the run
+   * started) scored on the same test pairs as `test` (review R1.13); null when it could not be,
+   * and `referenceWhy` says why.
+   */
+  reference: RetrievalReport | null;
+  referenceWhy?: string;
+  /** What ranking at random scores on those test pairs (contract/wording chanceReport). */
+  chance: RetrievalReport;
   activated: boolean;
 }
 

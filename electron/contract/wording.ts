@@ -41,17 +41,47 @@ export function standing(fit: { top: number; of: number }): string {
 }
 
 /**
- * Recall@K of pair retrieval (one true item per query) is 1 whatever the ranking once K reaches
- * the gallery (the items each query is ranked against): on a 2-pair test split R@5 and R@10 read
- * 1.000 for chance too. Such a figure is no result. False when the gallery is not known.
+ * Recall@K of pair retrieval (one true item per query) says nothing once K is more than half the
+ * gallery (the items each query is ranked against): ranking at random already scores K / N there,
+ * above 0.5, and 1 from K = N on (review R1.13: R@5 over a gallery of 6 read 1.000 beside base's
+ * 0.455 over 398, for a version at chance). Such a figure is "n/a", on every front (RECALL_NA_RULE).
+ * False when the gallery is not known.
  */
 export function recallIsTrivial(k: number, d: { gallery?: number }): boolean {
-  return d.gallery !== undefined && k >= d.gallery;
+  return d.gallery !== undefined && 2 * k > d.gallery;
 }
 
-/** Recall@K to three places, or "n/a (gallery of N)" when the gallery makes it trivial. */
+/** The n/a rule of recallIsTrivial in words, as the CLI and the Train screen say it beside their tables. */
+export const RECALL_NA_RULE = 'Recall@K is n/a where K is more than half the gallery (at random it scores K / gallery, above 0.5)';
+
+/** Recall@K to three places, or "n/a (gallery of N)" when the gallery makes it trivial (recallIsTrivial). */
 export function recallText(k: number, value: number, d: { gallery?: number }): string {
   return recallIsTrivial(k, d) ? `n/a (gallery of ${d.gallery})` : value.toFixed(3);
+}
+
+/** A retrieval report's figures, one direction (train/eval's DirectionReport). */
+export interface RetrievalFigures {
+  recall1: number;
+  recall5: number;
+  recall10: number;
+  medianRank: number;
+  mapAtR: number;
+  gallery: number;
+}
+
+/**
+ * What ranking at random scores, on average, in pair retrieval (one true item per query) over a
+ * gallery of `n`: Recall@K = min(K, n) / n, median rank (n + 1) / 2, MAP@R (R = 1: the true item
+ * first) 1 / n. The row a small test split's figures are read against (review R1.13).
+ */
+export function chanceFigures(n: number): RetrievalFigures {
+  const recall = (k: number): number => Math.min(k, n) / n;
+  return { recall1: recall(1), recall5: recall(5), recall10: recall(10), medianRank: (n + 1) / 2, mapAtR: 1 / n, gallery: n };
+}
+
+/** chanceFigures in both directions, as a retrieval report named "chance (N pairs)". */
+export function chanceReport(n: number): { method: string; videoToMusic: RetrievalFigures; musicToVideo: RetrievalFigures } {
+  return { method: `chance (${n} pairs)`, videoToMusic: chanceFigures(n), musicToVideo: chanceFigures(n) };
 }
 
 /**
@@ -153,13 +183,87 @@ export function modelRecall10(metrics: Record<string, unknown>): { on: 'test' | 
   return { on: 'held-out edits', value: after, ...(parent !== undefined ? { parent } : {}), over: overText(heldOut?.after, 'windows') };
 }
 
+/** A model version's headline figure (`models list`'s METRICS, the Train screen's versions table): modelHeadline. */
+export interface ModelHeadline {
+  on: 'test' | 'held-out edits';
+  /** Recall@10; Recall@1 where Recall@10 is n/a (recallIsTrivial) on a gallery the report records. */
+  metric: 'R@10' | 'R@1';
+  value: string;
+  /** The same figure of the model read against on the same queries: a fine-tune's parent, a corpus run's reference (its parent, or the version active when it trained). */
+  against?: { label: string; value: string };
+  /** Recall@1 at random over the gallery (1 / gallery), beside a Recall@1 headline. */
+  chance?: string;
+  /** " over 398 test pairs": what it was scored on, when the report records it. */
+  over: string;
+  /** Too few held-out edits to compare: `value` says how many and how many are needed. */
+  notCompared?: true;
+}
+
+type Direction = { recall1?: unknown; recall10?: unknown; gallery?: unknown } | undefined;
+const v2m = (report: unknown): Direction => (report as { videoToMusic?: Direction } | null | undefined)?.videoToMusic;
+const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+
+/** One report's headline figure and what it is over (`unit` of the gallery, or a phrase of its own). */
+function figureOf(report: unknown, against: { label: string; report: unknown } | null, over: (gallery: number) => string): Omit<ModelHeadline, 'on'> | undefined {
+  const d = v2m(report);
+  const r10 = finite(d?.recall10);
+  if (r10 === undefined) return undefined;
+  const gallery = count(d?.gallery);
+  // Recall@10 says nothing on this gallery: Recall@1 with its chance instead (review R1.15).
+  const metric = gallery !== undefined && recallIsTrivial(10, { gallery }) && finite(d?.recall1) !== undefined ? 'R@1' : 'R@10';
+  const k = metric === 'R@1' ? 1 : 10;
+  const text = (r: unknown): string | undefined => {
+    const dir = v2m(r);
+    const v = finite(metric === 'R@1' ? dir?.recall1 : dir?.recall10);
+    const g = count(dir?.gallery);
+    return v === undefined ? undefined : recallText(k, v, { gallery: g });
+  };
+  const theirs = against ? text(against.report) : undefined;
+  return {
+    metric,
+    value: text(report) as string,
+    ...(against && theirs !== undefined ? { against: { label: against.label, value: theirs } } : {}),
+    ...(metric === 'R@1' && gallery !== undefined ? { chance: (1 / gallery).toFixed(3) } : {}),
+    over: gallery !== undefined ? over(gallery) : '',
+  };
+}
+
 /**
- * One line for a model version's figures (`models list`'s METRICS): its Recall@10 (modelRecall10),
+ * A model version's headline as its model.json records it: v→m Recall@10 with what it is over
+ * (review R1.15: base's 0.658 was given without its 398 test pairs), or Recall@1 with its chance
+ * where Recall@10 is n/a. `train` writes test (and, since session 20, the reference model scored on
+ * the same test pairs); a fine-tune writes evaluations → heldOut → {before, after}, or before/after
+ * null with `edits` when it held out too few edits to compare. Undefined when none is there.
+ * Base's model.json records its gallery (398), added by hand to the figures it was saved with.
+ */
+export function modelHeadline(metrics: Record<string, unknown>): ModelHeadline | undefined {
+  const reference = metrics.reference as { method?: unknown } | null | undefined;
+  const test = figureOf(metrics.test, reference && typeof reference.method === 'string' ? { label: reference.method, report: reference } : null, (g) => ` over ${g} test pairs`);
+  if (test) return { on: 'test', ...test };
+  const heldOut = (metrics.evaluations as { heldOut?: { before?: unknown; after?: unknown; edits?: unknown; windows?: unknown } } | null | undefined)?.heldOut;
+  // Too few held-out edits to compare (MIN_HELD_OUT_EDITS): the version records no figures, and says how many it had.
+  if (heldOut?.after === null && typeof heldOut.edits === 'number') return { on: 'held-out edits', metric: 'R@10', value: heldOutNotComparedText(heldOut.edits), over: '', notCompared: true };
+  const windows = count(heldOut?.windows);
+  // Scored by source (session 19 on): the windows are the queries, the gallery the held-out soundtracks; before, every window was its own.
+  const after = figureOf(heldOut?.after, { label: 'parent', report: heldOut?.before }, (g) => (windows !== undefined ? ` over ${windows} windows against ${g} soundtracks` : ` over ${g} windows`));
+  return after ? { on: 'held-out edits', ...after } : undefined;
+}
+
+/** A headline's figure and what it is read against: "R@1 0.167 (active base 0.333, chance 0.167) over 6 test pairs". */
+export function headlineFigure(h: ModelHeadline): string {
+  if (h.notCompared) return h.value;
+  const beside = [...(h.against ? [`${h.against.label} ${h.against.value}`] : []), ...(h.chance !== undefined ? [`chance ${h.chance}`] : [])];
+  return `${h.metric} ${h.value}${beside.length > 0 ? ` (${beside.join(', ')})` : ''}${h.over}`;
+}
+
+/**
+ * One line for a model version's figures (`models list`'s METRICS): its headline (modelHeadline),
  * else its first top-level numbers, as written.
  */
 export function headline(metrics: Record<string, unknown>): string {
-  const r = modelRecall10(metrics);
-  if (r) return `${r.on === 'test' ? '' : `${r.on} `}v→m R@10 ${r.value}${r.parent !== undefined ? ` (parent ${r.parent})` : ''}${r.over}`;
+  const h = modelHeadline(metrics);
+  if (h) return `${h.on === 'test' ? '' : `${h.on} `}v→m ${h.notCompared ? `R@10 ${h.value}` : headlineFigure(h)}`;
   return Object.entries(metrics)
     .filter((kv): kv is [string, number] => typeof kv[1] === 'number')
     .slice(0, 3)

@@ -6,7 +6,7 @@ import { usageError } from './errors';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { formatReports, formatTrainProgress, reportJson, type ReportRow } from './format';
 import { phaseStatus } from './status';
-import { runEnding } from '../../electron/contract/wording';
+import { RECALL_NA_RULE, runEnding } from '../../electron/contract/wording';
 
 /**
  * The status line of a training job: steps (a validation line stays), a checkpoint resumed or set
@@ -22,6 +22,9 @@ function showProgress(status: ReturnType<typeof phaseStatus>): (p: ProgressEvent
 }
 
 export { runEnding };
+
+/** How many test pairs a report was scored on (its gallery), or "?" for a report without one. */
+const testPairs = (test: unknown): string => String((test as { videoToMusic?: { gallery?: number } }).videoToMusic?.gallery ?? '?');
 
 export const usage =
   'needledrop train --corpus DIR --version NAME | --from-videos DIR --version NAME [--feedback] [--heads-only|--all-layers] [--hop N] [--loss NAME] [--steps N] [--batch N] [--lr X] [--seed S] [--positives pair|mood] [--backend wasm|cpu] [--out MODELS_DIR] [--parent V] [--activate] [--json]';
@@ -81,9 +84,27 @@ export async function run(argv: string[]): Promise<number> {
     );
     status.done();
     const reembedded = r.activated ? await reembedCatalog(engine, r.version) : null;
-    if (values.json) printJson({ manifest: (r as unknown as { manifest: unknown }).manifest, test: reportJson(r.test as unknown as ReportRow), bestStep: r.bestStep, stepsRun: r.stepsRun, stoppedEarly: r.stoppedEarly, resumedAt: r.resumedAt, notes: r.notes, seconds: r.seconds, activated: r.activated, ...(reembedded ? { reembedded } : {}) });
+    // The reference (parent or active version) and chance on the same test pairs, beside the new version (review R1.13).
+    const rows = [...(r.reference ? [r.reference] : []), r.test, r.chance] as unknown as ReportRow[];
+    if (values.json)
+      printJson({
+        manifest: (r as unknown as { manifest: unknown }).manifest,
+        test: reportJson(r.test as unknown as ReportRow),
+        reference: r.reference ? reportJson(r.reference as unknown as ReportRow) : null,
+        ...(r.referenceWhy !== undefined ? { referenceWhy: r.referenceWhy } : {}),
+        chance: reportJson(r.chance as unknown as ReportRow),
+        bestStep: r.bestStep,
+        stepsRun: r.stepsRun,
+        stoppedEarly: r.stoppedEarly,
+        resumedAt: r.resumedAt,
+        notes: r.notes,
+        seconds: r.seconds,
+        activated: r.activated,
+        ...(reembedded ? { reembedded } : {}),
+      });
     else {
-      process.stdout.write(`${formatReports([r.test as unknown as ReportRow])}\n`);
+      process.stdout.write(`test split, ${testPairs(r.test)} pairs:\n${formatReports(rows)}\n${RECALL_NA_RULE}\n`);
+      if (r.referenceWhy !== undefined) process.stdout.write(`note: ${r.referenceWhy}\n`);
       for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`model ${r.version} written to ${r.dir} (${runEnding(r)}, ${r.seconds.toFixed(0)} s)${r.activated ? ', active' : ''}\n${reembedText(reembedded)}`);
     }

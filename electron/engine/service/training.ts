@@ -5,6 +5,8 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../../contract/errors';
+import { chanceReport, RECALL_NA_RULE, recallIsTrivial } from '../../contract/wording';
+import { segmentWindows } from '../encoders/segments';
 import { NeedledropError } from '../errors';
 import type { CorpusResult, RetrievalReport, TrainResult as TrainSummary } from '../../contract/types';
 import { calibrateOnHeldOut, calibrateOnPairs } from '../app/match-calibration';
@@ -46,7 +48,7 @@ export function checkpointProgress(job: Pick<JobHandle, 'progress'>): (e: Checkp
   return (e) => ('resumed' in e ? job.progress('checkpoint', e.resumed.step, e.resumed.steps, { item: checkpointNote(e) }) : job.progress('checkpoint', 0, e.steps, { item: checkpointNote(e) }));
 }
 
-/** Headline metrics need more than this many queries: Recall@10 over 10 or fewer is 1 for any model. */
+/** The headline metric's K: Recall@10 (n/a on a gallery under 2K: contract/wording's recallIsTrivial). */
 const HEADLINE_K = 10;
 
 /** What the user should know about a corpus's splits before reading the run's figures (none when they are large enough). */
@@ -56,9 +58,49 @@ export function splitNotes(data: TrainingData, positives: 'pair' | 'mood' = 'pai
   const notes: string[] = [];
   const selection = validationNote(val, positives, 'pairs', 'the val split');
   if (selection) notes.push(selection);
-  if (test <= HEADLINE_K) notes.push(`the test split has ${test} pairs: too few to rank for Recall@10 (n/a), and its other figures cannot be compared with scores on more queries`);
-  if (notes.length > 0) notes.push(`a corpus of ${pairsForSplitsOver(HEADLINE_K)} pairs or more has val and test splits of more than ${HEADLINE_K}`);
+  if (recallIsTrivial(HEADLINE_K, { gallery: test })) {
+    notes.push(`the test split has ${test} pairs: ${RECALL_NA_RULE}, so Recall@10 is n/a; read the figures against the chance row and the earlier model scored on the same ${test} pairs`);
+  }
+  // The smallest corpus whose val split is validated on Recall@10 and whose test split gives it.
+  if (notes.length > 0) notes.push(`a corpus of ${pairsForSplitsOver(2 * HEADLINE_K - 1)} pairs or more has val and test splits of ${2 * HEADLINE_K} or more`);
   return notes;
+}
+
+/**
+ * The model a corpus-trained version is read against, scored on the SAME test pairs (review R1.13:
+ * the Train screen set base over its 398 test pairs beside a new version over 6, so a version at
+ * chance read as better on every row): the parent when one is named, else the version active when
+ * the run started. Its windows are cut at its own window and hop. Null with the reason when it
+ * cannot be scored on them (another feature spec, a missing or damaged version): the run goes on.
+ */
+export async function referenceOnTest(
+  parent: string | null,
+  data: TrainingData,
+  registry: RegistryOptions,
+  provider: ProviderRequest = 'cpu',
+): Promise<{ report: MethodReport & { version: string }; why: null } | { report: null; why: string }> {
+  let label = parent !== null ? `parent ${parent}` : 'the active version';
+  try {
+    const version = parent ?? (await activeModel(registry));
+    label = `${parent !== null ? 'parent' : 'active'} ${version}`;
+    const model = await loadModel({ ...registry, version, expectedSpec: data.spec });
+    const shape = { window: model.manifest.window, hop: model.manifest.hop };
+    const test = bySplit(data, 'test');
+    const items =
+      shape.window === data.window && shape.hop === data.hop
+        ? test
+        : test.map((p) => ({ ...p, video: { ...p.video, segments: segmentWindows(p.video.seq, shape) }, audio: { ...p.audio, segments: segmentWindows(p.audio.seq, shape) } }));
+    const embedder = await onnxEmbedder(model, provider);
+    try {
+      return { report: { ...(await evaluateEmbedder(label, items, embedder)), version }, why: null };
+    } finally {
+      await embedder.close();
+    }
+  } catch (err) {
+    // A version that cannot be read or does not fit these features; anything else is a fault to see.
+    if (!(err instanceof NeedledropError) || err.kind === 'cancelled' || err.kind === 'internal') throw err;
+    return { report: null, why: `${label} was not scored on the test pairs: ${err.message}` };
+  }
 }
 
 export async function makeCorpus(
@@ -96,6 +138,8 @@ export interface TrainWorkflow {
   calibration?: { pairs: readonly PairSample[]; data: string };
   /** Extra methods to evaluate on the test split beside the model (baselines). */
   baselines?: boolean;
+  /** The model read against, scored on the same test split (referenceOnTest): recorded in model.json beside the chance figures. */
+  reference?: Awaited<ReturnType<typeof referenceOnTest>>;
   extra?: Record<string, unknown>;
 }
 
@@ -108,6 +152,8 @@ export interface TrainOutcome {
   result: TrainResult;
   test: MethodReport;
   baselines: MethodReport[];
+  /** What ranking at random scores on the test split (contract/wording chanceReport). */
+  chance: MethodReport;
   backend: string;
 }
 
@@ -129,6 +175,7 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     embedder.dispose();
   }
   const baselines = w.baselines ? [handMadeBaseline(testItems), randomBaseline(testItems, w.data.manifest.seed), oracleBaseline(testItems)] : [];
+  const chance = chanceReport(testItems.length);
   if (w.replace) {
     const { rmSync } = await import('node:fs');
     rmSync(w.outDir, { recursive: true, force: true });
@@ -140,7 +187,8 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
     version: target.version,
     parent: w.parent,
     trainingData: w.trainingData,
-    metrics: { test, ...(baselines.length ? { baselines } : {}) },
+    // The reference and chance on the same test pairs, so the figures are read like with like (review R1.13).
+    metrics: { test, ...(w.reference ? { reference: w.reference.report, ...(w.reference.why !== null ? { referenceWhy: w.reference.why } : {}), chance } : {}), ...(baselines.length ? { baselines } : {}) },
     ...(w.extra ? { extra: w.extra } : {}),
   });
   // The version is saved: nothing is left to resume, and another run of this name must start afresh.
@@ -149,7 +197,7 @@ export async function trainAndSave(w: TrainWorkflow, job: JobHandle): Promise<Tr
   // Into the folder it was saved in: the one of the name asked may be another's (saveTarget).
   if (w.calibration) await calibrateOnPairs(target.outDir, w.calibration.pairs, w.calibration.data, { signal: job.signal });
   else await calibrateOnHeldOut(target.outDir, testItems, `${target.version}: the test split of ${w.trainingData}`, { signal: job.signal });
-  return { outDir: target.outDir, ...(kept ? { kept } : {}), manifest, result, test, baselines, backend };
+  return { outDir: target.outDir, ...(kept ? { kept } : {}), manifest, result, test, baselines, chance, backend };
 }
 
 /** Refuses a corpus whose splits cannot be trained and scored, from its manifest (before its descriptors are computed). */
@@ -197,6 +245,8 @@ export async function trainOnCorpus(
   if (req.parent !== undefined) await checkParent(req.parent, req.version, dirs.registry);
   checkTrainable(req.corpus);
   const data = await loadCorpus(req.corpus, job);
+  // Scored before training: a few test pairs through ONNX, and the active version may change while it trains.
+  const reference = await referenceOnTest(req.parent ?? null, data, dirs.registry);
   const out = await trainAndSave(
     {
       data,
@@ -213,6 +263,7 @@ export async function trainOnCorpus(
       parent: req.parent ?? null,
       trainingData: `corpus ${data.manifest.seed} (${data.pairs.length} pairs) at ${resolve(req.corpus)}`,
       checkpointDir: join(dirs.checkpointsDir, req.version),
+      reference,
       ...(req.backend ? { backend: req.backend } : {}),
     },
     job,
@@ -228,6 +279,9 @@ export async function trainOnCorpus(
     notes: [...(out.kept ? [out.kept] : []), ...splitNotes(data, req.positives ?? 'pair'), ...activation.notes],
     seconds: out.result.seconds,
     test: out.test as unknown as RetrievalReport,
+    reference: reference.report as unknown as RetrievalReport | null,
+    ...(reference.why !== null ? { referenceWhy: reference.why } : {}),
+    chance: out.chance as unknown as RetrievalReport,
     activated: activation.activated,
     manifest: out.manifest,
     backend: out.backend,

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { calibrateOnHeldOut, finetuneCalibrationPlan } from '../app/match-calibration';
 import { onnxToEncoder } from '../encoders/onnx-import';
-import { heldOutTooFew, MIN_HELD_OUT_EDITS, MIN_HELD_OUT_WINDOWS, NO_JUDGEMENTS } from '../../contract/wording';
+import { heldOutTooFew, MIN_HELD_OUT_EDITS, MIN_HELD_OUT_WINDOWS, NO_JUDGEMENTS, RECALL_NA_RULE, recallIsTrivial } from '../../contract/wording';
 import { inputError, NeedledropError, usageError } from '../errors';
 import { useBackend } from '../metric/backend';
 import { activeModel, checkNewVersion, loadModel, type RegistryOptions } from '../models/registry';
@@ -183,8 +183,8 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
 }
 
 /**
- * What to know about the held-out windows before reading the figures: the table's Recall@5/10 over
- * 10 or fewer windows is 1 for any model, and early stopping scores the MRR on its share of them.
+ * What to know about the held-out windows before reading the figures: the table's Recall@K is n/a
+ * where K is more than half the held-out soundtracks (recallIsTrivial), and early stopping scores the MRR on its share of them.
  * Held-out edits too few to compare (`compared` false) have their own reason beside the figures
  * they replace, not a note.
  */
@@ -193,7 +193,7 @@ function heldOutNotes(heldOut: number, compared: ReturnType<typeof heldOutCompar
   if (compared) {
     const gallery = musicSources(compared.windows);
     // Each held-out picture window is ranked against one soundtrack per held-out source (eval.ts sourceRetrieval).
-    if (gallery <= 10) notes.push(`held-out edits: each of the ${compared.windows.length} held-out picture windows is ranked against the ${gallery} held-out soundtracks (chance Recall@1 ${(1 / gallery).toFixed(3)}), so Recall@10 is n/a and parent and fine-tuned are compared at Recall@1, median rank and MAP@R; every held-out edit weighs the same`);
+    if (recallIsTrivial(10, { gallery })) notes.push(`held-out edits: each of the ${compared.windows.length} held-out picture windows is ranked against the ${gallery} held-out soundtracks (chance Recall@1 ${(1 / gallery).toFixed(3)}), so Recall@10 is n/a (${RECALL_NA_RULE}) and parent and fine-tuned are compared at Recall@1, median rank and MAP@R; every held-out edit weighs the same`);
     if (compared.short.length > 0) notes.push(`held-out but too short to count in the before/after (fewer than ${MIN_HELD_OUT_WINDOWS} windows): ${compared.short.map((s) => `${s.name} (${s.windows})`).join(', ')}`);
     const chose = new Set(validationMetricOf(stopping, 'mood') === 'none' ? [] : stopping.map((p) => p.id));
     const selectedOn = compared.windows.filter((p) => chose.has(p.id)).length;

@@ -2,7 +2,8 @@
  * Recall@K once K reaches the gallery (session 17 F1.4): with one true track per clip, a gallery
  * of N puts it in the top K ≥ N whatever the ranking, so on a 2-pair test split R@5 and R@10 read
  * 1.000 for chance too. The CLI says "n/a (gallery of N)" in its table and null in its JSON,
- * and the models list does the same. The small case runs the real CLI on a generated corpus.
+ * and the models list does the same. Since review R1.13 the rule is K more than half the gallery
+ * (R@5 over 6 read 1.000 for a version at chance), and the models list headlines Recall@1 there. The small case runs the real CLI on a generated corpus.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,16 +28,16 @@ describe('Recall@K with K at or past the gallery', () => {
   it('the table says n/a for K ≥ gallery and the figure below it; the JSON form is null', () => {
     const rows: ReportRow[] = [{ method: 'random', videoToMusic: side(2, 0.5), musicToVideo: side(12, 0.25) }];
     const row = formatReports(rows).split('\n')[2];
-    expect(row).toBe('| random | 0.500 | n/a (gallery of 2) | n/a (gallery of 2) | 1 | 0.500 | 0.250 | 1.000 | 1.000 | 1 | 0.250 |');
+    expect(row).toBe('| random | 0.500 | n/a (gallery of 2) | n/a (gallery of 2) | 1 | 0.500 | 0.250 | 1.000 | n/a (gallery of 12) | 1 | 0.250 |');
     expect(withTrivialRecallNull(side(5, 0.2))).toEqual({ recall1: 0.2, recall5: null, recall10: null, medianRank: 1, mapAtR: 0.2, gallery: 5 });
     // A report saved before the gallery was recorded keeps its figures.
     expect(withTrivialRecallNull({ recall1: 1, recall5: 1, recall10: 1, medianRank: 1, mapAtR: 1 })).toMatchObject({ recall5: 1, recall10: 1 });
   });
 
-  it('models list: a version tested on 4 pairs has no Recall@10 to show', () => {
-    expect(headline({ test: { method: 'v', videoToMusic: side(4, 0.5), musicToVideo: side(4, 0.5) } })).toBe('v→m R@10 n/a (gallery of 4)');
+  it('models list: a version tested on 4 pairs has no Recall@10 to show: its Recall@1 and chance instead', () => {
+    expect(headline({ test: { method: 'v', videoToMusic: side(4, 0.5), musicToVideo: side(4, 0.5) } })).toBe('v→m R@1 0.500 (chance 0.250) over 4 test pairs');
     const heldOut = { before: { videoToMusic: side(6, 0.2) }, after: { videoToMusic: side(6, 0.5) } };
-    expect(headline({ evaluations: { heldOut } })).toBe('held-out edits v→m R@10 n/a (gallery of 6) (parent n/a (gallery of 6))');
+    expect(headline({ evaluations: { heldOut } })).toBe('held-out edits v→m R@1 0.500 (parent 0.200, chance 0.167) over 6 windows');
   });
 });
 

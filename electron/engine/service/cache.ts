@@ -163,12 +163,10 @@ export async function holdCaches(roots: CacheRoots, names: readonly CacheName[],
  * vanishes under the job anyway (deleted by hand) ends it with a plain error naming the folder,
  * not "internal error" and a stack (review R1.8).
  */
-export async function usingCaches<T>(roots: CacheRoots, uses: { caches: readonly CacheName[]; why: string } | null, body: () => Promise<T>, log?: (m: string) => void): Promise<T> {
+export async function usingCaches<T>(roots: CacheRoots, uses: { caches: readonly CacheName[]; why: string } | null, body: () => Promise<T>): Promise<T> {
   if (!uses || uses.caches.length === 0) return body();
-  const release = await holdCaches(roots, uses.caches, uses.why).catch((err: unknown) => {
-    log?.(`caches not leased for ${uses.why}: ${err instanceof Error ? err.message : String(err)}`);
-    return () => {};
-  });
+  // Silent: the job says itself what it cannot write (its own checks, review S15), as a model lease does.
+  const release = await holdCaches(roots, uses.caches, uses.why).catch(() => () => {});
   try {
     return await body();
   } catch (err) {

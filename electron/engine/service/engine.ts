@@ -164,7 +164,7 @@ export class Engine implements EngineApi {
     if (!isJobOperation(op)) throw new EngineError({ code: 'invalid-request', message: `${op} is not a job: call it` });
     const handle = this.handlers[op] as (r: unknown, j: JobHandle) => Promise<unknown>;
     // The caches it uses are leased for every process to see while it runs (cache.ts).
-    const handler = (r: unknown, job: JobHandle): Promise<unknown> => usingCaches(this.ctx, cachesOfJob(op, r), () => handle(r, job), this.ctx.log);
+    const handler = (r: unknown, job: JobHandle): Promise<unknown> => usingCaches(this.ctx, cachesOfJob(op, r), () => handle(r, job));
     if (!usesTraining(op, parsed)) return { jobId: this.jobs.start(op, (job) => handler(parsed, job)) };
     // TF.js is one per process: a second run at once failed on its variable names or its backend
     // ("internal error: Variable with name infonce_logit_scale was already registered", review S13).

@@ -193,6 +193,9 @@ describe.skipIf(!hasChromium)('Explore and Settings in Chromium against needledr
     const rebuilt = await runJob(engine, 'library.map', {});
     expect(rebuilt.cached).toBe(false);
     expect(rebuilt.points).toHaveLength(labels.size + REAL.length + 1);
+    // The table follows a job's start and end with no new visit (review R1.8: read once, it kept "0 B" and stale Clear buttons).
+    await expect.poll(() => row.locator('[data-testid="cache-size"]').textContent()).not.toBe('0 B');
+    expect(await row.locator('button:has-text("Clear")').isEnabled()).toBe(true);
   }, 120_000);
 
   it('raised no page error in any flow', () => {

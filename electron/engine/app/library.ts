@@ -18,7 +18,8 @@ import { Matcher, type MatcherOptions } from '../search/matcher';
 import { loadSegmentIndexIn } from '../search/segment-index';
 import { SegmentStore } from '../search/segment-store';
 import type { Mode, SearchSummary, SearchTrackInfo, TrackId } from '../search/types';
-import { brightnessLevel, columnMean, energyLevel, keyLabel } from './scales';
+import { trackEnergy, withEnergyMeans } from './energy';
+import { brightnessLevel, columnMean, keyLabel } from './scales';
 
 /**
  * Above this many segments a library is searched from an on-disk segment index (f32 rows in a
@@ -63,12 +64,6 @@ export interface Library {
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-/** Track energy on the app's 0..1 scale: from the whole-track RMS when the analyser stored it. */
-export function trackEnergy(summary: TrackRow['summary']): number {
-  if (finite(summary.rmsDb)) return energyLevel(summary.rmsDb);
-  return finite(summary.energy) ? Math.min(1, Math.max(0, summary.energy)) : 0;
-}
-
 /**
  * Whether the indexer flagged a track near-silent (summary.nearSilent, below NEAR_SILENT_LUFS):
  * not music to offer, so match never ranks it and playlists and `similar` leave it out.
@@ -102,8 +97,13 @@ function missingSegmentsError(db: Catalog, version: string, trackCount: number, 
   return codedError('not-indexed', catalogPath, `no segment embeddings for model "${version}" among its ${trackCount} tracks${hint}: embed them from the stored features (activating "${version}" does it, or \`needledrop index\` with it active)`);
 }
 
-/** The search info of the catalog's tracks: summaries, and brightness read lazily from the stored features. */
+/**
+ * The search info of the catalog's tracks: summaries (with the means their energy reads, taken from
+ * the stored features once per track and then kept: withEnergyMeans), and brightness read lazily
+ * from the stored features.
+ */
 function trackInfos(db: Catalog, rows: TrackRow[], beats?: (id: TrackId) => number[]): { byId: Map<TrackId, TrackRow>; info(id: TrackId): SearchTrackInfo } {
+  withEnergyMeans(db, rows);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const brightness = new Map<TrackId, number>();
   // Spectral brightness needs the stored features: read lazily, only for tracks that get explained.

@@ -27,6 +27,11 @@ export interface TrackSummary {
   energy?: number | null;
   /** Beat times in seconds. */
   beats?: number[];
+  /**
+   * Whole-track means of a few stored descriptor columns that the energy reads, derived from the
+   * audio features on first read, not by the analyser (app/energy.ts withEnergyMeans).
+   */
+  energyMeans?: Record<string, number>;
   [extra: string]: unknown;
 }
 

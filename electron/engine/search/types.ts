@@ -14,7 +14,7 @@ export interface SearchSummary {
   beats: ArrayLike<number>;
   key: string;
   mode: Mode;
-  /** Loudness/onset energy on a 0..1 scale. */
+  /** Track energy on a 0..1 scale (app/energy.ts: flux, tempo, brightness, noisiness; loudness barely). */
   energy: number;
 }
 

@@ -18,7 +18,7 @@ import { fileKey, findAudioFiles, type DiskEntry } from '../library/scan';
 import { isUnder } from '../util/path-under';
 import { realOrSelf } from '../util/real-path';
 import type { RegistryOptions } from '../models/registry';
-import { trackEnergy } from '../app/library';
+import { trackEnergy, withEnergyMeans } from '../app/energy';
 import { keyLabel } from '../app/scales';
 import type { JobHandle } from './jobs';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -133,7 +133,7 @@ function cached(db: Catalog, version: string): { items: Row[]; sorted: Map<strin
   const hit = itemCache.get(db);
   if (hit?.key === key) return hit;
   const searchable = searchableIds(db, version);
-  const entry = { key, items: listTracks(db).map((r) => listItem(r, searchable.has(r.id))), sorted: new Map<string, Row[]>() };
+  const entry = { key, items: withEnergyMeans(db, listTracks(db)).map((r) => listItem(r, searchable.has(r.id))), sorted: new Map<string, Row[]>() };
   itemCache.set(db, entry);
   return entry;
 }
@@ -176,6 +176,7 @@ export function queryTracks(db: Catalog, version: string, q: TrackQuery, folders
 export function trackDetail(db: Catalog, version: string, id: number, folders: readonly string[]): TrackDetail {
   const row = getTrack(db, id);
   if (!row) throw new EngineError({ code: 'not-found', message: `track ${id} is not in the catalog` });
+  withEnergyMeans(db, [row]);
   const s = row.summary;
   const has = loadSegmentCount(db, version, id) > 0;
   return {

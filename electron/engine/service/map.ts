@@ -24,8 +24,12 @@ import type { JobHandle } from './jobs';
 import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
 import { isLiveTemporary, writeFileAtomic } from '../util/atomic-write';
 
-/** Bump when the layout or what it is computed from changes: older cached maps are then ignored. (2: the music space became the track profile.) */
-const LAYOUT_VERSION = 2;
+/**
+ * Bump when the layout, what it is computed from or what its points carry changes: older cached maps
+ * are then ignored. (2: the music space became the track profile. 3: a point's energy follows the
+ * music, no longer the RMS: app/energy.ts.)
+ */
+const LAYOUT_VERSION = 3;
 const SEED = 7;
 export const mapCacheDir = (dataDir: string): string => join(dataDir, 'map-cache');
 

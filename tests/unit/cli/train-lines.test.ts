@@ -9,7 +9,6 @@ import { errorLine } from '../../../scripts/cli/errors';
 import { runEnding } from '../../../scripts/cli/train';
 import { DEFAULT_OPTIONS, pairsForSplitsOver, planCorpus } from '../../../electron/engine/corpus/plan';
 import { splitNotes } from '../../../electron/engine/service/training';
-import { RECALL_NA_RULE } from '../../../electron/contract/wording';
 import { checkpointNote } from '../../../electron/engine/train/trainer';
 import { syntheticTrainingData } from '../train/synthetic';
 
@@ -46,12 +45,12 @@ describe('split notes (review S1, train side)', () => {
     const small = splitNotes(syntheticTrainingData({ counts: { train: 30, val: 7, test: 7 } }));
     expect(small).toEqual([
       "the val split: 7 pairs, so Recall@10 would be 1 for any model: the kept step is chosen on the mean reciprocal rank (MRR) instead, equal ones by the margin of each clip's own track over the others",
-      `the test split has 7 pairs: ${RECALL_NA_RULE}, so Recall@10 is n/a; read the figures against the chance row and the earlier model scored on the same 7 pairs`,
+      'the test split has 7 pairs, fewer than 20, so Recall@10 is n/a; read the figures against the chance row and the earlier model scored on the same 7 pairs',
       `a corpus of ${pairsForSplitsOver(19)} pairs or more has val and test splits of 20 or more`,
     ]);
     expect(splitNotes(syntheticTrainingData({ counts: { train: 30, val: 20, test: 20 } }))).toEqual([]);
     // 19 test pairs: Recall@10 is more than half of them (review R1.13's rule), so n/a.
-    expect(splitNotes(syntheticTrainingData({ counts: { train: 30, val: 20, test: 19 } }))[0]).toMatch(/^the test split has 19 pairs: /);
+    expect(splitNotes(syntheticTrainingData({ counts: { train: 30, val: 20, test: 19 } }))[0]).toMatch(/^the test split has 19 pairs, fewer than 20, so Recall@10 is n\/a;/);
     // One val pair: nothing to rank it against.
     expect(splitNotes(syntheticTrainingData({ counts: { train: 30, val: 1, test: 20 } }))).toEqual([
       'the val split: one item, nothing to rank it against, so no step is selected: every step runs and the last is kept',

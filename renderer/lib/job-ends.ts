@@ -34,6 +34,20 @@ export function lostJobEnds(running: ReadonlyArray<{ id: string; op: string }>, 
 }
 
 /**
+ * What the latest job of `op` says when a restart of the engine stopped it ("stopped: the engine
+ * restarted — run it again"; in the app "stopped: the engine process … — run it again"): its
+ * progress line went with it, so a screen says this where the line was (review S19), until a newer
+ * job of `op` comes. Undefined when the latest ended otherwise or still runs, or is one of `own`
+ * (the jobs a screen started itself, whose end its own error box says).
+ */
+export function stoppedByRestart(jobs: ReadonlyArray<{ id: string; op: string; state: string; error?: ErrorData }>, op: string, own?: ReadonlySet<string>): string | undefined {
+  const last = jobs.findLast((j) => j.op === op);
+  if (!last || own?.has(last.id) || last.state !== 'failed') return undefined;
+  const said = last.error?.message ?? '';
+  return said.startsWith('stopped: ') ? said : undefined;
+}
+
+/**
  * `api` with events of the window's own: `emit` reaches every subscriber as an engine event does
  * (the job views, and a `runJob` waiting for that job's end).
  */

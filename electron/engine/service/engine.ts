@@ -146,6 +146,9 @@ export class Engine implements EngineApi {
     // Files added, changed or removed while the app was closed: one incremental scan on open
     // (unchanged files are skipped by size and mtime), then the watcher takes over.
     if (this.watcher && this.sessions.hasCatalog()) void this.watcher.watcher.ready.then(() => this.watchScan());
+    // No opening scan (watching off, no folder): a re-embed a restart stopped resumes by itself, as that
+    // scan would do it, so the library is whole for the active model again (it was left part-embedded).
+    else this.reembedAfterSwitch();
   }
 
   // ── EngineApi ──────────────────────────────────────────────────────────────

@@ -52,9 +52,6 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AUDIO_SPEC, VIDEO_SPEC } from '../../electron/engine/features/spec';
-import { LOSS_NAMES } from '../../electron/engine/metric/losses';
-import { localJob } from '../../electron/engine/service';
-import { checkLoss, evaluate } from '../../electron/engine/service/training';
 import type { MethodReport } from '../../electron/engine/train/eval';
 import { claimRun, releaseRun } from './claim';
 import { kendallTauB, pairedDifference, spearman, verdict, type PairedDifference, type TwoBudgetScores } from './rank-agreement';
@@ -106,7 +103,10 @@ const planned = values.round4 || values.round5 || values.round6 || values.round7
 // Rounds 4–7 read exactly their plan: the rule sees neither more nor fewer runs than were fixed.
 const seeds = values.round7 ? [...ROUND4_SEEDS, ...ROUND6_SEEDS, ...ROUND7_SEEDS] : values.round6 ? ROUND6_SEEDS : planned ? ROUND4_SEEDS : values.seeds.split(',').map(Number);
 const budgets = values.round6 || values.round7 ? ROUND6_BUDGETS : values.round5 ? ROUND5_BUDGETS : values.round4 ? ROUND4_BUDGETS : values.steps.split(',').map(Number);
-const losses = planned ? ROUND3_SET.map(checkLoss) : values.losses === 'all' ? [...LOSS_NAMES] : values.losses.split(',').map(checkLoss);
+// The engine (TF.js, onnxruntime, the service) loads only to train: a report reads files and prints
+// in about a second, where the whole engine's import cost five CPU-seconds (the tests run reports 40 times).
+const engine = async () => ({ ...(await import('../../electron/engine/service')), ...(await import('../../electron/engine/service/training')), ...(await import('../../electron/engine/metric/losses')) });
+const losses = planned ? ROUND3_SET : values.losses === 'all' ? [...(await engine()).LOSS_NAMES] : values.losses.split(',').map((await engine()).checkLoss);
 const defaultCache = values.round7 ? 'docs/eval-losses-round7' : values.round6 ? 'docs/eval-losses-round6' : values.round5 ? 'docs/eval-losses-round5' : values.round4 ? '.cache/gen/round4' : '.cache/gen';
 const cache = resolve(values.cache === '.cache/gen' ? defaultCache : values.cache);
 const roundName = values.round7 ? 'Round 7' : values.round6 ? 'Round 6' : values.round5 ? 'Round 5' : 'Round 4';
@@ -147,8 +147,9 @@ for (const steps of values.report || planned ? [] : budgets) {
         continue;
       }
       const t0 = Date.now();
+      const { localJob, evaluate, checkLoss } = await engine();
       const job = localJob(new AbortController().signal, () => {});
-      const r = await evaluate({ corpus: join(cache, `corpus-${seed}`), losses: [loss], steps, split: 'test', positives: 'mood', provider: 'cpu' }, {}, job);
+      const r = await evaluate({ corpus: join(cache, `corpus-${seed}`), losses: [checkLoss(loss)], steps, split: 'test', positives: 'mood', provider: 'cpu' }, {}, job);
       writeFileSync(file, JSON.stringify({ ...r.losses[0], seconds: (Date.now() - t0) / 1000, pairs: r.pairs }, null, 2) + '\n');
       releaseRun(file);
       process.stderr.write(`${new Date().toISOString()} seed ${seed} steps ${steps} ${loss}: v→m R@10 ${r.losses[0].videoToMusic.recall10.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s; ${((Date.now() - started) / 60000).toFixed(1)} min in)\n`);

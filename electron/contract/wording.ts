@@ -348,16 +348,25 @@ export function oneLine(text: string, chars: RegExp = CONTROL_CHARS): string {
 }
 
 /**
- * How every front names a track: "Artist – Title", either alone, else the file name; on one line
- * (oneLine: control characters and direction marks shown escaped). The CLI's lists, the M3U's
- * #EXTINF and the app's rows read the same (review R2.7: two tracks with one title looked like one
- * repeated track in the app; R2.8: a U+202E in a title turned the app's text round).
+ * How every front names a track: "Artist – Title", either alone, else the file name, as the tags
+ * have it. Where a name is kept (a playlist's default name, built from its tracks' names) it stays
+ * so: each front escapes a saved name where it shows it (review R3.7). Shown, it is trackLabel.
  */
-export function trackLabel(t: { artist: string | null; title: string | null; path: string }): string {
+export function trackText(t: { artist: string | null; title: string | null; path: string }): string {
   const artist = t.artist?.trim() ? t.artist : null;
   const title = t.title?.trim() ? t.title : null;
-  if (artist && title) return oneLine(`${artist} – ${title}`);
-  return oneLine(artist || title || fileNameOf(t.path));
+  if (artist && title) return `${artist} – ${title}`;
+  return artist || title || fileNameOf(t.path);
+}
+
+/**
+ * A track's name (trackText) on one line (oneLine: control characters and direction marks shown
+ * escaped). The CLI's lists, the M3U's #EXTINF and the app's rows read the same (review R2.7: two
+ * tracks with one title looked like one repeated track in the app; R2.8: a U+202E in a title turned
+ * the app's text round).
+ */
+export function trackLabel(t: { artist: string | null; title: string | null; path: string }): string {
+  return oneLine(trackText(t));
 }
 
 /** The last part of a path: split at "/", or at "\\" for a path that has only backslashes (Windows); a POSIX name may hold a backslash. */

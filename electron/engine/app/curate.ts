@@ -3,8 +3,9 @@
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CuratedTrack, Playlist } from '../../contract/types';
+import { trackText } from '../../contract/wording';
 import { filesBySize } from '../catalog/files';
 import { createPlaylist } from '../catalog/playlists';
 import { getTrack, trackByPath } from '../catalog/tracks';
@@ -21,7 +22,7 @@ import { similarTracks } from '../playlist/similar';
 import type { PlaylistSpace, SpaceWhy } from '../playlist/space';
 import type { TrackId } from '../search/types';
 import { round } from '../util/round';
-import { isNearSilent, type Library, type TrackView } from './library';
+import { isNearSilent, type Library } from './library';
 
 /**
  * The track of the file at `path` when the catalog knows that file under another path (review
@@ -149,13 +150,6 @@ export function curationPool(library: Library, space: PlaylistSpace = library.st
 
 export type { CuratedTrack } from '../../contract/types';
 
-/** "Artist – Title", either alone, else the file name (default playlist names). */
-function trackLabel(t: Pick<TrackView, 'artist' | 'title' | 'path'>): string {
-  if (t.artist && t.title) return `${t.artist} – ${t.title}`;
-  return t.artist || t.title || basename(t.path);
-}
-
-
 function curated(library: Library, entries: Array<{ trackId: TrackId; score: number; target?: number; why?: SpaceWhy[] }>): CuratedTrack[] {
   return entries.map((e, i) => ({
     position: i + 1,
@@ -178,8 +172,13 @@ export type PlaylistRequest =
 
 export type { Playlist } from '../../contract/types';
 
+/**
+ * A playlist's name when none is given, from its tracks' names as every front names a track
+ * (contract/wording trackText). Stored as it is, marks and line breaks included: each front escapes
+ * a saved name where it shows it (review R3.7), so escaping here would show "\\u202e" there.
+ */
 function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): string {
-  const label = (id: TrackId) => trackLabel(library.view(id));
+  const label = (id: TrackId) => trackText(library.view(id));
   switch (req.kind) {
     case 'more-like':
       // A seed given twice is named once (review R31: "More like X, X").

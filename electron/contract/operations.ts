@@ -136,6 +136,7 @@ export const schemas = {
     /** 'mood': the cross-modal space alone; 'combined': the music space(s) and mood, weighted, with the why. */
     space: v.optional(v.picklist(['mood', 'combined'])),
   }),
+  /** A job: progress in phases 'pick' (tracks placed of the length) and 'order' (rounds of smoothing, total 0: not known ahead). */
   'playlist.build': v.strictObject({
     kind: v.picklist(['more-like', 'mood-path', 'energy']),
     seeds: v.optional(v.pipe(v.array(trackRef), v.minLength(1), v.maxLength(100))),
@@ -415,7 +416,7 @@ export interface Results {
 }
 
 /** Operations that run as jobs (progress, cancel, a job-end event). */
-export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'library.reembed', 'match', 'export', 'clip.cuts', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
+export const JOB_OPERATIONS = ['library.scan', 'musicSpace.update', 'library.map', 'playlist.build', 'library.reembed', 'match', 'export', 'clip.cuts', 'fit', 'corpus', 'train', 'finetune', 'evaluate'] as const satisfies readonly OperationName[];
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
 export type QuickOperation = Exclude<OperationName, JobOperation>;
 

@@ -299,6 +299,8 @@ const PHASE_NAMES: Readonly<Record<string, string>> = {
   cuts: 'Finding cuts',
   fit: 'Fitting',
   export: 'Exporting',
+  pick: 'Choosing tracks',
+  order: 'Smoothing the order',
 };
 
 /** A job phase's readable name; a phase not listed here is shown as the engine names it. */

@@ -24,7 +24,8 @@ export function progressPrinter(render: (p: ProgressEvent, tty: boolean) => stri
   return {
     show(p: ProgressEvent): void {
       const now = Date.now();
-      const final = p.done >= p.total;
+      // A count with no total (total 0: a playlist's smoothing rounds) is never the last line of its phase.
+      const final = p.total > 0 && p.done >= p.total;
       if (!final && now - last < (tty ? 100 : everyMs)) return;
       last = now;
       if (tty) {

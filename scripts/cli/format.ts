@@ -135,10 +135,13 @@ export function formatDuration(s: number | null): string {
 
 /**
  * Count, then: at the end the time it took (and the rate when it means something); on the way
- * the rate and ETA once the engine has one (a rate from one file is noise), else the time elapsed.
+ * the rate and ETA once the engine has one (a rate from one file is noise), else the time elapsed
+ * (always, for a count without a total).
  */
 export function progressStats(p: Pick<ProgressEvent, 'done' | 'total' | 'rate' | 'eta' | 'elapsed'>): string {
   const perMin = `${(p.rate * 60).toFixed(1)}/min`;
+  // A count with no total (a playlist's order smoothed round by round, until none helps): no end to measure against.
+  if (p.total === 0 && p.done > 0) return `${p.done} ${formatDuration(p.elapsed)} elapsed`;
   if (p.done >= p.total) return `${p.done}/${p.total} in ${formatDuration(p.elapsed)}${p.rate > 0 ? ` (${perMin})` : ''}`;
   if (p.rate > 0) return `${p.done}/${p.total} ${perMin} ETA ${formatDuration(p.eta)}`;
   return `${p.done}/${p.total} ${formatDuration(p.elapsed)} elapsed`;

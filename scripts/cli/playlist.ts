@@ -1,11 +1,12 @@
 /** `needledrop playlist …`: more like these, a mood path, an energy curve; saved in the catalog, optionally as M3U8. */
 import { resolve } from 'node:path';
 import type { RequestOf } from '../../electron/contract/operations';
-import { oneLine, shortPlaylistNote } from '../../electron/contract/wording';
+import type { ProgressEvent } from '../../electron/contract/types';
+import { oneLine, phaseName, shortPlaylistNote } from '../../electron/contract/wording';
 import { bounds, num, parse, printJson } from './args';
-import { openEngine } from './engine';
+import { openEngine, progressPrinter, runCliJob } from './engine';
 import { usageError } from './errors';
-import { curatedLines } from './format';
+import { curatedLines, formatProgressBar, formatProgressLine } from './format';
 import { SAVED_OPTIONS, savedAction, shownName } from './playlists';
 
 export const usage =
@@ -29,6 +30,24 @@ function request(values: { seed?: string[]; from?: string; to?: string; energy?:
   }
   if (values.from === undefined || values.to === undefined) throw usageError('a mood path needs both --from and --to');
   return { kind: 'mood-path', from: values.from, to: values.to, ...common };
+}
+
+/** A build shorter than this says nothing on stderr (most take milliseconds); a longer one shows where it is. */
+const QUIET_MS = 1000;
+
+/** Progress on stderr once the build has run QUIET_MS, its phases named as the app names them. */
+function slowBuildProgress(): { show: (p: ProgressEvent) => void; end: () => void } {
+  const started = Date.now();
+  const printer = progressPrinter((p, tty) => {
+    const named = { ...p, phase: phaseName(p.phase) };
+    return tty ? formatProgressBar(named, Math.max(40, (process.stderr.columns ?? 80) - 1)) : formatProgressLine(named);
+  });
+  return {
+    show: (p) => {
+      if (Date.now() - started >= QUIET_MS) printer.show(p);
+    },
+    end: () => printer.end(),
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -56,7 +75,9 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const model = values.model ?? (await engine.call('models.list')).active;
     // --length N is the most wanted, as the app's Length: a library that offers fewer makes a shorter list, said on stderr (review R1.5).
-    const playlist = await engine.call('playlist.build', { ...req, model, atMost: true });
+    // A job (review R2.10): Ctrl-C stops it between rounds (exit 130, nothing written or saved).
+    const progress = slowBuildProgress();
+    const playlist = await runCliJob(engine, 'playlist.build', { ...req, model, atMost: true }, { label: 'playlist', onProgress: progress.show }).finally(progress.end);
     const trackIds = playlist.tracks.map((t) => t.track.id);
     // The M3U first: a file that cannot be written fails the command before anything is saved.
     const m3u = values.m3u ? (await engine.call('playlist.m3u', { trackIds, out: resolve(values.m3u), ...(values.force ? { force: true } : {}) })).out : undefined;

@@ -13,13 +13,14 @@ import type { Catalog } from '../catalog/db';
 import { codedError, usageError } from '../errors';
 import { NEAR_SILENT_LUFS } from '../library/audio-analyzer';
 import { fileKeyOf, fileKey } from '../library/scan';
-import { energyCurve, parseEnergyLevels } from '../playlist/energy-curve';
+import { energyCurveSteps, parseEnergyLevels } from '../playlist/energy-curve';
 import { writeM3U } from '../playlist/m3u';
-import { moodPath } from '../playlist/mood-path';
-import { moreLike } from '../playlist/more-like';
+import { moodPathSteps } from '../playlist/mood-path';
+import { moreLikeSteps } from '../playlist/more-like';
 import type { TrackPool } from '../playlist/pool';
 import { similarTracks } from '../playlist/similar';
 import type { PlaylistSpace, SpaceWhy } from '../playlist/space';
+import { runSteps, type Steps } from '../playlist/steps';
 import type { TrackId } from '../search/types';
 import { round } from '../util/round';
 import { isNearSilent, type Library } from './library';
@@ -197,6 +198,11 @@ function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): st
  */
 /** `atMost`: `length` is the most wanted (the app's Length): a smaller pool makes a shorter playlist, not an error. */
 export function buildPlaylist(library: Library, req: PlaylistRequest, length: number, name?: string, space: PlaylistSpace = library.store, opts: { atMost?: boolean } = {}): Playlist {
+  return runSteps(buildPlaylistSteps(library, req, length, name, space, opts));
+}
+
+/** buildPlaylist a round at a time: the engine's job runs it paced (playlist/steps.ts), with progress and cancel. */
+export function* buildPlaylistSteps(library: Library, req: PlaylistRequest, length: number, name?: string, space: PlaylistSpace = library.store, opts: { atMost?: boolean } = {}): Steps<Playlist> {
   const { version } = library;
   const store = space;
   const pool = curationPool(library, space);
@@ -206,17 +212,17 @@ export function buildPlaylist(library: Library, req: PlaylistRequest, length: nu
   switch (req.kind) {
     case 'more-like':
       ids = req.seeds.map((s) => resolveTrack(library, s));
-      entries = moreLike(store, ids, length, { pool, atMost });
+      entries = yield* moreLikeSteps(store, ids, length, { pool, atMost });
       break;
     case 'mood-path':
       ids = [resolveTrack(library, req.from), resolveTrack(library, req.to)];
       if (ids[0] !== ids[1] && pool.content(ids[0]) === pool.content(ids[1])) {
         throw usageError(`a mood path needs two different tracks: ${library.track(ids[0]).path} and ${library.track(ids[1]).path} are copies of one file`);
       }
-      entries = moodPath(store, ids[0], ids[1], length, { pool, atMost });
+      entries = yield* moodPathSteps(store, ids[0], ids[1], length, { pool, atMost });
       break;
     case 'energy':
-      entries = energyCurve(store, parseEnergyLevels(req.curve), length, { pool, atMost });
+      entries = yield* energyCurveSteps(store, parseEnergyLevels(req.curve), length, { pool, atMost });
       break;
   }
   // The length built (less than asked only with atMost).

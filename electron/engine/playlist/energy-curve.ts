@@ -3,6 +3,7 @@ import { dotRows } from '../search/kernels';
 import { checkLength, vectorAt, whyOf, type PlaylistEntry } from './entries';
 import { EVERY_TRACK, slotPool, type TrackPool } from './pool';
 import type { PlaylistSpace } from './space';
+import { runSteps, type Steps } from './steps';
 import { quantileSorted } from '../util/quantile';
 
 export type EnergyLevel = 'low' | 'mid' | 'high' | number;
@@ -62,12 +63,22 @@ export function energyCurve(
   length: number,
   opts: { coherence?: number; pool?: TrackPool; atMost?: boolean } = {},
 ): EnergyEntry[] {
+  return runSteps(energyCurveSteps(store, levels, length, opts));
+}
+
+/** energyCurve a row of the assignment, then a round of the mood smoothing, at a time (steps.ts). */
+export function* energyCurveSteps(
+  store: PlaylistSpace,
+  levels: EnergyLevel[],
+  length: number,
+  opts: { coherence?: number; pool?: TrackPool; atMost?: boolean } = {},
+): Steps<EnergyEntry[]> {
   const offered = slotPool(store, opts.pool ?? EVERY_TRACK).offered;
   const energies = Array.from({ length: store.trackCount }, (_, s) => store.infoAt(s).summary.energy);
   const library = energies.filter((_, s) => offered[s]);
   length = checkLength(length, library.length, opts.atMost);
   const targets = energyTargets(library, levels, length);
-  const picks = leastMissAssignment(
+  const picks = yield* leastMissAssignment(
     energies,
     targets,
     energies.map((_, s) => s).filter((s) => offered[s]),
@@ -75,7 +86,7 @@ export function energyCurve(
   const vectors = store.trackVectors();
   if ((opts.coherence ?? 0.1) > 0) {
     const cosine = (a: number, b: number): number => dotRows(vectors, a, vectors, b, store.dim);
-    smoothMood(picks, energies, targets, offered, cosine);
+    yield* smoothMoodSteps(picks, energies, targets, offered, cosine);
   }
   return picks.map((s, k) => {
     const prev = k === 0 ? -1 : picks[k - 1];
@@ -98,7 +109,7 @@ const missOf = (picks: number[], energies: number[], targets: number[]): number 
  * raises the sum), so a DP over both sorted lists finds it: best[i][j] = the least miss of the i
  * lowest targets using only the j lowest energies.
  */
-function leastMissAssignment(energies: number[], targets: number[], candidates: number[]): number[] {
+function* leastMissAssignment(energies: number[], targets: number[], candidates: number[]): Steps<number[]> {
   const tracks = [...candidates].sort((a, b) => energies[a] - energies[b] || a - b);
   const slots = targets.map((_, k) => k).sort((a, b) => targets[a] - targets[b] || a - b);
   const n = tracks.length;
@@ -110,6 +121,7 @@ function leastMissAssignment(energies: number[], targets: number[], candidates: 
       const take = best[(i - 1) * (n + 1) + j - 1] + Math.abs(energies[tracks[j - 1]] - targets[slots[i - 1]]);
       best[i * (n + 1) + j] = Math.min(best[i * (n + 1) + j - 1], take);
     }
+    yield { phase: 'pick', done: i, total: L };
   }
   const picks = new Array<number>(L);
   for (let i = L, j = n; i > 0; j--) {
@@ -151,6 +163,11 @@ interface Move {
  * x·y = y·x in IEEE and the sum runs in the same order), as it is cached per pair.
  */
 export function smoothMood(picks: number[], energies: number[], targets: number[], offered: ArrayLike<number>, cosine: (a: number, b: number) => number): void {
+  runSteps(smoothMoodSteps(picks, energies, targets, offered, cosine));
+}
+
+/** smoothMood a round at a time (steps.ts). */
+export function* smoothMoodSteps(picks: number[], energies: number[], targets: number[], offered: ArrayLike<number>, cosine: (a: number, b: number) => number): Steps<void> {
   const L = picks.length;
   const N = offered.length;
   const least = missOf(picks, energies, targets);
@@ -260,5 +277,6 @@ export function smoothMood(picks: number[], energies: number[], targets: number[
     }
     for (let k = 0; k < L; k++) picks[k] = seq[k];
     current = bestExact ? bestLow : awayOf(picks, cached);
+    yield { phase: 'order', done: round + 1, total: 0 };
   }
 }

@@ -5,6 +5,7 @@ import type { TrackId } from '../search/types';
 import { checkLength, slotOrThrow, vectorAt, whyOf, type PlaylistEntry } from './entries';
 import { candidates, countSet, EVERY_TRACK, slotPool, type TrackPool } from './pool';
 import type { PlaylistSpace } from './space';
+import { runSteps, type Steps } from './steps';
 
 export interface MoodPathOptions {
   /** `length` is the most wanted: fewer tracks available make a shorter path, not an error. */
@@ -43,6 +44,11 @@ export function moodPath(
   length: number,
   opts: MoodPathOptions = {},
 ): PlaylistEntry[] {
+  return runSteps(moodPathSteps(store, fromId, toId, length, opts));
+}
+
+/** moodPath a pick, then a pass of the smoothing, at a time (steps.ts). */
+export function* moodPathSteps(store: PlaylistSpace, fromId: TrackId, toId: TrackId, length: number, opts: MoodPathOptions = {}): Steps<PlaylistEntry[]> {
   const from = slotOrThrow(store, fromId);
   const to = slotOrThrow(store, toId);
   const pool = slotPool(store, opts.pool ?? EVERY_TRACK);
@@ -73,14 +79,15 @@ export function moodPath(
     }
     used[best] = 1;
     order.push(best);
+    yield { phase: 'pick', done: s, total: length - 2 };
   }
   order.push(to);
-  twoOpt(order, (p, q) => 1 - dotRows(vectors, p, vectors, q, d));
+  yield* twoOpt(order, (p, q) => 1 - dotRows(vectors, p, vectors, q, d));
   return order.map((slot, s) => ({ trackId: store.idAt(slot), score: dotRows(points[s], 0, vectors, slot, d), ...whyOf(store, points[s], slot) }));
 }
 
 /** Reverse interior runs [i..j] of `order` while that shortens the path; ends stay put. */
-function twoOpt(order: number[], dist: (p: number, q: number) => number): void {
+function* twoOpt(order: number[], dist: (p: number, q: number) => number): Steps<void> {
   const n = order.length;
   for (let pass = 0, improved = true; improved && pass < n * n; pass++) {
     improved = false;
@@ -94,5 +101,6 @@ function twoOpt(order: number[], dist: (p: number, q: number) => number): void {
         }
       }
     }
+    yield { phase: 'order', done: pass + 1, total: 0 };
   }
 }

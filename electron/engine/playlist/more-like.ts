@@ -3,6 +3,7 @@ import type { TrackId } from '../search/types';
 import { checkLength, projected, similarities, slotOrThrow, whyOf, type PlaylistEntry } from './entries';
 import { candidates, countSet, EVERY_TRACK, slotPool, type TrackPool } from './pool';
 import type { PlaylistSpace } from './space';
+import { runSteps, type Steps } from './steps';
 
 export interface MoreLikeOptions {
   /** `length` is the most wanted: fewer tracks available make a shorter list, not an error. */
@@ -23,6 +24,11 @@ export interface MoreLikeOptions {
  * cosine to the centroid (in a combined space: Σ weight · cosine per space, given as the why).
  */
 export function moreLike(store: PlaylistSpace, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): PlaylistEntry[] {
+  return runSteps(moreLikeSteps(store, seedIds, length, opts));
+}
+
+/** moreLike a pick at a time (steps.ts). */
+export function* moreLikeSteps(store: PlaylistSpace, seedIds: TrackId[], length: number, opts: MoreLikeOptions = {}): Steps<PlaylistEntry[]> {
   const seeds = new Set(seedIds.map((id) => slotOrThrow(store, id)));
   const free = candidates(slotPool(store, opts.pool ?? EVERY_TRACK), [...seeds]);
   length = checkLength(length, countSet(free), opts.atMost);
@@ -51,6 +57,7 @@ export function moreLike(store: PlaylistSpace, seedIds: TrackId[], length: numbe
     for (let s = 0; s < store.trackCount; s++) {
       if (!used[s]) redundancy[s] = Math.max(redundancy[s], dotRows(vectors, s, vectors, best, d));
     }
+    yield { phase: 'pick', done: picks.length, total: length };
   }
   return picks;
 }

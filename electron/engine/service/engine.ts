@@ -12,7 +12,8 @@ import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
 import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, SavedPlaylist, ScanReport, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
-import { buildPlaylist, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
+import { buildPlaylistSteps, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
+import { runPaced } from '../playlist/steps';
 import { matchClip } from '../app/match';
 import { readCalibration } from '../app/match-fit';
 import { addFeedback, listFeedback, withdrawFeedback } from '../catalog/feedback';
@@ -656,7 +657,7 @@ export class Engine implements EngineApi {
           ? { kind: 'learned', tracks: r.tracks, detail: `trained: ${r.trained}, ${r.embedded} tracks embedded` }
           : { kind: 'descriptor-stats', tracks: r.tracks, detail: r.reason };
       },
-      'playlist.build': async (req) => {
+      'playlist.build': async (req, job) => {
         const { lib } = await curated(req.model);
         let pr: PlaylistRequest;
         if (req.kind === 'more-like') {
@@ -670,8 +671,16 @@ export class Engine implements EngineApi {
           pr = { kind: 'energy', curve: req.curve };
         }
         // Playlists rank by the combined space (SPACE_WEIGHTS[kind]) unless the mood space alone is asked for.
+        // Said first: the combined space of a large library takes a while the first time (the map's phase too).
+        if (req.space !== 'mood') job.progress('vectors', 0, 1);
         const space = req.space === 'mood' ? lib.store : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind);
-        return buildPlaylist(lib, pr, req.length, req.name, space, { atMost: req.atMost ?? false });
+        if (req.space !== 'mood') job.progress('vectors', 1, 1);
+        // A job (review R2.10): a pick or a round at a time, with progress and cancel between them, while
+        // the engine answers the screens' other calls; the tracks are buildPlaylist's.
+        return runPaced(buildPlaylistSteps(lib, pr, req.length, req.name, space, { atMost: req.atMost ?? false }), {
+          signal: job.signal,
+          onStep: (s) => job.progress(s.phase, s.done, s.total),
+        });
       },
       'playlist.save': async ({ name, trackIds, params, id: into }) => {
         const catalog = this.sessions.existingCatalog();

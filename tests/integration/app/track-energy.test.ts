@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
-import { JOB_OPERATIONS, type RequestOf, type Results } from '../../../electron/contract/operations';
+import type { RequestOf, Results } from '../../../electron/contract/operations';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
 import { sharedMediaDir } from '../../helpers/media';
@@ -71,10 +71,9 @@ let engine: Engine;
 const energyOf = new Map<string, number>();
 const idOf = new Map<string, number>();
 
-/** playlist.build, as a job where it is one (it is becoming one: progress and cancel), else as a call. */
+/** playlist.build, a job (review R2.10: progress and cancel). */
 function buildPlaylist(req: RequestOf<'playlist.build'>): Promise<Results['playlist.build']> {
-  if ((JOB_OPERATIONS as readonly string[]).includes('playlist.build')) return runJob(engine, 'playlist.build' as never, req as never) as Promise<Results['playlist.build']>;
-  return engine.call('playlist.build', req);
+  return runJob(engine, 'playlist.build', req);
 }
 
 /** Spearman's rank correlation of two lists without ties. */

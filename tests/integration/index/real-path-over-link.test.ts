@@ -76,7 +76,7 @@ describe.skipIf(!media)('a file and a link to it: the file is the track, the lin
     const bySong = await similarPaths(SONG);
     expect(bySong).toEqual([DRUMS, LINK_OUT, TRUMPET]);
     expect(await similarPaths(LINK)).toEqual(bySong);
-    const seeded = await engine.call('playlist.build', { kind: 'more-like', seeds: [LINK], length: 2 });
+    const seeded = await runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [LINK], length: 2 });
     expect(seeded.params.trackIds).toEqual([await idOf(SONG)]);
     // A file catalogued only under a link from the library: its real path finds it too (same device and inode).
     expect(await similarPaths(OUTSIDE)).toEqual(await similarPaths(LINK_OUT));

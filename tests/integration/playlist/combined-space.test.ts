@@ -98,12 +98,12 @@ function expectWhyAddsUp(list: Playlist, weights: { music: number; mood: number 
 describe('playlists on the combined space', () => {
   it('more-like of an A track lists the other A tracks first, whatever their loudness', async () => {
     const seed = idOf.get(file('A', 3))!;
-    const list = await engine.call('playlist.build', { kind: 'more-like', seeds: [seed], length: PER_GROUP + 2 });
+    const list = await runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [seed], length: PER_GROUP + 2 });
     expect(list.params.space).toBe('combined');
     expect(list.tracks.slice(0, PER_GROUP - 1).map(groupOf)).toEqual(Array(PER_GROUP - 1).fill('A'));
     expectWhyAddsUp(list, SPACE_WEIGHTS['more-like']);
     // The same from the B side.
-    const fromB = await engine.call('playlist.build', { kind: 'more-like', seeds: [idOf.get(file('B', 0))!], length: PER_GROUP - 1 });
+    const fromB = await runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [idOf.get(file('B', 0))!], length: PER_GROUP - 1 });
     expect(fromB.tracks.map(groupOf)).toEqual(Array(PER_GROUP - 1).fill('B'));
   });
 
@@ -111,7 +111,7 @@ describe('playlists on the combined space', () => {
     const from = file('A', 0);
     const to = file('B', B_ORDER.indexOf(7));
     const length = 8;
-    const list = await engine.call('playlist.build', { kind: 'mood-path', from: idOf.get(from)!, to: idOf.get(to)!, length });
+    const list = await runJob(engine, 'playlist.build', { kind: 'mood-path', from: idOf.get(from)!, to: idOf.get(to)!, length });
     expect(list.tracks[0].track.path).toBe(from);
     expect(list.tracks[length - 1].track.path).toBe(to);
     expectWhyAddsUp(list, SPACE_WEIGHTS['mood-path']);
@@ -131,7 +131,7 @@ describe('playlists on the combined space', () => {
   });
 
   it('an energy curve follows the asked levels in the music, not in loudness: the soft tones low, the noisy square waves high', async () => {
-    const list = await engine.call('playlist.build', { kind: 'energy', curve: 'low,high,low', length: 7 });
+    const list = await runJob(engine, 'playlist.build', { kind: 'energy', curve: 'low,high,low', length: 7 });
     expectWhyAddsUp(list, SPACE_WEIGHTS.energy);
     // Energy follows the music (app/energy.ts, review R2.6): the bright, noisy B group is the
     // energetic one at every level; both groups span the same loudness, so loudness cannot say it.
@@ -143,7 +143,7 @@ describe('playlists on the combined space', () => {
   });
 
   it("'mood' asks for the cross-modal space alone: no why, a plain cosine", async () => {
-    const list = await engine.call('playlist.build', { kind: 'more-like', seeds: [idOf.get(file('A', 1))!], length: 3, space: 'mood' });
+    const list = await runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [idOf.get(file('A', 1))!], length: 3, space: 'mood' });
     expect(list.params.space).toBeUndefined();
     for (const t of list.tracks) expect(t.why).toBeUndefined();
   });

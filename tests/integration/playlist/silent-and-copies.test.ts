@@ -91,38 +91,38 @@ describe.skipIf(!media)('curation leaves out near-silent tracks and counts byte 
     const refused = { code: 'bad-input', file: SILENT, message: expect.stringMatching(/near-silent/) };
     await expect(engine.call('similar', { track: SILENT })).rejects.toMatchObject(refused);
     await expect(engine.call('similar', { track: SILENT, space: 'combined' })).rejects.toMatchObject(refused);
-    await expect(engine.call('playlist.build', { kind: 'more-like', seeds: [SILENT], length: 2 })).rejects.toMatchObject(refused);
-    await expect(engine.call('playlist.build', { kind: 'mood-path', from: DRUMS, to: SILENT, length: 3 })).rejects.toMatchObject(refused);
+    await expect(runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [SILENT], length: 2 })).rejects.toMatchObject(refused);
+    await expect(runJob(engine, 'playlist.build', { kind: 'mood-path', from: DRUMS, to: SILENT, length: 3 })).rejects.toMatchObject(refused);
   });
 
   it('more-like leaves out the seed’s copy and the silent file, in both spaces; its length counts contents', async () => {
     for (const space of ['mood', 'combined'] as const) {
       for (const seed of [VIBE, VIBE_COPY]) {
-        const list = await engine.call('playlist.build', { kind: 'more-like', seeds: [seed], length: 4, space });
+        const list = await runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [seed], length: 4, space });
         expect(paths(list.tracks), `${space} ${seed}`).toEqual(OFFERED.filter((p) => p !== VIBE_COPY));
       }
-      await expect(engine.call('playlist.build', { kind: 'more-like', seeds: [VIBE], length: 5, space })).rejects.toThrow(/exceeds the 4 tracks available/);
+      await expect(runJob(engine, 'playlist.build', { kind: 'more-like', seeds: [VIBE], length: 5, space })).rejects.toThrow(/exceeds the 4 tracks available/);
     }
   });
 
   it('a mood path has neither end’s copy between its ends; two copies are not a path', async () => {
-    const list = await engine.call('playlist.build', { kind: 'mood-path', from: TRUMPET_COPY, to: VIBE, length: 5 });
+    const list = await runJob(engine, 'playlist.build', { kind: 'mood-path', from: TRUMPET_COPY, to: VIBE, length: 5 });
     const got = list.tracks.map((t) => t.track.path);
     expect(got[0]).toBe(TRUMPET_COPY);
     expect(got[4]).toBe(VIBE);
     expect(got.slice(1, 4).sort()).toEqual([DRUMS, WALTZ, DANCE].sort());
-    await expect(engine.call('playlist.build', { kind: 'mood-path', from: TRUMPET, to: TRUMPET_COPY, length: 3 })).rejects.toThrow(
+    await expect(runJob(engine, 'playlist.build', { kind: 'mood-path', from: TRUMPET, to: TRUMPET_COPY, length: 3 })).rejects.toThrow(
       new RegExp(`${TRUMPET.replace(/[.()]/g, '\\$&')} and ${TRUMPET_COPY.replace(/[.()]/g, '\\$&')} are copies of one file`),
     );
   });
 
   it('an energy curve places each content once, never the silent file, and its levels are quantiles of the offered tracks', async () => {
-    const list = await engine.call('playlist.build', { kind: 'energy', curve: 'low,high', length: 5 });
+    const list = await runJob(engine, 'playlist.build', { kind: 'energy', curve: 'low,high', length: 5 });
     expect(paths(list.tracks)).toEqual(OFFERED);
     // Five offered energies: low (15th percentile) lies 0.6 of the way from the lowest to the second, high (85th) 0.4 from the fourth to the fifth.
     const e = list.tracks.map((t) => t.track.energy).sort((x, y) => x - y);
     expect(list.tracks[0].target).toBeCloseTo(e[0] + 0.6 * (e[1] - e[0]), 2);
     expect(list.tracks[4].target).toBeCloseTo(e[3] + 0.4 * (e[4] - e[3]), 2);
-    await expect(engine.call('playlist.build', { kind: 'energy', curve: 'low,high', length: 6 })).rejects.toThrow(/exceeds the 5 tracks available/);
+    await expect(runJob(engine, 'playlist.build', { kind: 'energy', curve: 'low,high', length: 6 })).rejects.toThrow(/exceeds the 5 tracks available/);
   });
 });

@@ -28,7 +28,7 @@ describe('a catalog another process writes to', () => {
     const scan = (engine: EngineApi, folder: string) => runJob(engine, 'library.scan', { folders: [folder], jobs: 1 });
     await withEngine(data, { confined: false }, async (app, events: EngineEvent[]) => {
       await scan(app, first);
-      const energy = (length: number) => app.call('playlist.build', { kind: 'energy', curve: 'low,high', length });
+      const energy = (length: number) => runJob(app, 'playlist.build', { kind: 'energy', curve: 'low,high', length });
       expect((await energy(2)).tracks).toHaveLength(2);
       await expect(energy(3)).rejects.toThrow('exceeds the 2 tracks available');
       // The CLI, in its own process, indexes one more folder into the same catalog.

@@ -103,7 +103,7 @@ describe('Engine over the message transport', () => {
     for (let i = 1; i < ranking.length; i++) expect(ranking[i - 1].score).toBeGreaterThanOrEqual(ranking[i].score);
 
     const seed = ranking[0].track.id;
-    const list = await client.call('playlist.build', { kind: 'more-like', seeds: [seed], length: 3 });
+    const list = await runJob(client, 'playlist.build', { kind: 'more-like', seeds: [seed], length: 3 });
     expect(list.tracks).toHaveLength(3);
     expect(list.tracks.map((t) => t.track.id)).not.toContain(seed);
     const saved = await client.call('playlist.save', { name: list.name, trackIds: list.tracks.map((t) => t.track.id), params: list.params });

@@ -27,7 +27,7 @@ describe('tracks whose folder is unplugged', () => {
       await runJob(engine, 'library.scan', { folders: [lib], jobs: 1 });
       const results = async () => (await runJob(engine, 'match', { clips: [clip], top: 10 })).clips[0].results;
       const ranked = async () => (await results()).map((r) => r.track.path).sort();
-      const energy = (length: number) => engine.call('playlist.build', { kind: 'energy', curve: 'low,high', length });
+      const energy = (length: number) => runJob(engine, 'playlist.build', { kind: 'energy', curve: 'low,high', length });
       const all = await results();
       expect(all.map((r) => r.track.path).sort()).toEqual([join(nas, 'fishin.ogg'), join(lib, 'trumpet.ogg'), join(lib, 'vibe.ogg')]);
       const placeOf = new Map(all.map((r) => [r.track.path, [r.rank, r.fit.of, r.fit.top]]));

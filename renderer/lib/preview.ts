@@ -33,20 +33,48 @@ export function nudgeOffset(offset: number, beats: number, period: number | null
   return Math.max(0, Math.round((offset + beats * period) * 1000) / 1000);
 }
 
-/** How far the follower may drift before it is re-seeked (audible slips start near 40–80 ms). */
+/** How far a paused follower may sit from the master before it is re-seeked (audible slips start near 40–80 ms). */
 export const MAX_DRIFT_S = 0.06;
+/**
+ * While playing, drift up to this is taken back by the follower's rate, without a seek: a seek of a
+ * streamed track stalls it for longer than a frame (an Ogg over the bridge: Range requests), and
+ * re-seeking on every frame past 60 ms was a seek storm, 40 seeks in 5.6 s (review R3.2).
+ */
+export const SEEK_DRIFT_S = 0.2;
+/** The most the follower's rate is moved off the master's to catch up (a few % is not heard as pitch). */
+export const MAX_RATE_NUDGE = 0.05;
+/** The catch-up rate per second of drift: 0.1 s behind plays 5 % fast (in whole %, so under 20 ms is left alone). */
+const NUDGE_PER_S = 0.5;
+/** The longest stall a seek is assumed to take (a seek's lead is capped by it). */
+const MAX_LEAD_S = 1;
+/** HTMLMediaElement.HAVE_FUTURE_DATA: the follower can play on from where it is. */
+const HAVE_FUTURE_DATA = 3;
 
 export interface MediaLike {
   currentTime: number;
   paused: boolean;
   playbackRate: number;
+  /** True from a seek until the element has data at the new time. */
+  seeking: boolean;
+  readyState: number;
   play(): Promise<void> | void;
   pause(): void;
 }
 
+/** What the follower's last seeks cost: the master's time when one was asked, and how far the master moved before the follower could play. */
+interface SeekState {
+  askedAt: number | null;
+  lead: number;
+}
+const seeks = new WeakMap<MediaLike, SeekState>();
+
 /**
  * Keep the follower (the track's <audio>) on the master's (the clip's <video>) clock: same
- * play/pause state and rate, and re-seek when it drifts. Call on every master event and frame.
+ * play/pause state and rate. Call on every master event and frame, and on the follower's `seeked`.
+ * Drift is corrected without a seek storm (review R3.2): no new seek while the follower is still
+ * seeking or waiting for data; while playing, small drift is taken back by a few % of rate, and a
+ * seek (past SEEK_DRIFT_S: a scrub, a splice) aims ahead by what the last seek stalled, so the
+ * follower lands in step instead of behind by the stall and seeking again.
  */
 export function follow(master: MediaLike, follower: MediaLike, rangeStart: number, offset: number, trackDuration: number, rangeEnd?: number): void {
   const target = trackTimeAt(master.currentTime, rangeStart, offset);
@@ -57,8 +85,33 @@ export function follow(master: MediaLike, follower: MediaLike, rangeStart: numbe
     if (!follower.paused) follower.pause();
     return;
   }
-  if (follower.playbackRate !== master.playbackRate) follower.playbackRate = master.playbackRate;
-  if (Math.abs(follower.currentTime - target) > MAX_DRIFT_S) follower.currentTime = target;
+  let state = seeks.get(follower);
+  if (!state) seeks.set(follower, (state = { askedAt: null, lead: 0 }));
+  const ready = !follower.seeking && follower.readyState >= HAVE_FUTURE_DATA;
+  // A seek asked elsewhere (a track chosen, the offset nudged) is measured too.
+  if (follower.seeking && state.askedAt === null && !master.paused) state.askedAt = master.currentTime;
+  if (ready && state.askedAt !== null) {
+    // The seek asked last has landed: the master moved this far meanwhile, the next seek's lead (a scrub of the master in between is no measure).
+    const stall = master.currentTime - state.askedAt;
+    if (!master.paused && stall >= 0 && stall <= MAX_LEAD_S) state.lead = stall;
+    state.askedAt = null;
+  }
+  const drift = follower.currentTime - target;
+  let rate = master.playbackRate;
+  if (master.paused) {
+    // Stepping or scrubbing a paused clip: the track is put exactly there, once its last seek landed.
+    if (!follower.seeking && Math.abs(drift) > MAX_DRIFT_S) follower.currentTime = target;
+  } else if (Math.abs(drift) > SEEK_DRIFT_S) {
+    if (ready) {
+      follower.currentTime = Math.max(0, target + state.lead);
+      state.askedAt = master.currentTime;
+    }
+  } else if (ready) {
+    // Behind: a little faster; ahead: a little slower; in whole percent, so the rate is not set on every frame.
+    const nudge = Math.max(-MAX_RATE_NUDGE, Math.min(MAX_RATE_NUDGE, Math.trunc(-drift * NUDGE_PER_S * 100) / 100));
+    rate = master.playbackRate * (1 + nudge);
+  }
+  if (follower.playbackRate !== rate) follower.playbackRate = rate;
   if (master.paused && !follower.paused) follower.pause();
   else if (!master.paused && follower.paused) void Promise.resolve(follower.play()).catch(() => {});
 }

@@ -14,12 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJob, type EngineApi } from '../../electron/contract/api';
 import { needledropWithEnv } from '../helpers/cli';
 import { decodeMono, hardCuts } from '../helpers/media';
 import { correlationAt } from '../helpers/signal';
 import { synthTrack, wavBytes } from '../unit/fit/synth-track';
-import { connectEngine, ensureRendererBuilt, hasChromium, openApp, probe, screenshot, startServe, type Served, type Session } from './harness';
+import { hasChromium, probe, screenshot, startAppOnLibrary, type App } from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'nd-e2e-fit-'));
 const music = join(root, 'music');
@@ -35,10 +34,7 @@ const SR = 22050;
 const track = synthTrack({ bars: 8, bpm: 100, ending: true, lead: LEAD, sampleRate: SR });
 const TRACK_FILE = join(music, 'synth-100.wav');
 
-let served: Served;
-let session: Session;
-let engine: EngineApi;
-let closeEngine: (() => void) | undefined;
+let app: App | undefined;
 let page: Page;
 let clipFile: string;
 /** The planned plan the export case moved splice 1 of by one beat (the plan then shown). */
@@ -70,22 +66,15 @@ async function rangesChangedFrom(before: Range[]): Promise<Range[]> {
 
 describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromium', () => {
   beforeAll(async () => {
-    ensureRendererBuilt();
     mkdirSync(music, { recursive: true });
     writeFileSync(TRACK_FILE, wavBytes(track.pcm, SR));
     clipFile = await hardCuts(root, { seconds: CLIP_SECONDS, cuts: CUTS, fps: FPS, width: 320, height: 180, name: 'cuts.mp4' });
-    served = await startServe(join(root, 'home'));
-    ({ api: engine, close: closeEngine } = await connectEngine(served));
-    await engine.call('library.addFolder', { path: music });
-    await runJob(engine, 'library.scan', {});
-    session = await openApp(served.url);
-    page = session.page;
+    app = await startAppOnLibrary(join(root, 'home'), [music]);
+    page = app.page;
   }, 600_000);
 
   afterAll(async () => {
-    await session?.browser.close();
-    closeEngine?.();
-    await served?.stop();
+    await app?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -213,7 +202,7 @@ describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromi
     expect(atMoved).toBeGreaterThan(0.9);
     expect(before).toBeGreaterThan(0.9);
     expect(atMoved).toBeGreaterThan(atPlanned + 0.05);
-    expect(session.problems).toEqual([]);
+    expect(app!.session.problems).toEqual([]);
   }, 900_000);
 
   it('hands the edited fit off and saves its plan: the EDL and FCPXML hold the moved splice, and the CLI renders the saved plan (review R2.11)', async () => {
@@ -271,6 +260,6 @@ describe.skipIf(!hasChromium)('Match: cut markers and the fit timeline in Chromi
       expect(Math.abs(r.outputStart - expected[k].o)).toBeLessThan(0.02);
     });
     expect(Math.abs(Number(probe(cliRemix).format.duration) - CLIP_SECONDS)).toBeLessThanOrEqual(1 / FPS);
-    expect(session.problems).toEqual([]);
+    expect(app!.session.problems).toEqual([]);
   }, 900_000);
 });

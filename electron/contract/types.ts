@@ -150,13 +150,19 @@ export interface MovedTrack {
 }
 
 export interface PaceWhy {
+  /** The clip's cut count over its length, as its summary line says it (a count, not the shot length). */
   cutsPerMin: number;
+  /**
+   * The shot length the editor cut at (s): the median gap between consecutive cuts, the first and last
+   * shots left out (the clip's ends cut them short); with one cut, the longer of its two pieces. Null without cuts.
+   */
+  shotSeconds: number | null;
   /** The track's tempo; null when it has no steady tempo (none was detected). */
   bpm: number | null;
-  /** Beats between cuts at this tempo; null when the clip has no cuts or the track no tempo. */
+  /** Beats in a shot at this tempo (bpm · shotSeconds / 60); null when the clip has no cuts or the track no tempo. */
   beatsPerCut: number | null;
-  /** 1 when cuts fall every 1, 2, 4, 8… beats (phrase-aligned), down to 0 half-way between. */
-  fit: number;
+  /** 1 when cuts fall every 1, 2, 4, 8… beats (phrase-aligned), down to 0 half-way between; null (no verdict) without cuts or tempo. */
+  fit: number | null;
   label: string;
 }
 export interface EnergyWhy {
@@ -213,7 +219,10 @@ export interface RankedClip {
   /** Range analysed, seconds in the file. */
   start: number;
   end: number;
-  /** `cuts`: the clip's frame-accurate shot cuts inside the range (contract/clip-range.ts cutsInside), the ones the Match screen marks. */
+  /**
+   * `cuts`: the clip's frame-accurate shot cuts inside the range (contract/clip-range.ts cutsInside), the ones the Match screen marks.
+   * `motion`, `brightness`: rounded once to 2 digits, the same numbers as each result's why (review R3.3).
+   */
   summary: { duration: number; cuts: number; cutsPerMin: number; motion: number; brightness: number };
   partial?: string;
   /** Set when the range is shorter than one of the model's segments: judged partly on padding (clip-range.ts shortRangeNote). */

@@ -11,7 +11,9 @@ export const seconds = (s: number): string => `${s.toFixed(1)} s`;
 
 /** The why as one line of numbers: pace ↔ tempo, energy ↔ motion, mood ↔ brightness. */
 export function whyLine(w: MatchWhy): string {
-  const pace = `pace ${w.pace.cutsPerMin} cuts/min vs ${w.pace.bpm ?? '?'} BPM (${w.pace.label}, fit ${w.pace.fit.toFixed(2)})`;
+  // The shot length the beats per cut come from (the header's cuts/min is a count: review R3.1); no fit is no verdict (R3.6).
+  const shot = w.pace.shotSeconds === null ? 'no cuts' : `shots of ${w.pace.shotSeconds.toFixed(2)} s`;
+  const pace = `pace ${shot} vs ${w.pace.bpm ?? '?'} BPM (${w.pace.label}, ${w.pace.fit === null ? 'no verdict' : `fit ${w.pace.fit.toFixed(2)}`})`;
   const energy = `energy ${w.energy.energy.toFixed(2)} vs motion ${w.energy.motion.toFixed(2)} (fit ${w.energy.fit.toFixed(2)})`;
   const mood = `mood ${w.mood.valence.toFixed(2)} vs brightness ${w.mood.brightness.toFixed(2)} (fit ${w.mood.fit.toFixed(2)})`;
   return `${pace} · ${energy} · ${mood}`;

@@ -11,7 +11,7 @@ import type { ProviderRequest } from '../encoders/providers';
 import { activeModel, resolveModel, type RegistryOptions } from '../models/registry';
 import { NeedledropError } from '../errors';
 import type { ShotCutCache } from '../features/shot-cuts';
-import { explainMatch } from '../search/explain';
+import { describeClip, explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
 import type { MatchStrategy } from '../search/matcher';
 import { round } from '../util/round';
@@ -113,16 +113,6 @@ export interface MatchClipOptions {
 }
 
 
-function describe(clip: ClipAnalysis, summary: ClipSummary): RankedClip['summary'] {
-  return {
-    duration: round(clip.duration, 3),
-    cuts: clip.cuts.length,
-    cutsPerMin: round(clip.duration > 0 ? (clip.cuts.length / clip.duration) * 60 : 0, 3),
-    motion: round(summary.motion, 3),
-    brightness: round(summary.brightness, 3),
-  };
-}
-
 /** How a clip's results are read: the version's calibration and how many tracks were ranked. */
 interface FitBasis {
   calibration: MatchCalibration | null;
@@ -153,7 +143,7 @@ function ranked(library: Library, clip: ClipAnalysis, results: Placed[], basis: 
     file: clip.file,
     start: round(clip.start, 3),
     end: round(clip.start + clip.duration, 3),
-    summary: describe(clip, summary),
+    summary: describeClip(summary),
     ...(clip.partial ? { partial: clip.partial } : {}),
     // Shorter than one segment: the encoder read the range's last row repeated over the rest (review T9).
     ...(isShortRange(clip.duration, basis.segmentSeconds) ? { shortRange: { seconds: round(clip.duration, 3), segmentSeconds: basis.segmentSeconds } } : {}),

@@ -29,6 +29,13 @@ const RANGE = { start: 1, end: 9 };
 /** Seen inside RANGE: a range that begins on a new shot has no cut there, and the cut on its out point is the frame after it. */
 const IN_RANGE = [2.44, 2.52, 5.16, 5.28, 7.4];
 
+/** The median of the gaps between consecutive cuts, worked out here from the constructed times. */
+function medianGap(cuts: number[]): number {
+  const gaps = cuts.slice(1).map((c, i) => c - cuts[i]).sort((a, b) => a - b);
+  const mid = (gaps.length - 1) / 2;
+  return (gaps[Math.floor(mid)] + gaps[Math.ceil(mid)]) / 2;
+}
+
 let root: string;
 let clip: string;
 let short: string;
@@ -64,6 +71,8 @@ describe('one truth about a clip’s cuts (review T5)', () => {
     expect(m.summary.cuts).toBe(CUTS.length);
     expect(m.summary.cutsPerMin).toBeCloseTo((CUTS.length / SECONDS) * 60, 2);
     for (const r of m.results) expect(r.why.pace.cutsPerMin).toBeCloseTo((CUTS.length / SECONDS) * 60, 1);
+    // The why's shot length: the median gap between consecutive cuts (review R3.1), within a frame of the constructed ones'.
+    for (const r of m.results) expect(Math.abs(r.why.pace.shotSeconds! - medianGap(CUTS))).toBeLessThanOrEqual(1 / FPS + 1e-6);
     // The markers the Match screen draws: the engine's clip.cuts job on the same file.
     const opened = await engine.call('clip.open', { path: clip });
     const markers = await runJob(engine, 'clip.cuts', { id: opened.id });
@@ -79,7 +88,8 @@ describe('one truth about a clip’s cuts (review T5)', () => {
     for (const r of m.results) expect(r.why.pace.cutsPerMin).toBeCloseTo(perMin, 1);
     const text = await runCli(matchCli, [clip, '--start', String(RANGE.start), '--end', String(RANGE.end), ...common()]);
     expect(text.out).toContain(`[1.0–9.0 s]: ${IN_RANGE.length} cuts (${perMin.toFixed(1)}/min)`);
-    expect(text.out).toContain(`pace ${perMin} cuts/min`);
+    for (const r of m.results) expect(Math.abs(r.why.pace.shotSeconds! - medianGap(IN_RANGE))).toBeLessThanOrEqual(1 / FPS + 1e-6);
+    expect(text.out).toContain(`pace shots of ${m.results[0].why.pace.shotSeconds!.toFixed(2)} s vs`);
     const viaEngine = await runJob(engine, 'match', { clips: [clip], ...RANGE, model: MODEL, provider: 'cpu' });
     expect(viaEngine.clips[0].summary.cuts).toBe(IN_RANGE.length);
   }, 180_000);

@@ -42,12 +42,12 @@ describe('explainMatch at its label boundaries', () => {
   const base: ClipSummary = { duration: 60, cuts: [], motion: 0.1, brightness: 0.5 };
 
   it('reads exactly 0.75 beats per cut as a cut every 0.8 beats, not as faster than the beat', () => {
-    // 4 cuts in one minute at 3 BPM: 3 / 4 = 0.75 beats per cut, the boundary itself.
-    const at = explainMatch({ ...base, cuts: [10, 20, 30, 40] }, { summary: summary({ bpm: 3 }), mood: { brightness: 0.5 } });
+    // Shots of 15 s at 3 BPM: 3 · 15 / 60 = 0.75 beats per cut, the boundary itself.
+    const at = explainMatch({ ...base, cuts: [10, 25, 40] }, { summary: summary({ bpm: 3 }), mood: { brightness: 0.5 } });
     expect(at.pace.beatsPerCut).toBe(0.75);
     expect(at.pace.label).toMatch(/^a cut every 0\.8 beats/);
-    // 5 cuts at 3 BPM: 0.6 beats per cut.
-    const faster = explainMatch({ ...base, cuts: [10, 20, 30, 40, 50] }, { summary: summary({ bpm: 3 }), mood: { brightness: 0.5 } });
+    // Shots of 12 s at 3 BPM: 0.6 beats per cut.
+    const faster = explainMatch({ ...base, cuts: [10, 22, 34, 46] }, { summary: summary({ bpm: 3 }), mood: { brightness: 0.5 } });
     expect(faster.pace.label).toBe('cuts faster than the beat');
   });
 

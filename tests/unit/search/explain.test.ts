@@ -20,13 +20,13 @@ describe('explainMatch', () => {
     expect(odd.pace.beatsPerCut).toBe(3);
     expect(odd.pace.fit).toBeLessThan(0.3);
     const still = explainMatch({ ...clip, cuts: [] }, { summary: summary({ bpm: 100 }), mood: { brightness: 0.5 } });
-    expect(still.pace).toEqual({ cutsPerMin: 0, bpm: 100, beatsPerCut: null, fit: 0, label: 'no cuts: one continuous shot' });
+    expect(still.pace).toEqual({ cutsPerMin: 0, shotSeconds: null, bpm: 100, beatsPerCut: null, fit: null, label: 'one continuous shot' });
   });
 
   it('says a track has no steady tempo, keeping the clip\'s real cut rate (review R8: it read "no cuts: one continuous shot")', () => {
     for (const bpm of [0, Number.NaN]) {
       const why = explainMatch(clip, { summary: summary({ bpm }), mood: { brightness: 0.5 } });
-      expect(why.pace).toEqual({ cutsPerMin: 30, bpm: null, beatsPerCut: null, fit: 0, label: 'no steady tempo in the track' });
+      expect(why.pace).toEqual({ cutsPerMin: 30, shotSeconds: 2, bpm: null, beatsPerCut: null, fit: null, label: 'no steady tempo in the track' });
     }
     const neither = explainMatch({ ...clip, cuts: [] }, { summary: summary({ bpm: 0 }), mood: { brightness: 0.5 } });
     expect(neither.pace.label).toBe('no steady tempo in the track');

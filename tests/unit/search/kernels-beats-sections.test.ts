@@ -192,17 +192,18 @@ describe('matchSections', () => {
 
 describe('explainMatch: pace by hand', () => {
   const track = (bpm: number) => ({ summary: summary({ bpm, energy: 0.5, mode: 'minor' }), mood: { brightness: 0.5 } });
-  const clipWith = (cuts: number, duration: number) => ({ duration, cuts: Array.from({ length: cuts }, (_, i) => i + 0.5), motion: 0.5, brightness: 0.25 });
+  // Cuts evenly spread: shots of duration / cuts seconds between them.
+  const clipWith = (cuts: number, duration: number) => ({ duration, cuts: Array.from({ length: cuts }, (_, i) => ((i + 0.5) * duration) / cuts), motion: 0.5, brightness: 0.25 });
 
   it('a cut every 2 beats at 120 BPM and 60 cuts a minute: exact, shown with ≈', () => {
     // 60 cuts in 60 s, 120 BPM: 2 beats per cut.
-    expect(explainMatch(clipWith(60, 60), track(120)).pace).toEqual({ cutsPerMin: 60, bpm: 120, beatsPerCut: 2, fit: 1, label: 'a cut every 2.0 beats (≈ 2)' });
+    expect(explainMatch(clipWith(60, 60), track(120)).pace).toEqual({ cutsPerMin: 60, shotSeconds: 1, bpm: 120, beatsPerCut: 2, fit: 1, label: 'a cut every 2.0 beats (≈ 2)' });
   });
 
   it('off the phrase grid: low fit and no ≈; faster than the beat has its own label', () => {
     // 40 cuts a minute at 120 BPM: 3 beats per cut, log2(3/4) = −0.415 → fit 1 − 0.83 = 0.17.
     const p = explainMatch(clipWith(20, 30), track(120)).pace;
-    expect(p).toEqual({ cutsPerMin: 40, bpm: 120, beatsPerCut: 3, fit: 0.17, label: 'a cut every 3.0 beats' });
+    expect(p).toEqual({ cutsPerMin: 40, shotSeconds: 1.5, bpm: 120, beatsPerCut: 3, fit: 0.17, label: 'a cut every 3.0 beats' });
     // 240 cuts a minute at 120 BPM: half a beat per cut.
     const fast = explainMatch(clipWith(120, 30), track(120)).pace;
     expect(fast).toMatchObject({ beatsPerCut: 0.5, label: 'cuts faster than the beat' });
@@ -212,11 +213,11 @@ describe('explainMatch: pace by hand', () => {
     expect(explainMatch(clipWith(75, 30), track(120)).pace).toMatchObject({ beatsPerCut: 0.8, fit: 0.36, label: 'a cut every 0.8 beats' });
   });
 
-  it('no cuts or no length: one continuous shot; no tempo says so and keeps the cut rate', () => {
-    const none = { cutsPerMin: 0, beatsPerCut: null, fit: 0, label: 'no cuts: one continuous shot' };
+  it('no cuts or no length: one continuous shot, no verdict; no tempo says so and keeps the cut rate', () => {
+    const none = { cutsPerMin: 0, shotSeconds: null, beatsPerCut: null, fit: null, label: 'one continuous shot' };
     expect(explainMatch(clipWith(0, 30), track(120)).pace).toEqual({ ...none, bpm: 120 });
     expect(explainMatch(clipWith(3, 0), track(120)).pace).toEqual({ ...none, bpm: 120 });
-    expect(explainMatch(clipWith(3, 30), track(0)).pace).toEqual({ cutsPerMin: 6, bpm: null, beatsPerCut: null, fit: 0, label: 'no steady tempo in the track' });
+    expect(explainMatch(clipWith(3, 30), track(0)).pace).toEqual({ cutsPerMin: 6, shotSeconds: 10, bpm: null, beatsPerCut: null, fit: null, label: 'no steady tempo in the track' });
   });
 
   it('energy and mood labels: within 0.15 the same, else which side is more; fit is 1 − |difference|', () => {

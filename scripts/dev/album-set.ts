@@ -1,7 +1,7 @@
 /**
  * `npm run album-set`: a development album set anyone can rebuild, for music→music similarity.
- * Fetches Debian's game-music packages with `apt-get download`, unpacks them (`dpkg-deb -x`,
- * `unzip` for the one that ships a .pk3), and lays the tracks out as
+ * Fetches Debian's game-music packages with `apt-get download`, unpacks their music folders and
+ * copyright files (`dpkg-deb --fsys-tarfile | tar`, `unzip` for the ones that ship a .pk3), and lays the tracks out as
  * `.cache/albums/set/<package>/<file>` (symlinks), so a track's album label is its package =
  * its game. Then indexes the set into `.cache/albums/catalog.sqlite` with the engine's indexer
  * (audio descriptors + the active model's segments), and writes `labels.json`.
@@ -22,9 +22,16 @@
  * `.cache/albums/fresh/`. Every set's production signatures are computed after indexing (into
  * `music-space/` beside its catalog, as the app and `eval-similar` do; `--no-production` skips them),
  * so the numpy prototypes can read them without running `eval-similar`, which prints scores.
+ *
+ * `--set large` builds every Debian album found (LARGE_ALBUMS: the three sets above and
+ * EXTRA_ALBUMS, at most 12 tracks each by default) into `.cache/albums/large-set/<album>/`, labels
+ * in `.cache/albums/large/`. Every set also writes `holders.json` (per album and track, the copyright
+ * holders its package's copyright file names for the music: copyright.ts) and
+ * `composer-labels.json` (track → its album, or the albums sharing a holder joined as one label),
+ * for `eval-similar --labels`: "same composer, other game" counted as a hit.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { indexLibrary } from '../../electron/engine/library/indexer';
@@ -33,6 +40,7 @@ import { probe } from '../../electron/engine/media/probe';
 import { updateProductionSignatures } from '../../electron/engine/similarity/music-space';
 import { num, parse } from '../cli/args';
 import { interruptSignal, phaseStatus, statusLine } from '../cli/status';
+import { holderGroups, holdersOf } from './copyright';
 
 interface Album {
   /** The Debian package. */
@@ -119,7 +127,38 @@ export const FRESH_ALBUMS: readonly Album[] = [
   { pkg: 'mu-cade-data', musicDir: 'usr/share/games/mu-cade/sounds/musics' },
 ];
 
-/** Albums of the fresh set need at least this many tracks (fewer are left out and named). */
+/**
+ * Debian game-music packages no earlier set used, found for the large set (2026-12-02: `apt-cache
+ * search`, then every games-section package's file list read for .ogg/.mp3/.flac/.wav music ≥ 30 s).
+ * Tracker modules (.xm/.mod/.it: pingus, ri-li, tomatoes, heroes, ironseed, pekka-kana-2) are left
+ * out: the scanner takes no tracker extension. Fewer than 4 tracks ≥ 30 s: a7xpg, gigalomania,
+ * scorched3d (3 each), asc-music (3), holotz-castle (one theme in 6 tempos).
+ */
+export const EXTRA_ALBUMS: readonly Album[] = [
+  { pkg: 'neverball-common', musicDir: 'usr/share/games/neverball/bgm' },
+  { pkg: 'trackballs-data', musicDir: 'usr/share/games/trackballs/music' },
+  { pkg: 'davegnukem-data', musicDir: 'usr/share/games/davegnukem/music', recursive: true },
+  { pkg: 'ardentryst', musicDir: 'usr/share/games/ardentryst/Music', exclude: /_raw\./ },
+  { pkg: 'amoebax-data', musicDir: 'usr/share/games/amoebax/music' },
+  { pkg: 'adonthell-data', musicDir: 'usr/share/games/adonthell/games/wastesedge/audio', include: /^at-demo/ },
+  // Music beside sound effects in one folder: the effects are all under 30 s.
+  { pkg: 'wordwarvi-sound', musicDir: 'usr/share/wordwarvi/sounds' },
+  { pkg: 'lordsawar-data', musicDir: 'usr/share/games/lordsawar/music' },
+  { pkg: 'seahorse-adventures', musicDir: 'usr/share/games/seahorse-adventures/data/music' },
+  { pkg: 'tuxmath-data', musicDir: 'usr/share/tuxmath/sounds' },
+];
+
+/**
+ * `--set large`: every Debian album found, one library (issue 12 §1: a larger, more varied
+ * evaluation library): the 7 evaluation, 22 training and 13 fresh albums and EXTRA_ALBUMS, at most
+ * --per-album tracks each (default 12 here, so no album outweighs the rest).
+ */
+export const LARGE_ALBUMS: readonly Album[] = [...ALBUMS, ...TRAIN_ALBUMS, ...FRESH_ALBUMS, ...EXTRA_ALBUMS];
+
+/** ffprobe processes at a time when choosing an album's tracks. */
+const PROBES = 6;
+
+/** Albums of the fresh and large sets need at least this many tracks (fewer are left out and named). */
 const FRESH_MIN_TRACKS = 4;
 
 const { values } = parse(
@@ -128,7 +167,7 @@ const { values } = parse(
     cache: { type: 'string', default: '.cache/albums' },
     // `train`: the round-6 training albums into train-set/ and train/{catalog.sqlite,labels.json}.
     set: { type: 'string', default: 'eval' },
-    'per-album': { type: 'string', default: '24' },
+    'per-album': { type: 'string' },
     'min-seconds': { type: 'string', default: '30' },
     jobs: { type: 'string', default: '2' },
     'no-index': { type: 'boolean', default: false },
@@ -137,13 +176,14 @@ const { values } = parse(
   false,
 );
 const cache = resolve(values.cache);
-const perAlbum = num(values['per-album'], 'per-album', { min: 2, int: true }) ?? 24;
+const perAlbum = num(values['per-album'], 'per-album', { min: 2, int: true }) ?? (values.set === 'large' ? 12 : 24);
 const minSeconds = num(values['min-seconds'], 'min-seconds', { min: 0 }) ?? 30;
 const jobs = num(values.jobs, 'jobs', { min: 1, int: true }) ?? 2;
 const signal = interruptSignal();
-if (values.set !== 'eval' && values.set !== 'train' && values.set !== 'fresh') throw new Error(`--set must be eval, train or fresh (got ${values.set})`);
-const which = values.set;
-const albums = which === 'train' ? TRAIN_ALBUMS : which === 'fresh' ? FRESH_ALBUMS : ALBUMS;
+const SETS = { eval: ALBUMS, train: TRAIN_ALBUMS, fresh: FRESH_ALBUMS, large: LARGE_ALBUMS } as const;
+if (!(values.set in SETS)) throw new Error(`--set must be ${Object.keys(SETS).join(', ')} (got ${values.set})`);
+const which = values.set as keyof typeof SETS;
+const albums = SETS[which];
 // The training and fresh sets keep their catalogs (and so their music-space/ caches) apart from the evaluation set's.
 const setDir = join(cache, which === 'eval' ? 'set' : `${which}-set`);
 const outDir = which === 'eval' ? cache : join(cache, which);
@@ -171,7 +211,11 @@ async function prepare(album: Album): Promise<string[]> {
     const tmp = `${unpacked}.part`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    run('dpkg-deb', ['-x', join(debs, deb), tmp]);
+    // Only the music (or its archive) and the copyright file: a full unpack of the big data packages took minutes each.
+    const wanted = [`./${album.archive ?? album.musicDir}`, './usr/share/doc'];
+    // tar names what it did not find (a package without a doc folder of its own) and fails: the check below says what matters.
+    execFileSync('bash', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "${@:3}" 2>/dev/null || true', '-', join(debs, deb), tmp, ...wanted], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (!existsSync(join(tmp, album.archive ?? album.musicDir))) throw new Error(`${album.pkg}: ${album.archive ?? album.musicDir} is not in ${deb}`);
     if (album.archive) run('unzip', ['-q', '-o', join(tmp, album.archive), `${album.musicDir}/*`, '-d', tmp]);
     execFileSync('mv', [tmp, unpacked]);
   }
@@ -180,44 +224,83 @@ async function prepare(album: Album): Promise<string[]> {
     .filter((f) => isAudioPath(f) && !album.exclude?.test(f) && (album.include?.test(f) ?? true))
     .sort()
     .map((f) => join(dir, f));
-  const long: string[] = [];
-  for (const f of files) {
-    // A few of hyperrogue's .ogg files have headers ffmpeg refuses: say so and leave them out.
-    const duration = await probe(f, { signal }).then(
-      (p) => p.duration,
-      (e: unknown) => {
-        process.stderr.write(`album-set: left out ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
-        return 0;
-      },
-    );
-    if (duration >= minSeconds) long.push(f);
+  const cap = Math.min(perAlbum, album.max ?? perAlbum);
+  // The large set probes 3 × its cap of files spread over the list first (probing every file of 52
+  // packages took most of an hour on a loaded machine), and all of them only when too few are long enough.
+  if (which === 'large' && files.length > 3 * cap) {
+    const first = await longTracks(spread(files, 3 * cap));
+    if (first.length >= cap) return spread(first, cap);
   }
-  return spread(long, Math.min(perAlbum, album.max ?? perAlbum));
+  return spread(await longTracks(files), cap);
+}
+
+/** The files at least --min-seconds long, in their order. */
+async function longTracks(files: readonly string[]): Promise<string[]> {
+  // Probed PROBES at a time (one at a time took minutes per package on a loaded machine); the order stays the name order.
+  const durations = new Array<number>(files.length).fill(0);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < files.length; i = next++) {
+      const f = files[i]!;
+      // A few of hyperrogue's .ogg files have headers ffmpeg refuses: say so and leave them out.
+      durations[i] = await probe(f, { signal }).then(
+        (p) => p.duration,
+        (e: unknown) => {
+          process.stderr.write(`album-set: left out ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+          return 0;
+        },
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: PROBES }, worker));
+  return files.filter((_, i) => durations[i]! >= minSeconds);
+}
+
+/** The package's copyright file in its unpacked tree (its own doc folder, else the one doc folder it ships). */
+function copyrightText(pkg: string): string | null {
+  const docs = join(cache, 'unpacked', pkg, 'usr/share/doc');
+  const own = join(docs, pkg, 'copyright');
+  if (existsSync(own)) return readFileSync(own, 'utf8');
+  const other = existsSync(docs) ? readdirSync(docs).map((d) => join(docs, d, 'copyright')).filter((f) => existsSync(f)) : [];
+  return other.length === 1 ? readFileSync(other[0], 'utf8') : null;
 }
 
 rmSync(setDir, { recursive: true, force: true });
 const labels: Record<string, string> = {};
+/** Per album: the copyright holders its copyright file names for its tracks (the "same composer" label's source). */
+const holders: Record<string, { holders: string[]; tracks: Record<string, string[]> }> = {};
 for (const album of albums) {
   const label = album.label ?? album.pkg;
   const line = statusLine(label);
   line.update('download + unpack…');
   const tracks = await prepare(album);
-  if (which === 'fresh' && tracks.length < FRESH_MIN_TRACKS) {
+  if ((which === 'fresh' || which === 'large') && tracks.length < FRESH_MIN_TRACKS) {
     line.done(`left out: ${tracks.length} tracks ≥ ${minSeconds} s (fewer than ${FRESH_MIN_TRACKS})`);
     continue;
   }
   mkdirSync(join(setDir, label), { recursive: true });
-  const musicDir = join(cache, 'unpacked', album.pkg, album.musicDir);
+  const root = join(cache, 'unpacked', album.pkg);
+  const musicDir = join(root, album.musicDir);
+  const copyright = copyrightText(album.pkg);
+  const albumHolders = (holders[label] = { holders: [] as string[], tracks: {} as Record<string, string[]> });
   for (const t of tracks) {
     // The extension stays (the scanner goes by it); the album folder is the label; sub-folders flattened into the name.
     const name = relative(musicDir, t).split(sep).join('-');
     const link = join(setDir, label, `${name.slice(0, name.length - extname(name).length)}${extname(name).toLowerCase()}`);
     symlinkSync(t, link);
     labels[relative(setDir, link)] = label;
+    const named = copyright ? holdersOf(copyright, relative(root, t).split(sep).join('/')) : [];
+    albumHolders.tracks[relative(setDir, link)] = named;
+    for (const h of named) if (!albumHolders.holders.includes(h)) albumHolders.holders.push(h);
   }
   line.done(`${tracks.length} tracks`);
 }
 writeFileSync(join(outDir, 'labels.json'), JSON.stringify(labels, null, 2) + '\n');
+// The second label: albums that share a copyright holder of their music are one group (eval-similar --labels).
+const groups = holderGroups(Object.fromEntries(Object.entries(holders).map(([a, h]) => [a, h.holders])));
+writeFileSync(join(outDir, 'holders.json'), JSON.stringify(holders, null, 2) + '\n');
+writeFileSync(join(outDir, 'composer-labels.json'), JSON.stringify(Object.fromEntries(Object.entries(labels).map(([t, a]) => [t, groups[a]])), null, 2) + '\n');
+for (const g of new Set(Object.values(groups))) if (g.includes('+')) process.stderr.write(`album-set: one holder group: ${g}\n`);
 process.stderr.write(`album-set: ${Object.keys(labels).length} tracks in ${setDir}, labels in ${join(outDir, 'labels.json')}\n`);
 
 if (!values['no-index']) {

@@ -6,10 +6,12 @@
  * `--db PATH` into that catalog (incremental: nothing to do when DIR is catalogued there, so
  * reruns are quick). Then computes the tracks' production signatures (in the music-space folder
  * beside that catalog, as the app does; `--no-production` leaves them out).
+ * `--labels FILE` (JSON: track path relative to DIR → label) replaces the album folders as the labels:
+ * album-set's composer-labels.json counts a track of another album by the same composer as a hit.
  * A development evaluation (like the corpus and the demo): it measures engine modules directly,
  * so it lives in the development wing, outside the fronts' import rule.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openCatalog } from '../../electron/engine/catalog/db';
@@ -24,7 +26,7 @@ import { usageError } from '../cli/errors';
 import { interruptSignal, phaseStatus } from '../cli/status';
 
 export const usage =
-  'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--no-halves] [--no-production] [--backend wasm|cpu] [--jobs N] [--json]';
+  'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--labels FILE] [--no-halves] [--no-production] [--backend wasm|cpu] [--jobs N] [--json]';
 export const example = 'needledrop eval-similar .cache/albums/set --db .cache/albums/catalog.sqlite --json';
 
 const ROWS: Array<[keyof SpaceScores, string]> = [
@@ -56,6 +58,19 @@ export function table(title: string, s: SpaceScores): string {
   return lines.join('\n');
 }
 
+/** `--labels FILE`: a JSON object, track path relative to DIR → label (album-set's composer-labels.json), in place of the album folders. */
+function readLabels(file: string): Map<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw usageError(`--labels ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string'))
+    throw usageError(`--labels ${file}: must be a JSON object of track path (relative to DIR) → label`);
+  return new Map(Object.entries(parsed as Record<string, string>));
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     db: { type: 'string' },
@@ -63,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     steps: { type: 'string' },
     loss: { type: 'string' },
     'music-weight': { type: 'string' },
+    labels: { type: 'string' },
     'no-halves': { type: 'boolean', default: false },
     'no-production': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
@@ -76,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   const jobs = num(values.jobs, 'jobs', { min: 1, int: true });
   if (values.loss !== undefined && !isLossName(values.loss)) throw usageError(`unknown loss "${values.loss}"`);
   const dir = resolve(positionals[0]);
+  const labels = values.labels === undefined ? undefined : readLabels(values.labels);
   const signal = interruptSignal();
 
   // Never the user's catalog (review S10: its other tracks changed the scores, and DIR joined the library).
@@ -101,6 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     const result = await evaluateSimilarity(db, dir, {
       moodVersion,
       ...(values['no-production'] ? {} : { productionDir }),
+      ...(labels ? { labels } : {}),
       signal,
       halves: !values['no-halves'],
       ...(musicWeight !== undefined ? { musicWeight } : {}),

@@ -40,8 +40,11 @@ export interface SimilarityScores {
   precisionAt1: number;
 }
 
-/** Tracks under `root` with stored audio features, labelled by their first folder below it; `signatures` by file content hash. */
-export function albumTracks(db: Catalog, root: string, signatures: ReadonlyMap<string, Float32Array> = new Map()): AlbumTrack[] {
+/**
+ * Tracks under `root` with stored audio features, labelled by their first folder below it, or by
+ * `labels` (path relative to `root`, `/`-separated → label) where it names the track; `signatures` by file content hash.
+ */
+export function albumTracks(db: Catalog, root: string, signatures: ReadonlyMap<string, Float32Array> = new Map(), labels?: ReadonlyMap<string, string>): AlbumTrack[] {
   const abs = resolve(root);
   const out: AlbumTrack[] = [];
   for (const t of catalogTracks(db)) {
@@ -50,7 +53,7 @@ export function albumTracks(db: Catalog, root: string, signatures: ReadonlyMap<s
     const parts = rel.split(sep);
     if (parts.length < 2) continue;
     const production = signatures.get(t.hash);
-    out.push({ trackId: t.trackId, path: t.path, album: parts[0], seq: getFeatures(db, t.trackId, 'audio') as FeatureSeq, ...(production ? { production } : {}) });
+    out.push({ trackId: t.trackId, path: t.path, album: labels?.get(parts.join('/')) ?? parts[0], seq: getFeatures(db, t.trackId, 'audio') as FeatureSeq, ...(production ? { production } : {}) });
   }
   return out;
 }
@@ -126,6 +129,8 @@ export interface SimilarityEvalOptions {
   moodVersion: string | null;
   /** Where the tracks' production signatures are cached (updateProductionSignatures); without it the profile has none. */
   productionDir?: string;
+  /** Labels that replace the album folder (path relative to the root, `/`-separated → label), e.g. albums that share a composer as one. */
+  labels?: ReadonlyMap<string, string>;
   config?: Partial<MusicSpaceConfig>;
   /** Also train on half the albums and evaluate on the other half (default true). */
   halves?: boolean;
@@ -250,7 +255,7 @@ function trainingSummary(partial: Partial<MusicSpaceConfig> = {}): { steps: numb
 
 /** Evaluate every space on the tracks under `root` (they must be in the catalog, in ≥ 2 album folders). */
 export async function evaluateSimilarity(db: Catalog, root: string, options: SimilarityEvalOptions): Promise<SimilarityEvalReport> {
-  const tracks = albumTracks(db, root, options.productionDir ? await readProductionSignatures(options.productionDir) : new Map());
+  const tracks = albumTracks(db, root, options.productionDir ? await readProductionSignatures(options.productionDir) : new Map(), options.labels);
   const albumCounts: Record<string, number> = {};
   for (const t of tracks) albumCounts[t.album] = (albumCounts[t.album] ?? 0) + 1;
   const albums = Object.keys(albumCounts).sort();

@@ -18,7 +18,7 @@ import { segmentIndexRoot } from '../app/library';
 import { inputError, isCancelled, NeedledropError } from '../errors';
 import { diskUsage } from '../util/disk-usage';
 import { withFileLock } from '../util/file-lock';
-import { liveLeases, writeLease } from '../util/lease';
+import { liveLeases, writeLease, type Lease } from '../util/lease';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import { mapCacheDir } from './map';
@@ -109,21 +109,29 @@ export function cachesOfJob(op: JobOperation, req: unknown): { caches: CacheName
   }
 }
 
-/** The live use of the cache `name` (by any process), or null. */
-export function cacheUser(roots: CacheRoots, name: CacheName): (CacheUse & { pid: number }) | null {
-  const path = specOf(name).path(roots);
-  for (const lease of liveLeases<CacheUse>(cacheLeasesDir(roots.dataDir))) {
+type Leases = Array<Lease<CacheUse>>;
+
+/** The live use of the cache at `path` among `leases`, or null. */
+function userAmong(leases: Leases, path: string): (CacheUse & { pid: number }) | null {
+  for (const lease of leases) {
     const use = lease.uses.find((u) => u.path === path);
     if (use) return { ...use, pid: lease.pid };
   }
   return null;
 }
 
+/** The live use of the cache `name` (by any process), or null. */
+export function cacheUser(roots: CacheRoots, name: CacheName): (CacheUse & { pid: number }) | null {
+  return userAmong(liveLeases<CacheUse>(cacheLeasesDir(roots.dataDir)), specOf(name).path(roots));
+}
+
 /** Every cache with its size; one a running job of any process uses is not clearable now, and says which job. */
 export function cacheInfo(roots: CacheRoots): CacheEntry[] {
+  // The leases folder read once for all the caches, not once for each.
+  const leases = liveLeases<CacheUse>(cacheLeasesDir(roots.dataDir));
   return CACHES.map((c) => {
     const path = c.path(roots);
-    const user = cacheUser(roots, c.name);
+    const user = userAmong(leases, path);
     return { name: c.name, label: c.label, detail: c.detail, path, ...diskUsage(path), clearable: !user, ...(user ? { usedBy: `${user.why} (pid ${user.pid})` } : {}) };
   });
 }

@@ -15,6 +15,7 @@ import { blobToF32 } from '../catalog/blob';
 import type { Catalog } from '../catalog/db';
 import type { TrackRow, TrackSummary } from '../catalog/types';
 import { brightnessLevel, loudnessLevel, noisinessLevel, onsetLevel, tempoLevel } from './scales';
+import { finite } from '../util/finite';
 
 /**
  * What the energy reads from the stored descriptors, per track. A step is sounding within
@@ -48,7 +49,6 @@ export const ENERGY_WEIGHTS = { onset: 0.5, tempo: 0.15, brightness: 0.15, noisi
  */
 export const TEMPO_CONFIDENCE = { none: 0.3, full: 0.7 } as const;
 
-const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** The stored means of a summary, when all are there. */
 export function storedMeans(summary: TrackSummary): EnergyMeans | undefined {

@@ -20,6 +20,7 @@ import { SegmentStore } from '../search/segment-store';
 import type { Mode, SearchSummary, SearchTrackInfo, TrackId } from '../search/types';
 import { trackEnergy, withEnergyMeans } from './energy';
 import { brightnessLevel, columnMean, keyLabel } from './scales';
+import { finite } from '../util/finite';
 
 /**
  * Above this many segments a library is searched from an on-disk segment index (f32 rows in a
@@ -62,7 +63,6 @@ export interface Library {
   release(): Promise<void>;
 }
 
-const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /**
  * Whether the indexer flagged a track near-silent (summary.nearSilent, below NEAR_SILENT_LUFS):

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { FitView } from '../../contract/types';
 import { inputError } from '../errors';
 import { round } from '../util/round';
+import { finite } from '../util/finite';
 
 export const CALIBRATION_FILE = 'match-calibration.json';
 
@@ -110,7 +111,6 @@ export function fitView(score: number, rank: number, ranked: number, cal: MatchC
   return { value: round(value, 3), basis: cal ? 'calibrated' : 'library', ...(cal ? { calibratedOn: cal.domain } : {}), top: round(top, 4), of: ranked };
 }
 
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** A model version's calibration, or null when it has none; a malformed file is an input error naming it. */
 export async function readCalibration(modelDir: string): Promise<MatchCalibration | null> {
@@ -123,7 +123,7 @@ export async function readCalibration(modelDir: string): Promise<MatchCalibratio
     throw inputError(file, `not a readable JSON calibration (${err instanceof Error ? err.message : String(err)})`, err);
   }
   const c = doc as Partial<MatchCalibration> | null;
-  if (typeof c !== 'object' || c === null || !isFiniteNumber(c.slope) || !isFiniteNumber(c.intercept)) {
+  if (typeof c !== 'object' || c === null || !finite(c.slope) || !finite(c.intercept)) {
     throw inputError(file, 'needs finite numbers "slope" and "intercept"');
   }
   if (!(c.slope > 0)) throw inputError(file, `"slope" must be positive (the fit must grow with the score), got ${c.slope}`);
@@ -132,8 +132,8 @@ export async function readCalibration(modelDir: string): Promise<MatchCalibratio
     intercept: c.intercept,
     data: typeof c.data === 'string' ? c.data : 'unknown',
     domain: c.domain === 'edits' ? 'edits' : 'synthetic',
-    positives: isFiniteNumber(c.positives) ? c.positives : 0,
-    negatives: isFiniteNumber(c.negatives) ? c.negatives : 0,
+    positives: finite(c.positives) ? c.positives : 0,
+    negatives: finite(c.negatives) ? c.negatives : 0,
     createdAt: typeof c.createdAt === 'string' ? c.createdAt : '',
   };
 }

@@ -22,8 +22,8 @@ import { trackEnergy, withEnergyMeans } from '../app/energy';
 import { keyLabel } from '../app/scales';
 import type { JobHandle } from './jobs';
 import { writeFileAtomic } from '../util/atomic-write';
+import { finite } from '../util/finite';
 
-const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 export function normaliseFolder(path: string): string {
   const abs = resolve(path);

@@ -9,9 +9,10 @@ export interface Reply<Res> {
 
 /**
  * The worker side of a WorkerPool: run `handle` for each task, with an AbortSignal the pool can
- * trip. Call once at the top of a worker module.
+ * trip and `report`, which hands a progress value to the task's `onProgress` (WorkerPool.run).
+ * Call once at the top of a worker module.
  */
-export function serveTasks<Req, Res>(handle: (req: Req, signal: AbortSignal) => Promise<Reply<Res>>): void {
+export function serveTasks<Req, Res>(handle: (req: Req, signal: AbortSignal, report: (progress: unknown) => void) => Promise<Reply<Res>>): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks must run inside a worker thread');
   const running = new Map<number, AbortController>();
@@ -22,7 +23,11 @@ export function serveTasks<Req, Res>(handle: (req: Req, signal: AbortSignal) => 
     }
     const ctl = new AbortController();
     running.set(msg.id, ctl);
-    handle(msg.req, ctl.signal).then(
+    const report = (value: unknown): void => {
+      const out: FromWorker<Res> = { type: 'progress', id: msg.id, value };
+      port.postMessage(out);
+    };
+    handle(msg.req, ctl.signal, report).then(
       (r) => {
         running.delete(msg.id);
         const out: FromWorker<Res> = { type: 'done', id: msg.id, value: r.value };

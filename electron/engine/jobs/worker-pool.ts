@@ -23,6 +23,7 @@ interface Task<Req, Res> {
   transfer: ArrayBuffer[];
   resolve: (v: Res) => void;
   reject: (e: unknown) => void;
+  onProgress?: (progress: unknown) => void;
 }
 
 interface Slot<Req, Res> {
@@ -76,6 +77,11 @@ export class WorkerPool<Req, Res> {
   }
 
   private onMessage(slot: Slot<Req, Res>, msg: FromWorker<Res>): void {
+    if (msg.type === 'progress') {
+      // The task goes on: its slot stays busy.
+      if (slot.task?.id === msg.id) slot.task.onProgress?.(msg.value);
+      return;
+    }
     if (msg.type === 'ready') {
       slot.ready = true;
     } else {
@@ -120,12 +126,15 @@ export class WorkerPool<Req, Res> {
     }
   }
 
-  /** Queue one task; resolves with the worker's value, rejects with its error (kind kept). */
-  run(req: Req, opts: { transfer?: ArrayBuffer[] } = {}): Promise<Res> {
+  /**
+   * Queue one task; resolves with the worker's value, rejects with its error (kind kept).
+   * `onProgress` hears what the worker's handler reports while the task runs.
+   */
+  run(req: Req, opts: { transfer?: ArrayBuffer[]; onProgress?: (progress: unknown) => void } = {}): Promise<Res> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     if (this.options.signal?.aborted) return Promise.reject(cancelledError());
     return new Promise<Res>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, req, transfer: opts.transfer ?? [], resolve, reject });
+      this.queue.push({ id: this.nextId++, req, transfer: opts.transfer ?? [], resolve, reject, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
       this.pump();
     });
   }

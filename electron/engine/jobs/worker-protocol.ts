@@ -12,6 +12,8 @@ export interface WireError {
 export type FromWorker<Res> =
   | { type: 'ready' }
   | { type: 'done'; id: number; value: Res }
+  /** Where a running task is (its handler's `report`); the task goes on. */
+  | { type: 'progress'; id: number; value: unknown }
   | { type: 'failed'; id: number; error: WireError };
 
 /** Errors cross the thread boundary as plain data; engine errors keep their kind and file. */

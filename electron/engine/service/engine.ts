@@ -671,10 +671,18 @@ export class Engine implements EngineApi {
           pr = { kind: 'energy', curve: req.curve };
         }
         // Playlists rank by the combined space (SPACE_WEIGHTS[kind]) unless the mood space alone is asked for.
-        // Said first: the combined space of a large library takes a while the first time (the map's phase too).
-        if (req.space !== 'mood') job.progress('vectors', 0, 1);
-        const space = req.space === 'mood' ? lib.store : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind);
-        if (req.space !== 'mood') job.progress('vectors', 1, 1);
+        // Said first: the combined space of a large library takes a while the first time (the map's phase too);
+        // a first build then counts its units (each track profiled, the re-ranking) and stops between two on cancel.
+        let units = 1;
+        if (req.space !== 'mood') job.progress('vectors', 0, units);
+        const space =
+          req.space === 'mood'
+            ? lib.store
+            : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind, {
+                signal: job.signal,
+                onProgress: (done, total) => job.progress('vectors', done, (units = total)),
+              });
+        if (req.space !== 'mood') job.progress('vectors', units, units);
         // A job (review R2.10): a pick or a round at a time, with progress and cancel between them, while
         // the engine answers the screens' other calls; the tracks are buildPlaylist's.
         return runPaced(buildPlaylistSteps(lib, pr, req.length, req.name, space, { atMost: req.atMost ?? false }), {

@@ -108,8 +108,13 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     job.progress('vectors', 1, 1);
     return { ...hit.map, cached: true };
   }
-  const { vectors: space, parts } = await combinedTrackVectors(lib, dataDir, cache, 'explore');
-  job.progress('vectors', 1, 1);
+  // A first build counts its units and stops between two on cancel, as a playlist's does.
+  let units = 1;
+  const { vectors: space, parts } = await combinedTrackVectors(lib, dataDir, cache, 'explore', {
+    signal: job.signal,
+    onProgress: (done, total) => job.progress('vectors', done, (units = total)),
+  });
+  job.progress('vectors', units, units);
   const layout = await layoutVectors(space.data, space.dim, {
     seed: SEED,
     signal: job.signal,

@@ -18,6 +18,7 @@ import { CombinedSpace } from '../playlist/combined-space';
 import { similarTracks } from '../playlist/similar';
 import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
 import { buildProfile, buildRerank, type BuildPlace } from '../similarity/off-thread';
+import { spaceCancelled, type BuildControl } from '../similarity/catalog-profile';
 import type { ProfileRerank } from '../similarity/profile';
 import { readSpaceManifest } from '../similarity/model';
 import { PRODUCTION_FILE } from '../similarity/production';
@@ -38,6 +39,14 @@ export type SpaceRequest = keyof typeof SPACE_WEIGHTS;
  */
 export const MUSIC_RERANK: Record<SpaceRequest, ProfileRerank> = { similar: 'diffusion', 'more-like': 'neighbours', 'mood-path': 'neighbours', energy: 'neighbours', explore: 'neighbours' };
 
+/** A build under way and the requests waiting for it (each with its own cancel and progress). */
+interface SharedBuild<T> {
+  promise: Promise<T>;
+  /** Aborted once no request waits any more: the build stops and keeps nothing. */
+  stop: AbortController;
+  waiters: Set<BuildControl>;
+}
+
 /** Track vectors of every space, computed once per catalog state (cleared when the tracks change). */
 export class MusicSpaceCache {
   /** The profile before re-ranking: one per catalog and signature state, whatever the request. */
@@ -56,7 +65,7 @@ export class MusicSpaceCache {
   reranks = 0;
 
   /** Builds under way, so that requests arriving meanwhile wait for the same one. */
-  private pending = new Map<string, Promise<unknown>>();
+  private pending = new Map<string, SharedBuild<unknown>>();
   /** Bumped by clear(): a build that started before it is handed out but not kept. */
   private generation = 0;
 
@@ -73,22 +82,59 @@ export class MusicSpaceCache {
     this.spaces.clear();
   }
 
-  /** `build()` once per `id` at a time; its result is kept (by `keep`) only if no clear() came meanwhile. */
-  private once<T>(id: string, build: () => Promise<T>, keep: (v: T) => void): Promise<T> {
-    let p = this.pending.get(id) as Promise<T> | undefined;
-    if (!p) {
+  /**
+   * `build()` once per `id` at a time; its result is kept (by `keep`) only if no clear() came
+   * meanwhile and it was not stopped. Every waiter hears its progress; a waiter whose signal aborts
+   * stops waiting at once, and when none is left the build is stopped (between two units of its
+   * work) and forgotten, so a cancelled first build leaves nothing half made: the next request
+   * builds from the start.
+   */
+  private once<T>(id: string, build: (control: BuildControl) => Promise<T>, keep: (v: T) => void, waiter: BuildControl): Promise<T> {
+    let shared = this.pending.get(id) as SharedBuild<T> | undefined;
+    if (!shared) {
       const generation = this.generation;
-      const started: Promise<T> = build()
+      const stop = new AbortController();
+      const waiters = new Set<BuildControl>();
+      const onProgress = (done: number, total: number): void => {
+        for (const w of waiters) w.onProgress?.(done, total);
+      };
+      const started: Promise<T> = build({ signal: stop.signal, onProgress })
         .then((v) => {
-          if (generation === this.generation) keep(v);
+          if (generation === this.generation && !stop.signal.aborted) keep(v);
           return v;
         })
         .finally(() => {
-          if (this.pending.get(id) === started) this.pending.delete(id);
+          if (this.pending.get(id)?.promise === started) this.pending.delete(id);
         });
-      this.pending.set(id, (p = started));
+      // Its failure reaches each waiter; a build nobody waits for any more fails unheard.
+      started.catch(() => undefined);
+      shared = { promise: started, stop, waiters };
+      this.pending.set(id, shared);
     }
-    return p;
+    return this.waitFor(id, shared, waiter);
+  }
+
+  /** Wait for a shared build as one request (see once). */
+  private waitFor<T>(id: string, shared: SharedBuild<T>, waiter: BuildControl): Promise<T> {
+    // Its own entry, even when a caller hands the same control to two waits.
+    const me: BuildControl = { ...waiter };
+    const { signal } = me;
+    shared.waiters.add(me);
+    return new Promise<T>((resolve, reject) => {
+      const leave = (): void => {
+        shared.waiters.delete(me);
+        reject(spaceCancelled());
+        if (shared.waiters.size > 0) return;
+        shared.stop.abort();
+        if (this.pending.get(id) === shared) this.pending.delete(id);
+      };
+      if (signal?.aborted) return leave();
+      signal?.addEventListener('abort', leave, { once: true });
+      void shared.promise.then(resolve, reject).finally(() => {
+        shared.waiters.delete(me);
+        signal?.removeEventListener('abort', leave);
+      });
+    });
   }
 
   /**
@@ -96,31 +142,43 @@ export class MusicSpaceCache {
    * step of every track; it is built once per catalog state (until clear) and production-signature
    * file (musicSpace.update adds signatures), and each re-ranking is made from it once. Both run
    * on a worker thread for large libraries (off-thread.ts), so other requests are answered meanwhile.
+   * `control`: this request's cancel and progress (the build's units: each track profiled, then
+   * the re-ranking).
    */
-  async descriptorStats(lib: Library, dataDir: string, rerank: ProfileRerank): Promise<TrackVectors> {
+  async descriptorStats(lib: Library, dataDir: string, rerank: ProfileRerank, control: BuildControl = {}): Promise<TrackVectors> {
     const productionDir = musicSpaceDir(dataDir);
     const file = join(productionDir, PRODUCTION_FILE);
     const st = existsSync(file) ? statSync(file) : null;
     const key = JSON.stringify(st ? [st.size, st.mtimeMs] : null);
     if (this.profile?.key !== key) {
       // The profile and this request's re-ranking in one build (one thread start when off-thread).
-      const built = await this.once(`profile\0${key}`, async () => ({ rerank, ...(await buildProfile(lib.db, productionDir, rerank, this.place)) }), (b) => {
-        this.profile = { key, vectors: b.profile };
-        this.stats.clear();
-        this.stats.set(b.rerank, { key, vectors: b.reranked });
-        this.reads.stats++;
-        this.reranks++;
-      });
+      const built = await this.once(
+        `profile\0${key}`,
+        async (build) => ({ rerank, ...(await buildProfile(lib.db, productionDir, rerank, this.place, build)) }),
+        (b) => {
+          this.profile = { key, vectors: b.profile };
+          this.stats.clear();
+          this.stats.set(b.rerank, { key, vectors: b.reranked });
+          this.reads.stats++;
+          this.reranks++;
+        },
+        control,
+      );
       // Cleared meanwhile: hand out what was built for the state this request saw, keep nothing.
-      if (this.profile?.key !== key) return built.rerank === rerank ? built.reranked : buildRerank(built.profile, rerank, this.place);
+      if (this.profile?.key !== key) return built.rerank === rerank ? built.reranked : buildRerank(built.profile, rerank, this.place, control);
     }
     const stats = this.stats.get(rerank);
     if (stats?.key === key) return stats.vectors;
     const profile = this.profile.vectors;
-    return this.once(`${rerank}\0${key}`, () => buildRerank(profile, rerank, this.place), (vectors) => {
-      this.stats.set(rerank, { key, vectors });
-      this.reranks++;
-    });
+    return this.once(
+      `${rerank}\0${key}`,
+      (build) => buildRerank(profile, rerank, this.place, build),
+      (vectors) => {
+        this.stats.set(rerank, { key, vectors });
+        this.reranks++;
+      },
+      control,
+    );
   }
 
   /** The learned space's vectors, or null before the library has one; re-read when its id or vector file changes. */
@@ -151,9 +209,9 @@ export class MusicSpaceCache {
     return this.mood.vectors;
   }
 
-  /** The combined space of a request, built once per state of its parts. */
-  async space(lib: Library, dataDir: string, request: SpaceRequest): Promise<CombinedSpace> {
-    const parts = await combinedParts(lib, dataDir, this, request);
+  /** The combined space of a request, built once per state of its parts; `control`: as descriptorStats. */
+  async space(lib: Library, dataDir: string, request: SpaceRequest, control: BuildControl = {}): Promise<CombinedSpace> {
+    const parts = await combinedParts(lib, dataDir, this, request, control);
     const key = `${request}\0${this.mood?.key}\0${this.learned?.key}\0${this.stats.get(MUSIC_RERANK[request])?.key}\0${parts.length}`;
     let space = this.spaces.get(key);
     if (!space) {
@@ -171,8 +229,8 @@ export class MusicSpaceCache {
  * learned space that knows every track (one that misses some would drop them from every list
  * until embedded), else descriptor statistics alone.
  */
-export async function combinedParts(lib: Library, dataDir: string, cache: MusicSpaceCache, request: SpaceRequest): Promise<WeightedSpace[]> {
-  const stats = await cache.descriptorStats(lib, dataDir, MUSIC_RERANK[request]);
+export async function combinedParts(lib: Library, dataDir: string, cache: MusicSpaceCache, request: SpaceRequest, control: BuildControl = {}): Promise<WeightedSpace[]> {
+  const stats = await cache.descriptorStats(lib, dataDir, MUSIC_RERANK[request], control);
   const learned = await cache.learnedVectors(lib, dataDir);
   const mood = cache.moodVectors(lib);
   const { music, mood: moodWeight } = SPACE_WEIGHTS[request];
@@ -200,8 +258,9 @@ export async function combinedTrackVectors(
   dataDir: string,
   cache: MusicSpaceCache,
   request: SpaceRequest,
+  control: BuildControl = {},
 ): Promise<{ vectors: TrackVectors; parts: WeightedSpace[] }> {
-  const parts = await combinedParts(lib, dataDir, cache, request);
+  const parts = await combinedParts(lib, dataDir, cache, request, control);
   return { vectors: weightedConcat(parts), parts };
 }
 

@@ -3,13 +3,16 @@
  * OFF_THREAD_MIN_TRACKS tracks or more, so the engine keeps answering other requests while a
  * large profile and its re-rankings are computed (seconds to minutes: docs/similarity.md, "At
  * library scale"); in the calling thread below that, where the build takes well under a second
- * and starting a thread would cost more than it saves.
+ * and starting a thread would cost more than it saves. Either way a build stops when its signal
+ * aborts (between two tracks of the profile; a worker is ended where it is) and tells its progress
+ * in units: each track profiled, then the re-ranking.
  */
 import type { Catalog } from '../catalog/db';
 import { WorkerPool } from '../jobs/worker-pool';
 import { workerModule } from '../jobs/worker-entry';
+import { catalogProfile, profileUnits, rerankHere, spaceCancelled, type BuildControl } from './catalog-profile';
 import type { ProfileRerank } from './profile';
-import { catalogTracks, rerankVectors, trackVectors, type TrackVectors } from './space';
+import { catalogTracks, type TrackVectors } from './space';
 
 /** From this many tracks the profile and its re-rankings are built on a worker thread. */
 export const OFF_THREAD_MIN_TRACKS = 500;
@@ -20,14 +23,27 @@ export type SpaceTask = { kind: 'profile'; catalogPath: string; productionDir: s
 /** What a task hands back: [profile, re-ranked] for 'profile', [re-ranked] for 'rerank'. */
 export type SpaceResult = TrackVectors[];
 
+/** What a space worker reports while it builds: `done` of `total` units. */
+export type SpaceProgress = [done: number, total: number];
+
 const SPACE_WORKER = workerModule('space-worker', new URL('./space-worker.ts', import.meta.url));
 
 /** Run one task on a fresh worker thread (closed when it ends: a build happens once per catalog state). */
-async function inWorker(task: SpaceTask): Promise<SpaceResult> {
+async function inWorker(task: SpaceTask, control: BuildControl): Promise<SpaceResult> {
+  const { signal, onProgress } = control;
+  if (signal?.aborted) throw spaceCancelled();
   const pool = new WorkerPool<SpaceTask, SpaceResult>({ size: 1, entry: SPACE_WORKER });
+  // A cancel ends the thread where it is: a re-ranking (native neighbour search) looks at no signal.
+  const stop = (): void => void pool.close();
+  signal?.addEventListener('abort', stop, { once: true });
   try {
-    return await pool.run(task);
+    // Reports the thread sent before it was ended are not heard: a cancelled build says no more.
+    const heard = onProgress && ((p: unknown): void => void (signal?.aborted || onProgress(...(p as SpaceProgress))));
+    return await pool.run(task, heard ? { onProgress: heard } : {}).catch((err: unknown) => {
+      throw signal?.aborted ? spaceCancelled() : err;
+    });
   } finally {
+    signal?.removeEventListener('abort', stop);
     await pool.close();
   }
 }
@@ -37,21 +53,25 @@ export interface BuildPlace {
   offThread?: boolean;
 }
 
-/** The profile (not re-ranked) of every catalogued track with audio features, and that profile re-ranked as `rerank` says. */
-export async function buildProfile(db: Catalog, productionDir: string, rerank: ProfileRerank, place: BuildPlace = {}): Promise<{ profile: TrackVectors; reranked: TrackVectors }> {
+/**
+ * The profile (not re-ranked) of every catalogued track with audio features, and that profile
+ * re-ranked as `rerank` says. Units: the tracks, then the re-ranking.
+ */
+export async function buildProfile(db: Catalog, productionDir: string, rerank: ProfileRerank, place: BuildPlace = {}, control: BuildControl = {}): Promise<{ profile: TrackVectors; reranked: TrackVectors }> {
   // An in-memory catalog cannot be opened from another thread.
   const onFile = db.name !== ':memory:' && db.name !== '';
   const off = place.offThread ?? (onFile && catalogTracks(db).length >= OFF_THREAD_MIN_TRACKS);
   if (off && onFile) {
-    const [profile, reranked] = await inWorker({ kind: 'profile', catalogPath: db.name, productionDir, rerank });
+    const [profile, reranked] = await inWorker({ kind: 'profile', catalogPath: db.name, productionDir, rerank }, control);
     return { profile, reranked };
   }
-  const profile = await trackVectors(db, { kind: 'descriptor-stats', productionDir, rerank: 'none' });
-  return { profile, reranked: rerankVectors(profile, rerank) };
+  const profile = await catalogProfile(db, productionDir, profileUnits(control));
+  return { profile, reranked: rerankHere(profile, rerank, control, profile.trackIds.length + 1) };
 }
 
-/** A profile re-ranked as `rerank` says (rerankVectors), off the calling thread for large libraries. */
-export async function buildRerank(profile: TrackVectors, rerank: ProfileRerank, place: BuildPlace = {}): Promise<TrackVectors> {
-  if (place.offThread ?? profile.trackIds.length >= OFF_THREAD_MIN_TRACKS) return (await inWorker({ kind: 'rerank', profile, rerank }))[0];
-  return rerankVectors(profile, rerank);
+/** A profile re-ranked as `rerank` says (rerankVectors), off the calling thread for large libraries. One unit. */
+export async function buildRerank(profile: TrackVectors, rerank: ProfileRerank, place: BuildPlace = {}, control: BuildControl = {}): Promise<TrackVectors> {
+  if (place.offThread ?? profile.trackIds.length >= OFF_THREAD_MIN_TRACKS) return (await inWorker({ kind: 'rerank', profile, rerank }, control))[0];
+  control.onProgress?.(0, 1);
+  return rerankHere(profile, rerank, control, 1);
 }

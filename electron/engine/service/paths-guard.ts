@@ -30,13 +30,25 @@ const forbidden = (path: string, why: string): EngineError =>
   new EngineError({ code: 'forbidden-path', message: `${path}: ${why}`, file: path });
 
 /** A folder a corpus may be made in inside the data folder: not there yet, empty, or a corpus (its manifest). */
-function corpusPlace(top: string): boolean {
+function corpusPlace(dir: string): boolean {
   try {
-    const names = readdirSync(top);
+    const names = readdirSync(dir);
     return names.length === 0 || names.includes('manifest.json');
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
+}
+
+/**
+ * The only places inside the data folder a corpus may be made: <data>/corpus (what the Train screen
+ * offers) and <data>/corpora/<name>. Any other first-level name was let through while it did not
+ * exist yet (review R5.2: active-model.json, models/, checkpoints/, a cache made into a corpus
+ * folder left every screen and the CLI failing).
+ */
+function corpusFolderIn(data: string, p: string): boolean {
+  const parts = relative(data, p).split(sep);
+  const named = (parts.length === 1 && parts[0] === 'corpus') || (parts.length === 2 && parts[0] === 'corpora' && parts[1] !== '');
+  return named && corpusPlace(p);
 }
 
 export class PathGuard {
@@ -50,8 +62,8 @@ export class PathGuard {
   /**
    * Why `path` is one of Needledrop's own files, or null. Both the path with its folder's links
    * resolved and its own target count: a write replaces a link, and a file written through one
-   * lands on the target. `corpusFolder`: a corpus may be made in a folder of its own inside the
-   * data folder (the Train screen offers <data>/corpus), one that is new, empty or a corpus already.
+   * lands on the target. `corpusFolder`: a corpus may be made inside the data folder only as
+   * <data>/corpus (the Train screen offers it) or <data>/corpora/<name>, new, empty or a corpus already.
    */
   private ownFile(path: string, corpusFolder: boolean): string | null {
     if (!this.own) return null;
@@ -63,8 +75,10 @@ export class PathGuard {
       // The catalog with its -wal/-shm files and its segment index (which sit beside it under --db).
       if (dirname(p) === dirname(catalog) && basename(p).startsWith(basename(catalog))) return `is Needledrop's catalog (${catalog}) or beside it`;
       if (!isUnder(p, data)) continue;
-      if (corpusFolder && p !== data && corpusPlace(join(data, relative(data, p).split(sep)[0]))) continue;
-      return `is inside Needledrop's data folder (${data}: settings, models, checkpoints, the catalog, caches), which the app writes only itself: choose another folder`;
+      if (corpusFolder && corpusFolderIn(data, p)) continue;
+      const inData = `is inside Needledrop's data folder (${data}: settings, models, checkpoints, the catalog, caches), which the app writes only itself`;
+      if (corpusFolder) return `${inData}; a corpus may be made there only as ${join(data, 'corpus')} or ${join(data, 'corpora', '<name>')} (new, empty or a corpus already): choose one of those or a folder outside it`;
+      return `${inData}: choose another folder`;
     }
     return null;
   }

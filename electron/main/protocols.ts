@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { answerRange, contentType, rangeHeaders } from '../engine/service/index';
+import { answerRange, contentType, mediaHeaders, mediaTypeByName, rangeHeaders } from '../engine/service/index';
 import { APP_HEADERS, APP_HOST, APP_ORIGIN, MEDIA_SCHEME } from './security';
 
 /** The parts of a fetch Request the handlers read. */
@@ -20,7 +20,7 @@ const TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Opti
 const refuse = (status: number, message: string): Response => new Response(message, { status, headers: TEXT });
 
 /** A file with Range: 200 whole, 206 one range, 416 unsatisfiable; HEAD without a body. */
-export async function fileResponse(file: string, request: RequestLike, extra: Record<string, string> = {}): Promise<Response> {
+export async function fileResponse(file: string, request: RequestLike, extra: Record<string, string> = {}, type = contentType(file)): Promise<Response> {
   let size: number;
   try {
     const st = await stat(file);
@@ -30,7 +30,7 @@ export async function fileResponse(file: string, request: RequestLike, extra: Re
     return refuse(404, 'not found');
   }
   const answer = answerRange(request.headers.get('range'), size);
-  const headers = { ...extra, ...rangeHeaders(answer, size, contentType(file)) };
+  const headers = { ...extra, ...rangeHeaders(answer, size, type) };
   if (answer.status === 416 || request.method === 'HEAD' || size === 0) return new Response(null, { status: answer.status, headers });
   const stream = createReadStream(file, { start: answer.start, end: answer.end });
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: answer.status, headers });
@@ -67,8 +67,10 @@ export function mediaHandler(resolveMedia: ResolveMedia): (request: RequestLike)
       file = null;
     }
     if (!file) return refuse(404, 'no such media');
-    // The app page may draw frames of a clip (thumbnails): it reads media with CORS.
-    return fileResponse(file, request, { 'Access-Control-Allow-Origin': APP_ORIGIN, 'X-Content-Type-Options': 'nosniff' });
+    // The app page may draw frames of a clip (thumbnails): it reads media with CORS. Only a media
+    // type, sandboxed, whatever the file is (review R5.4: an opened "clip" may be an SVG); main has
+    // no ffprobe, so by name here, but never a document type (the bridge types by ffprobe).
+    return fileResponse(file, request, { 'Access-Control-Allow-Origin': APP_ORIGIN, ...mediaHeaders(file) }, mediaTypeByName(file));
   };
 }
 

@@ -6,7 +6,8 @@
  * page carries it (its own address, then the WS and media URLs it builds). No cookie carries it:
  * cookies are not kept apart by port, so one would reach every other server on 127.0.0.1 the
  * browser visits (review R1.16). The renderer's scripts and styles, which hold nothing secret, are
- * served without it. Media is served by catalog id or opened-clip id, never by path, with Range.
+ * served without it. Media is served by catalog id or opened-clip id, never by path, with Range,
+ * typed by what ffprobe says it is and sandboxed (media-type.ts).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
@@ -15,7 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientMessage, Port, ServerMessage } from '../../contract/messages';
+import { probe } from '../media/probe';
 import type { Engine } from '../service/engine';
+import { mediaHeaders, probedMediaType } from './media-type';
 import { answerRange, contentType, rangeHeaders } from './range';
 import { serveEngine } from './serve';
 
@@ -92,6 +95,30 @@ function realOrNull(p: string): string | null {
   }
 }
 
+/** Media types by what ffprobe says each file is, probed once per file version (size, mtime). */
+class ProbedTypes {
+  private readonly known = new Map<string, { version: string; type: Promise<string> }>();
+
+  of(file: string): Promise<string> {
+    let version: string;
+    try {
+      const st = statSync(file);
+      version = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return Promise.resolve('application/octet-stream');
+    }
+    const hit = this.known.get(file);
+    if (hit?.version === version) return hit.type;
+    // Not ffprobe's media any more (replaced since it was opened): served as bytes.
+    const type = probe(file).then(probedMediaType, () => 'application/octet-stream');
+    this.known.delete(file);
+    this.known.set(file, { version, type });
+    // Oldest first in a Map: keep the last few hundred files a session plays.
+    if (this.known.size > 512) this.known.delete(this.known.keys().next().value as string);
+    return type;
+  }
+}
+
 /** True when `file` (missing files count: they answer 404 later) resolves to a place under `root`. */
 function inside(root: string, file: string): boolean {
   const real = realOrNull(file);
@@ -103,6 +130,7 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
   const staticRoot = resolve(opts.staticDir);
   const realRoot = realOrNull(staticRoot) ?? staticRoot;
   let port = 0;
+  const types = new ProbedTypes();
 
   /** Host and Origin checks shared by HTTP and the WebSocket upgrade, then the token where `needsToken`; null when allowed. */
   function refuse(req: IncomingMessage, url: URL, needsToken: boolean): { status: number; message: string } | null {
@@ -119,7 +147,7 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
     return pathname.startsWith('/media/') || pathname.endsWith('/') || !/\.(js|css|svg|png|ico|woff2?|ttf|map)$/i.test(pathname);
   }
 
-  function sendFile(req: IncomingMessage, res: ServerResponse, file: string, extra: Record<string, string> = {}): void {
+  function sendFile(req: IncomingMessage, res: ServerResponse, file: string, extra: Record<string, string> = {}, type = contentType(file)): void {
     let size: number;
     try {
       const st = statSync(file);
@@ -130,7 +158,7 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
       return;
     }
     const answer = answerRange(req.headers.range, size);
-    res.writeHead(answer.status, { ...SECURITY_HEADERS, ...extra, ...rangeHeaders(answer, size, contentType(file)) });
+    res.writeHead(answer.status, { ...SECURITY_HEADERS, ...extra, ...rangeHeaders(answer, size, type) });
     if (answer.status === 416 || req.method === 'HEAD') {
       res.end();
       return;
@@ -153,7 +181,9 @@ export async function startBridge(engine: Engine, opts: BridgeOptions): Promise<
       res.writeHead(404, SECURITY_HEADERS).end('no such media');
       return;
     }
-    sendFile(req, res, file);
+    // Never by its name: an opened "clip" may be an SVG, or a video named .html (review R5.4).
+    const served = file;
+    void types.of(served).then((type) => sendFile(req, res, served, mediaHeaders(served), type));
   }
 
   function staticFile(req: IncomingMessage, res: ServerResponse, pathname: string): void {

@@ -9,6 +9,7 @@ export { toErrorData } from './errors';
 export { startBridge, type Bridge, type BridgeOptions } from '../host/bridge';
 export { serveEngine, messagePortAdapter } from '../host/serve';
 export { answerRange, rangeHeaders, contentType, type RangeAnswer } from '../host/range';
+export { mediaHeaders, mediaTypeByName, MEDIA_CSP } from '../host/media-type';
 export { defaultResourcesDir, dataHome, catalogPath } from '../paths';
 export { localJob, type JobHandle } from './jobs';
 // How a phase's progress is timed (count, rate once it means something, elapsed): the scripts' status lines time theirs as the engine's jobs do.

@@ -13,6 +13,12 @@ import { APP_ORIGIN, CSP } from '../../../electron/main/security';
 const VIDEO = resolve(import.meta.dirname, '../../../../shared/media/video/chaplin.mp4');
 const AUDIO = resolve(import.meta.dirname, '../../../../shared/media/music/Kevin_MacLeod_-_Vibe_Ace.ogg');
 const CLIP_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+/** An opened "clip" that is an SVG with a script (review R5.4: ffprobe takes it as a one-frame video). */
+const SVG_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const SVG_DIR = mkdtempSync(join(tmpdir(), 'nd-media-svg-'));
+const SVG = join(SVG_DIR, 'poster.svg');
+writeFileSync(SVG, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+afterAll(() => rmSync(SVG_DIR, { recursive: true, force: true }));
 
 const whole = readFileSync(VIDEO);
 const size = whole.length;
@@ -21,6 +27,7 @@ const media = mediaHandler(async (kind, id) => {
   asked.push([kind, id]);
   if (kind === 'track' && id === 7) return AUDIO;
   if (kind === 'clip' && id === CLIP_ID) return VIDEO;
+  if (kind === 'clip' && id === SVG_ID) return SVG;
   return null;
 });
 
@@ -96,6 +103,19 @@ describe('media:// Range', () => {
     expect(r.headers.get('content-type')).toBe('audio/ogg');
     expect(r.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
     expect((await bytes(r)).toString('latin1')).toBe('OggS');
+  });
+
+  it('media answers are media or bytes, sandboxed: never a document (review R5.4)', async () => {
+    const svg = await get(`media://clip/${SVG_ID}`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toBe('application/octet-stream');
+    const video = await get(`media://clip/${CLIP_ID}`, { Range: 'bytes=0-3' });
+    for (const r of [svg, video]) {
+      expect(r.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect(svg.headers.get('content-disposition')).toBe(`inline; filename="poster.svg"; filename*=UTF-8''poster.svg`);
+    expect(video.headers.get('content-disposition')).toBe(`inline; filename="chaplin.mp4"; filename*=UTF-8''chaplin.mp4`);
   });
 });
 

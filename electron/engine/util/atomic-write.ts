@@ -5,7 +5,9 @@
  * (the app and the CLI, or two overlapping async writes) truncate each other's half-written file
  * and one of them renames the other's, or finds it already gone. A process killed between the
  * write and the rename leaves its temporary file behind; the first write into a folder by each
- * process removes those of processes that are gone.
+ * process removes those of processes that are gone. Only names no one else makes are removed:
+ * `.<file>.needledrop-<pid>-<call>.tmp` (review R5.1: the plain `<file>.<pid>.<n>.tmp` pattern also
+ * took a user's `thesis.2023.1.tmp` from a folder a playlist or a hand-off file was written to).
  */
 import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { pidAlive } from './pid';
 
 let calls = 0;
-const TEMPORARY = /\.(\d+)\.\d+\.tmp$/;
+const TEMPORARY = /^\..+\.needledrop-(\d+)-\d+\.tmp$/;
 const swept = new Set<string>();
 
 /** Whether `name` is a temporary file of this module's whose writer is still running. */
@@ -32,13 +34,20 @@ function sweepDeadTemporaries(dir: string): void {
   } catch {
     return; // no folder yet: the write reports it
   }
-  for (const name of names) if (TEMPORARY.test(name) && !isLiveTemporary(name)) rmSync(join(dir, name), { force: true });
+  for (const name of names) {
+    if (!TEMPORARY.test(name) || isLiveTemporary(name)) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // Another user's in a shared folder (EPERM): a clean-up failing is no reason for the write to fail.
+    }
+  }
 }
 
 /** A temporary name beside `file`, unique to this process and call, swept once its writer is gone. */
 export function tmpName(file: string): string {
   sweepDeadTemporaries(dirname(file));
-  return join(dirname(file), `${basename(file)}.${process.pid}.${++calls}.tmp`);
+  return join(dirname(file), `.${basename(file)}.needledrop-${process.pid}-${++calls}.tmp`);
 }
 
 export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferView): void {

@@ -66,29 +66,31 @@ describe('writing a file atomically', () => {
     const dir = freshDir();
     const file = join(dir, 'ann.usearch');
     const dead = deadPid();
-    const orphan = `ann.usearch.${dead}.17.tmp`;
-    const other = `vectors.json.${dead}.2.tmp`;
-    const live = `ann.usearch.${process.ppid}.1.tmp`; // the test runner's parent: alive
-    const notOurs = `notes.${dead}.3.tmp.txt`; // a user's file that only looks like one inside
-    for (const name of [orphan, other, live, notOurs]) writeFileSync(join(dir, name), 'half');
+    const orphan = `.ann.usearch.needledrop-${dead}-17.tmp`;
+    const other = `.vectors.json.needledrop-${dead}-2.tmp`;
+    const live = `.ann.usearch.needledrop-${process.ppid}-1.tmp`; // the test runner's parent: alive
+    const notOurs = `.notes.needledrop-${dead}-3.tmp.txt`; // a user's file that only looks like one inside
+    // A user's own files with <number>.<number>.tmp names (review R5.1): the old pattern removed them.
+    const users = ['thesis.2023.1.tmp', `report.${dead}.7.tmp`];
+    for (const name of [orphan, other, live, notOurs, ...users]) writeFileSync(join(dir, name), 'half');
     expect(isLiveTemporary(orphan)).toBe(false);
     expect(isLiveTemporary(live)).toBe(true);
     expect(isLiveTemporary('ann.usearch')).toBe(false);
     writeFileAtomic(file, doc('a', 3));
-    expect(readdirSync(dir).sort()).toEqual(['ann.usearch', live, notOurs].sort());
+    expect(readdirSync(dir).sort()).toEqual(['ann.usearch', live, notOurs, ...users].sort());
     // Once per folder and process: a later orphan waits for the next process (no listing per write).
-    const later = `ann.usearch.${dead}.18.tmp`;
+    const later = `.ann.usearch.needledrop-${dead}-18.tmp`;
     writeFileSync(join(dir, later), 'half');
     writeFileAtomic(file, doc('b', 3));
     expect(readdirSync(dir)).toContain(later);
   });
 
-  it('names each temporary file after its target, this process and the call, so that a later process can tell whose it is', () => {
+  it('names each temporary file after its target, Needledrop, this process and the call, so that a later process can tell whose it is', () => {
     const dir = freshDir();
     const file = join(dir, 'index.usearch');
     const names: string[] = [];
     for (let i = 0; i < 2; i++) saveAtomic(file, (tmp) => (names.push(tmp), writeFileSync(tmp, 'x')));
-    for (const tmp of names) expect(tmp).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}\\.${process.pid}\\.\\d+\\.tmp$`));
+    for (const tmp of names) expect(tmp).toMatch(new RegExp(`^${join(dir, '.index.usearch').replace(/[.]/g, '\\.')}\\.needledrop-${process.pid}-\\d+\\.tmp$`));
     expect(names[0]).not.toBe(names[1]);
   });
 

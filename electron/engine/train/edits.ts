@@ -5,7 +5,7 @@
  * of its path relative to the folder), never by window, so no video is in two splits.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { MIN_HELD_OUT_EDITS, SURE_HELD_OUT_FROM } from '../../contract/wording';
 import { inputError } from '../errors';
@@ -198,6 +198,26 @@ export function alignedPairs(
 }
 
 /**
+ * Why a listed edit gave no features. One removed or moved after the folder was listed (while the
+ * run reads the others), or that cannot be opened, is said as such: it read "no usable audio and video
+ * (…: decoding failed: file not found)", which blames the video's content. Otherwise the decoder's cause.
+ */
+export function unusableWhy(file: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // The skip names the file already: not again inside its cause.
+  const cause = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+  try {
+    closeSync(openSync(file, 'r'));
+  } catch (now) {
+    const code = (now as NodeJS.ErrnoException).code;
+    // It was a file when listed (listVideos): gone now means removed or moved during the run.
+    if (code === 'ENOENT') return 'no longer there (removed or moved after the run listed the folder)';
+    return `cannot be read (${code ?? (now instanceof Error ? now.message : String(now))})`;
+  }
+  return `no usable audio and video (${cause})`;
+}
+
+/**
  * Pairs from every music-soundtrack video under `dir`. Each window is one pair whose classId is
  * its video's (clipClass): with 'mood' positives the windows of one video are each other's
  * positives, never each other's negatives.
@@ -228,7 +248,7 @@ export async function loadEditPairs(dir: string, opts: EditsOptions): Promise<Ed
         ]);
       } catch (err) {
         if (opts.signal?.aborted) throw err;
-        found[index] = { file, pairs: [], skipped: { file, reason: `no usable audio and video (${err instanceof Error ? err.message : String(err)})` } };
+        found[index] = { file, pairs: [], skipped: { file, reason: unusableWhy(file, err) } };
         // A file that failed is done too: the count reached 6/9 for 9 files of which 3 failed (review R1.14).
         counted();
         return;

@@ -244,6 +244,8 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
     ? await loadEditPairs(videosDir, { ...shape, cacheDir: dirs.cacheDir, signal: job.signal, onProgress: (p) => job.progress('features', p.done, p.total) })
     : { data: emptyData(shape), videos: [], skipped: [] };
   const { data } = edits;
+  // The folder's edits, before skipped judgements join the list: "1 of 3 edits usable".
+  const listedEdits = edits.videos.length + edits.skipped.length;
   let judged: { accepted: number; rejected: number; pairs: number; negatives: number } | null = null;
   // Rejections of training-split clips only: a held-out clip's windows stay out of training.
   let negatives: PairSample[] = [];
@@ -264,8 +266,16 @@ export async function finetuneOnEdits(req: FinetuneRequest, dirs: FinetuneDirs, 
   const train = bySplit(data, 'train');
   const val = bySplit(data, 'val');
   if (train.length < 2 || val.length < 1) {
+    // How many of what was given were usable, and why each other one was not (it said only "train windows 1, held-out 0").
+    const usable = [
+      ...(videosDir ? [`${edits.videos.length} of ${listedEdits} edit${listedEdits === 1 ? '' : 's'} usable`] : []),
+      ...(judged ? [`${judged.pairs} window${judged.pairs === 1 ? '' : 's'} from ${judged.accepted} accepted judgement${judged.accepted === 1 ? '' : 's'}`] : []),
+    ].join(', ');
     const why = edits.skipped.map((s) => `${s.file}: ${s.reason}`).join('; ');
-    throw inputError(videosDir ?? 'feedback', `too few usable music edits to fine-tune (train windows ${train.length}, held-out ${val.length})${why ? `; skipped ${why}` : ''}`);
+    throw inputError(
+      videosDir ?? 'feedback',
+      `too few usable ${videosDir ? 'edits' : 'judgements'} to fine-tune: ${usable}, giving ${train.length} training and ${val.length} held-out window${val.length === 1 ? '' : 's'} (at least 2 and 1 needed)${why ? `. Skipped: ${why}` : ''}`,
+    );
   }
   // A run whose batches are all of one clip learns nothing from its pairs (review R1.2): refused before
   // the benchmark and the training when nothing else trains either, said in the notes when the

@@ -54,7 +54,9 @@ export const TRAINABLE_CORPUS_PAIRS = 10;
 const path = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PATH, 'is too long'), v.check((s) => !s.includes('\0'), 'contains a NUL byte'));
 const seconds = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(86_400 * 7));
 const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));
-const name = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+/** The longest playlist name (a default name made from long track names is shortened to it: app/curate.ts). */
+export const PLAYLIST_NAME_MAX = 200;
+const name = v.pipe(v.string(), v.minLength(1), v.maxLength(PLAYLIST_NAME_MAX));
 const version = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, ".", "_" or "-" (at most 64)'));
 const trackRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), path]);
 const provider = v.picklist(['auto', 'cpu', 'cuda', 'dml', 'coreml']);

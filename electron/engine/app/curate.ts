@@ -4,6 +4,7 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PLAYLIST_NAME_MAX } from '../../contract/operations';
 import type { CuratedTrack, Playlist } from '../../contract/types';
 import { trackText } from '../../contract/wording';
 import { filesBySize } from '../catalog/files';
@@ -177,18 +178,51 @@ export type { Playlist } from '../../contract/types';
  * A playlist's name when none is given, from its tracks' names as every front names a track
  * (contract/wording trackText). Stored as it is, marks and line breaks included: each front escapes
  * a saved name where it shows it (review R3.7), so escaping here would show "\\u202e" there.
+ * Never longer than a name may be (PLAYLIST_NAME_MAX): long seed names used to make a default name
+ * the save refused, naming a --name the user never typed. Shortened, "More like" names the seeds
+ * that fit and counts the rest ("More like A, B and 3 more"), and a name too long alone is cut
+ * after a whole word, with "…".
  */
 function defaultName(library: Library, req: PlaylistRequest, ids: TrackId[]): string {
   const label = (id: TrackId) => trackText(library.view(id));
+  const max = PLAYLIST_NAME_MAX;
   switch (req.kind) {
-    case 'more-like':
+    case 'more-like': {
       // A seed given twice is named once (review R31: "More like X, X").
-      return `More like ${[...new Set(ids)].map(label).join(', ')}`;
-    case 'mood-path':
-      return `${label(ids[0])} → ${label(ids[1])}`;
+      const labels = [...new Set(ids)].map(label);
+      for (let shown = labels.length; shown >= 1; shown--) {
+        const rest = labels.length - shown;
+        const name = `More like ${labels.slice(0, shown).join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+        if (name.length <= max) return name;
+      }
+      const more = labels.length > 1 ? ` and ${labels.length - 1} more` : '';
+      return `More like ${cutAtWord(labels[0], max - 'More like '.length - more.length)}${more}`;
+    }
+    case 'mood-path': {
+      const [from, to] = [label(ids[0]), label(ids[1])];
+      // Each end keeps at least half the room; what one does not need, the other may use.
+      const room = max - ' → '.length;
+      const head = cutAtWord(from, Math.max(room - to.length, Math.floor(room / 2)));
+      return `${head} → ${cutAtWord(to, room - head.length)}`;
+    }
     case 'energy':
-      return `Energy ${req.curve}`;
+      return cutAtWord(`Energy ${req.curve}`, max);
   }
+}
+
+/**
+ * `text` in at most `max` characters: whole, or cut after its last word (at a space or a comma)
+ * that leaves room for "…"; inside a word only when the last break would drop more than half.
+ */
+function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = max - 1;
+  const head = text.slice(0, room + 1);
+  const at = Math.max(head.lastIndexOf(' '), head.lastIndexOf(','));
+  let cut = at >= room / 2 ? at : room;
+  // Not between the two halves of a character outside the BMP.
+  if (/[\uDC00-\uDFFF]/.test(text[cut] ?? '')) cut--;
+  return `${text.slice(0, cut).replace(/[\s,;:–—-]+$/u, '')}…`;
 }
 
 /**

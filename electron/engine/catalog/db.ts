@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { inputError } from '../errors';
-import { catalogPath } from '../paths';
+import { catalogPath, dataHome } from '../paths';
+import { makeFolder } from '../util/writable';
 import { migrate } from './migrations';
 
 export type Catalog = Database.Database;
@@ -19,8 +19,8 @@ export interface OpenOptions {
  */
 export function openCatalog(path: string = catalogPath(), options: OpenOptions = {}): Catalog {
   let db: Catalog;
+  if (!options.readonly) makeFolder(dirname(path), resolve(dirname(path)) === resolve(dataHome()) ? 'the data folder' : "the catalog's folder");
   try {
-    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
     throw inputError(path, `cannot open catalog (${err instanceof Error ? err.message : String(err)})`, err);

@@ -5,8 +5,7 @@
  * they hold (a scan, an activation, a new model) calls `invalidate`; a commit by another process
  * (the CLI indexing the catalog the app has open) is seen through SQLite's data_version.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { EngineError } from '../../contract/errors';
 import { openSearchLibrary, type Library, type LibraryOptions } from '../app/library';
 import { openMatchSession, type MatchSession } from '../app/match';
@@ -57,7 +56,7 @@ export class Sessions {
   /** The catalog, created on first use; jobs left running by dead processes become 'interrupted'. */
   catalog(): Catalog {
     if (!this.db) {
-      mkdirSync(dirname(this.catalogPath), { recursive: true });
+      // openCatalog makes its folder, saying which and why when it cannot (review R4.2).
       this.db = openCatalog(this.catalogPath);
       markInterruptedJobs(this.db);
       this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;

@@ -2,7 +2,7 @@
  * Whether files can be written in a folder, asked before any work: a run that can only fail at its
  * end (a training run at its first checkpoint, review S15) is refused at once, in words.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { inputError } from '../errors';
 import { errnoWords } from './errno';
@@ -36,5 +36,21 @@ export function checkWritableFolders(folders: ReadonlyArray<{ dir: string; what:
     if (p === null) continue;
     const full = resolve(dir);
     throw inputError(full, p.folder === full ? `cannot write ${what} (${p.problem})` : `cannot make ${what} (${p.problem} in ${p.folder})`);
+  }
+}
+
+/**
+ * mkdir -p `dir` ("the data folder", …), refused as bad input naming the folder at fault and why: a
+ * NEEDLEDROP_HOME that is a file, or under a read-only disk, was "internal error: EEXIST … mkdir"
+ * (or ENOENT, for a read-only disk) with a stack and exit 70 (review R4.2).
+ */
+export function makeFolder(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const full = resolve(dir);
+    const p = folderMakeProblem(full);
+    const cause = p === null ? errnoWords(err) : p.problem !== 'not a folder' ? `${p.problem} in ${p.folder}` : p.folder === full ? 'it is a file, not a folder' : `${p.folder} is a file, not a folder`;
+    throw inputError(full, `cannot make ${what} (${cause})`, err);
   }
 }

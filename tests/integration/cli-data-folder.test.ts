@@ -1,0 +1,56 @@
+/**
+ * Review R4.2: a data folder that cannot be made (NEEDLEDROP_HOME a file, under a file, or in a
+ * folder that cannot be written) was "internal error: EEXIST … mkdir" (ENOENT for a read-only disk)
+ * with a stack and exit 70. Through the real CLI: one line naming the folder and the cause, exit 1.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canDropRoot, needledropUnprivileged, needledropWithEnv } from '../helpers/cli';
+import { tempDir } from '../helpers/media';
+
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let lib: string;
+let file: string;
+
+beforeAll(async () => {
+  tmp = await tempDir('needledrop-data-folder-');
+  chmodSync(tmp.dir, 0o755);
+  lib = join(tmp.dir, 'lib');
+  mkdirSync(lib);
+  file = join(tmp.dir, 'filehome');
+  writeFileSync(file, 'x\n');
+});
+afterAll(() => tmp?.cleanup());
+
+/** The CLI's answer is this line, with no stack and no internal error. */
+function expectOneLine(stderr: string, line: string): void {
+  expect(stderr).toContain(`${line}\n`);
+  expect(stderr).not.toMatch(/internal error|\n\s+at /);
+}
+
+describe('a data folder that cannot be made', () => {
+  it('NEEDLEDROP_HOME is a file: says so, exit 1', async () => {
+    const r = await needledropWithEnv({ NEEDLEDROP_HOME: file }, 'index', lib);
+    expectOneLine(r.stderr, `needledrop index: ${file}: cannot make the data folder (it is a file, not a folder)`);
+    expect(r.code).toBe(1);
+  }, 120_000);
+
+  it('NEEDLEDROP_HOME under a file: names the file in the way, exit 1', async () => {
+    const home = join(file, 'sub', 'home');
+    const r = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'index', lib);
+    expectOneLine(r.stderr, `needledrop index: ${home}: cannot make the data folder (${file} is a file, not a folder)`);
+    expect(r.code).toBe(1);
+  }, 120_000);
+
+  // Root ignores file modes: the read-only parent is only read-only to a user whose modes apply (nobody, via setpriv).
+  it.skipIf(!canDropRoot() || process.platform === 'win32')('NEEDLEDROP_HOME in a folder that cannot be written: permission denied there, exit 1', async () => {
+    const ro = join(tmp.dir, 'ro');
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(ro, 0o555);
+    const home = join(ro, 'home');
+    const r = await needledropUnprivileged({ NEEDLEDROP_HOME: home }, 'index', lib);
+    expectOneLine(r.stderr, `needledrop index: ${home}: cannot make the data folder (permission denied in ${ro})`);
+    expect(r.code).toBe(1);
+  }, 120_000);
+});

@@ -232,6 +232,8 @@ export const schemas = {
     /** Shortest section: no shorter than the shortest range the model judges (clip-range.ts). */
     minSection: v.optional(v.pipe(seconds, v.minValue(MIN_MATCH_SECONDS))),
     allowRepeats: v.optional(v.boolean()),
+    /** Blend in how each track sounds like the clip's own music, when its audio is music (not with sections). */
+    tempTrack: v.optional(v.boolean()),
     model: v.optional(version),
     provider: v.optional(provider),
   }),

@@ -184,6 +184,40 @@ export interface MatchWhy {
   pace: PaceWhy;
   energy: EnergyWhy;
   mood: MoodWhy;
+  /** A temp-track ranking only (match `tempTrack`): how the picture fit and the sound of the clip's own music made the score. */
+  tempTrack?: TempTrackWhy;
+}
+
+/**
+ * score = pictureWeight · picture + soundWeight · sound (the weights sum to 1): picture is the
+ * picture fit (alignScore + beat term, the score without the option), sound the cosine of the
+ * track with the clip's own music in the music space of `similar` (docs/cli-match.md, "The clip's own music").
+ */
+export interface TempTrackWhy {
+  picture: number;
+  pictureWeight: number;
+  sound: number;
+  soundWeight: number;
+  /** Set when the clip's music is this very recording: where in the track it is at the clip's start (the result's offset), and how well they correlate there (0..1). */
+  recording?: { offset: number; correlation: number };
+}
+
+/**
+ * The clip's own audio over the matched range, classed by the measure fine-tuning uses on finished edits
+ * (per 0.5 s step: silence, speech-like, music; music when at least half the steps are). 'none': no
+ * audio stream (or one that could not be decoded: `cause`).
+ */
+export interface ClipSoundtrack {
+  kind: 'music' | 'speech' | 'silence' | 'none';
+  /** Seconds of the clip's audio analysed (0 for none). */
+  seconds: number;
+  /** Shares of the steps (sum 1); absent for none. */
+  music?: number;
+  speech?: number;
+  silence?: number;
+  cause?: string;
+  /** The ranking blends in how each track sounds like this music (the request asked for it and the clip's audio is music). */
+  ranked?: boolean;
 }
 
 export interface RankedTrack {
@@ -227,6 +261,8 @@ export interface RankedClip {
   partial?: string;
   /** Set when the range is shorter than one of the model's segments: judged partly on padding (clip-range.ts shortRangeNote). */
   shortRange?: { seconds: number; segmentSeconds: number };
+  /** The clip's own audio over the range (a whole clip's ranking; a section's list has none of its own). */
+  soundtrack?: ClipSoundtrack;
   results: RankedTrack[];
 }
 

@@ -5,11 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { isShortRange } from '../../contract/clip-range';
-import type { RankedClip, RankedTrack } from '../../contract/types';
+import type { RankedClip, RankedTrack, TempTrackWhy } from '../../contract/types';
 import type { Catalog } from '../catalog/db';
+import { getFeatures } from '../catalog/features';
 import type { ProviderRequest } from '../encoders/providers';
 import { activeModel, resolveModel, type RegistryOptions } from '../models/registry';
-import { NeedledropError } from '../errors';
+import { NeedledropError, usageError } from '../errors';
 import type { ShotCutCache } from '../features/shot-cuts';
 import { describeClip, explainMatch } from '../search/explain';
 import type { AnnBuildProgress } from '../search/ann';
@@ -21,6 +22,8 @@ import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis
 import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type Section, type SectionRule } from './sections';
+import { ALIGN_CANDIDATES, alignPhased, clipSoundtrack, phasedSoundtracks, SAME_RECORDING, soundSimilarity, TEMP_TRACK_WEIGHT, type ClipSound, type ProfileVectors } from './temp-track';
+import type { FeatureSeq } from '../features/types';
 
 export interface MatchSession {
   library: Library;
@@ -110,6 +113,14 @@ export interface MatchClipOptions {
   shotCuts?: ShotCutCache;
   /** Large libraries: progress of building the ANN index (first query only). */
   onIndexProgress?: (p: AnnBuildProgress) => void;
+  /**
+   * Rank by the picture and by how each track sounds like the clip's own music, when the clip's audio
+   * is music (app/temp-track.ts); `profile` hands out the library's track profile before re-ranking
+   * (the service's music-space cache). Not with sections.
+   */
+  tempTrack?: { profile: () => Promise<ProfileVectors> };
+  /** The clip's own audio, described (matchClip decodes it; a caller of matchAnalysis may pass it). */
+  sound?: ClipSound;
 }
 
 
@@ -121,8 +132,11 @@ interface FitBasis {
   segmentSeconds: number;
 }
 
-/** A result with its place among every ranked track, kept when others are left out (unavailable files). */
-type Placed = MatchResult & { place?: number };
+/**
+ * A result with its place among every ranked track, kept when others are left out (unavailable files);
+ * in a temp-track ranking, its picture score (what the model's confidence reads) and the why of the blend.
+ */
+type Placed = MatchResult & { place?: number; picture?: number; tempTrack?: TempTrackWhy };
 
 function rank(library: Library, summary: ClipSummary, results: Placed[], basis: FitBasis): RankedTrack[] {
   return results.map((r, i) => ({
@@ -132,9 +146,37 @@ function rank(library: Library, summary: ClipSummary, results: Placed[], basis: 
     alignScore: round(r.alignScore, 3),
     beatShare: round(r.beatShare, 3),
     offset: round(r.offset, 3),
-    fit: fitView(r.score, r.place ?? i + 1, basis.tracks, basis.calibration),
-    why: explainMatch(summary, library.store.info(r.trackId)),
+    // The calibration was fitted on picture scores: the confidence stays the picture's; the standing is the list's.
+    fit: fitView(r.picture ?? r.score, r.place ?? i + 1, basis.tracks, basis.calibration),
+    why: { ...explainMatch(summary, library.store.info(r.trackId)), ...(r.tempTrack ? { tempTrack: r.tempTrack } : {}) },
   }));
+}
+
+/**
+ * The picture ranking of every track blended with how each sounds like the clip's music:
+ * (1 − TEMP_TRACK_WEIGHT) · picture score + TEMP_TRACK_WEIGHT · profile cosine. The tracks nearest
+ * the clip's music are cross-correlated with it; one that correlates above SAME_RECORDING is the
+ * recording under the clip, and its offset is where the clip's music is in it.
+ */
+async function tempTrackRanking(session: MatchSession, picture: MatchResult[], sound: Map<number, number>, phases: readonly FeatureSeq[], signal?: AbortSignal): Promise<Placed[]> {
+  const soundWeight = TEMP_TRACK_WEIGHT;
+  const pictureWeight = 1 - soundWeight;
+  const nearest = [...picture].sort((a, b) => (sound.get(b.trackId) ?? 0) - (sound.get(a.trackId) ?? 0)).slice(0, ALIGN_CANDIDATES);
+  const recordings = new Map<number, { offset: number; correlation: number }>();
+  for (const r of nearest) {
+    signal?.throwIfAborted();
+    const seq = getFeatures(session.library.db, r.trackId, 'audio');
+    const a = seq ? alignPhased(phases, seq) : null;
+    if (a && a.correlation >= SAME_RECORDING) recordings.set(r.trackId, { offset: round(a.offset, 3), correlation: round(a.correlation, 3) });
+  }
+  return picture
+    .map((r) => {
+      const cosine = sound.get(r.trackId) ?? 0;
+      const recording = recordings.get(r.trackId);
+      const why: TempTrackWhy = { picture: round(r.score, 3), pictureWeight, sound: round(cosine, 3), soundWeight, ...(recording ? { recording } : {}) };
+      return { ...r, picture: r.score, score: pictureWeight * r.score + soundWeight * cosine, ...(recording ? { offset: recording.offset } : {}), tempTrack: why };
+    })
+    .sort((a, b) => b.score - a.score || a.trackId - b.trackId);
 }
 
 function ranked(library: Library, clip: ClipAnalysis, results: Placed[], basis: FitBasis): RankedClip {
@@ -199,9 +241,18 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   // Every audible track is ranked (exactly with the exact strategy; scan and ann align a shortlist, so `top` assumes the rest score lower).
   const basis: FitBasis = { calibration: session.calibration, tracks: session.library.store.trackCount - silent.size, segmentSeconds: session.encoder.segmentSeconds };
   const sync = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onIndexProgress ? { onProgress: opts.onIndexProgress } : {}) };
+  const soundtrack = opts.sound ? { soundtrack: { ...opts.sound.view, ...(opts.tempTrack && opts.sound.seq ? { ranked: true } : {}) } } : {};
   if (!opts.sections) {
     const query = await session.encoder.embed(clip, opts.signal);
-    return { ...ranked(session.library, clip, offered(await matcher.match(query, { topK: topK + room, strategy }, sync)).slice(0, topK), basis), strategy };
+    if (opts.tempTrack && opts.sound?.seq) {
+      // Every track's picture score (the blend can lift any of them), then the blend.
+      const similarity = soundSimilarity(await opts.tempTrack.profile(), opts.sound.seq, clip.file);
+      const picture = await matcher.match(query, { topK: session.library.store.trackCount, strategy }, sync);
+      const phases = await phasedSoundtracks(clip.file, opts.sound.seq, clip.start + clip.duration, opts.signal);
+      const blended = await tempTrackRanking(session, picture, similarity, phases, opts.signal);
+      return { ...ranked(session.library, clip, offered(blended).slice(0, topK), basis), ...soundtrack, strategy };
+    }
+    return { ...ranked(session.library, clip, offered(await matcher.match(query, { topK: topK + room, strategy }, sync)).slice(0, topK), basis), ...soundtrack, strategy };
   }
   const rule = opts.sections === true ? {} : opts.sections;
   const split = splitSections(clip, rule);
@@ -213,7 +264,7 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
   // keeps its place in its own section's ranking ("3rd of 8": the two before it went to other sections).
   const lists = await matchSections(matcher, queries, { topK, strategy, allowRepeats: opts.allowRepeats ?? false }, sync, { offer: offered, room });
   const sections = parts.map((part, i) => shiftOffsets(ranked(session.library, asShown(clip, part, split[i]), lists[i], basis), clip.start + split[i].start - part.start));
-  return { ...ranked(session.library, clip, [], basis), sections, strategy };
+  return { ...ranked(session.library, clip, [], basis), ...soundtrack, sections, strategy };
 }
 
 /**
@@ -222,7 +273,11 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
  * before decoding, the range cut at the picture's end, and after it when the picture stops early.
  */
 export async function matchClip(session: MatchSession, file: string, opts: MatchClipOptions = {}): Promise<ClipMatch> {
+  // One clip's own music against sections' rankings would need each section's share of it: not asked for yet.
+  if (opts.tempTrack && opts.sections) throw usageError('a temp-track ranking ranks the whole clip (or its In–Out range), not sections');
   // analyzeClip refuses a range outside the picture and one too short to judge (app/clip.ts checkJudgeable).
   const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}) });
-  return matchAnalysis(session, clip, opts);
+  // The clip's own sound over the same range: said with every ranking, ranked by only when asked (review R3.8).
+  const sound = opts.sound ?? (await clipSoundtrack(file, clip.start, clip.duration, opts.signal));
+  return matchAnalysis(session, clip, { ...opts, sound });
 }

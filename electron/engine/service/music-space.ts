@@ -19,7 +19,7 @@ import { similarTracks } from '../playlist/similar';
 import { MUSIC_SPACE_MIX, SPACE_WEIGHTS, trackVectors, weightedConcat, type TrackVectors, type WeightedSpace } from '../similarity/space';
 import { buildProfile, buildRerank, type BuildPlace } from '../similarity/off-thread';
 import { spaceCancelled, type BuildControl } from '../similarity/catalog-profile';
-import type { ProfileRerank } from '../similarity/profile';
+import type { FamilyStats, ProfileRerank } from '../similarity/profile';
 import { readSpaceManifest } from '../similarity/model';
 import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
@@ -179,6 +179,18 @@ export class MusicSpaceCache {
       },
       control,
     );
+  }
+
+  /**
+   * The profile before re-ranking, with its families' statistics (a clip's own music is put in it:
+   * app/temp-track.ts). Built with the DBA re-ranking the playlists use (cheaper than diffusion), kept for them.
+   */
+  async profileVectors(lib: Library, dataDir: string): Promise<TrackVectors & { families: FamilyStats[] }> {
+    await this.descriptorStats(lib, dataDir, MUSIC_RERANK['more-like']);
+    // Cleared meanwhile: read again, not kept.
+    const v = this.profile?.vectors ?? (await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir: musicSpaceDir(dataDir), rerank: 'none' }));
+    if (!v.families) throw new Error('the track profile came without its families\' statistics');
+    return { ...v, families: v.families };
   }
 
   /** The learned space's vectors, or null before the library has one; re-read when its id or vector file changes. */

@@ -111,16 +111,27 @@ export function trackStats(seq: FeatureSeq, variant: StatsVariant = 'descriptors
  */
 export function zScoreColumns(rows: Float32Array, dim: number): Float32Array {
   const n = rows.length / dim;
+  const { mean, std } = columnMoments(rows, dim);
+  for (let c = 0; c < dim; c++) {
+    for (let i = 0; i < n; i++) rows[i * dim + c] = std[c] > 1e-9 ? (rows[i * dim + c] - mean[c]) / std[c] : 0;
+  }
+  return rows;
+}
+
+/** Population mean and std of each column of a row-major n × dim matrix: what zScoreColumns scores by. */
+export function columnMoments(rows: Float32Array, dim: number): { mean: Float64Array; std: Float64Array } {
+  const n = rows.length / dim;
+  const mean = new Float64Array(dim);
+  const std = new Float64Array(dim);
   for (let c = 0; c < dim; c++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += rows[i * dim + c];
-    const mean = s / n;
+    mean[c] = s / n;
     let ss = 0;
-    for (let i = 0; i < n; i++) ss += (rows[i * dim + c] - mean) ** 2;
-    const std = Math.sqrt(ss / n);
-    for (let i = 0; i < n; i++) rows[i * dim + c] = std > 1e-9 ? (rows[i * dim + c] - mean) / std : 0;
+    for (let i = 0; i < n; i++) ss += (rows[i * dim + c] - mean[c]) ** 2;
+    std[c] = Math.sqrt(ss / n);
   }
-  return rows;
+  return { mean, std };
 }
 
 /** The descriptor family of a statistic (`statNames` form): the MFCCs are one, the key-relative chroma one, every other column its own. */

@@ -17,7 +17,7 @@
  */
 import type { FeatureSeq } from '../features/types';
 import { inputError } from '../errors';
-import { dctBasis, melColumns, zScoreColumns } from './descriptor-stats';
+import { columnMoments, dctBasis, melColumns, zScoreColumns } from './descriptor-stats';
 import { quantileSorted } from '../util/quantile';
 import { augmentByNeighbours, DEFAULT_NEIGHBOUR_AUGMENT, type NeighbourAugmentOptions } from './rerank';
 import { DEFAULT_DIFFUSION, diffusionEmbedding, DIFFUSION_MAX_TRACKS, type DiffusionOptions } from './diffusion';
@@ -128,14 +128,16 @@ interface Family {
  * distance whatever its size. A track without a family's values (null) gets 0 there = the
  * library's mean.
  */
-export function familySpace(families: readonly Family[], n: number): { data: Float32Array; dim: number } {
+export function familySpace(families: readonly Family[], n: number): { data: Float32Array; dim: number; families: FamilyStats[] } {
   const dim = families.reduce((s, f) => s + f.dim, 0);
   const data = new Float32Array(n * dim);
+  const stats: FamilyStats[] = [];
   let at = 0;
   for (const f of families) {
     const z = zScoreColumns(f.rows.slice(), f.dim);
     const scale = f.weight / Math.sqrt(f.dim);
     for (let i = 0; i < n; i++) for (let d = 0; d < f.dim; d++) data[i * dim + at + d] = scale * z[i * f.dim + d];
+    stats.push({ name: f.name, dim: f.dim, scale, ...columnMoments(f.rows, f.dim) });
     at += f.dim;
   }
   for (let i = 0; i < n; i++) {
@@ -144,7 +146,20 @@ export function familySpace(families: readonly Family[], n: number): { data: Flo
     const norm = Math.sqrt(s);
     if (norm > 0) for (let d = 0; d < dim; d++) data[i * dim + d] /= norm;
   }
-  return { data, dim };
+  return { data, dim, families: stats };
+}
+
+/**
+ * A family's place in the profile rows, in row order: what z-scored it over the library (population
+ * mean and std per column, as zScoreColumns) and its scale, so that a sound outside the library (a
+ * clip's own music, app/temp-track.ts) can be put in the same space.
+ */
+export interface FamilyStats {
+  name: string;
+  dim: number;
+  scale: number;
+  mean: Float64Array;
+  std: Float64Array;
 }
 
 /** Production families present in a signature: its first half is the spectrum's shape, the second the stereo width. */
@@ -185,9 +200,9 @@ export function profileRows(
   seqs: ReadonlyArray<FeatureSeq | TrackProfile>,
   options: Pick<ProfileSpaceOptions, 'production' | 'productionWeight'> = {},
   sources?: readonly string[],
-): { data: Float32Array; dim: number } {
+): { data: Float32Array; dim: number; families: FamilyStats[] } {
   const n = seqs.length;
-  if (n === 0) return { data: new Float32Array(0), dim: 0 };
+  if (n === 0) return { data: new Float32Array(0), dim: 0, families: [] };
   const profiles = seqs.map((s, i) => (s instanceof Map ? s : trackProfile(s, sources?.[i] ?? `track ${i}`)));
   const families: Family[] = [];
   for (const [name, first] of profiles[0]) {

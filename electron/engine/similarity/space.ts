@@ -20,7 +20,7 @@ import { normalizeInPlace } from '../search/segment-store';
 import { meanVector } from '../train/embed';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
 import { readVectorCache } from './vector-cache';
-import { profileSpace, rerankOptions, rerankProfile, type ProfileRerank } from './profile';
+import { profileRows, rerankOptions, rerankProfile, type FamilyStats, type ProfileRerank } from './profile';
 import { readProductionSignatures } from './production';
 import type { FeatureSeq } from '../features/types';
 
@@ -45,6 +45,8 @@ export interface TrackVectors {
   data: Float32Array;
   /** Tracks asked for that this space has no vector for (not embedded yet). */
   missing: number[];
+  /** The profile before re-ranking only: its families' library statistics, to put a sound from outside the library in it (app/temp-track.ts). */
+  families?: FamilyStats[];
 }
 
 /** Catalogued tracks with stored audio features, with their file's content hash. */
@@ -75,8 +77,10 @@ export function statsVectors(
   rerank: ProfileRerank = 'diffusion',
 ): TrackVectors {
   if (variant === 'profile') {
-    const { data, dim } = profileSpace(seqs, { ...(production ? { production } : {}), ...rerankOptions(rerank) }, trackIds.map((id) => `track ${id}`));
-    return { space: 'descriptor-stats', trackIds, dim, data, missing: [] };
+    // profileSpace's two steps, so the rows before re-ranking keep their families' statistics.
+    const rows = profileRows(seqs, production ? { production } : {}, trackIds.map((id) => `track ${id}`));
+    const { data, dim } = rerankProfile(rows, rerankOptions(rerank));
+    return { space: 'descriptor-stats', trackIds, dim, data, missing: [], ...(rerank === 'none' ? { families: rows.families } : {}) };
   }
   const { data, dim } = descriptorStatsSpace(seqs, variant);
   return { space: variant === 'mfcc' ? 'mfcc-stats' : 'descriptor-stats', trackIds, dim, data: unitRows(data, dim), missing: [] };
@@ -88,7 +92,9 @@ export function statsVectors(
  */
 export function rerankVectors(profile: TrackVectors, rerank: ProfileRerank): TrackVectors {
   const { data, dim } = rerankProfile({ data: profile.data, dim: profile.dim }, rerankOptions(rerank));
-  return { ...profile, trackIds: profile.trackIds.slice(), dim, data, missing: profile.missing.slice() };
+  // Re-ranked rows are no longer the families' z-scores: their statistics stay with the profile.
+  const { families: _families, ...rest } = profile;
+  return { ...rest, trackIds: profile.trackIds.slice(), dim, data, missing: profile.missing.slice() };
 }
 
 /** Track vectors of one space for `trackIds` (default: every catalogued track with audio features). */

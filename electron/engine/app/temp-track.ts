@@ -1,0 +1,209 @@
+/**
+ * The clip's own sound (review R3.8: it was never read). An editor's rough cut often carries a temp
+ * track, and a finished edit its music: "find me music like my temp track that fits the picture".
+ *
+ * - `clipSoundtrack`: the clip's audio over the matched range, described by the indexer's own audio
+ *   descriptors (features/audio.ts) and classed music / speech / silence by the measure fine-tuning
+ *   uses to keep or skip a finished edit (train/edits.ts soundtrackKind); 'none' without an audio stream.
+ * - `soundProjector`: where a clip's music sits in the music space of `similar` (the track profile,
+ *   similarity/profile.ts), z-scored with the library's own statistics. Only the stored-feature
+ *   families: a clip's sound is a mix re-encoded in a video, so the production signature (a
+ *   master's spectrum and stereo width) is left out on both sides. Compared before the library-graph
+ *   re-ranking (diffusion, DBA): the clip is not a node of the library's graph, and the graph would
+ *   spread a recording's own score over its album neighbours.
+ * - `alignRecording`: where the clip's music is a library track, where in the track: the
+ *   cross-correlation of their log-mel steps, refined between steps.
+ */
+import type { ClipSoundtrack } from '../../contract/types';
+import { inputError } from '../errors';
+import { extractAudioFeatures } from '../features/audio';
+import type { FeatureSeq } from '../features/types';
+import { audioStream, probe } from '../media/probe';
+import { PRODUCTION_FAMILIES, trackProfile, type FamilyStats } from '../similarity/profile';
+import { melColumns } from '../similarity/descriptor-stats';
+import { soundtrackKind } from '../train/edits';
+import { round } from '../util/round';
+
+export { TEMP_TRACK_WEIGHT } from '../../contract/temp-track';
+
+/**
+ * Correlation of log-mel steps above which the clip's music is taken to be the track itself.
+ * Measured on the 7 longer recordings of shared/media, each under a test picture (AAC in MP4) from
+ * 3.1, 12.3 and 20.7 s for 10, 20 and 8 s, against all 7 at the best of the clip's PHASES: the
+ * recording itself 0.91–0.998, at its offset ± 0.07 s; any other recording at most 0.76 (an 8 s
+ * clip against a track's last 5.5 s), mostly below 0.55.
+ */
+export const SAME_RECORDING = 0.85;
+
+/** How many tracks, the nearest to the clip's music first, are cross-correlated with it. */
+export const ALIGN_CANDIDATES = 8;
+
+/** The clip's audio as described, with its descriptors (null without music to compare). */
+export interface ClipSound {
+  view: ClipSoundtrack;
+  seq: FeatureSeq | null;
+}
+
+/** Decode and class the clip's audio between `start` and `start + duration` (file seconds). */
+export async function clipSoundtrack(file: string, start: number, duration: number, signal?: AbortSignal): Promise<ClipSound> {
+  const info = await probe(file, signal ? { signal } : {});
+  if (!audioStream(info)) return { view: { kind: 'none', seconds: 0 }, seq: null };
+  let seq: FeatureSeq;
+  try {
+    seq = (await extractAudioFeatures(file, { start, duration, info, ...(signal ? { signal } : {}) })).seq;
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    // An audio stream that cannot be decoded is no reason to refuse the picture's ranking: said, not thrown.
+    return { view: { kind: 'none', seconds: 0, cause: err instanceof Error ? err.message : String(err) }, seq: null };
+  }
+  const m = soundtrackKind(seq);
+  const view: ClipSoundtrack = { kind: m.kind, seconds: round(seq.T * seq.step, 1), music: round(m.music, 2), speech: round(m.speech, 2), silence: round(m.silence, 2) };
+  return { view, seq: m.kind === 'music' ? seq : null };
+}
+
+/** Cosine of two rows over their first `dim` values. */
+function cosinePrefix(a: ArrayLike<number>, aAt: number, b: ArrayLike<number>, bAt: number, dim: number): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let d = 0; d < dim; d++) {
+    const x = a[aAt + d];
+    const y = b[bAt + d];
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** The library's profile as similarity/space.ts hands it out before re-ranking, with its families' statistics. */
+export interface ProfileVectors {
+  trackIds: number[];
+  dim: number;
+  data: Float32Array;
+  families: FamilyStats[];
+}
+
+/**
+ * Cosine of the clip's music with every track of the profile, over the stored-feature families
+ * (the production families come last in a profile row and are left out).
+ */
+export function soundSimilarity(profile: ProfileVectors, clip: FeatureSeq, source: string): Map<number, number> {
+  const stored = profile.families.filter((f) => !(PRODUCTION_FAMILIES as readonly string[]).includes(f.name));
+  const storedDim = stored.reduce((s, f) => s + f.dim, 0);
+  const values = trackProfile(clip, source);
+  const q = new Float64Array(storedDim);
+  let at = 0;
+  for (const f of stored) {
+    const v = values.get(f.name);
+    if (!v || v.length !== f.dim) throw inputError(source, `its audio descriptors have no ${f.name} of ${f.dim} values: another feature spec than the library's`);
+    // As familySpace: z-scored with the library's mean and std (a constant column is 0), scaled per family.
+    for (let d = 0; d < f.dim; d++) q[at + d] = f.std[d] > 1e-9 ? (f.scale * (v[d] - f.mean[d])) / f.std[d] : 0;
+    at += f.dim;
+  }
+  const out = new Map<number, number>();
+  profile.trackIds.forEach((id, i) => out.set(id, cosinePrefix(q, 0, profile.data, i * profile.dim, storedDim)));
+  return out;
+}
+
+/** Where the clip's music is in a track: track seconds at the clip's first step, and how well they correlate there. */
+export interface RecordingAlignment {
+  offset: number;
+  correlation: number;
+}
+
+/**
+ * Normalised cross-correlation of the clip's log-mel steps with the track's, every band centred
+ * on its mean over the compared steps (a level or EQ difference does not count; the same notes
+ * at the same times do), at every lag where at least half the clip (and 4 s) lies inside the
+ * track: a clip whose music runs past the track's end is compared on its steps inside it. The best
+ * lag is refined between steps by a parabola through it and its neighbours. Null when too short.
+ */
+export function alignRecording(clip: FeatureSeq, track: FeatureSeq): RecordingAlignment | null {
+  const cm = melColumns(clip.names);
+  const tm = melColumns(track.names);
+  const B = Math.min(cm.length, tm.length);
+  const m = clip.T;
+  const n = track.T;
+  const least = Math.max(MIN_OVERLAP_STEPS, Math.ceil(m / 2));
+  if (B === 0 || n < least || m < least) return null;
+  // Per band, prefix sums of values and squares (the centring of any span in O(1)).
+  const prefix = (seq: FeatureSeq, cols: number[], T: number): { sum: Float64Array; sq: Float64Array } => {
+    const sum = new Float64Array((T + 1) * B);
+    const sq = new Float64Array((T + 1) * B);
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const x = seq.data[t * seq.D + cols[b]];
+        sum[(t + 1) * B + b] = sum[t * B + b] + x;
+        sq[(t + 1) * B + b] = sq[t * B + b] + x * x;
+      }
+    }
+    return { sum, sq };
+  };
+  const c = prefix(clip, cm, m);
+  const s = prefix(track, tm, n);
+  const lags = n - least + 1;
+  const r = new Float64Array(lags);
+  for (let L = 0; L < lags; L++) {
+    const k = Math.min(m, n - L);
+    let dot = 0;
+    for (let t = 0; t < k; t++) {
+      const cr = t * clip.D;
+      const sr = (L + t) * track.D;
+      for (let b = 0; b < B; b++) dot += clip.data[cr + cm[b]] * track.data[sr + tm[b]];
+    }
+    let num = 0;
+    let cc = 0;
+    let ss = 0;
+    for (let b = 0; b < B; b++) {
+      const cs = c.sum[k * B + b];
+      const ts = s.sum[(L + k) * B + b] - s.sum[L * B + b];
+      num -= (cs * ts) / k;
+      cc += c.sq[k * B + b] - (cs * cs) / k;
+      ss += s.sq[(L + k) * B + b] - s.sq[L * B + b] - (ts * ts) / k;
+    }
+    num += dot;
+    r[L] = cc > 0 && ss > 0 ? num / Math.sqrt(cc * ss) : 0;
+  }
+  let best = 0;
+  for (let L = 1; L < lags; L++) if (r[L] > r[best]) best = L;
+  let shift = 0;
+  if (best > 0 && best < lags - 1) {
+    const [a, b0, c0] = [r[best - 1], r[best], r[best + 1]];
+    const den = a - 2 * b0 + c0;
+    if (den < 0) shift = Math.max(-0.5, Math.min(0.5, (0.5 * (a - c0)) / den));
+  }
+  return { offset: track.start + (best + shift) * track.step, correlation: r[best] };
+}
+
+/** The fewest steps of the clip (4 s) compared with a track. */
+const MIN_OVERLAP_STEPS = 8;
+
+/**
+ * The clip's steps fall between the track's (the indexer's 0.5 s grid starts at the track's start),
+ * which lowers their correlation by up to a third where the music moves fast (measured on the same
+ * clips: the recording itself 0.68–0.99 from one start, 0.91–0.998 at the best of four). The clip's audio is described again from `PHASES` later
+ * starts, one of which lies within 1/16 s of the track's grid wherever the clip's music starts in it.
+ */
+export const PHASES = 4;
+
+/** The clip's descriptors from start + i · step / PHASES, i = 1 … PHASES − 1 (the first is the one already made). */
+export async function phasedSoundtracks(file: string, first: FeatureSeq, end: number, signal?: AbortSignal): Promise<FeatureSeq[]> {
+  const out = [first];
+  for (let i = 1; i < PHASES; i++) {
+    const start = first.start + (i * first.step) / PHASES;
+    out.push((await extractAudioFeatures(file, { start, duration: end - start, ...(signal ? { signal } : {}) })).seq);
+  }
+  return out;
+}
+
+/** The best alignment of the clip's music (described at several phases) in a track: track seconds at the clip's first step. */
+export function alignPhased(phases: readonly FeatureSeq[], track: FeatureSeq): RecordingAlignment | null {
+  let best: RecordingAlignment | null = null;
+  for (const seq of phases) {
+    const a = alignRecording(seq, track);
+    // A later start's step 0 is `seq.start − phases[0].start` into the clip: the track that far before.
+    if (a && (!best || a.correlation > best.correlation)) best = { offset: Math.max(0, a.offset - (seq.start - phases[0].start)), correlation: a.correlation };
+  }
+  return best;
+}

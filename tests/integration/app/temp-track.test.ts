@@ -1,0 +1,150 @@
+/**
+ * The clip's own music (review R3.8), through the Engine on real files: five recordings of
+ * ../shared/media scanned with the real indexer, and clips made here with ffmpeg — a test picture
+ * under one library recording's audio from T = 12.3 s (the temp track), the same picture under
+ * speech-like noise bursts, under silence, and with no audio stream. What each clip holds the test
+ * knows because it made it, not from the engine.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../../electron/contract/api';
+import type { ClipMatch, RankedTrack } from '../../../electron/contract/types';
+import { analyzeClip } from '../../../electron/engine/app/clip';
+import { matchAnalysis, openMatchSession } from '../../../electron/engine/app/match';
+import { openCatalog } from '../../../electron/engine/catalog/db';
+import { contextFromEnv } from '../../../electron/engine/service/context';
+import { Engine } from '../../../electron/engine/service/engine';
+import { sharedMediaDir } from '../../helpers/media';
+
+const media = await sharedMediaDir();
+const root = mkdtempSync(join(tmpdir(), 'nd-temp-track-'));
+const lib = join(root, 'lib');
+const clips = join(root, 'clips');
+const NAMES = [
+  '147793__setuniman__sweet-waltz-0i-22mi.ogg',
+  'Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).ogg',
+  'admiralbob77_-_Choice_-_Drum-bass.ogg',
+  'Kevin_MacLeod_-_Vibe_Ace.ogg',
+  '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime.ogg',
+];
+/** The temp track: the waltz, heard in the clip from T seconds into it. */
+const TEMP = join(lib, NAMES[0]);
+const T = 12.3;
+const CLIP_SECONDS = 20;
+const clip = (name: string): string => join(clips, name);
+
+let engine: Engine;
+/** The temp clip ranked without the option. */
+let plain: ClipMatch;
+const match = async (file: string, extra: Record<string, unknown> = {}): Promise<ClipMatch> =>
+  (await runJob(engine, 'match', { clips: [file], top: NAMES.length, provider: 'cpu', ...extra })).clips[0];
+const order = (m: ClipMatch): string[] => m.results.map((r) => r.track.path);
+const pictureOnly = (r: RankedTrack) => ({ path: r.track.path, score: r.score, offset: r.offset, alignScore: r.alignScore, beatShare: r.beatShare });
+
+function ffmpeg(args: string[]): void {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
+}
+
+describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R3.8)", () => {
+  beforeAll(async () => {
+    mkdirSync(lib, { recursive: true });
+    mkdirSync(clips, { recursive: true });
+    for (const f of NAMES) copyFileSync(join(media!, 'music', f), join(lib, f));
+    // One picture under every sound (its stream copied), so the picture ranking is the same for all.
+    ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=160x120:rate=10:duration=${CLIP_SECONDS}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip('mute.mp4')]);
+    const picture = ['-i', clip('mute.mp4')];
+    const video = ['-map', '0:v', '-map', '1:a', '-c:v', 'copy'];
+    ffmpeg([...picture, '-ss', String(T), '-i', TEMP, '-t', String(CLIP_SECONDS), ...video, '-c:a', 'aac', clip('temp.mp4')]);
+    ffmpeg([...picture, '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', String(CLIP_SECONDS), ...video, '-c:a', 'aac', clip('silent.mp4')]);
+    // Speech-like: band-passed noise in ~8 syllables a second, grouped in phrases with pauses (as finetune.test.ts).
+    ffmpeg([
+      ...picture,
+      '-f', 'lavfi', '-i', `anoisesrc=r=44100:a=0.5:c=pink:s=12:d=${CLIP_SECONDS}`,
+      '-af', "bandpass=f=800:width_type=h:w=1200,volume='if(lt(mod(t\\,0.25)\\,0.13)\\,1\\,0.02)*if(lt(mod(t\\,2.3)\\,1.5)\\,1\\,0.01)':eval=frame",
+      '-t', String(CLIP_SECONDS), ...video, '-c:a', 'aac', clip('speech.mp4'),
+    ]);
+    engine = new Engine(contextFromEnv({}, { dataDir: join(root, 'data'), threads: 1 }));
+    const report = await runJob(engine, 'library.scan', { folders: [lib], jobs: 2 });
+    expect(report.failed).toEqual([]);
+    plain = await match(clip('temp.mp4'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await engine?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('without the option the ranking is the picture ranking of before, and the clip is said to have its own music', async () => {
+    const m = plain;
+    expect(m.soundtrack).toMatchObject({ kind: 'music' });
+    expect(m.soundtrack?.ranked).toBeUndefined();
+    expect(m.soundtrack?.seconds).toBeCloseTo(CLIP_SECONDS, 0);
+    expect(m.soundtrack?.music).toBeGreaterThanOrEqual(0.5);
+    expect(m.results.every((r) => r.why.tempTrack === undefined)).toBe(true);
+    // The old path: the picture ranked with no sound at all, on a session of its own over the same catalog.
+    const db = openCatalog(engine.ctx.catalogPath, { readonly: true });
+    const session = await openMatchSession(db, { version: 'base', provider: 'cpu' });
+    try {
+      const before = await matchAnalysis(session, await analyzeClip(clip('temp.mp4')), { topK: NAMES.length });
+      expect(m.results.map(pictureOnly)).toEqual(before.results.map(pictureOnly));
+    } finally {
+      await session.close();
+      db.close();
+    }
+  }, 120_000);
+
+  it('with the option the temp track ranks 1st at offset T ± 0.5 s, and every why states its weights and sums to its score', async () => {
+    const m = await match(clip('temp.mp4'), { tempTrack: true });
+    process.stderr.write(
+      `temp track: rank without ${order(plain).indexOf(TEMP) + 1}, with ${order(m).indexOf(TEMP) + 1}; ` +
+        m.results.map((r) => `${r.track.path.split('/').pop()?.slice(0, 12)} pic ${r.why.tempTrack?.picture} snd ${r.why.tempTrack?.sound}${r.why.tempTrack?.recording ? ` rec ${JSON.stringify(r.why.tempTrack.recording)}` : ''}`).join('; ') +
+        '\n',
+    );
+    expect(m.soundtrack).toMatchObject({ kind: 'music', ranked: true });
+    expect(m.results[0].track.path).toBe(TEMP);
+    expect(Math.abs(m.results[0].offset - T)).toBeLessThanOrEqual(0.5);
+    expect(m.results[0].why.tempTrack?.recording?.offset).toBe(m.results[0].offset);
+    // Only the recording under the clip is said to be it.
+    expect(m.results.filter((r) => r.why.tempTrack?.recording)).toHaveLength(1);
+    const pictureScore = new Map(plain.results.map((r) => [r.track.path, r.score]));
+    for (const r of m.results) {
+      const w = r.why.tempTrack!;
+      expect(w.pictureWeight).toBe(0.6);
+      expect(w.soundWeight).toBe(0.4);
+      expect(w.pictureWeight + w.soundWeight).toBe(1);
+      // The picture part is the score the ranking without the option gave this track.
+      expect(w.picture).toBe(pictureScore.get(r.track.path));
+      expect(Math.abs(r.score - (w.pictureWeight * w.picture + w.soundWeight * w.sound))).toBeLessThanOrEqual(0.0015);
+    }
+    expect(m.results.map((r) => r.score)).toEqual([...m.results.map((r) => r.score)].sort((a, b) => b - a));
+  }, 120_000);
+
+  it('an In–Out range: the offset is where the temp track is at In (T + In)', async () => {
+    const m = await match(clip('temp.mp4'), { tempTrack: true, start: 4, end: 16 });
+    expect(m.results[0].track.path).toBe(TEMP);
+    expect(Math.abs(m.results[0].offset - (T + 4))).toBeLessThanOrEqual(0.5);
+  }, 120_000);
+
+  it('speech-like, silent and mute clips: said in their kind, never ranked by (the ranking stays the picture one)', async () => {
+    for (const [file, kind] of [
+      ['speech.mp4', 'speech'],
+      ['silent.mp4', 'silence'],
+      ['mute.mp4', 'none'],
+    ] as const) {
+      const asked = await match(clip(file), { tempTrack: true });
+      expect(asked.soundtrack?.kind, file).toBe(kind);
+      expect(asked.soundtrack?.ranked, file).toBeUndefined();
+      expect(asked.results.every((r) => r.why.tempTrack === undefined), file).toBe(true);
+      expect(asked.results.map(pictureOnly), file).toEqual(plain.results.map(pictureOnly));
+      if (kind === 'none') expect(asked.soundtrack).toEqual({ kind: 'none', seconds: 0 });
+    }
+  }, 240_000);
+
+  it('with sections the option is refused, saying why', async () => {
+    await expect(match(clip('temp.mp4'), { tempTrack: true, sections: true })).rejects.toThrow(/temp-track ranking ranks the whole clip/);
+  });
+});

@@ -16,7 +16,7 @@ import { menuTemplate } from './menu';
 import { rememberOpenedClips } from './opened-clips';
 import { packagedTools } from './packaged-tools';
 import { appHandler, mediaHandler } from './protocols';
-import { allowPermission, APP_ENTRY, APP_SCHEME, isAllowedExternal, isAppUrl, MEDIA_SCHEME, windowPreferences } from './security';
+import { allowPermission, APP_ENTRY, APP_SCHEME, lockDown, MEDIA_SCHEME, windowPreferences } from './security';
 import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, placeOnScreen, saveWindowState } from './window-state';
 
 const HERE = import.meta.dirname;
@@ -51,25 +51,6 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_e, contents) => lockDown(contents));
   void app.whenReady().then(start);
-}
-
-/** Navigation, new windows and webviews refused; http(s) links of app pages open in the system browser. */
-function lockDown(contents: WebContents): void {
-  const external = (url: string): void => {
-    if (isAppUrl(contents.getURL()) && isAllowedExternal(url)) void shell.openExternal(url);
-  };
-  contents.on('will-navigate', (e, url) => {
-    e.preventDefault();
-    external(url);
-  });
-  contents.on('will-redirect', (e, url) => {
-    if (!isAppUrl(url)) e.preventDefault();
-  });
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    external(url);
-    return { action: 'deny' };
-  });
 }
 
 function engineEnv(): Record<string, string> {

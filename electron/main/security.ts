@@ -3,7 +3,7 @@
  * tests read exactly what main.ts applies (Electron's security checklist:
  * https://www.electronjs.org/docs/latest/tutorial/security). No Electron import at run time.
  */
-import type { WebPreferences } from 'electron';
+import type { WebContents, WebPreferences } from 'electron';
 
 /** The app's pages are served from this scheme (not file://: a real origin, CSP as a header). */
 export const APP_SCHEME = 'app';
@@ -82,11 +82,24 @@ export function isAppUrl(url: string | null | undefined): boolean {
   return u !== null && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
 }
 
-/** A link the app may hand to the system browser: http(s) only, with a host and no credentials. */
-export function isAllowedExternal(url: string | null | undefined): boolean {
-  if (!url || url.length > 2048) return false;
-  const u = parse(url);
-  return u !== null && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === '';
+/** The parts of a WebContents that lockDown uses (tests hand it a stand-in). */
+export type LockableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+/**
+ * Every web contents the app creates: no navigation, no new window, no webview, and nothing handed
+ * to the system browser. The UI is one page with no external link, so an http(s) URL a page
+ * navigates to or window.open()s comes from a bug or a compromised page: it used to be opened in
+ * the system browser with no click and no allowlist (review R5.10); now it is dropped. Only a
+ * redirect within the app itself goes on.
+ */
+export function lockDown(contents: LockableContents): void {
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-frame-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
 /** What an IPC event says about its sender frame (Electron's WebFrameMain, or null once it is gone). */

@@ -88,11 +88,12 @@ describe('main.js as built', () => {
     expect(report.permissions.device).toBe(false);
   });
 
-  it('refuses all navigation, new windows and webviews; only http(s) links go to the system browser', () => {
+  it('refuses all navigation, new windows and webviews, and opens nothing in the system browser (review R5.10)', () => {
     expect(report.navigation).toEqual({ 'https://example.org/docs': true, 'file:///etc/passwd': true, 'app://needledrop/other.html': true });
     expect(Object.values(report.windowOpen)).toEqual(['deny', 'deny', 'deny']);
     expect(report.webviewPrevented).toBe(true);
-    expect(report.external).toEqual(['https://example.org/docs', 'https://example.org/x']);
+    // The UI has no external link: an http(s) URL a page navigates to or opens is dropped, not handed to the browser.
+    expect(report.external).toEqual([]);
   });
 
   it('starts the engine and the training engine as utilityProcesses with the user data folder and shipped models', () => {

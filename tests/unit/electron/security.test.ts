@@ -9,9 +9,10 @@ import {
   APP_ENTRY,
   APP_HEADERS,
   CSP,
-  isAllowedExternal,
   isAppUrl,
   isTrustedSender,
+  lockDown,
+  type LockableContents,
   WEB_PREFERENCES,
   windowPreferences,
 } from '../../../electron/main/security';
@@ -94,12 +95,33 @@ describe('origins', () => {
     expect(isAppUrl(undefined)).toBe(false);
   });
 
-  it('hands only http(s) links to the system browser', () => {
-    expect(isAllowedExternal('https://github.com/needledrop')).toBe(true);
-    expect(isAllowedExternal('http://example.org/docs?a=1')).toBe(true);
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'app://needledrop/', 'ms-settings:', 'https://user:pw@example.org/', `https://example.org/${'a'.repeat(3000)}`, 'https://']) {
-      expect(isAllowedExternal(url), url.slice(0, 40)).toBe(false);
+  it('refuses every navigation and new window, and hands no URL to the system browser (review R5.10)', () => {
+    // A stand-in WebContents that keeps the handlers lockDown installs, to fire them as Electron would.
+    const handlers = new Map<string, (e: { preventDefault(): void }, url: string) => void>();
+    let openHandler: ((d: { url: string }) => { action: string }) | undefined;
+    const contents = {
+      on: (event: string, h: (e: { preventDefault(): void }, url: string) => void) => {
+        handlers.set(event, h);
+        return contents;
+      },
+      setWindowOpenHandler: (h: (d: { url: string }) => { action: string }) => {
+        openHandler = h;
+      },
+    };
+    lockDown(contents as unknown as LockableContents);
+    const fire = (event: string, url: string): boolean => {
+      let prevented = false;
+      handlers.get(event)?.({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    for (const url of ['https://evil.example/login', 'http:\\\\evil', 'https://evil.com\\@good.com', 'http://127.0.0.1:8080/', 'app://needledrop/other.html', 'media://clip/x', 'file:///etc/passwd']) {
+      expect(fire('will-navigate', url), url).toBe(true);
+      expect(fire('will-frame-navigate', url), url).toBe(true);
+      expect(openHandler?.({ url }), url).toEqual({ action: 'deny' });
     }
+    expect(fire('will-attach-webview', 'https://evil.example/')).toBe(true);
+    expect(fire('will-redirect', 'https://evil.example/')).toBe(true);
+    expect(fire('will-redirect', 'app://needledrop/index.html')).toBe(false);
   });
 
   it('IPC is trusted only from the top frame of an app page', () => {

@@ -884,6 +884,7 @@ export class Engine implements EngineApi {
           job.progress('export', 0, 1);
           // With an Out point the track is heard from start to end only (review R2.13: it ran over the whole clip).
           const r = await exportClipWithTrack({ ...common, track, ...(req.offset !== undefined ? { offset: req.offset } : {}), ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}), ...(req.fade !== undefined ? { fade: req.fade } : {}) });
+          this.guard.wrote(out);
           job.progress('export', 1, 1);
           return r;
         }
@@ -896,6 +897,7 @@ export class Engine implements EngineApi {
         try {
           job.progress('export', stages.length, stages.length + 1);
           const r = await exportClipWithTrack({ ...common, track: fitted.remix, offset: 0, fade: 0, ...(req.start !== undefined ? { start: req.start } : {}) });
+          this.guard.wrote(out);
           job.progress('export', stages.length + 1, stages.length + 1);
           return { ...r, fit: fitted.result as unknown as FitSummary };
         } finally {
@@ -922,6 +924,7 @@ export class Engine implements EngineApi {
           ...(req.handoff ? { handoff: this.guard.writeInto(req.handoff) } : {}),
           force: req.force ?? false,
         });
+        if (outs.remix) this.guard.wrote(outs.remix);
         job.progress('fit', stages.length, stages.length);
         // Without the catalog's beats the fit tracks the tempo itself: the app says so beside a BPM the Library may not show.
         return { ...(r as unknown as FitSummary), tempoFrom: inputs.known ? 'catalog' : 'fit' };

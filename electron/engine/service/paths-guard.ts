@@ -7,15 +7,16 @@
  * may write only to absolute paths without `..` whose folder exists, never into the data folder
  * (settings, the active-model pointer, models, checkpoints, the catalog, caches: review R1.9), and
  * may replace an existing file (`force`) only when it is one Needledrop wrote of the same kind
- * (own-output.ts). Media is served to the renderer only by id (a catalogued track, an opened clip),
- * never by a path a request named.
+ * (own-output.ts; a video or a remix only when recorded as written by it, never in a library
+ * folder). Media is served to the renderer only by id (a catalogued track, an opened clip), never
+ * by a path a request named.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isUnder } from '../util/path-under';
 import { realOrSelf } from '../util/real-path';
 import { EngineError } from '../../contract/errors';
-import { notOwnOutput, type OutputKind } from './own-output';
+import { notOwnOutput, recordOwnOutput, type OutputKind } from './own-output';
 
 function real(path: string): string | null {
   try {
@@ -150,8 +151,21 @@ export class PathGuard {
    */
   async replace(path: string, force: boolean | undefined, kind: OutputKind): Promise<void> {
     if (!this.confined || !force) return;
-    const why = await notOwnOutput(resolve(path), kind);
+    // A media file in a library folder is a track (or soon one): never replaced from the app, even one it rendered there (review R5.8).
+    const target = real(path);
+    const root = kind.recorded && target !== null ? this.roots().find((r) => isUnder(target, real(r) ?? resolve(r))) : undefined;
+    if (root !== undefined) throw forbidden(path, `is in the library folder ${root}: the app never replaces a file of your library; choose another name or folder`);
+    const why = await notOwnOutput(resolve(path), kind, this.own?.dataDir);
     if (why !== null) throw forbidden(path, why);
+  }
+
+  /**
+   * Note a media file an export or a fit has just written as Needledrop's own, so that a later
+   * `force` from the app may replace it (and nothing else of that kind: review R5.8). Recorded for
+   * the CLI's engine too: its outputs are the app's to replace as well.
+   */
+  wrote(path: string): void {
+    if (this.own) recordOwnOutput(this.own.dataDir, resolve(path));
   }
 
   /** A folder to write files into (hand-off files, a model version): the same rules as for a file in it. */

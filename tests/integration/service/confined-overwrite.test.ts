@@ -78,7 +78,7 @@ describe('a confined front replaces only its own earlier output (review R1.9)', 
   it('export with force refuses a file that is not a video of its name, and the data folder', async () => {
     const notes = join(victim, 'notes.mp4');
     writeFileSync(notes, 'my notes, not a video\n');
-    await expect(exportTo(notes)).rejects.toMatchObject({ code: 'forbidden-path', message: expect.stringContaining('is not a video file') });
+    await expect(exportTo(notes)).rejects.toMatchObject({ code: 'forbidden-path', message: expect.stringContaining('is not a file Needledrop wrote') });
     expect(readFileSync(notes, 'utf8')).toBe('my notes, not a video\n');
     await expect(exportTo(join(data, 'scored.mp4'))).rejects.toMatchObject({ code: 'forbidden-path', message: expect.stringContaining("inside Needledrop's data folder") });
   }, 120_000);

@@ -17,17 +17,23 @@ export interface JobRow {
   finishedAt: number | null;
 }
 
+/** Whether a job row's owner is gone: a 'running' row of no recorded process, or of a process that no longer exists (the leases' check, util/pid.ts). */
+const ownerGone = (j: { state: JobState; pid: number | null }): boolean => j.state === 'running' && (j.pid === null || (j.pid !== process.pid && !pidAlive(j.pid)));
+
+/** What an interrupted job says: "interrupted (process 4242 ended)". */
+export const interruptedWhy = (pid: number | null): string => `interrupted (${pid === null ? 'its process' : `process ${pid}`} ended)`;
+
 /**
  * Jobs left 'running' by a process that no longer exists (kill -9, power loss) become
  * 'interrupted', so the UI can offer to resume them.
  */
 export function markInterruptedJobs(db: Catalog): number {
   const stale = db
-    .prepare<[], { id: number; pid: number | null }>("SELECT id, pid FROM jobs WHERE state = 'running'")
+    .prepare<[], { id: number; state: JobState; pid: number | null }>("SELECT id, state, pid FROM jobs WHERE state = 'running'")
     .all()
-    .filter((j) => j.pid === null || (j.pid !== process.pid && !pidAlive(j.pid)));
-  const stmt = db.prepare("UPDATE jobs SET state = 'interrupted', finished_at = ? WHERE id = ?");
-  for (const j of stale) stmt.run(Date.now(), j.id);
+    .filter(ownerGone);
+  const stmt = db.prepare("UPDATE jobs SET state = 'interrupted', finished_at = ?, error = coalesce(error, ?) WHERE id = ?");
+  for (const j of stale) stmt.run(Date.now(), interruptedWhy(j.pid), j.id);
   return stale.length;
 }
 
@@ -68,6 +74,12 @@ interface JobDb {
   finished_at: number | null;
 }
 
+/**
+ * The recorded jobs. A 'running' row whose process has ended is listed as interrupted, saying which
+ * process: rows are marked only when a process opens the catalog or starts a job, so an engine that
+ * stays open (the app's, `serve`) listed a job of a CLI or training process killed since as running.
+ * Listing writes nothing (another process may hold the write lock).
+ */
 export function listJobs(db: Catalog, kind?: string): JobRow[] {
   const rows =
     kind === undefined
@@ -76,13 +88,12 @@ export function listJobs(db: Catalog, kind?: string): JobRow[] {
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
-    state: r.state,
+    ...(ownerGone(r) ? { state: 'interrupted' as const, error: interruptedWhy(r.pid) } : { state: r.state, error: r.error }),
     progress: r.progress,
     done: r.done,
     total: r.total,
     pid: r.pid,
     detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown),
-    error: r.error,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
   }));

@@ -2,6 +2,7 @@
  * An encoder's signature (window, input and output widths, opset) read straight from the ONNX
  * protobuf bytes: only the few fields it needs, stepping over the weights. Opening a model for
  * inference then loads no protobuf library (onnx-proto cost 0.17 CPU-s in every indexing worker).
+ * It also refuses a model whose tensors read their data from other files (external data).
  */
 
 export const INPUT_NAME = 'features';
@@ -89,6 +90,52 @@ function valueInfo(b: Uint8Array): ValueInfo {
   return { name: text(sub(fs, 1)[0]), dims };
 }
 
+/** TensorProto: name (8), external_data (13: StringStringEntryProto key 1, value 2), data_location (14; 1 = EXTERNAL). */
+function externalTensor(tensor: Uint8Array): string | null {
+  const fs = fields(tensor);
+  const entries = sub(fs, 13).map(fields);
+  if (entries.length === 0 && fs.find((f) => f.no === 14)?.varint !== 1) return null;
+  const location = entries.find((e) => text(sub(e, 1)[0]) === 'location');
+  return `tensor "${text(sub(fs, 8)[0])}" reads its data from ${location ? `"${text(sub(location, 2)[0])}"` : 'another file'}`;
+}
+
+/** SparseTensorProto: values (1) and indices (2) are tensors. */
+const sparseTensors = (b: Uint8Array): Uint8Array[] => {
+  const fs = fields(b);
+  return [...sub(fs, 1), ...sub(fs, 2)];
+};
+
+/**
+ * The first tensor of these nodes whose data is in another file: NodeProto attribute (5) →
+ * AttributeProto t (5), tensors (10), sparse_tensor (22), sparse_tensors (23), and the graphs of
+ * If/Loop/Scan bodies, g (6) and graphs (11).
+ */
+function externalInNodes(nodes: Uint8Array[]): string | null {
+  for (const node of nodes) {
+    for (const attr of sub(fields(node), 5)) {
+      const af = fields(attr);
+      for (const t of [...sub(af, 5), ...sub(af, 10), ...[...sub(af, 22), ...sub(af, 23)].flatMap(sparseTensors)]) {
+        const found = externalTensor(t);
+        if (found) return found;
+      }
+      for (const g of [...sub(af, 6), ...sub(af, 11)]) {
+        const found = externalInGraph(fields(g));
+        if (found) return found;
+      }
+    }
+  }
+  return null;
+}
+
+/** GraphProto: initializer (5), sparse_initializer (15), node (1). */
+function externalInGraph(graph: Field[]): string | null {
+  for (const t of [...sub(graph, 5), ...sub(graph, 15).flatMap(sparseTensors)]) {
+    const found = externalTensor(t);
+    if (found) return found;
+  }
+  return externalInNodes(sub(graph, 1));
+}
+
 /**
  * Decode an encoder file enough to know its input/output shape, without onnxruntime.
  * Throws a plain Error with the cause; callers turn it into an input error naming the file.
@@ -97,6 +144,7 @@ export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
   let inputs: ValueInfo[];
   let outputs: ValueInfo[];
   let opset = 0;
+  let external: string | null;
   try {
     // ModelProto: graph (7), opset_import (8: domain 1, version 2). GraphProto: input (11), output (12).
     const model = fields(bytes);
@@ -107,9 +155,15 @@ export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
       const of = fields(o);
       if (text(sub(of, 1)[0]) === '') opset = of.find((f) => f.no === 2)?.varint ?? 0;
     }
+    // The graph, then the model's local functions (25 → FunctionProto node 7).
+    external = externalInGraph(graph) ?? externalInNodes(sub(model, 25).flatMap((f) => sub(fields(f), 7)));
   } catch (err) {
     throw new Error(`not an ONNX model (${err instanceof Error ? err.message : String(err)})`);
   }
+  // Weights from another file (ONNX external data): a model loaded from bytes reads a relative
+  // location against the process's working folder, so a shared model folder could pull any file
+  // there (the home folder, for an app started from a launcher) into its weights (review R5.9).
+  if (external) throw new Error(`uses external data (${external}): Needledrop's encoders hold their weights inline`);
   const input = inputs.find((i) => i.name === INPUT_NAME);
   const output = outputs.find((o) => o.name === OUTPUT_NAME);
   if (!input || !output) throw new Error(`not a Needledrop encoder (needs input "${INPUT_NAME}" and output "${OUTPUT_NAME}")`);

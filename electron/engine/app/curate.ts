@@ -15,7 +15,6 @@ import { codedError, usageError } from '../errors';
 import { NEAR_SILENT_LUFS } from '../library/audio-analyzer';
 import { fileKeyOf, fileKey } from '../library/scan';
 import { energyCurveSteps, parseEnergyLevels } from '../playlist/energy-curve';
-import { writeM3U } from '../playlist/m3u';
 import { moodPathSteps } from '../playlist/mood-path';
 import { moreLikeSteps } from '../playlist/more-like';
 import type { TrackPool } from '../playlist/pool';
@@ -267,13 +266,4 @@ export function* buildPlaylistSteps(library: Library, req: PlaylistRequest, leng
 /** Store the playlist in the catalog; returns its id. */
 export function savePlaylist(library: Library, playlist: Playlist): number {
   return createPlaylist(library.db, playlist.name, playlist.tracks.map((t) => t.track.id), playlist.params);
-}
-
-/** Write the tracks as extended M3U (#EXTINF duration and artist – title; paths relative to the file when possible); an existing file only with `force`. */
-export async function writePlaylistM3U(tracks: CuratedTrack[], outPath: string, force = false): Promise<void> {
-  await writeM3U(
-    tracks.map(({ track }) => ({ path: track.path, duration: track.duration, ...(track.artist ? { artist: track.artist } : {}), ...(track.title ? { title: track.title } : {}) })),
-    outPath,
-    force,
-  );
 }

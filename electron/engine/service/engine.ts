@@ -12,7 +12,8 @@ import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
 import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, SavedPlaylist, ScanReport, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
-import { buildPlaylistSteps, resolveTrack, similar, writePlaylistM3U, type CuratedTrack, type PlaylistRequest } from '../app/curate';
+import { buildPlaylistSteps, resolveTrack, similar, type PlaylistRequest } from '../app/curate';
+import { writeM3U } from '../playlist/m3u';
 import { runPaced } from '../playlist/steps';
 import { matchClip } from '../app/match';
 import { readCalibration } from '../app/match-fit';
@@ -721,10 +722,11 @@ export class Engine implements EngineApi {
       },
       'playlist.m3u': async ({ trackIds, out, force }) => {
         const { lib } = await curated();
-        const tracks: CuratedTrack[] = trackIds.map((id, i) => ({ position: i + 1, track: lib.view(id), score: 0 }));
+        const tracks = trackIds.map((id) => lib.view(id));
         const path = this.guard.write(out);
         await this.guard.replace(path, force, OUTPUT_KINDS.m3u);
-        await writePlaylistM3U(tracks, path, force ?? false);
+        // The one M3U writer (playlist/m3u.ts), given the tracks as every front shows them.
+        await writeM3U(tracks, path, force ?? false);
         return { out: path, tracks: tracks.length };
       },
       'feedback.record': async (f) => {

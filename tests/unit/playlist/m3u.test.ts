@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { formatM3U, writeM3U } from '../../../electron/engine/playlist/m3u';
+import { trackLabel } from '../../../electron/contract/wording';
+import { formatM3U, writeM3U, type M3UItem } from '../../../electron/engine/playlist/m3u';
 
 describe('M3U', () => {
   let dir = '';
@@ -14,7 +15,7 @@ describe('M3U', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes extended M3U with durations, artist – title and paths relative to the playlist', async () => {
+  it('writes extended M3U with durations, the track as every front names it and paths relative to the playlist', async () => {
     const out = path.join(dir, 'lists', 'evening.m3u8');
     const items = [
       { path: path.join(dir, 'lists', 'a.flac'), duration: 201.6, artist: 'Ana', title: 'Dawn' },
@@ -29,9 +30,10 @@ describe('M3U', () => {
       '#EXTM3U',
       '#EXTINF:202,Ana – Dawn',
       'a.flac',
-      '#EXTINF:305,Björk – Jóga (live)',
+      // Line breaks shown escaped, as the CLI's lists and the app's rows show them (trackLabel).
+      '#EXTINF:305,Björk – Jóga\\r\\n(live)',
       path.join('..', 'music', 'Björk', 'Jóga.mp3'),
-      '#EXTINF:-1,untagged',
+      '#EXTINF:-1,untagged.ogg',
       path.join('..', 'music', 'untagged.ogg'),
       '',
     ]);
@@ -48,7 +50,7 @@ describe('M3U', () => {
     expect(text).toBe('#EXTM3U\n#EXTINF:3,Only title\nx.wav\n');
   });
 
-  it('labels by the artist alone, trims tags, rounds durations and writes unknown ones as -1', () => {
+  it('labels by the artist alone (its tag as it is), rounds durations and writes unknown ones as -1', () => {
     const text = formatM3U(
       [
         { path: path.join(dir, 'a.ogg'), duration: 0, artist: '  Solo  ' },
@@ -58,7 +60,7 @@ describe('M3U', () => {
       ],
       dir,
     );
-    expect(text.split('\n').filter((l) => l.startsWith('#EXTINF'))).toEqual(['#EXTINF:0,Solo', '#EXTINF:-1,Padded', '#EXTINF:-1,c', '#EXTINF:60,d']);
+    expect(text.split('\n').filter((l) => l.startsWith('#EXTINF'))).toEqual(['#EXTINF:0,  Solo  ', '#EXTINF:-1, Padded ', '#EXTINF:-1,c.ogg', '#EXTINF:60,d.ogg']);
   });
 
   // Review R2.2: players strip each line (mpv at both ends, VLC its leading blanks).
@@ -100,7 +102,7 @@ describe('M3U', () => {
     expect(refused).toMatchObject({ code: 'exists', message: `${list}: already exists` });
     expect(await readFile(list, 'utf8')).toBe('my edits');
     await writeM3U([...item, item[0]], list, true);
-    expect(await readFile(list, 'utf8')).toBe('#EXTM3U\n#EXTINF:5,track\ntrack.ogg\n#EXTINF:5,track\ntrack.ogg\n');
+    expect(await readFile(list, 'utf8')).toBe('#EXTM3U\n#EXTINF:5,track.ogg\ntrack.ogg\n#EXTINF:5,track.ogg\ntrack.ogg\n');
     expect((await readdir(sub)).sort()).toEqual(['Mix.M3U', 'track.ogg']);
   });
 
@@ -119,5 +121,28 @@ describe('M3U', () => {
       .map((l) => (l.startsWith('file://') ? fileURLToPath(l) : path.resolve(dir, l)));
     expect(entries).toEqual(items.map((i) => i.path));
     expect(text.split('\n').filter((l) => l.startsWith('#EXTINF')).length).toBe(4);
+  });
+
+  // Session 21 (F1): m3u.ts had its own #EXTINF rule (line breaks as spaces, everything else raw);
+  // a title or a path holding U+2028, NEL, VT… wrote lines that a reader splitting at every Unicode
+  // line break (Python's splitlines) took as entries of their own ("/etc/passwd" here).
+  it('names each track as every front does, and no title or path makes a line of its own for any reader', () => {
+    const breaks = ['\n#EXTM3U', '\r#EXTINF:1,x\r', '\u2028', '\u2029', '\u0085', '\v', '\f', '\u001c', '\u001e', '\u0007'];
+    const items: M3UItem[] = breaks.map((b, i) => ({ path: path.join(dir, `p${i}${b}/etc/passwd.ogg`), duration: i, title: `t${i}${b}/etc/passwd`, artist: i % 2 ? `A${b}` : null }));
+    items.push({ path: path.join(dir, `untagged${breaks[2]}name.ogg`), duration: 1 });
+    const text = formatM3U(items, dir);
+    // The widest reading: every Unicode line break ends a line.
+    const lines = text.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/);
+    expect(lines).toHaveLength(1 + 2 * items.length + 1);
+    expect(lines[0]).toBe('#EXTM3U');
+    expect(lines.at(-1)).toBe('');
+    const body = lines.slice(1, -1);
+    expect(body.map((l) => l.startsWith('#EXTINF:'))).toEqual(items.flatMap(() => [true, false]));
+    const entries = body.filter((_, k) => k % 2 === 1).map((l) => (l.startsWith('file://') ? fileURLToPath(l) : path.resolve(dir, l)));
+    expect(entries).toEqual(items.map((i) => i.path));
+    // Each label is the one rule's (what the CLI lists and the app shows), and the file holds no control character but its LFs.
+    const labels = body.filter((_, k) => k % 2 === 0).map((l) => l.slice(l.indexOf(',') + 1));
+    expect(labels).toEqual(items.map((i) => trackLabel({ artist: i.artist ?? null, title: i.title ?? null, path: i.path })));
+    expect(text.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   });
 });

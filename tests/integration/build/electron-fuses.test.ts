@@ -15,10 +15,13 @@ const require = createRequire(join(REPO, 'package.json'));
 
 interface Fuses {
   runAsNode?: boolean;
+  enableCookieEncryption?: boolean;
   enableNodeOptionsEnvironmentVariable?: boolean;
   enableNodeCliInspectArguments?: boolean;
   enableEmbeddedAsarIntegrityValidation?: boolean;
   onlyLoadAppFromAsar?: boolean;
+  loadBrowserProcessSpecificV8Snapshot?: boolean;
+  grantFileProtocolExtraPrivileges?: boolean;
 }
 interface Config {
   asar?: boolean | { disableIntegrity?: boolean };
@@ -44,7 +47,7 @@ function sources(dir: string): string[] {
 }
 
 describe('the packaged app is built with its fuses set (review R1.15)', () => {
-  it('electron-builder accepts the config and flips RunAsNode, NODE_OPTIONS and --inspect off, asar-only and asar integrity on', { timeout: 60_000 }, async () => {
+  it('electron-builder accepts the config and flips RunAsNode, NODE_OPTIONS, --inspect and file:// privileges off, asar-only, asar integrity and cookie encryption on', { timeout: 60_000 }, async () => {
     const config = await loadConfig();
     const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(f: Fuses): Promise<Record<string, unknown>> } } };
     const { FuseV1Options, FuseVersion } = require('@electron/fuses') as { FuseV1Options: Record<string, number>; FuseVersion: Record<string, string> };
@@ -56,6 +59,11 @@ describe('the packaged app is built with its fuses set (review R1.15)', () => {
     expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
+    // Review R5.7: the two the fuses guide recommends beyond those, and every fuse set, none left at Electron's default.
+    expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(true);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+    const fuses = Object.values(FuseV1Options).filter((v): v is number => typeof v === 'number');
+    expect(fuses.filter((n) => typeof wire[n] !== 'boolean')).toEqual([]);
     // Those two fuses need the app in an asar archive with its integrity hash.
     expect(config.asar === true || (typeof config.asar === 'object' && config.asar.disableIntegrity !== true)).toBe(true);
   });

@@ -2,11 +2,14 @@
  * Review R4.2: a data folder that cannot be made (NEEDLEDROP_HOME a file, under a file, or in a
  * folder that cannot be written) was "internal error: EEXIST … mkdir" (ENOENT for a read-only disk)
  * with a stack and exit 70. Through the real CLI: one line naming the folder and the cause, exit 1.
+ * Review R4.3: a catalog in a read-only data folder (or a read-only catalog file) was "not a usable
+ * catalog (unable to open database file)", as if damaged; now the folder (or file) and why.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canDropRoot, needledropUnprivileged, needledropWithEnv } from '../helpers/cli';
+import { openCatalog } from '../../electron/engine/catalog/db';
 import { tempDir } from '../helpers/media';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -51,6 +54,35 @@ describe('a data folder that cannot be made', () => {
     const home = join(ro, 'home');
     const r = await needledropUnprivileged({ NEEDLEDROP_HOME: home }, 'index', lib);
     expectOneLine(r.stderr, `needledrop index: ${home}: cannot make the data folder (permission denied in ${ro})`);
+    expect(r.code).toBe(1);
+  }, 120_000);
+});
+
+// Root ignores file modes: these run the CLI as nobody (setpriv), for whom a root-owned 555 folder or 644 file is read-only.
+describe.skipIf(!canDropRoot() || process.platform === 'win32')('a catalog that cannot be written', () => {
+  /** A real, cleanly closed WAL catalog (no -wal or -shm left) in a new folder of `mode`. */
+  function catalogIn(name: string, mode: number): { home: string; catalog: string; bytes: Buffer } {
+    const home = join(tmp.dir, name);
+    mkdirSync(home);
+    const catalog = join(home, 'catalog.sqlite');
+    openCatalog(catalog).close();
+    chmodSync(catalog, 0o644);
+    chmodSync(home, mode);
+    return { home, catalog, bytes: readFileSync(catalog) };
+  }
+
+  it('read-only data folder: playlist --list names the folder and why, exit 1, catalog untouched', async () => {
+    const { home, catalog, bytes } = catalogIn('rohome', 0o555);
+    const r = await needledropUnprivileged({ NEEDLEDROP_HOME: home }, 'playlist', '--list');
+    expectOneLine(r.stderr, `needledrop playlist: ${catalog}: the data folder ${home} is read-only (permission denied): SQLite writes catalog.sqlite-wal and catalog.sqlite-shm beside the catalog, even to read it`);
+    expect(r.code).toBe(1);
+    expect(readFileSync(catalog).equals(bytes)).toBe(true);
+  }, 120_000);
+
+  it('read-only catalog file in a writable folder: index says the file is read-only, exit 1', async () => {
+    const { home, catalog } = catalogIn('rofile', 0o777);
+    const r = await needledropUnprivileged({ NEEDLEDROP_HOME: home }, 'index', lib);
+    expectOneLine(r.stderr, `needledrop index: ${catalog}: the catalog file is read-only (permission denied): make it writable`);
     expect(r.code).toBe(1);
   }, 120_000);
 });

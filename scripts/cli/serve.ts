@@ -10,6 +10,8 @@ import { EngineError } from '../../electron/contract/errors';
 import { startBridge, contextFromEnv, defaultResourcesDir, Engine } from '../../electron/engine/service';
 import { num, parse } from './args';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export const usage = 'needledrop serve [--port P] [--db PATH] [--static DIR] [--open]';
 export const summary = 'the app in your browser: UI and engine on 127.0.0.1, behind a token';
 export const example = 'needledrop serve --port 5173 --open';
@@ -44,13 +46,27 @@ export async function run(argv: string[]): Promise<number> {
     const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
     spawn(opener, [bridge.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`serve: could not open a browser; open the URL above\n`)).unref();
   }
-  await new Promise<void>((done) => {
-    const stop = (): void => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    process.once('SIGHUP', stop);
-  });
-  await bridge.close();
-  await engine.close();
+  // Listening ('on', not 'once') until the engine is closed: a 'once' listener is gone when the signal's other
+  // listeners run, and media/process.ts's guard, finding itself alone while a job's ffmpeg ran, raised the signal
+  // again: serve died by it, the job's catalog row left 'running' (review R4.6). A second Ctrl-C leaves at once.
+  let stopping = false;
+  let stopped!: () => void;
+  const stop = (sig: NodeJS.Signals): void => {
+    if (stopping) {
+      if (sig === 'SIGINT') process.exit(130);
+      return;
+    }
+    stopping = true;
+    stopped();
+  };
+  const stopSignal = new Promise<void>((done) => (stopped = done));
+  for (const sig of STOP_SIGNALS) process.on(sig, stop);
+  await stopSignal;
+  try {
+    await bridge.close();
+    await engine.close();
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, stop);
+  }
   return 0;
 }

@@ -12,7 +12,7 @@
  * by a path a request named.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, resolve, win32 } from 'node:path';
 import { isUnder } from '../util/path-under';
 import { realOrSelf } from '../util/real-path';
 import { EngineError } from '../../contract/errors';
@@ -26,6 +26,62 @@ function real(path: string): string | null {
   }
 }
 
+
+/**
+ * A path as the platform's file system compares it (review R5.3): macOS and Windows volumes are
+ * case-insensitive by default (and APFS ignores Unicode normalisation), and Win32 also drops a
+ * trailing dot or space of a name and reads \\?\ as a plain path. So on those platforms
+ * `…/needledrop/active-model.json` names the real `…/Needledrop/active-model.json`.
+ */
+export function comparablePath(path: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') {
+    const plain = path.replace(/^\\\\\?\\UNC\\/i, '\\\\').replace(/^\\\\[?.]\\/, '');
+    return win32
+      .normalize(plain)
+      .split('\\')
+      .map((name, i) => (i === 0 ? name : name.replace(/[. ]+$/, '')))
+      .join('\\')
+      .toLowerCase();
+  }
+  if (platform === 'darwin') return path.normalize('NFC').toLowerCase();
+  return path;
+}
+
+/** isUnder by the platform's rules of names (comparablePath). */
+export function isUnderOn(path: string, dir: string, platform: NodeJS.Platform = process.platform): boolean {
+  const under = platform === 'win32' ? (p: string, d: string) => p === d || p.startsWith(d.endsWith('\\') ? d : d + '\\') : isUnder;
+  return under(comparablePath(path, platform), comparablePath(dir, platform));
+}
+
+/** A file or folder's identity on its volume, whatever the spelling that reached it (a link, a bind mount, another case), or null. */
+function identityOf(path: string): string | null {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The names below `dir` that lead to `path`, or null when `path` is not inside it: by identity
+ * first (each existing ancestor's dev+ino against the folder's, so no spelling gets past it),
+ * then by the platform's rules of names (for what does not exist yet).
+ */
+export function namesBelow(path: string, dir: string, platform: NodeJS.Platform = process.platform): string[] | null {
+  const target = identityOf(dir);
+  if (target !== null) {
+    const names: string[] = [];
+    for (let cur = path; ; cur = dirname(cur)) {
+      if (identityOf(cur) === target) return names.reverse();
+      if (dirname(cur) === cur) break;
+      names.push(basename(cur));
+    }
+  }
+  if (!isUnderOn(path, dir, platform)) return null;
+  const rel = (platform === 'win32' ? win32 : posix).relative(comparablePath(dir, platform), comparablePath(path, platform));
+  return rel === '' ? [] : rel.split(platform === 'win32' ? '\\' : '/');
+}
 
 const forbidden = (path: string, why: string): EngineError =>
   new EngineError({ code: 'forbidden-path', message: `${path}: ${why}`, file: path });
@@ -46,8 +102,7 @@ function corpusPlace(dir: string): boolean {
  * exist yet (review R5.2: active-model.json, models/, checkpoints/, a cache made into a corpus
  * folder left every screen and the CLI failing).
  */
-function corpusFolderIn(data: string, p: string): boolean {
-  const parts = relative(data, p).split(sep);
+function corpusFolderIn(parts: string[], p: string): boolean {
   const named = (parts.length === 1 && parts[0] === 'corpus') || (parts.length === 2 && parts[0] === 'corpora' && parts[1] !== '');
   return named && corpusPlace(p);
 }
@@ -58,6 +113,8 @@ export class PathGuard {
     private readonly roots: () => string[],
     /** Needledrop's own files (the data folder, the catalog file): never written by a confined request. */
     private readonly own: { dataDir: string; catalogPath: string } | null = null,
+    /** Whose rules of names apply (comparablePath): the running platform's, another's in tests. */
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
   /**
@@ -74,9 +131,11 @@ export class PathGuard {
     const catalog = realOrSelf(this.own.catalogPath);
     for (const p of places) {
       // The catalog with its -wal/-shm files and its segment index (which sit beside it under --db).
-      if (dirname(p) === dirname(catalog) && basename(p).startsWith(basename(catalog))) return `is Needledrop's catalog (${catalog}) or beside it`;
-      if (!isUnder(p, data)) continue;
-      if (corpusFolder && corpusFolderIn(data, p)) continue;
+      const besideCatalog = namesBelow(dirname(p), dirname(catalog), this.platform)?.length === 0;
+      if (besideCatalog && comparablePath(basename(p), this.platform).startsWith(comparablePath(basename(catalog), this.platform))) return `is Needledrop's catalog (${catalog}) or beside it`;
+      const below = namesBelow(p, data, this.platform);
+      if (below === null) continue;
+      if (corpusFolder && corpusFolderIn(below, p)) continue;
       const inData = `is inside Needledrop's data folder (${data}: settings, models, checkpoints, the catalog, caches), which the app writes only itself`;
       if (corpusFolder) return `${inData}; a corpus may be made there only as ${join(data, 'corpus')} or ${join(data, 'corpora', '<name>')} (new, empty or a corpus already): choose one of those or a folder outside it`;
       return `${inData}: choose another folder`;

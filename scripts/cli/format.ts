@@ -2,6 +2,7 @@
 import { FOLDER_SKIPS } from '../../electron/engine/service';
 import { oneLine, percent, recallIsTrivial, recallText, standing, trackLabel } from '../../electron/contract/wording';
 import { shortRangeNote } from '../../electron/contract/clip-range';
+import { soundtrackLine, tempTrackWeights, tempTrackWhyLine } from '../../electron/contract/temp-track';
 import type { ClipMatch, CuratedTrack, FitView, MatchWhy, ProgressEvent, RankedClip, RankedTrack } from '../../electron/contract/types';
 
 /** "Artist – Title", else the file name, on one line: the contract's rule, so the app's rows read the same (review R2.7). */
@@ -41,6 +42,7 @@ export function resultLines(r: RankedTrack, opts: { path?: boolean; mark?: strin
   return [
     `${String(r.rank).padStart(3)}. ${fitText(r.fit)}  score ${r.score.toFixed(3)}  @ ${seconds(r.offset).padStart(7)}  ${bpmText(r.track.bpm).padStart(7)}  ${r.track.key.padEnd(9)} ${trackLabel(r.track)}${opts.mark ?? ''}`,
     `       why: ${whyLine(r.why)}`,
+    ...(r.why.tempTrack ? [`       temp track: ${tempTrackWhyLine(r.why.tempTrack)}`] : []),
     ...(opts.path === false ? [] : [`       ${oneLine(r.track.path)}`]),
   ];
 }
@@ -62,8 +64,23 @@ export function noTrackWhy(givenElsewhere: number): string {
 }
 
 /** A clip's ranking (or each of its sections') as text lines. */
-export function formatClipMatch(m: ClipMatch): string[] {
+/**
+ * The clip's own sound in one line: ranked by (with the weights), or said, with `ownMusicHint` (how this
+ * front asks for the temp-track ranking) where the clip has music the ranking did not use (review R3.8).
+ */
+export function soundtrackNote(m: ClipMatch, ownMusicHint?: string): string | null {
+  const s = m.soundtrack;
+  if (!s) return null;
+  const weights = m.results.find((r) => r.why.tempTrack)?.why.tempTrack;
+  if (s.ranked && weights) return `${soundtrackLine(s)}; ranked by ${tempTrackWeights(weights)}`;
+  if (s.kind === 'music' && !m.sections && ownMusicHint) return `${soundtrackLine(s)}; not used by this ranking (${ownMusicHint} ranks by it too)`;
+  return s.kind === 'music' ? `${soundtrackLine(s)}; not used by this ranking` : soundtrackLine(s);
+}
+
+export function formatClipMatch(m: ClipMatch, opts: { ownMusicHint?: string } = {}): string[] {
   const lines = [clipHeader(m)];
+  const sound = soundtrackNote(m, opts.ownMusicHint);
+  if (sound) lines.push(`  sound: ${sound}`);
   if (m.partial) lines.push(`  warning: decoding stopped early (${m.partial}); ranked on what was decoded`);
   if (m.shortRange && !m.sections) lines.push(`  note: ${shortRangeNote(m.shortRange)}`);
   const lists = m.sections

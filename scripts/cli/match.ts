@@ -6,7 +6,7 @@ import { formatClipMatch } from './format';
 import { providerOption } from './options';
 
 export const usage =
-  'needledrop match CLIP [CLIP…] [--start S] [--end S] [--top K] [--sections [--min-section S] [--allow-repeats]] ' +
+  'needledrop match CLIP [CLIP…] [--start S] [--end S] [--top K] [--sections [--min-section S] [--allow-repeats] | --temp-track] ' +
   '[--db PATH] [--model V] [--provider auto|cpu|cuda|dml|coreml] [--json]';
 export const example = 'needledrop match clip.mp4 --start 12 --end 40 --top 10';
 
@@ -18,6 +18,7 @@ export async function run(argv: string[]): Promise<number> {
     sections: { type: 'boolean', default: false },
     'min-section': { type: 'string' },
     'allow-repeats': { type: 'boolean', default: false },
+    'temp-track': { type: 'boolean', default: false },
     db: { type: 'string' },
     model: { type: 'string' },
     provider: { type: 'string', default: 'auto' },
@@ -28,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.sections && (values['allow-repeats'] || values['min-section'] !== undefined)) {
     throw usageError('--allow-repeats and --min-section only apply with --sections');
   }
+  if (values.sections && values['temp-track']) throw usageError('--temp-track ranks the whole clip (or its --start/--end range), not sections');
   const provider = providerOption(values.provider);
   const start = num(values.start, 'start', bounds('match', 'start', 's'));
   const end = num(values.end, 'end', bounds('match', 'end', 's'));
@@ -46,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
         provider,
         sections: values.sections,
         allowRepeats: values['allow-repeats'],
+        ...(values['temp-track'] ? { tempTrack: true } : {}),
         ...(start !== undefined ? { start } : {}),
         ...(end !== undefined ? { end } : {}),
         ...(minSection !== undefined ? { minSection } : {}),
@@ -57,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
       `match: model ${m.model}, provider ${m.provider}; ${m.tracks} tracks, ${m.segments} segments` +
         `${m.missing ? ` (${m.missing} tracks without segments for this model: run needledrop index)` : ''}\n`,
     );
-    if (!values.json) for (const c of m.clips) process.stdout.write(formatClipMatch(c).join('\n') + '\n\n');
+    if (!values.json) for (const c of m.clips) process.stdout.write(formatClipMatch(c, { ownMusicHint: '--temp-track' }).join('\n') + '\n\n');
     const elapsed = (performance.now() - started) / 1000;
     if (values.json) printJson({ catalog: engine.ctx.catalogPath, model: m.model, provider: m.provider, elapsedSeconds: Number(elapsed.toFixed(3)), clips: m.clips, ...(m.failed ? { failed: m.failed } : {}) });
     for (const f of m.failed ?? []) process.stderr.write(`match: skipped ${f.error}\n`);

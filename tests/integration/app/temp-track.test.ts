@@ -17,6 +17,7 @@ import { matchAnalysis, openMatchSession } from '../../../electron/engine/app/ma
 import { openCatalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
+import { needledropWithEnv } from '../../helpers/cli';
 import { sharedMediaDir } from '../../helpers/media';
 
 const media = await sharedMediaDir();
@@ -142,6 +143,21 @@ describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R
       expect(asked.results.map(pictureOnly), file).toEqual(plain.results.map(pictureOnly));
       if (kind === 'none') expect(asked.soundtrack).toEqual({ kind: 'none', seconds: 0 });
     }
+  }, 240_000);
+
+  it('the CLI: --temp-track says the clip has its own music and how it ranked by it; a clip with no audio stream says so', async () => {
+    const r = await needledropWithEnv({ NEEDLEDROP_HOME: join(root, 'data') }, 'match', clip('temp.mp4'), clip('mute.mp4'), '--temp-track', '--top', '2', '--provider', 'cpu');
+    expect(r.code, r.stderr).toBe(0);
+    const [temp, mute] = r.stdout.split(clip('mute.mp4'));
+    expect(temp).toMatch(/sound: the clip has its own music: 20 s, music share \d\.\d\d; ranked by picture 0\.6 \+ sounds like the temp track 0\.4/);
+    // The first result is the waltz at T, and its why says it is the temp track itself.
+    const lines = temp.split('\n');
+    const first = lines.findIndex((l) => /^\s+1\. /.test(l));
+    expect(lines[first]).toMatch(/@\s+12\.[2-8] s/);
+    expect(lines.slice(first, first + 4).join('\n')).toContain(TEMP);
+    expect(temp).toMatch(/temp track: picture -?\d\.\d{3} × 0\.6 \+ sounds like the temp track -?\d\.\d{3} × 0\.4; the temp track itself, from 12\.\d s/);
+    expect(mute).toMatch(/sound: the clip has no audio stream/);
+    expect(mute).not.toMatch(/temp track:/);
   }, 240_000);
 
   it('with sections the option is refused, saying why', async () => {

@@ -4,7 +4,8 @@
  * behind a random token in the printed URL.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from '../../electron/contract/errors';
 import { startBridge, contextFromEnv, defaultResourcesDir, Engine } from '../../electron/engine/service';
@@ -42,10 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   }
   process.stdout.write(`Needledrop UI: ${bridge.url}\n`);
-  if (values.open) {
-    const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-    spawn(opener, [bridge.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`serve: could not open a browser; open the URL above\n`)).unref();
-  }
+  const opened = values.open ? openInBrowser(bridge.url) : null;
   // Listening ('on', not 'once') until the engine is closed: a 'once' listener is gone when the signal's other
   // listeners run, and media/process.ts's guard, finding itself alone while a job's ffmpeg ran, raised the signal
   // again: serve died by it, the job's catalog row left 'running' (review R4.6). A second Ctrl-C leaves at once.
@@ -62,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   const stopSignal = new Promise<void>((done) => (stopped = done));
   for (const sig of STOP_SIGNALS) process.on(sig, stop);
   await stopSignal;
+  opened?.remove();
   try {
     await bridge.close();
     await engine.close();
@@ -69,4 +68,25 @@ export async function run(argv: string[]): Promise<number> {
     for (const sig of STOP_SIGNALS) process.off(sig, stop);
   }
   return 0;
+}
+
+/** How long the redirect file waits for a browser to start and read it. */
+const OPEN_FILE_LIFE_MS = 120_000;
+
+/**
+ * Open the UI in the default browser without putting the token on a command line: the opener,
+ * and the browser it starts, keep their arguments readable by every user in /proc/<pid>/cmdline
+ * (review R5.5). They get the path of a page, readable by this user only, that sends the browser
+ * on to the token URL; it is removed after two minutes, or when serve stops.
+ */
+export function openInBrowser(url: string, opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'): { file: string; remove(): void } {
+  // mkdtemp: a new folder only this user can enter (0700), even in a shared /tmp.
+  const dir = mkdtempSync(join(tmpdir(), 'needledrop-open-'));
+  const file = join(dir, 'open.html');
+  const href = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${href}"><title>Needledrop</title><a href="${href}">Open Needledrop</a>\n`, { mode: 0o600, flag: 'wx' });
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  setTimeout(remove, OPEN_FILE_LIFE_MS).unref();
+  spawn(opener, [file], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`serve: could not open a browser; open the URL above\n`)).unref();
+  return { file, remove };
 }

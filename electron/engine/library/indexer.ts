@@ -314,15 +314,6 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
   const disk = await soundOnly(scanned, known, (s) => skipped.push(s), signal);
   const unreadable = skipped.filter((s) => s.unreadable).map((s) => s.path);
   const emptyFolders = await foldersFoundEmpty(absRoots, disk, known);
-  for (const { folder, catalogued } of emptyFolders) {
-    // A root's tracks go only on request (review R26): removing the folder with its tracks.
-    const drop = absRoots.includes(folder) ? '; to drop them, remove the folder with its tracks (Library, or needledrop index --forget DIR --yes)' : '; delete the empty folder to drop them';
-    skipped.push({
-      path: folder,
-      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back${drop}`,
-      audio: true,
-    });
-  }
   // Two paths to one file: the file's own path is catalogued, a link to it is an alias (a catalogued link's track follows to it).
   const single = oneEntryPerFile(disk, isRealPath);
   const classified = classify(known, single.kept, outdated, [...unreadable, ...emptyFolders.map((f) => f.folder)]);
@@ -337,13 +328,29 @@ async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jo
     onHashed: () => options.onProgress?.({ phase: 'hash', snapshot: hashMeter.tick() }),
   });
 
+  // A track whose file was found elsewhere (the same content) has moved, not gone missing with its folder: it
+  // was reported both "moved" and "unavailable (kept)" with a false empty-folder warning (review R4.1).
+  const movedIds = new Set(p.moved.map(({ row }) => row.id));
+  const unavailable = classified.unavailable.filter((r) => !movedIds.has(r.id));
+  for (const { folder } of emptyFolders) {
+    const catalogued = unavailable.filter((r) => isUnder(r.path, folder)).length;
+    if (catalogued === 0) continue;
+    // A root's tracks go only on request (review R26): removing the folder with its tracks.
+    const drop = absRoots.includes(folder) ? '; to drop them, remove the folder with its tracks (Library, or needledrop index --forget DIR --yes)' : '; delete the empty folder to drop them';
+    skipped.push({
+      path: folder,
+      reason: `the folder is empty, but ${catalogued} catalogued track${catalogued === 1 ? ' was' : 's were'} in it (an unplugged drive or an unmounted share?): kept until the folder is back${drop}`,
+      audio: true,
+    });
+  }
+
   if (signal.aborted) throw cancelledError('indexing');
 
   const report: IndexReport = {
     indexed: 0,
     unchanged: p.unchanged.length + p.touched.length,
     removed: p.removed.length,
-    unavailable: classified.unavailable.length,
+    unavailable: unavailable.length,
     moved: p.moved.length,
     reembedded: 0,
     failed: [...p.failed, ...skipped.filter((s) => s.audio).map(({ path, reason }) => ({ path, reason }))],

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_HELD_OUT_EDITS } from '../../../electron/contract/wording';
+import { seedBaseBenchmark } from '../../helpers/base-benchmark';
 import { needledropWithEnv, REPO_ROOT, type CliResult } from '../../helpers/cli';
 import { ffmpeg, sharedMediaDir, tempDir } from '../../helpers/media';
 import { copyOfBase } from '../../helpers/model-versions';
@@ -50,6 +51,9 @@ describe.skipIf(!media || !hasBase)('fine-tune before/after on too few held-out 
     two = join(dir, 'two');
     mkdirSync(one);
     mkdirSync(two);
+    // The base benchmark every run here compares on, as a first fine-tune leaves it: rendered once per test run.
+    mkdirSync(home);
+    await seedBaseBenchmark(home);
     const video = join(media as string, 'video');
     for (const f of ['big_buck_bunny_0_30.webm', 'chaplin.mp4', 'fire2.mp4', 'smpte-2997.mp4']) symlinkSync(join(video, f), join(one, f));
     for (const f of ['chaplin.mp4', 'smpte-2997.mp4']) symlinkSync(join(video, f), join(two, f));

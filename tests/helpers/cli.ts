@@ -1,4 +1,8 @@
-/** The `needledrop` CLI from source as a child process, for tests of exit codes and output. */
+/**
+ * The `needledrop` CLI as a child process, for tests of exit codes and output: the bundle the
+ * test run's global setup compiled from the source (NEEDLEDROP_TEST_CLI, tests/helpers/test-home.ts),
+ * else the source through tsx.
+ */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,18 +16,24 @@ export interface CliResult {
   stderr: string;
 }
 
+/** node's arguments that start the CLI with `args`. */
+export function cliArgv(...args: string[]): string[] {
+  const built = process.env.NEEDLEDROP_TEST_CLI;
+  return built ? [built, ...args] : ['--import', 'tsx', CLI, ...args];
+}
+
 export function needledrop(...args: string[]): Promise<CliResult> {
   return needledropWithEnv({}, ...args);
 }
 
 /** The CLI with extra environment (e.g. NEEDLEDROP_HOME, so a test's caches stay out of the user's data folder). */
 export function needledropWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
-  return run(process.execPath, ['--import', 'tsx', CLI, ...args], env);
+  return run(process.execPath, cliArgv(...args), env);
 }
 
 /** The CLI with extra environment, waited for (a test that runs commands one after another). */
 export function needledropSync(env: Record<string, string>, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 180_000 });
+  return spawnSync(process.execPath, cliArgv(...args), { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 180_000 });
 }
 
 function run(file: string, argv: string[], env: Record<string, string>): Promise<CliResult> {
@@ -47,7 +57,7 @@ export function canDropRoot(): boolean {
 
 /** The CLI as a user whose file modes apply (`nobody` under root); the files it must read have to be readable by it. */
 export function needledropUnprivileged(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
-  const command = [process.execPath, '--import', 'tsx', CLI, ...args];
+  const command = [process.execPath, ...cliArgv(...args)];
   const [file, ...argv] = AS_ROOT ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
   return run(file, argv, env);
 }

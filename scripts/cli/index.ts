@@ -40,12 +40,17 @@ export async function run(argv: string[]): Promise<number> {
   const jobs = num(values.jobs, 'jobs', bounds('library.scan', 'jobs'));
   const engine = openEngine({ db: values.db });
   try {
-    const report = await runCliJob(engine, 'library.scan', { folders: positionals, ...(jobs !== undefined ? { jobs } : {}) }, { label: 'index' });
+    // Listed before the scan, as the app's Add folder does: a first index stopped by Ctrl-C or a kill kept
+    // its tracks in no library folder, so the app could neither show the folder nor finish the scan (review R4.9).
+    const { added, already } = await listFolders(engine, positionals);
+    const report = await runCliJob(engine, 'library.scan', { folders: positionals, ...(jobs !== undefined ? { jobs } : {}) }, { label: 'index' }).catch((err: unknown) => {
+      // The job's own words name the operation ("library.scan cancelled").
+      throw err instanceof EngineError && err.code === 'cancelled' ? new EngineError({ code: 'cancelled', message: 'indexing cancelled' }) : err;
+    });
     if (report.note) process.stderr.write(`index: ${report.note}\n`);
     const signed = values.signatures && !report.cancelled ? await runCliJob(engine, 'musicSpace.update', { signaturesOnly: true }, { label: 'signatures' }) : undefined;
     const signatures = signed?.detail;
     const withoutSignature = signed?.withoutSignature ?? [];
-    const { added, already } = report.cancelled ? { added: [], already: [] } : await listFolders(engine, positionals);
     if (values.json) {
       // What the text says, in full (review S12.16: the ignored counts and the partly decoded files were text only).
       const { indexed, unchanged, removed, unavailable, moved, reembedded, failed, partial, ignored } = report;

@@ -150,7 +150,11 @@ export async function resolveModel(version: string, opts: RegistryOptions = {}):
   // Shipped entries come first, so a clashing user folder never wins.
   const entry = (await listModels(opts)).find((e) => e.version === version);
   if (!entry) throw new NeedledropError('usage', `no model version "${version}"`, { code: 'no-model' });
-  if (entry.problem) throw inputError(join(entry.dir, MANIFEST_FILE), entry.problem);
+  if (entry.problem) {
+    const file = join(entry.dir, MANIFEST_FILE);
+    // readManifest's problems already begin with the file: said once, not "<file>: <file>: …" (review R4.4).
+    throw inputError(file, entry.problem.startsWith(`${file}: `) ? entry.problem.slice(file.length + 2) : entry.problem);
+  }
   return entry;
 }
 

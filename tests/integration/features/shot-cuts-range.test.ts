@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutsInside } from '../../../electron/contract/clip-range';
 import { detectShotCuts, ShotCutCache, type ShotCuts } from '../../../electron/engine/features/shot-cuts';
+import { probe, type MediaInfo } from '../../../electron/engine/media/probe';
 import { hardCuts, sharedMediaDir } from '../../helpers/media';
 
 const FPS = 25;
@@ -24,11 +25,14 @@ const CUTS = [1.0, 2.44, 2.48, 5.16, 5.28, 7.4, 9.0, 10.2, 12.0, 12.04, 12.08, 1
 let root: string;
 let clip: string;
 let whole: ShotCuts;
+/** Probed once and handed to every detection, as match and fit hand theirs (a range per ffprobe would double the processes). */
+let info: MediaInfo;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'nd-shot-range-'));
   clip = await hardCuts(root, { seconds: SECONDS, cuts: CUTS, fps: FPS, name: 'cuts.mp4' });
-  whole = await detectShotCuts(clip);
+  info = await probe(clip);
+  whole = await detectShotCuts(clip, { info });
 }, 120_000);
 
 afterAll(() => {
@@ -49,7 +53,8 @@ function ranges(cuts: readonly number[], seconds: number, fps: number): Array<{ 
       if (end - 2.5 >= 0 && end <= seconds) out.push({ start: ms(end - 2.5), end });
     }
   }
-  return out;
+  // Adjacent cuts a frame apart give some ranges twice (2.44 + 1 frame is 2.48): each is decoded once.
+  return [...new Map(out.map((r) => [`${r.start}–${r.end}`, r])).values()];
 }
 
 describe('shot cuts of a range alone are the whole clip’s there', () => {
@@ -62,9 +67,9 @@ describe('shot cuts of a range alone are the whole clip’s there', () => {
 
   it('every range: the cuts inside it are the whole detection’s, from a decode of the range and a few frames', async () => {
     const all = ranges(CUTS, SECONDS, FPS);
-    expect(all.length).toBeGreaterThan(60);
+    expect(all.length).toBeGreaterThanOrEqual(60);
     for (const range of all) {
-      const part = await detectShotCuts(clip, { range });
+      const part = await detectShotCuts(clip, { range, info });
       const at = `${range.start}–${range.end}`;
       expect(cutsInside(part.cuts, range.start, range.end, FPS), at).toEqual(cutsInside(whole.cuts, range.start, range.end, FPS));
       // It decoded the range and at most half a second either side, not the clip.
@@ -97,11 +102,12 @@ describe.skipIf(!media)('real clips', () => {
     ['fire2.mp4', false],
   ] as const)('%s: a range’s cuts are the whole detection’s inside it', async (name, partial) => {
     const file = join(media ?? '', 'video', name);
-    const full = await detectShotCuts(file);
+    const fileInfo = await probe(file);
+    const full = await detectShotCuts(file, { info: fileInfo });
     const seconds = Math.max(...full.cuts, 2.3) + 0.1;
     const picked = [...ranges(full.cuts.slice(0, 4), seconds, full.fps), { start: 0.2, end: 2.3 }];
     for (const range of picked) {
-      const part = await detectShotCuts(file, { range });
+      const part = await detectShotCuts(file, { range, info: fileInfo });
       expect(cutsInside(part.cuts, range.start, range.end, full.fps), `${name} ${range.start}–${range.end}`).toEqual(cutsInside(full.cuts, range.start, range.end, full.fps));
       expect(part.span !== undefined, `${name}: decoded ${partial ? 'in part' : 'whole'}`).toBe(partial);
     }

@@ -24,6 +24,7 @@ import { openCatalog } from '../../../electron/engine/catalog/db';
 import { listTracks } from '../../../electron/engine/catalog/tracks';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { routeEngines, type RoutedEngine } from '../../../electron/main/engine-router';
+import { seedBaseBenchmark } from '../../helpers/base-benchmark';
 import { routedSide } from '../../helpers/engine';
 import { ffmpeg, sharedMediaDir } from '../../helpers/media';
 
@@ -65,6 +66,9 @@ describe.skipIf(!media)('fine-tuning on feedback in the training engine', () => 
   const ids = { fishin: 0, trumpet: 0, vibe: 0 };
 
   beforeAll(async () => {
+    // The base benchmark the fine-tune compares on, as a first fine-tune leaves it (rendered once per test run).
+    mkdirSync(dataDir, { recursive: true });
+    await seedBaseBenchmark(dataDir);
     // As main.ts spawns them: one data folder, the training engine with its own job ids.
     main = side('main', undefined, mainEvents);
     api = routeEngines(main, side('training', 'training-job', trainingEvents));

@@ -469,7 +469,12 @@ export class Engine implements EngineApi {
       this.providersInUse.set(key, encoder.provider);
       return encoder.provider;
     } catch (err) {
-      this.ctx.log(`engine.info: could not open model ${version} to find the provider in use: ${err instanceof Error ? err.message : String(err)}`);
+      // A model unusable on disk (missing, garbled, changed: an input or usage error) is said by whatever uses it
+      // (index's "features only", match, models list); logged here too it printed the same cause twice, under
+      // this handler's internal name (review R4.4). Anything else is logged.
+      if (!(err instanceof NeedledropError && (err.kind === 'input' || err.kind === 'usage'))) {
+        this.ctx.log(`could not open model ${version} to find the provider in use: ${err instanceof Error ? err.message : String(err)}`);
+      }
       return null;
     }
   }

@@ -77,6 +77,10 @@ describe.skipIf(!canDropRoot() || process.platform === 'win32')('a catalog that 
     expectOneLine(r.stderr, `needledrop playlist: ${catalog}: the data folder ${home} is read-only (permission denied): SQLite writes catalog.sqlite-wal and catalog.sqlite-shm beside the catalog, even to read it`);
     expect(r.code).toBe(1);
     expect(readFileSync(catalog).equals(bytes)).toBe(true);
+    // index lists the folder in the settings first (review R4.9): the same folder, named as read-only there.
+    const index = await needledropUnprivileged({ NEEDLEDROP_HOME: home }, 'index', lib);
+    expectOneLine(index.stderr, `needledrop index: ${home}: the data folder is read-only (permission denied): the settings cannot be saved`);
+    expect(index.code).toBe(1);
   }, 120_000);
 
   it('read-only catalog file in a writable folder: index says the file is read-only, exit 1', async () => {

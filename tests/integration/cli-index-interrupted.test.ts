@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contextFromEnv, Engine } from '../../electron/engine/service';
-import { REPO_ROOT } from '../helpers/cli';
+import { cliArgv, REPO_ROOT } from '../helpers/cli';
 import { sharedMediaDir } from '../helpers/media';
 
 const media = await sharedMediaDir();
@@ -20,7 +20,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** The CLI, sent SIGINT at its first progress line on stderr. */
 function indexInterrupted(home: string, dir: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'index', dir, '--jobs', '1'], {
+    const p = spawn(process.execPath, cliArgv('index', dir, '--jobs', '1'), {
       cwd: REPO_ROOT,
       env: { ...process.env, NEEDLEDROP_HOME: home },
       stdio: ['ignore', 'ignore', 'pipe'],

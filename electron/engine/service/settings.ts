@@ -4,12 +4,14 @@
  * folder meanwhile: review R2.1), so nothing keeps its own copy for long: a read is the newest file
  * on disk, and a change is a read-modify-write of that file under a lock.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
 import { writeFileAtomic } from '../util/atomic-write';
 import { withFileLock } from '../util/file-lock';
+import { inputError } from '../errors';
+import { folderWriteProblem, makeFolder } from '../util/writable';
 
 /** What settings.json holds: the settings but the watcher's state, which is the open engine's. */
 export interface StoredSettings extends Omit<Settings, 'watchProblem'> {
@@ -77,7 +79,7 @@ export function readSettings(dataDir: string, threads: number, replaced: string[
 /** Write via a temp file and rename, so a crash never leaves half a settings file. */
 export function writeSettings(dataDir: string, s: StoredSettings): void {
   const file = join(dataDir, FILE);
-  mkdirSync(dirname(file), { recursive: true });
+  makeFolder(dirname(file), 'the data folder');
   writeFileAtomic(file, JSON.stringify(s, null, 2));
 }
 
@@ -115,7 +117,10 @@ export class SettingsFile {
 
   /** Change the settings from the newest on disk, one writer at a time across processes: another front's change in between is kept. */
   update(change: (s: StoredSettings) => StoredSettings): Promise<StoredSettings> {
-    mkdirSync(this.dataDir, { recursive: true });
+    // The folder at fault and why, not "internal error: EEXIST … mkdir" or the lock's EACCES (review R4.2, R4.3).
+    makeFolder(this.dataDir, 'the data folder');
+    const problem = folderWriteProblem(this.dataDir);
+    if (problem !== null) return Promise.reject(inputError(this.dataDir, `the data folder is read-only (${problem}): the settings cannot be saved`));
     return withFileLock(`${this.file}.lock`, 'the settings', async () => {
       this.cached = null;
       const before = this.read();

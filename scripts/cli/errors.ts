@@ -46,7 +46,8 @@ const HINTS: Array<{ code: ErrorData['code']; when: RegExp; hint: string }> = [
   { code: 'not-indexed', when: /: (no catalog here|the catalog has no tracks): index your music first$/, hint: 'with `needledrop index DIR`, or pass --db PATH for a catalog elsewhere' },
   // A track id that export/fit did not find; a playlist or clip id, or a curation ref (which says it), gets none.
   { code: 'not-found', when: /^track \S+ is not in the catalog$/, hint: 'give a path listed by `needledrop index` or a track id' },
-  { code: 'no-model', when: /^no model version /, hint: 'see `needledrop models list`' },
+  // Not when the shipped models folder is gone: the list would only say "no model versions installed".
+  { code: 'no-model', when: /^no model version (?!.*\) is missing; reinstall Needledrop$)/, hint: 'see `needledrop models list`' },
   // A training run stopped with its checkpoint written: the same run (config and data) continues from it.
   { code: 'cancelled', when: /^training cancelled at step \d+ of \d+; its checkpoint is kept$/, hint: 'run the same command again to resume it' },
 ];

@@ -149,7 +149,12 @@ export async function activeModel(opts: RegistryOptions = {}): Promise<string> {
 export async function resolveModel(version: string, opts: RegistryOptions = {}): Promise<ModelEntry> {
   // Shipped entries come first, so a clashing user folder never wins.
   const entry = (await listModels(opts)).find((e) => e.version === version);
-  if (!entry) throw new NeedledropError('usage', `no model version "${version}"`, { code: 'no-model' });
+  if (!entry) {
+    // Without the shipped models folder even "base" is missing: say which folder is gone (review R4.4).
+    const shipped = opts.shippedDir ?? shippedModelsDir();
+    const why = existsSync(shipped) ? '' : `: the models folder shipped with Needledrop (${shipped}) is missing; reinstall Needledrop`;
+    throw new NeedledropError('usage', `no model version "${version}"${why}`, { code: 'no-model' });
+  }
   if (entry.problem) {
     const file = join(entry.dir, MANIFEST_FILE);
     // readManifest's problems already begin with the file: said once, not "<file>: <file>: …" (review R4.4).

@@ -47,12 +47,12 @@ afterAll(() => {
 
 function built(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', GUARD, join(out, 'cli', 'needledrop.js'), ...args], { cwd: work, env, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, signal: r.signal, error: r.error?.message, stdout: r.stdout, stderr: r.stderr };
 }
 
 function fromSource(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'cli.ts'), ...args], { cwd: REPO, env, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, signal: r.signal, error: r.error?.message, stdout: r.stdout, stderr: r.stderr };
 }
 
 interface MatchDoc {
@@ -81,8 +81,9 @@ describe('the built CLI with plain node', () => {
     mkdirSync(bad, { recursive: true });
     writeFileSync(join(bad, 'empty.mp3'), '');
     writeFileSync(join(bad, 'text.flac'), 'hello, not audio\n');
-    const failed = (r: { code: number | null; stdout: string }) => {
-      expect(r.code).toBe(0);
+    const failed = (r: { code: number | null; signal: string | null; error?: string; stdout: string; stderr: string }) => {
+      // Once (CI clone, 2026-12-02) the source run ended with no exit code: say how it ended if it happens again.
+      expect(r.code, `signal ${r.signal}, spawn error ${r.error}, stderr: ${r.stderr.slice(-2000)}`).toBe(0);
       return (JSON.parse(r.stdout) as { failed: Array<{ path: string; reason: string }> }).failed.sort((a, b) => a.path.localeCompare(b.path));
     };
     const fromBuilt = failed(built('index', bad, '--db', join(work, 'bad-built.sqlite'), '--json'));

@@ -13,6 +13,7 @@
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, resolve, win32 } from 'node:path';
+import { fileKey } from '../library/scan';
 import { isUnder } from '../util/path-under';
 import { realOrSelf } from '../util/real-path';
 import { EngineError } from '../../contract/errors';
@@ -53,27 +54,18 @@ export function isUnderOn(path: string, dir: string, platform: NodeJS.Platform =
   return under(comparablePath(path, platform), comparablePath(dir, platform));
 }
 
-/** A file or folder's identity on its volume, whatever the spelling that reached it (a link, a bind mount, another case), or null. */
-function identityOf(path: string): string | null {
-  try {
-    const st = statSync(path, { bigint: true });
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The names below `dir` that lead to `path`, or null when `path` is not inside it: by identity
  * first (each existing ancestor's dev+ino against the folder's, so no spelling gets past it),
  * then by the platform's rules of names (for what does not exist yet).
  */
 export function namesBelow(path: string, dir: string, platform: NodeJS.Platform = process.platform): string[] | null {
-  const target = identityOf(dir);
-  if (target !== null) {
+  // A file or folder's identity on its volume, whatever the spelling that reached it (a link, a bind mount, another case).
+  const target = fileKey(dir);
+  if (target !== undefined) {
     const names: string[] = [];
     for (let cur = path; ; cur = dirname(cur)) {
-      if (identityOf(cur) === target) return names.reverse();
+      if (fileKey(cur) === target) return names.reverse();
       if (dirname(cur) === cur) break;
       names.push(basename(cur));
     }

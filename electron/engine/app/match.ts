@@ -248,7 +248,7 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
       // Every track's picture score (the blend can lift any of them), then the blend.
       const similarity = soundSimilarity(await opts.tempTrack.profile(), opts.sound.seq, clip.file);
       const picture = await matcher.match(query, { topK: session.library.store.trackCount, strategy }, sync);
-      const phases = await phasedSoundtracks(clip.file, opts.sound.seq, clip.start + clip.duration, opts.signal);
+      const phases = await phasedSoundtracks(clip.file, opts.sound.seq, clip.start + clip.duration, opts.signal, opts.sound.info);
       const blended = await tempTrackRanking(session, picture, similarity, phases, opts.signal);
       return { ...ranked(session.library, clip, offered(blended).slice(0, topK), basis), ...soundtrack, strategy };
     }

@@ -18,7 +18,7 @@ import type { ClipSoundtrack } from '../../contract/types';
 import { inputError } from '../errors';
 import { extractAudioFeatures } from '../features/audio';
 import type { FeatureSeq } from '../features/types';
-import { audioStream, probe } from '../media/probe';
+import { audioStream, probe, type MediaInfo } from '../media/probe';
 import { PRODUCTION_FAMILIES, trackProfile, type FamilyStats } from '../similarity/profile';
 import { melColumns } from '../similarity/descriptor-stats';
 import { soundtrackKind } from '../train/edits';
@@ -42,6 +42,8 @@ export const ALIGN_CANDIDATES = 8;
 export interface ClipSound {
   view: ClipSoundtrack;
   seq: FeatureSeq | null;
+  /** The clip's probe, with `seq`: the later phases decode without probing the file again. */
+  info?: MediaInfo;
 }
 
 /** Decode and class the clip's audio between `start` and `start + duration` (file seconds). */
@@ -58,7 +60,7 @@ export async function clipSoundtrack(file: string, start: number, duration: numb
   }
   const m = soundtrackKind(seq);
   const view: ClipSoundtrack = { kind: m.kind, seconds: round(seq.T * seq.step, 1), music: round(m.music, 2), speech: round(m.speech, 2), silence: round(m.silence, 2) };
-  return { view, seq: m.kind === 'music' ? seq : null };
+  return m.kind === 'music' ? { view, seq, info } : { view, seq: null };
 }
 
 /** Cosine of two rows over their first `dim` values. */
@@ -188,11 +190,11 @@ const MIN_OVERLAP_STEPS = 8;
 export const PHASES = 4;
 
 /** The clip's descriptors from start + i · step / PHASES, i = 1 … PHASES − 1 (the first is the one already made). */
-export async function phasedSoundtracks(file: string, first: FeatureSeq, end: number, signal?: AbortSignal): Promise<FeatureSeq[]> {
+export async function phasedSoundtracks(file: string, first: FeatureSeq, end: number, signal?: AbortSignal, info?: MediaInfo): Promise<FeatureSeq[]> {
   const out = [first];
   for (let i = 1; i < PHASES; i++) {
     const start = first.start + (i * first.step) / PHASES;
-    out.push((await extractAudioFeatures(file, { start, duration: end - start, ...(signal ? { signal } : {}) })).seq);
+    out.push((await extractAudioFeatures(file, { start, duration: end - start, ...(info ? { info } : {}), ...(signal ? { signal } : {}) })).seq);
   }
   return out;
 }

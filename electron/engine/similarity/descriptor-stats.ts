@@ -107,11 +107,11 @@ export function trackStats(seq: FeatureSeq, variant: StatsVariant = 'descriptors
 
 /**
  * Z-score each column of a row-major n × dim matrix over its rows (population std; a constant
- * column becomes 0), in place. Returns the matrix.
+ * column becomes 0), in place; `moments`: the columns' own, when the caller has them already. Returns the matrix.
  */
-export function zScoreColumns(rows: Float32Array, dim: number): Float32Array {
+export function zScoreColumns(rows: Float32Array, dim: number, moments: { mean: Float64Array; std: Float64Array } = columnMoments(rows, dim)): Float32Array {
   const n = rows.length / dim;
-  const { mean, std } = columnMoments(rows, dim);
+  const { mean, std } = moments;
   for (let c = 0; c < dim; c++) {
     for (let i = 0; i < n; i++) rows[i * dim + c] = std[c] > 1e-9 ? (rows[i * dim + c] - mean[c]) / std[c] : 0;
   }

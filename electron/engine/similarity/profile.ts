@@ -134,10 +134,11 @@ export function familySpace(families: readonly Family[], n: number): { data: Flo
   const stats: FamilyStats[] = [];
   let at = 0;
   for (const f of families) {
-    const z = zScoreColumns(f.rows.slice(), f.dim);
+    const moments = columnMoments(f.rows, f.dim);
+    const z = zScoreColumns(f.rows.slice(), f.dim, moments);
     const scale = f.weight / Math.sqrt(f.dim);
     for (let i = 0; i < n; i++) for (let d = 0; d < f.dim; d++) data[i * dim + at + d] = scale * z[i * f.dim + d];
-    stats.push({ name: f.name, dim: f.dim, scale, ...columnMoments(f.rows, f.dim) });
+    stats.push({ name: f.name, dim: f.dim, scale, ...moments });
     at += f.dim;
   }
   for (let i = 0; i < n; i++) {

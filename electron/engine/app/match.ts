@@ -116,9 +116,9 @@ export interface MatchClipOptions {
   /**
    * Rank by the picture and by how each track sounds like the clip's own music, when the clip's audio
    * is music (app/temp-track.ts); `profile` hands out the library's track profile before re-ranking
-   * (the service's music-space cache). Not with sections.
+   * (the service's music-space cache), stopping when `signal` (the match's) aborts. Not with sections.
    */
-  tempTrack?: { profile: () => Promise<ProfileVectors> };
+  tempTrack?: { profile: (signal?: AbortSignal) => Promise<ProfileVectors> };
   /** The clip's own audio, described (matchClip decodes it; a caller of matchAnalysis may pass it). */
   sound?: ClipSound;
 }
@@ -246,7 +246,7 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
     const query = await session.encoder.embed(clip, opts.signal);
     if (opts.tempTrack && opts.sound?.seq) {
       // Every track's picture score (the blend can lift any of them), then the blend.
-      const similarity = soundSimilarity(await opts.tempTrack.profile(), opts.sound.seq, clip.file);
+      const similarity = soundSimilarity(await opts.tempTrack.profile(opts.signal), opts.sound.seq, clip.file);
       const picture = await matcher.match(query, { topK: session.library.store.trackCount, strategy }, sync);
       const phases = await phasedSoundtracks(clip.file, opts.sound.seq, clip.start + clip.duration, opts.signal, opts.sound.info);
       const blended = await tempTrackRanking(session, picture, similarity, phases, opts.signal);

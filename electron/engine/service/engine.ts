@@ -850,7 +850,7 @@ export class Engine implements EngineApi {
                   topK: req.top ?? 10,
                   sections: req.sections ? (req.minSection !== undefined ? { minSeconds: req.minSection } : true) : false,
                   allowRepeats: req.allowRepeats ?? false,
-                  ...(req.tempTrack ? { tempTrack: { profile: () => this.musicSpace.profileVectors(session.library, this.ctx.dataDir) } } : {}),
+                  ...(req.tempTrack ? { tempTrack: { profile: (signal) => this.musicSpace.profileVectors(session.library, this.ctx.dataDir, signal ? { signal } : {}) } } : {}),
                   signal: job.signal,
                   // The player's markers and the match count one detection of the clip's cuts.
                   shotCuts: this.shotCuts,

@@ -184,9 +184,11 @@ export class MusicSpaceCache {
   /**
    * The profile before re-ranking, with its families' statistics (a clip's own music is put in it:
    * app/temp-track.ts). Built with the DBA re-ranking the playlists use (cheaper than diffusion), kept for them.
+   * `control`: the asking match's cancel (a cancelled match stops the build between two tracks and keeps nothing).
    */
-  async profileVectors(lib: Library, dataDir: string): Promise<TrackVectors & { families: FamilyStats[] }> {
-    await this.descriptorStats(lib, dataDir, MUSIC_RERANK['more-like']);
+  async profileVectors(lib: Library, dataDir: string, control: BuildControl = {}): Promise<TrackVectors & { families: FamilyStats[] }> {
+    await this.descriptorStats(lib, dataDir, MUSIC_RERANK['more-like'], control);
+    if (control.signal?.aborted) throw spaceCancelled();
     // Cleared meanwhile: read again, not kept.
     const v = this.profile?.vectors ?? (await trackVectors(lib.db, { kind: 'descriptor-stats', productionDir: musicSpaceDir(dataDir), rerank: 'none' }));
     if (!v.families) throw new Error('the track profile came without its families\' statistics');

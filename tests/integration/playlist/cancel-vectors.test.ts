@@ -115,6 +115,22 @@ describe('a cancel during the music space build (the vectors phase)', () => {
     expectStopped(await cancelledBuild(cache), cache);
   });
 
+  // A temp-track match (app/temp-track.ts) asks for the profile with its own cancel: it used to build on to the end.
+  it("a match's profileVectors stops between two tracks on its cancel and keeps nothing", { timeout: 60_000 }, async () => {
+    const cache = new MusicSpaceCache({ offThread: false });
+    const ctl = new AbortController();
+    const done: number[] = [];
+    const asked = cache.profileVectors(lib, data, { signal: ctl.signal, onProgress: (d) => (done.push(d), d === STOP_AT && ctl.abort()) });
+    await expect(asked).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(Math.max(...done)).toBe(STOP_AT);
+    expect(cache.reads.stats).toBe(0);
+    expect(cache.reranks).toBe(0);
+    // Asked again without a cancel: the whole profile, as an uninterrupted build (the rows before re-ranking).
+    const whole = await cache.profileVectors(lib, data);
+    expect([...whole.data]).toEqual([...(await trackVectors(db, { kind: 'descriptor-stats', productionDir: musicSpaceDir(data), rerank: 'none' })).data]);
+    expect(cache.reads.stats).toBe(1);
+  });
+
   it('two requests share a build: one cancelled leaves it to the other, which gets the whole space', { timeout: 60_000 }, async () => {
     const cache = new MusicSpaceCache({ offThread: false });
     const ctl = new AbortController();

@@ -8,7 +8,7 @@ import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { usageError } from './errors';
 import { formatReports, formatTrainProgress, reportJson, type ReportRow } from './format';
-import { providerOption } from './options';
+import { checkLossNames, providerOption } from './options';
 import { phaseStatus } from './status';
 
 export const usage =
@@ -42,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   const engine = openEngine();
   const status = phaseStatus('eval');
   try {
+    if (values.losses && values.losses !== 'all') await checkLossNames(engine, '--losses', values.losses.split(','));
     const r = (await runCliJob(
       engine,
       'evaluate',

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { EngineError } from '../../electron/contract/errors';
 import { schemas } from '../../electron/contract/operations';
-import { errnoWords } from '../../electron/engine/service';
-import { usageError } from './errors';
+import { errnoWords, type Engine } from '../../electron/engine/service';
+import { quotedValue, usageError } from './errors';
 
 const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -12,6 +12,16 @@ export type Provider = (typeof PROVIDERS)[number];
 export function providerOption(value: string): Provider {
   if (!(PROVIDERS as readonly string[]).includes(value)) throw usageError('--provider must be auto, cpu, cuda, dml or coreml');
   return value as Provider;
+}
+
+/**
+ * Loss names checked against the engine's list before a run is started (review R4.5: an unknown one
+ * failed the started job, its row recorded and its caches leased). A value refused: exit 1.
+ */
+export async function checkLossNames(engine: Engine, flag: string, names: readonly string[]): Promise<void> {
+  const known = (await engine.call('losses.list')).map((l) => l.name);
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined) throw new EngineError({ code: 'invalid-request', message: `${flag} ${quotedValue(unknown)} is not a loss: one of ${known.join(', ')}` });
 }
 
 /** A track named on the command line: a track id, or a path as given (the engine resolves it). */

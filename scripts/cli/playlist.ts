@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import type { RequestOf } from '../../electron/contract/operations';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { oneLine, phaseName, shortPlaylistNote } from '../../electron/contract/wording';
+import { EngineError } from '../../electron/contract/errors';
+import { checkPlaylistFile, parseEnergyLevels } from '../../electron/engine/service';
 import { bounds, num, parse, printJson } from './args';
 import { openEngine, progressPrinter, runCliJob } from './engine';
-import { usageError } from './errors';
+import { quotedValue, usageError } from './errors';
 import { curatedLines, formatProgressBar, formatProgressLine } from './format';
 import { SAVED_OPTIONS, savedAction, shownName } from './playlists';
 
@@ -26,6 +28,12 @@ function request(values: { seed?: string[]; from?: string; to?: string; energy?:
   if (values.energy !== undefined) {
     // Said in the CLI's words: the engine's 'playlist.build: energy needs "curve"' names a field no user typed (review R2.4).
     if (!values.energy.trim()) throw usageError('--energy needs a curve, e.g. "low,mid,high"');
+    // A word the engine does not know is said before the build reads the library's vectors (review R4.5): a value refused, exit 1.
+    try {
+      parseEnergyLevels(values.energy);
+    } catch (err) {
+      throw new EngineError({ code: 'invalid-request', message: `--energy ${quotedValue(values.energy)}: ${(err as Error).message}` });
+    }
     return { kind: 'energy', curve: values.energy, ...common };
   }
   if (values.from === undefined || values.to === undefined) throw usageError('a mood path needs both --from and --to');
@@ -71,6 +79,8 @@ export async function run(argv: string[]): Promise<number> {
   const length = num(values.length, 'length', bounds('playlist.build', 'length'));
   const req = request(values, length ?? 1, values.name);
   if (length === undefined) throw usageError('--length N is required');
+  // The M3U's name, folder and an existing file without --force, before any work (review R4.5); the write checks them again.
+  if (values.m3u) await checkPlaylistFile(resolve(values.m3u), values.force);
   const engine = openEngine({ db: values.db });
   try {
     const model = values.model ?? (await engine.call('models.list')).active;

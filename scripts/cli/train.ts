@@ -3,6 +3,7 @@ import { bounds, num, parse, printJson } from './args';
 import { openEngine, runCliJob } from './engine';
 import { reembedCatalog, reembedText } from './reembed';
 import { usageError } from './errors';
+import { checkLossNames } from './options';
 import type { ProgressEvent } from '../../electron/contract/types';
 import { formatReports, formatTrainProgress, reportJson, type ReportRow } from './format';
 import { phaseStatus } from './status';
@@ -63,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const engine = openEngine();
   const status = phaseStatus('train');
   try {
+    await checkLossNames(engine, '--loss', [values.loss]);
     const r = await runCliJob(
       engine,
       'train',

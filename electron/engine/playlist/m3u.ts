@@ -68,14 +68,23 @@ function writeCause(err: unknown): string {
 }
 
 /**
+ * What writeM3U refuses before it writes: a name other than .m3u8/.m3u, a folder that is not there,
+ * an existing file without `force`. A front asks it before building the playlist, so a wrong --m3u
+ * is said before any work (review R4.5), in the words the write would use.
+ */
+export async function checkPlaylistFile(outPath: string, force = false): Promise<void> {
+  if (!PLAYLIST_NAME.test(outPath)) throw inputError(outPath, 'a playlist file must be named .m3u8 or .m3u');
+  await checkOutput(path.resolve(outPath), outPath, force);
+}
+
+/**
  * Write an extended M3U playlist (UTF-8, no BOM) to outPath, which must be named .m3u8 or .m3u.
  * An existing file is replaced only with `force` (as export does); the text is written beside it
  * and then linked (or, with `force`, renamed) into place, so a failed write leaves the old file.
  */
 export async function writeM3U(items: M3UItem[], outPath: string, force = false): Promise<void> {
-  if (!PLAYLIST_NAME.test(outPath)) throw inputError(outPath, 'a playlist file must be named .m3u8 or .m3u');
+  await checkPlaylistFile(outPath, force);
   const out = path.resolve(outPath);
-  await checkOutput(out, outPath, force);
   const text = formatM3U(items, path.dirname(out));
   const tmp = tmpName(out);
   try {

@@ -29,3 +29,6 @@ export { isUnder } from '../util/path-under';
 export { realOrSelf } from '../util/real-path';
 // An fs error in words ('permission denied', not EACCES): the CLI's own file reads say it as the engine does.
 export { errnoWords } from '../util/errno';
+// What the CLI's playlist checks before a build (review R4.5): the --energy words and the --m3u file, in the engine's own words.
+export { parseEnergyLevels } from '../playlist/energy-curve';
+export { checkPlaylistFile } from '../playlist/m3u';

@@ -5,7 +5,6 @@
  * cause), 2 the command line's own shape (with the usage line), 70 internal, 130 cancelled.
  */
 import { EngineError } from '../electron/contract/errors';
-import { toErrorData } from '../electron/engine/service';
 import { errorLine, UsageError } from './cli/errors';
 
 interface Command {
@@ -70,7 +69,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    const data = err instanceof EngineError ? err.toData() : toErrorData(err);
+    // The engine only when a command failed outside it: help and an unknown command start without it.
+    const data = err instanceof EngineError ? err.toData() : (await import('../electron/engine/service')).toErrorData(err);
     const code = exitCode(err, data.code);
     if (code === 70) {
       process.stderr.write(`needledrop ${name}: ${data.message}${data.detail ? `\n${data.detail}` : ''}\n`);

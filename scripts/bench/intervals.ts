@@ -99,37 +99,79 @@ function enumerateBootstrap(xs: readonly number[], level: number): Interval {
   if (n < 1 || n > MAX_EXACT) throw new Error(`the exact bootstrap enumerates 1 to ${MAX_EXACT} values (got ${n})`);
   const logFact = [0];
   for (let k = 1; k <= n; k++) logFact.push(logFact[k - 1] + Math.log(k));
-  const outcomes: Array<{ mean: number; p: number }> = [];
-  const counts = new Array<number>(n).fill(0);
-  // Distribute the n draws over the n values: counts[i] copies of xs[i].
-  const walk = (i: number, left: number): void => {
+  // One slot per resample (C(2n − 1, n) of them) in flat arrays: 1.35 million objects at n = 12
+  // cost more than the rest of a report.
+  let total = 1;
+  for (let k = 1; k <= n; k++) total = (total * (n - 1 + k)) / k;
+  const means = new Float64Array(total);
+  const probs = new Float64Array(total);
+  let next = 0;
+  // Distribute the n draws over the n values: c copies of xs[i]. The sum and log-probability are
+  // carried down the walk, added in the order of xs, so each is the same number as summed per resample.
+  const walk = (i: number, left: number, sum: number, logP: number): void => {
     if (i === n - 1) {
-      counts[i] = left;
-      let sum = 0;
-      let logP = logFact[n] - n * Math.log(n);
-      for (let k = 0; k < n; k++) {
-        sum += counts[k] * xs[k];
-        logP -= logFact[counts[k]];
-      }
-      outcomes.push({ mean: sum / n, p: Math.exp(logP) });
+      means[next] = (sum + left * xs[i]) / n;
+      probs[next] = Math.exp(logP - logFact[left]);
+      next++;
       return;
     }
-    for (let c = left; c >= 0; c--) {
-      counts[i] = c;
-      walk(i + 1, left - c);
-    }
+    for (let c = left; c >= 0; c--) walk(i + 1, left - c, sum + c * xs[i], logP - logFact[c]);
   };
-  walk(0, n);
-  outcomes.sort((a, b) => a.mean - b.mean);
+  walk(0, n, 0, logFact[n] - n * Math.log(n));
+  const order = ascendingOrder(means);
   const alpha = (1 - level) / 2;
   // A tolerance for the cumulative sum: 1/27 + … must reach a level it equals on paper.
   const quantile = (q: number): number => {
     let cum = 0;
-    for (const o of outcomes) {
-      cum += o.p;
-      if (cum >= q - 1e-12) return o.mean;
+    for (let j = 0; j < total; j++) {
+      cum += probs[order[j]];
+      if (cum >= q - 1e-12) return means[order[j]];
     }
-    return outcomes[outcomes.length - 1].mean;
+    return means[order[total - 1]];
   };
   return { lo: quantile(alpha), hi: quantile(1 - alpha) };
+}
+
+/** Little-endian machines keep a double's low word first. */
+const LOW_WORD_FIRST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The indices of `values` by ascending value, equal values (−0 and +0 too) in index order: what a
+ * stable sort by `a − b` gives, which the cumulative sums of the exact bootstrap rely on to add the
+ * same probabilities in the same order. A least-significant-digit radix sort on the doubles' bits
+ * (4 passes of 16 bits; a comparison sort of 1.35 million indices took seconds).
+ */
+function ascendingOrder(values: Float64Array): Uint32Array {
+  const total = values.length;
+  const keys = new Float64Array(total);
+  for (let j = 0; j < total; j++) keys[j] = values[j] + 0; // −0 + 0 is +0: the two are equal
+  const words = new Uint32Array(keys.buffer);
+  const [lo, hi] = LOW_WORD_FIRST ? [0, 1] : [1, 0];
+  // Order the bit patterns as the numbers: negatives (sign bit set) reversed below the positives.
+  for (let j = 0; j < total; j++) {
+    if (words[2 * j + hi] & 0x80000000) {
+      words[2 * j + hi] = ~words[2 * j + hi] >>> 0;
+      words[2 * j + lo] = ~words[2 * j + lo] >>> 0;
+    } else words[2 * j + hi] = (words[2 * j + hi] | 0x80000000) >>> 0;
+  }
+  let order = new Uint32Array(total);
+  for (let j = 0; j < total; j++) order[j] = j;
+  let spare = new Uint32Array(total);
+  const counts = new Uint32Array(1 << 16);
+  for (const [word, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]]) {
+    counts.fill(0);
+    for (let j = 0; j < total; j++) counts[(words[2 * j + word] >>> shift) & 0xffff]++;
+    let start = 0;
+    for (let d = 0; d < counts.length; d++) {
+      const c = counts[d];
+      counts[d] = start;
+      start += c;
+    }
+    for (let j = 0; j < total; j++) {
+      const at = order[j];
+      spare[counts[(words[2 * at + word] >>> shift) & 0xffff]++] = at;
+    }
+    [order, spare] = [spare, order];
+  }
+  return order;
 }

@@ -1,7 +1,7 @@
 import { rangeProblem } from '../../contract/clip-range';
 import { inputError } from '../errors';
 import { isDecodeError } from '../media/decode';
-import { probe, videoStream, type MediaInfo } from '../media/probe';
+import { probe, stillImageCause, videoStream, type MediaInfo } from '../media/probe';
 import type { Modality } from './types';
 
 export interface ExtractOptions {
@@ -42,6 +42,9 @@ export function pictureSeconds(info: MediaInfo): number {
  * the clip, in the same words whichever asked.
  */
 export function checkClipRange(file: string, info: MediaInfo, start: number, end: number | undefined): void {
+  // A still image has no range to judge: said as what it is, not as "too short" (its one frame lasts 0.04 s).
+  const still = stillImageCause(info);
+  if (still) throw inputError(file, still);
   const fps = videoStream(info)?.fps;
   const problem = rangeProblem(start, end, pictureSeconds(info), fps && fps > 0 ? fps : 25, info.duration);
   if (problem) throw inputError(file, problem);

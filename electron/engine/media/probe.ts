@@ -278,17 +278,35 @@ export function audioStream(info: MediaInfo): StreamInfo | undefined {
 /** Image codecs by the name a user knows them by (ffprobe's codec names). */
 const IMAGE_NAMES: Readonly<Record<string, string>> = { mjpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', bmp: 'BMP', tiff: 'TIFF', svg: 'SVG', jpeg2000: 'JPEG 2000', qoi: 'QOI', pam: 'PAM', ppm: 'PPM' };
 
+/** The picture of a file ffprobe read as an image: an image reader's format (`*_pipe`, `image2`) or GIF, and no stream but pictures. */
+function imageStream(info: MediaInfo): StreamInfo | undefined {
+  const picture = info.streams.find((s) => s.type === 'video');
+  return /(_pipe|^image2|^gif)$/.test(info.container) && picture !== undefined && info.streams.every((s) => s.type === 'video') ? picture : undefined;
+}
+
+const imageName = (s: StreamInfo): string => IMAGE_NAMES[s.codec] ?? s.codec.toUpperCase();
+
 /**
  * Why a file without an audio stream is not music, naming what it is when ffprobe read it as a
  * still image (its format a `*_pipe` or `image2` image reader, or GIF): "has no audio stream" alone
  * left a PNG named .mp3 a puzzle (review R1.14).
  */
 export function noAudioCause(info: MediaInfo): string {
-  const picture = info.streams.find((s) => s.type === 'video');
-  const image = /(_pipe|^image2|^gif)$/.test(info.container) && picture !== undefined && info.streams.every((s) => s.type === 'video');
-  if (!image) return 'has no audio stream';
-  const name = IMAGE_NAMES[picture.codec] ?? picture.codec.toUpperCase();
-  return `an image (${name}), not audio: named ${extname(info.file) || 'without an extension'}`;
+  const picture = imageStream(info);
+  if (!picture) return 'has no audio stream';
+  return `an image (${imageName(picture)}), not audio: named ${extname(info.file) || 'without an extension'}`;
+}
+
+/**
+ * Why a file with a picture is still no clip: a still image, which ffprobe reads as a video of one
+ * frame (a PNG or JPEG lasts 0.04 s at its assumed 25 fps), so it was opened as a clip and refused
+ * only as "too short". Null for a moving picture; an animated GIF is one.
+ */
+export function stillImageCause(info: MediaInfo): string | null {
+  const picture = imageStream(info);
+  // A GIF of more than one frame moves (ffprobe gives a one-frame GIF a rate too: its length tells).
+  if (!picture || (info.container === 'gif' && picture.fps !== undefined && info.duration * picture.fps >= 1.5)) return null;
+  return `is an image, not a video (ffprobe reads one ${imageName(picture)} picture: codec ${picture.codec}, format ${info.container}): open a video clip`;
 }
 
 /** Display width/height ratio of a video stream, after pixel aspect and rotation. */

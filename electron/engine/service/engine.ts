@@ -32,7 +32,7 @@ import { cudaProviderInstalled, providerPlan, type ProviderRequest } from '../en
 import { finishJob, listJobs, markInterruptedJobs, startJob, updateJob } from '../jobs/store';
 import { checkOutputName, checkOutputPlace, exportClipWithTrack } from '../media/export';
 import { configureFfmpeg, resolveTool, toolInfo } from '../media/ffmpeg-path';
-import { probe } from '../media/probe';
+import { probe, stillImageCause } from '../media/probe';
 import { activate, activeModel, cleanDeletedLeftovers, deletableVersion, deleteVersion, holdVersions, listModels, rollback } from '../models/registry';
 import type { VersionUse } from '../models/in-use';
 import { deleteSegmentsOf, segmentTrackCount } from '../catalog/segments';
@@ -576,6 +576,9 @@ export class Engine implements EngineApi {
         const video = info.streams.find((s) => s.type === 'video' && !s.attachedPic);
         // Refused here, not at Find music: a clip is a picture to score (review R11).
         if (!video) throw new EngineError({ code: 'bad-input', file, message: `${file}: has no video stream: open a video clip to find music for it (music files belong in the library)` });
+        // A PNG or JPEG is read as a one-frame video: refused as what it is (match and fit say the same).
+        const still = stillImageCause(info);
+        if (still) throw new EngineError({ code: 'bad-input', file, message: `${file}: ${still}` });
         // A clip on a read-only card gets a default export place that can be written (said now, not after an encode).
         const exportTo = exportFolderFor(file);
         const clip: OpenedClip = {

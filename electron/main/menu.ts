@@ -74,6 +74,13 @@ export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, de
         { type: 'separator' },
         shortcut('Search tracks', 'F'),
         { type: 'separator' },
+        // Page zoom by keyboard comes only from these roles once the app sets its own menu (review R6.11).
+        // zoomIn's own accelerator is Ctrl+Plus (Shift+= on most layouts): a hidden twin takes Ctrl+= too.
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomIn', accelerator: 'CommandOrControl+=', visible: false },
+        { role: 'zoomOut' },
+        { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(dev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),
       ],

@@ -80,6 +80,19 @@ describe('menu', () => {
     click(byLabel(items('linux'), 'Add music folder…'));
     expect(added).toBe(1);
   });
+
+  it('the View menu zooms the page: Ctrl+0 / Ctrl+Plus (and Ctrl+=) / Ctrl+-, as Electron gives only through these roles (review R6.11)', () => {
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      const view = menuTemplate(platform, { press: () => {}, addFolder: () => {} }).find((m) => m.label === '&View');
+      const roles = (Array.isArray(view?.submenu) ? view.submenu : []).map((i) => i.role).filter(Boolean);
+      for (const role of ['resetZoom', 'zoomIn', 'zoomOut']) expect(roles, `${platform} ${role}`).toContain(role);
+      // Ctrl+= is the unshifted Plus key: zoomIn's default accelerator (Plus) needs Shift on most layouts.
+      const zoomIns = (Array.isArray(view?.submenu) ? view.submenu : []).filter((i) => i.role === 'zoomIn');
+      expect(zoomIns.some((i) => i.accelerator === 'CommandOrControl+=')).toBe(true);
+      // None of the app's own shortcuts takes these keys.
+      for (const i of Array.isArray(view?.submenu) ? view.submenu : []) expect(['CmdOrCtrl+0', 'CmdOrCtrl+=', 'CmdOrCtrl+-', 'CmdOrCtrl+Plus']).not.toContain(i.accelerator);
+    }
+  });
 });
 
 describe('ffmpeg in a packaged app', () => {

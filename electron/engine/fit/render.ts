@@ -84,7 +84,8 @@ export function renderArgs(track: string, plan: FitPlan, sampleRate: number, cha
   }
   tail.push(`apad=whole_len=${total}`, `atrim=end_sample=${total}`);
   graph.push(`[${prev}]${tail.join(',')}[out]`);
-  return ['-t', f6(lastSample / R + 0.5), '-i', track, '-filter_complex', graph.join(';'), '-map', '[out]'];
+  // As every other input: a track named "-x.wav" or "concat:…" is a file, not an option or a protocol.
+  return ['-t', f6(lastSample / R + 0.5), '-i', mediaArg(track), '-filter_complex', graph.join(';'), '-map', '[out]'];
 }
 
 /** ffmpeg's words for an output it cannot write: the remix's fault, not the track's. */

@@ -423,8 +423,11 @@ export interface ModelInfo {
   /** The parent is not installed (deleted since): said, not shown as a version one could pick. */
   parentDeleted?: true;
   metrics: Record<string, unknown>;
-  /** What a match's fit reads with this version: calibrated (it has match-calibration.json) or the library standing. */
-  fit: FitView['basis'];
+  /**
+   * What a match's fit reads with this version: calibrated (it has match-calibration.json) or the library
+   * standing; null for an unusable version (`problem`), which gives no match at all (review R4.4).
+   */
+  fit: FitView['basis'] | null;
   /** Why it cannot be used, when it cannot. */
   problem?: string;
 }

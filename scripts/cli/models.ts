@@ -24,7 +24,7 @@ function table(entries: ModelInfo[], active: string): string {
     e.parent ? `${e.parent}${e.parentDeleted ? ' (deleted)' : ''}` : '-',
     // Whether a match shows a calibrated model confidence beside the standing (docs/cli-match.md, "The fit").
     // An unusable version gives no match at all, so no confidence either (review R4.4: it read "calibrated").
-    e.problem ? '-' : e.fit === 'calibrated' ? 'calibrated' : 'none',
+    e.fit === null ? '-' : e.fit === 'calibrated' ? 'calibrated' : 'none',
     e.problem ? `UNUSABLE: ${e.problem}` : headline(e.metrics),
   ]);
   const header = [' ', 'VERSION', 'SOURCE', 'LOSS', 'CREATED', 'PARENT', 'CONFIDENCE', 'METRICS'];

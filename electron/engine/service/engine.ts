@@ -423,7 +423,8 @@ export class Engine implements EngineApi {
         ...(e.manifest?.parent && !entries.some((p) => p.version === e.manifest?.parent) ? { parentDeleted: true as const } : {}),
         // A fine-tune saved before the held-out rule reads as one saved now (train/held-out.ts).
         metrics: e.manifest ? shownMetrics(e.manifest) : {},
-        fit,
+        // An unusable version gives no match, so no fit either (review R4.4: --json read "calibrated" beside its problem).
+        fit: e.problem ? null : fit,
         ...(e.problem ? { problem: e.problem } : {}),
       })),
     };

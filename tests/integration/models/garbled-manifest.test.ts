@@ -1,13 +1,14 @@
 /**
  * A model version whose model.json is not JSON (review R4.4): its error names the file once (it
  * read "<file>: <file>: not valid JSON"), and `models list` gives it no confidence (it read
- * "calibrated" beside "UNUSABLE"). No media: the version is a copy of the shipped base, garbled.
+ * "calibrated" beside "UNUSABLE"), in its table and its --json. No media: the version is a copy of
+ * the shipped base, garbled.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needledropWithEnv } from '../../helpers/cli';
+import { needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
 import { copyOfBase } from '../../helpers/model-versions';
 
 const home = mkdtempSync(join(tmpdir(), 'nd-garbled-'));
@@ -39,5 +40,15 @@ describe('a model version with a garbled model.json', () => {
     expect(beforeProblem).not.toMatch(/calibrated|none/);
     // The usable shipped base keeps its confidence column.
     expect(r.stdout.split('\n').find((l) => /\sbase\s/.test(l))).toMatch(/calibrated/);
+  }, 60_000);
+
+  it('models list --json gives it no fit (null) beside its problem; the usable base keeps its own', async () => {
+    const r = await needledropWithEnv(env, 'models', 'list', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const { models } = JSON.parse(r.stdout) as { models: Array<{ version: string; fit: string | null; problem?: string }> };
+    expect(models.find((m) => m.version === 'g1')).toMatchObject({ fit: null, problem: expect.stringMatching(/not valid JSON/) });
+    // base ships its match calibration: a file the test reads apart from the engine.
+    expect(existsSync(join(REPO_ROOT, 'models', 'base', 'match-calibration.json'))).toBe(true);
+    expect(models.find((m) => m.version === 'base')).toMatchObject({ fit: 'calibrated' });
   }, 60_000);
 });

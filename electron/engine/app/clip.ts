@@ -21,7 +21,7 @@ import { VIDEO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
 import { detectShotCuts, type ShotCutCache } from '../features/shot-cuts';
 import { extractVideoFrom } from '../features/video';
-import { probe, videoStream } from '../media/probe';
+import { probe, videoStream, type MediaInfo } from '../media/probe';
 import { loadModel, type RegistryOptions } from '../models/registry';
 import type { ClipQuery, ClipSummary } from '../search/types';
 import { columnMean, motionLevel } from './scales';
@@ -48,6 +48,8 @@ export interface ClipAnalysis {
   analysisCuts: number[];
   /** Set when decoding stopped early: the cause (the clip is matched on what was decoded). */
   partial?: string;
+  /** The clip's probe (analyzeClip's): its sound is decoded without probing the file again. */
+  info?: MediaInfo;
 }
 
 /** A cut within this much of a section's first row is its boundary, not a cut inside it. */
@@ -108,7 +110,13 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: Ana
     cuts: cutsInside(shots.cuts, seq.start, seq.start + duration, shots.fps).map((c) => c - seq.start),
     analysisCuts: summary.cuts.map((c) => c - seq.start).filter((c) => c > BOUNDARY_EPS),
     ...(summary.partial ? { partial: summary.partial.cause } : {}),
+    info: resolved.info,
   };
+}
+
+/** Rows [from, to) of a descriptor sequence, its start moved with them (a view: no copy). */
+export function seqRows(seq: FeatureSeq, from: number, to: number): FeatureSeq {
+  return { ...seq, T: to - from, start: seq.start + from * seq.step, data: seq.data.subarray(from * seq.D, to * seq.D) };
 }
 
 /** Rows [from, to) of a clip as a clip of its own (a section): no decoding. */
@@ -124,10 +132,11 @@ export function sliceClip(clip: ClipAnalysis, from: number, to: number): ClipAna
     file: clip.file,
     start: clip.start + offset,
     duration,
-    seq: { ...seq, T: to - from, start: seq.start + offset, data: seq.data.subarray(from * seq.D, to * seq.D) },
+    seq: seqRows(seq, from, to),
     cuts: clip.cuts.filter((c) => c - offset > BOUNDARY_EPS && c < offset + duration).map((c) => c - offset),
     analysisCuts: clip.analysisCuts.filter((c) => c - offset > BOUNDARY_EPS && c < offset + duration).map((c) => c - offset),
     ...(clip.partial ? { partial: clip.partial } : {}),
+    ...(clip.info ? { info: clip.info } : {}),
   };
 }
 

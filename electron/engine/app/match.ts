@@ -22,8 +22,9 @@ import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis
 import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type Section, type SectionRule } from './sections';
-import { ALIGN_CANDIDATES, alignPhased, clipSoundtrack, phasedSoundtracks, SAME_RECORDING, soundSimilarity, TEMP_TRACK_WEIGHT, type ClipSound, type ProfileVectors } from './temp-track';
+import { ALIGN_CANDIDATES, alignPhased, ClipSoundCache, SAME_RECORDING, soundSimilarity, TEMP_TRACK_WEIGHT, type ClipSound, type ProfileVectors } from './temp-track';
 import type { FeatureSeq } from '../features/types';
+import { probe } from '../media/probe';
 
 export interface MatchSession {
   library: Library;
@@ -33,6 +34,8 @@ export interface MatchSession {
   provider: string;
   /** The version's match calibration (match-fit.ts); null: fits fall back to the library standing. */
   calibration: MatchCalibration | null;
+  /** The clips' own audio as decoded: a re-rank of a clip slices it (temp-track.ts ClipSoundCache). */
+  sounds: ClipSoundCache;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): 
     version,
     provider: encoder.provider,
     calibration,
+    sounds: new ClipSoundCache(),
     async close() {
       await encoder.close();
       if (owned) await library.release();
@@ -158,7 +162,7 @@ function rank(library: Library, summary: ClipSummary, results: Placed[], basis: 
  * the clip's music are cross-correlated with it; one that correlates above SAME_RECORDING is the
  * recording under the clip, and its offset is where the clip's music is in it.
  */
-async function tempTrackRanking(session: MatchSession, picture: MatchResult[], sound: Map<number, number>, phases: readonly FeatureSeq[], signal?: AbortSignal): Promise<Placed[]> {
+async function tempTrackRanking(session: MatchSession, picture: MatchResult[], sound: Map<number, number>, phases: readonly FeatureSeq[], at: number, signal?: AbortSignal): Promise<Placed[]> {
   const soundWeight = TEMP_TRACK_WEIGHT;
   const pictureWeight = 1 - soundWeight;
   const nearest = [...picture].sort((a, b) => (sound.get(b.trackId) ?? 0) - (sound.get(a.trackId) ?? 0)).slice(0, ALIGN_CANDIDATES);
@@ -166,7 +170,7 @@ async function tempTrackRanking(session: MatchSession, picture: MatchResult[], s
   for (const r of nearest) {
     signal?.throwIfAborted();
     const seq = getFeatures(session.library.db, r.trackId, 'audio');
-    const a = seq ? alignPhased(phases, seq) : null;
+    const a = seq ? alignPhased(phases, seq, at) : null;
     if (a && a.correlation >= SAME_RECORDING) recordings.set(r.trackId, { offset: round(a.offset, 3), correlation: round(a.correlation, 3) });
   }
   return picture
@@ -248,8 +252,9 @@ export async function matchAnalysis(session: MatchSession, clip: ClipAnalysis, o
       // Every track's picture score (the blend can lift any of them), then the blend.
       const similarity = soundSimilarity(await opts.tempTrack.profile(opts.signal), opts.sound.seq, clip.file);
       const picture = await matcher.match(query, { topK: session.library.store.trackCount, strategy }, sync);
-      const phases = await phasedSoundtracks(clip.file, opts.sound.seq, clip.start + clip.duration, opts.signal, opts.sound.info);
-      const blended = await tempTrackRanking(session, picture, similarity, phases, opts.signal);
+      // Described at every phase by the decode that found the music (matchClip asks for them), else decoded once now.
+      const phases = opts.sound.phases ?? (await clipSound(session, clip, true, opts.signal)).phases ?? [opts.sound.seq];
+      const blended = await tempTrackRanking(session, picture, similarity, phases, clip.start, opts.signal);
       return { ...ranked(session.library, clip, offered(blended).slice(0, topK), basis), ...soundtrack, strategy };
     }
     return { ...ranked(session.library, clip, offered(await matcher.match(query, { topK: topK + room, strategy }, sync)).slice(0, topK), basis), ...soundtrack, strategy };
@@ -278,6 +283,12 @@ export async function matchClip(session: MatchSession, file: string, opts: Match
   // analyzeClip refuses a range outside the picture and one too short to judge (app/clip.ts checkJudgeable).
   const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}) });
   // The clip's own sound over the same range: said with every ranking, ranked by only when asked (review R3.8).
-  const sound = opts.sound ?? (await clipSoundtrack(file, clip.start, clip.duration, opts.signal));
+  const sound = opts.sound ?? (await clipSound(session, clip, opts.tempTrack !== undefined, opts.signal));
   return matchAnalysis(session, clip, { ...opts, sound });
+}
+
+/** The clip's own sound over its range, from the session's kept decodes (with the clip's probe: no second ffprobe). */
+async function clipSound(session: MatchSession, clip: ClipAnalysis, phased: boolean, signal?: AbortSignal): Promise<ClipSound> {
+  const info = clip.info ?? (await probe(clip.file, signal ? { signal } : {}));
+  return session.sounds.get(info, clip.start, clip.duration, { phased, ...(signal ? { signal } : {}) });
 }

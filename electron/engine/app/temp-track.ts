@@ -2,7 +2,7 @@
  * The clip's own sound (review R3.8: it was never read). An editor's rough cut often carries a temp
  * track, and a finished edit its music: "find me music like my temp track that fits the picture".
  *
- * - `clipSoundtrack`: the clip's audio over the matched range, described by the indexer's own audio
+ * - `ClipSoundCache`: the clip's audio over the matched range, described by the indexer's own audio
  *   descriptors (features/audio.ts) and classed music / speech / silence by the measure fine-tuning
  *   uses to keep or skip a finished edit (train/edits.ts soundtrackKind); 'none' without an audio stream.
  * - `soundProjector`: where a clip's music sits in the music space of `similar` (the track profile,
@@ -14,15 +14,19 @@
  * - `alignRecording`: where the clip's music is a library track, where in the track: the
  *   cross-correlation of their log-mel steps, refined between steps.
  */
+import { stat } from 'node:fs/promises';
 import type { ClipSoundtrack } from '../../contract/types';
 import { inputError } from '../errors';
-import { extractAudioFeatures } from '../features/audio';
+import { extractAudioPhases } from '../features/audio';
+import { resolveRange } from '../features/range';
+import { AUDIO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
-import { audioStream, probe, type MediaInfo } from '../media/probe';
+import { audioStream, type MediaInfo } from '../media/probe';
 import { PRODUCTION_FAMILIES, trackProfile, type FamilyStats } from '../similarity/profile';
 import { melColumns } from '../similarity/descriptor-stats';
 import { soundtrackKind } from '../train/edits';
 import { round } from '../util/round';
+import { seqRows } from './clip';
 
 export { TEMP_TRACK_WEIGHT } from '../../contract/temp-track';
 
@@ -42,25 +46,103 @@ export const ALIGN_CANDIDATES = 8;
 export interface ClipSound {
   view: ClipSoundtrack;
   seq: FeatureSeq | null;
-  /** The clip's probe, with `seq`: the later phases decode without probing the file again. */
-  info?: MediaInfo;
+  /** With `seq`, when asked for (a temp-track ranking): the music described from PHASES starts, `seq` first (alignPhased). */
+  phases?: readonly FeatureSeq[];
 }
 
-/** Decode and class the clip's audio between `start` and `start + duration` (file seconds). */
-export async function clipSoundtrack(file: string, start: number, duration: number, signal?: AbortSignal): Promise<ClipSound> {
-  const info = await probe(file, signal ? { signal } : {});
-  if (!audioStream(info)) return { view: { kind: 'none', seconds: 0 }, seq: null };
-  let seq: FeatureSeq;
-  try {
-    seq = (await extractAudioFeatures(file, { start, duration, info, ...(signal ? { signal } : {}) })).seq;
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    // An audio stream that cannot be decoded is no reason to refuse the picture's ranking: said, not thrown.
-    return { view: { kind: 'none', seconds: 0, cause: err instanceof Error ? err.message : String(err) }, seq: null };
+/** A file's audio descriptors over a span of it (file seconds), from one start or PHASES of them. */
+interface DecodedSpan {
+  /** The file's size and modification time when decoded: a changed file is decoded again. */
+  key: string;
+  start: number;
+  /** Where the span was asked to end (the audio may stop before it). */
+  end: number;
+  phases: FeatureSeq[];
+}
+
+/** Two span edges this close are one (float seconds from the range arithmetic). */
+const SPAN_EPS = 1e-6;
+
+/**
+ * The clip's audio, decoded once per file and span and kept (a match session holds one): a re-rank
+ * of the same clip (the app's "Also by its own music" toggled, an In–Out range inside the span
+ * ranked, the same range again) slices what was decoded, as sliceClip slices the picture. One
+ * decode describes the music from PHASES starts at once when a temp-track ranking asks for them
+ * (its first ranking of a clip ranked without them decodes the clip's audio once more: made for
+ * every match, the three more descriptions would cost ~60 % of a decode of clips never ranked so).
+ */
+export class ClipSoundCache {
+  private readonly kept = new Map<string, DecodedSpan>();
+  constructor(private readonly capacity = 8) {}
+
+  /**
+   * The clip's sound between `start` and `start + duration` (file seconds), described and classed
+   * music / speech / silence (the measure fine-tuning uses: train/edits.ts soundtrackKind); 'none'
+   * without an audio stream (from `info`, the clip's probe: no second ffprobe).
+   */
+  async get(info: MediaInfo, start: number, duration: number, opts: { phased?: boolean; signal?: AbortSignal } = {}): Promise<ClipSound> {
+    if (!audioStream(info)) return { view: { kind: 'none', seconds: 0 }, seq: null };
+    const { file } = info;
+    const end = start + duration;
+    const st = await stat(file);
+    const key = `${st.size}\0${st.mtimeMs}`;
+    const before = this.kept.get(file);
+    const kept = before?.key === key ? before : undefined;
+    const inside = kept !== undefined && kept.start <= start + SPAN_EPS && end <= kept.end + SPAN_EPS;
+    if (inside && (!opts.phased || kept.phases.length === PHASES)) return described(kept, start, end, opts.phased ?? false);
+    // Phases asked of a span decoded without them: the whole span again, so the next ranges inside it still slice.
+    const [from, to] = inside ? [kept.start, kept.end] : [start, end];
+    let phases: FeatureSeq[];
+    try {
+      const range = await resolveRange(file, { start: from, duration: to - from, info });
+      const skips = opts.phased ? PHASE_SKIPS : PHASE_SKIPS.slice(0, 1);
+      phases = (await extractAudioPhases(range, opts.signal ? { signal: opts.signal } : {}, skips)).map((f) => f.seq);
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      // An audio stream that cannot be decoded is no reason to refuse the picture's ranking: said, not thrown.
+      return { view: { kind: 'none', seconds: 0, cause: err instanceof Error ? err.message : String(err) }, seq: null };
+    }
+    const span: DecodedSpan = { key, start: from, end: to, phases };
+    this.kept.delete(file);
+    this.kept.set(file, span);
+    if (this.kept.size > this.capacity) this.kept.delete(this.kept.keys().next().value as string);
+    return described(span, start, end, opts.phased ?? false);
   }
+}
+
+/** The sound of [start, end] from a span that holds it: its rows there, classed. */
+function described(span: DecodedSpan, start: number, end: number, phased: boolean): ClipSound {
+  const phases = rowsWithin(span, start, end);
+  const seq = phases[0];
   const m = soundtrackKind(seq);
   const view: ClipSoundtrack = { kind: m.kind, seconds: round(seq.T * seq.step, 1), music: round(m.music, 2), speech: round(m.speech, 2), silence: round(m.silence, 2) };
-  return m.kind === 'music' ? { view, seq, info } : { view, seq: null };
+  if (m.kind !== 'music') return { view, seq: null };
+  return { view, seq, ...(phased ? { phases } : {}) };
+}
+
+/**
+ * Each phase's rows of [start, end]: the span's own phases when it is that range; inside a wider
+ * span, from the row (of any phase) starting nearest `start` — within an eighth of a step with
+ * PHASES of them, a quarter with one — and each other phase from its first row after that one.
+ * As many rows as a decode of the range would give (stepCount: a last part-step of half or more).
+ */
+function rowsWithin(span: DecodedSpan, start: number, end: number): FeatureSeq[] {
+  if (Math.abs(span.start - start) <= SPAN_EPS && Math.abs(span.end - end) <= SPAN_EPS) return span.phases;
+  const nearest = (seq: FeatureSeq): number => Math.max(0, Math.round((start - seq.start) / seq.step));
+  const lead = span.phases.reduce((best, seq) => {
+    const at = seq.start + nearest(seq) * seq.step;
+    const bestAt = best.start + nearest(best) * best.step;
+    return Math.abs(at - start) < Math.abs(bestAt - start) ? seq : best;
+  });
+  const from = lead.start + nearest(lead) * lead.step;
+  const ordered = [lead, ...span.phases.filter((p) => p !== lead)];
+  return ordered.map((seq) => {
+    const first = Math.min(seq.T, Math.max(0, Math.ceil((from - seq.start) / seq.step - SPAN_EPS)));
+    const seconds = end - (seq.start + first * seq.step);
+    const whole = Math.floor(seconds / seq.step + SPAN_EPS);
+    const rows = seconds <= 0 ? 0 : Math.max(1, whole + (seconds - whole * seq.step >= seq.step / 2 - SPAN_EPS ? 1 : 0));
+    return seqRows(seq, first, Math.min(seq.T, first + rows));
+  });
 }
 
 /** Cosine of two rows over their first `dim` values. */
@@ -184,28 +266,24 @@ const MIN_OVERLAP_STEPS = 8;
 /**
  * The clip's steps fall between the track's (the indexer's 0.5 s grid starts at the track's start),
  * which lowers their correlation by up to a third where the music moves fast (measured on the same
- * clips: the recording itself 0.68–0.99 from one start, 0.91–0.998 at the best of four). The clip's audio is described again from `PHASES` later
- * starts, one of which lies within 1/16 s of the track's grid wherever the clip's music starts in it.
+ * clips: the recording itself 0.68–0.99 from one start, 0.91–0.998 at the best of four). The clip's audio is described from `PHASES`
+ * starts a quarter step apart (one decode: ClipSoundCache), one of which lies within 1/16 s of the track's grid wherever the clip's music starts in it.
  */
 export const PHASES = 4;
 
-/** The clip's descriptors from start + i · step / PHASES, i = 1 … PHASES − 1 (the first is the one already made). */
-export async function phasedSoundtracks(file: string, first: FeatureSeq, end: number, signal?: AbortSignal, info?: MediaInfo): Promise<FeatureSeq[]> {
-  const out = [first];
-  for (let i = 1; i < PHASES; i++) {
-    const start = first.start + (i * first.step) / PHASES;
-    out.push((await extractAudioFeatures(file, { start, duration: end - start, ...(info ? { info } : {}), ...(signal ? { signal } : {}) })).seq);
-  }
-  return out;
-}
+/** Samples into a decoded range where each phase's description starts: PHASES starts a quarter step apart, to the nearest sample. */
+const PHASE_SKIPS = Array.from({ length: PHASES }, (_, i) => Math.round((i * AUDIO_SPEC.step * AUDIO_SPEC.sampleRate) / PHASES));
 
-/** The best alignment of the clip's music (described at several phases) in a track: track seconds at the clip's first step. */
-export function alignPhased(phases: readonly FeatureSeq[], track: FeatureSeq): RecordingAlignment | null {
+/**
+ * The best alignment of the clip's music (described at several phases) in a track: track seconds
+ * at `at` (the clip's start, file seconds), never before the track's start.
+ */
+export function alignPhased(phases: readonly FeatureSeq[], track: FeatureSeq, at: number): RecordingAlignment | null {
   let best: RecordingAlignment | null = null;
   for (const seq of phases) {
     const a = alignRecording(seq, track);
-    // A later start's step 0 is `seq.start − phases[0].start` into the clip: the track that far before.
-    if (a && (!best || a.correlation > best.correlation)) best = { offset: Math.max(0, a.offset - (seq.start - phases[0].start)), correlation: a.correlation };
+    // A phase's step 0 is `seq.start − at` into the clip: the track that far before.
+    if (a && (!best || a.correlation > best.correlation)) best = { offset: Math.max(0, a.offset - (seq.start - at)), correlation: a.correlation };
   }
   return best;
 }

@@ -310,15 +310,31 @@ export async function extractAudioFeatures(file: string, opts: ExtractOptions = 
 
 /** The decode → extract loop for an already resolved range. */
 export async function extractAudioFrom(r: ResolvedRange, opts: ExtractOptions): Promise<AudioFeatures> {
+  return (await extractAudioPhases(r, opts, [0]))[0];
+}
+
+/**
+ * extractAudioFrom, the same PCM also described from later starts: one decode, one AudioFeatures per
+ * `skips` entry (samples at AUDIO_SPEC.sampleRate left out first, ascending; 0 is the range itself,
+ * as extractAudioFrom gives it). Each starts at the file time of its first sample.
+ */
+export async function extractAudioPhases(r: ResolvedRange, opts: ExtractOptions, skips: readonly number[]): Promise<AudioFeatures[]> {
   const { info, start, duration, expected } = r;
-  const ex = new AudioFeatureExtractor(start);
+  const exs = skips.map((skip) => new AudioFeatureExtractor(start + skip / S.sampleRate));
   const dec = { sampleRate: S.sampleRate, start, ...(duration !== undefined ? { duration } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  let samples = 0;
+  const seconds = (): number => samples / S.sampleRate;
   const push = (pcm: Float32Array): void => {
-    ex.push(pcm);
-    opts.onProgress?.('audio', ex.seconds, expected);
+    for (let i = 0; i < exs.length; i++) {
+      const from = skips[i] - samples;
+      if (from <= 0) exs[i].push(pcm);
+      else if (from < pcm.length) exs[i].push(pcm.subarray(from));
+    }
+    samples += pcm.length;
+    opts.onProgress?.('audio', seconds(), expected);
   };
-  const partial = await feed(info.file, decodeAudio(info.file, dec), push, () => ex.seconds, S.step, 'audio', emptyRangeCause(r, 'audio', S.hop / S.sampleRate, 'hop'));
-  return ex.finish(partial);
+  const partial = await feed(info.file, decodeAudio(info.file, dec), push, seconds, S.step, 'audio', emptyRangeCause(r, 'audio', S.hop / S.sampleRate, 'hop'));
+  return exs.map((ex) => ex.finish(partial));
 }
 
 /**

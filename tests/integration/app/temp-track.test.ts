@@ -6,7 +6,7 @@
  * knows because it made it, not from the engine.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { matchAnalysis, openMatchSession } from '../../../electron/engine/app/ma
 import { openCatalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv } from '../../../electron/engine/service/context';
 import { Engine } from '../../../electron/engine/service/engine';
+import { configureFfmpeg, ffmpegPath, ffprobePath } from '../../../electron/engine/media/ffmpeg-path';
 import { needledropWithEnv } from '../../helpers/cli';
 import { sharedMediaDir } from '../../helpers/media';
 
@@ -158,6 +159,46 @@ describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R
     expect(temp).toMatch(/temp track: picture -?\d\.\d{3} × 0\.6 \+ sounds like the temp track -?\d\.\d{3} × 0\.4; the temp track itself, from 12\.\d s/);
     expect(mute).toMatch(/sound: the clip has no audio stream/);
     expect(mute).not.toMatch(/temp track:/);
+  }, 240_000);
+
+  it('one probe and one decode of the clip\'s audio per match; a re-rank of the same clip (option toggled, a range inside) decodes no audio', async () => {
+    // A clip of its own (a copy: nothing of it kept yet), every ffmpeg and ffprobe start logged by a wrapper that then is the real tool.
+    const file = clip('count.mp4');
+    copyFileSync(clip('temp.mp4'), file);
+    const log = join(root, 'starts.log');
+    const wrap = (tool: string, real: string): string => {
+      const w = join(root, `${tool}-logging.sh`);
+      writeFileSync(w, `#!/bin/sh\necho "${tool} $*" >> '${log}'\nexec '${real}' "$@"\n`);
+      chmodSync(w, 0o755);
+      return w;
+    };
+    configureFfmpeg({ ffmpeg: wrap('ffmpeg', ffmpegPath()), ffprobe: wrap('ffprobe', ffprobePath()) });
+    const starts = async (extra: Record<string, unknown>): Promise<{ probes: number; audio: number; m: ClipMatch }> => {
+      rmSync(log, { force: true });
+      const m = await match(file, extra);
+      const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(file));
+      return { probes: lines.filter((l) => l.startsWith('ffprobe ')).length, audio: lines.filter((l) => l.startsWith('ffmpeg ') && l.includes('-map 0:a:')).length, m };
+    };
+    try {
+      const plainFirst = await starts({});
+      // The old code probed twice a match and decoded the audio 1 time plain, 4 with the option (one per phase).
+      expect([plainFirst.probes, plainFirst.audio]).toEqual([1, 1]);
+      expect(plainFirst.m.soundtrack).toEqual(plain.soundtrack);
+      // The option ticked: the phases are made by one more decode of the same span.
+      const toggled = await starts({ tempTrack: true });
+      expect([toggled.probes, toggled.audio]).toEqual([1, 1]);
+      expect(toggled.m.results[0].track.path).toBe(TEMP);
+      // A range inside the span, with and without the option: sliced, not decoded.
+      const inside = await starts({ tempTrack: true, start: 4, end: 16 });
+      expect([inside.probes, inside.audio]).toEqual([1, 0]);
+      expect(inside.m.results[0].track.path).toBe(TEMP);
+      expect(Math.abs(inside.m.results[0].offset - (T + 4))).toBeLessThanOrEqual(0.5);
+      const untoggled = await starts({ start: 4, end: 16 });
+      expect([untoggled.probes, untoggled.audio]).toEqual([1, 0]);
+      expect(untoggled.m.soundtrack).toMatchObject({ kind: 'music', seconds: 12 });
+    } finally {
+      configureFfmpeg({});
+    }
   }, 240_000);
 
   it('with sections the option is refused, saying why', async () => {

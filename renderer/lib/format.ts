@@ -1,4 +1,6 @@
 /** Numbers as the screens print them. */
+import { soundtrackLine } from '../../electron/contract/temp-track';
+import type { ClipSoundtrack } from '../../electron/contract/types';
 import { oneLine } from '../../electron/contract/wording';
 
 export function clockTime(seconds: number | null | undefined): string {
@@ -96,4 +98,15 @@ export { percent, standing, STANDING_AS_SHARE_FROM, topPercent } from '../../ele
 export function wholeInRange(typed: string, min: number, max: number, current: number): number {
   const n = Number(typed);
   return typed.trim() === '' || !Number.isFinite(n) ? current : Math.max(min, Math.min(max, Math.round(n)));
+}
+
+/**
+ * The clip's own audio under Match's summary: a line of its own, begun with a capital as the lines
+ * around it are (it read "the clip has its own music: …" under "1 cut (6/min) …"), with how this
+ * ranking used it. `weights`: the own-music ranking's, as its toggle says them.
+ */
+export function clipSoundLine(s: ClipSoundtrack, weights: string, sections: boolean): string {
+  const used = s.ranked ? `; ranked by ${weights}` : s.kind === 'music' ? `; not used by this ranking${sections ? '' : ' (tick “Also by its own music”)'}` : '';
+  const line = `${soundtrackLine(s)}${used}`;
+  return line.charAt(0).toUpperCase() + line.slice(1);
 }

@@ -69,13 +69,24 @@ function comparable(summary: Record<string, unknown>): Record<string, unknown> {
   return partial?.cause ? { ...summary, partial: { ...partial, cause: withoutFfmpegDetail(partial.cause) } } : summary;
 }
 
+type Alone = { ok: true; value: unknown } | { ok: false; message: string };
+/**
+ * Each file's analysis alone, made once: the same files come back in many batches (tagged.mp3 and
+ * music.mp3 in ten) and are never changed, and analyzeTrack of a file is the same every time.
+ */
+const aloneOnce = new Map<string, Promise<Alone>>();
+
 /** What analyzeTrack does with the file alone: its analysis, or its error's message. */
-async function alone(file: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
-  try {
-    return { ok: true, value: await analyzeTrack(file, signal) };
-  } catch (err) {
-    return { ok: false, message: (err as Error).message };
+function alone(file: string): Promise<Alone> {
+  let own = aloneOnce.get(file);
+  if (!own) {
+    own = analyzeTrack(file, signal).then(
+      (value): Alone => ({ ok: true, value }),
+      (err: unknown): Alone => ({ ok: false, message: (err as Error).message }),
+    );
+    aloneOnce.set(file, own);
   }
+  return own;
 }
 
 /** analyzeTracks' outcome for each file must be the file's own, to the bit (seq.data compared as arrays). */

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from '../helpers/cli';
 import { tempDir } from '../helpers/media';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -26,7 +27,7 @@ describe('CLI on an unusable catalog', () => {
   afterAll(() => cleanup());
 
   it.each([['match', clip], ['fit', clip, '1']])('%s says which catalog is unusable and exits 1', (...args) => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/cli.ts'), ...args], {
+    const run = spawnSync(process.execPath, cliArgv(...args), {
       cwd: repo,
       encoding: 'utf8',
       env: { ...process.env, NEEDLEDROP_HOME: home },

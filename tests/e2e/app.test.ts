@@ -329,7 +329,7 @@ describe.skipIf(!hasChromium)('the app in Chromium against needledrop serve', ()
     await expect.poll(() => page.locator('[data-testid="loss-summary"]').textContent()).toBe(taxonomy.find((l) => l.name === 'supcon')!.summary);
     await page.click('[data-testid="start-training"]');
     await page.locator('[data-testid="before-after"]').waitFor({ timeout: 600_000 });
-    expect(Number(await page.locator('svg[aria-label="Training loss"]').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(Number(await page.locator('svg[data-chart="Training loss"]').getAttribute('data-points'))).toBeGreaterThan(0);
     await page.locator('[data-testid="models"] tr[data-version="e2e-1"]').waitFor();
     const after = await engine.call('models.list');
     expect(after.models.find((m) => m.version === 'e2e-1')).toMatchObject({ loss: 'supcon', active: false });

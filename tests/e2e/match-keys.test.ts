@@ -172,4 +172,134 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     expect(await feedback()).toEqual(earlier);
     expect(app!.session.problems).toEqual([]);
   }, 600_000);
+
+  // ── keyboard and screen-reader users (review R6) ─────────────────────────
+  const focused = (): Promise<string> =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return !el || el === document.body ? 'body' : (el.dataset.testid ?? el.getAttribute('aria-label') ?? el.tagName);
+    });
+  const announced = (): Promise<string> => page.locator('[data-testid="announcer"]').innerText();
+
+  it('a rejected row says so in words and keeps AA contrast; the chosen row is aria-current; "×" is named (R6.5, R6.10)', async () => {
+    const track = await chosen();
+    const item = page.locator(`[data-testid="ranked"] .item[data-rank="${track.rank}"]`);
+    expect(await item.getAttribute('aria-current')).toBe('true');
+    await page.locator('[data-testid="reject"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(feedback, { timeout: 10_000 }).toContainEqual(expect.objectContaining({ trackId: track.trackId, verdict: 'reject' }));
+    // A reject moves the choice on: the one chosen row is aria-current.
+    expect(await page.locator('[data-testid="ranked"] .item[aria-current="true"]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.rank))).toEqual([String((await chosen()).rank)]);
+    // The row's accessible name: its rank, its name, its standing and the verdict, nothing of the why chips.
+    const name = (await item.locator('.name').innerText()).trim();
+    const standingText = (await item.locator('[data-testid="standing"]').innerText()).trim();
+    expect(await page.getByRole('button', { name: `${track.rank} ${name} ${standingText} rejected`, exact: true }).count()).toBe(1);
+    // WCAG contrast of every text in the row against the card it is drawn on, opacity composed (4.5:1 for AA).
+    const ratios = await item.evaluate((row) => {
+      const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]): number => {
+        const f = (v: number): number => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      let bg = [0, 0, 0];
+      for (let el: Element | null = row; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) {
+          bg = c.slice(0, 3);
+          break;
+        }
+      }
+      let opacity = 1;
+      for (let el: Element | null = row; el; el = el.parentElement) opacity *= Number(getComputedStyle(el).opacity);
+      const out: number[] = [];
+      for (const el of [row, ...row.querySelectorAll('*')]) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim());
+        if (!own || (el as HTMLElement).offsetParent === null || el.closest('.visually-hidden')) continue;
+        const fg = rgb(getComputedStyle(el).color).slice(0, 3).map((v, i) => v * opacity + bg[i] * (1 - opacity));
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        out.push((a + 0.05) / (b + 0.05));
+      }
+      return out;
+    });
+    expect(ratios.length).toBeGreaterThan(2);
+    expect(Math.min(...ratios)).toBeGreaterThanOrEqual(4.5);
+    expect(await page.getByRole('button', { name: 'Clear in and out', exact: true }).count()).toBe(1);
+  }, 60_000);
+
+  it('Find music keeps the focus while it ranks, and the ranking is said in the live region (R6.3, R6.4)', async () => {
+    await page.locator('[data-testid="find-music"]').focus();
+    await page.keyboard.press('Enter');
+    const bar = page.locator('[data-job-op="match"] [role="progressbar"]');
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await bar.getAttribute('aria-label')).toBe('Matching');
+    expect(await focused()).toBe('find-music');
+    await page.locator('[data-job-op="match"]').waitFor({ state: 'detached', timeout: 300_000 });
+    await page.locator('[data-testid="ranked"] .item.selected').waitFor();
+    expect(await focused()).toBe('find-music');
+    const top = (await page.locator('[data-testid="ranked"] .item[data-rank="1"] .name').innerText()).trim();
+    await expect.poll(announced, { timeout: 5000 }).toMatch(new RegExp(`^Ranked 2 tracks: 1st ${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, `));
+  }, 600_000);
+
+  it('Library: the table moves by keyboard with the chosen row focused and selected; Scan keeps the focus and says its result (R6.2, R6.3, R6.4)', async () => {
+    await page.keyboard.press('Control+1');
+    await page.locator('[data-screen-panel="library"]').waitFor({ state: 'visible' });
+    const list = await app!.engine.call('tracks.list', { sort: 'title', limit: 10 });
+    expect(list.total).toBe(2);
+    await page.locator('.library .viewport').focus();
+    expect(await page.locator('.library .viewport').evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+    const rowOf = async (): Promise<{ index: string | undefined; selected: string | null; text: string; outline: string }> =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return { index: el.dataset.index, selected: el.getAttribute('aria-selected'), text: el.innerText, outline: getComputedStyle(el).outlineStyle };
+      });
+    for (const [key, at] of [['ArrowDown', 0], ['End', 1], ['Home', 0], ['PageDown', 1]] as const) {
+      await page.keyboard.press(key);
+      await expect.poll(() => rowOf().then((r) => r.index), { timeout: 5000 }).toBe(String(at));
+      const r = await rowOf();
+      expect(r.selected, key).toBe('true');
+      expect(r.outline, key).not.toBe('none');
+      const t = list.tracks[at];
+      // The energy is read as a figure, not only drawn as a bar.
+      expect(r.text, key).toContain(t.energy.toFixed(2));
+      await expect.poll(() => page.locator('[data-testid="track-detail"] .path').innerText()).toBe(t.path);
+    }
+    const row = page.locator('.library .tr[aria-selected="true"]');
+    expect(await row.getByRole('gridcell').count()).toBe(7);
+
+    const scan = page.locator('[data-testid="scan"]');
+    await scan.focus();
+    await page.keyboard.press(' ');
+    await page.locator('[data-testid="scan-report"]').waitFor({ timeout: 120_000 });
+    expect(await focused()).toBe('scan');
+    await expect.poll(announced, { timeout: 5000 }).toMatch(/^Scan done: 0 new, 2 unchanged, 0 removed, 0 failed\./);
+  }, 180_000);
+
+  it('Library: Escape on the remove-folder question puts the focus back on the folder’s ×; at 200 % zoom the table scrolls sideways (R6.4, R6.8)', async () => {
+    const [folder] = await app!.engine.call('library.folders');
+    const remove = page.getByRole('button', { name: `Remove ${folder}`, exact: true });
+    await remove.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="remove-folder"]').waitFor();
+    expect(await focused()).toBe('BUTTON');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="remove-folder"]').waitFor({ state: 'detached' });
+    expect(await focused()).toBe(`Remove ${folder}`);
+    expect(await app!.engine.call('library.folders')).toEqual([folder]);
+    // At least 24 × 24 px to hit (WCAG 2.5.8).
+    const box = (await remove.boundingBox())!;
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(24);
+
+    // A 1280 × 800 window at 200 %: 640 × 400 CSS pixels. Every column header is there to scroll to, none is cut off.
+    await page.setViewportSize({ width: 640, height: 400 });
+    try {
+      const cut = await page.locator('.library .table').evaluate((table) => {
+        const scrolls = ['auto', 'scroll'].includes(getComputedStyle(table).overflowX);
+        const right = table.getBoundingClientRect().left + (scrolls ? table.scrollWidth : table.clientWidth);
+        return [...table.querySelectorAll('[role="columnheader"]')].filter((h) => h.getBoundingClientRect().right > right + 1).map((h) => h.textContent);
+      });
+      expect(cut).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  }, 60_000);
 });

@@ -120,4 +120,50 @@ describe.skipIf(!hasChromium)('deleting a model version on the Train screen, in 
     expect(existsSync(join(home, 'models', 'bad name!'))).toBe(true);
     expect(await panel().locator('[role="alert"]').count()).toBe(0);
   });
+
+  it('by keyboard, Activate, the delete question\'s Escape and Delete leave the focus in the versions table, not on <body> (review R6.7)', async () => {
+    const focus = (): Promise<{ in: string | null; what: string }> =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return { in: el.closest('tr')?.getAttribute('data-version') ?? null, what: el.dataset.testid ?? el.tagName };
+      });
+    // Buttons named with their version, not "Activate" / "Delete…" on every row.
+    expect(await panel().getByRole('button', { name: 'Activate mine', exact: true }).count()).toBe(1);
+    await panel().getByRole('button', { name: 'Activate mine', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await engine.call('models.list')).active).toBe('mine');
+    await expect.poll(focus).toEqual({ in: 'mine', what: 'active-chip' });
+
+    const del = panel().getByRole('button', { name: 'Delete child…', exact: true });
+    await expect.poll(() => del.isDisabled()).toBe(false);
+    await del.focus();
+    await page.keyboard.press('Enter');
+    await panel().locator('[data-testid="delete-confirm"]').waitFor();
+    await page.keyboard.press('Escape');
+    await panel().locator('[data-testid="delete-confirm"]').waitFor({ state: 'detached' });
+    expect(await focus()).toEqual({ in: 'child', what: 'delete-version' });
+
+    const before = (await engine.call('models.list')).models.map((m) => m.version);
+    await page.keyboard.press('Enter');
+    await panel().locator('[data-testid="delete-confirm-button"]').focus();
+    await page.keyboard.press('Enter');
+    await row('child').waitFor({ state: 'detached' });
+    const after = (await engine.call('models.list')).models.map((m) => m.version);
+    expect(after).toEqual(before.filter((v) => v !== 'child'));
+    // The row that took its place: its Delete… if it has one that works, else the table itself.
+    const next = before[before.indexOf('child') + 1];
+    const expected = next && !(await row(next).locator('[data-testid="delete-version"]').isDisabled()) ? { in: next, what: 'delete-version' } : { in: null, what: 'models' };
+    await expect.poll(focus).toEqual(expected);
+  });
+
+  it('Match on an empty library says so before a clip is opened, with the way to Library (review R6.9)', async () => {
+    expect((await engine.call('tracks.list', { limit: 1 })).total).toBe(0);
+    await page.keyboard.press('Control+2');
+    const empty = page.locator('[data-screen-panel="match"] [data-testid="match-library-empty"]');
+    await empty.waitFor({ timeout: 10_000 });
+    expect(await empty.innerText()).toContain('Your library is empty');
+    await page.locator('[data-screen-panel="match"]').getByRole('button', { name: 'Go to Library' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-screen-panel="library"]').waitFor({ state: 'visible' });
+  });
 });

@@ -103,13 +103,17 @@ describe.skipIf(!hasChromium)('the Train and Settings screens, in Chromium', () 
     await page.getByLabel('Steps').fill('150');
     await page.getByLabel('Version name').fill('e2e-cancel');
     await panel().locator('[data-testid="start-training"]').click();
-    await page.waitForFunction(() => Number(document.querySelector('svg[aria-label="Training loss"]')?.getAttribute('data-points') ?? 0) >= 15, null, { timeout: 300_000, polling: 200 });
+    await page.waitForFunction(() => Number(document.querySelector('svg[data-chart="Training loss"]')?.getAttribute('data-points') ?? 0) >= 15, null, { timeout: 300_000, polling: 200 });
     // The phase in words while it runs ('Training', not 'train').
     const phase = panel().locator('[data-testid="job-phase"]');
     expect(await phase.textContent()).not.toBe(await phase.getAttribute('data-phase'));
-    await panel().locator('.job button:has-text("Cancel"), .row button:has-text("Cancel")').first().click();
+    // Start training keeps the focus while the run goes on; the run's Cancel, pressed from the keyboard, gives it back (review R6.7).
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('start-training');
+    await panel().locator('[data-testid="cancel-training"]').focus();
+    await page.keyboard.press('Enter');
     const note = panel().locator('[data-testid="train-cancelled"]');
     await note.waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('start-training');
     const job = (await engine.call('jobs.list')).find((j) => j.op === 'train');
     expect(job?.state).toBe('cancelled');
     const step = Number(/training cancelled at step (\d+) of 150/.exec(job?.error ?? '')?.[1]);
@@ -126,16 +130,28 @@ describe.skipIf(!hasChromium)('the Train and Settings screens, in Chromium', () 
     // split that small is validated on the MRR, which the chart is named for.
     const notes = await panel().locator('[data-testid="train-note"]').allInnerTexts();
     if (count('test') <= 10) expect(notes.some((n) => n.includes(`the test split has ${count('test')} pairs`))).toBe(true);
-    const charts = await panel().locator('.charts svg').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label')));
+    const charts = await panel().locator('.charts svg').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('data-chart')));
     expect(charts).toEqual(['Training loss', count('val') <= 10 ? 'Validation MRR' : 'Validation Recall@10']);
     // The loss axis reads back as numbers: its top at least the last loss, and apart from its bottom.
-    const loss = panel().locator('svg[aria-label="Training loss"]');
+    const loss = panel().locator('svg[data-chart="Training loss"]');
     const top = Number(await loss.locator('[data-testid="y-high"]').textContent());
     const bottom = Number(await loss.locator('[data-testid="y-low"]').textContent());
     const last = Number(/: (\S+)$/.exec((await loss.locator('.label').textContent()) ?? '')?.[1]);
     expect(last).toBeGreaterThan(0);
     expect(top).toBeGreaterThanOrEqual(last);
     expect(top).toBeGreaterThan(bottom);
+    // A screen reader hears the values, not "Training loss, image" (review R6.7): the last step, the last value as
+    // printed, the first, and the lowest and highest (at or beyond both).
+    const said = (await loss.getAttribute('aria-label')) ?? '';
+    const m = /^Training loss at step (\d+): (\S+); from (\S+) at step (\d+); lowest (\S+), highest (\S+); (\d+) points$/.exec(said);
+    expect(m, said).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(step);
+    expect(Number(m![1])).toBeLessThanOrEqual(150);
+    expect(Number(m![2])).toBe(last);
+    expect(Number(m![4])).toBeLessThan(Number(m![1]));
+    expect(Number(m![7])).toBe(Number(await loss.getAttribute('data-points')));
+    expect(Number(m![5])).toBeLessThanOrEqual(Math.min(last, Number(m![3])));
+    expect(Number(m![6])).toBeGreaterThanOrEqual(Math.max(last, Number(m![3])));
   }, 900_000);
 
   it('Settings: Indexing workers are rounded and clamped before sending, the field shows what is in force, no schema text', async () => {

@@ -12,6 +12,7 @@ import { getFeatures } from '../catalog/features';
 import { cancelledError } from '../errors';
 import type { FeatureSeq } from '../features/types';
 import { readProductionSignatures } from './production';
+import { profileKeys, readProfileCache, writeProfileCache, type CachedProfile } from './profile-cache';
 import { profileRows, trackProfile, type ProfileRerank, type TrackProfile } from './profile';
 import { catalogTracks, rerankVectors, type TrackVectors } from './space';
 
@@ -30,27 +31,41 @@ const SLICE_MS = 25;
 
 /**
  * The profile of every catalogued track before any re-ranking, with each track's production
- * signature from `productionDir` where it has one. Progress counts the tracks profiled.
+ * signature from `productionDir` where it has one. Each track's profile is kept on disk there
+ * (profile-cache.ts): only tracks whose features changed are profiled again. Progress counts the
+ * tracks with a profile, the first report those the cache gave.
  */
 export async function catalogProfile(db: Catalog, productionDir: string | undefined, control: BuildControl = {}): Promise<TrackVectors> {
   const { signal, onProgress } = control;
   const tracks = catalogTracks(db);
   const signatures = productionDir ? await readProductionSignatures(productionDir) : undefined;
-  const profiles: TrackProfile[] = [];
-  onProgress?.(0, tracks.length);
+  // The rows kept on disk (profile-cache.ts) whose features did not change since: progress starts past them.
+  const keys = productionDir ? profileKeys(db) : undefined;
+  const cached = productionDir ? readProfileCache(productionDir) : new Map<number, CachedProfile>();
+  const reuse = (t: { trackId: number }): TrackProfile | undefined => {
+    const c = cached.get(t.trackId);
+    return c && c.key === keys?.get(t.trackId) ? c.profile : undefined;
+  };
+  const profiles: Array<TrackProfile | undefined> = tracks.map(reuse);
+  let done = profiles.filter((p) => p !== undefined).length;
+  const fresh = done < tracks.length || cached.size !== tracks.length;
+  onProgress?.(done, tracks.length);
   let since = performance.now();
-  for (const t of tracks) {
+  for (const [i, t] of tracks.entries()) {
+    if (profiles[i]) continue;
     if (signal?.aborted) throw spaceCancelled();
-    profiles.push(trackProfile(getFeatures(db, t.trackId, 'audio') as FeatureSeq, `track ${t.trackId}`));
-    onProgress?.(profiles.length, tracks.length);
+    profiles[i] = trackProfile(getFeatures(db, t.trackId, 'audio') as FeatureSeq, `track ${t.trackId}`);
+    onProgress?.(++done, tracks.length);
     if (performance.now() - since >= SLICE_MS) {
       await nextTurn();
       since = performance.now();
     }
   }
+  const all = profiles as TrackProfile[];
+  if (productionDir && keys && fresh && !signal?.aborted) writeProfileCache(productionDir, tracks.map((t, i) => ({ trackId: t.trackId, key: keys.get(t.trackId) ?? '', profile: all[i] })));
   if (signal?.aborted) throw spaceCancelled();
   const rows = profileRows(
-    profiles,
+    all,
     signatures ? { production: tracks.map((t) => signatures.get(t.hash)) } : {},
     tracks.map((t) => `track ${t.trackId}`),
   );

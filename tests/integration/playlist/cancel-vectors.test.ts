@@ -12,7 +12,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import type { RequestOf } from '../../../electron/contract/operations';
 import type { EngineEvent, Playlist, ProgressEvent } from '../../../electron/contract/types';
@@ -20,6 +20,7 @@ import { loadLibrary, type Library } from '../../../electron/engine/app/library'
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { MusicSpaceCache, musicSpaceDir } from '../../../electron/engine/service/music-space';
+import { PROFILE_CACHE_FILE } from '../../../electron/engine/similarity/profile-cache';
 import { trackVectors } from '../../../electron/engine/similarity/space';
 import { jobEndOf } from '../../helpers/job-end';
 import { moodRows, rng } from '../../unit/search/synthetic';
@@ -85,6 +86,8 @@ describe('a cancel during the music space build (the vectors phase)', () => {
   beforeAll(async () => {
     truth = (await trackVectors(db, { kind: 'descriptor-stats', productionDir: musicSpaceDir(data), rerank: 'neighbours' })).data;
   });
+  // Each case is a first build: the profiles an earlier case kept on disk (profile-cache.ts) are forgotten.
+  beforeEach(() => rmSync(join(musicSpaceDir(data), PROFILE_CACHE_FILE), { force: true }));
 
   /** What a cancelled build reported and kept: units are each track, then the re-ranking; nothing after the track it was stopped at. */
   function expectStopped(stopped: Awaited<ReturnType<typeof cancelledBuild>>, cache: MusicSpaceCache): void {

@@ -24,7 +24,7 @@ import type { FeatureSeq } from '../features/types';
 import { audioStream, type MediaInfo } from '../media/probe';
 import { PRODUCTION_FAMILIES, trackProfile, type FamilyStats } from '../similarity/profile';
 import { melColumns } from '../similarity/descriptor-stats';
-import { soundtrackKind } from '../train/edits';
+import { soundtrackKind, stepSounds } from '../train/edits';
 import { round } from '../util/round';
 import { seqRows } from './clip';
 
@@ -274,16 +274,45 @@ export const PHASES = 4;
 /** Samples into a decoded range where each phase's description starts: PHASES starts a quarter step apart, to the nearest sample. */
 const PHASE_SKIPS = Array.from({ length: PHASES }, (_, i) => Math.round((i * AUDIO_SPEC.step * AUDIO_SPEC.sampleRate) / PHASES));
 
+/** Steps of music in a row that mark where the clip's music begins (and, the last such, where it ends). */
+const MUSIC_RUN = 4;
+
+/**
+ * The clip's music alone: its steps from the first run of MUSIC_RUN music steps to the end of the
+ * last (train/edits.ts stepSounds), so that a lead-in of silence or speech, or a tail, is not
+ * compared with the track; the whole clip when no such run exists.
+ */
+export function musicSpan(seq: FeatureSeq): FeatureSeq {
+  const kinds = stepSounds(seq);
+  let first = -1;
+  let last = -1;
+  let run = 0;
+  for (let t = 0; t < kinds.length; t++) {
+    run = kinds[t] === 'music' ? run + 1 : 0;
+    if (run < MUSIC_RUN) continue;
+    if (first < 0) first = t - MUSIC_RUN + 1;
+    last = t;
+  }
+  if (first < 0) return seq;
+  // Music steps right after the last full run belong to it.
+  while (last + 1 < kinds.length && kinds[last + 1] === 'music') last++;
+  return first === 0 && last === seq.T - 1 ? seq : seqRows(seq, first, last + 1);
+}
+
 /**
  * The best alignment of the clip's music (described at several phases) in a track: track seconds
- * at `at` (the clip's start, file seconds), never before the track's start.
+ * at `at` (the clip's start, file seconds), never before the track's start. Each phase is compared
+ * on its music's span (musicSpan): a clip whose music starts after seconds of silence or speech was
+ * compared from its first step, and the lead-in, unlike anything in the track, kept the recording
+ * itself under SAME_RECORDING.
  */
 export function alignPhased(phases: readonly FeatureSeq[], track: FeatureSeq, at: number): RecordingAlignment | null {
   let best: RecordingAlignment | null = null;
   for (const seq of phases) {
-    const a = alignRecording(seq, track);
-    // A phase's step 0 is `seq.start − at` into the clip: the track that far before.
-    if (a && (!best || a.correlation > best.correlation)) best = { offset: Math.max(0, a.offset - (seq.start - at)), correlation: a.correlation };
+    const music = musicSpan(seq);
+    const a = alignRecording(music, track);
+    // The music's first step is `music.start − at` into the clip: the track that far before.
+    if (a && (!best || a.correlation > best.correlation)) best = { offset: Math.max(0, a.offset - (music.start - at)), correlation: a.correlation };
   }
   return best;
 }

@@ -46,22 +46,33 @@ export interface SoundtrackMeasure {
 }
 
 export function soundtrackKind(seq: FeatureSeq): SoundtrackMeasure {
-  const rms = seq.names.indexOf('rms_db');
-  const flat = seq.names.indexOf('flatness');
-  if (rms < 0 || flat < 0) throw new RangeError('audio descriptors lack rms_db or flatness');
   let music = 0;
   let speech = 0;
   let silence = 0;
-  for (let t = 0; t < seq.T; t++) {
-    const level = seq.data[t * seq.D + rms];
-    if (level < SILENCE_DB) silence++;
-    else if (seq.data[t * seq.D + flat] > SPEECH_FLATNESS || (t > 0 && Math.abs(level - seq.data[(t - 1) * seq.D + rms]) > SPEECH_JUMP_DB)) speech++;
+  for (const kind of stepSounds(seq)) {
+    if (kind === 'silence') silence++;
+    else if (kind === 'speech') speech++;
     else music++;
   }
   const n = Math.max(1, seq.T);
   const shares = { music: music / n, speech: speech / n, silence: silence / n };
   const kind = shares.music >= MUSIC_SHARE ? 'music' : shares.speech >= shares.silence ? 'speech' : 'silence';
   return { kind, ...shares };
+}
+
+/** Each step's sound by the measure above (soundtrackKind counts them; a temp track's alignment keeps its music's span). */
+export function stepSounds(seq: FeatureSeq): Array<SoundtrackMeasure['kind']> {
+  const rms = seq.names.indexOf('rms_db');
+  const flat = seq.names.indexOf('flatness');
+  if (rms < 0 || flat < 0) throw new RangeError('audio descriptors lack rms_db or flatness');
+  const kinds: Array<SoundtrackMeasure['kind']> = [];
+  for (let t = 0; t < seq.T; t++) {
+    const level = seq.data[t * seq.D + rms];
+    if (level < SILENCE_DB) kinds.push('silence');
+    else if (seq.data[t * seq.D + flat] > SPEECH_FLATNESS || (t > 0 && Math.abs(level - seq.data[(t - 1) * seq.D + rms]) > SPEECH_JUMP_DB)) kinds.push('speech');
+    else kinds.push('music');
+  }
+  return kinds;
 }
 
 /** Share of videos held out for validation (early stopping and the before/after evaluation). */

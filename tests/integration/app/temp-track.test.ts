@@ -35,6 +35,8 @@ const NAMES = [
 /** The temp track: the waltz, heard in the clip from T seconds into it. */
 const TEMP = join(lib, NAMES[0]);
 const T = 12.3;
+/** The lead-in clips: LEAD seconds of silence or speech-like noise, then the waltz from T. */
+const LEAD = 3;
 const CLIP_SECONDS = 20;
 const clip = (name: string): string => join(clips, name);
 
@@ -68,6 +70,15 @@ describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R
       '-f', 'lavfi', '-i', `anoisesrc=r=44100:a=0.5:c=pink:s=12:d=${CLIP_SECONDS}`,
       '-af', "bandpass=f=800:width_type=h:w=1200,volume='if(lt(mod(t\\,0.25)\\,0.13)\\,1\\,0.02)*if(lt(mod(t\\,2.3)\\,1.5)\\,1\\,0.01)':eval=frame",
       '-t', String(CLIP_SECONDS), ...video, '-c:a', 'aac', clip('speech.mp4'),
+    ]);
+    // The waltz from T after LEAD s of silence, and after LEAD s of the speech-like noise.
+    const waltz = `atrim=${T}:${T + CLIP_SECONDS - LEAD},asetpts=PTS-STARTPTS,aformat=sample_rates=44100:channel_layouts=mono`;
+    ffmpeg([...picture, '-i', TEMP, '-filter_complex', `[1:a]${waltz},adelay=${LEAD * 1000}:all=1,apad=whole_dur=${CLIP_SECONDS}[a]`, '-map', '0:v', '-map', '[a]', '-c:v', 'copy', '-c:a', 'aac', '-t', String(CLIP_SECONDS), clip('lead-silence.mp4')]);
+    ffmpeg([
+      ...picture, '-i', TEMP,
+      '-f', 'lavfi', '-i', `anoisesrc=r=44100:a=0.5:c=pink:s=12:d=${LEAD}`,
+      '-filter_complex', `[2:a]bandpass=f=800:width_type=h:w=1200,volume='if(lt(mod(t\\,0.25)\\,0.13)\\,1\\,0.02)':eval=frame,aformat=sample_rates=44100:channel_layouts=mono[s];[1:a]${waltz}[m];[s][m]concat=n=2:v=0:a=1[a]`,
+      '-map', '0:v', '-map', '[a]', '-c:v', 'copy', '-c:a', 'aac', '-t', String(CLIP_SECONDS), clip('lead-speech.mp4'),
     ]);
     engine = new Engine(contextFromEnv({}, { dataDir: join(root, 'data'), threads: 1 }));
     const report = await runJob(engine, 'library.scan', { folders: [lib], jobs: 2 });
@@ -160,6 +171,16 @@ describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R
     expect(mute).toMatch(/sound: the clip has no audio stream/);
     expect(mute).not.toMatch(/temp track:/);
   }, 240_000);
+
+  it('a lead-in of silence or speech before the music: the temp track is still found, at its offset at the clip start (T − lead)', async () => {
+    for (const file of ['lead-silence.mp4', 'lead-speech.mp4']) {
+      const m = await match(clip(file), { tempTrack: true });
+      const found = m.results.filter((r) => r.why.tempTrack?.recording);
+      // The old alignment compared the lead-in too: after silence the waltz was not found (correlation under 0.85).
+      expect(found.map((r) => r.track.path), file).toEqual([TEMP]);
+      expect(Math.abs(found[0].offset - (T - LEAD)), file).toBeLessThanOrEqual(0.25);
+    }
+  }, 120_000);
 
   it('one probe and one decode of the clip\'s audio per match; a re-rank of the same clip (option toggled, a range inside) decodes no audio', async () => {
     // A clip of its own (a copy: nothing of it kept yet), every ffmpeg and ffprobe start logged by a wrapper that then is the real tool.

@@ -204,6 +204,7 @@ const IGNORED_KINDS = [
   { key: 'foldersNamedLikeAudio', is: (r: string) => r === FOLDER_SKIPS.namedLikeAudio, one: 'folder named like an audio file: scanned as a folder', many: 'folders named like audio files: scanned as folders' },
   { key: 'hiddenFolders', is: (r: string) => r === FOLDER_SKIPS.hidden, one: 'hidden folder not scanned', many: 'hidden folders not scanned' },
   { key: 'folderLinks', is: (r: string) => r === FOLDER_SKIPS.link, one: 'link to a folder not followed', many: 'links to folders not followed' },
+  { key: 'dataFolder', is: (r: string) => r === FOLDER_SKIPS.dataFolder, one: "data folder not scanned (Needledrop's own files)", many: "data folders not scanned (Needledrop's own files)" },
   { key: 'notAudio', is: () => true, one: 'file that is not audio ignored', many: 'files that are not audio ignored' },
 ] as const;
 

@@ -76,6 +76,8 @@ export interface IndexOptions {
   settleWait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The clock a file's mtime is aged by (default Date.now). */
   now?: () => number;
+  /** The data folder, not scanned when a root holds it. */
+  dataFolder?: string;
 }
 
 export interface IndexReport {
@@ -306,7 +308,7 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
 
 async function indexClaimed(db: Catalog, jobId: number, absRoots: string[], { jobs, batch }: { jobs: number; batch: number }, signal: AbortSignal, options: IndexOptions): Promise<IndexReport> {
   const skipped: ScanSkip[] = [];
-  const scanned = await findAudioFiles(absRoots, { signal, onSkip: (s) => skipped.push(s) });
+  const scanned = await findAudioFiles(absRoots, { signal, onSkip: (s) => skipped.push(s), ...(options.dataFolder !== undefined ? { dataFolder: options.dataFolder } : {}) });
   const components = options.components ?? DEFAULT_COMPONENTS;
   const { analysisVersion } = components;
   const outdated = analysisVersion === undefined ? new Set<number>() : filesAnalysedBefore(db, analysisVersion);

@@ -83,6 +83,7 @@ export const FOLDER_SKIPS = {
   namedLikeAudio: 'a folder named like an audio file (its contents are scanned)',
   hidden: 'a hidden folder, not scanned',
   link: 'a symbolic link to a folder, not followed',
+  dataFolder: "Needledrop's data folder (its catalog, caches and models), not scanned",
 } as const;
 
 /** A name as a user can read it: a name that is not UTF-8 with its bytes outside printable ASCII escaped (\xNN, \n, …). */
@@ -114,9 +115,11 @@ function statCause(code: string | undefined, link: boolean): string {
  */
 export async function findAudioFiles(
   roots: readonly string[],
-  opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void; onFolder?: (dir: string) => void } = {},
+  opts: { signal?: AbortSignal; onSkip?: (skip: ScanSkip) => void; onFolder?: (dir: string) => void; dataFolder?: string } = {},
 ): Promise<DiskEntry[]> {
   const out = new Map<string, DiskEntry>();
+  // A library folder that holds the data folder: its catalog, caches and models are not music (by identity: a link to it too).
+  const dataKey = opts.dataFolder === undefined ? undefined : fileKey(opts.dataFolder);
   // Overlapping roots (a folder and one inside it) walk each folder once, so nothing is reported twice.
   const walked = new Set<string>();
   // A folder reached again under another name (a root that is a link to another root, or to a folder
@@ -129,6 +132,10 @@ export async function findAudioFiles(
     if (opts.signal?.aborted) throw cancelledError('scan');
     if (walked.has(dir)) return;
     walked.add(dir);
+    if (dataKey !== undefined && fileKey(dir) === dataKey) {
+      report(dir, FOLDER_SKIPS.dataFolder, false);
+      return;
+    }
     let entries: Dirent<Buffer>[];
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });

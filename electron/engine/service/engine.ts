@@ -44,7 +44,7 @@ import { toErrorData } from './errors';
 import { checkCorpusPlace } from './corpus-place';
 import { checkedJudgement, judgementKeyOf } from './feedback-record';
 import { JobRunner, type JobHandle } from './jobs';
-import { alreadyListed, forgetFailedUnder, normaliseFolder, queryTracks, reachedElsewhere, readFailed, scanFolders, trackDetail } from './library';
+import { alreadyListed, dataFolderProblem, forgetFailedUnder, normaliseFolder, queryTracks, reachedElsewhere, readFailed, scanFolders, trackDetail } from './library';
 import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
 import { OUTPUT_KINDS } from './own-output';
@@ -514,6 +514,8 @@ export class Engine implements EngineApi {
       'library.folders': () => this.settings().libraryFolders,
       'library.addFolder': async ({ path }) => {
         const folder = normaliseFolder(this.guard.chosen(path));
+        const inData = dataFolderProblem(folder, this.ctx.dataDir);
+        if (inData) throw new EngineError({ code: 'bad-input', file: folder, message: inData });
         const s = await this.updateSettings((s) => {
           const already = alreadyListed(folder, s.libraryFolders);
           if (already?.why === 'link') throw new EngineError({ code: 'exists', message: `${folder} is already in the library as ${already.as} (the same folder through a symbolic link)` });

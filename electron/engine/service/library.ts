@@ -39,6 +39,16 @@ export function normaliseFolder(path: string): string {
 
 
 /**
+ * Why `folder` cannot be a library folder because of the data folder: it is the data folder, or inside
+ * it (by real paths). A folder that holds the data folder is taken; its scan leaves the data folder out.
+ */
+export function dataFolderProblem(folder: string, dataDir: string): string | null {
+  const [real, data] = [realOrSelf(folder), realOrSelf(dataDir)];
+  if (!isUnder(real, data)) return null;
+  return `${folder} ${real === data ? 'is' : 'is inside'} Needledrop's data folder ${dataDir}, which holds its catalog, caches and models, not music: choose a music folder`;
+}
+
+/**
  * Why `folder` is a library folder already, or null: listed as it is, the same folder through a
  * symbolic link, or inside a listed one, by real paths (review R1.12: a link to a listed folder
  * became a second folder, with two watchers and its failures listed twice).
@@ -282,6 +292,7 @@ export async function scanFolders(
   };
   const report = await indexLibrary(db, present, {
     jobs: opts.jobs,
+    dataFolder: dataDir,
     components: { ...DEFAULT_COMPONENTS, options: { registry } },
     signal: job.signal,
     onProgress: (p: IndexProgress) => job.progress(p.phase, p.snapshot.done, p.snapshot.total, p.item ? { item: p.item } : {}),

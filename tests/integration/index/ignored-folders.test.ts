@@ -44,7 +44,7 @@ describe('index: what it ignored', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { indexed: number; ignoredCounts: Record<string, number>; ignored: Array<{ path: string; reason: string }>; partial: unknown[] };
     expect(doc.indexed).toBe(1);
-    expect(doc.ignoredCounts).toEqual({ alreadyCatalogued: 0, foldersNamedLikeAudio: 1, hiddenFolders: 1, folderLinks: 0, notAudio: 2 });
+    expect(doc.ignoredCounts).toEqual({ alreadyCatalogued: 0, foldersNamedLikeAudio: 1, hiddenFolders: 1, folderLinks: 0, dataFolder: 0, notAudio: 2 });
     // What the folder holds besides the track, made above: each named once.
     expect(doc.ignored.map((i) => i.path).sort()).toEqual([join(lib, '.hidden'), join(lib, 'cover.jpg'), join(lib, 'notes.txt'), join(lib, 'x.mp4')].sort());
     expect(doc.partial).toEqual([]);

@@ -115,20 +115,32 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Apply every migration newer than the database's user_version, in order. Returns the new version. */
+/** The schema version this build's migrations make. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.reduce((v, m) => Math.max(v, m.version), 0);
+}
+
+/**
+ * Apply every migration newer than the database's user_version, in order. Returns the new version.
+ * Each pending one reads user_version again inside its IMMEDIATE transaction: two processes opening a
+ * new catalog at once both read 0 before, and the second failed on "table files already exists".
+ * An up-to-date catalog takes no write lock (an open must not wait for a running index's commit).
+ */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  const latest = latestVersion(migrations);
+  const userVersion = (): number => db.pragma('user_version', { simple: true }) as number;
+  const pending = [...migrations].filter((m) => m.version > userVersion()).sort((a, b) => a.version - b.version);
   for (const m of pending) {
     db.transaction(() => {
+      if (userVersion() >= m.version) return;
       db.exec(m.sql);
       // PRAGMA takes no bound parameters; the version is an integer we own.
       db.pragma(`user_version = ${Math.trunc(m.version)}`);
-    })();
+    }).immediate();
   }
-  const latest = migrations.reduce((v, m) => Math.max(v, m.version), 0);
+  const current = userVersion();
   if (current > latest) {
     throw new Error(`catalog schema version ${current} is newer than this build knows (${latest})`);
   }
-  return Math.max(current, latest);
+  return current;
 }

@@ -127,8 +127,9 @@ export class Engine implements EngineApi {
     this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir], { dataDir: ctx.dataDir, catalogPath: ctx.catalogPath });
     this.jobs = new JobRunner((e) => this.emit(e), Date.now, {
       // Recorded in the catalog when there is one (a training run alone does not create it).
-      // The indexer records its own 'index' row for a scan.
-      start: (op) => (op !== 'library.scan' && this.sessions.hasCatalog() ? startJob(this.sessions.catalog(), op) : undefined),
+      // The indexer records its own 'index' row for a scan. A catalog open read-only (its folder cannot be
+      // written) records none: a read there works (review R4.3), a write fails itself, naming the folder.
+      start: (op) => (op !== 'library.scan' && this.sessions.hasCatalog() && this.sessions.canWrite() ? startJob(this.sessions.catalog(), op) : undefined),
       finish: (row, state, info, error) => {
         if (!this.sessions.hasCatalog()) return;
         const db = this.sessions.catalog();
@@ -220,7 +221,7 @@ export class Engine implements EngineApi {
     const path = typeof ref === 'string' ? this.guard.read(ref) : getTrack(this.sessions.existingCatalog(), ref)?.path;
     if (!path) throw new EngineError({ code: 'not-found', message: `track ${ref} is not in the catalog` });
     // A track kept while its folder is unplugged (review R24): say so, in the app as in the CLI, not "file not found".
-    if (!existsSync(path) && this.sessions.hasCatalog() && trackByPath(this.sessions.catalog(), path)) {
+    if (!existsSync(path) && this.sessions.hasCatalog() && trackByPath(this.sessions.existingCatalog(), path)) {
       throw new EngineError({ code: 'bad-input', file: path, message: `${path}: the file is not there now (is its drive plugged in?); the catalog keeps its track until it is back` });
     }
     return path;
@@ -229,7 +230,7 @@ export class Engine implements EngineApi {
   /** The catalog's stored beats of a track, so a fit need not track the tempo again. */
   private knownBeats(path: string): { bpm: number; beats: number[] } | undefined {
     if (!this.sessions.hasCatalog()) return undefined;
-    const s = trackByPath(this.sessions.catalog(), path)?.summary;
+    const s = trackByPath(this.sessions.existingCatalog(), path)?.summary;
     return s && typeof s.bpm === 'number' && Array.isArray(s.beats) && s.beats.length > 8 ? { bpm: s.bpm, beats: s.beats } : undefined;
   }
 
@@ -488,7 +489,7 @@ export class Engine implements EngineApi {
   private tracksUnderFolder(folder: string): { drop: FileRow[]; keep: number; keptUnder: string[]; others: string[] } {
     if (!this.sessions.hasCatalog()) return { drop: [], keep: 0, keptUnder: [], others: [] };
     const others = this.settings().libraryFolders.filter((f) => !isUnder(f, folder));
-    const under = filesUnder(this.sessions.catalog(), [folder]);
+    const under = filesUnder(this.sessions.existingCatalog(), [folder]);
     const drop = under.filter((r) => !others.some((o) => isUnder(r.path, o)));
     const keptUnder = others.filter((o) => under.some((r) => isUnder(r.path, o)));
     return { drop, keep: under.length - drop.length, keptUnder, others };
@@ -497,13 +498,14 @@ export class Engine implements EngineApi {
   /** What forgetting `folder` does: `drop` goes, `relink` stays at a path another library folder reaches the file by (reachedElsewhere). */
   private async forgetPlan(folder: string): Promise<{ drop: FileRow[]; relink: Array<{ row: FileRow; entry: DiskEntry }>; keep: number; keptUnder: string[] }> {
     const { drop, keep, keptUnder, others } = this.tracksUnderFolder(folder);
-    const relink = drop.length === 0 ? [] : await reachedElsewhere(this.sessions.catalog(), others, drop);
+    const relink = drop.length === 0 ? [] : await reachedElsewhere(this.sessions.existingCatalog(), others, drop);
     const moving = new Set(relink.map((m) => m.row.id));
     return { drop: drop.filter((r) => !moving.has(r.id)), relink, keep, keptUnder };
   }
 
   private makeHandlers(): Handlers {
-    const db = () => this.sessions.catalog();
+    // To read: the catalog (read-only when it cannot be written), or a new empty one.
+    const db = () => (this.sessions.hasCatalog() ? this.sessions.existingCatalog() : this.sessions.catalog());
     const curated = async (model?: string): Promise<{ lib: Awaited<ReturnType<Sessions['library']>> }> => ({ lib: await this.sessions.library(await this.version(model)) });
     const ref = (r: number | string): string => (typeof r === 'number' ? String(r) : r);
     return {
@@ -703,7 +705,7 @@ export class Engine implements EngineApi {
         });
       },
       'playlist.save': async ({ name, trackIds, params, id: into }) => {
-        const catalog = this.sessions.existingCatalog();
+        const catalog = this.sessions.existingCatalog('write');
         for (const id of trackIds) if (!getTrack(catalog, id)) throw new EngineError({ code: 'not-found', message: `track ${id} is not in the catalog` });
         let id: number;
         if (into === undefined) id = createPlaylist(catalog, name, trackIds, params ?? {});
@@ -719,13 +721,13 @@ export class Engine implements EngineApi {
         return { ...p, length: p.trackIds.length };
       },
       'playlist.rename': async ({ id, name }) => {
-        const catalog = this.sessions.existingCatalog();
+        const catalog = this.sessions.existingCatalog('write');
         if (!renamePlaylist(catalog, id, name.trim())) throw noPlaylist(id);
         await this.changed('playlists');
         return savedPlaylist(catalog, id);
       },
       'playlist.delete': async ({ id }) => {
-        const catalog = this.sessions.existingCatalog();
+        const catalog = this.sessions.existingCatalog('write');
         const was = savedPlaylist(catalog, id);
         deletePlaylist(catalog, id);
         await this.changed('playlists');
@@ -741,14 +743,14 @@ export class Engine implements EngineApi {
         return { out: path, tracks: tracks.length };
       },
       'feedback.record': async (f) => {
-        const catalog = this.sessions.existingCatalog();
+        const catalog = this.sessions.existingCatalog('write');
         // A confined front judges only clips it opened or ones under the library and data folders.
         const id = addFeedback(catalog, await checkedJudgement(catalog, this.guard.read(f.clip, this.openedPaths()), f));
         await this.changed('feedback');
         return { id };
       },
       'feedback.withdraw': async (f) => {
-        const catalog = this.sessions.existingCatalog();
+        const catalog = this.sessions.existingCatalog('write');
         const withdrawn = withdrawFeedback(catalog, await judgementKeyOf(this.guard.read(f.clip, this.openedPaths()), f));
         if (withdrawn) await this.changed('feedback');
         return { withdrawn };
@@ -767,7 +769,8 @@ export class Engine implements EngineApi {
       },
       'models.delete': async ({ version, dryRun }) => {
         const found = await deletableVersion(version, this.registry);
-        const catalog = this.sessions.hasCatalog() ? this.sessions.catalog() : null;
+        // Its segments go with it: a catalog that cannot be written is refused before the folder goes.
+        const catalog = this.sessions.hasCatalog() ? this.sessions.existingCatalog(dryRun ? 'read' : 'write') : null;
         const said = { version, dir: found.dir, bytes: diskUsage(found.dir).bytes, createdAt: found.manifest?.createdAt ?? null, children: found.children };
         if (dryRun) return { ...said, segmentTracks: catalog ? segmentTrackCount(catalog, version) : 0, deleted: false };
         // Its encoders may be open in a session (a match with it): closed before its files go.
@@ -808,7 +811,7 @@ export class Engine implements EngineApi {
         this.scanning = true;
         let report: ScanReport | undefined;
         try {
-          report = await scanFolders(db(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
+          report = await scanFolders(this.sessions.catalog(), this.ctx.dataDir, folders, { jobs: req?.jobs ?? s.jobs, registry: this.registry }, job);
           return report;
         } finally {
           this.scanning = false;
@@ -828,7 +831,7 @@ export class Engine implements EngineApi {
         const version = await this.version(req.model);
         this.reembedding = true;
         try {
-          return await this.holding([{ version, why: 're-embedding the library with it' }], () => reembedLibrary(this.sessions.existingCatalog(), version, this.registry, job));
+          return await this.holding([{ version, why: 're-embedding the library with it' }], () => reembedLibrary(this.sessions.existingCatalog('write'), version, this.registry, job));
         } finally {
           this.reembedding = false;
           await this.changed('tracks');

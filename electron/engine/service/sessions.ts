@@ -9,14 +9,16 @@ import { existsSync } from 'node:fs';
 import { EngineError } from '../../contract/errors';
 import { openSearchLibrary, type Library, type LibraryOptions } from '../app/library';
 import { openMatchSession, type MatchSession } from '../app/match';
-import { openCatalog, type Catalog } from '../catalog/db';
+import { catalogChangedUnder, catalogWriteProblem, openCatalog, openCatalogForReading, type Catalog } from '../catalog/db';
 import type { ProviderRequest } from '../encoders/providers';
 import { markInterruptedJobs } from '../jobs/store';
-import { NeedledropError } from '../errors';
+import { inputError, NeedledropError } from '../errors';
 import { activeModel, loadModel, type RegistryOptions } from '../models/registry';
 
 export class Sessions {
   private db: Catalog | null = null;
+  /** Connections replaced (read-only by writable, a changed immutable read): a held library may still read them; closed with the sessions. */
+  private readonly replaced: Catalog[] = [];
   private readonly matchSessions = new Map<string, Promise<MatchSession>>();
   private readonly libraries = new Map<string, Promise<Library>>();
   /** The catalog's data_version when the caches were last checked: it moves only with other connections' commits. */
@@ -42,6 +44,8 @@ export class Sessions {
    */
   private checkOtherCommits(): void {
     if (!this.db) return;
+    // An immutable read sees no commits: a catalog changed under it is opened again (and the caches go, as for a commit).
+    if (catalogChangedUnder(this.db)) this.reopenForReading();
     const now = this.db.pragma('data_version', { simple: true }) as number;
     const moved = this.dataVersion !== null && now !== this.dataVersion;
     this.dataVersion = now;
@@ -53,15 +57,22 @@ export class Sessions {
     this.onCommittedElsewhere();
   }
 
-  /** The catalog, created on first use; jobs left running by dead processes become 'interrupted'. */
+  /**
+   * The catalog to write, created on first use; jobs left running by dead processes become
+   * 'interrupted'. One that cannot be written is refused before any work, naming its folder or file.
+   */
   catalog(): Catalog {
+    if (this.db?.readonly) {
+      // Opened to read when it could not be written (review R4.3): a write needs it writable now.
+      const problem = catalogWriteProblem(this.catalogPath);
+      if (problem !== null) throw inputError(this.catalogPath, problem);
+      this.replace();
+    }
     if (!this.db) {
       // openCatalog makes its folder, saying which and why when it cannot (review R4.2).
-      this.db = openCatalog(this.catalogPath);
-      markInterruptedJobs(this.db);
-      this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+      this.opened(openCatalog(this.catalogPath));
     }
-    return this.db;
+    return this.db!;
   }
 
   /** Whether a catalog is open or on disk. */
@@ -69,8 +80,17 @@ export class Sessions {
     return this.db !== null || existsSync(this.catalogPath);
   }
 
-  /** The catalog only if it exists: searching must not create an empty one. */
-  existingCatalog(): Catalog {
+  /** Whether the catalog (which must exist) can be written; else it is open read-only. */
+  canWrite(): boolean {
+    return !this.existingCatalog().readonly;
+  }
+
+  /**
+   * The catalog only if it exists: searching must not create an empty one. To read, it is opened
+   * read-only when its folder or file cannot be written (review R4.3: every command failed in a
+   * read-only data folder, even those that only read); `write` asks for it writable, as catalog().
+   */
+  existingCatalog(use: 'read' | 'write' = 'read'): Catalog {
     if (!this.db && !existsSync(this.catalogPath)) {
       throw new EngineError({
         code: 'not-indexed',
@@ -78,7 +98,35 @@ export class Sessions {
         file: this.catalogPath,
       });
     }
-    return this.catalog();
+    if (use === 'write') return this.catalog();
+    if (this.db && catalogChangedUnder(this.db)) this.reopenForReading();
+    if (!this.db) this.opened(openCatalogForReading(this.catalogPath));
+    return this.db!;
+  }
+
+  /** Keep `db` as the catalog; a writable one marks dead processes' jobs interrupted. */
+  private opened(db: Catalog): void {
+    this.db = db;
+    if (!db.readonly) markInterruptedJobs(db);
+    this.dataVersion = db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Drop the open connection (kept open for what may still hold it) and the caches built on it. */
+  private replace(): void {
+    if (this.db) this.replaced.push(this.db);
+    this.db = null;
+    this.dataVersion = null;
+    const stale = [...this.matchSessions.values(), ...this.libraries.values()];
+    this.matchSessions.clear();
+    this.libraries.clear();
+    void this.retire(stale);
+  }
+
+  /** An immutable read of a catalog another process changed since: read it again as it is now. */
+  private reopenForReading(): void {
+    this.replace();
+    this.opened(openCatalogForReading(this.catalogPath));
+    this.onCommittedElsewhere();
   }
 
   /** The library of `version`, shared by matching and curation. */
@@ -187,6 +235,7 @@ export class Sessions {
     this.retired.clear();
     this.db?.close();
     this.db = null;
+    for (const db of this.replaced.splice(0)) db.close();
   }
 }
 

@@ -9,7 +9,7 @@
  * Real SQLite catalog of generated albums (album-tracks.ts: stored audio features) with 128-d mood
  * segments, files on disk (empty: curation offers only tracks whose file is there).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -128,6 +128,8 @@ describe('a cancel during the music space build (the vectors phase)', () => {
     expect(Math.max(...done)).toBe(STOP_AT);
     expect(cache.reads.stats).toBe(0);
     expect(cache.reranks).toBe(0);
+    // Nor on disk: no track profile file (profile-cache.ts) from a cancelled build.
+    expect(existsSync(join(musicSpaceDir(data), PROFILE_CACHE_FILE))).toBe(false);
     // Asked again without a cancel: the whole profile, as an uninterrupted build (the rows before re-ranking).
     const whole = await cache.profileVectors(lib, data);
     expect([...whole.data]).toEqual([...(await trackVectors(db, { kind: 'descriptor-stats', productionDir: musicSpaceDir(data), rerank: 'none' })).data]);

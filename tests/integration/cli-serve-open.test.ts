@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliArgv } from '../helpers/cli';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'nd-serve-open-'));
@@ -30,7 +31,7 @@ describe.runIf(process.platform === 'linux')('serve --open (review R5.5)', () =>
     const copy = join(tmp, 'opened-page');
     writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${copy}.tmp-args"\n[ -f "$1" ] && cat "$1" > "${copy}"\nmv "${copy}.tmp-args" "${argsFile}"\n`);
     chmodSync(join(bin, 'xdg-open'), 0o755);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', '0', '--open', '--static', join(tmp, 'no-ui')], {
+    const child = spawn(process.execPath, cliArgv('serve', '--port', '0', '--open', '--static', join(tmp, 'no-ui')), {
       cwd: REPO,
       env: { ...process.env, NEEDLEDROP_HOME: join(tmp, 'home'), PATH: `${bin}:${process.env.PATH ?? ''}` },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { listJobs } from '../../electron/engine/jobs/store';
 import { connectEngine } from '../e2e/harness';
+import { cliArgv } from '../helpers/cli';
 import { sharedMediaDir } from '../helpers/media';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -29,7 +30,7 @@ describe.skipIf(!media)('needledrop serve stopped with SIGTERM during a job', ()
     const catalog = join(home, 'catalog.db');
     // A catalog on disk: the engine records its jobs there.
     openCatalog(catalog).close();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', '0', '--db', catalog], {
+    const child = spawn(process.execPath, cliArgv('serve', '--port', '0', '--db', catalog), {
       cwd: REPO,
       env: { ...process.env, NEEDLEDROP_HOME: home },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -48,6 +48,21 @@ export function pointColour(p: Pick<MapPoint, 'energy' | 'valence' | 'bpm'>, key
   return `hsl(${scaleHue(v)} 80% ${52 + v * 10}%)`;
 }
 
+/**
+ * The key colours in words (review R6.10: "Colour: Key" had no legend): each colour `pointColour`
+ * gives a key, with the library's keys that share it (the hue follows the key's letter, the
+ * lightness its mode), in the order first met.
+ */
+export function keyLegend(keys: readonly string[]): Array<{ colour: string; keys: string[] }> {
+  const byColour = new Map<string, Set<string>>();
+  for (const k of keys) {
+    if (!k) continue;
+    const colour = pointColour({ energy: 0, valence: 0, bpm: null }, k, 'key');
+    byColour.set(colour, (byColour.get(colour) ?? new Set()).add(k));
+  }
+  return [...byColour].map(([colour, ks]) => ({ colour, keys: [...ks].sort() }));
+}
+
 /** The first two principal components of 2-D (or any) rows: power iteration with deflation. */
 export function pca2(rows: number[][]): [number, number][] {
   const n = rows.length;

@@ -155,6 +155,7 @@ describe.skipIf(!hasChromium)('Explore: saved playlists open whole, are updated,
     rmSync(base, { recursive: true, force: true });
   });
 
+  const picks2 = (): Promise<string | null> => pg.locator('[data-testid="picks"]').textContent();
   const savedNames = async (): Promise<string[]> => (await e2.call('playlist.list')).map((p) => p.name);
   const listed = (): Promise<string[]> => pg.locator('[data-testid="playlist"] li .ellipsis').allTextContents();
 
@@ -229,6 +230,121 @@ describe.skipIf(!hasChromium)('Explore: saved playlists open whole, are updated,
     }
     expect(await pg.locator('[data-testid="playlist-short"]').textContent()).toContain('of the 200 asked');
   }, 180_000);
+
+  /** Tab (forwards, wrapping round the page) until the focused control's name is `name`: the keyboard's only way about. */
+  async function tabTo(name: string): Promise<void> {
+    for (let n = 0; n < 120; n++) {
+      if ((await focusedName()) === name) return;
+      await pg.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached "${name}" (last: "${await focusedName()}")`);
+  }
+  const focusedName = (): Promise<string> =>
+    pg.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return el ? (el.getAttribute('aria-label') ?? el.textContent ?? '').trim() : '';
+    });
+
+  it('picks A and B from the Track list and builds Path A → B with the keyboard alone: A first, B last; the map and the controls are named (R6.1)', async () => {
+    // The aria tree: the map is a named picture, the picker and its buttons are named controls.
+    await expect.poll(() => pg.getByRole('img', { name: /^Map of 5 tracks, similar tracks near each other, coloured by energy/ }).count()).toBe(1);
+    expect(await pg.getByRole('combobox', { name: 'Track' }).count()).toBe(1);
+    for (const name of ['Set as A', 'Set as B', 'Add to selection']) expect(await pg.getByRole('button', { name, exact: true }).count(), name).toBe(1);
+
+    // The truth: the map's tracks by file name (from the catalog), A the last by name and B the first, so both need type-ahead.
+    const mapped = [...names].filter(([id]) => id !== offMap).map(([, n]) => n).sort();
+    const aName = mapped[mapped.length - 1];
+    const bName = mapped[0];
+    await tabTo('Track');
+    await pg.keyboard.type(aName);
+    await tabTo('Set as A');
+    await pg.keyboard.press('Enter');
+    await tabTo('Track');
+    await pg.keyboard.type(bName);
+    await tabTo('Set as B');
+    await pg.keyboard.press('Enter');
+    await expect.poll(picks2).toBe(`A: ${aName} · B: ${bName}`);
+    // The selection from the list: one track added, and the map's words say so.
+    await tabTo('Add to selection');
+    await pg.keyboard.press('Enter');
+    await expect.poll(() => pg.locator('[data-testid="from-lasso"]').textContent()).toBe('From selection (1)');
+    expect(await pg.getByRole('img', { name: / 1 selected\./ }).count()).toBe(1);
+
+    await tabTo('Path A → B');
+    await pg.keyboard.press('Enter');
+    await expect.poll(() => pg.locator('input[aria-label="Playlist name"]').inputValue().catch(() => '')).toBe(`${aName} → ${bName}`);
+    const built = await listed();
+    expect(built.length).toBeGreaterThanOrEqual(3);
+    expect([built[0], built[built.length - 1]]).toEqual([aName, bName]);
+    // Said in the app's live region, not only drawn.
+    await expect.poll(() => pg.locator('[data-testid="announcer"]').textContent()).toMatch(new RegExp(`^Playlist ${aName} → ${bName}: ${built.length} tracks\\.`));
+  }, 120_000);
+
+  it('reorders and trims an opened saved playlist with the keyboard; Save stores the new order (R6.6)', async () => {
+    const [late] = await e2.call('playlist.list');
+    expect(late.name).toBe('Late night');
+    await tabTo('Late night');
+    await pg.keyboard.press('Enter');
+    const built = order.map((id) => names.get(id)!);
+    await expect.poll(listed).toEqual(built);
+    // Move the 2nd track down one place (focus stays on its button), then drop it.
+    await tabTo(`Move ${built[1]} down`);
+    await pg.keyboard.press('Enter');
+    const moved = [built[0], built[2], built[1], ...built.slice(3)];
+    await expect.poll(listed).toEqual(moved);
+    expect(await focusedName()).toBe(`Move ${built[1]} down`);
+    await tabTo(`Remove ${built[1]} from the playlist`);
+    await pg.keyboard.press('Enter');
+    const edited = moved.filter((n) => n !== built[1]);
+    await expect.poll(listed).toEqual(edited);
+    await tabTo('Save');
+    await pg.keyboard.press('Enter');
+    await expect.poll(() => pg.locator('[data-testid="playlist-message"]').textContent()).toBe(`Saved playlist #${late.id} (updated).`);
+    // Read back from the engine, names from the catalog: the saved order is the edited one.
+    expect((await e2.call('playlist.get', { id: late.id })).trackIds.map((t) => names.get(t))).toEqual(edited);
+  }, 120_000);
+
+  it('Delete… asks with focus on Cancel and Escape cancels (the playlist stays); Rename takes focus into its field and back (R6.6)', async () => {
+    const [{ id, name: title }] = await e2.call('playlist.list');
+    await tabTo(`Delete ${title}`);
+    await pg.keyboard.press('Enter');
+    await expect.poll(focusedName).toBe('Cancel');
+    expect(await pg.getByRole('alertdialog', { name: /^Delete “/ }).count()).toBe(1);
+    await pg.keyboard.press('Escape');
+    await expect.poll(() => pg.locator('[data-testid="confirm-delete"]').count()).toBe(0);
+    expect(await focusedName()).toBe(`Delete ${title}`);
+    expect((await e2.call('playlist.list')).map((p) => p.id)).toContain(id);
+    expect(await pg.locator(`li[data-saved-id="${id}"] button.open`).textContent()).toBe(title);
+
+    // Rename: focus goes into the field with its text selected; Enter renames; focus is back on Rename.
+    await tabTo(`Rename ${title}`);
+    await pg.keyboard.press('Enter');
+    await expect.poll(focusedName).toBe('New name');
+    await pg.keyboard.type('Dusk');
+    await pg.keyboard.press('Enter');
+    await expect.poll(async () => (await e2.call('playlist.get', { id })).name).toBe('Dusk');
+    await expect.poll(focusedName).toBe('Rename Dusk');
+  }, 180_000);
+
+  it('in a 640×400 view (200 % zoom) the map keeps its width with legend and scale apart; Colour: Key names its colours (R6.8, R6.10)', async () => {
+    await pg.setViewportSize({ width: 640, height: 400 });
+    try {
+      const box = (sel: string) => pg.locator(sel).boundingBox();
+      // Beside the 320 px panel the map was ~120 px wide; under it, it takes the screen's width (640 less the nav).
+      await expect.poll(async () => (await box('[data-testid="map"]'))!.width).toBeGreaterThan(400);
+      const [legend, scale] = [(await box('.mapfoot .legend'))!, (await box('[data-testid="map-scale"]'))!];
+      const apart = legend.x + legend.width <= scale.x || scale.x + scale.width <= legend.x || legend.y + legend.height <= scale.y || scale.y + scale.height <= legend.y;
+      expect(apart, JSON.stringify({ legend, scale })).toBe(true);
+      // Key: every key of the map's tracks (the engine's words) is written in the legend.
+      await tabTo('Colour by');
+      await pg.keyboard.type('Key');
+      const keys = new Set((await e2.call('tracks.list', { limit: 100 })).tracks.filter((t) => t.id !== offMap).map((t) => t.key));
+      await expect.poll(() => pg.locator('[data-testid="key-legend"] li').allTextContents()).toSatisfy((items: string[]) => [...keys].every((k) => items.some((i) => i.split(', ').includes(k))));
+      expect(await pg.getByRole('img', { name: /coloured by key\./ }).count()).toBe(1);
+    } finally {
+      await pg.setViewportSize({ width: 1280, height: 800 });
+    }
+  }, 60_000);
 
   it('raised no page error', () => {
     expect(app2?.session.problems).toEqual([]);

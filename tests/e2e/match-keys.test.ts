@@ -212,8 +212,8 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
       let opacity = 1;
       for (let el: Element | null = row; el; el = el.parentElement) opacity *= Number(getComputedStyle(el).opacity);
       const out: number[] = [];
-      for (const el of [row, ...row.querySelectorAll('*')]) {
-        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim());
+      for (const el of [row, ...Array.from(row.querySelectorAll('*'))]) {
+        const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim());
         if (!own || (el as HTMLElement).offsetParent === null || el.closest('.visually-hidden')) continue;
         const fg = rgb(getComputedStyle(el).color).slice(0, 3).map((v, i) => v * opacity + bg[i] * (1 - opacity));
         const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
@@ -295,7 +295,7 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
       const cut = await page.locator('.library .table').evaluate((table) => {
         const scrolls = ['auto', 'scroll'].includes(getComputedStyle(table).overflowX);
         const right = table.getBoundingClientRect().left + (scrolls ? table.scrollWidth : table.clientWidth);
-        return [...table.querySelectorAll('[role="columnheader"]')].filter((h) => h.getBoundingClientRect().right > right + 1).map((h) => h.textContent);
+        return Array.from(table.querySelectorAll('[role="columnheader"]')).filter((h) => h.getBoundingClientRect().right > right + 1).map((h) => h.textContent);
       });
       expect(cut).toEqual([]);
     } finally {

@@ -120,8 +120,9 @@ export class Engine implements EngineApi {
     this.registry = registryOptions(ctx);
     if (ctx.ffmpeg || ctx.ffprobe) configureFfmpeg({ ...(ctx.ffmpeg ? { ffmpeg: ctx.ffmpeg } : {}), ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}) });
     this.sessions = new Sessions(ctx.catalogPath, this.registry, ctx.log, ctx.diskIndexAbove !== undefined ? { diskIndexAbove: ctx.diskIndexAbove } : {}, () => {
-      // Another process changed the catalog: what was derived from its tracks goes, and the fronts hear of it.
-      this.musicSpace.clear();
+      // Another process changed the catalog: what was derived from its tracks goes if they changed (a CLI's
+      // job row or playlist leaves them: review R7.4), and the fronts hear of it.
+      this.musicSpace.clearIfTracksChanged(this.sessions.existingCatalog());
       this.emit({ type: 'changed', what: 'tracks' });
     });
     this.guard = new PathGuard(ctx.confined ?? false, () => [...this.settings().libraryFolders, ctx.dataDir], { dataDir: ctx.dataDir, catalogPath: ctx.catalogPath });
@@ -359,7 +360,8 @@ export class Engine implements EngineApi {
   }
 
   private async changed(what: 'tracks' | 'models' | 'playlists' | 'feedback'): Promise<void> {
-    if (what === 'tracks') this.musicSpace.clear();
+    // A scan that found nothing new (the watcher's look, the opening scan) keeps the music space (review R7.4).
+    if (what === 'tracks') void (this.sessions.hasCatalog() ? this.musicSpace.clearIfTracksChanged(this.sessions.existingCatalog()) : this.musicSpace.clear());
     if (what === 'tracks' || what === 'models') await this.sessions.invalidate();
     this.emit({ type: 'changed', what });
     if (what === 'models') this.reembedAfterSwitch();

@@ -8,11 +8,13 @@
  * learned space's per its id and vector file, the mood space's per model version and segment
  * store. A request reads nothing from disk that did not change since the last one.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CuratedTrack } from '../../contract/types';
 import { curationPool } from '../app/curate';
 import type { Library } from '../app/library';
+import type { Catalog } from '../catalog/db';
 import { codedError } from '../errors';
 import { CombinedSpace } from '../playlist/combined-space';
 import { similarTracks } from '../playlist/similar';
@@ -72,7 +74,36 @@ export class MusicSpaceCache {
   /** `place`: where builds run (off-thread.ts: a worker thread for large libraries). */
   constructor(private readonly place: BuildPlace = {}) {}
 
+  /**
+   * The catalog's tracks as the music space last saw them (tracksState), or null when nothing
+   * is built: a commit that left them as they were keeps the space (clearIfTracksChanged).
+   */
+  private tracks: string | null = null;
+
+  /**
+   * Clear unless the catalog's tracks are those the space was built from (review R7.4: another
+   * process's job row, a CLI `playlist`, or a scan that found nothing new threw the app's space
+   * away, so its next playlist profiled and re-ranked the whole library again). True when cleared.
+   */
+  clearIfTracksChanged(db: Catalog): boolean {
+    let same = false;
+    try {
+      same = this.tracks !== null && this.tracks === tracksState(db);
+    } catch {
+      // Unreadable just now (busy, replaced): cleared, as before this check.
+    }
+    if (!same) {
+      this.clear();
+      return true;
+    }
+    // The mood space follows the segments, read from the (re-opened) library's store: cheap, so taken again.
+    this.mood = null;
+    this.spaces.clear();
+    return false;
+  }
+
   clear(): void {
+    this.tracks = null;
     this.generation++;
     this.profile = null;
     this.stats.clear();
@@ -151,11 +182,15 @@ export class MusicSpaceCache {
     const st = existsSync(file) ? statSync(file) : null;
     const key = JSON.stringify(st ? [st.size, st.mtimeMs] : null);
     if (this.profile?.key !== key) {
+      // Taken before the build reads them: a change during it differs from this.
+      const tracks = tracksState(lib.db);
+      const generation = this.generation;
       // The profile and this request's re-ranking in one build (one thread start when off-thread).
       const built = await this.once(
         `profile\0${key}`,
         async (build) => ({ rerank, ...(await buildProfile(lib.db, productionDir, rerank, this.place, build)) }),
         (b) => {
+          if (generation === this.generation) this.tracks = tracks;
           this.profile = { key, vectors: b.profile };
           this.stats.clear();
           this.stats.set(b.rerank, { key, vectors: b.reranked });
@@ -234,6 +269,24 @@ export class MusicSpaceCache {
     }
     return space;
   }
+}
+
+/**
+ * What the music space depends on in the catalog, in one string: each track's id, file path,
+ * content hash and analysis time (a re-index sets it) and its audio features' shape. Reads no
+ * blob (27–180 ms at 2,000 tracks on the shared box). The segments (mood space) are not in it: the mood
+ * space is taken again from the library's store on every clearIfTracksChanged.
+ */
+export function tracksState(db: Catalog): string {
+  const hash = createHash('sha256');
+  const rows = db
+    .prepare<[], { row: string }>(
+      `SELECT t.id || ' ' || f.path || ' ' || f.hash || ' ' || f.indexed_at || ' ' || coalesce(x.spec || ' ' || x.t || ' ' || x.d || ' ' || x.names, '-') AS row
+       FROM tracks t JOIN files f ON f.id = t.file_id LEFT JOIN features x ON x.track_id = t.id AND x.modality = 'audio' ORDER BY t.id`,
+    )
+    .iterate();
+  for (const r of rows) hash.update(`${r.row}\n`);
+  return hash.digest('hex');
 }
 
 /**

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { runJob, type EngineApi } from '../../electron/contract/api';
 import { createEngineClient } from '../../electron/contract/client';
 import type { ClientMessage, ServerMessage } from '../../electron/contract/messages';
+import { cliArgv } from '../helpers/cli';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const SHARED_MEDIA = join(REPO, '../shared/media');
@@ -72,7 +73,7 @@ export const canRunAsNobody = process.getuid?.() !== 0 || spawnSync('setpriv', [
 
 /** Start `needledrop serve` on a free port with its own data folder and catalog. */
 export async function startServe(home: string, opts: ServeOptions = {}): Promise<Served> {
-  const command = [process.execPath, '--import', 'tsx', join(REPO, 'scripts/cli.ts'), 'serve', '--port', String(opts.port ?? 0), '--db', join(home, 'catalog.db')];
+  const command = [process.execPath, ...cliArgv('serve', '--port', String(opts.port ?? 0), '--db', join(home, 'catalog.db'))];
   const [file, ...args] = opts.asNobody && process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
   const child: ChildProcess = spawn(file, args, {
     cwd: REPO,

@@ -226,7 +226,7 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     expect(await page.getByRole('button', { name: 'Clear in and out', exact: true }).count()).toBe(1);
   }, 60_000);
 
-  it('Find music keeps the focus while it ranks, and the ranking is said in the live region (R6.3, R6.4)', async () => {
+  it('Find music keeps the focus while it ranks, then gives it to the chosen row, and the ranking is said in the live region (R6.3, R6.4)', async () => {
     await page.locator('[data-testid="find-music"]').focus();
     await page.keyboard.press('Enter');
     const bar = page.locator('[data-job-op="match"] [role="progressbar"]');
@@ -235,7 +235,8 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
     expect(await focused()).toBe('find-music');
     await page.locator('[data-job-op="match"]').waitFor({ state: 'detached', timeout: 300_000 });
     await page.locator('[data-testid="ranked"] .item.selected').waitFor();
-    expect(await focused()).toBe('find-music');
+    // Then the chosen row of the ranking takes it (Space plays there, Enter accepts).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-current'))).toBe('true');
     const top = (await page.locator('[data-testid="ranked"] .item[data-rank="1"] .name').innerText()).trim();
     await expect.poll(announced, { timeout: 5000 }).toMatch(new RegExp(`^Ranked 2 tracks: 1st ${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, `));
   }, 600_000);

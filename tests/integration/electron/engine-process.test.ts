@@ -22,6 +22,8 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const CLIP = resolve(ROOT, '../shared/media/video/chaplin.mp4');
 const MUSIC = resolve(ROOT, '../shared/media/music/sorohanro_-_solo-trumpet-06.ogg');
 const dataDir = mkdtempSync(join(tmpdir(), 'nd-engine-process-'));
+// The library lives beside the data folder: a folder inside it is refused as a library folder (7faf3c0).
+const musicDir = mkdtempSync(join(tmpdir(), 'nd-engine-process-music-'));
 const processes: ChildProcess[] = [];
 
 function spawnEngine(): EngineChild {
@@ -57,6 +59,7 @@ const host = new EngineHost({ name: 'engine', spawn: spawnEngine });
 afterAll(() => {
   host.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(musicDir, { recursive: true, force: true });
 });
 
 describe('engine utilityProcess entry', () => {
@@ -107,7 +110,7 @@ describe('engine utilityProcess entry', () => {
 
   it('the clip the window opened keeps working after a restart: match, and its cuts under the same id (review R1.1)', async () => {
     // A one-track library for the confined engine to rank against.
-    const music = join(dataDir, 'music');
+    const music = join(musicDir, 'music');
     mkdirSync(music, { recursive: true });
     copyFileSync(MUSIC, join(music, 'trumpet.ogg'));
     await host.call('library.addFolder', { path: music });

@@ -4,7 +4,7 @@
  * that does not grow with the score reads as none (the session logs it and shows the standing),
  * so the list must not call it calibrated.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,11 @@ let engine: Engine;
 function version(name: string, calibration?: string): void {
   const dir = join(dataDir, 'models', name);
   mkdirSync(dir, { recursive: true });
-  // A version is listed by its manifest; base's serves (no model file is opened by the list).
-  copyFileSync(join(BASE, 'model.json'), join(dir, 'model.json'));
+  // A usable version: base's manifest and the encoders it names (a version missing them is unusable,
+  // and an unusable version has no fit at all since 23b6a0a).
+  for (const f of ['audio.onnx', 'video.onnx']) copyFileSync(join(BASE, f), join(dir, f));
+  const manifest = JSON.parse(readFileSync(join(BASE, 'model.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...manifest, version: name }));
   if (calibration !== undefined) writeFileSync(join(dir, CALIBRATION_FILE), calibration);
 }
 

@@ -15,30 +15,36 @@ export interface Reply<Res> {
 export function serveTasks<Req, Res>(handle: (req: Req, signal: AbortSignal, report: (progress: unknown) => void) => Promise<Reply<Res>>): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks must run inside a worker thread');
-  const running = new Map<number, AbortController>();
+  // Each running task: how to abort it, and when it has answered.
+  const running = new Map<number, { ctl: AbortController; answered: Promise<void> }>();
   port.on('message', (msg: ToWorker<Req>) => {
     if (msg.type === 'abort') {
-      running.get(msg.id)?.abort();
+      running.get(msg.id)?.ctl.abort();
+      return;
+    }
+    if (msg.type === 'close') {
+      for (const r of running.values()) r.ctl.abort();
+      // Ended from here, between tasks, no native call of this thread can be under way (see WorkerPool.close).
+      void Promise.allSettled([...running.values()].map((r) => r.answered)).then(() => process.exit(0));
       return;
     }
     const ctl = new AbortController();
-    running.set(msg.id, ctl);
     const report = (value: unknown): void => {
       const out: FromWorker<Res> = { type: 'progress', id: msg.id, value };
       port.postMessage(out);
     };
-    handle(msg.req, ctl.signal, report).then(
+    const answered = handle(msg.req, ctl.signal, report).then(
       (r) => {
-        running.delete(msg.id);
         const out: FromWorker<Res> = { type: 'done', id: msg.id, value: r.value };
         port.postMessage(out, r.transfer ?? []);
       },
       (err: unknown) => {
-        running.delete(msg.id);
         const out: FromWorker<Res> = { type: 'failed', id: msg.id, error: toWire(err) };
         port.postMessage(out);
       },
     );
+    running.set(msg.id, { ctl, answered });
+    void answered.finally(() => running.delete(msg.id));
   });
   const ready: FromWorker<Res> = { type: 'ready' };
   port.postMessage(ready);

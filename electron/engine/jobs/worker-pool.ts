@@ -15,6 +15,8 @@ export interface PoolOptions {
   workerData?: Record<string, unknown>;
   /** Aborting drops queued tasks and asks running ones to stop; all reject as cancelled. */
   signal?: AbortSignal;
+  /** How long close() lets a worker end itself before terminating it (default 30 s). */
+  closeGraceMs?: number;
 }
 
 interface Task<Req, Res> {
@@ -30,6 +32,8 @@ interface Slot<Req, Res> {
   worker: Worker;
   ready: boolean;
   task?: Task<Req, Res>;
+  /** Settles when the thread has ended, however it ended. */
+  exited: Promise<void>;
 }
 
 // A TypeScript entry starts through this bootstrap (it registers tsx); a compiled one starts as it is.
@@ -67,10 +71,12 @@ export class WorkerPool<Req, Res> {
       // Workers see the same ffmpeg/ffprobe as this thread, configured or not.
       workerData: { ...workerData, __entry: entry.href, [WORKER_CONFIG_KEY]: ffmpegConfig() },
     });
-    const slot: Slot<Req, Res> = { worker, ready: false };
+    let ended!: () => void;
+    const slot: Slot<Req, Res> = { worker, ready: false, exited: new Promise<void>((r) => (ended = r)) };
     worker.on('message', (msg: FromWorker<Res>) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onCrash(slot, err));
     worker.on('exit', (code) => {
+      ended();
       if (!this.closed) this.onCrash(slot, new Error(`worker exited with code ${code}`));
     });
     return slot;
@@ -139,12 +145,27 @@ export class WorkerPool<Req, Res> {
     });
   }
 
-  /** Stop all workers. Queued and running tasks are rejected as cancelled. */
+  /**
+   * Stop all workers; resolves once every thread has ended. Queued and running tasks are rejected
+   * as cancelled at once. Each worker is asked to end itself: terminate() lands wherever the thread
+   * is, and one still starting (onnxruntime loading its model) then aborts the whole process
+   * ("terminate called after throwing an instance of 'Napi::Error'"). A worker still starting
+   * reads the request once it serves tasks; one that does not end within the grace is terminated.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.queue.splice(0)) t.reject(cancelledError());
     for (const s of this.slots) s.task?.reject(cancelledError());
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    const grace = this.options.closeGraceMs ?? 30_000;
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const close: ToWorker<Req> = { type: 'close' };
+        slot.worker.postMessage(close);
+        const timer = setTimeout(() => void slot.worker.terminate(), grace);
+        await slot.exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 }

@@ -1,7 +1,11 @@
 import { NeedledropError, type ErrorKind } from '../errors';
 
 /** Messages between a WorkerPool and its workers. One task at a time per worker. */
-export type ToWorker<Req> = { type: 'task'; id: number; req: Req } | { type: 'abort'; id: number };
+export type ToWorker<Req> =
+  | { type: 'task'; id: number; req: Req }
+  | { type: 'abort'; id: number }
+  /** Abort what runs, then end the thread from its own JavaScript (WorkerPool.close). */
+  | { type: 'close' };
 
 export interface WireError {
   kind: ErrorKind;

@@ -3,7 +3,7 @@
  * over one model version's track vectors, saved in the catalog and optionally as M3U.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { PLAYLIST_NAME_MAX } from '../../contract/operations';
 import type { CuratedTrack, Playlist } from '../../contract/types';
 import { trackText } from '../../contract/wording';
@@ -13,7 +13,7 @@ import { getTrack, trackByPath } from '../catalog/tracks';
 import type { Catalog } from '../catalog/db';
 import { codedError, usageError } from '../errors';
 import { NEAR_SILENT_LUFS } from '../library/audio-analyzer';
-import { fileKeyOf, fileKey } from '../library/scan';
+import { fileKeyOf, fileKey, isAudioPath, SOUND_OR_VIDEO_EXTENSIONS } from '../library/scan';
 import { energyCurveSteps, parseEnergyLevels } from '../playlist/energy-curve';
 import { moodPathSteps } from '../playlist/mood-path';
 import { moreLikeSteps } from '../playlist/more-like';
@@ -22,6 +22,7 @@ import { similarTracks } from '../playlist/similar';
 import type { PlaylistSpace, SpaceWhy } from '../playlist/space';
 import { runSteps, type Steps } from '../playlist/steps';
 import type { TrackId } from '../search/types';
+import { errnoWords } from '../util/errno';
 import { round } from '../util/round';
 import { isNearSilent, type Library } from './library';
 
@@ -48,19 +49,54 @@ function trackOfFile(db: Catalog, path: string): ReturnType<typeof trackByPath> 
 }
 
 /**
- * A track the user named (a seed, a path's end, a `similar` query): a catalogued path (as given,
- * or resolved against the working folder), another path to a catalogued file (a link, the file a
- * catalogued link points to), or a track id. Not in the catalog, without segments for this model,
- * or near-silent: input error naming the file.
+ * Why `ref` names no catalogued track, from what is at that path (a stat: no decoding), so that the
+ * error says what to do: a track id or a path that does not exist, a folder, a video, a file the
+ * scan would not take, or an audio file whose folder was not indexed.
  */
-export function resolveTrack(library: Library, ref: string): TrackId {
-  const { db } = library;
+function notCatalogued(ref: string): Error {
+  const abs = resolve(ref);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch (err) {
+    // A bare number that is not a file there: the id it was meant as (the CLI's `similar 999`).
+    if (/^\d+$/.test(ref)) return codedError('not-found', ref, 'not in the catalog (give a catalogued path or a track id)');
+    return codedError('not-found', abs, `not in the catalog, and no file is there (${errnoWords(err)}): give a catalogued path or a track id`);
+  }
+  const ext = extname(abs).toLowerCase();
+  if (st.isDirectory()) return codedError('not-found', abs, 'not in the catalog: a folder, not a track (give one of its catalogued files or a track id)');
+  if (!st.isFile()) return codedError('not-found', abs, 'not in the catalog: not a regular file (give a catalogued path or a track id)');
+  if (SOUND_OR_VIDEO_EXTENSIONS.has(ext)) {
+    return codedError('not-found', abs, `not in the catalog: named like a video (${ext}); a clip is matched against the library, not used as a track (a sound-only file is catalogued when its folder is indexed)`);
+  }
+  if (!isAudioPath(abs)) return codedError('not-found', abs, `not in the catalog, and not named like an audio file (${ext || 'no extension'}): give a catalogued path or a track id`);
+  return codedError('not-found', abs, 'not in the catalog: index its folder first (or give a catalogued path or a track id)');
+}
+
+/** Whether the catalog holds `trackId`'s segments under `version`, and whether it holds any of that version's (indexed lookups, no blob read). */
+function segmentsOf(db: Catalog, trackId: TrackId, version: string): { track: boolean; version: boolean } {
+  const one = db.prepare<[number, string], { n: number }>('SELECT 1 AS n FROM segments WHERE track_id = ? AND model_version = ? LIMIT 1');
+  const any = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM segments WHERE model_version = ? LIMIT 1');
+  const track = one.get(trackId, version) !== undefined;
+  return { track, version: track || any.get(version) !== undefined };
+}
+
+/**
+ * A track the user named (a seed, a path's end, a `similar` query), found in the catalog alone: a
+ * catalogued path (as given, or resolved against the working folder), another path to a catalogued
+ * file (a link, the file a catalogued link points to), or a track id. Indexed SELECTs and a stat,
+ * so the engine asks it before it opens the library (review R7.2: a typo'd path first built the
+ * on-disk segment index of 2.3M segments, 53 s, and a playlist's seed profiled the whole library,
+ * before "not in the catalog"). Not in the catalog (with what is at that path), without segments
+ * for `version` while the catalog has that version's segments (a catalog with none of them is left
+ * to the library's open, which says so of the version), or near-silent: an error naming the file.
+ */
+export function catalogTrack(db: Catalog, ref: string, version: string): TrackId {
   const row =
     trackByPath(db, ref) ?? trackByPath(db, resolve(ref)) ?? (/^\d+$/.test(ref) ? getTrack(db, Number(ref)) : undefined) ?? trackOfFile(db, resolve(ref));
-  if (!row) throw codedError('not-found', ref, 'not in the catalog (give a catalogued path or a track id)');
-  if (!library.store.has(row.id)) {
-    throw codedError('not-indexed', ref, `has no segments for model "${library.version}": index its folder with that model active`);
-  }
+  if (!row) throw notCatalogued(ref);
+  const segments = segmentsOf(db, row.id, version);
+  if (segments.version && !segments.track) throw noSegments(ref, version);
   // Refused rather than taken with a note: a silent file's vector describes no music, so the list
   // "like" it would be arbitrary (a 1 s silent file answered a trumpet solo at 0.88).
   if (isNearSilent(row.summary)) {
@@ -71,6 +107,15 @@ export function resolveTrack(library: Library, ref: string): TrackId {
     );
   }
   return row.id;
+}
+
+const noSegments = (ref: string, version: string): Error => codedError('not-indexed', ref, `has no segments for model "${version}": index its folder with that model active`);
+
+/** catalogTrack in an open library: also in its segment store (the version it searches). */
+export function resolveTrack(library: Library, ref: string): TrackId {
+  const id = catalogTrack(library.db, ref, library.version);
+  if (!library.store.has(id)) throw noSegments(ref, library.version);
+  return id;
 }
 
 /** Each catalogued track's file: its path and content hash (files.hash; byte copies share one). */

@@ -12,7 +12,7 @@ import { EngineError } from '../../contract/errors';
 import { isJobOperation, type JobOperation, type OperationName, type ParsedRequest, type QuickOperation, type Results } from '../../contract/operations';
 import type { EngineEvent, EngineInfo, FitSummary, ModelInfo, OpenedClip, SavedPlaylist, ScanReport, Settings } from '../../contract/types';
 import { parseRequest } from '../../contract/validate';
-import { buildPlaylistSteps, resolveTrack, similar, type PlaylistRequest } from '../app/curate';
+import { buildPlaylistSteps, catalogTrack, resolveTrack, similar, type PlaylistRequest } from '../app/curate';
 import { writeM3U } from '../playlist/m3u';
 import { runPaced } from '../playlist/steps';
 import { matchClip } from '../app/match';
@@ -650,6 +650,8 @@ export class Engine implements EngineApi {
       },
       'library.map': async (req, job) => trackMap((await curated(req?.model)).lib, this.ctx.dataDir, this.musicSpace, job),
       similar: async ({ track, top, model, space }) => {
+        // The track from the catalog alone first (review R7.2): an unknown one is refused before the library opens.
+        catalogTrack(this.sessions.existingCatalog(), ref(track), await this.version(model));
         const { lib } = await curated(model);
         if (space !== 'combined') return similar(lib, ref(track), top ?? 10);
         return similarCombined(lib, this.ctx.dataDir, this.musicSpace, resolveTrack(lib, ref(track)), top ?? 10);
@@ -674,6 +676,11 @@ export class Engine implements EngineApi {
           : { kind: 'descriptor-stats', tracks: r.tracks, detail: r.reason };
       },
       'playlist.build': async (req, job) => {
+        // The seeds and ends from the catalog alone first (review R7.2): an unknown one is refused before the
+        // library opens and the music space is built (minutes for a large library's first build).
+        const version = await this.version(req.model);
+        const named = req.kind === 'more-like' ? (req.seeds ?? []) : req.kind === 'mood-path' ? [req.from, req.to] : [];
+        for (const r of named) if (r !== undefined) catalogTrack(this.sessions.existingCatalog(), ref(r), version);
         const { lib } = await curated(req.model);
         let pr: PlaylistRequest;
         if (req.kind === 'more-like') {

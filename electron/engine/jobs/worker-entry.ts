@@ -13,6 +13,7 @@ export const WORKER_MODULES = {
   'library-worker': 'electron/engine/library/worker.ts',
   'indexer-components': 'electron/engine/library/default-components.ts',
   'space-worker': 'electron/engine/similarity/space-worker.ts',
+  'layout-worker': 'electron/engine/map/layout-worker.ts',
 } as const;
 
 export type WorkerModuleName = keyof typeof WORKER_MODULES;

@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MapPoint, TrackMap } from '../../contract/types';
 import type { Library } from '../app/library';
-import { layoutVectors } from '../map/layout';
+import { cancelledError } from '../errors';
+import { layoutOffThread } from '../map/layout-thread';
 import { valenceProxy } from '../search/explain';
 import type { Mode } from '../search/types';
 import { readSpaceManifest } from '../similarity/model';
@@ -115,7 +116,8 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     onProgress: (done, total) => job.progress('vectors', done, (units = total)),
   });
   job.progress('vectors', units, units);
-  const layout = await layoutVectors(space.data, space.dim, {
+  // On a worker thread from UMAP_FROM tracks: the engine keeps answering while umap-js fits.
+  const layout = await layoutOffThread(space.data, space.dim, {
     seed: SEED,
     signal: job.signal,
     onProgress: (phase, done, total) => job.progress(phase, done, total),
@@ -131,6 +133,8 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     points,
     missing: catalogTracks(lib.db).length - points.length,
   };
+  // A cancel that came after the layout's last check keeps nothing: the job ends cancelled.
+  if (job.signal.aborted) throw cancelledError('map');
   try {
     writeCached(dataDir, { key, version: lib.version, map });
   } catch {

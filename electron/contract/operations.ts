@@ -130,7 +130,7 @@ export const schemas = {
   /** Sizes of the caches under the data folder (never the catalog, models or settings). */
   'cache.info': none,
   /** Empty one cache; the next operation that needs it rebuilds it. */
-  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'production-signatures', 'edit-features', 'base-benchmark', 'checkpoints', 'segment-index']) }),
+  'cache.clear': v.strictObject({ name: v.picklist(['map', 'music-space-vectors', 'production-signatures', 'profile-cache', 'edit-features', 'base-benchmark', 'checkpoints', 'segment-index']) }),
   similar: v.strictObject({
     track: trackRef,
     top: v.optional(count(1000)),

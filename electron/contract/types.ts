@@ -615,7 +615,7 @@ export interface TrackMap {
 
 /** One cache the engine keeps under the data folder. */
 export interface CacheEntry {
-  name: 'map' | 'music-space-vectors' | 'production-signatures' | 'edit-features' | 'base-benchmark' | 'checkpoints' | 'segment-index';
+  name: 'map' | 'music-space-vectors' | 'production-signatures' | 'profile-cache' | 'edit-features' | 'base-benchmark' | 'checkpoints' | 'segment-index';
   label: string;
   /** What clearing it costs: what is rebuilt, when. */
   detail: string;

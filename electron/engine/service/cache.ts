@@ -20,6 +20,7 @@ import { diskUsage } from '../util/disk-usage';
 import { withFileLock } from '../util/file-lock';
 import { liveLeases, writeLease, type Lease } from '../util/lease';
 import { PRODUCTION_FILE } from '../similarity/production';
+import { PROFILE_CACHE_FILE } from '../similarity/profile-cache';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import { mapCacheDir } from './map';
 import { musicSpaceDir } from './music-space';
@@ -52,6 +53,14 @@ const CACHES: readonly CacheSpec[] = [
     label: 'Production signatures',
     detail: 'each track’s full-band spectrum and stereo width, for “similar” and the map; computed again (one decode per track) after the next scan, in the background',
     path: (r) => join(musicSpaceDir(r.dataDir), PRODUCTION_FILE),
+  },
+  {
+    // No job leases it: a build reads the file whole at its start and writes it whole (atomically) at its end, so
+    // a Clear meanwhile breaks nothing (that build writes it again).
+    name: 'profile-cache',
+    label: 'Track profiles',
+    detail: 'each track’s profile for “similar”, the playlists and the map, kept so a new process need not profile the library again; profiled again (≈ 9 CPU-s per 1,000 tracks) by the next one that builds the music space',
+    path: (r) => join(musicSpaceDir(r.dataDir), PROFILE_CACHE_FILE),
   },
   { name: 'edit-features', label: 'Fine-tuning features', detail: 'descriptors of your finished edits; decoded again by the next fine-tuning run', path: (r) => join(r.dataDir, 'edit-features') },
   {

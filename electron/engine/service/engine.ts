@@ -80,7 +80,8 @@ export class Engine implements EngineApi {
   private readonly clips = new Map<string, OpenedClip>();
   private readonly handlers: Handlers;
   private readonly guard: PathGuard;
-  private readonly musicSpace = new MusicSpaceCache();
+  // Its notes (a profile cache it cannot read or write) go to the host's log; ctx is set in the constructor, before any build.
+  private readonly musicSpace = new MusicSpaceCache({}, (m) => this.ctx.log(m));
   /** Opened clips' shot cuts: found once for the player, reused by a fit's hits. */
   private readonly shotCuts = new ShotCutCache();
   /** The provider onnxruntime actually started, per (model version, provider setting). */

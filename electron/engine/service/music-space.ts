@@ -71,8 +71,14 @@ export class MusicSpaceCache {
   /** Bumped by clear(): a build that started before it is handed out but not kept. */
   private generation = 0;
 
-  /** `place`: where builds run (off-thread.ts: a worker thread for large libraries). */
-  constructor(private readonly place: BuildPlace = {}) {}
+  /**
+   * `place`: where builds run (off-thread.ts: a worker thread for large libraries); `log`: where a
+   * build's notes go (the engine's log: a profile cache it could not read or write).
+   */
+  constructor(
+    private readonly place: BuildPlace = {},
+    private readonly log?: (message: string) => void,
+  ) {}
 
   /**
    * The catalog's tracks as the music space last saw them (tracksState), or null when nothing
@@ -188,7 +194,7 @@ export class MusicSpaceCache {
       // The profile and this request's re-ranking in one build (one thread start when off-thread).
       const built = await this.once(
         `profile\0${key}`,
-        async (build) => ({ rerank, ...(await buildProfile(lib.db, productionDir, rerank, this.place, build)) }),
+        async (build) => ({ rerank, ...(await buildProfile(lib.db, productionDir, rerank, this.place, { ...build, ...(this.log ? { log: this.log } : {}) })) }),
         (b) => {
           if (generation === this.generation) this.tracks = tracks;
           this.profile = { key, vectors: b.profile };

@@ -21,6 +21,8 @@ export interface BuildControl {
   signal?: AbortSignal;
   /** `done` of `total` units (a track profiled, a re-ranking made), after each (a job's progress rations its events). */
   onProgress?: (done: number, total: number) => void;
+  /** Where the build's notes go (a profile cache it cannot read or write): the engine's log; none, unsaid. */
+  log?: (message: string) => void;
 }
 
 /** The error a cancelled build of the music space ends with. */
@@ -36,12 +38,12 @@ const SLICE_MS = 25;
  * tracks with a profile, the first report those the cache gave.
  */
 export async function catalogProfile(db: Catalog, productionDir: string | undefined, control: BuildControl = {}): Promise<TrackVectors> {
-  const { signal, onProgress } = control;
+  const { signal, onProgress, log } = control;
   const tracks = catalogTracks(db);
   const signatures = productionDir ? await readProductionSignatures(productionDir) : undefined;
   // The rows kept on disk (profile-cache.ts) whose features did not change since: progress starts past them.
   const keys = productionDir ? profileKeys(db) : undefined;
-  const cached = productionDir ? readProfileCache(productionDir) : new Map<number, CachedProfile>();
+  const cached = productionDir ? readProfileCache(productionDir, log) : new Map<number, CachedProfile>();
   const reuse = (t: { trackId: number }): TrackProfile | undefined => {
     const c = cached.get(t.trackId);
     return c && c.key === keys?.get(t.trackId) ? c.profile : undefined;
@@ -62,7 +64,7 @@ export async function catalogProfile(db: Catalog, productionDir: string | undefi
     }
   }
   const all = profiles as TrackProfile[];
-  if (productionDir && keys && fresh && !signal?.aborted) writeProfileCache(productionDir, tracks.map((t, i) => ({ trackId: t.trackId, key: keys.get(t.trackId) ?? '', profile: all[i] })));
+  if (productionDir && keys && fresh && !signal?.aborted) writeProfileCache(productionDir, tracks.map((t, i) => ({ trackId: t.trackId, key: keys.get(t.trackId) ?? '', profile: all[i] })), log);
   if (signal?.aborted) throw spaceCancelled();
   const rows = profileRows(
     all,

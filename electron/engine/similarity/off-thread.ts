@@ -23,23 +23,27 @@ export type SpaceTask = { kind: 'profile'; catalogPath: string; productionDir: s
 /** What a task hands back: [profile, re-ranked] for 'profile', [re-ranked] for 'rerank'. */
 export type SpaceResult = TrackVectors[];
 
-/** What a space worker reports while it builds: `done` of `total` units. */
-export type SpaceProgress = [done: number, total: number];
+/** What a space worker reports while it builds: `done` of `total` units, or a note for the build's log. */
+export type SpaceProgress = [done: number, total: number] | { note: string };
 
 const SPACE_WORKER = workerModule('space-worker', new URL('./space-worker.ts', import.meta.url));
 
 /** Run one task on a fresh worker thread (closed when it ends: a build happens once per catalog state). */
 async function inWorker(task: SpaceTask, control: BuildControl): Promise<SpaceResult> {
-  const { signal, onProgress } = control;
+  const { signal, onProgress, log } = control;
   if (signal?.aborted) throw spaceCancelled();
   const pool = new WorkerPool<SpaceTask, SpaceResult>({ size: 1, entry: SPACE_WORKER });
   // A cancel ends the thread where it is: a re-ranking (native neighbour search) looks at no signal.
   const stop = (): void => void pool.close();
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    // Reports the thread sent before it was ended are not heard: a cancelled build says no more.
-    const heard = onProgress && ((p: unknown): void => void (signal?.aborted || onProgress(...(p as SpaceProgress))));
-    return await pool.run(task, heard ? { onProgress: heard } : {}).catch((err: unknown) => {
+    // Progress the thread sent before it was ended is not heard: a cancelled build says no more. Its notes are (the thread has no log).
+    const heard = (value: unknown): void => {
+      const p = value as SpaceProgress;
+      if (!Array.isArray(p)) log?.(p.note);
+      else if (!signal?.aborted) onProgress?.(...p);
+    };
+    return await pool.run(task, { onProgress: heard }).catch((err: unknown) => {
       throw signal?.aborted ? spaceCancelled() : err;
     });
   } finally {

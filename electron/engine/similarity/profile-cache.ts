@@ -8,7 +8,9 @@
  * (the z-scoring with the production signatures, the re-ranking) is redone from the rows.
  *
  * One file, written whole and atomically (util/atomic-write); one that cannot be read as a whole
- * (corrupt, cut short, another version) is ignored with a one-line note and rewritten.
+ * (corrupt, cut short, another version) is ignored with a one-line note and rewritten. Notes go to
+ * the caller's `log` (the engine's: stderr with the CLI's prefix, the app's log), never straight
+ * to stderr, which a CLI's --json consumer reads as the command's own diagnostics.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -51,10 +53,8 @@ export function profileKeys(db: Catalog): Map<number, string> {
   return keys;
 }
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-/** The cached profiles in `dir` by track id; an absent file is empty, an unreadable one is noted and empty. */
-export function readProfileCache(dir: string): Map<number, CachedProfile> {
+/** The cached profiles in `dir` by track id; an absent file is empty, an unreadable one is noted (to `log`) and empty. */
+export function readProfileCache(dir: string, log?: (message: string) => void): Map<number, CachedProfile> {
   const file = join(dir, PROFILE_CACHE_FILE);
   const out = new Map<number, CachedProfile>();
   if (!existsSync(file)) return out;
@@ -82,13 +82,13 @@ export function readProfileCache(dir: string): Map<number, CachedProfile> {
     }
     return out;
   } catch (err) {
-    note(`${file}: unreadable track profile cache (${err instanceof Error ? err.message : String(err)}): profiling again and rewriting it`);
+    log?.(`${file}: unreadable track profile cache (${err instanceof Error ? err.message : String(err)}): profiling again and rewriting it`);
     return new Map();
   }
 }
 
-/** Write the cache of these profiles (the whole file, atomically); a folder that cannot be written is noted, not fatal. */
-export function writeProfileCache(dir: string, rows: ReadonlyArray<{ trackId: number } & CachedProfile>): void {
+/** Write the cache of these profiles (the whole file, atomically); a folder that cannot be written is noted (to `log`), not fatal. */
+export function writeProfileCache(dir: string, rows: ReadonlyArray<{ trackId: number } & CachedProfile>, log?: (message: string) => void): void {
   const layouts: Array<Array<[string, number]>> = [];
   const layoutIds = new Map<string, number>();
   const headerRows: CacheHeader['rows'] = [];
@@ -124,6 +124,6 @@ export function writeProfileCache(dir: string, rows: ReadonlyArray<{ trackId: nu
     writeFileAtomic(join(dir, PROFILE_CACHE_FILE), buf);
   } catch (err) {
     // A read-only data folder (review R4.3) profiles each time, as before.
-    note(`${join(dir, PROFILE_CACHE_FILE)}: the track profile cache was not written (${err instanceof Error ? err.message : String(err)})`);
+    log?.(`${join(dir, PROFILE_CACHE_FILE)}: the track profile cache was not written (${err instanceof Error ? err.message : String(err)})`);
   }
 }

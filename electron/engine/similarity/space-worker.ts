@@ -21,7 +21,12 @@ async function profile(catalogPath: string, productionDir: string, control: Buil
 }
 
 serveTasks<SpaceTask, SpaceResult>(async (task, signal, report) => {
-  const control: BuildControl = { signal, onProgress: (done, total) => report([done, total] satisfies SpaceProgress) };
+  const control: BuildControl = {
+    signal,
+    onProgress: (done, total) => report([done, total] satisfies SpaceProgress),
+    // The notes go back to the log of the thread that asked (off-thread.ts).
+    log: (note) => report({ note } satisfies SpaceProgress),
+  };
   const base = task.kind === 'profile' ? await profile(task.catalogPath, task.productionDir, profileUnits(control)) : task.profile;
   if (task.kind === 'rerank') control.onProgress?.(0, 1);
   const units = task.kind === 'profile' ? base.trackIds.length + 1 : 1;

@@ -4,14 +4,17 @@
  * changed, and what it builds equals a build from the stored features alone (trackVectors, which
  * reads no cache). Seen through the build's progress, whose first report says how many tracks
  * were already profiled. Real SQLite catalog, stored synthetic features (album-tracks.ts).
+ * Settings lists it with the other caches (cache.info) and Clear removes it; its notes go to the
+ * engine's log, on a worker thread too, never straight to stderr (a --json consumer reads that).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { loadLibrary, type Library } from '../../../electron/engine/app/library';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { putFeatures } from '../../../electron/engine/catalog/features';
+import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { MusicSpaceCache, musicSpaceDir } from '../../../electron/engine/service/music-space';
 import { catalogProfile } from '../../../electron/engine/similarity/catalog-profile';
 import { PROFILE_CACHE_FILE } from '../../../electron/engine/similarity/profile-cache';
@@ -43,10 +46,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The profile built as a new process would, with its progress reports. */
-async function build(): Promise<{ data: Float32Array; progress: Array<[number, number]> }> {
+/** The profile built as a new process would, with its progress reports; its notes go to `log`. */
+async function build(log?: (message: string) => void): Promise<{ data: Float32Array; progress: Array<[number, number]> }> {
   const progress: Array<[number, number]> = [];
-  const v = await catalogProfile(db, musicSpaceDir(dir), { onProgress: (done, total) => progress.push([done, total]) });
+  const v = await catalogProfile(db, musicSpaceDir(dir), { onProgress: (done, total) => progress.push([done, total]), ...(log ? { log } : {}) });
   return { data: v.data, progress };
 }
 
@@ -88,23 +91,60 @@ it("a new process's playlist space reads the cache and equals the space built fr
   expect(cached.trackIds).toEqual(scratch.trackIds);
 });
 
-it('a corrupt cache file is noted, ignored and written again', async () => {
-  await build();
-  const file = join(musicSpaceDir(dir), PROFILE_CACHE_FILE);
-  writeFileSync(file, 'needledrop.profile-cache\n\x05\x00\x00\x00{"ver');
+/** What `body` writes to stderr (caught, not shown) about the profile cache. */
+async function stderrAbout<T>(body: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
   const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  let rebuilt;
-  let lines: string[];
   try {
-    rebuilt = await build();
+    const value = await body();
+    return { value, lines: said.mock.calls.map((c) => String(c[0])).filter((l) => l.includes(PROFILE_CACHE_FILE)) };
   } finally {
-    lines = said.mock.calls.map((c) => String(c[0]));
     said.mockRestore();
   }
-  expect(lines.filter((l) => l.includes(PROFILE_CACHE_FILE))).toEqual([
-    expect.stringMatching(/profile-cache\.bin: unreadable track profile cache \(.+\): profiling again and rewriting it\n$/),
-  ]);
+}
+
+const corruptCache = (): void => writeFileSync(join(musicSpaceDir(dir), PROFILE_CACHE_FILE), 'needledrop.profile-cache\n\x05\x00\x00\x00{"ver');
+const UNREADABLE = /profile-cache\.bin: unreadable track profile cache \(.+\): profiling again and rewriting it$/;
+
+it("a corrupt cache file is noted to the build's log (not stderr), ignored and written again", async () => {
+  await build();
+  corruptCache();
+  const log: string[] = [];
+  const { value: rebuilt, lines } = await stderrAbout(() => build((m) => log.push(m)));
+  expect(log).toEqual([expect.stringMatching(UNREADABLE)]);
+  expect(lines).toEqual([]);
   expect(rebuilt.progress[0]).toEqual([0, N]);
   expect(rebuilt.data).toEqual(await truth());
   expect((await build()).progress).toEqual([[N, N]]);
+});
+
+it("a build on a worker thread sends its note to the music space's log", async () => {
+  corruptCache();
+  const log: string[] = [];
+  const { value: space, lines } = await stderrAbout(() => new MusicSpaceCache({ offThread: true }, (m) => log.push(m)).descriptorStats(lib, dir, 'neighbours'));
+  expect(log).toEqual([expect.stringMatching(UNREADABLE)]);
+  expect(lines).toEqual([]);
+  expect(space.trackIds).toHaveLength(N);
+  expect((await build()).progress).toEqual([[N, N]]);
+}, 60_000);
+
+it('Settings lists the profile cache with its size; Clear removes it, and the next build writes it again with the same vectors', async () => {
+  const before = await build();
+  const file = join(musicSpaceDir(dir), PROFILE_CACHE_FILE);
+  const bytes = statSync(file).size;
+  const engine = new Engine(contextFromEnv({}, { dataDir: dir }));
+  try {
+    const entry = async () => (await engine.call('cache.info')).find((c) => c.name === 'profile-cache');
+    expect(await entry()).toMatchObject({ path: file, bytes, files: 1, clearable: true });
+    const after = (await engine.call('cache.clear', { name: 'profile-cache' })).find((c) => c.name === 'profile-cache');
+    expect(after).toMatchObject({ bytes: 0, files: 0 });
+    expect(existsSync(file)).toBe(false);
+    // Only its own file: the folder's other caches (production signatures, the learned vectors) are not touched.
+    expect(existsSync(musicSpaceDir(dir))).toBe(true);
+    const rebuilt = await build();
+    expect(rebuilt.progress[0]).toEqual([0, N]);
+    expect(rebuilt.data).toEqual(before.data);
+    expect(await entry()).toMatchObject({ bytes, files: 1 });
+  } finally {
+    await engine.close();
+  }
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { leasesDir } from '../../../electron/engine/models/in-use';
-import { needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
+import { cliArgv, needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
 import { tinyCorpus } from '../../helpers/corpus';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-train-lease-'));
@@ -38,26 +38,41 @@ function writers(version: string): number[] {
   });
 }
 
-/** The real CLI training `version` on the corpus in its own process, its output gathered as it comes. */
-function trainIn(version: string, steps: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'train', '--corpus', corpus, '--version', version, '--steps', String(steps)], {
+/**
+ * The real CLI (the run's compiled one, as users run it) training `version` on the corpus in its
+ * own process, its output gathered as it comes. With `pauseAt`, the child is stopped (SIGSTOP) as
+ * soon as its stderr matches, in the same 'data' event: its lease and its place in the run stay as
+ * they are, and it burns no CPU while the test looks at them; `resume` continues it.
+ */
+function trainIn(version: string, steps: number, pauseAt?: RegExp) {
+  const child = spawn(process.execPath, cliArgv('train', '--corpus', corpus, '--version', version, '--steps', String(steps)), {
     cwd: REPO_ROOT,
     env: { ...process.env, NEEDLEDROP_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };
+  let markPaused: () => void = () => {};
+  const paused = new Promise<void>((done) => (markPaused = done));
   child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  return { child, pid: child.pid!, out, code: new Promise<number | null>((done) => child.on('close', done)) };
+  child.stderr.on('data', (d: Buffer) => {
+    out.stderr += d.toString();
+    if (pauseAt && pauseAt.test(out.stderr) && child.exitCode === null) {
+      pauseAt = undefined;
+      child.kill('SIGSTOP');
+      markPaused();
+    }
+  });
+  const code = new Promise<number | null>((done) => child.on('close', done));
+  return { child, pid: child.pid!, out, code, paused, resume: () => child.kill('SIGCONT') };
 }
 
 describe('one writer per version name, across processes (review R1.12)', () => {
   it('a second run of a name being trained is refused at start naming the pid; another name is not', async () => {
-    const first = trainIn('same', 100000);
+    // Paused once it trains (its lease was written at its start): a live process holding the lease, idle while the others ask.
+    const first = trainIn('same', 100000, /step \d+\//);
     const ended = first.code;
     try {
-      const t0 = Date.now();
-      while (!writers('same').includes(first.pid) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 200));
+      await Promise.race([first.paused, ended]);
       expect(writers('same'), first.out.stderr).toEqual([first.pid]);
 
       const second = await needledropWithEnv({ NEEDLEDROP_HOME: home }, 'train', '--corpus', corpus, '--version', 'same', '--steps', '5');
@@ -77,6 +92,7 @@ describe('one writer per version name, across processes (review R1.12)', () => {
       }
       expect(existsSync(join(home, 'models', 'same'))).toBe(false);
     } finally {
+      first.resume();
       first.child.kill('SIGINT');
       await ended;
     }
@@ -85,11 +101,13 @@ describe('one writer per version name, across processes (review R1.12)', () => {
   }, 300_000);
 
   it('a run whose name was taken meanwhile (a folder copied in by hand) keeps its weights under the next free name', async () => {
-    const child = trainIn('held', 300);
-    const t0 = Date.now();
-    // Once it trains (its start checks passed), the shipped base is copied in as "held".
-    while (!/step \d+\//.test(child.out.stderr) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
+    // Stopped at its first step line (its start checks passed, its save still ahead whatever the
+    // machine's speed): the shipped base is copied in as "held" meanwhile, then it goes on.
+    const child = trainIn('held', 30, /step \d+\//);
+    await Promise.race([child.paused, child.code]);
+    expect(child.out.stdout, child.out.stderr).not.toContain('written to');
     cpSync(join(REPO_ROOT, 'models', 'base'), join(home, 'models', 'held'), { recursive: true });
+    child.resume();
     expect(await child.code, child.out.stderr).toBe(0);
     const { stdout } = child.out;
     expect(stdout).toContain(`note: model version "held" was made by something else while this run trained (${join(home, 'models', 'held')}): this run is saved as "held-2" instead, at ${join(home, 'models', 'held-2')}`);

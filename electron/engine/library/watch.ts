@@ -11,10 +11,15 @@
  * anywhere in a folder failed it with ELOOP, and watching fell back to the 30 s snapshot without a
  * word (review R1.9). There each folder the snapshot walks (the scan's folders: no hidden ones, no
  * linked ones) is watched on its own, which reads no entry, and the set follows each snapshot.
+ *
+ * The data folder, when it sits in a library folder, is left out as the scan leaves it out (the
+ * snapshot is the scan's walk, given the same `dataFolder`): its catalog's writes, caches and
+ * checkpoints are not the library's changes, and its folders are not watched.
  */
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { errnoWords } from '../util/errno';
+import { isUnder } from '../util/path-under';
 import { findAudioFiles, type DiskEntry } from './scan';
 
 export interface WatchOptions {
@@ -30,6 +35,8 @@ export interface WatchOptions {
   log?: (message: string) => void;
   /** Called when `problem` changes: watching fell back to the periodic snapshot (a string), or is whole again (null). */
   onProblem?: (problem: string | null) => void;
+  /** Needledrop's data folder: not walked nor watched where it sits inside a library folder (as the scan skips it). */
+  dataFolder?: string;
 }
 
 export interface FolderChange {
@@ -77,7 +84,7 @@ const same = (a: Snapshot, b: Snapshot): boolean => a.size === b.size && [...a].
 const empty = (c: FolderChange): boolean => c.added.length + c.changed.length + c.removed.length === 0;
 
 export class FolderWatcher {
-  private readonly opts: Required<Omit<WatchOptions, 'log' | 'poll' | 'onProblem'>> & Pick<WatchOptions, 'log' | 'poll' | 'onProblem'>;
+  private readonly opts: Required<Omit<WatchOptions, 'log' | 'poll' | 'onProblem' | 'dataFolder'>> & Pick<WatchOptions, 'log' | 'poll' | 'onProblem' | 'dataFolder'>;
   /** The fs.watch handles by folder: each root (recursive where that is native), else every folder walked. */
   private readonly watchers = new Map<string, FSWatcher>();
   private settled: Snapshot | null = null;
@@ -114,9 +121,12 @@ export class FolderWatcher {
   /** Watch one folder (with its subfolders where the system does that itself); a refusal turns on the periodic snapshot. */
   private watchFolder(dir: string): void {
     if (this.closed || this.watchers.has(dir)) return;
+    const { dataFolder } = this.opts;
     try {
       const w = watch(dir, { recursive: NATIVE_RECURSIVE, persistent: false }, (_event, name) => {
         if (typeof name === 'string' && PARTIAL.test(basename(name))) return;
+        // A system-recursive watch (macOS, Windows) hears the data folder's writes too (every catalog commit): not a change to look for.
+        if (typeof name === 'string' && dataFolder !== undefined && isUnder(join(dir, name), dataFolder)) return;
         this.schedule(this.opts.debounceMs);
       });
       w.on('error', (err) => {
@@ -192,7 +202,8 @@ export class FolderWatcher {
     const walked = new Set<string>();
     // A listed folder that is not there (an unplugged drive) holds nothing to watch: the others are still watched (the scan keeps its tracks).
     const present = this.folders.filter((f) => existsSync(f));
-    const entries = await findAudioFiles(present, { onFolder: (dir) => walked.add(dir) });
+    const { dataFolder } = this.opts;
+    const entries = await findAudioFiles(present, { onFolder: (dir) => walked.add(dir), ...(dataFolder !== undefined ? { dataFolder } : {}) });
     this.follow(walked);
     return snapshotOf(entries);
   }

@@ -313,7 +313,7 @@ export class Engine implements EngineApi {
     const opts = typeof this.ctx.watch === 'object' ? this.ctx.watch : {};
     // A fallback to the periodic look is shown with the settings (Library, Settings): the log goes nowhere in `serve`.
     const onProblem = (): void => this.emit({ type: 'changed', what: 'settings' });
-    this.watcher = { key, watcher: new FolderWatcher(s.libraryFolders, () => this.watchScan(), { log: this.ctx.log, onProblem, ...opts }) };
+    this.watcher = { key, watcher: new FolderWatcher(s.libraryFolders, () => this.watchScan(), { log: this.ctx.log, onProblem, dataFolder: this.ctx.dataDir, ...opts }) };
   }
 
   /** An incremental scan for what the watcher saw, as an ordinary job (its events drive the Library screen). */

@@ -5,15 +5,14 @@
  * and the models list does the same. Since review R1.13 the rule is K more than half the gallery
  * (R@5 over 6 read 1.000 for a version at chance), and the models list headlines Recall@1 there. The small case runs the real CLI on a generated corpus.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../../electron/engine/corpus';
 import { retrievalMetrics } from '../../../electron/engine/metric/retrieval';
 import { formatReports, withTrivialRecallNull, type ReportRow } from '../../../scripts/cli/format';
 import { headline } from '../../../scripts/cli/models';
-import { needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
+import { needledropSync, needledropWithEnv, REPO_ROOT } from '../../helpers/cli';
+import { tinyCorpus } from '../../helpers/corpus';
 import { tempDir } from '../../helpers/media';
 
 const side = (gallery: number, r: number) => ({ recall1: r, recall5: 1, recall10: 1, medianRank: 1, mapAtR: r, gallery });
@@ -50,17 +49,12 @@ describe.skipIf(!hasBase)('needledrop eval on a 2-pair test split', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('needledrop-eval-gallery-'));
     corpus = join(dir, 'corpus');
-    await generateCorpus({ outDir: corpus, pairs: 12, seed: 7, jobs: 1, clipSeconds: 4, trackSeconds: 8 });
+    // The smallest render that trains and scores (tests/helpers/corpus.ts): the split's gallery is the point, not the media.
+    await tinyCorpus(corpus, 7, 12);
   }, 120_000);
   afterAll(() => cleanup?.());
 
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/cli.ts'), 'eval', '--corpus', corpus, '--model', 'base', '--provider', 'cpu', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NEEDLEDROP_HOME: join(dir, 'home') },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+  const run = (...args: string[]) => needledropSync({ NEEDLEDROP_HOME: join(dir, 'home') }, 'eval', '--corpus', corpus, '--model', 'base', '--provider', 'cpu', ...args);
 
   it('marks R@5 and R@10 in the table and nulls them in the JSON; R@1 stays a figure', () => {
     const json = run('--split', 'test', '--json');

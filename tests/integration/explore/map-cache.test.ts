@@ -162,7 +162,7 @@ describe('the Explore map', () => {
 describe('caches and the provider in use', () => {
   it('lists every cache with its size and never the catalog, models or settings', async () => {
     const caches = await engine.call('cache.info');
-    expect(caches.map((c) => c.name).sort()).toEqual(['base-benchmark', 'checkpoints', 'edit-features', 'map', 'music-space-vectors', 'production-signatures', 'segment-index']);
+    expect(caches.map((c) => c.name).sort()).toEqual(['base-benchmark', 'checkpoints', 'edit-features', 'map', 'music-space-vectors', 'production-signatures', 'profile-cache', 'segment-index']);
     for (const c of caches) {
       expect(c.path).not.toMatch(/catalog\.sqlite$|settings\.json|active-model\.json|[/\\]models([/\\]|$)/);
       expect(c.clearable).toBe(true);

@@ -4,7 +4,8 @@
  * builds what `npm run build` builds (CLI, engine workers: the engine process loads
  * dist/workers/), then the shell for Electron:
  *   dist/electron/main.js            electron/main/main.ts (ESM, Electron's main process)
- *   dist/electron/engine-process.js  electron/main/engine-process.ts (ESM, a utilityProcess)
+ *   dist/electron/engine-process.js  electron/main/engine-process.ts (ESM, a utilityProcess; its
+ *                                    engine is the build's dist/engine/service.js)
  *   dist/electron/preload.cjs        electron/preload/preload.ts (CommonJS, self-contained: a
  *                                    sandboxed preload can require nothing but 'electron')
  * --renderer also builds the Svelte UI (renderer/dist); --launch (npm start) does both,
@@ -66,6 +67,25 @@ const engineWithoutSideEffects: Plugin = {
   },
 };
 
+/**
+ * The engine process imports the engine from the split build (dist/engine/service.js and its
+ * dist/chunks/), not a bundle of its own: one engine in the package, and TF.js loaded only by the
+ * chunks of training, evaluation and encoder building (one self-contained file would load it at
+ * every engine start: esbuild moves a package's import to the top of the file).
+ */
+const engineFromBuild: Plugin = {
+  name: 'engine-from-build',
+  setup(b) {
+    const barrel = join(ROOT, 'electron', 'engine', 'service', 'index.ts');
+    b.onResolve({ filter: /engine\/service(\/index)?$/ }, async (args) => {
+      if (args.pluginData === 'inner') return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'inner' });
+      // Relative to dist/electron/engine-process.js.
+      return r.path === barrel ? { path: '../engine/service.js', external: true } : undefined;
+    });
+  },
+};
+
 export async function buildElectron(outDir: string = join(ROOT, 'dist')): Promise<string[]> {
   const report = await build(outDir);
   const common: BuildOptions = {
@@ -81,7 +101,7 @@ export async function buildElectron(outDir: string = join(ROOT, 'dist')): Promis
   // Packages (native ones included) load from node_modules, unpacked where asarUnpack says.
   const esm: BuildOptions = { ...common, format: 'esm', packages: 'external', external: ['electron'] };
   const mainJs = await esbuild({ ...esm, entryPoints: ['electron/main/main.ts'], outfile: join(outDir, 'electron', 'main.js'), plugins: [engineWithoutSideEffects] });
-  const engineJs = await esbuild({ ...esm, entryPoints: ['electron/main/engine-process.ts'], outfile: join(outDir, 'electron', 'engine-process.js') });
+  const engineJs = await esbuild({ ...esm, entryPoints: ['electron/main/engine-process.ts'], outfile: join(outDir, 'electron', 'engine-process.js'), plugins: [engineFromBuild] });
   const preload = await esbuild({
     ...common,
     entryPoints: ['electron/preload/preload.ts'],

@@ -17,7 +17,7 @@ import { getSegments } from '../catalog/segments';
 import { usageError } from '../errors';
 import type { FeatureSeq } from '../features/types';
 import { retrievalMetrics, similarityMatrix, type SimilarityMetric } from '../metric/retrieval';
-import { meanVector } from '../train/embed';
+import { meanVector } from '../train/vectors';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
 import { profileSpace, type ProfileSpaceOptions } from './profile';
 import { readProductionSignatures } from './production';

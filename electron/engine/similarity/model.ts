@@ -14,8 +14,8 @@ import { inputError } from '../errors';
 import type { FeatureSeq } from '../features/types';
 import type { ProviderRequest } from '../encoders/providers';
 import { sha256 } from '../models/version';
-import { meanVector } from '../train/embed';
-import { createEncoder, type NamedWeights } from '../encoders/encoder';
+import { meanVector } from '../train/vectors';
+import type { NamedWeights } from '../encoders/encoder';
 import { selectColumns } from './columns';
 import type { MusicSpaceTrainResult } from './train';
 import { pidAlive } from '../util/pid';
@@ -71,6 +71,8 @@ async function removeDeadParts(dir: string): Promise<void> {
 export async function saveMusicSpace(dir: string, result: MusicSpaceTrainResult, meta: { featureSpec: string; warmStart: boolean }): Promise<SpaceManifest> {
   const { config } = result;
   const inDim = result.weights['standardise.mean'].shape[0];
+  // TF.js only here, where a trained space is written: opening and reading spaces load none.
+  const { createEncoder } = await import('../encoders/encoder');
   const encoder = createEncoder({ inDim, window: config.window, hidden: config.hidden, outDim: config.outDim, convLayers: 2, seed: 0 });
   let onnx: Uint8Array;
   try {

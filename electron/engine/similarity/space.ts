@@ -17,7 +17,7 @@ import type { Catalog } from '../catalog/db';
 import { getFeatures } from '../catalog/features';
 import { getSegments } from '../catalog/segments';
 import { normalizeInPlace } from '../search/segment-store';
-import { meanVector } from '../train/embed';
+import { meanVector } from '../train/vectors';
 import { descriptorStatsSpace, type StatsVariant } from './descriptor-stats';
 import { readVectorCache } from './vector-cache';
 import { profileRows, rerankOptions, rerankProfile, type FamilyStats, type ProfileRerank } from './profile';

@@ -2,7 +2,7 @@ import type { Segments } from '../encoders/segments';
 import { createRng } from '../util/prng';
 import { rankReferences, retrievalFromEmbeddings, retrievalMetrics, similarityMatrix, type RetrievalReport } from '../metric/retrieval';
 import type { PairSample } from './dataset';
-import { meanVector, stack } from './embed';
+import { meanVector, stack } from './vectors';
 
 /** Turns one item's windows into n × d segment embeddings (TF.js in training, ONNX in the app). */
 export interface DualEmbedder {

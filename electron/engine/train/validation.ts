@@ -1,6 +1,7 @@
 import type { DualEncoder } from '../encoders/encoder';
 import type { PairSample } from './dataset';
-import { embedSegmentsTf, meanVector, stack } from './embed';
+import { embedSegmentsTf } from './embed';
+import { meanVector, stack } from './vectors';
 import { musicSources, sourceRetrieval } from './eval';
 import { currentWeights, loadWeights, type DualWeights } from './weights';
 

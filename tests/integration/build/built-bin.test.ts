@@ -6,9 +6,10 @@
  * TypeScript source does.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../../electron/engine/corpus/generate';
 import type { CorpusManifest } from '../../../electron/engine/corpus/types';
@@ -16,6 +17,7 @@ import { build } from '../../../scripts/build';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const GUARD = join(import.meta.dirname, 'forbid-typescript.mjs');
+const PACKAGES = join(import.meta.dirname, 'record-packages.mjs');
 
 let out: string;
 let work: string;
@@ -46,9 +48,23 @@ afterAll(() => {
 });
 
 function built(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', GUARD, join(out, 'cli', 'needledrop.js'), ...args], { cwd: work, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', GUARD, '--import', PACKAGES, join(out, 'cli', 'needledrop.js'), ...args], { cwd: work, env, encoding: 'utf8' });
   return { code: r.status, signal: r.signal, error: r.error?.message, stdout: r.stdout, stderr: r.stderr };
 }
+
+let recordings = 0;
+/** `run` with every package the process (and its workers) loads recorded (record-packages.mjs): the result and those packages. */
+function withPackages<R>(run: () => R): { result: R; packages: string[] } {
+  const log = join(work, `packages-${++recordings}.txt`);
+  env.NEEDLEDROP_TEST_PACKAGES = log;
+  try {
+    const result = run();
+    return { result, packages: existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))].sort() : [] };
+  } finally {
+    delete env.NEEDLEDROP_TEST_PACKAGES;
+  }
+}
+const tfjs = (packages: string[]) => packages.filter((p) => p.startsWith('@tensorflow/'));
 
 function fromSource(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'cli.ts'), ...args], { cwd: REPO, env, encoding: 'utf8' });
@@ -67,13 +83,33 @@ describe('the built CLI with plain node', () => {
   });
 
   it('finds the shipped models from dist', () => {
-    const r = built('models', '--json');
+    const { result: r, packages } = withPackages(() => built('models', '--json'));
+    // Without TF.js: only training, evaluation and encoder building load it, from chunks of their own (0.8 of 1.1 CPU-s before).
+    expect(packages).toContain('onnxruntime-node');
+    expect(tfjs(packages)).toEqual([]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { models: Array<{ version: string; source: string; problem?: string }> };
     // models/base in the repo, found from dist/ (the index test below then embeds with it).
     expect(doc.models).toContainEqual(expect.objectContaining({ version: 'base', source: 'shipped' }));
     expect(doc.models.find((m) => m.version === 'base')?.problem).toBeUndefined();
+  });
+
+  it('loads TF.js where a command needs it: the loss registry, from its own chunk, refuses an unknown --loss naming the known ones', () => {
+    const { result: r, packages } = withPackages(() => built('train', '--corpus', corpus, '--version', 'never', '--loss', 'no-such-loss', '--out', join(work, 'no-models')));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('--loss "no-such-loss" is not a loss: one of contrastive, triplet-margin,');
+    expect(r.stderr).toContain('circle');
+    expect(tfjs(packages)).toContain('@tensorflow/tfjs');
+  });
+
+  it("the engine a host imports (dist/engine/service.js, Electron's engine process) starts without TF.js", () => {
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(out, 'engine', 'service.js')).href)}); console.log(['Engine', 'serveEngine', 'contextFromEnv'].map((k) => typeof m[k]).join(' '));`;
+    const { result: r, packages } = withPackages(() => spawnSync(process.execPath, ['--import', GUARD, '--import', PACKAGES, '--input-type=module', '-e', script], { cwd: work, env, encoding: 'utf8' }));
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('function function function');
+    expect(packages).toContain('better-sqlite3');
+    expect(tfjs(packages)).toEqual([]);
   });
 
   it('reports a bad file with its plain cause, as the source CLI does, never as an internal error (review R18)', () => {
@@ -96,14 +132,17 @@ describe('the built CLI with plain node', () => {
   it('indexes in worker threads with the shipped model and matches, as the source CLI does', () => {
     const music = join(corpus, 'music');
     const db = join(work, 'built.sqlite');
-    const index = built('index', music, '--db', db, '--jobs', '2', '--json');
+    const { result: index, packages } = withPackages(() => built('index', music, '--db', db, '--jobs', '2', '--json'));
+    // Neither the CLI nor its worker threads load TF.js to index.
+    expect(tfjs(packages)).toEqual([]);
     expect(index.stderr).not.toMatch(/TypeScript|internal error/);
     expect(index.code).toBe(0);
     expect(JSON.parse(index.stdout)).toMatchObject({ indexed: 2, failed: [] });
 
     const pair = manifest.pairs[0];
     const clip = join(corpus, pair.video);
-    const match = built('match', clip, '--db', db, '--top', '2', '--json');
+    const { result: match, packages: matchPackages } = withPackages(() => built('match', clip, '--db', db, '--top', '2', '--json'));
+    expect(tfjs(matchPackages)).toEqual([]);
     expect(match.code).toBe(0);
     const doc = JSON.parse(match.stdout) as MatchDoc;
     const results = doc.clips[0].results;

@@ -5,9 +5,9 @@
  * speaks the contract's wire messages on its one engine channel.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NeedledropBridge } from '../../../electron/contract/bridge';
@@ -41,10 +41,27 @@ describe('build', () => {
     expect([...imports].filter((m) => m !== 'electron' && m !== 'valibot' && !m.startsWith('node:'))).toEqual([]);
   });
 
-  it('the engine process carries the engine', () => {
-    const imports = importsOf(readFileSync(join(out, 'electron/engine-process.js'), 'utf8'));
-    expect(imports).toEqual(expect.arrayContaining(['onnxruntime-node', 'better-sqlite3']));
-    expect(imports).not.toContain('electron');
+  it('the engine process carries the engine, and loads TF.js only when asked (training, evaluation)', () => {
+    // Its engine is the build's dist/engine/service.js and chunks: every package loaded at start is
+    // a static import of a file reached through static imports from the entry.
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of importsOf(readFileSync(file, 'utf8'))) {
+        if (m.startsWith('.')) visit(join(dirname(file), m));
+        else packages.add(m);
+      }
+    };
+    visit(join(out, 'electron/engine-process.js'));
+    expect(seen).toContain(join(out, 'engine/service.js'));
+    expect([...packages]).toEqual(expect.arrayContaining(['onnxruntime-node', 'better-sqlite3']));
+    expect(packages).not.toContain('electron');
+    expect([...packages].filter((m) => m.startsWith('@tensorflow/'))).toEqual([]);
+    // …yet the training code is in the build, in chunks loaded by `import()`.
+    const lazy = readdirSync(join(out, 'chunks')).filter((f) => f.endsWith('.js') && !seen.has(join(out, 'chunks', f)));
+    expect(lazy.some((f) => importsOf(readFileSync(join(out, 'chunks', f), 'utf8')).includes('@tensorflow/tfjs'))).toBe(true);
   });
 });
 

@@ -17,7 +17,7 @@ import type { FeatureSeq } from '../../../electron/engine/features/types';
 import { extractVideoFeatures } from '../../../electron/engine/features/video';
 import { loadModel } from '../../../electron/engine/models/registry';
 import { contextFromEnv, registryOptions } from '../../../electron/engine/service/context';
-import { meanVector } from '../../../electron/engine/train/embed';
+import { meanVector } from '../../../electron/engine/train/vectors';
 import { onnxEmbedder } from '../../../electron/engine/train/export';
 import { splitOf, type FeedbackJudgement } from '../../../electron/engine/train/feedback-pairs';
 import { finetuneOnEdits, type FinetuneOutcome } from '../../../electron/engine/train/finetune';

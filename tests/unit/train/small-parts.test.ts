@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HELD_OUT_SHARE } from '../../../electron/engine/train/edits';
-import { meanVector } from '../../../electron/engine/train/embed';
+import { meanVector } from '../../../electron/engine/train/vectors';
 import { splitOf } from '../../../electron/engine/train/feedback-pairs';
 
 describe('meanVector', () => {

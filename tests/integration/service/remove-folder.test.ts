@@ -5,7 +5,7 @@
  * segments, playlist items and feedback — and without it only unlists the folder and says how many
  * tracks stay. Real engine, real scan, real SQLite; the truths are the files this test wrote.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,13 +54,30 @@ async function setUp(engine: Engine): Promise<{ ids: Map<string, number>; playli
   return { ids, playlist };
 }
 
+/**
+ * The library of setUp, scanned once into a data folder of its own: each case works on a copy of
+ * that folder (catalog, settings, caches), so every case starts from the same state without a
+ * scan of its own (three engines scanning the same six files was most of this file's CPU).
+ */
+let template: { ids: Map<string, number>; playlist: number };
+const TEMPLATE = join(tmp, 'template');
+beforeAll(async () => {
+  template = await withEngine(TEMPLATE, { confined: false }, setUp);
+}, 300_000);
+
+/** A real engine over a fresh copy of the scanned library's data folder, at `name`. */
+function withScannedEngine(name: string, body: (engine: Engine, events: EngineEvent[]) => Promise<void>): Promise<void> {
+  cpSync(TEMPLATE, join(tmp, name), { recursive: true });
+  return withEngine(join(tmp, name), { confined: false }, body);
+}
+
 const idsOf = (ids: Map<string, number>, paths: string[]): number[] => paths.map((p) => ids.get(p)!).sort((x, y) => x - y);
 const sorted = (xs: number[]): number[] => [...xs].sort((x, y) => x - y);
 
 describe('library.removeFolder', () => {
   it('with dropTracks drops exactly the tracks under the folder, their segments, playlist items and feedback', async () => {
-    await withEngine(join(tmp, 'drop'), { confined: false }, async (engine, events: EngineEvent[]) => {
-      const { ids, playlist } = await setUp(engine);
+    await withScannedEngine('drop', async (engine, events: EngineEvent[]) => {
+      const { ids, playlist } = template;
       const gone = idsOf(ids, files.a);
       const stay = idsOf(ids, [...files.ab, ...files.elsewhere]);
       expect(await engine.call('library.folderTracks', { path: dirs.a })).toEqual({ tracks: 3, kept: 0, keptUnder: [], moved: [] });
@@ -99,8 +116,8 @@ describe('library.removeFolder', () => {
   }, 300_000);
 
   it('without dropTracks only unlists the folder and says how many tracks stay', async () => {
-    await withEngine(join(tmp, 'keep'), { confined: false }, async (engine) => {
-      const { ids, playlist } = await setUp(engine);
+    await withScannedEngine('keep', async (engine) => {
+      const { ids, playlist } = template;
       const all = sorted([...ids.values()]);
       expect(await engine.call('library.removeFolder', { path: dirs.a })).toEqual({ folders: [dirs.ab], dropped: 0, kept: 3, moved: [] });
       expect(sorted((await engine.call('tracks.list', { limit: 100 })).tracks.map((t) => t.id))).toEqual(all);
@@ -116,8 +133,8 @@ describe('library.removeFolder', () => {
   }, 300_000);
 
   it('refuses to drop tracks while a scan of the catalog is running, and changes nothing', async () => {
-    await withEngine(join(tmp, 'busy'), { confined: false }, async (engine) => {
-      const { ids } = await setUp(engine);
+    await withScannedEngine('busy', async (engine) => {
+      const { ids } = template;
       // An index run holding the catalog (as a CLI scan in another process records itself).
       const db = openCatalog(join(tmp, 'busy', 'catalog.sqlite'));
       const job = startJob(db, 'index', 0);

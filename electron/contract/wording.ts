@@ -285,6 +285,7 @@ const PHASE_NAMES: Readonly<Record<string, string>> = {
   embed: 'Embedding tracks',
   embedding: 'Embedding tracks',
   vectors: 'Reading vectors',
+  rerank: 'Re-ranking the music space',
   umap: 'Laying out the map',
   place: 'Placing tracks',
   corpus: 'Rendering the corpus',

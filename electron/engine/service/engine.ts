@@ -49,7 +49,7 @@ import { exportFolderFor, folderWriteProblem } from './output-folder';
 import { PathGuard } from './paths-guard';
 import { OUTPUT_KINDS } from './own-output';
 import { reembedLibrary, tracksToReembed } from './reembed-job';
-import { MusicSpaceCache, musicSpaceDir, similarCombined } from './music-space';
+import { MusicSpaceCache, musicSpaceDir, similarCombined, spaceProgress } from './music-space';
 import { cacheInfo, cachesOfJob, clearCache, usingCaches } from './cache';
 import { forgetMapsOf, trackMap } from './map';
 import { openClipEncoder } from '../app/clip';
@@ -696,17 +696,11 @@ export class Engine implements EngineApi {
         }
         // Playlists rank by the combined space (SPACE_WEIGHTS[kind]) unless the mood space alone is asked for.
         // Said first: the combined space of a large library takes a while the first time (the map's phase too);
-        // a first build then counts its units (each track profiled, the re-ranking) and stops between two on cancel.
-        let units = 1;
-        if (req.space !== 'mood') job.progress('vectors', 0, units);
-        const space =
-          req.space === 'mood'
-            ? lib.store
-            : await this.musicSpace.space(lib, this.ctx.dataDir, req.kind, {
-                signal: job.signal,
-                onProgress: (done, total) => job.progress('vectors', done, (units = total)),
-              });
-        if (req.space !== 'mood') job.progress('vectors', units, units);
+        // a first build then counts its tracks profiled, then the re-ranking's steps, each a phase of its own
+        // (spaceProgress), and stops between two tracks on cancel.
+        const progress = req.space === 'mood' ? null : spaceProgress(job);
+        const space = progress ? await this.musicSpace.space(lib, this.ctx.dataDir, req.kind, progress.control) : lib.store;
+        progress?.end();
         // A job (review R2.10): a pick or a round at a time, with progress and cancel between them, while
         // the engine answers the screens' other calls; the tracks are buildPlaylist's.
         return runPaced(buildPlaylistSteps(lib, pr, req.length, req.name, space, { atMost: req.atMost ?? false }), {

@@ -132,8 +132,8 @@ export class MusicSpaceCache {
       const generation = this.generation;
       const stop = new AbortController();
       const waiters = new Set<BuildControl>();
-      const onProgress = (done: number, total: number): void => {
-        for (const w of waiters) w.onProgress?.(done, total);
+      const onProgress: BuildControl['onProgress'] = (done, total, phase) => {
+        for (const w of waiters) w.onProgress?.(done, total, phase);
       };
       const started: Promise<T> = build({ signal: stop.signal, onProgress })
         .then((v) => {
@@ -179,8 +179,8 @@ export class MusicSpaceCache {
    * step of every track; it is built once per catalog state (until clear) and production-signature
    * file (musicSpace.update adds signatures), and each re-ranking is made from it once. Both run
    * on a worker thread for large libraries (off-thread.ts), so other requests are answered meanwhile.
-   * `control`: this request's cancel and progress (the build's units: each track profiled, then
-   * the re-ranking).
+   * `control`: this request's cancel and progress (the build's phases: each track profiled, then
+   * the re-ranking's steps).
    */
   async descriptorStats(lib: Library, dataDir: string, rerank: ProfileRerank, control: BuildControl = {}): Promise<TrackVectors> {
     const productionDir = musicSpaceDir(dataDir);
@@ -275,6 +275,40 @@ export class MusicSpaceCache {
     }
     return space;
   }
+}
+
+/**
+ * A job's progress through a music-space build (`control`: give it to the build): `vectors`, the
+ * tracks profiled (0 of 1 at once, 1 of 1 when the profile was ready), then `rerank`, the
+ * re-ranking's steps, each phase with its own count, rate and ETA (review R7.3: the re-ranking was
+ * the last of 10,001 units, so a 10,000-track playlist said "ETA 0:00" for the 3 to 4 minutes it
+ * ran). `end()` after the build: a vectors phase nothing was built for ends at 1 of 1.
+ */
+export function spaceProgress(job: { signal: AbortSignal; progress(phase: string, done: number, total: number): void }): { control: BuildControl; end(): void } {
+  let vectors = { done: 0, total: 1 };
+  let reranking = false;
+  const endVectors = (): void => {
+    if (vectors.done < vectors.total) job.progress('vectors', vectors.total, vectors.total);
+  };
+  job.progress('vectors', 0, 1);
+  return {
+    control: {
+      signal: job.signal,
+      onProgress: (done, total, phase) => {
+        if (phase === 'profile') {
+          vectors = { done, total };
+          job.progress('vectors', done, total);
+          return;
+        }
+        if (!reranking) endVectors();
+        reranking = true;
+        job.progress('rerank', done, total);
+      },
+    },
+    end: () => {
+      if (!reranking) endVectors();
+    },
+  };
 }
 
 /**

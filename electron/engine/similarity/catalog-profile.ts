@@ -16,11 +16,19 @@ import { profileKeys, readProfileCache, writeProfileCache, type CachedProfile } 
 import { profileRows, trackProfile, type ProfileRerank, type TrackProfile } from './profile';
 import { catalogTracks, rerankVectors, type TrackVectors } from './space';
 
+/**
+ * A build's two phases, each counted on its own (review R7.3: the re-ranking was one unit after
+ * 10,000 tracks, so the ETA said 0:00 through its minutes): 'profile', the tracks profiled;
+ * 'rerank', the re-ranking's steps (rerankProfile: each row's neighbour list, then for diffusion
+ * each row of the embedding).
+ */
+export type BuildPhase = 'profile' | 'rerank';
+
 /** A long build's cancel and progress: checked and told between units of work. */
 export interface BuildControl {
   signal?: AbortSignal;
-  /** `done` of `total` units (a track profiled, a re-ranking made), after each (a job's progress rations its events). */
-  onProgress?: (done: number, total: number) => void;
+  /** `done` of `total` in `phase`, from 0 to total in each (a job's progress rations its events). */
+  onProgress?: (done: number, total: number, phase: BuildPhase) => void;
   /** Where the build's notes go (a profile cache it cannot read or write): the engine's log; none, unsaid. */
   log?: (message: string) => void;
 }
@@ -51,13 +59,13 @@ export async function catalogProfile(db: Catalog, productionDir: string | undefi
   const profiles: Array<TrackProfile | undefined> = tracks.map(reuse);
   let done = profiles.filter((p) => p !== undefined).length;
   const fresh = done < tracks.length || cached.size !== tracks.length;
-  onProgress?.(done, tracks.length);
+  onProgress?.(done, tracks.length, 'profile');
   let since = performance.now();
   for (const [i, t] of tracks.entries()) {
     if (profiles[i]) continue;
     if (signal?.aborted) throw spaceCancelled();
     profiles[i] = trackProfile(getFeatures(db, t.trackId, 'audio') as FeatureSeq, `track ${t.trackId}`);
-    onProgress?.(++done, tracks.length);
+    onProgress?.(++done, tracks.length, 'profile');
     if (performance.now() - since >= SLICE_MS) {
       await nextTurn();
       since = performance.now();
@@ -74,16 +82,12 @@ export async function catalogProfile(db: Catalog, productionDir: string | undefi
   return { space: 'descriptor-stats', trackIds: tracks.map((t) => t.trackId), missing: [], ...rows };
 }
 
-/** The profile's progress in a build's units: its tracks, and one more for the re-ranking that follows. */
-export function profileUnits(control: BuildControl): BuildControl {
-  const { onProgress } = control;
-  return { ...control, ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total + 1) } : {}) };
-}
-
-/** The last of a build's `units`: its re-ranking, in this thread (after a last look at the signal). */
-export function rerankHere(profile: TrackVectors, rerank: ProfileRerank, control: BuildControl, units: number): TrackVectors {
+/**
+ * A build's re-ranking, in this thread (after a last look at the signal: the native neighbour
+ * search looks at none), its steps told as the 'rerank' phase.
+ */
+export function rerankHere(profile: TrackVectors, rerank: ProfileRerank, control: BuildControl): TrackVectors {
   if (control.signal?.aborted) throw spaceCancelled();
-  const reranked = rerankVectors(profile, rerank);
-  control.onProgress?.(units, units);
-  return reranked;
+  const { onProgress } = control;
+  return rerankVectors(profile, rerank, onProgress && ((done, total) => onProgress(done, total, 'rerank')));
 }

@@ -204,9 +204,16 @@ export function inverseTransposeRows(l: Float64Array, n: number): Float64Array {
  * `lists`: neighbour lists already found (at least k per row), else nearestNeighbours is run.
  * Each graph component is factorised alone in its banded order (componentOrders): F is zero
  * between components, so the rows are the same up to a rotation within each component and
- * their dot products the same up to float rounding.
+ * their dot products the same up to float rounding. `onRow`: told how many rows are made, after each
+ * (the factorisation is most of the time once the lists are known).
  */
-export function diffusionEmbedding(rows: Float32Array, dim: number, options: DiffusionOptions = DEFAULT_DIFFUSION, lists?: NeighbourLists): { data: Float32Array; dim: number } {
+export function diffusionEmbedding(
+  rows: Float32Array,
+  dim: number,
+  options: DiffusionOptions = DEFAULT_DIFFUSION,
+  lists?: NeighbourLists,
+  onRow?: (done: number) => void,
+): { data: Float32Array; dim: number } {
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${options.alpha}`);
   const n = dim > 0 ? rows.length / dim : 0;
   if (n === 0) return { data: new Float32Array(0), dim: 0 };
@@ -219,6 +226,7 @@ export function diffusionEmbedding(rows: Float32Array, dim: number, options: Dif
   });
   const data = new Float32Array(n * n);
   const pos = new Int32Array(n);
+  let made = 0;
   for (const order of componentOrders(g)) {
     const c = order.length;
     order.forEach((i, a) => (pos[i] = a));
@@ -235,6 +243,7 @@ export function diffusionEmbedding(rows: Float32Array, dim: number, options: Dif
       const inv = 1 / Math.sqrt(s);
       const row = order[a] * n;
       for (let b = a; b < c; b++) data[row + order[b]] = x[b] * inv;
+      onRow?.(++made);
     });
   }
   return { data, dim: n };

@@ -47,13 +47,14 @@ const before = (sa: number, ia: number, sb: number, ib: number): boolean => sa >
 /**
  * Each row's `k` nearest other rows of `rows` (unit rows, n × dim). `method` 'auto' is exact up to
  * EXACT_NEIGHBOURS_MAX_TRACKS and HNSW above; `threads` is usearch's thread count (1 by default:
- * the engine shares the machine with the user's other work).
+ * the engine shares the machine with the user's other work). `onRows`: told after each block of
+ * query rows how many rows have their lists (the search is most of a re-ranking's time: review R7.3).
  */
 export function nearestNeighbours(
   rows: Float32Array,
   dim: number,
   k: number,
-  options: { method?: 'auto' | 'exact' | 'hnsw'; threads?: number } = {},
+  options: { method?: 'auto' | 'exact' | 'hnsw'; threads?: number; onRows?: (done: number, n: number) => void } = {},
 ): NeighbourLists {
   const n = dim > 0 ? rows.length / dim : 0;
   if (!Number.isInteger(n)) throw new RangeError(`${rows.length} values are not rows of ${dim}`);
@@ -79,6 +80,7 @@ export function nearestNeighbours(
         if (j !== i) offer(lists, i * k, j, Math.fround(dotRows(rows, i, rows, j, dim)));
       }
     }
+    options.onRows?.(Math.min(n, q0 + QUERY_BLOCK), n);
   }
   return lists;
 }

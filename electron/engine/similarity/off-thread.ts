@@ -5,12 +5,12 @@
  * library scale"); in the calling thread below that, where the build takes well under a second
  * and starting a thread would cost more than it saves. Either way a build stops when its signal
  * aborts (between two tracks of the profile; a worker is ended where it is) and tells its progress
- * in units: each track profiled, then the re-ranking.
+ * in its two phases (BuildPhase): each track profiled, then the re-ranking's steps.
  */
 import type { Catalog } from '../catalog/db';
 import { WorkerPool } from '../jobs/worker-pool';
 import { workerModule } from '../jobs/worker-entry';
-import { catalogProfile, profileUnits, rerankHere, spaceCancelled, type BuildControl } from './catalog-profile';
+import { catalogProfile, rerankHere, spaceCancelled, type BuildControl, type BuildPhase } from './catalog-profile';
 import type { ProfileRerank } from './profile';
 import { catalogTracks, type TrackVectors } from './space';
 
@@ -23,8 +23,8 @@ export type SpaceTask = { kind: 'profile'; catalogPath: string; productionDir: s
 /** What a task hands back: [profile, re-ranked] for 'profile', [re-ranked] for 'rerank'. */
 export type SpaceResult = TrackVectors[];
 
-/** What a space worker reports while it builds: `done` of `total` units, or a note for the build's log. */
-export type SpaceProgress = [done: number, total: number] | { note: string };
+/** What a space worker reports while it builds: `done` of `total` in a phase, or a note for the build's log. */
+export type SpaceProgress = [done: number, total: number, phase: BuildPhase] | { note: string };
 
 const SPACE_WORKER = workerModule('space-worker', new URL('./space-worker.ts', import.meta.url));
 
@@ -59,7 +59,7 @@ export interface BuildPlace {
 
 /**
  * The profile (not re-ranked) of every catalogued track with audio features, and that profile
- * re-ranked as `rerank` says. Units: the tracks, then the re-ranking.
+ * re-ranked as `rerank` says. Phases: the tracks profiled, then the re-ranking's steps.
  */
 export async function buildProfile(db: Catalog, productionDir: string, rerank: ProfileRerank, place: BuildPlace = {}, control: BuildControl = {}): Promise<{ profile: TrackVectors; reranked: TrackVectors }> {
   // An in-memory catalog cannot be opened from another thread.
@@ -69,13 +69,12 @@ export async function buildProfile(db: Catalog, productionDir: string, rerank: P
     const [profile, reranked] = await inWorker({ kind: 'profile', catalogPath: db.name, productionDir, rerank }, control);
     return { profile, reranked };
   }
-  const profile = await catalogProfile(db, productionDir, profileUnits(control));
-  return { profile, reranked: rerankHere(profile, rerank, control, profile.trackIds.length + 1) };
+  const profile = await catalogProfile(db, productionDir, control);
+  return { profile, reranked: rerankHere(profile, rerank, control) };
 }
 
-/** A profile re-ranked as `rerank` says (rerankVectors), off the calling thread for large libraries. One unit. */
+/** A profile re-ranked as `rerank` says (rerankVectors), off the calling thread for large libraries. The 'rerank' phase alone. */
 export async function buildRerank(profile: TrackVectors, rerank: ProfileRerank, place: BuildPlace = {}, control: BuildControl = {}): Promise<TrackVectors> {
   if (place.offThread ?? profile.trackIds.length >= OFF_THREAD_MIN_TRACKS) return (await inWorker({ kind: 'rerank', profile, rerank }, control))[0];
-  control.onProgress?.(0, 1);
-  return rerankHere(profile, rerank, control, 1);
+  return rerankHere(profile, rerank, control);
 }

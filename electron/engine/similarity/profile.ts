@@ -21,6 +21,7 @@ import { columnMoments, dctBasis, melColumns, zScoreColumns } from './descriptor
 import { quantileSorted } from '../util/quantile';
 import { augmentByNeighbours, DEFAULT_NEIGHBOUR_AUGMENT, type NeighbourAugmentOptions } from './rerank';
 import { DEFAULT_DIFFUSION, diffusionEmbedding, DIFFUSION_MAX_TRACKS, type DiffusionOptions } from './diffusion';
+import { nearestNeighbours } from './neighbours';
 
 /** One track's statistics by family name, in a fixed family order. */
 export type TrackProfile = Map<string, Float64Array>;
@@ -240,15 +241,30 @@ export function profileRows(
  * Re-rank profile rows on the library's neighbour graph (the input is not modified): normalised
  * diffusion up to its track limit, else neighbour augmentation, or nothing when `augment` is
  * null. Split from profileRows so one profile serves every re-ranking (service/music-space.ts).
+ * `progress`: its steps as they are done (a job shows the re-ranking as a phase of its own).
  */
-export function rerankProfile(space: { data: Float32Array; dim: number }, options: Pick<ProfileSpaceOptions, 'augment' | 'diffusion'> = {}): { data: Float32Array; dim: number } {
+export function rerankProfile(
+  space: { data: Float32Array; dim: number },
+  options: Pick<ProfileSpaceOptions, 'augment' | 'diffusion'> = {},
+  progress?: RerankProgress,
+): { data: Float32Array; dim: number } {
   const n = space.dim > 0 ? space.data.length / space.dim : 0;
   const augment = options.augment === undefined ? DEFAULT_NEIGHBOUR_AUGMENT : options.augment;
   if (!augment || n === 0) return { data: space.data.slice(), dim: space.dim };
   const diffusion: ProfileSpaceOptions['diffusion'] = options.diffusion === undefined ? DEFAULT_DIFFUSION : options.diffusion;
-  if (diffusion && n <= (diffusion.maxTracks ?? DIFFUSION_MAX_TRACKS)) return diffusionEmbedding(space.data, space.dim, diffusion);
-  return { data: augmentByNeighbours(space.data, space.dim, augment), dim: space.dim };
+  const diffuse = diffusion && n <= (diffusion.maxTracks ?? DIFFUSION_MAX_TRACKS) ? diffusion : null;
+  // Steps: each row's neighbour list, then (diffusion) each row of the embedding; DBA from the lists is O(n·k·dim), no step.
+  const total = diffuse ? 2 * n : n;
+  progress?.(0, total);
+  // The lists both re-rankings would find themselves (the same call: k capped at n − 1), found here to tell their progress.
+  const k = Math.max(Math.min((diffuse ?? augment).k, n - 1), 0);
+  const lists = nearestNeighbours(space.data, space.dim, k, progress ? { onRows: (done) => progress(done, total) } : {});
+  if (diffuse) return diffusionEmbedding(space.data, space.dim, diffuse, lists, progress && ((done) => progress(n + done, total)));
+  return { data: augmentByNeighbours(space.data, space.dim, augment, lists), dim: space.dim };
 }
+
+/** A re-ranking's progress (rerankProfile): `done` of `total` steps, from 0 to total. */
+export type RerankProgress = (done: number, total: number) => void;
 
 /** The profile space of these tracks, re-ranked as `options` say: profileRows, then rerankProfile. */
 export function profileSpace(seqs: readonly FeatureSeq[], options: ProfileSpaceOptions = {}, sources?: readonly string[]): { data: Float32Array; dim: number } {

@@ -3,11 +3,11 @@
  * the track profile of every catalogued track, read from the catalog file opened read-only (WAL:
  * the engine keeps writing meanwhile), and a profile's re-rankings (diffusion, DBA). These are
  * the O(n²)–O(n³) steps that would otherwise hold every other request of the engine. Progress
- * goes back in the build's units (off-thread.ts), a track at a time.
+ * goes back in the build's phases (off-thread.ts): a track at a time, then the re-ranking's steps.
  */
 import { openCatalog } from '../catalog/db';
 import { serveTasks } from '../jobs/worker-host';
-import { catalogProfile, profileUnits, rerankHere, type BuildControl } from './catalog-profile';
+import { catalogProfile, rerankHere, type BuildControl } from './catalog-profile';
 import type { SpaceProgress, SpaceResult, SpaceTask } from './off-thread';
 import type { TrackVectors } from './space';
 
@@ -23,13 +23,11 @@ async function profile(catalogPath: string, productionDir: string, control: Buil
 serveTasks<SpaceTask, SpaceResult>(async (task, signal, report) => {
   const control: BuildControl = {
     signal,
-    onProgress: (done, total) => report([done, total] satisfies SpaceProgress),
+    onProgress: (done, total, phase) => report([done, total, phase] satisfies SpaceProgress),
     // The notes go back to the log of the thread that asked (off-thread.ts).
     log: (note) => report({ note } satisfies SpaceProgress),
   };
-  const base = task.kind === 'profile' ? await profile(task.catalogPath, task.productionDir, profileUnits(control)) : task.profile;
-  if (task.kind === 'rerank') control.onProgress?.(0, 1);
-  const units = task.kind === 'profile' ? base.trackIds.length + 1 : 1;
-  const value = [...(task.kind === 'profile' ? [base] : []), rerankHere(base, task.rerank, control, units)];
+  const base = task.kind === 'profile' ? await profile(task.catalogPath, task.productionDir, control) : task.profile;
+  const value = [...(task.kind === 'profile' ? [base] : []), rerankHere(base, task.rerank, control)];
   return { value, transfer: value.map((v) => v.data.buffer as ArrayBuffer) };
 });

@@ -88,10 +88,11 @@ export function statsVectors(
 
 /**
  * The profile's rows re-ranked on the library graph (`rerank` 'none' hands back a copy): what
- * statsVectors(…, rerank) gives, from a profile already computed with rerank 'none'.
+ * statsVectors(…, rerank) gives, from a profile already computed with rerank 'none'. `progress`:
+ * its steps (rerankProfile).
  */
-export function rerankVectors(profile: TrackVectors, rerank: ProfileRerank): TrackVectors {
-  const { data, dim } = rerankProfile({ data: profile.data, dim: profile.dim }, rerankOptions(rerank));
+export function rerankVectors(profile: TrackVectors, rerank: ProfileRerank, progress?: (done: number, total: number) => void): TrackVectors {
+  const { data, dim } = rerankProfile({ data: profile.data, dim: profile.dim }, rerankOptions(rerank), progress);
   // Re-ranked rows are no longer the families' z-scores: their statistics stay with the profile.
   const { families: _families, ...rest } = profile;
   return { ...rest, trackIds: profile.trackIds.slice(), dim, data, missing: profile.missing.slice() };

@@ -3,7 +3,7 @@
  * profiles every track of the library (the music space: similarity/catalog-profile.ts) before any
  * pick; it used to run to its end whatever the job's signal said, so Cancel waited for it. Now the
  * build looks at its signal between two tracks, on the engine's thread and on the worker thread
- * alike, says how far it is (each track, then the re-ranking), and a cancelled build keeps nothing:
+ * alike, says how far it is (each track, then the re-ranking's steps), and a cancelled build keeps nothing:
  * the next one builds from the start and gives what an uninterrupted build gives.
  *
  * Real SQLite catalog of generated albums (album-tracks.ts: stored audio features) with 128-d mood
@@ -89,10 +89,10 @@ describe('a cancel during the music space build (the vectors phase)', () => {
   // Each case is a first build: the profiles an earlier case kept on disk (profile-cache.ts) are forgotten.
   beforeEach(() => rmSync(join(musicSpaceDir(data), PROFILE_CACHE_FILE), { force: true }));
 
-  /** What a cancelled build reported and kept: units are each track, then the re-ranking; nothing after the track it was stopped at. */
+  /** What a cancelled build reported and kept: the profile counts the tracks; nothing after the track it was stopped at. */
   function expectStopped(stopped: Awaited<ReturnType<typeof cancelledBuild>>, cache: MusicSpaceCache): void {
     expect(stopped.error).toMatchObject({ kind: 'cancelled' });
-    expect(stopped.total).toBe(N + 1);
+    expect(stopped.total).toBe(N);
     expect(stopped.done[0]).toBe(0);
     expect(Math.max(...stopped.done)).toBe(STOP_AT);
     expect(cache.reads.stats).toBe(0);
@@ -103,10 +103,10 @@ describe('a cancel during the music space build (the vectors phase)', () => {
     const cache = new MusicSpaceCache({ offThread: false });
     expectStopped(await cancelledBuild(cache), cache);
     // The next build starts from the first track and runs to its end: the rows of an uninterrupted build.
-    const again: number[] = [];
-    const stats = await cache.descriptorStats(lib, data, 'neighbours', { onProgress: (d) => again.push(d) });
-    expect(again[0]).toBe(0);
-    expect(again.at(-1)).toBe(N + 1);
+    const again: Array<[number, string]> = [];
+    const stats = await cache.descriptorStats(lib, data, 'neighbours', { onProgress: (d, _t, phase) => again.push([d, phase]) });
+    expect(again[0]).toEqual([0, 'profile']);
+    expect(again.at(-1)).toEqual([N, 'rerank']);
     expect(stats.trackIds).toHaveLength(N);
     expect([...stats.data]).toEqual([...truth]);
     expect(cache.reads.stats).toBe(1);
@@ -175,7 +175,8 @@ describe('Cancel of a first playlist build in its vectors phase (the job)', () =
       // Built again in the same engine: now to its end, through every unit of the phase.
       const phases: ProgressEvent[] = [];
       rebuilt = await runJob(engine, 'playlist.build', req, { onProgress: (p) => phases.push(p) });
-      expect(phases.filter((p) => p.phase === 'vectors').at(-1)).toMatchObject({ done: N + 1, total: N + 1 });
+      expect(phases.filter((p) => p.phase === 'vectors').at(-1)).toMatchObject({ done: N, total: N });
+      expect(phases.filter((p) => p.phase === 'rerank').at(-1)).toMatchObject({ done: N, total: N });
       expect(rebuilt.tracks).toHaveLength(12);
     } finally {
       await engine.close();

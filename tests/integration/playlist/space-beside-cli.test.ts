@@ -2,7 +2,7 @@
  * Review R7.4: a second engine on the same data home (a CLI `playlist` beside the open app)
  * commits to the catalog (its job row) without changing a track; the app's engine keeps its music
  * space, so its next build's vectors phase is the cached one (1 unit), not the whole profile and
- * re-ranking again (N + 1 units). A real change of a track's features by the other process still
+ * re-ranking again (N tracks, then the re-ranking). A real change of a track's features by the other process still
  * rebuilds it. Two real engines, one real SQLite catalog of generated albums (stored features,
  * 128-d mood segments, files on disk).
  */
@@ -45,7 +45,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const req = { kind: 'more-like', seeds: [1], length: 4 } as const satisfies RequestOf<'playlist.build'>;
 
-/** The total of the build's vectors phase: N + 1 when the space was built, 1 when it was cached. */
+/** The total of the build's vectors phase: N when the space was built, 1 when it was cached. */
 async function vectorUnits(engine: Engine): Promise<number> {
   const phases: ProgressEvent[] = [];
   await runJob(engine, 'playlist.build', req, { onProgress: (p) => phases.push(p) });
@@ -55,7 +55,7 @@ async function vectorUnits(engine: Engine): Promise<number> {
 it("another engine's playlist (a job row, no track changed) keeps the app's music space; a changed track does not", { timeout: 120_000 }, async () => {
   const app = new Engine(contextFromEnv({}, { dataDir: data, threads: 1 }));
   try {
-    expect(await vectorUnits(app)).toBe(N + 1);
+    expect(await vectorUnits(app)).toBe(N);
     expect(await vectorUnits(app)).toBe(1);
 
     const cli = new Engine(contextFromEnv({}, { dataDir: data, threads: 1 }));
@@ -71,7 +71,7 @@ it("another engine's playlist (a job row, no track changed) keeps the app's musi
     const other = openCatalog(join(data, 'catalog.sqlite'));
     putFeatures(other, ids[2], 'audio', albumTrack(0, 2, 90));
     other.close();
-    expect(await vectorUnits(app)).toBe(N + 1);
+    expect(await vectorUnits(app)).toBe(N);
   } finally {
     await app.close();
   }

@@ -22,7 +22,7 @@ import { PRODUCTION_FILE } from '../similarity/production';
 import { VECTORS_FILE } from '../similarity/vector-cache';
 import { round } from '../util/round';
 import type { JobHandle } from './jobs';
-import { combinedTrackVectors, musicSpaceDir, type MusicSpaceCache } from './music-space';
+import { combinedTrackVectors, musicSpaceDir, spaceProgress, type MusicSpaceCache } from './music-space';
 import { isLiveTemporary, writeFileAtomic } from '../util/atomic-write';
 
 /**
@@ -109,13 +109,10 @@ export async function trackMap(lib: Library, dataDir: string, cache: MusicSpaceC
     job.progress('vectors', 1, 1);
     return { ...hit.map, cached: true };
   }
-  // A first build counts its units and stops between two on cancel, as a playlist's does.
-  let units = 1;
-  const { vectors: space, parts } = await combinedTrackVectors(lib, dataDir, cache, 'explore', {
-    signal: job.signal,
-    onProgress: (done, total) => job.progress('vectors', done, (units = total)),
-  });
-  job.progress('vectors', units, units);
+  // A first build counts its tracks, then the re-ranking's steps (spaceProgress), and stops between two tracks on cancel, as a playlist's does.
+  const progress = spaceProgress(job);
+  const { vectors: space, parts } = await combinedTrackVectors(lib, dataDir, cache, 'explore', progress.control);
+  progress.end();
   // On a worker thread from UMAP_FROM tracks: the engine keeps answering while umap-js fits.
   const layout = await layoutOffThread(space.data, space.dim, {
     seed: SEED,

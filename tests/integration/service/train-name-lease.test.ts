@@ -104,10 +104,13 @@ describe('one writer per version name, across processes (review R1.12)', () => {
     // Stopped at its first step line (its start checks passed, its save still ahead whatever the
     // machine's speed): the shipped base is copied in as "held" meanwhile, then it goes on.
     const child = trainIn('held', 30, /step \d+\//);
-    await Promise.race([child.paused, child.code]);
-    expect(child.out.stdout, child.out.stderr).not.toContain('written to');
-    cpSync(join(REPO_ROOT, 'models', 'base'), join(home, 'models', 'held'), { recursive: true });
-    child.resume();
+    try {
+      await Promise.race([child.paused, child.code]);
+      expect(child.out.stdout, child.out.stderr).not.toContain('written to');
+      cpSync(join(REPO_ROOT, 'models', 'base'), join(home, 'models', 'held'), { recursive: true });
+    } finally {
+      child.resume(); // never left stopped, whatever failed
+    }
     expect(await child.code, child.out.stderr).toBe(0);
     const { stdout } = child.out;
     expect(stdout).toContain(`note: model version "held" was made by something else while this run trained (${join(home, 'models', 'held')}): this run is saved as "held-2" instead, at ${join(home, 'models', 'held-2')}`);

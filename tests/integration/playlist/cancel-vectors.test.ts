@@ -9,7 +9,7 @@
  * Real SQLite catalog of generated albums (album-tracks.ts: stored audio features) with 128-d mood
  * segments, files on disk (empty: curation offers only tracks whose file is there).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,8 +23,7 @@ import { MusicSpaceCache, musicSpaceDir } from '../../../electron/engine/service
 import { PROFILE_CACHE_FILE } from '../../../electron/engine/similarity/profile-cache';
 import { trackVectors } from '../../../electron/engine/similarity/space';
 import { jobEndOf } from '../../helpers/job-end';
-import { moodRows, rng } from '../../unit/search/synthetic';
-import { placeAlbumFile, saveAlbumTrack } from '../similarity/album-tracks';
+import { albumDataFolder } from '../similarity/album-tracks';
 
 const ALBUMS = 5;
 const PER_ALBUM = 8;
@@ -39,17 +38,9 @@ let lib: Library;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'nd-cancel-vectors-'));
-  data = join(root, 'data');
-  mkdirSync(data, { recursive: true });
-  db = openCatalog(join(data, 'catalog.sqlite'));
-  const rand = rng(21);
-  for (let a = 0; a < ALBUMS; a++) {
-    const moods = moodRows(rand, PER_ALBUM, 128, 1);
-    for (let t = 0; t < PER_ALBUM; t++) {
-      placeAlbumFile(join(root, 'music'), a, t);
-      saveAlbumTrack(db, a, t, { modelVersion: 'base', data: moods.slice(t * 128, (t + 1) * 128), dim: 128 }, join(root, 'music'));
-    }
-  }
+  const made = albumDataFolder(root, { albums: ALBUMS, perAlbum: PER_ALBUM, seed: 21 });
+  data = made.data;
+  db = openCatalog(made.catalogPath);
   lib = loadLibrary(db, 'base');
 });
 

@@ -9,7 +9,7 @@
  * Real SQLite catalog of generated albums (album-tracks.ts) with 128-d mood segments, searched
  * from the on-disk index (the engine's threshold lowered to 0 segments), files on disk.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +17,10 @@ import { runJob } from '../../../electron/contract/api';
 import type { RequestOf } from '../../../electron/contract/operations';
 import type { ProgressEvent } from '../../../electron/contract/types';
 import { segmentIndexRoot } from '../../../electron/engine/app/library';
-import { openCatalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { musicSpaceDir } from '../../../electron/engine/service/music-space';
 import { PROFILE_CACHE_FILE } from '../../../electron/engine/similarity/profile-cache';
-import { moodRows, rng } from '../../unit/search/synthetic';
-import { placeAlbumFile, saveAlbumTrack } from '../similarity/album-tracks';
+import { albumDataFolder } from '../similarity/album-tracks';
 
 const ALBUMS = 2;
 const PER_ALBUM = 4;
@@ -36,19 +34,7 @@ const profileCache = (): string => join(musicSpaceDir(data), PROFILE_CACHE_FILE)
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'nd-refs-first-'));
-  data = join(root, 'data');
-  music = join(root, 'music');
-  mkdirSync(data, { recursive: true });
-  const db = openCatalog(join(data, 'catalog.sqlite'));
-  const rand = rng(5);
-  for (let a = 0; a < ALBUMS; a++) {
-    const moods = moodRows(rand, PER_ALBUM, 128, 1);
-    for (let t = 0; t < PER_ALBUM; t++) {
-      placeAlbumFile(music, a, t);
-      saveAlbumTrack(db, a, t, { modelVersion: 'base', data: moods.slice(t * 128, (t + 1) * 128), dim: 128 }, music);
-    }
-  }
-  db.close();
+  ({ data, music } = albumDataFolder(root, { albums: ALBUMS, perAlbum: PER_ALBUM, seed: 5 }));
   // Beside the catalogued files: an audio file never indexed, a video and a text file.
   writeFileSync(join(music, 'album0', 'new.flac'), '');
   writeFileSync(join(music, 'album0', 'clip.mp4'), '');

@@ -10,7 +10,7 @@
  * Real rows: seeded unit rows for rerankProfile; a real SQLite catalog of generated albums
  * (album-tracks.ts) for the engine's job and the worker.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,8 @@ import { loadLibrary, type Library } from '../../../electron/engine/app/library'
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
 import { rerankOptions, rerankProfile } from '../../../electron/engine/similarity/profile';
-import { moodRows, rng, unitRows } from '../../unit/search/synthetic';
-import { placeAlbumFile, saveAlbumTrack } from '../similarity/album-tracks';
+import { rng, unitRows } from '../../unit/search/synthetic';
+import { albumDataFolder } from '../similarity/album-tracks';
 
 /** Counts that start at 0, never fall, keep one total and end at it. */
 function expectRising(counts: Array<[done: number, total: number]>, total: number): void {
@@ -68,17 +68,8 @@ describe('a playlist build shows the re-ranking as its own phase', () => {
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'nd-rerank-phase-'));
-    data = join(root, 'data');
-    mkdirSync(data, { recursive: true });
+    data = albumDataFolder(root, { albums: ALBUMS, perAlbum: PER_ALBUM, seed: 11 }).data;
     db = openCatalog(join(data, 'catalog.sqlite'));
-    const rand = rng(11);
-    for (let a = 0; a < ALBUMS; a++) {
-      const moods = moodRows(rand, PER_ALBUM, 128, 1);
-      for (let t = 0; t < PER_ALBUM; t++) {
-        placeAlbumFile(join(root, 'music'), a, t);
-        saveAlbumTrack(db, a, t, { modelVersion: 'base', data: moods.slice(t * 128, (t + 1) * 128), dim: 128 }, join(root, 'music'));
-      }
-    }
     lib = loadLibrary(db, 'base');
   });
 

@@ -6,7 +6,7 @@
  * rebuilds it. Two real engines, one real SQLite catalog of generated albums (stored features,
  * 128-d mood segments, files on disk).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,8 +16,7 @@ import type { ProgressEvent } from '../../../electron/contract/types';
 import { openCatalog } from '../../../electron/engine/catalog/db';
 import { putFeatures } from '../../../electron/engine/catalog/features';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
-import { moodRows, rng } from '../../unit/search/synthetic';
-import { albumTrack, placeAlbumFile, saveAlbumTrack } from '../similarity/album-tracks';
+import { albumDataFolder, albumTrack } from '../similarity/album-tracks';
 
 const ALBUMS = 2;
 const PER_ALBUM = 4;
@@ -28,18 +27,9 @@ const ids: number[] = [];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'nd-space-beside-cli-'));
-  data = join(root, 'data');
-  mkdirSync(data, { recursive: true });
-  const db = openCatalog(join(data, 'catalog.sqlite'));
-  const rand = rng(7);
-  for (let a = 0; a < ALBUMS; a++) {
-    const moods = moodRows(rand, PER_ALBUM, 128, 1);
-    for (let t = 0; t < PER_ALBUM; t++) {
-      placeAlbumFile(join(root, 'music'), a, t);
-      ids.push(saveAlbumTrack(db, a, t, { modelVersion: 'base', data: moods.slice(t * 128, (t + 1) * 128), dim: 128 }, join(root, 'music')));
-    }
-  }
-  db.close();
+  const made = albumDataFolder(root, { albums: ALBUMS, perAlbum: PER_ALBUM, seed: 7 });
+  data = made.data;
+  ids.push(...made.ids);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

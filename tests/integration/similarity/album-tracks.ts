@@ -12,11 +12,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Catalog } from '../../../electron/engine/catalog/db';
+import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { AUDIO_NAMES } from '../../../electron/engine/features/spec';
 import type { FeatureSeq } from '../../../electron/engine/features/types';
 import { createRng, gaussian } from '../../../electron/engine/util/prng';
+import { moodRows, rng } from '../../unit/search/synthetic';
 
 const BANDS = 40;
 /** The columns an album's sound is written into, with their unit (spread of album levels). */
@@ -82,4 +83,31 @@ export function saveAlbumTrack(db: Catalog, album: number, track: number, segmen
     features: albumTrack(album, track, 120),
     ...(segments ? { segments: { modelVersion: segments.modelVersion, set: { starts: Float32Array.of(0), data: segments.data, dim: segments.dim } } } : {}),
   }).trackId;
+}
+
+/**
+ * A data folder `<root>/data` whose catalog holds `albums` × `perAlbum` generated tracks (stored
+ * features, one 128-d mood segment of `modelVersion` each, an album's moods close: moodRows), their
+ * empty files under `<root>/music`. The catalog is closed again; `ids` in album order.
+ */
+export function albumDataFolder(root: string, opts: { albums: number; perAlbum: number; seed: number; modelVersion?: string }): { data: string; music: string; catalogPath: string; ids: number[] } {
+  const data = join(root, 'data');
+  const music = join(root, 'music');
+  const catalogPath = join(data, 'catalog.sqlite');
+  mkdirSync(data, { recursive: true });
+  const db = openCatalog(catalogPath);
+  const ids: number[] = [];
+  try {
+    const rand = rng(opts.seed);
+    for (let a = 0; a < opts.albums; a++) {
+      const moods = moodRows(rand, opts.perAlbum, 128, 1);
+      for (let t = 0; t < opts.perAlbum; t++) {
+        placeAlbumFile(music, a, t);
+        ids.push(saveAlbumTrack(db, a, t, { modelVersion: opts.modelVersion ?? 'base', data: moods.slice(t * 128, (t + 1) * 128), dim: 128 }, music));
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return { data, music, catalogPath, ids };
 }

@@ -126,6 +126,7 @@ export const schemas = {
     provider: v.optional(provider),
     jobs: v.optional(count(64)),
     watch: v.optional(v.boolean()),
+    singleKeyShortcuts: v.optional(v.boolean()),
   }),
   /** Sizes of the caches under the data folder (never the catalog, models or settings). */
   'cache.info': none,

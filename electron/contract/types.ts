@@ -103,6 +103,12 @@ export interface Settings {
   /** Watch the library folders and index new, changed and removed files (in hosts that stay open: the app, the bridge). */
   watch: boolean;
   /**
+   * Match's one-key shortcuts (I, O, J, K, L, [, ], Space, Enter, Backspace) act when the focus is not in a
+   * text field; off, those keys do nothing there (WCAG 2.1.4: speech input and screen readers in browse
+   * mode send letters; review R6). Shortcuts with Ctrl/Cmd still work.
+   */
+  singleKeyShortcuts: boolean;
+  /**
    * Why the folders are looked at every 30 s instead of watched as files change (the system would
    * not watch one: its limit of watched folders, a folder gone), naming the folder; null when they
    * are watched, or not at all (review R1.9: the fallback was silent).

@@ -303,4 +303,39 @@ describe.skipIf(!hasChromium)('Match: a focused control keeps its own keys; the 
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   }, 60_000);
+
+  it('every screen is one named region; Settings turns the single-key shortcuts off and Match then ignores I, Space and Enter (R6, WCAG 2.1.4)', async () => {
+    // The same landmark on each screen (Explore, Train and Settings had none).
+    for (const [n, name] of ['Library', 'Match', 'Explore', 'Train', 'Settings'].entries()) {
+      await page.keyboard.press(`Control+${n + 1}`);
+      await page.locator(`[data-screen-panel="${name.toLowerCase()}"]`).waitFor({ state: 'visible' });
+      expect(await page.getByRole('region', { name, exact: true }).count(), name).toBe(1);
+    }
+    const box = page.locator('[data-testid="settings-single-keys"]');
+    expect(await box.isChecked()).toBe(true);
+    expect((await app!.engine.call('settings.get')).singleKeyShortcuts).toBe(true);
+    await box.uncheck();
+    await expect.poll(() => app!.engine.call('settings.get').then((s) => s.singleKeyShortcuts)).toBe(false);
+
+    await page.keyboard.press('Control+2');
+    await page.locator('.screen.match[data-single-keys="false"]').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('[data-testid="range-in"]').count()).toBe(0);
+    const before = await feedback();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (const key of ['i', ' ', 'Enter', 'Backspace']) await page.keyboard.press(key);
+    // Given the time to act (a verdict is a round trip to the engine), none did.
+    await page.waitForTimeout(1000);
+    expect(await page.locator('[data-testid="range-in"]').count()).toBe(0);
+    expect(await paused()).toBe(true);
+    expect(await feedback()).toEqual(before);
+
+    // On again: I sets the In point.
+    await page.keyboard.press('Control+5');
+    await box.check();
+    await page.keyboard.press('Control+2');
+    await page.locator('.screen.match[data-single-keys="true"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('i');
+    await page.locator('[data-testid="range-in"]').waitFor({ timeout: 5000 });
+  }, 60_000);
 });

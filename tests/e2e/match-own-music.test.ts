@@ -52,8 +52,18 @@ describe.skipIf(!hasChromium || !media)('Match: the clip’s own music is said, 
     expect(await line.getAttribute('data-kind')).toBe('music');
     expect(await line.textContent()).toMatch(/^\s*The clip has its own music: 16 s, music share \d\.\d\d; not used by this ranking/);
     expect(await page.locator('[data-testid="own-music-why"]').count()).toBe(0);
+    // Ticking is a choice, not a new ranking (WCAG 3.2.2): the ranking shown stays, and the screen and
+    // the live region say it is not by the choice until Re-rank.
     await page.locator('[data-testid="own-music-toggle"] input').check();
+    const pending = page.locator('[data-testid="own-music-pending"]');
+    await pending.waitFor({ timeout: 5000 });
+    expect(await pending.innerText()).toMatch(/Not applied yet: the ranking shown is by the picture only\. Re-rank \(or Find music\) to rank also by the clip's own music\./);
+    await expect.poll(() => page.locator('[data-testid="announcer"]').innerText(), { timeout: 5000 }).toMatch(/^Not applied yet: the ranking shown is by the picture only/);
+    expect(await page.locator('[data-job-op="match"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="own-music-why"]').count()).toBe(0);
+    await page.locator('[data-testid="re-rank"]').click();
     await page.locator('[data-testid="own-music-why"]').first().waitFor({ timeout: 300_000 });
+    expect(await pending.count()).toBe(0);
     expect(await line.textContent()).toMatch(/ranked by picture 0\.6 \+ sounds like the temp track 0\.4/);
     const first = page.locator('[data-testid="ranked"] .item').first();
     expect(await first.textContent()).toMatch(/the temp track itself/);

@@ -630,14 +630,14 @@ export class Engine implements EngineApi {
         return { path };
       },
       'settings.get': (): Settings => {
-        const { provider, jobs, watch } = this.settings();
-        return { provider, jobs, watch, watchProblem: this.watcher?.watcher.problem ?? null };
+        const { provider, jobs, watch, singleKeyShortcuts } = this.settings();
+        return { provider, jobs, watch, singleKeyShortcuts, watchProblem: this.watcher?.watcher.problem ?? null };
       },
       'settings.set': async (req): Promise<Settings> => {
-        const s = await this.updateSettings((s) => ({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}), ...(req.watch !== undefined ? { watch: req.watch } : {}) }));
+        const s = await this.updateSettings((s) => ({ ...s, ...(req.provider ? { provider: req.provider } : {}), ...(req.jobs ? { jobs: req.jobs } : {}), ...(req.watch !== undefined ? { watch: req.watch } : {}), ...(req.singleKeyShortcuts !== undefined ? { singleKeyShortcuts: req.singleKeyShortcuts } : {}) }));
         if (req.provider) await this.sessions.invalidate();
-        const { provider, jobs, watch } = s;
-        return { provider, jobs, watch, watchProblem: this.watcher?.watcher.problem ?? null };
+        const { provider, jobs, watch, singleKeyShortcuts } = s;
+        return { provider, jobs, watch, singleKeyShortcuts, watchProblem: this.watcher?.watcher.problem ?? null };
       },
       'cache.info': () => cacheInfo(this.ctx),
       'cache.clear': async ({ name }) => {

@@ -1,5 +1,5 @@
 /**
- * The user's settings (library folders, provider, indexing workers, folder watching), one JSON file
+ * The user's settings (library folders, provider, indexing workers, folder watching, single-key shortcuts), one JSON file
  * in the data folder. Several fronts write it (the app or `serve` open, the CLI's `index` adding a
  * folder meanwhile: review R2.1), so nothing keeps its own copy for long: a read is the newest file
  * on disk, and a change is a read-modify-write of that file under a lock.
@@ -40,7 +40,7 @@ export function settable(key: 'provider' | 'jobs' | 'watch', value: unknown): bo
  * the wrong type reads as the default. Each value replaced is said in `replaced`.
  */
 export function readSettings(dataDir: string, threads: number, replaced: string[] = []): StoredSettings {
-  const defaults: StoredSettings = { provider: 'auto', jobs: Math.min(MAX_JOBS, Math.max(1, threads)), watch: true, libraryFolders: [] };
+  const defaults: StoredSettings = { provider: 'auto', jobs: Math.min(MAX_JOBS, Math.max(1, threads)), watch: true, singleKeyShortcuts: true, libraryFolders: [] };
   const file = join(dataDir, FILE);
   if (!existsSync(file)) return defaults;
   try {
@@ -64,10 +64,16 @@ export function readSettings(dataDir: string, threads: number, replaced: string[
       if (typeof doc.watch === 'boolean') watch = doc.watch;
       else said('watch', doc.watch, watch, 'is not true or false');
     }
+    let singleKeyShortcuts = defaults.singleKeyShortcuts;
+    if (doc.singleKeyShortcuts !== undefined) {
+      if (typeof doc.singleKeyShortcuts === 'boolean') singleKeyShortcuts = doc.singleKeyShortcuts;
+      else said('singleKeyShortcuts', doc.singleKeyShortcuts, singleKeyShortcuts, 'is not true or false');
+    }
     return {
       provider,
       jobs,
       watch,
+      singleKeyShortcuts,
       libraryFolders: Array.isArray(doc.libraryFolders) ? doc.libraryFolders.filter((f): f is string => typeof f === 'string') : [],
     };
   } catch {

@@ -4,7 +4,7 @@
  * next scan get), and the engine's log says once which value it replaced, however often the file
  * is read. Truths: the file the test writes, and settings.set's own refusals of the same values.
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,26 @@ describe('settings.json is read with the settings.set schema (review R1.11)', ()
         `${file}: jobs -3 is not a worker count from 1 to ${MAX_JOBS}: using 1`,
         `${file}: watch "yes" is not true or false: using true`,
       ]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('single-key shortcuts: on by default, off kept in the file, a hand-edited non-boolean reads as on and is said (review R6, WCAG 2.1.4)', async () => {
+    const data = join(tmp, 'data-keys');
+    const file = join(data, 'settings.json');
+    const logged: string[] = [];
+    const engine = new Engine(contextFromEnv({}, { dataDir: data, log: (m) => logged.push(m) }));
+    try {
+      expect((await engine.call('settings.get')).singleKeyShortcuts).toBe(true);
+      expect(await engine.call('settings.set', { singleKeyShortcuts: false })).toMatchObject({ singleKeyShortcuts: false });
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { singleKeyShortcuts: unknown }).singleKeyShortcuts).toBe(false);
+      // A change of another setting keeps it.
+      expect(await engine.call('settings.set', { watch: false })).toMatchObject({ singleKeyShortcuts: false, watch: false });
+      await expect(engine.call('settings.set', { singleKeyShortcuts: 'no' as unknown as boolean })).rejects.toMatchObject({ code: 'invalid-request' });
+      writeFileSync(file, JSON.stringify({ watch: false, singleKeyShortcuts: 'off', libraryFolders: [] }));
+      expect((await engine.call('settings.get')).singleKeyShortcuts).toBe(true);
+      expect(logged).toContain(`${file}: singleKeyShortcuts "off" is not true or false: using true`);
     } finally {
       await engine.close();
     }

@@ -95,12 +95,17 @@ describe('the built CLI with plain node', () => {
     expect(doc.models.find((m) => m.version === 'base')?.problem).toBeUndefined();
   });
 
-  it('loads TF.js where a command needs it: the loss registry, from its own chunk, refuses an unknown --loss naming the known ones', () => {
+  it('refuses an unknown --loss from the loss catalog, without TF.js; a command that trains loads it from its own chunk', () => {
     const { result: r, packages } = withPackages(() => built('train', '--corpus', corpus, '--version', 'never', '--loss', 'no-such-loss', '--out', join(work, 'no-models')));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('--loss "no-such-loss" is not a loss: one of contrastive, triplet-margin,');
     expect(r.stderr).toContain('circle');
-    expect(tfjs(packages)).toContain('@tensorflow/tfjs');
+    expect(tfjs(packages)).toEqual([]);
+    // eval-similar trains a music space: its module imports TF.js, and the recording sees it.
+    const { result: help, packages: trains } = withPackages(() => built('eval-similar', '--help'));
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('usage: needledrop eval-similar');
+    expect(tfjs(trains)).toContain('@tensorflow/tfjs');
   });
 
   it("the engine a host imports (dist/engine/service.js, Electron's engine process) starts without TF.js", () => {

@@ -3,9 +3,10 @@ import { usageError } from '../../errors';
 import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth, stopGradient } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'cosine', reducer: 'mean-nonzero', m: 0.4, gamma: 80 } as const;
+const DEFAULTS = LOSS_INFO.circle.defaults;
 
 export interface CircleOptions extends PairLossOptions {
   /** Relaxation m, default 0.4. */
@@ -44,10 +45,6 @@ export class CircleLoss extends PairLoss {
 }
 
 export const circleDescriptor = defineLoss({
-  name: 'circle',
-  family: 'unified',
-  summary: 'Sun et al. 2020: pair similarities re-weighted by how far each is from its optimum (pair-wise form)',
-  capabilities: PAIR_CAPABILITIES,
-  defaults: DEFAULTS,
+  ...LOSS_INFO.circle,
   create: (options: CircleOptions) => new CircleLoss(options),
 });

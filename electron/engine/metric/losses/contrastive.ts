@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { gatherPairs } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'euclidean', reducer: 'mean-nonzero', posMargin: 0, negMargin: 1 } as const;
+const DEFAULTS = LOSS_INFO.contrastive.defaults;
 
 export interface ContrastiveOptions extends PairLossOptions {
   /** Positives closer than this cost nothing. Default 0 for distances, 1 for similarities. */
@@ -37,10 +38,6 @@ export class ContrastiveLoss extends PairLoss {
 }
 
 export const contrastiveDescriptor = defineLoss({
-  name: 'contrastive',
-  family: 'pair',
-  summary: 'Hadsell, Chopra & LeCun 2006: positives pulled inside posMargin, negatives pushed past negMargin',
-  capabilities: PAIR_CAPABILITIES,
-  defaults: DEFAULTS,
+  ...LOSS_INFO.contrastive,
   create: (options: ContrastiveOptions) => new ContrastiveLoss(options),
 });

@@ -10,4 +10,5 @@ export { NPairsLoss } from './n-pairs';
 export { ProxyAnchorLoss } from './proxy-anchor';
 export { SupConLoss } from './supcon';
 export { TripletMarginLoss } from './triplet-margin';
-export { CLASS_LOSS_NAMES, createLoss, isLossName, LOSS_NAMES, LOSSES, lossDescriptor, type LossFactoryOptions, type LossName } from './registry';
+export { CLASS_LOSS_NAMES, isLossName, LOSS_INFO, LOSS_INFOS, LOSS_NAMES, type LossInfo, type LossName } from './catalog';
+export { createLoss, LOSSES, lossDescriptor, type LossFactoryOptions } from './registry';

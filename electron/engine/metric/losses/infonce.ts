@@ -4,9 +4,10 @@ import { term, type LossTerm } from '../reducers';
 import { pairMasks, transposePairs, type PairTuple } from '../tuples';
 import { gather1d, gatherPairs, maskedLogSumExp } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
+import { LOSS_INFO } from './catalog';
 import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'cosine', reducer: 'mean-nonzero', temperature: 0.07, learnTemperature: false, maxScale: 100, symmetric: true } as const;
+const DEFAULTS = LOSS_INFO.infonce.defaults;
 
 export interface InfoNCEOptions extends PairLossOptions {
   /** Initial temperature τ, default 0.07 (CLIP; SimCLR's NT-Xent uses 0.5). */
@@ -119,16 +120,6 @@ function pairLosses(logits: tf.Tensor2D, pairs: PairTuple): tf.Tensor1D {
 }
 
 export const infoNCEDescriptor = defineLoss({
-  name: 'infonce',
-  family: 'pair',
-  summary: 'InfoNCE / NT-Xent (van den Oord 2018, SimCLR 2020, CLIP 2021): softmax of each positive against the anchor\'s negatives',
-  capabilities: {
-    needsClassLabels: false,
-    needsLabelsWithTuple: false,
-    learnableParams: ['temperature, as log(1/τ) (with learnTemperature)'],
-    learnableTemperature: true,
-    symmetricCrossModal: true,
-  },
-  defaults: DEFAULTS,
+  ...LOSS_INFO.infonce,
   create: (options: InfoNCEOptions) => new InfoNCELoss(options),
 });

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'euclidean', reducer: 'mean', posMargin: 0, negMargin: 1 } as const;
+const DEFAULTS = LOSS_INFO['generalized-lifted-structure'].defaults;
 
 export interface LiftedStructureOptions extends PairLossOptions {
   /** Default 0 for distances, 1 for similarities. */
@@ -37,10 +38,6 @@ export class GeneralizedLiftedStructureLoss extends PairLoss {
 }
 
 export const liftedStructureDescriptor = defineLoss({
-  name: 'generalized-lifted-structure',
-  family: 'pair',
-  summary: 'Song et al. 2016, generalised by Hermans et al. 2017: soft-max of an anchor\'s positive distances against its negatives',
-  capabilities: PAIR_CAPABILITIES,
-  defaults: DEFAULTS,
+  ...LOSS_INFO['generalized-lifted-structure'],
   create: (options: LiftedStructureOptions) => new GeneralizedLiftedStructureLoss(options),
 });

@@ -6,7 +6,8 @@ import type { Labels } from '../tuples';
 import { oneHotMask } from '../tf-ops';
 import { BaseLoss, type LossInput } from './base';
 import { classBatch, classVariable, requireClassOptions, type ClassLossOptions } from './class-batch';
-import { defineLoss, type LossCapabilities } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
 export type MarginSoftmaxName = 'l2-softmax' | 'large-margin-softmax' | 'sphereface' | 'normface' | 'cosface' | 'arcface';
 
@@ -19,17 +20,12 @@ export interface MarginSoftmaxOptions extends ClassLossOptions {
   lambda?: number;
 }
 
-/** Literature defaults per loss (see docs/losses.md). */
-export const MARGIN_SOFTMAX_DEFAULTS: Record<MarginSoftmaxName, { scale: number; margin: number }> = {
-  'l2-softmax': { scale: 16, margin: 0 },
-  normface: { scale: 20, margin: 0 },
-  cosface: { scale: 64, margin: 0.35 },
-  arcface: { scale: 64, margin: 0.5 },
-  sphereface: { scale: 1, margin: 4 },
-  'large-margin-softmax': { scale: 1, margin: 4 },
-};
+/** Literature defaults per loss (see docs/losses.md), from the catalog. */
+export const MARGIN_SOFTMAX_DEFAULTS = Object.fromEntries(
+  (['l2-softmax', 'large-margin-softmax', 'sphereface', 'normface', 'cosface', 'arcface'] as const).map((name) => [name, { scale: LOSS_INFO[name].defaults.scale, margin: LOSS_INFO[name].defaults.margin }]),
+) as Record<MarginSoftmaxName, { scale: number; margin: number }>;
 
-const REDUCER = 'mean';
+const REDUCER = LOSS_INFO['l2-softmax'].defaults.reducer;
 
 /** Keeps acos away from ±1, where its derivative is infinite. */
 const ACOS_CLIP = 1e-7;
@@ -140,30 +136,17 @@ function binomial(n: number, k: number): number {
   return r;
 }
 
-const CLASS_CAPABILITIES: LossCapabilities = {
-  needsClassLabels: true,
-  needsLabelsWithTuple: true,
-  learnableParams: ['class weights W (embedding size × classes)'],
-  learnableTemperature: false,
-  symmetricCrossModal: false,
-};
-
-/** The registry entry of one softmax variant: its literature defaults and a factory for that name. */
-function marginSoftmaxDescriptor<const N extends MarginSoftmaxName>(name: N, summary: string) {
-  const { scale, margin } = MARGIN_SOFTMAX_DEFAULTS[name];
+/** The registry entry of one softmax variant: its catalog entry and a factory for that name. */
+function marginSoftmaxDescriptor<const N extends MarginSoftmaxName>(name: N) {
   return defineLoss({
-    name,
-    family: 'proxy',
-    summary,
-    capabilities: CLASS_CAPABILITIES,
-    defaults: { reducer: REDUCER, scale, margin, ...(multiplicative(name) && { lambda: 0 }) },
+    ...LOSS_INFO[name],
     create: (options: Partial<MarginSoftmaxOptions>) => new MarginSoftmaxLoss(name, requireClassOptions(name, options)),
   });
 }
 
-export const l2SoftmaxDescriptor = marginSoftmaxDescriptor('l2-softmax', 'Ranjan et al. 2017: softmax over features scaled to a fixed norm α');
-export const largeMarginSoftmaxDescriptor = marginSoftmaxDescriptor('large-margin-softmax', 'Liu et al. 2016 (L-Softmax): target angle multiplied by an integer margin m');
-export const sphereFaceDescriptor = marginSoftmaxDescriptor('sphereface', 'Liu et al. 2017 (A-softmax): L-Softmax with normalised class weights');
-export const normFaceDescriptor = marginSoftmaxDescriptor('normface', 'Wang et al. 2017: cosine softmax with a scale s');
-export const cosFaceDescriptor = marginSoftmaxDescriptor('cosface', 'Wang et al. 2018 (AM-softmax): cosine softmax with an additive cosine margin m');
-export const arcFaceDescriptor = marginSoftmaxDescriptor('arcface', 'Deng et al. 2019: cosine softmax with an additive angular margin m (radians)');
+export const l2SoftmaxDescriptor = marginSoftmaxDescriptor('l2-softmax');
+export const largeMarginSoftmaxDescriptor = marginSoftmaxDescriptor('large-margin-softmax');
+export const sphereFaceDescriptor = marginSoftmaxDescriptor('sphereface');
+export const normFaceDescriptor = marginSoftmaxDescriptor('normface');
+export const cosFaceDescriptor = marginSoftmaxDescriptor('cosface');
+export const arcFaceDescriptor = marginSoftmaxDescriptor('arcface');

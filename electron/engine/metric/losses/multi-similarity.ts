@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { keepWhere, maskedLogSumExp, rowsWithBoth } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'cosine', reducer: 'mean', alpha: 2, beta: 50, base: 0.5 } as const;
+const DEFAULTS = LOSS_INFO['multi-similarity'].defaults;
 
 export interface MultiSimilarityOptions extends PairLossOptions {
   /** Positive scale, default 2. */
@@ -44,10 +45,6 @@ export class MultiSimilarityLoss extends PairLoss {
 }
 
 export const multiSimilarityDescriptor = defineLoss({
-  name: 'multi-similarity',
-  family: 'pair',
-  summary: 'Wang et al. 2019: positives and negatives weighted by their self-, negative and relative similarity',
-  capabilities: PAIR_CAPABILITIES,
-  defaults: DEFAULTS,
+  ...LOSS_INFO['multi-similarity'],
   create: (options: MultiSimilarityOptions) => new MultiSimilarityLoss(options),
 });

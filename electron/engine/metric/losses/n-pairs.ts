@@ -4,9 +4,10 @@ import { term, type LossTerm } from '../reducers';
 import { gatherPairs, selectRows } from '../tf-ops';
 import type { Labels, PairTuple } from '../tuples';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'dot', reducer: 'mean' } as const;
+const DEFAULTS = LOSS_INFO['n-pairs'].defaults;
 
 /** Default distance: dot product without normalisation (the paper's inner product). */
 export type NPairsOptions = PairLossOptions;
@@ -52,10 +53,6 @@ function onePairPerClass(pairs: PairTuple, labels: Labels): { anchors: number[];
 }
 
 export const nPairsDescriptor = defineLoss({
-  name: 'n-pairs',
-  family: 'pair',
-  summary: 'Sohn 2016: one pair per class; each anchor against the other classes\' positives (softmax cross-entropy)',
-  capabilities: { ...PAIR_CAPABILITIES, needsLabelsWithTuple: true },
-  defaults: DEFAULTS,
+  ...LOSS_INFO['n-pairs'],
   create: (options: NPairsOptions) => new NPairsLoss(options),
 });

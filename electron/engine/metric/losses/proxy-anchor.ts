@@ -5,9 +5,10 @@ import type { Labels } from '../tuples';
 import { maskedLogSumExp, oneHotMask } from '../tf-ops';
 import { BaseLoss, type LossInput } from './base';
 import { classBatch, classVariable, requireClassOptions, type ClassLossOptions } from './class-batch';
+import { LOSS_INFO } from './catalog';
 import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'cosine', reducer: 'mean', alpha: 32, margin: 0.1 } as const;
+const DEFAULTS = LOSS_INFO['proxy-anchor'].defaults;
 
 export interface ProxyAnchorOptions extends ClassLossOptions {
   /** Default 32. */
@@ -68,16 +69,6 @@ export class ProxyAnchorLoss extends BaseLoss {
 }
 
 export const proxyAnchorDescriptor = defineLoss({
-  name: 'proxy-anchor',
-  family: 'proxy',
-  summary: 'Kim et al. 2020: each class proxy as an anchor, pulling its embeddings and pushing the others',
-  capabilities: {
-    needsClassLabels: true,
-    needsLabelsWithTuple: true,
-    learnableParams: ['proxies (classes × embedding size)'],
-    learnableTemperature: false,
-    symmetricCrossModal: false,
-  },
-  defaults: DEFAULTS,
+  ...LOSS_INFO['proxy-anchor'],
   create: (options: Partial<ProxyAnchorOptions>) => new ProxyAnchorLoss(requireClassOptions('proxy-anchor', options)),
 });

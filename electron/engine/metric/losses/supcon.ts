@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { maskedLogSumExp } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'cosine', reducer: 'mean-nonzero', temperature: 0.1 } as const;
+const DEFAULTS = LOSS_INFO.supcon.defaults;
 
 export interface SupConOptions extends PairLossOptions {
   /** Default 0.1. */
@@ -35,10 +36,6 @@ export class SupConLoss extends PairLoss {
 }
 
 export const supConDescriptor = defineLoss({
-  name: 'supcon',
-  family: 'pair',
-  summary: 'Khosla et al. 2020: InfoNCE with every same-class embedding as a positive (L_out)',
-  capabilities: PAIR_CAPABILITIES,
-  defaults: DEFAULTS,
+  ...LOSS_INFO.supcon,
   create: (options: SupConOptions) => new SupConLoss(options),
 });

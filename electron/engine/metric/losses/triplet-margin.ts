@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { term, type LossTerm } from '../reducers';
 import { gatherPairs } from '../tf-ops';
 import { PairLoss, type PairBatch, type PairLossOptions } from './base';
-import { defineLoss, PAIR_CAPABILITIES } from './descriptor';
+import { LOSS_INFO } from './catalog';
+import { defineLoss } from './descriptor';
 
-const DEFAULTS = { distance: 'euclidean', reducer: 'mean-nonzero', margin: 0.2, smooth: false } as const;
+const DEFAULTS = LOSS_INFO['triplet-margin'].defaults;
 
 export interface TripletMarginOptions extends PairLossOptions {
   /** Default 0.2 (FaceNet). */
@@ -35,10 +36,6 @@ export class TripletMarginLoss extends PairLoss {
 }
 
 export const tripletMarginDescriptor = defineLoss({
-  name: 'triplet-margin',
-  family: 'pair',
-  summary: 'Weinberger & Saul 2009, FaceNet 2015: each anchor nearer its positive than its negative by a margin',
-  capabilities: PAIR_CAPABILITIES,
-  defaults: DEFAULTS,
+  ...LOSS_INFO['triplet-margin'],
   create: (options: TripletMarginOptions) => new TripletMarginLoss(options),
 });

@@ -804,7 +804,8 @@ export class Engine implements EngineApi {
         return [...recorded, ...live];
       },
       'losses.list': async () =>
-        (await import('../metric/losses/registry')).LOSSES.map((l) => ({ name: l.name, family: l.family, summary: l.summary, defaults: { ...l.defaults }, needsClassLabels: l.capabilities.needsClassLabels })),
+        // The catalog, not the registry: listing the losses loads no TF.js (the Train screen asks on opening).
+        (await import('../metric/losses/catalog')).LOSS_INFOS.map((l) => ({ name: l.name, family: l.family, summary: l.summary, defaults: { ...l.defaults }, needsClassLabels: l.capabilities.needsClassLabels })),
       'library.scan': async (req, job) => {
         const s = this.settings();
         const folders = req?.folders ? req.folders.map((f) => normaliseFolder(this.guard.read(f))) : s.libraryFolders;

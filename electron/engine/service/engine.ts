@@ -511,6 +511,16 @@ export class Engine implements EngineApi {
     const db = () => (this.sessions.hasCatalog() ? this.sessions.existingCatalog() : this.sessions.catalog());
     const curated = async (model?: string): Promise<{ lib: Awaited<ReturnType<Sessions['library']>> }> => ({ lib: await this.sessions.library(await this.version(model)) });
     const ref = (r: number | string): string => (typeof r === 'number' ? String(r) : r);
+    // A track named in a request, from the catalog alone (review R7.2). One it does not know is described by what
+    // is at its path (curate.ts): for a confined front only where it may read, else the guard's refusal, as for any path it sends.
+    const known = (r: number | string, version: string): void => {
+      try {
+        catalogTrack(this.sessions.existingCatalog(), ref(r), version);
+      } catch (err) {
+        if (typeof r === 'string' && err instanceof NeedledropError && err.code === 'not-found') this.guard.read(r);
+        throw err;
+      }
+    };
     return {
       'engine.info': async () => {
         const active = await activeModel(this.registry);
@@ -652,7 +662,7 @@ export class Engine implements EngineApi {
       'library.map': async (req, job) => trackMap((await curated(req?.model)).lib, this.ctx.dataDir, this.musicSpace, job),
       similar: async ({ track, top, model, space }) => {
         // The track from the catalog alone first (review R7.2): an unknown one is refused before the library opens.
-        catalogTrack(this.sessions.existingCatalog(), ref(track), await this.version(model));
+        known(track, await this.version(model));
         const { lib } = await curated(model);
         if (space !== 'combined') return similar(lib, ref(track), top ?? 10);
         return similarCombined(lib, this.ctx.dataDir, this.musicSpace, resolveTrack(lib, ref(track)), top ?? 10);
@@ -681,7 +691,7 @@ export class Engine implements EngineApi {
         // library opens and the music space is built (minutes for a large library's first build).
         const version = await this.version(req.model);
         const named = req.kind === 'more-like' ? (req.seeds ?? []) : req.kind === 'mood-path' ? [req.from, req.to] : [];
-        for (const r of named) if (r !== undefined) catalogTrack(this.sessions.existingCatalog(), ref(r), version);
+        for (const r of named) if (r !== undefined) known(r, version);
         const { lib } = await curated(req.model);
         let pr: PlaylistRequest;
         if (req.kind === 'more-like') {

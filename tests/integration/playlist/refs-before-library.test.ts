@@ -81,6 +81,24 @@ describe('a track not in the catalog is refused before the library is opened', (
     }
   });
 
+  // The app's engine (confined) reads only the library folders: what is at a path outside them is not described.
+  it('a confined front: an unknown path outside the library folders is refused as such, not described', async () => {
+    const app = new Engine(contextFromEnv({}, { dataDir: data, threads: 1, confined: true }));
+    try {
+      const refused = await app.call('similar', { track: join(music, 'album0'), top: 3 }).then(
+        () => null,
+        (err: unknown) => err as { code: string; message: string },
+      );
+      expect(refused?.code).toBe('forbidden-path');
+      expect(refused?.message).not.toMatch(/not in the catalog/);
+      // A catalogued track is still found by its path (its file under no library folder now: review R24 keeps it).
+      await expect(app.call('similar', { track: 999, top: 3 })).rejects.toMatchObject({ code: 'not-found' });
+    } finally {
+      await app.close();
+    }
+    expect(existsSync(indexDir())).toBe(false);
+  });
+
   // What the observations above would have seen: a good request builds both.
   it('a catalogued track builds them: the index for similar, the profile for a playlist', { timeout: 60_000 }, async () => {
     expect((await engine.call('similar', { track: join(music, 'album0', 't0.ogg'), top: 3 })).length).toBe(3);

@@ -18,6 +18,7 @@ import { Stft } from '../features/stft';
 import { cancelledError, inputError } from '../errors';
 import { zeroNonFinite } from '../media/decode';
 import { ffmpegPath } from '../media/ffmpeg-path';
+import { checkReadableFile } from '../media/probe';
 import { describeStderr, mediaArg, spawnTool } from '../media/process';
 import { quantileSorted } from '../util/quantile';
 import { readVectorCache } from './vector-cache';
@@ -143,6 +144,9 @@ export class ProductionAccumulator {
  * 0 (width at the floor). Errors name the file and ffmpeg's cause.
  */
 export async function productionSignature(file: string, durationSeconds: number, signal?: AbortSignal): Promise<Float32Array | null> {
+  // A catalogued file since moved or deleted is common, and each music-space update retries it:
+  // refuse it from a stat, not from an ffmpeg start (~0.3 CPU-s with a shared-library build).
+  await checkReadableFile(file);
   const { sampleRate, excerptSeconds } = PRODUCTION_SPEC;
   const start = Math.max(0, durationSeconds / 2 - excerptSeconds / 2);
   const args = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', ...(start > 0 ? ['-ss', start.toFixed(3)] : []), '-t', String(excerptSeconds), '-i', mediaArg(file), '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '2', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1'];

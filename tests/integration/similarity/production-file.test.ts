@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configureFfmpeg } from '../../../electron/engine/media/ffmpeg-path';
 import { binBands, PRODUCTION_SPEC, productionSignature } from '../../../electron/engine/similarity/production';
 import { ffmpeg } from '../../helpers/media';
 
@@ -15,6 +16,17 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const nb = binBands(PRODUCTION_SPEC.sampleRate, PRODUCTION_SPEC.nfft, PRODUCTION_SPEC.lowHz, PRODUCTION_SPEC.edges).count;
 
 describe('productionSignature', () => {
+  it('a file that is not there is refused as such before any ffmpeg starts', async () => {
+    const file = join(tmp, 'moved-away.flac');
+    // An ffmpeg that cannot start: reaching it would fail as "ffmpeg … does not exist", not as the file.
+    configureFfmpeg({ ffmpeg: join(tmp, 'no-ffmpeg-here') });
+    try {
+      await expect(productionSignature(file, 5)).rejects.toThrow(`${file}: file not found`);
+    } finally {
+      configureFfmpeg({});
+    }
+  });
+
   it('a text file named .wav fails with the file and ffmpeg\'s reason', async () => {
     const file = join(tmp, 'not-audio.wav');
     writeFileSync(file, 'hello, not audio');

@@ -7,7 +7,8 @@
  * It also compiles the CLI once per run (scripts/build.ts, the same esbuild bundle `npm run
  * build` ships) into a folder of its own under .cache/, and names it in NEEDLEDROP_TEST_CLI for
  * tests/helpers/cli.ts: a test launches the CLI hundreds of times a run, and the bundle starts in
- * about half the CPU of `node --import tsx scripts/cli.ts` (1.5 against 3.6 CPU-s measured). The
+ * about 40 % of the CPU of `node --import tsx scripts/cli.ts` (0.8–1.0 against 2.0–2.6 CPU-s for
+ * `models --json`, measured 2026-12-02 under load). The
  * folder sits inside the repo because the built CLI finds the shipped models at the nearest
  * package.json above it. NEEDLEDROP_TEST_CLI_FROM_SOURCE=1 keeps the tsx route.
  */

@@ -17,9 +17,10 @@ import { segmentWindows } from '../encoders/segments';
 import { cutsInside, tooShortReason, tooShortToMatch } from '../../contract/clip-range';
 import { inputError, usageError } from '../errors';
 import { checkClipRange, pictureSeconds, resolveRange } from '../features/range';
-import { VIDEO_SPEC } from '../features/spec';
+import { stepCount, VIDEO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
-import { detectShotCuts, type ShotCutCache } from '../features/shot-cuts';
+import { stat } from 'node:fs/promises';
+import { detectShotCuts, type ShotCutCache, type ShotCuts } from '../features/shot-cuts';
 import { extractVideoFrom } from '../features/video';
 import { probe, videoStream, type MediaInfo } from '../media/probe';
 import { loadModel, type RegistryOptions } from '../models/registry';
@@ -74,13 +75,84 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Where the clip's shot cuts are kept (the app's engine: one detection shared with the player's markers and a fit). */
   shotCuts?: ShotCutCache;
+  /** The analyses a match session keeps: a range inside a kept one is sliced from it (no probe, no decode), and what is decoded is kept. */
+  kept?: ClipAnalysisCache;
+}
+
+/** A clip's analysis as decoded, with the shot-cut detection it was cut from. */
+interface KeptAnalysis {
+  /** The file's size and modification time when analysed: a changed file is analysed again. */
+  key: string;
+  clip: ClipAnalysis;
+  shots: ShotCuts;
+}
+
+/** An asked start this close to a kept row's start is on the kept rows' grid (float seconds from the range arithmetic). */
+const GRID_EPS = 1e-3;
+
+/**
+ * The clips' picture analyses, kept per file (a match session holds one): a re-rank of the same clip
+ * (the app's Match screen: an option toggled, sections, the same range, another range inside it that
+ * starts on its 0.5 s rows) slices the kept rows and cuts, with the kept probe, as ClipSoundCache
+ * (temp-track.ts) does the sound. The same range is the kept analysis itself. A range starting
+ * between the kept rows is decoded again: a slice would start up to a quarter step from the In asked,
+ * and the ranking's start, offsets and feedback are the In's. A partial decode is not kept.
+ */
+export class ClipAnalysisCache {
+  private readonly kept = new Map<string, KeptAnalysis>();
+  constructor(private readonly capacity = 8) {}
+
+  /** The file's current key, and its kept analysis when the file is unchanged since; undefined when it cannot be read (the probe says why). */
+  async lookup(file: string): Promise<{ key: string; held?: KeptAnalysis } | undefined> {
+    const st = await stat(file).catch(() => undefined);
+    if (!st) return undefined;
+    const key = `${st.size}\0${st.mtimeMs}`;
+    const held = this.kept.get(file);
+    return held?.key === key ? { key, held } : { key };
+  }
+
+  keep(file: string, entry: KeptAnalysis): void {
+    this.kept.delete(file);
+    this.kept.set(file, entry);
+    if (this.kept.size > this.capacity) this.kept.delete(this.kept.keys().next().value as string);
+  }
+}
+
+/**
+ * [start, start + expected] of a kept analysis, when it lies inside it and starts on its rows: as many
+ * rows as a decode of the range gives (stepCount of its frames), its duration by analyzeClip's rule,
+ * the shot cuts inside it from the kept detection (exact there: features/shot-cuts.ts span). Else null.
+ */
+function keptRange(kept: KeptAnalysis, start: number, expected: number): ClipAnalysis | null {
+  const whole = kept.clip;
+  const { seq } = whole;
+  const from = Math.round((start - seq.start) / seq.step);
+  if (from < 0 || Math.abs(seq.start + from * seq.step - start) > GRID_EPS) return null;
+  const rows = stepCount(Math.round(expected * VIDEO_SPEC.fps), Math.round(VIDEO_SPEC.fps * seq.step));
+  if (from + rows > seq.T || start + expected > whole.start + whole.duration + GRID_EPS) return null;
+  if (from === 0 && rows === seq.T && Math.abs(expected - whole.duration) <= GRID_EPS) return whole;
+  const part = seqRows(seq, from, from + rows);
+  const covered = rows * seq.step;
+  const duration = Math.abs(expected - covered) < seq.step ? expected : Math.min(expected, covered);
+  const offset = part.start - whole.start;
+  return {
+    file: whole.file,
+    start: part.start,
+    duration,
+    seq: part,
+    cuts: cutsInside(kept.shots.cuts, part.start, part.start + duration, kept.shots.fps).map((c) => c - part.start),
+    analysisCuts: whole.analysisCuts.map((c) => c - offset).filter((c) => c > BOUNDARY_EPS && c < duration),
+    ...(whole.info ? { info: whole.info } : {}),
+  };
 }
 
 /** Decode a clip's video (first moving-picture stream) in the range and describe it; find its shot cuts on its own frames alongside. */
 export async function analyzeClip(file: string, range: ClipRange = {}, opts: AnalyzeOptions = {}): Promise<ClipAnalysis> {
   const r = checkRange(range);
   const signal = opts.signal ? { signal: opts.signal } : {};
-  const info = await probe(file, signal);
+  const found = opts.kept ? await opts.kept.lookup(file) : undefined;
+  // A kept analysis of the unchanged file: its probe, and the range's rows when they are inside it.
+  const info = found?.held?.clip.info ?? (await probe(file, signal));
   if (!videoStream(info)) throw inputError(file, 'has no video stream');
   // The range against the picture, by the rule fit and export apply too (review R2.3: an end past it was clamped here).
   checkClipRange(file, info, r.start, range.end);
@@ -88,6 +160,11 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: Ana
   // Too short to judge is said before decoding, the range cut at the picture's end (review R2.4: a start
   // in the last frame read "no video frames could be decoded").
   checkJudgeable(file, r.start, Math.min(resolved.expected, pictureSeconds(info) - r.start), range.end === undefined);
+  const sliced = found?.held ? keptRange(found.held, r.start, resolved.expected) : null;
+  if (sliced) {
+    checkJudgeable(file, sliced.start, sliced.duration, range.end === undefined);
+    return sliced;
+  }
   // Only the range's cuts are shown: a CLI match decodes the range (and the frames its detection
   // reads) again, not the whole film; the app's engine reuses the markers' whole detection when done.
   const shotOpts = { info: resolved.info, ...signal, range: { start: r.start, end: r.start + resolved.expected } };
@@ -102,7 +179,7 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: Ana
   const duration = Math.abs(resolved.expected - rows) < seq.step ? resolved.expected : Math.min(resolved.expected, rows);
   // A picture that stopped early can still leave too little to judge.
   checkJudgeable(file, seq.start, duration, range.end === undefined);
-  return {
+  const clip: ClipAnalysis = {
     file,
     start: seq.start,
     duration,
@@ -112,6 +189,10 @@ export async function analyzeClip(file: string, range: ClipRange = {}, opts: Ana
     ...(summary.partial ? { partial: summary.partial.cause } : {}),
     info: resolved.info,
   };
+  // A range inside the kept span that starts between its rows leaves the wider span kept.
+  const within = found?.held && found.held.clip.start <= clip.start && clip.start + clip.duration <= found.held.clip.start + found.held.clip.duration + GRID_EPS;
+  if (found && opts.kept && !clip.partial && !within) opts.kept.keep(file, { key: found.key, clip, shots });
+  return clip;
 }
 
 /** Rows [from, to) of a descriptor sequence, its start moved with them (a view: no copy). */

@@ -18,7 +18,7 @@ import type { MatchStrategy } from '../search/matcher';
 import { round } from '../util/round';
 import { matchSections } from '../search/sections';
 import type { ClipSummary, MatchResult, TrackId } from '../search/types';
-import { analyzeClip, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
+import { analyzeClip, ClipAnalysisCache, clipSummary, openClipEncoder, sliceClip, type ClipAnalysis, type ClipEncoder, type ClipRange } from './clip';
 import { isNearSilent, openSearchLibrary, type Library, type LibraryOptions } from './library';
 import { fitView, readCalibration, type MatchCalibration } from './match-fit';
 import { splitSections, type Section, type SectionRule } from './sections';
@@ -36,6 +36,8 @@ export interface MatchSession {
   calibration: MatchCalibration | null;
   /** The clips' own audio as decoded: a re-rank of a clip slices it (temp-track.ts ClipSoundCache). */
   sounds: ClipSoundCache;
+  /** The clips' picture analyses (probe, descriptors, cuts): a re-rank of a clip slices them (clip.ts ClipAnalysisCache). */
+  clips: ClipAnalysisCache;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function openMatchSession(db: Catalog, opts: SessionOptions = {}): 
     provider: encoder.provider,
     calibration,
     sounds: new ClipSoundCache(),
+    clips: new ClipAnalysisCache(),
     async close() {
       await encoder.close();
       if (owned) await library.release();
@@ -281,7 +284,7 @@ export async function matchClip(session: MatchSession, file: string, opts: Match
   // One clip's own music against sections' rankings would need each section's share of it: not asked for yet.
   if (opts.tempTrack && opts.sections) throw usageError('a temp-track ranking ranks the whole clip (or its In–Out range), not sections');
   // analyzeClip refuses a range outside the picture and one too short to judge (app/clip.ts checkJudgeable).
-  const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}) });
+  const clip = await analyzeClip(file, opts.range ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.shotCuts ? { shotCuts: opts.shotCuts } : {}), kept: session.clips });
   // The clip's own sound over the same range: said with every ranking, ranked by only when asked (review R3.8).
   const sound = opts.sound ?? (await clipSound(session, clip, opts.tempTrack !== undefined, opts.signal));
   return matchAnalysis(session, clip, { ...opts, sound });

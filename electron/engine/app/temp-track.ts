@@ -17,8 +17,8 @@
 import { stat } from 'node:fs/promises';
 import type { ClipSoundtrack } from '../../contract/types';
 import { inputError } from '../errors';
-import { extractAudioPhases } from '../features/audio';
-import { resolveRange } from '../features/range';
+import { describeAudioPhases, extractAudioPhases } from '../features/audio';
+import { resolveRange, type Partial } from '../features/range';
 import { AUDIO_SPEC } from '../features/spec';
 import type { FeatureSeq } from '../features/types';
 import { audioStream, type MediaInfo } from '../media/probe';
@@ -58,7 +58,15 @@ interface DecodedSpan {
   /** Where the span was asked to end (the audio may stop before it). */
   end: number;
   phases: FeatureSeq[];
+  /**
+   * The decoded PCM, while the span has one phase (the newest such span, up to PCM_KEEP_SECONDS):
+   * a temp-track ranking of it describes the later phases from it (features/audio describeAudioPhases).
+   */
+  pcm?: { chunks: Float32Array[]; partial?: Partial };
 }
+
+/** Seconds of a span's PCM kept for its later phases: 10 min at 22.05 kHz is 53 MB, one span at a time. */
+const PCM_KEEP_SECONDS = 600;
 
 /** Two span edges this close are one (float seconds from the range arithmetic). */
 const SPAN_EPS = 1e-6;
@@ -67,9 +75,10 @@ const SPAN_EPS = 1e-6;
  * The clip's audio, decoded once per file and span and kept (a match session holds one): a re-rank
  * of the same clip (the app's "Also by its own music" toggled, an In–Out range inside the span
  * ranked, the same range again) slices what was decoded, as sliceClip slices the picture. One
- * decode describes the music from PHASES starts at once when a temp-track ranking asks for them
- * (its first ranking of a clip ranked without them decodes the clip's audio once more: made for
- * every match, the three more descriptions would cost ~60 % of a decode of clips never ranked so).
+ * decode describes the music from PHASES starts at once when a temp-track ranking asks for them;
+ * a plain ranking describes one (made for every match, the three more descriptions would cost
+ * ~60 % of a decode of clips never ranked so) and keeps the newest span's PCM, from which a
+ * temp-track ranking of it then describes the other three: no second decode.
  */
 export class ClipSoundCache {
   private readonly kept = new Map<string, DecodedSpan>();
@@ -90,23 +99,48 @@ export class ClipSoundCache {
     const kept = before?.key === key ? before : undefined;
     const inside = kept !== undefined && kept.start <= start + SPAN_EPS && end <= kept.end + SPAN_EPS;
     if (inside && (!opts.phased || kept.phases.length === PHASES)) return described(kept, start, end, opts.phased ?? false);
-    // Phases asked of a span decoded without them: the whole span again, so the next ranges inside it still slice.
+    if (inside && kept.pcm) {
+      // Phases asked of a span decoded without them, its PCM kept: the three later starts described from it.
+      const later = describeAudioPhases(kept.pcm.chunks, kept.start, PHASE_SKIPS.slice(1), kept.pcm.partial);
+      const span: DecodedSpan = { key, start: kept.start, end: kept.end, phases: [kept.phases[0], ...later.map((f) => f.seq)] };
+      this.keep(file, span);
+      return described(span, start, end, true);
+    }
+    // Phases asked of a span decoded without them (its PCM not kept): the whole span again, so the next ranges inside it still slice.
     const [from, to] = inside ? [kept.start, kept.end] : [start, end];
     let phases: FeatureSeq[];
+    let pcm: DecodedSpan['pcm'];
     try {
       const range = await resolveRange(file, { start: from, duration: to - from, info });
       const skips = opts.phased ? PHASE_SKIPS : PHASE_SKIPS.slice(0, 1);
-      phases = (await extractAudioPhases(range, opts.signal ? { signal: opts.signal } : {}, skips)).map((f) => f.seq);
+      // One phase described: the PCM kept (copied: the decoder's chunks are views) for a temp-track ranking of the span.
+      let chunks: Float32Array[] | undefined = opts.phased ? undefined : [];
+      let samples = 0;
+      const keep = (chunk: Float32Array): void => {
+        if (!chunks) return;
+        samples += chunk.length;
+        if (samples > PCM_KEEP_SECONDS * AUDIO_SPEC.sampleRate) chunks = undefined;
+        else chunks.push(chunk.slice());
+      };
+      const features = await extractAudioPhases(range, opts.signal ? { signal: opts.signal } : {}, skips, keep);
+      phases = features.map((f) => f.seq);
+      if (chunks) pcm = { chunks, ...(features[0].summary.partial ? { partial: features[0].summary.partial } : {}) };
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       // An audio stream that cannot be decoded is no reason to refuse the picture's ranking: said, not thrown.
       return { view: { kind: 'none', seconds: 0, cause: err instanceof Error ? err.message : String(err) }, seq: null };
     }
-    const span: DecodedSpan = { key, start: from, end: to, phases };
+    const span: DecodedSpan = { key, start: from, end: to, phases, ...(pcm ? { pcm } : {}) };
+    this.keep(file, span);
+    return described(span, start, end, opts.phased ?? false);
+  }
+
+  /** `span` as the file's, the newest; only it keeps PCM. */
+  private keep(file: string, span: DecodedSpan): void {
+    for (const other of this.kept.values()) delete other.pcm;
     this.kept.delete(file);
     this.kept.set(file, span);
     if (this.kept.size > this.capacity) this.kept.delete(this.kept.keys().next().value as string);
-    return described(span, start, end, opts.phased ?? false);
   }
 }
 

@@ -316,25 +316,56 @@ export async function extractAudioFrom(r: ResolvedRange, opts: ExtractOptions): 
 /**
  * extractAudioFrom, the same PCM also described from later starts: one decode, one AudioFeatures per
  * `skips` entry (samples at AUDIO_SPEC.sampleRate left out first, ascending; 0 is the range itself,
- * as extractAudioFrom gives it). Each starts at the file time of its first sample.
+ * as extractAudioFrom gives it). Each starts at the file time of its first sample. `keep` sees every
+ * chunk of PCM as decoded (a view: copy it to keep it), for describeAudioPhases later.
  */
-export async function extractAudioPhases(r: ResolvedRange, opts: ExtractOptions, skips: readonly number[]): Promise<AudioFeatures[]> {
+export async function extractAudioPhases(r: ResolvedRange, opts: ExtractOptions, skips: readonly number[], keep?: (pcm: Float32Array) => void): Promise<AudioFeatures[]> {
   const { info, start, duration, expected } = r;
-  const exs = skips.map((skip) => new AudioFeatureExtractor(start + skip / S.sampleRate));
+  const phases = new PhaseFeed(start, skips);
   const dec = { sampleRate: S.sampleRate, start, ...(duration !== undefined ? { duration } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  let samples = 0;
-  const seconds = (): number => samples / S.sampleRate;
   const push = (pcm: Float32Array): void => {
-    for (let i = 0; i < exs.length; i++) {
-      const from = skips[i] - samples;
-      if (from <= 0) exs[i].push(pcm);
-      else if (from < pcm.length) exs[i].push(pcm.subarray(from));
-    }
-    samples += pcm.length;
-    opts.onProgress?.('audio', seconds(), expected);
+    phases.push(pcm);
+    keep?.(pcm);
+    opts.onProgress?.('audio', phases.seconds(), expected);
   };
-  const partial = await feed(info.file, decodeAudio(info.file, dec), push, seconds, S.step, 'audio', emptyRangeCause(r, 'audio', S.hop / S.sampleRate, 'hop'));
-  return exs.map((ex) => ex.finish(partial));
+  const partial = await feed(info.file, decodeAudio(info.file, dec), push, () => phases.seconds(), S.step, 'audio', emptyRangeCause(r, 'audio', S.hop / S.sampleRate, 'hop'));
+  return phases.finish(partial);
+}
+
+/**
+ * extractAudioPhases of PCM decoded before (the chunks its `keep` saw, from `start`, file seconds, and
+ * the decode's partial): the same descriptors, no decode.
+ */
+export function describeAudioPhases(chunks: readonly Float32Array[], start: number, skips: readonly number[], partial?: Partial): AudioFeatures[] {
+  const phases = new PhaseFeed(start, skips);
+  for (const pcm of chunks) phases.push(pcm);
+  return phases.finish(partial);
+}
+
+/** One extractor per skip, each fed the same PCM from its skip on. */
+class PhaseFeed {
+  private readonly exs: AudioFeatureExtractor[];
+  private samples = 0;
+  constructor(start: number, private readonly skips: readonly number[]) {
+    this.exs = skips.map((skip) => new AudioFeatureExtractor(start + skip / S.sampleRate));
+  }
+
+  push(pcm: Float32Array): void {
+    for (let i = 0; i < this.exs.length; i++) {
+      const from = this.skips[i] - this.samples;
+      if (from <= 0) this.exs[i].push(pcm);
+      else if (from < pcm.length) this.exs[i].push(pcm.subarray(from));
+    }
+    this.samples += pcm.length;
+  }
+
+  seconds(): number {
+    return this.samples / S.sampleRate;
+  }
+
+  finish(partial: Partial | undefined): AudioFeatures[] {
+    return this.exs.map((ex) => ex.finish(partial));
+  }
 }
 
 /**

@@ -182,7 +182,7 @@ describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R
     }
   }, 120_000);
 
-  it('one probe and one decode of the clip\'s audio per match; a re-rank of the same clip (option toggled, a range inside) decodes no audio', async () => {
+  it('a clip is probed and decoded once: a re-rank of it (option toggled, a range inside on its rows, the same again) probes and decodes nothing', async () => {
     // A clip of its own (a copy: nothing of it kept yet), every ffmpeg and ffprobe start logged by a wrapper that then is the real tool.
     const file = clip('count.mp4');
     copyFileSync(clip('temp.mp4'), file);
@@ -194,29 +194,52 @@ describe.skipIf(!media)("the clip's own music: said, and ranked by on request (R
       return w;
     };
     configureFfmpeg({ ffmpeg: wrap('ffmpeg', ffmpegPath()), ffprobe: wrap('ffprobe', ffprobePath()) });
-    const starts = async (extra: Record<string, unknown>): Promise<{ probes: number; audio: number; m: ClipMatch }> => {
+    const starts = async (at: string, extra: Record<string, unknown>): Promise<{ probes: number; audio: number; picture: number; m: ClipMatch }> => {
       rmSync(log, { force: true });
-      const m = await match(file, extra);
-      const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(file));
-      return { probes: lines.filter((l) => l.startsWith('ffprobe ')).length, audio: lines.filter((l) => l.startsWith('ffmpeg ') && l.includes('-map 0:a:')).length, m };
+      writeFileSync(log, '');
+      const m = await match(at, extra);
+      const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(at));
+      const ffmpegWith = (map: string): number => lines.filter((l) => l.startsWith('ffmpeg ') && l.includes(`-map ${map}`)).length;
+      // The picture: its descriptors' decode and its shot cuts' (each maps the first video stream).
+      return { probes: lines.filter((l) => l.startsWith('ffprobe ')).length, audio: ffmpegWith('0:a:'), picture: ffmpegWith('0:V:'), m };
     };
+    const count = (s: { probes: number; audio: number; picture: number }): number[] => [s.probes, s.audio, s.picture];
+    const tempWhy = (m: ClipMatch) => m.results.map((r) => ({ path: r.track.path, score: r.score, offset: r.offset, why: r.why.tempTrack }));
     try {
-      const plainFirst = await starts({});
-      // The old code probed twice a match and decoded the audio 1 time plain, 4 with the option (one per phase).
-      expect([plainFirst.probes, plainFirst.audio]).toEqual([1, 1]);
+      const plainFirst = await starts(file, {});
+      // One probe, one audio decode; the picture decoded once for its descriptors and once for its shot cuts.
+      expect(count(plainFirst)).toEqual([1, 1, 2]);
       expect(plainFirst.m.soundtrack).toEqual(plain.soundtrack);
-      // The option ticked: the phases are made by one more decode of the same span.
-      const toggled = await starts({ tempTrack: true });
-      expect([toggled.probes, toggled.audio]).toEqual([1, 1]);
+      expect(plainFirst.m.results.map(pictureOnly)).toEqual(plain.results.map(pictureOnly));
+      // The option ticked: the later phases from the PCM the plain ranking kept, the picture as analysed.
+      // (Before: [1, 1, 2], the phases by one more decode and the picture probed and decoded again.)
+      const toggled = await starts(file, { tempTrack: true });
+      expect(count(toggled)).toEqual([0, 0, 0]);
       expect(toggled.m.results[0].track.path).toBe(TEMP);
-      // A range inside the span, with and without the option: sliced, not decoded.
-      const inside = await starts({ tempTrack: true, start: 4, end: 16 });
-      expect([inside.probes, inside.audio]).toEqual([1, 0]);
+      // The same ranking as a copy of the clip ranked with the option first (all four phases from its one decode).
+      const fresh = clip('count-fresh.mp4');
+      copyFileSync(clip('temp.mp4'), fresh);
+      const direct = await starts(fresh, { tempTrack: true });
+      expect(count(direct)).toEqual([1, 1, 2]);
+      expect(tempWhy(toggled.m)).toEqual(tempWhy(direct.m));
+      // A range inside the span starting on its 0.5 s rows, with and without the option: sliced, not decoded.
+      const inside = await starts(file, { tempTrack: true, start: 4, end: 16 });
+      expect(count(inside)).toEqual([0, 0, 0]);
+      expect([inside.m.start, inside.m.end]).toEqual([4, 16]);
       expect(inside.m.results[0].track.path).toBe(TEMP);
       expect(Math.abs(inside.m.results[0].offset - (T + 4))).toBeLessThanOrEqual(0.5);
-      const untoggled = await starts({ start: 4, end: 16 });
-      expect([untoggled.probes, untoggled.audio]).toEqual([1, 0]);
+      const untoggled = await starts(file, { start: 4, end: 16 });
+      expect(count(untoggled)).toEqual([0, 0, 0]);
       expect(untoggled.m.soundtrack).toMatchObject({ kind: 'music', seconds: 12 });
+      // An In between the rows: the picture decoded for it (its start is the In asked), no probe; the whole span stays kept.
+      const between = await starts(file, { start: 4.2, end: 16 });
+      expect(count(between)).toEqual([0, 0, 2]);
+      expect(between.m.start).toBe(4.2);
+      // The whole clip again: the same ranking as its first, nothing probed or decoded.
+      const again = await starts(file, {});
+      expect(count(again)).toEqual([0, 0, 0]);
+      expect(again.m.results.map(pictureOnly)).toEqual(plainFirst.m.results.map(pictureOnly));
+      expect(again.m.summary).toEqual(plainFirst.m.summary);
     } finally {
       configureFfmpeg({});
     }

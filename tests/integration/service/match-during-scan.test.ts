@@ -25,8 +25,12 @@ describe('a scan ending while a match runs', () => {
     await withEngine(join(tmp, 'data'), { confined: false }, async (engine, events: EngineEvent[]) => {
       await runJob(engine, 'library.scan', { folders: [lib], jobs: 1 });
       const alone = await runJob(engine, 'match', { clips: [clip], top: 3 });
+      // A copy of the clip: the match session keeps the clip it analysed (e07115a), and a match of
+      // the same file again decodes nothing, so it would end before the scan and run no race.
+      const copy = join(tmp, 'clip-copy.webm');
+      copyFileSync(clip, copy);
       const ended: string[] = [];
-      const matching = runJob(engine, 'match', { clips: [clip], top: 3 }).then((r) => (ended.push('match'), r));
+      const matching = runJob(engine, 'match', { clips: [copy], top: 3 }).then((r) => (ended.push('match'), r));
       // Once the match is under way, a scan (nothing new) runs to its end and drops the sessions.
       await new Promise<void>((ok) => {
         const check = (): void => (events.some((e) => e.type === 'progress' && e.phase === 'match') ? ok() : void setTimeout(check, 5));

@@ -185,8 +185,17 @@ describe.skipIf(!hasChromium)('Explore and Settings in Chromium against needledr
     await expect.poll(() => row.locator('[data-testid="cache-size"]').textContent()).not.toBe('0 B');
     await screenshot(page, 'settings');
 
-    await row.locator('button:has-text("Clear")').click();
+    // Each Clear says which cache it clears; pressed from the keyboard, it leaves the focus on the
+    // table's heading (the button turns disabled), and what was freed is said in the live region (review R6).
+    const label = (await row.locator('th').innerText()).trim();
+    const size = (await row.locator('[data-testid="cache-size"]').innerText()).trim();
+    const button = page.getByRole('button', { name: `Clear ${label}`, exact: true });
+    expect(await button.count()).toBe(1);
+    await button.focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => row.locator('[data-testid="cache-size"]').textContent()).toBe('0 B');
+    await expect.poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`)).toBe('H2 Caches');
+    await expect.poll(() => page.locator('[data-testid="announcer"]').innerText(), { timeout: 5000 }).toBe(`Cleared ${label}: ${size} freed`);
     expect((await engine.call('cache.info')).find((c) => c.name === 'map')).toMatchObject({ bytes: 0, files: 0 });
     // Only the cache went: the tracks are all there and the map is rebuilt on request.
     expect((await engine.call('tracks.list', { limit: 1 })).total).toBe(labels.size + REAL.length + 1);
@@ -197,6 +206,21 @@ describe.skipIf(!hasChromium)('Explore and Settings in Chromium against needledr
     await expect.poll(() => row.locator('[data-testid="cache-size"]').textContent()).not.toBe('0 B');
     expect(await row.locator('button:has-text("Clear")').isEnabled()).toBe(true);
   }, 120_000);
+
+  it('says "Saved." in the card of the setting saved, in a status region (review R6)', async () => {
+    await go('settings');
+    const single = page.locator('[data-testid="settings-single-keys"]');
+    const status = (card: string) => page.locator(`[role="status"][data-saved="${card}"]`);
+    for (const checked of [false, true]) {
+      await single.setChecked(checked);
+      await expect.poll(() => status('keyboard').innerText()).toBe('Saved.');
+      expect(await status('inference').innerText()).toBe('');
+      expect(await status('library').innerText()).toBe('');
+      expect((await engine.call('settings.get')).singleKeyShortcuts).toBe(checked);
+      // It goes again, so the next save is heard.
+      await expect.poll(() => status('keyboard').innerText(), { timeout: 5000 }).toBe('');
+    }
+  }, 60_000);
 
   it('raised no page error in any flow', () => {
     expect(app?.session.problems).toEqual([]);

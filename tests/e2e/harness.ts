@@ -3,7 +3,7 @@
  * catalog in a temp folder, driven in Debian's Chromium through playwright-core.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -12,6 +12,10 @@ import { runJob, type EngineApi } from '../../electron/contract/api';
 import { createEngineClient } from '../../electron/contract/client';
 import type { ClientMessage, ServerMessage } from '../../electron/contract/messages';
 import { cliArgv } from '../helpers/cli';
+
+// Built by the global setup (tests/helpers/test-home.ts) before any file runs; the bench calls it itself.
+import { ensureRendererBuilt } from '../helpers/renderer-build';
+export { ensureRendererBuilt };
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const SHARED_MEDIA = join(REPO, '../shared/media');
@@ -29,25 +33,6 @@ const CHROMIUM_ARGS = [
   // Previews start on a click in the app; in tests media may also start from script.
   '--autoplay-policy=no-user-gesture-required',
 ];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    if (name === 'dist' || name === 'node_modules') continue;
-    const p = join(dir, name);
-    const s = statSync(p);
-    newest = Math.max(newest, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
-  }
-  return newest;
-}
-
-/** Build renderer/dist when it is missing or older than the renderer's sources. */
-export function ensureRendererBuilt(): void {
-  const index = join(REPO, 'renderer/dist/index.html');
-  const sources = Math.max(newestMtime(join(REPO, 'renderer')), newestMtime(join(REPO, 'electron/contract')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
-}
 
 export interface Served {
   url: string;

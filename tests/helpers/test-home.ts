@@ -11,16 +11,21 @@
  * `models --json`, measured 2026-12-02 under load). The
  * folder sits inside the repo because the built CLI finds the shipped models at the nearest
  * package.json above it. NEEDLEDROP_TEST_CLI_FROM_SOURCE=1 keeps the tsx route.
+ *
+ * And it builds the renderer the e2e tests serve, when stale, before any file starts (see
+ * renderer-build.ts: two files building it side by side broke each other's page).
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build';
 import { REPO_ROOT } from './cli';
+import { ensureRendererBuilt } from './renderer-build';
 
 export const TEST_HOME_PREFIX = 'needledrop-test-home-';
 
 export default async function setup(): Promise<() => void> {
+  ensureRendererBuilt();
   const home = mkdtempSync(join(tmpdir(), TEST_HOME_PREFIX));
   process.env.NEEDLEDROP_HOME = home;
   let cliDir: string | undefined;

@@ -18,6 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from './build';
+import { errorMessage } from '../electron/engine/util/error-message';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Electron 45 runs Node 22. */
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1] === import.meta.filename) {
   main().catch((err: unknown) => {
-    process.stderr.write(`build-electron: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`build-electron: ${errorMessage(err)}\n`);
     process.exit(1);
   });
 }

@@ -19,6 +19,7 @@ import { openCatalog } from '../../electron/engine/catalog/db';
 import { DEFAULT_COMPONENTS } from '../../electron/engine/library/default-components';
 import { indexLibrary } from '../../electron/engine/library/indexer';
 import { ffmpegPath } from '../../electron/engine/media/ffmpeg-path';
+import { errorMessage } from '../../electron/engine/util/error-message';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -114,7 +115,7 @@ for (let q = 0; q < QUERIES; q++) {
     if (m.results.length === 0 || !m.results.every((r) => Number.isFinite(r.score))) failures++;
   } catch (err) {
     failures++;
-    if (failures <= 3) process.stderr.write(`soak: query ${q} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (failures <= 3) process.stderr.write(`soak: query ${q} failed: ${errorMessage(err)}\n`);
   }
   latencies.push(performance.now() - t);
   if ((q + 1) % 1000 === 0) process.stderr.write(`soak: ${q + 1} queries, ${rounds} re-index rounds\n`);

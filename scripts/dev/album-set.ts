@@ -41,6 +41,7 @@ import { updateProductionSignatures } from '../../electron/engine/similarity/mus
 import { num, parse } from '../cli/args';
 import { interruptSignal, phaseStatus, statusLine } from '../cli/status';
 import { holderGroups, holdersOf } from './copyright';
+import { errorMessage } from '../../electron/engine/util/error-message';
 
 interface Album {
   /** The Debian package. */
@@ -246,7 +247,7 @@ async function longTracks(files: readonly string[]): Promise<string[]> {
       durations[i] = await probe(f, { signal }).then(
         (p) => p.duration,
         (e: unknown) => {
-          process.stderr.write(`album-set: left out ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.stderr.write(`album-set: left out ${f}: ${errorMessage(e)}\n`);
           return 0;
         },
       );

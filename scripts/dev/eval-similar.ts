@@ -24,6 +24,7 @@ import { updateProductionSignatures } from '../../electron/engine/similarity/mus
 import { num, parse, printJson } from '../cli/args';
 import { usageError } from '../cli/errors';
 import { interruptSignal, phaseStatus } from '../cli/status';
+import { errorMessage } from '../../electron/engine/util/error-message';
 
 export const usage =
   'needledrop eval-similar DIR [--db PATH] [--model V] [--steps N] [--loss L] [--music-weight W] [--labels FILE] [--no-halves] [--no-production] [--backend wasm|cpu] [--jobs N] [--json]';
@@ -64,7 +65,7 @@ function readLabels(file: string): Map<string, string> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw usageError(`--labels ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw usageError(`--labels ${file}: ${errorMessage(e)}`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string'))
     throw usageError(`--labels ${file}: must be a JSON object of track path (relative to DIR) → label`);

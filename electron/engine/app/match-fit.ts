@@ -16,6 +16,7 @@ import type { FitView } from '../../contract/types';
 import { inputError } from '../errors';
 import { round } from '../util/round';
 import { finite } from '../util/finite';
+import { errorMessage } from '../util/error-message';
 
 export const CALIBRATION_FILE = 'match-calibration.json';
 
@@ -120,7 +121,7 @@ export async function readCalibration(modelDir: string): Promise<MatchCalibratio
   try {
     doc = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw inputError(file, `not a readable JSON calibration (${err instanceof Error ? err.message : String(err)})`, err);
+    throw inputError(file, `not a readable JSON calibration (${errorMessage(err)})`, err);
   }
   const c = doc as Partial<MatchCalibration> | null;
   if (typeof c !== 'object' || c === null || !finite(c.slope) || !finite(c.intercept)) {

@@ -27,6 +27,7 @@ import { melColumns } from '../similarity/descriptor-stats';
 import { soundtrackKind, stepSounds } from '../train/edits';
 import { round } from '../util/round';
 import { seqRows } from './clip';
+import { errorMessage } from '../util/error-message';
 
 export { TEMP_TRACK_WEIGHT } from '../../contract/temp-track';
 
@@ -128,7 +129,7 @@ export class ClipSoundCache {
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       // An audio stream that cannot be decoded is no reason to refuse the picture's ranking: said, not thrown.
-      return { view: { kind: 'none', seconds: 0, cause: err instanceof Error ? err.message : String(err) }, seq: null };
+      return { view: { kind: 'none', seconds: 0, cause: errorMessage(err) }, seq: null };
     }
     const span: DecodedSpan = { key, start: from, end: to, phases, ...(pcm ? { pcm } : {}) };
     this.keep(file, span);

@@ -8,6 +8,7 @@ import { errnoWords } from '../util/errno';
 import { pidAlive } from '../util/pid';
 import { folderWriteProblem, makeFolder } from '../util/writable';
 import { latestVersion, migrate } from './migrations';
+import { errorMessage } from '../util/error-message';
 
 // URI filenames (for `immutable=1`, the one way to read a cleanly closed WAL catalog in a folder that
 // cannot be written) are off in better-sqlite3 unless SQLITE_USE_URI=1 when its addon loads, at the
@@ -40,7 +41,7 @@ export function openCatalog(path: string = catalogPath(), options: OpenOptions =
   try {
     db = new Database(path, { fileMustExist: !inMemory });
   } catch (err) {
-    throw inputError(path, readOnlyCause(path, folderName, err) ?? `cannot open catalog (${messageOf(err)})`, err);
+    throw inputError(path, readOnlyCause(path, folderName, err) ?? `cannot open catalog (${errorMessage(err)})`, err);
   }
   try {
     db.pragma('busy_timeout = 5000');
@@ -51,7 +52,7 @@ export function openCatalog(path: string = catalogPath(), options: OpenOptions =
     migrate(db);
   } catch (err) {
     db.close();
-    throw inputError(path, readOnlyCause(path, folderName, err) ?? `not a usable catalog (${messageOf(err)})`, err);
+    throw inputError(path, readOnlyCause(path, folderName, err) ?? `not a usable catalog (${errorMessage(err)})`, err);
   }
   return db;
 }
@@ -101,7 +102,7 @@ function openReadOnly(path: string, folderName: string): Catalog {
     db?.close();
     if (err instanceof CatalogSchemaError) throw inputError(path, err.message, err);
     const cause = readOnlyCause(path, folderName, err);
-    if (cause === null) throw inputError(path, `not a usable catalog (${messageOf(err)})`, err);
+    if (cause === null) throw inputError(path, `not a usable catalog (${errorMessage(err)})`, err);
     db = openImmutable(path, cause);
   }
   try {
@@ -109,7 +110,7 @@ function openReadOnly(path: string, folderName: string): Catalog {
     db.pragma('foreign_keys = ON');
   } catch (err) {
     db.close();
-    throw inputError(path, `not a usable catalog (${messageOf(err)})`, err);
+    throw inputError(path, `not a usable catalog (${errorMessage(err)})`, err);
   }
   return db;
 }
@@ -131,7 +132,7 @@ function openImmutable(path: string, cause: string): Catalog {
     db = new Database(`${pathToFileURL(resolve(path)).href}?mode=ro&immutable=1`, { readonly: true, fileMustExist: true });
   } catch (err) {
     // This process loaded SQLite before SQLITE_USE_URI was set (URI names are then plain file names, not found).
-    throw inputError(path, `${cause} (and this process cannot read it immutable: ${messageOf(err)})`, err);
+    throw inputError(path, `${cause} (and this process cannot read it immutable: ${errorMessage(err)})`, err);
   }
   try {
     checkSchema(db, path);
@@ -139,7 +140,7 @@ function openImmutable(path: string, cause: string): Catalog {
     if (fileStamp(path) !== stamp) throw new CatalogSchemaError(`${cause}; another process began writing it while it was opened: try again`);
   } catch (err) {
     db.close();
-    throw inputError(path, err instanceof CatalogSchemaError ? err.message : `not a usable catalog (${messageOf(err)})`, err);
+    throw inputError(path, err instanceof CatalogSchemaError ? err.message : `not a usable catalog (${errorMessage(err)})`, err);
   }
   snapshots.set(db, { path, stamp });
   return db;
@@ -201,7 +202,7 @@ function createCatalog(path: string, folderName: string): void {
       if (code !== 'EEXIST' && !existsSync(full)) renameSync(tmp, full);
     }
   } catch (err) {
-    throw inputError(path, readOnlyCause(path, folderName, err) ?? `cannot create the catalog (${messageOf(err)})`, err);
+    throw inputError(path, readOnlyCause(path, folderName, err) ?? `cannot create the catalog (${errorMessage(err)})`, err);
   } finally {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true });
   }
@@ -211,9 +212,6 @@ function folderNameOf(path: string): string {
   return dirname(resolve(path)) === resolve(dataHome()) ? 'the data folder' : "the catalog's folder";
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Why SQLite could not open or write the catalog when its folder or file cannot be written, else null.

@@ -7,6 +7,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { KERNEL_SIZE, weightShapes, type EncoderConfig, type NamedWeights } from './encoder';
+import { errorMessage } from '../util/error-message';
 
 const { onnx } = onnxProto;
 const CONFIG_KEY = 'needledrop.encoder';
@@ -46,7 +47,7 @@ export function onnxToEncoder(bytes: Uint8Array): ImportedEncoder {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (err) {
-    throw new Error(`not an ONNX model (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`not an ONNX model (${errorMessage(err)})`);
   }
   const meta = model.metadataProps.find((p) => p.key === CONFIG_KEY)?.value;
   if (!meta) throw new Error(`not a Needledrop encoder (no "${CONFIG_KEY}" metadata)`);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../util/error-message';
 /**
  * An encoder's signature (window, input and output widths, opset) read straight from the ONNX
  * protobuf bytes: only the few fields it needs, stepping over the weights. Opening a model for
@@ -158,7 +159,7 @@ export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
     // The graph, then the model's local functions (25 → FunctionProto node 7).
     external = externalInGraph(graph) ?? externalInNodes(sub(model, 25).flatMap((f) => sub(fields(f), 7)));
   } catch (err) {
-    throw new Error(`not an ONNX model (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`not an ONNX model (${errorMessage(err)})`);
   }
   // Weights from another file (ONNX external data): a model loaded from bytes reads a relative
   // location against the process's working folder, so a shared model folder could pull any file

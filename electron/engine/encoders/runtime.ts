@@ -9,6 +9,7 @@ import { cancelledError, inputError, NeedledropError } from '../errors';
 import { INPUT_NAME, OUTPUT_NAME, readOnnxSignature, type OnnxSignature } from './onnx-signature';
 import { join } from 'node:path';
 import { cudaProviderInstalled, ortBinDir, providerPlan, providerUnavailable, type ProviderName, type ProviderRequest } from './providers';
+import { errorMessage } from '../util/error-message';
 
 // onnxruntime's own logger prints a provider that fails to load as a raw native error on the
 // user's terminal (review R22). Every failure also reaches us as an exception, which is reported
@@ -52,7 +53,7 @@ export interface EncoderSession {
 
 export const DEFAULT_CHUNK = 256;
 
-const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
+const firstLine = (err: unknown): string => errorMessage(err).split('\n')[0].trim();
 
 export async function openEncoder(path: string, options: OpenEncoderOptions = {}): Promise<EncoderSession> {
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));

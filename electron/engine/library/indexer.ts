@@ -48,6 +48,7 @@ import { errnoWords } from '../util/errno';
 import { isUnder } from '../util/path-under';
 import { fileKey, findAudioFiles, type DiskEntry, type ScanSkip } from './scan';
 import type { AnalyzedFile, IndexTask, IndexTaskResult } from './worker';
+import { errorMessage } from '../util/error-message';
 
 export interface IndexProgress {
   phase: 'hash' | 'analyze';
@@ -138,7 +139,7 @@ function isInputError(err: unknown): boolean {
 
 /** The cause without the "path: " prefix inputError puts in front. */
 function reasonOf(err: unknown, path: string): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   const bare = msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg;
   return isInputError(err) ? bare : `internal error: ${bare.split('\n')[0]}`;
 }
@@ -301,7 +302,7 @@ export async function indexLibrary(db: Catalog, roots: readonly string[], option
   try {
     return await indexClaimed(db, jobId, absRoots, { jobs, batch }, signal, options);
   } catch (err) {
-    finishJob(db, jobId, isCancelled(err) ? 'cancelled' : 'failed', isCancelled(err) ? {} : { error: err instanceof Error ? err.message : String(err) });
+    finishJob(db, jobId, isCancelled(err) ? 'cancelled' : 'failed', isCancelled(err) ? {} : { error: errorMessage(err) });
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import { NeedledropError } from '../errors';
 import { AUDIO_SPEC } from '../features/spec';
 import { loadModel, type RegistryOptions } from '../models/registry';
 import type { SegmentEmbedder } from './contracts';
+import { errorMessage } from '../util/error-message';
 
 /**
  * The active model version's audio encoder as a SegmentEmbedder (onnxruntime-node, CPU: the
@@ -17,7 +18,7 @@ export async function modelEmbedder(version?: string, registry: RegistryOptions 
     model = await loadModel({ ...registry, ...(version ? { version } : {}), expectedSpec: { audio: AUDIO_SPEC.version } });
   } catch (err) {
     if (err instanceof NeedledropError && err.kind === 'usage' && !version) return { problem: 'no model version installed: features only' };
-    return { problem: `model not usable, features only (${err instanceof Error ? err.message : String(err)})` };
+    return { problem: `model not usable, features only (${errorMessage(err)})` };
   }
   const { window, hop, dims } = model.manifest;
   // One thread: each indexing worker has its own session, and the workers already fill the cores.

@@ -6,6 +6,7 @@ import { ProgressMeter, type ProgressSnapshot } from '../jobs/progress';
 import { finishJob, startJob, updateJob } from '../jobs/store';
 import type { SegmentEmbedder } from './contracts';
 import { toSegmentSet } from './segment-set';
+import { errorMessage } from '../util/error-message';
 
 /**
  * Give every catalogued track segments under `embedder.version`, from its stored features:
@@ -31,7 +32,7 @@ export async function reembed(
       opts.onProgress?.(snap);
     }
   } catch (err) {
-    finishJob(db, jobId, opts.signal?.aborted ? 'cancelled' : 'failed', { error: err instanceof Error ? err.message : String(err) });
+    finishJob(db, jobId, opts.signal?.aborted ? 'cancelled' : 'failed', { error: errorMessage(err) });
     throw err;
   }
   finishJob(db, jobId, 'done', { detail: { embedded: meter.done, version: embedder.version } });

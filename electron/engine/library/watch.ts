@@ -21,6 +21,7 @@ import { basename, join } from 'node:path';
 import { errnoWords } from '../util/errno';
 import { isUnder } from '../util/path-under';
 import { findAudioFiles, type DiskEntry } from './scan';
+import { errorMessage } from '../util/error-message';
 
 export interface WatchOptions {
   /** Quiet time after the last event before looking (ms). */
@@ -114,7 +115,7 @@ export class FolderWatcher {
       (s) => {
         this.settled ??= s;
       },
-      (err: unknown) => this.opts.log?.(`watch: first snapshot failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => this.opts.log?.(`watch: first snapshot failed: ${errorMessage(err)}`),
     );
   }
 
@@ -241,7 +242,7 @@ export class FolderWatcher {
       this.candidate = now;
       this.schedule(this.opts.stableMs);
     } catch (err) {
-      this.opts.log?.(`watch: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.log?.(`watch: ${errorMessage(err)}`);
     } finally {
       this.checking = false;
       if (this.again) {

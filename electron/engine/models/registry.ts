@@ -15,6 +15,7 @@ import { withFileLock } from '../util/file-lock';
 import { errnoWords } from '../util/errno';
 import { pidAlive } from '../util/pid';
 import { liveUse, writeLease, type VersionUse } from './in-use';
+import { errorMessage } from '../util/error-message';
 
 export const DEFAULT_MODEL = 'base';
 const POINTER_FILE = 'active-model.json';
@@ -92,7 +93,7 @@ async function readPointer(opts: RegistryOptions): Promise<Pointer> {
     const history = Array.isArray(doc.history) ? doc.history.filter((h): h is string => typeof h === 'string') : [];
     return { active: doc.active, history };
   } catch (err) {
-    throw inputError(file, `unreadable active-model pointer (${err instanceof Error ? err.message : String(err)}); delete it to return to "${DEFAULT_MODEL}"`, err);
+    throw inputError(file, `unreadable active-model pointer (${errorMessage(err)}); delete it to return to "${DEFAULT_MODEL}"`, err);
   }
 }
 
@@ -131,7 +132,7 @@ export async function listModels(opts: RegistryOptions = {}): Promise<ModelEntry
         try {
           entry.manifest = await readManifest(dir);
         } catch (err) {
-          entry.problem = err instanceof Error ? err.message : String(err);
+          entry.problem = errorMessage(err);
         }
       }
       entries.push(entry);

@@ -11,6 +11,7 @@ import { inputError, NeedledropError, usageError } from '../errors';
 import type { Modality } from '../features/types';
 import { readOnnxSignature } from '../encoders/onnx-signature';
 import { writeFileAtomicAsync } from '../util/atomic-write';
+import { errorMessage } from '../util/error-message';
 
 export const MANIFEST_FILE = 'model.json';
 export const ENCODER_FILES = { video: 'video.onnx', audio: 'audio.onnx' } as const;
@@ -95,7 +96,7 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw inputError(file, `not valid JSON (${err instanceof Error ? err.message : String(err)})`, err);
+    throw inputError(file, `not valid JSON (${errorMessage(err)})`, err);
   }
   const problem = manifestProblem(doc);
   if (problem) throw inputError(file, problem);
@@ -115,7 +116,7 @@ function encoderProblem(bytes: Uint8Array, manifest: ModelManifest, modality: Mo
   try {
     sig = readOnnxSignature(bytes);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
   const want = expectedShape(manifest, modality);
   if (sig.window !== want.window || sig.inDim !== want.inDim || sig.outDim !== want.outDim) {

@@ -29,6 +29,7 @@ import { checkedRowCount, meanRow, SegmentStore } from './segment-store';
 import type { SyncOptions, TrackId, SearchTrackInfo, TrackSegments } from './types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { pidAlive } from '../util/pid';
+import { errorMessage } from '../util/error-message';
 
 const FORMAT = 2;
 
@@ -209,7 +210,7 @@ async function openIndex(dir: string, meta: SegmentIndexMeta, info: (id: TrackId
     try {
       await scan.load(store, { stride: meta.stride, scale: meta.scale, model });
     } catch (err) {
-      throw inputError(model, `cannot be opened (${err instanceof Error ? err.message : String(err)}): the segment index is damaged`, err);
+      throw inputError(model, `cannot be opened (${errorMessage(err)}): the segment index is damaged`, err);
     }
     return {
       meta,

@@ -59,6 +59,7 @@ import { FolderWatcher } from '../library/watch';
 import type { DiskEntry } from '../library/scan';
 import { Sessions } from './sessions';
 import { SettingsFile, type StoredSettings } from './settings';
+import { errorMessage } from '../util/error-message';
 
 /** How often an open host looks at settings.json for another front's change (a stat). */
 const SETTINGS_POLL_MS = 1000;
@@ -322,7 +323,7 @@ export class Engine implements EngineApi {
       this.rescanWanted = true;
       return;
     }
-    this.start('library.scan', {}).catch((err: unknown) => this.ctx.log(`watch: scan not started: ${err instanceof Error ? err.message : String(err)}`));
+    this.start('library.scan', {}).catch((err: unknown) => this.ctx.log(`watch: scan not started: ${errorMessage(err)}`));
   }
 
   /**
@@ -332,7 +333,7 @@ export class Engine implements EngineApi {
    */
   private signaturesAfterScan(): void {
     if (!this.ctx.watch || this.jobs.list().some((j) => j.op === 'musicSpace.update' && j.state === 'running')) return;
-    this.start('musicSpace.update', { signaturesOnly: true }).catch((err: unknown) => this.ctx.log(`music space: signatures not started: ${err instanceof Error ? err.message : String(err)}`));
+    this.start('musicSpace.update', { signaturesOnly: true }).catch((err: unknown) => this.ctx.log(`music space: signatures not started: ${errorMessage(err)}`));
   }
 
   /** Resolves once the folder watcher (if any) has its first snapshot: changes after this are seen. */
@@ -378,7 +379,7 @@ export class Engine implements EngineApi {
     const catalog = this.sessions.catalog();
     activeModel(this.registry)
       .then((version) => (tracksToReembed(catalog, version) > 0 ? this.start('library.reembed', { model: version }) : undefined))
-      .catch((err: unknown) => this.ctx.log(`re-embedding not started: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => this.ctx.log(`re-embedding not started: ${errorMessage(err)}`));
   }
 
   /** Run `body` with `uses` marked in use (a delete of one of them is refused meanwhile, from any process). */
@@ -405,7 +406,7 @@ export class Engine implements EngineApi {
     const [entries, active] = [await listModels(this.registry), await activeModel(this.registry)];
     // A version whose encoder files no longer match its model.json is unusable, listed as such (activate
     // refuses it; a list that showed it as ordinary left users with "index with it active", review S4).
-    await Promise.all(entries.filter((e) => !e.problem).map((e) => loadModelVersion(e.dir).catch((err: unknown) => void (e.problem = err instanceof Error ? err.message : String(err)))));
+    await Promise.all(entries.filter((e) => !e.problem).map((e) => loadModelVersion(e.dir).catch((err: unknown) => void (e.problem = errorMessage(err)))));
     // What a match with the version will read: a calibration file it cannot use reads as none (the session does the same).
     const fits = await Promise.all(entries.map((e) => readCalibration(e.dir).then((c) => (c ? ('calibrated' as const) : ('library' as const)), () => 'library' as const)));
     // Shipped first, then the user's in the order they were made (by name, cc10 came before cc2; review S12.17).
@@ -441,7 +442,7 @@ export class Engine implements EngineApi {
       const p = toolInfo('ffprobe');
       ffmpeg = { ffmpeg: f.path, ffprobe: p.path, source: f.source };
     } catch (err) {
-      ffmpeg = { ffmpeg: null, ffprobe: null, source: null, problem: err instanceof Error ? err.message : String(err) };
+      ffmpeg = { ffmpeg: null, ffprobe: null, source: null, problem: errorMessage(err) };
     }
     const s = this.settings();
     return {
@@ -478,7 +479,7 @@ export class Engine implements EngineApi {
       // (index's "features only", match, models list); logged here too it printed the same cause twice, under
       // this handler's internal name (review R4.4). Anything else is logged.
       if (!(err instanceof NeedledropError && (err.kind === 'input' || err.kind === 'usage'))) {
-        this.ctx.log(`could not open model ${version} to find the provider in use: ${err instanceof Error ? err.message : String(err)}`);
+        this.ctx.log(`could not open model ${version} to find the provider in use: ${errorMessage(err)}`);
       }
       return null;
     }
@@ -618,7 +619,7 @@ export class Engine implements EngineApi {
         try {
           out = this.guard.write(path);
         } catch (err) {
-          return { path, problem: err instanceof Error ? err.message : String(err) };
+          return { path, problem: errorMessage(err) };
         }
         const dir = dirname(resolve(out));
         const problem = folderWriteProblem(dir);

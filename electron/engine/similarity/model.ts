@@ -19,6 +19,7 @@ import type { NamedWeights } from '../encoders/encoder';
 import { selectColumns } from './columns';
 import type { MusicSpaceTrainResult } from './train';
 import { pidAlive } from '../util/pid';
+import { errorMessage } from '../util/error-message';
 
 export const SPACE_FILE = 'space.json';
 export const SPACE_ONNX = 'music.onnx';
@@ -175,7 +176,7 @@ export async function readSpaceManifest(dir: string): Promise<SpaceManifest | un
   try {
     doc = JSON.parse(await readFile(file, 'utf8')) as SpaceManifest;
   } catch (err) {
-    throw inputError(file, `not a readable music space (${err instanceof Error ? err.message : String(err)})`, err);
+    throw inputError(file, `not a readable music space (${errorMessage(err)})`, err);
   }
   if (doc.kind !== 'needledrop.music-space' || typeof doc.id !== 'string') throw inputError(file, 'not a music space manifest');
   return doc;
@@ -195,7 +196,7 @@ export async function openMusicSpace(dir: string, options: { provider?: Provider
   const at = existsSync(join(dir, SPACE_FILE)) ? dir : `${dir}.old`;
   const path = join(at, SPACE_ONNX);
   const bytes = await readFile(path).catch((err: unknown) => {
-    throw inputError(path, `cannot read the music space encoder (${err instanceof Error ? err.message : String(err)})`, err);
+    throw inputError(path, `cannot read the music space encoder (${errorMessage(err)})`, err);
   });
   if (sha256(bytes) !== manifest.sha256) throw inputError(path, 'sha256 does not match space.json: the file is damaged or was replaced');
   const session: EncoderSession = await openEncoder(path, { provider: options.provider ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}), ...(options.log ? { log: options.log } : {}) });

@@ -19,6 +19,7 @@ import { PRODUCTION_CACHE_ID, PRODUCTION_FILE, productionSignature } from './pro
 import { catalogTracks } from './space';
 import { DEFAULT_MUSIC_SPACE_CONFIG, trainMusicSpace, type MusicSpaceConfig } from './train';
 import { readVectorCache, writeVectorCache, type VectorCache } from './vector-cache';
+import { errorMessage } from '../util/error-message';
 
 /**
  * Fewest tracks to train on. A batch holds 32 distinct tracks, and every crop's negatives are
@@ -86,7 +87,7 @@ export async function updateProductionSignatures(
         } else failed.push({ path: t.path, reason: 'silent: no signature' });
       } catch (err) {
         if (options.signal?.aborted) throw cancelledError('production signatures');
-        failed.push({ path: t.path, reason: err instanceof Error ? err.message : String(err) });
+        failed.push({ path: t.path, reason: errorMessage(err) });
       }
       options.onProgress?.(computed + failed.length, todo.length);
     }

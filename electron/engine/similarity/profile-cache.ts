@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/db';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { TrackProfile } from './profile';
+import { errorMessage } from '../util/error-message';
 
 export const PROFILE_CACHE_FILE = 'profile-cache.bin';
 /** Bump when trackProfile's output changes for the same features: every cached row is then recomputed. */
@@ -82,7 +83,7 @@ export function readProfileCache(dir: string, log?: (message: string) => void): 
     }
     return out;
   } catch (err) {
-    log?.(`${file}: unreadable track profile cache (${err instanceof Error ? err.message : String(err)}): profiling again and rewriting it`);
+    log?.(`${file}: unreadable track profile cache (${errorMessage(err)}): profiling again and rewriting it`);
     return new Map();
   }
 }
@@ -124,6 +125,6 @@ export function writeProfileCache(dir: string, rows: ReadonlyArray<{ trackId: nu
     writeFileAtomic(join(dir, PROFILE_CACHE_FILE), buf);
   } catch (err) {
     // A read-only data folder (review R4.3) profiles each time, as before.
-    log?.(`${join(dir, PROFILE_CACHE_FILE)}: the track profile cache was not written (${err instanceof Error ? err.message : String(err)})`);
+    log?.(`${join(dir, PROFILE_CACHE_FILE)}: the track profile cache was not written (${errorMessage(err)})`);
   }
 }

@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../errors';
 import { writeFileAtomicAsync } from '../util/atomic-write';
+import { errorMessage } from '../util/error-message';
 
 export const VECTORS_FILE = 'vectors.json';
 
@@ -40,7 +41,7 @@ export async function readVectorCache(dir: string, name = VECTORS_FILE): Promise
   try {
     doc = JSON.parse(await readFile(file, 'utf8')) as VectorDoc;
   } catch (err) {
-    throw inputError(file, `not a readable vector cache (${err instanceof Error ? err.message : String(err)})`, err);
+    throw inputError(file, `not a readable vector cache (${errorMessage(err)})`, err);
   }
   return { spaceId: doc.spaceId, dim: doc.dim, vectors: new Map(Object.entries(doc.vectors).map(([h, v]) => [h, decode(v)])) };
 }

@@ -16,6 +16,7 @@ import type { TrainConfig, TrainResult } from './trainer';
 import type { BestValidation } from './validation';
 import type { DualWeights } from './weights';
 import { writeFileAtomic } from '../util/atomic-write';
+import { errorMessage } from '../util/error-message';
 
 /** The state of a run between two steps, decoded. */
 export interface RunState {
@@ -147,7 +148,7 @@ export function loadCheckpoint(dir: string, run: RunIdentity): CheckpointRead | 
   try {
     ck = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
   } catch (err) {
-    return { mismatch: `the checkpoint in ${dir} is not resumed: it cannot be read (${err instanceof Error ? err.message : String(err)})` };
+    return { mismatch: `the checkpoint in ${dir} is not resumed: it cannot be read (${errorMessage(err)})` };
   }
   const mismatch =
     ck.data === undefined

@@ -17,6 +17,7 @@ import { extractVideoFeatures } from '../features/video';
 import type { Split } from '../corpus/types';
 import { pool, type LoadProgress, type PairSample, type TrainingData } from './dataset';
 import { cachedFeatures } from './feature-cache';
+import { errorMessage } from '../util/error-message';
 
 export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi']);
 
@@ -114,7 +115,7 @@ export function listVideos(dir: string): string[] {
   try {
     entries = readdirSync(dir, { withFileTypes: true, recursive: true });
   } catch (err) {
-    throw inputError(dir, `cannot read the folder of edits (${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err))})`, err);
+    throw inputError(dir, `cannot read the folder of edits (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`, err);
   }
   return entries
     .filter((e) => VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()))
@@ -214,7 +215,7 @@ export function alignedPairs(
  * (…: decoding failed: file not found)", which blames the video's content. Otherwise the decoder's cause.
  */
 export function unusableWhy(file: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   // The skip names the file already: not again inside its cause.
   const cause = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
   try {
@@ -223,7 +224,7 @@ export function unusableWhy(file: string, err: unknown): string {
     const code = (now as NodeJS.ErrnoException).code;
     // It was a file when listed (listVideos): gone now means removed or moved during the run.
     if (code === 'ENOENT') return 'no longer there (removed or moved after the run listed the folder)';
-    return `cannot be read (${code ?? (now instanceof Error ? now.message : String(now))})`;
+    return `cannot be read (${code ?? errorMessage(now)})`;
   }
   return `no usable audio and video (${cause})`;
 }

@@ -11,6 +11,7 @@ import type { TrainingData } from './dataset';
 import { embedSegmentsTf } from './embed';
 import type { DualEmbedder } from './eval';
 import type { TrainResult } from './trainer';
+import { errorMessage } from '../util/error-message';
 
 /** A dual encoder holding a training result's (best) weights; the caller disposes it. */
 function dualFromResult(result: TrainResult, data: TrainingData): DualEncoder {
@@ -83,7 +84,7 @@ export async function activateSaved(version: string, registry: RegistryOptions):
     await activate(version, registry);
     return { activated: true, notes: [] };
   } catch (err) {
-    return { activated: false, notes: [`${version} is saved but was not made active: ${err instanceof Error ? err.message : String(err)}`] };
+    return { activated: false, notes: [`${version} is saved but was not made active: ${errorMessage(err)}`] };
   }
 }
 

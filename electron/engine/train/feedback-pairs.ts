@@ -14,6 +14,7 @@ import { probe } from '../media/probe';
 import type { FeatureSeq } from '../features/types';
 import type { PairSample } from './dataset';
 import { alignedPairs, clipClass, HELD_OUT_SHARE, type SkippedVideo } from './edits';
+import { errorMessage } from '../util/error-message';
 
 /** One accept/reject judgement as the catalog stores it. */
 export type FeedbackJudgement = Feedback;
@@ -92,7 +93,7 @@ export async function feedbackPairs(
       video = await extractVideoFeatures(r.clipPath, { start, ...(r.clipEnd != null ? { duration: r.clipEnd - start } : {}), info, signal: opts.signal });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
-      skipped.push({ file: label, reason: `clip unreadable (${err instanceof Error ? err.message : String(err)})` });
+      skipped.push({ file: label, reason: `clip unreadable (${errorMessage(err)})` });
       continue;
     }
     const music = rowsFrom(audio, r.offset);

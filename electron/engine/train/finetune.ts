@@ -30,6 +30,7 @@ import { validationMetricOf } from './validation';
 import type { DualWeights } from './weights';
 import { dataHome } from '../paths';
 import { checkWritableFolders } from '../util/writable';
+import { errorMessage } from '../util/error-message';
 
 /**
  * Below this many training windows only the projection heads train: a few hundred windows are
@@ -175,7 +176,7 @@ export async function readVersionWeights(model: LoadedModel): Promise<{ weights:
     try {
       return onnxToEncoder(await readFile(model.paths[m]));
     } catch (err) {
-      throw inputError(model.paths[m], `cannot warm-start from this encoder: ${err instanceof Error ? err.message : String(err)}`, err);
+      throw inputError(model.paths[m], `cannot warm-start from this encoder: ${errorMessage(err)}`, err);
     }
   };
   const [video, audio] = [await read('video'), await read('audio')];

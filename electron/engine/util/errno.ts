@@ -1,3 +1,4 @@
+import { errorMessage } from './error-message';
 /**
  * What a file-system error means to a user, in words: "permission denied", not "EACCES" (review
  * S12.15: index said "cannot read (EACCES)" and export "cannot write in … (EACCES)" where match and
@@ -27,5 +28,5 @@ const WORDS: Readonly<Record<string, string>> = {
 export function errnoWords(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code !== undefined) return WORDS[code] ?? code;
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -109,16 +109,18 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
 /** What the table shows in the Title column: the title tag, else the file's name (untagged files sorted last read as out of order). */
 const shownTitle = (t: Row): string => t.title?.trim() || basename(t.path);
 
-function compare(key: TrackSortKey): (a: Row, b: Row) => number {
+function compare(key: TrackSortKey, descending: boolean): (a: Row, b: Row) => number {
+  const sign = descending ? -1 : 1;
   return (a, b) => {
     const x = key === 'title' ? shownTitle(a) : a[key];
     const y = key === 'title' ? shownTitle(b) : b[key];
-    // Unknown values sort last in ascending order; descending flips the whole list.
+    // Unknown values sort last either way: "BPM, fastest first" starts with the fastest track, not
+    // with the tracks whose tempo was not found. Ties keep the catalog's order.
     if (x === null && y === null) return a.id - b.id;
     if (x === null) return 1;
     if (y === null) return -1;
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
-    return c !== 0 ? c : a.id - b.id;
+    return c !== 0 ? sign * c : a.id - b.id;
   };
 }
 
@@ -155,8 +157,7 @@ function orderedItems(db: Catalog, version: string, sort: TrackSortKey | undefin
   const k = `${sort}|${descending}`;
   let list = c.sorted.get(k);
   if (!list) {
-    list = c.items.slice().sort(compare(sort));
-    if (descending) list.reverse();
+    list = c.items.slice().sort(compare(sort, descending));
     c.sorted.set(k, list);
   }
   return list;

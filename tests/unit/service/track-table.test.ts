@@ -74,6 +74,21 @@ describe('queryTracks', () => {
     expect(trackDetail(db, 'base', trackByPath(db, '/m/one.ogg')!.id, ['/m']).outside).toBe(false);
   });
 
+  it('puts the tracks with no tempo (or no tag) last in both orders, and ties in catalog order (the table began "BPM, fastest first" with "–" rows)', () => {
+    saveAnalysis(db, record('/m/one.ogg', 90, 'One'));
+    const none = record('/m/none.ogg', 100, 'None');
+    saveAnalysis(db, { ...none, summary: { ...none.summary, bpm: null } });
+    saveAnalysis(db, record('/m/two.ogg', 140, 'Two'));
+    saveAnalysis(db, record('/m/twin.ogg', 140, 'Twin'));
+    const untagged = record('/m/untagged.ogg', 120, 'x');
+    saveAnalysis(db, { ...untagged, info: { ...untagged.info, artist: null } });
+    const order = (sort: 'bpm' | 'artist', descending: boolean): (string | null)[] => queryTracks(db, 'base', { sort, descending }, ['/m']).tracks.map((t) => t.title);
+    expect(order('bpm', false)).toEqual(['One', 'x', 'Two', 'Twin', 'None']);
+    expect(order('bpm', true)).toEqual(['Two', 'Twin', 'x', 'One', 'None']);
+    expect(order('artist', true).at(-1)).toBe('x');
+    expect(order('artist', false).at(-1)).toBe('x');
+  });
+
   it('sorts by title as the column shows it: an untagged file by its name, among the titles', () => {
     saveAnalysis(db, record('/m/zed.ogg', 90, 'Zed'));
     saveAnalysis(db, record('/m/beta-song.ogg', 100, 'Beta'));

@@ -52,7 +52,9 @@ describe.skipIf(!hasChromium)('Fine-tune takes the Steps field', () => {
     await expect.poll(() => sent.find((m) => m.kind === 'start' && m.op === 'finetune')?.req, { timeout: 30_000 }).toMatchObject({ steps: 7, version: 'ft-steps' });
     // Not waited for: cancelled at once (the Cancel beside Start training stops the running job).
     await panel().locator('[data-testid="start-training"] ~ button', { hasText: 'Cancel' }).click();
-    await expect.poll(() => panel().locator('[data-testid="start-finetune"]').isDisabled(), { timeout: 60_000 }).toBe(false);
+    // The run ended as cancelled (the button's disabled state never followed the run: it proved nothing).
+    await expect.poll(async () => (await app!.engine.call('jobs.list')).find((j) => j.op === 'finetune')?.state, { timeout: 60_000 }).toBe('cancelled');
+    expect(await panel().locator('[data-testid="start-finetune"]').isDisabled()).toBe(false);
     expect(await panel().locator('[data-testid="finetune-settings"]').innerText()).toMatch(/Fine-tune takes the Steps .*its loss is always InfoNCE/);
   }, 120_000);
 });

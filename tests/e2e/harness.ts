@@ -123,6 +123,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(REPO, 'docs/screenshots', `${name}.png`) });
 }
 
+/**
+ * Every text the elements matching `selector` show from now on, in order, for a state that lasts a
+ * moment (a live region the next announcement replaces, a "Saved." that clears itself): a poll
+ * samples and can miss it on a loaded machine, an observer in the page cannot. Read with `textsShown`.
+ */
+export async function recordTexts(page: Page, selector: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const w = window as unknown as { shownTexts?: Record<string, string[]> };
+    const shown: string[] = [];
+    (w.shownTexts ??= {})[sel] = shown;
+    const note = (): void => {
+      for (const el of Array.from(document.querySelectorAll<HTMLElement>(sel))) {
+        const text = el.innerText.trim();
+        if (text && shown[shown.length - 1] !== text) shown.push(text);
+      }
+    };
+    new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, selector);
+}
+
+/** The texts `recordTexts` saw for `selector` so far. */
+export function textsShown(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => (window as unknown as { shownTexts?: Record<string, string[]> }).shownTexts?.[sel] ?? [], selector);
+}
+
 /** ffprobe's view of a file: format and streams. */
 export function probe(file: string): { format: { duration: string; format_name: string }; streams: { codec_type: string; codec_name: string; duration?: string }[] } {
   return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]).toString());

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../electron/contract/api';
-import type { EngineEvent } from '../../../electron/contract/types';
 import { withEngine } from '../../helpers/engine';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nd-match-scan-'));
@@ -22,7 +21,7 @@ describe('a scan ending while a match runs', () => {
     mkdirSync(lib);
     for (const f of ['Kevin_MacLeod_-_Vibe_Ace.ogg', 'sorohanro_-_solo-trumpet-06.ogg', 'Karissa_Hobbs_-_Lets_Go_Fishin.ogg']) copyFileSync(join(media, 'music', f), join(lib, f));
     const clip = join(media, 'video', 'big_buck_bunny_0_30.webm');
-    await withEngine(join(tmp, 'data'), { confined: false }, async (engine, events: EngineEvent[]) => {
+    await withEngine(join(tmp, 'data'), { confined: false }, async (engine) => {
       await runJob(engine, 'library.scan', { folders: [lib], jobs: 1 });
       const alone = await runJob(engine, 'match', { clips: [clip], top: 3 });
       // A copy of the clip: the match session keeps the clip it analysed (e07115a), and a match of
@@ -30,12 +29,14 @@ describe('a scan ending while a match runs', () => {
       const copy = join(tmp, 'clip-copy.webm');
       copyFileSync(clip, copy);
       const ended: string[] = [];
-      const matching = runJob(engine, 'match', { clips: [copy], top: 3 }).then((r) => (ended.push('match'), r));
+      // This match's own first progress is said inside the session it holds: before it, the scan
+      // could end before the match took its session, and the race would not run. (Any match event
+      // did not do: the first match's were already in `events`.)
+      let underWay!: () => void;
+      const holding = new Promise<void>((ok) => (underWay = ok));
+      const matching = runJob(engine, 'match', { clips: [copy], top: 3 }, { onProgress: (p) => void (p.phase === 'match' && underWay()) }).then((r) => (ended.push('match'), r));
       // Once the match is under way, a scan (nothing new) runs to its end and drops the sessions.
-      await new Promise<void>((ok) => {
-        const check = (): void => (events.some((e) => e.type === 'progress' && e.phase === 'match') ? ok() : void setTimeout(check, 5));
-        check();
-      });
+      await holding;
       await runJob(engine, 'library.scan', { folders: [lib], jobs: 1 }).then(() => ended.push('scan'));
       const during = await matching;
       // The case under test: the scan ended first (else the race was not run and the test says so).

@@ -222,6 +222,9 @@ describe.skipIf(!hasChromium)('Explore: saved playlists open whole, are updated,
     for (const [typed, used] of cases) {
       await field.fill(typed);
       await pg.click('button:has-text("More like A")');
+      // The build ended (the button is disabled while it runs): else a case that expects what the
+      // case before showed would pass on the old list before the engine answered.
+      await expect.poll(() => pg.locator('button:has-text("More like A")').isEnabled(), { timeout: 60_000 }).toBe(true);
       await expect.poll(() => field.inputValue(), { message: `typed ${JSON.stringify(typed)}` }).toBe(used);
       await expect.poll(() => pg.locator('input[aria-label="Playlist name"]').inputValue().catch(() => '')).toBe(`More like ${names.get(points[0].id)}`);
       expect(await pg.locator('[role="alert"]').count(), `typed ${JSON.stringify(typed)}`).toBe(0);

@@ -3,16 +3,19 @@
 // contract fuzzing), which each take minutes and would run for every mutant of every module they
 // import. NEEDLEDROP_MUTATION_TESTS (comma-separated globs) narrows a run further.
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config';
+import base, { shared } from './vitest.config';
 
+// One project, every file isolated: the base's projects would replace the include and exclude below.
+const { projects: _projects, ...baseTest } = base.test ?? {};
 const only = process.env.NEEDLEDROP_MUTATION_TESTS?.split(',').map((g) => g.trim()).filter(Boolean);
 
 // Spread, not mergeConfig: mergeConfig would append `include` to the base's list instead of replacing it.
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
-    include: only ?? base.test?.include,
+    ...baseTest,
+    ...shared,
+    include: only ?? ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
     exclude: [
       '**/node_modules/**',
       'tests/e2e/**',

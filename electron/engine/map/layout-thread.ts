@@ -25,6 +25,9 @@ export interface LayoutResult {
 
 export type LayoutProgress = [phase: 'umap' | 'place', done: number, total: number];
 
+/** How long a cancelled layout's thread may take to read the cancel before it is terminated. */
+const CANCEL_GRACE_MS = 100;
+
 const LAYOUT_WORKER = workerModule('layout-worker', new URL('./layout-worker.ts', import.meta.url));
 
 const cancelled = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : cancelledError('map layout'));
@@ -34,10 +37,11 @@ export async function layoutInWorker(data: Float32Array, dim: number, opts: Layo
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw cancelled(signal);
   // A cancel reaches the worker through the pool's abort: layoutVectors stops at its next check.
-  // Never terminate(): a thread ended inside a native call can abort the process (537d9e3).
-  const pool = new WorkerPool<LayoutTask, LayoutResult>({ size: 1, entry: LAYOUT_WORKER, ...(signal ? { signal } : {}) });
-  // The worker checks its signal only between epochs, not inside initializeFit: the caller hears
-  // the cancel at once and the thread ends itself once it reads it.
+  // The worker checks its signal only between epochs, not inside initializeFit (seconds of CPU):
+  // there close() terminates it after a short grace. That is safe here, unlike in the encoder
+  // pools (537d9e3: a thread ended inside onnxruntime's native code aborts the process): this
+  // thread runs only JavaScript (umap-js, the dot kernels, the seeded RNG).
+  const pool = new WorkerPool<LayoutTask, LayoutResult>({ size: 1, entry: LAYOUT_WORKER, closeGraceMs: CANCEL_GRACE_MS, ...(signal ? { signal } : {}) });
   let stop: (() => void) | undefined;
   const onAbort = new Promise<never>((_, reject) => {
     stop = () => reject(cancelled(signal!));
@@ -58,9 +62,8 @@ export async function layoutInWorker(data: Float32Array, dim: number, opts: Layo
     throw signal?.aborted ? cancelled(signal) : err;
   } finally {
     if (stop) signal?.removeEventListener('abort', stop);
-    // After a cancel the thread may still be inside initializeFit: it ends itself when it gets there, unawaited.
-    const closed = pool.close();
-    if (!signal?.aborted) await closed;
+    // Awaited after a cancel too: a cancelled layout leaves no thread spending CPU behind it.
+    await pool.close();
   }
 }
 

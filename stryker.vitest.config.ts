@@ -3,7 +3,7 @@
 // contract fuzzing), which each take minutes and would run for every mutant of every module they
 // import. NEEDLEDROP_MUTATION_TESTS (comma-separated globs) narrows a run further.
 import { defineConfig } from 'vitest/config';
-import base, { shared } from './vitest.config';
+import base, { shared, TEST_FILES } from './vitest.config';
 
 // One project, every file isolated: the base's projects would replace the include and exclude below.
 const { projects: _projects, ...baseTest } = base.test ?? {};
@@ -15,7 +15,7 @@ export default defineConfig({
   test: {
     ...baseTest,
     ...shared,
-    include: only ?? ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+    include: only ?? Object.values(TEST_FILES),
     exclude: [
       '**/node_modules/**',
       'tests/e2e/**',

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const UNIT = 'tests/unit';
+/** Every test file, by kind (the mutation config reads them too). */
+export const TEST_FILES = { unit: `${UNIT}/**/*.test.ts`, integration: 'tests/integration/**/*.test.ts', e2e: 'tests/e2e/**/*.test.ts' };
 /**
  * Unit files that replace a module (vi.mock) need a module graph of their own; the rest share one
  * per worker. Isolating every unit file cost its imports again each time: on two cores the unit
@@ -31,9 +33,9 @@ export default defineConfig({
     // A fresh NEEDLEDROP_HOME per run (once, for both projects): tests never touch the user's data folder.
     globalSetup: ['tests/helpers/test-home.ts'],
     projects: [
-      { test: { ...shared, name: 'unit', include: [`${UNIT}/**/*.test.ts`], exclude: mocksModules, isolate: false } },
+      { test: { ...shared, name: 'unit', include: [TEST_FILES.unit], exclude: mocksModules, isolate: false } },
       // Integration and e2e files start engines, workers and servers: each keeps its own process.
-      { test: { ...shared, name: 'isolated', include: [...mocksModules, 'tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'] } },
+      { test: { ...shared, name: 'isolated', include: [...mocksModules, TEST_FILES.integration, TEST_FILES.e2e] } },
     ],
   },
 });

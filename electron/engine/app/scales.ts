@@ -53,8 +53,11 @@ export function brightnessLevel(centroidHz: number): number {
 }
 
 /** "F# minor", or "?" when the key is unknown. */
+/** What the key column and the detail show when no key was found. */
+export const NO_KEY = '?';
+
 export function keyLabel(key: string | null | undefined, mode: string | null | undefined): string {
-  if (!key) return '?';
+  if (!key) return NO_KEY;
   return mode ? `${key} ${mode}` : key;
 }
 

@@ -19,7 +19,7 @@ import { isUnder } from '../util/path-under';
 import { realOrSelf } from '../util/real-path';
 import type { RegistryOptions } from '../models/registry';
 import { trackEnergy, withEnergyMeans } from '../app/energy';
-import { keyLabel } from '../app/scales';
+import { keyLabel, NO_KEY } from '../app/scales';
 import type { JobHandle } from './jobs';
 import { writeFileAtomic } from '../util/atomic-write';
 import { finite } from '../util/finite';
@@ -109,11 +109,14 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
 /** What the table shows in the Title column: the title tag, else the file's name (untagged files sorted last read as out of order). */
 const shownTitle = (t: Row): string => t.title?.trim() || basename(t.path);
 
+/** A cell's value, or null when it says "not found" (the key column's "?" sorted among the keys as punctuation, first in A→Z). */
+const known = <T>(column: TrackSortKey, v: T): T | null => (column === 'key' && v === NO_KEY ? null : v);
+
 function compare(key: TrackSortKey, descending: boolean): (a: Row, b: Row) => number {
   const sign = descending ? -1 : 1;
   return (a, b) => {
-    const x = key === 'title' ? shownTitle(a) : a[key];
-    const y = key === 'title' ? shownTitle(b) : b[key];
+    const x = known(key, key === 'title' ? shownTitle(a) : a[key]);
+    const y = known(key, key === 'title' ? shownTitle(b) : b[key]);
     // Unknown values sort last either way: "BPM, fastest first" starts with the fastest track, not
     // with the tracks whose tempo was not found. Ties keep the catalog's order.
     if (x === null && y === null) return a.id - b.id;

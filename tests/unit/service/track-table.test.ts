@@ -89,6 +89,21 @@ describe('queryTracks', () => {
     expect(order('artist', false).at(-1)).toBe('x');
   });
 
+  it('puts the tracks with no key found ("?") last in both orders, and a title "?" among the titles', () => {
+    const keyed = (path: string, title: string, key: string | null, mode: 'major' | 'minor' | null): AnalysisRecord => {
+      const r = record(path, 100, title);
+      return { ...r, summary: { ...r.summary, key, mode } };
+    };
+    saveAnalysis(db, keyed('/m/none.ogg', 'None', null, null));
+    saveAnalysis(db, keyed('/m/a.ogg', 'A', 'A', 'minor'));
+    saveAnalysis(db, keyed('/m/g.ogg', 'G', 'G', 'major'));
+    saveAnalysis(db, keyed('/m/q.ogg', '?', 'C', 'major'));
+    const order = (sort: 'key' | 'title', descending: boolean): (string | null)[] => queryTracks(db, 'base', { sort, descending }, ['/m']).tracks.map((t) => t.title);
+    expect(order('key', false)).toEqual(['A', '?', 'G', 'None']);
+    expect(order('key', true)).toEqual(['G', '?', 'A', 'None']);
+    expect(order('title', false)).toEqual(['?', 'A', 'G', 'None']);
+  });
+
   it('sorts by title as the column shows it: an untagged file by its name, among the titles', () => {
     saveAnalysis(db, record('/m/zed.ogg', 90, 'Zed'));
     saveAnalysis(db, record('/m/beta-song.ogg', 100, 'Beta'));

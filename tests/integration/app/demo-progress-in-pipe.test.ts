@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phaseName } from '../../../electron/contract/wording';
-import { REPO_ROOT } from '../../helpers/cli';
+import { cliArgv, REPO_ROOT } from '../../helpers/cli';
 import { tempDir } from '../../helpers/media';
 
 const hasBase = existsSync(join(REPO_ROOT, 'models/base/model.json'));
@@ -27,7 +27,7 @@ describe.skipIf(!hasBase)('demo status lines in a pipe', () => {
   afterAll(() => cleanup?.());
 
   it('every phase ends on its final count (the number of items) with the time it took', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/cli.ts'), 'demo', '--pairs', String(PAIRS), '--no-real-music', '--provider', 'cpu'], {
+    const r = spawnSync(process.execPath, cliArgv('demo', '--pairs', String(PAIRS), '--no-real-music', '--provider', 'cpu'), {
       cwd: REPO_ROOT,
       env: { ...process.env, NEEDLEDROP_HOME: join(dir, 'home') },
       encoding: 'utf8',

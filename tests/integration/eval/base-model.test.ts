@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from '../../helpers/cli';
 import { generateCorpus } from '../../../electron/engine/corpus';
 import { tempDir } from '../../helpers/media';
 
@@ -37,7 +38,7 @@ describe.skipIf(!hasBase)('base model on an unseen-seed corpus', () => {
     const corpus = join(dir, 'corpus');
     await generateCorpus({ outDir: corpus, pairs: 64, seed: 31337, jobs: 2, trackSeconds: 20 });
     const home = join(dir, 'home');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/cli.ts'), 'eval', '--corpus', corpus, '--split', 'all', '--model', 'base', '--provider', 'cpu', '--json'], {
+    const run = spawnSync(process.execPath, cliArgv('eval', '--corpus', corpus, '--split', 'all', '--model', 'base', '--provider', 'cpu', '--json'), {
       cwd: repo,
       env: { ...process.env, NEEDLEDROP_HOME: home },
       encoding: 'utf8',

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phaseName } from '../../../electron/contract/wording';
-import { REPO_ROOT } from '../../helpers/cli';
+import { cliArgv, REPO_ROOT } from '../../helpers/cli';
 import { tinyCorpus } from '../../helpers/corpus';
 import { tempDir } from '../../helpers/media';
 
@@ -40,7 +40,7 @@ describe.skipIf(!hasBase)('status lines in a pipe', () => {
   afterAll(() => cleanup?.());
 
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/cli.ts'), ...args], {
+    spawnSync(process.execPath, cliArgv(...args), {
       cwd: REPO_ROOT,
       env: { ...process.env, NEEDLEDROP_HOME: join(dir, 'home') },
       encoding: 'utf8',

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../../electron/engine/corpus';
-import { REPO_ROOT } from '../../helpers/cli';
+import { cliArgv, REPO_ROOT } from '../../helpers/cli';
 import { tempDir } from '../../helpers/media';
 
 const hasBase = existsSync(join(REPO_ROOT, 'models/base/model.json'));
@@ -27,7 +27,7 @@ describe.skipIf(!hasBase)('needledrop eval --report', () => {
   afterAll(() => cleanup?.());
 
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/cli.ts'), 'eval', '--corpus', corpus, '--model', 'base', '--provider', 'cpu', '--split', 'test', ...args], {
+    spawnSync(process.execPath, cliArgv('eval', '--corpus', corpus, '--model', 'base', '--provider', 'cpu', '--split', 'test', ...args), {
       cwd: REPO_ROOT,
       env: { ...process.env, NEEDLEDROP_HOME: join(dir, 'home') },
       encoding: 'utf8',

@@ -18,7 +18,7 @@ import { fitTrackToClip } from '../../../electron/engine/fit/fit';
 import { renderFit } from '../../../electron/engine/fit/render';
 import type { FitPlan } from '../../../electron/engine/fit/types';
 import { AUDIO_SPEC } from '../../../electron/engine/features/spec';
-import { REPO_ROOT } from '../../helpers/cli';
+import { cliArgv, REPO_ROOT } from '../../helpers/cli';
 import { ffmpeg, hardCuts, tempDir } from '../../helpers/media';
 import { synthTrack, wavBytes } from '../../unit/fit/synth-track';
 
@@ -176,7 +176,7 @@ const canDrop = !asRoot || spawnSync('setpriv', ['--version']).status === 0;
 
 describe.skipIf(!canDrop || process.platform === 'win32')('needledrop fit into a folder it cannot write (through the CLI)', () => {
   const cli = (...args: string[]): { status: number | null; err: string } => {
-    const command = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'scripts/cli.ts'), ...args];
+    const command = [process.execPath, ...cliArgv(...args)];
     const [file, ...argv] = asRoot ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
     const home = join(tmp.dir, 'home');
     const run = spawnSync(file, argv, { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NEEDLEDROP_HOME: home, HOME: home }, timeout: 180_000 });

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from '../../helpers/cli';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/db';
 import { addFeedback, listFeedback } from '../../../electron/engine/catalog/feedback';
 import { createPlaylist, getPlaylist } from '../../../electron/engine/catalog/playlists';
@@ -104,7 +105,7 @@ describe.skipIf(!canDrop || process.platform === 'win32')('a folder the scan can
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const cli = (...args: string[]): { status: number | null; out: string; err: string } => {
-    const command = [process.execPath, '--import', 'tsx', join(REPO, 'scripts/cli.ts'), ...args];
+    const command = [process.execPath, ...cliArgv(...args)];
     const [file, ...argv] = asRoot ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command;
     const run = spawnSync(file, argv, { cwd: REPO, encoding: 'utf8', env: { ...process.env, NEEDLEDROP_HOME: join(root, 'home') }, timeout: 180_000 });
     return { status: run.status, out: run.stdout, err: run.stderr };

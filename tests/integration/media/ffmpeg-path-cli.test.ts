@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from '../../helpers/cli';
 
 const REPO = resolve(import.meta.dirname, '../../..');
-const CLI = join(REPO, 'scripts', 'cli.ts');
 const PLATFORM = `${process.platform}-${process.arch}`;
 // Sweet waltz: 49.2 s Vorbis, 22 050 Hz mono (../shared/media/music/*.txt and README).
 const TRACK = resolve(REPO, '..', 'shared', 'media', 'music', '147793__setuniman__sweet-waltz-0i-22mi.ogg');
@@ -26,7 +26,7 @@ function needledrop(args: string[], env: Record<string, string> = {}) {
   delete base.NEEDLEDROP_FFPROBE;
   delete base.NEEDLEDROP_FFMPEG_SKIP;
   // node itself is started by path; the PATH holds neither ffmpeg nor ffprobe.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const r = spawnSync(process.execPath, cliArgv(...args), {
     cwd: REPO,
     encoding: 'utf8',
     env: { ...base, PATH: empty, ...env },
@@ -34,7 +34,7 @@ function needledrop(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-// Each test starts the CLI through tsx once or twice: allow for a busy machine.
+// Each test starts the CLI once or twice: allow for a busy machine.
 describe('needledrop without ffmpeg on the PATH', { timeout: 120_000 }, () => {
   it('probe uses the bundled ffprobe and says so', () => {
     const text = needledrop(['probe', TRACK]);

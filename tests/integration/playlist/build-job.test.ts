@@ -23,7 +23,7 @@ import { listPlaylists } from '../../../electron/engine/catalog/playlists';
 import { saveAnalysis } from '../../../electron/engine/catalog/tracks';
 import { AUDIO_NAMES, AUDIO_SPEC } from '../../../electron/engine/features/spec';
 import { contextFromEnv, Engine } from '../../../electron/engine/service';
-import { REPO_ROOT } from '../../helpers/cli';
+import { cliArgv, REPO_ROOT } from '../../helpers/cli';
 import { jobEndOf } from '../../helpers/job-end';
 import { moodRows, rng } from '../../unit/search/synthetic';
 
@@ -177,7 +177,7 @@ describe('a playlist build is a job (review R2.10)', () => {
     const cliCatalog = join(cliData, 'catalog.sqlite');
     syntheticCatalog(cliCatalog, join(root, 'cli-music'), 500);
     const out = join(root, 'curve.m3u8');
-    const child = (cli = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'cli.ts'), 'playlist', '--energy', 'low,high', '--length', '500', '--db', cliCatalog, '--m3u', out], {
+    const child = (cli = spawn(process.execPath, [...cliArgv('playlist', '--energy', 'low,high', '--length', '500', '--db', cliCatalog, '--m3u', out)], {
       cwd: REPO_ROOT,
       env: { ...process.env, NEEDLEDROP_HOME: cliData },
       stdio: ['ignore', 'pipe', 'pipe'],

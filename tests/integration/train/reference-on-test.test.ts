@@ -39,7 +39,7 @@ describe('a corpus-trained version is read against the active model on the same 
   it('the active base is scored on the run\'s test split, as eval scores it; model.json records it and chance; models list headlines them', async () => {
     const home = join(tmp.dir, 'home');
     const registry = { env: { NEEDLEDROP_HOME: home } };
-    const r = await trainOnCorpus({ corpus, version: 'r1', steps: 3, backend: 'cpu' }, { userModelsDir: join(home, 'models'), checkpointsDir: join(home, 'checkpoints'), registry }, job);
+    const r = await trainOnCorpus({ corpus, version: 'r1', steps: 3 }, { userModelsDir: join(home, 'models'), checkpointsDir: join(home, 'checkpoints'), registry }, job);
     expect(testPairs).toBeGreaterThan(1);
     const reference = r.reference as unknown as Report;
     expect(reference.method).toBe('active base');

@@ -36,7 +36,7 @@ describe('the warm-up of a short training run', () => {
     const home = join(tmp.dir, 'home');
     const dirs = { userModelsDir: join(home, 'models'), checkpointsDir: join(home, 'checkpoints'), registry: { env: { NEEDLEDROP_HOME: home } } };
     const peak = 1e-3;
-    const r = await trainOnCorpus({ corpus, version: 'w40', steps: 40, lr: peak, backend: 'cpu' }, dirs, job);
+    const r = await trainOnCorpus({ corpus, version: 'w40', steps: 40, lr: peak }, dirs, job);
     expect(r.stepsRun).toBe(40);
     expect([...lr.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const rates = [...lr.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);

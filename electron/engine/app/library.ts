@@ -19,7 +19,7 @@ import { loadSegmentIndexIn } from '../search/segment-index';
 import { SegmentStore } from '../search/segment-store';
 import type { Mode, SearchSummary, SearchTrackInfo, TrackId } from '../search/types';
 import { trackEnergy, withEnergyMeans } from './energy';
-import { brightnessLevel, columnMean, keyLabel } from './scales';
+import { brightnessLevel, columnMean, keyLabel, NO_KEY } from './scales';
 import { finite } from '../util/finite';
 
 /**
@@ -84,7 +84,7 @@ function searchSummary(row: TrackRow, beats?: () => number[]): SearchSummary {
       read ??= beats ? beats() : Array.isArray(s.beats) ? s.beats : [];
       return read;
     },
-    key: s.key ?? '?',
+    key: s.key ?? NO_KEY,
     // Unknown mode counts as "not major" in the valence proxy.
     mode: (s.mode ?? 'minor') as Mode,
     energy: trackEnergy(s),

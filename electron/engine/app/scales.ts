@@ -52,10 +52,10 @@ export function brightnessLevel(centroidHz: number): number {
   return clamp01(Math.log2(centroidHz / CENTROID_HZ.low) / Math.log2(CENTROID_HZ.high / CENTROID_HZ.low));
 }
 
-/** "F# minor", or "?" when the key is unknown. */
 /** What the key column and the detail show when no key was found. */
 export const NO_KEY = '?';
 
+/** "F# minor", or NO_KEY when the key is unknown. */
 export function keyLabel(key: string | null | undefined, mode: string | null | undefined): string {
   if (!key) return NO_KEY;
   return mode ? `${key} ${mode}` : key;

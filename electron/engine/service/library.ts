@@ -109,7 +109,7 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
 /** What the table shows in the Title column: the title tag, else the file's name (untagged files sorted last read as out of order). */
 const shownTitle = (t: Row): string => t.title?.trim() || basename(t.path);
 
-/** A cell's value, or null when it says "not found" (the key column's "?" sorted among the keys as punctuation, first in A→Z). */
+/** A cell's value, or null when it says "not found": the key column's NO_KEY is unknown, not a key to sort among the others. */
 const known = <T>(column: TrackSortKey, v: T): T | null => (column === 'key' && v === NO_KEY ? null : v);
 
 function compare(key: TrackSortKey, descending: boolean): (a: Row, b: Row) => number {
